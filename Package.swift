@@ -1,0 +1,87 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "PortalMigrate",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "portal-migrate", targets: ["portal-migrate"]),
+        .library(name: "PortalModel", targets: ["PortalModel"]),
+        .library(name: "Migration", targets: ["Migration"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    ],
+    targets: [
+        // Typed values, records, snapshots, the table catalog and the DataverseService protocol.
+        .target(name: "PortalModel"),
+        // HTTP client for the Dataverse Web API v9.2, OAuth token providers, auth profiles.
+        .target(name: "DataverseWebAPI", dependencies: [
+            "PortalModel",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // Embedded Dataverse-compatible environment in one SQLite file.
+        .target(name: "LocalEnvironment", dependencies: [
+            "PortalModel",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // Serves a LocalEnvironment over the Web API on 127.0.0.1.
+        .target(name: "EnvironmentServer", dependencies: [
+            "PortalModel", "LocalEnvironment",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // pac paportal site folders <-> PortalSnapshot.
+        .target(name: "PortalFolder", dependencies: [
+            "PortalModel",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Collections", package: "swift-collections"),
+        ]),
+        // Configuration Migration Tool schema files and data packages <-> PortalSnapshot.
+        .target(name: "ConfigurationMigration", dependencies: [
+            "PortalModel",
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
+        // Plan, checks, apply, journal, verify, deployment profiles.
+        .target(name: "Migration", dependencies: [
+            "PortalModel",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Collections", package: "swift-collections"),
+        ]),
+        // Command types (parsing, output); no business logic.
+        .target(name: "PortalMigrateCLI", dependencies: [
+            "PortalModel", "DataverseWebAPI", "LocalEnvironment", "EnvironmentServer",
+            "PortalFolder", "ConfigurationMigration", "Migration",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "portal-migrate", dependencies: ["PortalMigrateCLI"]),
+        // Shared by test targets: corpus paths, temporary directories, environments and servers.
+        .target(name: "TestSupport", dependencies: [
+            "PortalModel", "LocalEnvironment", "EnvironmentServer",
+        ]),
+
+        .testTarget(name: "PortalModelTests", dependencies: ["PortalModel", "TestSupport"]),
+        .testTarget(name: "DataverseWebAPITests", dependencies: ["DataverseWebAPI", "TestSupport"]),
+        .testTarget(name: "LocalEnvironmentTests", dependencies: ["LocalEnvironment", "TestSupport"]),
+        .testTarget(name: "EnvironmentServerTests", dependencies: ["EnvironmentServer", "DataverseWebAPI", "TestSupport"]),
+        .testTarget(name: "PortalFolderTests", dependencies: ["PortalFolder", "TestSupport"]),
+        .testTarget(name: "ConfigurationMigrationTests", dependencies: ["ConfigurationMigration", "TestSupport"]),
+        .testTarget(name: "MigrationTests", dependencies: ["Migration", "LocalEnvironment", "TestSupport"]),
+        .testTarget(name: "PortalMigrateTests", dependencies: ["PortalMigrateCLI", "TestSupport"]),
+    ]
+)

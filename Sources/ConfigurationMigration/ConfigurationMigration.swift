@@ -1,0 +1,1 @@
+// Placeholder: the ConfigurationMigration module's entry type arrives with its issue.

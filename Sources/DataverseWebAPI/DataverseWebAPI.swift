@@ -1,0 +1,1 @@
+// Placeholder: the DataverseWebAPI module's entry type arrives with its issue.

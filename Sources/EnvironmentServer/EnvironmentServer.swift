@@ -1,0 +1,1 @@
+// Placeholder: the EnvironmentServer module's entry type arrives with its issue.

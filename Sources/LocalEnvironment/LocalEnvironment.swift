@@ -1,0 +1,1 @@
+// Placeholder: the LocalEnvironment module's entry type arrives with its issue.

@@ -1,0 +1,1 @@
+// Placeholder: the Migration module's entry type arrives with its issue.

@@ -1,0 +1,1 @@
+// Placeholder: the PortalFolder module's entry type arrives with its issue.

@@ -1,0 +1,28 @@
+import ArgumentParser
+
+/// Options every command shares (DESIGN.md, "Commands"): where to act, output form and verbosity.
+///
+/// `--environment` takes an auth profile name or index, an environment URL (`https://org.crm.dynamics.com`,
+/// `http://127.0.0.1:5555`), or `local:NAME` for an embedded environment; without it the selected auth
+/// profile is used. `--json` prints one machine-readable object on stdout and human text on stderr.
+public struct GlobalOptions: ParsableArguments {
+    @Option(name: [.customLong("environment"), .customLong("env", withSingleDash: true)],
+            help: "Auth profile name or index, environment URL, or local:NAME for an embedded environment.")
+    public var environment: String?
+
+    @Flag(name: .long, help: "Print machine-readable JSON on stdout; human text goes to stderr.")
+    public var json = false
+
+    @Flag(name: [.long, .customShort("v")], help: "Print debug detail (never secrets).")
+    public var verbose = false
+
+    public init() {}
+}
+
+/// The `--dry-run` flag of every command that writes: plan and check, write nothing.
+public struct WriteOptions: ParsableArguments {
+    @Flag(name: .long, help: "Plan and check only; write nothing.")
+    public var dryRun = false
+
+    public init() {}
+}

@@ -1,0 +1,52 @@
+import Foundation
+
+/// Paths shared by every test suite: the repository, the shared corpus, the built binaries, and
+/// temporary directories.
+public enum TestPaths {
+    /// The repository root (found from this source file's location).
+    public static let repositoryRoot: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() } // TestSupport.swift, TestSupport, Sources
+        return url
+    }()
+
+    /// `../shared/corpus` relative to the repository root: Microsoft's real files (never written to).
+    public static let corpus: URL = repositoryRoot.deletingLastPathComponent()
+        .appendingPathComponent("shared/corpus", isDirectory: true).standardizedFileURL
+
+    /// `../shared/corpus/pac/<name>`.
+    public static func pacFolder(_ name: String) -> URL { corpus.appendingPathComponent("pac/\(name)", isDirectory: true) }
+
+    /// The standard-model pac folders of the corpus.
+    public static let standardPacFolders = ["book-multilang-2023", "comet-selfservice-2023", "ejada-starter-2022",
+                                            "medical-webfiles-2023"]
+
+    /// `../shared/corpus/cmt/<path>`.
+    public static func cmt(_ path: String) -> URL { corpus.appendingPathComponent("cmt/\(path)") }
+
+    /// The folder holding the built products (`.build/debug`), found from the running test bundle.
+    public static let productsDirectory: URL = {
+        let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var dir = exe.deletingLastPathComponent()
+        // On macOS the test bundle is X.xctest/Contents/MacOS/X.
+        while dir.pathExtension == "xctest" || dir.lastPathComponent == "MacOS" || dir.lastPathComponent == "Contents" {
+            dir.deleteLastPathComponent()
+        }
+        if FileManager.default.fileExists(atPath: dir.appendingPathComponent("portal-migrate").path) { return dir }
+        return repositoryRoot.appendingPathComponent(".build/debug", isDirectory: true)
+    }()
+
+    /// The built `portal-migrate` executable used by end-to-end tests.
+    public static var portalMigrateBinary: URL { productsDirectory.appendingPathComponent("portal-migrate") }
+
+    /// A new empty temporary directory, unique per call. The caller removes it (or leaves it to the OS).
+    public static func temporaryDirectory(_ label: String = "pm-test") throws -> URL {
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("\(label)-\(UUID().uuidString.prefix(8))", isDirectory: true)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// True when `PM_LONG_TESTS=1`: longer trials run.
+    public static var longTests: Bool { ProcessInfo.processInfo.environment["PM_LONG_TESTS"] == "1" }
+}

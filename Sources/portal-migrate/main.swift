@@ -1,0 +1,3 @@
+import PortalMigrateCLI
+
+await PortalMigrateCommand.runMain()
