@@ -1,1 +1,0 @@
-// Placeholder: the ConfigurationMigration module's entry type arrives with its issue.

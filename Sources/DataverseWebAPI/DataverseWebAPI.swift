@@ -1,1 +1,0 @@
-// Placeholder: the DataverseWebAPI module's entry type arrives with its issue.

@@ -1,1 +1,0 @@
-// Placeholder: the Migration module's entry type arrives with its issue.

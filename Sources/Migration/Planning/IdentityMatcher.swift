@@ -1,0 +1,110 @@
+import Foundation
+import PortalModel
+
+/// Matches source records to target records (issue 6 "Identity"; peers-and-pain B04, B05, B41, B42).
+///
+/// 1. The source website maps onto the target website (`--targetWebSiteId`).
+/// 2. A record whose id the target has (same table) matches by id.
+/// 3. Otherwise, in table dependency order and parent first, by natural key (`IdentityRules`) with the
+///    key's lookups already remapped, so a page matches only under its matched parent (two pages named
+///    alike under different parents never merge). Only target records of the target website that no
+///    other source record claimed are candidates. Two candidates are an ambiguity: reported as an
+///    `ambiguous-match` error diagnostic, never guessed. Portal languages match by LCID even with `byKey` off.
+public struct IdentityMatcher: Sendable {
+    public let catalog: TableCatalog
+    /// Source id → target id, for matched records whose ids differ.
+    public private(set) var idMap: [UUID: UUID] = [:]
+    /// How each matched source record matched, by source id.
+    public private(set) var kind: [UUID: MatchKind] = [:]
+    /// Ambiguous keys.
+    public private(set) var diagnostics: [Diagnostic] = []
+    private var claimed = Set<UUID>()
+
+    public init(catalog: TableCatalog) { self.catalog = catalog }
+
+    /// Runs the matching; results are in `idMap`, `kind` and `diagnostics`.
+    public mutating func match(source: PortalSnapshot, tableOrder: [String], sourceWebsiteID: UUID, targetWebsiteID: UUID,
+                               targetByID: [UUID: EntityRecord], targetSnapshot: PortalSnapshot, byKey: Bool) {
+        if sourceWebsiteID != targetWebsiteID {
+            idMap[sourceWebsiteID] = targetWebsiteID
+            kind[sourceWebsiteID] = .website
+            claimed.insert(targetWebsiteID)
+        }
+        for table in tableOrder {
+            for r in source.records[table] ?? [] where r.id != sourceWebsiteID || sourceWebsiteID == targetWebsiteID {
+                if let t = targetByID[r.id], t.logicalName == table, !claimed.contains(r.id) {
+                    kind[r.id] = .id
+                    claimed.insert(r.id)
+                }
+            }
+        }
+        var keyCache: [String: [String: [UUID]]] = [:]
+        for table in tableOrder {
+            guard byKey || table == "adx_portallanguage" else { continue }
+            let candidates = targetSnapshot.records[table] ?? []
+            guard !candidates.isEmpty else { continue }
+            let rows = SelfDepth.sorted(source.records[table] ?? [])
+            for r in rows where kind[r.id] == nil {
+                let columns = IdentityRules.key(for: r, catalog: catalog)
+                guard !columns.isEmpty, let value = IdentityRules.keyValue(r, columns: columns, idMap: idMap) else { continue }
+                let cacheKey = table + "|" + columns.joined(separator: ",")
+                if keyCache[cacheKey] == nil {
+                    var index: [String: [UUID]] = [:]
+                    for c in candidates {
+                        // A content-page key only applies to content pages, a root-page key to root pages.
+                        guard IdentityRules.key(for: c, catalog: catalog) == columns,
+                              let v = IdentityRules.keyValue(c, columns: columns, idMap: [:]) else { continue }
+                        index[v, default: []].append(c.id)
+                    }
+                    keyCache[cacheKey] = index
+                }
+                let found = (keyCache[cacheKey]?[value] ?? []).filter { !claimed.contains($0) }
+                    .sorted { $0.dataverseString < $1.dataverseString }
+                if found.count == 1 {
+                    idMap[r.id] = found[0]
+                    kind[r.id] = .naturalKey
+                    claimed.insert(found[0])
+                } else if found.count > 1 {
+                    diagnostics.append(Diagnostic(check: "ambiguous-match",
+                        message: "\(found.count) target records have the same \(columns.joined(separator: " + ")): \(found.map(\.dataverseString).joined(separator: ", ")); not guessing",
+                        table: table, recordID: r.id, recordName: r.string("adx_name") ?? r.string("name")))
+                }
+            }
+        }
+    }
+}
+
+/// Orders a table's records parent first by their lookups to records of the same table (parent page,
+/// root page, parent link, parent permission); cycles are cut where found.
+public enum SelfDepth {
+    /// Depth of each record: 0 without a same-table parent among `records`, else 1 + the parent's depth.
+    public static func depths(_ records: [EntityRecord]) -> [UUID: Int] {
+        let ids = Set(records.map(\.id))
+        var parents: [UUID: [UUID]] = [:]
+        for r in records {
+            parents[r.id] = r.columns.keys.sorted().compactMap { c in
+                guard let ref = r.columns[c]?.reference, ref.logicalName == r.logicalName, ref.id != r.id, ids.contains(ref.id) else { return nil }
+                return ref.id
+            }
+        }
+        var depth: [UUID: Int] = [:]
+        var visiting = Set<UUID>()
+        func visit(_ id: UUID) -> Int {
+            if let d = depth[id] { return d }
+            if visiting.contains(id) { return 0 }
+            visiting.insert(id)
+            let d = (parents[id] ?? []).map { visit($0) + 1 }.max() ?? 0
+            visiting.remove(id)
+            depth[id] = d
+            return d
+        }
+        for r in records { _ = visit(r.id) }
+        return depth
+    }
+
+    /// The records sorted by depth, then id.
+    public static func sorted(_ records: [EntityRecord]) -> [EntityRecord] {
+        let d = depths(records)
+        return records.sorted { (d[$0.id] ?? 0, $0.id.dataverseString) < (d[$1.id] ?? 0, $1.id.dataverseString) }
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import PortalModel
+
+/// What happens to one record.
+public enum RecordAction: String, Sendable, Hashable, Codable {
+    case create, update, unchanged, delete
+}
+
+/// How a source record found its target record.
+public enum MatchKind: String, Sendable, Hashable, Codable {
+    /// Same id in both environments.
+    case id
+    /// Same natural key (`IdentityRules`), another id.
+    case naturalKey = "natural-key"
+    /// The source website mapped onto `--targetWebSiteId`.
+    case website
+    /// Not in the target: created with the source id.
+    case none
+}
+
+/// One changed column: old (target) and new (source) values, or hidden for secrets.
+public struct ColumnChange: Sendable, Hashable {
+    public var column: String
+    public var old: FieldValue?
+    public var new: FieldValue
+    /// True when the values must not be printed ("changed (value hidden)").
+    public var hidden: Bool
+
+    public init(column: String, old: FieldValue?, new: FieldValue, hidden: Bool) {
+        self.column = column
+        self.old = old
+        self.new = new
+        self.hidden = hidden
+    }
+}
+
+/// A lookup written after the record, because the record it points to is written later
+/// (a cycle-closing lookup) — DESIGN.md "Ordering".
+public struct DeferredLookup: Sendable, Hashable {
+    public var column: String
+    public var value: FieldValue
+}
+
+/// The plan for one record.
+///
+/// - `targetID`: the id the record has (or will have) in the target.
+/// - `record`: in target ids, the columns to write: all data columns for `create`, the changed ones for
+///   `update`, none otherwise. Excludes state and status (in `state`) and deferred lookups (in `deferred`).
+/// - `state`: `statecode`/`statuscode` to set in the last pass, empty when they already match.
+/// - `bodyKey`: the source file body to upload with the record (annotation `documentbody`).
+/// - `depth`: write wave within the table (0 first); records of one wave are written in parallel.
+public struct RecordPlan: Sendable {
+    public var table: String
+    public var sourceID: UUID?
+    public var targetID: UUID
+    public var name: String?
+    public var action: RecordAction
+    public var match: MatchKind
+    public var record: EntityRecord
+    public var changes: [ColumnChange]
+    public var deferred: [DeferredLookup]
+    public var state: [String: FieldValue]
+    public var bodyKey: FileBodyKey?
+    public var depth: Int
+
+    /// True when nothing at all will be written for this record.
+    public var writesNothing: Bool { action == .unchanged && state.isEmpty && deferred.isEmpty }
+}
+
+/// The N:N changes of one relationship, in target ids, sorted.
+public struct LinkPlan: Sendable {
+    public var relationship: String
+    public var add: [ManyToManyLink]
+    public var remove: [ManyToManyLink]
+    public var unchanged: Int
+}
+
+/// A lookup cleared because its target is missing and `--missing-lookups drop` was given (as CMT does).
+public struct DroppedLookup: Sendable, Hashable, Codable {
+    public var table: String
+    public var recordID: UUID
+    public var column: String
+    public var target: String
+    public var targetID: UUID
+}
+
+/// Everything a migration would do, decided by comparing the source with the target's current records.
+///
+/// - `tableOrder`: the write order of tables (`DependencyOrder`).
+/// - `records`: per table in `tableOrder`, parent first (by `depth`, then id); deletes are listed in
+///   `deletions`, children first.
+/// - `idMap`: source id → target id for every matched record whose ids differ.
+/// - `diagnostics`: ambiguous matches and other planning findings (checks add theirs later).
+public struct MigrationPlan: Sendable {
+    public var sourceWebsiteID: UUID
+    public var targetWebsiteID: UUID
+    public var tableOrder: [String]
+    public var records: [RecordPlan]
+    public var deletions: [RecordPlan]
+    public var links: [LinkPlan]
+    public var idMap: [UUID: UUID]
+    public var diagnostics: [Diagnostic]
+    public var droppedLookups: [DroppedLookup]
+
+    /// True when applying the plan writes nothing.
+    public var isEmpty: Bool {
+        records.allSatisfy(\.writesNothing) && deletions.isEmpty && links.allSatisfy { $0.add.isEmpty && $0.remove.isEmpty }
+    }
+
+    /// The number of write operations the plan needs (records, deferred patches, state, links, deletes).
+    public var operationCount: Int {
+        records.reduce(0) { n, r in
+            n + (r.action == .create || r.action == .update ? 1 : 0) + (r.deferred.isEmpty ? 0 : 1) + (r.state.isEmpty ? 0 : 1)
+        } + deletions.count + links.reduce(0) { $0 + $1.add.count + $1.remove.count }
+    }
+}

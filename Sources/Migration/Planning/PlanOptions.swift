@@ -1,0 +1,46 @@
+import Foundation
+import PortalModel
+
+/// What to do with a lookup whose target record is missing in the target environment.
+public enum MissingLookupPolicy: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Report it as a failed check (the default).
+    case fail
+    /// Clear the lookup, list it, and go on (what CMT does).
+    case drop
+}
+
+/// How records are matched between source and target.
+public enum MatchMode: String, Sendable, Hashable, Codable, CaseIterable {
+    /// By id, then by natural key (`IdentityRules`); the default.
+    case key
+    /// By id only (portal languages still match by LCID).
+    case id
+}
+
+/// Options of planning (and of the checks and apply that follow).
+///
+/// - `targetWebsiteID`: the target's website the source website maps onto (`--targetWebSiteId`);
+///   `nil` keeps the source website's id.
+/// - `prune`: delete target records and N:N links the source does not have.
+/// - `hiddenColumns`: `table/id/column` values that came from a deployment profile and must never be printed.
+public struct PlanOptions: Sendable {
+    public var targetWebsiteID: UUID?
+    public var prune: Bool
+    public var match: MatchMode
+    public var missingLookups: MissingLookupPolicy
+    public var hiddenColumns: Set<String>
+
+    public init(targetWebsiteID: UUID? = nil, prune: Bool = false, match: MatchMode = .key,
+                missingLookups: MissingLookupPolicy = .fail, hiddenColumns: Set<String> = []) {
+        self.targetWebsiteID = targetWebsiteID
+        self.prune = prune
+        self.match = match
+        self.missingLookups = missingLookups
+        self.hiddenColumns = hiddenColumns
+    }
+
+    /// The key of `hiddenColumns` for one value.
+    public static func hiddenKey(_ table: String, _ id: UUID, _ column: String) -> String {
+        "\(table)/\(id.dataverseString)/\(column)"
+    }
+}

@@ -1,0 +1,254 @@
+import Foundation
+import PortalModel
+
+/// What planning produces: the plan and what the checks before writing need to know about the target.
+public struct PlanningResult: Sendable {
+    public var plan: MigrationPlan
+    /// The target's table definitions by logical name.
+    public var targetDefinitions: [String: TableDefinition]
+    /// True when the target website (`--targetWebSiteId`, else the source website's id) exists in the target.
+    public var targetWebsiteExists: Bool
+    /// The target's records of the target website, by id (for verify's listing of extra records).
+    public var targetSnapshot: PortalSnapshot
+}
+
+/// Decides every write of a migration by comparing a source snapshot with a target's current records
+/// (issue 6 "Plan" and "Identity"; DESIGN.md "Identity", "Ordering").
+///
+/// Steps: read the target website's snapshot; match each source record to a target record by id, then by
+/// natural key (`IdentityRules`, in dependency order so parent lookups are already remapped), portal
+/// languages by LCID; remap every lookup and N:N link to target ids; find lookups whose record the
+/// target lacks (missing-lookup diagnostics, or dropped with `.drop`); per record compare the columns to
+/// write with the target's values; order tables (`DependencyOrder`) and records within a table parent
+/// first, deferring only lookups to records written later; with `prune`, delete target records and links
+/// the source lacks. The output is deterministic for the same inputs.
+public struct Planner: Sendable {
+    public let target: any DataverseService
+    public let catalog: TableCatalog
+
+    public init(target: any DataverseService, catalog: TableCatalog = .standard) {
+        self.target = target
+        self.catalog = catalog
+    }
+
+    /// Plans the migration of `source` into the target.
+    /// - Throws: `MigrationError.invalid` when the source has no website; `DataverseError` from the target.
+    public func plan(source: PortalSnapshot, options: PlanOptions) async throws -> PlanningResult {
+        let reader = SnapshotReader(service: target, catalog: catalog)
+        let defs = try await reader.definitionsByName()
+        guard let sourceWebsiteID = source.websiteID
+                ?? PortalTables.websiteTables.sorted().compactMap({ source.records[$0]?.first?.id }).first else {
+            throw MigrationError.invalid("the source has no website record and no website id")
+        }
+        let targetWebsiteID = options.targetWebsiteID ?? sourceWebsiteID
+        var targetSnap = try await reader.read(websiteID: targetWebsiteID)
+        let targetWebsiteExists = PortalTables.websiteTables.contains { t in targetSnap.records[t]?.contains { $0.id == targetWebsiteID } ?? false }
+
+        // Every portal language of the target (a global table, matched by LCID).
+        if defs["adx_portallanguage"] != nil {
+            let have = Set(targetSnap.records["adx_portallanguage"]?.map(\.id) ?? [])
+            let pk = defs["adx_portallanguage"]!.primaryIDColumn
+            for r in try await target.retrieveAll(RecordQuery("adx_portallanguage")) where !have.contains(r.id) {
+                targetSnap.add(PortalTables.dataColumns(of: r, primaryID: pk))
+            }
+        }
+        var targetByID: [UUID: EntityRecord] = [:]
+        for rows in targetSnap.records.values { for r in rows { targetByID[r.id] = r } }
+        let inScope = Set(targetByID.keys)
+        var targetBodies = targetSnap.bodies
+
+        // Source ids outside the target website's scope may still exist in the target (created earlier).
+        for (table, rows) in source.records.sorted(by: { $0.key < $1.key }) {
+            guard let def = defs[table] else { continue }
+            let absent = Set(rows.map(\.id).filter { targetByID[$0] == nil })
+            guard !absent.isEmpty else { continue }
+            for r in try await reader.readByIDs(table, column: def.primaryIDColumn, ids: absent) {
+                targetByID[r.id] = PortalTables.dataColumns(of: r, primaryID: def.primaryIDColumn)
+                if table == "annotation" {
+                    let key = FileBodyKey("annotation", r.id, "documentbody")
+                    if let d = try await target.downloadFile(key) { targetBodies[key] = .data(d) }
+                }
+            }
+        }
+
+        // Table order from the lookups the source's records actually hold.
+        var lookupTables: [String: Set<String>] = [:]
+        for (table, rows) in source.records {
+            for r in rows { for v in r.columns.values { if let ref = v.reference { lookupTables[table, default: []].insert(ref.logicalName) } } }
+        }
+        let sourceTables = Set(source.records.filter { !$0.value.isEmpty }.keys)
+        let tableOrder = DependencyOrder.order(sourceTables) { lookupTables[$0] ?? [] }
+        let rank = Dictionary(uniqueKeysWithValues: tableOrder.enumerated().map { ($1, $0) })
+
+        // Identity.
+        var matcher = IdentityMatcher(catalog: catalog)
+        matcher.match(source: source, tableOrder: tableOrder, sourceWebsiteID: sourceWebsiteID,
+                      targetWebsiteID: targetWebsiteID, targetByID: targetByID, targetSnapshot: targetSnap,
+                      byKey: options.match == .key)
+        let idMap = matcher.idMap
+        var diagnostics = matcher.diagnostics
+
+        // Remap every source record into target ids.
+        func mapRef(_ v: FieldValue) -> FieldValue {
+            switch v {
+            case .lookup(let r): if let t = idMap[r.id] { return .lookup(EntityReference(r.logicalName, t, name: r.name)) }
+            case .owner(let r): if let t = idMap[r.id] { return .owner(EntityReference(r.logicalName, t, name: r.name)) }
+            default: break
+            }
+            return v
+        }
+        var mapped: [String: [EntityRecord]] = [:]
+        var plannedTable: [UUID: String] = [:]
+        for table in tableOrder {
+            let pk = PortalTables.primaryID(table, definitions: defs, catalog: catalog)
+            for src in source.records[table] ?? [] {
+                var m = PortalTables.dataColumns(of: src, primaryID: pk)
+                m.id = idMap[src.id] ?? src.id
+                m.columns = m.columns.mapValues(mapRef)
+                mapped[table, default: []].append(m)
+                plannedTable[m.id] = table
+            }
+        }
+
+        // Lookups whose record is neither in the target nor written by the plan.
+        var unresolved: [String: Set<UUID>] = [:]
+        for rows in mapped.values {
+            for r in rows {
+                for v in r.columns.values {
+                    if let ref = v.reference, targetByID[ref.id] == nil, plannedTable[ref.id] == nil {
+                        unresolved[ref.logicalName, default: []].insert(ref.id)
+                    }
+                }
+            }
+        }
+        var existingElsewhere = Set<UUID>()
+        for (table, ids) in unresolved.sorted(by: { $0.key < $1.key }) {
+            guard let def = defs[table] else { continue }
+            for r in try await reader.readByIDs(table, column: def.primaryIDColumn, ids: ids) { existingElsewhere.insert(r.id) }
+        }
+        var dropped: [DroppedLookup] = []
+        for table in tableOrder {
+            for i in (mapped[table] ?? []).indices {
+                let r = mapped[table]![i]
+                for (column, v) in r.columns.sorted(by: { $0.key < $1.key }) {
+                    guard let ref = v.reference, targetByID[ref.id] == nil, plannedTable[ref.id] == nil,
+                          !existingElsewhere.contains(ref.id) else { continue }
+                    let name = PortalTables.primaryName(r, definitions: defs, catalog: catalog)
+                    switch options.missingLookups {
+                    case .fail:
+                        diagnostics.append(Diagnostic(check: "missing-lookup",
+                            message: "the lookup points to \(ref.logicalName) \(ref.id.dataverseString)\(ref.name.map { " \"\($0)\"" } ?? ""), which the target does not have",
+                            table: table, recordID: source.records[table]?[i].id ?? r.id, recordName: name, column: column))
+                    case .drop:
+                        mapped[table]![i].columns[column] = .null
+                        dropped.append(DroppedLookup(table: table, recordID: r.id, column: column, target: ref.logicalName, targetID: ref.id))
+                    }
+                }
+            }
+        }
+        let existingBefore = Set(targetByID.keys).union(existingElsewhere)
+
+        // Per record: action, changed columns, state.
+        var records: [RecordPlan] = []
+        for table in tableOrder {
+            let def = defs[table]
+            let sources = source.records[table] ?? []
+            for (i, m) in (mapped[table] ?? []).enumerated() {
+                let src = sources[i]
+                let existing = targetByID[m.id]
+                let name = PortalTables.primaryName(src, definitions: defs, catalog: catalog)
+                var payload = EntityRecord(table, id: m.id)
+                var changes: [ColumnChange] = []
+                var state: [String: FieldValue] = [:]
+                for (column, value) in m.columns.sorted(by: { $0.key < $1.key }) {
+                    if let def, def.column(column) == nil { continue } // schema drift: reported by the checks
+                    if PortalTables.stateColumns.contains(column) { continue }
+                    if existing == nil {
+                        if value.isNull { continue }
+                    } else if ValueComparison.equal(value, existing!.columns[column]) {
+                        continue
+                    }
+                    payload.columns[column] = value
+                    changes.append(ColumnChange(column: column, old: existing?.columns[column], new: value,
+                                                hidden: Secrets.isHidden(src, column: column, hiddenColumns: options.hiddenColumns)))
+                }
+                // State and status last.
+                let sc = m.columns["statecode"], st = m.columns["statuscode"]
+                if let existing {
+                    let differs = (sc.map { !ValueComparison.equal($0, existing.columns["statecode"]) } ?? false)
+                        || (st.map { !ValueComparison.equal($0, existing.columns["statuscode"]) } ?? false)
+                    if differs { if let sc { state["statecode"] = sc }; if let st { state["statuscode"] = st } }
+                } else {
+                    let isDefault = (sc == nil || ValueComparison.equal(sc, .state(0)))
+                        && (st == nil || ValueComparison.equal(st, .status(1)))
+                    if !isDefault { if let sc { state["statecode"] = sc }; if let st { state["statuscode"] = st } }
+                }
+                // File body of a note.
+                var bodyKey: FileBodyKey? = nil
+                if table == "annotation" {
+                    let key = FileBodyKey("annotation", src.id, "documentbody")
+                    if let body = source.bodies[key] {
+                        let targetKey = FileBodyKey("annotation", m.id, "documentbody")
+                        let same: Bool
+                        if existing == nil { same = false } else if let tb = targetBodies[targetKey] {
+                            same = (try? body.load()) == (try? tb.load())
+                        } else { same = false }
+                        if !same {
+                            bodyKey = key
+                            changes.append(ColumnChange(column: "documentbody", old: nil,
+                                                        new: .string("(\((try? body.size()) ?? 0) bytes)"), hidden: true))
+                        }
+                    }
+                }
+                let action: RecordAction = existing == nil ? .create : (changes.isEmpty ? .unchanged : .update)
+                records.append(RecordPlan(table: table, sourceID: src.id, targetID: m.id, name: name, action: action,
+                                          match: existing == nil ? .none : matcher.kind[src.id] ?? .id,
+                                          record: payload, changes: changes, deferred: [], state: state,
+                                          bodyKey: bodyKey, depth: 0))
+            }
+        }
+
+        // Ordering within tables and deferral of lookups to records written later.
+        Scheduler.schedule(&records, rank: rank, existingBefore: existingBefore)
+
+        // Deletions (prune): target records of the website no source record maps to.
+        var deletions: [RecordPlan] = []
+        if options.prune {
+            let claimed = Set(records.map(\.targetID))
+            let targetTables = Set(targetSnap.records.keys)
+            let allOrder = tableOrder + targetTables.subtracting(tableOrder).sorted()
+            for table in allOrder.reversed() where table != "adx_portallanguage" && !PortalTables.websiteTables.contains(table) {
+                for r in (targetSnap.records[table] ?? []).sorted(by: { $0.id.dataverseString < $1.id.dataverseString })
+                where inScope.contains(r.id) && !claimed.contains(r.id) {
+                    deletions.append(RecordPlan(table: table, sourceID: nil, targetID: r.id,
+                                                name: PortalTables.primaryName(r, definitions: defs, catalog: catalog),
+                                                action: .delete, match: .none, record: EntityRecord(table, id: r.id),
+                                                changes: [], deferred: [], state: [:], bodyKey: nil, depth: 0))
+                }
+            }
+        }
+
+        // N:N links.
+        var links: [LinkPlan] = []
+        let relationshipNames = Set(source.links.keys).union(targetSnap.links.keys).sorted()
+        let deleted = Set(deletions.map(\.targetID))
+        for rel in relationshipNames {
+            let src = Set((source.links[rel] ?? []).map { l in
+                ManyToManyLink(EntityReference(l.first.logicalName, idMap[l.first.id] ?? l.first.id),
+                               EntityReference(l.second.logicalName, idMap[l.second.id] ?? l.second.id))
+            })
+            let tgt = targetSnap.links[rel] ?? []
+            let add = src.subtracting(tgt).sorted()
+            let remove = options.prune
+                ? tgt.subtracting(src).filter { !deleted.contains($0.first.id) && !deleted.contains($0.second.id) }.sorted()
+                : []
+            links.append(LinkPlan(relationship: rel, add: add, remove: remove, unchanged: src.intersection(tgt).count))
+        }
+
+        let plan = MigrationPlan(sourceWebsiteID: sourceWebsiteID, targetWebsiteID: targetWebsiteID,
+                                 tableOrder: tableOrder, records: records, deletions: deletions, links: links,
+                                 idMap: idMap, diagnostics: diagnostics, droppedLookups: dropped)
+        return PlanningResult(plan: plan, targetDefinitions: defs, targetWebsiteExists: targetWebsiteExists,
+                              targetSnapshot: targetSnap)
+    }
+}

@@ -1,0 +1,179 @@
+import Foundation
+import PortalModel
+
+/// Reads one website's portal configuration from any `DataverseService` into a `PortalSnapshot`.
+///
+/// Which records: every portal table (standard or enhanced model, `PortalTables.isPortalTable`) that
+/// the service has, filtered to the website through the lookup chain to the website table:
+/// - the website row itself (`adx_website`/`powerpagesite`) by id;
+/// - tables with a lookup to a website table, by that lookup (`adx_websiteid eq ID`);
+/// - tables whose only way to the website is a lookup to an already read table (web links through their
+///   web link set, form steps through their advanced form, metadata through their form), by that lookup
+///   (`In` over the parent ids, in chunks);
+/// - global tables (portal languages) by the ids the website's records reference;
+/// - notes (`annotation`) whose `objectid` is a web file of the website, with their `documentbody` as
+///   file bodies (`FileBodyKey("annotation", id, "documentbody")`) downloaded lazily into memory.
+/// N:N links of relationships whose two tables are portal tables, keeping links whose both ends were read.
+///
+/// System columns (`PortalTables.systemColumns`) are dropped so snapshots from services and files compare.
+public struct SnapshotReader: Sendable {
+    public let service: any DataverseService
+    public let catalog: TableCatalog
+    /// Most ids per `In` filter when reading child tables by parent id.
+    public var chunkSize = 200
+
+    public init(service: any DataverseService, catalog: TableCatalog = .standard) {
+        self.service = service
+        self.catalog = catalog
+    }
+
+    /// The website tables and the website record with that id, or `nil` when no website table of the
+    /// service has a record with that id.
+    /// - Throws: what the service throws (other than "table not found").
+    public func findWebsite(_ websiteID: UUID) async throws -> EntityRecord? {
+        let defs = try await definitionsByName()
+        for table in PortalTables.websiteTables.sorted() {
+            guard let def = defs[table] else { continue }
+            let rows = try await service.retrieveAll(RecordQuery(table, filter: .equal(def.primaryIDColumn, .guid(websiteID)), top: 1))
+            if let r = rows.first { return r }
+        }
+        return nil
+    }
+
+    /// Reads the website's snapshot.
+    /// - Parameter websiteID: the `adx_websiteid` or `powerpagesiteid`.
+    /// - Returns: the snapshot; its `websiteID` is set. Empty (no records) when the website does not exist.
+    /// - Throws: `DataverseError` from the service.
+    public func read(websiteID: UUID) async throws -> PortalSnapshot {
+        let defs = try await definitionsByName()
+        var snapshot = PortalSnapshot(websiteID: websiteID)
+        var readIDs: [String: Set<UUID>] = [:]
+
+        let portalTables = defs.keys.filter { PortalTables.isPortalTable($0, catalog: catalog) && $0 != "annotation" }.sorted()
+        var pending = Set(portalTables)
+
+        func store(_ table: String, _ rows: [EntityRecord], _ def: TableDefinition) {
+            let cleaned = rows.map { clean($0, def) }
+            snapshot.records[table, default: []].append(contentsOf: cleaned)
+            readIDs[table, default: []].formUnion(rows.map(\.id))
+        }
+
+        // 1. Website rows.
+        for table in PortalTables.websiteTables.sorted() where pending.contains(table) {
+            guard let def = defs[table] else { continue }
+            let rows = try await service.retrieveAll(RecordQuery(table, filter: .equal(def.primaryIDColumn, .guid(websiteID))))
+            store(table, rows, def)
+            pending.remove(table)
+        }
+        guard readIDs.values.contains(where: { !$0.isEmpty }) else { return snapshot }
+
+        // 2. Tables with a direct lookup to a website table.
+        for table in pending.sorted() {
+            guard let def = defs[table] else { continue }
+            let websiteLookups = def.lookups.filter { col in
+                col.targets.contains { PortalTables.websiteTables.contains($0) }
+            }
+            guard !websiteLookups.isEmpty else { continue }
+            let preferred = websiteLookups.first { $0.logicalName == "adx_websiteid" || $0.logicalName == "powerpagesiteid" } ?? websiteLookups[0]
+            let rows = try await service.retrieveAll(RecordQuery(table, filter: .equal(preferred.logicalName, .guid(websiteID))))
+            store(table, rows, def)
+            pending.remove(table)
+        }
+
+        // 3. Child tables through a lookup to an already read table, until nothing changes.
+        var progress = true
+        while progress {
+            progress = false
+            for table in pending.sorted() {
+                guard let def = defs[table] else { continue }
+                let parentLookup = def.lookups.first { col in
+                    col.targets.count == 1 && col.targets[0] != table && readIDs[col.targets[0]] != nil
+                }
+                guard let lookup = parentLookup, let parents = readIDs[lookup.targets[0]] else { continue }
+                let rows = try await readByIDs(table, column: lookup.logicalName, ids: parents)
+                store(table, rows, def)
+                pending.remove(table)
+                progress = true
+            }
+        }
+
+        // 4. Global tables (portal languages…): the records the website references.
+        for table in pending.sorted() {
+            guard let def = defs[table] else { continue }
+            var referenced = Set<UUID>()
+            for rows in snapshot.records.values {
+                for r in rows {
+                    for v in r.columns.values { if let ref = v.reference, ref.logicalName == table { referenced.insert(ref.id) } }
+                }
+            }
+            guard !referenced.isEmpty else { continue }
+            let rows = try await readByIDs(table, column: def.primaryIDColumn, ids: referenced)
+            store(table, rows, def)
+            pending.remove(table)
+        }
+
+        // 5. Notes of web files, with their bodies.
+        if let noteDef = defs["annotation"] {
+            let fileTables = ["adx_webfile"].filter { readIDs[$0] != nil }
+            for ft in fileTables {
+                guard let ids = readIDs[ft], !ids.isEmpty else { continue }
+                let notes = try await readByIDs("annotation", column: "objectid", ids: ids)
+                for var note in notes {
+                    note = clean(note, noteDef)
+                    let key = FileBodyKey("annotation", note.id, "documentbody")
+                    if case .string(let b64)? = note.columns["documentbody"], let data = Data(base64Encoded: b64) {
+                        snapshot.bodies[key] = .data(data)
+                    } else if let data = try await service.downloadFile(key) {
+                        snapshot.bodies[key] = .data(data)
+                    }
+                    note.columns.removeValue(forKey: "documentbody")
+                    snapshot.add(note)
+                }
+            }
+        }
+
+        // 6. N:N links between portal tables.
+        var seenRelationships = Set<String>()
+        for def in defs.values.sorted(by: { $0.logicalName < $1.logicalName }) {
+            for rel in def.relationships where seenRelationships.insert(rel.name).inserted {
+                guard PortalTables.isPortalTable(rel.entity1, catalog: catalog),
+                      PortalTables.isPortalTable(rel.entity2, catalog: catalog),
+                      let firstIDs = readIDs[rel.entity1], !firstIDs.isEmpty,
+                      let secondIDs = readIDs[rel.entity2] else { continue }
+                let links = try await service.retrieveLinks(relationship: rel.name, firstIDs: firstIDs)
+                for l in links where firstIDs.contains(l.first.id) && secondIDs.contains(l.second.id) {
+                    snapshot.link(rel.name, l)
+                }
+            }
+        }
+        for t in snapshot.records.keys { snapshot.records[t]?.sort { $0.id.dataverseString < $1.id.dataverseString } }
+        return snapshot
+    }
+
+    /// Every record of `table` whose `column` is one of `ids`, read in chunks.
+    /// - Throws: what the service throws.
+    public func readByIDs(_ table: String, column: String, ids: Set<UUID>) async throws -> [EntityRecord] {
+        let sorted = ids.sorted { $0.dataverseString < $1.dataverseString }
+        var out: [EntityRecord] = []
+        var start = 0
+        while start < sorted.count {
+            let chunk = sorted[start..<min(start + chunkSize, sorted.count)]
+            out += try await service.retrieveAll(RecordQuery(table, filter: .in(column, chunk.map { .guid($0) })))
+            start += chunkSize
+        }
+        return out
+    }
+
+    /// The service's table definitions by logical name.
+    public func definitionsByName() async throws -> [String: TableDefinition] {
+        var d: [String: TableDefinition] = [:]
+        for t in try await service.tableDefinitions() { d[t.logicalName] = t }
+        return d
+    }
+
+    private func clean(_ r: EntityRecord, _ def: TableDefinition) -> EntityRecord {
+        var out = r
+        out.columns = r.columns.filter { PortalTables.isDataColumn($0.key, primaryID: def.primaryIDColumn) }
+        return out
+    }
+}
