@@ -1,0 +1,204 @@
+import Foundation
+import PortalModel
+
+/// The content of a `data.xml`, read against its schema: records, N:N links and note bodies as a
+/// `PortalSnapshot`, plus the export timestamp and any warnings (research/cmt-format.md §2).
+public struct CMTDataFile: Sendable {
+    /// Records by table, links by N:N relationship name, and bodies: an annotation's base64
+    /// `documentbody` and `imagedata` columns are decoded into `snapshot.bodies` under
+    /// `FileBodyKey(table, id, column)` rather than kept as column text.
+    public var snapshot: PortalSnapshot
+    /// The root `timestamp` as written (ISO, culture-formatted, or `nil` when absent).
+    public var timestamp: String?
+    /// Things skipped while reading (fields or entities not in the schema), one line each.
+    public var warnings: [String]
+
+    public init(snapshot: PortalSnapshot, timestamp: String? = nil, warnings: [String] = []) {
+        self.snapshot = snapshot
+        self.timestamp = timestamp
+        self.warnings = warnings
+    }
+
+    /// The columns held as bodies rather than column values: `annotation.documentbody` and image columns.
+    static func isBodyField(entity: String, field: CMTField) -> Bool {
+        (entity == "annotation" && field.name == "documentbody") || field.isImageData
+    }
+
+    /// The timestamp as a date, when it parses (ISO or en-US culture form).
+    public var timestampDate: DateTimeValue? {
+        guard let t = timestamp else { return nil }
+        return DateTimeValue(iso8601: t) ?? CMTValueCodec.cultureDate(t)
+    }
+
+    /// Reads `data.xml` bytes against a schema.
+    ///
+    /// Tolerant of BOM or none, UTF-8 or UTF-16, an XML declaration or none, a missing or
+    /// culture-formatted `timestamp`, a missing `<m2mrelationships>`, unknown attributes. Fields and
+    /// entities absent from the schema are skipped with a warning, as CMT's importer does.
+    /// - Throws: `CMTError` naming file, line, entity, record and field for malformed or unsafe XML,
+    ///   a record without a valid id, or a value that does not fit its field's type.
+    public init(data: Data, schema: CMTSchema, file: String = "data.xml") throws {
+        let root = try SafeXMLReader.parse(data, file: file)
+        guard root.name == "entities" else {
+            throw CMTError(.invalidSchema, "the root element is <\(root.name)>, expected <entities>", file: file, line: root.line)
+        }
+        var snapshot = PortalSnapshot()
+        var warnings: [String] = []
+        for entityNode in root.children("entity") {
+            guard let name = entityNode["name"] else {
+                throw CMTError(.invalidSchema, "<entity> has no name attribute", file: file, line: entityNode.line)
+            }
+            guard let entity = schema.entity(name) else {
+                warnings.append("\(file):\(entityNode.line): entity \(name) is not in the schema; its records are skipped")
+                continue
+            }
+            var fieldsByName: [String: CMTField] = [:]
+            for f in entity.fields { fieldsByName[f.name] = f }
+            var unknown = Set<String>()
+            for recordNode in entityNode.child("records")?.children("record") ?? [] {
+                guard let rawID = recordNode["id"], let id = UUID(dataverse: rawID) else {
+                    throw CMTError(.invalidValue, "<record> has no valid id attribute", file: file, line: recordNode.line,
+                                   entity: name, recordID: recordNode["id"])
+                }
+                var record = EntityRecord(name, id: id)
+                for fieldNode in recordNode.children("field") {
+                    guard let fieldName = fieldNode["name"] else {
+                        throw CMTError(.invalidSchema, "<field> has no name attribute", file: file, line: fieldNode.line,
+                                       entity: name, recordID: id.dataverseString)
+                    }
+                    guard let field = fieldsByName[fieldName] else {
+                        if unknown.insert(fieldName).inserted {
+                            warnings.append("\(file):\(fieldNode.line): field \(name).\(fieldName) is not in the schema; skipped")
+                        }
+                        continue
+                    }
+                    if fieldName == entity.primaryIDField { continue }
+                    let raw = fieldNode["value"] ?? ""
+                    do {
+                        if CMTDataFile.isBodyField(entity: name, field: field) {
+                            let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+                            if text.isEmpty { continue }
+                            guard let body = Data(base64Encoded: text, options: .ignoreUnknownCharacters) else {
+                                throw CMTError(.invalidValue, "the value is not base64", field: fieldName)
+                            }
+                            snapshot.bodies[FileBodyKey(name, id, fieldName)] = .data(body)
+                            continue
+                        }
+                        let value = try CMTValueCodec.parse(raw, field: field, lookupEntity: fieldNode["lookupentity"],
+                                                            lookupName: fieldNode["lookupentityname"])
+                        if !value.isNull { record.columns[fieldName] = value }
+                    } catch var e as CMTError {
+                        e.file = file; e.line = fieldNode.line; e.entity = name; e.recordID = id.dataverseString; e.field = fieldName
+                        throw e
+                    }
+                }
+                snapshot.add(record)
+            }
+            for m2m in entityNode.child("m2mrelationships")?.children("m2mrelationship") ?? [] {
+                guard let relName = m2m["m2mrelationshipname"], let rawSource = m2m["sourceid"],
+                      let source = UUID(dataverse: rawSource), let targetEntity = m2m["targetentityname"] else {
+                    throw CMTError(.invalidSchema, "<m2mrelationship> needs m2mrelationshipname, a GUID sourceid and targetentityname",
+                                   file: file, line: m2m.line, entity: name)
+                }
+                if snapshot.links[relName] == nil { snapshot.links[relName] = [] }
+                for t in m2m.child("targetids")?.children("targetid") ?? [] {
+                    guard let target = UUID(dataverse: t.text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+                        throw CMTError(.invalidValue, "<targetid> '\(t.text)' is not a GUID", file: file, line: t.line,
+                                       entity: name, recordID: source.dataverseString)
+                    }
+                    snapshot.link(relName, ManyToManyLink(EntityReference(name, source), EntityReference(targetEntity, target)))
+                }
+            }
+        }
+        self.init(snapshot: snapshot, timestamp: root["timestamp"], warnings: warnings)
+    }
+
+    /// Writes `data.xml` as CMT does (research/cmt-format.md §2.1): a leading newline and no XML
+    /// declaration, `xmlns:xsd` then `xmlns:xsi`, the `timestamp`, entities in schema order (only those
+    /// with records or links), fields in schema field order with the primary id repeated as a field,
+    /// null values omitted, strings HTML-encoded, lookups with `lookupentity`/`lookupentityname`,
+    /// `<m2mrelationships>` per entity with one `<m2mrelationship>` per source record and relationship.
+    /// LF line ends, two-space indentation, no final newline.
+    ///
+    /// Records of tables not in the schema, and columns not in the entity's fields, are not written.
+    /// - Parameters:
+    ///   - schema: decides which tables and columns are written, and their order.
+    ///   - timestamp: the root `timestamp` text; `nil` writes none.
+    /// - Throws: `CMTError.writeFailed` when a body referenced by the snapshot cannot be read.
+    public static func xmlText(snapshot: PortalSnapshot, schema: CMTSchema, timestamp: String?) throws -> String {
+        var out = "\n<entities xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\""
+        if let t = timestamp { out += " timestamp=\"\(XMLEscaping.attribute(t))\"" }
+        out += ">"
+        for entity in schema.entities {
+            let records = snapshot.records[entity.name] ?? []
+            let relationships = entity.relationships.filter { $0.manyToMany }
+            let hasLinks = relationships.contains { !(snapshot.links[$0.name]?.isEmpty ?? true) }
+            if records.isEmpty && !hasLinks { continue }
+            out += "\n  <entity name=\"\(XMLEscaping.attribute(entity.name))\" displayname=\"\(XMLEscaping.attribute(entity.displayName))\">"
+            if records.isEmpty {
+                out += "\n    <records />"
+            } else {
+                out += "\n    <records>"
+                for record in records {
+                    out += "\n      <record id=\"\(record.id.dataverseString)\">"
+                    for field in entity.fields {
+                        let item: (value: String, lookupEntity: String?, lookupName: String?)?
+                        if field.name == entity.primaryIDField {
+                            item = (record.id.dataverseString, nil, nil)
+                        } else if isBodyField(entity: entity.name, field: field),
+                                  let body = snapshot.bodies[FileBodyKey(entity.name, record.id, field.name)] {
+                            do {
+                                item = (try body.load().base64EncodedString(), nil, nil)
+                            } catch {
+                                throw CMTError(.writeFailed, "the body cannot be read: \(error)", entity: entity.name,
+                                               recordID: record.id.dataverseString, field: field.name)
+                            }
+                        } else if let v = record.columns[field.name] {
+                            item = CMTValueCodec.format(v, field: field)
+                        } else {
+                            item = nil
+                        }
+                        guard let i = item else { continue }
+                        out += "\n        <field name=\"\(XMLEscaping.attribute(field.name))\" value=\"\(XMLEscaping.attribute(i.value))\""
+                        if let le = i.lookupEntity {
+                            out += " lookupentity=\"\(XMLEscaping.attribute(le))\" lookupentityname=\"\(XMLEscaping.attribute(i.lookupName ?? ""))\""
+                        }
+                        out += " />"
+                    }
+                    out += "\n      </record>"
+                }
+                out += "\n    </records>"
+            }
+            var m2m = ""
+            for rel in relationships {
+                guard let links = snapshot.links[rel.name], !links.isEmpty else { continue }
+                // One element per source record, sources in record order then id order, targets sorted.
+                var bySource: [UUID: [UUID]] = [:]
+                var targetEntity = rel.m2mTargetEntity ?? ""
+                for l in links where l.first.logicalName == entity.name {
+                    bySource[l.first.id, default: []].append(l.second.id)
+                    if targetEntity.isEmpty { targetEntity = l.second.logicalName }
+                }
+                let recordOrder = Dictionary(records.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+                let sources = bySource.keys.sorted {
+                    let (a, b) = (recordOrder[$0] ?? Int.max, recordOrder[$1] ?? Int.max)
+                    return a != b ? a < b : $0.dataverseString < $1.dataverseString
+                }
+                let idField = rel.m2mTargetEntityPrimaryKey ?? "\(targetEntity)id"
+                for s in sources {
+                    m2m += "\n      <m2mrelationship sourceid=\"\(s.dataverseString)\" targetentityname=\"\(XMLEscaping.attribute(targetEntity))\""
+                        + " targetentitynameidfield=\"\(XMLEscaping.attribute(idField))\" m2mrelationshipname=\"\(XMLEscaping.attribute(rel.name))\">"
+                    m2m += "\n        <targetids>"
+                    for t in (bySource[s] ?? []).sorted(by: { $0.dataverseString < $1.dataverseString }) {
+                        m2m += "\n          <targetid>\(t.dataverseString)</targetid>"
+                    }
+                    m2m += "\n        </targetids>\n      </m2mrelationship>"
+                }
+            }
+            out += m2m.isEmpty ? "\n    <m2mrelationships />" : "\n    <m2mrelationships>" + m2m + "\n    </m2mrelationships>"
+            out += "\n  </entity>"
+        }
+        out += "\n</entities>"
+        return out
+    }
+}

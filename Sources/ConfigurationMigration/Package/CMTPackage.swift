@@ -1,0 +1,188 @@
+import Foundation
+import PortalModel
+import ZIPFoundation
+
+/// A Configuration Migration Tool data package: `data.xml` (records, N:N links, notes), `data_schema.xml`
+/// (a copy of the schema used for the export) and `[Content_Types].xml`, in a zip (`data.zip`) or a
+/// folder (research/cmt-format.md §3).
+public struct CMTPackage: Sendable {
+    /// The schema read from `data_schema.xml`.
+    public var schema: CMTSchema
+    /// The exact bytes of `data_schema.xml` when read from a package or given by the caller; written
+    /// back verbatim (CMT copies the schema file it was given). `nil` writes `schema.xmlData()`.
+    public var schemaData: Data?
+    /// The records, links and bodies.
+    public var snapshot: PortalSnapshot
+    /// The `data.xml` root `timestamp` text; `nil` for none.
+    public var timestamp: String?
+    /// Things skipped while reading.
+    public var warnings: [String]
+
+    public init(schema: CMTSchema, schemaData: Data? = nil, snapshot: PortalSnapshot, timestamp: String? = nil, warnings: [String] = []) {
+        self.schema = schema
+        self.schemaData = schemaData
+        self.snapshot = snapshot
+        self.timestamp = timestamp
+        self.warnings = warnings
+    }
+
+    /// The 191 bytes of `[Content_Types].xml` every CMT version writes: UTF-8 with BOM, one line, with an
+    /// XML declaration (research/cmt-format.md §3, [V-file] 2017–2024).
+    public static let contentTypesXML: Data = Data([0xEF, 0xBB, 0xBF]) + Data(
+        ("<?xml version=\"1.0\" encoding=\"utf-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+         + "<Default Extension=\"xml\" ContentType=\"application/octet-stream\" /></Types>").utf8)
+
+    /// Limits applied while reading a zip; declared sizes in the zip are not trusted.
+    public struct ReadLimits: Sendable {
+        /// The most bytes one entry may decompress to (default 1 GiB).
+        public var maximumEntryBytes: Int
+        /// The most entries the zip may hold (default 1,000).
+        public var maximumEntries: Int
+        public init(maximumEntryBytes: Int = 1 << 30, maximumEntries: Int = 1000) {
+            self.maximumEntryBytes = maximumEntryBytes
+            self.maximumEntries = maximumEntries
+        }
+    }
+
+    /// Reads a package from a zip file or a folder holding `data.xml` and `data_schema.xml`.
+    /// - Parameters:
+    ///   - url: `data.zip` or a folder.
+    ///   - limits: zip safety limits.
+    /// - Throws: `CMTError.unsafeInput` for a zip entry with `..`, an absolute path, a link, or over the
+    ///   size limit; `CMTError.missingFile` when `data.xml` or `data_schema.xml` is absent; the schema and
+    ///   data readers' `CMTError`s; `CMTError.malformedXML` when the file is neither a folder nor a zip.
+    public init(contentsOf url: URL, limits: ReadLimits = ReadLimits()) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            throw CMTError(.missingFile, "no such file or folder", file: url.path)
+        }
+        let files: [String: Data]
+        if isDirectory.boolValue {
+            var found: [String: Data] = [:]
+            for name in ["data.xml", "data_schema.xml"] {
+                let f = url.appendingPathComponent(name)
+                if FileManager.default.fileExists(atPath: f.path) { found[name] = try Data(contentsOf: f) }
+            }
+            files = found
+        } else {
+            files = try CMTPackage.readZip(url, limits: limits)
+        }
+        let label = url.lastPathComponent
+        guard let schemaBytes = files["data_schema.xml"] else {
+            throw CMTError(.missingFile, "the package has no data_schema.xml", file: label)
+        }
+        guard let dataBytes = files["data.xml"] else {
+            throw CMTError(.missingFile, "the package has no data.xml", file: label)
+        }
+        let schema = try CMTSchema(data: schemaBytes, file: "\(label)/data_schema.xml")
+        let data = try CMTDataFile(data: dataBytes, schema: schema, file: "\(label)/data.xml")
+        self.init(schema: schema, schemaData: schemaBytes, snapshot: data.snapshot, timestamp: data.timestamp,
+                  warnings: data.warnings)
+    }
+
+    /// Reads the root entries of a zip that a package needs, checking every entry's path and size.
+    static func readZip(_ url: URL, limits: ReadLimits) throws -> [String: Data] {
+        let archive: Archive
+        do {
+            archive = try Archive(url: url, accessMode: .read)
+        } catch {
+            throw CMTError(.malformedXML, "not a zip file or folder (\(error))", file: url.lastPathComponent)
+        }
+        var result: [String: Data] = [:]
+        var count = 0
+        for entry in archive {
+            count += 1
+            if count > limits.maximumEntries {
+                throw CMTError(.unsafeInput, "the zip holds more than \(limits.maximumEntries) entries", file: url.lastPathComponent)
+            }
+            let path = entry.path
+            try checkEntryPath(path, zip: url.lastPathComponent)
+            if entry.type == .symlink {
+                throw CMTError(.unsafeInput, "zip entry '\(path)' is a symbolic link", file: url.lastPathComponent)
+            }
+            guard entry.type == .file, path == "data.xml" || path == "data_schema.xml" else { continue }
+            var data = Data()
+            do {
+                _ = try archive.extract(entry, skipCRC32: false) { chunk in
+                    data.append(chunk)
+                    if data.count > limits.maximumEntryBytes {
+                        throw CMTError(.unsafeInput, "zip entry '\(path)' decompresses to more than \(limits.maximumEntryBytes) bytes",
+                                       file: url.lastPathComponent)
+                    }
+                }
+            } catch let e as CMTError {
+                throw e
+            } catch {
+                throw CMTError(.malformedXML, "zip entry '\(path)' cannot be read (\(error))", file: url.lastPathComponent)
+            }
+            result[path] = data
+        }
+        return result
+    }
+
+    /// Refuses entry paths that could leave the extraction folder: absolute paths, drive letters, `..`
+    /// components (with either slash).
+    static func checkEntryPath(_ path: String, zip: String) throws {
+        let normalized = path.replacingOccurrences(of: "\\", with: "/")
+        let components = normalized.split(separator: "/", omittingEmptySubsequences: false)
+        let drive = normalized.count >= 2 && normalized[normalized.index(after: normalized.startIndex)] == ":"
+        if normalized.hasPrefix("/") || drive || components.contains("..") {
+            throw CMTError(.unsafeInput, "zip entry '\(path)' has an absolute path or '..'; the package is refused", file: zip)
+        }
+    }
+
+    /// The `data.xml` text of this package (`CMTDataFile.xmlText`).
+    public func dataXMLText() throws -> String {
+        try CMTDataFile.xmlText(snapshot: snapshot, schema: schema, timestamp: timestamp)
+    }
+
+    /// Writes the package as a zip with CMT's three root entries in CMT's order: `data.xml`,
+    /// `data_schema.xml`, `[Content_Types].xml`, deflated (research/cmt-format.md §3).
+    /// - Parameters:
+    ///   - url: the zip to create.
+    ///   - overwrite: replace an existing file; otherwise an existing file is an error.
+    /// - Throws: `CMTError.writeFailed` when the file exists (without `overwrite`) or cannot be written.
+    public func writeZip(to url: URL, overwrite: Bool = false) throws {
+        let fm = FileManager.default
+        if fm.fileExists(atPath: url.path) {
+            guard overwrite else { throw CMTError(.writeFailed, "the file exists (use --overwrite to replace it)", file: url.path) }
+            do { try fm.removeItem(at: url) } catch {
+                throw CMTError(.writeFailed, "the existing file cannot be removed (\(error))", file: url.path)
+            }
+        }
+        let entries = try self.entries()
+        let date = (timestamp.flatMap { DateTimeValue(iso8601: $0) }?.date) ?? Date()
+        do {
+            let archive = try Archive(url: url, accessMode: .create)
+            for (name, bytes) in entries {
+                try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(bytes.count), modificationDate: date,
+                                     compressionMethod: .deflate) { position, size in
+                    bytes.subdata(in: Int(position)..<min(bytes.count, Int(position) + size))
+                }
+            }
+        } catch let e as CMTError {
+            throw e
+        } catch {
+            throw CMTError(.writeFailed, "the zip cannot be written (\(error))", file: url.path)
+        }
+    }
+
+    /// Writes the three files into a folder (created when missing), replacing files of the same names.
+    /// - Throws: `CMTError.writeFailed` when the folder or a file cannot be written.
+    public func writeFolder(to url: URL) throws {
+        let entries = try self.entries()
+        do {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+            for (name, bytes) in entries { try bytes.write(to: url.appendingPathComponent(name)) }
+        } catch {
+            throw CMTError(.writeFailed, "the package folder cannot be written (\(error))", file: url.path)
+        }
+    }
+
+    /// The three files in CMT's order.
+    func entries() throws -> [(String, Data)] {
+        [("data.xml", Data(try dataXMLText().utf8)),
+         ("data_schema.xml", schemaData ?? schema.xmlData()),
+         ("[Content_Types].xml", CMTPackage.contentTypesXML)]
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+
+/// XML escaping as .NET's `XmlSerializer` / `XmlWriter` writes it, and the HTML encoding CMT applies to
+/// string values before that (research/cmt-format.md §2.3).
+public enum XMLEscaping {
+    /// Escapes text for an attribute value in double quotes: `&` `<` `>` `"`, and CR, LF and TAB as
+    /// character references so they survive attribute-value normalisation.
+    public static func attribute(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "\r": out += "&#xD;"
+            case "\n": out += "&#xA;"
+            case "\t": out += "&#x9;"
+            default: out.unicodeScalars.append(ch)
+            }
+        }
+        return out
+    }
+
+    /// Escapes element text: `&` `<` `>` (quotes stay literal, as in Microsoft's schema `<filter>` text).
+    public static func text(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            default: out.unicodeScalars.append(ch)
+            }
+        }
+        return out
+    }
+
+    /// .NET `HttpUtility.HtmlEncode` as CMT's exporter calls it on string values: `<` `>` `"` `&` `'`
+    /// become `&lt;` `&gt;` `&quot;` `&amp;` `&#39;`, and characters U+00A0–U+00FF become `&#NNN;`;
+    /// everything else (including Thai, Cyrillic, CJK) is left alone (research/cmt-format.md §2.3,
+    /// [V-code, V-file]).
+    public static func htmlEncode(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "&": out += "&amp;"
+            case "'": out += "&#39;"
+            default:
+                if ch.value >= 160 && ch.value <= 255 {
+                    out += "&#\(ch.value);"
+                } else {
+                    out.unicodeScalars.append(ch)
+                }
+            }
+        }
+        return out
+    }
+
+    private static let named: [String: String] = [
+        "lt": "<", "gt": ">", "amp": "&", "quot": "\"", "apos": "'", "nbsp": "\u{A0}",
+    ]
+
+    /// The inverse of `htmlEncode`, as CMT's importer calls .NET `HtmlDecode`: decimal (`&#234;`) and
+    /// hexadecimal (`&#xEA;`) character references and the named references `lt`, `gt`, `amp`, `quot`,
+    /// `apos`, `nbsp`. Anything else that starts with `&` is left as it is (as .NET does for unknown names).
+    public static func htmlDecode(_ s: String) -> String {
+        guard s.contains("&") else { return s }
+        var out = String.UnicodeScalarView()
+        let scalars = Array(s.unicodeScalars)
+        var i = 0
+        while i < scalars.count {
+            let c = scalars[i]
+            if c == "&", let semi = scalars[(i + 1)...].prefix(12).firstIndex(of: ";") {
+                let body = String(String.UnicodeScalarView(scalars[(i + 1)..<semi]))
+                var decoded: Unicode.Scalar?
+                if body.hasPrefix("#x") || body.hasPrefix("#X") {
+                    decoded = UInt32(body.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init)
+                } else if body.hasPrefix("#") {
+                    decoded = UInt32(body.dropFirst(), radix: 10).flatMap(Unicode.Scalar.init)
+                } else if let n = named[body] {
+                    decoded = n.unicodeScalars.first
+                }
+                if let d = decoded {
+                    out.append(d)
+                    i = semi + 1
+                    continue
+                }
+            }
+            out.append(c)
+            i += 1
+        }
+        return String(out)
+    }
+}

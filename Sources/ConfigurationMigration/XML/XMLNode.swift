@@ -1,0 +1,165 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// A parsed XML element: name, attributes, child elements, the text directly inside it, and the line it
+/// starts on. The small read-only tree the CMT readers walk.
+public struct XMLNode: Sendable {
+    public var name: String
+    public var attributes: [String: String]
+    public var children: [XMLNode]
+    /// The character data directly inside the element (entity references already resolved).
+    public var text: String
+    /// The 1-based line of the start tag.
+    public var line: Int
+
+    public init(name: String, attributes: [String: String] = [:], children: [XMLNode] = [], text: String = "", line: Int = 0) {
+        self.name = name
+        self.attributes = attributes
+        self.children = children
+        self.text = text
+        self.line = line
+    }
+
+    /// The first child element with this name.
+    public func child(_ name: String) -> XMLNode? { children.first { $0.name == name } }
+
+    /// Every child element with this name, in document order.
+    public func children(_ name: String) -> [XMLNode] { children.filter { $0.name == name } }
+
+    /// An attribute's value, `nil` when absent.
+    public subscript(attribute: String) -> String? { attributes[attribute] }
+}
+
+/// Reads XML safely and tolerantly into an `XMLNode` tree.
+///
+/// Tolerant (research/cmt-format.md §2.1, §8): UTF-8 with or without BOM, UTF-16 LE/BE with or without
+/// BOM, with or without an XML declaration (whatever encoding it names; the bytes decide). Safe: a
+/// document type declaration (`<!DOCTYPE`) or entity declaration (`<!ENTITY`) is refused before parsing,
+/// so neither external entities nor entity expansion can happen; external entity resolution is also
+/// switched off in the parser.
+public enum SafeXMLReader {
+    /// Decodes bytes to text by BOM or byte pattern.
+    /// - Throws: `CMTError.malformedXML` when the bytes are not valid UTF-8 / UTF-16.
+    public static func decode(_ data: Data, file: String) throws -> String {
+        let b = [UInt8](data.prefix(4))
+        var text: String?
+        if b.count >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF {
+            text = String(data: data.dropFirst(3), encoding: .utf8)
+        } else if b.count >= 2, b[0] == 0xFF, b[1] == 0xFE {
+            text = String(data: data.dropFirst(2), encoding: .utf16LittleEndian)
+        } else if b.count >= 2, b[0] == 0xFE, b[1] == 0xFF {
+            text = String(data: data.dropFirst(2), encoding: .utf16BigEndian)
+        } else if b.count >= 2, b[0] != 0, b[1] == 0 {
+            text = String(data: data, encoding: .utf16LittleEndian)
+        } else if b.count >= 2, b[0] == 0, b[1] != 0 {
+            text = String(data: data, encoding: .utf16BigEndian)
+        } else {
+            text = String(data: data, encoding: .utf8)
+        }
+        guard let t = text else {
+            throw CMTError(.malformedXML, "the file is not valid UTF-8 or UTF-16 text", file: file)
+        }
+        return t
+    }
+
+    /// Parses XML bytes into the root element.
+    /// - Parameters:
+    ///   - data: the file's bytes.
+    ///   - file: the name used in errors.
+    /// - Throws: `CMTError.unsafeInput` for a DTD or entity declaration; `CMTError.malformedXML` (with the
+    ///   line) when the XML is not well formed or has no root element.
+    public static func parse(_ data: Data, file: String) throws -> XMLNode {
+        try parse(text: decode(data, file: file), file: file)
+    }
+
+    /// Parses XML text into the root element (see `parse(_:file:)`).
+    public static func parse(text input: String, file: String) throws -> XMLNode {
+        var text = input
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        // Drop the XML declaration: the text is already decoded and is handed to the parser as UTF-8.
+        if let start = text.range(of: "<?xml"),
+           text[text.startIndex..<start.lowerBound].allSatisfy(\.isWhitespace),
+           let end = text.range(of: "?>", range: start.upperBound..<text.endIndex) {
+            text.replaceSubrange(start.lowerBound..<end.upperBound, with: "")
+        }
+        for marker in ["<!DOCTYPE", "<!ENTITY"] {
+            if let r = text.range(of: marker, options: .caseInsensitive) {
+                let line = text[text.startIndex..<r.lowerBound].reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
+                throw CMTError(.unsafeInput, "\(marker) is not allowed (document type and entity declarations are refused)",
+                               file: file, line: line)
+            }
+        }
+        let parser = XMLParser(data: Data(text.utf8))
+        parser.shouldResolveExternalEntities = false
+        parser.shouldProcessNamespaces = false
+        parser.shouldReportNamespacePrefixes = false
+        let builder = TreeBuilder(parser: parser)
+        parser.delegate = builder
+        let ok = parser.parse()
+        if let refused = builder.failure {
+            throw CMTError(.unsafeInput, refused, file: file, line: builder.failureLine)
+        }
+        if !ok {
+            let reason = parser.parserError.map { "not well-formed XML (\($0.localizedDescription))" } ?? "not well-formed XML"
+            throw CMTError(.malformedXML, reason, file: file, line: parser.lineNumber)
+        }
+        guard let root = builder.root else {
+            throw CMTError(.malformedXML, "the document has no root element", file: file)
+        }
+        return root
+    }
+}
+
+/// XMLParser delegate building the tree.
+private final class TreeBuilder: NSObject, XMLParserDelegate {
+    weak var parser: XMLParser?
+    var stack: [XMLNode] = []
+    var root: XMLNode?
+    var failure: String?
+    var failureLine: Int?
+
+    init(parser: XMLParser) { self.parser = parser }
+
+    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+                qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
+        stack.append(XMLNode(name: elementName, attributes: attributeDict, line: parser.lineNumber))
+    }
+
+    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
+        guard let node = stack.popLast() else { return }
+        if stack.isEmpty { root = node } else { stack[stack.count - 1].children.append(node) }
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) {
+        guard !stack.isEmpty else { return }
+        stack[stack.count - 1].text += string
+    }
+
+    func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
+        guard !stack.isEmpty else { return }
+        stack[stack.count - 1].text += String(decoding: CDATABlock, as: UTF8.self)
+    }
+
+    func parser(_ parser: XMLParser, foundInternalEntityDeclarationWithName name: String, value: String?) {
+        refuse("entity declaration '\(name)'", parser)
+    }
+
+    func parser(_ parser: XMLParser, foundExternalEntityDeclarationWithName name: String, publicID: String?, systemID: String?) {
+        refuse("external entity declaration '\(name)'", parser)
+    }
+
+    func parser(_ parser: XMLParser, resolveExternalEntityName name: String, systemID: String?) -> Data? {
+        refuse("external entity '\(name)'", parser)
+        return nil
+    }
+
+    private func refuse(_ what: String, _ parser: XMLParser) {
+        if failure == nil {
+            failure = "\(what) is not allowed"
+            failureLine = parser.lineNumber
+        }
+        parser.abortParsing()
+    }
+}
