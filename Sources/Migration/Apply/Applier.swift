@@ -1,0 +1,244 @@
+import Foundation
+import PortalModel
+
+/// How writes are sent: `changeSetSize` operations per `$batch` request (Microsoft suggests starting
+/// near 10, research/dataverse-webapi.md §6), `parallelism` requests in flight (keep within the server's
+/// `x-ms-dop-hint`), and whether custom plug-ins are bypassed (`MSCRM.BypassCustomPluginExecution`,
+/// the default, as Microsoft's portal schemas ask with `disableplugins="true"`).
+public struct ApplyOptions: Sendable {
+    public var changeSetSize: Int
+    public var parallelism: Int
+    public var bypassPlugins: Bool
+
+    public init(changeSetSize: Int = 10, parallelism: Int = 4, bypassPlugins: Bool = true) {
+        self.changeSetSize = max(1, changeSetSize)
+        self.parallelism = max(1, parallelism)
+        self.bypassPlugins = bypassPlugins
+    }
+}
+
+/// What an apply did: counts per table and relationship, and every failure.
+public struct ApplyOutcome: Sendable {
+    public var tables: [String: TableCounts] = [:]
+    public var links: [String: LinkCounts] = [:]
+    public var failures: [FailureEntry] = []
+    /// Operations the target confirmed.
+    public var confirmed = 0
+}
+
+/// Performs a plan against the target in passes (DESIGN.md "Ordering"; issue 6 "Apply"):
+/// 1. record writes table by table in dependency order, each table wave by wave (parent first), the
+///    records of a wave in change sets sent in parallel; a note's body goes with its record;
+/// 2. the deferred (cycle-closing) lookups;
+/// 3. N:N removals, then additions;
+/// 4. state and status;
+/// 5. deletions, children first.
+/// Every confirmed operation is journalled. Failures are collected per record, never thrown; a create
+/// answered with DuplicateRecord (the record appeared meanwhile) is retried as an update, a delete of a
+/// record already gone (cascade) counts as done.
+public struct Applier: Sendable {
+    public let target: any DataverseService
+    public let source: PortalSnapshot
+    public let options: ApplyOptions
+    public let journal: Journal?
+
+    public init(target: any DataverseService, source: PortalSnapshot, options: ApplyOptions, journal: Journal?) {
+        self.target = target
+        self.source = source
+        self.options = options
+        self.journal = journal
+    }
+
+    struct OpInfo: Sendable {
+        var table: String
+        var id: UUID
+        var name: String?
+        var kind: String
+        var relationship: String?
+    }
+
+    /// Applies `plan`, leaving out the records whose source id is in `excluded` (failed checks with `--force`).
+    /// - Throws: only cancellation; write failures are in the outcome.
+    public func apply(_ plan: MigrationPlan, excluded: Set<UUID> = []) async throws -> ApplyOutcome {
+        var outcome = ApplyOutcome()
+        var failedIDs = Set<UUID>()
+        var succeededWrite = Set<UUID>()
+
+        func record(_ results: [(OpInfo, OperationResult)]) {
+            for (info, result) in results {
+                switch result {
+                case .success:
+                    outcome.confirmed += 1
+                    if info.kind == "create" || info.kind == "update" || info.kind == "patch" || info.kind == "state" {
+                        succeededWrite.insert(info.id)
+                    }
+                case .failure(let e):
+                    if info.relationship == nil { failedIDs.insert(info.id) }
+                    outcome.failures.append(FailureEntry(table: info.relationship ?? info.table, id: info.id, name: info.name,
+                                                         column: e.column, code: e.code, message: e.message))
+                }
+            }
+        }
+
+        let records = plan.records.filter { r in !(r.sourceID.map(excluded.contains) ?? false) }
+
+        // 1. Record writes, wave by wave.
+        var start = 0
+        while start < records.count {
+            var end = start
+            while end < records.count && records[end].table == records[start].table && records[end].depth == records[start].depth { end += 1 }
+            var ops: [(DataverseOperation, OpInfo)] = []
+            for r in records[start..<end] where r.action == .create || r.action == .update {
+                var payload = r.record
+                if let key = r.bodyKey, let body = source.bodies[key] {
+                    do { payload["documentbody"] = .string(try body.load().base64EncodedString()) } catch {
+                        outcome.failures.append(FailureEntry(table: r.table, id: r.targetID, name: r.name, column: "documentbody",
+                                                             code: "pm:file", message: "cannot read the file body: \(error.localizedDescription)"))
+                        failedIDs.insert(r.targetID)
+                        continue
+                    }
+                }
+                if r.action == .update && payload.columns.isEmpty { continue }
+                ops.append((r.action == .create ? .create(payload) : .update(payload),
+                            OpInfo(table: r.table, id: r.targetID, name: r.name, kind: r.action.rawValue)))
+            }
+            record(await run(ops))
+            start = end
+        }
+
+        // 2. Deferred lookups.
+        var patches: [(DataverseOperation, OpInfo)] = []
+        for r in records where !r.deferred.isEmpty && !failedIDs.contains(r.targetID) {
+            var p = EntityRecord(r.table, id: r.targetID)
+            for d in r.deferred { p[d.column] = d.value }
+            patches.append((.update(p), OpInfo(table: r.table, id: r.targetID, name: r.name, kind: "patch")))
+        }
+        record(await run(patches))
+
+        // 3. N:N.
+        let excludedTargets = Set(plan.records.filter { r in r.sourceID.map(excluded.contains) ?? false }.map(\.targetID))
+        var removals: [(DataverseOperation, OpInfo)] = []
+        var additions: [(DataverseOperation, OpInfo)] = []
+        for l in plan.links {
+            for x in l.remove {
+                removals.append((.disassociate(relationship: l.relationship, x),
+                                 OpInfo(table: x.first.logicalName, id: x.first.id, kind: "disassociate", relationship: l.relationship)))
+            }
+            for x in l.add where !excludedTargets.contains(x.first.id) && !excludedTargets.contains(x.second.id) {
+                additions.append((.associate(relationship: l.relationship, x),
+                                  OpInfo(table: x.first.logicalName, id: x.first.id, kind: "associate", relationship: l.relationship)))
+            }
+        }
+        let removed = await run(removals)
+        record(removed)
+        let added = await run(additions)
+        record(added)
+        for (info, result) in removed where result.isSuccess { outcome.links[info.relationship!, default: LinkCounts()].removed += 1 }
+        for (info, result) in added where result.isSuccess { outcome.links[info.relationship!, default: LinkCounts()].added += 1 }
+
+        // 4. State and status.
+        var states: [(DataverseOperation, OpInfo)] = []
+        for r in records where !r.state.isEmpty && !failedIDs.contains(r.targetID) {
+            var p = EntityRecord(r.table, id: r.targetID)
+            for (k, v) in r.state { p[k] = v }
+            states.append((.update(p), OpInfo(table: r.table, id: r.targetID, name: r.name, kind: "state")))
+        }
+        record(await run(states))
+
+        // 5. Deletions, table by table (children first).
+        var deleted = Set<UUID>()
+        var i = 0
+        while i < plan.deletions.count {
+            var j = i
+            while j < plan.deletions.count && plan.deletions[j].table == plan.deletions[i].table { j += 1 }
+            let ops = plan.deletions[i..<j].map { d in
+                (DataverseOperation.delete(d.table, d.targetID), OpInfo(table: d.table, id: d.targetID, name: d.name, kind: "delete"))
+            }
+            let results = await run(Array(ops))
+            record(results)
+            for (info, result) in results where result.isSuccess { deleted.insert(info.id) }
+            i = j
+        }
+
+        // Counts.
+        for r in records {
+            var c = outcome.tables[r.table] ?? TableCounts()
+            if failedIDs.contains(r.targetID) {
+                c.failed += 1
+            } else {
+                switch r.action {
+                case .create: c.created += 1
+                case .update: c.updated += 1
+                case .unchanged: if succeededWrite.contains(r.targetID) { c.updated += 1 } else { c.unchanged += 1 }
+                case .delete: break
+                }
+            }
+            outcome.tables[r.table] = c
+        }
+        for d in plan.deletions {
+            var c = outcome.tables[d.table] ?? TableCounts()
+            if deleted.contains(d.targetID) { c.deleted += 1 } else { c.failed += 1 }
+            outcome.tables[d.table] = c
+        }
+        return outcome
+    }
+
+    /// Sends operations in change sets of `changeSetSize`, `parallelism` at a time; returns one result per
+    /// operation in the input order.
+    func run(_ ops: [(DataverseOperation, OpInfo)]) async -> [(OpInfo, OperationResult)] {
+        guard !ops.isEmpty else { return [] }
+        var chunks: [[(DataverseOperation, OpInfo)]] = []
+        var k = 0
+        while k < ops.count {
+            chunks.append(Array(ops[k..<min(k + options.changeSetSize, ops.count)]))
+            k += options.changeSetSize
+        }
+        var results = [[(OpInfo, OperationResult)]](repeating: [], count: chunks.count)
+        await withTaskGroup(of: (Int, [(OpInfo, OperationResult)]).self) { group in
+            var next = 0
+            func add() {
+                guard next < chunks.count else { return }
+                let index = next, chunk = chunks[index]
+                next += 1
+                group.addTask { (index, await self.runChunk(chunk)) }
+            }
+            for _ in 0..<options.parallelism { add() }
+            while let (index, r) = await group.next() {
+                results[index] = r
+                add()
+            }
+        }
+        return results.flatMap { $0 }
+    }
+
+    private func runChunk(_ chunk: [(DataverseOperation, OpInfo)]) async -> [(OpInfo, OperationResult)] {
+        let execOptions = ExecuteOptions(bypassCustomPlugins: options.bypassPlugins, continueOnError: true)
+        var results: [OperationResult]
+        do {
+            results = try await target.execute([ChangeSet(chunk.map(\.0), atomic: false)], options: execOptions)
+        } catch {
+            let e = (error as? DataverseError) ?? DataverseError(code: DataverseError.Code.transport, message: "\(error)")
+            results = chunk.map { _ in .failure(e) }
+        }
+        while results.count < chunk.count {
+            results.append(.failure(DataverseError(code: DataverseError.Code.notExecuted, message: "the target returned no result for the operation")))
+        }
+        var out: [(OpInfo, OperationResult)] = []
+        for (i, (op, info)) in chunk.enumerated() {
+            var result = results[i]
+            if case .failure(let e) = result {
+                if case .create(let r) = op, e.code == DataverseError.Code.duplicateRecord {
+                    // The record exists (created by an earlier, interrupted request): update it instead.
+                    result = (try? await target.execute([.update(r)], atomic: false, options: execOptions).first) ?? result
+                } else if case .delete = op, e.code == DataverseError.Code.objectDoesNotExist {
+                    result = .success(info.id)
+                }
+            }
+            if result.isSuccess, let journal {
+                await journal.confirmed(info.kind, table: info.relationship ?? info.table, id: info.id)
+            }
+            out.append((info, result))
+        }
+        return out
+    }
+}

@@ -1,0 +1,105 @@
+import Crypto
+import Foundation
+
+/// The record of one migration run under the data directory (`MigrationPaths.journalDirectory`), one JSON
+/// object per line, appended as each operation is confirmed by the target.
+///
+/// A run is identified by its arguments (`runKey`: source, target, website ids, options), hashed with
+/// SHA-256 into the file name, so a rerun with the same arguments finds the journal of the interrupted
+/// run: `resumed` is then true and `previouslyConfirmed` counts what that run had written. Because the
+/// plan is always recomputed from the target's current records and records keep their ids (or map to the
+/// same target ids), a resumed run writes only what is still missing: no duplicates.
+///
+/// Entry kinds: `started`, `op` (`op`, `table`, `id`), `note` (`name`, `value`: e.g. the blocked
+/// attachments restored), `finished`.
+public actor Journal {
+    /// One line of the journal.
+    public struct Entry: Codable, Sendable {
+        public var kind: String
+        public var op: String?
+        public var table: String?
+        public var id: String?
+        public var name: String?
+        public var value: String?
+        public var time: String
+
+        public init(kind: String, op: String? = nil, table: String? = nil, id: String? = nil, name: String? = nil, value: String? = nil) {
+            self.kind = kind
+            self.op = op
+            self.table = table
+            self.id = id
+            self.name = name
+            self.value = value
+            self.time = ISO8601DateFormatter().string(from: Date())
+        }
+    }
+
+    public let url: URL
+    /// True when a run with the same arguments started and did not finish.
+    public let resumed: Bool
+    /// Operations the interrupted run had confirmed.
+    public let previouslyConfirmed: Int
+    private var handle: FileHandle?
+    private let encoder: JSONEncoder
+
+    /// Opens (or creates) the journal of the run identified by `runKey`.
+    /// - Throws: `MigrationError.journal` when the directory or file cannot be made or read.
+    public init(directory: URL, runKey: String) throws {
+        let digest = SHA256.hash(data: Data(runKey.utf8)).map { String(format: "%02x", $0) }.joined()
+        url = directory.appendingPathComponent("run-\(digest.prefix(32)).jsonl")
+        let fm = FileManager.default
+        do {
+            try fm.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw MigrationError.journal("cannot create \(directory.path): \(error.localizedDescription)")
+        }
+        var resumed = false
+        var confirmed = 0
+        if let data = fm.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) {
+            var started = false, finished = false
+            let decoder = JSONDecoder()
+            for line in text.split(separator: "\n") {
+                guard let e = try? decoder.decode(Entry.self, from: Data(line.utf8)) else { continue }
+                switch e.kind {
+                case "started": started = true; finished = false; confirmed = 0
+                case "finished": finished = true
+                case "op": confirmed += 1
+                default: break
+                }
+            }
+            resumed = started && !finished
+        } else {
+            guard fm.createFile(atPath: url.path, contents: nil) else {
+                throw MigrationError.journal("cannot create \(url.path)")
+            }
+        }
+        self.resumed = resumed
+        self.previouslyConfirmed = resumed ? confirmed : 0
+        do {
+            handle = try FileHandle(forWritingTo: url)
+            try handle?.seekToEnd()
+        } catch {
+            throw MigrationError.journal("cannot open \(url.path): \(error.localizedDescription)")
+        }
+        encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+    }
+
+    /// Appends an entry. Write failures are ignored after the first line (the target is the truth).
+    public func append(_ entry: Entry) {
+        guard var data = try? encoder.encode(entry) else { return }
+        data.append(0x0A)
+        try? handle?.write(contentsOf: data)
+    }
+
+    /// Records a confirmed operation.
+    public func confirmed(_ op: String, table: String, id: UUID) {
+        append(Entry(kind: "op", op: op, table: table, id: id.dataverseString))
+    }
+
+    /// Closes the file.
+    public func close() {
+        try? handle?.close()
+        handle = nil
+    }
+}

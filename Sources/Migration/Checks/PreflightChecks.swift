@@ -1,0 +1,102 @@
+import Foundation
+import PortalModel
+
+/// The checks that run before the first write, all collected and reported together (issue 6 "Checks
+/// before the first write"; DESIGN.md "Nothing lost"; peers-and-pain §4 item 7).
+///
+/// - `website-not-found`: the source has no website record, or `--targetWebSiteId` names a website the
+///   target lacks.
+/// - `schema-drift`: a table, a column holding a value, or an N:N relationship of the source that the
+///   target's metadata (`tableDefinitions()`) lacks; one diagnostic per record and column.
+/// - `language-mismatch`: source and target base languages differ (Microsoft requires the same default
+///   language, research/platform-behaviours.md §7.1).
+/// - `blocked-extension` / `file-too-large`: a note to write whose file name extension the target's
+///   `blockedattachments` lists (minus `--unblock-extensions`) or whose body exceeds `maxuploadfilesize`
+///   (research/platform-behaviours.md P8; research/emulator-facts.md §1).
+/// - `missing-lookup` and `ambiguous-match` come from planning.
+public enum PreflightChecks {
+    /// Runs every check and returns the diagnostics (errors and warnings), sorted for output.
+    /// - Parameters:
+    ///   - source: the source snapshot (after the deployment profile).
+    ///   - planning: the plan and target facts.
+    ///   - sourceOrganization: the source environment's settings, `nil` when the source is a file.
+    ///   - targetOrganization: the target's settings.
+    ///   - unblocked: extensions `--unblock-extensions` removes from the blocked list for the run.
+    ///   - targetWebsiteRequested: true when `--targetWebSiteId` was given.
+    public static func run(source: PortalSnapshot, planning: PlanningResult, sourceOrganization: OrganizationInfo?,
+                           targetOrganization: OrganizationInfo, unblocked: Set<String>,
+                           targetWebsiteRequested: Bool) -> [Diagnostic] {
+        var out: [Diagnostic] = planning.plan.diagnostics
+        let defs = planning.targetDefinitions
+        let plan = planning.plan
+
+        // Website.
+        let hasWebsite = PortalTables.websiteTables.contains { !(source.records[$0] ?? []).isEmpty }
+        if !hasWebsite {
+            out.append(Diagnostic(check: "website-not-found", message: "the source has no website \(plan.sourceWebsiteID.dataverseString)",
+                                  recordID: plan.sourceWebsiteID))
+        }
+        if targetWebsiteRequested && !planning.targetWebsiteExists {
+            out.append(Diagnostic(check: "website-not-found",
+                                  message: "the target has no website \(plan.targetWebsiteID.dataverseString) (--targetWebSiteId)",
+                                  recordID: plan.targetWebsiteID))
+        }
+
+        // Schema drift.
+        for table in source.tableNames where !(source.records[table] ?? []).isEmpty {
+            let rows = source.records[table] ?? []
+            guard let def = defs[table] else {
+                out.append(Diagnostic(check: "schema-drift",
+                                      message: "the target has no table \(table) (\(rows.count) record(s) to write)", table: table))
+                continue
+            }
+            var missing: [String: [EntityRecord]] = [:]
+            for r in rows {
+                for (c, v) in r.columns where !v.isNull && def.column(c) == nil
+                    && PortalTables.isDataColumn(c, primaryID: def.primaryIDColumn) && c != "documentbody" {
+                    missing[c, default: []].append(r)
+                }
+            }
+            for (c, recs) in missing.sorted(by: { $0.key < $1.key }) {
+                for r in recs.sorted(by: { $0.id.dataverseString < $1.id.dataverseString }) {
+                    out.append(Diagnostic(check: "schema-drift", message: "the target's \(table) has no column \(c)",
+                                          table: table, recordID: r.id,
+                                          recordName: PortalTables.primaryName(r, definitions: defs, catalog: .standard), column: c))
+                }
+            }
+        }
+        let targetRelationships = Set(defs.values.flatMap { $0.relationships.map(\.name) })
+        for (rel, links) in source.links.sorted(by: { $0.key < $1.key }) where !links.isEmpty && !targetRelationships.contains(rel) {
+            out.append(Diagnostic(check: "schema-drift",
+                                  message: "the target has no N:N relationship \(rel) (\(links.count) link(s) to write)"))
+        }
+
+        // Base language.
+        if let s = sourceOrganization, s.languageCode != targetOrganization.languageCode {
+            out.append(Diagnostic(check: "language-mismatch",
+                                  message: "the source's base language is \(s.languageCode) and the target's is \(targetOrganization.languageCode); Microsoft requires the same base language"))
+        }
+
+        // Notes: blocked extensions and size.
+        var blockedOrg = targetOrganization
+        blockedOrg.blockedAttachments.removeAll { unblocked.contains($0) }
+        for r in plan.records where r.bodyKey != nil || (r.table == "annotation" && r.record.columns["filename"] != nil) {
+            guard r.table == "annotation", let src = r.sourceID.flatMap({ source.record("annotation", $0) }) else { continue }
+            let fileName = src.string("filename") ?? ""
+            let parent = src.lookupID("objectid")
+            let detail = parent.map { " on \(src["objectid"]?.reference?.logicalName ?? "record") \($0.dataverseString)" } ?? ""
+            if blockedOrg.blocks(fileName: fileName) {
+                let ext = fileName.split(separator: ".").last.map(String.init)?.lowercased() ?? ""
+                out.append(Diagnostic(check: "blocked-extension",
+                                      message: "the target blocks .\(ext) attachments (note \"\(fileName)\"\(detail)); use --unblock-extensions \(ext)",
+                                      table: "annotation", recordID: src.id, recordName: fileName, column: "filename"))
+            }
+            if let key = r.bodyKey, let body = source.bodies[key], let size = try? body.size(), size > targetOrganization.maxUploadFileSize {
+                out.append(Diagnostic(check: "file-too-large",
+                                      message: "the note \"\(fileName)\"\(detail) has \(size) bytes; the target accepts at most \(targetOrganization.maxUploadFileSize) (maxuploadfilesize)",
+                                      table: "annotation", recordID: src.id, recordName: fileName, column: "documentbody"))
+            }
+        }
+        return out.sorted { ($0.check, $0.table ?? "", $0.recordID?.dataverseString ?? "", $0.column ?? "") < ($1.check, $1.table ?? "", $1.recordID?.dataverseString ?? "", $1.column ?? "") }
+    }
+}

@@ -1,0 +1,186 @@
+import Foundation
+import PortalModel
+
+/// Counts of one table in a plan or a result.
+public struct TableCounts: Codable, Sendable, Hashable {
+    public var created = 0
+    public var updated = 0
+    public var deleted = 0
+    public var unchanged = 0
+    public var failed = 0
+    public init() {}
+}
+
+/// N:N links added and removed for one relationship.
+public struct LinkCounts: Codable, Sendable, Hashable {
+    public var added = 0
+    public var removed = 0
+    public init() {}
+}
+
+/// One failed record or link: table, id, name, column, Dataverse code and message.
+public struct FailureEntry: Codable, Sendable, Hashable {
+    public var table: String
+    public var id: UUID
+    public var name: String?
+    public var column: String?
+    public var code: String
+    public var message: String
+
+    public init(table: String, id: UUID, name: String?, column: String?, code: String, message: String) {
+        self.table = table
+        self.id = id
+        self.name = name
+        self.column = column
+        self.code = code
+        self.message = message
+    }
+}
+
+/// What `plan` and `migrate` print with `--json` (issue 6 "Report"): one object with `plan` (before
+/// writing) or `result` (after), each a map of table logical name → `TableCounts`; `links` by relationship
+/// → `LinkCounts`; `failures`; the `checks` that failed; lookups dropped by `--missing-lookups drop`.
+public struct MigrationReport: Sendable, Encodable {
+    public enum Kind: String, Sendable, Codable { case plan, result }
+
+    public var kind: Kind
+    public var tables: [String: TableCounts]
+    public var links: [String: LinkCounts]
+    public var failures: [FailureEntry]
+    public var checks: [Diagnostic]
+    public var droppedLookups: [DroppedLookup]
+    /// Matched records by how they matched (`id`, `natural-key`, `website`).
+    public var matched: [String: Int]
+    public var dryRun: Bool
+    public var forced: Bool
+    public var resumed: Bool
+    /// Extensions removed from the target's blocked list for the run (and restored).
+    public var unblockedExtensions: [String]
+
+    public init(kind: Kind, tables: [String: TableCounts] = [:], links: [String: LinkCounts] = [:],
+                failures: [FailureEntry] = [], checks: [Diagnostic] = [], droppedLookups: [DroppedLookup] = [],
+                matched: [String: Int] = [:], dryRun: Bool = false, forced: Bool = false, resumed: Bool = false,
+                unblockedExtensions: [String] = []) {
+        self.kind = kind
+        self.tables = tables
+        self.links = links
+        self.failures = failures
+        self.checks = checks
+        self.droppedLookups = droppedLookups
+        self.matched = matched
+        self.dryRun = dryRun
+        self.forced = forced
+        self.resumed = resumed
+        self.unblockedExtensions = unblockedExtensions
+    }
+
+    /// The plan's counts.
+    public static func of(_ plan: MigrationPlan, checks: [Diagnostic], dryRun: Bool = false) -> MigrationReport {
+        var r = MigrationReport(kind: .plan, checks: checks.filter { $0.severity == .error }, droppedLookups: plan.droppedLookups, dryRun: dryRun)
+        for p in plan.records {
+            var c = r.tables[p.table] ?? TableCounts()
+            switch p.action {
+            case .create: c.created += 1
+            case .update: c.updated += 1
+            case .unchanged: if p.state.isEmpty && p.deferred.isEmpty { c.unchanged += 1 } else { c.updated += 1 }
+            case .delete: c.deleted += 1
+            }
+            r.tables[p.table] = c
+            if p.match != .none { r.matched[p.match.rawValue, default: 0] += 1 }
+        }
+        for d in plan.deletions { r.tables[d.table, default: TableCounts()].deleted += 1 }
+        for l in plan.links where !l.add.isEmpty || !l.remove.isEmpty {
+            var c = LinkCounts()
+            c.added = l.add.count
+            c.removed = l.remove.count
+            r.links[l.relationship] = c
+        }
+        return r
+    }
+
+    /// True when nothing failed and no check failed.
+    public var succeeded: Bool { failures.isEmpty && checks.allSatisfy { $0.severity != .error } }
+
+    private enum Keys: String, CodingKey {
+        case plan, result, links, failures, checks, droppedLookups, matched, dryRun, forced, resumed, unblockedExtensions
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(tables, forKey: kind == .plan ? .plan : .result)
+        try c.encode(links, forKey: .links)
+        try c.encode(failures, forKey: .failures)
+        try c.encode(checks, forKey: .checks)
+        try c.encode(droppedLookups, forKey: .droppedLookups)
+        try c.encode(matched, forKey: .matched)
+        try c.encode(dryRun, forKey: .dryRun)
+        try c.encode(forced, forKey: .forced)
+        try c.encode(resumed, forKey: .resumed)
+        try c.encode(unblockedExtensions, forKey: .unblockedExtensions)
+    }
+
+    /// The report as one JSON object (sorted keys, GUIDs lowercase).
+    public func jsonText() -> String {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .prettyPrinted]
+        guard let data = try? e.encode(self), var text = String(data: data, encoding: .utf8) else { return "{}" }
+        // Foundation writes UUIDs uppercase; Dataverse's form is lowercase.
+        text = MigrationReport.lowercasingUUIDs(text)
+        return text
+    }
+
+    static func lowercasingUUIDs(_ text: String) -> String {
+        guard let re = try? NSRegularExpression(pattern: "[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}") else { return text }
+        let ns = text as NSString
+        var out = text
+        for m in re.matches(in: text, range: NSRange(location: 0, length: ns.length)).reversed() {
+            let r = Range(m.range, in: out)!
+            out.replaceSubrange(r, with: out[r].lowercased())
+        }
+        return out
+    }
+
+    /// The human summary: per table counts, links, failures, failed checks.
+    public func humanSummary() -> String {
+        var lines: [String] = []
+        let verbPast = kind == .result
+        lines.append(kind == .plan ? (dryRun ? "Plan (dry run, nothing written):" : "Plan:") : "Result:")
+        for t in tables.keys.sorted() {
+            let c = tables[t]!
+            var parts: [String] = []
+            if c.deleted > 0 { parts.append("\(c.deleted) \(verbPast ? "deleted" : "to delete")") }
+            if c.created > 0 { parts.append("\(c.created) \(verbPast ? "created" : "to create")") }
+            if c.updated > 0 { parts.append("\(c.updated) \(verbPast ? "updated" : "to update")") }
+            if c.unchanged > 0 { parts.append("\(c.unchanged) unchanged") }
+            if c.failed > 0 { parts.append("\(c.failed) failed") }
+            lines.append("  \(t): " + (parts.isEmpty ? "nothing" : parts.joined(separator: ", ")))
+        }
+        for rel in links.keys.sorted() {
+            let c = links[rel]!
+            lines.append("  \(rel) (N:N): \(c.added) \(verbPast ? "added" : "to add"), \(c.removed) \(verbPast ? "removed" : "to remove")")
+        }
+        if !matched.isEmpty {
+            lines.append("  matched: " + matched.keys.sorted().map { "\(matched[$0]!) by \($0)" }.joined(separator: ", "))
+        }
+        if !unblockedExtensions.isEmpty {
+            lines.append("  extensions unblocked for the run and restored: \(unblockedExtensions.joined(separator: ", "))")
+        }
+        if resumed { lines.append("  resumed an interrupted run with the same arguments") }
+        for d in droppedLookups {
+            lines.append("  dropped lookup \(d.table) \(d.recordID.dataverseString) .\(d.column) → \(d.target) \(d.targetID.dataverseString) (missing in the target)")
+        }
+        if !failures.isEmpty {
+            lines.append("Failures (\(failures.count)):")
+            for f in failures {
+                lines.append("  \(f.table) \(f.id.dataverseString)\(f.name.map { " \"\($0)\"" } ?? "")\(f.column.map { " .\($0)" } ?? ""): \(f.code) \(f.message)")
+            }
+        }
+        if !checks.isEmpty {
+            lines.append("Failed checks (\(checks.count)):")
+            for d in checks.prefix(200) { lines.append("  \(d)") }
+            if checks.count > 200 { lines.append("  … and \(checks.count - 200) more") }
+        }
+        if forced { lines.append("--force: records that failed a check were left out; exit code 1") }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import PortalModel
+
+/// Prints a plan record by record for people: deletions first (issue 6 "Deletions: the plan lists them
+/// first"), then writes in order, then N:N changes. Secret values print as "changed (value hidden)".
+public enum PlanRenderer {
+    /// The lines of the plan. `includeUnchanged` also lists records that stay as they are.
+    public static func lines(_ plan: MigrationPlan, includeUnchanged: Bool = false) -> [String] {
+        var out: [String] = []
+        if !plan.deletions.isEmpty {
+            out.append("Deletions (\(plan.deletions.count)):")
+            for d in plan.deletions { out.append("  - delete \(d.table) \(d.targetID.dataverseString)\(label(d.name))") }
+        }
+        for r in plan.records {
+            switch r.action {
+            case .create:
+                out.append("  + create \(r.table) \(r.targetID.dataverseString)\(label(r.name))")
+            case .update:
+                let how = r.match == .naturalKey || r.match == .website ? " (matched \(r.sourceID?.dataverseString ?? "") by \(r.match.rawValue))" : ""
+                out.append("  ~ update \(r.table) \(r.targetID.dataverseString)\(label(r.name))\(how)")
+                for c in r.changes { out.append("      \(describe(c))") }
+            case .unchanged:
+                if !r.state.isEmpty || !r.deferred.isEmpty {
+                    out.append("  ~ update \(r.table) \(r.targetID.dataverseString)\(label(r.name))")
+                } else if includeUnchanged {
+                    out.append("  = unchanged \(r.table) \(r.targetID.dataverseString)\(label(r.name))")
+                }
+            case .delete: break
+            }
+            if !r.state.isEmpty {
+                out.append("      state: " + r.state.keys.sorted().map { "\($0) = \(r.state[$0]!.text ?? "null")" }.joined(separator: ", "))
+            }
+        }
+        for l in plan.links {
+            for x in l.remove { out.append("  - unlink \(l.relationship) \(x.first.id.dataverseString) ↔ \(x.second.id.dataverseString)") }
+            for x in l.add { out.append("  + link \(l.relationship) \(x.first.id.dataverseString) ↔ \(x.second.id.dataverseString)") }
+        }
+        return out
+    }
+
+    /// One changed column: `column: old → new`, or `column: changed (value hidden)` for secrets.
+    public static func describe(_ c: ColumnChange) -> String {
+        if c.hidden { return "\(c.column): changed (value hidden)" }
+        return "\(c.column): \(show(c.old)) → \(show(c.new))"
+    }
+
+    static func show(_ v: FieldValue?) -> String {
+        guard let v, let t = v.text else { return "null" }
+        let one = t.replacingOccurrences(of: "\r", with: "").replacingOccurrences(of: "\n", with: "⏎")
+        return one.count > 60 ? "\"\(one.prefix(57))…\"" : "\"\(one)\""
+    }
+
+    static func label(_ name: String?) -> String { name.map { " \"\($0)\"" } ?? "" }
+}
