@@ -1,0 +1,77 @@
+import Foundation
+import PortalModel
+
+/// A problem with a site folder, named precisely (file, line, record, column); never guessed around.
+///
+/// Every case carries paths relative to the site folder (the one holding `website.yml`).
+public enum PortalFolderError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The folder has no `website.yml` (pac's own message, research/pac-portal-format.md §1.1).
+    case notASiteFolder(path: String)
+    /// The folder is an enhanced-data-model (v2) download (research/pac-portal-format.md §5), which
+    /// this reader does not handle yet.
+    case enhancedDataModelFolder(path: String, reason: String)
+    /// A YAML syntax error at a 1-based line (and column) of a file.
+    case yamlSyntax(file: String, line: Int?, column: Int?, problem: String)
+    /// A YAML file whose shape is not what pac writes there (e.g. a list file holding a mapping).
+    case unexpectedShape(file: String, line: Int?, expected: String)
+    /// A record without its primary-id key, or with an id that is not a GUID.
+    case missingRecordID(file: String, line: Int?, key: String, value: String?)
+    /// The same record (table and id) in two files: stale copies from an earlier download.
+    case duplicateRecordIDs([DuplicateRecord])
+    /// A value that does not fit its column's type.
+    case valueDoesNotFitColumn(file: String, line: Int?, key: String, value: String, type: String)
+    /// A content file (`.copy.html`, …, or a web file's bytes) whose record YAML is missing.
+    case contentFileWithoutYAML(file: String, expectedYAML: String)
+    /// A content file that is not valid UTF-8.
+    case contentNotUTF8(file: String)
+    /// A file could not be read or written.
+    case io(file: String, message: String)
+
+    /// One duplicated record: its table, id and the two files holding it.
+    public struct DuplicateRecord: Equatable, Sendable, CustomStringConvertible {
+        public var table: String
+        public var id: UUID
+        public var firstFile: String
+        public var secondFile: String
+
+        public init(table: String, id: UUID, firstFile: String, secondFile: String) {
+            self.table = table
+            self.id = id
+            self.firstFile = firstFile
+            self.secondFile = secondFile
+        }
+
+        public var description: String {
+            "\(table) \(id.dataverseString) is in both \(firstFile) and \(secondFile)"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .notASiteFolder(let path):
+            return "\(path): the upload path provided doesn't contain Power Pages website data; give the directory which contains website.yml"
+        case .enhancedDataModelFolder(let path, let reason):
+            return "\(path) is an enhanced data model (--modelVersion 2) site folder (\(reason)); only standard data model folders are supported so far"
+        case .yamlSyntax(let file, let line, let column, let problem):
+            return "\(file)\(line.map { ":\($0)" } ?? "")\(column.map { ":\($0)" } ?? ""): YAML syntax error: \(problem)"
+        case .unexpectedShape(let file, let line, let expected):
+            return "\(file)\(line.map { ":\($0)" } ?? ""): expected \(expected)"
+        case .missingRecordID(let file, let line, let key, let value):
+            if let v = value {
+                return "\(file)\(line.map { ":\($0)" } ?? ""): \(key) '\(v)' is not a GUID"
+            }
+            return "\(file)\(line.map { ":\($0)" } ?? ""): the record has no \(key)"
+        case .duplicateRecordIDs(let dups):
+            return "the same record is in two files (stale copies?); remove one of each pair:\n"
+                + dups.map { "  " + $0.description }.joined(separator: "\n")
+        case .valueDoesNotFitColumn(let file, let line, let key, let value, let type):
+            return "\(file)\(line.map { ":\($0)" } ?? ""): \(key): '\(value)' is not a valid \(type) value"
+        case .contentFileWithoutYAML(let file, let expected):
+            return "\(file): content file without its record YAML (expected \(expected))"
+        case .contentNotUTF8(let file):
+            return "\(file): content file is not valid UTF-8"
+        case .io(let file, let message):
+            return "\(file): \(message)"
+        }
+    }
+}

@@ -1,0 +1,344 @@
+import Foundation
+import PortalModel
+
+extension PortalFolder {
+    /// Reads the site folder at `root` (the folder holding `website.yml`).
+    ///
+    /// Walks the tree by file suffix, identifies records by the GUID inside each YAML file, attaches
+    /// content side files (a missing one means empty), references web-file bytes as
+    /// `FileBody.file` under `annotation`/`documentbody`, reads N:N lists into links and keeps
+    /// unknown keys. Files that are not pac's are listed in the layout and otherwise ignored.
+    ///
+    /// - Throws: `PortalFolderError`: `.notASiteFolder`, `.enhancedDataModelFolder`, `.yamlSyntax`
+    ///   (file, line), `.duplicateRecordIDs` (every pair of files holding the same record),
+    ///   `.valueDoesNotFitColumn` (file, key, value), `.contentFileWithoutYAML`, `.missingRecordID`.
+    public func read(_ root: URL) throws -> PortalFolderContent {
+        var reader = FolderReader(root: root.standardizedFileURL, coding: PacValueCoding(catalog: catalog))
+        return try reader.run()
+    }
+}
+
+struct FolderReader {
+    let root: URL
+    let coding: PacValueCoding
+    var snapshot = PortalSnapshot()
+    var layout = FolderLayout()
+    var seen: [RecordKey: String] = [:]
+    var duplicates: [PortalFolderError.DuplicateRecord] = []
+
+    init(root: URL, coding: PacValueCoding) {
+        self.root = root
+        self.coding = coding
+    }
+
+    func url(_ rel: String) -> URL { root.appendingPathComponent(rel) }
+
+    func loadYAML(_ rel: String) throws -> PacYAMLReader.Document {
+        let data: Data
+        do { data = try Data(contentsOf: url(rel)) } catch {
+            throw PortalFolderError.io(file: rel, message: error.localizedDescription)
+        }
+        return try PacYAMLReader.parse(String(decoding: data, as: UTF8.self), file: rel)
+    }
+
+    /// All regular files under the root, relative, sorted.
+    func listFiles() throws -> [String] {
+        let fm = FileManager.default
+        guard let e = fm.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) else {
+            throw PortalFolderError.io(file: root.path, message: "cannot list the folder")
+        }
+        let base = root.resolvingSymlinksInPath().path
+        var out: [String] = []
+        for case let u as URL in e {
+            guard (try? u.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true else { continue }
+            let p = u.resolvingSymlinksInPath().path
+            guard p.hasPrefix(base + "/") else { continue }
+            out.append(String(p.dropFirst(base.count + 1)))
+        }
+        return out.sorted()
+    }
+
+    mutating func run() throws -> PortalFolderContent {
+        let fm = FileManager.default
+        guard fm.fileExists(atPath: url("website.yml").path) else { throw PortalFolderError.notASiteFolder(path: root.path) }
+        try refuseEnhancedModel()
+
+        let files = try listFiles()
+        let fileSet = Set(files)
+        let topLists = Dictionary(PacFolderFormat.tables.compactMap { t -> (String, PacTableLayout)? in
+            if case .topLevelList(let p) = t.kind { return (p, t) }
+            return nil
+        }, uniquingKeysWith: { a, _ in a })
+
+        var recordFiles: [(String, PacTableLayout)] = []
+        var sideCandidates: [(file: String, yml: String, part: String)] = []
+        var binaries: [(file: String, yml: String)] = []
+
+        // website.yml first: its id is the snapshot's website.
+        try readWebsite()
+
+        for rel in files where rel != "website.yml" {
+            let name = (rel as NSString).lastPathComponent
+            if let t = topLists[rel] {
+                try readList(rel, t)
+            } else if rel.hasPrefix(".portalconfig/") && (name == "manifest.yml" || name.hasSuffix("-manifest.yml"))
+                        && !rel.dropFirst(14).contains("/") {
+                let doc = try loadYAML(rel)
+                layout.manifests[rel] = try PortalManifest(yaml: doc.root, file: rel)
+                if doc.usesCRLF { layout.crlfFiles.insert(rel) }
+            } else if rel.hasPrefix("deployment-profiles/") {
+                layout.foreignFiles.append(rel)
+            } else if rel.hasPrefix("web-files/") && !rel.dropFirst(10).contains("/") && !name.hasSuffix(".webfile.yml") {
+                binaries.append((rel, rel + ".webfile.yml"))
+            } else if let t = PacFolderFormat.layout(forFileName: name), isRecordFilePath(rel, t) {
+                recordFiles.append((rel, t))
+            } else if let side = sideFileMatch(rel) {
+                sideCandidates.append((rel, side.yml, side.part))
+            } else {
+                layout.foreignFiles.append(rel)
+            }
+        }
+
+        var bodies: [String: String] = [:] // yml → binary
+        for b in binaries {
+            guard fileSet.contains(b.yml) else {
+                throw PortalFolderError.contentFileWithoutYAML(file: b.file, expectedYAML: b.yml)
+            }
+            bodies[b.yml] = b.file
+        }
+        var sides: [String: [String: String]] = [:] // yml → part → file
+        for s in sideCandidates {
+            guard fileSet.contains(s.yml) else {
+                throw PortalFolderError.contentFileWithoutYAML(file: s.file, expectedYAML: s.yml)
+            }
+            sides[s.yml, default: [:]][s.part] = s.file
+        }
+
+        var expectedSides = 0, presentSides = 0, emptySides = 0
+        for (rel, t) in recordFiles {
+            switch t.kind {
+            case .childList:
+                try readList(rel, t)
+            default:
+                var contents: [String: FieldValue] = [:]
+                for side in t.sideFiles {
+                    expectedSides += 1
+                    if let f = sides[rel]?[side.part] {
+                        presentSides += 1
+                        let data = try Data(contentsOf: url(f))
+                        if data.isEmpty { emptySides += 1 }
+                        guard let text = String(data: data, encoding: .utf8) else { throw PortalFolderError.contentNotUTF8(file: f) }
+                        contents[side.column] = text.isEmpty ? .null : .string(text)
+                        layout.sideFiles.insert(f)
+                    } else {
+                        contents[side.column] = .null
+                    }
+                }
+                try readRecordFile(rel, t, contents: contents, body: bodies[rel])
+            }
+        }
+        layout.generation = emptySides > 0 || (expectedSides > 0 && presentSides == expectedSides) ? .new : .old
+
+        if !duplicates.isEmpty {
+            throw PortalFolderError.duplicateRecordIDs(duplicates.sorted { ($0.firstFile, $0.secondFile) < ($1.firstFile, $1.secondFile) })
+        }
+        var deletions: [ManifestDeletion] = []
+        if let m = layout.manifests[".portalconfig/manifest.yml"] {
+            for (section, entry) in m.deletedEntries {
+                guard let id = UUID(dataverse: entry.recordID) else {
+                    throw PortalFolderError.missingRecordID(file: ".portalconfig/manifest.yml", line: nil, key: "RecordId", value: entry.recordID)
+                }
+                deletions.append(ManifestDeletion(section: section, recordID: id, displayName: entry.displayName))
+            }
+        }
+        return PortalFolderContent(snapshot: snapshot, layout: layout, deletions: deletions)
+    }
+
+    /// True when a record file sits where pac puts that table (flat in its directory, or one folder deeper).
+    func isRecordFilePath(_ rel: String, _ t: PacTableLayout) -> Bool {
+        let parts = rel.split(separator: "/").map(String.init)
+        let table: PacTableLayout
+        if case .childList(let parent, _) = t.kind, let p = PacFolderFormat.byTable[parent] { table = p } else { table = t }
+        guard case .recordFile(let dir, let perFolder) = table.kind else { return false }
+        if table.table == "adx_webformstep" {
+            return parts.count == 5 && parts[0] == "advanced-forms" && parts[2] == dir
+        }
+        if table.table == "adx_webpage" && parts.count == 4 { return parts[0] == dir && parts[2] == "content-pages" }
+        return parts.first == dir && parts.count == (perFolder ? 3 : 2)
+    }
+
+    /// A content side file: `<base>.<suffix>.<part>` next to `<base>.<suffix>.yml`.
+    func sideFileMatch(_ rel: String) -> (yml: String, part: String)? {
+        for t in PacFolderFormat.tables {
+            for side in t.sideFiles where rel.hasSuffix(".\(t.suffix).\(side.part)") {
+                let yml = String(rel.dropLast(side.part.count)) + "yml"
+                if let lt = PacFolderFormat.layout(forFileName: (yml as NSString).lastPathComponent), lt.table == t.table,
+                   isRecordFilePath(yml, t) {
+                    return (yml, side.part)
+                }
+            }
+        }
+        return nil
+    }
+
+    /// v2 folders are refused (research/pac-portal-format.md §5 "How to tell v2 from v1 on disk").
+    func refuseEnhancedModel() throws {
+        let langFile = "websitelanguage.yml"
+        if FileManager.default.fileExists(atPath: url(langFile).path) {
+            let doc = try loadYAML(langFile)
+            for item in doc.root.items ?? [] {
+                if let a = item["adx_websitelanguageid"]?.text, a == item["adx_portallanguageid"]?.text {
+                    throw PortalFolderError.enhancedDataModelFolder(
+                        path: root.path, reason: "websitelanguage.yml has adx_websitelanguageid equal to adx_portallanguageid")
+                }
+            }
+        } else if !FileManager.default.fileExists(atPath: url(".portalconfig/websitebinding.yml").path) {
+            throw PortalFolderError.enhancedDataModelFolder(path: root.path, reason: ".portalconfig/websitebinding.yml is missing")
+        }
+    }
+
+    mutating func readWebsite() throws {
+        let rel = "website.yml"
+        let doc = try loadYAML(rel)
+        guard let pairs = doc.root.pairs else {
+            throw PortalFolderError.unexpectedShape(file: rel, line: 1, expected: "a mapping (the website record)")
+        }
+        if doc.usesCRLF { layout.crlfFiles.insert(rel) }
+        let t = PacFolderFormat.byTable["adx_website"]!
+        let record = try makeRecord(pairs, t, file: rel, line: 1, contents: [:])
+        snapshot.websiteID = record.id
+    }
+
+    mutating func readList(_ rel: String, _ t: PacTableLayout) throws {
+        let doc = try loadYAML(rel)
+        if doc.usesCRLF { layout.crlfFiles.insert(rel) }
+        guard let items = doc.root.items else {
+            throw PortalFolderError.unexpectedShape(file: rel, line: 1, expected: "a list of \(t.table) records")
+        }
+        for (i, item) in items.enumerated() {
+            let line = i < doc.itemLines.count ? doc.itemLines[i] : nil
+            guard let pairs = item.pairs else {
+                throw PortalFolderError.unexpectedShape(file: rel, line: line, expected: "a \(t.table) record (a mapping)")
+            }
+            try makeRecord(pairs, t, file: rel, line: line, contents: [:])
+        }
+    }
+
+    mutating func readRecordFile(_ rel: String, _ t: PacTableLayout, contents: [String: FieldValue], body: String?) throws {
+        let doc = try loadYAML(rel)
+        if doc.usesCRLF { layout.crlfFiles.insert(rel) }
+        guard let pairs = doc.root.pairs else {
+            throw PortalFolderError.unexpectedShape(file: rel, line: 1, expected: "a \(t.table) record (a mapping)")
+        }
+        guard t.table == "adx_webfile" else {
+            try makeRecord(pairs, t, file: rel, line: 1, contents: contents)
+            return
+        }
+        // A web file merged with its newest note (research/pac-portal-format.md §1.3).
+        let notePairs = pairs.filter { PacFolderFormat.annotationColumns.contains($0.key) }
+        let filePairs = pairs.filter { !PacFolderFormat.annotationColumns.contains($0.key) }
+        let webFile = try makeRecord(filePairs, t, file: rel, line: 1, contents: [:], allKeys: pairs.map(\.key), contentFile: body)
+        if notePairs.isEmpty {
+            if let b = body { throw PortalFolderError.unexpectedShape(file: rel, line: 1, expected: "annotationid for the content file \(b)") }
+            return
+        }
+        let note = PacTableLayout("annotation", suffix: "webfile", .recordFile(directory: "web-files", perRecordFolder: false))
+        let annotation = try makeRecord(notePairs, note, file: rel, line: 1, contents: [:], contentFile: body)
+        _ = webFile
+        if let b = body {
+            snapshot.bodies[FileBodyKey("annotation", annotation.id, "documentbody")] = .file(url(b))
+        }
+    }
+
+    /// Builds one record from its YAML pairs, registers it (checking duplicates), its links and placement.
+    @discardableResult
+    mutating func makeRecord(_ pairs: [YAMLPair], _ t: PacTableLayout, file: String, line: Int?,
+                             contents: [String: FieldValue], allKeys: [String]? = nil,
+                             contentFile: String? = nil) throws -> EntityRecord {
+        guard let idPair = pairs.first(where: { $0.key == t.idColumn }) else {
+            throw PortalFolderError.missingRecordID(file: file, line: line, key: t.idColumn, value: nil)
+        }
+        guard let idText = idPair.value.text, let id = UUID(dataverse: idText) else {
+            throw PortalFolderError.missingRecordID(file: file, line: line, key: t.idColumn, value: idPair.value.text ?? "")
+        }
+        var record = EntityRecord(t.table, id: id)
+        var extras: [YAMLPair] = []
+        var linkLists: [(String, [YAMLValue])] = []
+        let typeCode = pairs.first { $0.key == "objecttypecode" }?.value.text
+        for pair in pairs where pair.key != t.idColumn {
+            switch pair.value {
+            case .sequence(let items):
+                if relationship(pair.key, table: t.table) != nil {
+                    linkLists.append((pair.key, items))
+                } else if coding.isMultiChoice(table: t.table, column: pair.key, items: items) {
+                    var values: [Int] = []
+                    for item in items {
+                        guard let v = item.text.flatMap({ Int($0) }) else {
+                            throw PortalFolderError.valueDoesNotFitColumn(file: file, line: line, key: pair.key,
+                                                                          value: item.text ?? "", type: AttributeType.multiChoice.rawValue)
+                        }
+                        values.append(v)
+                    }
+                    record.columns[pair.key] = .multiChoice(values)
+                } else {
+                    extras.append(pair)
+                }
+            case .mapping:
+                extras.append(pair)
+            case .null, .scalar:
+                do {
+                    record.columns[pair.key] = try coding.decode(pair.value, table: t.table, column: pair.key, siblingTable: typeCode)
+                } catch let e as FieldValueError {
+                    throw PortalFolderError.valueDoesNotFitColumn(file: file, line: line, key: pair.key,
+                                                                  value: pair.value.text ?? "", type: e.type.rawValue)
+                }
+            }
+        }
+        for (k, v) in contents { record.columns[k] = v }
+        // Child records omit the website lookup; the catalog says whether the table has it.
+        if t.table != "adx_website", record.columns["adx_websiteid"] == nil, let site = snapshot.websiteID,
+           coding.column(t.table, "adx_websiteid") != nil {
+            record.columns["adx_websiteid"] = .lookup(EntityReference("adx_website", site))
+        }
+        let key = RecordKey(t.table, id)
+        if let first = seen[key] {
+            duplicates.append(.init(table: t.table, id: id, firstFile: first, secondFile: file))
+            return record
+        }
+        seen[key] = file
+        for (name, items) in linkLists {
+            guard let rel = relationship(name, table: t.table) else { continue }
+            for item in items {
+                guard let text = item.text, let other = UUID(dataverse: text) else {
+                    throw PortalFolderError.valueDoesNotFitColumn(file: file, line: line, key: name, value: item.text ?? "",
+                                                                  type: "N:N relationship GUID list")
+                }
+                let mine = EntityReference(t.table, id), theirs = EntityReference(rel.other, other)
+                snapshot.link(name, rel.ownerIsFirst ? ManyToManyLink(mine, theirs) : ManyToManyLink(theirs, mine))
+            }
+        }
+        snapshot.add(record)
+        layout.placements[key] = RecordPlacement(file: file, keys: allKeys ?? pairs.map(\.key), extras: extras,
+                                                 contentFile: contentFile)
+        return record
+    }
+
+    /// The N:N relationship named `name` as written on records of `table`: the other side's table and
+    /// whether `table` is the catalog's entity-1 side (the first of a `ManyToManyLink`).
+    func relationship(_ name: String, table: String) -> (other: String, ownerIsFirst: Bool)? {
+        PortalFolder.relationship(name, table: table, catalog: coding.catalog)
+    }
+}
+
+extension PortalFolder {
+    static func relationship(_ name: String, table: String, catalog: TableCatalog) -> (other: String, ownerIsFirst: Bool)? {
+        if let r = catalog.relationship(name) {
+            if r.entity1 == table { return (r.entity2, true) }
+            if r.entity2 == table { return (r.entity1, false) }
+        }
+        if let f = PacFolderFormat.relationships.first(where: { $0.name == name && $0.owner == table }) {
+            return (f.related, true)
+        }
+        return nil
+    }
+}

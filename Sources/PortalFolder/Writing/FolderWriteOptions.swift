@@ -1,0 +1,33 @@
+import Foundation
+
+/// Options of `PortalFolder.write`.
+public struct FolderWriteOptions: Sendable {
+    /// Forces the layout generation; `nil` keeps the existing folder's, then the given layout's, else `.new`.
+    public var generation: FolderLayout.Generation?
+    /// When set, writes `.portalconfig/<host>-manifest.yml` with our checksums (SHA-256 of each record's
+    /// canonical form) and adds records that disappeared since that manifest to `manifest.yml` as
+    /// deleted (research/pac-portal-format.md §3). `nil` re-emits the manifests of the layout unchanged.
+    public var environmentHost: String?
+    /// Removes the files of records that are in the existing folder but not in the snapshot (pac's
+    /// `--overwrite` behaviour); files that are not pac's are never touched.
+    public var removeStaleFiles: Bool
+
+    public init(generation: FolderLayout.Generation? = nil, environmentHost: String? = nil, removeStaleFiles: Bool = true) {
+        self.generation = generation
+        self.environmentHost = environmentHost
+        self.removeStaleFiles = removeStaleFiles
+    }
+}
+
+/// What `PortalFolder.write` did.
+public struct FolderWriteSummary: Sendable {
+    /// Files written because they were new or their bytes changed (relative paths, sorted).
+    public var written: [String]
+    /// Files whose bytes were already right.
+    public var unchanged: Int
+    /// Stale record files removed.
+    public var removed: [String]
+    /// Records the folder format cannot hold (tables pac does not write, notes without a web file,
+    /// child records without their parent), as `table id` texts.
+    public var skipped: [String]
+}
