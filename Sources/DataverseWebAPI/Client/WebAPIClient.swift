@@ -1,0 +1,206 @@
+import Foundation
+import Logging
+import PortalModel
+
+/// A Dataverse environment over the Web API v9.2 (OData v4): implements `DataverseService` for any
+/// `https://` environment URL (commercial, government and sovereign clouds) and for
+/// `http://127.0.0.1:PORT` (the embedded `EnvironmentServer`).
+///
+/// Protocol facts follow research/dataverse-webapi.md: headers §1.2, queries and paging §2, writes §3,
+/// `$batch` §4, errors §5, throttling §6, metadata §7, organization §8, files §9.
+///
+/// Politeness: requests in flight are bounded by a `ConcurrencyGate` that follows `x-ms-dop-hint`
+/// up to `Configuration.maxParallelism`; 429 waits `Retry-After`; 5xx and dropped connections back off
+/// exponentially with jitter (`RetryPolicy`); a 401 refreshes the token once. A create that has to be
+/// re-sent is re-sent as an upsert by id, so retries never duplicate a record.
+///
+/// Every failure is a `DataverseError` with HTTP status, Dataverse code and message, method and path
+/// (never headers, tokens or secrets) and the record concerned.
+public final class WebAPIClient: DataverseService {
+    /// Client settings.
+    public struct Configuration: Sendable {
+        /// The environment root, `https://org.crm.dynamics.com` or `http://127.0.0.1:5555`.
+        public var environmentURL: URL
+        /// The Web API version segment (research §1.1: pin v9.2).
+        public var apiVersion: String
+        /// Requests in flight before the first `x-ms-dop-hint` arrives.
+        public var initialParallelism: Int
+        /// The most requests in flight, whatever `x-ms-dop-hint` says.
+        public var maxParallelism: Int
+        public var retry: RetryPolicy
+        /// Time allowed for one request, connect to last byte.
+        public var requestTimeout: Duration
+        /// Operations per `$batch` request for non-atomic change sets (1 sends each operation on its
+        /// own). Microsoft suggests starting at about 10 (research §6).
+        public var batchSize: Int
+        /// When true, the operations (or batches) of one non-atomic change set are sent concurrently
+        /// and may be applied in any order; when false (default) they are applied in order.
+        public var parallelWithinChangeSet: Bool
+        /// File bodies larger than this many bytes are uploaded in chunks (research §9.2).
+        public var chunkedUploadThreshold: Int
+        /// Names the client falls back to when the environment's metadata lacks a table.
+        public var catalog: TableCatalog
+
+        public init(environmentURL: URL, apiVersion: String = "v9.2", initialParallelism: Int = 4, maxParallelism: Int = 16,
+                    retry: RetryPolicy = RetryPolicy(), requestTimeout: Duration = .seconds(120), batchSize: Int = 10,
+                    parallelWithinChangeSet: Bool = false, chunkedUploadThreshold: Int = 4 * 1024 * 1024,
+                    catalog: TableCatalog = .standard) {
+            self.environmentURL = environmentURL
+            self.apiVersion = apiVersion
+            self.initialParallelism = initialParallelism
+            self.maxParallelism = maxParallelism
+            self.retry = retry
+            self.requestTimeout = requestTimeout
+            self.batchSize = max(1, batchSize)
+            self.parallelWithinChangeSet = parallelWithinChangeSet
+            self.chunkedUploadThreshold = chunkedUploadThreshold
+            self.catalog = catalog
+        }
+    }
+
+    public let configuration: Configuration
+    public let tokenProvider: any TokenProvider
+    public let transport: any HTTPTransport
+    let logger: Logger
+    let gate: ConcurrencyGate
+    let metadata = MetadataCache()
+
+    /// `<environment>/api/data/<version>/`.
+    public let apiBase: URL
+
+    /// - Throws: `DataverseError` (code `pm:url`) when the URL is neither `https://` nor loopback `http://`.
+    public init(configuration: Configuration, tokenProvider: any TokenProvider = NoTokenProvider(),
+                transport: any HTTPTransport = AsyncHTTPTransport(), logger: Logger = Logger(label: "portal-migrate.webapi")) throws {
+        try EnvironmentURL.validate(configuration.environmentURL)
+        self.configuration = configuration
+        self.tokenProvider = tokenProvider
+        self.transport = transport
+        self.logger = logger
+        self.gate = ConcurrencyGate(initial: configuration.initialParallelism, maximum: configuration.maxParallelism)
+        var root = configuration.environmentURL.absoluteString
+        while root.hasSuffix("/") { root.removeLast() }
+        guard let base = URL(string: root + "/api/data/\(configuration.apiVersion)/") else {
+            throw DataverseError(code: "pm:url", message: "cannot form the Web API URL from \(root)")
+        }
+        self.apiBase = base
+    }
+
+    /// Convenience: a client for an environment URL with default settings.
+    public convenience init(environmentURL: URL, tokenProvider: any TokenProvider = NoTokenProvider(),
+                            transport: any HTTPTransport = AsyncHTTPTransport()) throws {
+        try self.init(configuration: Configuration(environmentURL: environmentURL), tokenProvider: tokenProvider, transport: transport)
+    }
+
+    /// An absolute URL under the Web API root: `relative` is a path such as `adx_webpages(…)` with an
+    /// already-encoded query.
+    func url(_ relative: String) throws -> URL {
+        guard let u = URL(string: apiBase.absoluteString + relative) else {
+            throw DataverseError(code: "pm:url", message: "cannot form a URL for \(relative)")
+        }
+        return u
+    }
+
+    /// The outcome of `perform`: the final response and how many sends it took.
+    struct Sent {
+        var response: HTTPResponseMessage
+        var attempts: Int
+        var request: HTTPRequestMessage
+    }
+
+    /// Sends a request with the standard headers, the bearer token, the concurrency bound and the
+    /// retry rules. `retryForm` is sent instead of `request` on every retry after a transient failure
+    /// (a create re-sent as an upsert).
+    ///
+    /// Returns the final response even when it is an error status (the caller maps it).
+    /// - Throws: `DataverseError` code `transport` when no response arrived after every attempt;
+    ///   what the token provider throws.
+    func perform(_ request: HTTPRequestMessage, retryForm: HTTPRequestMessage? = nil,
+                 logicalName: String? = nil, recordID: UUID? = nil) async throws -> Sent {
+        var attempt = 0
+        var refreshed = false
+        var forceRefresh = false
+        var current = request
+        while true {
+            var r = current
+            for (n, v) in Self.standardHeaders where r.header(n) == nil { r.setHeader(n, v) }
+            if r.method == "GET", r.header("If-None-Match") == nil { r.setHeader("If-None-Match", "null") }
+            if let token = try await tokenProvider.token(forceRefresh: forceRefresh) {
+                r.setHeader("Authorization", "Bearer \(token)")
+            }
+            forceRefresh = false
+            await gate.acquire()
+            let outcome: Result<HTTPResponseMessage, Error>
+            do {
+                outcome = .success(try await transport.send(r, timeout: configuration.requestTimeout))
+            } catch {
+                outcome = .failure(error)
+            }
+            await gate.release()
+            attempt += 1
+            switch outcome {
+            case .success(let response):
+                await gate.applyHint(response.header("x-ms-dop-hint"))
+                logger.debug("\(r.method) \(r.pathAndQuery) -> \(response.status)")
+                if response.status == 401, !refreshed {
+                    refreshed = true
+                    logger.debug("401: refreshing the token once")
+                    forceRefresh = true
+                    attempt -= 1
+                    continue
+                }
+                if RetryPolicy.retriedStatuses.contains(response.status), attempt < configuration.retry.maxAttempts {
+                    let wait = response.status == 429
+                        ? configuration.retry.retryAfter(response.header("Retry-After")) ?? configuration.retry.backoff(attempt: attempt - 1)
+                        : configuration.retry.backoff(attempt: attempt - 1)
+                    logger.debug("HTTP \(response.status): retry \(attempt) after \(wait)")
+                    try await Task.sleep(for: wait)
+                    if let f = retryForm { current = f }
+                    continue
+                }
+                return Sent(response: response, attempts: attempt, request: r)
+            case .failure(let error):
+                if error is CancellationError { throw error }
+                if error is AuthenticationError { throw error }
+                logger.debug("\(r.method) \(r.pathAndQuery) failed: \(String(describing: error))")
+                if attempt < configuration.retry.maxAttempts {
+                    try await Task.sleep(for: configuration.retry.backoff(attempt: attempt - 1))
+                    if let f = retryForm { current = f }
+                    continue
+                }
+                throw DataverseError(code: DataverseError.Code.transport,
+                                     message: "no response after \(attempt) attempts: \(String(describing: error))",
+                                     method: r.method, path: r.pathAndQuery, logicalName: logicalName, recordID: recordID)
+            }
+        }
+    }
+
+    /// Headers sent on every request (research/dataverse-webapi.md §1.2).
+    static let standardHeaders: [(String, String)] = [
+        ("Accept", "application/json"),
+        ("OData-MaxVersion", "4.0"),
+        ("OData-Version", "4.0"),
+        ("User-Agent", "portal-migrate/0.1"),
+    ]
+
+    /// Sends a GET for JSON and parses it.
+    /// - Throws: `DataverseError` for a non-2xx answer or an unreadable body.
+    func getJSON(_ relative: String, headers: [(name: String, value: String)] = [], logicalName: String? = nil) async throws -> JSONValue {
+        let request = HTTPRequestMessage(method: "GET", url: try url(relative), headers: headers)
+        return try await sendJSON(request, logicalName: logicalName)
+    }
+
+    /// Sends a request and parses a JSON answer.
+    func sendJSON(_ request: HTTPRequestMessage, logicalName: String? = nil, recordID: UUID? = nil) async throws -> JSONValue {
+        let sent = try await perform(request, logicalName: logicalName, recordID: recordID)
+        guard sent.response.isSuccess else {
+            throw WebAPIErrors.error(from: sent.response, method: request.method, path: request.pathAndQuery,
+                                     logicalName: logicalName, recordID: recordID)
+        }
+        do {
+            return try JSONValue.parse(sent.response.body)
+        } catch {
+            throw DataverseError(httpStatus: sent.response.status, code: "pm:decode", message: "the response is not JSON: \(error)",
+                                 method: request.method, path: request.pathAndQuery, logicalName: logicalName, recordID: recordID)
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// `HTTPTransport` over AsyncHTTPClient 1.37 (`HTTPClient.shared` by default, whose connection pool
+/// is reused across requests). Response bodies are collected in full, up to `maxResponseBytes`.
+public struct AsyncHTTPTransport: HTTPTransport {
+    public let client: HTTPClient
+    /// The largest response body accepted, in bytes (default 512 MiB, above Dataverse's 128 MB file limit).
+    public let maxResponseBytes: Int
+
+    public init(client: HTTPClient = .shared, maxResponseBytes: Int = 512 * 1024 * 1024) {
+        self.client = client
+        self.maxResponseBytes = maxResponseBytes
+    }
+
+    /// - Throws: `HTTPClientError` (connect or read timeout, connection closed) or NIO channel errors
+    ///   when no response arrives.
+    public func send(_ request: HTTPRequestMessage, timeout: Duration) async throws -> HTTPResponseMessage {
+        var r = HTTPClientRequest(url: request.url.absoluteString)
+        r.method = HTTPMethod(rawValue: request.method)
+        for h in request.headers { r.headers.add(name: h.name, value: h.value) }
+        if let body = request.body {
+            r.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let seconds = Int64(timeout.components.seconds)
+        let response = try await client.execute(r, timeout: .seconds(max(1, seconds)))
+        var buffer = try await response.body.collect(upTo: maxResponseBytes)
+        let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
+        return HTTPResponseMessage(status: Int(response.status.code),
+                                   headers: response.headers.map { ($0.name, $0.value) },
+                                   body: Data(bytes))
+    }
+}
