@@ -1,0 +1,260 @@
+import Foundation
+import PortalModel
+
+/// Where a migration's records come from: a Dataverse environment (one website of it), or a snapshot
+/// already read from a pac folder or a CMT package (with the source organization when known).
+public enum MigrationSource: Sendable {
+    case environment(any DataverseService, websiteID: UUID)
+    case snapshot(PortalSnapshot, organization: OrganizationInfo?)
+}
+
+/// Options of a migration run (`plan`, `migrate`, `upload`, `data import`).
+///
+/// - `force`: with failed checks, go on without the failing records (exit 1) instead of stopping (exit 2).
+/// - `unblockExtensions`: extensions removed from the target's blocked list for the run, restored after.
+/// - `deploymentProfile`: a pac deployment profile file applied to the source before planning.
+/// - `runKey`: identifies the run (its arguments) for the journal; `nil` keeps no journal.
+/// - `targetKey`: identifies the target environment for the blocked-list guard.
+public struct MigrationOptions: Sendable {
+    public var plan: PlanOptions
+    public var apply: ApplyOptions
+    public var force: Bool
+    public var dryRun: Bool
+    public var unblockExtensions: Set<String>
+    public var deploymentProfile: URL?
+    public var profileEnvironment: [String: String]
+    public var runKey: String?
+    public var targetKey: String?
+    public var dataDirectory: URL
+    public var blockedAttachmentsWriter: (any BlockedAttachmentsWriter)?
+
+    public init(plan: PlanOptions = PlanOptions(), apply: ApplyOptions = ApplyOptions(), force: Bool = false,
+                dryRun: Bool = false, unblockExtensions: Set<String> = [], deploymentProfile: URL? = nil,
+                profileEnvironment: [String: String] = ProcessInfo.processInfo.environment,
+                runKey: String? = nil, targetKey: String? = nil, dataDirectory: URL = MigrationPaths.dataDirectory(),
+                blockedAttachmentsWriter: (any BlockedAttachmentsWriter)? = nil) {
+        self.plan = plan
+        self.apply = apply
+        self.force = force
+        self.dryRun = dryRun
+        self.unblockExtensions = Set(unblockExtensions.map { $0.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ". ")) })
+        self.deploymentProfile = deploymentProfile
+        self.profileEnvironment = profileEnvironment
+        self.runKey = runKey
+        self.targetKey = targetKey
+        self.dataDirectory = dataDirectory
+        self.blockedAttachmentsWriter = blockedAttachmentsWriter
+    }
+}
+
+/// A source read, planned and checked, ready to apply.
+public struct PreparedMigration: Sendable {
+    public var source: PortalSnapshot
+    public var planning: PlanningResult
+    /// Every diagnostic (errors and warnings), sorted.
+    public var checks: [Diagnostic]
+    /// Source ids of records named by an error diagnostic (left out with `--force`).
+    public var excluded: Set<UUID>
+
+    public var plan: MigrationPlan { planning.plan }
+    /// The error diagnostics.
+    public var errors: [Diagnostic] { checks.filter { $0.severity == .error } }
+    /// The plan's report.
+    public var report: MigrationReport { MigrationReport.of(planning.plan, checks: checks) }
+}
+
+/// The result of `verify`: the differences between source and target, modulo remapped ids.
+public struct VerifyResult: Sendable {
+    public var differences: [String]
+    public var identical: Bool { differences.isEmpty }
+}
+
+/// The one engine behind `plan`, `migrate`, `verify`, `upload` and `data import` (DESIGN.md "One engine"):
+/// read → deployment profile → plan → checks → apply (journalled) → report.
+///
+/// Example:
+/// ```swift
+/// let engine = MigrationEngine()
+/// let report = try await engine.migrate(source: .environment(dev, websiteID: site), target: test,
+///                                       options: MigrationOptions(plan: PlanOptions(targetWebsiteID: testSite)))
+/// ```
+public struct MigrationEngine: Sendable {
+    public let catalog: TableCatalog
+
+    public init(catalog: TableCatalog = .standard) { self.catalog = catalog }
+
+    /// Reads the source snapshot and organization.
+    /// - Throws: `DataverseError` from the source environment.
+    public func read(_ source: MigrationSource) async throws -> (PortalSnapshot, OrganizationInfo?) {
+        switch source {
+        case .snapshot(let s, let org): return (s, org)
+        case .environment(let service, let websiteID):
+            let snapshot = try await SnapshotReader(service: service, catalog: catalog).read(websiteID: websiteID)
+            return (snapshot, try await service.organizationInfo())
+        }
+    }
+
+    /// Reads, applies the deployment profile, plans and runs the checks. Writes nothing.
+    /// - Throws: `MigrationError.deploymentProfile` for a bad profile; `DataverseError` from either side.
+    public func prepare(source: MigrationSource, target: any DataverseService, options: MigrationOptions) async throws -> PreparedMigration {
+        var (snapshot, sourceOrg) = try await read(source)
+        if case .environment(_, let websiteID) = source { snapshot.websiteID = websiteID }
+        var planOptions = options.plan
+        var warnings: [Diagnostic] = []
+        if let url = options.deploymentProfile {
+            let profile = try DeploymentProfile.load(url, environment: options.profileEnvironment, catalog: catalog)
+            let (hidden, w) = profile.apply(to: &snapshot)
+            planOptions.hiddenColumns.formUnion(hidden)
+            warnings = w
+        }
+        if snapshot.websiteID == nil && snapshot.recordCount == 0 {
+            throw MigrationError.invalid("the source has no website and no records")
+        }
+        let planning: PlanningResult
+        if snapshot.websiteID != nil || PortalTables.websiteTables.contains(where: { !(snapshot.records[$0] ?? []).isEmpty }) {
+            planning = try await Planner(target: target, catalog: catalog).plan(source: snapshot, options: planOptions)
+        } else {
+            throw MigrationError.invalid("the source has no website")
+        }
+        let targetOrg = try await target.organizationInfo()
+        let checks = PreflightChecks.run(source: snapshot, planning: planning, sourceOrganization: sourceOrg,
+                                         targetOrganization: targetOrg, unblocked: options.unblockExtensions,
+                                         targetWebsiteRequested: options.plan.targetWebsiteID != nil) + warnings
+        let excluded = Set(checks.filter { $0.severity == .error }.compactMap(\.recordID))
+        return PreparedMigration(source: snapshot, planning: planning, checks: checks, excluded: excluded)
+    }
+
+    /// Plans, checks and (unless `dryRun`) applies.
+    /// - Returns: the `result` report (or the `plan` report for a dry run).
+    /// - Throws: `MigrationError.checksFailed` when a check failed and `force` is off (nothing written);
+    ///   what `prepare` throws. Write failures are in the report, not thrown.
+    public func migrate(source: MigrationSource, target: any DataverseService, options: MigrationOptions,
+                        log: @Sendable (String) -> Void = { _ in }) async throws -> MigrationReport {
+        // The blocked-list guard: keyed by the target so a run after a crash restores the list.
+        let blockedGuard = BlockedAttachmentsGuard(
+            target: target, writer: options.blockedAttachmentsWriter ?? ServiceBlockedAttachmentsWriter(service: target),
+            targetKey: options.targetKey ?? "unnamed-target", dataDirectory: options.dataDirectory)
+        if !options.dryRun, let restored = try await blockedGuard.restorePending() {
+            log("restored the target's blocked attachment list left changed by an interrupted run (\(restored.count) extensions)")
+        }
+        let prepared = try await prepare(source: source, target: target, options: options)
+        let errors = prepared.errors
+        if !errors.isEmpty && !options.force { throw MigrationError.checksFailed(errors) }
+        if options.dryRun {
+            var r = prepared.report
+            r.dryRun = true
+            r.forced = !errors.isEmpty
+            return r
+        }
+
+        let journal = try options.runKey.map { try Journal(directory: options.dataDirectory.appendingPathComponent("journals"), runKey: $0) }
+        if let j = journal, j.resumed {
+            log("resuming an interrupted run with the same arguments (\(j.previouslyConfirmed) operations were confirmed before)")
+        }
+        await journal?.append(Journal.Entry(kind: "started"))
+
+        var unblocked: [String] = []
+        if !options.unblockExtensions.isEmpty {
+            let (_, removed) = try await blockedGuard.unblock(options.unblockExtensions)
+            unblocked = removed
+            if !removed.isEmpty {
+                log("removed \(removed.joined(separator: ", ")) from the target's blocked attachments for this run; it will be restored")
+                await journal?.append(Journal.Entry(kind: "note", name: "unblocked", value: removed.joined(separator: ";")))
+            }
+        }
+        func restore() async throws {
+            guard !unblocked.isEmpty else { return }
+            try await blockedGuard.restore()
+            await journal?.append(Journal.Entry(kind: "note", name: "restored", value: unblocked.joined(separator: ";")))
+            log("restored the target's blocked attachment list")
+        }
+
+        let outcome: ApplyOutcome
+        var current = prepared
+        do {
+            let applier = Applier(target: target, source: prepared.source, options: options.apply, journal: journal)
+            if !options.apply.bypassPlugins, let first = MigrationEngine.rootPagesFirst(prepared.plan) {
+                // Plug-ins on: create root pages first, let the platform make their content pages, then
+                // plan again so the source's content pages match those by root page + language.
+                log("plug-ins on: writing root pages first, then matching the content pages the platform creates")
+                _ = try await applier.apply(first, excluded: prepared.excluded)
+                current = try await prepare(source: .snapshot(prepared.source, organization: nil), target: target, options: options)
+            }
+            outcome = try await applier.apply(current.plan, excluded: options.force ? current.excluded : [])
+        } catch {
+            try? await restore()
+            await journal?.close()
+            throw error
+        }
+        try await restore()
+        await journal?.append(Journal.Entry(kind: "finished"))
+        await journal?.close()
+
+        var report = MigrationReport(kind: .result, tables: outcome.tables, links: outcome.links, failures: outcome.failures,
+                                     checks: current.errors, droppedLookups: current.plan.droppedLookups,
+                                     matched: current.report.matched, forced: !current.errors.isEmpty,
+                                     resumed: journal?.resumed ?? false, unblockedExtensions: unblocked)
+        for r in current.plan.records where r.sourceID.map(current.excluded.contains) ?? false {
+            report.tables[r.table, default: TableCounts()].failed += 1
+            let d = current.errors.first { $0.recordID == r.sourceID }
+            report.failures.append(FailureEntry(table: r.table, id: r.sourceID ?? r.targetID, name: r.name, column: d?.column,
+                                                code: "pm:check:\(d?.check ?? "failed")", message: d?.message ?? "a check failed"))
+        }
+        return report
+    }
+
+    /// The part of a plan to write first when plug-ins run: everything before the web pages, and the root
+    /// web pages to create. `nil` when no root page is created or no content page is to be created.
+    static func rootPagesFirst(_ plan: MigrationPlan) -> MigrationPlan? {
+        func isRoot(_ r: RecordPlan) -> Bool {
+            r.record.columns["adx_rootwebpageid"].map(\.isNull) ?? !r.deferred.contains { $0.column == "adx_rootwebpageid" }
+        }
+        let pages = plan.records.filter { $0.table == "adx_webpage" && $0.action == .create }
+        guard pages.contains(where: isRoot), pages.contains(where: { !isRoot($0) }),
+              let pageRank = plan.tableOrder.firstIndex(of: "adx_webpage") else { return nil }
+        let earlier = Set(plan.tableOrder.prefix(pageRank))
+        var first = plan
+        first.records = plan.records.filter { earlier.contains($0.table) || ($0.table == "adx_webpage" && $0.action == .create && isRoot($0)) }
+            .map { var r = $0; r.deferred = []; r.state = [:]; return r }
+        first.deletions = []
+        first.links = []
+        return first
+    }
+
+    /// Compares source and target for one website: exit 0 only when identical modulo remapped ids
+    /// (issue 6 "Verify"). Every record, value (secrets hidden), state, N:N link and file body is compared;
+    /// target records of the website that the source lacks are differences too.
+    /// - Throws: what reading either side throws.
+    public func verify(source: MigrationSource, target: any DataverseService, targetWebsiteID: UUID?,
+                       deploymentProfile: URL? = nil) async throws -> VerifyResult {
+        var options = MigrationOptions(plan: PlanOptions(targetWebsiteID: targetWebsiteID, prune: true), deploymentProfile: deploymentProfile)
+        options.plan.missingLookups = .fail
+        let prepared = try await prepare(source: source, target: target, options: options)
+        let plan = prepared.plan
+        var diffs: [String] = []
+        for d in prepared.checks where d.check == "ambiguous-match" || d.check == "missing-lookup" || d.check == "website-not-found" {
+            diffs.append(d.description)
+        }
+        for r in plan.records {
+            let what = "\(r.table) \(r.sourceID?.dataverseString ?? r.targetID.dataverseString)\(PlanRenderer.label(r.name))"
+            switch r.action {
+            case .create: diffs.append("missing in the target: \(what)")
+            case .update:
+                diffs.append("differs: \(what)" + (r.targetID != r.sourceID ? " (target \(r.targetID.dataverseString))" : ""))
+                for c in r.changes { diffs.append("    \(PlanRenderer.describe(c))") }
+            default: break
+            }
+            if r.action != .create && !r.state.isEmpty {
+                diffs.append("state differs: \(what): " + r.state.keys.sorted().map { "\($0) = \(r.state[$0]!.text ?? "null")" }.joined(separator: ", "))
+            }
+        }
+        for d in plan.deletions {
+            diffs.append("only in the target: \(d.table) \(d.targetID.dataverseString)\(PlanRenderer.label(d.name))")
+        }
+        for l in plan.links {
+            for x in l.add { diffs.append("link missing in the target: \(l.relationship) \(x.first.id.dataverseString) ↔ \(x.second.id.dataverseString)") }
+            for x in l.remove { diffs.append("link only in the target: \(l.relationship) \(x.first.id.dataverseString) ↔ \(x.second.id.dataverseString)") }
+        }
+        return VerifyResult(differences: diffs)
+    }
+}
