@@ -1,1 +1,0 @@
-// Placeholder: the EnvironmentServer module's entry type arrives with its issue.
