@@ -1,0 +1,40 @@
+import Foundation
+import PortalModel
+
+extension WriteSession {
+    /// Keeps only the columns the table has (templates and seeds are written against whatever the
+    /// environment's schema is).
+    /// Lookup values whose target the column does not allow are dropped too.
+    func fitted(_ table: TableDefinition, _ columns: [String: FieldValue]) -> [String: FieldValue] {
+        columns.filter { name, value in
+            guard let column = table.column(name) else { return false }
+            if let ref = value.reference, !column.targets.isEmpty, !column.targets.contains(ref.logicalName) { return false }
+            return true
+        }
+    }
+
+    /// The content of a new environment: the root business unit, the calling system user, and the 43
+    /// portal languages under fresh random ids (research/emulator-facts.md §2; issue 3).
+    func seed(identity: WhoAmIResult, organizationName: String, portalLanguages: Bool) throws {
+        if let bu = catalog.table("businessunit") {
+            try save(bu.logicalName, identity.businessUnitID, fitted(bu, ["name": .string(organizationName)]), createdOn: nil)
+        }
+        if let user = catalog.table("systemuser") {
+            var cols: [String: FieldValue] = ["fullname": .string("PortalMigrate Local User"),
+                                              "domainname": .string("local@portalmigrate.invalid")]
+            if catalog.table("businessunit") != nil {
+                cols["businessunitid"] = .lookup(EntityReference("businessunit", identity.businessUnitID))
+            }
+            try save(user.logicalName, identity.userID, fitted(user, cols), createdOn: nil)
+        }
+        if portalLanguages, let lang = catalog.table("adx_portallanguage") {
+            for l in PortalLanguages.all {
+                try save(lang.logicalName, UUID(), fitted(lang, [
+                    "adx_name": .string(l.name), "adx_displayname": .string(l.displayName),
+                    "adx_languagecode": .string(l.code), "adx_lcid": .integer(Int32(l.lcid)),
+                    "adx_systemlanguage": .integer(Int32(l.lcid)), "statecode": .state(0), "statuscode": .status(1),
+                ]), createdOn: nil)
+            }
+        }
+    }
+}
