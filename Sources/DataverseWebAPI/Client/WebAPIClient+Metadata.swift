@@ -9,10 +9,13 @@ extension WebAPIClient {
     /// - Throws: `DataverseError` (`resourceNotFound`) when neither knows the table; transport errors.
     public func tableMetadata(_ logicalName: String) async throws -> TableMetadata {
         if let t = await metadata.table(logicalName) { return t }
-        let relative = "EntityDefinitions(LogicalName='\(ODataQueryEncoder.encodeComponent(logicalName))')?" + MetadataDecoder.entityQuery
+        let key = "EntityDefinitions(LogicalName='\(ODataQueryEncoder.encodeComponent(logicalName))')"
         do {
-            let json = try await getJSON(relative, logicalName: logicalName)
-            let t = try MetadataDecoder.decode(json, catalog: configuration.catalog)
+            let json = try await getJSON(key + "?" + MetadataDecoder.entityQuery, logicalName: logicalName)
+            let n1 = try await getJSON(key + "/ManyToOneRelationships?" + MetadataDecoder.manyToOneQuery, logicalName: logicalName)
+            let nn = try await getJSON(key + "/ManyToManyRelationships?" + MetadataDecoder.manyToManyQuery, logicalName: logicalName)
+            let t = try MetadataDecoder.decode(json, manyToOne: n1["value"]?.arrayValue ?? [], manyToMany: nn["value"]?.arrayValue ?? [],
+                                               catalog: configuration.catalog)
             await metadata.store(t)
             return t
         } catch let e as DataverseError where e.httpStatus.map({ [400, 404, 405, 501].contains($0) }) ?? false {
@@ -33,14 +36,29 @@ extension WebAPIClient {
         try await tableMetadata(logicalName).definition.entitySetName
     }
 
-    /// Every table of the environment with columns, lookups and N:N relationships, from one
-    /// `EntityDefinitions?$select=…&$expand=…` request (metadata queries are not paged, research §7.1).
+    /// Every table of the environment with columns, lookups and N:N relationships, from three
+    /// unpaged metadata requests (research §7): `EntityDefinitions` with `Attributes` expanded, and
+    /// `RelationshipDefinitions` cast to one-to-many and many-to-many relationship metadata.
     /// - Throws: `DataverseError` for an error answer or an entry missing its names.
     public func tableDefinitions() async throws -> [TableDefinition] {
         let json = try await getJSON("EntityDefinitions?" + MetadataDecoder.entityQuery)
+        let n1 = try await getJSON("RelationshipDefinitions/Microsoft.Dynamics.CRM.OneToManyRelationshipMetadata?" + MetadataDecoder.manyToOneQuery)
+        let nn = try await getJSON("RelationshipDefinitions/Microsoft.Dynamics.CRM.ManyToManyRelationshipMetadata?" + MetadataDecoder.manyToManyQuery)
+        var byReferencing: [String: [JSONValue]] = [:]
+        for r in n1["value"]?.arrayValue ?? [] {
+            if let t = r["ReferencingEntity"]?.stringValue { byReferencing[t, default: []].append(r) }
+        }
+        var byEntity: [String: [JSONValue]] = [:]
+        for r in nn["value"]?.arrayValue ?? [] {
+            let e1 = r["Entity1LogicalName"]?.stringValue, e2 = r["Entity2LogicalName"]?.stringValue
+            if let e1 { byEntity[e1, default: []].append(r) }
+            if let e2, e2 != e1 { byEntity[e2, default: []].append(r) }
+        }
         var result: [TableDefinition] = []
         for entry in json["value"]?.arrayValue ?? [] {
-            let t = try MetadataDecoder.decode(entry, catalog: configuration.catalog)
+            let name = entry["LogicalName"]?.stringValue ?? ""
+            let t = try MetadataDecoder.decode(entry, manyToOne: byReferencing[name] ?? [], manyToMany: byEntity[name] ?? [],
+                                               catalog: configuration.catalog)
             await metadata.store(t)
             result.append(t.definition)
         }

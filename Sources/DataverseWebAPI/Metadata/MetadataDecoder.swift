@@ -9,18 +9,26 @@ import PortalModel
 /// (`{"Value":"FileType"}`) and as a plain string. Catalog facts (natural keys, data model, portal
 /// types, display names) are kept for tables the catalog knows.
 public enum MetadataDecoder {
-    /// The `$select`/`$expand` query that asks for everything `decode` reads.
+    /// The query for an entity definition with its attributes (the part of `$expand` every server
+    /// supports; relationships are read from their own segments).
     public static let entityQuery =
         "$select=LogicalName,EntitySetName,PrimaryIdAttribute,PrimaryNameAttribute,DisplayName" +
-        "&$expand=Attributes($select=LogicalName,AttributeType,AttributeTypeName,AttributeOf)," +
-        "ManyToOneRelationships($select=SchemaName,ReferencedEntity,ReferencingAttribute,ReferencingEntityNavigationPropertyName)," +
-        "ManyToManyRelationships($select=SchemaName,IntersectEntityName,Entity1LogicalName,Entity2LogicalName," +
-        "Entity1IntersectAttribute,Entity2IntersectAttribute,Entity1NavigationPropertyName,Entity2NavigationPropertyName)"
+        "&$expand=Attributes($select=LogicalName,AttributeType,AttributeTypeName,AttributeOf)"
+    /// The query for N:1 relationships (`…/ManyToOneRelationships` or the `OneToManyRelationshipMetadata` cast).
+    public static let manyToOneQuery = "$select=SchemaName,ReferencedEntity,ReferencingEntity,ReferencingAttribute,ReferencingEntityNavigationPropertyName"
+    /// The query for N:N relationships.
+    public static let manyToManyQuery = "$select=SchemaName,IntersectEntityName,Entity1LogicalName,Entity2LogicalName," +
+        "Entity1IntersectAttribute,Entity2IntersectAttribute,Entity1NavigationPropertyName,Entity2NavigationPropertyName"
 
     /// Decodes one `EntityDefinitions` object.
     /// - Throws: `DataverseError` (code `pm:metadata`) when `LogicalName`, `EntitySetName` or
     ///   `PrimaryIdAttribute` is missing.
-    public static func decode(_ json: JSONValue, catalog: TableCatalog) throws -> TableMetadata {
+    /// - Parameters:
+    ///   - json: the `EntityDefinitions` object with `Attributes` expanded.
+    ///   - manyToOne: the table's N:1 relationships (defaults to `json["ManyToOneRelationships"]`).
+    ///   - manyToMany: the table's N:N relationships (defaults to `json["ManyToManyRelationships"]`).
+    public static func decode(_ json: JSONValue, manyToOne: [JSONValue]? = nil, manyToMany: [JSONValue]? = nil,
+                              catalog: TableCatalog) throws -> TableMetadata {
         func str(_ v: JSONValue?, _ key: String) -> String? { v?[key]?.stringValue }
         guard let logical = str(json, "LogicalName"), let set = str(json, "EntitySetName"),
               let pk = str(json, "PrimaryIdAttribute") else {
@@ -29,7 +37,7 @@ public enum MetadataDecoder {
         let known = catalog.table(logical)
         var navigation: [String: [String: String]] = [:]
         var targets: [String: [String]] = [:]
-        for rel in json["ManyToOneRelationships"]?.arrayValue ?? [] {
+        for rel in manyToOne ?? json["ManyToOneRelationships"]?.arrayValue ?? [] {
             guard let attr = str(rel, "ReferencingAttribute"), let target = str(rel, "ReferencedEntity") else { continue }
             if !(targets[attr]?.contains(target) ?? false) { targets[attr, default: []].append(target) }
             if let nav = str(rel, "ReferencingEntityNavigationPropertyName") { navigation[attr, default: [:]][target] = nav }
@@ -48,7 +56,7 @@ public enum MetadataDecoder {
                                             source: "environment metadata"))
         }
         var relationships: [ManyToManyRelationship] = []
-        for r in json["ManyToManyRelationships"]?.arrayValue ?? [] {
+        for r in manyToMany ?? json["ManyToManyRelationships"]?.arrayValue ?? [] {
             guard let name = str(r, "SchemaName"), let e1 = str(r, "Entity1LogicalName"), let e2 = str(r, "Entity2LogicalName") else { continue }
             let k = catalog.relationship(name)
             relationships.append(ManyToManyRelationship(
