@@ -63,6 +63,7 @@ public final class LocalEnvironment: DataverseService {
                 let session = WriteSession(db: db, catalog: catalog, organization: org, rules: [])
                 try session.seed(identity: identity, organizationName: options.name,
                                  portalLanguages: options.seedPortalLanguages)
+                try session.mirrorOrganization(org)
             }
             try pool.close()
         } catch {
@@ -181,6 +182,7 @@ public final class LocalEnvironment: DataverseService {
             if let b = blockedAttachments { org.blockedAttachments = OrganizationInfo.parseBlockedAttachments(b.joined(separator: ";")) }
             if let m = maxUploadFileSize { org.maxUploadFileSize = m }
             try StoreSchema.setMeta(db, "organization", org)
+            try WriteSession(db: db, catalog: self.catalog, organization: org, rules: []).mirrorOrganization(org)
             return org
         }
     }

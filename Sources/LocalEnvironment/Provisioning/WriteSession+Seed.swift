@@ -13,6 +13,19 @@ extension WriteSession {
         }
     }
 
+    /// Mirrors the organization settings into the `organization` table's single row when the
+    /// environment has that table (so the Web API can serve `organizations`).
+    func mirrorOrganization(_ org: OrganizationInfo) throws {
+        guard let def = catalog.table("organization") else { return }
+        let columns = fitted(def, [
+            "name": .string(org.name), "languagecode": .integer(Int32(clamping: org.languageCode)),
+            "blockedattachments": .string(org.blockedAttachments.joined(separator: ";")),
+            "maxuploadfilesize": .integer(Int32(clamping: org.maxUploadFileSize)),
+        ])
+        let existing = try load(def.logicalName, org.organizationID)
+        try save(def.logicalName, org.organizationID, columns, createdOn: existing?.createdOn)
+    }
+
     /// The content of a new environment: the root business unit, the calling system user, and the 43
     /// portal languages under fresh random ids (research/emulator-facts.md §2; issue 3).
     func seed(identity: WhoAmIResult, organizationName: String, portalLanguages: Bool) throws {
