@@ -75,7 +75,7 @@ let package = Package(
             "PortalModel", "LocalEnvironment", "EnvironmentServer",
         ]),
 
-        .testTarget(name: "PortalModelTests", dependencies: ["PortalModel", "TestSupport"]),
+        .testTarget(name: "PortalModelTests", dependencies: ["PortalModel", "TestSupport", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "DataverseWebAPITests", dependencies: ["DataverseWebAPI", "TestSupport"]),
         .testTarget(name: "LocalEnvironmentTests", dependencies: ["LocalEnvironment", "TestSupport"]),
         .testTarget(name: "EnvironmentServerTests", dependencies: ["EnvironmentServer", "DataverseWebAPI", "TestSupport"]),

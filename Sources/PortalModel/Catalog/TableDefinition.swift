@@ -59,9 +59,15 @@ public struct ColumnDefinition: Hashable, Sendable, Codable {
     public var navigationProperty: String?
     public var portalTypes: Set<PortalType>
     public var source: String?
+    /// Where `navigationProperty` comes from (a research note section; `[I]` when inferred).
+    public var navigationPropertySource: String?
+    /// What a CMT schema `<field>` carries beyond name, type and lookup targets; `nil` when no
+    /// Microsoft schema file lists the column.
+    public var cmt: CMTFieldInfo?
 
     public init(_ logicalName: String, _ type: AttributeType, displayName: String? = nil, targets: [String] = [],
-                navigationProperty: String? = nil, portalTypes: Set<PortalType> = [], source: String? = nil) {
+                navigationProperty: String? = nil, portalTypes: Set<PortalType> = [], source: String? = nil,
+                navigationPropertySource: String? = nil, cmt: CMTFieldInfo? = nil) {
         self.logicalName = logicalName
         self.displayName = displayName
         self.type = type
@@ -69,6 +75,8 @@ public struct ColumnDefinition: Hashable, Sendable, Codable {
         self.navigationProperty = navigationProperty
         self.portalTypes = portalTypes
         self.source = source
+        self.navigationPropertySource = navigationPropertySource
+        self.cmt = cmt
     }
 
     /// True for lookups and owners.
@@ -130,11 +138,18 @@ public struct TableDefinition: Hashable, Sendable, Codable {
     public var dataModel: DataModel
     public var portalTypes: Set<PortalType>
     public var source: String?
+    /// Where `entitySetName` comes from (a research note section; `[I]` when inferred).
+    public var entitySetNameSource: String?
+    /// What a CMT schema `<entity>` carries beyond names and columns; `nil` when no Microsoft schema
+    /// file lists the table.
+    public var cmt: CMTEntityInfo?
 
     public init(logicalName: String, displayName: String, entitySetName: String, primaryIDColumn: String,
                 primaryNameColumn: String?, columns: [ColumnDefinition], relationships: [ManyToManyRelationship] = [],
                 naturalKey: [String] = [], dataModel: DataModel = .standard, portalTypes: Set<PortalType> = [],
-                source: String? = nil) {
+                source: String? = nil, entitySetNameSource: String? = nil, cmt: CMTEntityInfo? = nil) {
+        self.entitySetNameSource = entitySetNameSource
+        self.cmt = cmt
         self.logicalName = logicalName
         self.displayName = displayName
         self.entitySetName = entitySetName
