@@ -219,3 +219,10 @@ extension LocalEnvironment {
         return out
     }
 }
+
+extension LocalEnvironment {
+    /// SQLite's `PRAGMA integrity_check` result lines (`["ok"]` for a sound file).
+    public func integrityCheck() async throws -> [String] {
+        try await pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+    }
+}

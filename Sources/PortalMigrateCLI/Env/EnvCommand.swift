@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import LocalEnvironment
+import PortalModel
+
+/// `portal-migrate env`: embedded environments kept under the data directory
+/// (`$PORTAL_MIGRATE_HOME`, else `$XDG_DATA_HOME/portal-migrate`, else `~/.local/share/portal-migrate`;
+/// files `environments/NAME.sqlite`). Other commands reach them with `--environment local:NAME`.
+public struct EnvCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "env",
+        abstract: "Create and manage embedded (local) Dataverse-compatible environments.",
+        discussion: """
+        Example:
+          portal-migrate env create dev
+          portal-migrate env provision dev --template starter
+          portal-migrate list --environment local:dev
+        """,
+        subcommands: [EnvCreateCommand.self, EnvListCommand.self, EnvSettingsCommand.self, EnvProvisionCommand.self,
+                      EnvDeleteWebsiteCommand.self, EnvDeletePortalAppCommand.self, EnvResetCommand.self, EnvDeleteCommand.self])
+    public init() {}
+}
+
+/// Maps the environment library's errors to `UserFacingError`s (exit code 2).
+func envFacing<T>(_ body: () async throws -> T) async throws -> T {
+    try await userFacing {
+        do { return try await body() }
+        catch let e as LocalEnvironmentError { throw UserFacingError(e.description) }
+        catch let e as DataDirectoryError { throw UserFacingError(e.description) }
+        catch let e as CMTSchemaReader.ReadError { throw UserFacingError(e.description) }
+    }
+}
+
+/// Parses a `--webSiteId` value. - Throws: `ValidationError` for a bad GUID.
+func parseWebsiteID(_ text: String) throws -> UUID {
+    guard let id = UUID(dataverse: text) else { throw ValidationError("'\(text)' is not a GUID (--webSiteId)") }
+    return id
+}
+
+/// The `NAME` argument shared by env subcommands.
+struct EnvName: ParsableArguments {
+    @Argument(help: "The environment's name (letters, digits, '-', '_', '.').")
+    var name: String
+}

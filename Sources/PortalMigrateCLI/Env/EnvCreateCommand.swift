@@ -1,0 +1,93 @@
+import ArgumentParser
+import Foundation
+import LocalEnvironment
+import PortalModel
+
+/// `portal-migrate env create NAME [--language LCID] [--schema FILE] [--exclude-tables …] [--exclude-columns …]`.
+struct EnvCreateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "create",
+        abstract: "Create an embedded environment (tables from the catalog, or from a CMT schema file).",
+        discussion: """
+        The new environment holds the 43 portal languages under fresh ids, a business unit and a system user.
+        --exclude-tables/--exclude-columns drop catalog tables or columns to reproduce schema drift.
+        Example: portal-migrate env create old --exclude-columns adx_webpage.adx_sharedpageconfiguration
+        """)
+    @OptionGroup var env: EnvName
+    @Option(help: "Base language LCID (default 1033).") var language: Int = 1033
+    @Option(help: "A Configuration Migration Tool schema file whose tables the environment gets instead of the catalog.")
+    var schema: String?
+    @Option(name: .customLong("exclude-tables"), help: "Catalog tables to leave out (comma-separated logical names).")
+    var excludeTables: String?
+    @Option(name: .customLong("exclude-columns"), help: "Catalog columns to leave out (comma-separated table.column).")
+    var excludeColumns: String?
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        if schema != nil && (excludeTables != nil || excludeColumns != nil) {
+            throw ValidationError("--schema cannot be combined with --exclude-tables/--exclude-columns")
+        }
+        if PortalLanguages.language(lcid: language) == nil {
+            throw ValidationError("--language \(language) is not one of the 43 portal languages' LCIDs")
+        }
+    }
+
+    func run() async throws {
+        try await envFacing {
+            var options = LocalEnvironmentOptions(name: env.name, languageCode: language)
+            if let schema {
+                options.tables = .cmtSchema(URL(fileURLWithPath: schema))
+            } else {
+                let tables = Set((excludeTables ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+                var columns: [String: Set<String>] = [:]
+                for item in (excludeColumns ?? "").split(separator: ",") {
+                    let parts = item.trimmingCharacters(in: .whitespaces).split(separator: ".")
+                    guard parts.count == 2 else { throw UserFacingError("--exclude-columns: '\(item)' is not table.column") }
+                    columns[String(parts[0]), default: []].insert(String(parts[1]))
+                }
+                options.tables = .catalog(excludingTables: tables, excludingColumns: columns)
+            }
+            let created = try EnvironmentDirectory().create(env.name, options: options)
+            let count = try await created.tableDefinitions().count
+            if global.json {
+                printOut(JSONValue.object([("name", .string(env.name)), ("path", .string(created.url.path)),
+                                           ("tables", .number(String(count))), ("baseLanguage", .number(String(language)))]).serialized)
+            } else {
+                printOut("Created local:\(env.name) (\(count) tables, base language \(language)) at \(created.url.path)")
+            }
+        }
+    }
+}
+
+/// `portal-migrate env list`.
+struct EnvListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the embedded environments.")
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let list = await EnvironmentDirectory().list()
+        if global.json {
+            printOut(JSONValue.array(list.map { s in
+                .object([("name", .string(s.name)), ("path", .string(s.path)), ("organizationName", .string(s.organizationName)),
+                         ("baseLanguage", .number(String(s.baseLanguage))), ("websites", .number(String(s.websites)))])
+            }).serialized)
+            return
+        }
+        if list.isEmpty { printOut("No local environments in \(EnvironmentDirectory().data.environmentsFolder.path)."); return }
+        for s in list { printOut("local:\(s.name)  base language \(s.baseLanguage), \(s.websites) website(s)  \(s.path)") }
+    }
+}
+
+/// `portal-migrate env delete NAME`.
+struct EnvDeleteCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "delete", abstract: "Delete an embedded environment's file.")
+    @OptionGroup var env: EnvName
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        try await envFacing {
+            try EnvironmentDirectory().delete(env.name)
+            printErr("Deleted local:\(env.name)")
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import ArgumentParser
+import Foundation
+import LocalEnvironment
+import PortalModel
+
+/// `portal-migrate env provision NAME --template T | --existing-website ID`.
+struct EnvProvisionCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "provision",
+        abstract: "Provision a portal from a template, or a portal app from an existing website record.",
+        discussion: """
+        Templates: \(PortalTemplate.all.keys.sorted().joined(separator: ", ")). Every provisioning uses fresh random GUIDs.
+        Example: portal-migrate env provision dev --template customer-self-service --json
+        """)
+    @OptionGroup var env: EnvName
+    @Option(help: "Built-in template: starter or customer-self-service.") var template: String?
+    @Option(name: .customLong("existing-website"), help: "Bind a new portal app to this existing adx_website id.")
+    var existingWebsite: String?
+    @Option(name: .customLong("name"), help: "The website's name (default: the template's).") var siteName: String?
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        guard (template == nil) != (existingWebsite == nil) else {
+            throw ValidationError("give exactly one of --template or --existing-website")
+        }
+        if let t = template, PortalTemplate.all[t.lowercased()] == nil {
+            throw ValidationError("unknown template '\(t)'; known: \(PortalTemplate.all.keys.sorted().joined(separator: ", "))")
+        }
+        if let w = existingWebsite { _ = try parseWebsiteID(w) }
+    }
+
+    func run() async throws {
+        try await envFacing {
+            let environment = try EnvironmentResolver.openLocal(env.name)
+            let websiteID: UUID, appID: UUID
+            if let template {
+                let result = try await environment.provision(template: template, name: siteName)
+                (websiteID, appID) = (result.websiteId, result.portalAppId)
+            } else {
+                websiteID = try parseWebsiteID(existingWebsite ?? "")
+                appID = try await environment.provisionPortalApp(existingWebsite: websiteID)
+            }
+            if global.json {
+                printOut(JSONValue.object([("websiteId", .string(websiteID.dataverseString)),
+                                           ("portalAppId", .string(appID.dataverseString))]).serialized)
+            } else {
+                printOut("Provisioned website \(websiteID.dataverseString) with portal app \(appID.dataverseString) in local:\(env.name)")
+            }
+        }
+    }
+}
+
+/// `portal-migrate env delete-website NAME --webSiteId ID`.
+struct EnvDeleteWebsiteCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "delete-website",
+        abstract: "Delete a website record; its configuration goes with it (cascade), the portal app stays.")
+    @OptionGroup var env: EnvName
+    @Option(name: .customLong("webSiteId"), help: "The adx_website id.") var webSiteId: String
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        try await envFacing {
+            let id = try parseWebsiteID(webSiteId)
+            try await EnvironmentResolver.openLocal(env.name).deleteWebsite(id)
+            printErr("Deleted website \(id.dataverseString) and its configuration from local:\(env.name)")
+        }
+    }
+}
+
+/// `portal-migrate env delete-portal-app NAME --webSiteId ID`.
+struct EnvDeletePortalAppCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "delete-portal-app", abstract: "Delete the portal app bound to a website; the website record stays.")
+    @OptionGroup var env: EnvName
+    @Option(name: .customLong("webSiteId"), help: "The website id the portal app is bound to.") var webSiteId: String
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        try await envFacing {
+            let id = try parseWebsiteID(webSiteId)
+            try await EnvironmentResolver.openLocal(env.name).deletePortalApp(websiteID: id)
+            printErr("Deleted the portal app of website \(id.dataverseString) in local:\(env.name)")
+        }
+    }
+}
+
+/// `portal-migrate env reset NAME --webSiteId ID`.
+struct EnvResetCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reset", abstract: "Remove a website's portal app and the website with its configuration.")
+    @OptionGroup var env: EnvName
+    @Option(name: .customLong("webSiteId"), help: "The website id.") var webSiteId: String
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        try await envFacing {
+            let id = try parseWebsiteID(webSiteId)
+            try await EnvironmentResolver.openLocal(env.name).reset(websiteID: id)
+            printErr("Reset website \(id.dataverseString) in local:\(env.name)")
+        }
+    }
+}

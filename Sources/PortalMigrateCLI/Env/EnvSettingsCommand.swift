@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import LocalEnvironment
+import PortalModel
+
+/// `portal-migrate env settings NAME [--language LCID] [--blockedattachments LIST] [--maxuploadfilesize BYTES]
+/// [--enable IDS] [--disable IDS]`: shows and changes the organization row and the platform behaviours.
+struct EnvSettingsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "settings",
+        abstract: "Show or change an environment's organization settings and platform behaviours.",
+        discussion: """
+        Behaviours (research/platform-behaviours.md §8): \(PlatformBehaviour.allCases.map { "\($0.rawValue) \($0.summary)" }.joined(separator: "; ")).
+        Example: portal-migrate env settings dev --blockedattachments "exe;dll" --disable E3
+        """)
+    @OptionGroup var env: EnvName
+    @Option(help: "Base language LCID.") var language: Int?
+    @Option(name: .customLong("blockedattachments"), help: "Blocked extensions, separated by ';' (empty for none).")
+    var blockedAttachments: String?
+    @Option(name: .customLong("maxuploadfilesize"), help: "Maximum attachment size in bytes (1…131072000).")
+    var maxUploadFileSize: Int?
+    @Option(help: "Behaviours to switch on (comma-separated ids such as E4,C1).") var enable: String?
+    @Option(help: "Behaviours to switch off (comma-separated ids such as E3,C2).") var disable: String?
+    @OptionGroup var global: GlobalOptions
+
+    static func behaviours(_ text: String?) throws -> [PlatformBehaviour] {
+        try (text ?? "").split(separator: ",").map { part in
+            let id = part.trimmingCharacters(in: .whitespaces).uppercased()
+            guard let b = PlatformBehaviour(rawValue: id) else {
+                throw ValidationError("unknown behaviour '\(part)'; known: \(PlatformBehaviour.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return b
+        }
+    }
+
+    func run() async throws {
+        try await envFacing {
+            let environment = try EnvironmentResolver.openLocal(env.name)
+            if language != nil || blockedAttachments != nil || maxUploadFileSize != nil {
+                try await environment.updateOrganization(
+                    languageCode: language, blockedAttachments: blockedAttachments.map { OrganizationInfo.parseBlockedAttachments($0) },
+                    maxUploadFileSize: maxUploadFileSize)
+            }
+            var changes: [PlatformBehaviour: Bool] = [:]
+            for b in try EnvSettingsCommand.behaviours(enable) { changes[b] = true }
+            for b in try EnvSettingsCommand.behaviours(disable) { changes[b] = false }
+            if !changes.isEmpty { try await environment.setBehaviours(changes) }
+            let org = try await environment.organizationInfo()
+            let on = try await environment.behaviours()
+            if global.json {
+                printOut(JSONValue.object([
+                    ("name", .string(env.name)), ("baseLanguage", .number(String(org.languageCode))),
+                    ("blockedAttachments", .string(org.blockedAttachments.joined(separator: ";"))),
+                    ("maxUploadFileSize", .number(String(org.maxUploadFileSize))), ("version", .string(org.version)),
+                    ("behaviours", .object(PlatformBehaviour.allCases.map { ($0.rawValue, .bool(on.contains($0))) })),
+                ]).serialized)
+                return
+            }
+            printOut("""
+            local:\(env.name)
+            languagecode:       \(org.languageCode)
+            maxuploadfilesize:  \(org.maxUploadFileSize)
+            blockedattachments: \(org.blockedAttachments.joined(separator: ";"))
+            version:            \(org.version)
+            behaviours:
+            """)
+            for b in PlatformBehaviour.allCases { printOut("  \(b.rawValue) \(on.contains(b) ? "on " : "off") \(b.summary)") }
+        }
+    }
+}

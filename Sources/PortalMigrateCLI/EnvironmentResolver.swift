@@ -1,0 +1,40 @@
+import Foundation
+import LocalEnvironment
+import PortalModel
+
+/// Turns an `--environment` value into the `DataverseService` to talk to (DESIGN.md, "Commands"):
+/// `local:NAME` opens the embedded environment `NAME` of the data directory in-process; anything
+/// else (profile name or index, URL, or nothing for the active profile) is a Web API environment
+/// resolved by `RemoteEnvironment`.
+public enum EnvironmentResolver {
+    /// The prefix naming an embedded environment.
+    public static let localPrefix = "local:"
+
+    /// The embedded environment's name when `spec` is `local:NAME`, else `nil`.
+    public static func localName(_ spec: String?) -> String? {
+        guard let spec, spec.hasPrefix(localPrefix) else { return nil }
+        return String(spec.dropFirst(localPrefix.count))
+    }
+
+    /// Opens embedded environment `name`. - Throws: `UserFacingError` for a bad name or a missing environment.
+    public static func openLocal(_ name: String, directory: EnvironmentDirectory = EnvironmentDirectory()) throws -> LocalEnvironment {
+        do {
+            return try directory.open(name)
+        } catch let e as LocalEnvironmentError {
+            if case .notFound = e {
+                throw UserFacingError("no local environment '\(name)' in \(directory.data.environmentsFolder.path); create it with `portal-migrate env create \(name)`")
+            }
+            throw UserFacingError(e.description)
+        } catch let e as DataDirectoryError {
+            throw UserFacingError(e.description)
+        }
+    }
+
+    /// The service for `spec`.
+    /// - Parameter verbose: debug logging for Web API environments (never secrets).
+    /// - Throws: `UserFacingError` naming what could not be resolved.
+    public static func service(for spec: String?, verbose: Bool = false) throws -> any DataverseService {
+        if let name = localName(spec) { return try openLocal(name) }
+        return try RemoteEnvironment.client(for: spec, verbose: verbose)
+    }
+}
