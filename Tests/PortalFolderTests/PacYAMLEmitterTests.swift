@@ -48,14 +48,18 @@ import TestSupport
         #expect(PacYAMLEmitter(lineBreak: "\r\n").emit(.mapping([YAMLPair("a", .scalar("b"))])) == "a: b\r\n")
     }
 
-    @Test func foldedBlocksV1AndV2() {
+    @Test func foldedBlocksV1AndV2() throws {
         let v1 = PacYAMLEmitter(blockBreaks: .v1), v2 = PacYAMLEmitter(blockBreaks: .v2)
         let value = YAMLValue.mapping([YAMLPair("k", .scalar("line one\nline two\n\n  indented\nend"))])
-        #expect(v1.emit(value) == "k: >-\n  line one\n\n  line two\n\n\n    indented\n  end\n")
-        // CR LF JSON: v1 writes two breaks and no folding break; v2 one break plus the folding break.
+        #expect(v1.emit(value) == "k: >-\n  line one\n\n  line two\n\n    indented\n  end\n")
+        #expect(try PacYAMLReader.parse(v1.emit(value), file: "k.yml").root == value)
+        // CR LF JSON: v1 writes CR and LF as two breaks; v2 writes CR LF as one (§5.4).
         let json = YAMLValue.mapping([YAMLPair("s", .scalar("{\r\n  \"Type\": 1\r\n}"))])
         #expect(v1.emit(json) == "s: >-\n  {\n\n    \"Type\": 1\n\n  }\n")
-        #expect(v2.emit(json) == "s: >-\n  {\n\n    \"Type\": 1\n  }\n")
+        #expect(v2.emit(json) == "s: >-\n  {\n    \"Type\": 1\n  }\n")
+        // Both read back with LF line ends (v1 doubles them): the v1 form is lossy for CR (§5.4).
+        #expect(try PacYAMLReader.parse(v1.emit(json), file: "s.yml").root["s"] == .scalar("{\n\n  \"Type\": 1\n\n}"))
+        #expect(try PacYAMLReader.parse(v2.emit(json), file: "s.yml").root["s"] == .scalar("{\n  \"Type\": 1\n}"))
         #expect(PacYAMLEmitter.foldedHeader("\nx") == "2-")
         #expect(PacYAMLEmitter.foldedHeader("x\n") == "")
         #expect(PacYAMLEmitter.foldedHeader("x\r\n") == "+")

@@ -116,7 +116,16 @@ public enum PacFolderFormat {
     /// The note (annotation) columns merged into a `.webfile.yml` (research/pac-portal-format.md §1.3,
     /// research/pac-yaml-emission.md §3 exception 2).
     public static let annotationColumns: Set<String> = ["annotationid", "filename", "isdocument", "mimetype", "objectid",
-                                                        "objecttypecode", "subject", "notetext", "filesize", "langid"]
+                                                        "objecttypecode", "subject"]
+
+    /// Columns pac never writes into a record's YAML (research/pac-portal-format.md §2 "Columns not
+    /// written"): owner and audit columns. `statecode`/`statuscode` are written only when not the
+    /// default (0 / 1), `PacFolderFormat.isDefaultState`.
+    public static let unwrittenColumns: Set<String> = [
+        "ownerid", "owninguser", "owningteam", "owningbusinessunit", "createdon", "createdby", "createdonbehalfby",
+        "modifiedon", "modifiedby", "modifiedonbehalfby", "overriddencreatedon", "utcconversiontimezonecode",
+        "documentbody", "adx_websiteid",
+    ]
 
     /// N:N relationships pac writes as GUID lists on the record of `owner` (research/pac-portal-format.md
     /// §2 "N:N relationships"), with the related table. Used when the catalog lacks the relationship.

@@ -161,7 +161,11 @@ struct FolderWriter {
         let side = Set(t.sideFiles.map(\.column))
         var ps = [YAMLPair(t.idColumn, .scalar(r.id.dataverseString))]
         for (k, v) in r.columns where !side.contains(k) && !excluding.contains(k) && k != t.idColumn {
-            if k == "adx_websiteid" && t.table != "adx_website" && !(placement?.keys.contains(k) ?? false) { continue }
+            if !(placement?.keys.contains(k) ?? false) && !(t.table == "adx_website" && k == "adx_websiteid") {
+                if PacFolderFormat.unwrittenColumns.contains(k) { continue }
+                if k == "statecode", v.text == "0" { continue }
+                if k == "statuscode", v.text == "1" { continue }
+            }
             ps.append(YAMLPair(k, coding.encode(v)))
         }
         var nn = placement?.keys.filter { PortalFolder.relationship($0, table: t.table, catalog: coding.catalog) != nil } ?? []
@@ -300,7 +304,10 @@ struct FolderWriter {
             let value = r.columns[side.column]?.text ?? ""
             let path = String(file.dropLast(3)) + side.part
             let present = (existing?.sideFiles.contains(path) ?? false) || (given?.sideFiles.contains(path) ?? false)
-            if !value.isEmpty || generation == .new || present {
+            // A record read from a folder keeps its side files as they were (new-layout downloads
+            // still omit some, e.g. snippets whose value is null); new records follow the generation.
+            let known = (existing?.placements[RecordKey(t.table, r.id)] ?? given?.placements[RecordKey(t.table, r.id)]) != nil
+            if !value.isEmpty || (generation == .new && (present || !known)) {
                 out[path] = .data(Data(value.utf8))
             }
             sideText += "\u{0}\(side.column)\u{0}\(value)"
