@@ -26,7 +26,8 @@ import TestSupport
 
     @Test(arguments: PortalType.allCases)
     func generatedSchemaMatchesMicrosofts(_ portalType: PortalType) throws {
-        let microsoft = try CMTSchema(contentsOf: TestPaths.cmt("schemas/microsoft/\(portalType.schemaFileName)"))
+        let bytes = try Data(contentsOf: TestPaths.cmt("schemas/microsoft/\(portalType.schemaFileName)"))
+        let microsoft = try CMTSchema(data: bytes, file: portalType.schemaFileName)
         let generated = try CMTSchemaGenerator.schema(for: portalType)
         #expect(Set(generated.entities.map(\.name)) == Set(microsoft.entities.map(\.name)))
         for m in microsoft.entities {
@@ -41,8 +42,39 @@ import TestSupport
                     "\(portalType) \(m.name): extra \(gf.subtracting(mf)) missing \(mf.subtracting(gf))")
             #expect(gr == mr, "\(portalType) \(m.name) relationships")
         }
-        // Written back, the generated schema reads as itself.
+        // Written back, the generated schema reads as itself; with the catalog's order and display names
+        // it is Microsoft's file byte for byte.
         #expect(try CMTSchema(data: generated.xmlData()) == generated)
+        #expect(generated.xmlData() == bytes, "byte-identical to \(portalType.schemaFileName)")
+    }
+
+    /// The real binary prints the same bytes.
+    @Test func commandPrintsTheSchema() throws {
+        let binary = TestPaths.portalMigrateBinary
+        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build portal-migrate first")
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["data", "schema", "--portalType", "customer-self-service"]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = Pipe()
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(data == (try Data(contentsOf: TestPaths.cmt("schemas/microsoft/Customer_SelfService_Portal.xml"))))
+
+        let bad = Process()
+        bad.executableURL = binary
+        bad.arguments = ["data", "schema", "--portalType", "intranet"]
+        let err = Pipe()
+        bad.standardOutput = Pipe()
+        bad.standardError = err
+        try bad.run()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        bad.waitUntilExit()
+        #expect(bad.terminationStatus == 64)
+        #expect(message.contains("customer-self-service"))
     }
 
     @Test func unknownPortalTypeCatalogIsAnError() {

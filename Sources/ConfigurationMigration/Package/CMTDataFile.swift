@@ -116,7 +116,7 @@ public struct CMTDataFile: Sendable {
     /// Writes `data.xml` as CMT does (research/cmt-format.md §2.1): a leading newline and no XML
     /// declaration, `xmlns:xsd` then `xmlns:xsi`, the `timestamp`, entities in schema order (only those
     /// with records or links), fields in schema field order with the primary id repeated as a field,
-    /// null values omitted, strings HTML-encoded, lookups with `lookupentity`/`lookupentityname`,
+    /// null values omitted, strings HTML-encoded, lookups with `lookupentity` and (when known) `lookupentityname`,
     /// `<m2mrelationships>` per entity with one `<m2mrelationship>` per source record and relationship.
     /// LF line ends, two-space indentation, no final newline.
     ///
@@ -161,7 +161,9 @@ public struct CMTDataFile: Sendable {
                         guard let i = item else { continue }
                         out += "\n        <field name=\"\(XMLEscaping.attribute(field.name))\" value=\"\(XMLEscaping.attribute(i.value))\""
                         if let le = i.lookupEntity {
-                            out += " lookupentity=\"\(XMLEscaping.attribute(le))\" lookupentityname=\"\(XMLEscaping.attribute(i.lookupName ?? ""))\""
+                            // CMT strips an empty lookupentityname="" (research/cmt-format.md §2.1; typed-2025's owninguser).
+                            out += " lookupentity=\"\(XMLEscaping.attribute(le))\""
+                            if let n = i.lookupName, !n.isEmpty { out += " lookupentityname=\"\(XMLEscaping.attribute(n))\"" }
                         }
                         out += " />"
                     }

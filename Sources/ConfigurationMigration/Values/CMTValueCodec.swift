@@ -77,7 +77,7 @@ public enum CMTValueCodec {
         switch value {
         case .null: return nil
         case .string(let s): return (XMLEscaping.htmlEncode(s), nil, nil)
-        case .lookup(let r), .owner(let r): return (r.id.dataverseString, r.logicalName, r.name ?? "")
+        case .lookup(let r), .owner(let r): return (r.id.dataverseString, r.logicalName, r.name)
         case .multiChoice(let vs):
             return ("[" + ([-1] + vs.sorted() + [-1]).map(String.init).joined(separator: ",") + "]", nil, nil)
         case .guid(let u): return (u.dataverseString, nil, nil)
