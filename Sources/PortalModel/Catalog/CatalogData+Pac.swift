@@ -27,7 +27,7 @@ C adx_allcolumnpermissions|multiChoice|All Column Permissions|-||||
 C adx_websiteid|lookup|Website|-|adx_website|adx_websiteid|@infnav||@pacinf
 C statecode|state|Status|-|||||@pacinf
 C statuscode|status|Status Reason|-|||||@pacinf
-R adx_columnpermissionprofile_webrole|adx_columnpermissionprofile|adx_webrole|adx_columnpermissionprofile_webrole|adx_columnpermissionprofileid|adx_webroleid|adx_columnpermissionprofile_webrole|adx_columnpermissionprofile_webrole|-|@pacfiles
+R adx_columnpermissionprofile_webrole|adx_columnpermissionprofile|adx_webrole|adx_columnpermissionprofile_webrole|adx_columnpermissionprofileid|adx_webroleid|adx_columnpermissionprofile_webrole|adx_columnpermissionprofile_webrole|-|pac folders in corpus/pac, column-permission-profiles [V-files]; intersect name [I]
 
 T adx_columnpermission|Column Permission|adx_columnpermissions|@infset|adx_columnpermissionid|adx_name|standard|-|adx_columnpermissionprofileid,adx_columnlogicalname||@pacinf
 C adx_columnpermissionid|uniqueIdentifier|Column Permission|-||||

@@ -6,6 +6,11 @@ extension CatalogData {
     /// System tables: contact, account, systemuser, businessunit, team, subject, organization,
     /// transactioncurrency, list, knowledgearticle.
     static let systemTables = #"""
+# Notes (annotation) are in the schema files; these columns order a web file's notes, newest first.
++ annotation
+C createdon|dateTime|Created On|-|||||research/dataverse-webapi.md §9.1 [I]
+C modifiedon|dateTime|Modified On|-|||||research/dataverse-webapi.md §9.1 ($orderby=modifiedon desc) [V S18]
+
 T contact|Contact|contacts|@webapi3|contactid|fullname|system|-|||@system
 C contactid|uniqueIdentifier|Contact|-||||
 C fullname|string|Full Name|-||||
