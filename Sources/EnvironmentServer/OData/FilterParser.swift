@@ -153,7 +153,7 @@ public struct FilterParser {
         try expect(.closeParen)
         guard let propertyName, sawValues else { throw ODataError.badRequest("Microsoft.Dynamics.CRM.In needs PropertyName and PropertyValues.") }
         let column = try resolveColumn(propertyName)
-        let typed = try values.map { try literal($0, for: column) }
+        let typed = try values.map { try literal($0, for: column, valuesAreStrings: true) }
         let f = RecordFilter.in(column.logicalName, typed)
         return negated ? .not(f) : f
     }
@@ -180,7 +180,9 @@ public struct FilterParser {
         throw ODataError.propertyNotFound(name, table: table.logicalName)
     }
 
-    private func literal(_ t: FilterToken, for column: ColumnDefinition) throws -> FieldValue {
+    /// Types a literal by its column. `valuesAreStrings`: `In`'s `PropertyValues` is a string
+    /// collection, so quoted numbers and booleans are accepted there.
+    private func literal(_ t: FilterToken, for column: ColumnDefinition, valuesAreStrings: Bool = false) throws -> FieldValue {
         let raw: String
         var quoted = false
         switch t {
@@ -202,7 +204,7 @@ public struct FilterParser {
             guard let d = DateTimeValue(iso8601: raw) else { throw incompatible() }
             return .dateTime(d)
         case .boolean:
-            guard !quoted else { throw incompatible() }
+            guard !quoted || valuesAreStrings else { throw incompatible() }
             switch raw.lowercased() {
             case "true": return .boolean(true)
             case "false": return .boolean(false)
@@ -212,7 +214,7 @@ public struct FilterParser {
             guard let v = Int(raw) else { throw incompatible() }
             return .multiChoice([v])
         case .integer, .bigInt, .decimal, .double, .money, .choice, .state, .status:
-            guard !quoted else { throw incompatible() }
+            guard !quoted || valuesAreStrings else { throw incompatible() }
             do { return try FieldValue.parse(raw, as: column.type) } catch { throw incompatible() }
         }
     }

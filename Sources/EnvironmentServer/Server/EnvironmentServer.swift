@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import PortalModel
+import ServiceLifecycle
 
 /// Serves one environment over the Dataverse Web API at `http://127.0.0.1:PORT/api/data/v9.2/`
 /// (issue 4; research/dataverse-webapi.md §12.1), bound to 127.0.0.1 only, with the switches of
@@ -26,6 +27,7 @@ public final class EnvironmentServer: Sendable {
     let faults: FaultInjector
     let logger: Logger
     let origin = Locked("http://127.0.0.1")
+    let serviceGroup = Locked<ServiceGroup?>(nil)
 
     /// - Parameters:
     ///   - service: the environment served (a `LocalEnvironment`, or any `DataverseService`).
@@ -57,7 +59,22 @@ public final class EnvironmentServer: Sendable {
             },
             logger: logger
         )
-        try await app.runService(gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [])
+        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
+                                                      logger: logger))
+        serviceGroup.withLock { $0 = group }
+        try await group.run()
+    }
+
+    /// Asks a running server to finish its in-flight requests and stop (what SIGTERM does).
+    public func shutDown() async {
+        if let g = serviceGroup.current { await g.triggerGracefulShutdown() }
+    }
+
+    /// A logger for quiet embedding (tests): warnings and errors only.
+    public static func quietLogger() -> Logger {
+        var l = Logger(label: "portal-migrate.server")
+        l.logLevel = .warning
+        return l
     }
 
     /// Starts the server in a task and returns once it listens.
@@ -72,7 +89,7 @@ public final class EnvironmentServer: Sendable {
                 throw error
             }
         }
-        for await port in stream { return RunningServer(port: port, task: task) }
+        for await port in stream { return RunningServer(port: port, server: self, task: task) }
         try await task.value
         throw ODataError(status: 500, code: "pm:server", message: "The server stopped before it was listening.")
     }
@@ -129,10 +146,12 @@ public final class EnvironmentServer: Sendable {
 /// A server started with `EnvironmentServer.start()`: its port and how to stop it.
 public final class RunningServer: Sendable {
     public let port: Int
+    public let server: EnvironmentServer
     let task: Task<Void, Error>
 
-    init(port: Int, task: Task<Void, Error>) {
+    init(port: Int, server: EnvironmentServer, task: Task<Void, Error>) {
         self.port = port
+        self.server = server
         self.task = task
     }
 
@@ -144,7 +163,7 @@ public final class RunningServer: Sendable {
 
     /// Stops the server gracefully and waits for it to finish.
     public func stop() async {
-        task.cancel()
+        await server.shutDown()
         _ = try? await task.value
     }
 }
