@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+import PortalModel
+import LocalEnvironment
+import TestSupport
+
+/// Runs the built `portal-migrate` binary with `PORTAL_MIGRATE_HOME` set to a temporary directory.
+@Suite struct EnvCommandEndToEndTests {
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    func run(_ home: URL, _ arguments: [String]) throws -> Run {
+        let process = Process()
+        process.executableURL = TestPaths.portalMigrateBinary
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["PORTAL_MIGRATE_HOME"] = home.path
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                   stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    @Test func createProvisionListSettingsDelete() async throws {
+        let home = try TestPaths.temporaryDirectory("pm-cli-env")
+        let created = try run(home, ["env", "create", "dev", "--language", "1036"])
+        #expect(created.status == 0, "\(created.stderr)")
+        #expect(FileManager.default.fileExists(atPath: home.appendingPathComponent("environments/dev.sqlite").path))
+        #expect(try run(home, ["env", "create", "dev"]).status == 2)
+
+        let provisioned = try run(home, ["env", "provision", "dev", "--template", "starter", "--json"])
+        #expect(provisioned.status == 0, "\(provisioned.stderr)")
+        let result = try JSONValue.parse(provisioned.stdout)
+        let websiteID = try #require(result["websiteId"]?.stringValue.flatMap { UUID(dataverse: $0) })
+        let appID = try #require(result["portalAppId"]?.stringValue)
+
+        let listed = try run(home, ["list", "--environment", "local:dev", "--json"])
+        #expect(listed.status == 0, "\(listed.stderr)")
+        let sites = try #require(try JSONValue.parse(listed.stdout).arrayValue)
+        #expect(sites.count == 1)
+        #expect(sites[0].objectValue?.map(\.0) == ["websiteId", "name", "dataModel", "baseLanguage", "portalAppId"])
+        #expect(sites[0]["websiteId"]?.stringValue == websiteID.dataverseString)
+        #expect(sites[0]["dataModel"]?.stringValue == "standard")
+        #expect(sites[0]["baseLanguage"]?.intValue == 1036)
+        #expect(sites[0]["portalAppId"]?.stringValue == appID)
+
+        let settings = try run(home, ["env", "settings", "dev", "--blockedattachments", "exe;DLL", "--maxuploadfilesize", "1048576",
+                                      "--disable", "E3", "--json"])
+        #expect(settings.status == 0, "\(settings.stderr)")
+        let s = try JSONValue.parse(settings.stdout)
+        #expect(s["blockedAttachments"]?.stringValue == "exe;dll")
+        #expect(s["maxUploadFileSize"]?.intValue == 1_048_576)
+        #expect(s["behaviours"]?["E3"]?.boolValue == false)
+        #expect(s["behaviours"]?["E1"]?.boolValue == true)
+        // The settings are in the file.
+        let env = try LocalEnvironment(opening: home.appendingPathComponent("environments/dev.sqlite"))
+        #expect(try await env.organizationInfo().blockedAttachments == ["exe", "dll"])
+        #expect(try run(home, ["env", "settings", "dev", "--maxuploadfilesize", "0"]).status == 2)
+
+        // Procedure: delete website, delete portal app, provision from existing website, reset.
+        let id = websiteID.dataverseString
+        #expect(try run(home, ["env", "delete-website", "dev", "--webSiteId", id]).status == 0)
+        #expect(try await env.count("adx_webpage") == 0)
+        #expect(try run(home, ["env", "delete-portal-app", "dev", "--webSiteId", id]).status == 0)
+        #expect(try run(home, ["env", "delete-portal-app", "dev", "--webSiteId", id]).status == 2)
+        let second = try JSONValue.parse(try run(home, ["env", "provision", "dev", "--template", "customer-self-service", "--json"]).stdout)
+        let secondID = try #require(second["websiteId"]?.stringValue)
+        #expect(try run(home, ["env", "delete-portal-app", "dev", "--webSiteId", secondID]).status == 0)
+        let rebound = try run(home, ["env", "provision", "dev", "--existing-website", secondID, "--json"])
+        #expect(rebound.status == 0, "\(rebound.stderr)")
+        #expect(try run(home, ["env", "reset", "dev", "--webSiteId", secondID]).status == 0)
+        #expect(try JSONValue.parse(try run(home, ["list", "--environment", "local:dev", "--json"]).stdout).arrayValue?.isEmpty == true)
+
+        // Usage and input errors.
+        #expect(try run(home, ["env", "provision", "dev"]).status == 64)
+        #expect(try run(home, ["env", "delete-website", "dev", "--webSiteId", "not-a-guid"]).status == 64)
+        let missing = try run(home, ["list", "--environment", "local:nope"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("no local environment 'nope'"))
+
+        let envs = try JSONValue.parse(try run(home, ["env", "list", "--json"]).stdout)
+        #expect(envs.arrayValue?.map { $0["name"]?.stringValue } == ["dev"])
+        #expect(try run(home, ["env", "delete", "dev"]).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: home.appendingPathComponent("environments/dev.sqlite").path))
+    }
+
+    @Test func createFromSchemaAndWithoutColumns() throws {
+        let home = try TestPaths.temporaryDirectory("pm-cli-schema")
+        let schema = TestPaths.cmt("schemas/microsoft/CommonDataService_Starter_Portal.xml")
+        let fromSchema = try run(home, ["env", "create", "cmt", "--schema", schema.path, "--json"])
+        #expect(fromSchema.status == 0, "\(fromSchema.stderr)")
+        let drift = try run(home, ["env", "create", "old", "--exclude-columns", "adx_webpage.adx_sharedpageconfiguration"])
+        #expect(drift.status == 0, "\(drift.stderr)")
+        let env = try LocalEnvironment(opening: home.appendingPathComponent("environments/old.sqlite"))
+        #expect(env.catalog.table("adx_webpage")?.column("adx_sharedpageconfiguration") == nil)
+        let bad = try run(home, ["env", "create", "bad", "--schema", home.appendingPathComponent("missing.xml").path])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("missing.xml"))
+    }
+}
