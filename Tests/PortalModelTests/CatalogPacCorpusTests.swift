@@ -41,6 +41,21 @@ import Yams
         return suffixes.first { name.hasSuffix($0.0) }?.1
     }
 
+    /// The file-name mapping the corpus test relies on picks the most specific suffix.
+    @Test func fileNamesMapToTables() {
+        #expect(Self.table(forFile: "Home.en-US.webpage.yml") == "adx_webpage")
+        #expect(Self.table(forFile: "Default.en-US.weblinkset.weblink.yml") == "adx_weblink")
+        #expect(Self.table(forFile: "Default.en-US.weblinkset.yml") == "adx_weblinkset")
+        #expect(Self.table(forFile: "Contact.basicform.basicformmetadata.yml") == "adx_entityformmetadata")
+        #expect(Self.table(forFile: "News.columnpermissionprofile.columnpermission.yml") == "adx_columnpermission")
+        #expect(Self.table(forFile: "bootstrap.min_445fa9f0.css.webfile.yml") == "adx_webfile")
+        #expect(Self.table(forFile: "webpagerule.yml") == "adx_webpageaccesscontrolrule")
+        #expect(Self.table(forFile: "notes.txt") == nil)
+        // Every mapped table is in the catalog.
+        let tables = Set(Self.topLevelFiles.values).union(Self.suffixes.map(\.1))
+        #expect(tables.filter { TableCatalog.standard.table($0) == nil }.isEmpty)
+    }
+
     @Test(arguments: TestPaths.standardPacFolders)
     func everyYAMLKeyIsAKnownColumnOrRelationship(_ folder: String) throws {
         let catalog = TableCatalog.standard
