@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import Migration
+import PortalModel
+
+/// `portal-migrate migrate`: copies one website from an environment to another, directly.
+public struct MigrateCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "migrate",
+        abstract: "Migrate a website from one environment to another (plan, check, write, resume).",
+        discussion: """
+        Plans first (see `plan`), runs every check before the first write (schema drift, base language,
+        blocked extensions and file sizes, lookups to records the target lacks, website not found) and stops
+        with exit code 2 if one fails, unless --force. Writes in dependency order with $batch change sets in
+        parallel, journalled under the data directory: rerun the same command after an interruption to resume.
+        Exit codes: 0 all written; 1 some records failed (or --force left records out); 2 a check failed.
+        Example: portal-migrate migrate --from dev --to test --webSiteId 6f0c… --targetWebSiteId 1d2e… --yes
+        """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var endpoints: MigrationEndpointOptions
+    @OptionGroup var write: WriteOptions
+    @Flag(name: .long, help: "Also delete target records and N:N links the source does not have.")
+    var prune = false
+    @Flag(name: .long, help: "Do not ask before deleting.")
+    var yes = false
+    @Flag(name: .long, help: "Proceed without the records that fail a check; exit code 1.")
+    var force = false
+    @Option(name: .customLong("unblock-extensions"), help: "Extensions to remove from the target's blocked list for the run (comma-separated); the list is restored after.")
+    var unblockExtensions: String?
+    @Flag(name: .customLong("no-bypass-plugins"), help: "Let the target's custom plug-ins run (content pages the platform creates are matched, not duplicated).")
+    var noBypassPlugins = false
+    @Option(name: .customLong("changeset-size"), help: "Operations per $batch request.")
+    var changeSetSize = 10
+    @Option(name: .customLong("parallelism"), help: "$batch requests in flight at once.")
+    var parallelism = 4
+
+    public init() {}
+
+    public func run() async throws {
+        try await MigrationCommandSupport.run(json: global.json) {
+            let json = global.json
+            let source = try MigrationCommandSupport.service(endpoints.from, verbose: global.verbose)
+            guard let toSpec = endpoints.targetSpec(global) else {
+                throw UserFacingError("give the target with --to", exitCode: PortalMigrateExit.usage)
+            }
+            let target = try MigrationCommandSupport.service(toSpec, verbose: global.verbose)
+            let websiteID = try endpoints.websiteID()
+            let targetWebsiteID = try endpoints.targetWebsiteID()
+            let unblock = Set((unblockExtensions ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty })
+            let runKey = ["migrate", endpoints.from, toSpec, websiteID.dataverseString, targetWebsiteID?.dataverseString ?? "-",
+                          prune ? "prune" : "-", endpoints.match.rawValue, endpoints.deploymentProfile ?? "-"].joined(separator: "|")
+            var options = MigrationOptions(
+                plan: PlanOptions(targetWebsiteID: targetWebsiteID, prune: prune, match: endpoints.match,
+                                  missingLookups: endpoints.missingLookups),
+                apply: ApplyOptions(changeSetSize: changeSetSize, parallelism: parallelism, bypassPlugins: !noBypassPlugins),
+                force: force, dryRun: write.dryRun, unblockExtensions: unblock, deploymentProfile: try endpoints.profileURL(),
+                runKey: runKey, targetKey: toSpec)
+            options.blockedAttachmentsWriter = MigrationCommandSupport.blockedWriter(target)
+            let engine = MigrationEngine()
+            let src = MigrationSource.environment(source, websiteID: websiteID)
+
+            // Show the plan first; deletions need consent.
+            let prepared = try await engine.prepare(source: src, target: target, options: options)
+            let lines = PlanRenderer.lines(prepared.plan)
+            if global.verbose || write.dryRun || !prepared.plan.deletions.isEmpty {
+                MigrationCommandSupport.say(lines.isEmpty ? "No changes." : lines.joined(separator: "\n"), json: json)
+            }
+            if !prepared.errors.isEmpty && !force { throw MigrationError.checksFailed(prepared.errors) }
+            if write.dryRun {
+                var report = prepared.report
+                report.dryRun = true
+                MigrationCommandSupport.say(report.humanSummary(), json: json)
+                if json { printOut(report.jsonText()) }
+                return
+            }
+            if !prepared.plan.deletions.isEmpty && !yes {
+                guard isatty(0) != 0 else {
+                    throw UserFacingError("\(prepared.plan.deletions.count) record(s) would be deleted; pass --yes to confirm")
+                }
+                FileHandle.standardError.write(Data("Delete \(prepared.plan.deletions.count) record(s) in the target? [y/N] ".utf8))
+                guard let answer = readLine(), answer.lowercased().hasPrefix("y") else {
+                    throw UserFacingError("nothing written: deletions not confirmed")
+                }
+            }
+            if !unblock.isEmpty {
+                MigrationCommandSupport.say("The target's blocked attachment list will be changed for this run (allowing \(unblock.sorted().joined(separator: ", "))) and restored at the end.", json: json)
+            }
+            let report = try await engine.migrate(source: src, target: target, options: options) { line in
+                MigrationCommandSupport.say(line, json: json)
+            }
+            MigrationCommandSupport.say(report.humanSummary(), json: json)
+            if json { printOut(report.jsonText()) }
+            if !report.failures.isEmpty || report.forced { throw ExitCode(PortalMigrateExit.recordsFailed.rawValue) }
+        }
+    }
+}

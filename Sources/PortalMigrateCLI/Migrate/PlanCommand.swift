@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import Migration
+import PortalModel
+
+/// `portal-migrate plan`: what a migration would change, record by record, without writing.
+public struct PlanCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Show what migrating a website would create, update and delete, without writing.",
+        discussion: """
+        Compares the source website with the target's current records: records match by id, then by natural
+        key (a target provisioned from the same template keeps its own Home page, roles, snippets…), and only
+        differences are listed. Deletions (with --prune) are listed first. Secret values are hidden.
+        Exit code 2 when a check before writing fails.
+        Example: portal-migrate plan --from local:dev --to local:test --webSiteId 6f0c… --targetWebSiteId 1d2e…
+        """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var endpoints: MigrationEndpointOptions
+    @Flag(name: .long, help: "Also delete target records and N:N links the source does not have.")
+    var prune = false
+    @Option(name: .customLong("unblock-extensions"), help: "Extensions the run would unblock (comma-separated), for the blocked-extension check.")
+    var unblockExtensions: String?
+    @Flag(name: .long, help: "Also list unchanged records.")
+    var all = false
+
+    public init() {}
+
+    public func run() async throws {
+        try await MigrationCommandSupport.run(json: global.json) {
+            let source = try MigrationCommandSupport.service(endpoints.from, verbose: global.verbose)
+            let target = try MigrationCommandSupport.service(endpoints.targetSpec(global), verbose: global.verbose)
+            let options = MigrationOptions(
+                plan: PlanOptions(targetWebsiteID: try endpoints.targetWebsiteID(), prune: prune, match: endpoints.match,
+                                  missingLookups: endpoints.missingLookups),
+                unblockExtensions: Set((unblockExtensions ?? "").split(separator: ",").map(String.init)),
+                deploymentProfile: try endpoints.profileURL())
+            let prepared = try await MigrationEngine().prepare(source: .environment(source, websiteID: try endpoints.websiteID()),
+                                                               target: target, options: options)
+            let lines = PlanRenderer.lines(prepared.plan, includeUnchanged: all)
+            MigrationCommandSupport.say(lines.isEmpty ? "No changes." : lines.joined(separator: "\n"), json: global.json)
+            let report = prepared.report
+            MigrationCommandSupport.say(report.humanSummary(), json: global.json)
+            if global.json { printOut(report.jsonText()) }
+            if !prepared.errors.isEmpty { throw ExitCode(PortalMigrateExit.checkFailed.rawValue) }
+        }
+    }
+}
