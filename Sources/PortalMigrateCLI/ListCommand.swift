@@ -1,4 +1,5 @@
 import ArgumentParser
+import DataverseWebAPI
 import Foundation
 import LocalEnvironment
 import PortalModel
@@ -17,16 +18,23 @@ public struct ListCommand: AsyncParsableCommand {
 
     public func run() async throws {
         try await userFacing {
-            guard let name = EnvironmentResolver.localName(global.environment) else {
-                throw UserFacingError("list supports local:NAME environments so far; listing websites of a Web API environment is not supported yet")
+            let sites: [WebsiteSummary]
+            let name = EnvironmentResolver.localName(global.environment)
+            if let name {
+                sites = try await EnvironmentResolver.openLocal(name).websites()
+            } else {
+                // A Web API environment: profile name or index, URL, or the active profile.
+                let client = try RemoteEnvironment.client(for: global.environment, verbose: global.verbose)
+                sites = try await WebsiteListing.websites(in: client).map {
+                    WebsiteSummary(websiteId: $0.websiteId, name: $0.name, dataModel: $0.dataModel, baseLanguage: $0.baseLanguage,
+                                   portalAppId: $0.portalAppId)
+                }
             }
-            let env = try EnvironmentResolver.openLocal(name)
-            let sites = try await env.websites()
             if global.json {
                 printOut(ListCommand.json(sites).serialized)
                 return
             }
-            if sites.isEmpty { printOut("No websites in local:\(name)."); return }
+            if sites.isEmpty { printOut("No websites in \(name.map { "local:" + $0 } ?? global.environment ?? "the selected environment")."); return }
             for s in sites {
                 printOut("\(s.websiteId.dataverseString)  \(s.name)  [\(s.dataModel), \(s.baseLanguage)]  portal app: \(s.portalAppId?.dataverseString ?? "none")")
             }

@@ -38,8 +38,8 @@ public struct OrgCommand: AsyncParsableCommand {
         }
     }
 
-    /// The environment `--environment` names: a Web API client for profiles and URLs.
+    /// The environment `--environment` names: embedded for `local:NAME`, else a Web API client.
     static func service(_ global: GlobalOptions) async throws -> any DataverseService {
-        try RemoteEnvironment.client(for: global.environment, verbose: global.verbose)
+        try EnvironmentResolver.service(for: global.environment, verbose: global.verbose)
     }
 }
