@@ -96,6 +96,12 @@ import TestSupport
         try roundTrip(folder, PortalFolder(catalog: TableCatalog(tables: [])))
     }
 
+    /// The typed path: values converted by `TableCatalog.standard` and written back by type.
+    @Test(arguments: TestPaths.standardPacFolders)
+    func readThenWriteIsByteIdenticalTyped(folder: String) throws {
+        try roundTrip(folder, PortalFolder())
+    }
+
     func roundTrip(_ folder: String, _ portalFolder: PortalFolder) throws {
         let source = try Self.copyOfCorpus(folder)
         defer { try? FileManager.default.removeItem(at: source.deletingLastPathComponent()) }

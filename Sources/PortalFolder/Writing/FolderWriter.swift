@@ -168,8 +168,9 @@ struct FolderWriter {
             }
             ps.append(YAMLPair(k, coding.encode(v)))
         }
-        var nn = placement?.keys.filter { PortalFolder.relationship($0, table: t.table, catalog: coding.catalog) != nil } ?? []
-        if placement == nil { nn = PacFolderFormat.relationships.filter { $0.owner == t.table }.map(\.name) }
+        let readKeys = (existing?.placements[RecordKey(t.table, r.id)] ?? given?.placements[RecordKey(t.table, r.id)])?.keys
+        let nn = readKeys?.filter { PortalFolder.relationship($0, table: t.table, catalog: coding.catalog) != nil }
+            ?? PacFolderFormat.relationships.filter { $0.owner == t.table }.map(\.name)
         for name in nn {
             let ids = (linkIndex[name]?[r.id] ?? []).map(\.dataverseString).sorted()
             ps.append(YAMLPair(name, .sequence(ids.map(YAMLValue.scalar))))
