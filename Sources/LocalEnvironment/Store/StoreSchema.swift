@@ -67,7 +67,7 @@ enum StoreSchema {
 
     /// The next row version (increments the counter inside the caller's transaction).
     static func nextRowVersion(_ db: Database) throws -> Int64 {
-        try db.execute(sql: "UPDATE counters SET value = value + 1 WHERE name = 'rowversion'")
-        return try Int64.fetchOne(db, sql: "SELECT value FROM counters WHERE name = 'rowversion'") ?? 0
+        try db.cachedStatement(sql: "UPDATE counters SET value = value + 1 WHERE name = 'rowversion'").execute()
+        return try Int64.fetchOne(db.cachedStatement(sql: "SELECT value FROM counters WHERE name = 'rowversion'")) ?? 0
     }
 }

@@ -50,15 +50,15 @@ final class WriteSession {
     }
 
     func load(_ table: String, _ id: UUID) throws -> Stored? {
-        guard let row = try Row.fetchOne(db, sql: """
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT data, versionnumber, createdon, modifiedon FROM records WHERE logicalname = ? AND id = ?
-            """, arguments: [table, id.dataverseString]) else { return nil }
+            """), arguments: [table, id.dataverseString]) else { return nil }
         let columns = try StoredValue.decode(row["data"], logicalName: table, id: id)
         return Stored(columns: columns, versionNumber: row["versionnumber"], createdOn: row["createdon"], modifiedOn: row["modifiedon"])
     }
 
     func exists(_ table: String, _ id: UUID) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT 1 FROM records WHERE logicalname = ? AND id = ?",
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM records WHERE logicalname = ? AND id = ?"),
                           arguments: [table, id.dataverseString]) ?? false
     }
 
@@ -69,20 +69,22 @@ final class WriteSession {
         let data = try StoredValue.encode(columns)
         let key = id.dataverseString
         if let created = createdOn {
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE records SET data = ?, versionnumber = ?, modifiedon = ?, createdon = ? WHERE logicalname = ? AND id = ?
-                """, arguments: [data, version, now.ticks, created, table, key])
+                """).execute(arguments: [data, version, now.ticks, created, table, key])
         } else {
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO records (logicalname, id, data, versionnumber, createdon, modifiedon) VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [table, key, data, version, now.ticks, now.ticks])
+                """).execute(arguments: [table, key, data, version, now.ticks, now.ticks])
         }
-        try db.execute(sql: "DELETE FROM refs WHERE logicalname = ? AND id = ?", arguments: [table, key])
+        if createdOn != nil {
+            try db.cachedStatement(sql: "DELETE FROM refs WHERE logicalname = ? AND id = ?").execute(arguments: [table, key])
+        }
         for (column, value) in columns {
             guard let ref = value.reference else { continue }
-            try db.execute(sql: """
-                INSERT INTO refs (logicalname, id, columnname, targettable, targetid) VALUES (?, ?, ?, ?, ?)
-                """, arguments: [table, key, column, ref.logicalName, ref.id.dataverseString])
+            try db.cachedStatement(sql: """
+                INSERT OR REPLACE INTO refs (logicalname, id, columnname, targettable, targetid) VALUES (?, ?, ?, ?, ?)
+                """).execute(arguments: [table, key, column, ref.logicalName, ref.id.dataverseString])
         }
     }
 
