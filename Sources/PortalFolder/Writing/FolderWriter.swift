@@ -163,6 +163,7 @@ struct FolderWriter {
         for (k, v) in r.columns where !side.contains(k) && !excluding.contains(k) && k != t.idColumn {
             if !(placement?.keys.contains(k) ?? false) && !(t.table == "adx_website" && k == "adx_websiteid") {
                 if PacFolderFormat.unwrittenColumns.contains(k) { continue }
+                if v.isNull { continue } // standard-model pac omits null columns (pac-yaml-emission.md §6)
                 if k == "statecode", v.text == "0" { continue }
                 if k == "statuscode", v.text == "1" { continue }
             }
