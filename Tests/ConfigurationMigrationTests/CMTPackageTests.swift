@@ -241,6 +241,24 @@ import ZIPFoundation
         #expect(throws: CMTError.self) { try CMTPackage(contentsOf: notZip) }
     }
 
+    /// The differences between two snapshots, one line each (for failure messages).
+    static func differences(_ a: PortalSnapshot, _ b: PortalSnapshot) -> [String] {
+        var out: [String] = []
+        for table in Set(a.records.keys).union(b.records.keys).sorted() {
+            let ra = Dictionary((a.records[table] ?? []).map { ($0.id, $0) }, uniquingKeysWith: { x, _ in x })
+            let rb = Dictionary((b.records[table] ?? []).map { ($0.id, $0) }, uniquingKeysWith: { x, _ in x })
+            for id in Set(ra.keys).union(rb.keys) {
+                guard let x = ra[id], let y = rb[id] else { out.append("\(table) \(id) only on one side"); continue }
+                for c in Set(x.columns.keys).union(y.columns.keys) where x.columns[c] != y.columns[c] {
+                    out.append("\(table) \(id) \(c): \(String(describing: x.columns[c])) vs \(String(describing: y.columns[c]))")
+                }
+            }
+        }
+        if a.links != b.links { out.append("links differ") }
+        if Set(a.bodies.keys) != Set(b.bodies.keys) { out.append("body keys differ") }
+        return out
+    }
+
     /// Snapshots compare equal: same records per table (order ignored), links and bodies.
     static func sameSnapshot(_ a: PortalSnapshot, _ b: PortalSnapshot) -> Bool {
         guard Set(a.records.keys) == Set(b.records.keys), a.links == b.links, Set(a.bodies.keys) == Set(b.bodies.keys) else { return false }

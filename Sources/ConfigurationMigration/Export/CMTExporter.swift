@@ -1,0 +1,105 @@
+import Foundation
+import PortalModel
+
+/// Exports the records, N:N links and notes a CMT schema names from an environment into a `CMTPackage`
+/// (what `portal-migrate data export` and CMT's export do, research/cmt-format.md §1.6, §2).
+///
+/// Per schema entity: the entity's `<filter>` is applied — as a `RecordFilter` on the service when it
+/// only has conditions on the entity's own columns, otherwise evaluated locally after reading the
+/// linked tables (annotation → web file → website). Only the schema's non-empty fields are kept; like CMT, big
+/// integer values (`versionnumber`) are not written. Annotation `documentbody` bodies are downloaded
+/// into `snapshot.bodies`. The N:N relationships listed under the entity are read for the exported
+/// records, with the entity on the first side.
+public struct CMTExporter: Sendable {
+    public let service: any DataverseService
+
+    public init(service: any DataverseService) { self.service = service }
+
+    /// The number of records and links exported for one table.
+    public struct TableProgress: Sendable, Hashable {
+        public var table: String
+        public var records: Int
+        public var links: Int
+    }
+
+    /// Exports the package.
+    /// - Parameters:
+    ///   - schema: the schema to export.
+    ///   - schemaData: the schema file's bytes, copied verbatim into the package (CMT copies the file).
+    ///   - timestamp: the `data.xml` timestamp (default now, ISO UTC with seven fraction digits).
+    ///   - progress: called after each table.
+    /// - Throws: `CMTError.invalidSchema` naming a table the environment lacks; `CMTError` from the
+    ///   FetchXML filters; `DataverseError` from the service.
+    public func export(schema: CMTSchema, schemaData: Data? = nil, timestamp: String = DateTimeValue(Date()).iso8601Ticks,
+                       progress: @Sendable (TableProgress) -> Void = { _ in }) async throws -> CMTPackage {
+        let definitions = Dictionary(try await service.tableDefinitions().map { ($0.logicalName, $0) }, uniquingKeysWith: { a, _ in a })
+        var snapshot = PortalSnapshot()
+        var linkedCache: [String: [EntityRecord]] = [:]
+        for entity in schema.entities {
+            guard let definition = definitions[entity.name] else {
+                throw CMTError(.invalidSchema, "the environment has no table '\(entity.name)'", entity: entity.name)
+            }
+            let known = Set(definition.columns.map(\.logicalName))
+            let wanted = entity.fields.map(\.name).filter { $0 != entity.primaryIDField && known.contains($0) }
+            let types = Dictionary(entity.fields.compactMap { f in f.type.map { (f.name, $0) } }, uniquingKeysWith: { a, _ in a })
+            let filter = try entity.fetchFilter()
+            var records: [EntityRecord]
+            if let f = filter, f.links.isEmpty {
+                let rf = try f.recordFilter { types[$0] }
+                records = try await service.retrieveAll(RecordQuery(entity.name, columns: wanted, filter: rf))
+            } else {
+                records = try await service.retrieveAll(RecordQuery(entity.name, columns: wanted))
+                if let f = filter {
+                    for table in Self.linkedTables(f.links) where linkedCache[table] == nil {
+                        guard definitions[table] != nil else {
+                            throw CMTError(.invalidSchema, "the filter links to table '\(table)', which the environment lacks", entity: entity.name)
+                        }
+                        linkedCache[table] = try await service.retrieveAll(RecordQuery(table))
+                    }
+                    let cache = linkedCache
+                    let ids = Dictionary(definitions.map { ($0.key, $0.value.primaryIDColumn) }, uniquingKeysWith: { a, _ in a })
+                    let source = FetchRecordSource(records: { cache[$0] ?? [] }, primaryIDColumn: { ids[$0] ?? "\($0)id" })
+                    records = f.filter(records, table: entity.name, source: source)
+                }
+            }
+            let fieldNames = Set(wanted)
+            for var record in records {
+                record.columns = record.columns.filter { name, value in
+                    guard fieldNames.contains(name), !value.isNull else { return false } // CMT omits empty values
+                    if case .bigInt = value { return false } // CMT never writes bigint values (research/cmt-format.md §1.4)
+                    return true
+                }
+                for field in entity.fields where CMTDataFile.isBodyField(entity: entity.name, field: field) {
+                    let key = FileBodyKey(entity.name, record.id, field.name)
+                    if case .string(let text)? = record.columns.removeValue(forKey: field.name) {
+                        if let d = Data(base64Encoded: text, options: .ignoreUnknownCharacters), !d.isEmpty { snapshot.bodies[key] = .data(d) }
+                    } else if known.contains(field.name), let d = try await service.downloadFile(key), !d.isEmpty {
+                        snapshot.bodies[key] = .data(d)
+                    }
+                }
+                snapshot.add(record)
+            }
+            var linkCount = 0
+            let exportedIDs = Set(records.map(\.id))
+            for rel in entity.relationships where rel.manyToMany {
+                let links = try await service.retrieveLinks(relationship: rel.name, firstIDs: nil)
+                for link in links {
+                    // Keep the schema entity on the first side, as data.xml lists links under it.
+                    let oriented = link.first.logicalName == entity.name && exportedIDs.contains(link.first.id) ? link
+                        : (link.second.logicalName == entity.name && exportedIDs.contains(link.second.id) && link.first.logicalName != entity.name
+                           ? ManyToManyLink(link.second, link.first) : nil)
+                    guard let l = oriented else { continue }
+                    snapshot.link(rel.name, l)
+                    linkCount += 1
+                }
+            }
+            progress(TableProgress(table: entity.name, records: records.count, links: linkCount))
+        }
+        return CMTPackage(schema: schema, schemaData: schemaData, snapshot: snapshot, timestamp: timestamp)
+    }
+
+    /// Every table a filter's link-entities name, nested ones included.
+    static func linkedTables(_ links: [FetchLinkEntity]) -> [String] {
+        links.flatMap { [$0.name] + linkedTables($0.links) }
+    }
+}
