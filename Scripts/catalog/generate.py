@@ -134,6 +134,8 @@ MEMO = {
     'adx_webformstep': 'adx_registerstartupscript', 'annotation': 'documentbody notetext',
 }
 ENTITY_NAME_COLUMNS = {('annotation', 'objecttypecode')}
+# Polymorphic lookups: the target whose navigation property the column carries (notes hold web file content).
+POLY_PRIMARY = {('annotation', 'objectid'): 'adx_webfile'}
 
 # N:N navigation names: the relationship schema name on both sides (research/dataverse-webapi.md §1.3 [V S17]).
 S17_RELATIONSHIPS = {'adx_entitypermission_webrole', 'adx_webpageaccesscontrolrule_webrole', 'adx_websiteaccess_webrole',
@@ -241,7 +243,9 @@ def main():
             nav, nav_src = '', ''
             if typ in ('lookup', 'owner'):
                 if len(targets) > 1:
-                    nav, nav_src = '', '@poly'
+                    # Polymorphic: one navigation property per target; the column carries the one of
+                    # the portal's main target so a plain name lookup finds it.
+                    nav, nav_src = '%s_%s' % (fname, POLY_PRIMARY[(name, fname)]), '@poly'
                 elif (name, fname) in NAV_MIXED:
                     nav, nav_src = NAV_MIXED[(name, fname)], NAV13
                 elif fname in s17:

@@ -17,7 +17,7 @@ C fullname|string|Full Name|-||||
 C firstname|string|First Name|-||||
 C lastname|string|Last Name|-||||
 C emailaddress1|string|Email|-||||
-C parentcustomerid|lookup|Company Name|-|account,contact||@poly||
+C parentcustomerid|lookup|Company Name|-|account,contact|parentcustomerid_account|@poly||
 C ownerid|owner|Owner|-|systemuser,team|ownerid|@infnav||
 C statecode|state|Status|-||||
 C statuscode|status|Status Reason|-||||

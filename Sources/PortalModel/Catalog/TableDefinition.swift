@@ -47,7 +47,9 @@ public enum DataModel: String, Codable, Sendable, Hashable {
 ///
 /// - `targets`: for lookups and owners, the logical names of the tables it may point to.
 /// - `navigationProperty`: the single-valued navigation property used in `@odata.bind`, case-sensitive
-///   (research/dataverse-webapi.md §1.3); `nil` for non-lookups.
+///   (research/dataverse-webapi.md §1.3); `nil` for non-lookups. A polymorphic lookup has one per
+///   target (`objectid_adx_webfile`, `objectid_adx_webpage`, …; §9.1): this holds the one of its main
+///   target; use `navigationProperty(forTarget:)` and `TableDefinition.lookup(navigationProperty:)`.
 /// - `portalTypes`: the portal types whose Microsoft schema includes this column; empty when the
 ///   column comes from elsewhere (pac folders, system tables).
 /// - `source`: where the facts come from (a schema file, a corpus folder, a research note section).
