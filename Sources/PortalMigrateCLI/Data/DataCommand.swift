@@ -11,7 +11,7 @@ public struct DataCommand: AsyncParsableCommand {
         Example:
           portal-migrate data schema --portalType customer-self-service > schema.xml
         """,
-        subcommands: [DataSchemaCommand.self]
+        subcommands: [DataSchemaCommand.self, DataExportCommand.self, DataImportCommand.self]
     )
 
     public init() {}

@@ -1,0 +1,70 @@
+import ArgumentParser
+import ConfigurationMigration
+import Foundation
+import PortalModel
+
+/// `portal-migrate data export --schemaFile S --dataFile D.zip [--environment ENV] [--overwrite]`:
+/// exports the records, N:N links and notes a CMT schema names into a CMT package (pac's `pac data export`).
+public struct DataExportCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Export the records a Configuration Migration Tool schema names into a data.zip.",
+        discussion: """
+        Applies each entity's <filter> (FetchXML: and/or, eq, ne, null, not-null, in, like, on-or-after,
+        on-or-before, link-entity), reads notes with their bodies and the N:N links the schema lists, and
+        writes data.xml, data_schema.xml (a copy of the schema file) and [Content_Types].xml.
+        Example: portal-migrate data export --schemaFile schema.xml --dataFile data.zip --environment local:dev
+        """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .customLong("schemaFile"), help: "The CMT schema file (for example from `data schema`).")
+    var schemaFile: String
+
+    @Option(name: .customLong("dataFile"), help: "The zip to write (default data.zip).")
+    var dataFile: String = "data.zip"
+
+    @Flag(name: .long, help: "Replace the data file if it exists.")
+    var overwrite = false
+
+    public init() {}
+
+    public func run() async throws {
+        let json = global.json
+        try await userFacing {
+            let schemaURL = URL(fileURLWithPath: schemaFile)
+            let out = URL(fileURLWithPath: dataFile)
+            if FileManager.default.fileExists(atPath: out.path) && !overwrite {
+                throw UserFacingError("\(dataFile) exists; use --overwrite to replace it")
+            }
+            let schemaData: Data
+            do { schemaData = try Data(contentsOf: schemaURL) } catch {
+                throw UserFacingError("cannot read the schema file \(schemaFile): \(error.localizedDescription)")
+            }
+            do {
+                let schema = try CMTSchema(data: schemaData, file: schemaURL.lastPathComponent)
+                let service = try EnvironmentResolver.service(for: global.environment, verbose: global.verbose)
+                let package = try await CMTExporter(service: service).export(schema: schema, schemaData: schemaData) { p in
+                    let line = "\(p.table): \(p.records) record(s)" + (p.links > 0 ? ", \(p.links) N:N link(s)" : "")
+                    if json { printErr(line) } else { printOut(line) }
+                }
+                try package.writeZip(to: out, overwrite: overwrite)
+                let records = package.snapshot.recordCount
+                let links = package.snapshot.links.values.reduce(0) { $0 + $1.count }
+                if json {
+                    var tables: [(String, JSONValue)] = []
+                    for name in package.snapshot.tableNames {
+                        tables.append((name, .number(String(package.snapshot.records[name]?.count ?? 0))))
+                    }
+                    printOut(JSONValue.object([("dataFile", .string(out.path)), ("records", .number(String(records))),
+                                               ("links", .number(String(links))), ("notes", .number(String(package.snapshot.bodies.count))),
+                                               ("tables", .object(tables))]).serialized)
+                } else {
+                    printOut("Exported \(records) record(s), \(links) N:N link(s) and \(package.snapshot.bodies.count) note bodies to \(out.path)")
+                }
+            } catch let e as CMTError {
+                throw UserFacingError(e.description)
+            }
+        }
+    }
+}

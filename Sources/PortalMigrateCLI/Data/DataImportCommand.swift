@@ -1,0 +1,82 @@
+import ArgumentParser
+import ConfigurationMigration
+import Foundation
+import Migration
+import PortalModel
+
+/// `portal-migrate data import --data D.zip [--environment ENV] [--dry-run] [--json]`: hands a CMT package
+/// (zip or folder) to the migration engine — plan, checks before writing, apply, journal, report
+/// (pac's `pac data import`).
+public struct DataImportCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import a Configuration Migration Tool data.zip (or folder) through the migration engine.",
+        discussion: """
+        Records match by id, then by natural key (portal languages by LCID); never silently by name.
+        Entities with disableplugins="true" are written bypassing custom plug-ins. Every check runs before
+        the first write; exit code 2 if one fails (nothing written), 1 if some records failed.
+        Example: portal-migrate data import --data data.zip --environment local:test --dry-run
+        """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var write: WriteOptions
+
+    @Option(name: .customLong("data"), help: "The package: a data.zip or a folder holding data.xml and data_schema.xml.")
+    var data: String
+
+    @Option(name: .customLong("match"), help: "How records are matched: key (id, then natural key) or id (ids only).")
+    var match: MatchMode = .key
+
+    @Option(name: .customLong("missing-lookups"), help: "Lookups to records neither the package nor the target has: fail (a failed check) or drop (clear and list).")
+    var missingLookups: MissingLookupPolicy = .fail
+
+    @Flag(name: .long, help: "Proceed without the records that fail a check; exit code 1.")
+    var force = false
+
+    public init() {}
+
+    public func run() async throws {
+        let json = global.json
+        try await MigrationCommandSupport.run(json: json) {
+            let package: CMTPackage
+            do {
+                package = try CMTPackage(contentsOf: URL(fileURLWithPath: data))
+            } catch let e as CMTError {
+                throw UserFacingError(e.description)
+            }
+            for w in package.warnings { printErr("warning: \(w)") }
+            let target = try MigrationCommandSupport.service(global.environment, verbose: global.verbose)
+            var snapshot = package.snapshot
+            if let sites = snapshot.records["adx_website"], sites.count == 1 { snapshot.websiteID = sites[0].id }
+            let bypass = package.schema.entities.contains { $0.disablePlugins }
+            let runKey = ["data-import", URL(fileURLWithPath: data).standardizedFileURL.path, global.environment ?? "-",
+                          match.rawValue, missingLookups.rawValue].joined(separator: "|")
+            var options = MigrationOptions(
+                plan: PlanOptions(match: match, missingLookups: missingLookups),
+                apply: ApplyOptions(bypassPlugins: bypass),
+                force: force, dryRun: write.dryRun, runKey: runKey, targetKey: global.environment ?? "-")
+            options.blockedAttachmentsWriter = MigrationCommandSupport.blockedWriter(target)
+            let engine = MigrationEngine()
+            let source = MigrationSource.snapshot(snapshot, organization: nil)
+            let prepared = try await engine.prepare(source: source, target: target, options: options)
+            if write.dryRun || global.verbose {
+                let lines = PlanRenderer.lines(prepared.plan)
+                MigrationCommandSupport.say(lines.isEmpty ? "No changes." : lines.joined(separator: "\n"), json: json)
+            }
+            if !prepared.errors.isEmpty && !force { throw MigrationError.checksFailed(prepared.errors) }
+            let report: MigrationReport
+            if write.dryRun {
+                var r = prepared.report
+                r.dryRun = true
+                report = r
+            } else {
+                report = try await engine.migrate(source: source, target: target, options: options) { line in
+                    MigrationCommandSupport.say(line, json: json)
+                }
+            }
+            MigrationCommandSupport.say(report.humanSummary(), json: json)
+            if json { printOut(report.jsonText()) }
+            if !report.failures.isEmpty || report.forced { throw ExitCode(PortalMigrateExit.recordsFailed.rawValue) }
+        }
+    }
+}
