@@ -82,6 +82,12 @@ public final class LocalEnvironment: DataverseService {
         self.url = url
         do {
             pool = try DatabasePool(path: url.path, configuration: LocalEnvironment.configuration())
+            let isEnvironment = try pool.read { db in try db.tableExists("meta") }
+            guard isEnvironment else { throw LocalEnvironmentError.notAnEnvironment(url.path, "no table definitions") }
+            let migrator = StoreSchema.migrator()
+            if try pool.read({ db in try !migrator.hasCompletedMigrations(db) }) {
+                try migrator.migrate(pool)
+            }
             let defs = try pool.read { db -> [PortalModel.TableDefinition]? in
                 guard try db.tableExists("meta") else { return nil }
                 return try StoreSchema.meta(db, "tables", as: [PortalModel.TableDefinition].self)

@@ -93,6 +93,41 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: home.appendingPathComponent("environments/dev.sqlite").path))
     }
 
+    /// Two real processes provisioning into the same environment file at the same time.
+    @Test func twoProcessesWritingTheSameEnvironment() async throws {
+        let home = try TestPaths.temporaryDirectory("pm-cli-two")
+        #expect(try run(home, ["env", "create", "shared"]).status == 0)
+        func start() throws -> Process {
+            // A shell loop keeps one process writing three times in a row.
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/bin/sh")
+            p.arguments = ["-c", "for i in 1 2 3; do \"$0\" env provision shared --template starter >/dev/null || exit 9; done",
+                           TestPaths.portalMigrateBinary.path]
+            var environment = ProcessInfo.processInfo.environment
+            environment["PORTAL_MIGRATE_HOME"] = home.path
+            p.environment = environment
+            try p.run()
+            return p
+        }
+        let a = try start(), b = try start()
+        a.waitUntilExit()
+        b.waitUntilExit()
+        #expect(a.terminationStatus == 0)
+        #expect(b.terminationStatus == 0)
+        let env = try LocalEnvironment(opening: home.appendingPathComponent("environments/shared.sqlite"))
+        #expect(try await env.integrityCheck() == ["ok"])
+        let sites = try await env.websites()
+        #expect(sites.count == 6)
+        #expect(Set(sites.compactMap(\.portalAppId)).count == 6)
+        // Every site has the same content, under its own ids.
+        var pagesPerSite = Set<Int>()
+        for site in sites {
+            pagesPerSite.insert(try await env.retrieveAll(RecordQuery("adx_webpage", filter: .equal("adx_websiteid", .guid(site.websiteId)))).count)
+        }
+        #expect(pagesPerSite.count == 1)
+        #expect(try await env.count("adx_webpage") == 6 * (pagesPerSite.first ?? 0))
+    }
+
     @Test func createFromSchemaAndWithoutColumns() throws {
         let home = try TestPaths.temporaryDirectory("pm-cli-schema")
         let schema = TestPaths.cmt("schemas/microsoft/CommonDataService_Starter_Portal.xml")

@@ -203,6 +203,23 @@ import TestSupport
         #expect(Set(ordered.map(\.id)) == expected)
     }
 
+    @Test func openingSomethingElseFailsClearly() throws {
+        let dir = try TestPaths.temporaryDirectory("pm-open")
+        let garbage = dir.appendingPathComponent("garbage.sqlite")
+        try Data("this is not a database".utf8).write(to: garbage)
+        #expect { try LocalEnvironment(opening: garbage) } throws: { error in
+            if case LocalEnvironmentError.notAnEnvironment(let path, _) = error { return path == garbage.path }
+            return false
+        }
+        let missing = dir.appendingPathComponent("missing.sqlite")
+        #expect(throws: LocalEnvironmentError.notFound(missing.path)) { try LocalEnvironment(opening: missing) }
+        let env = try LocalEnvironment.create(at: dir.appendingPathComponent("env.sqlite"))
+        #expect(throws: LocalEnvironmentError.alreadyExists(env.url.path)) { try LocalEnvironment.create(at: env.url) }
+        #expect(throws: LocalEnvironmentError.self) {
+            try LocalEnvironment.create(at: dir.appendingPathComponent("big.sqlite"), options: LocalEnvironmentOptions(maxUploadFileSize: 0))
+        }
+    }
+
     @Test func fileColumnsAndSystemTables() async throws {
         let env = try customEnvironment()
         let item = EntityRecord("xyz_item", id: UUID())

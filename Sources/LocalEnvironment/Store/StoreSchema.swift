@@ -46,6 +46,22 @@ enum StoreSchema {
                     PRIMARY KEY (logicalname, id, columnname)) WITHOUT ROWID;
                 """)
         }
+        // v2: key columns first in `links`. SQLite 3.40's integrity_check reports a false "NULL value in
+        // links.firsttable" for WITHOUT ROWID tables whose key columns are declared after others.
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: """
+                CREATE TABLE links_v2 (
+                    relationship TEXT NOT NULL, firstid TEXT NOT NULL, secondid TEXT NOT NULL,
+                    firsttable TEXT NOT NULL, secondtable TEXT NOT NULL,
+                    PRIMARY KEY (relationship, firstid, secondid)) WITHOUT ROWID;
+                INSERT INTO links_v2 (relationship, firstid, secondid, firsttable, secondtable)
+                    SELECT relationship, firstid, secondid, firsttable, secondtable FROM links;
+                DROP TABLE links;
+                ALTER TABLE links_v2 RENAME TO links;
+                CREATE INDEX links_first ON links(firstid);
+                CREATE INDEX links_second ON links(secondid);
+                """)
+        }
         return migrator
     }
 
