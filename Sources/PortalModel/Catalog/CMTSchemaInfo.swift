@@ -2,15 +2,17 @@ import Foundation
 
 /// What a Configuration Migration Tool schema `<entity>` element carries beyond the table's names and
 /// columns, as Microsoft's six portal schema files have it (corpus/cmt/schemas/microsoft,
-/// research/cmt-format.md §2 and appendix). Lets the CMT module regenerate each portal type's schema.
+/// research/cmt-format.md §1, §5 and appendix). Lets the CMT module regenerate each portal type's schema.
 ///
 /// - `objectTypeCode`: the `etc` attribute (for example 10017 for `adx_webpage`).
 /// - `disablePlugins`: the `disableplugins="true"` attribute.
 /// - `skipUpdate`: the `skipupdate="true"` attribute (none of Microsoft's portal files set it).
 /// - `importOrder`: the 0-based position of the `<entity>` element in each portal type's file; a
-///   portal type whose file lacks the table has no entry.
+///   portal type whose file lacks the table has no entry. Microsoft's portal files have no
+///   `<entityImportOrder>` element, so CMT imports in this schema order (research/cmt-format.md §5;
+///   §4 for the import algorithm).
 /// - `fieldOrder`: the order of `<field>` elements in a portal type's file, only where it differs
-///   from the table's column order filtered to that portal type (see `fields(for:in:)`).
+///   from the table's column order filtered to that portal type (see `TableDefinition.columns(for:)`).
 public struct CMTEntityInfo: Hashable, Sendable, Codable {
     public var objectTypeCode: Int?
     public var disablePlugins: Bool

@@ -3,7 +3,7 @@
 extension CatalogData {
     /// `S key|text` lines: where the catalog's facts come from.
     static let sources = #"""
-S cmt|Microsoft's six portal CMT schema files (corpus/cmt/schemas/microsoft; research/cmt-format.md appendix) [V]
+S cmt|Microsoft's six portal CMT schema files (corpus/cmt/schemas/microsoft; research/cmt-format.md §5 and appendix) [V]
 S s17|research/dataverse-webapi.md §11.2 [V S17]
 S vsc|research/dataverse-webapi.md §11.2 [V S17, S18 portalSchema.ts]
 S s17i|research/dataverse-webapi.md §11.2, marked inferred there [I]
