@@ -34,10 +34,13 @@ extension LocalEnvironment {
             if query.orderBy.isEmpty {
                 var after = ""
                 if case .after(let id)? = token?.position { after = id }
-                let cursor = try Row.fetchCursor(db, sql: """
-                    SELECT id, data, versionnumber, createdon, modifiedon FROM records
-                    WHERE logicalname = ? AND id > ? ORDER BY id
-                    """, arguments: [def.logicalName, after])
+                var sql = "SELECT id, data, versionnumber, createdon, modifiedon FROM records WHERE logicalname = ? AND id > ?"
+                var arguments: StatementArguments = [def.logicalName, after]
+                if let (condition, extra) = query.filter.flatMap({ LocalEnvironment.indexedCondition($0, def) }) {
+                    sql += " AND " + condition
+                    arguments += extra
+                }
+                let cursor = try Row.fetchCursor(db, sql: sql + " ORDER BY id", arguments: arguments)
                 var records: [EntityRecord] = []
                 var more = false
                 while let row = try cursor.next() {
@@ -176,6 +179,32 @@ extension LocalEnvironment {
     }
 
     // MARK: - Helpers
+
+    /// A SQL condition narrowing the rows a filter can match, using the lookup index (`refs`) for
+    /// `lookup eq GUID` and the key for `primaryid eq GUID`, found at the top level or in an `and`.
+    /// The full filter is still applied to every row; this only skips rows that cannot match.
+    static func indexedCondition(_ filter: RecordFilter, _ def: PortalModel.TableDefinition) -> (String, StatementArguments)? {
+        switch filter {
+        case .compare(let column, .eq, let value):
+            let id: UUID?
+            switch value {
+            case .guid(let g): id = g
+            case .lookup(let r), .owner(let r): id = r.id
+            case .string(let s): id = UUID(dataverse: s)
+            default: id = nil
+            }
+            guard let id else { return nil }
+            if column == def.primaryIDColumn { return ("id = ?", [id.dataverseString]) }
+            guard def.column(column)?.isLookup == true else { return nil }
+            return ("id IN (SELECT id FROM refs WHERE targetid = ? AND logicalname = ? AND columnname = ?)",
+                    [id.dataverseString, def.logicalName, column])
+        case .and(let parts):
+            for p in parts { if let c = indexedCondition(p, def) { return c } }
+            return nil
+        default:
+            return nil
+        }
+    }
 
     func validate(_ query: RecordQuery, _ def: PortalModel.TableDefinition) throws {
         var names = Set(query.columns ?? [])

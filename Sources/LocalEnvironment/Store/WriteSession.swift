@@ -190,6 +190,11 @@ final class WriteSession {
             }
             out[name] = typed
         }
+        // Dataverse fills a note's `objecttypecode` from its `objectid` (research/dataverse-webapi.md §9.1).
+        if def.logicalName == "annotation", let target = out["objectid"]?.reference?.logicalName,
+           def.column("objecttypecode") != nil, record.columns["objecttypecode"] == nil {
+            out["objecttypecode"] = .string(target)
+        }
         return Prepared(columns: out, body: body.map { (base64Length: $0.0, data: $0.1) })
     }
 
