@@ -25,9 +25,7 @@ enum Multipart {
     /// Splits a multipart body into parts.
     /// - Throws: `ODataError` 400 when the closing delimiter `--boundary--` is missing or no part is found.
     static func parse(_ text: String, boundary: String) throws -> [MultipartPart] {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> Substring in
-            line.hasSuffix("\r") ? line.dropLast() : line
-        }
+        let lines = Multipart.lines(text)
         let delimiter = "--" + boundary
         var parts: [[Substring]] = []
         var current: [Substring]? = nil
@@ -52,6 +50,12 @@ enum Multipart {
         }
         guard !parts.isEmpty else { throw ODataError.badRequest("The batch request body has no parts.") }
         return parts.map(split)
+    }
+
+    /// The lines of a text with CRLF or LF line ends (`"\r\n"` is one `Character` in Swift, so the
+    /// text is normalised to LF first).
+    static func lines(_ text: String) -> [Substring] {
+        text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
     }
 
     /// Splits header lines from the body at the first blank line.

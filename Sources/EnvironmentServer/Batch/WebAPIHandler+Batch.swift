@@ -166,7 +166,7 @@ extension WebAPIHandler {
         guard (part.headers["content-type"]?.lowercased() ?? "").hasPrefix("application/http") else {
             throw ODataError.badRequest("A change set part must have Content-Type application/http.")
         }
-        let lines = part.body.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        let lines = Multipart.lines(part.body)
         var i = 0
         while i < lines.count, lines[i].trimmingCharacters(in: .whitespaces).isEmpty { i += 1 }
         guard i < lines.count else { throw ODataError.badRequest("A batch part has no request line.") }
