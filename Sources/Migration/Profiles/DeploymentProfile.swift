@@ -137,3 +137,16 @@ public struct DeploymentProfile: Sendable {
         return (hidden, warnings)
     }
 }
+
+extension DeploymentProfile {
+    /// The file pac uses for a profile name inside a site folder: `deployment-profiles/NAME.deployment.yml`
+    /// (research/pac-portal-format.md §4; `upload --deploymentProfile NAME`). Falls back to `.yaml` when only
+    /// that file exists.
+    public static func url(named name: String, inSiteFolder folder: URL) -> URL {
+        let dir = folder.appendingPathComponent("deployment-profiles", isDirectory: true)
+        let yml = dir.appendingPathComponent("\(name).deployment.yml")
+        let yaml = dir.appendingPathComponent("\(name).deployment.yaml")
+        if !FileManager.default.fileExists(atPath: yml.path) && FileManager.default.fileExists(atPath: yaml.path) { return yaml }
+        return yml
+    }
+}

@@ -1,0 +1,105 @@
+import EnvironmentServer
+import Foundation
+import LocalEnvironment
+@testable import Migration
+import PortalModel
+import Testing
+import TestSupport
+
+/// The built binary migrating from an embedded environment to an `EnvironmentServer` on 127.0.0.1.
+@Suite("migrate over HTTP with the built binary", .serialized)
+struct HTTPMigrationTests {
+    /// A data directory holding `local:src` with a synthetic portal of `records` records.
+    static func home(seed: UInt64, records: Int) async throws -> (URL, PortalSnapshot) {
+        let home = try TestPaths.temporaryDirectory("pm-home")
+        let file = DataDirectory(root: home).environmentsFolder.appendingPathComponent("src.sqlite")
+        let env = try LocalEnvironment.create(at: file, options: LocalEnvironmentOptions(name: "src"))
+        let snapshot = SyntheticPortal.generate(seed: seed, records: records, webFileBytes: 200_000)
+        let report = try await MigrationEngine().migrate(source: .snapshot(snapshot, organization: nil), target: env,
+                                                         options: try MigrationFixtures.options(env: env))
+        precondition(report.failures.isEmpty)
+        try env.close()
+        return (home, snapshot)
+    }
+
+    static func newTarget() async throws -> (LocalEnvironment, RunningServer) {
+        let env = try LocalEnvironmentSupport.make(LocalEnvironmentOptions(name: "target"), label: "pm-http")
+        let server = try await ServerSupport.start(env)
+        return (env, server)
+    }
+
+    @Test("plan --json, migrate, verify and a second migrate that writes nothing, over HTTP")
+    func migrateOverHTTP() async throws {
+        let (home, snapshot) = try await Self.home(seed: 71, records: 500)
+        let website = try #require(snapshot.websiteID).dataverseString
+        let (target, server) = try await Self.newTarget()
+        defer { Task { await server.stop() } }
+        let url = "http://127.0.0.1:\(server.port)"
+
+        let plan = try Binary.run(["plan", "--from", "local:src", "--to", url, "--webSiteId", website, "--json"], home: home)
+        #expect(plan.status == 0, "\(plan.stderr)")
+        let planJSON = try #require(try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any])
+        let planned = try #require(planJSON["plan"] as? [String: [String: Int]])
+        #expect(planned["adx_webpage"]?["created"] == snapshot.records["adx_webpage"]?.count)
+        #expect(try await target.count("adx_webpage") == 0, "plan writes nothing")
+
+        let migrate = try Binary.run(["migrate", "--from", "local:src", "--to", url, "--webSiteId", website, "--json"], home: home)
+        #expect(migrate.status == 0, "\(migrate.stderr.suffix(2000))")
+        let result = try #require(try JSONSerialization.jsonObject(with: Data(migrate.stdout.utf8)) as? [String: Any])
+        #expect((result["failures"] as? [Any])?.isEmpty == true, "\(String(describing: (result["failures"] as? [Any])?.prefix(3)))")
+        #expect(try await target.count("adx_webpage") == snapshot.records["adx_webpage"]?.count)
+
+        let verify = try Binary.run(["verify", "--from", "local:src", "--to", url, "--webSiteId", website], home: home)
+        #expect(verify.status == 0, "\(verify.stdout.prefix(2000)) \(verify.stderr.prefix(2000))")
+
+        let again = try Binary.run(["migrate", "--from", "local:src", "--to", url, "--webSiteId", website, "--json"], home: home)
+        #expect(again.status == 0)
+        let second = try #require(try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])
+        let counts = try #require(second["result"] as? [String: [String: Int]])
+        #expect(counts.values.allSatisfy { ($0["created"] ?? 0) + ($0["updated"] ?? 0) + ($0["deleted"] ?? 0) == 0 }, "\(counts)")
+
+        // A failed check: exit code 2 and nothing written.
+        let before = try await MigrationFixtures.counts(target)
+        let drift = try Binary.run(["migrate", "--from", "local:src", "--to", url, "--webSiteId", website,
+                                    "--targetWebSiteId", UUID().uuidString], home: home)
+        #expect(drift.status == 2, "\(drift.stderr)")
+        #expect(drift.stderr.contains("website-not-found"))
+        #expect(try await MigrationFixtures.counts(target) == before)
+    }
+
+    @Test("killed at seeded random points during migrate of a 2,000-record portal, a rerun ends equal to an uninterrupted run")
+    func killAndResume() async throws {
+        let (home, snapshot) = try await Self.home(seed: 73, records: 2_000)
+        let website = try #require(snapshot.websiteID).dataverseString
+
+        // The uninterrupted reference run, timed to place the kill points.
+        let (reference, referenceServer) = try await Self.newTarget()
+        let started = Date()
+        let full = try Binary.run(["migrate", "--from", "local:src", "--to", "http://127.0.0.1:\(referenceServer.port)",
+                                   "--webSiteId", website], home: home)
+        let duration = Date().timeIntervalSince(started)
+        #expect(full.status == 0, "\(full.stderr.suffix(2000))")
+        let referenceCounts = try await MigrationFixtures.counts(reference)
+
+        var rng = SplitMix64(seed: 73)
+        let trials = TestPaths.longTests ? 20 : 5
+        var killedCount = 0
+        for trial in 0..<trials {
+            let (target, server) = try await Self.newTarget()
+            let url = "http://127.0.0.1:\(server.port)"
+            let args = ["migrate", "--from", "local:src", "--to", url, "--webSiteId", website, "--parallelism", "4"]
+            let killAt = duration * (0.15 + 0.8 * Double(rng.next() % 1000) / 1000)
+            let first = try Binary.run(args, home: home, killAfter: killAt)
+            if first.killed { killedCount += 1 }
+            let rerun = try Binary.run(args, home: home)
+            #expect(rerun.status == 0, "trial \(trial): \(rerun.stderr.suffix(1500))")
+            #expect(try await MigrationFixtures.counts(target) == referenceCounts, "trial \(trial) (killed at \(killAt) s)")
+            let verify = try await MigrationEngine().verify(source: .environment(reference, websiteID: snapshot.websiteID!),
+                                                            target: target, targetWebsiteID: nil)
+            #expect(verify.identical, "trial \(trial): \(verify.differences.prefix(5))")
+            await server.stop()
+        }
+        #expect(killedCount >= trials / 2, "most trials must really be interrupted")
+        await referenceServer.stop()
+    }
+}
