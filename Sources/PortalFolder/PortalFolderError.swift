@@ -26,6 +26,11 @@ public enum PortalFolderError: Error, Equatable, Sendable, CustomStringConvertib
     case contentNotUTF8(file: String)
     /// A file could not be read or written.
     case io(file: String, message: String)
+    /// `download` without `--overwrite` into a folder that already has content (pac's rule,
+    /// research/pac-portal-format.md §6).
+    case folderNotEmpty(path: String)
+    /// The snapshot has no website record to name the site folder after.
+    case noWebsite
 
     /// One duplicated record: its table, id and the two files holding it.
     public struct DuplicateRecord: Equatable, Sendable, CustomStringConvertible {
@@ -72,6 +77,10 @@ public enum PortalFolderError: Error, Equatable, Sendable, CustomStringConvertib
             return "\(file): content file is not valid UTF-8"
         case .io(let file, let message):
             return "\(file): \(message)"
+        case .folderNotEmpty(let path):
+            return "\(path) already has content; pass --overwrite to write into it"
+        case .noWebsite:
+            return "the snapshot has no adx_website record to name the site folder after"
         }
     }
 }

@@ -279,7 +279,9 @@ struct FolderWriter {
                 let audit: Set<String> = ["documentbody", "modifiedon", "createdon", "modifiedby", "createdby", "ownerid",
                                           "owninguser", "owningbusinessunit", "overriddencreatedon", "versionnumber"]
                 var np = [YAMLPair("annotationid", .scalar(note.id.dataverseString))]
+                let noteKeys = (existing?.placements[RecordKey("annotation", note.id)] ?? given?.placements[RecordKey("annotation", note.id)])?.keys ?? []
                 for (k, v) in note.columns where !audit.contains(k) && PacFolderFormat.annotationColumns.contains(k) {
+                    if v.isNull && !noteKeys.contains(k) { continue }
                     np.append(YAMLPair(k, coding.encode(v)))
                 }
                 _ = noteLayout

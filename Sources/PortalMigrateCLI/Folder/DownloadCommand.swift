@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import Migration
+import PortalFolder
+import PortalModel
+
+/// `portal-migrate download`: writes one website as a pac site folder (`pac paportal download`'s flags).
+public struct DownloadCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "download",
+        abstract: "Download a website into a pac-compatible site folder.",
+        discussion: """
+        Writes PATH/<site-folder>/ exactly as `pac paportal download` does (YAML, content files, web files,
+        .portalconfig manifests). Without --overwrite a folder with content is refused; with it, records keep
+        their existing file names and files of deleted records are removed (and listed in manifest.yml).
+        Example: portal-migrate download --path ./site --webSiteId 6f0c… --environment local:dev
+        """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(name: [.customLong("path"), .customShort("p")], help: "The folder to download into.")
+    var path: String
+    @Option(name: [.customLong("webSiteId"), .customLong("id", withSingleDash: true)], help: "The website's id.")
+    var webSiteId: String
+    @Flag(name: [.customLong("overwrite"), .customShort("o")], help: "Write into a site folder that already has content.")
+    var overwrite = false
+    @Option(name: [.customLong("includeEntities"), .customLong("ie", withSingleDash: true)], help: "Only these tables (comma-separated logical names).")
+    var includeEntities: String?
+    @Option(name: [.customLong("excludeEntities"), .customLong("xe", withSingleDash: true)], help: "Leave out these tables (comma-separated logical names).")
+    var excludeEntities: String?
+    @Option(name: [.customLong("modelVersion"), .customLong("mv", withSingleDash: true)], help: "Data model: 1 (standard).")
+    var modelVersion: String = "1"
+
+    public init() {}
+
+    static func names(_ list: String?) -> Set<String>? {
+        list.map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }) }
+    }
+
+    public func run() async throws {
+        try await MigrationCommandSupport.run(json: global.json) {
+            try FolderCommandSupport.requireStandardModel(modelVersion)
+            guard let websiteID = UUID(dataverse: webSiteId) else {
+                throw UserFacingError("--webSiteId '\(webSiteId)' is not a GUID", exitCode: PortalMigrateExit.usage)
+            }
+            let service = try MigrationCommandSupport.service(global.environment, verbose: global.verbose)
+            let (read, _) = try await MigrationEngine().read(.environment(service, websiteID: websiteID))
+            var snapshot = read
+            snapshot.websiteID = websiteID
+            guard snapshot.record("adx_website", websiteID) != nil else {
+                throw UserFacingError("website \(websiteID.dataverseString) was not found in the environment")
+            }
+            snapshot = PortalFolder.filtered(snapshot, include: Self.names(includeEntities), exclude: Self.names(excludeEntities) ?? [])
+            if !global.json || global.verbose {
+                for table in snapshot.tableNames { printErr("Downloaded \(snapshot.records[table]?.count ?? 0) record(s) for table: \(table)") }
+            }
+            let host = PortalFolder.manifestHost(environment: global.environment ?? "default")
+            let (folder, summary) = try FolderCommandSupport.folderErrors {
+                try PortalFolder().download(snapshot, into: URL(fileURLWithPath: path), overwrite: overwrite, environmentHost: host)
+            }
+            let text = "Downloaded \(snapshot.recordCount) record(s) into \(folder.path): \(summary.written.count) file(s) written, \(summary.unchanged) unchanged, \(summary.removed.count) removed."
+            MigrationCommandSupport.say(text, json: global.json)
+            if !summary.skipped.isEmpty { printErr("Not in pac's folder format (left out): \(summary.skipped.count) record(s)") }
+            if global.json {
+                let obj: [String: Any] = ["folder": folder.path, "records": snapshot.recordCount, "written": summary.written.count,
+                                          "unchanged": summary.unchanged, "removed": summary.removed, "skipped": summary.skipped]
+                let data = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
+                printOut(String(decoding: data, as: UTF8.self))
+            }
+        }
+    }
+}
+
+/// Shared by the folder commands.
+enum FolderCommandSupport {
+    static func requireStandardModel(_ version: String) throws {
+        guard ["1", "standard"].contains(version.lowercased()) else {
+            throw UserFacingError("--modelVersion \(version): enhanced data model (v2) folders are not supported yet", exitCode: PortalMigrateExit.usage)
+        }
+    }
+
+    /// Maps `PortalFolderError` to a user-facing error (exit code 2, nothing written).
+    static func folderErrors<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as PortalFolderError {
+            throw UserFacingError(e.description)
+        }
+    }
+}
