@@ -31,7 +31,7 @@ public struct LocalEnvironmentOptions: Sendable {
     public static let defaultMaxUploadFileSize = 5_242_880
 
     /// The version string reported for the environment (the shape of `RetrieveVersion`).
-    public static let version = "9.2.0.0-portalmigrate"
+    public static let version = "9.2.0.0"
 
     public var name: String
     public var tables: TableSource
