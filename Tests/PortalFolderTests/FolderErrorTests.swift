@@ -77,3 +77,28 @@ import TestSupport
         }
     }
 }
+
+/// Unknown keys, unknown lists and CR LF files survive read → write unchanged.
+@Suite struct FolderUnknownContentTests {
+    @Test func unknownKeysListsAndCRLFRoundTrip() throws {
+        let root = try FolderRoundTripTests.copyOfCorpus("ejada-starter-2022")
+        defer { try? FileManager.default.removeItem(at: root.deletingLastPathComponent()) }
+        let home = "web-pages/home/Home.webpage.yml"
+        var text = try String(contentsOf: root.appendingPathComponent(home), encoding: .utf8)
+        text += "adx_zzfuture: No\nadx_zzlist:\n- a\n- b\nadx_zznull: \n"
+        try text.write(to: root.appendingPathComponent(home), atomically: true, encoding: .utf8)
+        let roles = root.appendingPathComponent("webrole.yml")
+        let crlf = try String(contentsOf: roles, encoding: .utf8).replacingOccurrences(of: "\n", with: "\r\n")
+        try crlf.write(to: roles, atomically: true, encoding: .utf8)
+
+        let content = try PortalFolder().read(root)
+        let page = try #require(content.snapshot.records["adx_webpage"]?.first { $0.string("adx_name") == "Home" && $0.columns["adx_isroot"] == .boolean(true) })
+        #expect(page.columns["adx_zzfuture"] == .string("No"))
+        #expect(page.columns["adx_zznull"] == .null)
+        let out = try TestPaths.temporaryDirectory("pm-folder-unknown")
+        defer { try? FileManager.default.removeItem(at: out) }
+        try PortalFolder().write(content.snapshot, layout: content.layout, to: out)
+        #expect(try Data(contentsOf: out.appendingPathComponent(home)) == Data(contentsOf: root.appendingPathComponent(home)))
+        #expect(try Data(contentsOf: out.appendingPathComponent("webrole.yml")) == Data(crlf.utf8))
+    }
+}
