@@ -33,7 +33,7 @@ public enum ServerSupport {
         try process.run()
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            if let port = child.port { return child }
+            if child.port != nil { return child }
             if !process.isRunning {
                 throw ServerSupportError(message: "portal-migrate \(arguments.joined(separator: " ")) exited with \(process.terminationStatus): \(child.output) \(child.errorOutput)")
             }

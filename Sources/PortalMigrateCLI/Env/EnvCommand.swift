@@ -17,7 +17,8 @@ public struct EnvCommand: AsyncParsableCommand {
           portal-migrate list --environment local:dev
         """,
         subcommands: [EnvCreateCommand.self, EnvListCommand.self, EnvSettingsCommand.self, EnvProvisionCommand.self,
-                      EnvDeleteWebsiteCommand.self, EnvDeletePortalAppCommand.self, EnvResetCommand.self, EnvDeleteCommand.self])
+                      EnvDeleteWebsiteCommand.self, EnvDeletePortalAppCommand.self, EnvResetCommand.self, EnvDeleteCommand.self,
+                      EnvServeCommand.self, EnvApproveDeviceCodeCommand.self])
     public init() {}
 }
 

@@ -1,0 +1,34 @@
+import ArgumentParser
+import EnvironmentServer
+import Foundation
+import LocalEnvironment
+
+/// `portal-migrate env approve-device-code NAME CODE`: approves a device code issued by the server
+/// serving `local:NAME` (as a user would on the verification page).
+struct EnvApproveDeviceCodeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "approve-device-code",
+        abstract: "Approve a device code on the server running for an embedded environment.",
+        discussion: """
+        Example (while `portal-migrate env serve dev --require-token` runs):
+          portal-migrate env approve-device-code dev FJQSKJ2KH
+        """)
+    @OptionGroup var env: EnvName
+    @Argument(help: "The user code the device code flow printed.") var code: String
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        try await envFacing {
+            let file = try EnvironmentDirectory().file(env.name)
+            guard let port = ServerRuntimeFile.port(beside: file) else {
+                throw UserFacingError("no server is running for local:\(env.name); start it with `portal-migrate env serve \(env.name)`")
+            }
+            do {
+                try await DeviceCodeApproval.approve(userCode: code, port: port)
+            } catch let e as DeviceCodeApproval.Failure {
+                throw UserFacingError(e.description)
+            }
+            printOut(global.json ? "{\"approved\":true}" : "Approved the device code for local:\(env.name).")
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import EnvironmentServer
+import Foundation
+import LocalEnvironment
+import Logging
+import PortalModel
+
+/// `portal-migrate env serve NAME [--port P] [switches]`: serves an embedded environment over the
+/// Dataverse Web API on 127.0.0.1 until SIGINT/SIGTERM.
+struct EnvServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve an embedded environment over the Dataverse Web API on 127.0.0.1.",
+        discussion: """
+        Prints the URL (with the chosen port when --port is 0) and serves until SIGINT or SIGTERM.
+        Switches imitate Dataverse's service protection and faults for rehearsals and tests.
+        Example:
+          portal-migrate env serve dev --port 5555
+          portal-migrate migrate --from local:src --to http://127.0.0.1:5555 --webSiteId ...
+          portal-migrate env serve dev --port 0 --latency-ms 50 --max-concurrency 4 --fail-rate 0.2 --seed 1
+          portal-migrate env serve dev --require-token --client-credentials app:secret
+        """)
+    @OptionGroup var env: EnvName
+    @Option(help: "TCP port on 127.0.0.1; 0 picks a free one.") var port: Int = 0
+    @Option(name: .customLong("latency-ms"), help: "Milliseconds added to every Web API request.") var latencyMs: Int = 0
+    @Option(name: .customLong("max-concurrency"), help: "Requests in flight above this answer 429 (0x80072326).") var maxConcurrency: Int?
+    @Option(name: .customLong("request-budget"), help: "Requests allowed per window; more answer 429 with Retry-After (0x80072322).")
+    var requestBudget: Int?
+    @Option(name: .customLong("budget-window-seconds"), help: "The request budget's sliding window in seconds.") var budgetWindowSeconds: Int = 300
+    @Option(name: .customLong("fail-rate"), help: "Probability (0…1) that a request fails with 500, 503 or a dropped connection.")
+    var failRate: Double = 0
+    @Option(help: "Seed of the fault generator (same seed, same failures for the same requests).") var seed: UInt64 = 0
+    @Flag(name: .customLong("require-token"), help: "Require a bearer token from the local token endpoint.") var requireToken = false
+    @Option(name: .customLong("client-credentials"), parsing: .singleValue, help: "Accepted client ID:SECRET (repeatable); without it any pair is accepted.")
+    var clientCredentials: [String] = []
+    @Flag(name: .customLong("auto-approve-device-codes"), help: "Approve device codes as soon as they are issued.") var autoApproveDeviceCodes = false
+    @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted (413 above).") var maxBodyBytes: Int = 128 * 1024 * 1024
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0…65535") }
+        guard latencyMs >= 0 else { throw ValidationError("--latency-ms must not be negative") }
+        if let m = maxConcurrency, m < 1 { throw ValidationError("--max-concurrency must be at least 1") }
+        if let b = requestBudget, b < 1 { throw ValidationError("--request-budget must be at least 1") }
+        guard budgetWindowSeconds >= 1 else { throw ValidationError("--budget-window-seconds must be at least 1") }
+        guard (0...1).contains(failRate) else { throw ValidationError("--fail-rate must be between 0 and 1") }
+        for c in clientCredentials where ServerOptions.parseClientCredential(c) == nil {
+            throw ValidationError("--client-credentials takes ID:SECRET")
+        }
+    }
+
+    func run() async throws {
+        try await envFacing {
+            let environment = try EnvironmentResolver.openLocal(env.name)
+            let file = try EnvironmentDirectory().file(env.name)
+            var credentials: [String: String] = [:]
+            for c in clientCredentials { if let (id, secret) = ServerOptions.parseClientCredential(c) { credentials[id] = secret } }
+            let options = ServerOptions(port: port, latencyMilliseconds: latencyMs, maxConcurrency: maxConcurrency,
+                                        requestBudget: requestBudget, budgetWindowSeconds: budgetWindowSeconds, failRate: failRate,
+                                        seed: seed, requireToken: requireToken, clientCredentials: credentials,
+                                        autoApproveDeviceCodes: autoApproveDeviceCodes, maxBodyBytes: maxBodyBytes)
+            var logger = Logger(label: "portal-migrate.server", factory: { StreamLogHandler.standardError(label: $0) })
+            logger.logLevel = global.verbose ? .debug : .warning
+            let server = EnvironmentServer(service: environment, options: options, logger: logger)
+            let name = env.name
+            let json = global.json
+            do {
+                try await server.run(handleSignals: true) { port in
+                    try? ServerRuntimeFile.write(port: port, beside: file)
+                    let base = "http://127.0.0.1:\(port)/api/data/v9.2/"
+                    let token = "http://127.0.0.1:\(port)/common/oauth2/v2.0/token"
+                    if json {
+                        printOut(JSONValue.object([("environment", .string("local:\(name)")), ("url", .string(base)),
+                                                   ("port", .number(String(port))), ("tokenEndpoint", .string(token))]).serialized)
+                    } else {
+                        printOut("Serving local:\(name) at \(base)")
+                        printErr("Token endpoint: \(token). Press Ctrl-C to stop.")
+                    }
+                }
+            } catch {
+                ServerRuntimeFile.remove(beside: file)
+                try? environment.close()
+                throw UserFacingError("cannot serve local:\(name): \(error)")
+            }
+            ServerRuntimeFile.remove(beside: file)
+            try environment.close()
+            if !json { printErr("Stopped serving local:\(name).") }
+        }
+    }
+}
