@@ -22,7 +22,7 @@ public struct PortalMigrateCommand: AsyncParsableCommand {
     )
 
     /// Subcommands registered by each command file (keep sorted by user workflow).
-    static var subcommandTypes: [any ParsableCommand.Type] { [AuthCommand.self, OrgCommand.self, ListCommand.self, EnvCommand.self, DataCommand.self, PlanCommand.self, MigrateCommand.self, VerifyCommand.self, DownloadCommand.self, UploadCommand.self, PaportalCommand.self] }
+    static var subcommandTypes: [any ParsableCommand.Type] { [AuthCommand.self, OrgCommand.self, ListCommand.self, EnvCommand.self, DataCommand.self, PlanCommand.self, MigrateCommand.self, VerifyCommand.self, DownloadCommand.self, UploadCommand.self, PaportalCommand.self, QuickstartCommand.self] }
 
     public init() {}
 

@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import LocalEnvironment
+
+/// `portal-migrate quickstart [--keep] [--over-http] [--template T] [--verbose]`: Microsoft's portal
+/// migration procedure end to end on embedded environments in a temporary directory, printing every
+/// command it runs (see `QuickstartProcedure`), then a summary table. Exit code 0 only when every step
+/// was verified, else 1.
+struct QuickstartCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "quickstart",
+        abstract: "Run Microsoft's portal migration procedure end to end on embedded environments, printing each command.",
+        discussion: """
+        Creates a source environment with a provisioned and edited portal, prepares targets as Microsoft documents
+        (provision the same template, delete the website record, delete the portal app), and transfers the portal three
+        ways: download + upload with a deployment profile, data schema + export + import, and migrate into a target that
+        was provisioned and not cleaned. Each transfer ends with verify. Everything happens in a temporary directory
+        (PORTAL_MIGRATE_HOME points there for every command), deleted at the end unless --keep.
+        --over-http runs the same commands against `env serve` Web API servers on 127.0.0.1.
+        Exit code 0 only when every step was verified.
+        Example: portal-migrate quickstart --keep
+        """)
+
+    @Flag(name: .long, help: "Leave the environments, site folder, package and logs, and print where they are.")
+    var keep = false
+
+    @Flag(name: .customLong("over-http"), help: "Serve each environment over the Web API on 127.0.0.1 and run the transfers against the URLs.")
+    var overHTTP = false
+
+    @Option(help: "Template provisioned in every environment: starter or customer-self-service.")
+    var template = "starter"
+
+    @Flag(name: [.long, .customShort("v")], help: "Echo everything the commands print.")
+    var verbose = false
+
+    func validate() throws {
+        guard PortalTemplate.all[template.lowercased()] != nil else {
+            throw ValidationError("unknown template '\(template)'; known: \(PortalTemplate.all.keys.sorted().joined(separator: ", "))")
+        }
+    }
+
+    func run() async throws {
+        let executable: URL
+        do { executable = try ChildCommandRunner.currentExecutable() } catch { throw UserFacingError("\(error)") }
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("portal-migrate-quickstart-\(UUID().uuidString.prefix(8).lowercased())", isDirectory: true)
+        do {
+            try FileManager.default.createDirectory(at: directory.appendingPathComponent("home"), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: directory.appendingPathComponent("config"), withIntermediateDirectories: true)
+        } catch {
+            throw UserFacingError("cannot create the quickstart directory \(directory.path): \(error)")
+        }
+        let runner = ChildCommandRunner(executable: executable, workingDirectory: directory, verbose: verbose)
+        printOut("PortalMigrate quickstart: Microsoft's portal migration procedure on embedded environments\(overHTTP ? ", over HTTP" : "").")
+        printOut("Every command below runs in \(directory.path) with")
+        printOut("  export PORTAL_MIGRATE_HOME=\(directory.path)/home XDG_CONFIG_HOME=\(directory.path)/config")
+
+        let procedure = QuickstartProcedure(runner: runner, template: template.lowercased(), overHTTP: overHTTP)
+        let steps = await procedure.run()
+
+        printOut("")
+        for line in QuickstartSummary.lines(steps) { printOut(line) }
+        let allVerified = steps.count == 6 && steps.allSatisfy(\.verified)
+        printOut("")
+        if keep || !allVerified {
+            printOut("\(keep ? "Kept" : "A step failed; kept") everything in \(directory.path): environments in home/environments, the site folder in site/,")
+            printOut("schema.xml and data.zip, and each command's output in logs/. To explore:")
+            printOut("  export PORTAL_MIGRATE_HOME=\(directory.path)/home")
+            printOut("  portal-migrate env list")
+            printOut("  portal-migrate list --environment local:target-pac")
+        } else {
+            try? FileManager.default.removeItem(at: directory)
+        }
+        if allVerified {
+            printOut("Verified: download + upload (target-pac), data export + import (target-cmt) and migrate (target-migrate)")
+            printOut("each left its target holding the source's configuration.")
+        } else {
+            let failed = steps.filter { !$0.verified }.map { String($0.number) }
+            printOut("Not verified: step(s) \(failed.joined(separator: ", ")) (see above).")
+            throw ExitCode(1)
+        }
+    }
+}

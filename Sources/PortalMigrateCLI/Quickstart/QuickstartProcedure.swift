@@ -1,0 +1,309 @@
+import Foundation
+import LocalEnvironment
+import Migration
+import PortalModel
+
+/// Microsoft's "Migrate portal configuration" procedure (research/emulator-facts.md §3.5; issue 10) on
+/// embedded environments, each step a real `portal-migrate` command line run as a child process:
+///
+/// 1. a source environment with a portal provisioned from a template, then edited (`QuickstartEdits`);
+/// 2. a target prepared as documented for the standard data model: provision the same template, delete
+///    its website record, delete its portal app;
+/// 3. `download` from the source, `upload` to the target with a deployment profile replacing the secret
+///    site setting (research/pac-portal-format.md §4);
+/// 4. a portal app provisioned for the existing website record, then `verify`;
+/// 5. the same transfer with `data schema`, `data export`, `data import` into another prepared target, `verify`;
+/// 6. `migrate --targetWebSiteId` into a target provisioned and not cleaned, `verify`, and no duplicates.
+///
+/// With `overHTTP` every command that reads or writes records talks to `env serve` servers at
+/// `http://127.0.0.1:PORT` (see `QuickstartServers`); creating, provisioning and cleaning environments
+/// stay `env` commands on the environment files (what the admin center does in real life).
+final class QuickstartProcedure {
+    /// The variable the deployment profile reads the target's client secret from (`${OS.NAME}`).
+    static let secretVariable = "QUICKSTART_TARGET_CLIENT_SECRET"
+    /// The deployment profile's name (`deployment-profiles/NAME.deployment.yml`).
+    static let profileName = "target"
+
+    let runner: ChildCommandRunner
+    let template: String
+    let overHTTP: Bool
+    let home: DataDirectory
+    private let servers: QuickstartServers?
+    private(set) var steps: [QuickstartStep] = []
+    /// Secret values: generated per run, never printed.
+    private let sourceSecret = "src-" + UUID().uuidString
+    private let targetSecret = "tgt-" + UUID().uuidString
+    private var sourceSite: UUID?
+    private var edits: QuickstartEdits?
+    private var folder: String?
+
+    init(runner: ChildCommandRunner, template: String, overHTTP: Bool) {
+        self.runner = runner
+        self.template = template
+        self.overHTTP = overHTTP
+        self.home = DataDirectory(root: runner.workingDirectory.appendingPathComponent("home"))
+        self.servers = overHTTP ? QuickstartServers(runner: runner, home: home) : nil
+    }
+
+    /// The names of the environments the procedure creates.
+    static let environmentNames = ["source", "target-pac", "target-cmt", "target-migrate"]
+
+    private var secretEnvironment: [String: String] { [Self.secretVariable: targetSecret] }
+    private var profilePath: String? { folder.map { "\($0)/deployment-profiles/\(Self.profileName).deployment.yml" } }
+
+    // MARK: Running
+
+    /// Runs the six steps (a failed step is recorded and the next independent steps still run), then
+    /// stops the servers.
+    func run() async -> [QuickstartStep] {
+        await step(1, "source: provision a \(template) portal and edit it") { try await self.source(&$0) }
+        await step(2, "prepare target-pac (provision, delete website, delete portal app)") {
+            $0.written = try await self.prepareTarget("target-pac")
+            $0.verified = true
+        }
+        await step(3, "download, then upload with a deployment profile") { try await self.pacTransfer(&$0) }
+        await step(4, "portal app from the existing website record; verify") { try await self.activateAndVerify(&$0) }
+        await step(5, "data schema + export + import into target-cmt; verify") { try await self.cmtTransfer(&$0) }
+        await step(6, "migrate into provisioned target-migrate (--targetWebSiteId); verify") { try await self.migrateTransfer(&$0) }
+        if let servers {
+            printOut("")
+            await servers.stopAll()
+        }
+        return steps
+    }
+
+    private func step(_ number: Int, _ title: String, _ body: (inout QuickstartStep) async throws -> Void) async {
+        printOut("\n== Step \(number): \(title)")
+        var s = QuickstartStep(number: number, title: title)
+        let started = Date()
+        do {
+            try await body(&s)
+        } catch {
+            s.verified = false
+            s.problem = "\(error)"
+            printOut("  FAILED: \(error)")
+        }
+        s.seconds = Date().timeIntervalSince(started)
+        if s.verified { printOut("  verified.") }
+        steps.append(s)
+    }
+
+    // MARK: Steps
+
+    private func source(_ s: inout QuickstartStep) async throws {
+        try await create("source")
+        let (site, provisioned) = try await provision("source")
+        sourceSite = site
+        s.written += provisioned
+        try await requireWebsites("source", [site])
+        printOut("  editing the source through \(overHTTP ? "the Web API" : "the embedded environment") (no command edits records):")
+        let applied = try await withService("source") { try await QuickstartEdits.apply(to: $0, websiteID: site, secret: self.sourceSecret) }
+        for c in applied.changes { printOut("    - \(c)") }
+        s.written += applied.written
+        try await withService("source") { try await applied.check(in: $0, secret: self.sourceSecret) }
+        edits = applied
+        s.verified = true
+    }
+
+    private func pacTransfer(_ s: inout QuickstartStep) async throws {
+        let site = try requireSource()
+        let source = try await spec("source"), target = try await spec("target-pac")
+        let download = try await command(["download", "--path", "site", "--webSiteId", site.dataverseString, "--environment", source, "--json"])
+        guard let path = try download.jsonObject()["folder"] as? String else { throw QuickstartError("download printed no folder") }
+        let base = runner.workingDirectory.standardizedFileURL.path + "/"
+        let relative = path.hasPrefix(base) ? String(path.dropFirst(base.count)) : path
+        folder = relative
+        try writeProfile(folder: relative)
+
+        let upload = try await command(["upload", "--path", relative, "--deploymentProfile", Self.profileName, "--environment", target, "--json"],
+                                       environment: secretEnvironment)
+        s.written += try writes(upload)
+        guard let settingID = edits?.secretSettingID else { throw QuickstartError("the source edits did not run") }
+        let value = try await withService("target-pac") { service in
+            try await service.retrieveAll(RecordQuery("adx_sitesetting", filter: .equal("adx_sitesettingid", .guid(settingID)))).first?.string("adx_value")
+        }
+        guard value == targetSecret else {
+            throw QuickstartError("the target's \(QuickstartEdits.secretSettingName) does not hold the deployment profile's value (values not shown)")
+        }
+        printOut("  the target's \(QuickstartEdits.secretSettingName) holds the deployment profile's value, not the source's")
+        s.verified = true
+    }
+
+    private func activateAndVerify(_ s: inout QuickstartStep) async throws {
+        let site = try requireSource()
+        guard let profile = profilePath else { throw QuickstartError("step 3 did not download the site") }
+        try await command(["env", "provision", "target-pac", "--existing-website", site.dataverseString, "--json"], expect: 0)
+        s.written += 1
+        try await requireWebsites("target-pac", [site], portalApp: true)
+        let verify = try await command(["verify", "--from", try await spec("source"), "--to", try await spec("target-pac"),
+                                        "--webSiteId", site.dataverseString, "--deploymentProfile", profile],
+                                       environment: secretEnvironment)
+        guard verify.status == 0 else { throw QuickstartError("verify found differences (exit code \(verify.status))") }
+        s.verified = true
+    }
+
+    private func cmtTransfer(_ s: inout QuickstartStep) async throws {
+        let site = try requireSource()
+        s.written += try await prepareTarget("target-cmt")
+        try await command(["data", "schema", "--portalType", template, "--output", "schema.xml", "--overwrite"], expect: 0)
+        try await command(["data", "export", "--schemaFile", "schema.xml", "--dataFile", "data.zip", "--overwrite",
+                           "--environment", try await spec("source"), "--json"], expect: 0)
+        let imported = try await command(["data", "import", "--data", "data.zip", "--environment", try await spec("target-cmt"), "--json"])
+        s.written += try writes(imported)
+        try await command(["env", "provision", "target-cmt", "--existing-website", site.dataverseString, "--json"], expect: 0)
+        s.written += 1
+        try await requireWebsites("target-cmt", [site], portalApp: true)
+        let verify = try await command(["verify", "--from", try await spec("source"), "--to", try await spec("target-cmt"),
+                                        "--webSiteId", site.dataverseString])
+        guard verify.status == 0 else { throw QuickstartError("verify found differences (exit code \(verify.status))") }
+        s.verified = true
+    }
+
+    private func migrateTransfer(_ s: inout QuickstartStep) async throws {
+        let site = try requireSource()
+        try await create("target-migrate")
+        let (targetSite, provisioned) = try await provision("target-migrate")
+        s.written += provisioned
+        let source = try await spec("source"), target = try await spec("target-migrate")
+        let mapping = ["--from", source, "--to", target, "--webSiteId", site.dataverseString, "--targetWebSiteId", targetSite.dataverseString]
+        var profile: [String] = []
+        if let p = profilePath { profile = ["--deploymentProfile", p] }
+        try await command(["plan"] + mapping + profile, expect: 0, environment: secretEnvironment)
+        let migrate = try await command(["migrate"] + mapping + profile + ["--json"], environment: secretEnvironment)
+        s.written += try writes(migrate)
+        let verify = try await command(["verify"] + mapping + profile, environment: secretEnvironment)
+        guard verify.status == 0 else { throw QuickstartError("verify found differences (exit code \(verify.status))") }
+        try await requireWebsites("target-migrate", [targetSite], portalApp: true)
+        // No duplicates: the target website holds as many records of each table as the source website.
+        let sourceCounts = try await withService("source") { try await Self.recordCounts($0, site) }
+        let targetCounts = try await withService("target-migrate") { try await Self.recordCounts($0, targetSite) }
+        let differing = Set(sourceCounts.keys).union(targetCounts.keys).filter { sourceCounts[$0] != targetCounts[$0] }.sorted()
+        guard differing.isEmpty else {
+            throw QuickstartError("record counts differ (duplicates or missing records): "
+                                  + differing.map { "\($0) source \(sourceCounts[$0] ?? 0), target \(targetCounts[$0] ?? 0)" }.joined(separator: "; "))
+        }
+        printOut("  no duplicates: target-migrate's website holds the source's \(sourceCounts.values.reduce(0, +)) records, table by table")
+        s.verified = true
+    }
+
+    // MARK: Building blocks
+
+    private func requireSource() throws -> UUID {
+        guard let sourceSite else { throw QuickstartError("step 1 did not provision the source website") }
+        return sourceSite
+    }
+
+    /// `--environment` value of environment `name`: `local:NAME`, or its server's URL over HTTP.
+    private func spec(_ name: String) async throws -> String {
+        guard let servers else { return "local:\(name)" }
+        return try await servers.start(name)
+    }
+
+    /// Runs `body` with a `DataverseService` of environment `name` in this process: the embedded
+    /// environment opened (and closed) here, or the Web API client of its server.
+    private func withService<T>(_ name: String, _ body: (any DataverseService) async throws -> T) async throws -> T {
+        if overHTTP {
+            let client = try RemoteEnvironment.client(for: try await spec(name), interactive: false)
+            return try await body(client)
+        }
+        let env = try EnvironmentResolver.openLocal(name, directory: EnvironmentDirectory(home))
+        defer { try? env.close() }
+        return try await body(env)
+    }
+
+    /// Runs a command; with `expect`, a different exit code throws.
+    @discardableResult
+    private func command(_ arguments: [String], expect: Int32? = nil, environment: [String: String] = [:]) async throws -> ChildCommandRunner.Result {
+        let r = try await runner.run(arguments, extraEnvironment: environment)
+        if let expect, r.status != expect {
+            throw QuickstartError("`portal-migrate \(arguments.prefix(2).joined(separator: " "))` exited with \(r.status)")
+        }
+        return r
+    }
+
+    private func create(_ name: String) async throws {
+        try await command(["env", "create", name], expect: 0)
+        if let servers { _ = try await servers.start(name) }
+    }
+
+    /// Provisions the template into `name`; returns the website id and the records written (the
+    /// website's records read back, plus the portal app).
+    private func provision(_ name: String) async throws -> (UUID, Int) {
+        let r = try await command(["env", "provision", name, "--template", template, "--json"], expect: 0)
+        guard let text = try r.jsonObject()["websiteId"] as? String, let id = UUID(dataverse: text) else {
+            throw QuickstartError("env provision printed no websiteId")
+        }
+        let count = try await withService(name) { try await Self.recordCounts($0, id).values.reduce(0, +) }
+        return (id, count + 1)
+    }
+
+    /// Prepares target `name` as Microsoft documents for the standard model; returns records written.
+    private func prepareTarget(_ name: String) async throws -> Int {
+        try await create(name)
+        let (site, provisioned) = try await provision(name)
+        try await command(["env", "delete-website", name, "--webSiteId", site.dataverseString], expect: 0)
+        try await command(["env", "delete-portal-app", name, "--webSiteId", site.dataverseString], expect: 0)
+        try await requireWebsites(name, [])
+        printOut("  \(name) has the template's solutions and no website: ready for the configuration")
+        return provisioned * 2   // created, then deleted (the website's records and its portal app)
+    }
+
+    /// Checks with `list --json` that environment `name` has exactly these websites (with portal apps).
+    private func requireWebsites(_ name: String, _ expected: [UUID], portalApp: Bool = false) async throws {
+        let list = try await command(["list", "--environment", try await spec(name), "--json"], expect: 0)
+        let sites = try list.jsonArray()
+        let ids = Set(sites.compactMap { ($0["websiteId"] as? String).flatMap { UUID(dataverse: $0) } })
+        guard ids == Set(expected), sites.count == expected.count else {
+            throw QuickstartError("\(name) lists websites \(ids.map(\.dataverseString).sorted()), expected \(expected.map(\.dataverseString))")
+        }
+        if portalApp, let missing = sites.first(where: { ($0["portalAppId"] as? String) == nil }) {
+            throw QuickstartError("website \(missing["websiteId"] ?? "?") of \(name) has no portal app")
+        }
+    }
+
+    /// Records and links an `upload`/`data import`/`migrate --json` result reports as created, updated,
+    /// deleted, added or removed.
+    /// - Throws: `QuickstartError` when the command failed or reported failures.
+    private func writes(_ r: ChildCommandRunner.Result) throws -> Int {
+        guard r.status == 0 else { throw QuickstartError("`portal-migrate \(r.arguments.prefix(2).joined(separator: " "))` exited with \(r.status)") }
+        let json = try r.jsonObject()
+        if let failures = json["failures"] as? [Any], !failures.isEmpty {
+            throw QuickstartError("\(failures.count) record(s) failed: \(String(describing: failures.prefix(3)))")
+        }
+        var total = 0
+        for case let counts as [String: Any] in (json["result"] as? [String: Any] ?? [:]).values {
+            for key in ["created", "updated", "deleted"] { total += counts[key] as? Int ?? 0 }
+        }
+        for case let counts as [String: Any] in (json["links"] as? [String: Any] ?? [:]).values {
+            for key in ["added", "removed"] { total += counts[key] as? Int ?? 0 }
+        }
+        return total
+    }
+
+    /// Records per table of a website (portal languages, shared by every website, left out) plus its N:N links.
+    static func recordCounts(_ service: any DataverseService, _ website: UUID) async throws -> [String: Int] {
+        let snapshot = try await SnapshotReader(service: service).read(websiteID: website)
+        var counts: [String: Int] = [:]
+        for (table, rows) in snapshot.records where table != "adx_portallanguage" && !rows.isEmpty { counts[table] = rows.count }
+        for (relationship, links) in snapshot.links where !links.isEmpty { counts[relationship] = links.count }
+        return counts
+    }
+
+    /// Writes `deployment-profiles/target.deployment.yml` in the site folder: the secret site setting
+    /// takes its value from `${OS.QUICKSTART_TARGET_CLIENT_SECRET}` (research/pac-portal-format.md §4).
+    private func writeProfile(folder: String) throws {
+        guard let id = edits?.secretSettingID else { throw QuickstartError("the source edits did not run") }
+        let dir = runner.workingDirectory.appendingPathComponent(folder).appendingPathComponent("deployment-profiles", isDirectory: true)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let text = """
+        adx_sitesetting:
+        - adx_sitesettingid: \(id.dataverseString)
+          adx_name: \(QuickstartEdits.secretSettingName)
+          adx_value: ${OS.\(Self.secretVariable)}
+
+        """
+        try Data(text.utf8).write(to: dir.appendingPathComponent("\(Self.profileName).deployment.yml"))
+        printOut("  wrote \(folder)/deployment-profiles/\(Self.profileName).deployment.yml: the target's \(QuickstartEdits.secretSettingName)")
+        printOut("  comes from $\(Self.secretVariable) (a generated value, not shown)")
+    }
+}
