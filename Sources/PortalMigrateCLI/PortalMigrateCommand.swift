@@ -10,19 +10,25 @@ public struct PortalMigrateCommand: AsyncParsableCommand {
         commandName: "portal-migrate",
         abstract: "Move Power Pages portal configuration between Dataverse environments.",
         discussion: """
-        Reads and writes pac paportal site folders and Configuration Migration Tool packages, plans every
-        change before writing, matches records the target already has, and ships an embedded
-        Dataverse-compatible environment for offline rehearsal.
+        Reads and writes pac paportal site folders and Configuration Migration Tool packages, plans every change before writing, matches records the target already has, and ships an embedded Dataverse-compatible environment for offline rehearsal.
 
-        Exit codes: 0 success; 1 some records failed; 2 bad input or a failed check (nothing written);
-        64 usage error.
+        Example: portal-migrate quickstart
+
+        Exit codes: 0 success; 1 some records failed; 2 bad input or a failed check (nothing written); 64 usage error.
         """,
         version: version,
         subcommands: PortalMigrateCommand.subcommandTypes
     )
 
     /// Subcommands registered by each command file (keep sorted by user workflow).
-    static var subcommandTypes: [any ParsableCommand.Type] { [AuthCommand.self, OrgCommand.self, ListCommand.self, EnvCommand.self, DataCommand.self, PlanCommand.self, MigrateCommand.self, VerifyCommand.self, DownloadCommand.self, UploadCommand.self, PaportalCommand.self, QuickstartCommand.self] }
+    static var subcommandTypes: [any ParsableCommand.Type] {
+        [
+            QuickstartCommand.self,
+            AuthCommand.self, OrgCommand.self, ListCommand.self,
+            DownloadCommand.self, PlanCommand.self, UploadCommand.self, MigrateCommand.self, VerifyCommand.self,
+            DataCommand.self, EnvCommand.self, PaportalCommand.self,
+        ]
+    }
 
     public init() {}
 
