@@ -70,13 +70,19 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "portal-migrate", dependencies: ["PortalMigrateCLI"]),
+        // Benchmark (issue 11): scenarios and baselines over HTTP against EnvironmentServer on 127.0.0.1.
+        .executableTarget(name: "portal-migrate-bench", dependencies: [
+            "PortalModel", "LocalEnvironment", "EnvironmentServer", "DataverseWebAPI", "Migration", "TestSupport",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // Shared by test targets: corpus paths, temporary directories, environments and servers.
         .target(name: "TestSupport", dependencies: [
             "PortalModel", "LocalEnvironment", "EnvironmentServer",
         ]),
 
         .testTarget(name: "PortalModelTests", dependencies: ["PortalModel", "TestSupport", .product(name: "Yams", package: "Yams")]),
-        .testTarget(name: "DataverseWebAPITests", dependencies: ["DataverseWebAPI", "TestSupport"]),
+        .testTarget(name: "DataverseWebAPITests", dependencies: ["DataverseWebAPI", "TestSupport", "LocalEnvironment", "EnvironmentServer"]),
         .testTarget(name: "LocalEnvironmentTests", dependencies: ["LocalEnvironment", "TestSupport"]),
         .testTarget(name: "EnvironmentServerTests", dependencies: ["EnvironmentServer", "DataverseWebAPI", "TestSupport"]),
         .testTarget(name: "PortalFolderTests", dependencies: ["PortalFolder", "TestSupport"]),

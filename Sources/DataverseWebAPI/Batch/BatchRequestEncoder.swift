@@ -31,14 +31,18 @@ public enum BatchPart: Sendable {
 /// its `Content-ID`, CRLF line endings, and JSON bodies typed `application/json;type=entry`.
 public struct BatchRequestEncoder: Sendable {
     public let batchBoundary: String
+    /// The line ending written: CRLF (MIME's, the Python SDK's) by default.
+    public let lineEnding: String
     private let changeSetBoundary: @Sendable (Int) -> String
 
     /// - Parameters:
     ///   - batchID: the text after `batch_` (a fresh UUID by default).
     ///   - changeSetID: the text after `changeset_` for the n-th change set (fresh UUIDs by default).
-    public init(batchID: String = UUID().uuidString.lowercased(),
+    ///   - lineEnding: `"\r\n"` (default) or `"\n"`; Microsoft.OData's batch reader accepts both.
+    public init(batchID: String = UUID().uuidString.lowercased(), lineEnding: String = "\r\n",
                 changeSetID: @escaping @Sendable (Int) -> String = { _ in UUID().uuidString.lowercased() }) {
         self.batchBoundary = "batch_\(batchID)"
+        self.lineEnding = lineEnding
         self.changeSetBoundary = { "changeset_\(changeSetID($0))" }
     }
 
@@ -66,6 +70,7 @@ public struct BatchRequestEncoder: Sendable {
             }
         }
         out += "--\(batchBoundary)--\r\n"
+        if lineEnding != "\r\n" { out = out.replacingOccurrences(of: "\r\n", with: lineEnding) }
         return Data(out.utf8)
     }
 

@@ -137,7 +137,7 @@ extension WebAPIClient {
             do { planned.append((i, op, try await request(for: op))) } catch { out.append((i, Self.failure(error, op))) }
         }
         if planned.isEmpty { return out }
-        let encoder = BatchRequestEncoder()
+        let encoder = BatchRequestEncoder(lineEnding: configuration.batchLineEnding)
         func body(retry: Bool) -> Data {
             encoder.encode(planned.map { .request($0.2.batchItem(base: apiBase, contentID: String($0.0 + 1), retry: retry, extraHeaders: extra)) })
         }
@@ -210,7 +210,7 @@ extension WebAPIClient {
         var attemptsLeft = planned.count + 1
         while !pending.isEmpty, attemptsLeft > 0 {
             attemptsLeft -= 1
-            let encoder = BatchRequestEncoder()
+            let encoder = BatchRequestEncoder(lineEnding: configuration.batchLineEnding)
             let items = { (retry: Bool) in pending.map { $0.1.batchItem(base: self.apiBase, contentID: String($0.0 + 1), retry: retry, extraHeaders: extra) } }
             let headers: [(name: String, value: String)] = [("Content-Type", encoder.contentType)] + extra
             do {

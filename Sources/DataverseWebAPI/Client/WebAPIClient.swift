@@ -40,11 +40,14 @@ public final class WebAPIClient: DataverseService {
         public var chunkedUploadThreshold: Int
         /// Names the client falls back to when the environment's metadata lacks a table.
         public var catalog: TableCatalog
+        /// Line ending of `$batch` bodies. LF by default: Dataverse's OData batch reader accepts LF
+        /// and CRLF, and the embedded `EnvironmentServer` currently splits parts on LF only.
+        public var batchLineEnding: String
 
         public init(environmentURL: URL, apiVersion: String = "v9.2", initialParallelism: Int = 4, maxParallelism: Int = 16,
                     retry: RetryPolicy = RetryPolicy(), requestTimeout: Duration = .seconds(120), batchSize: Int = 10,
                     parallelWithinChangeSet: Bool = false, chunkedUploadThreshold: Int = 4 * 1024 * 1024,
-                    catalog: TableCatalog = .standard) {
+                    catalog: TableCatalog = .standard, batchLineEnding: String = "\n") {
             self.environmentURL = environmentURL
             self.apiVersion = apiVersion
             self.initialParallelism = initialParallelism
@@ -55,6 +58,7 @@ public final class WebAPIClient: DataverseService {
             self.parallelWithinChangeSet = parallelWithinChangeSet
             self.chunkedUploadThreshold = chunkedUploadThreshold
             self.catalog = catalog
+            self.batchLineEnding = batchLineEnding
         }
     }
 
