@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import TestSupport
+
+/// `portal-migrate-bench --size S|M|L [--json FILE] [--runs N]` (issue 11): measures upload, unchanged
+/// and one-change re-upload, download, `migrate`, and CMT export and import over HTTP against
+/// `EnvironmentServer` on 127.0.0.1 (20 ms latency, 52 concurrent requests), beside the baselines
+/// (a) sequential and (b) parallel one-request-per-record writes and (c) the same writes in-process.
+/// Prints a Markdown table on stdout and progress on stderr; `--json` writes `BenchReport`.
+/// Run it from a release build: `swift build -c release --product portal-migrate-bench` and
+/// `--product portal-migrate` (the scenarios run the `portal-migrate` next to this binary).
+@main
+struct PortalMigrateBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "portal-migrate-bench",
+        abstract: "Benchmark portal-migrate against per-record baselines over a throttled local Web API.")
+
+    @Option(help: "Portal size: S (~500 records), M (~6,000, 50 MB of web files) or L (~30,000, 500 MB).")
+    var size: String = "S"
+
+    @Option(help: "Write the results as JSON to this file.")
+    var json: String?
+
+    @Option(help: "Runs per scenario; the median is reported (baseline (a) always runs once).")
+    var runs: Int = 3
+
+    @Option(help: "Working directory (default: a new temporary directory, removed at the end).")
+    var work: String?
+
+    @Option(help: .hidden) var child: String?
+    @Option(help: .hidden) var url: String?
+    @Option(help: .hidden) var source: String?
+
+    func run() async throws {
+        guard let benchSize = BenchSize(rawValue: size.uppercased()) else {
+            throw ValidationError("Unknown size '\(size)'. Use S, M or L.")
+        }
+        signal(SIGPIPE, SIG_IGN)
+        if let child {
+            guard let work else { throw ValidationError("--child needs --work") }
+            let outcome = try await Baselines.run(mode: child, size: benchSize, url: url, source: source.map { URL(fileURLWithPath: $0) },
+                                                  work: URL(fileURLWithPath: work))
+            print(String(decoding: try JSONEncoder().encode(outcome), as: UTF8.self))
+            return
+        }
+        let selfBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        let portalMigrate = selfBinary.deletingLastPathComponent().appendingPathComponent("portal-migrate")
+        guard FileManager.default.isExecutableFile(atPath: portalMigrate.path) else {
+            throw ValidationError("portal-migrate is not built next to this binary (\(portalMigrate.path)); build it with the same configuration.")
+        }
+        let workURL: URL
+        if let work {
+            workURL = URL(fileURLWithPath: work)
+            try FileManager.default.createDirectory(at: workURL, withIntermediateDirectories: true)
+        } else {
+            workURL = try TestPaths.temporaryDirectory("pm-bench")
+        }
+        defer { if self.work == nil { try? FileManager.default.removeItem(at: workURL) } }
+
+        let runner = BenchRunner(size: benchSize, runs: runs, work: workURL, portalMigrate: portalMigrate, selfBinary: selfBinary) {
+            FileHandle.standardError.write(Data(("[bench] " + $0 + "\n").utf8))
+        }
+        try await runner.prepare()
+        let scenarios = try await runner.runAll()
+        #if DEBUG
+        let configuration = "debug"
+        #else
+        let configuration = "release"
+        #endif
+        let report = BenchReport(
+            date: ISO8601DateFormatter().string(from: Date()), gitCommit: Self.gitCommit(),
+            machine: .init(os: ProcessInfo.processInfo.operatingSystemVersionString, cpus: ProcessInfo.processInfo.processorCount,
+                           memoryBytes: ProcessInfo.processInfo.physicalMemory, buildConfiguration: configuration),
+            server: "EnvironmentServer on 127.0.0.1, --latency-ms \(BenchServer.latencyMilliseconds) --max-concurrency \(BenchServer.maxConcurrency)",
+            scenarios: scenarios)
+        print(report.markdown())
+        if let json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(report).write(to: URL(fileURLWithPath: json))
+        }
+    }
+
+    /// `git rev-parse HEAD` of the repository (plus `-dirty` when it has uncommitted changes), or "unknown".
+    static func gitCommit() -> String {
+        func git(_ args: [String]) -> String? {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            p.arguments = ["git", "-C", TestPaths.repositoryRoot.path] + args
+            let out = Pipe()
+            p.standardOutput = out
+            p.standardError = FileHandle.nullDevice
+            guard (try? p.run()) != nil else { return nil }
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            return p.terminationStatus == 0 ? String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : nil
+        }
+        guard let head = git(["rev-parse", "HEAD"]) else { return "unknown" }
+        let dirty = !(git(["status", "--porcelain", "--untracked-files=no"]) ?? "").isEmpty
+        return head + (dirty ? "-dirty" : "")
+    }
+}
