@@ -4,7 +4,7 @@ import Foundation
 /// type them, for `quickstart`.
 ///
 /// Every child runs in `workingDirectory` (so paths in the printed commands are short and relative)
-/// with `PORTAL_MIGRATE_HOME` and `XDG_CONFIG_HOME` pointing into the quickstart's temporary data
+/// with `PORTAL_MIGRATE_HOME`, `PORTAL_MIGRATE_CONFIG_HOME` and `XDG_CONFIG_HOME` pointing into the quickstart's temporary data
 /// directory, so nothing of the user's own environments or auth profiles is read or changed.
 /// Each command is printed (`$ portal-migrate …`) before it runs; its standard output and error are
 /// saved under `logs/` of the working directory and a few lines of its human output are echoed.
@@ -56,6 +56,7 @@ final class ChildCommandRunner {
         var env = ProcessInfo.processInfo.environment
         env["PORTAL_MIGRATE_HOME"] = workingDirectory.appendingPathComponent("home").path
         env["XDG_CONFIG_HOME"] = workingDirectory.appendingPathComponent("config").path
+        env["PORTAL_MIGRATE_CONFIG_HOME"] = workingDirectory.appendingPathComponent("config").path
         self.environment = env
     }
 

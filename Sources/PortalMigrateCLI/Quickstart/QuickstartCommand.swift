@@ -53,7 +53,7 @@ struct QuickstartCommand: AsyncParsableCommand {
         let runner = ChildCommandRunner(executable: executable, workingDirectory: directory, verbose: verbose)
         printOut("PortalMigrate quickstart: Microsoft's portal migration procedure on embedded environments\(overHTTP ? ", over HTTP" : "").")
         printOut("Every command below runs in \(directory.path) with")
-        printOut("  export PORTAL_MIGRATE_HOME=\(directory.path)/home XDG_CONFIG_HOME=\(directory.path)/config")
+        printOut("  export PORTAL_MIGRATE_HOME=\(directory.path)/home PORTAL_MIGRATE_CONFIG_HOME=\(directory.path)/config")
 
         let procedure = QuickstartProcedure(runner: runner, template: template.lowercased(), overHTTP: overHTTP)
         let steps = await procedure.run()

@@ -1,3 +1,4 @@
+import DataverseWebAPI
 import Foundation
 import LocalEnvironment
 import Migration
@@ -203,7 +204,8 @@ final class QuickstartProcedure {
     /// environment opened (and closed) here, or the Web API client of its server.
     private func withService<T>(_ name: String, _ body: (any DataverseService) async throws -> T) async throws -> T {
         if overHTTP {
-            let client = try RemoteEnvironment.client(for: try await spec(name), interactive: false)
+            let store = AuthProfileStore(directory: runner.workingDirectory.appendingPathComponent("config", isDirectory: true))
+            let client = try RemoteEnvironment.client(for: try await spec(name), interactive: false, store: store)
             return try await body(client)
         }
         let env = try EnvironmentResolver.openLocal(name, directory: EnvironmentDirectory(home))
