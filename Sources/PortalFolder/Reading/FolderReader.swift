@@ -25,6 +25,8 @@ struct FolderReader {
     var layout = FolderLayout()
     var seen: [RecordKey: String] = [:]
     var duplicates: [PortalFolderError.DuplicateRecord] = []
+    /// Reads enhanced-data-model (v2) folders instead of refusing them (set by `PortalFolder.readEnhanced`).
+    var allowEnhancedModel = false
 
     init(root: URL, coding: PacValueCoding) {
         self.root = root
@@ -61,7 +63,7 @@ struct FolderReader {
     mutating func run() throws -> PortalFolderContent {
         let fm = FileManager.default
         guard fm.fileExists(atPath: url("website.yml").path) else { throw PortalFolderError.notASiteFolder(path: root.path) }
-        try refuseEnhancedModel()
+        if !allowEnhancedModel { try refuseEnhancedModel() }
 
         let files = try listFiles()
         let fileSet = Set(files)
@@ -88,7 +90,8 @@ struct FolderReader {
                 if doc.usesCRLF { layout.crlfFiles.insert(rel) }
             } else if rel.hasPrefix("deployment-profiles/") {
                 layout.foreignFiles.append(rel)
-            } else if rel.hasPrefix("web-files/") && !rel.dropFirst(10).contains("/") && !name.hasSuffix(".webfile.yml") {
+            } else if rel.hasPrefix("web-files/") && !rel.dropFirst(10).contains("/") && !name.hasSuffix(".webfile.yml")
+                        && !name.hasPrefix(".") {
                 binaries.append((rel, rel + ".webfile.yml"))
             } else if let t = PacFolderFormat.layout(forFileName: name), isRecordFilePath(rel, t) {
                 recordFiles.append((rel, t))

@@ -11,6 +11,9 @@ public struct FolderWriteOptions: Sendable {
     /// Removes the files of records that are in the existing folder but not in the snapshot (pac's
     /// `--overwrite` behaviour); files that are not pac's are never touched.
     public var removeStaleFiles: Bool
+    /// How block scalars break lines: `.v1` for standard-model folders, `.v2` for enhanced-model
+    /// (`--modelVersion 2`) folders (research/pac-yaml-emission.md §5.4).
+    public var yamlBlockBreaks: PacYAMLEmitter.BlockBreaks = .v1
 
     public init(generation: FolderLayout.Generation? = nil, environmentHost: String? = nil, removeStaleFiles: Bool = true) {
         self.generation = generation

@@ -61,7 +61,7 @@ struct FolderWriter {
 
     func emitter(for path: String) -> PacYAMLEmitter {
         let crlf = (existing?.crlfFiles.contains(path) ?? false) || (given?.crlfFiles.contains(path) ?? false)
-        return PacYAMLEmitter(lineBreak: crlf ? "\r\n" : "\n", blockBreaks: .v1)
+        return PacYAMLEmitter(lineBreak: crlf ? "\r\n" : "\n", blockBreaks: options.yamlBlockBreaks)
     }
 
     // MARK: Building

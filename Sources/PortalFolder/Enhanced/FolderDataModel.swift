@@ -1,0 +1,104 @@
+import Foundation
+import PortalModel
+
+/// Which data model a pac site folder was downloaded from, and reading/writing enhanced (v2) folders.
+///
+/// Detection follows research/pac-portal-format.md §5 "How to tell v2 from v1 on disk": a v2 folder's
+/// `websitelanguage.yml` has `adx_websitelanguageid` equal to `adx_portallanguageid` (one
+/// `powerpagesitelanguage` row serves both roles), and it has no `.portalconfig/websitebinding.yml`.
+extension PortalFolder {
+    /// Detects the data model of the site folder at `root` (the folder holding `website.yml`).
+    ///
+    /// - Returns: `.enhanced` when any `websitelanguage.yml` entry has equal website-language and
+    ///   portal-language ids, or when there is no `websitelanguage.yml` and no
+    ///   `.portalconfig/websitebinding.yml`; otherwise `.standard`.
+    /// - Throws: `PortalFolderError.notASiteFolder` without `website.yml`; `.yamlSyntax` (file, line)
+    ///   when `websitelanguage.yml` is not YAML.
+    public static func detectDataModel(at root: URL) throws -> DataModel {
+        let root = root.standardizedFileURL
+        guard FileManager.default.fileExists(atPath: root.appendingPathComponent("website.yml").path) else {
+            throw PortalFolderError.notASiteFolder(path: root.path)
+        }
+        let reader = FolderReader(root: root, coding: PacValueCoding(catalog: TableCatalog(tables: [])))
+        do {
+            try reader.refuseEnhancedModel()
+            return .standard
+        } catch PortalFolderError.enhancedDataModelFolder {
+            return .enhanced
+        }
+    }
+
+    /// Reads an enhanced-data-model (v2) site folder exactly like `read(_:)` reads a standard one.
+    ///
+    /// On disk a v2 folder has the v1 layout and `adx_`-prefixed keys (research/pac-portal-format.md
+    /// §5), so the snapshot holds `adx_*` records whose ids are the `powerpagecomponent` ids; keys
+    /// the catalog does not know (camelCase content keys such as `adx_createRecordDisplayLabel`) are
+    /// kept verbatim. `EnhancedComponentMapping` turns these records into components.
+    ///
+    /// - Throws: the errors of `read(_:)` except `.enhancedDataModelFolder`.
+    public func readEnhanced(_ root: URL) throws -> PortalFolderContent {
+        var reader = FolderReader(root: root.standardizedFileURL, coding: PacValueCoding(catalog: catalog))
+        reader.allowEnhancedModel = true
+        return try reader.run()
+    }
+
+    /// Reads a folder of either model: `model` `nil` detects it; a given model that differs from the
+    /// detected one is an error.
+    ///
+    /// - Returns: the content and the model found.
+    /// - Throws: `DataModelMismatchError` (naming the model found and the
+    ///   `--modelVersion` to pass) before reading anything else; the errors of `read(_:)`.
+    public func read(_ root: URL, model: DataModel?) throws -> (content: PortalFolderContent, model: DataModel) {
+        let found = try Self.detectDataModel(at: root)
+        if let model, model != found {
+            throw DataModelMismatchError(path: root.standardizedFileURL.path, found: found, requested: model)
+        }
+        return (found == .enhanced ? try readEnhanced(root) : try read(root), found)
+    }
+
+    /// Write options for a folder of `model`: v2 folders break block scalars the v2 way
+    /// (research/pac-yaml-emission.md §5.4).
+    public static func writeOptions(for model: DataModel, _ base: FolderWriteOptions = FolderWriteOptions()) -> FolderWriteOptions {
+        var o = base
+        o.yamlBlockBreaks = model == .enhanced ? .v2 : .v1
+        return o
+    }
+}
+
+extension DataModel {
+    /// The `--modelVersion` value naming this model (`1` standard, `2` enhanced).
+    public var modelVersionArgument: String { self == .enhanced ? "2" : "1" }
+
+    /// A human name: "standard data model (v1)" / "enhanced data model (v2)".
+    public var displayName: String { self == .enhanced ? "enhanced data model (v2)" : "standard data model (v1)" }
+
+    /// Parses a `--modelVersion` value: `1`/`Standard` or `2`/`Enhanced` (case-insensitive; pac
+    /// accepts `Enhanced`, research/pac-portal-format.md §5). `nil` for anything else.
+    public init?(modelVersionArgument text: String) {
+        switch text.lowercased() {
+        case "1", "standard", "v1": self = .standard
+        case "2", "enhanced", "v2": self = .enhanced
+        default: return nil
+        }
+    }
+}
+
+/// A folder or environment holds a site of one data model and `--modelVersion` asked for the other.
+public struct DataModelMismatchError: Error, CustomStringConvertible, Sendable {
+    /// The folder path or environment name.
+    public var path: String
+    /// The model found there.
+    public var found: DataModel
+    /// The model asked for.
+    public var requested: DataModel
+
+    public init(path: String, found: DataModel, requested: DataModel) {
+        self.path = path
+        self.found = found
+        self.requested = requested
+    }
+
+    public var description: String {
+        "\(path) holds a site of the \(found.displayName), but --modelVersion \(requested.modelVersionArgument) (\(requested.displayName)) was given; pass --modelVersion \(found.modelVersionArgument) or leave it out to detect the model"
+    }
+}
