@@ -6,8 +6,9 @@ import PortalModel
 import Testing
 import TestSupport
 
-/// The built binary migrating from an embedded environment to an `EnvironmentServer` on 127.0.0.1.
-@Suite("migrate over HTTP with the built binary", .serialized)
+/// The built binary migrating from an embedded environment to an `EnvironmentServer` on 127.0.0.1 (and to
+/// embedded targets, for the kill-and-resume trials).
+@Suite("migrate with the built binary, over HTTP and embedded", .serialized)
 struct HTTPMigrationTests {
     /// A data directory holding `local:src` with a synthetic portal of `records` records.
     static func home(seed: UInt64, records: Int) async throws -> (URL, PortalSnapshot) {
