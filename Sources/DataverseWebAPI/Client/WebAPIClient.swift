@@ -40,14 +40,14 @@ public final class WebAPIClient: DataverseService {
         public var chunkedUploadThreshold: Int
         /// Names the client falls back to when the environment's metadata lacks a table.
         public var catalog: TableCatalog
-        /// Line ending of `$batch` bodies. LF by default: Dataverse's OData batch reader accepts LF
-        /// and CRLF, and the embedded `EnvironmentServer` currently splits parts on LF only.
+        /// Line ending of `$batch` bodies: CRLF by default, as MIME and Microsoft's Python SDK write
+        /// them (research §4.1); LF is also accepted by Dataverse's OData batch reader.
         public var batchLineEnding: String
 
         public init(environmentURL: URL, apiVersion: String = "v9.2", initialParallelism: Int = 4, maxParallelism: Int = 16,
                     retry: RetryPolicy = RetryPolicy(), requestTimeout: Duration = .seconds(120), batchSize: Int = 10,
                     parallelWithinChangeSet: Bool = false, chunkedUploadThreshold: Int = 4 * 1024 * 1024,
-                    catalog: TableCatalog = .standard, batchLineEnding: String = "\n") {
+                    catalog: TableCatalog = .standard, batchLineEnding: String = "\r\n") {
             self.environmentURL = environmentURL
             self.apiVersion = apiVersion
             self.initialParallelism = initialParallelism
