@@ -211,7 +211,7 @@ extension WebAPIHandler {
                     ("ReferencedAttribute", .string(catalog.table(target)?.primaryIDColumn ?? target + "id")),
                     ("ReferencingEntity", .string(t.logicalName)),
                     ("ReferencingAttribute", .string(c.logicalName)),
-                    ("ReferencingEntityNavigationPropertyName", c.navigationProperty.map { .string($0) } ?? .null),
+                    ("ReferencingEntityNavigationPropertyName", (c.navigationProperty(forTarget: target) ?? c.navigationProperty).map { .string($0) } ?? .null),
                     ("ReferencedEntityNavigationPropertyName", .string(schema)),
                     ("IsHierarchical", .bool(target == t.logicalName)),
                 ]

@@ -84,7 +84,7 @@ extension WebAPIHandler {
            isRef || (segments.count == 2 && request.method == "DELETE" && second.key != nil) {
             return try await planLink(request, table: table, key: key, relationship: rel, navKey: second.key, context: context)
         }
-        if let lookup = table.lookups.first(where: { $0.navigationProperty == second.name }), isRef, second.key == nil {
+        if let (lookup, boundTarget) = table.lookup(navigationProperty: second.name), isRef, second.key == nil {
             let id = try await existingID(key, table: table, context: context)
             let value: FieldValue
             switch request.method {
@@ -93,7 +93,8 @@ extension WebAPIHandler {
                 guard let ref = body.first(where: { $0.0 == "@odata.id" })?.1.stringValue else {
                     throw ODataError.badPayload("The request body must contain '@odata.id'.", entitySet: table.entitySetName)
                 }
-                let target = try await resolveReference(ref, allowed: lookup.targets, context: context, entitySet: table.entitySetName)
+                let target = try await resolveReference(ref, allowed: boundTarget.map { [$0] } ?? lookup.targets, context: context,
+                                                        entitySet: table.entitySetName)
                 value = lookup.type == .owner ? .owner(target) : .lookup(target)
             case "DELETE":
                 value = .null
@@ -275,13 +276,14 @@ extension WebAPIHandler {
                 let prop = String(key[..<at])
                 let annotation = key[key.index(after: at)...]
                 guard annotation == "odata.bind" else { continue }
-                guard let lookup = table.lookups.first(where: { $0.navigationProperty == prop }) else {
+                guard let (lookup, boundTarget) = table.lookup(navigationProperty: prop) else {
                     throw ODataError.undeclaredNavigation(prop, entitySet: set)
                 }
                 switch value {
                 case .null: columns[lookup.logicalName] = .null
                 case .string(let ref):
-                    let target = try await resolveReference(ref, allowed: lookup.targets, context: context, entitySet: set)
+                    let target = try await resolveReference(ref, allowed: boundTarget.map { [$0] } ?? lookup.targets,
+                                                            context: context, entitySet: set)
                     columns[lookup.logicalName] = lookup.type == .owner ? .owner(target) : .lookup(target)
                 default:
                     throw ODataError.badPayload("The value of '\(key)' must be a string entity reference.", entitySet: set)
@@ -295,7 +297,7 @@ extension WebAPIHandler {
                 id = u
                 continue
             }
-            if value.isNull, let lookup = table.lookups.first(where: { $0.navigationProperty == key }) {
+            if value.isNull, let (lookup, _) = table.lookup(navigationProperty: key) {
                 columns[lookup.logicalName] = .null
                 continue
             }

@@ -113,7 +113,7 @@ public final class WebAPIHandler: Sendable {
             }
         }
         let second = segments[1]
-        if let column = table.column(second.name), !column.isLookup || second.name == column.navigationProperty {
+        if let column = table.column(second.name), !column.isLookup {
             if column.type == .file || column.type == .image, request.method == "PATCH" {
                 return try await uploadFile(request, table: table, keyText: keyText, column: column)
             }
