@@ -16,8 +16,8 @@ import TestSupport
 ///
 /// The writes are the product's own `DataverseService` operations in dependency order — creates by
 /// table and depth, then the cycle-closing lookups, then N:N associations — only without `$batch`
-/// change sets. The order comes from `MigrationEngine.prepare` against an empty in-process environment
-/// and is computed before the clock starts. Each mode prints `{"seconds":…,"operations":…,"failures":…}`.
+/// change sets. The writes come from `MigrationEngine.prepare` against the (empty) target's own SQLite
+/// file opened in-process, computed before the clock starts. Each mode prints `{"seconds":…,"operations":…,"failures":…}`.
 enum Baselines {
     struct Outcome: Codable { var seconds: Double; var operations: Int; var failures: Int; var firstFailure: String? }
 
@@ -25,7 +25,7 @@ enum Baselines {
     /// - Parameters:
     ///   - url: the server for `sequential`/`parallel`; `source`: the source environment file for `read-local`.
     /// - Throws: on a bad mode, or when the work directory or environments cannot be created.
-    static func run(mode: String, size: BenchSize, url: String?, source: URL?, work: URL) async throws -> Outcome {
+    static func run(mode: String, size: BenchSize, url: String?, source: URL?, target: URL?, work: URL) async throws -> Outcome {
         let snapshot = SyntheticPortal.generate(seed: size.seed, records: size.records, webFileBytes: size.webFileBytes)
         if mode == "read-local" {
             guard let source else { throw ChildProcessError(description: "read-local needs --source") }
@@ -37,18 +37,22 @@ enum Baselines {
             }
             return Outcome(seconds: elapsed(started), operations: read, failures: 0, firstFailure: nil)
         }
-        let waves = try await operations(snapshot, work: work)
-        let count = waves.reduce(0) { $0 + $1.count }
         let options = ExecuteOptions(bypassCustomPlugins: true, continueOnError: true)
         var results: [OperationResult] = []
         let started: UInt64
+        let waves: [[DataverseOperation]]
         switch mode {
         case "local":
             let env = try LocalEnvironment.create(at: work.appendingPathComponent("floor.sqlite"), options: LocalEnvironmentOptions(name: "floor"))
+            waves = try await operations(snapshot, target: env, work: work)
             started = DispatchTime.now().uptimeNanoseconds
             for wave in waves { results += try await env.execute([ChangeSet(wave, atomic: false)], options: options) }
         case "sequential", "parallel":
-            guard let url, let environmentURL = URL(string: url) else { throw ChildProcessError(description: "\(mode) needs --url") }
+            guard let url, let environmentURL = URL(string: url), let target else { throw ChildProcessError(description: "\(mode) needs --url and --target") }
+            // Planned against the target's own file (its seeded rows), in-process and untimed.
+            let planning = try LocalEnvironment(opening: target)
+            waves = try await operations(snapshot, target: planning, work: work)
+            try? planning.close()
             let dop = mode == "parallel" ? BenchServer.maxConcurrency : 1
             let client = try WebAPIClient(configuration: WebAPIClient.Configuration(
                 environmentURL: environmentURL, initialParallelism: dop, maxParallelism: dop, batchSize: 1))
@@ -57,7 +61,10 @@ enum Baselines {
                 if dop == 1 {
                     for op in wave { results += try await client.execute([ChangeSet([op], atomic: false)], options: options) }
                 } else {
-                    results += try await parallel(wave, width: dop) { op in
+                    // The first write of a wave alone, so the client's table metadata is cached before
+                    // 52 writes need it at once (otherwise each fetches it: extra GETs, not the strategy).
+                    results += try await client.execute([ChangeSet([wave[0]], atomic: false)], options: options)
+                    results += try await parallel(Array(wave.dropFirst()), width: dop) { op in
                         (try? await client.execute([ChangeSet([op], atomic: false)], options: options)) ?? []
                     }
                 }
@@ -66,6 +73,7 @@ enum Baselines {
             throw ChildProcessError(description: "unknown baseline mode '\(mode)'")
         }
         let seconds = elapsed(started)
+        let count = waves.reduce(0) { $0 + $1.count }
         let failed = results.compactMap(\.error)
         return Outcome(seconds: seconds, operations: count, failures: failed.count + max(0, count - results.count),
                        firstFailure: failed.first.map { "\($0.code) \($0.logicalName ?? "") \($0.message)" })
@@ -98,11 +106,9 @@ enum Baselines {
 
     /// The writes of the snapshot into an empty environment, in waves that may run in any order within.
     /// - Throws: when planning fails.
-    static func operations(_ snapshot: PortalSnapshot, work: URL) async throws -> [[DataverseOperation]] {
-        let empty = try LocalEnvironment.create(at: work.appendingPathComponent("plan.sqlite"), options: LocalEnvironmentOptions(name: "plan"))
-        let prepared = try await MigrationEngine().prepare(source: .snapshot(snapshot, organization: nil), target: empty,
+    static func operations(_ snapshot: PortalSnapshot, target: any DataverseService, work: URL) async throws -> [[DataverseOperation]] {
+        let prepared = try await MigrationEngine().prepare(source: .snapshot(snapshot, organization: nil), target: target,
                                                            options: MigrationOptions(dataDirectory: work.appendingPathComponent("data")))
-        try? empty.close()
         let plan = prepared.plan
         var waves: [[DataverseOperation]] = []
         var start = 0

@@ -20,6 +20,8 @@ struct ScenarioResult: Codable, Sendable {
     var peakRSSBytes: Int
     var ratios: [String: Double]
     var note: String?
+    /// Why the scenario could not be measured (its numbers are then zero), `nil` when it was.
+    var error: String?
 }
 
 /// The JSON document (`--json FILE`).
@@ -46,6 +48,10 @@ struct BenchReport: Codable, Sendable {
         lines.append("|" + String(repeating: "---|", count: 9 + baselineNames.count))
         func mb(_ n: Int) -> String { String(format: "%.2f", Double(n) / 1_048_576) }
         for s in scenarios {
+            if let error = s.error {
+                lines.append("| \(s.name) | \(s.size) | failed: \(error.prefix(120).replacingOccurrences(of: "|", with: "/").replacingOccurrences(of: "\n", with: " ")) |")
+                continue
+            }
             let ratios = baselineNames.map { b in s.ratios[b].map { String(format: "%.2f", $0) } ?? "–" }
             lines.append("| \(s.name) | \(s.size) | \(String(format: "%.3f", s.wallSeconds)) | \(s.requests) | \(s.writeRequests) | " +
                          "\(mb(s.bytesSent)) | \(mb(s.bytesReceived)) | \(String(format: "%.0f", s.recordsPerSecond)) | " +

@@ -18,6 +18,8 @@ final class BenchRunner: @unchecked Sendable {
     let portalMigrate: URL
     let selfBinary: URL
     let log: (String) -> Void
+    /// Only these scenarios and baselines (by name); `nil` runs all.
+    let only: Set<String>?
 
     private(set) var snapshot = PortalSnapshot()
     private var source: LocalEnvironment?
@@ -27,7 +29,9 @@ final class BenchRunner: @unchecked Sendable {
     private var dataZip: URL { work.appendingPathComponent("setup-data.zip") }
     private var websiteID: String { snapshot.websiteID?.dataverseString ?? "" }
 
-    init(size: BenchSize, runs: Int, work: URL, portalMigrate: URL, selfBinary: URL, log: @escaping (String) -> Void) {
+    init(size: BenchSize, runs: Int, work: URL, portalMigrate: URL, selfBinary: URL, only: Set<String>? = nil,
+         log: @escaping (String) -> Void) {
+        self.only = only
         self.size = size
         self.runs = max(1, runs)
         self.work = work
@@ -88,10 +92,13 @@ final class BenchRunner: @unchecked Sendable {
         return run
     }
 
-    func newTarget() throws -> LocalEnvironment {
+    func newTarget() throws -> LocalEnvironment { try newTargetWithFile().0 }
+
+    /// A new empty embedded environment and its SQLite file.
+    func newTargetWithFile() throws -> (LocalEnvironment, URL) {
         let file = work.appendingPathComponent("targets/\(UUID().uuidString.prefix(8)).sqlite")
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        return try LocalEnvironment.create(at: file, options: LocalEnvironmentOptions(name: "target"))
+        return (try LocalEnvironment.create(at: file, options: LocalEnvironmentOptions(name: "target")), file)
     }
 
     func sourceEnvironment() throws -> LocalEnvironment {
@@ -104,33 +111,34 @@ final class BenchRunner: @unchecked Sendable {
     /// Every scenario and baseline, with ratios filled in.
     func runAll() async throws -> [ScenarioResult] {
         var results: [ScenarioResult] = []
+        func add(_ r: ScenarioResult?) { if let r { results.append(r) } }
         let site = try siteFolder ?? { throw ChildProcessError(description: "no site folder") }()
 
-        results.append(try await measure("baseline-a-sequential", runs: 1, note: "one request per record write, sequential; write phase timed in the child") {
+        add(try await measure("baseline-a-sequential", runs: 1, note: "one request per record write, sequential; write phase timed in the child") {
             try await self.baseline("sequential")
         })
-        results.append(try await measure("baseline-b-parallel", runs: runs, note: "one request per record write, 52 in flight; write phase timed in the child") {
+        add(try await measure("baseline-b-parallel", runs: runs, note: "one request per record write, 52 in flight; write phase timed in the child") {
             try await self.baseline("parallel")
         })
-        results.append(try await measure("baseline-c-local", runs: runs, note: "same writes into a LocalEnvironment in-process, no HTTP") {
+        add(try await measure("baseline-c-local", runs: runs, note: "same writes into a LocalEnvironment in-process, no HTTP") {
             try await self.baseline("local")
         })
-        results.append(try await measure("read-local", runs: runs, note: "every record read from the source LocalEnvironment in-process (floor for download)") {
+        add(try await measure("read-local", runs: runs, note: "every record read from the source LocalEnvironment in-process (floor for download)") {
             try await self.baseline("read-local")
         })
-        results.append(try await measure("upload", runs: runs) {
+        add(try await measure("upload", runs: runs) {
             try await self.withServer(try self.newTarget()) { url, _ in
                 try self.product(["upload", "--path", site.path, "--environment", url, "--yes"])
             }
         })
-        results.append(try await measure("reupload-unchanged", runs: runs, note: "after an untimed upload of the same folder") {
+        add(try await measure("reupload-unchanged", runs: runs, note: "after an untimed upload of the same folder") {
             try await self.withServer(try self.newTarget()) { url, counter in
                 _ = try self.product(["upload", "--path", site.path, "--environment", url, "--yes"])
                 counter.reset()
                 return try self.product(["upload", "--path", site.path, "--environment", url, "--yes"])
             }
         })
-        results.append(try await measure("reupload-one-change", runs: runs, note: "one web template source changed after an untimed upload") {
+        add(try await measure("reupload-one-change", runs: runs, note: "one web template source changed after an untimed upload") {
             try await self.withServer(try self.newTarget()) { url, counter in
                 _ = try self.product(["upload", "--path", site.path, "--environment", url, "--yes"])
                 let file = try Self.contentFileToChange(in: site)
@@ -141,14 +149,14 @@ final class BenchRunner: @unchecked Sendable {
                 return try self.product(["upload", "--path", site.path, "--environment", url, "--yes"])
             }
         })
-        results.append(try await measure("download", runs: runs) {
+        add(try await measure("download", runs: runs) {
             try await self.withServer(try self.sourceEnvironment()) { url, _ in
                 let dir = self.work.appendingPathComponent("downloads/\(UUID().uuidString.prefix(8))")
                 defer { try? FileManager.default.removeItem(at: dir) }
                 return try self.product(["download", "--path", dir.path, "--webSiteId", self.websiteID, "--environment", url])
             }
         })
-        results.append(try await measure("migrate", runs: runs) {
+        add(try await measure("migrate", runs: runs) {
             let counter = TrafficCounter()
             let from = try await BenchServer.start(try self.sourceEnvironment(), counter: counter)
             let to = try await BenchServer.start(try self.newTarget(), counter: counter)
@@ -156,14 +164,14 @@ final class BenchRunner: @unchecked Sendable {
             let run = try self.product(["migrate", "--from", from.url, "--to", to.url, "--webSiteId", self.websiteID])
             return Sample(wall: run.wallSeconds, traffic: counter.totals, rss: run.peakRSSBytes)
         })
-        results.append(try await measure("cmt-export", runs: runs) {
+        add(try await measure("cmt-export", runs: runs) {
             try await self.withServer(try self.sourceEnvironment()) { url, _ in
                 let zip = self.work.appendingPathComponent("export-\(UUID().uuidString.prefix(8)).zip")
                 defer { try? FileManager.default.removeItem(at: zip) }
                 return try self.product(["data", "export", "--schemaFile", self.schemaFile.path, "--dataFile", zip.path, "--environment", url])
             }
         })
-        results.append(try await measure("cmt-import", runs: runs) {
+        add(try await measure("cmt-import", runs: runs) {
             try await self.withServer(try self.newTarget()) { url, _ in
                 try self.product(["data", "import", "--data", self.dataZip.path, "--environment", url])
             }
@@ -171,7 +179,7 @@ final class BenchRunner: @unchecked Sendable {
 
         let baselines = results.filter { $0.name.hasPrefix("baseline-") }
         for i in results.indices {
-            for b in baselines where results[i].wallSeconds > 0 {
+            for b in baselines where results[i].wallSeconds > 0 && b.wallSeconds > 0 {
                 results[i].ratios[b.name] = b.wallSeconds / results[i].wallSeconds
             }
         }
@@ -208,12 +216,17 @@ final class BenchRunner: @unchecked Sendable {
     func baseline(_ mode: String) async throws -> Sample {
         let counter = TrafficCounter()
         var server: BenchServer?
-        if mode == "sequential" || mode == "parallel" { server = try await BenchServer.start(try newTarget(), counter: counter) }
+        var targetFile: URL?
+        if mode == "sequential" || mode == "parallel" {
+            let (env, file) = try newTargetWithFile()
+            targetFile = file
+            server = try await BenchServer.start(env, counter: counter)
+        }
         let childWork = work.appendingPathComponent("baseline-\(mode)-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: childWork, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: childWork) }
         var args = ["--child", mode, "--size", size.rawValue, "--work", childWork.path]
-        if let server { args += ["--url", server.url] }
+        if let server, let targetFile { args += ["--url", server.url, "--target", targetFile.path] }
         if mode == "read-local" { args += ["--source", sourceFile.path] }
         let run = try ChildProcess.run(selfBinary, args, logDirectory: work)
         let traffic = counter.totals
@@ -229,12 +242,21 @@ final class BenchRunner: @unchecked Sendable {
     }
 
     /// Runs `once` `runs` times and keeps the median run (by wall time).
-    func measure(_ name: String, runs: Int, note: String? = nil, _ once: () async throws -> Sample) async throws -> ScenarioResult {
+    func measure(_ name: String, runs: Int, note: String? = nil, _ once: () async throws -> Sample) async throws -> ScenarioResult? {
+        if let only, !only.contains(name) { return nil }
         var samples: [Sample] = []
         for i in 0..<runs {
-            let s = try await once()
-            log(String(format: "%@ run %d/%d: %.3f s, %d requests", name, i + 1, runs, s.wall, s.traffic.requests))
-            samples.append(s)
+            do {
+                let s = try await once()
+                log(String(format: "%@ run %d/%d: %.3f s, %d requests", name, i + 1, runs, s.wall, s.traffic.requests))
+                samples.append(s)
+            } catch {
+                log("\(name) run \(i + 1)/\(runs) FAILED: \(error)")
+                return ScenarioResult(name: name, size: size.rawValue, runs: i, wallSeconds: 0, allWallSeconds: samples.map(\.wall),
+                                      requests: 0, writeRequests: 0, throttledRequests: 0, bytesSent: 0, bytesReceived: 0,
+                                      records: snapshot.recordCount, recordsPerSecond: 0, peakRSSBytes: 0, ratios: [:], note: note,
+                                      error: String(describing: error))
+            }
         }
         let sorted = samples.sorted { $0.wall < $1.wall }
         let median = sorted[sorted.count / 2]
@@ -244,7 +266,7 @@ final class BenchRunner: @unchecked Sendable {
                               throttledRequests: median.traffic.throttled, bytesSent: median.traffic.bytesSent,
                               bytesReceived: median.traffic.bytesReceived, records: records,
                               recordsPerSecond: median.wall > 0 ? Double(records) / median.wall : 0,
-                              peakRSSBytes: median.rss, ratios: [:], note: note)
+                              peakRSSBytes: median.rss, ratios: [:], note: note, error: nil)
     }
 }
 

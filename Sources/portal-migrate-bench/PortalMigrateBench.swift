@@ -27,9 +27,13 @@ struct PortalMigrateBench: AsyncParsableCommand {
     @Option(help: "Working directory (default: a new temporary directory, removed at the end).")
     var work: String?
 
+    @Option(help: "Only these scenarios (comma-separated names, e.g. upload,baseline-c-local); default all.")
+    var scenarios: String?
+
     @Option(help: .hidden) var child: String?
     @Option(help: .hidden) var url: String?
     @Option(help: .hidden) var source: String?
+    @Option(help: .hidden) var target: String?
 
     func run() async throws {
         guard let benchSize = BenchSize(rawValue: size.uppercased()) else {
@@ -39,6 +43,7 @@ struct PortalMigrateBench: AsyncParsableCommand {
         if let child {
             guard let work else { throw ValidationError("--child needs --work") }
             let outcome = try await Baselines.run(mode: child, size: benchSize, url: url, source: source.map { URL(fileURLWithPath: $0) },
+                                                  target: target.map { URL(fileURLWithPath: $0) },
                                                   work: URL(fileURLWithPath: work))
             print(String(decoding: try JSONEncoder().encode(outcome), as: UTF8.self))
             return
@@ -57,7 +62,8 @@ struct PortalMigrateBench: AsyncParsableCommand {
         }
         defer { if self.work == nil { try? FileManager.default.removeItem(at: workURL) } }
 
-        let runner = BenchRunner(size: benchSize, runs: runs, work: workURL, portalMigrate: portalMigrate, selfBinary: selfBinary) {
+        let runner = BenchRunner(size: benchSize, runs: runs, work: workURL, portalMigrate: portalMigrate, selfBinary: selfBinary,
+                                 only: scenarios.map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }) {
             FileHandle.standardError.write(Data(("[bench] " + $0 + "\n").utf8))
         }
         try await runner.prepare()
