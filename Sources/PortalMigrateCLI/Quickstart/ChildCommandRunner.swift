@@ -17,9 +17,23 @@ final class ChildCommandRunner {
         var stderr: String
         var seconds: Double
 
+        /// "`portal-migrate SUBCOMMAND` exited with N: <its last error line>".
+        var failure: QuickstartError {
+            let last = stderr.split(separator: "\n").last { $0.hasPrefix("error:") } ?? stderr.split(separator: "\n").last ?? ""
+            return QuickstartError("`portal-migrate \(arguments.prefix(2).joined(separator: " "))` exited with \(status)"
+                                   + (last.isEmpty ? "" : ": \(last)"))
+        }
+
+        /// The first lines `verify` printed about differences, joined with "; ".
+        var differences: String {
+            (stdout + "\n" + stderr).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty && !$0.hasSuffix("difference(s):") }.prefix(3).joined(separator: "; ")
+        }
+
         /// The standard output parsed as a JSON object.
         /// - Throws: `QuickstartError` naming the command when it is not a JSON object.
         func jsonObject() throws -> [String: Any] {
+            if status != 0 { throw failure }
             guard let object = try? JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any] else {
                 throw QuickstartError("`portal-migrate \(arguments.joined(separator: " "))` printed no JSON object: \(stdout.prefix(300))")
             }
@@ -29,6 +43,7 @@ final class ChildCommandRunner {
         /// The standard output parsed as a JSON array of objects.
         /// - Throws: `QuickstartError` naming the command when it is not a JSON array.
         func jsonArray() throws -> [[String: Any]] {
+            if status != 0 { throw failure }
             guard let array = try? JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [[String: Any]] else {
                 throw QuickstartError("`portal-migrate \(arguments.joined(separator: " "))` printed no JSON array: \(stdout.prefix(300))")
             }

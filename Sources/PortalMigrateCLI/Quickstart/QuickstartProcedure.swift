@@ -139,7 +139,7 @@ final class QuickstartProcedure {
         let verify = try await command(["verify", "--from", try await spec("source"), "--to", try await spec("target-pac"),
                                         "--webSiteId", site.dataverseString, "--deploymentProfile", profile],
                                        environment: secretEnvironment)
-        guard verify.status == 0 else { throw QuickstartError("verify found differences (exit code \(verify.status))") }
+        guard verify.status == 0 else { throw QuickstartError("verify exited with \(verify.status): \(verify.differences)") }
         s.verified = true
     }
 
@@ -156,7 +156,7 @@ final class QuickstartProcedure {
         try await requireWebsites("target-cmt", [site], portalApp: true)
         let verify = try await command(["verify", "--from", try await spec("source"), "--to", try await spec("target-cmt"),
                                         "--webSiteId", site.dataverseString])
-        guard verify.status == 0 else { throw QuickstartError("verify found differences (exit code \(verify.status))") }
+        guard verify.status == 0 else { throw QuickstartError("verify exited with \(verify.status): \(verify.differences)") }
         s.verified = true
     }
 
@@ -173,11 +173,11 @@ final class QuickstartProcedure {
         let migrate = try await command(["migrate"] + mapping + profile + ["--json"], environment: secretEnvironment)
         s.written += try writes(migrate)
         let verify = try await command(["verify"] + mapping + profile, environment: secretEnvironment)
-        guard verify.status == 0 else { throw QuickstartError("verify found differences (exit code \(verify.status))") }
+        guard verify.status == 0 else { throw QuickstartError("verify exited with \(verify.status): \(verify.differences)") }
         try await requireWebsites("target-migrate", [targetSite], portalApp: true)
         // No duplicates: the target website holds as many records of each table as the source website.
-        let sourceCounts = try await withService("source") { try await Self.recordCounts($0, site) }
-        let targetCounts = try await withService("target-migrate") { try await Self.recordCounts($0, targetSite) }
+        let sourceCounts = try await withLocal("source") { try await Self.recordCounts($0, site) }
+        let targetCounts = try await withLocal("target-migrate") { try await Self.recordCounts($0, targetSite) }
         let differing = Set(sourceCounts.keys).union(targetCounts.keys).filter { sourceCounts[$0] != targetCounts[$0] }.sorted()
         guard differing.isEmpty else {
             throw QuickstartError("record counts differ (duplicates or missing records): "
@@ -208,6 +208,13 @@ final class QuickstartProcedure {
             let client = try RemoteEnvironment.client(for: try await spec(name), interactive: false, store: store)
             return try await body(client)
         }
+        return try await withLocal(name) { try await body($0) }
+    }
+
+    /// Runs `body` with embedded environment `name` opened from its file in this process, also over
+    /// HTTP: the quickstart's own bookkeeping (records written, the duplicate count) reads the files
+    /// so that only the printed commands and the edits go through the Web API.
+    private func withLocal<T>(_ name: String, _ body: (LocalEnvironment) async throws -> T) async throws -> T {
         let env = try EnvironmentResolver.openLocal(name, directory: EnvironmentDirectory(home))
         defer { try? env.close() }
         return try await body(env)
@@ -217,9 +224,7 @@ final class QuickstartProcedure {
     @discardableResult
     private func command(_ arguments: [String], expect: Int32? = nil, environment: [String: String] = [:]) async throws -> ChildCommandRunner.Result {
         let r = try await runner.run(arguments, extraEnvironment: environment)
-        if let expect, r.status != expect {
-            throw QuickstartError("`portal-migrate \(arguments.prefix(2).joined(separator: " "))` exited with \(r.status)")
-        }
+        if let expect, r.status != expect { throw r.failure }
         return r
     }
 
@@ -235,7 +240,7 @@ final class QuickstartProcedure {
         guard let text = try r.jsonObject()["websiteId"] as? String, let id = UUID(dataverse: text) else {
             throw QuickstartError("env provision printed no websiteId")
         }
-        let count = try await withService(name) { try await Self.recordCounts($0, id).values.reduce(0, +) }
+        let count = try await withLocal(name) { try await Self.recordCounts($0, id).values.reduce(0, +) }
         return (id, count + 1)
     }
 
@@ -267,7 +272,6 @@ final class QuickstartProcedure {
     /// deleted, added or removed.
     /// - Throws: `QuickstartError` when the command failed or reported failures.
     private func writes(_ r: ChildCommandRunner.Result) throws -> Int {
-        guard r.status == 0 else { throw QuickstartError("`portal-migrate \(r.arguments.prefix(2).joined(separator: " "))` exited with \(r.status)") }
         let json = try r.jsonObject()
         if let failures = json["failures"] as? [Any], !failures.isEmpty {
             throw QuickstartError("\(failures.count) record(s) failed: \(String(describing: failures.prefix(3)))")
