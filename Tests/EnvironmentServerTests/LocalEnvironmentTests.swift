@@ -58,6 +58,38 @@ import TestSupport
         }
     }
 
+    /// 12,000 site settings inserted in-process, then paged over HTTP without loss or repeats.
+    @Test func pagesThrough12000StoredRecords() async throws {
+        try await withLocal { env, server, site in
+            var expected = Set<UUID>()
+            var ops: [DataverseOperation] = []
+            for i in 0..<12_000 {
+                let id = UUID()
+                expected.insert(id)
+                ops.append(.create(EntityRecord("adx_sitesetting", id: id, columns: [
+                    "adx_name": .string("Bulk/Setting/\(i)"), "adx_value": .string(String(i)),
+                    "adx_websiteid": .lookup(EntityReference("adx_website", site))])))
+            }
+            let results = try await env.execute([ChangeSet(ops, atomic: false)], options: ExecuteOptions(bypassCustomPlugins: true))
+            #expect(results.allSatisfy { $0.isSuccess })
+            var url: String? = server.baseURL + "adx_sitesettings?$select=adx_name&$filter=startswith(adx_name,'Bulk/')"
+            var seen = Set<UUID>()
+            var pages = 0
+            while let u = url {
+                let r = try await HTTP.get(u, headers: ["Prefer": "odata.maxpagesize=5000"])
+                #expect(r.status == 200, "\(r.text)")
+                for v in try r.values() {
+                    let id = try #require(UUID(dataverse: v["adx_sitesettingid"]?.stringValue ?? ""))
+                    #expect(seen.insert(id).inserted)
+                }
+                url = try r.json()["@odata.nextLink"]?.stringValue
+                pages += 1
+            }
+            #expect(pages == 3)
+            #expect(seen == expected)
+        }
+    }
+
     @Test func metadataDescribesTheCatalog() async throws {
         try await withLocal { _, server, _ in
             let defs = try await HTTP.get(server.baseURL + "EntityDefinitions?$select=LogicalName,EntitySetName,PrimaryIdAttribute&$filter=LogicalName%20eq%20'adx_websitelanguage'")
