@@ -43,8 +43,9 @@ struct BenchReport: Codable, Sendable {
     /// The Markdown table printed on stdout.
     func markdown() -> String {
         let baselineNames = scenarios.filter { $0.name.hasPrefix("baseline-") }.map(\.name)
-        var lines = ["| scenario | size | wall s (median) | requests | writes | sent MB | received MB | records/s | peak RSS MB | " +
-                     baselineNames.map { "× vs \($0.replacingOccurrences(of: "baseline-", with: ""))" }.joined(separator: " | ") + " |"]
+        let ratioHeaders = baselineNames.map { "× vs \($0.replacingOccurrences(of: "baseline-", with: "")) |" }.joined(separator: " ")
+        var lines = ["| scenario | size | wall s (median) | requests | writes | sent MB | received MB | records/s | peak RSS MB |" +
+                     (ratioHeaders.isEmpty ? "" : " " + ratioHeaders)]
         lines.append("|" + String(repeating: "---|", count: 9 + baselineNames.count))
         func mb(_ n: Int) -> String { String(format: "%.2f", Double(n) / 1_048_576) }
         for s in scenarios {
@@ -55,7 +56,7 @@ struct BenchReport: Codable, Sendable {
             let ratios = baselineNames.map { b in s.ratios[b].map { String(format: "%.2f", $0) } ?? "–" }
             lines.append("| \(s.name) | \(s.size) | \(String(format: "%.3f", s.wallSeconds)) | \(s.requests) | \(s.writeRequests) | " +
                          "\(mb(s.bytesSent)) | \(mb(s.bytesReceived)) | \(String(format: "%.0f", s.recordsPerSecond)) | " +
-                         "\(String(format: "%.0f", Double(s.peakRSSBytes) / 1_048_576)) | " + ratios.joined(separator: " | ") + " |")
+                         "\(String(format: "%.0f", Double(s.peakRSSBytes) / 1_048_576)) |" + ratios.map { " \($0) |" }.joined())
         }
         return lines.joined(separator: "\n")
     }
