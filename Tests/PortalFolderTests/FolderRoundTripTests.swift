@@ -120,6 +120,10 @@ import TestSupport
         print("\(folder): \(compared) files compared, \(problems.count) mismatches, \(removed.count) stale files removed first")
         #expect(compared > 100)
         #expect(problems.isEmpty, "\(folder): \(problems.count) mismatches: \(problems.prefix(20))")
+        // The environment manifests (the allowed exception) are re-emitted from the layout unchanged too.
+        let (manifests, manifestProblems) = Self.compare(source, target) { !Self.isEnvManifest($0) }
+        #expect(manifests >= 1)
+        #expect(manifestProblems.isEmpty, "\(manifestProblems)")
         // The foreign files (azure-pipelines.yml) are not written into the new folder.
         for f in foreign { #expect(!FileManager.default.fileExists(atPath: target.appendingPathComponent(f).path)) }
     }
