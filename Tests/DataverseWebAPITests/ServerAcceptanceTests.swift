@@ -130,6 +130,15 @@ final class RecordingTransport: HTTPTransport, @unchecked Sendable {
         r = try await client.execute([.uploadFile(FileBodyKey("xyz_item", item.id, "xyz_file"), fileName: "a.txt", body: .data(small))])
         #expect(r.allSatisfy { $0.isSuccess }, "\(r.compactMap(\.error))")
         #expect(try await client.downloadFile(FileBodyKey("xyz_item", item.id, "xyz_file")) == small)
+        // chunked upload: a first PATCH with x-ms-transfer-mode: chunked, then Content-Range chunks
+        var chunkedConfig = client.configuration
+        chunkedConfig.chunkedUploadThreshold = 1024
+        let chunked = try WebAPIClient(configuration: chunkedConfig, tokenProvider: NoTokenProvider(), transport: h.transport)
+        let big = Data((0..<10_000).map { UInt8($0 % 251) })
+        r = try await chunked.execute([.uploadFile(FileBodyKey("xyz_item", item.id, "xyz_file"), fileName: "big.bin", body: .data(big))])
+        #expect(r.allSatisfy { $0.isSuccess }, "\(r.compactMap(\.error))")
+        #expect(h.transport.entries.filter { $0.method == "PATCH" && $0.path.contains("xyz_file") }.count >= 3) // single, start, chunk
+        #expect(try await client.downloadFile(FileBodyKey("xyz_item", item.id, "xyz_file")) == big)
         // delete; deleting again is a 404 failure
         r = try await client.execute([.delete("xyz_item", up.id)])
         #expect(r[0].isSuccess)
