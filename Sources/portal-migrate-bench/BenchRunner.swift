@@ -117,7 +117,7 @@ final class BenchRunner: @unchecked Sendable {
         add(try await measure("baseline-a-sequential", runs: 1, note: "one request per record write, sequential; write phase timed in the child") {
             try await self.baseline("sequential")
         })
-        add(try await measure("baseline-b-parallel", runs: runs, note: "one request per record write, 52 in flight; write phase timed in the child") {
+        add(try await measure("baseline-b-parallel", runs: runs, note: "one request per record write, 52 in flight (the server's concurrency limit; its x-ms-dop-hint is 4); write phase timed in the child") {
             try await self.baseline("parallel")
         })
         add(try await measure("baseline-c-local", runs: runs, note: "same writes into a LocalEnvironment in-process, no HTTP") {
