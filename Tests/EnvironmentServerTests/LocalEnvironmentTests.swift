@@ -144,4 +144,51 @@ import TestSupport
         #expect(try await reopened.organizationInfo().languageCode == 1033)
         try reopened.close()
     }
+    /// `env serve --require-token --verbose` with `env approve-device-code`: the device code flow
+    /// completes through the CLI, request lines are logged, and no token or secret is.
+    @Test func binaryDeviceCodeApprovalAndLogsWithoutSecrets() async throws {
+        let home = try TestPaths.temporaryDirectory("pm-home")
+        let env = ["PORTAL_MIGRATE_HOME": home.path]
+        func run(_ args: [String]) throws -> (Int32, String) {
+            let p = Process()
+            p.executableURL = TestPaths.portalMigrateBinary
+            p.arguments = args
+            p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
+            let out = Pipe()
+            p.standardOutput = out
+            p.standardError = Pipe()
+            try p.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        }
+        #expect(try run(["env", "create", "secure"]).0 == 0)
+        let child = try ServerSupport.startBinary(["env", "serve", "secure", "--port", "0", "--require-token", "--verbose",
+                                                   "--client-credentials", "app:TopSecret42"], environment: env)
+        let form = ["Content-Type": "application/x-www-form-urlencoded"]
+        let cc = try await HTTP.send("POST", child.origin + "/common/oauth2/v2.0/token", headers: form,
+                                     body: Data("grant_type=client_credentials&client_id=app&client_secret=TopSecret42&scope=s".utf8))
+        let ccToken = try #require(try cc.json()["access_token"]?.stringValue)
+        #expect(try await HTTP.get(child.baseURL + "WhoAmI()", headers: ["Authorization": "Bearer \(ccToken)"]).status == 200)
+
+        let start = try await HTTP.send("POST", child.origin + "/common/oauth2/v2.0/devicecode", headers: form, body: Data("client_id=c&scope=s".utf8))
+        let device = try #require(try start.json()["device_code"]?.stringValue)
+        let user = try #require(try start.json()["user_code"]?.stringValue)
+        let poll = Data("grant_type=urn:ietf:params:oauth:grant-type:device_code&client_id=c&device_code=\(device)".utf8)
+        #expect(try await HTTP.send("POST", child.origin + "/common/oauth2/v2.0/token", headers: form, body: poll).status == 400)
+        let approve = try run(["env", "approve-device-code", "secure", user])
+        #expect(approve.0 == 0, "\(approve.1)")
+        let done = try await HTTP.send("POST", child.origin + "/common/oauth2/v2.0/token", headers: form, body: poll)
+        #expect(done.status == 200)
+        let token = try #require(try done.json()["access_token"]?.stringValue)
+        #expect(try await HTTP.get(child.baseURL + "adx_websites", headers: ["Authorization": "Bearer \(token)"]).status == 200)
+        #expect(try run(["env", "approve-device-code", "secure", "NOSUCHCODE"]).0 == 2)
+        #expect(child.terminate() == 0)
+        let log = child.errorOutput + child.output
+        #expect(log.contains("GET /api/data/v9.2/WhoAmI() 200"))
+        #expect(!log.contains(ccToken))
+        #expect(!log.contains(token))
+        #expect(!log.contains("TopSecret42"))
+    }
 }
+
