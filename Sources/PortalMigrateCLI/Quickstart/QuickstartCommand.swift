@@ -52,6 +52,7 @@ struct QuickstartCommand: AsyncParsableCommand {
         }
         let runner = ChildCommandRunner(executable: executable, workingDirectory: directory, verbose: verbose)
         printOut("PortalMigrate quickstart: Microsoft's portal migration procedure on embedded environments\(overHTTP ? ", over HTTP" : "").")
+        printOut("`portal-migrate` below is \(executable.path).")
         printOut("Every command below runs in \(directory.path) with")
         printOut("  export PORTAL_MIGRATE_HOME=\(directory.path)/home PORTAL_MIGRATE_CONFIG_HOME=\(directory.path)/config")
 
