@@ -7,9 +7,10 @@ import TestSupport
 
 /// The embedded environment's platform behaviours seen through HTTP, and the built binary's `env serve`.
 @Suite struct LocalEnvironmentOverHTTPTests {
-    func withLocal(_ body: (LocalEnvironment, RunningServer, UUID) async throws -> Void) async throws {
+    func withLocal(_ options: LocalEnvironmentOptions = LocalEnvironmentOptions(),
+                   _ body: (LocalEnvironment, RunningServer, UUID) async throws -> Void) async throws {
         let dir = try TestPaths.temporaryDirectory("pm-server")
-        let env = try LocalEnvironment.create(at: dir.appendingPathComponent("env.sqlite"))
+        let env = try LocalEnvironment.create(at: dir.appendingPathComponent("env.sqlite"), options: options)
         let site = try await env.provision(template: "starter").websiteId
         let server = try await ServerSupport.start(env)
         do { try await body(env, server, site) } catch { await server.stop(); try? env.close(); throw error }
@@ -87,6 +88,23 @@ import TestSupport
             }
             #expect(pages == 3)
             #expect(seen == expected)
+        }
+    }
+
+    /// A note or file over `maxuploadfilesize` is refused with 0x80044a02, through both upload paths.
+    @Test func attachmentsOverTheSizeLimit() async throws {
+        try await withLocal(LocalEnvironmentOptions(maxUploadFileSize: 100)) { _, server, _ in
+            let note = try await HTTP.json("POST", server.baseURL + "annotations", .object([
+                ("subject", .string("big")), ("filename", .string("big.txt")), ("mimetype", .string("text/plain")),
+                ("documentbody", .string(Data(repeating: 65, count: 500).base64EncodedString()))]))
+            #expect(note.status == 400, "\(note.text)")
+            #expect(note.errorCode == "0x80044a02")
+            let small = try await HTTP.json("POST", server.baseURL + "annotations", .object([
+                ("subject", .string("small")), ("filename", .string("small.txt")), ("mimetype", .string("text/plain")),
+                ("documentbody", .string(Data(repeating: 65, count: 50).base64EncodedString()))]))
+            #expect(small.status == 204, "\(small.text)")
+            let orgs = try await HTTP.get(server.baseURL + "organizations?$select=maxuploadfilesize")
+            #expect(try orgs.values().first?["maxuploadfilesize"] == .number("100"))
         }
     }
 
