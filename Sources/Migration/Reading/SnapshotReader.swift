@@ -8,8 +8,9 @@ import PortalModel
 /// - the website row itself (`adx_website`/`powerpagesite`) by id;
 /// - tables with a lookup to a website table, by that lookup (`adx_websiteid eq ID`);
 /// - tables whose only way to the website is a lookup to an already read table (web links through their
-///   web link set, form steps through their advanced form, metadata through their form), by that lookup
-///   (`In` over the parent ids, in chunks);
+///   web link set, form steps through their advanced form, metadata through their form), by every such
+///   lookup (`In` over the parent ids, in chunks), repeated until no new record is read, so a child is
+///   found through any of its parents (a web link without a page still comes through its set);
 /// - global tables (portal languages) by the ids the website's records reference;
 /// - notes (`annotation`) whose `objectid` is a web file of the website, with their `documentbody` as
 ///   file bodies (`FileBodyKey("annotation", id, "documentbody")`) downloaded lazily into memory.
@@ -80,22 +81,46 @@ public struct SnapshotReader: Sendable {
             pending.remove(table)
         }
 
-        // 3. Child tables through a lookup to an already read table, until nothing changes.
+        // 3. Child tables through their lookups to already read tables, until nothing new is read.
+        // Every lookup to a read (non-self) table counts, not just the first: a web link is reached
+        // through its web link set even when its page lookup is empty, a form step through its
+        // advanced form even when its redirect page belongs elsewhere. Parents read later are queried
+        // too, so records are found whatever order the tables are visited in.
+        var childTables = Set<String>()
+        var grew = true
+        while grew {
+            grew = false
+            for table in pending.subtracting(childTables).sorted() {
+                guard let def = defs[table] else { continue }
+                if def.lookups.contains(where: { col in col.targets.contains { $0 != table && (readIDs[$0] != nil || childTables.contains($0)) } }) {
+                    childTables.insert(table); grew = true
+                }
+            }
+        }
+        var queried: [String: Set<UUID>] = [:]   // "table.column" → parent ids already queried
         var progress = true
         while progress {
             progress = false
-            for table in pending.sorted() {
+            for table in childTables.sorted() {
                 guard let def = defs[table] else { continue }
-                let parentLookup = def.lookups.first { col in
-                    col.targets.count == 1 && col.targets[0] != table && readIDs[col.targets[0]] != nil
+                for lookup in def.lookups.sorted(by: { $0.logicalName < $1.logicalName }) {
+                    for target in lookup.targets.sorted() where target != table {
+                        guard let parents = readIDs[target] else { continue }
+                        let key = table + "." + lookup.logicalName
+                        let fresh = parents.subtracting(queried[key] ?? [])
+                        guard !fresh.isEmpty else { continue }
+                        queried[key, default: []].formUnion(fresh)
+                        let known = readIDs[table] ?? []
+                        let rows = try await readByIDs(table, column: lookup.logicalName, ids: fresh).filter { !known.contains($0.id) }
+                        var seen = Set<UUID>()
+                        let unique = rows.filter { seen.insert($0.id).inserted }
+                        if !unique.isEmpty { store(table, unique, def); progress = true }
+                        else if readIDs[table] == nil { readIDs[table] = [] }
+                    }
                 }
-                guard let lookup = parentLookup, let parents = readIDs[lookup.targets[0]] else { continue }
-                let rows = try await readByIDs(table, column: lookup.logicalName, ids: parents)
-                store(table, rows, def)
-                pending.remove(table)
-                progress = true
             }
         }
+        pending.subtract(childTables)
 
         // 4. Global tables (portal languages…): the records the website references.
         for table in pending.sorted() {
