@@ -87,6 +87,9 @@ public final class WebAPIHandler: Sendable {
         default:
             guard let table = try await tables.table(entitySet: first.name) else {
                 if first.name == "organizations" { return try await organizations(request, key: first.key) }
+                if let rel = try await intersectRelationship(entitySet: first.name) {
+                    return try await intersectQuery(request, relationship: rel, segments: segments)
+                }
                 throw ODataError.resourceNotFound(first.name)
             }
             return try await entitySet(request, table: table, segments: segments)
