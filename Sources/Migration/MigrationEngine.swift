@@ -110,12 +110,8 @@ public struct MigrationEngine: Sendable {
         if snapshot.websiteID == nil && snapshot.recordCount == 0 {
             throw MigrationError.invalid("the source has no website and no records")
         }
-        let planning: PlanningResult
-        if snapshot.websiteID != nil || PortalTables.websiteTables.contains(where: { !(snapshot.records[$0] ?? []).isEmpty }) {
-            planning = try await Planner(target: target, catalog: catalog).plan(source: snapshot, options: planOptions)
-        } else {
-            throw MigrationError.invalid("the source has no website")
-        }
+        // A source without a website (a CMT package of any tables) is planned by table.
+        let planning = try await Planner(target: target, catalog: catalog).plan(source: snapshot, options: planOptions)
         let targetOrg = try await target.organizationInfo()
         let checks = PreflightChecks.run(source: snapshot, planning: planning, sourceOrganization: sourceOrg,
                                          targetOrganization: targetOrg, unblocked: options.unblockExtensions,

@@ -49,7 +49,8 @@ public struct CMTExporter: Sendable {
                 records = try await service.retrieveAll(RecordQuery(entity.name, columns: wanted, filter: rf))
             } else {
                 records = try await service.retrieveAll(RecordQuery(entity.name, columns: wanted))
-                if let f = filter {
+                // No record to filter: the linked tables are not needed (and the environment may lack them).
+                if let f = filter, !records.isEmpty {
                     for table in Self.linkedTables(f.links) where linkedCache[table] == nil {
                         guard definitions[table] != nil else {
                             throw CMTError(.invalidSchema, "the filter links to table '\(table)', which the environment lacks", entity: entity.name)

@@ -32,7 +32,7 @@ public enum PreflightChecks {
 
         // Website.
         let hasWebsite = PortalTables.websiteTables.contains { !(source.records[$0] ?? []).isEmpty }
-        if !hasWebsite {
+        if !hasWebsite && planning.websiteScoped {
             out.append(Diagnostic(check: "website-not-found", message: "the source has no website \(plan.sourceWebsiteID.dataverseString)",
                                   recordID: plan.sourceWebsiteID))
         }

@@ -8,7 +8,8 @@ import PortalModel
 /// 3. Otherwise, in table dependency order and parent first, by natural key (`IdentityRules`) with the
 ///    key's lookups already remapped, so a page matches only under its matched parent (two pages named
 ///    alike under different parents never merge). Only target records of the target website that no
-///    other source record claimed are candidates. Two candidates are an ambiguity: reported as an
+///    other source record claimed are candidates; a CMT schema's `updateCompare` columns
+///    (`compareColumns`, by table) are tried before the natural key. Two candidates are an ambiguity: reported as an
 ///    `ambiguous-match` error diagnostic, never guessed. Portal languages match by LCID even with `byKey` off.
 public struct IdentityMatcher: Sendable {
     public let catalog: TableCatalog
@@ -24,7 +25,8 @@ public struct IdentityMatcher: Sendable {
 
     /// Runs the matching; results are in `idMap`, `kind` and `diagnostics`.
     public mutating func match(source: PortalSnapshot, tableOrder: [String], sourceWebsiteID: UUID, targetWebsiteID: UUID,
-                               targetByID: [UUID: EntityRecord], targetSnapshot: PortalSnapshot, byKey: Bool) {
+                               targetByID: [UUID: EntityRecord], targetSnapshot: PortalSnapshot, byKey: Bool,
+                               compareColumns: [String: [String]] = [:]) {
         if sourceWebsiteID != targetWebsiteID {
             idMap[sourceWebsiteID] = targetWebsiteID
             kind[sourceWebsiteID] = .website
@@ -44,7 +46,28 @@ public struct IdentityMatcher: Sendable {
             let candidates = targetSnapshot.records[table] ?? []
             guard !candidates.isEmpty else { continue }
             let rows = SelfDepth.sorted(source.records[table] ?? [])
-            for r in rows where kind[r.id] == nil {
+            // CMT's `updateCompare` columns first (matched as declared, case-insensitively), then the
+            // natural key on top for records they leave unmatched.
+            var ambiguous = Set<UUID>()
+            if byKey, let compare = compareColumns[table], !compare.isEmpty {
+                var index: [String: [UUID]] = [:]
+                for c in candidates { if let v = IdentityRules.keyValue(c, columns: compare, idMap: [:]) { index[v, default: []].append(c.id) } }
+                for r in rows where kind[r.id] == nil {
+                    guard let value = IdentityRules.keyValue(r, columns: compare, idMap: idMap) else { continue }
+                    let found = (index[value] ?? []).filter { !claimed.contains($0) }.sorted { $0.dataverseString < $1.dataverseString }
+                    if found.count == 1 {
+                        idMap[r.id] = found[0]
+                        kind[r.id] = .naturalKey
+                        claimed.insert(found[0])
+                    } else if found.count > 1 {
+                        diagnostics.append(Diagnostic(check: "ambiguous-match",
+                            message: "\(found.count) target records have the same \(compare.joined(separator: " + ")) (the schema's updateCompare columns): \(found.map(\.dataverseString).joined(separator: ", ")); not guessing",
+                            table: table, recordID: r.id, recordName: r.string("adx_name") ?? r.string("name")))
+                        ambiguous.insert(r.id) // reported; not matched again by natural key
+                    }
+                }
+            }
+            for r in rows where kind[r.id] == nil && !ambiguous.contains(r.id) {
                 let columns = IdentityRules.key(for: r, catalog: catalog)
                 guard !columns.isEmpty, let value = IdentityRules.keyValue(r, columns: columns, idMap: idMap) else { continue }
                 let cacheKey = table + "|" + columns.joined(separator: ",")

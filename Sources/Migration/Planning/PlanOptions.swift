@@ -29,6 +29,14 @@ public struct PlanOptions: Sendable {
     public var match: MatchMode
     public var missingLookups: MissingLookupPolicy
     public var hiddenColumns: Set<String>
+    /// A CMT schema's `updateCompare` columns by table: tried after the id and before the natural key.
+    public var compareColumns: [String: [String]] = [:]
+    /// Tables whose existing records are never updated (a CMT schema's `skipupdate="true"`): matched
+    /// records are planned `unchanged`; records the target lacks are still created.
+    public var skipUpdateTables: Set<String> = []
+    /// System columns (`PortalTables.importableSystemColumns`) written and compared when the source has no
+    /// website and is planned by table (a CMT package whose schema names them); ignored otherwise.
+    public var keptSystemColumns: Set<String> = []
 
     public init(targetWebsiteID: UUID? = nil, prune: Bool = false, match: MatchMode = .key,
                 missingLookups: MissingLookupPolicy = .fail, hiddenColumns: Set<String> = []) {

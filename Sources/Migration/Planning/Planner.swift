@@ -10,6 +10,9 @@ public struct PlanningResult: Sendable {
     public var targetWebsiteExists: Bool
     /// The target's records of the target website, by id (for verify's listing of extra records).
     public var targetSnapshot: PortalSnapshot
+    /// False when the source has no website and the plan covers the source's tables instead
+    /// (`targetSnapshot` then holds every target record of those tables).
+    public var websiteScoped: Bool = true
 }
 
 /// Decides every write of a migration by comparing a source snapshot with a target's current records
@@ -32,17 +35,34 @@ public struct Planner: Sendable {
     }
 
     /// Plans the migration of `source` into the target.
-    /// - Throws: `MigrationError.invalid` when the source has no website; `DataverseError` from the target.
+    /// A source without a website is planned by table: the target side is every record of the source's
+    /// tables (`SnapshotReader.read(tables:relationships:)`), and `websiteScoped` is false.
+    /// - Throws: `DataverseError` from the target.
     public func plan(source: PortalSnapshot, options: PlanOptions) async throws -> PlanningResult {
         let reader = SnapshotReader(service: target, catalog: catalog)
         let defs = try await reader.definitionsByName()
-        guard let sourceWebsiteID = source.websiteID
-                ?? PortalTables.websiteTables.sorted().compactMap({ source.records[$0]?.first?.id }).first else {
-            throw MigrationError.invalid("the source has no website record and no website id")
+        let sourceWebsiteID: UUID, targetWebsiteID: UUID
+        var targetSnap: PortalSnapshot
+        let targetWebsiteExists: Bool
+        let websiteScoped: Bool
+        if let id = source.websiteID ?? PortalTables.websiteTables.sorted().compactMap({ source.records[$0]?.first?.id }).first {
+            websiteScoped = true
+            sourceWebsiteID = id
+            targetWebsiteID = options.targetWebsiteID ?? sourceWebsiteID
+            targetSnap = try await reader.read(websiteID: targetWebsiteID)
+            targetWebsiteExists = PortalTables.websiteTables.contains { t in targetSnap.records[t]?.contains { $0.id == targetWebsiteID } ?? false }
+        } else {
+            // No website (a CMT package of languages and settings, or of any tables): by table.
+            websiteScoped = false
+            sourceWebsiteID = PortalTables.noWebsite
+            targetWebsiteID = PortalTables.noWebsite
+            targetSnap = try await reader.read(tables: Set(source.records.filter { !$0.value.isEmpty }.keys),
+                                               relationships: Set(source.links.keys), keeping: options.keptSystemColumns)
+            targetWebsiteExists = true
         }
-        let targetWebsiteID = options.targetWebsiteID ?? sourceWebsiteID
-        var targetSnap = try await reader.read(websiteID: targetWebsiteID)
-        let targetWebsiteExists = PortalTables.websiteTables.contains { t in targetSnap.records[t]?.contains { $0.id == targetWebsiteID } ?? false }
+
+        // System columns written in a plan by table (a CMT import naming owner, business unit, currency).
+        let kept = websiteScoped ? Set<String>() : options.keptSystemColumns
 
         // Every portal language of the target (a global table, matched by LCID).
         if defs["adx_portallanguage"] != nil {
@@ -63,7 +83,7 @@ public struct Planner: Sendable {
             let absent = Set(rows.map(\.id).filter { targetByID[$0] == nil })
             guard !absent.isEmpty else { continue }
             for r in try await reader.readByIDs(table, column: def.primaryIDColumn, ids: absent) {
-                targetByID[r.id] = PortalTables.dataColumns(of: r, primaryID: def.primaryIDColumn)
+                targetByID[r.id] = PortalTables.dataColumns(of: r, primaryID: def.primaryIDColumn, keeping: kept)
                 if table == "annotation" {
                     let key = FileBodyKey("annotation", r.id, "documentbody")
                     if let d = try await target.downloadFile(key) { targetBodies[key] = .data(d) }
@@ -84,7 +104,7 @@ public struct Planner: Sendable {
         var matcher = IdentityMatcher(catalog: catalog)
         matcher.match(source: source, tableOrder: tableOrder, sourceWebsiteID: sourceWebsiteID,
                       targetWebsiteID: targetWebsiteID, targetByID: targetByID, targetSnapshot: targetSnap,
-                      byKey: options.match == .key)
+                      byKey: options.match == .key, compareColumns: options.compareColumns)
         let idMap = matcher.idMap
         var diagnostics = matcher.diagnostics
 
@@ -102,7 +122,7 @@ public struct Planner: Sendable {
         for table in tableOrder {
             let pk = PortalTables.primaryID(table, definitions: defs, catalog: catalog)
             for src in source.records[table] ?? [] {
-                var m = PortalTables.dataColumns(of: src, primaryID: pk)
+                var m = PortalTables.dataColumns(of: src, primaryID: pk, keeping: kept)
                 m.id = idMap[src.id] ?? src.id
                 m.columns = m.columns.mapValues(mapRef)
                 mapped[table, default: []].append(m)
@@ -162,7 +182,15 @@ public struct Planner: Sendable {
                 var state: [String: FieldValue] = [:]
                 for (column, value) in m.columns.sorted(by: { $0.key < $1.key }) {
                     if let def, def.column(column) == nil { continue } // schema drift: reported by the checks
-                    if PortalTables.stateColumns.contains(column) { continue }
+                    if PortalTables.stateColumns.contains(column) {
+                        // A new record's default state (0 / 1) goes with the create, so the target holds
+                        // it as the source does; other states are set after the create.
+                        if existing == nil, (column == "statecode" && ValueComparison.equal(value, .state(0)))
+                            || (column == "statuscode" && ValueComparison.equal(value, .status(1))) {
+                            payload.columns[column] = value
+                        }
+                        continue
+                    }
                     if existing == nil {
                         if value.isNull { continue }
                     } else if ValueComparison.equal(value, existing!.columns[column]) {
@@ -199,6 +227,13 @@ public struct Planner: Sendable {
                                                         new: .string("(\((try? body.size()) ?? 0) bytes)"), hidden: true))
                         }
                     }
+                }
+                if existing != nil && options.skipUpdateTables.contains(table) {
+                    // skipupdate: an existing record is left as it is.
+                    payload.columns = [:]
+                    changes = []
+                    state = [:]
+                    bodyKey = nil
                 }
                 let action: RecordAction = existing == nil ? .create : (changes.isEmpty ? .unchanged : .update)
                 records.append(RecordPlan(table: table, sourceID: src.id, targetID: m.id, name: name, action: action,
@@ -249,6 +284,6 @@ public struct Planner: Sendable {
                                  tableOrder: tableOrder, records: records, deletions: deletions, links: links,
                                  idMap: idMap, diagnostics: diagnostics, droppedLookups: dropped)
         return PlanningResult(plan: plan, targetDefinitions: defs, targetWebsiteExists: targetWebsiteExists,
-                              targetSnapshot: targetSnap)
+                              targetSnapshot: targetSnap, websiteScoped: websiteScoped)
     }
 }

@@ -11,6 +11,8 @@ import PortalModel
 public enum PortalTables {
     /// The website tables of both data models (the root of every website's configuration).
     public static let websiteTables: Set<String> = ["adx_website", "powerpagesite"]
+    /// The website id of a plan whose source has no website (planned by table): the nil UUID.
+    public static let noWebsite = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
 
     /// Columns Dataverse maintains itself or that are bound to one environment (owner, business unit,
     /// audit stamps, version): never compared, never written.
@@ -46,6 +48,18 @@ extension PortalTables {
     public static func dataColumns(of record: EntityRecord, primaryID: String?) -> EntityRecord {
         var out = record
         out.columns = record.columns.filter { isDataColumn($0.key, primaryID: primaryID) }
+        return out
+    }
+
+    /// System columns a CMT import writes when its schema names them (CMT sets the owner, owning
+    /// business unit and currency of the records it creates; research/cmt-format.md): kept by
+    /// `dataColumns(of:primaryID:keeping:)` in a plan by table.
+    public static let importableSystemColumns: Set<String> = ["ownerid", "owningbusinessunit", "transactioncurrencyid"]
+
+    /// `dataColumns(of:primaryID:)` also keeping the system columns in `keeping`.
+    public static func dataColumns(of record: EntityRecord, primaryID: String?, keeping: Set<String>) -> EntityRecord {
+        var out = record
+        out.columns = record.columns.filter { isDataColumn($0.key, primaryID: primaryID) || (keeping.contains($0.key) && $0.key != primaryID) }
         return out
     }
 

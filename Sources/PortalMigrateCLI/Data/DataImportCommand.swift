@@ -12,8 +12,11 @@ public struct DataImportCommand: AsyncParsableCommand {
         commandName: "import",
         abstract: "Import a Configuration Migration Tool data.zip (or folder) through the migration engine.",
         discussion: """
-        Records match by id, then by natural key (portal languages by LCID); never silently by name.
-        Entities with disableplugins="true" are written bypassing custom plug-ins. Every check runs before
+        Records match by id, then by the schema's updateCompare columns, then by natural key (portal
+        languages by LCID); never silently by name. Entities with skipupdate="true" keep their existing
+        records as they are (only missing records are created). Entities with disableplugins="true" are
+        written bypassing custom plug-ins. A package without a website (portal languages and settings, or
+        any tables) is planned table by table. Every check runs before
         the first write; exit code 2 if one fails (nothing written), 1 if some records failed.
         Example: portal-migrate data import --data data.zip --environment local:test --dry-run
         """)
@@ -56,6 +59,11 @@ public struct DataImportCommand: AsyncParsableCommand {
                 apply: ApplyOptions(bypassPlugins: bypass),
                 force: force, dryRun: write.dryRun, runKey: runKey, targetKey: global.environment ?? "-")
             options.blockedAttachmentsWriter = MigrationCommandSupport.blockedWriter(target)
+            for e in package.schema.entities {
+                if !e.comparisonKeys.isEmpty { options.plan.compareColumns[e.name] = e.comparisonKeys }
+                if e.skipUpdate == true { options.plan.skipUpdateTables.insert(e.name) }
+                options.plan.keptSystemColumns.formUnion(Set(e.fields.map(\.name)).intersection(PortalTables.importableSystemColumns))
+            }
             let engine = MigrationEngine()
             let source = MigrationSource.snapshot(snapshot, organization: nil)
             let prepared = try await engine.prepare(source: source, target: target, options: options)

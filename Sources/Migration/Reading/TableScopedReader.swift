@@ -1,0 +1,36 @@
+import Foundation
+import PortalModel
+
+extension SnapshotReader {
+    /// Every record of `tables` (data columns only, sorted by id) and every N:N link of `relationships`
+    /// whose two ends are among the records read: the target's side of a migration whose source has no
+    /// website (a CMT package of portal languages and settings, or of any tables), which is planned,
+    /// checked and verified table by table instead of by website.
+    ///
+    /// `keeping`: system columns kept besides the data columns (`PortalTables.importableSystemColumns`).
+    /// Tables the service does not define are skipped (the schema-drift check reports them).
+    /// Annotation bodies are not read here; the planner reads the bodies of the notes it compares.
+    /// - Throws: `DataverseError` from the service.
+    public func read(tables: Set<String>, relationships: Set<String>, keeping: Set<String> = []) async throws -> PortalSnapshot {
+        let defs = try await definitionsByName()
+        var snapshot = PortalSnapshot()
+        var readIDs = Set<UUID>()
+        for table in tables.sorted() {
+            guard let def = defs[table] else { continue }
+            for r in try await service.retrieveAll(RecordQuery(table)) {
+                snapshot.add(PortalTables.dataColumns(of: r, primaryID: def.primaryIDColumn, keeping: keeping))
+                readIDs.insert(r.id)
+            }
+        }
+        var known = Set<String>()
+        for def in defs.values { for rel in def.relationships { known.insert(rel.name) } }
+        for rel in relationships.sorted() where known.contains(rel) {
+            for l in try await service.retrieveLinks(relationship: rel, firstIDs: nil)
+            where readIDs.contains(l.first.id) && readIDs.contains(l.second.id) {
+                snapshot.link(rel, l)
+            }
+        }
+        for t in snapshot.records.keys { snapshot.records[t]?.sort { $0.id.dataverseString < $1.id.dataverseString } }
+        return snapshot
+    }
+}
