@@ -40,7 +40,8 @@ public struct MigrateCommand: AsyncParsableCommand {
     public func run() async throws {
         try await MigrationCommandSupport.run(json: global.json) {
             let json = global.json
-            let source = try MigrationCommandSupport.service(endpoints.from, verbose: global.verbose)
+            let fromSpec = try endpoints.fromSpec()
+            let source = try MigrationCommandSupport.service(fromSpec, verbose: global.verbose)
             guard let toSpec = endpoints.targetSpec(global) else {
                 throw UserFacingError("give the target with --to", exitCode: PortalMigrateExit.usage)
             }
@@ -48,7 +49,7 @@ public struct MigrateCommand: AsyncParsableCommand {
             let websiteID = try endpoints.websiteID()
             let targetWebsiteID = try endpoints.targetWebsiteID()
             let unblock = Set((unblockExtensions ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty })
-            let runKey = ["migrate", endpoints.from, toSpec, websiteID.dataverseString, targetWebsiteID?.dataverseString ?? "-",
+            let runKey = ["migrate", fromSpec, toSpec, websiteID.dataverseString, targetWebsiteID?.dataverseString ?? "-",
                           prune ? "prune" : "-", endpoints.match.rawValue, endpoints.deploymentProfile ?? "-"].joined(separator: "|")
             var options = MigrationOptions(
                 plan: PlanOptions(targetWebsiteID: targetWebsiteID, prune: prune, match: endpoints.match,

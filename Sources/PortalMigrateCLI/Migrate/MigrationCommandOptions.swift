@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LocalEnvironment
 import Migration
+import PortalFolder
 import PortalModel
 
 extension MatchMode: ExpressibleByArgument {}
@@ -10,10 +11,13 @@ extension MissingLookupPolicy: ExpressibleByArgument {}
 /// The source, target and identity options shared by `plan`, `migrate` and `verify`.
 struct MigrationEndpointOptions: ParsableArguments {
     @Option(name: .customLong("from"), help: "Source environment: auth profile name or index, URL, or local:NAME.")
-    var from: String
+    var from: String?
 
     @Option(name: .customLong("webSiteId"), help: "The source website's id (adx_websiteid or powerpagesiteid).")
-    var webSiteId: String
+    var webSiteId: String?
+
+    @Option(name: [.customLong("path"), .customShort("p")], help: "Source: a pac site folder (the one holding website.yml) instead of --from/--webSiteId (plan and verify).")
+    var path: String?
 
     @Option(name: .customLong("to"), help: "Target environment; defaults to --environment or the selected auth profile.")
     var to: String?
@@ -32,7 +36,26 @@ struct MigrationEndpointOptions: ParsableArguments {
 
     init() {}
 
+    /// `--from`; a usage error when it is missing.
+    func fromSpec() throws -> String {
+        guard let f = from else { throw UserFacingError("--from is required (or --path for plan and verify)", exitCode: PortalMigrateExit.usage) }
+        return f
+    }
+
+    /// The source of `plan`/`verify`: the site folder of `--path` (read by `PortalFolder`, standard data
+    /// model; `manifest.yml` deletions are not part of it), else the website `--webSiteId` of `--from`.
+    /// - Throws: `UserFacingError` for a missing option or a folder error (file and line).
+    func source(verbose: Bool) throws -> MigrationSource {
+        if let p = path {
+            let content = try FolderCommandSupport.folderErrors { try PortalFolder().read(URL(fileURLWithPath: p)) }
+            return .snapshot(content.snapshot, organization: nil)
+        }
+        let service = try MigrationCommandSupport.service(try fromSpec(), verbose: verbose)
+        return .environment(service, websiteID: try websiteID())
+    }
+
     func websiteID() throws -> UUID {
+        guard let webSiteId else { throw UserFacingError("--webSiteId is required", exitCode: PortalMigrateExit.usage) }
         guard let id = UUID(dataverse: webSiteId) else { throw UserFacingError("--webSiteId '\(webSiteId)' is not a GUID", exitCode: PortalMigrateExit.usage) }
         return id
     }

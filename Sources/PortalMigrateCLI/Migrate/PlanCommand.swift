@@ -29,14 +29,13 @@ public struct PlanCommand: AsyncParsableCommand {
 
     public func run() async throws {
         try await MigrationCommandSupport.run(json: global.json) {
-            let source = try MigrationCommandSupport.service(endpoints.from, verbose: global.verbose)
             let target = try MigrationCommandSupport.service(endpoints.targetSpec(global), verbose: global.verbose)
             let options = MigrationOptions(
                 plan: PlanOptions(targetWebsiteID: try endpoints.targetWebsiteID(), prune: prune, match: endpoints.match,
                                   missingLookups: endpoints.missingLookups),
                 unblockExtensions: Set((unblockExtensions ?? "").split(separator: ",").map(String.init)),
                 deploymentProfile: try endpoints.profileURL())
-            let prepared = try await MigrationEngine().prepare(source: .environment(source, websiteID: try endpoints.websiteID()),
+            let prepared = try await MigrationEngine().prepare(source: try endpoints.source(verbose: global.verbose),
                                                                target: target, options: options)
             let lines = PlanRenderer.lines(prepared.plan, includeUnchanged: all)
             MigrationCommandSupport.say(lines.isEmpty ? "No changes." : lines.joined(separator: "\n"), json: global.json)

@@ -22,9 +22,8 @@ public struct VerifyCommand: AsyncParsableCommand {
 
     public func run() async throws {
         try await MigrationCommandSupport.run(json: global.json) {
-            let source = try MigrationCommandSupport.service(endpoints.from, verbose: global.verbose)
             let target = try MigrationCommandSupport.service(endpoints.targetSpec(global), verbose: global.verbose)
-            let result = try await MigrationEngine().verify(source: .environment(source, websiteID: try endpoints.websiteID()),
+            let result = try await MigrationEngine().verify(source: try endpoints.source(verbose: global.verbose),
                                                             target: target, targetWebsiteID: try endpoints.targetWebsiteID(),
                                                             deploymentProfile: try endpoints.profileURL())
             if global.json {
