@@ -104,6 +104,9 @@ struct FolderReader {
 
         var bodies: [String: String] = [:] // yml → binary
         for b in binaries {
+            // v2 downloads can hold a web file body whose record is gone (rcsa-enhanced-2025's
+            // bootstrap-5-upgrades.css): kept as a file that is not pac's.
+            if allowEnhancedModel && !fileSet.contains(b.yml) { layout.foreignFiles.append(b.file); continue }
             guard fileSet.contains(b.yml) else {
                 throw PortalFolderError.contentFileWithoutYAML(file: b.file, expectedYAML: b.yml)
             }
@@ -111,6 +114,7 @@ struct FolderReader {
         }
         var sides: [String: [String: String]] = [:] // yml → part → file
         for s in sideCandidates {
+            if allowEnhancedModel && !fileSet.contains(s.yml) { layout.foreignFiles.append(s.file); continue }
             guard fileSet.contains(s.yml) else {
                 throw PortalFolderError.contentFileWithoutYAML(file: s.file, expectedYAML: s.yml)
             }

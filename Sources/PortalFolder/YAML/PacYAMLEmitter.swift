@@ -60,6 +60,7 @@ public struct PacYAMLEmitter: Sendable {
         case .null:
             out += head + " " + lineBreak
         case .scalar(let s):
+            if let anchored = YAMLAnchorMarker.yamlText(s) { out += head + " " + anchored + lineBreak; return }
             writeScalar(head: head, s, blockIndent: indent + 2, into: &out)
         case .sequence(let items) where items.isEmpty:
             out += head + " []" + lineBreak

@@ -26,7 +26,7 @@ public enum PacYAMLReader {
         } catch {
             throw PortalFolderError.yamlSyntax(file: file, line: nil, column: nil, problem: "\(error)")
         }
-        let root = node.map(convert) ?? .null
+        let root = YAMLAnchorMarker.resolveRepeats(node.map(convert) ?? .null)
         var lines: [Int] = []
         if case .sequence(let seq)? = node { lines = seq.map { $0.mark?.line ?? 0 } }
         return Document(root: root, itemLines: lines, usesCRLF: text.utf8.contains(13))
@@ -38,11 +38,12 @@ public enum PacYAMLReader {
             if s.style == .plain && s.string.isEmpty { return .null }
             return .scalar(s.string)
         case .sequence(let seq):
+            if seq.isEmpty, let anchor = seq.anchor { return .scalar(YAMLAnchorMarker.anchoredEmptySequence(anchor.rawValue)) }
             return .sequence(seq.map(convert))
         case .mapping(let map):
             return .mapping(map.map { YAMLPair($0.key.string ?? "", convert($0.value)) })
-        case .alias:
-            return .null
+        case .alias(let alias):
+            return .scalar(YAMLAnchorMarker.alias(alias.anchor.rawValue))
         }
     }
 

@@ -1,0 +1,146 @@
+import Foundation
+
+/// Maps standard-model `adx_*` records to enhanced-model `powerpagecomponent` rows and back.
+///
+/// A component's `content` is a JSON object whose keys are the adx column names without the `adx_`
+/// prefix; lookups are bare lowercase GUID strings; web-role links of a component are GUID arrays
+/// under the N:N relationship name, with or without the `adx_` prefix (research/emulator-facts.md
+/// §4.1–4.3, research/dataverse-webapi.md §11.3). Keys the catalog does not know (camelCase keys such
+/// as `createRecordDisplayLabel`) are kept verbatim as `adx_<key>` columns.
+///
+/// Columns that are not content: the primary id (the component id), the primary name (`name`),
+/// `adx_websiteid` (`powerpagesiteid`), state/status and system columns.
+public struct EnhancedComponentMapping: Sendable {
+    /// The catalog that types the adx columns when mapping back.
+    public var catalog: TableCatalog
+
+    public init(catalog: TableCatalog = .standard) { self.catalog = catalog }
+
+    /// Columns never written into `content`.
+    static let systemColumns: Set<String> = [
+        "statecode", "statuscode", "adx_statecode", "adx_statuscode", "adx_websiteid", "ownerid", "owningbusinessunit",
+        "createdon", "modifiedon", "createdby", "modifiedby", "versionnumber", "overriddencreatedon",
+    ]
+
+    /// The `content` key of an adx column: `adx_partialurl` → `partialurl`; other names unchanged.
+    public static func contentKey(forColumn column: String) -> String {
+        column.hasPrefix("adx_") ? String(column.dropFirst(4)) : column
+    }
+
+    /// The adx column of a `content` key: `partialurl` → `adx_partialurl` (pac's on-disk key).
+    public static func column(forContentKey key: String) -> String { "adx_" + key }
+
+    /// Builds the component row for a standard record.
+    ///
+    /// - Parameters:
+    ///   - record: an `adx_*` record whose table has a component type (`PowerPageComponentType(standardTable:)`).
+    ///   - siteID: the `powerpagesite` id (`powerpagesiteid` lookup).
+    ///   - languageID: the `powerpagesitelanguage` id for language-specific components, or `nil`.
+    ///   - webRoleLinks: N:N relationship name → related ids, written into `content` as GUID arrays.
+    /// - Returns: a `powerpagecomponent` record with the same id, or `nil` when the table has no
+    ///   enhanced counterpart (tags, URL history, ads, polls, …).
+    public func component(from record: EntityRecord, siteID: UUID, languageID: UUID? = nil,
+                          webRoleLinks: [String: [UUID]] = [:]) -> EntityRecord? {
+        guard let type = PowerPageComponentType(standardTable: record.logicalName) else { return nil }
+        let def = catalog.table(record.logicalName)
+        let idColumn = def?.primaryIDColumn ?? record.logicalName + "id"
+        let nameColumn = def?.primaryNameColumn ?? "adx_name"
+        var content: [(String, JSONValue)] = []
+        for column in record.columns.keys.sorted() where column != idColumn && column != nameColumn && !Self.systemColumns.contains(column) {
+            guard let value = record.columns[column] else { continue }
+            content.append((Self.contentKey(forColumn: column), value.json))
+        }
+        for (relationship, ids) in webRoleLinks.sorted(by: { $0.key < $1.key }) {
+            content.append((relationship, .array(ids.map { .string($0.dataverseString) })))
+        }
+        var columns: [String: FieldValue] = [
+            "powerpagecomponenttype": .choice(type.rawValue),
+            "powerpagesiteid": .lookup(EntityReference("powerpagesite", siteID)),
+            "content": .string(JSONValue.object(content).serialized),
+        ]
+        if let name = record.columns[nameColumn] { columns["name"] = name }
+        if let languageID { columns["powerpagesitelanguageid"] = .lookup(EntityReference("powerpagesitelanguage", languageID)) }
+        if let s = record.columns["statecode"] { columns["statecode"] = s }
+        if let s = record.columns["statuscode"] { columns["statuscode"] = s }
+        return EntityRecord("powerpagecomponent", id: record.id, columns: columns)
+    }
+
+    /// What `record(from:)` returns: the adx record and the N:N links found in `content`.
+    public struct MappedRecord: Sendable, Equatable {
+        public var record: EntityRecord
+        /// Relationship name (`adx_entitypermission_webrole`) → related ids.
+        public var links: [String: [UUID]]
+    }
+
+    /// Builds the standard record for a component row.
+    ///
+    /// - Throws: `EnhancedMappingError` naming the component and key when the type is missing or
+    ///   unknown, `content` is not a JSON object, or a value does not fit its column.
+    public func record(from component: EntityRecord) throws -> MappedRecord {
+        let cid = component.id.dataverseString
+        guard case .choice(let raw)? = component.columns["powerpagecomponenttype"] ?? nil,
+              let type = PowerPageComponentType(rawValue: raw) else {
+            throw EnhancedMappingError(componentID: cid, key: "powerpagecomponenttype", problem: "missing or unknown component type")
+        }
+        let table = type.standardTable
+        let def = catalog.table(table)
+        var columns: [String: FieldValue] = [:]
+        var links: [String: [UUID]] = [:]
+        if let name = component.columns["name"] { columns[def?.primaryNameColumn ?? "adx_name"] = name }
+        if let s = component.columns["statecode"] { columns["statecode"] = s }
+        if let s = component.columns["statuscode"] { columns["statuscode"] = s }
+        let relationships = Set((def?.relationships ?? []).map(\.name))
+        if let text = component.string("content"), !text.isEmpty {
+            let json: JSONValue
+            do { json = try JSONValue.parse(text) } catch {
+                throw EnhancedMappingError(componentID: cid, key: "content", problem: "not JSON: \(error)")
+            }
+            guard let pairs = json.objectValue else {
+                throw EnhancedMappingError(componentID: cid, key: "content", problem: "not a JSON object")
+            }
+            for (key, value) in pairs {
+                let prefixed = Self.column(forContentKey: key)
+                if case .array(let items) = value, relationships.contains(key) || relationships.contains(prefixed) {
+                    let name = relationships.contains(key) ? key : prefixed
+                    links[name] = items.compactMap { $0.stringValue.flatMap(UUID.init(uuidString:)) }
+                    continue
+                }
+                if let col = def?.column(prefixed) {
+                    do {
+                        columns[prefixed] = try FieldValue(json: value, as: col.type, lookupTarget: col.targets.first)
+                    } catch {
+                        throw EnhancedMappingError(componentID: cid, key: key, problem: "\(error)")
+                    }
+                } else {
+                    columns[prefixed] = Self.verbatim(value)
+                }
+            }
+        }
+        if let site = component.lookupID("powerpagesiteid"), def?.column("adx_websiteid") != nil {
+            columns["adx_websiteid"] = .lookup(EntityReference("adx_website", site))
+        }
+        return MappedRecord(record: EntityRecord(table, id: component.id, columns: columns), links: links)
+    }
+
+    /// A value under a key the catalog does not know, kept as its text (strings as they are,
+    /// booleans as `.boolean`, anything else as its JSON text).
+    static func verbatim(_ value: JSONValue) -> FieldValue {
+        switch value {
+        case .null: return .null
+        case .string(let s): return .string(s)
+        case .bool(let b): return .boolean(b)
+        default: return .string(value.serialized)
+        }
+    }
+}
+
+/// A `powerpagecomponent` that cannot be mapped to an adx record.
+public struct EnhancedMappingError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// The component id.
+    public var componentID: String
+    /// The column or `content` key at fault.
+    public var key: String
+    public var problem: String
+
+    public var description: String { "powerpagecomponent \(componentID), \(key): \(problem)" }
+}
