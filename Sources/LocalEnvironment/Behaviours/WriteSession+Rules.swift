@@ -75,7 +75,7 @@ extension WriteSession {
                 if def.column("adx_isroot") != nil { content["adx_isroot"] = .boolean(false) }
                 content["adx_rootwebpageid"] = .lookup(EntityReference(def.logicalName, id))
                 content["adx_webpagelanguageid"] = .lookup(EntityReference("adx_websitelanguage", language))
-                try save(def.logicalName, UUID(), content, createdOn: nil)
+                try save(def.logicalName, UUID(), WriteSession.withDefaultState(def, content), createdOn: nil)
             }
         case "adx_websitelanguage":
             guard rules.contains(.copyWebLinkSets), let website = columns["adx_websiteid"]?.reference,

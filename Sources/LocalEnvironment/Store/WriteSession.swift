@@ -250,6 +250,16 @@ final class WriteSession {
         }
     }
 
+    /// Dataverse gives a new record the active state (0) and its default status reason (1) when the
+    /// create does not set them; pac folders leave them out for active records
+    /// (research/pac-portal-format.md §2). Applied to every record this environment creates.
+    static func withDefaultState(_ def: PortalModel.TableDefinition, _ columns: [String: FieldValue]) -> [String: FieldValue] {
+        var out = columns
+        if def.column("statecode") != nil, out["statecode"]?.isNull ?? true { out["statecode"] = .state(0) }
+        if def.column("statuscode") != nil, out["statuscode"]?.isNull ?? true { out["statuscode"] = .status(1) }
+        return out
+    }
+
     func create(_ record: EntityRecord) throws -> UUID {
         let def = try table(record.logicalName)
         if try exists(def.logicalName, record.id) {
@@ -257,7 +267,8 @@ final class WriteSession {
                                  message: LocalEnvironmentMessages.duplicateRecord,
                                  logicalName: def.logicalName, recordID: record.id)
         }
-        let prepared = try prepare(record, def)
+        var prepared = try prepare(record, def)
+        prepared.columns = WriteSession.withDefaultState(def, prepared.columns)
         try checkRules(def, record.id, merged: prepared.columns, written: prepared, isCreate: true)
         try save(def.logicalName, record.id, prepared.columns, createdOn: nil)
         try storeBody(def, record.id, prepared, merged: prepared.columns)
