@@ -99,7 +99,7 @@ public struct UploadCommand: AsyncParsableCommand {
 /// `portal-migrate paportal …` and `portal-migrate pages …`: pac's command names for the folder commands.
 public struct PaportalCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
-        commandName: "paportal", abstract: "pac-compatible alias: paportal download | upload.",
-        subcommands: [DownloadCommand.self, UploadCommand.self], aliases: ["pages", "powerpages"])
+        commandName: "paportal", abstract: "pac-compatible alias: paportal list | download | upload.",
+        subcommands: [ListCommand.self, DownloadCommand.self, UploadCommand.self], aliases: ["pages", "powerpages"])
     public init() {}
 }
