@@ -63,12 +63,6 @@ public struct PreparedMigration: Sendable {
     public var report: MigrationReport { MigrationReport.of(planning.plan, checks: checks) }
 }
 
-/// The result of `verify`: the differences between source and target, modulo remapped ids.
-public struct VerifyResult: Sendable {
-    public var differences: [String]
-    public var identical: Bool { differences.isEmpty }
-}
-
 /// The one engine behind `plan`, `migrate`, `verify`, `upload` and `data import` (DESIGN.md "One engine"):
 /// read → deployment profile → plan → checks → apply (journalled) → report.
 ///
@@ -215,42 +209,5 @@ public struct MigrationEngine: Sendable {
         first.deletions = []
         first.links = []
         return first
-    }
-
-    /// Compares source and target for one website: exit 0 only when identical modulo remapped ids
-    /// (issue 6 "Verify"). Every record, value (secrets hidden), state, N:N link and file body is compared;
-    /// target records of the website that the source lacks are differences too.
-    /// - Throws: what reading either side throws.
-    public func verify(source: MigrationSource, target: any DataverseService, targetWebsiteID: UUID?,
-                       deploymentProfile: URL? = nil) async throws -> VerifyResult {
-        var options = MigrationOptions(plan: PlanOptions(targetWebsiteID: targetWebsiteID, prune: true), deploymentProfile: deploymentProfile)
-        options.plan.missingLookups = .fail
-        let prepared = try await prepare(source: source, target: target, options: options)
-        let plan = prepared.plan
-        var diffs: [String] = []
-        for d in prepared.checks where d.check == "ambiguous-match" || d.check == "missing-lookup" || d.check == "website-not-found" {
-            diffs.append(d.description)
-        }
-        for r in plan.records {
-            let what = "\(r.table) \(r.sourceID?.dataverseString ?? r.targetID.dataverseString)\(PlanRenderer.label(r.name))"
-            switch r.action {
-            case .create: diffs.append("missing in the target: \(what)")
-            case .update:
-                diffs.append("differs: \(what)" + (r.targetID != r.sourceID ? " (target \(r.targetID.dataverseString))" : ""))
-                for c in r.changes { diffs.append("    \(PlanRenderer.describe(c))") }
-            default: break
-            }
-            if r.action != .create && !r.state.isEmpty {
-                diffs.append("state differs: \(what): " + r.state.keys.sorted().map { "\($0) = \(r.state[$0]!.text ?? "null")" }.joined(separator: ", "))
-            }
-        }
-        for d in plan.deletions {
-            diffs.append("only in the target: \(d.table) \(d.targetID.dataverseString)\(PlanRenderer.label(d.name))")
-        }
-        for l in plan.links {
-            for x in l.add { diffs.append("link missing in the target: \(l.relationship) \(x.first.id.dataverseString) ↔ \(x.second.id.dataverseString)") }
-            for x in l.remove { diffs.append("link only in the target: \(l.relationship) \(x.first.id.dataverseString) ↔ \(x.second.id.dataverseString)") }
-        }
-        return VerifyResult(differences: diffs)
     }
 }
