@@ -84,6 +84,24 @@ public struct DroppedLookup: Sendable, Hashable, Codable {
     public var targetID: UUID
 }
 
+/// A source record (or a requested deletion) the plan leaves out on purpose, with the reason printed in
+/// the plan: a table that is environment-specific (`adx_websitebinding` is download-only in pac,
+/// research/pac-portal-format.md §.portalconfig and peers-and-pain.md row 6), or a deletion of a record
+/// the target does not have ("already absent").
+public struct SkippedRecord: Sendable, Hashable {
+    public var table: String
+    public var id: UUID
+    public var name: String?
+    public var reason: String
+
+    public init(table: String, id: UUID, name: String?, reason: String) {
+        self.table = table
+        self.id = id
+        self.name = name
+        self.reason = reason
+    }
+}
+
 /// Everything a migration would do, decided by comparing the source with the target's current records.
 ///
 /// - `tableOrder`: the write order of tables (`DependencyOrder`).
@@ -91,6 +109,7 @@ public struct DroppedLookup: Sendable, Hashable, Codable {
 ///   `deletions`, children first.
 /// - `idMap`: source id → target id for every matched record whose ids differ.
 /// - `diagnostics`: ambiguous matches and other planning findings (checks add theirs later).
+/// - `skipped`: source records not written and requested deletions not needed, each with its reason.
 public struct MigrationPlan: Sendable {
     public var sourceWebsiteID: UUID
     public var targetWebsiteID: UUID
@@ -101,6 +120,8 @@ public struct MigrationPlan: Sendable {
     public var idMap: [UUID: UUID]
     public var diagnostics: [Diagnostic]
     public var droppedLookups: [DroppedLookup]
+    /// Records left out on purpose (environment-specific tables, deletions already done), sorted by table then id.
+    public var skipped: [SkippedRecord] = []
 
     /// True when applying the plan writes nothing.
     public var isEmpty: Bool {

@@ -37,6 +37,22 @@ public struct PlanOptions: Sendable {
     /// System columns (`PortalTables.importableSystemColumns`) written and compared when the source has no
     /// website and is planned by table (a CMT package whose schema names them); ignored otherwise.
     public var keptSystemColumns: Set<String> = []
+    /// Records to delete in the target whatever `prune` says, by table logical name → source ids (a pac
+    /// folder's `manifest.yml` entries with `IsDeleted: true`, research/pac-portal-format.md §3). Ids are
+    /// mapped like any other (a record matched by natural key is deleted under its target id); an id the
+    /// target does not have is listed in `MigrationPlan.skipped` as already absent, not as a failure.
+    /// A record both deleted here and present in the source is kept (the source wins).
+    public var explicitDeletions: [String: Set<UUID>] = [:]
+    /// N:N links to remove in the target whatever `prune` says, by relationship name (a pac folder's
+    /// association entries with `IsDeleted: true`), in source ids. Links the target lacks are ignored.
+    public var explicitLinkRemovals: [String: Set<ManyToManyLink>] = [:]
+    /// Plan an update of every matched record even when no column differs (pac's `--forceUploadAll`):
+    /// the update carries every data column the source has.
+    public var rewriteUnchanged: Bool = false
+    /// Tables never written, by logical name → the reason printed in the plan (e.g. `adx_websitebinding`,
+    /// download-only in pac: research/pac-portal-format.md §.portalconfig). Their source records are
+    /// listed in `MigrationPlan.skipped`; target records of them are never pruned.
+    public var skippedTables: [String: String] = [:]
 
     public init(targetWebsiteID: UUID? = nil, prune: Bool = false, match: MatchMode = .key,
                 missingLookups: MissingLookupPolicy = .fail, hiddenColumns: Set<String> = []) {

@@ -39,6 +39,15 @@ public struct Planner: Sendable {
     /// tables (`SnapshotReader.read(tables:relationships:)`), and `websiteScoped` is false.
     /// - Throws: `DataverseError` from the target.
     public func plan(source: PortalSnapshot, options: PlanOptions) async throws -> PlanningResult {
+        // Tables never written (environment-specific): their records are listed as skipped.
+        var source = source
+        var skipped: [SkippedRecord] = []
+        for (table, reason) in options.skippedTables.sorted(by: { $0.key < $1.key }) {
+            for r in (source.records[table] ?? []).sorted(by: { $0.id.dataverseString < $1.id.dataverseString }) {
+                skipped.append(SkippedRecord(table: table, id: r.id, name: PortalTables.primaryName(r, definitions: [:], catalog: catalog), reason: reason))
+            }
+            source.records[table] = nil
+        }
         let reader = SnapshotReader(service: target, catalog: catalog)
         let defs = try await reader.definitionsByName()
         let sourceWebsiteID: UUID, targetWebsiteID: UUID
@@ -235,7 +244,14 @@ public struct Planner: Sendable {
                     state = [:]
                     bodyKey = nil
                 }
-                let action: RecordAction = existing == nil ? .create : (changes.isEmpty ? .unchanged : .update)
+                var action: RecordAction = existing == nil ? .create : (changes.isEmpty ? .unchanged : .update)
+                if action == .unchanged && options.rewriteUnchanged && !options.skipUpdateTables.contains(table) {
+                    // --forceUploadAll: rewrite the record with every data column the source has.
+                    for (column, value) in m.columns where !PortalTables.stateColumns.contains(column) && (def?.column(column) != nil || def == nil) {
+                        payload.columns[column] = value
+                    }
+                    if !payload.columns.isEmpty { action = .update }
+                }
                 records.append(RecordPlan(table: table, sourceID: src.id, targetID: m.id, name: name, action: action,
                                           match: existing == nil ? .none : matcher.kind[src.id] ?? .id,
                                           record: payload, changes: changes, deferred: [], state: state,
@@ -246,20 +262,46 @@ public struct Planner: Sendable {
         // Ordering within tables and deferral of lookups to records written later.
         Scheduler.schedule(&records, rank: rank, existingBefore: existingBefore)
 
-        // Deletions (prune): target records of the website no source record maps to.
-        var deletions: [RecordPlan] = []
+        // Deletions: with prune, target records of the website no source record maps to; and the
+        // explicit deletions (a pac manifest's IsDeleted entries) the source does not also hold.
+        let claimed = Set(records.map(\.targetID))
+        var toDelete: [String: [UUID: EntityRecord]] = [:]
         if options.prune {
-            let claimed = Set(records.map(\.targetID))
-            let targetTables = Set(targetSnap.records.keys)
-            let allOrder = tableOrder + targetTables.subtracting(tableOrder).sorted()
-            for table in allOrder.reversed() where table != "adx_portallanguage" && !PortalTables.websiteTables.contains(table) {
-                for r in (targetSnap.records[table] ?? []).sorted(by: { $0.id.dataverseString < $1.id.dataverseString })
-                where inScope.contains(r.id) && !claimed.contains(r.id) {
-                    deletions.append(RecordPlan(table: table, sourceID: nil, targetID: r.id,
-                                                name: PortalTables.primaryName(r, definitions: defs, catalog: catalog),
-                                                action: .delete, match: .none, record: EntityRecord(table, id: r.id),
-                                                changes: [], deferred: [], state: [:], bodyKey: nil, depth: 0))
+            for (table, rows) in targetSnap.records
+            where table != "adx_portallanguage" && !PortalTables.websiteTables.contains(table) && options.skippedTables[table] == nil {
+                for r in rows where inScope.contains(r.id) && !claimed.contains(r.id) { toDelete[table, default: [:]][r.id] = r }
+            }
+        }
+        for (table, ids) in options.explicitDeletions.sorted(by: { $0.key < $1.key }) {
+            let wanted = ids.map { idMap[$0] ?? $0 }.filter { !claimed.contains($0) }
+            guard let def = defs[table] else {
+                for id in wanted.sorted(by: { $0.dataverseString < $1.dataverseString }) {
+                    skipped.append(SkippedRecord(table: table, id: id, name: nil, reason: "deletion requested, but the target has no table \(table)"))
                 }
+                continue
+            }
+            var found: [UUID: EntityRecord] = [:]
+            for id in wanted { if let r = targetByID[id], r.logicalName == table { found[id] = r } }
+            let unread = Set(wanted).subtracting(found.keys)
+            if !unread.isEmpty {
+                for r in try await reader.readByIDs(table, column: def.primaryIDColumn, ids: unread) { found[r.id] = r }
+            }
+            for id in wanted.sorted(by: { $0.dataverseString < $1.dataverseString }) {
+                if let r = found[id] {
+                    toDelete[table, default: [:]][id] = r
+                } else {
+                    skipped.append(SkippedRecord(table: table, id: id, name: nil, reason: "deletion requested; already absent in the target"))
+                }
+            }
+        }
+        var deletions: [RecordPlan] = []
+        let allOrder = tableOrder + Set(toDelete.keys).subtracting(tableOrder).sorted()
+        for table in allOrder.reversed() {
+            for r in (toDelete[table] ?? [:]).values.sorted(by: { $0.id.dataverseString < $1.id.dataverseString }) {
+                deletions.append(RecordPlan(table: table, sourceID: nil, targetID: r.id,
+                                            name: PortalTables.primaryName(r, definitions: defs, catalog: catalog),
+                                            action: .delete, match: .none, record: EntityRecord(table, id: r.id),
+                                            changes: [], deferred: [], state: [:], bodyKey: nil, depth: 0))
             }
         }
 
@@ -274,15 +316,20 @@ public struct Planner: Sendable {
             })
             let tgt = targetSnap.links[rel] ?? []
             let add = src.subtracting(tgt).sorted()
-            let remove = options.prune
-                ? tgt.subtracting(src).filter { !deleted.contains($0.first.id) && !deleted.contains($0.second.id) }.sorted()
-                : []
+            // Explicitly removed links, in target ids, either orientation.
+            let explicit = Set((options.explicitLinkRemovals[rel] ?? []).map { l in
+                Set([idMap[l.first.id] ?? l.first.id, idMap[l.second.id] ?? l.second.id])
+            })
+            let remove = tgt.subtracting(src)
+                .filter { options.prune || explicit.contains(Set([$0.first.id, $0.second.id])) }
+                .filter { !deleted.contains($0.first.id) && !deleted.contains($0.second.id) }.sorted()
             links.append(LinkPlan(relationship: rel, add: add, remove: remove, unchanged: src.intersection(tgt).count))
         }
 
         let plan = MigrationPlan(sourceWebsiteID: sourceWebsiteID, targetWebsiteID: targetWebsiteID,
                                  tableOrder: tableOrder, records: records, deletions: deletions, links: links,
-                                 idMap: idMap, diagnostics: diagnostics, droppedLookups: dropped)
+                                 idMap: idMap, diagnostics: diagnostics, droppedLookups: dropped,
+                                 skipped: skipped)
         return PlanningResult(plan: plan, targetDefinitions: defs, targetWebsiteExists: targetWebsiteExists,
                               targetSnapshot: targetSnap, websiteScoped: websiteScoped)
     }

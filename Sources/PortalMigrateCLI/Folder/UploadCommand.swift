@@ -22,12 +22,14 @@ public struct UploadCommand: AsyncParsableCommand {
     var path: String
     @Option(name: [.customLong("deploymentProfile"), .customLong("dp", withSingleDash: true)], help: "deployment-profiles/<NAME>.deployment.yml of the folder.")
     var deploymentProfile: String?
-    @Flag(name: [.customLong("forceUploadAll"), .customShort("f")], help: "Accepted for pac compatibility; every record is compared with the target.")
+    @Flag(name: [.customLong("forceUploadAll"), .customShort("f")], help: "Rewrite every record the target already has, even when nothing differs.")
     var forceUploadAll = false
     @Flag(name: .long, help: "Also delete target records and N:N links the folder does not have.")
     var prune = false
-    @Flag(name: .long, help: "Do not ask before deleting.")
+    @Flag(name: .long, help: "Do not ask before deleting (manifest.yml deletions and --prune).")
     var yes = false
+    @Flag(name: .long, help: "Proceed without the records that fail a check; exit code 1.")
+    var force = false
     @Option(name: .customLong("unblock-extensions"), help: "Extensions to remove from the target's blocked list for the run (comma-separated); restored after.")
     var unblockExtensions: String?
     @Option(name: [.customLong("modelVersion"), .customLong("mv", withSingleDash: true)], help: "Data model: 1 (standard).")
@@ -51,47 +53,28 @@ public struct UploadCommand: AsyncParsableCommand {
                 }
                 profileURL = url
             }
-            if !content.deletions.isEmpty {
-                printErr("warning: manifest.yml lists \(content.deletions.count) deleted record(s); deleting them in the target is not supported yet")
+            for d in content.unreadableDeletions {
+                printErr("warning: .portalconfig/manifest.yml: \(d.section) entry \(d.recordID.dataverseString) has an unreadable association name \(d.displayName ?? ""); ignored")
             }
             let spec = global.environment
             let target = try MigrationCommandSupport.service(spec, verbose: global.verbose)
-            let unblock = Set((unblockExtensions ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty })
-            let runKey = ["upload", root.standardizedFileURL.path, spec ?? "-", prune ? "prune" : "-", deploymentProfile ?? "-"].joined(separator: "|")
-            var options = MigrationOptions(plan: PlanOptions(prune: prune, missingLookups: missingLookups), force: false, dryRun: write.dryRun,
-                                           unblockExtensions: unblock, deploymentProfile: profileURL,
-                                           runKey: runKey, targetKey: spec ?? "default")
+            let runKey = ["upload", root.standardizedFileURL.path, spec ?? "-", prune ? "prune" : "-", deploymentProfile ?? "-",
+                          forceUploadAll ? "all" : "-"].joined(separator: "|")
+            var plan = PlanOptions(prune: prune, missingLookups: missingLookups)
+            // manifest.yml IsDeleted entries are deleted in the target (pac, research/pac-portal-format.md §3).
+            plan.explicitDeletions = content.deletedRecords
+            plan.explicitLinkRemovals = content.deletedLinks
+            plan.rewriteUnchanged = forceUploadAll
+            // Download-only tables (adx_websitebinding) are never uploaded, and the plan says so.
+            for table in TableCatalog.environmentSpecificTables {
+                plan.skippedTables[table] = "environment-specific (download-only in pac); not uploaded"
+            }
+            var options = MigrationOptions(plan: plan, unblockExtensions: MigrationCommandSupport.extensions(unblockExtensions),
+                                           deploymentProfile: profileURL, runKey: runKey, targetKey: spec ?? "default")
             options.blockedAttachmentsWriter = MigrationCommandSupport.blockedWriter(target)
-            let engine = MigrationEngine()
-            let source = MigrationSource.snapshot(content.snapshot, organization: nil)
-            let prepared = try await engine.prepare(source: source, target: target, options: options)
-            if global.verbose || write.dryRun || !prepared.plan.deletions.isEmpty {
-                let lines = PlanRenderer.lines(prepared.plan)
-                MigrationCommandSupport.say(lines.isEmpty ? "No changes." : lines.joined(separator: "\n"), json: json)
-            }
-            if !prepared.errors.isEmpty { throw MigrationError.checksFailed(prepared.errors) }
-            if write.dryRun {
-                var report = prepared.report
-                report.dryRun = true
-                MigrationCommandSupport.say(report.humanSummary(), json: json)
-                if json { printOut(report.jsonText()) }
-                return
-            }
-            if !prepared.plan.deletions.isEmpty && !yes {
-                guard isatty(0) != 0 else {
-                    throw UserFacingError("\(prepared.plan.deletions.count) record(s) would be deleted; pass --yes to confirm")
-                }
-                FileHandle.standardError.write(Data("Delete \(prepared.plan.deletions.count) record(s) in the target? [y/N] ".utf8))
-                guard let answer = readLine(), answer.lowercased().hasPrefix("y") else {
-                    throw UserFacingError("nothing written: deletions not confirmed")
-                }
-            }
-            let report = try await engine.migrate(source: source, target: target, options: options) { line in
-                MigrationCommandSupport.say(line, json: json)
-            }
-            MigrationCommandSupport.say(report.humanSummary(), json: json)
-            if json { printOut(report.jsonText()) }
-            if !report.failures.isEmpty || report.forced { throw ExitCode(PortalMigrateExit.recordsFailed.rawValue) }
+            try await MigrationCommandSupport.prepareConfirmApply(
+                engine: MigrationEngine(), source: .snapshot(content.snapshot, organization: nil), target: target, options: options,
+                settings: MigrationRunSettings(verbose: global.verbose, dryRun: write.dryRun, yes: yes, force: force, json: json))
         }
     }
 }

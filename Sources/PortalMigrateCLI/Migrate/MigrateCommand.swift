@@ -48,51 +48,19 @@ public struct MigrateCommand: AsyncParsableCommand {
             let target = try MigrationCommandSupport.service(toSpec, verbose: global.verbose)
             let websiteID = try endpoints.websiteID()
             let targetWebsiteID = try endpoints.targetWebsiteID()
-            let unblock = Set((unblockExtensions ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty })
+            let unblock = MigrationCommandSupport.extensions(unblockExtensions)
             let runKey = ["migrate", fromSpec, toSpec, websiteID.dataverseString, targetWebsiteID?.dataverseString ?? "-",
                           prune ? "prune" : "-", endpoints.match.rawValue, endpoints.deploymentProfile ?? "-"].joined(separator: "|")
             var options = MigrationOptions(
                 plan: PlanOptions(targetWebsiteID: targetWebsiteID, prune: prune, match: endpoints.match,
                                   missingLookups: endpoints.missingLookups),
                 apply: ApplyOptions(changeSetSize: changeSetSize, parallelism: parallelism, bypassPlugins: !noBypassPlugins),
-                force: force, dryRun: write.dryRun, unblockExtensions: unblock, deploymentProfile: try endpoints.profileURL(),
+                unblockExtensions: unblock, deploymentProfile: try endpoints.profileURL(),
                 runKey: runKey, targetKey: toSpec)
             options.blockedAttachmentsWriter = MigrationCommandSupport.blockedWriter(target)
-            let engine = MigrationEngine()
-            let src = MigrationSource.environment(source, websiteID: websiteID)
-
-            // Show the plan first; deletions need consent.
-            let prepared = try await engine.prepare(source: src, target: target, options: options)
-            let lines = PlanRenderer.lines(prepared.plan)
-            if global.verbose || write.dryRun || !prepared.plan.deletions.isEmpty {
-                MigrationCommandSupport.say(lines.isEmpty ? "No changes." : lines.joined(separator: "\n"), json: json)
-            }
-            if !prepared.errors.isEmpty && !force { throw MigrationError.checksFailed(prepared.errors) }
-            if write.dryRun {
-                var report = prepared.report
-                report.dryRun = true
-                MigrationCommandSupport.say(report.humanSummary(), json: json)
-                if json { printOut(report.jsonText()) }
-                return
-            }
-            if !prepared.plan.deletions.isEmpty && !yes {
-                guard isatty(0) != 0 else {
-                    throw UserFacingError("\(prepared.plan.deletions.count) record(s) would be deleted; pass --yes to confirm")
-                }
-                FileHandle.standardError.write(Data("Delete \(prepared.plan.deletions.count) record(s) in the target? [y/N] ".utf8))
-                guard let answer = readLine(), answer.lowercased().hasPrefix("y") else {
-                    throw UserFacingError("nothing written: deletions not confirmed")
-                }
-            }
-            if !unblock.isEmpty {
-                MigrationCommandSupport.say("The target's blocked attachment list will be changed for this run (allowing \(unblock.sorted().joined(separator: ", "))) and restored at the end.", json: json)
-            }
-            let report = try await engine.migrate(source: src, target: target, options: options) { line in
-                MigrationCommandSupport.say(line, json: json)
-            }
-            MigrationCommandSupport.say(report.humanSummary(), json: json)
-            if json { printOut(report.jsonText()) }
-            if !report.failures.isEmpty || report.forced { throw ExitCode(PortalMigrateExit.recordsFailed.rawValue) }
+            try await MigrationCommandSupport.prepareConfirmApply(
+                engine: MigrationEngine(), source: .environment(source, websiteID: websiteID), target: target, options: options,
+                settings: MigrationRunSettings(verbose: global.verbose, dryRun: write.dryRun, yes: yes, force: force, json: json))
         }
     }
 }

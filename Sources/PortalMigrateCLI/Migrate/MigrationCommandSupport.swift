@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import Migration
+import PortalModel
+
+/// How a writing migration command (`migrate`, `upload`) runs the engine: the switches every such
+/// command shares.
+///
+/// - `verbose`: print the plan even when it has no deletions.
+/// - `dryRun`: plan and check, print the plan report, write nothing.
+/// - `yes`: delete without asking.
+/// - `force`: with failed checks, write everything else and exit 1 instead of stopping with exit 2.
+/// - `json`: the JSON report owns stdout; human text goes to stderr.
+struct MigrationRunSettings {
+    var verbose: Bool
+    var dryRun: Bool
+    var yes: Bool
+    var force: Bool
+    var json: Bool
+}
+
+extension MigrationCommandSupport {
+    /// The one prepare → show → confirm → apply → report flow of `migrate` and `upload`.
+    ///
+    /// 1. `engine.prepare` plans and checks (writes nothing);
+    /// 2. the plan is printed when verbose, for a dry run, or when it deletes or skips records;
+    /// 3. failed checks stop the run (`MigrationError.checksFailed`, exit 2) unless `force`;
+    /// 4. a dry run prints the plan report and returns;
+    /// 5. deletions need `--yes`, or a "y" typed on a terminal (no terminal: a `UserFacingError`);
+    /// 6. `engine.migrate` applies (journalled, blocked list restored) and the result report is printed.
+    ///
+    /// - Throws: `MigrationError.checksFailed`; `UserFacingError` when deletions are not confirmed;
+    ///   `ExitCode(1)` when records failed or `--force` left records out; what the engine throws.
+    static func prepareConfirmApply(engine: MigrationEngine, source: MigrationSource, target: any DataverseService,
+                                    options: MigrationOptions, settings: MigrationRunSettings) async throws {
+        let json = settings.json
+        var options = options
+        options.force = settings.force
+        options.dryRun = settings.dryRun
+        let prepared = try await engine.prepare(source: source, target: target, options: options)
+        let plan = prepared.plan
+        if settings.verbose || settings.dryRun || !plan.deletions.isEmpty || !plan.skipped.isEmpty {
+            let lines = PlanRenderer.lines(plan) + skippedLines(plan)
+            say(lines.isEmpty ? "No changes." : lines.joined(separator: "\n"), json: json)
+        }
+        if !prepared.errors.isEmpty && !settings.force { throw MigrationError.checksFailed(prepared.errors) }
+        if settings.dryRun {
+            var report = prepared.report
+            report.dryRun = true
+            report.forced = !prepared.errors.isEmpty
+            say(report.humanSummary(), json: json)
+            if json { printOut(report.jsonText()) }
+            return
+        }
+        if !plan.deletions.isEmpty && !settings.yes {
+            guard isatty(0) != 0 else {
+                throw UserFacingError("\(plan.deletions.count) record(s) would be deleted; pass --yes to confirm")
+            }
+            FileHandle.standardError.write(Data("Delete \(plan.deletions.count) record(s) in the target? [y/N] ".utf8))
+            guard let answer = readLine(), answer.lowercased().hasPrefix("y") else {
+                throw UserFacingError("nothing written: deletions not confirmed")
+            }
+        }
+        if !options.unblockExtensions.isEmpty {
+            say("The target's blocked attachment list will be changed for this run (allowing \(options.unblockExtensions.sorted().joined(separator: ", "))) and restored at the end.", json: json)
+        }
+        let report = try await engine.migrate(source: source, target: target, options: options) { line in
+            say(line, json: json)
+        }
+        say(report.humanSummary(), json: json)
+        if json { printOut(report.jsonText()) }
+        if !report.failures.isEmpty || report.forced { throw ExitCode(PortalMigrateExit.recordsFailed.rawValue) }
+    }
+
+    /// The plan's records left out on purpose (environment-specific tables, deletions of records the
+    /// target does not have), one line each, under a heading.
+    static func skippedLines(_ plan: MigrationPlan) -> [String] {
+        guard !plan.skipped.isEmpty else { return [] }
+        return ["Skipped (\(plan.skipped.count)):"] + plan.skipped.map { s in
+            "  · skip \(s.table) \(s.id.dataverseString)\(s.name.map { " \"\($0)\"" } ?? ""): \(s.reason)"
+        }
+    }
+
+    /// The `--unblock-extensions` list: comma-separated, trimmed, lower-cased, empty entries dropped.
+    static func extensions(_ list: String?) -> Set<String> {
+        Set((list ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty })
+    }
+}
