@@ -19,7 +19,8 @@ public struct LocalEnvironmentOptions: Sendable {
         case catalog(excludingTables: Set<String> = [], excludingColumns: [String: Set<String>] = [:])
         /// Exactly these definitions.
         case tables([TableDefinition])
-        /// The entities of a Configuration Migration Tool schema file (`CMTSchemaReader`).
+        /// The entities of a Configuration Migration Tool schema file (`CMTSchemaReader`), plus the
+        /// enhanced data model tables the file does not list (`addingEnhancedTables`).
         case cmtSchema(URL)
     }
 
@@ -70,7 +71,20 @@ public struct LocalEnvironmentOptions: Sendable {
         case .tables(let defs):
             return defs
         case .cmtSchema(let url):
-            return try CMTSchemaReader.read(url, catalog: catalog)
+            return LocalEnvironmentOptions.addingEnhancedTables(try CMTSchemaReader.read(url, catalog: catalog), catalog: catalog)
+        }
+    }
+
+    /// Adds the enhanced data model tables (`powerpagesite`, `powerpagesitelanguage`,
+    /// `powerpagecomponent`, research/dataverse-webapi.md §11.3) that `tables` lacks: every current
+    /// Dataverse environment has them whatever a Configuration Migration Tool schema lists, as it has
+    /// the system tables. N:N relationships whose other table is absent stay in the definitions
+    /// (Dataverse lists them too); linking through them fails as for any missing table.
+    static func addingEnhancedTables(_ tables: [TableDefinition], catalog: TableCatalog) -> [TableDefinition] {
+        let present = Set(tables.map(\.logicalName))
+        return tables + catalog.logicalNames.compactMap { name -> TableDefinition? in
+            guard !present.contains(name), let t = catalog.table(name), t.dataModel == .enhanced else { return nil }
+            return t
         }
     }
 }
