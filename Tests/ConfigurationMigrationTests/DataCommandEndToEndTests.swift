@@ -1,6 +1,7 @@
 import EnvironmentServer
 import Foundation
 import LocalEnvironment
+import PortalModel
 import Testing
 import TestSupport
 @testable import ConfigurationMigration
@@ -62,15 +63,12 @@ import TestSupport
         let overHTTP = try Self.run(["data", "export", "--schemaFile", schema, "--dataFile", httpZip, "--environment", server.origin], home: home)
         await server.stop()
         #expect(overHTTP.out.contains("adx_contentsnippet: 92 record(s)"), "records are read over HTTP with the website $filter: \(overHTTP.err)")
-        // Known issue outside this module: WebAPIClient.retrieveLinks reads `<intersect>set`, which the
-        // embedded server does not serve (404), so N:N links fail over HTTP for now.
-        withKnownIssue("N:N links over the Web API: the client and the embedded server disagree on the intersect entity set",
-                       isIntermittent: true) {
-            #expect(overHTTP.status == 0, "\(overHTTP.err)")
-            let httpPackage = try CMTPackage(contentsOf: URL(fileURLWithPath: httpZip))
-            #expect(CMTPackageTests.sameSnapshot(httpPackage.snapshot, package.snapshot),
-                    "\(CMTPackageTests.differences(httpPackage.snapshot, package.snapshot).prefix(10))")
-        }
+        // N:N links come through the intersect entity sets the embedded server serves.
+        #expect(overHTTP.status == 0, "\(overHTTP.err)")
+        let httpPackage = try CMTPackage(contentsOf: URL(fileURLWithPath: httpZip))
+        #expect(CMTPackageTests.sameSnapshot(httpPackage.snapshot, package.snapshot),
+                "\(CMTPackageTests.differences(httpPackage.snapshot, package.snapshot).prefix(10))")
+        #expect(!httpPackage.snapshot.links.isEmpty, "the package holds N:N links")
 
         let dry = try ok(["data", "import", "--data", zip, "--environment", "local:dst", "--dry-run", "--json"])
         #expect(dry.out.contains("\"dryRun\""))
@@ -81,15 +79,57 @@ import TestSupport
         #expect(imported.out.contains("adx_webpage: 22 created"))
         #expect(imported.out.contains("matched: 43 by natural-key"), "portal languages match by LCID; no second row per language")
 
+        // An environment-specific record (a website binding) in the target: never compared, and said so.
+        let dstURL = home.appendingPathComponent("environments/dst.sqlite")
+        try await Self.write(dstURL, .create(EntityRecord("adx_websitebinding", id: UUID(), columns: [
+            "adx_name": .string("Binding: dst host"), "adx_websiteid": .lookup(EntityReference("adx_website", siteID))])))
+
         let verify = try Self.run(["verify", "--from", "local:src", "--to", "local:dst", "--webSiteId", siteID.dataverseString], home: home)
-        // The only difference: the website binding the pac upload made, a table no CMT portal schema
-        // carries (it is environment specific), so verify exits 1 naming just that record.
-        let differences = verify.out.split(separator: "\n").filter { $0.hasPrefix("  ") }
-        #expect(verify.status == 0 || (verify.status == 1 && differences.count == 1), "\(verify.out)\(verify.err)")
-        #expect(differences.allSatisfy { $0.contains("adx_websitebinding") }, "\(verify.out)")
+        #expect(verify.status == 0, "verify passes between the uploaded and the CMT-imported environment: \(verify.out)\(verify.err)")
+        #expect(verify.out.contains("Identical"), "\(verify.out)")
+        #expect(verify.out.contains("adx_websitebinding:") && verify.out.contains("target record(s) not compared (environment specific)"),
+                "verify says it left the website bindings out: \(verify.out)")
 
         let second = try ok(["data", "import", "--data", zip, "--environment", "local:dst"])
         #expect(!second.out.contains("created"), "importing again changes nothing: \(second.out)")
+
+        // verify --schemaFile: a table the schema does not name is listed as not compared, not a difference.
+        let blogID = UUID()
+        try await Self.write(dstURL, .create(EntityRecord("adx_blog", id: blogID, columns: [
+            "adx_name": .string("Extra blog"), "adx_websiteid": .lookup(EntityReference("adx_website", siteID))])))
+        let plain = try Self.run(["verify", "--from", "local:src", "--to", "local:dst", "--webSiteId", siteID.dataverseString], home: home)
+        #expect(plain.status == 1 && plain.out.contains("only in the target: adx_blog \(blogID.dataverseString)"), "\(plain.out)\(plain.err)")
+        let scoped = try Self.run(["verify", "--from", "local:src", "--to", "local:dst", "--webSiteId", siteID.dataverseString,
+                                   "--schemaFile", schema], home: home)
+        #expect(scoped.status == 0, "\(scoped.out)\(scoped.err)")
+        #expect(scoped.out.contains("adx_blog: 0 source and 1 target record(s) not compared (not in the schema css.xml)"), "\(scoped.out)")
+
+        // A column the schema names differs: --schemaFile reports it (and exits 1), in JSON too.
+        let pages = try await Self.records(dstURL, "adx_webpage")
+        let page = try #require(pages.first { $0.string("adx_title") != nil } ?? pages.first)
+        try await Self.write(dstURL, .update(EntityRecord("adx_webpage", id: page.id, columns: ["adx_title": .string("Changed in the target")])))
+        let changed = try Self.run(["verify", "--from", "local:src", "--to", "local:dst", "--webSiteId", siteID.dataverseString,
+                                    "--schemaFile", schema, "--json"], home: home)
+        #expect(changed.status == 1, "\(changed.out)\(changed.err)")
+        #expect(changed.out.contains("\"identical\":false") && changed.out.contains("adx_title") && changed.out.contains("Changed in the target")
+                && changed.out.contains("\"notCompared\""), "\(changed.out)")
+        #expect(!changed.out.contains("only in the target: adx_blog"), "\(changed.out)")
+        let badSchema = try Self.run(["verify", "--from", "local:src", "--to", "local:dst", "--webSiteId", siteID.dataverseString,
+                                      "--schemaFile", zip], home: home)
+        #expect(badSchema.status != 0 && badSchema.status != 1 && badSchema.err.contains("data.zip"), "a schema that is not XML: \(badSchema.err)")
+    }
+
+    /// Writes one operation into an embedded environment file (closed again before the CLI runs).
+    static func write(_ url: URL, _ operation: DataverseOperation) async throws {
+        let env = try LocalEnvironment(opening: url)
+        let results = try await env.execute([operation])
+        let succeeded = results.allSatisfy { $0.isSuccess }
+        #expect(succeeded, "\(results)")
+    }
+
+    /// Every record of a table in an embedded environment file.
+    static func records(_ url: URL, _ table: String) async throws -> [EntityRecord] {
+        try await LocalEnvironment(opening: url).retrieveAll(RecordQuery(table))
     }
 
     @Test func badPackageIsACheckFailure() throws {
