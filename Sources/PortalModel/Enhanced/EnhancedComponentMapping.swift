@@ -46,9 +46,11 @@ public struct EnhancedComponentMapping: Sendable {
         let idColumn = def?.primaryIDColumn ?? record.logicalName + "id"
         let nameColumn = def?.primaryNameColumn ?? "adx_name"
         var content: [(String, JSONValue)] = []
-        for column in record.columns.keys.sorted() where column != idColumn && column != nameColumn && !Self.systemColumns.contains(column) {
+        for column in record.columns.keys.sorted() where column != idColumn && column != nameColumn
+            && !Self.systemColumns.contains(column) && !Self.fileColumns.contains(column) {
             guard let value = record.columns[column] else { continue }
-            content.append((Self.contentKey(forColumn: column), value.json))
+            let known = def?.column(column) != nil
+            content.append((Self.contentKey(forColumn: column), known ? value.json : Self.contentJSON(unknown: value)))
         }
         for (relationship, ids) in webRoleLinks.sorted(by: { $0.key < $1.key }) {
             content.append((relationship, .array(ids.map { .string($0.dataverseString) })))
@@ -60,8 +62,9 @@ public struct EnhancedComponentMapping: Sendable {
         ]
         if let name = record.columns[nameColumn] { columns["name"] = name }
         if let languageID { columns["powerpagesitelanguageid"] = .lookup(EntityReference("powerpagesitelanguage", languageID)) }
-        if let s = record.columns["statecode"] { columns["statecode"] = s }
-        if let s = record.columns["statuscode"] { columns["statuscode"] = s }
+        if let s = record.columns["statecode"] ?? record.columns["adx_statecode"] { columns["statecode"] = s }
+        if let s = record.columns["statuscode"] ?? record.columns["adx_statuscode"] { columns["statuscode"] = s }
+        for column in Self.fileColumns { if let v = record.columns[column] { columns[column] = v } }
         return EntityRecord("powerpagecomponent", id: record.id, columns: columns)
     }
 
@@ -89,7 +92,6 @@ public struct EnhancedComponentMapping: Sendable {
         if let name = component.columns["name"] { columns[def?.primaryNameColumn ?? "adx_name"] = name }
         if let s = component.columns["statecode"] { columns["statecode"] = s }
         if let s = component.columns["statuscode"] { columns["statuscode"] = s }
-        let relationships = Set((def?.relationships ?? []).map(\.name))
         if let text = component.string("content"), !text.isEmpty {
             let json: JSONValue
             do { json = try JSONValue.parse(text) } catch {
@@ -100,9 +102,15 @@ public struct EnhancedComponentMapping: Sendable {
             }
             for (key, value) in pairs {
                 let prefixed = Self.column(forContentKey: key)
-                if case .array(let items) = value, relationships.contains(key) || relationships.contains(prefixed) {
-                    let name = relationships.contains(key) ? key : prefixed
-                    links[name] = items.compactMap { $0.stringValue.flatMap(UUID.init(uuidString:)) }
+                if case .array(let items) = value, let rel = relationship(forContentKey: key, table: table) {
+                    var ids: [UUID] = []
+                    for item in items {
+                        guard let text = item.stringValue, let id = UUID(dataverse: text) else {
+                            throw EnhancedMappingError(componentID: cid, key: key, problem: "\(item.serialized) is not a GUID")
+                        }
+                        ids.append(id)
+                    }
+                    links[rel.name, default: []].append(contentsOf: ids)
                     continue
                 }
                 if let col = def?.column(prefixed) {
@@ -122,14 +130,42 @@ public struct EnhancedComponentMapping: Sendable {
         return MappedRecord(record: EntityRecord(table, id: component.id, columns: columns), links: links)
     }
 
-    /// A value under a key the catalog does not know, kept as its text (strings as they are,
-    /// booleans as `.boolean`, anything else as its JSON text).
+    /// A value under a key the catalog does not know, kept as its text: strings as they are,
+    /// booleans as `true`/`false`, numbers as their JSON text, arrays and objects as their JSON text
+    /// (pac folder readers keep unknown keys as text, so this is the inverse of `contentJSON(unknown:)`).
     static func verbatim(_ value: JSONValue) -> FieldValue {
         switch value {
         case .null: return .null
         case .string(let s): return .string(s)
-        case .bool(let b): return .boolean(b)
+        case .bool(let b): return .string(b ? "true" : "false")
+        case .number(let n): return .string(n)
         default: return .string(value.serialized)
+        }
+    }
+
+    /// The `content` JSON of a column the catalog does not know: text that reads as a JSON boolean
+    /// or integer is written as one (`adx_createRecordTargetType: 0` → `"createRecordTargetType": 0`,
+    /// as the component JSON has it), other text as a string, typed values as `FieldValue.json`.
+    static func contentJSON(unknown value: FieldValue) -> JSONValue {
+        guard case .string(let s) = value else { return value.json }
+        if s == "true" { return .bool(true) }
+        if s == "false" { return .bool(false) }
+        if let i = Int64(s), String(i) == s { return .number(s) }
+        return .string(s)
+    }
+
+    /// Columns of a web file component that describe its `filecontent` file rather than `content`:
+    /// the file id (`filecontent`, which pac writes as the note's `annotationid`), its file name and
+    /// MIME type (research/emulator-facts.md §4.2, type 3).
+    public static let fileColumns: [String] = ["filecontent", "filecontent_name", "filecontent_mimetype"]
+
+    /// The standard N:N relationship a `content` array key names, for a component of `table`: the key
+    /// with or without the `adx_` prefix, in any letter case (`entitypermission_webrole`,
+    /// `adx_entitypermission_webrole`, `adx_CloudFlowConsumer_adx_webrole`; research/emulator-facts.md §4.3).
+    public func relationship(forContentKey key: String, table: String) -> ManyToManyRelationship? {
+        let wanted = [key.lowercased(), "adx_" + key.lowercased()]
+        return catalog.relationships.first {
+            wanted.contains($0.name.lowercased()) && ($0.entity1 == table || $0.entity2 == table)
         }
     }
 }
