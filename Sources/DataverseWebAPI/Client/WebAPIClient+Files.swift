@@ -63,10 +63,26 @@ extension WebAPIClient {
         }
     }
 
+    /// The bytes asked for per request when downloading a file column: 4 MiB, the chunk size
+    /// Dataverse announces for uploads (research/dataverse-webapi.md §9.2).
+    public static let fileDownloadChunkSize = 4 * 1024 * 1024
+
     /// Reads a file body: an annotation's `documentbody` (base64-decoded) or a file column
-    /// (`GET <set>(<id>)/<column>/$value`). `nil` when the body is empty.
-    /// - Throws: `DataverseError` for a missing record or error answers; `pm:decode` for bad base64.
+    /// (`GET <set>(<id>)/<column>/$value`, research/dataverse-webapi.md §9.2). `nil` when the body is empty.
+    ///
+    /// File columns are read in chunks of `chunkSize` bytes: each request carries
+    /// `Range: bytes=a-b`; a 206 answer's `Content-Range: bytes a-b/total` says how many bytes remain
+    /// (Microsoft's chunked file download; the `Range` form is recalled from its "download files in
+    /// chunks" article, marked [I]). A server that ignores `Range` and answers 200 gives the whole body
+    /// at once.
+    /// - Throws: `DataverseError` for a missing record or error answers; `pm:decode` for bad base64
+    ///   or a chunk whose `Content-Range` does not continue where the previous one ended.
     public func downloadFile(_ key: FileBodyKey) async throws -> Data? {
+        try await downloadFile(key, chunkSize: Self.fileDownloadChunkSize)
+    }
+
+    /// `downloadFile(_:)` with a chosen chunk size in bytes (at least 1).
+    public func downloadFile(_ key: FileBodyKey, chunkSize: Int) async throws -> Data? {
         let set = try await entitySetName(key.logicalName)
         let target = "\(set)(\(key.id.dataverseString))"
         if key.logicalName == "annotation" && key.column == "documentbody" {
@@ -77,13 +93,42 @@ extension WebAPIClient {
             }
             return d
         }
-        let r = HTTPRequestMessage(method: "GET", url: try url("\(target)/\(key.column)/$value"), headers: [("Accept", "*/*")])
-        let sent = try await perform(r, logicalName: key.logicalName, recordID: key.id)
-        if sent.response.status == 204 { return nil }
-        if sent.response.isSuccess { return sent.response.body.isEmpty ? nil : sent.response.body }
-        var e = WebAPIErrors.error(from: sent.response, method: "GET", path: r.pathAndQuery, logicalName: key.logicalName, recordID: key.id)
-        if sent.response.status == 404, !e.message.lowercased().contains("does not exist") { return nil }
-        e.column = key.column
-        throw e
+        let chunk = max(1, chunkSize)
+        let url = try url("\(target)/\(key.column)/$value")
+        var result = Data()
+        while true {
+            let start = result.count
+            let r = HTTPRequestMessage(method: "GET", url: url, headers: [("Accept", "*/*"), ("Range", "bytes=\(start)-\(start + chunk - 1)")])
+            let sent = try await perform(r, logicalName: key.logicalName, recordID: key.id)
+            let response = sent.response
+            if response.status == 204 && start == 0 { return nil }
+            if response.status == 200 { return response.body.isEmpty ? nil : response.body }
+            if response.status == 206 {
+                guard let range = response.header("Content-Range").flatMap(Self.parseContentRange),
+                      range.start == start, range.end - range.start + 1 == response.body.count else {
+                    throw DataverseError(httpStatus: 206, code: "pm:decode",
+                                         message: "a file chunk's Content-Range does not continue at byte \(start)",
+                                         method: "GET", path: r.pathAndQuery, logicalName: key.logicalName, recordID: key.id, column: key.column)
+                }
+                result.append(response.body)
+                if result.count >= range.total { return result.isEmpty ? nil : result }
+                continue
+            }
+            var e = WebAPIErrors.error(from: response, method: "GET", path: r.pathAndQuery, logicalName: key.logicalName, recordID: key.id)
+            if response.status == 404, start == 0, !e.message.lowercased().contains("does not exist") { return nil }
+            e.column = key.column
+            throw e
+        }
+    }
+
+    /// Parses `bytes a-b/total` (a `Content-Range` answer header) into its numbers.
+    static func parseContentRange(_ text: String) -> (start: Int, end: Int, total: Int)? {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        guard t.lowercased().hasPrefix("bytes ") else { return nil }
+        let parts = t.dropFirst(6).split(separator: "/")
+        guard parts.count == 2, let total = Int(parts[1]) else { return nil }
+        let range = parts[0].split(separator: "-")
+        guard range.count == 2, let a = Int(range[0]), let b = Int(range[1]), a <= b, b < total else { return nil }
+        return (a, b, total)
     }
 }

@@ -125,6 +125,9 @@ public final class WebAPIHandler: Sendable {
                     throw ODataError.resourceNotFound(segments.last!.name)
                 }
                 let id = try await resolveKey(keyText, table: table, mustExist: true)!
+                if column.type == .file || column.type == .image {
+                    return try await downloadFile(table: table, id: id, column: column, range: request.header("Range"))
+                }
                 return try await property(table: table, id: id, column: column, raw: segments.count == 3)
             }
         }
@@ -264,12 +267,7 @@ public final class WebAPIHandler: Sendable {
 
     func property(table: TableDefinition, id: UUID, column: ColumnDefinition, raw: Bool) async throws -> WebResponse {
         if column.type == .file || column.type == .image {
-            guard let data = try await service.downloadFile(FileBodyKey(table.logicalName, id, column.logicalName)) else {
-                throw ODataError(status: 404, code: DataverseError.Code.objectDoesNotExist,
-                                 message: "No file attachment found for attribute: \(column.logicalName) EntityId: \(id.dataverseString).")
-            }
-            return WebResponse(status: 200, headers: [("Content-Type", "application/octet-stream"), ("OData-Version", "4.0"),
-                                                      ("x-ms-file-size", String(data.count))], body: data)
+            return try await downloadFile(table: table, id: id, column: column, range: nil)
         }
         guard let record = try await fetch(table, id, columns: [column.logicalName]) else {
             throw ODataError.recordNotFound(table.logicalName, id)
