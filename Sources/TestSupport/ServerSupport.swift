@@ -15,31 +15,32 @@ public enum ServerSupport {
 
     /// Runs the built binary with `arguments` (for example `["env", "serve", "NAME", "--port", "0"]`)
     /// and waits up to `timeout` seconds for a line containing `127.0.0.1:PORT` on its standard output.
+    /// Waiting suspends the task (it polls every 50 ms with `Task.sleep`); no thread is blocked.
     /// - Parameters:
     ///   - environment: extra environment variables for the child (merged over the test's own).
-    /// - Throws: `ServerSupportError` when the process exits or prints no port in time (with its output).
+    /// - Throws: `ServerSupportError` when the process exits or prints no port in time (with its output);
+    ///   the child is killed in the second case.
     public static func startBinary(_ arguments: [String], environment: [String: String] = [:],
-                                   timeout: Double = 60) throws -> ChildServer {
+                                   timeout: Double = 60) async throws -> ChildServer {
         let process = Process()
         process.executableURL = TestPaths.portalMigrateBinary
         process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        for (k, v) in environment { env[k] = v }
-        process.environment = env
+        process.environment = ChildProcess.mergedEnvironment(environment)
+        process.standardInput = FileHandle.nullDevice
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
         let child = ChildServer(process: process, stdout: out, stderr: err)
         try process.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
+        let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
+        while ContinuousClock.now < deadline {
             if child.port != nil { return child }
-            if !process.isRunning {
+            if child.hasExited {
                 throw ServerSupportError(message: "portal-migrate \(arguments.joined(separator: " ")) exited with \(process.terminationStatus): \(child.output) \(child.errorOutput)")
             }
-            Thread.sleep(forTimeInterval: 0.05)
+            try await Task.sleep(for: .milliseconds(50))
         }
-        child.terminate()
+        await child.terminate(signal: SIGKILL)
         throw ServerSupportError(message: "portal-migrate printed no port within \(timeout) s: \(child.output) \(child.errorOutput)")
     }
 }
@@ -57,8 +58,12 @@ public final class ChildServer: @unchecked Sendable {
     private var stdoutText = ""
     private var stderrText = ""
 
+    private let exit = ExitSignal()
+
     init(process: Process, stdout: Pipe, stderr: Pipe) {
         self.process = process
+        let exit = self.exit
+        process.terminationHandler = { _ in exit.fire() }
         stdout.fileHandleForReading.readabilityHandler = { [weak self] h in
             let d = h.availableData
             guard let self, !d.isEmpty else { return }
@@ -91,15 +96,27 @@ public final class ChildServer: @unchecked Sendable {
     /// `http://127.0.0.1:PORT`.
     public var origin: String { "http://127.0.0.1:\(port ?? 0)" }
 
-    /// Sends `signal` (SIGTERM by default) and waits up to 30 s for the process to exit; returns its status.
+    /// True once the process has exited.
+    public var hasExited: Bool { exit.hasFired }
+
+    /// Sends `signal` (SIGTERM by default) and waits up to 30 s for the process to exit (suspending the
+    /// task, not blocking a thread); then kills its process group with SIGKILL. Returns the exit status
+    /// (or the signal number when a signal ended it).
     @discardableResult
-    public func terminate(signal: Int32 = SIGTERM) -> Int32 {
-        if process.isRunning { kill(process.processIdentifier, signal) }
-        let deadline = Date().addingTimeInterval(30)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+    public func terminate(signal: Int32 = SIGTERM) async -> Int32 {
+        let pid = process.processIdentifier
+        if !exit.hasFired { kill(pid, signal) }
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !exit.hasFired && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+        if !exit.hasFired {
+            kill(-pid, SIGKILL)
+            kill(pid, SIGKILL)
+            let last = ContinuousClock.now + .seconds(30)
+            while !exit.hasFired && ContinuousClock.now < last { try? await Task.sleep(for: .milliseconds(50)) }
+            if !exit.hasFired { return SIGKILL }
+        }
         return process.terminationStatus
     }
 
-    deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+    deinit { if !exit.hasFired { kill(-process.processIdentifier, SIGKILL); kill(process.processIdentifier, SIGKILL) } }
 }

@@ -59,13 +59,13 @@ import TestSupport
         return out
     }
 
-    @Test func cssPortal2020RoundTripsWithoutASecondLanguageRow() throws {
+    @Test func cssPortal2020RoundTripsWithoutASecondLanguageRow() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: TestPaths.portalMigrateBinary.path), "build portal-migrate first")
         let home = try TestPaths.temporaryDirectory("cmt-accept2")
         defer { try? FileManager.default.removeItem(at: home) }
-        func run(_ args: [String]) throws -> Run { try DataCommandEndToEndTests.run(args, home: home) }
-        func ok(_ args: [String]) throws -> Run {
-            let r = try run(args)
+        func run(_ args: [String]) async throws -> Run { try await DataCommandEndToEndTests.run(args, home: home) }
+        func ok(_ args: [String]) async throws -> Run {
+            let r = try await run(args)
             #expect(r.status == 0, "\(args.joined(separator: " ")): \(r.out)\(r.err)")
             return r
         }
@@ -76,15 +76,15 @@ import TestSupport
         let languages = source.snapshot.records["adx_portallanguage"] ?? []
         #expect(languages.count == 43)
 
-        _ = try ok(["env", "create", "fromschema", "--schema", schema])
-        let first = try ok(["data", "import", "--data", dir.path, "--environment", "local:fromschema"])
+        _ = try await ok(["env", "create", "fromschema", "--schema", schema])
+        let first = try await ok(["data", "import", "--data", dir.path, "--environment", "local:fromschema"])
         #expect(first.out.contains("adx_setting: 4 created"), "\(first.out)")
         #expect(first.out.contains("matched: 43 by natural-key"), "portal languages match by LCID: \(first.out)")
-        let again = try ok(["data", "import", "--data", dir.path, "--environment", "local:fromschema"])
+        let again = try await ok(["data", "import", "--data", dir.path, "--environment", "local:fromschema"])
         #expect(!again.out.contains("created") && !again.out.contains("updated"), "a second import writes nothing: \(again.out)")
 
         let zip = home.appendingPathComponent("back.zip")
-        _ = try ok(["data", "export", "--schemaFile", schema, "--dataFile", zip.path, "--environment", "local:fromschema"])
+        _ = try await ok(["data", "export", "--schemaFile", schema, "--dataFile", zip.path, "--environment", "local:fromschema"])
         let back = try CMTPackage(contentsOf: zip)
         let diffs = Self.differences(expected: source.snapshot, actual: back.snapshot, ignored: [])
         #expect(diffs.isEmpty, "\(diffs.prefix(10))")
@@ -92,11 +92,11 @@ import TestSupport
         #expect(names.contains("português (Brasil)") && names.contains("português (Portugal)"), "portugu&amp;#234;s is stored decoded")
 
         // An environment with the catalog's tables and its own 43 portal languages under other ids.
-        _ = try ok(["env", "create", "own"])
-        let own = try ok(["data", "import", "--data", dir.path, "--environment", "local:own", "--json"])
+        _ = try await ok(["env", "create", "own"])
+        let own = try await ok(["data", "import", "--data", dir.path, "--environment", "local:own", "--json"])
         #expect(own.err.contains("matched: 43 by natural-key") || own.out.contains("natural"), "\(own.out)\(own.err)")
         let ownZip = home.appendingPathComponent("own.zip")
-        _ = try ok(["data", "export", "--schemaFile", schema, "--dataFile", ownZip.path, "--environment", "local:own"])
+        _ = try await ok(["data", "export", "--schemaFile", schema, "--dataFile", ownZip.path, "--environment", "local:own"])
         let ownBack = try CMTPackage(contentsOf: ownZip)
         let lcids = (ownBack.snapshot.records["adx_portallanguage"] ?? []).compactMap { $0.columns["adx_lcid"]?.text }
         #expect(lcids.count == 43 && Set(lcids).count == lcids.count, "one row per language: \(lcids.count) rows, \(Set(lcids).count) LCIDs")
@@ -104,15 +104,15 @@ import TestSupport
         #expect(ownDiffs.isEmpty, "\(ownDiffs.prefix(10))")
     }
 
-    @Test func typed2025StopsOnMissingLookupsAndRoundTripsWithDrop() throws {
+    @Test func typed2025StopsOnMissingLookupsAndRoundTripsWithDrop() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: TestPaths.portalMigrateBinary.path), "build portal-migrate first")
         let home = try TestPaths.temporaryDirectory("cmt-accept3")
         defer { try? FileManager.default.removeItem(at: home) }
-        func run(_ args: [String]) throws -> Run { try DataCommandEndToEndTests.run(args, home: home) }
+        func run(_ args: [String]) async throws -> Run { try await DataCommandEndToEndTests.run(args, home: home) }
         let dir = Self.package("typed-2025")
         let schema = dir.appendingPathComponent("data_schema.xml").path
         let source = try CMTPackage(contentsOf: dir)
-        #expect(try run(["env", "create", "typed", "--schema", schema]).status == 0)
+        #expect(try await run(["env", "create", "typed", "--schema", schema]).status == 0)
 
         // Lookups to records the package does not hold.
         var held = Set<UUID>()
@@ -128,7 +128,7 @@ import TestSupport
         let targets = Set(outside.map(\.target))
         #expect(targets.isSuperset(of: ["systemuser", "businessunit", "contact", "transactioncurrency"]), "\(targets.sorted())")
 
-        let stopped = try run(["data", "import", "--data", dir.path, "--environment", "local:typed"])
+        let stopped = try await run(["data", "import", "--data", dir.path, "--environment", "local:typed"])
         #expect(stopped.status == 2, "\(stopped.out)\(stopped.err)")
         for t in ["systemuser", "businessunit", "contact", "transactioncurrency"] {
             #expect(stopped.err.contains("missing-lookup: the lookup points to \(t) "), "\(t) is listed: \(stopped.err)")
@@ -136,17 +136,17 @@ import TestSupport
         for o in outside {
             #expect(stopped.err.contains("\(o.table) \(o.id.dataverseString)") && stopped.err.contains(".\(o.column)]"), "\(o) is listed")
         }
-        let empty = try run(["data", "export", "--schemaFile", schema, "--dataFile", home.appendingPathComponent("empty.zip").path,
+        let empty = try await run(["data", "export", "--schemaFile", schema, "--dataFile", home.appendingPathComponent("empty.zip").path,
                              "--environment", "local:typed"])
         #expect(empty.status == 0 && empty.out.contains("Exported 0 record(s)"), "nothing was written: \(empty.out)\(empty.err)")
 
-        let dropped = try run(["data", "import", "--data", dir.path, "--environment", "local:typed", "--missing-lookups", "drop"])
+        let dropped = try await run(["data", "import", "--data", dir.path, "--environment", "local:typed", "--missing-lookups", "drop"])
         #expect(dropped.status == 0, "\(dropped.out)\(dropped.err)")
         for o in outside {
             #expect(dropped.out.contains("dropped lookup \(o.table) \(o.id.dataverseString) .\(o.column) → \(o.target)"), "\(o) is reported as dropped")
         }
         let zip = home.appendingPathComponent("back.zip")
-        let export = try run(["data", "export", "--schemaFile", schema, "--dataFile", zip.path, "--environment", "local:typed"])
+        let export = try await run(["data", "export", "--schemaFile", schema, "--dataFile", zip.path, "--environment", "local:typed"])
         #expect(export.status == 0, "\(export.err)")
         let back = try CMTPackage(contentsOf: zip)
         let ignored = Set(outside.map { "\($0.table)/\($0.id.dataverseString)/\($0.column)" })

@@ -49,32 +49,16 @@ import TestSupport
     }
 
     /// The real binary prints the same bytes.
-    @Test func commandPrintsTheSchema() throws {
+    @Test func commandPrintsTheSchema() async throws {
         let binary = TestPaths.portalMigrateBinary
         try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build portal-migrate first")
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["data", "schema", "--portalType", "customer-self-service"]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = Pipe()
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        #expect(data == (try Data(contentsOf: TestPaths.cmt("schemas/microsoft/Customer_SelfService_Portal.xml"))))
+        let good = try await ChildProcess.run(["data", "schema", "--portalType", "customer-self-service"])
+        #expect(good.exitCode == 0)
+        #expect(good.stdoutData == (try Data(contentsOf: TestPaths.cmt("schemas/microsoft/Customer_SelfService_Portal.xml"))))
 
-        let bad = Process()
-        bad.executableURL = binary
-        bad.arguments = ["data", "schema", "--portalType", "intranet"]
-        let err = Pipe()
-        bad.standardOutput = Pipe()
-        bad.standardError = err
-        try bad.run()
-        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        bad.waitUntilExit()
-        #expect(bad.terminationStatus == 64)
-        #expect(message.contains("customer-self-service"))
+        let bad = try await ChildProcess.run(["data", "schema", "--portalType", "intranet"])
+        #expect(bad.exitCode == 64)
+        #expect(bad.stderr.contains("customer-self-service"))
     }
 
     @Test func unknownPortalTypeCatalogIsAnError() {

@@ -14,30 +14,9 @@ import TestSupport
 
     /// Runs the binary without blocking the concurrency pool (the server runs in this process).
     static func run(_ args: [String], config: URL, env extra: [String: String] = [:]) async throws -> Run {
-        let p = Process()
-        p.executableURL = TestPaths.portalMigrateBinary
-        p.arguments = args
-        var env = ProcessInfo.processInfo.environment
-        env["PORTAL_MIGRATE_CONFIG_HOME"] = config.path
-        for (k, v) in extra { env[k] = v }
-        p.environment = env
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        let o = LockedBox(Data()), e = LockedBox(Data())
-        out.fileHandleForReading.readabilityHandler = { h in let d = h.availableData; o.mutate { $0.append(d) } }
-        err.fileHandleForReading.readabilityHandler = { h in let d = h.availableData; e.mutate { $0.append(d) } }
-        try p.run()
-        let deadline = ContinuousClock.now + .seconds(120)
-        while p.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
-        if p.isRunning { p.terminate() }
-        p.waitUntilExit()
-        try await Task.sleep(for: .milliseconds(50))
-        out.fileHandleForReading.readabilityHandler = nil
-        err.fileHandleForReading.readabilityHandler = nil
-        o.mutate { $0.append(out.fileHandleForReading.readDataToEndOfFile()) }
-        e.mutate { $0.append(err.fileHandleForReading.readDataToEndOfFile()) }
-        return Run(status: p.terminationStatus, out: String(decoding: o.value, as: UTF8.self), err: String(decoding: e.value, as: UTF8.self))
+        let r = try await ChildProcess.run(args, environment: ["PORTAL_MIGRATE_CONFIG_HOME": config.path].merging(extra) { $1 },
+                                           timeout: 120)
+        return Run(status: r.exitCode, out: r.stdout, err: r.stderr)
     }
 
     static func mode(_ url: URL) throws -> Int {

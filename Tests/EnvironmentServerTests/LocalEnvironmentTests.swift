@@ -137,15 +137,9 @@ import TestSupport
     @Test func binaryServesAndStopsOnSIGTERM() async throws {
         let home = try TestPaths.temporaryDirectory("pm-home")
         let env = ["PORTAL_MIGRATE_HOME": home.path]
-        let create = Process()
-        create.executableURL = TestPaths.portalMigrateBinary
-        create.arguments = ["env", "create", "served"]
-        create.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
-        create.standardOutput = Pipe()
-        try create.run()
-        create.waitUntilExit()
-        #expect(create.terminationStatus == 0)
-        let child = try ServerSupport.startBinary(["env", "serve", "served", "--port", "0", "--request-budget", "2"], environment: env)
+        let create = try await ChildProcess.run(["env", "create", "served"], environment: env)
+        #expect(create.exitCode == 0)
+        let child = try await ServerSupport.startBinary(["env", "serve", "served", "--port", "0", "--request-budget", "2"], environment: env)
         let who = try await HTTP.get(child.baseURL + "WhoAmI()")
         #expect(who.status == 200)
         #expect(try await HTTP.get(child.baseURL + "adx_websites").status == 200)
@@ -154,7 +148,7 @@ import TestSupport
         #expect(limited.header("Retry-After") != nil)
         let runtime = home.appendingPathComponent("environments/served.sqlite.serve.json")
         #expect(FileManager.default.fileExists(atPath: runtime.path))
-        let status = child.terminate(signal: SIGTERM)
+        let status = await child.terminate(signal: SIGTERM)
         #expect(status == 0, "\(child.errorOutput)")
         #expect(!FileManager.default.fileExists(atPath: runtime.path))
         // The environment file is intact: it opens and answers.
@@ -167,21 +161,12 @@ import TestSupport
     @Test func binaryDeviceCodeApprovalAndLogsWithoutSecrets() async throws {
         let home = try TestPaths.temporaryDirectory("pm-home")
         let env = ["PORTAL_MIGRATE_HOME": home.path]
-        func run(_ args: [String]) throws -> (Int32, String) {
-            let p = Process()
-            p.executableURL = TestPaths.portalMigrateBinary
-            p.arguments = args
-            p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
-            let out = Pipe()
-            p.standardOutput = out
-            p.standardError = Pipe()
-            try p.run()
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        func run(_ args: [String]) async throws -> (Int32, String) {
+            let r = try await ChildProcess.run(args, environment: env)
+            return (r.exitCode, r.stdout)
         }
-        #expect(try run(["env", "create", "secure"]).0 == 0)
-        let child = try ServerSupport.startBinary(["env", "serve", "secure", "--port", "0", "--require-token", "--verbose",
+        #expect(try await run(["env", "create", "secure"]).0 == 0)
+        let child = try await ServerSupport.startBinary(["env", "serve", "secure", "--port", "0", "--require-token", "--verbose",
                                                    "--client-credentials", "app:TopSecret42"], environment: env)
         let form = ["Content-Type": "application/x-www-form-urlencoded"]
         let cc = try await HTTP.send("POST", child.origin + "/common/oauth2/v2.0/token", headers: form,
@@ -194,14 +179,14 @@ import TestSupport
         let user = try #require(try start.json()["user_code"]?.stringValue)
         let poll = Data("grant_type=urn:ietf:params:oauth:grant-type:device_code&client_id=c&device_code=\(device)".utf8)
         #expect(try await HTTP.send("POST", child.origin + "/common/oauth2/v2.0/token", headers: form, body: poll).status == 400)
-        let approve = try run(["env", "approve-device-code", "secure", user])
+        let approve = try await run(["env", "approve-device-code", "secure", user])
         #expect(approve.0 == 0, "\(approve.1)")
         let done = try await HTTP.send("POST", child.origin + "/common/oauth2/v2.0/token", headers: form, body: poll)
         #expect(done.status == 200)
         let token = try #require(try done.json()["access_token"]?.stringValue)
         #expect(try await HTTP.get(child.baseURL + "adx_websites", headers: ["Authorization": "Bearer \(token)"]).status == 200)
-        #expect(try run(["env", "approve-device-code", "secure", "NOSUCHCODE"]).0 == 2)
-        #expect(child.terminate() == 0)
+        #expect(try await run(["env", "approve-device-code", "secure", "NOSUCHCODE"]).0 == 2)
+        #expect(await child.terminate() == 0)
         let log = child.errorOutput + child.output
         #expect(log.contains("GET /api/data/v9.2/WhoAmI() 200"))
         #expect(!log.contains(ccToken))

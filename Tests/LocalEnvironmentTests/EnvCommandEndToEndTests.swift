@@ -12,38 +12,25 @@ import TestSupport
         var stderr: String
     }
 
-    func run(_ home: URL, _ arguments: [String]) throws -> Run {
-        let process = Process()
-        process.executableURL = TestPaths.portalMigrateBinary
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["PORTAL_MIGRATE_HOME"] = home.path
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                   stderr: String(decoding: errData, as: UTF8.self))
+    func run(_ home: URL, _ arguments: [String]) async throws -> Run {
+        let r = try await ChildProcess.run(arguments, home: home)
+        return Run(status: r.exitCode, stdout: r.stdout, stderr: r.stderr)
     }
 
     @Test func createProvisionListSettingsDelete() async throws {
         let home = try TestPaths.temporaryDirectory("pm-cli-env")
-        let created = try run(home, ["env", "create", "dev", "--language", "1036"])
+        let created = try await run(home, ["env", "create", "dev", "--language", "1036"])
         #expect(created.status == 0, "\(created.stderr)")
         #expect(FileManager.default.fileExists(atPath: home.appendingPathComponent("environments/dev.sqlite").path))
-        #expect(try run(home, ["env", "create", "dev"]).status == 2)
+        #expect(try await run(home, ["env", "create", "dev"]).status == 2)
 
-        let provisioned = try run(home, ["env", "provision", "dev", "--template", "starter", "--json"])
+        let provisioned = try await run(home, ["env", "provision", "dev", "--template", "starter", "--json"])
         #expect(provisioned.status == 0, "\(provisioned.stderr)")
         let result = try JSONValue.parse(provisioned.stdout)
         let websiteID = try #require(result["websiteId"]?.stringValue.flatMap { UUID(dataverse: $0) })
         let appID = try #require(result["portalAppId"]?.stringValue)
 
-        let listed = try run(home, ["list", "--environment", "local:dev", "--json"])
+        let listed = try await run(home, ["list", "--environment", "local:dev", "--json"])
         #expect(listed.status == 0, "\(listed.stderr)")
         let sites = try #require(try JSONValue.parse(listed.stdout).arrayValue)
         #expect(sites.count == 1)
@@ -53,7 +40,7 @@ import TestSupport
         #expect(sites[0]["baseLanguage"]?.intValue == 1036)
         #expect(sites[0]["portalAppId"]?.stringValue == appID)
 
-        let settings = try run(home, ["env", "settings", "dev", "--blockedattachments", "exe;DLL", "--maxuploadfilesize", "1048576",
+        let settings = try await run(home, ["env", "settings", "dev", "--blockedattachments", "exe;DLL", "--maxuploadfilesize", "1048576",
                                       "--disable", "E3", "--json"])
         #expect(settings.status == 0, "\(settings.stderr)")
         let s = try JSONValue.parse(settings.stdout)
@@ -64,56 +51,50 @@ import TestSupport
         // The settings are in the file.
         let env = try LocalEnvironment(opening: home.appendingPathComponent("environments/dev.sqlite"))
         #expect(try await env.organizationInfo().blockedAttachments == ["exe", "dll"])
-        #expect(try run(home, ["env", "settings", "dev", "--maxuploadfilesize", "0"]).status == 2)
+        #expect(try await run(home, ["env", "settings", "dev", "--maxuploadfilesize", "0"]).status == 2)
 
         // Procedure: delete website, delete portal app, provision from existing website, reset.
         let id = websiteID.dataverseString
-        #expect(try run(home, ["env", "delete-website", "dev", "--webSiteId", id]).status == 0)
+        #expect(try await run(home, ["env", "delete-website", "dev", "--webSiteId", id]).status == 0)
         #expect(try await env.count("adx_webpage") == 0)
-        #expect(try run(home, ["env", "delete-portal-app", "dev", "--webSiteId", id]).status == 0)
-        #expect(try run(home, ["env", "delete-portal-app", "dev", "--webSiteId", id]).status == 2)
-        let second = try JSONValue.parse(try run(home, ["env", "provision", "dev", "--template", "customer-self-service", "--json"]).stdout)
+        #expect(try await run(home, ["env", "delete-portal-app", "dev", "--webSiteId", id]).status == 0)
+        #expect(try await run(home, ["env", "delete-portal-app", "dev", "--webSiteId", id]).status == 2)
+        let second = try JSONValue.parse(try await run(home, ["env", "provision", "dev", "--template", "customer-self-service", "--json"]).stdout)
         let secondID = try #require(second["websiteId"]?.stringValue)
-        #expect(try run(home, ["env", "delete-portal-app", "dev", "--webSiteId", secondID]).status == 0)
-        let rebound = try run(home, ["env", "provision", "dev", "--existing-website", secondID, "--json"])
+        #expect(try await run(home, ["env", "delete-portal-app", "dev", "--webSiteId", secondID]).status == 0)
+        let rebound = try await run(home, ["env", "provision", "dev", "--existing-website", secondID, "--json"])
         #expect(rebound.status == 0, "\(rebound.stderr)")
-        #expect(try run(home, ["env", "reset", "dev", "--webSiteId", secondID]).status == 0)
-        #expect(try JSONValue.parse(try run(home, ["list", "--environment", "local:dev", "--json"]).stdout).arrayValue?.isEmpty == true)
+        #expect(try await run(home, ["env", "reset", "dev", "--webSiteId", secondID]).status == 0)
+        #expect(try JSONValue.parse(try await run(home, ["list", "--environment", "local:dev", "--json"]).stdout).arrayValue?.isEmpty == true)
 
         // Usage and input errors.
-        #expect(try run(home, ["env", "provision", "dev"]).status == 64)
-        #expect(try run(home, ["env", "delete-website", "dev", "--webSiteId", "not-a-guid"]).status == 64)
-        let missing = try run(home, ["list", "--environment", "local:nope"])
+        #expect(try await run(home, ["env", "provision", "dev"]).status == 64)
+        #expect(try await run(home, ["env", "delete-website", "dev", "--webSiteId", "not-a-guid"]).status == 64)
+        let missing = try await run(home, ["list", "--environment", "local:nope"])
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("no local environment 'nope'"))
 
-        let envs = try JSONValue.parse(try run(home, ["env", "list", "--json"]).stdout)
+        let envs = try JSONValue.parse(try await run(home, ["env", "list", "--json"]).stdout)
         #expect(envs.arrayValue?.map { $0["name"]?.stringValue } == ["dev"])
-        #expect(try run(home, ["env", "delete", "dev"]).status == 0)
+        #expect(try await run(home, ["env", "delete", "dev"]).status == 0)
         #expect(!FileManager.default.fileExists(atPath: home.appendingPathComponent("environments/dev.sqlite").path))
     }
 
     /// Two real processes provisioning into the same environment file at the same time.
     @Test func twoProcessesWritingTheSameEnvironment() async throws {
         let home = try TestPaths.temporaryDirectory("pm-cli-two")
-        #expect(try run(home, ["env", "create", "shared"]).status == 0)
-        func start() throws -> Process {
+        #expect(try await run(home, ["env", "create", "shared"]).status == 0)
+        @Sendable func start() async throws -> ChildProcessResult {
             // A shell loop keeps one process writing three times in a row.
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/bin/sh")
-            p.arguments = ["-c", "for i in 1 2 3; do \"$0\" env provision shared --template starter >/dev/null || exit 9; done",
-                           TestPaths.portalMigrateBinary.path]
-            var environment = ProcessInfo.processInfo.environment
-            environment["PORTAL_MIGRATE_HOME"] = home.path
-            p.environment = environment
-            try p.run()
-            return p
+            try await ChildProcess.run(["-c", "for i in 1 2 3; do \"$0\" env provision shared --template starter >/dev/null || exit 9; done",
+                                        TestPaths.portalMigrateBinary.path],
+                                       executable: URL(fileURLWithPath: "/bin/sh"), home: home)
         }
-        let a = try start(), b = try start()
-        a.waitUntilExit()
-        b.waitUntilExit()
-        #expect(a.terminationStatus == 0)
-        #expect(b.terminationStatus == 0)
+        async let a = start()
+        async let b = start()
+        let (ra, rb) = try await (a, b)
+        #expect(ra.exitCode == 0, "\(ra.stderr)")
+        #expect(rb.exitCode == 0, "\(rb.stderr)")
         let env = try LocalEnvironment(opening: home.appendingPathComponent("environments/shared.sqlite"))
         #expect(try await env.integrityCheck() == ["ok"])
         let sites = try await env.websites()
@@ -128,16 +109,16 @@ import TestSupport
         #expect(try await env.count("adx_webpage") == 6 * (pagesPerSite.first ?? 0))
     }
 
-    @Test func createFromSchemaAndWithoutColumns() throws {
+    @Test func createFromSchemaAndWithoutColumns() async throws {
         let home = try TestPaths.temporaryDirectory("pm-cli-schema")
         let schema = TestPaths.cmt("schemas/microsoft/CommonDataService_Starter_Portal.xml")
-        let fromSchema = try run(home, ["env", "create", "cmt", "--schema", schema.path, "--json"])
+        let fromSchema = try await run(home, ["env", "create", "cmt", "--schema", schema.path, "--json"])
         #expect(fromSchema.status == 0, "\(fromSchema.stderr)")
-        let drift = try run(home, ["env", "create", "old", "--exclude-columns", "adx_webpage.adx_sharedpageconfiguration"])
+        let drift = try await run(home, ["env", "create", "old", "--exclude-columns", "adx_webpage.adx_sharedpageconfiguration"])
         #expect(drift.status == 0, "\(drift.stderr)")
         let env = try LocalEnvironment(opening: home.appendingPathComponent("environments/old.sqlite"))
         #expect(env.catalog.table("adx_webpage")?.column("adx_sharedpageconfiguration") == nil)
-        let bad = try run(home, ["env", "create", "bad", "--schema", home.appendingPathComponent("missing.xml").path])
+        let bad = try await run(home, ["env", "create", "bad", "--schema", home.appendingPathComponent("missing.xml").path])
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("missing.xml"))
     }

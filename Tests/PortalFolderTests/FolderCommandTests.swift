@@ -10,21 +10,9 @@ import TestSupport
     struct Run { var status: Int32; var out: String; var err: String }
 
     /// Runs the binary with `PORTAL_MIGRATE_HOME` set to `home`.
-    static func run(_ args: [String], home: URL) throws -> Run {
-        let p = Process()
-        p.executableURL = TestPaths.portalMigrateBinary
-        p.arguments = args
-        var env = ProcessInfo.processInfo.environment
-        env["PORTAL_MIGRATE_HOME"] = home.path
-        p.environment = env
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Run(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+    static func run(_ args: [String], home: URL) async throws -> Run {
+        let r = try await ChildProcess.run(args, home: home)
+        return Run(status: r.exitCode, out: r.stdout, err: r.stderr)
     }
 
     /// Sum of one counter (`created`, `updated`, …) over the JSON report's `result` tables.
@@ -34,29 +22,29 @@ import TestSupport
         return result.values.reduce(0) { $0 + ($1[counter] ?? 0) }
     }
 
-    @Test func uploadTwiceWritesNothingThenOneChangeWritesOneRecord() throws {
+    @Test func uploadTwiceWritesNothingThenOneChangeWritesOneRecord() async throws {
         let work = try TestPaths.temporaryDirectory("pm-folder-e2e")
         defer { try? FileManager.default.removeItem(at: work) }
         let home = work.appendingPathComponent("home")
         let site = work.appendingPathComponent("ejada")
         try FileManager.default.copyItem(at: TestPaths.pacFolder("ejada-starter-2022"), to: site)
-        #expect(try Self.run(["env", "create", "t"], home: home).status == 0)
-        #expect(try Self.run(["env", "settings", "t", "--blockedattachments", "exe"], home: home).status == 0)
+        #expect(try await Self.run(["env", "create", "t"], home: home).status == 0)
+        #expect(try await Self.run(["env", "settings", "t", "--blockedattachments", "exe"], home: home).status == 0)
         let upload = ["upload", "--path", site.path, "--environment", "local:t", "--yes", "--missing-lookups", "drop", "--json"]
-        let first = try Self.run(upload, home: home)
+        let first = try await Self.run(upload, home: home)
         #expect(first.status == 0, "\(first.err)")
         let created = try Self.total(first.out, "created")
         let matched = try Self.total(first.out, "unchanged")
         #expect(created >= 300, "\(created) created")
 
-        let second = try Self.run(upload, home: home)
+        let second = try await Self.run(upload, home: home)
         #expect(second.status == 0, "\(second.err)")
         #expect(try Self.total(second.out, "created") + Self.total(second.out, "updated") + Self.total(second.out, "deleted") == 0)
         #expect(try Self.total(second.out, "unchanged") == created + matched)
 
         let source = site.appendingPathComponent("web-templates/ad/Ad.webtemplate.source.html")
         try (try String(contentsOf: source, encoding: .utf8) + "<!-- changed -->").write(to: source, atomically: true, encoding: .utf8)
-        let third = try Self.run(upload, home: home)
+        let third = try await Self.run(upload, home: home)
         #expect(third.status == 0, "\(third.err)")
         #expect(try Self.total(third.out, "updated") == 1)
         #expect(try Self.total(third.out, "created") == 0)
@@ -67,7 +55,7 @@ import TestSupport
         try FileManager.default.createDirectory(at: downloads, withIntermediateDirectories: true)
         let siteName = try PortalFolder.siteFolderName(try PortalFolder().read(site).snapshot)
         try FileManager.default.copyItem(at: site, to: downloads.appendingPathComponent(siteName))
-        let dl = try Self.run(["download", "--path", downloads.path, "--webSiteId", websiteID.dataverseString,
+        let dl = try await Self.run(["download", "--path", downloads.path, "--webSiteId", websiteID.dataverseString,
                                "--environment", "local:t", "--overwrite"], home: home)
         #expect(dl.status == 0, "\(dl.err)")
         let downloaded = downloads.appendingPathComponent(siteName)
@@ -90,32 +78,32 @@ import TestSupport
         // Unknown files are untouched.
         #expect(FileManager.default.fileExists(atPath: downloads.appendingPathComponent("\(siteName)/azure-pipelines.yml").path))
         // Without --overwrite a folder with content is refused.
-        let refused = try Self.run(["download", "--path", downloads.path, "--webSiteId", websiteID.dataverseString,
+        let refused = try await Self.run(["download", "--path", downloads.path, "--webSiteId", websiteID.dataverseString,
                                     "--environment", "local:t"], home: home)
         #expect(refused.status == 2)
         #expect(refused.err.contains("--overwrite"))
     }
 
-    @Test func defaultBlockedListStopsBeforeWritingAndStaleCopiesAreNamed() throws {
+    @Test func defaultBlockedListStopsBeforeWritingAndStaleCopiesAreNamed() async throws {
         let work = try TestPaths.temporaryDirectory("pm-folder-e2e")
         defer { try? FileManager.default.removeItem(at: work) }
         let home = work.appendingPathComponent("home")
-        #expect(try Self.run(["env", "create", "b"], home: home).status == 0)
+        #expect(try await Self.run(["env", "create", "b"], home: home).status == 0)
         let book = work.appendingPathComponent("book")
         try FileManager.default.copyItem(at: TestPaths.pacFolder("book-multilang-2023"), to: book)
-        let blocked = try Self.run(["upload", "--path", book.path, "--environment", "local:b", "--yes", "--missing-lookups", "drop"], home: home)
+        let blocked = try await Self.run(["upload", "--path", book.path, "--environment", "local:b", "--yes", "--missing-lookups", "drop"], home: home)
         #expect(blocked.status == 2, "\(blocked.err)")
         #expect(blocked.err.contains(".svg") || blocked.err.contains(".js"), "\(blocked.err)")
-        let list = try Self.run(["list", "--environment", "local:b", "--json"], home: home)
+        let list = try await Self.run(["list", "--environment", "local:b", "--json"], home: home)
         #expect(!list.out.contains("Cantinho"), "nothing may be written: \(list.out)")
 
-        let medical = try Self.run(["upload", "--path", TestPaths.pacFolder("medical-webfiles-2023").path,
+        let medical = try await Self.run(["upload", "--path", TestPaths.pacFolder("medical-webfiles-2023").path,
                                     "--environment", "local:b", "--yes"], home: home)
         #expect(medical.status == 2)
         #expect(medical.err.contains("is in both"), "\(medical.err)")
         #expect(medical.err.contains("testing-deleted"), "\(medical.err)")
 
-        let v2 = try Self.run(["paportal", "upload", "--path", TestPaths.pacFolder("rcsa-enhanced-2025").path,
+        let v2 = try await Self.run(["paportal", "upload", "--path", TestPaths.pacFolder("rcsa-enhanced-2025").path,
                                "--environment", "local:b"], home: home)
         #expect(v2.status == 2)
         #expect(v2.err.contains("--modelVersion 2"), "\(v2.err)")

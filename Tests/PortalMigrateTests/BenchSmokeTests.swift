@@ -9,29 +9,19 @@ struct BenchSmokeTests {
     static var benchBinary: URL { TestPaths.productsDirectory.appendingPathComponent("portal-migrate-bench") }
 
     /// Runs the bench and returns (exit status, stdout, stderr, parsed JSON).
-    static func runBench(_ arguments: [String]) throws -> (Int32, String, String, [String: Any]?) {
+    static func runBench(_ arguments: [String]) async throws -> (Int32, String, String, [String: Any]?) {
         let dir = try TestPaths.temporaryDirectory("pm-bench-test")
         defer { try? FileManager.default.removeItem(at: dir) }
         let json = dir.appendingPathComponent("bench.json")
-        let process = Process()
-        process.executableURL = benchBinary
-        process.arguments = arguments + ["--json", json.path, "--work", dir.appendingPathComponent("work").path]
-        let outURL = dir.appendingPathComponent("out.txt"), errURL = dir.appendingPathComponent("err.txt")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
-        try process.run()
-        process.waitUntilExit()
-        let out = (try? String(contentsOf: outURL, encoding: .utf8)) ?? ""
-        let err = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
+        let r = try await ChildProcess.run(arguments + ["--json", json.path, "--work", dir.appendingPathComponent("work").path],
+                                           executable: benchBinary)
         let parsed = (try? Data(contentsOf: json)).flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
-        return (process.terminationStatus, out, err, parsed)
+        return (r.exitCode, r.stdout, r.stderr, parsed)
     }
 
     @Test("size S, one run of the floor baseline and the upload: JSON fields, counted traffic, peak memory, ratios, Markdown")
-    func smallUpload() throws {
-        let (status, out, err, report) = try Self.runBench(["--size", "S", "--runs", "1", "--scenarios", "baseline-c-local,upload"])
+    func smallUpload() async throws {
+        let (status, out, err, report) = try await Self.runBench(["--size", "S", "--runs", "1", "--scenarios", "baseline-c-local,upload"])
         #expect(status == 0, "\(err.suffix(2000))")
         let json = try #require(report, "no JSON written: \(err.suffix(2000))")
         #expect((json["gitCommit"] as? String)?.count ?? 0 >= 40)
@@ -66,16 +56,16 @@ struct BenchSmokeTests {
     }
 
     @Test("an unknown size is refused with a clear message")
-    func unknownSize() throws {
-        let (status, _, err, report) = try Self.runBench(["--size", "XL"])
+    func unknownSize() async throws {
+        let (status, _, err, report) = try await Self.runBench(["--size", "XL"])
         #expect(status != 0)
         #expect(err.contains("Unknown size 'XL'"))
         #expect(report == nil)
     }
 
     @Test("size S, every scenario and baseline once, all measured (PM_LONG_TESTS=1)", .enabled(if: TestPaths.longTests))
-    func everyScenario() throws {
-        let (status, _, err, report) = try Self.runBench(["--size", "S", "--runs", "1"])
+    func everyScenario() async throws {
+        let (status, _, err, report) = try await Self.runBench(["--size", "S", "--runs", "1"])
         #expect(status == 0, "\(err.suffix(2000))")
         let json = try #require(report)
         let scenarios = try #require(json["scenarios"] as? [[String: Any]])

@@ -17,24 +17,10 @@ struct QuickstartTests {
     }
 
     /// Runs `portal-migrate quickstart ARGS` with `TMPDIR` set to a fresh test directory.
-    static func quickstart(_ arguments: [String]) throws -> Run {
+    static func quickstart(_ arguments: [String]) async throws -> Run {
         let temp = try TestPaths.temporaryDirectory("pm-quickstart")
-        let process = Process()
-        process.executableURL = TestPaths.portalMigrateBinary
-        process.arguments = ["quickstart"] + arguments
-        var env = ProcessInfo.processInfo.environment
-        env["TMPDIR"] = temp.path
-        process.environment = env
-        process.currentDirectoryURL = temp
-        let outURL = temp.appendingPathComponent("stdout.txt"), errURL = temp.appendingPathComponent("stderr.txt")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
-        try process.run()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
-                   stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "", temp: temp)
+        let r = try await ChildProcess.run(["quickstart"] + arguments, environment: ["TMPDIR": temp.path], currentDirectory: temp)
+        return Run(status: r.exitCode, stdout: r.stdout, stderr: r.stderr, temp: temp)
     }
 
     /// The summary rows `N. title … written seconds yes|no`, by step number.
@@ -99,7 +85,7 @@ struct QuickstartTests {
 
     @Test("quickstart --keep: six verified steps, the real commands printed, and the kept environments hold the migrated portal")
     func embedded() async throws {
-        let run = try Self.quickstart(["--keep"])
+        let run = try await Self.quickstart(["--keep"])
         defer { try? FileManager.default.removeItem(at: run.temp) }
         let allVerified = Self.expectVerifiedOrKnown(run)
         let rows = Self.summaryRows(run.stdout)
@@ -164,7 +150,7 @@ struct QuickstartTests {
 
     @Test("quickstart --over-http: the same six steps against env serve on 127.0.0.1, directory removed without --keep")
     func overHTTP() async throws {
-        let run = try Self.quickstart(["--over-http"])
+        let run = try await Self.quickstart(["--over-http"])
         defer { try? FileManager.default.removeItem(at: run.temp) }
         let allVerified = Self.expectVerifiedOrKnown(run)
         let rows = Self.summaryRows(run.stdout)
@@ -185,8 +171,8 @@ struct QuickstartTests {
     }
 
     @Test("an unknown template is a usage error (exit code 64) and creates nothing")
-    func unknownTemplate() throws {
-        let run = try Self.quickstart(["--template", "nope"])
+    func unknownTemplate() async throws {
+        let run = try await Self.quickstart(["--template", "nope"])
         defer { try? FileManager.default.removeItem(at: run.temp) }
         #expect(run.status == 64)
         #expect(run.stderr.contains("unknown template 'nope'"))
