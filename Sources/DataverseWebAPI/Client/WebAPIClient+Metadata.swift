@@ -39,8 +39,19 @@ extension WebAPIClient {
     /// Every table of the environment with columns, lookups and N:N relationships, from three
     /// unpaged metadata requests (research §7): `EntityDefinitions` with `Attributes` expanded, and
     /// `RelationshipDefinitions` cast to one-to-many and many-to-many relationship metadata.
+    /// Read once per client (`TableDefinitionsCache`); `invalidateTableDefinitions()` reads them again.
     /// - Throws: `DataverseError` for an error answer or an entry missing its names.
     public func tableDefinitions() async throws -> [TableDefinition] {
+        try await definitionsCache.definitions { [self] in try await readTableDefinitions() }
+    }
+
+    /// Forgets the table definitions read by `tableDefinitions()` (after a schema change).
+    public func invalidateTableDefinitions() async {
+        await definitionsCache.invalidate()
+    }
+
+    /// `tableDefinitions()` without the cache.
+    func readTableDefinitions() async throws -> [TableDefinition] {
         let json = try await getJSON("EntityDefinitions?" + MetadataDecoder.entityQuery)
         let n1 = try await getJSON("RelationshipDefinitions/Microsoft.Dynamics.CRM.OneToManyRelationshipMetadata?" + MetadataDecoder.manyToOneQuery)
         let nn = try await getJSON("RelationshipDefinitions/Microsoft.Dynamics.CRM.ManyToManyRelationshipMetadata?" + MetadataDecoder.manyToManyQuery)

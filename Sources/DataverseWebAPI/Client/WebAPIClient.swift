@@ -68,6 +68,7 @@ public final class WebAPIClient: DataverseService {
     let logger: Logger
     let gate: ConcurrencyGate
     let metadata = MetadataCache()
+    let definitionsCache = TableDefinitionsCache()
 
     /// `<environment>/api/data/<version>/`.
     public let apiBase: URL

@@ -27,8 +27,9 @@ public struct ApplyOutcome: Sendable {
 }
 
 /// Performs a plan against the target in passes (DESIGN.md "Ordering"; issue 6 "Apply"):
-/// 1. record writes table by table in dependency order, each table wave by wave (parent first), the
-///    records of a wave in change sets sent in parallel; a note's body goes with its record;
+/// 1. record writes in dependency levels (`WriteLevels`: a record goes after every record of the plan
+///    it references, records of any tables that do not depend on each other together), the records
+///    of a level in change sets sent in parallel; a note's body goes with its record;
 /// 2. the deferred (cycle-closing) lookups;
 /// 3. N:N removals, then additions;
 /// 4. state and status;
@@ -55,6 +56,8 @@ public struct Applier: Sendable {
         var name: String?
         var kind: String
         var relationship: String?
+        /// The `documentbody` to send with the record, read just before its change set is sent.
+        var body: FileBody? = nil
     }
 
     /// Applies `plan`, leaving out the records whose source id is in `excluded` (failed checks with `--force`).
@@ -82,28 +85,20 @@ public struct Applier: Sendable {
 
         let records = plan.records.filter { r in !(r.sourceID.map(excluded.contains) ?? false) }
 
-        // 1. Record writes, wave by wave.
-        var start = 0
-        while start < records.count {
-            var end = start
-            while end < records.count && records[end].table == records[start].table && records[end].depth == records[start].depth { end += 1 }
+        // 1. Record writes, level by level (`WriteLevels`): every record whose referenced records
+        // are written goes in the same round, whatever its table.
+        for level in WriteLevels.of(records) {
             var ops: [(DataverseOperation, OpInfo)] = []
-            for r in records[start..<end] where r.action == .create || r.action == .update {
-                var payload = r.record
-                if let key = r.bodyKey, let body = source.bodies[key] {
-                    do { payload["documentbody"] = .string(try body.load().base64EncodedString()) } catch {
-                        outcome.failures.append(FailureEntry(table: r.table, id: r.targetID, name: r.name, column: "documentbody",
-                                                             code: "pm:file", message: "cannot read the file body: \(error.localizedDescription)"))
-                        failedIDs.insert(r.targetID)
-                        continue
-                    }
-                }
-                if r.action == .update && payload.columns.isEmpty { continue }
-                ops.append((r.action == .create ? .create(payload) : .update(payload),
-                            OpInfo(table: r.table, id: r.targetID, name: r.name, kind: r.action.rawValue)))
+            for r in level.map({ records[$0] }) {
+                // A note's body is read when its change set is sent (`runChunk`), not here: only the
+                // bodies in flight are held in memory.
+                let body = r.bodyKey.flatMap { source.bodies[$0] }
+                if r.action == .update && r.record.columns.isEmpty && body == nil { continue }
+                var info = OpInfo(table: r.table, id: r.targetID, name: r.name, kind: r.action.rawValue)
+                info.body = body
+                ops.append((r.action == .create ? .create(r.record) : .update(r.record), info))
             }
             record(await run(ops))
-            start = end
         }
 
         // 2. Deferred lookups.
@@ -183,16 +178,29 @@ public struct Applier: Sendable {
         return outcome
     }
 
-    /// Sends operations in change sets of `changeSetSize`, `parallelism` at a time; returns one result per
-    /// operation in the input order.
+    /// Most file body bytes in one change set: a change set closes earlier than `changeSetSize` when its
+    /// bodies reach this, so the bodies held in memory at once stay near `parallelism` × this whatever
+    /// the portal's size.
+    static let changeSetBodyBytes = 4 * 1024 * 1024
+
+    /// Sends operations in change sets of `changeSetSize` (fewer when their file bodies reach
+    /// `changeSetBodyBytes`), `parallelism` at a time; returns one result per operation in the input order.
     func run(_ ops: [(DataverseOperation, OpInfo)]) async -> [(OpInfo, OperationResult)] {
         guard !ops.isEmpty else { return [] }
         var chunks: [[(DataverseOperation, OpInfo)]] = []
-        var k = 0
-        while k < ops.count {
-            chunks.append(Array(ops[k..<min(k + options.changeSetSize, ops.count)]))
-            k += options.changeSetSize
+        var current: [(DataverseOperation, OpInfo)] = []
+        var bytes = 0
+        for item in ops {
+            let size = (try? item.1.body?.size()) ?? 0
+            if !current.isEmpty && (current.count >= options.changeSetSize || bytes + size > Self.changeSetBodyBytes) {
+                chunks.append(current)
+                current = []
+                bytes = 0
+            }
+            current.append(item)
+            bytes += size
         }
+        if !current.isEmpty { chunks.append(current) }
         var results = [[(OpInfo, OperationResult)]](repeating: [], count: chunks.count)
         await withTaskGroup(of: (Int, [(OpInfo, OperationResult)]).self) { group in
             var next = 0
@@ -211,8 +219,29 @@ public struct Applier: Sendable {
         return results.flatMap { $0 }
     }
 
-    private func runChunk(_ chunk: [(DataverseOperation, OpInfo)]) async -> [(OpInfo, OperationResult)] {
+    /// The operation with its file body read into `documentbody` (base64, as the Web API takes it).
+    /// - Throws: what reading the body throws.
+    static func withBody(_ op: DataverseOperation, _ info: OpInfo) throws -> DataverseOperation {
+        guard let body = info.body else { return op }
+        let text = FieldValue.string(try body.load().base64EncodedString())
+        switch op {
+        case .create(var r): r["documentbody"] = text; return .create(r)
+        case .update(var r): r["documentbody"] = text; return .update(r)
+        default: return op
+        }
+    }
+
+    private func runChunk(_ input: [(DataverseOperation, OpInfo)]) async -> [(OpInfo, OperationResult)] {
         let execOptions = ExecuteOptions(bypassCustomPlugins: options.bypassPlugins, continueOnError: true)
+        var out: [(OpInfo, OperationResult)] = []
+        var chunk: [(DataverseOperation, OpInfo)] = []
+        for (op, info) in input {
+            do { chunk.append((try Self.withBody(op, info), info)) } catch {
+                out.append((info, .failure(DataverseError(code: "pm:file", message: "cannot read the file body: \(error.localizedDescription)",
+                                                          logicalName: info.table, recordID: info.id, column: "documentbody"))))
+            }
+        }
+        guard !chunk.isEmpty else { return out }
         var results: [OperationResult]
         do {
             results = try await target.execute([ChangeSet(chunk.map(\.0), atomic: false)], options: execOptions)
@@ -223,7 +252,6 @@ public struct Applier: Sendable {
         while results.count < chunk.count {
             results.append(.failure(DataverseError(code: DataverseError.Code.notExecuted, message: "the target returned no result for the operation")))
         }
-        var out: [(OpInfo, OperationResult)] = []
         for (i, (op, info)) in chunk.enumerated() {
             var result = results[i]
             if case .failure(let e) = result {

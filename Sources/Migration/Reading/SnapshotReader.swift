@@ -68,7 +68,8 @@ public struct SnapshotReader: Sendable {
         }
         guard readIDs.values.contains(where: { !$0.isEmpty }) else { return snapshot }
 
-        // 2. Tables with a direct lookup to a website table.
+        // 2. Tables with a direct lookup to a website table, read side by side.
+        var direct: [(table: String, def: TableDefinition, column: String)] = []
         for table in pending.sorted() {
             guard let def = defs[table] else { continue }
             let websiteLookups = def.lookups.filter { col in
@@ -76,16 +77,23 @@ public struct SnapshotReader: Sendable {
             }
             guard !websiteLookups.isEmpty else { continue }
             let preferred = websiteLookups.first { $0.logicalName == "adx_websiteid" || $0.logicalName == "powerpagesiteid" } ?? websiteLookups[0]
-            let rows = try await service.retrieveAll(RecordQuery(table, filter: .equal(preferred.logicalName, .guid(websiteID))))
-            store(table, rows, def)
-            pending.remove(table)
+            direct.append((table, def, preferred.logicalName))
+        }
+        let service = self.service
+        let directRows = try await ConcurrentReads.map(direct.map { ($0.table, $0.column) }) { table, column in
+            try await service.retrieveAll(RecordQuery(table, filter: .equal(column, .guid(websiteID))))
+        }
+        for (d, rows) in zip(direct, directRows) {
+            store(d.table, rows, d.def)
+            pending.remove(d.table)
         }
 
         // 3. Child tables through their lookups to already read tables, until nothing new is read.
         // Every lookup to a read (non-self) table counts, not just the first: a web link is reached
         // through its web link set even when its page lookup is empty, a form step through its
         // advanced form even when its redirect page belongs elsewhere. Parents read later are queried
-        // too, so records are found whatever order the tables are visited in.
+        // too, so records are found whatever order the tables are visited in. Each round's queries
+        // (one per child table, lookup and parent table) run side by side.
         var childTables = Set<String>()
         var grew = true
         while grew {
@@ -101,6 +109,7 @@ public struct SnapshotReader: Sendable {
         var progress = true
         while progress {
             progress = false
+            var round: [(table: String, column: String, ids: Set<UUID>)] = []
             for table in childTables.sorted() {
                 guard let def = defs[table] else { continue }
                 for lookup in def.lookups.sorted(by: { $0.logicalName < $1.logicalName }) {
@@ -110,19 +119,24 @@ public struct SnapshotReader: Sendable {
                         let fresh = parents.subtracting(queried[key] ?? [])
                         guard !fresh.isEmpty else { continue }
                         queried[key, default: []].formUnion(fresh)
-                        let known = readIDs[table] ?? []
-                        let rows = try await readByIDs(table, column: lookup.logicalName, ids: fresh).filter { !known.contains($0.id) }
-                        var seen = Set<UUID>()
-                        let unique = rows.filter { seen.insert($0.id).inserted }
-                        if !unique.isEmpty { store(table, unique, def); progress = true }
-                        else if readIDs[table] == nil { readIDs[table] = [] }
+                        round.append((table, lookup.logicalName, fresh))
                     }
                 }
+            }
+            let found = try await readByIDs(round)
+            for (q, rows) in zip(round, found) {
+                guard let def = defs[q.table] else { continue }
+                let known = readIDs[q.table] ?? []
+                var seen = Set<UUID>()
+                let unique = rows.filter { !known.contains($0.id) && seen.insert($0.id).inserted }
+                if !unique.isEmpty { store(q.table, unique, def); progress = true }
+                else if readIDs[q.table] == nil { readIDs[q.table] = [] }
             }
         }
         pending.subtract(childTables)
 
         // 4. Global tables (portal languages…): the records the website references.
+        var globals: [(table: String, column: String, ids: Set<UUID>)] = []
         for table in pending.sorted() {
             guard let def = defs[table] else { continue }
             var referenced = Set<UUID>()
@@ -132,60 +146,86 @@ public struct SnapshotReader: Sendable {
                 }
             }
             guard !referenced.isEmpty else { continue }
-            let rows = try await readByIDs(table, column: def.primaryIDColumn, ids: referenced)
-            store(table, rows, def)
-            pending.remove(table)
+            globals.append((table, def.primaryIDColumn, referenced))
+        }
+        for (g, rows) in zip(globals, try await readByIDs(globals)) {
+            guard let def = defs[g.table] else { continue }
+            store(g.table, rows, def)
+            pending.remove(g.table)
         }
 
-        // 5. Notes of web files, with their bodies.
+        // 5. Notes of web files, with their bodies (bodies not sent inline are downloaded side by side).
         if let noteDef = defs["annotation"] {
             let fileTables = ["adx_webfile"].filter { readIDs[$0] != nil }
             for ft in fileTables {
                 guard let ids = readIDs[ft], !ids.isEmpty else { continue }
-                let notes = try await readByIDs("annotation", column: "objectid", ids: ids)
-                for var note in notes {
-                    note = clean(note, noteDef)
-                    let key = FileBodyKey("annotation", note.id, "documentbody")
-                    if case .string(let b64)? = note.columns["documentbody"], let data = Data(base64Encoded: b64) {
+                var notes = try await readByIDs("annotation", column: "objectid", ids: ids)
+                var missing: [FileBodyKey] = []
+                for i in notes.indices {
+                    let key = FileBodyKey("annotation", notes[i].id, "documentbody")
+                    if case .string(let b64)? = notes[i].columns["documentbody"], let data = Data(base64Encoded: b64) {
                         snapshot.bodies[key] = .data(data)
-                    } else if let data = try await service.downloadFile(key) {
-                        snapshot.bodies[key] = .data(data)
+                    } else {
+                        missing.append(key)
                     }
-                    note.columns.removeValue(forKey: "documentbody")
-                    snapshot.add(note)
+                    notes[i].columns.removeValue(forKey: "documentbody")
                 }
+                let downloaded = try await ConcurrentReads.map(missing) { key in try await service.downloadFile(key) }
+                for (key, data) in zip(missing, downloaded) { if let data { snapshot.bodies[key] = .data(data) } }
+                for note in notes { snapshot.add(clean(note, noteDef)) }
             }
         }
 
-        // 6. N:N links between portal tables.
+        // 6. N:N links between portal tables, one relationship per read, side by side.
         var seenRelationships = Set<String>()
+        var relationships: [(name: String, firstIDs: Set<UUID>, secondIDs: Set<UUID>)] = []
         for def in defs.values.sorted(by: { $0.logicalName < $1.logicalName }) {
             for rel in def.relationships where seenRelationships.insert(rel.name).inserted {
                 guard PortalTables.isPortalTable(rel.entity1, catalog: catalog),
                       PortalTables.isPortalTable(rel.entity2, catalog: catalog),
                       let firstIDs = readIDs[rel.entity1], !firstIDs.isEmpty,
                       let secondIDs = readIDs[rel.entity2] else { continue }
-                let links = try await service.retrieveLinks(relationship: rel.name, firstIDs: firstIDs)
-                for l in links where firstIDs.contains(l.first.id) && secondIDs.contains(l.second.id) {
-                    snapshot.link(rel.name, l)
-                }
+                relationships.append((rel.name, firstIDs, secondIDs))
+            }
+        }
+        let linkSets = try await ConcurrentReads.map(relationships.map { ($0.name, $0.firstIDs) }) { name, firstIDs in
+            try await service.retrieveLinks(relationship: name, firstIDs: firstIDs)
+        }
+        for (rel, links) in zip(relationships, linkSets) {
+            for l in links where rel.firstIDs.contains(l.first.id) && rel.secondIDs.contains(l.second.id) {
+                snapshot.link(rel.name, l)
             }
         }
         for t in snapshot.records.keys { snapshot.records[t]?.sort { $0.id.dataverseString < $1.id.dataverseString } }
         return snapshot
     }
 
-    /// Every record of `table` whose `column` is one of `ids`, read in chunks.
+    /// Every record of `table` whose `column` is one of `ids`, read in chunks of `chunkSize` ids
+    /// (side by side, `ConcurrentReads`); in chunk order.
     /// - Throws: what the service throws.
     public func readByIDs(_ table: String, column: String, ids: Set<UUID>) async throws -> [EntityRecord] {
-        let sorted = ids.sorted { $0.dataverseString < $1.dataverseString }
-        var out: [EntityRecord] = []
-        var start = 0
-        while start < sorted.count {
-            let chunk = sorted[start..<min(start + chunkSize, sorted.count)]
-            out += try await service.retrieveAll(RecordQuery(table, filter: .in(column, chunk.map { .guid($0) })))
-            start += chunkSize
+        try await readByIDs([(table, column, ids)]).first ?? []
+    }
+
+    /// Several `readByIDs` queries at once: every chunk of every query side by side.
+    /// - Returns: one array of records per query, in the queries' order.
+    /// - Throws: what the service throws.
+    func readByIDs(_ queries: [(table: String, column: String, ids: Set<UUID>)]) async throws -> [[EntityRecord]] {
+        var chunks: [(query: Int, table: String, column: String, ids: ArraySlice<UUID>)] = []
+        for (q, query) in queries.enumerated() {
+            let sorted = query.ids.sorted { $0.dataverseString < $1.dataverseString }
+            var start = 0
+            while start < sorted.count {
+                chunks.append((q, query.table, query.column, sorted[start..<min(start + chunkSize, sorted.count)]))
+                start += chunkSize
+            }
         }
+        let service = self.service
+        let rows = try await ConcurrentReads.map(chunks.map { ($0.table, $0.column, Array($0.ids)) }) { table, column, ids in
+            try await service.retrieveAll(RecordQuery(table, filter: .in(column, ids.map { .guid($0) })))
+        }
+        var out = [[EntityRecord]](repeating: [], count: queries.count)
+        for (c, r) in zip(chunks, rows) { out[c.query] += r }
         return out
     }
 

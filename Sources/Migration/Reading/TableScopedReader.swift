@@ -15,18 +15,22 @@ extension SnapshotReader {
         let defs = try await definitionsByName()
         var snapshot = PortalSnapshot()
         var readIDs = Set<UUID>()
-        for table in tables.sorted() {
+        let service = self.service
+        let tableList = tables.sorted().filter { defs[$0] != nil }
+        let rows = try await ConcurrentReads.map(tableList) { table in try await service.retrieveAll(RecordQuery(table)) }
+        for (table, records) in zip(tableList, rows) {
             guard let def = defs[table] else { continue }
-            for r in try await service.retrieveAll(RecordQuery(table)) {
+            for r in records {
                 snapshot.add(PortalTables.dataColumns(of: r, primaryID: def.primaryIDColumn, keeping: keeping))
                 readIDs.insert(r.id)
             }
         }
         var known = Set<String>()
         for def in defs.values { for rel in def.relationships { known.insert(rel.name) } }
-        for rel in relationships.sorted() where known.contains(rel) {
-            for l in try await service.retrieveLinks(relationship: rel, firstIDs: nil)
-            where readIDs.contains(l.first.id) && readIDs.contains(l.second.id) {
+        let relationshipList = relationships.sorted().filter { known.contains($0) }
+        let linkSets = try await ConcurrentReads.map(relationshipList) { rel in try await service.retrieveLinks(relationship: rel, firstIDs: nil) }
+        for (rel, links) in zip(relationshipList, linkSets) {
+            for l in links where readIDs.contains(l.first.id) && readIDs.contains(l.second.id) {
                 snapshot.link(rel, l)
             }
         }
