@@ -28,7 +28,8 @@ public struct CMTExporter: Sendable {
     ///   - schemaData: the schema file's bytes, copied verbatim into the package (CMT copies the file).
     ///   - timestamp: the `data.xml` timestamp (default now, ISO UTC with seven fraction digits).
     ///   - progress: called after each table.
-    /// - Throws: `CMTError.invalidSchema` naming a table the environment lacks; `CMTError` from the
+    /// - Throws: `CMTError.invalidSchema` naming a table the environment lacks; `CMTError.unsupportedValue`
+    ///   naming table, column and the first record when a `partylist` field's table has records; `CMTError` from the
     ///   FetchXML filters; `DataverseError` from the service.
     public func export(schema: CMTSchema, schemaData: Data? = nil, timestamp: String = DateTimeValue(Date()).iso8601Ticks,
                        progress: @Sendable (TableProgress) -> Void = { _ in }) async throws -> CMTPackage {
@@ -40,7 +41,8 @@ public struct CMTExporter: Sendable {
                 throw CMTError(.invalidSchema, "the environment has no table '\(entity.name)'", entity: entity.name)
             }
             let known = Set(definition.columns.map(\.logicalName))
-            let wanted = entity.fields.map(\.name).filter { $0 != entity.primaryIDField && known.contains($0) }
+            // Party lists are activity-party records, not columns a query can select (research/cmt-format.md §2.5).
+            let wanted = entity.fields.filter { !$0.isPartyList }.map(\.name).filter { $0 != entity.primaryIDField && known.contains($0) }
             let types = Dictionary(entity.fields.compactMap { f in f.type.map { (f.name, $0) } }, uniquingKeysWith: { a, _ in a })
             let filter = try entity.fetchFilter()
             var records: [EntityRecord]
@@ -62,6 +64,11 @@ public struct CMTExporter: Sendable {
                     let source = FetchRecordSource(records: { cache[$0] ?? [] }, primaryIDColumn: { ids[$0] ?? "\($0)id" })
                     records = f.filter(records, table: entity.name, source: source)
                 }
+            }
+            if let party = entity.fields.first(where: \.isPartyList), let first = records.first {
+                throw CMTError(.unsupportedValue, "party list columns (activity parties) are not exported; remove the field from the schema "
+                               + "to export the other columns (\(records.count) record(s) of the table would need it)",
+                               entity: entity.name, recordID: first.id.dataverseString, field: party.name)
             }
             let fieldNames = Set(wanted)
             for var record in records {

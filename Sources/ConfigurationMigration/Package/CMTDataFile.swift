@@ -36,7 +36,8 @@ public struct CMTDataFile: Sendable {
     /// culture-formatted `timestamp`, a missing `<m2mrelationships>`, unknown attributes. Fields and
     /// entities absent from the schema are skipped with a warning, as CMT's importer does.
     /// - Throws: `CMTError` naming file, line, entity, record and field for malformed or unsafe XML,
-    ///   a record without a valid id, or a value that does not fit its field's type.
+    ///   a record without a valid id, or a value that does not fit its field's type;
+    ///   `CMTError.unsupportedValue` for a non-empty `partylist` value (activity parties are not carried).
     public init(data: Data, schema: CMTSchema, file: String = "data.xml") throws {
         let root = try SafeXMLReader.parse(data, file: file)
         guard root.name == "entities" else {
@@ -75,6 +76,14 @@ public struct CMTDataFile: Sendable {
                     if fieldName == entity.primaryIDField { continue }
                     let raw = fieldNode["value"] ?? ""
                     do {
+                        if field.isPartyList {
+                            // Nested <activitypointerrecords>, one per activity party (research/cmt-format.md §2.5):
+                            // not carried; an empty party list is simply no value.
+                            let parties = fieldNode.children("activitypointerrecords").count
+                            if parties == 0 && raw.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+                            throw CMTError(.unsupportedValue, "party list values (activity parties; \(parties) in this record) are not "
+                                           + "supported; remove the field from data_schema.xml to import the other columns", field: fieldName)
+                        }
                         if CMTDataFile.isBodyField(entity: name, field: field) {
                             let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
                             if text.isEmpty { continue }

@@ -6,36 +6,30 @@ public enum XMLEscaping {
     /// Escapes text for an attribute value in double quotes: `&` `<` `>` `"`, and CR, LF and TAB as
     /// character references so they survive attribute-value normalisation.
     public static func attribute(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for ch in s.unicodeScalars {
+        replacing(s) { ch in
             switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "\r": out += "&#xD;"
-            case "\n": out += "&#xA;"
-            case "\t": out += "&#x9;"
-            default: out.unicodeScalars.append(ch)
+            case "&": return "&amp;"
+            case "<": return "&lt;"
+            case ">": return "&gt;"
+            case "\"": return "&quot;"
+            case "\r": return "&#xD;"
+            case "\n": return "&#xA;"
+            case "\t": return "&#x9;"
+            default: return nil
             }
         }
-        return out
     }
 
     /// Escapes element text: `&` `<` `>` (quotes stay literal, as in Microsoft's schema `<filter>` text).
     public static func text(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for ch in s.unicodeScalars {
+        replacing(s) { ch in
             switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            default: out.unicodeScalars.append(ch)
+            case "&": return "&amp;"
+            case "<": return "&lt;"
+            case ">": return "&gt;"
+            default: return nil
             }
         }
-        return out
     }
 
     /// .NET `HttpUtility.HtmlEncode` as CMT's exporter calls it on string values: `<` `>` `"` `&` `'`
@@ -43,22 +37,25 @@ public enum XMLEscaping {
     /// everything else (including Thai, Cyrillic, CJK) is left alone (research/cmt-format.md §2.3,
     /// [V-code, V-file]).
     public static func htmlEncode(_ s: String) -> String {
+        replacing(s) { ch in
+            switch ch {
+            case "<": return "&lt;"
+            case ">": return "&gt;"
+            case "\"": return "&quot;"
+            case "&": return "&amp;"
+            case "'": return "&#39;"
+            default: return ch.value >= 160 && ch.value <= 255 ? "&#\(ch.value);" : nil
+            }
+        }
+    }
+
+    /// `s` with each Unicode scalar for which `replacement` gives a string replaced by it; the others
+    /// are copied unchanged. The one loop behind `attribute`, `text` and `htmlEncode`.
+    private static func replacing(_ s: String, _ replacement: (Unicode.Scalar) -> String?) -> String {
         var out = ""
         out.reserveCapacity(s.utf8.count)
         for ch in s.unicodeScalars {
-            switch ch {
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "&": out += "&amp;"
-            case "'": out += "&#39;"
-            default:
-                if ch.value >= 160 && ch.value <= 255 {
-                    out += "&#\(ch.value);"
-                } else {
-                    out.unicodeScalars.append(ch)
-                }
-            }
+            if let r = replacement(ch) { out += r } else { out.unicodeScalars.append(ch) }
         }
         return out
     }
