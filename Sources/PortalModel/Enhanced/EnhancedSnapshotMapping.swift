@@ -64,7 +64,8 @@ public enum EnhancedSnapshotError: Error, CustomStringConvertible, Equatable, Se
 /// the same id (as pac v2 folders have it), and content array keys in either spelling become links.
 public struct EnhancedSnapshotMapping: Sendable {
     public var catalog: TableCatalog
-    var components: EnhancedComponentMapping
+    /// The record-level mapping used for components.
+    public var components: EnhancedComponentMapping
 
     public init(catalog: TableCatalog = .standard) {
         self.catalog = catalog
@@ -72,10 +73,10 @@ public struct EnhancedSnapshotMapping: Sendable {
     }
 
     /// Columns of `adx_website` not written into `powerpagesite.content`.
-    static let siteSkipped: Set<String> = ["adx_name", "ownerid", "owningbusinessunit", "createdon", "modifiedon",
+    public static let siteSkipped: Set<String> = ["adx_name", "ownerid", "owningbusinessunit", "createdon", "modifiedon",
                                            "createdby", "modifiedby", "versionnumber", "overriddencreatedon"]
     /// Columns of `adx_websitelanguage` not written into `powerpagesitelanguage.content`.
-    static let languageSkipped: Set<String> = ["adx_name", "adx_websiteid", "adx_portallanguageid", "statecode", "statuscode",
+    public static let languageSkipped: Set<String> = ["adx_name", "adx_websiteid", "adx_portallanguageid", "statecode", "statuscode",
                                                "ownerid", "owningbusinessunit", "createdon", "modifiedon", "createdby", "modifiedby",
                                                "versionnumber"]
 
@@ -193,7 +194,7 @@ public struct EnhancedSnapshotMapping: Sendable {
     }
 
     /// The `adx_websitelanguage` a record refers to (its first lookup to that table, by column name).
-    func languageID(of record: EntityRecord) -> UUID? {
+    public func languageID(of record: EntityRecord) -> UUID? {
         for column in record.columns.keys.sorted() {
             if case .lookup(let r)? = record.columns[column], r.logicalName == "adx_websitelanguage" { return r.id }
         }
@@ -210,7 +211,7 @@ public struct EnhancedSnapshotMapping: Sendable {
 
     /// `content` JSON of a site or site-language record: every column but the skipped ones and the
     /// primary id, without the `adx_` prefix, in column name order.
-    func contentJSON(of record: EntityRecord, skipping skipped: Set<String>) -> JSONValue {
+    public func contentJSON(of record: EntityRecord, skipping skipped: Set<String>) -> JSONValue {
         let def = catalog.table(record.logicalName)
         let idColumn = def?.primaryIDColumn ?? record.logicalName + "id"
         var members: [(String, JSONValue)] = []
@@ -222,7 +223,8 @@ public struct EnhancedSnapshotMapping: Sendable {
         return .object(members)
     }
 
-    func state(_ value: FieldValue, status: Bool) -> FieldValue {
+    /// A state (`status` false) or status value from any numeric form (`.state`, `.integer`, text).
+    public func state(_ value: FieldValue, status: Bool) -> FieldValue {
         switch value {
         case .state(let v), .status(let v), .choice(let v): return status ? .status(v) : .state(v)
         case .integer(let v): return status ? .status(Int(v)) : .state(Int(v))
@@ -231,7 +233,8 @@ public struct EnhancedSnapshotMapping: Sendable {
         }
     }
 
-    func integer(_ value: FieldValue) -> FieldValue {
+    /// An integer value from text or a choice; other values unchanged.
+    public func integer(_ value: FieldValue) -> FieldValue {
         switch value {
         case .integer: return value
         case .string(let s): if let v = Int32(s) { return .integer(v) }; return value

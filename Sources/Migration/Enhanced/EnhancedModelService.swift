@@ -1,0 +1,367 @@
+import Foundation
+import PortalModel
+
+/// An enhanced-data-model environment seen as a standard-model one, so the one migration engine
+/// (plan, checks, apply, journal, verify, download) works on `powerpagesite` /
+/// `powerpagecomponent` sites unchanged (DESIGN.md "One engine"; issue 9).
+///
+/// Reads of `adx_website`, `adx_websitelanguage`, `adx_portallanguage`, every table with a
+/// `PowerPageComponentType`, and the notes of web files are answered from the base environment's
+/// `powerpagesite`, `powerpagesitelanguage` and `powerpagecomponent` rows through
+/// `EnhancedSnapshotMapping.standard(from:)`; N:N links between component tables come from the GUID
+/// arrays in `content`. Writes are translated:
+/// - create/upsert/update/delete of a component table → the same on `powerpagecomponent` (same id),
+///   an update merging the changed keys into the stored `content` JSON (other keys kept as they are);
+/// - `adx_website` → `powerpagesite`; `adx_websitelanguage` → `powerpagesitelanguage` (its language
+///   code and LCID from the `adx_portallanguage` written before it, or already there);
+///   `adx_portallanguage` → remembered for its site language (there is no such enhanced table);
+/// - associate/disassociate between component tables → the owner's `content` array (research
+///   emulator-facts.md §4.3) and a `powerpagecomponent_powerpagecomponent` link (dataverse-webapi.md §11.3);
+/// - a web file note with `documentbody` → `uploadFile` of the web file component's `filecontent`
+///   (chunked by the client over 4 MB, research/dataverse-webapi.md §9.2).
+///
+/// Every other table passes through to the base environment. Note ids of web files are the file
+/// column's file id (as pac synthesizes them, research/emulator-facts.md §4.2 type 3); the MIME
+/// type is inferred from the file name's extension.
+public actor EnhancedModelService: DataverseService {
+    public nonisolated let base: any DataverseService
+    let mapping: EnhancedSnapshotMapping
+    let catalog: TableCatalog
+    var view: PortalSnapshot?
+    var components: [UUID: EntityRecord] = [:]
+    var sites: [UUID: EntityRecord] = [:]
+    var languages: [UUID: EntityRecord] = [:]
+    var portalLanguages: [UUID: EntityRecord] = [:]
+
+    public init(base: any DataverseService, catalog: TableCatalog = .standard) {
+        self.base = base
+        self.catalog = catalog
+        self.mapping = EnhancedSnapshotMapping(catalog: catalog)
+    }
+
+    /// The standard tables this service answers from the enhanced tables.
+    public static let mappedTables: Set<String> = Set(PowerPageComponentType.allCases.map(\.standardTable))
+        .union(["adx_website", "adx_websitelanguage", "adx_portallanguage", "annotation"])
+
+    /// True when `websiteID` is a `powerpagesite` of `service` (an enhanced-model site).
+    /// - Throws: `DataverseError` from the environment other than a missing table.
+    public static func isEnhancedSite(_ websiteID: UUID, in service: any DataverseService) async throws -> Bool {
+        do {
+            let found = try await service.retrieveAll(RecordQuery("powerpagesite", columns: ["name"],
+                                                                  filter: .equal("powerpagesiteid", .guid(websiteID)), top: 1))
+            return !found.isEmpty
+        } catch let e as DataverseError where e.code == DataverseError.Code.resourceNotFound || e.httpStatus == 404 {
+            return false
+        }
+    }
+
+    /// True when the environment has enhanced sites and no standard ones (a target to write the
+    /// enhanced model into when no website is named).
+    public static func prefersEnhancedModel(_ service: any DataverseService) async throws -> Bool {
+        let enhanced = (try? await service.retrieveAll(RecordQuery("powerpagesite", columns: ["name"], top: 1))) ?? []
+        let standard = (try? await service.retrieveAll(RecordQuery("adx_website", columns: ["adx_name"], top: 1))) ?? []
+        return !enhanced.isEmpty && standard.isEmpty
+    }
+
+    // MARK: Reading
+
+    /// The standard-shaped view of every enhanced site of the base environment (cached until a write).
+    func standardView() async throws -> PortalSnapshot {
+        if let v = view { return v }
+        let siteRecords = try await base.retrieveAll(RecordQuery("powerpagesite"))
+        let languageRecords = try await base.retrieveAll(RecordQuery("powerpagesitelanguage"))
+        let componentRecords = try await base.retrieveAll(RecordQuery("powerpagecomponent"))
+        sites = Dictionary(siteRecords.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        languages = Dictionary(languageRecords.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        components = Dictionary(componentRecords.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var all = PortalSnapshot()
+        for site in siteRecords {
+            var s = PortalSnapshot(websiteID: site.id)
+            s.add(site)
+            for l in languageRecords where l.lookupID("powerpagesiteid") == site.id { s.add(l) }
+            for c in componentRecords where c.lookupID("powerpagesiteid") == site.id { s.add(c) }
+            let standard = try mapping.standard(from: s)
+            for (table, records) in standard.records {
+                for var r in records {
+                    if table == "annotation", r["mimetype"] == nil, let name = r.string("filename") {
+                        r["mimetype"] = .string(Self.mimeType(forFileName: name))
+                    }
+                    all.add(r)
+                }
+            }
+            for (rel, links) in standard.links { for l in links { all.link(rel, l) } }
+        }
+        view = all
+        return all
+    }
+
+    public func retrieve(_ query: RecordQuery, pageSize: Int, page: String?) async throws -> RecordPage {
+        guard Self.mappedTables.contains(query.table) else { return try await base.retrieve(query, pageSize: pageSize, page: page) }
+        let v = try await standardView()
+        let primary = catalog.table(query.table)?.primaryIDColumn ?? query.table + "id"
+        var records = (v.records[query.table] ?? []).filter { query.filter?.matches($0, primaryIDColumn: primary) ?? true }
+        if query.table == "annotation" {
+            // Notes that are not web file bodies are real annotations of the base environment.
+            let real = try await base.retrieveAll(query)
+            let seen = Set(records.map(\.id))
+            records += real.filter { !seen.contains($0.id) }
+        }
+        records.sort { $0.id.dataverseString < $1.id.dataverseString }
+        if let cols = query.columns {
+            let keep = Set(cols)
+            records = records.map { r in var r = r; r.columns = r.columns.filter { keep.contains($0.key) }; return r }
+        }
+        if let top = query.top { records = Array(records.prefix(top)) }
+        let start = page.flatMap(Int.init) ?? 0
+        let size = max(1, pageSize)
+        let slice = Array(records.dropFirst(start).prefix(size))
+        let next = start + size < records.count ? String(start + size) : nil
+        return RecordPage(records: slice, nextPage: next)
+    }
+
+    public func tableDefinitions() async throws -> [TableDefinition] {
+        var defs = try await base.tableDefinitions().filter { !Self.mappedTables.contains($0.logicalName) }
+        for name in Self.mappedTables.sorted() { if let d = catalog.table(name) { defs.append(d) } }
+        return defs
+    }
+
+    public func organizationInfo() async throws -> OrganizationInfo { try await base.organizationInfo() }
+    public func whoAmI() async throws -> WhoAmIResult { try await base.whoAmI() }
+
+    public func retrieveLinks(relationship: String, firstIDs: Set<UUID>?) async throws -> Set<ManyToManyLink> {
+        guard let rel = catalog.relationship(relationship), isComponentRelationship(rel) else {
+            return try await base.retrieveLinks(relationship: relationship, firstIDs: firstIDs)
+        }
+        let links = try await standardView().links[relationship] ?? []
+        guard let ids = firstIDs else { return links }
+        return links.filter { ids.contains($0.first.id) }
+    }
+
+    public func downloadFile(_ key: FileBodyKey) async throws -> Data? {
+        if key.logicalName == "annotation", key.column == "documentbody",
+           let note = try await standardView().record("annotation", key.id), let file = note.lookupID("objectid") ?? note["objectid"].flatMap({ UUID(dataverse: $0.text ?? "") }) {
+            return try await base.downloadFile(FileBodyKey("powerpagecomponent", file, "filecontent"))
+        }
+        return try await base.downloadFile(key)
+    }
+
+    func isComponentRelationship(_ rel: ManyToManyRelationship) -> Bool {
+        PowerPageComponentType(standardTable: rel.entity1) != nil && PowerPageComponentType(standardTable: rel.entity2) != nil
+    }
+
+    // MARK: Writing
+
+    public func execute(_ changeSets: [ChangeSet], options: ExecuteOptions) async throws -> [OperationResult] {
+        _ = try await standardView()
+        var results: [OperationResult] = []
+        var stopped = false
+        for cs in changeSets {
+            if stopped {
+                results += cs.operations.map { _ in .failure(DataverseError(code: DataverseError.Code.notExecuted, message: "not executed: an earlier change set failed")) }
+                continue
+            }
+            var translated: [DataverseOperation] = []
+            var owners: [Int] = []  // translated op → original op index
+            var early: [Int: OperationResult] = [:]
+            for (i, op) in cs.operations.enumerated() {
+                do {
+                    let ops = try translate(op)
+                    if ops.isEmpty { early[i] = .success(op.recordID) }
+                    translated += ops
+                    owners += Array(repeating: i, count: ops.count)
+                } catch let e as DataverseError {
+                    early[i] = .failure(e)
+                }
+            }
+            var baseResults: [OperationResult] = []
+            if !translated.isEmpty {
+                if cs.atomic, early.values.contains(where: { !$0.isSuccess }) {
+                    baseResults = translated.map { _ in .failure(DataverseError(code: DataverseError.Code.rolledBack, message: "rolled back: another operation of the change set failed")) }
+                } else {
+                    baseResults = try await base.execute([ChangeSet(translated, atomic: cs.atomic)], options: options)
+                }
+            }
+            for i in cs.operations.indices {
+                if let e = early[i] { results.append(e); continue }
+                let mine = zip(owners, baseResults).filter { $0.0 == i }.map(\.1)
+                if let failure = mine.first(where: { !$0.isSuccess }) { results.append(failure) } else { results.append(.success(cs.operations[i].recordID)) }
+            }
+            if !options.continueOnError, results.contains(where: { !$0.isSuccess }) { stopped = true }
+        }
+        view = nil
+        return results
+    }
+
+    /// The base operations for one standard operation; empty when nothing is to be written.
+    /// Updates the cached component rows so later operations of the same call see earlier ones.
+    func translate(_ op: DataverseOperation) throws -> [DataverseOperation] {
+        switch op {
+        case .create(let r): return try write(r, mode: .create)
+        case .upsert(let r): return try write(r, mode: .upsert)
+        case .update(let r): return try write(r, mode: .update)
+        case .delete(let table, let id):
+            switch table {
+            case "adx_website": return [.delete("powerpagesite", id)]
+            case "adx_websitelanguage": return [.delete("powerpagesitelanguage", id)]
+            case "adx_portallanguage": return []
+            case "annotation":
+                if let note = view?.record("annotation", id), note.lookupID("objectid") != nil { return [] }
+                return [op]
+            default:
+                if PowerPageComponentType(standardTable: table) != nil { components[id] = nil; return [.delete("powerpagecomponent", id)] }
+                return [op]
+            }
+        case .associate(let name, let link), .disassociate(let name, let link):
+            guard let rel = catalog.relationship(name), isComponentRelationship(rel) else { return [op] }
+            var associate = false
+            if case .associate = op { associate = true }
+            let ownerIsFirst = !(rel.entity1 == "adx_webrole" && rel.entity2 != "adx_webrole")
+            let (owner, other) = ownerIsFirst ? (link.first.id, link.second.id) : (link.second.id, link.first.id)
+            guard var component = components[owner] else {
+                throw DataverseError(httpStatus: 404, code: DataverseError.Code.objectDoesNotExist,
+                                     message: "powerpagecomponent \(owner.dataverseString) does not exist", logicalName: "powerpagecomponent", recordID: owner)
+            }
+            var members = try contentMembers(component)
+            let key = members.first(where: { mapping.components.relationship(forContentKey: $0.0, table: ownerIsFirst ? rel.entity1 : rel.entity2)?.name == rel.name })?.0 ?? rel.name
+            var ids = members.first(where: { $0.0 == key })?.1.arrayValue ?? []
+            let text = JSONValue.string(other.dataverseString)
+            if associate { if !ids.contains(where: { $0.stringValue.flatMap(UUID.init(dataverse:)) == other }) { ids.append(text) } }
+            else { ids.removeAll { $0.stringValue.flatMap(UUID.init(dataverse:)) == other } }
+            set(&members, key, .array(ids))
+            component["content"] = .string(JSONValue.object(members).serialized)
+            components[owner] = component
+            let selfLink = ManyToManyLink(EntityReference("powerpagecomponent", owner), EntityReference("powerpagecomponent", other))
+            return [.update(EntityRecord("powerpagecomponent", id: owner, columns: ["content": component["content"] ?? .null])),
+                    associate ? .associate(relationship: "powerpagecomponent_powerpagecomponent", selfLink)
+                              : .disassociate(relationship: "powerpagecomponent_powerpagecomponent", selfLink)]
+        case .uploadFile(let key, let name, let body):
+            if key.logicalName == "annotation", let note = view?.record("annotation", key.id), let file = note.lookupID("objectid") {
+                return [.uploadFile(FileBodyKey("powerpagecomponent", file, "filecontent"), fileName: name, body: body)]
+            }
+            return [op]
+        }
+    }
+
+    enum Mode { case create, upsert, update }
+
+    func write(_ record: EntityRecord, mode: Mode) throws -> [DataverseOperation] {
+        func op(_ r: EntityRecord) -> DataverseOperation {
+            switch mode { case .create: return .create(r); case .upsert: return .upsert(r); case .update: return .update(r) }
+        }
+        let table = record.logicalName
+        switch table {
+        case "adx_portallanguage":
+            var merged = portalLanguages[record.id] ?? EntityRecord(table, id: record.id)
+            for (k, v) in record.columns { merged[k] = v }
+            portalLanguages[record.id] = merged
+            // A site language with the same id (v2) takes its code and LCID.
+            guard languages[record.id] != nil else { return [] }
+            var patch = EntityRecord("powerpagesitelanguage", id: record.id)
+            if let v = record["adx_lcid"] { patch["lcid"] = mapping.integer(v) }
+            if let v = record["adx_languagecode"] { patch["languagecode"] = v }
+            if let v = record["adx_displayname"] { patch["displayname"] = v }
+            return patch.columns.isEmpty ? [] : [.update(patch)]
+        case "annotation":
+            guard let file = record.lookupID("objectid"), components[file] != nil || (record["objecttypecode"]?.text == "adx_webfile") else { return [op(record)] }
+            guard case .string(let b64)? = record["documentbody"] else { return [] }
+            guard let data = Data(base64Encoded: b64, options: .ignoreUnknownCharacters) else {
+                throw DataverseError(code: DataverseError.Code.invalidArgument, message: "documentbody is not base64", logicalName: table, recordID: record.id, column: "documentbody")
+            }
+            let name = record.string("filename") ?? components[file]?.string("name") ?? "file"
+            return [.uploadFile(FileBodyKey("powerpagecomponent", file, "filecontent"), fileName: name, body: .data(data))]
+        case "adx_website", "adx_websitelanguage":
+            return try writeSiteOrLanguage(record, mode: mode).map(op)
+        default:
+            guard PowerPageComponentType(standardTable: table) != nil else { return [op(record)] }
+            return try writeComponent(record, mode: mode).map(op)
+        }
+    }
+
+    func writeSiteOrLanguage(_ record: EntityRecord, mode: Mode) throws -> [EntityRecord] {
+        let isSite = record.logicalName == "adx_website"
+        let target = isSite ? "powerpagesite" : "powerpagesitelanguage"
+        let existing = isSite ? sites[record.id] : languages[record.id]
+        var members = try existing.map(contentMembers) ?? []
+        var row = EntityRecord(target, id: record.id)
+        let skipped = isSite ? EnhancedSnapshotMapping.siteSkipped : EnhancedSnapshotMapping.languageSkipped
+        let json = mapping.contentJSON(of: record, skipping: skipped).objectValue ?? []
+        if mode == .update || existing != nil { for (k, v) in json { set(&members, k, v) } } else { members = json }
+        row["content"] = .string(JSONValue.object(members).serialized)
+        if let name = record["adx_name"] { row["name"] = name }
+        if isSite {
+            if let s = record["statecode"] ?? record["adx_statecode"] { row["statecode"] = mapping.state(s, status: false) }
+            if let s = record["statuscode"] ?? record["adx_statuscode"] { row["statuscode"] = mapping.state(s, status: true) }
+            if mode != .update, existing == nil { row["datamodelversion"] = .string("2") }
+            var stored = existing ?? EntityRecord(target, id: record.id)
+            for (k, v) in row.columns { stored[k] = v }
+            sites[record.id] = stored
+        } else {
+            if let site = record.lookupID("adx_websiteid") { row["powerpagesiteid"] = .lookup(EntityReference("powerpagesite", site)) }
+            let pid = record.lookupID("adx_portallanguageid") ?? record.id
+            if let pl = portalLanguages[pid] {
+                if let v = pl["adx_lcid"] { row["lcid"] = mapping.integer(v) }
+                if let v = pl["adx_languagecode"] { row["languagecode"] = v }
+                if let v = pl["adx_displayname"] { row["displayname"] = v }
+            } else if let pl = view?.record("adx_portallanguage", pid) {
+                if let v = pl["adx_lcid"] { row["lcid"] = mapping.integer(v) }
+                if let v = pl["adx_languagecode"] { row["languagecode"] = v }
+            }
+            var stored = existing ?? EntityRecord(target, id: record.id)
+            for (k, v) in row.columns { stored[k] = v }
+            languages[record.id] = stored
+        }
+        return [row]
+    }
+
+    func writeComponent(_ record: EntityRecord, mode: Mode) throws -> [EntityRecord] {
+        let site = record.lookupID("adx_websiteid") ?? components[record.id]?.lookupID("powerpagesiteid") ?? sites.keys.sorted { $0.dataverseString < $1.dataverseString }.first
+        guard let siteID = site else {
+            throw DataverseError(code: DataverseError.Code.invalidArgument, message: "no powerpagesite for \(record.logicalName) \(record.id.dataverseString)",
+                                 logicalName: record.logicalName, recordID: record.id)
+        }
+        var source = record
+        for c in EnhancedComponentMapping.fileColumns { source.columns[c] = nil }
+        guard var row = mapping.components.component(from: source, siteID: siteID, languageID: mapping.languageID(of: record)) else { return [] }
+        let existing = components[record.id]
+        if let existing, mode != .create {
+            var members = try contentMembers(existing)
+            for (k, v) in try contentMembers(row) { set(&members, k, v) }
+            row["content"] = .string(JSONValue.object(members).serialized)
+        }
+        if mode == .update {
+            // Only the changed columns: the type and site stay; name/state only when given.
+            let def = catalog.table(record.logicalName)
+            if record[def?.primaryNameColumn ?? "adx_name"] == nil { row.columns["name"] = nil }
+            row.columns["powerpagecomponenttype"] = nil
+            if record["adx_websiteid"] == nil { row.columns["powerpagesiteid"] = nil }
+        }
+        var stored = existing ?? EntityRecord("powerpagecomponent", id: record.id)
+        for (k, v) in row.columns { stored[k] = v }
+        components[record.id] = stored
+        return [row]
+    }
+
+    func contentMembers(_ row: EntityRecord) throws -> [(String, JSONValue)] {
+        guard let text = row.string("content"), !text.isEmpty else { return [] }
+        do { return try JSONValue.parse(text).objectValue ?? [] } catch {
+            throw DataverseError(code: DataverseError.Code.invalidArgument, message: "content of \(row.logicalName) \(row.id.dataverseString) is not JSON: \(error)",
+                                 logicalName: row.logicalName, recordID: row.id, column: "content")
+        }
+    }
+
+    func set(_ members: inout [(String, JSONValue)], _ key: String, _ value: JSONValue) {
+        if let i = members.firstIndex(where: { $0.0 == key }) { members[i].1 = value } else { members.append((key, value)) }
+    }
+
+    /// The MIME type of a file name's extension (the common web file types; `application/octet-stream`
+    /// otherwise). Inferred: the enhanced model's file column does not return one through the
+    /// service interface.
+    public static func mimeType(forFileName name: String) -> String {
+        let ext = (name as NSString).pathExtension.lowercased()
+        let types = ["css": "text/css", "js": "application/javascript", "json": "application/json", "png": "image/png",
+                     "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif", "svg": "image/svg+xml", "ico": "image/x-icon",
+                     "html": "text/html", "htm": "text/html", "txt": "text/plain", "woff": "font/woff", "woff2": "font/woff2",
+                     "ttf": "font/ttf", "pdf": "application/pdf", "mp4": "video/mp4", "webp": "image/webp", "xml": "text/xml"]
+        return types[ext] ?? "application/octet-stream"
+    }
+}
