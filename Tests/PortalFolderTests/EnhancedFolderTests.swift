@@ -55,15 +55,8 @@ import TestSupport
         }
         print("\(Self.v2Folder) typed=\(typed): \(compared) files compared, \(problems.count) mismatches")
         #expect(compared > 100)
-        // Known defect (issue 9, open): pac writes YAML anchors and aliases on the empty lists of v2
-        // `lists/*.list.yml` files (`&o0 []` … `*o0`); the writer does not reproduce them yet. Every
-        // other file must be byte-identical.
-        let anchoredLists = problems.filter { $0.hasPrefix("lists/") && $0.contains(".list.yml") }
-        #expect(problems.count - anchoredLists.count == 0, "\(problems.count) mismatches: \(problems.prefix(20))")
-        if !anchoredLists.isEmpty {
-            withKnownIssue("v2 list files: YAML anchors on empty lists are not reproduced (issue 9)") {
-                Issue.record("\(anchoredLists.count) list files differ: \(anchoredLists.prefix(10))")
-            }
-        }
+        // Anchors and aliases on the empty lists of v2 `lists/*.list.yml` (`&o0 []` … `*o0`,
+        // research/pac-yaml-emission.md §5.5) are reproduced too: every file is byte-identical.
+        #expect(problems.isEmpty, "\(problems.count) mismatches: \(problems.prefix(20))")
     }
 }

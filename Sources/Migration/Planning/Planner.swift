@@ -29,6 +29,15 @@ public struct Planner: Sendable {
     public let target: any DataverseService
     public let catalog: TableCatalog
 
+    /// System columns written with a create when the source has them, and never compared or updated:
+    /// `importsequencenumber` (IsValidForCreate only) and `timezoneruleversionnumber` (valid for create and
+    /// update). pac writes both into its YAML "when set" and uploads what the YAML holds
+    /// (research/pac-portal-format.md §2 "Columns that are written"), so a folder uploaded into a fresh
+    /// environment downloads back with them. `versionnumber` is not among them: Dataverse assigns it on
+    /// every write (the row version behind `@odata.etag`, research/dataverse-webapi.md "Representation")
+    /// and is not a writable column, so it cannot round-trip through any real environment.
+    public static let createOnlySystemColumns: Set<String> = ["importsequencenumber", "timezoneruleversionnumber"]
+
     public init(target: any DataverseService, catalog: TableCatalog = .standard) {
         self.target = target
         self.catalog = catalog
@@ -208,6 +217,13 @@ public struct Planner: Sendable {
                     payload.columns[column] = value
                     changes.append(ColumnChange(column: column, old: existing?.columns[column], new: value,
                                                 hidden: Secrets.isHidden(src, column: column, hiddenColumns: options.hiddenColumns)))
+                }
+                // Create-only system columns the source holds (pac folders carry them; Dataverse accepts
+                // them on create): written with the create, never compared.
+                if existing == nil {
+                    for column in Planner.createOnlySystemColumns.sorted() {
+                        if let v = src.columns[column], !v.isNull, def?.column(column) != nil || def == nil { payload.columns[column] = v }
+                    }
                 }
                 // State and status last.
                 let sc = m.columns["statecode"], st = m.columns["statuscode"]

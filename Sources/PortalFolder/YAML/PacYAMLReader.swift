@@ -18,15 +18,19 @@ public enum PacYAMLReader {
     /// Parses `text`; `file` is the relative path used in errors.
     /// - Throws: `PortalFolderError.yamlSyntax` with the file, line and column of the problem.
     public static func parse(_ text: String, file: String) throws -> Document {
+        // The parser is kept alive until the tree is converted: a node's `anchor` is a weak reference
+        // that only the parser's anchor table holds, so with `Yams.compose` every anchor reads as nil.
+        let parser: Parser
         let node: Node?
         do {
-            node = try Yams.compose(yaml: text)
+            parser = try Parser(yaml: text)
+            node = try parser.singleRoot()
         } catch let error as YamlError {
             throw syntaxError(error, file: file)
         } catch {
             throw PortalFolderError.yamlSyntax(file: file, line: nil, column: nil, problem: "\(error)")
         }
-        let root = YAMLAnchorMarker.resolveRepeats(node.map(convert) ?? .null)
+        let root = withExtendedLifetime(parser) { YAMLAnchorMarker.resolveRepeats(node.map(convert) ?? .null) }
         var lines: [Int] = []
         if case .sequence(let seq)? = node { lines = seq.map { $0.mark?.line ?? 0 } }
         return Document(root: root, itemLines: lines, usesCRLF: text.utf8.contains(13))
