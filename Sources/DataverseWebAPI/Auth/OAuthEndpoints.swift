@@ -1,4 +1,5 @@
 import Foundation
+import PortalModel
 
 /// The OAuth 2.0 endpoints of an authority (research/dataverse-webapi.md §10):
 /// `<authority>/oauth2/v2.0/token` and `<authority>/oauth2/v2.0/devicecode`.
@@ -42,14 +43,9 @@ public struct OAuthEndpoints: Sendable, Hashable {
 
 /// `application/x-www-form-urlencoded` bodies.
 enum FormEncoding {
-    static let allowed: CharacterSet = {
-        var s = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)..<Unicode.Scalar(128)))
-        s.insert(charactersIn: "-._~")
-        return s
-    }()
-
+    /// `name=value&…` with names and values encoded by `PercentEncoding.formComponent`.
     static func encode(_ pairs: [(String, String)]) -> Data {
-        Data(pairs.map { "\($0.0.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }
-            .joined(separator: "&").utf8)
+        let e = PercentEncoding.formComponent
+        return Data(pairs.map { "\(e.encode($0.0))=\(e.encode($0.1))" }.joined(separator: "&").utf8)
     }
 }

@@ -87,22 +87,14 @@ public struct ODataQueryEncoder: Sendable {
     /// `'text'` with inner quotes doubled.
     public static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "''") + "'" }
 
-    /// Characters left as they are in a query option value.
-    static let allowed: CharacterSet = {
-        var s = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)..<Unicode.Scalar(128)))
-        s.insert(charactersIn: "-._~$(),'=:@/*!")
-        return s
-    }()
-
-    /// Percent-encodes a query option value.
+    /// Percent-encodes a query option value (`PercentEncoding.queryValue`, shared with the server).
     public static func encode(_ s: String) -> String {
-        s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s
+        PercentEncoding.queryValue.encode(s)
     }
 
-    /// Percent-encodes a path segment value (`x-ms-file-name` in a query, alternate key values).
+    /// Percent-encodes a path segment value (`x-ms-file-name` in a query, alternate key values):
+    /// `PercentEncoding.pathComponent`.
     public static func encodeComponent(_ s: String) -> String {
-        var a = allowed
-        a.remove(charactersIn: "/=")
-        return s.addingPercentEncoding(withAllowedCharacters: a) ?? s
+        PercentEncoding.pathComponent.encode(s)
     }
 }

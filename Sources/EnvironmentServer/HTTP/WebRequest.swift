@@ -53,11 +53,10 @@ public struct WebRequest: Sendable {
         return spaced.removingPercentEncoding ?? spaced
     }
 
-    /// Percent-encodes a query component so that it survives `parseQuery`.
+    /// Percent-encodes a query component so that it survives `parseQuery` (`PercentEncoding.queryComponent`,
+    /// shared with the client).
     public static func encodeQueryComponent(_ s: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~$,()'/:@")
-        return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s
+        PercentEncoding.queryComponent.encode(s)
     }
 }
 
