@@ -25,10 +25,7 @@ public struct ListCommand: AsyncParsableCommand {
             } else {
                 // A Web API environment: profile name or index, URL, or the active profile.
                 let client = try RemoteEnvironment.client(for: global.environment, verbose: global.verbose)
-                sites = try await WebsiteListing.websites(in: client).map {
-                    WebsiteSummary(websiteId: $0.websiteId, name: $0.name, dataModel: $0.dataModel, baseLanguage: $0.baseLanguage,
-                                   portalAppId: $0.portalAppId)
-                }
+                sites = try await WebsiteListing.websites(in: client)
             }
             if global.json {
                 printOut(ListCommand.json(sites).serialized)

@@ -11,18 +11,29 @@ extension LocalEnvironment {
     /// markers, link sets, web files (with notes) and a portal app bound to the website, all under fresh
     /// random GUIDs. Tables or columns the environment lacks are skipped.
     ///
+    /// With `dataModel` `.enhanced` the same content is written as an enhanced-data-model site
+    /// (`EnhancedProvisioner`): one `powerpagesite`, its `powerpagesitelanguage`, one
+    /// `powerpagecomponent` per configuration record (web file bodies in `filecontent`, role links in
+    /// `content` and the component N:N) plus a table permission; the portal app says `enhanced`.
+    ///
     /// - Parameters:
     ///   - template: `starter` or `customer-self-service` (`PortalTemplate.all`).
     ///   - name: the website name; defaults to the template's display name.
+    ///   - dataModel: `.standard` (default, `adx_*` tables) or `.enhanced`.
     /// - Throws: `LocalEnvironmentError.unknownTemplate`; `DataverseError` when the environment has no
-    ///   `adx_website` table or a write is refused.
+    ///   `adx_website` (standard) or `powerpagesite` (enhanced) table, or a write is refused.
     @discardableResult
-    public func provision(template templateName: String, name: String? = nil) async throws -> ProvisionResult {
+    public func provision(template templateName: String, name: String? = nil, dataModel: DataModel = .standard) async throws -> ProvisionResult {
         let template = try PortalTemplate.named(templateName)
-        _ = try table("adx_website")
+        let enhanced = dataModel == .enhanced
+        _ = try table(enhanced ? "powerpagesite" : "adx_website")
         let catalog = self.catalog
         return try await pool.write { db in
             let session = try WriteSession(db: db, catalog: catalog, bypassPlugins: true)
+            if enhanced {
+                var provisioner = EnhancedProvisioner(session: session)
+                return try provisioner.run(template: template, name: name ?? template.displayName)
+            }
             var provisioner = Provisioner(session: session, template: template)
             return try provisioner.run(name: name ?? template.displayName)
         }
@@ -88,13 +99,18 @@ extension LocalEnvironment {
         }
     }
 
-    /// The environment's websites (standard `adx_website` and enhanced `powerpagesite`), sorted by name.
+    /// The environment's websites (standard `adx_website` and enhanced `powerpagesite`), sorted by
+    /// name: `WebsiteListing.websites(in:)` over this environment, the same rows `list` shows for an
+    /// environment over the Web API.
+    /// - Throws: `DataverseError` when a read fails.
     public func websites() async throws -> [WebsiteSummary] {
-        let catalog = self.catalog
-        return try await pool.read { db in
-            let session = WriteSession(db: db, catalog: catalog, organization: try LocalEnvironment.organization(db), rules: [])
-            return try session.websiteSummaries()
-        }
+        try await WebsiteListing.websites(in: self)
+    }
+
+    /// The data model of website `websiteID` (`WebsiteListing.dataModel(ofWebsite:in:)`), `nil` when
+    /// the environment has no such website.
+    public func dataModel(ofWebsite websiteID: UUID) async throws -> DataModel? {
+        try await WebsiteListing.dataModel(ofWebsite: websiteID, in: self)
     }
 }
 
@@ -124,29 +140,4 @@ extension WriteSession {
         try all("pm_portalapp").filter { $0.1["pm_websiterecordid"] == .guid(websiteID) }.map(\.0)
     }
 
-    func websiteSummaries() throws -> [WebsiteSummary] {
-        var apps: [UUID: UUID] = [:]
-        for (id, cols) in try all("pm_portalapp") {
-            if case .guid(let site)? = cols["pm_websiterecordid"] { apps[site] = id }
-        }
-        var lcidByPortalLanguage: [UUID: Int] = [:]
-        for (id, cols) in try all("adx_portallanguage") {
-            if case .integer(let l)? = cols["adx_lcid"] { lcidByPortalLanguage[id] = Int(l) }
-        }
-        var result: [WebsiteSummary] = []
-        for (id, cols) in try all("adx_website") {
-            var lcid = organization.languageCode
-            if let wl = cols["adx_defaultlanguage"]?.reference, let lang = try load(wl.logicalName, wl.id),
-               let pl = lang.columns["adx_portallanguageid"]?.reference, let l = lcidByPortalLanguage[pl.id] {
-                lcid = l
-            }
-            result.append(WebsiteSummary(websiteId: id, name: cols["adx_name"]?.text ?? "", dataModel: "standard",
-                                         baseLanguage: lcid, portalAppId: apps[id]))
-        }
-        for (id, cols) in try all("powerpagesite") {
-            result.append(WebsiteSummary(websiteId: id, name: cols["name"]?.text ?? "", dataModel: "enhanced",
-                                         baseLanguage: organization.languageCode, portalAppId: apps[id]))
-        }
-        return result.sorted { ($0.name, $0.websiteId.uuidString) < ($1.name, $1.websiteId.uuidString) }
-    }
 }

@@ -3,23 +3,61 @@ import PortalModel
 
 /// Expands a `PortalTemplate` into records inside one write session (plug-ins bypassed: content pages
 /// are written explicitly, one per website language, as the portal's own provisioning leaves them).
+///
+/// With `collectOnly` nothing is written: the standard-model records (shaped by
+/// `TableCatalog.standard`) and N:N links are gathered in `collected`/`collectedLinks` for
+/// `EnhancedProvisioner`, which turns them into enhanced-model rows.
 struct Provisioner {
     let session: WriteSession
     let template: PortalTemplate
+    let collectOnly: Bool
     private var counts: [String: Int] = [:]
+    /// The records made when `collectOnly`, in creation order.
+    private(set) var collected: [EntityRecord] = []
+    /// The N:N links made when `collectOnly`: relationship name and link.
+    private(set) var collectedLinks: [(String, ManyToManyLink)] = []
 
-    init(session: WriteSession, template: PortalTemplate) {
+    init(session: WriteSession, template: PortalTemplate, collectOnly: Bool = false) {
         self.session = session
         self.template = template
+        self.collectOnly = collectOnly
     }
 
-    /// Creates a record with the columns the table has; `nil` when the environment lacks the table.
+    /// Creates a record with the columns the table has; `nil` when the environment (or, when
+    /// collecting, the standard catalog) lacks the table.
     @discardableResult
     mutating func insert(_ table: String, _ columns: [String: FieldValue], id: UUID = UUID()) throws -> UUID? {
+        if collectOnly {
+            guard let def = TableCatalog.standard.table(table) ?? session.catalog.table(table) else { return nil }
+            collected.append(EntityRecord(table, id: id, columns: session.fitted(def, columns)))
+            return id
+        }
         guard let def = session.catalog.table(table) else { return nil }
         _ = try session.create(EntityRecord(table, id: id, columns: session.fitted(def, columns)))
         counts[table, default: 0] += 1
         return id
+    }
+
+    /// Sets columns of a record made earlier (written or collected).
+    mutating func amend(_ table: String, _ id: UUID, _ columns: [String: FieldValue]) throws {
+        if collectOnly {
+            guard let i = collected.firstIndex(where: { $0.logicalName == table && $0.id == id }) else { return }
+            for (k, v) in columns { collected[i].columns[k] = v }
+            return
+        }
+        guard let def = session.catalog.table(table) else { return }
+        var r = EntityRecord(table, id: id)
+        r.columns = session.fitted(def, columns)
+        if !r.columns.isEmpty { try session.update(r) }
+    }
+
+    /// Links two records (written or collected) when the relationship exists.
+    mutating func link(_ relationship: String, _ link: ManyToManyLink) throws {
+        if collectOnly {
+            if TableCatalog.standard.relationship(relationship) != nil { collectedLinks.append((relationship, link)) }
+            return
+        }
+        if session.catalog.relationship(relationship) != nil { try session.associate(relationship, link) }
     }
 
     func ref(_ table: String, _ id: UUID?) -> FieldValue {
@@ -41,10 +79,8 @@ struct Provisioner {
             "statecode": .state(0), "statuscode": .status(1),
         ])
         let langRef = ref("adx_websitelanguage", siteLanguage)
-        if let siteLanguage, let def = session.catalog.table("adx_website") {
-            var r = EntityRecord("adx_website", id: siteID)
-            r.columns = session.fitted(def, ["adx_defaultlanguage": .lookup(EntityReference("adx_websitelanguage", siteLanguage))])
-            if !r.columns.isEmpty { try session.update(r) }
+        if let siteLanguage {
+            try amend("adx_website", siteID, ["adx_defaultlanguage": .lookup(EntityReference("adx_websitelanguage", siteLanguage))])
         }
 
         let published = try insert("adx_publishingstate", ["adx_name": .string("Published"), "adx_websiteid": site,
@@ -137,8 +173,8 @@ struct Provisioner {
         if let rule = try insert("adx_webpageaccesscontrolrule", [
             "adx_name": .string("Grant Change to Administrators"), "adx_right": .choice(1), "adx_websiteid": site,
             "adx_webpageid": ref("adx_webpage", pages["Home"]),
-        ]), let admin = roles["Administrators"], session.catalog.relationship("adx_webpageaccesscontrolrule_webrole") != nil {
-            try session.associate("adx_webpageaccesscontrolrule_webrole", ManyToManyLink(
+        ]), let admin = roles["Administrators"] {
+            try link("adx_webpageaccesscontrolrule_webrole", ManyToManyLink(
                 EntityReference("adx_webpageaccesscontrolrule", rule), EntityReference("adx_webrole", admin)))
         }
 

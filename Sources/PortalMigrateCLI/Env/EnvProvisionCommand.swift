@@ -1,25 +1,40 @@
 import ArgumentParser
 import Foundation
 import LocalEnvironment
+import PortalFolder
 import PortalModel
 
-/// `portal-migrate env provision NAME --template T | --existing-website ID`.
+/// `portal-migrate env provision NAME --template T [--modelVersion 1|2] | --existing-website ID`.
 struct EnvProvisionCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "provision",
         abstract: "Provision a portal from a template, or a portal app from an existing website record.",
         discussion: """
         Templates: \(PortalTemplate.all.keys.sorted().joined(separator: ", ")). Every provisioning uses fresh random GUIDs.
-        Example: portal-migrate env provision dev --template customer-self-service --json
+        --modelVersion 2 (or Enhanced) provisions an enhanced data model site (powerpagesite, powerpagesitelanguage,
+        powerpagecomponent) with the same content; 1 (Standard, the default) the adx_* tables.
+        Example: portal-migrate env provision dev --template starter --modelVersion 2 --json
         """)
     @OptionGroup var env: EnvName
     @Option(help: "Built-in template: starter or customer-self-service.") var template: String?
     @Option(name: .customLong("existing-website"), help: "Bind a new portal app to this existing adx_website id.")
     var existingWebsite: String?
     @Option(name: .customLong("name"), help: "The website's name (default: the template's).") var siteName: String?
+    @Option(name: [.customLong("modelVersion"), .customLong("mv", withSingleDash: true)],
+            help: "Data model of the provisioned site: 1/Standard (default) or 2/Enhanced.")
+    var modelVersion: String?
     @OptionGroup var global: GlobalOptions
 
+    /// The data model asked for with `--modelVersion` (standard when absent).
+    var dataModel: DataModel { modelVersion.flatMap { DataModel(modelVersionArgument: $0) } ?? .standard }
+
     func validate() throws {
+        if let m = modelVersion {
+            guard DataModel(modelVersionArgument: m) != nil else {
+                throw ValidationError("unknown --modelVersion '\(m)'; pass 1 (Standard) or 2 (Enhanced)")
+            }
+            guard template != nil else { throw ValidationError("--modelVersion applies to --template only") }
+        }
         guard (template == nil) != (existingWebsite == nil) else {
             throw ValidationError("give exactly one of --template or --existing-website")
         }
@@ -34,17 +49,20 @@ struct EnvProvisionCommand: AsyncParsableCommand {
             let environment = try EnvironmentResolver.openLocal(env.name)
             let websiteID: UUID, appID: UUID
             if let template {
-                let result = try await environment.provision(template: template, name: siteName)
+                let result = try await environment.provision(template: template, name: siteName, dataModel: dataModel)
                 (websiteID, appID) = (result.websiteId, result.portalAppId)
             } else {
                 websiteID = try parseWebsiteID(existingWebsite ?? "")
                 appID = try await environment.provisionPortalApp(existingWebsite: websiteID)
             }
             if global.json {
-                printOut(JSONValue.object([("websiteId", .string(websiteID.dataverseString)),
-                                           ("portalAppId", .string(appID.dataverseString))]).serialized)
+                var fields: [(String, JSONValue)] = [("websiteId", .string(websiteID.dataverseString)),
+                                                     ("portalAppId", .string(appID.dataverseString))]
+                if template != nil { fields.append(("dataModel", .string(dataModel.rawValue))) }
+                printOut(JSONValue.object(fields).serialized)
             } else {
-                printOut("Provisioned website \(websiteID.dataverseString) with portal app \(appID.dataverseString) in local:\(env.name)")
+                let model = template == nil ? "" : " (\(dataModel.displayName))"
+                printOut("Provisioned website \(websiteID.dataverseString)\(model) with portal app \(appID.dataverseString) in local:\(env.name)")
             }
         }
     }
