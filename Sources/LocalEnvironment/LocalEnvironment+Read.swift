@@ -181,7 +181,8 @@ extension LocalEnvironment {
     // MARK: - Helpers
 
     /// A SQL condition narrowing the rows a filter can match, using the lookup index (`refs`) for
-    /// `lookup eq GUID` and the key for `primaryid eq GUID`, found at the top level or in an `and`.
+    /// `lookup eq GUID` and `In(lookup, [GUID…])`, and the key for `primaryid eq GUID` and
+    /// `In(primaryid, [GUID…])`, found at the top level or in an `and`.
     /// The full filter is still applied to every row; this only skips rows that cannot match.
     static func indexedCondition(_ filter: RecordFilter, _ def: PortalModel.TableDefinition) -> (String, StatementArguments)? {
         switch filter {
@@ -198,6 +199,24 @@ extension LocalEnvironment {
             guard def.column(column)?.isLookup == true else { return nil }
             return ("id IN (SELECT id FROM refs WHERE targetid = ? AND logicalname = ? AND columnname = ?)",
                     [id.dataverseString, def.logicalName, column])
+        case .in(let column, let values):
+            // Performance (issue 11): `In` over ids or a lookup (how readers fetch records by parent id
+            // in chunks) used to decode the whole table for every chunk.
+            guard !values.isEmpty, values.count <= 900 else { return nil }
+            var ids: [String] = []
+            for value in values {
+                switch value {
+                case .guid(let g): ids.append(g.dataverseString)
+                case .lookup(let r), .owner(let r): ids.append(r.id.dataverseString)
+                case .string(let s): guard let g = UUID(dataverse: s) else { return nil }; ids.append(g.dataverseString)
+                default: return nil
+                }
+            }
+            let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
+            if column == def.primaryIDColumn { return ("id IN (\(marks))", StatementArguments(ids)) }
+            guard def.column(column)?.isLookup == true else { return nil }
+            return ("id IN (SELECT id FROM refs WHERE targetid IN (\(marks)) AND logicalname = ? AND columnname = ?)",
+                    StatementArguments(ids + [def.logicalName, column]))
         case .and(let parts):
             for p in parts { if let c = indexedCondition(p, def) { return c } }
             return nil
