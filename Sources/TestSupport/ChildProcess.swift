@@ -233,7 +233,10 @@ final class Job: @unchecked Sendable {
                 killGroup()
                 stopAt = now.addingTimeInterval(5)
             }
-            let n = poll(&fds, nfds_t(fds.count), 250)
+            // Wake at the time limit exactly (a `killAfter` test picks its kill point to the millisecond).
+            var wait = 250.0
+            if !killed && exitedAt == nil { wait = min(wait, (limit - now.timeIntervalSince(start)) * 1000) }
+            let n = poll(&fds, nfds_t(fds.count), Int32(max(1, wait.rounded(.up))))
             if n < 0 && errno != EINTR { break }
             if n <= 0 { continue }
             for i in fds.indices where fds[i].fd >= 0 && fds[i].revents != 0 {
