@@ -166,4 +166,40 @@ final class CountingTransport: HTTPTransport, @unchecked Sendable {
             #expect(try await HTTP.get(url, headers: ["Range": "lines=1-2"]).status == 400)
         }
     }
+
+    /// The website listing and model detection give the same answers in-process and over HTTP,
+    /// including for an environment that has no standard-model tables at all.
+    @Test func listingAndModelDetectionThroughTheClient() async throws {
+        try await withLocal { env, server in
+            let standard = try await env.provision(template: "starter", name: "Standard Site")
+            let enhanced = try await env.provision(template: "starter", name: "Enhanced Site", dataModel: .enhanced)
+            let client = try WebAPIClient(environmentURL: try #require(URL(string: server.origin)))
+            let local = try await WebsiteListing.websites(in: env)
+            let remote = try await WebsiteListing.websites(in: client)
+            #expect(local == remote)
+            #expect(remote.map(\.dataModel) == ["enhanced", "standard"])
+            #expect(remote.map(\.portalAppId) == [enhanced.portalAppId, standard.portalAppId])
+            #expect(try await WebsiteListing.dataModel(ofWebsite: standard.websiteId, in: client) == .standard)
+            #expect(try await WebsiteListing.dataModel(ofWebsite: enhanced.websiteId, in: client) == .enhanced)
+            #expect(try await WebsiteListing.dataModel(ofWebsite: UUID(), in: client) == nil)
+            #expect(try await env.dataModel(ofWebsite: enhanced.websiteId) == .enhanced)
+            #expect(try await WebsiteListing.dataModels(in: client) == [.standard, .enhanced])
+        }
+        // An environment without the adx tables (a newer, enhanced-only organization).
+        let dir = try TestPaths.temporaryDirectory("pm-enhanced-only")
+        let adx = Set(TableCatalog.standard.logicalNames.filter { $0.hasPrefix("adx_") && $0 != "adx_portallanguage" })
+        let env = try LocalEnvironment.create(at: dir.appendingPathComponent("env.sqlite"),
+                                              options: LocalEnvironmentOptions(name: "v2only", tables: .catalog(excludingTables: adx)))
+        #expect(env.catalog.table("adx_website") == nil)
+        let site = try await env.provision(template: "starter", dataModel: .enhanced)
+        let server = try await ServerSupport.start(env)
+        do {
+            let client = try WebAPIClient(environmentURL: try #require(URL(string: server.origin)))
+            #expect(try await WebsiteListing.websites(in: client).map(\.websiteId) == [site.websiteId])
+            #expect(try await WebsiteListing.dataModel(ofWebsite: site.websiteId, in: client) == .enhanced)
+            #expect(try await WebsiteListing.dataModel(ofWebsite: UUID(), in: client) == nil)
+        } catch { await server.stop(); throw error }
+        await server.stop()
+        try env.close()
+    }
 }

@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+import PortalModel
+import LocalEnvironment
+import TestSupport
+
+/// `env provision --modelVersion` and `list` with the built binary (issue 9).
+@Suite struct EnhancedCommandEndToEndTests {
+    @Test func provisionEnhancedAndList() async throws {
+        let home = try TestPaths.temporaryDirectory("pm-cli-enhanced")
+        #expect(try await ChildProcess.run(["env", "create", "dev"], home: home).exitCode == 0)
+        let enhanced = try await ChildProcess.run(["env", "provision", "dev", "--template", "starter", "--modelVersion", "2",
+                                                   "--name", "V2", "--json"], home: home)
+        #expect(enhanced.exitCode == 0, "\(enhanced.stderr)")
+        let e = try JSONValue.parse(enhanced.stdout)
+        #expect(e["dataModel"]?.stringValue == "enhanced")
+        let enhancedID = try #require(e["websiteId"]?.stringValue)
+        let spelled = try await ChildProcess.run(["env", "provision", "dev", "--template", "starter", "-mv", "Enhanced", "--name", "V2b"], home: home)
+        #expect(spelled.exitCode == 0, "\(spelled.stderr)")
+        #expect(spelled.stdout.contains("enhanced data model"))
+        let standard = try await ChildProcess.run(["env", "provision", "dev", "--template", "starter", "--name", "V1", "--json"], home: home)
+        #expect(standard.exitCode == 0, "\(standard.stderr)")
+        #expect(try JSONValue.parse(standard.stdout)["dataModel"]?.stringValue == "standard")
+        let bad = try await ChildProcess.run(["env", "provision", "dev", "--template", "starter", "--modelVersion", "3"], home: home)
+        #expect(bad.exitCode == 64)
+        #expect(bad.stderr.contains("--modelVersion"))
+
+        let listed = try await ChildProcess.run(["list", "--environment", "local:dev", "--json"], home: home)
+        #expect(listed.exitCode == 0, "\(listed.stderr)")
+        let sites = try #require(try JSONValue.parse(listed.stdout).arrayValue)
+        #expect(sites.compactMap { $0["name"]?.stringValue } == ["V1", "V2", "V2b"])
+        #expect(sites.compactMap { $0["dataModel"]?.stringValue } == ["standard", "enhanced", "enhanced"])
+        #expect(sites[1]["websiteId"]?.stringValue == enhancedID)
+        #expect(sites.allSatisfy { $0["portalAppId"]?.stringValue != nil })
+        let text = try await ChildProcess.run(["list", "--environment", "local:dev"], home: home)
+        #expect(text.stdout.contains("\(enhancedID)  V2  [enhanced, 1033]"))
+
+        // The stored rows.
+        let env = try LocalEnvironment(opening: home.appendingPathComponent("environments/dev.sqlite"))
+        let id = try #require(UUID(dataverse: enhancedID))
+        #expect(try await env.dataModel(ofWebsite: id) == .enhanced)
+        let files = try await env.retrieveAll(RecordQuery("powerpagecomponent", filter: .and([
+            .equal("powerpagesiteid", .guid(id)), .equal("powerpagecomponenttype", .choice(PowerPageComponentType.webFile.rawValue))])))
+        #expect(!files.isEmpty)
+        for f in files { #expect(try await env.downloadFile(FileBodyKey("powerpagecomponent", f.id, "filecontent"))?.isEmpty == false) }
+        try env.close()
+        try? FileManager.default.removeItem(at: home)
+    }
+}
