@@ -13,12 +13,17 @@ public enum PortalMigrateExit {
 }
 
 /// An error a user can fix, printed as `error: <message>` with exit code 2 (bad input or failed check).
+/// `file` and `line` name the input concerned when known; with `--json` they appear in the error object.
 public struct UserFacingError: Error, CustomStringConvertible {
     public let message: String
     public let exitCode: ExitCode
-    public init(_ message: String, exitCode: ExitCode = PortalMigrateExit.checkFailed) {
+    public let file: String?
+    public let line: Int?
+    public init(_ message: String, exitCode: ExitCode = PortalMigrateExit.checkFailed, file: String? = nil, line: Int? = nil) {
         self.message = message
         self.exitCode = exitCode
+        self.file = file
+        self.line = line
     }
     public var description: String { message }
 }

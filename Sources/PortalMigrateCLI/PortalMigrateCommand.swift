@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PortalModel
 
 /// The root `portal-migrate` command: lists the subcommands built so far.
 public struct PortalMigrateCommand: AsyncParsableCommand {
@@ -33,9 +34,15 @@ public struct PortalMigrateCommand: AsyncParsableCommand {
     public init() {}
 
     /// Runs the command line, mapping `UserFacingError` to its exit code with an `error:` line on stderr.
-    public static func runMain() async {
+    ///
+    /// With `--json` anywhere on the command line, every failure also prints one object on stdout:
+    /// `{"error": {"message": String, "exitCode": Int, "file": String?, "line": Int?}}` (usage errors
+    /// included). Commands that already printed their JSON report and then exit non-zero (failed
+    /// checks, failed records) throw a bare `ExitCode` and print nothing more.
+    public static func runMain(arguments: [String] = Array(CommandLine.arguments.dropFirst())) async {
+        let json = arguments.prefix { $0 != "--" }.contains("--json")
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -43,9 +50,41 @@ public struct PortalMigrateCommand: AsyncParsableCommand {
             }
         } catch let error as UserFacingError {
             FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+            if json {
+                printOut(errorJSON(message: error.message, exitCode: error.exitCode.rawValue, file: error.file, line: error.line).serialized)
+            }
             exit(withError: error.exitCode)
         } catch {
+            let code = exitCode(for: error)
+            if json, code != .success, !(error is ExitCode) {
+                let message = fullMessage(for: error)
+                FileHandle.standardError.write(Data((message + "\n").utf8))
+                printOut(errorJSON(message: message, exitCode: code.rawValue).serialized)
+                Foundation.exit(code.rawValue)
+            }
             exit(withError: error)
         }
+    }
+
+    /// The `--json` error object: `{"error": {"message", "exitCode", "file"?, "line"?}}`. When `file`
+    /// is not given and the message starts with `PATH:LINE:` (how the readers name a place), they
+    /// are taken from there.
+    public static func errorJSON(message: String, exitCode: Int32, file: String? = nil, line: Int? = nil) -> JSONValue {
+        var place = (file: file, line: line)
+        if place.file == nil, let parsed = leadingPlace(message) { place = (parsed.file, parsed.line) }
+        var fields: [(String, JSONValue)] = [("message", .string(message)), ("exitCode", .number(String(exitCode)))]
+        if let f = place.file { fields.append(("file", .string(f))) }
+        if let l = place.line { fields.append(("line", .number(String(l)))) }
+        return .object([("error", .object(fields))])
+    }
+
+    /// `PATH:LINE` at the start of a message (PATH without spaces, containing `/` or `.`), else nil.
+    static func leadingPlace(_ message: String) -> (file: String, line: Int)? {
+        let head = message.split(separator: " ", maxSplits: 1).first.map(String.init) ?? ""
+        let parts = head.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count >= 2, let line = Int(parts[1]), line > 0 else { return nil }
+        let file = String(parts[0])
+        guard !file.isEmpty, file.contains("/") || file.contains(".") else { return nil }
+        return (file, line)
     }
 }

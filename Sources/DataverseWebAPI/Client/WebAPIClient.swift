@@ -124,6 +124,7 @@ public final class WebAPIClient: DataverseService {
         var attempt = 0
         var refreshed = false
         var forceRefresh = false
+        var failures = TransportRetryCounter()
         var current = request
         while true {
             var r = current
@@ -158,6 +159,9 @@ public final class WebAPIClient: DataverseService {
                         ? configuration.retry.retryAfter(response.header("Retry-After")) ?? configuration.retry.backoff(attempt: attempt - 1)
                         : configuration.retry.backoff(attempt: attempt - 1)
                     logger.debug("HTTP \(response.status): retry \(attempt) after \(wait)")
+                    if response.status == 429 || response.status == 503 {
+                        logger.warning("\(configuration.environmentURL.absoluteString) is throttling (HTTP \(response.status)): waiting \(RetryPolicy.seconds(wait)) s before retry \(attempt) of \(configuration.retry.maxAttempts - 1)")
+                    }
                     try await Task.sleep(for: wait)
                     if let f = retryForm { current = f }
                     continue
@@ -167,13 +171,14 @@ public final class WebAPIClient: DataverseService {
                 if error is CancellationError { throw error }
                 if error is AuthenticationError { throw error }
                 logger.debug("\(r.method) \(r.pathAndQuery) failed: \(String(describing: error))")
-                if attempt < configuration.retry.maxAttempts {
-                    try await Task.sleep(for: configuration.retry.backoff(attempt: attempt - 1))
+                let failure = TransportFailure(error)
+                if let wait = failures.record(failure, attempt: attempt, policy: configuration.retry) {
+                    try await Task.sleep(for: wait)
                     if let f = retryForm { current = f }
                     continue
                 }
                 throw DataverseError(code: DataverseError.Code.transport,
-                                     message: "no response after \(attempt) attempts: \(String(describing: error))",
+                                     message: failure.message(url: configuration.environmentURL, attempts: attempt),
                                      method: r.method, path: r.pathAndQuery, logicalName: logicalName, recordID: recordID)
             }
         }

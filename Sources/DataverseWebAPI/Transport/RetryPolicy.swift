@@ -4,8 +4,12 @@ import Foundation
 /// service protection guidance):
 ///
 /// - 429: wait the `Retry-After` seconds the server names (or the backoff when it names none);
-/// - 500, 502, 503, 504 and transport errors (connection refused or dropped, timeouts): exponential
-///   backoff `baseDelay · 2^attempt`, capped at `maxDelay`, with full jitter in [50 %, 100 %];
+/// - 500, 502, 503, 504 and dropped connections: exponential backoff `baseDelay · 2^attempt`, capped
+///   at `maxDelay`, with full jitter in [50 %, 100 %];
+/// - no connection at all (refused, unreachable, unknown host, connect timeout; `TransportFailure`):
+///   at most `connectionFailureAttempts` tries `connectionFailureDelay` apart, so a server that is
+///   down fails within seconds instead of backing off for minutes;
+/// - a request with no answer within the request timeout: at most `timeoutAttempts` tries;
 /// - at most `maxAttempts` sends in total per request (the first send included);
 /// - `Retry-After` values above `maxRetryAfter` are capped to it.
 public struct RetryPolicy: Sendable, Hashable {
@@ -13,13 +17,29 @@ public struct RetryPolicy: Sendable, Hashable {
     public var baseDelay: Duration
     public var maxDelay: Duration
     public var maxRetryAfter: Duration
+    /// Sends allowed while no connection can be made (default 3: two quick retries).
+    public var connectionFailureAttempts: Int
+    /// The wait between those sends (default 0.5 s).
+    public var connectionFailureDelay: Duration
+    /// Sends allowed that end in the request timeout (default 2).
+    public var timeoutAttempts: Int
 
     public init(maxAttempts: Int = 8, baseDelay: Duration = .milliseconds(500), maxDelay: Duration = .seconds(30),
-                maxRetryAfter: Duration = .seconds(300)) {
+                maxRetryAfter: Duration = .seconds(300), connectionFailureAttempts: Int = 3,
+                connectionFailureDelay: Duration = .milliseconds(500), timeoutAttempts: Int = 2) {
         self.maxAttempts = max(1, maxAttempts)
         self.baseDelay = baseDelay
         self.maxDelay = maxDelay
         self.maxRetryAfter = maxRetryAfter
+        self.connectionFailureAttempts = max(1, connectionFailureAttempts)
+        self.connectionFailureDelay = connectionFailureDelay
+        self.timeoutAttempts = max(1, timeoutAttempts)
+    }
+
+    /// A duration as whole and fractional seconds, for messages ("waiting 2.5 s").
+    public static func seconds(_ d: Duration) -> String {
+        let s = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        return s == s.rounded() ? String(Int(s)) : String(format: "%.1f", s)
     }
 
     /// The statuses retried with backoff.

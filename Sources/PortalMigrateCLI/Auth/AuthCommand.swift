@@ -29,7 +29,7 @@ public struct AuthCreateCommand: AsyncParsableCommand {
         """)
 
     @Option(name: .long, help: "Profile name.") var name: String
-    @Option(name: .long, help: "Environment URL (https://org.crm.dynamics.com or http://127.0.0.1:PORT).") var url: String
+    @Option(name: .long, help: "Environment URL: https://org.crm.dynamics.com, or http://127.0.0.1:PORT for env serve (a trailing /api/data/v9.2/ is accepted).") var url: String
     @Option(name: [.customLong("applicationId")], help: "Application (client) id for client credentials.") var applicationId: String?
     @Option(name: [.customLong("clientSecret")], help: "Client secret (stored in the 0600 profile file; never printed).") var clientSecret: String?
     @Option(name: [.customLong("clientSecretEnv")], help: "Environment variable holding the client secret at each run.") var clientSecretEnv: String?
@@ -43,8 +43,7 @@ public struct AuthCreateCommand: AsyncParsableCommand {
 
     public func run() async throws {
         try await userFacing {
-            guard let envURL = URL(string: url) else { throw UserFacingError("'\(url)' is not a URL", exitCode: PortalMigrateExit.usage) }
-            do { try EnvironmentURL.validate(envURL) } catch let e as DataverseError { throw UserFacingError(e.message, exitCode: PortalMigrateExit.usage) }
+            let envURL = try RemoteEnvironment.environmentURL(url)
             let kinds = [applicationId != nil, deviceCode, tokenEnv != nil].filter { $0 }.count
             guard kinds <= 1 else {
                 throw UserFacingError("choose one of --applicationId, --deviceCode and --token-env", exitCode: PortalMigrateExit.usage)

@@ -21,7 +21,8 @@ public enum RemoteEnvironment {
             guard let spec else { return try store.activeProfile() }
             if let i = contents.profiles.firstIndex(where: { $0.name.caseInsensitiveCompare(spec) == .orderedSame }) { return contents.profiles[i] }
             if let i = Int(spec), contents.profiles.indices.contains(i) { return contents.profiles[i] }
-            if let url = URL(string: spec), url.scheme != nil {
+            if EnvironmentURLInput.looksLikeURL(spec) {
+                let url = try environmentURL(spec)
                 let norm = { (u: URL) in u.absoluteString.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "/")) }
                 return contents.profiles.first { norm($0.url) == norm(url) }
             }
@@ -42,20 +43,49 @@ public enum RemoteEnvironment {
         logger.logLevel = verbose ? .debug : .warning
         let prompt: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
         do {
+            let timeout = try requestTimeout()
             if let p = try profile(for: spec, store: store) {
+                let url: URL
+                do { url = try EnvironmentURLInput.parse(p.url.absoluteString) } catch let e as EnvironmentURLInput.Invalid {
+                    throw UserFacingError("auth profile '\(p.name)' has an \(e.description); delete it with `portal-migrate auth delete --name \(p.name)` and create it again",
+                                          exitCode: PortalMigrateExit.usage)
+                }
                 let provider = try p.tokenProvider(cache: store.tokenCache, interactive: interactive, prompt: prompt)
-                return try WebAPIClient(configuration: .init(environmentURL: p.url), tokenProvider: provider, logger: logger)
+                return try WebAPIClient(configuration: .init(environmentURL: url, requestTimeout: timeout), tokenProvider: provider, logger: logger)
             }
-            guard let spec, let url = URL(string: spec) else { throw UserFacingError("no environment given and no auth profile selected") }
+            guard let spec else { throw UserFacingError("no environment given and no auth profile selected; pass --environment or run `portal-migrate auth create`") }
+            let url = try environmentURL(spec)
             guard EnvironmentURL.isLoopback(url) else {
-                throw UserFacingError("no auth profile for \(spec); create one with `portal-migrate auth create --name NAME --url \(spec) …`")
+                throw UserFacingError("no auth profile for \(url.absoluteString); create one with `portal-migrate auth create --name NAME --url \(url.absoluteString) …`")
             }
-            return try WebAPIClient(configuration: .init(environmentURL: url), tokenProvider: NoTokenProvider(), logger: logger)
+            return try WebAPIClient(configuration: .init(environmentURL: url, requestTimeout: timeout), tokenProvider: NoTokenProvider(), logger: logger)
         } catch let e as DataverseError {
             throw UserFacingError(e.description)
         } catch let e as AuthenticationError {
             throw UserFacingError(e.description)
         }
+    }
+
+    /// The organization URL for a typed environment URL (`EnvironmentURLInput.parse`: a trailing
+    /// `/api/data/v9.x/` is stripped; scheme, host and port 1–65535 checked).
+    /// - Throws: `UserFacingError` with the usage exit code (64) naming the value.
+    public static func environmentURL(_ text: String) throws -> URL {
+        do { return try EnvironmentURLInput.parse(text) } catch let e as EnvironmentURLInput.Invalid {
+            throw UserFacingError(e.description, exitCode: PortalMigrateExit.usage)
+        }
+    }
+
+    /// The environment variable giving the per-request timeout in seconds (default 120).
+    public static let requestTimeoutVariable = "PORTAL_MIGRATE_REQUEST_TIMEOUT"
+
+    /// The per-request timeout (connect to last byte) from `PORTAL_MIGRATE_REQUEST_TIMEOUT`, default 120 s.
+    /// - Throws: `UserFacingError` (usage) when the variable is not a positive number of seconds.
+    static func requestTimeout(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Duration {
+        guard let text = environment[requestTimeoutVariable], !text.isEmpty else { return .seconds(120) }
+        guard let s = Double(text), s >= 1, s <= 86_400 else {
+            throw UserFacingError("\(requestTimeoutVariable)='\(text)' is not a number of seconds between 1 and 86400", exitCode: PortalMigrateExit.usage)
+        }
+        return .milliseconds(Int64(s * 1000))
     }
 
     /// True when `spec` is handled here rather than as an embedded environment (`local:NAME`).

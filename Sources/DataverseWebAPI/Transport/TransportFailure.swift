@@ -1,0 +1,113 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+
+/// Why a request got no HTTP response, sorted by what retrying can do about it
+/// (research/dataverse-webapi.md §6 on retries; the Python SDK retries network errors only).
+public enum TransportFailureKind: String, Sendable, Hashable {
+    /// No connection could be made: refused, host or network unreachable, unknown host, connect
+    /// timeout. The server is down or the URL is wrong: a couple of quick retries, then fail.
+    case connectionFailed
+    /// Connected, but no complete answer within the request timeout.
+    case timedOut
+    /// The connection closed or reset while the request was in flight (a server restart, a proxy).
+    case dropped
+    /// The request itself cannot be sent (malformed URL, invalid header); never retried.
+    case invalidRequest
+}
+
+/// A request that got no HTTP response: its kind, and the underlying error's text (never headers).
+public struct TransportFailure: Error, CustomStringConvertible, Sendable {
+    public let kind: TransportFailureKind
+    public let detail: String
+
+    public init(kind: TransportFailureKind, detail: String) {
+        self.kind = kind
+        self.detail = detail
+    }
+
+    /// Sorts any error thrown by an `HTTPTransport` (AsyncHTTPClient, NIO, or a `TransportFailure`).
+    public init(_ error: Error) {
+        if let f = error as? TransportFailure { self = f; return }
+        if error is EnvironmentURLInput.Invalid { self.init(kind: .invalidRequest, detail: String(describing: error)); return }
+        let text = String(describing: error)
+        if let e = error as? HTTPClientError {
+            switch e {
+            case .connectTimeout, .socksHandshakeTimeout, .tlsHandshakeTimeout, .httpProxyHandshakeTimeout:
+                self.init(kind: .connectionFailed, detail: text)
+            case .deadlineExceeded, .readTimeout, .writeTimeout:
+                self.init(kind: .timedOut, detail: text)
+            case .invalidURL, .emptyHost, .emptyScheme, .bodyLengthMismatch, .missingSocketPath:
+                self.init(kind: .invalidRequest, detail: text)
+            default:
+                self.init(kind: .dropped, detail: text)
+            }
+            return
+        }
+        if let io = error as? IOError {
+            switch io.errnoCode {
+            case ECONNREFUSED, EHOSTUNREACH, ENETUNREACH, EHOSTDOWN, EADDRNOTAVAIL:
+                self.init(kind: .connectionFailed, detail: text)
+            default:
+                self.init(kind: .dropped, detail: text)
+            }
+            return
+        }
+        // NIOPosix's NIOConnectionError (every address refused) and NIOCore's SocketAddressError /
+        // ChannelError.connectTimeout (unknown host, no connection in time).
+        let typeName = String(reflecting: type(of: error))
+        if typeName.contains("NIOConnectionError") || typeName.contains("SocketAddressError")
+            || text.contains("connectTimeout") || text.contains("connection refused") || text.contains("Connection refused") {
+            self.init(kind: .connectionFailed, detail: text)
+            return
+        }
+        self.init(kind: .dropped, detail: text)
+    }
+
+    /// A sentence for the user naming `url`, e.g. "cannot connect to http://127.0.0.1:1 (after 3 attempts): …".
+    public func message(url: URL, attempts: Int) -> String {
+        let tries = attempts == 1 ? "1 attempt" : "\(attempts) attempts"
+        switch kind {
+        case .connectionFailed:
+            return "cannot connect to \(url.absoluteString) (\(tries)); is the environment running and the URL right? (\(detail))"
+        case .timedOut:
+            return "no answer from \(url.absoluteString) within the request timeout (\(tries)); set PORTAL_MIGRATE_REQUEST_TIMEOUT (seconds) to wait longer (\(detail))"
+        case .dropped:
+            return "the connection to \(url.absoluteString) was lost (\(tries)): \(detail)"
+        case .invalidRequest:
+            return "cannot send a request to \(url.absoluteString): \(detail)"
+        }
+    }
+
+    public var description: String { "\(kind.rawValue): \(detail)" }
+}
+
+/// Counts a request's transport failures by kind and decides whether to retry (see `RetryPolicy`).
+public struct TransportRetryCounter: Sendable {
+    public private(set) var connectionFailures = 0
+    public private(set) var timeouts = 0
+    public private(set) var others = 0
+
+    public init() {}
+
+    /// Records `failure` (after `attempt` sends in total) and returns how long to wait before the
+    /// next send, or nil when the request must fail now.
+    public mutating func record(_ failure: TransportFailure, attempt: Int, policy: RetryPolicy) -> Duration? {
+        guard attempt < policy.maxAttempts else { return nil }
+        switch failure.kind {
+        case .invalidRequest:
+            return nil
+        case .connectionFailed:
+            connectionFailures += 1
+            guard connectionFailures < policy.connectionFailureAttempts else { return nil }
+            return policy.connectionFailureDelay
+        case .timedOut:
+            timeouts += 1
+            guard timeouts < policy.timeoutAttempts else { return nil }
+            return policy.backoff(attempt: attempt - 1)
+        case .dropped:
+            others += 1
+            return policy.backoff(attempt: attempt - 1)
+        }
+    }
+}
