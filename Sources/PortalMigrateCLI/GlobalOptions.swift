@@ -26,3 +26,16 @@ public struct WriteOptions: ParsableArguments {
 
     public init() {}
 }
+
+/// The output options of commands that act on no `--environment` (for example `env create`, which
+/// names its embedded environment as an argument): `--json` and `--verbose` only, so their `--help`
+/// lists no option they would ignore.
+public struct OutputOptions: ParsableArguments {
+    @Flag(name: .long, help: "Print machine-readable JSON on stdout; human text goes to stderr.")
+    public var json = false
+
+    @Flag(name: [.long, .customShort("v")], help: "Print debug detail (never secrets).")
+    public var verbose = false
+
+    public init() {}
+}

@@ -21,7 +21,7 @@ struct EnvCreateCommand: AsyncParsableCommand {
     var excludeTables: String?
     @Option(name: .customLong("exclude-columns"), help: "Catalog columns to leave out (comma-separated table.column).")
     var excludeColumns: String?
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup var global: OutputOptions
 
     func validate() throws {
         if schema != nil && (excludeTables != nil || excludeColumns != nil) {
@@ -62,7 +62,7 @@ struct EnvCreateCommand: AsyncParsableCommand {
 /// `portal-migrate env list`.
 struct EnvListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List the embedded environments.")
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup var global: OutputOptions
 
     func run() async throws {
         let list = await EnvironmentDirectory().list()
@@ -82,7 +82,7 @@ struct EnvListCommand: AsyncParsableCommand {
 struct EnvDeleteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "delete", abstract: "Delete an embedded environment's file.")
     @OptionGroup var env: EnvName
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup var global: OutputOptions
 
     func run() async throws {
         try await envFacing {

@@ -12,13 +12,16 @@ struct EnvServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve an embedded environment over the Dataverse Web API on 127.0.0.1.",
         discussion: """
-        Prints the URL (with the chosen port when --port is 0) and serves until SIGINT or SIGTERM.
-        Switches imitate Dataverse's service protection and faults for rehearsals and tests.
-        Example:
+        Prints the organization URL to pass as --environment (with the chosen port when --port is 0) and serves until SIGINT or SIGTERM. Switches imitate Dataverse's service protection and faults for rehearsals and tests.
+
+        With --require-token, requests need a bearer token from the server's token endpoint: create an auth profile for the loopback URL with --applicationId and --clientSecretEnv (any pair is accepted unless --client-credentials lists them).
+
+        Examples:
           portal-migrate env serve dev --port 5555
           portal-migrate migrate --from local:src --to http://127.0.0.1:5555 --webSiteId ...
           portal-migrate env serve dev --port 0 --latency-ms 50 --max-concurrency 4 --fail-rate 0.2 --seed 1
-          portal-migrate env serve dev --require-token --client-credentials app:secret
+          portal-migrate env serve dev --port 5555 --require-token --client-credentials app:s3cret
+          APP_SECRET=s3cret portal-migrate auth create --name loop --url http://127.0.0.1:5555 --applicationId app --clientSecretEnv APP_SECRET
         """)
     @OptionGroup var env: EnvName
     @Option(help: "TCP port on 127.0.0.1; 0 picks a free one.") var port: Int = 0
@@ -35,7 +38,7 @@ struct EnvServeCommand: AsyncParsableCommand {
     var clientCredentials: [String] = []
     @Flag(name: .customLong("auto-approve-device-codes"), help: "Approve device codes as soon as they are issued.") var autoApproveDeviceCodes = false
     @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted (413 above).") var maxBodyBytes: Int = 128 * 1024 * 1024
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup var global: OutputOptions
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0…65535") }
@@ -64,17 +67,23 @@ struct EnvServeCommand: AsyncParsableCommand {
             let server = EnvironmentServer(service: environment, options: options, logger: logger)
             let name = env.name
             let json = global.json
+            let tokensRequired = requireToken
             do {
                 try await server.run(handleSignals: true) { port in
                     try? ServerRuntimeFile.write(port: port, beside: file)
-                    let base = "http://127.0.0.1:\(port)/api/data/v9.2/"
-                    let token = "http://127.0.0.1:\(port)/common/oauth2/v2.0/token"
+                    let organization = "http://127.0.0.1:\(port)"
+                    let base = organization + "/api/data/v9.2/"
+                    let token = organization + "/common/oauth2/v2.0/token"
                     if json {
-                        printOut(JSONValue.object([("environment", .string("local:\(name)")), ("url", .string(base)),
-                                                   ("port", .number(String(port))), ("tokenEndpoint", .string(token))]).serialized)
+                        printOut(JSONValue.object([("environment", .string("local:\(name)")), ("url", .string(organization)),
+                                                   ("webAPI", .string(base)), ("port", .number(String(port))),
+                                                   ("tokenEndpoint", .string(token))]).serialized)
                     } else {
-                        printOut("Serving local:\(name) at \(base)")
+                        printOut("Serving local:\(name) at \(organization) (use --environment \(organization); Web API root \(base))")
                         printErr("Token endpoint: \(token). Press Ctrl-C to stop.")
+                        if tokensRequired {
+                            printErr("Tokens required: portal-migrate auth create --name NAME --url \(organization) --applicationId ID --clientSecretEnv VAR")
+                        }
                     }
                 }
             } catch {
