@@ -66,12 +66,16 @@ public final class ChildServer: @unchecked Sendable {
         process.terminationHandler = { _ in exit.fire() }
         stdout.fileHandleForReading.readabilityHandler = { [weak self] h in
             let d = h.availableData
-            guard let self, !d.isEmpty else { return }
+            // At end of file the handler would be called again and again: stop it.
+            if d.isEmpty { h.readabilityHandler = nil; return }
+            guard let self else { return }
             self.lock.lock(); self.stdoutText += String(decoding: d, as: UTF8.self); self.lock.unlock()
         }
         stderr.fileHandleForReading.readabilityHandler = { [weak self] h in
             let d = h.availableData
-            guard let self, !d.isEmpty else { return }
+            // At end of file the handler would be called again and again: stop it.
+            if d.isEmpty { h.readabilityHandler = nil; return }
+            guard let self else { return }
             self.lock.lock(); self.stderrText += String(decoding: d, as: UTF8.self); self.lock.unlock()
         }
     }
@@ -105,6 +109,7 @@ public final class ChildServer: @unchecked Sendable {
     @discardableResult
     public func terminate(signal: Int32 = SIGTERM) async -> Int32 {
         let pid = process.processIdentifier
+        guard pid > 0 else { return -1 }
         if !exit.hasFired { kill(pid, signal) }
         let deadline = ContinuousClock.now + .seconds(30)
         while !exit.hasFired && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
@@ -118,5 +123,10 @@ public final class ChildServer: @unchecked Sendable {
         return process.terminationStatus
     }
 
-    deinit { if !exit.hasFired { kill(-process.processIdentifier, SIGKILL); kill(process.processIdentifier, SIGKILL) } }
+    /// Kills the child's process group when the test forgot to terminate it (never pid 0: a child that
+    /// never started must not signal the test runner's own group).
+    deinit {
+        let pid = process.processIdentifier
+        if pid > 0 && !exit.hasFired { kill(-pid, SIGKILL); kill(pid, SIGKILL) }
+    }
 }
