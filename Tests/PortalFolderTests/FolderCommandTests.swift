@@ -72,9 +72,8 @@ import TestSupport
         }
         print("ejada upload → download --overwrite: \(compared) files compared, \(problems.count) differ: \(problems.prefix(8))")
         #expect(compared > 300)
-        withKnownIssue("importsequencenumber/timezoneruleversionnumber do not survive upload → download through the engine and embedded environment (reported to the lead)") {
-            #expect(problems.isEmpty)
-        }
+        // importsequencenumber / timezoneruleversionnumber are written with the create and downloaded back.
+        #expect(problems.isEmpty)
         // Unknown files are untouched.
         #expect(FileManager.default.fileExists(atPath: downloads.appendingPathComponent("\(siteName)/azure-pipelines.yml").path))
         // Without --overwrite a folder with content is refused.

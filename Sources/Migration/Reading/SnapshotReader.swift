@@ -22,6 +22,11 @@ public struct SnapshotReader: Sendable {
     public let catalog: TableCatalog
     /// Most ids per `In` filter when reading child tables by parent id.
     public var chunkSize = 200
+    /// System columns kept in the snapshot for every table (dropped by default): a pac download keeps
+    /// `importsequencenumber` and `timezoneruleversionnumber` (research/pac-portal-format.md §2).
+    public var keptSystemColumns: Set<String> = []
+    /// System columns kept for one table, by logical name (pac writes `versionnumber` for `adx_botconsumer`).
+    public var keptSystemColumnsByTable: [String: Set<String>] = [:]
 
     public init(service: any DataverseService, catalog: TableCatalog = .standard) {
         self.service = service
@@ -238,7 +243,10 @@ public struct SnapshotReader: Sendable {
 
     private func clean(_ r: EntityRecord, _ def: TableDefinition) -> EntityRecord {
         var out = r
-        out.columns = r.columns.filter { PortalTables.isDataColumn($0.key, primaryID: def.primaryIDColumn) }
+        let kept = keptSystemColumns.union(keptSystemColumnsByTable[def.logicalName] ?? [])
+        out.columns = r.columns.filter {
+            PortalTables.isDataColumn($0.key, primaryID: def.primaryIDColumn) || (kept.contains($0.key) && $0.key != def.primaryIDColumn)
+        }
         return out
     }
 }

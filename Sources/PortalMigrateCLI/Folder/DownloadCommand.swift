@@ -43,8 +43,11 @@ public struct DownloadCommand: AsyncParsableCommand {
                 throw UserFacingError("--webSiteId '\(webSiteId)' is not a GUID", exitCode: PortalMigrateExit.usage)
             }
             let service = try MigrationCommandSupport.service(global.environment, verbose: global.verbose)
-            let (read, _) = try await MigrationEngine().read(.environment(service, websiteID: websiteID))
-            var snapshot = read
+            // pac writes a few system columns too (importsequencenumber, timezoneruleversionnumber, …).
+            var reader = SnapshotReader(service: service)
+            reader.keptSystemColumns = PacFolderFormat.downloadedSystemColumns
+            reader.keptSystemColumnsByTable = PacFolderFormat.downloadedSystemColumnsByTable
+            var snapshot = try await reader.read(websiteID: websiteID)
             snapshot.websiteID = websiteID
             guard snapshot.record("adx_website", websiteID) != nil else {
                 throw UserFacingError("website \(websiteID.dataverseString) was not found in the environment")

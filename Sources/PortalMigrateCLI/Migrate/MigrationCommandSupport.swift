@@ -23,7 +23,8 @@ extension MigrationCommandSupport {
     /// The one prepare → show → confirm → apply → report flow of `migrate` and `upload`.
     ///
     /// 1. `engine.prepare` plans and checks (writes nothing);
-    /// 2. the plan is printed when verbose, for a dry run, or when it deletes or skips records;
+    /// 2. the plan is printed when verbose, for a dry run, or when it deletes records; otherwise the records
+    ///    it skips (environment-specific tables, deletions already done) are;
     /// 3. failed checks stop the run (`MigrationError.checksFailed`, exit 2) unless `force`;
     /// 4. a dry run prints the plan report and returns;
     /// 5. deletions need `--yes`, or a "y" typed on a terminal (no terminal: a `UserFacingError`);
@@ -39,9 +40,11 @@ extension MigrationCommandSupport {
         options.dryRun = settings.dryRun
         let prepared = try await engine.prepare(source: source, target: target, options: options)
         let plan = prepared.plan
-        if settings.verbose || settings.dryRun || !plan.deletions.isEmpty || !plan.skipped.isEmpty {
+        if settings.verbose || settings.dryRun || !plan.deletions.isEmpty {
             let lines = PlanRenderer.lines(plan) + skippedLines(plan)
             say(lines.isEmpty ? "No changes." : lines.joined(separator: "\n"), json: json)
+        } else if !plan.skipped.isEmpty {
+            say(skippedLines(plan).joined(separator: "\n"), json: json)
         }
         if !prepared.errors.isEmpty && !settings.force { throw MigrationError.checksFailed(prepared.errors) }
         if settings.dryRun {
