@@ -46,4 +46,20 @@ import TestSupport
         try env.close()
         try? FileManager.default.removeItem(at: home)
     }
+
+    /// `env create --schema` (a Microsoft CMT schema lists only adx tables) still gives the enhanced tables.
+    @Test func environmentFromASchemaHasTheEnhancedTables() async throws {
+        let home = try TestPaths.temporaryDirectory("pm-cli-enhanced-schema")
+        let schema = TestPaths.cmt("schemas/microsoft/Customer_SelfService_Portal.xml").path
+        let created = try await ChildProcess.run(["env", "create", "s", "--schema", schema], home: home)
+        #expect(created.exitCode == 0, "\(created.stderr)")
+        let provisioned = try await ChildProcess.run(["env", "provision", "s", "--template", "starter", "--modelVersion", "2", "--json"], home: home)
+        #expect(provisioned.exitCode == 0, "\(provisioned.stderr)")
+        let env = try LocalEnvironment(opening: home.appendingPathComponent("environments/s.sqlite"))
+        for t in ["powerpagesite", "powerpagesitelanguage", "powerpagecomponent"] { #expect(env.catalog.table(t) != nil, "\(t)") }
+        #expect(env.catalog.table("powerpagecomponent")?.column("filecontent")?.type == .file)
+        #expect(try await env.retrieveAll(RecordQuery("powerpagecomponent")).count > 50)
+        try env.close()
+        try? FileManager.default.removeItem(at: home)
+    }
 }

@@ -126,4 +126,33 @@ import TestSupport
         #expect(pages.contains { $0.string("name") == "Customer Service - Support Home" })
         #expect(try await env.websites().first?.baseLanguage == 1036)
     }
+
+    /// Microsoft's procedure steps on an enhanced site: deleting the site takes its languages,
+    /// components, file bodies and component links with it; the portal app stays until deleted.
+    @Test func deletingAnEnhancedSiteCascades() async throws {
+        let env = try LocalEnvironmentSupport.make()
+        let keep = try await env.provision(template: "starter", name: "Keep", dataModel: .enhanced)
+        let gone = try await env.provision(template: "starter", name: "Gone", dataModel: .enhanced)
+        let before = try await env.retrieveAll(RecordQuery("powerpagecomponent")).count
+        try await env.deleteWebsite(gone.websiteId)
+        let left = try await env.retrieveAll(RecordQuery("powerpagecomponent"))
+        #expect(left.count == before / 2)
+        #expect(left.allSatisfy { $0.lookupID("powerpagesiteid") == keep.websiteId })
+        #expect(try await env.retrieveAll(RecordQuery("powerpagesitelanguage")).map { $0.lookupID("powerpagesiteid") } == [keep.websiteId])
+        let links = try await env.retrieveLinks(relationship: "powerpagecomponent_powerpagecomponent", firstIDs: nil)
+        #expect(links.count == 3)
+        #expect(links.allSatisfy { l in left.contains { $0.id == l.first.id } })
+        let sites = try await env.websites()
+        #expect(sites.map(\.websiteId) == [keep.websiteId])
+        try await env.deletePortalApp(websiteID: gone.websiteId)
+        try await env.reset(websiteID: keep.websiteId)
+        #expect(try await env.retrieveAll(RecordQuery("powerpagecomponent")).isEmpty)
+        #expect(try await env.websites().isEmpty)
+        // A portal app for an existing enhanced site record says so.
+        let again = try await env.provision(template: "starter", dataModel: .enhanced)
+        try await env.deletePortalApp(websiteID: again.websiteId)
+        let app = try await env.provisionPortalApp(existingWebsite: again.websiteId)
+        let row = try await env.retrieve("pm_portalapp", id: app)
+        #expect(row.string("pm_datamodel") == "enhanced")
+    }
 }

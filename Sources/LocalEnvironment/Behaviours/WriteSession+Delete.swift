@@ -26,6 +26,11 @@ extension WriteSession {
         case "adx_website":
             guard rules.contains(.websiteCascade) else { return .none }
             return key == "adx_website.adx_parentwebsiteid" ? .removeLink : .cascade
+        case "powerpagesite":
+            // The enhanced model's site owns its site languages and components, as adx_website owns
+            // its configuration (C1 applied to the enhanced tables, research/dataverse-webapi.md §11.3;
+            // the cascade type of powerpagesiteid is inferred [I]).
+            return rules.contains(.websiteCascade) ? .cascade : .none
         case "adx_webpage":
             guard rules.contains(.webPageDeleteLinks) else { return .none }
             return key == "adx_webpageaccesscontrolrule.adx_webpageid" ? .cascade : .removeLink
