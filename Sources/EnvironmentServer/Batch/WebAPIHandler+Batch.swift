@@ -142,13 +142,12 @@ extension WebAPIHandler {
         guard let boundary = Multipart.boundary(of: request.header("Content-Type")) else {
             throw ODataError.badRequest("The batch request must have a Content-Type of multipart/mixed with a boundary.")
         }
-        let text = String(decoding: request.body, as: UTF8.self)
         var items: [BatchItem] = []
-        for part in try Multipart.parse(text, boundary: boundary) {
+        for part in try Multipart.parse([UInt8](request.body), boundary: boundary) {
             let ct = part.headers["content-type"]?.lowercased() ?? ""
             if let inner = Multipart.boundary(of: part.headers["content-type"]) {
                 var ops: [BatchOperation] = []
-                for p in try Multipart.parse(part.body, boundary: inner) {
+                for p in try Multipart.parse(part.bodyBytes, boundary: inner) {
                     ops.append(try parseOperation(p))
                 }
                 items.append(.changeSet(ops))
@@ -166,15 +165,16 @@ extension WebAPIHandler {
         guard (part.headers["content-type"]?.lowercased() ?? "").hasPrefix("application/http") else {
             throw ODataError.badRequest("A change set part must have Content-Type application/http.")
         }
-        let lines = Multipart.lines(part.body)
+        let lines = Multipart.lines(part.bodyBytes)
         var i = 0
-        while i < lines.count, lines[i].trimmingCharacters(in: .whitespaces).isEmpty { i += 1 }
+        while i < lines.count, Multipart.trimmingBlanks(lines[i]).isEmpty { i += 1 }
         guard i < lines.count else { throw ODataError.badRequest("A batch part has no request line.") }
-        let words = lines[i].split(separator: " ")
-        guard words.count >= 2 else { throw ODataError.badRequest("The batch request line '\(lines[i])' is not valid.") }
+        let requestLine = Multipart.text(lines[i])
+        let words = requestLine.split(separator: " ")
+        guard words.count >= 2 else { throw ODataError.badRequest("The batch request line '\(requestLine)' is not valid.") }
         let method = String(words[0]).uppercased()
         guard ["GET", "POST", "PATCH", "PUT", "DELETE"].contains(method) else {
-            throw ODataError.badRequest("The batch request line '\(lines[i])' has an unknown method.")
+            throw ODataError.badRequest("The batch request line '\(requestLine)' has an unknown method.")
         }
         let inner = Multipart.split(Array(lines[(i + 1)...]))
         var url = String(words[1])
@@ -187,9 +187,9 @@ extension WebAPIHandler {
         } else {
             pathPart = url
         }
-        let body = inner.body.trimmingCharacters(in: .whitespacesAndNewlines)
+        let body = Multipart.trimming(inner.bodyBytes[...]) { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0x0B || $0 == 0x0C }
         let request = WebRequest(method: method, path: pathPart.removingPercentEncoding ?? pathPart,
-                                 query: WebRequest.parseQuery(queryPart), headers: inner.headers, body: Data(body.utf8))
+                                 query: WebRequest.parseQuery(queryPart), headers: inner.headers, body: Data(body))
         return BatchOperation(request: request, contentID: part.headers["content-id"] ?? inner.headers["content-id"])
     }
 
