@@ -162,4 +162,42 @@ import ZIPFoundation
         #expect(about["adx_releasedate"] == .dateTime(try #require(DateTimeValue(iso8601: "2017-12-19T16:57:00Z"))))
         #expect(about["adx_websiteid"]?.reference?.id == UUID(dataverse: Self.site))
     }
+
+    @Test func exportDestinationsAndSchemasAreChecked() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: TestPaths.portalMigrateBinary.path), "build portal-migrate first")
+        let root = try TestPaths.temporaryDirectory("cmt-hard")
+        defer { try? FileManager.default.removeItem(at: root) }
+        _ = try await Self.run(["env", "create", "t"], root)
+        let pkg = try Self.folder(root, "pkg", data: Data(Self.dataXML(pages: "").utf8))
+        let imported = try await Self.run(["data", "import", "--data", pkg.path, "--environment", "local:t"], root)
+        #expect(imported.status == 0, "\(imported.err)")
+        let schema = pkg.appendingPathComponent("data_schema.xml").path
+
+        // A folder is never replaced by a zip, even with --overwrite.
+        let folder = root.appendingPathComponent("out", isDirectory: true)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data("keep".utf8).write(to: folder.appendingPathComponent("keep.txt"))
+        let intoFolder = try await Self.run(["data", "export", "--schemaFile", schema, "--dataFile", folder.path, "--environment", "local:t", "--overwrite"], root)
+        #expect(intoFolder.status == 2 && intoFolder.err.contains("is a folder"), "\(intoFolder.err)")
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("keep.txt").path))
+        // A missing folder is named before anything is read.
+        let missing = root.appendingPathComponent("nowhere/data.zip").path
+        let noFolder = try await Self.run(["data", "export", "--schemaFile", schema, "--dataFile", missing, "--environment", "local:t"], root)
+        #expect(noFolder.status == 2 && noFolder.err.contains("nowhere") && !noFolder.out.contains("record(s)"), "\(noFolder.out)\(noFolder.err)")
+        // A schema with a DTD is refused.
+        let dtd = root.appendingPathComponent("dtd.xml")
+        try Data(("<!DOCTYPE entities [<!ENTITY x \"y\">]>" + Self.schema).utf8).write(to: dtd)
+        let hostile = try await Self.run(["data", "export", "--schemaFile", dtd.path, "--dataFile", root.appendingPathComponent("d.zip").path, "--environment", "local:t"], root)
+        #expect(hostile.status == 2 && hostile.err.contains("dtd.xml"), "\(hostile.err)")
+
+        // --overwrite replaces a zip with a complete one and leaves no temporary file.
+        let zip = root.appendingPathComponent("data.zip")
+        try Data("old".utf8).write(to: zip)
+        let over = try await Self.run(["data", "export", "--schemaFile", schema, "--dataFile", zip.path, "--environment", "local:t", "--overwrite"], root)
+        #expect(over.status == 0, "\(over.err)")
+        let back = try CMTPackage(contentsOf: zip)
+        #expect(back.snapshot.records["adx_webpage"]?.map(\.id.dataverseString) == [Self.home])
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: root.path).filter { $0.hasSuffix(".partial") }
+        #expect(leftovers.isEmpty, "\(leftovers)")
+    }
 }

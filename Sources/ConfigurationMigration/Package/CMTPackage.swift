@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import PortalModel
 import ZIPFoundation
 
@@ -138,32 +143,50 @@ public struct CMTPackage: Sendable {
 
     /// Writes the package as a zip with CMT's three root entries in CMT's order: `data.xml`,
     /// `data_schema.xml`, `[Content_Types].xml`, deflated (research/cmt-format.md §3).
+    ///
+    /// The zip is written to a hidden temporary file beside `url` and renamed over it only when complete,
+    /// so a failed write leaves no partial zip and `overwrite` keeps the old file until the new one exists.
     /// - Parameters:
     ///   - url: the zip to create.
     ///   - overwrite: replace an existing file; otherwise an existing file is an error.
-    /// - Throws: `CMTError.writeFailed` when the file exists (without `overwrite`) or cannot be written.
+    /// - Throws: `CMTError.writeFailed` (`checkDestination`), or when the zip cannot be written.
     public func writeZip(to url: URL, overwrite: Bool = false) throws {
-        let fm = FileManager.default
-        if fm.fileExists(atPath: url.path) {
-            guard overwrite else { throw CMTError(.writeFailed, "the file exists (use --overwrite to replace it)", file: url.path) }
-            do { try fm.removeItem(at: url) } catch {
-                throw CMTError(.writeFailed, "the existing file cannot be removed (\(error))", file: url.path)
-            }
-        }
+        try CMTPackage.checkDestination(url, overwrite: overwrite)
         let entries = try self.entries()
         let date = (timestamp.flatMap { DateTimeValue(iso8601: $0) }?.date) ?? Date()
+        let temp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).partial")
         do {
-            let archive = try Archive(url: url, accessMode: .create)
+            let archive = try Archive(url: temp, accessMode: .create)
             for (name, bytes) in entries {
                 try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(bytes.count), modificationDate: date,
                                      compressionMethod: .deflate) { position, size in
                     bytes.subdata(in: Int(position)..<min(bytes.count, Int(position) + size))
                 }
             }
-        } catch let e as CMTError {
-            throw e
         } catch {
+            try? FileManager.default.removeItem(at: temp)
             throw CMTError(.writeFailed, "the zip cannot be written (\(error))", file: url.path)
+        }
+        if rename(temp.path, url.path) != 0 {
+            let code = errno
+            try? FileManager.default.removeItem(at: temp)
+            throw CMTError(.writeFailed, "the zip cannot be moved into place (\(String(cString: strerror(code))))", file: url.path)
+        }
+    }
+
+    /// Checks, before anything is exported, that a zip can be written at `url`: its folder exists, it is
+    /// not a folder itself, and it does not exist unless `overwrite`.
+    /// - Throws: `CMTError.writeFailed` naming the path and the reason.
+    public static func checkDestination(_ url: URL, overwrite: Bool) throws {
+        let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        if fm.fileExists(atPath: url.path, isDirectory: &isDirectory) {
+            if isDirectory.boolValue { throw CMTError(.writeFailed, "this is a folder; give the path of a .zip file", file: url.path) }
+            guard overwrite else { throw CMTError(.writeFailed, "the file exists (use --overwrite to replace it)", file: url.path) }
+        }
+        let folder = url.deletingLastPathComponent()
+        guard fm.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw CMTError(.writeFailed, "the folder \(folder.path) does not exist", file: url.path)
         }
     }
 

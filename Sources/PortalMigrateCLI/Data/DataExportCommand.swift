@@ -37,6 +37,9 @@ public struct DataExportCommand: AsyncParsableCommand {
             if FileManager.default.fileExists(atPath: out.path) && !overwrite {
                 throw UserFacingError("\(dataFile) exists; use --overwrite to replace it")
             }
+            do { try CMTPackage.checkDestination(out, overwrite: overwrite) } catch let e as CMTError {
+                throw UserFacingError(e.description)
+            }
             let schemaData: Data
             do { schemaData = try Data(contentsOf: schemaURL) } catch {
                 throw UserFacingError("cannot read the schema file \(schemaFile): \(error.localizedDescription)")
