@@ -33,15 +33,32 @@ public actor EnhancedModelService: DataverseService {
     var languages: [UUID: EntityRecord] = [:]
     var portalLanguages: [UUID: EntityRecord] = [:]
 
-    public init(base: any DataverseService, catalog: TableCatalog = .standard) {
+    /// Columns outside the catalog the tables accept, by standard table (`content` takes any key).
+    let openColumns: [String: Set<String>]
+
+    /// - Parameters:
+    ///   - base: the environment holding the enhanced tables.
+    ///   - source: a snapshot about to be written here: its columns that the catalog does not know
+    ///     (camelCase content keys such as `adx_createRecordDisplayLabel`) are declared as text
+    ///     columns, since `content` accepts any key (research/emulator-facts.md §4.4).
+    public init(base: any DataverseService, catalog: TableCatalog = .standard, acceptingColumnsOf source: PortalSnapshot? = nil) {
         self.base = base
         self.catalog = catalog
         self.mapping = EnhancedSnapshotMapping(catalog: catalog)
+        var open: [String: Set<String>] = [:]
+        for (table, records) in source?.records ?? [:] where Self.mappedTables.contains(table) {
+            let def = catalog.table(table)
+            for r in records { for c in r.columns.keys where def?.column(c) == nil { open[table, default: []].insert(c) } }
+        }
+        self.openColumns = open
     }
 
     /// The standard tables this service answers from the enhanced tables.
     public static let mappedTables: Set<String> = Set(PowerPageComponentType.allCases.map(\.standardTable))
         .union(["adx_website", "adx_websitelanguage", "adx_portallanguage", "annotation"])
+
+    /// The enhanced-model tables this service reads and writes underneath.
+    public static let enhancedTables: Set<String> = ["powerpagesite", "powerpagesitelanguage", "powerpagecomponent"]
 
     /// True when `websiteID` is a `powerpagesite` of `service` (an enhanced-model site).
     /// - Throws: `DataverseError` from the environment other than a missing table.
@@ -96,6 +113,7 @@ public actor EnhancedModelService: DataverseService {
     }
 
     public func retrieve(_ query: RecordQuery, pageSize: Int, page: String?) async throws -> RecordPage {
+        if Self.enhancedTables.contains(query.table) { return RecordPage(records: []) }
         guard Self.mappedTables.contains(query.table) else { return try await base.retrieve(query, pageSize: pageSize, page: page) }
         let v = try await standardView()
         let primary = catalog.table(query.table)?.primaryIDColumn ?? query.table + "id"
@@ -120,8 +138,18 @@ public actor EnhancedModelService: DataverseService {
     }
 
     public func tableDefinitions() async throws -> [TableDefinition] {
-        var defs = try await base.tableDefinitions().filter { !Self.mappedTables.contains($0.logicalName) }
-        for name in Self.mappedTables.sorted() { if let d = catalog.table(name) { defs.append(d) } }
+        // The enhanced tables themselves are hidden: their rows are the mapped tables' rows (same ids).
+        var defs = try await base.tableDefinitions().filter {
+            !Self.mappedTables.contains($0.logicalName) && !Self.enhancedTables.contains($0.logicalName)
+        }
+        let seen = try await standardView()
+        for name in Self.mappedTables.sorted() {
+            guard var d = catalog.table(name) else { continue }
+            var extra = openColumns[name] ?? []
+            for r in seen.records[name] ?? [] { extra.formUnion(r.columns.keys) }
+            for c in extra.sorted() where d.column(c) == nil { d.columns.append(ColumnDefinition(c, .string)) }
+            defs.append(d)
+        }
         return defs
     }
 
