@@ -27,8 +27,8 @@ public struct DownloadCommand: AsyncParsableCommand {
     var includeEntities: String?
     @Option(name: [.customLong("excludeEntities"), .customLong("xe", withSingleDash: true)], help: "Leave out these tables (comma-separated logical names).")
     var excludeEntities: String?
-    @Option(name: [.customLong("modelVersion"), .customLong("mv", withSingleDash: true)], help: "Data model: 1 (standard).")
-    var modelVersion: String = "1"
+    @Option(name: [.customLong("modelVersion"), .customLong("mv", withSingleDash: true)], help: ArgumentHelp(EnhancedModelOptions.help))
+    var modelVersion: String?
 
     public init() {}
 
@@ -38,11 +38,13 @@ public struct DownloadCommand: AsyncParsableCommand {
 
     public func run() async throws {
         try await MigrationCommandSupport.run(json: global.json) {
-            try FolderCommandSupport.requireStandardModel(modelVersion)
             guard let websiteID = UUID(dataverse: webSiteId) else {
                 throw UserFacingError("--webSiteId '\(webSiteId)' is not a GUID", exitCode: PortalMigrateExit.usage)
             }
-            let service = try MigrationCommandSupport.service(global.environment, verbose: global.verbose)
+            let environment = try MigrationCommandSupport.service(global.environment, verbose: global.verbose)
+            let model = try await EnhancedModelOptions.siteModel(websiteID, in: environment, modelVersion: modelVersion,
+                                                                 environment: global.environment ?? "the environment")
+            let service = EnhancedModelOptions.service(environment, model: model)
             // pac writes a few system columns too (importsequencenumber, timezoneruleversionnumber, …).
             var reader = SnapshotReader(service: service)
             reader.keptSystemColumns = PacFolderFormat.downloadedSystemColumns
@@ -58,14 +60,16 @@ public struct DownloadCommand: AsyncParsableCommand {
             }
             let host = PortalFolder.manifestHost(environment: global.environment ?? "default")
             let (folder, summary) = try FolderCommandSupport.folderErrors {
-                try PortalFolder().download(snapshot, into: URL(fileURLWithPath: path), overwrite: overwrite, environmentHost: host)
+                try EnhancedModelOptions.download(snapshot, model: model, into: URL(fileURLWithPath: path), overwrite: overwrite, environmentHost: host)
             }
             let text = "Downloaded \(snapshot.recordCount) record(s) into \(folder.path): \(summary.written.count) file(s) written, \(summary.unchanged) unchanged, \(summary.removed.count) removed."
             MigrationCommandSupport.say(text, json: global.json)
             if !summary.skipped.isEmpty { printErr("Not in pac's folder format (left out): \(summary.skipped.count) record(s)") }
+            for file in summary.removed { MigrationCommandSupport.say("  removed \(file) (its record is gone from the environment)", json: global.json) }
+            for file in summary.kept { MigrationCommandSupport.say("  kept \(file) (its record is not in the environment and no earlier download from it listed it)", json: global.json) }
             if global.json {
                 let obj: [String: Any] = ["folder": folder.path, "records": snapshot.recordCount, "written": summary.written.count,
-                                          "unchanged": summary.unchanged, "removed": summary.removed, "skipped": summary.skipped]
+                                          "unchanged": summary.unchanged, "removed": summary.removed, "kept": summary.kept, "skipped": summary.skipped]
                 let data = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
                 printOut(String(decoding: data, as: UTF8.self))
             }

@@ -32,8 +32,8 @@ public struct UploadCommand: AsyncParsableCommand {
     var force = false
     @Option(name: .customLong("unblock-extensions"), help: "Extensions to remove from the target's blocked list for the run (comma-separated); restored after.")
     var unblockExtensions: String?
-    @Option(name: [.customLong("modelVersion"), .customLong("mv", withSingleDash: true)], help: "Data model: 1 (standard).")
-    var modelVersion: String = "1"
+    @Option(name: [.customLong("modelVersion"), .customLong("mv", withSingleDash: true)], help: ArgumentHelp(EnhancedModelOptions.help))
+    var modelVersion: String?
     @Option(name: .customLong("missing-lookups"), help: "Lookups to records the target lacks: fail (a failed check) or drop (clear and list).")
     var missingLookups: MissingLookupPolicy = .fail
 
@@ -42,9 +42,8 @@ public struct UploadCommand: AsyncParsableCommand {
     public func run() async throws {
         try await MigrationCommandSupport.run(json: global.json) {
             let json = global.json
-            try FolderCommandSupport.requireStandardModel(modelVersion)
             let root = URL(fileURLWithPath: path)
-            let content = try FolderCommandSupport.folderErrors { try PortalFolder().read(root) }
+            let (content, model) = try EnhancedModelOptions.readFolder(root, modelVersion: modelVersion)
             var profileURL: URL?
             if let name = deploymentProfile {
                 let url = root.appendingPathComponent("deployment-profiles/\(name).deployment.yml")
@@ -57,7 +56,8 @@ public struct UploadCommand: AsyncParsableCommand {
                 printErr("warning: .portalconfig/manifest.yml: \(d.section) entry \(d.recordID.dataverseString) has an unreadable association name \(d.displayName ?? ""); ignored")
             }
             let spec = global.environment
-            let target = try MigrationCommandSupport.service(spec, verbose: global.verbose)
+            let target = EnhancedModelOptions.service(try MigrationCommandSupport.service(spec, verbose: global.verbose),
+                                                      model: model, writing: content.snapshot)
             let runKey = ["upload", root.standardizedFileURL.path, spec ?? "-", prune ? "prune" : "-", deploymentProfile ?? "-",
                           forceUploadAll ? "all" : "-"].joined(separator: "|")
             var plan = PlanOptions(prune: prune, missingLookups: missingLookups)
@@ -69,9 +69,10 @@ public struct UploadCommand: AsyncParsableCommand {
             for table in TableCatalog.environmentSpecificTables {
                 plan.skippedTables[table] = "environment-specific (download-only in pac); not uploaded"
             }
+            EnhancedModelOptions.listUnmapped(&plan, target: model)
             var options = MigrationOptions(plan: plan, unblockExtensions: MigrationCommandSupport.extensions(unblockExtensions),
                                            deploymentProfile: profileURL, runKey: runKey, targetKey: spec ?? "default")
-            options.blockedAttachmentsWriter = MigrationCommandSupport.blockedWriter(target)
+            options.blockedAttachmentsWriter = MigrationCommandSupport.blockedWriter(EnhancedModelOptions.base(target))
             try await MigrationCommandSupport.prepareConfirmApply(
                 engine: MigrationEngine(), source: .snapshot(content.snapshot, organization: nil), target: target, options: options,
                 settings: MigrationRunSettings(verbose: global.verbose, dryRun: write.dryRun, yes: yes, force: force, json: json))

@@ -41,25 +41,29 @@ public struct MigrateCommand: AsyncParsableCommand {
         try await MigrationCommandSupport.run(json: global.json) {
             let json = global.json
             let fromSpec = try endpoints.fromSpec()
-            let source = try MigrationCommandSupport.service(fromSpec, verbose: global.verbose)
+            let (sourceEndpoint, sourceModel) = try await EnhancedModelOptions.source(endpoints, verbose: global.verbose)
             guard let toSpec = endpoints.targetSpec(global) else {
                 throw UserFacingError("give the target with --to", exitCode: PortalMigrateExit.usage)
             }
-            let target = try MigrationCommandSupport.service(toSpec, verbose: global.verbose)
+            let rawTarget = try MigrationCommandSupport.service(toSpec, verbose: global.verbose)
+            let targetModel = try await EnhancedModelOptions.targetModel(rawTarget, sourceModel: sourceModel, targetWebsiteID: try endpoints.targetWebsiteID())
+            let target = EnhancedModelOptions.service(rawTarget, model: targetModel)
             let websiteID = try endpoints.websiteID()
             let targetWebsiteID = try endpoints.targetWebsiteID()
             let unblock = MigrationCommandSupport.extensions(unblockExtensions)
             let runKey = ["migrate", fromSpec, toSpec, websiteID.dataverseString, targetWebsiteID?.dataverseString ?? "-",
                           prune ? "prune" : "-", endpoints.match.rawValue, endpoints.deploymentProfile ?? "-"].joined(separator: "|")
+            var plan = PlanOptions(targetWebsiteID: targetWebsiteID, prune: prune, match: endpoints.match,
+                                   missingLookups: endpoints.missingLookups)
+            EnhancedModelOptions.listUnmapped(&plan, target: targetModel)
             var options = MigrationOptions(
-                plan: PlanOptions(targetWebsiteID: targetWebsiteID, prune: prune, match: endpoints.match,
-                                  missingLookups: endpoints.missingLookups),
+                plan: plan,
                 apply: ApplyOptions(changeSetSize: changeSetSize, parallelism: parallelism, bypassPlugins: !noBypassPlugins),
                 unblockExtensions: unblock, deploymentProfile: try endpoints.profileURL(),
                 runKey: runKey, targetKey: toSpec)
-            options.blockedAttachmentsWriter = MigrationCommandSupport.blockedWriter(target)
+            options.blockedAttachmentsWriter = MigrationCommandSupport.blockedWriter(rawTarget)
             try await MigrationCommandSupport.prepareConfirmApply(
-                engine: MigrationEngine(), source: .environment(source, websiteID: websiteID), target: target, options: options,
+                engine: MigrationEngine(), source: sourceEndpoint, target: target, options: options,
                 settings: MigrationRunSettings(verbose: global.verbose, dryRun: write.dryRun, yes: yes, force: force, json: json))
         }
     }

@@ -34,6 +34,9 @@ struct MigrationEndpointOptions: ParsableArguments {
     @Option(name: .customLong("deploymentProfile"), help: "A pac deployment profile file whose values replace the source's by record id.")
     var deploymentProfile: String?
 
+    @Option(name: [.customLong("modelVersion"), .customLong("mv", withSingleDash: true)], help: ArgumentHelp(EnhancedModelOptions.help))
+    var modelVersion: String?
+
     init() {}
 
     /// `--from`; a usage error when it is missing.

@@ -29,15 +29,20 @@ public struct PlanCommand: AsyncParsableCommand {
 
     public func run() async throws {
         try await MigrationCommandSupport.run(json: global.json) {
-            let target = try MigrationCommandSupport.service(endpoints.targetSpec(global), verbose: global.verbose)
+            let rawTarget = try MigrationCommandSupport.service(endpoints.targetSpec(global), verbose: global.verbose)
+            let (source, sourceModel) = try await EnhancedModelOptions.source(endpoints, verbose: global.verbose)
+            let targetModel = try await EnhancedModelOptions.targetModel(rawTarget, sourceModel: sourceModel, targetWebsiteID: try endpoints.targetWebsiteID())
+            let target = EnhancedModelOptions.service(rawTarget, model: targetModel, writing: source.snapshotValue)
+            var plan = PlanOptions(targetWebsiteID: try endpoints.targetWebsiteID(), prune: prune, match: endpoints.match,
+                                   missingLookups: endpoints.missingLookups)
+            EnhancedModelOptions.listUnmapped(&plan, target: targetModel)
             let options = MigrationOptions(
-                plan: PlanOptions(targetWebsiteID: try endpoints.targetWebsiteID(), prune: prune, match: endpoints.match,
-                                  missingLookups: endpoints.missingLookups),
+                plan: plan,
                 unblockExtensions: Set((unblockExtensions ?? "").split(separator: ",").map(String.init)),
                 deploymentProfile: try endpoints.profileURL())
-            let prepared = try await MigrationEngine().prepare(source: try endpoints.source(verbose: global.verbose),
+            let prepared = try await MigrationEngine().prepare(source: source,
                                                                target: target, options: options)
-            let lines = PlanRenderer.lines(prepared.plan, includeUnchanged: all)
+            let lines = PlanRenderer.lines(prepared.plan, includeUnchanged: all) + MigrationCommandSupport.skippedLines(prepared.plan)
             MigrationCommandSupport.say(lines.isEmpty ? "No changes." : lines.joined(separator: "\n"), json: global.json)
             let report = prepared.report
             MigrationCommandSupport.say(report.humanSummary(), json: global.json)

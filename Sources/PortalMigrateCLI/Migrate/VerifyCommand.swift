@@ -32,8 +32,11 @@ public struct VerifyCommand: AsyncParsableCommand {
     public func run() async throws {
         try await MigrationCommandSupport.run(json: global.json) {
             let scope = try verifyScope()
-            let target = try MigrationCommandSupport.service(endpoints.targetSpec(global), verbose: global.verbose)
-            let result = try await MigrationEngine().verify(source: try endpoints.source(verbose: global.verbose),
+            let rawTarget = try MigrationCommandSupport.service(endpoints.targetSpec(global), verbose: global.verbose)
+            let (source, sourceModel) = try await EnhancedModelOptions.source(endpoints, verbose: global.verbose)
+            let targetModel = try await EnhancedModelOptions.targetModel(rawTarget, sourceModel: sourceModel, targetWebsiteID: try endpoints.targetWebsiteID())
+            let target = EnhancedModelOptions.service(rawTarget, model: targetModel, writing: source.snapshotValue)
+            let result = try await MigrationEngine().verify(source: source,
                                                             target: target, targetWebsiteID: try endpoints.targetWebsiteID(),
                                                             deploymentProfile: try endpoints.profileURL(), scope: scope)
             if global.json {

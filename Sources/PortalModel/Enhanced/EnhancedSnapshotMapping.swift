@@ -354,3 +354,29 @@ public struct EnhancedSnapshotMapping: Sendable {
         return v
     }
 }
+
+extension EnhancedSnapshotMapping {
+    /// `snapshot` with its web file notes given the ids, file names and MIME types `existing` has for
+    /// the same web files. In the enhanced model a web file's note is synthesized from the file column
+    /// (research/emulator-facts.md §4.2, type 3), so its id is not stable across environments; a
+    /// re-download into a folder keeps the folder's values, as file names are kept (no churn in git).
+    /// Bodies move with the ids.
+    public static func adoptingNotes(of existing: PortalSnapshot, in snapshot: PortalSnapshot) -> PortalSnapshot {
+        var byFile: [UUID: EntityRecord] = [:]
+        for note in existing.records["annotation"] ?? [] {
+            if let file = note.lookupID("objectid") ?? note["objectid"].flatMap({ UUID(dataverse: $0.text ?? "") }) { byFile[file] = note }
+        }
+        var out = snapshot
+        out.records["annotation"] = (snapshot.records["annotation"] ?? []).map { note in
+            guard let file = note.lookupID("objectid"), let old = byFile[file] else { return note }
+            var adopted = note
+            adopted.id = old.id
+            if old["filename"] == note["filename"], let m = old["mimetype"] { adopted["mimetype"] = m }
+            if let body = out.bodies.removeValue(forKey: FileBodyKey("annotation", note.id, "documentbody")) {
+                out.bodies[FileBodyKey("annotation", old.id, "documentbody")] = body
+            }
+            return adopted
+        }
+        return out
+    }
+}
