@@ -158,6 +158,7 @@ final class CountingTransport: HTTPTransport, @unchecked Sendable {
             #expect(whole.status == 200 && whole.text == "0123456789" && whole.header("x-ms-file-size") == "10")
             let part = try await HTTP.get(url, headers: ["Range": "bytes=2-5"])
             #expect(part.status == 206 && part.text == "2345" && part.header("Content-Range") == "bytes 2-5/10")
+            #expect(part.header("x-ms-file-name") == "a.txt")
             let microsoftForm = try await HTTP.get(url, headers: ["Range": "bytes=8-20/10"])
             #expect(microsoftForm.status == 206 && microsoftForm.text == "89" && microsoftForm.header("Content-Range") == "bytes 8-9/10")
             let open = try await HTTP.get(url, headers: ["Range": "bytes=7-"])

@@ -35,6 +35,14 @@ import TestSupport
         let text = try await ChildProcess.run(["list", "--environment", "local:dev"], home: home)
         #expect(text.stdout.contains("\(enhancedID)  V2  [enhanced, 1033]"))
 
+        // The same rows from the environment served over the Web API.
+        let server = try await ServerSupport.startBinary(["env", "serve", "dev", "--port", "0"], environment: ["PORTAL_MIGRATE_HOME": home.path])
+        let port = try #require(server.port)
+        let remote = try await ChildProcess.run(["list", "--environment", "http://127.0.0.1:\(port)", "--json"], home: home)
+        _ = await server.terminate()
+        #expect(remote.exitCode == 0, "\(remote.stderr)")
+        #expect(try JSONValue.parse(remote.stdout) == JSONValue.parse(listed.stdout))
+
         // The stored rows.
         let env = try LocalEnvironment(opening: home.appendingPathComponent("environments/dev.sqlite"))
         let id = try #require(UUID(dataverse: enhancedID))

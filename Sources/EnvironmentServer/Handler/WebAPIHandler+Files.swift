@@ -1,4 +1,5 @@
 import Foundation
+import LocalEnvironment
 import PortalModel
 
 /// A chunked file column upload in progress (research/dataverse-webapi.md §9.2): the bytes received
@@ -66,17 +67,27 @@ extension WebAPIHandler {
     /// `Range` form follows Microsoft's "download files in chunks" article as recalled, marked [I]).
     /// Microsoft's form with the total after the range (`bytes=a-b/total`) and an open end (`bytes=a-`)
     /// are accepted; `b` is clipped to the last byte. Both answers carry `x-ms-file-size` and
-    /// `Accept-Ranges: bytes`.
+    /// `Accept-Ranges: bytes`, and `x-ms-file-name` when the service is a `LocalEnvironment`.
     /// - Throws: 404 `0x80040217` when the column holds no file; 416 for a range that starts past the
     ///   end; 400 for a `Range` header that is not `bytes=…`.
     func downloadFile(table: TableDefinition, id: UUID, column: ColumnDefinition, range: String?) async throws -> WebResponse {
-        guard let data = try await service.downloadFile(FileBodyKey(table.logicalName, id, column.logicalName)) else {
+        let key = FileBodyKey(table.logicalName, id, column.logicalName)
+        // An embedded environment knows the file name too (`x-ms-file-name`, as on uploads, §9.2).
+        var fileName: String?
+        let body: Data?
+        if let local = service as? LocalEnvironment, let stored = try await local.file(key) {
+            (fileName, body) = (stored.fileName, stored.data)
+        } else {
+            body = try await service.downloadFile(key)
+        }
+        guard let data = body else {
             throw ODataError(status: 404, code: DataverseError.Code.objectDoesNotExist,
                              message: "No file attachment found for attribute: \(column.logicalName) EntityId: \(id.dataverseString).")
         }
         var headers: [(String, String)] = [("Content-Type", "application/octet-stream"), ("OData-Version", "4.0"),
                                            ("x-ms-file-size", String(data.count)), ("Accept-Ranges", "bytes")]
-        guard let range else { return WebResponse(status: 200, headers: headers, body: data) }
+        if let fileName, !fileName.isEmpty { headers.append(("x-ms-file-name", fileName)) }
+        guard let range, !data.isEmpty else { return WebResponse(status: 200, headers: headers, body: data) }
         guard let (start, requestedEnd) = WebAPIHandler.parseRange(range) else {
             throw ODataError.badRequest("The Range header '\(range)' is not of the form bytes=start-end.")
         }
