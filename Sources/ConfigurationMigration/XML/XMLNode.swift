@@ -91,11 +91,17 @@ public enum SafeXMLReader {
                                file: file, line: line)
             }
         }
-        let parser = XMLParser(data: Data(text.utf8))
+        // libxml2 (under FoundationXML's XMLParser) refuses an attribute value over 10,000,000 bytes
+        // (XML_MAX_TEXT_LENGTH without XML_PARSE_HUGE, which XMLParser cannot set), and CMT writes a
+        // note's base64 `documentbody` as one `value="…"`: long values are lifted out before parsing
+        // and restored in the tree.
+        let lifted = LargeAttributeValues.lift(Data(text.utf8))
+        let parser = XMLParser(data: lifted.data)
         parser.shouldResolveExternalEntities = false
         parser.shouldProcessNamespaces = false
         parser.shouldReportNamespacePrefixes = false
         let builder = TreeBuilder(parser: parser)
+        builder.liftedValues = lifted.values
         parser.delegate = builder
         let ok = parser.parse()
         if let refused = builder.failure {
@@ -122,9 +128,20 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
 
     init(parser: XMLParser) { self.parser = parser }
 
+    /// Attribute values lifted out of the bytes before parsing (`LargeAttributeValues`).
+    var liftedValues: [String] = []
+
     func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
                 qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
-        stack.append(XMLNode(name: elementName, attributes: attributeDict, line: parser.lineNumber))
+        var attributes = attributeDict
+        if !liftedValues.isEmpty {
+            for (name, value) in attributes {
+                if let index = LargeAttributeValues.placeholderIndex(value), liftedValues.indices.contains(index) {
+                    attributes[name] = liftedValues[index]
+                }
+            }
+        }
+        stack.append(XMLNode(name: elementName, attributes: attributes, line: parser.lineNumber))
     }
 
     func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {

@@ -8,7 +8,8 @@ import PortalModel
 final class WriteSession {
     let db: Database
     let catalog: TableCatalog
-    let organization: OrganizationInfo
+    /// The organization settings in force (updated when this session writes the organization row).
+    var organization: OrganizationInfo
     /// The behaviours in force for this session (plug-in rules removed when bypassed).
     let rules: Set<PlatformBehaviour>
     let now: DateTimeValue
@@ -287,6 +288,24 @@ final class WriteSession {
         try checkRules(def, record.id, merged: merged, written: prepared, isCreate: false)
         try save(def.logicalName, record.id, merged, createdOn: stored.createdOn)
         try storeBody(def, record.id, prepared, merged: merged)
+        if def.logicalName == "organization" && record.id == organization.organizationID {
+            try syncOrganizationSettings(from: merged)
+        }
+    }
+
+    /// Keeps the settings the write path enforces (`StoreSchema` meta `organization`) equal to the
+    /// organization row after a write to it, e.g. `PATCH organizations(id)` over the Web API with a new
+    /// `blockedattachments`, so later notes are checked against the new list (issue 4 defect:
+    /// `--unblock-extensions` over HTTP).
+    func syncOrganizationSettings(from columns: [String: FieldValue]) throws {
+        var org = organization
+        if let text = columns["blockedattachments"]?.text { org.blockedAttachments = OrganizationInfo.parseBlockedAttachments(text) }
+        if case .integer(let size)? = columns["maxuploadfilesize"] { org.maxUploadFileSize = Int(size) }
+        if case .integer(let language)? = columns["languagecode"] { org.languageCode = Int(language) }
+        if case .string(let name)? = columns["name"] { org.name = name }
+        guard org != organization else { return }
+        try StoreSchema.setMeta(db, "organization", org)
+        organization = org
     }
 
     func storeBody(_ def: PortalModel.TableDefinition, _ id: UUID, _ prepared: Prepared, merged: [String: FieldValue]) throws {

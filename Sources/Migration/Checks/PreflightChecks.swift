@@ -9,7 +9,9 @@ import PortalModel
 /// - `schema-drift`: a table, a column holding a value, or an N:N relationship of the source that the
 ///   target's metadata (`tableDefinitions()`) lacks; one diagnostic per record and column.
 /// - `language-mismatch`: source and target base languages differ (Microsoft requires the same default
-///   language, research/platform-behaviours.md §7.1).
+///   language, research/platform-behaviours.md §7.1). When the source is a folder or package (no
+///   organization), its base language is the LCID of the website's default language
+///   (`SourceBaseLanguage`); a source without one is not checked.
 /// - `blocked-extension` / `file-too-large`: a note to write whose file name extension the target's
 ///   `blockedattachments` lists (minus `--unblock-extensions`) or whose body exceeds `maxuploadfilesize`
 ///   (research/platform-behaviours.md P8; research/emulator-facts.md §1).
@@ -71,10 +73,18 @@ public enum PreflightChecks {
                                   message: "the target has no N:N relationship \(rel) (\(links.count) link(s) to write)"))
         }
 
-        // Base language.
+        // Base language: the source organization's, or (for a folder or package) the LCID of the
+        // source website's default language.
         if let s = sourceOrganization, s.languageCode != targetOrganization.languageCode {
             out.append(Diagnostic(check: "language-mismatch",
                                   message: "the source's base language is \(s.languageCode) and the target's is \(targetOrganization.languageCode); Microsoft requires the same base language"))
+        } else if sourceOrganization == nil,
+                  let derived = SourceBaseLanguage.derive(from: source, websiteID: plan.sourceWebsiteID),
+                  derived.lcid != targetOrganization.languageCode {
+            out.append(Diagnostic(check: "language-mismatch",
+                                  message: "the source website \"\(derived.websiteName)\" has default language \(derived.lcid) (adx_defaultlanguage) and the target's base language is \(targetOrganization.languageCode); Microsoft requires the same base language (use --force to write anyway)",
+                                  table: "adx_website", recordID: derived.websiteID, recordName: derived.websiteName,
+                                  column: "adx_defaultlanguage"))
         }
 
         // Notes: blocked extensions and size.
