@@ -24,6 +24,11 @@ public enum PortalFolderError: Error, Equatable, Sendable, CustomStringConvertib
     case contentFileWithoutYAML(file: String, expectedYAML: String)
     /// A content file that is not valid UTF-8.
     case contentNotUTF8(file: String)
+    /// A web file YAML that carries its note (`annotationid`, `filename`, …) but whose bytes are not
+    /// next to it: uploading it would store a note without its body.
+    case webFileBodyMissing(file: String, expectedFile: String)
+    /// A symbolic link inside the site folder that points outside it; nothing outside `--path` is read.
+    case linkOutsideFolder(file: String)
     /// A file could not be read or written.
     case io(file: String, message: String)
     /// `download` without `--overwrite` into a folder that already has content (pac's rule,
@@ -75,6 +80,10 @@ public enum PortalFolderError: Error, Equatable, Sendable, CustomStringConvertib
             return "\(file): content file without its record YAML (expected \(expected))"
         case .contentNotUTF8(let file):
             return "\(file): content file is not valid UTF-8"
+        case .webFileBodyMissing(let file, let expected):
+            return "\(file): the web file's content file \(expected) is missing; restore it (or remove the YAML) before uploading"
+        case .linkOutsideFolder(let file):
+            return "\(file): a symbolic link pointing outside the site folder; only files inside the folder are read"
         case .io(let file, let message):
             return "\(file): \(message)"
         case .folderNotEmpty(let path):

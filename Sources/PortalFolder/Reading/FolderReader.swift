@@ -46,14 +46,20 @@ struct FolderReader {
     /// All regular files under the root, relative, sorted.
     func listFiles() throws -> [String] {
         let fm = FileManager.default
-        guard let e = fm.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) else {
+        guard let e = fm.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey, .isSymbolicLinkKey]) else {
             throw PortalFolderError.io(file: root.path, message: "cannot list the folder")
         }
         let base = root.resolvingSymlinksInPath().path
         var out: [String] = []
         for case let u as URL in e {
-            guard (try? u.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true else { continue }
+            let values = try? u.resourceValues(forKeys: [.isRegularFileKey, .isSymbolicLinkKey])
             let p = u.resolvingSymlinksInPath().path
+            if values?.isSymbolicLink == true && !p.hasPrefix(base + "/") {
+                throw PortalFolderError.linkOutsideFolder(file: String(u.path.dropFirst(min(u.path.count, root.path.count + 1))))
+            }
+            var isDirectory: ObjCBool = false
+            guard fm.fileExists(atPath: p, isDirectory: &isDirectory), !isDirectory.boolValue,
+                  values?.isRegularFile == true || values?.isSymbolicLink == true else { continue }
             guard p.hasPrefix(base + "/") else { continue }
             out.append(String(p.dropFirst(base.count + 1)))
         }
@@ -252,9 +258,10 @@ struct FolderReader {
         let note = PacTableLayout("annotation", suffix: "webfile", .recordFile(directory: "web-files", perRecordFolder: false))
         let annotation = try makeRecord(notePairs, note, file: rel, line: 1, contents: [:], contentFile: body)
         _ = webFile
-        if let b = body {
-            snapshot.bodies[FileBodyKey("annotation", annotation.id, "documentbody")] = .file(url(b))
+        guard let b = body else {
+            throw PortalFolderError.webFileBodyMissing(file: rel, expectedFile: String(rel.dropLast(".webfile.yml".count)))
         }
+        snapshot.bodies[FileBodyKey("annotation", annotation.id, "documentbody")] = .file(url(b))
     }
 
     /// Builds one record from its YAML pairs, registers it (checking duplicates), its links and placement.

@@ -28,8 +28,14 @@ public struct FolderWriteSummary: Sendable {
     public var written: [String]
     /// Files whose bytes were already right.
     public var unchanged: Int
-    /// Stale record files removed.
+    /// Stale record files removed: files of records the environment manifest of the previous download
+    /// lists and the environment no longer has (or, without an environment host, every record file
+    /// the snapshot no longer holds).
     public var removed: [String]
+    /// Record files kept although the snapshot does not hold their records, because no earlier
+    /// download from this environment listed them: records added to the folder by hand, which a
+    /// download must not destroy (relative paths, sorted).
+    public var kept: [String] = []
     /// Records the folder format cannot hold (tables pac does not write, notes without a web file,
     /// child records without their parent), as `table id` texts.
     public var skipped: [String]

@@ -403,17 +403,34 @@ struct FolderWriter {
                 throw PortalFolderError.io(file: path, message: error.localizedDescription)
             }
         }
+        var kept: [String] = []
         if options.removeStaleFiles, let existing {
+            // On a download only records an earlier download from this environment listed may go:
+            // a record file the environment never had was added by hand and is kept (and reported).
+            var protected: [String] = []
+            if let host = options.environmentHost {
+                let sections = existing.manifests[".portalconfig/\(host)-manifest.yml"]?.sections ?? [:]
+                let listed = Set(sections.values.flatMap { $0.map { $0.recordID.lowercased() } })
+                for (key, placement) in existing.placements.sorted(by: { $0.key < $1.key })
+                where outputs[placement.file] == nil && !listed.contains(key.id.dataverseString.lowercased()) {
+                    protected.append(placement.file)
+                    if let content = placement.contentFile { protected.append(content) }
+                }
+            }
+            let protectedStems = protected.filter { $0.hasSuffix(".yml") }.map { String($0.dropLast(4)) + "." }
             var old = Set(existing.placements.values.flatMap { [$0.file] + ($0.contentFile.map { [$0] } ?? []) })
             old.formUnion(existing.sideFiles)
             for path in old.sorted() where outputs[path] == nil {
                 let url = root.appendingPathComponent(path)
-                if fm.fileExists(atPath: url.path) {
-                    try? fm.removeItem(at: url)
-                    removed.append(path)
+                guard fm.fileExists(atPath: url.path) else { continue }
+                if protected.contains(path) || protectedStems.contains(where: { path.hasPrefix($0) }) {
+                    kept.append(path)
+                    continue
                 }
+                try? fm.removeItem(at: url)
+                removed.append(path)
             }
         }
-        return FolderWriteSummary(written: written, unchanged: unchanged, removed: removed, skipped: skipped.sorted())
+        return FolderWriteSummary(written: written, unchanged: unchanged, removed: removed, kept: kept, skipped: skipped.sorted())
     }
 }

@@ -30,22 +30,39 @@ public enum PacYAMLReader {
         } catch {
             throw PortalFolderError.yamlSyntax(file: file, line: nil, column: nil, problem: "\(error)")
         }
-        let root = withExtendedLifetime(parser) { YAMLAnchorMarker.resolveRepeats(node.map(convert) ?? .null) }
+        // Aliases are expanded while converting; a file cannot hold more nodes than it has bytes unless
+        // aliases repeat subtrees, which pac never writes beyond `*o0` for an empty list. The budget
+        // stops alias bombs (a dozen lines expanding to billions of nodes) with a clear error.
+        var budget = text.utf8.count + 1_000
+        let converted = try withExtendedLifetime(parser) { try node.map { try convert($0, budget: &budget, file: file) } }
+        let root = YAMLAnchorMarker.resolveRepeats(converted ?? .null)
         var lines: [Int] = []
         if case .sequence(let seq)? = node { lines = seq.map { $0.mark?.line ?? 0 } }
         return Document(root: root, itemLines: lines, usesCRLF: text.utf8.contains(13))
     }
 
-    private static func convert(_ node: Node) -> YAMLValue {
+    /// Converts one node, spending one unit of `budget` per node visited.
+    /// - Throws: `PortalFolderError.yamlSyntax` at the node's line when the budget runs out.
+    private static func convert(_ node: Node, budget: inout Int, file: String) throws -> YAMLValue {
+        budget -= 1
+        guard budget >= 0 else {
+            throw PortalFolderError.yamlSyntax(file: file, line: node.mark?.line, column: node.mark?.column,
+                                               problem: "aliases expand to more YAML nodes than the file has bytes (an alias bomb?); pac never writes such files")
+        }
         switch node {
         case .scalar(let s):
             if s.style == .plain && s.string.isEmpty { return .null }
             return .scalar(s.string)
         case .sequence(let seq):
             if seq.isEmpty, let anchor = seq.anchor { return .scalar(YAMLAnchorMarker.anchoredEmptySequence(anchor.rawValue)) }
-            return .sequence(seq.map(convert))
+            var items: [YAMLValue] = []
+            items.reserveCapacity(seq.count)
+            for item in seq { items.append(try convert(item, budget: &budget, file: file)) }
+            return .sequence(items)
         case .mapping(let map):
-            return .mapping(map.map { YAMLPair($0.key.string ?? "", convert($0.value)) })
+            var pairs: [YAMLPair] = []
+            for (key, value) in map { pairs.append(YAMLPair(key.string ?? "", try convert(value, budget: &budget, file: file))) }
+            return .mapping(pairs)
         case .alias(let alias):
             return .scalar(YAMLAnchorMarker.alias(alias.anchor.rawValue))
         }
