@@ -200,4 +200,24 @@ import ZIPFoundation
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: root.path).filter { $0.hasSuffix(".partial") }
         #expect(leftovers.isEmpty, "\(leftovers)")
     }
+
+    @Test func verifyWithASchemaOfTwoTables() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: TestPaths.portalMigrateBinary.path), "build portal-migrate first")
+        let root = try TestPaths.temporaryDirectory("cmt-hard")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let pkg = try Self.folder(root, "pkg", data: Data(Self.dataXML(pages: "").utf8))
+        for env in ["a", "b"] {
+            _ = try await Self.run(["env", "create", env], root)
+            let r = try await Self.run(["data", "import", "--data", pkg.path, "--environment", "local:\(env)"], root)
+            #expect(r.status == 0, "\(r.err)")
+        }
+        let schema = pkg.appendingPathComponent("data_schema.xml").path
+        let v = try await Self.run(["verify", "--from", "local:a", "--to", "local:b", "--webSiteId", Self.site, "--schemaFile", schema], root)
+        #expect(v.status == 0, "\(v.out)\(v.err)")
+        // Each environment has its own org-wide portal languages: they are neither compared nor listed.
+        #expect(!v.out.contains("adx_portallanguage"), "\(v.out)")
+        let name = try await Self.run(["verify", "--from", "local:a", "--to", "local:b", "--webSiteId", Self.site, "--schemaFile",
+                                       root.appendingPathComponent("none.xml").path], root)
+        #expect(name.status == 2 && name.err.contains("none.xml"), "a missing schema file is named: \(name.err)")
+    }
 }

@@ -77,7 +77,11 @@ extension MigrationEngine {
     /// One line per table left out by `scope` that holds records on either side:
     /// `adx_websitebinding: 1 source and 0 target record(s) not compared (environment specific)`.
     static func notCompared(source: PortalSnapshot, target: PortalSnapshot, scope: VerifyScope) -> [String] {
-        let tables = Set(source.records.filter { !$0.value.isEmpty }.keys).union(target.records.filter { !$0.value.isEmpty }.keys)
+        // The planner adds every portal language of the target (org-wide, matched by LCID, never pruned):
+        // they only count when the source carries portal languages too.
+        let sourceTables = Set(source.records.filter { !$0.value.isEmpty }.keys)
+        let targetTables = Set(target.records.filter { !$0.value.isEmpty && ($0.key != "adx_portallanguage" || sourceTables.contains($0.key)) }.keys)
+        let tables = sourceTables.union(targetTables)
         var lines: [String] = []
         for t in tables.sorted() where !scope.includes(table: t) {
             let why = scope.excludedTables.contains(t) ? "environment specific" : "not in \(scope.label ?? "the schema")"
