@@ -1,0 +1,173 @@
+import Foundation
+import PortalModel
+import Testing
+import TestSupport
+
+/// The built `portal-migrate` binary against the new-user/adversarial trial's findings: URLs that
+/// used to crash NIO, a server that is down or dies mid-upload, `local:NAME` environments that do
+/// not exist, `--json` failures, and the URL `env serve` prints. Servers run on 127.0.0.1 only.
+@Suite(.serialized) struct RobustnessCommandLineTests {
+    struct Run { var status: Int32; var signalled: Bool; var out: String; var err: String }
+
+    static func run(_ args: [String], home: URL, timeout: Double = 180) async throws -> Run {
+        let r = try await ChildProcess.run(args, environment: ["PORTAL_MIGRATE_CONFIG_HOME": home.appendingPathComponent("config").path],
+                                           home: home, timeout: timeout)
+        return Run(status: r.exitCode, signalled: r.signalled, out: r.stdout, err: r.stderr)
+    }
+
+    /// The one JSON object a `--json` failure prints on stdout.
+    static func errorObject(_ out: String) throws -> JSONValue {
+        let lines = out.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+        #expect(lines.count == 1, "stdout: \(out)")
+        let value = try JSONValue.parse(try #require(lines.last))
+        return try #require(value["error"])
+    }
+
+    @Test func outOfRangePortsAreUsageErrorsNotCrashes() async throws {
+        let home = try TestPaths.temporaryDirectory("pm-robust-url")
+        defer { try? FileManager.default.removeItem(at: home) }
+        for args in [["org", "--environment", "http://127.0.0.1:99999"], ["list", "--environment", "http://127.0.0.1:99999"],
+                     ["download", "--environment", "http://127.0.0.1:99999", "--path", home.appendingPathComponent("dl").path,
+                      "--webSiteId", UUID().uuidString]] {
+            let r = try await Self.run(args, home: home)
+            #expect(!r.signalled && r.status == 64, "\(args): \(r.status) \(r.err)")
+            #expect(r.err.contains("http://127.0.0.1:99999") && r.err.contains("port 99999"), "\(r.err)")
+            #expect(!r.err.contains("Fatal error"))
+        }
+        let create = try await Self.run(["auth", "create", "--name", "x", "--url", "http://127.0.0.1:70000"], home: home)
+        #expect(create.status == 64, "\(create.err)")
+        #expect(create.err.contains("port 70000"))
+        let list = try await Self.run(["auth", "list", "--json"], home: home)
+        #expect(try JSONValue.parse(list.out).arrayValue?.isEmpty == true, "no profile was saved: \(list.out)")
+        let scheme = try await Self.run(["org", "--environment", "ftp://127.0.0.1:5555", "--json"], home: home)
+        #expect(scheme.status == 64)
+        let error = try Self.errorObject(scheme.out)
+        #expect(error["exitCode"]?.intValue == 64)
+        #expect(error["message"]?.stringValue?.contains("ftp://127.0.0.1:5555") == true)
+    }
+
+    @Test func aClosedPortFailsWithinSecondsNamingTheURL() async throws {
+        let home = try TestPaths.temporaryDirectory("pm-robust-closed")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let url = "http://127.0.0.1:1"
+        let started = ContinuousClock.now
+        let r = try await Self.run(["list", "--environment", url], home: home, timeout: 120)
+        let elapsed = ContinuousClock.now - started
+        #expect(r.status == 2, "\(r.err)")
+        #expect(r.err.contains("cannot connect to \(url)"), "\(r.err)")
+        // Finding 2: "fails fast … total a few seconds" (the binary was 13 minutes before).
+        #expect(elapsed < .seconds(30), "took \(elapsed)")
+    }
+
+    @Test func missingLocalEnvironmentsAreNamedAndNothingIsCreated() async throws {
+        let home = try TestPaths.temporaryDirectory("pm-robust-local")
+        defer { try? FileManager.default.removeItem(at: home) }
+        #expect(try await Self.run(["env", "create", "other"], home: home).status == 0)
+        let folder = home.appendingPathComponent("environments")
+        let before = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        let commands: [[String]] = [
+            ["data", "import", "--data", TestPaths.cmt("packages/css-portal-2020").path, "--environment", "local:typed"],
+            ["list", "--environment", "local:typed"], ["org", "--environment", "local:typed"],
+            ["download", "--environment", "local:typed", "--path", home.appendingPathComponent("dl").path, "--webSiteId", UUID().uuidString],
+            ["upload", "--environment", "local:typed", "--path", TestPaths.pacFolder("ejada-starter-2022").path, "--yes"],
+            ["env", "serve", "typed", "--port", "0"],
+        ]
+        for args in commands {
+            let r = try await Self.run(args, home: home)
+            #expect(r.status == 2, "\(args): \(r.status) \(r.err)")
+            #expect(r.err.contains("no local environment 'typed'"), "\(args): \(r.err)")
+            #expect(r.err.contains("env list") && r.err.contains("env create typed"), "\(r.err)")
+            #expect(!r.err.contains("no such table"), "\(r.err)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == before, "no file was created")
+        let created = try await Self.run(["env", "create", "typed"], home: home)
+        #expect(created.status == 0, "env create still works: \(created.err)")
+    }
+
+    @Test func jsonFailuresPrintOneErrorObject() async throws {
+        let home = try TestPaths.temporaryDirectory("pm-robust-json")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let missing = try await Self.run(["list", "--environment", "local:nope", "--json"], home: home)
+        #expect(missing.status == 2)
+        let e1 = try Self.errorObject(missing.out)
+        #expect(e1["exitCode"]?.intValue == 2)
+        #expect(e1["message"]?.stringValue?.contains("local:nope") == true || e1["message"]?.stringValue?.contains("'nope'") == true)
+        #expect(missing.err.contains("no local environment 'nope'"), "the human message stays on stderr")
+
+        // A YAML syntax error in a copied corpus folder.
+        let site = home.appendingPathComponent("ejada")
+        try FileManager.default.copyItem(at: TestPaths.pacFolder("ejada-starter-2022"), to: site)
+        try Data("adx_name: [unclosed\n  : : :\n".utf8).write(to: site.appendingPathComponent("website.yml"))
+        #expect(try await Self.run(["env", "create", "t"], home: home).status == 0)
+        let yaml = try await Self.run(["upload", "--path", site.path, "--environment", "local:t", "--yes", "--json"], home: home)
+        #expect(yaml.status != 0, "\(yaml.err)")
+        let e2 = try Self.errorObject(yaml.out)
+        #expect(e2["exitCode"]?.intValue == Int(yaml.status))
+        #expect(e2["message"]?.stringValue?.contains("website.yml") == true, "\(e2)")
+
+        // A usage error is reported the same way.
+        let usage = try await Self.run(["org", "--json", "--no-such-option"], home: home)
+        #expect(usage.status == 64)
+        #expect(try Self.errorObject(usage.out)["exitCode"]?.intValue == 64)
+    }
+
+    /// `env serve` prints the organization URL; both it and the Web API root work as `--environment`
+    /// and as `auth create --url`.
+    @Test func theServedURLCanBePastedIntoEnvironment() async throws {
+        let home = try TestPaths.temporaryDirectory("pm-robust-serve")
+        defer { try? FileManager.default.removeItem(at: home) }
+        #expect(try await Self.run(["env", "create", "s"], home: home).status == 0)
+        let server = try await ServerSupport.startBinary(["env", "serve", "s", "--port", "0"],
+                                                         environment: ["PORTAL_MIGRATE_HOME": home.path])
+        let port = try #require(server.port)
+        let printed = "http://127.0.0.1:\(port)"
+        #expect(server.output.contains("at \(printed) "), "\(server.output)")
+        for spec in [printed, printed + "/api/data/v9.2/", printed + "/api/data/v9.2"] {
+            let r = try await Self.run(["org", "--environment", spec, "--json"], home: home)
+            #expect(r.status == 0, "\(spec): \(r.err)")
+        }
+        let auth = try await Self.run(["auth", "create", "--name", "loop", "--url", printed + "/api/data/v9.2/"], home: home)
+        #expect(auth.status == 0, "\(auth.err)")
+        let who = try await Self.run(["org", "--environment", "loop"], home: home)
+        #expect(who.status == 0, "\(who.err)")
+        await server.terminate()
+    }
+
+    /// A server killed in the middle of an upload: the upload fails (no hang) with a message naming
+    /// the URL and a non-zero exit code; after a restart on the same port a rerun resumes.
+    @Test func aServerKilledMidUploadFailsAndARerunResumes() async throws {
+        let home = try TestPaths.temporaryDirectory("pm-robust-kill")
+        defer { try? FileManager.default.removeItem(at: home) }
+        #expect(try await Self.run(["env", "create", "target"], home: home).status == 0)
+        #expect(try await Self.run(["env", "settings", "target", "--blockedattachments", "exe"], home: home).status == 0)
+        let env = ["PORTAL_MIGRATE_HOME": home.path]
+        let server = try await ServerSupport.startBinary(["env", "serve", "target", "--port", "0", "--latency-ms", "150", "--verbose"],
+                                                         environment: env)
+        let port = try #require(server.port)
+        let url = "http://127.0.0.1:\(port)"
+        let upload = ["upload", "--path", TestPaths.pacFolder("ejada-starter-2022").path, "--environment", url, "--yes",
+                      "--missing-lookups", "drop"]
+        let started = ContinuousClock.now
+        async let first = Self.run(upload, home: home, timeout: 300)
+        // Kill the server once the upload has written a few $batch change sets (its -v log names each request).
+        let deadline = ContinuousClock.now + .seconds(240)
+        while ContinuousClock.now < deadline, !server.hasExited,
+              server.errorOutput.components(separatedBy: "POST /api/data/v9.2/$batch").count - 1 < 3 {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let killedEarly = server.hasExited
+        await server.terminate(signal: SIGKILL)
+        let interrupted = try await first
+        let elapsed = ContinuousClock.now - started
+        #expect(!killedEarly)
+        #expect(interrupted.status != 0, "the upload was still running when the server died: \(interrupted.out)")
+        #expect(interrupted.err.contains(url), "\(interrupted.err)")
+        #expect(elapsed < .seconds(120), "took \(elapsed)")
+
+        let again = try await ServerSupport.startBinary(["env", "serve", "target", "--port", String(port)], environment: env)
+        let rerun = try await Self.run(upload, home: home, timeout: 600)
+        await again.terminate()
+        #expect(rerun.status == 0, "\(rerun.err)")
+        #expect(rerun.err.contains("resuming") || rerun.out.contains("resuming"), "interrupted: \(interrupted.err)\nrerun: \(rerun.err)")
+    }
+}
