@@ -11,7 +11,10 @@ public struct UploadCommand: AsyncParsableCommand {
         abstract: "Upload a pac-compatible site folder to an environment (plan, check, write).",
         discussion: """
         Reads PATH (the folder holding website.yml), plans against the target, runs every check before the first
-        write and writes only what differs. Stale copies of a record in two files, YAML errors and values that do
+        write and writes only what differs (--forceUploadAll: every record). Records and N:N links that
+        .portalconfig/manifest.yml marks IsDeleted: true are deleted in the target (listed in the plan; --yes
+        or a terminal confirms). Website bindings are download-only, as in pac: listed as skipped, never written.
+        Stale copies of a record in two files, YAML errors and values that do
         not fit their column stop the upload with exit code 2, naming the files.
         Example: portal-migrate upload --path ./site/my-site --environment local:test --yes
         """)
