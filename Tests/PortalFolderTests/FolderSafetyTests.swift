@@ -69,4 +69,22 @@ import TestSupport
         #expect(summary.removed.contains("web-templates/ad/Ad.webtemplate.yml"))
         #expect(!FileManager.default.fileExists(atPath: site.appendingPathComponent("web-templates/ad/Ad.webtemplate.yml").path))
     }
+
+    /// Two items of one list file with the same id are named by file and line.
+    @Test func duplicateInOneListFileNamesBothLines() throws {
+        let site = try FolderRoundTripTests.copyOfCorpus("ejada-starter-2022")
+        let list = site.appendingPathComponent("sitesetting.yml")
+        let text = try String(contentsOf: list, encoding: .utf8)
+        // Repeat the first item (its lines up to the second "- ") at the end.
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let second = try #require(lines.dropFirst().firstIndex { $0.hasPrefix("- ") })
+        let lineCount = lines.count - (text.hasSuffix("\n") ? 1 : 0)
+        try Data((text + lines[0..<second].joined(separator: "\n") + "\n").utf8).write(to: list)
+        #expect {
+            _ = try PortalFolder().read(site)
+        } throws: { error in
+            guard case PortalFolderError.duplicateRecordIDs(let dups) = error, let d = dups.first else { return false }
+            return d.firstFile == "sitesetting.yml:1" && d.secondFile == "sitesetting.yml:\(lineCount + 1)"
+        }
+    }
 }

@@ -23,7 +23,7 @@ struct FolderReader {
     let coding: PacValueCoding
     var snapshot = PortalSnapshot()
     var layout = FolderLayout()
-    var seen: [RecordKey: String] = [:]
+    var seen: [RecordKey: (file: String, line: Int?)] = [:]
     var duplicates: [PortalFolderError.DuplicateRecord] = []
     /// Reads enhanced-data-model (v2) folders instead of refusing them (set by `PortalFolder.readEnhanced`).
     var allowEnhancedModel = false
@@ -316,10 +316,14 @@ struct FolderReader {
         }
         let key = RecordKey(t.table, id)
         if let first = seen[key] {
-            duplicates.append(.init(table: t.table, id: id, firstFile: first, secondFile: file))
+            // Two items of one list file are told apart by their lines.
+            let sameFile = first.file == file
+            duplicates.append(.init(table: t.table, id: id,
+                                    firstFile: sameFile ? first.file + (first.line.map { ":\($0)" } ?? "") : first.file,
+                                    secondFile: sameFile ? file + (line.map { ":\($0)" } ?? "") : file))
             return record
         }
-        seen[key] = file
+        seen[key] = (file, line)
         for (name, items) in linkLists {
             guard let rel = relationship(name, table: t.table) else { continue }
             for item in items {

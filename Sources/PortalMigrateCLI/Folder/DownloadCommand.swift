@@ -41,6 +41,10 @@ public struct DownloadCommand: AsyncParsableCommand {
             guard let websiteID = UUID(dataverse: webSiteId) else {
                 throw UserFacingError("--webSiteId '\(webSiteId)' is not a GUID", exitCode: PortalMigrateExit.usage)
             }
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                throw UserFacingError("--path \(path) is a file; give the folder to download the site into", exitCode: PortalMigrateExit.usage)
+            }
             let environment = try MigrationCommandSupport.service(global.environment, verbose: global.verbose)
             let model = try await EnhancedModelOptions.siteModel(websiteID, in: environment, modelVersion: modelVersion,
                                                                  environment: global.environment ?? "the environment")
