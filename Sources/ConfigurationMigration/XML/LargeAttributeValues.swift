@@ -1,19 +1,19 @@
 import Foundation
 
-/// Lifts attribute values longer than `threshold` bytes out of an XML byte stream before it reaches
-/// the parser, and gives them back already unescaped.
+/// Lifts attribute values and runs of character data longer than `threshold` bytes out of an XML byte
+/// stream before it reaches the parser, and gives them back already unescaped.
 ///
 /// Why: libxml2, which FoundationXML's `XMLParser` uses on Linux, refuses any attribute value longer
-/// than 10,000,000 bytes unless `XML_PARSE_HUGE` is set, and `XMLParser` offers no way to set it; a CMT
+/// than 10,000,000 bytes (and a text node of that size) unless `XML_PARSE_HUGE` is set, and `XMLParser` offers no way to set it; a CMT
 /// `data.xml` holds a note's base64 `documentbody` as one `value="…"` attribute (research/cmt-format.md
 /// §3), so a file over about 7.5 MB failed with "not well-formed XML (NSXMLParserErrorDomain error 1)".
 ///
-/// The scan walks the markup: it skips comments, CDATA sections, processing instructions and character
-/// data; inside a start tag it follows quoted values (either quote) and replaces each long one by a short
+/// The scan walks the markup: it skips comments, CDATA sections and processing instructions; a long run
+/// of character data is lifted; inside a start tag it follows quoted values (either quote) and replaces each long one by a short
 /// placeholder (`\u{E000}pm-lifted-N\u{E000}`, private-use characters a CMT file does not hold). Lines
 /// are kept: a lifted value's newlines stay in place so the parser's line numbers do not move. The lifted
-/// text is unescaped as XML does for attribute values (the five predefined entities and character
-/// references; tab, newline and carriage return become spaces). A value holding `<` or any other entity
+/// text is unescaped as XML does (the five predefined entities and character references; in attribute
+/// values tab, newline and carriage return become spaces; in text CR LF becomes LF). A value holding `<` or any other entity
 /// reference is left in place so the parser reports it as before.
 enum LargeAttributeValues {
     /// Values longer than this (bytes) are lifted: 1 MiB, well under libxml2's limit.
@@ -21,14 +21,34 @@ enum LargeAttributeValues {
 
     static let placeholderPrefix = "\u{E000}pm-lifted-"
 
+    /// A lifted value, unescaped, and the number of newlines kept in the bytes after its placeholder.
+    struct Lifted: Sendable {
+        var value: String
+        var newlines: Int
+    }
+
+    /// The placeholder standing for the n-th lifted value.
+    static func placeholder(_ index: Int) -> String { "\(placeholderPrefix)\(index)\u{E000}" }
+
+    /// Character data with its placeholders (and the newlines kept after each) replaced by the lifted text.
+    static func restoreText(_ text: String, _ values: [Lifted]) -> String {
+        guard text.contains(placeholderPrefix) else { return text }
+        var result = text
+        for (index, lifted) in values.enumerated() {
+            let marker = placeholder(index) + String(repeating: "\n", count: lifted.newlines)
+            if let r = result.range(of: marker) { result.replaceSubrange(r, with: lifted.value) }
+        }
+        return result
+    }
+
     /// - Returns: the bytes to parse (the input itself when nothing was lifted) and the lifted values,
     ///   the n-th placeholder standing for `values[n]`.
-    static func lift(_ data: Data, threshold: Int = threshold) -> (data: Data, values: [String]) {
+    static func lift(_ data: Data, threshold: Int = threshold) -> (data: Data, values: [Lifted]) {
         guard data.count > threshold else { return (data, []) }
         let bytes = [UInt8](data)
         let n = bytes.count
         var out: [UInt8] = []
-        var values: [String] = []
+        var values: [Lifted] = []
         var copied = 0   // bytes[0..<copied] are already in `out`
         var i = 0
 
@@ -48,8 +68,24 @@ enum LargeAttributeValues {
             return n
         }
 
+        func liftRun(_ start: Int, _ end: Int, isAttribute: Bool) {
+            guard end - start > threshold, let value = unescape(bytes[start..<end], isAttribute: isAttribute) else { return }
+            out.append(contentsOf: bytes[copied..<start])
+            out.append(contentsOf: Array(placeholder(values.count).utf8))
+            let newlines = bytes[start..<end].reduce(0) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+            out.append(contentsOf: repeatElement(UInt8(ascii: "\n"), count: newlines))
+            values.append(Lifted(value: value, newlines: newlines))
+            copied = end
+        }
+
         while i < n {
-            guard bytes[i] == UInt8(ascii: "<") else { i += 1; continue }
+            guard bytes[i] == UInt8(ascii: "<") else {
+                // Character data up to the next markup.
+                let start = i
+                while i < n && bytes[i] != UInt8(ascii: "<") { i += 1 }
+                if i < n { liftRun(start, i, isAttribute: false) }
+                continue
+            }
             if starts("<!--", at: i) { i = skip(past: "-->", from: i + 4); continue }
             if starts("<![CDATA[", at: i) { i = skip(past: "]]>", from: i + 9); continue }
             if starts("<?", at: i) { i = skip(past: "?>", from: i + 2); continue }
@@ -63,14 +99,7 @@ enum LargeAttributeValues {
                 var end = start
                 while end < n && bytes[end] != quote { end += 1 }
                 if end >= n { return (out.isEmpty ? data : Data(out + bytes[copied...]), values) }
-                if end - start > threshold, let value = unescape(bytes[start..<end]) {
-                    out.append(contentsOf: bytes[copied..<start])
-                    out.append(contentsOf: Array("\(placeholderPrefix)\(values.count)\u{E000}".utf8))
-                    let newlines = bytes[start..<end].reduce(0) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
-                    out.append(contentsOf: repeatElement(UInt8(ascii: "\n"), count: newlines))
-                    values.append(value)
-                    copied = end
-                }
+                liftRun(start, end, isAttribute: true)
                 i = end + 1
             }
             i += 1
@@ -92,7 +121,8 @@ enum LargeAttributeValues {
 
     /// XML attribute-value unescaping; `nil` when the value holds `<`, an unknown entity, a bad
     /// character reference or is not UTF-8 (the value then stays for the parser to judge).
-    static func unescape(_ raw: ArraySlice<UInt8>) -> String? {
+    static func unescape(_ raw: ArraySlice<UInt8>, isAttribute: Bool = true) -> String? {
+        let normalized: (Substring) -> String = isAttribute ? { Self.normalized($0) } : { Self.lineEndsNormalized($0) }
         if !raw.contains(UInt8(ascii: "&")) && !raw.contains(UInt8(ascii: "<")) {
             guard let s = String(validating: raw, as: UTF8.self) else { return nil }
             return raw.contains(where: { $0 == 9 || $0 == 10 || $0 == 13 }) ? normalized(Substring(s)) : s
@@ -123,6 +153,11 @@ enum LargeAttributeValues {
         }
         result += normalized(rest)
         return result
+    }
+
+    /// Line-end normalisation of character data: CR LF and CR become LF (XML 1.0 §2.11).
+    static func lineEndsNormalized(_ text: Substring) -> String {
+        String(text.map { (c: Character) -> Character in c == "\r" || c == "\r\n" ? "\n" : c })
     }
 
     /// Attribute-value normalisation of literal white space: tab, newline, carriage return and CR LF

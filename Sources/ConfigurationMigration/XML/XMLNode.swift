@@ -94,7 +94,7 @@ public enum SafeXMLReader {
         // libxml2 (under FoundationXML's XMLParser) refuses an attribute value over 10,000,000 bytes
         // (XML_MAX_TEXT_LENGTH without XML_PARSE_HUGE, which XMLParser cannot set), and CMT writes a
         // note's base64 `documentbody` as one `value="…"`: long values are lifted out before parsing
-        // and restored in the tree.
+        // and restored in the tree (long character data too: a text node has the same limit).
         let lifted = LargeAttributeValues.lift(Data(text.utf8))
         let parser = XMLParser(data: lifted.data)
         parser.shouldResolveExternalEntities = false
@@ -129,7 +129,7 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
     init(parser: XMLParser) { self.parser = parser }
 
     /// Attribute values lifted out of the bytes before parsing (`LargeAttributeValues`).
-    var liftedValues: [String] = []
+    var liftedValues: [LargeAttributeValues.Lifted] = []
 
     func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
                 qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
@@ -137,7 +137,7 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
         if !liftedValues.isEmpty {
             for (name, value) in attributes {
                 if let index = LargeAttributeValues.placeholderIndex(value), liftedValues.indices.contains(index) {
-                    attributes[name] = liftedValues[index]
+                    attributes[name] = liftedValues[index].value
                 }
             }
         }
@@ -145,7 +145,8 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
     }
 
     func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
-        guard let node = stack.popLast() else { return }
+        guard var node = stack.popLast() else { return }
+        if !liftedValues.isEmpty { node.text = LargeAttributeValues.restoreText(node.text, liftedValues) }
         if stack.isEmpty { root = node } else { stack[stack.count - 1].children.append(node) }
     }
 
