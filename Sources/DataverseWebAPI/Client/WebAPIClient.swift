@@ -146,6 +146,7 @@ public final class WebAPIClient: DataverseService {
             switch outcome {
             case .success(let response):
                 await gate.applyHint(response.header("x-ms-dop-hint"))
+                UnreachableEnvironments.shared.clear(configuration.environmentURL)
                 logger.debug("\(r.method) \(r.pathAndQuery) -> \(response.status)")
                 if response.status == 401, !refreshed {
                     refreshed = true
@@ -172,7 +173,7 @@ public final class WebAPIClient: DataverseService {
                 if error is AuthenticationError { throw error }
                 logger.debug("\(r.method) \(r.pathAndQuery) failed: \(String(describing: error))")
                 let failure = TransportFailure(error)
-                if let wait = failures.record(failure, attempt: attempt, policy: configuration.retry) {
+                if let wait = failures.record(failure, attempt: attempt, policy: configuration.retry, environment: configuration.environmentURL) {
                     try await Task.sleep(for: wait)
                     if let f = retryForm { current = f }
                     continue

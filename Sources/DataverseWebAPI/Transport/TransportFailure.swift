@@ -92,14 +92,26 @@ public struct TransportRetryCounter: Sendable {
 
     /// Records `failure` (after `attempt` sends in total) and returns how long to wait before the
     /// next send, or nil when the request must fail now.
-    public mutating func record(_ failure: TransportFailure, attempt: Int, policy: RetryPolicy) -> Duration? {
-        guard attempt < policy.maxAttempts else { return nil }
+    ///
+    /// When `environment` is given, a request that gives up because no connection could be made marks
+    /// the environment unreachable (`UnreachableEnvironments`); later requests to it then fail after
+    /// their first refused connection instead of retrying, so a run of hundreds of writes against a
+    /// server that died ends in seconds. Any response clears the mark.
+    public mutating func record(_ failure: TransportFailure, attempt: Int, policy: RetryPolicy, environment: URL? = nil) -> Duration? {
+        guard attempt < policy.maxAttempts else {
+            if failure.kind == .connectionFailed, let environment { UnreachableEnvironments.shared.mark(environment) }
+            return nil
+        }
         switch failure.kind {
         case .invalidRequest:
             return nil
         case .connectionFailed:
             connectionFailures += 1
-            guard connectionFailures < policy.connectionFailureAttempts else { return nil }
+            if let environment, UnreachableEnvironments.shared.isMarked(environment) { return nil }
+            guard connectionFailures < policy.connectionFailureAttempts else {
+                if let environment { UnreachableEnvironments.shared.mark(environment) }
+                return nil
+            }
             return policy.connectionFailureDelay
         case .timedOut:
             timeouts += 1
@@ -110,4 +122,27 @@ public struct TransportRetryCounter: Sendable {
             return policy.backoff(attempt: attempt - 1)
         }
     }
+}
+
+/// Environments (by scheme, host and port) to which no connection could be made after every quick
+/// retry, for this process. Requests to a marked environment are still sent once (so a server that
+/// comes back is used again) but not retried on a refused connection. Thread-safe.
+public final class UnreachableEnvironments: @unchecked Sendable {
+    /// The process-wide set.
+    public static let shared = UnreachableEnvironments()
+    private let lock = NSLock()
+    private var marked: Set<String> = []
+
+    public init() {}
+
+    static func key(_ url: URL) -> String {
+        "\(url.scheme?.lowercased() ?? "")://\(url.host?.lowercased() ?? ""):\(url.port ?? -1)"
+    }
+
+    public func mark(_ url: URL) { lock.withLock { _ = marked.insert(Self.key(url)) } }
+    public func clear(_ url: URL) {
+        let k = Self.key(url)
+        lock.withLock { if marked.contains(k) { marked.remove(k) } }
+    }
+    public func isMarked(_ url: URL) -> Bool { lock.withLock { marked.contains(Self.key(url)) } }
 }
