@@ -83,8 +83,8 @@ public enum PreflightChecks {
                   derived.lcid != targetOrganization.languageCode {
             out.append(Diagnostic(check: "language-mismatch",
                                   message: "the source website \"\(derived.websiteName)\" has default language \(derived.lcid) (adx_defaultlanguage) and the target's base language is \(targetOrganization.languageCode); Microsoft requires the same base language (use --force to write anyway)",
-                                  table: "adx_website", recordID: derived.websiteID, recordName: derived.websiteName,
-                                  column: "adx_defaultlanguage"))
+                                  table: "adx_website", recordName: derived.websiteName, column: "adx_defaultlanguage"))
+            // No record id: the check concerns the whole run, so --force must not exclude the website.
         }
 
         // Notes: blocked extensions and size.
