@@ -10,11 +10,14 @@ struct EnvCreateCommand: AsyncParsableCommand {
         abstract: "Create an embedded environment (tables from the catalog, or from a CMT schema file).",
         discussion: """
         The new environment holds the 43 portal languages under fresh ids, a business unit and a system user.
+
         --exclude-tables/--exclude-columns drop catalog tables or columns to reproduce schema drift.
-        Example: portal-migrate env create old --exclude-columns adx_webpage.adx_sharedpageconfiguration
+
+        Example:
+          portal-migrate env create old --exclude-columns adx_webpage.adx_sharedpageconfiguration
         """)
     @OptionGroup var env: EnvName
-    @Option(help: "Base language LCID (default 1033).") var language: Int = 1033
+    @Option(help: "Base language LCID.") var language: Int = 1033
     @Option(help: "A Configuration Migration Tool schema file whose tables the environment gets instead of the catalog.")
     var schema: String?
     @Option(name: .customLong("exclude-tables"), help: "Catalog tables to leave out (comma-separated logical names).")
