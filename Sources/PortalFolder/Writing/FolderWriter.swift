@@ -19,7 +19,8 @@ extension PortalFolder {
         let root = root.standardizedFileURL
         var existing: FolderLayout?
         if FileManager.default.fileExists(atPath: root.appendingPathComponent("website.yml").path) {
-            existing = try PortalFolder(catalog: TableCatalog(tables: [])).read(root).layout
+            // Either data model: a v2 folder is re-downloaded over too (issue 9).
+            existing = try PortalFolder(catalog: TableCatalog(tables: [])).read(root, model: nil).content.layout
         }
         var writer = FolderWriter(snapshot: snapshot, catalog: catalog, given: layout, existing: existing, options: options)
         let outputs = try writer.build()
