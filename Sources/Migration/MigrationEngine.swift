@@ -115,19 +115,27 @@ public struct MigrationEngine: Sendable {
     }
 
     /// Plans, checks and (unless `dryRun`) applies.
+    ///
+    /// - Parameter prepared: the result of `prepare` with the same source, target and options, when the
+    ///   caller already showed that plan (the CLI does, before asking to confirm deletions): it is
+    ///   applied as shown instead of reading both sides and planning a second time.
     /// - Returns: the `result` report (or the `plan` report for a dry run).
     /// - Throws: `MigrationError.checksFailed` when a check failed and `force` is off (nothing written);
     ///   what `prepare` throws. Write failures are in the report, not thrown.
     public func migrate(source: MigrationSource, target: any DataverseService, options: MigrationOptions,
+                        prepared given: PreparedMigration? = nil,
                         log: @Sendable (String) -> Void = { _ in }) async throws -> MigrationReport {
         // The blocked-list guard: keyed by the target so a run after a crash restores the list.
         let blockedGuard = BlockedAttachmentsGuard(
             target: target, writer: options.blockedAttachmentsWriter ?? ServiceBlockedAttachmentsWriter(service: target),
             targetKey: options.targetKey ?? "unnamed-target", dataDirectory: options.dataDirectory)
+        var given = given
         if !options.dryRun, let restored = try await blockedGuard.restorePending() {
             log("restored the target's blocked attachment list left changed by an interrupted run (\(restored.count) extensions)")
+            given = nil // the given plan was checked against the list as it was left; check again
         }
-        let prepared = try await prepare(source: source, target: target, options: options)
+        let prepared: PreparedMigration
+        if let given { prepared = given } else { prepared = try await prepare(source: source, target: target, options: options) }
         let errors = prepared.errors
         if !errors.isEmpty && !options.force { throw MigrationError.checksFailed(errors) }
         if options.dryRun {

@@ -67,7 +67,7 @@ extension MigrationCommandSupport {
         if !options.unblockExtensions.isEmpty {
             say("The target's blocked attachment list will be changed for this run (allowing \(options.unblockExtensions.sorted().joined(separator: ", "))) and restored at the end.", json: json)
         }
-        let report = try await engine.migrate(source: source, target: target, options: options) { line in
+        let report = try await engine.migrate(source: source, target: target, options: options, prepared: prepared) { line in
             say(line, json: json)
         }
         say(report.humanSummary(), json: json)
