@@ -35,6 +35,9 @@ public actor EnhancedModelService: DataverseService {
 
     /// Columns outside the catalog the tables accept, by standard table (`content` takes any key).
     let openColumns: [String: Set<String>]
+    /// Empty columns of the source's records by id: a create leaves nulls out, but `content` keeps
+    /// the empty keys the source has (`adx_filecontent: ` of v2 pages), so they are written as JSON null.
+    let sourceNulls: [UUID: [String]]
 
     /// - Parameters:
     ///   - base: the environment holding the enhanced tables.
@@ -46,11 +49,17 @@ public actor EnhancedModelService: DataverseService {
         self.catalog = catalog
         self.mapping = EnhancedSnapshotMapping(catalog: catalog)
         var open: [String: Set<String>] = [:]
+        var nulls: [UUID: [String]] = [:]
         for (table, records) in source?.records ?? [:] where Self.mappedTables.contains(table) {
             let def = catalog.table(table)
-            for r in records { for c in r.columns.keys where def?.column(c) == nil { open[table, default: []].insert(c) } }
+            for r in records {
+                for c in r.columns.keys where def?.column(c) == nil { open[table, default: []].insert(c) }
+                let empty = r.columns.filter { $0.value.isNull }.map(\.key)
+                if !empty.isEmpty { nulls[r.id] = empty }
+            }
         }
         self.openColumns = open
+        self.sourceNulls = nulls
     }
 
     /// The standard tables this service answers from the enhanced tables.
@@ -312,7 +321,9 @@ public actor EnhancedModelService: DataverseService {
         var members = try existing.map(contentMembers) ?? []
         var row = EntityRecord(target, id: record.id)
         let skipped = isSite ? EnhancedSnapshotMapping.siteSkipped : EnhancedSnapshotMapping.languageSkipped
-        let json = mapping.contentJSON(of: record, skipping: skipped).objectValue ?? []
+        var full = record
+        if mode != .update { for c in sourceNulls[record.id] ?? [] where full.columns[c] == nil { full.columns[c] = .null } }
+        let json = mapping.contentJSON(of: full, skipping: skipped).objectValue ?? []
         if mode == .update || existing != nil { for (k, v) in json { set(&members, k, v) } } else { members = json }
         row["content"] = .string(JSONValue.object(members).serialized)
         if let name = record["adx_name"] { row["name"] = name }
@@ -348,6 +359,7 @@ public actor EnhancedModelService: DataverseService {
                                  logicalName: record.logicalName, recordID: record.id)
         }
         var source = record
+        if mode != .update { for c in sourceNulls[record.id] ?? [] where source.columns[c] == nil { source.columns[c] = .null } }
         for c in EnhancedComponentMapping.fileColumns { source.columns[c] = nil }
         guard var row = mapping.components.component(from: source, siteID: siteID, languageID: mapping.languageID(of: record)) else { return [] }
         let existing = components[record.id]
