@@ -85,6 +85,11 @@ import TestSupport
         #expect(dry.out.contains("skip adx_contentsnippet \(Self.neverExisted)"), "\(dry.out.prefix(2000))")
         #expect(dry.out.contains("already absent"))
         #expect(dry.out.contains("unlink adx_entitypermission_webrole"), "\(dry.out.prefix(2000))")
+        // `plan --path` shows the same deletions the upload would apply.
+        let planned = try await FolderCommandTests.run(["plan", "--path", site.path, "--to", "local:t", "--missing-lookups", "drop"], home: home)
+        #expect(planned.status == 0, "\(planned.err)")
+        #expect(planned.out.contains("delete adx_contentsnippet \(Self.snippetID)"), "\(planned.out.prefix(2000))")
+        #expect(planned.out.contains("unlink adx_entitypermission_webrole"), "\(planned.out.prefix(2000))")
         let refused = try await FolderCommandTests.run(upload, home: home)
         #expect(refused.status != 0)
         #expect(refused.err.contains("--yes"), "\(refused.err)")

@@ -86,15 +86,35 @@ enum EnhancedModelOptions {
     /// (through the enhanced view when it is a `powerpagesite`).
     /// - Throws: `UserFacingError` for a mismatch (exit code 2), a missing option or a folder error.
     static func source(_ endpoints: MigrationEndpointOptions, verbose: Bool) async throws -> (source: MigrationSource, model: DataModel) {
+        let (source, model, _) = try await sourceAndFolder(endpoints, verbose: verbose)
+        return (source, model)
+    }
+
+    /// `source(_:verbose:)` plus the folder read for `--path` (`nil` for an environment), whose
+    /// manifest deletions a plan must show as an upload would apply them.
+    static func sourceAndFolder(_ endpoints: MigrationEndpointOptions, verbose: Bool) async throws
+        -> (source: MigrationSource, model: DataModel, folder: PortalFolderContent?) {
         if let p = endpoints.path {
             let (content, model) = try readFolder(URL(fileURLWithPath: p), modelVersion: endpoints.modelVersion)
-            return (.snapshot(content.snapshot, organization: nil), model)
+            return (.snapshot(content.snapshot, organization: nil), model, content)
         }
         let spec = try endpoints.fromSpec()
         let raw = try MigrationCommandSupport.service(spec, verbose: verbose)
         let id = try endpoints.websiteID()
         let model = try await siteModel(id, in: raw, modelVersion: endpoints.modelVersion, environment: spec)
-        return (.environment(service(raw, model: model), websiteID: id), model)
+        return (.environment(service(raw, model: model), websiteID: id), model, nil)
+    }
+
+    /// What uploading a folder adds to its plan (shared by `upload` and `plan --path`): the
+    /// `manifest.yml` entries with `IsDeleted: true` as deletions of records and N:N links (pac,
+    /// research/pac-portal-format.md §3), and the download-only tables (`adx_websitebinding`) listed
+    /// as not uploaded.
+    static func addFolderPlan(_ content: PortalFolderContent, to plan: inout PlanOptions) {
+        plan.explicitDeletions = content.deletedRecords
+        plan.explicitLinkRemovals = content.deletedLinks
+        for table in TableCatalog.environmentSpecificTables {
+            plan.skippedTables[table] = "environment-specific (download-only in pac); not uploaded"
+        }
     }
 
     /// The target's model: that of `--targetWebSiteId` when given; else the source's when it is

@@ -64,14 +64,9 @@ public struct UploadCommand: AsyncParsableCommand {
             let runKey = ["upload", root.standardizedFileURL.path, spec ?? "-", prune ? "prune" : "-", deploymentProfile ?? "-",
                           forceUploadAll ? "all" : "-"].joined(separator: "|")
             var plan = PlanOptions(prune: prune, missingLookups: missingLookups)
-            // manifest.yml IsDeleted entries are deleted in the target (pac, research/pac-portal-format.md §3).
-            plan.explicitDeletions = content.deletedRecords
-            plan.explicitLinkRemovals = content.deletedLinks
+            // manifest.yml IsDeleted entries are deleted; download-only tables are not uploaded.
+            EnhancedModelOptions.addFolderPlan(content, to: &plan)
             plan.rewriteUnchanged = forceUploadAll
-            // Download-only tables (adx_websitebinding) are never uploaded, and the plan says so.
-            for table in TableCatalog.environmentSpecificTables {
-                plan.skippedTables[table] = "environment-specific (download-only in pac); not uploaded"
-            }
             EnhancedModelOptions.listUnmapped(&plan, target: model)
             var options = MigrationOptions(plan: plan, unblockExtensions: MigrationCommandSupport.extensions(unblockExtensions),
                                            deploymentProfile: profileURL, runKey: runKey, targetKey: spec ?? "default")

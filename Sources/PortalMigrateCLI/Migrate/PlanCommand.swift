@@ -30,11 +30,12 @@ public struct PlanCommand: AsyncParsableCommand {
     public func run() async throws {
         try await MigrationCommandSupport.run(json: global.json) {
             let rawTarget = try MigrationCommandSupport.service(endpoints.targetSpec(global), verbose: global.verbose)
-            let (source, sourceModel) = try await EnhancedModelOptions.source(endpoints, verbose: global.verbose)
+            let (source, sourceModel, folder) = try await EnhancedModelOptions.sourceAndFolder(endpoints, verbose: global.verbose)
             let targetModel = try await EnhancedModelOptions.targetModel(rawTarget, sourceModel: sourceModel, targetWebsiteID: try endpoints.targetWebsiteID())
             let target = EnhancedModelOptions.service(rawTarget, model: targetModel, writing: source.snapshotValue)
             var plan = PlanOptions(targetWebsiteID: try endpoints.targetWebsiteID(), prune: prune, match: endpoints.match,
                                    missingLookups: endpoints.missingLookups)
+            if let folder { EnhancedModelOptions.addFolderPlan(folder, to: &plan) }
             EnhancedModelOptions.listUnmapped(&plan, target: targetModel)
             let options = MigrationOptions(
                 plan: plan,
