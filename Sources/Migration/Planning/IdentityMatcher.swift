@@ -23,6 +23,24 @@ public struct IdentityMatcher: Sendable {
 
     public init(catalog: TableCatalog) { self.catalog = catalog }
 
+    /// Matches `r` by natural key to the one unclaimed target record among `candidates`; with more
+    /// than one, reports an `ambiguous-match` naming `describing` (the key columns) and matches none.
+    /// - Returns: false when the match was ambiguous, true otherwise (matched, or no candidate left).
+    private mutating func claimNaturalKey(_ r: EntityRecord, table: String, among candidates: [UUID], describing: String) -> Bool {
+        let found = candidates.filter { !claimed.contains($0) }.sorted { $0.dataverseString < $1.dataverseString }
+        if found.count == 1 {
+            idMap[r.id] = found[0]
+            kind[r.id] = .naturalKey
+            claimed.insert(found[0])
+        } else if found.count > 1 {
+            diagnostics.append(Diagnostic(check: "ambiguous-match",
+                message: "\(found.count) target records have the same \(describing): \(found.map(\.dataverseString).joined(separator: ", ")); not guessing",
+                table: table, recordID: r.id, recordName: r.string("adx_name") ?? r.string("name")))
+            return false
+        }
+        return true
+    }
+
     /// Runs the matching; results are in `idMap`, `kind` and `diagnostics`.
     public mutating func match(source: PortalSnapshot, tableOrder: [String], sourceWebsiteID: UUID, targetWebsiteID: UUID,
                                targetByID: [UUID: EntityRecord], targetSnapshot: PortalSnapshot, byKey: Bool,
@@ -54,15 +72,8 @@ public struct IdentityMatcher: Sendable {
                 for c in candidates { if let v = IdentityRules.keyValue(c, columns: compare, idMap: [:]) { index[v, default: []].append(c.id) } }
                 for r in rows where kind[r.id] == nil {
                     guard let value = IdentityRules.keyValue(r, columns: compare, idMap: idMap) else { continue }
-                    let found = (index[value] ?? []).filter { !claimed.contains($0) }.sorted { $0.dataverseString < $1.dataverseString }
-                    if found.count == 1 {
-                        idMap[r.id] = found[0]
-                        kind[r.id] = .naturalKey
-                        claimed.insert(found[0])
-                    } else if found.count > 1 {
-                        diagnostics.append(Diagnostic(check: "ambiguous-match",
-                            message: "\(found.count) target records have the same \(compare.joined(separator: " + ")) (the schema's updateCompare columns): \(found.map(\.dataverseString).joined(separator: ", ")); not guessing",
-                            table: table, recordID: r.id, recordName: r.string("adx_name") ?? r.string("name")))
+                    if !claimNaturalKey(r, table: table, among: index[value] ?? [],
+                                        describing: compare.joined(separator: " + ") + " (the schema's updateCompare columns)") {
                         ambiguous.insert(r.id) // reported; not matched again by natural key
                     }
                 }
@@ -81,17 +92,8 @@ public struct IdentityMatcher: Sendable {
                     }
                     keyCache[cacheKey] = index
                 }
-                let found = (keyCache[cacheKey]?[value] ?? []).filter { !claimed.contains($0) }
-                    .sorted { $0.dataverseString < $1.dataverseString }
-                if found.count == 1 {
-                    idMap[r.id] = found[0]
-                    kind[r.id] = .naturalKey
-                    claimed.insert(found[0])
-                } else if found.count > 1 {
-                    diagnostics.append(Diagnostic(check: "ambiguous-match",
-                        message: "\(found.count) target records have the same \(columns.joined(separator: " + ")): \(found.map(\.dataverseString).joined(separator: ", ")); not guessing",
-                        table: table, recordID: r.id, recordName: r.string("adx_name") ?? r.string("name")))
-                }
+                _ = claimNaturalKey(r, table: table, among: keyCache[cacheKey]?[value] ?? [],
+                                    describing: columns.joined(separator: " + "))
             }
         }
     }
