@@ -105,10 +105,17 @@ struct HTTPMigrationTests {
             if first.killed { killedCount += 1 }
             // When the killed run had started writing, the rerun finds its journal and says it resumes.
             let wrote = try await env.count("adx_website") > 0
+            let unfinished = Self.unfinishedJournal(home: home) // read before the rerun finishes its own
             let rerun = try await Binary.run(args, home: home)
             #expect(rerun.status == 0, "trial \(trial): \(rerun.stderr.suffix(1500))")
             if first.killed && wrote {
-                #expect(rerun.stdout.contains("resuming an interrupted run"), "trial \(trial): the rerun must find the journal")
+                // A kill can land after the run wrote `finished` and before the process exited: that run is
+                // complete and must not be resumed. Any other killed run that wrote must be resumed.
+                if unfinished {
+                    #expect(rerun.stdout.contains("resuming an interrupted run"), "trial \(trial): the rerun must find the journal")
+                } else {
+                    #expect(!rerun.stdout.contains("resuming"), "trial \(trial): a finished run is not resumed")
+                }
             }
             #expect(try await MigrationFixtures.counts(env) == referenceCounts, "trial \(trial) (killed at \(killAt) s)")
             let verify = try await MigrationEngine().verify(source: .environment(reference, websiteID: snapshot.websiteID!),
@@ -116,6 +123,19 @@ struct HTTPMigrationTests {
             #expect(verify.identical, "trial \(trial): \(verify.differences.prefix(5))")
         }
         #expect(killedCount >= (trials + 1) / 2, "most trials must really be interrupted (\(killedCount) of \(trials))")
+    }
+
+    /// True when a journal under `home/journals` (`MigrationPaths.journalDirectory`) ends without a
+    /// `finished` entry: a run that was interrupted before it completed.
+    static func unfinishedJournal(home: URL) -> Bool {
+        let folder = home.appendingPathComponent("journals")
+        let files = (try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)) ?? []
+        return files.contains { file in
+            guard let text = try? String(contentsOf: file, encoding: .utf8),
+                  let last = text.split(separator: "\n").last,
+                  let entry = try? JSONDecoder().decode(Journal.Entry.self, from: Data(last.utf8)) else { return false }
+            return entry.kind != "finished"
+        }
     }
 
     @Test("killed at seeded random points during migrate of a 2,000-record portal over HTTP, a rerun ends equal to an uninterrupted run")
