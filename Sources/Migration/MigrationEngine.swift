@@ -121,7 +121,8 @@ public struct MigrationEngine: Sendable {
     ///   applied as shown instead of reading both sides and planning a second time.
     /// - Returns: the `result` report (or the `plan` report for a dry run).
     /// - Throws: `MigrationError.checksFailed` when a check failed and `force` is off (nothing written);
-    ///   what `prepare` throws. Write failures are in the report, not thrown.
+    ///   `ApplyStopped` when the target stopped answering mid-run (rerun to resume); what `prepare` throws.
+    ///   Write failures the target answers are in the report, not thrown.
     public func migrate(source: MigrationSource, target: any DataverseService, options: MigrationOptions,
                         prepared given: PreparedMigration? = nil,
                         log: @Sendable (String) -> Void = { _ in }) async throws -> MigrationReport {
@@ -179,6 +180,13 @@ public struct MigrationEngine: Sendable {
                 current = try await prepare(source: .snapshot(prepared.source, organization: nil), target: target, options: options)
             }
             outcome = try await applier.apply(current.plan, excluded: options.force ? current.excluded : [])
+        } catch var stopped as ApplyStopped {
+            // The target stopped answering: the journal stays unfinished so a rerun resumes; the blocked
+            // list is put back now if the target answers again, else its guard file restores it next run.
+            if !unblocked.isEmpty { stopped.blockedList = (try? await restore()) != nil ? .restored : .restoredAtNextRun }
+            if stopped.target == nil { stopped.target = options.targetKey }
+            await journal?.close()
+            throw stopped
         } catch {
             try? await restore()
             await journal?.close()

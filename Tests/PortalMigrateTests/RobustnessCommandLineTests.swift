@@ -133,21 +133,22 @@ import TestSupport
         await server.terminate()
     }
 
-    /// A server killed in the middle of an upload: the upload fails (no hang) with a message naming
-    /// the URL and a non-zero exit code within seconds; after a restart on the same port a rerun
-    /// completes, matching what the first run wrote.
-    @Test func aServerKilledMidUploadFailsAndARerunResumes() async throws {
+    /// A server killed in the middle of an upload: the upload stops at the first request without an
+    /// answer (no hang, no line per remaining record) with one report naming the URL, what was written and
+    /// what was not, and a non-zero exit code within seconds; the blocked attachment list it had changed
+    /// is restored by the rerun, which resumes the interrupted run's journal and completes.
+    @Test func aServerKilledMidUploadStopsOnceAndARerunResumes() async throws {
         let home = try TestPaths.temporaryDirectory("pm-robust-kill")
         defer { try? FileManager.default.removeItem(at: home) }
         #expect(try await Self.run(["env", "create", "target"], home: home).status == 0)
-        #expect(try await Self.run(["env", "settings", "target", "--blockedattachments", "exe"], home: home).status == 0)
+        #expect(try await Self.run(["env", "settings", "target", "--blockedattachments", "exe;svg"], home: home).status == 0)
         let env = ["PORTAL_MIGRATE_HOME": home.path]
         let server = try await ServerSupport.startBinary(["env", "serve", "target", "--port", "0", "--latency-ms", "150", "--verbose"],
                                                          environment: env)
         let port = try #require(server.port)
         let url = "http://127.0.0.1:\(port)"
         let upload = ["upload", "--path", TestPaths.pacFolder("ejada-starter-2022").path, "--environment", url, "--yes",
-                      "--missing-lookups", "drop"]
+                      "--missing-lookups", "drop", "--unblock-extensions", "svg"]
         let started = ContinuousClock.now
         async let first = Self.run(upload, home: home, timeout: 300)
         // Kill the server once the upload has written a few $batch change sets (its -v log names each request).
@@ -161,16 +162,31 @@ import TestSupport
         let interrupted = try await first
         let elapsed = ContinuousClock.now - started
         #expect(!killedEarly)
-        #expect(interrupted.status != 0, "the upload was still running when the server died: \(interrupted.out)")
-        #expect((interrupted.err + interrupted.out).contains("cannot connect to \(url)"), "\(interrupted.err)")
+        #expect(interrupted.status == 1, "the upload was still running when the server died: \(interrupted.out)")
+        let output = interrupted.err + interrupted.out
+        #expect(output.contains("target unreachable: \(url)"), "\(output)")
+        #expect(output.contains("rerun the same command to resume"), "\(output)")
+        #expect(output.contains("cannot connect to \(url)"), "\(output)")
+        #expect(output.contains("blocked attachment list is still changed; the next run against it restores it first"), "\(output)")
+        #expect(output.components(separatedBy: "target unreachable").count == 2, "reported once: \(output)")
+        let lines = output.split(separator: "\n").count
+        #expect(lines < 20, "\(lines) lines: \(output)")
+        // "N operations written, M not written": some were written (three $batch requests answered) and some not.
+        let counts = output.firstMatch(of: /(\d+) operations? written, (\d+) not written/)
+        let written = counts.flatMap { Int($0.1) } ?? 0, notWritten = counts.flatMap { Int($0.2) } ?? 0
+        #expect(written > 0 && notWritten > 0, "\(output)")
         #expect(elapsed < .seconds(120), "took \(elapsed)")
 
         let again = try await ServerSupport.startBinary(["env", "serve", "target", "--port", String(port)], environment: env)
         let rerun = try await Self.run(upload, home: home, timeout: 600)
+        let org = try await Self.run(["org", "--environment", url, "--json"], home: home)
         await again.terminate()
         #expect(rerun.status == 0, "\(rerun.err)")
-        // The interrupted run ended (every remaining write failed fast), so the rerun is a new run that
-        // matches by id what the first one wrote instead of creating it twice.
+        #expect(rerun.out.contains("restored the target's blocked attachment list left changed by an interrupted run"), "rerun: \(rerun.out)")
+        #expect(rerun.out.contains("resuming an interrupted run"), "rerun: \(rerun.out)")
+        // What the first run wrote is matched by id, not created twice.
         #expect(rerun.out.contains(" by id"), "rerun: \(rerun.out)")
+        let blocked = try JSONValue.parse(org.out)["blockedAttachments"]?.arrayValue?.compactMap(\.stringValue)
+        #expect(blocked == ["exe", "svg"], "the list is back as it was: \(org.out)")
     }
 }

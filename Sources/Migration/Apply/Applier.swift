@@ -34,9 +34,11 @@ public struct ApplyOutcome: Sendable {
 /// 3. N:N removals, then additions;
 /// 4. state and status;
 /// 5. deletions, children first.
-/// Every confirmed operation is journalled. Failures are collected per record, never thrown; a create
-/// answered with DuplicateRecord (the record appeared meanwhile) is retried as an update, a delete of a
-/// record already gone (cascade) counts as done.
+/// Every confirmed operation is journalled. Failures the target answers are collected per record, never
+/// thrown; a create answered with DuplicateRecord (the record appeared meanwhile) is retried as an update,
+/// a delete of a record already gone (cascade) counts as done. A failure without an answer (code
+/// `DataverseError.Code.transport`: the target stopped answering after the transport's retries) stops the
+/// run instead: no further change set is sent and `apply` throws `ApplyStopped`.
 public struct Applier: Sendable {
     public let target: any DataverseService
     public let source: PortalSnapshot
@@ -60,12 +62,37 @@ public struct Applier: Sendable {
         var body: FileBody? = nil
     }
 
+    /// The first transport failure of one `apply`, shared by its change sets in flight; once set, no
+    /// further change set is sent.
+    final class StopSignal: @unchecked Sendable {
+        private let lock = NSLock()
+        private var first: DataverseError?
+        var cause: DataverseError? { lock.withLock { first } }
+        func stop(_ e: DataverseError) { lock.withLock { if first == nil { first = e } } }
+    }
+
     /// Applies `plan`, leaving out the records whose source id is in `excluded` (failed checks with `--force`).
-    /// - Throws: only cancellation; write failures are in the outcome.
+    /// - Throws: `ApplyStopped` when the target stopped answering (the operations confirmed before are
+    ///   journalled); cancellation. Failures the target answers are in the outcome.
     public func apply(_ plan: MigrationPlan, excluded: Set<UUID> = []) async throws -> ApplyOutcome {
         var outcome = ApplyOutcome()
         var failedIDs = Set<UUID>()
         var succeededWrite = Set<UUID>()
+        let records = plan.records.filter { r in !(r.sourceID.map(excluded.contains) ?? false) }
+        let excludedTargets = Set(plan.records.filter { r in r.sourceID.map(excluded.contains) ?? false }.map(\.targetID))
+        let stop = StopSignal()
+        /// Runs one pass; throws `ApplyStopped` once an operation got no answer.
+        func run(_ ops: [(DataverseOperation, OpInfo)]) async throws -> [(OpInfo, OperationResult)] {
+            let results = await self.run(ops, stop: stop)
+            guard let cause = stop.cause else { return results }
+            let written = outcome.confirmed + results.filter { $0.1.isSuccess }.count
+            let answered = outcome.failures + results.compactMap { info, result -> FailureEntry? in
+                guard let e = result.error, e.code != DataverseError.Code.transport else { return nil }
+                return Self.failureEntry(info, e)
+            }
+            let total = operationCount(plan, records: records, excludedTargets: excludedTargets)
+            throw ApplyStopped(cause: cause, written: written, notWritten: max(0, total - written - answered.count), failures: answered)
+        }
 
         func record(_ results: [(OpInfo, OperationResult)]) {
             for (info, result) in results {
@@ -77,13 +104,10 @@ public struct Applier: Sendable {
                     }
                 case .failure(let e):
                     if info.relationship == nil { failedIDs.insert(info.id) }
-                    outcome.failures.append(FailureEntry(table: info.relationship ?? info.table, id: info.id, name: info.name,
-                                                         column: e.column, code: e.code, message: e.message))
+                    outcome.failures.append(Self.failureEntry(info, e))
                 }
             }
         }
-
-        let records = plan.records.filter { r in !(r.sourceID.map(excluded.contains) ?? false) }
 
         // 1. Record writes, level by level (`WriteLevels`): every record whose referenced records
         // are written goes in the same round, whatever its table.
@@ -92,13 +116,13 @@ public struct Applier: Sendable {
             for r in level.map({ records[$0] }) {
                 // A note's body is read when its change set is sent (`runChunk`), not here: only the
                 // bodies in flight are held in memory.
+                guard sendsWrite(r) else { continue }
                 let body = r.bodyKey.flatMap { source.bodies[$0] }
-                if r.action == .update && r.record.columns.isEmpty && body == nil { continue }
                 var info = OpInfo(table: r.table, id: r.targetID, name: r.name, kind: r.action.rawValue)
                 info.body = body
                 ops.append((r.action == .create ? .create(r.record) : .update(r.record), info))
             }
-            record(await run(ops))
+            record(try await run(ops))
         }
 
         // 2. Deferred lookups.
@@ -108,10 +132,9 @@ public struct Applier: Sendable {
             for d in r.deferred { p[d.column] = d.value }
             patches.append((.update(p), OpInfo(table: r.table, id: r.targetID, name: r.name, kind: "patch")))
         }
-        record(await run(patches))
+        record(try await run(patches))
 
         // 3. N:N.
-        let excludedTargets = Set(plan.records.filter { r in r.sourceID.map(excluded.contains) ?? false }.map(\.targetID))
         var removals: [(DataverseOperation, OpInfo)] = []
         var additions: [(DataverseOperation, OpInfo)] = []
         for l in plan.links {
@@ -124,9 +147,9 @@ public struct Applier: Sendable {
                                   OpInfo(table: x.first.logicalName, id: x.first.id, kind: "associate", relationship: l.relationship)))
             }
         }
-        let removed = await run(removals)
+        let removed = try await run(removals)
         record(removed)
-        let added = await run(additions)
+        let added = try await run(additions)
         record(added)
         for (info, result) in removed where result.isSuccess { outcome.links[info.relationship!, default: LinkCounts()].removed += 1 }
         for (info, result) in added where result.isSuccess { outcome.links[info.relationship!, default: LinkCounts()].added += 1 }
@@ -138,7 +161,7 @@ public struct Applier: Sendable {
             for (k, v) in r.state { p[k] = v }
             states.append((.update(p), OpInfo(table: r.table, id: r.targetID, name: r.name, kind: "state")))
         }
-        record(await run(states))
+        record(try await run(states))
 
         // 5. Deletions, table by table (children first).
         var deleted = Set<UUID>()
@@ -149,7 +172,7 @@ public struct Applier: Sendable {
             let ops = plan.deletions[i..<j].map { d in
                 (DataverseOperation.delete(d.table, d.targetID), OpInfo(table: d.table, id: d.targetID, name: d.name, kind: "delete"))
             }
-            let results = await run(Array(ops))
+            let results = try await run(Array(ops))
             record(results)
             for (info, result) in results where result.isSuccess { deleted.insert(info.id) }
             i = j
@@ -178,14 +201,39 @@ public struct Applier: Sendable {
         return outcome
     }
 
+    /// The report line of an operation's failure, under its relationship or table.
+    static func failureEntry(_ info: OpInfo, _ e: DataverseError) -> FailureEntry {
+        FailureEntry(table: info.relationship ?? info.table, id: info.id, name: info.name, column: e.column, code: e.code, message: e.message)
+    }
+
+    /// True when pass 1 sends a create or update for `r` (an update with no column and no file body sends nothing).
+    func sendsWrite(_ r: RecordPlan) -> Bool {
+        guard WriteLevels.writes(r) else { return false }
+        return !(r.action == .update && r.record.columns.isEmpty && (r.bodyKey.flatMap { source.bodies[$0] }) == nil)
+    }
+
+    /// The operations the passes of `apply` send for `records` of `plan` when nothing fails (when a record
+    /// fails, its deferred lookups and state change are not sent: this is then an upper bound).
+    func operationCount(_ plan: MigrationPlan, records: [RecordPlan], excludedTargets: Set<UUID>) -> Int {
+        records.filter(sendsWrite).count
+            + records.filter { !$0.deferred.isEmpty }.count
+            + plan.links.reduce(0) { n, l in
+                n + l.remove.count + l.add.filter { !excludedTargets.contains($0.first.id) && !excludedTargets.contains($0.second.id) }.count
+            }
+            + records.filter { !$0.state.isEmpty }.count
+            + plan.deletions.count
+    }
+
     /// Most file body bytes in one change set: a change set closes earlier than `changeSetSize` when its
     /// bodies reach this, so the bodies held in memory at once stay near `parallelism` × this whatever
     /// the portal's size.
     static let changeSetBodyBytes = 4 * 1024 * 1024
 
     /// Sends operations in change sets of `changeSetSize` (fewer when their file bodies reach
-    /// `changeSetBodyBytes`), `parallelism` at a time; returns one result per operation in the input order.
-    func run(_ ops: [(DataverseOperation, OpInfo)]) async -> [(OpInfo, OperationResult)] {
+    /// `changeSetBodyBytes`), `parallelism` at a time; returns one result per operation sent, in the input
+    /// order. Once `stop` is set (an operation got no answer), no further change set is sent: the
+    /// operations of change sets not sent have no result.
+    func run(_ ops: [(DataverseOperation, OpInfo)], stop: StopSignal) async -> [(OpInfo, OperationResult)] {
         guard !ops.isEmpty else { return [] }
         var chunks: [[(DataverseOperation, OpInfo)]] = []
         var current: [(DataverseOperation, OpInfo)] = []
@@ -205,10 +253,10 @@ public struct Applier: Sendable {
         await withTaskGroup(of: (Int, [(OpInfo, OperationResult)]).self) { group in
             var next = 0
             func add() {
-                guard next < chunks.count else { return }
+                guard next < chunks.count, stop.cause == nil else { return }
                 let index = next, chunk = chunks[index]
                 next += 1
-                group.addTask { (index, await self.runChunk(chunk)) }
+                group.addTask { (index, await self.runChunk(chunk, stop: stop)) }
             }
             for _ in 0..<options.parallelism { add() }
             while let (index, r) = await group.next() {
@@ -231,7 +279,8 @@ public struct Applier: Sendable {
         }
     }
 
-    private func runChunk(_ input: [(DataverseOperation, OpInfo)]) async -> [(OpInfo, OperationResult)] {
+    /// Sends one change set; sets `stop` when an operation got no answer (`DataverseError.Code.transport`).
+    private func runChunk(_ input: [(DataverseOperation, OpInfo)], stop: StopSignal) async -> [(OpInfo, OperationResult)] {
         let execOptions = ExecuteOptions(bypassCustomPlugins: options.bypassPlugins, continueOnError: true)
         var out: [(OpInfo, OperationResult)] = []
         var chunk: [(DataverseOperation, OpInfo)] = []
@@ -262,6 +311,7 @@ public struct Applier: Sendable {
                     result = .success(info.id)
                 }
             }
+            if case .failure(let e) = result, e.code == DataverseError.Code.transport { stop.stop(e) }
             if result.isSuccess, let journal {
                 await journal.confirmed(info.kind, table: info.relationship ?? info.table, id: info.id)
             }

@@ -78,9 +78,7 @@ public struct DataImportCommand: AsyncParsableCommand {
                 r.dryRun = true
                 report = r
             } else {
-                report = try await engine.migrate(source: source, target: target, options: options) { line in
-                    MigrationCommandSupport.say(line, json: json)
-                }
+                report = try await MigrationCommandSupport.migrate(engine: engine, source: source, target: target, options: options, json: json)
             }
             MigrationCommandSupport.say(report.humanSummary(), json: json)
             if json { printOut(report.jsonText()) }

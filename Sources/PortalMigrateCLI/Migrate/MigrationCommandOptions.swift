@@ -1,4 +1,5 @@
 import ArgumentParser
+import DataverseWebAPI
 import Foundation
 import LocalEnvironment
 import Migration
@@ -36,6 +37,9 @@ struct MigrationEndpointOptions: ParsableArguments {
 
     @Option(name: [.customLong("modelVersion"), .customLong("mv", withSingleDash: true)], help: ArgumentHelp(EnhancedModelOptions.help))
     var modelVersion: String?
+
+    @Option(name: .customLong("targetModelVersion"), help: ArgumentHelp(EnhancedModelOptions.targetHelp))
+    var targetModelVersion: String?
 
     init() {}
 
@@ -109,7 +113,15 @@ enum MigrationCommandSupport {
             default:
                 throw UserFacingError(e.description)
             }
+        } catch let stopped as ApplyStopped {
+            // One report for a target that stopped answering, not one line per remaining record.
+            throw UserFacingError(stopped.description, exitCode: PortalMigrateExit.recordsFailed)
         }
+    }
+
+    /// The environment URL of a Web API target (what `ApplyStopped` names), `nil` for an embedded one.
+    static func environmentURL(_ service: any DataverseService) -> String? {
+        (service as? WebAPIClient)?.configuration.environmentURL.absoluteString
     }
 
     /// Prints human text on stdout, or on stderr when `--json` owns stdout.

@@ -31,7 +31,8 @@ extension MigrationCommandSupport {
     /// 6. `engine.migrate` applies (journalled, blocked list restored) and the result report is printed.
     ///
     /// - Throws: `MigrationError.checksFailed`; `UserFacingError` when deletions are not confirmed;
-    ///   `ExitCode(1)` when records failed or `--force` left records out; what the engine throws.
+    ///   `ExitCode(1)` when records failed or `--force` left records out; `ApplyStopped` naming the target's
+    ///   URL when it stopped answering; what the engine throws.
     static func prepareConfirmApply(engine: MigrationEngine, source: MigrationSource, target: any DataverseService,
                                     options: MigrationOptions, settings: MigrationRunSettings) async throws {
         let json = settings.json
@@ -67,12 +68,23 @@ extension MigrationCommandSupport {
         if !options.unblockExtensions.isEmpty {
             say("The target's blocked attachment list will be changed for this run (allowing \(options.unblockExtensions.sorted().joined(separator: ", "))) and restored at the end.", json: json)
         }
-        let report = try await engine.migrate(source: source, target: target, options: options, prepared: prepared) { line in
-            say(line, json: json)
-        }
+        let report = try await migrate(engine: engine, source: source, target: target, options: options, prepared: prepared, json: json)
         say(report.humanSummary(), json: json)
         if json { printOut(report.jsonText()) }
         if !report.failures.isEmpty || report.forced { throw ExitCode(PortalMigrateExit.recordsFailed.rawValue) }
+    }
+
+    /// `engine.migrate` with its progress lines said; an `ApplyStopped` names the target's environment URL.
+    static func migrate(engine: MigrationEngine, source: MigrationSource, target: any DataverseService, options: MigrationOptions,
+                        prepared: PreparedMigration? = nil, json: Bool) async throws -> MigrationReport {
+        do {
+            return try await engine.migrate(source: source, target: target, options: options, prepared: prepared) { line in
+                say(line, json: json)
+            }
+        } catch var stopped as ApplyStopped {
+            stopped.target = environmentURL(target) ?? stopped.target
+            throw stopped
+        }
     }
 
     /// The plan's records left out on purpose (environment-specific tables, deletions of records the
