@@ -35,6 +35,10 @@ public actor EnhancedModelService: DataverseService {
 
     /// Columns outside the catalog the tables accept, by standard table (`content` takes any key).
     let openColumns: [String: Set<String>]
+    /// The site whose portal languages `adx_portallanguage` reads return (`nil`: every site's). In the
+    /// enhanced model a portal language is part of one site's language, so two sites in English give
+    /// two portal languages with LCID 1033; a plan for one site must see only that site's.
+    let siteScope: UUID?
     /// Empty columns of the source's records by id: a create leaves nulls out, but `content` keeps
     /// the empty keys the source has (`adx_filecontent: ` of v2 pages), so they are written as JSON null.
     let sourceNulls: [UUID: [String]]
@@ -44,8 +48,12 @@ public actor EnhancedModelService: DataverseService {
     ///   - source: a snapshot about to be written here: its columns that the catalog does not know
     ///     (camelCase content keys such as `adx_createRecordDisplayLabel`) are declared as text
     ///     columns, since `content` accepts any key (research/emulator-facts.md §4.4).
-    public init(base: any DataverseService, catalog: TableCatalog = .standard, acceptingColumnsOf source: PortalSnapshot? = nil) {
+    ///   - siteScope: the site planned or verified (`--targetWebSiteId`, else the source website's id):
+    ///     `adx_portallanguage` reads answer that site's languages only, none while it does not exist.
+    public init(base: any DataverseService, catalog: TableCatalog = .standard, acceptingColumnsOf source: PortalSnapshot? = nil,
+                siteScope: UUID? = nil) {
         self.base = base
+        self.siteScope = siteScope
         self.catalog = catalog
         self.mapping = EnhancedSnapshotMapping(catalog: catalog)
         var open: [String: Set<String>] = [:]
@@ -127,6 +135,9 @@ public actor EnhancedModelService: DataverseService {
         let v = try await standardView()
         let primary = catalog.table(query.table)?.primaryIDColumn ?? query.table + "id"
         var records = (v.records[query.table] ?? []).filter { query.filter?.matches($0, primaryIDColumn: primary) ?? true }
+        if query.table == "adx_portallanguage", let scope = siteScope {
+            records = records.filter { languages[$0.id]?.lookupID("powerpagesiteid") == scope }
+        }
         if query.table == "annotation" {
             // Notes that are not web file bodies are real annotations of the base environment.
             let real = try await base.retrieveAll(query)
@@ -335,6 +346,8 @@ public actor EnhancedModelService: DataverseService {
             for (k, v) in row.columns { stored[k] = v }
             sites[record.id] = stored
         } else {
+            if let s = record["statecode"] { row["statecode"] = mapping.state(s, status: false) }
+            if let s = record["statuscode"] { row["statuscode"] = mapping.state(s, status: true) }
             if let site = record.lookupID("adx_websiteid") { row["powerpagesiteid"] = .lookup(EntityReference("powerpagesite", site)) }
             let pid = record.lookupID("adx_portallanguageid") ?? record.id
             if let pl = portalLanguages[pid] {

@@ -19,7 +19,9 @@ public struct IdentityMatcher: Sendable {
     public private(set) var kind: [UUID: MatchKind] = [:]
     /// Ambiguous keys.
     public private(set) var diagnostics: [Diagnostic] = []
-    private var claimed = Set<UUID>()
+    /// Target ids already matched, by table: ids are unique within a table, not across tables (in the
+    /// enhanced model a site language and its portal language share one id, research/pac-portal-format.md §5).
+    private var claimed: [String: Set<UUID>] = [:]
 
     public init(catalog: TableCatalog) { self.catalog = catalog }
 
@@ -27,11 +29,11 @@ public struct IdentityMatcher: Sendable {
     /// than one, reports an `ambiguous-match` naming `describing` (the key columns) and matches none.
     /// - Returns: false when the match was ambiguous, true otherwise (matched, or no candidate left).
     private mutating func claimNaturalKey(_ r: EntityRecord, table: String, among candidates: [UUID], describing: String) -> Bool {
-        let found = candidates.filter { !claimed.contains($0) }.sorted { $0.dataverseString < $1.dataverseString }
+        let found = candidates.filter { !(claimed[table]?.contains($0) ?? false) }.sorted { $0.dataverseString < $1.dataverseString }
         if found.count == 1 {
             idMap[r.id] = found[0]
             kind[r.id] = .naturalKey
-            claimed.insert(found[0])
+            claimed[table, default: []].insert(found[0])
         } else if found.count > 1 {
             diagnostics.append(Diagnostic(check: "ambiguous-match",
                 message: "\(found.count) target records have the same \(describing): \(found.map(\.dataverseString).joined(separator: ", ")); not guessing",
@@ -42,19 +44,22 @@ public struct IdentityMatcher: Sendable {
     }
 
     /// Runs the matching; results are in `idMap`, `kind` and `diagnostics`.
+    /// - Parameter targetIDsByTable: the target's ids by table, when two tables may share an id (the
+    ///   enhanced view's site language and portal language); `nil` takes the table from `targetByID`.
     public mutating func match(source: PortalSnapshot, tableOrder: [String], sourceWebsiteID: UUID, targetWebsiteID: UUID,
                                targetByID: [UUID: EntityRecord], targetSnapshot: PortalSnapshot, byKey: Bool,
-                               compareColumns: [String: [String]] = [:]) {
+                               compareColumns: [String: [String]] = [:], targetIDsByTable: [String: Set<UUID>]? = nil) {
         if sourceWebsiteID != targetWebsiteID {
             idMap[sourceWebsiteID] = targetWebsiteID
             kind[sourceWebsiteID] = .website
-            claimed.insert(targetWebsiteID)
+            for t in PortalTables.websiteTables { claimed[t, default: []].insert(targetWebsiteID) }
         }
         for table in tableOrder {
             for r in source.records[table] ?? [] where r.id != sourceWebsiteID || sourceWebsiteID == targetWebsiteID {
-                if let t = targetByID[r.id], t.logicalName == table, !claimed.contains(r.id) {
+                let inTarget = targetIDsByTable.map { $0[table]?.contains(r.id) ?? false } ?? (targetByID[r.id]?.logicalName == table)
+                if inTarget, !(claimed[table]?.contains(r.id) ?? false) {
                     kind[r.id] = .id
-                    claimed.insert(r.id)
+                    claimed[table, default: []].insert(r.id)
                 }
             }
         }

@@ -57,6 +57,21 @@ public struct Planner: Sendable {
             }
             source.records[table] = nil
         }
+        // N:N links with a record of such a table are not written either: listed, one per link.
+        if !options.skippedTables.isEmpty {
+            for (rel, links) in source.links.sorted(by: { $0.key < $1.key }) {
+                let ends = catalog.relationship(rel).map { [$0.entity1, $0.entity2] }
+                var kept = Set<ManyToManyLink>()
+                for l in links.sorted() {
+                    let tables = [ends?[0] ?? l.first.logicalName, ends?[1] ?? l.second.logicalName]
+                    guard let i = tables.firstIndex(where: { options.skippedTables[$0] != nil }) else { kept.insert(l); continue }
+                    let other = i == 0 ? l.first : l.second
+                    skipped.append(SkippedRecord(table: rel, id: (i == 0 ? l.second : l.first).id, name: nil,
+                                                 reason: "N:N link with \(tables[i]) \(other.id.dataverseString): \(options.skippedTables[tables[i]] ?? "")"))
+                }
+                source.links[rel] = kept
+            }
+        }
         let reader = SnapshotReader(service: target, catalog: catalog)
         let defs = try await reader.definitionsByName()
         let sourceWebsiteID: UUID, targetWebsiteID: UUID
@@ -91,17 +106,23 @@ public struct Planner: Sendable {
             }
         }
         var targetByID: [UUID: EntityRecord] = [:]
-        for rows in targetSnap.records.values { for r in rows { targetByID[r.id] = r } }
+        // By table too: the enhanced view gives a site language and its portal language one id.
+        var targetByTable: [String: [UUID: EntityRecord]] = [:]
+        for table in targetSnap.records.keys.sorted() {
+            for r in targetSnap.records[table] ?? [] { targetByID[r.id] = r; targetByTable[table, default: [:]][r.id] = r }
+        }
         let inScope = Set(targetByID.keys)
         var targetBodies = targetSnap.bodies
 
         // Source ids outside the target website's scope may still exist in the target (created earlier).
         for (table, rows) in source.records.sorted(by: { $0.key < $1.key }) {
             guard let def = defs[table] else { continue }
-            let absent = Set(rows.map(\.id).filter { targetByID[$0] == nil })
+            let absent = Set(rows.map(\.id).filter { targetByTable[table]?[$0] == nil })
             guard !absent.isEmpty else { continue }
             for r in try await reader.readByIDs(table, column: def.primaryIDColumn, ids: absent) {
-                targetByID[r.id] = PortalTables.dataColumns(of: r, primaryID: def.primaryIDColumn, keeping: kept)
+                let row = PortalTables.dataColumns(of: r, primaryID: def.primaryIDColumn, keeping: kept)
+                if targetByID[r.id] == nil { targetByID[r.id] = row }
+                targetByTable[table, default: [:]][r.id] = row
                 if table == "annotation" {
                     let key = FileBodyKey("annotation", r.id, "documentbody")
                     if let d = try await target.downloadFile(key) { targetBodies[key] = .data(d) }
@@ -122,7 +143,8 @@ public struct Planner: Sendable {
         var matcher = IdentityMatcher(catalog: catalog)
         matcher.match(source: source, tableOrder: tableOrder, sourceWebsiteID: sourceWebsiteID,
                       targetWebsiteID: targetWebsiteID, targetByID: targetByID, targetSnapshot: targetSnap,
-                      byKey: options.match == .key, compareColumns: options.compareColumns)
+                      byKey: options.match == .key, compareColumns: options.compareColumns,
+                      targetIDsByTable: targetByTable.mapValues { Set($0.keys) })
         let idMap = matcher.idMap
         var diagnostics = matcher.diagnostics
 
@@ -193,7 +215,7 @@ public struct Planner: Sendable {
             let sources = source.records[table] ?? []
             for (i, m) in (mapped[table] ?? []).enumerated() {
                 let src = sources[i]
-                let existing = targetByID[m.id]
+                let existing = targetByTable[table]?[m.id]
                 let name = PortalTables.primaryName(src, definitions: defs, catalog: catalog)
                 var payload = EntityRecord(table, id: m.id)
                 var changes: [ColumnChange] = []

@@ -84,7 +84,7 @@ extension MigrationEngine {
         let tables = sourceTables.union(targetTables)
         var lines: [String] = []
         for t in tables.sorted() where !scope.includes(table: t) {
-            let why = scope.excludedTables.contains(t) ? "environment specific" : "not in \(scope.label ?? "the schema")"
+            let why = scope.excludedReasons[t] ?? (scope.excludedTables.contains(t) ? "environment specific" : "not in \(scope.label ?? "the schema")")
             lines.append("\(t): \(source.records[t]?.count ?? 0) source and \(target.records[t]?.count ?? 0) target record(s) not compared (\(why))")
         }
         if let rels = scope.relationships {

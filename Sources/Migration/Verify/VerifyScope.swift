@@ -16,6 +16,9 @@ public struct VerifyScope: Sendable, Hashable {
     public var columnsByTable: [String: Set<String>]?
     public var relationships: Set<String>?
     public var label: String?
+    /// Why a table of `excludedTables` is left out, when not for being environment specific (tables
+    /// without an enhanced-model counterpart in an enhanced target: "no enhanced-model counterpart").
+    public var excludedReasons: [String: String] = [:]
 
     public init(excludedTables: Set<String> = TableCatalog.environmentSpecificTables,
                 columnsByTable: [String: Set<String>]? = nil, relationships: Set<String>? = nil, label: String? = nil) {

@@ -9,12 +9,18 @@ enum EnhancedModelOptions {
     /// The help text of `--modelVersion` / `-mv`.
     static let help = "Data model: 1|Standard or 2|Enhanced (pac's flag). Default: detected from the folder or the site."
 
-    /// Parses `--modelVersion`; `nil` means detect.
+    /// The help text of `--targetModelVersion` (`plan`, `migrate`, `verify`).
+    static let targetHelp = "Data model of the target: 1|Standard or 2|Enhanced. Default: that of the target website if it exists, "
+        + "else the source's if enhanced, else enhanced when the target has only enhanced sites. --targetModelVersion 2 from a "
+        + "standard site bridges it into the enhanced model (powerpagecomponent); tables without an enhanced counterpart "
+        + "(tags, URL history, ads, polls, …) are listed as not migrated."
+
+    /// Parses `--modelVersion` (or the option named `option`); `nil` means detect.
     /// - Throws: `UserFacingError` with the usage exit code for another value.
-    static func requested(_ text: String?) throws -> DataModel? {
+    static func requested(_ text: String?, option: String = "--modelVersion") throws -> DataModel? {
         guard let text else { return nil }
         guard let model = DataModel(modelVersionArgument: text) else {
-            throw UserFacingError("--modelVersion \(text): expected 1, 2, Standard or Enhanced", exitCode: PortalMigrateExit.usage)
+            throw UserFacingError("\(option) \(text): expected 1, 2, Standard or Enhanced", exitCode: PortalMigrateExit.usage)
         }
         return model
     }
@@ -45,8 +51,11 @@ enum EnhancedModelOptions {
 
     /// The service to plan and write against for `model`: the enhanced view of the environment for
     /// the enhanced model (components behind `adx_*` tables), the environment itself otherwise.
-    static func service(_ base: any DataverseService, model: DataModel, writing source: PortalSnapshot? = nil) -> any DataverseService {
-        model == .enhanced ? EnhancedModelService(base: base, acceptingColumnsOf: source) : base
+    /// `site` is the target website planned or verified: the view's portal languages are that site's
+    /// (`EnhancedModelService.siteScope`).
+    static func service(_ base: any DataverseService, model: DataModel, writing source: PortalSnapshot? = nil,
+                        site: UUID? = nil) -> any DataverseService {
+        model == .enhanced ? EnhancedModelService(base: base, acceptingColumnsOf: source, siteScope: site) : base
     }
 
     /// Writes a downloaded site of `model` as `parent/<site-folder>/` (`PortalFolder.download`, with the
@@ -117,22 +126,107 @@ enum EnhancedModelOptions {
         }
     }
 
-    /// The target's model: that of `--targetWebSiteId` when given; else the source's when it is
-    /// enhanced; else enhanced when the target has enhanced sites and no standard ones (bridging a
-    /// standard site into a newer environment, build-tools#644); else standard.
-    static func targetModel(_ target: any DataverseService, sourceModel: DataModel, targetWebsiteID: UUID?) async throws -> DataModel {
-        if let t = targetWebsiteID { return try await EnhancedModelService.isEnhancedSite(t, in: target) ? .enhanced : .standard }
+    /// The target's model and the service to plan, write and verify against (`plan`, `migrate`,
+    /// `verify`): see `targetModel(_:sourceModel:site:requested:environment:)`; the service is
+    /// scoped to the target website (`--targetWebSiteId`, else the source website's id).
+    /// - Throws: `UserFacingError` for a bad `--targetModelVersion` or a mismatch; the environment's errors.
+    static func target(_ endpoints: MigrationEndpointOptions, global: GlobalOptions, source: MigrationSource, sourceModel: DataModel)
+        async throws -> (raw: any DataverseService, service: any DataverseService, model: DataModel) {
+        let spec = endpoints.targetSpec(global)
+        let raw = try MigrationCommandSupport.service(spec, verbose: global.verbose)
+        let site = try endpoints.targetWebsiteID() ?? sourceWebsiteID(source, endpoints: endpoints)
+        let model = try await targetModel(raw, sourceModel: sourceModel, site: site, requested: endpoints.targetModelVersion,
+                                          environment: spec ?? "the target")
+        return (raw, service(raw, model: model, writing: source.snapshotValue, site: site), model)
+    }
+
+    /// The source website's id: the folder snapshot's website, else `--webSiteId`.
+    static func sourceWebsiteID(_ source: MigrationSource, endpoints: MigrationEndpointOptions) -> UUID? {
+        if let s = source.snapshotValue { return s.websiteID ?? s.records["adx_website"]?.first?.id }
+        return try? endpoints.websiteID()
+    }
+
+    /// The model of `site` in `target` when the site exists there (a `powerpagesite` or an
+    /// `adx_website`); `nil` when it exists in neither table.
+    /// - Throws: `DataverseError` from the environment other than a missing table.
+    static func existingSiteModel(_ site: UUID, in target: any DataverseService) async throws -> DataModel? {
+        if try await EnhancedModelService.isEnhancedSite(site, in: target) { return .enhanced }
+        let standard = (try? await target.retrieveAll(RecordQuery("adx_website", columns: ["adx_name"],
+                                                                  filter: .equal("adx_websiteid", .guid(site)), top: 1))) ?? []
+        return standard.isEmpty ? nil : .standard
+    }
+
+    /// The target's model: that of the target website `site` when it exists (a different
+    /// `--targetModelVersion` is an error, exit code 2, naming the model found); else
+    /// `--targetModelVersion`; else the source's when it is enhanced; else enhanced when the target has
+    /// enhanced sites and no standard ones (bridging a standard site into a newer environment,
+    /// build-tools#644); else standard.
+    /// - Throws: `UserFacingError` (usage exit code) for a bad value, (exit code 2) for a mismatch.
+    static func targetModel(_ target: any DataverseService, sourceModel: DataModel, site: UUID?, requested text: String?,
+                            environment: String) async throws -> DataModel {
+        let requested = try requested(text, option: "--targetModelVersion")
+        if let site, let found = try await existingSiteModel(site, in: target) {
+            if let requested, requested != found {
+                throw UserFacingError("\(environment) website \(site.dataverseString) is a site of the \(found.displayName), but "
+                    + "--targetModelVersion \(requested.modelVersionArgument) (\(requested.displayName)) was given; pass "
+                    + "--targetModelVersion \(found.modelVersionArgument) or leave it out to detect the model")
+            }
+            return found
+        }
+        if let requested { return requested }
         if sourceModel == .enhanced { return .enhanced }
         return try await EnhancedModelService.prefersEnhancedModel(target) ? .enhanced : .standard
+    }
+
+    /// The reason a table without an enhanced counterpart is left out, in plans and verify output.
+    static let unmappedReason = "no enhanced-model counterpart; not migrated"
+
+    /// The standard tables without an enhanced counterpart (tags, URL history, ads, polls, …;
+    /// research/dataverse-webapi.md §11.3), by logical name.
+    static var unmappedTables: [String] {
+        TableCatalog.standard.tables(in: .standard).map(\.logicalName).filter { !EnhancedModelService.mappedTables.contains($0) }.sorted()
+    }
+
+    /// `verify`'s scope against an enhanced target: the tables without an enhanced counterpart and the
+    /// N:N relationships with such a table are not compared (listed with their counts, as not
+    /// migrated), as `migrate` does not write them. Unchanged for a standard target.
+    static func verifyScope(_ scope: VerifyScope, target: DataModel) -> VerifyScope {
+        guard target == .enhanced else { return scope }
+        var out = scope
+        let unmapped = Set(unmappedTables)
+        for t in unmapped where !out.excludedTables.contains(t) {
+            out.excludedTables.insert(t)
+            out.excludedReasons[t] = unmappedReason
+        }
+        let mapped = Set(TableCatalog.standard.relationships.filter { !unmapped.contains($0.entity1) && !unmapped.contains($0.entity2) }.map(\.name))
+        out.relationships = scope.relationships.map { $0.intersection(mapped) } ?? mapped
+        if scope.label == nil { out.label = "the enhanced data model" }
+        return out
+    }
+
+    /// The plan's records and N:N links left out for having no enhanced counterpart, counted by table
+    /// or relationship under one heading (empty when there are none):
+    /// `Not migrated (no enhanced-model counterpart): 118 record(s), 9 N:N link(s)` then `  adx_tag: 5 record(s)`.
+    static func notMigratedSummary(_ plan: MigrationPlan) -> [String] {
+        let left = plan.skipped.filter { $0.reason.hasSuffix(unmappedReason) }
+        guard !left.isEmpty else { return [] }
+        let links = left.filter { $0.reason.hasPrefix("N:N link") }
+        let records = left.filter { !$0.reason.hasPrefix("N:N link") }
+        var lines = ["Not migrated (no enhanced-model counterpart): \(records.count) record(s), \(links.count) N:N link(s)"]
+        for (table, n) in Dictionary(grouping: records, by: \.table).mapValues(\.count).sorted(by: { $0.key < $1.key }) {
+            lines.append("  \(table): \(n) record(s)")
+        }
+        for (rel, n) in Dictionary(grouping: links, by: \.table).mapValues(\.count).sorted(by: { $0.key < $1.key }) {
+            lines.append("  \(rel) (N:N): \(n) link(s)")
+        }
+        return lines
     }
 
     /// Into an enhanced target, tables without an enhanced counterpart (tags, URL history, ads,
     /// polls, …; research/dataverse-webapi.md §11.3) are listed in the plan as not migrated.
     static func listUnmapped(_ plan: inout PlanOptions, target: DataModel) {
         guard target == .enhanced else { return }
-        for def in TableCatalog.standard.tables(in: .standard) where !EnhancedModelService.mappedTables.contains(def.logicalName) {
-            plan.skippedTables[def.logicalName] = plan.skippedTables[def.logicalName] ?? "no enhanced-model counterpart; not migrated"
-        }
+        for table in unmappedTables { plan.skippedTables[table] = plan.skippedTables[table] ?? unmappedReason }
     }
 }
 

@@ -13,6 +13,9 @@ public struct MigrateCommand: AsyncParsableCommand {
         blocked extensions and file sizes, lookups to records the target lacks, website not found) and stops
         with exit code 2 if one fails, unless --force. Writes in dependency order with $batch change sets in
         parallel, journalled under the data directory: rerun the same command after an interruption to resume.
+        --targetModelVersion 2 migrates a standard-model site into the enhanced data model (powerpagesite,
+        powerpagecomponent): records of tables without an enhanced counterpart (tags, URL history, ads, polls, …)
+        and their N:N links are listed as not migrated, with their counts; they are not failures.
         Exit codes: 0 all written; 1 some records failed (or --force left records out); 2 a check failed.
         Example: portal-migrate migrate --from dev --to test --webSiteId 6f0c… --targetWebSiteId 1d2e… --yes
         """)
@@ -45,14 +48,14 @@ public struct MigrateCommand: AsyncParsableCommand {
             guard let toSpec = endpoints.targetSpec(global) else {
                 throw UserFacingError("give the target with --to", exitCode: PortalMigrateExit.usage)
             }
-            let rawTarget = try MigrationCommandSupport.service(toSpec, verbose: global.verbose)
-            let targetModel = try await EnhancedModelOptions.targetModel(rawTarget, sourceModel: sourceModel, targetWebsiteID: try endpoints.targetWebsiteID())
-            let target = EnhancedModelOptions.service(rawTarget, model: targetModel)
+            let (rawTarget, target, targetModel) = try await EnhancedModelOptions.target(endpoints, global: global, source: sourceEndpoint,
+                                                                                       sourceModel: sourceModel)
             let websiteID = try endpoints.websiteID()
             let targetWebsiteID = try endpoints.targetWebsiteID()
             let unblock = MigrationCommandSupport.extensions(unblockExtensions)
             let runKey = ["migrate", fromSpec, toSpec, websiteID.dataverseString, targetWebsiteID?.dataverseString ?? "-",
                           prune ? "prune" : "-", endpoints.match.rawValue, endpoints.deploymentProfile ?? "-"].joined(separator: "|")
+                + (targetModel == .enhanced && sourceModel == .standard ? "|bridge" : "")
             var plan = PlanOptions(targetWebsiteID: targetWebsiteID, prune: prune, match: endpoints.match,
                                    missingLookups: endpoints.missingLookups)
             EnhancedModelOptions.listUnmapped(&plan, target: targetModel)

@@ -12,6 +12,8 @@ public struct PlanCommand: AsyncParsableCommand {
         Compares the source website with the target's current records: records match by id, then by natural
         key (a target provisioned from the same template keeps its own Home page, roles, snippets…), and only
         differences are listed. Deletions (with --prune) are listed first. Secret values are hidden.
+        Into an enhanced-model target (--targetModelVersion 2), records without an enhanced counterpart are
+        listed as not migrated, with their counts by table.
         Exit code 2 when a check before writing fails.
         Example: portal-migrate plan --from local:dev --to local:test --webSiteId 6f0c… --targetWebSiteId 1d2e…
         """)
@@ -29,10 +31,8 @@ public struct PlanCommand: AsyncParsableCommand {
 
     public func run() async throws {
         try await MigrationCommandSupport.run(json: global.json) {
-            let rawTarget = try MigrationCommandSupport.service(endpoints.targetSpec(global), verbose: global.verbose)
             let (source, sourceModel, folder) = try await EnhancedModelOptions.sourceAndFolder(endpoints, verbose: global.verbose)
-            let targetModel = try await EnhancedModelOptions.targetModel(rawTarget, sourceModel: sourceModel, targetWebsiteID: try endpoints.targetWebsiteID())
-            let target = EnhancedModelOptions.service(rawTarget, model: targetModel, writing: source.snapshotValue)
+            let (_, target, targetModel) = try await EnhancedModelOptions.target(endpoints, global: global, source: source, sourceModel: sourceModel)
             var plan = PlanOptions(targetWebsiteID: try endpoints.targetWebsiteID(), prune: prune, match: endpoints.match,
                                    missingLookups: endpoints.missingLookups)
             if let folder { EnhancedModelOptions.addFolderPlan(folder, to: &plan) }
@@ -44,6 +44,7 @@ public struct PlanCommand: AsyncParsableCommand {
             let prepared = try await MigrationEngine().prepare(source: source,
                                                                target: target, options: options)
             let lines = PlanRenderer.lines(prepared.plan, includeUnchanged: all) + MigrationCommandSupport.skippedLines(prepared.plan)
+                + EnhancedModelOptions.notMigratedSummary(prepared.plan)
             MigrationCommandSupport.say(lines.isEmpty ? "No changes." : lines.joined(separator: "\n"), json: global.json)
             let report = prepared.report
             MigrationCommandSupport.say(report.humanSummary(), json: global.json)

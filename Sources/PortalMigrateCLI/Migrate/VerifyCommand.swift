@@ -17,6 +17,8 @@ public struct VerifyCommand: AsyncParsableCommand {
         With --schemaFile, only the tables, columns and N:N relationships a Configuration Migration Tool
         schema names are compared (what `data export` with that schema carries); other tables are listed as
         not compared.
+        A standard site verified against an enhanced-model target (--targetModelVersion 2) is compared on the
+        records with an enhanced counterpart; the others are listed as not compared.
         With --json prints {"identical": bool, "differences": [...], "notCompared": [...]}.
         Example: portal-migrate verify --from local:dev --to local:test --webSiteId 6f0c… --targetWebSiteId 1d2e…
         """)
@@ -32,13 +34,12 @@ public struct VerifyCommand: AsyncParsableCommand {
     public func run() async throws {
         try await MigrationCommandSupport.run(json: global.json) {
             let scope = try verifyScope()
-            let rawTarget = try MigrationCommandSupport.service(endpoints.targetSpec(global), verbose: global.verbose)
             let (source, sourceModel) = try await EnhancedModelOptions.source(endpoints, verbose: global.verbose)
-            let targetModel = try await EnhancedModelOptions.targetModel(rawTarget, sourceModel: sourceModel, targetWebsiteID: try endpoints.targetWebsiteID())
-            let target = EnhancedModelOptions.service(rawTarget, model: targetModel, writing: source.snapshotValue)
+            let (_, target, targetModel) = try await EnhancedModelOptions.target(endpoints, global: global, source: source, sourceModel: sourceModel)
             let result = try await MigrationEngine().verify(source: source,
                                                             target: target, targetWebsiteID: try endpoints.targetWebsiteID(),
-                                                            deploymentProfile: try endpoints.profileURL(), scope: scope)
+                                                            deploymentProfile: try endpoints.profileURL(),
+                                                            scope: EnhancedModelOptions.verifyScope(scope, target: targetModel))
             if global.json {
                 let value = JSONValue.object([("identical", .bool(result.identical)),
                                               ("differences", .array(result.differences.map { .string($0) })),

@@ -72,9 +72,12 @@ public struct EnhancedSnapshotMapping: Sendable {
         self.components = EnhancedComponentMapping(catalog: catalog)
     }
 
-    /// Columns of `adx_website` not written into `powerpagesite.content`.
+    /// Columns of `adx_website` not written into `powerpagesite.content`. A standard record's
+    /// `statecode`/`statuscode` are the site's columns only (research/emulator-facts.md §4.3); a v2
+    /// folder's `adx_statecode`/`adx_statuscode` keys go into `content` as well, and come back as such.
     public static let siteSkipped: Set<String> = ["adx_name", "ownerid", "owningbusinessunit", "createdon", "modifiedon",
-                                           "createdby", "modifiedby", "versionnumber", "overriddencreatedon"]
+                                           "createdby", "modifiedby", "versionnumber", "overriddencreatedon",
+                                           "statecode", "statuscode"]
     /// Columns of `adx_websitelanguage` not written into `powerpagesitelanguage.content`.
     public static let languageSkipped: Set<String> = ["adx_name", "adx_websiteid", "adx_portallanguageid", "statecode", "statuscode",
                                                "ownerid", "owningbusinessunit", "createdon", "modifiedon", "createdby", "modifiedby",
@@ -270,6 +273,9 @@ public struct EnhancedSnapshotMapping: Sendable {
         var website = EntityRecord("adx_website", id: site.id)
         if let name = site["name"] { website["adx_name"] = name }
         try fill(&website, fromContent: site, componentID: site.id.dataverseString)
+        // The state columns, unless `content` carries them as a v2 folder's `adx_statecode` keys.
+        if website["adx_statecode"] == nil, let s = site["statecode"] { website["statecode"] = s }
+        if website["adx_statuscode"] == nil, let s = site["statuscode"] { website["statuscode"] = s }
         out.add(website)
 
         for lang in enhanced.records["powerpagesitelanguage"] ?? [] where lang.lookupID("powerpagesiteid") ?? site.id == site.id {
@@ -286,7 +292,13 @@ public struct EnhancedSnapshotMapping: Sendable {
             if let v = lang["languagecode"] { pl["adx_languagecode"] = v }
             if let v = lang["lcid"] { pl["adx_lcid"] = typed(v, table: "adx_portallanguage", column: "adx_lcid") }
             if let name = lang["name"] { pl["adx_name"] = name }
-            if let v = wl["adx_systemlanguage"] { pl["adx_systemlanguage"] = typed(v, table: "adx_portallanguage", column: "adx_systemlanguage") }
+            // The system language is the LCID in every portal language (research/emulator-facts.md §2.1).
+            if let v = wl["adx_systemlanguage"] ?? lang["lcid"] {
+                pl["adx_systemlanguage"] = typed(v, table: "adx_portallanguage", column: "adx_systemlanguage")
+            }
+            // A portal language's state is its site language's (there is no portal language row).
+            if let s = lang["statecode"] { pl["statecode"] = s }
+            if let s = lang["statuscode"] { pl["statuscode"] = s }
             out.add(pl)
         }
 
