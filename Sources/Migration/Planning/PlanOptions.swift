@@ -43,6 +43,10 @@ public struct PlanOptions: Sendable {
     /// target does not have is listed in `MigrationPlan.skipped` as already absent, not as a failure.
     /// A record both deleted here and present in the source is kept (the source wins).
     public var explicitDeletions: [String: Set<UUID>] = [:]
+    /// Where `explicitDeletions` came from, named in the `deletion-outside-site` error: a requested
+    /// deletion of a target record that does not belong to the target website (another site, or no
+    /// site) is refused before any write and never planned (`SiteMembership`).
+    public var explicitDeletionsFile: String = ".portalconfig/manifest.yml"
     /// N:N links to remove in the target whatever `prune` says, by relationship name (a pac folder's
     /// association entries with `IsDeleted: true`), in source ids. Links the target lacks are ignored.
     public var explicitLinkRemovals: [String: Set<ManyToManyLink>] = [:]

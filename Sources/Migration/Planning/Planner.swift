@@ -325,7 +325,15 @@ public struct Planner: Sendable {
                 for r in try await reader.readByIDs(table, column: def.primaryIDColumn, ids: unread) { found[r.id] = r }
             }
             for id in wanted.sorted(by: { $0.dataverseString < $1.dataverseString }) {
-                if let r = found[id] {
+                if let r = found[id], !inScope.contains(id) && !(PortalTables.websiteTables.contains(table) && id == targetWebsiteID) {
+                    // Only records of the website being written are deleted (as --prune scopes).
+                    let site = SiteMembership.website(of: r, known: [:], parent: { targetByID[$0] })
+                    let owner = PortalTables.websiteTables.contains(table) ? "it is another website"
+                        : site.map { "it belongs to website \($0.dataverseString)" } ?? "it belongs to no website the target links it to"
+                    diagnostics.append(Diagnostic(check: "deletion-outside-site",
+                        message: "\(options.explicitDeletionsFile) marks it IsDeleted, but \(owner), not to website \(targetWebsiteID.dataverseString) being written; records of another site are never deleted (remove the entry)",
+                        table: table, recordID: id, recordName: PortalTables.primaryName(r, definitions: defs, catalog: catalog)))
+                } else if let r = found[id] {
                     toDelete[table, default: [:]][id] = r
                 } else {
                     skipped.append(SkippedRecord(table: table, id: id, name: nil, reason: "deletion requested; already absent in the target"))
