@@ -175,18 +175,21 @@ public struct AuthDeleteCommand: AsyncParsableCommand {
 
 /// `auth who`: the caller's identity and the organization's name, base language and version.
 public struct AuthWhoCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(commandName: "who", abstract: "Show who the active (or given) profile signs in as.")
+    public static let configuration = CommandConfiguration(commandName: "who", abstract: "Show who the active profile, or the --environment given (profile, URL or local:NAME), signs in as.")
     @OptionGroup var global: GlobalOptions
     public init() {}
 
     public func run() async throws {
         try await userFacing {
-            let client = try RemoteEnvironment.client(for: global.environment, verbose: global.verbose)
-            let who = try await client.whoAmI()
-            let org = try await client.organizationInfo()
+            // A profile, an environment URL, or local:NAME (an embedded environment answers WhoAmI too).
+            let service = try EnvironmentResolver.service(for: global.environment, verbose: global.verbose)
+            let environment = (service as? WebAPIClient)?.configuration.environmentURL.absoluteString
+                ?? EnvironmentResolver.localName(global.environment).map { "local:\($0)" } ?? ""
+            let who = try await service.whoAmI()
+            let org = try await service.organizationInfo()
             if global.json {
                 printOut(JSONValue.object([
-                    ("url", .string(client.configuration.environmentURL.absoluteString)),
+                    ("url", .string(environment)),
                     ("userId", .string(who.userID.dataverseString)),
                     ("businessUnitId", .string(who.businessUnitID.dataverseString)),
                     ("organizationId", .string(who.organizationID.dataverseString)),
@@ -197,7 +200,7 @@ public struct AuthWhoCommand: AsyncParsableCommand {
                 return
             }
             printOut("""
-            Environment:       \(client.configuration.environmentURL.absoluteString)
+            Environment:       \(environment)
             User id:           \(who.userID.dataverseString)
             Business unit id:  \(who.businessUnitID.dataverseString)
             Organization id:   \(who.organizationID.dataverseString)

@@ -15,7 +15,7 @@ struct EnvApproveDeviceCodeCommand: AsyncParsableCommand {
         """)
     @OptionGroup var env: EnvName
     @Argument(help: "The user code the device code flow printed.") var code: String
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup var global: OutputOptions
 
     func run() async throws {
         try await envFacing {

@@ -11,8 +11,10 @@ struct EnvProvisionCommand: AsyncParsableCommand {
         abstract: "Provision a portal from a template, or a portal app from an existing website record.",
         discussion: """
         Templates: \(PortalTemplate.all.keys.sorted().joined(separator: ", ")). Every provisioning uses fresh random GUIDs.
-        --modelVersion 2 (or Enhanced) provisions an enhanced data model site (powerpagesite, powerpagesitelanguage,
+
+        --modelVersion 2 (or Enhanced) provisions an enhanced data model site (powerpagesite, powerpagesitelanguage, \
         powerpagecomponent) with the same content; 1 (Standard, the default) the adx_* tables.
+
         Example: portal-migrate env provision dev --template starter --modelVersion 2 --json
         """)
     @OptionGroup var env: EnvName
@@ -23,7 +25,7 @@ struct EnvProvisionCommand: AsyncParsableCommand {
     @Option(name: [.customLong("modelVersion"), .customLong("mv", withSingleDash: true)],
             help: "Data model of the provisioned site: 1/Standard (default) or 2/Enhanced.")
     var modelVersion: String?
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup var global: OutputOptions
 
     /// The data model asked for with `--modelVersion` (standard when absent).
     var dataModel: DataModel { modelVersion.flatMap { DataModel(modelVersionArgument: $0) } ?? .standard }
@@ -75,7 +77,7 @@ struct EnvDeleteWebsiteCommand: AsyncParsableCommand {
         abstract: "Delete a website record; its configuration goes with it (cascade), the portal app stays.")
     @OptionGroup var env: EnvName
     @Option(name: .customLong("webSiteId"), help: "The adx_website id.") var webSiteId: String
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup var global: OutputOptions
 
     func run() async throws {
         try await envFacing {
@@ -92,7 +94,7 @@ struct EnvDeletePortalAppCommand: AsyncParsableCommand {
         commandName: "delete-portal-app", abstract: "Delete the portal app bound to a website; the website record stays.")
     @OptionGroup var env: EnvName
     @Option(name: .customLong("webSiteId"), help: "The website id the portal app is bound to.") var webSiteId: String
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup var global: OutputOptions
 
     func run() async throws {
         try await envFacing {
@@ -109,7 +111,7 @@ struct EnvResetCommand: AsyncParsableCommand {
         commandName: "reset", abstract: "Remove a website's portal app and the website with its configuration.")
     @OptionGroup var env: EnvName
     @Option(name: .customLong("webSiteId"), help: "The website id.") var webSiteId: String
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup var global: OutputOptions
 
     func run() async throws {
         try await envFacing {

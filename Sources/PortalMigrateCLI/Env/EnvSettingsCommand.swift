@@ -21,7 +21,7 @@ struct EnvSettingsCommand: AsyncParsableCommand {
     var maxUploadFileSize: Int?
     @Option(help: "Behaviours to switch on (comma-separated ids such as E4,C1).") var enable: String?
     @Option(help: "Behaviours to switch off (comma-separated ids such as E3,C2).") var disable: String?
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup var global: OutputOptions
 
     static func behaviours(_ text: String?) throws -> [PlatformBehaviour] {
         try (text ?? "").split(separator: ",").map { part in
