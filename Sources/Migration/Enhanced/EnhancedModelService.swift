@@ -32,6 +32,8 @@ public actor EnhancedModelService: DataverseService {
     var sites: [UUID: EntityRecord] = [:]
     var languages: [UUID: EntityRecord] = [:]
     var portalLanguages: [UUID: EntityRecord] = [:]
+    /// The site of each record of the standard view, by id (web file notes: their file's site).
+    var viewSites: [UUID: UUID] = [:]
 
     /// Columns outside the catalog the tables accept, by standard table (`content` takes any key).
     let openColumns: [String: Set<String>]
@@ -48,12 +50,16 @@ public actor EnhancedModelService: DataverseService {
     ///   - source: a snapshot about to be written here: its columns that the catalog does not know
     ///     (camelCase content keys such as `adx_createRecordDisplayLabel`) are declared as text
     ///     columns, since `content` accepts any key (research/emulator-facts.md §4.4).
-    ///   - siteScope: the site planned or verified (`--targetWebSiteId`, else the source website's id):
-    ///     `adx_portallanguage` reads answer that site's languages only, none while it does not exist.
+    ///   - siteScope: the site planned or verified (`--targetWebSiteId`, else the source website's id;
+    ///     `nil` takes the website of `source`): `adx_portallanguage` reads answer that site's languages
+    ///     only, none while it does not exist; records of other sites are not read (a record of
+    ///     another site with a source id is not this site's: verify reports it missing); a written
+    ///     component whose site no lookup tells goes into this site.
     public init(base: any DataverseService, catalog: TableCatalog = .standard, acceptingColumnsOf source: PortalSnapshot? = nil,
                 siteScope: UUID? = nil) {
         self.base = base
-        self.siteScope = siteScope
+        // A snapshot about to be written names its site: reads and writes are that site's.
+        self.siteScope = siteScope ?? source.flatMap { s in s.websiteID ?? (s.records["adx_website"]?.count == 1 ? s.records["adx_website"]?.first?.id : nil) }
         self.catalog = catalog
         self.mapping = EnhancedSnapshotMapping(catalog: catalog)
         var open: [String: Set<String>] = [:]
@@ -109,17 +115,16 @@ public actor EnhancedModelService: DataverseService {
         languages = Dictionary(languageRecords.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         components = Dictionary(componentRecords.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var all = PortalSnapshot()
+        viewSites = [:]
         for site in siteRecords {
             var s = PortalSnapshot(websiteID: site.id)
             s.add(site)
             for l in languageRecords where l.lookupID("powerpagesiteid") == site.id { s.add(l) }
             for c in componentRecords where c.lookupID("powerpagesiteid") == site.id { s.add(c) }
-            let standard = try mapping.standard(from: s)
-            for (table, records) in standard.records {
-                for var r in records {
-                    if table == "annotation", r["mimetype"] == nil, let name = r.string("filename") {
-                        r["mimetype"] = .string(Self.mimeType(forFileName: name))
-                    }
+            let standard = Self.stableWebFileNotes(try mapping.standard(from: s))
+            for (_, records) in standard.records {
+                for r in records {
+                    viewSites[r.id] = site.id
                     all.add(r)
                 }
             }
@@ -127,6 +132,52 @@ public actor EnhancedModelService: DataverseService {
         }
         view = all
         return all
+    }
+
+    /// The `content` key of a web file component holding the MIME type its note was given, when that
+    /// differs from the one its file name implies (`mimeType(forFileName:)`). The file column is
+    /// written with a file name only (research/dataverse-webapi.md §9.2, as VS Code does), so a MIME
+    /// type of a folder's `.webfile.yml` that the name does not imply is kept here; absent otherwise.
+    public static let explicitMimeTypeKey = "filecontent_mimetype"
+
+    /// The id of the note the view synthesizes for a web file component's `filecontent`: the component
+    /// id with its bytes XOR-ed with a fixed mask, so it is the same on every read and download (the
+    /// file id, which pac writes as `annotationid`, changes on every upload of the body) and never
+    /// equal to the component id.
+    public static func webFileNoteID(forWebFile component: UUID) -> UUID {
+        let mask = Array("pm:webfile:note!".utf8)
+        var bytes = component.uuid
+        withUnsafeMutableBytes(of: &bytes) { raw in for i in 0..<16 { raw[i] ^= mask[i] } }
+        return UUID(uuid: bytes)
+    }
+
+    /// A site's standard view with its web file notes given `webFileNoteID(forWebFile:)` ids and
+    /// their MIME types: the explicit one kept in the component's `content`
+    /// (`explicitMimeTypeKey`, removed from the web file record), else the one the file name implies.
+    static func stableWebFileNotes(_ snapshot: PortalSnapshot) -> PortalSnapshot {
+        var out = snapshot
+        let column = EnhancedComponentMapping.column(forContentKey: explicitMimeTypeKey)
+        var explicit: [UUID: FieldValue] = [:]
+        out.records["adx_webfile"] = (snapshot.records["adx_webfile"] ?? []).map { file in
+            var file = file
+            if let m = file.columns.removeValue(forKey: column), !m.isNull { explicit[file.id] = m }
+            return file
+        }
+        guard let notes = snapshot.records["annotation"] else { return out }
+        out.records["annotation"] = notes.map { note in
+            var note = note
+            guard let file = note.lookupID("objectid") else { return note }
+            let id = webFileNoteID(forWebFile: file)
+            if let body = out.bodies.removeValue(forKey: FileBodyKey("annotation", note.id, "documentbody")) {
+                out.bodies[FileBodyKey("annotation", id, "documentbody")] = body
+            }
+            note.id = id
+            if let m = explicit[file] { note["mimetype"] = m } else if note["mimetype"] == nil, let name = note.string("filename") {
+                note["mimetype"] = .string(mimeType(forFileName: name))
+            }
+            return note
+        }
+        return out
     }
 
     public func retrieve(_ query: RecordQuery, pageSize: Int, page: String?) async throws -> RecordPage {
@@ -138,6 +189,7 @@ public actor EnhancedModelService: DataverseService {
         if query.table == "adx_portallanguage", let scope = siteScope {
             records = records.filter { languages[$0.id]?.lookupID("powerpagesiteid") == scope }
         }
+        if let scope = siteScope { records = records.filter { viewSites[$0.id].map { $0 == scope } ?? true } }
         if query.table == "annotation" {
             // Notes that are not web file bodies are real annotations of the base environment.
             let real = try await base.retrieveAll(query)
@@ -310,13 +362,11 @@ public actor EnhancedModelService: DataverseService {
             if let v = record["adx_displayname"] { patch["displayname"] = v }
             return patch.columns.isEmpty ? [] : [.update(patch)]
         case "annotation":
-            guard let file = record.lookupID("objectid"), components[file] != nil || (record["objecttypecode"]?.text == "adx_webfile") else { return [op(record)] }
-            guard case .string(let b64)? = record["documentbody"] else { return [] }
-            guard let data = Data(base64Encoded: b64, options: .ignoreUnknownCharacters) else {
-                throw DataverseError(code: DataverseError.Code.invalidArgument, message: "documentbody is not base64", logicalName: table, recordID: record.id, column: "documentbody")
-            }
-            let name = record.string("filename") ?? components[file]?.string("name") ?? "file"
-            return [.uploadFile(FileBodyKey("powerpagecomponent", file, "filecontent"), fileName: name, body: .data(data))]
+            // A web file's note: created with its `objectid`, updated by the id the view gave it.
+            let viewNote = view?.record("annotation", record.id)
+            guard let file = record.lookupID("objectid") ?? viewNote?.lookupID("objectid"),
+                  isWebFile(file) || record["objecttypecode"]?.text == "adx_webfile" else { return [op(record)] }
+            return try writeWebFileNote(record, file: file, viewNote: viewNote)
         case "adx_website", "adx_websitelanguage":
             return try writeSiteOrLanguage(record, mode: mode).map(op)
         default:
@@ -365,10 +415,80 @@ public actor EnhancedModelService: DataverseService {
         return [row]
     }
 
+    /// True when `id` is a web file component (written before, or read).
+    func isWebFile(_ id: UUID) -> Bool {
+        guard let type = PowerPageComponentType(standardTable: "adx_webfile"), let c = components[id] else { return false }
+        return c["powerpagecomponenttype"] == .choice(type.rawValue)
+    }
+
+    /// The base operations for a web file note: its `documentbody` → an upload of the component's
+    /// `filecontent` (chunked by the client over 4 MB); its `mimetype` → the component's
+    /// `explicitMimeTypeKey` in `content` when the file name does not imply it (removed when it does).
+    /// - Throws: `DataverseError` (invalid argument, naming the note) for a body that is not base64, or
+    ///   a new file name without a body (the file column takes its name with its bytes).
+    func writeWebFileNote(_ record: EntityRecord, file: UUID, viewNote: EntityRecord?) throws -> [DataverseOperation] {
+        var ops: [DataverseOperation] = []
+        let name = record.string("filename") ?? viewNote?.string("filename") ?? components[file]?.string("name") ?? "file"
+        if case .string(let b64)? = record["documentbody"] {
+            guard let data = Data(base64Encoded: b64, options: .ignoreUnknownCharacters) else {
+                throw DataverseError(code: DataverseError.Code.invalidArgument, message: "documentbody is not base64",
+                                     logicalName: "annotation", recordID: record.id, column: "documentbody")
+            }
+            ops.append(.uploadFile(FileBodyKey("powerpagecomponent", file, "filecontent"), fileName: name, body: .data(data)))
+        } else if let viewNote, let newName = record.string("filename"), newName != viewNote.string("filename") {
+            throw DataverseError(code: DataverseError.Code.invalidArgument,
+                                 message: "web file \(file.dataverseString): file name \(viewNote.string("filename") ?? "") → \(newName) without new bytes; "
+                                    + "in the enhanced model a file name is written with the file's bytes (change the file as well)",
+                                 logicalName: "annotation", recordID: record.id, column: "filename")
+        }
+        if let mime = record["mimetype"], var component = components[file] {
+            let key = Self.explicitMimeTypeKey
+            var members = try contentMembers(component)
+            let had = members.first { $0.0 == key }?.1
+            let text = mime.text ?? ""
+            let wanted: JSONValue? = text.isEmpty || text == Self.mimeType(forFileName: name) ? nil : .string(text)
+            if had != wanted {
+                if let wanted { set(&members, key, wanted) } else { members.removeAll { $0.0 == key } }
+                let content = FieldValue.string(JSONValue.object(members).serialized)
+                component["content"] = content
+                components[file] = component
+                ops.append(.update(EntityRecord("powerpagecomponent", id: file, columns: ["content": content])))
+            }
+        }
+        return ops
+    }
+
+    /// The site of a component being written: the record's `adx_websiteid`, else the site it is in
+    /// already, else `siteScope` (the site being written), else the site of the first record its
+    /// lookups name that has one (natural key columns first: a web link's web link set, a form
+    /// metadata's form; then the others by column name), else the environment's only site. Never
+    /// "the first site": a web link or form metadata has no website column (trial finding 3).
+    /// - Throws: `DataverseError` (invalid argument) naming the record when none of these tells.
+    func site(of record: EntityRecord) throws -> UUID {
+        if let id = record.lookupID("adx_websiteid") { return id }
+        if let id = components[record.id]?.lookupID("powerpagesiteid") { return id }
+        if let scope = siteScope { return scope }
+        let key = catalog.table(record.logicalName)?.naturalKey ?? []
+        let others = record.columns.keys.filter { !key.contains($0) }.sorted()
+        for column in key + others {
+            guard case .lookup(let ref)? = record.columns[column] else { continue }
+            if sites[ref.id] != nil { return ref.id }
+            if let id = components[ref.id]?.lookupID("powerpagesiteid") ?? languages[ref.id]?.lookupID("powerpagesiteid") { return id }
+        }
+        if sites.count == 1, let only = sites.keys.first { return only }
+        throw DataverseError(code: DataverseError.Code.invalidArgument,
+                             message: "no powerpagesite for \(record.logicalName) \(record.id.dataverseString): no website lookup, and \(sites.count) sites",
+                             logicalName: record.logicalName, recordID: record.id)
+    }
+
     func writeComponent(_ record: EntityRecord, mode: Mode) throws -> [EntityRecord] {
-        let site = record.lookupID("adx_websiteid") ?? components[record.id]?.lookupID("powerpagesiteid") ?? sites.keys.sorted { $0.dataverseString < $1.dataverseString }.first
-        guard let siteID = site else {
-            throw DataverseError(code: DataverseError.Code.invalidArgument, message: "no powerpagesite for \(record.logicalName) \(record.id.dataverseString)",
+        let siteID = try site(of: record)
+        // A component of another site is not this site's to rewrite (the view hides it: a create
+        // that found it taken falls back to an update, which stops here instead of moving nothing).
+        if let scope = siteScope, siteID != scope, record.lookupID("adx_websiteid") == nil, components[record.id] != nil {
+            throw DataverseError(code: DataverseError.Code.invalidArgument,
+                                 message: "\(record.logicalName) \(record.id.dataverseString) belongs to powerpagesite \(siteID.dataverseString), "
+                                    + "not to \(scope.dataverseString) being written; not changed",
                                  logicalName: record.logicalName, recordID: record.id)
         }
         var source = record
