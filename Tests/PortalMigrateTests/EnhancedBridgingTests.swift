@@ -185,4 +185,28 @@ import TestSupport
 
         try await Self.downloadAndCompare(source, websiteID: site, environment: "prov", work: work, home: home)
     }
+
+    /// The standard starter template (web file notes with a subject) bridged into an empty enhanced
+    /// environment: verify passes, naming the note columns the file column has no place for; a second
+    /// plan writes nothing.
+    @Test func aProvisionedStandardStarterSiteBridgesAndVerifies() async throws {
+        let work = try TestPaths.temporaryDirectory("pm-enh-bridge-starter")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let home = work.appendingPathComponent("home")
+        for env in ["s", "t"] { #expect(try await Self.run(["env", "create", env], home: home).status == 0) }
+        let provision = try await Self.run(["env", "provision", "s", "--template", "starter", "--json"], home: home)
+        #expect(provision.status == 0, "\(provision.err)")
+        let site = try #require(try JSONValue.parse(provision.out)["websiteId"]?.stringValue)
+        let ends = ["--from", "local:s", "--webSiteId", site, "--to", "local:t"]
+        let migrate = try await Self.run(["migrate"] + ends + ["--targetModelVersion", "2", "--yes"], home: home)
+        #expect(migrate.status == 0, "\(migrate.out.suffix(2000))\n\(migrate.err)")
+        let verify = try await Self.run(["verify"] + ends, home: home)
+        #expect(verify.status == 0, "\(verify.out)\n\(verify.err)")
+        #expect(verify.out.contains("Identical"), "\(verify.out)")
+        #expect(verify.out.contains("annotation columns notetext, subject: not compared"), "\(verify.out)")
+        let plan = try await Self.run(["plan"] + ends, home: home)
+        #expect(plan.status == 0, "\(plan.err)")
+        let writes = plan.out.split(separator: "\n").filter { $0.hasPrefix("  + ") || $0.hasPrefix("  ~ ") || $0.hasPrefix("  - ") }
+        #expect(writes.isEmpty, "\(writes.prefix(10))")
+    }
 }

@@ -57,6 +57,10 @@ public struct PlanOptions: Sendable {
     /// download-only in pac: research/pac-portal-format.md §.portalconfig). Their source records are
     /// listed in `MigrationPlan.skipped`; target records of them are never pruned.
     public var skippedTables: [String: String] = [:]
+    /// Columns never written nor compared, by table: the target's data model has no place for them
+    /// (a web file note's `subject` in an enhanced target, whose file column keeps only the file name
+    /// and MIME type), so comparing them would plan the same update on every run.
+    public var ignoredColumns: [String: Set<String>] = [:]
 
     public init(targetWebsiteID: UUID? = nil, prune: Bool = false, match: MatchMode = .key,
                 missingLookups: MissingLookupPolicy = .fail, hiddenColumns: Set<String> = []) {

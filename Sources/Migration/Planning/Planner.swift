@@ -222,6 +222,7 @@ public struct Planner: Sendable {
                 var state: [String: FieldValue] = [:]
                 for (column, value) in m.columns.sorted(by: { $0.key < $1.key }) {
                     if let def, def.column(column) == nil { continue } // schema drift: reported by the checks
+                    if options.ignoredColumns[table]?.contains(column) ?? false { continue }
                     if PortalTables.stateColumns.contains(column) {
                         // A new record's default state (0 / 1) goes with the create, so the target holds
                         // it as the source does; other states are set after the create.

@@ -19,6 +19,9 @@ public struct VerifyScope: Sendable, Hashable {
     /// Why a table of `excludedTables` is left out, when not for being environment specific (tables
     /// without an enhanced-model counterpart in an enhanced target: "no enhanced-model counterpart").
     public var excludedReasons: [String: String] = [:]
+    /// Columns never compared, by table (a web file note's `subject` in an enhanced target, where the
+    /// body is a file column that keeps only the file name and MIME type).
+    public var excludedColumns: [String: Set<String>] = [:]
 
     public init(excludedTables: Set<String> = TableCatalog.environmentSpecificTables,
                 columnsByTable: [String: Set<String>]? = nil, relationships: Set<String>? = nil, label: String? = nil) {
@@ -40,7 +43,7 @@ public struct VerifyScope: Sendable, Hashable {
 
     /// True when `column` of `table` is compared (its table is compared and, with a column list, it is listed).
     public func includes(column: String, of table: String) -> Bool {
-        guard includes(table: table) else { return false }
+        guard includes(table: table), !(excludedColumns[table]?.contains(column) ?? false) else { return false }
         guard let c = columnsByTable else { return true }
         return c[table]?.contains(column) ?? false
     }

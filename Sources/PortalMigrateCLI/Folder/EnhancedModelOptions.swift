@@ -201,7 +201,22 @@ enum EnhancedModelOptions {
         let mapped = Set(TableCatalog.standard.relationships.filter { !unmapped.contains($0.entity1) && !unmapped.contains($0.entity2) }.map(\.name))
         out.relationships = scope.relationships.map { $0.intersection(mapped) } ?? mapped
         if scope.label == nil { out.label = "the enhanced data model" }
+        for (table, columns) in unmappedColumns { out.excludedColumns[table, default: []].formUnion(columns) }
         return out
+    }
+
+    /// Columns the enhanced model has no place for: a web file's body is the component's `filecontent`
+    /// file column, which keeps the file name and MIME type only (research/dataverse-webapi.md §11.3),
+    /// so a note's `subject` and `notetext` are not migrated.
+    static let unmappedColumns: [String: Set<String>] = ["annotation": ["subject", "notetext"]]
+
+    /// The `verify` lines for `unmappedColumns`, added to the tables not compared (a standard source
+    /// against an enhanced target only: an enhanced source has no such columns either).
+    static func notComparedColumns(source: DataModel, target: DataModel) -> [String] {
+        guard source == .standard, target == .enhanced else { return [] }
+        return unmappedColumns.keys.sorted().map { table in
+            "\(table) columns \(unmappedColumns[table, default: []].sorted().joined(separator: ", ")): not compared (no enhanced-model counterpart: a web file body keeps only its file name and MIME type)"
+        }
     }
 
     /// The plan's records and N:N links left out for having no enhanced counterpart, counted by table
@@ -212,7 +227,8 @@ enum EnhancedModelOptions {
         guard !left.isEmpty else { return [] }
         let links = left.filter { $0.reason.hasPrefix("N:N link") }
         let records = left.filter { !$0.reason.hasPrefix("N:N link") }
-        var lines = ["Not migrated (no enhanced-model counterpart): \(records.count) record(s), \(links.count) N:N link(s)"]
+        var lines = ["Not migrated (no enhanced-model counterpart): \(records.count) record(s), \(links.count) N:N link(s); "
+                     + "web file notes keep only their body, file name and MIME type (no subject or note text)"]
         for (table, n) in Dictionary(grouping: records, by: \.table).mapValues(\.count).sorted(by: { $0.key < $1.key }) {
             lines.append("  \(table): \(n) record(s)")
         }
@@ -223,10 +239,13 @@ enum EnhancedModelOptions {
     }
 
     /// Into an enhanced target, tables without an enhanced counterpart (tags, URL history, ads,
-    /// polls, …; research/dataverse-webapi.md §11.3) are listed in the plan as not migrated.
+    /// polls, …; research/dataverse-webapi.md §11.3) are listed in the plan as not migrated, with the
+    /// N:N links to their records; note columns the file column has no place for (`unmappedColumns`)
+    /// are neither written nor compared.
     static func listUnmapped(_ plan: inout PlanOptions, target: DataModel) {
         guard target == .enhanced else { return }
         for table in unmappedTables { plan.skippedTables[table] = plan.skippedTables[table] ?? unmappedReason }
+        for (table, columns) in unmappedColumns { plan.ignoredColumns[table, default: []].formUnion(columns) }
     }
 }
 

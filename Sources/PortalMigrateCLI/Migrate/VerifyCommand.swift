@@ -36,10 +36,11 @@ public struct VerifyCommand: AsyncParsableCommand {
             let scope = try verifyScope()
             let (source, sourceModel) = try await EnhancedModelOptions.source(endpoints, verbose: global.verbose)
             let (_, target, targetModel) = try await EnhancedModelOptions.target(endpoints, global: global, source: source, sourceModel: sourceModel)
-            let result = try await MigrationEngine().verify(source: source,
+            var result = try await MigrationEngine().verify(source: source,
                                                             target: target, targetWebsiteID: try endpoints.targetWebsiteID(),
                                                             deploymentProfile: try endpoints.profileURL(),
                                                             scope: EnhancedModelOptions.verifyScope(scope, target: targetModel))
+            result.notCompared += EnhancedModelOptions.notComparedColumns(source: sourceModel, target: targetModel)
             if global.json {
                 let value = JSONValue.object([("identical", .bool(result.identical)),
                                               ("differences", .array(result.differences.map { .string($0) })),
