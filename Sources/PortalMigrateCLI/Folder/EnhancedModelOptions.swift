@@ -219,16 +219,20 @@ enum EnhancedModelOptions {
         }
     }
 
-    /// The plan's records and N:N links left out for having no enhanced counterpart, counted by table
-    /// or relationship under one heading (empty when there are none):
-    /// `Not migrated (no enhanced-model counterpart): 118 record(s), 9 N:N link(s)` then `  adx_tag: 5 record(s)`.
-    static func notMigratedSummary(_ plan: MigrationPlan) -> [String] {
+    /// What a plan from a standard source into an enhanced target (bridging) says after the records:
+    /// how the records are written, then those left out for having no enhanced counterpart, counted by
+    /// table or relationship (`Not migrated (no enhanced-model counterpart): 118 record(s), 9 N:N
+    /// link(s):` then `  adx_tag: 5 record(s)`). Empty for any other pair of models.
+    static func notMigratedSummary(_ plan: MigrationPlan, source: DataModel, target: DataModel) -> [String] {
+        guard source == .standard, target == .enhanced else { return [] }
+        var lines = ["Into the enhanced data model (v2): each adx_* record above is written as a powerpagesite, powerpagesitelanguage "
+                     + "or powerpagecomponent row with the same id (a portal language as part of its site language); web file "
+                     + "notes keep their body, file name and MIME type only (no subject or note text)."]
         let left = plan.skipped.filter { $0.reason.hasSuffix(unmappedReason) }
-        guard !left.isEmpty else { return [] }
+        guard !left.isEmpty else { return lines }
         let links = left.filter { $0.reason.hasPrefix("N:N link") }
         let records = left.filter { !$0.reason.hasPrefix("N:N link") }
-        var lines = ["Not migrated (no enhanced-model counterpart): \(records.count) record(s), \(links.count) N:N link(s); "
-                     + "web file notes keep only their body, file name and MIME type (no subject or note text)"]
+        lines.append("Not migrated (no enhanced-model counterpart): \(records.count) record(s), \(links.count) N:N link(s):")
         for (table, n) in Dictionary(grouping: records, by: \.table).mapValues(\.count).sorted(by: { $0.key < $1.key }) {
             lines.append("  \(table): \(n) record(s)")
         }

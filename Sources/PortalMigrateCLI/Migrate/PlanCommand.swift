@@ -44,7 +44,7 @@ public struct PlanCommand: AsyncParsableCommand {
             let prepared = try await MigrationEngine().prepare(source: source,
                                                                target: target, options: options)
             let lines = PlanRenderer.lines(prepared.plan, includeUnchanged: all) + MigrationCommandSupport.skippedLines(prepared.plan)
-                + EnhancedModelOptions.notMigratedSummary(prepared.plan)
+                + EnhancedModelOptions.notMigratedSummary(prepared.plan, source: sourceModel, target: targetModel)
             MigrationCommandSupport.say(lines.isEmpty ? "No changes." : lines.joined(separator: "\n"), json: global.json)
             let report = prepared.report
             MigrationCommandSupport.say(report.humanSummary(), json: global.json)
