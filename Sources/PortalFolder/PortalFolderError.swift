@@ -24,6 +24,9 @@ public enum PortalFolderError: Error, Equatable, Sendable, CustomStringConvertib
     case contentFileWithoutYAML(file: String, expectedYAML: String)
     /// A content file that is not valid UTF-8.
     case contentNotUTF8(file: String)
+    /// A YAML file that is not valid UTF-8 (pac writes UTF-8): the 1-based line and 0-based byte
+    /// offset of the first byte that is not.
+    case yamlNotUTF8(file: String, line: Int?, offset: Int?)
     /// A web file YAML that carries its note (`annotationid`, `filename`, …) but whose bytes are not
     /// next to it: uploading it would store a note without its body.
     case webFileBodyMissing(file: String, expectedFile: String)
@@ -37,22 +40,31 @@ public enum PortalFolderError: Error, Equatable, Sendable, CustomStringConvertib
     /// The snapshot has no website record to name the site folder after.
     case noWebsite
 
-    /// One duplicated record: its table, id and the two files holding it.
+    /// One duplicated record id: its table, id and the two files holding it. `secondTable` is set when
+    /// the second file holds the id as a record of another table (two different records would merge
+    /// into one in the target: Dataverse ids are unique per environment in practice, and the enhanced
+    /// model stores most tables as one `powerpagecomponent` table).
     public struct DuplicateRecord: Equatable, Sendable, CustomStringConvertible {
         public var table: String
         public var id: UUID
         public var firstFile: String
         public var secondFile: String
+        /// The second file's table when it differs from `table`; `nil` for the same table.
+        public var secondTable: String?
 
-        public init(table: String, id: UUID, firstFile: String, secondFile: String) {
+        public init(table: String, id: UUID, firstFile: String, secondFile: String, secondTable: String? = nil) {
             self.table = table
             self.id = id
             self.firstFile = firstFile
             self.secondFile = secondFile
+            self.secondTable = secondTable
         }
 
         public var description: String {
-            "\(table) \(id.dataverseString) is in both \(firstFile) and \(secondFile)"
+            if let other = secondTable {
+                return "\(id.dataverseString) is both \(table) in \(firstFile) and \(other) in \(secondFile) (two records cannot share an id)"
+            }
+            return "\(table) \(id.dataverseString) is in both \(firstFile) and \(secondFile)"
         }
     }
 
@@ -72,7 +84,7 @@ public enum PortalFolderError: Error, Equatable, Sendable, CustomStringConvertib
             }
             return "\(file)\(line.map { ":\($0)" } ?? ""): the record has no \(key)"
         case .duplicateRecordIDs(let dups):
-            return "the same record is in two files (stale copies?); remove one of each pair:\n"
+            return "the same record id is in two files (stale copies, or an id copied by hand); remove or fix one of each pair:\n"
                 + dups.map { "  " + $0.description }.joined(separator: "\n")
         case .valueDoesNotFitColumn(let file, let line, let key, let value, let type):
             return "\(file)\(line.map { ":\($0)" } ?? ""): \(key): '\(value)' is not a valid \(type) value"
@@ -80,6 +92,9 @@ public enum PortalFolderError: Error, Equatable, Sendable, CustomStringConvertib
             return "\(file): content file without its record YAML (expected \(expected))"
         case .contentNotUTF8(let file):
             return "\(file): content file is not valid UTF-8"
+        case .yamlNotUTF8(let file, let line, let offset):
+            return "\(file)\(line.map { ":\($0)" } ?? ""): the YAML file is not valid UTF-8"
+                + (offset.map { " (byte offset \($0))" } ?? "") + "; save it as UTF-8 (as pac writes it)"
         case .webFileBodyMissing(let file, let expected):
             return "\(file): the web file's content file \(expected) is missing; restore it (or remove the YAML) before uploading"
         case .linkOutsideFolder(let file):
