@@ -62,23 +62,25 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Collections", package: "swift-collections"),
         ]),
+        // Runs child processes and collects their output (tests, quickstart, benchmark); no business logic.
+        .target(name: "ChildProcesses"),
         // Command types (parsing, output); no business logic.
         .target(name: "PortalMigrateCLI", dependencies: [
             "PortalModel", "DataverseWebAPI", "LocalEnvironment", "EnvironmentServer",
-            "PortalFolder", "ConfigurationMigration", "Migration",
+            "PortalFolder", "ConfigurationMigration", "Migration", "ChildProcesses",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "portal-migrate", dependencies: ["PortalMigrateCLI"]),
         // Benchmark (issue 11): scenarios and baselines over HTTP against EnvironmentServer on 127.0.0.1.
         .executableTarget(name: "portal-migrate-bench", dependencies: [
-            "PortalModel", "LocalEnvironment", "EnvironmentServer", "DataverseWebAPI", "Migration", "TestSupport",
+            "PortalModel", "LocalEnvironment", "EnvironmentServer", "DataverseWebAPI", "Migration", "TestSupport", "ChildProcesses",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Shared by test targets: corpus paths, temporary directories, environments and servers.
         .target(name: "TestSupport", dependencies: [
-            "PortalModel", "LocalEnvironment", "EnvironmentServer",
+            "PortalModel", "LocalEnvironment", "EnvironmentServer", "ChildProcesses",
         ]),
 
         .testTarget(name: "PortalModelTests", dependencies: ["PortalModel", "TestSupport", .product(name: "Yams", package: "Yams")]),

@@ -1,3 +1,4 @@
+import ChildProcesses
 import EnvironmentServer
 import Foundation
 import PortalModel

@@ -83,9 +83,9 @@ final class BenchRunner: @unchecked Sendable {
     func product(_ arguments: [String], home: URL? = nil) throws -> ChildRun {
         let h = home ?? work.appendingPathComponent("homes/\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: h, withIntermediateDirectories: true)
-        let run = try ChildProcess.run(portalMigrate, arguments, environment: [
+        let run = try ChildProcess.runMeasured(portalMigrate, arguments, environment: [
             "PORTAL_MIGRATE_HOME": h.path, "XDG_CONFIG_HOME": h.appendingPathComponent("config").path,
-        ], logDirectory: work)
+        ])
         guard run.status == 0 else {
             throw ChildProcessError(description: "portal-migrate \(arguments.prefix(2).joined(separator: " ")) exited with \(run.status): \(run.stderr.suffix(1500))")
         }
@@ -228,7 +228,7 @@ final class BenchRunner: @unchecked Sendable {
         var args = ["--child", mode, "--size", size.rawValue, "--work", childWork.path]
         if let server, let targetFile { args += ["--url", server.url, "--target", targetFile.path] }
         if mode == "read-local" { args += ["--source", sourceFile.path] }
-        let run = try ChildProcess.run(selfBinary, args, logDirectory: work)
+        let run = try ChildProcess.runMeasured(selfBinary, args)
         let traffic = counter.totals
         await server?.stop()
         guard run.status == 0, let line = run.stdout.split(separator: "\n").last,

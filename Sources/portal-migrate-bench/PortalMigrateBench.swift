@@ -90,16 +90,10 @@ struct PortalMigrateBench: AsyncParsableCommand {
     /// `git rev-parse HEAD` of the repository (plus `-dirty` when it has uncommitted changes), or "unknown".
     static func gitCommit() -> String {
         func git(_ args: [String]) -> String? {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            p.arguments = ["git", "-C", TestPaths.repositoryRoot.path] + args
-            let out = Pipe()
-            p.standardOutput = out
-            p.standardError = FileHandle.nullDevice
-            guard (try? p.run()) != nil else { return nil }
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            return p.terminationStatus == 0 ? String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : nil
+            guard let r = try? ChildProcess.runBlocking(URL(fileURLWithPath: "/usr/bin/env"),
+                                                        ["git", "-C", TestPaths.repositoryRoot.path] + args, timeout: 60),
+                  r.exitCode == 0, !r.signalled else { return nil }
+            return r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         guard let head = git(["rev-parse", "HEAD"]) else { return "unknown" }
         let dirty = !(git(["status", "--porcelain", "--untracked-files=no"]) ?? "").isEmpty

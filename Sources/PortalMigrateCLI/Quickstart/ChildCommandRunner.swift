@@ -1,3 +1,4 @@
+import ChildProcesses
 import Foundation
 
 /// Runs `portal-migrate` subcommands as child processes of this same binary, the way a user would
@@ -103,7 +104,7 @@ final class ChildCommandRunner {
         return "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
-    /// Prints `$ [prefix ]portal-migrate ARGS`, runs it and waits for it without blocking a thread.
+    /// Prints `$ [prefix ]portal-migrate ARGS`, runs it (`ChildProcess.run`) and waits for it without blocking a thread.
     /// - Parameters:
     ///   - arguments: the subcommand and its options.
     ///   - extraEnvironment: variables added for this child only (for example a deployment profile's
@@ -119,35 +120,18 @@ final class ChildCommandRunner {
         let logs = workingDirectory.appendingPathComponent("logs", isDirectory: true)
         try? FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
         let stem = String(format: "%02d-", count) + (arguments.prefix(2).joined(separator: "-"))
-        let outURL = logs.appendingPathComponent(stem + ".out"), errURL = logs.appendingPathComponent(stem + ".err")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
-
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = workingDirectory
         var env = environment
         for (k, v) in extraEnvironment { env[k] = v }
-        process.environment = env
-        let outHandle = try FileHandle(forWritingTo: outURL), errHandle = try FileHandle(forWritingTo: errURL)
-        process.standardOutput = outHandle
-        process.standardError = errHandle
-        process.standardInput = FileHandle.nullDevice
-        let started = Date()
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { p in continuation.resume(returning: p.terminationStatus) }
-            do { try process.run() } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: QuickstartError("cannot start \(executable.path): \(error)"))
-            }
+        let child: ChildProcessResult
+        do {
+            child = try await ChildProcess.run(executable, arguments, environment: env, currentDirectory: workingDirectory)
+        } catch {
+            throw QuickstartError("cannot start \(executable.path): \(error)")
         }
-        try? outHandle.close()
-        try? errHandle.close()
-        let result = Result(arguments: arguments, status: status,
-                            stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
-                            stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "",
-                            seconds: Date().timeIntervalSince(started))
+        try? child.stdoutData.write(to: logs.appendingPathComponent(stem + ".out"))
+        try? child.stderrData.write(to: logs.appendingPathComponent(stem + ".err"))
+        let result = Result(arguments: arguments, status: child.exitCode, stdout: child.stdout, stderr: child.stderr,
+                            seconds: child.wallSeconds)
         echo(result)
         return result
     }
