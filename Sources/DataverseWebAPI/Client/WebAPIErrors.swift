@@ -22,7 +22,7 @@ public enum WebAPIErrors {
         }
         if message.isEmpty {
             let text = String(decoding: body.prefix(500), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            message = text.isEmpty ? HTTPStatusText.reason(status) : text
+            message = text.isEmpty ? HTTPReasonPhrase.of(status) : text
         }
         if code.isEmpty, status == 429 { code = DataverseError.Code.tooManyRequests }
         return DataverseError(httpStatus: status, code: code, message: message, method: method, path: path,
@@ -38,27 +38,6 @@ public enum WebAPIErrors {
     /// True for a missing record or link (404, or ObjectDoesNotExist `0x80040217`).
     public static func isMissing(_ e: DataverseError) -> Bool {
         e.httpStatus == 404 || e.code.lowercased() == DataverseError.Code.objectDoesNotExist
-    }
-}
-
-/// Reason phrases for messages when an error body is empty.
-enum HTTPStatusText {
-    static func reason(_ s: Int) -> String {
-        switch s {
-        case 400: return "Bad Request"
-        case 401: return "Unauthorized"
-        case 403: return "Forbidden"
-        case 404: return "Not Found"
-        case 405: return "Method Not Allowed"
-        case 412: return "Precondition Failed"
-        case 413: return "Payload Too Large"
-        case 429: return "Too Many Requests"
-        case 500: return "Internal Server Error"
-        case 502: return "Bad Gateway"
-        case 503: return "Service Unavailable"
-        case 504: return "Gateway Timeout"
-        default: return "HTTP \(s)"
-        }
     }
 }
 

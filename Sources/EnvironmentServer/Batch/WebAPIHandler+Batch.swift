@@ -205,7 +205,7 @@ extension WebAPIHandler {
             line("Content-Transfer-Encoding: binary")
             if let cid { line("Content-ID: \(cid)") }
             line("")
-            line("HTTP/1.1 \(r.status) \(WebResponse.reason(r.status))")
+            line("HTTP/1.1 \(r.status) \(HTTPReasonPhrase.of(r.status))")
             for (k, v) in r.headers { line("\(k): \(v)") }
             line("")
             if !r.body.isEmpty { out.append(r.body); line("") }

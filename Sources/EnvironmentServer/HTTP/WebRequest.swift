@@ -97,27 +97,4 @@ public struct WebResponse: Sendable {
         let body = JSONValue.object([("error", .object([("code", .string(e.code)), ("message", .string(e.message))]))])
         return json(body, status: e.status, headers: headers)
     }
-
-    /// The standard reason phrase of an HTTP status, for batch response parts.
-    public static func reason(_ status: Int) -> String {
-        switch status {
-        case 200: return "OK"
-        case 201: return "Created"
-        case 204: return "No Content"
-        case 206: return "Partial Content"
-        case 304: return "Not Modified"
-        case 400: return "Bad Request"
-        case 401: return "Unauthorized"
-        case 403: return "Forbidden"
-        case 404: return "Not Found"
-        case 405: return "Method Not Allowed"
-        case 412: return "Precondition Failed"
-        case 413: return "Payload Too Large"
-        case 429: return "Too Many Requests"
-        case 500: return "Internal Server Error"
-        case 501: return "Not Implemented"
-        case 503: return "Service Unavailable"
-        default: return "Status \(status)"
-        }
-    }
 }
