@@ -9,14 +9,17 @@ public struct MigrateCommand: AsyncParsableCommand {
         commandName: "migrate",
         abstract: "Migrate a website from one environment to another (plan, check, write, resume).",
         discussion: """
-        Plans first (see `plan`), runs every check before the first write (schema drift, base language,
-        blocked extensions and file sizes, lookups to records the target lacks, website not found) and stops
-        with exit code 2 if one fails, unless --force. Writes in dependency order with $batch change sets in
+        Plans first (see `plan`), runs every check before the first write (schema drift, base language, \
+        blocked extensions and file sizes, lookups to records the target lacks, website not found) and stops \
+        with exit code 2 if one fails, unless --force. Writes in dependency order with $batch change sets in \
         parallel, journalled under the data directory: rerun the same command after an interruption to resume.
-        --targetModelVersion 2 migrates a standard-model site into the enhanced data model (powerpagesite,
-        powerpagecomponent): records of tables without an enhanced counterpart (tags, URL history, ads, polls, …)
+
+        --targetModelVersion 2 migrates a standard-model site into the enhanced data model (powerpagesite, \
+        powerpagecomponent): records of tables without an enhanced counterpart (tags, URL history, ads, polls, …) \
         and their N:N links are listed as not migrated, with their counts; they are not failures.
+
         Exit codes: 0 all written; 1 some records failed (or --force left records out); 2 a check failed.
+
         Example: portal-migrate migrate --from dev --to test --webSiteId 6f0c… --targetWebSiteId 1d2e… --yes
         """)
 

@@ -9,12 +9,15 @@ public struct PlanCommand: AsyncParsableCommand {
         commandName: "plan",
         abstract: "Show what migrating a website would create, update and delete, without writing.",
         discussion: """
-        Compares the source website with the target's current records: records match by id, then by natural
-        key (a target provisioned from the same template keeps its own Home page, roles, snippets…), and only
+        Compares the source website with the target's current records: records match by id, then by natural \
+        key (a target provisioned from the same template keeps its own Home page, roles, snippets…), and only \
         differences are listed. Deletions (with --prune) are listed first. Secret values are hidden.
-        Into an enhanced-model target (--targetModelVersion 2), records without an enhanced counterpart are
+
+        Into an enhanced-model target (--targetModelVersion 2), records without an enhanced counterpart are \
         listed as not migrated, with their counts by table.
+
         Exit code 2 when a check before writing fails.
+
         Example: portal-migrate plan --from local:dev --to local:test --webSiteId 6f0c… --targetWebSiteId 1d2e…
         """)
 

@@ -10,16 +10,21 @@ public struct VerifyCommand: AsyncParsableCommand {
         commandName: "verify",
         abstract: "Compare a website's records, values, links and file bodies between source and target.",
         discussion: """
-        Exit code 0 only when the target holds exactly the source's configuration, modulo ids remapped by
+        Exit code 0 only when the target holds exactly the source's configuration, modulo ids remapped by \
         natural key; otherwise prints each difference (secret values hidden) and exits with 1.
-        Environment-specific tables (adx_websitebinding: bound to one environment's portal host; pac
+
+        Environment-specific tables (adx_websitebinding: bound to one environment's portal host; pac \
         downloads but never uploads it) are not compared; the output says how many records were left out.
-        With --schemaFile, only the tables, columns and N:N relationships a Configuration Migration Tool
-        schema names are compared (what `data export` with that schema carries); other tables are listed as
+
+        With --schemaFile, only the tables, columns and N:N relationships a Configuration Migration Tool \
+        schema names are compared (what `data export` with that schema carries); other tables are listed as \
         not compared.
-        A standard site verified against an enhanced-model target (--targetModelVersion 2) is compared on the
+
+        A standard site verified against an enhanced-model target (--targetModelVersion 2) is compared on the \
         records with an enhanced counterpart; the others are listed as not compared.
+
         With --json prints {"identical": bool, "differences": [...], "notCompared": [...]}.
+
         Example: portal-migrate verify --from local:dev --to local:test --webSiteId 6f0c… --targetWebSiteId 1d2e…
         """)
 
