@@ -98,3 +98,70 @@ import TestSupport
         #expect(try await Self.count(home, "c", "adx_webpage", otherPage.id) == 1)
     }
 }
+
+extension CrossSiteChecksTests {
+    /// Finding 4: the folder's website.yml id changed to a new one, uploaded into an environment that
+    /// holds the site under its old id: the upload (and its dry run) stops with exit 2 naming both
+    /// website ids and a sample of records; nothing is written. The unchanged folder re-uploads.
+    @Test func changedWebsiteIDDoesNotMoveAnotherSitesRecords() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: TestPaths.portalMigrateBinary.path), "build portal-migrate first")
+        let home = try TestPaths.temporaryDirectory("pm-cross-site")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let folder = home.appendingPathComponent("ejada")
+        try FileManager.default.copyItem(at: TestPaths.pacFolder("ejada-starter-2022"), to: folder)
+        _ = try await Self.ok(["env", "create", "s"], home: home)
+        _ = try await Self.ok(["upload", "--path", folder.path, "--environment", "local:s", "--yes"], home: home)
+        let websiteFile = folder.appendingPathComponent("website.yml")
+        let old = try Self.guid(websiteFile, "adx_websiteid")
+        let new = UUID()
+        let text = try String(contentsOf: websiteFile, encoding: .utf8)
+        try text.replacingOccurrences(of: "adx_websiteid: \(old.dataverseString)", with: "adx_websiteid: \(new.dataverseString)")
+            .write(to: websiteFile, atomically: true, encoding: .utf8)
+        let pages = try await Self.rows(home, "s", "adx_webpage")
+
+        for extra in [["--dry-run"], []] {
+            let r = try await Binary.run(["upload", "--path", folder.path, "--environment", "local:s", "--yes"] + extra, home: home)
+            #expect(r.status == 2, "\(extra): \(r.stderr.suffix(1500))")
+            let line = (r.stdout + r.stderr).split(separator: "\n").first { $0.contains("other-site-records") }.map(String.init) ?? ""
+            #expect(line.contains(old.dataverseString) && line.contains(new.dataverseString), "\(line)")
+            #expect(line.contains("\(pages.count)") || line.contains("more"), "\(line)")
+            #expect(line.contains("adx_"), "a sample of records is named: \(line)")
+        }
+        #expect(try await Self.count(home, "s", "adx_website", new) == 0, "nothing written")
+        let after = try await Self.rows(home, "s", "adx_webpage")
+        #expect(after.allSatisfy { $0.lookupID("adx_websiteid") == old } && after.count == pages.count)
+
+        // The folder as downloaded re-uploads without the check firing.
+        try text.write(to: websiteFile, atomically: true, encoding: .utf8)
+        let again = try await Binary.run(["upload", "--path", folder.path, "--environment", "local:s", "--yes", "--dry-run"], home: home)
+        #expect(again.status == 0, "\(again.stderr.suffix(1500))")
+        #expect(!(again.stdout + again.stderr).contains("other-site-records"))
+    }
+
+    /// The same for an enhanced-model (v2) folder: the enhanced view shows one site's components, so
+    /// the components of the other site are found in the environment itself.
+    @Test func changedWebsiteIDOfAnEnhancedFolderIsRefused() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: TestPaths.portalMigrateBinary.path), "build portal-migrate first")
+        let home = try TestPaths.temporaryDirectory("pm-cross-site-v2")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let folder = home.appendingPathComponent("rcsa")
+        try FileManager.default.copyItem(at: TestPaths.pacFolder("rcsa-enhanced-2025"), to: folder)
+        _ = try await Self.ok(["env", "create", "e"], home: home)
+        _ = try await Self.ok(["env", "settings", "e", "--blockedattachments", "exe"], home: home)
+        _ = try await Self.ok(["upload", "--path", folder.path, "--environment", "local:e", "--yes"], home: home)
+        let websiteFile = folder.appendingPathComponent("website.yml")
+        let old = try Self.guid(websiteFile, "adx_websiteid")
+        let new = UUID()
+        let text = try String(contentsOf: websiteFile, encoding: .utf8)
+        try text.replacingOccurrences(of: "adx_websiteid: \(old.dataverseString)", with: "adx_websiteid: \(new.dataverseString)")
+            .write(to: websiteFile, atomically: true, encoding: .utf8)
+        let before = try await Self.rows(home, "e", "powerpagecomponent").filter { $0.lookupID("powerpagesiteid") == old }.count
+
+        let r = try await Binary.run(["upload", "--path", folder.path, "--environment", "local:e", "--yes"], home: home)
+        #expect(r.status == 2, "\(r.stderr.suffix(1500))")
+        let said = r.stdout + r.stderr
+        #expect(said.contains("other-site-records") && said.contains(old.dataverseString) && said.contains(new.dataverseString), "\(said.suffix(1500))")
+        let after = try await Self.rows(home, "e", "powerpagecomponent").filter { $0.lookupID("powerpagesiteid") == old }.count
+        #expect(after == before && before > 200, "\(before) → \(after) components of the original site")
+    }
+}

@@ -15,7 +15,9 @@ import PortalModel
 /// - `blocked-extension` / `file-too-large`: a note to write whose file name extension the target's
 ///   `blockedattachments` lists (minus `--unblock-extensions`) or whose body exceeds `maxuploadfilesize`
 ///   (research/platform-behaviours.md P8; research/emulator-facts.md §1).
-/// - `missing-lookup` and `ambiguous-match` come from planning.
+/// - `other-site-records`: records the target already has (by id) that belong to another website
+///   (`CrossSiteCheck`).
+/// - `missing-lookup`, `ambiguous-match` and `deletion-outside-site` come from planning.
 public enum PreflightChecks {
     /// Runs every check and returns the diagnostics (errors and warnings), sorted for output.
     /// - Parameters:
@@ -43,6 +45,9 @@ public enum PreflightChecks {
                                   message: "the target has no website \(plan.targetWebsiteID.dataverseString) (--targetWebSiteId)",
                                   recordID: plan.targetWebsiteID))
         }
+
+        // Records of another website the run would move into this one.
+        out += CrossSiteCheck.run(planning)
 
         // Schema drift.
         for table in source.tableNames where !(source.records[table] ?? []).isEmpty {

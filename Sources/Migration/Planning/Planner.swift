@@ -13,6 +13,10 @@ public struct PlanningResult: Sendable {
     /// False when the source has no website and the plan covers the source's tables instead
     /// (`targetSnapshot` then holds every target record of those tables).
     public var websiteScoped: Bool = true
+    /// Target records of the source's ids read outside the target website's scope (records the target
+    /// already has under another website, or under none), by table then id: the `other-site-records`
+    /// check (`CrossSiteCheck`) names those of another website.
+    public var targetOutsideScope: [String: [UUID: EntityRecord]] = [:]
 }
 
 /// Decides every write of a migration by comparing a source snapshot with a target's current records
@@ -127,6 +131,17 @@ public struct Planner: Sendable {
                     let key = FileBodyKey("annotation", r.id, "documentbody")
                     if let d = try await target.downloadFile(key) { targetBodies[key] = .data(d) }
                 }
+            }
+        }
+
+        // The enhanced view reads one site's components only: source ids that are components of another
+        // site of the environment are read from the environment itself, for the other-site-records check.
+        var componentsElsewhere: [UUID: EntityRecord] = [:]
+        if websiteScoped, let enhanced = target as? EnhancedModelService {
+            let absent = Set(source.records.flatMap { t, rows in rows.filter { targetByTable[t]?[$0.id] == nil }.map(\.id) })
+            if !absent.isEmpty, let rows = try? await SnapshotReader(service: enhanced.base, catalog: catalog)
+                .readByIDs("powerpagecomponent", column: "powerpagecomponentid", ids: absent) {
+                for r in rows { componentsElsewhere[r.id] = r }
             }
         }
 
@@ -377,7 +392,10 @@ public struct Planner: Sendable {
                                  tableOrder: tableOrder, records: records, deletions: deletions, links: links,
                                  idMap: idMap, diagnostics: diagnostics, droppedLookups: dropped,
                                  skipped: skipped)
-        return PlanningResult(plan: plan, targetDefinitions: defs, targetWebsiteExists: targetWebsiteExists,
-                              targetSnapshot: targetSnap, websiteScoped: websiteScoped)
+        var result = PlanningResult(plan: plan, targetDefinitions: defs, targetWebsiteExists: targetWebsiteExists,
+                                    targetSnapshot: targetSnap, websiteScoped: websiteScoped)
+        result.targetOutsideScope = targetByTable.mapValues { $0.filter { !inScope.contains($0.key) } }.filter { !$0.value.isEmpty }
+        if !componentsElsewhere.isEmpty { result.targetOutsideScope["powerpagecomponent"] = componentsElsewhere }
+        return result
     }
 }
