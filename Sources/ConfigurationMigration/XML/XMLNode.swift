@@ -95,8 +95,11 @@ public enum SafeXMLReader {
         // (XML_MAX_TEXT_LENGTH without XML_PARSE_HUGE, which XMLParser cannot set), and CMT writes a
         // note's base64 `documentbody` as one `value="…"`: long values are lifted out before parsing
         // and restored in the tree (long character data too: a text node has the same limit).
+        // The bytes go through a stream, not `XMLParser(data:)`: given all at once libxml2 also refuses a
+        // document over 10,000,000 bytes at its last line (a 72 MB data.xml of 277 KB values failed
+        // "not well-formed" at `</entities>`); a stream is handed to it in chunks, which it accepts.
         let lifted = LargeAttributeValues.lift(Data(text.utf8))
-        let parser = XMLParser(data: lifted.data)
+        let parser = XMLParser(stream: InputStream(data: lifted.data))
         parser.shouldResolveExternalEntities = false
         parser.shouldProcessNamespaces = false
         parser.shouldReportNamespacePrefixes = false

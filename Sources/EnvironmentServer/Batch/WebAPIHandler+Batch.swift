@@ -51,6 +51,7 @@ extension WebAPIHandler {
         }
         let continueOnError = Preferences(request.header("Prefer")).continueOnError
         var out: [BatchResponseItem] = []
+        var group = WriteGroup()
         for item in items {
             switch item {
             case .single(let op):
@@ -58,6 +59,11 @@ extension WebAPIHandler {
                 if inner.header("MSCRM.BypassCustomPluginExecution") == nil, let b = request.header("MSCRM.BypassCustomPluginExecution") {
                     inner.headers["mscrm.bypasscustompluginexecution"] = b
                 }
+                if continueOnError, let plan = await groupablePlan(inner, group: group) {
+                    group.add(plan, contentID: op.contentID, bypass: executeOptions(inner).bypassCustomPlugins)
+                    continue
+                }
+                out += await flush(&group)
                 let response: WebResponse
                 if inner.path.hasPrefix("$batch") {
                     response = .error(.badRequest("Nested batch requests are not supported."))
@@ -67,12 +73,111 @@ extension WebAPIHandler {
                 out.append(.single(response, contentID: op.contentID))
                 if response.status >= 400 && !continueOnError { return batchResponse(out) }
             case .changeSet(let ops):
+                out += await flush(&group)
                 let result = await runChangeSet(ops, outer: request)
                 out.append(result)
                 if case .single = result, !continueOnError { return batchResponse(out) }
             }
         }
+        out += await flush(&group)
         return batchResponse(out)
+    }
+
+    /// Consecutive independent writes of a `$batch` sent with `Prefer: odata.continue-on-error`, planned
+    /// and waiting to be executed together as one non-atomic `ChangeSet` (one store transaction instead
+    /// of one per request; each operation still succeeds or fails on its own). Performance only: the
+    /// answers are those of executing the requests one after another, because a request joins only
+    /// when its plan cannot depend on an earlier request of the group (`groupablePlan`).
+    struct WriteGroup {
+        var plans: [(plan: WritePlan, contentID: String?)] = []
+        /// Whether the group's requests bypass custom plug-ins (all the same within a group).
+        var bypass = false
+        /// The records the group writes (create, update, delete) and the N:N pairs it links.
+        var touched: Set<String> = []
+
+        var isEmpty: Bool { plans.isEmpty }
+
+        mutating func add(_ plan: WritePlan, contentID: String?, bypass: Bool) {
+            if plans.isEmpty { self.bypass = bypass }
+            plans.append((plan, contentID))
+            touched.formUnion(Self.writes(plan))
+        }
+
+        /// Keys of what a plan's single operation writes: `table|id` of the record, or the N:N pair.
+        static func writes(_ plan: WritePlan) -> Set<String> {
+            guard let op = plan.operations.first else { return [] }
+            switch op {
+            case .associate(let rel, let link), .disassociate(let rel, let link):
+                return ["\(rel)|\(link.first.id)|\(link.second.id)"]
+            default:
+                return ["\(plan.table.logicalName)|\(plan.id)"]
+            }
+        }
+
+        /// Keys of the records a plan's operation reads or needs: its own record, its lookups' targets
+        /// and, for N:N, both ends.
+        static func reads(_ plan: WritePlan) -> Set<String> {
+            var keys: Set<String> = ["\(plan.table.logicalName)|\(plan.id)"]
+            for op in plan.operations {
+                switch op {
+                case .create(let r), .update(let r), .upsert(let r):
+                    for v in r.columns.values { if let ref = v.reference { keys.insert("\(ref.logicalName)|\(ref.id)") } }
+                case .associate(_, let link), .disassociate(_, let link):
+                    keys.insert("\(link.first.logicalName)|\(link.first.id)")
+                    keys.insert("\(link.second.logicalName)|\(link.second.id)")
+                default:
+                    break
+                }
+            }
+            return keys
+        }
+    }
+
+    /// The plan of a batch request that can join `group`, or `nil` when it must run on its own after
+    /// the group: it is not a plain entity write (POST to a set, PATCH/DELETE of a record, N:N `$ref`),
+    /// it plans to more than one operation, its planning fails (it may depend on the group's writes:
+    /// a lookup to a record created earlier in the batch), it touches a record or link the group
+    /// writes, or its plug-in bypass differs from the group's.
+    func groupablePlan(_ request: WebRequest, group: WriteGroup) async -> WritePlan? {
+        guard ["POST", "PATCH", "DELETE"].contains(request.method),
+              let segments = try? parseResourcePath(request.path), let first = segments.first, first.name != "$batch",
+              segments.count == 1 || (segments.count == 3 && segments[2].name == "$ref"),
+              (try? await tables.table(entitySet: first.name)) != nil else { return nil }
+        if !group.isEmpty && executeOptions(request).bypassCustomPlugins != group.bypass { return nil }
+        var context = ChangeSetContext()
+        guard let plan = try? await planWrite(request, context: &context), plan.operations.count == 1 else { return nil }
+        let keys = WriteGroup.reads(plan).union(WriteGroup.writes(plan))
+        guard group.touched.isDisjoint(with: keys) else { return nil }
+        return plan
+    }
+
+    /// Executes a group's writes as one non-atomic `ChangeSet` and answers each request as `write`
+    /// would have (204 with `OData-EntityId`, the representation, or its error); empties the group.
+    func flush(_ group: inout WriteGroup) async -> [BatchResponseItem] {
+        guard !group.isEmpty else { return [] }
+        let plans = group.plans
+        let options = ExecuteOptions(bypassCustomPlugins: group.bypass, continueOnError: true)
+        group = WriteGroup()
+        let results: [OperationResult]
+        do {
+            results = try await service.execute([ChangeSet(plans.compactMap { $0.plan.operations.first }, atomic: false)], options: options)
+        } catch {
+            return plans.map { .single(errorResponse(error), contentID: $0.contentID) }
+        }
+        var out: [BatchResponseItem] = []
+        for (i, p) in plans.enumerated() {
+            if i < results.count, let e = results[i].error {
+                out.append(.single(.error(ODataError(e)), contentID: p.contentID))
+            } else if i >= results.count {
+                out.append(.single(.error(ODataError(status: 500, code: "0x80040216", message: "An unexpected error occurred: no result for the request.")),
+                                   contentID: p.contentID))
+            } else {
+                do { out.append(.single(try await respond(p.plan), contentID: p.contentID)) } catch {
+                    out.append(.single(errorResponse(error), contentID: p.contentID))
+                }
+            }
+        }
+        return out
     }
 
     /// Plans and executes one change set; `.single` with an error response when it failed.

@@ -83,7 +83,7 @@ struct FolderReader {
     /// descended into; a link to a file inside the folder is listed under the path it resolves to, a
     /// link that leaves the folder is refused.
     /// - Throws: `PortalFolderError.io` when the root cannot be listed, `.linkOutsideFolder`.
-    func listFiles() throws -> [String] {
+    mutating func listFiles() throws -> [String] {
         let base = root.resolvingSymlinksInPath().path
         var out: [String] = []
         var isDirectory: ObjCBool = false
@@ -118,6 +118,7 @@ struct FolderReader {
                 }
                 switch type {
                 case UInt8(DT_DIR):
+                    if name.hasSuffix(".yml") { yamlNamedDirectories.append(relative) } // noted in `ignored`
                     pending.append((path, relative))
                 case UInt8(DT_REG):
                     out.append(relative)
