@@ -62,9 +62,9 @@ import TestSupport
 
     /// Downloads `websiteID` of `environment` as a v2 folder and checks it holds the source's content.
     static func downloadAndCompare(_ source: PortalSnapshot, websiteID: UUID, environment: String, work: URL, home: URL) async throws {
-        let dl = work.appendingPathComponent("dl-\(environment)")
+        let dl = work.appendingPathComponent("dl-\(UUID().uuidString.prefix(8))")
         let down = try await run(["download", "--path", dl.path, "--webSiteId", websiteID.dataverseString,
-                                  "--environment", "local:\(environment)", "--modelVersion", "2"], home: home)
+                                  "--environment", environment, "--modelVersion", "2"], home: home)
         #expect(down.status == 0, "\(down.out)\n\(down.err)")
         let sub = try FileManager.default.contentsOfDirectory(at: dl, includingPropertiesForKeys: nil)
         let folder = try #require(sub.first, "no site folder under \(dl.path)")
@@ -143,7 +143,7 @@ import TestSupport
         let again = try await Self.run(["verify"] + ends + ["--targetModelVersion", "2"], home: home)
         #expect(again.status == 0, "\(again.out)")
 
-        try await Self.downloadAndCompare(source, websiteID: site, environment: "tgt", work: work, home: home)
+        try await Self.downloadAndCompare(source, websiteID: site, environment: "local:tgt", work: work, home: home)
 
         // The site is enhanced now: asking for a standard target is a mismatch naming the model found.
         let wrong = try await Self.run(["migrate"] + ends + ["--targetModelVersion", "1", "--yes"], home: home)
@@ -183,7 +183,7 @@ import TestSupport
         let provVerify = try await Self.run(["verify", "--from", "local:prov", "--webSiteId", provisioned.dataverseString, "--to", "local:prov"], home: home)
         #expect(provVerify.status == 0, "\(provVerify.out)")
 
-        try await Self.downloadAndCompare(source, websiteID: site, environment: "prov", work: work, home: home)
+        try await Self.downloadAndCompare(source, websiteID: site, environment: "local:prov", work: work, home: home)
     }
 
     /// The standard starter template (web file notes with a subject) bridged into an empty enhanced
@@ -208,5 +208,28 @@ import TestSupport
         #expect(plan.status == 0, "\(plan.err)")
         let writes = plan.out.split(separator: "\n").filter { $0.hasPrefix("  + ") || $0.hasPrefix("  ~ ") || $0.hasPrefix("  - ") }
         #expect(writes.isEmpty, "\(writes.prefix(10))")
+    }
+
+    /// The same bridging into an enhanced environment served over the Web API (`env serve`), web file
+    /// bodies through the file column over HTTP.
+    @Test func aStandardSiteMigratesIntoAnEnhancedEnvironmentOverHTTP() async throws {
+        let (work, home, source, site) = try await Self.uploadedSource()
+        defer { try? FileManager.default.removeItem(at: work) }
+        #expect(try await Self.run(["env", "create", "served"], home: home).status == 0)
+        let server = try await ServerSupport.startBinary(["env", "serve", "served", "--port", "0"], environment: ["PORTAL_MIGRATE_HOME": home.path])
+        let port = try #require(server.port)
+        let url = "http://127.0.0.1:\(port)"
+        do {
+            let ends = ["--from", "local:src", "--webSiteId", site.dataverseString, "--to", url]
+            let migrate = try await Self.run(["migrate"] + ends + ["--targetModelVersion", "2", "--yes"], home: home)
+            #expect(migrate.status == 0, "\(migrate.out.suffix(2000))\n\(migrate.err)")
+            let verify = try await Self.run(["verify"] + ends, home: home)
+            #expect(verify.status == 0, "\(verify.out)\n\(verify.err)")
+            try await Self.downloadAndCompare(source, websiteID: site, environment: url, work: work, home: home)
+        } catch {
+            _ = await server.terminate()
+            throw error
+        }
+        _ = await server.terminate()
     }
 }
