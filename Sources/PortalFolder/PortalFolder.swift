@@ -25,6 +25,11 @@ public struct PortalFolderContent: Sendable {
     /// `manifest.yml` entries with `IsDeleted: true`: records (or N:N associations) to delete in a
     /// target (research/pac-portal-format.md §3).
     public var deletions: [ManifestDeletion]
+    /// What reading left out, one line each naming the file or directory (for a `warning:` on read,
+    /// upload and plan): files not in pac's layout (outside `.portalconfig/` and `deployment-profiles/`),
+    /// content files without their record YAML in an enhanced-model folder, directories named like a
+    /// record YAML file.
+    public var ignored: [String] = []
 }
 
 /// A deletion requested by `.portalconfig/manifest.yml`.

@@ -68,6 +68,32 @@ public enum PortalFolderError: Error, Equatable, Sendable, CustomStringConvertib
         }
     }
 
+    /// The file the error names (relative to the site folder; for a duplicate, the first file of the
+    /// first pair), or `nil` when it names a folder or none.
+    public var file: String? {
+        switch self {
+        case .yamlSyntax(let f, _, _, _), .unexpectedShape(let f, _, _), .missingRecordID(let f, _, _, _),
+             .valueDoesNotFitColumn(let f, _, _, _, _), .contentFileWithoutYAML(let f, _), .contentNotUTF8(let f),
+             .yamlNotUTF8(let f, _, _), .webFileBodyMissing(let f, _), .linkOutsideFolder(let f), .io(let f, _):
+            return f
+        case .duplicateRecordIDs(let dups):
+            return dups.first.map { String($0.firstFile.split(separator: ":").first ?? "") }
+        case .notASiteFolder, .enhancedDataModelFolder, .folderNotEmpty, .noWebsite:
+            return nil
+        }
+    }
+
+    /// The 1-based line the error names, when known.
+    public var line: Int? {
+        switch self {
+        case .yamlSyntax(_, let l, _, _), .unexpectedShape(_, let l, _), .missingRecordID(_, let l, _, _),
+             .valueDoesNotFitColumn(_, let l, _, _, _), .yamlNotUTF8(_, let l, _):
+            return l
+        default:
+            return nil
+        }
+    }
+
     public var description: String {
         switch self {
         case .notASiteFolder(let path):

@@ -89,4 +89,99 @@ import TestSupport
         let list = try await Self.run(["list", "--environment", "local:t"], home: home)
         #expect(!list.out.contains("9b33ac01"), "nothing written: \(list.out)")
     }
+
+    /// Finding 9: an error about one key names the key's own line (Home.webpage.yml:11, not :1);
+    /// a wrong shape uses the right article; libyaml's API names do not leak into messages.
+    @Test func messagesNameTheKeyLineAndReadWell() throws {
+        let site = try FolderRoundTripTests.copyOfCorpus("ejada-starter-2022")
+        defer { try? FileManager.default.removeItem(at: site.deletingLastPathComponent()) }
+        let home = site.appendingPathComponent("web-pages/home/Home.webpage.yml")
+        try Self.edit(home, "adx_publishingstateid: 6415affb-10e0-ec11-bb3c-000d3ab4fb7f", "adx_publishingstateid: not-a-guid")
+        #expect {
+            _ = try PortalFolder().read(site)
+        } throws: { error in
+            guard case PortalFolderError.valueDoesNotFitColumn(let file, let line, let key, _, _) = error else { return false }
+            return file == "web-pages/home/Home.webpage.yml" && line == 11 && key == "adx_publishingstateid"
+        }
+        // A record id that is not a GUID: the id key's line (14).
+        try Self.edit(home, "adx_publishingstateid: not-a-guid", "adx_publishingstateid: 6415affb-10e0-ec11-bb3c-000d3ab4fb7f")
+        try Self.edit(home, "adx_webpageid: c515affb", "adx_webpageid: x515affb")
+        #expect(throws: PortalFolderError.missingRecordID(file: "web-pages/home/Home.webpage.yml", line: 14, key: "adx_webpageid",
+                                                          value: "x515affb-10e0-ec11-bb3c-000d3ab4fb7f")) {
+            _ = try PortalFolder().read(site)
+        }
+        // A list where a record (mapping) belongs: "an adx_webpage record".
+        try Data("- a\n- b\n".utf8).write(to: home)
+        #expect {
+            _ = try PortalFolder().read(site)
+        } throws: { error in
+            "\(error)".hasSuffix("expected an adx_webpage record (a mapping)")
+        }
+        // Nesting deeper than libyaml allows: our words, with the file and line.
+        let deep = String(repeating: "[", count: 2_000) + String(repeating: "]", count: 2_000) + "\n"
+        #expect {
+            _ = try PacYAMLReader.parse(deep, file: "sitemarker.yml")
+        } throws: { error in
+            let text = "\(error)"
+            return text.hasPrefix("sitemarker.yml:1:") && !text.contains("yaml_") && text.contains("nests deeper")
+        }
+    }
+
+    /// Finding 9: the --json error object of a folder error names the file even without a line (a web
+    /// file whose bytes are missing), and the line when there is one.
+    @Test func jsonErrorNamesTheFile() async throws {
+        let (work, home, site) = try await Self.setUp("pm-trial-json")
+        defer { try? FileManager.default.removeItem(at: work) }
+        try FileManager.default.removeItem(at: site.appendingPathComponent("web-files/Circle-1.png"))
+        let r = try await Self.run(["upload", "--path", site.path, "--environment", "local:t", "--yes", "--json"], home: home)
+        #expect(r.status == 2, "\(r.err)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        let error = try #require(object["error"] as? [String: Any], "\(r.out)")
+        #expect(error["file"] as? String == "web-files/Circle-1.png.webfile.yml", "\(error)")
+        #expect(error["line"] == nil)
+    }
+
+    /// Finding 9: files no record reads, unknown folders and a directory named like a YAML file are
+    /// named in warnings on upload and plan (still ignored); deployment profiles and .portalconfig are not.
+    @Test func ignoredFilesAreNamed() async throws {
+        let (work, home, site) = try await Self.setUp("pm-trial-ignored")
+        defer { try? FileManager.default.removeItem(at: work) }
+        try Data("notes".utf8).write(to: site.appendingPathComponent("notes.txt"))
+        try FileManager.default.createDirectory(at: site.appendingPathComponent("misc"), withIntermediateDirectories: true)
+        try Data("x".utf8).write(to: site.appendingPathComponent("misc/readme.md"))
+        try FileManager.default.createDirectory(at: site.appendingPathComponent("web-pages/Stray.webpage.yml"), withIntermediateDirectories: true)
+
+        let content = try PortalFolder().read(site)
+        let expected = ["azure-pipelines.yml", "misc/readme.md", "notes.txt", "web-pages/Stray.webpage.yml"]
+        #expect(content.ignored.map { String($0.prefix { $0 != ":" }) }.sorted() == expected, "\(content.ignored)")
+
+        for command in [["upload", "--environment", "local:t", "--dry-run"], ["plan", "--to", "local:t"]] {
+            let r = try await Self.run(command + ["--path", site.path], home: home)
+            let warnings = r.err.split(separator: "\n").filter { $0.hasPrefix("warning: ") }
+            for name in expected {
+                #expect(warnings.contains { $0.contains(name) }, "\(command[0]): \(name) not named: \(r.err.suffix(1500))")
+            }
+            #expect(!warnings.contains { $0.contains(".portalconfig/") }, "\(warnings)")
+        }
+    }
+
+    /// Finding 9: `env settings --help` cites nothing a user does not have.
+    @Test func envSettingsHelpCitesNoResearchNotes() async throws {
+        let home = try TestPaths.temporaryDirectory("pm-trial-help")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let r = try await Self.run(["env", "settings", "--help"], home: home)
+        #expect(r.status == 0)
+        #expect(!(r.out + r.err).contains("research/") && (r.out + r.err).contains("--blockedattachments"), "\(r.out)")
+    }
+
+    /// Finding 9: `env provision` and `upload` word a bad --modelVersion alike (usage exit code 64).
+    @Test func badModelVersionIsWordedOnce() async throws {
+        let (work, home, site) = try await Self.setUp("pm-trial-mv")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let provision = try await Self.run(["env", "provision", "t", "--template", "starter", "--modelVersion", "3"], home: home)
+        let upload = try await Self.run(["upload", "--path", site.path, "--environment", "local:t", "--modelVersion", "3"], home: home)
+        #expect(provision.status == 64 && upload.status == 64, "\(provision.err) \(upload.err)")
+        let expected = "--modelVersion 3: expected 1, 2, Standard or Enhanced"
+        #expect(provision.err.contains(expected) && upload.err.contains(expected), "\(provision.err) | \(upload.err)")
+    }
 }

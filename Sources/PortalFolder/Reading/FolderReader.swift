@@ -29,6 +29,8 @@ struct FolderReader {
     /// Where each record id was first read: its table, file and line (ids are checked across tables).
     var seen: [UUID: [(table: String, file: String, line: Int?)]] = [:]
     var duplicates: [PortalFolderError.DuplicateRecord] = []
+    /// Directories named like a YAML file (`X.webpage.yml/`), found while listing.
+    var yamlNamedDirectories: [String] = []
     /// Reads enhanced-data-model (v2) folders instead of refusing them (set by `PortalFolder.readEnhanced`).
     var allowEnhancedModel = false
 
@@ -235,7 +237,16 @@ struct FolderReader {
                 deletions.append(ManifestDeletion(section: section, recordID: id, displayName: entry.displayName))
             }
         }
-        return PortalFolderContent(snapshot: snapshot, layout: layout, deletions: deletions)
+        var content = PortalFolderContent(snapshot: snapshot, layout: layout, deletions: deletions)
+        content.ignored = layout.foreignFiles.filter { !$0.hasPrefix("deployment-profiles/") && !$0.hasPrefix(".portalconfig/") }.sorted()
+            .map { "\($0): not part of pac's site layout (no record YAML reads it); ignored, not uploaded" }
+            + yamlNamedDirectories.sorted().map { "\($0): a directory named like a YAML file; ignored, not uploaded" }
+        return content
+    }
+
+    /// `word` with its indefinite article: "an adx_webpage", "a powerpagecomponent".
+    static func indefinite(_ word: String) -> String {
+        ("aeiou".contains(word.lowercased().first ?? "x") ? "an " : "a ") + word
     }
 
     /// Tables whose records may carry the same id: in an enhanced-model (v2) folder a site language
@@ -295,7 +306,7 @@ struct FolderReader {
         }
         if doc.usesCRLF { layout.crlfFiles.insert(rel) }
         let t = PacFolderFormat.byTable["adx_website"]!
-        let record = try makeRecord(pairs, t, file: rel, line: 1, contents: [:])
+        let record = try makeRecord(pairs, t, file: rel, line: 1, contents: [:], keyLines: doc.keyLines)
         snapshot.websiteID = record.id
     }
 
@@ -308,9 +319,9 @@ struct FolderReader {
         for (i, item) in items.enumerated() {
             let line = i < doc.itemLines.count ? doc.itemLines[i] : nil
             guard let pairs = item.pairs else {
-                throw PortalFolderError.unexpectedShape(file: rel, line: line, expected: "a \(t.table) record (a mapping)")
+                throw PortalFolderError.unexpectedShape(file: rel, line: line, expected: "\(FolderReader.indefinite(t.table)) record (a mapping)")
             }
-            try makeRecord(pairs, t, file: rel, line: line, contents: [:])
+            try makeRecord(pairs, t, file: rel, line: line, contents: [:], keyLines: i < doc.itemKeyLines.count ? doc.itemKeyLines[i] : [:])
         }
     }
 
@@ -318,22 +329,23 @@ struct FolderReader {
         let doc = try loadYAML(rel)
         if doc.usesCRLF { layout.crlfFiles.insert(rel) }
         guard let pairs = doc.root.pairs else {
-            throw PortalFolderError.unexpectedShape(file: rel, line: 1, expected: "a \(t.table) record (a mapping)")
+            throw PortalFolderError.unexpectedShape(file: rel, line: 1, expected: "\(FolderReader.indefinite(t.table)) record (a mapping)")
         }
         guard t.table == "adx_webfile" else {
-            try makeRecord(pairs, t, file: rel, line: 1, contents: contents)
+            try makeRecord(pairs, t, file: rel, line: 1, contents: contents, keyLines: doc.keyLines)
             return
         }
         // A web file merged with its newest note (research/pac-portal-format.md §1.3).
         let notePairs = pairs.filter { PacFolderFormat.annotationColumns.contains($0.key) }
         let filePairs = pairs.filter { !PacFolderFormat.annotationColumns.contains($0.key) }
-        let webFile = try makeRecord(filePairs, t, file: rel, line: 1, contents: [:], allKeys: pairs.map(\.key), contentFile: body)
+        let webFile = try makeRecord(filePairs, t, file: rel, line: 1, contents: [:], allKeys: pairs.map(\.key), contentFile: body,
+                                     keyLines: doc.keyLines)
         if notePairs.isEmpty {
             if let b = body { throw PortalFolderError.unexpectedShape(file: rel, line: 1, expected: "annotationid for the content file \(b)") }
             return
         }
         let note = PacTableLayout("annotation", suffix: "webfile", .recordFile(directory: "web-files", perRecordFolder: false))
-        let annotation = try makeRecord(notePairs, note, file: rel, line: 1, contents: [:], contentFile: body)
+        let annotation = try makeRecord(notePairs, note, file: rel, line: 1, contents: [:], contentFile: body, keyLines: doc.keyLines)
         _ = webFile
         guard let b = body else {
             throw PortalFolderError.webFileBodyMissing(file: rel, expectedFile: String(rel.dropLast(".webfile.yml".count)))
@@ -345,18 +357,22 @@ struct FolderReader {
     @discardableResult
     mutating func makeRecord(_ pairs: [YAMLPair], _ t: PacTableLayout, file: String, line: Int?,
                              contents: [String: FieldValue], allKeys: [String]? = nil,
-                             contentFile: String? = nil) throws -> EntityRecord {
+                             contentFile: String? = nil, keyLines: [String: Int] = [:]) throws -> EntityRecord {
+        let recordLine = line
         guard let idPair = pairs.first(where: { $0.key == t.idColumn }) else {
             throw PortalFolderError.missingRecordID(file: file, line: line, key: t.idColumn, value: nil)
         }
         guard let idText = idPair.value.text, let id = UUID(dataverse: idText) else {
-            throw PortalFolderError.missingRecordID(file: file, line: line, key: t.idColumn, value: idPair.value.text ?? "")
+            throw PortalFolderError.missingRecordID(file: file, line: keyLines[t.idColumn] ?? line, key: t.idColumn,
+                                                    value: idPair.value.text ?? "")
         }
         var record = EntityRecord(t.table, id: id)
         var extras: [YAMLPair] = []
         var linkLists: [(String, [YAMLValue])] = []
         let typeCode = pairs.first { $0.key == "objecttypecode" }?.value.text
         for pair in pairs where pair.key != t.idColumn {
+            // Errors about one key name the key's own line (the record's line when unknown).
+            let line = keyLines[pair.key] ?? recordLine
             switch pair.value {
             case .sequence(let items):
                 if relationship(pair.key, table: t.table) != nil {
@@ -406,7 +422,7 @@ struct FolderReader {
             guard let rel = relationship(name, table: t.table) else { continue }
             for item in items {
                 guard let text = item.text, let other = UUID(dataverse: text) else {
-                    throw PortalFolderError.valueDoesNotFitColumn(file: file, line: line, key: name, value: item.text ?? "",
+                    throw PortalFolderError.valueDoesNotFitColumn(file: file, line: keyLines[name] ?? line, key: name, value: item.text ?? "",
                                                                   type: "N:N relationship GUID list")
                 }
                 let mine = EntityReference(t.table, id), theirs = EntityReference(rel.other, other)

@@ -13,6 +13,18 @@ public enum PacYAMLReader {
         public var itemLines: [Int]
         /// True when the file uses CR LF line breaks.
         public var usesCRLF: Bool
+        /// For a root mapping, the 1-based line of each key (for messages naming a key).
+        public var keyLines: [String: Int] = [:]
+        /// For a root sequence of mappings, the 1-based line of each key of each item.
+        public var itemKeyLines: [[String: Int]] = []
+    }
+
+    /// The line of each key of a mapping node (empty for other nodes).
+    private static func keyLines(_ node: Node?) -> [String: Int] {
+        guard case .mapping(let map)? = node else { return [:] }
+        var out: [String: Int] = [:]
+        for (key, _) in map { if let k = key.string, out[k] == nil, let l = key.mark?.line { out[k] = l } }
+        return out
     }
 
     /// Parses `text`; `file` is the relative path used in errors.
@@ -37,8 +49,12 @@ public enum PacYAMLReader {
         let converted = try withExtendedLifetime(parser) { try node.map { try convert($0, budget: &budget, file: file) } }
         let root = YAMLAnchorMarker.resolveRepeats(converted ?? .null)
         var lines: [Int] = []
-        if case .sequence(let seq)? = node { lines = seq.map { $0.mark?.line ?? 0 } }
-        return Document(root: root, itemLines: lines, usesCRLF: text.utf8.contains(13))
+        var itemKeys: [[String: Int]] = []
+        if case .sequence(let seq)? = node {
+            lines = seq.map { $0.mark?.line ?? 0 }
+            itemKeys = seq.map { keyLines($0) }
+        }
+        return Document(root: root, itemLines: lines, usesCRLF: text.utf8.contains(13), keyLines: keyLines(node), itemKeyLines: itemKeys)
     }
 
     /// Converts one node, spending one unit of `budget` per node visited.
@@ -68,14 +84,24 @@ public enum PacYAMLReader {
         }
     }
 
+    /// libyaml's problem text in our words where it names libyaml's own API (e.g. "Maximum nesting
+    /// level reached, set with yaml_set_max_nest_level()"), which a user cannot act on.
+    static func ownWording(_ problem: String) -> String {
+        if problem.lowercased().contains("nesting level") {
+            return "the YAML nests deeper than the reader allows (pac never writes more than a few levels)"
+        }
+        guard problem.contains("yaml_") else { return problem }
+        return problem.replacingOccurrences(of: #",? *(set )?with yaml_[a-z_]+\(\)\)?"#, with: "", options: .regularExpression)
+    }
+
     private static func syntaxError(_ error: YamlError, file: String) -> PortalFolderError {
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
             let text = context.map { "\(problem) (\($0.text))" } ?? problem
-            return .yamlSyntax(file: file, line: mark.line, column: mark.column, problem: text)
+            return .yamlSyntax(file: file, line: mark.line, column: mark.column, problem: ownWording(text))
         case .reader(let problem, _, _, _):
-            return .yamlSyntax(file: file, line: nil, column: nil, problem: problem)
+            return .yamlSyntax(file: file, line: nil, column: nil, problem: ownWording(problem))
         case .duplicatedKeysInMapping(let duplicates, let context):
             return .yamlSyntax(file: file, line: context.mark.line, column: context.mark.column,
                                problem: "duplicate keys \(duplicates.joined(separator: ", "))")

@@ -32,9 +32,7 @@ struct EnvProvisionCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let m = modelVersion {
-            guard DataModel(modelVersionArgument: m) != nil else {
-                throw ValidationError("unknown --modelVersion '\(m)'; pass 1 (Standard) or 2 (Enhanced)")
-            }
+            _ = try EnhancedModelOptions.requested(m) // one wording for a bad --modelVersion (usage exit code)
             guard template != nil else { throw ValidationError("--modelVersion applies to --template only") }
         }
         guard (template == nil) != (existingWebsite == nil) else {

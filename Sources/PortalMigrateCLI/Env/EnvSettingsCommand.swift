@@ -10,7 +10,7 @@ struct EnvSettingsCommand: AsyncParsableCommand {
         commandName: "settings",
         abstract: "Show or change an environment's organization settings and platform behaviours.",
         discussion: """
-        Behaviours (research/platform-behaviours.md §8): \(PlatformBehaviour.allCases.map { "\($0.rawValue) \($0.summary)" }.joined(separator: "; ")).
+        Platform behaviours the embedded environment emulates (ids for --enable/--disable): \(PlatformBehaviour.allCases.map { "\($0.rawValue) \($0.summary)" }.joined(separator: "; ")).
         Example: portal-migrate env settings dev --blockedattachments "exe;dll" --disable E3
         """)
     @OptionGroup var env: EnvName

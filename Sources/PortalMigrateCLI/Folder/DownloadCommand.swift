@@ -89,10 +89,11 @@ enum FolderCommandSupport {
         }
     }
 
-    /// Maps `PortalFolderError` to a user-facing error (exit code 2, nothing written).
+    /// Maps `PortalFolderError` to a user-facing error (exit code 2, nothing written), carrying the
+    /// file and line it names into the `--json` error object.
     static func folderErrors<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch let e as PortalFolderError {
-            throw UserFacingError(e.description)
+            throw UserFacingError(e.description, file: e.file, line: e.line)
         }
     }
 }

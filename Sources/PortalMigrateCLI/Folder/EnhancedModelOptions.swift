@@ -31,7 +31,9 @@ enum EnhancedModelOptions {
     static func readFolder(_ root: URL, modelVersion: String?) throws -> (content: PortalFolderContent, model: DataModel) {
         let model = try requested(modelVersion)
         do {
-            return try FolderCommandSupport.folderErrors { try PortalFolder().read(root, model: model) }
+            let read = try FolderCommandSupport.folderErrors { try PortalFolder().read(root, model: model) }
+            for w in read.content.ignored { printErr("warning: \(w)") }
+            return read
         } catch let e as DataModelMismatchError {
             throw UserFacingError(e.description)
         }
