@@ -26,6 +26,33 @@ import TestSupport
         return site
     }
 
+    /// A corpus folder prepared for an upload test: its copy read, and an empty embedded environment `t`
+    /// under `home` whose blocked list (only `exe`) allows the folder's web files.
+    struct PreparedUpload {
+        var home: URL
+        var site: URL
+        var content: PortalFolderContent
+        var websiteID: UUID
+        var siteName: String
+        /// Files of the folder that are not pac's (left out of comparisons).
+        var foreign: Set<String>
+    }
+
+    /// `preparedCopy` of folder `name` in `work`, read, plus `env create t` and `env settings t
+    /// --blockedattachments exe` in `work/home` (with the binary).
+    /// - Throws: what copying or reading the folder throws; a recorded issue when it has no website.
+    static func preparedUpload(_ name: String, in work: URL) async throws -> PreparedUpload {
+        let home = work.appendingPathComponent("home")
+        let site = try preparedCopy(name, in: work)
+        let content = try PortalFolder().read(site)
+        let websiteID = try #require(content.snapshot.websiteID)
+        let siteName = try PortalFolder.siteFolderName(content.snapshot)
+        #expect(try await FolderCommandTests.run(["env", "create", "t"], home: home).status == 0)
+        #expect(try await FolderCommandTests.run(["env", "settings", "t", "--blockedattachments", "exe"], home: home).status == 0)
+        return PreparedUpload(home: home, site: site, content: content, websiteID: websiteID, siteName: siteName,
+                              foreign: Set(content.layout.foreignFiles))
+    }
+
     /// The text of a file with the values the target owns replaced by `-`.
     /// `dropped`: lines `column: id` of lookups the upload dropped (`--missing-lookups drop`): the target
     /// never had them, so they cannot come back.
@@ -63,15 +90,9 @@ import TestSupport
     func uploadThenDownloadReproducesTheFolder(_ name: String) async throws {
         let work = try TestPaths.temporaryDirectory("pm-accept2")
         defer { try? FileManager.default.removeItem(at: work) }
-        let home = work.appendingPathComponent("home")
-        let site = try Self.preparedCopy(name, in: work)
-        let content = try PortalFolder().read(site)
-        let websiteID = try #require(content.snapshot.websiteID)
-        let siteName = try PortalFolder.siteFolderName(content.snapshot)
-        let foreign = Set(content.layout.foreignFiles)
-
-        #expect(try await FolderCommandTests.run(["env", "create", "t"], home: home).status == 0)
-        #expect(try await FolderCommandTests.run(["env", "settings", "t", "--blockedattachments", "exe"], home: home).status == 0)
+        let prepared = try await Self.preparedUpload(name, in: work)
+        let (home, site, content) = (prepared.home, prepared.site, prepared.content)
+        let (websiteID, siteName, foreign) = (prepared.websiteID, prepared.siteName, prepared.foreign)
         // comet has a dangling adx_parententitypermission: it uploads only with --missing-lookups drop.
         let up = try await FolderCommandTests.run(["upload", "--path", site.path, "--environment", "local:t", "--yes",
                                                    "--missing-lookups", "drop", "--json"], home: home)

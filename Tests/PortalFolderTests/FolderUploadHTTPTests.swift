@@ -20,14 +20,9 @@ import TestSupport
     func uploadAndDownloadOverAFaultyServer(_ name: String) async throws {
         let work = try TestPaths.temporaryDirectory("pm-accept4")
         defer { try? FileManager.default.removeItem(at: work) }
-        let home = work.appendingPathComponent("home")
-        let site = try FolderUploadAcceptanceTests.preparedCopy(name, in: work)
-        let content = try PortalFolder().read(site)
-        let websiteID = try #require(content.snapshot.websiteID)
-        let siteName = try PortalFolder.siteFolderName(content.snapshot)
-        let foreign = Set(content.layout.foreignFiles)
-        #expect(try await FolderCommandTests.run(["env", "create", "t"], home: home).status == 0)
-        #expect(try await FolderCommandTests.run(["env", "settings", "t", "--blockedattachments", "exe"], home: home).status == 0)
+        let prepared = try await FolderUploadAcceptanceTests.preparedUpload(name, in: work)
+        let (home, site, content) = (prepared.home, prepared.site, prepared.content)
+        let (websiteID, siteName, foreign) = (prepared.websiteID, prepared.siteName, prepared.foreign)
 
         let server = try await ServerSupport.startBinary(
             ["env", "serve", "t", "--port", "0", "--latency-ms", "5", "--fail-rate", "0.05", "--seed", "7"],
