@@ -10,9 +10,10 @@ public struct DataExportCommand: AsyncParsableCommand {
         commandName: "export",
         abstract: "Export the records a Configuration Migration Tool schema names into a data.zip.",
         discussion: """
-        Applies each entity's <filter> (FetchXML: and/or, eq, ne, null, not-null, in, like, on-or-after,
-        on-or-before, link-entity), reads notes with their bodies and the N:N links the schema lists, and
+        Applies each entity's <filter> (FetchXML: and/or, eq, ne, null, not-null, in, like, on-or-after, \
+        on-or-before, link-entity), reads notes with their bodies and the N:N links the schema lists, and \
         writes data.xml, data_schema.xml (a copy of the schema file) and [Content_Types].xml.
+
         Example: portal-migrate data export --schemaFile schema.xml --dataFile data.zip --environment local:dev
         """)
 

@@ -12,12 +12,15 @@ public struct DataImportCommand: AsyncParsableCommand {
         commandName: "import",
         abstract: "Import a Configuration Migration Tool data.zip (or folder) through the migration engine.",
         discussion: """
-        Records match by id, then by the schema's updateCompare columns, then by natural key (portal
-        languages by LCID); never silently by name. Entities with skipupdate="true" keep their existing
-        records as they are (only missing records are created). Entities with disableplugins="true" are
-        written bypassing custom plug-ins. A package without a website (portal languages and settings, or
-        any tables) is planned table by table. Every check runs before
-        the first write; exit code 2 if one fails (nothing written), 1 if some records failed.
+        Records match by id, then by the schema's updateCompare columns, then by natural key (portal \
+        languages by LCID); never silently by name. Entities with skipupdate="true" keep their existing \
+        records as they are (only missing records are created). Entities with disableplugins="true" are \
+        written bypassing custom plug-ins. A package without a website (portal languages and settings, or \
+        any tables) is planned table by table.
+
+        Every check runs before the first write. Exit codes: 0 all written; 1 some records failed, or the \
+        target stopped answering (rerun the same command to resume); 2 a check failed (nothing written).
+
         Example: portal-migrate data import --data data.zip --environment local:test --dry-run
         """)
 

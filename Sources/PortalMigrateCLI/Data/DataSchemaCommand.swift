@@ -11,7 +11,8 @@ public struct DataSchemaCommand: ParsableCommand {
         abstract: "Generate the Configuration Migration Tool schema of a portal type.",
         discussion: """
         Portal types: \(PortalType.allCases.map(\.rawValue).joined(separator: ", ")).
-        The schema has the tables, columns, lookups and N:N relationships of Microsoft's schema file for
+
+        The schema has the tables, columns, lookups and N:N relationships of Microsoft's schema file for \
         that portal type (for example Customer_SelfService_Portal.xml).
 
         Example:

@@ -10,9 +10,12 @@ public struct DownloadCommand: AsyncParsableCommand {
         commandName: "download",
         abstract: "Download a website into a pac-compatible site folder.",
         discussion: """
-        Writes PATH/<site-folder>/ exactly as `pac paportal download` does (YAML, content files, web files,
-        .portalconfig manifests). Without --overwrite a folder with content is refused; with it, records keep
-        their existing file names and files of deleted records are removed (and listed in manifest.yml).
+        Writes PATH/<site-folder>/ exactly as `pac paportal download` does (YAML, content files, web files, \
+        .portalconfig manifests).
+
+        Without --overwrite a folder with content is refused; with it, records keep their existing file names \
+        and files of deleted records are removed (and listed in manifest.yml).
+
         Example: portal-migrate download --path ./site --webSiteId 6f0c… --environment local:dev
         """)
 

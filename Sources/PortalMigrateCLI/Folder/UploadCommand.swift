@@ -10,12 +10,17 @@ public struct UploadCommand: AsyncParsableCommand {
         commandName: "upload",
         abstract: "Upload a pac-compatible site folder to an environment (plan, check, write).",
         discussion: """
-        Reads PATH (the folder holding website.yml), plans against the target, runs every check before the first
-        write and writes only what differs (--forceUploadAll: every record). Records and N:N links that
-        .portalconfig/manifest.yml marks IsDeleted: true are deleted in the target (listed in the plan; --yes
-        or a terminal confirms). Website bindings are download-only, as in pac: listed as skipped, never written.
-        Stale copies of a record in two files, YAML errors and values that do
-        not fit their column stop the upload with exit code 2, naming the files.
+        Reads PATH (the folder holding website.yml), plans against the target, runs every check before the first \
+        write and writes only what differs (--forceUploadAll: every record).
+
+        Records and N:N links that .portalconfig/manifest.yml marks IsDeleted: true are deleted in the target \
+        (listed in the plan; --yes or a terminal confirms). Website bindings are download-only, as in pac: \
+        listed as skipped, never written.
+
+        Stale copies of a record in two files, YAML errors and values that do not fit their column stop the \
+        upload with exit code 2, naming the files. If the target stops answering, the upload stops with exit \
+        code 1; rerun the same command to resume.
+
         Example: portal-migrate upload --path ./site/my-site --environment local:test --yes
         """)
 
