@@ -32,7 +32,8 @@ struct EnvProvisionCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let m = modelVersion {
-            _ = try EnhancedModelOptions.requested(m) // one wording for a bad --modelVersion (usage exit code)
+            // One wording for a bad --modelVersion (upload's), as a usage error (exit code 64).
+            do { _ = try EnhancedModelOptions.requested(m) } catch let e as UserFacingError { throw ValidationError(e.message) }
             guard template != nil else { throw ValidationError("--modelVersion applies to --template only") }
         }
         guard (template == nil) != (existingWebsite == nil) else {
