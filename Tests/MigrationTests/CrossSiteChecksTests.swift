@@ -164,4 +164,28 @@ extension CrossSiteChecksTests {
         let after = try await Self.rows(home, "e", "powerpagecomponent").filter { $0.lookupID("powerpagesiteid") == old }.count
         #expect(after == before && before > 200, "\(before) → \(after) components of the original site")
     }
+
+    /// Finding 1 in the enhanced model (the trial's case): the manifest of an enhanced folder marks the
+    /// environment's other enhanced site IsDeleted; the enhanced view does not show that site, so it
+    /// is looked up in the environment itself and refused (exit 2), not skipped as absent.
+    @Test func manifestDeletionOfAnotherEnhancedSiteIsRefused() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: TestPaths.portalMigrateBinary.path), "build portal-migrate first")
+        let home = try TestPaths.temporaryDirectory("pm-cross-manifest-v2")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let folder = home.appendingPathComponent("rcsa")
+        try FileManager.default.copyItem(at: TestPaths.pacFolder("rcsa-enhanced-2025"), to: folder)
+        _ = try await Self.ok(["env", "create", "c"], home: home)
+        _ = try await Self.ok(["env", "settings", "c", "--blockedattachments", "exe"], home: home)
+        _ = try await Self.ok(["env", "provision", "c", "--template", "starter", "--modelVersion", "2"], home: home)
+        let other = try #require(try await Self.rows(home, "c", "powerpagesite").first)
+        _ = try await Self.ok(["upload", "--path", folder.path, "--environment", "local:c", "--yes"], home: home)
+        let manifest = "adx_website:\n- RecordId: \(other.id.dataverseString)\n  DisplayName: victim\n  CheckSum: x\n  IsDeleted: true\n"
+        try Data(manifest.utf8).write(to: folder.appendingPathComponent(".portalconfig/manifest.yml"))
+        let r = try await Binary.run(["upload", "--path", folder.path, "--environment", "local:c", "--yes"], home: home)
+        #expect(r.status == 2, "\(r.stderr.suffix(1500))")
+        let said = r.stdout + r.stderr
+        #expect(said.contains("deletion-outside-site") && said.contains(other.id.dataverseString)
+                && said.contains(".portalconfig/manifest.yml"), "\(said.suffix(1500))")
+        #expect(try await Self.count(home, "c", "powerpagesite", other.id) == 1)
+    }
 }

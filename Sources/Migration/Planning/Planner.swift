@@ -340,6 +340,16 @@ public struct Planner: Sendable {
             if !unread.isEmpty {
                 for r in try await reader.readByIDs(table, column: def.primaryIDColumn, ids: unread) { found[r.id] = r }
             }
+            // The enhanced view shows one site: an id it does not show may be another site (or one of
+            // its components) in the environment itself, refused below like any record of another site.
+            if let enhanced = target as? EnhancedModelService {
+                let hidden = Set(wanted).subtracting(found.keys)
+                let baseTable = PortalTables.websiteTables.contains(table) ? "powerpagesite" : "powerpagecomponent"
+                if !hidden.isEmpty, let rows = try? await SnapshotReader(service: enhanced.base, catalog: catalog)
+                    .readByIDs(baseTable, column: baseTable + "id", ids: hidden) {
+                    for r in rows { found[r.id] = r }
+                }
+            }
             for id in wanted.sorted(by: { $0.dataverseString < $1.dataverseString }) {
                 if let r = found[id], !inScope.contains(id) && !(PortalTables.websiteTables.contains(table) && id == targetWebsiteID) {
                     // Only records of the website being written are deleted (as --prune scopes).
