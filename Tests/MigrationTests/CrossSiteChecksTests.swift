@@ -36,17 +36,27 @@ import TestSupport
         return try #require(UUID(dataverse: String(line.dropFirst(key.count + 2))))
     }
 
+    /// A data directory `home` with a copy of the corpus folder `corpus` at `home/<folderName>` and an
+    /// empty embedded environment `env` (whose blocked attachments allow `js` when `allowJS`, for v2
+    /// folders). The caller removes `home`.
+    static func prepared(_ label: String, corpus: String, folderName: String, env: String,
+                         allowJS: Bool = false) async throws -> (home: URL, folder: URL) {
+        try #require(FileManager.default.isExecutableFile(atPath: TestPaths.portalMigrateBinary.path), "build portal-migrate first")
+        let home = try TestPaths.temporaryDirectory(label)
+        let folder = home.appendingPathComponent(folderName)
+        try FileManager.default.copyItem(at: TestPaths.pacFolder(corpus), to: folder)
+        _ = try await Self.ok(["env", "create", env], home: home)
+        if allowJS { _ = try await Self.ok(["env", "settings", env, "--blockedattachments", "exe"], home: home) }
+        return (home, folder)
+    }
+
     /// Finding 1: a folder's manifest.yml marking another site's website and one of its pages
     /// IsDeleted stops the upload with exit 2 naming the manifest, both records and the website they
     /// belong to; nothing is written. With --force the folder's own deletion is applied and the other
     /// site is left whole.
     @Test func manifestDeletionsOfAnotherSiteAreRefused() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: TestPaths.portalMigrateBinary.path), "build portal-migrate first")
-        let home = try TestPaths.temporaryDirectory("pm-cross-manifest")
+        let (home, folder) = try await Self.prepared("pm-cross-manifest", corpus: "ejada-starter-2022", folderName: "ejada", env: "c")
         defer { try? FileManager.default.removeItem(at: home) }
-        let folder = home.appendingPathComponent("ejada")
-        try FileManager.default.copyItem(at: TestPaths.pacFolder("ejada-starter-2022"), to: folder)
-        _ = try await Self.ok(["env", "create", "c"], home: home)
         _ = try await Self.ok(["env", "provision", "c", "--template", "starter"], home: home)
         let other = try #require(try await Self.rows(home, "c", "adx_website").first)
         let otherPage = try #require(try await Self.rows(home, "c", "adx_webpage").first { $0.lookupID("adx_websiteid") == other.id })
@@ -104,12 +114,8 @@ extension CrossSiteChecksTests {
     /// holds the site under its old id: the upload (and its dry run) stops with exit 2 naming both
     /// website ids and a sample of records; nothing is written. The unchanged folder re-uploads.
     @Test func changedWebsiteIDDoesNotMoveAnotherSitesRecords() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: TestPaths.portalMigrateBinary.path), "build portal-migrate first")
-        let home = try TestPaths.temporaryDirectory("pm-cross-site")
+        let (home, folder) = try await Self.prepared("pm-cross-site", corpus: "ejada-starter-2022", folderName: "ejada", env: "s")
         defer { try? FileManager.default.removeItem(at: home) }
-        let folder = home.appendingPathComponent("ejada")
-        try FileManager.default.copyItem(at: TestPaths.pacFolder("ejada-starter-2022"), to: folder)
-        _ = try await Self.ok(["env", "create", "s"], home: home)
         _ = try await Self.ok(["upload", "--path", folder.path, "--environment", "local:s", "--yes"], home: home)
         let websiteFile = folder.appendingPathComponent("website.yml")
         let old = try Self.guid(websiteFile, "adx_websiteid")
@@ -141,13 +147,8 @@ extension CrossSiteChecksTests {
     /// The same for an enhanced-model (v2) folder: the enhanced view shows one site's components, so
     /// the components of the other site are found in the environment itself.
     @Test func changedWebsiteIDOfAnEnhancedFolderIsRefused() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: TestPaths.portalMigrateBinary.path), "build portal-migrate first")
-        let home = try TestPaths.temporaryDirectory("pm-cross-site-v2")
+        let (home, folder) = try await Self.prepared("pm-cross-site-v2", corpus: "rcsa-enhanced-2025", folderName: "rcsa", env: "e", allowJS: true)
         defer { try? FileManager.default.removeItem(at: home) }
-        let folder = home.appendingPathComponent("rcsa")
-        try FileManager.default.copyItem(at: TestPaths.pacFolder("rcsa-enhanced-2025"), to: folder)
-        _ = try await Self.ok(["env", "create", "e"], home: home)
-        _ = try await Self.ok(["env", "settings", "e", "--blockedattachments", "exe"], home: home)
         _ = try await Self.ok(["upload", "--path", folder.path, "--environment", "local:e", "--yes"], home: home)
         let websiteFile = folder.appendingPathComponent("website.yml")
         let old = try Self.guid(websiteFile, "adx_websiteid")
@@ -169,13 +170,8 @@ extension CrossSiteChecksTests {
     /// environment's other enhanced site IsDeleted; the enhanced view does not show that site, so it
     /// is looked up in the environment itself and refused (exit 2), not skipped as absent.
     @Test func manifestDeletionOfAnotherEnhancedSiteIsRefused() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: TestPaths.portalMigrateBinary.path), "build portal-migrate first")
-        let home = try TestPaths.temporaryDirectory("pm-cross-manifest-v2")
+        let (home, folder) = try await Self.prepared("pm-cross-manifest-v2", corpus: "rcsa-enhanced-2025", folderName: "rcsa", env: "c", allowJS: true)
         defer { try? FileManager.default.removeItem(at: home) }
-        let folder = home.appendingPathComponent("rcsa")
-        try FileManager.default.copyItem(at: TestPaths.pacFolder("rcsa-enhanced-2025"), to: folder)
-        _ = try await Self.ok(["env", "create", "c"], home: home)
-        _ = try await Self.ok(["env", "settings", "c", "--blockedattachments", "exe"], home: home)
         _ = try await Self.ok(["env", "provision", "c", "--template", "starter", "--modelVersion", "2"], home: home)
         let other = try #require(try await Self.rows(home, "c", "powerpagesite").first)
         _ = try await Self.ok(["upload", "--path", folder.path, "--environment", "local:c", "--yes"], home: home)
