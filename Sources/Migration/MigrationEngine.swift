@@ -55,6 +55,8 @@ public struct PreparedMigration: Sendable {
     public var checks: [Diagnostic]
     /// Source ids of records named by an error diagnostic (left out with `--force`).
     public var excluded: Set<UUID>
+    /// `PlanOptions.hiddenKey` keys of the values the deployment profile set (never printed).
+    public var hiddenColumns: Set<String> = []
 
     public var plan: MigrationPlan { planning.plan }
     /// The error diagnostics.
@@ -111,7 +113,9 @@ public struct MigrationEngine: Sendable {
                                          targetOrganization: targetOrg, unblocked: options.unblockExtensions,
                                          targetWebsiteRequested: options.plan.targetWebsiteID != nil) + warnings
         let excluded = Set(checks.filter { $0.severity == .error }.compactMap(\.recordID))
-        return PreparedMigration(source: snapshot, planning: planning, checks: checks, excluded: excluded)
+        var prepared = PreparedMigration(source: snapshot, planning: planning, checks: checks, excluded: excluded)
+        prepared.hiddenColumns = planOptions.hiddenColumns
+        return prepared
     }
 
     /// Plans, checks and (unless `dryRun`) applies.

@@ -4,74 +4,83 @@ import PortalModel
 /// The result of `verify`: the differences between source and target, modulo remapped ids, and what
 /// was left out of the comparison.
 ///
-/// - `differences`: one line per difference; lines starting with four spaces detail the line before
-///   (a changed column). Secret values are hidden.
-/// - `notCompared`: one line per table left out with records on either side, saying why
-///   (environment specific, or not in the schema of `verify --schemaFile`).
+/// - `items`: the differences (`VerifyDifference`: table, id, name, column, source and target values,
+///   secrets hidden), sorted by table, id and column.
+/// - `differences`: the same, one line each (`VerifyDifference.line`).
+/// - `notCompared`: one line per thing left out, saying why (environment-specific tables and columns,
+///   system columns, columns the source format does not carry, tables not in the schema of
+///   `verify --schemaFile` or without a counterpart in the target's data model, dropped lookups).
+/// - `checked`: what was compared.
 public struct VerifyResult: Sendable {
-    public var differences: [String]
+    public var items: [VerifyDifference]
     public var notCompared: [String]
-    public var identical: Bool { differences.isEmpty }
+    public var checked: VerifyCounts
+    public var differences: [String] { items.map(\.line) }
+    public var identical: Bool { items.isEmpty }
 
-    public init(differences: [String], notCompared: [String] = []) {
-        self.differences = differences
+    public init(items: [VerifyDifference], notCompared: [String] = [], checked: VerifyCounts = VerifyCounts()) {
+        self.items = items
         self.notCompared = notCompared
+        self.checked = checked
+    }
+
+    /// `{"identical", "checked": {records, values, links, fileBodies}, "differences": [objects],
+    /// "notCompared": [lines]}`.
+    public var json: JSONValue {
+        .object([("identical", .bool(identical)), ("checked", checked.json),
+                 ("differences", .array(items.map(\.json))), ("notCompared", .array(notCompared.map { .string($0) }))])
+    }
+}
+
+extension VerifyCounts {
+    /// `{"records": n, "values": n, "links": n, "fileBodies": n}`.
+    public var json: JSONValue {
+        .object([("records", .number(String(records))), ("values", .number(String(values))),
+                 ("links", .number(String(links))), ("fileBodies", .number(String(fileBodies)))])
     }
 }
 
 extension MigrationEngine {
-    /// Compares source and target for one website: `identical` only when equal modulo remapped ids
-    /// (issue 6 "Verify"). Every record, value (secrets hidden), state, N:N link and file body in `scope`
-    /// is compared; target records of the website that the source lacks are differences too.
-    /// Environment-specific tables (`TableCatalog.environmentSpecificTables`) are never compared; with a
-    /// schema scope only the schema's tables, columns and N:N relationships are. Tables left out that hold
-    /// records on either side are listed in `notCompared` with their record counts.
+    /// Compares source and target for one website with the strict verifier (`StrictVerifier`, issue 18):
+    /// `identical` only when every record, column (the union of both sides' columns, limited to those the
+    /// source's format carries), nested value, state, N:N link (both directions) and file body (SHA-256)
+    /// in `scope` is equal modulo ids remapped by identity matching, and the target website holds no
+    /// record or link the source lacks. Identity matching (ids, natural keys, `--targetWebSiteId`) pairs
+    /// the records; the comparison of values is the verifier's own.
     /// - Parameters:
     ///   - source: the reference side.
     ///   - target: the environment checked.
     ///   - targetWebsiteID: the target website when its id differs from the source's.
-    ///   - deploymentProfile: a pac deployment profile applied to the source first.
-    ///   - scope: what is compared (default `.all`).
-    /// - Throws: what reading either side throws.
+    ///   - deploymentProfile: a pac deployment profile applied to the source first; the values it sets are
+    ///     compared with the profile's values and never printed.
+    ///   - scope: what is compared (default `.all`: every table but the environment-specific ones).
+    ///   - carried: the columns the source's format carries (`.pacFolder` for `--path`, the schema's
+    ///     fields for a CMT package, `.environment` for an environment).
+    ///   - missingLookups: `.drop` leaves out lookups to records neither side has (listed as dropped).
+    /// - Throws: what reading either side throws; `MigrationError.deploymentProfile` for a bad profile.
     public func verify(source: MigrationSource, target: any DataverseService, targetWebsiteID: UUID?,
-                       deploymentProfile: URL? = nil, scope: VerifyScope = .all) async throws -> VerifyResult {
-        var options = MigrationOptions(plan: PlanOptions(targetWebsiteID: targetWebsiteID, prune: true), deploymentProfile: deploymentProfile)
-        options.plan.missingLookups = .fail
+                       deploymentProfile: URL? = nil, scope: VerifyScope = .all, carried: CarriedColumns = .environment,
+                       missingLookups: MissingLookupPolicy = .fail) async throws -> VerifyResult {
+        let options = MigrationOptions(plan: PlanOptions(targetWebsiteID: targetWebsiteID, prune: true, missingLookups: missingLookups),
+                                       deploymentProfile: deploymentProfile)
         let prepared = try await prepare(source: source, target: target, options: options)
-        let plan = prepared.plan
-        var diffs: [String] = []
-        for d in prepared.checks where d.check == "ambiguous-match" || d.check == "missing-lookup" || d.check == "website-not-found" {
-            if let t = d.table {
-                if let c = d.column { guard scope.includes(column: c, of: t) else { continue } }
-                else { guard scope.includes(table: t) else { continue } }
-            }
-            diffs.append(d.description)
+        var items: [VerifyDifference] = []
+        // Findings of identity matching: records it could not pair.
+        for d in prepared.checks where d.check == "ambiguous-match" || d.check == "website-not-found" {
+            if let t = d.table { guard scope.includes(table: t) else { continue } }
+            items.append(VerifyDifference(kind: .matching, table: d.table ?? "-", id: d.recordID ?? PortalTables.noWebsite,
+                                          name: d.recordName, column: d.column, message: d.message))
         }
-        for r in plan.records where scope.includes(table: r.table) {
-            let what = "\(r.table) \(r.sourceID?.dataverseString ?? r.targetID.dataverseString)\(PlanRenderer.label(r.name))"
-            switch r.action {
-            case .create: diffs.append("missing in the target: \(what)")
-            case .update:
-                let changes = r.changes.filter { scope.includes(column: $0.column, of: r.table) }
-                if changes.isEmpty { break }
-                diffs.append("differs: \(what)" + (r.targetID != r.sourceID ? " (target \(r.targetID.dataverseString))" : ""))
-                for c in changes { diffs.append("    \(PlanRenderer.describe(c))") }
-            default: break
-            }
-            let state = r.state.filter { scope.includes(column: $0.key, of: r.table) }
-            if r.action != .create && !state.isEmpty {
-                diffs.append("state differs: \(what): " + state.keys.sorted().map { "\($0) = \(state[$0]?.text ?? "null")" }.joined(separator: ", "))
-            }
-        }
-        for d in plan.deletions where scope.includes(table: d.table) {
-            diffs.append("only in the target: \(d.table) \(d.targetID.dataverseString)\(PlanRenderer.label(d.name))")
-        }
-        for l in plan.links where scope.includes(relationship: l.relationship) {
-            for x in l.add { diffs.append("link missing in the target: \(l.relationship) \(x.first.id.dataverseString) ↔ \(x.second.id.dataverseString)") }
-            for x in l.remove { diffs.append("link only in the target: \(l.relationship) \(x.first.id.dataverseString) ↔ \(x.second.id.dataverseString)") }
-        }
-        return VerifyResult(differences: diffs,
-                            notCompared: Self.notCompared(source: prepared.source, target: prepared.planning.targetSnapshot, scope: scope))
+        var verifier = StrictVerifier(catalog: catalog, carried: carried, scope: scope)
+        verifier.droppedLookups = prepared.plan.droppedLookups
+        verifier.hiddenColumns = prepared.hiddenColumns
+        verifier.reportTargetOnly = prepared.planning.websiteScoped
+        let outcome = verifier.compare(source: prepared.source, target: prepared.planning.targetSnapshot, idMap: prepared.plan.idMap)
+        items += outcome.differences
+        return VerifyResult(items: items,
+                            notCompared: Self.notCompared(source: prepared.source, target: prepared.planning.targetSnapshot, scope: scope)
+                                + outcome.notCompared,
+                            checked: outcome.checked)
     }
 
     /// One line per table left out by `scope` that holds records on either side:

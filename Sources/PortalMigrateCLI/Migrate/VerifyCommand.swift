@@ -13,6 +13,15 @@ public struct VerifyCommand: AsyncParsableCommand {
         Exit code 0 only when the target holds exactly the source's configuration, modulo ids remapped by \
         natural key; otherwise prints each difference (secret values hidden) and exits with 1.
 
+        The comparison is strict and independent of the planner: record by record over the union of both \
+        sides' columns (a column set on one side and empty on the other differs), JSON and nested values by \
+        value, N:N links in both directions, file bodies by SHA-256, state and status, and records or links \
+        only the target website has. A pac folder (--path) is compared on the columns pac carries (an absent \
+        key is an empty column); a CMT package (--data) on the fields its schema names. Left out, and listed \
+        under "Not compared": system columns, environment-specific tables and columns (website bindings, the \
+        website's domain), lookups dropped with --missing-lookups drop, tables without a counterpart in the \
+        target's data model. Values a deployment profile sets are compared but never printed.
+
         Environment-specific tables (adx_websitebinding: bound to one environment's portal host; pac \
         downloads but never uploads it) are not compared; the output says how many records were left out.
 
@@ -23,7 +32,8 @@ public struct VerifyCommand: AsyncParsableCommand {
         A standard site verified against an enhanced-model target (--targetModelVersion 2) is compared on the \
         records with an enhanced counterpart; the others are listed as not compared.
 
-        With --json prints {"identical": bool, "differences": [...], "notCompared": [...]}.
+        With --json prints {"identical": bool, "checked": {"records", "values", "links", "fileBodies"}, \
+        "differences": [{"kind", "table", "id", "targetId", "name", "column", "source", "target"}], "notCompared": [...]}.
 
         Example: portal-migrate verify --from local:dev --to local:test --webSiteId 6f0c… --targetWebSiteId 1d2e…
         """)
@@ -34,32 +44,59 @@ public struct VerifyCommand: AsyncParsableCommand {
     @Option(name: .customLong("schemaFile"), help: "Compare only the tables, columns and N:N relationships this CMT schema file names.")
     var schemaFile: String?
 
+    @Option(name: .customLong("data"), help: "Source: a Configuration Migration Tool data.zip (or folder) instead of --from/--path; compared on the columns its schema carries.")
+    var data: String?
+
     public init() {}
 
     public func run() async throws {
         try await MigrationCommandSupport.run(json: global.json) {
             let scope = try verifyScope()
-            let (source, sourceModel) = try await EnhancedModelOptions.source(endpoints, verbose: global.verbose)
+            let source: MigrationSource, sourceModel: DataModel, carried: CarriedColumns
+            if let data {
+                let package: CMTPackage
+                do { package = try CMTPackage(contentsOf: URL(fileURLWithPath: data)) } catch let e as CMTError {
+                    throw UserFacingError(e.description)
+                }
+                var snapshot = package.snapshot
+                if let sites = snapshot.records["adx_website"], sites.count == 1 { snapshot.websiteID = sites[0].id }
+                source = .snapshot(snapshot, organization: nil)
+                sourceModel = .standard
+                carried = Self.carried(by: package.schema)
+            } else {
+                (source, sourceModel) = try await EnhancedModelOptions.source(endpoints, verbose: global.verbose)
+                carried = endpoints.path == nil ? .environment : .pacFolder
+            }
             let (_, target, targetModel) = try await EnhancedModelOptions.target(endpoints, global: global, source: source, sourceModel: sourceModel)
             var result = try await MigrationEngine().verify(source: source,
                                                             target: target, targetWebsiteID: try endpoints.targetWebsiteID(),
                                                             deploymentProfile: try endpoints.profileURL(),
-                                                            scope: EnhancedModelOptions.verifyScope(scope, target: targetModel))
+                                                            scope: EnhancedModelOptions.verifyScope(scope, target: targetModel),
+                                                            carried: carried, missingLookups: endpoints.missingLookups)
             result.notCompared += EnhancedModelOptions.notComparedColumns(source: sourceModel, target: targetModel)
-            if global.json {
-                let value = JSONValue.object([("identical", .bool(result.identical)),
-                                              ("differences", .array(result.differences.map { .string($0) })),
-                                              ("notCompared", .array(result.notCompared.map { .string($0) }))])
-                printOut(value.serialized)
-            }
-            let text = result.identical ? "Identical: the target holds the source's configuration."
-                : "\(result.differences.filter { !$0.hasPrefix(" ") }.count) difference(s):\n" + result.differences.map { "  " + $0 }.joined(separator: "\n")
+            if global.json { printOut(result.json.serialized) }
+            let text = result.identical
+                ? "Identical: the target holds the source's configuration (\(Self.describe(result.checked)) compared)."
+                : "\(result.items.count) difference(s) (\(Self.describe(result.checked)) compared):\n"
+                    + result.differences.map { "  " + $0 }.joined(separator: "\n")
             if !result.notCompared.isEmpty {
                 MigrationCommandSupport.say("Not compared:\n" + result.notCompared.map { "  - " + $0 }.joined(separator: "\n"), json: global.json)
             }
             MigrationCommandSupport.say(text, json: global.json)
             if !result.identical { throw ExitCode(PortalMigrateExit.recordsFailed.rawValue) }
         }
+    }
+
+    /// `12 records, 140 values, 8 N:N links, 3 file bodies`.
+    static func describe(_ c: VerifyCounts) -> String {
+        "\(c.records) records, \(c.values) values, \(c.links) N:N links, \(c.fileBodies) file bodies"
+    }
+
+    /// The columns a CMT package carries: its schema's fields by entity.
+    static func carried(by schema: CMTSchema) -> CarriedColumns {
+        var fields: [String: Set<String>] = [:]
+        for e in schema.entities { fields[e.name, default: []].formUnion(e.fields.map(\.name)) }
+        return .schema(fields)
     }
 
     /// The scope of `--schemaFile`: the schema's entities with their fields and N:N relationships;

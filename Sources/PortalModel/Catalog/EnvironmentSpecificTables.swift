@@ -11,6 +11,15 @@ extension TableCatalog {
     /// and says so; uploads skip them.
     public static let environmentSpecificTables: Set<String> = ["adx_websitebinding"]
 
+    /// Columns bound to one environment, by table logical name: the website's domain
+    /// (`adx_primarydomainname`, enhanced `primarydomainname`) names the portal host provisioned in that
+    /// environment (research/pac-portal-format.md, `.portalconfig/websitebinding.yml`; a provisioned
+    /// site gets `<id>.portal.local` locally, `<name>.powerappsportals.com` in Dataverse). `verify` leaves
+    /// them out of its comparison and says so.
+    public static let environmentSpecificColumns: [String: Set<String>] = [
+        "adx_website": ["adx_primarydomainname"], "powerpagesite": ["primarydomainname"],
+    ]
+
     /// True when `logicalName` is in `environmentSpecificTables`.
     public static func isEnvironmentSpecific(_ logicalName: String) -> Bool {
         environmentSpecificTables.contains(logicalName)
