@@ -15,6 +15,10 @@ public enum MigrationSource: Sendable {
 /// - `deploymentProfile`: a pac deployment profile file applied to the source before planning.
 /// - `runKey`: identifies the run (its arguments) for the journal; `nil` keeps no journal.
 /// - `targetKey`: identifies the target environment for the blocked-list guard.
+/// - `verifyAfterWrite`: after writing, read the target back and compare it with the source
+///   (`readBack`, the strict verifier); on by default, `--no-verify` turns it off.
+/// - `carried`: the columns the source's format carries, for that comparison (`.pacFolder` for a
+///   folder, the schema's fields for a CMT package, `.environment` for an environment).
 public struct MigrationOptions: Sendable {
     public var plan: PlanOptions
     public var apply: ApplyOptions
@@ -27,6 +31,8 @@ public struct MigrationOptions: Sendable {
     public var targetKey: String?
     public var dataDirectory: URL
     public var blockedAttachmentsWriter: (any BlockedAttachmentsWriter)?
+    public var verifyAfterWrite: Bool = true
+    public var carried: CarriedColumns = .environment
 
     public init(plan: PlanOptions = PlanOptions(), apply: ApplyOptions = ApplyOptions(), force: Bool = false,
                 dryRun: Bool = false, unblockExtensions: Set<String> = [], deploymentProfile: URL? = nil,
@@ -123,6 +129,9 @@ public struct MigrationEngine: Sendable {
     /// - Parameter prepared: the result of `prepare` with the same source, target and options, when the
     ///   caller already showed that plan (the CLI does, before asking to confirm deletions): it is
     ///   applied as shown instead of reading both sides and planning a second time.
+    /// After writing (unless `verifyAfterWrite` is off) the target is read back and compared with the
+    /// source (`readBack`): the report's `verification` holds what was compared and every discrepancy.
+    ///
     /// - Returns: the `result` report (or the `plan` report for a dry run).
     /// - Throws: `MigrationError.checksFailed` when a check failed and `force` is off (nothing written);
     ///   `ApplyStopped` when the target stopped answering mid-run (rerun to resume); what `prepare` throws.
@@ -209,6 +218,13 @@ public struct MigrationEngine: Sendable {
             let d = current.errors.first { $0.recordID == r.sourceID }
             report.failures.append(FailureEntry(table: r.table, id: r.sourceID ?? r.targetID, name: r.name, column: d?.column,
                                                 code: "pm:check:\(d?.check ?? "failed")", message: d?.message ?? "a check failed"))
+        }
+        if options.verifyAfterWrite {
+            // Proof: read back what was planned and compare it with the strict verifier (issue 18).
+            var failed = Set(report.failures.map(\.id))
+            for id in failed { if let t = current.plan.idMap[id] { failed.insert(t) } }
+            if options.force { failed.formUnion(current.excluded) }
+            report.verification = try await readBack(current, target: target, options: options, failed: failed)
         }
         return report
     }

@@ -24,6 +24,9 @@ public struct WriteOptions: ParsableArguments {
     @Flag(name: .long, help: "Plan and check only; write nothing.")
     public var dryRun = false
 
+    @Flag(name: .customLong("no-verify"), help: "Do not read the target back after writing (exit 0 then only means every write was answered with success).")
+    public var noVerify = false
+
     public init() {}
 }
 

@@ -56,6 +56,8 @@ public struct MigrationReport: Sendable, Encodable {
     public var resumed: Bool
     /// Extensions removed from the target's blocked list for the run (and restored).
     public var unblockedExtensions: [String]
+    /// The read-back after writing (`MigrationEngine.readBack`, issue 18); `nil` for a plan, a dry run or `--no-verify`.
+    public var verification: VerificationSummary?
 
     public init(kind: Kind, tables: [String: TableCounts] = [:], links: [String: LinkCounts] = [:],
                 failures: [FailureEntry] = [], checks: [Diagnostic] = [], droppedLookups: [DroppedLookup] = [],
@@ -98,11 +100,11 @@ public struct MigrationReport: Sendable, Encodable {
         return r
     }
 
-    /// True when nothing failed and no check failed.
-    public var succeeded: Bool { failures.isEmpty && checks.allSatisfy { $0.severity != .error } }
+    /// True when nothing failed, no check failed and the read-back (when run) found everything planned.
+    public var succeeded: Bool { failures.isEmpty && checks.allSatisfy { $0.severity != .error } && (verification?.passed ?? true) }
 
     private enum Keys: String, CodingKey {
-        case plan, result, links, failures, checks, droppedLookups, matched, dryRun, forced, resumed, unblockedExtensions
+        case plan, result, links, failures, checks, droppedLookups, matched, dryRun, forced, resumed, unblockedExtensions, verification
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -117,6 +119,7 @@ public struct MigrationReport: Sendable, Encodable {
         try c.encode(forced, forKey: .forced)
         try c.encode(resumed, forKey: .resumed)
         try c.encode(unblockedExtensions, forKey: .unblockedExtensions)
+        try c.encodeIfPresent(verification, forKey: .verification)
     }
 
     /// The report as one JSON object (sorted keys, GUIDs lowercase).
@@ -181,6 +184,7 @@ public struct MigrationReport: Sendable, Encodable {
             if checks.count > 200 { lines.append("  … and \(checks.count - 200) more") }
         }
         if forced { lines.append("--force: records that failed a check were left out; exit code 1") }
+        if let verification { lines += verification.humanLines }
         return lines.joined(separator: "\n")
     }
 }

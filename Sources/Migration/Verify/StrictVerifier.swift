@@ -82,9 +82,12 @@ public struct StrictVerifier: Sendable {
     ///     website mapped by `--targetWebSiteId`); every other source record pairs with the target record
     ///     of the same table and id. Lookups and link ends of the source are mapped the same way.
     ///   - deletedInTarget: target records a run deleted (table, id): each one still present is a difference.
+    ///   - removedLinks: N:N links a run removed, by relationship, in target ids: each one still present
+    ///     is a difference (`link-only-in-target`).
     /// - Returns: differences sorted by table, then id, then column.
     public func compare(source: PortalSnapshot, target: PortalSnapshot, idMap: [UUID: UUID],
-                        deletedInTarget: [(table: String, id: UUID, name: String?)] = []) -> StrictVerifyOutcome {
+                        deletedInTarget: [(table: String, id: UUID, name: String?)] = [],
+                        removedLinks: [String: [ManyToManyLink]] = [:]) -> StrictVerifyOutcome {
         var diffs: [VerifyDifference] = []
         var counts = VerifyCounts()
         var notCarried: [String: Set<String>] = [:]
@@ -196,8 +199,9 @@ public struct StrictVerifier: Sendable {
             for l in src.sorted() where !tgtKeys.contains(key(l)) {
                 diffs.append(VerifyDifference(kind: .linkMissingInTarget, table: rel, id: l.first.id, targetID: l.second.id))
             }
-            if reportTargetOnly {
-                for l in tgt.sorted() where !srcKeys.contains(key(l)) {
+            let removed = Set((removedLinks[rel] ?? []).map { Set([$0.first.id, $0.second.id]) })
+            if reportTargetOnly || !removed.isEmpty {
+                for l in tgt.sorted() where !srcKeys.contains(key(l)) && (reportTargetOnly || removed.contains(Set(key(l)))) {
                     diffs.append(VerifyDifference(kind: .linkOnlyInTarget, table: rel, id: l.first.id, targetID: l.second.id))
                 }
             }

@@ -62,6 +62,8 @@ public struct DataImportCommand: AsyncParsableCommand {
                 apply: ApplyOptions(bypassPlugins: bypass),
                 force: force, dryRun: write.dryRun, runKey: runKey, targetKey: global.environment ?? "-")
             options.blockedAttachmentsWriter = MigrationCommandSupport.blockedWriter(target)
+            options.verifyAfterWrite = !write.noVerify
+            options.carried = VerifyCommand.carried(by: package.schema)
             for e in package.schema.entities {
                 if !e.comparisonKeys.isEmpty { options.plan.compareColumns[e.name] = e.comparisonKeys }
                 if e.skipUpdate == true { options.plan.skipUpdateTables.insert(e.name) }
@@ -85,7 +87,9 @@ public struct DataImportCommand: AsyncParsableCommand {
             }
             MigrationCommandSupport.say(report.humanSummary(), json: json)
             if json { printOut(report.jsonText()) }
-            if !report.failures.isEmpty || report.forced { throw ExitCode(PortalMigrateExit.recordsFailed.rawValue) }
+            if !report.failures.isEmpty || report.forced || !(report.verification?.passed ?? true) {
+                throw ExitCode(PortalMigrateExit.recordsFailed.rawValue)
+            }
         }
     }
 }

@@ -21,6 +21,10 @@ public struct UploadCommand: AsyncParsableCommand {
         upload with exit code 2, naming the files. If the target stops answering, the upload stops with exit \
         code 1; rerun the same command to resume.
 
+        After writing, the target is read back and compared with the folder by the strict verifier (as \
+        `verify --path` does): exit code 0 means every record, column pac carries, N:N link and file body of \
+        the folder is in the target; each discrepancy is named and the exit code is 1. --no-verify skips it.
+
         Example: portal-migrate upload --path ./site/my-site --environment local:test --yes
         """)
 
@@ -76,9 +80,11 @@ public struct UploadCommand: AsyncParsableCommand {
             var options = MigrationOptions(plan: plan, unblockExtensions: MigrationCommandSupport.extensions(unblockExtensions),
                                            deploymentProfile: profileURL, runKey: runKey, targetKey: spec ?? "default")
             options.blockedAttachmentsWriter = MigrationCommandSupport.blockedWriter(EnhancedModelOptions.base(target))
+            options.carried = .pacFolder
             try await MigrationCommandSupport.prepareConfirmApply(
                 engine: MigrationEngine(), source: .snapshot(content.snapshot, organization: nil), target: target, options: options,
-                settings: MigrationRunSettings(verbose: global.verbose, dryRun: write.dryRun, yes: yes, force: force, json: json))
+                settings: MigrationRunSettings(verbose: global.verbose, dryRun: write.dryRun, yes: yes, force: force, json: json,
+                                              verify: !write.noVerify))
         }
     }
 }

@@ -18,7 +18,12 @@ public struct MigrateCommand: AsyncParsableCommand {
         powerpagecomponent): records of tables without an enhanced counterpart (tags, URL history, ads, polls, …) \
         and their N:N links are listed as not migrated, with their counts; they are not failures.
 
-        Exit codes: 0 all written; 1 some records failed (or --force left records out); 2 a check failed.
+        After writing, the target is read back and compared with the source by the strict verifier (as \
+        `verify` does): exit code 0 means every record, column, N:N link and file body planned is in the \
+        target; each discrepancy is named and the exit code is 1. --no-verify skips the read-back.
+
+        Exit codes: 0 all written and read back; 1 some records failed, --force left records out, or the \
+        read-back found a discrepancy; 2 a check failed.
 
         Example: portal-migrate migrate --from dev --to test --webSiteId 6f0c… --targetWebSiteId 1d2e… --yes
         """)
@@ -70,7 +75,8 @@ public struct MigrateCommand: AsyncParsableCommand {
             options.blockedAttachmentsWriter = MigrationCommandSupport.blockedWriter(rawTarget)
             try await MigrationCommandSupport.prepareConfirmApply(
                 engine: MigrationEngine(), source: sourceEndpoint, target: target, options: options,
-                settings: MigrationRunSettings(verbose: global.verbose, dryRun: write.dryRun, yes: yes, force: force, json: json))
+                settings: MigrationRunSettings(verbose: global.verbose, dryRun: write.dryRun, yes: yes, force: force, json: json,
+                                              verify: !write.noVerify))
         }
     }
 }

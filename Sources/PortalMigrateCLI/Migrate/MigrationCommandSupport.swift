@@ -11,12 +11,14 @@ import PortalModel
 /// - `yes`: delete without asking.
 /// - `force`: with failed checks, write everything else and exit 1 instead of stopping with exit 2.
 /// - `json`: the JSON report owns stdout; human text goes to stderr.
+/// - `verify`: read the target back after writing and compare (`--no-verify` turns it off).
 struct MigrationRunSettings {
     var verbose: Bool
     var dryRun: Bool
     var yes: Bool
     var force: Bool
     var json: Bool
+    var verify: Bool = true
 }
 
 extension MigrationCommandSupport {
@@ -28,10 +30,11 @@ extension MigrationCommandSupport {
     /// 3. failed checks stop the run (`MigrationError.checksFailed`, exit 2) unless `force`;
     /// 4. a dry run prints the plan report and returns;
     /// 5. deletions need `--yes`, or a "y" typed on a terminal (no terminal: a `UserFacingError`);
-    /// 6. `engine.migrate` applies (journalled, blocked list restored) and the result report is printed.
+    /// 6. `engine.migrate` applies (journalled, blocked list restored), reads the target back and compares
+    ///    (unless `--no-verify`), and the result report is printed.
     ///
     /// - Throws: `MigrationError.checksFailed`; `UserFacingError` when deletions are not confirmed;
-    ///   `ExitCode(1)` when records failed or `--force` left records out; `ApplyStopped` naming the target's
+    ///   `ExitCode(1)` when records failed, `--force` left records out, or the read-back found a discrepancy; `ApplyStopped` naming the target's
     ///   URL when it stopped answering; what the engine throws.
     static func prepareConfirmApply(engine: MigrationEngine, source: MigrationSource, target: any DataverseService,
                                     options: MigrationOptions, settings: MigrationRunSettings) async throws {
@@ -39,6 +42,7 @@ extension MigrationCommandSupport {
         var options = options
         options.force = settings.force
         options.dryRun = settings.dryRun
+        options.verifyAfterWrite = settings.verify
         let prepared = try await engine.prepare(source: source, target: target, options: options)
         let plan = prepared.plan
         if settings.verbose || settings.dryRun || !plan.deletions.isEmpty {
@@ -71,7 +75,9 @@ extension MigrationCommandSupport {
         let report = try await migrate(engine: engine, source: source, target: target, options: options, prepared: prepared, json: json)
         say(report.humanSummary(), json: json)
         if json { printOut(report.jsonText()) }
-        if !report.failures.isEmpty || report.forced { throw ExitCode(PortalMigrateExit.recordsFailed.rawValue) }
+        if !report.failures.isEmpty || report.forced || !(report.verification?.passed ?? true) {
+            throw ExitCode(PortalMigrateExit.recordsFailed.rawValue)
+        }
     }
 
     /// `engine.migrate` with its progress lines said; an `ApplyStopped` names the target's environment URL.
