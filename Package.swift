@@ -32,7 +32,7 @@ let package = Package(
         ]),
         // Embedded Dataverse-compatible environment in one SQLite file.
         .target(name: "LocalEnvironment", dependencies: [
-            "PortalModel",
+            "PortalModel", "ConfigurationMigration",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -85,7 +85,7 @@ let package = Package(
 
         .testTarget(name: "PortalModelTests", dependencies: ["PortalModel", "TestSupport", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "DataverseWebAPITests", dependencies: ["DataverseWebAPI", "TestSupport", "LocalEnvironment", "EnvironmentServer"]),
-        .testTarget(name: "LocalEnvironmentTests", dependencies: ["LocalEnvironment", "TestSupport"]),
+        .testTarget(name: "LocalEnvironmentTests", dependencies: ["LocalEnvironment", "ConfigurationMigration", "TestSupport"]),
         .testTarget(name: "EnvironmentServerTests", dependencies: ["EnvironmentServer", "DataverseWebAPI", "TestSupport"]),
         .testTarget(name: "PortalFolderTests", dependencies: ["PortalFolder", "TestSupport"]),
         .testTarget(name: "ConfigurationMigrationTests", dependencies: ["ConfigurationMigration", "TestSupport"]),

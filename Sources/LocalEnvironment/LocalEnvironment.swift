@@ -40,7 +40,7 @@ public final class LocalEnvironment: DataverseService {
     }
 
     /// Creates a new environment file (and its parent directories).
-    /// - Throws: `LocalEnvironmentError.alreadyExists` when the file exists; `CMTSchemaReader.ReadError`
+    /// - Throws: `LocalEnvironmentError.alreadyExists` when the file exists; `CMTError`
     ///   for a bad schema file; GRDB errors when the file cannot be written.
     @discardableResult
     public static func create(at url: URL, options: LocalEnvironmentOptions = LocalEnvironmentOptions()) throws -> LocalEnvironment {

@@ -1,3 +1,4 @@
+import ConfigurationMigration
 import Foundation
 import PortalModel
 
@@ -19,8 +20,9 @@ public struct LocalEnvironmentOptions: Sendable {
         case catalog(excludingTables: Set<String> = [], excludingColumns: [String: Set<String>] = [:])
         /// Exactly these definitions.
         case tables([TableDefinition])
-        /// The entities of a Configuration Migration Tool schema file (`CMTSchemaReader`), plus the
-        /// enhanced data model tables the file does not list (`addingEnhancedTables`).
+        /// The entities of a Configuration Migration Tool schema file, read by the one hardened CMT
+        /// reader (`CMTSchema`, `CMTSchema.tableDefinitions`), plus the enhanced data model tables the
+        /// file does not list (`addingEnhancedTables`).
         case cmtSchema(URL)
     }
 
@@ -56,7 +58,8 @@ public struct LocalEnvironmentOptions: Sendable {
     }
 
     /// Resolves the table source to definitions (before `SystemTables` completion).
-    /// - Throws: `CMTSchemaReader.ReadError` for a bad schema file.
+    /// - Throws: `CMTError` naming the file (and line, entity, field) for a schema file that cannot be
+    ///   read, is not safe (a DTD, entity declarations, nesting past the limit) or is not a CMT schema.
     func resolveTables(catalog: TableCatalog) throws -> [TableDefinition] {
         switch tables {
         case .catalog(let exTables, let exColumns):
@@ -71,7 +74,12 @@ public struct LocalEnvironmentOptions: Sendable {
         case .tables(let defs):
             return defs
         case .cmtSchema(let url):
-            return LocalEnvironmentOptions.addingEnhancedTables(try CMTSchemaReader.read(url, catalog: catalog), catalog: catalog)
+            let data: Data
+            do { data = try Data(contentsOf: url) } catch {
+                throw CMTError(.missingFile, "the schema file cannot be read (\((error as NSError).localizedDescription))", file: url.path)
+            }
+            let tables = try CMTSchema(data: data, file: url.path).tableDefinitions(catalog: catalog, source: url.path)
+            return LocalEnvironmentOptions.addingEnhancedTables(tables, catalog: catalog)
         }
     }
 

@@ -1,3 +1,4 @@
+import ConfigurationMigration
 import Foundation
 import Testing
 import PortalModel
@@ -68,7 +69,7 @@ import TestSupport
         // Provisioning needs the portal tables: with only a website table it writes what the schema has.
         let bad = dir.appendingPathComponent("bad.xml")
         try Data("<entities><entity name=\"x\"><fields/></entity></entities>".utf8).write(to: bad)
-        #expect(throws: CMTSchemaReader.ReadError.self) {
+        #expect(throws: CMTError.self) {
             try LocalEnvironment.create(at: dir.appendingPathComponent("bad.sqlite"), options: LocalEnvironmentOptions(tables: .cmtSchema(bad)))
         }
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("bad.sqlite").path))

@@ -74,6 +74,11 @@ public enum SafeXMLReader {
         try parse(text: decode(data, file: file), file: file)
     }
 
+    /// The deepest element nesting accepted (256 levels, libxml2's own default limit). A CMT data
+    /// file is 6 levels deep and a schema with FetchXML filters a few more; the limit keeps every walk
+    /// over the tree (and the tree's release) far from the stack's end whatever the input holds.
+    public static let maximumDepth = 256
+
     /// Parses XML text into the root element (see `parse(_:file:)`).
     public static func parse(text input: String, file: String) throws -> XMLNode {
         var text = input
@@ -105,6 +110,7 @@ public enum SafeXMLReader {
         parser.shouldReportNamespacePrefixes = false
         let builder = TreeBuilder(parser: parser)
         builder.liftedValues = lifted.values
+        builder.maximumDepth = maximumDepth
         parser.delegate = builder
         let ok = parser.parse()
         if let refused = builder.failure {
@@ -128,6 +134,8 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
     var root: XMLNode?
     var failure: String?
     var failureLine: Int?
+    /// Start tags deeper than this abort the parse (`SafeXMLReader.maximumDepth`).
+    var maximumDepth = SafeXMLReader.maximumDepth
 
     init(parser: XMLParser) { self.parser = parser }
 
@@ -143,6 +151,11 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
                     attributes[name] = liftedValues[index].value
                 }
             }
+        }
+        guard stack.count < maximumDepth else {
+            refuse("elements nested more than \(maximumDepth) levels deep (<\(elementName)> here) are not allowed; "
+                   + "a CMT file is a few levels deep, so this file is damaged or not a CMT file", parser)
+            return
         }
         stack.append(XMLNode(name: elementName, attributes: attributes, line: parser.lineNumber))
     }
@@ -164,21 +177,21 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
     }
 
     func parser(_ parser: XMLParser, foundInternalEntityDeclarationWithName name: String, value: String?) {
-        refuse("entity declaration '\(name)'", parser)
+        refuse("entity declaration '\(name)' is not allowed", parser)
     }
 
     func parser(_ parser: XMLParser, foundExternalEntityDeclarationWithName name: String, publicID: String?, systemID: String?) {
-        refuse("external entity declaration '\(name)'", parser)
+        refuse("external entity declaration '\(name)' is not allowed", parser)
     }
 
     func parser(_ parser: XMLParser, resolveExternalEntityName name: String, systemID: String?) -> Data? {
-        refuse("external entity '\(name)'", parser)
+        refuse("external entity '\(name)' is not allowed", parser)
         return nil
     }
 
-    private func refuse(_ what: String, _ parser: XMLParser) {
+    private func refuse(_ message: String, _ parser: XMLParser) {
         if failure == nil {
-            failure = "\(what) is not allowed"
+            failure = message
             failureLine = parser.lineNumber
         }
         parser.abortParsing()

@@ -1,3 +1,4 @@
+import ConfigurationMigration
 import ArgumentParser
 import Foundation
 import LocalEnvironment
@@ -28,7 +29,7 @@ func envFacing<T>(_ body: () async throws -> T) async throws -> T {
         do { return try await body() }
         catch let e as LocalEnvironmentError { throw UserFacingError(e.description) }
         catch let e as DataDirectoryError { throw UserFacingError(e.description) }
-        catch let e as CMTSchemaReader.ReadError { throw UserFacingError(e.description) }
+        catch let e as CMTError { throw UserFacingError(e.description) }
     }
 }
 
