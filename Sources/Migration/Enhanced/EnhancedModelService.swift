@@ -28,6 +28,17 @@ public actor EnhancedModelService: DataverseService {
     let mapping: EnhancedSnapshotMapping
     let catalog: TableCatalog
     var view: PortalSnapshot?
+    /// True once the base rows are in the caches (`loadRows()`); `loading` is the read in progress.
+    var rowsLoaded = false
+    var loading: Task<Void, Error>?
+    /// Rows (by id: component, site or site language; for a web file note its file) whose cached
+    /// state a running `execute` reads, merges into and writes: no other `execute` translates an
+    /// operation on them until that one has written and re-read them (`claim(_:)`).
+    var claimed: Set<UUID> = []
+    /// Calls of `execute` waiting for rows others claimed, in arrival order.
+    var waiting: [(rows: Set<UUID>, resume: CheckedContinuation<Void, Never>)] = []
+    /// Rows whose write completed but whose re-read failed: re-read before they are next merged into.
+    var unsettled: Set<UUID> = []
     var components: [UUID: EntityRecord] = [:]
     var sites: [UUID: EntityRecord] = [:]
     var languages: [UUID: EntityRecord] = [:]
@@ -105,22 +116,52 @@ public actor EnhancedModelService: DataverseService {
 
     // MARK: Reading
 
-    /// The standard-shaped view of every enhanced site of the base environment (cached until a write).
+    /// The standard-shaped view of every enhanced site of the base environment, built from the row
+    /// caches (`components`, `sites`, `languages`: read from the base once, then kept by every write
+    /// this service makes and refreshed from the base for the rows it wrote); rebuilt after a write.
     func standardView() async throws -> PortalSnapshot {
-        if let v = view { return v }
+        try await loadRows()
+        return try currentView()
+    }
+
+    /// Reads every `powerpagesite`, `powerpagesitelanguage` and `powerpagecomponent` row of the base
+    /// into the caches, once; concurrent callers wait for the same read.
+    /// - Throws: `DataverseError` from the base (the next call reads again).
+    func loadRows() async throws {
+        if rowsLoaded { return }
+        if let t = loading { return try await t.value }
+        let t = Task { try await self.readRows() }
+        loading = t
+        do { try await t.value } catch { loading = nil; throw error }
+    }
+
+    private func readRows() async throws {
         let siteRecords = try await base.retrieveAll(RecordQuery("powerpagesite"))
         let languageRecords = try await base.retrieveAll(RecordQuery("powerpagesitelanguage"))
         let componentRecords = try await base.retrieveAll(RecordQuery("powerpagecomponent"))
         sites = Dictionary(siteRecords.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         languages = Dictionary(languageRecords.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         components = Dictionary(componentRecords.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        rowsLoaded = true
+        view = nil
+    }
+
+    /// The standard view of the cached rows (built when a write or a read invalidated it).
+    /// - Throws: what `EnhancedSnapshotMapping.standard(from:)` throws for a row it cannot map.
+    func currentView() throws -> PortalSnapshot {
+        if let v = view { return v }
+        let byID: (EntityRecord, EntityRecord) -> Bool = { $0.id.dataverseString < $1.id.dataverseString }
+        let siteRecords = sites.values.sorted(by: byID)
+        let languageRecords = languages.values.sorted(by: byID)
+        var componentsBySite: [UUID: [EntityRecord]] = [:]
+        for c in components.values { if let s = c.lookupID("powerpagesiteid") { componentsBySite[s, default: []].append(c) } }
         var all = PortalSnapshot()
         viewSites = [:]
         for site in siteRecords {
             var s = PortalSnapshot(websiteID: site.id)
             s.add(site)
             for l in languageRecords where l.lookupID("powerpagesiteid") == site.id { s.add(l) }
-            for c in componentRecords where c.lookupID("powerpagesiteid") == site.id { s.add(c) }
+            for c in (componentsBySite[site.id] ?? []).sorted(by: byID) { s.add(c) }
             let standard = Self.stableWebFileNotes(try mapping.standard(from: s))
             for (_, records) in standard.records {
                 for r in records {
@@ -251,9 +292,28 @@ public actor EnhancedModelService: DataverseService {
 
     // MARK: Writing
 
+    /// Writes standard-model change sets as enhanced-model operations (see the type's description).
+    ///
+    /// Several calls may run at once (the applier sends change sets in parallel): each first claims
+    /// the rows whose cached state its operations merge into (a component's or site's `content`, the
+    /// owner of an N:N link, a web file's component), waiting while another call holds one of them;
+    /// translates against the caches; writes; re-reads the rows it wrote from the base (so a failed
+    /// write leaves nothing stale and a service-assigned value is seen); then releases them. So two
+    /// calls never merge into the same `content` from the same starting point, and a later merge
+    /// always starts from the earlier one's written result (issue 16, R01).
     public func execute(_ changeSets: [ChangeSet], options: ExecuteOptions) async throws -> [OperationResult] {
-        _ = try await standardView()
+        try await loadRows()
+        var rows: Set<UUID> = []
+        for cs in changeSets { for op in cs.operations { rows.formUnion(try rowsMerged(by: op)) } }
+        await claim(rows)
+        defer { release(rows) }
+        let stale = rows.intersection(unsettled)
+        if !stale.isEmpty {
+            try await reread(stale, tables: Self.enhancedTables)
+            unsettled.subtract(stale)
+        }
         var results: [OperationResult] = []
+        var written: [String: Set<UUID>] = [:]
         var stopped = false
         for cs in changeSets {
             if stopped {
@@ -273,13 +333,29 @@ public actor EnhancedModelService: DataverseService {
                     early[i] = .failure(e)
                 }
             }
+            view = nil  // the caches hold this change set's merges now
+            for op in translated where Self.enhancedTables.contains(op.logicalName) {
+                if case .associate = op { continue }
+                if case .disassociate = op { continue }
+                written[op.logicalName, default: []].insert(op.recordID)
+            }
             var baseResults: [OperationResult] = []
             if !translated.isEmpty {
                 if cs.atomic, early.values.contains(where: { !$0.isSuccess }) {
                     baseResults = translated.map { _ in .failure(DataverseError(code: DataverseError.Code.rolledBack, message: "rolled back: another operation of the change set failed")) }
                 } else {
-                    baseResults = try await base.execute([ChangeSet(translated, atomic: cs.atomic)], options: options)
+                    do {
+                        baseResults = try await base.execute([ChangeSet(translated, atomic: cs.atomic)], options: options)
+                    } catch {
+                        // Whatever reached the base is unknown: the rows written are re-read before their next merge.
+                        for (_, ids) in written { unsettled.formUnion(ids) }
+                        view = nil
+                        throw error
+                    }
                 }
+            }
+            for (op, result) in zip(translated, baseResults) where result.isSuccess {
+                if case .delete("powerpagesite", let site) = op { forgetSite(site) }
             }
             for i in cs.operations.indices {
                 if let e = early[i] { results.append(e); continue }
@@ -288,8 +364,103 @@ public actor EnhancedModelService: DataverseService {
             }
             if !options.continueOnError, results.contains(where: { !$0.isSuccess }) { stopped = true }
         }
+        // The rows as the base now holds them: a failed write's merge is undone in the caches, and
+        // what the service assigned (a file column's id and name, defaults) is seen by the next read.
+        for (table, ids) in written {
+            do { try await reread(ids, tables: [table]) } catch { unsettled.formUnion(ids) }
+        }
         view = nil
         return results
+    }
+
+    /// The ids of the cached rows whose state translating `op` reads and writes back: the record's
+    /// own row (a component, site or site language keeps the id of its standard record), a web
+    /// file note's file component, the owning component of an N:N link between component tables.
+    /// - Throws: what building the view throws (a web file note is found through it).
+    func rowsMerged(by op: DataverseOperation) throws -> Set<UUID> {
+        switch op {
+        case .create(let r), .upsert(let r), .update(let r):
+            guard r.logicalName == "annotation" else { return [r.id] }
+            var ids: Set<UUID> = [r.id]
+            if let f = r.lookupID("objectid") { ids.insert(f) } else if let f = try currentView().record("annotation", r.id)?.lookupID("objectid") { ids.insert(f) }
+            return ids
+        case .delete(let table, let id):
+            guard table == "annotation" else { return [id] }
+            return Set([id] + [try currentView().record("annotation", id)?.lookupID("objectid")].compactMap { $0 })
+        case .uploadFile(let key, _, _):
+            guard key.logicalName == "annotation" else { return [key.id] }
+            return Set([key.id] + [try currentView().record("annotation", key.id)?.lookupID("objectid")].compactMap { $0 })
+        case .associate(let name, let link), .disassociate(let name, let link):
+            guard let rel = catalog.relationship(name), isComponentRelationship(rel) else { return [] }
+            return [Self.owner(of: link, in: rel).owner]
+        }
+    }
+
+    /// The component whose `content` array holds an N:N link between component tables, and the other
+    /// side: the first side, except that a web role's links are held by the other record (research
+    /// emulator-facts.md §4.3).
+    static func owner(of link: ManyToManyLink, in rel: ManyToManyRelationship) -> (owner: UUID, other: UUID, ownerIsFirst: Bool) {
+        let ownerIsFirst = !(rel.entity1 == "adx_webrole" && rel.entity2 != "adx_webrole")
+        return ownerIsFirst ? (link.first.id, link.second.id, true) : (link.second.id, link.first.id, false)
+    }
+
+    /// Waits until none of `rows` is claimed by another call and none is awaited by an earlier
+    /// waiter, then claims them (first come, first served: merges into one row keep their order).
+    func claim(_ rows: Set<UUID>) async {
+        if rows.isEmpty { return }
+        if claimed.isDisjoint(with: rows), !waiting.contains(where: { !$0.rows.isDisjoint(with: rows) }) {
+            claimed.formUnion(rows)
+            return
+        }
+        await withCheckedContinuation { waiting.append((rows, $0)) }
+    }
+
+    /// Releases `rows` and resumes, in arrival order, every waiter whose rows are all free.
+    func release(_ rows: Set<UUID>) {
+        if rows.isEmpty { return }
+        claimed.subtract(rows)
+        var blocked: Set<UUID> = []
+        var still: [(rows: Set<UUID>, resume: CheckedContinuation<Void, Never>)] = []
+        for w in waiting {
+            if claimed.isDisjoint(with: w.rows), blocked.isDisjoint(with: w.rows) {
+                claimed.formUnion(w.rows)
+                w.resume.resume()
+            } else {
+                blocked.formUnion(w.rows)
+                still.append(w)
+            }
+        }
+        waiting = still
+    }
+
+    /// Replaces the cached rows with these ids by the base's (removing those it no longer has).
+    /// - Throws: `DataverseError` from the base.
+    func reread(_ ids: Set<UUID>, tables: Set<String>) async throws {
+        let list = ids.sorted { $0.dataverseString < $1.dataverseString }
+        for table in tables.sorted() {
+            for start in stride(from: 0, to: list.count, by: 50) {
+                let chunk = Array(list[start..<min(start + 50, list.count)])
+                let rows = try await base.retrieveAll(RecordQuery(table, filter: .in(table + "id", chunk.map { .guid($0) })))
+                let found = Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+                for id in chunk {
+                    switch table {
+                    case "powerpagesite": sites[id] = found[id]
+                    case "powerpagesitelanguage": languages[id] = found[id]
+                    default: components[id] = found[id]
+                    }
+                }
+            }
+        }
+        view = nil
+    }
+
+    /// Drops a deleted site and what the base deletes with it (its languages and components, cascade
+    /// of `powerpagesiteid`, research/emulator-facts.md) from the caches.
+    func forgetSite(_ site: UUID) {
+        sites[site] = nil
+        languages = languages.filter { $0.value.lookupID("powerpagesiteid") != site }
+        components = components.filter { $0.value.lookupID("powerpagesiteid") != site }
+        view = nil
     }
 
     /// The base operations for one standard operation; empty when nothing is to be written.
@@ -305,7 +476,7 @@ public actor EnhancedModelService: DataverseService {
             case "adx_websitelanguage": return [.delete("powerpagesitelanguage", id)]
             case "adx_portallanguage": return []
             case "annotation":
-                if let note = view?.record("annotation", id), note.lookupID("objectid") != nil { return [] }
+                if let note = try currentView().record("annotation", id), note.lookupID("objectid") != nil { return [] }
                 return [op]
             default:
                 if PowerPageComponentType(standardTable: table) != nil { components[id] = nil; return [.delete("powerpagecomponent", id)] }
@@ -315,8 +486,7 @@ public actor EnhancedModelService: DataverseService {
             guard let rel = catalog.relationship(name), isComponentRelationship(rel) else { return [op] }
             var associate = false
             if case .associate = op { associate = true }
-            let ownerIsFirst = !(rel.entity1 == "adx_webrole" && rel.entity2 != "adx_webrole")
-            let (owner, other) = ownerIsFirst ? (link.first.id, link.second.id) : (link.second.id, link.first.id)
+            let (owner, other, ownerIsFirst) = Self.owner(of: link, in: rel)
             guard var component = components[owner] else {
                 throw DataverseError(httpStatus: 404, code: DataverseError.Code.objectDoesNotExist,
                                      message: "powerpagecomponent \(owner.dataverseString) does not exist", logicalName: "powerpagecomponent", recordID: owner)
@@ -335,7 +505,7 @@ public actor EnhancedModelService: DataverseService {
                     associate ? .associate(relationship: "powerpagecomponent_powerpagecomponent", selfLink)
                               : .disassociate(relationship: "powerpagecomponent_powerpagecomponent", selfLink)]
         case .uploadFile(let key, let name, let body):
-            if key.logicalName == "annotation", let note = view?.record("annotation", key.id), let file = note.lookupID("objectid") {
+            if key.logicalName == "annotation", let note = try currentView().record("annotation", key.id), let file = note.lookupID("objectid") {
                 return [.uploadFile(FileBodyKey("powerpagecomponent", file, "filecontent"), fileName: name, body: body)]
             }
             return [op]
@@ -363,7 +533,7 @@ public actor EnhancedModelService: DataverseService {
             return patch.columns.isEmpty ? [] : [.update(patch)]
         case "annotation":
             // A web file's note: created with its `objectid`, updated by the id the view gave it.
-            let viewNote = view?.record("annotation", record.id)
+            let viewNote = try currentView().record("annotation", record.id)
             guard let file = record.lookupID("objectid") ?? viewNote?.lookupID("objectid"),
                   isWebFile(file) || record["objecttypecode"]?.text == "adx_webfile" else { return [op(record)] }
             return try writeWebFileNote(record, file: file, viewNote: viewNote)
@@ -404,7 +574,7 @@ public actor EnhancedModelService: DataverseService {
                 if let v = pl["adx_lcid"] { row["lcid"] = mapping.integer(v) }
                 if let v = pl["adx_languagecode"] { row["languagecode"] = v }
                 if let v = pl["adx_displayname"] { row["displayname"] = v }
-            } else if let pl = view?.record("adx_portallanguage", pid) {
+            } else if let pl = try currentView().record("adx_portallanguage", pid) {
                 if let v = pl["adx_lcid"] { row["lcid"] = mapping.integer(v) }
                 if let v = pl["adx_languagecode"] { row["languagecode"] = v }
             }
