@@ -17,6 +17,12 @@ public struct FilterParser {
     var tokens: [FilterToken] = []
     var position = 0
     let text: String
+    /// Open parentheses and `not`s around the current position.
+    var depth = 0
+
+    /// The deepest nesting of parentheses and `not` accepted: every walk over the parsed filter (matching,
+    /// SQL translation) recurses once per level, so the depth a request can ask for is bounded here.
+    public static let maximumDepth = 100
 
     /// - Parameters:
     ///   - table: the table the filter applies to.
@@ -64,8 +70,22 @@ public struct FilterParser {
     }
 
     private mutating func unary() throws -> RecordFilter {
-        if peekKeyword("not") { position += 1; return .not(try unary()) }
+        if peekKeyword("not") {
+            position += 1
+            try enter()
+            defer { depth -= 1 }
+            return .not(try unary())
+        }
         return try primary()
+    }
+
+    /// Counts one more level of nesting. - Throws: `ODataError` 400 past `maximumDepth`.
+    private mutating func enter() throws {
+        depth += 1
+        guard depth <= FilterParser.maximumDepth else {
+            throw ODataError.badRequest("The $filter is nested more than \(FilterParser.maximumDepth) levels deep "
+                                        + "(parentheses and 'not'; token \(position)); write it with fewer levels.")
+        }
     }
 
     private mutating func primary() throws -> RecordFilter {
@@ -73,6 +93,8 @@ public struct FilterParser {
         let t = tokens[position]
         if t == .openParen {
             position += 1
+            try enter()
+            defer { depth -= 1 }
             let f = try orExpression()
             try expect(.closeParen)
             return f
