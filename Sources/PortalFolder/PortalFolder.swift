@@ -30,6 +30,9 @@ public struct PortalFolderContent: Sendable {
     /// content files without their record YAML in an enhanced-model folder, directories named like a
     /// record YAML file.
     public var ignored: [String] = []
+    /// What the reader made of input pac would not have written, one line each naming the file
+    /// (a web file's note made from its content file: `FolderReader.noteFromContentFile`).
+    public var warnings: [String] = []
 }
 
 /// A deletion requested by `.portalconfig/manifest.yml`.

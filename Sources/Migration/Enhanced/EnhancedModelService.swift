@@ -55,6 +55,12 @@ public actor EnhancedModelService: DataverseService {
     /// Empty columns of the source's records by id: a create leaves nulls out, but `content` keeps
     /// the empty keys the source has (`adx_filecontent: ` of v2 pages), so they are written as JSON null.
     let sourceNulls: [UUID: [String]]
+    /// The note id the source being written gives each web file's note, by web file id. A web file
+    /// note's id is the service's (pac writes the file column's file id as `annotationid`, which changes
+    /// with every upload of the body: research/emulator-facts.md §4.2 type 3), so the view gives a web
+    /// file's note the source's id for it: a plan and its read-back pair them, and an unchanged
+    /// re-upload finds its notes. Other web files' notes get `webFileNoteID(forWebFile:)`.
+    let sourceNoteIDs: [UUID: UUID]
 
     /// - Parameters:
     ///   - base: the environment holding the enhanced tables.
@@ -85,6 +91,12 @@ public actor EnhancedModelService: DataverseService {
         }
         self.openColumns = open
         self.sourceNulls = nulls
+        var noteIDs: [UUID: UUID] = [:]
+        for note in source?.records["annotation"] ?? [] {
+            guard case .lookup(let ref)? = note["objectid"], ref.logicalName == "adx_webfile" || note["objecttypecode"]?.text == "adx_webfile" else { continue }
+            noteIDs[ref.id] = note.id
+        }
+        self.sourceNoteIDs = noteIDs
     }
 
     /// The standard tables this service answers from the enhanced tables.
@@ -162,7 +174,7 @@ public actor EnhancedModelService: DataverseService {
             s.add(site)
             for l in languageRecords where l.lookupID("powerpagesiteid") == site.id { s.add(l) }
             for c in (componentsBySite[site.id] ?? []).sorted(by: byID) { s.add(c) }
-            let standard = Self.stableWebFileNotes(try mapping.standard(from: s))
+            let standard = Self.stableWebFileNotes(try mapping.standard(from: s), noteIDs: sourceNoteIDs)
             for (_, records) in standard.records {
                 for r in records {
                     viewSites[r.id] = site.id
@@ -185,17 +197,13 @@ public actor EnhancedModelService: DataverseService {
     /// id with its bytes XOR-ed with a fixed mask, so it is the same on every read and download (the
     /// file id, which pac writes as `annotationid`, changes on every upload of the body) and never
     /// equal to the component id.
-    public static func webFileNoteID(forWebFile component: UUID) -> UUID {
-        let mask = Array("pm:webfile:note!".utf8)
-        var bytes = component.uuid
-        withUnsafeMutableBytes(of: &bytes) { raw in for i in 0..<16 { raw[i] ^= mask[i] } }
-        return UUID(uuid: bytes)
-    }
+    public static func webFileNoteID(forWebFile component: UUID) -> UUID { WebFileNote.id(forWebFile: component) }
 
     /// A site's standard view with its web file notes given `webFileNoteID(forWebFile:)` ids and
     /// their MIME types: the explicit one kept in the component's `content`
     /// (`explicitMimeTypeKey`, removed from the web file record), else the one the file name implies.
-    static func stableWebFileNotes(_ snapshot: PortalSnapshot) -> PortalSnapshot {
+    /// `noteIDs`: web file id → the id to give its note instead (`sourceNoteIDs`).
+    static func stableWebFileNotes(_ snapshot: PortalSnapshot, noteIDs: [UUID: UUID] = [:]) -> PortalSnapshot {
         var out = snapshot
         let column = EnhancedComponentMapping.column(forContentKey: explicitMimeTypeKey)
         var explicit: [UUID: FieldValue] = [:]
@@ -208,7 +216,7 @@ public actor EnhancedModelService: DataverseService {
         out.records["annotation"] = notes.map { note in
             var note = note
             guard let file = note.lookupID("objectid") else { return note }
-            let id = webFileNoteID(forWebFile: file)
+            let id = noteIDs[file] ?? webFileNoteID(forWebFile: file)
             if let body = out.bodies.removeValue(forKey: FileBodyKey("annotation", note.id, "documentbody")) {
                 out.bodies[FileBodyKey("annotation", id, "documentbody")] = body
             }
@@ -699,12 +707,5 @@ public actor EnhancedModelService: DataverseService {
     /// The MIME type of a file name's extension (the common web file types; `application/octet-stream`
     /// otherwise). Inferred: the enhanced model's file column does not return one through the
     /// service interface.
-    public static func mimeType(forFileName name: String) -> String {
-        let ext = (name as NSString).pathExtension.lowercased()
-        let types = ["css": "text/css", "js": "application/javascript", "json": "application/json", "png": "image/png",
-                     "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif", "svg": "image/svg+xml", "ico": "image/x-icon",
-                     "html": "text/html", "htm": "text/html", "txt": "text/plain", "woff": "font/woff", "woff2": "font/woff2",
-                     "ttf": "font/ttf", "pdf": "application/pdf", "mp4": "video/mp4", "webp": "image/webp", "xml": "text/xml"]
-        return types[ext] ?? "application/octet-stream"
-    }
+    public static func mimeType(forFileName name: String) -> String { WebFileNote.mimeType(forFileName: name) }
 }

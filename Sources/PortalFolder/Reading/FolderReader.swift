@@ -31,6 +31,8 @@ struct FolderReader {
     var duplicates: [PortalFolderError.DuplicateRecord] = []
     /// Directories named like a YAML file (`X.webpage.yml/`), found while listing.
     var yamlNamedDirectories: [String] = []
+    /// Warnings for web file notes made from a content file (`noteFromContentFile`).
+    var synthesizedNotes: [String] = []
     /// Reads enhanced-data-model (v2) folders instead of refusing them (set by `PortalFolder.readEnhanced`).
     var allowEnhancedModel = false
 
@@ -241,6 +243,7 @@ struct FolderReader {
         content.ignored = layout.foreignFiles.filter { !$0.hasPrefix("deployment-profiles/") && !$0.hasPrefix(".portalconfig/") }.sorted()
             .map { "\($0): not part of pac's site layout (no record YAML reads it); ignored, not uploaded" }
             + yamlNamedDirectories.sorted().map { "\($0): a directory named like a YAML file; ignored, not uploaded" }
+        content.warnings = synthesizedNotes
         return content
     }
 
@@ -341,7 +344,7 @@ struct FolderReader {
         let webFile = try makeRecord(filePairs, t, file: rel, line: 1, contents: [:], allKeys: pairs.map(\.key), contentFile: body,
                                      keyLines: doc.keyLines)
         if notePairs.isEmpty {
-            if let b = body { throw PortalFolderError.unexpectedShape(file: rel, line: 1, expected: "annotationid for the content file \(b)") }
+            if let b = body { try noteFromContentFile(rel, webFile: webFile, body: b) }
             return
         }
         let note = PacTableLayout("annotation", suffix: "webfile", .recordFile(directory: "web-files", perRecordFolder: false))

@@ -33,6 +33,7 @@ enum EnhancedModelOptions {
         do {
             let read = try FolderCommandSupport.folderErrors { try PortalFolder().read(root, model: model) }
             for w in read.content.ignored { printErr("warning: \(w)") }
+            for w in read.content.warnings { printErr("warning: \(w)") }
             return read
         } catch let e as DataModelMismatchError {
             throw UserFacingError(e.description)
