@@ -60,6 +60,10 @@ extension MigrationEngine {
     /// `skipupdate` tables (compared on presence), and records in `failed` (already named as failures).
     /// A fresh enhanced view is used for an enhanced target, so nothing cached by the writes is read.
     /// - Throws: what reading the target throws.
+    ///
+    /// Records are paired by identity matching run again on what was read (`IdentityMatcher`: id, then
+    /// natural key): a record the plan created may show under another id (the enhanced view gives a
+    /// web file's note an id derived from its file), and one the plan matched keeps its target id.
     func readBack(_ prepared: PreparedMigration, target: any DataverseService, options: MigrationOptions,
                   failed: Set<UUID>) async throws -> VerificationSummary {
         let started = Date()
@@ -98,7 +102,7 @@ extension MigrationEngine {
         }
         var removed: [String: [ManyToManyLink]] = [:]
         for l in plan.links where !l.remove.isEmpty { removed[l.relationship] = l.remove }
-        let outcome = verifier.compare(source: source, target: back, idMap: plan.idMap,
+        let outcome = verifier.compare(source: source, target: back, idMap: pairing(source, back, plan: plan, options: options.plan),
                                        deletedInTarget: plan.deletions.map { ($0.table, $0.targetID, $0.name) },
                                        removedLinks: removed)
         let differences = outcome.differences.filter { d in
@@ -107,5 +111,28 @@ extension MigrationEngine {
         }
         return VerificationSummary(checked: outcome.checked, differences: differences, notCompared: outcome.notCompared,
                                    seconds: Date().timeIntervalSince(started))
+    }
+}
+
+extension MigrationEngine {
+    /// Source id → target id of every source record paired with a record of `back`: identity matching
+    /// (`IdentityMatcher`, as planning does it) on the snapshot read back, then the plan's own mapping for
+    /// records it leaves unpaired.
+    func pairing(_ source: PortalSnapshot, _ back: PortalSnapshot, plan: MigrationPlan, options: PlanOptions) -> [UUID: UUID] {
+        var lookupTables: [String: Set<String>] = [:]
+        for (table, rows) in source.records {
+            for r in rows { for v in r.columns.values { if let ref = v.reference { lookupTables[table, default: []].insert(ref.logicalName) } } }
+        }
+        let order = DependencyOrder.order(Set(source.records.filter { !$0.value.isEmpty }.keys)) { lookupTables[$0] ?? [] }
+        var byID: [UUID: EntityRecord] = [:]
+        var idsByTable: [String: Set<UUID>] = [:]
+        for (table, rows) in back.records { for r in rows { byID[r.id] = r; idsByTable[table, default: []].insert(r.id) } }
+        var matcher = IdentityMatcher(catalog: catalog)
+        matcher.match(source: source, tableOrder: order, sourceWebsiteID: plan.sourceWebsiteID, targetWebsiteID: plan.targetWebsiteID,
+                      targetByID: byID, targetSnapshot: back, byKey: options.match == .key, compareColumns: options.compareColumns,
+                      targetIDsByTable: idsByTable)
+        var map = matcher.idMap
+        for (s, t) in plan.idMap where matcher.kind[s] == nil { map[s] = t }
+        return map
     }
 }
