@@ -47,20 +47,20 @@ public actor EnhancedModelService: DataverseService {
     var viewSites: [UUID: UUID] = [:]
 
     /// Columns outside the catalog the tables accept, by standard table (`content` takes any key).
-    let openColumns: [String: Set<String>]
+    var openColumns: [String: Set<String>]
     /// The site whose portal languages `adx_portallanguage` reads return (`nil`: every site's). In the
     /// enhanced model a portal language is part of one site's language, so two sites in English give
     /// two portal languages with LCID 1033; a plan for one site must see only that site's.
     let siteScope: UUID?
     /// Empty columns of the source's records by id: a create leaves nulls out, but `content` keeps
     /// the empty keys the source has (`adx_filecontent: ` of v2 pages), so they are written as JSON null.
-    let sourceNulls: [UUID: [String]]
+    var sourceNulls: [UUID: [String]]
     /// The note id the source being written gives each web file's note, by web file id. A web file
     /// note's id is the service's (pac writes the file column's file id as `annotationid`, which changes
     /// with every upload of the body: research/emulator-facts.md §4.2 type 3), so the view gives a web
     /// file's note the source's id for it: a plan and its read-back pair them, and an unchanged
     /// re-upload finds its notes. Other web files' notes get `webFileNoteID(forWebFile:)`.
-    let sourceNoteIDs: [UUID: UUID]
+    var sourceNoteIDs: [UUID: UUID]
 
     /// - Parameters:
     ///   - base: the environment holding the enhanced tables.
@@ -79,6 +79,26 @@ public actor EnhancedModelService: DataverseService {
         self.siteScope = siteScope ?? source.flatMap { s in s.websiteID ?? (s.records["adx_website"]?.count == 1 ? s.records["adx_website"]?.first?.id : nil) }
         self.catalog = catalog
         self.mapping = EnhancedSnapshotMapping(catalog: catalog)
+        (openColumns, sourceNulls, sourceNoteIDs) = Self.facts(of: source, catalog: catalog)
+    }
+
+    /// Learns what a snapshot about to be written here needs (as `init(acceptingColumnsOf:)` does):
+    /// its columns outside the catalog as open text columns of their tables, its empty columns, its
+    /// web file notes' ids. Called by the planner for a source read after this service was made (an
+    /// environment being migrated), so an enhanced target without an enhanced site yet accepts the
+    /// source's content keys (`adx_websitelanguage.adx_systemlanguage`, camelCase list keys; issue 16, R04).
+    public func prepare(toWrite source: PortalSnapshot) {
+        let (open, nulls, notes) = Self.facts(of: source, catalog: catalog)
+        for (t, cs) in open { openColumns[t, default: []].formUnion(cs) }
+        sourceNulls.merge(nulls) { _, new in new }
+        sourceNoteIDs.merge(notes) { _, new in new }
+        view = nil
+    }
+
+    /// What `init` and `prepare(toWrite:)` learn from a source: open columns by table, empty columns
+    /// by record id, note id by web file id.
+    static func facts(of source: PortalSnapshot?, catalog: TableCatalog)
+        -> (open: [String: Set<String>], nulls: [UUID: [String]], notes: [UUID: UUID]) {
         var open: [String: Set<String>] = [:]
         var nulls: [UUID: [String]] = [:]
         for (table, records) in source?.records ?? [:] where Self.mappedTables.contains(table) {
@@ -89,14 +109,12 @@ public actor EnhancedModelService: DataverseService {
                 if !empty.isEmpty { nulls[r.id] = empty }
             }
         }
-        self.openColumns = open
-        self.sourceNulls = nulls
         var noteIDs: [UUID: UUID] = [:]
         for note in source?.records["annotation"] ?? [] {
             guard case .lookup(let ref)? = note["objectid"], ref.logicalName == "adx_webfile" || note["objecttypecode"]?.text == "adx_webfile" else { continue }
             noteIDs[ref.id] = note.id
         }
-        self.sourceNoteIDs = noteIDs
+        return (open, nulls, noteIDs)
     }
 
     /// The standard tables this service answers from the enhanced tables.

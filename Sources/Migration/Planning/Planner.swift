@@ -76,6 +76,8 @@ public struct Planner: Sendable {
                 source.links[rel] = kept
             }
         }
+        // An enhanced target learns the source's content keys before it is asked for its columns (issue 16, R04).
+        if let enhanced = target as? EnhancedModelService { await enhanced.prepare(toWrite: source) }
         let reader = SnapshotReader(service: target, catalog: catalog)
         let defs = try await reader.definitionsByName()
         let sourceWebsiteID: UUID, targetWebsiteID: UUID
