@@ -112,6 +112,12 @@ public struct MigrationEngine: Sendable {
         if snapshot.websiteID == nil && snapshot.recordCount == 0 {
             throw MigrationError.invalid("the source has no website and no records")
         }
+        // An environment source speaks about every column its tables have: read them, so a column
+        // emptied in the source clears the target's (`PlanHints`).
+        if planOptions.hints.needsSourceTableColumns, case .environment(let service, _) = source {
+            let defs = try await SnapshotReader(service: service, catalog: catalog).definitionsByName()
+            planOptions.hints.sourceTableColumns = defs.mapValues { Set($0.columns.map(\.logicalName)) }
+        }
         // A source without a website (a CMT package of any tables) is planned by table.
         let planning = try await Planner(target: target, catalog: catalog).plan(source: snapshot, options: planOptions)
         let targetOrg = try await target.organizationInfo()
@@ -213,6 +219,8 @@ public struct MigrationEngine: Sendable {
                                      checks: current.errors, droppedLookups: current.plan.droppedLookups,
                                      matched: current.report.matched, forced: !current.errors.isEmpty,
                                      resumed: journal?.resumed ?? false, unblockedExtensions: unblocked)
+        report.warnings = current.checks.filter { $0.severity == .warning }
+        report.takePlanNotes(current.plan)
         for r in current.plan.records where r.sourceID.map(current.excluded.contains) ?? false {
             report.tables[r.table, default: TableCounts()].failed += 1
             let d = current.errors.first { $0.recordID == r.sourceID }

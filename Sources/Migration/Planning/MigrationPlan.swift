@@ -84,6 +84,19 @@ public struct DroppedLookup: Sendable, Hashable, Codable {
     public var targetID: UUID
 }
 
+/// A column of a matched record whose target value the plan keeps on purpose: a website column bound
+/// to the target's environment when the source website is mapped onto another website
+/// (`--targetWebSiteId`, `Planner.environmentBoundWebsiteColumns`).
+public struct KeptColumn: Sendable, Hashable, Codable {
+    public var table: String
+    public var recordID: UUID
+    public var column: String
+    /// The target's value, kept, as text (`nil` for null).
+    public var value: String?
+    /// Why it is kept, printed in the plan.
+    public var reason: String
+}
+
 /// A source record (or a requested deletion) the plan leaves out on purpose, with the reason printed in
 /// the plan: a table that is environment-specific (`adx_websitebinding` is download-only in pac,
 /// research/pac-portal-format.md §.portalconfig and peers-and-pain.md row 6), or a deletion of a record
@@ -122,6 +135,14 @@ public struct MigrationPlan: Sendable {
     public var droppedLookups: [DroppedLookup]
     /// Records left out on purpose (environment-specific tables, deletions already done), sorted by table then id.
     public var skipped: [SkippedRecord] = []
+    /// Target values kept on purpose (environment-bound website columns), sorted by table, id, column.
+    public var keptColumns: [KeptColumn] = []
+    /// How the plan treats columns the source's format carries but a record leaves out
+    /// (`PlanHints.absentColumnsNote`); `nil` when the source's format is unknown.
+    public var absentColumns: String?
+    /// Columns planned as an update to null because the source record leaves them out (absent columns
+    /// cleared), by table logical name: counted in the report's summary.
+    public var clearedColumns: [String: Int] = [:]
 
     /// True when applying the plan writes nothing.
     public var isEmpty: Bool {

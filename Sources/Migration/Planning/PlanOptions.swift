@@ -61,6 +61,10 @@ public struct PlanOptions: Sendable {
     /// (a web file note's `subject` in an enhanced target, whose file column keeps only the file name
     /// and MIME type), so comparing them would plan the same update on every run.
     public var ignoredColumns: [String: Set<String>] = [:]
+    /// What the source's format carries (`PlanHints`): a column it carries for a table but a matched
+    /// source record leaves out is planned as an update to null (issue 16, R02), unless
+    /// `hints.keepAbsentColumns`. The default (no format) keeps absent columns as the target has them.
+    public var hints: PlanHints = PlanHints()
 
     public init(targetWebsiteID: UUID? = nil, prune: Bool = false, match: MatchMode = .key,
                 missingLookups: MissingLookupPolicy = .fail, hiddenColumns: Set<String> = []) {

@@ -42,6 +42,27 @@ public struct Planner: Sendable {
     /// and is not a writable column, so it cannot round-trip through any real environment.
     public static let createOnlySystemColumns: Set<String> = ["importsequencenumber", "timezoneruleversionnumber"]
 
+    /// Website columns bound to the environment the website lives in, by table: the host name
+    /// (`adx_primarydomainname`, enhanced `primarydomainname`: the portal host provisioned for the
+    /// website record in that environment, research/code-sites-and-admin-api.md B.8 and
+    /// pac-portal-format.md `.portalconfig/websitebinding.yml`, download only) and the website's name
+    /// (`adx_name`/`name`: the natural key of the website (`TableCatalog`), shown for the site in that
+    /// environment's site lists and given when the host is bound, "Reactivate": name + web address,
+    /// research/code-sites-and-admin-api.md B.8). Website bindings (`adx_websitebinding`) and the portal
+    /// app are not columns of the website: bindings are a table never written
+    /// (`TableCatalog.environmentSpecificTables`), the portal app is not portal configuration.
+    /// When the source website is mapped onto another website (`--targetWebSiteId`), the target keeps
+    /// these (`MigrationPlan.keptColumns`); an absent column never clears them.
+    public static let environmentBoundWebsiteColumns: [String: Set<String>] = [
+        "adx_website": ["adx_name", "adx_primarydomainname"], "powerpagesite": ["name", "primarydomainname"],
+    ]
+
+    /// True for a column an absent source value may clear: not a file or image column (their bodies are
+    /// compared as files, not as column values) and not a note's `documentbody`.
+    static func isClearable(_ column: ColumnDefinition) -> Bool {
+        column.type != .file && column.type != .image && column.logicalName != "documentbody"
+    }
+
     public init(target: any DataverseService, catalog: TableCatalog = .standard) {
         self.target = target
         self.catalog = catalog
@@ -227,12 +248,42 @@ public struct Planner: Sendable {
 
         // Per record: action, changed columns, state.
         var records: [RecordPlan] = []
+        var keptColumns: [KeptColumn] = []
+        var clearedColumns: [String: Int] = [:]
         for table in tableOrder {
             let def = defs[table]
             let sources = source.records[table] ?? []
+            let pk = PortalTables.primaryID(table, definitions: defs, catalog: catalog)
+            let clearable = def.map { d in
+                options.hints.clearableColumns(of: table, targetColumns: Set(d.columns.filter { Planner.isClearable($0) }.map(\.logicalName)))
+                    .filter { PortalTables.isDataColumn($0, primaryID: pk) && !(options.ignoredColumns[table]?.contains($0) ?? false)
+                              && !(Planner.environmentBoundWebsiteColumns[table]?.contains($0) ?? false) }
+            } ?? []
             for (i, m) in (mapped[table] ?? []).enumerated() {
+                var m = m
                 let src = sources[i]
                 let existing = targetByTable[table]?[m.id]
+                if let existing {
+                    // Columns the source's format carries but this record leaves out: empty in the source.
+                    for column in clearable.sorted() where m.columns[column] == nil {
+                        let v = options.hints.absentValue(of: column)
+                        if !ValueComparison.equal(v, existing.columns[column]) {
+                            m.columns[column] = v
+                            if !PortalTables.stateColumns.contains(column) { clearedColumns[table, default: 0] += 1 }
+                        }
+                    }
+                    // The source website mapped onto another website: the target keeps its own
+                    // environment-bound columns (name and host), listed as kept.
+                    if PortalTables.websiteTables.contains(table), src.id != m.id {
+                        for column in (Planner.environmentBoundWebsiteColumns[table] ?? []).sorted() where m.columns[column] != nil {
+                            if !ValueComparison.equal(m.columns[column], existing.columns[column]) {
+                                keptColumns.append(KeptColumn(table: table, recordID: m.id, column: column, value: existing.columns[column]?.text,
+                                                              reason: "bound to the target's environment; the source's value \(PlanRenderer.show(m.columns[column])) is not written"))
+                            }
+                            m.columns[column] = nil
+                        }
+                    }
+                }
                 let name = PortalTables.primaryName(src, definitions: defs, catalog: catalog)
                 var payload = EntityRecord(table, id: m.id)
                 var changes: [ColumnChange] = []
@@ -400,10 +451,13 @@ public struct Planner: Sendable {
             links.append(LinkPlan(relationship: rel, add: add, remove: remove, unchanged: src.intersection(tgt).count))
         }
 
-        let plan = MigrationPlan(sourceWebsiteID: sourceWebsiteID, targetWebsiteID: targetWebsiteID,
+        var plan = MigrationPlan(sourceWebsiteID: sourceWebsiteID, targetWebsiteID: targetWebsiteID,
                                  tableOrder: tableOrder, records: records, deletions: deletions, links: links,
                                  idMap: idMap, diagnostics: diagnostics, droppedLookups: dropped,
                                  skipped: skipped)
+        plan.keptColumns = keptColumns
+        plan.absentColumns = options.hints.absentColumnsNote
+        plan.clearedColumns = clearedColumns
         var result = PlanningResult(plan: plan, targetDefinitions: defs, targetWebsiteExists: targetWebsiteExists,
                                     targetSnapshot: targetSnap, websiteScoped: websiteScoped)
         result.targetOutsideScope = targetByTable.mapValues { $0.filter { !inScope.contains($0.key) } }.filter { !$0.value.isEmpty }

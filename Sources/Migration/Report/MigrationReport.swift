@@ -56,6 +56,16 @@ public struct MigrationReport: Sendable, Encodable {
     public var resumed: Bool
     /// Extensions removed from the target's blocked list for the run (and restored).
     public var unblockedExtensions: [String]
+    /// Every warning of every stage (folder or package reading, deployment profile, planning, checks):
+    /// reported, never stopping the run.
+    public var warnings: [Diagnostic] = []
+    /// Target values kept on purpose (environment-bound website columns under `--targetWebSiteId`).
+    public var keptColumns: [KeptColumn] = []
+    /// How columns the source's format carries but a record leaves out were treated (cleared, or kept
+    /// with `--keep-absent-columns`); `nil` when the source's format is unknown.
+    public var absentColumns: String?
+    /// Columns cleared (updated to null) because the source record leaves them out, by table.
+    public var clearedColumns: [String: Int] = [:]
     /// The read-back after writing (`MigrationEngine.readBack`, issue 18); `nil` for a plan, a dry run or `--no-verify`.
     public var verification: VerificationSummary?
 
@@ -79,6 +89,8 @@ public struct MigrationReport: Sendable, Encodable {
     /// The plan's counts.
     public static func of(_ plan: MigrationPlan, checks: [Diagnostic], dryRun: Bool = false) -> MigrationReport {
         var r = MigrationReport(kind: .plan, checks: checks.filter { $0.severity == .error }, droppedLookups: plan.droppedLookups, dryRun: dryRun)
+        r.warnings = checks.filter { $0.severity == .warning }
+        r.takePlanNotes(plan)
         for p in plan.records {
             var c = r.tables[p.table] ?? TableCounts()
             switch p.action {
@@ -100,11 +112,19 @@ public struct MigrationReport: Sendable, Encodable {
         return r
     }
 
+    /// Copies what the plan says beyond counts: kept columns, the absent-column treatment, cleared columns.
+    public mutating func takePlanNotes(_ plan: MigrationPlan) {
+        keptColumns = plan.keptColumns
+        absentColumns = plan.absentColumns
+        clearedColumns = plan.clearedColumns
+    }
+
     /// True when nothing failed, no check failed and the read-back (when run) found everything planned.
     public var succeeded: Bool { failures.isEmpty && checks.allSatisfy { $0.severity != .error } && (verification?.passed ?? true) }
 
     private enum Keys: String, CodingKey {
         case plan, result, links, failures, checks, droppedLookups, matched, dryRun, forced, resumed, unblockedExtensions, verification
+        case warnings, keptColumns, absentColumns, clearedColumns
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -120,6 +140,10 @@ public struct MigrationReport: Sendable, Encodable {
         try c.encode(resumed, forKey: .resumed)
         try c.encode(unblockedExtensions, forKey: .unblockedExtensions)
         try c.encodeIfPresent(verification, forKey: .verification)
+        try c.encode(warnings, forKey: .warnings)
+        try c.encode(keptColumns, forKey: .keptColumns)
+        try c.encodeIfPresent(absentColumns, forKey: .absentColumns)
+        try c.encode(clearedColumns, forKey: .clearedColumns)
     }
 
     /// The report as one JSON object (sorted keys, GUIDs lowercase).
@@ -169,6 +193,13 @@ public struct MigrationReport: Sendable, Encodable {
             lines.append("  extensions unblocked for the run and restored: \(unblockedExtensions.joined(separator: ", "))")
         }
         if resumed { lines.append("  resumed an interrupted run with the same arguments") }
+        if let absentColumns { lines.append("  \(absentColumns)") }
+        for t in clearedColumns.keys.sorted() where clearedColumns[t]! > 0 {
+            lines.append("  \(t): \(clearedColumns[t]!) column(s) \(verbPast ? "cleared" : "to clear") (absent in the source)")
+        }
+        for k in keptColumns {
+            lines.append("  kept \(k.table) \(k.recordID.dataverseString) .\(k.column) = \(k.value.map { "\"\($0)\"" } ?? "null"): \(k.reason)")
+        }
         for d in droppedLookups {
             lines.append("  dropped lookup \(d.table) \(d.recordID.dataverseString) .\(d.column) → \(d.target) \(d.targetID.dataverseString) (missing in the target)")
         }
@@ -177,6 +208,11 @@ public struct MigrationReport: Sendable, Encodable {
             for f in failures {
                 lines.append("  \(f.table) \(f.id.dataverseString)\(f.name.map { " \"\($0)\"" } ?? "")\(f.column.map { " .\($0)" } ?? ""): \(f.code) \(f.message)")
             }
+        }
+        if !warnings.isEmpty {
+            lines.append("Warnings (\(warnings.count)):")
+            for d in warnings.prefix(200) { lines.append("  \(d)") }
+            if warnings.count > 200 { lines.append("  … and \(warnings.count - 200) more") }
         }
         if !checks.isEmpty {
             lines.append("Failed checks (\(checks.count)):")

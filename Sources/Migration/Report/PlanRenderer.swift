@@ -31,9 +31,15 @@ public enum PlanRenderer {
                 out.append("      state: " + r.state.keys.sorted().map { "\($0) = \(r.state[$0]!.text ?? "null")" }.joined(separator: ", "))
             }
         }
+        for k in plan.keptColumns {
+            out.append("  = keep \(k.table) \(k.recordID.dataverseString) .\(k.column) = \(k.value.map { "\"\($0)\"" } ?? "null") (\(k.reason))")
+        }
         for l in plan.links {
             for x in l.remove { out.append("  - unlink \(l.relationship) \(x.first.id.dataverseString) ↔ \(x.second.id.dataverseString)") }
             for x in l.add { out.append("  + link \(l.relationship) \(x.first.id.dataverseString) ↔ \(x.second.id.dataverseString)") }
+        }
+        if let note = plan.absentColumns, !out.isEmpty || plan.clearedColumns.values.contains(where: { $0 > 0 }) {
+            out.append("  (\(note))")
         }
         return out
     }

@@ -39,6 +39,12 @@ public struct DataImportCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Proceed without the records that fail a check; exit code 1.")
     var force = false
 
+    @Flag(name: .long, help: "Do not ask before writing (as upload and migrate; an import never deletes).")
+    var yes = false
+
+    @Flag(name: .customLong("keep-absent-columns"), help: ArgumentHelp(KeepAbsentColumns.help))
+    var keepAbsentColumns = false
+
     public init() {}
 
     public func run() async throws {
@@ -56,7 +62,7 @@ public struct DataImportCommand: AsyncParsableCommand {
             if let sites = snapshot.records["adx_website"], sites.count == 1 { snapshot.websiteID = sites[0].id }
             let bypass = package.schema.entities.contains { $0.disablePlugins }
             let runKey = ["data-import", URL(fileURLWithPath: data).standardizedFileURL.path, global.environment ?? "-",
-                          match.rawValue, missingLookups.rawValue].joined(separator: "|")
+                          match.rawValue, missingLookups.rawValue, keepAbsentColumns ? "keep-absent" : "-"].joined(separator: "|")
             var options = MigrationOptions(
                 plan: PlanOptions(match: match, missingLookups: missingLookups),
                 apply: ApplyOptions(bypassPlugins: bypass),
@@ -64,6 +70,10 @@ public struct DataImportCommand: AsyncParsableCommand {
             options.blockedAttachmentsWriter = MigrationCommandSupport.blockedWriter(target)
             options.verifyAfterWrite = !write.noVerify
             options.carried = VerifyCommand.carried(by: package.schema)
+            // A field the schema names but a record leaves out is empty in the source (research/cmt-format.md).
+            options.plan.hints = .package(fields: Dictionary(package.schema.entities.map { ($0.name, Set($0.fields.map(\.name))) },
+                                                             uniquingKeysWith: { $0.union($1) }),
+                                          keepAbsentColumns: keepAbsentColumns)
             for e in package.schema.entities {
                 if !e.comparisonKeys.isEmpty { options.plan.compareColumns[e.name] = e.comparisonKeys }
                 if e.skipUpdate == true { options.plan.skipUpdateTables.insert(e.name) }

@@ -120,8 +120,11 @@ enum EnhancedModelOptions {
     /// What uploading a folder adds to its plan (shared by `upload` and `plan --path`): the
     /// `manifest.yml` entries with `IsDeleted: true` as deletions of records and N:N links (pac,
     /// research/pac-portal-format.md §3), and the download-only tables (`adx_websitebinding`) listed
-    /// as not uploaded.
-    static func addFolderPlan(_ content: PortalFolderContent, to plan: inout PlanOptions) {
+    /// as not uploaded; and what the folder carries per table (`PacFolderFormat.carriedColumns`), so a
+    /// key left out of a record's YAML clears the target's column unless `keepAbsentColumns`.
+    static func addFolderPlan(_ content: PortalFolderContent, to plan: inout PlanOptions, keepAbsentColumns: Bool) {
+        plan.hints = PlanHints(format: "a pac folder", carriedColumns: PacFolderFormat.carriedColumns(),
+                               absentValues: PacFolderFormat.absentColumnValues, keepAbsentColumns: keepAbsentColumns)
         plan.explicitDeletions = content.deletedRecords
         plan.explicitLinkRemovals = content.deletedLinks
         for table in TableCatalog.environmentSpecificTables {

@@ -48,6 +48,8 @@ public struct UploadCommand: AsyncParsableCommand {
     var modelVersion: String?
     @Option(name: .customLong("missing-lookups"), help: "Lookups to records the target lacks: fail (a failed check) or drop (clear and list).")
     var missingLookups: MissingLookupPolicy = .fail
+    @Flag(name: .customLong("keep-absent-columns"), help: ArgumentHelp(KeepAbsentColumns.help))
+    var keepAbsentColumns = false
 
     public init() {}
 
@@ -71,10 +73,10 @@ public struct UploadCommand: AsyncParsableCommand {
             let target = EnhancedModelOptions.service(try MigrationCommandSupport.service(spec, verbose: global.verbose),
                                                       model: model, writing: content.snapshot)
             let runKey = ["upload", root.standardizedFileURL.path, spec ?? "-", prune ? "prune" : "-", deploymentProfile ?? "-",
-                          forceUploadAll ? "all" : "-"].joined(separator: "|")
+                          forceUploadAll ? "all" : "-", keepAbsentColumns ? "keep-absent" : "-"].joined(separator: "|")
             var plan = PlanOptions(prune: prune, missingLookups: missingLookups)
             // manifest.yml IsDeleted entries are deleted; download-only tables are not uploaded.
-            EnhancedModelOptions.addFolderPlan(content, to: &plan)
+            EnhancedModelOptions.addFolderPlan(content, to: &plan, keepAbsentColumns: keepAbsentColumns)
             plan.rewriteUnchanged = forceUploadAll
             EnhancedModelOptions.listUnmapped(&plan, target: model)
             var options = MigrationOptions(plan: plan, unblockExtensions: MigrationCommandSupport.extensions(unblockExtensions),

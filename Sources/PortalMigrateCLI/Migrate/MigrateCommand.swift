@@ -45,6 +45,8 @@ public struct MigrateCommand: AsyncParsableCommand {
     var changeSetSize = 10
     @Option(name: .customLong("parallelism"), help: "$batch requests in flight at once.")
     var parallelism = 4
+    @Flag(name: .customLong("keep-absent-columns"), help: ArgumentHelp(KeepAbsentColumns.help))
+    var keepAbsentColumns = false
 
     public init() {}
 
@@ -62,10 +64,12 @@ public struct MigrateCommand: AsyncParsableCommand {
             let targetWebsiteID = try endpoints.targetWebsiteID()
             let unblock = MigrationCommandSupport.extensions(unblockExtensions)
             let runKey = ["migrate", fromSpec, toSpec, websiteID.dataverseString, targetWebsiteID?.dataverseString ?? "-",
-                          prune ? "prune" : "-", endpoints.match.rawValue, endpoints.deploymentProfile ?? "-"].joined(separator: "|")
+                          prune ? "prune" : "-", endpoints.match.rawValue, endpoints.deploymentProfile ?? "-",
+                          keepAbsentColumns ? "keep-absent" : "-"].joined(separator: "|")
                 + (targetModel == .enhanced && sourceModel == .standard ? "|bridge" : "")
             var plan = PlanOptions(targetWebsiteID: targetWebsiteID, prune: prune, match: endpoints.match,
                                    missingLookups: endpoints.missingLookups)
+            plan.hints = .environment(keepAbsentColumns: keepAbsentColumns)
             EnhancedModelOptions.listUnmapped(&plan, target: targetModel)
             var options = MigrationOptions(
                 plan: plan,

@@ -29,6 +29,8 @@ public struct PlanCommand: AsyncParsableCommand {
     var unblockExtensions: String?
     @Flag(name: .long, help: "Also list unchanged records.")
     var all = false
+    @Flag(name: .customLong("keep-absent-columns"), help: ArgumentHelp(KeepAbsentColumns.help))
+    var keepAbsentColumns = false
 
     public init() {}
 
@@ -38,7 +40,11 @@ public struct PlanCommand: AsyncParsableCommand {
             let (_, target, targetModel) = try await EnhancedModelOptions.target(endpoints, global: global, source: source, sourceModel: sourceModel)
             var plan = PlanOptions(targetWebsiteID: try endpoints.targetWebsiteID(), prune: prune, match: endpoints.match,
                                    missingLookups: endpoints.missingLookups)
-            if let folder { EnhancedModelOptions.addFolderPlan(folder, to: &plan) }
+            if let folder {
+                EnhancedModelOptions.addFolderPlan(folder, to: &plan, keepAbsentColumns: keepAbsentColumns)
+            } else {
+                plan.hints = .environment(keepAbsentColumns: keepAbsentColumns)
+            }
             EnhancedModelOptions.listUnmapped(&plan, target: targetModel)
             let options = MigrationOptions(
                 plan: plan,
