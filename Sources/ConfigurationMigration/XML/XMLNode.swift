@@ -68,10 +68,11 @@ public enum SafeXMLReader {
     /// - Parameters:
     ///   - data: the file's bytes.
     ///   - file: the name used in errors.
-    /// - Throws: `CMTError.unsafeInput` for a DTD or entity declaration; `CMTError.malformedXML` (with the
-    ///   line) when the XML is not well formed or has no root element.
+    /// - Throws: `CMTError.unsafeInput` for a DTD or entity declaration, or elements nested deeper than
+    ///   `maximumDepth`; `CMTError.malformedXML` (with the line) when the XML is not well formed or has no
+    ///   root element.
     public static func parse(_ data: Data, file: String) throws -> XMLNode {
-        try parse(text: decode(data, file: file), file: file)
+        try parse(utf8: utf8Bytes(data, file: file), file: file)
     }
 
     /// The deepest element nesting accepted (256 levels, libxml2's own default limit). A CMT data
@@ -81,20 +82,46 @@ public enum SafeXMLReader {
 
     /// Parses XML text into the root element (see `parse(_:file:)`).
     public static func parse(text input: String, file: String) throws -> XMLNode {
-        var text = input
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        // Drop the XML declaration: the text is already decoded and is handed to the parser as UTF-8.
-        if let start = text.range(of: "<?xml"),
-           text[text.startIndex..<start.lowerBound].allSatisfy(\.isWhitespace),
-           let end = text.range(of: "?>", range: start.upperBound..<text.endIndex) {
-            text.replaceSubrange(start.lowerBound..<end.upperBound, with: "")
+        var bytes = Data(input.utf8)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        return try parse(utf8: bytes, file: file)
+    }
+
+    /// The bytes as UTF-8 without a BOM: UTF-8 input is checked and passed through (no copy into a
+    /// `String`), UTF-16 is transcoded. - Throws: `CMTError.malformedXML` for bytes that are neither.
+    static func utf8Bytes(_ data: Data, file: String) throws -> Data {
+        let b = [UInt8](data.prefix(4))
+        let utf16 = (b.count >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF)
+                                      || (b[0] != 0 && b[1] == 0) || (b[0] == 0 && b[1] != 0)))
+        if utf16 { return Data(try decode(data, file: file).utf8) }
+        let body = b.starts(with: [0xEF, 0xBB, 0xBF]) ? data.dropFirst(3) : data[...]
+        let valid = body.withUnsafeBytes { String(validating: $0.bindMemory(to: UInt8.self), as: UTF8.self) != nil }
+        guard valid else {
+            throw CMTError(.malformedXML, "the file is not valid UTF-8 or UTF-16 text; save it as UTF-8", file: file)
         }
-        for marker in ["<!DOCTYPE", "<!ENTITY"] {
-            if let r = text.range(of: marker, options: .caseInsensitive) {
-                let line = text[text.startIndex..<r.lowerBound].reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
-                throw CMTError(.unsafeInput, "\(marker) is not allowed (document type and entity declarations are refused)",
-                               file: file, line: line)
-            }
+        return Data(body)
+    }
+
+    /// The 1-based line of a byte offset.
+    static func line(of offset: Int, in bytes: Data) -> Int {
+        bytes.prefix(offset).reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+    }
+
+    /// Parses UTF-8 bytes (no BOM) into the root element (see `parse(_:file:)`).
+    static func parse(utf8 input: Data, file: String) throws -> XMLNode {
+        var bytes = input
+        // Drop the XML declaration: the bytes are UTF-8 whatever encoding it names.
+        let leading = bytes.prefix { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }.count
+        if bytes.dropFirst(leading).starts(with: Array("<?xml".utf8)),
+           let end = bytes.range(of: Data("?>".utf8), in: (bytes.startIndex + leading)..<bytes.endIndex) {
+            // Keep the declaration's line ends so line numbers stay right.
+            let newlines = bytes[bytes.startIndex..<end.upperBound].filter { $0 == UInt8(ascii: "\n") }.count
+            bytes.replaceSubrange(bytes.startIndex..<end.upperBound, with: Data(repeating: UInt8(ascii: "\n"), count: newlines))
+        }
+        if let (offset, marker) = declaration(in: bytes) {
+            throw CMTError(.unsafeInput, "\(marker) is not allowed: document type and entity declarations are refused "
+                           + "(a CMT file has none); remove the declaration, and write characters such as a non-breaking space "
+                           + "as character references (&#160;)", file: file, line: line(of: offset, in: bytes))
         }
         // libxml2 (under FoundationXML's XMLParser) refuses an attribute value over 10,000,000 bytes
         // (XML_MAX_TEXT_LENGTH without XML_PARSE_HUGE, which XMLParser cannot set), and CMT writes a
@@ -103,7 +130,7 @@ public enum SafeXMLReader {
         // The bytes go through a stream, not `XMLParser(data:)`: given all at once libxml2 also refuses a
         // document over 10,000,000 bytes at its last line (a 72 MB data.xml of 277 KB values failed
         // "not well-formed" at `</entities>`); a stream is handed to it in chunks, which it accepts.
-        let lifted = LargeAttributeValues.lift(Data(text.utf8))
+        let lifted = LargeAttributeValues.lift(bytes)
         let parser = XMLParser(stream: InputStream(data: lifted.data))
         parser.shouldResolveExternalEntities = false
         parser.shouldProcessNamespaces = false
@@ -124,6 +151,28 @@ public enum SafeXMLReader {
             throw CMTError(.malformedXML, "the document has no root element", file: file)
         }
         return root
+    }
+}
+
+extension SafeXMLReader {
+    /// The offset and spelling of the first `<!DOCTYPE` or `<!ENTITY` (any case) in the bytes.
+    static func declaration(in bytes: Data) -> (Int, String)? {
+        let markers = ["<!DOCTYPE", "<!ENTITY"].map { ($0, Array($0.utf8)) }
+        return bytes.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> (Int, String)? in
+            let b = raw.bindMemory(to: UInt8.self)
+            var i = 0
+            while i + 1 < b.count {
+                if b[i] == UInt8(ascii: "<") && b[i + 1] == UInt8(ascii: "!") {
+                    for (name, m) in markers where i + m.count <= b.count {
+                        var k = 2
+                        while k < m.count && (b[i + k] | 0x20) == (m[k] | 0x20) { k += 1 }
+                        if k == m.count { return (i, name) }
+                    }
+                }
+                i += 1
+            }
+            return nil
+        }
     }
 }
 
