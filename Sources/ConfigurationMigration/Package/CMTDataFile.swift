@@ -45,6 +45,9 @@ public struct CMTDataFile: Sendable {
         }
         var snapshot = PortalSnapshot()
         var warnings: [String] = []
+        // The line of each record id read, by table: an id twice in one table is refused (the last one
+        // silently won before, issue 17).
+        var recordLines: [String: [UUID: Int]] = [:]
         for entityNode in root.children("entity") {
             guard let name = entityNode["name"] else {
                 throw CMTError(.invalidSchema, "<entity> has no name attribute", file: file, line: entityNode.line)
@@ -60,6 +63,11 @@ public struct CMTDataFile: Sendable {
                 guard let rawID = recordNode["id"], let id = UUID(dataverse: rawID) else {
                     throw CMTError(.invalidValue, "<record> has no valid id attribute", file: file, line: recordNode.line,
                                    entity: name, recordID: recordNode["id"])
+                }
+                if let first = recordLines[name, default: [:]].updateValue(recordNode.line, forKey: id) {
+                    throw CMTError(.invalidValue, "record id \(id.dataverseString) appears twice in entity \(name) (lines \(first) "
+                                   + "and \(recordNode.line)); it is not clear which to import: keep one of them",
+                                   file: file, line: recordNode.line, entity: name, recordID: id.dataverseString)
                 }
                 var record = EntityRecord(name, id: id)
                 for fieldNode in recordNode.children("field") {

@@ -58,6 +58,16 @@ public enum CMTValueCodec {
             guard let table = target else {
                 throw bad("no lookupentity and the field's lookupType names \(field.lookupTypes.count) tables")
             }
+            // The table must be one the column can point to: a lookupentity naming another table would
+            // link the record to the wrong row or to none (issue 17).
+            let allowed = field.lookupTypes.filter { !$0.isEmpty }.isEmpty
+                ? (type == .owner ? ["systemuser", "team"] : [])
+                : field.lookupTypes.filter { !$0.isEmpty }
+            if !allowed.isEmpty, !allowed.contains(table) {
+                throw CMTError(.invalidValue, "lookupentity=\"\(table)\" is not a table this column points to (data_schema.xml gives "
+                               + "lookupType=\"\(allowed.joined(separator: "|"))\"); correct the lookupentity or the schema",
+                               field: field.name)
+            }
             let name = (lookupName?.isEmpty ?? true) ? nil : lookupName
             let ref = EntityReference(table, id, name: name)
             return type == .owner ? .owner(ref) : .lookup(ref)
