@@ -26,7 +26,7 @@ extension FolderReader {
         let note = PacTableLayout("annotation", suffix: "webfile", .recordFile(directory: "web-files", perRecordFolder: false))
         let annotation = try makeRecord(pairs, note, file: rel, line: 1, contents: [:], contentFile: body)
         snapshot.bodies[FileBodyKey("annotation", annotation.id, "documentbody")] = .file(url(body))
-        synthesizedNotes.append("\(rel): no note keys (annotationid, filename, mimetype) beside its content file \(body); "
+        readWarnings.append("\(rel): no note keys (annotationid, filename, mimetype) beside its content file \(body); "
             + "its \(size) bytes are uploaded as the web file's note \(id.dataverseString) (\(mime), from the extension)")
     }
 }

@@ -31,8 +31,9 @@ struct FolderReader {
     var duplicates: [PortalFolderError.DuplicateRecord] = []
     /// Directories named like a YAML file (`X.webpage.yml/`), found while listing.
     var yamlNamedDirectories: [String] = []
-    /// Warnings for web file notes made from a content file (`noteFromContentFile`).
-    var synthesizedNotes: [String] = []
+    /// Warnings about input pac would not have written (a web file's note made from its content file,
+    /// `noteFromContentFile`; a nested mapping whose values cannot be told).
+    var readWarnings: [String] = []
     /// Reads enhanced-data-model (v2) folders instead of refusing them (set by `PortalFolder.readEnhanced`).
     var allowEnhancedModel = false
 
@@ -243,7 +244,7 @@ struct FolderReader {
         content.ignored = layout.foreignFiles.filter { !$0.hasPrefix("deployment-profiles/") && !$0.hasPrefix(".portalconfig/") }.sorted()
             .map { "\($0): not part of pac's site layout (no record YAML reads it); ignored, not uploaded" }
             + yamlNamedDirectories.sorted().map { "\($0): a directory named like a YAML file; ignored, not uploaded" }
-        content.warnings = synthesizedNotes
+        content.warnings = readWarnings
         return content
     }
 

@@ -164,7 +164,9 @@ struct FolderWriter {
         for (k, v) in r.columns where !side.contains(k) && !excluding.contains(k) && k != t.idColumn {
             if !(placement?.keys.contains(k) ?? false) && !(t.table == "adx_website" && k == "adx_websiteid") {
                 if PacFolderFormat.unwrittenColumns.contains(k) { continue }
-                if v.isNull { continue } // standard-model pac omits null columns (pac-yaml-emission.md §6)
+                // Standard-model pac omits null columns; v2 writes the empty keys `content` has (`adx_filecontent: `,
+                // pac-yaml-emission.md §6), which are the only nulls an enhanced view's record carries (issue 16).
+                if v.isNull && options.yamlBlockBreaks != .v2 { continue }
                 if k == "statecode", v.text == "0" { continue }
                 if k == "statuscode", v.text == "1" { continue }
             }
@@ -175,6 +177,8 @@ struct FolderWriter {
             ?? PacFolderFormat.relationships.filter { $0.owner == t.table }.map(\.name)
         for name in nn {
             let ids = (linkIndex[name]?[r.id] ?? []).map(\.dataverseString).sorted()
+            // v2 omits an empty N:N key (pac-yaml-emission.md §6) unless the folder read had it.
+            if ids.isEmpty && options.yamlBlockBreaks == .v2 && readKeys == nil { continue }
             ps.append(YAMLPair(name, .sequence(ids.map(YAMLValue.scalar))))
         }
         for e in placement?.extras ?? [] where !ps.contains(where: { $0.key == e.key }) { ps.append(e) }

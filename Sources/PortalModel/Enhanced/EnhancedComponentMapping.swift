@@ -50,7 +50,7 @@ public struct EnhancedComponentMapping: Sendable {
             && !Self.systemColumns.contains(column) && !Self.fileColumns.contains(column) {
             guard let value = record.columns[column] else { continue }
             let known = def?.column(column) != nil
-            content.append((Self.contentKey(forColumn: column), known ? value.json : Self.contentJSON(unknown: value)))
+            content.append((Self.contentKey(forColumn: column), known ? value.json : Self.contentJSON(unknown: value, column: column)))
         }
         for (relationship, ids) in webRoleLinks.sorted(by: { $0.key < $1.key }) {
             content.append((relationship, .array(ids.map { .string($0.dataverseString) })))
@@ -146,13 +146,23 @@ public struct EnhancedComponentMapping: Sendable {
     /// The `content` JSON of a column the catalog does not know: text that reads as a JSON boolean
     /// or integer is written as one (`adx_createRecordTargetType: 0` → `"createRecordTargetType": 0`,
     /// as the component JSON has it), other text as a string, typed values as `FieldValue.json`.
-    static func contentJSON(unknown value: FieldValue) -> JSONValue {
+    /// A nested column (`nestedContentColumns`) whose text is a JSON object or array is written as that
+    /// object (the inverse of `verbatim`, which reads it as its JSON text).
+    static func contentJSON(unknown value: FieldValue, column: String? = nil) -> JSONValue {
         guard case .string(let s) = value else { return value.json }
+        if let column, nestedContentColumns.contains(column), let json = try? JSONValue.parse(s) {
+            switch json { case .object, .array: return json; default: break }
+        }
         if s == "true" { return .bool(true) }
         if s == "false" { return .bool(false) }
         if let i = Int64(s), String(i) == s { return .number(s) }
         return .string(s)
     }
+
+    /// Columns whose `content` value is a JSON object pac writes as a nested YAML mapping (v2 lists'
+    /// `adx_settingsDetails`, research/pac-yaml-emission.md §5.5, emulator-facts.md §4.2 type 17); a
+    /// snapshot holds them as the object's JSON text.
+    public static let nestedContentColumns: Set<String> = ["adx_settingsDetails"]
 
     /// Columns of a web file component that describe its `filecontent` file rather than `content`:
     /// the file id (`filecontent`, which pac writes as the note's `annotationid`), its file name and
