@@ -143,12 +143,22 @@ public enum SafeXMLReader {
         if let refused = builder.failure {
             throw CMTError(.unsafeInput, refused, file: file, line: builder.failureLine)
         }
-        if !ok {
-            let reason = parser.parserError.map { "not well-formed XML (\($0.localizedDescription))" } ?? "not well-formed XML"
-            throw CMTError(.malformedXML, reason, file: file, line: parser.lineNumber)
+        if !ok || builder.errorCode != nil {
+            let code = builder.errorCode ?? (parser.parserError as NSError?)?.code ?? 0
+            // libxml2 reports a document cut short with the same code (5) as content after the root.
+            if code == 5 || code == 77 || code == 85, let open = builder.stack.last {
+                throw CMTError(.malformedXML, "not well-formed XML: the file ends before <\(open.name)> (line \(open.line)) is closed: "
+                               + "it is cut short; export it again", file: file, line: open.line)
+            }
+            throw CMTError(.malformedXML, "not well-formed XML: " + XMLErrorMessages.describe(code: code), file: file,
+                           line: builder.errorLine ?? parser.lineNumber)
         }
         guard let root = builder.root else {
-            throw CMTError(.malformedXML, "the document has no root element", file: file)
+            if let open = builder.stack.last {
+                throw CMTError(.malformedXML, "not well-formed XML: the file ends before <\(open.name)> (line \(open.line)) is closed: "
+                               + "it is cut short; export it again", file: file, line: open.line)
+            }
+            throw CMTError(.malformedXML, "the file holds no XML element (it is empty or not XML)", file: file)
         }
         return root
     }
@@ -234,8 +244,22 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
     }
 
     func parser(_ parser: XMLParser, resolveExternalEntityName name: String, systemID: String?) -> Data? {
-        refuse("external entity '\(name)' is not allowed", parser)
+        // Document type declarations are refused before parsing, so any entity the parser asks for
+        // is one the file uses without declaring it (`&nbsp;`).
+        refuse("'&\(name);' is not defined in XML (only &amp; &lt; &gt; &quot; &apos; are); write the character itself "
+               + "or a character reference such as &#160;", parser)
         return nil
+    }
+
+    /// The line and libxml2 code of the first parse error, taken when it happens (after the parse the
+    /// line is the end of the chunk being read, often the last line).
+    var errorLine: Int?
+    var errorCode: Int?
+
+    func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) {
+        guard errorCode == nil, failure == nil else { return }
+        errorCode = (parseError as NSError).code
+        errorLine = parser.lineNumber
     }
 
     private func refuse(_ message: String, _ parser: XMLParser) {
