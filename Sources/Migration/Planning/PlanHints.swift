@@ -18,12 +18,16 @@ import PortalModel
 ///   `statecode: 0` / `statuscode: 1` of active records (research/pac-portal-format.md §2).
 /// - `keepAbsentColumns`: `--keep-absent-columns`: a column a source record leaves out keeps the
 ///   target's value (for folders pruned by hand); the plan says so.
+/// - `warnings`: what the adapter warned about while reading (files outside pac's layout, unreadable
+///   manifest entries, package oddities): the planner adds them to the plan's diagnostics so they reach
+///   the report and `--json` with every other warning.
 public struct PlanHints: Sendable, Hashable {
     public var format: String?
     public var carriedColumns: [String: Set<String>]?
     public var absentValues: [String: FieldValue] = [:]
     public var sourceTableColumns: [String: Set<String>] = [:]
     public var keepAbsentColumns: Bool = false
+    public var warnings: [Diagnostic] = []
 
     public init(format: String? = nil, carriedColumns: [String: Set<String>]? = nil,
                 absentValues: [String: FieldValue] = [:], keepAbsentColumns: Bool = false) {

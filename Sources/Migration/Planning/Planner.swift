@@ -184,7 +184,7 @@ public struct Planner: Sendable {
                       byKey: options.match == .key, compareColumns: options.compareColumns,
                       targetIDsByTable: targetByTable.mapValues { Set($0.keys) })
         let idMap = matcher.idMap
-        var diagnostics = matcher.diagnostics
+        var diagnostics = options.hints.warnings + matcher.diagnostics
 
         // Remap every source record into target ids.
         func mapRef(_ v: FieldValue) -> FieldValue {
@@ -265,7 +265,8 @@ public struct Planner: Sendable {
                 let existing = targetByTable[table]?[m.id]
                 if let existing {
                     // Columns the source's format carries but this record leaves out: empty in the source.
-                    for column in clearable.sorted() where m.columns[column] == nil {
+                    // A column the target does not return either (an enhanced website's state) is left alone.
+                    for column in clearable.sorted() where m.columns[column] == nil && existing.columns[column] != nil {
                         let v = options.hints.absentValue(of: column)
                         if !ValueComparison.equal(v, existing.columns[column]) {
                             m.columns[column] = v

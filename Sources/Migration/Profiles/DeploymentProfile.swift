@@ -117,15 +117,26 @@ public struct DeploymentProfile: Sendable {
     }
 
     /// Applies the overrides to `snapshot` in place.
-    /// - Returns: the hidden-value keys (`PlanOptions.hiddenKey`) of every value set, and a warning for
-    ///   each override whose record the source lacks.
-    public func apply(to snapshot: inout PortalSnapshot) -> (hidden: Set<String>, warnings: [Diagnostic]) {
+    /// - Returns: the hidden-value keys (`PlanOptions.hiddenKey`) of every value set, and a failed check
+    ///   (`deployment-profile`, severity error) for each entry whose record the source lacks: such an
+    ///   entry overrides nothing and the target would keep the source's value (for a secret, the
+    ///   development value), so the run stops before writing (exit 2) naming the profile file, the table
+    ///   and the id (issue 16, R05).
+    public func apply(to snapshot: inout PortalSnapshot) -> (hidden: Set<String>, diagnostics: [Diagnostic]) {
         var hidden = Set<String>()
         var warnings: [Diagnostic] = []
         for o in overrides {
             guard let i = snapshot.records[o.table]?.firstIndex(where: { $0.id == o.id }) else {
-                warnings.append(Diagnostic(check: "deployment-profile", severity: .warning,
-                                           message: "\(source): the source has no such record; override ignored",
+                let named = o.values.keys.sorted().compactMap { c -> String? in
+                    guard c.hasSuffix("name"), let t = o.values[c]?.text else { return nil }
+                    return "\(c) \"\(t)\""
+                }.first
+                let alike = snapshot.records[o.table]?.first { r in
+                    o.values.contains { c, v in c.hasSuffix("name") && !v.isNull && ValueComparison.equal(r.columns[c], v) }
+                }
+                warnings.append(Diagnostic(check: "deployment-profile",
+                                           message: "\(source): the entry for \(o.table) \(o.id.dataverseString)\(named.map { " (\($0))" } ?? "") overrides nothing: the source has no \(o.table) with this id, so the target would keep the source's value"
+                                               + (alike.map { "; the source's record with that name has id \($0.id.dataverseString): correct the id in the profile" } ?? "; correct the id or remove the entry"),
                                            table: o.table, recordID: o.id))
                 continue
             }

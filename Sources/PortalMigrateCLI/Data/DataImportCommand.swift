@@ -74,6 +74,7 @@ public struct DataImportCommand: AsyncParsableCommand {
             options.plan.hints = .package(fields: Dictionary(package.schema.entities.map { ($0.name, Set($0.fields.map(\.name))) },
                                                              uniquingKeysWith: { $0.union($1) }),
                                           keepAbsentColumns: keepAbsentColumns)
+            options.plan.hints.warnings = package.warnings.map { Diagnostic(check: "package", severity: .warning, message: $0) }
             for e in package.schema.entities {
                 if !e.comparisonKeys.isEmpty { options.plan.compareColumns[e.name] = e.comparisonKeys }
                 if e.skipUpdate == true { options.plan.skipUpdateTables.insert(e.name) }
@@ -86,7 +87,7 @@ public struct DataImportCommand: AsyncParsableCommand {
                 let lines = PlanRenderer.lines(prepared.plan)
                 MigrationCommandSupport.say(lines.isEmpty ? "No changes." : lines.joined(separator: "\n"), json: json)
             }
-            if !prepared.errors.isEmpty && !force { throw MigrationError.checksFailed(prepared.errors) }
+            if !prepared.errors.isEmpty && !force { throw MigrationError.checksFailed(prepared.checks) }
             let report: MigrationReport
             if write.dryRun {
                 var r = prepared.report

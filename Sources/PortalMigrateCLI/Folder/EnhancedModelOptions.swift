@@ -125,6 +125,12 @@ enum EnhancedModelOptions {
     static func addFolderPlan(_ content: PortalFolderContent, to plan: inout PlanOptions, keepAbsentColumns: Bool) {
         plan.hints = PlanHints(format: "a pac folder", carriedColumns: PacFolderFormat.carriedColumns(),
                                absentValues: PacFolderFormat.absentColumnValues, keepAbsentColumns: keepAbsentColumns)
+        // The reader's warnings (already printed as read) go into the report and --json too.
+        plan.hints.warnings = (content.ignored + content.warnings).map { Diagnostic(check: "folder", severity: .warning, message: $0) }
+            + content.unreadableDeletions.map { d in
+                Diagnostic(check: "folder", severity: .warning,
+                           message: ".portalconfig/manifest.yml: \(d.section) entry \(d.recordID.dataverseString) has an unreadable association name \(d.displayName ?? ""); ignored")
+            }
         plan.explicitDeletions = content.deletedRecords
         plan.explicitLinkRemovals = content.deletedLinks
         for table in TableCatalog.environmentSpecificTables {

@@ -102,10 +102,15 @@ enum MigrationCommandSupport {
             try await userFacing(body)
         } catch let e as MigrationError {
             switch e {
-            case .checksFailed(let diagnostics):
+            case .checksFailed(let all):
+                // The failed checks, and the warnings of every stage when the caller passed them too.
+                let diagnostics = all.filter { $0.severity == .error }, warnings = all.filter { $0.severity == .warning }
                 if json {
-                    printOut(MigrationReport(kind: .plan, checks: diagnostics).jsonText())
+                    var report = MigrationReport(kind: .plan, checks: diagnostics)
+                    report.warnings = warnings
+                    printOut(report.jsonText())
                 }
+                for d in warnings.prefix(200) { printErr("warning: \(d)") }
                 printErr("error: \(diagnostics.count) check(s) failed before writing; nothing was written:")
                 for d in diagnostics.prefix(200) { printErr("  \(d)") }
                 if diagnostics.count > 200 { printErr("  … and \(diagnostics.count - 200) more") }

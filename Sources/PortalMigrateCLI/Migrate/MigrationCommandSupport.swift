@@ -51,7 +51,7 @@ extension MigrationCommandSupport {
         } else if !plan.skipped.isEmpty {
             say(skippedLines(plan).joined(separator: "\n"), json: json)
         }
-        if !prepared.errors.isEmpty && !settings.force { throw MigrationError.checksFailed(prepared.errors) }
+        if !prepared.errors.isEmpty && !settings.force { throw MigrationError.checksFailed(prepared.checks) }
         if settings.dryRun {
             var report = prepared.report
             report.dryRun = true
