@@ -74,10 +74,7 @@ public struct LocalEnvironmentOptions: Sendable {
         case .tables(let defs):
             return defs
         case .cmtSchema(let url):
-            let data: Data
-            do { data = try Data(contentsOf: url) } catch {
-                throw CMTError(.missingFile, "the schema file cannot be read (\((error as NSError).localizedDescription))", file: url.path)
-            }
+            let data = try CMTSchema.readFile(url)
             let tables = try CMTSchema(data: data, file: url.path).tableDefinitions(catalog: catalog, source: url.path)
             return LocalEnvironmentOptions.addingEnhancedTables(tables, catalog: catalog)
         }

@@ -78,7 +78,10 @@ public struct CMTPackage: Sendable {
             var found: [String: Data] = [:]
             for name in ["data.xml", "data_schema.xml"] {
                 let f = url.appendingPathComponent(name)
-                if FileManager.default.fileExists(atPath: f.path) { found[name] = try Data(contentsOf: f) }
+                guard FileManager.default.fileExists(atPath: f.path) else { continue }
+                do { found[name] = try FileReadProblem.read(f, what: name) } catch let e as FileReadProblem.Failure {
+                    throw CMTError(.missingFile, e.reason, file: "\(url.lastPathComponent)/\(name)")
+                }
             }
             files = found
         } else {

@@ -1,13 +1,21 @@
 import Foundation
+import PortalModel
 
 extension CMTSchema {
     /// Reads a schema file.
     /// - Parameter url: the schema file (`data_schema.xml` or a portal schema).
     /// - Throws: `CMTError` naming the file and line (malformed XML, unsafe input, a missing required
-    ///   attribute, a boolean or `etc` that does not parse); the file system error when it cannot be read.
+    ///   attribute, a boolean or `etc` that does not parse); `CMTError.missingFile` saying in words why
+    ///   the file cannot be read (absent, a folder, not readable).
     public init(contentsOf url: URL) throws {
-        let data = try Data(contentsOf: url)
-        try self.init(data: data, file: url.lastPathComponent)
+        try self.init(data: CMTSchema.readFile(url), file: url.lastPathComponent)
+    }
+
+    /// The bytes of a schema file. - Throws: `CMTError.missingFile` naming the path and why it cannot be read.
+    public static func readFile(_ url: URL) throws -> Data {
+        do { return try FileReadProblem.read(url, what: "the schema file") } catch let e as FileReadProblem.Failure {
+            throw CMTError(.missingFile, e.reason, file: url.path)
+        }
     }
 
     /// Reads a schema from bytes (any encoding `SafeXMLReader` accepts).

@@ -42,8 +42,8 @@ public struct DataExportCommand: AsyncParsableCommand {
                 throw UserFacingError(e.description)
             }
             let schemaData: Data
-            do { schemaData = try Data(contentsOf: schemaURL) } catch {
-                throw UserFacingError("cannot read the schema file \(schemaFile): \(error.localizedDescription)")
+            do { schemaData = try CMTSchema.readFile(schemaURL) } catch let e as CMTError {
+                throw UserFacingError(e.description)
             }
             do {
                 let schema = try CMTSchema(data: schemaData, file: schemaURL.lastPathComponent)
