@@ -211,6 +211,11 @@ public actor EnhancedModelService: DataverseService {
     /// type of a folder's `.webfile.yml` that the name does not imply is kept here; absent otherwise.
     public static let explicitMimeTypeKey = "filecontent_mimetype"
 
+    /// The `content` key of a web file component holding its note's file name as the source gave it,
+    /// when that is not the component's name or holds a `%` (the file column's name is the service's,
+    /// which may decode it: issue 16 "Changed on the way back"); absent otherwise.
+    public static let explicitFileNameKey = "filecontent_name"
+
     /// The id of the note the view synthesizes for a web file component's `filecontent`: the component
     /// id with its bytes XOR-ed with a fixed mask, so it is the same on every read and download (the
     /// file id, which pac writes as `annotationid`, changes on every upload of the body) and never
@@ -224,10 +229,13 @@ public actor EnhancedModelService: DataverseService {
     static func stableWebFileNotes(_ snapshot: PortalSnapshot, noteIDs: [UUID: UUID] = [:]) -> PortalSnapshot {
         var out = snapshot
         let column = EnhancedComponentMapping.column(forContentKey: explicitMimeTypeKey)
+        let nameColumn = EnhancedComponentMapping.column(forContentKey: explicitFileNameKey)
         var explicit: [UUID: FieldValue] = [:]
+        var explicitNames: [UUID: FieldValue] = [:]
         out.records["adx_webfile"] = (snapshot.records["adx_webfile"] ?? []).map { file in
             var file = file
             if let m = file.columns.removeValue(forKey: column), !m.isNull { explicit[file.id] = m }
+            if let n = file.columns.removeValue(forKey: nameColumn), !n.isNull { explicitNames[file.id] = n }
             return file
         }
         guard let notes = snapshot.records["annotation"] else { return out }
@@ -239,6 +247,7 @@ public actor EnhancedModelService: DataverseService {
                 out.bodies[FileBodyKey("annotation", id, "documentbody")] = body
             }
             note.id = id
+            if let n = explicitNames[file] { note["filename"] = n }
             if let m = explicit[file] { note["mimetype"] = m } else if note["mimetype"] == nil, let name = note.string("filename") {
                 note["mimetype"] = .string(mimeType(forFileName: name))
             }
@@ -637,14 +646,25 @@ public actor EnhancedModelService: DataverseService {
                                     + "in the enhanced model a file name is written with the file's bytes (change the file as well)",
                                  logicalName: "annotation", recordID: record.id, column: "filename")
         }
-        if let mime = record["mimetype"], var component = components[file] {
-            let key = Self.explicitMimeTypeKey
-            var members = try contentMembers(component)
-            let had = members.first { $0.0 == key }?.1
+        var explicit: [(String, JSONValue?)] = []
+        if let mime = record["mimetype"] {
             let text = mime.text ?? ""
-            let wanted: JSONValue? = text.isEmpty || text == Self.mimeType(forFileName: name) ? nil : .string(text)
-            if had != wanted {
+            explicit.append((Self.explicitMimeTypeKey, text.isEmpty || text == Self.mimeType(forFileName: name) ? nil : .string(text)))
+        }
+        if let given = record.string("filename") {
+            // The folder's name byte for byte (issue 16: `DARK_BLUE%20(1).png` came back decoded): kept in
+            // `content` unless it is the web file's own name and holds nothing a service may decode.
+            let own = components[file]?.string("name")
+            explicit.append((Self.explicitFileNameKey, given == own && !given.contains("%") ? nil : .string(given)))
+        }
+        if !explicit.isEmpty, var component = components[file] {
+            var members = try contentMembers(component)
+            var changed = false
+            for (key, wanted) in explicit where members.first(where: { $0.0 == key })?.1 != wanted {
                 if let wanted { set(&members, key, wanted) } else { members.removeAll { $0.0 == key } }
+                changed = true
+            }
+            if changed {
                 let content = FieldValue.string(JSONValue.object(members).serialized)
                 component["content"] = content
                 components[file] = component

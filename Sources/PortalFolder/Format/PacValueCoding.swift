@@ -24,6 +24,8 @@ struct PacValueCoding: Sendable {
         guard case .scalar(let text) = value else { return .null }
         guard let col = column(table, name) else { return .string(text) }
         switch col.type {
+        case .multiChoice where text.isEmpty:
+            return .multiChoice([]) // `''`: an empty selection as pac v2 writes it (issue 16), not a missing key
         case .string, .memo, .entityName:
             return .string(text)
         case .lookup, .owner:

@@ -170,7 +170,9 @@ struct FolderWriter {
                 if k == "statecode", v.text == "0" { continue }
                 if k == "statuscode", v.text == "1" { continue }
             }
-            ps.append(YAMLPair(k, coding.encode(v)))
+            // v2 writes an empty multi-select as the empty text `content` holds (`''`).
+            let emptySelection = options.yamlBlockBreaks == .v2 && v == .multiChoice([])
+            ps.append(YAMLPair(k, emptySelection ? .scalar("") : coding.encode(v)))
         }
         let readKeys = (existing?.placements[RecordKey(t.table, r.id)] ?? given?.placements[RecordKey(t.table, r.id)])?.keys
         let nn = readKeys?.filter { PortalFolder.relationship($0, table: t.table, catalog: coding.catalog) != nil }

@@ -176,6 +176,9 @@ public enum FieldValue: Hashable, Sendable {
             switch type {
             case .integer, .bigInt, .decimal, .double, .money, .boolean, .choice, .state, .status:
                 throw FieldValueError(text: s, type: type, reason: "a JSON string where a \(type.rawValue) is expected")
+            case .multiChoice where s.isEmpty:
+                // An empty selection as the enhanced model's `content` holds it (pac v2 writes `''`; issue 16).
+                self = .multiChoice([])
             default:
                 self = try FieldValue.parse(s, as: type, lookupTarget: lookupTarget)
             }
