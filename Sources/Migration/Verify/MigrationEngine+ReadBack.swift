@@ -74,9 +74,19 @@ extension MigrationEngine {
                                            siteScope: prepared.planning.websiteScoped ? plan.targetWebsiteID : nil)
         }
         let reader = SnapshotReader(service: reading, catalog: catalog)
-        let back: PortalSnapshot
+        var back: PortalSnapshot
         if prepared.planning.websiteScoped {
             back = try await reader.read(websiteID: plan.targetWebsiteID)
+            // Tables shared by every website (portal languages, matched by LCID): the source's rows may
+            // pair with rows no record of the website references; read them all, as planning does.
+            let defs = try await reader.definitionsByName()
+            for table in StrictVerifier.globalTables.sorted() where !(prepared.source.records[table] ?? []).isEmpty {
+                guard let def = defs[table] else { continue }
+                let have = Set(back.records[table]?.map(\.id) ?? [])
+                for r in try await reading.retrieveAll(RecordQuery(table)) where !have.contains(r.id) {
+                    back.add(PortalTables.dataColumns(of: r, primaryID: def.primaryIDColumn))
+                }
+            }
         } else {
             back = try await reader.read(tables: Set(prepared.source.records.filter { !$0.value.isEmpty }.keys),
                                          relationships: Set(prepared.source.links.keys), keeping: options.plan.keptSystemColumns)
