@@ -13,6 +13,14 @@ import PortalModel
 /// - `GET|POST /devicelogin?code=USERCODE`: approves a pending device code (what a user does in the
 ///   browser; `env approve-device-code` calls it).
 ///
+/// When client credentials are restricted (`ServerOptions.clientCredentials` not empty) a token comes
+/// only from a listed client's secret, or from a device code the environment's owner approved:
+/// `/devicelogin` then approves only with the header `X-PortalMigrate-Approval-Key` carrying
+/// `approvalKey`, a random value `env serve` writes into the runtime file beside the environment
+/// (readable by its owner only) and `env approve-device-code` reads from there; an unauthenticated
+/// POST or GET to the page approves nothing (issue 17). `autoApproveDeviceCodes` is the owner's
+/// blanket approval given on the command line.
+///
 /// Tokens are random 256-bit values kept in memory; they and secrets are never logged.
 public final class TokenService: Sendable {
     struct DeviceCode: Sendable {
@@ -29,7 +37,17 @@ public final class TokenService: Sendable {
     private let refreshTokens = Locked<[String: String]>([:])
     private let deviceCodes = Locked<[String: DeviceCode]>([:])
 
+    /// The key that authorizes a device code approval when client credentials are restricted: random,
+    /// 256 bits, made when the service starts, never logged.
+    public let approvalKey = TokenService.randomToken()
+
+    /// The request header carrying `approvalKey` to `/devicelogin`.
+    public static let approvalKeyHeader = "X-PortalMigrate-Approval-Key"
+
     init(options: ServerOptions) { self.options = options }
+
+    /// True when only listed clients may obtain tokens.
+    var restricted: Bool { !options.clientCredentials.isEmpty }
 
     /// True for the paths this service answers.
     static func handles(_ path: String) -> Bool {
@@ -54,10 +72,20 @@ public final class TokenService: Sendable {
     }
 
     /// Answers a token-endpoint request. `origin` is `http://127.0.0.1:PORT`.
-    func handle(method: String, path: String, query: [(String, String)], body: Data, origin: String) -> WebResponse {
+    /// - Parameter headers: the request headers, names in lower case.
+    func handle(method: String, path: String, query: [(String, String)], headers: [String: String] = [:], body: Data,
+                origin: String) -> WebResponse {
         var form: [String: String] = [:]
         for (k, v) in WebRequest.parseQuery(String(decoding: body, as: UTF8.self)) { form[k] = v }
         if path == "/devicelogin" {
+            if restricted {
+                guard let key = headers[TokenService.approvalKeyHeader.lowercased()],
+                      TokenService.constantTimeEqual(key, approvalKey) else {
+                    return WebResponse(status: 403, headers: [("Content-Type", "text/plain")], body: Data(
+                        ("This server accepts only listed clients: a device code is approved by the environment's owner with "
+                         + "`portal-migrate env approve-device-code NAME CODE` on this machine.\n").utf8))
+                }
+            }
             let code = form["code"] ?? query.first { $0.0 == "code" }?.1
             guard let code, approve(userCode: code) else {
                 return WebResponse(status: 404, headers: [("Content-Type", "text/plain")], body: Data("Unknown or expired code.\n".utf8))
@@ -95,7 +123,7 @@ public final class TokenService: Sendable {
                 guard let expected = options.clientCredentials[id] else {
                     return oauthError(400, "unauthorized_client", "AADSTS700016: Application with identifier '\(id)' was not found.")
                 }
-                guard expected == secret else {
+                guard TokenService.constantTimeEqual(expected, secret) else {
                     return oauthError(401, "invalid_client", "AADSTS7000215: Invalid client secret provided.")
                 }
             }
@@ -140,6 +168,15 @@ public final class TokenService: Sendable {
 
     private func oauthError(_ status: Int, _ error: String, _ description: String) -> WebResponse {
         .jsonPlain(.object([("error", .string(error)), ("error_description", .string(description))]), status: status)
+    }
+
+    /// Compares two secrets in time that depends only on their lengths.
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let (x, y) = (Array(a.utf8), Array(b.utf8))
+        guard x.count == y.count else { return false }
+        var diff: UInt8 = 0
+        for i in 0..<x.count { diff |= x[i] ^ y[i] }
+        return diff == 0
     }
 
     static func randomToken() -> String {

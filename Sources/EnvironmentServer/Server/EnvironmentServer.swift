@@ -102,7 +102,8 @@ public final class EnvironmentServer: Sendable {
         let path = rawPath.removingPercentEncoding ?? rawPath
         if TokenService.handles(path) {
             let data = (try? await body()) ?? Data()
-            return tokens.handle(method: method, path: path, query: WebRequest.parseQuery(rawQuery), body: data, origin: origin.current)
+            return tokens.handle(method: method, path: path, query: WebRequest.parseQuery(rawQuery), headers: headers, body: data,
+                                 origin: origin.current)
         }
         let root = String(WebAPIHandler.apiRoot.dropLast())
         guard path == root || path.hasPrefix(WebAPIHandler.apiRoot) else {

@@ -1,28 +1,56 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
 
 /// The small JSON file a running `env serve` keeps beside the environment file
-/// (`NAME.sqlite.serve.json`: `{"port":P,"pid":N}`), so other commands of the same machine can find
-/// the server (for example `env approve-device-code`). Removed when the server stops.
+/// (`NAME.sqlite.serve.json`: `{"port":P,"pid":N,"approvalKey":"…"}`), so other commands of the same
+/// machine can find the server (for example `env approve-device-code`). Created readable and writable
+/// by its owner only (mode 0600): the approval key in it is what lets the owner approve a device code
+/// when client credentials are restricted (`TokenService.approvalKey`). Removed when the server stops.
 public enum ServerRuntimeFile {
     /// The runtime file of an environment file.
     public static func url(beside environmentFile: URL) -> URL {
         environmentFile.appendingPathExtension("serve.json")
     }
 
-    /// Writes the port and this process's id. - Throws: file system errors.
-    public static func write(port: Int, beside environmentFile: URL) throws {
-        let text = "{\"port\":\(port),\"pid\":\(ProcessInfo.processInfo.processIdentifier)}\n"
-        try Data(text.utf8).write(to: url(beside: environmentFile), options: .atomic)
+    /// Writes the port, this process's id and the approval key, mode 0600 (through a temporary file
+    /// created with that mode and renamed into place, so the key is never readable by others).
+    /// - Throws: `CocoaError` when the file cannot be written.
+    public static func write(port: Int, approvalKey: String, beside environmentFile: URL) throws {
+        let text = "{\"port\":\(port),\"pid\":\(ProcessInfo.processInfo.processIdentifier),\"approvalKey\":\"\(approvalKey)\"}\n"
+        let target = url(beside: environmentFile)
+        let temp = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).\(UUID().uuidString)")
+        guard FileManager.default.createFile(atPath: temp.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temp.path])
+        }
+        if rename(temp.path, target.path) != 0 {
+            let code = errno
+            try? FileManager.default.removeItem(at: temp)
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: target.path,
+                                                           NSUnderlyingErrorKey: NSError(domain: NSPOSIXErrorDomain, code: Int(code))])
+        }
     }
 
     /// The port of the server serving `environmentFile`, `nil` when none is recorded.
     public static func port(beside environmentFile: URL) -> Int? {
-        guard let data = try? Data(contentsOf: url(beside: environmentFile)),
-              let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
-        return obj["port"] as? Int
+        fields(beside: environmentFile)?["port"] as? Int
+    }
+
+    /// The approval key of the server serving `environmentFile`, `nil` when none is recorded or the file
+    /// cannot be read by this user.
+    public static func approvalKey(beside environmentFile: URL) -> String? {
+        fields(beside: environmentFile)?["approvalKey"] as? String
+    }
+
+    static func fields(beside environmentFile: URL) -> [String: Any]? {
+        guard let data = try? Data(contentsOf: url(beside: environmentFile)) else { return nil }
+        return try? JSONSerialization.jsonObject(with: data) as? [String: Any]
     }
 
     /// Removes the runtime file if present.
@@ -39,13 +67,15 @@ public enum DeviceCodeApproval {
         public let description: String
     }
 
-    /// POSTs `code=USERCODE` to `http://127.0.0.1:PORT/devicelogin`.
+    /// POSTs `code=USERCODE` to `http://127.0.0.1:PORT/devicelogin`, with the owner's approval key
+    /// (`TokenService.approvalKeyHeader`) when one is given.
     /// - Throws: `Failure` when the server cannot be reached or answers other than 200.
-    public static func approve(userCode: String, port: Int) async throws {
+    public static func approve(userCode: String, port: Int, approvalKey: String? = nil) async throws {
         guard let url = URL(string: "http://127.0.0.1:\(port)/devicelogin") else { throw Failure(description: "bad port \(port)") }
         var request = URLRequest(url: url)
         request.httpMethod = "POST"
         request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+        if let approvalKey { request.setValue(approvalKey, forHTTPHeaderField: TokenService.approvalKeyHeader) }
         request.httpBody = Data(("code=" + WebRequest.encodeQueryComponent(userCode)).utf8)
         let (data, response): (Data, URLResponse)
         do {

@@ -286,19 +286,12 @@ struct FolderReader {
         return nil
     }
 
-    /// v2 folders are refused (research/pac-portal-format.md §5 "How to tell v2 from v1 on disk").
+    /// v2 folders are refused (research/pac-portal-format.md §5 "How to tell v2 from v1 on disk"):
+    /// refuses a folder holding a sign of the enhanced data model (`PortalFolder.enhancedModelSign`):
+    /// detected from what the folder holds, never from what it lacks (issue 16, R06).
     func refuseEnhancedModel() throws {
-        let langFile = "websitelanguage.yml"
-        if FileManager.default.fileExists(atPath: url(langFile).path) {
-            let doc = try loadYAML(langFile)
-            for item in doc.root.items ?? [] {
-                if let a = item["adx_websitelanguageid"]?.text, a == item["adx_portallanguageid"]?.text {
-                    throw PortalFolderError.enhancedDataModelFolder(
-                        path: root.path, reason: "websitelanguage.yml has adx_websitelanguageid equal to adx_portallanguageid")
-                }
-            }
-        } else if !FileManager.default.fileExists(atPath: url(".portalconfig/websitebinding.yml").path) {
-            throw PortalFolderError.enhancedDataModelFolder(path: root.path, reason: ".portalconfig/websitebinding.yml is missing")
+        if let reason = try PortalFolder.enhancedModelSign(at: root) {
+            throw PortalFolderError.enhancedDataModelFolder(path: root.path, reason: reason)
         }
     }
 

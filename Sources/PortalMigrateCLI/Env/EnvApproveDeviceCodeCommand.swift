@@ -4,7 +4,9 @@ import Foundation
 import LocalEnvironment
 
 /// `portal-migrate env approve-device-code NAME CODE`: approves a device code issued by the server
-/// serving `local:NAME` (as a user would on the verification page).
+/// serving `local:NAME`, as the environment's owner: the approval carries the key `env serve` wrote
+/// into its runtime file (mode 0600), which a server restricted to listed clients
+/// (`--client-credentials`) requires.
 struct EnvApproveDeviceCodeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "approve-device-code",
@@ -24,7 +26,7 @@ struct EnvApproveDeviceCodeCommand: AsyncParsableCommand {
                 throw UserFacingError("no server is running for local:\(env.name); start it with `portal-migrate env serve \(env.name)`")
             }
             do {
-                try await DeviceCodeApproval.approve(userCode: code, port: port)
+                try await DeviceCodeApproval.approve(userCode: code, port: port, approvalKey: ServerRuntimeFile.approvalKey(beside: file))
             } catch let e as DeviceCodeApproval.Failure {
                 throw UserFacingError(e.description)
             }

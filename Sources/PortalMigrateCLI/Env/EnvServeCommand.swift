@@ -68,9 +68,13 @@ struct EnvServeCommand: AsyncParsableCommand {
             let name = env.name
             let json = global.json
             let tokensRequired = requireToken
+            let approvalKey = server.tokens.approvalKey
             do {
                 try await server.run(handleSignals: true) { port in
-                    try? ServerRuntimeFile.write(port: port, beside: file)
+                    do { try ServerRuntimeFile.write(port: port, approvalKey: approvalKey, beside: file) } catch {
+                        printErr("warning: cannot write \(ServerRuntimeFile.url(beside: file).path) (\(error)); "
+                                 + "`env approve-device-code` will not find this server")
+                    }
                     let organization = "http://127.0.0.1:\(port)"
                     let base = organization + "/api/data/v9.2/"
                     let token = organization + "/common/oauth2/v2.0/token"
