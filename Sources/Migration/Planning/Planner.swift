@@ -57,6 +57,25 @@ public struct Planner: Sendable {
         "adx_website": ["adx_name", "adx_primarydomainname"], "powerpagesite": ["name", "primarydomainname"],
     ]
 
+    /// The `website-in-both-models` check: a website the plan creates must not already exist in the
+    /// target under the same id in the other data model (an `adx_website` behind an enhanced-model
+    /// write, a `powerpagesite` behind a standard one), or the target would hold one website id in both
+    /// models (issue 16, R06: a standard folder read as enhanced created a second website with the
+    /// same id). `nil` when the other model's table is absent or has no such record.
+    func websiteInOtherModel(_ websiteID: UUID) async throws -> Diagnostic? {
+        let enhanced = target as? EnhancedModelService
+        let base = enhanced?.base ?? target
+        let (table, writing) = enhanced == nil ? ("powerpagesite", "adx_website") : ("adx_website", "powerpagesite")
+        guard let rows = try? await base.retrieveAll(RecordQuery(table, filter: .equal(table + "id", .guid(websiteID)), top: 1)),
+              let found = rows.first else { return nil }
+        let model = enhanced == nil ? "enhanced data model (v2)" : "standard data model (v1)"
+        let name = found.string(table == "adx_website" ? "adx_name" : "name")
+        return Diagnostic(check: "website-in-both-models",
+            message: "the target already holds this website as \(table) (the \(model)); writing it as \(writing) would give the target one website id in both models. "
+                + "Write it in the model the target has (--modelVersion / --targetModelVersion \(enhanced == nil ? "2" : "1")), or, for a folder, check that it is the site you mean",
+            table: writing, recordID: websiteID, recordName: name)
+    }
+
     /// True for a column an absent source value may clear: not a file or image column (their bodies are
     /// compared as files, not as column values) and not a note's `documentbody`.
     static func isClearable(_ column: ColumnDefinition) -> Bool {
@@ -185,6 +204,7 @@ public struct Planner: Sendable {
                       targetIDsByTable: targetByTable.mapValues { Set($0.keys) })
         let idMap = matcher.idMap
         var diagnostics = options.hints.warnings + matcher.diagnostics
+        if websiteScoped && !targetWebsiteExists, let d = try await websiteInOtherModel(targetWebsiteID) { diagnostics.append(d) }
 
         // Remap every source record into target ids.
         func mapRef(_ v: FieldValue) -> FieldValue {

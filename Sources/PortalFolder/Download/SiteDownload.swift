@@ -43,13 +43,16 @@ extension PortalFolder {
     /// written and records gone since the last download are added to `manifest.yml` as deleted.
     /// - Returns: the site folder and what was written.
     /// - Throws: `PortalFolderError.folderNotEmpty`, `.noWebsite`, and what `write` throws.
+    /// - Parameter languageCodes: `FolderWriteOptions.languageCodes`, for a snapshot `filtered` without
+    ///   its website languages (`PortalFolder.languageCodes` of the unfiltered snapshot).
     public func download(_ snapshot: PortalSnapshot, into parent: URL, overwrite: Bool,
-                         environmentHost: String?) throws -> (folder: URL, summary: FolderWriteSummary) {
+                         environmentHost: String?, languageCodes: [UUID: String] = [:]) throws -> (folder: URL, summary: FolderWriteSummary) {
         let folder = parent.appendingPathComponent(try Self.siteFolderName(snapshot), isDirectory: true)
         let contents = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         if !contents.isEmpty && !overwrite { throw PortalFolderError.folderNotEmpty(path: folder.path) }
-        let summary = try write(snapshot, to: folder, options: FolderWriteOptions(
-            generation: contents.isEmpty ? .new : nil, environmentHost: environmentHost))
+        var options = FolderWriteOptions(generation: contents.isEmpty ? .new : nil, environmentHost: environmentHost)
+        options.languageCodes = languageCodes
+        let summary = try write(snapshot, to: folder, options: options)
         return (folder, summary)
     }
 

@@ -14,6 +14,11 @@ public struct FolderWriteOptions: Sendable {
     /// How block scalars break lines: `.v1` for standard-model folders, `.v2` for enhanced-model
     /// (`--modelVersion 2`) folders (research/pac-yaml-emission.md §5.4).
     public var yamlBlockBreaks: PacYAMLEmitter.BlockBreaks = .v1
+    /// Language codes (`en-US`) by website language id, for records whose website language the snapshot
+    /// does not hold: a partial download (`--includeEntities adx_webpage`) writes no
+    /// `websitelanguage.yml`, yet its content pages keep `.<lang>` in their file names, as in a full
+    /// download (issue 16, R06). `PortalFolder.languageCodes(_:)` makes it from the unfiltered snapshot.
+    public var languageCodes: [UUID: String] = [:]
 
     public init(generation: FolderLayout.Generation? = nil, environmentHost: String? = nil, removeStaleFiles: Bool = true) {
         self.generation = generation

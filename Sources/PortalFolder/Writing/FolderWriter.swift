@@ -190,11 +190,14 @@ struct FolderWriter {
     // MARK: Names
 
     func languageCode(_ r: EntityRecord, _ t: PacTableLayout) -> String? {
-        guard let col = t.languageColumn, let wl = PacValueCoding.guidText(r.columns[col]).flatMap({ UUID(dataverse: $0) }),
-              let lang = snapshot.record("adx_websitelanguage", wl),
+        guard let col = t.languageColumn, let wl = PacValueCoding.guidText(r.columns[col]).flatMap({ UUID(dataverse: $0) }) else { return nil }
+        guard let lang = snapshot.record("adx_websitelanguage", wl),
               let pl = PacValueCoding.guidText(lang.columns["adx_portallanguageid"]).flatMap({ UUID(dataverse: $0) }),
               let code = snapshot.record("adx_portallanguage", pl)?.columns["adx_languagecode"]?.text, !code.isEmpty
-        else { return nil }
+        else {
+            // A partial download holds no website languages: the codes come with the options.
+            return options.languageCodes[wl].map(PacNames.sanitize)
+        }
         return PacNames.sanitize(code)
     }
 

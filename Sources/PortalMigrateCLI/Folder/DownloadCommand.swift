@@ -61,13 +61,16 @@ public struct DownloadCommand: AsyncParsableCommand {
             guard snapshot.record("adx_website", websiteID) != nil else {
                 throw UserFacingError("website \(websiteID.dataverseString) was not found in the environment")
             }
+            // File names keep their language code even when the website languages are filtered out.
+            let languageCodes = PortalFolder.languageCodes(snapshot)
             snapshot = PortalFolder.filtered(snapshot, include: Self.names(includeEntities), exclude: Self.names(excludeEntities) ?? [])
             if !global.json || global.verbose {
                 for table in snapshot.tableNames { printErr("Downloaded \(snapshot.records[table]?.count ?? 0) record(s) for table: \(table)") }
             }
             let host = PortalFolder.manifestHost(environment: global.environment ?? "default")
             let (folder, summary) = try FolderCommandSupport.folderErrors {
-                try EnhancedModelOptions.download(snapshot, model: model, into: URL(fileURLWithPath: path), overwrite: overwrite, environmentHost: host)
+                try EnhancedModelOptions.download(snapshot, model: model, into: URL(fileURLWithPath: path), overwrite: overwrite, environmentHost: host,
+                                               languageCodes: languageCodes)
             }
             let text = "Downloaded \(snapshot.recordCount) record(s) into \(folder.path): \(summary.written.count) file(s) written, \(summary.unchanged) unchanged, \(summary.removed.count) removed."
             MigrationCommandSupport.say(text, json: global.json)

@@ -66,10 +66,11 @@ enum EnhancedModelOptions {
     /// the ids and MIME types that folder gives them (`EnhancedSnapshotMapping.adoptingNotes`): in the
     /// enhanced model they are synthesized from the file column.
     static func download(_ snapshot: PortalSnapshot, model: DataModel, into parent: URL, overwrite: Bool,
-                         environmentHost: String) throws -> (folder: URL, summary: FolderWriteSummary) {
+                         environmentHost: String, languageCodes: [UUID: String] = [:]) throws -> (folder: URL, summary: FolderWriteSummary) {
         guard model == .enhanced else {
             return try FolderCommandSupport.folderErrors {
-                try PortalFolder().download(snapshot, into: parent, overwrite: overwrite, environmentHost: environmentHost)
+                try PortalFolder().download(snapshot, into: parent, overwrite: overwrite, environmentHost: environmentHost,
+                                            languageCodes: languageCodes)
             }
         }
         return try FolderCommandSupport.folderErrors {
@@ -80,8 +81,9 @@ enum EnhancedModelOptions {
             if !contents.isEmpty, let existing = try? PortalFolder().readEnhanced(folder) {
                 snapshot = EnhancedSnapshotMapping.adoptingNotes(of: existing.snapshot, in: snapshot)
             }
-            let options = PortalFolder.writeOptions(for: .enhanced, FolderWriteOptions(
+            var options = PortalFolder.writeOptions(for: .enhanced, FolderWriteOptions(
                 generation: contents.isEmpty ? .new : nil, environmentHost: environmentHost))
+            options.languageCodes = languageCodes
             let summary = try PortalFolder().write(snapshot, to: folder, options: options)
             return (folder, summary)
         }
