@@ -353,17 +353,10 @@ struct FolderWriter {
                     PortalManifest.Entry(recordID: $0.id.dataverseString, displayName: $0.name, checkSum: $0.checksum, isDeleted: false)
                 }
             }
-            for (name, byOwner) in linkIndex {
+            // One entry per link, in pac's orientation (issue 16: each link was listed twice, once reversed).
+            for (name, links) in snapshot.links where !links.isEmpty {
                 guard let owner = PacFolderFormat.relationships.first(where: { $0.name == name }) else { continue }
-                var entries: [PortalManifest.Entry] = []
-                for (ownerID, related) in byOwner.sorted(by: { $0.key.dataverseString < $1.key.dataverseString }) {
-                    for rid in related.sorted(by: { $0.dataverseString < $1.dataverseString }) {
-                        let display = "$RELATIONSHIP$\(owner.owner):\(ownerID.dataverseString):\(owner.related)"
-                        let sum = SHA256.hash(data: Data((display + ":" + rid.dataverseString).utf8)).map { String(format: "%02x", $0) }.joined()
-                        entries.append(.init(recordID: rid.dataverseString, displayName: display, checkSum: sum, isDeleted: false))
-                    }
-                }
-                env.sections[name] = entries
+                env.sections[name] = PortalManifest.associationEntries(links, owner: owner.owner, related: owner.related)
             }
             // Records gone since the last download: deleted in the env manifest and in manifest.yml.
             var deleteTracking = manifests[".portalconfig/manifest.yml"] ?? PortalManifest()
