@@ -1,5 +1,10 @@
 import Crypto
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The record of one migration run under the data directory (`MigrationPaths.journalDirectory`), one JSON
 /// object per line, appended as each operation is confirmed by the target.
@@ -12,6 +17,12 @@ import Foundation
 ///
 /// Entry kinds: `started`, `op` (`op`, `table`, `id`), `note` (`name`, `value`: e.g. the blocked
 /// attachments restored), `finished`.
+///
+/// One run at a time: opening takes an exclusive `flock` on `run-….lock` beside the journal and writes
+/// this process's id into it; a second run with the same arguments (the same journal) is refused
+/// naming the first run's process id, before it reads the journal or writes anything. Two runs used to
+/// share the file: it ended with a corrupt line and half its entries, and one report said it resumed.
+/// The lock is released by `close()`, when the journal is freed, or when the process ends.
 public actor Journal {
     /// One line of the journal.
     public struct Entry: Codable, Sendable {
@@ -43,6 +54,8 @@ public actor Journal {
     public let previouslyConfirmed: Int
     private var handle: FileHandle?
     private let encoder: JSONEncoder
+    /// The descriptor holding the run's lock, -1 once released.
+    private var lockDescriptor: Int32
 
     /// Opens (or creates) the journal of the run identified by `runKey`.
     /// - Throws: `MigrationError.journal` when the directory or file cannot be made or read.
@@ -55,6 +68,7 @@ public actor Journal {
         } catch {
             throw MigrationError.journal("cannot create \(directory.path): \(error.localizedDescription)")
         }
+        let lock = try Journal.lock(url.deletingPathExtension().appendingPathExtension("lock"))
         var resumed = false
         var confirmed = 0
         if let data = fm.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) {
@@ -72,6 +86,7 @@ public actor Journal {
             resumed = started && !finished
         } else {
             guard fm.createFile(atPath: url.path, contents: nil) else {
+                Journal.closeDescriptor(lock)
                 throw MigrationError.journal("cannot create \(url.path)")
             }
         }
@@ -81,10 +96,52 @@ public actor Journal {
             handle = try FileHandle(forWritingTo: url)
             try handle?.seekToEnd()
         } catch {
+            Journal.closeDescriptor(lock)
             throw MigrationError.journal("cannot open \(url.path): \(error.localizedDescription)")
         }
+        lockDescriptor = lock
         encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+    }
+
+    /// Takes the exclusive lock of a run and writes this process's id into the lock file.
+    /// - Returns: the open descriptor holding the lock.
+    /// - Throws: `MigrationError.journal` naming the process that holds it (another run with the same
+    ///   arguments), or when the lock file cannot be opened.
+    static func lock(_ url: URL) throws -> Int32 {
+        let fd = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw MigrationError.journal("cannot open \(url.path): \(String(cString: strerror(errno)))")
+        }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            let code = errno
+            var buffer = [UInt8](repeating: 0, count: 32)
+            let n = pread(fd, &buffer, buffer.count, 0)
+            closeDescriptor(fd)
+            guard code == EWOULDBLOCK else {
+                throw MigrationError.journal("cannot lock \(url.path): \(String(cString: strerror(code)))")
+            }
+            let pid = n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : ""
+            throw MigrationError.journal("another run with the same arguments is in progress (process \(pid.isEmpty ? "unknown" : pid)); "
+                                         + "nothing was written by this one: wait for that run to finish (or stop it) and run again")
+        }
+        let text = Array("\(ProcessInfo.processInfo.processIdentifier)\n".utf8)
+        _ = ftruncate(fd, 0)
+        _ = pwrite(fd, text, text.count, 0)
+        return fd
+    }
+
+    /// Closes a file descriptor (the C function; `close()` here is the journal's).
+    static func closeDescriptor(_ fd: Int32) {
+        #if canImport(Glibc)
+        _ = Glibc.close(fd)
+        #else
+        _ = Darwin.close(fd)
+        #endif
+    }
+
+    deinit {
+        if lockDescriptor >= 0 { Journal.closeDescriptor(lockDescriptor) }
     }
 
     /// Appends an entry. Write failures are ignored after the first line (the target is the truth).
@@ -103,5 +160,10 @@ public actor Journal {
     public func close() {
         try? handle?.close()
         handle = nil
+        if lockDescriptor >= 0 {
+            _ = flock(lockDescriptor, LOCK_UN)
+            Journal.closeDescriptor(lockDescriptor)
+            lockDescriptor = -1
+        }
     }
 }
