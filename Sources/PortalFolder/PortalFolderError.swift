@@ -60,11 +60,20 @@ public enum PortalFolderError: Error, Equatable, Sendable, CustomStringConvertib
             self.secondTable = secondTable
         }
 
+        /// The record's name in each file (its name column), when it has one: compared with the
+        /// `.portalconfig` manifests' `DisplayName` to tell the current copy (`manifestNote`).
+        public var firstName: String?
+        public var secondName: String?
+        /// Which copy the `.portalconfig` environment manifests name as current, as a sentence
+        /// (`PortalManifest.currentCopyNote`); `nil` when no manifest names the id.
+        public var manifestNote: String?
+
         public var description: String {
+            let note = manifestNote.map { "; \($0)" } ?? ""
             if let other = secondTable {
-                return "\(id.dataverseString) is both \(table) in \(firstFile) and \(other) in \(secondFile) (two records cannot share an id)"
+                return "\(id.dataverseString) is both \(table) in \(firstFile) and \(other) in \(secondFile) (two records cannot share an id)\(note)"
             }
-            return "\(table) \(id.dataverseString) is in both \(firstFile) and \(secondFile)"
+            return "\(table) \(id.dataverseString) is in both \(firstFile) and \(secondFile)\(note)"
         }
     }
 

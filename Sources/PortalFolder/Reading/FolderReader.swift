@@ -229,6 +229,9 @@ struct FolderReader {
         layout.generation = emptySides > 0 || (expectedSides > 0 && presentSides == expectedSides) ? .new : .old
 
         if !duplicates.isEmpty {
+            // Say which copy the environment manifests name as current (a page renamed in the environment:
+            // pac writes the new file and leaves the old one).
+            for i in duplicates.indices { duplicates[i].manifestNote = PortalManifest.currentCopyNote(duplicates[i], manifests: layout.manifests) }
             throw PortalFolderError.duplicateRecordIDs(duplicates.sorted { ($0.firstFile, $0.secondFile) < ($1.firstFile, $1.secondFile) })
         }
         var deletions: [ManifestDeletion] = []
@@ -408,10 +411,14 @@ struct FolderReader {
         if let first = seen[id]?.first(where: { !FolderReader.mayShareIDs($0.table, t.table) }) {
             // One id in two places (one table or two): two items of one list file are told apart by their lines.
             let sameFile = first.file == file
-            duplicates.append(.init(table: first.table, id: id,
+            var duplicate = PortalFolderError.DuplicateRecord(table: first.table, id: id,
                                     firstFile: sameFile ? first.file + (first.line.map { ":\($0)" } ?? "") : first.file,
                                     secondFile: sameFile ? file + (line.map { ":\($0)" } ?? "") : file,
-                                    secondTable: first.table == t.table ? nil : t.table))
+                                    secondTable: first.table == t.table ? nil : t.table)
+            duplicate.firstName = snapshot.record(first.table, id).flatMap { r in
+                PacFolderFormat.byTable[first.table].flatMap { r.columns[$0.nameColumn]?.text } }
+            duplicate.secondName = record.columns[t.nameColumn]?.text
+            duplicates.append(duplicate)
             return record
         }
         seen[id, default: []].append((t.table, file, line))
