@@ -34,6 +34,12 @@ public enum PortalFolderError: Error, Equatable, Sendable, CustomStringConvertib
     case linkOutsideFolder(file: String)
     /// A file could not be read or written.
     case io(file: String, message: String)
+    /// Paths the writer refused before (or instead of) writing: symbolic links, names too long, a
+    /// directory where a file belongs (`SafeFileWriter`); nothing is written through them.
+    case refusedWrites([SafeWriteError])
+    /// A file the reader needs (a record YAML, a content file, a web file's bytes) that is not a
+    /// regular file: a directory, a FIFO, a device, a dangling symbolic link or a link loop.
+    case notARegularFile(file: String, what: String)
     /// `download` without `--overwrite` into a folder that already has content (pac's rule,
     /// research/pac-portal-format.md §6).
     case folderNotEmpty(path: String)
@@ -83,8 +89,11 @@ public enum PortalFolderError: Error, Equatable, Sendable, CustomStringConvertib
         switch self {
         case .yamlSyntax(let f, _, _, _), .unexpectedShape(let f, _, _), .missingRecordID(let f, _, _, _),
              .valueDoesNotFitColumn(let f, _, _, _, _), .contentFileWithoutYAML(let f, _), .contentNotUTF8(let f),
-             .yamlNotUTF8(let f, _, _), .webFileBodyMissing(let f, _), .linkOutsideFolder(let f), .io(let f, _):
+             .yamlNotUTF8(let f, _, _), .webFileBodyMissing(let f, _), .linkOutsideFolder(let f), .io(let f, _),
+             .notARegularFile(let f, _):
             return f
+        case .refusedWrites(let errors):
+            return errors.first?.path
         case .duplicateRecordIDs(let dups):
             return dups.first.map { String($0.firstFile.split(separator: ":").first ?? "") }
         case .notASiteFolder, .enhancedDataModelFolder, .folderNotEmpty, .noWebsite:
@@ -136,6 +145,12 @@ public enum PortalFolderError: Error, Equatable, Sendable, CustomStringConvertib
             return "\(file): a symbolic link pointing outside the site folder; only files inside the folder are read"
         case .io(let file, let message):
             return "\(file): \(message)"
+        case .refusedWrites(let errors):
+            let shown = errors.prefix(20).map { "  " + $0.description }
+            let more = errors.count > 20 ? ["  … and \(errors.count - 20) more"] : []
+            return "nothing was written: \(errors.count) path(s) cannot be written safely:\n" + (shown + more).joined(separator: "\n")
+        case .notARegularFile(let file, let what):
+            return "\(file) is \(what), not a regular file; replace it with the file (or remove it) and run again"
         case .folderNotEmpty(let path):
             return "\(path) already has content; pass --overwrite to write into it"
         case .noWebsite:

@@ -9,7 +9,7 @@ extension PortalFolder {
         let sites = snapshot.records["adx_website"] ?? []
         guard let site = sites.first(where: { $0.id == snapshot.websiteID }) ?? sites.first else { throw PortalFolderError.noWebsite }
         let name = site.columns["adx_name"]?.text ?? site.id.dataverseString
-        return PacNames.folder(PacNames.sanitize(name))
+        return PacNames.folder(PacNames.fitted(PacNames.sanitize(name), id: site.id, longestAddition: 0))
     }
 
     /// The snapshot restricted like pac's `--includeEntities` / `--excludeEntities` (comma-separated
@@ -47,7 +47,12 @@ extension PortalFolder {
     ///   its website languages (`PortalFolder.languageCodes` of the unfiltered snapshot).
     public func download(_ snapshot: PortalSnapshot, into parent: URL, overwrite: Bool,
                          environmentHost: String?, languageCodes: [UUID: String] = [:]) throws -> (folder: URL, summary: FolderWriteSummary) {
-        let folder = parent.appendingPathComponent(try Self.siteFolderName(snapshot), isDirectory: true)
+        let name = try Self.siteFolderName(snapshot)
+        let folder = parent.appendingPathComponent(name, isDirectory: true)
+        // The site folder is below the destination the user named: it must be a real folder, not a link.
+        do { try SafeFileWriter.check(name + "/website.yml", under: parent) } catch let e as SafeWriteError {
+            throw PortalFolderError.refusedWrites([e])
+        }
         let contents = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         if !contents.isEmpty && !overwrite { throw PortalFolderError.folderNotEmpty(path: folder.path) }
         var options = FolderWriteOptions(generation: contents.isEmpty ? .new : nil, environmentHost: environmentHost)

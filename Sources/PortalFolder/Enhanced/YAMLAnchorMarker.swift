@@ -6,20 +6,15 @@ import Foundation
 /// values that decided the grouping are not in the file, so the anchors must be taken from it
 /// (research/pac-yaml-emission.md §5.5 and §9). `PacYAMLReader` turns an anchored empty sequence or
 /// an alias into a scalar carrying this marker; `PacYAMLEmitter` writes it back as the YAML text.
-/// The marker starts with U+F8FF (private use), which no pac-written value contains.
+/// The anchor and alias are their own `YAMLValue` cases, never scalar text: a record value that looks
+/// like a marker (U+F8FF followed by `yaml:`, the old encoding) is written as the string it is
+/// (issue 17 "YAML injection").
 enum YAMLAnchorMarker {
-    static let prefix = "\u{F8FF}yaml:"
+    /// The node standing for `&name []`.
+    static func anchoredEmptySequence(_ name: String) -> YAMLValue { .anchoredEmptySequence(name) }
 
-    /// The scalar standing for `&name []`.
-    static func anchoredEmptySequence(_ name: String) -> String { prefix + "&" + name + " []" }
-
-    /// The scalar standing for `*name`.
-    static func alias(_ name: String) -> String { prefix + "*" + name }
-
-    /// The YAML text to write for a marker scalar, or `nil` for an ordinary scalar.
-    static func yamlText(_ scalar: String) -> String? {
-        scalar.hasPrefix(prefix) ? String(scalar.dropFirst(prefix.count)) : nil
-    }
+    /// The node standing for `*name`.
+    static func alias(_ name: String) -> YAMLValue { .alias(name) }
 }
 
 extension YAMLAnchorMarker {
@@ -32,12 +27,10 @@ extension YAMLAnchorMarker {
 
     private static func resolve(_ value: YAMLValue, _ seen: inout Set<String>) -> YAMLValue {
         switch value {
-        case .null: return .null
-        case .scalar(let s):
-            guard let text = yamlText(s), text.hasPrefix("&"), text.hasSuffix(" []") else { return value }
-            let name = String(text.dropFirst().dropLast(3))
+        case .null, .scalar, .alias: return value
+        case .anchoredEmptySequence(let name):
             if seen.insert(name).inserted { return value }
-            return .scalar(alias(name))
+            return alias(name)
         case .sequence(let items):
             var out: [YAMLValue] = []
             for i in items { out.append(resolve(i, &seen)) }

@@ -35,6 +35,32 @@ public enum PacNames {
         return "_" + digest.prefix(4).map { String(format: "%02x", $0) }.joined()
     }
 
+    /// A file base shortened to fit the file system: when the longest name made from it (`base` plus
+    /// `longestAddition` bytes such as `.en-US.webpage.custom_javascript.js`, or its lower-cased folder
+    /// name) would exceed `SafeFileWriter.maxNameBytes` (255 UTF-8 bytes), the base is cut at a
+    /// character boundary and ends with the record's `collisionSuffix` so two long names that share
+    /// their start stay apart; with `keepExtension` (web files) the last extension stays at the end.
+    /// Shorter bases come back unchanged. A shortened name still round trips: records are read by the
+    /// id inside their YAML, never by file name (research/pac-portal-format.md §1.2).
+    public static func fitted(_ base: String, id: UUID, longestAddition: Int, keepExtension: Bool = false) -> String {
+        let limit = SafeFileWriter.maxNameBytes - longestAddition
+        func size(_ s: String) -> Int { max(s.utf8.count, s.lowercased().utf8.count) }
+        guard size(base) > limit else { return base }
+        var stem = base, ext = ""
+        if keepExtension, let dot = base.lastIndex(of: "."), dot != base.startIndex, base[dot...].utf8.count <= 32 {
+            stem = String(base[..<dot]); ext = String(base[dot...])
+        }
+        let suffix = collisionSuffix(id)
+        let budget = max(1, limit - size(ext) - suffix.utf8.count)
+        var cut = ""
+        for c in stem {
+            let next = cut + String(c)
+            if size(next) > budget { break }
+            cut = next
+        }
+        return cut + suffix + ext
+    }
+
     /// Adds a suffix to a base; for web files before the last extension (`bootstrap.min_445fa9f0.css`).
     public static func addSuffix(_ suffix: String, to base: String, beforeExtension: Bool) -> String {
         if beforeExtension, let dot = base.lastIndex(of: "."), dot != base.startIndex {

@@ -34,6 +34,9 @@ struct FolderReader {
     /// Warnings about input pac would not have written (a web file's note made from its content file,
     /// `noteFromContentFile`; a nested mapping whose values cannot be told).
     var readWarnings: [String] = []
+    /// Entries that are not regular files (directories, FIFOs, sockets, devices, dangling links, link
+    /// loops), relative path → what they are; one where pac puts a file is an error.
+    var notFiles: [String: String] = [:]
     /// Reads enhanced-data-model (v2) folders instead of refusing them (set by `PortalFolder.readEnhanced`).
     var allowEnhancedModel = false
 
@@ -44,7 +47,27 @@ struct FolderReader {
 
     func url(_ rel: String) -> URL { root.appendingPathComponent(rel) }
 
+    /// Refuses a path that is not a regular file (after following a link inside the folder): reading
+    /// a FIFO would block, a directory or dangling link would read as missing.
+    func requireRegularFile(_ rel: String) throws {
+        var info = stat()
+        guard stat(url(rel).path, &info) == 0 else {
+            if lstat(url(rel).path, &info) == 0 {
+                throw PortalFolderError.notARegularFile(file: rel, what: errno == ELOOP ? "a symbolic link loop" : "a dangling symbolic link")
+            }
+            return // absent: the caller's own error names it
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return
+        case S_IFDIR: throw PortalFolderError.notARegularFile(file: rel, what: "a directory")
+        case S_IFIFO: throw PortalFolderError.notARegularFile(file: rel, what: "a FIFO (named pipe)")
+        case S_IFSOCK: throw PortalFolderError.notARegularFile(file: rel, what: "a socket")
+        default: throw PortalFolderError.notARegularFile(file: rel, what: "a device")
+        }
+    }
+
     func loadYAML(_ rel: String) throws -> PacYAMLReader.Document {
+        try requireRegularFile(rel)
         let data: Data
         do { data = try Data(contentsOf: url(rel)) } catch {
             throw PortalFolderError.io(file: rel, message: error.localizedDescription)
@@ -124,16 +147,33 @@ struct FolderReader {
                 switch type {
                 case UInt8(DT_DIR):
                     if name.hasSuffix(".yml") { yamlNamedDirectories.append(relative) } // noted in `ignored`
+                    notFiles[relative] = "a directory"
                     pending.append((path, relative))
                 case UInt8(DT_REG):
                     out.append(relative)
                 case UInt8(DT_LNK):
-                    let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+                    // realpath tells a loop (ELOOP) and a dangling link (ENOENT) from a link outside.
+                    guard let real = realpath(path, nil) else {
+                        let failure = errno
+                        let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) ?? "?"
+                        notFiles[relative] = failure == ELOOP
+                            ? "a symbolic link loop (\(target) leads back to itself)"
+                            : "a symbolic link to \(target), which does not exist"
+                        continue
+                    }
+                    let resolved = String(cString: real)
+                    free(real)
                     guard resolved.hasPrefix(base + "/") else { throw PortalFolderError.linkOutsideFolder(file: relative) }
                     var targetIsDirectory: ObjCBool = false
-                    guard FileManager.default.fileExists(atPath: resolved, isDirectory: &targetIsDirectory),
-                          !targetIsDirectory.boolValue else { continue }
+                    guard FileManager.default.fileExists(atPath: resolved, isDirectory: &targetIsDirectory) else { continue }
+                    if targetIsDirectory.boolValue { notFiles[relative] = "a symbolic link to a directory"; continue }
                     out.append(String(resolved.dropFirst(base.count + 1)))
+                case UInt8(DT_FIFO):
+                    notFiles[relative] = "a FIFO (named pipe)"
+                case UInt8(DT_SOCK):
+                    notFiles[relative] = "a socket"
+                case UInt8(DT_CHR), UInt8(DT_BLK):
+                    notFiles[relative] = "a device"
                 default:
                     continue
                 }
@@ -153,6 +193,13 @@ struct FolderReader {
             if case .topLevelList(let p) = t.kind { return (p, t) }
             return nil
         }, uniquingKeysWith: { a, _ in a })
+
+        // A file pac's layout puts somewhere that is a directory, a FIFO, a dangling link… would be read
+        // as missing (a page without its copy): named instead (issue 17).
+        for (rel, what) in notFiles.sorted(by: { $0.key < $1.key }) where isPacFilePath(rel, files: fileSet, topLists: topLists) {
+            if what == "a directory" && rel.hasSuffix(".yml") && !topLists.keys.contains(rel) { continue } // noted in `ignored`
+            throw PortalFolderError.notARegularFile(file: rel, what: what)
+        }
 
         var recordFiles: [(String, PacTableLayout)] = []
         var sideCandidates: [(file: String, yml: String, part: String)] = []
@@ -192,6 +239,7 @@ struct FolderReader {
             guard fileSet.contains(b.yml) else {
                 throw PortalFolderError.contentFileWithoutYAML(file: b.file, expectedYAML: b.yml)
             }
+            try requireRegularFile(b.file)
             bodies[b.yml] = b.file
         }
         var sides: [String: [String: String]] = [:] // yml → part → file
@@ -214,6 +262,7 @@ struct FolderReader {
                     expectedSides += 1
                     if let f = sides[rel]?[side.part] {
                         presentSides += 1
+                        try requireRegularFile(f)
                         let data = try Data(contentsOf: url(f))
                         if data.isEmpty { emptySides += 1 }
                         guard let text = String(data: data, encoding: .utf8) else { throw PortalFolderError.contentNotUTF8(file: f) }
@@ -249,6 +298,22 @@ struct FolderReader {
             + yamlNamedDirectories.sorted().map { "\($0): a directory named like a YAML file; ignored, not uploaded" }
         content.warnings = readWarnings
         return content
+    }
+
+    /// True when pac's layout puts a file at `rel`: a list file, a manifest, a record YAML, a content
+    /// file next to its record YAML, or a web file's bytes next to its YAML.
+    func isPacFilePath(_ rel: String, files: Set<String>, topLists: [String: PacTableLayout]) -> Bool {
+        let name = (rel as NSString).lastPathComponent
+        if rel == "website.yml" || topLists[rel] != nil { return true }
+        if rel.hasPrefix(".portalconfig/") && !rel.dropFirst(14).contains("/") && (name == "manifest.yml" || name.hasSuffix("-manifest.yml")) {
+            return true
+        }
+        if rel.hasPrefix("web-files/") && !rel.dropFirst(10).contains("/") {
+            return name.hasSuffix(".webfile.yml") || files.contains(rel + ".webfile.yml")
+        }
+        if let t = PacFolderFormat.layout(forFileName: name), isRecordFilePath(rel, t) { return true }
+        if let side = sideFileMatch(rel) { return files.contains(side.yml) }
+        return false
     }
 
     /// `word` with its indefinite article: "an adx_webpage", "a powerpagecomponent".
@@ -390,7 +455,7 @@ struct FolderReader {
                 } else {
                     extras.append(pair)
                 }
-            case .mapping:
+            case .mapping, .anchoredEmptySequence, .alias:
                 extras.append(pair)
             case .null, .scalar:
                 do {

@@ -206,12 +206,31 @@ struct FolderWriter {
         return n.isEmpty ? r.id.dataverseString : n
     }
 
+    /// The most bytes a record file's name adds to its base (issue 17 "Long names"): the language
+    /// code, the table suffix and the longest last part (`yml`, a content file's part such as
+    /// `custom_javascript.js`, a child list's `<suffix>.yml`); content pages may add a collision suffix.
+    func nameAddition(_ t: PacTableLayout) -> Int {
+        var parts = ["yml"] + t.sideFiles.map(\.part)
+        for c in PacFolderFormat.tables {
+            if case .childList(let parent, _) = c.kind, parent == t.table { parts.append(c.suffix + ".yml") }
+        }
+        let lang = t.languageColumn != nil || t.table == "adx_webpage" ? 1 + longestLanguageCode : 0
+        return lang + 1 + t.suffix.utf8.count + 1 + (parts.map(\.utf8.count).max() ?? 3) + (t.table == "adx_webpage" ? 9 : 0)
+    }
+
+    /// The longest sanitized language code of the snapshot's portal languages, in UTF-8 bytes.
+    var longestLanguageCode: Int {
+        (snapshot.records["adx_portallanguage"] ?? []).compactMap { $0.columns["adx_languagecode"]?.text }
+            .map { PacNames.sanitize($0).utf8.count }.max() ?? 0
+    }
+
     func directory(of file: String) -> String { (file as NSString).deletingLastPathComponent }
 
     /// Candidate path of a new record: (directory, base, language).
     func candidate(_ r: EntityRecord, _ t: PacTableLayout) -> (dir: (String) -> String, base: String, lang: String?)? {
         guard case .recordFile(let dir, let perFolder) = t.kind else { return nil }
-        let base = PacNames.sanitize(recordName(r, t))
+        let base = PacNames.fitted(PacNames.sanitize(recordName(r, t)), id: r.id, longestAddition: nameAddition(t),
+                                   keepExtension: t.table == "adx_webfile")
         let lang = languageCode(r, t)
         if t.table == "adx_webformstep" {
             guard let form = PacValueCoding.guidText(r.columns["adx_webform"]).flatMap({ UUID(dataverse: $0) }),
@@ -242,7 +261,10 @@ struct FolderWriter {
             for i in members {
                 let f = fresh[i]
                 var base = f.base
-                if collide { base = PacNames.addSuffix(PacNames.collisionSuffix(f.0.id), to: base, beforeExtension: t.table == "adx_webfile") }
+                if collide {
+                    base = PacNames.addSuffix(PacNames.collisionSuffix(f.0.id), to: base, beforeExtension: t.table == "adx_webfile")
+                    base = PacNames.fitted(base, id: f.0.id, longestAddition: nameAddition(t), keepExtension: t.table == "adx_webfile")
+                }
                 let p = path(f.dir, base, f.lang)
                 takenPaths.insert(p.lowercased())
                 placements[RecordKey(t.table, f.0.id)] = RecordPlacement(file: p)
@@ -383,29 +405,52 @@ struct FolderWriter {
     // MARK: Commit
 
     func commit(_ outputs: [String: FolderOutput], to root: URL) throws -> FolderWriteSummary {
-        let fm = FileManager.default
         var written: [String] = [], unchanged = 0, removed: [String] = []
+        // Every path is checked before the first write (links, names too long, files where folders
+        // belong): a folder is never left half written because of a name that could be checked first.
+        let stale = staleFiles(outputs, root: root)
+        var refused: [SafeWriteError] = []
+        for path in outputs.keys.sorted() + stale.remove {
+            do { try SafeFileWriter.check(path, under: root) } catch let e as SafeWriteError { refused.append(e) }
+        }
+        if !refused.isEmpty { throw PortalFolderError.refusedWrites(refused) }
         for path in outputs.keys.sorted() {
-            let url = root.appendingPathComponent(path)
             do {
-                try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                let data: Data
                 switch outputs[path]! {
                 case .data(let d):
-                    if let old = fm.contents(atPath: url.path), old == d { unchanged += 1; continue }
-                    try d.write(to: url)
+                    data = d
                 case .copy(let src):
-                    if src.standardizedFileURL.path == url.standardizedFileURL.path { unchanged += 1; continue }
-                    let d = try Data(contentsOf: src)
-                    if let old = fm.contents(atPath: url.path), old == d { unchanged += 1; continue }
-                    try d.write(to: url)
+                    if src.standardizedFileURL.path == root.appendingPathComponent(path).standardizedFileURL.path { unchanged += 1; continue }
+                    data = try Data(contentsOf: src)
                 }
-                written.append(path)
+                if try SafeFileWriter.write(data, to: path, under: root, skipIfUnchanged: true) {
+                    written.append(path)
+                } else {
+                    unchanged += 1
+                }
+            } catch let e as SafeWriteError {
+                throw PortalFolderError.io(file: e.path, message: e.description + " (changed while writing; files before it were written)")
             } catch let e as PortalFolderError {
                 throw e
             } catch {
                 throw PortalFolderError.io(file: path, message: error.localizedDescription)
             }
         }
+        for path in stale.remove {
+            do { try SafeFileWriter.remove(path, under: root) } catch let e as SafeWriteError {
+                throw PortalFolderError.io(file: e.path, message: e.description)
+            }
+            removed.append(path)
+        }
+        return FolderWriteSummary(written: written, unchanged: unchanged, removed: removed, kept: stale.kept, skipped: skipped.sorted())
+    }
+
+    /// The files of records gone from the snapshot: those to remove, and those kept because no
+    /// earlier download from this environment listed them (added by hand).
+    func staleFiles(_ outputs: [String: FolderOutput], root: URL) -> (remove: [String], kept: [String]) {
+        let fm = FileManager.default
+        var removed: [String] = []
         var kept: [String] = []
         if options.removeStaleFiles, let existing {
             // On a download only records an earlier download from this environment listed may go:
@@ -430,10 +475,9 @@ struct FolderWriter {
                     kept.append(path)
                     continue
                 }
-                try? fm.removeItem(at: url)
                 removed.append(path)
             }
         }
-        return FolderWriteSummary(written: written, unchanged: unchanged, removed: removed, kept: kept, skipped: skipped.sorted())
+        return (removed, kept)
     }
 }

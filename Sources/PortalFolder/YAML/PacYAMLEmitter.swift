@@ -39,6 +39,10 @@ public struct PacYAMLEmitter: Sendable {
             writeScalar(head: "", s, blockIndent: 0, into: &out)
         case .null:
             out += lineBreak
+        case .anchoredEmptySequence(let name):
+            out += "&" + name + " []" + lineBreak
+        case .alias(let name):
+            out += "*" + name + lineBreak
         }
         return out
     }
@@ -60,8 +64,11 @@ public struct PacYAMLEmitter: Sendable {
         case .null:
             out += head + " " + lineBreak
         case .scalar(let s):
-            if let anchored = YAMLAnchorMarker.yamlText(s) { out += head + " " + anchored + lineBreak; return }
             writeScalar(head: head, s, blockIndent: indent + 2, into: &out)
+        case .anchoredEmptySequence(let name):
+            out += head + " &" + name + " []" + lineBreak
+        case .alias(let name):
+            out += head + " *" + name + lineBreak
         case .sequence(let items) where items.isEmpty:
             out += head + " []" + lineBreak
         case .sequence(let items):
@@ -83,6 +90,10 @@ public struct PacYAMLEmitter: Sendable {
             out += dash + " " + lineBreak
         case .scalar(let s):
             writeScalar(head: dash, s, blockIndent: indent + 2, into: &out)
+        case .anchoredEmptySequence(let name):
+            out += dash + " &" + name + " []" + lineBreak
+        case .alias(let name):
+            out += dash + " *" + name + lineBreak
         case .mapping(let pairs) where pairs.isEmpty:
             out += dash + " {}" + lineBreak
         case .mapping(let pairs):
@@ -125,7 +136,12 @@ public struct PacYAMLEmitter: Sendable {
         let u = Array(s.unicodeScalars)
         let hasNonPrintable = u.contains { !isPrintable($0) }
         if u.contains(where: isBreak) {
-            if hasNonPrintable || u.last == " " { return .doubleQuoted }
+            // A folded block reads back every break as LF: a value holding CR, U+0085, U+2028 or
+            // U+2029 is written double-quoted, so it comes back exactly (issue 17; pac's v1 writer
+            // turns CR LF into two LFs, research/pac-yaml-emission.md §5.4: a deliberate difference).
+            // A value of breaks only has no content line to keep its break under `>2` (reads back empty).
+            if hasNonPrintable || u.last == " " || u.last == "\t" || u.contains(where: { isBreak($0) && $0 != "\n" })
+                || u.allSatisfy(isBreak) { return .doubleQuoted }
             var line: [Unicode.Scalar] = []
             for c in u + ["\n"] {
                 if isBreak(c) {
@@ -144,7 +160,7 @@ public struct PacYAMLEmitter: Sendable {
     static func plainAllowed(_ u: [Unicode.Scalar]) -> Bool {
         guard let first = u.first, let last = u.last else { return false }
         if "[{*\"#,]}&!|>'%@`\\".unicodeScalars.contains(first) { return false }
-        if first == " " || last == " " { return false }
+        if first == " " || last == " " || first == "\t" || last == "\t" { return false }
         if "?:-".unicodeScalars.contains(first) && (u.count == 1 || u[1] == " " || u[1] == "\t") { return false }
         let s = String(String.UnicodeScalarView(u))
         if s.hasPrefix("---") || s.hasPrefix("...") { return false }
@@ -163,8 +179,12 @@ public struct PacYAMLEmitter: Sendable {
     }
 
     /// YamlDotNet's printable test on UTF-16 code units: characters outside the BMP fail it (§5.2 step 5).
+    /// U+FEFF (byte order mark) fails it too: libyaml drops a BOM wherever it reads one, so a value
+    /// holding it is written with the `\uFEFF` escape (libyaml's `IS_PRINTABLE` excludes it; not
+    /// seen in pac's files — an assumption for YamlDotNet, issue 17).
     static func isPrintable(_ c: Unicode.Scalar) -> Bool {
         switch c.value {
+        case 0xFEFF: return false
         case 0x09, 0x0A, 0x0D, 0x85: return true
         case 0x20...0x7E: return true
         case 0xA0...0xD7FF: return true
@@ -209,12 +229,14 @@ public struct PacYAMLEmitter: Sendable {
         return String(repeating: "0", count: max(0, digits - h.count)) + h
     }
 
-    /// The header after `>`: `2` when the value starts with a space or a break; `-` when it does not
+    /// The header after `>`: `2` when the value starts with a space, a tab or a break; `-` when it does not
     /// end in a break, nothing for exactly one, `+` for two or more (a final CR LF counts as two) (§5.4).
     static func foldedHeader(_ s: String) -> String {
         let u = Array(s.unicodeScalars)
         var header = ""
-        if let f = u.first, f == " " || isBreak(f) { header += "2" }
+        // A leading tab gets the indicator too: libyaml (unlike YamlDotNet) cannot detect the
+        // indentation of a first line that starts with a tab (issue 17 property test).
+        if let f = u.first, f == " " || f == "\t" || isBreak(f) { header += "2" }
         var trailing = 0
         for c in u.reversed() { if isBreak(c) { trailing += 1 } else { break } }
         header += trailing == 0 ? "-" : trailing == 1 ? "" : "+"

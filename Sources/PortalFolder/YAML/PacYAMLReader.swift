@@ -46,7 +46,8 @@ public enum PacYAMLReader {
         // aliases repeat subtrees, which pac never writes beyond `*o0` for an empty list. The budget
         // stops alias bombs (a dozen lines expanding to billions of nodes) with a clear error.
         var budget = text.utf8.count + 1_000
-        let converted = try withExtendedLifetime(parser) { try node.map { try convert($0, budget: &budget, file: file) } }
+        let bom = LeadingBOM(text)
+        let converted = try withExtendedLifetime(parser) { try node.map { try convert($0, budget: &budget, file: file, bom: bom) } }
         let root = YAMLAnchorMarker.resolveRepeats(converted ?? .null)
         var lines: [Int] = []
         var itemKeys: [[String: Int]] = []
@@ -59,7 +60,7 @@ public enum PacYAMLReader {
 
     /// Converts one node, spending one unit of `budget` per node visited.
     /// - Throws: `PortalFolderError.yamlSyntax` at the node's line when the budget runs out.
-    private static func convert(_ node: Node, budget: inout Int, file: String) throws -> YAMLValue {
+    private static func convert(_ node: Node, budget: inout Int, file: String, bom: LeadingBOM? = nil) throws -> YAMLValue {
         budget -= 1
         guard budget >= 0 else {
             throw PortalFolderError.yamlSyntax(file: file, line: node.mark?.line, column: node.mark?.column,
@@ -68,19 +69,81 @@ public enum PacYAMLReader {
         switch node {
         case .scalar(let s):
             if s.style == .plain && s.string.isEmpty { return .null }
+            if let bom, let mark = s.mark, bom.startsScalar(at: mark) { return .scalar("\u{FEFF}" + s.string) }
             return .scalar(s.string)
         case .sequence(let seq):
-            if seq.isEmpty, let anchor = seq.anchor { return .scalar(YAMLAnchorMarker.anchoredEmptySequence(anchor.rawValue)) }
+            if seq.isEmpty, let anchor = seq.anchor { return YAMLAnchorMarker.anchoredEmptySequence(anchor.rawValue) }
             var items: [YAMLValue] = []
             items.reserveCapacity(seq.count)
-            for item in seq { items.append(try convert(item, budget: &budget, file: file)) }
+            for item in seq { items.append(try convert(item, budget: &budget, file: file, bom: bom)) }
             return .sequence(items)
         case .mapping(let map):
             var pairs: [YAMLPair] = []
-            for (key, value) in map { pairs.append(YAMLPair(key.string ?? "", try convert(value, budget: &budget, file: file))) }
+            for (key, value) in map { pairs.append(YAMLPair(key.string ?? "", try convert(value, budget: &budget, file: file, bom: bom))) }
             return .mapping(pairs)
         case .alias(let alias):
-            return .scalar(YAMLAnchorMarker.alias(alias.anchor.rawValue))
+            return YAMLAnchorMarker.alias(alias.anchor.rawValue)
+        }
+    }
+
+    /// Yams decodes each scalar with Foundation's UTF-8 decoding, which drops one leading U+FEFF (byte
+    /// order mark): a value starting with it would lose it. The source text says whether a scalar
+    /// starts with one (raw, or escaped in a double-quoted scalar); only files holding a BOM or its
+    /// escape are looked at (issue 17: every string round-trips).
+    struct LeadingBOM {
+        /// The lines of the file as libyaml counts them (CR LF, CR, LF, U+0085, U+2028, U+2029 end a line).
+        let lines: [[Unicode.Scalar]]
+
+        init?(_ text: String) {
+            guard Self.mayHoldBOM(text) else { return nil }
+            var lines: [[Unicode.Scalar]] = [], line: [Unicode.Scalar] = []
+            let u = Array(text.unicodeScalars)
+            var i = 0
+            while i < u.count {
+                let c = u[i]
+                if c == "\r" || c == "\n" || c.value == 0x85 || c.value == 0x2028 || c.value == 0x2029 {
+                    if c == "\r", i + 1 < u.count, u[i + 1] == "\n" { i += 1 }
+                    lines.append(line); line = []
+                } else {
+                    line.append(c)
+                }
+                i += 1
+            }
+            lines.append(line)
+            self.lines = lines
+        }
+
+        /// A quick scan of the bytes: the BOM itself (EF BB BF), or `\\u`/`\\U` followed by `FE`/`fe`
+        /// or `0000` (its escapes).
+        static func mayHoldBOM(_ text: String) -> Bool {
+            var p0: UInt8 = 0, p1: UInt8 = 0
+            for b in text.utf8 {
+                if p0 == 0xEF && p1 == 0xBB && b == 0xBF { return true }
+                if p0 == UInt8(ascii: "\\") && (p1 == UInt8(ascii: "u") || p1 == UInt8(ascii: "U"))
+                    && (b == UInt8(ascii: "f") || b == UInt8(ascii: "F") || b == UInt8(ascii: "0")) { return true }
+                p0 = p1; p1 = b
+            }
+            return false
+        }
+
+        /// True when the scalar whose event starts at `mark` (1-based line and column, in scalars)
+        /// begins with U+FEFF.
+        func startsScalar(at mark: Mark) -> Bool {
+            guard mark.line >= 1, mark.line <= lines.count else { return false }
+            let line = lines[mark.line - 1]
+            guard mark.column >= 1, mark.column <= line.count else { return false }
+            var rest = line[(mark.column - 1)...]
+            switch rest.first {
+            case "\"":
+                rest = rest.dropFirst()
+                if rest.first == "\u{FEFF}" { return true }
+                let head = String(String.UnicodeScalarView(rest.prefix(10))).lowercased()
+                return head.hasPrefix("\\ufeff") || head.hasPrefix("\\u0000feff")
+            case "'":
+                return rest.dropFirst().first == "\u{FEFF}"
+            default:
+                return rest.first == "\u{FEFF}"
+            }
         }
     }
 

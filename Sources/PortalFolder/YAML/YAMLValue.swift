@@ -8,11 +8,18 @@ import Foundation
 /// - `scalar`: the decoded text of a plain, quoted or block scalar.
 /// - `sequence`: items in file order.
 /// - `mapping`: key/value pairs in file order (the emitter decides the written order).
+/// - `anchoredEmptySequence` / `alias`: pac's `&o0 []` and `*o0` of v2 `adx_settingsDetails`
+///   (research/pac-yaml-emission.md §5.5), kept as their own cases so that no scalar, whatever text a
+///   record holds, is ever written as raw YAML (issue 17 "YAML injection").
 public indirect enum YAMLValue: Hashable, Sendable {
     case null
     case scalar(String)
     case sequence([YAMLValue])
     case mapping([YAMLPair])
+    /// `&name []`: an empty sequence carrying the anchor `name`.
+    case anchoredEmptySequence(String)
+    /// `*name`: an alias of the anchor `name`.
+    case alias(String)
 
     /// The scalar text, `nil` for other kinds.
     public var text: String? { if case .scalar(let s) = self { return s }; return nil }
