@@ -49,15 +49,22 @@ public struct PortalMigrateCommand: AsyncParsableCommand {
                 try command.run()
             }
         } catch let error as UserFacingError {
-            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+            // Credentials in a URL never reach the terminal (CredentialRedaction), whatever error carries them.
+            let message = CredentialRedaction.redact(error.message)
+            FileHandle.standardError.write(Data("error: \(message)\n".utf8))
             if json {
-                printOut(errorJSON(message: error.message, exitCode: error.exitCode.rawValue, file: error.file, line: error.line).serialized)
+                printOut(errorJSON(message: message, exitCode: error.exitCode.rawValue, file: error.file, line: error.line).serialized)
             }
             exit(withError: error.exitCode)
         } catch {
             let code = exitCode(for: error)
+            let full = fullMessage(for: error)
+            if !json, code != .success, !(error is ExitCode), CredentialRedaction.redact(full) != full {
+                FileHandle.standardError.write(Data((CredentialRedaction.redact(full) + "\n").utf8))
+                Foundation.exit(code.rawValue)
+            }
             if json, code != .success, !(error is ExitCode) {
-                let message = fullMessage(for: error)
+                let message = CredentialRedaction.redact(full)
                 FileHandle.standardError.write(Data((message + "\n").utf8))
                 printOut(errorJSON(message: message, exitCode: code.rawValue).serialized)
                 Foundation.exit(code.rawValue)

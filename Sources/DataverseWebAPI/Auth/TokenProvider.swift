@@ -1,4 +1,5 @@
 import Foundation
+import PortalModel
 
 /// Supplies the bearer token for Web API requests.
 ///
@@ -60,7 +61,10 @@ public enum AuthenticationError: Error, Sendable, CustomStringConvertible, Equat
     /// A profile lacks something its kind needs (client id, secret).
     case incompleteProfile(String)
 
-    public var description: String {
+    /// The message, with any credentials in a URL removed (`CredentialRedaction`).
+    public var description: String { CredentialRedaction.redact(unredactedDescription) }
+
+    private var unredactedDescription: String {
         switch self {
         case .missingEnvironmentVariable(let v): return "the environment variable \(v) is not set"
         case .oauth(let e, let s, let err, let d): return "token endpoint \(e) answered HTTP \(s) \(err)" + (d.map { ": \($0)" } ?? "")

@@ -1,4 +1,5 @@
 import Foundation
+import PortalModel
 
 /// Reads an environment URL as a user types it (`--environment`, `auth create --url`) and checks it
 /// before anything is sent, so no malformed URL reaches the HTTP stack (a port above 65535 used to
@@ -14,9 +15,11 @@ public enum EnvironmentURLInput {
     public struct Invalid: Error, CustomStringConvertible, Sendable {
         public let value: String
         public let reason: String
+        /// - Parameter value: the text as given; a user name or password in it is never kept
+        ///   (`CredentialRedaction`).
         public init(value: String, reason: String) {
-            self.value = value
-            self.reason = reason
+            self.value = CredentialRedaction.redact(value)
+            self.reason = CredentialRedaction.redact(reason)
         }
         public var description: String { "invalid environment URL '\(value)': \(reason)" }
     }
@@ -38,6 +41,10 @@ public enum EnvironmentURLInput {
         }
         guard let host = components.host, !host.isEmpty else {
             throw Invalid(value: text, reason: "no host name")
+        }
+        guard components.user == nil, components.password == nil else {
+            throw Invalid(value: text, reason: "the URL carries a user name or password; Dataverse does not take them in the URL: "
+                          + "give the URL without them and sign in through an auth profile (portal-migrate auth create)")
         }
         if let reason = portProblem(components.port) { throw Invalid(value: text, reason: reason) }
         var c = components
@@ -62,6 +69,9 @@ public enum EnvironmentURLInput {
             throw Invalid(value: url.absoluteString, reason: "the scheme must be https:// or http://")
         }
         guard let host = url.host, !host.isEmpty else { throw Invalid(value: url.absoluteString, reason: "no host name") }
+        if CredentialRedaction.hasCredentials(url) {
+            throw Invalid(value: url.absoluteString, reason: "the URL carries a user name or password; give it without them")
+        }
         if let reason = portProblem(url.port) { throw Invalid(value: url.absoluteString, reason: reason) }
     }
 

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import PortalModel
 import NIOCore
 
 /// Why a request got no HTTP response, sorted by what retrying can do about it
@@ -69,7 +70,7 @@ public struct TransportFailure: Error, CustomStringConvertible, Sendable {
         let tries = attempts == 1 ? "1 attempt" : "\(attempts) attempts"
         switch kind {
         case .connectionFailed:
-            return "cannot connect to \(url.absoluteString) (\(tries)); is the environment running and the URL right? (\(detail))"
+            return "cannot connect to \(CredentialRedaction.redact(url)) (\(tries)); is the environment running and the URL right? (\(detail))"
         case .timedOut:
             return "no answer from \(url.absoluteString) within the request timeout (\(tries)); set PORTAL_MIGRATE_REQUEST_TIMEOUT (seconds) to wait longer (\(detail))"
         case .dropped:

@@ -101,7 +101,7 @@ func userFacing<T>(_ body: () async throws -> T) async throws -> T {
     catch let e as AuthProfileStore.StoreError { throw UserFacingError(e.description) }
 }
 
-/// Writes a line on stdout.
-func printOut(_ s: String) { FileHandle.standardOutput.write(Data((s + "\n").utf8)) }
-/// Writes a line on stderr.
-func printErr(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
+/// Writes a line on stdout, credentials in URLs removed (`CredentialRedaction`).
+func printOut(_ s: String) { FileHandle.standardOutput.write(Data((CredentialRedaction.redact(s) + "\n").utf8)) }
+/// Writes a line on stderr, credentials in URLs removed (`CredentialRedaction`).
+func printErr(_ s: String) { FileHandle.standardError.write(Data((CredentialRedaction.redact(s) + "\n").utf8)) }
