@@ -76,6 +76,26 @@ public struct Planner: Sendable {
             table: writing, recordID: websiteID, recordName: name)
     }
 
+    /// The `website-same-name` warning: the plan creates a website while the target already has another
+    /// website of the same name (a target provisioned and not cleaned: a CMT import, an upload or a
+    /// migration would leave it two sites of one name). Names both websites and how to write into the
+    /// existing one instead (`--targetWebSiteId`). Empty when the target has no other website of that name.
+    func websitesOfSameName(_ site: EntityRecord?, creating id: UUID) async -> [Diagnostic] {
+        guard let site, let name = site.string("adx_name") ?? site.string("name"), !name.isEmpty else { return [] }
+        let base = (target as? EnhancedModelService)?.base ?? target
+        var out: [Diagnostic] = []
+        for (table, column) in [("adx_website", "adx_name"), ("powerpagesite", "name")] {
+            guard let rows = try? await base.retrieveAll(RecordQuery(table, filter: .equal(column, .string(name)))) else { continue }
+            for other in rows.sorted(by: { $0.id.dataverseString < $1.id.dataverseString }) where other.id != id {
+                out.append(Diagnostic(check: "website-same-name", severity: .warning,
+                    message: "the target already has \(table) \(other.id.dataverseString) \"\(name)\"; this run creates website \(id.dataverseString) with the same name beside it. "
+                        + "To write into the existing website instead, pass --targetWebSiteId \(other.id.dataverseString)",
+                    table: site.logicalName, recordID: id, recordName: name))
+            }
+        }
+        return out
+    }
+
     /// True for a column an absent source value may clear: not a file or image column (their bodies are
     /// compared as files, not as column values) and not a note's `documentbody`.
     static func isClearable(_ column: ColumnDefinition) -> Bool {
@@ -204,7 +224,11 @@ public struct Planner: Sendable {
                       targetIDsByTable: targetByTable.mapValues { Set($0.keys) })
         let idMap = matcher.idMap
         var diagnostics = options.hints.warnings + matcher.diagnostics
-        if websiteScoped && !targetWebsiteExists, let d = try await websiteInOtherModel(targetWebsiteID) { diagnostics.append(d) }
+        if websiteScoped && !targetWebsiteExists {
+            if let d = try await websiteInOtherModel(targetWebsiteID) { diagnostics.append(d) }
+            let site = PortalTables.websiteTables.sorted().compactMap { t in source.records[t]?.first { $0.id == sourceWebsiteID } }.first
+            diagnostics += await websitesOfSameName(site, creating: targetWebsiteID)
+        }
 
         // Remap every source record into target ids.
         func mapRef(_ v: FieldValue) -> FieldValue {

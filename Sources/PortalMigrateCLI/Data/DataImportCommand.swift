@@ -18,6 +18,10 @@ public struct DataImportCommand: AsyncParsableCommand {
         written bypassing custom plug-ins. A package without a website (portal languages and settings, or \
         any tables) is planned table by table.
 
+        A package whose website is not in the target while the target has another website of the same name \
+        (provisioned and not cleaned) is warned about before writing, naming both; --targetWebSiteId writes \
+        the package's website into the existing one (its name and primary domain are kept).
+
         Every check runs before the first write. Exit codes: 0 all written; 1 some records failed, or the \
         target stopped answering (rerun the same command to resume); 2 a check failed (nothing written).
 
@@ -39,6 +43,9 @@ public struct DataImportCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Proceed without the records that fail a check; exit code 1.")
     var force = false
 
+    @Option(name: .customLong("targetWebSiteId"), help: "Write the package's website into this existing website of the target (as migrate --targetWebSiteId).")
+    var targetWebSiteId: String?
+
     @Flag(name: .long, help: "Do not ask before writing (as upload and migrate; an import never deletes).")
     var yes = false
 
@@ -46,6 +53,13 @@ public struct DataImportCommand: AsyncParsableCommand {
     var keepAbsentColumns = false
 
     public init() {}
+
+    /// `--targetWebSiteId` as a GUID. - Throws: a usage error (exit 64) when it is not one.
+    func targetWebsiteID() throws -> UUID? {
+        guard let t = targetWebSiteId else { return nil }
+        guard let id = UUID(dataverse: t) else { throw UserFacingError("--targetWebSiteId '\(t)' is not a GUID", exitCode: PortalMigrateExit.usage) }
+        return id
+    }
 
     public func run() async throws {
         let json = global.json
@@ -62,9 +76,9 @@ public struct DataImportCommand: AsyncParsableCommand {
             if let sites = snapshot.records["adx_website"], sites.count == 1 { snapshot.websiteID = sites[0].id }
             let bypass = package.schema.entities.contains { $0.disablePlugins }
             let runKey = ["data-import", URL(fileURLWithPath: data).standardizedFileURL.path, global.environment ?? "-",
-                          match.rawValue, missingLookups.rawValue, keepAbsentColumns ? "keep-absent" : "-"].joined(separator: "|")
+                          match.rawValue, missingLookups.rawValue, targetWebSiteId?.lowercased() ?? "-", keepAbsentColumns ? "keep-absent" : "-"].joined(separator: "|")
             var options = MigrationOptions(
-                plan: PlanOptions(match: match, missingLookups: missingLookups),
+                plan: PlanOptions(targetWebsiteID: try targetWebsiteID(), match: match, missingLookups: missingLookups),
                 apply: ApplyOptions(bypassPlugins: bypass),
                 force: force, dryRun: write.dryRun, runKey: runKey, targetKey: global.environment ?? "-")
             options.blockedAttachmentsWriter = MigrationCommandSupport.blockedWriter(target)
@@ -94,7 +108,11 @@ public struct DataImportCommand: AsyncParsableCommand {
                 r.dryRun = true
                 report = r
             } else {
-                report = try await MigrationCommandSupport.migrate(engine: engine, source: source, target: target, options: options, json: json)
+                // Warnings of planning and checks are said before anything is written (the package's own
+                // were printed as read).
+                for w in prepared.checks where w.severity == .warning && w.check != "package" { printErr("warning: \(w)") }
+                report = try await MigrationCommandSupport.migrate(engine: engine, source: source, target: target, options: options,
+                                                                   prepared: prepared, json: json)
             }
             MigrationCommandSupport.say(report.humanSummary(), json: json)
             if json { printOut(report.jsonText()) }

@@ -60,6 +60,9 @@ extension MigrationCommandSupport {
             if json { printOut(report.jsonText()) }
             return
         }
+        // Warnings of planning and checks are said before anything is written (the folder's own were
+        // printed as it was read).
+        for w in prepared.checks where w.severity == .warning && w.check != "folder" { printErr("warning: \(w)") }
         if !plan.deletions.isEmpty && !settings.yes {
             guard isatty(0) != 0 else {
                 throw UserFacingError("\(plan.deletions.count) record(s) would be deleted; pass --yes to confirm")
