@@ -209,3 +209,110 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         return d
     }
 }
+
+extension SyntheticPortal {
+    /// A seeded site with the shapes that silent losses need (issue 18 "Generated sites"), built on
+    /// `generate(seed:records:webFileBytes:)` (whose output, used by the benchmark and other tests, is
+    /// unchanged) and then varied by a second stream of the same seed:
+    ///
+    /// - more web roles (24) and N:N links of 0–20 roles per table permission and page access rule, so
+    ///   a relationship holds far more links than any `$batch` change set and its links straddle every
+    ///   batch boundary;
+    /// - a second language (French, LCID 1036) with its website language and content pages for some root
+    ///   pages, and content snippets in it;
+    /// - inactive records (`statecode` 1, `statuscode` 2) among snippets, settings and pages;
+    /// - explicitly empty (`.null`) columns, Unicode (accents, CJK, emoji, right-to-left) and very long
+    ///   names and values (up to 2,000 characters);
+    /// - nested values: site settings holding JSON objects with arrays and nested objects;
+    /// - web files from 0 bytes up to `largestFile` bytes (default 64 KB; above the 4 MB chunk size when
+    ///   asked, e.g. `5 * 1_048_576`).
+    ///
+    /// The same seed and parameters always give the same snapshot.
+    /// - Parameters:
+    ///   - seed: the random seed.
+    ///   - records: as for `generate` (500…30,000).
+    ///   - largestFile: the size in bytes of the largest web file body.
+    /// - Returns: a snapshot whose `websiteID` is the generated website.
+    public static func varied(seed: UInt64, records: Int = 500, largestFile: Int = 65_536) -> PortalSnapshot {
+        var s = generate(seed: seed, records: records, webFileBytes: 20_000)
+        var rng = SplitMix64(seed: seed ^ 0x5EED_0F_1A7E_D_5173)
+        func id() -> UUID { rng.uuid() }
+        func pick(_ n: Int) -> Int { Int(rng.next() % UInt64(max(n, 1))) }
+        func ref(_ t: String, _ u: UUID) -> FieldValue { .lookup(EntityReference(t, u)) }
+        let website = s.websiteID!
+        let site = ref("adx_website", website)
+        let unicode = ["Café déjà vu", "日本語のページ", "Ünïcødé ✓ 🚀", "עברית ومرحبا", "Ελληνικά — «quotes» & <tags>", "emoji 👩‍💻 zwj"]
+        func longText(_ n: Int) -> String { String((rng.words(n / 6 + 1) + " " + unicode[pick(unicode.count)]).prefix(n)) }
+
+        // Web roles and 0–20 links per permission and access rule.
+        var roles = s.records["adx_webrole"]?.map(\.id) ?? []
+        for i in 0..<21 {
+            let r = id()
+            roles.append(r)
+            s.add(EntityRecord("adx_webrole", id: r, columns: [
+                "adx_name": .string(i % 4 == 0 ? "Rôle \(i) \(unicode[i % unicode.count])" : "Role \(i)"), "adx_websiteid": site,
+                "adx_description": i % 3 == 0 ? .null : .string(longText(40 + pick(200)))]))
+        }
+        for (table, rel) in [("adx_entitypermission", "adx_entitypermission_webrole"), ("adx_webpageaccesscontrolrule", "adx_webpageaccesscontrolrule_webrole")] {
+            s.links[rel] = []
+            for r in s.records[table] ?? [] {
+                let count = pick(21)
+                var chosen = Set<UUID>()
+                while chosen.count < count { chosen.insert(roles[pick(roles.count)]) }
+                for role in chosen { s.link(rel, ManyToManyLink(EntityReference(table, r.id), EntityReference("adx_webrole", role))) }
+            }
+        }
+
+        // A second language with content pages and snippets.
+        let french = id(), frenchSite = id()
+        s.add(EntityRecord("adx_portallanguage", id: french, columns: [
+            "adx_name": .string("French"), "adx_lcid": .integer(1036), "adx_languagecode": .string("fr-FR"),
+            "adx_systemlanguage": .integer(1036), "adx_displayname": .string("Français")]))
+        let published = s.records["adx_publishingstate"]?.first { $0.string("adx_name") == "Published" }?.id
+        s.add(EntityRecord("adx_websitelanguage", id: frenchSite, columns: [
+            "adx_name": .string("Français"), "adx_websiteid": site, "adx_portallanguageid": ref("adx_portallanguage", french),
+            "adx_publishingstate": published.map { ref("adx_publishingstate", $0) } ?? .null]))
+        let roots = (s.records["adx_webpage"] ?? []).filter { $0.columns["adx_isroot"] == .boolean(true) }
+        for (i, root) in roots.enumerated() where i % 3 == 0 {
+            var c = root.columns
+            c["adx_isroot"] = .boolean(false)
+            c["adx_rootwebpageid"] = ref("adx_webpage", root.id)
+            c["adx_webpagelanguageid"] = ref("adx_websitelanguage", frenchSite)
+            c["adx_title"] = .string("Titre \(i) \(unicode[i % unicode.count])")
+            c["adx_copy"] = .string("<p>\(longText(100 + pick(1_900)))</p>")
+            c["adx_parentpageid"] = nil
+            s.add(EntityRecord("adx_webpage", id: id(), columns: c))
+        }
+        for i in 0..<12 {
+            s.add(EntityRecord("adx_contentsnippet", id: id(), columns: [
+                "adx_name": .string("Extrait/\(i)/\(unicode[i % unicode.count])"), "adx_websiteid": site,
+                "adx_contentsnippetlanguageid": ref("adx_websitelanguage", frenchSite),
+                "adx_value": i % 4 == 0 ? .null : .string(longText(10 + pick(2_000))), "adx_type": .choice(756_150_000)]))
+        }
+
+        // Inactive records, empty columns, nested JSON values.
+        for table in ["adx_contentsnippet", "adx_sitesetting", "adx_webpage"] {
+            for i in (s.records[table] ?? []).indices where pick(10) == 0 {
+                if table == "adx_webpage", s.records[table]![i].string("adx_partialurl") == "/" { continue }
+                s.records[table]![i].columns["statecode"] = .state(1)
+                s.records[table]![i].columns["statuscode"] = .status(2)
+            }
+        }
+        for i in (s.records["adx_contentsnippet"] ?? []).indices where pick(6) == 0 {
+            s.records["adx_contentsnippet"]![i].columns["adx_value"] = .null
+        }
+        for i in (s.records["adx_sitesetting"] ?? []).indices where pick(5) == 0 {
+            let nested = #"{"enabled":true,"providers":["aad","b2c"],"limits":{"max":\#(pick(1000)),"names":["\#(unicode[pick(unicode.count)])"]}}"#
+            s.records["adx_sitesetting"]![i].columns["adx_value"] = .string(nested)
+            s.records["adx_sitesetting"]![i].columns["adx_description"] = pick(2) == 0 ? .null : .string(longText(300))
+        }
+
+        // Web files from 0 bytes up to `largestFile`.
+        let notes = (s.records["annotation"] ?? []).map(\.id).sorted { $0.dataverseString < $1.dataverseString }
+        for (i, note) in notes.enumerated() {
+            let size = i == 0 ? 0 : i == 1 ? largestFile : pick(min(largestFile, 32_768))
+            s.bodies[FileBodyKey("annotation", note, "documentbody")] = .data(rng.bytes(size))
+        }
+        return s
+    }
+}

@@ -33,10 +33,10 @@ public enum CarriedColumns: Sendable, Hashable {
         }
     }
 
-    /// The value an absent carried column stands for: `.state(0)` / `.status(1)` for a pac folder's
-    /// `statecode` / `statuscode` (left out on active records), `.null` otherwise.
+    /// The value an absent carried column stands for: `.state(0)` / `.status(1)` for `statecode` /
+    /// `statuscode` (pac leaves them out on active records; Dataverse never stores a table's state as
+    /// empty, so a record built without them is active), `.null` for every other column.
     public func absentValue(of column: String) -> FieldValue {
-        guard self == .pacFolder else { return .null }
         switch column {
         case "statecode": return .state(0)
         case "statuscode": return .status(1)
