@@ -214,6 +214,15 @@ public struct MigrationEngine: Sendable {
         try await restore()
         await journal?.append(Journal.Entry(kind: "finished"))
         await journal?.close()
+        // What --missing-lookups drop cleared on purpose, for a later verify (`DroppedLookupLedger`).
+        do {
+            let org = try await target.organizationInfo()
+            try DroppedLookupLedger.save(current.plan.droppedLookups, command: options.runKey.map { String($0.prefix { $0 != "|" }) },
+                                         dataDirectory: options.dataDirectory, organizationID: org.organizationID,
+                                         websiteID: current.plan.targetWebsiteID)
+        } catch {
+            log("warning: the list of dropped lookups could not be kept for verify: \(error)")
+        }
 
         var report = MigrationReport(kind: .result, tables: outcome.tables, links: outcome.links, failures: outcome.failures,
                                      checks: current.errors, droppedLookups: current.plan.droppedLookups,
