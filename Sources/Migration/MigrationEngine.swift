@@ -124,6 +124,7 @@ public struct MigrationEngine: Sendable {
         let checks = PreflightChecks.run(source: snapshot, planning: planning, sourceOrganization: sourceOrg,
                                          targetOrganization: targetOrg, unblocked: options.unblockExtensions,
                                          targetWebsiteRequested: options.plan.targetWebsiteID != nil) + warnings
+            + (try await ReferenceChecks.run(planning: planning, target: target, catalog: catalog))
         let excluded = Set(checks.filter { $0.severity == .error }.compactMap(\.recordID))
         var prepared = PreparedMigration(source: snapshot, planning: planning, checks: checks, excluded: excluded)
         prepared.hiddenColumns = planOptions.hiddenColumns

@@ -96,9 +96,25 @@ public enum RemoteEnvironment {
 func userFacing<T>(_ body: () async throws -> T) async throws -> T {
     do { return try await body() }
     catch let e as UserFacingError { throw e }
+    catch let e as DataverseError where e.environmentDidNotAnswer {
+        // Not bad input: the run can be repeated as it is (exit 1, issue 17).
+        throw UserFacingError("the environment did not answer (\(e.description)); nothing was written. Run the command again when it answers",
+                              exitCode: PortalMigrateExit.recordsFailed)
+    }
     catch let e as DataverseError { throw UserFacingError(e.description) }
     catch let e as AuthenticationError { throw UserFacingError(e.description) }
     catch let e as AuthProfileStore.StoreError { throw UserFacingError(e.description) }
+}
+
+extension DataverseError {
+    /// True when the environment did not answer after the client's retries: the connection failed or
+    /// timed out (`Code.transport`), or it kept answering 429, 502, 503 or 504
+    /// (research/dataverse-webapi.md §5–§6). A 500 is an answer (a refusal), not silence.
+    var environmentDidNotAnswer: Bool {
+        if code == Code.transport { return true }
+        guard let status = httpStatus else { return false }
+        return [429, 502, 503, 504].contains(status)
+    }
 }
 
 /// Writes a line on stdout, credentials in URLs removed (`CredentialRedaction`).
