@@ -456,6 +456,12 @@ struct FolderReader {
                     extras.append(pair)
                 }
             case .mapping, .anchoredEmptySequence, .alias:
+                if EnhancedComponentMapping.nestedContentColumns.contains(pair.key) {
+                    // v2 `adx_settingsDetails`: the object goes to `content` (issue 16, R03).
+                    if let v = NestedContentValue.columnValue(pair.value, siblings: pairs) { record.columns[pair.key] = v; continue }
+                    readWarnings.append("\(file):\(line.map(String.init) ?? "1"): \(pair.key) has anchors its record's own keys do not explain; "
+                        + "kept in this folder, not uploaded")
+                }
                 extras.append(pair)
             case .null, .scalar:
                 do {

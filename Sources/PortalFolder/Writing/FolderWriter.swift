@@ -172,7 +172,7 @@ struct FolderWriter {
             }
             // v2 writes an empty multi-select as the empty text `content` holds (`''`).
             let emptySelection = options.yamlBlockBreaks == .v2 && v == .multiChoice([])
-            ps.append(YAMLPair(k, emptySelection ? .scalar("") : coding.encode(v)))
+            ps.append(YAMLPair(k, NestedContentValue.node(column: k, value: v) ?? (emptySelection ? .scalar("") : coding.encode(v))))
         }
         let readKeys = (existing?.placements[RecordKey(t.table, r.id)] ?? given?.placements[RecordKey(t.table, r.id)])?.keys
         let nn = readKeys?.filter { PortalFolder.relationship($0, table: t.table, catalog: coding.catalog) != nil }
