@@ -25,20 +25,29 @@ extension WebAPIHandler {
         let key = FileBodyKey(table.logicalName, id, column.logicalName)
         let fileName = request.header("x-ms-file-name") ?? request.queryValue("x-ms-file-name")
         if let token = request.queryValue("sessiontoken") {
-            guard var session = fileSessions.withLock({ $0[token] }), session.key == key else {
-                throw ODataError(status: 404, code: DataverseError.Code.objectDoesNotExist, message: "The upload session '\(token)' does not exist.")
+            // Check and append under one lock: two chunks of one session arriving together must not both
+            // start from the same bytes and the later write drop the earlier chunk (issue 16: no
+            // read-modify-write of shared state in two steps).
+            let range = request.header("Content-Range").flatMap(WebAPIHandler.parseContentRange)
+            let step: Result<(done: FileUploadSession?, end: Int), ODataError> = fileSessions.withLock { sessions in
+                guard var session = sessions[token], session.key == key else {
+                    return .failure(ODataError(status: 404, code: DataverseError.Code.objectDoesNotExist, message: "The upload session '\(token)' does not exist."))
+                }
+                guard let (start, end, total) = range, start == session.data.count, end - start + 1 == request.body.count else {
+                    return .failure(ODataError.badRequest("The Content-Range header is missing or does not match the bytes received."))
+                }
+                session.data.append(request.body)
+                if end + 1 < total {
+                    sessions[token] = session
+                    return .success((nil, end))
+                }
+                sessions[token] = nil
+                return .success((session, end))
             }
-            guard let range = request.header("Content-Range"), let (start, end, total) = WebAPIHandler.parseContentRange(range),
-                  start == session.data.count, end - start + 1 == request.body.count else {
-                throw ODataError.badRequest("The Content-Range header is missing or does not match the bytes received.")
-            }
-            session.data.append(request.body)
-            if end + 1 < total {
-                let s = session
-                fileSessions.withLock { $0[token] = s }
+            let (done, end) = try step.get()
+            guard let session = done else {
                 return WebResponse(status: 206, headers: [("OData-Version", "4.0"), ("Range", "bytes=0-\(end)")])
             }
-            fileSessions.withLock { $0[token] = nil }
             try await store(session.data, key: key, fileName: session.fileName)
             return .noContent()
         }
