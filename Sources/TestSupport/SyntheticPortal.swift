@@ -316,3 +316,63 @@ extension SyntheticPortal {
         return s
     }
 }
+
+extension SyntheticPortal {
+    /// Version 2 of a generated site, as an editor would leave it (issue 18: "deletions and renames
+    /// between two versions of the site"), seeded by `seed`:
+    ///
+    /// - columns emptied (content snippet values, content page copy, site setting descriptions);
+    /// - columns set that version 1 has empty (a page summary);
+    /// - records renamed, deactivated and reactivated;
+    /// - content snippets deleted and added;
+    /// - N:N links removed and added (roles of table permissions and page access rules);
+    /// - a web file body changed.
+    ///
+    /// Deleted records reach a target only with `--prune` (or pac's manifest deletions).
+    /// - Parameters:
+    ///   - v1: the site's first version (`varied(seed:…)`).
+    ///   - seed: the random seed of the edits.
+    /// - Returns: the edited snapshot (same website id).
+    public static func nextVersion(of v1: PortalSnapshot, seed: UInt64) -> PortalSnapshot {
+        var s = v1
+        var rng = SplitMix64(seed: seed ^ 0x0000_0002_0000_0002)
+        func pick(_ n: Int) -> Int { Int(rng.next() % UInt64(max(n, 1))) }
+        let site = FieldValue.lookup(EntityReference("adx_website", v1.websiteID!))
+        func edit(_ table: String, every n: Int, _ change: (inout EntityRecord) -> Void) {
+            for i in (s.records[table] ?? []).indices where pick(n) == 0 { change(&s.records[table]![i]) }
+        }
+        edit("adx_contentsnippet", every: 5) { $0.columns["adx_value"] = nil }
+        edit("adx_webpage", every: 6) { r in
+            if r.columns["adx_isroot"] == .boolean(false) { r.columns["adx_copy"] = nil } else { r.columns["adx_summary"] = .string("Summary added in v2") }
+        }
+        edit("adx_sitesetting", every: 6) { $0.columns["adx_description"] = .null }
+        edit("adx_webrole", every: 4) { r in r.columns["adx_name"] = .string((r.string("adx_name") ?? "") + " (renamed)") }
+        edit("adx_contentsnippet", every: 8) { r in
+            let inactive = r.columns["statecode"] == .state(1)
+            r.columns["statecode"] = .state(inactive ? 0 : 1)
+            r.columns["statuscode"] = .status(inactive ? 1 : 2)
+        }
+        let removed = Set((s.records["adx_contentsnippet"] ?? []).filter { _ in pick(10) == 0 }.map(\.id))
+        s.records["adx_contentsnippet"]?.removeAll { removed.contains($0.id) }
+        for i in 0..<5 {
+            s.add(EntityRecord("adx_contentsnippet", id: rng.uuid(), columns: [
+                "adx_name": .string("Added in v2/\(i)"), "adx_websiteid": site, "adx_value": .string(rng.words(5)),
+                "adx_type": .choice(756_150_000)]))
+        }
+        let roles = (s.records["adx_webrole"] ?? []).map(\.id)
+        for (table, rel) in [("adx_entitypermission", "adx_entitypermission_webrole"), ("adx_webpageaccesscontrolrule", "adx_webpageaccesscontrolrule_webrole")] {
+            var links = s.links[rel] ?? []
+            for l in links.sorted() where pick(4) == 0 { links.remove(l) }
+            for r in s.records[table] ?? [] where pick(3) == 0 {
+                links.insert(ManyToManyLink(EntityReference(table, r.id), EntityReference("adx_webrole", roles[pick(roles.count)])))
+            }
+            s.links[rel] = links
+        }
+        if let key = s.bodies.keys.sorted().last, let body = try? s.bodies[key]?.load() {
+            var changed = body
+            if changed.isEmpty { changed.append(1) } else { changed[changed.count - 1] ^= 0xFF }
+            s.bodies[key] = .data(changed)
+        }
+        return s
+    }
+}

@@ -57,10 +57,13 @@ extension MigrationEngine {
     ///   - carried: the columns the source's format carries (`.pacFolder` for `--path`, the schema's
     ///     fields for a CMT package, `.environment` for an environment).
     ///   - missingLookups: `.drop` leaves out lookups to records neither side has (listed as dropped).
+    ///   - dataDirectory: where runs keep the lookups they cleared with `--missing-lookups drop`
+    ///     (`DroppedLookupLedger`, by target organization and website): those are left out and listed.
     /// - Throws: what reading either side throws; `MigrationError.deploymentProfile` for a bad profile.
     public func verify(source: MigrationSource, target: any DataverseService, targetWebsiteID: UUID?,
                        deploymentProfile: URL? = nil, scope: VerifyScope = .all, carried: CarriedColumns = .environment,
-                       missingLookups: MissingLookupPolicy = .fail) async throws -> VerifyResult {
+                       missingLookups: MissingLookupPolicy = .fail,
+                       dataDirectory: URL = MigrationPaths.dataDirectory()) async throws -> VerifyResult {
         let options = MigrationOptions(plan: PlanOptions(targetWebsiteID: targetWebsiteID, prune: true, missingLookups: missingLookups),
                                        deploymentProfile: deploymentProfile)
         let prepared = try await prepare(source: source, target: target, options: options)
@@ -73,13 +76,22 @@ extension MigrationEngine {
         }
         var verifier = StrictVerifier(catalog: catalog, carried: carried, scope: scope)
         verifier.droppedLookups = prepared.plan.droppedLookups
+        // Lookups the last run into this website cleared on purpose (--missing-lookups drop).
+        var ledgerLines: [String] = []
+        if let org = try? await target.organizationInfo(),
+           let ledger = DroppedLookupLedger.load(dataDirectory: dataDirectory, organizationID: org.organizationID,
+                                                 websiteID: prepared.plan.targetWebsiteID), !ledger.droppedLookups.isEmpty {
+            verifier.droppedLookups += ledger.droppedLookups
+            ledgerLines.append("\(ledger.droppedLookups.count) lookup(s) cleared by the last \(ledger.command ?? "run") into this website "
+                + "(\(ISO8601DateFormatter().string(from: ledger.writtenAt))) with --missing-lookups drop: not compared")
+        }
         verifier.hiddenColumns = prepared.hiddenColumns
         verifier.reportTargetOnly = prepared.planning.websiteScoped
         let outcome = verifier.compare(source: prepared.source, target: prepared.planning.targetSnapshot, idMap: prepared.plan.idMap)
         items += outcome.differences
         return VerifyResult(items: items,
                             notCompared: Self.notCompared(source: prepared.source, target: prepared.planning.targetSnapshot, scope: scope)
-                                + outcome.notCompared,
+                                + ledgerLines + outcome.notCompared,
                             checked: outcome.checked)
     }
 
