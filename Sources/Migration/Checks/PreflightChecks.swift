@@ -17,7 +17,9 @@ import PortalModel
 ///   (research/platform-behaviours.md P8; research/emulator-facts.md §1).
 /// - `other-site-records`: records the target already has (by id) that belong to another website
 ///   (`CrossSiteCheck`).
-/// - `missing-lookup`, `ambiguous-match` and `deletion-outside-site` come from planning.
+/// - `value-too-long`, `option-out-of-range`, `empty-id`: values Dataverse would refuse (`ValueChecks`).
+/// - `missing-lookup`, `ambiguous-match` and `deletion-outside-site` come from planning;
+///   `missing-link-record` and `lookup-wrong-table` from `ReferenceChecks`.
 public enum PreflightChecks {
     /// Runs every check and returns the diagnostics (errors and warnings), sorted for output.
     /// - Parameters:
@@ -48,6 +50,9 @@ public enum PreflightChecks {
 
         // Records of another website the run would move into this one.
         out += CrossSiteCheck.run(planning)
+
+        // Values Dataverse would refuse halfway (lengths, states, empty ids).
+        out += ValueChecks.run(source: source, definitions: defs)
 
         // Schema drift.
         for table in source.tableNames where !(source.records[table] ?? []).isEmpty {

@@ -59,8 +59,10 @@ public struct DeploymentProfile: Sendable {
             guard let list = top[table] as? [Any] else {
                 throw MigrationError.deploymentProfile("\(source): \(table) must be a list of records")
             }
-            let def = catalog.table(table)
-            let pk = def?.primaryIDColumn ?? "\(table)id"
+            guard let def = catalog.table(table) else {
+                throw MigrationError.deploymentProfile(catalog.unknownTablesMessage([table], option: source))
+            }
+            let pk = def.primaryIDColumn
             for (index, item) in list.enumerated() {
                 guard let map = item as? [String: Any] else {
                     throw MigrationError.deploymentProfile("\(source): \(table)[\(index)] is not a mapping")
@@ -72,7 +74,7 @@ public struct DeploymentProfile: Sendable {
                 for column in map.keys.sorted() where column != pk {
                     guard let raw = map[column].map(scalarText) ?? nil else { values[column] = .null; continue }
                     let text = try substitute(raw, environment: environment, where: "\(source): \(table) \(id.dataverseString) .\(column)")
-                    let col = def?.column(column)
+                    let col = def.column(column)
                     do {
                         values[column] = try FieldValue.parse(text, as: col?.type ?? .string, lookupTarget: col?.targets.first)
                     } catch {

@@ -47,8 +47,19 @@ public struct PortalManifest: Hashable, Sendable {
                 guard let id = item["RecordId"]?.text else {
                     throw PortalFolderError.unexpectedShape(file: file, line: nil, expected: "RecordId in every entry of \(pair.key)")
                 }
+                // pac writes `true`/`false`; anything else (`yes-please`) is refused rather than read as false (issue 17).
+                var isDeleted = false
+                if let flag = item["IsDeleted"], flag != .null {
+                    switch flag.text?.lowercased() {
+                    case "true"?: isDeleted = true
+                    case "false"?: isDeleted = false
+                    default:
+                        throw PortalFolderError.valueDoesNotFitColumn(file: file, line: nil, key: "IsDeleted",
+                                                                      value: flag.text ?? "", type: "true/false (of \(pair.key) \(id))")
+                    }
+                }
                 return Entry(recordID: id, displayName: item["DisplayName"]?.text, checkSum: item["CheckSum"]?.text,
-                             isDeleted: item["IsDeleted"]?.text?.lowercased() == "true")
+                             isDeleted: isDeleted)
             }
         }
         self.sections = sections

@@ -316,6 +316,24 @@ struct FolderReader {
         return false
     }
 
+    /// True for a scalar or null node.
+    func isScalarNode(_ v: YAMLValue) -> Bool {
+        switch v {
+        case .null, .scalar: return true
+        default: return false
+        }
+    }
+
+    /// "a mapping", "a list", "an anchor" for messages.
+    static func shapeName(_ v: YAMLValue) -> String {
+        switch v {
+        case .mapping: return "a mapping"
+        case .sequence: return "a list"
+        case .anchoredEmptySequence, .alias: return "an anchored empty list or alias"
+        case .null, .scalar: return "a value"
+        }
+    }
+
     /// `word` with its indefinite article: "an adx_webpage", "a powerpagecomponent".
     static func indefinite(_ word: String) -> String {
         ("aeiou".contains(word.lowercased().first ?? "x") ? "an " : "a ") + word
@@ -435,9 +453,19 @@ struct FolderReader {
         var extras: [YAMLPair] = []
         var linkLists: [(String, [YAMLValue])] = []
         let typeCode = pairs.first { $0.key == "objecttypecode" }?.value.text
+        if id == UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)) {
+            throw PortalFolderError.unexpectedShape(file: file, line: keyLines[t.idColumn] ?? line,
+                expected: "a record id in \(t.idColumn), not the all-zero GUID \(idText) (no record has it; Dataverse would give the record a new id)")
+        }
         for pair in pairs where pair.key != t.idColumn {
             // Errors about one key name the key's own line (the record's line when unknown).
             let line = keyLines[pair.key] ?? recordLine
+            // A mapping or list where the catalog has a single-value column would be dropped silently.
+            if !isScalarNode(pair.value), relationship(pair.key, table: t.table) == nil,
+               let col = coding.column(t.table, pair.key), col.type != .multiChoice {
+                throw PortalFolderError.unexpectedShape(file: file, line: line,
+                    expected: "one value for \(pair.key) (a \(col.type.rawValue) column), not \(FolderReader.shapeName(pair.value))")
+            }
             switch pair.value {
             case .sequence(let items):
                 if relationship(pair.key, table: t.table) != nil {

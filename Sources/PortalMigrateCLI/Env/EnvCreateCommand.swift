@@ -48,6 +48,10 @@ struct EnvCreateCommand: AsyncParsableCommand {
                     guard parts.count == 2 else { throw UserFacingError("--exclude-columns: '\(item)' is not table.column") }
                     columns[String(parts[0]), default: []].insert(String(parts[1]))
                 }
+                let unknown = TableCatalog.standard.unknownTables(tables.union(columns.keys))
+                if !unknown.isEmpty {
+                    throw UserFacingError(TableCatalog.standard.unknownTablesMessage(unknown, option: "--exclude-tables/--exclude-columns"))
+                }
                 options.tables = .catalog(excludingTables: tables, excludingColumns: columns)
             }
             let created = try EnvironmentDirectory().create(env.name, options: options)

@@ -44,6 +44,10 @@ public struct DownloadCommand: AsyncParsableCommand {
             guard let websiteID = UUID(dataverse: webSiteId) else {
                 throw UserFacingError("--webSiteId '\(webSiteId)' is not a GUID", exitCode: PortalMigrateExit.usage)
             }
+            for (option, list) in [("--includeEntities", includeEntities), ("--excludeEntities", excludeEntities)] {
+                let unknown = TableCatalog.standard.unknownTables(Self.names(list) ?? [])
+                if !unknown.isEmpty { throw UserFacingError(TableCatalog.standard.unknownTablesMessage(unknown, option: option)) }
+            }
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
                 throw UserFacingError("--path \(path) is a file; give the folder to download the site into", exitCode: PortalMigrateExit.usage)
