@@ -68,12 +68,12 @@ public struct VerifyCommand: AsyncParsableCommand {
                 carried = endpoints.path == nil ? .environment : .pacFolder
             }
             let (_, target, targetModel) = try await EnhancedModelOptions.target(endpoints, global: global, source: source, sourceModel: sourceModel)
-            var result = try await MigrationEngine().verify(source: source,
+            let result = try await MigrationEngine().verify(source: source,
                                                             target: target, targetWebsiteID: try endpoints.targetWebsiteID(),
                                                             deploymentProfile: try endpoints.profileURL(),
                                                             scope: EnhancedModelOptions.verifyScope(scope, target: targetModel),
                                                             carried: carried, missingLookups: endpoints.missingLookups)
-            result.notCompared += EnhancedModelOptions.notComparedColumns(source: sourceModel, target: targetModel)
+            // Note columns without an enhanced counterpart are listed by the verifier itself (scope.excludedColumns).
             if global.json { printOut(result.json.serialized) }
             let text = result.identical
                 ? "Identical: the target holds the source's configuration (\(Self.describe(result.checked)) compared)."
