@@ -51,7 +51,8 @@ public struct DataSchemaCommand: ParsableCommand {
             if FileManager.default.fileExists(atPath: url.path) && !overwrite {
                 throw UserFacingError("\(path) exists; use --overwrite to replace it")
             }
-            do { try data.write(to: url) } catch { throw UserFacingError("cannot write \(path): \(error.localizedDescription)") }
+            // Never written through a link at --output (issue 17): SafeFileWriter refuses one, naming it.
+            do { try SafeFileWriter.writeFile(data, to: url) } catch { throw UserFacingError("cannot write \(path): \(error)") }
             FileHandle.standardError.write(Data("Wrote the \(type.rawValue) schema (\(schema.entities.count) tables) to \(path)\n".utf8))
         } else {
             FileHandle.standardOutput.write(data)

@@ -1,5 +1,6 @@
 import ChildProcesses
 import Foundation
+import PortalModel
 
 /// Runs `portal-migrate` subcommands as child processes of this same binary, the way a user would
 /// type them, for `quickstart`.
@@ -128,8 +129,8 @@ final class ChildCommandRunner {
         } catch {
             throw QuickstartError("cannot start \(executable.path): \(error)")
         }
-        try? child.stdoutData.write(to: logs.appendingPathComponent(stem + ".out"))
-        try? child.stderrData.write(to: logs.appendingPathComponent(stem + ".err"))
+        try? SafeFileWriter.write(child.stdoutData, to: stem + ".out", under: logs)
+        try? SafeFileWriter.write(child.stderrData, to: stem + ".err", under: logs)
         let result = Result(arguments: arguments, status: child.exitCode, stdout: child.stdout, stderr: child.stderr,
                             seconds: child.wallSeconds)
         echo(result)

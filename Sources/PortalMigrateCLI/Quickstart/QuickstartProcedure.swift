@@ -308,7 +308,7 @@ final class QuickstartProcedure {
           adx_value: ${OS.\(Self.secretVariable)}
 
         """
-        try Data(text.utf8).write(to: dir.appendingPathComponent("\(Self.profileName).deployment.yml"))
+        try SafeFileWriter.write(Data(text.utf8), to: "\(Self.profileName).deployment.yml", under: dir)
         printOut("  wrote \(folder)/deployment-profiles/\(Self.profileName).deployment.yml: the target's \(QuickstartEdits.secretSettingName)")
         printOut("  comes from $\(Self.secretVariable) (a generated value, not shown)")
     }
