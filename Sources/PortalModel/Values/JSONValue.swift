@@ -60,7 +60,13 @@ public indirect enum JSONValue: Hashable, Sendable {
         public var description: String { "invalid JSON at byte \(offset): \(message)" }
     }
 
-    /// Parses UTF-8 JSON text (RFC 8259; a UTF-8 BOM is skipped). Nesting deeper than 512 levels is refused.
+    /// The deepest nesting of arrays and objects accepted (128). Parsing, serializing, comparing and
+    /// freeing a value recurse once per level; 512 levels overflowed a 512 KiB thread stack in a debug
+    /// build, and neither Dataverse nor the embedded server nests JSON more than a few levels.
+    public static let maximumDepth = 128
+
+    /// Parses UTF-8 JSON text (RFC 8259; a UTF-8 BOM is skipped). Nesting deeper than `maximumDepth`
+    /// levels is refused.
     /// - Throws: `JSONValue.ParseError` naming the byte offset.
     public static func parse(_ data: Data) throws -> JSONValue {
         var p = Parser(bytes: [UInt8](data))
@@ -86,7 +92,9 @@ public indirect enum JSONValue: Hashable, Sendable {
         func fail(_ m: String) -> ParseError { ParseError(offset: i, message: m) }
 
         mutating func value(depth: Int) throws -> JSONValue {
-            guard depth < 512 else { throw fail("nesting too deep") }
+            guard depth < JSONValue.maximumDepth else {
+                throw fail("arrays and objects nested more than \(JSONValue.maximumDepth) levels deep")
+            }
             guard i < bytes.count else { throw fail("unexpected end") }
             switch bytes[i] {
             case UInt8(ascii: "{"):
