@@ -16,9 +16,8 @@ public enum MigrationSource: Sendable {
 /// - `runKey`: identifies the run (its arguments) for the journal; `nil` keeps no journal.
 /// - `targetKey`: identifies the target environment for the blocked-list guard.
 /// - `verifyAfterWrite`: after writing, read the target back and compare it with the source
-///   (`readBack`, the strict verifier); on by default, `--no-verify` turns it off.
-/// - `carried`: the columns the source's format carries, for that comparison (`.pacFolder` for a
-///   folder, the schema's fields for a CMT package, `.environment` for an environment).
+///   (`readBack`, the strict verifier, over the columns `plan.hints` says the source's format
+///   carries); on by default, `--no-verify` turns it off.
 public struct MigrationOptions: Sendable {
     public var plan: PlanOptions
     public var apply: ApplyOptions
@@ -32,7 +31,6 @@ public struct MigrationOptions: Sendable {
     public var dataDirectory: URL
     public var blockedAttachmentsWriter: (any BlockedAttachmentsWriter)?
     public var verifyAfterWrite: Bool = true
-    public var carried: CarriedColumns = .environment
 
     public init(plan: PlanOptions = PlanOptions(), apply: ApplyOptions = ApplyOptions(), force: Bool = false,
                 dryRun: Bool = false, unblockExtensions: Set<String> = [], deploymentProfile: URL? = nil,
@@ -242,7 +240,10 @@ public struct MigrationEngine: Sendable {
             var failed = Set(report.failures.map(\.id))
             for id in failed { if let t = current.plan.idMap[id] { failed.insert(t) } }
             if options.force { failed.formUnion(current.excluded) }
-            report.verification = try await readBack(current, target: target, options: options, failed: failed)
+            var sourceIsEnvironment = false
+            if case .environment = source { sourceIsEnvironment = true }
+            report.verification = try await readBack(current, target: target, options: options, failed: failed,
+                                                      sourceIsEnvironment: sourceIsEnvironment)
         }
         return report
     }

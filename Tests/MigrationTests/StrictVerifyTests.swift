@@ -38,6 +38,13 @@ struct StrictVerifyTests {
         return s
     }
 
+    /// A pac-folder-like format: every catalog column of the table but the primary id.
+    static let folder: CarriedColumns = {
+        var columns: [String: Set<String>] = [:]
+        for (name, def) in TableCatalog.standard.tables { columns[name] = Set(def.columns.map(\.logicalName)).subtracting([def.primaryIDColumn]) }
+        return .declared(columns, format: "a pac folder")
+    }()
+
     static func compare(_ source: PortalSnapshot, _ target: PortalSnapshot, carried: CarriedColumns = .environment,
                         idMap: [UUID: UUID] = [:], _ configure: (inout StrictVerifier) -> Void = { _ in }) -> StrictVerifyOutcome {
         var v = StrictVerifier(catalog: .standard, carried: carried)
@@ -84,12 +91,12 @@ struct StrictVerifyTests {
         Self.edit(&folder, "adx_webpage", Self.page) { $0.columns["statecode"] = nil; $0.columns["statuscode"] = nil; $0.columns["adx_customcss"] = nil }
         var t = Self.snapshot()
         Self.edit(&t, "adx_webpage", Self.page) { $0.columns["adx_customcss"] = .string("body{}"); $0.columns["new_customcolumn"] = .string("x") }
-        let out = Self.compare(folder, t, carried: .pacFolder)
+        let out = Self.compare(folder, t, carried: Self.folder)
         #expect(out.differences.map(\.column) == ["adx_customcss"], "\(out.differences.map(\.line))")
         #expect(out.notCompared.contains { $0.contains("new_customcolumn") && $0.contains("a pac folder does not carry") })
         // Absent statecode/statuscode mean active in a folder; an inactive target record differs.
         Self.edit(&t, "adx_webpage", Self.page) { $0.columns["adx_customcss"] = nil; $0.columns["statecode"] = .state(1); $0.columns["statuscode"] = .status(2) }
-        #expect(Set(Self.compare(folder, t, carried: .pacFolder).differences.compactMap(\.column)) == ["statecode", "statuscode"])
+        #expect(Set(Self.compare(folder, t, carried: Self.folder).differences.compactMap(\.column)) == ["statecode", "statuscode"])
     }
 
     @Test("a CMT schema carries only its fields: others are not compared")
@@ -102,7 +109,7 @@ struct StrictVerifyTests {
         // The package's record holds only the schema's fields.
         var package = Self.snapshot()
         Self.edit(&package, "adx_webpage", Self.page) { $0.columns["adx_title"] = nil }
-        let out = Self.compare(package, t, carried: .schema(fields))
+        let out = Self.compare(package, t, carried: .declared(fields, format: "the package's CMT schema"))
         let diffs = out.differences
         #expect(out.notCompared.contains { $0.contains("adx_title") && $0.contains("CMT schema does not carry") })
         #expect(diffs.map(\.column) == ["adx_displayorder"], "\(diffs.map(\.line))")
@@ -187,6 +194,17 @@ struct StrictVerifyTests {
         #expect(Self.compare(Self.snapshot(), t, idMap: idMap).differences.isEmpty)
         // Without the map the page is missing and the target's page is extra.
         #expect(Self.compare(Self.snapshot(), t).differences.contains { $0.kind == .missingInTarget && $0.id == Self.page })
+    }
+
+    @Test("with absent columns kept, a column the source leaves out is not compared (and counted); one it holds empty is")
+    func keepAbsent() {
+        var source = Self.snapshot()
+        Self.edit(&source, "adx_webpage", Self.page) { $0.columns["adx_title"] = nil; $0.columns["adx_customcss"] = .null }
+        var t = Self.snapshot()
+        Self.edit(&t, "adx_webpage", Self.page) { $0.columns["adx_customcss"] = .string("kept?") }
+        let out = Self.compare(source, t, carried: Self.folder) { $0.keepAbsent = true }
+        #expect(out.differences.map(\.column) == ["adx_customcss"], "\(out.differences.map(\.line))")
+        #expect(out.notCompared.contains { $0.hasPrefix("1 value(s) the source leaves out") })
     }
 
     @Test("secrets and deployment profile values are never printed; dropped lookups are left out and counted")

@@ -14,7 +14,10 @@ import TestSupport
 /// - `env→env`: A → B with the built binary's `migrate`, then `verify`;
 /// - `env→folder→env→folder`: `download` A, `upload` into C, `verify --path` against C, `download` C,
 ///   and the two folders byte for byte (outside `.portalconfig/`; portal language ids, the environments'
-///   own rows matched by LCID, excepted).
+///   own rows matched by LCID, excepted);
+/// - `v1→v2`: version 2 of the site (`SyntheticPortal.nextVersion`: emptied and newly set columns,
+///   renames, (de)activations, deletions, additions, links removed and added, a changed body) as an
+///   update with `--prune`: in-process into A, `migrate --prune` A → B, and A's download uploaded over C.
 ///
 /// A failure names the seed and the route; one seed reruns with `PM_SEED=<seed>` (`PM_KEEP=1` keeps
 /// its environments and folders). Default: 2 seeds;
@@ -27,6 +30,13 @@ import TestSupport
         return fixedSeeds + (TestPaths.longTests ? Array(1...200) : [18])
     }
     static let fixedSeeds: [UInt64] = [7]
+
+    /// Every catalog column of every table but the primary id, by table.
+    static let catalogColumns: [String: Set<String>] = {
+        var out: [String: Set<String>] = [:]
+        for (name, def) in TableCatalog.standard.tables { out[name] = Set(def.columns.map(\.logicalName)).subtracting([def.primaryIDColumn]) }
+        return out
+    }()
 
     static func run(_ args: [String], home: URL) async throws -> ChildProcessResult {
         try await ChildProcess.run(args, home: home)
@@ -61,7 +71,7 @@ import TestSupport
         return parent.appendingPathComponent(try #require(names.first))
     }
 
-    @Test("generated sites through load, env→env and env→folder→env→folder: strict verify and read-back pass", arguments: seeds)
+    @Test("generated sites through load, env→env, env→folder→env→folder and a v1→v2 update: strict verify and read-back pass", arguments: seeds)
     func routes(seed: UInt64) async throws {
         let work = try TestPaths.temporaryDirectory("pm-generated-\(seed)")
         defer { if ProcessInfo.processInfo.environment["PM_KEEP"] == nil { try? FileManager.default.removeItem(at: work) } }
@@ -76,11 +86,14 @@ import TestSupport
         let a = try LocalEnvironment.create(at: home.appendingPathComponent("environments/a.sqlite"), options: LocalEnvironmentOptions(name: "a"))
         try await a.updateOrganization(blockedAttachments: ["exe", "bat"])
         var options = MigrationOptions(apply: ApplyOptions(changeSetSize: 7, parallelism: 2), dataDirectory: work.appendingPathComponent("data"))
-        options.blockedAttachmentsWriter = nil
+        // The generated snapshot leaves out the keys of empty columns as an environment read does:
+        // every catalog column of its tables is carried.
+        options.plan.hints = PlanHints(format: "the generated site", carriedColumns: Self.catalogColumns)
         let load = try await MigrationEngine().migrate(source: .snapshot(snapshot, organization: nil), target: a, options: options)
         #expect(load.failures.isEmpty, "seed \(seed) route load: \(load.failures.prefix(5)) — \(repro)")
         #expect(load.verification?.passed == true, "seed \(seed) route load: \(load.verification?.differences.prefix(10).map(\.line) ?? []) — \(repro)")
-        let loaded = try await MigrationEngine().verify(source: .snapshot(snapshot, organization: nil), target: a, targetWebsiteID: nil)
+        let loaded = try await MigrationEngine().verify(source: .snapshot(snapshot, organization: nil), target: a, targetWebsiteID: nil,
+                                                        carried: .declared(Self.catalogColumns, format: "the generated site"))
         #expect(loaded.identical, "seed \(seed) route load, verify: \(loaded.differences.prefix(10)) — \(repro)")
 
         // env→env with the binary.
@@ -108,5 +121,31 @@ import TestSupport
         let first = try Self.files(folder1), second = try Self.files(try Self.siteFolder(dl2))
         let differing = Set(first.keys).union(second.keys).filter { Self.comparable(first[$0]) != Self.comparable(second[$0]) }.sorted()
         #expect(differing.isEmpty, "seed \(seed) route env→folder→env→folder: \(differing.count) file(s) differ: \(differing.prefix(10)) — \(repro)")
+
+        // v1 → v2 as an update: in-process with --prune into A, then env→env (migrate --prune) into B,
+        // and as a folder (written by the tool) uploaded over C with --prune.
+        let v2 = SyntheticPortal.nextVersion(of: snapshot, seed: seed)
+        var pruning = options
+        pruning.plan.prune = true
+        let update = try await MigrationEngine().migrate(source: .snapshot(v2, organization: nil), target: a, options: pruning)
+        #expect(update.failures.isEmpty, "seed \(seed) route v1→v2 update: \(update.failures.prefix(5)) — \(repro)")
+        #expect(update.verification?.passed == true,
+                "seed \(seed) route v1→v2 update (read-back): \(update.verification?.differences.prefix(10).map(\.line) ?? []) — \(repro)")
+        let updated = try await MigrationEngine().verify(source: .snapshot(v2, organization: nil), target: a, targetWebsiteID: nil,
+                                                         carried: .declared(Self.catalogColumns, format: "the generated site"))
+        #expect(updated.identical, "seed \(seed) route v1→v2 update (verify): \(updated.differences.prefix(10)) — \(repro)")
+        let migrate2 = try await Self.run(["migrate", "--from", "local:a", "--to", "local:b", "--webSiteId", site, "--yes", "--prune",
+                                           "--changeset-size", "3"], home: home)
+        #expect(migrate2.exitCode == 0, "seed \(seed) route v1→v2 env→env (migrate --prune): \(migrate2.stdout.suffix(3000)) \(migrate2.stderr) — \(repro)")
+        let verifyB2 = try await Self.run(["verify", "--from", "local:a", "--to", "local:b", "--webSiteId", site], home: home)
+        #expect(verifyB2.exitCode == 0, "seed \(seed) route v1→v2 env→env (verify): \(verifyB2.stdout.suffix(3000)) — \(repro)")
+        let dl3 = work.appendingPathComponent("dl3")
+        let down3 = try await Self.run(["download", "--path", dl3.path, "--webSiteId", site, "--environment", "local:a"], home: home)
+        #expect(down3.exitCode == 0, "seed \(seed) route v1→v2 env→folder: \(down3.stderr) — \(repro)")
+        let folder3 = try Self.siteFolder(dl3)
+        let upload2 = try await Self.run(["upload", "--path", folder3.path, "--environment", "local:c", "--yes", "--prune"], home: home)
+        #expect(upload2.exitCode == 0, "seed \(seed) route v1→v2 folder→env (upload --prune): \(upload2.stdout.suffix(3000)) \(upload2.stderr) — \(repro)")
+        let verifyC2 = try await Self.run(["verify", "--path", folder3.path, "--to", "local:c"], home: home)
+        #expect(verifyC2.exitCode == 0, "seed \(seed) route v1→v2 folder→env (verify --path): \(verifyC2.stdout.suffix(3000)) — \(repro)")
     }
 }

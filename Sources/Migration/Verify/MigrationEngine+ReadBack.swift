@@ -53,7 +53,9 @@ extension MigrationEngine {
     ///
     /// Pairs records as the plan did (`MigrationPlan.idMap`); compares every source record (not only
     /// those written: a record the plan left unchanged must hold the source's values too), over the
-    /// columns the source's format carries (`MigrationOptions.carried`), file bodies by SHA-256, N:N
+    /// columns the source's format carries (`PlanHints.carriedColumns`, the planner's lists; a column a
+    /// record leaves out is compared as empty unless the run kept such columns, `keepAbsentColumns` or
+    /// an unknown format), file bodies by SHA-256, N:N
     /// links of the source; planned deletions and link removals must be gone. Records and links only
     /// the target has are differences only with `--prune`. Left out: tables and columns the run does not
     /// write (`skippedTables`, `ignoredColumns`), lookups dropped on purpose, existing records of
@@ -65,7 +67,7 @@ extension MigrationEngine {
     /// natural key): a record the plan created may show under another id (the enhanced view gives a
     /// web file's note an id derived from its file), and one the plan matched keeps its target id.
     func readBack(_ prepared: PreparedMigration, target: any DataverseService, options: MigrationOptions,
-                  failed: Set<UUID>) async throws -> VerificationSummary {
+                  failed: Set<UUID>, sourceIsEnvironment: Bool) async throws -> VerificationSummary {
         let started = Date()
         let plan = prepared.plan
         var reading: any DataverseService = target
@@ -98,7 +100,12 @@ extension MigrationEngine {
             scope.excludedReasons[table] = reason
         }
         scope.excludedColumns = options.plan.ignoredColumns
-        var verifier = StrictVerifier(catalog: catalog, carried: options.carried, scope: scope)
+        // The columns the source's format carries: the planner's own lists (`PlanHints`), so the read-back
+        // expects exactly the columns the plan cleared; an environment source carries every column.
+        let hints = options.plan.hints
+        let carried: CarriedColumns = hints.carriedColumns.map { .declared($0, format: hints.format ?? "the source") } ?? .environment
+        var verifier = StrictVerifier(catalog: catalog, carried: carried, scope: scope)
+        verifier.keepAbsent = hints.keepAbsentColumns || hints.format == nil || (hints.carriedColumns == nil && !sourceIsEnvironment)
         verifier.droppedLookups = plan.droppedLookups
         verifier.hiddenColumns = prepared.hiddenColumns
         verifier.reportTargetOnly = options.plan.prune && prepared.planning.websiteScoped

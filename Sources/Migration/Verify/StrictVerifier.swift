@@ -66,6 +66,10 @@ public struct StrictVerifier: Sendable {
     /// `skipupdate="true"`: a run leaves them as they are), with the target ids of records that existed
     /// before the run.
     public var presenceOnly: [String: Set<UUID>] = [:]
+    /// True when a column a source record leaves out (no key at all) is not compared: the run kept the
+    /// target's value (`--keep-absent-columns`, or a source whose format is unknown). Counted in
+    /// `notCompared`. A column the source holds as empty is always compared.
+    public var keepAbsent = false
     /// Tables shared by every website of an environment (portal languages): a target record of one
     /// that the source lacks is a difference only when a target record of the website references it.
     public static let globalTables: Set<String> = ["adx_portallanguage"]
@@ -96,6 +100,7 @@ public struct StrictVerifier: Sendable {
         var excludedSeen: [String: Set<String>] = [:]
         let dropped = Set(droppedLookups.map { PlanOptions.hiddenKey($0.table, $0.recordID, $0.column) })
         var droppedSeen = 0
+        var keptSeen = 0
         func mapped(_ id: UUID) -> UUID { idMap[id] ?? id }
 
         var targetByTable: [String: [UUID: EntityRecord]] = [:]
@@ -104,7 +109,7 @@ public struct StrictVerifier: Sendable {
 
         for table in source.records.keys.sorted() where scope.includes(table: table) {
             let primaryID = catalog.table(table)?.primaryIDColumn ?? "\(table)id"
-            let carriedColumns = carried.columns(of: table, catalog: catalog)
+            let carriedColumns = carried.columns(of: table)
             for s in (source.records[table] ?? []).sorted(by: { $0.id.dataverseString < $1.id.dataverseString }) {
                 counts.records += 1
                 let tid = mapped(s.id)
@@ -133,9 +138,16 @@ public struct StrictVerifier: Sendable {
                     }
                     guard scope.includes(column: c, of: table) else { excludedSeen[table, default: []].insert(c); continue }
                     if dropped.contains(PlanOptions.hiddenKey(table, tid, c)) { droppedSeen += 1; continue }
+                    if keepAbsent && s.columns[c] == nil && !PortalTables.stateColumns.contains(c) { keptSeen += 1; continue }
                     counts.values += 1
-                    let sv = s.columns[c] ?? carried.absentValue(of: c)
-                    let tv = t.columns[c]
+                    var sv = s.columns[c] ?? carried.absentValue(of: c)
+                    var tv = t.columns[c]
+                    if PortalTables.stateColumns.contains(c) {
+                        // A table's state is never empty in Dataverse: absent or null on either side is the
+                        // default (active), as `CarriedColumns.absentValue` says.
+                        if sv == .null { sv = carried.absentValue(of: c) }
+                        if tv == nil || tv == .null { tv = carried.absentValue(of: c) }
+                    }
                     if VerifyValue.equal(remapped(sv, mapped), tv) { continue }
                     let hide = Secrets.isHidden(s, column: c, hiddenColumns: hiddenColumns) || Secrets.isHidden(t, column: c, hiddenColumns: [])
                     diffs.append(VerifyDifference(kind: .column, table: table, id: s.id, targetID: tid, name: name, column: c,
@@ -221,6 +233,9 @@ public struct StrictVerifier: Sendable {
         for (table, cols) in excludedSeen.sorted(by: { $0.key < $1.key }) where scope.excludedColumns[table] != nil || scope.columnsByTable != nil {
             let why = scope.excludedColumns[table].map { cols.isSubset(of: $0) } ?? false ? "no counterpart in the target's data model" : "not in \(scope.label ?? "the schema")"
             left.append("\(table) columns \(cols.sorted().joined(separator: ", ")): not compared (\(why))")
+        }
+        if keptSeen > 0 {
+            left.append("\(keptSeen) value(s) the source leaves out, kept as the target has them (--keep-absent-columns, or a source format that does not say): not compared")
         }
         if droppedSeen > 0 {
             left.append("\(droppedSeen) lookup(s) dropped on purpose (--missing-lookups drop): not compared")

@@ -83,7 +83,6 @@ public struct DataImportCommand: AsyncParsableCommand {
                 force: force, dryRun: write.dryRun, runKey: runKey, targetKey: global.environment ?? "-")
             options.blockedAttachmentsWriter = MigrationCommandSupport.blockedWriter(target)
             options.verifyAfterWrite = !write.noVerify
-            options.carried = VerifyCommand.carried(by: package.schema)
             // A field the schema names but a record leaves out is empty in the source (research/cmt-format.md).
             options.plan.hints = .package(fields: Dictionary(package.schema.entities.map { ($0.name, Set($0.fields.map(\.name))) },
                                                              uniquingKeysWith: { $0.union($1) }),

@@ -82,7 +82,6 @@ public struct UploadCommand: AsyncParsableCommand {
             var options = MigrationOptions(plan: plan, unblockExtensions: MigrationCommandSupport.extensions(unblockExtensions),
                                            deploymentProfile: profileURL, runKey: runKey, targetKey: spec ?? "default")
             options.blockedAttachmentsWriter = MigrationCommandSupport.blockedWriter(EnhancedModelOptions.base(target))
-            options.carried = .pacFolder
             try await MigrationCommandSupport.prepareConfirmApply(
                 engine: MigrationEngine(), source: .snapshot(content.snapshot, organization: nil), target: target, options: options,
                 settings: MigrationRunSettings(verbose: global.verbose, dryRun: write.dryRun, yes: yes, force: force, json: json,

@@ -2,6 +2,7 @@ import ArgumentParser
 import ConfigurationMigration
 import Foundation
 import Migration
+import PortalFolder
 import PortalModel
 
 /// `portal-migrate verify`: compares a website in two environments.
@@ -65,7 +66,7 @@ public struct VerifyCommand: AsyncParsableCommand {
                 carried = Self.carried(by: package.schema)
             } else {
                 (source, sourceModel) = try await EnhancedModelOptions.source(endpoints, verbose: global.verbose)
-                carried = endpoints.path == nil ? .environment : .pacFolder
+                carried = endpoints.path == nil ? .environment : .declared(PacFolderFormat.carriedColumns(), format: "a pac folder")
             }
             let (_, target, targetModel) = try await EnhancedModelOptions.target(endpoints, global: global, source: source, sourceModel: sourceModel)
             let result = try await MigrationEngine().verify(source: source,
@@ -96,7 +97,7 @@ public struct VerifyCommand: AsyncParsableCommand {
     static func carried(by schema: CMTSchema) -> CarriedColumns {
         var fields: [String: Set<String>] = [:]
         for e in schema.entities { fields[e.name, default: []].formUnion(e.fields.map(\.name)) }
-        return .schema(fields)
+        return .declared(fields, format: "the package's CMT schema")
     }
 
     /// The scope of `--schemaFile`: the schema's entities with their fields and N:N relationships;
