@@ -157,6 +157,40 @@ import TestSupport
         #expect(throws: SafeWriteError(path: "pipe", reason: .special)) { try SafeFileWriter.write(Data(), to: "pipe", under: dir) }
     }
 
+    /// The real binary: `download --overwrite` with `sitemarker.yml` a dangling link outside (the
+    /// issue's input) exits 2 and creates nothing outside; `data export --dataFile` and `data schema
+    /// --output` given a link refuse it the same way.
+    @Test func commandsNeverWriteThroughLinks() async throws {
+        let home = try TestPaths.temporaryDirectory("pm-hostile-cli")
+        let outside = home.appendingPathComponent("outside")
+        try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
+        func run(_ args: [String]) async throws -> ChildProcessResult { try await ChildProcess.run(args, home: home) }
+        var r = try await run(["env", "create", "src"])
+        r = try await run(["upload", "--path", TestPaths.pacFolder("ejada-starter-2022").path, "--environment", "local:src", "--yes"])
+        #expect(r.exitCode == 0, "\(r.stderr.suffix(500))")
+        let site = "9b33ac01-11e0-ec11-bb3c-000d3ab4fb7f"
+        let dl = home.appendingPathComponent("dl")
+        r = try await run(["download", "--path", dl.path, "--webSiteId", site, "--environment", "local:src"])
+        #expect(r.exitCode == 0, "\(r.stderr.suffix(500))")
+        let folder = try #require(try FileManager.default.contentsOfDirectory(atPath: dl.path).first.map { dl.appendingPathComponent($0) })
+        try Self.link(folder.appendingPathComponent("sitemarker.yml"), to: outside.appendingPathComponent("sm.yml").path)
+        r = try await run(["download", "--path", dl.path, "--webSiteId", site, "--environment", "local:src", "--overwrite"])
+        #expect(r.exitCode == 2 && r.stderr.contains("sitemarker.yml is a symbolic link"), "\(r.stderr.suffix(500))")
+
+        let schema = home.appendingPathComponent("schema.xml")
+        try Self.link(schema, to: outside.appendingPathComponent("schema.xml").path)
+        r = try await run(["data", "schema", "--portalType", "starter", "--output", schema.path])
+        #expect(r.exitCode == 2 && r.stderr.contains("symbolic link"), "\(r.stderr.suffix(500))")
+        try FileManager.default.removeItem(at: schema)
+        r = try await run(["data", "schema", "--portalType", "starter", "--output", schema.path])
+        #expect(r.exitCode == 0, "\(r.stderr.suffix(500))")
+        let zip = home.appendingPathComponent("d.zip")
+        try Self.link(zip, to: outside.appendingPathComponent("d.zip").path)
+        r = try await run(["data", "export", "--schemaFile", schema.path, "--dataFile", zip.path, "--environment", "local:src"])
+        #expect(r.exitCode == 2 && r.stderr.contains("symbolic link"), "\(r.stderr.suffix(500))")
+        #expect(Self.tree(outside).isEmpty, "something was written outside: \(Self.tree(outside).keys.sorted())")
+    }
+
     // MARK: Content files that are not files
 
     /// A content file that is a directory, a FIFO or a dangling link is named (the page would

@@ -219,6 +219,10 @@ public struct CMTPackage: Sendable {
     /// not a folder itself, and it does not exist unless `overwrite`.
     /// - Throws: `CMTError.writeFailed` naming the path and the reason.
     public static func checkDestination(_ url: URL, overwrite: Bool) throws {
+        // A link at the path (dangling or not) is refused, named for what it is (issue 17, SafeFileWriter).
+        do { try SafeFileWriter.checkFile(url) } catch let e as SafeWriteError {
+            if case .directory = e.reason {} else { throw CMTError(.writeFailed, e.description, file: url.path) }
+        }
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         if fm.fileExists(atPath: url.path, isDirectory: &isDirectory) {
@@ -237,7 +241,7 @@ public struct CMTPackage: Sendable {
         let entries = try self.entries()
         do {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-            for (name, bytes) in entries { try bytes.write(to: url.appendingPathComponent(name)) }
+            for (name, bytes) in entries { try SafeFileWriter.write(bytes, to: name, under: url) }
         } catch {
             throw CMTError(.writeFailed, "the package folder cannot be written (\(error))", file: url.path)
         }
