@@ -307,6 +307,7 @@ public struct Planner: Sendable {
                 var m = m
                 let src = sources[i]
                 let existing = targetByTable[table]?[m.id]
+                var absent = Set<String>()
                 if let existing {
                     // Columns the source's format carries but this record leaves out: empty in the source.
                     // A column the target does not return either (an enhanced website's state) is left alone.
@@ -314,7 +315,7 @@ public struct Planner: Sendable {
                         let v = options.hints.absentValue(of: column)
                         if !ValueComparison.equal(v, existing.columns[column]) {
                             m.columns[column] = v
-                            if !PortalTables.stateColumns.contains(column) { clearedColumns[table, default: 0] += 1 }
+                            absent.insert(column)
                         }
                     }
                     // The source website mapped onto another website: the target keeps its own
@@ -396,6 +397,10 @@ public struct Planner: Sendable {
                     state = [:]
                     bodyKey = nil
                 }
+                // Every update to null of a column the target holds counts as cleared (a column left out by
+                // the source's format, or a null an environment source returns).
+                let cleared = changes.filter { c in existing != nil && c.new.isNull && !ValueComparison.equal(c.old, .null) }.count
+                if cleared > 0 { clearedColumns[table, default: 0] += cleared }
                 var action: RecordAction = existing == nil ? .create : (changes.isEmpty ? .unchanged : .update)
                 if action == .unchanged && options.rewriteUnchanged && !options.skipUpdateTables.contains(table) {
                     // --forceUploadAll: rewrite the record with every data column the source has.
