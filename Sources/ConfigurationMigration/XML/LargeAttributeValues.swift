@@ -101,7 +101,9 @@ enum LargeAttributeValues {
             if starts("<!--", at: i) { i = skip(past: "-->", from: i + 4); continue }
             if starts("<![CDATA[", at: i) { i = skip(past: "]]>", from: i + 9); continue }
             if starts("<?", at: i) { i = skip(past: "?>", from: i + 2); continue }
-            if starts("<!", at: i) || starts("</", at: i) { i += 2; continue }
+            // An end tag or a declaration: skip to its '>' (its rest is not character data: an end tag
+            // followed by a long run used to be lifted with the run, breaking the tag).
+            if starts("<!", at: i) || starts("</", at: i) { i = skip(past: ">", from: i + 2); continue }
             // A start tag: follow quoted values up to the closing '>'.
             i += 1
             while i < n && bytes[i] != UInt8(ascii: ">") {
