@@ -20,9 +20,14 @@ import PortalModel
 /// - a web file note with `documentbody` → `uploadFile` of the web file component's `filecontent`
 ///   (chunked by the client over 4 MB, research/dataverse-webapi.md §9.2).
 ///
-/// Every other table passes through to the base environment. Note ids of web files are the file
-/// column's file id (as pac synthesizes them, research/emulator-facts.md §4.2 type 3); the MIME
-/// type is inferred from the file name's extension.
+/// Every other table passes through to the base environment. A web file's note id is the service's
+/// (pac writes the file column's file id, research/emulator-facts.md §4.2 type 3): the view gives it
+/// the source's id for that note when a source is being written, else `webFileNoteID(forWebFile:)`;
+/// the MIME type is inferred from the file name's extension unless `content` keeps another.
+///
+/// Concurrency: the base rows are read once into caches; `execute` calls may run in parallel, each
+/// claiming the rows it merges into until it has written and re-read them (see `execute`), so no
+/// interleaving loses a merge into `content` (issue 16, R01).
 public actor EnhancedModelService: DataverseService {
     public nonisolated let base: any DataverseService
     let mapping: EnhancedSnapshotMapping
