@@ -7,7 +7,7 @@ import TestSupport
 /// Issue 17 "Done when": a fuzz target for the pac YAML folder reader. Mutated pac files are read as
 /// `website.yml`, a list file, a record file and a manifest of a minimal site folder; reading must end
 /// with a snapshot or a `PortalFolderError` (which names the file), never another error, a crash or a
-/// hang. Runs ~4 s by default and 120 s under `PM_LONG_TESTS=1`; the seed is printed (`PM_SEED`
+/// hang, and resident memory grows by less than `memoryBoundMegabytes` after a warm-up. Runs ~4 s by default and 120 s under `PM_LONG_TESTS=1`; the seed is printed (`PM_SEED`
 /// replays it). The corpus in `Tests/Fuzz/folder/` is replayed first; an input that fails is written
 /// there as `found-<hash>.yml`.
 @Suite struct FolderReaderFuzzTests {
@@ -85,6 +85,17 @@ import TestSupport
         return outcome
     }
 
+    /// The most the process may grow while the fuzzer runs after its first 200 inputs.
+    static let memoryBoundMegabytes = 64
+
+    /// This process's resident memory (`VmRSS` of `/proc/self/status`), `nil` where there is none.
+    static func residentMegabytes() -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kb = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else { return nil }
+        return kb / 1024
+    }
+
     static var corpusDirectory: URL { TestPaths.repositoryRoot.appendingPathComponent("Tests/Fuzz/folder") }
 
     /// Saves a failing input in the corpus.
@@ -127,7 +138,9 @@ import TestSupport
         let start = Date()
         var runs = 0
         var failures: [String] = []
+        var residentAfterWarmUp: Int?
         while Date().timeIntervalSince(start) < budget && failures.count < 5 {
+            if runs == 200 { residentAfterWarmUp = Self.residentMegabytes() }
             let i = Int(rng.next() % UInt64(Self.slots.count))
             let bytes = Self.mutate(seeds[i], &rng)
             if let p = Self.problem(reading: bytes, at: Self.slots[i].path, in: site, original: original, limit: 5) {
@@ -135,8 +148,11 @@ import TestSupport
             }
             runs += 1
         }
-        print("FolderReaderFuzzTests.mutatedPacFiles: \(runs) inputs, \(failures.count) failures")
+        let growth = residentAfterWarmUp.flatMap { before in Self.residentMegabytes().map { $0 - before } }
+        print("FolderReaderFuzzTests.mutatedPacFiles: \(runs) inputs, \(failures.count) failures, resident memory growth after warm-up \(growth.map { "\($0) MB" } ?? "not measured")")
         #expect(runs > 20)
+        // The stated bound: reading thousands of inputs does not grow the process by more than 64 MB.
+        if let growth { #expect(growth < Self.memoryBoundMegabytes, "resident memory grew by \(growth) MB over \(runs) inputs") }
         #expect(failures.isEmpty, "seed \(seed): \(failures.joined(separator: "\n"))")
     }
 }
