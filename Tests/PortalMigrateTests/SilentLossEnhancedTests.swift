@@ -57,10 +57,9 @@ import TestSupport
 
     // MARK: R01
 
-    /// R01: a table permission whose two web-role links fall into two write batches keeps both.
-    @Test func r01LinksAtABatchBoundaryAreAllWritten() async throws {
-        let (work, home, src) = try await Self.prepared("pm-sle-r01")
-        defer { try? FileManager.default.removeItem(at: work) }
+    /// R01's input: the rcsa folder with its table permissions replaced by 14 (one with one web role,
+    /// 13 with two), 27 links that fall on both sides of write batches.
+    static func writeR01Permissions(_ src: URL) throws {
         let dir = src.appendingPathComponent("table-permissions")
         for f in try FileManager.default.contentsOfDirectory(atPath: dir.path) { try FileManager.default.removeItem(at: dir.appendingPathComponent(f)) }
         let roles = ["a3f35e16-a398-428c-b9db-986df58ce13e", "b912c42b-d467-42b7-88c9-2427536440e4", "27b95ddd-4d8e-409b-acb1-5b679dd2282c"]
@@ -75,12 +74,40 @@ import TestSupport
         }
         try write(0, [roles[2]])
         for i in 1..<14 { try write(i, Array(roles[0..<2])) }
-        let up = try await Self.run(["upload", "--path", src.path, "--environment", "local:v"], home: home)
+    }
+
+    /// Uploads `src` into `environment` and checks `verify --path` finds no link missing.
+    static func uploadFindsEveryLink(_ src: URL, environment: String, home: URL) async throws {
+        let up = try await run(["upload", "--path", src.path, "--environment", environment], home: home)
         #expect(up.status == 0, "\(up.err)")
-        let v = try await Self.run(["verify", "--path", src.path, "--to", "local:v"], home: home)
+        let v = try await run(["verify", "--path", src.path, "--to", environment], home: home)
         let missing = (v.out + v.err).components(separatedBy: "\n").filter { $0.contains("link missing") }
         #expect(missing.isEmpty, "\(missing.count) table permission ↔ web role links missing: \(missing.prefix(3))")
         #expect(v.status == 0, "\(v.out)\n\(v.err)")
+    }
+
+    /// R01: a table permission whose two web-role links fall into two write batches keeps both.
+    @Test func r01LinksAtABatchBoundaryAreAllWritten() async throws {
+        let (work, home, src) = try await Self.prepared("pm-sle-r01")
+        defer { try? FileManager.default.removeItem(at: work) }
+        try Self.writeR01Permissions(src)
+        try await Self.uploadFindsEveryLink(src, environment: "local:v", home: home)
+    }
+
+    /// R01 over the Web API (`env serve`): the change sets go out in parallel over HTTP.
+    @Test func r01LinksAtABatchBoundaryAreAllWrittenOverHTTP() async throws {
+        let (work, home, src) = try await Self.prepared("pm-sle-r01h")
+        defer { try? FileManager.default.removeItem(at: work) }
+        try Self.writeR01Permissions(src)
+        let server = try await ServerSupport.startBinary(["env", "serve", "v", "--port", "0"], environment: ["PORTAL_MIGRATE_HOME": home.path])
+        let port = try #require(server.port)
+        do {
+            try await Self.uploadFindsEveryLink(src, environment: "http://127.0.0.1:\(port)", home: home)
+        } catch {
+            _ = await server.terminate()
+            throw error
+        }
+        _ = await server.terminate()
     }
 
     // MARK: R03 and the whole folder
