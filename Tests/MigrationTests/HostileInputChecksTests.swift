@@ -60,6 +60,15 @@ import TestSupport
         try await Self.expectRefusedUpload(site, check: "missing-link-record", naming: Self.unknownRole)
     }
 
+    /// The input in an enhanced folder: a table permission's web role id that neither side has.
+    @Test func enhancedFolderLinkToARecordNobodyHasStopsTheUpload() async throws {
+        let site = try Self.folder("rcsa-enhanced-2025", "table-permissions/Feedback.tablepermission.yml") {
+            $0.replacingOccurrences(of: "- 27b95ddd-4d8e-409b-acb1-5b679dd2282c", with: "- \(Self.unknownRole)")
+        }
+        try await Self.expectRefusedUpload(site, extra: ["--modelVersion", "2"], allowScripts: true,
+                                           check: "missing-link-record", naming: Self.unknownRole)
+    }
+
     /// The input: an enhanced folder without `websitelanguage.yml`.
     @Test func enhancedFolderWithoutSiteLanguageStopsTheUpload() async throws {
         let dir = try TestPaths.temporaryDirectory("pm-hostile-v2").appendingPathComponent("rcsa")

@@ -39,6 +39,22 @@ import TestSupport
         try await Checks.expectRefusedUpload(site, check: "not a", naming: named)
     }
 
+    /// A page's copy that is a FIFO (reading it would block), a directory or a dangling link: the
+    /// upload stops at once naming the file, nothing written (the page would go without its copy).
+    @Test(arguments: ["fifo", "directory", "dangling"])
+    func contentFileThatIsNotAFile(_ kind: String) async throws {
+        let site = try TestPaths.temporaryDirectory("pm-hostile-content").appendingPathComponent("ejada")
+        try FileManager.default.copyItem(at: TestPaths.pacFolder("ejada-starter-2022"), to: site)
+        let copy = site.appendingPathComponent("web-pages/home/content-pages/Home.en-US.webpage.copy.html")
+        try FileManager.default.removeItem(at: copy)
+        switch kind {
+        case "fifo": #expect(mkfifo(copy.path, 0o600) == 0)
+        case "directory": try FileManager.default.createDirectory(at: copy, withIntermediateDirectories: false)
+        default: try FileManager.default.createSymbolicLink(atPath: copy.path, withDestinationPath: "gone.html")
+        }
+        try await Checks.expectRefusedUpload(site, check: "not a regular file", naming: "Home.en-US.webpage.copy.html")
+    }
+
     /// The input (the all-zero GUID as the website id) and made-up members (a site setting's
     /// and a web role's id).
     @Test(arguments: [("website.yml", "adx_websiteid: "), ("sitesetting.yml", "  adx_sitesettingid: "), ("webrole.yml", "  adx_webroleid: ")])
