@@ -15,6 +15,8 @@ import TestSupport
 /// - `env→folder→env→folder`: `download` A, `upload` into C, `verify --path` against C, `download` C,
 ///   and the two folders byte for byte (outside `.portalconfig/`; portal language ids, the environments'
 ///   own rows matched by LCID, excepted);
+/// - `env→package→env`: `data export` A with the Customer Self-Service schema, `data import` into D,
+///   `verify --data` against D and `verify --schemaFile` A against D;
 /// - `v1→v2`: version 2 of the site (`SyntheticPortal.nextVersion`: emptied and newly set columns,
 ///   renames, (de)activations, deletions, additions, links removed and added, a changed body) as an
 ///   update with `--prune`: in-process into A, `migrate --prune` A → B, and A's download uploaded over C.
@@ -121,6 +123,21 @@ import TestSupport
         let first = try Self.files(folder1), second = try Self.files(try Self.siteFolder(dl2))
         let differing = Set(first.keys).union(second.keys).filter { Self.comparable(first[$0]) != Self.comparable(second[$0]) }.sorted()
         #expect(differing.isEmpty, "seed \(seed) route env→folder→env→folder: \(differing.count) file(s) differ: \(differing.prefix(10)) — \(repro)")
+
+        // env→package→env with the binary: export with the Customer Self-Service schema, import into D,
+        // verify the package against D and A against D on the schema's tables and columns.
+        #expect(try await Self.run(["env", "create", "d"], home: home).exitCode == 0)
+        #expect(try await Self.run(["env", "settings", "d", "--blockedattachments", "exe;bat"], home: home).exitCode == 0)
+        let schema = work.appendingPathComponent("css.xml").path, package = work.appendingPathComponent("data.zip").path
+        #expect(try await Self.run(["data", "schema", "--portalType", "customer-self-service", "--output", schema], home: home).exitCode == 0)
+        let export = try await Self.run(["data", "export", "--schemaFile", schema, "--dataFile", package, "--environment", "local:a"], home: home)
+        #expect(export.exitCode == 0, "seed \(seed) route env→package: \(export.stderr) — \(repro)")
+        let dataImport = try await Self.run(["data", "import", "--data", package, "--environment", "local:d"], home: home)
+        #expect(dataImport.exitCode == 0, "seed \(seed) route package→env (data import): \(dataImport.stdout.suffix(3000)) \(dataImport.stderr) — \(repro)")
+        let verifyPackage = try await Self.run(["verify", "--data", package, "--to", "local:d"], home: home)
+        #expect(verifyPackage.exitCode == 0, "seed \(seed) route package→env (verify --data): \(verifyPackage.stdout.suffix(3000)) \(verifyPackage.stderr) — \(repro)")
+        let verifyD = try await Self.run(["verify", "--from", "local:a", "--to", "local:d", "--webSiteId", site, "--schemaFile", schema], home: home)
+        #expect(verifyD.exitCode == 0, "seed \(seed) route env→package→env (verify --schemaFile): \(verifyD.stdout.suffix(3000)) — \(repro)")
 
         // v1 → v2 as an update: in-process with --prune into A, then env→env (migrate --prune) into B,
         // and as a folder (written by the tool) uploaded over C with --prune.

@@ -264,11 +264,13 @@ public struct StrictVerifier: Sendable {
         return v.text
     }
 
-    /// `sha256:<hex> (N bytes)` of a body; `nil` when absent; `unreadable: …` when it cannot be read.
+    /// `sha256:<hex> (N bytes)` of a body; `nil` when absent or empty (0 bytes: Dataverse stores an empty
+    /// `documentbody` as null, as it does empty text); `unreadable: …` when it cannot be read.
     static func digest(_ body: FileBody?) -> String? {
         guard let body else { return nil }
         do {
             let data = try body.load()
+            if data.isEmpty { return nil }
             return "sha256:" + SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined() + " (\(data.count) bytes)"
         } catch {
             return "unreadable: \(error.localizedDescription)"
