@@ -230,8 +230,12 @@ import TestSupport
         let message = try #require(sameName?["message"] as? String, "\(warnings)")
         #expect(message.contains(testSite) && message.contains(devSite) && message.contains("--targetWebSiteId"))
 
-        let r = try await Self.run(["data", "import", "--data", data.path, "--environment", "local:test", "--targetWebSiteId", testSite], home: home)
-        #expect(r.stdout.contains("kept adx_website \(testSite) .adx_primarydomainname"), "\(r.stdout.suffix(1500))")
+        let r = try await Self.run(["data", "import", "--data", data.path, "--environment", "local:test", "--targetWebSiteId", testSite, "--json"], home: home)
+        #expect(r.stderr.contains("kept adx_website \(testSite) .adx_primarydomainname"), "\(r.stderr.suffix(1500))")
+        // The package's pages match the provisioned ones by natural key (a root page's parent left out
+        // of data.xml is an empty parent), so none is created a second time.
+        let result = try #require((try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])?["result"] as? [String: [String: Int]])
+        #expect(result["adx_webpage"]?["created"] ?? 0 == 0, "\(result["adx_webpage"] ?? [:])")
         let sites = try await Self.websites("local:test", home: home)
         #expect(sites.count == 1 && sites.first?["websiteId"] as? String == testSite, "\(sites)")
     }

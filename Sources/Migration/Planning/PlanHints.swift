@@ -61,6 +61,15 @@ public struct PlanHints: Sendable, Hashable {
         return []
     }
 
+    /// True when the source's format carries `column` for `table`, whatever `keepAbsentColumns` says:
+    /// a record leaving it out holds it empty (used to match records by natural key, where an absent
+    /// key column, such as a root page's `adx_parentpageid` left out of a CMT `data.xml`, is null).
+    public func carries(_ column: String, of table: String) -> Bool {
+        guard format != nil else { return false }
+        if let carriedColumns { return carriedColumns[table]?.contains(column) ?? false }
+        return sourceTableColumns[table]?.contains(column) ?? false
+    }
+
     /// The value an absent carried column stands for: `absentValues[column]`, else null.
     public func absentValue(of column: String) -> FieldValue { absentValues[column] ?? .null }
 

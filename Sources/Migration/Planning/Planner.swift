@@ -96,6 +96,27 @@ public struct Planner: Sendable {
         return out
     }
 
+    /// `source` with the natural-key columns its format carries but a record leaves out set to their
+    /// absent value (null; pac's active state), so a record matches by natural key as the same record
+    /// read from an environment does (where the column is there, null): a CMT `data.xml` leaves out a
+    /// root page's empty `adx_parentpageid`, and without it the page matched nothing and was created a
+    /// second time in a provisioned target. `updateCompare` columns are left as they are (a null there
+    /// would match every target record whose column is empty).
+    func keyColumnsFilled(_ source: PortalSnapshot, hints: PlanHints) -> PortalSnapshot {
+        guard hints.format != nil else { return source }
+        var out = source
+        for (table, rows) in source.records {
+            for i in rows.indices {
+                let r = rows[i]
+                for column in IdentityRules.key(for: r, catalog: catalog)
+                where r.columns[column] == nil && hints.carries(column, of: table) {
+                    out.records[table]![i].columns[column] = hints.absentValue(of: column)
+                }
+            }
+        }
+        return out
+    }
+
     /// True for a column an absent source value may clear: not a file or image column (their bodies are
     /// compared as files, not as column values) and not a note's `documentbody`.
     static func isClearable(_ column: ColumnDefinition) -> Bool {
@@ -218,7 +239,7 @@ public struct Planner: Sendable {
 
         // Identity.
         var matcher = IdentityMatcher(catalog: catalog)
-        matcher.match(source: source, tableOrder: tableOrder, sourceWebsiteID: sourceWebsiteID,
+        matcher.match(source: keyColumnsFilled(source, hints: options.hints), tableOrder: tableOrder, sourceWebsiteID: sourceWebsiteID,
                       targetWebsiteID: targetWebsiteID, targetByID: targetByID, targetSnapshot: targetSnap,
                       byKey: options.match == .key, compareColumns: options.compareColumns,
                       targetIDsByTable: targetByTable.mapValues { Set($0.keys) })
