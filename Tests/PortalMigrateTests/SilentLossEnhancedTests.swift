@@ -366,4 +366,20 @@ import TestSupport
         let links = try await fresh.retrieveLinks(relationship: "adx_entitypermission_webrole", firstIDs: [permission])
         #expect(links.count == roles.count)
     }
+
+    /// A list under a key that is no column or N:N relationship (`adx_x:` then `- []`: pac writes a
+    /// `content` array without its values) cannot be uploaded: it is named in a warning, not dropped
+    /// silently, and the upload still verifies.
+    @Test func aListPacWroteWithoutValuesIsNamedNotDroppedSilently() async throws {
+        let (work, home, src) = try await Self.prepared("pm-sle-list")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let permission = "table-permissions/cr129_assess.tablepermission.yml"
+        let p = try text(src.appendingPathComponent(permission))
+        try p.replacingOccurrences(of: "adx_read:", with: "adx_somelist:\n- []\nadx_read:")
+            .write(to: src.appendingPathComponent(permission), atomically: true, encoding: .utf8)
+        let up = try await Self.run(["upload", "--path", src.path, "--environment", "local:v", "--yes"], home: home)
+        #expect(up.status == 0, "\(up.err)")
+        #expect(up.err.contains("warning: \(permission):4: adx_somelist is a list pac writes without its values; kept in this folder, not uploaded"),
+                "\(up.err)")
+    }
 }

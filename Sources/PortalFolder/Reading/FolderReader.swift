@@ -436,6 +436,16 @@ struct FolderReader {
         snapshot.bodies[FileBodyKey("annotation", annotation.id, "documentbody")] = .file(url(b))
     }
 
+    /// A list or mapping under a key that is neither a column nor an N:N relationship the catalog knows
+    /// (`adx_x:` then `- []`): pac writes such a `content` value without its values (each leaf `[]`,
+    /// research/pac-yaml-emission.md §5.5), so there is nothing to upload; it stays in the folder for a
+    /// writer over it, and a warning names it (issue 16: nothing left out silently). The target keeps
+    /// its own value. Returns the warning.
+    static func keptInFolder(_ pair: YAMLPair, file: String, line: Int?) -> String {
+        "\(file):\(line.map(String.init) ?? "1"): \(pair.key) is \(shapeName(pair.value)) pac writes "
+            + "without its values; kept in this folder, not uploaded (the target keeps its own)"
+    }
+
     /// Builds one record from its YAML pairs, registers it (checking duplicates), its links and placement.
     @discardableResult
     mutating func makeRecord(_ pairs: [YAMLPair], _ t: PacTableLayout, file: String, line: Int?,
@@ -482,6 +492,7 @@ struct FolderReader {
                     record.columns[pair.key] = .multiChoice(values)
                 } else {
                     extras.append(pair)
+                    readWarnings.append(FolderReader.keptInFolder(pair, file: file, line: line))
                 }
             case .mapping, .anchoredEmptySequence, .alias:
                 if EnhancedComponentMapping.nestedContentColumns.contains(pair.key) {
@@ -489,8 +500,11 @@ struct FolderReader {
                     if let v = NestedContentValue.columnValue(pair.value, siblings: pairs) { record.columns[pair.key] = v; continue }
                     readWarnings.append("\(file):\(line.map(String.init) ?? "1"): \(pair.key) has anchors its record's own keys do not explain; "
                         + "kept in this folder, not uploaded")
+                    extras.append(pair)
+                    continue
                 }
                 extras.append(pair)
+                readWarnings.append(FolderReader.keptInFolder(pair, file: file, line: line))
             case .null, .scalar:
                 do {
                     record.columns[pair.key] = try coding.decode(pair.value, table: t.table, column: pair.key, siblingTable: typeCode)
