@@ -46,6 +46,13 @@ public final class LocalEnvironment: DataverseService {
     public static func create(at url: URL, options: LocalEnvironmentOptions = LocalEnvironmentOptions()) throws -> LocalEnvironment {
         let fm = FileManager.default
         if fm.fileExists(atPath: url.path) { throw LocalEnvironmentError.alreadyExists(url.path) }
+        // SQLite follows links: a (dangling) link at the file or its -wal/-shm would put the database
+        // outside the data directory (issue 17, SafeFileWriter's rule).
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            do { try SafeFileWriter.checkFile(URL(fileURLWithPath: url.path + suffix)) } catch let e as SafeWriteError {
+                throw LocalEnvironmentError.invalidSetting(e.description)
+            }
+        }
         let tables = SystemTables.completing(try options.resolveTables(catalog: .standard), catalog: .standard)
         if let e = options.maxUploadFileSize < 1 || options.maxUploadFileSize > 131_072_000 ? options.maxUploadFileSize : nil {
             throw LocalEnvironmentError.invalidSetting("maxuploadfilesize \(e) is outside 1…131072000 bytes")

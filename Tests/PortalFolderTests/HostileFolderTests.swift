@@ -188,6 +188,10 @@ import TestSupport
         try Self.link(zip, to: outside.appendingPathComponent("d.zip").path)
         r = try await run(["data", "export", "--schemaFile", schema.path, "--dataFile", zip.path, "--environment", "local:src"])
         #expect(r.exitCode == 2 && r.stderr.contains("symbolic link"), "\(r.stderr.suffix(500))")
+        // An embedded environment's database file (SQLite follows links).
+        try Self.link(home.appendingPathComponent("environments/evil.sqlite"), to: outside.appendingPathComponent("evil.sqlite").path)
+        r = try await run(["env", "create", "evil"])
+        #expect(r.exitCode != 0 && r.stderr.contains("symbolic link"), "\(r.stderr.suffix(500))")
         #expect(Self.tree(outside).isEmpty, "something was written outside: \(Self.tree(outside).keys.sorted())")
     }
 
