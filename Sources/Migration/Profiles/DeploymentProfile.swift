@@ -129,12 +129,12 @@ public struct DeploymentProfile: Sendable {
         var warnings: [Diagnostic] = []
         for o in overrides {
             guard let i = snapshot.records[o.table]?.firstIndex(where: { $0.id == o.id }) else {
-                let named = o.values.keys.sorted().compactMap { c -> String? in
-                    guard c.hasSuffix("name"), let t = o.values[c]?.text else { return nil }
-                    return "\(c) \"\(t)\""
-                }.first
+                // The entry's record name (never another value: a profile holds secrets) and the source
+                // record of that name, whose id the entry probably meant.
+                let nameColumns = ["adx_name", "name"]
+                let named = nameColumns.compactMap { c in o.values[c]?.text.map { "\(c) \"\($0)\"" } }.first
                 let alike = snapshot.records[o.table]?.first { r in
-                    o.values.contains { c, v in c.hasSuffix("name") && !v.isNull && ValueComparison.equal(r.columns[c], v) }
+                    nameColumns.contains { c in o.values[c].map { !$0.isNull && ValueComparison.equal(r.columns[c], $0) } ?? false }
                 }
                 warnings.append(Diagnostic(check: "deployment-profile",
                                            message: "\(source): the entry for \(o.table) \(o.id.dataverseString)\(named.map { " (\($0))" } ?? "") overrides nothing: the source has no \(o.table) with this id, so the target would keep the source's value"
