@@ -45,7 +45,12 @@ enum LargeAttributeValues {
     ///   the n-th placeholder standing for `values[n]`.
     static func lift(_ data: Data, threshold: Int = threshold) -> (data: Data, values: [Lifted]) {
         guard data.count > threshold else { return (data, []) }
-        let bytes = [UInt8](data)
+        // Read in place (no copy of the whole document).
+        return data.withUnsafeBytes { raw in lift(raw.bindMemory(to: UInt8.self), data, threshold: threshold) }
+    }
+
+    /// `lift(_:threshold:)` over the bytes of `data`.
+    private static func lift(_ bytes: UnsafeBufferPointer<UInt8>, _ data: Data, threshold: Int) -> (data: Data, values: [Lifted]) {
         let n = bytes.count
         var out: [UInt8] = []
         var values: [Lifted] = []
@@ -70,7 +75,7 @@ enum LargeAttributeValues {
 
         func liftRun(_ start: Int, _ end: Int, isAttribute: Bool) {
             guard end - start > threshold else { return }
-            if !isAttribute, let lineEnds = whitespaceLineEnds(bytes[start..<end]) {
+            if !isAttribute, let lineEnds = whitespaceLineEnds(UnsafeBufferPointer(rebasing: bytes[start..<end])) {
                 // A long run of white space between elements means nothing in a CMT file (no element's
                 // text is white space only): only its line ends are kept, so line numbers stay right and
                 // the parser does not wade through it (300 MB of spaces took 210 s and 6.6 GB).
@@ -79,7 +84,7 @@ enum LargeAttributeValues {
                 copied = end
                 return
             }
-            guard let value = unescape(bytes[start..<end], isAttribute: isAttribute) else { return }
+            guard let value = unescape(UnsafeBufferPointer(rebasing: bytes[start..<end]), isAttribute: isAttribute) else { return }
             out.append(contentsOf: bytes[copied..<start])
             out.append(contentsOf: Array(placeholder(values.count).utf8))
             let newlines = bytes[start..<end].reduce(0) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
@@ -95,7 +100,7 @@ enum LargeAttributeValues {
                 while i < n && bytes[i] != UInt8(ascii: "<") { i += 1 }
                 // Text after the last markup is lifted only when it is white space (dropped); anything
                 // else stays for the parser to report as content after the root element.
-                if i < n || whitespaceLineEnds(bytes[start..<i]) != nil { liftRun(start, i, isAttribute: false) }
+                if i < n || whitespaceLineEnds(UnsafeBufferPointer(rebasing: bytes[start..<i])) != nil { liftRun(start, i, isAttribute: false) }
                 continue
             }
             if starts("<!--", at: i) { i = skip(past: "-->", from: i + 4); continue }
@@ -125,7 +130,7 @@ enum LargeAttributeValues {
 
     /// The number of line ends (LF, CR LF or a lone CR) in a run made only of XML white space (space,
     /// tab, CR, LF); `nil` when the run holds anything else.
-    static func whitespaceLineEnds(_ run: ArraySlice<UInt8>) -> Int? {
+    static func whitespaceLineEnds(_ run: UnsafeBufferPointer<UInt8>) -> Int? {
         var lineEnds = 0
         var previous: UInt8 = 0
         for b in run {
@@ -152,7 +157,7 @@ enum LargeAttributeValues {
 
     /// XML attribute-value unescaping; `nil` when the value holds `<`, an unknown entity, a bad
     /// character reference or is not UTF-8 (the value then stays for the parser to judge).
-    static func unescape(_ raw: ArraySlice<UInt8>, isAttribute: Bool = true) -> String? {
+    static func unescape(_ raw: UnsafeBufferPointer<UInt8>, isAttribute: Bool = true) -> String? {
         let normalized: (Substring) -> String = isAttribute ? { Self.normalized($0) } : { Self.lineEndsNormalized($0) }
         if !raw.contains(UInt8(ascii: "&")) && !raw.contains(UInt8(ascii: "<")) {
             guard let s = String(validating: raw, as: UTF8.self) else { return nil }

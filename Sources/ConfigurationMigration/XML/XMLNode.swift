@@ -94,12 +94,13 @@ public enum SafeXMLReader {
         let utf16 = (b.count >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF)
                                       || (b[0] != 0 && b[1] == 0) || (b[0] == 0 && b[1] != 0)))
         if utf16 { return Data(try decode(data, file: file).utf8) }
-        let body = b.starts(with: [0xEF, 0xBB, 0xBF]) ? data.dropFirst(3) : data[...]
+        // Without a BOM the bytes are passed on as they are (no copy).
+        let body = b.starts(with: [0xEF, 0xBB, 0xBF]) ? Data(data.dropFirst(3)) : data
         let valid = body.withUnsafeBytes { String(validating: $0.bindMemory(to: UInt8.self), as: UTF8.self) != nil }
         guard valid else {
             throw CMTError(.malformedXML, "the file is not valid UTF-8 or UTF-16 text; save it as UTF-8", file: file)
         }
-        return Data(body)
+        return body
     }
 
     /// The 1-based line of a byte offset.
