@@ -12,6 +12,8 @@ import TestSupport
 ///
 /// - `load`: snapshot → environment A (engine in-process, small change sets so links straddle batches);
 /// - `env→env`: A → B with the built binary's `migrate`, then `verify`;
+/// - `standard→enhanced`: `migrate --targetModelVersion 2` A → E (links inside components' `content`,
+///   3 operations per change set), then `verify`;
 /// - `env→folder→env→folder`: `download` A, `upload` into C, `verify --path` against C, `download` C,
 ///   and the two folders byte for byte (outside `.portalconfig/`; portal language ids, the environments'
 ///   own rows matched by LCID, excepted);
@@ -22,14 +24,15 @@ import TestSupport
 ///   update with `--prune`: in-process into A, `migrate --prune` A → B, and A's download uploaded over C.
 ///
 /// A failure names the seed and the route; one seed reruns with `PM_SEED=<seed>` (`PM_KEEP=1` keeps
-/// its environments and folders). Default: 2 seeds;
-/// `PM_LONG_TESTS=1`: 200 seeds with a web file above the 4 MB chunk size.
+/// its environments and folders). Default: the fixed seeds (7: an empty web file body lost through the
+/// CMT package route, which the verifier now counts as no body, as Dataverse stores it);
+/// `PM_LONG_TESTS=1`: 200 more seeds with a web file above the 4 MB chunk size.
 @Suite(.serialized) struct GeneratedSiteRoutesTests {
-    /// Seeds run: `PM_SEED`, else 2 by default, 200 with `PM_LONG_TESTS=1`. Seeds that once failed are
-    /// kept in `fixedSeeds` and always run.
+    /// Seeds run: `PM_SEED`, else the fixed seeds (seeds that once found a loss are kept there and always
+    /// run), plus 200 more with `PM_LONG_TESTS=1`.
     static var seeds: [UInt64] {
         if let s = ProcessInfo.processInfo.environment["PM_SEED"].flatMap(UInt64.init) { return [s] }
-        return fixedSeeds + (TestPaths.longTests ? Array(1...200) : [18])
+        return fixedSeeds + (TestPaths.longTests ? Array(1...200).filter { !fixedSeeds.contains($0) } : [])
     }
     static let fixedSeeds: [UInt64] = [7]
 
@@ -108,6 +111,16 @@ import TestSupport
         #expect(migrate.exitCode == 0, "seed \(seed) route env→env (migrate): \(migrate.stdout.suffix(3000)) \(migrate.stderr) — \(repro)")
         let verifyB = try await Self.run(["verify", "--from", "local:a", "--to", "local:b", "--webSiteId", site], home: home)
         #expect(verifyB.exitCode == 0, "seed \(seed) route env→env (verify): \(verifyB.stdout.suffix(3000)) — \(repro)")
+
+        // standard → enhanced bridge with the binary: every N:N link of a component lives in its `content`,
+        // written 3 operations per change set, so a record's links straddle batches.
+        #expect(try await Self.run(["env", "create", "e"], home: home).exitCode == 0)
+        #expect(try await Self.run(["env", "settings", "e", "--blockedattachments", "exe;bat"], home: home).exitCode == 0)
+        let bridge = try await Self.run(["migrate", "--from", "local:a", "--to", "local:e", "--webSiteId", site, "--targetModelVersion", "2",
+                                         "--yes", "--changeset-size", "3"], home: home)
+        #expect(bridge.exitCode == 0, "seed \(seed) route standard→enhanced bridge (migrate): \(bridge.stdout.suffix(3000)) \(bridge.stderr) — \(repro)")
+        let verifyE = try await Self.run(["verify", "--from", "local:a", "--to", "local:e", "--webSiteId", site], home: home)
+        #expect(verifyE.exitCode == 0, "seed \(seed) route standard→enhanced bridge (verify): \(verifyE.stdout.suffix(3000)) — \(repro)")
 
         // env→folder→env→folder with the binary.
         let dl1 = work.appendingPathComponent("dl1"), dl2 = work.appendingPathComponent("dl2")

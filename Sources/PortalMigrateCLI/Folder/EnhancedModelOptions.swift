@@ -222,7 +222,9 @@ enum EnhancedModelOptions {
     /// Columns the enhanced model has no place for: a web file's body is the component's `filecontent`
     /// file column, which keeps the file name and MIME type only (research/dataverse-webapi.md §11.3),
     /// so a note's `subject` and `notetext` are not migrated.
-    static let unmappedColumns: [String: Set<String>] = ["annotation": ["subject", "notetext"]]
+    /// A portal language is part of its site language (`powerpagesitelanguage`), whose one name is the
+    /// website language's: the portal language's own `adx_name` has no place either (research/pac-portal-format.md §5).
+    static let unmappedColumns: [String: Set<String>] = ["annotation": ["subject", "notetext"], "adx_portallanguage": ["adx_name"]]
 
     /// The `verify` lines for `unmappedColumns`, added to the tables not compared (a standard source
     /// against an enhanced target only: an enhanced source has no such columns either).
