@@ -53,8 +53,9 @@ import TestSupport
         let started = ContinuousClock.now
         let r = try await Self.run(["list", "--environment", url], home: home, timeout: 120)
         let elapsed = ContinuousClock.now - started
-        #expect(r.status == 2, "\(r.err)")
-        #expect(r.err.contains("cannot connect to \(url)"), "\(r.err)")
+        // Not bad input: an environment that does not answer is exit 1 (issue 17), named as such.
+        #expect(r.status == 1, "\(r.err)")
+        #expect(r.err.contains("cannot connect to \(url)") && r.err.contains("the environment did not answer"), "\(r.err)")
         // Finding 2: "fails fast … total a few seconds" (the binary was 13 minutes before).
         #expect(elapsed < .seconds(30), "took \(elapsed)")
     }

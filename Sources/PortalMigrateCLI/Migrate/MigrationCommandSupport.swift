@@ -93,6 +93,10 @@ extension MigrationCommandSupport {
         } catch var stopped as ApplyStopped {
             stopped.target = environmentURL(target) ?? stopped.target
             throw stopped
+        } catch let e as DataverseError where e.environmentDidNotAnswer {
+            // After writing began "nothing was written" (the planning-time wording) would be false.
+            throw UserFacingError("the environment did not answer (\(e.description)) after writing began; "
+                                  + "rerun the same command to resume", exitCode: PortalMigrateExit.recordsFailed)
         }
     }
 
