@@ -4,8 +4,8 @@ import PortalModel
 import Testing
 import TestSupport
 
-/// Issue 18 "Done when" with the built binary on embedded environments: after a migration (whose own
-/// read-back passes), each mutation of the target makes `verify` exit 1 naming exactly that change —
+/// Issue 18 "Done when" with the built binary on embedded environments: after an upload, a migration
+/// and a data import (whose `--json` carries a passed `verification`; none with `--no-verify`), each mutation of the target makes `verify` exit 1 naming exactly that change —
 /// a column emptied, a column set that the source has empty, an N:N link removed or added, a file body
 /// changed by one byte, a record deactivated, a record added, and in the enhanced model a key added to
 /// or removed from a component's `content`. Each mutation is undone before the next, and verify exits
@@ -59,6 +59,22 @@ import TestSupport
         let checked = try #require(verification["checked"] as? [String: Any])
         #expect(verification["passed"] as? Bool == true && (checked["records"] as? Int ?? 0) > 400 && (checked["fileBodies"] as? Int ?? 0) > 0,
                 "\(verification)")
+        // --no-verify: no read-back, no verification object.
+        let unverified = try await Self.run(["migrate", "--from", "local:src", "--to", "local:tgt", "--webSiteId", Self.ejadaSite, "--yes",
+                                             "--json", "--no-verify"], home: home)
+        let unverifiedJSON = try Self.json(unverified)
+        #expect(unverified.exitCode == 0 && unverifiedJSON["verification"] == nil, "\(unverified.stdout.prefix(500))")
+        // data import reads back too.
+        #expect(try await Self.run(["env", "create", "pkg"], home: home).exitCode == 0)
+        let schema = work.appendingPathComponent("css.xml").path, zip = work.appendingPathComponent("data.zip").path
+        #expect(try await Self.run(["data", "schema", "--portalType", "customer-self-service", "--output", schema], home: home).exitCode == 0)
+        #expect(try await Self.run(["data", "export", "--schemaFile", schema, "--dataFile", zip, "--environment", "local:src"], home: home).exitCode == 0)
+        let imported = try await Self.run(["data", "import", "--data", zip, "--environment", "local:pkg", "--json"], home: home)
+        #expect(imported.exitCode == 0, "\(imported.stderr)")
+        let importVerification = try #require(try Self.json(imported)["verification"] as? [String: Any])
+        #expect(importVerification["passed"] as? Bool == true && ((importVerification["checked"] as? [String: Any])?["records"] as? Int ?? 0) > 400,
+                "\(importVerification)")
+
         let args = ["--from", "local:src", "--to", "local:tgt", "--webSiteId", Self.ejadaSite]
         let clean = try await Self.verify(args, home: home)
         #expect(clean.code == 0 && clean.differences.isEmpty, "\(clean.differences.map(Self.key)) \(clean.stderr)")
