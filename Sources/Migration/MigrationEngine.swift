@@ -123,6 +123,7 @@ public struct MigrationEngine: Sendable {
                                          targetOrganization: targetOrg, unblocked: options.unblockExtensions,
                                          targetWebsiteRequested: options.plan.targetWebsiteID != nil) + warnings
             + (try await ReferenceChecks.run(planning: planning, target: target, catalog: catalog))
+            + MassDeleteCheck.run(planning: planning, limits: planOptions.massDelete)
         let excluded = Set(checks.filter { $0.severity == .error }.compactMap(\.recordID))
         var prepared = PreparedMigration(source: snapshot, planning: planning, checks: checks, excluded: excluded)
         prepared.hiddenColumns = planOptions.hiddenColumns
@@ -157,6 +158,8 @@ public struct MigrationEngine: Sendable {
         if let given { prepared = given } else { prepared = try await prepare(source: source, target: target, options: options) }
         let errors = prepared.errors
         if !errors.isEmpty && !options.force { throw MigrationError.checksFailed(errors) }
+        // --force leaves out records that fail a check; a mass deletion is no record to leave out.
+        if errors.contains(where: { $0.check == MassDeleteCheck.name }) { throw MigrationError.checksFailed(errors) }
         if options.dryRun {
             var r = prepared.report
             r.dryRun = true

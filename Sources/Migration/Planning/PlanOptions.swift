@@ -65,6 +65,8 @@ public struct PlanOptions: Sendable {
     /// source record leaves out is planned as an update to null (issue 16, R02), unless
     /// `hints.keepAbsentColumns`. The default (no format) keeps absent columns as the target has them.
     public var hints: PlanHints = PlanHints()
+    /// The `mass-delete` check's limits (`MassDeleteCheck`); `nil` runs no such check (the CLI always sets them).
+    public var massDelete: MassDeleteLimits? = nil
 
     public init(targetWebsiteID: UUID? = nil, prune: Bool = false, match: MatchMode = .key,
                 missingLookups: MissingLookupPolicy = .fail, hiddenColumns: Set<String> = []) {

@@ -30,6 +30,7 @@ public struct DataImportCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var write: WriteOptions
+    @OptionGroup var massDelete: MassDeleteOptions
 
     @Option(name: .customLong("data"), help: "The package: a data.zip or a folder holding data.xml and data_schema.xml.")
     var data: String
@@ -83,6 +84,7 @@ public struct DataImportCommand: AsyncParsableCommand {
                 force: force, dryRun: write.dryRun, runKey: runKey, targetKey: global.environment ?? "-")
             options.blockedAttachmentsWriter = MigrationCommandSupport.blockedWriter(target)
             options.verifyAfterWrite = !write.noVerify
+            massDelete.apply(to: &options.plan)
             // A field the schema names but a record leaves out is empty in the source (research/cmt-format.md).
             options.plan.hints = .package(fields: Dictionary(package.schema.entities.map { ($0.name, Set($0.fields.map(\.name))) },
                                                              uniquingKeysWith: { $0.union($1) }),

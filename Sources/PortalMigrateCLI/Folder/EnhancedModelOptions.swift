@@ -133,6 +133,7 @@ enum EnhancedModelOptions {
                 Diagnostic(check: "folder", severity: .warning,
                            message: ".portalconfig/manifest.yml: \(d.section) entry \(d.recordID.dataverseString) has an unreadable association name \(d.displayName ?? ""); ignored")
             }
+        plan.hints.warnings += ManifestContradictions.diagnostics(content) // errors: stop before writing
         plan.explicitDeletions = content.deletedRecords
         plan.explicitLinkRemovals = content.deletedLinks
         for table in TableCatalog.environmentSpecificTables {

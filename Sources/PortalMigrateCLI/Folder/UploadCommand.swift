@@ -30,6 +30,7 @@ public struct UploadCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var write: WriteOptions
+    @OptionGroup var massDelete: MassDeleteOptions
     @Option(name: [.customLong("path"), .customShort("p")], help: "The site folder (the one holding website.yml).")
     var path: String
     @Option(name: [.customLong("deploymentProfile"), .customLong("dp", withSingleDash: true)], help: "deployment-profiles/<NAME>.deployment.yml of the folder.")
@@ -78,6 +79,7 @@ public struct UploadCommand: AsyncParsableCommand {
             // manifest.yml IsDeleted entries are deleted; download-only tables are not uploaded.
             EnhancedModelOptions.addFolderPlan(content, to: &plan, keepAbsentColumns: keepAbsentColumns)
             plan.rewriteUnchanged = forceUploadAll
+            massDelete.apply(to: &plan)
             EnhancedModelOptions.listUnmapped(&plan, target: model)
             var options = MigrationOptions(plan: plan, unblockExtensions: MigrationCommandSupport.extensions(unblockExtensions),
                                            deploymentProfile: profileURL, runKey: runKey, targetKey: spec ?? "default")

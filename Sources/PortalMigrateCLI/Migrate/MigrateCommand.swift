@@ -31,6 +31,7 @@ public struct MigrateCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var endpoints: MigrationEndpointOptions
     @OptionGroup var write: WriteOptions
+    @OptionGroup var massDelete: MassDeleteOptions
     @Flag(name: .long, help: "Also delete target records and N:N links the source does not have.")
     var prune = false
     @Flag(name: .long, help: "Do not ask before deleting.")
@@ -71,6 +72,7 @@ public struct MigrateCommand: AsyncParsableCommand {
                                    missingLookups: endpoints.missingLookups)
             plan.hints = .environment(keepAbsentColumns: keepAbsentColumns)
             EnhancedModelOptions.listUnmapped(&plan, target: targetModel)
+            massDelete.apply(to: &plan)
             var options = MigrationOptions(
                 plan: plan,
                 apply: ApplyOptions(changeSetSize: changeSetSize, parallelism: parallelism, bypassPlugins: !noBypassPlugins),

@@ -23,6 +23,7 @@ public struct PlanCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var endpoints: MigrationEndpointOptions
+    @OptionGroup var massDelete: MassDeleteOptions
     @Flag(name: .long, help: "Also delete target records and N:N links the source does not have.")
     var prune = false
     @Option(name: .customLong("unblock-extensions"), help: "Extensions the run would unblock (comma-separated), for the blocked-extension check.")
@@ -46,6 +47,7 @@ public struct PlanCommand: AsyncParsableCommand {
                 plan.hints = .environment(keepAbsentColumns: keepAbsentColumns)
             }
             EnhancedModelOptions.listUnmapped(&plan, target: targetModel)
+            massDelete.apply(to: &plan)
             let options = MigrationOptions(
                 plan: plan,
                 unblockExtensions: Set((unblockExtensions ?? "").split(separator: ",").map(String.init)),
