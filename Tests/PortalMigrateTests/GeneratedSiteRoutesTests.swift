@@ -153,7 +153,8 @@ import TestSupport
         #expect(verifyD.exitCode == 0, "seed \(seed) route env→package→env (verify --schemaFile): \(verifyD.stdout.suffix(3000)) — \(repro)")
 
         // v1 → v2 as an update: in-process with --prune into A, then env→env (migrate --prune) into B,
-        // and as a folder (written by the tool) uploaded over C with --prune.
+        // and as a folder (written by the tool) uploaded over C with --prune. Version 2 deletes about a
+        // tenth of the snippets on purpose: --allow-mass-delete.
         let v2 = SyntheticPortal.nextVersion(of: snapshot, seed: seed)
         var pruning = options
         pruning.plan.prune = true
@@ -165,7 +166,7 @@ import TestSupport
                                                          carried: .declared(Self.catalogColumns, format: "the generated site"))
         #expect(updated.identical, "seed \(seed) route v1→v2 update (verify): \(updated.differences.prefix(10)) — \(repro)")
         let migrate2 = try await Self.run(["migrate", "--from", "local:a", "--to", "local:b", "--webSiteId", site, "--yes", "--prune",
-                                           "--changeset-size", "3"], home: home)
+                                           "--allow-mass-delete", "--changeset-size", "3"], home: home)
         #expect(migrate2.exitCode == 0, "seed \(seed) route v1→v2 env→env (migrate --prune): \(migrate2.stdout.suffix(3000)) \(migrate2.stderr) — \(repro)")
         let verifyB2 = try await Self.run(["verify", "--from", "local:a", "--to", "local:b", "--webSiteId", site], home: home)
         #expect(verifyB2.exitCode == 0, "seed \(seed) route v1→v2 env→env (verify): \(verifyB2.stdout.suffix(3000)) — \(repro)")
@@ -173,7 +174,7 @@ import TestSupport
         let down3 = try await Self.run(["download", "--path", dl3.path, "--webSiteId", site, "--environment", "local:a"], home: home)
         #expect(down3.exitCode == 0, "seed \(seed) route v1→v2 env→folder: \(down3.stderr) — \(repro)")
         let folder3 = try Self.siteFolder(dl3)
-        let upload2 = try await Self.run(["upload", "--path", folder3.path, "--environment", "local:c", "--yes", "--prune"], home: home)
+        let upload2 = try await Self.run(["upload", "--path", folder3.path, "--environment", "local:c", "--yes", "--prune", "--allow-mass-delete"], home: home)
         #expect(upload2.exitCode == 0, "seed \(seed) route v1→v2 folder→env (upload --prune): \(upload2.stdout.suffix(3000)) \(upload2.stderr) — \(repro)")
         let verifyC2 = try await Self.run(["verify", "--path", folder3.path, "--to", "local:c"], home: home)
         #expect(verifyC2.exitCode == 0, "seed \(seed) route v1→v2 folder→env (verify --path): \(verifyC2.stdout.suffix(3000)) — \(repro)")
