@@ -116,6 +116,7 @@ public enum PortalFolderError: Error, Equatable, Sendable, CustomStringConvertib
         switch self {
         case .notASiteFolder(let path):
             return "\(path): the upload path provided doesn't contain Power Pages website data; give the directory which contains website.yml"
+                + Self.siteSubfolderHint(path)
         case .enhancedDataModelFolder(let path, let reason):
             return "\(path) is an enhanced data model (--modelVersion 2) site folder (\(reason)); only standard data model folders are supported so far"
         case .yamlSyntax(let file, let line, let column, let problem):
@@ -156,5 +157,18 @@ public enum PortalFolderError: Error, Equatable, Sendable, CustomStringConvertib
         case .noWebsite:
             return "the snapshot has no adx_website record to name the site folder after"
         }
+    }
+}
+
+extension PortalFolderError {
+    /// " (did you mean --path ROOT/SUB?)" when `path` is a download root: a folder whose subfolders
+    /// (one or more) hold `website.yml` (issue 24: every failure ends with what to do next).
+    static func siteSubfolderHint(_ path: String) -> String {
+        let fm = FileManager.default
+        guard let names = try? fm.contentsOfDirectory(atPath: path) else { return "" }
+        let sites = names.sorted().filter { fm.fileExists(atPath: (path as NSString).appendingPathComponent($0) + "/website.yml") }
+        guard !sites.isEmpty else { return "" }
+        let base = path.hasSuffix("/") ? String(path.dropLast()) : path
+        return " (did you mean " + sites.map { "--path \(base)/\($0)" }.joined(separator: " or ") + "?)"
     }
 }

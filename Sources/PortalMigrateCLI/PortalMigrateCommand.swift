@@ -43,6 +43,7 @@ public struct PortalMigrateCommand: AsyncParsableCommand {
         let json = arguments.prefix { $0 != "--" }.contains("--json")
         do {
             var command = try parseAsRoot(arguments)
+            InterruptHandler.install(for: command)
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

@@ -70,7 +70,7 @@ public struct TransportFailure: Error, CustomStringConvertible, Sendable {
         let tries = attempts == 1 ? "1 attempt" : "\(attempts) attempts"
         switch kind {
         case .connectionFailed:
-            return "cannot connect to \(CredentialRedaction.redact(url)) (\(tries)); is the environment running and the URL right? (\(detail))"
+            return "cannot connect to \(CredentialRedaction.redact(url)): \(plainReason) (\(tries)); is the environment running and the URL right?"
         case .timedOut:
             return "no answer from \(url.absoluteString) within the request timeout (\(tries)); set PORTAL_MIGRATE_REQUEST_TIMEOUT (seconds) to wait longer (\(detail))"
         case .dropped:
@@ -81,6 +81,18 @@ public struct TransportFailure: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String { "\(kind.rawValue): \(detail)" }
+
+    /// Why no connection could be made, in plain words ("connection refused"), without NIO's type
+    /// names and errno numbers; the raw detail when it is none of the known reasons.
+    public var plainReason: String {
+        let text = detail.lowercased()
+        if text.contains("refused") || text.contains("errno: 111") || text.contains("errno: 61)") { return "connection refused" }
+        if text.contains("timeout") || text.contains("timed out") { return "no connection within the connect timeout" }
+        if text.contains("unreachable") { return "host or network unreachable" }
+        if text.contains("socketaddresserror") || text.contains("unknown host") || text.contains("nodename nor servname")
+            || text.contains("name or service not known") { return "unknown host" }
+        return detail
+    }
 }
 
 /// Counts a request's transport failures by kind and decides whether to retry (see `RetryPolicy`).

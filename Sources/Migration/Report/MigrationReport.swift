@@ -221,6 +221,7 @@ public struct MigrationReport: Sendable, Encodable {
         }
         if forced { lines.append("--force: records that failed a check were left out; exit code 1") }
         if let verification { lines += verification.humanLines }
+        if kind == .plan && !forced { lines += NextSteps.afterFailedChecks(checks) }
         return lines.joined(separator: "\n")
     }
 }

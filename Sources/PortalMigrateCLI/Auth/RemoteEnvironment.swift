@@ -98,7 +98,7 @@ func userFacing<T>(_ body: () async throws -> T) async throws -> T {
     catch let e as UserFacingError { throw e }
     catch let e as DataverseError where e.environmentDidNotAnswer {
         // Not bad input: the run can be repeated as it is (exit 1, issue 17).
-        throw UserFacingError("the environment did not answer (\(e.description)); nothing was written. Run the command again when it answers",
+        throw UserFacingError("the environment did not answer: \(e.userText). Nothing was written; run the command again when it answers",
                               exitCode: PortalMigrateExit.recordsFailed)
     }
     catch let e as DataverseError { throw UserFacingError(e.description) }
@@ -115,6 +115,10 @@ extension DataverseError {
         guard let status = httpStatus else { return false }
         return [429, 502, 503, 504].contains(status)
     }
+
+    /// The error for a person: a transport failure's own sentence (which names the URL) without the
+    /// tool's internal code and the request; any other error's full description.
+    var userText: String { code == Code.transport ? message : description }
 }
 
 /// Writes a line on stdout, credentials in URLs removed (`CredentialRedaction`).

@@ -114,6 +114,7 @@ enum MigrationCommandSupport {
                 printErr("error: \(diagnostics.count) check(s) failed before writing; nothing was written:")
                 for d in diagnostics.prefix(200) { printErr("  \(d)") }
                 if diagnostics.count > 200 { printErr("  … and \(diagnostics.count - 200) more") }
+                for line in NextSteps.afterFailedChecks(diagnostics) { printErr(line) }
                 throw ExitCode(PortalMigrateExit.checkFailed.rawValue)
             default:
                 throw UserFacingError(e.description)

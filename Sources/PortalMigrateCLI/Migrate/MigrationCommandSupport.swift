@@ -95,7 +95,7 @@ extension MigrationCommandSupport {
             throw stopped
         } catch let e as DataverseError where e.environmentDidNotAnswer {
             // After writing began "nothing was written" (the planning-time wording) would be false.
-            throw UserFacingError("the environment did not answer (\(e.description)) after writing began; "
+            throw UserFacingError("the environment did not answer after writing began: \(e.userText); "
                                   + "rerun the same command to resume", exitCode: PortalMigrateExit.recordsFailed)
         }
     }

@@ -1,0 +1,33 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+
+/// Ctrl-C (SIGINT) during a journalled write (upload, migrate, data import): says that the same
+/// command resumes the run, then exits 130 (issue 24: every failure ends with what to do next).
+///
+/// The signal itself is ignored and delivered to a `DispatchSource` instead, so the message is written
+/// on a dispatch queue, outside signal context (no async-unsafe work in a signal handler). The process
+/// ends with `_exit`: like the default action of SIGINT, it does not run exit handlers while the
+/// run's tasks are still working; the journal is written as records complete, so a rerun resumes.
+enum InterruptHandler {
+    nonisolated(unsafe) private static var source: DispatchSourceSignal?
+
+    /// The commands whose runs are journalled and resume when repeated.
+    static func resumes(_ command: ParsableCommand) -> Bool {
+        command is UploadCommand || command is MigrateCommand || command is DataImportCommand
+    }
+
+    /// Installs the handler once for `command` when it resumes; other commands keep the default action.
+    static func install(for command: ParsableCommand) {
+        guard resumes(command), source == nil else { return }
+        signal(SIGINT, SIG_IGN)
+        let s = DispatchSource.makeSignalSource(signal: SIGINT, queue: DispatchQueue(label: "portal-migrate.sigint"))
+        s.setEventHandler {
+            let text = "\ninterrupted; rerun the same command to resume (the run is journalled: what was written is kept and not written twice)\n"
+            text.utf8CString.withUnsafeBufferPointer { p in _ = write(2, p.baseAddress, p.count - 1) }
+            _exit(130)
+        }
+        s.resume()
+        source = s
+    }
+}
