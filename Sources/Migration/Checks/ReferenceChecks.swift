@@ -6,8 +6,9 @@ import PortalModel
 /// then fail with exit 1).
 ///
 /// - `missing-link-record`: an N:N link to add whose other record neither the source (the plan's
-///   records) nor the target has — a web role id in `webpagerule.yml`, a CMT `<targetid>`, the same in
-///   an enhanced folder. Ids the plan and the target's website snapshot do not hold are looked up in
+///   records) nor the target has as a record of the relationship's table for that end — a web role id
+///   in `webpagerule.yml`, a CMT `<targetid>`, the same in an enhanced folder; an id that is a record of
+///   another table (the website's id given as a web role) counts as missing and is named so. Ids the plan and the target's website snapshot do not hold are looked up in
 ///   the target by id (a record of another website or a system record still counts as present).
 /// - `lookup-wrong-table`: a lookup naming table A (a CMT `lookupentity`, a typed lookup) for an id
 ///   that the source or target holds as a record of another table B: Dataverse would refuse the write.
@@ -32,34 +33,44 @@ public enum ReferenceChecks {
         let deleted = Set(plan.deletions.map(\.targetID))
 
         var out: [Diagnostic] = []
-        // N:N links: ends nobody has.
+        // N:N links: ends nobody has as a record of the end's table. An id known only as a record of
+        // another table (the website's id given as a web role) is looked up in the end's table too:
+        // Dataverse would refuse the association after the records were written.
+        func knownAs(_ end: EntityReference) -> Bool {
+            (tables[end.id]?.contains(end.logicalName) ?? false) && !deleted.contains(end.id)
+        }
         var unknown: [String: Set<UUID>] = [:]
         for lp in plan.links {
             for l in lp.add {
-                for end in [l.first, l.second] where tables[end.id] == nil || deleted.contains(end.id) {
+                for end in [l.first, l.second] where !knownAs(end) {
                     unknown[end.logicalName, default: []].insert(end.id)
                 }
             }
         }
-        var present = Set<UUID>()
+        var present = Set<EntityReference>()
         if !unknown.isEmpty {
             let reader = SnapshotReader(service: target, catalog: catalog)
             for (table, ids) in unknown.sorted(by: { $0.key < $1.key }) {
                 guard let def = planning.targetDefinitions[table] else { continue } // schema drift reports the table
                 for r in try await reader.readByIDs(table, column: def.primaryIDColumn, ids: ids) where !deleted.contains(r.id) {
-                    present.insert(r.id)
+                    present.insert(EntityReference(table, r.id))
                 }
             }
         }
         for lp in plan.links.sorted(by: { $0.relationship < $1.relationship }) {
             for l in lp.add.sorted() {
                 for (end, other) in [(l.second, l.first), (l.first, l.second)]
-                where (tables[end.id] == nil || deleted.contains(end.id)) && !present.contains(end.id)
+                where !knownAs(end) && !present.contains(end)
                     && planning.targetDefinitions[end.logicalName] != nil {
                     let owner = planned[other.id]
+                    let elsewhere = (tables[end.id] ?? []).subtracting([end.logicalName]).sorted()
+                    let what = elsewhere.isEmpty || deleted.contains(end.id)
+                        ? "which neither the source nor the target has"
+                        : "but that id is \(elsewhere.map { FolderArticle.indefinite($0) }.joined(separator: " and ")) record, "
+                            + "not \(FolderArticle.indefinite(end.logicalName)) (no \(end.logicalName) of that id in the source or the target)"
                     out.append(Diagnostic(check: "missing-link-record",
                         message: "the N:N link \(lp.relationship) joins \(other.logicalName) \(other.id.dataverseString) with "
-                            + "\(end.logicalName) \(end.id.dataverseString), which neither the source nor the target has; "
+                            + "\(end.logicalName) \(end.id.dataverseString), \(what); "
                             + "add that record to the source, or remove the id from the link list",
                         table: other.logicalName, recordID: owner?.sourceID ?? other.id, recordName: owner?.name,
                         column: lp.relationship))
