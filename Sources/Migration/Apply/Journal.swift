@@ -69,9 +69,27 @@ public actor Journal {
             throw MigrationError.journal("cannot create \(directory.path): \(error.localizedDescription)")
         }
         let lock = try Journal.lock(url.deletingPathExtension().appendingPathExtension("lock"))
+        // The journal is opened without following a symbolic link (O_NOFOLLOW): a link planted at its
+        // path would make the run read and append to a file elsewhere.
+        let fd = Journal.openNoFollow(url, flags: O_RDWR | O_CREAT | O_APPEND)
+        guard fd >= 0 else {
+            let code = errno
+            Journal.closeDescriptor(lock)
+            throw MigrationError.journal(Journal.openFailure(url, code))
+        }
+        let file = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         var resumed = false
         var confirmed = 0
-        if let data = fm.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) {
+        let data: Data
+        do {
+            data = try file.readToEnd() ?? Data()
+            try file.seekToEnd()
+        } catch {
+            try? file.close()
+            Journal.closeDescriptor(lock)
+            throw MigrationError.journal("cannot read \(url.path): \(error.localizedDescription)")
+        }
+        if let text = String(data: data, encoding: .utf8) {
             var started = false, finished = false
             let decoder = JSONDecoder()
             for line in text.split(separator: "\n") {
@@ -84,21 +102,10 @@ public actor Journal {
                 }
             }
             resumed = started && !finished
-        } else {
-            guard fm.createFile(atPath: url.path, contents: nil) else {
-                Journal.closeDescriptor(lock)
-                throw MigrationError.journal("cannot create \(url.path)")
-            }
         }
         self.resumed = resumed
         self.previouslyConfirmed = resumed ? confirmed : 0
-        do {
-            handle = try FileHandle(forWritingTo: url)
-            try handle?.seekToEnd()
-        } catch {
-            Journal.closeDescriptor(lock)
-            throw MigrationError.journal("cannot open \(url.path): \(error.localizedDescription)")
-        }
+        handle = file
         lockDescriptor = lock
         encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -109,9 +116,9 @@ public actor Journal {
     /// - Throws: `MigrationError.journal` naming the process that holds it (another run with the same
     ///   arguments), or when the lock file cannot be opened.
     static func lock(_ url: URL) throws -> Int32 {
-        let fd = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        let fd = openNoFollow(url, flags: O_RDWR | O_CREAT)
         guard fd >= 0 else {
-            throw MigrationError.journal("cannot open \(url.path): \(String(cString: strerror(errno)))")
+            throw MigrationError.journal(openFailure(url, errno))
         }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let code = errno
@@ -129,6 +136,21 @@ public actor Journal {
         _ = ftruncate(fd, 0)
         _ = pwrite(fd, text, text.count, 0)
         return fd
+    }
+
+    /// Opens (creating with mode 0600) a regular file without following a symbolic link at its path.
+    /// - Returns: the descriptor, or -1 with `errno` set (`ELOOP` for a link on Linux, `EMLINK` on some BSDs).
+    static func openNoFollow(_ url: URL, flags: Int32) -> Int32 {
+        open(url.path, flags | O_NOFOLLOW | O_CLOEXEC, 0o600)
+    }
+
+    /// The message for a failed `openNoFollow`: a plain one for a symbolic link at the path.
+    static func openFailure(_ url: URL, _ code: Int32) -> String {
+        if code == ELOOP || code == EMLINK {
+            return "\(url.path) is a symbolic link; the run refuses to write through it (nothing was written): "
+                + "remove the link and run again"
+        }
+        return "cannot open \(url.path): \(String(cString: strerror(code)))"
     }
 
     /// Closes a file descriptor (the C function; `close()` here is the journal's).
