@@ -149,25 +149,34 @@ public struct MigrationEngine: Sendable {
         let blockedGuard = BlockedAttachmentsGuard(
             target: target, writer: options.blockedAttachmentsWriter ?? ServiceBlockedAttachmentsWriter(service: target),
             targetKey: options.targetKey ?? "unnamed-target", dataDirectory: options.dataDirectory)
+        // One run at a time: the journal's lock is taken first, so a second run with the same arguments
+        // is refused before it touches the target (it used to restore the blocked list below while the
+        // first run had it unblocked, and only then meet the lock).
+        let journal = options.dryRun ? nil
+            : try options.runKey.map { try Journal(directory: options.dataDirectory.appendingPathComponent("journals"), runKey: $0) }
         var given = given
-        if !options.dryRun, let restored = try await blockedGuard.restorePending() {
-            log("restored the target's blocked attachment list left changed by an interrupted run (\(restored.count) extensions)")
-            given = nil // the given plan was checked against the list as it was left; check again
-        }
         let prepared: PreparedMigration
-        if let given { prepared = given } else { prepared = try await prepare(source: source, target: target, options: options) }
-        let errors = prepared.errors
-        if !errors.isEmpty && !options.force { throw MigrationError.checksFailed(errors) }
-        // --force leaves out records that fail a check; a mass deletion is no record to leave out.
-        if errors.contains(where: { $0.check == MassDeleteCheck.name }) { throw MigrationError.checksFailed(errors) }
+        do {
+            if !options.dryRun, let restored = try await blockedGuard.restorePending() {
+                log("restored the target's blocked attachment list left changed by an interrupted run (\(restored.count) extensions)")
+                given = nil // the given plan was checked against the list as it was left; check again
+            }
+            if let given { prepared = given } else { prepared = try await prepare(source: source, target: target, options: options) }
+            let errors = prepared.errors
+            if !errors.isEmpty && !options.force { throw MigrationError.checksFailed(errors) }
+            // --force leaves out records that fail a check; a mass deletion is no record to leave out.
+            if errors.contains(where: { $0.check == MassDeleteCheck.name }) { throw MigrationError.checksFailed(errors) }
+        } catch {
+            await journal?.close()
+            throw error
+        }
         if options.dryRun {
             var r = prepared.report
             r.dryRun = true
-            r.forced = !errors.isEmpty
+            r.forced = !prepared.errors.isEmpty
             return r
         }
 
-        let journal = try options.runKey.map { try Journal(directory: options.dataDirectory.appendingPathComponent("journals"), runKey: $0) }
         if let j = journal, j.resumed {
             log("resuming an interrupted run with the same arguments (\(j.previouslyConfirmed) operations were confirmed before)")
         }
