@@ -357,8 +357,8 @@ import ZIPFoundation
         defer { try? FileManager.default.removeItem(at: f.root) }
         let role = "44444444-4444-4444-8444-444444444444"
         // The case: a <targetid> no web role has; then the same in braces and capitals, and the
-        // all-zero GUID. (The id of a record of another table, such as the website's, is not caught yet:
-        // ReferenceChecks looks ids up without their table; reported to E4.)
+        // all-zero GUID. (The id of a record of another table, such as the website's, is caught too since
+        // ReferenceChecks looks ids up in the end's table: CheckGapTests.)
         for (name, target) in [("absent", "66666666-6666-4666-8666-666666666666"), ("braces", "{77777777-7777-4777-8777-77777777777A}"),
                                ("zero", "00000000-0000-0000-0000-000000000000")] {
             let pkg = try Self.folder(f.root, "link-\(name)", data: Self.linkData([role, target]), schema: Self.linkSchema)
