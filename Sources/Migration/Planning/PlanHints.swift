@@ -70,8 +70,16 @@ public struct PlanHints: Sendable, Hashable {
         return sourceTableColumns[table]?.contains(column) ?? false
     }
 
-    /// The value an absent carried column stands for: `absentValues[column]`, else null.
-    public func absentValue(of column: String) -> FieldValue { absentValues[column] ?? .null }
+    /// The value an absent carried column stands for: `absentValues[column]`, else the active state
+    /// for `statecode` (0) and `statuscode` (1) — Dataverse never stores a record's state empty and gives
+    /// a record created without one the active state (research/pac-portal-format.md §2) — else null.
+    public func absentValue(of column: String) -> FieldValue {
+        if let v = absentValues[column] { return v }
+        return Self.activeState[column] ?? .null
+    }
+
+    /// What an absent or null `statecode`/`statuscode` stands for in every format: the active state.
+    public static let activeState: [String: FieldValue] = ["statecode": .state(0), "statuscode": .status(1)]
 
     /// How the plan treats absent columns, one line for the plan and the report; `nil` when the format
     /// is unknown (no absent column is ever cleared).

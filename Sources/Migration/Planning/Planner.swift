@@ -384,7 +384,10 @@ public struct Planner: Sendable {
                     }
                 }
                 // State and status last.
-                let sc = m.columns["statecode"], st = m.columns["statuscode"]
+                // A null state in the source (an environment returns one for a record it never gave a
+                // state) stands for the active state: a state is never written empty.
+                let sc = m.columns["statecode"].map { $0.isNull ? PlanHints.activeState["statecode"]! : $0 }
+                let st = m.columns["statuscode"].map { $0.isNull ? PlanHints.activeState["statuscode"]! : $0 }
                 if let existing {
                     let differs = (sc.map { !ValueComparison.equal($0, existing.columns["statecode"]) } ?? false)
                         || (st.map { !ValueComparison.equal($0, existing.columns["statuscode"]) } ?? false)
