@@ -98,7 +98,7 @@ func userFacing<T>(_ body: () async throws -> T) async throws -> T {
     catch let e as UserFacingError { throw e }
     catch let e as DataverseError where e.environmentDidNotAnswer {
         // Not bad input: the run can be repeated as it is (exit 1, issue 17).
-        throw UserFacingError("the environment did not answer: \(e.userText). Nothing was written; run the command again when it answers",
+        throw UserFacingError("the environment did not answer; nothing was written: \(e.userText). Run the command again when it answers",
                               exitCode: PortalMigrateExit.recordsFailed)
     }
     catch let e as DataverseError { throw UserFacingError(e.description) }
