@@ -8,18 +8,8 @@ import Foundation
 /// Budget: `seconds` of wall-clock time (a few seconds by default, `longSeconds` under
 /// `PM_LONG_TESTS=1`). Memory: `residentBytes()` is sampled so a test can bound growth.
 public struct Fuzzer {
-    /// SplitMix64: small, fast, and the same on every platform.
-    public struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        public init(seed: UInt64) { state = seed }
-        public mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    /// The seeded generator: `SplitMix64` (the synthetic portal's), the same on every platform.
+    public typealias Generator = SplitMix64
 
     public let seed: UInt64
     public var random: Generator

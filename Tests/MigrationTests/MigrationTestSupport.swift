@@ -20,6 +20,23 @@ enum MigrationFixtures {
         return o
     }
 
+    /// A starter site provisioned in a new `dev` environment and migrated into a new empty `test` one
+    /// with plan hints of an environment source: the setup of tests that then change the source and plan
+    /// again. Returns both environments, the website id, the engine and the plan options and migration
+    /// options used.
+    static func migratedStarter(_ label: String) async throws
+        -> (dev: LocalEnvironment, test: LocalEnvironment, site: UUID, engine: MigrationEngine, plan: PlanOptions, options: MigrationOptions) {
+        let dev = try LocalEnvironmentSupport.make(LocalEnvironmentOptions(name: "dev"), label: "\(label)-dev")
+        let test = try LocalEnvironmentSupport.make(LocalEnvironmentOptions(name: "test"), label: "\(label)-test")
+        let site = try await dev.provision(template: "starter").websiteId
+        let engine = MigrationEngine()
+        var plan = PlanOptions()
+        plan.hints = .environment()
+        let options = try options(plan, env: test)
+        _ = try await engine.migrate(source: .environment(dev, websiteID: site), target: test, options: options)
+        return (dev, test, site, engine, plan, options)
+    }
+
     /// Every record of every table of an environment, by table (system seed tables included).
     static func counts(_ env: LocalEnvironment) async throws -> [String: Int] {
         var out: [String: Int] = [:]

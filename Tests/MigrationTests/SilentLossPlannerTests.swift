@@ -96,14 +96,7 @@ import TestSupport
 
     @Test("an environment source clears a column emptied in the source, counted as cleared; the plan says which rule it applied")
     func environmentSourceClears() async throws {
-        let dev = try LocalEnvironmentSupport.make(LocalEnvironmentOptions(name: "dev"), label: "pm-r02-env-dev")
-        let test = try LocalEnvironmentSupport.make(LocalEnvironmentOptions(name: "test"), label: "pm-r02-env-test")
-        let site = try await dev.provision(template: "starter").websiteId
-        let engine = MigrationEngine()
-        var plan = PlanOptions()
-        plan.hints = .environment()
-        let options = try MigrationFixtures.options(plan, env: test)
-        _ = try await engine.migrate(source: .environment(dev, websiteID: site), target: test, options: options)
+        let (dev, test, site, engine, plan, options) = try await MigrationFixtures.migratedStarter("pm-r02-env")
         let snippet = try #require(try await dev.retrieveAll(RecordQuery("adx_contentsnippet", filter: .equal("adx_websiteid", .guid(site))))
             .first { $0.string("adx_value")?.isEmpty == false })
         var cleared = EntityRecord("adx_contentsnippet", id: snippet.id)

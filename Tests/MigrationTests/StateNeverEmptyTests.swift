@@ -22,14 +22,7 @@ struct StateNeverEmptyTests {
 
     @Test("an environment record whose state is null plans no state write against an active target record")
     func nullStateInTheSourcePlansNothing() async throws {
-        let dev = try LocalEnvironmentSupport.make(LocalEnvironmentOptions(name: "dev"), label: "pm-state-dev")
-        let test = try LocalEnvironmentSupport.make(LocalEnvironmentOptions(name: "test"), label: "pm-state-test")
-        let site = try await dev.provision(template: "starter").websiteId
-        let engine = MigrationEngine()
-        var plan = PlanOptions()
-        plan.hints = .environment()
-        let options = try MigrationFixtures.options(plan, env: test)
-        _ = try await engine.migrate(source: .environment(dev, websiteID: site), target: test, options: options)
+        let (dev, test, site, engine, _, options) = try await MigrationFixtures.migratedStarter("pm-state")
         let snippet = try #require(try await dev.retrieveAll(RecordQuery("adx_contentsnippet", filter: .equal("adx_websiteid", .guid(site)))).first)
 
         // The source's snippet loses its state (an environment that never gave it one).
