@@ -43,8 +43,18 @@ import TestSupport
         return out
     }()
 
+    /// The commands that write (or read a source to write): run with `PM_WRITER_BIN` when set.
+    static let writingCommands: Set<String> = ["migrate", "upload", "download", "data", "env"]
+
+    /// Runs the built `portal-migrate`; with `PM_WRITER_BIN=<path>` the writing commands run with that
+    /// binary instead (another build, e.g. the code before a fix) while `verify` always runs with this
+    /// build's strict verifier: `PM_WRITER_BIN=/old/portal-migrate PM_SEED=7 swift test --filter
+    /// GeneratedSiteRoutesTests` replays the routes' writes with the old code and checks them with this one.
     static func run(_ args: [String], home: URL) async throws -> ChildProcessResult {
-        try await ChildProcess.run(args, home: home)
+        if let writer = ProcessInfo.processInfo.environment["PM_WRITER_BIN"], let command = args.first, writingCommands.contains(command) {
+            return try await ChildProcess.run(args, executable: URL(fileURLWithPath: writer), home: home)
+        }
+        return try await ChildProcess.run(args, home: home)
     }
 
     /// Every file under `root` (relative path → bytes), `.portalconfig/` left out.
