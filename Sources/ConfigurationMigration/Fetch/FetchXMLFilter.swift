@@ -376,9 +376,20 @@ extension CMTEntity {
     ///   full fetch names another entity.
     public func fetchFilter() throws -> FetchXMLFilter? {
         guard let text = filter, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
-        let f = try FetchXMLFilter(text: text, entity: name)
+        // Errors name the schema file and its line (they named "<filter> of entity X:2" before, red team F10a):
+        // line N of the filter text is line (filter start + N - 1) of the schema.
+        let f: FetchXMLFilter
+        do { f = try FetchXMLFilter(text: text, entity: name) } catch var e as CMTError {
+            if let file = filterSource.file, let line = filterSource.line {
+                e.message = "<filter> of entity \(name): " + e.message
+                e.line = line + max((e.line ?? 1) - 1, 0)
+                e.file = file
+            }
+            throw e
+        }
         if let e = f.entityName, e != name {
-            throw CMTError(.unsupportedFetchXML, "the filter's <entity name=\"\(e)\"> is not the schema entity", entity: name)
+            throw CMTError(.unsupportedFetchXML, "the filter's <entity name=\"\(e)\"> is not the schema entity",
+                           file: filterSource.file, line: filterSource.line, entity: name)
         }
         return f
     }

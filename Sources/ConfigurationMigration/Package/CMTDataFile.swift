@@ -48,6 +48,9 @@ public struct CMTDataFile: Sendable {
         // The line of each record id read, by table: an id twice in one table is refused (the last one
         // silently won before, issue 17).
         var recordLines: [String: [UUID: Int]] = [:]
+        // The line of each N:N link read: a link twice is refused (red team F7). A table's <entity> block
+        // twice is read as one (its records are checked for ids twice above, across blocks).
+        var linkLines: [String: Int] = [:]
         for entityNode in root.children("entity") {
             guard let name = entityNode["name"] else {
                 throw CMTError(.invalidSchema, "<entity> has no name attribute", file: file, line: entityNode.line)
@@ -70,10 +73,18 @@ public struct CMTDataFile: Sendable {
                                    file: file, line: recordNode.line, entity: name, recordID: id.dataverseString)
                 }
                 var record = EntityRecord(name, id: id)
+                // The line of each field read in this record: a field twice is refused (the last one
+                // silently won before, red team F7).
+                var fieldLines: [String: Int] = [:]
                 for fieldNode in recordNode.children("field") {
                     guard let fieldName = fieldNode["name"] else {
                         throw CMTError(.invalidSchema, "<field> has no name attribute", file: file, line: fieldNode.line,
                                        entity: name, recordID: id.dataverseString)
+                    }
+                    if let first = fieldLines.updateValue(fieldNode.line, forKey: fieldName) {
+                        throw CMTError(.invalidValue, "field \(fieldName) appears twice in record \(id.dataverseString) (lines \(first) "
+                                       + "and \(fieldNode.line)); it is not clear which value to import: keep one of them",
+                                       file: file, line: fieldNode.line, entity: name, recordID: id.dataverseString, field: fieldName)
                     }
                     guard let field = fieldsByName[fieldName] else {
                         if unknown.insert(fieldName).inserted {
@@ -123,6 +134,13 @@ public struct CMTDataFile: Sendable {
                         throw CMTError(.invalidValue, "<targetid> '\(t.text)' is not a GUID", file: file, line: t.line,
                                        entity: name, recordID: source.dataverseString)
                     }
+                    // A link given twice was merged silently (red team F7): refused like a record id twice.
+                    let key = "\(relName)|\(source)|\(targetEntity)|\(target)"
+                    if let first = linkLines.updateValue(t.line, forKey: key) {
+                        throw CMTError(.invalidValue, "the N:N link \(relName) from \(source.dataverseString) to \(target.dataverseString) "
+                                       + "appears twice (lines \(first) and \(t.line)); keep one of them",
+                                       file: file, line: t.line, entity: name, recordID: source.dataverseString)
+                    }
                     snapshot.link(relName, ManyToManyLink(EntityReference(name, source), EntityReference(targetEntity, target)))
                 }
             }
@@ -167,7 +185,7 @@ public struct CMTDataFile: Sendable {
                             do {
                                 item = (try body.load().base64EncodedString(), nil, nil)
                             } catch {
-                                throw CMTError(.writeFailed, "the body cannot be read: \(error)", entity: entity.name,
+                                throw CMTError(.writeFailed, "the body cannot be read: \(CMTPackage.plainReason(error))", entity: entity.name,
                                                recordID: record.id.dataverseString, field: field.name)
                             }
                         } else if let v = record.columns[field.name] {
@@ -176,6 +194,19 @@ public struct CMTDataFile: Sendable {
                             item = nil
                         }
                         guard let i = item else { continue }
+                        // A character XML 1.0 cannot carry would be written raw and the package refused by its
+                        // own import (red team F2): refused here, before the zip is written.
+                        for text in [i.value, i.lookupName ?? ""] {
+                            guard let bad = XMLEscaping.firstCharacterXMLCannotCarry(text) else { continue }
+                            let nameField = entity.fields.first { $0.name == entity.primaryNameField && $0.name != field.name }
+                            let recordName = nameField.flatMap { f in record.columns[f.name].flatMap { CMTValueCodec.format($0, field: f)?.value } }
+                            throw CMTError(.invalidValue, "the value holds the character U+\(String(format: "%04X", bad.value)), which XML 1.0 "
+                                           + "cannot carry (not even as &#…;: U+0000–U+0008, U+000B, U+000C, U+000E–U+001F, U+FFFE, "
+                                           + "U+FFFF and unpaired surrogates are not allowed), so data.xml could not be imported; "
+                                           + (recordName.map { "the record is named '\($0)'; " } ?? "")
+                                           + "remove the character from the value in the environment and export again; nothing was written",
+                                           entity: entity.name, recordID: record.id.dataverseString, field: field.name)
+                        }
                         out += "\n        <field name=\"\(XMLEscaping.attribute(field.name))\" value=\"\(XMLEscaping.attribute(i.value))\""
                         if let le = i.lookupEntity {
                             // CMT strips an empty lookupentityname="" (research/cmt-format.md §2.1; typed-2025's owninguser).

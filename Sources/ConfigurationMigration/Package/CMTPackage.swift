@@ -124,6 +124,13 @@ public struct CMTPackage: Sendable {
                                + "the package is refused", file: zip)
             }
             let path = entry.path
+            // A NUL or other control character in a name: readers cut the name there or not, so
+            // 'data.xml\0x' could pass for data.xml with one and not with another (red team F9).
+            if let bad = path.unicodeScalars.first(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+                let shown = path.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "\\u{\(String($0.value, radix: 16))}" : String($0) }
+                throw CMTError(.unsafeInput, "zip entry '\(shown.joined())' has an invalid name: it holds the control character "
+                               + "U+\(String(format: "%04X", bad.value)); the package is refused", file: zip)
+            }
             try checkEntryPath(path, zip: zip)
             // Two entries of one name: readers disagree on which wins (the last did, silently).
             guard seen.insert(path.lowercased()).inserted else {
@@ -133,7 +140,14 @@ public struct CMTPackage: Sendable {
             if entry.type == .symlink {
                 throw CMTError(.unsafeInput, "zip entry '\(path)' is a symbolic link", file: zip)
             }
-            guard entry.type == .file, path == "data.xml" || path == "data_schema.xml" else { continue }
+            // A CMT package holds three root entries and nothing else (research/cmt-format.md §3): an
+            // 'x/data.xml' or any other entry was skipped silently before (red team F9).
+            guard entry.type == .file, packageEntries.contains(path) else {
+                throw CMTError(.unsafeInput, "the zip holds \(entry.type == .directory ? "a folder" : "an entry") '\(path)' that a CMT "
+                               + "package does not have (it holds data.xml, data_schema.xml and [Content_Types].xml at its root, "
+                               + "nothing else); it is not clear what was meant, so the package is refused: rebuild the zip with "
+                               + "only those three files", file: zip)
+            }
             let packed = max(Int(clamping: entry.compressedSize), 1)
             var data = Data()
             let crc: CRC32
@@ -161,10 +175,14 @@ public struct CMTPackage: Sendable {
                                + "(\(String(entry.checksum, radix: 16)) recorded, \(String(crc, radix: 16)) read); export the package "
                                + "again", file: zip)
             }
-            result[path] = data
+            // Every entry's CRC is checked ([Content_Types].xml too), only the two files the reader uses are kept.
+            if path != "[Content_Types].xml" { result[path] = data }
         }
         return result
     }
+
+    /// The root entries a CMT package zip holds (research/cmt-format.md §3).
+    static let packageEntries: Set<String> = ["data.xml", "data_schema.xml", "[Content_Types].xml"]
 
     /// Refuses entry paths that could leave the extraction folder: absolute paths, drive letters, `..`
     /// components (with either slash).
@@ -195,7 +213,8 @@ public struct CMTPackage: Sendable {
         try CMTPackage.checkDestination(url, overwrite: overwrite)
         let entries = try self.entries()
         let date = (timestamp.flatMap { DateTimeValue(iso8601: $0) }?.date) ?? Date()
-        let temp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).partial")
+        // A short temporary name: one derived from the zip's name went over 255 bytes for a long valid name (red team F6).
+        let temp = url.deletingLastPathComponent().appendingPathComponent(".pm-\(UUID().uuidString.prefix(8).lowercased()).partial")
         do {
             let archive = try Archive(url: temp, accessMode: .create)
             for (name, bytes) in entries {
@@ -206,7 +225,7 @@ public struct CMTPackage: Sendable {
             }
         } catch {
             try? FileManager.default.removeItem(at: temp)
-            throw CMTError(.writeFailed, "the zip cannot be written (\(error))", file: url.path)
+            throw CMTError(.writeFailed, "the zip cannot be written (\(CMTPackage.plainReason(error)))", file: url.path)
         }
         if rename(temp.path, url.path) != 0 {
             let code = errno
@@ -233,6 +252,37 @@ public struct CMTPackage: Sendable {
         guard fm.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw CMTError(.writeFailed, "the folder \(folder.path) does not exist", file: url.path)
         }
+        let nameBytes = url.lastPathComponent.utf8.count
+        if nameBytes > 255 {
+            throw CMTError(.writeFailed, "the file name is \(nameBytes) bytes long; a file name may be at most 255 bytes: give a "
+                           + "shorter name", file: url.path)
+        }
+        if access(folder.path, W_OK | X_OK) != 0 {
+            throw CMTError(.writeFailed, "the folder \(folder.path) cannot be written to (\(String(cString: strerror(errno)))); "
+                           + "give a folder you may write to", file: url.path)
+        }
+    }
+
+    /// Plain words for a file-system or zip error: Foundation's description shows
+    /// `NSCocoaErrorDomain Code=514 … NSPOSIXErrorDomain Code=36`, which says nothing to a reader (red team F6).
+    static func plainReason(_ error: Error) -> String {
+        if let e = error as? CMTError { return e.message }
+        if let e = error as? SafeWriteError { return e.description }
+        var ns = error as NSError
+        while ns.domain != NSPOSIXErrorDomain, let under = ns.userInfo[NSUnderlyingErrorKey] as? NSError { ns = under }
+        if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
+        if ns.domain == NSCocoaErrorDomain {
+            switch ns.code {
+            case NSFileWriteOutOfSpaceError: return "the disk is full"
+            case NSFileWriteNoPermissionError, NSFileReadNoPermissionError: return "permission denied"
+            case NSFileWriteInvalidFileNameError: return "the file name is not valid here (too long or not allowed)"
+            case NSFileNoSuchFileError, NSFileReadNoSuchFileError: return "no such file or folder"
+            case NSFileWriteVolumeReadOnlyError: return "the disk is read-only"
+            default: return "the file system refused the write"
+            }
+        }
+        let text = ZipMessages.describe(error)
+        return text.contains("Domain") ? "the file system refused the write" : text
     }
 
     /// Writes the three files into a folder (created when missing), replacing files of the same names.
@@ -243,7 +293,7 @@ public struct CMTPackage: Sendable {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
             for (name, bytes) in entries { try SafeFileWriter.write(bytes, to: name, under: url) }
         } catch {
-            throw CMTError(.writeFailed, "the package folder cannot be written (\(error))", file: url.path)
+            throw CMTError(.writeFailed, "the package folder cannot be written (\(CMTPackage.plainReason(error)))", file: url.path)
         }
     }
 

@@ -13,7 +13,10 @@ enum ZipMessages {
         case Archive.ArchiveError.unreadableArchive: return "the zip cannot be read"
         case Archive.ArchiveError.invalidEntrySize: return "its sizes are damaged"
         default:
-            // zlib's errors (an internal type of ZIPFoundation) and file-system errors.
+            // zlib's errors (an internal type of ZIPFoundation) and file-system errors (in plain words, not
+            // NSCocoaErrorDomain/NSPOSIXErrorDomain codes).
+            let domain = (error as NSError).domain
+            if domain == NSCocoaErrorDomain || domain == NSPOSIXErrorDomain { return CMTPackage.plainReason(error) }
             return String(describing: error).contains("corruptedData") ? "its compressed bytes are damaged" : "\(error)"
         }
     }

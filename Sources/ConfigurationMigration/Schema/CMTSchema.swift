@@ -54,6 +54,18 @@ public struct CMTEntity: Hashable, Sendable {
     public var relationships: [CMTRelationship]
     /// The `<filter>` text: FetchXML, already unescaped, whitespace kept; `nil` when absent.
     public var filter: String?
+    /// Where `filter` was read from (schema file and line of `<filter>`), for errors; empty when built in
+    /// code. Not part of the entity's value: two entities differing only here are equal.
+    public var filterSource = SourceLocation()
+
+    /// A file and line, ignored by `==` and `hash` (it says where a value came from, not what it is).
+    public struct SourceLocation: Hashable, Sendable {
+        public var file: String?
+        public var line: Int?
+        public init(file: String? = nil, line: Int? = nil) { self.file = file; self.line = line }
+        public static func == (a: SourceLocation, b: SourceLocation) -> Bool { true }
+        public func hash(into hasher: inout Hasher) {}
+    }
 
     public init(name: String, displayName: String, objectTypeCode: Int?, primaryIDField: String, primaryNameField: String,
                 disablePlugins: Bool = true, skipUpdate: Bool? = nil, forceCreate: Bool? = nil,

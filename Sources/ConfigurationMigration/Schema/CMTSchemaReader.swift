@@ -50,6 +50,7 @@ extension CMTSchema {
         }
         var schema = CMTSchema(dateMode: root["dateMode"],
                                declaresXSINamespace: rootTagDeclaresXSI || root["xmlns:xsi"] != nil)
+        var entityLines: [String: Int] = [:]
         for child in root.children {
             switch child.name {
             case "entityImportOrder":
@@ -57,7 +58,13 @@ extension CMTSchema {
                     $0.text.trimmingCharacters(in: .whitespacesAndNewlines)
                 }
             case "entity":
-                schema.entities.append(try CMTSchemaParsing.entity(child, file: file))
+                let entity = try CMTSchemaParsing.entity(child, file: file)
+                // A table twice: readers took the first or the last (red team F7); refused.
+                if let first = entityLines.updateValue(child.line, forKey: entity.name) {
+                    throw CMTError(.invalidSchema, "entity \(entity.name) appears twice (lines \(first) and \(child.line)); keep one of them",
+                                   file: file, line: child.line, entity: entity.name)
+                }
+                schema.entities.append(entity)
             default:
                 throw CMTError(.invalidSchema, "unexpected element <\(child.name)> under <entities>", file: file, line: child.line)
             }
@@ -108,11 +115,21 @@ enum CMTSchemaParsing {
         for child in node.children {
             switch child.name {
             case "fields":
-                entity.fields = try child.children("field").map { try field($0, file: file, entity: name) }
+                var lines: [String: Int] = [:]
+                entity.fields = try child.children("field").map { node in
+                    let f = try field(node, file: file, entity: name)
+                    // A field twice: its type and options came from one of them (red team F7); refused.
+                    if let first = lines.updateValue(node.line, forKey: f.name) {
+                        throw CMTError(.invalidSchema, "field \(f.name) appears twice in entity \(name) (lines \(first) and \(node.line)); "
+                                       + "keep one of them", file: file, line: node.line, entity: name, field: f.name)
+                    }
+                    return f
+                }
             case "relationships":
                 entity.relationships = try child.children("relationship").map { try relationship($0, file: file, entity: name) }
             case "filter":
                 entity.filter = child.text
+                entity.filterSource = .init(file: file, line: child.line)
             default:
                 throw CMTError(.invalidSchema, "unexpected element <\(child.name)> in <entity>", file: file, line: child.line, entity: name)
             }

@@ -103,7 +103,25 @@ enum LargeAttributeValues {
                 if i < n || whitespaceLineEnds(UnsafeBufferPointer(rebasing: bytes[start..<i])) != nil { liftRun(start, i, isAttribute: false) }
                 continue
             }
-            if starts("<!--", at: i) { i = skip(past: "-->", from: i + 4); continue }
+            if starts("<!--", at: i) {
+                let start = i
+                i = skip(past: "-->", from: i + 4)
+                // A comment is not in the tree, but libxml2 refuses one over 10,000,000 bytes as "not
+                // well-formed" (red team F5): a long one that is well formed (no '--' inside, ended,
+                // UTF-8) is replaced by its line ends.
+                if i - start > threshold, i <= n, starts("-->", at: i - 3) {
+                    let body = UnsafeBufferPointer(rebasing: bytes[(start + 4)..<(i - 3)])
+                    var dashes = false
+                    for k in body.indices.dropLast() where body[k] == UInt8(ascii: "-") && body[k + 1] == UInt8(ascii: "-") { dashes = true; break }
+                    if !dashes, body.last != UInt8(ascii: "-"), String(validating: body, as: UTF8.self) != nil {
+                        out.append(contentsOf: bytes[copied..<start])
+                        let lineEnds = body.reduce(0) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+                        out.append(contentsOf: repeatElement(UInt8(ascii: "\n"), count: lineEnds))
+                        copied = i
+                    }
+                }
+                continue
+            }
             if starts("<![CDATA[", at: i) { i = skip(past: "]]>", from: i + 9); continue }
             if starts("<?", at: i) { i = skip(past: "?>", from: i + 2); continue }
             // An end tag or a declaration: skip to its '>' (its rest is not character data: an end tag
@@ -126,6 +144,44 @@ enum LargeAttributeValues {
         guard copied > 0 else { return (data, []) }
         out.append(contentsOf: bytes[copied...])
         return (Data(out), values)
+    }
+
+    /// The first comment, CDATA section, processing instruction or run of character data longer than
+    /// libxml2's 10,000,000-byte limit: what it is and its byte offset; `nil` when there is none.
+    static func overLimitRun(_ data: Data, limit: Int = 10_000_000) -> (what: String, offset: Int)? {
+        guard data.count > limit else { return nil }
+        return data.withUnsafeBytes { raw -> (String, Int)? in
+            let b = raw.bindMemory(to: UInt8.self)
+            let n = b.count
+            func starts(_ m: [UInt8], _ p: Int) -> Bool { p + m.count <= n && !zip(m.indices, m).contains { b[p + $0.0] != $0.1 } }
+            func find(_ m: [UInt8], _ p: Int) -> Int { var q = p; while q + m.count <= n { if b[q] == m[0] && starts(m, q) { return q }; q += 1 }; return n }
+            var i = 0
+            while i < n {
+                if b[i] != UInt8(ascii: "<") {
+                    let start = i
+                    while i < n && b[i] != UInt8(ascii: "<") { i += 1 }
+                    if i - start > limit { return ("a text", start) }
+                    continue
+                }
+                for (open, close, what) in [("<!--", "-->", "a comment"), ("<![CDATA[", "]]>", "a CDATA section"), ("<?", "?>", "a processing instruction")]
+                where starts(Array(open.utf8), i) {
+                    let end = find(Array(close.utf8), i + open.utf8.count)
+                    if end - i > limit { return (what, i) }
+                    i = end
+                    break
+                }
+                // Markup: skip to its '>' (quoted values are attributes, lifted or reported by the parser).
+                var quote: UInt8 = 0
+                while i < n {
+                    if quote != 0 { if b[i] == quote { quote = 0 } }
+                    else if b[i] == UInt8(ascii: "\"") || b[i] == UInt8(ascii: "'") { quote = b[i] }
+                    else if b[i] == UInt8(ascii: ">") { break }
+                    i += 1
+                }
+                i += 1
+            }
+            return nil
+        }
     }
 
     /// The number of line ends (LF, CR LF or a lone CR) in a run made only of XML white space (space,

@@ -36,6 +36,15 @@ public enum XMLEscaping {
     /// become `&lt;` `&gt;` `&quot;` `&amp;` `&#39;`, and characters U+00A0–U+00FF become `&#NNN;`;
     /// everything else (including Thai, Cyrillic, CJK) is left alone (research/cmt-format.md §2.3,
     /// [V-code, V-file]).
+    /// The first scalar XML 1.0 cannot carry, even as a character reference: U+0000–U+0008, U+000B,
+    /// U+000C, U+000E–U+001F, U+FFFE, U+FFFF (a Swift string holds no unpaired surrogate: those are
+    /// already replaced when the text is decoded). `nil` when every scalar is allowed.
+    public static func firstCharacterXMLCannotCarry(_ s: String) -> Unicode.Scalar? {
+        s.unicodeScalars.first { c in
+            (c.value < 0x20 && c.value != 0x09 && c.value != 0x0A && c.value != 0x0D) || c.value == 0xFFFE || c.value == 0xFFFF
+        }
+    }
+
     public static func htmlEncode(_ s: String) -> String {
         replacing(s) { ch in
             switch ch {

@@ -151,6 +151,14 @@ public enum SafeXMLReader {
                 throw CMTError(.malformedXML, "not well-formed XML: the file ends before <\(open.name)> (line \(open.line)) is closed: "
                                + "it is cut short; export it again", file: file, line: open.line)
             }
+            // libxml2 refuses a text, comment, CDATA section or processing instruction over 10,000,000 bytes
+            // (XML_PARSE_HUGE cannot be set through XMLParser) as if the file were not well formed: say so
+            // (red team F5).
+            if let (what, offset) = LargeAttributeValues.overLimitRun(lifted.data) {
+                throw CMTError(.malformedXML, "\(what) over 10,000,000 bytes starts here; the XML parser cannot read a text or "
+                               + "comment that long (its limit, not an error in the file): shorten or remove it",
+                               file: file, line: line(of: offset, in: lifted.data))
+            }
             throw CMTError(.malformedXML, "not well-formed XML: " + XMLErrorMessages.describe(code: code), file: file,
                            line: builder.errorLine ?? parser.lineNumber)
         }
