@@ -59,6 +59,8 @@ import ZIPFoundation
         let twice = H.data(pageFields: "\n<field name=\"adx_name\" value=\"EVIL\" />")
         try await f.refused(try H.folder(f.root, "dup-field", data: twice),
                             ["dup-field/data.xml:5", "record \(H.page)", "field adx_name", "appears twice", "lines 4 and 5"])
+        let sameLine = H.data(pageFields: "<field name=\"adx_name\" value=\"EVIL\" />")
+        try await f.refused(try H.folder(f.root, "dup-field-line", data: sameLine), ["data.xml:4", "(both on line 4)"])
         // (An <entity> block twice is read as one; a record id in both is refused: HostilePackageTests.)
 
         let schemaField = H.schema.replacingOccurrences(

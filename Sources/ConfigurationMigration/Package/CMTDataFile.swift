@@ -82,8 +82,9 @@ public struct CMTDataFile: Sendable {
                                        entity: name, recordID: id.dataverseString)
                     }
                     if let first = fieldLines.updateValue(fieldNode.line, forKey: fieldName) {
-                        throw CMTError(.invalidValue, "field \(fieldName) appears twice in record \(id.dataverseString) (lines \(first) "
-                                       + "and \(fieldNode.line)); it is not clear which value to import: keep one of them",
+                        let lines = first == fieldNode.line ? "both on line \(first)" : "lines \(first) and \(fieldNode.line)"
+                        throw CMTError(.invalidValue, "field \(fieldName) appears twice in record \(id.dataverseString) (\(lines)); "
+                                       + "it is not clear which value to import: keep one of them",
                                        file: file, line: fieldNode.line, entity: name, recordID: id.dataverseString, field: fieldName)
                     }
                     guard let field = fieldsByName[fieldName] else {
