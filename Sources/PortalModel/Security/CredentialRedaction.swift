@@ -8,9 +8,21 @@ import Foundation
 public enum CredentialRedaction {
     /// `text` with the user-information part of every `scheme://…@` URL replaced by `***`
     /// (`https://***@host/…`); text without such a URL is returned unchanged.
+    ///
+    /// The user information runs to the LAST `@` before the host (a password may itself hold an `@`:
+    /// `http://u:SEC@RET@host` is `http://***@host`, never `http://***@RET@host`). Also covered: a URL
+    /// without a scheme (`//u:p@host`, `u:p@host` as a word of its own — an environment argument that
+    /// is taken for a profile name is echoed back), percent-encoded user information, IPv6 hosts.
     public static func redact(_ text: String) -> String {
-        guard text.contains("@"), text.contains("://") else { return text }
-        return text.replacing(pattern) { match in "\(match.output.1)***@" }
+        guard text.contains("@") else { return text }
+        var out = text
+        if out.contains("//") {
+            out = out.replacing(pattern) { match in "\(match.output.1)//***@" }
+        }
+        if out.contains(":") {
+            out = out.replacing(schemeless) { match in "\(match.output.1)***@" }
+        }
+        return out
     }
 
     /// True when `url` carries a user name or password.
@@ -19,6 +31,12 @@ public enum CredentialRedaction {
     /// A URL's text without its user information.
     public static func redact(_ url: URL) -> String { redact(url.absoluteString) }
 
-    /// `scheme://` followed by user information (no `/`, white space, quote or `@`) and `@`.
-    nonisolated(unsafe) private static let pattern = #/([A-Za-z][A-Za-z0-9+.\-]*://)[^/\s@'"<>]+@/#
+    /// `scheme://` (or a bare `//`) followed by user information up to the last `@` before
+    /// the host: the authority ends at `/`, `?`, `#`, white space, a quote or `<>`, so the greedy run
+    /// takes every `@` inside it.
+    nonisolated(unsafe) private static let pattern = #/((?:[A-Za-z][A-Za-z0-9+.\-]*:)?)//[^/?#\s'"<>]+@/#
+
+    /// `user:password@` starting a word (no scheme): a word with a `:` before its last `@`, where
+    /// the part before the colon has no `/`; `a@b.c` (no colon) is left alone.
+    nonisolated(unsafe) private static let schemeless = #/(^|[\s'"(<=,])[^\s/?#:'"<>]+:[^\s/?#'"<>]*@(?=[A-Za-z0-9\[])/#
 }
