@@ -68,7 +68,7 @@ public enum SafeFileWriter {
             var next = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             if next < 0 && errno == ENOENT {
                 if mkdirat(fd, name, 0o777) != 0 && errno != EEXIST {
-                    throw SafeWriteError(path: parts.prefix(i + 1).joined(separator: "/"), reason: .io(String(cString: strerror(errno))))
+                    throw SafeWriteError(path: parts.prefix(i + 1).joined(separator: "/"), reason: .io(plain(errno)))
                 }
                 next = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             }
@@ -99,7 +99,7 @@ public enum SafeFileWriter {
             fd = next
         }
         if unlinkat(fd, parts.last!, 0) != 0 && errno != ENOENT {
-            throw SafeWriteError(path: relativePath, reason: .io(String(cString: strerror(errno))))
+            throw SafeWriteError(path: relativePath, reason: .io(plain(errno)))
         }
     }
 
@@ -113,10 +113,10 @@ public enum SafeFileWriter {
         do {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         } catch {
-            throw SafeWriteError(path: dir.path, reason: .io("cannot create the directory: \(error.localizedDescription)"))
+            throw SafeWriteError(path: dir.path, reason: .io("cannot create the directory: \(plain(error))"))
         }
         let fd = open(dir.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { throw SafeWriteError(path: dir.path, reason: .io(String(cString: strerror(errno)))) }
+        guard fd >= 0 else { throw SafeWriteError(path: dir.path, reason: .io(plain(errno))) }
         defer { close(fd) }
         try writeFinal(data, dir: fd, name: url.lastPathComponent, shown: url.path, root: dir,
                        skipIfUnchanged: false, mode: mode, forceMode: forceMode)
@@ -151,12 +151,12 @@ public enum SafeFileWriter {
         if fd >= 0 { return fd }
         if errno == ENOENT {
             do { try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true) } catch {
-                throw SafeWriteError(path: root.path, reason: .io("cannot create the folder: \(error.localizedDescription)"))
+                throw SafeWriteError(path: root.path, reason: .io("cannot create the folder: \(plain(error))"))
             }
             let again = open(root.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             if again >= 0 { return again }
         }
-        throw SafeWriteError(path: root.path, reason: .io(String(cString: strerror(errno))))
+        throw SafeWriteError(path: root.path, reason: .io(plain(errno)))
     }
 
     /// The file itself: absent, or a regular file; anything else is refused.
@@ -186,14 +186,14 @@ public enum SafeFileWriter {
         }
         let tmp = ".pm-\(getpid())-\(counter.next()).tmp"
         let out = openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, forceMode ? mode : (existingMode ?? mode))
-        guard out >= 0 else { throw SafeWriteError(path: shown, reason: .io(String(cString: strerror(errno)))) }
+        guard out >= 0 else { throw SafeWriteError(path: shown, reason: .io(plain(errno))) }
         var ok = true
         var failure = ""
         data.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
                 let n = systemWrite(out, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 { if errno == EINTR { continue }; ok = false; failure = String(cString: strerror(errno)); return }
+                if n < 0 { if errno == EINTR { continue }; ok = false; failure = plain(errno); return }
                 offset += n
             }
         }
@@ -204,7 +204,7 @@ public enum SafeFileWriter {
             throw SafeWriteError(path: shown, reason: .io(failure))
         }
         if renameat(dir, tmp, dir, name) != 0 {
-            let message = String(cString: strerror(errno))
+            let message = plain(errno)
             unlinkat(dir, tmp, 0)
             throw SafeWriteError(path: shown, reason: .io(message))
         }
@@ -229,7 +229,7 @@ public enum SafeFileWriter {
     static func diagnose(fd: Int32, name: String, shown: String, root: URL, wantDirectory: Bool) -> SafeWriteError {
         var st = stat()
         guard fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else {
-            return SafeWriteError(path: shown, reason: .io(String(cString: strerror(errno))))
+            return SafeWriteError(path: shown, reason: .io(plain(errno)))
         }
         switch st.st_mode & S_IFMT {
         case S_IFLNK:
@@ -271,6 +271,30 @@ public enum SafeFileWriter {
         #else
         return Darwin.write(fd, buffer, count)
         #endif
+    }
+
+    /// A system error in plain words (red-team F6: a write failing after all the work used to say
+    /// `NSCocoaErrorDomain Code=514 … NSPOSIXErrorDomain Code=36`): the common causes say what to do.
+    public static func plain(_ code: Int32) -> String {
+        switch code {
+        case ENAMETOOLONG: return "file name too long (a file or folder name may have at most \(maxNameBytes) bytes); choose a shorter name"
+        case EACCES, EPERM: return "permission denied; choose a folder you may write to, or change its permissions"
+        case ENOSPC: return "no space left on the device; free some space and run again"
+        case EDQUOT: return "disk quota exceeded; free some space and run again"
+        case EROFS: return "read-only file system; choose a folder on a writable disk"
+        default: return String(cString: strerror(code))
+        }
+    }
+
+    /// `plain(_:)` for a Foundation error that wraps a POSIX code (`NSUnderlyingError`), else its
+    /// description.
+    public static func plain(_ error: Error) -> String {
+        let ns = error as NSError
+        if ns.domain == NSPOSIXErrorDomain { return plain(Int32(ns.code)) }
+        if let under = ns.userInfo[NSUnderlyingErrorKey] as? NSError, under.domain == NSPOSIXErrorDomain {
+            return plain(Int32(under.code))
+        }
+        return error.localizedDescription
     }
 
     /// A process-wide counter for temporary names.
