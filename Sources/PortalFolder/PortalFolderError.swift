@@ -76,6 +76,7 @@ public enum PortalFolderError: Error, Equatable, Sendable, CustomStringConvertib
 
         public var description: String {
             let note = manifestNote.map { "; \($0)" } ?? ""
+            if let same = withinOneFileDescription { return same + note }
             if let other = secondTable {
                 return "\(id.dataverseString) is both \(table) in \(firstFile) and \(other) in \(secondFile) (two records cannot share an id)\(note)"
             }
@@ -129,7 +130,8 @@ public enum PortalFolderError: Error, Equatable, Sendable, CustomStringConvertib
             }
             return "\(file)\(line.map { ":\($0)" } ?? ""): the record has no \(key)"
         case .duplicateRecordIDs(let dups):
-            return "the same record id is in two files (stale copies, or an id copied by hand); remove or fix one of each pair:\n"
+            let where_ = dups.allSatisfy { $0.withinOneFile != nil } ? "twice in one file" : "in two places"
+            return "the same record id is \(where_) (stale copies, or an id copied by hand); remove or fix one of each pair:\n"
                 + dups.map { "  " + $0.description }.joined(separator: "\n")
         case .valueDoesNotFitColumn(let file, let line, let key, let value, let type):
             return "\(file)\(line.map { ":\($0)" } ?? ""): \(key): '\(value)' is not a valid \(type) value"

@@ -22,6 +22,18 @@ extension PortalManifest {
             guard let name = sections.lazy.compactMap({ manifests[path]?.sections[$0]?
                 .first(where: { $0.recordID.lowercased() == id && !$0.isDeleted })?.displayName }).first else { continue }
             let file = { (f: String) in String(f.split(separator: ":").first ?? Substring(f)) }
+            if let same = duplicate.withinOneFile {
+                // Both copies are entries of one file: deleting it would delete every record it holds.
+                let entry = { (line: String?, n: String?) in "the entry\(line.map { " at line \($0)" } ?? "") (name \(n.map { "\"\($0)\"" } ?? "none"))" }
+                switch (duplicate.firstName == name, duplicate.secondName == name) {
+                case (true, false):
+                    return "\(path) names it \"\(name)\" (DisplayName): keep \(entry(same.firstLine, duplicate.firstName)) and remove \(entry(same.secondLine, duplicate.secondName)) from \(same.file)"
+                case (false, true):
+                    return "\(path) names it \"\(name)\" (DisplayName): keep \(entry(same.secondLine, duplicate.secondName)) and remove \(entry(same.firstLine, duplicate.firstName)) from \(same.file)"
+                default:
+                    return "\(path) names it \"\(name)\" (DisplayName), which does not tell the two entries apart"
+                }
+            }
             switch (duplicate.firstName == name, duplicate.secondName == name) {
             case (true, false):
                 return "\(path) names it \"\(name)\" (DisplayName): \(file(duplicate.firstFile)) is current; delete \(file(duplicate.secondFile))"
