@@ -265,7 +265,8 @@ struct FolderReader {
                         try requireRegularFile(f)
                         let data = try Data(contentsOf: url(f))
                         if data.isEmpty { emptySides += 1 }
-                        guard let text = String(data: data, encoding: .utf8) else { throw PortalFolderError.contentNotUTF8(file: f) }
+                        // Exactly the file's text: `String(data:encoding: .utf8)` would drop a leading U+FEFF (red-team F1).
+                        guard let text = String(validating: data, as: UTF8.self) else { throw PortalFolderError.contentNotUTF8(file: f) }
                         contents[side.column] = text.isEmpty ? .null : .string(text)
                         layout.sideFiles.insert(f)
                     } else {

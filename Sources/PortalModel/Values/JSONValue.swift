@@ -208,7 +208,9 @@ public indirect enum JSONValue: Hashable, Sendable {
                     out.append(c); i += 1
                 }
             }
-            guard let s = String(bytes: out, encoding: .utf8) else { throw fail("invalid UTF-8 in string") }
+            // `String(validating:)`, not `String(bytes:encoding: .utf8)`: Foundation's decoder drops a
+            // leading U+FEFF, and a value starting with one must come back exactly (red-team F1).
+            guard let s = String(validating: out, as: UTF8.self) else { throw fail("invalid UTF-8 in string") }
             return s
         }
 
