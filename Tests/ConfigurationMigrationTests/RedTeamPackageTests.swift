@@ -33,11 +33,15 @@ import ZIPFoundation
         try await f.refused(crc, ["crc-ct.zip", "'[Content_Types].xml' is damaged", "CRC-32"])
 
         // A second data.xml in a folder, a folder entry, any other file: refused, named.
-        for (label, extra) in [("sub", "x/data.xml"), ("other", "readme.txt"), ("macos", "__MACOSX/._data.xml")] {
+        for (label, extra) in [("sub", "x/data.xml"), ("other", "readme.txt"), ("rootish", "__MACOSX.xml")] {
             let url = f.root.appendingPathComponent("\(label).zip")
             try H.zip(url, good + [(extra, Data(H.data().utf8))])
             try await f.refused(url, ["\(label).zip", "'\(extra)'", "does not have"])
         }
+        // A package re-zipped with macOS Finder: its metadata entries carry no package data and are left out.
+        let finder = f.root.appendingPathComponent("finder.zip")
+        try H.zip(finder, good + [("__MACOSX/._data.xml", Data([0, 5, 22, 7])), (".DS_Store", Data([0, 0, 0, 1]))])
+        #expect(try CMTPackage(contentsOf: finder).snapshot.recordCount == 2)
         // A NUL in a name is an invalid name (not "two entries named data.xml").
         let nul = f.root.appendingPathComponent("nul.zip")
         try H.zip(nul, good + [("data.xml\u{0}../evil", Data("pwn".utf8))])

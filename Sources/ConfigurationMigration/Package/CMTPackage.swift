@@ -140,6 +140,9 @@ public struct CMTPackage: Sendable {
             if entry.type == .symlink {
                 throw CMTError(.unsafeInput, "zip entry '\(path)' is a symbolic link", file: zip)
             }
+            // macOS Finder's "Compress" adds its metadata (resource forks under __MACOSX/, .DS_Store):
+            // no package data, left out as every zip tool on other systems does.
+            if Self.isFinderMetadata(path) { continue }
             // A CMT package holds three root entries and nothing else (research/cmt-format.md §3): an
             // 'x/data.xml' or any other entry was skipped silently before (red team F9).
             guard entry.type == .file, packageEntries.contains(path) else {
@@ -179,6 +182,12 @@ public struct CMTPackage: Sendable {
             if path != "[Content_Types].xml" { result[path] = data }
         }
         return result
+    }
+
+    /// True for the metadata macOS Finder's "Compress" adds to a zip (`__MACOSX/…` resource forks and
+    /// `.DS_Store` files): a package re-zipped on a Mac is read without them.
+    static func isFinderMetadata(_ path: String) -> Bool {
+        path == "__MACOSX/" || path.hasPrefix("__MACOSX/") || path == ".DS_Store" || path.hasSuffix("/.DS_Store")
     }
 
     /// The root entries a CMT package zip holds (research/cmt-format.md §3).
