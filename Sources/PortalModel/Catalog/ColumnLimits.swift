@@ -14,7 +14,8 @@ import Foundation
 /// - `statecode` of a portal table (`adx_*`, `powerpage*`, `mspp_*`): `portalStateCodes`, Active (0) and
 ///   Inactive (1). Custom tables are created with exactly these two states and portal tables add none
 ///   **[A: assumption from the solution's tables; no portal table with a third state has been seen]**.
-///   Status reasons (`statuscode`) can be added by customizers, so they are not checked.
+///   Status reasons (`statuscode`) can be added by customizers; only the default pairs are allowed
+///   (`portalStatusByState`, an assumption marked there).
 /// Lengths count UTF-16 code units, as .NET strings (and so Dataverse) do **[I]**.
 public enum ColumnLimits {
     /// The maximum length of a single line of text column (and so of every primary name column).
