@@ -53,7 +53,7 @@ public struct Fuzzer {
                 b.insert(contentsOf: b[start..<end], at: min(at, b.count))
             case 4:
                 b = Array(b.prefix(at))
-            case 5, 6 where !dictionary.isEmpty:
+            case 5 where !dictionary.isEmpty, 6 where !dictionary.isEmpty:
                 b.insert(contentsOf: dictionary[Int.random(in: 0..<dictionary.count, using: &random)], at: at)
             case 7 where !dictionary.isEmpty:
                 let token = dictionary[Int.random(in: 0..<dictionary.count, using: &random)]

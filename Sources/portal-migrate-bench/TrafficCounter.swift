@@ -57,8 +57,7 @@ struct CountingLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
-             file: String, function: String, line: UInt) {
-        counter.observe(message.description)
+    func log(event: LogEvent) {
+        counter.observe(event.message.description)
     }
 }

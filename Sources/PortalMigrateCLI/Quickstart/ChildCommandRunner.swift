@@ -129,8 +129,9 @@ final class ChildCommandRunner {
         } catch {
             throw QuickstartError("cannot start \(executable.path): \(error)")
         }
-        try? SafeFileWriter.write(child.stdoutData, to: stem + ".out", under: logs)
-        try? SafeFileWriter.write(child.stderrData, to: stem + ".err", under: logs)
+        // The logs are a convenience for --keep; a log that cannot be written does not stop the step.
+        _ = try? SafeFileWriter.write(child.stdoutData, to: stem + ".out", under: logs)
+        _ = try? SafeFileWriter.write(child.stderrData, to: stem + ".err", under: logs)
         let result = Result(arguments: arguments, status: child.exitCode, stdout: child.stdout, stderr: child.stderr,
                             seconds: child.wallSeconds)
         echo(result)

@@ -55,8 +55,8 @@ final class QuickstartServers {
         let logs = runner.workingDirectory.appendingPathComponent("logs", isDirectory: true)
         try? FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
         let outURL = logs.appendingPathComponent("serve-\(name).out"), errURL = logs.appendingPathComponent("serve-\(name).err")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let process = Process()
         process.executableURL = runner.executable
         process.arguments = arguments
