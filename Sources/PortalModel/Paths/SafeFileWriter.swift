@@ -37,17 +37,8 @@ public enum SafeFileWriter {
     /// - Throws: `SafeWriteError` naming the first component at fault.
     public static func check(_ relativePath: String, under root: URL) throws {
         let parts = try components(relativePath)
-        var fd = try openRoot(root, relativePath: relativePath)
+        guard let fd = try openExistingParent(parts, under: root, relativePath: relativePath) else { return }
         defer { close(fd) }
-        for (i, name) in parts.dropLast().enumerated() {
-            let next = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-            if next < 0 {
-                if errno == ENOENT { return } // created on write; nothing below it exists yet
-                throw diagnose(fd: fd, name: name, shown: parts.prefix(i + 1).joined(separator: "/"), root: root, wantDirectory: true)
-            }
-            close(fd)
-            fd = next
-        }
         try checkFinal(fd: fd, name: parts.last!, shown: relativePath, root: root)
     }
 
@@ -82,22 +73,34 @@ public enum SafeFileWriter {
                               skipIfUnchanged: skipIfUnchanged, mode: mode)
     }
 
-    /// Removes the file `relativePath` under `root` without following links: a link on the way is
-    /// refused; a link as the file itself is removed (the link, not its target). Absent is fine.
-    /// - Throws: `SafeWriteError`.
-    public static func remove(_ relativePath: String, under root: URL) throws {
-        let parts = try components(relativePath)
+    /// The directory holding the last of `parts`, opened one component at a time from `root` without
+    /// following links; `nil` when a directory on the way does not exist yet (nothing below it exists).
+    /// The caller closes the descriptor.
+    /// - Throws: `SafeWriteError` naming the first component that is a link, a file or unreadable.
+    static func openExistingParent(_ parts: [String], under root: URL, relativePath: String) throws -> Int32? {
         var fd = try openRoot(root, relativePath: relativePath)
-        defer { close(fd) }
         for (i, name) in parts.dropLast().enumerated() {
             let next = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             if next < 0 {
-                if errno == ENOENT { return }
+                let failure = errno
+                defer { close(fd) }
+                if failure == ENOENT { return nil }
+                errno = failure
                 throw diagnose(fd: fd, name: name, shown: parts.prefix(i + 1).joined(separator: "/"), root: root, wantDirectory: true)
             }
             close(fd)
             fd = next
         }
+        return fd
+    }
+
+    /// Removes the file `relativePath` under `root` without following links: a link on the way is
+    /// refused; a link as the file itself is removed (the link, not its target). Absent is fine.
+    /// - Throws: `SafeWriteError`.
+    public static func remove(_ relativePath: String, under root: URL) throws {
+        let parts = try components(relativePath)
+        guard let fd = try openExistingParent(parts, under: root, relativePath: relativePath) else { return }
+        defer { close(fd) }
         if unlinkat(fd, parts.last!, 0) != 0 && errno != ENOENT {
             throw SafeWriteError(path: relativePath, reason: .io(plain(errno)))
         }
