@@ -227,15 +227,6 @@ enum EnhancedModelOptions {
     /// website language's: the portal language's own `adx_name` has no place either (research/pac-portal-format.md §5).
     static let unmappedColumns: [String: Set<String>] = ["annotation": ["subject", "notetext"], "adx_portallanguage": ["adx_name"]]
 
-    /// The `verify` lines for `unmappedColumns`, added to the tables not compared (a standard source
-    /// against an enhanced target only: an enhanced source has no such columns either).
-    static func notComparedColumns(source: DataModel, target: DataModel) -> [String] {
-        guard source == .standard, target == .enhanced else { return [] }
-        return unmappedColumns.keys.sorted().map { table in
-            "\(table) columns \(unmappedColumns[table, default: []].sorted().joined(separator: ", ")): not compared (no enhanced-model counterpart: a web file body keeps only its file name and MIME type)"
-        }
-    }
-
     /// What a plan from a standard source into an enhanced target (bridging) says after the records:
     /// how the records are written, then those left out for having no enhanced counterpart, counted by
     /// table or relationship (`Not migrated (no enhanced-model counterpart): 118 record(s), 9 N:N
