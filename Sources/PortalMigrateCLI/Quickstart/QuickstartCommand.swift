@@ -39,6 +39,21 @@ struct QuickstartCommand: AsyncParsableCommand {
         }
     }
 
+    /// How the user can type this program from where they stand: `portal-migrate` when the first
+    /// `portal-migrate` on `PATH` is this executable, otherwise the executable's full path (a fresh clone
+    /// runs it as `.build/debug/portal-migrate` or through `swift run`, and a bare name would be
+    /// "command not found"; see the README's Install section).
+    static func commandName(for executable: URL) -> String {
+        let own = executable.resolvingSymlinksInPath().standardizedFileURL.path
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        for directory in path.split(separator: ":") where !directory.isEmpty {
+            let candidate = URL(fileURLWithPath: String(directory)).appendingPathComponent("portal-migrate")
+            guard FileManager.default.isExecutableFile(atPath: candidate.path) else { continue }
+            return candidate.resolvingSymlinksInPath().standardizedFileURL.path == own ? "portal-migrate" : executable.path
+        }
+        return executable.path
+    }
+
     func run() async throws {
         let executable: URL
         do { executable = try ChildCommandRunner.currentExecutable() } catch { throw UserFacingError("\(error)") }
@@ -66,9 +81,10 @@ struct QuickstartCommand: AsyncParsableCommand {
         if keep || !allVerified {
             printOut("\(keep ? "Kept" : "A step failed; kept") everything in \(directory.path): environments in home/environments, the site folder in site/,")
             printOut("schema.xml and data.zip, and each command's output in logs/. To explore:")
+            let command = Self.commandName(for: executable)
             printOut("  export PORTAL_MIGRATE_HOME=\(directory.path)/home")
-            printOut("  portal-migrate env list")
-            printOut("  portal-migrate list --environment local:target-pac")
+            printOut("  \(command) env list")
+            printOut("  \(command) list --environment local:target-pac")
         } else {
             try? FileManager.default.removeItem(at: directory)
         }
