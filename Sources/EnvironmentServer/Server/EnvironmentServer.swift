@@ -25,6 +25,8 @@ public final class EnvironmentServer: Sendable {
     public let tokens: TokenService
     let protection: ServiceProtection
     let faults: FaultInjector
+    /// The cost model's account (`ServerOptions.costModel`), `nil` without one.
+    public let costAccount: CostAccount?
     let logger: Logger
     let origin = Locked("http://127.0.0.1")
     let serviceGroup = Locked<ServiceGroup?>(nil)
@@ -35,11 +37,17 @@ public final class EnvironmentServer: Sendable {
     ///   - logger: request lines go to it at debug level.
     public init(service: any DataverseService, options: ServerOptions = ServerOptions(),
                 logger: Logger = Logger(label: "portal-migrate.server")) {
+        var options = options
+        if options.costModel != nil, options.maxConcurrency == nil { options.maxConcurrency = 52 }
         self.options = options
         self.logger = logger
         self.handler = WebAPIHandler(service: service, logger: logger)
         self.tokens = TokenService(options: options)
         self.protection = ServiceProtection(options: options)
+        self.costAccount = options.costModel.map {
+            CostAccount(model: $0, dopHint: options.dopHint, latencyMilliseconds: options.latencyMilliseconds,
+                        executionBudgetMilliseconds: options.executionBudgetMilliseconds, windowSeconds: Double(options.budgetWindowSeconds))
+        }
         self.faults = FaultInjector(rate: options.failRate, seed: options.seed)
     }
 
@@ -105,6 +113,7 @@ public final class EnvironmentServer: Sendable {
             return tokens.handle(method: method, path: path, query: WebRequest.parseQuery(rawQuery), headers: headers, body: data,
                                  origin: origin.current)
         }
+        if path == CostAccount.endpointPath, let costAccount { return costAccount.endpoint(method: method) }
         let root = String(WebAPIHandler.apiRoot.dropLast())
         guard path == root || path.hasPrefix(WebAPIHandler.apiRoot) else {
             let segment = path.split(separator: "/").first.map(String.init) ?? path
@@ -140,6 +149,7 @@ public final class EnvironmentServer: Sendable {
         }
         let relative = path.count > WebAPIHandler.apiRoot.count ? String(path.dropFirst(WebAPIHandler.apiRoot.count)) : ""
         let request = WebRequest(method: method, path: relative, query: WebRequest.parseQuery(rawQuery), headers: headers, body: data)
+        if let costAccount { return await costAccount.serve(request, handler: handler) { await handler.handle(request) } }
         return await handler.handle(request)
     }
 }

@@ -33,6 +33,13 @@ public struct ServerOptions: Sendable {
     public var deviceCodePollInterval: Int
     /// Lifetime of issued access tokens, seconds.
     public var tokenLifetimeSeconds: Int
+    /// When set, every Web API request costs the server time this model gives (issue 20,
+    /// `CostAccount`): slept before answering, counted against `executionBudgetMilliseconds`, and
+    /// `maxConcurrency` defaults to 52.
+    public var costModel: CostModel? = nil
+    /// Combined server time allowed per `budgetWindowSeconds` under the cost model (Dataverse:
+    /// 1,200,000 ms per 300 s, research/dataverse-costs.md §1.1).
+    public var executionBudgetMilliseconds: Double = 1_200_000
 
     public init(port: Int = 0, latencyMilliseconds: Int = 0, maxConcurrency: Int? = nil, requestBudget: Int? = nil,
                 budgetWindowSeconds: Int = 300, failRate: Double = 0, seed: UInt64 = 0, requireToken: Bool = false,

@@ -20,6 +20,8 @@ struct EnvServeCommand: AsyncParsableCommand {
           portal-migrate env serve dev --port 5555
           portal-migrate migrate --from local:src --to http://127.0.0.1:5555 --webSiteId ...
           portal-migrate env serve dev --port 0 --latency-ms 50 --max-concurrency 4 --fail-rate 0.2 --seed 1
+          portal-migrate env serve dev --port 5555 --latency-ms 20 --cost-model typical --dop-hint 16
+          curl http://127.0.0.1:5555/pm/cost-account      # server time charged, peak concurrency, the floor
           portal-migrate env serve dev --port 5555 --require-token --client-credentials app:s3cret
           APP_SECRET=s3cret portal-migrate auth create --name loop --url http://127.0.0.1:5555 --applicationId app --clientSecretEnv APP_SECRET
         """)
@@ -38,6 +40,13 @@ struct EnvServeCommand: AsyncParsableCommand {
     var clientCredentials: [String] = []
     @Flag(name: .customLong("auto-approve-device-codes"), help: "Approve device codes as soon as they are issued.") var autoApproveDeviceCodes = false
     @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted (413 above).") var maxBodyBytes: Int = 128 * 1024 * 1024
+    @Option(name: .customLong("cost-model"),
+            help: "Charge Dataverse's server time per operation: low, typical or high (research/dataverse-costs.md §6); the account is at /pm/cost-account.")
+    var costModel: String?
+    @Option(name: .customLong("cost-scale"), help: "Multiply every cost of --cost-model by this factor.") var costScale: Double = 1
+    @Option(name: .customLong("dop-hint"), help: "The x-ms-dop-hint sent on every response (recommended requests in flight).") var dopHint: Int = 4
+    @Option(name: .customLong("execution-budget-ms"), help: "Server time allowed per budget window under --cost-model; more answer 429 (0x80072321).")
+    var executionBudgetMs: Double = 1_200_000
     @OptionGroup var global: OutputOptions
 
     func validate() throws {
@@ -47,6 +56,12 @@ struct EnvServeCommand: AsyncParsableCommand {
         if let b = requestBudget, b < 1 { throw ValidationError("--request-budget must be at least 1") }
         guard budgetWindowSeconds >= 1 else { throw ValidationError("--budget-window-seconds must be at least 1") }
         guard (0...1).contains(failRate) else { throw ValidationError("--fail-rate must be between 0 and 1") }
+        if let c = costModel, CostModel.profile(named: c) == nil {
+            throw ValidationError("--cost-model takes low, typical or high (got '\(c)')")
+        }
+        guard costScale >= 0 else { throw ValidationError("--cost-scale must not be negative") }
+        guard dopHint >= 1 else { throw ValidationError("--dop-hint must be at least 1") }
+        guard executionBudgetMs > 0 else { throw ValidationError("--execution-budget-ms must be positive") }
         for c in clientCredentials where ServerOptions.parseClientCredential(c) == nil {
             throw ValidationError("--client-credentials takes ID:SECRET")
         }
@@ -58,16 +73,20 @@ struct EnvServeCommand: AsyncParsableCommand {
             let file = try EnvironmentDirectory().file(env.name)
             var credentials: [String: String] = [:]
             for c in clientCredentials { if let (id, secret) = ServerOptions.parseClientCredential(c) { credentials[id] = secret } }
-            let options = ServerOptions(port: port, latencyMilliseconds: latencyMs, maxConcurrency: maxConcurrency,
+            var options = ServerOptions(port: port, latencyMilliseconds: latencyMs, maxConcurrency: maxConcurrency,
                                         requestBudget: requestBudget, budgetWindowSeconds: budgetWindowSeconds, failRate: failRate,
                                         seed: seed, requireToken: requireToken, clientCredentials: credentials,
-                                        autoApproveDeviceCodes: autoApproveDeviceCodes, maxBodyBytes: maxBodyBytes)
+                                        autoApproveDeviceCodes: autoApproveDeviceCodes, maxBodyBytes: maxBodyBytes, dopHint: dopHint)
+            options.costModel = costModel.flatMap(CostModel.profile(named:)).map { CostModel(profile: $0, scale: costScale) }
+            options.executionBudgetMilliseconds = executionBudgetMs
             var logger = Logger(label: "portal-migrate.server", factory: { StreamLogHandler.standardError(label: $0) })
             logger.logLevel = global.verbose ? .debug : .warning
             let server = EnvironmentServer(service: environment, options: options, logger: logger)
             let name = env.name
             let json = global.json
             let tokensRequired = requireToken
+            let costOptions = options.costModel
+            let hint = dopHint
             let approvalKey = server.tokens.approvalKey
             do {
                 try await server.run(handleSignals: true) { port in
@@ -85,6 +104,10 @@ struct EnvServeCommand: AsyncParsableCommand {
                     } else {
                         printOut("Serving local:\(name) at \(organization) (use --environment \(organization); Web API root \(base))")
                         printErr("Token endpoint: \(token). Press Ctrl-C to stop.")
+                        if let model = costOptions {
+                            printErr("Cost model: \(model.profile.rawValue)\(model.scale == 1 ? "" : " ×\(model.scale)"), x-ms-dop-hint \(hint); "
+                                     + "account at \(organization)\(CostAccount.endpointPath)")
+                        }
                         if tokensRequired {
                             printErr("Tokens required: portal-migrate auth create --name NAME --url \(organization) --applicationId ID --clientSecretEnv VAR")
                         }
