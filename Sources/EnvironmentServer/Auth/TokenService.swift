@@ -36,6 +36,21 @@ public final class TokenService: Sendable {
     private let tokens = Locked<[String: Date]>([:])
     private let refreshTokens = Locked<[String: String]>([:])
     private let deviceCodes = Locked<[String: DeviceCode]>([:])
+    /// How each issued token was obtained (scope asked for, client credentials or a user's sign-in):
+    /// the admin API checks the audience and refuses service principals (issue 22).
+    private let grants = Locked<[String: TokenGrant]>([:])
+
+    /// How a token was obtained: the `scope` asked for and whether it came from client credentials.
+    public struct TokenGrant: Sendable, Hashable {
+        public var scope: String
+        public var clientCredentials: Bool
+    }
+
+    /// The grant of a valid `Bearer <token>`, `nil` when the token is unknown or expired.
+    public func grant(authorization: String?) -> TokenGrant? {
+        guard isValid(authorization: authorization), let a = authorization else { return nil }
+        return grants.withLock { $0[a.dropFirst(7).trimmingCharacters(in: .whitespaces)] }
+    }
 
     /// The key that authorizes a device code approval when client credentials are restricted: random,
     /// 256 bits, made when the service starts, never logged.
@@ -127,7 +142,7 @@ public final class TokenService: Sendable {
                     return oauthError(401, "invalid_client", "AADSTS7000215: Invalid client secret provided.")
                 }
             }
-            return issue(refresh: false, clientID: id, scope: form["scope"] ?? "")
+            return issue(refresh: false, clientID: id, scope: form["scope"] ?? "", clientCredentials: true)
         case "urn:ietf:params:oauth:grant-type:device_code":
             guard let device = form["device_code"] else { return oauthError(400, "invalid_request", "device_code is required.") }
             guard let entry = deviceCodes.withLock({ $0[device] }) else {
@@ -147,10 +162,11 @@ public final class TokenService: Sendable {
         }
     }
 
-    private func issue(refresh: Bool, clientID: String, scope: String) -> WebResponse {
+    private func issue(refresh: Bool, clientID: String, scope: String, clientCredentials: Bool = false) -> WebResponse {
         let token = TokenService.randomToken()
         let life = options.tokenLifetimeSeconds
         tokens.withLock { $0[token] = Date().addingTimeInterval(Double(life)) }
+        grants.withLock { $0[token] = TokenGrant(scope: scope, clientCredentials: clientCredentials) }
         var body: [(String, JSONValue)] = [
             ("token_type", .string("Bearer")),
             ("scope", .string(scope)),

@@ -27,6 +27,8 @@ public final class EnvironmentServer: Sendable {
     let faults: FaultInjector
     /// The cost model's account (`ServerOptions.costModel`), `nil` without one.
     public let costAccount: CostAccount?
+    /// The Power Pages admin API under `/powerpages/` on the same port (issue 22).
+    public let admin: AdminAPIHandler
     let logger: Logger
     let origin = Locked("http://127.0.0.1")
     let serviceGroup = Locked<ServiceGroup?>(nil)
@@ -49,6 +51,7 @@ public final class EnvironmentServer: Sendable {
                         executionBudgetMilliseconds: options.executionBudgetMilliseconds, windowSeconds: Double(options.budgetWindowSeconds))
         }
         self.faults = FaultInjector(rate: options.failRate, seed: options.seed)
+        self.admin = AdminAPIHandler(service: service, tokens: tokens, options: options.admin, requireToken: options.requireToken, logger: logger)
     }
 
     /// Runs until cancelled or, when `handleSignals`, until SIGINT or SIGTERM, then shuts down
@@ -114,6 +117,11 @@ public final class EnvironmentServer: Sendable {
                                  origin: origin.current)
         }
         if path == CostAccount.endpointPath, let costAccount { return costAccount.endpoint(method: method) }
+        if AdminAPIHandler.handles(path) {
+            let data = (try? await body()) ?? Data()
+            return await admin.handle(method: method, path: path, query: WebRequest.parseQuery(rawQuery), headers: headers, body: data,
+                                      origin: origin.current)
+        }
         let root = String(WebAPIHandler.apiRoot.dropLast())
         guard path == root || path.hasPrefix(WebAPIHandler.apiRoot) else {
             let segment = path.split(separator: "/").first.map(String.init) ?? path

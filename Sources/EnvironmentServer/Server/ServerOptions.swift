@@ -40,6 +40,9 @@ public struct ServerOptions: Sendable {
     /// Combined server time allowed per `budgetWindowSeconds` under the cost model (Dataverse:
     /// 1,200,000 ms per 300 s, research/dataverse-costs.md §1.1).
     public var executionBudgetMilliseconds: Double = 1_200_000
+    /// The Power Pages admin API served on the same port (issue 22, `AdminAPIHandler`): operation delay,
+    /// failures injected after an operation started, page size, service-principal refusal.
+    public var admin = AdminAPIOptions()
 
     public init(port: Int = 0, latencyMilliseconds: Int = 0, maxConcurrency: Int? = nil, requestBudget: Int? = nil,
                 budgetWindowSeconds: Int = 300, failRate: Double = 0, seed: UInt64 = 0, requireToken: Bool = false,

@@ -14,6 +14,8 @@ struct EnvServeCommand: AsyncParsableCommand {
         discussion: """
         Prints the organization URL to pass as --environment (with the chosen port when --port is 0) and serves until SIGINT or SIGTERM. Switches imitate Dataverse's service protection and faults for rehearsals and tests.
 
+        The Power Pages admin API (`portal-migrate site …`) is answered on the same port under /powerpages/environments/ORGANIZATION-ID/ (see `portal-migrate site --help`).
+
         With --require-token, requests need a bearer token from the server's token endpoint: create an auth profile for the loopback URL with --applicationId and --clientSecretEnv (any pair is accepted unless --client-credentials lists them).
 
         Examples:
@@ -47,6 +49,12 @@ struct EnvServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("dop-hint"), help: "The x-ms-dop-hint sent on every response (recommended requests in flight).") var dopHint: Int = 4
     @Option(name: .customLong("execution-budget-ms"), help: "Server time allowed per budget window under --cost-model; more answer 429 (0x80072321).")
     var executionBudgetMs: Double = 1_200_000
+    @Option(name: .customLong("site-operation-delay-ms"),
+            help: "Power Pages admin API: milliseconds a site create/delete stays in progress before it completes (0: at once).")
+    var siteOperationDelayMs: Int = 0
+    @Option(name: .customLong("fail-site-operations"),
+            help: "Power Pages admin API: the next N site creates/deletes fail after they started (for tests).")
+    var failSiteOperations: Int = 0
     @OptionGroup var global: OutputOptions
 
     func validate() throws {
@@ -62,6 +70,9 @@ struct EnvServeCommand: AsyncParsableCommand {
         guard costScale >= 0 else { throw ValidationError("--cost-scale must not be negative") }
         guard dopHint >= 1 else { throw ValidationError("--dop-hint must be at least 1") }
         guard executionBudgetMs > 0 else { throw ValidationError("--execution-budget-ms must be positive") }
+        guard siteOperationDelayMs >= 0, failSiteOperations >= 0 else {
+            throw ValidationError("--site-operation-delay-ms and --fail-site-operations must not be negative")
+        }
         for c in clientCredentials where ServerOptions.parseClientCredential(c) == nil {
             throw ValidationError("--client-credentials takes ID:SECRET")
         }
@@ -79,6 +90,7 @@ struct EnvServeCommand: AsyncParsableCommand {
                                         autoApproveDeviceCodes: autoApproveDeviceCodes, maxBodyBytes: maxBodyBytes, dopHint: dopHint)
             options.costModel = costModel.flatMap(CostModel.profile(named:)).map { CostModel(profile: $0, scale: costScale) }
             options.executionBudgetMilliseconds = executionBudgetMs
+            options.admin = AdminAPIOptions(operationDelayMilliseconds: siteOperationDelayMs, failOperations: failSiteOperations)
             var logger = Logger(label: "portal-migrate.server", factory: { StreamLogHandler.standardError(label: $0) })
             logger.logLevel = global.verbose ? .debug : .warning
             let server = EnvironmentServer(service: environment, options: options, logger: logger)

@@ -1,0 +1,90 @@
+import ArgumentParser
+import DataverseWebAPI
+import Foundation
+import PortalModel
+
+/// `portal-migrate site list --environment ENV [--json]`.
+struct SiteListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List the sites of an environment, with website records that have no site (inactive).",
+        discussion: """
+        Joins the admin API's sites with the environment's website records (adx_website, powerpagesite). \
+        States: active, provisioning, failed, inactive (a website record with no site), no-record (a site \
+        whose website record is not in the environment).
+
+        --json prints {"environmentId", "sites": [{"state", "siteId", "name", "status", "websiteUrl", \
+        "subdomain", "websiteRecordId", "websiteRecordName", "dataModel", "templateName", "language", "createdOn"}]}.
+        """)
+    @OptionGroup var site: SiteOptions
+
+    func run() async throws {
+        try await siteFacing {
+            let c = try await SiteContext.resolve(site)
+            defer { c.close() }
+            let rows = try await Self.rows(c)
+            if site.json {
+                printOut(JSONValue.object([("environmentId", .string(c.admin.environmentID)),
+                                           ("sites", .array(rows.map(\.json)))]).serialized)
+                return
+            }
+            guard !rows.isEmpty else {
+                printOut("No sites and no website records in \(c.label).")
+                return
+            }
+            printOut("Sites of \(c.label) (Power Platform environment \(c.admin.environmentID)):")
+            for r in rows {
+                let name = r.site?.name ?? r.record?.name ?? ""
+                let record = r.record?.websiteId.dataverseString ?? r.site?.websiteRecordId ?? "-"
+                let model = r.record?.dataModel ?? r.site?.dataModel?.lowercased() ?? "?"
+                printOut("  \(r.state.padding(toLength: 12, withPad: " ", startingAt: 0)) \(name)")
+                if let s = r.site {
+                    printOut("      site \(s.id)  \(s.websiteUrl ?? "-")  template \(s.templateName ?? "?")  created \(s.createdOn ?? "?")")
+                }
+                printOut("      website record \(record) (\(model))")
+                if r.state == "inactive" {
+                    printOut("      give it a site: portal-migrate site create --environment \(c.label) --existing-website \(record) --name NAME --subdomain SUBDOMAIN --template TEMPLATE")
+                }
+            }
+        }
+    }
+
+    /// The sites joined with the website records.
+    static func rows(_ c: SiteContext) async throws -> [SiteRow] {
+        let sites = try await c.admin.websites()
+        let records = try await WebsiteListing.websites(in: c.service)
+        return SiteRow.join(sites: sites, records: records)
+    }
+}
+
+/// How a `site` command names one site: `--id` (the site's own id) or `--webSiteId` (the website
+/// record it serves, as pac names website records).
+struct SiteSelection: ParsableArguments {
+    @Option(name: .customLong("id"), help: "The site id (`site list` shows it).") var id: String?
+    @Option(name: .customLong("webSiteId"), help: "The website record id the site serves.") var webSiteId: String?
+
+    func validate() throws {
+        guard (id == nil) != (webSiteId == nil) else { throw ValidationError("give exactly one of --id or --webSiteId") }
+        if let w = webSiteId, UUID(dataverse: w) == nil { throw ValidationError("'\(w)' is not a GUID (--webSiteId)") }
+    }
+
+    /// The site named. - Throws: `UserFacingError` when none matches, or several serve the record.
+    func find(in c: SiteContext) async throws -> PowerPagesWebsite {
+        let sites = try await c.admin.websites()
+        if let id {
+            guard let s = sites.first(where: { $0.id.caseInsensitiveCompare(id) == .orderedSame }) else {
+                throw UserFacingError("no site with id \(id) in \(c.label); `portal-migrate site list --environment \(c.label)` shows the sites")
+            }
+            return s
+        }
+        let record = UUID(dataverse: webSiteId ?? "")
+        let matching = sites.filter { $0.websiteRecordID == record }
+        guard let first = matching.first else {
+            throw UserFacingError("no site serves website record \(webSiteId ?? "") in \(c.label); `portal-migrate site list --environment \(c.label)` shows the sites")
+        }
+        guard matching.count == 1 else {
+            throw UserFacingError("\(matching.count) sites serve website record \(webSiteId ?? ""): \(matching.map { "\($0.id) (\($0.websiteUrl ?? "-"))" }.joined(separator: ", ")); pass --id")
+        }
+        return first
+    }
+}

@@ -1,0 +1,120 @@
+import ArgumentParser
+import DataverseWebAPI
+import Foundation
+import Migration
+import PortalModel
+
+/// `portal-migrate site prepare-target --environment ENV --template T [--yes] [--json]`: the one-time
+/// preparation Microsoft documents for a standard-data-model target (research/emulator-facts.md §3.5):
+/// 1. provision a site with the same template as the source (installs the template's solutions and
+///    default records), 2. delete its website record (its configuration goes with it), 3. delete the
+///    site (the portal app), keeping the Portal Management app.
+struct SitePrepareTargetCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "prepare-target",
+        abstract: "Prepare a target environment once: create a site from the template, delete its website record, delete the site.",
+        discussion: """
+        Microsoft's procedure for moving a standard data model site: the target gets the template's solutions \
+        and no website, ready for `upload`, `data import` or `migrate`; afterwards `site create \
+        --existing-website ID` gives the moved website record a site. An enhanced data model target does not \
+        need this preparation. Shows the plan first and asks for confirmation on a terminal (--yes otherwise). \
+        Website records already in the environment are not touched.
+
+        --json prints {"template", "websiteRecordId", "siteId", "recordsDeleted", "steps": [...]}.
+        Example: portal-migrate site prepare-target --environment TARGET --template DefaultPortalTemplate --yes
+        """)
+    @OptionGroup var site: SiteOptions
+    @Option(help: "The template the source site was made from (Microsoft's names, e.g. DefaultPortalTemplate).") var template: String
+    @Option(help: "The temporary site's subdomain (default: pm-prepare- and 8 random characters).") var subdomain: String?
+    @Option(help: "The temporary site's name.") var name = "PortalMigrate preparation (deleted at once)"
+    @Option(help: "The base language LCID (default: the environment's base language).") var language: Int?
+    @Flag(help: "Do it without asking.") var yes = false
+    @OptionGroup var wait: SiteWaitOptions
+
+    func validate() throws {
+        if let s = subdomain, !SiteCreateCommand.validSubdomain(s) {
+            throw ValidationError("--subdomain '\(s)' must be 2 to 63 lower-case letters, digits or hyphens, not starting or ending with a hyphen")
+        }
+        if wait.noWait { throw ValidationError("prepare-target waits for each step; --no-wait does not apply") }
+    }
+
+    func run() async throws {
+        try await siteFacing {
+            let c = try await SiteContext.resolve(site)
+            defer { c.close() }
+            let templateName = CreateWebsiteRequest.canonicalTemplate(template)
+            let sub = subdomain ?? "pm-prepare-" + UUID().uuidString.lowercased().prefix(8)
+            let existing = try await WebsiteListing.websites(in: c.service)
+            say("Plan for \(c.label) (the one-time preparation of a standard data model target):")
+            say("  1. create site '\(name)' from template \(templateName) at subdomain \(sub): installs the template's solutions and default records")
+            say("  2. delete the new website record and, with it, its configuration records")
+            say("  3. delete the new site (the portal app); the Portal Management app stays")
+            if !existing.isEmpty {
+                say("  The \(existing.count) website record(s) already in the environment are not touched: \(existing.map { "\($0.name) (\($0.websiteId.dataverseString))" }.joined(separator: ", ")).")
+            }
+            try confirmSite("Prepare \(c.label)?", yes: yes, refusal: "the plan above creates and deletes a site in \(c.label)")
+
+            var steps: [JSONValue] = []
+            let request = CreateWebsiteRequest(name: name, subdomain: String(sub), templateName: templateName,
+                                               dataverseOrganizationId: c.organizationID, selectedBaseLanguage: language ?? c.baseLanguage)
+            guard let created = try await SiteCreateCommand.create(c, request, wait: wait, json: false) else { return }
+            let before = Set(existing.map(\.websiteId))
+            let recordID = created.state.websiteRecordId.flatMap { UUID(uuidString: $0) } ?? created.site?.websiteRecordID
+            let after = try await WebsiteListing.websites(in: c.service)
+            guard let record = recordID ?? after.first(where: { !before.contains($0.websiteId) })?.websiteId,
+                  let summary = after.first(where: { $0.websiteId == record }), let siteID = created.site?.id else {
+                throw UserFacingError("the site was created but its website record or site id could not be found; see `portal-migrate site list --environment \(c.label)`",
+                                      exitCode: PortalMigrateExit.recordsFailed)
+            }
+            say("  1. created site \(siteID) with website record \(record.dataverseString) (\(summary.dataModel))")
+            steps.append(.object([("step", .string("create")), ("siteId", .string(siteID)), ("websiteRecordId", .string(record.dataverseString))]))
+            if summary.model == .enhanced {
+                say("note: the environment made an enhanced data model site; Microsoft says enhanced targets need no preparation. Continuing as planned.")
+            }
+
+            let counts = try await QuickCounts.records(of: record, in: c.service)
+            let table = summary.model == .enhanced ? "powerpagesite" : "adx_website"
+            let results = try await c.service.execute([ChangeSet([.delete(table, record)])], options: ExecuteOptions())
+            if let e = results.first?.error {
+                throw UserFacingError("step 2 failed: cannot delete website record \(record.dataverseString): \(e.description). Site \(siteID) and its website record stay; run prepare-target again after fixing this, or delete them with `site delete` and the Portal Management app",
+                                      exitCode: PortalMigrateExit.recordsFailed)
+            }
+            say("  2. deleted website record \(record.dataverseString) and its configuration (\(counts) records)")
+            steps.append(.object([("step", .string("delete-website-record")), ("websiteRecordId", .string(record.dataverseString)),
+                                  ("recordsDeleted", .number(String(counts)))]))
+
+            let location = try await c.admin.deleteWebsite(id: siteID)
+            _ = try await SiteOperationWaiter.wait(c.admin, location, action: "deleting the preparation site \(siteID)", options: wait)
+            say("  3. deleted site \(siteID)")
+            steps.append(.object([("step", .string("delete-site")), ("siteId", .string(siteID))]))
+
+            let remaining = try await WebsiteListing.websites(in: c.service)
+            guard !remaining.contains(where: { $0.websiteId == record }) else {
+                throw UserFacingError("website record \(record.dataverseString) is still in \(c.label) after it was deleted", exitCode: PortalMigrateExit.recordsFailed)
+            }
+            if site.json {
+                printOut(JSONValue.object([
+                    ("template", .string(templateName)), ("websiteRecordId", .string(record.dataverseString)), ("siteId", .string(siteID)),
+                    ("recordsDeleted", .number(String(counts))), ("steps", .array(steps)),
+                ]).serialized)
+            } else {
+                printOut("\(c.label) is prepared: it has the template's solutions and no new website. Next: upload or import the configuration, then `portal-migrate site create --environment \(c.label) --existing-website ID --name NAME --subdomain SUBDOMAIN --template \(templateName)`.")
+            }
+        }
+    }
+
+    /// Human lines: stdout, or stderr with --json.
+    func say(_ s: String) { if site.json { printErr(s) } else { printOut(s) } }
+}
+
+/// Record counts of a website (every table of its snapshot plus N:N links; portal languages, shared
+/// by every website, left out).
+enum QuickCounts {
+    static func records(of website: UUID, in service: any DataverseService) async throws -> Int {
+        let snapshot = try await SnapshotReader(service: service).read(websiteID: website)
+        var total = 0
+        for (table, rows) in snapshot.records where table != "adx_portallanguage" { total += rows.count }
+        for (_, links) in snapshot.links { total += links.count }
+        return total
+    }
+}
