@@ -22,6 +22,25 @@ struct ScenarioResult: Codable, Sendable {
     var note: String?
     /// Why the scenario could not be measured (its numbers are then zero), `nil` when it was.
     var error: String?
+    /// The servers' `x-ms-dop-hint` for this run.
+    var dopHint: Int? = nil
+    /// Under the cost model (issue 20): the floor of the run (seconds: the servers' charged service time
+    /// ÷ the hint, plus `chainSteps` unavoidable round trips; `CostAccount.Snapshot`), wall ÷ floor,
+    /// the service time, the write operations the servers executed against the least the change needs,
+    /// the most requests in service at once and the execution-time 429s.
+    var floorSeconds: Double? = nil
+    var wallOverFloor: Double? = nil
+    var serviceSeconds: Double? = nil
+    var chainSteps: Int? = nil
+    var operationsSent: Int? = nil
+    var minimumOperations: Int? = nil
+    var peakServerConcurrency: Int? = nil
+    var executionThrottled: Int? = nil
+    /// User + system CPU seconds of the measured child process, and per 1,000 records of the portal.
+    var cpuSeconds: Double = 0
+    var cpuSecondsPer1000Records: Double = 0
+    /// The machine's 1-minute load average at the start and at the end of the median run.
+    var loadAverage: [Double] = []
 }
 
 /// The JSON document (`--json FILE`).
@@ -32,6 +51,8 @@ struct BenchReport: Codable, Sendable {
     var machine: Machine
     var server: String
     var scenarios: [ScenarioResult]
+    /// The 1-minute load average when the benchmark started and when it ended.
+    var loadAverage: [Double] = []
 
     struct Machine: Codable, Sendable {
         var os: String
@@ -44,19 +65,23 @@ struct BenchReport: Codable, Sendable {
     func markdown() -> String {
         let baselineNames = scenarios.filter { $0.name.hasPrefix("baseline-") }.map(\.name)
         let ratioHeaders = baselineNames.map { "× vs \($0.replacingOccurrences(of: "baseline-", with: "")) |" }.joined(separator: " ")
-        var lines = ["| scenario | size | wall s (median) | requests | writes | sent MB | received MB | records/s | peak RSS MB |" +
+        var lines = ["| scenario | size | hint | wall s | floor s | wall ÷ floor | writes sent / least | CPU s per 1k records | requests | sent MB | received MB | peak RSS MB | load 1 min |" +
                      (ratioHeaders.isEmpty ? "" : " " + ratioHeaders)]
-        lines.append("|" + String(repeating: "---|", count: 9 + baselineNames.count))
+        lines.append("|" + String(repeating: "---|", count: 13 + baselineNames.count))
         func mb(_ n: Int) -> String { String(format: "%.2f", Double(n) / 1_048_576) }
+        func f(_ d: Double?, _ format: String = "%.2f") -> String { d.map { String(format: format, $0) } ?? "–" }
         for s in scenarios {
             if let error = s.error {
-                lines.append("| \(s.name) | \(s.size) | failed: \(error.prefix(120).replacingOccurrences(of: "|", with: "/").replacingOccurrences(of: "\n", with: " ")) |")
+                lines.append("| \(s.name) | \(s.size) | \(s.dopHint.map(String.init) ?? "–") | failed: \(error.prefix(120).replacingOccurrences(of: "|", with: "/").replacingOccurrences(of: "\n", with: " ")) |")
                 continue
             }
             let ratios = baselineNames.map { b in s.ratios[b].map { String(format: "%.2f", $0) } ?? "–" }
-            lines.append("| \(s.name) | \(s.size) | \(String(format: "%.3f", s.wallSeconds)) | \(s.requests) | \(s.writeRequests) | " +
-                         "\(mb(s.bytesSent)) | \(mb(s.bytesReceived)) | \(String(format: "%.0f", s.recordsPerSecond)) | " +
-                         "\(String(format: "%.0f", Double(s.peakRSSBytes) / 1_048_576)) |" + ratios.map { " \($0) |" }.joined())
+            let ops = s.operationsSent.map { "\($0) / \(s.minimumOperations.map(String.init) ?? "?")" } ?? "–"
+            lines.append("| \(s.name) | \(s.size) | \(s.dopHint.map(String.init) ?? "–") | \(String(format: "%.3f", s.wallSeconds)) | " +
+                         "\(f(s.floorSeconds)) | \(f(s.wallOverFloor)) | \(ops) | \(f(s.cpuSecondsPer1000Records, "%.3f")) | \(s.requests) | " +
+                         "\(mb(s.bytesSent)) | \(mb(s.bytesReceived)) | " +
+                         "\(String(format: "%.0f", Double(s.peakRSSBytes) / 1_048_576)) | \(s.loadAverage.map { String(format: "%.1f", $0) }.joined(separator: "→")) |" +
+                         ratios.map { " \($0) |" }.joined())
         }
         return lines.joined(separator: "\n")
     }

@@ -1,3 +1,5 @@
+import ChildProcesses
+import EnvironmentServer
 import Foundation
 import LocalEnvironment
 import Migration
@@ -20,6 +22,13 @@ final class BenchRunner: @unchecked Sendable {
     let log: (String) -> Void
     /// Only these scenarios and baselines (by name); `nil` runs all.
     let only: Set<String>?
+    /// How the servers of the next `runAll` serve (cost model, dop hint).
+    var settings = BenchServer.Settings()
+    /// Write operations the synthetic portal needs in an empty target (creates and updates with their
+    /// bodies, deferred lookups, N:N links, state changes), and the rounds of them that depend on each
+    /// other (`WriteLevels` plus one each for deferred lookups, links and states): from the plan in `prepare`.
+    private(set) var leastWrites = 0
+    private(set) var writeRounds = 0
 
     private(set) var snapshot = PortalSnapshot()
     private var source: LocalEnvironment?
@@ -40,8 +49,24 @@ final class BenchRunner: @unchecked Sendable {
         self.log = log
     }
 
-    /// One timed run: wall seconds, traffic and peak memory of the child.
-    struct Sample { var wall: Double; var traffic: TrafficCounter.Totals; var rss: Int }
+    /// One timed run: wall seconds, traffic, peak memory and CPU of the child, the load average before
+    /// and after, and the cost accounts of the servers it used.
+    struct Sample {
+        var wall: Double
+        var traffic: TrafficCounter.Totals
+        var rss: Int
+        var cpu: Double = 0
+        var load: [Double] = []
+        var accounts: [CostAccount.Snapshot] = []
+        var steps = 0
+    }
+
+    /// The 1-minute load average (`/proc/loadavg`), 0 when unreadable.
+    static func loadAverage() -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8),
+              let first = text.split(separator: " ").first, let v = Double(first) else { return 0 }
+        return v
+    }
 
     // MARK: Setup
 
@@ -59,6 +84,7 @@ final class BenchRunner: @unchecked Sendable {
             throw ChildProcessError(description: "loading the synthetic portal failed: \(report.failures.prefix(3))")
         }
         source = env
+        try await countLeastWrites()
         let folder = work.appendingPathComponent("site", isDirectory: true)
         _ = try product(["download", "--path", folder.path, "--webSiteId", websiteID, "--environment", "local:src"],
                         home: work.appendingPathComponent("home"))
@@ -69,6 +95,23 @@ final class BenchRunner: @unchecked Sendable {
             _ = try product(["data", "export", "--schemaFile", schemaFile.path, "--dataFile", dataZip.path, "--environment", "local:src"],
                             home: work.appendingPathComponent("home"))
         }
+    }
+
+    /// Plans the portal into a new empty environment (in-process, untimed) and counts the writes it
+    /// needs and their dependent rounds.
+    func countLeastWrites() async throws {
+        let (empty, file) = try newTargetWithFile()
+        defer { try? empty.close(); try? FileManager.default.removeItem(at: file) }
+        let prepared = try await MigrationEngine().prepare(source: .snapshot(snapshot, organization: nil), target: empty,
+                                                           options: MigrationOptions(dataDirectory: work.appendingPathComponent("plan-data")))
+        let plan = prepared.plan
+        let levels = WriteLevels.of(plan.records).count
+        let patches = plan.records.filter { !$0.deferred.isEmpty }.count
+        let links = plan.links.reduce(0) { $0 + $1.add.count + $1.remove.count }
+        let states = plan.records.filter { !$0.state.isEmpty }.count
+        leastWrites = plan.records.filter { $0.action == .create || $0.action == .update }.count + patches + links + states + plan.deletions.count
+        writeRounds = levels + (patches > 0 ? 1 : 0) + (links > 0 ? 1 : 0) + (states > 0 ? 1 : 0)
+        log("the portal needs \(leastWrites) writes in \(writeRounds) dependent rounds")
     }
 
     static func findSiteFolder(in root: URL) throws -> URL {
@@ -111,77 +154,99 @@ final class BenchRunner: @unchecked Sendable {
 
     // MARK: Scenarios
 
-    /// Every scenario and baseline, with ratios filled in.
-    func runAll() async throws -> [ScenarioResult] {
+    /// Every scenario and baseline at the current `settings`, with ratios filled in.
+    ///
+    /// Chain steps (the round trips no plan can avoid, `ScenarioResult.chainSteps`; [I]): 2 to read the
+    /// target (metadata, then records) before writing, plus the portal's dependent write rounds for a
+    /// write into an empty target, 2 more to read the source for `migrate`; 3 for a download or export
+    /// (website, tables, bodies); an unchanged re-upload 2, one change 3.
+    /// - Parameter firstHint: whether this is the first hint of the run: the in-process baselines,
+    ///   which no server setting changes, run only then; baseline (a) only at S under the cost model
+    ///   (5,500 sequential requests of ~75 ms at M) unless named in `--scenarios`.
+    func runAll(firstHint: Bool = true) async throws -> [ScenarioResult] {
         var results: [ScenarioResult] = []
         func add(_ r: ScenarioResult?) { if let r { results.append(r) } }
         let site = try siteFolder ?? { throw ChildProcessError(description: "no site folder") }()
+        let costed = settings.costModel != nil
+        let rounds = writeRounds, least = leastWrites
 
-        add(try await measure("baseline-a-sequential", runs: 1, note: "one request per record write, sequential; write phase timed in the child") {
-            try await self.baseline("sequential")
+        if !costed || size == .S || only?.contains("baseline-a-sequential") == true {
+            add(try await measure("baseline-a-sequential", runs: 1, least: least, note: "one request per record write, sequential; write phase timed in the child") {
+                try await self.baseline("sequential", steps: least)
+            })
+        }
+        add(try await measure("baseline-b-parallel", runs: runs, least: least, note: "one request per record write, as many in flight as the server's x-ms-dop-hint allows (the client follows it); write phase timed in the child") {
+            try await self.baseline("parallel", steps: rounds)
         })
-        add(try await measure("baseline-b-parallel", runs: runs, note: "one request per record write, 52 in flight (the server's concurrency limit; its x-ms-dop-hint is 4); write phase timed in the child") {
-            try await self.baseline("parallel")
-        })
-        add(try await measure("baseline-c-local", runs: runs, note: "same writes into a LocalEnvironment in-process, no HTTP") {
-            try await self.baseline("local")
-        })
-        add(try await measure("read-local", runs: runs, note: "every record read from the source LocalEnvironment in-process (floor for download)") {
-            try await self.baseline("read-local")
-        })
-        add(try await measure("upload", runs: runs) {
-            try await self.withServer(try self.newTarget()) { url, _ in
+        if firstHint {
+            add(try await measure("baseline-c-local", runs: runs, note: "same writes into a LocalEnvironment in-process, no HTTP") {
+                try await self.baseline("local", steps: 0)
+            })
+            add(try await measure("read-local", runs: runs, note: "every record read from the source LocalEnvironment in-process (floor for download)") {
+                try await self.baseline("read-local", steps: 0)
+            })
+        }
+        add(try await measure("upload", runs: runs, least: least) {
+            try await self.withServer(try self.newTarget(), steps: 2 + rounds) { url, _ in
                 try self.product(["upload", "--path", site.path, "--environment", url, "--yes"])
             }
         })
-        add(try await measure("reupload-unchanged", runs: runs, note: "after an untimed upload of the same folder") {
-            try await self.withServer(try self.newTarget()) { url, counter in
+        add(try await measure("reupload-unchanged", runs: runs, least: 0, note: "after an untimed upload of the same folder") {
+            try await self.withServer(try self.newTarget(), steps: 2) { url, server in
                 _ = try self.product(["upload", "--path", site.path, "--environment", url, "--yes"])
-                counter.reset()
+                server.reset()
                 return try self.product(["upload", "--path", site.path, "--environment", url, "--yes"])
             }
         })
-        add(try await measure("reupload-one-change", runs: runs, note: "one web template source changed after an untimed upload") {
-            try await self.withServer(try self.newTarget()) { url, counter in
+        add(try await measure("reupload-one-change", runs: runs, least: 1, note: "one web template source changed after an untimed upload") {
+            try await self.withServer(try self.newTarget(), steps: 3) { url, server in
                 _ = try self.product(["upload", "--path", site.path, "--environment", url, "--yes"])
                 let file = try Self.contentFileToChange(in: site)
                 let original = try Data(contentsOf: file)
                 defer { try? original.write(to: file) }
                 try (original + Data("\n<!-- changed by portal-migrate-bench \(UUID().uuidString) -->\n".utf8)).write(to: file)
-                counter.reset()
+                server.reset()
                 return try self.product(["upload", "--path", site.path, "--environment", url, "--yes"])
             }
         })
-        add(try await measure("download", runs: runs) {
-            try await self.withServer(try self.sourceEnvironment()) { url, _ in
+        add(try await measure("download", runs: runs, least: 0) {
+            try await self.withServer(try self.sourceEnvironment(), steps: 3) { url, _ in
                 let dir = self.work.appendingPathComponent("downloads/\(UUID().uuidString.prefix(8))")
                 defer { try? FileManager.default.removeItem(at: dir) }
                 return try self.product(["download", "--path", dir.path, "--webSiteId", self.websiteID, "--environment", url])
             }
         })
-        add(try await measure("migrate", runs: runs) {
+        add(try await measure("migrate", runs: runs, least: least) {
             let counter = TrafficCounter()
-            let from = try await BenchServer.start(try self.sourceEnvironment(), counter: counter)
-            let to = try await BenchServer.start(try self.newTarget(), counter: counter)
-            defer { Task { await from.stop(); await to.stop() } }
-            let run = try self.product(["migrate", "--from", from.url, "--to", to.url, "--webSiteId", self.websiteID])
-            return Sample(wall: run.wallSeconds, traffic: counter.totals, rss: run.peakRSSBytes)
+            let from = try await BenchServer.start(try self.sourceEnvironment(), counter: counter, settings: self.settings)
+            let to = try await BenchServer.start(try self.newTarget(), counter: counter, settings: self.settings)
+            let load = Self.loadAverage()
+            let run: ChildRun
+            do { run = try self.product(["migrate", "--from", from.url, "--to", to.url, "--webSiteId", self.websiteID]) } catch {
+                await from.stop(); await to.stop()
+                throw error
+            }
+            let accounts = [from.account?.snapshot(), to.account?.snapshot()].compactMap { $0 }
+            await from.stop(); await to.stop()
+            return Sample(wall: run.wallSeconds, traffic: counter.totals, rss: run.peakRSSBytes, cpu: run.cpuSeconds,
+                          load: [load, Self.loadAverage()], accounts: accounts, steps: 4 + rounds)
         })
-        add(try await measure("cmt-export", runs: runs) {
-            try await self.withServer(try self.sourceEnvironment()) { url, _ in
+        add(try await measure("cmt-export", runs: runs, least: 0) {
+            try await self.withServer(try self.sourceEnvironment(), steps: 3) { url, _ in
                 let zip = self.work.appendingPathComponent("export-\(UUID().uuidString.prefix(8)).zip")
                 defer { try? FileManager.default.removeItem(at: zip) }
                 return try self.product(["data", "export", "--schemaFile", self.schemaFile.path, "--dataFile", zip.path, "--environment", url])
             }
         })
-        add(try await measure("cmt-import", runs: runs) {
-            try await self.withServer(try self.newTarget()) { url, _ in
+        add(try await measure("cmt-import", runs: runs, least: least) {
+            try await self.withServer(try self.newTarget(), steps: 2 + rounds) { url, _ in
                 try self.product(["data", "import", "--data", self.dataZip.path, "--environment", url])
             }
         })
 
         let baselines = results.filter { $0.name.hasPrefix("baseline-") }
         for i in results.indices {
+            results[i].dopHint = settings.dopHint
             for b in baselines where results[i].wallSeconds > 0 && b.wallSeconds > 0 {
                 results[i].ratios[b.name] = b.wallSeconds / results[i].wallSeconds
             }
@@ -201,29 +266,33 @@ final class BenchRunner: @unchecked Sendable {
         return URL(fileURLWithPath: first)
     }
 
-    /// Serves `environment` for one run of `body` (given the URL and the counter), then stops the server.
-    func withServer(_ environment: LocalEnvironment, _ body: (String, TrafficCounter) throws -> ChildRun) async throws -> Sample {
+    /// Serves `environment` for one run of `body` (given the URL and the server), then stops the server.
+    /// - Parameter steps: the chain steps of the scenario's floor.
+    func withServer(_ environment: LocalEnvironment, steps: Int, _ body: (String, BenchServer) throws -> ChildRun) async throws -> Sample {
         let counter = TrafficCounter()
-        let server = try await BenchServer.start(environment, counter: counter)
+        let server = try await BenchServer.start(environment, counter: counter, settings: settings)
+        let load = Self.loadAverage()
         let run: ChildRun
-        do { run = try body(server.url, counter) } catch {
+        do { run = try body(server.url, server) } catch {
             await server.stop()
             throw error
         }
         let traffic = counter.totals
+        let account = server.account?.snapshot()
         await server.stop()
-        return Sample(wall: run.wallSeconds, traffic: traffic, rss: run.peakRSSBytes)
+        return Sample(wall: run.wallSeconds, traffic: traffic, rss: run.peakRSSBytes, cpu: run.cpuSeconds, load: [load, Self.loadAverage()],
+                      accounts: account.map { [$0] } ?? [], steps: steps)
     }
 
     /// One baseline run in a child of this binary; the wall time is the child's timed write phase.
-    func baseline(_ mode: String) async throws -> Sample {
+    func baseline(_ mode: String, steps: Int) async throws -> Sample {
         let counter = TrafficCounter()
         var server: BenchServer?
         var targetFile: URL?
         if mode == "sequential" || mode == "parallel" {
             let (env, file) = try newTargetWithFile()
             targetFile = file
-            server = try await BenchServer.start(env, counter: counter)
+            server = try await BenchServer.start(env, counter: counter, settings: settings)
         }
         let childWork = work.appendingPathComponent("baseline-\(mode)-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: childWork, withIntermediateDirectories: true)
@@ -231,8 +300,10 @@ final class BenchRunner: @unchecked Sendable {
         var args = ["--child", mode, "--size", size.rawValue, "--work", childWork.path]
         if let server, let targetFile { args += ["--url", server.url, "--target", targetFile.path] }
         if mode == "read-local" { args += ["--source", sourceFile.path] }
+        let load = Self.loadAverage()
         let run = try ChildProcess.runMeasured(selfBinary, args)
         let traffic = counter.totals
+        let account = server?.account?.snapshot()
         await server?.stop()
         guard run.status == 0, let line = run.stdout.split(separator: "\n").last,
               let outcome = try? JSONDecoder().decode(Baselines.Outcome.self, from: Data(line.utf8)) else {
@@ -241,35 +312,61 @@ final class BenchRunner: @unchecked Sendable {
         if outcome.failures > 0 {
             log("baseline \(mode): \(outcome.failures) of \(outcome.operations) writes failed, first: \(outcome.firstFailure ?? "")")
         }
-        return Sample(wall: outcome.seconds, traffic: traffic, rss: run.peakRSSBytes)
+        return Sample(wall: outcome.seconds, traffic: traffic, rss: run.peakRSSBytes, cpu: run.cpuSeconds, load: [load, Self.loadAverage()],
+                      accounts: account.map { [$0] } ?? [], steps: steps)
     }
 
     /// Runs `once` `runs` times and keeps the median run (by wall time).
-    func measure(_ name: String, runs: Int, note: String? = nil, _ once: () async throws -> Sample) async throws -> ScenarioResult? {
+    /// - Parameter least: the fewest write operations the scenario's change needs (`nil`: not a write scenario).
+    func measure(_ name: String, runs: Int, least: Int? = nil, note: String? = nil, _ once: () async throws -> Sample) async throws -> ScenarioResult? {
         if let only, !only.contains(name) { return nil }
         var samples: [Sample] = []
         for i in 0..<runs {
             do {
                 let s = try await once()
-                log(String(format: "%@ run %d/%d: %.3f s, %d requests", name, i + 1, runs, s.wall, s.traffic.requests))
+                let floor = s.accounts.isEmpty ? "" : String(format: ", floor %.3f s", Self.floor(s))
+                log(String(format: "%@ hint %d run %d/%d: %.3f s%@, %d requests, load %.1f", name, settings.dopHint, i + 1, runs, s.wall, floor,
+                           s.traffic.requests, s.load.last ?? 0))
                 samples.append(s)
             } catch {
                 log("\(name) run \(i + 1)/\(runs) FAILED: \(error)")
                 return ScenarioResult(name: name, size: size.rawValue, runs: i, wallSeconds: 0, allWallSeconds: samples.map(\.wall),
                                       requests: 0, writeRequests: 0, throttledRequests: 0, bytesSent: 0, bytesReceived: 0,
                                       records: snapshot.recordCount, recordsPerSecond: 0, peakRSSBytes: 0, ratios: [:], note: note,
-                                      error: String(describing: error))
+                                      error: String(describing: error), dopHint: settings.dopHint)
             }
         }
         let sorted = samples.sorted { $0.wall < $1.wall }
         let median = sorted[sorted.count / 2]
         let records = snapshot.recordCount
-        return ScenarioResult(name: name, size: size.rawValue, runs: runs, wallSeconds: median.wall, allWallSeconds: samples.map(\.wall),
-                              requests: median.traffic.requests, writeRequests: median.traffic.writeRequests,
-                              throttledRequests: median.traffic.throttled, bytesSent: median.traffic.bytesSent,
-                              bytesReceived: median.traffic.bytesReceived, records: records,
-                              recordsPerSecond: median.wall > 0 ? Double(records) / median.wall : 0,
-                              peakRSSBytes: median.rss, ratios: [:], note: note, error: nil)
+        var result = ScenarioResult(name: name, size: size.rawValue, runs: runs, wallSeconds: median.wall, allWallSeconds: samples.map(\.wall),
+                                    requests: median.traffic.requests, writeRequests: median.traffic.writeRequests,
+                                    throttledRequests: median.traffic.throttled, bytesSent: median.traffic.bytesSent,
+                                    bytesReceived: median.traffic.bytesReceived, records: records,
+                                    recordsPerSecond: median.wall > 0 ? Double(records) / median.wall : 0,
+                                    peakRSSBytes: median.rss, ratios: [:], note: note, error: nil)
+        result.cpuSeconds = median.cpu
+        result.cpuSecondsPer1000Records = records > 0 ? median.cpu / Double(records) * 1000 : 0
+        result.loadAverage = median.load
+        result.dopHint = settings.dopHint
+        if !median.accounts.isEmpty {
+            let floor = Self.floor(median)
+            result.floorSeconds = floor
+            result.wallOverFloor = floor > 0 ? median.wall / floor : nil
+            result.serviceSeconds = median.accounts.reduce(0) { $0 + $1.serviceSeconds }
+            result.chainSteps = median.steps
+            result.operationsSent = median.accounts.reduce(0) { $0 + $1.writeOperations }
+            result.minimumOperations = least
+            result.peakServerConcurrency = median.accounts.map(\.peakConcurrency).max()
+            result.executionThrottled = median.accounts.reduce(0) { $0 + $1.throttled }
+        }
+        return result
+    }
+
+    /// The floor of a run: each server's service time by the model ÷ its hint (`floorServiceSeconds`), plus
+    /// the run's chain steps at the round trip of one small write.
+    static func floor(_ s: Sample) -> Double {
+        s.accounts.reduce(0) { $0 + $1.floorServiceSeconds } + (s.accounts.first.map { $0.chainStepSeconds * Double(s.steps) } ?? 0)
     }
 }
 

@@ -1,4 +1,6 @@
 import ArgumentParser
+import ChildProcesses
+import EnvironmentServer
 import Foundation
 import TestSupport
 
@@ -30,6 +32,21 @@ struct PortalMigrateBench: AsyncParsableCommand {
     @Option(help: "Only these scenarios (comma-separated names, e.g. upload,baseline-c-local); default all.")
     var scenarios: String?
 
+    @Option(name: .customLong("cost-model"), help: "Server time per operation: typical, low, high (research/dataverse-costs.md §6) or none.")
+    var costModel: String = "typical"
+
+    @Option(name: .customLong("cost-scale"), help: "Multiply every cost by this factor (tests use tiny costs).")
+    var costScale: Double = 1
+
+    @Option(name: .customLong("dop-hints"), help: "The servers' x-ms-dop-hint values, each a run of every scenario (comma-separated).")
+    var dopHints: String = "4,16"
+
+    @Option(help: "Write an SVG plot of time and memory per record against size from the JSON reports given by --inputs, and exit.")
+    var plot: String?
+
+    @Option(help: "With --plot: the JSON reports to plot (comma-separated).")
+    var inputs: String?
+
     @Option(help: .hidden) var child: String?
     @Option(help: .hidden) var url: String?
     @Option(help: .hidden) var source: String?
@@ -40,6 +57,21 @@ struct PortalMigrateBench: AsyncParsableCommand {
             throw ValidationError("Unknown size '\(size)'. Use S, M or L.")
         }
         signal(SIGPIPE, SIG_IGN)
+        if let plot {
+            let files = (inputs ?? "").split(separator: ",").map { URL(fileURLWithPath: String($0)) }
+            guard !files.isEmpty else { throw ValidationError("--plot needs --inputs a.json,b.json") }
+            let reports = try files.map { try JSONDecoder().decode(BenchReport.self, from: Data(contentsOf: $0)) }
+            try Data(BenchPlot.svg(reports).utf8).write(to: URL(fileURLWithPath: plot))
+            FileHandle.standardError.write(Data("[bench] wrote \(plot)\n".utf8))
+            return
+        }
+        let model: CostModel?
+        if costModel.lowercased() == "none" { model = nil } else {
+            guard let p = CostModel.profile(named: costModel) else { throw ValidationError("--cost-model takes typical, low, high or none") }
+            model = CostModel(profile: p, scale: costScale)
+        }
+        let hints = dopHints.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !hints.isEmpty, hints.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--dop-hints takes positive integers, e.g. 4,16") }
         if let child {
             guard let work else { throw ValidationError("--child needs --work") }
             let outcome = try await Baselines.run(mode: child, size: benchSize, url: url, source: source.map { URL(fileURLWithPath: $0) },
@@ -66,8 +98,13 @@ struct PortalMigrateBench: AsyncParsableCommand {
                                  only: scenarios.map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }) {
             FileHandle.standardError.write(Data(("[bench] " + $0 + "\n").utf8))
         }
+        let loadStart = BenchRunner.loadAverage()
         try await runner.prepare()
-        let scenarios = try await runner.runAll()
+        var scenarios: [ScenarioResult] = []
+        for (i, hint) in hints.enumerated() {
+            runner.settings = BenchServer.Settings(costModel: model, dopHint: hint)
+            scenarios += try await runner.runAll(firstHint: i == 0)
+        }
         #if DEBUG
         let configuration = "debug"
         #else
@@ -77,8 +114,9 @@ struct PortalMigrateBench: AsyncParsableCommand {
             date: ISO8601DateFormatter().string(from: Date()), gitCommit: Self.gitCommit(),
             machine: .init(os: ProcessInfo.processInfo.operatingSystemVersionString, cpus: ProcessInfo.processInfo.processorCount,
                            memoryBytes: ProcessInfo.processInfo.physicalMemory, buildConfiguration: configuration),
-            server: "EnvironmentServer on 127.0.0.1, --latency-ms \(BenchServer.latencyMilliseconds) --max-concurrency \(BenchServer.maxConcurrency)",
-            scenarios: scenarios)
+            server: BenchServer.Settings(costModel: model, dopHint: hints[0]).description
+                + (hints.count > 1 ? " (also --dop-hint \(hints.dropFirst().map(String.init).joined(separator: ", ")))" : ""),
+            scenarios: scenarios, loadAverage: [loadStart, BenchRunner.loadAverage()])
         print(report.markdown())
         if let json {
             let encoder = JSONEncoder()
