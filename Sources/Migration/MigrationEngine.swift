@@ -89,6 +89,7 @@ public struct MigrationEngine: Sendable {
         switch source {
         case .snapshot(let s, let org): return (s, org)
         case .environment(let service, let websiteID):
+            ProgressSink.emit(.stage(.readingSource))
             let snapshot = try await SnapshotReader(service: service, catalog: catalog).read(websiteID: websiteID)
             return (snapshot, try await service.organizationInfo())
         }
@@ -117,11 +118,15 @@ public struct MigrationEngine: Sendable {
             planOptions.hints.sourceTableColumns = defs.mapValues { Set($0.columns.map(\.logicalName)) }
         }
         // A source without a website (a CMT package of any tables) is planned by table.
+        ProgressSink.emit(.stage(.planning))
         let planning = try await Planner(target: target, catalog: catalog).plan(source: snapshot, options: planOptions)
+        ProgressSink.emit(.planReady(planning.plan.progressCounts))
+        ProgressSink.emit(.stage(.checking))
         let targetOrg = try await target.organizationInfo()
         let checks = PreflightChecks.run(source: snapshot, planning: planning, sourceOrganization: sourceOrg,
                                          targetOrganization: targetOrg, unblocked: options.unblockExtensions,
-                                         targetWebsiteRequested: options.plan.targetWebsiteID != nil) + warnings
+                                         targetWebsiteRequested: options.plan.targetWebsiteID != nil,
+                                         skipChecks: planOptions.skipChecks) + warnings
             + (try await ReferenceChecks.run(planning: planning, target: target, catalog: catalog))
             + MassDeleteCheck.run(planning: planning, limits: planOptions.massDelete)
         let excluded = Set(checks.filter { $0.severity == .error }.compactMap(\.recordID))
@@ -200,6 +205,7 @@ public struct MigrationEngine: Sendable {
 
         let outcome: ApplyOutcome
         var current = prepared
+        ProgressSink.emit(.stage(.writing))
         do {
             let applier = Applier(target: target, source: prepared.source, options: options.apply, journal: journal)
             if !options.apply.bypassPlugins, let first = MigrationEngine.rootPagesFirst(prepared.plan) {

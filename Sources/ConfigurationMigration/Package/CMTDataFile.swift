@@ -51,7 +51,13 @@ public struct CMTDataFile: Sendable {
         // The line of each N:N link read: a link twice is refused (red team F7). A table's <entity> block
         // twice is read as one (its records are checked for ids twice above, across blocks).
         var linkLines: [String: Int] = [:]
-        for entityNode in root.children("entity") {
+        let entityNodes = root.children("entity")
+        var recordsRead = 0
+        for (index, entityNode) in entityNodes.enumerated() {
+            defer {
+                ProgressSink.emit(.tablesRead(tablesDone: index + 1, tablesTotal: entityNodes.count, records: recordsRead,
+                                              table: entityNode["name"]))
+            }
             guard let name = entityNode["name"] else {
                 throw CMTError(.invalidSchema, "<entity> has no name attribute", file: file, line: entityNode.line)
             }
@@ -122,6 +128,7 @@ public struct CMTDataFile: Sendable {
                     }
                 }
                 snapshot.add(record)
+                recordsRead += 1
             }
             for m2m in entityNode.child("m2mrelationships")?.children("m2mrelationship") ?? [] {
                 guard let relName = m2m["m2mrelationshipname"], let rawSource = m2m["sourceid"],

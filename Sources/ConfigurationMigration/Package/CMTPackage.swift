@@ -69,6 +69,7 @@ public struct CMTPackage: Sendable {
     ///   size or ratio limit, whose CRC does not match its bytes, or named twice; `CMTError.missingFile` when `data.xml` or `data_schema.xml` is absent; the schema and
     ///   data readers' `CMTError`s; `CMTError.malformedXML` when the file is neither a folder nor a zip.
     public init(contentsOf url: URL, limits: ReadLimits = ReadLimits()) throws {
+        ProgressSink.emit(.stage(.readingSource))
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
             throw CMTError(.missingFile, "no such file or folder", file: url.path)

@@ -11,11 +11,18 @@ enum ConcurrentReads {
     static let width = 8
 
     /// `body` applied to every item, at most `width` at a time.
+    /// - Parameter onResult: called in the calling task (one at a time, no lock needed) as each item's
+    ///   result arrives, with the item's index: how the readers count progress.
     /// - Returns: the results in the order of `items`.
     /// - Throws: the first error a `body` throws (the others are cancelled).
     static func map<Item: Sendable, Result: Sendable>(_ items: [Item], width: Int = ConcurrentReads.width,
+                                                      onResult: (Int, Result) -> Void = { _, _ in },
                                                       _ body: @escaping @Sendable (Item) async throws -> Result) async throws -> [Result] {
-        if items.count == 1 { return [try await body(items[0])] }
+        if items.count == 1 {
+            let r = try await body(items[0])
+            onResult(0, r)
+            return [r]
+        }
         return try await withThrowingTaskGroup(of: (Int, Result).self) { group in
             var out = [Result?](repeating: nil, count: items.count)
             var next = 0
@@ -28,6 +35,7 @@ enum ConcurrentReads {
             for _ in 0..<max(1, width) { add() }
             while let (index, r) = try await group.next() {
                 out[index] = r
+                onResult(index, r)
                 add()
             }
             return out.compactMap { $0 }

@@ -33,19 +33,6 @@ public struct SnapshotReader: Sendable {
         self.catalog = catalog
     }
 
-    /// The website tables and the website record with that id, or `nil` when no website table of the
-    /// service has a record with that id.
-    /// - Throws: what the service throws (other than "table not found").
-    public func findWebsite(_ websiteID: UUID) async throws -> EntityRecord? {
-        let defs = try await definitionsByName()
-        for table in PortalTables.websiteTables.sorted() {
-            guard let def = defs[table] else { continue }
-            let rows = try await service.retrieveAll(RecordQuery(table, filter: .equal(def.primaryIDColumn, .guid(websiteID)), top: 1))
-            if let r = rows.first { return r }
-        }
-        return nil
-    }
-
     /// Reads the website's snapshot.
     /// - Parameter websiteID: the `adx_websiteid` or `powerpagesiteid`.
     /// - Returns: the snapshot; its `websiteID` is set. Empty (no records) when the website does not exist.
@@ -57,6 +44,7 @@ public struct SnapshotReader: Sendable {
 
         let portalTables = defs.keys.filter { PortalTables.isPortalTable($0, catalog: catalog) && $0 != "annotation" }.sorted()
         var pending = Set(portalTables)
+        var tally = ReadTally(total: portalTables.count + (defs["annotation"] == nil ? 0 : 1))
 
         func store(_ table: String, _ rows: [EntityRecord], _ def: TableDefinition) {
             let cleaned = rows.map { clean($0, def) }
@@ -70,8 +58,9 @@ public struct SnapshotReader: Sendable {
             let rows = try await service.retrieveAll(RecordQuery(table, filter: .equal(def.primaryIDColumn, .guid(websiteID))))
             store(table, rows, def)
             pending.remove(table)
+            tally.table(table, records: rows.count)
         }
-        guard readIDs.values.contains(where: { !$0.isEmpty }) else { return snapshot }
+        guard readIDs.values.contains(where: { !$0.isEmpty }) else { tally.finish(); return snapshot }
 
         // 2. Tables with a direct lookup to a website table, read side by side.
         var direct: [(table: String, def: TableDefinition, column: String)] = []
@@ -85,7 +74,8 @@ public struct SnapshotReader: Sendable {
             direct.append((table, def, preferred.logicalName))
         }
         let service = self.service
-        let directRows = try await ConcurrentReads.map(direct.map { ($0.table, $0.column) }) { table, column in
+        let directRows = try await ConcurrentReads.map(direct.map { ($0.table, $0.column) },
+                                                       onResult: { i, rows in tally.table(direct[i].table, records: rows.count) }) { table, column in
             try await service.retrieveAll(RecordQuery(table, filter: .equal(column, .guid(websiteID))))
         }
         for (d, rows) in zip(direct, directRows) {
@@ -128,7 +118,10 @@ public struct SnapshotReader: Sendable {
                     }
                 }
             }
-            let found = try await readByIDs(round)
+            var counted = Set<UUID>()
+            let found = try await readByIDs(round, onChunk: { table, rows in
+                tally.records(rows.filter { !(readIDs[table]?.contains($0.id) ?? false) && counted.insert($0.id).inserted }.count)
+            })
             for (q, rows) in zip(round, found) {
                 guard let def = defs[q.table] else { continue }
                 let known = readIDs[q.table] ?? []
@@ -139,6 +132,7 @@ public struct SnapshotReader: Sendable {
             }
         }
         pending.subtract(childTables)
+        tally.tablesDone(childTables.count)
 
         // 4. Global tables (portal languages…): the records the website references.
         var globals: [(table: String, column: String, ids: Set<UUID>)] = []
@@ -157,6 +151,7 @@ public struct SnapshotReader: Sendable {
             guard let def = defs[g.table] else { continue }
             store(g.table, rows, def)
             pending.remove(g.table)
+            tally.table(g.table, records: rows.count)
         }
 
         // 5. Notes of web files, with their bodies (bodies not sent inline are downloaded side by side).
@@ -175,9 +170,15 @@ public struct SnapshotReader: Sendable {
                     }
                     notes[i].columns.removeValue(forKey: "documentbody")
                 }
-                let downloaded = try await ConcurrentReads.map(missing) { key in try await service.downloadFile(key) }
+                var bodiesDone = 0, bodyBytes = 0
+                let downloaded = try await ConcurrentReads.map(missing, onResult: { _, data in
+                    bodiesDone += 1
+                    bodyBytes += data?.count ?? 0
+                    ProgressSink.emit(.fileBodiesRead(done: bodiesDone, total: missing.count, bytes: bodyBytes))
+                }) { key in try await service.downloadFile(key) }
                 for (key, data) in zip(missing, downloaded) { if let data { snapshot.bodies[key] = .data(data) } }
                 for note in notes { snapshot.add(clean(note, noteDef)) }
+                tally.table("annotation", records: notes.count)
             }
         }
 
@@ -202,6 +203,7 @@ public struct SnapshotReader: Sendable {
             }
         }
         for t in snapshot.records.keys { snapshot.records[t]?.sort { $0.id.dataverseString < $1.id.dataverseString } }
+        tally.finish()
         return snapshot
     }
 
@@ -213,9 +215,11 @@ public struct SnapshotReader: Sendable {
     }
 
     /// Several `readByIDs` queries at once: every chunk of every query side by side.
+    /// - Parameter onChunk: called in the calling task with each chunk's table and records as it arrives.
     /// - Returns: one array of records per query, in the queries' order.
     /// - Throws: what the service throws.
-    func readByIDs(_ queries: [(table: String, column: String, ids: Set<UUID>)]) async throws -> [[EntityRecord]] {
+    func readByIDs(_ queries: [(table: String, column: String, ids: Set<UUID>)],
+                   onChunk: (String, [EntityRecord]) -> Void = { _, _ in }) async throws -> [[EntityRecord]] {
         var chunks: [(query: Int, table: String, column: String, ids: ArraySlice<UUID>)] = []
         for (q, query) in queries.enumerated() {
             let sorted = query.ids.sorted { $0.dataverseString < $1.dataverseString }
@@ -226,7 +230,8 @@ public struct SnapshotReader: Sendable {
             }
         }
         let service = self.service
-        let rows = try await ConcurrentReads.map(chunks.map { ($0.table, $0.column, Array($0.ids)) }) { table, column, ids in
+        let rows = try await ConcurrentReads.map(chunks.map { ($0.table, $0.column, Array($0.ids)) },
+                                                 onResult: { i, r in onChunk(chunks[i].table, r) }) { table, column, ids in
             try await service.retrieveAll(RecordQuery(table, filter: .in(column, ids.map { .guid($0) })))
         }
         var out = [[EntityRecord]](repeating: [], count: queries.count)

@@ -17,7 +17,10 @@ extension SnapshotReader {
         var readIDs = Set<UUID>()
         let service = self.service
         let tableList = tables.sorted().filter { defs[$0] != nil }
-        let rows = try await ConcurrentReads.map(tableList) { table in try await service.retrieveAll(RecordQuery(table)) }
+        var tally = ReadTally(total: tableList.count)
+        let rows = try await ConcurrentReads.map(tableList, onResult: { i, r in tally.table(tableList[i], records: r.count) }) { table in
+            try await service.retrieveAll(RecordQuery(table))
+        }
         for (table, records) in zip(tableList, rows) {
             guard let def = defs[table] else { continue }
             for r in records {
@@ -35,6 +38,7 @@ extension SnapshotReader {
             }
         }
         for t in snapshot.records.keys { snapshot.records[t]?.sort { $0.id.dataverseString < $1.id.dataverseString } }
+        tally.finish()
         return snapshot
     }
 }

@@ -68,6 +68,7 @@ extension MigrationEngine {
     /// web file's note an id derived from its file), and one the plan matched keeps its target id.
     func readBack(_ prepared: PreparedMigration, target: any DataverseService, options: MigrationOptions,
                   failed: Set<UUID>, sourceIsEnvironment: Bool) async throws -> VerificationSummary {
+        ProgressSink.emit(.stage(.verifying))
         let started = Date()
         let plan = prepared.plan
         var reading: any DataverseService = target

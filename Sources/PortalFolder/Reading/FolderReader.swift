@@ -187,8 +187,10 @@ struct FolderReader {
         guard fm.fileExists(atPath: url("website.yml").path) else { throw PortalFolderError.notASiteFolder(path: root.path) }
         if !allowEnhancedModel { try refuseEnhancedModel() }
 
+        ProgressSink.emit(.stage(.readingSource))
         let files = try listFiles()
         let fileSet = Set(files)
+        ProgressSink.emit(.filesRead(done: 0, total: files.count))
         let topLists = Dictionary(PacFolderFormat.tables.compactMap { t -> (String, PacTableLayout)? in
             if case .topLevelList(let p) = t.kind { return (p, t) }
             return nil
@@ -252,7 +254,11 @@ struct FolderReader {
         }
 
         var expectedSides = 0, presentSides = 0, emptySides = 0
-        for (rel, t) in recordFiles {
+        // Progress: every file but the record files, their content files and web-file bytes is read by now.
+        var filesDone = files.count - recordFiles.count - sideCandidates.count - binaries.count
+        for (n, (rel, t)) in recordFiles.enumerated() {
+            filesDone += 1 + (sides[rel]?.count ?? 0) + (bodies[rel] == nil ? 0 : 1)
+            if n % 64 == 63 { ProgressSink.emit(.filesRead(done: min(filesDone, files.count), total: files.count)) }
             switch t.kind {
             case .childList:
                 try readList(rel, t)
@@ -277,6 +283,7 @@ struct FolderReader {
             }
         }
         layout.generation = emptySides > 0 || (expectedSides > 0 && presentSides == expectedSides) ? .new : .old
+        ProgressSink.emit(.filesRead(done: files.count, total: files.count))
 
         if !duplicates.isEmpty {
             // Say which copy the environment manifests name as current (a page renamed in the environment:
