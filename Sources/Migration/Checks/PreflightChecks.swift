@@ -18,6 +18,7 @@ import PortalModel
 /// - `other-site-records`: records the target already has (by id) that belong to another website
 ///   (`CrossSiteCheck`).
 /// - `value-too-long`, `option-out-of-range`, `empty-id`: values Dataverse would refuse (`ValueChecks`).
+/// - the error rules of `PortalRules` that find a broken site (`PortalRules.beforeWriting`), minus `--skip-check`.
 /// - `missing-lookup`, `ambiguous-match` and `deletion-outside-site` come from planning;
 ///   `missing-link-record` and `lookup-wrong-table` from `ReferenceChecks`.
 public enum PreflightChecks {
@@ -29,10 +30,15 @@ public enum PreflightChecks {
     ///   - targetOrganization: the target's settings.
     ///   - unblocked: extensions `--unblock-extensions` removes from the blocked list for the run.
     ///   - targetWebsiteRequested: true when `--targetWebSiteId` was given.
+    ///   - skipChecks: portal rules not to run (`--skip-check`); the others' errors are part of the checks
+    ///     (`PortalRules.beforeWriting`: the site the source describes would not work).
     public static func run(source: PortalSnapshot, planning: PlanningResult, sourceOrganization: OrganizationInfo?,
                            targetOrganization: OrganizationInfo, unblocked: Set<String>,
-                           targetWebsiteRequested: Bool) -> [Diagnostic] {
+                           targetWebsiteRequested: Bool, skipChecks: Set<PortalRuleID> = []) -> [Diagnostic] {
         var out: [Diagnostic] = planning.plan.diagnostics
+
+        // Portal rules: data that breaks the site (duplicate root URLs, no Home marker, inactive templates…).
+        out += PortalRules.beforeWriting(source, skipping: skipChecks)
         let defs = planning.targetDefinitions
         let plan = planning.plan
 

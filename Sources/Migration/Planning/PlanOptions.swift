@@ -67,6 +67,9 @@ public struct PlanOptions: Sendable {
     public var hints: PlanHints = PlanHints()
     /// The `mass-delete` check's limits (`MassDeleteCheck`); `nil` runs no such check (the CLI always sets them).
     public var massDelete: MassDeleteLimits? = nil
+    /// Portal rules not to run before writing (`--skip-check RULE`, `PortalRules.beforeWriting`); the
+    /// error rules that find a broken site run by default.
+    public var skipChecks: Set<PortalRuleID> = []
 
     public init(targetWebsiteID: UUID? = nil, prune: Bool = false, match: MatchMode = .key,
                 missingLookups: MissingLookupPolicy = .fail, hiddenColumns: Set<String> = []) {

@@ -1,3 +1,5 @@
+import PortalModel
+
 /// What to do after failed checks, printed last, where the user looks after a long plan (issue 24).
 public enum NextSteps {
     /// One line per remedy for `diagnostics` (the failed checks); empty when none failed.

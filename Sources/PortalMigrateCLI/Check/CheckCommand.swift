@@ -1,0 +1,128 @@
+import ArgumentParser
+import ConfigurationMigration
+import Foundation
+import Migration
+import PortalFolder
+import PortalModel
+
+extension Diagnostic.Severity: ExpressibleByArgument {}
+
+/// `portal-migrate check`: finds data that breaks the running site or its security (issue 21 "Portal
+/// checks"), in a pac folder, a CMT package or a website of an environment (both data models: an
+/// enhanced site is read through its `adx_*` view). Writes nothing.
+public struct CheckCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Find data that breaks a site or its security (a folder, a package or an environment's website).",
+        discussion: """
+        Runs the portal rules (--list-rules shows them) and prints each problem with its rule id, record and column. \
+        Exit code 2 when a problem of --fail-on's severity or worse is found (default: error), else 0; nothing is written.
+
+        upload, migrate and data import run the error rules before writing too; --skip-check RULE switches one off there and here.
+
+        Examples:
+          portal-migrate check --path ./site/my-site
+          portal-migrate check --environment test --webSiteId 076a8a4e-… --fail-on warning --json
+          portal-migrate check --data ./portal.zip
+        """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(name: [.customLong("path"), .customShort("p")], help: "A pac site folder (the one holding website.yml).")
+    var path: String?
+    @Option(name: .customLong("webSiteId"), help: "The website of --environment to check (adx_websiteid or powerpagesiteid).")
+    var webSiteId: String?
+    @Option(name: .customLong("data"), help: "A Configuration Migration Tool data.zip (or its unzipped folder).")
+    var data: String?
+    @Option(name: .customLong("schemaFile"), help: "With --data: check only the tables this CMT schema file names.")
+    var schemaFile: String?
+    @Option(name: [.customLong("modelVersion"), .customLong("mv", withSingleDash: true)], help: ArgumentHelp(EnhancedModelOptions.help))
+    var modelVersion: String?
+    @Option(name: .customLong("fail-on"), help: "Exit 2 on problems of this severity or worse: error or warning.")
+    var failOn: Diagnostic.Severity = .error
+    @OptionGroup var skip: SkipCheckOptions
+    @Flag(name: .customLong("list-rules"), help: "List the rules (id, severity, what each finds) and exit.")
+    var listRules = false
+
+    public init() {}
+
+    public func validate() throws {
+        if listRules { return }
+        let given = [path != nil, data != nil, webSiteId != nil].filter { $0 }.count
+        guard given == 1 else {
+            throw ValidationError("give one source: --path FOLDER, --data PACKAGE.zip, or --environment ENV --webSiteId ID")
+        }
+        if schemaFile != nil && data == nil { throw ValidationError("--schemaFile goes with --data") }
+    }
+
+    public func run() async throws {
+        if listRules { return printRules() }
+        let skipped = skip.ids
+        let (input, label) = try await readInput()
+        let diagnostics = PortalRules.run(input, skipping: skipped)
+        let code = DiagnosticExit.code(diagnostics, failOn: failOn)
+        let json = global.json
+        for line in DiagnosticRenderer.text(diagnostics) { MigrationCommandSupport.say(line, json: json) }
+        let verdict = code == DiagnosticExit.passed ? "passed" : "failed"
+        MigrationCommandSupport.say("check \(verdict) (--fail-on \(failOn.rawValue)): \(DiagnosticRenderer.summary(diagnostics)) in \(label); "
+                                    + "\(PortalRules.all.count - skipped.count) rule(s) run", json: json)
+        if json {
+            let object: JSONValue = .object([
+                ("source", .string(label)), ("failOn", .string(failOn.rawValue)), ("passed", .bool(code == DiagnosticExit.passed)),
+                ("errors", .number(String(diagnostics.filter { $0.severity == .error }.count))),
+                ("warnings", .number(String(diagnostics.filter { $0.severity == .warning }.count))),
+                ("skipped", .array(skipped.map(\.rawValue).sorted().map { .string($0) })),
+                ("diagnostics", DiagnosticRenderer.jsonValue(diagnostics)),
+            ])
+            printOut(object.serialized)
+        }
+        if code != DiagnosticExit.passed { throw ExitCode(code) }
+    }
+
+    /// The rules, one per line: `id  severity  summary`.
+    func printRules() {
+        let width = PortalRules.all.map(\.id.rawValue.count).max() ?? 0
+        for r in PortalRules.all {
+            let id = r.id.rawValue.padding(toLength: width, withPad: " ", startingAt: 0)
+            let sev = r.severity.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)
+            printOut("\(id)  \(sev)  \(r.summary)\(r.folderOnly ? " (folders only)" : "")")
+        }
+    }
+
+    /// The rules' input and a label naming the source.
+    func readInput() async throws -> (PortalRuleInput, String) {
+        if let path {
+            let (content, _) = try EnhancedModelOptions.readFolder(URL(fileURLWithPath: path), modelVersion: modelVersion)
+            return (PortalRuleInput(snapshot: content.snapshot, isFolder: true), path)
+        }
+        if let data {
+            let package: CMTPackage
+            do { package = try CMTPackage(contentsOf: URL(fileURLWithPath: data)) } catch let e as CMTError {
+                throw UserFacingError(e.description)
+            }
+            for w in package.warnings { printErr("warning: \(w)") }
+            var snapshot = package.snapshot
+            if let sites = snapshot.records["adx_website"], sites.count == 1 { snapshot.websiteID = sites[0].id }
+            var carried = Set(package.schema.entities.map(\.name))
+            if let schemaFile {
+                let schema: CMTSchema
+                do { schema = try CMTSchema(contentsOf: URL(fileURLWithPath: schemaFile)) } catch let e as CMTError {
+                    throw UserFacingError(e.description)
+                }
+                carried.formIntersection(schema.entities.map(\.name))
+            }
+            return (PortalRuleInput(snapshot: snapshot, tablesCarried: carried), data)
+        }
+        guard let webSiteId, let id = UUID(dataverse: webSiteId) else {
+            throw UserFacingError("--webSiteId '\(webSiteId ?? "")' is not a GUID", exitCode: PortalMigrateExit.usage)
+        }
+        let spec = global.environment
+        let raw = try MigrationCommandSupport.service(spec, verbose: global.verbose)
+        return try await userFacing {
+            let model = try await EnhancedModelOptions.siteModel(id, in: raw, modelVersion: modelVersion, environment: spec ?? "the selected environment")
+            let service = EnhancedModelOptions.service(raw, model: model, site: id)
+            var snapshot = try await SnapshotReader(service: service).read(websiteID: id)
+            snapshot.websiteID = id
+            return (PortalRuleInput(snapshot: snapshot), "\(spec ?? "the selected environment") website \(id.dataverseString)")
+        }
+    }
+}
