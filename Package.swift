@@ -18,7 +18,6 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
-        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         // Typed values, records, snapshots, the table catalog and the DataverseService protocol.
@@ -28,13 +27,11 @@ let package = Package(
             "PortalModel",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),
-            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Embedded Dataverse-compatible environment in one SQLite file.
         .target(name: "LocalEnvironment", dependencies: [
             "PortalModel", "ConfigurationMigration",
             .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "Logging", package: "swift-log"),
         ]),
         // Serves a LocalEnvironment over the Web API on 127.0.0.1.
         .target(name: "EnvironmentServer", dependencies: [
@@ -47,7 +44,6 @@ let package = Package(
             "PortalModel",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "Collections", package: "swift-collections"),
         ]),
         // Configuration Migration Tool schema files and data packages <-> PortalSnapshot.
         .target(name: "ConfigurationMigration", dependencies: [
@@ -58,9 +54,7 @@ let package = Package(
         .target(name: "Migration", dependencies: [
             "PortalModel",
             .product(name: "Yams", package: "Yams"),
-            .product(name: "Logging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "Collections", package: "swift-collections"),
         ]),
         // Runs child processes and collects their output (tests, quickstart, benchmark); no business logic.
         .target(name: "ChildProcesses"),
@@ -80,7 +74,8 @@ let package = Package(
         ]),
         // Shared by test targets: corpus paths, temporary directories, environments and servers.
         .target(name: "TestSupport", dependencies: [
-            "PortalModel", "LocalEnvironment", "EnvironmentServer", "ChildProcesses",
+            "PortalModel", "LocalEnvironment", "EnvironmentServer", "ChildProcesses", "PortalMigrateCLI",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "PortalModelTests", dependencies: ["PortalModel", "TestSupport", .product(name: "Yams", package: "Yams")]),

@@ -2,9 +2,13 @@ import ChildProcesses
 import EnvironmentServer
 import Foundation
 import PortalModel
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Starts Web API servers for tests, on 127.0.0.1 only: in the test process on port 0, or as the
-/// built `portal-migrate env serve … --port 0` child process whose printed port is read back.
+/// built `portal-migrate env serve … --port 0` child process, whose port is handed over through the
+/// server's runtime file (never scraped from its output).
 public enum ServerSupport {
     /// Starts `EnvironmentServer` in-process on a free port. Stop it with `RunningServer.stop()`.
     /// - Throws: when the server cannot listen.
@@ -14,35 +18,48 @@ public enum ServerSupport {
         return try await EnvironmentServer(service: service, options: o, logger: EnvironmentServer.quietLogger()).start()
     }
 
-    /// Runs the built binary with `arguments` (for example `["env", "serve", "NAME", "--port", "0"]`)
-    /// and waits up to `timeout` seconds for a line containing `127.0.0.1:PORT` on its standard output.
-    /// Waiting suspends the task (it polls every 50 ms with `Task.sleep`); no thread is blocked.
+    /// Runs the built binary's `env serve NAME …` (for example `["env", "serve", "dev", "--port", "0"]`) and
+    /// waits up to `timeout` seconds for the server to hand over its port: the runtime file it writes
+    /// beside the environment once it listens (`ServerRuntimeFile`, `NAME.sqlite.serve.json`, whose `pid`
+    /// must be this child's, so a file left by a killed server is never read). Nothing is scraped from
+    /// its output. Waiting suspends the task (50 ms `Task.sleep` steps); no thread is blocked.
     /// - Parameters:
     ///   - environment: extra environment variables for the child (merged over the test's own).
-    /// - Throws: `ServerSupportError` when the process exits or prints no port in time (with its output);
-    ///   the child is killed in the second case.
-    public static func startBinary(_ arguments: [String], environment: [String: String] = [:],
-                                   timeout: Double = 60) async throws -> ChildServer {
-        let process = Process()
-        process.executableURL = TestPaths.portalMigrateBinary
-        process.arguments = arguments
-        process.environment = ChildProcess.mergedEnvironment(environment)
-        process.standardInput = FileHandle.nullDevice
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        let child = ChildServer(process: process, stdout: out, stderr: err)
-        try process.run()
+    ///   - home: the data directory holding the environment; `environment["PORTAL_MIGRATE_HOME"]` when
+    ///     not given (one of them is required: tests never serve the user's environments).
+    /// - Throws: `ServerSupportError` when the arguments are not `env serve NAME …`, no home is given,
+    ///   the process exits, or no port is handed over in time (with its output; the child is killed).
+    public static func startBinary(_ arguments: [String], environment: [String: String] = [:], home: URL? = nil,
+                                   timeout: Double = 120) async throws -> ChildServer {
+        guard arguments.count >= 3, arguments[0] == "env", arguments[1] == "serve" else {
+            throw ServerSupportError(message: "startBinary runs `env serve NAME …`, not \(arguments)")
+        }
+        guard let home = home ?? environment["PORTAL_MIGRATE_HOME"].map({ URL(fileURLWithPath: $0, isDirectory: true) }) else {
+            throw ServerSupportError(message: "give `env serve` a PORTAL_MIGRATE_HOME (home:) so no test serves the user's environments")
+        }
+        let runtimeFile = ServerRuntimeFile.url(beside: try DataDirectory(root: home).environmentFile(arguments[2]))
+        let child = try CLI.start(arguments, environment: environment, home: home)
         let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
         while ContinuousClock.now < deadline {
-            if child.port != nil { return child }
+            if let port = handedOverPort(runtimeFile, pid: child.process.processIdentifier) {
+                child.port = port
+                return child
+            }
             if child.hasExited {
-                throw ServerSupportError(message: "portal-migrate \(arguments.joined(separator: " ")) exited with \(process.terminationStatus): \(child.output) \(child.errorOutput)")
+                throw ServerSupportError(message: "portal-migrate \(arguments.joined(separator: " ")) exited with \(child.process.terminationStatus): \(child.output) \(child.errorOutput)")
             }
             try await Task.sleep(for: .milliseconds(50))
         }
         await child.terminate(signal: SIGKILL)
-        throw ServerSupportError(message: "portal-migrate printed no port within \(timeout) s: \(child.output) \(child.errorOutput)")
+        throw ServerSupportError(message: "portal-migrate handed over no port within \(timeout) s: \(child.output) \(child.errorOutput)")
+    }
+
+    /// The port in `runtimeFile` when the file names process `pid`; `nil` before the server writes it.
+    static func handedOverPort(_ runtimeFile: URL, pid: Int32) -> Int? {
+        guard let data = try? Data(contentsOf: runtimeFile),
+              let fields = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let filePID = fields["pid"] as? Int, filePID == Int(pid) else { return nil }
+        return fields["port"] as? Int
     }
 }
 
@@ -52,7 +69,9 @@ public struct ServerSupportError: Error, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// A `portal-migrate env serve` child process.
+/// A `portal-migrate` child process that runs until the test stops it (`CLI.start`), for example
+/// `env serve` (`ServerSupport.startBinary`): its output is collected as it comes (dispatch readability
+/// handlers, no blocked thread), `terminate(signal:)` sends a signal and awaits the exit.
 public final class ChildServer: @unchecked Sendable {
     public let process: Process
     private let lock = NSLock()
@@ -68,31 +87,37 @@ public final class ChildServer: @unchecked Sendable {
         stdout.fileHandleForReading.readabilityHandler = { [weak self] h in
             let d = h.availableData
             // At end of file the handler would be called again and again: stop it.
-            if d.isEmpty { h.readabilityHandler = nil; return }
+            if d.isEmpty { h.readabilityHandler = nil; self?.closed(stdout: true); return }
             guard let self else { return }
             self.lock.lock(); self.stdoutText += String(decoding: d, as: UTF8.self); self.lock.unlock()
         }
         stderr.fileHandleForReading.readabilityHandler = { [weak self] h in
             let d = h.availableData
             // At end of file the handler would be called again and again: stop it.
-            if d.isEmpty { h.readabilityHandler = nil; return }
+            if d.isEmpty { h.readabilityHandler = nil; self?.closed(stdout: false); return }
             guard let self else { return }
             self.lock.lock(); self.stderrText += String(decoding: d, as: UTF8.self); self.lock.unlock()
         }
     }
+
+    private var openPipes = 2
+
+    private func closed(stdout: Bool) { lock.lock(); openPipes -= 1; lock.unlock() }
+
+    /// True once both pipes reached end of file (everything the child printed has been collected).
+    public var outputComplete: Bool { lock.lock(); defer { lock.unlock() }; return openPipes <= 0 }
 
     /// Everything printed on standard output so far.
     public var output: String { lock.lock(); defer { lock.unlock() }; return stdoutText }
     /// Everything printed on standard error so far.
     public var errorOutput: String { lock.lock(); defer { lock.unlock() }; return stderrText }
 
-    /// The port of the first `127.0.0.1:PORT` printed, `nil` until then.
-    public var port: Int? {
-        let text = output
-        guard let r = text.range(of: "127.0.0.1:") else { return nil }
-        let digits = text[r.upperBound...].prefix { $0.isNumber }
-        guard let end = text[r.upperBound...].dropFirst(digits.count).first, end == "/" || end == "\n" || end == " " || end == "\"" else { return nil }
-        return Int(digits)
+    private var handedOverPort: Int?
+
+    /// The port the server handed over (`ServerSupport.startBinary`); `nil` for a child that serves nothing.
+    public internal(set) var port: Int? {
+        get { lock.lock(); defer { lock.unlock() }; return handedOverPort }
+        set { lock.lock(); handedOverPort = newValue; lock.unlock() }
     }
 
     /// `http://127.0.0.1:PORT/api/data/v9.2/`.
@@ -106,7 +131,8 @@ public final class ChildServer: @unchecked Sendable {
 
     /// Sends `signal` (SIGTERM by default) and waits up to 30 s for the process to exit (suspending the
     /// task, not blocking a thread); then kills its process group with SIGKILL. Returns the exit status
-    /// (or the signal number when a signal ended it).
+    /// (or the signal number when a signal ended it), once its output is collected to the end (up to 10 s
+    /// more, when something it started still holds its pipes).
     @discardableResult
     public func terminate(signal: Int32 = SIGTERM) async -> Int32 {
         let pid = process.processIdentifier
@@ -121,6 +147,8 @@ public final class ChildServer: @unchecked Sendable {
             while !exit.hasFired && ContinuousClock.now < last { try? await Task.sleep(for: .milliseconds(50)) }
             if !exit.hasFired { return SIGKILL }
         }
+        let drained = ContinuousClock.now + .seconds(10)
+        while !outputComplete && ContinuousClock.now < drained { try? await Task.sleep(for: .milliseconds(20)) }
         return process.terminationStatus
     }
 

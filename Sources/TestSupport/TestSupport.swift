@@ -36,8 +36,12 @@ public enum TestPaths {
         return repositoryRoot.appendingPathComponent(".build/debug", isDirectory: true)
     }()
 
-    /// The built `portal-migrate` executable used by end-to-end tests.
-    public static var portalMigrateBinary: URL { productsDirectory.appendingPathComponent("portal-migrate") }
+    /// The built `portal-migrate` executable used by end-to-end tests: `$PM_BINARY` when set (for a copied
+    /// test bundle, or another build), else `portal-migrate` in `productsDirectory`.
+    public static var portalMigrateBinary: URL {
+        if let path = ProcessInfo.processInfo.environment["PM_BINARY"], !path.isEmpty { return URL(fileURLWithPath: path) }
+        return productsDirectory.appendingPathComponent("portal-migrate")
+    }
 
     /// A new empty temporary directory, unique per call. The caller removes it (or leaves it to the OS).
     public static func temporaryDirectory(_ label: String = "pm-test") throws -> URL {

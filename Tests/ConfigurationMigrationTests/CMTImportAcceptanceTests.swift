@@ -7,7 +7,6 @@ import TestSupport
 /// Issue 8 acceptance 2 and 3 with the built binary on embedded environments created from the corpus
 /// packages' own schemas (`env create --schema`): packages without a website are planned by table.
 @Suite(.serialized) struct CMTImportAcceptanceTests {
-    typealias Run = DataCommandEndToEndTests.Run
 
     /// Columns Dataverse stamps itself (audit, version, time zone): not part of a round trip.
     static let stamped: Set<String> = [
@@ -63,9 +62,8 @@ import TestSupport
         try #require(FileManager.default.isExecutableFile(atPath: TestPaths.portalMigrateBinary.path), "build portal-migrate first")
         let home = try TestPaths.temporaryDirectory("cmt-accept2")
         defer { try? FileManager.default.removeItem(at: home) }
-        func run(_ args: [String]) async throws -> Run { try await DataCommandEndToEndTests.run(args, home: home) }
-        func ok(_ args: [String]) async throws -> Run {
-            let r = try await run(args)
+        func ok(_ args: [String]) async throws -> ChildProcessResult {
+            let r = try await CLI.run(args, home: home)
             #expect(r.status == 0, "\(args.joined(separator: " ")): \(r.out)\(r.err)")
             return r
         }
@@ -108,11 +106,10 @@ import TestSupport
         try #require(FileManager.default.isExecutableFile(atPath: TestPaths.portalMigrateBinary.path), "build portal-migrate first")
         let home = try TestPaths.temporaryDirectory("cmt-accept3")
         defer { try? FileManager.default.removeItem(at: home) }
-        func run(_ args: [String]) async throws -> Run { try await DataCommandEndToEndTests.run(args, home: home) }
         let dir = Self.package("typed-2025")
         let schema = dir.appendingPathComponent("data_schema.xml").path
         let source = try CMTPackage(contentsOf: dir)
-        #expect(try await run(["env", "create", "typed", "--schema", schema]).status == 0)
+        #expect(try await CLI.run(["env", "create", "typed", "--schema", schema], home: home).status == 0)
 
         // Lookups to records the package does not hold.
         var held = Set<UUID>()
@@ -128,7 +125,7 @@ import TestSupport
         let targets = Set(outside.map(\.target))
         #expect(targets.isSuperset(of: ["systemuser", "businessunit", "contact", "transactioncurrency"]), "\(targets.sorted())")
 
-        let stopped = try await run(["data", "import", "--data", dir.path, "--environment", "local:typed"])
+        let stopped = try await CLI.run(["data", "import", "--data", dir.path, "--environment", "local:typed"], home: home)
         #expect(stopped.status == 2, "\(stopped.out)\(stopped.err)")
         for t in ["systemuser", "businessunit", "contact", "transactioncurrency"] {
             #expect(stopped.err.contains("missing-lookup: the lookup points to \(t) "), "\(t) is listed: \(stopped.err)")
@@ -136,17 +133,17 @@ import TestSupport
         for o in outside {
             #expect(stopped.err.contains("\(o.table) \(o.id.dataverseString)") && stopped.err.contains(".\(o.column)]"), "\(o) is listed")
         }
-        let empty = try await run(["data", "export", "--schemaFile", schema, "--dataFile", home.appendingPathComponent("empty.zip").path,
-                             "--environment", "local:typed"])
+        let empty = try await CLI.run(["data", "export", "--schemaFile", schema, "--dataFile", home.appendingPathComponent("empty.zip").path,
+                             "--environment", "local:typed"], home: home)
         #expect(empty.status == 0 && empty.out.contains("Exported 0 record(s)"), "nothing was written: \(empty.out)\(empty.err)")
 
-        let dropped = try await run(["data", "import", "--data", dir.path, "--environment", "local:typed", "--missing-lookups", "drop"])
+        let dropped = try await CLI.run(["data", "import", "--data", dir.path, "--environment", "local:typed", "--missing-lookups", "drop"], home: home)
         #expect(dropped.status == 0, "\(dropped.out)\(dropped.err)")
         for o in outside {
             #expect(dropped.out.contains("dropped lookup \(o.table) \(o.id.dataverseString) .\(o.column) → \(o.target)"), "\(o) is reported as dropped")
         }
         let zip = home.appendingPathComponent("back.zip")
-        let export = try await run(["data", "export", "--schemaFile", schema, "--dataFile", zip.path, "--environment", "local:typed"])
+        let export = try await CLI.run(["data", "export", "--schemaFile", schema, "--dataFile", zip.path, "--environment", "local:typed"], home: home)
         #expect(export.status == 0, "\(export.err)")
         let back = try CMTPackage(contentsOf: zip)
         let ignored = Set(outside.map { "\($0.table)/\($0.id.dataverseString)/\($0.column)" })

@@ -52,11 +52,11 @@ import TestSupport
     @Test func commandPrintsTheSchema() async throws {
         let binary = TestPaths.portalMigrateBinary
         try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build portal-migrate first")
-        let good = try await ChildProcess.run(["data", "schema", "--portalType", "customer-self-service"])
+        let good = try await CLI.run(["data", "schema", "--portalType", "customer-self-service"])
         #expect(good.exitCode == 0)
         #expect(good.stdoutData == (try Data(contentsOf: TestPaths.cmt("schemas/microsoft/Customer_SelfService_Portal.xml"))))
 
-        let bad = try await ChildProcess.run(["data", "schema", "--portalType", "intranet"])
+        let bad = try await CLI.run(["data", "schema", "--portalType", "intranet"])
         #expect(bad.exitCode == 64)
         #expect(bad.stderr.contains("customer-self-service"))
     }

@@ -10,19 +10,12 @@ import TestSupport
 /// a corpus pac site uploaded, exported with the generated Customer Self-Service schema, imported into a
 /// fresh environment, verified, and imported again without changes.
 @Suite(.serialized) struct DataCommandEndToEndTests {
-    struct Run { var status: Int32; var out: String; var err: String }
-
-    static func run(_ args: [String], home: URL) async throws -> Run {
-        let r = try await ChildProcess.run(args, home: home, currentDirectory: home)
-        return Run(status: r.exitCode, out: r.stdout, err: r.stderr)
-    }
-
     @Test func exportImportVerifyRoundTrip() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: TestPaths.portalMigrateBinary.path), "build portal-migrate first")
         let home = try TestPaths.temporaryDirectory("cmt-e2e")
         defer { try? FileManager.default.removeItem(at: home) }
-        func ok(_ args: [String]) async throws -> Run {
-            let r = try await Self.run(args, home: home)
+        func ok(_ args: [String]) async throws -> ChildProcessResult {
+            let r = try await CLI.run(args, home: home)
             #expect(r.status == 0, "\(args.joined(separator: " ")): \(r.err)")
             return r
         }
@@ -34,7 +27,7 @@ import TestSupport
         let zip = home.appendingPathComponent("data.zip").path
         let export = try await ok(["data", "export", "--schemaFile", schema, "--dataFile", zip, "--environment", "local:src"])
         #expect(export.out.contains("adx_webpage: 22 record(s)"))
-        let again = try await Self.run(["data", "export", "--schemaFile", schema, "--dataFile", zip, "--environment", "local:src"], home: home)
+        let again = try await CLI.run(["data", "export", "--schemaFile", schema, "--dataFile", zip, "--environment", "local:src"], home: home)
         #expect(again.status == 2 && again.err.contains("--overwrite"))
 
         let package = try CMTPackage(contentsOf: URL(fileURLWithPath: zip))
@@ -47,7 +40,7 @@ import TestSupport
         let env = try LocalEnvironment(opening: home.appendingPathComponent("environments/src.sqlite"))
         let server = try await ServerSupport.start(env)
         let httpZip = home.appendingPathComponent("http.zip").path
-        let overHTTP = try await Self.run(["data", "export", "--schemaFile", schema, "--dataFile", httpZip, "--environment", server.origin], home: home)
+        let overHTTP = try await CLI.run(["data", "export", "--schemaFile", schema, "--dataFile", httpZip, "--environment", server.origin], home: home)
         await server.stop()
         #expect(overHTTP.out.contains("adx_contentsnippet: 92 record(s)"), "records are read over HTTP with the website $filter: \(overHTTP.err)")
         // N:N links come through the intersect entity sets the embedded server serves.
@@ -71,7 +64,7 @@ import TestSupport
         try await Self.write(dstURL, .create(EntityRecord("adx_websitebinding", id: UUID(), columns: [
             "adx_name": .string("Binding: dst host"), "adx_websiteid": .lookup(EntityReference("adx_website", siteID))])))
 
-        let verify = try await Self.run(["verify", "--from", "local:src", "--to", "local:dst", "--webSiteId", siteID.dataverseString], home: home)
+        let verify = try await CLI.run(["verify", "--from", "local:src", "--to", "local:dst", "--webSiteId", siteID.dataverseString], home: home)
         #expect(verify.status == 0, "verify passes between the uploaded and the CMT-imported environment: \(verify.out)\(verify.err)")
         #expect(verify.out.contains("Identical"), "\(verify.out)")
         #expect(verify.out.contains("adx_websitebinding:") && verify.out.contains("target record(s) not compared (environment specific)"),
@@ -84,9 +77,9 @@ import TestSupport
         let blogID = UUID()
         try await Self.write(dstURL, .create(EntityRecord("adx_blog", id: blogID, columns: [
             "adx_name": .string("Extra blog"), "adx_websiteid": .lookup(EntityReference("adx_website", siteID))])))
-        let plain = try await Self.run(["verify", "--from", "local:src", "--to", "local:dst", "--webSiteId", siteID.dataverseString], home: home)
+        let plain = try await CLI.run(["verify", "--from", "local:src", "--to", "local:dst", "--webSiteId", siteID.dataverseString], home: home)
         #expect(plain.status == 1 && plain.out.contains("only in the target: adx_blog \(blogID.dataverseString)"), "\(plain.out)\(plain.err)")
-        let scoped = try await Self.run(["verify", "--from", "local:src", "--to", "local:dst", "--webSiteId", siteID.dataverseString,
+        let scoped = try await CLI.run(["verify", "--from", "local:src", "--to", "local:dst", "--webSiteId", siteID.dataverseString,
                                    "--schemaFile", schema], home: home)
         #expect(scoped.status == 0, "\(scoped.out)\(scoped.err)")
         #expect(scoped.out.contains("adx_blog: 0 source and 1 target record(s) not compared (not in the schema css.xml)"), "\(scoped.out)")
@@ -95,13 +88,13 @@ import TestSupport
         let pages = try await Self.records(dstURL, "adx_webpage")
         let page = try #require(pages.first { $0.string("adx_title") != nil } ?? pages.first)
         try await Self.write(dstURL, .update(EntityRecord("adx_webpage", id: page.id, columns: ["adx_title": .string("Changed in the target")])))
-        let changed = try await Self.run(["verify", "--from", "local:src", "--to", "local:dst", "--webSiteId", siteID.dataverseString,
+        let changed = try await CLI.run(["verify", "--from", "local:src", "--to", "local:dst", "--webSiteId", siteID.dataverseString,
                                     "--schemaFile", schema, "--json"], home: home)
         #expect(changed.status == 1, "\(changed.out)\(changed.err)")
         #expect(changed.out.contains("\"identical\":false") && changed.out.contains("adx_title") && changed.out.contains("Changed in the target")
                 && changed.out.contains("\"notCompared\""), "\(changed.out)")
         #expect(!changed.out.contains("only in the target: adx_blog"), "\(changed.out)")
-        let badSchema = try await Self.run(["verify", "--from", "local:src", "--to", "local:dst", "--webSiteId", siteID.dataverseString,
+        let badSchema = try await CLI.run(["verify", "--from", "local:src", "--to", "local:dst", "--webSiteId", siteID.dataverseString,
                                       "--schemaFile", zip], home: home)
         #expect(badSchema.status != 0 && badSchema.status != 1 && badSchema.err.contains("data.zip"), "a schema that is not XML: \(badSchema.err)")
     }
@@ -124,8 +117,8 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: home) }
         let bad = home.appendingPathComponent("bad.zip")
         try Data("not a zip".utf8).write(to: bad)
-        _ = try await Self.run(["env", "create", "dst"], home: home)
-        let r = try await Self.run(["data", "import", "--data", bad.path, "--environment", "local:dst"], home: home)
+        _ = try await CLI.run(["env", "create", "dst"], home: home)
+        let r = try await CLI.run(["data", "import", "--data", bad.path, "--environment", "local:dst"], home: home)
         #expect(r.status == 2 && r.err.contains("bad.zip"))
     }
 }

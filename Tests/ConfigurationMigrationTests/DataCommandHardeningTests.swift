@@ -50,10 +50,6 @@ import ZIPFoundation
         return dir
     }
 
-    static func run(_ args: [String], _ home: URL) async throws -> DataCommandEndToEndTests.Run {
-        try await DataCommandEndToEndTests.run(args, home: home)
-    }
-
     static func count(_ home: URL, _ env: String, _ table: String) async throws -> Int {
         try await LocalEnvironment(opening: home.appendingPathComponent("environments/\(env).sqlite")).retrieveAll(RecordQuery(table)).count
     }
@@ -62,18 +58,18 @@ import ZIPFoundation
         try #require(FileManager.default.isExecutableFile(atPath: TestPaths.portalMigrateBinary.path), "build portal-migrate first")
         let root = try TestPaths.temporaryDirectory("cmt-hard")
         defer { try? FileManager.default.removeItem(at: root) }
-        _ = try await Self.run(["env", "create", "t"], root)
+        _ = try await CLI.run(["env", "create", "t"], home: root)
         // A second root page (no parent) whose partial URL is not "/": the platform refuses it.
         let page = "<record id=\"\(Self.broken)\"><field name=\"adx_name\" value=\"Broken root\" /><field name=\"adx_partialurl\" value=\"broken\" />"
             + "<field name=\"adx_websiteid\" value=\"\(Self.site)\" lookupentity=\"adx_website\" /></record>"
         let pkg = try Self.folder(root, "pkg", data: Data(Self.dataXML(pages: page).utf8))
 
-        let dry = try await Self.run(["data", "import", "--data", pkg.path, "--environment", "local:t", "--dry-run"], root)
+        let dry = try await CLI.run(["data", "import", "--data", pkg.path, "--environment", "local:t", "--dry-run"], home: root)
         #expect(dry.status == 0, "\(dry.err)")
         let (sites, pages) = (try await Self.count(root, "t", "adx_website"), try await Self.count(root, "t", "adx_webpage"))
         #expect(sites == 0 && pages == 0, "a dry run writes nothing")
 
-        let r = try await Self.run(["data", "import", "--data", pkg.path, "--environment", "local:t", "--json"], root)
+        let r = try await CLI.run(["data", "import", "--data", pkg.path, "--environment", "local:t", "--json"], home: root)
         #expect(r.status == 1, "a failed record makes the exit code 1: \(r.out)\(r.err)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any], "\(r.out)")
         let failures = try #require(report["failures"] as? [[String: Any]])
@@ -92,7 +88,7 @@ import ZIPFoundation
         try #require(FileManager.default.isExecutableFile(atPath: TestPaths.portalMigrateBinary.path), "build portal-migrate first")
         let root = try TestPaths.temporaryDirectory("cmt-hard")
         defer { try? FileManager.default.removeItem(at: root) }
-        _ = try await Self.run(["env", "create", "t"], root)
+        _ = try await CLI.run(["env", "create", "t"], home: root)
         let good = Data(Self.dataXML(pages: "").utf8)
 
         // Zip slip.
@@ -133,7 +129,7 @@ import ZIPFoundation
             (missing, ["data.xml"]),
         ]
         for (url, words) in cases {
-            let r = try await Self.run(["data", "import", "--data", url.path, "--environment", "local:t"], root)
+            let r = try await CLI.run(["data", "import", "--data", url.path, "--environment", "local:t"], home: root)
             #expect(r.status == 2, "\(url.lastPathComponent): \(r.status) \(r.err)")
             for w in words { #expect(r.err.contains(w), "\(url.lastPathComponent) names '\(w)': \(r.err)") }
         }
@@ -145,7 +141,7 @@ import ZIPFoundation
         try #require(FileManager.default.isExecutableFile(atPath: TestPaths.portalMigrateBinary.path), "build portal-migrate first")
         let root = try TestPaths.temporaryDirectory("cmt-hard")
         defer { try? FileManager.default.removeItem(at: root) }
-        _ = try await Self.run(["env", "create", "t"], root)
+        _ = try await CLI.run(["env", "create", "t"], home: root)
         let page = "<record id=\"\(Self.broken)\"><field name=\"adx_name\" value=\"About\" /><field name=\"adx_partialurl\" value=\"about\" />"
             + "<field name=\"adx_hiddenfromsitemap\" value=\"TRUE\" /><field name=\"adx_releasedate\" value=\"12/19/2017 4:57:00 PM\" />"
             + "<field name=\"adx_websiteid\" value=\"{\(Self.site.uppercased())}\" lookupentity=\"adx_website\" />"
@@ -154,7 +150,7 @@ import ZIPFoundation
         var utf16 = Data([0xFF, 0xFE])
         utf16.append(try #require(text.data(using: .utf16LittleEndian)))
         let pkg = try Self.folder(root, "old", data: utf16)
-        let r = try await Self.run(["data", "import", "--data", pkg.path, "--environment", "local:t"], root)
+        let r = try await CLI.run(["data", "import", "--data", pkg.path, "--environment", "local:t"], home: root)
         #expect(r.status == 0, "\(r.out)\(r.err)")
         let env = try LocalEnvironment(opening: root.appendingPathComponent("environments/t.sqlite"))
         let about = try await env.retrieve("adx_webpage", id: try #require(UUID(dataverse: Self.broken)))
@@ -167,9 +163,9 @@ import ZIPFoundation
         try #require(FileManager.default.isExecutableFile(atPath: TestPaths.portalMigrateBinary.path), "build portal-migrate first")
         let root = try TestPaths.temporaryDirectory("cmt-hard")
         defer { try? FileManager.default.removeItem(at: root) }
-        _ = try await Self.run(["env", "create", "t"], root)
+        _ = try await CLI.run(["env", "create", "t"], home: root)
         let pkg = try Self.folder(root, "pkg", data: Data(Self.dataXML(pages: "").utf8))
-        let imported = try await Self.run(["data", "import", "--data", pkg.path, "--environment", "local:t"], root)
+        let imported = try await CLI.run(["data", "import", "--data", pkg.path, "--environment", "local:t"], home: root)
         #expect(imported.status == 0, "\(imported.err)")
         let schema = pkg.appendingPathComponent("data_schema.xml").path
 
@@ -177,23 +173,23 @@ import ZIPFoundation
         let folder = root.appendingPathComponent("out", isDirectory: true)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try Data("keep".utf8).write(to: folder.appendingPathComponent("keep.txt"))
-        let intoFolder = try await Self.run(["data", "export", "--schemaFile", schema, "--dataFile", folder.path, "--environment", "local:t", "--overwrite"], root)
+        let intoFolder = try await CLI.run(["data", "export", "--schemaFile", schema, "--dataFile", folder.path, "--environment", "local:t", "--overwrite"], home: root)
         #expect(intoFolder.status == 2 && intoFolder.err.contains("is a folder"), "\(intoFolder.err)")
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("keep.txt").path))
         // A missing folder is named before anything is read.
         let missing = root.appendingPathComponent("nowhere/data.zip").path
-        let noFolder = try await Self.run(["data", "export", "--schemaFile", schema, "--dataFile", missing, "--environment", "local:t"], root)
+        let noFolder = try await CLI.run(["data", "export", "--schemaFile", schema, "--dataFile", missing, "--environment", "local:t"], home: root)
         #expect(noFolder.status == 2 && noFolder.err.contains("nowhere") && !noFolder.out.contains("record(s)"), "\(noFolder.out)\(noFolder.err)")
         // A schema with a DTD is refused.
         let dtd = root.appendingPathComponent("dtd.xml")
         try Data(("<!DOCTYPE entities [<!ENTITY x \"y\">]>" + Self.schema).utf8).write(to: dtd)
-        let hostile = try await Self.run(["data", "export", "--schemaFile", dtd.path, "--dataFile", root.appendingPathComponent("d.zip").path, "--environment", "local:t"], root)
+        let hostile = try await CLI.run(["data", "export", "--schemaFile", dtd.path, "--dataFile", root.appendingPathComponent("d.zip").path, "--environment", "local:t"], home: root)
         #expect(hostile.status == 2 && hostile.err.contains("dtd.xml"), "\(hostile.err)")
 
         // --overwrite replaces a zip with a complete one and leaves no temporary file.
         let zip = root.appendingPathComponent("data.zip")
         try Data("old".utf8).write(to: zip)
-        let over = try await Self.run(["data", "export", "--schemaFile", schema, "--dataFile", zip.path, "--environment", "local:t", "--overwrite"], root)
+        let over = try await CLI.run(["data", "export", "--schemaFile", schema, "--dataFile", zip.path, "--environment", "local:t", "--overwrite"], home: root)
         #expect(over.status == 0, "\(over.err)")
         let back = try CMTPackage(contentsOf: zip)
         #expect(back.snapshot.records["adx_webpage"]?.map(\.id.dataverseString) == [Self.home])
@@ -207,17 +203,17 @@ import ZIPFoundation
         defer { try? FileManager.default.removeItem(at: root) }
         let pkg = try Self.folder(root, "pkg", data: Data(Self.dataXML(pages: "").utf8))
         for env in ["a", "b"] {
-            _ = try await Self.run(["env", "create", env], root)
-            let r = try await Self.run(["data", "import", "--data", pkg.path, "--environment", "local:\(env)"], root)
+            _ = try await CLI.run(["env", "create", env], home: root)
+            let r = try await CLI.run(["data", "import", "--data", pkg.path, "--environment", "local:\(env)"], home: root)
             #expect(r.status == 0, "\(r.err)")
         }
         let schema = pkg.appendingPathComponent("data_schema.xml").path
-        let v = try await Self.run(["verify", "--from", "local:a", "--to", "local:b", "--webSiteId", Self.site, "--schemaFile", schema], root)
+        let v = try await CLI.run(["verify", "--from", "local:a", "--to", "local:b", "--webSiteId", Self.site, "--schemaFile", schema], home: root)
         #expect(v.status == 0, "\(v.out)\(v.err)")
         // Each environment has its own org-wide portal languages: they are neither compared nor listed.
         #expect(!v.out.contains("adx_portallanguage"), "\(v.out)")
-        let name = try await Self.run(["verify", "--from", "local:a", "--to", "local:b", "--webSiteId", Self.site, "--schemaFile",
-                                       root.appendingPathComponent("none.xml").path], root)
+        let name = try await CLI.run(["verify", "--from", "local:a", "--to", "local:b", "--webSiteId", Self.site, "--schemaFile",
+                                       root.appendingPathComponent("none.xml").path], home: root)
         #expect(name.status == 2 && name.err.contains("none.xml"), "a missing schema file is named: \(name.err)")
     }
 }

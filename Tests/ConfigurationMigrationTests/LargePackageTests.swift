@@ -86,7 +86,7 @@ import TestSupport
         let home = try TestPaths.temporaryDirectory("cmt-large-e2e")
         defer { try? FileManager.default.removeItem(at: home) }
         func ok(_ args: [String]) async throws -> ChildProcessResult {
-            let r = try await ChildProcess.run(args, home: home, currentDirectory: home)
+            let r = try await CLI.run(args, home: home, currentDirectory: home)
             #expect(r.exitCode == 0, "\(args.joined(separator: " ")): \(r.stderr)")
             return r
         }

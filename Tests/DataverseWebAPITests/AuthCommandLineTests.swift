@@ -10,15 +10,6 @@ import TestSupport
 /// against `EnvironmentServer` on 127.0.0.1 with tokens required, and checks that a known client
 /// secret appears in no output or log line (stderr with `--verbose`).
 @Suite(.serialized) struct AuthCommandLineTests {
-    struct Run { var status: Int32; var out: String; var err: String }
-
-    /// Runs the binary without blocking the concurrency pool (the server runs in this process).
-    static func run(_ args: [String], config: URL, env extra: [String: String] = [:]) async throws -> Run {
-        let r = try await ChildProcess.run(args, environment: ["PORTAL_MIGRATE_CONFIG_HOME": config.path].merging(extra) { $1 },
-                                           timeout: 120)
-        return Run(status: r.exitCode, out: r.stdout, err: r.stderr)
-    }
-
     static func mode(_ url: URL) throws -> Int {
         (try FileManager.default.attributesOfItem(atPath: url.path)[.posixPermissions] as? NSNumber)?.intValue ?? -1
     }
@@ -32,9 +23,9 @@ import TestSupport
         defer { Task { await server.stop() } }
         let url = "http://127.0.0.1:\(server.port)"
         let config = try TestPaths.temporaryDirectory("pm-cli-auth").appendingPathComponent("config")
-        var runs: [Run] = []
-        func pm(_ args: String..., env: [String: String] = [:]) async throws -> Run {
-            let r = try await Self.run(args, config: config, env: env)
+        var runs: [ChildProcessResult] = []
+        func pm(_ args: String..., env: [String: String] = [:]) async throws -> ChildProcessResult {
+            let r = try await CLI.run(args, environment: env, configHome: config)
             runs.append(r)
             return r
         }

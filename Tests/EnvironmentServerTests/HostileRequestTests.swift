@@ -174,10 +174,9 @@ import TestSupport
         try #require(FileManager.default.isExecutableFile(atPath: TestPaths.portalMigrateBinary.path), "build portal-migrate first")
         let home = try TestPaths.temporaryDirectory("pm-hostile-serve")
         defer { try? FileManager.default.removeItem(at: home) }
-        let env = ["PORTAL_MIGRATE_HOME": home.path]
-        #expect(try await ChildProcess.run(["env", "create", "locked"], environment: env).exitCode == 0)
+        #expect(try await CLI.run(["env", "create", "locked"], home: home).exitCode == 0)
         let child = try await ServerSupport.startBinary(["env", "serve", "locked", "--port", "0", "--require-token",
-                                                         "--client-credentials", "app:Secret-77"], environment: env)
+                                                         "--client-credentials", "app:Secret-77"], home: home)
         let runtime = home.appendingPathComponent("environments/locked.sqlite.serve.json")
         let mode = (try FileManager.default.attributesOfItem(atPath: runtime.path)[.posixPermissions] as? NSNumber)?.intValue
         #expect(mode == 0o600, "runtime file mode \(String(mode ?? -1, radix: 8))")
@@ -188,7 +187,7 @@ import TestSupport
         #expect(try await HTTP.send("POST", child.origin + "/devicelogin", headers: Self.form, body: Data("code=\(user)".utf8)).status == 403)
         let poll = Data("grant_type=urn:ietf:params:oauth:grant-type:device_code&device_code=\(device)".utf8)
         #expect(try await HTTP.send("POST", child.origin + "/common/oauth2/v2.0/token", headers: Self.form, body: poll).status == 400)
-        let approve = try await ChildProcess.run(["env", "approve-device-code", "locked", user], environment: env)
+        let approve = try await CLI.run(["env", "approve-device-code", "locked", user], home: home)
         #expect(approve.exitCode == 0, "\(approve.stderr)")
         let done = try await HTTP.send("POST", child.origin + "/common/oauth2/v2.0/token", headers: Self.form, body: poll)
         #expect(done.status == 200)

@@ -133,13 +133,12 @@ import TestSupport
         }
     }
 
-    /// The built binary: `env serve NAME --port 0` prints its port, serves, and stops cleanly on SIGTERM.
+    /// The built binary: `env serve NAME --port 0` hands over its port (runtime file), serves, and stops cleanly on SIGTERM.
     @Test func binaryServesAndStopsOnSIGTERM() async throws {
         let home = try TestPaths.temporaryDirectory("pm-home")
-        let env = ["PORTAL_MIGRATE_HOME": home.path]
-        let create = try await ChildProcess.run(["env", "create", "served"], environment: env)
+        let create = try await CLI.run(["env", "create", "served"], home: home)
         #expect(create.exitCode == 0)
-        let child = try await ServerSupport.startBinary(["env", "serve", "served", "--port", "0", "--request-budget", "2"], environment: env)
+        let child = try await ServerSupport.startBinary(["env", "serve", "served", "--port", "0", "--request-budget", "2"], home: home)
         let who = try await HTTP.get(child.baseURL + "WhoAmI()")
         #expect(who.status == 200)
         #expect(try await HTTP.get(child.baseURL + "adx_websites").status == 200)
@@ -160,14 +159,9 @@ import TestSupport
     /// completes through the CLI, request lines are logged, and no token or secret is.
     @Test func binaryDeviceCodeApprovalAndLogsWithoutSecrets() async throws {
         let home = try TestPaths.temporaryDirectory("pm-home")
-        let env = ["PORTAL_MIGRATE_HOME": home.path]
-        func run(_ args: [String]) async throws -> (Int32, String) {
-            let r = try await ChildProcess.run(args, environment: env)
-            return (r.exitCode, r.stdout)
-        }
-        #expect(try await run(["env", "create", "secure"]).0 == 0)
+        #expect(try await CLI.run(["env", "create", "secure"], home: home).status == 0)
         let child = try await ServerSupport.startBinary(["env", "serve", "secure", "--port", "0", "--require-token", "--verbose",
-                                                   "--client-credentials", "app:TopSecret42"], environment: env)
+                                                   "--client-credentials", "app:TopSecret42"], home: home)
         let form = ["Content-Type": "application/x-www-form-urlencoded"]
         let cc = try await HTTP.send("POST", child.origin + "/common/oauth2/v2.0/token", headers: form,
                                      body: Data("grant_type=client_credentials&client_id=app&client_secret=TopSecret42&scope=s".utf8))
@@ -179,13 +173,13 @@ import TestSupport
         let user = try #require(try start.json()["user_code"]?.stringValue)
         let poll = Data("grant_type=urn:ietf:params:oauth:grant-type:device_code&client_id=c&device_code=\(device)".utf8)
         #expect(try await HTTP.send("POST", child.origin + "/common/oauth2/v2.0/token", headers: form, body: poll).status == 400)
-        let approve = try await run(["env", "approve-device-code", "secure", user])
-        #expect(approve.0 == 0, "\(approve.1)")
+        let approve = try await CLI.run(["env", "approve-device-code", "secure", user], home: home)
+        #expect(approve.status == 0, "\(approve.out)")
         let done = try await HTTP.send("POST", child.origin + "/common/oauth2/v2.0/token", headers: form, body: poll)
         #expect(done.status == 200)
         let token = try #require(try done.json()["access_token"]?.stringValue)
         #expect(try await HTTP.get(child.baseURL + "adx_websites", headers: ["Authorization": "Bearer \(token)"]).status == 200)
-        #expect(try await run(["env", "approve-device-code", "secure", "NOSUCHCODE"]).0 == 2)
+        #expect(try await CLI.run(["env", "approve-device-code", "secure", "NOSUCHCODE"], home: home).status == 2)
         #expect(await child.terminate() == 0)
         let log = child.errorOutput + child.output
         #expect(log.contains("GET /api/data/v9.2/WhoAmI() 200"))

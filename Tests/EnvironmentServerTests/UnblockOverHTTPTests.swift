@@ -61,7 +61,7 @@ import TestSupport
         let env = try LocalEnvironment.create(at: home.appendingPathComponent("target.sqlite"), options: LocalEnvironmentOptions(name: "target"))
         let before = try await env.organizationInfo()
         let server = try await ServerSupport.start(env)
-        let run = try await ChildProcess.run(["upload", "--path", folder.path, "--environment", server.origin,
+        let run = try await CLI.run(["upload", "--path", folder.path, "--environment", server.origin,
                                               "--unblock-extensions", "svg", "--yes"], home: home, currentDirectory: home)
         await server.stop()
         #expect(run.exitCode == 0, "\(run.stdout.suffix(1500)) \(run.stderr.suffix(1500))")

@@ -6,31 +6,20 @@ import TestSupport
 
 /// Runs the built `portal-migrate` binary with `PORTAL_MIGRATE_HOME` set to a temporary directory.
 @Suite struct EnvCommandEndToEndTests {
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    func run(_ home: URL, _ arguments: [String]) async throws -> Run {
-        let r = try await ChildProcess.run(arguments, home: home)
-        return Run(status: r.exitCode, stdout: r.stdout, stderr: r.stderr)
-    }
-
     @Test func createProvisionListSettingsDelete() async throws {
         let home = try TestPaths.temporaryDirectory("pm-cli-env")
-        let created = try await run(home, ["env", "create", "dev", "--language", "1036"])
+        let created = try await CLI.run(["env", "create", "dev", "--language", "1036"], home: home)
         #expect(created.status == 0, "\(created.stderr)")
         #expect(FileManager.default.fileExists(atPath: home.appendingPathComponent("environments/dev.sqlite").path))
-        #expect(try await run(home, ["env", "create", "dev"]).status == 2)
+        #expect(try await CLI.run(["env", "create", "dev"], home: home).status == 2)
 
-        let provisioned = try await run(home, ["env", "provision", "dev", "--template", "starter", "--json"])
+        let provisioned = try await CLI.run(["env", "provision", "dev", "--template", "starter", "--json"], home: home)
         #expect(provisioned.status == 0, "\(provisioned.stderr)")
         let result = try JSONValue.parse(provisioned.stdout)
         let websiteID = try #require(result["websiteId"]?.stringValue.flatMap { UUID(dataverse: $0) })
         let appID = try #require(result["portalAppId"]?.stringValue)
 
-        let listed = try await run(home, ["list", "--environment", "local:dev", "--json"])
+        let listed = try await CLI.run(["list", "--environment", "local:dev", "--json"], home: home)
         #expect(listed.status == 0, "\(listed.stderr)")
         let sites = try #require(try JSONValue.parse(listed.stdout).arrayValue)
         #expect(sites.count == 1)
@@ -40,8 +29,8 @@ import TestSupport
         #expect(sites[0]["baseLanguage"]?.intValue == 1036)
         #expect(sites[0]["portalAppId"]?.stringValue == appID)
 
-        let settings = try await run(home, ["env", "settings", "dev", "--blockedattachments", "exe;DLL", "--maxuploadfilesize", "1048576",
-                                      "--disable", "E3", "--json"])
+        let settings = try await CLI.run(["env", "settings", "dev", "--blockedattachments", "exe;DLL", "--maxuploadfilesize", "1048576",
+                                      "--disable", "E3", "--json"], home: home)
         #expect(settings.status == 0, "\(settings.stderr)")
         let s = try JSONValue.parse(settings.stdout)
         #expect(s["blockedAttachments"]?.stringValue == "exe;dll")
@@ -51,42 +40,42 @@ import TestSupport
         // The settings are in the file.
         let env = try LocalEnvironment(opening: home.appendingPathComponent("environments/dev.sqlite"))
         #expect(try await env.organizationInfo().blockedAttachments == ["exe", "dll"])
-        #expect(try await run(home, ["env", "settings", "dev", "--maxuploadfilesize", "0"]).status == 2)
+        #expect(try await CLI.run(["env", "settings", "dev", "--maxuploadfilesize", "0"], home: home).status == 2)
 
         // Procedure: delete website, delete portal app, provision from existing website, reset.
         let id = websiteID.dataverseString
-        #expect(try await run(home, ["env", "delete-website", "dev", "--webSiteId", id]).status == 0)
+        #expect(try await CLI.run(["env", "delete-website", "dev", "--webSiteId", id], home: home).status == 0)
         #expect(try await env.count("adx_webpage") == 0)
-        #expect(try await run(home, ["env", "delete-portal-app", "dev", "--webSiteId", id]).status == 0)
-        #expect(try await run(home, ["env", "delete-portal-app", "dev", "--webSiteId", id]).status == 2)
-        let second = try JSONValue.parse(try await run(home, ["env", "provision", "dev", "--template", "customer-self-service", "--json"]).stdout)
+        #expect(try await CLI.run(["env", "delete-portal-app", "dev", "--webSiteId", id], home: home).status == 0)
+        #expect(try await CLI.run(["env", "delete-portal-app", "dev", "--webSiteId", id], home: home).status == 2)
+        let second = try JSONValue.parse(try await CLI.run(["env", "provision", "dev", "--template", "customer-self-service", "--json"], home: home).stdout)
         let secondID = try #require(second["websiteId"]?.stringValue)
-        #expect(try await run(home, ["env", "delete-portal-app", "dev", "--webSiteId", secondID]).status == 0)
-        let rebound = try await run(home, ["env", "provision", "dev", "--existing-website", secondID, "--json"])
+        #expect(try await CLI.run(["env", "delete-portal-app", "dev", "--webSiteId", secondID], home: home).status == 0)
+        let rebound = try await CLI.run(["env", "provision", "dev", "--existing-website", secondID, "--json"], home: home)
         #expect(rebound.status == 0, "\(rebound.stderr)")
-        #expect(try await run(home, ["env", "reset", "dev", "--webSiteId", secondID]).status == 0)
-        #expect(try JSONValue.parse(try await run(home, ["list", "--environment", "local:dev", "--json"]).stdout).arrayValue?.isEmpty == true)
+        #expect(try await CLI.run(["env", "reset", "dev", "--webSiteId", secondID], home: home).status == 0)
+        #expect(try JSONValue.parse(try await CLI.run(["list", "--environment", "local:dev", "--json"], home: home).stdout).arrayValue?.isEmpty == true)
 
         // Usage and input errors.
-        #expect(try await run(home, ["env", "provision", "dev"]).status == 64)
-        #expect(try await run(home, ["env", "delete-website", "dev", "--webSiteId", "not-a-guid"]).status == 64)
-        let missing = try await run(home, ["list", "--environment", "local:nope"])
+        #expect(try await CLI.run(["env", "provision", "dev"], home: home).status == 64)
+        #expect(try await CLI.run(["env", "delete-website", "dev", "--webSiteId", "not-a-guid"], home: home).status == 64)
+        let missing = try await CLI.run(["list", "--environment", "local:nope"], home: home)
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("no local environment 'nope'"))
 
-        let envs = try JSONValue.parse(try await run(home, ["env", "list", "--json"]).stdout)
+        let envs = try JSONValue.parse(try await CLI.run(["env", "list", "--json"], home: home).stdout)
         #expect(envs.arrayValue?.map { $0["name"]?.stringValue } == ["dev"])
-        #expect(try await run(home, ["env", "delete", "dev"]).status == 0)
+        #expect(try await CLI.run(["env", "delete", "dev"], home: home).status == 0)
         #expect(!FileManager.default.fileExists(atPath: home.appendingPathComponent("environments/dev.sqlite").path))
     }
 
     /// Two real processes provisioning into the same environment file at the same time.
     @Test func twoProcessesWritingTheSameEnvironment() async throws {
         let home = try TestPaths.temporaryDirectory("pm-cli-two")
-        #expect(try await run(home, ["env", "create", "shared"]).status == 0)
+        #expect(try await CLI.run(["env", "create", "shared"], home: home).status == 0)
         @Sendable func start() async throws -> ChildProcessResult {
             // A shell loop keeps one process writing three times in a row.
-            try await ChildProcess.run(["-c", "for i in 1 2 3; do \"$0\" env provision shared --template starter >/dev/null || exit 9; done",
+            try await CLI.run(["-c", "for i in 1 2 3; do \"$0\" env provision shared --template starter >/dev/null || exit 9; done",
                                         TestPaths.portalMigrateBinary.path],
                                        executable: URL(fileURLWithPath: "/bin/sh"), home: home)
         }
@@ -112,13 +101,13 @@ import TestSupport
     @Test func createFromSchemaAndWithoutColumns() async throws {
         let home = try TestPaths.temporaryDirectory("pm-cli-schema")
         let schema = TestPaths.cmt("schemas/microsoft/CommonDataService_Starter_Portal.xml")
-        let fromSchema = try await run(home, ["env", "create", "cmt", "--schema", schema.path, "--json"])
+        let fromSchema = try await CLI.run(["env", "create", "cmt", "--schema", schema.path, "--json"], home: home)
         #expect(fromSchema.status == 0, "\(fromSchema.stderr)")
-        let drift = try await run(home, ["env", "create", "old", "--exclude-columns", "adx_webpage.adx_sharedpageconfiguration"])
+        let drift = try await CLI.run(["env", "create", "old", "--exclude-columns", "adx_webpage.adx_sharedpageconfiguration"], home: home)
         #expect(drift.status == 0, "\(drift.stderr)")
         let env = try LocalEnvironment(opening: home.appendingPathComponent("environments/old.sqlite"))
         #expect(env.catalog.table("adx_webpage")?.column("adx_sharedpageconfiguration") == nil)
-        let bad = try await run(home, ["env", "create", "bad", "--schema", home.appendingPathComponent("missing.xml").path])
+        let bad = try await CLI.run(["env", "create", "bad", "--schema", home.appendingPathComponent("missing.xml").path], home: home)
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("missing.xml"))
     }

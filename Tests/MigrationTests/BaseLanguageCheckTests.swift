@@ -36,8 +36,8 @@ import TestSupport
         #expect(SourceBaseLanguage.derive(from: PortalSnapshot(), websiteID: nil) == nil)
     }
 
-    static func ok(_ args: [String], home: URL) async throws -> BinaryRun {
-        let r = try await Binary.run(args, home: home)
+    static func ok(_ args: [String], home: URL) async throws -> ChildProcessResult {
+        let r = try await CLI.run(args, home: home)
         #expect(r.status == 0, "\(args.joined(separator: " ")): \(r.stderr)")
         return r
     }
@@ -57,13 +57,13 @@ import TestSupport
         let folder = home.appendingPathComponent("ejada")
         try FileManager.default.copyItem(at: TestPaths.pacFolder("ejada-starter-2022"), to: folder)
         _ = try await Self.ok(["env", "create", "fr", "--language", "1036"], home: home)
-        let refused = try await Binary.run(["upload", "--path", folder.path, "--environment", "local:fr", "--yes"], home: home)
+        let refused = try await CLI.run(["upload", "--path", folder.path, "--environment", "local:fr", "--yes"], home: home)
         #expect(refused.status == 2, "\(refused.stdout) \(refused.stderr)")
         let said = refused.stdout + refused.stderr
         #expect(said.contains("language-mismatch") && said.contains("1033") && said.contains("1036"), "\(said.suffix(800))")
         #expect(try await Self.websites(home, "fr") == 0, "nothing written")
 
-        let forced = try await Binary.run(["upload", "--path", folder.path, "--environment", "local:fr", "--yes", "--force"], home: home)
+        let forced = try await CLI.run(["upload", "--path", folder.path, "--environment", "local:fr", "--yes", "--force"], home: home)
         #expect(forced.status != 2, "\(forced.stderr.suffix(800))")
         #expect(try await Self.websites(home, "fr") == 1)
     }
@@ -82,7 +82,7 @@ import TestSupport
         _ = try await Self.ok(["data", "export", "--schemaFile", schema, "--dataFile", zip, "--environment", "local:src"], home: home)
 
         _ = try await Self.ok(["env", "create", "fr", "--language", "1036"], home: home)
-        let refused = try await Binary.run(["data", "import", "--data", zip, "--environment", "local:fr"], home: home)
+        let refused = try await CLI.run(["data", "import", "--data", zip, "--environment", "local:fr"], home: home)
         #expect(refused.status == 2, "\(refused.stdout) \(refused.stderr)")
         let said = refused.stdout + refused.stderr
         #expect(said.contains("language-mismatch") && said.contains("1033") && said.contains("1036"), "\(said.suffix(800))")

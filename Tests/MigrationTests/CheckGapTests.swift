@@ -21,7 +21,7 @@ import TestSupport
         try await HostileInputChecksTests.expectRefusedUpload(site, check: "missing-link-record",
                                                               naming: "adx_webrole \(Self.website), but that id is an adx_website record")
         let (home, _) = try await HostileInputChecksTests.emptyTarget("pm-gap-link")
-        let r = try await Binary.run(["upload", "--path", site.path, "--environment", "local:t", "--yes"], home: home)
+        let r = try await CLI.run(["upload", "--path", site.path, "--environment", "local:t", "--yes"], home: home)
         #expect(r.stderr.contains("adx_webpageaccesscontrolrule_webrole") && r.stderr.contains("247e91b2-55e6-ec11-bb3c-0022489e1ff6"),
                 "\(r.stderr.suffix(1500))")
     }
@@ -70,7 +70,7 @@ import TestSupport
         let (home, _) = try await HostileInputChecksTests.emptyTarget("pm-gap-journal-bin")
         let dir = try await HostileInputChecksTests.package(home: home)
         let args = ["data", "import", "--data", dir.path, "--environment", "local:t"]
-        let first = try await Binary.run(args, home: home)
+        let first = try await CLI.run(args, home: home)
         #expect(first.status == 0, "\(first.stderr.suffix(800))")
         let journals = try #require(Self.find("journals", in: home))
         let files = try FileManager.default.contentsOfDirectory(at: journals, includingPropertiesForKeys: nil)
@@ -82,7 +82,7 @@ import TestSupport
             try FileManager.default.removeItem(at: f)
             try FileManager.default.createSymbolicLink(at: f, withDestinationURL: outside)
         }
-        let r = try await Binary.run(args, home: home)
+        let r = try await CLI.run(args, home: home)
         #expect(r.status != 0, "\(r.stderr.suffix(800))")
         #expect(r.stderr.contains("is a symbolic link"), "\(r.stderr.suffix(800))")
         #expect(try String(contentsOf: outside, encoding: .utf8) == "keep\n")

@@ -9,8 +9,8 @@ import TestSupport
 /// records of another site are refused, and records the target already has under another website
 /// are not moved to the one being written; both stop before any write with exit code 2.
 @Suite(.serialized) struct CrossSiteChecksTests {
-    static func ok(_ args: [String], home: URL) async throws -> BinaryRun {
-        let r = try await Binary.run(args, home: home)
+    static func ok(_ args: [String], home: URL) async throws -> ChildProcessResult {
+        let r = try await CLI.run(args, home: home)
         #expect(r.status == 0, "\(args.joined(separator: " ")): \(r.stderr.suffix(1500))")
         return r
     }
@@ -86,7 +86,7 @@ import TestSupport
         """
         try Data(manifest.utf8).write(to: folder.appendingPathComponent(".portalconfig/manifest.yml"))
 
-        let refused = try await Binary.run(["upload", "--path", folder.path, "--environment", "local:c", "--yes"], home: home)
+        let refused = try await CLI.run(["upload", "--path", folder.path, "--environment", "local:c", "--yes"], home: home)
         #expect(refused.status == 2, "\(refused.stderr.suffix(1500))")
         let said = refused.stdout + refused.stderr
         let lines = said.split(separator: "\n").filter { $0.contains("deletion-outside-site") }
@@ -101,7 +101,7 @@ import TestSupport
         #expect(try await Self.count(home, "c", "adx_webtemplate", ad) == 1, "nothing written")
 
         // --force goes on without the refused deletions: the folder's own one is applied.
-        let forced = try await Binary.run(["upload", "--path", folder.path, "--environment", "local:c", "--yes", "--force"], home: home)
+        let forced = try await CLI.run(["upload", "--path", folder.path, "--environment", "local:c", "--yes", "--force"], home: home)
         #expect(forced.status != 2, "\(forced.stderr.suffix(1500))")
         #expect(try await Self.count(home, "c", "adx_webtemplate", ad) == 0)
         #expect(try await Self.count(home, "c", "adx_website", other.id) == 1)
@@ -126,7 +126,7 @@ extension CrossSiteChecksTests {
         let pages = try await Self.rows(home, "s", "adx_webpage")
 
         for extra in [["--dry-run"], []] {
-            let r = try await Binary.run(["upload", "--path", folder.path, "--environment", "local:s", "--yes"] + extra, home: home)
+            let r = try await CLI.run(["upload", "--path", folder.path, "--environment", "local:s", "--yes"] + extra, home: home)
             #expect(r.status == 2, "\(extra): \(r.stderr.suffix(1500))")
             let line = (r.stdout + r.stderr).split(separator: "\n").first { $0.contains("other-site-records") }.map(String.init) ?? ""
             #expect(line.contains(old.dataverseString) && line.contains(new.dataverseString), "\(line)")
@@ -139,7 +139,7 @@ extension CrossSiteChecksTests {
 
         // The folder as downloaded re-uploads without the check firing.
         try text.write(to: websiteFile, atomically: true, encoding: .utf8)
-        let again = try await Binary.run(["upload", "--path", folder.path, "--environment", "local:s", "--yes", "--dry-run"], home: home)
+        let again = try await CLI.run(["upload", "--path", folder.path, "--environment", "local:s", "--yes", "--dry-run"], home: home)
         #expect(again.status == 0, "\(again.stderr.suffix(1500))")
         #expect(!(again.stdout + again.stderr).contains("other-site-records"))
     }
@@ -158,7 +158,7 @@ extension CrossSiteChecksTests {
             .write(to: websiteFile, atomically: true, encoding: .utf8)
         let before = try await Self.rows(home, "e", "powerpagecomponent").filter { $0.lookupID("powerpagesiteid") == old }.count
 
-        let r = try await Binary.run(["upload", "--path", folder.path, "--environment", "local:e", "--yes"], home: home)
+        let r = try await CLI.run(["upload", "--path", folder.path, "--environment", "local:e", "--yes"], home: home)
         #expect(r.status == 2, "\(r.stderr.suffix(1500))")
         let said = r.stdout + r.stderr
         #expect(said.contains("other-site-records") && said.contains(old.dataverseString) && said.contains(new.dataverseString), "\(said.suffix(1500))")
@@ -177,7 +177,7 @@ extension CrossSiteChecksTests {
         _ = try await Self.ok(["upload", "--path", folder.path, "--environment", "local:c", "--yes"], home: home)
         let manifest = "adx_website:\n- RecordId: \(other.id.dataverseString)\n  DisplayName: victim\n  CheckSum: x\n  IsDeleted: true\n"
         try Data(manifest.utf8).write(to: folder.appendingPathComponent(".portalconfig/manifest.yml"))
-        let r = try await Binary.run(["upload", "--path", folder.path, "--environment", "local:c", "--yes"], home: home)
+        let r = try await CLI.run(["upload", "--path", folder.path, "--environment", "local:c", "--yes"], home: home)
         #expect(r.status == 2, "\(r.stderr.suffix(1500))")
         let said = r.stdout + r.stderr
         #expect(said.contains("deletion-outside-site") && said.contains(other.id.dataverseString)

@@ -37,23 +37,23 @@ struct HTTPMigrationTests {
         defer { Task { await server.stop() } }
         let url = "http://127.0.0.1:\(server.port)"
 
-        let plan = try await Binary.run(["plan", "--from", "local:src", "--to", url, "--webSiteId", website, "--json"], home: home)
+        let plan = try await CLI.run(["plan", "--from", "local:src", "--to", url, "--webSiteId", website, "--json"], home: home)
         #expect(plan.status == 0, "\(plan.stderr)")
         let planJSON = try #require(try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any])
         let planned = try #require(planJSON["plan"] as? [String: [String: Int]])
         #expect(planned["adx_webpage"]?["created"] == snapshot.records["adx_webpage"]?.count)
         #expect(try await target.count("adx_webpage") == 0, "plan writes nothing")
 
-        let migrate = try await Binary.run(["migrate", "--from", "local:src", "--to", url, "--webSiteId", website, "--json"], home: home)
+        let migrate = try await CLI.run(["migrate", "--from", "local:src", "--to", url, "--webSiteId", website, "--json"], home: home)
         #expect(migrate.status == 0, "\(migrate.stderr.suffix(2000))")
         let result = try #require(try JSONSerialization.jsonObject(with: Data(migrate.stdout.utf8)) as? [String: Any])
         #expect((result["failures"] as? [Any])?.isEmpty == true, "\(String(describing: (result["failures"] as? [Any])?.prefix(3)))")
         #expect(try await target.count("adx_webpage") == snapshot.records["adx_webpage"]?.count)
 
-        let verify = try await Binary.run(["verify", "--from", "local:src", "--to", url, "--webSiteId", website], home: home)
+        let verify = try await CLI.run(["verify", "--from", "local:src", "--to", url, "--webSiteId", website], home: home)
         #expect(verify.status == 0, "\(verify.stdout.prefix(2000)) \(verify.stderr.prefix(2000))")
 
-        let again = try await Binary.run(["migrate", "--from", "local:src", "--to", url, "--webSiteId", website, "--json"], home: home)
+        let again = try await CLI.run(["migrate", "--from", "local:src", "--to", url, "--webSiteId", website, "--json"], home: home)
         #expect(again.status == 0)
         let second = try #require(try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])
         let counts = try #require(second["result"] as? [String: [String: Int]])
@@ -61,7 +61,7 @@ struct HTTPMigrationTests {
 
         // A failed check: exit code 2 and nothing written.
         let before = try await MigrationFixtures.counts(target)
-        let drift = try await Binary.run(["migrate", "--from", "local:src", "--to", url, "--webSiteId", website,
+        let drift = try await CLI.run(["migrate", "--from", "local:src", "--to", url, "--webSiteId", website,
                                     "--targetWebSiteId", UUID().uuidString], home: home)
         #expect(drift.status == 2, "\(drift.stderr)")
         #expect(drift.stderr.contains("website-not-found"))
@@ -89,7 +89,7 @@ struct HTTPMigrationTests {
         // The uninterrupted reference run, timed to place the kill points.
         let (reference, referenceSpec) = try await target("reference")
         let started = Date()
-        let full = try await Binary.run(["migrate", "--from", "local:src", "--to", referenceSpec, "--webSiteId", website], home: home)
+        let full = try await CLI.run(["migrate", "--from", "local:src", "--to", referenceSpec, "--webSiteId", website], home: home)
         let duration = Date().timeIntervalSince(started)
         #expect(full.status == 0, "\(full.stderr.suffix(2000))")
         let referenceCounts = try await MigrationFixtures.counts(reference)
@@ -101,12 +101,12 @@ struct HTTPMigrationTests {
             let (env, spec) = try await target("trial\(trial)")
             let args = ["migrate", "--from", "local:src", "--to", spec, "--webSiteId", website, "--parallelism", "4"]
             let killAt = duration * (0.15 + 0.8 * Double(rng.next() % 1000) / 1000)
-            let first = try await Binary.run(args, home: home, killAfter: killAt)
+            let first = try await CLI.run(args, home: home, killAfter: killAt)
             if first.killed { killedCount += 1 }
             // When the killed run had started writing, the rerun finds its journal and says it resumes.
             let wrote = try await env.count("adx_website") > 0
             let unfinished = Self.unfinishedJournal(home: home) // read before the rerun finishes its own
-            let rerun = try await Binary.run(args, home: home)
+            let rerun = try await CLI.run(args, home: home)
             #expect(rerun.status == 0, "trial \(trial): \(rerun.stderr.suffix(1500))")
             if first.killed && wrote {
                 // A kill can land after the run wrote `finished` and before the process exited: that run is
@@ -125,7 +125,7 @@ struct HTTPMigrationTests {
         #expect(killedCount >= (trials + 1) / 2, "most trials must really be interrupted (\(killedCount) of \(trials))")
     }
 
-    /// True when a journal under `home/journals` (`MigrationPaths.journalDirectory`) ends without a
+    /// True when a journal under `home/journals` (where `Journal` writes) ends without a
     /// `finished` entry: a run that was interrupted before it completed.
     static func unfinishedJournal(home: URL) -> Bool {
         let folder = home.appendingPathComponent("journals")

@@ -11,7 +11,7 @@ import TestSupport
     /// A home with an empty target environment `t`; returns the home and the target's record counts.
     static func emptyTarget(_ label: String) async throws -> (URL, [String: Int]) {
         let home = try TestPaths.temporaryDirectory(label)
-        let r = try await Binary.run(["env", "create", "t"], home: home)
+        let r = try await CLI.run(["env", "create", "t"], home: home)
         #expect(r.status == 0, "\(r.stderr)")
         return (home, try await counts(home, "t"))
     }
@@ -37,9 +37,9 @@ import TestSupport
     static func expectRefusedUpload(_ site: URL, extra: [String] = [], allowScripts: Bool = false, check: String, naming: String) async throws {
         let (home, before) = try await emptyTarget("pm-hostile-checks")
         if allowScripts {
-            _ = try await Binary.run(["env", "settings", "t", "--blockedattachments", "exe;bat"], home: home)
+            _ = try await CLI.run(["env", "settings", "t", "--blockedattachments", "exe;bat"], home: home)
         }
-        let r = try await Binary.run(["upload", "--path", site.path, "--environment", "local:t", "--yes"] + extra, home: home)
+        let r = try await CLI.run(["upload", "--path", site.path, "--environment", "local:t", "--yes"] + extra, home: home)
         #expect(r.status == 2, "\(r.stderr.suffix(1500))")
         #expect(r.stderr.contains(check) && r.stderr.contains(naming), "\(r.stderr.suffix(1500))")
         #expect(try await counts(home, "t") == before, "records were written although a check failed")
@@ -79,14 +79,14 @@ import TestSupport
 
     /// A CMT package exported from the ejada site, unpacked into a folder (`data.xml`, `data_schema.xml`).
     static func package(home: URL) async throws -> URL {
-        var r = try await Binary.run(["env", "create", "src"], home: home)
-        r = try await Binary.run(["upload", "--path", TestPaths.pacFolder("ejada-starter-2022").path, "--environment", "local:src", "--yes"], home: home)
+        var r = try await CLI.run(["env", "create", "src"], home: home)
+        r = try await CLI.run(["upload", "--path", TestPaths.pacFolder("ejada-starter-2022").path, "--environment", "local:src", "--yes"], home: home)
         #expect(r.status == 0, "\(r.stderr.suffix(800))")
         let schema = home.appendingPathComponent("schema.xml")
-        r = try await Binary.run(["data", "schema", "--portalType", "starter"], home: home)
+        r = try await CLI.run(["data", "schema", "--portalType", "starter"], home: home)
         try Data(r.stdout.utf8).write(to: schema)
         let zip = home.appendingPathComponent("d.zip")
-        r = try await Binary.run(["data", "export", "--schemaFile", schema.path, "--dataFile", zip.path, "--environment", "local:src"], home: home)
+        r = try await CLI.run(["data", "export", "--schemaFile", schema.path, "--dataFile", zip.path, "--environment", "local:src"], home: home)
         #expect(r.status == 0, "\(r.stderr.suffix(800))")
         let dir = home.appendingPathComponent("pkg")
         let unzip = try await ChildProcess.run(URL(fileURLWithPath: "/usr/bin/unzip"), ["-q", zip.path, "-d", dir.path])
@@ -103,7 +103,7 @@ import TestSupport
         let edited = edit(text)
         #expect(edited != text)
         try Data(edited.utf8).write(to: data)
-        let r = try await Binary.run(["data", "import", "--data", dir.path, "--environment", "local:t"], home: home)
+        let r = try await CLI.run(["data", "import", "--data", dir.path, "--environment", "local:t"], home: home)
         #expect(r.status == 2, "\(r.stderr.suffix(1500))")
         #expect(r.stderr.contains(check) && r.stderr.contains(naming), "\(r.stderr.suffix(1500))")
         #expect(try await counts(home, "t") == before, "records were written although a check failed")
@@ -143,7 +143,7 @@ import TestSupport
              "--environment", Self.silent],
         ]
         for args in runs {
-            let r = try await Binary.run(args, home: home)
+            let r = try await CLI.run(args, home: home)
             #expect(r.status == 1, "\(args[0]): \(r.stderr.suffix(600))")
             #expect(r.stderr.contains("the environment did not answer") && r.stderr.contains("nothing was written"), "\(args[0]): \(r.stderr.suffix(600))")
         }

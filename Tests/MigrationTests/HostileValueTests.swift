@@ -99,13 +99,13 @@ import TestSupport
     /// `env create --exclude-tables`, and a deployment profile naming a table that does not exist.
     @Test func unknownTablesAreRefused() async throws {
         let home = try TestPaths.temporaryDirectory("pm-hostile-tables")
-        var r = try await Binary.run(["env", "create", "src"], home: home)
+        var r = try await CLI.run(["env", "create", "src"], home: home)
         for option in ["--excludeEntities", "--includeEntities"] {
-            r = try await Binary.run(["download", "--path", home.appendingPathComponent("dl").path, "--webSiteId", "9b33ac01-11e0-ec11-bb3c-000d3ab4fb7f",
+            r = try await CLI.run(["download", "--path", home.appendingPathComponent("dl").path, "--webSiteId", "9b33ac01-11e0-ec11-bb3c-000d3ab4fb7f",
                                       "--environment", "local:src", option, "adx_webpage,adx_webpag"], home: home)
             #expect(r.status == 2 && r.stderr.contains("adx_webpag (did you mean adx_webpage?)"), "\(r.stderr)")
         }
-        r = try await Binary.run(["env", "create", "x", "--exclude-tables", "adx_nosuchtable"], home: home)
+        r = try await CLI.run(["env", "create", "x", "--exclude-tables", "adx_nosuchtable"], home: home)
         #expect(r.status == 2 && r.stderr.contains("adx_nosuchtable"), "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: home.appendingPathComponent("environments/x.sqlite").path))
 
@@ -115,7 +115,7 @@ import TestSupport
         try FileManager.default.createDirectory(at: profiles, withIntermediateDirectories: true)
         try Data("adx_sitesettingz:\n- adx_sitesettingid: 7115affb-10e0-ec11-bb3c-000d3ab4fb7f\n  adx_value: x\n".utf8)
             .write(to: profiles.appendingPathComponent("test.deployment.yml"))
-        r = try await Binary.run(["upload", "--path", site.path, "--environment", "local:src", "--deploymentProfile", "test", "--yes"], home: home)
+        r = try await CLI.run(["upload", "--path", site.path, "--environment", "local:src", "--deploymentProfile", "test", "--yes"], home: home)
         #expect(r.status == 2 && r.stderr.contains("adx_sitesettingz (did you mean adx_sitesetting?)"), "\(r.stderr.suffix(800))")
     }
 }

@@ -59,9 +59,9 @@ import TestSupport
                   + "</records></entity></entities>").utf8)
         }
         try data(["11111111-1111-4111-8111-111111111111"]).write(to: pkg.appendingPathComponent("data.xml"))
-        #expect(try await ChildProcess.run(["env", "create", "t"], home: home).exitCode == 0)
+        #expect(try await CLI.run(["env", "create", "t"], home: home).exitCode == 0)
         let args = ["data", "import", "--data", pkg.path, "--environment", "local:t"]
-        let first = try await ChildProcess.run(args, home: home)
+        let first = try await CLI.run(args, home: home)
         #expect(first.exitCode == 0, "\(first.stderr)")
         let journals = try #require(FileManager.default.enumerator(at: home, includingPropertiesForKeys: nil)?
             .compactMap { $0 as? URL }.filter { $0.pathExtension == "jsonl" })
@@ -79,7 +79,7 @@ import TestSupport
         try data(["11111111-1111-4111-8111-111111111111", "33333333-3333-4333-8333-333333333333"])
             .write(to: pkg.appendingPathComponent("data.xml"))
         let before = try Data(contentsOf: journal)
-        let second = try await ChildProcess.run(args, home: home)
+        let second = try await CLI.run(args, home: home)
         #expect(second.exitCode != 0)
         #expect(second.stderr.contains("another run with the same arguments is in progress (process \(ProcessInfo.processInfo.processIdentifier))"),
                 "\(second.stderr)")
@@ -91,7 +91,7 @@ import TestSupport
         // Released, the same arguments run again (the first package again: a second website in one
         // package is a verify matter outside this test).
         try data(["11111111-1111-4111-8111-111111111111"]).write(to: pkg.appendingPathComponent("data.xml"))
-        let third = try await ChildProcess.run(args, home: home)
+        let third = try await CLI.run(args, home: home)
         #expect(third.exitCode == 0, "\(third.stdout) \(third.stderr)")
         #expect(!third.stderr.contains("resuming"), "the finished run is not reported as resumed: \(third.stderr)")
     }

@@ -43,7 +43,7 @@ import TestSupport
             .compactMap { $0 as? URL }.first { $0.lastPathComponent == "Home.webpage.yml" })
         let homeID = try CrossSiteChecksTests.guid(homeFile, "adx_webpageid")
         try Data(Self.manifest("adx_webpage", [homeID]).utf8).write(to: manifestURL)
-        let contradiction = try await Binary.run(upload, home: home)
+        let contradiction = try await CLI.run(upload, home: home)
         #expect(contradiction.status == 2, "\(contradiction.stderr.suffix(1500))")
         let line = (contradiction.stdout + contradiction.stderr).split(separator: "\n").first { $0.contains("manifest-contradiction") }
         #expect(line?.contains(".portalconfig/manifest.yml entry adx_webpage \(homeID.dataverseString)") == true, "\(line ?? "")")
@@ -53,23 +53,23 @@ import TestSupport
         // Without the contradiction (the pages' files gone too), a manifest deleting every page is a mass deletion.
         try Data(Self.manifest("adx_webpage", pageIDs).utf8).write(to: manifestURL)
         try FileManager.default.removeItem(at: folder.appendingPathComponent("web-pages"))
-        let refused = try await Binary.run(upload, home: home)
+        let refused = try await CLI.run(upload, home: home)
         #expect(refused.status == 2, "\(refused.stderr.suffix(1500))")
         let said = refused.stdout + refused.stderr
         #expect(said.contains("mass-delete: the plan deletes \(pages) of the target's \(pages) adx_webpage records (100%"), "\(said.suffix(1500))")
         #expect(said.contains("--allow-mass-delete"))
         #expect(try await CrossSiteChecksTests.rows(home, "m", "adx_webpage").count == pages, "nothing deleted")
         // --force leaves out records that fail a check; it does not let a mass deletion through.
-        let forced = try await Binary.run(upload + ["--force"], home: home)
+        let forced = try await CLI.run(upload + ["--force"], home: home)
         #expect(forced.status == 2, "\(forced.stderr.suffix(1500))")
         #expect(try await CrossSiteChecksTests.rows(home, "m", "adx_webpage").count == pages, "nothing deleted with --force")
         // plan reports the same failed check.
-        let planned = try await Binary.run(["plan", "--path", folder.path, "--to", "local:m", "--missing-lookups", "drop"], home: home)
+        let planned = try await CLI.run(["plan", "--path", folder.path, "--to", "local:m", "--missing-lookups", "drop"], home: home)
         #expect(planned.status == 2, "\(planned.stderr.suffix(1500))")
         #expect((planned.stdout + planned.stderr).contains("mass-delete"), "\(planned.stdout.suffix(1500))")
 
         // With --allow-mass-delete the pages are deleted (the read-back then misses what cascaded with them).
-        let allowed = try await Binary.run(upload + ["--allow-mass-delete", "--no-verify"], home: home)
+        let allowed = try await CLI.run(upload + ["--allow-mass-delete", "--no-verify"], home: home)
         #expect(allowed.status == 0, "\(allowed.stderr.suffix(1500))")
         #expect(try await CrossSiteChecksTests.rows(home, "m", "adx_webpage").isEmpty)
     }
@@ -87,7 +87,7 @@ import TestSupport
         // Under the limits: one snippet gone from the folder is deleted.
         let one = try Self.ids(under: dirs[0], "adx_contentsnippet")
         try FileManager.default.removeItem(at: dirs[0])
-        let small = try await Binary.run(upload, home: home)
+        let small = try await CLI.run(upload, home: home)
         #expect(small.status == 0, "\(small.stderr.suffix(1500))")
         #expect(try await CrossSiteChecksTests.rows(home, "p", "adx_contentsnippet").count == snippets - one.count)
 
@@ -98,20 +98,20 @@ import TestSupport
             gone += try Self.ids(under: d, "adx_contentsnippet").count
             try FileManager.default.removeItem(at: d)
         }
-        let refused = try await Binary.run(upload, home: home)
+        let refused = try await CLI.run(upload, home: home)
         #expect(refused.status == 2, "\(refused.stderr.suffix(1500))")
         let said = refused.stdout + refused.stderr
         #expect(said.contains("mass-delete: the plan deletes \(gone) of the target's \(now) adx_contentsnippet records"), "\(said.suffix(1500))")
         #expect(try await CrossSiteChecksTests.rows(home, "p", "adx_contentsnippet").count == now)
 
         // The limits are settable: a higher share passes the table but --max-deletes below the count stops.
-        let total = try await Binary.run(upload + ["--max-delete-share", "100", "--max-deletes", "\(gone - 1)"], home: home)
+        let total = try await CLI.run(upload + ["--max-delete-share", "100", "--max-deletes", "\(gone - 1)"], home: home)
         #expect(total.status == 2, "\(total.stderr.suffix(1500))")
         #expect((total.stdout + total.stderr).contains("the plan deletes \(gone) records in all (more than --max-deletes \(gone - 1))"),
                 "\(total.stderr.suffix(1500))")
         #expect(!(total.stdout + total.stderr).contains("of the target's"))
         #expect(try await CrossSiteChecksTests.rows(home, "p", "adx_contentsnippet").count == now)
-        let raised = try await Binary.run(upload + ["--max-delete-share", "100", "--max-deletes", "\(gone)"], home: home)
+        let raised = try await CLI.run(upload + ["--max-delete-share", "100", "--max-deletes", "\(gone)"], home: home)
         #expect(raised.status == 0, "\(raised.stderr.suffix(1500))")
         #expect(try await CrossSiteChecksTests.rows(home, "p", "adx_contentsnippet").count == now - gone)
     }

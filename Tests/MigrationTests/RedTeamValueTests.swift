@@ -32,7 +32,7 @@ import TestSupport
     @Test(arguments: ["http://u:SEC@RETPW@127.0.0.1:1", "u:SEC@RETPW@127.0.0.1:1", "http://u%40x:SEC%40RETPW@[::1]:1"])
     func passwordNeverPrinted(_ url: String) async throws {
         let home = try TestPaths.temporaryDirectory("pm-redteam-f4")
-        let r = try await Binary.run(["org", "--environment", url], home: home)
+        let r = try await CLI.run(["org", "--environment", url], home: home)
         #expect(r.status != 0)
         #expect(!(r.stdout + r.stderr).contains("RETPW") && !(r.stdout + r.stderr).contains("SEC"), "\(r.stderr)")
     }
@@ -43,7 +43,7 @@ import TestSupport
     @Test func longValidNameIsWrittenAndErrorsArePlain() async throws {
         let home = try TestPaths.temporaryDirectory("pm-redteam-f6")
         let name = String(repeating: "n", count: 220) + ".xml"
-        let r = try await Binary.run(["data", "schema", "--portalType", "starter", "--output", home.appendingPathComponent(name).path], home: home)
+        let r = try await CLI.run(["data", "schema", "--portalType", "starter", "--output", home.appendingPathComponent(name).path], home: home)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(FileManager.default.fileExists(atPath: home.appendingPathComponent(name).path))
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: home.path).filter { $0.hasPrefix(".pm-") }
@@ -68,7 +68,7 @@ import TestSupport
             return text + (text.hasSuffix("\n") ? "" : "\n") + "- adx_name: Dup\n\(id)\n  adx_value: EVIL\n"
         }
         let (home, before) = try await Checks.emptyTarget("pm-redteam-f8")
-        let r = try await Binary.run(["upload", "--path", site.path, "--environment", "local:t", "--yes"], home: home)
+        let r = try await CLI.run(["upload", "--path", site.path, "--environment", "local:t", "--yes"], home: home)
         #expect(r.status == 2, "\(r.stderr.suffix(1500))")
         #expect(r.stderr.contains("twice in sitesetting.yml (lines ") && r.stderr.contains("remove one of the two entries"), "\(r.stderr)")
         #expect(!r.stderr.contains("delete sitesetting.yml"), "\(r.stderr)")
@@ -85,17 +85,17 @@ import TestSupport
                 + "- adx_name: Bom/Lead\n  adx_sitesettingid: 79000000-0000-0000-0000-000000000001\n  adx_value: \"\\ufeffvalue\"\n"
         }
         let (home, _) = try await Checks.emptyTarget("pm-redteam-f1")
-        var r = try await Binary.run(["upload", "--path", site.path, "--environment", "local:t", "--yes"], home: home)
+        var r = try await CLI.run(["upload", "--path", site.path, "--environment", "local:t", "--yes"], home: home)
         #expect(r.status == 0, "\(r.stderr.suffix(1500))")
         let down = home.appendingPathComponent("down")
-        r = try await Binary.run(["download", "--path", down.path, "--webSiteId", "9b33ac01-11e0-ec11-bb3c-000d3ab4fb7f",
+        r = try await CLI.run(["download", "--path", down.path, "--webSiteId", "9b33ac01-11e0-ec11-bb3c-000d3ab4fb7f",
                                   "--environment", "local:t"], home: home)
         #expect(r.status == 0, "\(r.stderr.suffix(1500))")
         let folder = try FileManager.default.contentsOfDirectory(at: down, includingPropertiesForKeys: nil).first!
         let yaml = try String(contentsOf: folder.appendingPathComponent("sitesetting.yml"), encoding: .utf8)
         let reread = try YAMLish.value(of: "79000000-0000-0000-0000-000000000001", in: yaml)
         #expect(reread.map { ["\"\\ufeffvalue\"", "\"\\uFEFFvalue\"", "\"\u{FEFF}value\""].contains($0) } == true, "\(reread ?? "nil")")
-        r = try await Binary.run(["verify", "--path", folder.path, "--environment", "local:t"], home: home)
+        r = try await CLI.run(["verify", "--path", folder.path, "--environment", "local:t"], home: home)
         #expect(r.status == 0, "\(r.stderr.suffix(1500))")
     }
 
@@ -109,7 +109,7 @@ import TestSupport
                                                with: "<field name=\"adx_value\" value=\"&#xFEFF;Username\" />")
         #expect(edited != text)
         try Data(edited.utf8).write(to: data)
-        let r = try await Binary.run(["data", "import", "--data", dir.path, "--environment", "local:t"], home: home)
+        let r = try await CLI.run(["data", "import", "--data", dir.path, "--environment", "local:t"], home: home)
         #expect(r.status == 0, "\(r.stderr.suffix(1500))")
         #expect(r.stdout.contains("Verified"), "\(r.stdout.suffix(800))")
     }

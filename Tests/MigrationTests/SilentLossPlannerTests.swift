@@ -15,8 +15,8 @@ import TestSupport
 
     /// Runs the binary; fails the test with its stderr when `expect` is given and the exit code differs.
     @discardableResult
-    static func run(_ args: [String], home: URL, expect: Int32? = 0) async throws -> BinaryRun {
-        let r = try await Binary.run(args, home: home)
+    static func run(_ args: [String], home: URL, expect: Int32? = 0) async throws -> ChildProcessResult {
+        let r = try await CLI.run(args, home: home)
         if let expect { #expect(r.status == expect, "portal-migrate \(args.joined(separator: " ")): exit \(r.status)\n\(r.stderr.suffix(2000))") }
         return r
     }

@@ -26,16 +26,16 @@ import TestSupport
         let home = work.appendingPathComponent("home")
         let site = work.appendingPathComponent("site")
         try FileManager.default.copyItem(at: TestPaths.pacFolder(name), to: site)
-        #expect(try await FolderCommandTests.run(["env", "create", "t"], home: home).status == 0)
-        #expect(try await FolderCommandTests.run(["env", "settings", "t", "--blockedattachments", "exe"], home: home).status == 0)
+        #expect(try await CLI.run(["env", "create", "t"], home: home).status == 0)
+        #expect(try await CLI.run(["env", "settings", "t", "--blockedattachments", "exe"], home: home).status == 0)
         // comet has a dangling adx_parententitypermission: it only uploads with --missing-lookups drop.
-        let up = try await FolderCommandTests.run(["upload", "--path", site.path, "--environment", "local:t", "--yes",
+        let up = try await CLI.run(["upload", "--path", site.path, "--environment", "local:t", "--yes",
                                              "--missing-lookups", "drop", "--json"], home: home)
         #expect(up.status == 0, "\(up.err)")
         let websiteID = try #require(try PortalFolder().read(site).snapshot.websiteID)
         let empty = work.appendingPathComponent("empty")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
-        let dl = try await FolderCommandTests.run(["download", "--path", empty.path, "--webSiteId", websiteID.dataverseString,
+        let dl = try await CLI.run(["download", "--path", empty.path, "--webSiteId", websiteID.dataverseString,
                                              "--environment", "local:t"], home: home)
         #expect(dl.status == 0, "\(dl.err)")
         let siteFolders = try FileManager.default.contentsOfDirectory(atPath: empty.path)
@@ -64,29 +64,29 @@ import TestSupport
         let home = work.appendingPathComponent("home")
         let site = work.appendingPathComponent("ejada")
         try FileManager.default.copyItem(at: TestPaths.pacFolder("ejada-starter-2022"), to: site)
-        #expect(try await FolderCommandTests.run(["env", "create", "t"], home: home).status == 0)
-        #expect(try await FolderCommandTests.run(["env", "settings", "t", "--blockedattachments", "exe"], home: home).status == 0)
+        #expect(try await CLI.run(["env", "create", "t"], home: home).status == 0)
+        #expect(try await CLI.run(["env", "settings", "t", "--blockedattachments", "exe"], home: home).status == 0)
 
         // Before the upload: plan succeeds (its JSON has no per-table counters to compare), verify reports differences (exit 1), nothing written.
-        let before = try await FolderCommandTests.run(["plan", "--path", site.path, "--to", "local:t", "--missing-lookups", "drop", "--json"], home: home)
+        let before = try await CLI.run(["plan", "--path", site.path, "--to", "local:t", "--missing-lookups", "drop", "--json"], home: home)
         #expect(before.status == 0, "\(before.err)")
-        let verifyBefore = try await FolderCommandTests.run(["verify", "--path", site.path, "--to", "local:t"], home: home)
+        let verifyBefore = try await CLI.run(["verify", "--path", site.path, "--to", "local:t"], home: home)
         #expect(verifyBefore.status != 0)
 
-        let up = try await FolderCommandTests.run(["upload", "--path", site.path, "--environment", "local:t", "--yes",
+        let up = try await CLI.run(["upload", "--path", site.path, "--environment", "local:t", "--yes",
                                              "--missing-lookups", "drop", "--json"], home: home)
         #expect(up.status == 0, "\(up.err)")
         #expect(try FolderCommandTests.total(up.out, "created") >= 300)
 
         // After: nothing to create or update, and verify finds the folder's configuration in the target.
-        let after = try await FolderCommandTests.run(["plan", "--path", site.path, "--to", "local:t", "--missing-lookups", "drop", "--json"], home: home)
+        let after = try await CLI.run(["plan", "--path", site.path, "--to", "local:t", "--missing-lookups", "drop", "--json"], home: home)
         #expect(after.status == 0, "\(after.err)")
         #expect(try FolderCommandTests.total(after.out, "created") + FolderCommandTests.total(after.out, "updated") == 0)
-        let verifyAfter = try await FolderCommandTests.run(["verify", "--path", site.path, "--to", "local:t"], home: home)
+        let verifyAfter = try await CLI.run(["verify", "--path", site.path, "--to", "local:t"], home: home)
         #expect(verifyAfter.status == 0, "\(verifyAfter.out.prefix(2000)) \(verifyAfter.err)")
 
         // Neither --path nor --from: a usage error.
-        let neither = try await FolderCommandTests.run(["plan", "--to", "local:t"], home: home)
+        let neither = try await CLI.run(["plan", "--to", "local:t"], home: home)
         #expect(neither.status == 64, "\(neither.err)")
     }
 }

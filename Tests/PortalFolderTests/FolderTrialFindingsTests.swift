@@ -7,13 +7,6 @@ import TestSupport
 /// Findings of the new-user/attacker trial in the folder code: folders that would lose or merge data
 /// stop at read with exit code 2, naming the files (trial findings 2, 7 and 9).
 @Suite(.serialized) struct FolderTrialFindingsTests {
-    struct Run { var status: Int32; var out: String; var err: String }
-
-    static func run(_ args: [String], home: URL) async throws -> Run {
-        let r = try await ChildProcess.run(args, home: home)
-        return Run(status: r.exitCode, out: r.stdout, err: r.stderr)
-    }
-
     /// A temporary home with an empty embedded environment `t`, and a copy of ejada-starter-2022.
     static func setUp(_ label: String) async throws -> (work: URL, home: URL, site: URL) {
         try #require(FileManager.default.isExecutableFile(atPath: TestPaths.portalMigrateBinary.path), "build portal-migrate first")
@@ -21,7 +14,7 @@ import TestSupport
         let home = work.appendingPathComponent("home")
         let site = work.appendingPathComponent("ejada")
         try FileManager.default.copyItem(at: TestPaths.pacFolder("ejada-starter-2022"), to: site)
-        let created = try await run(["env", "create", "t"], home: home)
+        let created = try await CLI.run(["env", "create", "t"], home: home)
         #expect(created.status == 0, "\(created.err)")
         return (work, home, site)
     }
@@ -50,11 +43,11 @@ import TestSupport
                 && d.firstFile == "sitemarker.yml" && d.secondFile == "content-snippets/about-footer/About-Footer.en-US.contentsnippet.yml"
         }
 
-        let upload = try await Self.run(["upload", "--path", site.path, "--environment", "local:t", "--yes"], home: home)
+        let upload = try await CLI.run(["upload", "--path", site.path, "--environment", "local:t", "--yes"], home: home)
         #expect(upload.status == 2, "\(upload.err)")
         #expect(upload.err.contains("About-Footer.en-US.contentsnippet.yml") && upload.err.contains("sitemarker.yml")
                 && upload.err.contains(snippetID), "\(upload.err)")
-        let list = try await Self.run(["list", "--environment", "local:t"], home: home)
+        let list = try await CLI.run(["list", "--environment", "local:t"], home: home)
         #expect(!list.out.contains("9b33ac01"), "nothing written: \(list.out)")
 
         // Within one table (the existing path) is still named by file and line.
@@ -83,10 +76,10 @@ import TestSupport
                                                       line: 6, offset: original + 20)) {
             _ = try PortalFolder().read(site)
         }
-        let upload = try await Self.run(["upload", "--path", site.path, "--environment", "local:t", "--yes", "--json"], home: home)
+        let upload = try await CLI.run(["upload", "--path", site.path, "--environment", "local:t", "--yes", "--json"], home: home)
         #expect(upload.status == 2, "\(upload.err)")
         #expect(upload.err.contains("About-Footer.en-US.contentsnippet.yml:6") && upload.err.contains("not valid UTF-8"), "\(upload.err)")
-        let list = try await Self.run(["list", "--environment", "local:t"], home: home)
+        let list = try await CLI.run(["list", "--environment", "local:t"], home: home)
         #expect(!list.out.contains("9b33ac01"), "nothing written: \(list.out)")
     }
 
@@ -133,7 +126,7 @@ import TestSupport
         let (work, home, site) = try await Self.setUp("pm-trial-json")
         defer { try? FileManager.default.removeItem(at: work) }
         try FileManager.default.removeItem(at: site.appendingPathComponent("web-files/Circle-1.png"))
-        let r = try await Self.run(["upload", "--path", site.path, "--environment", "local:t", "--yes", "--json"], home: home)
+        let r = try await CLI.run(["upload", "--path", site.path, "--environment", "local:t", "--yes", "--json"], home: home)
         #expect(r.status == 2, "\(r.err)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
         let error = try #require(object["error"] as? [String: Any], "\(r.out)")
@@ -156,7 +149,7 @@ import TestSupport
         #expect(content.ignored.map { String($0.prefix { $0 != ":" }) }.sorted() == expected, "\(content.ignored)")
 
         for command in [["upload", "--environment", "local:t", "--dry-run"], ["plan", "--to", "local:t"]] {
-            let r = try await Self.run(command + ["--path", site.path], home: home)
+            let r = try await CLI.run(command + ["--path", site.path], home: home)
             let warnings = r.err.split(separator: "\n").filter { $0.hasPrefix("warning: ") }
             for name in expected {
                 #expect(warnings.contains { $0.contains(name) }, "\(command[0]): \(name) not named: \(r.err.suffix(1500))")
@@ -169,7 +162,7 @@ import TestSupport
     @Test func envSettingsHelpCitesNoResearchNotes() async throws {
         let home = try TestPaths.temporaryDirectory("pm-trial-help")
         defer { try? FileManager.default.removeItem(at: home) }
-        let r = try await Self.run(["env", "settings", "--help"], home: home)
+        let r = try await CLI.run(["env", "settings", "--help"], home: home)
         #expect(r.status == 0)
         #expect(!(r.out + r.err).contains("research/") && (r.out + r.err).contains("--blockedattachments"), "\(r.out)")
     }
@@ -178,8 +171,8 @@ import TestSupport
     @Test func badModelVersionIsWordedOnce() async throws {
         let (work, home, site) = try await Self.setUp("pm-trial-mv")
         defer { try? FileManager.default.removeItem(at: work) }
-        let provision = try await Self.run(["env", "provision", "t", "--template", "starter", "--modelVersion", "3"], home: home)
-        let upload = try await Self.run(["upload", "--path", site.path, "--environment", "local:t", "--modelVersion", "3"], home: home)
+        let provision = try await CLI.run(["env", "provision", "t", "--template", "starter", "--modelVersion", "3"], home: home)
+        let upload = try await CLI.run(["upload", "--path", site.path, "--environment", "local:t", "--modelVersion", "3"], home: home)
         #expect(provision.status == 64 && upload.status == 64, "\(provision.err) \(upload.err)")
         let expected = "--modelVersion 3: expected 1, 2, Standard or Enhanced"
         #expect(provision.err.contains(expected) && upload.err.contains(expected), "\(provision.err) | \(upload.err)")

@@ -47,8 +47,8 @@ import TestSupport
         let content = try PortalFolder().read(site)
         let websiteID = try #require(content.snapshot.websiteID)
         let siteName = try PortalFolder.siteFolderName(content.snapshot)
-        #expect(try await FolderCommandTests.run(["env", "create", "t"], home: home).status == 0)
-        #expect(try await FolderCommandTests.run(["env", "settings", "t", "--blockedattachments", "exe"], home: home).status == 0)
+        #expect(try await CLI.run(["env", "create", "t"], home: home).status == 0)
+        #expect(try await CLI.run(["env", "settings", "t", "--blockedattachments", "exe"], home: home).status == 0)
         return PreparedUpload(home: home, site: site, content: content, websiteID: websiteID, siteName: siteName,
                               foreign: Set(content.layout.foreignFiles))
     }
@@ -94,7 +94,7 @@ import TestSupport
         let (home, site, content) = (prepared.home, prepared.site, prepared.content)
         let (websiteID, siteName, foreign) = (prepared.websiteID, prepared.siteName, prepared.foreign)
         // comet has a dangling adx_parententitypermission: it uploads only with --missing-lookups drop.
-        let up = try await FolderCommandTests.run(["upload", "--path", site.path, "--environment", "local:t", "--yes",
+        let up = try await CLI.run(["upload", "--path", site.path, "--environment", "local:t", "--yes",
                                                    "--missing-lookups", "drop", "--json"], home: home)
         #expect(up.status == 0, "\(up.err)")
         #expect(try FolderCommandTests.total(up.out, "failed") == 0, "\(up.out.prefix(2000))")
@@ -109,7 +109,7 @@ import TestSupport
         let overwrite = work.appendingPathComponent("overwrite")
         try FileManager.default.createDirectory(at: overwrite, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: site, to: overwrite.appendingPathComponent(siteName))
-        let dl = try await FolderCommandTests.run(["download", "--path", overwrite.path, "--webSiteId", websiteID.dataverseString,
+        let dl = try await CLI.run(["download", "--path", overwrite.path, "--webSiteId", websiteID.dataverseString,
                                                    "--environment", "local:t", "--overwrite"], home: home)
         #expect(dl.status == 0, "\(dl.err)")
         let (compared, problems) = Self.differences(site, overwrite.appendingPathComponent(siteName), foreign: foreign, dropped: dropped)
@@ -120,7 +120,7 @@ import TestSupport
         // 2. Into an empty folder.
         let empty = work.appendingPathComponent("empty")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
-        let fresh = try await FolderCommandTests.run(["download", "--path", empty.path, "--webSiteId", websiteID.dataverseString,
+        let fresh = try await CLI.run(["download", "--path", empty.path, "--webSiteId", websiteID.dataverseString,
                                                       "--environment", "local:t"], home: home)
         #expect(fresh.status == 0, "\(fresh.err)")
         let downloaded = empty.appendingPathComponent(siteName)

@@ -26,7 +26,7 @@ import TestSupport
 
         let server = try await ServerSupport.startBinary(
             ["env", "serve", "t", "--port", "0", "--latency-ms", "5", "--fail-rate", "0.05", "--seed", "7"],
-            environment: ["PORTAL_MIGRATE_HOME": home.path])
+            home: home)
         defer { Task { _ = await server.terminate() } }
         let url = server.origin
         let upload = ["upload", "--path", site.path, "--environment", url, "--yes", "--missing-lookups", "drop", "--json"]
@@ -37,7 +37,7 @@ import TestSupport
         var clean = false
         while runs < 4 && !clean {
             runs += 1
-            let up = try await FolderCommandTests.run(upload, home: home)
+            let up = try await CLI.run(upload, home: home)
             if let report = try? JSONSerialization.jsonObject(with: Data(up.out.utf8)) as? [String: Any] {
                 for d in report["droppedLookups"] as? [[String: Any]] ?? [] {
                     if let c = d["column"] as? String, let t = d["targetID"] as? String { dropped.insert("\(c): \(t.lowercased())") }
@@ -51,7 +51,7 @@ import TestSupport
         print("\(name): upload over HTTP clean after \(runs) run(s)")
 
         // Acceptance 3 over HTTP: nothing more to write.
-        let second = try await FolderCommandTests.run(upload, home: home)
+        let second = try await CLI.run(upload, home: home)
         #expect(second.status == 0, "\(second.err.suffix(1000))")
         #expect(try FolderCommandTests.total(second.out, "created") + FolderCommandTests.total(second.out, "updated")
                 + FolderCommandTests.total(second.out, "deleted") == 0, "\(second.out.prefix(1500))")
@@ -60,7 +60,7 @@ import TestSupport
         let overwrite = work.appendingPathComponent("overwrite")
         try FileManager.default.createDirectory(at: overwrite, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: site, to: overwrite.appendingPathComponent(siteName))
-        let dl = try await FolderCommandTests.run(["download", "--path", overwrite.path, "--webSiteId", websiteID.dataverseString,
+        let dl = try await CLI.run(["download", "--path", overwrite.path, "--webSiteId", websiteID.dataverseString,
                                                    "--environment", url, "--overwrite"], home: home)
         #expect(dl.status == 0, "\(dl.err.suffix(1000))")
         let (compared, problems) = FolderUploadAcceptanceTests.differences(site, overwrite.appendingPathComponent(siteName),
@@ -84,7 +84,7 @@ import TestSupport
             var updated = 0, created = 0, status: Int32 = 1, tries = 0
             while status != 0 && tries < 3 {
                 tries += 1
-                let one = try await FolderCommandTests.run(upload, home: home)
+                let one = try await CLI.run(upload, home: home)
                 status = one.status
                 updated += (try? FolderCommandTests.total(one.out, "updated")) ?? 0
                 created += (try? FolderCommandTests.total(one.out, "created")) ?? 0

@@ -25,12 +25,12 @@ import TestSupport
         let websiteID = try #require(content.snapshot.websiteID)
         let bindings = content.snapshot.records["adx_websitebinding"] ?? []
         #expect(!bindings.isEmpty, "ejada has a website binding")
-        #expect(try await FolderCommandTests.run(["env", "create", "t"], home: home).status == 0)
-        #expect(try await FolderCommandTests.run(["env", "settings", "t", "--blockedattachments", "exe"], home: home).status == 0)
+        #expect(try await CLI.run(["env", "create", "t"], home: home).status == 0)
+        #expect(try await CLI.run(["env", "settings", "t", "--blockedattachments", "exe"], home: home).status == 0)
         let upload = ["upload", "--path", site.path, "--environment", "local:t", "--missing-lookups", "drop"]
 
         // First upload: the website binding is listed as skipped, never written.
-        let first = try await FolderCommandTests.run(upload + ["--yes", "--json"], home: home)
+        let first = try await CLI.run(upload + ["--yes", "--json"], home: home)
         #expect(first.status == 0, "\(first.err)")
         let written = try FolderCommandTests.total(first.out, "created")
         #expect(written >= 300)
@@ -41,11 +41,11 @@ import TestSupport
         #expect(!first.out.contains("adx_websitebinding\""), "no counts for the binding table: \(first.out.prefix(500))")
 
         // A normal re-upload writes nothing; --forceUploadAll rewrites every record.
-        let again = try await FolderCommandTests.run(upload + ["--yes", "--json"], home: home)
+        let again = try await CLI.run(upload + ["--yes", "--json"], home: home)
         #expect(again.status == 0, "\(again.err)")
         #expect(try FolderCommandTests.total(again.out, "created") + FolderCommandTests.total(again.out, "updated") == 0)
         let unchanged = try FolderCommandTests.total(again.out, "unchanged")
-        let forced = try await FolderCommandTests.run(upload + ["--yes", "--json", "--forceUploadAll"], home: home)
+        let forced = try await CLI.run(upload + ["--yes", "--json", "--forceUploadAll"], home: home)
         #expect(forced.status == 0, "\(forced.err)")
         let rewritten = try FolderCommandTests.total(forced.out, "updated")
         #expect(try FolderCommandTests.total(forced.out, "created") == 0)
@@ -79,22 +79,22 @@ import TestSupport
         try manifest.write(to: site.appendingPathComponent(".portalconfig/manifest.yml"), atomically: true, encoding: .utf8)
 
         // The plan shows the deletion; without --yes and without a terminal nothing is written.
-        let dry = try await FolderCommandTests.run(upload + ["--dry-run"], home: home)
+        let dry = try await CLI.run(upload + ["--dry-run"], home: home)
         #expect(dry.status == 0, "\(dry.err)")
         #expect(dry.out.contains("delete adx_contentsnippet \(Self.snippetID)"), "\(dry.out.prefix(2000))")
         #expect(dry.out.contains("skip adx_contentsnippet \(Self.neverExisted)"), "\(dry.out.prefix(2000))")
         #expect(dry.out.contains("already absent"))
         #expect(dry.out.contains("unlink adx_entitypermission_webrole"), "\(dry.out.prefix(2000))")
         // `plan --path` shows the same deletions the upload would apply.
-        let planned = try await FolderCommandTests.run(["plan", "--path", site.path, "--to", "local:t", "--missing-lookups", "drop"], home: home)
+        let planned = try await CLI.run(["plan", "--path", site.path, "--to", "local:t", "--missing-lookups", "drop"], home: home)
         #expect(planned.status == 0, "\(planned.err)")
         #expect(planned.out.contains("delete adx_contentsnippet \(Self.snippetID)"), "\(planned.out.prefix(2000))")
         #expect(planned.out.contains("unlink adx_entitypermission_webrole"), "\(planned.out.prefix(2000))")
-        let refused = try await FolderCommandTests.run(upload, home: home)
+        let refused = try await CLI.run(upload, home: home)
         #expect(refused.status != 0)
         #expect(refused.err.contains("--yes"), "\(refused.err)")
 
-        let deleting = try await FolderCommandTests.run(upload + ["--yes", "--json"], home: home)
+        let deleting = try await CLI.run(upload + ["--yes", "--json"], home: home)
         #expect(deleting.status == 0, "\(deleting.err)")
         #expect(try FolderCommandTests.total(deleting.out, "deleted") == 1, "\(deleting.out.prefix(1500))")
         #expect(try FolderCommandTests.total(deleting.out, "failed") == 0)
@@ -103,7 +103,7 @@ import TestSupport
         // Read back: the snippet and the link are gone, the other role link stays, no binding was uploaded.
         let empty = work.appendingPathComponent("dl")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
-        let dl = try await FolderCommandTests.run(["download", "--path", empty.path, "--webSiteId", websiteID.dataverseString,
+        let dl = try await CLI.run(["download", "--path", empty.path, "--webSiteId", websiteID.dataverseString,
                                                    "--environment", "local:t"], home: home)
         #expect(dl.status == 0, "\(dl.err)")
         let back = try PortalFolder().read(empty.appendingPathComponent(try PortalFolder.siteFolderName(content.snapshot))).snapshot
@@ -117,7 +117,7 @@ import TestSupport
         #expect((back.records["adx_websitebinding"] ?? []).isEmpty)
 
         // Uploading the same folder again: the deletions are already done, nothing is written.
-        let settled = try await FolderCommandTests.run(upload + ["--json"], home: home)
+        let settled = try await CLI.run(upload + ["--json"], home: home)
         #expect(settled.status == 0, "\(settled.err)")
         #expect(try FolderCommandTests.total(settled.out, "deleted") + FolderCommandTests.total(settled.out, "updated") == 0)
     }

@@ -9,10 +9,6 @@ import TestSupport
 /// from download → upload exactly and adds no record; a page named with 80 Chinese characters
 /// downloads completely and uploads back to the same records.
 @Suite(.serialized) struct HostileValuesEndToEndTests {
-    static func run(_ args: [String], home: URL) async throws -> ChildProcessResult {
-        try await ChildProcess.run(args, home: home)
-    }
-
     static let site = "9b33ac01-11e0-ec11-bb3c-000d3ab4fb7f"
 
     /// The site folder `download` wrote under `dl`.
@@ -22,13 +18,13 @@ import TestSupport
 
     @Test func markerLikeValuesThroughCMTComeBackAsData() async throws {
         let home = try TestPaths.temporaryDirectory("pm-inject-e2e")
-        var r = try await Self.run(["env", "create", "src"], home: home)
-        r = try await Self.run(["upload", "--path", TestPaths.pacFolder("ejada-starter-2022").path, "--environment", "local:src", "--yes"], home: home)
+        var r = try await CLI.run(["env", "create", "src"], home: home)
+        r = try await CLI.run(["upload", "--path", TestPaths.pacFolder("ejada-starter-2022").path, "--environment", "local:src", "--yes"], home: home)
         #expect(r.exitCode == 0, "\(r.stderr.suffix(500))")
         let schema = home.appendingPathComponent("schema.xml")
-        r = try await Self.run(["data", "schema", "--portalType", "starter", "--output", schema.path], home: home)
+        r = try await CLI.run(["data", "schema", "--portalType", "starter", "--output", schema.path], home: home)
         let zip = home.appendingPathComponent("d.zip")
-        r = try await Self.run(["data", "export", "--schemaFile", schema.path, "--dataFile", zip.path, "--environment", "local:src"], home: home)
+        r = try await CLI.run(["data", "export", "--schemaFile", schema.path, "--dataFile", zip.path, "--environment", "local:src"], home: home)
         #expect(r.exitCode == 0, "\(r.stderr.suffix(500))")
         let pkg = home.appendingPathComponent("pkg")
         _ = try await ChildProcess.run(URL(fileURLWithPath: "/usr/bin/unzip"), ["-q", zip.path, "-d", pkg.path])
@@ -45,12 +41,12 @@ import TestSupport
             cursor = xml.index(field.upperBound, offsetBy: v.count)
         }
         try Data(xml.utf8).write(to: pkg.appendingPathComponent("data.xml"))
-        r = try await Self.run(["env", "create", "mid"], home: home)
-        r = try await Self.run(["data", "import", "--data", pkg.path, "--environment", "local:mid"], home: home)
+        r = try await CLI.run(["env", "create", "mid"], home: home)
+        r = try await CLI.run(["data", "import", "--data", pkg.path, "--environment", "local:mid"], home: home)
         #expect(r.exitCode == 0, "\(r.stderr.suffix(800))")
 
         let dl = home.appendingPathComponent("dl")
-        r = try await Self.run(["download", "--path", dl.path, "--webSiteId", Self.site, "--environment", "local:mid"], home: home)
+        r = try await CLI.run(["download", "--path", dl.path, "--webSiteId", Self.site, "--environment", "local:mid"], home: home)
         #expect(r.exitCode == 0, "\(r.stderr.suffix(500))")
         let folder = try Self.downloaded(dl)
         let text = try String(contentsOf: folder.appendingPathComponent("sitesetting.yml"), encoding: .utf8)
@@ -60,10 +56,10 @@ import TestSupport
         for e in expected { #expect(settings.contains { $0.columns["adx_value"]?.text == e }, "\(e.debugDescription) did not come back") }
 
         // Upload into a new environment: the same number of site settings, verified by the upload itself.
-        r = try await Self.run(["env", "create", "end"], home: home)
-        r = try await Self.run(["upload", "--path", folder.path, "--environment", "local:end", "--yes", "--json"], home: home)
+        r = try await CLI.run(["env", "create", "end"], home: home)
+        r = try await CLI.run(["upload", "--path", folder.path, "--environment", "local:end", "--yes", "--json"], home: home)
         #expect(r.exitCode == 0, "\(r.stderr.suffix(800))")
-        r = try await Self.run(["verify", "--from", "local:mid", "--to", "local:end", "--webSiteId", Self.site], home: home)
+        r = try await CLI.run(["verify", "--from", "local:mid", "--to", "local:end", "--webSiteId", Self.site], home: home)
         #expect(r.exitCode == 0, "source and target differ after download → upload: \(r.stdout.suffix(800)) \(r.stderr.suffix(400))")
     }
 
@@ -77,19 +73,19 @@ import TestSupport
             let text = try String(contentsOf: url, encoding: .utf8)
             try Data(text.replacingOccurrences(of: "\nadx_name: Home\n", with: "\nadx_name: \(name)\n").utf8).write(to: url)
         }
-        var r = try await Self.run(["env", "create", "src"], home: home)
-        r = try await Self.run(["upload", "--path", src.path, "--environment", "local:src", "--yes"], home: home)
+        var r = try await CLI.run(["env", "create", "src"], home: home)
+        r = try await CLI.run(["upload", "--path", src.path, "--environment", "local:src", "--yes"], home: home)
         #expect(r.exitCode == 0, "\(r.stderr.suffix(500))")
         let dl = home.appendingPathComponent("dl")
-        r = try await Self.run(["download", "--path", dl.path, "--webSiteId", Self.site, "--environment", "local:src"], home: home)
+        r = try await CLI.run(["download", "--path", dl.path, "--webSiteId", Self.site, "--environment", "local:src"], home: home)
         #expect(r.exitCode == 0, "\(r.stderr.suffix(500))")
         let folder = try Self.downloaded(dl)
         let read = try PortalFolder().read(folder).snapshot
         #expect(read.records["adx_webpage"]?.contains { $0.columns["adx_name"]?.text == name } == true)
-        r = try await Self.run(["env", "create", "end"], home: home)
-        r = try await Self.run(["upload", "--path", folder.path, "--environment", "local:end", "--yes"], home: home)
+        r = try await CLI.run(["env", "create", "end"], home: home)
+        r = try await CLI.run(["upload", "--path", folder.path, "--environment", "local:end", "--yes"], home: home)
         #expect(r.exitCode == 0, "\(r.stderr.suffix(500))")
-        r = try await Self.run(["verify", "--from", "local:src", "--to", "local:end", "--webSiteId", Self.site], home: home)
+        r = try await CLI.run(["verify", "--from", "local:src", "--to", "local:end", "--webSiteId", Self.site], home: home)
         #expect(r.exitCode == 0, "\(r.stdout.suffix(800))")
     }
 }

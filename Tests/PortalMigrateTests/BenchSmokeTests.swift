@@ -13,7 +13,7 @@ struct BenchSmokeTests {
         let dir = try TestPaths.temporaryDirectory("pm-bench-test")
         defer { try? FileManager.default.removeItem(at: dir) }
         let json = dir.appendingPathComponent("bench.json")
-        let r = try await ChildProcess.run(arguments + ["--json", json.path, "--work", dir.appendingPathComponent("work").path],
+        let r = try await CLI.run(arguments + ["--json", json.path, "--work", dir.appendingPathComponent("work").path],
                                            executable: benchBinary)
         let parsed = (try? Data(contentsOf: json)).flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
         return (r.exitCode, r.stdout, r.stderr, parsed)

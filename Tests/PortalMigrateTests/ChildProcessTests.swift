@@ -2,14 +2,15 @@ import Foundation
 import Testing
 import TestSupport
 
-/// `ChildProcess.run` (TestSupport): exit codes, output larger than a pipe buffer on both streams,
-/// standard input, the time limit (the child and its own children killed), and `portal-migrate` itself.
+/// The child-process runner through the test harness (`CLI.run`, over `ChildProcesses`' `ChildProcess.run`):
+/// exit codes, output larger than a pipe buffer on both streams, standard input, the time limit (the
+/// child and its own children killed), and `portal-migrate` itself.
 @Suite("ChildProcess runner")
 struct ChildProcessTests {
     static let sh = URL(fileURLWithPath: "/bin/sh")
 
     @Test func exitCodeAndBothStreams() async throws {
-        let r = try await ChildProcess.run(["-c", "echo out; echo err >&2; exit 7"], executable: Self.sh)
+        let r = try await CLI.run(["-c", "echo out; echo err >&2; exit 7"], executable: Self.sh)
         #expect(r.exitCode == 7)
         #expect(!r.signalled && !r.killed)
         #expect(r.stdout == "out\n")
@@ -19,7 +20,7 @@ struct ChildProcessTests {
     @Test func environmentHomeAndWorkingDirectory() async throws {
         let dir = try TestPaths.temporaryDirectory("pm-child")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let r = try await ChildProcess.run(["-c", "echo \"$PORTAL_MIGRATE_HOME|$PM_CHILD_TEST|$(pwd -P)\""], executable: Self.sh,
+        let r = try await CLI.run(["-c", "echo \"$PORTAL_MIGRATE_HOME|$PM_CHILD_TEST|$(pwd -P)\""], executable: Self.sh,
                                            environment: ["PM_CHILD_TEST": "x y"], home: dir, currentDirectory: dir)
         #expect(r.stdout == "\(dir.path)|x y|\(dir.resolvingSymlinksInPath().path)\n")
     }
@@ -28,7 +29,7 @@ struct ChildProcessTests {
     /// other deadlocks here, since the child blocks once the other 64 KB pipe buffer is full.
     @Test func largeOutputOnBothStreams() async throws {
         let script = "i=0; while [ $i -lt 16 ]; do head -c 65536 /dev/zero | tr '\\0' a; head -c 65536 /dev/zero | tr '\\0' b >&2; i=$((i+1)); done"
-        let r = try await ChildProcess.run(["-c", script], executable: Self.sh, timeout: 120)
+        let r = try await CLI.run(["-c", script], executable: Self.sh, timeout: 120)
         #expect(r.exitCode == 0)
         #expect(r.stdoutData.count == 1_048_576)
         #expect(r.stderrData.count == 1_048_576)
@@ -39,12 +40,12 @@ struct ChildProcessTests {
     /// Standard input larger than a pipe buffer reaches the child and is closed after it.
     @Test func standardInput() async throws {
         let input = Data((0..<200_000).map { UInt8(truncatingIfNeeded: $0 % 251) })
-        let r = try await ChildProcess.run(["-c", "cat; echo done >&2"], executable: Self.sh, stdin: input, timeout: 120)
+        let r = try await CLI.run(["-c", "cat; echo done >&2"], executable: Self.sh, stdin: input, timeout: 120)
         #expect(r.exitCode == 0)
         #expect(r.stdoutData == input)
         #expect(r.stderr == "done\n")
         // Without stdin the child reads /dev/null, never the runner's terminal.
-        let empty = try await ChildProcess.run(["-c", "wc -c"], executable: Self.sh)
+        let empty = try await CLI.run(["-c", "wc -c"], executable: Self.sh)
         #expect(empty.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
     }
 
@@ -55,7 +56,7 @@ struct ChildProcessTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let pidFile = dir.appendingPathComponent("pid").path
         do {
-            _ = try await ChildProcess.run(["-c", "sleep 300 & echo $! > '\(pidFile)'; echo started; wait"],
+            _ = try await CLI.run(["-c", "sleep 300 & echo $! > '\(pidFile)'; echo started; wait"],
                                            executable: Self.sh, timeout: 1)
             Issue.record("no timeout")
         } catch let error as ChildProcessError {
@@ -76,7 +77,7 @@ struct ChildProcessTests {
 
     /// `killAfter` kills on purpose and reports it instead of throwing.
     @Test func killAfterReportsTheKill() async throws {
-        let r = try await ChildProcess.run(["-c", "echo begun; sleep 300"], executable: Self.sh, killAfter: 0.5)
+        let r = try await CLI.run(["-c", "echo begun; sleep 300"], executable: Self.sh, killAfter: 0.5)
         #expect(r.killed)
         #expect(r.signalled && r.exitCode == SIGKILL)
         #expect(r.stdout == "begun\n")
@@ -84,7 +85,7 @@ struct ChildProcessTests {
 
     @Test func missingExecutableIsALaunchError() async throws {
         await #expect(throws: ChildProcessError.self) {
-            _ = try await ChildProcess.run([], executable: URL(fileURLWithPath: "/nonexistent/portal-migrate"))
+            _ = try await CLI.run([], executable: URL(fileURLWithPath: "/nonexistent/portal-migrate"))
         }
     }
 
@@ -92,7 +93,7 @@ struct ChildProcessTests {
     @Test func concurrentChildren() async throws {
         let results = try await withThrowingTaskGroup(of: (Int, String).self) { group in
             for i in 0..<6 {
-                group.addTask { (i, try await ChildProcess.run(["-c", "sleep 0.2; echo \(i)"], executable: Self.sh).stdout) }
+                group.addTask { (i, try await CLI.run(["-c", "sleep 0.2; echo \(i)"], executable: Self.sh).stdout) }
             }
             var all: [Int: String] = [:]
             for try await (i, out) in group { all[i] = out }
@@ -105,7 +106,7 @@ struct ChildProcessTests {
     /// The built binary through the default executable.
     @Test func portalMigrateHelp() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: TestPaths.portalMigrateBinary.path), "build portal-migrate first")
-        let r = try await ChildProcess.run(["--help"])
+        let r = try await CLI.run(["--help"])
         #expect(r.exitCode == 0)
         #expect(r.stdout.contains("USAGE"))
     }

@@ -7,11 +7,6 @@ import TestSupport
 /// an argument do not offer `--environment` (it would be ignored), and `auth who --environment` works for
 /// every kind of environment the option's help names (profile, URL, `local:NAME`).
 @Suite(.serialized) struct CommandOptionsTests {
-    static func run(_ args: [String], home: URL) async throws -> ChildProcessResult {
-        try await ChildProcess.run(args, environment: ["PORTAL_MIGRATE_CONFIG_HOME": home.appendingPathComponent("config").path],
-                                   home: home, timeout: 120)
-    }
-
     static let someID = "5f2c0000-0000-0000-0000-000000000001"
 
     /// Commands whose target is the `NAME` argument: their `--help` lists `--json` and `--verbose` but no
@@ -23,11 +18,11 @@ import TestSupport
         let home = try TestPaths.temporaryDirectory("pm-options")
         defer { try? FileManager.default.removeItem(at: home) }
         let command = Array(complete.prefix(2))
-        let help = try await Self.run(command + ["--help"], home: home)
+        let help = try await CLI.run(command + ["--help"], home: home)
         #expect(help.exitCode == 0, "\(help.stderr)")
         #expect(help.stdout.contains("--json") && help.stdout.contains("--verbose"), "\(help.stdout)")
         #expect(!help.stdout.contains("--environment") && !help.stdout.contains("-env "), "\(command): \(help.stdout)")
-        let refused = try await Self.run(complete + ["--environment", "local:x"], home: home)
+        let refused = try await CLI.run(complete + ["--environment", "local:x"], home: home)
         #expect(refused.exitCode == 64, "\(command): \(refused.stderr)")
         #expect(refused.stderr.contains("--environment"), "\(refused.stderr)")
     }
@@ -37,24 +32,24 @@ import TestSupport
     @Test func authWhoTakesEveryKindOfEnvironment() async throws {
         let home = try TestPaths.temporaryDirectory("pm-options-who")
         defer { try? FileManager.default.removeItem(at: home) }
-        #expect(try await Self.run(["env", "create", "dev"], home: home).exitCode == 0)
-        let local = try await Self.run(["auth", "who", "--environment", "local:dev", "--json"], home: home)
+        #expect(try await CLI.run(["env", "create", "dev"], home: home).exitCode == 0)
+        let local = try await CLI.run(["auth", "who", "--environment", "local:dev", "--json"], home: home)
         #expect(local.exitCode == 0, "\(local.stderr)")
         let localWho = try JSONValue.parse(local.stdout)
         #expect(localWho["url"]?.stringValue == "local:dev")
         #expect(localWho["organizationName"]?.stringValue == "dev")
         let orgID = try #require(localWho["organizationId"]?.stringValue)
 
-        let server = try await ServerSupport.startBinary(["env", "serve", "dev", "--port", "0"], environment: ["PORTAL_MIGRATE_HOME": home.path])
+        let server = try await ServerSupport.startBinary(["env", "serve", "dev", "--port", "0"], home: home)
         let port = try #require(server.port)
-        let remote = try await Self.run(["auth", "who", "--environment", "http://127.0.0.1:\(port)", "--json"], home: home)
+        let remote = try await CLI.run(["auth", "who", "--environment", "http://127.0.0.1:\(port)", "--json"], home: home)
         await server.terminate()
         #expect(remote.exitCode == 0, "\(remote.stderr)")
         let remoteWho = try JSONValue.parse(remote.stdout)
         #expect(remoteWho["url"]?.stringValue == "http://127.0.0.1:\(port)")
         #expect(remoteWho["organizationId"]?.stringValue == orgID)
 
-        let missing = try await Self.run(["auth", "who", "--environment", "local:nope"], home: home)
+        let missing = try await CLI.run(["auth", "who", "--environment", "local:nope"], home: home)
         #expect(missing.exitCode != 0)
         #expect(missing.stderr.contains("local:nope") || missing.stderr.contains("'nope'"), "\(missing.stderr)")
     }

@@ -10,20 +10,15 @@ import TestSupport
 /// holds every page, template, snippet, setting, web file body and web-role link; `verify` passes on
 /// the records with an enhanced counterpart; `plan` lists and counts the others as not migrated.
 @Suite(.serialized) struct EnhancedBridgingTests {
-    typealias Run = EnhancedCommandTests.Run
     static let folderName = "ejada-starter-2022"
-
-    static func run(_ args: [String], home: URL) async throws -> Run {
-        try await EnhancedCommandTests.run(args, home: home)
-    }
 
     /// A work directory whose `home` has the standard environment `src` holding the corpus folder.
     static func uploadedSource() async throws -> (work: URL, home: URL, source: PortalSnapshot, websiteID: UUID) {
         let work = try TestPaths.temporaryDirectory("pm-enh-bridge")
         let home = work.appendingPathComponent("home")
-        #expect(try await run(["env", "create", "src"], home: home).status == 0)
+        #expect(try await CLI.run(["env", "create", "src"], home: home).status == 0)
         let folder = TestPaths.pacFolder(folderName)
-        let up = try await run(["upload", "--path", folder.path, "--environment", "local:src", "--yes"], home: home)
+        let up = try await CLI.run(["upload", "--path", folder.path, "--environment", "local:src", "--yes"], home: home)
         #expect(up.status == 0, "\(up.out)\n\(up.err)")
         let source = try PortalFolder().read(folder).snapshot
         let id = try #require(source.websiteID ?? source.records["adx_website"]?.first?.id)
@@ -63,7 +58,7 @@ import TestSupport
     /// Downloads `websiteID` of `environment` as a v2 folder and checks it holds the source's content.
     static func downloadAndCompare(_ source: PortalSnapshot, websiteID: UUID, environment: String, work: URL, home: URL) async throws {
         let dl = work.appendingPathComponent("dl-\(UUID().uuidString.prefix(8))")
-        let down = try await run(["download", "--path", dl.path, "--webSiteId", websiteID.dataverseString,
+        let down = try await CLI.run(["download", "--path", dl.path, "--webSiteId", websiteID.dataverseString,
                                   "--environment", environment, "--modelVersion", "2"], home: home)
         #expect(down.status == 0, "\(down.out)\n\(down.err)")
         let sub = try FileManager.default.contentsOfDirectory(at: dl, includingPropertiesForKeys: nil)
@@ -107,11 +102,11 @@ import TestSupport
     @Test func aStandardSiteMigratesIntoAnEmptyEnhancedEnvironment() async throws {
         let (work, home, source, site) = try await Self.uploadedSource()
         defer { try? FileManager.default.removeItem(at: work) }
-        #expect(try await Self.run(["env", "create", "tgt"], home: home).status == 0)
+        #expect(try await CLI.run(["env", "create", "tgt"], home: home).status == 0)
         let ends = ["--from", "local:src", "--webSiteId", site.dataverseString, "--to", "local:tgt"]
 
         // The plan lists every record without an enhanced counterpart, and counts them by table.
-        let plan = try await Self.run(["plan"] + ends + ["--targetModelVersion", "2"], home: home)
+        let plan = try await CLI.run(["plan"] + ends + ["--targetModelVersion", "2"], home: home)
         #expect(plan.status == 0, "\(plan.err)")
         var notMigrated = 0
         for table in ["adx_tag", "adx_urlhistory", "adx_ad", "adx_poll", "adx_polloption"] {
@@ -127,29 +122,29 @@ import TestSupport
         #expect(plan.out.contains("+ create adx_webpage"))
 
         // Without --targetModelVersion an empty environment is a standard target: nothing is skipped.
-        let standardPlan = try await Self.run(["plan"] + ends, home: home)
+        let standardPlan = try await CLI.run(["plan"] + ends, home: home)
         #expect(standardPlan.status == 0 && !standardPlan.out.contains("no enhanced-model counterpart"), "\(standardPlan.err)")
 
-        let migrate = try await Self.run(["migrate"] + ends + ["--targetModelVersion", "Enhanced", "--yes"], home: home)
+        let migrate = try await CLI.run(["migrate"] + ends + ["--targetModelVersion", "Enhanced", "--yes"], home: home)
         #expect(migrate.status == 0, "\(migrate.out.suffix(2000))\n\(migrate.err)")
         #expect(!migrate.out.contains("Failures"), "\(migrate.out.suffix(2000))")
-        let list = try await Self.run(["list", "--environment", "local:tgt", "--json"], home: home)
+        let list = try await CLI.run(["list", "--environment", "local:tgt", "--json"], home: home)
         #expect(list.out.contains(site.dataverseString) && list.out.contains("\"dataModel\":\"enhanced\""), "\(list.out)")
 
         // verify: identical on every record with a counterpart (the model is detected from the site now).
-        let verify = try await Self.run(["verify"] + ends, home: home)
+        let verify = try await CLI.run(["verify"] + ends, home: home)
         #expect(verify.status == 0, "\(verify.out)\n\(verify.err)")
         #expect(verify.out.contains("adx_urlhistory: \(source.records["adx_urlhistory"]?.count ?? -1) source and 0 target record(s) not compared (no enhanced-model counterpart"), "\(verify.out)")
-        let again = try await Self.run(["verify"] + ends + ["--targetModelVersion", "2"], home: home)
+        let again = try await CLI.run(["verify"] + ends + ["--targetModelVersion", "2"], home: home)
         #expect(again.status == 0, "\(again.out)")
 
         try await Self.downloadAndCompare(source, websiteID: site, environment: "local:tgt", work: work, home: home)
 
         // The site is enhanced now: asking for a standard target is a mismatch naming the model found.
-        let wrong = try await Self.run(["migrate"] + ends + ["--targetModelVersion", "1", "--yes"], home: home)
+        let wrong = try await CLI.run(["migrate"] + ends + ["--targetModelVersion", "1", "--yes"], home: home)
         #expect(wrong.status == 2, "\(wrong.err)")
         #expect(wrong.err.contains("enhanced data model (v2)") && wrong.err.contains("--targetModelVersion 2"), "\(wrong.err)")
-        let bad = try await Self.run(["plan"] + ends + ["--targetModelVersion", "3"], home: home)
+        let bad = try await CLI.run(["plan"] + ends + ["--targetModelVersion", "3"], home: home)
         #expect(bad.status == 64, "\(bad.err)")
     }
 
@@ -159,28 +154,28 @@ import TestSupport
     @Test func aStandardSiteMigratesBesideAProvisionedEnhancedSite() async throws {
         let (work, home, source, site) = try await Self.uploadedSource()
         defer { try? FileManager.default.removeItem(at: work) }
-        #expect(try await Self.run(["env", "create", "prov"], home: home).status == 0)
-        let provision = try await Self.run(["env", "provision", "prov", "--template", "starter", "--modelVersion", "2", "--json"], home: home)
+        #expect(try await CLI.run(["env", "create", "prov"], home: home).status == 0)
+        let provision = try await CLI.run(["env", "provision", "prov", "--template", "starter", "--modelVersion", "2", "--json"], home: home)
         #expect(provision.status == 0, "\(provision.err)")
         let provisioned = try #require(try JSONValue.parse(provision.out)["websiteId"]?.stringValue.flatMap(UUID.init(dataverse:)))
         let ends = ["--from", "local:src", "--webSiteId", site.dataverseString, "--to", "local:prov"]
 
         // A standard target site named with --targetModelVersion 2 is a mismatch (exit 2), nothing written.
-        let mismatch = try await Self.run(["migrate"] + ends + ["--targetWebSiteId", provisioned.dataverseString, "--targetModelVersion", "1", "--yes"], home: home)
+        let mismatch = try await CLI.run(["migrate"] + ends + ["--targetWebSiteId", provisioned.dataverseString, "--targetModelVersion", "1", "--yes"], home: home)
         #expect(mismatch.status == 2 && mismatch.err.contains("enhanced data model (v2)"), "\(mismatch.err)")
 
-        let before = try await Self.run(["list", "--environment", "local:prov", "--json"], home: home)
-        let migrate = try await Self.run(["migrate"] + ends + ["--yes"], home: home)  // detected: only enhanced sites there
+        let before = try await CLI.run(["list", "--environment", "local:prov", "--json"], home: home)
+        let migrate = try await CLI.run(["migrate"] + ends + ["--yes"], home: home)  // detected: only enhanced sites there
         #expect(migrate.status == 0, "\(migrate.out.suffix(2000))\n\(migrate.err)")
         #expect(migrate.out.contains("no enhanced-model counterpart"))
-        let verify = try await Self.run(["verify"] + ends + ["--targetModelVersion", "2"], home: home)
+        let verify = try await CLI.run(["verify"] + ends + ["--targetModelVersion", "2"], home: home)
         #expect(verify.status == 0, "\(verify.out)\n\(verify.err)")
         #expect(!verify.out.contains("ambiguous"), "\(verify.out)")
-        let after = try await Self.run(["list", "--environment", "local:prov", "--json"], home: home)
+        let after = try await CLI.run(["list", "--environment", "local:prov", "--json"], home: home)
         #expect(after.out.contains(provisioned.dataverseString) && after.out.contains(site.dataverseString), "\(after.out)")
         #expect(before.out.contains(provisioned.dataverseString))
         // The provisioned site still verifies against itself untouched: its portal language is its own.
-        let provVerify = try await Self.run(["verify", "--from", "local:prov", "--webSiteId", provisioned.dataverseString, "--to", "local:prov"], home: home)
+        let provVerify = try await CLI.run(["verify", "--from", "local:prov", "--webSiteId", provisioned.dataverseString, "--to", "local:prov"], home: home)
         #expect(provVerify.status == 0, "\(provVerify.out)")
 
         try await Self.downloadAndCompare(source, websiteID: site, environment: "local:prov", work: work, home: home)
@@ -193,18 +188,18 @@ import TestSupport
         let work = try TestPaths.temporaryDirectory("pm-enh-bridge-starter")
         defer { try? FileManager.default.removeItem(at: work) }
         let home = work.appendingPathComponent("home")
-        for env in ["s", "t"] { #expect(try await Self.run(["env", "create", env], home: home).status == 0) }
-        let provision = try await Self.run(["env", "provision", "s", "--template", "starter", "--json"], home: home)
+        for env in ["s", "t"] { #expect(try await CLI.run(["env", "create", env], home: home).status == 0) }
+        let provision = try await CLI.run(["env", "provision", "s", "--template", "starter", "--json"], home: home)
         #expect(provision.status == 0, "\(provision.err)")
         let site = try #require(try JSONValue.parse(provision.out)["websiteId"]?.stringValue)
         let ends = ["--from", "local:s", "--webSiteId", site, "--to", "local:t"]
-        let migrate = try await Self.run(["migrate"] + ends + ["--targetModelVersion", "2", "--yes"], home: home)
+        let migrate = try await CLI.run(["migrate"] + ends + ["--targetModelVersion", "2", "--yes"], home: home)
         #expect(migrate.status == 0, "\(migrate.out.suffix(2000))\n\(migrate.err)")
-        let verify = try await Self.run(["verify"] + ends, home: home)
+        let verify = try await CLI.run(["verify"] + ends, home: home)
         #expect(verify.status == 0, "\(verify.out)\n\(verify.err)")
         #expect(verify.out.contains("Identical"), "\(verify.out)")
         #expect(verify.out.contains("annotation columns notetext, subject: not compared"), "\(verify.out)")
-        let plan = try await Self.run(["plan"] + ends, home: home)
+        let plan = try await CLI.run(["plan"] + ends, home: home)
         #expect(plan.status == 0, "\(plan.err)")
         let writes = plan.out.split(separator: "\n").filter { $0.hasPrefix("  + ") || $0.hasPrefix("  ~ ") || $0.hasPrefix("  - ") }
         #expect(writes.isEmpty, "\(writes.prefix(10))")
@@ -215,15 +210,15 @@ import TestSupport
     @Test func aStandardSiteMigratesIntoAnEnhancedEnvironmentOverHTTP() async throws {
         let (work, home, source, site) = try await Self.uploadedSource()
         defer { try? FileManager.default.removeItem(at: work) }
-        #expect(try await Self.run(["env", "create", "served"], home: home).status == 0)
-        let server = try await ServerSupport.startBinary(["env", "serve", "served", "--port", "0"], environment: ["PORTAL_MIGRATE_HOME": home.path])
+        #expect(try await CLI.run(["env", "create", "served"], home: home).status == 0)
+        let server = try await ServerSupport.startBinary(["env", "serve", "served", "--port", "0"], home: home)
         let port = try #require(server.port)
         let url = "http://127.0.0.1:\(port)"
         do {
             let ends = ["--from", "local:src", "--webSiteId", site.dataverseString, "--to", url]
-            let migrate = try await Self.run(["migrate"] + ends + ["--targetModelVersion", "2", "--yes"], home: home)
+            let migrate = try await CLI.run(["migrate"] + ends + ["--targetModelVersion", "2", "--yes"], home: home)
             #expect(migrate.status == 0, "\(migrate.out.suffix(2000))\n\(migrate.err)")
-            let verify = try await Self.run(["verify"] + ends, home: home)
+            let verify = try await CLI.run(["verify"] + ends, home: home)
             #expect(verify.status == 0, "\(verify.out)\n\(verify.err)")
             try await Self.downloadAndCompare(source, websiteID: site, environment: url, work: work, home: home)
         } catch {

@@ -7,13 +7,6 @@ import TestSupport
 /// Issue 9 end to end with the built binary on embedded environments: `--modelVersion` checks
 /// (acceptance 3) and the v2 folder round trip through an enhanced environment (acceptance 1).
 @Suite(.serialized) struct EnhancedCommandTests {
-    struct Run { var status: Int32; var out: String; var err: String }
-
-    static func run(_ args: [String], home: URL) async throws -> Run {
-        let r = try await ChildProcess.run(args, home: home)
-        return Run(status: r.exitCode, out: r.stdout, err: r.stderr)
-    }
-
     /// Relative paths of the regular files under `root`.
     static func files(_ root: URL) -> Set<String> {
         var out = Set<String>()
@@ -30,38 +23,32 @@ import TestSupport
         let work = try TestPaths.temporaryDirectory("pm-enh-mv")
         defer { try? FileManager.default.removeItem(at: work) }
         let home = work.appendingPathComponent("home")
-        #expect(try await Self.run(["env", "create", "t"], home: home).status == 0)
+        #expect(try await CLI.run(["env", "create", "t"], home: home).status == 0)
         let v2 = TestPaths.pacFolder("rcsa-enhanced-2025"), v1 = TestPaths.pacFolder("ejada-starter-2022")
-        let a = try await Self.run(["upload", "--path", v2.path, "--environment", "local:t", "--modelVersion", "1", "--yes"], home: home)
+        let a = try await CLI.run(["upload", "--path", v2.path, "--environment", "local:t", "--modelVersion", "1", "--yes"], home: home)
         #expect(a.status == 2, "\(a.err)")
         #expect(a.err.contains("enhanced data model (v2)") && a.err.contains("--modelVersion 2"), "\(a.err)")
-        let b = try await Self.run(["upload", "--path", v1.path, "--environment", "local:t", "-mv", "Enhanced", "--yes"], home: home)
+        let b = try await CLI.run(["upload", "--path", v1.path, "--environment", "local:t", "-mv", "Enhanced", "--yes"], home: home)
         #expect(b.status == 2, "\(b.err)")
         #expect(b.err.contains("standard data model (v1)") && b.err.contains("--modelVersion 1"), "\(b.err)")
-        let bad = try await Self.run(["upload", "--path", v1.path, "--environment", "local:t", "--modelVersion", "3"], home: home)
+        let bad = try await CLI.run(["upload", "--path", v1.path, "--environment", "local:t", "--modelVersion", "3"], home: home)
         #expect(bad.status == 64, "\(bad.err)")
         // Nothing was written: the environment has no website of either model.
-        let list = try await Self.run(["list", "--environment", "local:t", "--json"], home: home)
+        let list = try await CLI.run(["list", "--environment", "local:t", "--json"], home: home)
         #expect(list.status == 0, "\(list.err)")
         #expect(!list.out.contains("RCSA") && !list.out.lowercased().contains("ejada"), "\(list.out)")
     }
 
     @Test func v2FolderUploadsIntoAnEnhancedEnvironmentAndDownloadsBackByteIdentical() async throws {
-        let work = try TestPaths.temporaryDirectory("pm-enh-acc1")
-        defer { if ProcessInfo.processInfo.environment["PM_KEEP_V2"] == nil { try? FileManager.default.removeItem(at: work) } else { print("kept \(work.path)") } }
-        let home = work.appendingPathComponent("home")
-        let site = work.appendingPathComponent("rcsa")
-        try FileManager.default.copyItem(at: TestPaths.pacFolder("rcsa-enhanced-2025"), to: site)
-        #expect(try await Self.run(["env", "create", "t"], home: home).status == 0)
-        // The folder has .js web files: the target's blocked list must allow them.
-        #expect(try await Self.run(["env", "settings", "t", "--blockedattachments", "exe;bat"], home: home).status == 0)
-        let up = try await Self.run(["upload", "--path", site.path, "--environment", "local:t", "--yes"], home: home)
-        #expect(up.status == 0, "\(up.out)\n\(up.err)")
+        // The folder uploaded into a fresh environment whose blocked list accepts its .js web files.
+        let scenario = try await Scenario.uploaded("rcsa-enhanced-2025", into: ["t"], label: "pm-enh-acc1")
+        defer { if ProcessInfo.processInfo.environment["PM_KEEP_V2"] == nil { scenario.remove() } else { print("kept \(scenario.work.path)") } }
+        let (work, home, site) = (scenario.work, scenario.home, scenario.site)
 
         let snapshot = try PortalFolder().readEnhanced(site).snapshot
         let websiteID = try #require(snapshot.websiteID ?? snapshot.records["adx_website"]?.first?.id)
         // The model is detected from the environment: the site is a powerpagesite; asking for v1 fails.
-        let wrong = try await Self.run(["download", "--path", work.appendingPathComponent("x").path, "--webSiteId", websiteID.dataverseString,
+        let wrong = try await CLI.run(["download", "--path", work.appendingPathComponent("x").path, "--webSiteId", websiteID.dataverseString,
                                         "--environment", "local:t", "--modelVersion", "1"], home: home)
         #expect(wrong.status == 2 && wrong.err.contains("enhanced data model (v2)"), "\(wrong.err)")
 
@@ -70,7 +57,7 @@ import TestSupport
         let siteName = try PortalFolder.siteFolderName(snapshot)
         let copy = downloads.appendingPathComponent(siteName)
         try FileManager.default.copyItem(at: site, to: copy)
-        let dl = try await Self.run(["download", "--path", downloads.path, "--webSiteId", websiteID.dataverseString,
+        let dl = try await CLI.run(["download", "--path", downloads.path, "--webSiteId", websiteID.dataverseString,
                                      "--environment", "local:t", "--overwrite"], home: home)
         #expect(dl.status == 0, "\(dl.err)")
 

@@ -14,10 +14,6 @@ import TestSupport
     /// rcsa's website language (and portal language) id in its folder.
     static let languageID = UUID(dataverse: "96e8a8c3-d5c0-4729-bbb4-36d4e809b044")!
 
-    static func run(_ args: [String], home: URL) async throws -> ChildProcessResult {
-        try await ChildProcess.run(args, home: home)
-    }
-
     static func environment(_ name: String, home: URL) throws -> LocalEnvironment {
         try LocalEnvironment(opening: home.appendingPathComponent("environments/\(name).sqlite"))
     }
@@ -44,9 +40,9 @@ import TestSupport
         try FileManager.default.copyItem(at: TestPaths.pacFolder("rcsa-enhanced-2025"), to: site)
 
         // Reference: the same folder into an empty environment.
-        #expect(try await Self.run(["env", "create", "e"], home: home).exitCode == 0)
-        #expect(try await Self.run(["env", "settings", "e", "--blockedattachments", "exe;bat"], home: home).exitCode == 0)
-        let ref = try await Self.run(["upload", "--path", site.path, "--environment", "local:e", "--yes"], home: home)
+        #expect(try await CLI.run(["env", "create", "e"], home: home).exitCode == 0)
+        #expect(try await CLI.run(["env", "settings", "e", "--blockedattachments", "exe;bat"], home: home).exitCode == 0)
+        let ref = try await CLI.run(["upload", "--path", site.path, "--environment", "local:e", "--yes"], home: home)
         #expect(ref.exitCode == 0, "\(ref.stdout)\n\(ref.stderr)")
         let expected = try await Self.componentsBySite(try Self.environment("e", home: home))
         #expect(expected.keys.sorted { $0.dataverseString < $1.dataverseString } == [Self.websiteID])
@@ -54,16 +50,16 @@ import TestSupport
         #expect(expectedCount > 200)
 
         // The same folder beside a provisioned enhanced starter site.
-        #expect(try await Self.run(["env", "create", "c"], home: home).exitCode == 0)
-        #expect(try await Self.run(["env", "provision", "c", "--template", "starter", "--modelVersion", "2"], home: home).exitCode == 0)
-        #expect(try await Self.run(["env", "settings", "c", "--blockedattachments", "exe;bat"], home: home).exitCode == 0)
+        #expect(try await CLI.run(["env", "create", "c"], home: home).exitCode == 0)
+        #expect(try await CLI.run(["env", "provision", "c", "--template", "starter", "--modelVersion", "2"], home: home).exitCode == 0)
+        #expect(try await CLI.run(["env", "settings", "c", "--blockedattachments", "exe;bat"], home: home).exitCode == 0)
         let before = try await Self.componentsBySite(try Self.environment("c", home: home))
         let starter = try #require(before.keys.first)
         #expect(before.count == 1 && starter != Self.websiteID)
         let starterLanguages = try await Self.environment("c", home: home).retrieveAll(RecordQuery("powerpagesitelanguage"))
         let starterHash = Self.hash(before[starter] ?? [])
 
-        let up = try await Self.run(["upload", "--path", site.path, "--environment", "local:c", "--yes"], home: home)
+        let up = try await CLI.run(["upload", "--path", site.path, "--environment", "local:c", "--yes"], home: home)
         #expect(up.exitCode == 0, "\(up.stdout)\n\(up.stderr)")
         let env = try Self.environment("c", home: home)
         let after = try await Self.componentsBySite(env)
@@ -81,7 +77,7 @@ import TestSupport
         }
         #expect(languages.count == starterLanguages.count + 1)
 
-        let verify = try await Self.run(["verify", "--path", site.path, "--to", "local:c"], home: home)
+        let verify = try await CLI.run(["verify", "--path", site.path, "--to", "local:c"], home: home)
         #expect(verify.exitCode == 0, "\(verify.stdout)\n\(verify.stderr)")
 
         // A web link moved to the starter site (as the trial's upload left 17 of them): verify sees it,
@@ -91,15 +87,15 @@ import TestSupport
         let results = try await env.execute([ChangeSet([.update(EntityRecord("powerpagecomponent", id: moved.id,
             columns: ["powerpagesiteid": .lookup(EntityReference("powerpagesite", starter))]))])], options: ExecuteOptions())
         #expect(results.allSatisfy { $0.isSuccess })
-        let wrong = try await Self.run(["verify", "--path", site.path, "--to", "local:c"], home: home)
+        let wrong = try await CLI.run(["verify", "--path", site.path, "--to", "local:c"], home: home)
         #expect(wrong.exitCode != 0)
         #expect(wrong.stdout.contains("adx_weblink \(moved.id.dataverseString)"), "\(wrong.stdout)")
         // The check before writing stops it naming both sites; with --force the write of that
         // component is refused (it belongs to the other site) and the run exits 1.
-        let again = try await Self.run(["upload", "--path", site.path, "--environment", "local:c", "--yes"], home: home)
+        let again = try await CLI.run(["upload", "--path", site.path, "--environment", "local:c", "--yes"], home: home)
         #expect(again.exitCode == 2, "\(again.stdout)\n\(again.stderr)")
         #expect((again.stdout + again.stderr).contains(starter.dataverseString), "\(again.stdout)\n\(again.stderr)")
-        let forced = try await Self.run(["upload", "--path", site.path, "--environment", "local:c", "--yes", "--force"], home: home)
+        let forced = try await CLI.run(["upload", "--path", site.path, "--environment", "local:c", "--yes", "--force"], home: home)
         #expect(forced.exitCode == 1, "\(forced.stdout)\n\(forced.stderr)")
         #expect((forced.stdout + forced.stderr).contains("belongs to powerpagesite \(starter.dataverseString)"), "\(forced.stdout)\n\(forced.stderr)")
         let still = try await Self.componentsBySite(env)

@@ -12,10 +12,6 @@ import TestSupport
 @Suite(.serialized) struct EnhancedWebFileUpdateTests {
     static let websiteID = "aa7d49af-363f-41d3-b99d-bdd5ad5694d8"
 
-    static func run(_ args: [String], home: URL) async throws -> ChildProcessResult {
-        try await ChildProcess.run(args, home: home)
-    }
-
     /// The "table: N created, M updated, …" lines of a run's output that report a write (a non-zero
     /// created, updated, deleted, added, removed or failed count).
     static func writes(_ output: String) -> [String] {
@@ -27,7 +23,7 @@ import TestSupport
     /// Downloads the site into a new folder under `parent` and returns the site folder.
     static func download(_ env: String, into parent: URL, home: URL) async throws -> URL {
         try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
-        let dl = try await run(["download", "--path", parent.path, "--webSiteId", websiteID, "--environment", "local:\(env)"], home: home)
+        let dl = try await CLI.run(["download", "--path", parent.path, "--webSiteId", websiteID, "--environment", "local:\(env)"], home: home)
         #expect(dl.exitCode == 0, "\(dl.stderr)")
         let names = try FileManager.default.contentsOfDirectory(atPath: parent.path).filter { !$0.hasPrefix(".") }
         return parent.appendingPathComponent(try #require(names.first))
@@ -41,20 +37,12 @@ import TestSupport
     }
 
     @Test func webFileBodyAndMimeTypeEditsApplyAndConverge() async throws {
-        let work = try TestPaths.temporaryDirectory("pm-enh-webfile")
-        defer { try? FileManager.default.removeItem(at: work) }
-        let home = work.appendingPathComponent("home")
-        let site = work.appendingPathComponent("rcsa")
-        try FileManager.default.copyItem(at: TestPaths.pacFolder("rcsa-enhanced-2025"), to: site)
-        for env in ["t", "u"] {
-            #expect(try await Self.run(["env", "create", env], home: home).exitCode == 0)
-            // The folder has .js web files: the target's blocked list must allow them.
-            #expect(try await Self.run(["env", "settings", env, "--blockedattachments", "exe;bat"], home: home).exitCode == 0)
-            let up = try await Self.run(["upload", "--path", site.path, "--environment", "local:\(env)", "--yes"], home: home)
-            #expect(up.exitCode == 0, "\(up.stdout)\n\(up.stderr)")
-        }
+        // The folder uploaded into two fresh environments (their blocked lists accept its .js web files).
+        let scenario = try await Scenario.uploaded("rcsa-enhanced-2025", into: ["t", "u"], label: "pm-enh-webfile")
+        defer { scenario.remove() }
+        let (work, home, site) = (scenario.work, scenario.home, scenario.site)
         // Unchanged: nothing to write (the notes match by web file and file name).
-        let again = try await Self.run(["upload", "--path", site.path, "--environment", "local:t", "--yes"], home: home)
+        let again = try await CLI.run(["upload", "--path", site.path, "--environment", "local:t", "--yes"], home: home)
         #expect(again.exitCode == 0 && Self.writes(again.stdout).isEmpty, "\(Self.writes(again.stdout))\n\(again.stderr)")
 
         // Edit one body (append bytes) and one MIME type.
@@ -68,12 +56,12 @@ import TestSupport
         try yaml.replacingOccurrences(of: "mimetype: image/png", with: "mimetype: application/octet-stream")
             .write(to: pngYAML, atomically: true, encoding: .utf8)
 
-        let edited = try await Self.run(["upload", "--path", site.path, "--environment", "local:t", "--yes"], home: home)
+        let edited = try await CLI.run(["upload", "--path", site.path, "--environment", "local:t", "--yes"], home: home)
         #expect(edited.exitCode == 0, "\(edited.stdout)\n\(edited.stderr)")
         #expect(Self.writes(edited.stdout) == ["annotation: 2 updated, 27 unchanged"], "\(edited.stdout)")
         #expect(!edited.stdout.contains("Does Not Exist") && !edited.stderr.contains("Does Not Exist"))
 
-        let third = try await Self.run(["upload", "--path", site.path, "--environment", "local:t", "--yes"], home: home)
+        let third = try await CLI.run(["upload", "--path", site.path, "--environment", "local:t", "--yes"], home: home)
         #expect(third.exitCode == 0 && Self.writes(third.stdout).isEmpty, "\(Self.writes(third.stdout))\n\(third.stderr)")
 
         // A download shows the new bytes and MIME type; the note ids are the same in two downloads.
@@ -95,13 +83,13 @@ import TestSupport
         #expect(png.string("content")?.contains(#""filecontent_mimetype":"application/octet-stream""#) == true, "\(png.string("content") ?? "")")
 
         // migrate between two enhanced environments carries both edits, then converges.
-        let migrate = try await Self.run(["migrate", "--from", "local:t", "--webSiteId", Self.websiteID, "--to", "local:u", "--yes"], home: home)
+        let migrate = try await CLI.run(["migrate", "--from", "local:t", "--webSiteId", Self.websiteID, "--to", "local:u", "--yes"], home: home)
         #expect(migrate.exitCode == 0, "\(migrate.stdout)\n\(migrate.stderr)")
         #expect(Self.writes(migrate.stdout) == ["annotation: 2 updated, 27 unchanged"], "\(migrate.stdout)")
         let migrated = try await Self.download("u", into: work.appendingPathComponent("dl3"), home: home)
         #expect(try Data(contentsOf: migrated.appendingPathComponent("web-files/theme.css")) == bytes)
         #expect(try Self.yamlValue("mimetype", in: migrated.appendingPathComponent("web-files/Cat-PC.png.webfile.yml")) == "application/octet-stream")
-        let rerun = try await Self.run(["migrate", "--from", "local:t", "--webSiteId", Self.websiteID, "--to", "local:u", "--yes"], home: home)
+        let rerun = try await CLI.run(["migrate", "--from", "local:t", "--webSiteId", Self.websiteID, "--to", "local:u", "--yes"], home: home)
         #expect(rerun.exitCode == 0 && Self.writes(rerun.stdout).isEmpty, "\(Self.writes(rerun.stdout))\n\(rerun.stderr)")
     }
 }

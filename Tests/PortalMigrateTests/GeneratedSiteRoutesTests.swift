@@ -52,9 +52,9 @@ import TestSupport
     /// GeneratedSiteRoutesTests` replays the routes' writes with the old code and checks them with this one.
     static func run(_ args: [String], home: URL) async throws -> ChildProcessResult {
         if let writer = ProcessInfo.processInfo.environment["PM_WRITER_BIN"], let command = args.first, writingCommands.contains(command) {
-            return try await ChildProcess.run(args, executable: URL(fileURLWithPath: writer), home: home)
+            return try await CLI.run(args, executable: URL(fileURLWithPath: writer), home: home)
         }
-        return try await ChildProcess.run(args, home: home)
+        return try await CLI.run(args, home: home)
     }
 
     /// Every file under `root` (relative path → bytes), `.portalconfig/` left out.

@@ -19,7 +19,7 @@ struct QuickstartTests {
     /// Runs `portal-migrate quickstart ARGS` with `TMPDIR` set to a fresh test directory.
     static func quickstart(_ arguments: [String]) async throws -> Run {
         let temp = try TestPaths.temporaryDirectory("pm-quickstart")
-        let r = try await ChildProcess.run(["quickstart"] + arguments, environment: ["TMPDIR": temp.path], currentDirectory: temp)
+        let r = try await CLI.run(["quickstart"] + arguments, environment: ["TMPDIR": temp.path], currentDirectory: temp)
         return Run(status: r.exitCode, stdout: r.stdout, stderr: r.stderr, temp: temp)
     }
 

@@ -12,13 +12,6 @@ import TestSupport
 @Suite(.serialized) struct SilentLossEnhancedTests {
     static let rcsaSite = "aa7d49af-363f-41d3-b99d-bdd5ad5694d8"
 
-    struct Run { var status: Int32; var out: String; var err: String }
-
-    static func run(_ args: [String], home: URL) async throws -> Run {
-        let r = try await ChildProcess.run(args, home: home)
-        return Run(status: r.exitCode, out: r.stdout, err: r.stderr)
-    }
-
     /// A work folder with `home/` and a copy of the rcsa folder at `src/`, and an embedded environment
     /// `name` whose blocked list allows the folder's `.js` web files.
     static func prepared(_ label: String, env name: String = "v") async throws -> (work: URL, home: URL, src: URL) {
@@ -26,8 +19,8 @@ import TestSupport
         let home = work.appendingPathComponent("home")
         let src = work.appendingPathComponent("src")
         try FileManager.default.copyItem(at: TestPaths.pacFolder("rcsa-enhanced-2025"), to: src)
-        #expect(try await run(["env", "create", name], home: home).status == 0)
-        #expect(try await run(["env", "settings", name, "--blockedattachments", "exe;bat"], home: home).status == 0)
+        #expect(try await CLI.run(["env", "create", name], home: home).status == 0)
+        #expect(try await CLI.run(["env", "settings", name, "--blockedattachments", "exe;bat"], home: home).status == 0)
         return (work, home, src)
     }
 
@@ -46,7 +39,7 @@ import TestSupport
     /// Downloads the rcsa site from `env` with `--modelVersion 2` into a fresh folder; returns the site folder.
     static func freshDownload(_ env: String, work: URL, home: URL) async throws -> URL {
         let dl = work.appendingPathComponent("dl-\(UUID().uuidString.prefix(6))")
-        let r = try await run(["download", "--path", dl.path, "--webSiteId", rcsaSite, "--environment", env, "--modelVersion", "2"], home: home)
+        let r = try await CLI.run(["download", "--path", dl.path, "--webSiteId", rcsaSite, "--environment", env, "--modelVersion", "2"], home: home)
         #expect(r.status == 0, "\(r.err)")
         let sites = try FileManager.default.contentsOfDirectory(atPath: dl.path)
         #expect(sites.count == 1, "\(sites)")
@@ -78,9 +71,9 @@ import TestSupport
 
     /// Uploads `src` into `environment` and checks `verify --path` finds no link missing.
     static func uploadFindsEveryLink(_ src: URL, environment: String, home: URL) async throws {
-        let up = try await run(["upload", "--path", src.path, "--environment", environment], home: home)
+        let up = try await CLI.run(["upload", "--path", src.path, "--environment", environment], home: home)
         #expect(up.status == 0, "\(up.err)")
-        let v = try await run(["verify", "--path", src.path, "--to", environment], home: home)
+        let v = try await CLI.run(["verify", "--path", src.path, "--to", environment], home: home)
         let missing = (v.out + v.err).components(separatedBy: "\n").filter { $0.contains("link missing") }
         #expect(missing.isEmpty, "\(missing.count) table permission ↔ web role links missing: \(missing.prefix(3))")
         #expect(v.status == 0, "\(v.out)\n\(v.err)")
@@ -99,7 +92,7 @@ import TestSupport
         let (work, home, src) = try await Self.prepared("pm-sle-r01h")
         defer { try? FileManager.default.removeItem(at: work) }
         try Self.writeR01Permissions(src)
-        let server = try await ServerSupport.startBinary(["env", "serve", "v", "--port", "0"], environment: ["PORTAL_MIGRATE_HOME": home.path])
+        let server = try await ServerSupport.startBinary(["env", "serve", "v", "--port", "0"], home: home)
         let port = try #require(server.port)
         do {
             try await Self.uploadFindsEveryLink(src, environment: "http://127.0.0.1:\(port)", home: home)
@@ -117,7 +110,7 @@ import TestSupport
     @Test func r03ListFilesKeepTheirNestedSettings() async throws {
         let (work, home, src) = try await Self.prepared("pm-sle-r03", env: "v2")
         defer { try? FileManager.default.removeItem(at: work) }
-        let up = try await Self.run(["upload", "--path", src.path, "--environment", "local:v2", "--yes"], home: home)
+        let up = try await CLI.run(["upload", "--path", src.path, "--environment", "local:v2", "--yes"], home: home)
         #expect(up.status == 0, "\(up.err)")
         let dl = try await Self.freshDownload("local:v2", work: work, home: home)
         let lists = try FileManager.default.contentsOfDirectory(atPath: src.appendingPathComponent("lists").path).filter { $0.hasSuffix(".list.yml") }.sorted()
@@ -139,7 +132,7 @@ import TestSupport
     @Test func wholeV2FolderComesBackByteForByte() async throws {
         let (work, home, src) = try await Self.prepared("pm-sle-full", env: "v2")
         defer { try? FileManager.default.removeItem(at: work) }
-        let up = try await Self.run(["upload", "--path", src.path, "--environment", "local:v2", "--yes"], home: home)
+        let up = try await CLI.run(["upload", "--path", src.path, "--environment", "local:v2", "--yes"], home: home)
         #expect(up.status == 0, "\(up.err)")
         let ignored = Set(up.err.components(separatedBy: "\n").compactMap { line -> String? in
             guard line.hasPrefix("warning: "), line.contains("not part of pac's site layout") else { return nil }
@@ -175,23 +168,23 @@ import TestSupport
         let work = try TestPaths.temporaryDirectory("pm-sle-r04")
         defer { try? FileManager.default.removeItem(at: work) }
         let home = work.appendingPathComponent("home")
-        #expect(try await Self.run(["env", "create", "dev"], home: home).status == 0)
-        #expect(try await Self.run(["env", "provision", "dev", "--template", "starter", "--modelVersion", "2"], home: home).status == 0)
-        #expect(try await Self.run(["env", "create", "test"], home: home).status == 0)
-        let list = try await Self.run(["list", "--environment", "local:dev", "--json"], home: home)
+        #expect(try await CLI.run(["env", "create", "dev"], home: home).status == 0)
+        #expect(try await CLI.run(["env", "provision", "dev", "--template", "starter", "--modelVersion", "2"], home: home).status == 0)
+        #expect(try await CLI.run(["env", "create", "test"], home: home).status == 0)
+        let list = try await CLI.run(["list", "--environment", "local:dev", "--json"], home: home)
         let sites = try #require(try JSONSerialization.jsonObject(with: Data(list.out.utf8)) as? [[String: Any]])
         let ws = try #require(sites.first?["websiteId"] as? String)
-        let m = try await Self.run(["migrate", "--from", "local:dev", "--to", "local:test", "--webSiteId", ws, "--targetModelVersion", "2",
+        let m = try await CLI.run(["migrate", "--from", "local:dev", "--to", "local:test", "--webSiteId", ws, "--targetModelVersion", "2",
                                     "--unblock-extensions", "js", "--yes"], home: home)
         #expect(m.status == 0, "\(m.err)")
         #expect(!m.err.contains("schema-drift"), "\(m.err)")
-        let v = try await Self.run(["verify", "--from", "local:dev", "--to", "local:test", "--webSiteId", ws], home: home)
+        let v = try await CLI.run(["verify", "--from", "local:dev", "--to", "local:test", "--webSiteId", ws], home: home)
         #expect(v.status == 0, "\(v.out)\n\(v.err)")
         // The site's language reached the target as the source has it (`--force` used to leave it out).
         var languages: [String] = []
         for env in ["dev", "test"] {
             let dir = work.appendingPathComponent("dl-\(env)")
-            let dl = try await Self.run(["download", "--path", dir.path, "--webSiteId", ws, "--environment", "local:\(env)", "--modelVersion", "2"], home: home)
+            let dl = try await CLI.run(["download", "--path", dir.path, "--webSiteId", ws, "--environment", "local:\(env)", "--modelVersion", "2"], home: home)
             #expect(dl.status == 0, "\(dl.err)")
             let folder = dir.appendingPathComponent(try #require(try FileManager.default.contentsOfDirectory(atPath: dir.path).first))
             languages.append(try text(folder.appendingPathComponent("websitelanguage.yml")))
@@ -216,13 +209,13 @@ import TestSupport
         let kept = try text(webFiles.appendingPathComponent(yml)).components(separatedBy: "\n")
             .filter { line in !noteKeys.contains { line.hasPrefix($0 + ":") } }
         try kept.joined(separator: "\n").write(to: webFiles.appendingPathComponent(yml), atomically: true, encoding: .utf8)
-        let up = try await Self.run(["upload", "--path", src.path, "--environment", "local:v"], home: home)
+        let up = try await CLI.run(["upload", "--path", src.path, "--environment", "local:v"], home: home)
         #expect(up.status == 0, "\(up.err)")
         #expect(up.err.contains("warning: web-files/\(yml)") && up.err.contains("web-files/\(content)"), "\(up.err)")
         let dl = try await Self.freshDownload("local:v", work: work, home: home)
         #expect(try Data(contentsOf: webFiles.appendingPathComponent(content)) == (try? Data(contentsOf: dl.appendingPathComponent("web-files/\(content)"))))
         // A second upload finds the note it made (same id): nothing to write, nothing to report.
-        let again = try await Self.run(["verify", "--path", src.path, "--to", "local:v"], home: home)
+        let again = try await CLI.run(["verify", "--path", src.path, "--to", "local:v"], home: home)
         #expect(again.status == 0, "\(again.out)\n\(again.err)")
     }
 
@@ -235,7 +228,7 @@ import TestSupport
         try "adx_name: empty.txt\nadx_parentpageid: 439a903c-bf6a-492c-b905-cbbbce3612e3\nadx_partialurl: empty.txt\nadx_publishingstateid: \(try Self.publishingState(src))\nadx_webfileid: \(id)\n"
             .write(to: webFiles.appendingPathComponent("empty.txt.webfile.yml"), atomically: true, encoding: .utf8)
         try Data().write(to: webFiles.appendingPathComponent("empty.txt"))
-        let up = try await Self.run(["upload", "--path", src.path, "--environment", "local:v"], home: home)
+        let up = try await CLI.run(["upload", "--path", src.path, "--environment", "local:v"], home: home)
         #expect(up.status == 0, "\(up.err)")
         #expect(!up.err.contains("empty.txt.webfile.yml:"), "\(up.err)")
         let dl = try await Self.freshDownload("local:v", work: work, home: home)
@@ -287,9 +280,9 @@ import TestSupport
         let page = "web-pages/home/content-pages/Home.en-US.webpage.yml"
         #expect(try text(src.appendingPathComponent(page)).contains("adx_filecontent: \n"))
 
-        let up = try await Self.run(["upload", "--path", src.path, "--environment", "local:v", "--yes"], home: home)
+        let up = try await CLI.run(["upload", "--path", src.path, "--environment", "local:v", "--yes"], home: home)
         #expect(up.status == 0, "\(up.out)\n\(up.err)")
-        let v = try await Self.run(["verify", "--path", src.path, "--to", "local:v"], home: home)
+        let v = try await CLI.run(["verify", "--path", src.path, "--to", "local:v"], home: home)
         #expect(v.status == 0, "\(v.out)\n\(v.err)")
         #expect(!(v.out + v.err).contains("annotation"), "\(v.out)\n\(v.err)")
         let dl = try await Self.freshDownload("local:v", work: work, home: home)
@@ -377,7 +370,7 @@ import TestSupport
         let p = try text(src.appendingPathComponent(permission))
         try p.replacingOccurrences(of: "adx_read:", with: "adx_somelist:\n- []\nadx_read:")
             .write(to: src.appendingPathComponent(permission), atomically: true, encoding: .utf8)
-        let up = try await Self.run(["upload", "--path", src.path, "--environment", "local:v", "--yes"], home: home)
+        let up = try await CLI.run(["upload", "--path", src.path, "--environment", "local:v", "--yes"], home: home)
         #expect(up.status == 0, "\(up.err)")
         #expect(up.err.contains("warning: \(permission):4: adx_somelist is a list pac writes without its values; kept in this folder, not uploaded"),
                 "\(up.err)")

@@ -14,10 +14,6 @@ import TestSupport
     static let ejadaSite = "9b33ac01-11e0-ec11-bb3c-000d3ab4fb7f"
     static let rcsaSite = "aa7d49af-363f-41d3-b99d-bdd5ad5694d8"
 
-    static func run(_ args: [String], home: URL) async throws -> ChildProcessResult {
-        try await ChildProcess.run(args, home: home)
-    }
-
     /// The JSON object a command printed on stdout.
     static func json(_ r: ChildProcessResult) throws -> [String: Any] {
         let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8))
@@ -26,7 +22,7 @@ import TestSupport
 
     /// Runs `verify --json` and returns its exit code and differences.
     static func verify(_ args: [String], home: URL) async throws -> (code: Int32, differences: [[String: Any]], stderr: String) {
-        let r = try await run(["verify"] + args + ["--json"], home: home)
+        let r = try await CLI.run(["verify"] + args + ["--json"], home: home)
         let diffs = try json(r)["differences"] as? [[String: Any]] ?? []
         return (r.exitCode, diffs, r.stderr)
     }
@@ -48,28 +44,28 @@ import TestSupport
         let home = work.appendingPathComponent("home")
         let site = work.appendingPathComponent("site")
         try FileManager.default.copyItem(at: TestPaths.pacFolder("ejada-starter-2022"), to: site)
-        for env in ["src", "tgt"] { #expect(try await Self.run(["env", "create", env], home: home).exitCode == 0) }
-        let up = try await Self.run(["upload", "--path", site.path, "--environment", "local:src", "--yes", "--json"], home: home)
+        for env in ["src", "tgt"] { #expect(try await CLI.run(["env", "create", env], home: home).exitCode == 0) }
+        let up = try await CLI.run(["upload", "--path", site.path, "--environment", "local:src", "--yes", "--json"], home: home)
         #expect(up.exitCode == 0, "\(up.stderr)")
         let upVerification = try #require(try Self.json(up)["verification"] as? [String: Any])
         #expect(upVerification["passed"] as? Bool == true, "\(upVerification)")
-        let migrate = try await Self.run(["migrate", "--from", "local:src", "--to", "local:tgt", "--webSiteId", Self.ejadaSite, "--yes", "--json"], home: home)
+        let migrate = try await CLI.run(["migrate", "--from", "local:src", "--to", "local:tgt", "--webSiteId", Self.ejadaSite, "--yes", "--json"], home: home)
         #expect(migrate.exitCode == 0, "\(migrate.stderr)")
         let verification = try #require(try Self.json(migrate)["verification"] as? [String: Any])
         let checked = try #require(verification["checked"] as? [String: Any])
         #expect(verification["passed"] as? Bool == true && (checked["records"] as? Int ?? 0) > 400 && (checked["fileBodies"] as? Int ?? 0) > 0,
                 "\(verification)")
         // --no-verify: no read-back, no verification object.
-        let unverified = try await Self.run(["migrate", "--from", "local:src", "--to", "local:tgt", "--webSiteId", Self.ejadaSite, "--yes",
+        let unverified = try await CLI.run(["migrate", "--from", "local:src", "--to", "local:tgt", "--webSiteId", Self.ejadaSite, "--yes",
                                              "--json", "--no-verify"], home: home)
         let unverifiedJSON = try Self.json(unverified)
         #expect(unverified.exitCode == 0 && unverifiedJSON["verification"] == nil, "\(unverified.stdout.prefix(500))")
         // data import reads back too.
-        #expect(try await Self.run(["env", "create", "pkg"], home: home).exitCode == 0)
+        #expect(try await CLI.run(["env", "create", "pkg"], home: home).exitCode == 0)
         let schema = work.appendingPathComponent("css.xml").path, zip = work.appendingPathComponent("data.zip").path
-        #expect(try await Self.run(["data", "schema", "--portalType", "customer-self-service", "--output", schema], home: home).exitCode == 0)
-        #expect(try await Self.run(["data", "export", "--schemaFile", schema, "--dataFile", zip, "--environment", "local:src"], home: home).exitCode == 0)
-        let imported = try await Self.run(["data", "import", "--data", zip, "--environment", "local:pkg", "--json"], home: home)
+        #expect(try await CLI.run(["data", "schema", "--portalType", "customer-self-service", "--output", schema], home: home).exitCode == 0)
+        #expect(try await CLI.run(["data", "export", "--schemaFile", schema, "--dataFile", zip, "--environment", "local:src"], home: home).exitCode == 0)
+        let imported = try await CLI.run(["data", "import", "--data", zip, "--environment", "local:pkg", "--json"], home: home)
         #expect(imported.exitCode == 0, "\(imported.stderr)")
         let importVerification = try #require(try Self.json(imported)["verification"] as? [String: Any])
         #expect(importVerification["passed"] as? Bool == true && ((importVerification["checked"] as? [String: Any])?["records"] as? Int ?? 0) > 400,
@@ -151,17 +147,10 @@ import TestSupport
 
     @Test("enhanced model: a key added to or removed from a component's content is named as its column")
     func enhancedContentKeysAreNamed() async throws {
-        let work = try TestPaths.temporaryDirectory("pm-strict-verify-v2")
-        defer { try? FileManager.default.removeItem(at: work) }
-        let home = work.appendingPathComponent("home")
-        let site = work.appendingPathComponent("rcsa")
-        try FileManager.default.copyItem(at: TestPaths.pacFolder("rcsa-enhanced-2025"), to: site)
-        for env in ["t", "u"] {
-            #expect(try await Self.run(["env", "create", env], home: home).exitCode == 0)
-            #expect(try await Self.run(["env", "settings", env, "--blockedattachments", "exe;bat"], home: home).exitCode == 0)
-            let up = try await Self.run(["upload", "--path", site.path, "--environment", "local:\(env)", "--yes"], home: home)
-            #expect(up.exitCode == 0, "\(up.stdout.suffix(2000))\n\(up.stderr)")
-        }
+        // The folder uploaded into two fresh environments (their blocked lists accept its .js web files).
+        let scenario = try await Scenario.uploaded("rcsa-enhanced-2025", into: ["t", "u"], label: "pm-strict-verify-v2")
+        defer { scenario.remove() }
+        let (home, site) = (scenario.home, scenario.site)
         let args = ["--from", "local:t", "--to", "local:u", "--webSiteId", Self.rcsaSite]
         let clean = try await Self.verify(args, home: home)
         #expect(clean.code == 0, "\(clean.differences.map(Self.key)) \(clean.stderr)")

@@ -24,7 +24,7 @@ import TestSupport
             ["list", "--environment", "https://\(p)@contoso.crm.dynamics.com"],
         ]
         for args in runs {
-            let r = try await ChildProcess.run(args, home: home, timeout: 120)
+            let r = try await CLI.run(args, home: home, timeout: 120)
             #expect(r.exitCode != 0, "\(args)")
             #expect(!(r.stdout + r.stderr).contains(p), "\(args.joined(separator: " ")) printed the password: \(r.stdout)\(r.stderr)")
             #expect(!(r.stdout + r.stderr).isEmpty, "a message is printed")

@@ -6,7 +6,7 @@ import Glibc
 import Darwin
 #endif
 
-/// The record of one migration run under the data directory (`MigrationPaths.journalDirectory`), one JSON
+/// The record of one migration run under the data directory (`journals/` of `MigrationPaths.dataDirectory`), one JSON
 /// object per line, appended as each operation is confirmed by the target.
 ///
 /// A run is identified by its arguments (`runKey`: source, target, website ids, options), hashed with

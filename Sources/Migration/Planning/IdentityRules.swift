@@ -3,43 +3,15 @@ import PortalModel
 
 /// The natural keys the engine matches records by when their ids differ between environments.
 ///
-/// The catalog's `naturalKey` wins when it has one; otherwise these defaults apply, taken from how the
-/// portal runtime itself resolves records (research/platform-behaviours.md §4 "Uniqueness and first
-/// record wins": site settings, markers, snippets, templates and roles by name per website; pages by
-/// parent and partial URL; link sets by name and language). Two overrides always apply:
+/// The keys are the catalog's `naturalKey` (one per portal table, with its source in the catalog),
+/// taken from how the portal runtime itself resolves records (research/platform-behaviours.md §4
+/// "Uniqueness and first record wins": site settings, markers, snippets, templates and roles by name
+/// per website; pages by parent and partial URL; link sets by name and language). Two overrides always
+/// apply:
 /// - portal languages match by LCID (`adx_lcid`), the language's identity in every environment;
 /// - content pages (`adx_rootwebpageid` set) match by root page + website language, the pair the
 ///   platform's content-page plug-in creates (research/platform-behaviours.md §2.3).
 public enum IdentityRules {
-    /// Engine defaults by table logical name.
-    public static let defaults: [String: [String]] = [
-        "adx_website": ["adx_name"],
-        "adx_portallanguage": ["adx_lcid"],
-        "adx_websitelanguage": ["adx_websiteid", "adx_portallanguageid"],
-        "adx_publishingstate": ["adx_websiteid", "adx_name"],
-        "adx_webpage": ["adx_websiteid", "adx_parentpageid", "adx_partialurl", "adx_isroot"],
-        "adx_webfile": ["adx_websiteid", "adx_parentpageid", "adx_partialurl"],
-        "adx_webtemplate": ["adx_websiteid", "adx_name"],
-        "adx_pagetemplate": ["adx_websiteid", "adx_name"],
-        "adx_contentsnippet": ["adx_websiteid", "adx_name", "adx_contentsnippetlanguageid"],
-        "adx_sitesetting": ["adx_websiteid", "adx_name"],
-        "adx_sitemarker": ["adx_websiteid", "adx_name"],
-        "adx_webrole": ["adx_websiteid", "adx_name"],
-        "adx_weblinkset": ["adx_websiteid", "adx_name", "adx_websitelanguageid"],
-        "adx_weblink": ["adx_weblinksetid", "adx_parentweblinkid", "adx_name"],
-        "adx_entitypermission": ["adx_websiteid", "adx_entityname"],
-        "adx_entityform": ["adx_websiteid", "adx_name"],
-        "adx_entitylist": ["adx_websiteid", "adx_name"],
-        "adx_webform": ["adx_websiteid", "adx_name"],
-        "adx_webformstep": ["adx_webform", "adx_name"],
-        "adx_webpageaccesscontrolrule": ["adx_websiteid", "adx_webpageid", "adx_name"],
-        "adx_websiteaccess": ["adx_websiteid", "adx_name"],
-        "adx_redirect": ["adx_websiteid", "adx_inboundurl"],
-        "adx_publishingstatetransitionrule": ["adx_websiteid", "adx_name"],
-        "powerpagesitelanguage": ["powerpagesiteid", "lcid"],
-        "powerpagecomponent": ["powerpagesiteid", "powerpagecomponenttype", "name", "powerpagesitelanguageid"],
-    ]
-
     /// The key columns for a record, or `[]` when it only matches by id.
     public static func key(for record: EntityRecord, catalog: TableCatalog) -> [String] {
         let table = record.logicalName
@@ -48,8 +20,7 @@ public enum IdentityRules {
             return ["adx_rootwebpageid", "adx_webpagelanguageid"]
         }
         if table == "annotation" { return ["objectid", "filename"] }
-        if let k = catalog.table(table)?.naturalKey, !k.isEmpty { return k }
-        return defaults[table] ?? []
+        return catalog.table(table)?.naturalKey ?? []
     }
 
     /// The key value of `record` over `columns`, with lookups replaced through `idMap` (source id →

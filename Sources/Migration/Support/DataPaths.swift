@@ -9,9 +9,4 @@ public enum MigrationPaths {
     public static func dataDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
         DataDirectory.current(environment: environment).root
     }
-
-    /// `<data directory>/journals`.
-    public static func journalDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
-        dataDirectory(environment: environment).appendingPathComponent("journals", isDirectory: true)
-    }
 }

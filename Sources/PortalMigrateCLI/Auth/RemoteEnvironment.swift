@@ -87,9 +87,6 @@ public enum RemoteEnvironment {
         }
         return .milliseconds(Int64(s * 1000))
     }
-
-    /// True when `spec` is handled here rather than as an embedded environment (`local:NAME`).
-    public static func isRemote(_ spec: String?) -> Bool { !(spec?.hasPrefix("local:") ?? false) }
 }
 
 /// Turns library errors into `UserFacingError`s with their descriptions (which never hold secrets).
