@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // Typed values, records, snapshots, the table catalog and the DataverseService protocol.
@@ -54,6 +55,12 @@ let package = Package(
         .target(name: "Migration", dependencies: [
             "PortalModel",
             .product(name: "Yams", package: "Yams"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // HTML (swift-mustache) and JUnit renderings of drift comparisons and plans (issue 21).
+        .target(name: "Reports", dependencies: [
+            "PortalModel", "Migration",
+            .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Runs child processes and collects their output (tests, quickstart, benchmark); no business logic.
