@@ -156,11 +156,15 @@ struct QuickstartTests {
         let rows = Self.summaryRows(run.stdout)
         #expect(rows.keys.sorted() == [1, 2, 3, 4, 5, 6])
         #expect(rows.values.filter { $0.verified == "yes" }.count == 6 - Self.footnotes(run.stdout).count)
-        #expect(run.stdout.contains("$ portal-migrate env serve source --port 0 &"))
+        #expect(run.stdout.contains("$ portal-migrate env serve source --port 0"))
         #expect(run.stdout.contains("--environment http://127.0.0.1:"), "transfers use the server URLs")
         let commands = run.stdout.split(separator: "\n").filter { $0.hasPrefix("  $ ") }.joined(separator: "\n")
         #expect(!commands.contains("--environment local:"), "no transfer bypasses HTTP")
         #expect(!commands.contains("--from local:") && !commands.contains("--to local:"))
+        // Steps 2 and 4 (and 5) go through the Power Pages admin API the servers answer, as against a real tenant.
+        #expect(commands.contains("portal-migrate site prepare-target --environment http://127.0.0.1:"), "\(commands)")
+        #expect(commands.contains("portal-migrate site create --environment http://127.0.0.1:") && commands.contains("--existing-website"))
+        #expect(!commands.contains("env provision target-pac") && !commands.contains("env delete-website"), "no env shortcut over HTTP")
         if allVerified {
             #expect(run.stdout.contains("portal-migrate migrate --from http://127.0.0.1:"))
             #expect(Self.quickstartDirectories(run.temp).isEmpty, "without --keep the directory is removed")

@@ -291,6 +291,9 @@ extension AdminAPIHandler {
         guard let opID = UUID(uuidString: id), let op = operations.current[opID] else {
             return Self.error(404, "OperationNotFound", "No operation with id '\(id)'.")
         }
-        return .jsonPlain(op.json())
+        var r = WebResponse.jsonPlain(op.json())
+        // Assumption: like the 202, a running operation says when to look again.
+        if op.status == .inProgress || op.status == .notStarted { r.headers.append(("Retry-After", "1")) }
+        return r
     }
 }

@@ -17,8 +17,11 @@ import PortalModel
 /// 6. `migrate --targetWebSiteId` into a target provisioned and not cleaned, `verify`, and no duplicates.
 ///
 /// With `overHTTP` every command that reads or writes records talks to `env serve` servers at
-/// `http://127.0.0.1:PORT` (see `QuickstartServers`); creating, provisioning and cleaning environments
-/// stay `env` commands on the environment files (what the admin center does in real life).
+/// `http://127.0.0.1:PORT` (see `QuickstartServers`), and the targets are prepared and their sites
+/// created through the Power Pages admin API those servers answer, exactly as against a real tenant:
+/// `site prepare-target` (steps 2 and 5) and `site create --existing-website` (steps 4 and 5; issue 22).
+/// Creating environments and provisioning the source and target-migrate stay `env` commands on the
+/// environment files (what the admin center does in real life).
 final class QuickstartProcedure {
     /// The variable the deployment profile reads the target's client secret from (`${OS.NAME}`).
     static let secretVariable = "QUICKSTART_TARGET_CLIENT_SECRET"
@@ -58,12 +61,14 @@ final class QuickstartProcedure {
     /// stops the servers.
     func run() async -> [QuickstartStep] {
         await step(1, "source: provision a \(template) portal and edit it") { try await self.source(&$0) }
-        await step(2, "prepare target-pac (provision, delete website, delete portal app)") {
+        await step(2, overHTTP ? "prepare target-pac with `site prepare-target` (create a site, delete its website record, delete the site)"
+                               : "prepare target-pac (provision, delete website, delete portal app)") {
             $0.written = try await self.prepareTarget("target-pac")
             $0.verified = true
         }
         await step(3, "download, then upload with a deployment profile") { try await self.pacTransfer(&$0) }
-        await step(4, "portal app from the existing website record; verify") { try await self.activateAndVerify(&$0) }
+        await step(4, overHTTP ? "a site for the existing website record (`site create --existing-website`); verify"
+                               : "portal app from the existing website record; verify") { try await self.activateAndVerify(&$0) }
         await step(5, "data schema + export + import into target-cmt; verify") { try await self.cmtTransfer(&$0) }
         await step(6, "migrate into provisioned target-migrate (--targetWebSiteId); verify") { try await self.migrateTransfer(&$0) }
         if let servers {
@@ -133,7 +138,7 @@ final class QuickstartProcedure {
     private func activateAndVerify(_ s: inout QuickstartStep) async throws {
         let site = try requireSource()
         guard let profile = profilePath else { throw QuickstartError("step 3 did not download the site") }
-        try await command(["env", "provision", "target-pac", "--existing-website", site.dataverseString, "--json"], expect: 0)
+        try await activate("target-pac", site)
         s.written += 1
         try await requireWebsites("target-pac", [site], portalApp: true)
         let verify = try await command(["verify", "--from", try await spec("source"), "--to", try await spec("target-pac"),
@@ -151,7 +156,7 @@ final class QuickstartProcedure {
                            "--environment", try await spec("source"), "--json"], expect: 0)
         let imported = try await command(["data", "import", "--data", "data.zip", "--environment", try await spec("target-cmt"), "--json"])
         s.written += try writes(imported)
-        try await command(["env", "provision", "target-cmt", "--existing-website", site.dataverseString, "--json"], expect: 0)
+        try await activate("target-cmt", site)
         s.written += 1
         try await requireWebsites("target-cmt", [site], portalApp: true)
         let verify = try await command(["verify", "--from", try await spec("source"), "--to", try await spec("target-cmt"),
@@ -244,9 +249,39 @@ final class QuickstartProcedure {
         return (id, count + 1)
     }
 
+    /// The admin API's name of the quickstart's template (research/code-sites-and-admin-api.md §B.7):
+    /// `starter` is Microsoft's default (Starter layout 1) template, `customer-self-service` the customer
+    /// self-service portal.
+    var adminTemplate: String { template == "customer-self-service" ? "CustomerSelfServicePortal" : "DefaultPortalTemplate" }
+
+    /// Gives website `site` of target `name` a site: `site create --existing-website` over HTTP (the admin
+    /// API), else a portal app with `env provision --existing-website`.
+    private func activate(_ name: String, _ site: UUID) async throws {
+        guard overHTTP else {
+            try await command(["env", "provision", name, "--existing-website", site.dataverseString, "--json"], expect: 0)
+            return
+        }
+        let r = try await command(["site", "create", "--environment", try await spec(name), "--existing-website", site.dataverseString,
+                                   "--name", "Migrated site", "--subdomain", name, "--template", adminTemplate, "--json"], expect: 0)
+        let created = try r.jsonObject()
+        guard (created["websiteRecordId"] as? String).flatMap({ UUID(dataverse: $0) }) == site else {
+            throw QuickstartError("site create did not report website record \(site.dataverseString): \(created)")
+        }
+        printOut("  \(name): site \(created["siteId"] as? String ?? "?") at \(created["websiteUrl"] as? String ?? "?") serves the moved website record")
+    }
+
     /// Prepares target `name` as Microsoft documents for the standard model; returns records written.
+    /// Over HTTP this is one `site prepare-target` through the admin API.
     private func prepareTarget(_ name: String) async throws -> Int {
         try await create(name)
+        if overHTTP {
+            let r = try await command(["site", "prepare-target", "--environment", try await spec(name), "--template", adminTemplate,
+                                       "--yes", "--json"], expect: 0)
+            guard let deleted = try r.jsonObject()["recordsDeleted"] as? Int else { throw QuickstartError("site prepare-target printed no recordsDeleted") }
+            try await requireWebsites(name, [])
+            printOut("  \(name) has the template's solutions and no website: ready for the configuration")
+            return (deleted + 1) * 2   // created, then deleted (the website's records and its site)
+        }
         let (site, provisioned) = try await provision(name)
         try await command(["env", "delete-website", name, "--webSiteId", site.dataverseString], expect: 0)
         try await command(["env", "delete-portal-app", name, "--webSiteId", site.dataverseString], expect: 0)

@@ -50,7 +50,8 @@ final class QuickstartServers {
     }
 
     private func startChild(_ name: String) async throws -> (Process, Int) {
-        let arguments = ["env", "serve", name, "--port", "0"]
+        // Site operations of the admin API take a second, so the site commands show their polling.
+        let arguments = ["env", "serve", name, "--port", "0", "--site-operation-delay-ms", "1000"]
         printOut("  $ portal-migrate \(arguments.joined(separator: " ")) &")
         let logs = runner.workingDirectory.appendingPathComponent("logs", isDirectory: true)
         try? FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
