@@ -55,71 +55,20 @@ public struct DataImportCommand: AsyncParsableCommand {
 
     public init() {}
 
-    /// `--targetWebSiteId` as a GUID. - Throws: a usage error (exit 64) when it is not one.
-    func targetWebsiteID() throws -> UUID? {
-        guard let t = targetWebSiteId else { return nil }
-        guard let id = UUID(dataverse: t) else { throw UserFacingError("--targetWebSiteId '\(t)' is not a GUID", exitCode: PortalMigrateExit.usage) }
-        return id
-    }
-
     public func run() async throws {
-        let json = global.json
-        try await MigrationCommandSupport.run(json: json) {
-            let package: CMTPackage
-            do {
-                package = try CMTPackage(contentsOf: URL(fileURLWithPath: data))
-            } catch let e as CMTError {
-                throw UserFacingError(e.description)
-            }
-            for w in package.warnings { printErr("warning: \(w)") }
-            let target = try MigrationCommandSupport.service(global.environment, verbose: global.verbose)
-            var snapshot = package.snapshot
-            if let sites = snapshot.records["adx_website"], sites.count == 1 { snapshot.websiteID = sites[0].id }
-            let bypass = package.schema.entities.contains { $0.disablePlugins }
-            let runKey = ["data-import", URL(fileURLWithPath: data).standardizedFileURL.path, global.environment ?? "-",
-                          match.rawValue, missingLookups.rawValue, targetWebSiteId?.lowercased() ?? "-", keepAbsentColumns ? "keep-absent" : "-"].joined(separator: "|")
-            var options = MigrationOptions(
-                plan: PlanOptions(targetWebsiteID: try targetWebsiteID(), match: match, missingLookups: missingLookups),
-                apply: ApplyOptions(bypassPlugins: bypass),
-                force: force, dryRun: write.dryRun, runKey: runKey, targetKey: global.environment ?? "-")
-            options.blockedAttachmentsWriter = MigrationCommandSupport.blockedWriter(target)
-            options.verifyAfterWrite = !write.noVerify
-            massDelete.apply(to: &options.plan)
-            // A field the schema names but a record leaves out is empty in the source (research/cmt-format.md).
-            options.plan.hints = .package(fields: Dictionary(package.schema.entities.map { ($0.name, Set($0.fields.map(\.name))) },
-                                                             uniquingKeysWith: { $0.union($1) }),
-                                          keepAbsentColumns: keepAbsentColumns)
-            options.plan.hints.warnings = package.warnings.map { Diagnostic(check: "package", severity: .warning, message: $0) }
-            for e in package.schema.entities {
-                if !e.comparisonKeys.isEmpty { options.plan.compareColumns[e.name] = e.comparisonKeys }
-                if e.skipUpdate == true { options.plan.skipUpdateTables.insert(e.name) }
-                options.plan.keptSystemColumns.formUnion(Set(e.fields.map(\.name)).intersection(PortalTables.importableSystemColumns))
-            }
-            let engine = MigrationEngine()
-            let source = MigrationSource.snapshot(snapshot, organization: nil)
-            let prepared = try await engine.prepare(source: source, target: target, options: options)
-            if write.dryRun || global.verbose {
-                let lines = PlanRenderer.lines(prepared.plan)
-                MigrationCommandSupport.say(lines.isEmpty ? "No changes." : lines.joined(separator: "\n"), json: json)
-            }
-            if !prepared.errors.isEmpty && !force { throw MigrationError.checksFailed(prepared.checks) }
-            let report: MigrationReport
-            if write.dryRun {
-                var r = prepared.report
-                r.dryRun = true
-                report = r
-            } else {
-                // Warnings of planning and checks are said before anything is written (the package's own
-                // were printed as read).
-                for w in prepared.checks where w.severity == .warning && w.check != "package" { printErr("warning: \(w)") }
-                report = try await MigrationCommandSupport.migrate(engine: engine, source: source, target: target, options: options,
-                                                                   prepared: prepared, json: json)
-            }
-            MigrationCommandSupport.say(report.humanSummary(), json: json)
-            if json { printOut(report.jsonText()) }
-            if !report.failures.isEmpty || report.forced || !(report.verification?.passed ?? true) {
-                throw ExitCode(PortalMigrateExit.recordsFailed.rawValue)
-            }
+        try await MigrationCommandSupport.run(json: global.json) {
+            let source = try SourceFactory.read(CMTPackageSource(URL(fileURLWithPath: data)), model: nil)
+            let target = try MigrationCommandSupport.target(global.environment, verbose: global.verbose)
+            var choices = RunChoices()
+            choices.targetWebsiteID = try WebsiteIDOption.parse(targetWebSiteId, option: "--targetWebSiteId")
+            choices.match = match
+            choices.missingLookups = missingLookups
+            choices.keepAbsentColumns = keepAbsentColumns
+            choices.massDelete = massDelete.limits
+            write.apply(to: &choices, force: force)
+            // Planned once: the plan shown (--dry-run, --verbose) is the plan applied.
+            let pending = try await MigrationUseCases.prepare(.dataImport, source: source, target: target, choices: choices)
+            try await RunRendering.confirmAndApply(pending, target: target, verbose: global.verbose, yes: yes, json: global.json)
         }
     }
 }

@@ -30,7 +30,7 @@ public struct DownloadCommand: AsyncParsableCommand {
     var includeEntities: String?
     @Option(name: [.customLong("excludeEntities"), .customLong("xe", withSingleDash: true)], help: "Leave out these tables (comma-separated logical names).")
     var excludeEntities: String?
-    @Option(name: [.customLong("modelVersion"), .customLong("mv", withSingleDash: true)], help: ArgumentHelp(EnhancedModelOptions.help))
+    @Option(name: [.customLong("modelVersion"), .customLong("mv", withSingleDash: true)], help: ArgumentHelp(ModelVersionOption.help))
     var modelVersion: String?
 
     public init() {}
@@ -41,9 +41,7 @@ public struct DownloadCommand: AsyncParsableCommand {
 
     public func run() async throws {
         try await MigrationCommandSupport.run(json: global.json) {
-            guard let websiteID = UUID(dataverse: webSiteId) else {
-                throw UserFacingError("--webSiteId '\(webSiteId)' is not a GUID", exitCode: PortalMigrateExit.usage)
-            }
+            let websiteID = try WebsiteIDOption.required(webSiteId, option: "--webSiteId")
             for (option, list) in [("--includeEntities", includeEntities), ("--excludeEntities", excludeEntities)] {
                 let unknown = TableCatalog.standard.unknownTables(Self.names(list) ?? [])
                 if !unknown.isEmpty { throw UserFacingError(TableCatalog.standard.unknownTablesMessage(unknown, option: option)) }
@@ -53,9 +51,9 @@ public struct DownloadCommand: AsyncParsableCommand {
                 throw UserFacingError("--path \(path) is a file; give the folder to download the site into", exitCode: PortalMigrateExit.usage)
             }
             let environment = try MigrationCommandSupport.service(global.environment, verbose: global.verbose)
-            let model = try await EnhancedModelOptions.siteModel(websiteID, in: environment, modelVersion: modelVersion,
-                                                                 environment: global.environment ?? "the environment")
-            let service = EnhancedModelOptions.service(environment, model: model)
+            let model = try await DataModelPolicy.siteModel(websiteID, in: environment, requested: try ModelVersionOption.parse(modelVersion),
+                                                            environment: global.environment ?? "the environment")
+            let service = DataModelPolicy.service(environment, model: model)
             // pac writes a few system columns too (importsequencenumber, timezoneruleversionnumber, …).
             var reader = SnapshotReader(service: service)
             reader.keptSystemColumns = PacFolderFormat.downloadedSystemColumns
@@ -73,7 +71,7 @@ public struct DownloadCommand: AsyncParsableCommand {
             }
             let host = PortalFolder.manifestHost(environment: global.environment ?? "default")
             let (folder, summary) = try FolderCommandSupport.folderErrors {
-                try EnhancedModelOptions.download(snapshot, model: model, into: URL(fileURLWithPath: path), overwrite: overwrite, environmentHost: host,
+                try FolderDownload.write(snapshot, model: model, into: URL(fileURLWithPath: path), overwrite: overwrite, environmentHost: host,
                                                languageCodes: languageCodes)
             }
             let text = "Downloaded \(snapshot.recordCount) record(s) into \(folder.path): \(summary.written.count) file(s) written, \(summary.unchanged) unchanged, \(summary.removed.count) removed."

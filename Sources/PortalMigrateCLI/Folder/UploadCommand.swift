@@ -45,7 +45,7 @@ public struct UploadCommand: AsyncParsableCommand {
     var force = false
     @Option(name: .customLong("unblock-extensions"), help: "Extensions to remove from the target's blocked list for the run (comma-separated); restored after.")
     var unblockExtensions: String?
-    @Option(name: [.customLong("modelVersion"), .customLong("mv", withSingleDash: true)], help: ArgumentHelp(EnhancedModelOptions.help))
+    @Option(name: [.customLong("modelVersion"), .customLong("mv", withSingleDash: true)], help: ArgumentHelp(ModelVersionOption.help))
     var modelVersion: String?
     @Option(name: .customLong("missing-lookups"), help: "Lookups to records the target lacks: fail (a failed check) or drop (clear and list).")
     var missingLookups: MissingLookupPolicy = .fail
@@ -56,39 +56,31 @@ public struct UploadCommand: AsyncParsableCommand {
 
     public func run() async throws {
         try await MigrationCommandSupport.run(json: global.json) {
-            let json = global.json
-            let root = URL(fileURLWithPath: path)
-            let (content, model) = try EnhancedModelOptions.readFolder(root, modelVersion: modelVersion)
-            var profileURL: URL?
-            if let name = deploymentProfile {
-                let url = root.appendingPathComponent("deployment-profiles/\(name).deployment.yml")
-                guard FileManager.default.fileExists(atPath: url.path) else {
-                    throw UserFacingError("no deployment profile \(name) (expected \(url.path))")
-                }
-                profileURL = url
-            }
-            for d in content.unreadableDeletions {
-                printErr("warning: .portalconfig/manifest.yml: \(d.section) entry \(d.recordID.dataverseString) has an unreadable association name \(d.displayName ?? ""); ignored")
-            }
-            let spec = global.environment
-            let target = EnhancedModelOptions.service(try MigrationCommandSupport.service(spec, verbose: global.verbose),
-                                                      model: model, writing: content.snapshot)
-            let runKey = ["upload", root.standardizedFileURL.path, spec ?? "-", prune ? "prune" : "-", deploymentProfile ?? "-",
-                          forceUploadAll ? "all" : "-", keepAbsentColumns ? "keep-absent" : "-"].joined(separator: "|")
-            var plan = PlanOptions(prune: prune, missingLookups: missingLookups)
-            // manifest.yml IsDeleted entries are deleted; download-only tables are not uploaded.
-            EnhancedModelOptions.addFolderPlan(content, to: &plan, keepAbsentColumns: keepAbsentColumns)
-            plan.rewriteUnchanged = forceUploadAll
-            massDelete.apply(to: &plan)
-            EnhancedModelOptions.listUnmapped(&plan, target: model)
-            var options = MigrationOptions(plan: plan, unblockExtensions: MigrationCommandSupport.extensions(unblockExtensions),
-                                           deploymentProfile: profileURL, runKey: runKey, targetKey: spec ?? "default")
-            options.blockedAttachmentsWriter = MigrationCommandSupport.blockedWriter(EnhancedModelOptions.base(target))
-            try await MigrationCommandSupport.prepareConfirmApply(
-                engine: MigrationEngine(), source: .snapshot(content.snapshot, organization: nil), target: target, options: options,
-                settings: MigrationRunSettings(verbose: global.verbose, dryRun: write.dryRun, yes: yes, force: force, json: json,
-                                              verify: !write.noVerify))
+            let source = try SourceFactory.read(PacFolderSource(URL(fileURLWithPath: path)), model: try ModelVersionOption.parse(modelVersion))
+            var choices = RunChoices()
+            choices.deploymentProfile = try profileURL()
+            let target = try MigrationCommandSupport.target(global.environment, verbose: global.verbose)
+            choices.prune = prune
+            choices.rewriteUnchanged = forceUploadAll
+            choices.missingLookups = missingLookups
+            choices.keepAbsentColumns = keepAbsentColumns
+            choices.massDelete = massDelete.limits
+            choices.unblockExtensions = RunChoices.extensions(unblockExtensions)
+            write.apply(to: &choices, force: force)
+            let pending = try await MigrationUseCases.prepare(.upload, source: source, target: target, choices: choices)
+            try await RunRendering.confirmAndApply(pending, target: target, verbose: global.verbose, yes: yes, json: global.json)
         }
+    }
+
+    /// `--deploymentProfile NAME`: the folder's `deployment-profiles/NAME.deployment.yml` (pac's layout).
+    /// - Throws: `UserFacingError` naming the file expected when it is not there.
+    func profileURL() throws -> URL? {
+        guard let name = deploymentProfile else { return nil }
+        let url = URL(fileURLWithPath: path).appendingPathComponent("deployment-profiles/\(name).deployment.yml")
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw UserFacingError("no deployment profile \(name) (expected \(url.path))")
+        }
+        return url
     }
 }
 

@@ -53,36 +53,23 @@ public struct MigrateCommand: AsyncParsableCommand {
 
     public func run() async throws {
         try await MigrationCommandSupport.run(json: global.json) {
-            let json = global.json
-            let fromSpec = try endpoints.fromSpec()
-            let (sourceEndpoint, sourceModel) = try await EnhancedModelOptions.source(endpoints, verbose: global.verbose)
+            _ = try endpoints.fromSpec()
+            let source = try await endpoints.source(verbose: global.verbose)
             guard let toSpec = endpoints.targetSpec(global) else {
                 throw UserFacingError("give the target with --to", exitCode: PortalMigrateExit.usage)
             }
-            let (rawTarget, target, targetModel) = try await EnhancedModelOptions.target(endpoints, global: global, source: sourceEndpoint,
-                                                                                       sourceModel: sourceModel)
-            let websiteID = try endpoints.websiteID()
-            let targetWebsiteID = try endpoints.targetWebsiteID()
-            let unblock = MigrationCommandSupport.extensions(unblockExtensions)
-            let runKey = ["migrate", fromSpec, toSpec, websiteID.dataverseString, targetWebsiteID?.dataverseString ?? "-",
-                          prune ? "prune" : "-", endpoints.match.rawValue, endpoints.deploymentProfile ?? "-",
-                          keepAbsentColumns ? "keep-absent" : "-"].joined(separator: "|")
-                + (targetModel == .enhanced && sourceModel == .standard ? "|bridge" : "")
-            var plan = PlanOptions(targetWebsiteID: targetWebsiteID, prune: prune, match: endpoints.match,
-                                   missingLookups: endpoints.missingLookups)
-            plan.hints = .environment(keepAbsentColumns: keepAbsentColumns)
-            EnhancedModelOptions.listUnmapped(&plan, target: targetModel)
-            massDelete.apply(to: &plan)
-            var options = MigrationOptions(
-                plan: plan,
-                apply: ApplyOptions(changeSetSize: changeSetSize, parallelism: parallelism, bypassPlugins: !noBypassPlugins),
-                unblockExtensions: unblock, deploymentProfile: try endpoints.profileURL(),
-                runKey: runKey, targetKey: toSpec)
-            options.blockedAttachmentsWriter = MigrationCommandSupport.blockedWriter(rawTarget)
-            try await MigrationCommandSupport.prepareConfirmApply(
-                engine: MigrationEngine(), source: sourceEndpoint, target: target, options: options,
-                settings: MigrationRunSettings(verbose: global.verbose, dryRun: write.dryRun, yes: yes, force: force, json: json,
-                                              verify: !write.noVerify))
+            let target = try MigrationCommandSupport.target(toSpec, verbose: global.verbose)
+            var choices = try endpoints.choices()
+            choices.prune = prune
+            choices.keepAbsentColumns = keepAbsentColumns
+            choices.massDelete = massDelete.limits
+            choices.unblockExtensions = RunChoices.extensions(unblockExtensions)
+            choices.bypassPlugins = !noBypassPlugins
+            choices.changeSetSize = changeSetSize
+            choices.parallelism = parallelism
+            write.apply(to: &choices, force: force)
+            let pending = try await MigrationUseCases.prepare(.migrate, source: source, target: target, choices: choices)
+            try await RunRendering.confirmAndApply(pending, target: target, verbose: global.verbose, yes: yes, json: global.json)
         }
     }
 }

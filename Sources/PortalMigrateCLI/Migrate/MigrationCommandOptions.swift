@@ -35,10 +35,10 @@ struct MigrationEndpointOptions: ParsableArguments {
     @Option(name: .customLong("deploymentProfile"), help: "A pac deployment profile file whose values replace the source's by record id.")
     var deploymentProfile: String?
 
-    @Option(name: [.customLong("modelVersion"), .customLong("mv", withSingleDash: true)], help: ArgumentHelp(EnhancedModelOptions.help))
+    @Option(name: [.customLong("modelVersion"), .customLong("mv", withSingleDash: true)], help: ArgumentHelp(ModelVersionOption.help))
     var modelVersion: String?
 
-    @Option(name: .customLong("targetModelVersion"), help: ArgumentHelp(EnhancedModelOptions.targetHelp))
+    @Option(name: .customLong("targetModelVersion"), help: ArgumentHelp(ModelVersionOption.targetHelp))
     var targetModelVersion: String?
 
     init() {}
@@ -49,28 +49,22 @@ struct MigrationEndpointOptions: ParsableArguments {
         return f
     }
 
-    /// The source of `plan`/`verify`: the site folder of `--path` (read by `PortalFolder`, standard data
-    /// model; `manifest.yml` deletions are not part of it), else the website `--webSiteId` of `--from`.
-    /// - Throws: `UserFacingError` for a missing option or a folder error (file and line).
-    func source(verbose: Bool) throws -> MigrationSource {
-        if let p = path {
-            let content = try FolderCommandSupport.folderErrors { try PortalFolder().read(URL(fileURLWithPath: p)) }
-            return .snapshot(content.snapshot, organization: nil)
-        }
-        let service = try MigrationCommandSupport.service(try fromSpec(), verbose: verbose)
-        return .environment(service, websiteID: try websiteID())
+    /// The source: `--data` (when the command has it) or `--path` read by their adapters, else the
+    /// website `--webSiteId` of `--from` (`SourceFactory`).
+    func source(data: String? = nil, verbose: Bool) async throws -> RunSource {
+        try await SourceFactory.source(data: data, path: path, from: from, webSiteId: webSiteId,
+                                       modelVersion: try ModelVersionOption.parse(modelVersion), verbose: verbose)
     }
 
-    func websiteID() throws -> UUID {
-        guard let webSiteId else { throw UserFacingError("--webSiteId is required", exitCode: PortalMigrateExit.usage) }
-        guard let id = UUID(dataverse: webSiteId) else { throw UserFacingError("--webSiteId '\(webSiteId)' is not a GUID", exitCode: PortalMigrateExit.usage) }
-        return id
-    }
-
-    func targetWebsiteID() throws -> UUID? {
-        guard let t = targetWebSiteId else { return nil }
-        guard let id = UUID(dataverse: t) else { throw UserFacingError("--targetWebSiteId '\(t)' is not a GUID", exitCode: PortalMigrateExit.usage) }
-        return id
+    /// The choices these options give (the command adds its own).
+    func choices() throws -> RunChoices {
+        var c = RunChoices()
+        c.targetWebsiteID = try WebsiteIDOption.parse(targetWebSiteId, option: "--targetWebSiteId")
+        c.match = match
+        c.missingLookups = missingLookups
+        c.deploymentProfile = try profileURL()
+        c.targetModel = try ModelVersionOption.parse(targetModelVersion, option: "--targetModelVersion")
+        return c
     }
 
     func profileURL() throws -> URL? {
@@ -84,10 +78,33 @@ struct MigrationEndpointOptions: ParsableArguments {
     func targetSpec(_ global: GlobalOptions) -> String? { to ?? global.environment }
 }
 
+/// The one parser of website ids given on the command line (`--webSiteId`, `--targetWebSiteId`).
+enum WebsiteIDOption {
+    /// `text` as a GUID (`nil` when the option was not given).
+    /// - Throws: a usage error (exit 64) naming the option when it is not a GUID.
+    static func parse(_ text: String?, option: String) throws -> UUID? {
+        guard let text else { return nil }
+        guard let id = UUID(dataverse: text) else { throw UserFacingError("\(option) '\(text)' is not a GUID", exitCode: PortalMigrateExit.usage) }
+        return id
+    }
+
+    /// A required id: a usage error (exit 64) when it is missing.
+    static func required(_ text: String?, option: String) throws -> UUID {
+        guard let id = try parse(text, option: option) else { throw UserFacingError("\(option) is required", exitCode: PortalMigrateExit.usage) }
+        return id
+    }
+}
+
 /// Opens services and turns engine errors into exit codes; shared by the migration commands.
 enum MigrationCommandSupport {
     static func service(_ spec: String?, verbose: Bool) throws -> any DataverseService {
         try EnvironmentResolver.service(for: spec, verbose: verbose)
+    }
+
+    /// The target of a run: the environment of `spec`, with the writer of its blocked attachment list.
+    static func target(_ spec: String?, verbose: Bool) throws -> RunTarget {
+        let service = try service(spec, verbose: verbose)
+        return RunTarget(service, name: spec, blockedAttachmentsWriter: blockedWriter(service))
     }
 
     /// The writer of the target's blocked list: direct for embedded environments, `PATCH organizations` otherwise.

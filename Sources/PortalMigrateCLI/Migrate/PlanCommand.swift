@@ -37,30 +37,19 @@ public struct PlanCommand: AsyncParsableCommand {
 
     public func run() async throws {
         try await MigrationCommandSupport.run(json: global.json) {
-            let (source, sourceModel, folder) = try await EnhancedModelOptions.sourceAndFolder(endpoints, verbose: global.verbose)
-            let (_, target, targetModel) = try await EnhancedModelOptions.target(endpoints, global: global, source: source, sourceModel: sourceModel)
-            var plan = PlanOptions(targetWebsiteID: try endpoints.targetWebsiteID(), prune: prune, match: endpoints.match,
-                                   missingLookups: endpoints.missingLookups)
-            if let folder {
-                EnhancedModelOptions.addFolderPlan(folder, to: &plan, keepAbsentColumns: keepAbsentColumns)
-            } else {
-                plan.hints = .environment(keepAbsentColumns: keepAbsentColumns)
-            }
-            EnhancedModelOptions.listUnmapped(&plan, target: targetModel)
-            massDelete.apply(to: &plan)
-            let options = MigrationOptions(
-                plan: plan,
-                unblockExtensions: Set((unblockExtensions ?? "").split(separator: ",").map(String.init)),
-                deploymentProfile: try endpoints.profileURL())
-            let prepared = try await MigrationEngine().prepare(source: source,
-                                                               target: target, options: options)
-            let lines = PlanRenderer.lines(prepared.plan, includeUnchanged: all) + MigrationCommandSupport.skippedLines(prepared.plan)
-                + EnhancedModelOptions.notMigratedSummary(prepared.plan, source: sourceModel, target: targetModel)
+            let source = try await endpoints.source(verbose: global.verbose)
+            let target = try MigrationCommandSupport.target(endpoints.targetSpec(global), verbose: global.verbose)
+            var choices = try endpoints.choices()
+            choices.prune = prune
+            choices.keepAbsentColumns = keepAbsentColumns
+            choices.massDelete = massDelete.limits
+            choices.unblockExtensions = RunChoices.extensions(unblockExtensions)
+            let pending = try await MigrationUseCases.prepare(.plan, source: source, target: target, choices: choices)
+            let lines = PlanRenderer.lines(pending.plan, includeUnchanged: all) + RunRendering.skippedLines(pending.plan)
+                + DataModelPolicy.notMigratedSummary(pending.plan, source: pending.sourceModel, target: pending.targetModel)
             MigrationCommandSupport.say(lines.isEmpty ? "No changes." : lines.joined(separator: "\n"), json: global.json)
-            let report = prepared.report
-            MigrationCommandSupport.say(report.humanSummary(), json: global.json)
-            if global.json { printOut(report.jsonText()) }
-            if !prepared.errors.isEmpty { throw ExitCode(PortalMigrateExit.checkFailed.rawValue) }
+            RunRendering.printReport(pending.planReport, json: global.json)
+            if !pending.errors.isEmpty { throw ExitCode(PortalMigrateExit.checkFailed.rawValue) }
         }
     }
 }

@@ -2,7 +2,6 @@ import ArgumentParser
 import ConfigurationMigration
 import Foundation
 import Migration
-import PortalFolder
 import PortalModel
 
 /// `portal-migrate verify`: compares a website in two environments.
@@ -53,27 +52,9 @@ public struct VerifyCommand: AsyncParsableCommand {
     public func run() async throws {
         try await MigrationCommandSupport.run(json: global.json) {
             let scope = try verifyScope()
-            let source: MigrationSource, sourceModel: DataModel, carried: CarriedColumns
-            if let data {
-                let package: CMTPackage
-                do { package = try CMTPackage(contentsOf: URL(fileURLWithPath: data)) } catch let e as CMTError {
-                    throw UserFacingError(e.description)
-                }
-                var snapshot = package.snapshot
-                if let sites = snapshot.records["adx_website"], sites.count == 1 { snapshot.websiteID = sites[0].id }
-                source = .snapshot(snapshot, organization: nil)
-                sourceModel = .standard
-                carried = Self.carried(by: package.schema)
-            } else {
-                (source, sourceModel) = try await EnhancedModelOptions.source(endpoints, verbose: global.verbose)
-                carried = endpoints.path == nil ? .environment : .declared(PacFolderFormat.carriedColumns(), format: "a pac folder")
-            }
-            let (_, target, targetModel) = try await EnhancedModelOptions.target(endpoints, global: global, source: source, sourceModel: sourceModel)
-            let result = try await MigrationEngine().verify(source: source,
-                                                            target: target, targetWebsiteID: try endpoints.targetWebsiteID(),
-                                                            deploymentProfile: try endpoints.profileURL(),
-                                                            scope: EnhancedModelOptions.verifyScope(scope, target: targetModel),
-                                                            carried: carried, missingLookups: endpoints.missingLookups)
+            let source = try await endpoints.source(data: data, verbose: global.verbose)
+            let target = try MigrationCommandSupport.target(endpoints.targetSpec(global), verbose: global.verbose)
+            let (result, _) = try await MigrationUseCases.verify(source: source, target: target, choices: try endpoints.choices(), scope: scope)
             // Note columns without an enhanced counterpart are listed by the verifier itself (scope.excludedColumns).
             if global.json { printOut(result.json.serialized) }
             let text = result.identical
@@ -107,13 +88,6 @@ public struct VerifyCommand: AsyncParsableCommand {
     /// `12 records, 140 values, 8 N:N links, 3 file bodies`.
     static func describe(_ c: VerifyCounts) -> String {
         "\(c.records) records, \(c.values) values, \(c.links) N:N links, \(c.fileBodies) file bodies"
-    }
-
-    /// The columns a CMT package carries: its schema's fields by entity.
-    static func carried(by schema: CMTSchema) -> CarriedColumns {
-        var fields: [String: Set<String>] = [:]
-        for e in schema.entities { fields[e.name, default: []].formUnion(e.fields.map(\.name)) }
-        return .declared(fields, format: "the package's CMT schema")
     }
 
     /// The scope of `--schemaFile`: the schema's entities with their fields and N:N relationships;

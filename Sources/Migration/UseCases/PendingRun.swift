@@ -1,0 +1,171 @@
+import Foundation
+import PortalModel
+
+/// A run read, planned and checked, waiting to be applied: it owns its plan, so the plan a command
+/// shows is the plan `apply()` writes (issue 19: the package is planned once).
+///
+/// A command renders `plan` (and `checks`), calls `stopIfChecksFailed()`, asks to confirm
+/// `deletionsToConfirm` when there are any, then calls `apply(log:)` and renders the report:
+/// ```swift
+/// let pending = try await MigrationUseCases.prepare(.upload, source: source, target: target, choices: choices)
+/// print(PlanRenderer.lines(pending.plan).joined(separator: "\n"))
+/// try pending.stopIfChecksFailed()
+/// let report = try await pending.apply { print($0) }
+/// ```
+public struct PendingRun: Sendable {
+    public let kind: RunKind
+    /// The source read, planned and checked (`MigrationEngine.prepare`).
+    public let prepared: PreparedMigration
+    /// The data model of the source's records, and the one written in the target (`DataModelPolicy`).
+    public let sourceModel: DataModel
+    public let targetModel: DataModel
+    /// The options the engine runs with (plan options, journal key, apply options).
+    public let options: MigrationOptions
+    let engine: MigrationEngine
+    let source: RunSource
+    let target: any DataverseService
+    /// The adapter's notes, already told when the source was read.
+    let sourceNotes: Set<Diagnostic>
+
+    /// The plan `apply()` writes.
+    public var plan: MigrationPlan { prepared.plan }
+    /// Every diagnostic of planning and checks (errors and warnings), sorted.
+    public var checks: [Diagnostic] { prepared.checks }
+    /// The failed checks.
+    public var errors: [Diagnostic] { prepared.errors }
+    /// Warnings of planning and checks a command says before writing: all but the adapter's own notes
+    /// (said as the source was read).
+    public var warningsToTell: [Diagnostic] { checks.filter { $0.severity == .warning && !sourceNotes.contains($0) } }
+    /// Records the plan deletes: a writing command asks before applying them (unless told not to ask).
+    public var deletionsToConfirm: Int { plan.deletions.count }
+    /// The plan's report (for `plan`, and a dry run).
+    public var planReport: MigrationReport {
+        var r = prepared.report
+        if options.dryRun {
+            r.dryRun = true
+            r.forced = !errors.isEmpty
+        }
+        return r
+    }
+    /// Extensions the run will remove from the target's blocked list and restore.
+    public var unblockExtensions: Set<String> { options.unblockExtensions }
+    /// True when this run writes nothing (a dry run, or `plan`).
+    public var writesNothing: Bool { options.dryRun || !kind.writes }
+
+    /// The one rule for failed checks: they stop the run before anything is written unless `force`.
+    /// - Throws: `MigrationError.checksFailed` with every diagnostic (errors and warnings).
+    public func stopIfChecksFailed() throws {
+        if !errors.isEmpty && !options.force { throw MigrationError.checksFailed(checks) }
+    }
+
+    /// Applies the plan (journalled, blocked list restored), reads the target back and compares (unless
+    /// `verifyAfterWrite` is off). A dry run or `plan` writes nothing and returns `planReport`.
+    /// The plan applied is `plan`, except when plug-ins run and root pages are written first (the
+    /// platform then creates content pages the rest of the run must match: it is planned again), or
+    /// when an interrupted run's blocked list had to be restored first (checked again).
+    /// - Parameter log: progress lines (resuming, unblocking, restoring).
+    /// - Returns: the result report (`kind == .result`), whose failures, `forced` and `verification`
+    ///   say whether every record was written and read back.
+    /// - Throws: `MigrationError.checksFailed` (nothing written); `ApplyStopped` when the target stopped
+    ///   answering (rerun to resume); `DataverseError` from either side.
+    public func apply(log: @Sendable (String) -> Void = { _ in }) async throws -> MigrationReport {
+        try stopIfChecksFailed()
+        if writesNothing { return planReport }
+        return try await engine.migrate(source: source.engineSource, target: target, options: options, prepared: prepared, log: log)
+    }
+}
+
+/// The use cases of `upload`, `migrate`, `data import` and `plan` (one function, the kind decides the
+/// rules that differ) and `verify`. Commands map their options to `RunChoices`, a `RunSource` and a
+/// `RunTarget`, and render what comes back.
+public enum MigrationUseCases {
+    /// Reads the source (already read for a file source), decides the target's data model, plans once
+    /// and runs every check. Writes nothing.
+    /// - Throws: `MigrationError.invalid` for a data-model mismatch or a source without records;
+    ///   `MigrationError.deploymentProfile`; `DataverseError` from either side.
+    public static func prepare(_ kind: RunKind, source: RunSource, target: RunTarget, choices: RunChoices,
+                               engine: MigrationEngine = MigrationEngine()) async throws -> PendingRun {
+        let site = choices.targetWebsiteID ?? source.websiteID
+        let targetModel = try await DataModelPolicy.targetModel(kind, target: target.service, sourceModel: source.model, site: site,
+                                                                requested: choices.targetModel, environment: target.name ?? "the target")
+        // Assumption (as before the use cases): an upload's enhanced view is not scoped to one site.
+        let service = DataModelPolicy.service(target.service, model: targetModel, writing: source.snapshot,
+                                              site: kind == .upload ? nil : site)
+        let options = migrationOptions(kind, source: source, target: target, choices: choices, targetModel: targetModel)
+        let prepared = try await engine.prepare(source: source.engineSource, target: service, options: options)
+        return PendingRun(kind: kind, prepared: prepared, sourceModel: source.model, targetModel: targetModel, options: options,
+                          engine: engine, source: source, target: service, sourceNotes: Set(diagnostics(source.meaning.notes)))
+    }
+
+    /// The engine's options for a run: the plan options from the choices and what the source means,
+    /// the data model's exclusions, the journal key, the apply options.
+    public static func migrationOptions(_ kind: RunKind, source: RunSource, target: RunTarget, choices: RunChoices,
+                                        targetModel: DataModel) -> MigrationOptions {
+        var plan = planOptions(source: source, choices: choices)
+        DataModelPolicy.listUnmapped(&plan, target: targetModel)
+        let bridging = source.model == .standard && targetModel == .enhanced
+        var options = MigrationOptions(
+            plan: plan,
+            apply: ApplyOptions(changeSetSize: choices.changeSetSize, parallelism: choices.parallelism,
+                                bypassPlugins: source.meaning.bypassPlugins ?? choices.bypassPlugins),
+            force: choices.force, dryRun: choices.dryRun, unblockExtensions: choices.unblockExtensions,
+            deploymentProfile: choices.deploymentProfile,
+            runKey: choices.runKey(kind, source: source, target: target, bridging: bridging),
+            targetKey: kind.writes ? (target.name ?? "default") : nil, dataDirectory: choices.dataDirectory,
+            blockedAttachmentsWriter: target.blockedAttachmentsWriter)
+        options.verifyAfterWrite = choices.verifyAfterWrite
+        return options
+    }
+
+    /// The plan options of the choices and of what the source means (`SourceMeaning`): absent columns,
+    /// explicit deletions and link removals, compare columns, skip-update tables, kept system columns,
+    /// tables never written, the adapter's notes as diagnostics.
+    public static func planOptions(source: RunSource, choices: RunChoices) -> PlanOptions {
+        let m = source.meaning
+        var plan = PlanOptions(targetWebsiteID: choices.targetWebsiteID, prune: choices.prune, match: choices.match,
+                               missingLookups: choices.missingLookups)
+        if source.isEnvironment {
+            plan.hints = .environment(keepAbsentColumns: choices.keepAbsentColumns)
+        } else if m.format != nil {
+            plan.hints = PlanHints(format: m.format, carriedColumns: m.carriedColumns, absentValues: m.absentValues,
+                                   keepAbsentColumns: choices.keepAbsentColumns)
+        }
+        plan.hints.warnings = diagnostics(m.notes)
+        plan.explicitDeletions = m.explicitDeletions
+        plan.explicitLinkRemovals = m.explicitLinkRemovals
+        if let file = m.deletionsFile { plan.explicitDeletionsFile = file }
+        plan.compareColumns = m.compareColumns
+        plan.skipUpdateTables = m.skipUpdateTables
+        plan.keptSystemColumns = m.declaredColumns.values.reduce(into: Set<String>()) { $0.formUnion($1) }
+            .intersection(PortalTables.importableSystemColumns)
+        plan.skippedTables = m.skippedTables
+        plan.rewriteUnchanged = choices.rewriteUnchanged
+        plan.massDelete = choices.massDelete
+        return plan
+    }
+
+    /// An adapter's notes as diagnostics (errors stop the run before writing).
+    public static func diagnostics(_ notes: [SourceNote]) -> [Diagnostic] {
+        notes.map { Diagnostic(check: $0.check, severity: $0.isError ? .error : .warning, message: $0.message,
+                               table: $0.table, recordID: $0.recordID, recordName: $0.recordName) }
+    }
+
+    /// `verify`: compares the source with the target website by the strict verifier, over the columns
+    /// the source's format carries, in `scope` narrowed by the target's data model
+    /// (`DataModelPolicy.verifyScope`). Writes nothing.
+    /// - Returns: the result and the two data models.
+    /// - Throws: what `prepare` throws.
+    public static func verify(source: RunSource, target: RunTarget, choices: RunChoices, scope: VerifyScope = .all,
+                              engine: MigrationEngine = MigrationEngine()) async throws -> (result: VerifyResult, targetModel: DataModel) {
+        let site = choices.targetWebsiteID ?? source.websiteID
+        let targetModel = try await DataModelPolicy.targetModel(.verify, target: target.service, sourceModel: source.model, site: site,
+                                                                requested: choices.targetModel, environment: target.name ?? "the target")
+        let service = DataModelPolicy.service(target.service, model: targetModel, writing: source.snapshot, site: site)
+        let result = try await engine.verify(source: source.engineSource, target: service, targetWebsiteID: choices.targetWebsiteID,
+                                             deploymentProfile: choices.deploymentProfile,
+                                             scope: DataModelPolicy.verifyScope(scope, target: targetModel),
+                                             carried: source.meaning.carried, missingLookups: choices.missingLookups,
+                                             dataDirectory: choices.dataDirectory)
+        return (result, targetModel)
+    }
+}

@@ -1,0 +1,69 @@
+import ConfigurationMigration
+import Foundation
+import Migration
+import PortalFolder
+import PortalModel
+
+/// Maps a command's source options to a `RunSource` (issue 19): a file format is its adapter's
+/// `PortalSource`, named by one line in `fileSource`; an environment is `--from` + `--webSiteId`.
+/// A new source format needs its module and one line there (and the option that names its files).
+enum SourceFactory {
+    /// The file source the options name, if any: one line per format.
+    static func fileSource(data: String?, path: String?) -> (any PortalSource)? {
+        if let data { return CMTPackageSource(URL(fileURLWithPath: data)) }
+        if let path { return PacFolderSource(URL(fileURLWithPath: path)) }
+        return nil
+    }
+
+    /// The source: the file source the options name, else website `webSiteId` of environment `from`.
+    /// - Parameter modelVersion: `--modelVersion` (`nil` detects).
+    /// - Throws: `UserFacingError` for a missing `--from` or `--webSiteId` (exit 64), a file that
+    ///   cannot be read (file and line) or a data-model mismatch (exit 2); the environment's errors.
+    static func source(data: String? = nil, path: String?, from: String?, webSiteId: String?, modelVersion: DataModel?,
+                       verbose: Bool) async throws -> RunSource {
+        if let file = fileSource(data: data, path: path) { return try read(file, model: modelVersion) }
+        guard let from else { throw UserFacingError("--from is required (or --path for plan and verify)", exitCode: PortalMigrateExit.usage) }
+        let service = try EnvironmentResolver.service(for: from, verbose: verbose)
+        let id = try WebsiteIDOption.required(webSiteId, option: "--webSiteId")
+        return try await RunSource.environment(service, name: from, websiteID: id, model: modelVersion)
+    }
+
+    /// Reads a file source; its warnings are printed as read (`warning: …` on stderr).
+    /// - Throws: `UserFacingError` (exit 2, with file and line when the adapter names them).
+    static func read(_ source: any PortalSource, model: DataModel?) throws -> RunSource {
+        let run: RunSource
+        do {
+            run = try RunSource.read(source, model: model)
+        } catch let e as PortalFolderError {
+            throw UserFacingError(e.description, file: e.file, line: e.line)
+        } catch let e as CMTError {
+            throw UserFacingError(e.description)
+        } catch let e as DataModelMismatchError {
+            throw UserFacingError(e.description)
+        }
+        for note in run.meaning.notes where !note.isError { printErr("warning: \(note.message)") }
+        return run
+    }
+}
+
+/// `--modelVersion` / `--targetModelVersion` parsing and help (issue 9); the rules are `DataModelPolicy`'s.
+enum ModelVersionOption {
+    /// The help text of `--modelVersion` / `-mv`.
+    static let help = "Data model: 1|Standard or 2|Enhanced (pac's flag). Default: detected from the folder or the site."
+
+    /// The help text of `--targetModelVersion` (`plan`, `migrate`, `verify`).
+    static let targetHelp = "Data model of the target: 1|Standard or 2|Enhanced. Default: that of the target website if it exists, "
+        + "else the source's if enhanced, else enhanced when the target has only enhanced sites. --targetModelVersion 2 from a "
+        + "standard site bridges it into the enhanced model (powerpagecomponent); tables without an enhanced counterpart "
+        + "(tags, URL history, ads, polls, …) are listed as not migrated."
+
+    /// Parses `--modelVersion` (or the option named `option`); `nil` means detect.
+    /// - Throws: `UserFacingError` with the usage exit code for another value.
+    static func parse(_ text: String?, option: String = "--modelVersion") throws -> DataModel? {
+        guard let text else { return nil }
+        guard let model = DataModel(modelVersionArgument: text) else {
+            throw UserFacingError("\(option) \(text): expected 1, 2, Standard or Enhanced", exitCode: PortalMigrateExit.usage)
+        }
+        return model
+    }
+}
