@@ -5,6 +5,7 @@ import ArgumentParser
 /// `--environment` takes an auth profile name or index, an environment URL (`https://org.crm.dynamics.com`,
 /// `http://127.0.0.1:5555`), or `local:NAME` for an embedded environment; without it the selected auth
 /// profile is used. `--json` prints one machine-readable object on stdout and human text on stderr.
+/// `--progress` picks how long commands show progress on stderr (`ProgressMode`).
 public struct GlobalOptions: ParsableArguments {
     @Option(name: [.customLong("environment"), .customLong("env", withSingleDash: true)],
             help: "Auth profile name or index, environment URL, or local:NAME for an embedded environment.")
@@ -15,6 +16,11 @@ public struct GlobalOptions: ParsableArguments {
 
     @Flag(name: [.long, .customShort("v")], help: "Print debug detail (never secrets).")
     public var verbose = false
+
+    @Option(name: .long, help: ArgumentHelp(
+        "How progress shows on stderr: auto (a live line on a terminal, plain lines otherwise, none with --json), plain, json (JSON lines), none.",
+        valueName: "auto|plain|json|none"))
+    public var progress: ProgressMode = .auto
 
     public init() {}
 }

@@ -20,11 +20,25 @@ enum InterruptHandler {
     /// Installs the handler once for `command` when it resumes; other commands keep the default action.
     static func install(for command: ParsableCommand) {
         guard resumes(command), source == nil else { return }
+        installHandler(resuming: true)
+    }
+
+    /// For a command without the resume message that draws a live progress line: Ctrl-C erases the
+    /// line (no half-drawn progress left on the terminal) and exits 130, as the default action would.
+    static func installErasing() {
+        guard source == nil else { return }
+        installHandler(resuming: false)
+    }
+
+    private static func installHandler(resuming: Bool) {
         signal(SIGINT, SIG_IGN)
         let s = DispatchSource.makeSignalSource(signal: SIGINT, queue: DispatchQueue(label: "portal-migrate.sigint"))
         s.setEventHandler {
-            let text = "\ninterrupted; rerun the same command to resume (the run is journalled: what was written is kept and not written twice)\n"
-            text.utf8CString.withUnsafeBufferPointer { p in _ = write(2, p.baseAddress, p.count - 1) }
+            ProgressDisplay.active?.finish()
+            if resuming {
+                let text = "interrupted; rerun the same command to resume (the run is journalled: what was written is kept and not written twice)\n"
+                Console.writeAll(2, ProgressDisplay.active == nil ? "\n" + text : text)
+            }
             _exit(130)
         }
         s.resume()

@@ -46,10 +46,14 @@ public struct PortalMigrateCommand: AsyncParsableCommand {
         do {
             var command = try parseAsRoot(arguments)
             InterruptHandler.install(for: command)
-            if var asyncCommand = command as? AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
+            // Progress on stderr while the command runs (`--progress`); the live line is erased before
+            // any error below is printed.
+            try await ProgressDisplay.run(for: command) {
+                if var asyncCommand = command as? AsyncParsableCommand {
+                    try await asyncCommand.run()
+                } else {
+                    try command.run()
+                }
             }
         } catch let error as UserFacingError {
             // Credentials in a URL never reach the terminal (CredentialRedaction), whatever error carries them.

@@ -39,9 +39,9 @@ public enum RemoteEnvironment {
     /// - Throws: `UserFacingError` naming what could not be resolved.
     public static func client(for spec: String?, verbose: Bool = false, interactive: Bool = true,
                               store: AuthProfileStore = store) throws -> WebAPIClient {
-        var logger = Logger(label: "portal-migrate.webapi") { StreamLogHandler.standardError(label: $0) }
+        var logger = Logger(label: "portal-migrate.webapi") { ConsoleLogHandler(label: $0) }
         logger.logLevel = verbose ? .debug : .warning
-        let prompt: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+        let prompt: @Sendable (String) -> Void = { Console.shared.write($0 + "\n", fd: 2) }
         do {
             let timeout = try requestTimeout()
             if let p = try profile(for: spec, store: store) {
@@ -119,6 +119,6 @@ extension DataverseError {
 }
 
 /// Writes a line on stdout, credentials in URLs removed (`CredentialRedaction`).
-func printOut(_ s: String) { FileHandle.standardOutput.write(Data((CredentialRedaction.redact(s) + "\n").utf8)) }
+func printOut(_ s: String) { Console.shared.write(CredentialRedaction.redact(s) + "\n", fd: 1) }
 /// Writes a line on stderr, credentials in URLs removed (`CredentialRedaction`).
-func printErr(_ s: String) { FileHandle.standardError.write(Data((CredentialRedaction.redact(s) + "\n").utf8)) }
+func printErr(_ s: String) { Console.shared.write(CredentialRedaction.redact(s) + "\n", fd: 2) }

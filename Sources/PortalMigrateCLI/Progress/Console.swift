@@ -1,0 +1,83 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The process's standard output and error, shared by the command's own text and the live progress
+/// line, so they never mix: before any text is written the live line is erased (carriage return and
+/// "erase to end of line"), and the next redraw puts it back below the text.
+///
+/// A prompt (text without a final newline, such as "Delete 3 record(s) in the target? [y/N] ") pauses
+/// the live line until the next progress event, so the question stays readable while it waits.
+/// Thread-safe: every write holds one lock (writes are per line or per redraw, never per record).
+final class Console: @unchecked Sendable {
+    /// The process's console.
+    static let shared = Console()
+
+    private let lock = NSLock()
+    private var liveShown = false
+    private var paused = false
+
+    /// Writes `text` to standard output (`fd` 1) or standard error (`fd` 2), after erasing the live line.
+    func write(_ text: String, fd: Int32) {
+        lock.withLock {
+            eraseLocked()
+            Self.writeAll(fd, text)
+            if !text.hasSuffix("\n") && !text.isEmpty { paused = true }
+        }
+    }
+
+    /// Draws `line` as the live line on standard error, replacing the one shown; nothing while paused.
+    func drawLive(_ line: String) {
+        lock.withLock {
+            guard !paused else { return }
+            Self.writeAll(2, "\r" + line + "\u{1B}[K")
+            liveShown = true
+        }
+    }
+
+    /// Lets the live line be drawn again after a prompt.
+    func resume() {
+        lock.withLock { paused = false }
+    }
+
+    /// Erases the live line, leaving the cursor at the start of an empty line.
+    func eraseLive() {
+        lock.withLock { eraseLocked() }
+    }
+
+    private func eraseLocked() {
+        guard liveShown else { return }
+        Self.writeAll(2, "\r\u{1B}[K")
+        liveShown = false
+    }
+
+    /// `write(2)` until every byte is written (or the descriptor fails: a closed pipe loses progress
+    /// text, never the command's result).
+    static func writeAll(_ fd: Int32, _ text: String) {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let n = bytes.withUnsafeBytes { Self.systemWrite(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return }
+            bytes = bytes.dropFirst(n)
+        }
+    }
+
+    private static func systemWrite(_ fd: Int32, _ p: UnsafeRawPointer?, _ n: Int) -> Int {
+        #if canImport(Glibc)
+        Glibc.write(fd, p, n)
+        #else
+        Darwin.write(fd, p, n)
+        #endif
+    }
+
+    /// Columns of the terminal on `fd`, or `COLUMNS`, or 80.
+    static func columns(_ fd: Int32 = 2) -> Int {
+        var size = winsize()
+        if ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        return ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init) ?? 80
+    }
+}
