@@ -65,8 +65,18 @@ import TestSupport
 
         let envs = try JSONValue.parse(try await CLI.run(["env", "list", "--json"], home: home).stdout)
         #expect(envs.arrayValue?.map { $0["name"]?.stringValue } == ["dev"])
+        // dev holds no website any more: deleted without a question.
         #expect(try await CLI.run(["env", "delete", "dev"], home: home).status == 0)
         #expect(!FileManager.default.fileExists(atPath: home.appendingPathComponent("environments/dev.sqlite").path))
+        // An environment holding a website is not deleted without --yes when no terminal can confirm.
+        #expect(try await CLI.run(["env", "create", "full"], home: home).status == 0)
+        #expect(try await CLI.run(["env", "provision", "full", "--template", "starter"], home: home).status == 0)
+        let refused = try await CLI.run(["env", "delete", "full"], home: home)
+        #expect(refused.status == 2, "\(refused.stderr)")
+        #expect(refused.stderr.contains("holds 1 website") && refused.stderr.contains("--yes"), "\(refused.stderr)")
+        #expect(FileManager.default.fileExists(atPath: home.appendingPathComponent("environments/full.sqlite").path))
+        #expect(try await CLI.run(["env", "delete", "full", "--yes"], home: home).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: home.appendingPathComponent("environments/full.sqlite").path))
     }
 
     /// Two real processes provisioning into the same environment file at the same time.

@@ -91,7 +91,9 @@ public struct AuthCreateCommand: AsyncParsableCommand {
 
 /// `auth list`: index, active marker, name, kind, URL (`--json`: an array of those).
 public struct AuthListCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(commandName: "list", abstract: "List auth profiles; * marks the active one.")
+    public static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List auth profiles; * marks the active one.",
+        discussion: "Example: portal-migrate auth list")
     @Flag(name: .long, help: "Print JSON on stdout.") var json = false
     public init() {}
 
@@ -143,7 +145,9 @@ public struct ProfileSelector: ParsableArguments {
 
 /// `auth select --index I | --name N`.
 public struct AuthSelectCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(commandName: "select", abstract: "Make an auth profile the active one.")
+    public static let configuration = CommandConfiguration(
+        commandName: "select", abstract: "Make an auth profile the active one.",
+        discussion: "Example: portal-migrate auth select --name test")
     @OptionGroup var selector: ProfileSelector
     public init() {}
 
@@ -160,7 +164,9 @@ public struct AuthSelectCommand: AsyncParsableCommand {
 
 /// `auth delete --index I | --name N`: removes the profile and its cached tokens.
 public struct AuthDeleteCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(commandName: "delete", abstract: "Delete an auth profile and its cached tokens.")
+    public static let configuration = CommandConfiguration(
+        commandName: "delete", abstract: "Delete an auth profile and its cached tokens.",
+        discussion: "Example: portal-migrate auth delete --index 1")
     @OptionGroup var selector: ProfileSelector
     public init() {}
 
@@ -175,7 +181,9 @@ public struct AuthDeleteCommand: AsyncParsableCommand {
 
 /// `auth who`: the caller's identity and the organization's name, base language and version.
 public struct AuthWhoCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(commandName: "who", abstract: "Show who the active profile, or the --environment given (profile, URL or local:NAME), signs in as.")
+    public static let configuration = CommandConfiguration(
+        commandName: "who", abstract: "Show who the active profile, or the --environment given (profile, URL or local:NAME), signs in as.",
+        discussion: "Example: portal-migrate auth who --environment local:dev --json")
     @OptionGroup var global: GlobalOptions
     public init() {}
 

@@ -68,7 +68,9 @@ struct EnvCreateCommand: AsyncParsableCommand {
 
 /// `portal-migrate env list`.
 struct EnvListCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the embedded environments.")
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List the embedded environments.",
+        discussion: "Example: portal-migrate env list --json")
     @OptionGroup var global: OutputOptions
 
     func run() async throws {
@@ -85,14 +87,45 @@ struct EnvListCommand: AsyncParsableCommand {
     }
 }
 
-/// `portal-migrate env delete NAME`.
+/// `portal-migrate env delete NAME [--yes]`: an environment that holds websites is deleted only after a
+/// "y" typed on a terminal or with `--yes` (nothing in it can be recovered); an empty one at once.
 struct EnvDeleteCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "delete", abstract: "Delete an embedded environment's file.")
+    static let configuration = CommandConfiguration(
+        commandName: "delete", abstract: "Delete an embedded environment's file.",
+        discussion: """
+        An environment that holds websites asks first on a terminal; elsewhere pass --yes.
+
+        Example: portal-migrate env delete old-test --yes
+        """)
     @OptionGroup var env: EnvName
+    @Flag(name: .customLong("yes"), help: "Delete without asking even when the environment holds websites.")
+    var yes = false
     @OptionGroup var global: OutputOptions
+
+    /// False for an empty file (which `openLocal` refuses and tells the user to delete): nothing to lose.
+    static func holdsData(_ name: String) -> Bool {
+        guard let file = try? EnvironmentDirectory().file(name),
+              let size = try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int else { return true }
+        return size > 0
+    }
 
     func run() async throws {
         try await envFacing {
+            if !yes, Self.holdsData(env.name) {
+                let sites = try await EnvironmentResolver.openLocal(env.name).websites()
+                if !sites.isEmpty {
+                    let names = sites.map { "'\($0.name)'" }.joined(separator: ", ")
+                    guard isatty(0) != 0 else {
+                        throw UserFacingError(
+                            "local:\(env.name) holds \(sites.count) website(s) (\(names)); nothing deleted. "
+                                + "Pass --yes to delete it with everything in it.")
+                    }
+                    FileHandle.standardError.write(Data("local:\(env.name) holds \(sites.count) website(s) (\(names)). Delete it? [y/N] ".utf8))
+                    guard let answer = readLine(), answer.lowercased().hasPrefix("y") else {
+                        throw UserFacingError("nothing deleted: not confirmed")
+                    }
+                }
+            }
             try EnvironmentDirectory().delete(env.name)
             printErr("Deleted local:\(env.name)")
         }

@@ -73,7 +73,8 @@ struct EnvProvisionCommand: AsyncParsableCommand {
 struct EnvDeleteWebsiteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "delete-website",
-        abstract: "Delete a website record; its configuration goes with it (cascade), the portal app stays.")
+        abstract: "Delete a website record; its configuration goes with it (cascade), the portal app stays.",
+        discussion: "Example: portal-migrate env delete-website test --webSiteId 6f0c7d5e-0000-0000-0000-000000000001")
     @OptionGroup var env: EnvName
     @Option(name: .customLong("webSiteId"), help: "The adx_website id.") var webSiteId: String
     @OptionGroup var global: OutputOptions
@@ -90,7 +91,8 @@ struct EnvDeleteWebsiteCommand: AsyncParsableCommand {
 /// `portal-migrate env delete-portal-app NAME --webSiteId ID`.
 struct EnvDeletePortalAppCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "delete-portal-app", abstract: "Delete the portal app bound to a website; the website record stays.")
+        commandName: "delete-portal-app", abstract: "Delete the portal app bound to a website; the website record stays.",
+        discussion: "Example: portal-migrate env delete-portal-app test --webSiteId 6f0c7d5e-0000-0000-0000-000000000001")
     @OptionGroup var env: EnvName
     @Option(name: .customLong("webSiteId"), help: "The website id the portal app is bound to.") var webSiteId: String
     @OptionGroup var global: OutputOptions
@@ -107,7 +109,8 @@ struct EnvDeletePortalAppCommand: AsyncParsableCommand {
 /// `portal-migrate env reset NAME --webSiteId ID`.
 struct EnvResetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "reset", abstract: "Remove a website's portal app and the website with its configuration.")
+        commandName: "reset", abstract: "Remove a website's portal app and the website with its configuration.",
+        discussion: "Example: portal-migrate env reset test --webSiteId 6f0c7d5e-0000-0000-0000-000000000001")
     @OptionGroup var env: EnvName
     @Option(name: .customLong("webSiteId"), help: "The website id.") var webSiteId: String
     @OptionGroup var global: OutputOptions
