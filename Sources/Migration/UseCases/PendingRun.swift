@@ -141,6 +141,7 @@ public enum MigrationUseCases {
         plan.skippedTables = m.skippedTables
         plan.rewriteUnchanged = choices.rewriteUnchanged
         plan.massDelete = choices.massDelete
+        plan.skipChecks = choices.skipChecks
         return plan
     }
 

@@ -113,7 +113,9 @@ public struct RunTarget: Sendable {
 /// - `sourceModel` / `targetModel`: `--modelVersion` / `--targetModelVersion`; `nil` detects.
 /// - `rewriteUnchanged`: plan an update of every matched record (`--forceUploadAll`).
 /// - `bypassPlugins`: write bypassing custom plug-ins (a CMT package's own `disableplugins` wins).
-/// - `changeSetSize`, `parallelism`: operations per `$batch`, batches in flight.
+/// - `changeSetSize`, `parallelism`: operations per `$batch`, batches in flight; `nil` lets the engine
+///   choose (batch size per pass, concurrency from the target's `x-ms-dop-hint`, `ApplyOptions`).
+/// - `skipChecks`: portal rules not to run before writing (`--skip-check RULE`, `PortalRules.beforeWriting`).
 /// - `force`: with failed checks, write everything else (exit 1) instead of stopping (exit 2).
 /// - `dryRun`: plan and check, write nothing.
 /// - `verifyAfterWrite`: read the target back after writing and compare (`--no-verify` turns it off).
@@ -131,8 +133,9 @@ public struct RunChoices: Sendable {
     public var targetModel: DataModel?
     public var rewriteUnchanged = false
     public var bypassPlugins = true
-    public var changeSetSize = 10
-    public var parallelism = 4
+    public var changeSetSize: Int?
+    public var parallelism: Int?
+    public var skipChecks: Set<PortalRuleID> = []
     public var force = false
     public var dryRun = false
     public var verifyAfterWrite = true

@@ -53,6 +53,8 @@ public struct DataImportCommand: AsyncParsableCommand {
     @Flag(name: .customLong("keep-absent-columns"), help: ArgumentHelp(KeepAbsentColumns.help))
     var keepAbsentColumns = false
 
+    @OptionGroup var checks: SkipCheckOptions
+
     public init() {}
 
     public func run() async throws {
@@ -65,6 +67,7 @@ public struct DataImportCommand: AsyncParsableCommand {
             choices.missingLookups = missingLookups
             choices.keepAbsentColumns = keepAbsentColumns
             choices.massDelete = massDelete.limits
+            choices.skipChecks = checks.ids
             write.apply(to: &choices, force: force)
             // Planned once: the plan shown (--dry-run, --verbose) is the plan applied.
             let pending = try await MigrationUseCases.prepare(.dataImport, source: source, target: target, choices: choices)

@@ -51,6 +51,7 @@ public struct UploadCommand: AsyncParsableCommand {
     var missingLookups: MissingLookupPolicy = .fail
     @Flag(name: .customLong("keep-absent-columns"), help: ArgumentHelp(KeepAbsentColumns.help))
     var keepAbsentColumns = false
+    @OptionGroup var checks: SkipCheckOptions
 
     public init() {}
 
@@ -66,6 +67,7 @@ public struct UploadCommand: AsyncParsableCommand {
             choices.keepAbsentColumns = keepAbsentColumns
             choices.massDelete = massDelete.limits
             choices.unblockExtensions = RunChoices.extensions(unblockExtensions)
+            choices.skipChecks = checks.ids
             write.apply(to: &choices, force: force)
             let pending = try await MigrationUseCases.prepare(.upload, source: source, target: target, choices: choices)
             try await RunRendering.confirmAndApply(pending, target: target, verbose: global.verbose, yes: yes, json: global.json)

@@ -42,10 +42,11 @@ public struct MigrateCommand: AsyncParsableCommand {
     var unblockExtensions: String?
     @Flag(name: .customLong("no-bypass-plugins"), help: "Let the target's custom plug-ins run (content pages the platform creates are matched, not duplicated).")
     var noBypassPlugins = false
-    @Option(name: .customLong("changeset-size"), help: "Operations per $batch request.")
-    var changeSetSize = 10
-    @Option(name: .customLong("parallelism"), help: "$batch requests in flight at once.")
-    var parallelism = 4
+    @Option(name: .customLong("changeset-size"), help: "Operations per $batch request (default: chosen per pass from its size and the requests in flight).")
+    var changeSetSize: Int?
+    @Option(name: .customLong("parallelism"), help: "$batch requests in flight at once (default: the target's x-ms-dop-hint, halved on throttling, at most 52).")
+    var parallelism: Int?
+    @OptionGroup var checks: SkipCheckOptions
     @Flag(name: .customLong("keep-absent-columns"), help: ArgumentHelp(KeepAbsentColumns.help))
     var keepAbsentColumns = false
 
@@ -67,6 +68,7 @@ public struct MigrateCommand: AsyncParsableCommand {
             choices.bypassPlugins = !noBypassPlugins
             choices.changeSetSize = changeSetSize
             choices.parallelism = parallelism
+            choices.skipChecks = checks.ids
             write.apply(to: &choices, force: force)
             let pending = try await MigrationUseCases.prepare(.migrate, source: source, target: target, choices: choices)
             try await RunRendering.confirmAndApply(pending, target: target, verbose: global.verbose, yes: yes, json: global.json)
