@@ -18,19 +18,28 @@ struct SiteCommand: AsyncParsableCommand {
         principals according to Microsoft's docs; the error then says what works instead. Pass \
         --environment-id when the Power Platform environment id cannot be found from the environment.
 
-        Checked only against PortalMigrate's embedded imitation (`env serve`, `local:NAME`), not against a \
-        real tenant: the body of the operation the service points to (Operation-Location), the exact error \
-        codes and messages, whether creating with --existing-website keeps the record's name and language, \
-        whether the template matters when binding, whether service principals are still refused, the \
-        Power Platform environment id lookup, and the Dataverse domain → cloud mapping. The request shapes, \
-        paths, api-versions, statuses (202 + Operation-Location, 200, 400/401/403/404/409) and polling \
-        follow Microsoft's reference and Microsoft's own clients.
+        What works the same against a real tenant: the requests (paths, api-versions 2022-03-01-preview and \
+        2024-10-01, the create body), the answers they expect (202 + Operation-Location, 200, the error \
+        envelope) and the polling follow Microsoft's reference and Microsoft's own clients. Everything has \
+        been run only against PortalMigrate's embedded imitation (`env serve`, `local:NAME`), never against a \
+        real tenant. Open questions only a real tenant can answer (research note on code sites and the admin \
+        API, §E):
+          1. the body of the operation at Operation-Location, and whether its status says OperationComplete \
+        or Succeeded (both are understood);
+          2. the exact error codes and messages (subdomain taken, site already exists, missing role, unknown \
+        template, unknown website record);
+          3. whether creating with --existing-website keeps the record's name and language, and whether the \
+        template matters then;
+          4. whether the API still refuses service principals;
+          5. whether restart is answered at once (assumed) or as an operation.
+        Also assumed: the Power Platform environment id from RetrieveCurrentOrganization (else pass \
+        --environment-id) and the cloud from the environment URL's domain (else pass --admin-api-url).
 
         Examples:
           portal-migrate site list --environment https://contoso.crm.dynamics.com
-          portal-migrate site prepare-target --environment TARGET --template DefaultPortalTemplate
-          portal-migrate site create --environment TARGET --existing-website 461a50ae-… --name Contoso --subdomain contoso --template DefaultPortalTemplate
-          portal-migrate site restart --environment TARGET --webSiteId 461a50ae-…
+          portal-migrate site prepare-target --environment T --template BlankPage
+          portal-migrate site create --environment T --existing-website 461a50ae-9496-419e-a58b-14d56165b009 --name Contoso --subdomain contoso --template BlankPage
+          portal-migrate site restart --environment T --webSiteId 461a50ae-9496-419e-a58b-14d56165b009
         """,
         subcommands: [SiteListCommand.self, SiteCreateCommand.self, SiteDeleteCommand.self, SiteRestartCommand.self,
                       SitePrepareTargetCommand.self])

@@ -17,7 +17,12 @@ struct SiteCreateCommand: AsyncParsableCommand {
         Templates (Microsoft's reference): \(CreateWebsiteRequest.documentedTemplates.joined(separator: ", ")). \
         The embedded environment builds the Power Pages ones and CustomerSelfServicePortal/CustomerPortal.
 
-        --json prints {"operation": "create", "status", "siteId", "websiteRecordId", "websiteUrl", "operationLocation"}.
+        --json prints {"operation": "create", "status", "siteId", "websiteRecordId", "websiteUrl", "operationLocation"}; \
+        with --no-wait {"accepted": true, "operationLocation"}.
+
+        Examples:
+          portal-migrate site create --environment TARGET --name Contoso --subdomain contoso --template StarterLayout1
+          portal-migrate site create --environment TARGET --existing-website 461a50ae-9496-419e-a58b-14d56165b009 --name Contoso --subdomain contoso --template DefaultPortalTemplate
         """)
     @OptionGroup var site: SiteOptions
     @Option(help: "The site's display name (at most 200 characters).") var name: String
@@ -111,6 +116,8 @@ struct SiteDeleteCommand: AsyncParsableCommand {
         discussion: """
         The website record then shows as inactive in `site list`; `site create --existing-website ID` gives it \
         a site again. Asks for confirmation on a terminal; pass --yes otherwise.
+
+        Example: portal-migrate site delete --environment TARGET --webSiteId 461a50ae-9496-419e-a58b-14d56165b009 --yes
         """)
     @OptionGroup var site: SiteOptions
     @OptionGroup var selection: SiteSelection
@@ -146,7 +153,8 @@ struct SiteDeleteCommand: AsyncParsableCommand {
 /// `portal-migrate site restart --environment ENV (--id ID | --webSiteId ID)`.
 struct SiteRestartCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "restart", abstract: "Restart a site (for example so that it serves changed web files at once).")
+        commandName: "restart", abstract: "Restart a site (for example so that it serves changed web files at once).",
+        discussion: "Example: portal-migrate site restart --environment TARGET --webSiteId 461a50ae-9496-419e-a58b-14d56165b009")
     @OptionGroup var site: SiteOptions
     @OptionGroup var selection: SiteSelection
 

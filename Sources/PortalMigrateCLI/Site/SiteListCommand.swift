@@ -15,6 +15,8 @@ struct SiteListCommand: AsyncParsableCommand {
 
         --json prints {"environmentId", "sites": [{"state", "siteId", "name", "status", "websiteUrl", \
         "subdomain", "websiteRecordId", "websiteRecordName", "dataModel", "templateName", "language", "createdOn"}]}.
+
+        Example: portal-migrate site list --environment https://contoso.crm.dynamics.com --json
         """)
     @OptionGroup var site: SiteOptions
 
