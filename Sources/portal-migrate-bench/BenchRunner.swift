@@ -126,8 +126,11 @@ final class BenchRunner: @unchecked Sendable {
 
     /// Runs `portal-migrate arguments` with its own data directory; throws with its error output on a
     /// non-zero exit.
+    /// A new data directory for `product` runs (`PORTAL_MIGRATE_HOME`).
+    func newHome() -> URL { work.appendingPathComponent("homes/\(UUID().uuidString.prefix(8))") }
+
     func product(_ arguments: [String], home: URL? = nil) throws -> ChildRun {
-        let h = home ?? work.appendingPathComponent("homes/\(UUID().uuidString.prefix(8))")
+        let h = home ?? newHome()
         try FileManager.default.createDirectory(at: h, withIntermediateDirectories: true)
         let run = try ChildProcess.runMeasured(portalMigrate, arguments, environment: [
             "PORTAL_MIGRATE_HOME": h.path, "XDG_CONFIG_HOME": h.appendingPathComponent("config").path,
@@ -193,20 +196,23 @@ final class BenchRunner: @unchecked Sendable {
         })
         add(try await measure("reupload-unchanged", runs: runs, least: 0, note: "after an untimed upload of the same folder") {
             try await self.withServer(try self.newTarget(), steps: 2) { url, server in
-                _ = try self.product(["upload", "--path", site.path, "--environment", url, "--yes"])
+                // The same data directory for both uploads, as for a user uploading twice.
+                let home = self.newHome()
+                _ = try self.product(["upload", "--path", site.path, "--environment", url, "--yes"], home: home)
                 server.reset()
-                return try self.product(["upload", "--path", site.path, "--environment", url, "--yes"])
+                return try self.product(["upload", "--path", site.path, "--environment", url, "--yes"], home: home)
             }
         })
         add(try await measure("reupload-one-change", runs: runs, least: 1, note: "one web template source changed after an untimed upload") {
             try await self.withServer(try self.newTarget(), steps: 3) { url, server in
-                _ = try self.product(["upload", "--path", site.path, "--environment", url, "--yes"])
+                let home = self.newHome()
+                _ = try self.product(["upload", "--path", site.path, "--environment", url, "--yes"], home: home)
                 let file = try Self.contentFileToChange(in: site)
                 let original = try Data(contentsOf: file)
                 defer { try? original.write(to: file) }
                 try (original + Data("\n<!-- changed by portal-migrate-bench \(UUID().uuidString) -->\n".utf8)).write(to: file)
                 server.reset()
-                return try self.product(["upload", "--path", site.path, "--environment", url, "--yes"])
+                return try self.product(["upload", "--path", site.path, "--environment", url, "--yes"], home: home)
             }
         })
         add(try await measure("download", runs: runs, least: 0) {

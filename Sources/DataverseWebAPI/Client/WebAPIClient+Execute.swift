@@ -18,6 +18,7 @@ extension WebAPIClient {
     ///
     /// Per-operation failures are reported in the results; the method throws only on cancellation.
     public func execute(_ changeSets: [ChangeSet], options: ExecuteOptions) async throws -> [OperationResult] {
+        await forgetWrittenNotes(changeSets)
         var results: [OperationResult] = []
         var stopped = false
         for set in changeSets {

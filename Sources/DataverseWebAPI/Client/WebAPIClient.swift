@@ -25,13 +25,15 @@ public final class WebAPIClient: DataverseService {
         public var apiVersion: String
         /// Requests in flight before the first `x-ms-dop-hint` arrives.
         public var initialParallelism: Int
-        /// The most requests in flight, whatever `x-ms-dop-hint` says.
+        /// The most requests in flight, whatever `x-ms-dop-hint` says (at most `ConcurrencyGate.ceiling`, 52).
         public var maxParallelism: Int
         public var retry: RetryPolicy
         /// Time allowed for one request, connect to last byte.
         public var requestTimeout: Duration
-        /// Operations per `$batch` request for non-atomic change sets (1 sends each operation on its
-        /// own). Microsoft suggests starting at about 10 (research §6).
+        /// Most operations per `$batch` request for non-atomic change sets (1 sends each operation on its
+        /// own); a larger change set is cut into requests of this size, sent one after another. The
+        /// caller sizes its change sets (the migration applier chooses per pass, issue 20), so the
+        /// default (100) only splits what is larger than the applier ever chooses.
         public var batchSize: Int
         /// When true, the operations (or batches) of one non-atomic change set are sent concurrently
         /// and may be applied in any order; when false (default) they are applied in order.
@@ -43,9 +45,13 @@ public final class WebAPIClient: DataverseService {
         /// Line ending of `$batch` bodies: CRLF by default, as MIME and Microsoft's Python SDK write
         /// them (research §4.1); LF is also accepted by Dataverse's OData batch reader.
         public var batchLineEnding: String
+        /// The tool's data directory, under which note bodies read are kept by note id and row version
+        /// (`BodyVersionCache`, issue 20) so a re-read downloads only bodies whose version moved;
+        /// `nil` (the default) reads every body from the environment.
+        public var bodyCacheDirectory: URL? = nil
 
-        public init(environmentURL: URL, apiVersion: String = "v9.2", initialParallelism: Int = 4, maxParallelism: Int = 16,
-                    retry: RetryPolicy = RetryPolicy(), requestTimeout: Duration = .seconds(120), batchSize: Int = 10,
+        public init(environmentURL: URL, apiVersion: String = "v9.2", initialParallelism: Int = 4, maxParallelism: Int = ConcurrencyGate.ceiling,
+                    retry: RetryPolicy = RetryPolicy(), requestTimeout: Duration = .seconds(120), batchSize: Int = 100,
                     parallelWithinChangeSet: Bool = false, chunkedUploadThreshold: Int = 4 * 1024 * 1024,
                     catalog: TableCatalog = .standard, batchLineEnding: String = "\r\n") {
             self.environmentURL = environmentURL
@@ -69,6 +75,7 @@ public final class WebAPIClient: DataverseService {
     let gate: ConcurrencyGate
     let metadata = MetadataCache()
     let definitionsCache = TableDefinitionsCache()
+    let bodyCacheHolder = BodyCacheHolder()
 
     /// `<environment>/api/data/<version>/`.
     public let apiBase: URL
@@ -81,7 +88,9 @@ public final class WebAPIClient: DataverseService {
         self.tokenProvider = tokenProvider
         self.transport = transport
         self.logger = logger
-        self.gate = ConcurrencyGate(initial: configuration.initialParallelism, maximum: configuration.maxParallelism)
+        self.gate = ConcurrencyGate(initial: configuration.initialParallelism, maximum: configuration.maxParallelism) { [logger] old, new, why in
+            logger.info("requests in flight: \(old) → \(new) (\(why))")
+        }
         var root = configuration.environmentURL.absoluteString
         while root.hasSuffix("/") { root.removeLast() }
         guard let base = URL(string: root + "/api/data/\(configuration.apiVersion)/") else {
@@ -146,6 +155,7 @@ public final class WebAPIClient: DataverseService {
             switch outcome {
             case .success(let response):
                 await gate.applyHint(response.header("x-ms-dop-hint"))
+                if response.status == 429 { await gate.throttled() } else { await gate.answered() }
                 UnreachableEnvironments.shared.clear(configuration.environmentURL)
                 logger.debug("\(r.method) \(r.pathAndQuery) -> \(response.status)")
                 if response.status == 401, !refreshed {
@@ -160,7 +170,12 @@ public final class WebAPIClient: DataverseService {
                         ? configuration.retry.retryAfter(response.header("Retry-After")) ?? configuration.retry.backoff(attempt: attempt - 1)
                         : configuration.retry.backoff(attempt: attempt - 1)
                     logger.debug("HTTP \(response.status): retry \(attempt) after \(wait)")
-                    if response.status == 429 || response.status == 503 {
+                    let throttled = response.status == 429 || response.status == 503
+                    // A command that shows progress shows the wait there (counting down) instead of a warning line.
+                    ProgressSink.emit(.retrying(RetryNotice(status: response.status, throttled: throttled, attempt: attempt,
+                                                            maxRetries: configuration.retry.maxAttempts - 1, waitSeconds: Self.seconds(wait),
+                                                            environment: configuration.environmentURL.absoluteString)))
+                    if throttled && !ProgressSink.isListening {
                         logger.warning("\(configuration.environmentURL.absoluteString) is throttling (HTTP \(response.status)): waiting \(RetryPolicy.seconds(wait)) s before retry \(attempt) of \(configuration.retry.maxAttempts - 1)")
                     }
                     try await Task.sleep(for: wait)
@@ -174,6 +189,9 @@ public final class WebAPIClient: DataverseService {
                 logger.debug("\(r.method) \(r.pathAndQuery) failed: \(String(describing: error))")
                 let failure = TransportFailure(error)
                 if let wait = failures.record(failure, attempt: attempt, policy: configuration.retry, environment: configuration.environmentURL) {
+                    ProgressSink.emit(.retrying(RetryNotice(status: nil, throttled: false, attempt: attempt,
+                                                            maxRetries: configuration.retry.maxAttempts - 1, waitSeconds: Self.seconds(wait),
+                                                            environment: configuration.environmentURL.absoluteString)))
                     try await Task.sleep(for: wait)
                     if let f = retryForm { current = f }
                     continue
@@ -183,6 +201,11 @@ public final class WebAPIClient: DataverseService {
                                      method: r.method, path: r.pathAndQuery, logicalName: logicalName, recordID: recordID)
             }
         }
+    }
+
+    /// A duration in seconds (for `RetryNotice.waitSeconds`).
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 
     /// Headers sent on every request (research/dataverse-webapi.md §1.2).

@@ -1,4 +1,5 @@
 import Foundation
+import LocalEnvironment
 import Logging
 import PortalModel
 
@@ -182,11 +183,13 @@ public final class WebAPIHandler: Sendable {
         return try await service.retrieve(q, pageSize: 1, page: nil).records.first { $0.id == id }
     }
 
-    /// Columns to read for a selection: the selected ones plus `versionnumber` for the ETag.
+    /// Columns to read for a selection: the selected ones plus `versionnumber` for the ETag (Dataverse
+    /// sends `@odata.etag` on every record whatever `$select` says, research/dataverse-webapi.md §2; the
+    /// embedded environment keeps `versionnumber` on every table, system tables such as `annotation` too).
     func readColumns(_ select: [ColumnDefinition]?, table: TableDefinition) -> [String]? {
         guard let select else { return nil }
         var names = select.map(\.logicalName).filter { $0 != table.primaryIDColumn }
-        if table.column("versionnumber") != nil, !names.contains("versionnumber") { names.append("versionnumber") }
+        if table.column("versionnumber") != nil || service is LocalEnvironment, !names.contains("versionnumber") { names.append("versionnumber") }
         return names
     }
 

@@ -1,18 +1,23 @@
 import Foundation
 import PortalModel
 
-/// How writes are sent: `changeSetSize` operations per `$batch` request (Microsoft suggests starting
-/// near 10, research/dataverse-webapi.md §6), `parallelism` requests in flight (keep within the server's
-/// `x-ms-dop-hint`), and whether custom plug-ins are bypassed (`MSCRM.BypassCustomPluginExecution`,
-/// the default, as Microsoft's portal schemas ask with `disableplugins="true"`).
+/// How writes are sent: `changeSetSize` operations per `$batch` request, `parallelism` change sets in
+/// flight, and whether custom plug-ins are bypassed (`MSCRM.BypassCustomPluginExecution`, the default,
+/// as Microsoft's portal schemas ask with `disableplugins="true"`).
+///
+/// `nil` (the default) lets the applier choose (issue 20): requests in flight follow what the target
+/// advises (`SendingAdvice`: the server's `x-ms-dop-hint`, halved after a 429, never above 52), and each
+/// pass is cut into change sets of about `operations ÷ requests in flight` (at most
+/// `Applier.largestChosenChangeSet`), so every slot the server allows is busy and the pass ends
+/// together. A target without advice (the embedded environment in-process) gets 10 and 4.
 public struct ApplyOptions: Sendable {
-    public var changeSetSize: Int
-    public var parallelism: Int
+    public var changeSetSize: Int?
+    public var parallelism: Int?
     public var bypassPlugins: Bool
 
-    public init(changeSetSize: Int = 10, parallelism: Int = 4, bypassPlugins: Bool = true) {
-        self.changeSetSize = max(1, changeSetSize)
-        self.parallelism = max(1, parallelism)
+    public init(changeSetSize: Int? = nil, parallelism: Int? = nil, bypassPlugins: Bool = true) {
+        self.changeSetSize = changeSetSize.map { max(1, $0) }
+        self.parallelism = parallelism.map { max(1, $0) }
         self.bypassPlugins = bypassPlugins
     }
 }
@@ -62,6 +67,32 @@ public struct Applier: Sendable {
         var body: FileBody? = nil
     }
 
+    /// The operations one `apply` has had answered so far, emitted as `ProgressEvent.written` after each
+    /// change set (never per record). Updated from the task that collects the change sets' results.
+    final class WriteTally: @unchecked Sendable {
+        private let lock = NSLock()
+        let total: Int
+        let totalBytes: Int
+        private var done = 0, failed = 0, bytes = 0
+
+        init(total: Int, totalBytes: Int) {
+            self.total = total
+            self.totalBytes = totalBytes
+        }
+
+        /// One change set answered: `count` operations, `failures` of them failed, `sent` body bytes.
+        func add(_ count: Int, failures: Int, sent: Int) {
+            let event: ProgressEvent = lock.withLock {
+                done += count
+                failed += failures
+                bytes += sent
+                return .written(done: done, total: max(total, done), failed: failed, bytes: bytes,
+                                totalBytes: max(totalBytes, bytes))
+            }
+            ProgressSink.emit(event)
+        }
+    }
+
     /// The first transport failure of one `apply`, shared by its change sets in flight; once set, no
     /// further change set is sent.
     final class StopSignal: @unchecked Sendable {
@@ -81,9 +112,12 @@ public struct Applier: Sendable {
         let records = plan.records.filter { r in !(r.sourceID.map(excluded.contains) ?? false) }
         let excludedTargets = Set(plan.records.filter { r in r.sourceID.map(excluded.contains) ?? false }.map(\.targetID))
         let stop = StopSignal()
+        let bodyBytes = records.filter(sendsWrite).reduce(0) { n, r in n + ((try? r.bodyKey.flatMap { source.bodies[$0] }?.size()) ?? 0) }
+        let tally = WriteTally(total: operationCount(plan, records: records, excludedTargets: excludedTargets), totalBytes: bodyBytes)
+        ProgressSink.emit(.written(done: 0, total: tally.total, failed: 0, bytes: 0, totalBytes: bodyBytes))
         /// Runs one pass; throws `ApplyStopped` once an operation got no answer.
         func run(_ ops: [(DataverseOperation, OpInfo)]) async throws -> [(OpInfo, OperationResult)] {
-            let results = await self.run(ops, stop: stop)
+            let results = await self.run(ops, stop: stop, tally: tally)
             guard let cause = stop.cause else { return results }
             let written = outcome.confirmed + results.filter { $0.1.isSuccess }.count
             let answered = outcome.failures + results.compactMap { info, result -> FailureEntry? in
@@ -232,39 +266,75 @@ public struct Applier: Sendable {
     /// Sends operations in change sets of `changeSetSize` (fewer when their file bodies reach
     /// `changeSetBodyBytes`), `parallelism` at a time; returns one result per operation sent, in the input
     /// order. Once `stop` is set (an operation got no answer), no further change set is sent: the
-    /// operations of change sets not sent have no result.
-    func run(_ ops: [(DataverseOperation, OpInfo)], stop: StopSignal) async -> [(OpInfo, OperationResult)] {
+    /// operations of change sets not sent have no result. Each change set answered is counted in `tally`.
+    func run(_ ops: [(DataverseOperation, OpInfo)], stop: StopSignal, tally: WriteTally? = nil) async -> [(OpInfo, OperationResult)] {
         guard !ops.isEmpty else { return [] }
+        let advisor = target as? any SendingAdvice
+        let firstWidth = await width(advisor)
+        let changeSetSize = options.changeSetSize ?? Self.chosenChangeSetSize(operations: ops.count, width: firstWidth, advised: advisor != nil)
+        if options.changeSetSize == nil || options.parallelism == nil {
+            advisor?.noteSendingChoice("sending \(ops.count) operation\(ops.count == 1 ? "" : "s") (\(ops[0].1.kind) …) in change sets of "
+                                       + "\(changeSetSize), \(firstWidth) in flight")
+        }
         var chunks: [[(DataverseOperation, OpInfo)]] = []
+        var chunkBytes: [Int] = []
         var current: [(DataverseOperation, OpInfo)] = []
         var bytes = 0
         for item in ops {
             let size = (try? item.1.body?.size()) ?? 0
-            if !current.isEmpty && (current.count >= options.changeSetSize || bytes + size > Self.changeSetBodyBytes) {
+            if !current.isEmpty && (current.count >= changeSetSize || bytes + size > Self.changeSetBodyBytes) {
                 chunks.append(current)
+                chunkBytes.append(bytes)
                 current = []
                 bytes = 0
             }
             current.append(item)
             bytes += size
         }
-        if !current.isEmpty { chunks.append(current) }
+        if !current.isEmpty { chunks.append(current); chunkBytes.append(bytes) }
         var results = [[(OpInfo, OperationResult)]](repeating: [], count: chunks.count)
         await withTaskGroup(of: (Int, [(OpInfo, OperationResult)]).self) { group in
             var next = 0
+            var running = 0
             func add() {
                 guard next < chunks.count, stop.cause == nil else { return }
                 let index = next, chunk = chunks[index]
                 next += 1
+                running += 1
                 group.addTask { (index, await self.runChunk(chunk, stop: stop)) }
             }
-            for _ in 0..<options.parallelism { add() }
+            for _ in 0..<firstWidth { add() }
             while let (index, r) = await group.next() {
+                running -= 1
                 results[index] = r
-                add()
+                tally?.add(r.count, failures: r.filter { !$0.1.isSuccess }.count, sent: chunkBytes[index])
+                // The advice may have moved (a hint arrived, a 429 halved it): keep that many in flight.
+                let w = await width(advisor)
+                while running < w && next < chunks.count && stop.cause == nil { add() }
             }
         }
         return results.flatMap { $0 }
+    }
+
+    /// The largest change set the applier chooses itself: Microsoft advises starting near 10 and growing
+    /// (research/dataverse-costs.md §2.4; vendors report 100 per batch when multi-threaded), and the
+    /// server time of a batch grows with its parts (they run one after another, §2.2).
+    public static let largestChosenChangeSet = 100
+
+    /// Change sets in flight: `options.parallelism` when set, else the target's advice, else 4.
+    func width(_ advisor: (any SendingAdvice)?) async -> Int {
+        if let p = options.parallelism { return p }
+        return max(1, await advisor?.recommendedParallelism() ?? 4)
+    }
+
+    /// The change set size for a pass of `operations` with `width` in flight: one round of equal
+    /// change sets (`⌈operations ÷ width⌉`, at most `largestChosenChangeSet`, balanced so the last is
+    /// not a remainder); 10 for a target without advice.
+    static func chosenChangeSetSize(operations: Int, width: Int, advised: Bool) -> Int {
+        guard advised else { return 10 }
+        let first = min(largestChosenChangeSet, max(1, (operations + width - 1) / max(1, width)))
+        let count = (operations + first - 1) / first
+        return max(1, (operations + count - 1) / count)
     }
 
     /// The operation with its file body read into `documentbody` (base64, as the Web API takes it).

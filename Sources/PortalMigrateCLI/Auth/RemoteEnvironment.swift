@@ -51,19 +51,27 @@ public enum RemoteEnvironment {
                                           exitCode: PortalMigrateExit.usage)
                 }
                 let provider = try p.tokenProvider(cache: store.tokenCache, interactive: interactive, prompt: prompt)
-                return try WebAPIClient(configuration: .init(environmentURL: url, requestTimeout: timeout), tokenProvider: provider, logger: logger)
+                return try WebAPIClient(configuration: clientConfiguration(url, timeout: timeout), tokenProvider: provider, logger: logger)
             }
             guard let spec else { throw UserFacingError("no environment given and no auth profile selected; pass --environment or run `portal-migrate auth create`") }
             let url = try environmentURL(spec)
             guard EnvironmentURL.isLoopback(url) else {
                 throw UserFacingError("no auth profile for \(url.absoluteString); create one with `portal-migrate auth create --name NAME --url \(url.absoluteString) …`")
             }
-            return try WebAPIClient(configuration: .init(environmentURL: url, requestTimeout: timeout), tokenProvider: NoTokenProvider(), logger: logger)
+            return try WebAPIClient(configuration: clientConfiguration(url, timeout: timeout), tokenProvider: NoTokenProvider(), logger: logger)
         } catch let e as DataverseError {
             throw UserFacingError(e.description)
         } catch let e as AuthenticationError {
             throw UserFacingError(e.description)
         }
+    }
+
+    /// The client settings of every command: the request timeout, and note bodies kept under the data
+    /// directory by note id and row version so a re-read downloads only bodies that changed (issue 20).
+    static func clientConfiguration(_ url: URL, timeout: Duration) -> WebAPIClient.Configuration {
+        var c = WebAPIClient.Configuration(environmentURL: url, requestTimeout: timeout)
+        c.bodyCacheDirectory = DataDirectory.current().root
+        return c
     }
 
     /// The organization URL for a typed environment URL (`EnvironmentURLInput.parse`: a trailing

@@ -1,0 +1,82 @@
+import Foundation
+import PortalModel
+
+/// Note bodies (`annotation.documentbody`) this client last read from one environment, by note id and
+/// row version (`versionnumber`), so a re-read downloads a body only when its version moved (issue 20:
+/// an unchanged re-upload read every web file's body to compare, 72.6 MB at the benchmark's M size).
+///
+/// Dataverse gives every write of a row a new `versionnumber` (a row version unique in the
+/// organization; research/dataverse-webapi.md §3, the ETag `W/"<versionnumber>"`), so a body kept with
+/// the version it was read at is the body the environment holds as long as the version is the same.
+/// The embedded environment bumps `versionnumber` on every write, body writes included (`WriteSession.save`).
+///
+/// Layout, under `<data directory>/body-cache/<environment key>/`, the key a hash of the environment
+/// URL and its organization id (another environment served at the same URL never shares entries):
+/// `<note id>.bin` (the body bytes) and `<note id>.json` (`{"version":"…","size":N,"fnv":"…"}`, the
+/// version and an FNV-1a 64-bit checksum of the bytes). Both written through a temporary file and
+/// renamed (`SafeFileWriter.writeFile`).
+///
+/// Never a lost write: an entry is used only when the version read now equals the entry's version
+/// and the bytes' size and checksum match; anything else (no version in the answer, a missing or
+/// damaged file, a checksum mismatch) reads the body from the environment. A note this client
+/// writes or deletes is forgotten before the write is sent.
+public final class BodyVersionCache: Sendable {
+    /// The environment's folder.
+    public let folder: URL
+
+    public init(folder: URL) { self.folder = folder }
+
+    /// The cache of `environmentURL` (organization `organizationID`) under `dataDirectory`.
+    public static func folder(dataDirectory: URL, environmentURL: URL, organizationID: UUID) -> URL {
+        let key = fnv1a(Data((environmentURL.absoluteString.lowercased() + "|" + organizationID.dataverseString).utf8))
+        return dataDirectory.appendingPathComponent("body-cache", isDirectory: true).appendingPathComponent(key, isDirectory: true)
+    }
+
+    struct Entry: Codable { var version: String; var size: Int; var fnv: String }
+
+    /// The body kept for `id` at `version`: `.some(nil)` for a note known to have no body, `nil` when
+    /// there is no usable entry (then read it from the environment).
+    public func body(id: UUID, version: String) -> Data?? {
+        let name = id.dataverseString
+        guard let entryData = try? Data(contentsOf: folder.appendingPathComponent(name + ".json")),
+              let entry = try? JSONDecoder().decode(Entry.self, from: entryData), entry.version == version else { return nil }
+        if entry.size == 0 && entry.fnv == "-" { return .some(nil) }
+        guard let data = try? Data(contentsOf: folder.appendingPathComponent(name + ".bin")),
+              data.count == entry.size, Self.fnv1a(data) == entry.fnv else { return nil }
+        return .some(data)
+    }
+
+    /// Keeps `body` (nil: the note has none) as the body of `id` at `version`. Failures to write are
+    /// ignored (the next read downloads again).
+    public func remember(id: UUID, version: String, body: Data?) {
+        let name = id.dataverseString
+        forget(id)
+        let entry: Entry
+        if let body {
+            do { try SafeFileWriter.writeFile(body, to: folder.appendingPathComponent(name + ".bin"), mode: 0o600) } catch { return }
+            entry = Entry(version: version, size: body.count, fnv: Self.fnv1a(body))
+        } else {
+            entry = Entry(version: version, size: 0, fnv: "-")
+        }
+        guard let data = try? JSONEncoder().encode(entry) else { return }
+        try? SafeFileWriter.writeFile(data, to: folder.appendingPathComponent(name + ".json"), mode: 0o600)
+    }
+
+    /// Drops the entry of `id` (before this client writes or deletes the note).
+    public func forget(_ id: UUID) {
+        try? FileManager.default.removeItem(at: folder.appendingPathComponent(id.dataverseString + ".json"))
+    }
+
+    /// FNV-1a 64-bit of `data`, 16 hex digits.
+    static func fnv1a(_ data: Data) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        data.withUnsafeBytes { raw in
+            for b in raw.bindMemory(to: UInt8.self) {
+                h ^= UInt64(b)
+                h = h &* 0x0000_0100_0000_01b3
+            }
+        }
+        let hex = String(h, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}
