@@ -1,6 +1,7 @@
 import ArgumentParser
 import ConfigurationMigration
 import Foundation
+import Migration
 import PortalModel
 
 /// `portal-migrate data export --schemaFile S --dataFile D.zip [--environment ENV] [--overwrite]`:
@@ -53,6 +54,12 @@ public struct DataExportCommand: AsyncParsableCommand {
                     if json { printErr(line) } else { printOut(line) }
                 }
                 try package.writeZip(to: out, overwrite: overwrite)
+                let coverage = try await Self.coverage(of: schema, package: package, service: service)
+                for (name, gap) in coverage where !gap.isComplete {
+                    printErr("warning: the schema does not carry what website '\(name)' holds in these tables and N:N relationships (not exported):")
+                    for line in gap.lines { printErr(line) }
+                    printErr("  add them to the schema to carry them, or export the site with `download` (a pac folder carries every portal table)")
+                }
                 let records = package.snapshot.recordCount
                 let links = package.snapshot.links.values.reduce(0) { $0 + $1.count }
                 if json {
@@ -62,13 +69,34 @@ public struct DataExportCommand: AsyncParsableCommand {
                     }
                     printOut(JSONValue.object([("dataFile", .string(out.path)), ("records", .number(String(records))),
                                                ("links", .number(String(links))), ("notes", .number(String(package.snapshot.bodies.count))),
-                                               ("tables", .object(tables))]).serialized)
+                                               ("tables", .object(tables)),
+                                               ("notCarried", .object(coverage.map { ($0.website, $0.gap.json) }))]).serialized)
                 } else {
                     printOut("Exported \(records) record(s), \(links) N:N link(s) and \(package.snapshot.bodies.count) note bodies to \(out.path)")
+                    if coverage.contains(where: { !$0.gap.isComplete }) {
+                        printOut("The schema left out records or links of the website (warning above): the package holds only the tables the schema names.")
+                    }
                 }
             } catch let e as CMTError {
                 throw UserFacingError(e.description)
             }
         }
+    }
+
+    /// For each website the package holds (`adx_website` records), what the schema leaves out of it in the
+    /// environment (issue 24 item 6): the website is read as `download` would read it and compared with the
+    /// schema's tables and N:N relationships (`SchemaCoverage`). Websites by name, in package order.
+    /// - Throws: what reading the environment throws.
+    static func coverage(of schema: CMTSchema, package: CMTPackage, service: any DataverseService) async throws
+        -> [(website: String, gap: SchemaCoverage)] {
+        let tables = Set(schema.entities.map(\.name))
+        let relationships = Set(schema.entities.flatMap { $0.relationships.filter(\.manyToMany).map(\.name) })
+        var result: [(String, SchemaCoverage)] = []
+        for website in package.snapshot.records["adx_website"] ?? [] {
+            let site = try await SnapshotReader(service: service).read(websiteID: website.id)
+            let name = website.columns["adx_name"]?.text ?? website.id.dataverseString
+            result.append((name, SchemaCoverage.compare(site: site, schemaTables: tables, schemaRelationships: relationships)))
+        }
+        return result
     }
 }

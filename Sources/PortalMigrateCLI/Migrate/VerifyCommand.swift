@@ -58,7 +58,7 @@ public struct VerifyCommand: AsyncParsableCommand {
             // Note columns without an enhanced counterpart are listed by the verifier itself (scope.excludedColumns).
             if global.json { printOut(result.json.serialized) }
             let text = result.identical
-                ? "Identical: the target holds the source's configuration (\(Self.describe(result.checked)) compared)."
+                ? "Identical\(scope.label.map { " for the tables \($0) names" } ?? ""): the target holds the source's configuration (\(Self.describe(result.checked)) compared)."
                 : "\(result.items.count) difference(s) (\(Self.describe(result.checked)) compared):\n"
                     + result.differences.map { "  " + $0 }.joined(separator: "\n")
             if !result.notCompared.isEmpty {
