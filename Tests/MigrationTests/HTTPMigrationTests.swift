@@ -68,8 +68,11 @@ struct HTTPMigrationTests {
         #expect(try await MigrationFixtures.counts(target) == before)
     }
 
-    /// Kills `migrate` at seeded points of an uninterrupted run's duration, reruns it, and compares each
+    /// Kills `migrate` at seeded points of an uninterrupted run's progress, reruns it, and compares each
     /// target with the uninterrupted run's target (verify modulo remapped ids, and record counts per table).
+    /// A kill point is a number of operations the run's journal has confirmed (0 … 90 % of the
+    /// uninterrupted run's, 0 meaning while it still reads), not a time: a time taken from the reference
+    /// run misses on a machine whose load changes between runs.
     /// `http`: targets served by `EnvironmentServer` on 127.0.0.1; otherwise embedded `local:` targets.
     static func killAndResume(http: Bool, seed: UInt64) async throws {
         let (home, snapshot) = try await Self.home(seed: seed, records: 2_000)
@@ -86,12 +89,12 @@ struct HTTPMigrationTests {
         }
         defer { let s = servers; Task { for x in s { await x.stop() } } }
 
-        // The uninterrupted reference run, timed to place the kill points.
+        // The uninterrupted reference run, whose journal gives the number of operations to place the kill points.
         let (reference, referenceSpec) = try await target("reference")
-        let started = Date()
         let full = try await CLI.run(["migrate", "--from", "local:src", "--to", referenceSpec, "--webSiteId", website], home: home)
-        let duration = Date().timeIntervalSince(started)
         #expect(full.status == 0, "\(full.stderr.suffix(2000))")
+        let totalOperations = Self.confirmedOperations(home: home, except: [])
+        try #require(totalOperations > 100, "the reference run's journal confirms \(totalOperations) operations")
         let referenceCounts = try await MigrationFixtures.counts(reference)
 
         var rng = SplitMix64(seed: seed)
@@ -100,15 +103,22 @@ struct HTTPMigrationTests {
         for trial in 0..<trials {
             let (env, spec) = try await target("trial\(trial)")
             let args = ["migrate", "--from", "local:src", "--to", spec, "--webSiteId", website, "--parallelism", "4"]
-            let killAt = duration * (0.15 + 0.8 * Double(rng.next() % 1000) / 1000)
-            let first = try await CLI.run(args, home: home, killAfter: killAt)
-            if first.killed { killedCount += 1 }
+            let killAt = Int(Double(totalOperations) * 0.9 * Double(rng.next() % 1000) / 1000)
+            let earlier = Self.journalFiles(home: home)
+            let child = try CLI.start(args, home: home)
+            while !child.hasExited && Self.confirmedOperations(home: home, except: earlier) < killAt {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            let killed = !child.hasExited
+            let status = await child.terminate(signal: SIGKILL)
+            #expect(killed || status == 0, "trial \(trial): \(child.errorOutput.suffix(1500))")
+            if killed { killedCount += 1 }
             // When the killed run had started writing, the rerun finds its journal and says it resumes.
             let wrote = try await env.count("adx_website") > 0
             let unfinished = Self.unfinishedJournal(home: home) // read before the rerun finishes its own
             let rerun = try await CLI.run(args, home: home)
             #expect(rerun.status == 0, "trial \(trial): \(rerun.stderr.suffix(1500))")
-            if first.killed && wrote {
+            if killed && wrote {
                 // A kill can land after the run wrote `finished` and before the process exited: that run is
                 // complete and must not be resumed. Any other killed run that wrote must be resumed.
                 if unfinished {
@@ -117,12 +127,28 @@ struct HTTPMigrationTests {
                     #expect(!rerun.stdout.contains("resuming"), "trial \(trial): a finished run is not resumed")
                 }
             }
-            #expect(try await MigrationFixtures.counts(env) == referenceCounts, "trial \(trial) (killed at \(killAt) s)")
+            #expect(try await MigrationFixtures.counts(env) == referenceCounts, "trial \(trial) (killed after \(killAt) operations)")
             let verify = try await MigrationEngine().verify(source: .environment(reference, websiteID: snapshot.websiteID!),
                                                             target: env, targetWebsiteID: nil)
             #expect(verify.identical, "trial \(trial): \(verify.differences.prefix(5))")
         }
         #expect(killedCount >= (trials + 1) / 2, "most trials must really be interrupted (\(killedCount) of \(trials))")
+    }
+
+    /// The journal files under `home/journals`, by name.
+    static func journalFiles(home: URL) -> Set<String> {
+        let folder = home.appendingPathComponent("journals")
+        return Set(((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".jsonl") })
+    }
+
+    /// The `op` entries (operations the target confirmed) of the journals under `home/journals` other than
+    /// `except` (file names).
+    static func confirmedOperations(home: URL, except: Set<String>) -> Int {
+        let folder = home.appendingPathComponent("journals")
+        return journalFiles(home: home).subtracting(except).reduce(0) { total, name in
+            let text = (try? String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)) ?? ""
+            return total + text.components(separatedBy: "\"kind\":\"op\"").count - 1
+        }
     }
 
     /// True when a journal under `home/journals` (where `Journal` writes) ends without a
