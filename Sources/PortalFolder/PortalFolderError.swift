@@ -45,6 +45,9 @@ public enum PortalFolderError: Error, Equatable, Sendable, CustomStringConvertib
     case folderNotEmpty(path: String)
     /// The snapshot has no website record to name the site folder after.
     case noWebsite
+    /// Several problems of one folder, each a case above (the reader reads every file before failing,
+    /// `PortalFolderError.collected`); never nested, never fewer than two.
+    case several([PortalFolderError])
 
     /// One duplicated record id: its table, id and the two files holding it. `secondTable` is set when
     /// the second file holds the id as a record of another table (two different records would merge
@@ -95,6 +98,8 @@ public enum PortalFolderError: Error, Equatable, Sendable, CustomStringConvertib
             return f
         case .refusedWrites(let errors):
             return errors.first?.path
+        case .several(let errors):
+            return errors.first?.file
         case .duplicateRecordIDs(let dups):
             return dups.first.map { String($0.firstFile.split(separator: ":").first ?? "") }
         case .notASiteFolder, .enhancedDataModelFolder, .folderNotEmpty, .noWebsite:
@@ -108,6 +113,8 @@ public enum PortalFolderError: Error, Equatable, Sendable, CustomStringConvertib
         case .yamlSyntax(_, let l, _, _), .unexpectedShape(_, let l, _), .missingRecordID(_, let l, _, _),
              .valueDoesNotFitColumn(_, let l, _, _, _), .yamlNotUTF8(_, let l, _):
             return l
+        case .several(let errors):
+            return errors.first?.line
         default:
             return nil
         }
@@ -158,6 +165,9 @@ public enum PortalFolderError: Error, Equatable, Sendable, CustomStringConvertib
             return "\(path) already has content; pass --overwrite to write into it"
         case .noWebsite:
             return "the snapshot has no adx_website record to name the site folder after"
+        case .several(let errors):
+            return "\(errors.count) problems in the site folder; nothing was read or written (fix them and run again):\n"
+                + errors.map { "  " + $0.description.replacingOccurrences(of: "\n", with: "\n  ") }.joined(separator: "\n")
         }
     }
 }

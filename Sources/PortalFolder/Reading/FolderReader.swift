@@ -39,6 +39,16 @@ struct FolderReader {
     var notFiles: [String: String] = [:]
     /// Reads enhanced-data-model (v2) folders instead of refusing them (set by `PortalFolder.readEnhanced`).
     var allowEnhancedModel = false
+    /// Every problem found so far: the reader goes on to the next file and fails once at the end
+    /// (`PortalFolderError.collected`), so a folder with five bad files names all five.
+    var problems: [PortalFolderError] = []
+
+    /// Runs `body` on the reader, collecting a `PortalFolderError` it throws instead of stopping.
+    mutating func collect(_ body: (inout FolderReader) throws -> Void) {
+        do { try body(&self) } catch let e as PortalFolderError { problems.append(e) } catch {
+            problems.append(.io(file: root.path, message: "\(error)"))
+        }
+    }
 
     init(root: URL, coding: PacValueCoding) {
         self.root = root
@@ -200,25 +210,28 @@ struct FolderReader {
         // as missing (a page without its copy): named instead (issue 17).
         for (rel, what) in notFiles.sorted(by: { $0.key < $1.key }) where isPacFilePath(rel, files: fileSet, topLists: topLists) {
             if what == "a directory" && rel.hasSuffix(".yml") && !topLists.keys.contains(rel) { continue } // noted in `ignored`
-            throw PortalFolderError.notARegularFile(file: rel, what: what)
+            problems.append(.notARegularFile(file: rel, what: what))
         }
 
         var recordFiles: [(String, PacTableLayout)] = []
         var sideCandidates: [(file: String, yml: String, part: String)] = []
         var binaries: [(file: String, yml: String)] = []
 
-        // website.yml first: its id is the snapshot's website.
-        try readWebsite()
+        // website.yml first: its id is the snapshot's website. Every file's problem is collected and the
+        // folder fails once, naming them all (issue 19: a folder with five bad files reports five).
+        collect { try $0.readWebsite() }
 
         for rel in files where rel != "website.yml" {
             let name = (rel as NSString).lastPathComponent
             if let t = topLists[rel] {
-                try readList(rel, t)
+                collect { try $0.readList(rel, t) }
             } else if rel.hasPrefix(".portalconfig/") && (name == "manifest.yml" || name.hasSuffix("-manifest.yml"))
                         && !rel.dropFirst(14).contains("/") {
-                let doc = try loadYAML(rel)
-                layout.manifests[rel] = try PortalManifest(yaml: doc.root, file: rel)
-                if doc.usesCRLF { layout.crlfFiles.insert(rel) }
+                collect { reader in
+                    let doc = try reader.loadYAML(rel)
+                    reader.layout.manifests[rel] = try PortalManifest(yaml: doc.root, file: rel)
+                    if doc.usesCRLF { reader.layout.crlfFiles.insert(rel) }
+                }
             } else if rel.hasPrefix("deployment-profiles/") {
                 layout.foreignFiles.append(rel)
             } else if rel.hasPrefix("web-files/") && !rel.dropFirst(10).contains("/") && !name.hasSuffix(".webfile.yml")
@@ -239,16 +252,18 @@ struct FolderReader {
             // bootstrap-5-upgrades.css): kept as a file that is not pac's.
             if allowEnhancedModel && !fileSet.contains(b.yml) { layout.foreignFiles.append(b.file); continue }
             guard fileSet.contains(b.yml) else {
-                throw PortalFolderError.contentFileWithoutYAML(file: b.file, expectedYAML: b.yml)
+                problems.append(.contentFileWithoutYAML(file: b.file, expectedYAML: b.yml))
+                continue
             }
-            try requireRegularFile(b.file)
+            collect { try $0.requireRegularFile(b.file) }
             bodies[b.yml] = b.file
         }
         var sides: [String: [String: String]] = [:] // yml → part → file
         for s in sideCandidates {
             if allowEnhancedModel && !fileSet.contains(s.yml) { layout.foreignFiles.append(s.file); continue }
             guard fileSet.contains(s.yml) else {
-                throw PortalFolderError.contentFileWithoutYAML(file: s.file, expectedYAML: s.yml)
+                problems.append(.contentFileWithoutYAML(file: s.file, expectedYAML: s.yml))
+                continue
             }
             sides[s.yml, default: [:]][s.part] = s.file
         }
@@ -261,25 +276,34 @@ struct FolderReader {
             if n % 64 == 63 { ProgressSink.emit(.filesRead(done: min(filesDone, files.count), total: files.count)) }
             switch t.kind {
             case .childList:
-                try readList(rel, t)
+                collect { try $0.readList(rel, t) }
             default:
                 var contents: [String: FieldValue] = [:]
+                var readable = true
                 for side in t.sideFiles {
                     expectedSides += 1
                     if let f = sides[rel]?[side.part] {
                         presentSides += 1
-                        try requireRegularFile(f)
-                        let data = try Data(contentsOf: url(f))
-                        if data.isEmpty { emptySides += 1 }
-                        // Exactly the file's text: `String(data:encoding: .utf8)` would drop a leading U+FEFF (red-team F1).
-                        guard let text = String(validating: data, as: UTF8.self) else { throw PortalFolderError.contentNotUTF8(file: f) }
-                        contents[side.column] = text.isEmpty ? .null : .string(text)
-                        layout.sideFiles.insert(f)
+                        do {
+                            try requireRegularFile(f)
+                            let data: Data
+                            do { data = try Data(contentsOf: url(f)) } catch {
+                                throw PortalFolderError.io(file: f, message: error.localizedDescription)
+                            }
+                            if data.isEmpty { emptySides += 1 }
+                            // Exactly the file's text: `String(data:encoding: .utf8)` would drop a leading U+FEFF (red-team F1).
+                            guard let text = String(validating: data, as: UTF8.self) else { throw PortalFolderError.contentNotUTF8(file: f) }
+                            contents[side.column] = text.isEmpty ? .null : .string(text)
+                            layout.sideFiles.insert(f)
+                        } catch let e as PortalFolderError {
+                            problems.append(e)
+                            readable = false
+                        }
                     } else {
                         contents[side.column] = .null
                     }
                 }
-                try readRecordFile(rel, t, contents: contents, body: bodies[rel])
+                if readable { collect { try $0.readRecordFile(rel, t, contents: contents, body: bodies[rel]) } }
             }
         }
         layout.generation = emptySides > 0 || (expectedSides > 0 && presentSides == expectedSides) ? .new : .old
@@ -289,8 +313,9 @@ struct FolderReader {
             // Say which copy the environment manifests name as current (a page renamed in the environment:
             // pac writes the new file and leaves the old one).
             for i in duplicates.indices { duplicates[i].manifestNote = PortalManifest.currentCopyNote(duplicates[i], manifests: layout.manifests) }
-            throw PortalFolderError.duplicateRecordIDs(duplicates.sorted { ($0.firstFile, $0.secondFile) < ($1.firstFile, $1.secondFile) })
+            problems.append(.duplicateRecordIDs(duplicates.sorted { ($0.firstFile, $0.secondFile) < ($1.firstFile, $1.secondFile) }))
         }
+        if let failure = PortalFolderError.collected(problems) { throw failure }
         var deletions: [ManifestDeletion] = []
         if let m = layout.manifests[".portalconfig/manifest.yml"] {
             for (section, entry) in m.deletedEntries {

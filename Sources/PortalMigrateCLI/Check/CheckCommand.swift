@@ -22,7 +22,7 @@ public struct CheckCommand: AsyncParsableCommand {
 
         Examples:
           portal-migrate check --path ./site/my-site
-          portal-migrate check --environment test --webSiteId 076a8a4e-… --fail-on warning --json
+          portal-migrate check --environment test --webSiteId 076a8a4e-1c1d-4f7e-9c39-2f1e5d7a9b10 --fail-on warning --json
           portal-migrate check --data ./portal.zip
         """)
 
