@@ -191,7 +191,7 @@ import TestSupport
         #expect(source.meaning.deletionsFile == ".portalconfig/manifest.yml")
         let notes = source.meaning.notes.filter { $0.check == "manifest-contradiction" }
         #expect(notes.count == 1)
-        #expect(notes.first?.isError == true && notes.first?.recordID == page.id, "\(notes)")
+        #expect(notes.first?.severity == .error && notes.first?.recordID == page.id, "\(notes)")
         #expect(notes.first?.message.contains("marks it IsDeleted: true") == true)
         var choices = RunChoices()
         choices.keepAbsentColumns = true

@@ -94,7 +94,7 @@ public enum MigrationUseCases {
         let options = migrationOptions(kind, source: source, target: target, choices: choices, targetModel: targetModel)
         let prepared = try await engine.prepare(source: source.engineSource, target: service, options: options)
         return PendingRun(kind: kind, prepared: prepared, sourceModel: source.model, targetModel: targetModel, options: options,
-                          engine: engine, source: source, target: service, sourceNotes: Set(diagnostics(source.meaning.notes)))
+                          engine: engine, source: source, target: service, sourceNotes: Set(source.meaning.notes))
     }
 
     /// The engine's options for a run: the plan options from the choices and what the source means,
@@ -130,7 +130,7 @@ public enum MigrationUseCases {
             plan.hints = PlanHints(format: m.format, carriedColumns: m.carriedColumns, absentValues: m.absentValues,
                                    keepAbsentColumns: choices.keepAbsentColumns)
         }
-        plan.hints.warnings = diagnostics(m.notes)
+        plan.hints.warnings = m.notes
         plan.explicitDeletions = m.explicitDeletions
         plan.explicitLinkRemovals = m.explicitLinkRemovals
         if let file = m.deletionsFile { plan.explicitDeletionsFile = file }
@@ -143,12 +143,6 @@ public enum MigrationUseCases {
         plan.massDelete = choices.massDelete
         plan.skipChecks = choices.skipChecks
         return plan
-    }
-
-    /// An adapter's notes as diagnostics (errors stop the run before writing).
-    public static func diagnostics(_ notes: [SourceNote]) -> [Diagnostic] {
-        notes.map { Diagnostic(check: $0.check, severity: $0.isError ? .error : .warning, message: $0.message,
-                               table: $0.table, recordID: $0.recordID, recordName: $0.recordName) }
     }
 
     /// `verify`: compares the source with the target website by the strict verifier, over the columns

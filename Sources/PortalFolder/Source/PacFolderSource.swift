@@ -38,9 +38,9 @@ public struct PacFolderSource: PortalSource {
         m.explicitLinkRemovals = content.deletedLinks
         m.deletionsFile = ".portalconfig/manifest.yml"
         for table in TableCatalog.environmentSpecificTables { m.skippedTables[table] = downloadOnlyReason }
-        m.notes = (content.ignored + content.warnings).map { SourceNote(check: "folder", message: $0) }
+        m.notes = (content.ignored + content.warnings).map { Diagnostic(check: "folder", severity: .warning, message: $0) }
             + content.unreadableDeletions.map { d in
-                SourceNote(check: "folder", message: ".portalconfig/manifest.yml: \(d.section) entry \(d.recordID.dataverseString) "
+                Diagnostic(check: "folder", severity: .warning, message: ".portalconfig/manifest.yml: \(d.section) entry \(d.recordID.dataverseString) "
                            + "has an unreadable association name \(d.displayName ?? ""); ignored")
             }
             + contradictions(content)
@@ -52,8 +52,8 @@ public struct PacFolderSource: PortalSource {
     /// wins) silently; a manifest and a folder that disagree mean one of them is wrong, so the run stops
     /// before writing (exit 2), naming the manifest entry and the file. Record entries only (N:N
     /// association entries excluded), sorted by table and id.
-    public static func contradictions(_ content: PortalFolderContent) -> [SourceNote] {
-        var out: [SourceNote] = []
+    public static func contradictions(_ content: PortalFolderContent) -> [Diagnostic] {
+        var out: [Diagnostic] = []
         let sourceIDs = Dictionary(grouping: content.snapshot.records.flatMap { t, rows in rows.map { (t, $0.id) } }, by: { $0.0 })
             .mapValues { Set($0.map(\.1)) }
         for d in content.deletions where d.link == nil && !(d.displayName ?? "").hasPrefix("$RELATIONSHIP$") {
@@ -62,7 +62,7 @@ public struct PacFolderSource: PortalSource {
             let entry = ".portalconfig/manifest.yml entry \(d.section) \(d.recordID.dataverseString)"
                 + (d.displayName.map { " (\"\($0)\")" } ?? "") + " marks it IsDeleted: true"
             let where_ = file.map { "but its file \($0) is still in the folder" } ?? "but the folder still holds the record"
-            out.append(SourceNote(check: "manifest-contradiction", isError: true,
+            out.append(Diagnostic(check: "manifest-contradiction",
                                   message: "\(entry), \(where_); delete the file to delete the record, or remove the manifest entry to keep it",
                                   table: d.section, recordID: d.recordID, recordName: d.displayName))
         }

@@ -30,7 +30,8 @@ public struct DownloadCommand: AsyncParsableCommand {
     var includeEntities: String?
     @Option(name: [.customLong("excludeEntities"), .customLong("xe", withSingleDash: true)], help: "Leave out these tables (comma-separated logical names).")
     var excludeEntities: String?
-    @Option(name: [.customLong("modelVersion"), .customLong("mv", withSingleDash: true)], help: ArgumentHelp(ModelVersionOption.help))
+    @Option(name: [.customLong("modelVersion"), .customLong("mv", withSingleDash: true)], help: ArgumentHelp(ModelVersionOption.help),
+            completion: Completions.modelVersions)
     var modelVersion: String?
 
     public init() {}
@@ -51,41 +52,64 @@ public struct DownloadCommand: AsyncParsableCommand {
                 throw UserFacingError("--path \(path) is a file; give the folder to download the site into", exitCode: PortalMigrateExit.usage)
             }
             let environment = try MigrationCommandSupport.service(global.environment, verbose: global.verbose)
-            let model = try await DataModelPolicy.siteModel(websiteID, in: environment, requested: try ModelVersionOption.parse(modelVersion),
-                                                            environment: global.environment ?? "the environment")
-            let service = DataModelPolicy.service(environment, model: model)
-            // pac writes a few system columns too (importsequencenumber, timezoneruleversionnumber, …).
-            var reader = SnapshotReader(service: service)
-            reader.keptSystemColumns = PacFolderFormat.downloadedSystemColumns
-            reader.keptSystemColumnsByTable = PacFolderFormat.downloadedSystemColumnsByTable
-            var snapshot = try await reader.read(websiteID: websiteID)
-            snapshot.websiteID = websiteID
-            guard snapshot.record("adx_website", websiteID) != nil else {
-                throw UserFacingError("website \(websiteID.dataverseString) was not found in the environment")
-            }
+            if !overwrite { try await Self.refuseFilledFolder(parent: URL(fileURLWithPath: path), websiteID: websiteID, in: environment) }
+            let site = try await MigrationUseCases.readWebsite(environment, name: global.environment ?? "the environment", websiteID: websiteID,
+                                                               model: try ModelVersionOption.parse(modelVersion),
+                                                               keptSystemColumns: PacFolderFormat.downloadedSystemColumns,
+                                                               keptSystemColumnsByTable: PacFolderFormat.downloadedSystemColumnsByTable)
+            var snapshot = site.snapshot
             // File names keep their language code even when the website languages are filtered out.
             let languageCodes = PortalFolder.languageCodes(snapshot)
             snapshot = PortalFolder.filtered(snapshot, include: Self.names(includeEntities), exclude: Self.names(excludeEntities) ?? [])
-            if !global.json || global.verbose {
+            // Per-table counts under -v only (pac prints one line per table, most of them zero); the summary
+            // below says how many records and files (issue 24 item 4).
+            if global.verbose {
                 for table in snapshot.tableNames { printErr("Downloaded \(snapshot.records[table]?.count ?? 0) record(s) for table: \(table)") }
             }
             let host = PortalFolder.manifestHost(environment: global.environment ?? "default")
-            let (folder, summary) = try FolderCommandSupport.folderErrors {
-                try FolderDownload.write(snapshot, model: model, into: URL(fileURLWithPath: path), overwrite: overwrite, environmentHost: host,
-                                               languageCodes: languageCodes)
-            }
-            let text = "Downloaded \(snapshot.recordCount) record(s) into \(folder.path): \(summary.written.count) file(s) written, \(summary.unchanged) unchanged, \(summary.removed.count) removed."
-            MigrationCommandSupport.say(text, json: global.json)
-            if !summary.skipped.isEmpty { printErr("Not in pac's folder format (left out): \(summary.skipped.count) record(s)") }
-            for file in summary.removed { MigrationCommandSupport.say("  removed \(file) (its record is gone from the environment)", json: global.json) }
-            for file in summary.kept { MigrationCommandSupport.say("  kept \(file) (its record is not in the environment and no earlier download from it listed it)", json: global.json) }
-            if global.json {
-                let obj: [String: Any] = ["folder": folder.path, "records": snapshot.recordCount, "written": summary.written.count,
-                                          "unchanged": summary.unchanged, "removed": summary.removed, "kept": summary.kept, "skipped": summary.skipped]
-                let data = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
-                printOut(String(decoding: data, as: UTF8.self))
-            }
+            let (folder, summary) = try FolderDownload.write(snapshot, model: site.model, into: URL(fileURLWithPath: path), overwrite: overwrite,
+                                                             environmentHost: host, languageCodes: languageCodes)
+            try Self.render(folder: folder, summary: summary, records: snapshot.recordCount, json: global.json)
         }
+    }
+
+    /// Refuses, before any table is read (issue 24 item 5), to download into a site folder that already has
+    /// content: the folder's name comes from the website's name (`PortalFolder.siteFolderName`), read alone
+    /// from `adx_website` or, for an enhanced-model site, `powerpagesite`. A website found in neither is
+    /// left to the full read, which names it as missing.
+    /// - Throws: `UserFacingError` (exit 2) naming the folder and `--overwrite`.
+    static func refuseFilledFolder(parent: URL, websiteID: UUID, in environment: any DataverseService) async throws {
+        var name: String?
+        for (table, column, nameColumn) in [("adx_website", "adx_websiteid", "adx_name"), ("powerpagesite", "powerpagesiteid", "name")] {
+            guard let rows = try? await environment.retrieveAll(RecordQuery(table, columns: [nameColumn], filter: .equal(column, .guid(websiteID)))),
+                  let row = rows.first else { continue }
+            name = row.columns[nameColumn]?.text ?? websiteID.dataverseString
+            break
+        }
+        guard let name else { return }
+        let website = EntityRecord("adx_website", id: websiteID, columns: ["adx_name": .string(name)])
+        let folderName = try FolderCommandSupport.folderErrors {
+            try PortalFolder.siteFolderName(PortalSnapshot(records: ["adx_website": [website]], websiteID: websiteID))
+        }
+        let folder = parent.appendingPathComponent(folderName, isDirectory: true)
+        if let contents = try? FileManager.default.contentsOfDirectory(atPath: folder.path), !contents.isEmpty {
+            throw UserFacingError(PortalFolderError.folderNotEmpty(path: folder.path).description + "; nothing was read or written")
+        }
+    }
+
+    /// The download's summary: counts, files removed and kept, and the `--json` object
+    /// `{"folder", "records", "written", "unchanged", "removed", "kept", "skipped"}`.
+    static func render(folder: URL, summary: FolderWriteSummary, records: Int, json: Bool) throws {
+        let text = "Downloaded \(records) record(s) into \(folder.path): \(summary.written.count) file(s) written, \(summary.unchanged) unchanged, \(summary.removed.count) removed."
+        MigrationCommandSupport.say(text, json: json)
+        if !summary.skipped.isEmpty { printErr("Not in pac's folder format (left out): \(summary.skipped.count) record(s)") }
+        for file in summary.removed { MigrationCommandSupport.say("  removed \(file) (its record is gone from the environment)", json: json) }
+        for file in summary.kept { MigrationCommandSupport.say("  kept \(file) (its record is not in the environment and no earlier download from it listed it)", json: json) }
+        guard json else { return }
+        let obj: [String: Any] = ["folder": folder.path, "records": records, "written": summary.written.count,
+                                  "unchanged": summary.unchanged, "removed": summary.removed, "kept": summary.kept, "skipped": summary.skipped]
+        let data = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
+        printOut(String(decoding: data, as: UTF8.self))
     }
 }
 

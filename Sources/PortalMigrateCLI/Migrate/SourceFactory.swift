@@ -41,7 +41,7 @@ enum SourceFactory {
         } catch let e as DataModelMismatchError {
             throw UserFacingError(e.description)
         }
-        for note in run.meaning.notes where !note.isError { printErr("warning: \(note.message)") }
+        for note in run.meaning.notes where note.severity == .warning { printErr("warning: \(note.message)") }
         return run
     }
 }

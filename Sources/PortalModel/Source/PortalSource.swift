@@ -61,6 +61,7 @@ public struct SourceRead: Sendable {
 ///   (CMT `disableplugins="true"`); `nil` leaves it to the user's choice.
 /// - `notes`: what the adapter found while reading (warnings, and errors such as a manifest entry
 ///   contradicting the folder), reported with the plan's diagnostics; errors stop the run before writing.
+///   Their `check` is the adapter's (`folder`, `package`, `manifest-contradiction`).
 public struct SourceMeaning: Sendable {
     public var format: String?
     public var carriedColumns: [String: Set<String>]?
@@ -73,7 +74,7 @@ public struct SourceMeaning: Sendable {
     public var declaredColumns: [String: Set<String>] = [:]
     public var skippedTables: [String: String] = [:]
     public var bypassPlugins: Bool?
-    public var notes: [SourceNote] = []
+    public var notes: [Diagnostic] = []
 
     public init(format: String? = nil, carriedColumns: [String: Set<String>]? = nil) {
         self.format = format
@@ -85,30 +86,6 @@ public struct SourceMeaning: Sendable {
     public var carried: CarriedColumns {
         guard let carriedColumns else { return .environment }
         return .declared(carriedColumns, format: format ?? "the source")
-    }
-}
-
-/// One thing an adapter found while reading a source, turned into a `Diagnostic` by the engine.
-///
-/// - `check`: the name it is reported under (`folder`, `package`, `manifest-contradiction`).
-/// - `isError`: an error stops the run before writing (exit 2); a warning is reported only.
-/// - `table`/`recordID`/`recordName`: the record concerned, when one is.
-public struct SourceNote: Sendable, Hashable {
-    public var check: String
-    public var isError: Bool
-    public var message: String
-    public var table: String?
-    public var recordID: UUID?
-    public var recordName: String?
-
-    public init(check: String, isError: Bool = false, message: String, table: String? = nil, recordID: UUID? = nil,
-                recordName: String? = nil) {
-        self.check = check
-        self.isError = isError
-        self.message = message
-        self.table = table
-        self.recordID = recordID
-        self.recordName = recordName
     }
 }
 
