@@ -30,11 +30,8 @@ public enum EnvironmentResolver {
                 throw UserFacingError("local environment '\(name)' is an empty file (\(file.path)); delete it with `portal-migrate env delete \(name)` and create it with `portal-migrate env create \(name)`")
             }
             return try directory.open(name)
-        } catch let e as LocalEnvironmentError {
-            if case .notFound = e { throw missing }
-            throw UserFacingError(e.description)
-        } catch let e as DataDirectoryError {
-            throw UserFacingError(e.description)
+        } catch LocalEnvironmentError.notFound(_) {
+            throw missing // other LocalEnvironmentError / DataDirectoryError: ProblemReport (exit 2, their message)
         }
     }
 

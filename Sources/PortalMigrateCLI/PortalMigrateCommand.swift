@@ -49,10 +49,13 @@ public struct PortalMigrateCommand: AsyncParsableCommand {
             // Progress on stderr while the command runs (`--progress`); the live line is erased before
             // any error below is printed.
             try await ProgressDisplay.run(for: command) {
-                if var asyncCommand = command as? AsyncParsableCommand {
-                    try await asyncCommand.run()
-                } else {
-                    try command.run()
+                // Library errors become what a user sees in one place (message, exit code, file and line).
+                try await ProblemReport.mapping {
+                    if var asyncCommand = command as? AsyncParsableCommand {
+                        try await asyncCommand.run()
+                    } else {
+                        try command.run()
+                    }
                 }
             }
         } catch let error as UserFacingError {

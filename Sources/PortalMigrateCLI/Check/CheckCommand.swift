@@ -35,7 +35,7 @@ public struct CheckCommand: AsyncParsableCommand {
     var data: String?
     @Option(name: .customLong("schemaFile"), help: "With --data: check only the tables this CMT schema file names.")
     var schemaFile: String?
-    @Option(name: [.customLong("modelVersion"), .customLong("mv", withSingleDash: true)], help: ArgumentHelp(EnhancedModelOptions.help))
+    @Option(name: [.customLong("modelVersion"), .customLong("mv", withSingleDash: true)], help: ArgumentHelp(ModelVersionOption.help))
     var modelVersion: String?
     @Option(name: .customLong("fail-on"), help: "Exit 2 on problems of this severity or worse: error or warning.")
     var failOn: Diagnostic.Severity = .error
@@ -57,8 +57,14 @@ public struct CheckCommand: AsyncParsableCommand {
     public func run() async throws {
         if listRules { return printRules() }
         let skipped = skip.ids
-        let (input, label) = try await readInput()
-        let diagnostics = PortalRules.run(input, skipping: skipped)
+        let diagnostics: [Diagnostic], label: String
+        do {
+            let (input, name, notes) = try await readInput()
+            (diagnostics, label) = (DiagnosticCollector(notes + PortalRules.run(input, skipping: skipped)).sorted, name)
+        } catch let e as PortalFolderError {
+            // A folder that cannot be read: every problem of it, as diagnostics with file and line.
+            (diagnostics, label) = (e.diagnostics, path ?? "the folder")
+        }
         let code = DiagnosticExit.code(diagnostics, failOn: failOn)
         let json = global.json
         for line in DiagnosticRenderer.text(diagnostics) { MigrationCommandSupport.say(line, json: json) }
@@ -89,40 +95,32 @@ public struct CheckCommand: AsyncParsableCommand {
     }
 
     /// The rules' input and a label naming the source.
-    func readInput() async throws -> (PortalRuleInput, String) {
+    /// - Throws: `PortalFolderError` for a folder that cannot be read (every problem of it); other
+    ///   library errors (a package, the environment) reach `ProblemReport` in `runMain`.
+    /// The third value: what the reader noted about the source (a folder's warnings, a manifest
+    /// contradiction), reported with the rules' findings.
+    func readInput() async throws -> (PortalRuleInput, String, [Diagnostic]) {
+        let model = try ModelVersionOption.parse(modelVersion)
         if let path {
-            let (content, _) = try EnhancedModelOptions.readFolder(URL(fileURLWithPath: path), modelVersion: modelVersion)
-            return (PortalRuleInput(snapshot: content.snapshot, isFolder: true), path)
+            let run = try RunSource.read(PacFolderSource(URL(fileURLWithPath: path)), model: model)
+            return (PortalRuleInput(snapshot: run.snapshot ?? PortalSnapshot(), isFolder: true), path, run.meaning.notes)
         }
         if let data {
-            let package: CMTPackage
-            do { package = try CMTPackage(contentsOf: URL(fileURLWithPath: data)) } catch let e as CMTError {
-                throw UserFacingError(e.description)
-            }
+            let package = try CMTPackage(contentsOf: URL(fileURLWithPath: data))
             for w in package.warnings { printErr("warning: \(w)") }
             var snapshot = package.snapshot
             if let sites = snapshot.records["adx_website"], sites.count == 1 { snapshot.websiteID = sites[0].id }
             var carried = Set(package.schema.entities.map(\.name))
-            if let schemaFile {
-                let schema: CMTSchema
-                do { schema = try CMTSchema(contentsOf: URL(fileURLWithPath: schemaFile)) } catch let e as CMTError {
-                    throw UserFacingError(e.description)
-                }
-                carried.formIntersection(schema.entities.map(\.name))
-            }
-            return (PortalRuleInput(snapshot: snapshot, tablesCarried: carried), data)
+            if let schemaFile { carried.formIntersection(try CMTSchema(contentsOf: URL(fileURLWithPath: schemaFile)).entities.map(\.name)) }
+            return (PortalRuleInput(snapshot: snapshot, tablesCarried: carried), data, [])
         }
-        guard let webSiteId, let id = UUID(dataverse: webSiteId) else {
-            throw UserFacingError("--webSiteId '\(webSiteId ?? "")' is not a GUID", exitCode: PortalMigrateExit.usage)
-        }
+        let id = try WebsiteIDOption.required(webSiteId, option: "--webSiteId")
         let spec = global.environment
+        let name = spec ?? "the selected environment"
         let raw = try MigrationCommandSupport.service(spec, verbose: global.verbose)
-        return try await userFacing {
-            let model = try await EnhancedModelOptions.siteModel(id, in: raw, modelVersion: modelVersion, environment: spec ?? "the selected environment")
-            let service = EnhancedModelOptions.service(raw, model: model, site: id)
-            var snapshot = try await SnapshotReader(service: service).read(websiteID: id)
-            snapshot.websiteID = id
-            return (PortalRuleInput(snapshot: snapshot), "\(spec ?? "the selected environment") website \(id.dataverseString)")
-        }
+        let siteModel = try await DataModelPolicy.siteModel(id, in: raw, requested: model, environment: name)
+        var snapshot = try await SnapshotReader(service: DataModelPolicy.service(raw, model: siteModel, site: id)).read(websiteID: id)
+        snapshot.websiteID = id
+        return (PortalRuleInput(snapshot: snapshot), "\(name) website \(id.dataverseString)", [])
     }
 }

@@ -39,13 +39,9 @@ public struct DataExportCommand: AsyncParsableCommand {
             if FileManager.default.fileExists(atPath: out.path) && !overwrite {
                 throw UserFacingError("\(dataFile) exists; use --overwrite to replace it")
             }
-            do { try CMTPackage.checkDestination(out, overwrite: overwrite) } catch let e as CMTError {
-                throw UserFacingError(e.description)
-            }
-            let schemaData: Data
-            do { schemaData = try CMTSchema.readFile(schemaURL) } catch let e as CMTError {
-                throw UserFacingError(e.description)
-            }
+            // CMTError reaches the user through ProblemReport (exit 2, its message).
+            try CMTPackage.checkDestination(out, overwrite: overwrite)
+            let schemaData = try CMTSchema.readFile(schemaURL)
             do {
                 let schema = try CMTSchema(data: schemaData, file: schemaURL.lastPathComponent)
                 let service = try EnvironmentResolver.service(for: global.environment, verbose: global.verbose)
@@ -77,8 +73,6 @@ public struct DataExportCommand: AsyncParsableCommand {
                         printOut("The schema left out records or links of the website (warning above): the package holds only the tables the schema names.")
                     }
                 }
-            } catch let e as CMTError {
-                throw UserFacingError(e.description)
             }
         }
     }

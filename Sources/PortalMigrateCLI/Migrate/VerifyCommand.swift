@@ -100,10 +100,7 @@ public struct VerifyCommand: AsyncParsableCommand {
         do { data = try Data(contentsOf: url) } catch {
             throw UserFacingError("cannot read the schema file \(schemaFile): \(error.localizedDescription)")
         }
-        let schema: CMTSchema
-        do { schema = try CMTSchema(data: data, file: url.lastPathComponent) } catch let e as CMTError {
-            throw UserFacingError(e.description)
-        }
+        let schema = try CMTSchema(data: data, file: url.lastPathComponent) // a CMTError reaches the user via ProblemReport
         var columns: [String: Set<String>] = [:]
         var relationships: Set<String> = []
         for e in schema.entities {
