@@ -8,7 +8,8 @@ import ArgumentParser
 /// `--progress` picks how long commands show progress on stderr (`ProgressMode`).
 public struct GlobalOptions: ParsableArguments {
     @Option(name: [.customLong("environment"), .customLong("env", withSingleDash: true)],
-            help: "Auth profile name or index, environment URL, or local:NAME for an embedded environment.")
+            help: "Auth profile name or index, environment URL, or local:NAME for an embedded environment.",
+            completion: Completions.environments)
     public var environment: String?
 
     @Flag(name: .long, help: "Print machine-readable JSON on stdout; human text goes to stderr.")

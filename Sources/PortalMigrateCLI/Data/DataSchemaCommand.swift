@@ -20,7 +20,8 @@ public struct DataSchemaCommand: ParsableCommand {
         """
     )
 
-    @Option(name: .customLong("portalType"), help: "The portal type (\(PortalType.allCases.map(\.rawValue).joined(separator: ", "))).")
+    @Option(name: .customLong("portalType"), help: "The portal type (\(PortalType.allCases.map(\.rawValue).joined(separator: ", "))).",
+            completion: Completions.portalTypes)
     public var portalType: String
 
     @Option(name: [.customLong("output"), .customShort("o")], help: "Write the schema to this file instead of stdout.")

@@ -41,6 +41,6 @@ func parseWebsiteID(_ text: String) throws -> UUID {
 
 /// The `NAME` argument shared by env subcommands.
 struct EnvName: ParsableArguments {
-    @Argument(help: "The environment's name (letters, digits, '-', '_', '.').")
+    @Argument(help: "The environment's name (letters, digits, '-', '_', '.').", completion: Completions.localEnvironmentNames)
     var name: String
 }

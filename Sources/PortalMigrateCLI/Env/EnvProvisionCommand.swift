@@ -18,12 +18,12 @@ struct EnvProvisionCommand: AsyncParsableCommand {
         Example: portal-migrate env provision dev --template starter --modelVersion 2 --json
         """)
     @OptionGroup var env: EnvName
-    @Option(help: "Built-in template: starter or customer-self-service.") var template: String?
+    @Option(help: "Built-in template: starter or customer-self-service.", completion: Completions.templates) var template: String?
     @Option(name: .customLong("existing-website"), help: "Bind a new portal app to this existing adx_website id.")
     var existingWebsite: String?
     @Option(name: .customLong("name"), help: "The website's name (default: the template's).") var siteName: String?
     @Option(name: [.customLong("modelVersion"), .customLong("mv", withSingleDash: true)],
-            help: "Data model of the provisioned site: 1/Standard (default) or 2/Enhanced.")
+            help: "Data model of the provisioned site: 1/Standard (default) or 2/Enhanced.", completion: Completions.modelVersions)
     var modelVersion: String?
     @OptionGroup var global: OutputOptions
 

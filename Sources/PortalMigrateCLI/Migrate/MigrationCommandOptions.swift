@@ -11,7 +11,8 @@ extension MissingLookupPolicy: ExpressibleByArgument {}
 
 /// The source, target and identity options shared by `plan`, `migrate` and `verify`.
 struct MigrationEndpointOptions: ParsableArguments {
-    @Option(name: .customLong("from"), help: "Source environment: auth profile name or index, URL, or local:NAME.")
+    @Option(name: .customLong("from"), help: "Source environment: auth profile name or index, URL, or local:NAME.",
+            completion: Completions.environments)
     var from: String?
 
     @Option(name: .customLong("webSiteId"), help: "The source website's id (adx_websiteid or powerpagesiteid).")
@@ -20,7 +21,8 @@ struct MigrationEndpointOptions: ParsableArguments {
     @Option(name: [.customLong("path"), .customShort("p")], help: "Source: a pac site folder (the one holding website.yml) instead of --from/--webSiteId (plan and verify).")
     var path: String?
 
-    @Option(name: .customLong("to"), help: "Target environment; defaults to --environment or the selected auth profile.")
+    @Option(name: .customLong("to"), help: "Target environment; defaults to --environment or the selected auth profile.",
+            completion: Completions.environments)
     var to: String?
 
     @Option(name: .customLong("targetWebSiteId"), help: "Map the source website onto this existing website of the target.")
@@ -35,7 +37,8 @@ struct MigrationEndpointOptions: ParsableArguments {
     @Option(name: .customLong("deploymentProfile"), help: "A pac deployment profile file whose values replace the source's by record id.")
     var deploymentProfile: String?
 
-    @Option(name: [.customLong("modelVersion"), .customLong("mv", withSingleDash: true)], help: ArgumentHelp(ModelVersionOption.help))
+    @Option(name: [.customLong("modelVersion"), .customLong("mv", withSingleDash: true)], help: ArgumentHelp(ModelVersionOption.help),
+            completion: Completions.modelVersions)
     var modelVersion: String?
 
     @Option(name: .customLong("targetModelVersion"), help: ArgumentHelp(ModelVersionOption.targetHelp))
