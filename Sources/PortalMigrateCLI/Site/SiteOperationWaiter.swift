@@ -48,6 +48,6 @@ enum SiteOperationWaiter {
 func confirmSite(_ question: String, yes: Bool, refusal: String) throws {
     if yes { return }
     guard isatty(0) != 0 else { throw UserFacingError("\(refusal); pass --yes to confirm") }
-    FileHandle.standardError.write(Data("\(question) [y/N] ".utf8))
+    Console.shared.write("\(question) [y/N] ", fd: 2)
     guard let answer = readLine(), answer.lowercased().hasPrefix("y") else { throw UserFacingError("nothing changed: not confirmed") }
 }
