@@ -68,7 +68,7 @@ let package = Package(
         // Command types (parsing, output); no business logic.
         .target(name: "PortalMigrateCLI", dependencies: [
             "PortalModel", "DataverseWebAPI", "LocalEnvironment", "EnvironmentServer",
-            "PortalFolder", "ConfigurationMigration", "Migration", "ChildProcesses",
+            "PortalFolder", "ConfigurationMigration", "Migration", "ChildProcesses", "Reports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -92,6 +92,6 @@ let package = Package(
         .testTarget(name: "PortalFolderTests", dependencies: ["PortalFolder", "TestSupport"]),
         .testTarget(name: "ConfigurationMigrationTests", dependencies: ["ConfigurationMigration", "TestSupport"]),
         .testTarget(name: "MigrationTests", dependencies: ["Migration", "LocalEnvironment", "TestSupport"]),
-        .testTarget(name: "PortalMigrateTests", dependencies: ["PortalMigrateCLI", "TestSupport"]),
+        .testTarget(name: "PortalMigrateTests", dependencies: ["PortalMigrateCLI", "TestSupport", "Reports", "Migration"]),
     ]
 )

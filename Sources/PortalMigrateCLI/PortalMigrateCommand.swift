@@ -26,7 +26,7 @@ public struct PortalMigrateCommand: AsyncParsableCommand {
         [
             QuickstartCommand.self,
             AuthCommand.self, OrgCommand.self, ListCommand.self,
-            DownloadCommand.self, PlanCommand.self, UploadCommand.self, MigrateCommand.self, VerifyCommand.self,
+            DownloadCommand.self, PlanCommand.self, UploadCommand.self, MigrateCommand.self, VerifyCommand.self, DiffCommand.self,
             CheckCommand.self,
             SiteCommand.self,
             DataCommand.self, EnvCommand.self, PaportalCommand.self,

@@ -13,8 +13,10 @@ extension ReportDocument {
     ///   - source: the source snapshot as planned (`PreparedMigration.source`).
     ///   - target: the target's records read for planning (`PlanningResult.targetSnapshot`).
     ///   - problems: lines for failed checks and warnings (shown first).
+    ///   - hiddenColumns: `PlanOptions.hiddenKey` keys of values a deployment profile sets (never shown);
+    ///     secrets (`Secrets.isHidden`) are hidden too.
     public static func plan(_ plan: MigrationPlan, source: PortalSnapshot, target: PortalSnapshot, sourceLabel: String, targetLabel: String,
-                            problems: [String] = [], generated: Date = Date()) -> ReportDocument {
+                            problems: [String] = [], hiddenColumns: Set<String> = [], generated: Date = Date()) -> ReportDocument {
         let written = plan.records.filter { !$0.writesNothing }
         let creates = written.filter { $0.action == .create }.count
         let updates = written.count - creates
@@ -47,7 +49,10 @@ extension ReportDocument {
             if r.action == .create {
                 for c in r.record.columns.keys.sorted() {
                     let v = ReportValues.display(r.record.columns[c], labels: labels)
-                    let hidden = r.changes.first { $0.column == c }?.hidden ?? false
+                    let sourceRecord = r.sourceID.flatMap { srcLabels.record(r.table, $0) }
+                    let hidden = (r.changes.first { $0.column == c }?.hidden ?? false)
+                        || Secrets.isHidden(r.record, column: c, hiddenColumns: hiddenColumns)
+                        || sourceRecord.map { Secrets.isHidden($0, column: c, hiddenColumns: hiddenColumns) } ?? false
                     columns.append(ReportValues.column(c, source: nil, target: hidden ? VerifyDifference.hidden : v))
                 }
             } else {

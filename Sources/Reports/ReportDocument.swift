@@ -57,10 +57,23 @@ public struct ReportNode: Sendable {
     public var status: String
     public var contentPages: [ReportContentPage]
     public var children: [ReportNode]
+
+    public init(name: String, path: String, status: String, contentPages: [ReportContentPage], children: [ReportNode]) {
+        self.name = name
+        self.path = path
+        self.status = status
+        self.contentPages = contentPages
+        self.children = children
+    }
 }
 
 /// A content page (one language) of a site-map page.
-public struct ReportContentPage: Sendable { public var language: String; public var title: String; public var status: String }
+public struct ReportContentPage: Sendable {
+    public var language: String
+    public var title: String
+    public var status: String
+    public init(language: String, title: String, status: String) { self.language = language; self.title = title; self.status = status }
+}
 
 /// A table's records that differ, with its counts.
 public struct ReportTable: Sendable {

@@ -43,8 +43,8 @@ public struct DriftComparer: Sendable {
     /// Compares `source` with `target` (the names only give the direction of "added" and "removed":
     /// a record only `target` has is added).
     public func compare(source: DriftSide, target: DriftSide) -> DriftResult {
-        var s = Self.keyColumnsFilled(source.snapshot, carried: source.carried, catalog: catalog)
-        let t = Self.keyColumnsFilled(target.snapshot, carried: target.carried, catalog: catalog)
+        var s = Self.keyColumnsFilled(Self.referencedGlobals(source), carried: source.carried, catalog: catalog)
+        let t = Self.keyColumnsFilled(Self.referencedGlobals(target), carried: target.carried, catalog: catalog)
         // Columns the target's format never carries are not compared (the source's are left out by the verifier).
         var notCarried: [String: Set<String>] = [:]
         if case .declared = target.carried {
@@ -97,7 +97,7 @@ public struct DriftComparer: Sendable {
                                                    target: hidden ? VerifyDifference.hidden : d.target))
                 continue
             }
-            var drift = DriftDifference(d, key: key)
+            var drift = DriftDifference(Self.lookupsNamed(d, source: s, target: t, sourceLabels: sourceLabels, targetLabels: targetLabels), key: key)
             if d.kind == .linkMissingInTarget || d.kind == .linkOnlyInTarget {
                 let ends = Self.linkEnds(d, idMap: matcher.idMap, sourceLabels: sourceLabels, targetLabels: targetLabels)
                 drift.key = ends.0
@@ -165,6 +165,21 @@ public struct DriftComparer: Sendable {
         return out
     }
 
+    /// A column difference whose values are lookups, each shown as the referenced record's natural-key
+    /// label on its own side (`adx_webtemplate Footer`) instead of an id that differs between environments.
+    static func lookupsNamed(_ d: VerifyDifference, source: PortalSnapshot, target: PortalSnapshot,
+                             sourceLabels: RecordKeyLabel, targetLabels: RecordKeyLabel) -> VerifyDifference {
+        guard d.kind == .column, let c = d.column else { return d }
+        var out = d
+        func named(_ v: FieldValue?, _ labels: RecordKeyLabel) -> String? {
+            guard let r = v?.reference, let rec = labels.record(r.logicalName, r.id) else { return nil }
+            return "\(r.logicalName) \(labels.label(rec))"
+        }
+        if d.source != VerifyDifference.hidden, let n = named(source.record(d.table, d.id)?.columns[c], sourceLabels) { out.source = n }
+        if d.target != VerifyDifference.hidden, let n = named(target.record(d.table, d.targetID ?? d.id)?.columns[c], targetLabels) { out.target = n }
+        return out
+    }
+
     /// The natural-key label of a difference's record, from the side that has it.
     static func key(of d: VerifyDifference, sourceLabels: RecordKeyLabel, targetLabels: RecordKeyLabel) -> String {
         switch d.kind {
@@ -206,6 +221,21 @@ public struct DriftComparer: Sendable {
         return counts.values.sorted { $0.table < $1.table }
     }
 
+    /// A side's snapshot with only the records of organization-wide tables (portal languages,
+    /// `StrictVerifier.globalTables`) that its website's records reference: a CMT package exports every
+    /// portal language of the organization, an environment read gives the website's. A side without a
+    /// website keeps them all.
+    static func referencedGlobals(_ side: DriftSide) -> PortalSnapshot {
+        guard side.websiteID != nil else { return side.snapshot }
+        var out = side.snapshot
+        var referenced = Set<UUID>()
+        for (table, rows) in side.snapshot.records where !StrictVerifier.globalTables.contains(table) {
+            for r in rows { for v in r.columns.values { if let id = v.reference?.id { referenced.insert(id) } } }
+        }
+        for table in StrictVerifier.globalTables { out.records[table] = out.records[table]?.filter { referenced.contains($0.id) } }
+        return out
+    }
+
     /// The columns both formats carry: `.environment` only when both sides are environments.
     static func merged(_ a: CarriedColumns, _ b: CarriedColumns) -> CarriedColumns {
         switch (a, b) {
@@ -219,15 +249,15 @@ public struct DriftComparer: Sendable {
         }
     }
 
-    /// A side whose format declares its columns: absent natural-key columns it carries stand for their
-    /// empty value (a root page's absent parent is no parent), so records match by key as the planner's do.
+    /// Absent natural-key columns a side's format carries stand for their empty value (a root page's
+    /// absent parent is no parent), so records match by key as the planner's do. An environment speaks
+    /// about every column (the enhanced view leaves empty ones out of a component's content).
     static func keyColumnsFilled(_ snapshot: PortalSnapshot, carried: CarriedColumns, catalog: TableCatalog) -> PortalSnapshot {
-        guard case .declared = carried else { return snapshot }
         var out = snapshot
         for (table, rows) in snapshot.records {
-            let columns = carried.columns(of: table) ?? []
+            let columns = carried.columns(of: table)
             for i in rows.indices {
-                for c in IdentityRules.key(for: rows[i], catalog: catalog) where rows[i].columns[c] == nil && columns.contains(c) {
+                for c in IdentityRules.key(for: rows[i], catalog: catalog) where rows[i].columns[c] == nil && (columns?.contains(c) ?? true) {
                     out.records[table]![i].columns[c] = carried.absentValue(of: c)
                 }
             }

@@ -12,6 +12,12 @@ public struct SiteMapContentPage: Sendable, Hashable {
     public var language: String
     public var title: String
     public var status: ChangeStatus
+
+    public init(language: String, title: String, status: ChangeStatus) {
+        self.language = language
+        self.title = title
+        self.status = status
+    }
 }
 
 /// A root web page placed in the site map (input of `SiteMap.tree`).
@@ -25,6 +31,15 @@ public struct SiteMapPage: Sendable, Hashable {
     public var path: String
     public var status: ChangeStatus
     public var contentPages: [SiteMapContentPage]
+
+    public init(id: UUID, parentID: UUID?, name: String, path: String, status: ChangeStatus, contentPages: [SiteMapContentPage]) {
+        self.id = id
+        self.parentID = parentID
+        self.name = name
+        self.path = path
+        self.status = status
+        self.contentPages = contentPages
+    }
 }
 
 /// A page of the site map with its child pages, ordered by path.

@@ -32,6 +32,8 @@ public struct PlanCommand: AsyncParsableCommand {
     var all = false
     @Flag(name: .customLong("keep-absent-columns"), help: ArgumentHelp(KeepAbsentColumns.help))
     var keepAbsentColumns = false
+    @Option(name: .customLong("report"), help: "Also write the plan as one self-contained HTML page (site map, records, links, web files) to this file.")
+    var report: String?
 
     public init() {}
 
@@ -49,6 +51,7 @@ public struct PlanCommand: AsyncParsableCommand {
                 + DataModelPolicy.notMigratedSummary(pending.plan, source: pending.sourceModel, target: pending.targetModel)
             MigrationCommandSupport.say(lines.isEmpty ? "No changes." : lines.joined(separator: "\n"), json: global.json)
             RunRendering.printReport(pending.planReport, json: global.json)
+            if let report { try PlanReportFile.write(pending, source: source, target: target, to: report, json: global.json) }
             if !pending.errors.isEmpty { throw ExitCode(PortalMigrateExit.checkFailed.rawValue) }
         }
     }
