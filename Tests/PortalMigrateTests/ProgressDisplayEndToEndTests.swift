@@ -8,13 +8,13 @@ import Testing
 import TestSupport
 
 /// Issue 19 "Events and progress", with the built binary: a long upload (a generated site of about
-/// 1,500 records and 2 MB of web files, into a served environment that answers every request 30 ms
+/// 800 records and 1 MB of web files, into a served environment that answers every request 50 ms
 /// late) shows a live progress line on a terminal (a pseudo-terminal from `script`) that is erased
 /// before the report and on Ctrl-C; `--json` keeps stdout one object and stderr free of progress;
 /// `--progress json` gives JSON lines; a stderr that is not a terminal gets plain lines.
 ///
 /// Nothing here times the run: the served environment's latency only makes the upload last long
-/// enough (at least 30 ms × the requests it sends) for the live line, drawn ten times a second, to
+/// enough (at least 50 ms × the requests it sends) for the live line, drawn ten times a second, to
 /// appear.
 @Suite(.serialized) struct ProgressDisplayEndToEndTests {
     /// The erase sequence: carriage return, erase to the end of the line.
@@ -33,7 +33,7 @@ import TestSupport
         let work = try TestPaths.temporaryDirectory("pm-progress-\(label)")
         let home = work.appendingPathComponent("home")
         try FileManager.default.createDirectory(at: home.appendingPathComponent("environments"), withIntermediateDirectories: true)
-        let snapshot = SyntheticPortal.generate(seed: 19, records: 1_500, webFileBytes: 2_000_000)
+        let snapshot = SyntheticPortal.generate(seed: 19, records: 800, webFileBytes: 1_000_000)
         let a = try LocalEnvironment.create(at: home.appendingPathComponent("environments/a.sqlite"), options: LocalEnvironmentOptions(name: "a"))
         var options = MigrationOptions(dataDirectory: work.appendingPathComponent("data"))
         options.verifyAfterWrite = false
@@ -63,8 +63,8 @@ import TestSupport
 
     @Test func aLongUploadOnATerminalShowsALiveLineThatIsErasedBeforeTheReport() async throws {
         let f = try await Self.fixture("tty")
-        defer { try? FileManager.default.removeItem(at: f.work) }
-        let server = try await Self.served("b", in: f.home)
+        defer { if ProcessInfo.processInfo.environment["PM_KEEP"] == nil { try? FileManager.default.removeItem(at: f.work) } }
+        let server = try await Self.served("b", in: f.home, latency: 50)
         defer { Task { await server.stop() } }
         let r = try await Self.onTerminal("\(CLI.binary.path) upload --path \(f.folder.path) --environment \(server.origin) --yes", home: f.home)
         let screen = r.out
@@ -81,11 +81,14 @@ import TestSupport
         let after = String(screen[last.upperBound...])
         #expect(after.contains("Verified"), "\(after.prefix(2000))")
         #expect(!after.contains("operations ·") && !after.contains("\u{1B}"), "\(after.prefix(2000))")
+        // Nothing is drawn again once the report is out.
+        let report = try #require(screen.range(of: "Verified", options: .backwards))
+        #expect(!screen[report.upperBound...].contains("\u{1B}"), "\(screen[report.lowerBound...].prefix(600))")
     }
 
     @Test func jsonKeepsStdoutOneObjectAndATerminalFreeOfProgressUnlessAskedForJSONLines() async throws {
         let f = try await Self.fixture("json")
-        defer { try? FileManager.default.removeItem(at: f.work) }
+        defer { if ProcessInfo.processInfo.environment["PM_KEEP"] == nil { try? FileManager.default.removeItem(at: f.work) } }
         // --json on a terminal: stdout (a file here) is one object; the terminal gets no live line.
         #expect(try await CLI.run(["env", "create", "c"], home: f.home).status == 0)
         let report = f.work.appendingPathComponent("report.json")
@@ -116,7 +119,7 @@ import TestSupport
 
     @Test func aStderrThatIsNotATerminalGetsPlainLinesNotOnePerRecord() async throws {
         let f = try await Self.fixture("plain")
-        defer { try? FileManager.default.removeItem(at: f.work) }
+        defer { if ProcessInfo.processInfo.environment["PM_KEEP"] == nil { try? FileManager.default.removeItem(at: f.work) } }
         #expect(try await CLI.run(["env", "create", "e"], home: f.home).status == 0)
         let r = try await CLI.run(["upload", "--path", f.folder.path, "--environment", "local:e", "--yes"], home: f.home)
         #expect(r.status == 0, "\(r.err.suffix(2000))")
@@ -124,7 +127,7 @@ import TestSupport
         #expect(r.err.contains("Read the target: "), "\(r.err)")
         #expect(r.err.contains("Plan: "), "\(r.err)")
         #expect(!r.err.contains("\r") && !r.err.contains("\u{1B}"), "\(r.err)")
-        // A few lines per stage and one every 5 s, never one per record (the site has ~1,500).
+        // A few lines per stage and one every 5 s, never one per record (the site has ~800).
         #expect(r.err.split(separator: "\n").count < 60, "\(r.err)")
         // --progress none: nothing.
         #expect(try await CLI.run(["env", "create", "g"], home: f.home).status == 0)
@@ -135,9 +138,9 @@ import TestSupport
 
     @Test func ctrlCDuringAnUploadErasesTheLiveLineAndSaysHowToResume() async throws {
         let f = try await Self.fixture("int")
-        defer { try? FileManager.default.removeItem(at: f.work) }
-        // 60 ms per request: still writing after 2 s.
-        let server = try await Self.served("h", in: f.home, latency: 60)
+        defer { if ProcessInfo.processInfo.environment["PM_KEEP"] == nil { try? FileManager.default.removeItem(at: f.work) } }
+        // 150 ms per request: reading the target, writing and reading back take well over 2 s.
+        let server = try await Self.served("h", in: f.home, latency: 150)
         defer { Task { await server.stop() } }
         let r = try await Self.onTerminal("timeout --preserve-status -s INT 2 \(CLI.binary.path) upload --path \(f.folder.path) "
                                           + "--environment \(server.origin) --yes", home: f.home)

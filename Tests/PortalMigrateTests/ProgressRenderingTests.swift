@@ -24,6 +24,9 @@ import Testing
         #expect(ProgressFormat.percent(1000, of: 1000) == "100%")
         #expect(ProgressFormat.rate(410.4) == "410/s")
         #expect(ProgressFormat.rate(4.14) == "4.1/s")
+        #expect(ProgressFormat.counted(1, "record") == "1 record" && ProgressFormat.counted(1_200, "record") == "1,200 records")
+        #expect(ProgressFormat.bytes(1_600_000, of: 2_000_000) == "1.6/2.0 MB")
+        #expect(ProgressFormat.bytes(33_300, of: 2_000_000) == "33.3 KB/2.0 MB")
     }
 
     @Test func timeLeftIsRemainingOverRateRoundedSoItDoesNotFlicker() {
@@ -98,6 +101,9 @@ import Testing
         s.apply(.tablesRead(tablesDone: 11, tablesTotal: 31, records: 4_321, table: "adx_webpage"), now: 1)
         let text = ProgressLine().render(s, now: 1, width: 200, frame: 0)
         #expect(text.contains("Reading the target · table 12 of 31 · 4,321 records"), "\(text)")
+        s.apply(.tablesRead(tablesDone: 31, tablesTotal: 31, records: 5_000, table: nil), now: 1.5)
+        let compared = ProgressLine().render(s, now: 1.5, width: 200, frame: 0)
+        #expect(compared.contains("Planning · 31 tables · 5,000 records"), "\(compared)")
         s.apply(.planReady(PlanCounts(create: 120, update: 30, delete: 0, unchanged: 2_000, links: 15)), now: 2)
         s.apply(.stage(.checking), now: 2)
         let checking = ProgressLine().render(s, now: 2, width: 200, frame: 0)
@@ -129,7 +135,7 @@ import Testing
         feed(.stage(.verifying), 12)
         #expect(out == [
             "Read the folder: 812 files (0.4 s)",
-            "Read the target: 31 table(s), 3,100 records (1.2 s)",
+            "Read the target: 31 tables, 3,100 records (1.2 s)",
             "Plan: 3,100 to create",
             "http://127.0.0.1:1/ is throttling (HTTP 429): waiting 5 s before retry 1 of 7",
             "Wrote 1,000 of 3,100 operations; throttled 2 time(s) (10 s)",

@@ -36,7 +36,10 @@ public struct CMTExporter: Sendable {
         let definitions = Dictionary(try await service.tableDefinitions().map { ($0.logicalName, $0) }, uniquingKeysWith: { a, _ in a })
         var snapshot = PortalSnapshot()
         var linkedCache: [String: [EntityRecord]] = [:]
-        for entity in schema.entities {
+        var recordsRead = 0
+        ProgressSink.emit(.stage(.readingSource))
+        ProgressSink.emit(.tablesRead(tablesDone: 0, tablesTotal: schema.entities.count, records: 0, table: nil))
+        for (index, entity) in schema.entities.enumerated() {
             guard let definition = definitions[entity.name] else {
                 throw CMTError(.invalidSchema, "the environment has no table '\(entity.name)'", entity: entity.name)
             }
@@ -102,6 +105,8 @@ public struct CMTExporter: Sendable {
                 }
             }
             progress(TableProgress(table: entity.name, records: records.count, links: linkCount))
+            recordsRead += records.count
+            ProgressSink.emit(.tablesRead(tablesDone: index + 1, tablesTotal: schema.entities.count, records: recordsRead, table: entity.name))
         }
         return CMTPackage(schema: schema, schemaData: schemaData, snapshot: snapshot, timestamp: timestamp)
     }

@@ -9,8 +9,9 @@ import Darwin
 /// line, so they never mix: before any text is written the live line is erased (carriage return and
 /// "erase to end of line"), and the next redraw puts it back below the text.
 ///
-/// A prompt (text without a final newline, such as "Delete 3 record(s) in the target? [y/N] ") pauses
-/// the live line until the next progress event, so the question stays readable while it waits.
+/// Any text written pauses the live line until the next progress event: a prompt ("Delete 3 record(s)
+/// in the target? [y/N] ") stays readable while it waits, and the report printed at the end of a run is
+/// never followed by a redraw of the stage that just ended.
 /// Thread-safe: every write holds one lock (writes are per line or per redraw, never per record).
 final class Console: @unchecked Sendable {
     /// The process's console.
@@ -25,7 +26,7 @@ final class Console: @unchecked Sendable {
         lock.withLock {
             eraseLocked()
             Self.writeAll(fd, text)
-            if !text.hasSuffix("\n") && !text.isEmpty { paused = true }
+            paused = true
         }
     }
 
@@ -38,7 +39,7 @@ final class Console: @unchecked Sendable {
         }
     }
 
-    /// Lets the live line be drawn again after a prompt.
+    /// Lets the live line be drawn again after text (called for every progress event).
     func resume() {
         lock.withLock { paused = false }
     }

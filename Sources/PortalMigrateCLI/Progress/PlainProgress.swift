@@ -6,7 +6,7 @@ import PortalModel
 /// Never a line per record.
 ///
 /// ```
-/// Read the target: 31 table(s), 4,321 records (1.2 s)
+/// Read the target: 31 tables, 4,321 records (1.2 s)
 /// Plan: 120 to create, 30 to update
 /// Writing: 1,234 of 5,000 operations (24%), 410/s, ~10 s left
 /// http://127.0.0.1:5555/ is throttling (HTTP 429): waiting 12 s before retry 2 of 7
@@ -64,7 +64,7 @@ struct PlainProgress {
         if total > 0 {
             parts.append("\(ProgressFormat.count(done)) of \(ProgressFormat.count(total)) \(unit) (\(ProgressFormat.percent(done, of: total)))")
         } else if s.tablesTotal > 0 {
-            parts.append("table \(min(s.tablesDone + 1, s.tablesTotal)) of \(s.tablesTotal), \(ProgressFormat.count(s.records)) records")
+            parts.append("\(ProgressLine.tables(s)), \(ProgressFormat.counted(s.records, "record"))")
         }
         if s.written.failed > 0 { parts.append("\(ProgressFormat.count(s.written.failed)) failed") }
         if let (n, left) = s.waiting(at: now) {
@@ -80,7 +80,7 @@ struct PlainProgress {
     /// What a finished stage did, or `nil` for a stage with nothing to say (checks, an empty read).
     static func summary(of s: ProgressState, now: Double) -> String? {
         let time = ProgressFormat.duration(now - s.stageStarted)
-        let tables = "\(ProgressFormat.count(s.tablesDone)) table(s), \(ProgressFormat.count(s.records)) records"
+        let tables = "\(ProgressFormat.counted(s.tablesDone, "table")), \(ProgressFormat.counted(s.records, "record"))"
         switch s.stage {
         case .readingSource where s.filesTotal > 0 && s.tablesTotal == 0:
             return "Read the folder: \(ProgressFormat.count(s.filesTotal)) files (\(time))"

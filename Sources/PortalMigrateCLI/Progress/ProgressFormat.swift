@@ -14,6 +14,18 @@ enum ProgressFormat {
         return n < 0 ? "-" + out : out
     }
 
+    /// `1 record`, `1,234 records`: a count and its noun, plural unless one.
+    static func counted(_ n: Int, _ noun: String) -> String {
+        "\(count(n)) \(noun)\(n == 1 ? "" : "s")"
+    }
+
+    /// `done/total` bytes with one unit when both share it: `1.6/2.0 MB`, else `33.3 KB/2.0 MB`.
+    static func bytes(_ done: Int, of total: Int) -> String {
+        let (a, b) = (bytes(done), bytes(total))
+        let unitA = a.split(separator: " ").last, unitB = b.split(separator: " ").last
+        return unitA == unitB ? "\(a.split(separator: " ")[0])/\(b)" : "\(a)/\(b)"
+    }
+
     /// Bytes in decimal units: `512 B`, `12.3 KB`, `40.0 MB`, `1.20 GB`.
     static func bytes(_ n: Int) -> String {
         let v = Double(n)

@@ -33,8 +33,8 @@ struct ProgressLine {
                 parts.append(("\(ProgressFormat.count(done))/\(ProgressFormat.count(total)) \(unit)", 9))
                 parts.append((ProgressFormat.percent(done, of: total), 4))
             } else if state.tablesTotal > 0 {
-                parts.append(("table \(min(state.tablesDone + 1, state.tablesTotal)) of \(state.tablesTotal)", 8))
-                parts.append(("\(ProgressFormat.count(state.records)) records", 9))
+                parts.append((Self.tables(state), 8))
+                parts.append((ProgressFormat.counted(state.records, "record"), 9))
             }
             if state.bodiesTotal > 0 && state.bodiesDone < state.bodiesTotal {
                 parts.append(("file bodies \(state.bodiesDone)/\(state.bodiesTotal) (\(ProgressFormat.bytes(state.bodyBytesRead)))", 5))
@@ -48,7 +48,7 @@ struct ProgressLine {
             if total > 0, let left = ProgressFormat.timeLeft(remaining: total - done, rate: rate) { parts.append((left, 3)) }
         }
         if state.stage == .writing && state.written.totalBytes > 0 {
-            parts.append(("\(ProgressFormat.bytes(state.written.bytes).split(separator: " ")[0])/\(ProgressFormat.bytes(state.written.totalBytes))", 1))
+            parts.append((ProgressFormat.bytes(state.written.bytes, of: state.written.totalBytes), 1))
         }
         let clock = ProgressFormat.clock(now - state.runStarted)
 
@@ -81,12 +81,19 @@ struct ProgressLine {
     static func label(_ state: ProgressState) -> String {
         switch state.stage {
         case .readingSource: return state.filesTotal > 0 && state.tablesTotal == 0 ? "Reading the folder" : "Reading the source"
-        case .planning: return state.plan == nil ? "Reading the target" : "Planning"
+        case .planning:
+            // Once every table is read, the planner compares (and reads what it still needs).
+            return state.plan == nil && (state.tablesTotal == 0 || state.tablesDone < state.tablesTotal) ? "Reading the target" : "Planning"
         case .checking: return "Checking before writing"
         case .writing: return "Writing"
         case .verifying: return "Verifying (reading back)"
         case nil: return "Reading"
         }
+    }
+
+    /// `table 12 of 31` while reading, `31 tables` once all are read.
+    static func tables(_ s: ProgressState) -> String {
+        s.tablesDone >= s.tablesTotal ? ProgressFormat.counted(s.tablesTotal, "table") : "table \(s.tablesDone + 1) of \(s.tablesTotal)"
     }
 
     /// `120 to create · 30 to update · 2 to delete · 15 link changes` (zero counts left out).
