@@ -315,6 +315,19 @@ struct FolderReader {
             for i in duplicates.indices { duplicates[i].manifestNote = PortalManifest.currentCopyNote(duplicates[i], manifests: layout.manifests) }
             problems.append(.duplicateRecordIDs(duplicates.sorted { ($0.firstFile, $0.secondFile) < ($1.firstFile, $1.secondFile) }))
         }
+        // A path that is not a regular file is the problem; what follows from it (its web file's body
+        // or its content files' record "missing") is not reported a second time.
+        let notRegular = Set(problems.compactMap { p -> String? in
+            if case .notARegularFile(let f, _) = p { return f }
+            return nil
+        })
+        problems.removeAll { p in
+            switch p {
+            case .webFileBodyMissing(_, let expected): return notRegular.contains(expected)
+            case .contentFileWithoutYAML(_, let yml): return notRegular.contains(yml)
+            default: return false
+            }
+        }
         if let failure = PortalFolderError.collected(problems) { throw failure }
         var deletions: [ManifestDeletion] = []
         if let m = layout.manifests[".portalconfig/manifest.yml"] {
