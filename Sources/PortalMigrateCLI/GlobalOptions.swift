@@ -19,7 +19,7 @@ public struct GlobalOptions: ParsableArguments {
     public var verbose = false
 
     @Option(name: .long, help: ArgumentHelp(
-        "How progress shows on stderr: auto (a live line on a terminal, plain lines otherwise, none with --json), plain, json (JSON lines), none.",
+        "Progress on stderr. auto: a live line on a terminal, plain lines otherwise, nothing with --json; json: one JSON object per event.",
         valueName: "auto|plain|json|none"))
     public var progress: ProgressMode = .auto
 

@@ -118,13 +118,13 @@ enum HTMLReportTemplate {
     {{#webFiles}}{{> webfile}}{{/webFiles}}</tbody></table>{{/empty(webFiles)}}
     {{^empty(sameWebFiles)}}<details><summary>{{count(sameWebFiles)}} web file(s) the same on both sides</summary><table class="list"><tbody>{{#sameWebFiles}}{{> webfile}}{{/sameWebFiles}}</tbody></table></details>{{/empty(sameWebFiles)}}
     </section>
-    <section id="expected"><h2>Expected to differ</h2>
+    {{#showExpected}}<section id="expected"><h2>Expected to differ</h2>
     <p class="legend">Bound to one environment (website bindings, the website's domain, site settings backed by environment variables, values a deployment profile sets): shown, never a failure.</p>
     {{#empty(expected)}}<p><em class="empty">Nothing.</em></p>{{/empty(expected)}}
     {{^empty(expected)}}<table class="list"><thead><tr><th>why</th><th>record</th><th>column</th><th>{{sourceLabel}}</th><th>{{targetLabel}}</th></tr></thead><tbody>
     {{#expected}}<tr class="expected"><td>{{reason}}</td><td><code>{{table}}</code> {{name}}</td><td><code>{{column}}</code></td><td><pre>{{source}}</pre></td><td><pre>{{target}}</pre></td></tr>
     {{/expected}}</tbody></table>{{/empty(expected)}}
-    </section>
+    </section>{{/showExpected}}
     {{^empty(notes)}}<section id="notes"><details><summary>Not compared or left out ({{count(notes)}})</summary><ul class="notes">{{#notes}}<li>{{.}}</li>{{/notes}}</ul></details></section>{{/empty(notes)}}
     <footer>portal-migrate · {{title}} · self-contained page: no script, no network.</footer>
     </main>

@@ -110,6 +110,7 @@ extension ReportDocument {
                                               sourceThumbnail: now.thumbnail, targetThumbnail: after.thumbnail))
         }
         doc.problems = problems
+        doc.showExpected = false
         doc.notes = plan.skipped.map { "skipped \($0.table) \($0.name ?? $0.id.dataverseString): \($0.reason)" }
             + plan.keptColumns.map { "kept \($0.table) \($0.recordID.dataverseString) \($0.column): \($0.reason)" }
         return doc

@@ -30,6 +30,8 @@ public struct ReportDocument: Sendable {
     public var expected: [ReportExpected] = []
     public var notes: [String] = []
     public var problems: [String] = []
+    /// True when the page has an "Expected to differ" section (a drift report; a plan has none).
+    public var showExpected = true
 
 
     public init(title: String, subtitle: String, sourceLabel: String, targetLabel: String, verdict: String, verdictClass: String,
