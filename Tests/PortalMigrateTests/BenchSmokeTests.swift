@@ -21,7 +21,8 @@ struct BenchSmokeTests {
 
     @Test("size S, one run of the floor baseline and the upload: JSON fields, counted traffic, peak memory, ratios, Markdown")
     func smallUpload() async throws {
-        let (status, out, err, report) = try await Self.runBench(["--size", "S", "--runs", "1", "--scenarios", "baseline-c-local,upload"])
+        let (status, out, err, report) = try await Self.runBench(["--size", "S", "--runs", "1", "--scenarios", "baseline-c-local,upload",
+                                                                  "--cost-model", "none", "--dop-hints", "4"])
         #expect(status == 0, "\(err.suffix(2000))")
         let json = try #require(report, "no JSON written: \(err.suffix(2000))")
         #expect((json["gitCommit"] as? String)?.count ?? 0 >= 40)
@@ -51,8 +52,56 @@ struct BenchSmokeTests {
         #expect(abs((ratios["baseline-c-local"] ?? 0) - floorWall / wall) < 1e-6)
         #expect(floor["requests"] as? Int == 0, "the floor makes no HTTP requests")
 
-        #expect(out.contains("| scenario | size | wall s (median) |"))
+        #expect(out.contains("| scenario | size | hint | wall s |"))
         #expect(out.contains("| upload | S |"))
+    }
+
+    @Test("cost model at S with tiny costs, hints 4 and 16: floor, writes sent against the least, CPU, concurrency within the hint, the note body cache, the plot")
+    func costModel() async throws {
+        let dir = try TestPaths.temporaryDirectory("pm-bench-cost")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let json = dir.appendingPathComponent("bench.json")
+        let r = try await CLI.run(["--size", "S", "--runs", "1", "--cost-model", "typical", "--cost-scale", "0.02", "--dop-hints", "4,16",
+                                   "--scenarios", "upload,reupload-unchanged", "--json", json.path,
+                                   "--work", dir.appendingPathComponent("work").path], executable: Self.benchBinary)
+        #expect(r.exitCode == 0, "\(r.stderr.suffix(2000))")
+        let report = try #require((try? Data(contentsOf: json)).flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] })
+        #expect((report["server"] as? String ?? "").contains("--cost-model typical"))
+        #expect((report["loadAverage"] as? [Double])?.count == 2)
+        let scenarios = try #require(report["scenarios"] as? [[String: Any]])
+        #expect(scenarios.map { "\($0["name"] as? String ?? "") \($0["dopHint"] as? Int ?? 0)" }
+                == ["upload 4", "reupload-unchanged 4", "upload 16", "reupload-unchanged 16"])
+        for s in scenarios {
+            let name = "\(s["name"] ?? "") hint \(s["dopHint"] ?? "")"
+            #expect(s["error"] == nil, "\(name): \(s["error"] ?? "")")
+            let floor = s["floorSeconds"] as? Double ?? 0, wall = s["wallSeconds"] as? Double ?? 0
+            #expect(floor > 0 && abs((s["wallOverFloor"] as? Double ?? 0) - wall / floor) < 1e-6, "\(name)")
+            #expect((s["serviceSeconds"] as? Double ?? 0) > 0, "\(name)")
+            #expect((s["cpuSeconds"] as? Double ?? 0) > 0, "\(name): the child's CPU time is counted")
+            // The client never keeps more requests in service than the server's x-ms-dop-hint.
+            let peak = s["peakServerConcurrency"] as? Int ?? 0, hint = s["dopHint"] as? Int ?? 0
+            #expect(peak >= 1 && peak <= hint, "\(name): peak \(peak)")
+            #expect((s["executionThrottled"] as? Int) == 0, "\(name)")
+            #expect((s["loadAverage"] as? [Double])?.count == 2)
+        }
+        let uploads = scenarios.filter { $0["name"] as? String == "upload" }
+        let again = scenarios.filter { $0["name"] as? String == "reupload-unchanged" }
+        for u in uploads {
+            let least = u["minimumOperations"] as? Int ?? 0
+            #expect(least > 400 && (u["operationsSent"] as? Int ?? 0) >= least, "an upload into an empty target writes at least what the plan needs")
+        }
+        for (u, a) in zip(uploads, again) {
+            #expect(a["operationsSent"] as? Int == 0 && a["minimumOperations"] as? Int == 0, "an unchanged re-upload writes nothing")
+            // The 4 MB of web file bodies are not downloaded again: the body cache holds them by version.
+            let uploadReceived = u["bytesReceived"] as? Int ?? 0, againReceived = a["bytesReceived"] as? Int ?? Int.max
+            #expect(againReceived < uploadReceived / 2, "re-upload received \(againReceived) bytes, upload \(uploadReceived)")
+        }
+
+        let svg = dir.appendingPathComponent("plot.svg")
+        let p = try await CLI.run(["--plot", svg.path, "--inputs", json.path], executable: Self.benchBinary)
+        #expect(p.exitCode == 0, "\(p.stderr)")
+        let text = try String(contentsOf: svg, encoding: .utf8)
+        #expect(text.hasPrefix("<svg") && text.contains("upload hint 16") && text.contains("<polyline"))
     }
 
     @Test("an unknown size is refused with a clear message")
@@ -65,7 +114,7 @@ struct BenchSmokeTests {
 
     @Test("size S, every scenario and baseline once, all measured (PM_LONG_TESTS=1)", .enabled(if: TestPaths.longTests))
     func everyScenario() async throws {
-        let (status, _, err, report) = try await Self.runBench(["--size", "S", "--runs", "1"])
+        let (status, _, err, report) = try await Self.runBench(["--size", "S", "--runs", "1", "--dop-hints", "4", "--cost-scale", "0.05"])
         #expect(status == 0, "\(err.suffix(2000))")
         let json = try #require(report)
         let scenarios = try #require(json["scenarios"] as? [[String: Any]])

@@ -80,3 +80,37 @@ public final class BodyVersionCache: Sendable {
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 }
+
+extension BodyVersionCache {
+    /// A record as the environment answered it (its OData JSON object), kept under `records/<table>/<id>.json`
+    /// with the ETag it carried and the columns it was read with (`selection`: sorted logical names, or
+    /// `*`). Used only when the ETag read now and the selection are the same (issue 20: a re-read reads
+    /// ids and ETags, then only the records whose version moved).
+    struct RecordEntry: Codable { var etag: String; var selection: String; var item: String }
+
+    func recordFile(_ table: String, _ id: UUID) -> URL {
+        folder.appendingPathComponent("records", isDirectory: true).appendingPathComponent(table, isDirectory: true)
+            .appendingPathComponent(id.dataverseString + ".json")
+    }
+
+    /// The record item kept for `id` of `table` at `etag` read with `selection`, `nil` when none is usable.
+    public func record(_ table: String, id: UUID, etag: String, selection: String) -> JSONValue? {
+        guard let data = try? Data(contentsOf: recordFile(table, id)),
+              let entry = try? JSONDecoder().decode(RecordEntry.self, from: data),
+              entry.etag == etag, entry.selection == selection,
+              let item = try? JSONValue.parse(entry.item) else { return nil }
+        return item
+    }
+
+    /// Keeps a record item with its own `@odata.etag` (an item without one is not kept).
+    public func remember(_ table: String, id: UUID, selection: String, item: JSONValue) {
+        guard let etag = item["@odata.etag"]?.stringValue,
+              let data = try? JSONEncoder().encode(RecordEntry(etag: etag, selection: selection, item: item.serialized)) else { return }
+        try? SafeFileWriter.writeFile(data, to: recordFile(table, id), mode: 0o600)
+    }
+
+    /// Drops the record of `id` (before this client writes or deletes it).
+    public func forget(_ table: String, _ id: UUID) {
+        try? FileManager.default.removeItem(at: recordFile(table, id))
+    }
+}

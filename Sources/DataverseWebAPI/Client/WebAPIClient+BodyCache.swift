@@ -30,36 +30,90 @@ extension WebAPIClient {
         }
     }
 
-    /// Whether `retrieve` answers `query` through the body cache: a read of notes that wants `documentbody`.
-    func readsNoteBodies(_ query: RecordQuery) -> Bool {
-        configuration.bodyCacheDirectory != nil && query.table == "annotation" && (query.columns?.contains("documentbody") ?? true)
+    /// Whether `retrieve` answers `query` through the cache: a read of a portal table (`adx_*`,
+    /// `powerpage*`, `mspp_*`) or of notes, when a cache directory is configured.
+    func readsThroughCache(_ query: RecordQuery) -> Bool {
+        guard configuration.bodyCacheDirectory != nil else { return false }
+        let t = query.table
+        return t == "annotation" || t.hasPrefix("adx_") || t.hasPrefix("powerpage") || t.hasPrefix("mspp_")
     }
 
-    /// A page of notes with their bodies (issue 20): the page is read without `documentbody`; each
-    /// note's row version is its `@odata.etag` (Dataverse sends one on every record; `W/"<versionnumber>"`);
-    /// each body comes from the `BodyVersionCache` when the note's version is the one kept, else from the
-    /// environment (`annotations(<id>)?$select=documentbody`, kept with the ETag of that answer). A note
-    /// without an ETag is always read. The records are those `retrieve` gives without the cache.
-    /// - Throws: what `retrieve` and the body reads throw.
-    func retrieveNotesThroughCache(_ query: RecordQuery, pageSize: Int, page: String?, cache: BodyVersionCache) async throws -> RecordPage {
-        let table = try await tableMetadata("annotation")
-        var narrowed = query
-        var columns = query.columns ?? table.definition.columns.map(\.logicalName)
-        columns.removeAll { $0 == "documentbody" }
-        narrowed.columns = columns
-        let (page, etags) = try await retrievePage(narrowed, pageSize: pageSize, page: page)
-        var result = page
-        var missing: [Int] = []
-        for i in result.records.indices {
-            // The row version: the record's ETag (W/"<versionnumber>", research/dataverse-webapi.md §3), else its versionnumber.
-            guard let version = etags[i] ?? Self.versionText(result.records[i]["versionnumber"]),
-                  let kept = cache.body(id: result.records[i].id, version: version) else { missing.append(i); continue }
-            if let data = kept { result.records[i]["documentbody"] = .string(data.base64EncodedString()) }
+    /// Most ids in one read of the records whose version moved.
+    static let changedReadChunk = 100
+
+    /// A page of records through the cache (issue 20), the same records `retrievePage` gives:
+    /// 1. the page is read with the primary id only (`$select=<id>`): ids and ETags (Dataverse sends
+    ///    `@odata.etag`, `W/"<versionnumber>"`, on every record whatever `$select` says);
+    /// 2. a record whose ETag and selected columns are those kept comes from the cache; the others are
+    ///    read by id (`In` over at most `changedReadChunk` ids) and kept with the ETag they came with;
+    ///    a record without an ETag is always read; one deleted meanwhile is left out;
+    /// 3. notes are read without `documentbody`; each body comes from the cache when the note's version
+    ///    is the one kept, else from the environment (`annotations(<id>)?$select=documentbody`, kept
+    ///    with the ETag of that answer).
+    /// - Throws: what the reads throw.
+    func retrieveThroughCache(_ query: RecordQuery, pageSize: Int, page: String?, cache: BodyVersionCache) async throws -> RecordPage {
+        let table = try await tableMetadata(query.table)
+        let pk = table.definition.primaryIDColumn
+        let notes = query.table == "annotation"
+        let wantsBody = notes && (query.columns?.contains("documentbody") ?? true)
+        var fetchColumns = query.columns
+        if notes { fetchColumns = (query.columns ?? table.definition.columns.map(\.logicalName)).filter { $0 != "documentbody" } }
+        let selection = fetchColumns.map { $0.sorted().joined(separator: ",") } ?? "*"
+        var keysOnly = query
+        keysOnly.columns = [pk]
+        let (idPage, etags, _) = try await retrievePage(keysOnly, pageSize: pageSize, page: page)
+        let coding = RecordCoding(table: table) { $0 }
+        func decode(_ item: JSONValue) throws -> EntityRecord {
+            var r = try coding.decode(item)
+            if let cols = fetchColumns { r.columns = r.columns.filter { cols.contains($0.key) } }
+            return r
         }
+        var records = [EntityRecord?](repeating: nil, count: idPage.records.count)
+        var missing: [UUID] = []
+        for (i, key) in idPage.records.enumerated() {
+            if let etag = etags[i], let item = cache.record(query.table, id: key.id, etag: etag, selection: selection),
+               let r = try? decode(item), r.id == key.id {
+                records[i] = r
+            } else {
+                missing.append(key.id)
+            }
+        }
+        var read: [UUID: EntityRecord] = [:]
         var start = 0
         while start < missing.count {
-            let slice = Array(missing[start..<min(missing.count, start + Self.bodyReadWidth)])
-            start += slice.count
+            let ids = missing[start..<min(missing.count, start + Self.changedReadChunk)]
+            start += ids.count
+            let q = RecordQuery(query.table, columns: fetchColumns, filter: .in(pk, ids.map { .guid($0) }))
+            var token: String? = nil
+            var seen = Set<String>()
+            repeat {
+                let (p, _, items) = try await retrievePage(q, pageSize: 5000, page: token)
+                for (r, item) in zip(p.records, items) {
+                    read[r.id] = r
+                    cache.remember(query.table, id: r.id, selection: selection, item: item)
+                }
+                token = p.nextPage
+                if let t = token, !seen.insert(t).inserted { break }
+            } while token != nil
+        }
+        var result = RecordPage(records: [], nextPage: idPage.nextPage, totalCount: idPage.totalCount)
+        for (i, key) in idPage.records.enumerated() {
+            if let r = records[i] ?? read[key.id] { result.records.append(r) }
+        }
+        guard wantsBody else { return result }
+        var etagByID: [UUID: String?] = [:]
+        for (i, key) in idPage.records.enumerated() where i < etags.count { etagByID[key.id] = etags[i] }
+        var bodyless: [Int] = []
+        for i in result.records.indices {
+            // The note's row version: the ETag its id was listed with (the same form `readNoteBody` keeps).
+            guard let version = etagByID[result.records[i].id] ?? nil,
+                  let kept = cache.body(id: result.records[i].id, version: version) else { bodyless.append(i); continue }
+            if let data = kept { result.records[i]["documentbody"] = .string(data.base64EncodedString()) }
+        }
+        var next = 0
+        while next < bodyless.count {
+            let slice = Array(bodyless[next..<min(bodyless.count, next + Self.bodyReadWidth)])
+            next += slice.count
             let bodies = try await withThrowingTaskGroup(of: (Int, String?).self) { group in
                 for i in slice {
                     let id = result.records[i].id
@@ -71,8 +125,7 @@ extension WebAPIClient {
             }
             for (i, text) in bodies { if let text { result.records[i]["documentbody"] = .string(text) } }
         }
-        let wanted = query.columns.map(Set.init)
-        if let wanted {
+        if let wanted = query.columns.map(Set.init) {
             for i in result.records.indices { result.records[i].columns = result.records[i].columns.filter { wanted.contains($0.key) } }
         }
         return result
@@ -91,21 +144,14 @@ extension WebAPIClient {
         return text
     }
 
-    /// Forgets the cached bodies of the notes `changeSets` write or delete (before they are sent).
+    /// Forgets the cached records (and note bodies) that `changeSets` write or delete (before they are sent).
     func forgetWrittenNotes(_ changeSets: [ChangeSet]) async {
         guard configuration.bodyCacheDirectory != nil else { return }
-        let ids = changeSets.flatMap(\.operations).compactMap { op -> UUID? in op.logicalName == "annotation" ? op.recordID : nil }
-        guard !ids.isEmpty, let cache = await bodyCache() else { return }
-        for id in ids { cache.forget(id) }
-    }
-
-    /// A row version as text (`versionnumber` is a big integer).
-    static func versionText(_ value: FieldValue?) -> String? {
-        switch value {
-        case .bigInt(let v)?: return String(v)
-        case .integer(let v)?: return String(v)
-        case .string(let s)? where !s.isEmpty: return s
-        default: return nil
+        let written = changeSets.flatMap(\.operations).map { op -> (String, UUID) in (op.logicalName, op.recordID) }
+        guard !written.isEmpty, let cache = await bodyCache() else { return }
+        for (table, id) in written {
+            cache.forget(table, id)
+            if table == "annotation" { cache.forget(id) }
         }
     }
 }

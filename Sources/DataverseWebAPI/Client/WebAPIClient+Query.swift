@@ -8,19 +8,20 @@ extension WebAPIClient {
     /// A page of records (research/dataverse-webapi.md §2): `GET <set>?$select&$filter&$orderby[&$top]`
     /// with `Prefer: odata.maxpagesize=<pageSize>`; the next page is the `@odata.nextLink` sent back
     /// unchanged. A next link on another host than the environment is refused (the token must not
-    /// leave the environment). Notes with their `documentbody` go through the body cache when one is
-    /// configured (`retrieveNotesThroughCache`).
+    /// leave the environment). Portal tables go through the record and body cache when one is configured
+    /// (`retrieveThroughCache`: ids and ETags first, then only the records whose version moved).
     /// - Throws: `DataverseError` for error answers (unknown table 404 `0x8006088a`, unknown column
     ///   400 `0x0`), undecodable records (`pm:decode`) or a foreign next link (`pm:paging`).
     public func retrieve(_ query: RecordQuery, pageSize: Int, page: String?) async throws -> RecordPage {
-        if readsNoteBodies(query), let cache = await bodyCache() {
-            return try await retrieveNotesThroughCache(query, pageSize: pageSize, page: page, cache: cache)
+        if readsThroughCache(query), let cache = await bodyCache() {
+            return try await retrieveThroughCache(query, pageSize: pageSize, page: page, cache: cache)
         }
         return try await retrievePage(query, pageSize: pageSize, page: page).page
     }
 
-    /// `retrieve` without the body cache, with each record's `@odata.etag` (its row version, `nil` when absent).
-    func retrievePage(_ query: RecordQuery, pageSize: Int, page: String?) async throws -> (page: RecordPage, etags: [String?]) {
+    /// `retrieve` without the cache, with each record's `@odata.etag` (its row version, `nil` when absent)
+    /// and its JSON object as answered.
+    func retrievePage(_ query: RecordQuery, pageSize: Int, page: String?) async throws -> (page: RecordPage, etags: [String?], items: [JSONValue]) {
         let table = try await tableMetadata(query.table)
         let size = min(max(1, pageSize), 5000)
         var prefer = [Self.readAnnotations]
@@ -42,13 +43,15 @@ extension WebAPIClient {
         let coding = RecordCoding(table: table) { $0 }
         var records: [EntityRecord] = []
         var etags: [String?] = []
-        for item in json["value"]?.arrayValue ?? [] {
+        let items = json["value"]?.arrayValue ?? []
+        for item in items {
             var record = try coding.decode(item)
             if let cols = query.columns { record.columns = record.columns.filter { cols.contains($0.key) } }
             records.append(record)
             etags.append(item["@odata.etag"]?.stringValue)
         }
-        return (RecordPage(records: records, nextPage: json["@odata.nextLink"]?.stringValue, totalCount: json["@odata.count"]?.intValue), etags)
+        return (RecordPage(records: records, nextPage: json["@odata.nextLink"]?.stringValue, totalCount: json["@odata.count"]?.intValue),
+                etags, items)
     }
 
     /// True when `u` has the environment's scheme, host and port.
