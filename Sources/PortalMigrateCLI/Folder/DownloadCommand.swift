@@ -30,6 +30,9 @@ public struct DownloadCommand: AsyncParsableCommand {
     var includeEntities: String?
     @Option(name: [.customLong("excludeEntities"), .customLong("xe", withSingleDash: true)], help: "Leave out these tables (comma-separated logical names).")
     var excludeEntities: String?
+    @Flag(name: .customLong("mask-profile-values"),
+          help: "With --overwrite: keep the folder's own value for every column a deployment profile of the folder sets, instead of the environment's (often a secret the profile put there).")
+    var maskProfileValues = false
     @Option(name: [.customLong("modelVersion"), .customLong("mv", withSingleDash: true)], help: ArgumentHelp(ModelVersionOption.help),
             completion: Completions.modelVersions)
     var modelVersion: String?
@@ -66,11 +69,38 @@ public struct DownloadCommand: AsyncParsableCommand {
             if global.verbose {
                 for table in snapshot.tableNames { printErr("Downloaded \(snapshot.records[table]?.count ?? 0) record(s) for table: \(table)") }
             }
+            if overwrite { try Self.guardProfileValues(&snapshot, model: site.model, parent: URL(fileURLWithPath: path), mask: maskProfileValues) }
             let host = PortalFolder.manifestHost(environment: global.environment ?? "default")
             let (folder, summary) = try FolderDownload.write(snapshot, model: site.model, into: URL(fileURLWithPath: path), overwrite: overwrite,
                                                              environmentHost: host, languageCodes: languageCodes)
             try Self.render(folder: folder, summary: summary, records: snapshot.recordCount, json: global.json)
         }
+    }
+
+    /// Values a deployment profile of the existing site folder sets (issue 24 item 5): downloaded from an
+    /// environment the profile was applied to, they are the profile's values (secrets, often) and would
+    /// land in the folder in clear text. Names each one on stderr (table, record, column, profile file;
+    /// never the value) and, with `mask`, keeps the folder's value instead (`ProfileValues.mask`).
+    /// - Throws: `UserFacingError` for a profile file that cannot be read.
+    static func guardProfileValues(_ snapshot: inout PortalSnapshot, model: DataModel, parent: URL, mask: Bool) throws {
+        guard let name = try? PortalFolder.siteFolderName(snapshot) else { return }
+        let folder = parent.appendingPathComponent(name, isDirectory: true)
+        let profiles: ProfileValues
+        do { profiles = try ProfileValues.read(siteFolder: folder) } catch let e as MigrationError { throw UserFacingError("\(e)") }
+        guard !profiles.keys.isEmpty else { return }
+        let existing = try? PortalFolder().read(folder, model: model).content.snapshot
+        let exposed = profiles.exposed(in: snapshot, existing: existing)
+        guard !exposed.isEmpty else { return }
+        if mask {
+            ProfileValues.mask(exposed, in: &snapshot, existing: existing)
+            printErr("Kept the folder's value of \(exposed.count) column(s) a deployment profile sets (--mask-profile-values):")
+        } else {
+            printErr("warning: \(exposed.count) column(s) a deployment profile of this folder sets are written with the environment's value, in clear text:")
+        }
+        for key in exposed {
+            printErr("  \(key.table) \(key.id.dataverseString) .\(key.column) (\((profiles.keys[key] ?? []).joined(separator: ", ")))")
+        }
+        if !mask { printErr("  if these are secrets, run again with --mask-profile-values to keep the folder's values for them") }
     }
 
     /// Refuses, before any table is read (issue 24 item 5), to download into a site folder that already has
