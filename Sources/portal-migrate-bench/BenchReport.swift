@@ -63,7 +63,8 @@ struct BenchReport: Codable, Sendable {
 
     /// The Markdown table printed on stdout.
     func markdown() -> String {
-        let baselineNames = scenarios.filter { $0.name.hasPrefix("baseline-") }.map(\.name)
+        var baselineNames: [String] = []
+        for s in scenarios where s.name.hasPrefix("baseline-") && !baselineNames.contains(s.name) { baselineNames.append(s.name) }
         let ratioHeaders = baselineNames.map { "× vs \($0.replacingOccurrences(of: "baseline-", with: "")) |" }.joined(separator: " ")
         var lines = ["| scenario | size | hint | wall s | floor s | wall ÷ floor | writes sent / least | CPU s per 1k records | requests | sent MB | received MB | peak RSS MB | load 1 min |" +
                      (ratioHeaders.isEmpty ? "" : " " + ratioHeaders)]
