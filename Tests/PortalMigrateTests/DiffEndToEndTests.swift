@@ -226,4 +226,25 @@ import FoundationXML
             #expect(!dom.contains("<script"))
         }
     }
+
+    @Test func enhancedSitesCompareByNaturalKeyAndAcrossDataModels() async throws {
+        let s = try Scenario("pm-diff-enhanced")
+        defer { s.remove() }
+        for name in ["e1", "e2", "std"] { try await s.createEnvironment(name) }
+        try await s.provision("e1", modelVersion: 2)
+        try await s.provision("e2", modelVersion: 2)
+        try await s.provision("std")
+        // Two enhanced sites provisioned separately: the same, record for record.
+        let same = try await s.run(["diff", "--from", "local:e1", "--to", "local:e2", "--json"])
+        #expect(same.exitCode == 0, "\(same.stdout.prefix(3000)) \(same.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: same.stdoutData) as? [String: Any])
+        #expect((json["matchedByNaturalKey"] as? Int ?? 0) > 50 && (json["target"] as? [String: Any])?["dataModel"] as? String == "enhanced")
+        // A standard site against an enhanced one: compared on what both models have, named by natural key.
+        let across = try await s.run(["diff", "--from", "local:std", "--to", "local:e1", "--json"])
+        #expect(across.exitCode == 0 || across.exitCode == 1, "\(across.stderr)")
+        let acrossJSON = try #require(try JSONSerialization.jsonObject(with: across.stdoutData) as? [String: Any])
+        #expect((acrossJSON["matchedByNaturalKey"] as? Int ?? 0) > 50, "pages, settings and snippets pair across the models")
+        let tables = Set(((acrossJSON["differences"] as? [[String: Any]]) ?? []).compactMap { $0["table"] as? String })
+        #expect(!tables.contains("adx_webpage") && !tables.contains("adx_sitesetting") && !tables.contains("adx_contentsnippet"), "\(tables)")
+    }
 }
