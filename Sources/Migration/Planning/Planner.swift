@@ -505,25 +505,8 @@ public struct Planner: Sendable {
         }
 
         // N:N links.
-        var links: [LinkPlan] = []
-        let relationshipNames = Set(source.links.keys).union(targetSnap.links.keys).sorted()
-        let deleted = Set(deletions.map(\.targetID))
-        for rel in relationshipNames {
-            let src = Set((source.links[rel] ?? []).map { l in
-                ManyToManyLink(EntityReference(l.first.logicalName, idMap[l.first.id] ?? l.first.id),
-                               EntityReference(l.second.logicalName, idMap[l.second.id] ?? l.second.id))
-            })
-            let tgt = targetSnap.links[rel] ?? []
-            let add = src.subtracting(tgt).sorted()
-            // Explicitly removed links, in target ids, either orientation.
-            let explicit = Set((options.explicitLinkRemovals[rel] ?? []).map { l in
-                Set([idMap[l.first.id] ?? l.first.id, idMap[l.second.id] ?? l.second.id])
-            })
-            let remove = tgt.subtracting(src)
-                .filter { options.prune || explicit.contains(Set([$0.first.id, $0.second.id])) }
-                .filter { !deleted.contains($0.first.id) && !deleted.contains($0.second.id) }.sorted()
-            links.append(LinkPlan(relationship: rel, add: add, remove: remove, unchanged: src.intersection(tgt).count))
-        }
+        let links = Self.linkPlans(source: source.links, target: targetSnap.links, idMap: idMap, prune: options.prune,
+                                   explicitRemovals: options.explicitLinkRemovals, deletedRecords: Set(deletions.map(\.targetID)))
 
         var plan = MigrationPlan(sourceWebsiteID: sourceWebsiteID, targetWebsiteID: targetWebsiteID,
                                  tableOrder: tableOrder, records: records, deletions: deletions, links: links,
