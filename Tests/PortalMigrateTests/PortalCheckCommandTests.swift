@@ -103,6 +103,10 @@ struct PortalCheckCommandTests {
         // Nothing was written: the environment has no website.
         let list = try await s.run(["list", "--environment", env])
         #expect(list.status == 0 && !list.out.contains("9b33ac01-11e0-ec11-bb3c-000d3ab4fb7f"), "\(list.out)")
+        #expect(upload.err.contains("--skip-check duplicate-root-partial-url"), "the next step names the switch")
+        // Switched off, the same upload writes (and reads back) the site.
+        let skipped = try await s.run(["upload", "--path", site.path, "--environment", env, "--yes", "--skip-check", "duplicate-root-partial-url"])
+        #expect(skipped.status == 0, "\(skipped.out)\(skipped.err)")
     }
 
     @Test("a CMT package: rules needing tables it did not export are not run")

@@ -11,6 +11,12 @@ public enum NextSteps {
             lines.append("next: \(missing) lookup(s) point to records the target does not have: add those records to the source, "
                          + "or rerun with --missing-lookups drop to clear these lookups and list them (plan and verify take the same flag)")
         }
+        let rules = Set(diagnostics.compactMap { PortalRuleID(rawValue: $0.check) }).map(\.rawValue).sorted()
+        if !rules.isEmpty {
+            lines.append("next: \(rules.joined(separator: ", ")) \(rules.count == 1 ? "is a portal rule" : "are portal rules") (the site would not work as it is; "
+                         + "portal-migrate check --list-rules): fix the records named, or rerun with "
+                         + rules.map { "--skip-check \($0)" }.joined(separator: " ") + " to write them anyway")
+        }
         lines.append("next: upload, migrate and data import also take --force: write everything else, leave the failing records out, exit code 1")
         return lines
     }
