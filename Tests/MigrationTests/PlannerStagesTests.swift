@@ -37,4 +37,17 @@ import Testing
         #expect(Set(pruned[0].remove) == [Self.link(5, 6), Self.link(9, 10)])
         #expect(pruned[1].remove.count == 1)
     }
+
+    @Test("deletions stage: reverse dependency order, tables outside the order by name, records by id")
+    func deletionStage() {
+        let rows: [String: [UUID: EntityRecord]] = [
+            "adx_webpage": [Self.id(9): EntityRecord("adx_webpage", id: Self.id(9)), Self.id(3): EntityRecord("adx_webpage", id: Self.id(3))],
+            "adx_webtemplate": [Self.id(5): EntityRecord("adx_webtemplate", id: Self.id(5))],
+            "xyz_other": [Self.id(1): EntityRecord("xyz_other", id: Self.id(1))],
+        ]
+        let plans = Planner.deletionPlans(rows, tableOrder: ["adx_webtemplate", "adx_webpage"], definitions: [:], catalog: .standard)
+        #expect(plans.map(\.table) == ["xyz_other", "adx_webpage", "adx_webpage", "adx_webtemplate"])
+        #expect(plans.map(\.targetID) == [Self.id(1), Self.id(3), Self.id(9), Self.id(5)])
+        #expect(plans.allSatisfy { $0.action == .delete && $0.sourceID == nil })
+    }
 }

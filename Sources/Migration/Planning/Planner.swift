@@ -493,16 +493,7 @@ public struct Planner: Sendable {
                 }
             }
         }
-        var deletions: [RecordPlan] = []
-        let allOrder = tableOrder + Set(toDelete.keys).subtracting(tableOrder).sorted()
-        for table in allOrder.reversed() {
-            for r in (toDelete[table] ?? [:]).values.sorted(by: { $0.id.dataverseString < $1.id.dataverseString }) {
-                deletions.append(RecordPlan(table: table, sourceID: nil, targetID: r.id,
-                                            name: PortalTables.primaryName(r, definitions: defs, catalog: catalog),
-                                            action: .delete, match: .none, record: EntityRecord(table, id: r.id),
-                                            changes: [], deferred: [], state: [:], bodyKey: nil, depth: 0))
-            }
-        }
+        let deletions = Self.deletionPlans(toDelete, tableOrder: tableOrder, definitions: defs, catalog: catalog)
 
         // N:N links.
         let links = Self.linkPlans(source: source.links, target: targetSnap.links, idMap: idMap, prune: options.prune,

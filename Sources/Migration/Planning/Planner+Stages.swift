@@ -32,4 +32,22 @@ extension Planner {
         }
         return links
     }
+
+    /// The order of deletions: tables in reverse dependency order (`tableOrder`, then tables outside it
+    /// by name, all reversed: a record goes before what it points to), records by id within a table.
+    /// - Parameter toDelete: target records to delete, by table logical name → id.
+    static func deletionPlans(_ toDelete: [String: [UUID: EntityRecord]], tableOrder: [String], definitions: [String: TableDefinition],
+                              catalog: TableCatalog) -> [RecordPlan] {
+        var deletions: [RecordPlan] = []
+        let allOrder = tableOrder + Set(toDelete.keys).subtracting(tableOrder).sorted()
+        for table in allOrder.reversed() {
+            for r in (toDelete[table] ?? [:]).values.sorted(by: { $0.id.dataverseString < $1.id.dataverseString }) {
+                deletions.append(RecordPlan(table: table, sourceID: nil, targetID: r.id,
+                                            name: PortalTables.primaryName(r, definitions: definitions, catalog: catalog),
+                                            action: .delete, match: .none, record: EntityRecord(table, id: r.id),
+                                            changes: [], deferred: [], state: [:], bodyKey: nil, depth: 0))
+            }
+        }
+        return deletions
+    }
 }
