@@ -7,6 +7,13 @@ import PortalModel
 import Testing
 import TestSupport
 
+extension Result where Failure == any Error {
+    /// The outcome of an async throwing body.
+    fileprivate init(_ body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
+    }
+}
+
 /// Issue 19 "Events and progress", with the built binary: a long upload (a generated site of about
 /// 800 records and 1 MB of web files, into a served environment that answers every request 50 ms
 /// late) shows a live progress line on a terminal (a pseudo-terminal from `script`) that is erased
@@ -65,8 +72,10 @@ import TestSupport
         let f = try await Self.fixture("tty")
         defer { if ProcessInfo.processInfo.environment["PM_KEEP"] == nil { try? FileManager.default.removeItem(at: f.work) } }
         let server = try await Self.served("b", in: f.home, latency: 50)
-        defer { Task { await server.stop() } }
-        let r = try await Self.onTerminal("\(CLI.binary.path) upload --path \(f.folder.path) --environment \(server.origin) --yes", home: f.home)
+        // The server stops before the work directory is removed (it holds the environment's files).
+        let run = await Result { try await Self.onTerminal("\(CLI.binary.path) upload --path \(f.folder.path) --environment \(server.origin) --yes", home: f.home) }
+        await server.stop()
+        let r = try run.get()
         let screen = r.out
         #expect(r.status == 0, "\(screen.suffix(3000))")
         // Frames: "\r<line>\e[K", redrawn in place, with the stage, counts and a clock.
@@ -141,9 +150,10 @@ import TestSupport
         defer { if ProcessInfo.processInfo.environment["PM_KEEP"] == nil { try? FileManager.default.removeItem(at: f.work) } }
         // 150 ms per request: reading the target, writing and reading back take well over 2 s.
         let server = try await Self.served("h", in: f.home, latency: 150)
-        defer { Task { await server.stop() } }
-        let r = try await Self.onTerminal("timeout --preserve-status -s INT 2 \(CLI.binary.path) upload --path \(f.folder.path) "
-                                          + "--environment \(server.origin) --yes", home: f.home)
+        let run = await Result { try await Self.onTerminal("timeout --preserve-status -s INT 2 \(CLI.binary.path) upload --path \(f.folder.path) "
+                                                           + "--environment \(server.origin) --yes", home: f.home) }
+        await server.stop()
+        let r = try run.get()
         #expect(r.status == 130, "\(r.status): \(r.out.suffix(2000))")
         #expect(r.out.contains("interrupted; rerun the same command to resume"), "\(r.out.suffix(2000))")
         if let last = r.out.range(of: "\u{1B}[K", options: .backwards) {
