@@ -124,3 +124,7 @@ public struct CheckCommand: AsyncParsableCommand {
         return (PortalRuleInput(snapshot: snapshot), "\(name) website \(id.dataverseString)", [])
     }
 }
+
+/// Reading a big site from an environment is never silent: `check` shows progress like the commands
+/// that read a site (`--progress`, Progress/ProgressCommands.swift).
+extension CheckCommand: ShowsProgress {}
