@@ -168,11 +168,19 @@ public struct MigrationReport: Sendable, Encodable {
     }
 
     /// The human summary: per table counts, links, failures, failed checks.
-    public func humanSummary() -> String {
+    /// - Parameter verbose: list every table, and the absent-column rule even when nothing is cleared.
+    public func humanSummary(verbose: Bool = false) -> String {
         var lines: [String] = []
         let verbPast = kind == .result
         lines.append(kind == .plan ? (dryRun ? "Plan (dry run, nothing written):" : "Plan:") : "Result:")
-        for t in tables.keys.sorted() {
+        // Tables where nothing changes are one line unless verbose (issue 24 item 4: a no-op re-upload
+        // printed a line per table); a table with any change keeps its line, unchanged count included.
+        let quiet = tables.filter { $0.value.deleted + $0.value.created + $0.value.updated + $0.value.failed == 0 }
+        if !verbose && !quiet.isEmpty {
+            let records = quiet.values.reduce(0) { $0 + $1.unchanged }
+            lines.append("  unchanged: \(records) record(s) in \(quiet.count) table(s)\(quiet.count == tables.count ? "" : " not listed") (-v lists every table)")
+        }
+        for t in tables.keys.sorted() where verbose || quiet[t] == nil {
             let c = tables[t]!
             var parts: [String] = []
             if c.deleted > 0 { parts.append("\(c.deleted) \(verbPast ? "deleted" : "to delete")") }
@@ -193,7 +201,10 @@ public struct MigrationReport: Sendable, Encodable {
             lines.append("  extensions unblocked for the run and restored: \(unblockedExtensions.joined(separator: ", "))")
         }
         if resumed { lines.append("  resumed an interrupted run with the same arguments") }
-        if let absentColumns { lines.append("  \(absentColumns)") }
+        // The absent-column rule: said when it clears something, when the user chose to keep, or under -v.
+        if let absentColumns, verbose || !absentColumns.hasPrefix("absent columns cleared") || clearedColumns.values.contains(where: { $0 > 0 }) {
+            lines.append("  \(absentColumns)")
+        }
         for t in clearedColumns.keys.sorted() where clearedColumns[t]! > 0 {
             lines.append("  \(t): \(clearedColumns[t]!) column(s) \(verbPast ? "cleared" : "to clear") (absent in the source)")
         }

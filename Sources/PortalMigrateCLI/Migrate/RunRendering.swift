@@ -27,7 +27,7 @@ enum RunRendering {
         }
         try pending.stopIfChecksFailed()
         if pending.writesNothing {
-            printReport(pending.planReport, json: json)
+            printReport(pending.planReport, json: json, verbose: verbose)
             return
         }
         // Warnings of planning and checks are said before anything is written (the source's own were
@@ -48,7 +48,7 @@ enum RunRendering {
             throw UserFacingError("the environment did not answer after writing began: \(e.userText); "
                                   + "rerun the same command to resume", exitCode: PortalMigrateExit.recordsFailed)
         }
-        printReport(report, json: json)
+        printReport(report, json: json, verbose: verbose)
         if !report.failures.isEmpty || report.forced || !(report.verification?.passed ?? true) {
             throw ExitCode(PortalMigrateExit.recordsFailed.rawValue)
         }
@@ -65,8 +65,9 @@ enum RunRendering {
     }
 
     /// The report's summary (stderr with `--json`), and the JSON report on stdout with `--json`.
-    static func printReport(_ report: MigrationReport, json: Bool) {
-        say(report.humanSummary(), json: json)
+    /// - Parameter verbose: every table in the summary, not only those with changes.
+    static func printReport(_ report: MigrationReport, json: Bool, verbose: Bool = false) {
+        say(report.humanSummary(verbose: verbose), json: json)
         if json { printOut(report.jsonText()) }
     }
 
