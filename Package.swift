@@ -65,10 +65,12 @@ let package = Package(
         ]),
         // Runs child processes and collects their output (tests, quickstart, benchmark); no business logic.
         .target(name: "ChildProcesses"),
+        // Code sites (single-page-application sites): powerpages.config.json, both .powerpages-site layouts, build output (issue 23).
+        .target(name: "CodeSite", dependencies: ["PortalModel", "PortalFolder", "Migration"]),
         // Command types (parsing, output); no business logic.
         .target(name: "PortalMigrateCLI", dependencies: [
             "PortalModel", "DataverseWebAPI", "LocalEnvironment", "EnvironmentServer",
-            "PortalFolder", "ConfigurationMigration", "Migration", "ChildProcesses", "Reports",
+            "PortalFolder", "ConfigurationMigration", "Migration", "ChildProcesses", "Reports", "CodeSite",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -92,6 +94,7 @@ let package = Package(
         .testTarget(name: "PortalFolderTests", dependencies: ["PortalFolder", "TestSupport"]),
         .testTarget(name: "ConfigurationMigrationTests", dependencies: ["ConfigurationMigration", "TestSupport"]),
         .testTarget(name: "MigrationTests", dependencies: ["Migration", "LocalEnvironment", "TestSupport"]),
+        .testTarget(name: "CodeSiteTests", dependencies: ["CodeSite", "PortalFolder", "Migration", "LocalEnvironment", "TestSupport"]),
         .testTarget(name: "PortalMigrateTests", dependencies: ["PortalMigrateCLI", "TestSupport", "Reports", "Migration"]),
     ]
 )

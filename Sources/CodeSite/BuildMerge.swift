@@ -19,9 +19,9 @@ import PortalModel
 public struct BuildMerge: Sendable {
     /// The snapshot to upload: the site's records with the build merged, stale bundles left out.
     public var snapshot: PortalSnapshot
-    /// The same snapshot with the landing page (Home content pages' copy and the landing web file) as
-    /// the site folder had it: what phase 1 uploads, so the site keeps serving the old page until every
-    /// asset the new one references is in the target.
+    /// The same snapshot without the landing page's new body (the Home content pages and the landing
+    /// web file's note are left out, so the target keeps what it has): what phase 1 uploads, so the
+    /// site keeps serving the old page until every asset the new one references is in the target.
     public var assetsOnly: PortalSnapshot
     /// Web files of the site folder matched by the patterns and absent from the build.
     public var staleBundles: [StaleBundle]
@@ -39,6 +39,37 @@ public struct BuildMerge: Sendable {
         public var id: UUID
         public var name: String
         public var pattern: String
+        /// Where the site serves it (`browser/chunk-5XZ6AZEN.js`): its page chain below Home, then its
+        /// partial URL; the name alone when its page is not in the site (a dangling parent, research §A.1.4 item 7).
+        public var path: String
+
+        public init(id: UUID, name: String, pattern: String, path: String? = nil) {
+            self.id = id
+            self.name = name
+            self.pattern = pattern
+            self.path = path ?? name
+        }
+    }
+
+    /// The site path of a web page (`app/browser`; `""` for Home): the partial URLs of its chain of
+    /// parent pages below the root page without parent. `nil` for a page not in `pages` or a chain
+    /// that does not reach Home (dangling parents, loops: at most 64 steps, no recursion).
+    public static func pagePath(_ page: UUID?, pages: [UUID: EntityRecord]) -> String? {
+        var parts: [String] = [], current = page, hops = 0
+        while let id = current, let p = pages[id], hops < 64 {
+            hops += 1
+            guard let parent = p.lookupID("adx_parentpageid") else { return parts.reversed().joined(separator: "/") }
+            parts.append(p.string("adx_partialurl") ?? "")
+            current = parent
+        }
+        return nil
+    }
+
+    /// The site path of a web file (`assets/index-3f9a1c.js`), `nil` when its page chain does not reach Home.
+    public static func webFilePath(_ file: EntityRecord, pages: [UUID: EntityRecord]) -> String? {
+        guard let dir = pagePath(file.lookupID("adx_parentpageid"), pages: pages),
+              let name = file.string("adx_partialurl") ?? file.string("adx_name") else { return nil }
+        return dir.isEmpty ? name : dir + "/" + name
     }
 
     /// Merges the build output at `build` into `project`'s records.
@@ -167,23 +198,20 @@ public struct BuildMerge: Sendable {
             result.snapshot.bodies[FileBodyKey("annotation", note.id, "documentbody")] = .file(url)
             if file.caseInsensitiveCompare(landing) == .orderedSame {
                 result.landingWebFile = record.id
-                // Phase 1 keeps the site folder's landing page body (or none, for a new landing file).
-                if let old = project.content.snapshot.bodies[FileBodyKey("annotation", note.id, "documentbody")] {
-                    result.assetsOnly.bodies[FileBodyKey("annotation", note.id, "documentbody")] = old
-                } else {
-                    result.assetsOnly.bodies[FileBodyKey("annotation", note.id, "documentbody")] = nil
-                    result.assetsOnly.records["annotation"]?.removeAll { $0.id == note.id }
-                }
+                // Phase 1 leaves the landing page's body as the target has it: the note is not in that snapshot.
+                result.assetsOnly.bodies[FileBodyKey("annotation", note.id, "documentbody")] = nil
+                result.assetsOnly.records["annotation"]?.removeAll { $0.id == note.id }
             } else {
                 result.assetsOnly.bodies[FileBodyKey("annotation", note.id, "documentbody")] = .file(url)
             }
         }
 
         // Stale bundles: the site folder's web files the patterns match and the build does not hold.
+        let rootPagesByID = Dictionary(pages.filter { $0.lookupID("adx_rootwebpageid") == nil }.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         for f in snapshot.records["adx_webfile"] ?? [] where !kept.contains(f.id) {
             let name = f.string("adx_name") ?? f.string("adx_partialurl") ?? ""
             guard let pattern = patterns.match(name) else { continue }
-            result.staleBundles.append(StaleBundle(id: f.id, name: name, pattern: pattern))
+            result.staleBundles.append(StaleBundle(id: f.id, name: name, pattern: pattern, path: webFilePath(f, pages: rootPagesByID)))
             for s in [\BuildMerge.snapshot, \BuildMerge.assetsOnly] {
                 result[keyPath: s].records["adx_webfile"]?.removeAll { $0.id == f.id }
                 if let note = notesByFile[f.id] {
@@ -194,9 +222,12 @@ public struct BuildMerge: Sendable {
         }
 
         // Landing page into the Home content pages' copy (phase 2 only), CodeSite/Enabled.
+        // Phase 1 leaves the Home content pages as the target has them: they are not in that snapshot
+        // (nothing looks a content page up), so the site serves the old landing page until the switch.
         for var content in pages where content.lookupID("adx_rootwebpageid") == home.id && content.id != home.id {
             content.columns["adx_copy"] = .string(html)
             result.snapshot.records["adx_webpage"] = result.snapshot.records["adx_webpage"]!.map { $0.id == content.id ? content : $0 }
+            result.assetsOnly.records["adx_webpage"]?.removeAll { $0.id == content.id }
         }
         let settings = snapshot.records["adx_sitesetting"] ?? []
         if !settings.contains(where: { $0.string("adx_name")?.lowercased() == "codesite/enabled" }) {

@@ -22,7 +22,8 @@ public struct CodeSiteProject: Sendable {
     public var notices: [String] = []
     /// Source files listed in `source-files/` (current layout).
     public var sourceFiles: [SourceFileEntry] = []
-    /// The work folder holding the transcoded copy, `nil` for a legacy folder read in place.
+    /// The work folder holding the transcoded copy while a file body still points into it; `nil` once
+    /// every body points at the project's own files (the usual case) and for a legacy folder read in place.
     public var workFolder: URL?
 
     /// The `.powerpages-site/` folder of `root`.
@@ -55,7 +56,7 @@ public struct CodeSiteProject: Sendable {
         let layout = CodeSiteLayout.detect(site)
         var notices: [String] = []
         var work: URL?
-        let content: PortalFolderContent
+        var content: PortalFolderContent
         switch layout {
         case .legacy:
             notices.append("notice: \(site.path) is in the code-site layout used before the August 2025 format change "
@@ -69,7 +70,19 @@ public struct CodeSiteProject: Sendable {
             var transcoder = CurrentToLegacy(source: site, target: folder)
             do {
                 try transcoder.run()
-                content = try PortalFolder().readEnhanced(folder)
+                var read = try PortalFolder().readEnhanced(folder)
+                // File bodies point at the user's files (the work folder's are copies), so the work folder goes now.
+                read.snapshot.bodies = read.snapshot.bodies.mapValues { body in
+                    guard case .file(let url) = body else { return body }
+                    let rel = String(url.standardizedFileURL.path.dropFirst(folder.standardizedFileURL.path.count + 1))
+                    guard let origin = transcoder.origins[rel], origin.count == 1 else { return body }
+                    return .file(site.appendingPathComponent(origin[0]))
+                }
+                content = read
+                if !read.snapshot.bodies.values.contains(where: { if case .file(let u) = $0 { return u.path.hasPrefix(folder.path) }; return false }) {
+                    try? FileManager.default.removeItem(at: folder)
+                    work = nil
+                }
             } catch let e as PortalFolderError {
                 try? FileManager.default.removeItem(at: folder)
                 let origin = e.file.flatMap { transcoder.origins[$0] }
@@ -81,6 +94,13 @@ public struct CodeSiteProject: Sendable {
                 throw error
             }
             for rel in transcoder.leftOut { notices.append("warning: .powerpages-site/\(rel): not a file of a code site's records this version reads; left out") }
+        }
+        // A web file's note is a document; older folders leave `isdocument` out (research §A.1.6: "isdocument (in later copies)"),
+        // while the enhanced model always answers true: the note says so, so a read-back matches.
+        content.snapshot.records["annotation"] = content.snapshot.records["annotation"]?.map { note in
+            var note = note
+            if note.columns["isdocument"] == nil || note.columns["isdocument"] == .null { note.columns["isdocument"] = .boolean(true) }
+            return note
         }
         var project = CodeSiteProject(root: root, config: config, layout: layout, content: content, notices: notices, workFolder: work)
         project.sourceFiles = try SourceFileEntry.read(siteFolder: site)

@@ -28,7 +28,7 @@ public struct PortalMigrateCommand: AsyncParsableCommand {
             AuthCommand.self, OrgCommand.self, ListCommand.self,
             DownloadCommand.self, PlanCommand.self, UploadCommand.self, MigrateCommand.self, VerifyCommand.self, DiffCommand.self,
             CheckCommand.self,
-            SiteCommand.self,
+            SiteCommand.self, CodeSiteCommand.self,
             DataCommand.self, EnvCommand.self, PaportalCommand.self,
         ]
     }

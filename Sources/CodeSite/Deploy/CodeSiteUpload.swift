@@ -27,6 +27,12 @@ public struct CodeSiteUpload: Sendable {
     let target: RunTarget
     let choices: RunChoices
     let meaning: SourceMeaning
+    /// The use-case kind of every step: `.upload`, or `.migrate` when the folder's site is mapped onto
+    /// another site of the target (`SiteBinding.targetWebsiteID`): only that kind scopes the enhanced
+    /// view to the target site, without which the target site is invisible to the plan
+    /// (`MigrationUseCases.prepare`: an upload's view is not scoped to one site). The rules that
+    /// differ between the two kinds are otherwise set here (models, prune off).
+    let kind: RunKind
     /// The whole upload planned and checked (phase 0), for the command to show.
     public let overall: PendingRun
 
@@ -56,10 +62,11 @@ public struct CodeSiteUpload: Sendable {
         meaning.explicitLinkRemovals = [:]
         var checkChoices = choices
         checkChoices.dryRun = true
-        let overall = try await MigrationUseCases.prepare(.upload, source: source(merge.snapshot, project, meaning, phase: "check"),
+        let kind: RunKind = binding.targetWebsiteID == nil ? .upload : .migrate
+        let overall = try await MigrationUseCases.prepare(kind, source: source(merge.snapshot, project, meaning, phase: "check"),
                                                           target: target, choices: checkChoices)
         return CodeSiteUpload(project: project, merge: merge, binding: binding, patterns: patterns, target: target, choices: choices,
-                              meaning: meaning, overall: overall)
+                              meaning: meaning, kind: kind, overall: overall)
     }
 
     static func source(_ snapshot: PortalSnapshot, _ project: CodeSiteProject, _ meaning: SourceMeaning, phase: String) -> RunSource {
@@ -72,7 +79,7 @@ public struct CodeSiteUpload: Sendable {
     /// Phase 1: the run that uploads the new build's assets (everything but the landing page's new body).
     /// - Throws: what `MigrationUseCases.prepare` throws.
     public func assetsRun() async throws -> PendingRun {
-        try await MigrationUseCases.prepare(.upload, source: Self.source(merge.assetsOnly, project, meaning, phase: "assets"),
+        try await MigrationUseCases.prepare(kind, source: Self.source(merge.assetsOnly, project, meaning, phase: "assets"),
                                             target: target, choices: choices)
     }
 
@@ -90,24 +97,27 @@ public struct CodeSiteUpload: Sendable {
 
     /// Phase 3: the run that switches the landing page (the whole snapshot: only the landing page differs by now).
     public func switchRun() async throws -> PendingRun {
-        try await MigrationUseCases.prepare(.upload, source: Self.source(merge.snapshot, project, meaning, phase: "switch"),
+        try await MigrationUseCases.prepare(kind, source: Self.source(merge.snapshot, project, meaning, phase: "switch"),
                                             target: target, choices: choices)
     }
 
-    /// The stale bundles of phase 4: the folder's (`merge.staleBundles`) and the target site's web files
+    /// The stale bundles of phase 4: the folder's (`merge.staleBundles`) that the target has, and the target site's web files
     /// the patterns match whose name the new build does not hold (a folder not kept between runs has
     /// none of its own: research §A.3 F2 b), by id, with the pattern that matched.
     /// - Throws: `DataverseError` from the target.
     public func staleBundlesInTarget() async throws -> [BuildMerge.StaleBundle] {
         let buildNames = Set(merge.webFiles.keys.map { ($0 as NSString).lastPathComponent.lowercased() })
-        var out = merge.staleBundles
+        let inTarget = try await targetWebFiles()
+        let targetIDs = Set(inTarget.map(\.id))
+        var out = merge.staleBundles.filter { targetIDs.contains($0.id) }
         var seen = Set(out.map(\.id))
-        for f in try await targetWebFiles() {
+        let pages = try await targetRootPages()
+        for f in inTarget {
             let name = f.string("adx_name") ?? f.string("adx_partialurl") ?? ""
             guard !buildNames.contains(name.lowercased()), let p = patterns.match(name), seen.insert(f.id).inserted else { continue }
-            out.append(BuildMerge.StaleBundle(id: f.id, name: name, pattern: p))
+            out.append(BuildMerge.StaleBundle(id: f.id, name: name, pattern: p, path: BuildMerge.webFilePath(f, pages: pages)))
         }
-        return out.sorted { $0.name.lowercased() < $1.name.lowercased() }
+        return out.sorted { ($0.path.lowercased(), $0.id.uuidString) < ($1.path.lowercased(), $1.id.uuidString) }
     }
 
     /// Phase 4: deletes `stale` and the folder's manifest tombstones.
@@ -118,7 +128,7 @@ public struct CodeSiteUpload: Sendable {
         m.explicitDeletions["adx_webfile", default: []].formUnion(stale.map(\.id))
         var choices = choices
         choices.massDelete = nil // the bundle patterns chose these deletions; they are listed before writing
-        return try await MigrationUseCases.prepare(.upload, source: Self.source(merge.snapshot, project, m, phase: "cleanup"),
+        return try await MigrationUseCases.prepare(kind, source: Self.source(merge.snapshot, project, m, phase: "cleanup"),
                                                    target: target, choices: choices)
     }
 
@@ -128,34 +138,24 @@ public struct CodeSiteUpload: Sendable {
         return stale.filter { ids.contains($0.id) }
     }
 
-    /// The target site's web files (through the enhanced view of the bound site).
-    func targetWebFiles() async throws -> [EntityRecord] {
+    /// The target site's web files (`adx_webfile` view of the bound site: name, partial URL, parent page).
+    /// - Throws: `DataverseError` from the target.
+    public func targetWebFiles() async throws -> [EntityRecord] {
         let view = DataModelPolicy.service(target.service, model: .enhanced, site: binding.siteID)
         return try await view.retrieveAll(RecordQuery("adx_webfile", columns: ["adx_name", "adx_partialurl", "adx_parentpageid", "adx_websiteid"]))
             .filter { $0.lookupID("adx_websiteid") == nil || $0.lookupID("adx_websiteid") == binding.siteID }
     }
 
-    /// The target's web files as site paths (`assets/index-3f9a1c.js`, lower-cased): the partial URLs
-    /// of their page chain below Home, then the file's.
+    /// The target's web files as site paths (`assets/index-3f9a1c.js`, lower-cased; `BuildMerge.webFilePath`).
     func targetWebFilePaths() async throws -> Set<String> {
+        let pages = try await targetRootPages()
+        return Set(try await targetWebFiles().compactMap { BuildMerge.webFilePath($0, pages: pages)?.lowercased() })
+    }
+
+    /// The target site's root web pages by id.
+    func targetRootPages() async throws -> [UUID: EntityRecord] {
         let view = DataModelPolicy.service(target.service, model: .enhanced, site: binding.siteID)
         let pages = try await view.retrieveAll(RecordQuery("adx_webpage", columns: ["adx_partialurl", "adx_parentpageid", "adx_rootwebpageid", "adx_websiteid"]))
-        let byID = Dictionary(pages.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        func path(_ page: UUID?) -> String? {
-            var parts: [String] = [], current = page, hops = 0
-            while let id = current, let p = byID[id], hops < 64 {
-                hops += 1
-                guard let parent = p.lookupID("adx_parentpageid") else { return parts.reversed().joined(separator: "/") } // Home
-                parts.append(p.string("adx_partialurl") ?? "")
-                current = parent
-            }
-            return nil
-        }
-        var out: Set<String> = []
-        for f in try await targetWebFiles() {
-            guard let dir = path(f.lookupID("adx_parentpageid")), let name = f.string("adx_partialurl") ?? f.string("adx_name") else { continue }
-            out.insert((dir.isEmpty ? name : dir + "/" + name).lowercased())
-        }
-        return out
+        return Dictionary(pages.filter { $0.lookupID("adx_rootwebpageid") == nil }.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
     }
 }

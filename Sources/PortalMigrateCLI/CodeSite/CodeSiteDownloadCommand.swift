@@ -1,0 +1,68 @@
+import ArgumentParser
+import CodeSite
+import Foundation
+import Migration
+import PortalFolder
+import PortalModel
+
+/// `portal-migrate code-site download`: a code site as a project folder (`.powerpages-site/` in the current layout).
+public struct CodeSiteDownloadCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "download",
+        abstract: "Download a code site into ROOTPATH/.powerpages-site/ (the current layout).",
+        discussion: """
+        Writes the site's records as pac's download-code-site does since August 2025 (one file per record, \
+        unprefixed keys, a folder per web file). Into a project that already has .powerpages-site/, records keep \
+        their file names and the files of records gone from the site are removed; other files are left alone. \
+        A download followed by `code-site upload` of the same build changes nothing.
+
+        Example: portal-migrate code-site download --rootPath ./car-sales --webSiteId 6f0c… --environment local:dev
+        """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(name: [.customLong("rootPath"), .customLong("rp", withSingleDash: true), .customLong("path"), .customShort("p")],
+            help: "The project folder to write .powerpages-site/ into.")
+    var rootPath: String
+    @Option(name: [.customLong("webSiteId"), .customLong("id", withSingleDash: true)], help: "The site's id (powerpagesite).")
+    var webSiteId: String
+
+    public init() {}
+
+    public func run() async throws {
+        try await MigrationCommandSupport.run(json: global.json) {
+            let websiteID = try WebsiteIDOption.required(webSiteId, option: "--webSiteId")
+            let environment = try MigrationCommandSupport.service(global.environment, verbose: global.verbose)
+            let name = global.environment ?? "the environment"
+            guard try await DataModelPolicy.siteModel(websiteID, in: environment, requested: nil, environment: name) == .enhanced else {
+                throw UserFacingError("\(name) website \(websiteID.dataverseString) is not a site of the enhanced data model; a code site "
+                    + "always is (use `portal-migrate download` for a standard site)")
+            }
+            var reader = SnapshotReader(service: DataModelPolicy.service(environment, model: .enhanced))
+            reader.keptSystemColumns = PacFolderFormat.downloadedSystemColumns
+            reader.keptSystemColumnsByTable = PacFolderFormat.downloadedSystemColumnsByTable
+            var snapshot = try await reader.read(websiteID: websiteID)
+            snapshot.websiteID = websiteID
+            guard snapshot.record("adx_website", websiteID) != nil else {
+                throw UserFacingError("website \(websiteID.dataverseString) was not found in \(name)")
+            }
+            let host = PortalFolder.manifestHost(environment: global.environment ?? "default")
+            let summary: CodeSiteDownload.Summary
+            do {
+                summary = try CodeSiteCommandSupport.codeSiteErrors {
+                    try CodeSiteDownload.write(snapshot, into: URL(fileURLWithPath: rootPath), environmentHost: host)
+                }
+            } catch let e as SafeWriteError {
+                throw UserFacingError("nothing more was written: \(e.description)")
+            }
+            MigrationCommandSupport.say("Downloaded \(snapshot.recordCount) record(s) into \(summary.siteFolder.path): \(summary.written.count) file(s) "
+                + "written, \(summary.unchanged) unchanged, \(summary.removed.count) removed.", json: global.json)
+            for f in summary.removed { MigrationCommandSupport.say("  removed \(f) (its record is gone from the site)", json: global.json) }
+            if !summary.skipped.isEmpty { printErr("Not in the code-site folder format (left out): \(summary.skipped.count) record(s)") }
+            if global.json {
+                let obj: [String: Any] = ["folder": summary.siteFolder.path, "records": snapshot.recordCount, "written": summary.written,
+                                          "unchanged": summary.unchanged, "removed": summary.removed, "skipped": summary.skipped]
+                printOut(String(decoding: try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys]), as: UTF8.self))
+            }
+        }
+    }
+}
