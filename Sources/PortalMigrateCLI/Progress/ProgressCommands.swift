@@ -16,7 +16,6 @@ extension VerifyCommand: ShowsProgress {}
 extension DataImportCommand: ShowsProgress {}
 extension DataExportCommand: ShowsProgress {}
 extension DiffCommand: ShowsProgress {}
-extension CheckCommand: ShowsProgress {}
 
 extension ProgressDisplay {
     /// Runs `body` with the progress display `command` asks for (none for a command that shows no
