@@ -98,6 +98,11 @@ import TestSupport
         let upload = try await s.run(["code-site", "upload", "--rootPath", root.path, "--environment", server.origin, "--yes", "--create"] + Self.unblock)
         #expect(upload.status == 0, "\(upload.out)\n\(upload.err)")
         #expect(upload.out.contains("Stale bundles in the target: none."), "\(upload.out)")
+        // `verify --path` and `plan --path` read a code-site project (records and build) like any source.
+        let verify = try await s.run(["verify", "--path", root.path, "--to", server.origin])
+        #expect(verify.status == 0 && verify.out.contains("Identical"), "\(verify.out)\n\(verify.err)")
+        let plan = try await s.run(["plan", "--path", root.path, "--to", "local:t"])
+        #expect(plan.status == 0 && plan.out.contains("unchanged: 140 record(s)"), "\(plan.out)\n\(plan.err)")
         // Into the project it came from: every file of the sample's .powerpages-site/ comes back with its bytes.
         let download = try await s.run(["code-site", "download", "--rootPath", root.path, "--webSiteId", CodeSiteFixture.currentSite,
                                         "--environment", server.origin])

@@ -1,3 +1,4 @@
+import CodeSite
 import ConfigurationMigration
 import Foundation
 import Migration
@@ -11,6 +12,7 @@ enum SourceFactory {
     /// The file source the options name, if any: one line per format.
     static func fileSource(data: String?, path: String?) -> (any PortalSource)? {
         if let data { return CMTPackageSource(URL(fileURLWithPath: data)) }
+        if let path, CodeSiteSource.isProject(URL(fileURLWithPath: path)) { return CodeSiteSource(URL(fileURLWithPath: path)) }
         if let path { return PacFolderSource(URL(fileURLWithPath: path)) }
         return nil
     }
