@@ -40,6 +40,20 @@ public struct FailureEntry: Codable, Sendable, Hashable {
 /// What `plan` and `migrate` print with `--json` (issue 6 "Report"): one object with `plan` (before
 /// writing) or `result` (after), each a map of table logical name → `TableCounts`; `links` by relationship
 /// → `LinkCounts`; `failures`; the `checks` that failed; lookups dropped by `--missing-lookups drop`.
+/// One record a plan changes, for `plan --json` (issue 24 item 4): `table`, `id` (in the target),
+/// `sourceId` when matched to another id, `name`, `action` (`create`, `update`, `delete`), `matchedBy`
+/// (`id`, `natural-key`, … for updates), and the names of the `columns` it sets (`statecode`/`statuscode`
+/// included; values are not listed, so values a profile sets stay hidden).
+public struct PlannedRecordEntry: Codable, Sendable, Hashable {
+    public var table: String
+    public var id: UUID
+    public var sourceId: UUID?
+    public var name: String?
+    public var action: String
+    public var matchedBy: String?
+    public var columns: [String]
+}
+
 public struct MigrationReport: Sendable, Encodable {
     public enum Kind: String, Sendable, Codable { case plan, result }
 
@@ -68,6 +82,8 @@ public struct MigrationReport: Sendable, Encodable {
     public var clearedColumns: [String: Int] = [:]
     /// The read-back after writing (`MigrationEngine.readBack`, issue 18); `nil` for a plan, a dry run or `--no-verify`.
     public var verification: VerificationSummary?
+    /// For a plan: every record it creates, updates or deletes (`records` in JSON); `nil` for a result.
+    public var records: [PlannedRecordEntry]?
 
     public init(kind: Kind, tables: [String: TableCounts] = [:], links: [String: LinkCounts] = [:],
                 failures: [FailureEntry] = [], checks: [Diagnostic] = [], droppedLookups: [DroppedLookup] = [],
@@ -103,6 +119,18 @@ public struct MigrationReport: Sendable, Encodable {
             if p.match != .none { r.matched[p.match.rawValue, default: 0] += 1 }
         }
         for d in plan.deletions { r.tables[d.table, default: TableCounts()].deleted += 1 }
+        r.records = plan.deletions.map {
+            PlannedRecordEntry(table: $0.table, id: $0.targetID, sourceId: nil, name: $0.name, action: "delete", matchedBy: nil, columns: [])
+        } + plan.records.filter { !$0.writesNothing }.map { p in
+            let action = p.action == .create ? "create" : "update"
+            let columns = p.action == .create
+                ? p.record.columns.keys.sorted()
+                : (p.changes.map(\.column) + p.deferred.map(\.column) + p.state.keys).sorted()
+            return PlannedRecordEntry(table: p.table, id: p.targetID, sourceId: p.sourceID == p.targetID ? nil : p.sourceID,
+                                      name: p.name, action: action,
+                                      matchedBy: p.action == .create || p.match == .none ? nil : p.match.rawValue,
+                                      columns: Array(Set(columns)).sorted())
+        }
         for l in plan.links where !l.add.isEmpty || !l.remove.isEmpty {
             var c = LinkCounts()
             c.added = l.add.count
@@ -124,7 +152,7 @@ public struct MigrationReport: Sendable, Encodable {
 
     private enum Keys: String, CodingKey {
         case plan, result, links, failures, checks, droppedLookups, matched, dryRun, forced, resumed, unblockedExtensions, verification
-        case warnings, keptColumns, absentColumns, clearedColumns
+        case warnings, keptColumns, absentColumns, clearedColumns, records
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -144,6 +172,7 @@ public struct MigrationReport: Sendable, Encodable {
         try c.encode(keptColumns, forKey: .keptColumns)
         try c.encodeIfPresent(absentColumns, forKey: .absentColumns)
         try c.encode(clearedColumns, forKey: .clearedColumns)
+        try c.encodeIfPresent(records, forKey: .records)
     }
 
     /// The report as one JSON object (sorted keys, GUIDs lowercase).

@@ -18,7 +18,7 @@ public enum PlanRenderer {
             case .update:
                 let how = r.match == .naturalKey || r.match == .website ? " (matched \(r.sourceID?.dataverseString ?? "") by \(r.match.rawValue))" : ""
                 out.append("  ~ update \(r.table) \(r.targetID.dataverseString)\(label(r.name))\(how)")
-                for c in r.changes { out.append("      \(describe(c))") }
+                for c in r.changes { out += describeLines(c).map { "      " + $0 } }
             case .unchanged:
                 if !r.state.isEmpty || !r.deferred.isEmpty {
                     out.append("  ~ update \(r.table) \(r.targetID.dataverseString)\(label(r.name))")
@@ -42,6 +42,26 @@ public enum PlanRenderer {
             out.append("  (\(note))")
         }
         return out
+    }
+
+    /// One changed column as lines: `describe(c)` for a short value; for a long HTML/Liquid value (several
+    /// lines, or one line over `LineDiff.splitLength` characters) a line diff with `LineDiff.context`
+    /// lines of context, `-` for the target's current lines and `+` for what the source writes (issue 24
+    /// item 4: both sides truncated to the same prefix showed nothing of the edit).
+    public static func describeLines(_ c: ColumnChange) -> [String] {
+        guard !c.hidden, let old = c.old?.text, let new = c.new.text, LineDiff.isLong(old) || LineDiff.isLong(new),
+              let diff = LineDiff.diff(old, new) else { return [describe(c)] }
+        let added = diff.filter { $0.kind == .added }.count, removed = diff.filter { $0.kind == .removed }.count
+        var lines = ["\(c.column): \(removed) line(s) replaced by \(added) (- target now, + source):"]
+        for line in diff {
+            switch line.kind {
+            case .context: lines.append("    " + line.text)
+            case .removed: lines.append("  - " + line.text)
+            case .added: lines.append("  + " + line.text)
+            case .gap: lines.append("    " + line.text)
+            }
+        }
+        return lines
     }
 
     /// One changed column: `column: old → new`, or `column: changed (value hidden)` for secrets.

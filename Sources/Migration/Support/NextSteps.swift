@@ -17,7 +17,10 @@ public enum NextSteps {
                          + "portal-migrate check --list-rules): fix the records named, or rerun with "
                          + rules.map { "--skip-check \($0)" }.joined(separator: " ") + " to write them anyway")
         }
-        lines.append("next: upload, migrate and data import also take --force: write everything else, leave the failing records out, exit code 1")
+        // --force leaves failing *records* out; it cannot help when the website itself is missing.
+        if diagnostics.contains(where: { $0.check != "website-not-found" }) {
+            lines.append("next: upload, migrate and data import also take --force: write everything else, leave the failing records out, exit code 1")
+        }
         return lines
     }
 }

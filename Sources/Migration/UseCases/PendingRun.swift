@@ -45,6 +45,8 @@ public struct PendingRun: Sendable {
             r.dryRun = true
             r.forced = !errors.isEmpty
         }
+        // A plan writes nothing: its JSON says so (issue 24 item 4).
+        if !kind.writes { r.dryRun = true }
         return r
     }
     /// Extensions the run will remove from the target's blocked list and restore.
