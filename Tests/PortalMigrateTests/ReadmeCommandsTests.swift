@@ -173,6 +173,32 @@ import TestSupport
         }
     }
 
+    /// pac's short forms (research/pac-portal-format.md §6: `-p`, `-id`, `-dp`, `-mv`, `-env`) wherever
+    /// the long option exists, so a pac command line works whichever command it is typed into.
+    @Test func pacShortFormsEverywhereTheLongOptionIs() {
+        let pairs = [("--webSiteId", "-id"), ("--deploymentProfile", "-dp"), ("--modelVersion", "-mv"), ("--environment", "-env"),
+                     ("--path", "-p")]
+        for (path, type) in Self.allCommands() where type.configuration.subcommands.isEmpty && !path.isEmpty {
+            let help = type.helpMessage(columns: 400)
+            for (long, short) in pairs where help.contains(long + " <") || help.contains(long + ",") {
+                #expect(help.contains(short + " <") || help.contains(short + ",") || help.contains(", " + short),
+                        "`portal-migrate \(path.joined(separator: " ")) --help` has \(long) without pac's \(short)")
+            }
+        }
+    }
+
+    /// `migrate --help` offers --path: migrate takes a site folder as its source, as plan and verify do.
+    @Test func migrateTakesTheSiteFolderItsHelpOffers() async throws {
+        let home = try TestPaths.temporaryDirectory("pm-migrate-path")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let site = home.appendingPathComponent("ejada")
+        try FileManager.default.copyItem(at: TestPaths.pacFolder("ejada-starter-2022"), to: site)
+        #expect(try await CLI.run(["env", "create", "t"], home: home).status == 0)
+        let migrate = try await CLI.run(["migrate", "-p", site.path, "--to", "local:t", "--yes", "--unblock-extensions", "svg"], home: home)
+        #expect(migrate.status == 0, "\(migrate.err)")
+        #expect(migrate.out.contains("Verified: read back"), "\(migrate.out)")
+    }
+
     @Test func shellWordSplitting() {
         #expect(Self.shellWords(#"a "b c" 'd e' f\ g"#) == ["a", "b c", "d e", "f g"])
         #expect(Self.shellCommands(in: "X=1 portal-migrate env list && portal-migrate list --json # all")

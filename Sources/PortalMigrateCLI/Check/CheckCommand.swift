@@ -29,7 +29,7 @@ public struct CheckCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(name: [.customLong("path"), .customShort("p")], help: "A pac site folder (the one holding website.yml).")
     var path: String?
-    @Option(name: .customLong("webSiteId"), help: "The website of --environment to check (adx_websiteid or powerpagesiteid).")
+    @Option(name: [.customLong("webSiteId"), .customLong("id", withSingleDash: true)], help: "The website of --environment to check (adx_websiteid or powerpagesiteid).")
     var webSiteId: String?
     @Option(name: .customLong("data"), help: "A Configuration Migration Tool data.zip (or its unzipped folder).")
     var data: String?

@@ -40,7 +40,7 @@ public struct DiffCommand: AsyncParsableCommand {
     var report: String?
     @Option(name: .customLong("junit"), help: "Write JUnit XML to this file: a test case per table, a failure per difference.")
     var junit: String?
-    @Option(name: .customLong("deploymentProfile"), help: "A pac deployment profile: the columns it sets are expected to differ.")
+    @Option(name: [.customLong("deploymentProfile"), .customLong("dp", withSingleDash: true)], help: "A pac deployment profile: the columns it sets are expected to differ.")
     var deploymentProfile: String?
     @Option(name: .customLong("schemaFile"), help: "Compare only the tables, columns and N:N relationships this CMT schema file names.")
     var schemaFile: String?

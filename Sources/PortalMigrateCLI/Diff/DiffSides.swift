@@ -10,7 +10,7 @@ import PortalModel
 struct DiffSideOptions: ParsableArguments {
     @Option(name: .customLong("from"), help: "First side: an environment (auth profile name or index, URL, or local:NAME).")
     var from: String?
-    @Option(name: .customLong("webSiteId"), help: "The first side's website id (adx_websiteid or powerpagesiteid); optional when the environment has one website.")
+    @Option(name: [.customLong("webSiteId"), .customLong("id", withSingleDash: true)], help: "The first side's website id (adx_websiteid or powerpagesiteid); optional when the environment has one website.")
     var webSiteId: String?
     @Option(name: [.customLong("path"), .customShort("p")], help: "First side: a pac site folder (the one holding website.yml).")
     var path: String?

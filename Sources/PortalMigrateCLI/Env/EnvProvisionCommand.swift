@@ -76,7 +76,7 @@ struct EnvDeleteWebsiteCommand: AsyncParsableCommand {
         abstract: "Delete a website record; its configuration goes with it (cascade), the portal app stays.",
         discussion: "Example: portal-migrate env delete-website test --webSiteId 6f0c7d5e-0000-0000-0000-000000000001")
     @OptionGroup var env: EnvName
-    @Option(name: .customLong("webSiteId"), help: "The adx_website id.") var webSiteId: String
+    @Option(name: [.customLong("webSiteId"), .customLong("id", withSingleDash: true)], help: "The adx_website id.") var webSiteId: String
     @OptionGroup var global: OutputOptions
 
     func run() async throws {
@@ -94,7 +94,7 @@ struct EnvDeletePortalAppCommand: AsyncParsableCommand {
         commandName: "delete-portal-app", abstract: "Delete the portal app bound to a website; the website record stays.",
         discussion: "Example: portal-migrate env delete-portal-app test --webSiteId 6f0c7d5e-0000-0000-0000-000000000001")
     @OptionGroup var env: EnvName
-    @Option(name: .customLong("webSiteId"), help: "The website id the portal app is bound to.") var webSiteId: String
+    @Option(name: [.customLong("webSiteId"), .customLong("id", withSingleDash: true)], help: "The website id the portal app is bound to.") var webSiteId: String
     @OptionGroup var global: OutputOptions
 
     func run() async throws {
@@ -112,7 +112,7 @@ struct EnvResetCommand: AsyncParsableCommand {
         commandName: "reset", abstract: "Remove a website's portal app and the website with its configuration.",
         discussion: "Example: portal-migrate env reset test --webSiteId 6f0c7d5e-0000-0000-0000-000000000001")
     @OptionGroup var env: EnvName
-    @Option(name: .customLong("webSiteId"), help: "The website id.") var webSiteId: String
+    @Option(name: [.customLong("webSiteId"), .customLong("id", withSingleDash: true)], help: "The website id.") var webSiteId: String
     @OptionGroup var global: OutputOptions
 
     func run() async throws {

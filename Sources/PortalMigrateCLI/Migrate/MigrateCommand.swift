@@ -54,7 +54,8 @@ public struct MigrateCommand: AsyncParsableCommand {
 
     public func run() async throws {
         try await MigrationCommandSupport.run(json: global.json) {
-            _ = try endpoints.fromSpec()
+            // The source is --from (an environment) or --path (a pac folder or code-site project), as for
+            // plan and verify: one source factory for every command (issue 24 item 7: --path was offered and refused).
             let source = try await endpoints.source(verbose: global.verbose)
             guard let toSpec = endpoints.targetSpec(global) else {
                 throw UserFacingError("give the target with --to", exitCode: PortalMigrateExit.usage)

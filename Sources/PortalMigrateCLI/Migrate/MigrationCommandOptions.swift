@@ -15,10 +15,10 @@ struct MigrationEndpointOptions: ParsableArguments {
             completion: Completions.environments)
     var from: String?
 
-    @Option(name: .customLong("webSiteId"), help: "The source website's id (adx_websiteid or powerpagesiteid).")
+    @Option(name: [.customLong("webSiteId"), .customLong("id", withSingleDash: true)], help: "The source website's id (adx_websiteid or powerpagesiteid).")
     var webSiteId: String?
 
-    @Option(name: [.customLong("path"), .customShort("p")], help: "Source: a pac site folder (the one holding website.yml) instead of --from/--webSiteId (plan and verify).")
+    @Option(name: [.customLong("path"), .customShort("p")], help: "Source: a pac site folder (the one holding website.yml) instead of --from/--webSiteId.")
     var path: String?
 
     @Option(name: .customLong("to"), help: "Target environment; defaults to --environment or the selected auth profile.",
@@ -34,7 +34,7 @@ struct MigrationEndpointOptions: ParsableArguments {
     @Option(name: .customLong("missing-lookups"), help: "Lookups to records the target lacks: fail (a failed check) or drop (clear and list).")
     var missingLookups: MissingLookupPolicy = .fail
 
-    @Option(name: .customLong("deploymentProfile"), help: "A pac deployment profile file whose values replace the source's by record id.")
+    @Option(name: [.customLong("deploymentProfile"), .customLong("dp", withSingleDash: true)], help: "A pac deployment profile file whose values replace the source's by record id.")
     var deploymentProfile: String?
 
     @Option(name: [.customLong("modelVersion"), .customLong("mv", withSingleDash: true)], help: ArgumentHelp(ModelVersionOption.help),
@@ -48,7 +48,7 @@ struct MigrationEndpointOptions: ParsableArguments {
 
     /// `--from`; a usage error when it is missing.
     func fromSpec() throws -> String {
-        guard let f = from else { throw UserFacingError("--from is required (or --path for plan and verify)", exitCode: PortalMigrateExit.usage) }
+        guard let f = from else { throw UserFacingError("give the source with --from (an environment) or --path (a site folder)", exitCode: PortalMigrateExit.usage) }
         return f
     }
 

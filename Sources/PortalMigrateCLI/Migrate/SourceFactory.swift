@@ -24,7 +24,7 @@ enum SourceFactory {
     static func source(data: String? = nil, path: String?, from: String?, webSiteId: String?, modelVersion: DataModel?,
                        verbose: Bool) async throws -> RunSource {
         if let file = fileSource(data: data, path: path) { return try read(file, model: modelVersion) }
-        guard let from else { throw UserFacingError("--from is required (or --path for plan and verify)", exitCode: PortalMigrateExit.usage) }
+        guard let from else { throw UserFacingError("give the source with --from (an environment) or --path (a site folder)", exitCode: PortalMigrateExit.usage) }
         let service = try EnvironmentResolver.service(for: from, verbose: verbose)
         let id = try WebsiteIDOption.required(webSiteId, option: "--webSiteId")
         return try await RunSource.environment(service, name: from, websiteID: id, model: modelVersion)

@@ -63,7 +63,7 @@ struct SiteListCommand: AsyncParsableCommand {
 /// record it serves, as pac names website records).
 struct SiteSelection: ParsableArguments {
     @Option(name: .customLong("id"), help: "The site id (`site list` shows it).") var id: String?
-    @Option(name: .customLong("webSiteId"), help: "The website record id the site serves.") var webSiteId: String?
+    @Option(name: [.customLong("webSiteId"), .customLong("id", withSingleDash: true)], help: "The website record id the site serves.") var webSiteId: String?
 
     func validate() throws {
         guard (id == nil) != (webSiteId == nil) else { throw ValidationError("give exactly one of --id or --webSiteId") }
