@@ -220,16 +220,7 @@ enum CodeSiteCommandSupport {
     static func apply(_ pending: PendingRun, target: RunTarget, json: Bool, verbose: Bool) async throws -> MigrationReport {
         try pending.stopIfChecksFailed()
         for w in pending.warningsToTell where w.check != "folder" { printErr("warning: \(w)") }
-        let report: MigrationReport
-        do {
-            report = try await pending.apply { line in MigrationCommandSupport.say(line, json: json) }
-        } catch var stopped as ApplyStopped {
-            stopped.target = MigrationCommandSupport.environmentURL(target.service) ?? stopped.target
-            throw stopped
-        } catch let e as DataverseError where e.environmentDidNotAnswer {
-            throw UserFacingError("the environment did not answer after writing began: \(e.userText); "
-                                  + "rerun the same command to resume", exitCode: PortalMigrateExit.recordsFailed)
-        }
+        let report = try await RunRendering.apply(pending, target: target, json: json)
         if verbose || !passed(report) {
             MigrationCommandSupport.say(report.humanSummary(), json: json)
         } else {

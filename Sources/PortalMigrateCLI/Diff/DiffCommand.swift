@@ -60,7 +60,7 @@ public struct DiffCommand: AsyncParsableCommand {
                 return url
             }
             let reportURL = try output(report), junitURL = try output(junit)
-            var scope = try DiffSideReader.scope(schemaFile: schemaFile)
+            var scope = try SourceFactory.verifyScope(schemaFile: schemaFile)
             var profile: Set<String> = []
             if let deploymentProfile { profile = try DeploymentProfileColumns.load(URL(fileURLWithPath: deploymentProfile)) }
             var source = try await DiffSideReader.read(first, modelVersion: sides.modelVersion, verbose: global.verbose)

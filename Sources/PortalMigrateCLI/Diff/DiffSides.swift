@@ -109,24 +109,4 @@ enum DiffSideReader {
         }
         return sites[0].websiteId
     }
-
-    /// The scope of `--schemaFile`: only the tables, columns and N:N relationships the CMT schema names.
-    /// - Throws: `UserFacingError` when the file cannot be read or is not a CMT schema (file and line).
-    static func scope(schemaFile: String?) throws -> VerifyScope {
-        guard let schemaFile else { return .all }
-        let url = URL(fileURLWithPath: schemaFile)
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw UserFacingError("cannot read the schema file \(schemaFile): \(error.localizedDescription)")
-        }
-        let schema: CMTSchema
-        do { schema = try CMTSchema(data: data, file: url.lastPathComponent) } catch let e as CMTError { throw UserFacingError(e.description) }
-        var columns: [String: Set<String>] = [:]
-        var relationships: Set<String> = []
-        for e in schema.entities {
-            columns[e.name, default: []].formUnion(e.fields.map(\.name))
-            relationships.formUnion(e.relationships.filter(\.manyToMany).map(\.name))
-        }
-        return VerifyScope(columnsByTable: columns, relationships: relationships, label: "the schema \(url.lastPathComponent)")
-    }
 }

@@ -37,17 +37,7 @@ enum RunRendering {
         if !pending.unblockExtensions.isEmpty {
             say("The target's blocked attachment list will be changed for this run (allowing \(pending.unblockExtensions.sorted().joined(separator: ", "))) and restored at the end.", json: json)
         }
-        let report: MigrationReport
-        do {
-            report = try await pending.apply { line in say(line, json: json) }
-        } catch var stopped as ApplyStopped {
-            stopped.target = MigrationCommandSupport.environmentURL(target.service) ?? stopped.target
-            throw stopped
-        } catch let e as DataverseError where e.environmentDidNotAnswer {
-            // After writing began "nothing was written" (the planning-time wording) would be false.
-            throw UserFacingError("the environment did not answer after writing began: \(e.userText); "
-                                  + "rerun the same command to resume", exitCode: PortalMigrateExit.recordsFailed)
-        }
+        let report = try await apply(pending, target: target, json: json)
         printReport(report, json: json, verbose: verbose)
         if !report.failures.isEmpty || report.forced || !(report.verification?.passed ?? true) {
             throw ExitCode(PortalMigrateExit.recordsFailed.rawValue)
@@ -61,6 +51,22 @@ enum RunRendering {
         Console.shared.write("Delete \(count) record(s) in the target? [y/N] ", fd: 2) // pauses the live progress line
         guard let answer = readLine(), answer.lowercased().hasPrefix("y") else {
             throw UserFacingError("nothing written: deletions not confirmed")
+        }
+    }
+
+    /// Applies `pending`, its progress lines said as they come, and names the target when it stops
+    /// answering after writing began (where the planning-time "nothing was written" would be false).
+    /// - Throws: `ApplyStopped` naming the target's URL; `UserFacingError` (exit 1, "rerun the same command
+    ///   to resume") when the environment did not answer after writing began; what `apply` throws.
+    static func apply(_ pending: PendingRun, target: RunTarget, json: Bool) async throws -> MigrationReport {
+        do {
+            return try await pending.apply { line in say(line, json: json) }
+        } catch var stopped as ApplyStopped {
+            stopped.target = MigrationCommandSupport.environmentURL(target.service) ?? stopped.target
+            throw stopped
+        } catch let e as DataverseError where e.environmentDidNotAnswer {
+            throw UserFacingError("the environment did not answer after writing began: \(e.userText); "
+                                  + "rerun the same command to resume", exitCode: PortalMigrateExit.recordsFailed)
         }
     }
 

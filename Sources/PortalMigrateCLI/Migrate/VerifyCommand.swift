@@ -90,23 +90,6 @@ public struct VerifyCommand: AsyncParsableCommand {
         "\(c.records) records, \(c.values) values, \(c.links) N:N links, \(c.fileBodies) file bodies"
     }
 
-    /// The scope of `--schemaFile`: the schema's entities with their fields and N:N relationships;
-    /// without it every table but the environment-specific ones.
-    /// - Throws: `UserFacingError` when the file cannot be read or is not a CMT schema (file and line).
-    func verifyScope() throws -> VerifyScope {
-        guard let schemaFile else { return .all }
-        let url = URL(fileURLWithPath: schemaFile)
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw UserFacingError("cannot read the schema file \(schemaFile): \(error.localizedDescription)")
-        }
-        let schema = try CMTSchema(data: data, file: url.lastPathComponent) // a CMTError reaches the user via ProblemReport
-        var columns: [String: Set<String>] = [:]
-        var relationships: Set<String> = []
-        for e in schema.entities {
-            columns[e.name, default: []].formUnion(e.fields.map(\.name))
-            relationships.formUnion(e.relationships.filter(\.manyToMany).map(\.name))
-        }
-        return VerifyScope(columnsByTable: columns, relationships: relationships, label: "the schema \(url.lastPathComponent)")
-    }
+    /// The scope of `--schemaFile` (`SourceFactory.verifyScope`, one reading for `verify` and `diff`).
+    func verifyScope() throws -> VerifyScope { try SourceFactory.verifyScope(schemaFile: schemaFile) }
 }
