@@ -68,8 +68,13 @@ public final class CostAccount: Sendable {
                 s.throttled += 1
                 var wait: Double
                 if now < s.penaltyUntil {
+                    // A request during the penalty is told to wait longer (× 1.5, at most 300 s), but the
+                    // penalty itself is not extended: extending it on every arrival locked out a client
+                    // with several requests in flight for good (seen at L, hint 16).
                     s.penaltySeconds = min(300, s.penaltySeconds * 1.5)
-                    wait = s.penaltySeconds
+                    return ODataError(status: 429, code: "0x80072321",
+                                      message: "Combined execution time of incoming requests exceeded limit of \(Self.grouped(Int(budget))) milliseconds over time window of \(Int(windowSeconds)) seconds. Decrease number of concurrent requests or reduce the duration of requests and try again later.",
+                                      retryAfter: Int(max(1, min(s.penaltySeconds, s.penaltyUntil - now + s.penaltySeconds)).rounded(.up)))
                 } else {
                     // Seconds until the window's total falls under 80 % of the limit.
                     var total = s.windowTotal
