@@ -89,7 +89,8 @@ public struct Planner: Sendable {
             for other in rows.sorted(by: { $0.id.dataverseString < $1.id.dataverseString }) where other.id != id {
                 out.append(Diagnostic(check: "website-same-name", severity: .warning,
                     message: "the target already has \(table) \(other.id.dataverseString) \"\(name)\"; this run creates website \(id.dataverseString) with the same name beside it. "
-                        + "To write into the existing website instead, pass --targetWebSiteId \(other.id.dataverseString)",
+                        + "To write into the existing website instead, pass --targetWebSiteId \(other.id.dataverseString) "
+                        + "(migrate, plan and data import take it; for a site folder: migrate --path FOLDER --to TARGET --targetWebSiteId …)",
                     table: site.logicalName, recordID: id, recordName: name))
             }
         }

@@ -101,6 +101,12 @@ extension MigrationEngine {
             scope.excludedReasons[table] = reason
         }
         scope.excludedColumns = options.plan.ignoredColumns
+        // Website columns bound to the target's environment that the plan kept on purpose (mapping onto
+        // another website with --targetWebSiteId): not written, so not expected to match the source.
+        for k in plan.keptColumns {
+            scope.excludedColumns[k.table, default: []].insert(k.column)
+            scope.excludedColumnReasons[k.table] = "kept: the target website's own value, as --targetWebSiteId maps the source website onto it"
+        }
         // The columns the source's format carries: the planner's own lists (`PlanHints`), so the read-back
         // expects exactly the columns the plan cleared; an environment source carries every column.
         let hints = options.plan.hints

@@ -74,6 +74,13 @@ extension MigrationEngine {
             items.append(VerifyDifference(kind: .matching, table: d.table ?? "-", id: d.recordID ?? PortalTables.noWebsite,
                                           name: d.recordName, column: d.column, message: d.message))
         }
+        // Website columns the plan keeps on purpose when the source website maps onto another one
+        // (`--targetWebSiteId`: the target's name and domain stay): never written, so not compared.
+        var scope = scope
+        for k in prepared.plan.keptColumns {
+            scope.excludedColumns[k.table, default: []].insert(k.column)
+            scope.excludedColumnReasons[k.table] = "kept: the target website's own value, as --targetWebSiteId maps the source website onto it"
+        }
         var verifier = StrictVerifier(catalog: catalog, carried: carried, scope: scope)
         verifier.droppedLookups = prepared.plan.droppedLookups
         // Lookups the last run into this website cleared on purpose (--missing-lookups drop).

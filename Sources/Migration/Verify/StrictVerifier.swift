@@ -231,7 +231,8 @@ public struct StrictVerifier: Sendable {
             left.append("\(table) columns \(cols.sorted().joined(separator: ", ")): set in the target, not compared (\(carried.label) does not carry them)")
         }
         for (table, cols) in excludedSeen.sorted(by: { $0.key < $1.key }) where scope.excludedColumns[table] != nil || scope.columnsByTable != nil {
-            let why = scope.excludedColumns[table].map { cols.isSubset(of: $0) } ?? false ? "no counterpart in the target's data model" : "not in \(scope.label ?? "the schema")"
+            let excluded = scope.excludedColumns[table].map { cols.isSubset(of: $0) } ?? false
+            let why = excluded ? scope.excludedColumnReasons[table] ?? "no counterpart in the target's data model" : "not in \(scope.label ?? "the schema")"
             left.append("\(table) columns \(cols.sorted().joined(separator: ", ")): not compared (\(why))")
         }
         if keptSeen > 0 {

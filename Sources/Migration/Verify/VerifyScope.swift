@@ -22,6 +22,9 @@ public struct VerifyScope: Sendable, Hashable {
     /// Columns never compared, by table (a web file note's `subject` in an enhanced target, where the
     /// body is a file column that keeps only the file name and MIME type).
     public var excludedColumns: [String: Set<String>] = [:]
+    /// Why a table's `excludedColumns` are left out, when not for lacking an enhanced-model counterpart
+    /// (the target website's own name kept under `--targetWebSiteId`).
+    public var excludedColumnReasons: [String: String] = [:]
 
     public init(excludedTables: Set<String> = TableCatalog.environmentSpecificTables,
                 columnsByTable: [String: Set<String>]? = nil, relationships: Set<String>? = nil, label: String? = nil) {

@@ -147,7 +147,8 @@ final class ChildCommandRunner {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
         let limit = verbose || result.status != 0 ? 40 : 3
         for l in lines.prefix(limit) { printOut("    \(l)") }
-        if lines.count > limit { printOut("    … (\(lines.count - limit) more line(s) in logs/)") }
+        // logs/ outlives the run only with --keep or when a step fails (issue 24 item 8).
+        if lines.count > limit { printOut("    … (\(lines.count - limit) more line(s); kept in logs/ with --keep or when a step fails)") }
         if result.status != 0 { printOut("    exit code \(result.status)") }
     }
 }
