@@ -9,6 +9,11 @@ public struct AuthCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "auth",
         abstract: "Manage auth profiles for Dataverse environments.",
+        discussion: """
+        Examples:
+          portal-migrate auth create --name test --url https://contoso-test.crm.dynamics.com --deviceCode
+          portal-migrate auth list
+        """,
         subcommands: [AuthCreateCommand.self, AuthListCommand.self, AuthSelectCommand.self, AuthDeleteCommand.self, AuthWhoCommand.self]
     )
     public init() {}

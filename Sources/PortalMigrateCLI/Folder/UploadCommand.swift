@@ -91,6 +91,11 @@ public struct UploadCommand: AsyncParsableCommand {
 public struct PaportalCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "paportal", abstract: "pac-compatible alias: paportal list | download | upload.",
+        discussion: """
+        pac's names for the folder commands, with pac's short options (-p, -id, -dp, -mv, -env, -o, -ie, -xe).
+
+        Example: portal-migrate pages download -p ./site -id 6f0c7d5e-0000-0000-0000-000000000001 -env local:dev
+        """,
         subcommands: [ListCommand.self, DownloadCommand.self, UploadCommand.self], aliases: ["pages", "powerpages"])
     public init() {}
 }
