@@ -77,7 +77,7 @@ public struct BuildMerge: Sendable {
     ///   `CodeSiteError.missingAssets` when the landing page references a file the build lacks;
     ///   `CodeSiteError.badSiteFile` when the site has no Home page or no website language.
     public static func merge(_ project: CodeSiteProject, build: URL, patterns: BundlePatterns) throws -> BuildMerge {
-        var snapshot = project.content.snapshot
+        let snapshot = project.content.snapshot
         let files = try buildFiles(build)
         let landing = project.config.landingPage
         guard files.contains(where: { $0.caseInsensitiveCompare(landing) == .orderedSame }) else {

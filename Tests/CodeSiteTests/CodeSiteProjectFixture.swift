@@ -18,7 +18,7 @@ enum CodeSiteFixture {
         try fm.setAttributes([.posixPermissions: 0o755], ofItemAtPath: copy.path)
         for rel in fm.subpaths(atPath: copy.path) ?? [] {
             var isDir: ObjCBool = false
-            fm.fileExists(atPath: copy.appendingPathComponent(rel).path, isDirectory: &isDir)
+            _ = fm.fileExists(atPath: copy.appendingPathComponent(rel).path, isDirectory: &isDir)
             try fm.setAttributes([.posixPermissions: isDir.boolValue ? 0o755 : 0o644], ofItemAtPath: copy.appendingPathComponent(rel).path)
         }
         return copy
@@ -67,7 +67,7 @@ enum CodeSiteFixture {
     static func files(_ folder: URL) -> [String] {
         (FileManager.default.subpaths(atPath: folder.path) ?? []).filter { rel in
             var isDir: ObjCBool = false
-            FileManager.default.fileExists(atPath: folder.appendingPathComponent(rel).path, isDirectory: &isDir)
+            _ = FileManager.default.fileExists(atPath: folder.appendingPathComponent(rel).path, isDirectory: &isDir)
             return !isDir.boolValue && !rel.hasPrefix(".portalconfig")
         }.sorted()
     }

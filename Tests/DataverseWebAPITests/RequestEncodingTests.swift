@@ -65,7 +65,7 @@ import PortalModel
     }
 
     @Test func createUpdateUpsertDeleteForms() async throws {
-        let (client, transport) = try Fixtures.client { r, _ in
+        let (client, _) = try Fixtures.client { r, _ in
             if r.method == "POST" {
                 return HTTPResponseMessage(status: 204, headers: [("OData-EntityId", "https://org.crm.dynamics.com/api/data/v9.2/adx_webpages(78914942-34cb-ed11-b596-0022481d68cd)")])
             }

@@ -150,7 +150,7 @@ import TestSupport
         // The folder uploaded into two fresh environments (their blocked lists accept its .js web files).
         let scenario = try await Scenario.uploaded("rcsa-enhanced-2025", into: ["t", "u"], label: "pm-strict-verify-v2")
         defer { scenario.remove() }
-        let (home, site) = (scenario.home, scenario.site)
+        let home = scenario.home
         let args = ["--from", "local:t", "--to", "local:u", "--webSiteId", Self.rcsaSite]
         let clean = try await Self.verify(args, home: home)
         #expect(clean.code == 0, "\(clean.differences.map(Self.key)) \(clean.stderr)")

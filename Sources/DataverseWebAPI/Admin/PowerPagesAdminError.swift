@@ -55,7 +55,9 @@ public struct PowerPagesAdminError: Error, Sendable, CustomStringConvertible {
             return "pass --language with a language the environment has (its base language)"
         case (401, _):
             return "the admin API needs a user's token for its own audience: sign in again (`portal-migrate auth create --deviceCode …`), or pass --admin-token-env VAR holding a token for the admin API"
-        case (403, "serviceprincipalnotsupported"), (403, _) where servicePrincipal:
+        case (403, "serviceprincipalnotsupported"):
+            return Self.servicePrincipalAdvice
+        case (403, _) where servicePrincipal:
             return Self.servicePrincipalAdvice
         case (403, _):
             return "the signed-in user needs the 'Power Pages site creator' role or System Administrator in the environment"
