@@ -20,7 +20,7 @@ public struct GlobalOptions: ParsableArguments {
 
     @Option(name: .long, help: ArgumentHelp(
         "Progress on stderr. auto: a live line on a terminal, plain lines otherwise, nothing with --json; json: one JSON object per event.",
-        valueName: "auto|plain|json|none"))
+        valueName: "mode"))
     public var progress: ProgressMode = .auto
 
     public init() {}

@@ -59,5 +59,14 @@ import TestSupport
                 "\(plan.err)")
         #expect(!plan.out.contains("No changes.") && !plan.err.contains("Read the source"), "nothing read or planned: \(plan.out)\(plan.err)")
         #expect(!plan.err.contains("--force"), "--force cannot help with a missing website: \(plan.err)")
+
+        // The same for --targetWebSiteId: named first, nothing planned (it used to list a website change per record).
+        let provisioned = try await CLI.run(["env", "provision", "dev", "--template", "starter", "--json"], home: home)
+        let site = try #require(try JSONValue.parse(provisioned.out)["websiteId"]?.stringValue, "\(provisioned.err)")
+        let mapped = try await CLI.run(["plan", "--from", "local:dev", "--to", "local:test", "--webSiteId", site,
+                                        "--targetWebSiteId", missing], home: home)
+        #expect(mapped.status == 2, "\(mapped.out)\(mapped.err)")
+        #expect(mapped.err.contains("website-not-found: local:test has no website \(missing) (--targetWebSiteId)"), "\(mapped.err)")
+        #expect(!mapped.out.contains("adx_websiteid") && !mapped.err.contains("other-site-records"), "nothing planned: \(mapped.out)")
     }
 }

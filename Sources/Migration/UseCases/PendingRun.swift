@@ -87,6 +87,7 @@ public enum MigrationUseCases {
     ///   `MigrationError.deploymentProfile`; `DataverseError` from either side.
     public static func prepare(_ kind: RunKind, source: RunSource, target: RunTarget, choices: RunChoices,
                                engine: MigrationEngine = MigrationEngine()) async throws -> PendingRun {
+        try await requireTargetWebsite(choices, in: target)
         let site = choices.targetWebsiteID ?? source.websiteID
         let targetModel = try await DataModelPolicy.targetModel(kind, target: target.service, sourceModel: source.model, site: site,
                                                                 requested: choices.targetModel, environment: target.name ?? "the target")
@@ -97,6 +98,17 @@ public enum MigrationUseCases {
         let prepared = try await engine.prepare(source: source.engineSource, target: service, options: options)
         return PendingRun(kind: kind, prepared: prepared, sourceModel: source.model, targetModel: targetModel, options: options,
                           engine: engine, source: source, target: service, sourceNotes: Set(source.meaning.notes))
+    }
+
+    /// `--targetWebSiteId` names a website that must exist in the target (it maps the source website onto
+    /// it): one that does not fails first, before anything is read or planned (issue 24 item 4; the plan
+    /// used to list a change of every record's website before the check said so).
+    /// - Throws: `MigrationError.invalid` starting with the check's name, `website-not-found`.
+    static func requireTargetWebsite(_ choices: RunChoices, in target: RunTarget) async throws {
+        guard let id = choices.targetWebsiteID, try await DataModelPolicy.existingSiteModel(id, in: target.service) == nil else { return }
+        let name = target.name ?? "the target"
+        throw MigrationError.invalid("website-not-found: \(name) has no website \(id.dataverseString) (--targetWebSiteId); "
+                                     + "`portal-migrate list\(target.name.map { " --environment \($0)" } ?? "")` shows its websites")
     }
 
     /// The engine's options for a run: the plan options from the choices and what the source means,
@@ -154,6 +166,7 @@ public enum MigrationUseCases {
     /// - Throws: what `prepare` throws.
     public static func verify(source: RunSource, target: RunTarget, choices: RunChoices, scope: VerifyScope = .all,
                               engine: MigrationEngine = MigrationEngine()) async throws -> (result: VerifyResult, targetModel: DataModel) {
+        try await requireTargetWebsite(choices, in: target)
         let site = choices.targetWebsiteID ?? source.websiteID
         let targetModel = try await DataModelPolicy.targetModel(.verify, target: target.service, sourceModel: source.model, site: site,
                                                                 requested: choices.targetModel, environment: target.name ?? "the target")
