@@ -23,11 +23,15 @@ public enum DataModelPolicy {
 
     /// The data model of website `websiteID` of an environment: enhanced when it is a `powerpagesite`.
     /// - Parameter requested: `--modelVersion`; `nil` detects.
-    /// - Throws: `MigrationError.invalid` naming the model found when `requested` differs (exit 2);
-    ///   `DataverseError` from the environment.
+    /// - Throws: `MigrationError.invalid` when the environment has no such website (in neither table: every
+    ///   caller reads it next, so it fails here first, before anything is read or planned; issue 24 item 4)
+    ///   or naming the model found when `requested` differs (exit 2); `DataverseError` from the environment.
     public static func siteModel(_ websiteID: UUID, in service: any DataverseService, requested: DataModel?,
                                  environment: String) async throws -> DataModel {
-        let found: DataModel = try await EnhancedModelService.isEnhancedSite(websiteID, in: service) ? .enhanced : .standard
+        guard let found = try await existingSiteModel(websiteID, in: service) else {
+            throw MigrationError.invalid("\(environment) has no website \(websiteID.dataverseString) (neither adx_website nor powerpagesite); "
+                                         + "`portal-migrate list --environment \(environment)` shows its websites")
+        }
         if let requested, requested != found {
             throw MigrationError.invalid("\(environment) website \(websiteID.dataverseString) holds a site of the \(name(found)), but "
                 + "--modelVersion \(argument(requested)) (\(name(requested))) was given; pass --modelVersion \(argument(found)) "

@@ -59,14 +59,10 @@ public struct RunSource: Sendable {
     /// - Parameters:
     ///   - name: the environment as the user named it (messages and the run key).
     ///   - model: `--modelVersion`; `nil` detects.
-    /// - Throws: `MigrationError.invalid` when the environment has no such website (before anything is
-    ///   read or planned: issue 24 item 4) or when `model` differs from the site's; `DataverseError`.
+    /// - Throws: `MigrationError.invalid` when the environment has no such website or `model` differs
+    ///   from the site's (`DataModelPolicy.siteModel`); `DataverseError`.
     public static func environment(_ service: any DataverseService, name: String, websiteID: UUID,
                                    model requested: DataModel? = nil) async throws -> RunSource {
-        guard try await DataModelPolicy.existingSiteModel(websiteID, in: service) != nil else {
-            throw MigrationError.invalid("\(name) has no website \(websiteID.dataverseString) (neither adx_website nor powerpagesite); "
-                                         + "`portal-migrate list --environment \(name)` shows its websites")
-        }
         let model = try await DataModelPolicy.siteModel(websiteID, in: service, requested: requested, environment: name)
         return RunSource(engineSource: .environment(DataModelPolicy.service(service, model: model), websiteID: websiteID),
                          model: model, meaning: SourceMeaning(), websiteID: websiteID, location: name)
