@@ -24,68 +24,88 @@ let package = Package(
         // Typed values, records, snapshots, the table catalog and the DataverseService protocol.
         .target(name: "PortalModel"),
         // HTTP client for the Dataverse Web API v9.2, OAuth token providers, auth profiles.
-        .target(name: "DataverseWebAPI", dependencies: [
-            "PortalModel",
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            .product(name: "Logging", package: "swift-log"),
-        ]),
+        .target(
+            name: "DataverseWebAPI",
+            dependencies: [
+                "PortalModel",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         // Embedded Dataverse-compatible environment in one SQLite file.
-        .target(name: "LocalEnvironment", dependencies: [
-            "PortalModel", "ConfigurationMigration",
-            .product(name: "GRDB", package: "GRDB.swift"),
-        ]),
+        .target(
+            name: "LocalEnvironment",
+            dependencies: [
+                "PortalModel", "ConfigurationMigration",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         // Serves a LocalEnvironment over the Web API on 127.0.0.1.
-        .target(name: "EnvironmentServer", dependencies: [
-            "PortalModel", "LocalEnvironment",
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "Logging", package: "swift-log"),
-        ]),
+        .target(
+            name: "EnvironmentServer",
+            dependencies: [
+                "PortalModel", "LocalEnvironment",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         // pac paportal site folders <-> PortalSnapshot.
-        .target(name: "PortalFolder", dependencies: [
-            "PortalModel",
-            .product(name: "Yams", package: "Yams"),
-            .product(name: "Crypto", package: "swift-crypto"),
-        ]),
+        .target(
+            name: "PortalFolder",
+            dependencies: [
+                "PortalModel",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         // Configuration Migration Tool schema files and data packages <-> PortalSnapshot.
-        .target(name: "ConfigurationMigration", dependencies: [
-            "PortalModel",
-            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-        ]),
+        .target(
+            name: "ConfigurationMigration",
+            dependencies: [
+                "PortalModel",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
         // Plan, checks, apply, journal, verify, deployment profiles.
-        .target(name: "Migration", dependencies: [
-            "PortalModel",
-            .product(name: "Yams", package: "Yams"),
-            .product(name: "Crypto", package: "swift-crypto"),
-        ]),
+        .target(
+            name: "Migration",
+            dependencies: [
+                "PortalModel",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         // HTML (swift-mustache) and JUnit renderings of drift comparisons and plans (issue 21).
-        .target(name: "Reports", dependencies: [
-            "PortalModel", "Migration",
-            .product(name: "Mustache", package: "swift-mustache"),
-            .product(name: "Crypto", package: "swift-crypto"),
-        ]),
+        .target(
+            name: "Reports",
+            dependencies: [
+                "PortalModel", "Migration",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         // Runs child processes and collects their output (tests, quickstart, benchmark); no business logic.
         .target(name: "ChildProcesses"),
         // Code sites (single-page-application sites): powerpages.config.json, both .powerpages-site layouts, build output (issue 23).
         .target(name: "CodeSite", dependencies: ["PortalModel", "PortalFolder", "Migration"]),
         // Command types (parsing, output); no business logic.
-        .target(name: "PortalMigrateCLI", dependencies: [
-            "PortalModel", "DataverseWebAPI", "LocalEnvironment", "EnvironmentServer",
-            "PortalFolder", "ConfigurationMigration", "Migration", "ChildProcesses", "Reports", "CodeSite",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Logging", package: "swift-log"),
-        ]),
+        .target(
+            name: "PortalMigrateCLI",
+            dependencies: [
+                "PortalModel", "DataverseWebAPI", "LocalEnvironment", "EnvironmentServer",
+                "PortalFolder", "ConfigurationMigration", "Migration", "ChildProcesses", "Reports", "CodeSite",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .executableTarget(name: "portal-migrate", dependencies: ["PortalMigrateCLI"]),
         // Benchmark (issue 11): scenarios and baselines over HTTP against EnvironmentServer on 127.0.0.1.
-        .executableTarget(name: "portal-migrate-bench", dependencies: [
-            "PortalModel", "LocalEnvironment", "EnvironmentServer", "DataverseWebAPI", "Migration", "TestSupport", "ChildProcesses",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Logging", package: "swift-log"),
-        ]),
+        .executableTarget(
+            name: "portal-migrate-bench",
+            dependencies: [
+                "PortalModel", "LocalEnvironment", "EnvironmentServer", "DataverseWebAPI", "Migration", "TestSupport", "ChildProcesses",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         // Shared by test targets: corpus paths, temporary directories, environments and servers.
-        .target(name: "TestSupport", dependencies: [
-            "PortalModel", "LocalEnvironment", "EnvironmentServer", "ChildProcesses", "PortalMigrateCLI",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "PortalModel", "LocalEnvironment", "EnvironmentServer", "ChildProcesses", "PortalMigrateCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
 
         .testTarget(name: "PortalModelTests", dependencies: ["PortalModel", "TestSupport", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "DataverseWebAPITests", dependencies: ["DataverseWebAPI", "TestSupport", "LocalEnvironment", "EnvironmentServer"]),

@@ -43,11 +43,14 @@ public enum ChildProcess {
     ///   wall-clock seconds, and the peak resident set when sampled.
     /// - Throws: `ChildProcessError.launchFailed` when the executable cannot be started,
     ///   `ChildProcessError.timedOut` after `timeout`.
-    public static func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:],
-                           currentDirectory: URL? = nil, stdin: Data? = nil, timeout: Double? = nil,
-                           killAfter: Double? = nil, samplePeakMemory: Bool = false) async throws -> ChildProcessResult {
-        let job = try Job.launch(executable, arguments, environment: environment, currentDirectory: currentDirectory,
-                                 stdin: stdin, limit: killAfter ?? timeout, samplePeakMemory: samplePeakMemory)
+    public static func run(
+        _ executable: URL, _ arguments: [String], environment: [String: String] = [:],
+        currentDirectory: URL? = nil, stdin: Data? = nil, timeout: Double? = nil,
+        killAfter: Double? = nil, samplePeakMemory: Bool = false
+    ) async throws -> ChildProcessResult {
+        let job = try Job.launch(
+            executable, arguments, environment: environment, currentDirectory: currentDirectory,
+            stdin: stdin, limit: killAfter ?? timeout, samplePeakMemory: samplePeakMemory)
         let collected = await withCheckedContinuation { (continuation: CheckedContinuation<Collected, Never>) in
             let thread = Thread { continuation.resume(returning: job.collect()) }
             thread.name = "ChildProcess \(job.process.processIdentifier)"
@@ -59,11 +62,14 @@ public enum ChildProcess {
     /// `run` on the calling thread, which is blocked until the child ends: for synchronous callers that
     /// own their thread (a command-line tool's main flow), never from a task that in-process servers need.
     /// - Throws: as `run`.
-    public static func runBlocking(_ executable: URL, _ arguments: [String], environment: [String: String] = [:],
-                                   currentDirectory: URL? = nil, stdin: Data? = nil, timeout: Double? = nil,
-                                   killAfter: Double? = nil, samplePeakMemory: Bool = false) throws -> ChildProcessResult {
-        let job = try Job.launch(executable, arguments, environment: environment, currentDirectory: currentDirectory,
-                                 stdin: stdin, limit: killAfter ?? timeout, samplePeakMemory: samplePeakMemory)
+    public static func runBlocking(
+        _ executable: URL, _ arguments: [String], environment: [String: String] = [:],
+        currentDirectory: URL? = nil, stdin: Data? = nil, timeout: Double? = nil,
+        killAfter: Double? = nil, samplePeakMemory: Bool = false
+    ) throws -> ChildProcessResult {
+        let job = try Job.launch(
+            executable, arguments, environment: environment, currentDirectory: currentDirectory,
+            stdin: stdin, limit: killAfter ?? timeout, samplePeakMemory: samplePeakMemory)
         return try job.result(job.collect(), throwOnKill: killAfter == nil)
     }
 
@@ -78,8 +84,9 @@ public enum ChildProcess {
     /// it cannot be read (the process is gone, or not Linux).
     public static func highWaterMark(_ pid: pid_t) -> Int? {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kb = Int(line.dropFirst(6).trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? "") else { return nil }
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kb = Int(line.dropFirst(6).trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? "")
+        else { return nil }
         return kb * 1024
     }
 }

@@ -64,8 +64,10 @@ final class Job: @unchecked Sendable {
     let samplePeakMemory: Bool
     let started: UInt64
 
-    private init(process: Process, command: String, out: FileHandle, err: FileHandle, exit: ExitSignal, limit: Double?,
-                 samplePeakMemory: Bool, started: UInt64) {
+    private init(
+        process: Process, command: String, out: FileHandle, err: FileHandle, exit: ExitSignal, limit: Double?,
+        samplePeakMemory: Bool, started: UInt64
+    ) {
         self.process = process
         self.command = command
         self.out = out
@@ -78,8 +80,10 @@ final class Job: @unchecked Sendable {
 
     /// Starts the child (see `ChildProcess.run` for the parameters).
     /// - Throws: `ChildProcessError.launchFailed`.
-    static func launch(_ executable: URL, _ arguments: [String], environment: [String: String], currentDirectory: URL?,
-                       stdin: Data?, limit: Double?, samplePeakMemory: Bool) throws -> Job {
+    static func launch(
+        _ executable: URL, _ arguments: [String], environment: [String: String], currentDirectory: URL?,
+        stdin: Data?, limit: Double?, samplePeakMemory: Bool
+    ) throws -> Job {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -100,19 +104,22 @@ final class Job: @unchecked Sendable {
             throw ChildProcessError.launchFailed(command: command, reason: "\(error)")
         }
         if let input, let stdin { writeInBackground(stdin, to: input.fileHandleForWriting) }
-        return Job(process: process, command: command, out: out.fileHandleForReading, err: err.fileHandleForReading,
-                   exit: exit, limit: limit, samplePeakMemory: samplePeakMemory, started: started)
+        return Job(
+            process: process, command: command, out: out.fileHandleForReading, err: err.fileHandleForReading,
+            exit: exit, limit: limit, samplePeakMemory: samplePeakMemory, started: started)
     }
 
     /// The result, or `ChildProcessError.timedOut` when the limit killed a child that was not to be killed.
     func result(_ c: Collected, throwOnKill: Bool) throws -> ChildProcessResult {
         if c.killed && throwOnKill {
-            throw ChildProcessError.timedOut(command: command, seconds: limit ?? 0,
-                                             stdout: String(decoding: c.stdout, as: UTF8.self),
-                                             stderr: String(decoding: c.stderr, as: UTF8.self))
+            throw ChildProcessError.timedOut(
+                command: command, seconds: limit ?? 0,
+                stdout: String(decoding: c.stdout, as: UTF8.self),
+                stderr: String(decoding: c.stderr, as: UTF8.self))
         }
-        return ChildProcessResult(exitCode: c.status, signalled: c.signalled, stdoutData: c.stdout, stderrData: c.stderr,
-                                  killed: c.killed, wallSeconds: c.wallSeconds, peakRSSBytes: c.peakRSSBytes)
+        return ChildProcessResult(
+            exitCode: c.status, signalled: c.signalled, stdoutData: c.stdout, stderrData: c.stderr,
+            killed: c.killed, wallSeconds: c.wallSeconds, peakRSSBytes: c.peakRSSBytes)
     }
 
     /// Writes `data` to the child's standard input on a dedicated thread, then closes it. A child that
@@ -152,8 +159,10 @@ final class Job: @unchecked Sendable {
     /// cooperative pool.
     func collect() -> Collected {
         var data = [Data(), Data()]
-        var fds = [pollfd(fd: out.fileDescriptor, events: Int16(POLLIN), revents: 0),
-                   pollfd(fd: err.fileDescriptor, events: Int16(POLLIN), revents: 0)]
+        var fds = [
+            pollfd(fd: out.fileDescriptor, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: err.fileDescriptor, events: Int16(POLLIN), revents: 0),
+        ]
         var killed = false
         var exitedAt: Double?
         var stopAt: Double?
@@ -211,10 +220,11 @@ final class Job: @unchecked Sendable {
         try? err.close()
         let finished = !process.isRunning
         let end = exit.firedAt > 0 ? exit.firedAt : DispatchTime.now().uptimeNanoseconds
-        return Collected(status: finished ? process.terminationStatus : SIGKILL,
-                         signalled: finished ? process.terminationReason == .uncaughtSignal : true,
-                         stdout: data[0], stderr: data[1], killed: killed,
-                         wallSeconds: Double(end - started) / 1e9, peakRSSBytes: peak)
+        return Collected(
+            status: finished ? process.terminationStatus : SIGKILL,
+            signalled: finished ? process.terminationReason == .uncaughtSignal : true,
+            stdout: data[0], stderr: data[1], killed: killed,
+            wallSeconds: Double(end - started) / 1e9, peakRSSBytes: peak)
     }
 
     /// Waits for the exit with no limit.

@@ -17,8 +17,10 @@ public struct ChildProcessResult: Sendable {
     /// The child's peak resident set in bytes (`VmHWM`), when `samplePeakMemory` was asked and readable.
     public var peakRSSBytes: Int?
 
-    public init(exitCode: Int32, signalled: Bool, stdoutData: Data, stderrData: Data, killed: Bool,
-                wallSeconds: Double = 0, peakRSSBytes: Int? = nil) {
+    public init(
+        exitCode: Int32, signalled: Bool, stdoutData: Data, stderrData: Data, killed: Bool,
+        wallSeconds: Double = 0, peakRSSBytes: Int? = nil
+    ) {
         self.exitCode = exitCode
         self.signalled = signalled
         self.stdoutData = stdoutData

@@ -68,7 +68,8 @@ public struct BuildMerge: Sendable {
     /// The site path of a web file (`assets/index-3f9a1c.js`), `nil` when its page chain does not reach Home.
     public static func webFilePath(_ file: EntityRecord, pages: [UUID: EntityRecord]) -> String? {
         guard let dir = pagePath(file.lookupID("adx_parentpageid"), pages: pages),
-              let name = file.string("adx_partialurl") ?? file.string("adx_name") else { return nil }
+            let name = file.string("adx_partialurl") ?? file.string("adx_name")
+        else { return nil }
         return dir.isEmpty ? name : dir + "/" + name
     }
 
@@ -81,8 +82,9 @@ public struct BuildMerge: Sendable {
         let files = try buildFiles(build)
         let landing = project.config.landingPage
         guard files.contains(where: { $0.caseInsensitiveCompare(landing) == .orderedSame }) else {
-            throw CodeSiteError.noBuildOutput(problem: "the build output \(build.path) has no landing page \(landing) "
-                + "(defaultLandingPage); build the project first, or pass --compiledPath")
+            throw CodeSiteError.noBuildOutput(
+                problem: "the build output \(build.path) has no landing page \(landing) "
+                    + "(defaultLandingPage); build the project first, or pass --compiledPath")
         }
         let html = String(decoding: try Data(contentsOf: build.appendingPathComponent(landing)), as: UTF8.self)
         let references = LandingPage.references(in: html)
@@ -96,13 +98,16 @@ public struct BuildMerge: Sendable {
         let site = project.websiteID ?? UUID()
         let pages = snapshot.records["adx_webpage"] ?? []
         guard let home = homePage(snapshot) else {
-            throw CodeSiteError.badSiteFile(file: ".powerpages-site/web-pages", line: nil, problem: "the site has no Home page (a root web page with partial URL /); download the site again")
+            throw CodeSiteError.badSiteFile(
+                file: ".powerpages-site/web-pages", line: nil,
+                problem: "the site has no Home page (a root web page with partial URL /); download the site again")
         }
         let languages = snapshot.records["adx_websitelanguage"] ?? []
         guard !languages.isEmpty else {
             throw CodeSiteError.badSiteFile(file: ".powerpages-site/site-languages", line: nil, problem: "the site has no website language")
         }
-        let published = (snapshot.records["adx_publishingstate"] ?? []).first { $0.string("adx_name")?.lowercased() == "published" }
+        let published =
+            (snapshot.records["adx_publishingstate"] ?? []).first { $0.string("adx_name")?.lowercased() == "published" }
             ?? (snapshot.records["adx_publishingstate"] ?? []).first
         var result = BuildMerge(snapshot: snapshot, assetsOnly: snapshot, staleBundles: [], webFiles: [:], landingReferences: references)
 
@@ -113,12 +118,15 @@ public struct BuildMerge: Sendable {
         for p in pages where p.columns["adx_isroot"] == .boolean(true) || p.lookupID("adx_rootwebpageid") == nil {
             if let parent = p.lookupID("adx_parentpageid"), let url = p.string("adx_partialurl") { rootPages[key(parent, url)] = p.id }
         }
-        let pageTemplate = pages.first { $0.id != home.id && $0.lookupID("adx_parentpageid") == home.id }?.columns["adx_pagetemplateid"]
+        let pageTemplate =
+            pages.first { $0.id != home.id && $0.lookupID("adx_parentpageid") == home.id }?.columns["adx_pagetemplateid"]
             ?? home.columns["adx_pagetemplateid"]
-        let folders = Set(files.compactMap { f -> String? in
-            let d = (f as NSString).deletingLastPathComponent
-            return d.isEmpty ? nil : d
-        }).flatMap { d -> [String] in
+        let folders = Set(
+            files.compactMap { f -> String? in
+                let d = (f as NSString).deletingLastPathComponent
+                return d.isEmpty ? nil : d
+            }
+        ).flatMap { d -> [String] in
             let parts = d.split(separator: "/").map(String.init)
             return (1...parts.count).map { parts.prefix($0).joined(separator: "/") }
         }
@@ -129,14 +137,16 @@ public struct BuildMerge: Sendable {
             if let existing = rootPages[key(parent, segment)] { pageByPath[folder] = existing; continue }
             let id = UUID()
             pageByPath[folder] = id
-            var page = EntityRecord("adx_webpage", id: id, columns: [
-                "adx_name": .string(segment), "adx_partialurl": .string(segment), "adx_title": .string(segment),
-                "adx_parentpageid": .lookup(EntityReference("adx_webpage", parent)), "adx_isroot": .boolean(true),
-                "adx_displayorder": .integer(2), "adx_feedbackpolicy": .choice(756150000),
-                "adx_hiddenfromsitemap": .boolean(false), "adx_excludefromsearch": .boolean(false),
-                "adx_enablerating": .boolean(false), "adx_enabletracking": .boolean(false),
-                "adx_sharedpageconfiguration": .boolean(false), "adx_websiteid": .lookup(EntityReference("adx_website", site)),
-            ])
+            var page = EntityRecord(
+                "adx_webpage", id: id,
+                columns: [
+                    "adx_name": .string(segment), "adx_partialurl": .string(segment), "adx_title": .string(segment),
+                    "adx_parentpageid": .lookup(EntityReference("adx_webpage", parent)), "adx_isroot": .boolean(true),
+                    "adx_displayorder": .integer(2), "adx_feedbackpolicy": .choice(756150000),
+                    "adx_hiddenfromsitemap": .boolean(false), "adx_excludefromsearch": .boolean(false),
+                    "adx_enablerating": .boolean(false), "adx_enabletracking": .boolean(false),
+                    "adx_sharedpageconfiguration": .boolean(false), "adx_websiteid": .lookup(EntityReference("adx_website", site)),
+                ])
             if let pageTemplate { page.columns["adx_pagetemplateid"] = pageTemplate }
             if let published { page.columns["adx_publishingstateid"] = .lookup(published.reference) }
             result.add(page)
@@ -158,8 +168,9 @@ public struct BuildMerge: Sendable {
                 webFileByKey[key(parent, name)] = f
             }
         }
-        let notesByFile = Dictionary((snapshot.records["annotation"] ?? []).compactMap { n in n.lookupID("objectid").map { ($0, n) } },
-                                     uniquingKeysWith: { a, _ in a })
+        let notesByFile = Dictionary(
+            (snapshot.records["annotation"] ?? []).compactMap { n in n.lookupID("objectid").map { ($0, n) } },
+            uniquingKeysWith: { a, _ in a })
         let templateFile = (snapshot.records["adx_webfile"] ?? []).first
         var kept: Set<UUID> = []
         for file in files {
@@ -231,9 +242,12 @@ public struct BuildMerge: Sendable {
         }
         let settings = snapshot.records["adx_sitesetting"] ?? []
         if !settings.contains(where: { $0.string("adx_name")?.lowercased() == "codesite/enabled" }) {
-            let setting = EntityRecord("adx_sitesetting", id: UUID(), columns: [
-                "adx_name": .string("CodeSite/Enabled"), "adx_value": .string("true"), "adx_description": .string("Site created from code"),
-                "adx_websiteid": .lookup(EntityReference("adx_website", site))])
+            let setting = EntityRecord(
+                "adx_sitesetting", id: UUID(),
+                columns: [
+                    "adx_name": .string("CodeSite/Enabled"), "adx_value": .string("true"), "adx_description": .string("Site created from code"),
+                    "adx_websiteid": .lookup(EntityReference("adx_website", site)),
+                ])
             result.add(setting)
             result.created.append("site setting CodeSite/Enabled")
         }
@@ -259,7 +273,10 @@ public struct BuildMerge: Sendable {
     static func homePage(_ snapshot: PortalSnapshot) -> EntityRecord? {
         let pages = snapshot.records["adx_webpage"] ?? []
         if let marker = (snapshot.records["adx_sitemarker"] ?? []).first(where: { $0.string("adx_name") == "Home" }),
-           let id = marker.lookupID("adx_pageid"), let page = pages.first(where: { $0.id == id }) { return page }
+            let id = marker.lookupID("adx_pageid"), let page = pages.first(where: { $0.id == id })
+        {
+            return page
+        }
         return pages.first { $0.string("adx_partialurl") == "/" && $0.lookupID("adx_parentpageid") == nil && $0.lookupID("adx_rootwebpageid") == nil }
     }
 
@@ -268,8 +285,9 @@ public struct BuildMerge: Sendable {
     public static func buildFiles(_ build: URL) throws -> [String] {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: build.path, isDirectory: &isDir), isDir.boolValue else {
-            throw CodeSiteError.noBuildOutput(problem: "the build output folder \(build.path) does not exist; build the project "
-                + "(npm run build) or give --compiledPath / compiledPath in powerpages.config.json")
+            throw CodeSiteError.noBuildOutput(
+                problem: "the build output folder \(build.path) does not exist; build the project "
+                    + "(npm run build) or give --compiledPath / compiledPath in powerpages.config.json")
         }
         var out: [String] = [], pending = [""]
         while let dir = pending.popLast() {
@@ -278,7 +296,8 @@ public struct BuildMerge: Sendable {
                 let rel = dir.isEmpty ? name : dir + "/" + name
                 let values = try build.appendingPathComponent(rel).resourceValues(forKeys: [.isDirectoryKey, .isSymbolicLinkKey])
                 if values.isSymbolicLink == true {
-                    throw CodeSiteError.noBuildOutput(problem: "\(build.path)/\(rel) is a symbolic link; the build output must hold the files themselves")
+                    throw CodeSiteError.noBuildOutput(
+                        problem: "\(build.path)/\(rel) is a symbolic link; the build output must hold the files themselves")
                 }
                 if values.isDirectory == true { pending.append(rel) } else { out.append(rel) }
             }

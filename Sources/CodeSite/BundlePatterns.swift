@@ -15,8 +15,10 @@ public struct BundlePatterns: Sendable, Equatable {
     /// pac's ten built-in patterns when the config has none ([T] power-pages-samples#72 console output).
     /// Note the dot after `main`/`vendor`/`bundle` and the hyphen after `chunk`/`index`: Vite's
     /// `vendor-<hash>.js` and named lazy chunks are never matched by default (§A.3 F2).
-    public static let defaults = ["main.*.js", "main.*.css", "vendor.*.js", "vendor.*.css", "chunk-*.js", "chunk-*.css",
-                                  "bundle.*.js", "bundle.*.css", "index-*.js", "index-*.css"]
+    public static let defaults = [
+        "main.*.js", "main.*.css", "vendor.*.js", "vendor.*.css", "chunk-*.js", "chunk-*.css",
+        "bundle.*.js", "bundle.*.css", "index-*.js", "index-*.css",
+    ]
 
     /// The config's patterns, or the defaults.
     public init(_ configured: [String]?) {

@@ -24,9 +24,11 @@ public struct CodeSiteConfig: Sendable, Equatable {
     /// `framework.name` of the newer schema (`react`, `angular`, `vue`, `astro`), when given.
     public var framework: String?
 
-    public init(siteName: String? = nil, compiledPath: String? = nil, defaultLandingPage: String? = nil,
-                bundleFilePatterns: [String]? = nil, includeSource: Bool = false, sourceExcludePatterns: [String] = [],
-                framework: String? = nil) {
+    public init(
+        siteName: String? = nil, compiledPath: String? = nil, defaultLandingPage: String? = nil,
+        bundleFilePatterns: [String]? = nil, includeSource: Bool = false, sourceExcludePatterns: [String] = [],
+        framework: String? = nil
+    ) {
         self.siteName = siteName
         self.compiledPath = compiledPath
         self.defaultLandingPage = defaultLandingPage

@@ -33,8 +33,10 @@ public enum CodeSiteDownload {
         var snapshot = snapshot
         if FileManager.default.fileExists(atPath: site.appendingPathComponent("website.yml").path) {
             if CodeSiteLayout.detect(site) == .legacy {
-                throw CodeSiteError.badSiteFile(file: site.path, line: nil, problem: "is in the layout used before August 2025; move it "
-                    + "aside (keep it as a backup) and download again to get the current layout")
+                throw CodeSiteError.badSiteFile(
+                    file: site.path, line: nil,
+                    problem: "is in the layout used before August 2025; move it "
+                        + "aside (keep it as a backup) and download again to get the current layout")
             }
             if let existing = try? CodeSiteProject.read(root: root) {
                 snapshot = EnhancedSnapshotMapping.adoptingNotes(of: existing.content.snapshot, in: snapshot)
@@ -48,7 +50,8 @@ public enum CodeSiteDownload {
         let legacy = try PortalFolder().write(snapshot, to: work, options: options)
         var converter = LegacyToCurrent(source: work, site: site)
         try converter.run()
-        return Summary(siteFolder: site, written: converter.written, unchanged: converter.unchanged, removed: converter.removed,
-                       skipped: legacy.skipped)
+        return Summary(
+            siteFolder: site, written: converter.written, unchanged: converter.unchanged, removed: converter.removed,
+            skipped: legacy.skipped)
     }
 }

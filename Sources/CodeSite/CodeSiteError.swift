@@ -17,7 +17,8 @@ public enum CodeSiteError: Error, CustomStringConvertible, Sendable, Equatable {
     public var description: String {
         switch self {
         case .badConfig(let file, let problem):
-            return "\(file) \(problem); fix the file (fields: siteName, compiledPath, defaultLandingPage, bundleFilePatterns, includeSource, sourceExcludePatterns)"
+            return
+                "\(file) \(problem); fix the file (fields: siteName, compiledPath, defaultLandingPage, bundleFilePatterns, includeSource, sourceExcludePatterns)"
         case .noSiteFolder(let root):
             return "\(root) has no .powerpages-site/website.yml: give --rootPath the project folder holding .powerpages-site/ "
                 + "(download an existing site first with `portal-migrate code-site download --rootPath \(root) --webSiteId ID`)"

@@ -59,13 +59,15 @@ public struct CodeSiteProject: Sendable {
         var content: PortalFolderContent
         switch layout {
         case .legacy:
-            notices.append("notice: \(site.path) is in the code-site layout used before the August 2025 format change "
-                + "(pac refuses it: \"upload-code-site with old format is not supported\"); it is read and uploaded as is, "
-                + "and `code-site download` writes the current layout, in which: "
-                + CodeSiteLayout.upgradeChanges.joined(separator: "; ") + ".")
+            notices.append(
+                "notice: \(site.path) is in the code-site layout used before the August 2025 format change "
+                    + "(pac refuses it: \"upload-code-site with old format is not supported\"); it is read and uploaded as is, "
+                    + "and `code-site download` writes the current layout, in which: "
+                    + CodeSiteLayout.upgradeChanges.joined(separator: "; ") + ".")
             content = try PortalFolder().readEnhanced(site)
         case .current:
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pm-codesite-\(UUID().uuidString.prefix(8))", isDirectory: true)
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "pm-codesite-\(UUID().uuidString.prefix(8))", isDirectory: true)
             work = folder
             var transcoder = CurrentToLegacy(source: site, target: folder)
             do {
@@ -79,21 +81,28 @@ public struct CodeSiteProject: Sendable {
                     return .file(site.appendingPathComponent(origin[0]))
                 }
                 content = read
-                if !read.snapshot.bodies.values.contains(where: { if case .file(let u) = $0 { return u.path.hasPrefix(folder.path) }; return false }) {
+                if !read.snapshot.bodies.values.contains(where: {
+                    if case .file(let u) = $0 { return u.path.hasPrefix(folder.path) }; return false
+                }) {
                     try? FileManager.default.removeItem(at: folder)
                     work = nil
                 }
             } catch let e as PortalFolderError {
                 try? FileManager.default.removeItem(at: folder)
                 let origin = e.file.flatMap { transcoder.origins[$0] }
-                let named = origin.map { $0.count == 1 ? ".powerpages-site/" + $0[0] : "one of " + $0.map { ".powerpages-site/" + $0 }.joined(separator: ", ") }
-                throw CodeSiteError.badSiteFile(file: named ?? ".powerpages-site/" + (e.file ?? ""), line: origin?.count == 1 ? e.line : nil,
-                                                problem: e.description)
+                let named = origin.map {
+                    $0.count == 1 ? ".powerpages-site/" + $0[0] : "one of " + $0.map { ".powerpages-site/" + $0 }.joined(separator: ", ")
+                }
+                throw CodeSiteError.badSiteFile(
+                    file: named ?? ".powerpages-site/" + (e.file ?? ""), line: origin?.count == 1 ? e.line : nil,
+                    problem: e.description)
             } catch {
                 try? FileManager.default.removeItem(at: folder)
                 throw error
             }
-            for rel in transcoder.leftOut { notices.append("warning: .powerpages-site/\(rel): not a file of a code site's records this version reads; left out") }
+            for rel in transcoder.leftOut {
+                notices.append("warning: .powerpages-site/\(rel): not a file of a code site's records this version reads; left out")
+            }
         }
         // A web file's note is a document; older folders leave `isdocument` out (research §A.1.6: "isdocument (in later copies)"),
         // while the enhanced model always answers true: the note says so, so a read-back matches.

@@ -51,7 +51,10 @@ struct CurrentToLegacy {
             for name in try fm.contentsOfDirectory(atPath: url.path).sorted() {
                 let child = dir.isEmpty ? name : dir + "/" + name
                 let values = try source.appendingPathComponent(child).resourceValues(forKeys: [.isDirectoryKey, .isSymbolicLinkKey])
-                if values.isSymbolicLink == true { throw CodeSiteError.badSiteFile(file: ".powerpages-site/" + child, line: nil, problem: "is a symbolic link; replace it by the file itself") }
+                if values.isSymbolicLink == true {
+                    throw CodeSiteError.badSiteFile(
+                        file: ".powerpages-site/" + child, line: nil, problem: "is a symbolic link; replace it by the file itself")
+                }
                 if values.isDirectory == true { pending.append(child) } else { out.append(child) }
             }
         }
@@ -70,7 +73,8 @@ struct CurrentToLegacy {
 
     private func renamed(_ value: YAMLValue, table: String, rel: String) throws -> YAMLValue {
         guard let pairs = value.pairs else {
-            throw CodeSiteError.badSiteFile(file: ".powerpages-site/" + rel, line: 1, problem: "expected one record (a YAML mapping of keys to values)")
+            throw CodeSiteError.badSiteFile(
+                file: ".powerpages-site/" + rel, line: 1, problem: "expected one record (a YAML mapping of keys to values)")
         }
         var seen: Set<String> = [], out: [YAMLPair] = []
         for p in pairs {
@@ -105,11 +109,14 @@ struct CurrentToLegacy {
         if parts.first == ".portalconfig" {
             if name.hasSuffix(".portallanguage.yml") {
                 lists[".portalconfig/portallanguage.yml", default: []].append((try renamed(parse(rel), table: "adx_portallanguage", rel: rel), rel))
-            } else { try copy(rel, to: rel) }
+            } else {
+                try copy(rel, to: rel)
+            }
             return
         }
         if let list = CurrentLayoutTables.lists.first(where: { $0.folder == parts.first && parts.count == 2 }),
-           name.hasSuffix(".\(list.suffix).yml") {
+            name.hasSuffix(".\(list.suffix).yml")
+        {
             lists[list.legacyFile, default: []].append((try renamed(parse(rel), table: list.table, rel: rel), rel))
             return
         }
@@ -121,7 +128,11 @@ struct CurrentToLegacy {
             let table = parts.first == "web-pages" ? "adx_webpage" : "adx_contentsnippet"
             let suffix = parts.first == "web-pages" ? "webpage" : "contentsnippet"
             let legacy = languageFlattened(parts, suffix: suffix, languageFolderIndex: parts.first == "web-pages" ? nil : 2)
-            if name.hasSuffix(".\(suffix).yml") || name == "\(suffix).yml" { try record(rel, table: table, to: legacy) } else { try copy(rel, to: legacy) }
+            if name.hasSuffix(".\(suffix).yml") || name == "\(suffix).yml" {
+                try record(rel, table: table, to: legacy)
+            } else {
+                try copy(rel, to: legacy)
+            }
         case "weblink-sets":
             // weblink-sets/<slug>/<lang>/<Set>.weblinkset.yml and <Link>.weblink.yml
             guard parts.count == 4 else { leftOut.append(rel); return }
@@ -136,7 +147,9 @@ struct CurrentToLegacy {
                 let base = String(set.dropLast(".weblinkset.yml".count))
                 let key = "weblink-sets/\(parts[1])/\(base).\(lang).weblinkset.weblink.yml"
                 lists[key, default: []].append((try renamed(parse(rel), table: "adx_weblink", rel: rel), rel))
-            } else { leftOut.append(rel) }
+            } else {
+                leftOut.append(rel)
+            }
         case "web-files":
             guard parts.count == 3 else { leftOut.append(rel); return }
             if name.hasSuffix(".webfile.yml") {
@@ -158,9 +171,13 @@ struct CurrentToLegacy {
     private func languageFlattened(_ parts: [String], suffix: String, languageFolderIndex: Int?) -> String {
         var parts = parts
         let langIndex: Int
-        if let i = languageFolderIndex { langIndex = i } else if let c = parts.firstIndex(of: "content-pages"), c + 2 < parts.count {
+        if let i = languageFolderIndex {
+            langIndex = i
+        } else if let c = parts.firstIndex(of: "content-pages"), c + 2 < parts.count {
             langIndex = c + 1
-        } else { return parts.joined(separator: "/") }
+        } else {
+            return parts.joined(separator: "/")
+        }
         guard langIndex < parts.count - 1 else { return parts.joined(separator: "/") }
         let lang = parts.remove(at: langIndex)
         let name = parts.removeLast()
@@ -169,7 +186,9 @@ struct CurrentToLegacy {
             parts.append(name[..<r.lowerBound] + ".\(lang)" + marker + name[r.upperBound...])
         } else if name.hasPrefix("\(suffix).") {
             parts.append("\(lang).\(name)")
-        } else { parts.append(name) }
+        } else {
+            parts.append(name)
+        }
         return parts.joined(separator: "/")
     }
 

@@ -57,11 +57,13 @@ public struct LegacyToCurrent {
 
     mutating func indexExisting() {
         guard FileManager.default.fileExists(atPath: site.path),
-              let walker = try? CurrentToLegacy(source: site, target: site).files(under: "") else { return }
+            let walker = try? CurrentToLegacy(source: site, target: site).files(under: "")
+        else { return }
         for rel in walker where rel.hasSuffix(".yml") && !rel.hasPrefix("source-files/") && rel != "website.yml" {
             if rel.hasPrefix(".portalconfig/") && !rel.hasSuffix(".portallanguage.yml") { continue }
             guard let text = try? String(contentsOf: site.appendingPathComponent(rel), encoding: .utf8),
-                  let doc = try? PacYAMLReader.parse(text, file: rel), let id = doc.root["id"]?.text.flatMap({ UUID(uuidString: $0) }) else { continue }
+                let doc = try? PacYAMLReader.parse(text, file: rel), let id = doc.root["id"]?.text.flatMap({ UUID(uuidString: $0) })
+            else { continue }
             existing[id] = rel
         }
     }
@@ -154,7 +156,9 @@ public struct LegacyToCurrent {
             let rest = String(name[r.lowerBound...]) // .webpage.yml, .webpage.copy.html
             var dir = parts.dropLast().joined(separator: "/")
             var base = stem
-            let languageFolder = parts.first == "web-pages" ? parts.count >= 3 && parts[parts.count - 2] == "content-pages"
+            let languageFolder =
+                parts.first == "web-pages"
+                ? parts.count >= 3 && parts[parts.count - 2] == "content-pages"
                 : parts.first == "content-snippets"
             if languageFolder, let dot = stem.lastIndex(of: ".") {
                 let lang = String(stem[stem.index(after: dot)...])

@@ -27,10 +27,13 @@ public struct SourceFileEntry: Sendable, Equatable {
                 throw CodeSiteError.badSiteFile(file: ".powerpages-site/" + rel, line: e.line, problem: e.description)
             }
             guard let id = doc.root["id"]?.text.flatMap({ UUID(uuidString: $0) }), let path = doc.root["partialurl"]?.text, !path.isEmpty else {
-                throw CodeSiteError.badSiteFile(file: ".powerpages-site/" + rel, line: 1, problem: "a source file needs an `id` (GUID) and a `partialurl`")
+                throw CodeSiteError.badSiteFile(
+                    file: ".powerpages-site/" + rel, line: 1, problem: "a source file needs an `id` (GUID) and a `partialurl`")
             }
-            out.append(SourceFileEntry(id: id, name: doc.root["name"]?.text ?? path, fileName: doc.root["filename"]?.text ?? name,
-                                       mimeType: doc.root["mimetype"]?.text, partialURL: path, file: rel))
+            out.append(
+                SourceFileEntry(
+                    id: id, name: doc.root["name"]?.text ?? path, fileName: doc.root["filename"]?.text ?? name,
+                    mimeType: doc.root["mimetype"]?.text, partialURL: path, file: rel))
         }
         return out
     }

@@ -35,8 +35,10 @@ public struct CMTError: Error, CustomStringConvertible, Equatable, Sendable {
     public var recordID: String?
     public var field: String?
 
-    public init(_ kind: Kind, _ message: String, file: String? = nil, line: Int? = nil, entity: String? = nil,
-                recordID: String? = nil, field: String? = nil) {
+    public init(
+        _ kind: Kind, _ message: String, file: String? = nil, line: Int? = nil, entity: String? = nil,
+        recordID: String? = nil, field: String? = nil
+    ) {
         self.kind = kind
         self.message = message
         self.file = file

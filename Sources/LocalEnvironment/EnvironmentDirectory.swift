@@ -43,8 +43,10 @@ public struct EnvironmentDirectory: Sendable {
                 let env = try LocalEnvironment(opening: url)
                 let org = try await env.organizationInfo()
                 let sites = try await env.websites()
-                result.append(Summary(name: name, path: url.path, organizationName: org.name, baseLanguage: org.languageCode,
-                                      websites: sites.count))
+                result.append(
+                    Summary(
+                        name: name, path: url.path, organizationName: org.name, baseLanguage: org.languageCode,
+                        websites: sites.count))
                 try? env.close()
             } catch {
                 result.append(Summary(name: name, path: url.path, organizationName: "(unreadable: \(error))", baseLanguage: 0, websites: 0))

@@ -51,14 +51,17 @@ extension LocalEnvironment {
                 }
                 let total = returned + records.count
                 let hitTop = query.top.map { total >= $0 } ?? false
-                let next = more && !hitTop && !records.isEmpty
+                let next =
+                    more && !hitTop && !records.isEmpty
                     ? PageToken(position: .after(records[records.count - 1].id.dataverseString), returned: total).text : nil
                 return RecordPage(records: try records.map { try self.project($0, def, selected, db) }, nextPage: next)
             }
             var all: [EntityRecord] = []
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT id, data, versionnumber, createdon, modifiedon FROM records WHERE logicalname = ? ORDER BY id
-                """, arguments: [def.logicalName])
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT id, data, versionnumber, createdon, modifiedon FROM records WHERE logicalname = ? ORDER BY id
+                    """, arguments: [def.logicalName])
             while let row = try rows.next() {
                 let r = try LocalEnvironment.record(row, def)
                 if matches(r) { all.append(r) }
@@ -73,7 +76,9 @@ extension LocalEnvironment {
                     case (true, true): order = 0
                     case (true, false): order = -1
                     case (false, true): order = 1
-                    default: order = RecordFilter.compare(va, vb) ?? ((va.text ?? "") < (vb.text ?? "") ? -1 : ((va.text ?? "") == (vb.text ?? "") ? 0 : 1))
+                    default:
+                        order =
+                            RecordFilter.compare(va, vb) ?? ((va.text ?? "") < (vb.text ?? "") ? -1 : ((va.text ?? "") == (vb.text ?? "") ? 0 : 1))
                     }
                     if order != 0 { return k.descending ? order > 0 : order < 0 }
                 }
@@ -97,9 +102,13 @@ extension LocalEnvironment {
         let def = try table(logicalName)
         try validate(RecordQuery(logicalName, columns: columns), def)
         return try await pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT id, data, versionnumber, createdon, modifiedon FROM records WHERE logicalname = ? AND id = ?
-                """, arguments: [logicalName, id.dataverseString]) else {
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT id, data, versionnumber, createdon, modifiedon FROM records WHERE logicalname = ? AND id = ?
+                        """, arguments: [logicalName, id.dataverseString])
+            else {
                 throw LocalEnvironment.missingRecord(logicalName, id)
             }
             return try self.project(try LocalEnvironment.record(row, def), def, columns, db)
@@ -111,8 +120,11 @@ extension LocalEnvironment {
     public func version(_ logicalName: String, id: UUID) async throws -> Int64 {
         _ = try table(logicalName)
         return try await pool.read { db in
-            guard let v = try Int64.fetchOne(db, sql: "SELECT versionnumber FROM records WHERE logicalname = ? AND id = ?",
-                                             arguments: [logicalName, id.dataverseString]) else {
+            guard
+                let v = try Int64.fetchOne(
+                    db, sql: "SELECT versionnumber FROM records WHERE logicalname = ? AND id = ?",
+                    arguments: [logicalName, id.dataverseString])
+            else {
                 throw LocalEnvironment.missingRecord(logicalName, id)
             }
             return v
@@ -131,8 +143,9 @@ extension LocalEnvironment {
         guard catalog.relationship(relationship) != nil else { throw LocalEnvironment.unknownTable(relationship) }
         return try await pool.read { db in
             var links = Set<ManyToManyLink>()
-            let rows = try Row.fetchCursor(db, sql: "SELECT firsttable, firstid, secondtable, secondid FROM links WHERE relationship = ?",
-                                           arguments: [relationship])
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT firsttable, firstid, secondtable, secondid FROM links WHERE relationship = ?",
+                arguments: [relationship])
             while let row = try rows.next() {
                 let a: String = row["firstid"], b: String = row["secondid"]
                 guard let first = UUID(dataverse: a), let second = UUID(dataverse: b) else { continue }
@@ -155,13 +168,20 @@ extension LocalEnvironment {
     public func file(_ key: FileBodyKey) async throws -> StoredFile? {
         _ = try table(key.logicalName)
         return try await pool.read { db in
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM records WHERE logicalname = ? AND id = ?",
-                                    arguments: [key.logicalName, key.id.dataverseString]) ?? false else {
+            guard
+                try Bool.fetchOne(
+                    db, sql: "SELECT 1 FROM records WHERE logicalname = ? AND id = ?",
+                    arguments: [key.logicalName, key.id.dataverseString]) ?? false
+            else {
                 throw LocalEnvironment.missingRecord(key.logicalName, key.id)
             }
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT filename, mimetype, data FROM bodies WHERE logicalname = ? AND id = ? AND columnname = ?
-                """, arguments: [key.logicalName, key.id.dataverseString, key.column]) else { return nil }
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT filename, mimetype, data FROM bodies WHERE logicalname = ? AND id = ? AND columnname = ?
+                        """, arguments: [key.logicalName, key.id.dataverseString, key.column])
+            else { return nil }
             return StoredFile(fileName: row["filename"], mimeType: row["mimetype"], data: row["data"])
         }
     }
@@ -197,8 +217,10 @@ extension LocalEnvironment {
             guard let id else { return nil }
             if column == def.primaryIDColumn { return ("id = ?", [id.dataverseString]) }
             guard def.column(column)?.isLookup == true else { return nil }
-            return ("id IN (SELECT id FROM refs WHERE targetid = ? AND logicalname = ? AND columnname = ?)",
-                    [id.dataverseString, def.logicalName, column])
+            return (
+                "id IN (SELECT id FROM refs WHERE targetid = ? AND logicalname = ? AND columnname = ?)",
+                [id.dataverseString, def.logicalName, column]
+            )
         case .in(let column, let values):
             // Performance (issue 11): `In` over ids or a lookup (how readers fetch records by parent id
             // in chunks) used to decode the whole table for every chunk.
@@ -215,8 +237,10 @@ extension LocalEnvironment {
             let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
             if column == def.primaryIDColumn { return ("id IN (\(marks))", StatementArguments(ids)) }
             guard def.column(column)?.isLookup == true else { return nil }
-            return ("id IN (SELECT id FROM refs WHERE targetid IN (\(marks)) AND logicalname = ? AND columnname = ?)",
-                    StatementArguments(ids + [def.logicalName, column]))
+            return (
+                "id IN (SELECT id FROM refs WHERE targetid IN (\(marks)) AND logicalname = ? AND columnname = ?)",
+                StatementArguments(ids + [def.logicalName, column])
+            )
         case .and(let parts):
             for p in parts { if let c = indexedCondition(p, def) { return c } }
             return nil
@@ -230,9 +254,10 @@ extension LocalEnvironment {
         names.formUnion(query.filter?.columns ?? [])
         names.formUnion(query.orderBy.map(\.column))
         for name in names.sorted() where def.column(name) == nil && name != def.primaryIDColumn && SystemTables.systemColumns[name] == nil {
-            throw DataverseError(httpStatus: 400, code: DataverseError.Code.queryPropertyNotFound,
-                                 message: "Could not find a property named '\(name)' on type 'Microsoft.Dynamics.CRM.\(def.logicalName)'.",
-                                 logicalName: def.logicalName, column: name)
+            throw DataverseError(
+                httpStatus: 400, code: DataverseError.Code.queryPropertyNotFound,
+                message: "Could not find a property named '\(name)' on type 'Microsoft.Dynamics.CRM.\(def.logicalName)'.",
+                logicalName: def.logicalName, column: name)
         }
     }
 
@@ -256,9 +281,11 @@ extension LocalEnvironment {
         var out = EntityRecord(def.logicalName, id: record.id)
         for name in wanted where name != def.primaryIDColumn {
             if WriteSession.isBodyColumn(def.logicalName, name) {
-                let data = try Data.fetchOne(db, sql: """
-                    SELECT data FROM bodies WHERE logicalname = ? AND id = ? AND columnname = 'documentbody'
-                    """, arguments: [def.logicalName, record.id.dataverseString])
+                let data = try Data.fetchOne(
+                    db,
+                    sql: """
+                        SELECT data FROM bodies WHERE logicalname = ? AND id = ? AND columnname = 'documentbody'
+                        """, arguments: [def.logicalName, record.id.dataverseString])
                 out[name] = data.map { .string($0.base64EncodedString()) } ?? .null
                 continue
             }

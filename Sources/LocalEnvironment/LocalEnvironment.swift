@@ -65,16 +65,18 @@ public final class LocalEnvironment: DataverseService {
             try pool.write { db in
                 try StoreSchema.setMeta(db, "format", StoreSchema.formatVersion)
                 try StoreSchema.setMeta(db, "tables", tables.sorted { $0.logicalName < $1.logicalName })
-                let org = OrganizationInfo(organizationID: UUID(), name: options.name, languageCode: options.languageCode,
-                                           blockedAttachments: options.blockedAttachments,
-                                           maxUploadFileSize: options.maxUploadFileSize, version: LocalEnvironmentOptions.version)
+                let org = OrganizationInfo(
+                    organizationID: UUID(), name: options.name, languageCode: options.languageCode,
+                    blockedAttachments: options.blockedAttachments,
+                    maxUploadFileSize: options.maxUploadFileSize, version: LocalEnvironmentOptions.version)
                 try StoreSchema.setMeta(db, "organization", org)
                 try StoreSchema.setMeta(db, "behaviours", options.behaviours.map(\.rawValue).sorted())
                 let identity = WhoAmIResult(userID: UUID(), businessUnitID: UUID(), organizationID: org.organizationID)
                 try StoreSchema.setMeta(db, "identity", identity)
                 let session = WriteSession(db: db, catalog: catalog, organization: org, rules: [])
-                try session.seed(identity: identity, organizationName: options.name,
-                                 portalLanguages: options.seedPortalLanguages)
+                try session.seed(
+                    identity: identity, organizationName: options.name,
+                    portalLanguages: options.seedPortalLanguages)
                 try session.mirrorOrganization(org)
             }
             try pool.close()
@@ -125,13 +127,15 @@ public final class LocalEnvironment: DataverseService {
     }
 
     static func unknownTable(_ name: String) -> DataverseError {
-        DataverseError(httpStatus: 404, code: DataverseError.Code.resourceNotFound,
-                       message: "Resource not found for the segment '\(name)'.", logicalName: name)
+        DataverseError(
+            httpStatus: 404, code: DataverseError.Code.resourceNotFound,
+            message: "Resource not found for the segment '\(name)'.", logicalName: name)
     }
 
     static func missingRecord(_ table: String, _ id: UUID) -> DataverseError {
-        DataverseError(httpStatus: 404, code: DataverseError.Code.objectDoesNotExist,
-                       message: "\(table) With Id = \(id.dataverseString) Does Not Exist", logicalName: table, recordID: id)
+        DataverseError(
+            httpStatus: 404, code: DataverseError.Code.objectDoesNotExist,
+            message: "\(table) With Id = \(id.dataverseString) Does Not Exist", logicalName: table, recordID: id)
     }
 
     // MARK: - DataverseService: metadata and identity
@@ -189,8 +193,10 @@ public final class LocalEnvironment: DataverseService {
     /// - Returns: the new settings.
     /// - Throws: `LocalEnvironmentError.invalidSetting` for an out-of-range size.
     @discardableResult
-    public func updateOrganization(languageCode: Int? = nil, blockedAttachments: [String]? = nil,
-                                   maxUploadFileSize: Int? = nil) async throws -> OrganizationInfo {
+    public func updateOrganization(
+        languageCode: Int? = nil, blockedAttachments: [String]? = nil,
+        maxUploadFileSize: Int? = nil
+    ) async throws -> OrganizationInfo {
         if let m = maxUploadFileSize, m < 1 || m > 131_072_000 {
             throw LocalEnvironmentError.invalidSetting("maxuploadfilesize \(m) is outside 1…131072000 bytes")
         }
@@ -213,9 +219,11 @@ public final class LocalEnvironment: DataverseService {
         for set in changeSets {
             if stopped {
                 results += set.operations.map { op in
-                    .failure(DataverseError(code: DataverseError.Code.notExecuted,
-                                            message: "not executed: an earlier change set failed",
-                                            logicalName: op.logicalName, recordID: op.recordID))
+                    .failure(
+                        DataverseError(
+                            code: DataverseError.Code.notExecuted,
+                            message: "not executed: an earlier change set failed",
+                            logicalName: op.logicalName, recordID: op.recordID))
                 }
                 continue
             }
@@ -240,9 +248,11 @@ public final class LocalEnvironment: DataverseService {
                         } catch let error as DataverseError {
                             results = set.operations.enumerated().map { i, other in
                                 if i == index { return .failure(error) }
-                                return .failure(DataverseError(code: DataverseError.Code.rolledBack,
-                                                               message: "rolled back: operation \(index + 1) of the change set failed",
-                                                               logicalName: other.logicalName, recordID: other.recordID))
+                                return .failure(
+                                    DataverseError(
+                                        code: DataverseError.Code.rolledBack,
+                                        message: "rolled back: operation \(index + 1) of the change set failed",
+                                        logicalName: other.logicalName, recordID: other.recordID))
                             }
                             return .rollback
                         }

@@ -28,7 +28,8 @@ public struct LocalEnvironmentOptions: Sendable {
 
     /// Dataverse's default `blockedattachments` (research/emulator-facts.md §1.1, 97 extensions).
     public static let defaultBlockedAttachments = OrganizationInfo.parseBlockedAttachments(
-        "ade;adp;app;asa;ashx;asmx;asp;bas;bat;cdx;cer;chm;class;cmd;com;config;cpl;crt;csh;dll;exe;fxp;hlp;hta;htr;htw;ida;idc;idq;inf;ins;isp;its;jar;js;jse;ksh;lnk;mad;maf;mag;mam;maq;mar;mas;mat;mau;mav;maw;mda;mdb;mde;mdt;mdw;mdz;msc;msh;msh1;msh1xml;msh2;msh2xml;mshxml;msi;msp;mst;ops;pcd;pif;prf;prg;printer;pst;reg;rem;scf;scr;sct;shb;shs;shtm;shtml;soap;stm;tmp;url;vb;vbe;vbs;vsmacros;vss;vst;vsw;ws;wsc;wsf;wsh;svg")
+        "ade;adp;app;asa;ashx;asmx;asp;bas;bat;cdx;cer;chm;class;cmd;com;config;cpl;crt;csh;dll;exe;fxp;hlp;hta;htr;htw;ida;idc;idq;inf;ins;isp;its;jar;js;jse;ksh;lnk;mad;maf;mag;mam;maq;mar;mas;mat;mau;mav;maw;mda;mdb;mde;mdt;mdw;mdz;msc;msh;msh1;msh1xml;msh2;msh2xml;mshxml;msi;msp;mst;ops;pcd;pif;prf;prg;printer;pst;reg;rem;scf;scr;sct;shb;shs;shtm;shtml;soap;stm;tmp;url;vb;vbe;vbs;vsmacros;vss;vst;vsw;ws;wsc;wsf;wsh;svg"
+    )
 
     /// Dataverse's default `maxuploadfilesize`: 5,242,880 bytes (research/emulator-facts.md §1.2).
     public static let defaultMaxUploadFileSize = 5_242_880
@@ -44,10 +45,12 @@ public struct LocalEnvironmentOptions: Sendable {
     public var behaviours: Set<PlatformBehaviour>
     public var seedPortalLanguages: Bool
 
-    public init(name: String = "local", tables: TableSource = .catalog(), languageCode: Int = 1033,
-                blockedAttachments: [String] = LocalEnvironmentOptions.defaultBlockedAttachments,
-                maxUploadFileSize: Int = LocalEnvironmentOptions.defaultMaxUploadFileSize,
-                behaviours: Set<PlatformBehaviour> = PlatformBehaviour.defaults, seedPortalLanguages: Bool = true) {
+    public init(
+        name: String = "local", tables: TableSource = .catalog(), languageCode: Int = 1033,
+        blockedAttachments: [String] = LocalEnvironmentOptions.defaultBlockedAttachments,
+        maxUploadFileSize: Int = LocalEnvironmentOptions.defaultMaxUploadFileSize,
+        behaviours: Set<PlatformBehaviour> = PlatformBehaviour.defaults, seedPortalLanguages: Bool = true
+    ) {
         self.name = name
         self.tables = tables
         self.languageCode = languageCode
@@ -87,9 +90,10 @@ public struct LocalEnvironmentOptions: Sendable {
     /// (Dataverse lists them too); linking through them fails as for any missing table.
     static func addingEnhancedTables(_ tables: [TableDefinition], catalog: TableCatalog) -> [TableDefinition] {
         let present = Set(tables.map(\.logicalName))
-        return tables + catalog.logicalNames.compactMap { name -> TableDefinition? in
-            guard !present.contains(name), let t = catalog.table(name), t.dataModel == .enhanced else { return nil }
-            return t
-        }
+        return tables
+            + catalog.logicalNames.compactMap { name -> TableDefinition? in
+                guard !present.contains(name), let t = catalog.table(name), t.dataModel == .enhanced else { return nil }
+                return t
+            }
     }
 }

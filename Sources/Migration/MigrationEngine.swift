@@ -32,11 +32,13 @@ public struct MigrationOptions: Sendable {
     public var blockedAttachmentsWriter: (any BlockedAttachmentsWriter)?
     public var verifyAfterWrite: Bool = true
 
-    public init(plan: PlanOptions = PlanOptions(), apply: ApplyOptions = ApplyOptions(), force: Bool = false,
-                dryRun: Bool = false, unblockExtensions: Set<String> = [], deploymentProfile: URL? = nil,
-                profileEnvironment: [String: String] = ProcessInfo.processInfo.environment,
-                runKey: String? = nil, targetKey: String? = nil, dataDirectory: URL = MigrationPaths.dataDirectory(),
-                blockedAttachmentsWriter: (any BlockedAttachmentsWriter)? = nil) {
+    public init(
+        plan: PlanOptions = PlanOptions(), apply: ApplyOptions = ApplyOptions(), force: Bool = false,
+        dryRun: Bool = false, unblockExtensions: Set<String> = [], deploymentProfile: URL? = nil,
+        profileEnvironment: [String: String] = ProcessInfo.processInfo.environment,
+        runKey: String? = nil, targetKey: String? = nil, dataDirectory: URL = MigrationPaths.dataDirectory(),
+        blockedAttachmentsWriter: (any BlockedAttachmentsWriter)? = nil
+    ) {
         self.plan = plan
         self.apply = apply
         self.force = force
@@ -123,10 +125,12 @@ public struct MigrationEngine: Sendable {
         ProgressSink.emit(.planReady(planning.plan.progressCounts))
         ProgressSink.emit(.stage(.checking))
         let targetOrg = try await target.organizationInfo()
-        let checks = PreflightChecks.run(source: snapshot, planning: planning, sourceOrganization: sourceOrg,
-                                         targetOrganization: targetOrg, unblocked: options.unblockExtensions,
-                                         targetWebsiteRequested: options.plan.targetWebsiteID != nil,
-                                         skipChecks: planOptions.skipChecks) + warnings
+        let checks =
+            PreflightChecks.run(
+                source: snapshot, planning: planning, sourceOrganization: sourceOrg,
+                targetOrganization: targetOrg, unblocked: options.unblockExtensions,
+                targetWebsiteRequested: options.plan.targetWebsiteID != nil,
+                skipChecks: planOptions.skipChecks) + warnings
             + (try await ReferenceChecks.run(planning: planning, target: target, catalog: catalog))
             + MassDeleteCheck.run(planning: planning, limits: planOptions.massDelete)
         let excluded = Set(checks.filter { $0.severity == .error }.compactMap(\.recordID))
@@ -147,9 +151,11 @@ public struct MigrationEngine: Sendable {
     /// - Throws: `MigrationError.checksFailed` when a check failed and `force` is off (nothing written);
     ///   `ApplyStopped` when the target stopped answering mid-run (rerun to resume); what `prepare` throws.
     ///   Write failures the target answers are in the report, not thrown.
-    public func migrate(source: MigrationSource, target: any DataverseService, options: MigrationOptions,
-                        prepared given: PreparedMigration? = nil,
-                        log: @Sendable (String) -> Void = { _ in }) async throws -> MigrationReport {
+    public func migrate(
+        source: MigrationSource, target: any DataverseService, options: MigrationOptions,
+        prepared given: PreparedMigration? = nil,
+        log: @Sendable (String) -> Void = { _ in }
+    ) async throws -> MigrationReport {
         // The blocked-list guard: keyed by the target so a run after a crash restores the list.
         let blockedGuard = BlockedAttachmentsGuard(
             target: target, writer: options.blockedAttachmentsWriter ?? ServiceBlockedAttachmentsWriter(service: target),
@@ -157,7 +163,9 @@ public struct MigrationEngine: Sendable {
         // One run at a time: the journal's lock is taken first, so a second run with the same arguments
         // is refused before it touches the target (it used to restore the blocked list below while the
         // first run had it unblocked, and only then meet the lock).
-        let journal = options.dryRun ? nil
+        let journal =
+            options.dryRun
+            ? nil
             : try options.runKey.map { try Journal(directory: options.dataDirectory.appendingPathComponent("journals"), runKey: $0) }
         var given = given
         let prepared: PreparedMigration
@@ -234,24 +242,28 @@ public struct MigrationEngine: Sendable {
         // What --missing-lookups drop cleared on purpose, for a later verify (`DroppedLookupLedger`).
         do {
             let org = try await target.organizationInfo()
-            try DroppedLookupLedger.save(current.plan.droppedLookups, command: options.runKey.map { String($0.prefix { $0 != "|" }) },
-                                         dataDirectory: options.dataDirectory, organizationID: org.organizationID,
-                                         websiteID: current.plan.targetWebsiteID)
+            try DroppedLookupLedger.save(
+                current.plan.droppedLookups, command: options.runKey.map { String($0.prefix { $0 != "|" }) },
+                dataDirectory: options.dataDirectory, organizationID: org.organizationID,
+                websiteID: current.plan.targetWebsiteID)
         } catch {
             log("warning: the list of dropped lookups could not be kept for verify: \(error)")
         }
 
-        var report = MigrationReport(kind: .result, tables: outcome.tables, links: outcome.links, failures: outcome.failures,
-                                     checks: current.errors, droppedLookups: current.plan.droppedLookups,
-                                     matched: current.report.matched, forced: !current.errors.isEmpty,
-                                     resumed: journal?.resumed ?? false, unblockedExtensions: unblocked)
+        var report = MigrationReport(
+            kind: .result, tables: outcome.tables, links: outcome.links, failures: outcome.failures,
+            checks: current.errors, droppedLookups: current.plan.droppedLookups,
+            matched: current.report.matched, forced: !current.errors.isEmpty,
+            resumed: journal?.resumed ?? false, unblockedExtensions: unblocked)
         report.warnings = current.checks.filter { $0.severity == .warning }
         report.takePlanNotes(current.plan)
         for r in current.plan.records where r.sourceID.map(current.excluded.contains) ?? false {
             report.tables[r.table, default: TableCounts()].failed += 1
             let d = current.errors.first { $0.recordID == r.sourceID }
-            report.failures.append(FailureEntry(table: r.table, id: r.sourceID ?? r.targetID, name: r.name, column: d?.column,
-                                                code: "pm:check:\(d?.check ?? "failed")", message: d?.message ?? "a check failed"))
+            report.failures.append(
+                FailureEntry(
+                    table: r.table, id: r.sourceID ?? r.targetID, name: r.name, column: d?.column,
+                    code: "pm:check:\(d?.check ?? "failed")", message: d?.message ?? "a check failed"))
         }
         if options.verifyAfterWrite {
             // Proof: read back what was planned and compare it with the strict verifier (issue 18).
@@ -260,8 +272,9 @@ public struct MigrationEngine: Sendable {
             if options.force { failed.formUnion(current.excluded) }
             var sourceIsEnvironment = false
             if case .environment = source { sourceIsEnvironment = true }
-            report.verification = try await readBack(current, target: target, options: options, failed: failed,
-                                                      sourceIsEnvironment: sourceIsEnvironment)
+            report.verification = try await readBack(
+                current, target: target, options: options, failed: failed,
+                sourceIsEnvironment: sourceIsEnvironment)
         }
         return report
     }
@@ -274,11 +287,14 @@ public struct MigrationEngine: Sendable {
         }
         let pages = plan.records.filter { $0.table == "adx_webpage" && $0.action == .create }
         guard pages.contains(where: isRoot), pages.contains(where: { !isRoot($0) }),
-              let pageRank = plan.tableOrder.firstIndex(of: "adx_webpage") else { return nil }
+            let pageRank = plan.tableOrder.firstIndex(of: "adx_webpage")
+        else { return nil }
         let earlier = Set(plan.tableOrder.prefix(pageRank))
         var first = plan
         first.records = plan.records.filter { earlier.contains($0.table) || ($0.table == "adx_webpage" && $0.action == .create && isRoot($0)) }
-            .map { var r = $0; r.deferred = []; r.state = [:]; return r }
+            .map {
+                var r = $0; r.deferred = []; r.state = [:]; return r
+            }
         first.deletions = []
         first.links = []
         return first

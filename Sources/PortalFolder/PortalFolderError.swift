@@ -92,9 +92,9 @@ public enum PortalFolderError: Error, Equatable, Sendable, CustomStringConvertib
     public var file: String? {
         switch self {
         case .yamlSyntax(let f, _, _, _), .unexpectedShape(let f, _, _), .missingRecordID(let f, _, _, _),
-             .valueDoesNotFitColumn(let f, _, _, _, _), .contentFileWithoutYAML(let f, _), .contentNotUTF8(let f),
-             .yamlNotUTF8(let f, _, _), .webFileBodyMissing(let f, _), .linkOutsideFolder(let f), .io(let f, _),
-             .notARegularFile(let f, _):
+            .valueDoesNotFitColumn(let f, _, _, _, _), .contentFileWithoutYAML(let f, _), .contentNotUTF8(let f),
+            .yamlNotUTF8(let f, _, _), .webFileBodyMissing(let f, _), .linkOutsideFolder(let f), .io(let f, _),
+            .notARegularFile(let f, _):
             return f
         case .refusedWrites(let errors):
             return errors.first?.path
@@ -111,7 +111,7 @@ public enum PortalFolderError: Error, Equatable, Sendable, CustomStringConvertib
     public var line: Int? {
         switch self {
         case .yamlSyntax(_, let l, _, _), .unexpectedShape(_, let l, _), .missingRecordID(_, let l, _, _),
-             .valueDoesNotFitColumn(_, let l, _, _, _), .yamlNotUTF8(_, let l, _):
+            .valueDoesNotFitColumn(_, let l, _, _, _), .yamlNotUTF8(_, let l, _):
             return l
         case .several(let errors):
             return errors.first?.line
@@ -126,7 +126,8 @@ public enum PortalFolderError: Error, Equatable, Sendable, CustomStringConvertib
             return "\(path): the upload path provided doesn't contain Power Pages website data; give the directory which contains website.yml"
                 + Self.siteSubfolderHint(path)
         case .enhancedDataModelFolder(let path, let reason):
-            return "\(path) is an enhanced data model (--modelVersion 2) site folder (\(reason)); only standard data model folders are supported so far"
+            return
+                "\(path) is an enhanced data model (--modelVersion 2) site folder (\(reason)); only standard data model folders are supported so far"
         case .yamlSyntax(let file, let line, let column, let problem):
             return "\(file)\(line.map { ":\($0)" } ?? "")\(column.map { ":\($0)" } ?? ""): YAML syntax error: \(problem)"
         case .unexpectedShape(let file, let line, let expected):

@@ -21,13 +21,17 @@ public enum EnvironmentResolver {
     /// - Throws: `UserFacingError` for a bad name, or a missing environment (naming it and pointing to
     ///   `env list` and `env create`).
     public static func openLocal(_ name: String, directory: EnvironmentDirectory = EnvironmentDirectory()) throws -> LocalEnvironment {
-        let missing = UserFacingError("no local environment '\(name)' in \(directory.data.environmentsFolder.path); see `portal-migrate env list`, or create it with `portal-migrate env create \(name)`")
+        let missing = UserFacingError(
+            "no local environment '\(name)' in \(directory.data.environmentsFolder.path); see `portal-migrate env list`, or create it with `portal-migrate env create \(name)`"
+        )
         do {
             let file = try directory.file(name)
             let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? nil
             guard let size else { throw missing }
             guard size > 0 else {
-                throw UserFacingError("local environment '\(name)' is an empty file (\(file.path)); delete it with `portal-migrate env delete \(name)` and create it with `portal-migrate env create \(name)`")
+                throw UserFacingError(
+                    "local environment '\(name)' is an empty file (\(file.path)); delete it with `portal-migrate env delete \(name)` and create it with `portal-migrate env create \(name)`"
+                )
             }
             return try directory.open(name)
         } catch LocalEnvironmentError.notFound(_) {

@@ -7,9 +7,10 @@ import ArgumentParser
 /// profile is used. `--json` prints one machine-readable object on stdout and human text on stderr.
 /// `--progress` picks how long commands show progress on stderr (`ProgressMode`).
 public struct GlobalOptions: ParsableArguments {
-    @Option(name: [.customLong("environment"), .customLong("env", withSingleDash: true)],
-            help: "Auth profile name or index, environment URL, or local:NAME for an embedded environment.",
-            completion: Completions.environments)
+    @Option(
+        name: [.customLong("environment"), .customLong("env", withSingleDash: true)],
+        help: "Auth profile name or index, environment URL, or local:NAME for an embedded environment.",
+        completion: Completions.environments)
     public var environment: String?
 
     @Flag(name: .long, help: "Print machine-readable JSON on stdout; human text goes to stderr.")
@@ -18,9 +19,11 @@ public struct GlobalOptions: ParsableArguments {
     @Flag(name: [.long, .customShort("v")], help: "Print debug detail (never secrets).")
     public var verbose = false
 
-    @Option(name: .long, help: ArgumentHelp(
-        "Progress on stderr. auto: a live line on a terminal, plain lines otherwise, nothing with --json; json: one JSON object per event.",
-        valueName: "mode"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Progress on stderr. auto: a live line on a terminal, plain lines otherwise, nothing with --json; json: one JSON object per event.",
+            valueName: "mode"))
     public var progress: ProgressMode = .auto
 
     public init() {}
@@ -31,7 +34,9 @@ public struct WriteOptions: ParsableArguments {
     @Flag(name: .long, help: "Plan and check only; write nothing.")
     public var dryRun = false
 
-    @Flag(name: .customLong("no-verify"), help: "Do not read the target back after writing (exit 0 then only means every write was answered with success).")
+    @Flag(
+        name: .customLong("no-verify"),
+        help: "Do not read the target back after writing (exit 0 then only means every write was answered with success).")
     public var noVerify = false
 
     public init() {}

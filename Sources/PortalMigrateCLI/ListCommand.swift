@@ -10,9 +10,9 @@ public struct ListCommand: AsyncParsableCommand {
         commandName: "list",
         abstract: "List the websites of an environment.",
         discussion: """
-        With --json prints an array of objects with websiteId, name, dataModel, baseLanguage and portalAppId.
-        Example: portal-migrate list --environment local:dev --json
-        """)
+            With --json prints an array of objects with websiteId, name, dataModel, baseLanguage and portalAppId.
+            Example: portal-migrate list --environment local:dev --json
+            """)
     @OptionGroup var global: GlobalOptions
     public init() {}
 
@@ -33,19 +33,22 @@ public struct ListCommand: AsyncParsableCommand {
             }
             if sites.isEmpty { printOut("No websites in \(name.map { "local:" + $0 } ?? global.environment ?? "the selected environment")."); return }
             for s in sites {
-                printOut("\(s.websiteId.dataverseString)  \(s.name)  [\(s.dataModel), \(s.baseLanguage)]  portal app: \(s.portalAppId?.dataverseString ?? "none")")
+                printOut(
+                    "\(s.websiteId.dataverseString)  \(s.name)  [\(s.dataModel), \(s.baseLanguage)]  portal app: \(s.portalAppId?.dataverseString ?? "none")"
+                )
             }
         }
     }
 
     /// The `--json` shape: `[{"websiteId", "name", "dataModel", "baseLanguage", "portalAppId"}]`.
     public static func json(_ sites: [WebsiteSummary]) -> JSONValue {
-        .array(sites.map { s in
-            .object([
-                ("websiteId", .string(s.websiteId.dataverseString)), ("name", .string(s.name)),
-                ("dataModel", .string(s.dataModel)), ("baseLanguage", .number(String(s.baseLanguage))),
-                ("portalAppId", s.portalAppId.map { .string($0.dataverseString) } ?? .null),
-            ])
-        })
+        .array(
+            sites.map { s in
+                .object([
+                    ("websiteId", .string(s.websiteId.dataverseString)), ("name", .string(s.name)),
+                    ("dataModel", .string(s.dataModel)), ("baseLanguage", .number(String(s.baseLanguage))),
+                    ("portalAppId", s.portalAppId.map { .string($0.dataverseString) } ?? .null),
+                ])
+            })
     }
 }

@@ -11,12 +11,12 @@ public struct PortalMigrateCommand: AsyncParsableCommand {
         commandName: "portal-migrate",
         abstract: "Move Power Pages portal configuration between Dataverse environments.",
         discussion: """
-        Reads and writes pac paportal site folders and Configuration Migration Tool packages, plans every change before writing, matches records the target already has, and ships an embedded Dataverse-compatible environment for offline rehearsal.
+            Reads and writes pac paportal site folders and Configuration Migration Tool packages, plans every change before writing, matches records the target already has, and ships an embedded Dataverse-compatible environment for offline rehearsal.
 
-        Example: portal-migrate quickstart
+            Example: portal-migrate quickstart
 
-        Exit codes: 0 success; 1 some records failed; 2 bad input or a failed check (nothing written); 64 usage error.
-        """,
+            Exit codes: 0 success; 1 some records failed; 2 bad input or a failed check (nothing written); 64 usage error.
+            """,
         version: version,
         subcommands: PortalMigrateCommand.subcommandTypes
     )

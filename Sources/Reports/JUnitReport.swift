@@ -18,7 +18,9 @@ public enum JUnitReport {
         let suite = XMLElement(name: "testsuite")
         var tables = Set(r.tables.map(\.table))
         for d in r.differences { tables.insert(d.item.table) }
-        for rel in Set(r.source.snapshot.links.keys).union(r.target.snapshot.links.keys) where r.scope.includes(relationship: rel) { tables.insert(rel) }
+        for rel in Set(r.source.snapshot.links.keys).union(r.target.snapshot.links.keys) where r.scope.includes(relationship: rel) {
+            tables.insert(rel)
+        }
         var failures = 0
         for table in tables.sorted() {
             let testcase = XMLElement(name: "testcase")
@@ -38,7 +40,8 @@ public enum JUnitReport {
         suite.addAttribute(attribute("failures", String(failures)))
         suite.addAttribute(attribute("errors", "0"))
         suite.addAttribute(attribute("timestamp", ISO8601DateFormatter().string(from: Date())))
-        let out = ["Expected to differ (\(r.expected.count)):"] + r.expected.map { "  " + $0.line } + ["Not compared:"] + r.notCompared.map { "  - " + $0 }
+        let out =
+            ["Expected to differ (\(r.expected.count)):"] + r.expected.map { "  " + $0.line } + ["Not compared:"] + r.notCompared.map { "  - " + $0 }
         suite.addChild(XMLElement(name: "system-out", stringValue: clean(out.joined(separator: "\n"))))
         let root = XMLElement(name: "testsuites")
         root.addAttribute(attribute("name", "portal-migrate diff"))
@@ -57,8 +60,10 @@ public enum JUnitReport {
 
     /// XML 1.0 cannot hold most control characters even escaped: they are shown as U+FFFD.
     static func clean(_ value: String) -> String {
-        String(String.UnicodeScalarView(value.unicodeScalars.map { s in
-            s.value < 0x20 && s != "\n" && s != "\t" && s != "\r" ? "\u{FFFD}" : s
-        }))
+        String(
+            String.UnicodeScalarView(
+                value.unicodeScalars.map { s in
+                    s.value < 0x20 && s != "\n" && s != "\t" && s != "\r" ? "\u{FFFD}" : s
+                }))
     }
 }

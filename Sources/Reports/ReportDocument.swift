@@ -33,9 +33,10 @@ public struct ReportDocument: Sendable {
     /// True when the page has an "Expected to differ" section (a drift report; a plan has none).
     public var showExpected = true
 
-
-    public init(title: String, subtitle: String, sourceLabel: String, targetLabel: String, verdict: String, verdictClass: String,
-                generated: Date = Date()) {
+    public init(
+        title: String, subtitle: String, sourceLabel: String, targetLabel: String, verdict: String, verdictClass: String,
+        generated: Date = Date()
+    ) {
         self.title = title
         self.subtitle = subtitle
         self.sourceLabel = sourceLabel
@@ -105,10 +106,14 @@ public struct ReportColumn: Sendable {
 }
 
 /// A line of a line diff: `cls` is `context`, `removed`, `added` or `gap`; numbers empty where a side has no line.
-public struct ReportDiffLine: Sendable { public var cls: String; public var sourceNumber: String; public var targetNumber: String; public var text: String }
+public struct ReportDiffLine: Sendable {
+    public var cls: String; public var sourceNumber: String; public var targetNumber: String; public var text: String
+}
 
 /// An N:N link only one side has (or a plan adds or removes).
-public struct ReportLink: Sendable { public var relationship: String; public var first: String; public var second: String; public var status: String; public var statusText: String }
+public struct ReportLink: Sendable {
+    public var relationship: String; public var first: String; public var second: String; public var status: String; public var statusText: String
+}
 
 /// A web file with its body's size and SHA-256 on each side and thumbnails (`data:` URIs) for images.
 public struct ReportWebFile: Sendable {
@@ -124,4 +129,7 @@ public struct ReportWebFile: Sendable {
 }
 
 /// A value expected to differ, with the reason.
-public struct ReportExpected: Sendable { public var reason: String; public var table: String; public var name: String; public var column: String; public var source: String; public var target: String }
+public struct ReportExpected: Sendable {
+    public var reason: String; public var table: String; public var name: String; public var column: String; public var source: String;
+    public var target: String
+}

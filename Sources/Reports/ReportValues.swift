@@ -11,26 +11,31 @@ enum ReportValues {
         let hidden = source == VerifyDifference.hidden || target == VerifyDifference.hidden
         if !hidden, LineDiff.isLong(source) || LineDiff.isLong(target), let diff = LineDiff.diff(source ?? "", target ?? "") {
             lines = diff.map { l in
-                ReportDiffLine(cls: l.kind.rawValue, sourceNumber: l.sourceNumber > 0 ? String(l.sourceNumber) : "",
-                               targetNumber: l.targetNumber > 0 ? String(l.targetNumber) : "", text: l.text)
+                ReportDiffLine(
+                    cls: l.kind.rawValue, sourceNumber: l.sourceNumber > 0 ? String(l.sourceNumber) : "",
+                    targetNumber: l.targetNumber > 0 ? String(l.targetNumber) : "", text: l.text)
             }
         }
-        return ReportColumn(column: name, source: source ?? "", target: target ?? "", sourceEmpty: source == nil,
-                            targetEmpty: target == nil, lines: lines)
+        return ReportColumn(
+            column: name, source: source ?? "", target: target ?? "", sourceEmpty: source == nil,
+            targetEmpty: target == nil, lines: lines)
     }
 
     /// The site map as report nodes (bounded depth: `SiteMap.tree` caps nesting).
     static func nodes(_ nodes: [SiteMapNode]) -> [ReportNode] {
         nodes.map { n in
-            ReportNode(name: n.page.name, path: n.page.path, status: n.page.status.rawValue,
-                       contentPages: n.page.contentPages.map { ReportContentPage(language: $0.language, title: $0.title, status: $0.status.rawValue) },
-                       children: Self.nodes(n.children))
+            ReportNode(
+                name: n.page.name, path: n.page.path, status: n.page.status.rawValue,
+                contentPages: n.page.contentPages.map { ReportContentPage(language: $0.language, title: $0.title, status: $0.status.rawValue) },
+                children: Self.nodes(n.children))
         }
     }
 
     /// Image extensions shown as thumbnails, with their MIME types (SVG is left out: it is a document).
-    static let imageTypes = ["png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif", "webp": "image/webp",
-                             "bmp": "image/bmp", "ico": "image/x-icon"]
+    static let imageTypes = [
+        "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif", "webp": "image/webp",
+        "bmp": "image/bmp", "ico": "image/x-icon",
+    ]
     /// Bodies larger than this (bytes) get no thumbnail, to keep the page small.
     static let thumbnailLimit = 512 * 1024
 

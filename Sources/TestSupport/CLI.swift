@@ -54,25 +54,30 @@ public enum CLI {
     /// - Returns: exit code (the signal number when `signalled`), standard output and error.
     /// - Throws: `ChildProcessError.launchFailed` when the binary cannot be started (build it first:
     ///   `swift build --build-tests`), `ChildProcessError.timedOut` after `timeout`.
-    public static func run(_ arguments: [String], executable: URL = binary, environment: [String: String] = [:],
-                           home: URL? = nil, configHome: URL? = nil, currentDirectory: URL? = nil, stdin: Data? = nil,
-                           timeout: Double = defaultTimeout, killAfter: Double? = nil) async throws -> ChildProcessResult {
+    public static func run(
+        _ arguments: [String], executable: URL = binary, environment: [String: String] = [:],
+        home: URL? = nil, configHome: URL? = nil, currentDirectory: URL? = nil, stdin: Data? = nil,
+        timeout: Double = defaultTimeout, killAfter: Double? = nil
+    ) async throws -> ChildProcessResult {
         let isScratch = home == nil
         let home = try home ?? TestPaths.temporaryDirectory("pm-cli-home")
         defer { if isScratch { try? FileManager.default.removeItem(at: home) } }
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-        return try await ChildProcess.run(executable, arguments,
-                                          environment: variables(environment, home: home, configHome: configHome),
-                                          currentDirectory: currentDirectory ?? home, stdin: stdin, timeout: timeout,
-                                          killAfter: killAfter)
+        return try await ChildProcess.run(
+            executable, arguments,
+            environment: variables(environment, home: home, configHome: configHome),
+            currentDirectory: currentDirectory ?? home, stdin: stdin, timeout: timeout,
+            killAfter: killAfter)
     }
 
     /// Starts `portal-migrate arguments` and returns at once, with its output collected as it comes: for
     /// children a test signals (`terminate(signal:)`) or that serve (`ServerSupport.startBinary`).
     /// - Parameters: as `run`; `home` is required (the child outlives this call).
     /// - Throws: when the binary cannot be started.
-    public static func start(_ arguments: [String], executable: URL = binary, environment: [String: String] = [:],
-                             home: URL, configHome: URL? = nil, currentDirectory: URL? = nil) throws -> ChildServer {
+    public static func start(
+        _ arguments: [String], executable: URL = binary, environment: [String: String] = [:],
+        home: URL, configHome: URL? = nil, currentDirectory: URL? = nil
+    ) throws -> ChildServer {
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         let process = Process()
         process.executableURL = executable
@@ -87,8 +92,9 @@ public enum CLI {
         do {
             try process.run()
         } catch {
-            throw ChildProcessError.launchFailed(command: ([executable.lastPathComponent] + arguments).joined(separator: " "),
-                                                 reason: "\(error)")
+            throw ChildProcessError.launchFailed(
+                command: ([executable.lastPathComponent] + arguments).joined(separator: " "),
+                reason: "\(error)")
         }
         return child
     }
@@ -121,8 +127,9 @@ public enum CLI {
         do {
             return .command(try PortalMigrateCommand.parseAsRoot(arguments))
         } catch {
-            return .failure(message: PortalMigrateCommand.fullMessage(for: error),
-                            exitCode: PortalMigrateCommand.exitCode(for: error).rawValue)
+            return .failure(
+                message: PortalMigrateCommand.fullMessage(for: error),
+                exitCode: PortalMigrateCommand.exitCode(for: error).rawValue)
         }
     }
 }

@@ -9,8 +9,10 @@ public enum LocalEnvironmentSupport {
     ///   - options: creation options (catalog tables by default).
     ///   - label: a prefix for the temporary directory's name.
     /// - Throws: what `LocalEnvironment.create` throws.
-    public static func make(_ options: LocalEnvironmentOptions = LocalEnvironmentOptions(name: "test"),
-                            label: String = "pm-env") throws -> LocalEnvironment {
+    public static func make(
+        _ options: LocalEnvironmentOptions = LocalEnvironmentOptions(name: "test"),
+        label: String = "pm-env"
+    ) throws -> LocalEnvironment {
         let dir = try TestPaths.temporaryDirectory(label)
         return try LocalEnvironment.create(at: dir.appendingPathComponent("env.sqlite"), options: options)
     }
@@ -33,9 +35,12 @@ public enum LocalEnvironmentSupport {
                 ColumnDefinition("xyz_parentid", .lookup, targets: ["xyz_parent"], navigationProperty: "xyz_ParentId"),
                 ColumnDefinition("xyz_file", .file),
             ],
-            relationships: [ManyToManyRelationship(name: "xyz_item_parent", entity1: "xyz_item", entity2: "xyz_parent",
-                                                   intersectEntity: "xyz_item_parent", entity1IDColumn: "xyz_itemid",
-                                                   entity2IDColumn: "xyz_parentid")],
+            relationships: [
+                ManyToManyRelationship(
+                    name: "xyz_item_parent", entity1: "xyz_item", entity2: "xyz_parent",
+                    intersectEntity: "xyz_item_parent", entity1IDColumn: "xyz_itemid",
+                    entity2IDColumn: "xyz_parentid")
+            ],
             dataModel: .system)
         return [parent, item]
     }

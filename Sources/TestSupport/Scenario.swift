@@ -38,10 +38,13 @@ public struct Scenario: Sendable {
 
     /// Runs `portal-migrate arguments` in this scenario (`CLI.run` with `home`).
     /// - Throws: what `CLI.run` throws (a failed command is a result, not an error).
-    public func run(_ arguments: [String], environment: [String: String] = [:], currentDirectory: URL? = nil,
-                    stdin: Data? = nil, timeout: Double = CLI.defaultTimeout, killAfter: Double? = nil) async throws -> ChildProcessResult {
-        try await CLI.run(arguments, environment: environment, home: home, currentDirectory: currentDirectory, stdin: stdin,
-                          timeout: timeout, killAfter: killAfter)
+    public func run(
+        _ arguments: [String], environment: [String: String] = [:], currentDirectory: URL? = nil,
+        stdin: Data? = nil, timeout: Double = CLI.defaultTimeout, killAfter: Double? = nil
+    ) async throws -> ChildProcessResult {
+        try await CLI.run(
+            arguments, environment: environment, home: home, currentDirectory: currentDirectory, stdin: stdin,
+            timeout: timeout, killAfter: killAfter)
     }
 
     /// Runs a setup command that must succeed.
@@ -50,8 +53,9 @@ public struct Scenario: Sendable {
     public func succeed(_ arguments: [String]) async throws -> ChildProcessResult {
         let r = try await run(arguments)
         guard r.exitCode == 0 else {
-            throw ScenarioError(message: "`portal-migrate \(arguments.joined(separator: " "))` exited \(r.exitCode): "
-                                + "\(r.stdout.suffix(1500))\n\(r.stderr.suffix(1500))")
+            throw ScenarioError(
+                message: "`portal-migrate \(arguments.joined(separator: " "))` exited \(r.exitCode): "
+                    + "\(r.stdout.suffix(1500))\n\(r.stderr.suffix(1500))")
         }
         return r
     }
@@ -74,8 +78,10 @@ public struct Scenario: Sendable {
     /// - Returns: the new website's id.
     /// - Throws: `ScenarioError` when the command fails or prints no `websiteId`.
     @discardableResult
-    public func provision(_ name: String, template: String = "starter", modelVersion: Int? = nil,
-                          siteName: String? = nil) async throws -> UUID {
+    public func provision(
+        _ name: String, template: String = "starter", modelVersion: Int? = nil,
+        siteName: String? = nil
+    ) async throws -> UUID {
         var arguments = ["env", "provision", name, "--template", template, "--json"]
         if let modelVersion { arguments += ["--modelVersion", String(modelVersion)] }
         if let siteName { arguments += ["--name", siteName] }
@@ -128,8 +134,10 @@ public struct Scenario: Sendable {
     /// `"exe;bat"`, so the folders' `.js` web files are accepted).
     /// - Returns: the scenario; the folder copy is `scenario.site`.
     /// - Throws: `ScenarioError` when a step fails.
-    public static func uploaded(_ corpusName: String, into environments: [String], label: String = "pm-scenario",
-                                blockedAttachments: String = "exe;bat") async throws -> Scenario {
+    public static func uploaded(
+        _ corpusName: String, into environments: [String], label: String = "pm-scenario",
+        blockedAttachments: String = "exe;bat"
+    ) async throws -> Scenario {
         let s = try Scenario(label)
         let site = try s.copyCorpusFolder(corpusName, as: "site")
         for name in environments {

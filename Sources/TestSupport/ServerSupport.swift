@@ -29,8 +29,10 @@ public enum ServerSupport {
     ///     not given (one of them is required: tests never serve the user's environments).
     /// - Throws: `ServerSupportError` when the arguments are not `env serve NAME …`, no home is given,
     ///   the process exits, or no port is handed over in time (with its output; the child is killed).
-    public static func startBinary(_ arguments: [String], environment: [String: String] = [:], home: URL? = nil,
-                                   timeout: Double = 120) async throws -> ChildServer {
+    public static func startBinary(
+        _ arguments: [String], environment: [String: String] = [:], home: URL? = nil,
+        timeout: Double = 120
+    ) async throws -> ChildServer {
         guard arguments.count >= 3, arguments[0] == "env", arguments[1] == "serve" else {
             throw ServerSupportError(message: "startBinary runs `env serve NAME …`, not \(arguments)")
         }
@@ -46,7 +48,10 @@ public enum ServerSupport {
                 return child
             }
             if child.hasExited {
-                throw ServerSupportError(message: "portal-migrate \(arguments.joined(separator: " ")) exited with \(child.process.terminationStatus): \(child.output) \(child.errorOutput)")
+                throw ServerSupportError(
+                    message:
+                        "portal-migrate \(arguments.joined(separator: " ")) exited with \(child.process.terminationStatus): \(child.output) \(child.errorOutput)"
+                )
             }
             try await Task.sleep(for: .milliseconds(50))
         }
@@ -57,8 +62,9 @@ public enum ServerSupport {
     /// The port in `runtimeFile` when the file names process `pid`; `nil` before the server writes it.
     static func handedOverPort(_ runtimeFile: URL, pid: Int32) -> Int? {
         guard let data = try? Data(contentsOf: runtimeFile),
-              let fields = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let filePID = fields["pid"] as? Int, filePID == Int(pid) else { return nil }
+            let fields = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let filePID = fields["pid"] as? Int, filePID == Int(pid)
+        else { return nil }
         return fields["port"] as? Int
     }
 }

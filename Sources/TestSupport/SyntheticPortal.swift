@@ -31,26 +31,44 @@ public enum SyntheticPortal {
         let website = id(), portalLanguage = id(), websiteLanguage = id()
         s.websiteID = website
         let header = id(), footer = id()
-        s.add(EntityRecord("adx_portallanguage", id: portalLanguage, columns: [
-            "adx_name": .string("English"), "adx_lcid": .integer(Int32(lcid)), "adx_languagecode": .string("en-US"),
-            "adx_systemlanguage": .integer(Int32(lcid)), "adx_displayname": .string("English"),
-        ]))
-        s.add(EntityRecord("adx_website", id: website, columns: [
-            "adx_name": .string("Synthetic \(seed)"), "adx_primarydomainname": .string("synthetic-\(seed).example"),
-            "adx_defaultlanguage": ref("adx_websitelanguage", websiteLanguage),
-            "adx_headerwebtemplateid": ref("adx_webtemplate", header), "adx_footerwebtemplateid": ref("adx_webtemplate", footer),
-        ]))
+        s.add(
+            EntityRecord(
+                "adx_portallanguage", id: portalLanguage,
+                columns: [
+                    "adx_name": .string("English"), "adx_lcid": .integer(Int32(lcid)), "adx_languagecode": .string("en-US"),
+                    "adx_systemlanguage": .integer(Int32(lcid)), "adx_displayname": .string("English"),
+                ]))
+        s.add(
+            EntityRecord(
+                "adx_website", id: website,
+                columns: [
+                    "adx_name": .string("Synthetic \(seed)"), "adx_primarydomainname": .string("synthetic-\(seed).example"),
+                    "adx_defaultlanguage": ref("adx_websitelanguage", websiteLanguage),
+                    "adx_headerwebtemplateid": ref("adx_webtemplate", header), "adx_footerwebtemplateid": ref("adx_webtemplate", footer),
+                ]))
         let site = ref("adx_website", website)
         let published = id(), draft = id()
-        s.add(EntityRecord("adx_publishingstate", id: published, columns: [
-            "adx_name": .string("Published"), "adx_websiteid": site, "adx_isvisible": .boolean(true),
-            "adx_isdefault": .boolean(true), "adx_displayorder": .integer(2)]))
-        s.add(EntityRecord("adx_publishingstate", id: draft, columns: [
-            "adx_name": .string("Draft"), "adx_websiteid": site, "adx_isvisible": .boolean(false),
-            "adx_isdefault": .boolean(false), "adx_displayorder": .integer(1)]))
-        s.add(EntityRecord("adx_websitelanguage", id: websiteLanguage, columns: [
-            "adx_name": .string("English"), "adx_websiteid": site, "adx_portallanguageid": ref("adx_portallanguage", portalLanguage),
-            "adx_publishingstate": ref("adx_publishingstate", published)]))
+        s.add(
+            EntityRecord(
+                "adx_publishingstate", id: published,
+                columns: [
+                    "adx_name": .string("Published"), "adx_websiteid": site, "adx_isvisible": .boolean(true),
+                    "adx_isdefault": .boolean(true), "adx_displayorder": .integer(2),
+                ]))
+        s.add(
+            EntityRecord(
+                "adx_publishingstate", id: draft,
+                columns: [
+                    "adx_name": .string("Draft"), "adx_websiteid": site, "adx_isvisible": .boolean(false),
+                    "adx_isdefault": .boolean(false), "adx_displayorder": .integer(1),
+                ]))
+        s.add(
+            EntityRecord(
+                "adx_websitelanguage", id: websiteLanguage,
+                columns: [
+                    "adx_name": .string("English"), "adx_websiteid": site, "adx_portallanguageid": ref("adx_portallanguage", portalLanguage),
+                    "adx_publishingstate": ref("adx_publishingstate", published),
+                ]))
         let lang = ref("adx_websitelanguage", websiteLanguage)
         let pub = ref("adx_publishingstate", published)
 
@@ -60,18 +78,26 @@ public enum SyntheticPortal {
         for i in 0..<templates {
             let t = i < 2 ? webTemplates[i] : id()
             if i >= 2 { webTemplates.append(t) }
-            s.add(EntityRecord("adx_webtemplate", id: t, columns: [
-                "adx_name": .string(i == 0 ? "Header" : i == 1 ? "Footer" : "Template \(i)"), "adx_websiteid": site,
-                "adx_source": .string("{% comment %}\(seed)-\(i){% endcomment %}<div>\(rng.words(6))</div>")]))
+            s.add(
+                EntityRecord(
+                    "adx_webtemplate", id: t,
+                    columns: [
+                        "adx_name": .string(i == 0 ? "Header" : i == 1 ? "Footer" : "Template \(i)"), "adx_websiteid": site,
+                        "adx_source": .string("{% comment %}\(seed)-\(i){% endcomment %}<div>\(rng.words(6))</div>"),
+                    ]))
         }
         var pageTemplates: [UUID] = []
         for i in 0..<max(2, total / 100) {
             let t = id()
             pageTemplates.append(t)
-            s.add(EntityRecord("adx_pagetemplate", id: t, columns: [
-                "adx_name": .string("Page template \(i)"), "adx_websiteid": site, "adx_type": .choice(756_150_001),
-                "adx_webtemplateid": ref("adx_webtemplate", webTemplates[i % webTemplates.count]),
-                "adx_entityname": .string("adx_webpage"), "adx_usewebsiteheaderandfooter": .boolean(true)]))
+            s.add(
+                EntityRecord(
+                    "adx_pagetemplate", id: t,
+                    columns: [
+                        "adx_name": .string("Page template \(i)"), "adx_websiteid": site, "adx_type": .choice(756_150_001),
+                        "adx_webtemplateid": ref("adx_webtemplate", webTemplates[i % webTemplates.count]),
+                        "adx_entityname": .string("adx_webpage"), "adx_usewebsiteheaderandfooter": .boolean(true),
+                    ]))
         }
         let pagePairs = max(3, total * 2 / 10)
         var roots: [UUID] = []
@@ -104,63 +130,111 @@ public enum SyntheticPortal {
             let file = id(), note = id()
             let ext = extensions[i % extensions.count]
             let name = "file-\(i).\(ext)"
-            s.add(EntityRecord("adx_webfile", id: file, columns: [
-                "adx_name": .string(name), "adx_partialurl": .string(name), "adx_websiteid": site,
-                "adx_parentpageid": ref("adx_webpage", roots[i % roots.count]), "adx_publishingstateid": pub]))
-            s.add(EntityRecord("annotation", id: note, columns: [
-                "subject": .string(name), "filename": .string(name), "mimetype": .string(ext == "css" ? "text/css" : "application/octet-stream"),
-                "isdocument": .boolean(true), "objectid": ref("adx_webfile", file), "objecttypecode": .string("adx_webfile")]))
-            s.bodies[FileBodyKey("annotation", note, "documentbody")] = .data(rng.bytes(i == files - 1 ? max(1, webFileBytes - perFile * (files - 1)) : perFile))
+            s.add(
+                EntityRecord(
+                    "adx_webfile", id: file,
+                    columns: [
+                        "adx_name": .string(name), "adx_partialurl": .string(name), "adx_websiteid": site,
+                        "adx_parentpageid": ref("adx_webpage", roots[i % roots.count]), "adx_publishingstateid": pub,
+                    ]))
+            s.add(
+                EntityRecord(
+                    "annotation", id: note,
+                    columns: [
+                        "subject": .string(name), "filename": .string(name),
+                        "mimetype": .string(ext == "css" ? "text/css" : "application/octet-stream"),
+                        "isdocument": .boolean(true), "objectid": ref("adx_webfile", file), "objecttypecode": .string("adx_webfile"),
+                    ]))
+            s.bodies[FileBodyKey("annotation", note, "documentbody")] = .data(
+                rng.bytes(i == files - 1 ? max(1, webFileBytes - perFile * (files - 1)) : perFile))
         }
         for i in 0..<max(5, total * 15 / 100) {
-            s.add(EntityRecord("adx_contentsnippet", id: id(), columns: [
-                "adx_name": .string("Snippet/\(i)"), "adx_websiteid": site, "adx_contentsnippetlanguageid": lang,
-                "adx_value": .string(rng.words(8)), "adx_type": .choice(i % 2 == 0 ? 756_150_000 : 756_150_001)]))
+            s.add(
+                EntityRecord(
+                    "adx_contentsnippet", id: id(),
+                    columns: [
+                        "adx_name": .string("Snippet/\(i)"), "adx_websiteid": site, "adx_contentsnippetlanguageid": lang,
+                        "adx_value": .string(rng.words(8)), "adx_type": .choice(i % 2 == 0 ? 756_150_000 : 756_150_001),
+                    ]))
         }
         for i in 0..<max(5, total * 12 / 100) {
             let name = i % 10 == 0 ? "Authentication/Provider\(i)/ClientSecret" : "Setting/\(i)"
-            s.add(EntityRecord("adx_sitesetting", id: id(), columns: [
-                "adx_name": .string(name), "adx_websiteid": site, "adx_value": .string(rng.words(3))]))
+            s.add(
+                EntityRecord(
+                    "adx_sitesetting", id: id(),
+                    columns: [
+                        "adx_name": .string(name), "adx_websiteid": site, "adx_value": .string(rng.words(3)),
+                    ]))
         }
         var roles: [UUID] = []
         for (i, name) in ["Administrators", "Authenticated Users", "Anonymous Users"].enumerated() {
             let r = id()
             roles.append(r)
-            s.add(EntityRecord("adx_webrole", id: r, columns: [
-                "adx_name": .string(name), "adx_websiteid": site, "adx_authenticatedusersrole": .boolean(i == 1),
-                "adx_anonymoususersrole": .boolean(i == 2)]))
+            s.add(
+                EntityRecord(
+                    "adx_webrole", id: r,
+                    columns: [
+                        "adx_name": .string(name), "adx_websiteid": site, "adx_authenticatedusersrole": .boolean(i == 1),
+                        "adx_anonymoususersrole": .boolean(i == 2),
+                    ]))
         }
         for (i, name) in ["Home", "Page Not Found", "Access Denied", "Profile"].enumerated() {
-            s.add(EntityRecord("adx_sitemarker", id: id(), columns: [
-                "adx_name": .string(name), "adx_websiteid": site, "adx_pageid": ref("adx_webpage", roots[i % roots.count])]))
+            s.add(
+                EntityRecord(
+                    "adx_sitemarker", id: id(),
+                    columns: [
+                        "adx_name": .string(name), "adx_websiteid": site, "adx_pageid": ref("adx_webpage", roots[i % roots.count]),
+                    ]))
         }
         let linkSets = [id(), id()]
         for (i, ls) in linkSets.enumerated() {
-            s.add(EntityRecord("adx_weblinkset", id: ls, columns: [
-                "adx_name": .string(i == 0 ? "Primary Navigation" : "Footer"), "adx_websiteid": site, "adx_websitelanguageid": lang]))
+            s.add(
+                EntityRecord(
+                    "adx_weblinkset", id: ls,
+                    columns: [
+                        "adx_name": .string(i == 0 ? "Primary Navigation" : "Footer"), "adx_websiteid": site, "adx_websitelanguageid": lang,
+                    ]))
         }
         for i in 0..<max(4, total / 10) {
-            s.add(EntityRecord("adx_weblink", id: id(), columns: [
-                "adx_name": .string("Link \(i)"), "adx_weblinksetid": ref("adx_weblinkset", linkSets[i % 2]),
-                "adx_pageid": ref("adx_webpage", roots[i % roots.count]), "adx_displayorder": .integer(Int32(i)),
-                "adx_publishingstateid": pub]))
+            s.add(
+                EntityRecord(
+                    "adx_weblink", id: id(),
+                    columns: [
+                        "adx_name": .string("Link \(i)"), "adx_weblinksetid": ref("adx_weblinkset", linkSets[i % 2]),
+                        "adx_pageid": ref("adx_webpage", roots[i % roots.count]), "adx_displayorder": .integer(Int32(i)),
+                        "adx_publishingstateid": pub,
+                    ]))
         }
         for i in 0..<max(2, total * 3 / 100) {
             let p = id()
-            s.add(EntityRecord("adx_entitypermission", id: p, columns: [
-                "adx_entityname": .string("Permission \(i)"), "adx_entitylogicalname": .string(i % 2 == 0 ? "contact" : "account"),
-                "adx_websiteid": site, "adx_scope": .choice(756_150_000), "adx_read": .boolean(true),
-                "adx_write": .boolean(i % 3 == 0)]))
-            s.link("adx_entitypermission_webrole", ManyToManyLink(EntityReference("adx_entitypermission", p),
-                                                                  EntityReference("adx_webrole", roles[i % roles.count])))
+            s.add(
+                EntityRecord(
+                    "adx_entitypermission", id: p,
+                    columns: [
+                        "adx_entityname": .string("Permission \(i)"), "adx_entitylogicalname": .string(i % 2 == 0 ? "contact" : "account"),
+                        "adx_websiteid": site, "adx_scope": .choice(756_150_000), "adx_read": .boolean(true),
+                        "adx_write": .boolean(i % 3 == 0),
+                    ]))
+            s.link(
+                "adx_entitypermission_webrole",
+                ManyToManyLink(
+                    EntityReference("adx_entitypermission", p),
+                    EntityReference("adx_webrole", roles[i % roles.count])))
         }
         for i in 0..<max(2, total / 100) {
             let r = id()
-            s.add(EntityRecord("adx_webpageaccesscontrolrule", id: r, columns: [
-                "adx_name": .string("Rule \(i)"), "adx_websiteid": site, "adx_webpageid": ref("adx_webpage", roots[(i + 1) % roots.count]),
-                "adx_right": .choice(i % 2 == 0 ? 1 : 2), "adx_scope": .choice(1)]))
-            s.link("adx_webpageaccesscontrolrule_webrole", ManyToManyLink(EntityReference("adx_webpageaccesscontrolrule", r),
-                                                                          EntityReference("adx_webrole", roles[(i + 1) % roles.count])))
+            s.add(
+                EntityRecord(
+                    "adx_webpageaccesscontrolrule", id: r,
+                    columns: [
+                        "adx_name": .string("Rule \(i)"), "adx_websiteid": site, "adx_webpageid": ref("adx_webpage", roots[(i + 1) % roots.count]),
+                        "adx_right": .choice(i % 2 == 0 ? 1 : 2), "adx_scope": .choice(1),
+                    ]))
+            s.link(
+                "adx_webpageaccesscontrolrule_webrole",
+                ManyToManyLink(
+                    EntityReference("adx_webpageaccesscontrolrule", r),
+                    EntityReference("adx_webrole", roles[(i + 1) % roles.count])))
         }
         return s
     }
@@ -188,14 +262,19 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         for i in 0..<8 { bytes[8 + i] = UInt8(truncatingIfNeeded: b >> (8 * UInt64(i))) }
         bytes[6] = (bytes[6] & 0x0F) | 0x40
         bytes[8] = (bytes[8] & 0x3F) | 0x80
-        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+        return UUID(
+            uuid: (
+                bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
+            ))
     }
 
     /// `count` words from a small vocabulary, space-separated.
     public mutating func words(_ count: Int) -> String {
-        let vocabulary = ["portal", "page", "case", "service", "customer", "knowledge", "article", "support", "profile",
-                          "search", "contact", "account", "help", "news", "event", "forum", "idea", "blog", "team", "product"]
+        let vocabulary = [
+            "portal", "page", "case", "service", "customer", "knowledge", "article", "support", "profile",
+            "search", "contact", "account", "help", "news", "event", "forum", "idea", "blog", "team", "product",
+        ]
         return (0..<count).map { _ in vocabulary[Int(next() % UInt64(vocabulary.count))] }.joined(separator: " ")
     }
 
@@ -249,11 +328,17 @@ extension SyntheticPortal {
         for i in 0..<21 {
             let r = id()
             roles.append(r)
-            s.add(EntityRecord("adx_webrole", id: r, columns: [
-                "adx_name": .string(i % 4 == 0 ? "Rôle \(i) \(unicode[i % unicode.count])" : "Role \(i)"), "adx_websiteid": site,
-                "adx_description": i % 3 == 0 ? .null : .string(longText(40 + pick(200)))]))
+            s.add(
+                EntityRecord(
+                    "adx_webrole", id: r,
+                    columns: [
+                        "adx_name": .string(i % 4 == 0 ? "Rôle \(i) \(unicode[i % unicode.count])" : "Role \(i)"), "adx_websiteid": site,
+                        "adx_description": i % 3 == 0 ? .null : .string(longText(40 + pick(200))),
+                    ]))
         }
-        for (table, rel) in [("adx_entitypermission", "adx_entitypermission_webrole"), ("adx_webpageaccesscontrolrule", "adx_webpageaccesscontrolrule_webrole")] {
+        for (table, rel) in [
+            ("adx_entitypermission", "adx_entitypermission_webrole"), ("adx_webpageaccesscontrolrule", "adx_webpageaccesscontrolrule_webrole"),
+        ] {
             s.links[rel] = []
             for r in s.records[table] ?? [] {
                 let count = pick(21)
@@ -265,13 +350,21 @@ extension SyntheticPortal {
 
         // A second language with content pages and snippets.
         let french = id(), frenchSite = id()
-        s.add(EntityRecord("adx_portallanguage", id: french, columns: [
-            "adx_name": .string("French"), "adx_lcid": .integer(1036), "adx_languagecode": .string("fr-FR"),
-            "adx_systemlanguage": .integer(1036), "adx_displayname": .string("Français")]))
+        s.add(
+            EntityRecord(
+                "adx_portallanguage", id: french,
+                columns: [
+                    "adx_name": .string("French"), "adx_lcid": .integer(1036), "adx_languagecode": .string("fr-FR"),
+                    "adx_systemlanguage": .integer(1036), "adx_displayname": .string("Français"),
+                ]))
         let published = s.records["adx_publishingstate"]?.first { $0.string("adx_name") == "Published" }?.id
-        s.add(EntityRecord("adx_websitelanguage", id: frenchSite, columns: [
-            "adx_name": .string("Français"), "adx_websiteid": site, "adx_portallanguageid": ref("adx_portallanguage", french),
-            "adx_publishingstate": published.map { ref("adx_publishingstate", $0) } ?? .null]))
+        s.add(
+            EntityRecord(
+                "adx_websitelanguage", id: frenchSite,
+                columns: [
+                    "adx_name": .string("Français"), "adx_websiteid": site, "adx_portallanguageid": ref("adx_portallanguage", french),
+                    "adx_publishingstate": published.map { ref("adx_publishingstate", $0) } ?? .null,
+                ]))
         let roots = (s.records["adx_webpage"] ?? []).filter { $0.columns["adx_isroot"] == .boolean(true) }
         for (i, root) in roots.enumerated() where i % 3 == 0 {
             var c = root.columns
@@ -284,10 +377,14 @@ extension SyntheticPortal {
             s.add(EntityRecord("adx_webpage", id: id(), columns: c))
         }
         for i in 0..<12 {
-            s.add(EntityRecord("adx_contentsnippet", id: id(), columns: [
-                "adx_name": .string("Extrait/\(i)/\(unicode[i % unicode.count])"), "adx_websiteid": site,
-                "adx_contentsnippetlanguageid": ref("adx_websitelanguage", frenchSite),
-                "adx_value": i % 4 == 0 ? .null : .string(longText(10 + pick(2_000))), "adx_type": .choice(756_150_000)]))
+            s.add(
+                EntityRecord(
+                    "adx_contentsnippet", id: id(),
+                    columns: [
+                        "adx_name": .string("Extrait/\(i)/\(unicode[i % unicode.count])"), "adx_websiteid": site,
+                        "adx_contentsnippetlanguageid": ref("adx_websitelanguage", frenchSite),
+                        "adx_value": i % 4 == 0 ? .null : .string(longText(10 + pick(2_000))), "adx_type": .choice(756_150_000),
+                    ]))
         }
 
         // Inactive records, empty columns, nested JSON values.
@@ -343,7 +440,11 @@ extension SyntheticPortal {
         }
         edit("adx_contentsnippet", every: 5) { $0.columns["adx_value"] = nil }
         edit("adx_webpage", every: 6) { r in
-            if r.columns["adx_isroot"] == .boolean(false) { r.columns["adx_copy"] = nil } else { r.columns["adx_summary"] = .string("Summary added in v2") }
+            if r.columns["adx_isroot"] == .boolean(false) {
+                r.columns["adx_copy"] = nil
+            } else {
+                r.columns["adx_summary"] = .string("Summary added in v2")
+            }
         }
         edit("adx_sitesetting", every: 6) { $0.columns["adx_description"] = .null }
         edit("adx_webrole", every: 4) { r in r.columns["adx_name"] = .string((r.string("adx_name") ?? "") + " (renamed)") }
@@ -355,12 +456,18 @@ extension SyntheticPortal {
         let removed = Set((s.records["adx_contentsnippet"] ?? []).filter { _ in pick(10) == 0 }.map(\.id))
         s.records["adx_contentsnippet"]?.removeAll { removed.contains($0.id) }
         for i in 0..<5 {
-            s.add(EntityRecord("adx_contentsnippet", id: rng.uuid(), columns: [
-                "adx_name": .string("Added in v2/\(i)"), "adx_websiteid": site, "adx_value": .string(rng.words(5)),
-                "adx_type": .choice(756_150_000)]))
+            s.add(
+                EntityRecord(
+                    "adx_contentsnippet", id: rng.uuid(),
+                    columns: [
+                        "adx_name": .string("Added in v2/\(i)"), "adx_websiteid": site, "adx_value": .string(rng.words(5)),
+                        "adx_type": .choice(756_150_000),
+                    ]))
         }
         let roles = (s.records["adx_webrole"] ?? []).map(\.id)
-        for (table, rel) in [("adx_entitypermission", "adx_entitypermission_webrole"), ("adx_webpageaccesscontrolrule", "adx_webpageaccesscontrolrule_webrole")] {
+        for (table, rel) in [
+            ("adx_entitypermission", "adx_entitypermission_webrole"), ("adx_webpageaccesscontrolrule", "adx_webpageaccesscontrolrule_webrole"),
+        ] {
             var links = s.links[rel] ?? []
             for l in links.sorted() where pick(4) == 0 { links.remove(l) }
             for r in s.records[table] ?? [] where pick(3) == 0 {

@@ -18,8 +18,10 @@ public enum TestPaths {
     public static func pacFolder(_ name: String) -> URL { corpus.appendingPathComponent("pac/\(name)", isDirectory: true) }
 
     /// The standard-model pac folders of the corpus.
-    public static let standardPacFolders = ["book-multilang-2023", "comet-selfservice-2023", "ejada-starter-2022",
-                                            "medical-webfiles-2023"]
+    public static let standardPacFolders = [
+        "book-multilang-2023", "comet-selfservice-2023", "ejada-starter-2022",
+        "medical-webfiles-2023",
+    ]
 
     /// `../shared/corpus/cmt/<path>`.
     public static func cmt(_ path: String) -> URL { corpus.appendingPathComponent("cmt/\(path)") }

@@ -48,14 +48,17 @@ enum Baselines {
             started = DispatchTime.now().uptimeNanoseconds
             for wave in waves { results += try await env.execute([ChangeSet(wave, atomic: false)], options: options) }
         case "sequential", "parallel":
-            guard let url, let environmentURL = URL(string: url), let target else { throw ChildProcessError(description: "\(mode) needs --url and --target") }
+            guard let url, let environmentURL = URL(string: url), let target else {
+                throw ChildProcessError(description: "\(mode) needs --url and --target")
+            }
             // Planned against the target's own file (its seeded rows), in-process and untimed.
             let planning = try LocalEnvironment(opening: target)
             waves = try await operations(snapshot, target: planning, work: work)
             try? planning.close()
             let dop = mode == "parallel" ? BenchServer.maxConcurrency : 1
-            let client = try WebAPIClient(configuration: WebAPIClient.Configuration(
-                environmentURL: environmentURL, initialParallelism: dop, maxParallelism: dop, batchSize: 1))
+            let client = try WebAPIClient(
+                configuration: WebAPIClient.Configuration(
+                    environmentURL: environmentURL, initialParallelism: dop, maxParallelism: dop, batchSize: 1))
             started = DispatchTime.now().uptimeNanoseconds
             for wave in waves {
                 if dop == 1 {
@@ -75,15 +78,18 @@ enum Baselines {
         let seconds = elapsed(started)
         let count = waves.reduce(0) { $0 + $1.count }
         let failed = results.compactMap(\.error)
-        return Outcome(seconds: seconds, operations: count, failures: failed.count + max(0, count - results.count),
-                       firstFailure: failed.first.map { "\($0.code) \($0.logicalName ?? "") \($0.message)" })
+        return Outcome(
+            seconds: seconds, operations: count, failures: failed.count + max(0, count - results.count),
+            firstFailure: failed.first.map { "\($0.code) \($0.logicalName ?? "") \($0.message)" })
     }
 
     static func elapsed(_ started: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9 }
 
     /// Runs `body` for every operation with at most `width` at a time; results in any order.
-    static func parallel(_ ops: [DataverseOperation], width: Int,
-                         _ body: @escaping @Sendable (DataverseOperation) async -> [OperationResult]) async throws -> [OperationResult] {
+    static func parallel(
+        _ ops: [DataverseOperation], width: Int,
+        _ body: @escaping @Sendable (DataverseOperation) async -> [OperationResult]
+    ) async throws -> [OperationResult] {
         try await withThrowingTaskGroup(of: [OperationResult].self) { group in
             var out: [OperationResult] = []
             var next = 0
@@ -107,8 +113,9 @@ enum Baselines {
     /// The writes of the snapshot into an empty environment, in waves that may run in any order within.
     /// - Throws: when planning fails.
     static func operations(_ snapshot: PortalSnapshot, target: any DataverseService, work: URL) async throws -> [[DataverseOperation]] {
-        let prepared = try await MigrationEngine().prepare(source: .snapshot(snapshot, organization: nil), target: target,
-                                                           options: MigrationOptions(dataDirectory: work.appendingPathComponent("data")))
+        let prepared = try await MigrationEngine().prepare(
+            source: .snapshot(snapshot, organization: nil), target: target,
+            options: MigrationOptions(dataDirectory: work.appendingPathComponent("data")))
         let plan = prepared.plan
         var waves: [[DataverseOperation]] = []
         var start = 0

@@ -29,12 +29,12 @@ enum BenchPlot {
         let commits = Set(reports.map { String($0.gitCommit.prefix(12)) }).sorted().joined(separator: ", ")
         let loads = reports.flatMap(\.loadAverage).map { String(format: "%.1f", $0) }.joined(separator: ", ")
         var out = """
-        <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" font-family="sans-serif" font-size="11">
-        <rect width="100%" height="100%" fill="white"/>
-        <text x="20" y="22" font-size="14">portal-migrate-bench: time and memory per record against size (\(escape(reports.first?.server ?? "")))</text>
-        <text x="20" y="40" fill="#555">commit \(escape(commits)); load average (1 min) at start/end of each size: \(loads)</text>
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" font-family="sans-serif" font-size="11">
+            <rect width="100%" height="100%" fill="white"/>
+            <text x="20" y="22" font-size="14">portal-migrate-bench: time and memory per record against size (\(escape(reports.first?.server ?? "")))</text>
+            <text x="20" y="40" fill="#555">commit \(escape(commits)); load average (1 min) at start/end of each size: \(loads)</text>
 
-        """
+            """
         out += panel(time, title: "wall ms per record", x: 60, y: 70, w: 420, h: 340)
         out += panel(memory, title: "peak RSS MB", x: 560, y: 70, w: 420, h: 340)
         // Legend.
@@ -72,7 +72,8 @@ enum BenchPlot {
             let pts = s.points.map { "\(px(Double($0.records))),\(py($0.value))" }.joined(separator: " ")
             out += "<polyline points=\"\(pts)\" fill=\"none\" stroke=\"\(color(s.name))\" stroke-width=\"2\"\(dash(s.name))/>"
             for p in s.points {
-                out += "<circle cx=\"\(px(Double(p.records)))\" cy=\"\(py(p.value))\" r=\"3\" fill=\"\(color(s.name))\"><title>\(escape(s.name)): \(String(format: "%.2f", p.value))</title></circle>"
+                out +=
+                    "<circle cx=\"\(px(Double(p.records)))\" cy=\"\(py(p.value))\" r=\"3\" fill=\"\(color(s.name))\"><title>\(escape(s.name)): \(String(format: "%.2f", p.value))</title></circle>"
             }
             out += "\n"
         }

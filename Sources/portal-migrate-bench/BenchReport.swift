@@ -66,23 +66,28 @@ struct BenchReport: Codable, Sendable {
         var baselineNames: [String] = []
         for s in scenarios where s.name.hasPrefix("baseline-") && !baselineNames.contains(s.name) { baselineNames.append(s.name) }
         let ratioHeaders = baselineNames.map { "× vs \($0.replacingOccurrences(of: "baseline-", with: "")) |" }.joined(separator: " ")
-        var lines = ["| scenario | size | hint | wall s | floor s | wall ÷ floor | writes sent / least | CPU s per 1k records | requests | sent MB | received MB | peak RSS MB | load 1 min |" +
-                     (ratioHeaders.isEmpty ? "" : " " + ratioHeaders)]
+        var lines = [
+            "| scenario | size | hint | wall s | floor s | wall ÷ floor | writes sent / least | CPU s per 1k records | requests | sent MB | received MB | peak RSS MB | load 1 min |"
+                + (ratioHeaders.isEmpty ? "" : " " + ratioHeaders)
+        ]
         lines.append("|" + String(repeating: "---|", count: 13 + baselineNames.count))
         func mb(_ n: Int) -> String { String(format: "%.2f", Double(n) / 1_048_576) }
         func f(_ d: Double?, _ format: String = "%.2f") -> String { d.map { String(format: format, $0) } ?? "–" }
         for s in scenarios {
             if let error = s.error {
-                lines.append("| \(s.name) | \(s.size) | \(s.dopHint.map(String.init) ?? "–") | failed: \(error.prefix(120).replacingOccurrences(of: "|", with: "/").replacingOccurrences(of: "\n", with: " ")) |")
+                lines.append(
+                    "| \(s.name) | \(s.size) | \(s.dopHint.map(String.init) ?? "–") | failed: \(error.prefix(120).replacingOccurrences(of: "|", with: "/").replacingOccurrences(of: "\n", with: " ")) |"
+                )
                 continue
             }
             let ratios = baselineNames.map { b in s.ratios[b].map { String(format: "%.2f", $0) } ?? "–" }
             let ops = s.operationsSent.map { "\($0) / \(s.minimumOperations.map(String.init) ?? "?")" } ?? "–"
-            lines.append("| \(s.name) | \(s.size) | \(s.dopHint.map(String.init) ?? "–") | \(String(format: "%.3f", s.wallSeconds)) | " +
-                         "\(f(s.floorSeconds)) | \(f(s.wallOverFloor)) | \(ops) | \(f(s.cpuSecondsPer1000Records, "%.3f")) | \(s.requests) | " +
-                         "\(mb(s.bytesSent)) | \(mb(s.bytesReceived)) | " +
-                         "\(String(format: "%.0f", Double(s.peakRSSBytes) / 1_048_576)) | \(s.loadAverage.map { String(format: "%.1f", $0) }.joined(separator: "→")) |" +
-                         ratios.map { " \($0) |" }.joined())
+            lines.append(
+                "| \(s.name) | \(s.size) | \(s.dopHint.map(String.init) ?? "–") | \(String(format: "%.3f", s.wallSeconds)) | "
+                    + "\(f(s.floorSeconds)) | \(f(s.wallOverFloor)) | \(ops) | \(f(s.cpuSecondsPer1000Records, "%.3f")) | \(s.requests) | "
+                    + "\(mb(s.bytesSent)) | \(mb(s.bytesReceived)) | "
+                    + "\(String(format: "%.0f", Double(s.peakRSSBytes) / 1_048_576)) | \(s.loadAverage.map { String(format: "%.1f", $0) }.joined(separator: "→")) |"
+                    + ratios.map { " \($0) |" }.joined())
         }
         return lines.joined(separator: "\n")
     }

@@ -38,8 +38,10 @@ final class BenchRunner: @unchecked Sendable {
     private var dataZip: URL { work.appendingPathComponent("setup-data.zip") }
     private var websiteID: String { snapshot.websiteID?.dataverseString ?? "" }
 
-    init(size: BenchSize, runs: Int, work: URL, portalMigrate: URL, selfBinary: URL, only: Set<String>? = nil,
-         log: @escaping (String) -> Void) {
+    init(
+        size: BenchSize, runs: Int, work: URL, portalMigrate: URL, selfBinary: URL, only: Set<String>? = nil,
+        log: @escaping (String) -> Void
+    ) {
         self.only = only
         self.size = size
         self.runs = max(1, runs)
@@ -64,7 +66,8 @@ final class BenchRunner: @unchecked Sendable {
     /// The 1-minute load average (`/proc/loadavg`), 0 when unreadable.
     static func loadAverage() -> Double {
         guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8),
-              let first = text.split(separator: " ").first, let v = Double(first) else { return 0 }
+            let first = text.split(separator: " ").first, let v = Double(first)
+        else { return 0 }
         return v
     }
 
@@ -86,14 +89,16 @@ final class BenchRunner: @unchecked Sendable {
         source = env
         try await countLeastWrites()
         let folder = work.appendingPathComponent("site", isDirectory: true)
-        _ = try product(["download", "--path", folder.path, "--webSiteId", websiteID, "--environment", "local:src"],
-                        home: work.appendingPathComponent("home"))
+        _ = try product(
+            ["download", "--path", folder.path, "--webSiteId", websiteID, "--environment", "local:src"],
+            home: work.appendingPathComponent("home"))
         siteFolder = try Self.findSiteFolder(in: folder)
         _ = try product(["data", "schema", "--portalType", "custom", "--output", schemaFile.path], home: work.appendingPathComponent("home"))
         // The CMT package only when `cmt-import` runs (for L it is a long untimed step).
         if only == nil || only?.contains("cmt-import") == true {
-            _ = try product(["data", "export", "--schemaFile", schemaFile.path, "--dataFile", dataZip.path, "--environment", "local:src"],
-                            home: work.appendingPathComponent("home"))
+            _ = try product(
+                ["data", "export", "--schemaFile", schemaFile.path, "--dataFile", dataZip.path, "--environment", "local:src"],
+                home: work.appendingPathComponent("home"))
         }
     }
 
@@ -102,8 +107,9 @@ final class BenchRunner: @unchecked Sendable {
     func countLeastWrites() async throws {
         let (empty, file) = try newTargetWithFile()
         defer { try? empty.close(); try? FileManager.default.removeItem(at: file) }
-        let prepared = try await MigrationEngine().prepare(source: .snapshot(snapshot, organization: nil), target: empty,
-                                                           options: MigrationOptions(dataDirectory: work.appendingPathComponent("plan-data")))
+        let prepared = try await MigrationEngine().prepare(
+            source: .snapshot(snapshot, organization: nil), target: empty,
+            options: MigrationOptions(dataDirectory: work.appendingPathComponent("plan-data")))
         let plan = prepared.plan
         let levels = WriteLevels.of(plan.records).count
         let patches = plan.records.filter { !$0.deferred.isEmpty }.count
@@ -132,11 +138,14 @@ final class BenchRunner: @unchecked Sendable {
     func product(_ arguments: [String], home: URL? = nil) throws -> ChildRun {
         let h = home ?? newHome()
         try FileManager.default.createDirectory(at: h, withIntermediateDirectories: true)
-        let run = try ChildProcess.runMeasured(portalMigrate, arguments, environment: [
-            "PORTAL_MIGRATE_HOME": h.path, "XDG_CONFIG_HOME": h.appendingPathComponent("config").path,
-        ])
+        let run = try ChildProcess.runMeasured(
+            portalMigrate, arguments,
+            environment: [
+                "PORTAL_MIGRATE_HOME": h.path, "XDG_CONFIG_HOME": h.appendingPathComponent("config").path,
+            ])
         guard run.status == 0 else {
-            throw ChildProcessError(description: "portal-migrate \(arguments.prefix(2).joined(separator: " ")) exited with \(run.status): \(run.stderr.suffix(1500))")
+            throw ChildProcessError(
+                description: "portal-migrate \(arguments.prefix(2).joined(separator: " ")) exited with \(run.status): \(run.stderr.suffix(1500))")
         }
         return run
     }
@@ -174,81 +183,101 @@ final class BenchRunner: @unchecked Sendable {
         let rounds = writeRounds, least = leastWrites
 
         if !costed || size == .S || only?.contains("baseline-a-sequential") == true {
-            add(try await measure("baseline-a-sequential", runs: 1, least: least, note: "one request per record write, sequential; write phase timed in the child") {
-                try await self.baseline("sequential", steps: least)
-            })
+            add(
+                try await measure(
+                    "baseline-a-sequential", runs: 1, least: least, note: "one request per record write, sequential; write phase timed in the child"
+                ) {
+                    try await self.baseline("sequential", steps: least)
+                })
         }
-        add(try await measure("baseline-b-parallel", runs: runs, least: least, note: "one request per record write, as many in flight as the server's x-ms-dop-hint allows (the client follows it); write phase timed in the child") {
-            try await self.baseline("parallel", steps: rounds)
-        })
+        add(
+            try await measure(
+                "baseline-b-parallel", runs: runs, least: least,
+                note:
+                    "one request per record write, as many in flight as the server's x-ms-dop-hint allows (the client follows it); write phase timed in the child"
+            ) {
+                try await self.baseline("parallel", steps: rounds)
+            })
         if firstHint {
-            add(try await measure("baseline-c-local", runs: runs, note: "same writes into a LocalEnvironment in-process, no HTTP") {
-                try await self.baseline("local", steps: 0)
-            })
-            add(try await measure("read-local", runs: runs, note: "every record read from the source LocalEnvironment in-process (floor for download)") {
-                try await self.baseline("read-local", steps: 0)
-            })
+            add(
+                try await measure("baseline-c-local", runs: runs, note: "same writes into a LocalEnvironment in-process, no HTTP") {
+                    try await self.baseline("local", steps: 0)
+                })
+            add(
+                try await measure(
+                    "read-local", runs: runs, note: "every record read from the source LocalEnvironment in-process (floor for download)"
+                ) {
+                    try await self.baseline("read-local", steps: 0)
+                })
         }
-        add(try await measure("upload", runs: runs, least: least) {
-            try await self.withServer(try self.newTarget(), steps: 2 + rounds) { url, _ in
-                try self.product(["upload", "--path", site.path, "--environment", url, "--yes"])
-            }
-        })
-        add(try await measure("reupload-unchanged", runs: runs, least: 0, note: "after an untimed upload of the same folder") {
-            try await self.withServer(try self.newTarget(), steps: 2) { url, server in
-                // The same data directory for both uploads, as for a user uploading twice.
-                let home = self.newHome()
-                _ = try self.product(["upload", "--path", site.path, "--environment", url, "--yes"], home: home)
-                server.reset()
-                return try self.product(["upload", "--path", site.path, "--environment", url, "--yes"], home: home)
-            }
-        })
-        add(try await measure("reupload-one-change", runs: runs, least: 1, note: "one web template source changed after an untimed upload") {
-            try await self.withServer(try self.newTarget(), steps: 3) { url, server in
-                let home = self.newHome()
-                _ = try self.product(["upload", "--path", site.path, "--environment", url, "--yes"], home: home)
-                let file = try Self.contentFileToChange(in: site)
-                let original = try Data(contentsOf: file)
-                defer { try? original.write(to: file) }
-                try (original + Data("\n<!-- changed by portal-migrate-bench \(UUID().uuidString) -->\n".utf8)).write(to: file)
-                server.reset()
-                return try self.product(["upload", "--path", site.path, "--environment", url, "--yes"], home: home)
-            }
-        })
-        add(try await measure("download", runs: runs, least: 0) {
-            try await self.withServer(try self.sourceEnvironment(), steps: 3) { url, _ in
-                let dir = self.work.appendingPathComponent("downloads/\(UUID().uuidString.prefix(8))")
-                defer { try? FileManager.default.removeItem(at: dir) }
-                return try self.product(["download", "--path", dir.path, "--webSiteId", self.websiteID, "--environment", url])
-            }
-        })
-        add(try await measure("migrate", runs: runs, least: least) {
-            let counter = TrafficCounter()
-            let from = try await BenchServer.start(try self.sourceEnvironment(), counter: counter, settings: self.settings)
-            let to = try await BenchServer.start(try self.newTarget(), counter: counter, settings: self.settings)
-            let load = Self.loadAverage()
-            let run: ChildRun
-            do { run = try self.product(["migrate", "--from", from.url, "--to", to.url, "--webSiteId", self.websiteID]) } catch {
+        add(
+            try await measure("upload", runs: runs, least: least) {
+                try await self.withServer(try self.newTarget(), steps: 2 + rounds) { url, _ in
+                    try self.product(["upload", "--path", site.path, "--environment", url, "--yes"])
+                }
+            })
+        add(
+            try await measure("reupload-unchanged", runs: runs, least: 0, note: "after an untimed upload of the same folder") {
+                try await self.withServer(try self.newTarget(), steps: 2) { url, server in
+                    // The same data directory for both uploads, as for a user uploading twice.
+                    let home = self.newHome()
+                    _ = try self.product(["upload", "--path", site.path, "--environment", url, "--yes"], home: home)
+                    server.reset()
+                    return try self.product(["upload", "--path", site.path, "--environment", url, "--yes"], home: home)
+                }
+            })
+        add(
+            try await measure("reupload-one-change", runs: runs, least: 1, note: "one web template source changed after an untimed upload") {
+                try await self.withServer(try self.newTarget(), steps: 3) { url, server in
+                    let home = self.newHome()
+                    _ = try self.product(["upload", "--path", site.path, "--environment", url, "--yes"], home: home)
+                    let file = try Self.contentFileToChange(in: site)
+                    let original = try Data(contentsOf: file)
+                    defer { try? original.write(to: file) }
+                    try (original + Data("\n<!-- changed by portal-migrate-bench \(UUID().uuidString) -->\n".utf8)).write(to: file)
+                    server.reset()
+                    return try self.product(["upload", "--path", site.path, "--environment", url, "--yes"], home: home)
+                }
+            })
+        add(
+            try await measure("download", runs: runs, least: 0) {
+                try await self.withServer(try self.sourceEnvironment(), steps: 3) { url, _ in
+                    let dir = self.work.appendingPathComponent("downloads/\(UUID().uuidString.prefix(8))")
+                    defer { try? FileManager.default.removeItem(at: dir) }
+                    return try self.product(["download", "--path", dir.path, "--webSiteId", self.websiteID, "--environment", url])
+                }
+            })
+        add(
+            try await measure("migrate", runs: runs, least: least) {
+                let counter = TrafficCounter()
+                let from = try await BenchServer.start(try self.sourceEnvironment(), counter: counter, settings: self.settings)
+                let to = try await BenchServer.start(try self.newTarget(), counter: counter, settings: self.settings)
+                let load = Self.loadAverage()
+                let run: ChildRun
+                do { run = try self.product(["migrate", "--from", from.url, "--to", to.url, "--webSiteId", self.websiteID]) } catch {
+                    await from.stop(); await to.stop()
+                    throw error
+                }
+                let accounts = [from.account?.snapshot(), to.account?.snapshot()].compactMap { $0 }
                 await from.stop(); await to.stop()
-                throw error
-            }
-            let accounts = [from.account?.snapshot(), to.account?.snapshot()].compactMap { $0 }
-            await from.stop(); await to.stop()
-            return Sample(wall: run.wallSeconds, traffic: counter.totals, rss: run.peakRSSBytes, cpu: run.cpuSeconds,
-                          load: [load, Self.loadAverage()], accounts: accounts, steps: 4 + rounds)
-        })
-        add(try await measure("cmt-export", runs: runs, least: 0) {
-            try await self.withServer(try self.sourceEnvironment(), steps: 3) { url, _ in
-                let zip = self.work.appendingPathComponent("export-\(UUID().uuidString.prefix(8)).zip")
-                defer { try? FileManager.default.removeItem(at: zip) }
-                return try self.product(["data", "export", "--schemaFile", self.schemaFile.path, "--dataFile", zip.path, "--environment", url])
-            }
-        })
-        add(try await measure("cmt-import", runs: runs, least: least) {
-            try await self.withServer(try self.newTarget(), steps: 2 + rounds) { url, _ in
-                try self.product(["data", "import", "--data", self.dataZip.path, "--environment", url])
-            }
-        })
+                return Sample(
+                    wall: run.wallSeconds, traffic: counter.totals, rss: run.peakRSSBytes, cpu: run.cpuSeconds,
+                    load: [load, Self.loadAverage()], accounts: accounts, steps: 4 + rounds)
+            })
+        add(
+            try await measure("cmt-export", runs: runs, least: 0) {
+                try await self.withServer(try self.sourceEnvironment(), steps: 3) { url, _ in
+                    let zip = self.work.appendingPathComponent("export-\(UUID().uuidString.prefix(8)).zip")
+                    defer { try? FileManager.default.removeItem(at: zip) }
+                    return try self.product(["data", "export", "--schemaFile", self.schemaFile.path, "--dataFile", zip.path, "--environment", url])
+                }
+            })
+        add(
+            try await measure("cmt-import", runs: runs, least: least) {
+                try await self.withServer(try self.newTarget(), steps: 2 + rounds) { url, _ in
+                    try self.product(["data", "import", "--data", self.dataZip.path, "--environment", url])
+                }
+            })
 
         let baselines = results.filter { $0.name.hasPrefix("baseline-") }
         for i in results.indices {
@@ -286,8 +315,9 @@ final class BenchRunner: @unchecked Sendable {
         let traffic = counter.totals
         let account = server.account?.snapshot()
         await server.stop()
-        return Sample(wall: run.wallSeconds, traffic: traffic, rss: run.peakRSSBytes, cpu: run.cpuSeconds, load: [load, Self.loadAverage()],
-                      accounts: account.map { [$0] } ?? [], steps: steps)
+        return Sample(
+            wall: run.wallSeconds, traffic: traffic, rss: run.peakRSSBytes, cpu: run.cpuSeconds, load: [load, Self.loadAverage()],
+            accounts: account.map { [$0] } ?? [], steps: steps)
     }
 
     /// One baseline run in a child of this binary; the wall time is the child's timed write phase.
@@ -312,45 +342,52 @@ final class BenchRunner: @unchecked Sendable {
         let account = server?.account?.snapshot()
         await server?.stop()
         guard run.status == 0, let line = run.stdout.split(separator: "\n").last,
-              let outcome = try? JSONDecoder().decode(Baselines.Outcome.self, from: Data(line.utf8)) else {
+            let outcome = try? JSONDecoder().decode(Baselines.Outcome.self, from: Data(line.utf8))
+        else {
             throw ChildProcessError(description: "baseline \(mode) exited with \(run.status): \(run.stderr.suffix(1500))")
         }
         if outcome.failures > 0 {
             log("baseline \(mode): \(outcome.failures) of \(outcome.operations) writes failed, first: \(outcome.firstFailure ?? "")")
         }
-        return Sample(wall: outcome.seconds, traffic: traffic, rss: run.peakRSSBytes, cpu: run.cpuSeconds, load: [load, Self.loadAverage()],
-                      accounts: account.map { [$0] } ?? [], steps: steps)
+        return Sample(
+            wall: outcome.seconds, traffic: traffic, rss: run.peakRSSBytes, cpu: run.cpuSeconds, load: [load, Self.loadAverage()],
+            accounts: account.map { [$0] } ?? [], steps: steps)
     }
 
     /// Runs `once` `runs` times and keeps the median run (by wall time).
     /// - Parameter least: the fewest write operations the scenario's change needs (`nil`: not a write scenario).
-    func measure(_ name: String, runs: Int, least: Int? = nil, note: String? = nil, _ once: () async throws -> Sample) async throws -> ScenarioResult? {
+    func measure(_ name: String, runs: Int, least: Int? = nil, note: String? = nil, _ once: () async throws -> Sample) async throws -> ScenarioResult?
+    {
         if let only, !only.contains(name) { return nil }
         var samples: [Sample] = []
         for i in 0..<runs {
             do {
                 let s = try await once()
                 let floor = s.accounts.isEmpty ? "" : String(format: ", floor %.3f s", Self.floor(s))
-                log(String(format: "%@ hint %d run %d/%d: %.3f s%@, %d requests, load %.1f", name, settings.dopHint, i + 1, runs, s.wall, floor,
-                           s.traffic.requests, s.load.last ?? 0))
+                log(
+                    String(
+                        format: "%@ hint %d run %d/%d: %.3f s%@, %d requests, load %.1f", name, settings.dopHint, i + 1, runs, s.wall, floor,
+                        s.traffic.requests, s.load.last ?? 0))
                 samples.append(s)
             } catch {
                 log("\(name) run \(i + 1)/\(runs) FAILED: \(error)")
-                return ScenarioResult(name: name, size: size.rawValue, runs: i, wallSeconds: 0, allWallSeconds: samples.map(\.wall),
-                                      requests: 0, writeRequests: 0, throttledRequests: 0, bytesSent: 0, bytesReceived: 0,
-                                      records: snapshot.recordCount, recordsPerSecond: 0, peakRSSBytes: 0, ratios: [:], note: note,
-                                      error: String(describing: error), dopHint: settings.dopHint)
+                return ScenarioResult(
+                    name: name, size: size.rawValue, runs: i, wallSeconds: 0, allWallSeconds: samples.map(\.wall),
+                    requests: 0, writeRequests: 0, throttledRequests: 0, bytesSent: 0, bytesReceived: 0,
+                    records: snapshot.recordCount, recordsPerSecond: 0, peakRSSBytes: 0, ratios: [:], note: note,
+                    error: String(describing: error), dopHint: settings.dopHint)
             }
         }
         let sorted = samples.sorted { $0.wall < $1.wall }
         let median = sorted[sorted.count / 2]
         let records = snapshot.recordCount
-        var result = ScenarioResult(name: name, size: size.rawValue, runs: runs, wallSeconds: median.wall, allWallSeconds: samples.map(\.wall),
-                                    requests: median.traffic.requests, writeRequests: median.traffic.writeRequests,
-                                    throttledRequests: median.traffic.throttled, bytesSent: median.traffic.bytesSent,
-                                    bytesReceived: median.traffic.bytesReceived, records: records,
-                                    recordsPerSecond: median.wall > 0 ? Double(records) / median.wall : 0,
-                                    peakRSSBytes: median.rss, ratios: [:], note: note, error: nil)
+        var result = ScenarioResult(
+            name: name, size: size.rawValue, runs: runs, wallSeconds: median.wall, allWallSeconds: samples.map(\.wall),
+            requests: median.traffic.requests, writeRequests: median.traffic.writeRequests,
+            throttledRequests: median.traffic.throttled, bytesSent: median.traffic.bytesSent,
+            bytesReceived: median.traffic.bytesReceived, records: records,
+            recordsPerSecond: median.wall > 0 ? Double(records) / median.wall : 0,
+            peakRSSBytes: median.rss, ratios: [:], note: note, error: nil)
         result.cpuSeconds = median.cpu
         result.cpuSecondsPer1000Records = records > 0 ? median.cpu / Double(records) * 1000 : 0
         result.loadAverage = median.load

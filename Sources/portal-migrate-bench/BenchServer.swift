@@ -39,8 +39,9 @@ final class BenchServer: @unchecked Sendable {
     /// Starts serving `environment`; requests and bytes go to `counter`.
     /// - Throws: when the server or the proxy cannot listen.
     static func start(_ environment: LocalEnvironment, counter: TrafficCounter, settings: Settings = Settings()) async throws -> BenchServer {
-        var options = ServerOptions(port: 0, latencyMilliseconds: latencyMilliseconds, maxConcurrency: maxConcurrency,
-                                    dopHint: settings.dopHint)
+        var options = ServerOptions(
+            port: 0, latencyMilliseconds: latencyMilliseconds, maxConcurrency: maxConcurrency,
+            dopHint: settings.dopHint)
         options.costModel = settings.costModel
         let running = try await EnvironmentServer(service: environment, options: options, logger: counter.logger()).start()
         let proxy = try CountingProxy(targetPort: running.port, counter: counter)

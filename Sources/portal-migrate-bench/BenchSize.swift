@@ -6,11 +6,19 @@ enum BenchSize: String, CaseIterable, Sendable {
     case S, M, L
 
     var records: Int {
-        switch self { case .S: 500; case .M: 6_000; case .L: 30_000 }
+        switch self {
+        case .S: 500;
+        case .M: 6_000;
+        case .L: 30_000
+        }
     }
 
     var webFileBytes: Int {
-        switch self { case .S: 4_000_000; case .M: 50_000_000; case .L: 500_000_000 }
+        switch self {
+        case .S: 4_000_000;
+        case .M: 50_000_000;
+        case .L: 500_000_000
+        }
     }
 
     /// The generator seed (the same data in every run and on every machine).

@@ -34,9 +34,10 @@ extension ChildProcess {
         } catch {
             throw ChildProcessError(description: "cannot start \(executable.path): \(error)")
         }
-        return ChildRun(status: r.signalled ? 128 + r.exitCode : r.exitCode, wallSeconds: r.wallSeconds,
-                        peakRSSBytes: r.peakRSSBytes ?? 0, cpuSeconds: max(0, childrenCPUSeconds() - before),
-                        stdout: r.stdout, stderr: r.stderr)
+        return ChildRun(
+            status: r.signalled ? 128 + r.exitCode : r.exitCode, wallSeconds: r.wallSeconds,
+            peakRSSBytes: r.peakRSSBytes ?? 0, cpuSeconds: max(0, childrenCPUSeconds() - before),
+            stdout: r.stdout, stderr: r.stderr)
     }
 
     /// User + system CPU seconds of every child this process has waited for.

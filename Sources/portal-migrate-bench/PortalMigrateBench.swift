@@ -66,7 +66,9 @@ struct PortalMigrateBench: AsyncParsableCommand {
             return
         }
         let model: CostModel?
-        if costModel.lowercased() == "none" { model = nil } else {
+        if costModel.lowercased() == "none" {
+            model = nil
+        } else {
             guard let p = CostModel.profile(named: costModel) else { throw ValidationError("--cost-model takes typical, low, high or none") }
             model = CostModel(profile: p, scale: costScale)
         }
@@ -74,9 +76,10 @@ struct PortalMigrateBench: AsyncParsableCommand {
         guard !hints.isEmpty, hints.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--dop-hints takes positive integers, e.g. 4,16") }
         if let child {
             guard let work else { throw ValidationError("--child needs --work") }
-            let outcome = try await Baselines.run(mode: child, size: benchSize, url: url, source: source.map { URL(fileURLWithPath: $0) },
-                                                  target: target.map { URL(fileURLWithPath: $0) },
-                                                  work: URL(fileURLWithPath: work))
+            let outcome = try await Baselines.run(
+                mode: child, size: benchSize, url: url, source: source.map { URL(fileURLWithPath: $0) },
+                target: target.map { URL(fileURLWithPath: $0) },
+                work: URL(fileURLWithPath: work))
             print(String(decoding: try JSONEncoder().encode(outcome), as: UTF8.self))
             return
         }
@@ -94,8 +97,10 @@ struct PortalMigrateBench: AsyncParsableCommand {
         }
         defer { if self.work == nil { try? FileManager.default.removeItem(at: workURL) } }
 
-        let runner = BenchRunner(size: benchSize, runs: runs, work: workURL, portalMigrate: portalMigrate, selfBinary: selfBinary,
-                                 only: scenarios.map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }) {
+        let runner = BenchRunner(
+            size: benchSize, runs: runs, work: workURL, portalMigrate: portalMigrate, selfBinary: selfBinary,
+            only: scenarios.map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }
+        ) {
             FileHandle.standardError.write(Data(("[bench] " + $0 + "\n").utf8))
         }
         let loadStart = BenchRunner.loadAverage()
@@ -112,8 +117,9 @@ struct PortalMigrateBench: AsyncParsableCommand {
         #endif
         let report = BenchReport(
             date: ISO8601DateFormatter().string(from: Date()), gitCommit: Self.gitCommit(),
-            machine: .init(os: ProcessInfo.processInfo.operatingSystemVersionString, cpus: ProcessInfo.processInfo.processorCount,
-                           memoryBytes: ProcessInfo.processInfo.physicalMemory, buildConfiguration: configuration),
+            machine: .init(
+                os: ProcessInfo.processInfo.operatingSystemVersionString, cpus: ProcessInfo.processInfo.processorCount,
+                memoryBytes: ProcessInfo.processInfo.physicalMemory, buildConfiguration: configuration),
             server: BenchServer.Settings(costModel: model, dopHint: hints[0]).description
                 + (hints.count > 1 ? " (also --dop-hint \(hints.dropFirst().map(String.init).joined(separator: ", ")))" : ""),
             scenarios: scenarios, loadAverage: [loadStart, BenchRunner.loadAverage()])
@@ -128,9 +134,12 @@ struct PortalMigrateBench: AsyncParsableCommand {
     /// `git rev-parse HEAD` of the repository (plus `-dirty` when it has uncommitted changes), or "unknown".
     static func gitCommit() -> String {
         func git(_ args: [String]) -> String? {
-            guard let r = try? ChildProcess.runBlocking(URL(fileURLWithPath: "/usr/bin/env"),
-                                                        ["git", "-C", TestPaths.repositoryRoot.path] + args, timeout: 60),
-                  r.exitCode == 0, !r.signalled else { return nil }
+            guard
+                let r = try? ChildProcess.runBlocking(
+                    URL(fileURLWithPath: "/usr/bin/env"),
+                    ["git", "-C", TestPaths.repositoryRoot.path] + args, timeout: 60),
+                r.exitCode == 0, !r.signalled
+            else { return nil }
             return r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         guard let head = git(["rev-parse", "HEAD"]) else { return "unknown" }

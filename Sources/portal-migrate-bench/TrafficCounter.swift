@@ -31,7 +31,8 @@ final class TrafficCounter: @unchecked Sendable {
     func observe(_ line: String) {
         let parts = line.split(separator: " ", maxSplits: 3)
         guard parts.count >= 3, parts[1].hasPrefix("/api/data/"),
-              ["GET", "POST", "PATCH", "PUT", "DELETE"].contains(String(parts[0])) else { return }
+            ["GET", "POST", "PATCH", "PUT", "DELETE"].contains(String(parts[0]))
+        else { return }
         lock.lock(); defer { lock.unlock() }
         _requests += 1
         if parts[0] != "GET" { _writes += 1 }

@@ -50,17 +50,19 @@ enum CodeSiteFixture {
     /// A new build with hashed names (`assets/index-<hash>.js` …) and an `index.html` referencing them.
     static func hashedBuild(_ hash: String) -> [String: Data] {
         let html = """
-        <!doctype html>
-        <html lang="en"><head>
-          <link rel="icon" type="image/svg+xml" href="/car.svg" />
-          <script type="module" crossorigin src="/assets/index-\(hash).js"></script>
-          <link rel="stylesheet" crossorigin href="/assets/index-\(hash).css">
-        </head><body><div id="root"></div></body></html>
+            <!doctype html>
+            <html lang="en"><head>
+              <link rel="icon" type="image/svg+xml" href="/car.svg" />
+              <script type="module" crossorigin src="/assets/index-\(hash).js"></script>
+              <link rel="stylesheet" crossorigin href="/assets/index-\(hash).css">
+            </head><body><div id="root"></div></body></html>
 
-        """
-        return ["index.html": Data(html.utf8), "car.svg": Data("<svg xmlns=\"http://www.w3.org/2000/svg\"/>".utf8),
-                "assets/index-\(hash).js": Data("console.log('build \(hash)');\n".utf8),
-                "assets/index-\(hash).css": Data("body{color:#\(hash.prefix(3))}\n".utf8)]
+            """
+        return [
+            "index.html": Data(html.utf8), "car.svg": Data("<svg xmlns=\"http://www.w3.org/2000/svg\"/>".utf8),
+            "assets/index-\(hash).js": Data("console.log('build \(hash)');\n".utf8),
+            "assets/index-\(hash).css": Data("body{color:#\(hash.prefix(3))}\n".utf8),
+        ]
     }
 
     /// Every file under `folder` (relative paths) except those under `.portalconfig/`.

@@ -15,13 +15,17 @@ import TestSupport
         let project = try CodeSiteProject.read(root: Self.current)
         defer { project.removeWorkFolder() }
         #expect(project.layout == .current)
-        #expect(project.config == CodeSiteConfig(siteName: "Car Sales Management", compiledPath: "dist", defaultLandingPage: "index.html",
-                                                 bundleFilePatterns: ["index-*.js", "index-*.css"], includeSource: true))
+        #expect(
+            project.config
+                == CodeSiteConfig(
+                    siteName: "Car Sales Management", compiledPath: "dist", defaultLandingPage: "index.html",
+                    bundleFilePatterns: ["index-*.js", "index-*.css"], includeSource: true))
         let s = project.content.snapshot
         #expect(project.websiteID == UUID(uuidString: "ac53dce0-8247-43e0-a382-90d2b7e25291"))
         let site = Self.current.appendingPathComponent(".powerpages-site")
         func count(_ folder: String, _ suffix: String) -> Int {
-            ((try? FileManager.default.subpathsOfDirectory(atPath: site.appendingPathComponent(folder).path)) ?? []).filter { $0.hasSuffix(suffix) }.count
+            ((try? FileManager.default.subpathsOfDirectory(atPath: site.appendingPathComponent(folder).path)) ?? []).filter { $0.hasSuffix(suffix) }
+                .count
         }
         #expect(s.records["adx_sitesetting"]?.count == count("site-settings", ".sitesetting.yml"))
         #expect(s.records["adx_webrole"]?.count == count("web-roles", ".webrole.yml"))
@@ -69,22 +73,23 @@ import TestSupport
 
     @Test func landingPageReferencesAreTheSiteRelativeFiles() {
         let html = """
-        <!doctype html><html><head>
-        <link rel="icon" type="image/svg+xml" href="/car.svg" />
-        <script type="module" crossorigin src="/assets/index-3f9a1c.js"></script>
-        <link rel="stylesheet" crossorigin href="./assets/index-77aa01.css?v=2">
-        <link rel="preconnect" href="https://fonts.googleapis.com">
-        <script src='//cdn.example.com/x.js'></script><img src=logo.png>
-        <img src="data:image/png;base64,AAAA">
-        </head><body><div id="root"></div></body></html>
-        """
+            <!doctype html><html><head>
+            <link rel="icon" type="image/svg+xml" href="/car.svg" />
+            <script type="module" crossorigin src="/assets/index-3f9a1c.js"></script>
+            <link rel="stylesheet" crossorigin href="./assets/index-77aa01.css?v=2">
+            <link rel="preconnect" href="https://fonts.googleapis.com">
+            <script src='//cdn.example.com/x.js'></script><img src=logo.png>
+            <img src="data:image/png;base64,AAAA">
+            </head><body><div id="root"></div></body></html>
+            """
         #expect(LandingPage.references(in: html) == ["car.svg", "assets/index-3f9a1c.js", "assets/index-77aa01.css", "logo.png"])
     }
 
     @Test func sourceSelectionHonoursTheAlwaysExcludedFoldersGitignoreAndConfig() throws {
         let root = try TestPaths.temporaryDirectory("pm-codesite-src")
         defer { try? FileManager.default.removeItem(at: root) }
-        for f in ["src/App.tsx", "dist/index.html", "node_modules/x/a.js", ".env", "docs/notes.md", "secret/key.pem", ".powerpages-site/website.yml"] {
+        for f in ["src/App.tsx", "dist/index.html", "node_modules/x/a.js", ".env", "docs/notes.md", "secret/key.pem", ".powerpages-site/website.yml"]
+        {
             let url = root.appendingPathComponent(f)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data("x".utf8).write(to: url)

@@ -53,8 +53,9 @@ struct RefusingDeletes: DataverseService {
     @Test func aRefusedDeleteIsNamedAndTheSiteStillServesTheNewBuild() async throws {
         let work = try TestPaths.temporaryDirectory("pm-codesite-refused")
         defer { try? FileManager.default.removeItem(at: work) }
-        let env = try LocalEnvironment.create(at: work.appendingPathComponent("t.sqlite"),
-                                              options: LocalEnvironmentOptions(name: "t", blockedAttachments: []))
+        let env = try LocalEnvironment.create(
+            at: work.appendingPathComponent("t.sqlite"),
+            options: LocalEnvironmentOptions(name: "t", blockedAttachments: []))
         let root = try CodeSiteFixture.copy(CodeSiteFixture.current, into: work, as: "car-sales")
         var choices = RunChoices()
         choices.dataDirectory = work.appendingPathComponent("home")
@@ -63,8 +64,9 @@ struct RefusingDeletes: DataverseService {
         try CodeSiteFixture.writeBuild(CodeSiteFixture.hashedBuild("3f9a1c"), root: root)
         let first = try CodeSiteProject.read(root: root)
         defer { first.removeWorkFolder() }
-        let up1 = try await CodeSiteUpload.prepare(first, build: root.appendingPathComponent("dist"), target: RunTarget(env, name: "local:t"),
-                                                   choices: choices, webSiteID: nil, create: true)
+        let up1 = try await CodeSiteUpload.prepare(
+            first, build: root.appendingPathComponent("dist"), target: RunTarget(env, name: "local:t"),
+            choices: choices, webSiteID: nil, create: true)
         for run in [try await up1.assetsRun(), try await up1.switchRun()] {
             let report = try await run.apply()
             #expect(report.failures.isEmpty, "\(report.failures)")
@@ -77,8 +79,9 @@ struct RefusingDeletes: DataverseService {
         let target = RefusingDeletes(base: env, refused: [oldScript.id])
         let second = try CodeSiteProject.read(root: root)
         defer { second.removeWorkFolder() }
-        let up2 = try await CodeSiteUpload.prepare(second, build: root.appendingPathComponent("dist"), target: RunTarget(target, name: "local:t"),
-                                                   choices: choices, webSiteID: nil, create: false)
+        let up2 = try await CodeSiteUpload.prepare(
+            second, build: root.appendingPathComponent("dist"), target: RunTarget(target, name: "local:t"),
+            choices: choices, webSiteID: nil, create: false)
         let stale = try await up2.staleBundlesInTarget()
         #expect(stale.map(\.name) == ["index-3f9a1c.css", "index-3f9a1c.js"])
         #expect(try await up2.assetsRun().apply().failures.isEmpty)

@@ -48,8 +48,9 @@ import TestSupport
         // research §A.3 F1) binds to the one site of its name instead of creating a second one.
         let clone = try CodeSiteFixture.copy(root, into: s.work, as: "clone")
         let website = clone.appendingPathComponent(".powerpages-site/website.yml")
-        let text = try String(contentsOf: website, encoding: .utf8).replacingOccurrences(of: CodeSiteFixture.currentSite,
-                                                                                       with: "0c0d0e0f-0000-4000-8000-000000000001")
+        let text = try String(contentsOf: website, encoding: .utf8).replacingOccurrences(
+            of: CodeSiteFixture.currentSite,
+            with: "0c0d0e0f-0000-4000-8000-000000000001")
         try Data(text.utf8).write(to: website)
         let third = try await s.run(["code-site", "upload", "--rootPath", clone.path, "--environment", "local:t", "--yes"] + Self.unblock)
         #expect(third.status == 0, "\(third.out)\n\(third.err)")
@@ -83,7 +84,9 @@ import TestSupport
         for ref in references { #expect(files[(ref as NSString).lastPathComponent] != nil, "\(ref) missing") }
         let env = try s.open("t")
         let home = try await env.retrieveAll(RecordQuery("powerpagecomponent", columns: ["name", "content", "powerpagecomponenttype"]))
-            .filter { $0.columns["powerpagecomponenttype"] == .choice(2) && $0.string("name") == "Home" && ($0.string("content") ?? "").contains("b07e55") }
+            .filter {
+                $0.columns["powerpagecomponenttype"] == .choice(2) && $0.string("name") == "Home" && ($0.string("content") ?? "").contains("b07e55")
+            }
         #expect(!home.isEmpty, "the Home content page's copy is the new landing page")
     }
 
@@ -95,7 +98,8 @@ import TestSupport
         try await s.createEnvironment("t")
         let server = try await s.serve("t")
         defer { Task { _ = await server.terminate() } }
-        let upload = try await s.run(["code-site", "upload", "--rootPath", root.path, "--environment", server.origin, "--yes", "--create"] + Self.unblock)
+        let upload = try await s.run(
+            ["code-site", "upload", "--rootPath", root.path, "--environment", server.origin, "--yes", "--create"] + Self.unblock)
         #expect(upload.status == 0, "\(upload.out)\n\(upload.err)")
         #expect(upload.out.contains("Stale bundles in the target: none."), "\(upload.out)")
         // `verify --path` and `plan --path` read a code-site project (records and build) like any source.
@@ -104,8 +108,10 @@ import TestSupport
         let plan = try await s.run(["plan", "--path", root.path, "--to", "local:t"])
         #expect(plan.status == 0 && plan.out.contains("unchanged: 140 record(s)"), "\(plan.out)\n\(plan.err)")
         // Into the project it came from: every file of the sample's .powerpages-site/ comes back with its bytes.
-        let download = try await s.run(["code-site", "download", "--rootPath", root.path, "--webSiteId", CodeSiteFixture.currentSite,
-                                        "--environment", server.origin])
+        let download = try await s.run([
+            "code-site", "download", "--rootPath", root.path, "--webSiteId", CodeSiteFixture.currentSite,
+            "--environment", server.origin,
+        ])
         #expect(download.status == 0, "\(download.err)")
         let site = root.appendingPathComponent(".powerpages-site"), corpusSite = CodeSiteFixture.current.appendingPathComponent(".powerpages-site")
         let expected = CodeSiteFixture.files(corpusSite).filter { !$0.hasPrefix("source-files/") }
@@ -118,7 +124,9 @@ import TestSupport
         // consumers (pac's suffix digits cannot be reproduced), and the same bytes but for the web file
         // notes' ids, which the enhanced model does not keep.
         let fresh = s.work.appendingPathComponent("fresh")
-        let again = try await s.run(["code-site", "download", "--rootPath", fresh.path, "--webSiteId", CodeSiteFixture.currentSite, "--environment", "local:t"])
+        let again = try await s.run([
+            "code-site", "download", "--rootPath", fresh.path, "--webSiteId", CodeSiteFixture.currentSite, "--environment", "local:t",
+        ])
         #expect(again.status == 0, "\(again.err)")
         let freshFiles = CodeSiteFixture.files(fresh.appendingPathComponent(".powerpages-site"))
         #expect(freshFiles.filter { !$0.hasPrefix("bot-consumers/") } == expected.filter { !$0.hasPrefix("bot-consumers/") })
@@ -136,17 +144,22 @@ import TestSupport
         let root = try CodeSiteFixture.copy(CodeSiteFixture.legacy, into: s.work, as: "angular")
         // An Angular build (compiledPath dist/app/browser) with names the sample's folder does not hold.
         let html = """
-        <!doctype html><html><head><base href="/"><link rel="stylesheet" href="styles-NEW11111.css"></head>
-        <body><app-root></app-root><script src="polyfills-NEW22222.js" type="module"></script><script src="main-NEW33333.js" type="module"></script></body></html>
+            <!doctype html><html><head><base href="/"><link rel="stylesheet" href="styles-NEW11111.css"></head>
+            <body><app-root></app-root><script src="polyfills-NEW22222.js" type="module"></script><script src="main-NEW33333.js" type="module"></script></body></html>
 
-        """
-        try CodeSiteFixture.writeBuild(["index.html": Data(html.utf8), "styles-NEW11111.css": Data("a{}".utf8),
-                                        "polyfills-NEW22222.js": Data("1;".utf8), "main-NEW33333.js": Data("2;".utf8),
-                                        "chunk-NEW44444.js": Data("3;".utf8)], root: root, compiled: "dist/app/browser")
+            """
+        try CodeSiteFixture.writeBuild(
+            [
+                "index.html": Data(html.utf8), "styles-NEW11111.css": Data("a{}".utf8),
+                "polyfills-NEW22222.js": Data("1;".utf8), "main-NEW33333.js": Data("2;".utf8),
+                "chunk-NEW44444.js": Data("3;".utf8),
+            ], root: root, compiled: "dist/app/browser")
         try await s.createEnvironment("t")
-        let upload = try await s.run(["code-site", "upload", "--rootPath", root.path, "--environment", "local:t", "--yes", "--create"] + Self.unblock)
+        let upload = try await s.run(
+            ["code-site", "upload", "--rootPath", root.path, "--environment", "local:t", "--yes", "--create"] + Self.unblock)
         #expect(upload.status == 0, "\(upload.out)\n\(upload.err)")
-        #expect(upload.err.contains("notice:") && upload.err.contains("August 2025") && upload.err.contains("one folder per web file"), "\(upload.err)")
+        #expect(
+            upload.err.contains("notice:") && upload.err.contains("August 2025") && upload.err.contains("one folder per web file"), "\(upload.err)")
         // No bundleFilePatterns: pac's defaults, of which only chunk-*.js matches Angular's names.
         #expect(upload.out.contains("pac's defaults"), "\(upload.out)")
         let stale = try #require(upload.out.components(separatedBy: "left out of the upload").last)
@@ -159,8 +172,10 @@ import TestSupport
         #expect(files["chunk-NEW44444.js"] != nil && files["main-NEW33333.js"] != nil)
         #expect(files.keys.filter { $0.hasPrefix("chunk-") } == ["chunk-NEW44444.js"], "\(files.keys.sorted())")
         // The legacy folder is then downloaded in the current layout.
-        let download = try await s.run(["code-site", "download", "--rootPath", s.work.appendingPathComponent("upgraded").path,
-                                        "--webSiteId", "b7ad2e21-7afe-4703-b65d-ff9a011c8476", "--environment", "local:t"])
+        let download = try await s.run([
+            "code-site", "download", "--rootPath", s.work.appendingPathComponent("upgraded").path,
+            "--webSiteId", "b7ad2e21-7afe-4703-b65d-ff9a011c8476", "--environment", "local:t",
+        ])
         #expect(download.status == 0, "\(download.err)")
         let upgraded = s.work.appendingPathComponent("upgraded/.powerpages-site")
         #expect(CodeSiteLayout.detect(upgraded) == .current)

@@ -11,11 +11,13 @@ import TestSupport
 /// throws `CMTError` (never another error, a crash or a hang: the slowest input is bounded), and the
 /// process's resident memory grows by less than 300 MB over the run.
 @Suite(.serialized) struct CMTFuzzTests {
-    static let xmlTokens = ["<", ">", "</", "/>", "&", "&#0;", "&nbsp;", "&amp;", "&#x10FFFF;", "\"", "'", "<!DOCTYPE x [<!ENTITY a \"b\">]>",
-                            "<!ENTITY e SYSTEM \"file:///etc/passwd\">", "&e;", "<![CDATA[", "]]>", "<!--", "-->", "<?xml version=\"1.0\"?>",
-                            "<a>", "</a>", "<entity name=\"adx_webpage\">", "<record id=\"00000000-0000-0000-0000-000000000000\">",
-                            "<field name=\"adx_name\" value=\"", "lookupentity=\"adx_website\"", "<m2mrelationship>", "<targetid>",
-                            " ", "\n", "\r\n", "\u{FEFF}", "\u{0}", "\u{F8FF}yaml:", "\u{E000}pm-lifted-0\u{E000}", "type=\"partylist\""]
+    static let xmlTokens = [
+        "<", ">", "</", "/>", "&", "&#0;", "&nbsp;", "&amp;", "&#x10FFFF;", "\"", "'", "<!DOCTYPE x [<!ENTITY a \"b\">]>",
+        "<!ENTITY e SYSTEM \"file:///etc/passwd\">", "&e;", "<![CDATA[", "]]>", "<!--", "-->", "<?xml version=\"1.0\"?>",
+        "<a>", "</a>", "<entity name=\"adx_webpage\">", "<record id=\"00000000-0000-0000-0000-000000000000\">",
+        "<field name=\"adx_name\" value=\"", "lookupentity=\"adx_website\"", "<m2mrelationship>", "<targetid>",
+        " ", "\n", "\r\n", "\u{FEFF}", "\u{0}", "\u{F8FF}yaml:", "\u{E000}pm-lifted-0\u{E000}", "type=\"partylist\"",
+    ]
 
     static func seeds() throws -> (data: [[UInt8]], schema: [[UInt8]]) {
         var data: [[UInt8]] = [], schema: [[UInt8]] = []
@@ -49,8 +51,9 @@ import TestSupport
             Self.assertReadsOrCMTError({ _ = try CMTSchema(data: Data(input)) }, input, "schema")
         }
         let grown = Fuzzer.residentBytes() - memory
-        print("fuzz cmt-xml: \(data.count) data.xml and \(schemas.count) schema inputs, slowest \(max(data.slowest, schemas.slowest)) s, "
-              + "memory +\(grown / 1_000_000) MB")
+        print(
+            "fuzz cmt-xml: \(data.count) data.xml and \(schemas.count) schema inputs, slowest \(max(data.slowest, schemas.slowest)) s, "
+                + "memory +\(grown / 1_000_000) MB")
         #expect(data.count > 10 && schemas.count > 10)
         #expect(max(data.slowest, schemas.slowest) < 5, "an input took \(max(data.slowest, schemas.slowest)) s")
         #expect(grown < 300_000_000, "resident memory grew by \(grown) bytes")
@@ -63,8 +66,12 @@ import TestSupport
         let valid = dir.appendingPathComponent("valid.zip")
         try source.writeZip(to: valid)
         let seeds = [[UInt8](try Data(contentsOf: valid))] + Fuzzer.corpus("cmt-zip")
-        var fuzzer = Fuzzer(label: "cmt-zip", dictionary: ["PK\u{3}\u{4}", "PK\u{1}\u{2}", "PK\u{5}\u{6}", "data.xml", "data_schema.xml",
-                                                           "../", "/etc/passwd", "\u{0}\u{0}\u{0}\u{0}", "\u{FF}\u{FF}\u{FF}\u{FF}"])
+        var fuzzer = Fuzzer(
+            label: "cmt-zip",
+            dictionary: [
+                "PK\u{3}\u{4}", "PK\u{1}\u{2}", "PK\u{5}\u{6}", "data.xml", "data_schema.xml",
+                "../", "/etc/passwd", "\u{0}\u{0}\u{0}\u{0}", "\u{FF}\u{FF}\u{FF}\u{FF}",
+            ])
         let memory = Fuzzer.residentBytes()
         let file = dir.appendingPathComponent("input.zip")
         let result = try fuzzer.run(seeds: seeds, seconds: Fuzzer.budget(seconds: 4, longSeconds: 300)) { input in

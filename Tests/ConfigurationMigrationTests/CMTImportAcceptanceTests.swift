@@ -24,8 +24,9 @@ import TestSupport
     /// (remapped through `idMap`), absent equal to null; N:N links too.
     static func differences(expected: PortalSnapshot, actual: PortalSnapshot, ignored: Set<String>) -> [String] {
         var idMap: [UUID: UUID] = [:]
-        let targetByLCID = Dictionary((actual.records["adx_portallanguage"] ?? []).compactMap { r in r.columns["adx_lcid"]?.text.map { ($0, r.id) } },
-                                      uniquingKeysWith: { a, _ in a })
+        let targetByLCID = Dictionary(
+            (actual.records["adx_portallanguage"] ?? []).compactMap { r in r.columns["adx_lcid"]?.text.map { ($0, r.id) } },
+            uniquingKeysWith: { a, _ in a })
         for r in expected.records["adx_portallanguage"] ?? [] {
             if let lcid = r.columns["adx_lcid"]?.text, let t = targetByLCID[lcid] { idMap[r.id] = t }
         }
@@ -54,7 +55,9 @@ import TestSupport
         }
         let links = Set(expected.links.flatMap { rel, ls in ls.map { "\(rel) \(($0.first.id)) \($0.second.id)" } })
         let got = Set(actual.links.flatMap { rel, ls in ls.map { "\(rel) \(($0.first.id)) \($0.second.id)" } })
-        if links != got { out.append("N:N links differ: \(links.subtracting(got).sorted().prefix(3)) vs \(got.subtracting(links).sorted().prefix(3))") }
+        if links != got {
+            out.append("N:N links differ: \(links.subtracting(got).sorted().prefix(3)) vs \(got.subtracting(links).sorted().prefix(3))")
+        }
         return out
     }
 
@@ -133,17 +136,23 @@ import TestSupport
         for o in outside {
             #expect(stopped.err.contains("\(o.table) \(o.id.dataverseString)") && stopped.err.contains(".\(o.column)]"), "\(o) is listed")
         }
-        let empty = try await CLI.run(["data", "export", "--schemaFile", schema, "--dataFile", home.appendingPathComponent("empty.zip").path,
-                             "--environment", "local:typed"], home: home)
+        let empty = try await CLI.run(
+            [
+                "data", "export", "--schemaFile", schema, "--dataFile", home.appendingPathComponent("empty.zip").path,
+                "--environment", "local:typed",
+            ], home: home)
         #expect(empty.status == 0 && empty.out.contains("Exported 0 record(s)"), "nothing was written: \(empty.out)\(empty.err)")
 
-        let dropped = try await CLI.run(["data", "import", "--data", dir.path, "--environment", "local:typed", "--missing-lookups", "drop"], home: home)
+        let dropped = try await CLI.run(
+            ["data", "import", "--data", dir.path, "--environment", "local:typed", "--missing-lookups", "drop"], home: home)
         #expect(dropped.status == 0, "\(dropped.out)\(dropped.err)")
         for o in outside {
-            #expect(dropped.out.contains("dropped lookup \(o.table) \(o.id.dataverseString) .\(o.column) → \(o.target)"), "\(o) is reported as dropped")
+            #expect(
+                dropped.out.contains("dropped lookup \(o.table) \(o.id.dataverseString) .\(o.column) → \(o.target)"), "\(o) is reported as dropped")
         }
         let zip = home.appendingPathComponent("back.zip")
-        let export = try await CLI.run(["data", "export", "--schemaFile", schema, "--dataFile", zip.path, "--environment", "local:typed"], home: home)
+        let export = try await CLI.run(
+            ["data", "export", "--schemaFile", schema, "--dataFile", zip.path, "--environment", "local:typed"], home: home)
         #expect(export.status == 0, "\(export.err)")
         let back = try CMTPackage(contentsOf: zip)
         let ignored = Set(outside.map { "\($0.table)/\($0.id.dataverseString)/\($0.column)" })

@@ -84,35 +84,49 @@ import ZIPFoundation
     }
 
     @Test func snapshotWithNotesAndLinksRoundTrips() throws {
-        let schema = CMTSchema(declaresXSINamespace: false, entities: [
-            CMTEntity(name: "adx_webfile", displayName: "Web File", objectTypeCode: 10010, primaryIDField: "adx_webfileid",
-                      primaryNameField: "adx_name", fields: [
+        let schema = CMTSchema(
+            declaresXSINamespace: false,
+            entities: [
+                CMTEntity(
+                    name: "adx_webfile", displayName: "Web File", objectTypeCode: 10010, primaryIDField: "adx_webfileid",
+                    primaryNameField: "adx_name",
+                    fields: [
                         CMTField(name: "adx_webfileid", displayName: "Web File", typeName: "guid", updateCompare: true, primaryKey: true),
                         CMTField(name: "adx_name", displayName: "Name", typeName: "string"),
                         CMTField(name: "adx_releasedate", displayName: "Release", typeName: "datetime"),
                         CMTField(name: "adx_tags", displayName: "Tags", typeName: "optionsetvaluecollection"),
                         CMTField(name: "adx_size", displayName: "Size", typeName: "bigint"),
-                      ], relationships: [
-                        CMTRelationship(name: "adx_webfile_webrole", relatedEntityName: "adx_webfile_webrole",
-                                        m2mTargetEntity: "adx_webrole", m2mTargetEntityPrimaryKey: "adx_webroleid"),
-                      ]),
-            CMTEntity(name: "annotation", displayName: "Note", objectTypeCode: 5, primaryIDField: "annotationid",
-                      primaryNameField: "subject", fields: [
+                    ],
+                    relationships: [
+                        CMTRelationship(
+                            name: "adx_webfile_webrole", relatedEntityName: "adx_webfile_webrole",
+                            m2mTargetEntity: "adx_webrole", m2mTargetEntityPrimaryKey: "adx_webroleid")
+                    ]),
+                CMTEntity(
+                    name: "annotation", displayName: "Note", objectTypeCode: 5, primaryIDField: "annotationid",
+                    primaryNameField: "subject",
+                    fields: [
                         CMTField(name: "annotationid", displayName: "Note", typeName: "guid", primaryKey: true),
                         CMTField(name: "documentbody", displayName: "Document", typeName: "string"),
                         CMTField(name: "objectid", displayName: "Regarding", typeName: "entityreference", lookupTypes: ["adx_webfile", "account"]),
-                      ]),
-        ])
+                    ]),
+            ])
         let file = UUID(), note = UUID(), role1 = UUID(), role2 = UUID()
         var snapshot = PortalSnapshot()
-        snapshot.add(EntityRecord("adx_webfile", id: file, columns: [
-            "adx_name": .string("a<b> & 'c' \"d\" café\nline2 ไทย"),
-            "adx_releasedate": .dateTime(try #require(DateTimeValue(iso8601: "2024-02-29T23:59:59.1234567Z"))),
-            "adx_tags": .multiChoice([3, 1]),
-        ]))
-        snapshot.add(EntityRecord("annotation", id: note, columns: [
-            "objectid": .lookup(EntityReference("adx_webfile", file, name: "a.css")),
-        ]))
+        snapshot.add(
+            EntityRecord(
+                "adx_webfile", id: file,
+                columns: [
+                    "adx_name": .string("a<b> & 'c' \"d\" café\nline2 ไทย"),
+                    "adx_releasedate": .dateTime(try #require(DateTimeValue(iso8601: "2024-02-29T23:59:59.1234567Z"))),
+                    "adx_tags": .multiChoice([3, 1]),
+                ]))
+        snapshot.add(
+            EntityRecord(
+                "annotation", id: note,
+                columns: [
+                    "objectid": .lookup(EntityReference("adx_webfile", file, name: "a.css"))
+                ]))
         let body = Data((0..<300).map { UInt8($0 % 256) })
         snapshot.bodies[FileBodyKey("annotation", note, "documentbody")] = .data(body)
         snapshot.link("adx_webfile_webrole", ManyToManyLink(EntityReference("adx_webfile", file), EntityReference("adx_webrole", role1)))
@@ -138,25 +152,27 @@ import ZIPFoundation
     }
 
     @Test func tolerantReaders() throws {
-        let schema = try CMTSchema(data: Data("""
-        <entities><entity name="t" displayname="T" etc="1" primaryidfield="tid" primarynamefield="n" disableplugins="false"><fields>
-        <field displayname="T" name="tid" type="guid" primaryKey="true" /><field displayname="N" name="n" type="string" />
-        <field displayname="B" name="b" type="bool" /><field displayname="D" name="d" type="datetime" />
-        </fields></entity></entities>
-        """.utf8))
+        let schema = try CMTSchema(
+            data: Data(
+                """
+                <entities><entity name="t" displayname="T" etc="1" primaryidfield="tid" primarynamefield="n" disableplugins="false"><fields>
+                <field displayname="T" name="tid" type="guid" primaryKey="true" /><field displayname="N" name="n" type="string" />
+                <field displayname="B" name="b" type="bool" /><field displayname="D" name="d" type="datetime" />
+                </fields></entity></entities>
+                """.utf8))
         let body = """
-        <?xml version="1.0" encoding="utf-16"?>
-        <entities timestamp="3/24/2019 2:42:52 PM">
-          <entity name="t" displayname="T">
-            <records>
-              <record id="{0C3A6B6A-6E2B-4D53-9D77-1B7C6C0F0A01}">
-                <field name="n" value="x" /><field name="b" value="TRUE" /><field name="d" value="12/19/2017 4:57:00 PM" />
-                <field name="extra" value="ignored" />
-              </record>
-            </records>
-          </entity>
-        </entities>
-        """
+            <?xml version="1.0" encoding="utf-16"?>
+            <entities timestamp="3/24/2019 2:42:52 PM">
+              <entity name="t" displayname="T">
+                <records>
+                  <record id="{0C3A6B6A-6E2B-4D53-9D77-1B7C6C0F0A01}">
+                    <field name="n" value="x" /><field name="b" value="TRUE" /><field name="d" value="12/19/2017 4:57:00 PM" />
+                    <field name="extra" value="ignored" />
+                  </record>
+                </records>
+              </entity>
+            </entities>
+            """
         var utf16 = Data([0xFF, 0xFE])
         utf16.append(body.data(using: .utf16LittleEndian) ?? Data())
         let file = try CMTDataFile(data: utf16, schema: schema)
@@ -168,18 +184,24 @@ import ZIPFoundation
         #expect(file.warnings.count == 1 && file.warnings[0].contains("extra"))
         #expect(file.snapshot.links.isEmpty)
         // UTF-8 with BOM, no declaration, no timestamp.
-        let plain = Data([0xEF, 0xBB, 0xBF]) + Data(body.replacingOccurrences(of: "<?xml version=\"1.0\" encoding=\"utf-16\"?>\n", with: "")
-            .replacingOccurrences(of: " timestamp=\"3/24/2019 2:42:52 PM\"", with: "").utf8)
+        let plain =
+            Data([0xEF, 0xBB, 0xBF])
+            + Data(
+                body.replacingOccurrences(of: "<?xml version=\"1.0\" encoding=\"utf-16\"?>\n", with: "")
+                    .replacingOccurrences(of: " timestamp=\"3/24/2019 2:42:52 PM\"", with: "").utf8)
         let file2 = try CMTDataFile(data: plain, schema: schema)
         #expect(file2.timestamp == nil && file2.snapshot.recordCount == 1)
     }
 
     @Test func badValuesNameTheirPlace() throws {
-        let schema = try CMTSchema(data: Data("""
-        <entities><entity name="t" displayname="T" etc="1" primaryidfield="tid" primarynamefield="n" disableplugins="false"><fields>
-        <field displayname="N" name="n" type="number" /></fields></entity></entities>
-        """.utf8))
-        let xml = "<entities>\n<entity name=\"t\"><records>\n<record id=\"0c3a6b6a-6e2b-4d53-9d77-1b7c6c0f0a01\">\n<field name=\"n\" value=\"12x\" /></record></records></entity></entities>"
+        let schema = try CMTSchema(
+            data: Data(
+                """
+                <entities><entity name="t" displayname="T" etc="1" primaryidfield="tid" primarynamefield="n" disableplugins="false"><fields>
+                <field displayname="N" name="n" type="number" /></fields></entity></entities>
+                """.utf8))
+        let xml =
+            "<entities>\n<entity name=\"t\"><records>\n<record id=\"0c3a6b6a-6e2b-4d53-9d77-1b7c6c0f0a01\">\n<field name=\"n\" value=\"12x\" /></record></records></entity></entities>"
         #expect { try CMTDataFile(data: Data(xml.utf8), schema: schema, file: "data.xml") } throws: { error in
             guard let e = error as? CMTError else { return false }
             return e.kind == .invalidValue && e.file == "data.xml" && e.line == 4 && e.entity == "t"
@@ -190,13 +212,13 @@ import ZIPFoundation
     @Test func hostileXMLIsRefused() throws {
         let schema = CMTSchema(entities: [])
         let dtd = """
-        <?xml version="1.0"?>
-        <!DOCTYPE entities [ <!ENTITY lol "lol"> <!ENTITY lol2 "&lol;&lol;&lol;&lol;"> ]>
-        <entities>&lol2;</entities>
-        """
+            <?xml version="1.0"?>
+            <!DOCTYPE entities [ <!ENTITY lol "lol"> <!ENTITY lol2 "&lol;&lol;&lol;&lol;"> ]>
+            <entities>&lol2;</entities>
+            """
         let external = """
-        <!DOCTYPE entities SYSTEM "file:///etc/passwd"><entities />
-        """
+            <!DOCTYPE entities SYSTEM "file:///etc/passwd"><entities />
+            """
         for text in [dtd, external] {
             #expect { try CMTDataFile(data: Data(text.utf8), schema: schema) } throws: { error in
                 (error as? CMTError)?.kind == .unsafeInput
@@ -221,8 +243,9 @@ import ZIPFoundation
             return url
         }
         for evil in ["../evil.xml", "/etc/evil.xml", "a/../../evil.xml", "..\\evil.xml", "C:/evil.xml"] {
-            let url = try zip("evil-\(UUID().uuidString.prefix(6)).zip",
-                              [("data.xml", dataBytes), ("data_schema.xml", schemaBytes), (evil, Data("x".utf8))])
+            let url = try zip(
+                "evil-\(UUID().uuidString.prefix(6)).zip",
+                [("data.xml", dataBytes), ("data_schema.xml", schemaBytes), (evil, Data("x".utf8))])
             #expect("\(evil) is refused") { try CMTPackage(contentsOf: url) } throws: { error in
                 guard let e = error as? CMTError else { return false }
                 return e.kind == .unsafeInput && e.message.contains(evil)

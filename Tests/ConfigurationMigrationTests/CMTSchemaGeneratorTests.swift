@@ -8,19 +8,25 @@ import TestSupport
 @Suite struct CMTSchemaGeneratorTests {
     struct FieldFacts: Hashable, CustomStringConvertible {
         var name: String, type: String, lookupTypes: Set<String>, updateCompare: Bool, primaryKey: Bool
-        var description: String { "\(name):\(type)\(lookupTypes.isEmpty ? "" : "→\(lookupTypes.sorted().joined(separator: "|"))")\(updateCompare ? " uc" : "")\(primaryKey ? " pk" : "")" }
+        var description: String {
+            "\(name):\(type)\(lookupTypes.isEmpty ? "" : "→\(lookupTypes.sorted().joined(separator: "|"))")\(updateCompare ? " uc" : "")\(primaryKey ? " pk" : "")"
+        }
     }
     struct RelationshipFacts: Hashable { var name: String, target: String?, targetKey: String?, manyToMany: Bool, reflexive: Bool }
 
     static func facts(_ e: CMTEntity) -> (Set<FieldFacts>, Set<RelationshipFacts>) {
-        let fields = Set(e.fields.map {
-            FieldFacts(name: $0.name, type: $0.typeName, lookupTypes: Set($0.lookupTypes),
-                       updateCompare: $0.updateCompare == true, primaryKey: $0.primaryKey == true)
-        })
-        let rels = Set(e.relationships.map {
-            RelationshipFacts(name: $0.name, target: $0.m2mTargetEntity, targetKey: $0.m2mTargetEntityPrimaryKey,
-                              manyToMany: $0.manyToMany, reflexive: $0.isReflexive == true)
-        })
+        let fields = Set(
+            e.fields.map {
+                FieldFacts(
+                    name: $0.name, type: $0.typeName, lookupTypes: Set($0.lookupTypes),
+                    updateCompare: $0.updateCompare == true, primaryKey: $0.primaryKey == true)
+            })
+        let rels = Set(
+            e.relationships.map {
+                RelationshipFacts(
+                    name: $0.name, target: $0.m2mTargetEntity, targetKey: $0.m2mTargetEntityPrimaryKey,
+                    manyToMany: $0.manyToMany, reflexive: $0.isReflexive == true)
+            })
         return (fields, rels)
     }
 
@@ -38,8 +44,9 @@ import TestSupport
             #expect(g.objectTypeCode == m.objectTypeCode, "\(m.name) etc")
             let (gf, gr) = Self.facts(g)
             let (mf, mr) = Self.facts(m)
-            #expect(gf.subtracting(mf).isEmpty && mf.subtracting(gf).isEmpty,
-                    "\(portalType) \(m.name): extra \(gf.subtracting(mf)) missing \(mf.subtracting(gf))")
+            #expect(
+                gf.subtracting(mf).isEmpty && mf.subtracting(gf).isEmpty,
+                "\(portalType) \(m.name): extra \(gf.subtracting(mf)) missing \(mf.subtracting(gf))")
             #expect(gr == mr, "\(portalType) \(m.name) relationships")
         }
         // Written back, the generated schema reads as itself; with the catalog's order and display names

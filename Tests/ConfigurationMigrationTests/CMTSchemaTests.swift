@@ -63,17 +63,17 @@ import TestSupport
 
     @Test func optionalAttributesAndCaseTolerance() throws {
         let xml = """
-        <?xml version="1.0" encoding="utf-8"?>
-        <entities dateMode="relative">
-          <entityImportOrder><entityName>b</entityName><entityName>a</entityName></entityImportOrder>
-          <entity name="a" displayname="A" etc="1" primaryidfield="aid" primarynamefield="n" disableplugins="True" skipupdate="FALSE">
-            <fields>
-              <field displayname="A" name="aid" type="guid" primaryKey="true" updateCompare="True" />
-              <field displayname="When" name="w" type="datetime" dateMode="relativeDaily" />
-            </fields>
-          </entity>
-        </entities>
-        """
+            <?xml version="1.0" encoding="utf-8"?>
+            <entities dateMode="relative">
+              <entityImportOrder><entityName>b</entityName><entityName>a</entityName></entityImportOrder>
+              <entity name="a" displayname="A" etc="1" primaryidfield="aid" primarynamefield="n" disableplugins="True" skipupdate="FALSE">
+                <fields>
+                  <field displayname="A" name="aid" type="guid" primaryKey="true" updateCompare="True" />
+                  <field displayname="When" name="w" type="datetime" dateMode="relativeDaily" />
+                </fields>
+              </entity>
+            </entities>
+            """
         let schema = try CMTSchema(data: Data(xml.utf8))
         #expect(schema.dateMode == "relative")
         #expect(schema.entityImportOrder == ["b", "a"])
@@ -96,10 +96,10 @@ import TestSupport
             return e.kind == .invalidSchema && e.file == "s.xml" && e.line == 1 && e.message.contains("name")
         }
         let badBool = """
-        <entities>
-          <entity name="x" displayname="x" etc="1" primaryidfield="a" primarynamefield="n" disableplugins="maybe"><fields /></entity>
-        </entities>
-        """
+            <entities>
+              <entity name="x" displayname="x" etc="1" primaryidfield="a" primarynamefield="n" disableplugins="maybe"><fields /></entity>
+            </entities>
+            """
         #expect { try CMTSchema(data: Data(badBool.utf8), file: "s.xml") } throws: { error in
             (error as? CMTError).map { $0.kind == .invalidSchema && $0.entity == "x" && $0.line == 2 } ?? false
         }

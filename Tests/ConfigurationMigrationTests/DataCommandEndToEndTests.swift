@@ -40,14 +40,16 @@ import TestSupport
         let env = try LocalEnvironment(opening: home.appendingPathComponent("environments/src.sqlite"))
         let server = try await ServerSupport.start(env)
         let httpZip = home.appendingPathComponent("http.zip").path
-        let overHTTP = try await CLI.run(["data", "export", "--schemaFile", schema, "--dataFile", httpZip, "--environment", server.origin], home: home)
+        let overHTTP = try await CLI.run(
+            ["data", "export", "--schemaFile", schema, "--dataFile", httpZip, "--environment", server.origin], home: home)
         await server.stop()
         #expect(overHTTP.out.contains("adx_contentsnippet: 92 record(s)"), "records are read over HTTP with the website $filter: \(overHTTP.err)")
         // N:N links come through the intersect entity sets the embedded server serves.
         #expect(overHTTP.status == 0, "\(overHTTP.err)")
         let httpPackage = try CMTPackage(contentsOf: URL(fileURLWithPath: httpZip))
-        #expect(CMTPackageTests.sameSnapshot(httpPackage.snapshot, package.snapshot),
-                "\(CMTPackageTests.differences(httpPackage.snapshot, package.snapshot).prefix(10))")
+        #expect(
+            CMTPackageTests.sameSnapshot(httpPackage.snapshot, package.snapshot),
+            "\(CMTPackageTests.differences(httpPackage.snapshot, package.snapshot).prefix(10))")
         #expect(!httpPackage.snapshot.links.isEmpty, "the package holds N:N links")
 
         let dry = try await ok(["data", "import", "--data", zip, "--environment", "local:dst", "--dry-run", "--json"])
@@ -61,26 +63,42 @@ import TestSupport
 
         // An environment-specific record (a website binding) in the target: never compared, and said so.
         let dstURL = home.appendingPathComponent("environments/dst.sqlite")
-        try await Self.write(dstURL, .create(EntityRecord("adx_websitebinding", id: UUID(), columns: [
-            "adx_name": .string("Binding: dst host"), "adx_websiteid": .lookup(EntityReference("adx_website", siteID))])))
+        try await Self.write(
+            dstURL,
+            .create(
+                EntityRecord(
+                    "adx_websitebinding", id: UUID(),
+                    columns: [
+                        "adx_name": .string("Binding: dst host"), "adx_websiteid": .lookup(EntityReference("adx_website", siteID)),
+                    ])))
 
         let verify = try await CLI.run(["verify", "--from", "local:src", "--to", "local:dst", "--webSiteId", siteID.dataverseString], home: home)
         #expect(verify.status == 0, "verify passes between the uploaded and the CMT-imported environment: \(verify.out)\(verify.err)")
         #expect(verify.out.contains("Identical"), "\(verify.out)")
-        #expect(verify.out.contains("adx_websitebinding:") && verify.out.contains("target record(s) not compared (environment specific)"),
-                "verify says it left the website bindings out: \(verify.out)")
+        #expect(
+            verify.out.contains("adx_websitebinding:") && verify.out.contains("target record(s) not compared (environment specific)"),
+            "verify says it left the website bindings out: \(verify.out)")
 
         let second = try await ok(["data", "import", "--data", zip, "--environment", "local:dst"])
         #expect(!second.out.contains("created"), "importing again changes nothing: \(second.out)")
 
         // verify --schemaFile: a table the schema does not name is listed as not compared, not a difference.
         let blogID = UUID()
-        try await Self.write(dstURL, .create(EntityRecord("adx_blog", id: blogID, columns: [
-            "adx_name": .string("Extra blog"), "adx_websiteid": .lookup(EntityReference("adx_website", siteID))])))
+        try await Self.write(
+            dstURL,
+            .create(
+                EntityRecord(
+                    "adx_blog", id: blogID,
+                    columns: [
+                        "adx_name": .string("Extra blog"), "adx_websiteid": .lookup(EntityReference("adx_website", siteID)),
+                    ])))
         let plain = try await CLI.run(["verify", "--from", "local:src", "--to", "local:dst", "--webSiteId", siteID.dataverseString], home: home)
         #expect(plain.status == 1 && plain.out.contains("only in the target: adx_blog \(blogID.dataverseString)"), "\(plain.out)\(plain.err)")
-        let scoped = try await CLI.run(["verify", "--from", "local:src", "--to", "local:dst", "--webSiteId", siteID.dataverseString,
-                                   "--schemaFile", schema], home: home)
+        let scoped = try await CLI.run(
+            [
+                "verify", "--from", "local:src", "--to", "local:dst", "--webSiteId", siteID.dataverseString,
+                "--schemaFile", schema,
+            ], home: home)
         #expect(scoped.status == 0, "\(scoped.out)\(scoped.err)")
         #expect(scoped.out.contains("adx_blog: 0 source and 1 target record(s) not compared (not in the schema css.xml)"), "\(scoped.out)")
 
@@ -88,14 +106,21 @@ import TestSupport
         let pages = try await Self.records(dstURL, "adx_webpage")
         let page = try #require(pages.first { $0.string("adx_title") != nil } ?? pages.first)
         try await Self.write(dstURL, .update(EntityRecord("adx_webpage", id: page.id, columns: ["adx_title": .string("Changed in the target")])))
-        let changed = try await CLI.run(["verify", "--from", "local:src", "--to", "local:dst", "--webSiteId", siteID.dataverseString,
-                                    "--schemaFile", schema, "--json"], home: home)
+        let changed = try await CLI.run(
+            [
+                "verify", "--from", "local:src", "--to", "local:dst", "--webSiteId", siteID.dataverseString,
+                "--schemaFile", schema, "--json",
+            ], home: home)
         #expect(changed.status == 1, "\(changed.out)\(changed.err)")
-        #expect(changed.out.contains("\"identical\":false") && changed.out.contains("adx_title") && changed.out.contains("Changed in the target")
+        #expect(
+            changed.out.contains("\"identical\":false") && changed.out.contains("adx_title") && changed.out.contains("Changed in the target")
                 && changed.out.contains("\"notCompared\""), "\(changed.out)")
         #expect(!changed.out.contains("only in the target: adx_blog"), "\(changed.out)")
-        let badSchema = try await CLI.run(["verify", "--from", "local:src", "--to", "local:dst", "--webSiteId", siteID.dataverseString,
-                                      "--schemaFile", zip], home: home)
+        let badSchema = try await CLI.run(
+            [
+                "verify", "--from", "local:src", "--to", "local:dst", "--webSiteId", siteID.dataverseString,
+                "--schemaFile", zip,
+            ], home: home)
         #expect(badSchema.status != 0 && badSchema.status != 1 && badSchema.err.contains("data.zip"), "a schema that is not XML: \(badSchema.err)")
     }
 

@@ -18,18 +18,18 @@ import ZIPFoundation
 
     /// A schema of websites and web pages (plug-ins on, so the platform's web page rules apply).
     static let schema = """
-    <entities><entity name="adx_website" displayname="Website" etc="10027" primaryidfield="adx_websiteid" primarynamefield="adx_name" disableplugins="false"><fields>
-    <field displayname="Id" name="adx_websiteid" type="guid" primaryKey="true" /><field displayname="Name" name="adx_name" type="string" />
-    </fields></entity>
-    <entity name="adx_webpage" displayname="Web Page" etc="10017" primaryidfield="adx_webpageid" primarynamefield="adx_name" disableplugins="false"><fields>
-    <field displayname="Id" name="adx_webpageid" type="guid" primaryKey="true" /><field displayname="Name" name="adx_name" type="string" />
-    <field displayname="Partial URL" name="adx_partialurl" type="string" />
-    <field displayname="Hidden" name="adx_hiddenfromsitemap" type="bool" />
-    <field displayname="Release" name="adx_releasedate" type="datetime" />
-    <field displayname="Website" name="adx_websiteid" type="entityreference" lookupType="adx_website" />
-    <field displayname="Parent" name="adx_parentpageid" type="entityreference" lookupType="adx_webpage" />
-    </fields></entity></entities>
-    """
+        <entities><entity name="adx_website" displayname="Website" etc="10027" primaryidfield="adx_websiteid" primarynamefield="adx_name" disableplugins="false"><fields>
+        <field displayname="Id" name="adx_websiteid" type="guid" primaryKey="true" /><field displayname="Name" name="adx_name" type="string" />
+        </fields></entity>
+        <entity name="adx_webpage" displayname="Web Page" etc="10017" primaryidfield="adx_webpageid" primarynamefield="adx_name" disableplugins="false"><fields>
+        <field displayname="Id" name="adx_webpageid" type="guid" primaryKey="true" /><field displayname="Name" name="adx_name" type="string" />
+        <field displayname="Partial URL" name="adx_partialurl" type="string" />
+        <field displayname="Hidden" name="adx_hiddenfromsitemap" type="bool" />
+        <field displayname="Release" name="adx_releasedate" type="datetime" />
+        <field displayname="Website" name="adx_websiteid" type="entityreference" lookupType="adx_website" />
+        <field displayname="Parent" name="adx_parentpageid" type="entityreference" lookupType="adx_webpage" />
+        </fields></entity></entities>
+        """
 
     static func dataXML(pages: String, declaration: String = "", timestamp: String = "") -> String {
         """
@@ -60,7 +60,8 @@ import ZIPFoundation
         defer { try? FileManager.default.removeItem(at: root) }
         _ = try await CLI.run(["env", "create", "t"], home: root)
         // A second root page (no parent) whose partial URL is not "/": the platform refuses it.
-        let page = "<record id=\"\(Self.broken)\"><field name=\"adx_name\" value=\"Broken root\" /><field name=\"adx_partialurl\" value=\"broken\" />"
+        let page =
+            "<record id=\"\(Self.broken)\"><field name=\"adx_name\" value=\"Broken root\" /><field name=\"adx_partialurl\" value=\"broken\" />"
             + "<field name=\"adx_websiteid\" value=\"\(Self.site)\" lookupentity=\"adx_website\" /></record>"
         let pkg = try Self.folder(root, "pkg", data: Data(Self.dataXML(pages: page).utf8))
 
@@ -101,20 +102,26 @@ import ZIPFoundation
         }
         // Billion laughs in data.xml; an external entity in the schema.
         let laughs = """
-        <?xml version="1.0"?>
-        <!DOCTYPE entities [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>
-        <entities><entity name="adx_website"><records><record id="\(Self.site)"><field name="adx_name" value="&c;" /></record></records></entity></entities>
-        """
+            <?xml version="1.0"?>
+            <!DOCTYPE entities [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>
+            <entities><entity name="adx_website"><records><record id="\(Self.site)"><field name="adx_name" value="&c;" /></record></records></entity></entities>
+            """
         let bomb = try Self.folder(root, "laughs", data: Data(laughs.utf8))
-        let external = try Self.folder(root, "external", data: good,
-                                       schema: "<!DOCTYPE entities SYSTEM \"file:///etc/passwd\">" + Self.schema)
+        let external = try Self.folder(
+            root, "external", data: good,
+            schema: "<!DOCTYPE entities SYSTEM \"file:///etc/passwd\">" + Self.schema)
         // Activity parties.
-        let partySchema = Self.schema.replacingOccurrences(of: "<field displayname=\"Name\" name=\"adx_name\" type=\"string\" />\n</fields></entity>\n<entity name=\"adx_webpage\"",
-                                                           with: "<field displayname=\"Name\" name=\"adx_name\" type=\"string\" /><field displayname=\"P\" name=\"parties\" type=\"partylist\" />\n</fields></entity>\n<entity name=\"adx_webpage\"")
+        let partySchema = Self.schema.replacingOccurrences(
+            of: "<field displayname=\"Name\" name=\"adx_name\" type=\"string\" />\n</fields></entity>\n<entity name=\"adx_webpage\"",
+            with:
+                "<field displayname=\"Name\" name=\"adx_name\" type=\"string\" /><field displayname=\"P\" name=\"parties\" type=\"partylist\" />\n</fields></entity>\n<entity name=\"adx_webpage\""
+        )
         #expect(partySchema != Self.schema)
         let partyData = Self.dataXML(pages: "").replacingOccurrences(
             of: "<field name=\"adx_name\" value=\"Site\" />",
-            with: "<field name=\"adx_name\" value=\"Site\" /><field name=\"parties\" value=\"\"><activitypointerrecords id=\"\(UUID().uuidString)\"><field name=\"partyid\" value=\"\(UUID().uuidString)\" lookupentity=\"contact\" /></activitypointerrecords></field>")
+            with:
+                "<field name=\"adx_name\" value=\"Site\" /><field name=\"parties\" value=\"\"><activitypointerrecords id=\"\(UUID().uuidString)\"><field name=\"partyid\" value=\"\(UUID().uuidString)\" lookupentity=\"contact\" /></activitypointerrecords></field>"
+        )
         let party = try Self.folder(root, "party", data: Data(partyData.utf8), schema: partySchema)
         // No data.xml.
         let missing = root.appendingPathComponent("missing", isDirectory: true)
@@ -142,7 +149,8 @@ import ZIPFoundation
         let root = try TestPaths.temporaryDirectory("cmt-hard")
         defer { try? FileManager.default.removeItem(at: root) }
         _ = try await CLI.run(["env", "create", "t"], home: root)
-        let page = "<record id=\"\(Self.broken)\"><field name=\"adx_name\" value=\"About\" /><field name=\"adx_partialurl\" value=\"about\" />"
+        let page =
+            "<record id=\"\(Self.broken)\"><field name=\"adx_name\" value=\"About\" /><field name=\"adx_partialurl\" value=\"about\" />"
             + "<field name=\"adx_hiddenfromsitemap\" value=\"TRUE\" /><field name=\"adx_releasedate\" value=\"12/19/2017 4:57:00 PM\" />"
             + "<field name=\"adx_websiteid\" value=\"{\(Self.site.uppercased())}\" lookupentity=\"adx_website\" />"
             + "<field name=\"adx_parentpageid\" value=\"\(Self.home)\" lookupentity=\"adx_webpage\" lookupentityname=\"Home\" /></record>"
@@ -173,7 +181,8 @@ import ZIPFoundation
         let folder = root.appendingPathComponent("out", isDirectory: true)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try Data("keep".utf8).write(to: folder.appendingPathComponent("keep.txt"))
-        let intoFolder = try await CLI.run(["data", "export", "--schemaFile", schema, "--dataFile", folder.path, "--environment", "local:t", "--overwrite"], home: root)
+        let intoFolder = try await CLI.run(
+            ["data", "export", "--schemaFile", schema, "--dataFile", folder.path, "--environment", "local:t", "--overwrite"], home: root)
         #expect(intoFolder.status == 2 && intoFolder.err.contains("is a folder"), "\(intoFolder.err)")
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("keep.txt").path))
         // A missing folder is named before anything is read.
@@ -183,13 +192,16 @@ import ZIPFoundation
         // A schema with a DTD is refused.
         let dtd = root.appendingPathComponent("dtd.xml")
         try Data(("<!DOCTYPE entities [<!ENTITY x \"y\">]>" + Self.schema).utf8).write(to: dtd)
-        let hostile = try await CLI.run(["data", "export", "--schemaFile", dtd.path, "--dataFile", root.appendingPathComponent("d.zip").path, "--environment", "local:t"], home: root)
+        let hostile = try await CLI.run(
+            ["data", "export", "--schemaFile", dtd.path, "--dataFile", root.appendingPathComponent("d.zip").path, "--environment", "local:t"],
+            home: root)
         #expect(hostile.status == 2 && hostile.err.contains("dtd.xml"), "\(hostile.err)")
 
         // --overwrite replaces a zip with a complete one and leaves no temporary file.
         let zip = root.appendingPathComponent("data.zip")
         try Data("old".utf8).write(to: zip)
-        let over = try await CLI.run(["data", "export", "--schemaFile", schema, "--dataFile", zip.path, "--environment", "local:t", "--overwrite"], home: root)
+        let over = try await CLI.run(
+            ["data", "export", "--schemaFile", schema, "--dataFile", zip.path, "--environment", "local:t", "--overwrite"], home: root)
         #expect(over.status == 0, "\(over.err)")
         let back = try CMTPackage(contentsOf: zip)
         #expect(back.snapshot.records["adx_webpage"]?.map(\.id.dataverseString) == [Self.home])
@@ -212,8 +224,11 @@ import ZIPFoundation
         #expect(v.status == 0, "\(v.out)\(v.err)")
         // Each environment has its own org-wide portal languages: they are neither compared nor listed.
         #expect(!v.out.contains("adx_portallanguage"), "\(v.out)")
-        let name = try await CLI.run(["verify", "--from", "local:a", "--to", "local:b", "--webSiteId", Self.site, "--schemaFile",
-                                       root.appendingPathComponent("none.xml").path], home: root)
+        let name = try await CLI.run(
+            [
+                "verify", "--from", "local:a", "--to", "local:b", "--webSiteId", Self.site, "--schemaFile",
+                root.appendingPathComponent("none.xml").path,
+            ], home: root)
         #expect(name.status == 2 && name.err.contains("none.xml"), "a missing schema file is named: \(name.err)")
     }
 }

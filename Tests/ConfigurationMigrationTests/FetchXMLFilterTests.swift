@@ -44,14 +44,14 @@ import TestSupport
 
     @Test func annotationLinkedToWebFileIsEvaluatedLocally() throws {
         let text = """
-        <fetch version="1.0" mapping="logical" distinct="false">
-          <entity name="annotation">
-            <link-entity name="adx_webfile" from="adx_webfileid" to="objectid" link-type="inner" alias="ab">
-              <filter type="and"><condition attribute="adx_websiteid" operator="eq" value="{D78574F9-20C3-4DCC-8D8D-85CF5B7AC141}" /></filter>
-            </link-entity>
-          </entity>
-        </fetch>
-        """
+            <fetch version="1.0" mapping="logical" distinct="false">
+              <entity name="annotation">
+                <link-entity name="adx_webfile" from="adx_webfileid" to="objectid" link-type="inner" alias="ab">
+                  <filter type="and"><condition attribute="adx_websiteid" operator="eq" value="{D78574F9-20C3-4DCC-8D8D-85CF5B7AC141}" /></filter>
+                </link-entity>
+              </entity>
+            </fetch>
+            """
         let f = try FetchXMLFilter(text: text, entity: "annotation")
         #expect(f.entityName == "annotation" && f.links.count == 1)
         #expect(throws: CMTError.self) { try f.recordFilter { _ in nil } }
@@ -69,8 +69,8 @@ import TestSupport
     @Test func chainedLinksByWebsiteName() throws {
         // Tyler's form: web form metadata → web form step → web form → website named X.
         let text = """
-        <fetch><entity name="adx_webformmetadata"><attribute name="adx_webformmetadataid" /><link-entity name="adx_webformstep" from="adx_webformstepid" to="adx_webformstep"><link-entity name="adx_webform" from="adx_webformid" to="adx_webform"><link-entity name="adx_website" from="adx_websiteid" to="adx_websiteid"><filter><condition attribute="adx_name" operator="eq" value="ContosoUniversity" /></filter></link-entity></link-entity></link-entity></entity></fetch>
-        """
+            <fetch><entity name="adx_webformmetadata"><attribute name="adx_webformmetadataid" /><link-entity name="adx_webformstep" from="adx_webformstepid" to="adx_webformstep"><link-entity name="adx_webform" from="adx_webformid" to="adx_webform"><link-entity name="adx_website" from="adx_websiteid" to="adx_websiteid"><filter><condition attribute="adx_name" operator="eq" value="ContosoUniversity" /></filter></link-entity></link-entity></link-entity></entity></fetch>
+            """
         let f = try FetchXMLFilter(text: text)
         let siteA = UUID(), siteB = UUID(), formA = UUID(), formB = UUID(), stepA = UUID(), stepB = UUID()
         var s = PortalSnapshot()
@@ -88,16 +88,16 @@ import TestSupport
 
     @Test func operators() throws {
         let text = """
-        <filter type="or">
-          <filter type="and">
-            <condition attribute="adx_name" operator="like" value="%home%" />
-            <condition attribute="adx_partialurl" operator="ne" value="x" />
-          </filter>
-          <condition attribute="adx_displayorder" operator="in"><value>1</value><value>3</value></condition>
-          <condition attribute="adx_releasedate" operator="on-or-after" value="2024-05-01" />
-          <condition attribute="adx_summary" operator="null" />
-        </filter>
-        """
+            <filter type="or">
+              <filter type="and">
+                <condition attribute="adx_name" operator="like" value="%home%" />
+                <condition attribute="adx_partialurl" operator="ne" value="x" />
+              </filter>
+              <condition attribute="adx_displayorder" operator="in"><value>1</value><value>3</value></condition>
+              <condition attribute="adx_releasedate" operator="on-or-after" value="2024-05-01" />
+              <condition attribute="adx_summary" operator="null" />
+            </filter>
+            """
         let f = try FetchXMLFilter(text: text)
         func rec(_ cols: [String: FieldValue]) -> EntityRecord {
             var c = cols
@@ -115,12 +115,15 @@ import TestSupport
             (rec(["adx_releasedate": date("2024-04-30T23:59:59Z")]), false),
             (EntityRecord("adx_webpage", id: UUID()), true), // adx_summary null
         ]
-        let types: [String: AttributeType] = ["adx_name": .string, "adx_partialurl": .string, "adx_displayorder": .integer,
-                                              "adx_releasedate": .dateTime, "adx_summary": .memo]
+        let types: [String: AttributeType] = [
+            "adx_name": .string, "adx_partialurl": .string, "adx_displayorder": .integer,
+            "adx_releasedate": .dateTime, "adx_summary": .memo,
+        ]
         let rf = try #require(try f.recordFilter { types[$0] })
         for (record, expected) in cases {
-            #expect(f.filter([record], table: "adx_webpage", source: FetchRecordSource(snapshot: PortalSnapshot())).count == (expected ? 1 : 0),
-                    "local \(record.columns)")
+            #expect(
+                f.filter([record], table: "adx_webpage", source: FetchRecordSource(snapshot: PortalSnapshot())).count == (expected ? 1 : 0),
+                "local \(record.columns)")
             #expect(rf.matches(record) == expected, "record filter \(record.columns)")
         }
         #expect(FetchXMLFilter.like("abc", "a_c") && FetchXMLFilter.like("ABC", "%b%") && !FetchXMLFilter.like("abc", "b%"))
@@ -129,7 +132,10 @@ import TestSupport
     @Test func unsupportedFetchXMLNamesTheElement() throws {
         let cases: [(String, String)] = [
             ("<filter><condition attribute=\"a\" operator=\"gt\" value=\"1\" /></filter>", "gt"),
-            ("<fetch><entity name=\"a\"><order attribute=\"x\" /><link-entity name=\"b\" from=\"c\" to=\"d\" link-type=\"exists\" /></entity></fetch>", "exists"),
+            (
+                "<fetch><entity name=\"a\"><order attribute=\"x\" /><link-entity name=\"b\" from=\"c\" to=\"d\" link-type=\"exists\" /></entity></fetch>",
+                "exists"
+            ),
             ("<fetch aggregate=\"true\"><entity name=\"a\" /></fetch>", "aggregate"),
             ("<filter><weird /></filter>", "<weird>"),
             ("<savedquery />", "<savedquery>"),

@@ -15,15 +15,15 @@ import ZIPFoundation
     static let page = "22222222-2222-4222-8222-222222222222"
 
     static let schema = """
-    <entities><entity name="adx_website" displayname="Website" etc="10027" primaryidfield="adx_websiteid" primarynamefield="adx_name"><fields>
-    <field displayname="Id" name="adx_websiteid" type="guid" primaryKey="true" /><field displayname="Name" name="adx_name" type="string" />
-    </fields></entity>
-    <entity name="adx_webpage" displayname="Web Page" etc="10017" primaryidfield="adx_webpageid" primarynamefield="adx_name"><fields>
-    <field displayname="Id" name="adx_webpageid" type="guid" primaryKey="true" /><field displayname="Name" name="adx_name" type="string" />
-    <field displayname="Website" name="adx_websiteid" type="entityreference" lookupType="adx_website" />
-    <field displayname="Owner" name="ownerid" type="owner" />
-    </fields></entity></entities>
-    """
+        <entities><entity name="adx_website" displayname="Website" etc="10027" primaryidfield="adx_websiteid" primarynamefield="adx_name"><fields>
+        <field displayname="Id" name="adx_websiteid" type="guid" primaryKey="true" /><field displayname="Name" name="adx_name" type="string" />
+        </fields></entity>
+        <entity name="adx_webpage" displayname="Web Page" etc="10017" primaryidfield="adx_webpageid" primarynamefield="adx_name"><fields>
+        <field displayname="Id" name="adx_webpageid" type="guid" primaryKey="true" /><field displayname="Name" name="adx_name" type="string" />
+        <field displayname="Website" name="adx_websiteid" type="entityreference" lookupType="adx_website" />
+        <field displayname="Owner" name="ownerid" type="owner" />
+        </fields></entity></entities>
+        """
 
     /// A valid data.xml: one website, one page; `extra` goes inside the page's `<records>`.
     static func data(extra: String = "", pageFields: String = "") -> String {
@@ -58,7 +58,9 @@ import ZIPFoundation
         func refused(_ package: URL, _ words: [String], sourceLocation: SourceLocation = #_sourceLocation) async throws {
             let r = try await run(["data", "import", "--data", package.path, "--environment", "local:t"])
             #expect(r.exitCode == 2, "\(package.lastPathComponent): exit \(r.exitCode) \(r.stderr)", sourceLocation: sourceLocation)
-            for w in words { #expect(r.stderr.contains(w), "\(package.lastPathComponent): '\(w)' not in: \(r.stderr)", sourceLocation: sourceLocation) }
+            for w in words {
+                #expect(r.stderr.contains(w), "\(package.lastPathComponent): '\(w)' not in: \(r.stderr)", sourceLocation: sourceLocation)
+            }
             HostilePackageTests.expectPlainWords(r.stderr, sourceLocation: sourceLocation)
             let (sites, pages) = (try await count("adx_website"), try await count("adx_webpage"))
             #expect(sites == 0 && pages == 0, "nothing written", sourceLocation: sourceLocation)
@@ -84,8 +86,10 @@ import ZIPFoundation
     static func zip(_ url: URL, _ entries: [(String, Data)], stored: Bool = false) throws {
         let archive = try Archive(url: url, accessMode: .create)
         for (name, bytes) in entries {
-            try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(bytes.count),
-                                 compressionMethod: stored ? .none : .deflate) { position, size in
+            try archive.addEntry(
+                with: name, type: .file, uncompressedSize: Int64(bytes.count),
+                compressionMethod: stored ? .none : .deflate
+            ) { position, size in
                 bytes.subdata(in: Int(position)..<min(bytes.count, Int(position) + size))
             }
         }
@@ -106,28 +110,39 @@ import ZIPFoundation
         defer { try? FileManager.default.removeItem(at: f.root) }
         // The issue's input: <entities> + 60,000 nested <a> in a zip of under 1 KB.
         let deepData = f.root.appendingPathComponent("deep-data.zip")
-        try Self.zip(deepData, [("data.xml", Data(("<entities>" + Self.nested(60_000) + "</entities>").utf8)),
-                                ("data_schema.xml", Data(Self.schema.utf8))])
+        try Self.zip(
+            deepData,
+            [
+                ("data.xml", Data(("<entities>" + Self.nested(60_000) + "</entities>").utf8)),
+                ("data_schema.xml", Data(Self.schema.utf8)),
+            ])
         #expect(try FileManager.default.attributesOfItem(atPath: deepData.path)[.size] as? Int ?? 0 < 2_000)
         try await f.refused(deepData, ["deep-data.zip/data.xml:1", "nested more than 256 levels"])
         // The same in data_schema.xml.
         let deepSchema = f.root.appendingPathComponent("deep-schema.zip")
-        try Self.zip(deepSchema, [("data.xml", Data(Self.data().utf8)), ("data_schema.xml", Data(("<entities>" + Self.nested(60_000) + "</entities>").utf8))])
+        try Self.zip(
+            deepSchema, [("data.xml", Data(Self.data().utf8)), ("data_schema.xml", Data(("<entities>" + Self.nested(60_000) + "</entities>").utf8))])
         try await f.refused(deepSchema, ["deep-schema.zip/data_schema.xml:1", "nested more than 256 levels"])
         // Made-up members: deep inside a record (one element per line: the line is the 257th), and a
         // schema <filter> of nested FetchXML filters.
-        let inRecord = try Self.folder(f.root, "deep-record", data: Self.data(pageFields: "\n" + String(repeating: "<field>\n", count: 20_000)
-                                                                               + String(repeating: "</field>", count: 20_000)))
+        let inRecord = try Self.folder(
+            f.root, "deep-record",
+            data: Self.data(
+                pageFields: "\n" + String(repeating: "<field>\n", count: 20_000)
+                    + String(repeating: "</field>", count: 20_000)))
         try await f.refused(inRecord, ["deep-record/data.xml:", "nested more than 256 levels"])
-        let fetch = Self.schema.replacingOccurrences(of: "</fields></entity></entities>",
-                                                     with: "</fields><filter>" + Self.nested(30_000, "filter") + "</filter></entity></entities>")
+        let fetch = Self.schema.replacingOccurrences(
+            of: "</fields></entity></entities>",
+            with: "</fields><filter>" + Self.nested(30_000, "filter") + "</filter></entity></entities>")
         try await f.refused(try Self.folder(f.root, "deep-filter", data: Self.data(), schema: fetch), ["data_schema.xml:", "nested more than"])
 
         // A --schemaFile (data export) and env create --schema.
         let schemaFile = f.root.appendingPathComponent("deep-schema.xml")
         try Data(("<entities>" + Self.nested(60_000) + "</entities>").utf8).write(to: schemaFile)
-        let export = try await f.run(["data", "export", "--environment", "local:t", "--schemaFile", schemaFile.path,
-                                      "--dataFile", f.root.appendingPathComponent("out.zip").path])
+        let export = try await f.run([
+            "data", "export", "--environment", "local:t", "--schemaFile", schemaFile.path,
+            "--dataFile", f.root.appendingPathComponent("out.zip").path,
+        ])
         #expect(export.exitCode == 2 && export.stderr.contains("deep-schema.xml:1"), "\(export.stderr)")
         #expect(!FileManager.default.fileExists(atPath: f.root.appendingPathComponent("out.zip").path))
         let create = try await f.run(["env", "create", "deep", "--schema", schemaFile.path])
@@ -161,7 +176,8 @@ import ZIPFoundation
             if Int(position) + d.count == total { d.replaceSubrange((d.count - tail.count)..<d.count, with: tail) }
             return d
         }
-        try archive.addEntry(with: "data_schema.xml", type: .file, uncompressedSize: Int64(Self.schema.utf8.count), compressionMethod: .deflate) { p, s in
+        try archive.addEntry(with: "data_schema.xml", type: .file, uncompressedSize: Int64(Self.schema.utf8.count), compressionMethod: .deflate) {
+            p, s in
             Data(Self.schema.utf8).subdata(in: Int(p)..<min(Self.schema.utf8.count, Int(p) + s))
         }
         try await f.refused(bomb, ["bomb.zip", "'data.xml'", "more than 200 times", "zip bomb", "unzip it"])
@@ -178,12 +194,20 @@ import ZIPFoundation
         defer { try? FileManager.default.removeItem(at: f.root) }
         // A bomb in data_schema.xml, and a bomb of elements (not white space).
         let schemaBomb = f.root.appendingPathComponent("schema-bomb.zip")
-        try Self.zip(schemaBomb, [("data.xml", Data(Self.data().utf8)),
-                                  ("data_schema.xml", Data(("<entities>" + String(repeating: " ", count: 40_000_000) + "</entities>").utf8))])
+        try Self.zip(
+            schemaBomb,
+            [
+                ("data.xml", Data(Self.data().utf8)),
+                ("data_schema.xml", Data(("<entities>" + String(repeating: " ", count: 40_000_000) + "</entities>").utf8)),
+            ])
         try await f.refused(schemaBomb, ["'data_schema.xml'", "zip bomb"])
         let elementBomb = f.root.appendingPathComponent("element-bomb.zip")
-        try Self.zip(elementBomb, [("data.xml", Data(("<entities>" + String(repeating: "<a/>", count: 10_000_000) + "</entities>").utf8)),
-                                   ("data_schema.xml", Data(Self.schema.utf8))])
+        try Self.zip(
+            elementBomb,
+            [
+                ("data.xml", Data(("<entities>" + String(repeating: "<a/>", count: 10_000_000) + "</entities>").utf8)),
+                ("data_schema.xml", Data(Self.schema.utf8)),
+            ])
         try await f.refused(elementBomb, ["'data.xml'", "zip bomb"])
         // A small absolute limit is named too (in process: the limit is a ReadLimits value).
         let small = f.root.appendingPathComponent("small.zip")
@@ -193,9 +217,11 @@ import ZIPFoundation
 
         // Long white-space runs before, inside and after the root read as white space (were "not
         // well-formed XML" before the root), with the line numbers after them right.
-        for (name, text) in [("before", String(repeating: " ", count: 3_000_000) + Self.data()),
-                             ("after", Self.data() + String(repeating: "\r\n ", count: 1_000_000)),
-                             ("inside", Self.data(extra: String(repeating: " \n", count: 1_500_000)))] {
+        for (name, text) in [
+            ("before", String(repeating: " ", count: 3_000_000) + Self.data()),
+            ("after", Self.data() + String(repeating: "\r\n ", count: 1_000_000)),
+            ("inside", Self.data(extra: String(repeating: " \n", count: 1_500_000))),
+        ] {
             let root = try SafeXMLReader.parse(Data(text.utf8), file: name)
             #expect(root.children("entity").count == 2, "\(name)")
         }
@@ -234,9 +260,11 @@ import ZIPFoundation
         try await f.refused(deflated, ["deflated.zip", "'data.xml'"])
 
         // Two data.xml entries (the last silently won), two data_schema.xml, and a case variant.
-        for (name, entries) in [("dup-data", [("data.xml", Self.data()), ("data_schema.xml", Self.schema), ("data.xml", Self.data(extra: ""))]),
-                                ("dup-schema", [("data_schema.xml", Self.schema), ("data.xml", Self.data()), ("data_schema.xml", Self.schema)]),
-                                ("dup-case", [("data.xml", Self.data()), ("DATA.XML", Self.data()), ("data_schema.xml", Self.schema)])] {
+        for (name, entries) in [
+            ("dup-data", [("data.xml", Self.data()), ("data_schema.xml", Self.schema), ("data.xml", Self.data(extra: ""))]),
+            ("dup-schema", [("data_schema.xml", Self.schema), ("data.xml", Self.data()), ("data_schema.xml", Self.schema)]),
+            ("dup-case", [("data.xml", Self.data()), ("DATA.XML", Self.data()), ("data_schema.xml", Self.schema)]),
+        ] {
             let url = f.root.appendingPathComponent("\(name).zip")
             try Self.zip(url, entries.map { ($0.0, Data($0.1.utf8)) })
             try await f.refused(url, ["\(name).zip", "two entries named"])
@@ -253,20 +281,26 @@ import ZIPFoundation
         let f = try await Self.fixture("records")
         defer { try? FileManager.default.removeItem(at: f.root) }
         let twice = "<record id=\"\(Self.page)\"><field name=\"adx_name\" value=\"Other\" /></record>"
-        try await f.refused(try Self.folder(f.root, "dup-id", data: Self.data(extra: twice)),
-                            ["dup-id/data.xml:5", "record id \(Self.page) appears twice in entity adx_webpage (lines 4 and 5)"])
+        try await f.refused(
+            try Self.folder(f.root, "dup-id", data: Self.data(extra: twice)),
+            ["dup-id/data.xml:5", "record id \(Self.page) appears twice in entity adx_webpage (lines 4 and 5)"])
         // Upper-case braces form of the same id, and the id repeated in a second <entity> element.
         let braces = "<record id=\"{\(Self.page.uppercased())}\"><field name=\"adx_name\" value=\"Other\" /></record>"
         try await f.refused(try Self.folder(f.root, "dup-braces", data: Self.data(extra: braces)), ["appears twice"])
-        let secondEntity = Self.data().replacingOccurrences(of: "</entities>", with:
-            "<entity name=\"adx_website\" displayname=\"Website\"><records><record id=\"\(Self.site)\"><field name=\"adx_name\" value=\"B\" /></record></records></entity></entities>")
+        let secondEntity = Self.data().replacingOccurrences(
+            of: "</entities>",
+            with:
+                "<entity name=\"adx_website\" displayname=\"Website\"><records><record id=\"\(Self.site)\"><field name=\"adx_name\" value=\"B\" /></record></records></entity></entities>"
+        )
         try await f.refused(try Self.folder(f.root, "dup-entity", data: secondEntity), ["appears twice in entity adx_website"])
 
         // A lookupentity naming a table the column does not point to, for an id that exists as a page.
-        let wrong = Self.data(pageFields: "").replacingOccurrences(of: "value=\"\(Self.site)\" lookupentity=\"adx_website\"",
-                                                                   with: "value=\"\(Self.page)\" lookupentity=\"adx_webpage\"")
-        try await f.refused(try Self.folder(f.root, "wrong-lookup", data: wrong),
-                            ["wrong-lookup/data.xml:4", "field adx_websiteid", "lookupentity=\"adx_webpage\"", "lookupType=\"adx_website\""])
+        let wrong = Self.data(pageFields: "").replacingOccurrences(
+            of: "value=\"\(Self.site)\" lookupentity=\"adx_website\"",
+            with: "value=\"\(Self.page)\" lookupentity=\"adx_webpage\"")
+        try await f.refused(
+            try Self.folder(f.root, "wrong-lookup", data: wrong),
+            ["wrong-lookup/data.xml:4", "field adx_websiteid", "lookupentity=\"adx_webpage\"", "lookupType=\"adx_website\""])
         // An owner pointing at a website; a lookup to a table that does not exist.
         let owner = Self.data(pageFields: "<field name=\"ownerid\" value=\"\(Self.site)\" lookupentity=\"adx_website\" />")
         try await f.refused(try Self.folder(f.root, "wrong-owner", data: owner), ["field ownerid", "systemuser|team"])
@@ -279,9 +313,11 @@ import ZIPFoundation
     @Test func documentTypeDeclarationsAreRefusedByEveryReader() async throws {
         let f = try await Self.fixture("dtd")
         defer { try? FileManager.default.removeItem(at: f.root) }
-        let dtds = ["<?xml version=\"1.0\"?>\n<!DOCTYPE entities [<!ENTITY a \"aaaaaaaaaa\">]>\n",
-                    "\n<!doctype entities SYSTEM \"file:///etc/passwd\">\n",
-                    "\n<!ENTITY x SYSTEM \"http://127.0.0.1:9/\">\n"]
+        let dtds = [
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE entities [<!ENTITY a \"aaaaaaaaaa\">]>\n",
+            "\n<!doctype entities SYSTEM \"file:///etc/passwd\">\n",
+            "\n<!ENTITY x SYSTEM \"http://127.0.0.1:9/\">\n",
+        ]
         for (i, dtd) in dtds.enumerated() {
             let schemaFile = f.root.appendingPathComponent("schema-\(i).xml")
             try Data((dtd + Self.schema).utf8).write(to: schemaFile)
@@ -328,21 +364,21 @@ import ZIPFoundation
     // carries each <targetid> with its table)
 
     static let linkSchema = """
-    <entities>
-    <entity name="adx_website" displayname="Website" etc="10027" primaryidfield="adx_websiteid" primarynamefield="adx_name"><fields>
-    <field displayname="Id" name="adx_websiteid" type="guid" primaryKey="true" /><field displayname="Name" name="adx_name" type="string" />
-    </fields></entity>
-    <entity name="adx_webrole" displayname="Web Role" etc="10018" primaryidfield="adx_webroleid" primarynamefield="adx_name"><fields>
-    <field displayname="Id" name="adx_webroleid" type="guid" primaryKey="true" /><field displayname="Name" name="adx_name" type="string" />
-    <field displayname="Website" name="adx_websiteid" type="entityreference" lookupType="adx_website" />
-    </fields></entity>
-    <entity name="adx_entitypermission" displayname="Entity Permission" etc="10068" primaryidfield="adx_entitypermissionid" primarynamefield="adx_entityname"><fields>
-    <field displayname="Id" name="adx_entitypermissionid" type="guid" primaryKey="true" /><field displayname="Name" name="adx_entityname" type="string" />
-    <field displayname="Table" name="adx_entitylogicalname" type="string" />
-    <field displayname="Website" name="adx_websiteid" type="entityreference" lookupType="adx_website" />
-    </fields><relationships><relationship name="adx_entitypermission_webrole" manyToMany="true" isreflexive="false" relatedEntityName="adx_entitypermission_webrole" m2mTargetEntity="adx_webrole" m2mTargetEntityPrimaryKey="adx_webroleid" /></relationships></entity>
-    </entities>
-    """
+        <entities>
+        <entity name="adx_website" displayname="Website" etc="10027" primaryidfield="adx_websiteid" primarynamefield="adx_name"><fields>
+        <field displayname="Id" name="adx_websiteid" type="guid" primaryKey="true" /><field displayname="Name" name="adx_name" type="string" />
+        </fields></entity>
+        <entity name="adx_webrole" displayname="Web Role" etc="10018" primaryidfield="adx_webroleid" primarynamefield="adx_name"><fields>
+        <field displayname="Id" name="adx_webroleid" type="guid" primaryKey="true" /><field displayname="Name" name="adx_name" type="string" />
+        <field displayname="Website" name="adx_websiteid" type="entityreference" lookupType="adx_website" />
+        </fields></entity>
+        <entity name="adx_entitypermission" displayname="Entity Permission" etc="10068" primaryidfield="adx_entitypermissionid" primarynamefield="adx_entityname"><fields>
+        <field displayname="Id" name="adx_entitypermissionid" type="guid" primaryKey="true" /><field displayname="Name" name="adx_entityname" type="string" />
+        <field displayname="Table" name="adx_entitylogicalname" type="string" />
+        <field displayname="Website" name="adx_websiteid" type="entityreference" lookupType="adx_website" />
+        </fields><relationships><relationship name="adx_entitypermission_webrole" manyToMany="true" isreflexive="false" relatedEntityName="adx_entitypermission_webrole" m2mTargetEntity="adx_webrole" m2mTargetEntityPrimaryKey="adx_webroleid" /></relationships></entity>
+        </entities>
+        """
 
     static func linkData(_ targets: [String]) -> String {
         """
@@ -362,14 +398,17 @@ import ZIPFoundation
         // The issue's case: a <targetid> no web role has; then the same in braces and capitals, and the
         // all-zero GUID. (The id of a record of another table, such as the website's, is caught too since
         // ReferenceChecks looks ids up in the end's table: CheckGapTests.)
-        for (name, target) in [("absent", "66666666-6666-4666-8666-666666666666"), ("braces", "{77777777-7777-4777-8777-77777777777A}"),
-                               ("zero", "00000000-0000-0000-0000-000000000000")] {
+        for (name, target) in [
+            ("absent", "66666666-6666-4666-8666-666666666666"), ("braces", "{77777777-7777-4777-8777-77777777777A}"),
+            ("zero", "00000000-0000-0000-0000-000000000000"),
+        ] {
             let pkg = try Self.folder(f.root, "link-\(name)", data: Self.linkData([role, target]), schema: Self.linkSchema)
             let r = try await f.run(["data", "import", "--data", pkg.path, "--environment", "local:t"])
             #expect(r.exitCode == 2, "\(name): \(r.stderr)")
             let shown = UUID(dataverse: target)?.dataverseString ?? target
-            #expect(r.stderr.contains("adx_entitypermission_webrole") && r.stderr.contains(shown) && r.stderr.contains("nothing was written"),
-                    "\(name): \(r.stderr)")
+            #expect(
+                r.stderr.contains("adx_entitypermission_webrole") && r.stderr.contains(shown) && r.stderr.contains("nothing was written"),
+                "\(name): \(r.stderr)")
             for table in ["adx_website", "adx_webrole", "adx_entitypermission"] {
                 let n = try await f.count(table)
                 #expect(n == 0, "\(name): \(table) written")

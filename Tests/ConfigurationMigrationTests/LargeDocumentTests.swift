@@ -6,9 +6,9 @@ import Testing
 /// 72 MB package of 277 KB note bodies failed "not well-formed XML" at its last line).
 @Suite struct LargeDocumentTests {
     @Test func documentOverTenMegabytesOfSmallValuesParses() throws {
-        let value = String(repeating: "QUJD", count: 70_000)      // 280,000 bytes, under the lifting threshold
+        let value = String(repeating: "QUJD", count: 70_000) // 280,000 bytes, under the lifting threshold
         var xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<entities>\n"
-        for i in 0..<60 {                                          // ~16.8 MB
+        for i in 0..<60 { // ~16.8 MB
             xml += "  <record id=\"\(i)\"><field name=\"documentbody\" value=\"\(value)\" /></record>\n"
         }
         xml += "</entities>"

@@ -11,22 +11,23 @@ import TestSupport
     /// 12 MB of bytes that are not a repeated pattern.
     static func body(_ count: Int = 12_000_000) -> Data {
         var state: UInt32 = 2_463_534_242
-        return Data((0..<count).map { _ in
-            state ^= state << 13; state ^= state >> 17; state ^= state << 5
-            return UInt8(truncatingIfNeeded: state)
-        })
+        return Data(
+            (0..<count).map { _ in
+                state ^= state << 13; state ^= state >> 17; state ^= state << 5
+                return UInt8(truncatingIfNeeded: state)
+            })
     }
 
     @Test func hugeAttributeValueParsesWithLinesAndSafetyKept() throws {
-        let base64 = String(repeating: "QUJD", count: 4_000_000)   // 16,000,000 bytes
+        let base64 = String(repeating: "QUJD", count: 4_000_000) // 16,000,000 bytes
         let xml = """
-        <?xml version="1.0" encoding="utf-8"?>
-        <entities>
-          <field name="documentbody" value="\(base64)" />
-          <field name='escaped' value='\(String(repeating: "a&amp;b&#233;&lt;", count: 300_000))&#xA;tail' />
-          <field name="small" value="x" />
-        </entities>
-        """
+            <?xml version="1.0" encoding="utf-8"?>
+            <entities>
+              <field name="documentbody" value="\(base64)" />
+              <field name='escaped' value='\(String(repeating: "a&amp;b&#233;&lt;", count: 300_000))&#xA;tail' />
+              <field name="small" value="x" />
+            </entities>
+            """
         let root = try SafeXMLReader.parse(Data(xml.utf8), file: "data.xml")
         let fields = root.children("field")
         #expect(fields.count == 3)
@@ -59,12 +60,14 @@ import TestSupport
     /// A 12 MB web file body: package written as a zip, read back, equal bytes.
     @Test func twelveMegabyteBodyRoundTripsThroughAZip() throws {
         let schema = CMTSchema(entities: [
-            CMTEntity(name: "annotation", displayName: "Note", objectTypeCode: 5, primaryIDField: "annotationid",
-                      primaryNameField: "subject", fields: [
-                        CMTField(name: "annotationid", displayName: "Note", typeName: "guid", primaryKey: true),
-                        CMTField(name: "filename", displayName: "File Name", typeName: "string"),
-                        CMTField(name: "documentbody", displayName: "Document", typeName: "string"),
-                      ]),
+            CMTEntity(
+                name: "annotation", displayName: "Note", objectTypeCode: 5, primaryIDField: "annotationid",
+                primaryNameField: "subject",
+                fields: [
+                    CMTField(name: "annotationid", displayName: "Note", typeName: "guid", primaryKey: true),
+                    CMTField(name: "filename", displayName: "File Name", typeName: "string"),
+                    CMTField(name: "documentbody", displayName: "Document", typeName: "string"),
+                ])
         ])
         let note = UUID(), body = Self.body()
         var snapshot = PortalSnapshot()
@@ -98,11 +101,16 @@ import TestSupport
         let src = try LocalEnvironment(opening: home.appendingPathComponent("environments/src.sqlite"))
         let webFile = try #require(try await src.retrieveAll(RecordQuery("adx_webfile")).first)
         let note = UUID(), body = Self.body()
-        let created = try await src.execute([.create(EntityRecord("annotation", id: note, columns: [
-            "filename": .string("big.png"), "subject": .string("big.png"), "mimetype": .string("image/png"),
-            "objectid": .lookup(EntityReference("adx_webfile", webFile.id)),
-            "documentbody": .string(body.base64EncodedString()),
-        ]))])
+        let created = try await src.execute([
+            .create(
+                EntityRecord(
+                    "annotation", id: note,
+                    columns: [
+                        "filename": .string("big.png"), "subject": .string("big.png"), "mimetype": .string("image/png"),
+                        "objectid": .lookup(EntityReference("adx_webfile", webFile.id)),
+                        "documentbody": .string(body.base64EncodedString()),
+                    ]))
+        ])
         #expect(created.first?.isSuccess == true, "\(String(describing: created.first?.error))")
 
         let schema = home.appendingPathComponent("starter.xml").path

@@ -21,8 +21,10 @@ import ZIPFoundation
     @Test func f9EveryEntryIsCheckedAndOnlyPackageEntriesAreAccepted() async throws {
         let f = try await H.fixture("rt-f9")
         defer { try? FileManager.default.removeItem(at: f.root) }
-        let good: [(String, Data)] = [("data.xml", Data(H.data().utf8)), ("data_schema.xml", Data(H.schema.utf8)),
-                                      ("[Content_Types].xml", CMTPackage.contentTypesXML)]
+        let good: [(String, Data)] = [
+            ("data.xml", Data(H.data().utf8)), ("data_schema.xml", Data(H.schema.utf8)),
+            ("[Content_Types].xml", CMTPackage.contentTypesXML),
+        ]
         // [Content_Types].xml stored, one byte changed: its CRC no longer matches.
         let crc = f.root.appendingPathComponent("crc-ct.zip")
         try H.zip(crc, good, stored: true)
@@ -61,8 +63,9 @@ import ZIPFoundation
         let f = try await H.fixture("rt-f7")
         defer { try? FileManager.default.removeItem(at: f.root) }
         let twice = H.data(pageFields: "\n<field name=\"adx_name\" value=\"EVIL\" />")
-        try await f.refused(try H.folder(f.root, "dup-field", data: twice),
-                            ["dup-field/data.xml:5", "record \(H.page)", "field adx_name", "appears twice", "lines 4 and 5"])
+        try await f.refused(
+            try H.folder(f.root, "dup-field", data: twice),
+            ["dup-field/data.xml:5", "record \(H.page)", "field adx_name", "appears twice", "lines 4 and 5"])
         let sameLine = H.data(pageFields: "<field name=\"adx_name\" value=\"EVIL\" />")
         try await f.refused(try H.folder(f.root, "dup-field-line", data: sameLine), ["data.xml:4", "(both on line 4)"])
         // (An <entity> block twice is read as one; a record id in both is refused: HostilePackageTests.)
@@ -71,10 +74,14 @@ import ZIPFoundation
             of: "<field displayname=\"Owner\" name=\"ownerid\" type=\"owner\" />",
             with: "<field displayname=\"Owner\" name=\"ownerid\" type=\"owner\" />\n<field displayname=\"Name\" name=\"adx_name\" type=\"memo\" />")
         #expect(schemaField != H.schema)
-        try await f.refused(try H.folder(f.root, "dup-schema-field", data: H.data(), schema: schemaField),
-                            ["data_schema.xml:8", "field adx_name appears twice in entity adx_webpage"])
-        let schemaEntity = H.schema.replacingOccurrences(of: "</entities>", with: "\n" + H.schema.components(separatedBy: "\n")[0...2]
-            .joined(separator: "\n").replacingOccurrences(of: "<entities>", with: "") + "</entities>")
+        try await f.refused(
+            try H.folder(f.root, "dup-schema-field", data: H.data(), schema: schemaField),
+            ["data_schema.xml:8", "field adx_name appears twice in entity adx_webpage"])
+        let schemaEntity = H.schema.replacingOccurrences(
+            of: "</entities>",
+            with: "\n"
+                + H.schema.components(separatedBy: "\n")[0...2]
+                .joined(separator: "\n").replacingOccurrences(of: "<entities>", with: "") + "</entities>")
         #expect { try CMTSchema(data: Data(schemaEntity.utf8)) } throws: { error in
             let e = error as? CMTError
             return e?.entity == "adx_website" && e?.message.contains("appears twice") == true
@@ -82,18 +89,18 @@ import ZIPFoundation
 
         // An N:N target id twice in one source's <targetids>.
         let m2mSchema = """
-        <entities><entity name="adx_webrole" displayname="Web Role" etc="1" primaryidfield="adx_webroleid" primarynamefield="adx_name"><fields>
-        <field displayname="Id" name="adx_webroleid" type="guid" primaryKey="true" /></fields>
-        <relationships><relationship name="adx_webrole_contact" manyToMany="true" relatedEntityName="adx_webrole_contact" m2mTargetEntity="contact" m2mTargetEntityPrimaryKey="contactid" /></relationships>
-        </entity></entities>
-        """
+            <entities><entity name="adx_webrole" displayname="Web Role" etc="1" primaryidfield="adx_webroleid" primarynamefield="adx_name"><fields>
+            <field displayname="Id" name="adx_webroleid" type="guid" primaryKey="true" /></fields>
+            <relationships><relationship name="adx_webrole_contact" manyToMany="true" relatedEntityName="adx_webrole_contact" m2mTargetEntity="contact" m2mTargetEntityPrimaryKey="contactid" /></relationships>
+            </entity></entities>
+            """
         let role = UUID().dataverseString, contact = UUID().dataverseString
         let m2mData = """
-        <entities><entity name="adx_webrole" displayname="Web Role"><records><record id="\(role)" /></records>
-        <m2mrelationships><m2mrelationship sourceid="\(role)" targetentityname="contact" targetentitynameidfield="contactid" m2mrelationshipname="adx_webrole_contact">
-        <targetids><targetid>\(contact)</targetid>
-        <targetid>\(contact.uppercased())</targetid></targetids></m2mrelationship></m2mrelationships></entity></entities>
-        """
+            <entities><entity name="adx_webrole" displayname="Web Role"><records><record id="\(role)" /></records>
+            <m2mrelationships><m2mrelationship sourceid="\(role)" targetentityname="contact" targetentitynameidfield="contactid" m2mrelationshipname="adx_webrole_contact">
+            <targetids><targetid>\(contact)</targetid>
+            <targetid>\(contact.uppercased())</targetid></targetids></m2mrelationship></m2mrelationships></entity></entities>
+            """
         let schema = try CMTSchema(data: Data(m2mSchema.utf8))
         #expect { try CMTDataFile(data: Data(m2mData.utf8), schema: schema) } throws: { error in
             let e = error as? CMTError
@@ -105,8 +112,9 @@ import ZIPFoundation
     @Test func f2ExportRefusesCharactersXMLCannotCarry() async throws {
         let dir = try TestPaths.temporaryDirectory("rt-f2")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let text = H.schema.replacingOccurrences(of: "<field displayname=\"Owner\" name=\"ownerid\" type=\"owner\" />",
-                                                 with: "<field displayname=\"Title\" name=\"adx_title\" type=\"string\" />")
+        let text = H.schema.replacingOccurrences(
+            of: "<field displayname=\"Owner\" name=\"ownerid\" type=\"owner\" />",
+            with: "<field displayname=\"Title\" name=\"adx_title\" type=\"string\" />")
         let schema = try CMTSchema(data: Data(text.utf8))
         let site = UUID(), page = UUID()
         for bad in ["a\u{1}b", "\u{0}", "x\u{B}", "\u{1F}", "y\u{FFFE}", "\u{FFFF}"] {
@@ -143,8 +151,9 @@ import ZIPFoundation
         let folder = try H.folder(dir, "pkg", data: H.data(), schema: commented)
         #expect(try CMTPackage(contentsOf: folder).snapshot.recordCount == 2)
 
-        let cdata = H.schema.replacingOccurrences(of: "</fields></entity></entities>",
-                                                  with: "</fields><filter><![CDATA[\(pad)]]></filter></entity></entities>")
+        let cdata = H.schema.replacingOccurrences(
+            of: "</fields></entity></entities>",
+            with: "</fields><filter><![CDATA[\(pad)]]></filter></entity></entities>")
         #expect(cdata != H.schema)
         #expect { try CMTSchema(data: Data(cdata.utf8), file: "big.xml") } throws: { error in
             guard let e = error as? CMTError else { return false }
@@ -156,7 +165,9 @@ import ZIPFoundation
     @Test func f10aFilterErrorsNameTheSchemaFileAndLine() throws {
         let text = H.schema.replacingOccurrences(
             of: "</fields></entity></entities>",
-            with: "</fields>\n<filter>&lt;filter&gt;\n&lt;condition attribute=\"adx_name\" operator=\"nope\" value=\"x\" /&gt;&lt;/filter&gt;</filter></entity></entities>")
+            with:
+                "</fields>\n<filter>&lt;filter&gt;\n&lt;condition attribute=\"adx_name\" operator=\"nope\" value=\"x\" /&gt;&lt;/filter&gt;</filter></entity></entities>"
+        )
         let schema = try CMTSchema(data: Data(text.utf8), file: "portal-schema.xml")
         let page = try #require(schema.entity("adx_webpage"))
         #expect { _ = try page.fetchFilter() } throws: { error in
@@ -177,7 +188,7 @@ import ZIPFoundation
         let f = try await H.fixture("rt-f6")
         defer { try? FileManager.default.removeItem(at: f.root) }
         try Data(H.schema.utf8).write(to: f.root.appendingPathComponent("schema.xml"))
-        let long = String(repeating: "n", count: 220) + ".zip"   // 224 bytes
+        let long = String(repeating: "n", count: 220) + ".zip" // 224 bytes
         var r = try await f.run(["data", "export", "--schemaFile", "schema.xml", "--dataFile", long, "--environment", "local:t"])
         #expect(r.exitCode == 0, "\(r.stderr)")
         #expect(FileManager.default.fileExists(atPath: f.root.appendingPathComponent(long).path))

@@ -39,9 +39,12 @@ import PortalModel
             HTTPResponseMessage(status: 202, headers: [("Operation-Location", "/powerpages/environments/env-1/operations/op-1")])
         }
         let client = PowerPagesAdminClient(cloud: .commercial, environmentID: "env-1", tokenProvider: StaticTokenProvider("t"), transport: transport)
-        let location = try await client.createWebsite(CreateWebsiteRequest(name: "Contoso", subdomain: "contoso", templateName: "DefaultPortalTemplate",
-                                                                           dataverseOrganizationId: org, selectedBaseLanguage: 1033, websiteRecordId: record))
-        #expect(location.absoluteString == "https://api.powerplatform.com/powerpages/environments/env-1/operations/op-1?api-version=2022-03-01-preview")
+        let location = try await client.createWebsite(
+            CreateWebsiteRequest(
+                name: "Contoso", subdomain: "contoso", templateName: "DefaultPortalTemplate",
+                dataverseOrganizationId: org, selectedBaseLanguage: 1033, websiteRecordId: record))
+        #expect(
+            location.absoluteString == "https://api.powerplatform.com/powerpages/environments/env-1/operations/op-1?api-version=2022-03-01-preview")
         let sent = try #require(transport.requests.first)
         #expect(sent.method == "POST")
         #expect(sent.url.absoluteString == "https://api.powerplatform.com/powerpages/environments/env-1/websites?api-version=2024-10-01")
@@ -69,13 +72,16 @@ import PortalModel
             case 0: return Self.json(#"{"status":"OperationInProgress"}"#, headers: [("Retry-After", "0")])
             case 1: return Self.json(#"{"error":{"code":"Busy","message":"try later"}}"#, status: 503)
             case 2: return Self.json(#"{"operationStatus":"Running"}"#, headers: [("Retry-After", "0")])
-            default: return Self.json(#"{"Status":"Succeeded","WebsiteUrl":"https://x.powerappsportals.com","WebsiteRecordId":"\#(record.uuidString)"}"#)
+            default:
+                return Self.json(#"{"Status":"Succeeded","WebsiteUrl":"https://x.powerappsportals.com","WebsiteRecordId":"\#(record.uuidString)"}"#)
             }
         }
         let client = PowerPagesAdminClient(cloud: .commercial, environmentID: "e", tokenProvider: NoTokenProvider(), transport: transport)
         let seen = Seen()
-        let done = try await client.wait(for: URL(string: "https://api.powerplatform.com/op/1?api-version=x")!, action: "create",
-                                         interval: .milliseconds(1)) { state, _ in seen.add(state.status) }
+        let done = try await client.wait(
+            for: URL(string: "https://api.powerplatform.com/op/1?api-version=x")!, action: "create",
+            interval: .milliseconds(1)
+        ) { state, _ in seen.add(state.status) }
         #expect(done.phase == .succeeded && done.websiteRecordId == record.uuidString && done.websiteUrl == "https://x.powerappsportals.com")
         #expect(seen.all == ["OperationInProgress", "Running", "Succeeded"])
         #expect(transport.requests.count == 4)
@@ -87,7 +93,8 @@ import PortalModel
         }
         let client = PowerPagesAdminClient(cloud: .commercial, environmentID: "e", tokenProvider: NoTokenProvider(), transport: transport)
         do {
-            _ = try await client.wait(for: URL(string: "https://api.powerplatform.com/op/1")!, action: "creating site 'X'", interval: .milliseconds(1))
+            _ = try await client.wait(
+                for: URL(string: "https://api.powerplatform.com/op/1")!, action: "creating site 'X'", interval: .milliseconds(1))
             Issue.record("a failed operation must throw")
         } catch let e as AdminOperationFailure {
             #expect(!e.timedOut)
@@ -102,7 +109,9 @@ import PortalModel
             if request.url.query?.contains("skip=1") == true {
                 return Self.json(#"{"value":[{"id":"b","status":"OperationComplete"}],"@odata.nextLink":"https://evil.example.com/next"}"#)
             }
-            return Self.json(#"{"value":[{"id":"a","websiteRecordId":"5F2C0000-0000-0000-0000-000000000001","dataModel":"Enhanced"}],"@odata.nextLink":"https://api.powerplatform.com/powerpages/environments/e/websites?api-version=2022-03-01-preview&skip=1"}"#)
+            return Self.json(
+                #"{"value":[{"id":"a","websiteRecordId":"5F2C0000-0000-0000-0000-000000000001","dataModel":"Enhanced"}],"@odata.nextLink":"https://api.powerplatform.com/powerpages/environments/e/websites?api-version=2022-03-01-preview&skip=1"}"#
+            )
         }
         let client = PowerPagesAdminClient(cloud: .commercial, environmentID: "e", tokenProvider: tokens, transport: transport)
         let sites = try await client.websites()
@@ -114,8 +123,9 @@ import PortalModel
 
     @Test func documentedFailuresSayWhatToDo() {
         func error(_ status: Int, _ code: String, sp: Bool = false) -> PowerPagesAdminError {
-            PowerPagesAdminError(action: "create the site", response: Self.json(#"{"error":{"code":"\#(code)","message":"m."}}"#, status: status),
-                                 servicePrincipal: sp)
+            PowerPagesAdminError(
+                action: "create the site", response: Self.json(#"{"error":{"code":"\#(code)","message":"m."}}"#, status: status),
+                servicePrincipal: sp)
         }
         #expect(error(400, "SubdomainConflict").description.contains("choose another --subdomain"))
         #expect(error(403, "Forbidden").description.contains("Power Pages site creator"))

@@ -18,8 +18,11 @@ import TestSupport
         let secret = "Zq8~known-secret-\(UUID().uuidString.prefix(8))"
         let env = try LocalEnvironmentSupport.make(LocalEnvironmentOptions(name: "cli"))
         let site = try await env.provision(template: "starter", name: "Contoso Site")
-        let server = try await ServerSupport.start(env, options: ServerOptions(requireToken: true, clientCredentials: ["app-1": secret],
-                                                                                autoApproveDeviceCodes: true))
+        let server = try await ServerSupport.start(
+            env,
+            options: ServerOptions(
+                requireToken: true, clientCredentials: ["app-1": secret],
+                autoApproveDeviceCodes: true))
         defer { Task { await server.stop() } }
         let url = "http://127.0.0.1:\(server.port)"
         let config = try TestPaths.temporaryDirectory("pm-cli-auth").appendingPathComponent("config")
@@ -35,8 +38,9 @@ import TestSupport
         r = try await pm("auth", "create", "--name", "bad", "--url", url, "--applicationId", "app-1", "--clientSecret", secret + "-wrong")
         #expect(r.status == 2)
         #expect(r.err.contains("invalid_client"))
-        r = try await pm("auth", "create", "--name", "fromenv", "--url", url, "--applicationId", "app-1", "--clientSecretEnv", "PM_TEST_SECRET",
-                         env: ["PM_TEST_SECRET": secret])
+        r = try await pm(
+            "auth", "create", "--name", "fromenv", "--url", url, "--applicationId", "app-1", "--clientSecretEnv", "PM_TEST_SECRET",
+            env: ["PM_TEST_SECRET": secret])
         #expect(r.status == 0, "\(r.err)")
         r = try await pm("auth", "create", "--name", "device", "--url", url, "--deviceCode")
         #expect(r.status == 0, "\(r.err)")

@@ -7,14 +7,18 @@ import PortalModel
 @Suite struct BatchTests {
     @Test func encodesChangeSetAndRequestAsTheNoteShows() {
         let enc = BatchRequestEncoder(batchID: "AAA123", changeSetID: { _ in "BBB456" })
-        let body = String(decoding: enc.encode([
-            .changeSet([
-                BatchItem(method: "POST", url: "https://org.crm.dynamics.com/api/data/v9.2/adx_webpages", body: #"{"adx_name":"A"}"#, contentID: "1"),
-                BatchItem(method: "PATCH", url: "$1", body: #"{"adx_name":"B"}"#, contentID: "2"),
-            ]),
-            .request(BatchItem(method: "GET", url: "https://org.crm.dynamics.com/api/data/v9.2/adx_webpages?$select=adx_name",
-                               headers: [("Accept", "application/json")])),
-        ]), as: UTF8.self)
+        let body = String(
+            decoding: enc.encode([
+                .changeSet([
+                    BatchItem(
+                        method: "POST", url: "https://org.crm.dynamics.com/api/data/v9.2/adx_webpages", body: #"{"adx_name":"A"}"#, contentID: "1"),
+                    BatchItem(method: "PATCH", url: "$1", body: #"{"adx_name":"B"}"#, contentID: "2"),
+                ]),
+                .request(
+                    BatchItem(
+                        method: "GET", url: "https://org.crm.dynamics.com/api/data/v9.2/adx_webpages?$select=adx_name",
+                        headers: [("Accept", "application/json")])),
+            ]), as: UTF8.self)
         #expect(enc.contentType == "multipart/mixed;boundary=batch_AAA123")
         let expected = [
             "--batch_AAA123",
@@ -54,36 +58,37 @@ import PortalModel
 
     /// §4.2's response example (LF line endings, as the doc prints it).
     static let noteResponse = """
-    --batchresponse_c1bd45c1-dd81-470d-b897-e965846aad2f
-    Content-Type: multipart/mixed; boundary=changesetresponse_ff83b4f1-ab48-430c-b81c-926a2c596abb
+        --batchresponse_c1bd45c1-dd81-470d-b897-e965846aad2f
+        Content-Type: multipart/mixed; boundary=changesetresponse_ff83b4f1-ab48-430c-b81c-926a2c596abb
 
-    --changesetresponse_ff83b4f1-ab48-430c-b81c-926a2c596abb
-    Content-Type: application/http
-    Content-Transfer-Encoding: binary
-    Content-ID: 1
+        --changesetresponse_ff83b4f1-ab48-430c-b81c-926a2c596abb
+        Content-Type: application/http
+        Content-Transfer-Encoding: binary
+        Content-ID: 1
 
-    HTTP/1.1 204 No Content
-    OData-Version: 4.0
-    Location: https://org.crm.dynamics.com/api/data/v9.2/adx_webpages(a59c24f3-0000-0000-0000-000000000001)
-    OData-EntityId: https://org.crm.dynamics.com/api/data/v9.2/adx_webpages(a59c24f3-0000-0000-0000-000000000001)
+        HTTP/1.1 204 No Content
+        OData-Version: 4.0
+        Location: https://org.crm.dynamics.com/api/data/v9.2/adx_webpages(a59c24f3-0000-0000-0000-000000000001)
+        OData-EntityId: https://org.crm.dynamics.com/api/data/v9.2/adx_webpages(a59c24f3-0000-0000-0000-000000000001)
 
-    --changesetresponse_ff83b4f1-ab48-430c-b81c-926a2c596abb--
-    --batchresponse_c1bd45c1-dd81-470d-b897-e965846aad2f
-    Content-Type: application/http
-    Content-Transfer-Encoding: binary
+        --changesetresponse_ff83b4f1-ab48-430c-b81c-926a2c596abb--
+        --batchresponse_c1bd45c1-dd81-470d-b897-e965846aad2f
+        Content-Type: application/http
+        Content-Transfer-Encoding: binary
 
-    HTTP/1.1 200 OK
-    Content-Type: application/json; odata.metadata=minimal
-    OData-Version: 4.0
+        HTTP/1.1 200 OK
+        Content-Type: application/json; odata.metadata=minimal
+        OData-Version: 4.0
 
-    {"@odata.context":"...","value":[]}
-    --batchresponse_c1bd45c1-dd81-470d-b897-e965846aad2f--
-    """
+        {"@odata.context":"...","value":[]}
+        --batchresponse_c1bd45c1-dd81-470d-b897-e965846aad2f--
+        """
 
     @Test func parsesTheNoteResponse() throws {
         for text in [Self.noteResponse, Self.noteResponse.replacingOccurrences(of: "\n", with: "\r\n")] {
-            let items = try BatchResponseParser.parse(contentType: "multipart/mixed; boundary=\"batchresponse_c1bd45c1-dd81-470d-b897-e965846aad2f\"",
-                                                      body: Data(text.utf8))
+            let items = try BatchResponseParser.parse(
+                contentType: "multipart/mixed; boundary=\"batchresponse_c1bd45c1-dd81-470d-b897-e965846aad2f\"",
+                body: Data(text.utf8))
             #expect(items.count == 2)
             #expect(items[0].contentID == "1")
             #expect(items[0].status == 204)
@@ -103,22 +108,22 @@ import PortalModel
             // The second operation (Content-ID 2) fails.
             #expect(text.contains("Content-ID: 1") && text.contains("Content-ID: 2") && text.contains("Content-ID: 3"))
             let body = """
-            --batchresponse_x\r
-            Content-Type: multipart/mixed; boundary=changesetresponse_y\r
-            \r
-            --changesetresponse_y\r
-            Content-Type: application/http\r
-            Content-Transfer-Encoding: binary\r
-            Content-ID: 2\r
-            \r
-            HTTP/1.1 412 Precondition Failed\r
-            Content-Type: application/json; odata.metadata=minimal\r
-            \r
-            {"error":{"code":"0x80040237","message":"A record with matching key values already exists."}}\r
-            --changesetresponse_y--\r
-            --batchresponse_x--\r
+                --batchresponse_x\r
+                Content-Type: multipart/mixed; boundary=changesetresponse_y\r
+                \r
+                --changesetresponse_y\r
+                Content-Type: application/http\r
+                Content-Transfer-Encoding: binary\r
+                Content-ID: 2\r
+                \r
+                HTTP/1.1 412 Precondition Failed\r
+                Content-Type: application/json; odata.metadata=minimal\r
+                \r
+                {"error":{"code":"0x80040237","message":"A record with matching key values already exists."}}\r
+                --changesetresponse_y--\r
+                --batchresponse_x--\r
 
-            """
+                """
             return HTTPResponseMessage(status: 200, headers: [("Content-Type", "multipart/mixed; boundary=batchresponse_x")], body: Data(body.utf8))
         }
         let a = EntityRecord("adx_website", id: UUID(), columns: ["adx_name": .string("a")])
@@ -142,29 +147,30 @@ import PortalModel
             if r.url.lastPathComponent == "$batch" {
                 #expect(r.header("Prefer") == "odata.continue-on-error")
                 let body = """
-                --batchresponse_z
-                Content-Type: application/http
-                Content-ID: 2
+                    --batchresponse_z
+                    Content-Type: application/http
+                    Content-ID: 2
 
-                HTTP/1.1 404 Not Found
-                Content-Type: application/json
+                    HTTP/1.1 404 Not Found
+                    Content-Type: application/json
 
-                {"error":{"code":"0x80040217","message":"adx_website With Id = x Does Not Exist"}}
-                --batchresponse_z
-                Content-Type: application/http
-                Content-ID: 1
+                    {"error":{"code":"0x80040217","message":"adx_website With Id = x Does Not Exist"}}
+                    --batchresponse_z
+                    Content-Type: application/http
+                    Content-ID: 1
 
-                HTTP/1.1 204 No Content
+                    HTTP/1.1 204 No Content
 
-                --batchresponse_z
-                Content-Type: application/http
-                Content-ID: 3
+                    --batchresponse_z
+                    Content-Type: application/http
+                    Content-ID: 3
 
-                HTTP/1.1 503 Service Unavailable
+                    HTTP/1.1 503 Service Unavailable
 
-                --batchresponse_z--
-                """
-                return HTTPResponseMessage(status: 200, headers: [("Content-Type", "multipart/mixed; boundary=batchresponse_z")], body: Data(body.utf8))
+                    --batchresponse_z--
+                    """
+                return HTTPResponseMessage(
+                    status: 200, headers: [("Content-Type", "multipart/mixed; boundary=batchresponse_z")], body: Data(body.utf8))
             }
             return HTTPResponseMessage(status: 204) // the re-sent third operation
         }

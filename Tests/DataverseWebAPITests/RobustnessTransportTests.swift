@@ -94,7 +94,9 @@ import TestSupport
         let transport = ScriptedTransport { r, n in
             if r.url.path.contains("EntityDefinitions") || r.url.path.contains("RelationshipDefinitions") { return Fixtures.noMetadata }
             if n <= 1 { return HTTPResponseMessage(status: 429, headers: [("Retry-After", "1")]) }
-            return Fixtures.json(#"{"BusinessUnitId":"5f2c0000-0000-0000-0000-000000000001","UserId":"5f2c0000-0000-0000-0000-000000000001","OrganizationId":"5f2c0000-0000-0000-0000-000000000001"}"#)
+            return Fixtures.json(
+                #"{"BusinessUnitId":"5f2c0000-0000-0000-0000-000000000001","UserId":"5f2c0000-0000-0000-0000-000000000001","OrganizationId":"5f2c0000-0000-0000-0000-000000000001"}"#
+            )
         }
         let client = try WebAPIClient(configuration: .init(environmentURL: Fixtures.env), transport: transport, logger: logger)
         _ = try await client.whoAmI()

@@ -17,7 +17,9 @@ final class ScriptedTransport: HTTPTransport, @unchecked Sendable {
     var requests: [HTTPRequestMessage] { lock.withLock { log } }
 
     func send(_ request: HTTPRequestMessage, timeout: Duration) async throws -> HTTPResponseMessage {
-        let n: Int = lock.withLock { log.append(request); return log.count - 1 }
+        let n: Int = lock.withLock {
+            log.append(request); return log.count - 1
+        }
         return try await handler(request, n)
     }
 }
@@ -32,9 +34,10 @@ enum Fixtures {
 
     /// A small catalog with the names research/dataverse-webapi.md §1.3 and §11.2 give.
     static let catalog: TableCatalog = {
-        let website = TableDefinition(logicalName: "adx_website", displayName: "Website", entitySetName: "adx_websites",
-                                      primaryIDColumn: "adx_websiteid", primaryNameColumn: "adx_name",
-                                      columns: [ColumnDefinition("adx_websiteid", .uniqueIdentifier), ColumnDefinition("adx_name", .string)])
+        let website = TableDefinition(
+            logicalName: "adx_website", displayName: "Website", entitySetName: "adx_websites",
+            primaryIDColumn: "adx_websiteid", primaryNameColumn: "adx_name",
+            columns: [ColumnDefinition("adx_websiteid", .uniqueIdentifier), ColumnDefinition("adx_name", .string)])
         let page = TableDefinition(
             logicalName: "adx_webpage", displayName: "Web Page", entitySetName: "adx_webpages", primaryIDColumn: "adx_webpageid",
             primaryNameColumn: "adx_name",
@@ -49,23 +52,30 @@ enum Fixtures {
         let language = TableDefinition(
             logicalName: "adx_websitelanguage", displayName: "Website Language", entitySetName: "adx_websitelanguages",
             primaryIDColumn: "adx_websitelanguageid", primaryNameColumn: "adx_name",
-            columns: [ColumnDefinition("adx_websitelanguageid", .uniqueIdentifier),
-                      ColumnDefinition("adx_websiteid", .lookup, targets: ["adx_website"], navigationProperty: "adx_WebsiteId")])
-        let rel = ManyToManyRelationship(name: "adx_entitypermission_webrole", entity1: "adx_entitypermission", entity2: "adx_webrole",
-                                         intersectEntity: "adx_entitypermission_webrole", entity1IDColumn: "adx_entitypermissionid",
-                                         entity2IDColumn: "adx_webroleid", entity1NavigationProperty: "adx_entitypermission_webrole",
-                                         entity2NavigationProperty: "adx_entitypermission_webrole")
-        let permission = TableDefinition(logicalName: "adx_entitypermission", displayName: "Table Permission", entitySetName: "adx_entitypermissions",
-                                         primaryIDColumn: "adx_entitypermissionid", primaryNameColumn: "adx_entityname",
-                                         columns: [ColumnDefinition("adx_entitypermissionid", .uniqueIdentifier)], relationships: [rel])
-        let role = TableDefinition(logicalName: "adx_webrole", displayName: "Web Role", entitySetName: "adx_webroles",
-                                   primaryIDColumn: "adx_webroleid", primaryNameColumn: "adx_name",
-                                   columns: [ColumnDefinition("adx_webroleid", .uniqueIdentifier)], relationships: [rel])
+            columns: [
+                ColumnDefinition("adx_websitelanguageid", .uniqueIdentifier),
+                ColumnDefinition("adx_websiteid", .lookup, targets: ["adx_website"], navigationProperty: "adx_WebsiteId"),
+            ])
+        let rel = ManyToManyRelationship(
+            name: "adx_entitypermission_webrole", entity1: "adx_entitypermission", entity2: "adx_webrole",
+            intersectEntity: "adx_entitypermission_webrole", entity1IDColumn: "adx_entitypermissionid",
+            entity2IDColumn: "adx_webroleid", entity1NavigationProperty: "adx_entitypermission_webrole",
+            entity2NavigationProperty: "adx_entitypermission_webrole")
+        let permission = TableDefinition(
+            logicalName: "adx_entitypermission", displayName: "Table Permission", entitySetName: "adx_entitypermissions",
+            primaryIDColumn: "adx_entitypermissionid", primaryNameColumn: "adx_entityname",
+            columns: [ColumnDefinition("adx_entitypermissionid", .uniqueIdentifier)], relationships: [rel])
+        let role = TableDefinition(
+            logicalName: "adx_webrole", displayName: "Web Role", entitySetName: "adx_webroles",
+            primaryIDColumn: "adx_webroleid", primaryNameColumn: "adx_name",
+            columns: [ColumnDefinition("adx_webroleid", .uniqueIdentifier)], relationships: [rel])
         let annotation = TableDefinition(
             logicalName: "annotation", displayName: "Note", entitySetName: "annotations", primaryIDColumn: "annotationid",
             primaryNameColumn: "subject",
-            columns: [ColumnDefinition("annotationid", .uniqueIdentifier), ColumnDefinition("documentbody", .memo),
-                      ColumnDefinition("objectid", .lookup, targets: ["adx_webfile", "adx_webpage"])])
+            columns: [
+                ColumnDefinition("annotationid", .uniqueIdentifier), ColumnDefinition("documentbody", .memo),
+                ColumnDefinition("objectid", .lookup, targets: ["adx_webfile", "adx_webpage"]),
+            ])
         return TableCatalog(tables: [website, page, language, permission, role, annotation])
     }()
 
@@ -76,9 +86,11 @@ enum Fixtures {
     static let noMetadata = json(#"{"error":{"code":"0x8006088a","message":"Resource not found for the segment 'EntityDefinitions'."}}"#, status: 404)
 
     /// A client over a scripted transport whose metadata requests answer 404 (so the test catalog is used).
-    static func client(retry: RetryPolicy = RetryPolicy(maxAttempts: 4, baseDelay: .milliseconds(10), maxDelay: .milliseconds(50)),
-                       batchSize: Int = 10, token: any TokenProvider = StaticTokenProvider("tok-1"),
-                       _ handler: @escaping @Sendable (HTTPRequestMessage, Int) async throws -> HTTPResponseMessage) throws -> (WebAPIClient, ScriptedTransport) {
+    static func client(
+        retry: RetryPolicy = RetryPolicy(maxAttempts: 4, baseDelay: .milliseconds(10), maxDelay: .milliseconds(50)),
+        batchSize: Int = 10, token: any TokenProvider = StaticTokenProvider("tok-1"),
+        _ handler: @escaping @Sendable (HTTPRequestMessage, Int) async throws -> HTTPResponseMessage
+    ) throws -> (WebAPIClient, ScriptedTransport) {
         let counter = DataCounter()
         let transport = ScriptedTransport { r, _ in
             if r.url.path.contains("EntityDefinitions") || r.url.path.contains("RelationshipDefinitions") { return noMetadata }
@@ -104,5 +116,9 @@ extension HTTPRequestMessage {
 final class DataCounter: @unchecked Sendable {
     private let lock = NSLock()
     private var n = 0
-    func next() -> Int { lock.withLock { defer { n += 1 }; return n } }
+    func next() -> Int {
+        lock.withLock {
+            defer { n += 1 }; return n
+        }
+    }
 }

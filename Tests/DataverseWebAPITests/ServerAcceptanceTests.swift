@@ -37,11 +37,14 @@ final class RecordingTransport: HTTPTransport, @unchecked Sendable {
 
         var url: URL { URL(string: "http://127.0.0.1:\(server.port)")! }
 
-        func client(token: any TokenProvider = NoTokenProvider(), batchSize: Int = 10, parallel: Bool = false,
-                    retry: RetryPolicy = RetryPolicy(maxAttempts: 8, baseDelay: .milliseconds(20), maxDelay: .milliseconds(500))) throws -> WebAPIClient {
-            let config = WebAPIClient.Configuration(environmentURL: url, initialParallelism: 4, maxParallelism: 8, retry: retry,
-                                                    batchSize: batchSize, parallelWithinChangeSet: parallel,
-                                                    catalog: TableCatalog(tables: LocalEnvironmentSupport.customTables()))
+        func client(
+            token: any TokenProvider = NoTokenProvider(), batchSize: Int = 10, parallel: Bool = false,
+            retry: RetryPolicy = RetryPolicy(maxAttempts: 8, baseDelay: .milliseconds(20), maxDelay: .milliseconds(500))
+        ) throws -> WebAPIClient {
+            let config = WebAPIClient.Configuration(
+                environmentURL: url, initialParallelism: 4, maxParallelism: 8, retry: retry,
+                batchSize: batchSize, parallelWithinChangeSet: parallel,
+                catalog: TableCatalog(tables: LocalEnvironmentSupport.customTables()))
             return try WebAPIClient(configuration: config, tokenProvider: token, transport: transport)
         }
     }
@@ -53,11 +56,13 @@ final class RecordingTransport: HTTPTransport, @unchecked Sendable {
     }
 
     static func item(_ n: Int, parent: UUID? = nil) -> EntityRecord {
-        var r = EntityRecord("xyz_item", id: UUID(), columns: [
-            "xyz_name": .string("item \(n)"), "xyz_number": .integer(Int32(n)),
-            "xyz_amount": .money(ExactDecimal("\(n).2500")!), "xyz_kind": .choice(100_000_000 + n % 3),
-            "xyz_when": .dateTime(DateTimeValue(iso8601: "2023-04-07T21:59:01Z")!),
-        ])
+        var r = EntityRecord(
+            "xyz_item", id: UUID(),
+            columns: [
+                "xyz_name": .string("item \(n)"), "xyz_number": .integer(Int32(n)),
+                "xyz_amount": .money(ExactDecimal("\(n).2500")!), "xyz_kind": .choice(100_000_000 + n % 3),
+                "xyz_when": .dateTime(DateTimeValue(iso8601: "2023-04-07T21:59:01Z")!),
+            ])
         if let p = parent { r["xyz_parentid"] = .lookup(EntityReference("xyz_parent", p)) }
         return r
     }
@@ -172,7 +177,8 @@ final class RecordingTransport: HTTPTransport, @unchecked Sendable {
         #expect(r[2].error?.code == DataverseError.Code.rolledBack)
         #expect(try await client.retrieveAll(RecordQuery("xyz_item")).map(\.id) == [existing.id])
         // Independent with continue-on-error: each gets its own result.
-        r = try await client.execute([ChangeSet([.create(a), .create(existing), .create(c)], atomic: false)], options: ExecuteOptions(continueOnError: true))
+        r = try await client.execute(
+            [ChangeSet([.create(a), .create(existing), .create(c)], atomic: false)], options: ExecuteOptions(continueOnError: true))
         #expect(r[0].isSuccess && r[2].isSuccess)
         #expect(r[1].error?.code == DataverseError.Code.duplicateRecord)
         #expect(r[1].error?.recordID == existing.id)
@@ -203,8 +209,9 @@ final class RecordingTransport: HTTPTransport, @unchecked Sendable {
     @Test func loadUnderInjectedFaultsHasNoDuplicateOrMissingRecord() async throws {
         let h = try await Self.harness(ServerOptions(failRate: 0.1, seed: 42))
         defer { Task { await h.server.stop() } }
-        let client = try h.client(batchSize: 10, parallel: true,
-                                  retry: RetryPolicy(maxAttempts: 12, baseDelay: .milliseconds(20), maxDelay: .milliseconds(400)))
+        let client = try h.client(
+            batchSize: 10, parallel: true,
+            retry: RetryPolicy(maxAttempts: 12, baseDelay: .milliseconds(20), maxDelay: .milliseconds(400)))
         let count = 2000
         let items = (0..<count).map { Self.item($0) }
         let results = try await client.execute([ChangeSet(items.map { .create($0) }, atomic: false)], options: ExecuteOptions())
@@ -219,7 +226,9 @@ final class RecordingTransport: HTTPTransport, @unchecked Sendable {
         #expect(sentIDs.subtracting(storedIDs).isEmpty, "\(sentIDs.subtracting(storedIDs).count) records missing")
         let byID = Dictionary(stored.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let wrong = items.filter { byID[$0.id]?["xyz_name"] != $0["xyz_name"] }
-        #expect(wrong.isEmpty, "\(wrong.count) records with another name, e.g. \(wrong.first.map { "\($0.id) \(String(describing: byID[$0.id]?["xyz_name"]))" } ?? "")")
+        #expect(
+            wrong.isEmpty,
+            "\(wrong.count) records with another name, e.g. \(wrong.first.map { "\($0.id) \(String(describing: byID[$0.id]?["xyz_name"]))" } ?? "")")
     }
 
     @Test func clientCredentialsAndDeviceCodeAgainstTheLocalTokenEndpoint() async throws {

@@ -10,10 +10,13 @@ import PortalModel
     @Test func waitsRetryAfterOn429() async throws {
         let (client, transport) = try Fixtures.client { _, n in
             if n == 0 {
-                return Fixtures.json(#"{"error":{"code":"0x80072322","message":"Number of requests exceeded the limit of 6000 over time window of 300 seconds."}}"#,
-                                     status: 429, headers: [("Retry-After", "1")])
+                return Fixtures.json(
+                    #"{"error":{"code":"0x80072322","message":"Number of requests exceeded the limit of 6000 over time window of 300 seconds."}}"#,
+                    status: 429, headers: [("Retry-After", "1")])
             }
-            return Fixtures.json(#"{"BusinessUnitId":"ded5a64f-0000-0000-0000-000000000001","UserId":"d96e9f55-0000-0000-0000-000000000002","OrganizationId":"4faf1f34-0000-0000-0000-000000000003"}"#)
+            return Fixtures.json(
+                #"{"BusinessUnitId":"ded5a64f-0000-0000-0000-000000000001","UserId":"d96e9f55-0000-0000-0000-000000000002","OrganizationId":"4faf1f34-0000-0000-0000-000000000003"}"#
+            )
         }
         let start = ContinuousClock.now
         _ = try await client.whoAmI()
@@ -38,8 +41,10 @@ import PortalModel
     }
 
     @Test func givesUpWithATransportErrorNamingTheRequest() async throws {
-        let (client, _) = try Fixtures.client(retry: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(1), maxDelay: .milliseconds(2)),
-                                               batchSize: 1) { _, _ in throw Dropped() }
+        let (client, _) = try Fixtures.client(
+            retry: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(1), maxDelay: .milliseconds(2)),
+            batchSize: 1
+        ) { _, _ in throw Dropped() }
         let results = try await client.execute([.delete("adx_website", Fixtures.website)])
         let e = try #require(results.first?.error)
         #expect(e.code == DataverseError.Code.transport)
@@ -60,7 +65,9 @@ import PortalModel
         let provider = CountingProvider()
         let (client, transport) = try Fixtures.client(token: provider) { r, _ in
             if r.header("Authorization") == "Bearer stale" { return Fixtures.json(#"{"error":{"code":"","message":"expired"}}"#, status: 401) }
-            return Fixtures.json(#"{"BusinessUnitId":"ded5a64f-0000-0000-0000-000000000001","UserId":"d96e9f55-0000-0000-0000-000000000002","OrganizationId":"4faf1f34-0000-0000-0000-000000000003"}"#)
+            return Fixtures.json(
+                #"{"BusinessUnitId":"ded5a64f-0000-0000-0000-000000000001","UserId":"d96e9f55-0000-0000-0000-000000000002","OrganizationId":"4faf1f34-0000-0000-0000-000000000003"}"#
+            )
         }
         _ = try await client.whoAmI()
         #expect(transport.requests.map { $0.header("Authorization") } == ["Bearer stale", "Bearer fresh"])
@@ -88,12 +95,15 @@ import PortalModel
         // Page 1 names page 2; page 2 names itself again: the repeat ends the read.
         #expect(rs.count == 2)
         // The next link is sent back unchanged, with the page size preference.
-        #expect(rs[1].url.absoluteString == "https://org.crm.dynamics.com/api/data/v9.2/adx_webpages?$select=adx_name&$skiptoken=%3Ccookie%20pagenumber=%222%22%20/%3E")
+        #expect(
+            rs[1].url.absoluteString
+                == "https://org.crm.dynamics.com/api/data/v9.2/adx_webpages?$select=adx_name&$skiptoken=%3Ccookie%20pagenumber=%222%22%20/%3E")
         #expect(rs[1].header("Prefer")?.hasPrefix("odata.maxpagesize=1") == true)
 
         let (c2, t2) = try Fixtures.client { _, _ in Fixtures.json(#"{"value":[]}"#) }
         await #expect(throws: DataverseError.self) {
-            _ = try await c2.retrieve(RecordQuery("adx_webpage"), pageSize: 10, page: "https://evil.example.com/api/data/v9.2/adx_webpages?$skiptoken=1")
+            _ = try await c2.retrieve(
+                RecordQuery("adx_webpage"), pageSize: 10, page: "https://evil.example.com/api/data/v9.2/adx_webpages?$skiptoken=1")
         }
         #expect(t2.dataRequests.isEmpty)
     }
@@ -107,8 +117,9 @@ import PortalModel
         await gate.applyHint("x")
         #expect(await gate.limit == 2)
         let (client, _) = try Fixtures.client { _, _ in
-            Fixtures.json(#"{"BusinessUnitId":"ded5a64f-0000-0000-0000-000000000001","UserId":"d96e9f55-0000-0000-0000-000000000002","OrganizationId":"4faf1f34-0000-0000-0000-000000000003"}"#,
-                          headers: [("x-ms-dop-hint", "3")])
+            Fixtures.json(
+                #"{"BusinessUnitId":"ded5a64f-0000-0000-0000-000000000001","UserId":"d96e9f55-0000-0000-0000-000000000002","OrganizationId":"4faf1f34-0000-0000-0000-000000000003"}"#,
+                headers: [("x-ms-dop-hint", "3")])
         }
         _ = try await client.whoAmI()
         #expect(await client.gate.limit == 3)

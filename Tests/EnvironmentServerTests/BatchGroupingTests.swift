@@ -8,7 +8,8 @@ import TestSupport
 /// set (performance, issue 11). The answers must be those of running the requests one after another.
 @Suite struct BatchGroupingTests {
     func page(_ id: UUID, _ name: String, site: UUID, parent: UUID? = nil) -> String {
-        var body = "{\"adx_webpageid\":\"\(id.dataverseString)\",\"adx_name\":\"\(name)\",\"adx_websiteid@odata.bind\":\"/adx_websites(\(site.dataverseString))\""
+        var body =
+            "{\"adx_webpageid\":\"\(id.dataverseString)\",\"adx_name\":\"\(name)\",\"adx_websiteid@odata.bind\":\"/adx_websites(\(site.dataverseString))\""
         if let parent { body += ",\"adx_parentpageid@odata.bind\":\"/adx_webpages(\(parent.dataverseString))\"" }
         return body + "}"
     }
@@ -32,14 +33,17 @@ import TestSupport
                 .request(method: "DELETE", url: "adx_webpages(\(missing.dataverseString))", body: nil, contentID: "6"),
                 .request(method: "POST", url: "adx_webpages", body: page(d, "D", site: s.website), contentID: "7"),
                 .request(method: "DELETE", url: "adx_webpages(\(d.dataverseString))", body: nil, contentID: "8"),
-                .request(method: "POST", url: "adx_entitypermissions(\(s.permission.dataverseString))/adx_entitypermission_webrole/$ref",
-                         body: "{\"@odata.id\":\"adx_webroles(\(s.roles[0].dataverseString))\"}", contentID: "9"),
-                .request(method: "POST", url: "adx_entitypermissions(\(s.permission.dataverseString))/adx_entitypermission_webrole/$ref",
-                         body: "{\"@odata.id\":\"adx_webroles(\(s.roles[0].dataverseString))\"}", contentID: "10"),
+                .request(
+                    method: "POST", url: "adx_entitypermissions(\(s.permission.dataverseString))/adx_entitypermission_webrole/$ref",
+                    body: "{\"@odata.id\":\"adx_webroles(\(s.roles[0].dataverseString))\"}", contentID: "9"),
+                .request(
+                    method: "POST", url: "adx_entitypermissions(\(s.permission.dataverseString))/adx_entitypermission_webrole/$ref",
+                    body: "{\"@odata.id\":\"adx_webroles(\(s.roles[0].dataverseString))\"}", contentID: "10"),
             ]
             let calls = await service.executeCalls.count
-            let r = try await HTTP.send("POST", server.baseURL + "$batch",
-                                        headers: ["Content-Type": batch.contentType, "Prefer": "odata.continue-on-error"], body: batch.render())
+            let r = try await HTTP.send(
+                "POST", server.baseURL + "$batch",
+                headers: ["Content-Type": batch.contentType, "Prefer": "odata.continue-on-error"], body: batch.render())
             #expect(r.status == 200)
             let parts = parseBatchResponse(r.text, contentType: r.header("Content-Type"))
             #expect(parts.map(\.contentID) == (1...10).map(String.init), "\(r.text)")

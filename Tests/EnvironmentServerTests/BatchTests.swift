@@ -18,14 +18,16 @@ import TestSupport
                 for i in 0..<100 {
                     let id = (set == 6 && i == 99) ? setIDs[0] : UUID()
                     if !(set == 6 && i == 99) { setIDs.append(id) }
-                    let body = "{\"adx_webpageid\":\"\(id.dataverseString)\",\"adx_name\":\"S\(set) P\(i)\",\"adx_websiteid@odata.bind\":\"/adx_websites(\(s.website.dataverseString))\"}"
+                    let body =
+                        "{\"adx_webpageid\":\"\(id.dataverseString)\",\"adx_name\":\"S\(set) P\(i)\",\"adx_websiteid@odata.bind\":\"/adx_websites(\(s.website.dataverseString))\"}"
                     ops.append(("POST", server.baseURL + "adx_webpages", body, "\(set * 100 + i + 1)"))
                 }
                 ids.append(setIDs)
                 batch.items.append(.changeSet(ops))
             }
-            let r = try await HTTP.send("POST", server.baseURL + "$batch",
-                                        headers: ["Content-Type": batch.contentType, "Prefer": "odata.continue-on-error"], body: batch.render())
+            let r = try await HTTP.send(
+                "POST", server.baseURL + "$batch",
+                headers: ["Content-Type": batch.contentType, "Prefer": "odata.continue-on-error"], body: batch.render())
             #expect(r.status == 200)
             let parts = parseBatchResponse(r.text, contentType: r.header("Content-Type"))
             #expect(parts.filter { $0.status == 204 }.count == 900)
@@ -54,14 +56,15 @@ import TestSupport
                     ("POST", "adx_webpages", "{\"adx_name\":\"Child\",\"adx_parentpageid@odata.bind\":\"$1\"}", "2"),
                     ("PATCH", "$1", "{\"adx_partialurl\":\"parent\"}", "3"),
                 ]),
-                .request(method: "GET", url: server.baseURL + "adx_webpages?$select=adx_name&$filter=adx_name%20eq%20'Child'", body: nil, contentID: nil),
+                .request(
+                    method: "GET", url: server.baseURL + "adx_webpages?$select=adx_name&$filter=adx_name%20eq%20'Child'", body: nil, contentID: nil),
                 .request(method: "DELETE", url: "adx_webpages(\(UUID().dataverseString))", body: nil, contentID: nil),
                 .request(method: "GET", url: "adx_webpages", body: nil, contentID: nil),
             ]
             let r = try await HTTP.send("POST", server.baseURL + "$batch", headers: ["Content-Type": batch.contentType], body: batch.render())
             #expect(r.status == 200)
             let parts = parseBatchResponse(r.text, contentType: r.header("Content-Type"))
-            #expect(parts.map(\.status) == [204, 204, 204, 200, 404], "\(r.text)")   // stops after the failed DELETE
+            #expect(parts.map(\.status) == [204, 204, 204, 200, 404], "\(r.text)") // stops after the failed DELETE
             #expect(parts.prefix(3).allSatisfy { $0.inChangeSet })
             #expect(parts.prefix(3).map(\.contentID) == ["1", "2", "3"])
             let child = try JSONValue.parse(parts[3].body)["value"]?.arrayValue?.first
@@ -75,10 +78,12 @@ import TestSupport
     @Test func forwardContentIDAndGetInChangeSetAreRefused() async throws {
         try await withServer { service, server in
             var batch = BatchBuilder()
-            batch.items = [.changeSet([
-                ("POST", "adx_webpages", "{\"adx_name\":\"A\",\"adx_parentpageid@odata.bind\":\"$2\"}", "1"),
-                ("POST", "adx_webpages", "{\"adx_name\":\"B\"}", "2"),
-            ])]
+            batch.items = [
+                .changeSet([
+                    ("POST", "adx_webpages", "{\"adx_name\":\"A\",\"adx_parentpageid@odata.bind\":\"$2\"}", "1"),
+                    ("POST", "adx_webpages", "{\"adx_name\":\"B\"}", "2"),
+                ])
+            ]
             let r = try await HTTP.send("POST", server.baseURL + "$batch", headers: ["Content-Type": batch.contentType], body: batch.render())
             let parts = parseBatchResponse(r.text, contentType: r.header("Content-Type"))
             #expect(parts.count == 1, "\(r.status) \(r.text)")
@@ -104,8 +109,10 @@ import TestSupport
         for lineEnd in ["\r\n", "\n"] {
             var b = BatchBuilder()
             b.lineEnd = lineEnd
-            b.items = [.changeSet([("POST", "adx_webpages", "{\"a\":\"$2\"}", "1"), ("POST", "adx_webpages", "{}", "2")]),
-                       .request(method: "GET", url: "WhoAmI()", body: nil, contentID: nil)]
+            b.items = [
+                .changeSet([("POST", "adx_webpages", "{\"a\":\"$2\"}", "1"), ("POST", "adx_webpages", "{}", "2")]),
+                .request(method: "GET", url: "WhoAmI()", body: nil, contentID: nil),
+            ]
             let text = String(decoding: b.render(), as: UTF8.self)
             let parts = try Multipart.parse(text, boundary: b.boundary)
             #expect(parts.count == 2, "\(text.debugDescription)")

@@ -19,8 +19,9 @@ final class CountingTransport: HTTPTransport, @unchecked Sendable {
     func send(_ request: HTTPRequestMessage, timeout: Duration) async throws -> HTTPResponseMessage {
         let response = try await inner.send(request, timeout: timeout)
         let header = { (name: String) in request.headers.first { $0.name.lowercased() == name.lowercased() }?.value }
-        let entry = Seen(method: request.method, path: request.url.path, range: header("Range"), contentRange: header("Content-Range"),
-                         status: response.status, bytes: max(request.body?.count ?? 0, response.body.count))
+        let entry = Seen(
+            method: request.method, path: request.url.path, range: header("Range"), contentRange: header("Content-Range"),
+            status: response.status, bytes: max(request.body?.count ?? 0, response.body.count))
         lock.withLock { seen.append(entry) }
         return response
     }
@@ -46,29 +47,44 @@ final class CountingTransport: HTTPTransport, @unchecked Sendable {
             let site = UUID(), language = UUID(), role = UUID(), permission = UUID()
             let content = #"{"entitylogicalname":"contact", "read":true,"note":"é\n","adx_entitypermission_webrole":["\#(role.dataverseString)"]}"#
             let created = [
-                try await HTTP.json("POST", base + "powerpagesites", .object([
-                    ("powerpagesiteid", .string(site.dataverseString)), ("name", .string("Enhanced")),
-                    ("content", .string(#"{"website_language":1033}"#)), ("datamodelversion", .string("2"))])),
-                try await HTTP.json("POST", base + "powerpagesitelanguages", .object([
-                    ("powerpagesitelanguageid", .string(language.dataverseString)), ("name", .string("English")),
-                    ("languagecode", .string("en-US")), ("lcid", .number("1033")),
-                    ("powerpagesiteid@odata.bind", .string("/powerpagesites(\(site.dataverseString))"))])),
-                try await HTTP.json("POST", base + "powerpagecomponents", .object([
-                    ("powerpagecomponentid", .string(role.dataverseString)), ("name", .string("Administrators")),
-                    ("powerpagecomponenttype", .number("11")), ("content", .string("{}")),
-                    ("powerpagesiteid@odata.bind", .string("/powerpagesites(\(site.dataverseString))"))])),
-                try await HTTP.json("POST", base + "powerpagecomponents", .object([
-                    ("powerpagecomponentid", .string(permission.dataverseString)), ("name", .string("Contacts")),
-                    ("powerpagecomponenttype", .number("18")), ("content", .string(content)),
-                    ("powerpagesiteid@odata.bind", .string("/powerpagesites(\(site.dataverseString))")),
-                    ("powerpagesitelanguageid@odata.bind", .string("/powerpagesitelanguages(\(language.dataverseString))"))])),
-                try await HTTP.json("POST", base + "powerpagecomponents(\(permission.dataverseString))/powerpagecomponent_powerpagecomponent/$ref",
-                                    .object([("@odata.id", .string(base + "powerpagecomponents(\(role.dataverseString))"))])),
+                try await HTTP.json(
+                    "POST", base + "powerpagesites",
+                    .object([
+                        ("powerpagesiteid", .string(site.dataverseString)), ("name", .string("Enhanced")),
+                        ("content", .string(#"{"website_language":1033}"#)), ("datamodelversion", .string("2")),
+                    ])),
+                try await HTTP.json(
+                    "POST", base + "powerpagesitelanguages",
+                    .object([
+                        ("powerpagesitelanguageid", .string(language.dataverseString)), ("name", .string("English")),
+                        ("languagecode", .string("en-US")), ("lcid", .number("1033")),
+                        ("powerpagesiteid@odata.bind", .string("/powerpagesites(\(site.dataverseString))")),
+                    ])),
+                try await HTTP.json(
+                    "POST", base + "powerpagecomponents",
+                    .object([
+                        ("powerpagecomponentid", .string(role.dataverseString)), ("name", .string("Administrators")),
+                        ("powerpagecomponenttype", .number("11")), ("content", .string("{}")),
+                        ("powerpagesiteid@odata.bind", .string("/powerpagesites(\(site.dataverseString))")),
+                    ])),
+                try await HTTP.json(
+                    "POST", base + "powerpagecomponents",
+                    .object([
+                        ("powerpagecomponentid", .string(permission.dataverseString)), ("name", .string("Contacts")),
+                        ("powerpagecomponenttype", .number("18")), ("content", .string(content)),
+                        ("powerpagesiteid@odata.bind", .string("/powerpagesites(\(site.dataverseString))")),
+                        ("powerpagesitelanguageid@odata.bind", .string("/powerpagesitelanguages(\(language.dataverseString))")),
+                    ])),
+                try await HTTP.json(
+                    "POST", base + "powerpagecomponents(\(permission.dataverseString))/powerpagecomponent_powerpagecomponent/$ref",
+                    .object([("@odata.id", .string(base + "powerpagecomponents(\(role.dataverseString))"))])),
             ]
             for r in created { #expect(r.status == 204, "\(r.status) \(r.text)") }
 
-            let filter = HTTP.q("_powerpagesiteid_value eq \(site.dataverseString) and powerpagecomponenttype eq 18 and _powerpagesitelanguageid_value ne null")
-            let found = try await HTTP.get(base + "powerpagecomponents?$select=name,content,powerpagecomponenttype,_powerpagesitelanguageid_value&$filter=\(filter)")
+            let filter = HTTP.q(
+                "_powerpagesiteid_value eq \(site.dataverseString) and powerpagecomponenttype eq 18 and _powerpagesitelanguageid_value ne null")
+            let found = try await HTTP.get(
+                base + "powerpagecomponents?$select=name,content,powerpagecomponenttype,_powerpagesitelanguageid_value&$filter=\(filter)")
             let rows = try found.values()
             #expect(rows.count == 1)
             #expect(rows.first?["content"]?.stringValue == content)
@@ -77,7 +93,8 @@ final class CountingTransport: HTTPTransport, @unchecked Sendable {
 
             // The same through WebAPIClient, and the self N:N through the intersect set.
             let client = try WebAPIClient(environmentURL: try #require(URL(string: server.origin)))
-            let record = try #require(try await client.retrieveAll(RecordQuery("powerpagecomponent", filter: .equal("powerpagecomponentid", .guid(permission)))).first)
+            let record = try #require(
+                try await client.retrieveAll(RecordQuery("powerpagecomponent", filter: .equal("powerpagecomponentid", .guid(permission)))).first)
             #expect(record.string("content") == content)
             #expect(record.lookupID("powerpagesiteid") == site)
             let links = try await client.retrieveLinks(relationship: "powerpagecomponent_powerpagecomponent", firstIDs: nil)
@@ -92,10 +109,16 @@ final class CountingTransport: HTTPTransport, @unchecked Sendable {
         try await withLocal { env, server in
             let site = UUID(), file = UUID()
             let seeded = try await env.execute([
-                .create(EntityRecord("powerpagesite", id: site, columns: ["name": .string("Files"), "content": .string("{}"), "datamodelversion": .string("2")])),
-                .create(EntityRecord("powerpagecomponent", id: file, columns: [
-                    "name": .string("video.bin"), "powerpagecomponenttype": .choice(PowerPageComponentType.webFile.rawValue),
-                    "content": .string(#"{"partialurl":"video.bin"}"#), "powerpagesiteid": .lookup(EntityReference("powerpagesite", site))])),
+                .create(
+                    EntityRecord(
+                        "powerpagesite", id: site, columns: ["name": .string("Files"), "content": .string("{}"), "datamodelversion": .string("2")])),
+                .create(
+                    EntityRecord(
+                        "powerpagecomponent", id: file,
+                        columns: [
+                            "name": .string("video.bin"), "powerpagecomponenttype": .choice(PowerPageComponentType.webFile.rawValue),
+                            "content": .string(#"{"partialurl":"video.bin"}"#), "powerpagesiteid": .lookup(EntityReference("powerpagesite", site)),
+                        ])),
             ])
             #expect(seeded.allSatisfy { $0.isSuccess })
             // Pseudo-random bytes (a 64-bit LCG's high bytes), so a shifted or repeated chunk cannot compare equal.
@@ -148,9 +171,13 @@ final class CountingTransport: HTTPTransport, @unchecked Sendable {
             let site = UUID(), file = UUID()
             _ = try await env.execute([
                 .create(EntityRecord("powerpagesite", id: site, columns: ["name": .string("R"), "content": .string("{}")])),
-                .create(EntityRecord("powerpagecomponent", id: file, columns: [
-                    "name": .string("a.txt"), "powerpagecomponenttype": .choice(3), "content": .string("{}"),
-                    "powerpagesiteid": .lookup(EntityReference("powerpagesite", site))])),
+                .create(
+                    EntityRecord(
+                        "powerpagecomponent", id: file,
+                        columns: [
+                            "name": .string("a.txt"), "powerpagecomponenttype": .choice(3), "content": .string("{}"),
+                            "powerpagesiteid": .lookup(EntityReference("powerpagesite", site)),
+                        ])),
                 .uploadFile(FileBodyKey("powerpagecomponent", file, "filecontent"), fileName: "a.txt", body: .data(Data("0123456789".utf8))),
             ])
             let url = server.baseURL + "powerpagecomponents(\(file.dataverseString))/filecontent/$value"
@@ -189,8 +216,9 @@ final class CountingTransport: HTTPTransport, @unchecked Sendable {
         // An environment without the adx tables (a newer, enhanced-only organization).
         let dir = try TestPaths.temporaryDirectory("pm-enhanced-only")
         let adx = Set(TableCatalog.standard.logicalNames.filter { $0.hasPrefix("adx_") && $0 != "adx_portallanguage" })
-        let env = try LocalEnvironment.create(at: dir.appendingPathComponent("env.sqlite"),
-                                              options: LocalEnvironmentOptions(name: "v2only", tables: .catalog(excludingTables: adx)))
+        let env = try LocalEnvironment.create(
+            at: dir.appendingPathComponent("env.sqlite"),
+            options: LocalEnvironmentOptions(name: "v2only", tables: .catalog(excludingTables: adx)))
         #expect(env.catalog.table("adx_website") == nil)
         let site = try await env.provision(template: "starter", dataModel: .enhanced)
         let server = try await ServerSupport.start(env)

@@ -40,9 +40,11 @@ import TestSupport
     /// parentheses, 100,000 deep.
     @Test func filterParserBoundsDepthWhateverTheLength() async throws {
         let table = try await MemoryService().table("adx_webpage")
-        let inputs = [String(repeating: "(", count: 100_000) + "adx_name eq 'x'" + String(repeating: ")", count: 100_000),
-                      String(repeating: "not ", count: 100_000) + "adx_name eq 'x'",
-                      String(repeating: "not (", count: 50_000) + "adx_name eq 'x'" + String(repeating: ")", count: 50_000)]
+        let inputs = [
+            String(repeating: "(", count: 100_000) + "adx_name eq 'x'" + String(repeating: ")", count: 100_000),
+            String(repeating: "not ", count: 100_000) + "adx_name eq 'x'",
+            String(repeating: "not (", count: 50_000) + "adx_name eq 'x'" + String(repeating: ")", count: 50_000),
+        ]
         for text in inputs {
             do {
                 _ = try FilterParser.parse(text, table: table)
@@ -56,8 +58,10 @@ import TestSupport
     @Test func deepJSONBodiesAreA400NotACrash() async throws {
         try await withServer { service, server in
             let headers = ["Content-Type": "application/json"]
-            for body in [String(repeating: "[", count: 100_000), String(repeating: "{\"a\":", count: 100_000) + "1" + String(repeating: "}", count: 100_000),
-                         "{\"adx_name\":" + String(repeating: "[", count: 200) + String(repeating: "]", count: 200) + "}"] {
+            for body in [
+                String(repeating: "[", count: 100_000), String(repeating: "{\"a\":", count: 100_000) + "1" + String(repeating: "}", count: 100_000),
+                "{\"adx_name\":" + String(repeating: "[", count: 200) + String(repeating: "]", count: 200) + "}",
+            ] {
                 let r = try await HTTP.send("POST", server.baseURL + "adx_websites", headers: headers, body: Data(body.utf8))
                 #expect(r.status == 400, "\(r.status) \(r.text.prefix(200))")
             }
@@ -98,15 +102,17 @@ import TestSupport
     static let restricted = ServerOptions(requireToken: true, clientCredentials: ["app-1": "s3cret-value"])
 
     static func deviceCode(_ server: RunningServer, client: String = "any-client-id") async throws -> (device: String, user: String) {
-        let start = try await HTTP.send("POST", server.origin + "/common/oauth2/v2.0/devicecode", headers: form,
-                                        body: Data("client_id=\(client)&scope=x%20offline_access".utf8))
+        let start = try await HTTP.send(
+            "POST", server.origin + "/common/oauth2/v2.0/devicecode", headers: form,
+            body: Data("client_id=\(client)&scope=x%20offline_access".utf8))
         let body = try start.json()
         return (try #require(body["device_code"]?.stringValue), try #require(body["user_code"]?.stringValue))
     }
 
     static func poll(_ server: RunningServer, _ device: String) async throws -> HTTPResult {
-        try await HTTP.send("POST", server.origin + "/common/oauth2/v2.0/token", headers: form,
-                            body: Data("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code&device_code=\(device)".utf8))
+        try await HTTP.send(
+            "POST", server.origin + "/common/oauth2/v2.0/token", headers: form,
+            body: Data("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code&device_code=\(device)".utf8))
     }
 
     @Test func unauthenticatedDeviceLoginApprovesNothing() async throws {
@@ -123,8 +129,11 @@ import TestSupport
             headers[TokenService.approvalKeyHeader] = ""
             #expect(try await HTTP.send("POST", server.origin + "/devicelogin", headers: headers, body: Data("code=\(user)".utf8)).status == 403)
             let key = server.server.tokens.approvalKey
-            #expect(try await HTTP.send("POST", server.origin + "/devicelogin", headers: Self.form,
-                                        body: Data("code=\(user)&\(TokenService.approvalKeyHeader)=\(key)".utf8)).status == 403)
+            #expect(
+                try await HTTP.send(
+                    "POST", server.origin + "/devicelogin", headers: Self.form,
+                    body: Data("code=\(user)&\(TokenService.approvalKeyHeader)=\(key)".utf8)
+                ).status == 403)
             let other = EnvironmentServer(service: MemoryService(), options: Self.restricted)
             headers[TokenService.approvalKeyHeader] = other.tokens.approvalKey
             #expect(try await HTTP.send("POST", server.origin + "/devicelogin", headers: headers, body: Data("code=\(user)".utf8)).status == 403)
@@ -175,13 +184,17 @@ import TestSupport
         let home = try TestPaths.temporaryDirectory("pm-hostile-serve")
         defer { try? FileManager.default.removeItem(at: home) }
         #expect(try await CLI.run(["env", "create", "locked"], home: home).exitCode == 0)
-        let child = try await ServerSupport.startBinary(["env", "serve", "locked", "--port", "0", "--require-token",
-                                                         "--client-credentials", "app:Secret-77"], home: home)
+        let child = try await ServerSupport.startBinary(
+            [
+                "env", "serve", "locked", "--port", "0", "--require-token",
+                "--client-credentials", "app:Secret-77",
+            ], home: home)
         let runtime = home.appendingPathComponent("environments/locked.sqlite.serve.json")
         let mode = (try FileManager.default.attributesOfItem(atPath: runtime.path)[.posixPermissions] as? NSNumber)?.intValue
         #expect(mode == 0o600, "runtime file mode \(String(mode ?? -1, radix: 8))")
-        let start = try await HTTP.send("POST", child.origin + "/common/oauth2/v2.0/devicecode", headers: Self.form,
-                                        body: Data("client_id=anyone&scope=s".utf8))
+        let start = try await HTTP.send(
+            "POST", child.origin + "/common/oauth2/v2.0/devicecode", headers: Self.form,
+            body: Data("client_id=anyone&scope=s".utf8))
         let device = try #require(try start.json()["device_code"]?.stringValue)
         let user = try #require(try start.json()["user_code"]?.stringValue)
         #expect(try await HTTP.send("POST", child.origin + "/devicelogin", headers: Self.form, body: Data("code=\(user)".utf8)).status == 403)

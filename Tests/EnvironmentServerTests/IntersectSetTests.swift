@@ -14,19 +14,26 @@ import TestSupport
         let site = try await env.provision(template: "customer-self-service").websiteId
         // Link every table permission of the site to every web role, so there are many links.
         let siteRef = EntityReference("adx_website", site)
-        let created = try await env.execute((1...4).map { n in
-            .create(EntityRecord("adx_entitypermission", id: UUID(), columns: [
-                "adx_entityname": .string("Permission \(n)"), "adx_entitylogicalname": .string("contact"),
-                "adx_websiteid": .lookup(siteRef)]))
-        })
+        let created = try await env.execute(
+            (1...4).map { n in
+                .create(
+                    EntityRecord(
+                        "adx_entitypermission", id: UUID(),
+                        columns: [
+                            "adx_entityname": .string("Permission \(n)"), "adx_entitylogicalname": .string("contact"),
+                            "adx_websiteid": .lookup(siteRef),
+                        ]))
+            })
         #expect(created.allSatisfy { $0.isSuccess }, "\(created.compactMap(\.error))")
         let permissions = try await env.retrieveAll(RecordQuery("adx_entitypermission", filter: .equal("adx_websiteid", .guid(site))))
         let roles = try await env.retrieveAll(RecordQuery("adx_webrole", filter: .equal("adx_websiteid", .guid(site))))
         try #require(!permissions.isEmpty && !roles.isEmpty)
         var ops: [DataverseOperation] = []
-        for p in permissions { for r in roles {
-            ops.append(.associate(relationship: "adx_entitypermission_webrole", ManyToManyLink(p.reference, r.reference)))
-        } }
+        for p in permissions {
+            for r in roles {
+                ops.append(.associate(relationship: "adx_entitypermission_webrole", ManyToManyLink(p.reference, r.reference)))
+            }
+        }
         let results = try await env.execute(ops)
         #expect(results.allSatisfy { $0.isSuccess })
         let expected = try await env.retrieveLinks(relationship: "adx_entitypermission_webrole", firstIDs: nil)

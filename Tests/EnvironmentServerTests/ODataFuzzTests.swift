@@ -12,15 +12,19 @@ import TestSupport
 /// crash or hang; never a 5xx other than the deliberate 501 for `$expand`, which would be an unexpected error), and resident memory grows by less
 /// than 300 MB.
 @Suite(.serialized) struct ODataFuzzTests {
-    static let filterTokens = ["(", ")", "not ", " and ", " or ", " eq ", " ne ", " gt ", "'", "''", "null", "true", ",", "[", "]", "@p1",
-                               "contains(adx_name,'a')", "Microsoft.Dynamics.CRM.In(PropertyName='adx_name',PropertyValues=['a'])",
-                               "_adx_websiteid_value", "adx_displayorder", "00000000-0000-0000-0000-000000000000", "2026-01-01",
-                               "9999999999999999999999", "-", "%", "\u{0}", "é", "$", "=", "&"]
+    static let filterTokens = [
+        "(", ")", "not ", " and ", " or ", " eq ", " ne ", " gt ", "'", "''", "null", "true", ",", "[", "]", "@p1",
+        "contains(adx_name,'a')", "Microsoft.Dynamics.CRM.In(PropertyName='adx_name',PropertyValues=['a'])",
+        "_adx_websiteid_value", "adx_displayorder", "00000000-0000-0000-0000-000000000000", "2026-01-01",
+        "9999999999999999999999", "-", "%", "\u{0}", "é", "$", "=", "&",
+    ]
 
-    static let filters = ["adx_name eq 'Home'", "(adx_displayorder gt 3 and adx_hiddenfromsitemap eq false) or adx_name eq null",
-                          "not contains(adx_name,'Page') and _adx_websiteid_value ne null",
-                          "Microsoft.Dynamics.CRM.In(PropertyName='adx_name',PropertyValues=['Home','Page 1'])",
-                          "startswith(adx_partialurl,'page') or endswith(adx_name,'9')"]
+    static let filters = [
+        "adx_name eq 'Home'", "(adx_displayorder gt 3 and adx_hiddenfromsitemap eq false) or adx_name eq null",
+        "not contains(adx_name,'Page') and _adx_websiteid_value ne null",
+        "Microsoft.Dynamics.CRM.In(PropertyName='adx_name',PropertyValues=['Home','Page 1'])",
+        "startswith(adx_partialurl,'page') or endswith(adx_name,'9')",
+    ]
 
     @Test func queryOptionsAndFilters() async throws {
         let site = SampleSite(pages: 12)
@@ -49,7 +53,9 @@ import TestSupport
             let query = [(name, value), ("@p1", "'Home'")] + (name == "$filter" ? [] : [("$filter", Self.filters[0])])
             let r = await handler.handle(WebRequest(method: "GET", path: "adx_webpages", query: query))
             // 501 is the embedded environment's deliberate answer to $expand and $apply.
-            if r.status >= 500 && r.status != 501 { fiveHundreds.append("\(name)=\(value.prefix(200)): \(String(decoding: r.body.prefix(300), as: UTF8.self))") }
+            if r.status >= 500 && r.status != 501 {
+                fiveHundreds.append("\(name)=\(value.prefix(200)): \(String(decoding: r.body.prefix(300), as: UTF8.self))")
+            }
             requests += 1
         }
         let grown = Fuzzer.residentBytes() - memory
@@ -80,9 +86,13 @@ import TestSupport
         let handler = WebAPIHandler(service: service, logger: EnvironmentServer.quietLogger())
         let boundary = "batch_fuzz"
         let seeds = [Array(Self.batchBody(boundary, site).utf8)] + Fuzzer.corpus("batch")
-        var fuzzer = Fuzzer(label: "batch", dictionary: ["--batch_fuzz", "--changeset_abc", "--changeset_abc--", "\r\n", "\r\n\r\n",
-                                                         "Content-Type: multipart/mixed; boundary=changeset_abc\r\n", "HTTP/1.1",
-                                                         "Content-ID: 1\r\n", "$1", "GET ", "POST ", "DELETE ", "{", "}", "[", "\""])
+        var fuzzer = Fuzzer(
+            label: "batch",
+            dictionary: [
+                "--batch_fuzz", "--changeset_abc", "--changeset_abc--", "\r\n", "\r\n\r\n",
+                "Content-Type: multipart/mixed; boundary=changeset_abc\r\n", "HTTP/1.1",
+                "Content-ID: 1\r\n", "$1", "GET ", "POST ", "DELETE ", "{", "}", "[", "\"",
+            ])
         let memory = Fuzzer.residentBytes()
         var fiveHundreds: [String] = []
         var count = 0
@@ -92,10 +102,14 @@ import TestSupport
         while Date() < end {
             let body = count < seeds.count ? seeds[count] : fuzzer.mutate(seeds[Int.random(in: 0..<seeds.count, using: &random)])
             let t = Date()
-            let r = await handler.handle(WebRequest(method: "POST", path: "$batch",
-                                                    headers: ["content-type": "multipart/mixed; boundary=\(boundary)"], body: Data(body)))
+            let r = await handler.handle(
+                WebRequest(
+                    method: "POST", path: "$batch",
+                    headers: ["content-type": "multipart/mixed; boundary=\(boundary)"], body: Data(body)))
             slowest = max(slowest, Date().timeIntervalSince(t))
-            if r.status >= 500 { fiveHundreds.append("\(String(decoding: body.prefix(300), as: UTF8.self)): \(String(decoding: r.body.prefix(300), as: UTF8.self))") }
+            if r.status >= 500 {
+                fiveHundreds.append("\(String(decoding: body.prefix(300), as: UTF8.self)): \(String(decoding: r.body.prefix(300), as: UTF8.self))")
+            }
             count += 1
         }
         let grown = Fuzzer.residentBytes() - memory

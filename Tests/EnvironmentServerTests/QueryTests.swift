@@ -9,8 +9,13 @@ import TestSupport
         let site = UUID()
         var records = [EntityRecord("adx_website", id: site, columns: ["adx_name": .string("Big")])]
         for i in 0..<12_000 {
-            records.append(EntityRecord("adx_webpage", id: UUID(), columns: ["adx_name": .string("P\(i)"), "adx_displayorder": .integer(Int32(i)),
-                                                                             "adx_websiteid": .lookup(EntityReference("adx_website", site))]))
+            records.append(
+                EntityRecord(
+                    "adx_webpage", id: UUID(),
+                    columns: [
+                        "adx_name": .string("P\(i)"), "adx_displayorder": .integer(Int32(i)),
+                        "adx_websiteid": .lookup(EntityReference("adx_website", site)),
+                    ]))
         }
         let expected = Set(records.dropFirst().map(\.id))
         try await withServer(seed: records) { _, server in
@@ -27,7 +32,7 @@ import TestSupport
                     #expect(seen.insert(id).inserted, "record \(id) repeated")
                 }
                 url = try r.json()["@odata.nextLink"]?.stringValue
-                if let u = url { #expect(links.insert(u).inserted) ; #expect(u.contains("$skiptoken=")) }
+                if let u = url { #expect(links.insert(u).inserted); #expect(u.contains("$skiptoken=")) }
                 pages += 1
             }
             #expect(pages == 3)
@@ -39,7 +44,8 @@ import TestSupport
         let s = SampleSite(pages: 10)
         try await withServer(seed: s.records) { _, server in
             func names(_ filter: String, extra: String = "") async throws -> [String] {
-                let r = try await HTTP.get(server.baseURL + "adx_webpages?$select=adx_name&$orderby=adx_displayorder&$filter=" + HTTP.q(filter) + extra)
+                let r = try await HTTP.get(
+                    server.baseURL + "adx_webpages?$select=adx_name&$orderby=adx_displayorder&$filter=" + HTTP.q(filter) + extra)
                 #expect(r.status == 200, "\(filter): \(r.text)")
                 return try r.values().compactMap { $0["adx_name"]?.stringValue }
             }
@@ -50,18 +56,29 @@ import TestSupport
             do { let v = try await names("not (adx_displayorder gt 1)"); #expect(v == ["Home", "Page 1"]) }
             do { let v = try await names("_adx_parentpageid_value eq null"); #expect(v == ["Home"]) }
             do { let v = try await names("_adx_parentpageid_value ne null"); #expect(v.count == 9) }
-            do { let v = try await names("_adx_parentpageid_value eq \(s.pages[0].dataverseString) and adx_displayorder lt 3"); #expect(v == ["Page 1", "Page 2"]) }
+            do {
+                let v = try await names("_adx_parentpageid_value eq \(s.pages[0].dataverseString) and adx_displayorder lt 3");
+                #expect(v == ["Page 1", "Page 2"])
+            }
             do { let v = try await names("_adx_websiteid_value eq '\(s.website.dataverseString)'"); #expect(v.count == 10) }
             do { let v = try await names("adx_webpageid eq \(s.pages[4].dataverseString)"); #expect(v == ["Page 4"]) }
             do { let v = try await names("contains(adx_name,'AGE 1')"); #expect(v == ["Page 1"]) }
             do { let v = try await names("startswith(adx_partialurl,'page-')"); #expect(v.count == 9) }
             do { let v = try await names("endswith(adx_name,'me')"); #expect(v == ["Home"]) }
-            do { let v = try await names("adx_name eq 'home'"); #expect(v == ["Home"]) }   // case-insensitive
-            do { let v = try await names("Microsoft.Dynamics.CRM.In(PropertyName='adx_name',PropertyValues=['Page 2','Page 5'])"); #expect(v == ["Page 2", "Page 5"]) }
-            do { let v = try await names("Microsoft.Dynamics.CRM.NotIn(PropertyName='adx_displayorder',PropertyValues=['0','1','2','3','4','5','6','7'])"); #expect(v == ["Page 8", "Page 9"]) }
+            do { let v = try await names("adx_name eq 'home'"); #expect(v == ["Home"]) } // case-insensitive
             do {
-                let v = try await names("Microsoft.Dynamics.CRM.In(PropertyName=@p1,PropertyValues=@p2)",
-                                        extra: "&@p1=" + HTTP.q("'adx_name'") + "&@p2=" + HTTP.q("[\"Page 7\"]"))
+                let v = try await names("Microsoft.Dynamics.CRM.In(PropertyName='adx_name',PropertyValues=['Page 2','Page 5'])");
+                #expect(v == ["Page 2", "Page 5"])
+            }
+            do {
+                let v = try await names(
+                    "Microsoft.Dynamics.CRM.NotIn(PropertyName='adx_displayorder',PropertyValues=['0','1','2','3','4','5','6','7'])");
+                #expect(v == ["Page 8", "Page 9"])
+            }
+            do {
+                let v = try await names(
+                    "Microsoft.Dynamics.CRM.In(PropertyName=@p1,PropertyValues=@p2)",
+                    extra: "&@p1=" + HTTP.q("'adx_name'") + "&@p2=" + HTTP.q("[\"Page 7\"]"))
                 #expect(v == ["Page 7"])
             }
             do { let v = try await names("modifiedon ge 2024-01-09T00:00:00Z"); #expect(v == ["Page 8", "Page 9"]) }
@@ -71,8 +88,9 @@ import TestSupport
     @Test func selectOrderTopCountAndAnnotations() async throws {
         let s = SampleSite(pages: 6)
         try await withServer(seed: s.records) { _, server in
-            let r = try await HTTP.get(server.baseURL + "adx_webpages?$select=adx_name,_adx_parentpageid_value&$orderby=adx_displayorder%20desc&$top=2&$count=true",
-                                       headers: ["Prefer": "odata.include-annotations=\"*\""])
+            let r = try await HTTP.get(
+                server.baseURL + "adx_webpages?$select=adx_name,_adx_parentpageid_value&$orderby=adx_displayorder%20desc&$top=2&$count=true",
+                headers: ["Prefer": "odata.include-annotations=\"*\""])
             #expect(r.status == 200)
             let body = try r.json()
             #expect(body["@odata.count"]?.intValue == 6)
@@ -81,11 +99,14 @@ import TestSupport
             let rows = try r.values()
             #expect(rows.map { $0["adx_name"]?.stringValue } == ["Page 5", "Page 4"])
             let keys = rows[0].objectValue!.map(\.0)
-            #expect(keys == ["@odata.etag", "adx_name",
-                             "_adx_parentpageid_value@OData.Community.Display.V1.FormattedValue",
-                             "_adx_parentpageid_value@Microsoft.Dynamics.CRM.associatednavigationproperty",
-                             "_adx_parentpageid_value@Microsoft.Dynamics.CRM.lookuplogicalname",
-                             "_adx_parentpageid_value", "adx_webpageid"])
+            #expect(
+                keys == [
+                    "@odata.etag", "adx_name",
+                    "_adx_parentpageid_value@OData.Community.Display.V1.FormattedValue",
+                    "_adx_parentpageid_value@Microsoft.Dynamics.CRM.associatednavigationproperty",
+                    "_adx_parentpageid_value@Microsoft.Dynamics.CRM.lookuplogicalname",
+                    "_adx_parentpageid_value", "adx_webpageid",
+                ])
             #expect(rows[0]["_adx_parentpageid_value@Microsoft.Dynamics.CRM.lookuplogicalname"]?.stringValue == "adx_webpage")
             #expect(rows[0]["_adx_parentpageid_value"]?.stringValue == s.pages[0].dataverseString)
             #expect(rows[0]["@odata.etag"]?.stringValue?.hasPrefix("W/\"") == true)

@@ -10,8 +10,10 @@ import TestSupport
 /// notes were still checked against the old list and refused with 0x80043e09).
 @Suite(.serialized) struct UnblockOverHTTPTests {
     static func note(_ name: String) -> JSONValue {
-        .object([("subject", .string(name)), ("filename", .string(name)), ("mimetype", .string("image/svg+xml")),
-                 ("documentbody", .string(Data("<svg/>".utf8).base64EncodedString()))])
+        .object([
+            ("subject", .string(name)), ("filename", .string(name)), ("mimetype", .string("image/svg+xml")),
+            ("documentbody", .string(Data("<svg/>".utf8).base64EncodedString())),
+        ])
     }
 
     @Test func patchingTheOrganizationChangesWhatNotesMayCarry() async throws {
@@ -31,17 +33,21 @@ import TestSupport
         #expect(refused.errorCode == "0x80043e09", "\(refused.text)")
 
         let unblocked = org.blockedAttachments.filter { $0 != "svg" }.joined(separator: ";")
-        let patch = try await HTTP.json("PATCH", server.baseURL + "organizations(\(org.organizationID.dataverseString))",
-                                        .object([("blockedattachments", .string(unblocked))]))
+        let patch = try await HTTP.json(
+            "PATCH", server.baseURL + "organizations(\(org.organizationID.dataverseString))",
+            .object([("blockedattachments", .string(unblocked))]))
         #expect(patch.status == 204, "\(patch.text)")
         let accepted = try await HTTP.json("POST", server.baseURL + "annotations", Self.note("b.svg"))
         #expect(accepted.status == 204, "\(accepted.text)")
         #expect(try await env.organizationInfo().blockedAttachments.contains("svg") == false)
 
         // Blocked again: refused again; other settings written the same way take effect too.
-        let restore = try await HTTP.json("PATCH", server.baseURL + "organizations(\(org.organizationID.dataverseString))",
-                                          .object([("blockedattachments", .string(org.blockedAttachments.joined(separator: ";"))),
-                                                   ("maxuploadfilesize", .number("10"))]))
+        let restore = try await HTTP.json(
+            "PATCH", server.baseURL + "organizations(\(org.organizationID.dataverseString))",
+            .object([
+                ("blockedattachments", .string(org.blockedAttachments.joined(separator: ";"))),
+                ("maxuploadfilesize", .number("10")),
+            ]))
         #expect(restore.status == 204, "\(restore.text)")
         let again = try await HTTP.json("POST", server.baseURL + "annotations", Self.note("c.svg"))
         #expect(again.errorCode == "0x80043e09", "\(again.text)")
@@ -61,8 +67,11 @@ import TestSupport
         let env = try LocalEnvironment.create(at: home.appendingPathComponent("target.sqlite"), options: LocalEnvironmentOptions(name: "target"))
         let before = try await env.organizationInfo()
         let server = try await ServerSupport.start(env)
-        let run = try await CLI.run(["upload", "--path", folder.path, "--environment", server.origin,
-                                              "--unblock-extensions", "svg", "--yes"], home: home, currentDirectory: home)
+        let run = try await CLI.run(
+            [
+                "upload", "--path", folder.path, "--environment", server.origin,
+                "--unblock-extensions", "svg", "--yes",
+            ], home: home, currentDirectory: home)
         await server.stop()
         #expect(run.exitCode == 0, "\(run.stdout.suffix(1500)) \(run.stderr.suffix(1500))")
         let notes = try await env.retrieveAll(RecordQuery("annotation", columns: ["filename"]))

@@ -9,13 +9,15 @@ import TestSupport
         let s = SampleSite(pages: 1)
         try await withServer(seed: s.records) { service, server in
             let id = UUID()
-            let created = try await HTTP.json("POST", server.baseURL + "adx_webpages", .object([
-                ("adx_webpageid", .string(id.dataverseString)), ("adx_name", .string("About")),
-                ("adx_displayorder", .number("5")), ("adx_hiddenfromsitemap", .bool(false)),
-                ("adx_websiteid@odata.bind", .string("/adx_websites(\(s.website.dataverseString))")),
-                ("adx_parentpageid@odata.bind", .string(server.baseURL + "adx_webpages(\(s.pages[0].dataverseString))")),
-                ("@odata.type", .string("Microsoft.Dynamics.CRM.adx_webpage")),
-            ]))
+            let created = try await HTTP.json(
+                "POST", server.baseURL + "adx_webpages",
+                .object([
+                    ("adx_webpageid", .string(id.dataverseString)), ("adx_name", .string("About")),
+                    ("adx_displayorder", .number("5")), ("adx_hiddenfromsitemap", .bool(false)),
+                    ("adx_websiteid@odata.bind", .string("/adx_websites(\(s.website.dataverseString))")),
+                    ("adx_parentpageid@odata.bind", .string(server.baseURL + "adx_webpages(\(s.pages[0].dataverseString))")),
+                    ("@odata.type", .string("Microsoft.Dynamics.CRM.adx_webpage")),
+                ]))
             #expect(created.status == 204)
             #expect(created.header("OData-EntityId") == server.baseURL + "adx_webpages(\(id.dataverseString))")
             let stored = try #require(await service.record("adx_webpage", id))
@@ -23,8 +25,9 @@ import TestSupport
             #expect(stored.columns["adx_parentpageid"] == .lookup(EntityReference("adx_webpage", s.pages[0])))
             #expect(stored.columns["adx_displayorder"] == .integer(5))
 
-            let rep = try await HTTP.json("POST", server.baseURL + "adx_webpages?$select=adx_name", .object([("adx_name", .string("Contact"))]),
-                                          headers: ["Prefer": "return=representation"])
+            let rep = try await HTTP.json(
+                "POST", server.baseURL + "adx_webpages?$select=adx_name", .object([("adx_name", .string("Contact"))]),
+                headers: ["Prefer": "return=representation"])
             #expect(rep.status == 201)
             #expect(try rep.json()["adx_name"]?.stringValue == "Contact")
             #expect(try rep.json()["adx_webpageid"]?.stringValue.flatMap { UUID(dataverse: $0) } != nil)
@@ -34,22 +37,32 @@ import TestSupport
             #expect(dup.errorCode == "0x80040237")
 
             // Mixed-case navigation property names are case-sensitive (research/dataverse-webapi.md §1.3).
-            let lang = try await HTTP.json("POST", server.baseURL + "adx_websitelanguages", .object([
-                ("adx_WebsiteId@odata.bind", .string("adx_websites(\(s.website.dataverseString))"))]))
+            let lang = try await HTTP.json(
+                "POST", server.baseURL + "adx_websitelanguages",
+                .object([
+                    ("adx_WebsiteId@odata.bind", .string("adx_websites(\(s.website.dataverseString))"))
+                ]))
             #expect(lang.status == 204)
-            let wrongCase = try await HTTP.json("POST", server.baseURL + "adx_websitelanguages", .object([
-                ("adx_websiteid@odata.bind", .string("/adx_websites(\(s.website.dataverseString))"))]))
+            let wrongCase = try await HTTP.json(
+                "POST", server.baseURL + "adx_websitelanguages",
+                .object([
+                    ("adx_websiteid@odata.bind", .string("/adx_websites(\(s.website.dataverseString))"))
+                ]))
             #expect(wrongCase.status == 400)
             #expect(wrongCase.errorCode == "0x80048d19")
             #expect(wrongCase.text.contains("undeclared property 'adx_websiteid'"))
-            let missingTarget = try await HTTP.json("POST", server.baseURL + "adx_webpages", .object([
-                ("adx_websiteid@odata.bind", .string("/adx_websites(\(UUID().dataverseString))"))]))
+            let missingTarget = try await HTTP.json(
+                "POST", server.baseURL + "adx_webpages",
+                .object([
+                    ("adx_websiteid@odata.bind", .string("/adx_websites(\(UUID().dataverseString))"))
+                ]))
             #expect(missingTarget.status == 404)
             #expect(missingTarget.errorCode == "0x80040217")
             let unknown = try await HTTP.json("POST", server.baseURL + "adx_webpages", .object([("adx_nosuchcolumn", .string("x"))]))
             #expect(unknown.status == 400)
             #expect(unknown.errorCode == "0x80048d19")
-            let direct = try await HTTP.json("POST", server.baseURL + "adx_webpages", .object([("_adx_websiteid_value", .string(s.website.dataverseString))]))
+            let direct = try await HTTP.json(
+                "POST", server.baseURL + "adx_webpages", .object([("_adx_websiteid_value", .string(s.website.dataverseString))]))
             #expect(direct.errorCode == "0x80048d19")
             let wrongType = try await HTTP.json("POST", server.baseURL + "adx_webpages", .object([("adx_displayorder", .string("five"))]))
             #expect(wrongType.status == 400)
@@ -61,25 +74,29 @@ import TestSupport
         let s = SampleSite(pages: 2)
         try await withServer(seed: s.records) { service, server in
             let page = server.baseURL + "adx_webpages(\(s.pages[1].dataverseString))"
-            let update = try await HTTP.json("PATCH", page, .object([("adx_name", .string("Renamed")), ("adx_parentpageid", .null)]),
-                                             headers: ["If-Match": "*"])
+            let update = try await HTTP.json(
+                "PATCH", page, .object([("adx_name", .string("Renamed")), ("adx_parentpageid", .null)]),
+                headers: ["If-Match": "*"])
             #expect(update.status == 204)
             let stored = try #require(await service.record("adx_webpage", s.pages[1]))
             #expect(stored.columns["adx_name"] == .string("Renamed"))
             #expect(stored.columns["adx_parentpageid"] == .null)
 
             let newID = UUID()
-            let missing = try await HTTP.json("PATCH", server.baseURL + "adx_webpages(\(newID.dataverseString))", .object([("adx_name", .string("X"))]),
-                                              headers: ["If-Match": "*"])
+            let missing = try await HTTP.json(
+                "PATCH", server.baseURL + "adx_webpages(\(newID.dataverseString))", .object([("adx_name", .string("X"))]),
+                headers: ["If-Match": "*"])
             #expect(missing.status == 404)
             #expect(missing.errorCode == "0x80040217")
             #expect(await service.record("adx_webpage", newID) == nil)
 
-            let upsert = try await HTTP.json("PATCH", server.baseURL + "adx_webpages(\(newID.dataverseString))", .object([("adx_name", .string("Upserted"))]),
-                                             headers: ["Prefer": "return=representation"])
+            let upsert = try await HTTP.json(
+                "PATCH", server.baseURL + "adx_webpages(\(newID.dataverseString))", .object([("adx_name", .string("Upserted"))]),
+                headers: ["Prefer": "return=representation"])
             #expect(upsert.status == 201)
-            let upsert2 = try await HTTP.json("PATCH", server.baseURL + "adx_webpages(\(newID.dataverseString))", .object([("adx_name", .string("Again"))]),
-                                              headers: ["Prefer": "return=representation"])
+            let upsert2 = try await HTTP.json(
+                "PATCH", server.baseURL + "adx_webpages(\(newID.dataverseString))", .object([("adx_name", .string("Again"))]),
+                headers: ["Prefer": "return=representation"])
             #expect(upsert2.status == 200)
             #expect(try upsert2.json()["adx_name"]?.stringValue == "Again")
 
@@ -101,7 +118,8 @@ import TestSupport
             #expect(clear.status == 204)
             #expect(await service.record("adx_webpage", s.pages[1])?.columns["adx_partialurl"] == .null)
 
-            let setRef = try await HTTP.json("PUT", page + "/adx_parentpageid/$ref", .object([("@odata.id", .string("adx_webpages(\(s.pages[0].dataverseString))"))]))
+            let setRef = try await HTTP.json(
+                "PUT", page + "/adx_parentpageid/$ref", .object([("@odata.id", .string("adx_webpages(\(s.pages[0].dataverseString))"))]))
             #expect(setRef.status == 204)
             #expect(await service.record("adx_webpage", s.pages[1])?.lookupID("adx_parentpageid") == s.pages[0])
             let clearRef = try await HTTP.send("DELETE", page + "/adx_parentpageid/$ref")
@@ -120,20 +138,28 @@ import TestSupport
         let s = SampleSite(pages: 0)
         try await withServer(seed: s.records) { service, server in
             let refURL = server.baseURL + "adx_entitypermissions(\(s.permission.dataverseString))/adx_entitypermission_webrole/$ref"
-            let assoc = try await HTTP.json("POST", refURL, .object([("@odata.id", .string(server.baseURL + "adx_webroles(\(s.roles[0].dataverseString))"))]))
+            let assoc = try await HTTP.json(
+                "POST", refURL, .object([("@odata.id", .string(server.baseURL + "adx_webroles(\(s.roles[0].dataverseString))"))]))
             #expect(assoc.status == 204)
             // From the other side, with a relative reference.
-            let fromRole = try await HTTP.json("POST", server.baseURL + "adx_webroles(\(s.roles[1].dataverseString))/adx_entitypermission_webrole/$ref",
-                                               .object([("@odata.id", .string("adx_entitypermissions(\(s.permission.dataverseString))"))]))
+            let fromRole = try await HTTP.json(
+                "POST", server.baseURL + "adx_webroles(\(s.roles[1].dataverseString))/adx_entitypermission_webrole/$ref",
+                .object([("@odata.id", .string("adx_entitypermissions(\(s.permission.dataverseString))"))]))
             #expect(fromRole.status == 204)
             let links = try await service.retrieveLinks(relationship: "adx_entitypermission_webrole", firstIDs: nil)
-            #expect(links == [ManyToManyLink(EntityReference("adx_entitypermission", s.permission), EntityReference("adx_webrole", s.roles[0])),
-                              ManyToManyLink(EntityReference("adx_entitypermission", s.permission), EntityReference("adx_webrole", s.roles[1]))])
+            #expect(
+                links == [
+                    ManyToManyLink(EntityReference("adx_entitypermission", s.permission), EntityReference("adx_webrole", s.roles[0])),
+                    ManyToManyLink(EntityReference("adx_entitypermission", s.permission), EntityReference("adx_webrole", s.roles[1])),
+                ])
             let dup = try await HTTP.json("POST", refURL, .object([("@odata.id", .string("/adx_webroles(\(s.roles[0].dataverseString))"))]))
             #expect(dup.errorCode == "0x80040237")
             let missingRole = try await HTTP.json("POST", refURL, .object([("@odata.id", .string("/adx_webroles(\(UUID().dataverseString))"))]))
             #expect(missingRole.status == 404)
-            let d1 = try await HTTP.send("DELETE", server.baseURL + "adx_entitypermissions(\(s.permission.dataverseString))/adx_entitypermission_webrole(\(s.roles[0].dataverseString))/$ref")
+            let d1 = try await HTTP.send(
+                "DELETE",
+                server.baseURL
+                    + "adx_entitypermissions(\(s.permission.dataverseString))/adx_entitypermission_webrole(\(s.roles[0].dataverseString))/$ref")
             #expect(d1.status == 204)
             let d2 = try await HTTP.send("DELETE", refURL + "?$id=" + HTTP.q(server.baseURL + "adx_webroles(\(s.roles[1].dataverseString))"))
             #expect(d2.status == 204)
@@ -146,7 +172,8 @@ import TestSupport
         try await withServer(seed: [EntityRecord("powerpagecomponent", id: component, columns: ["name": .string("logo.png")])]) { service, server in
             let url = server.baseURL + "powerpagecomponents(\(component.dataverseString))/filecontent"
             let bytes = Data((0..<10_000).map { UInt8($0 % 251) })
-            let single = try await HTTP.send("PATCH", url, headers: ["Content-Type": "application/octet-stream", "x-ms-file-name": "logo.png"], body: bytes)
+            let single = try await HTTP.send(
+                "PATCH", url, headers: ["Content-Type": "application/octet-stream", "x-ms-file-name": "logo.png"], body: bytes)
             #expect(single.status == 204)
             let down = try await HTTP.get(url)
             #expect(down.status == 200)
@@ -161,9 +188,13 @@ import TestSupport
             var statuses: [Int] = []
             while offset < big.count {
                 let end = min(offset + 10_000, big.count)
-                let r = try await HTTP.send("PATCH", location, headers: ["Content-Range": "bytes \(offset)-\(end - 1)/\(big.count)",
-                                                                          "Content-Type": "application/octet-stream", "x-ms-file-name": "big.bin"],
-                                            body: big.subdata(in: offset..<end))
+                let r = try await HTTP.send(
+                    "PATCH", location,
+                    headers: [
+                        "Content-Range": "bytes \(offset)-\(end - 1)/\(big.count)",
+                        "Content-Type": "application/octet-stream", "x-ms-file-name": "big.bin",
+                    ],
+                    body: big.subdata(in: offset..<end))
                 statuses.append(r.status)
                 offset = end
             }
@@ -178,8 +209,9 @@ import TestSupport
 
     @Test func bypassPluginsHeaderReachesTheEnvironment() async throws {
         try await withServer { service, server in
-            _ = try await HTTP.json("POST", server.baseURL + "adx_websites", .object([("adx_name", .string("A"))]),
-                                    headers: ["MSCRM.BypassCustomPluginExecution": "true"])
+            _ = try await HTTP.json(
+                "POST", server.baseURL + "adx_websites", .object([("adx_name", .string("A"))]),
+                headers: ["MSCRM.BypassCustomPluginExecution": "true"])
             _ = try await HTTP.json("POST", server.baseURL + "adx_websites", .object([("adx_name", .string("B"))]))
             let calls = await service.executeCalls
             #expect(calls.map(\.bypassCustomPlugins) == [true, false])

@@ -20,9 +20,14 @@ import TestSupport
             let pl = try #require(portalLanguages.first { $0["adx_lcid"] == .integer(Int32(lcid)) })
             let id = UUID()
             ids.append(id)
-            ops.append(.create(EntityRecord("adx_websitelanguage", id: id, columns: [
-                "adx_websiteid": .lookup(EntityReference("adx_website", site)),
-                "adx_portallanguageid": .lookup(pl.reference)])))
+            ops.append(
+                .create(
+                    EntityRecord(
+                        "adx_websitelanguage", id: id,
+                        columns: [
+                            "adx_websiteid": .lookup(EntityReference("adx_website", site)),
+                            "adx_portallanguageid": .lookup(pl.reference),
+                        ])))
         }
         let results = try await env.execute(ops, atomic: true)
         #expect(results.allSatisfy { $0.isSuccess }, "\(results.compactMap(\.error))")
@@ -51,7 +56,9 @@ import TestSupport
         let (site, _) = try await site(on, languages: [])
         let error = try await on.execute([.create(page(site, "about"))]).first?.error
         #expect(error?.code == "0x80040265")
-        #expect(error?.message == "Value of Partial URL field of the Home Page of your website can only be /. Any other values will lead to issues in your Portal.")
+        #expect(
+            error?.message
+                == "Value of Partial URL field of the Home Page of your website can only be /. Any other values will lead to issues in your Portal.")
         let home = page(site, "/")
         #expect(try await on.execute([.create(home), .create(page(site, "about", parent: home.id))]).allSatisfy { $0.isSuccess })
         // Update to a value after which the page has no parent and a partial URL other than /.
@@ -92,14 +99,21 @@ import TestSupport
     @Test func e4WebsiteLanguageCopiesLinkSetsWhenSwitchedOn() async throws {
         let on = try env(PlatformBehaviour.defaults.union([.copyWebLinkSets]))
         let (site, languages) = try await site(on, languages: [1033])
-        let set = EntityRecord("adx_weblinkset", id: UUID(), columns: ["adx_name": .string("Primary Navigation"),
-            "adx_websiteid": .lookup(EntityReference("adx_website", site)),
-            "adx_websitelanguageid": .lookup(EntityReference("adx_websitelanguage", languages[0]))])
+        let set = EntityRecord(
+            "adx_weblinkset", id: UUID(),
+            columns: [
+                "adx_name": .string("Primary Navigation"),
+                "adx_websiteid": .lookup(EntityReference("adx_website", site)),
+                "adx_websitelanguageid": .lookup(EntityReference("adx_websitelanguage", languages[0])),
+            ])
         let link = EntityRecord("adx_weblink", id: UUID(), columns: ["adx_name": .string("Home"), "adx_weblinksetid": .lookup(set.reference)])
         #expect(try await on.execute([.create(set), .create(link)]).allSatisfy { $0.isSuccess })
         let french = try #require(try await on.retrieveAll(RecordQuery("adx_portallanguage", filter: .equal("adx_lcid", .integer(1036)))).first)
-        let newLanguage = EntityRecord("adx_websitelanguage", id: UUID(), columns: [
-            "adx_websiteid": .lookup(EntityReference("adx_website", site)), "adx_portallanguageid": .lookup(french.reference)])
+        let newLanguage = EntityRecord(
+            "adx_websitelanguage", id: UUID(),
+            columns: [
+                "adx_websiteid": .lookup(EntityReference("adx_website", site)), "adx_portallanguageid": .lookup(french.reference),
+            ])
         #expect(try await on.execute([.create(newLanguage)]).first?.isSuccess == true)
         let copies = try await on.retrieveAll(RecordQuery("adx_weblinkset", filter: .equal("adx_websitelanguageid", .guid(newLanguage.id))))
         #expect(copies.map { $0["adx_name"] } == [.string("Primary Navigation")])
@@ -114,8 +128,12 @@ import TestSupport
     @Test func e5BlockedExtensionsAndSizeOnNotes() async throws {
         let on = try env()
         func note(_ name: String, bytes: Int) -> EntityRecord {
-            EntityRecord("annotation", id: UUID(), columns: ["filename": .string(name), "subject": .string(name),
-                                                             "documentbody": .string(Data(repeating: 65, count: bytes).base64EncodedString())])
+            EntityRecord(
+                "annotation", id: UUID(),
+                columns: [
+                    "filename": .string(name), "subject": .string(name),
+                    "documentbody": .string(Data(repeating: 65, count: bytes).base64EncodedString()),
+                ])
         }
         let blocked = try await on.execute([.create(note("site.JS", bytes: 10))]).first?.error
         #expect(blocked?.code == "0x80043e09")
@@ -123,13 +141,15 @@ import TestSupport
         #expect(blocked?.message == "The attachment is either not a valid type or is too large. It cannot be uploaded or downloaded.")
         #expect(try await on.execute([.create(note("logo.svg", bytes: 10))]).first?.error?.code == "0x80043e09")
         // Bypassing plug-ins does not bypass platform checks.
-        #expect(try await on.execute([.create(note("a.js", bytes: 10))], options: ExecuteOptions(bypassCustomPlugins: true)).first?.error?.code == "0x80043e09")
+        #expect(
+            try await on.execute([.create(note("a.js", bytes: 10))], options: ExecuteOptions(bypassCustomPlugins: true)).first?.error?.code
+                == "0x80043e09")
         // Size: the base64 length is compared with maxuploadfilesize.
         try await on.updateOrganization(maxUploadFileSize: 100)
-        let big = try await on.execute([.create(note("big.css", bytes: 90))]).first?.error  // 120 base64 characters
+        let big = try await on.execute([.create(note("big.css", bytes: 90))]).first?.error // 120 base64 characters
         #expect(big?.code == "0x80044a02")
         #expect(big?.message == "Attachment file size is too big.")
-        let fits = note("small.css", bytes: 75)  // exactly 100 base64 characters
+        let fits = note("small.css", bytes: 75) // exactly 100 base64 characters
         #expect(try await on.execute([.create(fits)]).first?.isSuccess == true)
         #expect(try await on.downloadFile(FileBodyKey("annotation", fits.id, "documentbody")) == Data(repeating: 65, count: 75))
         #expect(try await on.retrieve("annotation", id: fits.id, columns: ["documentbody", "filesize"])["filesize"] == .integer(75))
@@ -157,7 +177,7 @@ import TestSupport
             #expect(after[table, default: 0] == before[table, default: 0] - count, "\(table)")
         }
         #expect(after["adx_portallanguage"] == 43)
-        #expect(after["pm_portalapp"] == 2)  // the portal app stays until deleted
+        #expect(after["pm_portalapp"] == 2) // the portal app stays until deleted
         // Site B is untouched.
         let bPages = try await on.retrieveAll(RecordQuery("adx_webpage", filter: .equal("adx_websiteid", .guid(b.websiteId))))
         #expect(bPages.count == b.recordCounts["adx_webpage"])
@@ -198,7 +218,8 @@ import TestSupport
         await #expect(throws: DataverseError.self) { _ = try await on.downloadFile(FileBodyKey("annotation", notes[0].id, "documentbody")) }
 
         // C4: deleting a link set deletes its links.
-        let set = try #require(try await on.retrieveAll(RecordQuery("adx_weblinkset", filter: .equal("adx_name", .string("Primary Navigation")))).first)
+        let set = try #require(
+            try await on.retrieveAll(RecordQuery("adx_weblinkset", filter: .equal("adx_name", .string("Primary Navigation")))).first)
         #expect(try await on.retrieveAll(RecordQuery("adx_weblink", filter: .equal("adx_weblinksetid", .guid(set.id)))).count == 5)
         #expect(try await on.execute([.delete("adx_weblinkset", set.id)]).first?.isSuccess == true)
         #expect(try await on.retrieveAll(RecordQuery("adx_weblink", filter: .equal("adx_weblinksetid", .guid(set.id)))).isEmpty)
@@ -207,14 +228,21 @@ import TestSupport
         // Switched off: lookups keep pointing at the deleted page, notes and links stay.
         let off = try env(PlatformBehaviour.defaults.subtracting([.webPageDeleteLinks, .notesCascade, .parentalCascade]))
         _ = try await off.provision(template: "starter")
-        let offHome = try #require(try await off.retrieveAll(RecordQuery("adx_webpage", filter: .and([
-            .equal("adx_partialurl", .string("/")), .equal("adx_isroot", .boolean(true))]))).first)
+        let offHome = try #require(
+            try await off.retrieveAll(
+                RecordQuery(
+                    "adx_webpage",
+                    filter: .and([
+                        .equal("adx_partialurl", .string("/")), .equal("adx_isroot", .boolean(true)),
+                    ]))
+            ).first)
         #expect(try await off.execute([.delete("adx_webpage", offHome.id)]).first?.isSuccess == true)
         #expect(try await off.retrieveAll(RecordQuery("adx_webpage", filter: .equal("adx_parentpageid", .guid(offHome.id)))).count > 0)
         let offFile = try #require(try await off.retrieveAll(RecordQuery("adx_webfile")).first)
         #expect(try await off.execute([.delete("adx_webfile", offFile.id)]).first?.isSuccess == true)
         #expect(try await off.retrieveAll(RecordQuery("annotation", filter: .equal("objectid", .guid(offFile.id)))).count == 1)
-        let offSet = try #require(try await off.retrieveAll(RecordQuery("adx_weblinkset", filter: .equal("adx_name", .string("Primary Navigation")))).first)
+        let offSet = try #require(
+            try await off.retrieveAll(RecordQuery("adx_weblinkset", filter: .equal("adx_name", .string("Primary Navigation")))).first)
         #expect(try await off.execute([.delete("adx_weblinkset", offSet.id)]).first?.isSuccess == true)
         #expect(try await off.retrieveAll(RecordQuery("adx_weblink", filter: .equal("adx_weblinksetid", .guid(offSet.id)))).count == 5)
     }

@@ -9,8 +9,11 @@ import TestSupport
     @Test func provisionEnhancedAndList() async throws {
         let home = try TestPaths.temporaryDirectory("pm-cli-enhanced")
         #expect(try await CLI.run(["env", "create", "dev"], home: home).exitCode == 0)
-        let enhanced = try await CLI.run(["env", "provision", "dev", "--template", "starter", "--modelVersion", "2",
-                                                   "--name", "V2", "--json"], home: home)
+        let enhanced = try await CLI.run(
+            [
+                "env", "provision", "dev", "--template", "starter", "--modelVersion", "2",
+                "--name", "V2", "--json",
+            ], home: home)
         #expect(enhanced.exitCode == 0, "\(enhanced.stderr)")
         let e = try JSONValue.parse(enhanced.stdout)
         #expect(e["dataModel"]?.stringValue == "enhanced")
@@ -47,8 +50,12 @@ import TestSupport
         let env = try LocalEnvironment(opening: home.appendingPathComponent("environments/dev.sqlite"))
         let id = try #require(UUID(dataverse: enhancedID))
         #expect(try await env.dataModel(ofWebsite: id) == .enhanced)
-        let files = try await env.retrieveAll(RecordQuery("powerpagecomponent", filter: .and([
-            .equal("powerpagesiteid", .guid(id)), .equal("powerpagecomponenttype", .choice(PowerPageComponentType.webFile.rawValue))])))
+        let files = try await env.retrieveAll(
+            RecordQuery(
+                "powerpagecomponent",
+                filter: .and([
+                    .equal("powerpagesiteid", .guid(id)), .equal("powerpagecomponenttype", .choice(PowerPageComponentType.webFile.rawValue)),
+                ])))
         #expect(!files.isEmpty)
         for f in files { #expect(try await env.downloadFile(FileBodyKey("powerpagecomponent", f.id, "filecontent"))?.isEmpty == false) }
         try env.close()

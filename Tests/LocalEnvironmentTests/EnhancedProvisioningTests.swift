@@ -8,8 +8,12 @@ import TestSupport
 /// provisioning of the same template makes.
 @Suite struct EnhancedProvisioningTests {
     func components(_ env: LocalEnvironment, _ site: UUID, _ type: PowerPageComponentType) async throws -> [EntityRecord] {
-        try await env.retrieveAll(RecordQuery("powerpagecomponent", filter: .and([
-            .equal("powerpagesiteid", .guid(site)), .equal("powerpagecomponenttype", .choice(type.rawValue))])))
+        try await env.retrieveAll(
+            RecordQuery(
+                "powerpagecomponent",
+                filter: .and([
+                    .equal("powerpagesiteid", .guid(site)), .equal("powerpagecomponenttype", .choice(type.rawValue)),
+                ])))
     }
 
     func content(_ r: EntityRecord) throws -> JSONValue { try JSONValue.parse(r.string("content") ?? "") }
@@ -74,7 +78,8 @@ import TestSupport
         let permissions = try await components(env, siteID, .tablePermission)
         #expect(permissions.count == 1)
         let permission = try #require(permissions.first)
-        let linkedInContent = Set(try content(permission)["adx_entitypermission_webrole"]?.arrayValue?.compactMap { $0.stringValue.flatMap(UUID.init(uuidString:)) } ?? [])
+        let linkedInContent = Set(
+            try content(permission)["adx_entitypermission_webrole"]?.arrayValue?.compactMap { $0.stringValue.flatMap(UUID.init(uuidString:)) } ?? [])
         let expectedRoles = Set(roles.filter { ["Administrators", "Authenticated Users"].contains($0.string("name") ?? "") }.map(\.id))
         #expect(linkedInContent == expectedRoles)
         let links = try await env.retrieveLinks(relationship: "powerpagecomponent_powerpagecomponent", firstIDs: nil)

@@ -9,9 +9,11 @@ import TestSupport
 /// file column, the site and site-language lookups and the N:N relationships.
 @Suite struct EnhancedTablesTests {
     static let enhancedTables = ["powerpagesite", "powerpagesitelanguage", "powerpagecomponent"]
-    static let relationships = ["powerpagecomponent_powerpagecomponent", "powerpagecomponent_mspp_webrole_contact",
-                                "powerpagecomponent_mspp_webrole_account", "powerpagecomponent_webrole_systemuser",
-                                "adx_invitation_mspp_webrole_powerpagecomponent"]
+    static let relationships = [
+        "powerpagecomponent_powerpagecomponent", "powerpagecomponent_mspp_webrole_contact",
+        "powerpagecomponent_mspp_webrole_account", "powerpagecomponent_webrole_systemuser",
+        "adx_invitation_mspp_webrole_powerpagecomponent",
+    ]
 
     func checkShape(_ env: LocalEnvironment) throws {
         for t in Self.enhancedTables { #expect(env.catalog.table(t) != nil, "\(t)") }
@@ -45,25 +47,51 @@ import TestSupport
         let permissionContent = #"{"entitylogicalname":"contact","read":true,"adx_entitypermission_webrole":["\#(role.dataverseString)"]}"#
         let siteRef = FieldValue.lookup(EntityReference("powerpagesite", site))
         let created = try await env.execute([
-            .create(EntityRecord("powerpagesite", id: site, columns: [
-                "name": .string("Enhanced"), "content": .string(siteContent), "datamodelversion": .string("2")])),
-            .create(EntityRecord("powerpagesitelanguage", id: language, columns: [
-                "name": .string("English"), "languagecode": .string("en-US"), "lcid": .integer(1033), "powerpagesiteid": siteRef])),
-            .create(EntityRecord("powerpagecomponent", id: page, columns: [
-                "name": .string("Home"), "powerpagecomponenttype": .choice(PowerPageComponentType.webPage.rawValue),
-                "content": .string(pageContent), "powerpagesiteid": siteRef,
-                "powerpagesitelanguageid": .lookup(EntityReference("powerpagesitelanguage", language))])),
-            .create(EntityRecord("powerpagecomponent", id: file, columns: [
-                "name": .string("logo.png"), "powerpagecomponenttype": .choice(PowerPageComponentType.webFile.rawValue),
-                "content": .string("{}"), "powerpagesiteid": siteRef])),
-            .create(EntityRecord("powerpagecomponent", id: role, columns: [
-                "name": .string("Administrators"), "powerpagecomponenttype": .choice(PowerPageComponentType.webRole.rawValue),
-                "content": .string(#"{"anonymoususersrole":false}"#), "powerpagesiteid": siteRef])),
-            .create(EntityRecord("powerpagecomponent", id: permission, columns: [
-                "name": .string("Contacts"), "powerpagecomponenttype": .choice(PowerPageComponentType.tablePermission.rawValue),
-                "content": .string(permissionContent), "powerpagesiteid": siteRef])),
-            .associate(relationship: "powerpagecomponent_powerpagecomponent", ManyToManyLink(
-                EntityReference("powerpagecomponent", permission), EntityReference("powerpagecomponent", role))),
+            .create(
+                EntityRecord(
+                    "powerpagesite", id: site,
+                    columns: [
+                        "name": .string("Enhanced"), "content": .string(siteContent), "datamodelversion": .string("2"),
+                    ])),
+            .create(
+                EntityRecord(
+                    "powerpagesitelanguage", id: language,
+                    columns: [
+                        "name": .string("English"), "languagecode": .string("en-US"), "lcid": .integer(1033), "powerpagesiteid": siteRef,
+                    ])),
+            .create(
+                EntityRecord(
+                    "powerpagecomponent", id: page,
+                    columns: [
+                        "name": .string("Home"), "powerpagecomponenttype": .choice(PowerPageComponentType.webPage.rawValue),
+                        "content": .string(pageContent), "powerpagesiteid": siteRef,
+                        "powerpagesitelanguageid": .lookup(EntityReference("powerpagesitelanguage", language)),
+                    ])),
+            .create(
+                EntityRecord(
+                    "powerpagecomponent", id: file,
+                    columns: [
+                        "name": .string("logo.png"), "powerpagecomponenttype": .choice(PowerPageComponentType.webFile.rawValue),
+                        "content": .string("{}"), "powerpagesiteid": siteRef,
+                    ])),
+            .create(
+                EntityRecord(
+                    "powerpagecomponent", id: role,
+                    columns: [
+                        "name": .string("Administrators"), "powerpagecomponenttype": .choice(PowerPageComponentType.webRole.rawValue),
+                        "content": .string(#"{"anonymoususersrole":false}"#), "powerpagesiteid": siteRef,
+                    ])),
+            .create(
+                EntityRecord(
+                    "powerpagecomponent", id: permission,
+                    columns: [
+                        "name": .string("Contacts"), "powerpagecomponenttype": .choice(PowerPageComponentType.tablePermission.rawValue),
+                        "content": .string(permissionContent), "powerpagesiteid": siteRef,
+                    ])),
+            .associate(
+                relationship: "powerpagecomponent_powerpagecomponent",
+                ManyToManyLink(
+                    EntityReference("powerpagecomponent", permission), EntityReference("powerpagecomponent", role))),
         ])
 
         let allCreated = created.allSatisfy { $0.isSuccess }
@@ -79,19 +107,26 @@ import TestSupport
         #expect(storedPermission.string("content") == permissionContent)
 
         // Filter by site and type, as powerplatform-vscode queries (research §11.3).
-        let pages = try await env.retrieveAll(RecordQuery("powerpagecomponent", filter: .and([
-            .equal("powerpagesiteid", .guid(site)), .equal("powerpagecomponenttype", .choice(2))])))
+        let pages = try await env.retrieveAll(
+            RecordQuery(
+                "powerpagecomponent",
+                filter: .and([
+                    .equal("powerpagesiteid", .guid(site)), .equal("powerpagecomponenttype", .choice(2)),
+                ])))
         #expect(pages.map(\.id) == [page])
 
         // The file column: a body with its name; the record column holds a file id.
         let bytes = Data((0..<70_000).map { UInt8(($0 * 7) % 256) })
-        let uploaded = try await env.execute([.uploadFile(FileBodyKey("powerpagecomponent", file, "filecontent"), fileName: "logo.png", body: .data(bytes))])
+        let uploaded = try await env.execute([
+            .uploadFile(FileBodyKey("powerpagecomponent", file, "filecontent"), fileName: "logo.png", body: .data(bytes))
+        ])
         let allUploaded = uploaded.allSatisfy { $0.isSuccess }
         #expect(allUploaded)
         let body = try #require(try await env.file(FileBodyKey("powerpagecomponent", file, "filecontent")))
         #expect(body.data == bytes)
         #expect(body.fileName == "logo.png")
-        if case .guid? = try await env.retrieve("powerpagecomponent", id: file)["filecontent"] {} else {
+        if case .guid? = try await env.retrieve("powerpagecomponent", id: file)["filecontent"] {
+        } else {
             Issue.record("filecontent should hold the file id")
         }
         let noBody = try await env.downloadFile(FileBodyKey("powerpagecomponent", page, "filecontent"))
@@ -103,9 +138,15 @@ import TestSupport
         #expect(links.first.map { Set([$0.first.id, $0.second.id]) } == [permission, role])
 
         // A component needs its site (powerpagesiteid is required in Dataverse; a missing target is refused).
-        let orphan = try await env.execute([.create(EntityRecord("powerpagecomponent", id: UUID(), columns: [
-            "name": .string("X"), "powerpagecomponenttype": .choice(7), "content": .string("{}"),
-            "powerpagesiteid": .lookup(EntityReference("powerpagesite", UUID()))]))])
+        let orphan = try await env.execute([
+            .create(
+                EntityRecord(
+                    "powerpagecomponent", id: UUID(),
+                    columns: [
+                        "name": .string("X"), "powerpagecomponenttype": .choice(7), "content": .string("{}"),
+                        "powerpagesiteid": .lookup(EntityReference("powerpagesite", UUID())),
+                    ]))
+        ])
         #expect(orphan.first?.isSuccess == false)
     }
 }

@@ -29,8 +29,11 @@ import TestSupport
         #expect(sites[0]["baseLanguage"]?.intValue == 1036)
         #expect(sites[0]["portalAppId"]?.stringValue == appID)
 
-        let settings = try await CLI.run(["env", "settings", "dev", "--blockedattachments", "exe;DLL", "--maxuploadfilesize", "1048576",
-                                      "--disable", "E3", "--json"], home: home)
+        let settings = try await CLI.run(
+            [
+                "env", "settings", "dev", "--blockedattachments", "exe;DLL", "--maxuploadfilesize", "1048576",
+                "--disable", "E3", "--json",
+            ], home: home)
         #expect(settings.status == 0, "\(settings.stderr)")
         let s = try JSONValue.parse(settings.stdout)
         #expect(s["blockedAttachments"]?.stringValue == "exe;dll")
@@ -48,13 +51,15 @@ import TestSupport
         #expect(try await env.count("adx_webpage") == 0)
         #expect(try await CLI.run(["env", "delete-portal-app", "dev", "--webSiteId", id], home: home).status == 0)
         #expect(try await CLI.run(["env", "delete-portal-app", "dev", "--webSiteId", id], home: home).status == 2)
-        let second = try JSONValue.parse(try await CLI.run(["env", "provision", "dev", "--template", "customer-self-service", "--json"], home: home).stdout)
+        let second = try JSONValue.parse(
+            try await CLI.run(["env", "provision", "dev", "--template", "customer-self-service", "--json"], home: home).stdout)
         let secondID = try #require(second["websiteId"]?.stringValue)
         #expect(try await CLI.run(["env", "delete-portal-app", "dev", "--webSiteId", secondID], home: home).status == 0)
         let rebound = try await CLI.run(["env", "provision", "dev", "--existing-website", secondID, "--json"], home: home)
         #expect(rebound.status == 0, "\(rebound.stderr)")
         #expect(try await CLI.run(["env", "reset", "dev", "--webSiteId", secondID], home: home).status == 0)
-        #expect(try JSONValue.parse(try await CLI.run(["list", "--environment", "local:dev", "--json"], home: home).stdout).arrayValue?.isEmpty == true)
+        #expect(
+            try JSONValue.parse(try await CLI.run(["list", "--environment", "local:dev", "--json"], home: home).stdout).arrayValue?.isEmpty == true)
 
         // Usage and input errors.
         #expect(try await CLI.run(["env", "provision", "dev"], home: home).status == 64)
@@ -85,9 +90,12 @@ import TestSupport
         #expect(try await CLI.run(["env", "create", "shared"], home: home).status == 0)
         @Sendable func start() async throws -> ChildProcessResult {
             // A shell loop keeps one process writing three times in a row.
-            try await CLI.run(["-c", "for i in 1 2 3; do \"$0\" env provision shared --template starter >/dev/null || exit 9; done",
-                                        TestPaths.portalMigrateBinary.path],
-                                       executable: URL(fileURLWithPath: "/bin/sh"), home: home)
+            try await CLI.run(
+                [
+                    "-c", "for i in 1 2 3; do \"$0\" env provision shared --template starter >/dev/null || exit 9; done",
+                    TestPaths.portalMigrateBinary.path,
+                ],
+                executable: URL(fileURLWithPath: "/bin/sh"), home: home)
         }
         async let a = start()
         async let b = start()

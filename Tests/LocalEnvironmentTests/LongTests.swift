@@ -22,8 +22,13 @@ import TestSupport
                         for i in 0..<1000 {
                             let id = UUID()
                             ids.insert(id)
-                            ops.append(.create(EntityRecord("xyz_item", id: id, columns: [
-                                "xyz_name": .string("w\(w)-\(batch)-\(i)"), "xyz_number": .integer(Int32(i))])))
+                            ops.append(
+                                .create(
+                                    EntityRecord(
+                                        "xyz_item", id: id,
+                                        columns: [
+                                            "xyz_name": .string("w\(w)-\(batch)-\(i)"), "xyz_number": .integer(Int32(i)),
+                                        ])))
                         }
                         let results = try await env.execute(ops, atomic: true)
                         #expect(results.allSatisfy { $0.isSuccess })

@@ -92,11 +92,15 @@ import TestSupport
         await #expect(throws: LocalEnvironmentError.portalAppNotFound(site.websiteId)) { try await env.deletePortalApp(websiteID: site.websiteId) }
         // Import a website record (as a migration would) and provision a portal app from it.
         let imported = UUID()
-        #expect(try await env.execute([.create(EntityRecord("adx_website", id: imported, columns: ["adx_name": .string("Imported")]))]).first?.isSuccess == true)
+        #expect(
+            try await env.execute([.create(EntityRecord("adx_website", id: imported, columns: ["adx_name": .string("Imported")]))]).first?.isSuccess
+                == true)
         let app = try await env.provisionPortalApp(existingWebsite: imported)
         #expect(try await env.websites().first?.portalAppId == app)
         await #expect(throws: LocalEnvironmentError.portalAppExists(imported)) { try await env.provisionPortalApp(existingWebsite: imported) }
-        await #expect(throws: LocalEnvironmentError.websiteNotFound(site.websiteId)) { try await env.provisionPortalApp(existingWebsite: site.websiteId) }
+        await #expect(throws: LocalEnvironmentError.websiteNotFound(site.websiteId)) {
+            try await env.provisionPortalApp(existingWebsite: site.websiteId)
+        }
         // Reset removes both.
         let other = try await env.provision(template: "starter")
         try await env.reset(websiteID: imported)

@@ -14,11 +14,13 @@ import TestSupport
         let env = try customEnvironment()
         let parent = EntityRecord("xyz_parent", id: UUID(), columns: ["xyz_name": .string("P")])
         let when = try #require(DateTimeValue(iso8601: "2024-05-06T07:08:09.1234567Z"))
-        let item = EntityRecord("xyz_item", id: UUID(), columns: [
-            "xyz_name": .string("Item <1> é"), "xyz_number": .integer(42), "xyz_amount": .money(try #require(ExactDecimal("12.3400"))),
-            "xyz_when": .dateTime(when), "xyz_kind": .choice(756150001),
-            "xyz_parentid": .lookup(EntityReference("xyz_parent", parent.id)),
-        ])
+        let item = EntityRecord(
+            "xyz_item", id: UUID(),
+            columns: [
+                "xyz_name": .string("Item <1> é"), "xyz_number": .integer(42), "xyz_amount": .money(try #require(ExactDecimal("12.3400"))),
+                "xyz_when": .dateTime(when), "xyz_kind": .choice(756150001),
+                "xyz_parentid": .lookup(EntityReference("xyz_parent", parent.id)),
+            ])
         let results = try await env.execute([.create(parent), .create(item)], atomic: true)
         #expect(results.allSatisfy { $0.isSuccess })
         let read = try await env.retrieve("xyz_item", id: item.id)
@@ -45,7 +47,9 @@ import TestSupport
         #expect(try await env.version("xyz_item", id: item.id) == v2)
 
         let upsertNew = EntityRecord("xyz_parent", id: UUID(), columns: ["xyz_name": .string("U")])
-        #expect(try await env.execute([.upsert(upsertNew), .upsert(EntityRecord("xyz_parent", id: upsertNew.id, columns: ["xyz_name": .string("U2")]))]).allSatisfy { $0.isSuccess })
+        #expect(
+            try await env.execute([.upsert(upsertNew), .upsert(EntityRecord("xyz_parent", id: upsertNew.id, columns: ["xyz_name": .string("U2")]))])
+                .allSatisfy { $0.isSuccess })
         #expect(try await env.retrieve("xyz_parent", id: upsertNew.id)["xyz_name"] == .string("U2"))
 
         #expect(try await env.execute([.delete("xyz_item", item.id)]).allSatisfy { $0.isSuccess })
@@ -69,8 +73,14 @@ import TestSupport
         #expect(unknown?.column == "xyz_missing")
         #expect(unknown?.message.contains("The property 'xyz_missing' does not exist on type 'Microsoft.Dynamics.CRM.xyz_parent'") == true)
         // Lookup to a missing record.
-        let missing = try await env.execute([.create(EntityRecord("xyz_item", id: UUID(), columns: [
-            "xyz_parentid": .lookup(EntityReference("xyz_parent", UUID()))]))]).first?.error
+        let missing = try await env.execute([
+            .create(
+                EntityRecord(
+                    "xyz_item", id: UUID(),
+                    columns: [
+                        "xyz_parentid": .lookup(EntityReference("xyz_parent", UUID()))
+                    ]))
+        ]).first?.error
         #expect(missing?.code == "0x80040217")
         #expect(missing?.httpStatus == 404)
         // Unknown table (write and read).
@@ -86,8 +96,14 @@ import TestSupport
         let wrong = try await env.execute([.create(EntityRecord("xyz_item", id: UUID(), columns: ["xyz_number": .string("ten")]))]).first?.error
         #expect(wrong?.code == DataverseError.Code.invalidArgument)
         #expect(wrong?.column == "xyz_number")
-        let wrongTarget = try await env.execute([.create(EntityRecord("xyz_item", id: UUID(), columns: [
-            "xyz_parentid": .lookup(EntityReference("xyz_item", UUID()))]))]).first?.error
+        let wrongTarget = try await env.execute([
+            .create(
+                EntityRecord(
+                    "xyz_item", id: UUID(),
+                    columns: [
+                        "xyz_parentid": .lookup(EntityReference("xyz_item", UUID()))
+                    ]))
+        ]).first?.error
         #expect(wrongTarget?.code == DataverseError.Code.invalidArgument)
         // Update/delete of a missing record.
         #expect(try await code(.update(EntityRecord("xyz_parent", id: UUID(), columns: ["xyz_name": .string("x")]))) == "0x80040217")
@@ -124,8 +140,9 @@ import TestSupport
 
         // Without continue-on-error, later change sets are not executed.
         let d = EntityRecord("xyz_parent", id: UUID(), columns: ["xyz_name": .string("d")])
-        let stopped = try await env.execute([ChangeSet([.create(b)]), ChangeSet([.create(d)])],
-                                            options: ExecuteOptions(continueOnError: false))
+        let stopped = try await env.execute(
+            [ChangeSet([.create(b)]), ChangeSet([.create(d)])],
+            options: ExecuteOptions(continueOnError: false))
         #expect(stopped[1].error?.code == DataverseError.Code.notExecuted)
         #expect(try await env.count("xyz_parent") == 2)
     }
@@ -135,15 +152,22 @@ import TestSupport
         let parent = EntityRecord("xyz_parent", id: UUID(), columns: ["xyz_name": .string("p")])
         var ops: [DataverseOperation] = [.create(parent)]
         for i in 0..<30 {
-            ops.append(.create(EntityRecord("xyz_item", id: UUID(), columns: [
-                "xyz_name": .string("item \(i)"), "xyz_number": .integer(Int32(i)),
-                "xyz_parentid": i % 3 == 0 ? .lookup(EntityReference("xyz_parent", parent.id)) : .null])))
+            ops.append(
+                .create(
+                    EntityRecord(
+                        "xyz_item", id: UUID(),
+                        columns: [
+                            "xyz_name": .string("item \(i)"), "xyz_number": .integer(Int32(i)),
+                            "xyz_parentid": i % 3 == 0 ? .lookup(EntityReference("xyz_parent", parent.id)) : .null,
+                        ])))
         }
         #expect(try await env.execute(ops, atomic: true).allSatisfy { $0.isSuccess })
         let withParent = try await env.retrieveAll(RecordQuery("xyz_item", filter: .equal("xyz_parentid", .guid(parent.id))), pageSize: 3)
         #expect(withParent.count == 10)
-        let big = try await env.retrieveAll(RecordQuery("xyz_item", columns: ["xyz_number"], filter: .compare("xyz_number", .ge, .integer(25)),
-                                                        orderBy: [.init("xyz_number", descending: true)]), pageSize: 2)
+        let big = try await env.retrieveAll(
+            RecordQuery(
+                "xyz_item", columns: ["xyz_number"], filter: .compare("xyz_number", .ge, .integer(25)),
+                orderBy: [.init("xyz_number", descending: true)]), pageSize: 2)
         #expect(big.map { $0["xyz_number"] } == [29, 28, 27, 26, 25].map { FieldValue.integer($0) })
         #expect(big.first?.columns.keys.sorted() == ["xyz_number"])
         let top = try await env.retrieveAll(RecordQuery("xyz_item", orderBy: [.init("xyz_number")], top: 7), pageSize: 3)
@@ -153,8 +177,11 @@ import TestSupport
 
         let item = withParent[0]
         let link = ManyToManyLink(item.reference, parent.reference)
-        #expect(try await env.execute([.associate(relationship: "xyz_item_parent", link),
-                                       .associate(relationship: "xyz_item_parent", link)]).allSatisfy { $0.isSuccess })
+        #expect(
+            try await env.execute([
+                .associate(relationship: "xyz_item_parent", link),
+                .associate(relationship: "xyz_item_parent", link),
+            ]).allSatisfy { $0.isSuccess })
         #expect(try await env.retrieveLinks(relationship: "xyz_item_parent", firstIDs: nil) == [link])
         #expect(try await env.retrieveLinks(relationship: "xyz_item_parent", firstIDs: [UUID()]).isEmpty)
         // Deleting one side removes the link.
@@ -232,7 +259,8 @@ import TestSupport
         #expect(try await env.file(key)?.fileName == "report.pdf")
         let blocked = try await env.execute([.uploadFile(key, fileName: "evil.EXE", body: .data(body))]).first?.error
         #expect(blocked?.code == "0x80043e09")
-        let notFile = try await env.execute([.uploadFile(FileBodyKey("xyz_item", item.id, "xyz_name"), fileName: "a.pdf", body: .data(body))]).first?.error
+        let notFile = try await env.execute([.uploadFile(FileBodyKey("xyz_item", item.id, "xyz_name"), fileName: "a.pdf", body: .data(body))]).first?
+            .error
         #expect(notFile?.code == DataverseError.Code.invalidArgument)
 
         let tables = try await env.tableDefinitions().map(\.logicalName)

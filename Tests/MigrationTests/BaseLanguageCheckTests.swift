@@ -18,9 +18,13 @@ import TestSupport
         if chain { columns["adx_defaultlanguage"] = .lookup(EntityReference("adx_websitelanguage", websiteLanguage)) }
         if let legacy { columns["adx_website_language"] = .integer(Int32(legacy)) }
         s.add(EntityRecord("adx_website", id: site, columns: columns))
-        s.add(EntityRecord("adx_websitelanguage", id: websiteLanguage, columns: [
-            "adx_websiteid": .lookup(EntityReference("adx_website", site)),
-            "adx_portallanguageid": .lookup(EntityReference("adx_portallanguage", portalLanguage))]))
+        s.add(
+            EntityRecord(
+                "adx_websitelanguage", id: websiteLanguage,
+                columns: [
+                    "adx_websiteid": .lookup(EntityReference("adx_website", site)),
+                    "adx_portallanguageid": .lookup(EntityReference("adx_portallanguage", portalLanguage)),
+                ]))
         s.add(EntityRecord("adx_portallanguage", id: portalLanguage, columns: ["adx_lcid": .integer(Int32(lcid))]))
         return (s, site)
     }

@@ -18,19 +18,22 @@ import TestSupport
             guard let r = text.range(of: "- \(Self.role)") else { return text }
             return text.replacingCharacters(in: r, with: "- \(Self.website)")
         }
-        try await HostileInputChecksTests.expectRefusedUpload(site, check: "missing-link-record",
-                                                              naming: "adx_webrole \(Self.website), but that id is an adx_website record")
+        try await HostileInputChecksTests.expectRefusedUpload(
+            site, check: "missing-link-record",
+            naming: "adx_webrole \(Self.website), but that id is an adx_website record")
         let (home, _) = try await HostileInputChecksTests.emptyTarget("pm-gap-link")
         let r = try await CLI.run(["upload", "--path", site.path, "--environment", "local:t", "--yes"], home: home)
-        #expect(r.stderr.contains("adx_webpageaccesscontrolrule_webrole") && r.stderr.contains("247e91b2-55e6-ec11-bb3c-0022489e1ff6"),
-                "\(r.stderr.suffix(1500))")
+        #expect(
+            r.stderr.contains("adx_webpageaccesscontrolrule_webrole") && r.stderr.contains("247e91b2-55e6-ec11-bb3c-0022489e1ff6"),
+            "\(r.stderr.suffix(1500))")
     }
 
     /// The same through a CMT package: a `<targetid>` of a web role link that is the website's id.
     @Test func packageLinkEndOfAnotherTableStopsTheImport() async throws {
-        try await HostileInputChecksTests.expectRefusedImport({ text in
-            text.replacingOccurrences(of: "<targetid>\(Self.role)</targetid>", with: "<targetid>\(Self.website)</targetid>")
-        }, check: "missing-link-record", naming: "adx_webrole \(Self.website), but that id is an adx_website record")
+        try await HostileInputChecksTests.expectRefusedImport(
+            { text in
+                text.replacingOccurrences(of: "<targetid>\(Self.role)</targetid>", with: "<targetid>\(Self.website)</targetid>")
+            }, check: "missing-link-record", naming: "adx_webrole \(Self.website), but that id is an adx_website record")
     }
 
     /// A symbolic link planted at the journal's path or at its lock's path: the run refuses plainly and
@@ -124,8 +127,9 @@ import TestSupport
         #expect(!unblocked.contains("js"))
 
         let recorder = Recorder(env: env)
-        var options = MigrationOptions(unblockExtensions: ["js"], runKey: "upload|/x|local:t", targetKey: "local:t",
-                                       dataDirectory: data, blockedAttachmentsWriter: recorder)
+        var options = MigrationOptions(
+            unblockExtensions: ["js"], runKey: "upload|/x|local:t", targetKey: "local:t",
+            dataDirectory: data, blockedAttachmentsWriter: recorder)
         options.verifyAfterWrite = false
         let snapshot = SyntheticPortal.generate(seed: 7, records: 30, webFileBytes: 1_000)
         do {

@@ -39,8 +39,10 @@ import TestSupport
     /// A data directory `home` with a copy of the corpus folder `corpus` at `home/<folderName>` and an
     /// empty embedded environment `env` (whose blocked attachments allow `js` when `allowJS`, for v2
     /// folders). The caller removes `home`.
-    static func prepared(_ label: String, corpus: String, folderName: String, env: String,
-                         allowJS: Bool = false) async throws -> (home: URL, folder: URL) {
+    static func prepared(
+        _ label: String, corpus: String, folderName: String, env: String,
+        allowJS: Bool = false
+    ) async throws -> (home: URL, folder: URL) {
         try #require(FileManager.default.isExecutableFile(atPath: TestPaths.portalMigrateBinary.path), "build portal-migrate first")
         let home = try TestPaths.temporaryDirectory(label)
         let folder = home.appendingPathComponent(folderName)
@@ -67,23 +69,23 @@ import TestSupport
         let ad = try Self.guid(adDir.appendingPathComponent("Ad.webtemplate.yml"), "adx_webtemplateid")
         try FileManager.default.removeItem(at: adDir)
         let manifest = """
-        adx_webpage:
-        - RecordId: \(otherPage.id.dataverseString)
-          DisplayName: Home
-          CheckSum: 
-          IsDeleted: true
-        adx_website:
-        - RecordId: \(other.id.dataverseString)
-          DisplayName: victim
-          CheckSum: 
-          IsDeleted: true
-        adx_webtemplate:
-        - RecordId: \(ad.dataverseString)
-          DisplayName: Ad
-          CheckSum: 
-          IsDeleted: true
+            adx_webpage:
+            - RecordId: \(otherPage.id.dataverseString)
+              DisplayName: Home
+              CheckSum: 
+              IsDeleted: true
+            adx_website:
+            - RecordId: \(other.id.dataverseString)
+              DisplayName: victim
+              CheckSum: 
+              IsDeleted: true
+            adx_webtemplate:
+            - RecordId: \(ad.dataverseString)
+              DisplayName: Ad
+              CheckSum: 
+              IsDeleted: true
 
-        """
+            """
         try Data(manifest.utf8).write(to: folder.appendingPathComponent(".portalconfig/manifest.yml"))
 
         let refused = try await CLI.run(["upload", "--path", folder.path, "--environment", "local:c", "--yes"], home: home)
@@ -161,7 +163,8 @@ extension CrossSiteChecksTests {
         let r = try await CLI.run(["upload", "--path", folder.path, "--environment", "local:e", "--yes"], home: home)
         #expect(r.status == 2, "\(r.stderr.suffix(1500))")
         let said = r.stdout + r.stderr
-        #expect(said.contains("other-site-records") && said.contains(old.dataverseString) && said.contains(new.dataverseString), "\(said.suffix(1500))")
+        #expect(
+            said.contains("other-site-records") && said.contains(old.dataverseString) && said.contains(new.dataverseString), "\(said.suffix(1500))")
         let after = try await Self.rows(home, "e", "powerpagecomponent").filter { $0.lookupID("powerpagesiteid") == old }.count
         #expect(after == before && before > 200, "\(before) → \(after) components of the original site")
     }
@@ -170,7 +173,8 @@ extension CrossSiteChecksTests {
     /// environment's other enhanced site IsDeleted; the enhanced view does not show that site, so it
     /// is looked up in the environment itself and refused (exit 2), not skipped as absent.
     @Test func manifestDeletionOfAnotherEnhancedSiteIsRefused() async throws {
-        let (home, folder) = try await Self.prepared("pm-cross-manifest-v2", corpus: "rcsa-enhanced-2025", folderName: "rcsa", env: "c", allowJS: true)
+        let (home, folder) = try await Self.prepared(
+            "pm-cross-manifest-v2", corpus: "rcsa-enhanced-2025", folderName: "rcsa", env: "c", allowJS: true)
         defer { try? FileManager.default.removeItem(at: home) }
         _ = try await Self.ok(["env", "provision", "c", "--template", "starter", "--modelVersion", "2"], home: home)
         let other = try #require(try await Self.rows(home, "c", "powerpagesite").first)
@@ -180,7 +184,8 @@ extension CrossSiteChecksTests {
         let r = try await CLI.run(["upload", "--path", folder.path, "--environment", "local:c", "--yes"], home: home)
         #expect(r.status == 2, "\(r.stderr.suffix(1500))")
         let said = r.stdout + r.stderr
-        #expect(said.contains("deletion-outside-site") && said.contains(other.id.dataverseString)
+        #expect(
+            said.contains("deletion-outside-site") && said.contains(other.id.dataverseString)
                 && said.contains(".portalconfig/manifest.yml"), "\(said.suffix(1500))")
         #expect(try await Self.count(home, "c", "powerpagesite", other.id) == 1)
     }

@@ -16,8 +16,9 @@ struct HTTPMigrationTests {
         let file = DataDirectory(root: home).environmentsFolder.appendingPathComponent("src.sqlite")
         let env = try LocalEnvironment.create(at: file, options: LocalEnvironmentOptions(name: "src"))
         let snapshot = SyntheticPortal.generate(seed: seed, records: records, webFileBytes: 200_000)
-        let report = try await MigrationEngine().migrate(source: .snapshot(snapshot, organization: nil), target: env,
-                                                         options: try MigrationFixtures.options(env: env))
+        let report = try await MigrationEngine().migrate(
+            source: .snapshot(snapshot, organization: nil), target: env,
+            options: try MigrationFixtures.options(env: env))
         precondition(report.failures.isEmpty)
         try env.close()
         return (home, snapshot)
@@ -61,8 +62,11 @@ struct HTTPMigrationTests {
 
         // A failed check: exit code 2 and nothing written.
         let before = try await MigrationFixtures.counts(target)
-        let drift = try await CLI.run(["migrate", "--from", "local:src", "--to", url, "--webSiteId", website,
-                                    "--targetWebSiteId", UUID().uuidString], home: home)
+        let drift = try await CLI.run(
+            [
+                "migrate", "--from", "local:src", "--to", url, "--webSiteId", website,
+                "--targetWebSiteId", UUID().uuidString,
+            ], home: home)
         #expect(drift.status == 2, "\(drift.stderr)")
         #expect(drift.stderr.contains("website-not-found"))
         #expect(try await MigrationFixtures.counts(target) == before)
@@ -128,8 +132,9 @@ struct HTTPMigrationTests {
                 }
             }
             #expect(try await MigrationFixtures.counts(env) == referenceCounts, "trial \(trial) (killed after \(killAt) operations)")
-            let verify = try await MigrationEngine().verify(source: .environment(reference, websiteID: snapshot.websiteID!),
-                                                            target: env, targetWebsiteID: nil)
+            let verify = try await MigrationEngine().verify(
+                source: .environment(reference, websiteID: snapshot.websiteID!),
+                target: env, targetWebsiteID: nil)
             #expect(verify.identical, "trial \(trial): \(verify.differences.prefix(5))")
         }
         #expect(killedCount >= (trials + 1) / 2, "most trials must really be interrupted (\(killedCount) of \(trials))")
@@ -158,8 +163,9 @@ struct HTTPMigrationTests {
         let files = (try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)) ?? []
         return files.contains { file in
             guard let text = try? String(contentsOf: file, encoding: .utf8),
-                  let last = text.split(separator: "\n").last,
-                  let entry = try? JSONDecoder().decode(Journal.Entry.self, from: Data(last.utf8)) else { return false }
+                let last = text.split(separator: "\n").last,
+                let entry = try? JSONDecoder().decode(Journal.Entry.self, from: Data(last.utf8))
+            else { return false }
             return entry.kind != "finished"
         }
     }

@@ -49,9 +49,11 @@ import TestSupport
 
     /// The input: a web role id in `webpagerule.yml` that neither side has. Made-up members: a
     /// table permission's web role list, a website access's web role list.
-    @Test(arguments: [("webpagerule.yml", "9933ac01-11e0-ec11-bb3c-000d3ab4fb7f"),
-                      ("table-permissions/ViewUsers.tablepermission.yml", "9933ac01-11e0-ec11-bb3c-000d3ab4fb7f"),
-                      ("websiteaccess.yml", "9a33ac01-11e0-ec11-bb3c-000d3ab4fb7f")])
+    @Test(arguments: [
+        ("webpagerule.yml", "9933ac01-11e0-ec11-bb3c-000d3ab4fb7f"),
+        ("table-permissions/ViewUsers.tablepermission.yml", "9933ac01-11e0-ec11-bb3c-000d3ab4fb7f"),
+        ("websiteaccess.yml", "9a33ac01-11e0-ec11-bb3c-000d3ab4fb7f"),
+    ])
     func linkToARecordNobodyHasStopsTheUpload(_ file: String, _ role: String) async throws {
         let site = try Self.folder("ejada-starter-2022", file) { text in
             guard let r = text.range(of: "- \(role)") else { return text }
@@ -65,8 +67,9 @@ import TestSupport
         let site = try Self.folder("rcsa-enhanced-2025", "table-permissions/Feedback.tablepermission.yml") {
             $0.replacingOccurrences(of: "- 27b95ddd-4d8e-409b-acb1-5b679dd2282c", with: "- \(Self.unknownRole)")
         }
-        try await Self.expectRefusedUpload(site, extra: ["--modelVersion", "2"], allowScripts: true,
-                                           check: "missing-link-record", naming: Self.unknownRole)
+        try await Self.expectRefusedUpload(
+            site, extra: ["--modelVersion", "2"], allowScripts: true,
+            check: "missing-link-record", naming: Self.unknownRole)
     }
 
     /// The input: an enhanced folder without `websitelanguage.yml`.
@@ -74,13 +77,15 @@ import TestSupport
         let dir = try TestPaths.temporaryDirectory("pm-hostile-v2").appendingPathComponent("rcsa")
         try FileManager.default.copyItem(at: TestPaths.pacFolder("rcsa-enhanced-2025"), to: dir)
         try FileManager.default.removeItem(at: dir.appendingPathComponent("websitelanguage.yml"))
-        try await Self.expectRefusedUpload(dir, extra: ["--modelVersion", "2"], allowScripts: true, check: "missing-lookup", naming: "websitelanguage.yml")
+        try await Self.expectRefusedUpload(
+            dir, extra: ["--modelVersion", "2"], allowScripts: true, check: "missing-lookup", naming: "websitelanguage.yml")
     }
 
     /// A CMT package exported from the ejada site, unpacked into a folder (`data.xml`, `data_schema.xml`).
     static func package(home: URL) async throws -> URL {
         var r = try await CLI.run(["env", "create", "src"], home: home)
-        r = try await CLI.run(["upload", "--path", TestPaths.pacFolder("ejada-starter-2022").path, "--environment", "local:src", "--yes"], home: home)
+        r = try await CLI.run(
+            ["upload", "--path", TestPaths.pacFolder("ejada-starter-2022").path, "--environment", "local:src", "--yes"], home: home)
         #expect(r.status == 0, "\(r.stderr.suffix(800))")
         let schema = home.appendingPathComponent("schema.xml")
         r = try await CLI.run(["data", "schema", "--portalType", "starter"], home: home)
@@ -114,13 +119,16 @@ import TestSupport
     /// table (a note's `objectid` naming adx_webpage for a web file's id). Made-up: the same for a
     /// second note.
     @Test func packageLinkAndLookupToTheWrongRecordStopTheImport() async throws {
-        try await Self.expectRefusedImport({ text in
-            text.replacingOccurrences(of: "<targetid>9933ac01-11e0-ec11-bb3c-000d3ab4fb7f</targetid>",
-                                      with: "<targetid>\(Self.unknownRole)</targetid>")
-        }, check: "missing-link-record", naming: Self.unknownRole)
-        try await Self.expectRefusedImport({ text in
-            text.replacingOccurrences(of: "lookupentity=\"adx_webfile\"", with: "lookupentity=\"adx_webpage\"")
-        }, check: "lookup-wrong-table", naming: "is an adx_webfile record")
+        try await Self.expectRefusedImport(
+            { text in
+                text.replacingOccurrences(
+                    of: "<targetid>9933ac01-11e0-ec11-bb3c-000d3ab4fb7f</targetid>",
+                    with: "<targetid>\(Self.unknownRole)</targetid>")
+            }, check: "missing-link-record", naming: Self.unknownRole)
+        try await Self.expectRefusedImport(
+            { text in
+                text.replacingOccurrences(of: "lookupentity=\"adx_webfile\"", with: "lookupentity=\"adx_webpage\"")
+            }, check: "lookup-wrong-table", naming: "is an adx_webfile record")
     }
 }
 
@@ -139,13 +147,17 @@ import TestSupport
         let runs: [[String]] = [
             ["upload", "--path", site, "--environment", Self.silent, "--yes"],
             ["plan", "--path", site, "--to", Self.silent],
-            ["download", "--path", home.appendingPathComponent("dl").path, "--webSiteId", "9b33ac01-11e0-ec11-bb3c-000d3ab4fb7f",
-             "--environment", Self.silent],
+            [
+                "download", "--path", home.appendingPathComponent("dl").path, "--webSiteId", "9b33ac01-11e0-ec11-bb3c-000d3ab4fb7f",
+                "--environment", Self.silent,
+            ],
         ]
         for args in runs {
             let r = try await CLI.run(args, home: home)
             #expect(r.status == 1, "\(args[0]): \(r.stderr.suffix(600))")
-            #expect(r.stderr.contains("the environment did not answer") && r.stderr.contains("nothing was written"), "\(args[0]): \(r.stderr.suffix(600))")
+            #expect(
+                r.stderr.contains("the environment did not answer") && r.stderr.contains("nothing was written"), "\(args[0]): \(r.stderr.suffix(600))"
+            )
         }
         #expect(!FileManager.default.fileExists(atPath: home.appendingPathComponent("dl").path))
     }

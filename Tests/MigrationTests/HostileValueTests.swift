@@ -31,9 +31,11 @@ import TestSupport
 
     /// The input (`adx_name: {a: b}` in website.yml) and made-up members (a list as a web
     /// role's name, a mapping as a page's partial URL): each names the file and line.
-    @Test(arguments: [("website.yml", "adx_name: ", "adx_name: {a: b}", "website.yml:"),
-                      ("webrole.yml", "  adx_name: Anonymous Users", "  adx_name: [a, b]", "webrole.yml:"),
-                      ("web-pages/home/Home.webpage.yml", "adx_partialurl: ", "adx_partialurl: {x: y}", "Home.webpage.yml:")])
+    @Test(arguments: [
+        ("website.yml", "adx_name: ", "adx_name: {a: b}", "website.yml:"),
+        ("webrole.yml", "  adx_name: Anonymous Users", "  adx_name: [a, b]", "webrole.yml:"),
+        ("web-pages/home/Home.webpage.yml", "adx_partialurl: ", "adx_partialurl: {x: y}", "Home.webpage.yml:"),
+    ])
     func mappingOrListWhereAValueBelongs(_ file: String, _ prefix: String, _ line: String, _ named: String) async throws {
         let site = try Checks.folder("ejada-starter-2022", file, Self.replace(prefix, with: line))
         try await Checks.expectRefusedUpload(site, check: "not a", naming: named)
@@ -78,9 +80,23 @@ import TestSupport
     /// first write, naming record and column.
     @Test func valuesDataverseWouldRefuseStopBeforeWriting() async throws {
         let cases: [(String, (String) -> String, String)] = [
-            ("sitesetting.yml", { $0.replacingOccurrences(of: "- adx_name: ", with: "- adx_name: " + String(repeating: "x", count: 10_000_000), options: [], range: $0.range(of: "- adx_name: ")) }, "value-too-long"),
+            (
+                "sitesetting.yml",
+                {
+                    $0.replacingOccurrences(
+                        of: "- adx_name: ", with: "- adx_name: " + String(repeating: "x", count: 10_000_000), options: [],
+                        range: $0.range(of: "- adx_name: "))
+                }, "value-too-long"
+            ),
             ("webrole.yml", Self.insert("  statecode: 7", after: "- adx_anonymoususersrole"), "option-out-of-range"),
-            ("sitesetting.yml", { $0.replacingOccurrences(of: "- adx_name: ", with: "- adx_name: " + String(repeating: "y", count: 4_001), options: [], range: $0.range(of: "- adx_name: ")) }, "value-too-long"),
+            (
+                "sitesetting.yml",
+                {
+                    $0.replacingOccurrences(
+                        of: "- adx_name: ", with: "- adx_name: " + String(repeating: "y", count: 4_001), options: [],
+                        range: $0.range(of: "- adx_name: "))
+                }, "value-too-long"
+            ),
             ("web-pages/home/Home.webpage.yml", Self.insert("statecode: 2", after: "adx_name: "), "option-out-of-range"),
         ]
         for (file, edit, check) in cases {
@@ -89,8 +105,9 @@ import TestSupport
         }
         let snippetDir = try TestPaths.temporaryDirectory("pm-hostile-snippet").appendingPathComponent("ejada")
         try FileManager.default.copyItem(at: TestPaths.pacFolder("ejada-starter-2022"), to: snippetDir)
-        let snippet = try #require(FileManager.default.enumerator(atPath: snippetDir.appendingPathComponent("content-snippets").path)?
-            .compactMap { $0 as? String }.first { $0.hasSuffix(".contentsnippet.value.html") })
+        let snippet = try #require(
+            FileManager.default.enumerator(atPath: snippetDir.appendingPathComponent("content-snippets").path)?
+                .compactMap { $0 as? String }.first { $0.hasSuffix(".contentsnippet.value.html") })
         try Data(String(repeating: "z", count: 1_048_577).utf8).write(to: snippetDir.appendingPathComponent("content-snippets/\(snippet)"))
         try await Checks.expectRefusedUpload(snippetDir, check: "value-too-long", naming: ".adx_value")
     }
@@ -101,8 +118,11 @@ import TestSupport
         let home = try TestPaths.temporaryDirectory("pm-hostile-tables")
         var r = try await CLI.run(["env", "create", "src"], home: home)
         for option in ["--excludeEntities", "--includeEntities"] {
-            r = try await CLI.run(["download", "--path", home.appendingPathComponent("dl").path, "--webSiteId", "9b33ac01-11e0-ec11-bb3c-000d3ab4fb7f",
-                                      "--environment", "local:src", option, "adx_webpage,adx_webpag"], home: home)
+            r = try await CLI.run(
+                [
+                    "download", "--path", home.appendingPathComponent("dl").path, "--webSiteId", "9b33ac01-11e0-ec11-bb3c-000d3ab4fb7f",
+                    "--environment", "local:src", option, "adx_webpage,adx_webpag",
+                ], home: home)
             #expect(r.status == 2 && r.stderr.contains("adx_webpag (did you mean adx_webpage?)"), "\(r.stderr)")
         }
         r = try await CLI.run(["env", "create", "x", "--exclude-tables", "adx_nosuchtable"], home: home)

@@ -48,23 +48,27 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: home) }
         let pkg = home.appendingPathComponent("pkg", isDirectory: true)
         try FileManager.default.createDirectory(at: pkg, withIntermediateDirectories: true)
-        try Data("""
-        <entities><entity name="adx_website" displayname="Website" etc="10027" primaryidfield="adx_websiteid" primarynamefield="adx_name"><fields>
-        <field displayname="Id" name="adx_websiteid" type="guid" primaryKey="true" /><field displayname="Name" name="adx_name" type="string" />
-        </fields></entity></entities>
-        """.utf8).write(to: pkg.appendingPathComponent("data_schema.xml"))
+        try Data(
+            """
+            <entities><entity name="adx_website" displayname="Website" etc="10027" primaryidfield="adx_websiteid" primarynamefield="adx_name"><fields>
+            <field displayname="Id" name="adx_websiteid" type="guid" primaryKey="true" /><field displayname="Name" name="adx_name" type="string" />
+            </fields></entity></entities>
+            """.utf8
+        ).write(to: pkg.appendingPathComponent("data_schema.xml"))
         func data(_ ids: [String]) -> Data {
-            Data(("<entities><entity name=\"adx_website\" displayname=\"Website\"><records>"
-                  + ids.map { "<record id=\"\($0)\"><field name=\"adx_name\" value=\"S \($0.prefix(4))\" /></record>" }.joined()
-                  + "</records></entity></entities>").utf8)
+            Data(
+                ("<entities><entity name=\"adx_website\" displayname=\"Website\"><records>"
+                    + ids.map { "<record id=\"\($0)\"><field name=\"adx_name\" value=\"S \($0.prefix(4))\" /></record>" }.joined()
+                    + "</records></entity></entities>").utf8)
         }
         try data(["11111111-1111-4111-8111-111111111111"]).write(to: pkg.appendingPathComponent("data.xml"))
         #expect(try await CLI.run(["env", "create", "t"], home: home).exitCode == 0)
         let args = ["data", "import", "--data", pkg.path, "--environment", "local:t"]
         let first = try await CLI.run(args, home: home)
         #expect(first.exitCode == 0, "\(first.stderr)")
-        let journals = try #require(FileManager.default.enumerator(at: home, includingPropertiesForKeys: nil)?
-            .compactMap { $0 as? URL }.filter { $0.pathExtension == "jsonl" })
+        let journals = try #require(
+            FileManager.default.enumerator(at: home, includingPropertiesForKeys: nil)?
+                .compactMap { $0 as? URL }.filter { $0.pathExtension == "jsonl" })
         let journal = try #require(journals.first, "the run left a journal")
         let lockFile = journal.deletingPathExtension().appendingPathExtension("lock")
 
@@ -81,8 +85,9 @@ import TestSupport
         let before = try Data(contentsOf: journal)
         let second = try await CLI.run(args, home: home)
         #expect(second.exitCode != 0)
-        #expect(second.stderr.contains("another run with the same arguments is in progress (process \(ProcessInfo.processInfo.processIdentifier))"),
-                "\(second.stderr)")
+        #expect(
+            second.stderr.contains("another run with the same arguments is in progress (process \(ProcessInfo.processInfo.processIdentifier))"),
+            "\(second.stderr)")
         #expect(try Data(contentsOf: journal) == before, "the journal is untouched")
         let env = try LocalEnvironment(opening: home.appendingPathComponent("environments/t.sqlite"))
         #expect(try await env.retrieveAll(RecordQuery("adx_website")).count == 1, "nothing written by the refused run")

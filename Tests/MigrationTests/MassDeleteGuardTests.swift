@@ -29,7 +29,8 @@ import TestSupport
     }
 
     @Test func manifestDeletingEveryPageIsRefusedUnlessAllowed() async throws {
-        let (home, folder) = try await CrossSiteChecksTests.prepared("pm-massdel-manifest", corpus: "ejada-starter-2022", folderName: "ejada", env: "m")
+        let (home, folder) = try await CrossSiteChecksTests.prepared(
+            "pm-massdel-manifest", corpus: "ejada-starter-2022", folderName: "ejada", env: "m")
         defer { try? FileManager.default.removeItem(at: home) }
         let upload = ["upload", "--path", folder.path, "--environment", "local:m", "--missing-lookups", "drop", "--yes"]
         _ = try await CrossSiteChecksTests.ok(upload, home: home)
@@ -39,8 +40,9 @@ import TestSupport
         let manifestURL = folder.appendingPathComponent(".portalconfig/manifest.yml")
 
         // A manifest deleting a page whose files are still in the folder: a contradiction, named.
-        let homeFile = try #require(FileManager.default.enumerator(at: folder.appendingPathComponent("web-pages/home"), includingPropertiesForKeys: nil)?
-            .compactMap { $0 as? URL }.first { $0.lastPathComponent == "Home.webpage.yml" })
+        let homeFile = try #require(
+            FileManager.default.enumerator(at: folder.appendingPathComponent("web-pages/home"), includingPropertiesForKeys: nil)?
+                .compactMap { $0 as? URL }.first { $0.lastPathComponent == "Home.webpage.yml" })
         let homeID = try CrossSiteChecksTests.guid(homeFile, "adx_webpageid")
         try Data(Self.manifest("adx_webpage", [homeID]).utf8).write(to: manifestURL)
         let contradiction = try await CLI.run(upload, home: home)
@@ -107,8 +109,9 @@ import TestSupport
         // The limits are settable: a higher share passes the table but --max-deletes below the count stops.
         let total = try await CLI.run(upload + ["--max-delete-share", "100", "--max-deletes", "\(gone - 1)"], home: home)
         #expect(total.status == 2, "\(total.stderr.suffix(1500))")
-        #expect((total.stdout + total.stderr).contains("the plan deletes \(gone) records in all (more than --max-deletes \(gone - 1))"),
-                "\(total.stderr.suffix(1500))")
+        #expect(
+            (total.stdout + total.stderr).contains("the plan deletes \(gone) records in all (more than --max-deletes \(gone - 1))"),
+            "\(total.stderr.suffix(1500))")
         #expect(!(total.stdout + total.stderr).contains("of the target's"))
         #expect(try await CrossSiteChecksTests.rows(home, "p", "adx_contentsnippet").count == now)
         let raised = try await CLI.run(upload + ["--max-delete-share", "100", "--max-deletes", "\(gone)"], home: home)

@@ -13,8 +13,9 @@ struct MigrateEnvironmentTests {
         let website = try #require(snapshot.websiteID)
         let target = try LocalEnvironmentSupport.make(LocalEnvironmentOptions(name: "target"), label: "pm-tgt")
         let engine = MigrationEngine()
-        let first = try await engine.migrate(source: .environment(source, websiteID: website), target: target,
-                                             options: try MigrationFixtures.options(env: target))
+        let first = try await engine.migrate(
+            source: .environment(source, websiteID: website), target: target,
+            options: try MigrationFixtures.options(env: target))
         #expect(first.failures.isEmpty, "\(first.failures.prefix(5))")
         #expect((first.tables["adx_webpage"]?.created ?? 0) == snapshot.records["adx_webpage"]?.count)
         #expect((first.tables["annotation"]?.created ?? 0) == snapshot.records["annotation"]?.count)
@@ -26,11 +27,13 @@ struct MigrateEnvironmentTests {
         #expect(verify.identical, "\(verify.differences.prefix(10))")
 
         let before = try await MigrationFixtures.counts(target)
-        let second = try await engine.prepare(source: .environment(source, websiteID: website), target: target,
-                                              options: try MigrationFixtures.options(env: target))
+        let second = try await engine.prepare(
+            source: .environment(source, websiteID: website), target: target,
+            options: try MigrationFixtures.options(env: target))
         #expect(second.plan.isEmpty, "\(PlanRenderer.lines(second.plan).prefix(10))")
-        let rerun = try await engine.migrate(source: .environment(source, websiteID: website), target: target,
-                                             options: try MigrationFixtures.options(env: target))
+        let rerun = try await engine.migrate(
+            source: .environment(source, websiteID: website), target: target,
+            options: try MigrationFixtures.options(env: target))
         #expect(rerun.tables.values.allSatisfy { $0.created == 0 && $0.updated == 0 && $0.deleted == 0 })
         #expect(try await MigrationFixtures.counts(target) == before)
     }

@@ -25,7 +25,8 @@ enum MigrationFixtures {
     /// again. Returns both environments, the website id, the engine and the plan options and migration
     /// options used.
     static func migratedStarter(_ label: String) async throws
-        -> (dev: LocalEnvironment, test: LocalEnvironment, site: UUID, engine: MigrationEngine, plan: PlanOptions, options: MigrationOptions) {
+        -> (dev: LocalEnvironment, test: LocalEnvironment, site: UUID, engine: MigrationEngine, plan: PlanOptions, options: MigrationOptions)
+    {
         let dev = try LocalEnvironmentSupport.make(LocalEnvironmentOptions(name: "dev"), label: "\(label)-dev")
         let test = try LocalEnvironmentSupport.make(LocalEnvironmentOptions(name: "test"), label: "\(label)-test")
         let site = try await dev.provision(template: "starter").websiteId
@@ -48,8 +49,10 @@ enum MigrationFixtures {
     }
 
     /// A new environment holding the synthetic portal, loaded with the engine.
-    static func sourceEnvironment(seed: UInt64, records: Int = 500, webFileBytes: Int = 50_000,
-                                  environmentOptions: LocalEnvironmentOptions = LocalEnvironmentOptions(name: "source")) async throws -> (LocalEnvironment, PortalSnapshot) {
+    static func sourceEnvironment(
+        seed: UInt64, records: Int = 500, webFileBytes: Int = 50_000,
+        environmentOptions: LocalEnvironmentOptions = LocalEnvironmentOptions(name: "source")
+    ) async throws -> (LocalEnvironment, PortalSnapshot) {
         let env = try LocalEnvironmentSupport.make(environmentOptions, label: "pm-src")
         let snapshot = SyntheticPortal.generate(seed: seed, records: records, webFileBytes: webFileBytes)
         let report = try await MigrationEngine().migrate(source: .snapshot(snapshot, organization: nil), target: env, options: try options(env: env))

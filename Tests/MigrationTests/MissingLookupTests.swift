@@ -14,32 +14,39 @@ struct MissingLookupTests {
         let website = try #require(snapshot.websiteID)
         let page = try #require(snapshot.records["adx_webpage"]?.first { $0.string("adx_partialurl") == "/" })
         let contact = UUID()
-        let results = try await source.execute([
-            .create(EntityRecord("contact", id: contact, columns: ["firstname": .string("Ada"), "lastname": .string("Author")])),
-            .update(EntityRecord("adx_webpage", id: page.id, columns: ["adx_authorid": .lookup(EntityReference("contact", contact))])),
-        ], options: ExecuteOptions(bypassCustomPlugins: true))
+        let results = try await source.execute(
+            [
+                .create(EntityRecord("contact", id: contact, columns: ["firstname": .string("Ada"), "lastname": .string("Author")])),
+                .update(EntityRecord("adx_webpage", id: page.id, columns: ["adx_authorid": .lookup(EntityReference("contact", contact))])),
+            ], options: ExecuteOptions(bypassCustomPlugins: true))
         for r in results { if let e = r.error { throw e } }
 
         // Default: a failed check naming the page and the column; nothing written.
         let target = try LocalEnvironmentSupport.make(LocalEnvironmentOptions(name: "target"), label: "pm-tgt")
         let failed = try await PreflightCheckTests.expectStops(source, website, target: target, check: "missing-lookup")
-        #expect(failed.contains { $0.check == "missing-lookup" && $0.recordID == page.id && $0.column == "adx_authorid"
-            && $0.message.contains(contact.dataverseString) })
+        #expect(
+            failed.contains {
+                $0.check == "missing-lookup" && $0.recordID == page.id && $0.column == "adx_authorid"
+                    && $0.message.contains(contact.dataverseString)
+            })
 
         // drop: cleared and listed.
-        let report = try await MigrationEngine().migrate(source: .environment(source, websiteID: website), target: target,
-                                                         options: try MigrationFixtures.options(PlanOptions(missingLookups: .drop), env: target))
+        let report = try await MigrationEngine().migrate(
+            source: .environment(source, websiteID: website), target: target,
+            options: try MigrationFixtures.options(PlanOptions(missingLookups: .drop), env: target))
         #expect(report.failures.isEmpty)
         #expect(report.droppedLookups.contains { $0.recordID == page.id && $0.column == "adx_authorid" && $0.targetID == contact })
         #expect(try await target.retrieve("adx_webpage", id: page.id).lookupID("adx_authorid") == nil)
 
         // With the contact present in the target, the lookup is written.
         let other = try LocalEnvironmentSupport.make(LocalEnvironmentOptions(name: "other"), label: "pm-tgt")
-        let created = try await other.execute([.create(EntityRecord("contact", id: contact, columns: ["lastname": .string("Author")]))],
-                                              options: ExecuteOptions())
+        let created = try await other.execute(
+            [.create(EntityRecord("contact", id: contact, columns: ["lastname": .string("Author")]))],
+            options: ExecuteOptions())
         #expect(created.first?.isSuccess == true)
-        let kept = try await MigrationEngine().migrate(source: .environment(source, websiteID: website), target: other,
-                                                       options: try MigrationFixtures.options(env: other))
+        let kept = try await MigrationEngine().migrate(
+            source: .environment(source, websiteID: website), target: other,
+            options: try MigrationFixtures.options(env: other))
         #expect(kept.failures.isEmpty && kept.droppedLookups.isEmpty)
         #expect(try await other.retrieve("adx_webpage", id: page.id).lookupID("adx_authorid") == contact)
     }

@@ -15,8 +15,10 @@ import Testing
     func linkStage() {
         // Source permission 1 is target permission 11 (matched by natural key); role 2 keeps its id.
         let source = [Self.rel: Set([Self.link(1, 2), Self.link(3, 4)])]
-        let target = [Self.rel: Set([Self.link(11, 2), Self.link(5, 6), Self.link(7, 8), Self.link(9, 10)]),
-                      "adx_webpage_webrole": Set([ManyToManyLink(EntityReference("adx_webpage", Self.id(20)), EntityReference("adx_webrole", Self.id(2)))])]
+        let target = [
+            Self.rel: Set([Self.link(11, 2), Self.link(5, 6), Self.link(7, 8), Self.link(9, 10)]),
+            "adx_webpage_webrole": Set([ManyToManyLink(EntityReference("adx_webpage", Self.id(20)), EntityReference("adx_webrole", Self.id(2)))]),
+        ]
         let idMap = [Self.id(1): Self.id(11)]
 
         let keep = Planner.linkPlans(source: source, target: target, idMap: idMap, prune: false, explicitRemovals: [:], deletedRecords: [])
@@ -27,13 +29,15 @@ import Testing
 
         // Named in the source's ids, reversed orientation: removed without prune.
         let named = ManyToManyLink(EntityReference("adx_webrole", Self.id(6)), EntityReference("adx_entitypermission", Self.id(5)))
-        let explicit = Planner.linkPlans(source: source, target: target, idMap: idMap, prune: false,
-                                         explicitRemovals: [Self.rel: [named]], deletedRecords: [])
+        let explicit = Planner.linkPlans(
+            source: source, target: target, idMap: idMap, prune: false,
+            explicitRemovals: [Self.rel: [named]], deletedRecords: [])
         #expect(explicit[0].remove == [Self.link(5, 6)])
 
         // Prune removes every target-only link except those of records the plan deletes.
-        let pruned = Planner.linkPlans(source: source, target: target, idMap: idMap, prune: true, explicitRemovals: [:],
-                                       deletedRecords: [Self.id(7)])
+        let pruned = Planner.linkPlans(
+            source: source, target: target, idMap: idMap, prune: true, explicitRemovals: [:],
+            deletedRecords: [Self.id(7)])
         #expect(Set(pruned[0].remove) == [Self.link(5, 6), Self.link(9, 10)])
         #expect(pruned[1].remove.count == 1)
     }

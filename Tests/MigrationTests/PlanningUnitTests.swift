@@ -43,14 +43,25 @@ struct PlanningUnitTests {
     func deferral() {
         let site = UUID(), page = UUID(), file = UUID()
         func plan(_ r: EntityRecord) -> RecordPlan {
-            RecordPlan(table: r.logicalName, sourceID: r.id, targetID: r.id, name: nil, action: .create, match: .none,
-                       record: r, changes: [], deferred: [], state: [:], bodyKey: nil, depth: 0)
+            RecordPlan(
+                table: r.logicalName, sourceID: r.id, targetID: r.id, name: nil, action: .create, match: .none,
+                record: r, changes: [], deferred: [], state: [:], bodyKey: nil, depth: 0)
         }
         var records = [
-            plan(EntityRecord("adx_webfile", id: file, columns: ["adx_parentpageid": .lookup(EntityReference("adx_webpage", page)),
-                                                                 "adx_websiteid": .lookup(EntityReference("adx_website", site))])),
-            plan(EntityRecord("adx_webpage", id: page, columns: ["adx_image": .lookup(EntityReference("adx_webfile", file)),
-                                                                 "adx_websiteid": .lookup(EntityReference("adx_website", site))])),
+            plan(
+                EntityRecord(
+                    "adx_webfile", id: file,
+                    columns: [
+                        "adx_parentpageid": .lookup(EntityReference("adx_webpage", page)),
+                        "adx_websiteid": .lookup(EntityReference("adx_website", site)),
+                    ])),
+            plan(
+                EntityRecord(
+                    "adx_webpage", id: page,
+                    columns: [
+                        "adx_image": .lookup(EntityReference("adx_webfile", file)),
+                        "adx_websiteid": .lookup(EntityReference("adx_website", site)),
+                    ])),
         ]
         Scheduler.schedule(&records, rank: ["adx_website": 0, "adx_webpage": 1, "adx_webfile": 2], existingBefore: [site])
         #expect(records.map(\.table) == ["adx_webpage", "adx_webfile"])
@@ -63,9 +74,12 @@ struct PlanningUnitTests {
     func matching() {
         let site = UUID(), srcA = UUID(), srcB = UUID(), tgtA = UUID(), tgtB = UUID()
         func page(_ id: UUID, _ name: String, url: String, parent: UUID?) -> EntityRecord {
-            var r = EntityRecord("adx_webpage", id: id, columns: [
-                "adx_name": .string(name), "adx_partialurl": .string(url), "adx_websiteid": .lookup(EntityReference("adx_website", site)),
-                "adx_parentpageid": parent.map { .lookup(EntityReference("adx_webpage", $0)) } ?? .null])
+            var r = EntityRecord(
+                "adx_webpage", id: id,
+                columns: [
+                    "adx_name": .string(name), "adx_partialurl": .string(url), "adx_websiteid": .lookup(EntityReference("adx_website", site)),
+                    "adx_parentpageid": parent.map { .lookup(EntityReference("adx_webpage", $0)) } ?? .null,
+                ])
             r["adx_webpagelanguageid"] = .null
             return r
         }
@@ -83,8 +97,9 @@ struct PlanningUnitTests {
         var byID: [UUID: EntityRecord] = [:]
         for rows in target.records.values { for r in rows { byID[r.id] = r } }
         var m = IdentityMatcher(catalog: .standard)
-        m.match(source: source, tableOrder: ["adx_website", "adx_webpage"], sourceWebsiteID: site, targetWebsiteID: site,
-                targetByID: byID, targetSnapshot: target, byKey: true)
+        m.match(
+            source: source, tableOrder: ["adx_website", "adx_webpage"], sourceWebsiteID: site, targetWebsiteID: site,
+            targetByID: byID, targetSnapshot: target, byKey: true)
         #expect(m.idMap[srcHome] == tgtHome)
         // srcA has two candidates (partial URLs compare without case): reported, not matched.
         #expect(m.idMap[srcA] == nil)
@@ -93,8 +108,9 @@ struct PlanningUnitTests {
         #expect(m.idMap[srcB] == nil)
 
         var byIDOnly = IdentityMatcher(catalog: .standard)
-        byIDOnly.match(source: source, tableOrder: ["adx_website", "adx_webpage"], sourceWebsiteID: site, targetWebsiteID: site,
-                       targetByID: byID, targetSnapshot: target, byKey: false)
+        byIDOnly.match(
+            source: source, tableOrder: ["adx_website", "adx_webpage"], sourceWebsiteID: site, targetWebsiteID: site,
+            targetByID: byID, targetSnapshot: target, byKey: false)
         #expect(byIDOnly.idMap.isEmpty)
     }
 
@@ -102,10 +118,10 @@ struct PlanningUnitTests {
     func deploymentProfile() throws {
         let id = UUID()
         let text = """
-        adx_sitesetting:
-        - adx_sitesettingid: \(id.dataverseString)
-          adx_value: ${OS.PM_TEST_SECRET}-suffix
-        """
+            adx_sitesetting:
+            - adx_sitesettingid: \(id.dataverseString)
+              adx_value: ${OS.PM_TEST_SECRET}-suffix
+            """
         let profile = try DeploymentProfile.parse(text, source: "test.deployment.yml", environment: ["PM_TEST_SECRET": "s3cr3t"])
         var snapshot = PortalSnapshot()
         snapshot.add(EntityRecord("adx_sitesetting", id: id, columns: ["adx_name": .string("Search/Enabled"), "adx_value": .string("old")]))
@@ -125,18 +141,21 @@ struct PlanningUnitTests {
         let (source, snapshot) = try await MigrationFixtures.sourceEnvironment(seed: 61)
         let website = try #require(snapshot.websiteID)
         let target = try LocalEnvironmentSupport.make(LocalEnvironmentOptions(name: "target"), label: "pm-tgt")
-        _ = try await MigrationEngine().migrate(source: .environment(source, websiteID: website), target: target,
-                                                options: try MigrationFixtures.options(env: target))
+        _ = try await MigrationEngine().migrate(
+            source: .environment(source, websiteID: website), target: target,
+            options: try MigrationFixtures.options(env: target))
         let settings = try #require(snapshot.records["adx_sitesetting"])
         let secret = try #require(settings.first { $0.string("adx_name")!.hasSuffix("ClientSecret") })
         let plain = try #require(settings.first { !Secrets.isSecretName($0.string("adx_name")!) })
-        let results = try await source.execute([
-            .update(EntityRecord("adx_sitesetting", id: secret.id, columns: ["adx_value": .string("TOPSECRET-1")])),
-            .update(EntityRecord("adx_sitesetting", id: plain.id, columns: ["adx_value": .string("visible-2")])),
-        ], options: ExecuteOptions())
+        let results = try await source.execute(
+            [
+                .update(EntityRecord("adx_sitesetting", id: secret.id, columns: ["adx_value": .string("TOPSECRET-1")])),
+                .update(EntityRecord("adx_sitesetting", id: plain.id, columns: ["adx_value": .string("visible-2")])),
+            ], options: ExecuteOptions())
         for r in results { if let e = r.error { throw e } }
-        let prepared = try await MigrationEngine().prepare(source: .environment(source, websiteID: website), target: target,
-                                                           options: try MigrationFixtures.options(env: target))
+        let prepared = try await MigrationEngine().prepare(
+            source: .environment(source, websiteID: website), target: target,
+            options: try MigrationFixtures.options(env: target))
         let text = PlanRenderer.lines(prepared.plan).joined(separator: "\n")
         #expect(!text.contains("TOPSECRET-1"))
         #expect(text.contains("adx_value: changed (value hidden)"))
@@ -160,7 +179,8 @@ struct PlanningUnitTests {
         #expect(pages.count == snapshot.records["adx_webpage"]?.count)
         var perRootLanguage: [String: Int] = [:]
         for p in pages where p.lookupID("adx_rootwebpageid") != nil {
-            perRootLanguage["\(p.lookupID("adx_rootwebpageid")!)|\(p.lookupID("adx_webpagelanguageid").map(\.dataverseString) ?? "-")", default: 0] += 1
+            perRootLanguage["\(p.lookupID("adx_rootwebpageid")!)|\(p.lookupID("adx_webpagelanguageid").map(\.dataverseString) ?? "-")", default: 0] +=
+                1
         }
         #expect(perRootLanguage.values.allSatisfy { $0 == 1 })
         // The content pages are the platform's (new ids), matched to the source's by root page + language.

@@ -24,12 +24,16 @@ struct PortalRulesTests {
     /// anonymous users, a web file with its note and body.
     static func good() -> PortalSnapshot {
         var s = PortalSnapshot(websiteID: site)
-        s.add(EntityRecord("adx_website", id: site, columns: ["adx_name": .string("Site"), "adx_headerwebtemplateid": ref("adx_webtemplate", pageCopy)]))
+        s.add(
+            EntityRecord(
+                "adx_website", id: site, columns: ["adx_name": .string("Site"), "adx_headerwebtemplateid": ref("adx_webtemplate", pageCopy)]))
         s.add(EntityRecord("adx_websitelanguage", id: language, columns: ["adx_name": .string("English"), "adx_websiteid": w]))
         func page(_ id: UUID, _ name: String, _ url: String, parent: UUID?, root: UUID? = nil) {
-            var c: [String: FieldValue] = ["adx_name": .string(name), "adx_partialurl": .string(url), "adx_websiteid": w,
-                                           "adx_pagetemplateid": ref("adx_pagetemplate", pageTemplate), "statecode": .state(0),
-                                           "adx_isroot": .boolean(root == nil)]
+            var c: [String: FieldValue] = [
+                "adx_name": .string(name), "adx_partialurl": .string(url), "adx_websiteid": w,
+                "adx_pagetemplateid": ref("adx_pagetemplate", pageTemplate), "statecode": .state(0),
+                "adx_isroot": .boolean(root == nil),
+            ]
             if let parent { c["adx_parentpageid"] = ref("adx_webpage", parent) }
             if let root { c["adx_rootwebpageid"] = ref("adx_webpage", root); c["adx_webpagelanguageid"] = ref("adx_websitelanguage", language) }
             s.add(EntityRecord("adx_webpage", id: id, columns: c))
@@ -38,14 +42,33 @@ struct PortalRulesTests {
         page(homeContent, "Home", "/", parent: nil, root: home)
         page(about, "About", "about", parent: home)
         page(contact, "Contact", "contact", parent: home)
-        s.add(EntityRecord("adx_pagetemplate", id: pageTemplate, columns: ["adx_name": .string("Default"), "adx_websiteid": w,
-                                                                          "adx_webtemplateid": ref("adx_webtemplate", webTemplate)]))
-        s.add(EntityRecord("adx_webtemplate", id: webTemplate, columns: ["adx_name": .string("Default Layout"), "adx_websiteid": w,
-            "adx_source": .string("{% include 'Page Copy' %}{{ snippets['Footer'] }}{% include 'page_copy' %}{% editable snippets \"footer\" %}")]))
-        s.add(EntityRecord("adx_webtemplate", id: pageCopy, columns: ["adx_name": .string("Page Copy"), "adx_websiteid": w,
-                                                                     "adx_source": .string("{{ page.adx_copy }}")]))
-        s.add(EntityRecord("adx_contentsnippet", id: snippet, columns: ["adx_name": .string("Footer"), "adx_websiteid": w, "adx_value": .string("©")]))
-        s.add(EntityRecord("adx_sitemarker", id: marker, columns: ["adx_name": .string("Home"), "adx_websiteid": w, "adx_pageid": ref("adx_webpage", home)]))
+        s.add(
+            EntityRecord(
+                "adx_pagetemplate", id: pageTemplate,
+                columns: [
+                    "adx_name": .string("Default"), "adx_websiteid": w,
+                    "adx_webtemplateid": ref("adx_webtemplate", webTemplate),
+                ]))
+        s.add(
+            EntityRecord(
+                "adx_webtemplate", id: webTemplate,
+                columns: [
+                    "adx_name": .string("Default Layout"), "adx_websiteid": w,
+                    "adx_source": .string(
+                        "{% include 'Page Copy' %}{{ snippets['Footer'] }}{% include 'page_copy' %}{% editable snippets \"footer\" %}"),
+                ]))
+        s.add(
+            EntityRecord(
+                "adx_webtemplate", id: pageCopy,
+                columns: [
+                    "adx_name": .string("Page Copy"), "adx_websiteid": w,
+                    "adx_source": .string("{{ page.adx_copy }}"),
+                ]))
+        s.add(
+            EntityRecord("adx_contentsnippet", id: snippet, columns: ["adx_name": .string("Footer"), "adx_websiteid": w, "adx_value": .string("©")]))
+        s.add(
+            EntityRecord(
+                "adx_sitemarker", id: marker, columns: ["adx_name": .string("Home"), "adx_websiteid": w, "adx_pageid": ref("adx_webpage", home)]))
         func setting(_ id: UUID, _ name: String, _ value: String) {
             s.add(EntityRecord("adx_sitesetting", id: id, columns: ["adx_name": .string(name), "adx_value": .string(value), "adx_websiteid": w]))
         }
@@ -53,16 +76,28 @@ struct PortalRulesTests {
         setting(webapi, "Webapi/contact/enabled", "true")
         setting(appSecret, "Authentication/OpenAuth/Facebook/AppSecret", "")
         func permission(_ id: UUID, scope: Int, write: Bool, role: UUID) {
-            s.add(EntityRecord("adx_entitypermission", id: id, columns: [
-                "adx_entityname": .string("Contacts"), "adx_entitylogicalname": .string("contact"), "adx_websiteid": w,
-                "adx_scope": .choice(scope), "adx_read": .boolean(true), "adx_write": .boolean(write), "adx_create": .boolean(false)]))
+            s.add(
+                EntityRecord(
+                    "adx_entitypermission", id: id,
+                    columns: [
+                        "adx_entityname": .string("Contacts"), "adx_entitylogicalname": .string("contact"), "adx_websiteid": w,
+                        "adx_scope": .choice(scope), "adx_read": .boolean(true), "adx_write": .boolean(write), "adx_create": .boolean(false),
+                    ]))
             s.link("adx_entitypermission_webrole", ManyToManyLink(EntityReference("adx_entitypermission", id), EntityReference("adx_webrole", role)))
         }
-        s.add(EntityRecord("adx_webrole", id: anonymous, columns: ["adx_name": .string("Anonymous Users"), "adx_anonymoususersrole": .boolean(true), "adx_websiteid": w]))
-        s.add(EntityRecord("adx_webrole", id: authenticated, columns: ["adx_name": .string("Authenticated Users"), "adx_anonymoususersrole": .boolean(false), "adx_websiteid": w]))
+        s.add(
+            EntityRecord(
+                "adx_webrole", id: anonymous,
+                columns: ["adx_name": .string("Anonymous Users"), "adx_anonymoususersrole": .boolean(true), "adx_websiteid": w]))
+        s.add(
+            EntityRecord(
+                "adx_webrole", id: authenticated,
+                columns: ["adx_name": .string("Authenticated Users"), "adx_anonymoususersrole": .boolean(false), "adx_websiteid": w]))
         permission(Self.permission, scope: 756150000, write: false, role: authenticated)
         permission(permissionSelf, scope: 756150004, write: true, role: anonymous)
-        s.add(EntityRecord("adx_webfile", id: file, columns: ["adx_name": .string("logo.png"), "adx_partialurl": .string("logo.png"), "adx_websiteid": w]))
+        s.add(
+            EntityRecord(
+                "adx_webfile", id: file, columns: ["adx_name": .string("logo.png"), "adx_partialurl": .string("logo.png"), "adx_websiteid": w]))
         s.add(EntityRecord("annotation", id: note, columns: ["filename": .string("logo.png"), "objectid": ref("adx_webfile", file)]))
         s.bodies[FileBodyKey("annotation", note, "documentbody")] = .data(Data([0x89, 0x50, 0x4e, 0x47]))
         return s
@@ -88,8 +123,13 @@ struct PortalRulesTests {
         case .contentPageLanguage:
             set(&s, "adx_webpage", homeContent, "adx_webpagelanguageid", ref("adx_websitelanguage", id(99)))
         case .parentPageOtherWebsite:
-            s.add(EntityRecord("adx_webpage", id: id(98), columns: ["adx_name": .string("Elsewhere"), "adx_partialurl": .string("/"),
-                                                                    "adx_websiteid": ref("adx_website", otherSite), "adx_isroot": .boolean(true)]))
+            s.add(
+                EntityRecord(
+                    "adx_webpage", id: id(98),
+                    columns: [
+                        "adx_name": .string("Elsewhere"), "adx_partialurl": .string("/"),
+                        "adx_websiteid": ref("adx_website", otherSite), "adx_isroot": .boolean(true),
+                    ]))
             set(&s, "adx_webpage", about, "adx_parentpageid", ref("adx_webpage", id(98)))
         case .missingPageTemplate:
             set(&s, "adx_pagetemplate", pageTemplate, "statecode", .state(1))
@@ -100,13 +140,18 @@ struct PortalRulesTests {
         case .missingSnippet:
             set(&s, "adx_webtemplate", webTemplate, "adx_source", .string("{{ snippets[\"Header/Logo\"] }}{% include 'Page Copy' %}"))
         case .duplicateSiteSetting:
-            s.add(EntityRecord("adx_sitesetting", id: id(96), columns: ["adx_name": .string("search/enabled"), "adx_value": .string("false"), "adx_websiteid": w]))
+            s.add(
+                EntityRecord(
+                    "adx_sitesetting", id: id(96),
+                    columns: ["adx_name": .string("search/enabled"), "adx_value": .string("false"), "adx_websiteid": w]))
         case .webFileWithoutContent:
             s.bodies[FileBodyKey("annotation", note, "documentbody")] = .data(Data())
         case .anonymousGlobalWrite:
             set(&s, "adx_entitypermission", permissionSelf, "adx_scope", .choice(756150000))
         case .anonymousGlobalAccess:
-            s.link("adx_entitypermission_webrole", ManyToManyLink(EntityReference("adx_entitypermission", permission), EntityReference("adx_webrole", anonymous)))
+            s.link(
+                "adx_entitypermission_webrole",
+                ManyToManyLink(EntityReference("adx_entitypermission", permission), EntityReference("adx_webrole", anonymous)))
         case .webAPIWithoutPermission:
             set(&s, "adx_sitesetting", webapi, "adx_name", .string("Webapi/account/enabled"))
         case .secretInPlainText:
@@ -180,7 +225,10 @@ struct PortalRulesTests {
 
     @Test("--skip-check takes rule ids, also comma-separated, and names the rules for an unknown one")
     func skipIDs() throws {
-        #expect(try PortalRules.ids(["home-site-marker,missing-snippet", "secret-in-plain-text"]) == [.homeSiteMarker, .missingSnippet, .secretInPlainText])
+        #expect(
+            try PortalRules.ids(["home-site-marker,missing-snippet", "secret-in-plain-text"]) == [
+                .homeSiteMarker, .missingSnippet, .secretInPlainText,
+            ])
         #expect(throws: MigrationError.self) { try PortalRules.ids(["home"]) }
     }
 }

@@ -17,28 +17,40 @@ struct PreflightCheckTests {
         let home = try #require(snapshot.records["adx_webpage"]?.first { $0.string("adx_partialurl") == "/" })
         // Written with the environment's attachment rule off, as if the source allowed it.
         try await env.setBehaviours([.attachmentRules: false])
-        let results = try await env.execute([
-            .create(EntityRecord("adx_webfile", id: file, columns: [
-                "adx_name": .string(fileName), "adx_partialurl": .string(fileName),
-                "adx_websiteid": .lookup(EntityReference("adx_website", website)),
-                "adx_parentpageid": .lookup(EntityReference("adx_webpage", home.id))])),
-            .create(EntityRecord("annotation", id: note, columns: [
-                "filename": .string(fileName), "subject": .string(fileName), "isdocument": .boolean(true),
-                "objectid": .lookup(EntityReference("adx_webfile", file)),
-                "documentbody": .string(Data(repeating: 0x61, count: size).base64EncodedString())])),
-        ], options: ExecuteOptions(bypassCustomPlugins: true))
+        let results = try await env.execute(
+            [
+                .create(
+                    EntityRecord(
+                        "adx_webfile", id: file,
+                        columns: [
+                            "adx_name": .string(fileName), "adx_partialurl": .string(fileName),
+                            "adx_websiteid": .lookup(EntityReference("adx_website", website)),
+                            "adx_parentpageid": .lookup(EntityReference("adx_webpage", home.id)),
+                        ])),
+                .create(
+                    EntityRecord(
+                        "annotation", id: note,
+                        columns: [
+                            "filename": .string(fileName), "subject": .string(fileName), "isdocument": .boolean(true),
+                            "objectid": .lookup(EntityReference("adx_webfile", file)),
+                            "documentbody": .string(Data(repeating: 0x61, count: size).base64EncodedString()),
+                        ])),
+            ], options: ExecuteOptions(bypassCustomPlugins: true))
         for r in results { if let e = r.error { throw e } }
         return (env, website, note)
     }
 
-    static func expectStops(_ source: LocalEnvironment, _ website: UUID, target: LocalEnvironment, check: String,
-                            options: MigrationOptions? = nil) async throws -> [Diagnostic] {
+    static func expectStops(
+        _ source: LocalEnvironment, _ website: UUID, target: LocalEnvironment, check: String,
+        options: MigrationOptions? = nil
+    ) async throws -> [Diagnostic] {
         let before = try await MigrationFixtures.counts(target)
         let org = try await target.organizationInfo()
         var failed: [Diagnostic] = []
         do {
-            _ = try await MigrationEngine().migrate(source: .environment(source, websiteID: website), target: target,
-                                                    options: try options ?? MigrationFixtures.options(env: target))
+            _ = try await MigrationEngine().migrate(
+                source: .environment(source, websiteID: website), target: target,
+                options: try options ?? MigrationFixtures.options(env: target))
             Issue.record("the migration did not stop for \(check)")
         } catch MigrationError.checksFailed(let ds) {
             failed = ds
@@ -52,8 +64,9 @@ struct PreflightCheckTests {
     @Test("schema drift: a column the target lacks stops the run and names every record and the column")
     func schemaDrift() async throws {
         let (source, website, _) = try await Self.source(seed: 31)
-        let target = try LocalEnvironmentSupport.make(LocalEnvironmentOptions(
-            name: "old", tables: .catalog(excludingColumns: ["adx_webpage": ["adx_title"]])), label: "pm-tgt")
+        let target = try LocalEnvironmentSupport.make(
+            LocalEnvironmentOptions(
+                name: "old", tables: .catalog(excludingColumns: ["adx_webpage": ["adx_title"]])), label: "pm-tgt")
         let failed = try await Self.expectStops(source, website, target: target, check: "schema-drift")
         let drift = failed.filter { $0.check == "schema-drift" }
         let titled = try await source.retrieveAll(RecordQuery("adx_webpage", filter: .isNotNull("adx_title")))
@@ -117,8 +130,9 @@ struct PreflightCheckTests {
     func websiteNotFound() async throws {
         let (source, website, _) = try await Self.source(seed: 47)
         let target = try LocalEnvironmentSupport.make(LocalEnvironmentOptions(name: "target"), label: "pm-tgt")
-        _ = try await Self.expectStops(source, website, target: target, check: "website-not-found",
-                                       options: try MigrationFixtures.options(PlanOptions(targetWebsiteID: UUID()), env: target))
+        _ = try await Self.expectStops(
+            source, website, target: target, check: "website-not-found",
+            options: try MigrationFixtures.options(PlanOptions(targetWebsiteID: UUID()), env: target))
     }
 
     @Test("--force goes on without the failing records and reports them")

@@ -13,34 +13,39 @@ struct PruneTests {
         let website = try #require(snapshot.websiteID)
         let target = try LocalEnvironmentSupport.make(LocalEnvironmentOptions(name: "target"), label: "pm-tgt")
         let engine = MigrationEngine()
-        let first = try await engine.migrate(source: .environment(source, websiteID: website), target: target,
-                                             options: try MigrationFixtures.options(env: target))
+        let first = try await engine.migrate(
+            source: .environment(source, websiteID: website), target: target,
+            options: try MigrationFixtures.options(env: target))
         #expect(first.failures.isEmpty)
 
         // A root page nothing else points at (with its content page), a snippet, one role link.
-        let referenced = Set(snapshot.records.values.flatMap { $0 }.flatMap { r in
-            r.columns.compactMap { (c, v) in c == "adx_rootwebpageid" ? nil : v.reference?.id }
-        })
+        let referenced = Set(
+            snapshot.records.values.flatMap { $0 }.flatMap { r in
+                r.columns.compactMap { (c, v) in c == "adx_rootwebpageid" ? nil : v.reference?.id }
+            })
         let pages = snapshot.records["adx_webpage"] ?? []
         let leaf = try #require(pages.last { $0.columns["adx_isroot"] == .boolean(true) && !referenced.contains($0.id) })
         let content = try #require(pages.first { $0.lookupID("adx_rootwebpageid") == leaf.id })
         let snippet = try #require(snapshot.records["adx_contentsnippet"]?.first)
         let link = try #require(snapshot.links["adx_entitypermission_webrole"]?.sorted().first)
-        let results = try await source.execute([
-            .delete("adx_webpage", content.id), .delete("adx_webpage", leaf.id), .delete("adx_contentsnippet", snippet.id),
-            .disassociate(relationship: "adx_entitypermission_webrole", link),
-        ], options: ExecuteOptions(bypassCustomPlugins: true))
+        let results = try await source.execute(
+            [
+                .delete("adx_webpage", content.id), .delete("adx_webpage", leaf.id), .delete("adx_contentsnippet", snippet.id),
+                .disassociate(relationship: "adx_entitypermission_webrole", link),
+            ], options: ExecuteOptions(bypassCustomPlugins: true))
         for r in results { if let e = r.error { throw e } }
 
         // Without --prune nothing is deleted.
-        let keep = try await engine.prepare(source: .environment(source, websiteID: website), target: target,
-                                            options: try MigrationFixtures.options(env: target))
+        let keep = try await engine.prepare(
+            source: .environment(source, websiteID: website), target: target,
+            options: try MigrationFixtures.options(env: target))
         #expect(keep.plan.deletions.isEmpty)
         #expect(keep.plan.isEmpty)
 
         let before = try await MigrationFixtures.counts(target)
-        let report = try await engine.migrate(source: .environment(source, websiteID: website), target: target,
-                                              options: try MigrationFixtures.options(PlanOptions(prune: true), env: target))
+        let report = try await engine.migrate(
+            source: .environment(source, websiteID: website), target: target,
+            options: try MigrationFixtures.options(PlanOptions(prune: true), env: target))
         #expect(report.failures.isEmpty, "\(report.failures)")
         #expect(report.tables["adx_webpage"]?.deleted == 2)
         #expect(report.tables["adx_contentsnippet"]?.deleted == 1)

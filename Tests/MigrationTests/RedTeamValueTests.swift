@@ -53,8 +53,9 @@ import TestSupport
         #expect(SafeFileWriter.plain(EACCES).hasPrefix("permission denied"))
         #expect(SafeFileWriter.plain(ENOSPC).hasPrefix("no space left"))
         #expect(SafeFileWriter.plain(EROFS).hasPrefix("read-only file system"))
-        let wrapped = NSError(domain: NSCocoaErrorDomain, code: 514,
-                              userInfo: [NSUnderlyingErrorKey: NSError(domain: NSPOSIXErrorDomain, code: Int(ENAMETOOLONG))])
+        let wrapped = NSError(
+            domain: NSCocoaErrorDomain, code: 514,
+            userInfo: [NSUnderlyingErrorKey: NSError(domain: NSPOSIXErrorDomain, code: Int(ENAMETOOLONG))])
         #expect(SafeFileWriter.plain(wrapped).hasPrefix("file name too long"))
     }
 
@@ -88,8 +89,11 @@ import TestSupport
         var r = try await CLI.run(["upload", "--path", site.path, "--environment", "local:t", "--yes"], home: home)
         #expect(r.status == 0, "\(r.stderr.suffix(1500))")
         let down = home.appendingPathComponent("down")
-        r = try await CLI.run(["download", "--path", down.path, "--webSiteId", "9b33ac01-11e0-ec11-bb3c-000d3ab4fb7f",
-                                  "--environment", "local:t"], home: home)
+        r = try await CLI.run(
+            [
+                "download", "--path", down.path, "--webSiteId", "9b33ac01-11e0-ec11-bb3c-000d3ab4fb7f",
+                "--environment", "local:t",
+            ], home: home)
         #expect(r.status == 0, "\(r.stderr.suffix(1500))")
         let folder = try FileManager.default.contentsOfDirectory(at: down, includingPropertiesForKeys: nil).first!
         let yaml = try String(contentsOf: folder.appendingPathComponent("sitesetting.yml"), encoding: .utf8)
@@ -105,8 +109,9 @@ import TestSupport
         let dir = try await Checks.package(home: home)
         let data = dir.appendingPathComponent("data.xml")
         let text = try String(contentsOf: data, encoding: .utf8)
-        let edited = text.replacingOccurrences(of: "<field name=\"adx_value\" value=\"Username\" />",
-                                               with: "<field name=\"adx_value\" value=\"&#xFEFF;Username\" />")
+        let edited = text.replacingOccurrences(
+            of: "<field name=\"adx_value\" value=\"Username\" />",
+            with: "<field name=\"adx_value\" value=\"&#xFEFF;Username\" />")
         #expect(edited != text)
         try Data(edited.utf8).write(to: data)
         let r = try await CLI.run(["data", "import", "--data", dir.path, "--environment", "local:t"], home: home)
@@ -121,10 +126,14 @@ import TestSupport
     @Test(arguments: [
         ("webpagerule.yml", "  adx_right: ", "  adx_right: 99", "option-out-of-range", "allowed: 1 Grant Change, 2 Restrict Read"),
         ("table-permissions/ViewUsers.tablepermission.yml", "adx_scope: ", "adx_scope: 12345", "option-out-of-range", "756150004 Self"),
-        ("web-pages/home/Home.webpage.yml", "adx_partialurl: ", "adx_partialurl: " + String(repeating: "p", count: 20_000),
-         "value-too-long", "at most 100 in adx_webpage.adx_partialurl"),
-        ("web-pages/pages-deleted/Pages-deleted.webpage.yml", "statuscode: ", "statuscode: 1", "state-status-mismatch",
-         "statecode 1 with statuscode 1 is not a valid pair; allowed: statecode 0 with statuscode 1, statecode 1 with statuscode 2"),
+        (
+            "web-pages/home/Home.webpage.yml", "adx_partialurl: ", "adx_partialurl: " + String(repeating: "p", count: 20_000),
+            "value-too-long", "at most 100 in adx_webpage.adx_partialurl"
+        ),
+        (
+            "web-pages/pages-deleted/Pages-deleted.webpage.yml", "statuscode: ", "statuscode: 1", "state-status-mismatch",
+            "statecode 1 with statuscode 1 is not a valid pair; allowed: statecode 0 with statuscode 1, statecode 1 with statuscode 2"
+        ),
         ("web-pages/home/Home.webpage.yml", "adx_title: ", "adx_title: \"a\\0b\"", "nul-in-text", "adx_title"),
     ])
     func invalidValueStopsUpload(_ file: String, _ prefix: String, _ line: String, _ check: String, _ allowed: String) async throws {
@@ -135,22 +144,29 @@ import TestSupport
     /// The same through a CMT package (data import): a right of 99, a bad scope, a long partial URL,
     /// statecode 1 with statuscode 1, a NUL.
     @Test func invalidValuesStopDataImport() async throws {
-        try await Checks.expectRefusedImport({ text in
-            Self.replaceFirst(#"<field name="adx_right" value="1" />"#, with: #"<field name="adx_right" value="99" />"#, in: text)
-        }, check: "option-out-of-range", naming: "adx_webpageaccesscontrolrule.adx_right")
-        try await Checks.expectRefusedImport({ text in
-            Self.replaceFirst(#"<field name="adx_scope" value="756150000" />"#, with: #"<field name="adx_scope" value="12345" />"#, in: text)
-        }, check: "option-out-of-range", naming: "adx_entitypermission.adx_scope")
-        try await Checks.expectRefusedImport({ text in
-            Self.replaceFirst(#"<field name="adx_partialurl" value=""#,
-                              with: "<field name=\"adx_partialurl\" value=\"\(String(repeating: "p", count: 20_000))", in: text)
-        }, check: "value-too-long", naming: "adx_partialurl")
-        try await Checks.expectRefusedImport({ text in
-            Self.replaceFirst(#"<field name="statecode" value="0" />"#, with: #"<field name="statecode" value="1" />"#, in: text)
-        }, check: "state-status-mismatch", naming: "statecode 1 with statuscode 1")
-        try await Checks.expectRefusedImport({ text in
-            Self.replaceFirst(#"<field name="adx_value" value="Username" />"#, with: #"<field name="adx_value" value="User&#x0;name" />"#, in: text)
-        }, check: "not well-formed XML", naming: "data.xml:") // refused by the XML reader already (exit 2)
+        try await Checks.expectRefusedImport(
+            { text in
+                Self.replaceFirst(#"<field name="adx_right" value="1" />"#, with: #"<field name="adx_right" value="99" />"#, in: text)
+            }, check: "option-out-of-range", naming: "adx_webpageaccesscontrolrule.adx_right")
+        try await Checks.expectRefusedImport(
+            { text in
+                Self.replaceFirst(#"<field name="adx_scope" value="756150000" />"#, with: #"<field name="adx_scope" value="12345" />"#, in: text)
+            }, check: "option-out-of-range", naming: "adx_entitypermission.adx_scope")
+        try await Checks.expectRefusedImport(
+            { text in
+                Self.replaceFirst(
+                    #"<field name="adx_partialurl" value=""#,
+                    with: "<field name=\"adx_partialurl\" value=\"\(String(repeating: "p", count: 20_000))", in: text)
+            }, check: "value-too-long", naming: "adx_partialurl")
+        try await Checks.expectRefusedImport(
+            { text in
+                Self.replaceFirst(#"<field name="statecode" value="0" />"#, with: #"<field name="statecode" value="1" />"#, in: text)
+            }, check: "state-status-mismatch", naming: "statecode 1 with statuscode 1")
+        try await Checks.expectRefusedImport(
+            { text in
+                Self.replaceFirst(
+                    #"<field name="adx_value" value="Username" />"#, with: #"<field name="adx_value" value="User&#x0;name" />"#, in: text)
+            }, check: "not well-formed XML", naming: "data.xml:") // refused by the XML reader already (exit 2)
     }
 
     static func replaceFirst(_ old: String, with new: String, in text: String) -> String {

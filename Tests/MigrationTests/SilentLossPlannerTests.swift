@@ -74,8 +74,11 @@ import TestSupport
         #expect(!downloaded.contains("\nadx_title:"), "upload left adx_title in the target after the key was removed from the folder")
 
         // --keep-absent-columns: today's behaviour for folders pruned by hand, and the plan says so.
-        let kept = try await Self.run(["upload", "--path", book.path, "--environment", "local:kept", "--unblock-extensions", "svg",
-                                       "--yes", "--keep-absent-columns", "--verbose"], home: home)
+        let kept = try await Self.run(
+            [
+                "upload", "--path", book.path, "--environment", "local:kept", "--unblock-extensions", "svg",
+                "--yes", "--keep-absent-columns", "--verbose",
+            ], home: home)
         #expect(kept.stdout.contains("absent columns kept (--keep-absent-columns)"), "\(kept.stdout.suffix(1500))")
         let dlKept = work.appendingPathComponent("dl-kept")
         try await Self.run(["download", "--path", dlKept.path, "--webSiteId", Self.bookSite, "--environment", "local:kept"], home: home)
@@ -91,14 +94,16 @@ import TestSupport
         try await Self.run(["data", "schema", "--portalType", "custom", "--output", schema.path], home: home)
         try await Self.run(["data", "export", "--schemaFile", schema.path, "--dataFile", data.path, "--environment", "local:src"], home: home)
         try await Self.run(["data", "import", "--data", data.path, "--environment", "local:cmt", "--yes"], home: home)
-        try await Self.run(["verify", "--from", "local:src", "--to", "local:cmt", "--webSiteId", Self.bookSite, "--schemaFile", schema.path], home: home)
+        try await Self.run(
+            ["verify", "--from", "local:src", "--to", "local:cmt", "--webSiteId", Self.bookSite, "--schemaFile", schema.path], home: home)
     }
 
     @Test("an environment source clears a column emptied in the source, counted as cleared; the plan says which rule it applied")
     func environmentSourceClears() async throws {
         let (dev, test, site, engine, plan, options) = try await MigrationFixtures.migratedStarter("pm-r02-env")
-        let snippet = try #require(try await dev.retrieveAll(RecordQuery("adx_contentsnippet", filter: .equal("adx_websiteid", .guid(site))))
-            .first { $0.string("adx_value")?.isEmpty == false })
+        let snippet = try #require(
+            try await dev.retrieveAll(RecordQuery("adx_contentsnippet", filter: .equal("adx_websiteid", .guid(site))))
+                .first { $0.string("adx_value")?.isEmpty == false })
         var cleared = EntityRecord("adx_contentsnippet", id: snippet.id)
         cleared["adx_value"] = .null
         for r in try await dev.execute([.update(cleared)], options: ExecuteOptions()) { if let e = r.error { throw e } }
@@ -113,7 +118,8 @@ import TestSupport
         // which rule it applied.
         var keep = plan
         keep.hints.keepAbsentColumns = true
-        let kept = try await engine.prepare(source: .environment(dev, websiteID: site), target: test, options: try MigrationFixtures.options(keep, env: test))
+        let kept = try await engine.prepare(
+            source: .environment(dev, websiteID: site), target: test, options: try MigrationFixtures.options(keep, env: test))
         #expect(kept.plan.absentColumns?.contains("--keep-absent-columns") == true)
         #expect(prepared.plan.absentColumns?.hasPrefix("absent columns cleared") == true)
     }
@@ -134,8 +140,11 @@ import TestSupport
 
         """.write(to: profiles.appendingPathComponent("test.deployment.yml"), atomically: true, encoding: .utf8)
         try await Self.run(["env", "create", "test"], home: home)
-        let r = try await Self.run(["upload", "--path", comet.path, "--environment", "local:test", "--deploymentProfile", "test",
-                                    "--missing-lookups", "drop", "--yes", "--json"], home: home, expect: 2)
+        let r = try await Self.run(
+            [
+                "upload", "--path", comet.path, "--environment", "local:test", "--deploymentProfile", "test",
+                "--missing-lookups", "drop", "--yes", "--json",
+            ], home: home, expect: 2)
         #expect((r.stdout + r.stderr).contains("e91069f0-1b2c-4d5e-8f90-a1b2c3d4e5f6"), "the message does not name the entry's id")
         #expect(r.stderr.contains("test.deployment.yml") && r.stderr.contains("adx_sitesetting"), "\(r.stderr.suffix(1500))")
         let json = try #require(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
@@ -155,11 +164,16 @@ import TestSupport
         try await Self.run(["env", "create", "test"], home: home)
         try await Self.run(["migrate", "--from", "local:dev", "--to", "local:test", "--webSiteId", ws, "--yes"], home: home)
         let part = work.appendingPathComponent("part")
-        try await Self.run(["download", "--path", part.path, "--webSiteId", ws, "--environment", "local:dev",
-                            "--includeEntities", "adx_webpage,adx_pagetemplate,adx_webtemplate"], home: home)
+        try await Self.run(
+            [
+                "download", "--path", part.path, "--webSiteId", ws, "--environment", "local:dev",
+                "--includeEntities", "adx_webpage,adx_pagetemplate,adx_webtemplate",
+            ], home: home)
         let site = try Self.siteFolder(in: part)
         let contentPages = try FileManager.default.contentsOfDirectory(atPath: site.appendingPathComponent("web-pages/home/content-pages").path)
-        #expect(contentPages.contains("Home.en-US.webpage.yml"), "content pages of a partial download lose their language code: \(contentPages.sorted().prefix(3))")
+        #expect(
+            contentPages.contains("Home.en-US.webpage.yml"),
+            "content pages of a partial download lose their language code: \(contentPages.sorted().prefix(3))")
         #expect(!FileManager.default.fileExists(atPath: site.appendingPathComponent("websitelanguage.yml").path))
         #expect(try PortalFolder.detectDataModel(at: site) == .standard)
 
@@ -202,7 +216,9 @@ import TestSupport
 
     // MARK: Also found
 
-    @Test("data import into a provisioned, uncleaned target warns naming both websites; --targetWebSiteId writes into the existing one and keeps its name and host")
+    @Test(
+        "data import into a provisioned, uncleaned target warns naming both websites; --targetWebSiteId writes into the existing one and keeps its name and host"
+    )
     func dataImportIntoProvisionedTarget() async throws {
         let (work, home, _) = try Self.work("pm-cmt-site")
         for e in ["dev", "test"] {
@@ -223,11 +239,13 @@ import TestSupport
         let message = try #require(sameName?["message"] as? String, "\(warnings)")
         #expect(message.contains(testSite) && message.contains(devSite) && message.contains("--targetWebSiteId"))
 
-        let r = try await Self.run(["data", "import", "--data", data.path, "--environment", "local:test", "--targetWebSiteId", testSite, "--json"], home: home)
+        let r = try await Self.run(
+            ["data", "import", "--data", data.path, "--environment", "local:test", "--targetWebSiteId", testSite, "--json"], home: home)
         #expect(r.stderr.contains("kept adx_website \(testSite) .adx_primarydomainname"), "\(r.stderr.suffix(1500))")
         // The package's pages match the provisioned ones by natural key (a root page's parent left out
         // of data.xml is an empty parent), so none is created a second time.
-        let result = try #require((try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])?["result"] as? [String: [String: Int]])
+        let result = try #require(
+            (try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])?["result"] as? [String: [String: Int]])
         #expect(result["adx_webpage"]?["created"] ?? 0 == 0, "\(result["adx_webpage"] ?? [:])")
         let sites = try await Self.websites("local:test", home: home)
         #expect(sites.count == 1 && sites.first?["websiteId"] as? String == testSite, "\(sites)")
@@ -266,24 +284,31 @@ import TestSupport
         try #require(text.split(separator: "\n").contains("adx_name: Ad"), "corpus changed: web-templates/ad")
         let renamed = comet.appendingPathComponent("web-templates/zz-renamed")
         try FileManager.default.createDirectory(at: renamed, withIntermediateDirectories: true)
-        try text.split(separator: "\n", omittingEmptySubsequences: false).map { $0 == "adx_name: Ad" ? "adx_name: Renamed" : String($0) }.joined(separator: "\n")
-            .write(to: renamed.appendingPathComponent("Renamed.webtemplate.yml"), atomically: true, encoding: .utf8)
+        try text.split(separator: "\n", omittingEmptySubsequences: false).map { $0 == "adx_name: Ad" ? "adx_name: Renamed" : String($0) }.joined(
+            separator: "\n"
+        )
+        .write(to: renamed.appendingPathComponent("Renamed.webtemplate.yml"), atomically: true, encoding: .utf8)
         #expect {
             try PortalFolder().read(comet)
         } throws: { error in
             let message = "\(error)"
             return message.contains("web-templates/ad/Ad.webtemplate.yml") && message.contains("web-templates/zz-renamed/Renamed.webtemplate.yml")
-                && message.contains("-manifest.yml names it \"Ad\" (DisplayName): web-templates/ad/Ad.webtemplate.yml is current; delete web-templates/zz-renamed/Renamed.webtemplate.yml")
+                && message.contains(
+                    "-manifest.yml names it \"Ad\" (DisplayName): web-templates/ad/Ad.webtemplate.yml is current; delete web-templates/zz-renamed/Renamed.webtemplate.yml"
+                )
         }
     }
 
-    @Test("upload --missing-lookups drop: the run keeps what it dropped for verify, warnings reach --json, and a download lists each N:N link once in pac's orientation")
+    @Test(
+        "upload --missing-lookups drop: the run keeps what it dropped for verify, warnings reach --json, and a download lists each N:N link once in pac's orientation"
+    )
     func droppedLookupsWarningsAndManifest() async throws {
         let (work, home, folder) = try Self.work("pm-drop", copying: "comet-selfservice-2023")
         let comet = try #require(folder)
         try "trigger: none\n".write(to: comet.appendingPathComponent("azure-pipelines.yml"), atomically: true, encoding: .utf8)
         try await Self.run(["env", "create", "t"], home: home)
-        let r = try await Self.run(["upload", "--path", comet.path, "--environment", "local:t", "--missing-lookups", "drop", "--yes", "--json"], home: home)
+        let r = try await Self.run(
+            ["upload", "--path", comet.path, "--environment", "local:t", "--missing-lookups", "drop", "--yes", "--json"], home: home)
         let json = try #require(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         let warnings = try #require(json["warnings"] as? [[String: Any]])
         #expect(warnings.contains { ($0["message"] as? String)?.contains("azure-pipelines.yml") == true }, "\(warnings)")
@@ -292,7 +317,9 @@ import TestSupport
 
         // The ledger verify reads: keyed by the target's organization and website.
         let site = try #require(try await Self.websites("local:t", home: home).first?["websiteId"] as? String)
-        let ledgers = try FileManager.default.subpathsOfDirectory(atPath: home.appendingPathComponent("dropped-lookups").path).filter { $0.hasSuffix(".json") }
+        let ledgers = try FileManager.default.subpathsOfDirectory(atPath: home.appendingPathComponent("dropped-lookups").path).filter {
+            $0.hasSuffix(".json")
+        }
         #expect(ledgers.count == 1 && ledgers.first?.hasSuffix("/\(site).json") == true, "\(ledgers)")
         let ledgerURL = home.appendingPathComponent("dropped-lookups").appendingPathComponent(try #require(ledgers.first))
         let org = try #require(UUID(dataverse: ledgerURL.deletingLastPathComponent().lastPathComponent))
@@ -305,17 +332,22 @@ import TestSupport
         let dl = work.appendingPathComponent("dl")
         try await Self.run(["download", "--path", dl.path, "--webSiteId", site, "--environment", "local:t"], home: home)
         let portalconfig = try Self.siteFolder(in: dl).appendingPathComponent(".portalconfig")
-        let manifestName = try #require(try FileManager.default.contentsOfDirectory(atPath: portalconfig.path).first { $0.hasSuffix("-manifest.yml") && $0 != "manifest.yml" })
+        let manifestName = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: portalconfig.path).first { $0.hasSuffix("-manifest.yml") && $0 != "manifest.yml" })
         let manifest = try Self.text(portalconfig.appendingPathComponent(manifestName))
         var entries: [String] = []
         var pending: String?
         for line in manifest.split(separator: "\n") {
             if line.hasPrefix("- RecordId: ") { pending = String(line.dropFirst("- RecordId: ".count)) }
-            if line.hasPrefix("  DisplayName: $RELATIONSHIP$"), let id = pending { entries.append(String(line.dropFirst("  DisplayName: $RELATIONSHIP$".count)) + "→" + id) }
+            if line.hasPrefix("  DisplayName: $RELATIONSHIP$"), let id = pending {
+                entries.append(String(line.dropFirst("  DisplayName: $RELATIONSHIP$".count)) + "→" + id)
+            }
         }
         #expect(entries.count > 20, "\(entries.count)")
         #expect(Set(entries).count == entries.count, "a link listed twice")
         let owners = Set(PacFolderFormat.relationships.map(\.owner))
-        #expect(entries.allSatisfy { owners.contains(String($0.prefix { $0 != ":" })) && !$0.hasPrefix("adx_webrole:") }, "\(entries.filter { $0.hasPrefix("adx_webrole:") }.prefix(3))")
+        #expect(
+            entries.allSatisfy { owners.contains(String($0.prefix { $0 != ":" })) && !$0.hasPrefix("adx_webrole:") },
+            "\(entries.filter { $0.hasPrefix("adx_webrole:") }.prefix(3))")
     }
 }

@@ -21,19 +21,34 @@ struct StrictVerifyTests {
         var s = PortalSnapshot(websiteID: site)
         let w = FieldValue.lookup(EntityReference("adx_website", site))
         s.add(EntityRecord("adx_website", id: site, columns: ["adx_name": .string("Site"), "adx_primarydomainname": .string("a.example")]))
-        s.add(EntityRecord("adx_webpage", id: page, columns: [
-            "adx_name": .string("Home"), "adx_websiteid": w, "adx_title": .string("Welcome"), "adx_displayorder": .integer(1),
-            "adx_customcss": .null, "statecode": .state(0), "statuscode": .status(1),
-            "adx_settings": .string(#"{"b":[1,2],"a":{"x":"y","z":null}}"#),
-        ]))
+        s.add(
+            EntityRecord(
+                "adx_webpage", id: page,
+                columns: [
+                    "adx_name": .string("Home"), "adx_websiteid": w, "adx_title": .string("Welcome"), "adx_displayorder": .integer(1),
+                    "adx_customcss": .null, "statecode": .state(0), "statuscode": .status(1),
+                    "adx_settings": .string(#"{"b":[1,2],"a":{"x":"y","z":null}}"#),
+                ]))
         s.add(EntityRecord("adx_webrole", id: role, columns: ["adx_name": .string("Admins"), "adx_websiteid": w]))
-        s.add(EntityRecord("adx_webpageaccesscontrolrule", id: rule, columns: [
-            "adx_name": .string("Rule"), "adx_websiteid": w, "adx_webpageid": .lookup(EntityReference("adx_webpage", page))]))
+        s.add(
+            EntityRecord(
+                "adx_webpageaccesscontrolrule", id: rule,
+                columns: [
+                    "adx_name": .string("Rule"), "adx_websiteid": w, "adx_webpageid": .lookup(EntityReference("adx_webpage", page)),
+                ]))
         s.add(EntityRecord("adx_webfile", id: file, columns: ["adx_name": .string("logo.png"), "adx_websiteid": w]))
-        s.add(EntityRecord("annotation", id: note, columns: ["filename": .string("logo.png"), "objectid": .lookup(EntityReference("adx_webfile", file))]))
-        s.add(EntityRecord("adx_sitesetting", id: setting, columns: [
-            "adx_name": .string("Authentication/OpenIdConnect/AzureAD/ClientSecret"), "adx_value": .string("TOPSECRET-1"), "adx_websiteid": w]))
-        s.link("adx_webpageaccesscontrolrule_webrole", ManyToManyLink(EntityReference("adx_webpageaccesscontrolrule", rule), EntityReference("adx_webrole", role)))
+        s.add(
+            EntityRecord(
+                "annotation", id: note, columns: ["filename": .string("logo.png"), "objectid": .lookup(EntityReference("adx_webfile", file))]))
+        s.add(
+            EntityRecord(
+                "adx_sitesetting", id: setting,
+                columns: [
+                    "adx_name": .string("Authentication/OpenIdConnect/AzureAD/ClientSecret"), "adx_value": .string("TOPSECRET-1"), "adx_websiteid": w,
+                ]))
+        s.link(
+            "adx_webpageaccesscontrolrule_webrole",
+            ManyToManyLink(EntityReference("adx_webpageaccesscontrolrule", rule), EntityReference("adx_webrole", role)))
         s.bodies[FileBodyKey("annotation", note, "documentbody")] = .data(Data([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]))
         return s
     }
@@ -45,8 +60,10 @@ struct StrictVerifyTests {
         return .declared(columns, format: "a pac folder")
     }()
 
-    static func compare(_ source: PortalSnapshot, _ target: PortalSnapshot, carried: CarriedColumns = .environment,
-                        idMap: [UUID: UUID] = [:], _ configure: (inout StrictVerifier) -> Void = { _ in }) -> StrictVerifyOutcome {
+    static func compare(
+        _ source: PortalSnapshot, _ target: PortalSnapshot, carried: CarriedColumns = .environment,
+        idMap: [UUID: UUID] = [:], _ configure: (inout StrictVerifier) -> Void = { _ in }
+    ) -> StrictVerifyOutcome {
         var v = StrictVerifier(catalog: .standard, carried: carried)
         configure(&v)
         return v.compare(source: source, target: target, idMap: idMap)
@@ -79,7 +96,9 @@ struct StrictVerifyTests {
     @Test("a column set in the target that the source holds empty (or does not hold) is a difference")
     func columnSetInTarget() {
         var t = Self.snapshot()
-        Self.edit(&t, "adx_webpage", Self.page) { $0.columns["adx_customcss"] = .string("body{}"); $0.columns["adx_summary"] = .string("new") }
+        Self.edit(&t, "adx_webpage", Self.page) {
+            $0.columns["adx_customcss"] = .string("body{}"); $0.columns["adx_summary"] = .string("new")
+        }
         let diffs = Self.compare(Self.snapshot(), t).differences
         #expect(Set(diffs.compactMap(\.column)) == ["adx_customcss", "adx_summary"], "\(diffs.map(\.line))")
         #expect(diffs.allSatisfy { $0.source == nil })
@@ -88,21 +107,29 @@ struct StrictVerifyTests {
     @Test("a pac folder: an absent key of a column pac carries is empty; a column it never carries is listed, not compared")
     func pacFolderColumns() {
         var folder = Self.snapshot()
-        Self.edit(&folder, "adx_webpage", Self.page) { $0.columns["statecode"] = nil; $0.columns["statuscode"] = nil; $0.columns["adx_customcss"] = nil }
+        Self.edit(&folder, "adx_webpage", Self.page) {
+            $0.columns["statecode"] = nil; $0.columns["statuscode"] = nil; $0.columns["adx_customcss"] = nil
+        }
         var t = Self.snapshot()
-        Self.edit(&t, "adx_webpage", Self.page) { $0.columns["adx_customcss"] = .string("body{}"); $0.columns["new_customcolumn"] = .string("x") }
+        Self.edit(&t, "adx_webpage", Self.page) {
+            $0.columns["adx_customcss"] = .string("body{}"); $0.columns["new_customcolumn"] = .string("x")
+        }
         let out = Self.compare(folder, t, carried: Self.folder)
         #expect(out.differences.map(\.column) == ["adx_customcss"], "\(out.differences.map(\.line))")
         #expect(out.notCompared.contains { $0.contains("new_customcolumn") && $0.contains("a pac folder does not carry") })
         // Absent statecode/statuscode mean active in a folder; an inactive target record differs.
-        Self.edit(&t, "adx_webpage", Self.page) { $0.columns["adx_customcss"] = nil; $0.columns["statecode"] = .state(1); $0.columns["statuscode"] = .status(2) }
+        Self.edit(&t, "adx_webpage", Self.page) {
+            $0.columns["adx_customcss"] = nil; $0.columns["statecode"] = .state(1); $0.columns["statuscode"] = .status(2)
+        }
         #expect(Set(Self.compare(folder, t, carried: Self.folder).differences.compactMap(\.column)) == ["statecode", "statuscode"])
     }
 
     @Test("a CMT schema carries only its fields: others are not compared")
     func schemaColumns() {
         var t = Self.snapshot()
-        Self.edit(&t, "adx_webpage", Self.page) { $0.columns["adx_title"] = .string("Other"); $0.columns["adx_displayorder"] = .integer(9) }
+        Self.edit(&t, "adx_webpage", Self.page) {
+            $0.columns["adx_title"] = .string("Other"); $0.columns["adx_displayorder"] = .integer(9)
+        }
         var fields: [String: Set<String>] = [:]
         for (table, rows) in Self.snapshot().records { fields[table] = Set(rows.flatMap(\.columns.keys)) }
         fields["adx_webpage"]?.remove("adx_title")
@@ -155,7 +182,9 @@ struct StrictVerifyTests {
     @Test("a deactivated record differs on statecode and statuscode")
     func deactivated() {
         var t = Self.snapshot()
-        Self.edit(&t, "adx_webpage", Self.page) { $0.columns["statecode"] = .state(1); $0.columns["statuscode"] = .status(2) }
+        Self.edit(&t, "adx_webpage", Self.page) {
+            $0.columns["statecode"] = .state(1); $0.columns["statuscode"] = .status(2)
+        }
         #expect(Self.compare(Self.snapshot(), t).differences.compactMap(\.column) == ["statecode", "statuscode"])
     }
 
@@ -199,7 +228,9 @@ struct StrictVerifyTests {
     @Test("with absent columns kept, a column the source leaves out is not compared (and counted); one it holds empty is")
     func keepAbsent() {
         var source = Self.snapshot()
-        Self.edit(&source, "adx_webpage", Self.page) { $0.columns["adx_title"] = nil; $0.columns["adx_customcss"] = .null }
+        Self.edit(&source, "adx_webpage", Self.page) {
+            $0.columns["adx_title"] = nil; $0.columns["adx_customcss"] = .null
+        }
         var t = Self.snapshot()
         Self.edit(&t, "adx_webpage", Self.page) { $0.columns["adx_customcss"] = .string("kept?") }
         let out = Self.compare(source, t, carried: Self.folder) { $0.keepAbsent = true }
@@ -219,8 +250,11 @@ struct StrictVerifyTests {
         #expect(!text.contains("TOPSECRET") && !text.contains("OTHER-SECRET") && !text.contains("Profiled") && !text.contains("Welcome"))
         Self.edit(&t, "adx_webpageaccesscontrolrule", Self.rule) { $0.columns["adx_webpageid"] = .null }
         let dropped = Self.compare(Self.snapshot(), t) {
-            $0.droppedLookups = [DroppedLookup(table: "adx_webpageaccesscontrolrule", recordID: Self.rule, column: "adx_webpageid",
-                                               target: "adx_webpage", targetID: Self.page)]
+            $0.droppedLookups = [
+                DroppedLookup(
+                    table: "adx_webpageaccesscontrolrule", recordID: Self.rule, column: "adx_webpageid",
+                    target: "adx_webpage", targetID: Self.page)
+            ]
         }
         #expect(!dropped.differences.contains { $0.column == "adx_webpageid" })
         #expect(dropped.notCompared.contains { $0.contains("1 lookup(s) dropped") })

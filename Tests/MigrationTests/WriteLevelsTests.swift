@@ -7,8 +7,9 @@ import Testing
 @Suite("Write levels")
 struct WriteLevelsTests {
     func plan(_ r: EntityRecord, _ action: RecordAction = .create) -> RecordPlan {
-        RecordPlan(table: r.logicalName, sourceID: r.id, targetID: r.id, name: nil, action: action, match: .none,
-                   record: r, changes: [], deferred: [], state: [:], bodyKey: nil, depth: 0)
+        RecordPlan(
+            table: r.logicalName, sourceID: r.id, targetID: r.id, name: nil, action: action, match: .none,
+            record: r, changes: [], deferred: [], state: [:], bodyKey: nil, depth: 0)
     }
 
     @Test("records go one level after what they reference; independent tables share a level; unchanged records are left out")
@@ -18,8 +19,13 @@ struct WriteLevelsTests {
             plan(EntityRecord("adx_website", id: site, columns: ["adx_name": .string("s")])),
             plan(EntityRecord("adx_webtemplate", id: template, columns: ["adx_websiteid": .lookup(EntityReference("adx_website", site))])),
             plan(EntityRecord("adx_contentsnippet", id: snippet, columns: ["adx_websiteid": .lookup(EntityReference("adx_website", site))])),
-            plan(EntityRecord("adx_webpage", id: root, columns: ["adx_websiteid": .lookup(EntityReference("adx_website", site)),
-                                                                 "adx_pagetemplateid": .lookup(EntityReference("adx_webtemplate", template))])),
+            plan(
+                EntityRecord(
+                    "adx_webpage", id: root,
+                    columns: [
+                        "adx_websiteid": .lookup(EntityReference("adx_website", site)),
+                        "adx_pagetemplateid": .lookup(EntityReference("adx_webtemplate", template)),
+                    ])),
             plan(EntityRecord("adx_webpage", id: child, columns: ["adx_parentpageid": .lookup(EntityReference("adx_webpage", root))])),
             plan(EntityRecord("adx_webfile", id: file, columns: ["adx_parentpageid": .lookup(EntityReference("adx_webpage", root))])),
             plan(EntityRecord("annotation", id: note, columns: ["objectid": .lookup(EntityReference("adx_webfile", file))])),
@@ -33,8 +39,13 @@ struct WriteLevelsTests {
     func forwardReference() {
         let a = UUID(), b = UUID(), outside = UUID()
         let records = [
-            plan(EntityRecord("adx_webpage", id: a, columns: ["adx_parentpageid": .lookup(EntityReference("adx_webpage", b)),
-                                                              "adx_websiteid": .lookup(EntityReference("adx_website", outside))])),
+            plan(
+                EntityRecord(
+                    "adx_webpage", id: a,
+                    columns: [
+                        "adx_parentpageid": .lookup(EntityReference("adx_webpage", b)),
+                        "adx_websiteid": .lookup(EntityReference("adx_website", outside)),
+                    ])),
             plan(EntityRecord("adx_webpage", id: b, columns: [:])),
         ]
         let levels = WriteLevels.of(records).map { $0.map { records[$0].targetID } }

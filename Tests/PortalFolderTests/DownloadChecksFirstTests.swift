@@ -20,12 +20,16 @@ import TestSupport
 
         let again = try await CLI.run(["download", "--path", "site", "--webSiteId", websiteID, "--environment", "local:dev", "-v"], home: home)
         #expect(again.status == 2, "\(again.out)\(again.err)")
-        #expect(again.err.contains("already has content") && again.err.contains("--overwrite") && again.err.contains("nothing was read"),
-                "\(again.err)")
+        #expect(
+            again.err.contains("already has content") && again.err.contains("--overwrite") && again.err.contains("nothing was read"),
+            "\(again.err)")
         #expect(!again.err.contains("record(s) for table:"), "refused before reading any table: \(again.err)")
 
-        let verbose = try await CLI.run(["download", "--path", "site", "--webSiteId", websiteID, "--environment", "local:dev",
-                                         "--overwrite", "-v"], home: home)
+        let verbose = try await CLI.run(
+            [
+                "download", "--path", "site", "--webSiteId", websiteID, "--environment", "local:dev",
+                "--overwrite", "-v",
+            ], home: home)
         #expect(verbose.status == 0, "\(verbose.err)")
         #expect(verbose.err.contains("record(s) for table: adx_webpage"), "\(verbose.err)")
     }
@@ -49,30 +53,38 @@ import TestSupport
         try FileManager.default.createDirectory(at: profiles, withIntermediateDirectories: true)
         try "adx_sitesetting:\n- adx_sitesettingid: \(settingID)\n  adx_value: ${OS.PM_TEST_SECRET}\n"
             .write(to: profiles.appendingPathComponent("test.deployment.yml"), atomically: true, encoding: .utf8)
-        let upload = try await CLI.run(["upload", "--path", folder.path, "--environment", "local:test", "--deploymentProfile", "test", "--yes"],
-                                       environment: ["PM_TEST_SECRET": secret], home: home)
+        let upload = try await CLI.run(
+            ["upload", "--path", folder.path, "--environment", "local:test", "--deploymentProfile", "test", "--yes"],
+            environment: ["PM_TEST_SECRET": secret], home: home)
         #expect(upload.status == 0, "\(upload.err)")
 
         func folderHoldsSecret() -> Bool {
             let files = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
             return files.contains { url in
                 guard !url.path.contains("deployment-profiles"), !url.hasDirectoryPath,
-                      let data = FileManager.default.contents(atPath: url.path) else { return false }
+                    let data = FileManager.default.contents(atPath: url.path)
+                else { return false }
                 return String(decoding: data, as: UTF8.self).contains(secret)
             }
         }
 
-        let masked = try await CLI.run(["download", "--path", "site", "--webSiteId", websiteID, "--environment", "local:test",
-                                        "--overwrite", "--mask-profile-values"], home: home)
+        let masked = try await CLI.run(
+            [
+                "download", "--path", "site", "--webSiteId", websiteID, "--environment", "local:test",
+                "--overwrite", "--mask-profile-values",
+            ], home: home)
         #expect(masked.status == 0, "\(masked.err)")
-        #expect(masked.err.contains("Kept the folder's value of 1 column(s)") && masked.err.contains("adx_sitesetting \(settingID) .adx_value"),
-                "\(masked.err)")
+        #expect(
+            masked.err.contains("Kept the folder's value of 1 column(s)") && masked.err.contains("adx_sitesetting \(settingID) .adx_value"),
+            "\(masked.err)")
         #expect(!folderHoldsSecret(), "--mask-profile-values kept the secret out of the folder")
 
-        let plain = try await CLI.run(["download", "--path", "site", "--webSiteId", websiteID, "--environment", "local:test", "--overwrite"],
-                                      home: home)
+        let plain = try await CLI.run(
+            ["download", "--path", "site", "--webSiteId", websiteID, "--environment", "local:test", "--overwrite"],
+            home: home)
         #expect(plain.status == 0, "\(plain.err)")
-        #expect(plain.err.contains("warning: 1 column(s) a deployment profile") && plain.err.contains("(test.deployment.yml)")
+        #expect(
+            plain.err.contains("warning: 1 column(s) a deployment profile") && plain.err.contains("(test.deployment.yml)")
                 && plain.err.contains("--mask-profile-values"), "\(plain.err)")
         #expect(!plain.err.contains(secret) && !plain.out.contains(secret), "the value itself is never printed")
         #expect(folderHoldsSecret(), "without the flag the environment's value is written, as the warning said")

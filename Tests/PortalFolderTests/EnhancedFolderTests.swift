@@ -45,9 +45,16 @@ import TestSupport
         #expect(model == .enhanced)
         #expect(content.snapshot.recordCount > 50)
         let target = try TestPaths.temporaryDirectory("pm-v2-out")
-        defer { if ProcessInfo.processInfo.environment["PM_KEEP_V2"] == nil { try? FileManager.default.removeItem(at: target) } else { print("kept \(target.path)") } }
-        let summary = try folder.write(content.snapshot, layout: content.layout, to: target,
-                                       options: PortalFolder.writeOptions(for: model))
+        defer {
+            if ProcessInfo.processInfo.environment["PM_KEEP_V2"] == nil {
+                try? FileManager.default.removeItem(at: target)
+            } else {
+                print("kept \(target.path)")
+            }
+        }
+        let summary = try folder.write(
+            content.snapshot, layout: content.layout, to: target,
+            options: PortalFolder.writeOptions(for: model))
         #expect(summary.skipped.isEmpty, "skipped: \(summary.skipped)")
         let foreign = Set(content.layout.foreignFiles)
         let (compared, problems) = FolderRoundTripTests.compare(source, target) {

@@ -47,8 +47,11 @@ import TestSupport
         try FileManager.default.createDirectory(at: downloads, withIntermediateDirectories: true)
         let siteName = try PortalFolder.siteFolderName(try PortalFolder().read(site).snapshot)
         try FileManager.default.copyItem(at: site, to: downloads.appendingPathComponent(siteName))
-        let dl = try await CLI.run(["download", "--path", downloads.path, "--webSiteId", websiteID.dataverseString,
-                               "--environment", "local:t", "--overwrite"], home: home)
+        let dl = try await CLI.run(
+            [
+                "download", "--path", downloads.path, "--webSiteId", websiteID.dataverseString,
+                "--environment", "local:t", "--overwrite",
+            ], home: home)
         #expect(dl.status == 0, "\(dl.err)")
         let downloaded = downloads.appendingPathComponent(siteName)
         var (compared, problems) = FolderRoundTripTests.compare(site, downloaded) { path in
@@ -69,8 +72,11 @@ import TestSupport
         // Unknown files are untouched.
         #expect(FileManager.default.fileExists(atPath: downloads.appendingPathComponent("\(siteName)/azure-pipelines.yml").path))
         // Without --overwrite a folder with content is refused.
-        let refused = try await CLI.run(["download", "--path", downloads.path, "--webSiteId", websiteID.dataverseString,
-                                    "--environment", "local:t"], home: home)
+        let refused = try await CLI.run(
+            [
+                "download", "--path", downloads.path, "--webSiteId", websiteID.dataverseString,
+                "--environment", "local:t",
+            ], home: home)
         #expect(refused.status == 2)
         #expect(refused.err.contains("--overwrite"))
     }
@@ -82,21 +88,28 @@ import TestSupport
         #expect(try await CLI.run(["env", "create", "b"], home: home).status == 0)
         let book = work.appendingPathComponent("book")
         try FileManager.default.copyItem(at: TestPaths.pacFolder("book-multilang-2023"), to: book)
-        let blocked = try await CLI.run(["upload", "--path", book.path, "--environment", "local:b", "--yes", "--missing-lookups", "drop"], home: home)
+        let blocked = try await CLI.run(
+            ["upload", "--path", book.path, "--environment", "local:b", "--yes", "--missing-lookups", "drop"], home: home)
         #expect(blocked.status == 2, "\(blocked.err)")
         #expect(blocked.err.contains(".svg") || blocked.err.contains(".js"), "\(blocked.err)")
         let list = try await CLI.run(["list", "--environment", "local:b", "--json"], home: home)
         #expect(!list.out.contains("Cantinho"), "nothing may be written: \(list.out)")
 
-        let medical = try await CLI.run(["upload", "--path", TestPaths.pacFolder("medical-webfiles-2023").path,
-                                    "--environment", "local:b", "--yes"], home: home)
+        let medical = try await CLI.run(
+            [
+                "upload", "--path", TestPaths.pacFolder("medical-webfiles-2023").path,
+                "--environment", "local:b", "--yes",
+            ], home: home)
         #expect(medical.status == 2)
         #expect(medical.err.contains("is in both"), "\(medical.err)")
         #expect(medical.err.contains("testing-deleted"), "\(medical.err)")
 
         // A v2 folder is detected (issue 9); naming the standard model for it is refused.
-        let v2 = try await CLI.run(["paportal", "upload", "--path", TestPaths.pacFolder("rcsa-enhanced-2025").path,
-                               "--environment", "local:b", "--modelVersion", "1", "--dry-run"], home: home)
+        let v2 = try await CLI.run(
+            [
+                "paportal", "upload", "--path", TestPaths.pacFolder("rcsa-enhanced-2025").path,
+                "--environment", "local:b", "--modelVersion", "1", "--dry-run",
+            ], home: home)
         #expect(v2.status == 2)
         #expect(v2.err.contains("--modelVersion 2"), "\(v2.err)")
     }

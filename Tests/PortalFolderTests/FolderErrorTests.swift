@@ -92,7 +92,8 @@ import TestSupport
         try crlf.write(to: roles, atomically: true, encoding: .utf8)
 
         let content = try PortalFolder().read(root)
-        let page = try #require(content.snapshot.records["adx_webpage"]?.first { $0.string("adx_name") == "Home" && $0.columns["adx_isroot"] == .boolean(true) })
+        let page = try #require(
+            content.snapshot.records["adx_webpage"]?.first { $0.string("adx_name") == "Home" && $0.columns["adx_isroot"] == .boolean(true) })
         #expect(page.columns["adx_zzfuture"] == .string("No"))
         #expect(page.columns["adx_zznull"] == .null)
         let out = try TestPaths.temporaryDirectory("pm-folder-unknown")

@@ -7,20 +7,22 @@ import TestSupport
 /// Manifests (research/pac-portal-format.md §3): pac's shape, our checksums, deletions tracked.
 @Suite struct FolderManifestTests {
     @Test func manifestShapeRoundTripsAndDeletedEntriesUseEmptyCheckSum() throws {
-        let entry = PortalManifest.Entry(recordID: "71fa3ac7-32df-ed11-a7c6-000d3a854be1",
-                                         displayName: "$RELATIONSHIP$adx_entitypermission:0000e357-08da-ed11-a7c6-000d3a854be1:adx_webrole",
-                                         checkSum: nil, isDeleted: true)
+        let entry = PortalManifest.Entry(
+            recordID: "71fa3ac7-32df-ed11-a7c6-000d3a854be1",
+            displayName: "$RELATIONSHIP$adx_entitypermission:0000e357-08da-ed11-a7c6-000d3a854be1:adx_webrole",
+            checkSum: nil, isDeleted: true)
         let m = PortalManifest(sections: ["adx_webrole": [], "adx_entitypermission_webrole": [entry]])
         let text = PacYAMLEmitter().emit(m.yaml)
-        #expect(text == """
-        adx_entitypermission_webrole:
-        - RecordId: 71fa3ac7-32df-ed11-a7c6-000d3a854be1
-          DisplayName: $RELATIONSHIP$adx_entitypermission:0000e357-08da-ed11-a7c6-000d3a854be1:adx_webrole
-          CheckSum: 
-          IsDeleted: true
-        adx_webrole: []
+        #expect(
+            text == """
+                adx_entitypermission_webrole:
+                - RecordId: 71fa3ac7-32df-ed11-a7c6-000d3a854be1
+                  DisplayName: $RELATIONSHIP$adx_entitypermission:0000e357-08da-ed11-a7c6-000d3a854be1:adx_webrole
+                  CheckSum: 
+                  IsDeleted: true
+                adx_webrole: []
 
-        """)
+                """)
         let back = try PortalManifest(yaml: PacYAMLReader.parse(text, file: "m.yml").root, file: "m.yml")
         #expect(back == m)
         #expect(PacYAMLEmitter().emit(PortalManifest().yaml) == "{}\n")
@@ -39,7 +41,10 @@ import TestSupport
         let roles = try #require(env1.sections["adx_webrole"])
         #expect(roles.count == content.snapshot.records["adx_webrole"]?.count)
         #expect(roles.allSatisfy { ($0.checkSum ?? "").range(of: "^[0-9a-f]{64}$", options: .regularExpression) != nil && !$0.isDeleted })
-        #expect((env1.sections["adx_webpageaccesscontrolrule_webrole"] ?? []).allSatisfy { $0.displayName?.hasPrefix("$RELATIONSHIP$adx_webpageaccesscontrolrule:") == true })
+        #expect(
+            (env1.sections["adx_webpageaccesscontrolrule_webrole"] ?? []).allSatisfy {
+                $0.displayName?.hasPrefix("$RELATIONSHIP$adx_webpageaccesscontrolrule:") == true
+            })
         // Writing the same snapshot again gives the same checksums (deterministic).
         try PortalFolder().write(read1.snapshot, layout: read1.layout, to: target, options: options)
         #expect(try PortalFolder().read(target).layout.manifests[path] == env1)

@@ -27,8 +27,9 @@ import TestSupport
         let orphan = "web-templates/header/Orphan.webtemplate.source.html"
         try Data("x".utf8).write(to: root.appendingPathComponent(orphan))
         // 4. An id that is not a GUID.
-        try edit(root, "page-templates/Access-Denied.pagetemplate.yml", "adx_pagetemplateid: b3d4aaf5-10e0-ec11-bb3c-000d3ab4fb7f",
-                 "adx_pagetemplateid: not-a-guid")
+        try edit(
+            root, "page-templates/Access-Denied.pagetemplate.yml", "adx_pagetemplateid: b3d4aaf5-10e0-ec11-bb3c-000d3ab4fb7f",
+            "adx_pagetemplateid: not-a-guid")
         // 5. A YAML file that is not UTF-8.
         let latin1 = root.appendingPathComponent("page-templates/Full-Page.pagetemplate.yml")
         var bytes = try Data(contentsOf: latin1)
@@ -42,8 +43,11 @@ import TestSupport
             guard case .several(let problems) = e else { Issue.record("one problem only: \(e)"); return }
             #expect(problems.count == 5, "\(e)")
             let files = Set(problems.compactMap(\.file))
-            #expect(files == ["webrole.yml", "web-pages/home/Home.webpage.yml", orphan,
-                              "page-templates/Access-Denied.pagetemplate.yml", "page-templates/Full-Page.pagetemplate.yml"], "\(files)")
+            #expect(
+                files == [
+                    "webrole.yml", "web-pages/home/Home.webpage.yml", orphan,
+                    "page-templates/Access-Denied.pagetemplate.yml", "page-templates/Full-Page.pagetemplate.yml",
+                ], "\(files)")
             #expect(e.description.hasPrefix("5 problems in the site folder"))
             // As diagnostics: one per problem, each an error with its file; the YAML error with its line.
             let diagnostics = e.diagnostics

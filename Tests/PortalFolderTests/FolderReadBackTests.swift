@@ -29,14 +29,20 @@ import TestSupport
         #expect(try await CLI.run(["env", "create", "t"], home: home).status == 0)
         #expect(try await CLI.run(["env", "settings", "t", "--blockedattachments", "exe"], home: home).status == 0)
         // comet has a dangling adx_parententitypermission: it only uploads with --missing-lookups drop.
-        let up = try await CLI.run(["upload", "--path", site.path, "--environment", "local:t", "--yes",
-                                             "--missing-lookups", "drop", "--json"], home: home)
+        let up = try await CLI.run(
+            [
+                "upload", "--path", site.path, "--environment", "local:t", "--yes",
+                "--missing-lookups", "drop", "--json",
+            ], home: home)
         #expect(up.status == 0, "\(up.err)")
         let websiteID = try #require(try PortalFolder().read(site).snapshot.websiteID)
         let empty = work.appendingPathComponent("empty")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
-        let dl = try await CLI.run(["download", "--path", empty.path, "--webSiteId", websiteID.dataverseString,
-                                             "--environment", "local:t"], home: home)
+        let dl = try await CLI.run(
+            [
+                "download", "--path", empty.path, "--webSiteId", websiteID.dataverseString,
+                "--environment", "local:t",
+            ], home: home)
         #expect(dl.status == 0, "\(dl.err)")
         let siteFolders = try FileManager.default.contentsOfDirectory(atPath: empty.path)
         #expect(siteFolders.count == 1, "\(siteFolders)")
@@ -49,7 +55,8 @@ import TestSupport
             if table == "adx_portallanguage" { #expect(a.count == b.count, "\(table)"); continue }
             // Website bindings are download-only in pac: upload skips them (listed in the plan).
             if table == "adx_websitebinding" { #expect(b.isEmpty, "\(name): no binding is uploaded"); continue }
-            #expect(a.subtracting(b).isEmpty, "\(name) \(table): missing after download \(a.subtracting(b).map(\.dataverseString).sorted().prefix(5))")
+            #expect(
+                a.subtracting(b).isEmpty, "\(name) \(table): missing after download \(a.subtracting(b).map(\.dataverseString).sorted().prefix(5))")
             #expect(b.subtracting(a).isEmpty, "\(name) \(table): extra after download \(b.subtracting(a).map(\.dataverseString).sorted().prefix(5))")
         }
         #expect(before.links == after.links, "\(name) N:N links")
@@ -73,8 +80,11 @@ import TestSupport
         let verifyBefore = try await CLI.run(["verify", "--path", site.path, "--to", "local:t"], home: home)
         #expect(verifyBefore.status != 0)
 
-        let up = try await CLI.run(["upload", "--path", site.path, "--environment", "local:t", "--yes",
-                                             "--missing-lookups", "drop", "--json"], home: home)
+        let up = try await CLI.run(
+            [
+                "upload", "--path", site.path, "--environment", "local:t", "--yes",
+                "--missing-lookups", "drop", "--json",
+            ], home: home)
         #expect(up.status == 0, "\(up.err)")
         #expect(try FolderCommandTests.total(up.out, "created") >= 300)
 

@@ -76,10 +76,9 @@ import TestSupport
         }
         let start = Date()
         var outcome: String?
-        do { _ = try PortalFolder().read(site, model: nil) }
-        catch is PortalFolderError {}
-        catch is DataModelMismatchError {}
-        catch { outcome = "threw \(type(of: error)): \(error)" }
+        do { _ = try PortalFolder().read(site, model: nil) } catch is PortalFolderError {} catch is DataModelMismatchError {} catch {
+            outcome = "threw \(type(of: error)): \(error)"
+        }
         let seconds = Date().timeIntervalSince(start)
         if seconds > limit { outcome = (outcome.map { $0 + "; " } ?? "") + "took \(String(format: "%.1f", seconds)) s" }
         return outcome
@@ -91,8 +90,9 @@ import TestSupport
     /// This process's resident memory (`VmRSS` of `/proc/self/status`), `nil` where there is none.
     static func residentMegabytes() -> Int? {
         guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-              let kb = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else { return nil }
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let kb = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
+        else { return nil }
         return kb / 1024
     }
 
@@ -149,7 +149,9 @@ import TestSupport
             runs += 1
         }
         let growth = residentAfterWarmUp.flatMap { before in Self.residentMegabytes().map { $0 - before } }
-        print("FolderReaderFuzzTests.mutatedPacFiles: \(runs) inputs, \(failures.count) failures, resident memory growth after warm-up \(growth.map { "\($0) MB" } ?? "not measured")")
+        print(
+            "FolderReaderFuzzTests.mutatedPacFiles: \(runs) inputs, \(failures.count) failures, resident memory growth after warm-up \(growth.map { "\($0) MB" } ?? "not measured")"
+        )
         #expect(runs > 20)
         // The stated bound: reading thousands of inputs does not grow the process by more than 64 MB.
         if let growth { #expect(growth < Self.memoryBoundMegabytes, "resident memory grew by \(growth) MB over \(runs) inputs") }

@@ -10,7 +10,8 @@ import TestSupport
     /// Every regular file under `root`, relative, sorted.
     static func files(_ root: URL) -> [String] {
         let base = root.resolvingSymlinksInPath().path
-        return (FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey])?
+        return
+            (FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey])?
             .compactMap { $0 as? URL } ?? [])
             .filter { (try? $0.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true }
             .map { String($0.resolvingSymlinksInPath().path.dropFirst(base.count + 1)) }

@@ -26,8 +26,11 @@ import TestSupport
     @Test func webFileWithoutItsBytesIsRefused() throws {
         let site = try FolderRoundTripTests.copyOfCorpus("ejada-starter-2022")
         try FileManager.default.removeItem(at: site.appendingPathComponent("web-files/Circle-1.png"))
-        #expect(throws: PortalFolderError.webFileBodyMissing(file: "web-files/Circle-1.png.webfile.yml",
-                                                             expectedFile: "web-files/Circle-1.png")) {
+        #expect(
+            throws: PortalFolderError.webFileBodyMissing(
+                file: "web-files/Circle-1.png.webfile.yml",
+                expectedFile: "web-files/Circle-1.png")
+        ) {
             _ = try PortalFolder().read(site)
         }
     }

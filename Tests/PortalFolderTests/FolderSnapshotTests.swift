@@ -12,7 +12,8 @@ import TestSupport
         let snapshot = content.snapshot
         let site = try #require(snapshot.websiteID)
         #expect(site.dataverseString == "6d6ac58d-c13d-ee11-bdf4-000d3adcc96a")
-        let home = try #require(snapshot.records["adx_webpage"]?.first { $0.string("adx_name") == "Home" && $0.columns["adx_isroot"] == .boolean(true) })
+        let home = try #require(
+            snapshot.records["adx_webpage"]?.first { $0.string("adx_name") == "Home" && $0.columns["adx_isroot"] == .boolean(true) })
         #expect(home.columns["adx_publishingstateid"]?.reference?.logicalName == "adx_publishingstate")
         if TableCatalog.standard.table("adx_webpage")?.column("adx_websiteid") != nil {
             #expect(home.columns["adx_websiteid"] == .lookup(EntityReference("adx_website", site)))

@@ -45,7 +45,8 @@ import TestSupport
 
         let upload = try await CLI.run(["upload", "--path", site.path, "--environment", "local:t", "--yes"], home: home)
         #expect(upload.status == 2, "\(upload.err)")
-        #expect(upload.err.contains("About-Footer.en-US.contentsnippet.yml") && upload.err.contains("sitemarker.yml")
+        #expect(
+            upload.err.contains("About-Footer.en-US.contentsnippet.yml") && upload.err.contains("sitemarker.yml")
                 && upload.err.contains(snippetID), "\(upload.err)")
         let list = try await CLI.run(["list", "--environment", "local:t"], home: home)
         #expect(!list.out.contains("9b33ac01"), "nothing written: \(list.out)")
@@ -72,8 +73,11 @@ import TestSupport
         bytes.append(contentsOf: Array("adx_description: Caf".utf8) + [0xE9, 0x0A]) // "Café" in Latin-1
         try bytes.write(to: file)
 
-        #expect(throws: PortalFolderError.yamlNotUTF8(file: "content-snippets/about-footer/About-Footer.en-US.contentsnippet.yml",
-                                                      line: 6, offset: original + 20)) {
+        #expect(
+            throws: PortalFolderError.yamlNotUTF8(
+                file: "content-snippets/about-footer/About-Footer.en-US.contentsnippet.yml",
+                line: 6, offset: original + 20)
+        ) {
             _ = try PortalFolder().read(site)
         }
         let upload = try await CLI.run(["upload", "--path", site.path, "--environment", "local:t", "--yes", "--json"], home: home)
@@ -99,8 +103,11 @@ import TestSupport
         // A record id that is not a GUID: the id key's line (14).
         try Self.edit(home, "adx_publishingstateid: not-a-guid", "adx_publishingstateid: 6415affb-10e0-ec11-bb3c-000d3ab4fb7f")
         try Self.edit(home, "adx_webpageid: c515affb", "adx_webpageid: x515affb")
-        #expect(throws: PortalFolderError.missingRecordID(file: "web-pages/home/Home.webpage.yml", line: 14, key: "adx_webpageid",
-                                                          value: "x515affb-10e0-ec11-bb3c-000d3ab4fb7f")) {
+        #expect(
+            throws: PortalFolderError.missingRecordID(
+                file: "web-pages/home/Home.webpage.yml", line: 14, key: "adx_webpageid",
+                value: "x515affb-10e0-ec11-bb3c-000d3ab4fb7f")
+        ) {
             _ = try PortalFolder().read(site)
         }
         // A list where a record (mapping) belongs: "an adx_webpage record".

@@ -49,8 +49,9 @@ import TestSupport
         let siteName = try PortalFolder.siteFolderName(content.snapshot)
         #expect(try await CLI.run(["env", "create", "t"], home: home).status == 0)
         #expect(try await CLI.run(["env", "settings", "t", "--blockedattachments", "exe"], home: home).status == 0)
-        return PreparedUpload(home: home, site: site, content: content, websiteID: websiteID, siteName: siteName,
-                              foreign: Set(content.layout.foreignFiles))
+        return PreparedUpload(
+            home: home, site: site, content: content, websiteID: websiteID, siteName: siteName,
+            foreign: Set(content.layout.foreignFiles))
     }
 
     /// The text of a file with the values the target owns replaced by `-`.
@@ -94,23 +95,30 @@ import TestSupport
         let (home, site, content) = (prepared.home, prepared.site, prepared.content)
         let (websiteID, siteName, foreign) = (prepared.websiteID, prepared.siteName, prepared.foreign)
         // comet has a dangling adx_parententitypermission: it uploads only with --missing-lookups drop.
-        let up = try await CLI.run(["upload", "--path", site.path, "--environment", "local:t", "--yes",
-                                                   "--missing-lookups", "drop", "--json"], home: home)
+        let up = try await CLI.run(
+            [
+                "upload", "--path", site.path, "--environment", "local:t", "--yes",
+                "--missing-lookups", "drop", "--json",
+            ], home: home)
         #expect(up.status == 0, "\(up.err)")
         #expect(try FolderCommandTests.total(up.out, "failed") == 0, "\(up.out.prefix(2000))")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(up.out.utf8)) as? [String: Any])
-        let dropped = Set((report["droppedLookups"] as? [[String: Any]] ?? []).compactMap { d -> String? in
-            guard let c = d["column"] as? String, let t = d["targetID"] as? String else { return nil }
-            return "\(c): \(t.lowercased())"
-        })
+        let dropped = Set(
+            (report["droppedLookups"] as? [[String: Any]] ?? []).compactMap { d -> String? in
+                guard let c = d["column"] as? String, let t = d["targetID"] as? String else { return nil }
+                return "\(c): \(t.lowercased())"
+            })
         if name == "comet-selfservice-2023" { #expect(dropped.count == 1, "\(dropped)") }
 
         // 1. Into a copy of the original, with --overwrite.
         let overwrite = work.appendingPathComponent("overwrite")
         try FileManager.default.createDirectory(at: overwrite, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: site, to: overwrite.appendingPathComponent(siteName))
-        let dl = try await CLI.run(["download", "--path", overwrite.path, "--webSiteId", websiteID.dataverseString,
-                                                   "--environment", "local:t", "--overwrite"], home: home)
+        let dl = try await CLI.run(
+            [
+                "download", "--path", overwrite.path, "--webSiteId", websiteID.dataverseString,
+                "--environment", "local:t", "--overwrite",
+            ], home: home)
         #expect(dl.status == 0, "\(dl.err)")
         let (compared, problems) = Self.differences(site, overwrite.appendingPathComponent(siteName), foreign: foreign, dropped: dropped)
         print("\(name) upload → download --overwrite: \(compared) files compared, \(problems.count) differ: \(problems.prefix(8))")
@@ -120,8 +128,11 @@ import TestSupport
         // 2. Into an empty folder.
         let empty = work.appendingPathComponent("empty")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
-        let fresh = try await CLI.run(["download", "--path", empty.path, "--webSiteId", websiteID.dataverseString,
-                                                      "--environment", "local:t"], home: home)
+        let fresh = try await CLI.run(
+            [
+                "download", "--path", empty.path, "--webSiteId", websiteID.dataverseString,
+                "--environment", "local:t",
+            ], home: home)
         #expect(fresh.status == 0, "\(fresh.err)")
         let downloaded = empty.appendingPathComponent(siteName)
         let back = try PortalFolder().read(downloaded)
@@ -140,12 +151,16 @@ import TestSupport
             return ((try? Data(contentsOf: downloaded.appendingPathComponent(f)))?.isEmpty ?? false)
         }
         let suffix = try Regex("_[0-9a-f]{7,8}(?=[./])")
-        let renamedOriginal = Set(freshProblems.filter { $0.hasSuffix(": only in the original") }.map { String($0.dropLast(": only in the original".count)) })
-        let renamedDownload = Set(freshProblems.filter { $0.hasSuffix(": only in the download") }.map { String($0.dropLast(": only in the download".count)) })
+        let renamedOriginal = Set(
+            freshProblems.filter { $0.hasSuffix(": only in the original") }.map { String($0.dropLast(": only in the original".count)) })
+        let renamedDownload = Set(
+            freshProblems.filter { $0.hasSuffix(": only in the download") }.map { String($0.dropLast(": only in the download".count)) })
         let unsuffixed = Set(renamedDownload.map { $0.replacing(suffix, with: "") })
         let unexplained = renamedOriginal.filter { !unsuffixed.contains($0.replacing(suffix, with: "")) }
         let differing = freshProblems.filter { $0.hasSuffix(": bytes differ") }
-        print("\(name) download into an empty folder: \(renamedDownload.count) renamed, \(differing.count) differ: \(differing.prefix(5)) \(unexplained.sorted().prefix(5))")
+        print(
+            "\(name) download into an empty folder: \(renamedDownload.count) renamed, \(differing.count) differ: \(differing.prefix(5)) \(unexplained.sorted().prefix(5))"
+        )
         #expect(unexplained.isEmpty, "\(name): files not reproduced \(unexplained.sorted().prefix(10))")
         #expect(differing.isEmpty, "\(name): \(differing.prefix(10))")
     }

@@ -53,18 +53,23 @@ import TestSupport
         // Acceptance 3 over HTTP: nothing more to write.
         let second = try await CLI.run(upload, home: home)
         #expect(second.status == 0, "\(second.err.suffix(1000))")
-        #expect(try FolderCommandTests.total(second.out, "created") + FolderCommandTests.total(second.out, "updated")
+        #expect(
+            try FolderCommandTests.total(second.out, "created") + FolderCommandTests.total(second.out, "updated")
                 + FolderCommandTests.total(second.out, "deleted") == 0, "\(second.out.prefix(1500))")
 
         // Download over HTTP into a copy of the original with --overwrite: byte-identical.
         let overwrite = work.appendingPathComponent("overwrite")
         try FileManager.default.createDirectory(at: overwrite, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: site, to: overwrite.appendingPathComponent(siteName))
-        let dl = try await CLI.run(["download", "--path", overwrite.path, "--webSiteId", websiteID.dataverseString,
-                                                   "--environment", url, "--overwrite"], home: home)
+        let dl = try await CLI.run(
+            [
+                "download", "--path", overwrite.path, "--webSiteId", websiteID.dataverseString,
+                "--environment", url, "--overwrite",
+            ], home: home)
         #expect(dl.status == 0, "\(dl.err.suffix(1000))")
-        let (compared, problems) = FolderUploadAcceptanceTests.differences(site, overwrite.appendingPathComponent(siteName),
-                                                                          foreign: foreign, dropped: dropped)
+        let (compared, problems) = FolderUploadAcceptanceTests.differences(
+            site, overwrite.appendingPathComponent(siteName),
+            foreign: foreign, dropped: dropped)
         print("\(name) over HTTP, upload → download --overwrite: \(compared) files compared, \(problems.count) differ: \(problems.prefix(8))")
         #expect(compared > 100)
         #expect(problems.isEmpty, "\(name): \(problems.prefix(20))")
@@ -73,7 +78,9 @@ import TestSupport
         let back = try PortalFolder().read(overwrite.appendingPathComponent(siteName)).snapshot
         for (table, rows) in content.snapshot.records where table != "adx_websitebinding" && table != "adx_portallanguage" {
             let ids = (back.records[table] ?? []).map(\.id)
-            #expect(ids.count == Set(ids).count && Set(ids) == Set(rows.map(\.id)), "\(name) \(table): \(ids.count) downloaded, \(rows.count) in the folder")
+            #expect(
+                ids.count == Set(ids).count && Set(ids) == Set(rows.map(\.id)),
+                "\(name) \(table): \(ids.count) downloaded, \(rows.count) in the folder")
         }
 
         // One changed content file: exactly one record written.

@@ -10,10 +10,10 @@ import TestSupport
 /// - `--forceUploadAll` rewrites every record where a normal re-upload writes nothing;
 /// - `adx_websitebinding` (download-only in pac) is never uploaded, and the plan says so.
 @Suite(.serialized) struct FolderUploadSemanticsTests {
-    static let snippetID = "8ed4aaf5-10e0-ec11-bb3c-000d3ab4fb7f"       // content-snippets/about-footer (en-US)
+    static let snippetID = "8ed4aaf5-10e0-ec11-bb3c-000d3ab4fb7f" // content-snippets/about-footer (en-US)
     static let neverExisted = "0badc0de-0000-4000-8000-000000000001"
-    static let permissionID = "6d18d2b0-88e5-ec11-bb3c-0022489e1ff6"    // table-permissions/AddFeedback
-    static let roleID = "9933ac01-11e0-ec11-bb3c-000d3ab4fb7f"          // its first web role
+    static let permissionID = "6d18d2b0-88e5-ec11-bb3c-0022489e1ff6" // table-permissions/AddFeedback
+    static let roleID = "9933ac01-11e0-ec11-bb3c-000d3ab4fb7f" // its first web role
 
     @Test func manifestDeletionsForceUploadAllAndWebsiteBindings() async throws {
         let work = try TestPaths.temporaryDirectory("pm-upload-semantics")
@@ -60,22 +60,22 @@ import TestSupport
         let text = try String(contentsOf: permission, encoding: .utf8)
         try text.replacingOccurrences(of: "- \(Self.roleID)\n", with: "").write(to: permission, atomically: true, encoding: .utf8)
         let manifest = """
-        adx_contentsnippet:
-        - RecordId: \(Self.snippetID)
-          DisplayName: About Footer
-          CheckSum: 
-          IsDeleted: true
-        - RecordId: \(Self.neverExisted)
-          DisplayName: Never uploaded
-          CheckSum: 
-          IsDeleted: true
-        adx_entitypermission_webrole:
-        - RecordId: \(Self.roleID)
-          DisplayName: $RELATIONSHIP$adx_entitypermission:\(Self.permissionID):adx_webrole
-          CheckSum: 
-          IsDeleted: true
+            adx_contentsnippet:
+            - RecordId: \(Self.snippetID)
+              DisplayName: About Footer
+              CheckSum: 
+              IsDeleted: true
+            - RecordId: \(Self.neverExisted)
+              DisplayName: Never uploaded
+              CheckSum: 
+              IsDeleted: true
+            adx_entitypermission_webrole:
+            - RecordId: \(Self.roleID)
+              DisplayName: $RELATIONSHIP$adx_entitypermission:\(Self.permissionID):adx_webrole
+              CheckSum: 
+              IsDeleted: true
 
-        """
+            """
         try manifest.write(to: site.appendingPathComponent(".portalconfig/manifest.yml"), atomically: true, encoding: .utf8)
 
         // The plan shows the deletion; without --yes and without a terminal nothing is written.
@@ -103,8 +103,11 @@ import TestSupport
         // Read back: the snippet and the link are gone, the other role link stays, no binding was uploaded.
         let empty = work.appendingPathComponent("dl")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
-        let dl = try await CLI.run(["download", "--path", empty.path, "--webSiteId", websiteID.dataverseString,
-                                                   "--environment", "local:t"], home: home)
+        let dl = try await CLI.run(
+            [
+                "download", "--path", empty.path, "--webSiteId", websiteID.dataverseString,
+                "--environment", "local:t",
+            ], home: home)
         #expect(dl.status == 0, "\(dl.err)")
         let back = try PortalFolder().read(empty.appendingPathComponent(try PortalFolder.siteFolderName(content.snapshot))).snapshot
         #expect(!(back.records["adx_contentsnippet"] ?? []).contains { $0.id.dataverseString == Self.snippetID })

@@ -48,8 +48,9 @@ import TestSupport
 
     /// Runs `download --overwrite` of the same snapshot; returns the error it threw.
     static func redownload(_ d: Downloaded) -> Error? {
-        do { _ = try PortalFolder().download(d.snapshot, into: d.parent, overwrite: true, environmentHost: "env.example"); return nil }
-        catch { return error }
+        do { _ = try PortalFolder().download(d.snapshot, into: d.parent, overwrite: true, environmentHost: "env.example"); return nil } catch {
+            return error
+        }
     }
 
     // MARK: Links
@@ -165,7 +166,8 @@ import TestSupport
         let outside = home.appendingPathComponent("outside")
         try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
         var r = try await CLI.run(["env", "create", "src"], home: home)
-        r = try await CLI.run(["upload", "--path", TestPaths.pacFolder("ejada-starter-2022").path, "--environment", "local:src", "--yes"], home: home)
+        r = try await CLI.run(
+            ["upload", "--path", TestPaths.pacFolder("ejada-starter-2022").path, "--environment", "local:src", "--yes"], home: home)
         #expect(r.exitCode == 0, "\(r.stderr.suffix(500))")
         let site = "9b33ac01-11e0-ec11-bb3c-000d3ab4fb7f"
         let dl = home.appendingPathComponent("dl")
@@ -268,7 +270,9 @@ import TestSupport
             _ = try folder.download(snapshot, into: parent, overwrite: false, environmentHost: nil)
         } throws: { error in
             guard case PortalFolderError.refusedWrites(let refused) = error else { return false }
-            return refused.contains { if case .nameTooLong = $0.reason { return true }; return false }
+            return refused.contains {
+                if case .nameTooLong = $0.reason { return true }; return false
+            }
         }
         #expect(Self.tree(parent).isEmpty, "files were written before the check failed")
     }

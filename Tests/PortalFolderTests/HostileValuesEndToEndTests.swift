@@ -19,7 +19,8 @@ import TestSupport
     @Test func markerLikeValuesThroughCMTComeBackAsData() async throws {
         let home = try TestPaths.temporaryDirectory("pm-inject-e2e")
         var r = try await CLI.run(["env", "create", "src"], home: home)
-        r = try await CLI.run(["upload", "--path", TestPaths.pacFolder("ejada-starter-2022").path, "--environment", "local:src", "--yes"], home: home)
+        r = try await CLI.run(
+            ["upload", "--path", TestPaths.pacFolder("ejada-starter-2022").path, "--environment", "local:src", "--yes"], home: home)
         #expect(r.exitCode == 0, "\(r.stderr.suffix(500))")
         let schema = home.appendingPathComponent("schema.xml")
         r = try await CLI.run(["data", "schema", "--portalType", "starter", "--output", schema.path], home: home)

@@ -9,12 +9,16 @@ import TestSupport
     let emitter = PacYAMLEmitter()
 
     @Test func scalarStylesFollowPacTriggers() {
-        let plain = ["No", "True", "00:03:00", "1000", "https://x.y/z", "~/a", "/", "<p>", "a: b".replacingOccurrences(of: ": ", with: ":"),
-                     "5,10,25,50,100", "-x", "it's", "say \"hi\"", "a#b", "null", "português", "x[y]"]
+        let plain = [
+            "No", "True", "00:03:00", "1000", "https://x.y/z", "~/a", "/", "<p>", "a: b".replacingOccurrences(of: ": ", with: ":"),
+            "5,10,25,50,100", "-x", "it's", "say \"hi\"", "a#b", "null", "português", "x[y]",
+        ]
         for s in plain { #expect(PacYAMLEmitter.style(of: s) == .plain, "\(s)") }
-        let single = ["[Admin] Courses Home", "{\"status\":\"enable\"}", "*", "\"News Admin\" List",
-                      "Binding: x.com", "Missing required fields:", "News Admin ", " ", "- x", "-", "? x",
-                      "---a", "a #b", "#x", "@x", "%x", "`x", "|x", ">x", "&x", "!x", ",x", "\\x"]
+        let single = [
+            "[Admin] Courses Home", "{\"status\":\"enable\"}", "*", "\"News Admin\" List",
+            "Binding: x.com", "Missing required fields:", "News Admin ", " ", "- x", "-", "? x",
+            "---a", "a #b", "#x", "@x", "%x", "`x", "|x", ">x", "&x", "!x", ",x", "\\x",
+        ]
         for s in single { #expect(PacYAMLEmitter.style(of: s) == .singleQuoted, "\(s)") }
         #expect(PacYAMLEmitter.style(of: "") == .singleQuoted)
         #expect(PacYAMLEmitter.style(of: "it's: x") == .doubleQuoted)
@@ -26,24 +30,27 @@ import TestSupport
 
     @Test func emitsMappingsListsNullsAndQuotes() {
         let root = YAMLValue.sequence([
-            .mapping([YAMLPair("adx_name", .scalar("Grant: all")),
-                      YAMLPair("adx_rule_webrole", .sequence([.scalar("9a33ac01-11e0-ec11-bb3c-000d3ab4fb7f")])),
-                      YAMLPair("adx_empty", .sequence([])),
-                      YAMLPair("adx_parentpageid", .null),
-                      YAMLPair("adx_title", .scalar("")),
-                      YAMLPair("adx_q", .scalar("it's: x \u{1F600}"))]),
+            .mapping([
+                YAMLPair("adx_name", .scalar("Grant: all")),
+                YAMLPair("adx_rule_webrole", .sequence([.scalar("9a33ac01-11e0-ec11-bb3c-000d3ab4fb7f")])),
+                YAMLPair("adx_empty", .sequence([])),
+                YAMLPair("adx_parentpageid", .null),
+                YAMLPair("adx_title", .scalar("")),
+                YAMLPair("adx_q", .scalar("it's: x \u{1F600}")),
+            ])
         ])
         let text = emitter.emit(root)
-        #expect(text == """
-        - adx_name: 'Grant: all'
-          adx_rule_webrole:
-          - 9a33ac01-11e0-ec11-bb3c-000d3ab4fb7f
-          adx_empty: []
-          adx_parentpageid: 
-          adx_title: ''
-          adx_q: "it's: x \\U0001F600"
+        #expect(
+            text == """
+                - adx_name: 'Grant: all'
+                  adx_rule_webrole:
+                  - 9a33ac01-11e0-ec11-bb3c-000d3ab4fb7f
+                  adx_empty: []
+                  adx_parentpageid: 
+                  adx_title: ''
+                  adx_q: "it's: x \\U0001F600"
 
-        """)
+                """)
         #expect(emitter.emit(.mapping([])) == "{}\n")
         #expect(PacYAMLEmitter(lineBreak: "\r\n").emit(.mapping([YAMLPair("a", .scalar("b"))])) == "a: b\r\n")
     }
@@ -68,12 +75,17 @@ import TestSupport
     }
 
     @Test func keyOrderIsLowerCasedOrdinal() {
-        let keys = ["adx_websiteid", "adx_website_language", "adx_emptyListTextMessage", "adx_emptylisttext",
-                    "adx_cloudflowconsumerid", "adx_CloudFlowConsumer_adx_webrole", "adx_map_zoom", "adx_mapinfoboxoffsetx"]
+        let keys = [
+            "adx_websiteid", "adx_website_language", "adx_emptyListTextMessage", "adx_emptylisttext",
+            "adx_cloudflowconsumerid", "adx_CloudFlowConsumer_adx_webrole", "adx_map_zoom", "adx_mapinfoboxoffsetx",
+        ]
         let sorted = YAMLPair.pacSorted(keys.map { YAMLPair($0, .null) }).map(\.key)
-        #expect(sorted == ["adx_CloudFlowConsumer_adx_webrole", "adx_cloudflowconsumerid", "adx_emptylisttext",
-                           "adx_emptyListTextMessage", "adx_map_zoom", "adx_mapinfoboxoffsetx",
-                           "adx_website_language", "adx_websiteid"])
+        #expect(
+            sorted == [
+                "adx_CloudFlowConsumer_adx_webrole", "adx_cloudflowconsumerid", "adx_emptylisttext",
+                "adx_emptyListTextMessage", "adx_map_zoom", "adx_mapinfoboxoffsetx",
+                "adx_website_language", "adx_websiteid",
+            ])
     }
 
     @Test func readerKeepsScalarsAsText() throws {

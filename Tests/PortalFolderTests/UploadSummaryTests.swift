@@ -21,8 +21,9 @@ import TestSupport
         #expect(again.status == 0, "\(again.err)")
         let perTable = again.out.split(separator: "\n").filter { $0.hasPrefix("  adx_") && $0.hasSuffix(" unchanged") }
         #expect(perTable.isEmpty, "no per-table line for tables where nothing changed: \(again.out)")
-        let summary = try #require(again.out.split(separator: "\n").first { $0.contains("unchanged: ") && $0.contains(" record(s) in ") },
-                                   "\(again.out)")
+        let summary = try #require(
+            again.out.split(separator: "\n").first { $0.contains("unchanged: ") && $0.contains(" record(s) in ") },
+            "\(again.out)")
         #expect(summary.contains("-v lists every table"), "\(summary)")
 
         let verbose = try await CLI.run(upload + ["-v"], home: home)
@@ -31,8 +32,9 @@ import TestSupport
 
         // One change: its table keeps its line (with the unchanged count); the others stay folded.
         let snippets = site.appendingPathComponent("content-snippets")
-        let file = try #require(FileManager.default.enumerator(at: snippets, includingPropertiesForKeys: nil)?
-            .compactMap { $0 as? URL }.first { $0.lastPathComponent.hasSuffix(".contentsnippet.value.html") })
+        let file = try #require(
+            FileManager.default.enumerator(at: snippets, includingPropertiesForKeys: nil)?
+                .compactMap { $0 as? URL }.first { $0.lastPathComponent.hasSuffix(".contentsnippet.value.html") })
         try (try String(contentsOf: file, encoding: .utf8) + "<p>edited</p>").write(to: file, atomically: true, encoding: .utf8)
         let edited = try await CLI.run(upload, home: home)
         #expect(edited.status == 0, "\(edited.err)")

@@ -29,8 +29,10 @@ import TestSupport
         for lineBreak in ["\n", "\r\n"] {
             for breaks in [PacYAMLEmitter.BlockBreaks.v1, .v2] {
                 let emitter = PacYAMLEmitter(lineBreak: lineBreak, blockBreaks: breaks)
-                let record = YAMLValue.mapping([YAMLPair("adx_name", .scalar("x")), YAMLPair("adx_value", .scalar(value)),
-                                                YAMLPair("adx_websiteid", .scalar("z"))])
+                let record = YAMLValue.mapping([
+                    YAMLPair("adx_name", .scalar("x")), YAMLPair("adx_value", .scalar(value)),
+                    YAMLPair("adx_websiteid", .scalar("z")),
+                ])
                 let file = emitter.emit(record)
                 let read = try PacYAMLReader.parse(file, file: "website.yml").root
                 if read != record { problems.append("mapping (\(breaks), \(lineBreak.debugDescription)): \(file.debugDescription)") }
@@ -45,10 +47,12 @@ import TestSupport
 
     /// The inputs of the issue: the marker prefix followed by YAML, and a newline followed by a record.
     @Test func issueInputsComeBackAsData() throws {
-        for value in ["\u{F8FF}yaml:&o0 []", "\u{F8FF}yaml:x\n- adx_name: injected", "\u{F8FF}yaml:*o0",
-                      // made up: a record through a folded block, a document end, a quoted key
-                      "x\n- adx_name: injected\n  adx_sitesettingid: 00000000-0000-0000-0000-000000000001",
-                      "...\n---\n- a: b", "\"adx_name\": injected"] {
+        for value in [
+            "\u{F8FF}yaml:&o0 []", "\u{F8FF}yaml:x\n- adx_name: injected", "\u{F8FF}yaml:*o0",
+            // made up: a record through a folded block, a document end, a quoted key
+            "x\n- adx_name: injected\n  adx_sitesettingid: 00000000-0000-0000-0000-000000000001",
+            "...\n---\n- a: b", "\"adx_name\": injected",
+        ] {
             #expect(try Self.roundTrips(value) == [], "\(value.debugDescription)")
         }
     }

@@ -13,16 +13,19 @@ struct BenchSmokeTests {
         let dir = try TestPaths.temporaryDirectory("pm-bench-test")
         defer { try? FileManager.default.removeItem(at: dir) }
         let json = dir.appendingPathComponent("bench.json")
-        let r = try await CLI.run(arguments + ["--json", json.path, "--work", dir.appendingPathComponent("work").path],
-                                           executable: benchBinary)
+        let r = try await CLI.run(
+            arguments + ["--json", json.path, "--work", dir.appendingPathComponent("work").path],
+            executable: benchBinary)
         let parsed = (try? Data(contentsOf: json)).flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
         return (r.exitCode, r.stdout, r.stderr, parsed)
     }
 
     @Test("size S, one run of the floor baseline and the upload: JSON fields, counted traffic, peak memory, ratios, Markdown")
     func smallUpload() async throws {
-        let (status, out, err, report) = try await Self.runBench(["--size", "S", "--runs", "1", "--scenarios", "baseline-c-local,upload",
-                                                                  "--cost-model", "none", "--dop-hints", "4"])
+        let (status, out, err, report) = try await Self.runBench([
+            "--size", "S", "--runs", "1", "--scenarios", "baseline-c-local,upload",
+            "--cost-model", "none", "--dop-hints", "4",
+        ])
         #expect(status == 0, "\(err.suffix(2000))")
         let json = try #require(report, "no JSON written: \(err.suffix(2000))")
         #expect((json["gitCommit"] as? String)?.count ?? 0 >= 40)
@@ -56,20 +59,26 @@ struct BenchSmokeTests {
         #expect(out.contains("| upload | S |"))
     }
 
-    @Test("cost model at S with tiny costs, hints 4 and 16: floor, writes sent against the least, CPU, concurrency within the hint, the note body cache, the plot")
+    @Test(
+        "cost model at S with tiny costs, hints 4 and 16: floor, writes sent against the least, CPU, concurrency within the hint, the note body cache, the plot"
+    )
     func costModel() async throws {
         let dir = try TestPaths.temporaryDirectory("pm-bench-cost")
         defer { try? FileManager.default.removeItem(at: dir) }
         let json = dir.appendingPathComponent("bench.json")
-        let r = try await CLI.run(["--size", "S", "--runs", "1", "--cost-model", "typical", "--cost-scale", "0.02", "--dop-hints", "4,16",
-                                   "--scenarios", "upload,reupload-unchanged", "--json", json.path,
-                                   "--work", dir.appendingPathComponent("work").path], executable: Self.benchBinary)
+        let r = try await CLI.run(
+            [
+                "--size", "S", "--runs", "1", "--cost-model", "typical", "--cost-scale", "0.02", "--dop-hints", "4,16",
+                "--scenarios", "upload,reupload-unchanged", "--json", json.path,
+                "--work", dir.appendingPathComponent("work").path,
+            ], executable: Self.benchBinary)
         #expect(r.exitCode == 0, "\(r.stderr.suffix(2000))")
         let report = try #require((try? Data(contentsOf: json)).flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] })
         #expect((report["server"] as? String ?? "").contains("--cost-model typical"))
         #expect((report["loadAverage"] as? [Double])?.count == 2)
         let scenarios = try #require(report["scenarios"] as? [[String: Any]])
-        #expect(scenarios.map { "\($0["name"] as? String ?? "") \($0["dopHint"] as? Int ?? 0)" }
+        #expect(
+            scenarios.map { "\($0["name"] as? String ?? "") \($0["dopHint"] as? Int ?? 0)" }
                 == ["upload 4", "reupload-unchanged 4", "upload 16", "reupload-unchanged 16"])
         for s in scenarios {
             let name = "\(s["name"] ?? "") hint \(s["dopHint"] ?? "")"

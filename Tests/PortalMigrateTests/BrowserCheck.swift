@@ -19,7 +19,9 @@ enum BrowserCheck {
 
     static func check(_ page: URL, artifact: String, width: Int = 1280, height: Int = 2400, dom checks: (String) throws -> Void) async throws {
         guard let browser else {
-            print("SKIPPED browser check of \(page.lastPathComponent): chromium-headless-shell is not installed (apt-get install chromium-headless-shell; .ci/run does)")
+            print(
+                "SKIPPED browser check of \(page.lastPathComponent): chromium-headless-shell is not installed (apt-get install chromium-headless-shell; .ci/run does)"
+            )
             return
         }
         try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
@@ -27,8 +29,10 @@ enum BrowserCheck {
         defer { try? FileManager.default.removeItem(at: profile) }
         // Root in containers needs --no-sandbox; a profile per run keeps parallel runs apart; no network is reachable
         // from the page anyway (its Content-Security-Policy allows data: images only).
-        let common = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=\(profile.path)",
-                      "--window-size=\(width),\(height)", "--hide-scrollbars"]
+        let common = [
+            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=\(profile.path)",
+            "--window-size=\(width),\(height)", "--hide-scrollbars",
+        ]
         let dom = try await ChildProcess.run(browser, common + ["--dump-dom", page.absoluteString], timeout: 120)
         #expect(dom.exitCode == 0, "\(dom.stderr.suffix(1000))")
         try checks(dom.stdout)

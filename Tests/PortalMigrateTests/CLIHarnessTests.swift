@@ -27,8 +27,9 @@ import TestSupport
         let home = try TestPaths.temporaryDirectory("pm-harness-env")
         defer { try? FileManager.default.removeItem(at: home) }
         let config = home.appendingPathComponent("elsewhere")
-        let r = try await CLI.run(["-c", "echo \"$PORTAL_MIGRATE_HOME|$PORTAL_MIGRATE_CONFIG_HOME|$PM_X\""], executable: Self.sh,
-                                  environment: ["PM_X": "1"], home: home, configHome: config)
+        let r = try await CLI.run(
+            ["-c", "echo \"$PORTAL_MIGRATE_HOME|$PORTAL_MIGRATE_CONFIG_HOME|$PM_X\""], executable: Self.sh,
+            environment: ["PM_X": "1"], home: home, configHome: config)
         #expect(r.stdout == "\(home.path)|\(config.path)|1\n")
     }
 

@@ -20,8 +20,9 @@ struct ChildProcessTests {
     @Test func environmentHomeAndWorkingDirectory() async throws {
         let dir = try TestPaths.temporaryDirectory("pm-child")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let r = try await CLI.run(["-c", "echo \"$PORTAL_MIGRATE_HOME|$PM_CHILD_TEST|$(pwd -P)\""], executable: Self.sh,
-                                           environment: ["PM_CHILD_TEST": "x y"], home: dir, currentDirectory: dir)
+        let r = try await CLI.run(
+            ["-c", "echo \"$PORTAL_MIGRATE_HOME|$PM_CHILD_TEST|$(pwd -P)\""], executable: Self.sh,
+            environment: ["PM_CHILD_TEST": "x y"], home: dir, currentDirectory: dir)
         #expect(r.stdout == "\(dir.path)|x y|\(dir.resolvingSymlinksInPath().path)\n")
     }
 
@@ -56,16 +57,19 @@ struct ChildProcessTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let pidFile = dir.appendingPathComponent("pid").path
         do {
-            _ = try await CLI.run(["-c", "sleep 300 & echo $! > '\(pidFile)'; echo started; wait"],
-                                           executable: Self.sh, timeout: 1)
+            _ = try await CLI.run(
+                ["-c", "sleep 300 & echo $! > '\(pidFile)'; echo started; wait"],
+                executable: Self.sh, timeout: 1)
             Issue.record("no timeout")
         } catch let error as ChildProcessError {
             guard case let .timedOut(_, seconds, stdout, _) = error else { Issue.record("\(error)"); return }
             #expect(seconds == 1)
             #expect(stdout == "started\n")
         }
-        let grandchild = try #require(Int32(try String(contentsOfFile: pidFile, encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)))
+        let grandchild = try #require(
+            Int32(
+                try String(contentsOfFile: pidFile, encoding: .utf8)
+                    .trimmingCharacters(in: .whitespacesAndNewlines)))
         // kill(pid, 0) fails with ESRCH once the process is gone (reaped by init after its parent died).
         var gone = false
         for _ in 0..<100 where !gone {
@@ -113,7 +117,8 @@ struct ChildProcessTests {
 
     static func isZombie(_ pid: Int32) -> Bool {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return false }
+            let close = stat.lastIndex(of: ")")
+        else { return false }
         return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
     }
 }

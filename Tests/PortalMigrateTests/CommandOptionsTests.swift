@@ -11,9 +11,11 @@ import TestSupport
 
     /// Commands whose target is the `NAME` argument: their `--help` lists `--json` and `--verbose` but no
     /// `--environment`, and passing it is a usage error instead of being silently ignored.
-    @Test(arguments: [["env", "provision", "x", "--template", "starter"], ["env", "settings", "x"],
-                      ["env", "approve-device-code", "x", "ABCD"], ["env", "delete-website", "x", "--webSiteId", Self.someID],
-                      ["env", "delete-portal-app", "x", "--webSiteId", Self.someID], ["env", "reset", "x", "--webSiteId", Self.someID]])
+    @Test(arguments: [
+        ["env", "provision", "x", "--template", "starter"], ["env", "settings", "x"],
+        ["env", "approve-device-code", "x", "ABCD"], ["env", "delete-website", "x", "--webSiteId", Self.someID],
+        ["env", "delete-portal-app", "x", "--webSiteId", Self.someID], ["env", "reset", "x", "--webSiteId", Self.someID],
+    ])
     func embeddedEnvironmentCommandsOfferNoEnvironmentOption(_ complete: [String]) async throws {
         let home = try TestPaths.temporaryDirectory("pm-options")
         defer { try? FileManager.default.removeItem(at: home) }

@@ -22,12 +22,19 @@ import TestSupport
         for name in ["alpha", "beta"] { #expect(try await CLI.run(["env", "create", name], home: home).status == 0) }
 
         // What the generated bash script runs for `portal-migrate env delete <TAB>` and `list --environment <TAB>`.
-        let names = try await CLI.run(["---completion", "env", "delete", "--", "positional@0", "3", "0",
-                                       "portal-migrate", "env", "delete", ""], home: home)
+        let names = try await CLI.run(
+            [
+                "---completion", "env", "delete", "--", "positional@0", "3", "0",
+                "portal-migrate", "env", "delete", "",
+            ], home: home)
         #expect(names.out.split(separator: "\n").map(String.init) == ["alpha", "beta"], "\(names.out)\(names.err)")
-        let environments = try await CLI.run(["---completion", "list", "--", "--environment", "3", "0",
-                                              "portal-migrate", "list", "--environment", ""], home: home)
-        #expect(environments.out.split(separator: "\n").map(String.init) == ["local:alpha", "local:beta"],
-                "\(environments.out)\(environments.err)")
+        let environments = try await CLI.run(
+            [
+                "---completion", "list", "--", "--environment", "3", "0",
+                "portal-migrate", "list", "--environment", "",
+            ], home: home)
+        #expect(
+            environments.out.split(separator: "\n").map(String.init) == ["local:alpha", "local:beta"],
+            "\(environments.out)\(environments.err)")
     }
 }

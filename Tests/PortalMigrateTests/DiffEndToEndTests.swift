@@ -47,20 +47,27 @@ import FoundationXML
 
         // dev: a snippet (hostile value), Home's content page copy (multi-line), a new page Promo.
         let dev = try s.open("dev")
-        let snippet = try #require(try await dev.retrieveAll(RecordQuery("adx_contentsnippet")).min { ($0.string("adx_name") ?? "") < ($1.string("adx_name") ?? "") })
+        let snippet = try #require(
+            try await dev.retrieveAll(RecordQuery("adx_contentsnippet")).min { ($0.string("adx_name") ?? "") < ($1.string("adx_name") ?? "") })
         let snippetName = try #require(snippet.string("adx_name"))
         let home = try await Self.one(dev, "adx_webpage", .and([.equal("adx_partialurl", .string("/")), .equal("adx_isroot", .boolean(true))]))
         let homeContent = try await Self.one(dev, "adx_webpage", .equal("adx_rootwebpageid", .guid(home.id)))
         let copy = (homeContent.string("adx_copy") ?? "") + "\n<section>\n  <h2>Spring sale</h2>\n  <p>Only in dev.</p>\n</section>"
-        try await Self.write(dev, [
-            .update(EntityRecord("adx_contentsnippet", id: snippet.id, columns: ["adx_value": .string(Self.hostile)])),
-            .update(EntityRecord("adx_webpage", id: homeContent.id, columns: ["adx_copy": .string(copy)])),
-            .create(EntityRecord("adx_webpage", id: UUID(), columns: [
-                "adx_name": .string("Promo"), "adx_partialurl": .string("promo"), "adx_websiteid": .lookup(EntityReference("adx_website", devSite)),
-                "adx_parentpageid": .lookup(home.reference), "adx_pagetemplateid": home.columns["adx_pagetemplateid"] ?? .null,
-                "adx_publishingstateid": home.columns["adx_publishingstateid"] ?? .null,
-            ])),
-        ])
+        try await Self.write(
+            dev,
+            [
+                .update(EntityRecord("adx_contentsnippet", id: snippet.id, columns: ["adx_value": .string(Self.hostile)])),
+                .update(EntityRecord("adx_webpage", id: homeContent.id, columns: ["adx_copy": .string(copy)])),
+                .create(
+                    EntityRecord(
+                        "adx_webpage", id: UUID(),
+                        columns: [
+                            "adx_name": .string("Promo"), "adx_partialurl": .string("promo"),
+                            "adx_websiteid": .lookup(EntityReference("adx_website", devSite)),
+                            "adx_parentpageid": .lookup(home.reference), "adx_pagetemplateid": home.columns["adx_pagetemplateid"] ?? .null,
+                            "adx_publishingstateid": home.columns["adx_publishingstateid"] ?? .null,
+                        ])),
+            ])
         let devSearch = try await Self.one(dev, "adx_sitesetting", .equal("adx_name", .string("Search/Enabled")))
         try dev.close()
 
@@ -72,26 +79,42 @@ import FoundationXML
         let theme = try await Self.one(test, "adx_webfile", .equal("adx_partialurl", .string("theme.css")))
         let themeNote = try await Self.one(test, "annotation", .equal("objectid", .guid(theme.id)))
         let testHome = try await Self.one(test, "adx_webpage", .and([.equal("adx_partialurl", .string("/")), .equal("adx_isroot", .boolean(true))]))
-        let pixel = try #require(Data(base64Encoded: "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="))
+        let pixel = try #require(
+            Data(base64Encoded: "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="))
         let fileID = UUID()
         var linked: (String, ManyToManyLink)?
         for rel in TableCatalog.standard.relationships.map(\.name).sorted() where linked == nil {
             if let l = try? await test.retrieveLinks(relationship: rel, firstIDs: nil).sorted().first { linked = (rel, l) }
         }
         let (relationship, link) = try #require(linked, "the starter template has an N:N link")
-        try await Self.write(test, [
-            .update(EntityRecord("adx_sitesetting", id: search.id, columns: ["adx_value": .string(flipped)])),
-            .create(EntityRecord("adx_sitesetting", id: UUID(), columns: [
-                "adx_name": .string("Custom/OnlyInTest"), "adx_value": .string("42"), "adx_websiteid": .lookup(testSiteRef)])),
-            .uploadFile(FileBodyKey("annotation", themeNote.id, "documentbody"), fileName: "theme.css", body: .data(Data("body { color: teal; }\n".utf8))),
-            .create(EntityRecord("adx_webfile", id: fileID, columns: [
-                "adx_name": .string("pixel.png"), "adx_partialurl": .string("pixel.png"), "adx_websiteid": .lookup(testSiteRef),
-                "adx_parentpageid": .lookup(testHome.reference)])),
-            .create(EntityRecord("annotation", id: UUID(), columns: [
-                "filename": .string("pixel.png"), "mimetype": .string("image/png"), "isdocument": .boolean(true),
-                "documentbody": .string(pixel.base64EncodedString()), "objectid": .lookup(EntityReference("adx_webfile", fileID))])),
-            .disassociate(relationship: relationship, link),
-        ])
+        try await Self.write(
+            test,
+            [
+                .update(EntityRecord("adx_sitesetting", id: search.id, columns: ["adx_value": .string(flipped)])),
+                .create(
+                    EntityRecord(
+                        "adx_sitesetting", id: UUID(),
+                        columns: [
+                            "adx_name": .string("Custom/OnlyInTest"), "adx_value": .string("42"), "adx_websiteid": .lookup(testSiteRef),
+                        ])),
+                .uploadFile(
+                    FileBodyKey("annotation", themeNote.id, "documentbody"), fileName: "theme.css", body: .data(Data("body { color: teal; }\n".utf8))),
+                .create(
+                    EntityRecord(
+                        "adx_webfile", id: fileID,
+                        columns: [
+                            "adx_name": .string("pixel.png"), "adx_partialurl": .string("pixel.png"), "adx_websiteid": .lookup(testSiteRef),
+                            "adx_parentpageid": .lookup(testHome.reference),
+                        ])),
+                .create(
+                    EntityRecord(
+                        "annotation", id: UUID(),
+                        columns: [
+                            "filename": .string("pixel.png"), "mimetype": .string("image/png"), "isdocument": .boolean(true),
+                            "documentbody": .string(pixel.base64EncodedString()), "objectid": .lookup(EntityReference("adx_webfile", fileID)),
+                        ])),
+                .disassociate(relationship: relationship, link),
+            ])
         try test.close()
 
         // Exactly the edits, by natural key, in --json (plus --junit and --report from the same run).
@@ -119,15 +142,18 @@ import FoundationXML
         let hostileDiff = differences.first { $0["table"] as? String == "adx_contentsnippet" }
         #expect(hostileDiff?["source"] as? String == Self.hostile)
         let tables = try #require(json["tables"] as? [[String: Any]])
-        #expect(tables.first { $0["table"] as? String == "adx_sitesetting" }.map { ($0["changed"] as? Int, $0["onlyInTarget"] as? Int) }
+        #expect(
+            tables.first { $0["table"] as? String == "adx_sitesetting" }.map { ($0["changed"] as? Int, $0["onlyInTarget"] as? Int) }
                 .map { $0 == (1, 1) } == true, "\(tables)")
 
         // Terminal: the same differences, by natural key, with the sides' names.
         let text = try await s.run(["diff", "--from", "local:dev", "--to", "local:test"])
         #expect(text.exitCode == 1)
-        for line in ["changed: adx_sitesetting Search/Enabled: adx_value:", "only in local:test: adx_sitesetting Custom/OnlyInTest",
-                     "only in local:dev: adx_webpage /promo/", "link only in local:dev: \(relationship)",
-                     "Different: 10 difference(s)", "the website's domain: adx_website"] {
+        for line in [
+            "changed: adx_sitesetting Search/Enabled: adx_value:", "only in local:test: adx_sitesetting Custom/OnlyInTest",
+            "only in local:dev: adx_webpage /promo/", "link only in local:dev: \(relationship)",
+            "Different: 10 difference(s)", "the website's domain: adx_website",
+        ] {
             #expect(text.stdout.contains(line), "\(line) not in:\n\(text.stdout)")
         }
 
@@ -138,8 +164,9 @@ import FoundationXML
         #expect(failures.count == expected.count)
         let settingCase = cases.first { $0.attribute(forName: "name")?.stringValue == "adx_sitesetting" }
         #expect(settingCase?.elements(forName: "failure").count == 2)
-        #expect(cases.contains { $0.attribute(forName: "name")?.stringValue == "adx_webrole" && $0.elements(forName: "failure").isEmpty },
-                "a table without differences is a passing test case")
+        #expect(
+            cases.contains { $0.attribute(forName: "name")?.stringValue == "adx_webrole" && $0.elements(forName: "failure").isEmpty },
+            "a table without differences is a passing test case")
         #expect(try xml.nodes(forXPath: "/testsuites/@failures").first?.stringValue == String(expected.count))
 
         // HTML: self-contained, the hostile value escaped (never markup, never a template).
@@ -152,7 +179,9 @@ import FoundationXML
             #expect(dom.contains("data-count=\"added\"><span class=\"n\">3</span>"), "only in test: a site setting, a web file and its note")
             #expect(dom.range(of: #"<li class="node removed" data-status="removed" data-path="/promo/">"#) != nil, "Promo is removed in the tree")
             #expect(dom.range(of: #"<li class="node changed" data-status="changed" data-path="/">"#) != nil, "Home is changed (its content page)")
-            #expect(dom.contains("Custom/OnlyInTest") && dom.contains("<h2>Spring sale</h2>".replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")))
+            #expect(
+                dom.contains("Custom/OnlyInTest")
+                    && dom.contains("<h2>Spring sale</h2>".replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")))
             #expect(dom.contains("data-column=\"adx_value\""), "the changed site setting's column")
             #expect(!dom.contains("<script"), "no script element in the DOM")
             #expect(dom.contains("src=\"data:image/png;base64,"), "the image web file's thumbnail")
@@ -164,8 +193,11 @@ import FoundationXML
         defer { s.remove() }
         try await s.createEnvironment("dev")
         let site = try await s.provision("dev")
-        try await s.succeed(["download", "--environment", "local:dev", "--webSiteId", site.dataverseString, "--path", s.work.appendingPathComponent("dl").path])
-        let folder = try #require(try FileManager.default.contentsOfDirectory(at: s.work.appendingPathComponent("dl"), includingPropertiesForKeys: nil).first)
+        try await s.succeed([
+            "download", "--environment", "local:dev", "--webSiteId", site.dataverseString, "--path", s.work.appendingPathComponent("dl").path,
+        ])
+        let folder = try #require(
+            try FileManager.default.contentsOfDirectory(at: s.work.appendingPathComponent("dl"), includingPropertiesForKeys: nil).first)
         // A download holds what the environment holds: the same, both ways.
         for args in [["--path", folder.path, "--to", "local:dev"], ["--from", "local:dev", "--targetPath", folder.path]] {
             let r = try await s.run(["diff"] + args)
@@ -178,8 +210,11 @@ import FoundationXML
         let pkg = try await s.run(["diff", "--data", zip, "--to", "local:dev", "--schemaFile", schema])
         #expect(pkg.exitCode == 0, "\(pkg.stdout) \(pkg.stderr)")
         // A page renamed in the folder is named by its path.
-        let page = try #require(FileManager.default.enumerator(at: folder.appendingPathComponent("web-pages"), includingPropertiesForKeys: nil)?
-            .compactMap { $0 as? URL }.first { $0.lastPathComponent.hasSuffix(".webpage.yml") && $0.path.contains("/search/") && !$0.path.contains("content-pages") })
+        let page = try #require(
+            FileManager.default.enumerator(at: folder.appendingPathComponent("web-pages"), includingPropertiesForKeys: nil)?
+                .compactMap { $0 as? URL }.first {
+                    $0.lastPathComponent.hasSuffix(".webpage.yml") && $0.path.contains("/search/") && !$0.path.contains("content-pages")
+                })
         var yaml = try String(contentsOf: page, encoding: .utf8)
         yaml = yaml.replacingOccurrences(of: "adx_title: Search", with: "adx_title: Find")
         try yaml.write(to: page, atomically: true, encoding: .utf8)
@@ -202,17 +237,26 @@ import FoundationXML
         let dev = try s.open("dev")
         let home = try await Self.one(dev, "adx_webpage", .and([.equal("adx_partialurl", .string("/")), .equal("adx_isroot", .boolean(true))]))
         let setting = try await Self.one(dev, "adx_sitesetting", .equal("adx_name", .string("Search/Enabled")))
-        try await Self.write(dev, [
-            .create(EntityRecord("adx_webpage", id: UUID(), columns: [
-                "adx_name": .string("Launch"), "adx_partialurl": .string("launch"), "adx_websiteid": .lookup(EntityReference("adx_website", devSite)),
-                "adx_parentpageid": .lookup(home.reference), "adx_pagetemplateid": home.columns["adx_pagetemplateid"] ?? .null,
-                "adx_publishingstateid": home.columns["adx_publishingstateid"] ?? .null])),
-            .update(EntityRecord("adx_sitesetting", id: setting.id, columns: ["adx_value": .string(Self.hostile)])),
-        ])
+        try await Self.write(
+            dev,
+            [
+                .create(
+                    EntityRecord(
+                        "adx_webpage", id: UUID(),
+                        columns: [
+                            "adx_name": .string("Launch"), "adx_partialurl": .string("launch"),
+                            "adx_websiteid": .lookup(EntityReference("adx_website", devSite)),
+                            "adx_parentpageid": .lookup(home.reference), "adx_pagetemplateid": home.columns["adx_pagetemplateid"] ?? .null,
+                            "adx_publishingstateid": home.columns["adx_publishingstateid"] ?? .null,
+                        ])),
+                .update(EntityRecord("adx_sitesetting", id: setting.id, columns: ["adx_value": .string(Self.hostile)])),
+            ])
         try dev.close()
         let report = s.work.appendingPathComponent("plan.html")
-        let r = try await s.run(["plan", "--from", "local:dev", "--webSiteId", devSite.dataverseString, "--to", "local:test",
-                                 "--targetWebSiteId", testSite.dataverseString, "--report", report.path])
+        let r = try await s.run([
+            "plan", "--from", "local:dev", "--webSiteId", devSite.dataverseString, "--to", "local:test",
+            "--targetWebSiteId", testSite.dataverseString, "--report", report.path,
+        ])
         #expect(r.exitCode == 0, "\(r.stdout) \(r.stderr)")
         #expect(r.stdout.contains("Plan report written to \(report.path)"))
         let html = try String(contentsOf: report, encoding: .utf8)

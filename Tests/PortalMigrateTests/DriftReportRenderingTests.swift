@@ -18,13 +18,29 @@ import FoundationXML
     static func snapshot(website: UUID, setting value: String, partial: String = "about", extra: [EntityRecord] = []) -> PortalSnapshot {
         var s = PortalSnapshot(websiteID: website)
         let siteRef = FieldValue.lookup(EntityReference("adx_website", website))
-        s.add(EntityRecord("adx_website", id: website, columns: ["adx_name": .string("Contoso"), "adx_primarydomainname": .string("\(website.uuidString.prefix(8)).example")]))
+        s.add(
+            EntityRecord(
+                "adx_website", id: website,
+                columns: ["adx_name": .string("Contoso"), "adx_primarydomainname": .string("\(website.uuidString.prefix(8)).example")]))
         let home = UUID()
-        s.add(EntityRecord("adx_webpage", id: home, columns: ["adx_name": .string("Home"), "adx_partialurl": .string("/"), "adx_isroot": .boolean(true),
-                                                            "adx_websiteid": siteRef, "adx_parentpageid": .null]))
-        s.add(EntityRecord("adx_webpage", id: UUID(), columns: ["adx_name": .string("About"), "adx_partialurl": .string(partial), "adx_isroot": .boolean(true),
-                                                              "adx_websiteid": siteRef, "adx_parentpageid": .lookup(EntityReference("adx_webpage", home))]))
-        s.add(EntityRecord("adx_sitesetting", id: UUID(), columns: ["adx_name": .string("Search/Enabled"), "adx_value": .string(value), "adx_websiteid": siteRef]))
+        s.add(
+            EntityRecord(
+                "adx_webpage", id: home,
+                columns: [
+                    "adx_name": .string("Home"), "adx_partialurl": .string("/"), "adx_isroot": .boolean(true),
+                    "adx_websiteid": siteRef, "adx_parentpageid": .null,
+                ]))
+        s.add(
+            EntityRecord(
+                "adx_webpage", id: UUID(),
+                columns: [
+                    "adx_name": .string("About"), "adx_partialurl": .string(partial), "adx_isroot": .boolean(true),
+                    "adx_websiteid": siteRef, "adx_parentpageid": .lookup(EntityReference("adx_webpage", home)),
+                ]))
+        s.add(
+            EntityRecord(
+                "adx_sitesetting", id: UUID(),
+                columns: ["adx_name": .string("Search/Enabled"), "adx_value": .string(value), "adx_websiteid": siteRef]))
         for r in extra { s.add(r) }
         return s
     }
@@ -39,13 +55,16 @@ import FoundationXML
         #expect(result.expected.map(\.reason) == [.domain])
         let html = try HTMLReport.render(.drift(result))
         #expect(!html.contains("<script") && !html.contains("<img src=x") && !html.contains("<b>"), "a value became markup")
-        #expect(html.contains("&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;{{verdict}}{{{title}}}&lt;img src=x onerror=alert(2)&gt;&quot;&#39;&amp;"))
+        #expect(
+            html.contains(
+                "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;{{verdict}}{{{title}}}&lt;img src=x onerror=alert(2)&gt;&quot;&#39;&amp;"))
         #expect(html.contains("data-path=\"/a&quot;b&lt;i&gt;/\""), "a partial URL inside an attribute")
         #expect(html.contains("dev &quot;&lt;b&gt;&quot;"))
         let xml = JUnitReport.drift(result)
         let doc = try XMLDocument(data: Data(xml.utf8))
         let failure = try #require(try doc.nodes(forXPath: "//failure").first as? XMLElement)
-        #expect(failure.attribute(forName: "message")?.stringValue?.contains(Self.hostile.replacingOccurrences(of: "\"", with: "\"")) == true
+        #expect(
+            failure.attribute(forName: "message")?.stringValue?.contains(Self.hostile.replacingOccurrences(of: "\"", with: "\"")) == true
                 || failure.attribute(forName: "message")?.stringValue?.contains("</script><script>") == true)
         #expect(!xml.contains("</script><script>"), "escaped in the XML text")
     }
@@ -65,9 +84,11 @@ import FoundationXML
         // Without the profile: a difference.
         #expect(DriftComparer().compare(source: DriftSide(label: "a", snapshot: a), target: DriftSide(label: "b", snapshot: b)).identical == false)
         // The profile names the record (by either side's id) and the column: expected, value hidden.
-        let profile = try DeploymentProfileColumns.parse("adx_sitesetting:\n- adx_sitesettingid: \(setting.id.uuidString)\n  adx_value: ${OS.NOT_SET_ANYWHERE}\n",
-                                                         source: "test.deployment.yml")
-        let withProfile = DriftComparer(profileColumns: profile).compare(source: DriftSide(label: "a", snapshot: a), target: DriftSide(label: "b", snapshot: b))
+        let profile = try DeploymentProfileColumns.parse(
+            "adx_sitesetting:\n- adx_sitesettingid: \(setting.id.uuidString)\n  adx_value: ${OS.NOT_SET_ANYWHERE}\n",
+            source: "test.deployment.yml")
+        let withProfile = DriftComparer(profileColumns: profile).compare(
+            source: DriftSide(label: "a", snapshot: a), target: DriftSide(label: "b", snapshot: b))
         #expect(withProfile.identical)
         let expected = try #require(withProfile.expected.first { $0.reason == .deploymentProfile })
         #expect(expected.source == VerifyDifference.hidden && expected.target == VerifyDifference.hidden && expected.name == "Search/Enabled")
@@ -109,7 +130,9 @@ import FoundationXML
         let tree = SiteMap.tree(pages)
         /// (nodes, depth of the deepest node; a top-level node is at depth 0)
         func count(_ n: [SiteMapNode], depth: Int = 0) -> (Int, Int) {
-            n.reduce((0, 0)) { acc, node in let c = count(node.children, depth: depth + 1); return (acc.0 + 1 + c.0, max(acc.1, depth, c.1)) }
+            n.reduce((0, 0)) { acc, node in
+                let c = count(node.children, depth: depth + 1); return (acc.0 + 1 + c.0, max(acc.1, depth, c.1))
+            }
         }
         let (total, depth) = count(tree)
         #expect(total == pages.count, "every page once")

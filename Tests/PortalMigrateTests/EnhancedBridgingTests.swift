@@ -36,7 +36,8 @@ import TestSupport
         var out: [String: Data] = [:]
         for note in s.records["annotation"] ?? [] {
             guard let file = note.lookupID("objectid") ?? note["objectid"]?.text.flatMap(UUID.init(dataverse:)),
-                  let name = files[file], let body = s.bodies[FileBodyKey("annotation", note.id, "documentbody")] else { continue }
+                let name = files[file], let body = s.bodies[FileBodyKey("annotation", note.id, "documentbody")]
+            else { continue }
             out[name] = try body.load()
         }
         return out
@@ -58,8 +59,11 @@ import TestSupport
     /// Downloads `websiteID` of `environment` as a v2 folder and checks it holds the source's content.
     static func downloadAndCompare(_ source: PortalSnapshot, websiteID: UUID, environment: String, work: URL, home: URL) async throws {
         let dl = work.appendingPathComponent("dl-\(UUID().uuidString.prefix(8))")
-        let down = try await CLI.run(["download", "--path", dl.path, "--webSiteId", websiteID.dataverseString,
-                                  "--environment", environment, "--modelVersion", "2"], home: home)
+        let down = try await CLI.run(
+            [
+                "download", "--path", dl.path, "--webSiteId", websiteID.dataverseString,
+                "--environment", environment, "--modelVersion", "2",
+            ], home: home)
         #expect(down.status == 0, "\(down.out)\n\(down.err)")
         let sub = try FileManager.default.contentsOfDirectory(at: dl, includingPropertiesForKeys: nil)
         let folder = try #require(sub.first, "no site folder under \(dl.path)")
@@ -134,7 +138,10 @@ import TestSupport
         // verify: identical on every record with a counterpart (the model is detected from the site now).
         let verify = try await CLI.run(["verify"] + ends, home: home)
         #expect(verify.status == 0, "\(verify.out)\n\(verify.err)")
-        #expect(verify.out.contains("adx_urlhistory: \(source.records["adx_urlhistory"]?.count ?? -1) source and 0 target record(s) not compared (no enhanced-model counterpart"), "\(verify.out)")
+        #expect(
+            verify.out.contains(
+                "adx_urlhistory: \(source.records["adx_urlhistory"]?.count ?? -1) source and 0 target record(s) not compared (no enhanced-model counterpart"
+            ), "\(verify.out)")
         let again = try await CLI.run(["verify"] + ends + ["--targetModelVersion", "2"], home: home)
         #expect(again.status == 0, "\(again.out)")
 
@@ -161,11 +168,12 @@ import TestSupport
         let ends = ["--from", "local:src", "--webSiteId", site.dataverseString, "--to", "local:prov"]
 
         // A standard target site named with --targetModelVersion 2 is a mismatch (exit 2), nothing written.
-        let mismatch = try await CLI.run(["migrate"] + ends + ["--targetWebSiteId", provisioned.dataverseString, "--targetModelVersion", "1", "--yes"], home: home)
+        let mismatch = try await CLI.run(
+            ["migrate"] + ends + ["--targetWebSiteId", provisioned.dataverseString, "--targetModelVersion", "1", "--yes"], home: home)
         #expect(mismatch.status == 2 && mismatch.err.contains("enhanced data model (v2)"), "\(mismatch.err)")
 
         let before = try await CLI.run(["list", "--environment", "local:prov", "--json"], home: home)
-        let migrate = try await CLI.run(["migrate"] + ends + ["--yes"], home: home)  // detected: only enhanced sites there
+        let migrate = try await CLI.run(["migrate"] + ends + ["--yes"], home: home) // detected: only enhanced sites there
         #expect(migrate.status == 0, "\(migrate.out.suffix(2000))\n\(migrate.err)")
         #expect(migrate.out.contains("no enhanced-model counterpart"))
         let verify = try await CLI.run(["verify"] + ends + ["--targetModelVersion", "2"], home: home)
@@ -175,7 +183,8 @@ import TestSupport
         #expect(after.out.contains(provisioned.dataverseString) && after.out.contains(site.dataverseString), "\(after.out)")
         #expect(before.out.contains(provisioned.dataverseString))
         // The provisioned site still verifies against itself untouched: its portal language is its own.
-        let provVerify = try await CLI.run(["verify", "--from", "local:prov", "--webSiteId", provisioned.dataverseString, "--to", "local:prov"], home: home)
+        let provVerify = try await CLI.run(
+            ["verify", "--from", "local:prov", "--webSiteId", provisioned.dataverseString, "--to", "local:prov"], home: home)
         #expect(provVerify.status == 0, "\(provVerify.out)")
 
         try await Self.downloadAndCompare(source, websiteID: site, environment: "local:prov", work: work, home: home)

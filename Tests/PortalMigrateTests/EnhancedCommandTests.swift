@@ -48,8 +48,11 @@ import TestSupport
         let snapshot = try PortalFolder().readEnhanced(site).snapshot
         let websiteID = try #require(snapshot.websiteID ?? snapshot.records["adx_website"]?.first?.id)
         // The model is detected from the environment: the site is a powerpagesite; asking for v1 fails.
-        let wrong = try await CLI.run(["download", "--path", work.appendingPathComponent("x").path, "--webSiteId", websiteID.dataverseString,
-                                        "--environment", "local:t", "--modelVersion", "1"], home: home)
+        let wrong = try await CLI.run(
+            [
+                "download", "--path", work.appendingPathComponent("x").path, "--webSiteId", websiteID.dataverseString,
+                "--environment", "local:t", "--modelVersion", "1",
+            ], home: home)
         #expect(wrong.status == 2 && wrong.err.contains("enhanced data model (v2)"), "\(wrong.err)")
 
         let downloads = work.appendingPathComponent("dl")
@@ -57,8 +60,11 @@ import TestSupport
         let siteName = try PortalFolder.siteFolderName(snapshot)
         let copy = downloads.appendingPathComponent(siteName)
         try FileManager.default.copyItem(at: site, to: copy)
-        let dl = try await CLI.run(["download", "--path", downloads.path, "--webSiteId", websiteID.dataverseString,
-                                     "--environment", "local:t", "--overwrite"], home: home)
+        let dl = try await CLI.run(
+            [
+                "download", "--path", downloads.path, "--webSiteId", websiteID.dataverseString,
+                "--environment", "local:t", "--overwrite",
+            ], home: home)
         #expect(dl.status == 0, "\(dl.err)")
 
         let before = Self.files(site).filter { !$0.hasPrefix(".portalconfig/") }

@@ -43,7 +43,8 @@ import TestSupport
         // columns are not written: neither is a difference.
         let diffs = EnhancedMappingTests.differences(expected, actual).filter {
             !$0.hasPrefix("bodies") && !$0.hasSuffix("statecode: nil != Optional(PortalModel.FieldValue.state(0))")
-                && !$0.hasSuffix("statuscode: nil != Optional(PortalModel.FieldValue.status(1))") && !$0.hasSuffix(": Optional(PortalModel.FieldValue.null) != nil")
+                && !$0.hasSuffix("statuscode: nil != Optional(PortalModel.FieldValue.status(1))")
+                && !$0.hasSuffix(": Optional(PortalModel.FieldValue.null) != nil")
         }
         #expect(diffs.isEmpty, "\(diffs.count): \(diffs.prefix(20).joined(separator: "\n"))")
         let notes = back.records["annotation"] ?? []
@@ -58,15 +59,18 @@ import TestSupport
         }
 
         // A second run plans nothing.
-        let again = try await MigrationEngine().prepare(source: .snapshot(standard, organization: nil), target: EnhancedModelService(base: env, acceptingColumnsOf: standard), options: options)
+        let again = try await MigrationEngine().prepare(
+            source: .snapshot(standard, organization: nil), target: EnhancedModelService(base: env, acceptingColumnsOf: standard), options: options)
         let lines = PlanRenderer.lines(again.plan)
         // A v2 site language shares its id with its portal language: the planner keys target rows by
         // table and id, so neither is compared against the other.
         let sharedID = again.plan.records.filter { $0.action != .unchanged && ["adx_websitelanguage", "adx_portallanguage"].contains($0.table) }
         #expect(sharedID.isEmpty, "\(sharedID.map { "\($0.table) \($0.action) \($0.changes.map(\.column))" })")
         let changed = again.plan.records.filter { $0.action != .unchanged }
-        #expect(changed.isEmpty, "\(changed.count): \(changed.prefix(8).map { "\($0.table) \($0.action) \($0.match) \($0.changes.map(\.column))" }.joined(separator: "\n"))")
+        #expect(
+            changed.isEmpty,
+            "\(changed.count): \(changed.prefix(8).map { "\($0.table) \($0.action) \($0.match) \($0.changes.map(\.column))" }.joined(separator: "\n"))"
+        )
         #expect(again.plan.isEmpty, "\(lines.prefix(20).joined(separator: "\n"))")
     }
 }
-

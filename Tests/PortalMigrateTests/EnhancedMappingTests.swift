@@ -96,7 +96,8 @@ extension EnhancedMappingTests {
                     unexplained.append("\(placement.file): \(yamlKey) (\(ids.count) of \(expected.count) links in content)")
                     continue
                 }
-                if key.table == "adx_webfile", ["annotationid", "filename", "isdocument", "mimetype", "objectid", "objecttypecode"].contains(yamlKey) {
+                if key.table == "adx_webfile", ["annotationid", "filename", "isdocument", "mimetype", "objectid", "objecttypecode"].contains(yamlKey)
+                {
                     // The web file's note keys: its body and metadata land in the file column.
                     if case .guid? = mapped?["filecontent"] { continue }
                     unexplained.append("\(placement.file): \(yamlKey) (no file column)")
@@ -104,8 +105,10 @@ extension EnhancedMappingTests {
                 }
                 guard record.columns[yamlKey] != nil else { unexplained.append("\(placement.file): \(yamlKey) (not read)"); continue }
                 let contentKey = EnhancedComponentMapping.contentKey(forColumn: yamlKey)
-                let asColumn: [String: String] = ["adx_name": "name", "statecode": "statecode", "statuscode": "statuscode",
-                                                  "adx_websiteid": "powerpagesiteid"]
+                let asColumn: [String: String] = [
+                    "adx_name": "name", "statecode": "statecode", "statuscode": "statuscode",
+                    "adx_websiteid": "powerpagesiteid",
+                ]
                 if json?[contentKey] != nil { continue }
                 if let c = asColumn[yamlKey], mapped?[c] != nil { continue }
                 if yamlKey == catalog.table(key.table)?.primaryNameColumn, mapped?["name"] != nil { continue }
@@ -130,20 +133,28 @@ extension EnhancedMappingTests {
         let site = UUID(), permission = UUID(), role1 = UUID(), role2 = UUID(), list = UUID()
         let siteRef = FieldValue.lookup(EntityReference("powerpagesite", site))
         func component(_ id: UUID, _ type: PowerPageComponentType, _ content: String) -> EntityRecord {
-            EntityRecord("powerpagecomponent", id: id, columns: [
-                "name": .string("n"), "powerpagecomponenttype": .choice(type.rawValue), "powerpagesiteid": siteRef, "content": .string(content)])
+            EntityRecord(
+                "powerpagecomponent", id: id,
+                columns: [
+                    "name": .string("n"), "powerpagecomponenttype": .choice(type.rawValue), "powerpagesiteid": siteRef, "content": .string(content),
+                ])
         }
         var enhanced = PortalSnapshot(websiteID: site)
         enhanced.add(EntityRecord("powerpagesite", id: site, columns: ["name": .string("S"), "content": .string("{}")]))
-        enhanced.add(component(permission, .tablePermission,
-                               #"{"entitylogicalname":"contact","entitypermission_webrole":["\#(role1.dataverseString)"]}"#))
+        enhanced.add(
+            component(
+                permission, .tablePermission,
+                #"{"entitylogicalname":"contact","entitypermission_webrole":["\#(role1.dataverseString)"]}"#))
         enhanced.add(component(list, .list, #"{"entityname":"contact","createRecordTargetType":0,"adx_x":true}"#))
         let other = UUID()
         enhanced.add(component(other, .webPageAccessControlRule, #"{"adx_webpageaccesscontrolrule_webrole":["\#(role2.dataverseString)"]}"#))
         enhanced.add(component(role1, .webRole, "{}"))
         enhanced.add(component(role2, .webRole, "{}"))
         let standard = try EnhancedSnapshotMapping().standard(from: enhanced)
-        #expect(standard.links["adx_entitypermission_webrole"] == [ManyToManyLink(EntityReference("adx_entitypermission", permission), EntityReference("adx_webrole", role1))])
+        #expect(
+            standard.links["adx_entitypermission_webrole"] == [
+                ManyToManyLink(EntityReference("adx_entitypermission", permission), EntityReference("adx_webrole", role1))
+            ])
         #expect(standard.links["adx_webpageaccesscontrolrule_webrole"]?.count == 1)
         let l = try #require(standard.record("adx_entitylist", list))
         #expect(l["adx_createRecordTargetType"] == .string("0"))
@@ -164,8 +175,13 @@ extension EnhancedMappingTests {
         let site = UUID(), page = UUID()
         var enhanced = PortalSnapshot(websiteID: site)
         enhanced.add(EntityRecord("powerpagesite", id: site, columns: ["name": .string("S")]))
-        enhanced.add(EntityRecord("powerpagecomponent", id: page, columns: [
-            "powerpagecomponenttype": .choice(2), "powerpagesiteid": .lookup(EntityReference("powerpagesite", site)), "content": .string("{oops")]))
+        enhanced.add(
+            EntityRecord(
+                "powerpagecomponent", id: page,
+                columns: [
+                    "powerpagecomponenttype": .choice(2), "powerpagesiteid": .lookup(EntityReference("powerpagesite", site)),
+                    "content": .string("{oops"),
+                ]))
         do {
             _ = try EnhancedSnapshotMapping().standard(from: enhanced)
             Issue.record("bad content was accepted")

@@ -20,15 +20,19 @@ import TestSupport
 
     /// Components by site id.
     static func componentsBySite(_ env: LocalEnvironment) async throws -> [UUID: [EntityRecord]] {
-        Dictionary(grouping: try await env.retrieveAll(RecordQuery("powerpagecomponent")), by: { $0.lookupID("powerpagesiteid") ?? UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)) })
+        Dictionary(
+            grouping: try await env.retrieveAll(RecordQuery("powerpagecomponent")),
+            by: { $0.lookupID("powerpagesiteid") ?? UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)) })
     }
 
     /// The components' id, type, name, site, language and content, in id order (their content, compared whole).
     static func hash(_ components: [EntityRecord]) -> [String] {
         components.sorted(by: { $0.id.dataverseString < $1.id.dataverseString }).map { c in
-            [c.id.dataverseString, c["powerpagecomponenttype"]?.text ?? "", c.string("name") ?? "",
-             c.lookupID("powerpagesiteid")?.dataverseString ?? "", c.lookupID("powerpagesitelanguageid")?.dataverseString ?? "",
-             c.string("content") ?? ""].joined(separator: "|")
+            [
+                c.id.dataverseString, c["powerpagecomponenttype"]?.text ?? "", c.string("name") ?? "",
+                c.lookupID("powerpagesiteid")?.dataverseString ?? "", c.lookupID("powerpagesitelanguageid")?.dataverseString ?? "",
+                c.string("content") ?? "",
+            ].joined(separator: "|")
         }
     }
 
@@ -82,10 +86,19 @@ import TestSupport
 
         // A web link moved to the starter site (as the trial's upload left 17 of them): verify sees it,
         // and an upload does not rewrite it silently.
-        let links = (after[Self.websiteID] ?? []).filter { $0["powerpagecomponenttype"] == .choice(PowerPageComponentType(standardTable: "adx_weblink")!.rawValue) }
+        let links = (after[Self.websiteID] ?? []).filter {
+            $0["powerpagecomponenttype"] == .choice(PowerPageComponentType(standardTable: "adx_weblink")!.rawValue)
+        }
         let moved = try #require(links.sorted { $0.id.dataverseString < $1.id.dataverseString }.first)
-        let results = try await env.execute([ChangeSet([.update(EntityRecord("powerpagecomponent", id: moved.id,
-            columns: ["powerpagesiteid": .lookup(EntityReference("powerpagesite", starter))]))])], options: ExecuteOptions())
+        let results = try await env.execute(
+            [
+                ChangeSet([
+                    .update(
+                        EntityRecord(
+                            "powerpagecomponent", id: moved.id,
+                            columns: ["powerpagesiteid": .lookup(EntityReference("powerpagesite", starter))]))
+                ])
+            ], options: ExecuteOptions())
         #expect(results.allSatisfy { $0.isSuccess })
         let wrong = try await CLI.run(["verify", "--path", site.path, "--to", "local:c"], home: home)
         #expect(wrong.exitCode != 0)

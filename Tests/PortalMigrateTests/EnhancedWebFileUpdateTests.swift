@@ -79,7 +79,8 @@ import TestSupport
         let env = try LocalEnvironment(opening: home.appendingPathComponent("environments/t.sqlite"))
         let pngText = try Self.yamlValue("adx_webfileid", in: pngYAML) ?? ""
         let pngID = try #require(UUID(dataverse: pngText))
-        let png = try #require(try await env.retrieveAll(RecordQuery("powerpagecomponent", filter: .equal("powerpagecomponentid", .guid(pngID)))).first)
+        let png = try #require(
+            try await env.retrieveAll(RecordQuery("powerpagecomponent", filter: .equal("powerpagecomponentid", .guid(pngID)))).first)
         #expect(png.string("content")?.contains(#""filecontent_mimetype":"application/octet-stream""#) == true, "\(png.string("content") ?? "")")
 
         // migrate between two enhanced environments carries both edits, then converges.

@@ -106,9 +106,11 @@ import TestSupport
         options.plan.hints = PlanHints(format: "the generated site", carriedColumns: Self.catalogColumns)
         let load = try await MigrationEngine().migrate(source: .snapshot(snapshot, organization: nil), target: a, options: options)
         #expect(load.failures.isEmpty, "seed \(seed) route load: \(load.failures.prefix(5)) — \(repro)")
-        #expect(load.verification?.passed == true, "seed \(seed) route load: \(load.verification?.differences.prefix(10).map(\.line) ?? []) — \(repro)")
-        let loaded = try await MigrationEngine().verify(source: .snapshot(snapshot, organization: nil), target: a, targetWebsiteID: nil,
-                                                        carried: .declared(Self.catalogColumns, format: "the generated site"))
+        #expect(
+            load.verification?.passed == true, "seed \(seed) route load: \(load.verification?.differences.prefix(10).map(\.line) ?? []) — \(repro)")
+        let loaded = try await MigrationEngine().verify(
+            source: .snapshot(snapshot, organization: nil), target: a, targetWebsiteID: nil,
+            carried: .declared(Self.catalogColumns, format: "the generated site"))
         #expect(loaded.identical, "seed \(seed) route load, verify: \(loaded.differences.prefix(10)) — \(repro)")
 
         // env→env with the binary.
@@ -116,8 +118,11 @@ import TestSupport
             #expect(try await Self.run(["env", "create", env], home: home).exitCode == 0)
             #expect(try await Self.run(["env", "settings", env, "--blockedattachments", "exe;bat"], home: home).exitCode == 0)
         }
-        let migrate = try await Self.run(["migrate", "--from", "local:a", "--to", "local:b", "--webSiteId", site, "--yes",
-                                          "--changeset-size", "3"], home: home)
+        let migrate = try await Self.run(
+            [
+                "migrate", "--from", "local:a", "--to", "local:b", "--webSiteId", site, "--yes",
+                "--changeset-size", "3",
+            ], home: home)
         #expect(migrate.exitCode == 0, "seed \(seed) route env→env (migrate): \(migrate.stdout.suffix(3000)) \(migrate.stderr) — \(repro)")
         let verifyB = try await Self.run(["verify", "--from", "local:a", "--to", "local:b", "--webSiteId", site], home: home)
         #expect(verifyB.exitCode == 0, "seed \(seed) route env→env (verify): \(verifyB.stdout.suffix(3000)) — \(repro)")
@@ -126,9 +131,13 @@ import TestSupport
         // written 3 operations per change set, so a record's links straddle batches.
         #expect(try await Self.run(["env", "create", "e"], home: home).exitCode == 0)
         #expect(try await Self.run(["env", "settings", "e", "--blockedattachments", "exe;bat"], home: home).exitCode == 0)
-        let bridge = try await Self.run(["migrate", "--from", "local:a", "--to", "local:e", "--webSiteId", site, "--targetModelVersion", "2",
-                                         "--yes", "--changeset-size", "3"], home: home)
-        #expect(bridge.exitCode == 0, "seed \(seed) route standard→enhanced bridge (migrate): \(bridge.stdout.suffix(3000)) \(bridge.stderr) — \(repro)")
+        let bridge = try await Self.run(
+            [
+                "migrate", "--from", "local:a", "--to", "local:e", "--webSiteId", site, "--targetModelVersion", "2",
+                "--yes", "--changeset-size", "3",
+            ], home: home)
+        #expect(
+            bridge.exitCode == 0, "seed \(seed) route standard→enhanced bridge (migrate): \(bridge.stdout.suffix(3000)) \(bridge.stderr) — \(repro)")
         let verifyE = try await Self.run(["verify", "--from", "local:a", "--to", "local:e", "--webSiteId", site], home: home)
         #expect(verifyE.exitCode == 0, "seed \(seed) route standard→enhanced bridge (verify): \(verifyE.stdout.suffix(3000)) — \(repro)")
 
@@ -156,9 +165,13 @@ import TestSupport
         let export = try await Self.run(["data", "export", "--schemaFile", schema, "--dataFile", package, "--environment", "local:a"], home: home)
         #expect(export.exitCode == 0, "seed \(seed) route env→package: \(export.stderr) — \(repro)")
         let dataImport = try await Self.run(["data", "import", "--data", package, "--environment", "local:d"], home: home)
-        #expect(dataImport.exitCode == 0, "seed \(seed) route package→env (data import): \(dataImport.stdout.suffix(3000)) \(dataImport.stderr) — \(repro)")
+        #expect(
+            dataImport.exitCode == 0,
+            "seed \(seed) route package→env (data import): \(dataImport.stdout.suffix(3000)) \(dataImport.stderr) — \(repro)")
         let verifyPackage = try await Self.run(["verify", "--data", package, "--to", "local:d"], home: home)
-        #expect(verifyPackage.exitCode == 0, "seed \(seed) route package→env (verify --data): \(verifyPackage.stdout.suffix(3000)) \(verifyPackage.stderr) — \(repro)")
+        #expect(
+            verifyPackage.exitCode == 0,
+            "seed \(seed) route package→env (verify --data): \(verifyPackage.stdout.suffix(3000)) \(verifyPackage.stderr) — \(repro)")
         let verifyD = try await Self.run(["verify", "--from", "local:a", "--to", "local:d", "--webSiteId", site, "--schemaFile", schema], home: home)
         #expect(verifyD.exitCode == 0, "seed \(seed) route env→package→env (verify --schemaFile): \(verifyD.stdout.suffix(3000)) — \(repro)")
 
@@ -170,22 +183,32 @@ import TestSupport
         pruning.plan.prune = true
         let update = try await MigrationEngine().migrate(source: .snapshot(v2, organization: nil), target: a, options: pruning)
         #expect(update.failures.isEmpty, "seed \(seed) route v1→v2 update: \(update.failures.prefix(5)) — \(repro)")
-        #expect(update.verification?.passed == true,
-                "seed \(seed) route v1→v2 update (read-back): \(update.verification?.differences.prefix(10).map(\.line) ?? []) — \(repro)")
-        let updated = try await MigrationEngine().verify(source: .snapshot(v2, organization: nil), target: a, targetWebsiteID: nil,
-                                                         carried: .declared(Self.catalogColumns, format: "the generated site"))
+        #expect(
+            update.verification?.passed == true,
+            "seed \(seed) route v1→v2 update (read-back): \(update.verification?.differences.prefix(10).map(\.line) ?? []) — \(repro)")
+        let updated = try await MigrationEngine().verify(
+            source: .snapshot(v2, organization: nil), target: a, targetWebsiteID: nil,
+            carried: .declared(Self.catalogColumns, format: "the generated site"))
         #expect(updated.identical, "seed \(seed) route v1→v2 update (verify): \(updated.differences.prefix(10)) — \(repro)")
-        let migrate2 = try await Self.run(["migrate", "--from", "local:a", "--to", "local:b", "--webSiteId", site, "--yes", "--prune",
-                                           "--allow-mass-delete", "--changeset-size", "3"], home: home)
-        #expect(migrate2.exitCode == 0, "seed \(seed) route v1→v2 env→env (migrate --prune): \(migrate2.stdout.suffix(3000)) \(migrate2.stderr) — \(repro)")
+        let migrate2 = try await Self.run(
+            [
+                "migrate", "--from", "local:a", "--to", "local:b", "--webSiteId", site, "--yes", "--prune",
+                "--allow-mass-delete", "--changeset-size", "3",
+            ], home: home)
+        #expect(
+            migrate2.exitCode == 0,
+            "seed \(seed) route v1→v2 env→env (migrate --prune): \(migrate2.stdout.suffix(3000)) \(migrate2.stderr) — \(repro)")
         let verifyB2 = try await Self.run(["verify", "--from", "local:a", "--to", "local:b", "--webSiteId", site], home: home)
         #expect(verifyB2.exitCode == 0, "seed \(seed) route v1→v2 env→env (verify): \(verifyB2.stdout.suffix(3000)) — \(repro)")
         let dl3 = work.appendingPathComponent("dl3")
         let down3 = try await Self.run(["download", "--path", dl3.path, "--webSiteId", site, "--environment", "local:a"], home: home)
         #expect(down3.exitCode == 0, "seed \(seed) route v1→v2 env→folder: \(down3.stderr) — \(repro)")
         let folder3 = try Self.siteFolder(dl3)
-        let upload2 = try await Self.run(["upload", "--path", folder3.path, "--environment", "local:c", "--yes", "--prune", "--allow-mass-delete"], home: home)
-        #expect(upload2.exitCode == 0, "seed \(seed) route v1→v2 folder→env (upload --prune): \(upload2.stdout.suffix(3000)) \(upload2.stderr) — \(repro)")
+        let upload2 = try await Self.run(
+            ["upload", "--path", folder3.path, "--environment", "local:c", "--yes", "--prune", "--allow-mass-delete"], home: home)
+        #expect(
+            upload2.exitCode == 0, "seed \(seed) route v1→v2 folder→env (upload --prune): \(upload2.stdout.suffix(3000)) \(upload2.stderr) — \(repro)"
+        )
         let verifyC2 = try await Self.run(["verify", "--path", folder3.path, "--to", "local:c"], home: home)
         #expect(verifyC2.exitCode == 0, "seed \(seed) route v1→v2 folder→env (verify --path): \(verifyC2.stdout.suffix(3000)) — \(repro)")
     }

@@ -19,14 +19,20 @@ import TestSupport
         let source = try await provision("src", "customer-self-service")
         let target = try await provision("tgt", "starter")
 
-        let migrate = try await CLI.run(["migrate", "--from", "local:src", "--to", "local:tgt", "--webSiteId", source,
-                                         "--targetWebSiteId", target, "--yes", "--prune", "--allow-mass-delete"], home: home)
+        let migrate = try await CLI.run(
+            [
+                "migrate", "--from", "local:src", "--to", "local:tgt", "--webSiteId", source,
+                "--targetWebSiteId", target, "--yes", "--prune", "--allow-mass-delete",
+            ], home: home)
         #expect(migrate.status == 0, "\(migrate.out)\(migrate.err)")
         #expect(migrate.out.contains("kept adx_website") && migrate.out.contains(".adx_name = \"Basic Portal\""), "\(migrate.out)")
         #expect(migrate.out.contains("Verified: read back"), "\(migrate.out)")
 
-        let verify = try await CLI.run(["verify", "--from", "local:src", "--to", "local:tgt", "--webSiteId", source,
-                                        "--targetWebSiteId", target], home: home)
+        let verify = try await CLI.run(
+            [
+                "verify", "--from", "local:src", "--to", "local:tgt", "--webSiteId", source,
+                "--targetWebSiteId", target,
+            ], home: home)
         #expect(verify.status == 0, "\(verify.out)\(verify.err)")
         #expect(verify.out.contains("adx_website columns adx_name: not compared (kept: the target website's own value"), "\(verify.out)")
         #expect(verify.out.contains("Identical"), "\(verify.out)")

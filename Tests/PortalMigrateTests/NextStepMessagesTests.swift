@@ -29,8 +29,9 @@ import TestSupport
         let home = try TestPaths.temporaryDirectory("pm-next-drop")
         defer { try? FileManager.default.removeItem(at: home) }
         #expect(try await CLI.run(["env", "create", "t"], home: home).status == 0)
-        let upload = try await CLI.run(["upload", "--path", Self.comet.path, "--environment", "local:t", "--missing-lookups", "drop", "--yes"],
-                                        home: home)
+        let upload = try await CLI.run(
+            ["upload", "--path", Self.comet.path, "--environment", "local:t", "--missing-lookups", "drop", "--yes"],
+            home: home)
         #expect(upload.status == 0, "\(upload.err)")
         for extra in [[], ["--missing-lookups", "drop"]] {
             let verify = try await CLI.run(["verify", "--path", Self.comet.path, "--to", "local:t"] + extra, home: home)
@@ -47,8 +48,9 @@ import TestSupport
         let folder = home.appendingPathComponent("site")
         try FileManager.default.copyItem(at: Self.comet, to: folder)
         #expect(try await CLI.run(["env", "create", "t"], home: home).status == 0)
-        let upload = try await CLI.run(["upload", "--path", folder.path, "--environment", "local:t", "--missing-lookups", "drop", "--yes"],
-                                        home: home)
+        let upload = try await CLI.run(
+            ["upload", "--path", folder.path, "--environment", "local:t", "--missing-lookups", "drop", "--yes"],
+            home: home)
         #expect(upload.status == 0, "\(upload.err)")
         // The folder loses a content snippet the target keeps.
         try FileManager.default.removeItem(at: folder.appendingPathComponent("content-snippets/about-footer"))
@@ -88,11 +90,13 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: home) }
         #expect(try await CLI.run(["env", "create", "t"], home: home).status == 0)
         // A served environment that answers slowly, so that the upload is still running when interrupted.
-        let server = try await ServerSupport.startBinary(["env", "serve", "t", "--port", "0", "--latency-ms", "100"],
-                                                         home: home)
+        let server = try await ServerSupport.startBinary(
+            ["env", "serve", "t", "--port", "0", "--latency-ms", "100"],
+            home: home)
         defer { Task { _ = await server.terminate() } }
-        let upload = try CLI.start(["upload", "--path", Self.comet.path, "--environment", server.origin, "--missing-lookups", "drop", "--yes"],
-                                   home: home)
+        let upload = try CLI.start(
+            ["upload", "--path", Self.comet.path, "--environment", server.origin, "--missing-lookups", "drop", "--yes"],
+            home: home)
         try await Task.sleep(for: .seconds(3))
         #expect(!upload.hasExited, "the upload ended before it could be interrupted")
         let status = await upload.terminate(signal: SIGINT)
@@ -100,8 +104,9 @@ import TestSupport
         #expect(upload.process.terminationReason == .exit && status == 130, "\(status) \(err)")
         #expect(err.contains("interrupted; rerun the same command to resume"), "\(err)")
         // The rerun resumes and completes.
-        let again = try await CLI.run(["upload", "--path", Self.comet.path, "--environment", server.origin, "--missing-lookups", "drop", "--yes"],
-                                       home: home)
+        let again = try await CLI.run(
+            ["upload", "--path", Self.comet.path, "--environment", server.origin, "--missing-lookups", "drop", "--yes"],
+            home: home)
         #expect(again.status == 0, "\(again.err)")
     }
 }

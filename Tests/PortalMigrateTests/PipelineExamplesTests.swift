@@ -44,9 +44,11 @@ struct PipelineExamplesTests {
         }
     }
 
-    @Test("every portal-migrate command of each example runs against a served embedded environment", arguments: [
-        "examples/github-actions.yml", "examples/azure-pipelines.yml",
-    ])
+    @Test(
+        "every portal-migrate command of each example runs against a served embedded environment",
+        arguments: [
+            "examples/github-actions.yml", "examples/azure-pipelines.yml",
+        ])
     func runEveryCommand(_ file: String) async throws {
         let s = try Scenario("pm-pipeline")
         defer { s.remove() }
@@ -56,8 +58,10 @@ struct PipelineExamplesTests {
         let site = try s.copyCorpusFolder("ejada-starter-2022", as: "site")
         let artifacts = s.work.appendingPathComponent("portal-reports", isDirectory: true)
         try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
-        let values = ["SITE_PATH": site.path, "ARTIFACTS": artifacts.path, "TARGET_URL": server.origin,
-                      "TENANT_ID": "11111111-2222-3333-4444-555555555555", "CLIENT_ID": "pipeline-app"]
+        let values = [
+            "SITE_PATH": site.path, "ARTIFACTS": artifacts.path, "TARGET_URL": server.origin,
+            "TENANT_ID": "11111111-2222-3333-4444-555555555555", "CLIENT_ID": "pipeline-app",
+        ]
         let secret = ["PORTAL_CLIENT_SECRET": "pipeline-secret"]
 
         let commands = try Self.commands(in: file)

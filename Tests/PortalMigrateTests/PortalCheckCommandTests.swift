@@ -39,13 +39,17 @@ struct PortalCheckCommandTests {
         #expect(secret?["message"]?.stringValue?.contains("not shown") == true)
 
         // The same site passes when both rules are switched off; warnings stay (exit 0 with --fail-on error).
-        let skipped = try await s.run(["check", "--path", comet, "--skip-check", "anonymous-global-write",
-                                       "--skip-check", "secret-in-plain-text"])
+        let skipped = try await s.run([
+            "check", "--path", comet, "--skip-check", "anonymous-global-write",
+            "--skip-check", "secret-in-plain-text",
+        ])
         #expect(skipped.status == 0, "\(skipped.out)")
         #expect(skipped.out.contains("warning: anonymous-global-access"))
         // … and fails on the warnings with --fail-on warning.
-        let strict = try await s.run(["check", "--path", comet, "--skip-check", "anonymous-global-write,secret-in-plain-text",
-                                      "--fail-on", "warning"])
+        let strict = try await s.run([
+            "check", "--path", comet, "--skip-check", "anonymous-global-write,secret-in-plain-text",
+            "--fail-on", "warning",
+        ])
         #expect(strict.status == 2)
     }
 

@@ -56,16 +56,18 @@ extension Result where Failure == any Error {
 
     /// A new embedded environment `name` served in this process, each answer `latency` ms late.
     static func served(_ name: String, in home: URL, latency: Int = 30) async throws -> RunningServer {
-        let env = try LocalEnvironment.create(at: home.appendingPathComponent("environments/\(name).sqlite"),
-                                              options: LocalEnvironmentOptions(name: name))
+        let env = try LocalEnvironment.create(
+            at: home.appendingPathComponent("environments/\(name).sqlite"),
+            options: LocalEnvironmentOptions(name: name))
         return try await ServerSupport.start(env, options: ServerOptions(latencyMilliseconds: latency))
     }
 
     /// Runs `portal-migrate arguments` (a shell command line after the binary) on a pseudo-terminal
     /// (`script -qfec`): what the terminal received, carriage returns and escapes included.
     static func onTerminal(_ commandLine: String, home: URL) async throws -> ChildProcessResult {
-        try await CLI.run(["-qfec", commandLine, "/dev/null"], executable: URL(fileURLWithPath: "/usr/bin/script"),
-                          environment: ["TERM": "xterm-256color", "LANG": "C.UTF-8", "COLUMNS": "120"], home: home)
+        try await CLI.run(
+            ["-qfec", commandLine, "/dev/null"], executable: URL(fileURLWithPath: "/usr/bin/script"),
+            environment: ["TERM": "xterm-256color", "LANG": "C.UTF-8", "COLUMNS": "120"], home: home)
     }
 
     @Test func aLongUploadOnATerminalShowsALiveLineThatIsErasedBeforeTheReport() async throws {
@@ -73,7 +75,9 @@ extension Result where Failure == any Error {
         defer { if ProcessInfo.processInfo.environment["PM_KEEP"] == nil { try? FileManager.default.removeItem(at: f.work) } }
         let server = try await Self.served("b", in: f.home, latency: 50)
         // The server stops before the work directory is removed (it holds the environment's files).
-        let run = await Result { try await Self.onTerminal("\(CLI.binary.path) upload --path \(f.folder.path) --environment \(server.origin) --yes", home: f.home) }
+        let run = await Result {
+            try await Self.onTerminal("\(CLI.binary.path) upload --path \(f.folder.path) --environment \(server.origin) --yes", home: f.home)
+        }
         await server.stop()
         let r = try run.get()
         let screen = r.out
@@ -101,8 +105,9 @@ extension Result where Failure == any Error {
         // --json on a terminal: stdout (a file here) is one object; the terminal gets no live line.
         #expect(try await CLI.run(["env", "create", "c"], home: f.home).status == 0)
         let report = f.work.appendingPathComponent("report.json")
-        let r = try await Self.onTerminal("\(CLI.binary.path) upload --path \(f.folder.path) --environment local:c --yes --json > \(report.path)",
-                                          home: f.home)
+        let r = try await Self.onTerminal(
+            "\(CLI.binary.path) upload --path \(f.folder.path) --environment local:c --yes --json > \(report.path)",
+            home: f.home)
         #expect(r.status == 0, "\(r.out.suffix(2000))")
         let object = try JSONSerialization.jsonObject(with: try Data(contentsOf: report))
         #expect(object is [String: Any])
@@ -110,8 +115,9 @@ extension Result where Failure == any Error {
 
         // --progress json: JSON lines on stderr, stdout still one object.
         #expect(try await CLI.run(["env", "create", "d"], home: f.home).status == 0)
-        let lines = try await CLI.run(["upload", "--path", f.folder.path, "--environment", "local:d", "--yes", "--json", "--progress", "json"],
-                                      home: f.home)
+        let lines = try await CLI.run(
+            ["upload", "--path", f.folder.path, "--environment", "local:d", "--yes", "--json", "--progress", "json"],
+            home: f.home)
         #expect(lines.status == 0, "\(lines.err.suffix(2000))")
         #expect(try JSONSerialization.jsonObject(with: Data(lines.out.utf8)) is [String: Any])
         let events = lines.err.split(separator: "\n").filter { $0.hasPrefix("{") }.compactMap {
@@ -150,8 +156,11 @@ extension Result where Failure == any Error {
         defer { if ProcessInfo.processInfo.environment["PM_KEEP"] == nil { try? FileManager.default.removeItem(at: f.work) } }
         // 150 ms per request: reading the target, writing and reading back take well over 2 s.
         let server = try await Self.served("h", in: f.home, latency: 150)
-        let run = await Result { try await Self.onTerminal("timeout --preserve-status -s INT 2 \(CLI.binary.path) upload --path \(f.folder.path) "
-                                                           + "--environment \(server.origin) --yes", home: f.home) }
+        let run = await Result {
+            try await Self.onTerminal(
+                "timeout --preserve-status -s INT 2 \(CLI.binary.path) upload --path \(f.folder.path) "
+                    + "--environment \(server.origin) --yes", home: f.home)
+        }
         await server.stop()
         let r = try run.get()
         #expect(r.status == 130, "\(r.status): \(r.out.suffix(2000))")

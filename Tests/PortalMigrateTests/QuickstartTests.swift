@@ -29,8 +29,9 @@ struct QuickstartTests {
         for line in stdout.split(separator: "\n").map(String.init) {
             let fields = line.split(separator: " ").map(String.init)
             guard fields.count >= 4, let first = fields.first, first.hasSuffix("."), let n = Int(first.dropLast()),
-                  ["yes", "no"].contains(fields[fields.count - 1]), let written = Int(fields[fields.count - 3]),
-                  Double(fields[fields.count - 2]) != nil else { continue }
+                ["yes", "no"].contains(fields[fields.count - 1]), let written = Int(fields[fields.count - 3]),
+                Double(fields[fields.count - 2]) != nil
+            else { continue }
             rows[n] = (written, fields[fields.count - 1])
         }
         return rows
@@ -94,12 +95,14 @@ struct QuickstartTests {
             #expect(row.written > 0, "step \(n) wrote nothing")
             #expect((row.verified == "yes") == !Self.footnotes(run.stdout).contains { $0.hasPrefix("step \(n) ") })
         }
-        for command in ["$ portal-migrate env create source", "$ portal-migrate env provision target-pac --template starter --json",
-                        "$ portal-migrate env delete-website target-pac", "$ portal-migrate env delete-portal-app target-pac",
-                        "$ portal-migrate download --path site", "portal-migrate upload --path site/", "--deploymentProfile target",
-                        "--existing-website", "$ portal-migrate data schema --portalType starter", "$ portal-migrate data export",
-                        "$ portal-migrate data import --data data.zip", "portal-migrate migrate --from local:source --to local:target-migrate",
-                        "--targetWebSiteId", "portal-migrate verify --from local:source --to local:target-cmt"] {
+        for command in [
+            "$ portal-migrate env create source", "$ portal-migrate env provision target-pac --template starter --json",
+            "$ portal-migrate env delete-website target-pac", "$ portal-migrate env delete-portal-app target-pac",
+            "$ portal-migrate download --path site", "portal-migrate upload --path site/", "--deploymentProfile target",
+            "--existing-website", "$ portal-migrate data schema --portalType starter", "$ portal-migrate data export",
+            "$ portal-migrate data import --data data.zip", "portal-migrate migrate --from local:source --to local:target-migrate",
+            "--targetWebSiteId", "portal-migrate verify --from local:source --to local:target-cmt",
+        ] {
             #expect(run.stdout.contains(command), "missing: \(command)")
         }
         let lastLines = run.stdout.split(separator: "\n").suffix(2).joined(separator: "\n")

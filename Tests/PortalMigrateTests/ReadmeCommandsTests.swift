@@ -56,7 +56,8 @@ import TestSupport
                 if word == "portal-migrate" || word.hasSuffix("/portal-migrate") {
                     current = []
                 } else if !(word == "$" || word == "swift" || word == "run" || word == "time"
-                            || (word.contains("=") && !word.hasPrefix("-"))) {
+                    || (word.contains("=") && !word.hasPrefix("-")))
+                {
                     atStart = false // another program (install, echo, export …): its arguments are not ours
                 }
                 continue
@@ -155,7 +156,8 @@ import TestSupport
             for example in Self.helpExamples(type.configuration.discussion) {
                 seen += 1
                 if let error = Self.parseError(example) {
-                    Issue.record("help of `\(path.joined(separator: " "))`: `portal-migrate \(example.joined(separator: " "))` does not parse: \(error)")
+                    Issue.record(
+                        "help of `\(path.joined(separator: " "))`: `portal-migrate \(example.joined(separator: " "))` does not parse: \(error)")
                 }
             }
         }
@@ -176,13 +178,16 @@ import TestSupport
     /// pac's short forms (research/pac-portal-format.md §6: `-p`, `-id`, `-dp`, `-mv`, `-env`) wherever
     /// the long option exists, so a pac command line works whichever command it is typed into.
     @Test func pacShortFormsEverywhereTheLongOptionIs() {
-        let pairs = [("--webSiteId", "-id"), ("--deploymentProfile", "-dp"), ("--modelVersion", "-mv"), ("--environment", "-env"),
-                     ("--path", "-p")]
+        let pairs = [
+            ("--webSiteId", "-id"), ("--deploymentProfile", "-dp"), ("--modelVersion", "-mv"), ("--environment", "-env"),
+            ("--path", "-p"),
+        ]
         for (path, type) in Self.allCommands() where type.configuration.subcommands.isEmpty && !path.isEmpty {
             let help = type.helpMessage(columns: 400)
             for (long, short) in pairs where help.contains(long + " <") || help.contains(long + ",") {
-                #expect(help.contains(short + " <") || help.contains(short + ",") || help.contains(", " + short),
-                        "`portal-migrate \(path.joined(separator: " ")) --help` has \(long) without pac's \(short)")
+                #expect(
+                    help.contains(short + " <") || help.contains(short + ",") || help.contains(", " + short),
+                    "`portal-migrate \(path.joined(separator: " ")) --help` has \(long) without pac's \(short)")
             }
         }
     }
@@ -201,11 +206,13 @@ import TestSupport
 
     @Test func shellWordSplitting() {
         #expect(Self.shellWords(#"a "b c" 'd e' f\ g"#) == ["a", "b c", "d e", "f g"])
-        #expect(Self.shellCommands(in: "X=1 portal-migrate env list && portal-migrate list --json # all")
+        #expect(
+            Self.shellCommands(in: "X=1 portal-migrate env list && portal-migrate list --json # all")
                 == [["env", "list"], ["list", "--json"]])
         #expect(Self.shellCommands(in: "swift run portal-migrate quickstart --keep") == [["quickstart", "--keep"]])
         #expect(Self.shellCommands(in: "install .build/release/portal-migrate ~/.local/bin/").isEmpty)
-        #expect(Self.shellCommands(in: "portal-migrate env serve t --port 0 & portal-migrate plan --to x [--yes]")
+        #expect(
+            Self.shellCommands(in: "portal-migrate env serve t --port 0 & portal-migrate plan --to x [--yes]")
                 == [["env", "serve", "t", "--port", "0"], ["plan", "--to", "x", "--yes"]])
     }
 }

@@ -27,9 +27,10 @@ struct ReproScriptsTests {
     func scriptExitsZero(_ name: String) async throws {
         let home = try TestPaths.temporaryDirectory("pm-repro")
         defer { try? FileManager.default.removeItem(at: home) }
-        let r = try await CLI.run([Self.folder.appendingPathComponent(name).path], executable: URL(fileURLWithPath: "/bin/bash"),
-                                  environment: ["PM_BIN": TestPaths.portalMigrateBinary.path, "TMPDIR": home.path], home: home,
-                                  currentDirectory: TestPaths.repositoryRoot, timeout: 600)
+        let r = try await CLI.run(
+            [Self.folder.appendingPathComponent(name).path], executable: URL(fileURLWithPath: "/bin/bash"),
+            environment: ["PM_BIN": TestPaths.portalMigrateBinary.path, "TMPDIR": home.path], home: home,
+            currentDirectory: TestPaths.repositoryRoot, timeout: 600)
         #expect(r.exitCode == 0, "\(name) exit \(r.exitCode):\n\(r.stdout)\n\(r.stderr)")
     }
 }

@@ -18,9 +18,13 @@ import TestSupport
     @Test func outOfRangePortsAreUsageErrorsNotCrashes() async throws {
         let home = try TestPaths.temporaryDirectory("pm-robust-url")
         defer { try? FileManager.default.removeItem(at: home) }
-        for args in [["org", "--environment", "http://127.0.0.1:99999"], ["list", "--environment", "http://127.0.0.1:99999"],
-                     ["download", "--environment", "http://127.0.0.1:99999", "--path", home.appendingPathComponent("dl").path,
-                      "--webSiteId", UUID().uuidString]] {
+        for args in [
+            ["org", "--environment", "http://127.0.0.1:99999"], ["list", "--environment", "http://127.0.0.1:99999"],
+            [
+                "download", "--environment", "http://127.0.0.1:99999", "--path", home.appendingPathComponent("dl").path,
+                "--webSiteId", UUID().uuidString,
+            ],
+        ] {
             let r = try await CLI.run(args, home: home)
             #expect(!r.signalled && r.status == 64, "\(args): \(r.status) \(r.err)")
             #expect(r.err.contains("http://127.0.0.1:99999") && r.err.contains("port 99999"), "\(r.err)")
@@ -109,8 +113,9 @@ import TestSupport
         let home = try TestPaths.temporaryDirectory("pm-robust-serve")
         defer { try? FileManager.default.removeItem(at: home) }
         #expect(try await CLI.run(["env", "create", "s"], home: home).status == 0)
-        let server = try await ServerSupport.startBinary(["env", "serve", "s", "--port", "0"],
-                                                         home: home)
+        let server = try await ServerSupport.startBinary(
+            ["env", "serve", "s", "--port", "0"],
+            home: home)
         let port = try #require(server.port)
         let printed = "http://127.0.0.1:\(port)"
         #expect(server.output.contains("at \(printed) "), "\(server.output)")
@@ -134,18 +139,22 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: home) }
         #expect(try await CLI.run(["env", "create", "target"], home: home).status == 0)
         #expect(try await CLI.run(["env", "settings", "target", "--blockedattachments", "exe;svg"], home: home).status == 0)
-        let server = try await ServerSupport.startBinary(["env", "serve", "target", "--port", "0", "--latency-ms", "150", "--verbose"],
-                                                         home: home)
+        let server = try await ServerSupport.startBinary(
+            ["env", "serve", "target", "--port", "0", "--latency-ms", "150", "--verbose"],
+            home: home)
         let port = try #require(server.port)
         let url = "http://127.0.0.1:\(port)"
-        let upload = ["upload", "--path", TestPaths.pacFolder("ejada-starter-2022").path, "--environment", url, "--yes",
-                      "--missing-lookups", "drop", "--unblock-extensions", "svg"]
+        let upload = [
+            "upload", "--path", TestPaths.pacFolder("ejada-starter-2022").path, "--environment", url, "--yes",
+            "--missing-lookups", "drop", "--unblock-extensions", "svg",
+        ]
         // A hang would end in ChildProcessError.timedOut; how long the give-up takes is not asserted.
         async let first = CLI.run(upload, home: home, timeout: 300)
         // Kill the server once the upload has written a few $batch change sets (its -v log names each request).
         let deadline = ContinuousClock.now + .seconds(240)
         while ContinuousClock.now < deadline, !server.hasExited,
-              server.errorOutput.components(separatedBy: "POST /api/data/v9.2/$batch").count - 1 < 3 {
+            server.errorOutput.components(separatedBy: "POST /api/data/v9.2/$batch").count - 1 < 3
+        {
             try await Task.sleep(for: .milliseconds(20))
         }
         let killedEarly = server.hasExited

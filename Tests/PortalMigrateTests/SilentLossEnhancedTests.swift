@@ -54,13 +54,16 @@ import TestSupport
     /// 13 with two), 27 links that fall on both sides of write batches.
     static func writeR01Permissions(_ src: URL) throws {
         let dir = src.appendingPathComponent("table-permissions")
-        for f in try FileManager.default.contentsOfDirectory(atPath: dir.path) { try FileManager.default.removeItem(at: dir.appendingPathComponent(f)) }
+        for f in try FileManager.default.contentsOfDirectory(atPath: dir.path) {
+            try FileManager.default.removeItem(at: dir.appendingPathComponent(f))
+        }
         let roles = ["a3f35e16-a398-428c-b9db-986df58ce13e", "b912c42b-d467-42b7-88c9-2427536440e4", "27b95ddd-4d8e-409b-acb1-5b679dd2282c"]
         func write(_ i: Int, _ links: [String]) throws {
             // The script's ids: uuid.UUID(int=(0x10000000+i)<<96 | 0x8406000d3a5b0b5c).
             let id = String(format: "%08x-0000-0000-8406-000d3a5b0b5c", 0x10000000 + i)
             let body = links.map { "- \($0)\n" }.joined()
-            let yml = "adx_append: false\nadx_appendto: false\nadx_create: true\nadx_delete: false\nadx_entitylogicalname: feedback\n"
+            let yml =
+                "adx_append: false\nadx_appendto: false\nadx_create: true\nadx_delete: false\nadx_entitylogicalname: feedback\n"
                 + "adx_entityname: P\(String(format: "%02d", i))\nadx_entitypermission_webrole:\n\(body)adx_entitypermissionid: \(id)\n"
                 + "adx_read: true\nadx_scope: 756150000\nadx_write: false\n"
             try yml.write(to: dir.appendingPathComponent("P\(String(format: "%02d", i)).tablepermission.yml"), atomically: true, encoding: .utf8)
@@ -113,7 +116,8 @@ import TestSupport
         let up = try await CLI.run(["upload", "--path", src.path, "--environment", "local:v2", "--yes"], home: home)
         #expect(up.status == 0, "\(up.err)")
         let dl = try await Self.freshDownload("local:v2", work: work, home: home)
-        let lists = try FileManager.default.contentsOfDirectory(atPath: src.appendingPathComponent("lists").path).filter { $0.hasSuffix(".list.yml") }.sorted()
+        let lists = try FileManager.default.contentsOfDirectory(atPath: src.appendingPathComponent("lists").path).filter { $0.hasSuffix(".list.yml") }
+            .sorted()
         #expect(lists.count == 9)
         for f in lists {
             let a = try Data(contentsOf: src.appendingPathComponent("lists/\(f)"))
@@ -134,15 +138,17 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: work) }
         let up = try await CLI.run(["upload", "--path", src.path, "--environment", "local:v2", "--yes"], home: home)
         #expect(up.status == 0, "\(up.err)")
-        let ignored = Set(up.err.components(separatedBy: "\n").compactMap { line -> String? in
-            guard line.hasPrefix("warning: "), line.contains("not part of pac's site layout") else { return nil }
-            return String(line.dropFirst("warning: ".count).prefix { $0 != ":" })
-        })
+        let ignored = Set(
+            up.err.components(separatedBy: "\n").compactMap { line -> String? in
+                guard line.hasPrefix("warning: "), line.contains("not part of pac's site layout") else { return nil }
+                return String(line.dropFirst("warning: ".count).prefix { $0 != ":" })
+            })
         #expect(ignored.count == 7, "\(ignored.sorted())")
         let dl = try await Self.freshDownload("local:v2", work: work, home: home)
         let before = Self.files(src).filter { !$0.hasPrefix(".portalconfig/") && !ignored.contains($0) }
         let after = Self.files(dl).filter { !$0.hasPrefix(".portalconfig/") }
-        #expect(before == after, "only in the folder: \(before.subtracting(after).sorted()); only in the download: \(after.subtracting(before).sorted())")
+        #expect(
+            before == after, "only in the folder: \(before.subtracting(after).sorted()); only in the download: \(after.subtracting(before).sorted())")
         func masked(_ data: Data, _ rel: String) -> Data {
             guard rel.hasSuffix(".webfile.yml"), let s = String(data: data, encoding: .utf8) else { return data }
             let lines = s.components(separatedBy: "\n").map { $0.hasPrefix("annotationid: ") ? "annotationid: <environment-specific>" : $0 }
@@ -174,8 +180,11 @@ import TestSupport
         let list = try await CLI.run(["list", "--environment", "local:dev", "--json"], home: home)
         let sites = try #require(try JSONSerialization.jsonObject(with: Data(list.out.utf8)) as? [[String: Any]])
         let ws = try #require(sites.first?["websiteId"] as? String)
-        let m = try await CLI.run(["migrate", "--from", "local:dev", "--to", "local:test", "--webSiteId", ws, "--targetModelVersion", "2",
-                                    "--unblock-extensions", "js", "--yes"], home: home)
+        let m = try await CLI.run(
+            [
+                "migrate", "--from", "local:dev", "--to", "local:test", "--webSiteId", ws, "--targetModelVersion", "2",
+                "--unblock-extensions", "js", "--yes",
+            ], home: home)
         #expect(m.status == 0, "\(m.err)")
         #expect(!m.err.contains("schema-drift"), "\(m.err)")
         let v = try await CLI.run(["verify", "--from", "local:dev", "--to", "local:test", "--webSiteId", ws], home: home)
@@ -184,7 +193,8 @@ import TestSupport
         var languages: [String] = []
         for env in ["dev", "test"] {
             let dir = work.appendingPathComponent("dl-\(env)")
-            let dl = try await CLI.run(["download", "--path", dir.path, "--webSiteId", ws, "--environment", "local:\(env)", "--modelVersion", "2"], home: home)
+            let dl = try await CLI.run(
+                ["download", "--path", dir.path, "--webSiteId", ws, "--environment", "local:\(env)", "--modelVersion", "2"], home: home)
             #expect(dl.status == 0, "\(dl.err)")
             let folder = dir.appendingPathComponent(try #require(try FileManager.default.contentsOfDirectory(atPath: dir.path).first))
             languages.append(try text(folder.appendingPathComponent("websitelanguage.yml")))
@@ -201,9 +211,10 @@ import TestSupport
         let (work, home, src) = try await Self.prepared("pm-sle-r07")
         defer { try? FileManager.default.removeItem(at: work) }
         let webFiles = src.appendingPathComponent("web-files")
-        let yml = try #require(try FileManager.default.contentsOfDirectory(atPath: webFiles.path).sorted()
-            .filter { $0.hasSuffix(".webfile.yml") }
-            .first { try text(webFiles.appendingPathComponent($0)).contains("\nannotationid:") })
+        let yml = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: webFiles.path).sorted()
+                .filter { $0.hasSuffix(".webfile.yml") }
+                .first { try text(webFiles.appendingPathComponent($0)).contains("\nannotationid:") })
         let content = String(yml.dropLast(".webfile.yml".count))
         let noteKeys = ["annotationid", "filename", "isdocument", "mimetype", "objectid", "objecttypecode"]
         let kept = try text(webFiles.appendingPathComponent(yml)).components(separatedBy: "\n")
@@ -213,7 +224,9 @@ import TestSupport
         #expect(up.status == 0, "\(up.err)")
         #expect(up.err.contains("warning: web-files/\(yml)") && up.err.contains("web-files/\(content)"), "\(up.err)")
         let dl = try await Self.freshDownload("local:v", work: work, home: home)
-        #expect(try Data(contentsOf: webFiles.appendingPathComponent(content)) == (try? Data(contentsOf: dl.appendingPathComponent("web-files/\(content)"))))
+        #expect(
+            try Data(contentsOf: webFiles.appendingPathComponent(content))
+                == (try? Data(contentsOf: dl.appendingPathComponent("web-files/\(content)"))))
         // A second upload finds the note it made (same id): nothing to write, nothing to report.
         let again = try await CLI.run(["verify", "--path", src.path, "--to", "local:v"], home: home)
         #expect(again.status == 0, "\(again.out)\n\(again.err)")
@@ -225,7 +238,8 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: work) }
         let webFiles = src.appendingPathComponent("web-files")
         let id = "3c1f8a55-0000-4000-8000-00000000e0f1"
-        try "adx_name: empty.txt\nadx_parentpageid: 439a903c-bf6a-492c-b905-cbbbce3612e3\nadx_partialurl: empty.txt\nadx_publishingstateid: \(try Self.publishingState(src))\nadx_webfileid: \(id)\n"
+        try
+            "adx_name: empty.txt\nadx_parentpageid: 439a903c-bf6a-492c-b905-cbbbce3612e3\nadx_partialurl: empty.txt\nadx_publishingstateid: \(try Self.publishingState(src))\nadx_webfileid: \(id)\n"
             .write(to: webFiles.appendingPathComponent("empty.txt.webfile.yml"), atomically: true, encoding: .utf8)
         try Data().write(to: webFiles.appendingPathComponent("empty.txt"))
         let up = try await CLI.run(["upload", "--path", src.path, "--environment", "local:v"], home: home)
@@ -254,8 +268,10 @@ import TestSupport
         let (work, home, src) = try await Self.prepared("pm-sle-owned")
         defer { try? FileManager.default.removeItem(at: work) }
         let profile = "column-permission-profiles/empty-profile/Empty-profile.columnpermissionprofile.yml"
-        try FileManager.default.createDirectory(at: src.appendingPathComponent("column-permission-profiles/empty-profile"), withIntermediateDirectories: true)
-        try "adx_allcolumnpermissions: ''\nadx_columnpermissionprofileid: 9c6bc933-10e4-ed11-8846-000d3a854be1\nadx_profilename: Empty profile\nadx_tablename: account\n"
+        try FileManager.default.createDirectory(
+            at: src.appendingPathComponent("column-permission-profiles/empty-profile"), withIntermediateDirectories: true)
+        try
+            "adx_allcolumnpermissions: ''\nadx_columnpermissionprofileid: 9c6bc933-10e4-ed11-8846-000d3a854be1\nadx_profilename: Empty profile\nadx_tablename: account\n"
             .write(to: src.appendingPathComponent(profile), atomically: true, encoding: .utf8)
         let permission = "table-permissions/cr129_assess.tablepermission.yml"
         let p = try text(src.appendingPathComponent(permission))
@@ -270,8 +286,9 @@ import TestSupport
         // An advanced form step with an empty `adx_attachfilemaxsize: ` (the form and step from the comet folder).
         let formDir = "advanced-forms/registeration"
         try FileManager.default.createDirectory(at: src.appendingPathComponent("advanced-forms"), withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: TestPaths.pacFolder("comet-selfservice-2023").appendingPathComponent(formDir),
-                                         to: src.appendingPathComponent(formDir))
+        try FileManager.default.copyItem(
+            at: TestPaths.pacFolder("comet-selfservice-2023").appendingPathComponent(formDir),
+            to: src.appendingPathComponent(formDir))
         let step = formDir + "/advanced-form-steps/registeration-first/Registeration-First.advancedformstep.yml"
         let st = try text(src.appendingPathComponent(step))
         let withEmpty = st.replacingOccurrences(of: "adx_attachfilerequired:", with: "adx_attachfilemaxsize: \nadx_attachfilerequired:")
@@ -291,7 +308,8 @@ import TestSupport
         }
         let back = try text(dl.appendingPathComponent(webFile))
         #expect(back.contains("filename: DARK_BLUE%20(1).jpg\n"), "\(back)")
-        #expect(back.replacingOccurrences(of: #"annotationid: [0-9a-f-]+"#, with: "", options: .regularExpression)
+        #expect(
+            back.replacingOccurrences(of: #"annotationid: [0-9a-f-]+"#, with: "", options: .regularExpression)
                 == encoded.replacingOccurrences(of: #"annotationid: [0-9a-f-]+"#, with: "", options: .regularExpression))
     }
 
@@ -330,9 +348,14 @@ import TestSupport
         let site = UUID(), permission = UUID()
         let setup = EnhancedModelService(base: slow, siteScope: site)
         let siteRef = FieldValue.lookup(EntityReference("adx_website", site))
-        var records = [EntityRecord("adx_website", id: site, columns: ["adx_name": .string("Merge site")]),
-                       EntityRecord("adx_entitypermission", id: permission, columns: [
-                           "adx_entityname": .string("P"), "adx_entitylogicalname": .string("contact"), "adx_websiteid": siteRef])]
+        var records = [
+            EntityRecord("adx_website", id: site, columns: ["adx_name": .string("Merge site")]),
+            EntityRecord(
+                "adx_entitypermission", id: permission,
+                columns: [
+                    "adx_entityname": .string("P"), "adx_entitylogicalname": .string("contact"), "adx_websiteid": siteRef,
+                ]),
+        ]
         let roles = (0..<24).map { _ in UUID() }
         for (i, r) in roles.enumerated() {
             records.append(EntityRecord("adx_webrole", id: r, columns: ["adx_name": .string("Role \(i)"), "adx_websiteid": siteRef]))
@@ -351,7 +374,8 @@ import TestSupport
             return all
         }
         #expect(results.count == roles.count && results.allSatisfy { $0.isSuccess }, "\(results)")
-        let row = try #require(try await env.retrieveAll(RecordQuery("powerpagecomponent", filter: .equal("powerpagecomponentid", .guid(permission)))).first)
+        let row = try #require(
+            try await env.retrieveAll(RecordQuery("powerpagecomponent", filter: .equal("powerpagecomponentid", .guid(permission)))).first)
         let content = try #require(row.string("content"))
         let missing = roles.filter { !content.contains($0.dataverseString) }
         #expect(missing.isEmpty, "\(missing.count) of \(roles.count) links lost from content: \(content)")
@@ -372,7 +396,8 @@ import TestSupport
             .write(to: src.appendingPathComponent(permission), atomically: true, encoding: .utf8)
         let up = try await CLI.run(["upload", "--path", src.path, "--environment", "local:v", "--yes"], home: home)
         #expect(up.status == 0, "\(up.err)")
-        #expect(up.err.contains("warning: \(permission):4: adx_somelist is a list pac writes without its values; kept in this folder, not uploaded"),
-                "\(up.err)")
+        #expect(
+            up.err.contains("warning: \(permission):4: adx_somelist is a list pac writes without its values; kept in this folder, not uploaded"),
+            "\(up.err)")
     }
 }

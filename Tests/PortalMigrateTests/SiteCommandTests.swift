@@ -67,8 +67,10 @@ import TestSupport
         #expect(Self.state(rows, record: e.site) == "inactive", "\(rows)")
         #expect(rows.first?["siteId"]?.isNull == true)
 
-        let created = try await e.run(["site", "create", "--environment", e.url, "--existing-website", e.site.dataverseString,
-                                       "--name", "Moved", "--subdomain", "moved-site", "--template", "defaultportaltemplate", "--json"])
+        let created = try await e.run([
+            "site", "create", "--environment", e.url, "--existing-website", e.site.dataverseString,
+            "--name", "Moved", "--subdomain", "moved-site", "--template", "defaultportaltemplate", "--json",
+        ])
         #expect(created.status == 0, "\(created.err)")
         let made = try JSONValue.parse(created.out)
         #expect(made["websiteRecordId"]?.stringValue == e.site.dataverseString)
@@ -104,19 +106,27 @@ import TestSupport
 
         // Subdomain taken (400 SubdomainConflict): the existing site's subdomain.
         let taken = try #require(rows.first?["subdomain"]?.stringValue)
-        let conflict = try await e.run(["site", "create", "--environment", e.url, "--name", "Second", "--subdomain", taken, "--template", "StarterLayout1"])
+        let conflict = try await e.run([
+            "site", "create", "--environment", e.url, "--name", "Second", "--subdomain", taken, "--template", "StarterLayout1",
+        ])
         #expect(conflict.status == 2, "\(conflict.err)")
         #expect(conflict.err.contains("SubdomainConflict") && conflict.err.contains("choose another --subdomain"), "\(conflict.err)")
         // Unknown template (400): the valid values are listed.
-        let template = try await e.run(["site", "create", "--environment", e.url, "--name", "Second", "--subdomain", "second", "--template", "NoSuchTemplate"])
+        let template = try await e.run([
+            "site", "create", "--environment", e.url, "--name", "Second", "--subdomain", "second", "--template", "NoSuchTemplate",
+        ])
         #expect(template.status == 2 && template.err.contains("InvalidTemplateName") && template.err.contains("StarterLayout1"), "\(template.err)")
         // Website record not found: said before the service is asked, pointing at `list`.
-        let missing = try await e.run(["site", "create", "--environment", e.url, "--existing-website", UUID().uuidString,
-                                       "--name", "X", "--subdomain", "xyz", "--template", "DefaultPortalTemplate"])
+        let missing = try await e.run([
+            "site", "create", "--environment", e.url, "--existing-website", UUID().uuidString,
+            "--name", "X", "--subdomain", "xyz", "--template", "DefaultPortalTemplate",
+        ])
         #expect(missing.status == 2 && missing.err.contains("no website record") && missing.err.contains("portal-migrate list"), "\(missing.err)")
         // The website record already has a site (409).
-        let hosted = try await e.run(["site", "create", "--environment", e.url, "--existing-website", e.site.dataverseString,
-                                      "--name", "X", "--subdomain", "xyz", "--template", "DefaultPortalTemplate"])
+        let hosted = try await e.run([
+            "site", "create", "--environment", e.url, "--existing-website", e.site.dataverseString,
+            "--name", "X", "--subdomain", "xyz", "--template", "DefaultPortalTemplate",
+        ])
         #expect(hosted.status == 2 && hosted.err.contains("409") && hosted.err.contains("site delete"), "\(hosted.err)")
         // A bad subdomain is a usage error before anything is sent.
         let bad = try await e.run(["site", "create", "--environment", e.url, "--name", "X", "--subdomain", "-Bad", "--template", "BlankPage"])
@@ -132,14 +142,16 @@ import TestSupport
         let environment = try await e.scenario.run(["org", "--environment", e.url, "--json"])
         let orgText = (try? JSONValue.parse(environment.out))?["organizationId"]?.stringValue ?? ""
         let org = try #require(UUID(dataverse: orgText), "\(environment.out) \(environment.err)")
-        let client = PowerPagesAdminClient(cloud: .loopback(origin: URL(string: e.url)!), environmentID: org.dataverseString,
-                                           tokenProvider: NoTokenProvider())
+        let client = PowerPagesAdminClient(
+            cloud: .loopback(origin: URL(string: e.url)!), environmentID: org.dataverseString,
+            tokenProvider: NoTokenProvider())
         func failure(_ body: () async throws -> Void) async -> PowerPagesAdminError? {
             do { try await body(); return nil } catch let e as PowerPagesAdminError { return e } catch { return nil }
         }
         let request = { (record: UUID?, template: String, sub: String) in
-            CreateWebsiteRequest(name: "N", subdomain: sub, templateName: template, dataverseOrganizationId: org, selectedBaseLanguage: 1033,
-                                 websiteRecordId: record)
+            CreateWebsiteRequest(
+                name: "N", subdomain: sub, templateName: template, dataverseOrganizationId: org, selectedBaseLanguage: 1033,
+                websiteRecordId: record)
         }
         let notFound = await failure { _ = try await client.createWebsite(request(UUID(), "DefaultPortalTemplate", "aaa")) }
         #expect(notFound?.status == 404 && notFound?.code == "WebsiteRecordNotFound", "\(String(describing: notFound))")
@@ -156,8 +168,9 @@ import TestSupport
         let wrong = await failure { _ = try await otherEnvironment.websites() }
         #expect(wrong?.status == 404 && wrong?.code == "EnvironmentNotFound")
         // api-version is required.
-        let raw = try await AsyncHTTPTransport().send(HTTPRequestMessage(method: "GET", url: URL(string: client.environmentBase + "/websites")!),
-                                                      timeout: .seconds(30))
+        let raw = try await AsyncHTTPTransport().send(
+            HTTPRequestMessage(method: "GET", url: URL(string: client.environmentBase + "/websites")!),
+            timeout: .seconds(30))
         #expect(raw.status == 400 && raw.text.contains("MissingApiVersionParameter"), "\(raw.text)")
         // The website DTO carries the documented fields.
         #expect(site.websiteRecordID == e.site && site.status == "OperationComplete" && site.dataModel == "Standard")
@@ -168,10 +181,13 @@ import TestSupport
     @Test func anOperationThatFailsAfterItStartedIsReportedAndCanBeDeleted() async throws {
         let e = try await Self.served("pm-site-fail", ["--fail-site-operations", "1"])
         defer { Task { await e.stop() } }
-        let failed = try await e.run(["site", "create", "--environment", e.url, "--name", "Broken", "--subdomain", "broken", "--template", "BlankPage"])
+        let failed = try await e.run([
+            "site", "create", "--environment", e.url, "--name", "Broken", "--subdomain", "broken", "--template", "BlankPage",
+        ])
         #expect(failed.status == 1, "accepted, then failed: \(failed.err)")
-        #expect(failed.err.contains("failed after it started") && failed.err.contains("OperationFailed") && failed.err.contains("ProvisioningFailed"),
-                "\(failed.err)")
+        #expect(
+            failed.err.contains("failed after it started") && failed.err.contains("OperationFailed") && failed.err.contains("ProvisioningFailed"),
+            "\(failed.err)")
         let rows = try await e.rows()
         let broken = try #require(rows.first { $0["state"]?.stringValue == "failed" }, "\(rows)")
         #expect(broken["name"]?.stringValue == "Broken")
@@ -181,7 +197,9 @@ import TestSupport
         #expect(deleted.status == 0, "\(deleted.err)")
         #expect(try await e.rows().count == 1)
         // The injected failure was used up: the same create now works.
-        let again = try await e.run(["site", "create", "--environment", e.url, "--name", "Fixed", "--subdomain", "broken", "--template", "BlankPage", "--json"])
+        let again = try await e.run([
+            "site", "create", "--environment", e.url, "--name", "Fixed", "--subdomain", "broken", "--template", "BlankPage", "--json",
+        ])
         #expect(again.status == 0, "\(again.err)")
         #expect(try await e.rows().count == 2)
     }
@@ -190,8 +208,10 @@ import TestSupport
         // The operation stays in progress for 10 minutes: the test never waits for it.
         let e = try await Self.served("pm-site-nowait", ["--site-operation-delay-ms", "600000"])
         defer { Task { await e.stop() } }
-        let r = try await e.run(["site", "create", "--environment", e.url, "--name", "Later", "--subdomain", "later", "--template", "BlankPage",
-                                 "--no-wait", "--json"])
+        let r = try await e.run([
+            "site", "create", "--environment", e.url, "--name", "Later", "--subdomain", "later", "--template", "BlankPage",
+            "--no-wait", "--json",
+        ])
         #expect(r.status == 0, "\(r.err)")
         let accepted = try JSONValue.parse(r.out)
         #expect(accepted["accepted"]?.boolValue == true)
@@ -199,7 +219,9 @@ import TestSupport
         #expect(location.hasPrefix(e.url + "/powerpages/environments/") && location.contains("api-version="), "\(location)")
         let rows = try await e.rows()
         #expect(rows.contains { $0["name"]?.stringValue == "Later" && $0["state"]?.stringValue == "provisioning" }, "\(rows)")
-        let human = try await e.run(["site", "create", "--environment", e.url, "--name", "Later2", "--subdomain", "later-two", "--template", "BlankPage", "--no-wait"])
+        let human = try await e.run([
+            "site", "create", "--environment", e.url, "--name", "Later2", "--subdomain", "later-two", "--template", "BlankPage", "--no-wait",
+        ])
         #expect(human.status == 0 && human.out.contains("Accepted") && human.out.contains("site list"), "\(human.out)")
     }
 
@@ -208,8 +230,9 @@ import TestSupport
     @Test func servicePrincipalsAreRefusedAndTokensMustBeForTheAdminAPI() async throws {
         let e = try await Self.served("pm-site-auth", ["--require-token", "--auto-approve-device-codes"])
         defer { Task { await e.stop() } }
-        let created = try await e.run(["auth", "create", "--name", "app", "--url", e.url, "--applicationId", "app", "--clientSecretEnv", "APP_SECRET"],
-                                      environment: ["APP_SECRET": "s3cret"])
+        let created = try await e.run(
+            ["auth", "create", "--name", "app", "--url", e.url, "--applicationId", "app", "--clientSecretEnv", "APP_SECRET"],
+            environment: ["APP_SECRET": "s3cret"])
         #expect(created.status == 0, "\(created.err)")
         let sp = try await e.run(["site", "list", "--environment", "app"], environment: ["APP_SECRET": "s3cret"])
         #expect(sp.status == 2, "\(sp.err)")
@@ -217,14 +240,18 @@ import TestSupport
         #expect(!sp.err.contains("s3cret"))
 
         // A token for Dataverse (scope <url>/.default) is not one for the admin API.
-        let token = try await AsyncHTTPTransport().send(HTTPRequestMessage(
-            method: "POST", url: URL(string: e.url + "/common/oauth2/v2.0/token")!,
-            headers: [("Content-Type", "application/x-www-form-urlencoded")],
-            body: Data("grant_type=client_credentials&client_id=app&client_secret=s3cret&scope=\(e.url)/.default".utf8)), timeout: .seconds(30))
+        let token = try await AsyncHTTPTransport().send(
+            HTTPRequestMessage(
+                method: "POST", url: URL(string: e.url + "/common/oauth2/v2.0/token")!,
+                headers: [("Content-Type", "application/x-www-form-urlencoded")],
+                body: Data("grant_type=client_credentials&client_id=app&client_secret=s3cret&scope=\(e.url)/.default".utf8)), timeout: .seconds(30))
         let access = try #require(try JSONValue.parse(token.body)["access_token"]?.stringValue)
-        let wrong = try await e.run(["site", "list", "--environment", "app", "--admin-token-env", "ADMIN_TOKEN"],
-                                    environment: ["APP_SECRET": "s3cret", "ADMIN_TOKEN": access])
-        #expect(wrong.status == 2 && wrong.err.contains("InvalidAuthenticationTokenAudience") && wrong.err.contains("/powerpages/.default"), "\(wrong.err)")
+        let wrong = try await e.run(
+            ["site", "list", "--environment", "app", "--admin-token-env", "ADMIN_TOKEN"],
+            environment: ["APP_SECRET": "s3cret", "ADMIN_TOKEN": access])
+        #expect(
+            wrong.status == 2 && wrong.err.contains("InvalidAuthenticationTokenAudience") && wrong.err.contains("/powerpages/.default"),
+            "\(wrong.err)")
         #expect(!wrong.err.contains(access), "the token is never printed")
 
         // A user's device code sign-in works (approved by the server's owner here).
@@ -249,7 +276,9 @@ import TestSupport
         let websites = try await s.run(["list", "--environment", env, "--json"])
         let ids = (try JSONValue.parse(websites.out).arrayValue ?? []).compactMap { $0["websiteId"]?.stringValue }
         #expect(ids == [site.dataverseString], "prepare-target left only the website that was there: \(websites.out)")
-        let made = try await s.run(["site", "create", "--environment", env, "--name", "Second", "--subdomain", "second", "--template", "CustomerSelfServicePortal", "--json"])
+        let made = try await s.run([
+            "site", "create", "--environment", env, "--name", "Second", "--subdomain", "second", "--template", "CustomerSelfServicePortal", "--json",
+        ])
         #expect(made.status == 0, "\(made.err)")
         let rows = try JSONValue.parse(try await s.run(["site", "list", "--environment", env, "--json"]).out)["sites"]?.arrayValue ?? []
         #expect(rows.count == 2 && rows.allSatisfy { $0["state"]?.stringValue == "active" }, "\(rows)")

@@ -49,27 +49,34 @@ import TestSupport
         #expect(up.exitCode == 0, "\(up.stderr)")
         let upVerification = try #require(try Self.json(up)["verification"] as? [String: Any])
         #expect(upVerification["passed"] as? Bool == true, "\(upVerification)")
-        let migrate = try await CLI.run(["migrate", "--from", "local:src", "--to", "local:tgt", "--webSiteId", Self.ejadaSite, "--yes", "--json"], home: home)
+        let migrate = try await CLI.run(
+            ["migrate", "--from", "local:src", "--to", "local:tgt", "--webSiteId", Self.ejadaSite, "--yes", "--json"], home: home)
         #expect(migrate.exitCode == 0, "\(migrate.stderr)")
         let verification = try #require(try Self.json(migrate)["verification"] as? [String: Any])
         let checked = try #require(verification["checked"] as? [String: Any])
-        #expect(verification["passed"] as? Bool == true && (checked["records"] as? Int ?? 0) > 400 && (checked["fileBodies"] as? Int ?? 0) > 0,
-                "\(verification)")
+        #expect(
+            verification["passed"] as? Bool == true && (checked["records"] as? Int ?? 0) > 400 && (checked["fileBodies"] as? Int ?? 0) > 0,
+            "\(verification)")
         // --no-verify: no read-back, no verification object.
-        let unverified = try await CLI.run(["migrate", "--from", "local:src", "--to", "local:tgt", "--webSiteId", Self.ejadaSite, "--yes",
-                                             "--json", "--no-verify"], home: home)
+        let unverified = try await CLI.run(
+            [
+                "migrate", "--from", "local:src", "--to", "local:tgt", "--webSiteId", Self.ejadaSite, "--yes",
+                "--json", "--no-verify",
+            ], home: home)
         let unverifiedJSON = try Self.json(unverified)
         #expect(unverified.exitCode == 0 && unverifiedJSON["verification"] == nil, "\(unverified.stdout.prefix(500))")
         // data import reads back too.
         #expect(try await CLI.run(["env", "create", "pkg"], home: home).exitCode == 0)
         let schema = work.appendingPathComponent("css.xml").path, zip = work.appendingPathComponent("data.zip").path
         #expect(try await CLI.run(["data", "schema", "--portalType", "customer-self-service", "--output", schema], home: home).exitCode == 0)
-        #expect(try await CLI.run(["data", "export", "--schemaFile", schema, "--dataFile", zip, "--environment", "local:src"], home: home).exitCode == 0)
+        #expect(
+            try await CLI.run(["data", "export", "--schemaFile", schema, "--dataFile", zip, "--environment", "local:src"], home: home).exitCode == 0)
         let imported = try await CLI.run(["data", "import", "--data", zip, "--environment", "local:pkg", "--json"], home: home)
         #expect(imported.exitCode == 0, "\(imported.stderr)")
         let importVerification = try #require(try Self.json(imported)["verification"] as? [String: Any])
-        #expect(importVerification["passed"] as? Bool == true && ((importVerification["checked"] as? [String: Any])?["records"] as? Int ?? 0) > 400,
-                "\(importVerification)")
+        #expect(
+            importVerification["passed"] as? Bool == true && ((importVerification["checked"] as? [String: Any])?["records"] as? Int ?? 0) > 400,
+            "\(importVerification)")
 
         let args = ["--from", "local:src", "--to", "local:tgt", "--webSiteId", Self.ejadaSite]
         let clean = try await Self.verify(args, home: home)
@@ -110,9 +117,12 @@ import TestSupport
         }
         let permissions = try await env.retrieveAll(RecordQuery("adx_entitypermission")).map(\.id)
         let roles = try await env.retrieveAll(RecordQuery("adx_webrole")).map(\.id)
-        let unlinked = try #require(permissions.sorted { $0.dataverseString < $1.dataverseString }.lazy.flatMap { p in
-            roles.sorted { $0.dataverseString < $1.dataverseString }.map { ManyToManyLink(EntityReference("adx_entitypermission", p), EntityReference("adx_webrole", $0)) }
-        }.first { !links.contains($0) })
+        let unlinked = try #require(
+            permissions.sorted { $0.dataverseString < $1.dataverseString }.lazy.flatMap { p in
+                roles.sorted { $0.dataverseString < $1.dataverseString }.map {
+                    ManyToManyLink(EntityReference("adx_entitypermission", p), EntityReference("adx_webrole", $0))
+                }
+            }.first { !links.contains($0) })
         try await Self.write(env, [.associate(relationship: rel, unlinked)])
         try await expectNamed("link added", ["\(rel)/\(unlinked.first.id.dataverseString)/-/link-only-in-target"]) {
             try await Self.write(env, [.disassociate(relationship: rel, unlinked)])
@@ -120,7 +130,9 @@ import TestSupport
         // A file body changed by one byte.
         let notes = try await env.retrieveAll(RecordQuery("annotation")).sorted { $0.id.dataverseString < $1.id.dataverseString }
         var original: (EntityRecord, Data)?
-        for n in notes { if let d = try await env.downloadFile(FileBodyKey("annotation", n.id, "documentbody")), !d.isEmpty { original = (n, d); break } }
+        for n in notes {
+            if let d = try await env.downloadFile(FileBodyKey("annotation", n.id, "documentbody")), !d.isEmpty { original = (n, d); break }
+        }
         let (note, body) = try #require(original)
         var changed = body
         changed[changed.count - 1] ^= 0x01
@@ -133,13 +145,17 @@ import TestSupport
         // A record deactivated.
         let snippet = try #require(try await env.retrieveAll(RecordQuery("adx_contentsnippet")).min { $0.id.dataverseString < $1.id.dataverseString })
         let sid = snippet.id.dataverseString
-        try await Self.write(env, [.update(EntityRecord("adx_contentsnippet", id: snippet.id, columns: ["statecode": .state(1), "statuscode": .status(2)]))])
+        try await Self.write(
+            env, [.update(EntityRecord("adx_contentsnippet", id: snippet.id, columns: ["statecode": .state(1), "statuscode": .status(2)]))])
         try await expectNamed("deactivated", ["adx_contentsnippet/\(sid)/statecode/column", "adx_contentsnippet/\(sid)/statuscode/column"]) {
-            try await Self.write(env, [.update(EntityRecord("adx_contentsnippet", id: snippet.id, columns: ["statecode": .state(0), "statuscode": .status(1)]))])
+            try await Self.write(
+                env, [.update(EntityRecord("adx_contentsnippet", id: snippet.id, columns: ["statecode": .state(0), "statuscode": .status(1)]))])
         }
         // A record added.
         let added = UUID()
-        try await Self.write(env, [.create(EntityRecord("adx_contentsnippet", id: added, columns: ["adx_name": .string("Added in the target"), "adx_websiteid": siteRef]))])
+        try await Self.write(
+            env,
+            [.create(EntityRecord("adx_contentsnippet", id: added, columns: ["adx_name": .string("Added in the target"), "adx_websiteid": siteRef]))])
         try await expectNamed("record added", ["adx_contentsnippet/\(added.dataverseString)/-/only-in-target"]) {
             try await Self.write(env, [.delete("adx_contentsnippet", added)])
         }
@@ -157,19 +173,25 @@ import TestSupport
 
         let env = try LocalEnvironment(opening: home.appendingPathComponent("environments/u.sqlite"))
         let snippets = try await env.retrieveAll(RecordQuery("powerpagecomponent", filter: .equal("powerpagecomponenttype", .choice(7))))
-        let snippet = try #require(snippets.sorted { $0.id.dataverseString < $1.id.dataverseString }.first {
-            ($0.string("content").flatMap { try? JSONValue.parse($0) }?["display_name"]?.stringValue ?? "").isEmpty == false
-        })
+        let snippet = try #require(
+            snippets.sorted { $0.id.dataverseString < $1.id.dataverseString }.first {
+                ($0.string("content").flatMap { try? JSONValue.parse($0) }?["display_name"]?.stringValue ?? "").isEmpty == false
+            })
         let content = try #require(snippet.string("content"))
         let members = try #require(try JSONValue.parse(content).objectValue)
         func setContent(_ m: [(String, JSONValue)]) async throws {
-            try await Self.write(env, [.update(EntityRecord("powerpagecomponent", id: snippet.id, columns: ["content": .string(JSONValue.object(m).serialized)]))])
+            try await Self.write(
+                env, [.update(EntityRecord("powerpagecomponent", id: snippet.id, columns: ["content": .string(JSONValue.object(m).serialized)]))])
         }
         let id = snippet.id.dataverseString
         try await setContent(members + [("verifyprobe", .string("added in the target"))])
         var v = try await Self.verify(args, home: home)
-        #expect(v.code == 1 && Set(v.differences.map(Self.key)) == ["adx_contentsnippet/\(id)/\(EnhancedComponentMapping.column(forContentKey: "verifyprobe"))/column"],
-                "\(v.differences)")
+        #expect(
+            v.code == 1
+                && Set(v.differences.map(Self.key)) == [
+                    "adx_contentsnippet/\(id)/\(EnhancedComponentMapping.column(forContentKey: "verifyprobe"))/column"
+                ],
+            "\(v.differences)")
         try await setContent(members.filter { $0.0 != "display_name" })
         v = try await Self.verify(args, home: home)
         #expect(v.code == 1 && Set(v.differences.map(Self.key)) == ["adx_contentsnippet/\(id)/adx_display_name/column"], "\(v.differences)")

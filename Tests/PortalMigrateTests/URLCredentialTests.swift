@@ -37,7 +37,8 @@ import TestSupport
     }
 
     @Test func redactionRemovesUserInformationOnly() {
-        #expect(CredentialRedaction.redact("cannot connect to http://u:secret@127.0.0.1:1 (3 attempts)")
+        #expect(
+            CredentialRedaction.redact("cannot connect to http://u:secret@127.0.0.1:1 (3 attempts)")
                 == "cannot connect to http://***@127.0.0.1:1 (3 attempts)")
         #expect(CredentialRedaction.redact("'https://tok@host/a@b' and ftp://x:y@z") == "'https://***@host/a@b' and ftp://***@z")
         #expect(CredentialRedaction.redact("mail me at a@b.c, see https://host/x") == "mail me at a@b.c, see https://host/x")

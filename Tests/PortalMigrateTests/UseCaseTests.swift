@@ -51,8 +51,9 @@ import TestSupport
         #expect(source.meaning.bypassPlugins != nil, "a package decides plug-in bypass itself")
         var choices = try Self.choices()
         choices.missingLookups = .drop
-        let pending = try await MigrationUseCases.prepare(.dataImport, source: source, target: Self.target(env, "local:import"),
-                                                          choices: choices)
+        let pending = try await MigrationUseCases.prepare(
+            .dataImport, source: source, target: Self.target(env, "local:import"),
+            choices: choices)
         try pending.stopIfChecksFailed()
         let planned = Self.counts(pending.plan)
         #expect(!planned.isEmpty)
@@ -63,8 +64,9 @@ import TestSupport
         #expect(written == planned, "written \(written) planned \(planned)")
         #expect(report.verification?.passed == true, "\(report.verification?.differences.prefix(3) ?? [])")
         // The same package again: nothing to write, and the key of the run is the same.
-        let again = try await MigrationUseCases.prepare(.dataImport, source: source, target: Self.target(env, "local:import"),
-                                                        choices: choices)
+        let again = try await MigrationUseCases.prepare(
+            .dataImport, source: source, target: Self.target(env, "local:import"),
+            choices: choices)
         #expect(again.plan.records.allSatisfy { $0.action == .unchanged })
         #expect(again.options.runKey == pending.options.runKey)
         #expect(pending.options.runKey?.hasPrefix("data-import|\(source.location)|local:import|") == true)
@@ -117,10 +119,13 @@ import TestSupport
         #expect(pending.targetModel == .enhanced)
         #expect(pending.options.runKey == nil, "plan writes nothing and keeps no journal")
         #expect(!DataModelPolicy.unmappedTables.isEmpty)
-        for table in DataModelPolicy.unmappedTables { #expect(pending.options.plan.skippedTables[table] == DataModelPolicy.unmappedReason, "\(table)") }
+        for table in DataModelPolicy.unmappedTables {
+            #expect(pending.options.plan.skippedTables[table] == DataModelPolicy.unmappedReason, "\(table)")
+        }
         #expect(pending.options.plan.ignoredColumns["annotation"]?.contains("notetext") == true)
-        let bridged = MigrationUseCases.migrationOptions(.migrate, source: source, target: Self.target(enhanced, "local:v2"),
-                                                         choices: choices, targetModel: .enhanced)
+        let bridged = MigrationUseCases.migrationOptions(
+            .migrate, source: source, target: Self.target(enhanced, "local:v2"),
+            choices: choices, targetModel: .enhanced)
         #expect(bridged.runKey?.hasSuffix("|bridge") == true)
         #expect(bridged.runKey?.hasPrefix("migrate|local:dev|local:v2|\(site.dataverseString)|") == true)
 
@@ -159,8 +164,9 @@ import TestSupport
         #expect(result.identical, "\(result.differences.prefix(5))")
         let key = pending.options.runKey
         choices.prune = true
-        let pruning = MigrationUseCases.migrationOptions(.migrate, source: source, target: Self.target(test, "local:mtest"),
-                                                         choices: choices, targetModel: .standard)
+        let pruning = MigrationUseCases.migrationOptions(
+            .migrate, source: source, target: Self.target(test, "local:mtest"),
+            choices: choices, targetModel: .standard)
         #expect(pruning.runKey != key, "--prune is another run")
     }
 
@@ -174,18 +180,20 @@ import TestSupport
         let gone = UUID()
         // One entry deletes a record the folder lacks (meant), one a page the folder still holds (contradiction).
         try FileManager.default.createDirectory(at: folder.appendingPathComponent(".portalconfig"), withIntermediateDirectories: true)
-        try Data("""
-        adx_webpage:
-        - RecordId: \(gone.dataverseString)
-          DisplayName: Old page
-          CheckSum: 
-          IsDeleted: true
-        - RecordId: \(page.id.dataverseString)
-          DisplayName: Kept page
-          CheckSum: 
-          IsDeleted: true
+        try Data(
+            """
+            adx_webpage:
+            - RecordId: \(gone.dataverseString)
+              DisplayName: Old page
+              CheckSum: 
+              IsDeleted: true
+            - RecordId: \(page.id.dataverseString)
+              DisplayName: Kept page
+              CheckSum: 
+              IsDeleted: true
 
-        """.utf8).write(to: folder.appendingPathComponent(".portalconfig/manifest.yml"))
+            """.utf8
+        ).write(to: folder.appendingPathComponent(".portalconfig/manifest.yml"))
         let source = try RunSource.read(PacFolderSource(folder))
         #expect(source.meaning.explicitDeletions["adx_webpage"] == [gone, page.id])
         #expect(source.meaning.deletionsFile == ".portalconfig/manifest.yml")

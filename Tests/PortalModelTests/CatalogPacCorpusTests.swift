@@ -82,7 +82,8 @@ import Yams
             for mapping in mappings {
                 records += 1
                 for key in mapping.keys.compactMap(\.string) {
-                    let known = table.column(key) != nil || table.relationships.contains { $0.name == key }
+                    let known =
+                        table.column(key) != nil || table.relationships.contains { $0.name == key }
                         || note?.column(key) != nil
                     if !known { unknown.insert("\(tableName).\(key) (\(name))") }
                 }

@@ -111,9 +111,12 @@ import TestSupport
             let sets = Set(table.portalTypes.map { Set(table.columns(for: $0).map(\.logicalName)) })
             if sets.count > 1 { differing.append(table.logicalName) }
         }
-        #expect(differing.sorted() == ["adx_contentsnippet", "adx_entityform", "adx_entityformmetadata", "adx_entitylist",
-                                       "adx_shortcut", "adx_webfile", "adx_webformstep", "adx_weblink", "adx_webpage",
-                                       "annotation"])
+        #expect(
+            differing.sorted() == [
+                "adx_contentsnippet", "adx_entityform", "adx_entityformmetadata", "adx_entitylist",
+                "adx_shortcut", "adx_webfile", "adx_webformstep", "adx_weblink", "adx_webpage",
+                "annotation",
+            ])
         let objectid = try #require(catalog.table("annotation")?.column("objectid"))
         // The Dataverse-only starter file's note targets lack the Dynamics 365 tables (incident, quote, …).
         #expect(objectid.lookupTargets(for: .customerSelfService).contains("incident"))

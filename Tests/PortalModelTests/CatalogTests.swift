@@ -188,8 +188,9 @@ import TestSupport
     /// Every entity set or navigation name whose source is inferred is listed in CATALOG.md under
     /// "to confirm on a real environment".
     @Test func inferredNamesAreListedInTheDocumentation() throws {
-        let doc = try String(contentsOf: TestPaths.repositoryRoot.appendingPathComponent("Sources/PortalModel/Catalog/CATALOG.md"),
-                             encoding: .utf8)
+        let doc = try String(
+            contentsOf: TestPaths.repositoryRoot.appendingPathComponent("Sources/PortalModel/Catalog/CATALOG.md"),
+            encoding: .utf8)
         let section = try #require(doc.range(of: "## To confirm on a real environment")).upperBound
         let toConfirm = String(doc[section...])
         var unlisted: [String] = []

@@ -31,7 +31,8 @@ import Testing
         #expect(throws: FieldValueError.self) { try FieldValue.parse("abc", as: .decimal) }
         #expect(try FieldValue.parse("1,3,5", as: .multiChoice) == .multiChoice([1, 3, 5]))
         let id = UUID()
-        #expect(try FieldValue.parse("{\(id.uuidString)}", as: .lookup, lookupTarget: "adx_website")
+        #expect(
+            try FieldValue.parse("{\(id.uuidString)}", as: .lookup, lookupTarget: "adx_website")
                 == .lookup(EntityReference("adx_website", id)))
         #expect(throws: FieldValueError.self) { try FieldValue.parse(id.uuidString, as: .lookup) }
         #expect(FieldValue.lookup(EntityReference("adx_website", id)).text == id.uuidString.lowercased())
@@ -51,10 +52,12 @@ import Testing
 
     @Test func filterEvaluation() {
         let site = UUID()
-        let r = EntityRecord("adx_webpage", id: UUID(), columns: [
-            "adx_name": .string("Home"), "adx_websiteid": .lookup(EntityReference("adx_website", site)),
-            "adx_displayorder": .integer(3), "adx_parentpageid": .null,
-        ])
+        let r = EntityRecord(
+            "adx_webpage", id: UUID(),
+            columns: [
+                "adx_name": .string("Home"), "adx_websiteid": .lookup(EntityReference("adx_website", site)),
+                "adx_displayorder": .integer(3), "adx_parentpageid": .null,
+            ])
         #expect(RecordFilter.equal("adx_name", .string("home")).matches(r))
         #expect(RecordFilter.equal("adx_websiteid", .guid(site)).matches(r))
         #expect(RecordFilter.isNull("adx_parentpageid").matches(r))

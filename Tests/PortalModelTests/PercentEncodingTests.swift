@@ -8,7 +8,9 @@ import Testing
     /// The character sets the client (ODataQueryEncoder, FormEncoding) and the server (WebRequest) each
     /// built before they shared `PercentEncoding`.
     static func former(_ kept: String, unicodeLetters: Bool = false) -> CharacterSet {
-        var s = unicodeLetters ? CharacterSet.alphanumerics
+        var s =
+            unicodeLetters
+            ? CharacterSet.alphanumerics
             : CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)..<Unicode.Scalar(128)))
         s.insert(charactersIn: kept)
         return s

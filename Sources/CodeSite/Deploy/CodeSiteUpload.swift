@@ -44,13 +44,16 @@ public struct CodeSiteUpload: Sendable {
     ///     the target website and models are set here.
     /// - Throws: `CodeSiteError` (build output, landing page references), `SiteBindingError`, what
     ///   `MigrationUseCases.prepare` throws.
-    public static func prepare(_ project: CodeSiteProject, build: URL, target: RunTarget, choices: RunChoices,
-                               webSiteID: UUID?, create: Bool) async throws -> CodeSiteUpload {
+    public static func prepare(
+        _ project: CodeSiteProject, build: URL, target: RunTarget, choices: RunChoices,
+        webSiteID: UUID?, create: Bool
+    ) async throws -> CodeSiteUpload {
         let patterns = BundlePatterns(project.config.bundleFilePatterns)
         let merge = try BuildMerge.merge(project, build: build, patterns: patterns)
         guard let folderSite = project.websiteID else { throw CodeSiteError.noSiteFolder(root: project.root.path) }
-        let binding = try await SiteBinding.decide(folderSite: folderSite, siteName: project.siteName, webSiteID: webSiteID,
-                                                   create: create, target: target.service)
+        let binding = try await SiteBinding.decide(
+            folderSite: folderSite, siteName: project.siteName, webSiteID: webSiteID,
+            create: create, target: target.service)
         var choices = choices
         choices.targetWebsiteID = binding.targetWebsiteID
         choices.sourceModel = .enhanced
@@ -63,10 +66,12 @@ public struct CodeSiteUpload: Sendable {
         var checkChoices = choices
         checkChoices.dryRun = true
         let kind: RunKind = binding.targetWebsiteID == nil ? .upload : .migrate
-        let overall = try await MigrationUseCases.prepare(kind, source: source(merge.snapshot, project, meaning, phase: "check"),
-                                                          target: target, choices: checkChoices)
-        return CodeSiteUpload(project: project, merge: merge, binding: binding, patterns: patterns, target: target, choices: choices,
-                              meaning: meaning, kind: kind, overall: overall)
+        let overall = try await MigrationUseCases.prepare(
+            kind, source: source(merge.snapshot, project, meaning, phase: "check"),
+            target: target, choices: checkChoices)
+        return CodeSiteUpload(
+            project: project, merge: merge, binding: binding, patterns: patterns, target: target, choices: choices,
+            meaning: meaning, kind: kind, overall: overall)
     }
 
     static func source(_ snapshot: PortalSnapshot, _ project: CodeSiteProject, _ meaning: SourceMeaning, phase: String) -> RunSource {
@@ -79,8 +84,9 @@ public struct CodeSiteUpload: Sendable {
     /// Phase 1: the run that uploads the new build's assets (everything but the landing page's new body).
     /// - Throws: what `MigrationUseCases.prepare` throws.
     public func assetsRun() async throws -> PendingRun {
-        try await MigrationUseCases.prepare(kind, source: Self.source(merge.assetsOnly, project, meaning, phase: "assets"),
-                                            target: target, choices: choices)
+        try await MigrationUseCases.prepare(
+            kind, source: Self.source(merge.assetsOnly, project, meaning, phase: "assets"),
+            target: target, choices: choices)
     }
 
     /// Phase 2: the web files the landing page references that the target lacks (build-relative paths);
@@ -97,8 +103,9 @@ public struct CodeSiteUpload: Sendable {
 
     /// Phase 3: the run that switches the landing page (the whole snapshot: only the landing page differs by now).
     public func switchRun() async throws -> PendingRun {
-        try await MigrationUseCases.prepare(kind, source: Self.source(merge.snapshot, project, meaning, phase: "switch"),
-                                            target: target, choices: choices)
+        try await MigrationUseCases.prepare(
+            kind, source: Self.source(merge.snapshot, project, meaning, phase: "switch"),
+            target: target, choices: choices)
     }
 
     /// The stale bundles of phase 4: the folder's (`merge.staleBundles`) that the target has, and the target site's web files
@@ -128,8 +135,9 @@ public struct CodeSiteUpload: Sendable {
         m.explicitDeletions["adx_webfile", default: []].formUnion(stale.map(\.id))
         var choices = choices
         choices.massDelete = nil // the bundle patterns chose these deletions; they are listed before writing
-        return try await MigrationUseCases.prepare(kind, source: Self.source(merge.snapshot, project, m, phase: "cleanup"),
-                                                   target: target, choices: choices)
+        return try await MigrationUseCases.prepare(
+            kind, source: Self.source(merge.snapshot, project, m, phase: "cleanup"),
+            target: target, choices: choices)
     }
 
     /// After phase 4: the stale bundles still in the target (each deletion checked by reading again).
@@ -155,7 +163,8 @@ public struct CodeSiteUpload: Sendable {
     /// The target site's root web pages by id.
     func targetRootPages() async throws -> [UUID: EntityRecord] {
         let view = DataModelPolicy.service(target.service, model: .enhanced, site: binding.siteID)
-        let pages = try await view.retrieveAll(RecordQuery("adx_webpage", columns: ["adx_partialurl", "adx_parentpageid", "adx_rootwebpageid", "adx_websiteid"]))
+        let pages = try await view.retrieveAll(
+            RecordQuery("adx_webpage", columns: ["adx_partialurl", "adx_parentpageid", "adx_rootwebpageid", "adx_websiteid"]))
         return Dictionary(pages.filter { $0.lookupID("adx_rootwebpageid") == nil }.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
     }
 }

@@ -33,9 +33,11 @@ public struct SiteBinding: Sendable, Equatable {
         switch reason {
         case .created: return "Creating a new site \(siteID.dataverseString) (--create)"
         case .webSiteIdOption: return "Uploading into site \(siteID.dataverseString)\(name.map { " \"\($0)\"" } ?? "") (--webSiteId)"
-        case .websiteFile: return "Uploading into site \(siteID.dataverseString)\(name.map { " \"\($0)\"" } ?? "") (the id in .powerpages-site/website.yml)"
-        case .siteName: return "Uploading into site \(siteID.dataverseString) \"\(name ?? "")\" (the one site of that name; .powerpages-site/website.yml names "
-            + "another id, which this target does not have)"
+        case .websiteFile:
+            return "Uploading into site \(siteID.dataverseString)\(name.map { " \"\($0)\"" } ?? "") (the id in .powerpages-site/website.yml)"
+        case .siteName:
+            return "Uploading into site \(siteID.dataverseString) \"\(name ?? "")\" (the one site of that name; .powerpages-site/website.yml names "
+                + "another id, which this target does not have)"
         }
     }
 
@@ -47,8 +49,10 @@ public struct SiteBinding: Sendable, Equatable {
     ///   - create: `--create`.
     ///   - target: the environment (its `powerpagesite` table is read; none means no sites).
     /// - Throws: `SiteBindingError`.
-    public static func decide(folderSite: UUID, siteName: String?, webSiteID: UUID?, create: Bool,
-                              target: any DataverseService) async throws -> SiteBinding {
+    public static func decide(
+        folderSite: UUID, siteName: String?, webSiteID: UUID?, create: Bool,
+        target: any DataverseService
+    ) async throws -> SiteBinding {
         let sites: [EntityRecord]
         do {
             sites = try await target.retrieveAll(RecordQuery("powerpagesite", columns: ["name"]))
@@ -58,8 +62,9 @@ public struct SiteBinding: Sendable, Equatable {
         func named(_ id: UUID) -> String? { sites.first { $0.id == id }?.string("name") }
         if let webSiteID {
             guard sites.contains(where: { $0.id == webSiteID }) else { throw SiteBindingError.webSiteIdNotFound(webSiteID) }
-            return SiteBinding(siteID: webSiteID, name: named(webSiteID), reason: .webSiteIdOption,
-                               targetWebsiteID: webSiteID == folderSite ? nil : webSiteID)
+            return SiteBinding(
+                siteID: webSiteID, name: named(webSiteID), reason: .webSiteIdOption,
+                targetWebsiteID: webSiteID == folderSite ? nil : webSiteID)
         }
         if sites.contains(where: { $0.id == folderSite }) {
             return SiteBinding(siteID: folderSite, name: named(folderSite), reason: .websiteFile, targetWebsiteID: nil)

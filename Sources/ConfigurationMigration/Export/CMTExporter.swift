@@ -31,8 +31,10 @@ public struct CMTExporter: Sendable {
     /// - Throws: `CMTError.invalidSchema` naming a table the environment lacks; `CMTError.unsupportedValue`
     ///   naming table, column and the first record when a `partylist` field's table has records; `CMTError` from the
     ///   FetchXML filters; `DataverseError` from the service.
-    public func export(schema: CMTSchema, schemaData: Data? = nil, timestamp: String = DateTimeValue(Date()).iso8601Ticks,
-                       progress: @Sendable (TableProgress) -> Void = { _ in }) async throws -> CMTPackage {
+    public func export(
+        schema: CMTSchema, schemaData: Data? = nil, timestamp: String = DateTimeValue(Date()).iso8601Ticks,
+        progress: @Sendable (TableProgress) -> Void = { _ in }
+    ) async throws -> CMTPackage {
         let definitions = Dictionary(try await service.tableDefinitions().map { ($0.logicalName, $0) }, uniquingKeysWith: { a, _ in a })
         var snapshot = PortalSnapshot()
         var linkedCache: [String: [EntityRecord]] = [:]
@@ -69,9 +71,11 @@ public struct CMTExporter: Sendable {
                 }
             }
             if let party = entity.fields.first(where: \.isPartyList), let first = records.first {
-                throw CMTError(.unsupportedValue, "party list columns (activity parties) are not exported; remove the field from the schema "
-                               + "to export the other columns (\(records.count) record(s) of the table would need it)",
-                               entity: entity.name, recordID: first.id.dataverseString, field: party.name)
+                throw CMTError(
+                    .unsupportedValue,
+                    "party list columns (activity parties) are not exported; remove the field from the schema "
+                        + "to export the other columns (\(records.count) record(s) of the table would need it)",
+                    entity: entity.name, recordID: first.id.dataverseString, field: party.name)
             }
             let fieldNames = Set(wanted)
             for var record in records {
@@ -96,9 +100,11 @@ public struct CMTExporter: Sendable {
                 let links = try await service.retrieveLinks(relationship: rel.name, firstIDs: nil)
                 for link in links {
                     // Keep the schema entity on the first side, as data.xml lists links under it.
-                    let oriented = link.first.logicalName == entity.name && exportedIDs.contains(link.first.id) ? link
+                    let oriented =
+                        link.first.logicalName == entity.name && exportedIDs.contains(link.first.id)
+                        ? link
                         : (link.second.logicalName == entity.name && exportedIDs.contains(link.second.id) && link.first.logicalName != entity.name
-                           ? ManyToManyLink(link.second, link.first) : nil)
+                            ? ManyToManyLink(link.second, link.first) : nil)
                     guard let l = oriented else { continue }
                     snapshot.link(rel.name, l)
                     linkCount += 1

@@ -42,8 +42,10 @@ public struct FetchLinkEntity: Hashable, Sendable {
     public var filter: FetchFilterNode?
     public var links: [FetchLinkEntity]
 
-    public init(name: String, from: String, to: String, isOuter: Bool = false, alias: String? = nil,
-                filter: FetchFilterNode? = nil, links: [FetchLinkEntity] = []) {
+    public init(
+        name: String, from: String, to: String, isOuter: Bool = false, alias: String? = nil,
+        filter: FetchFilterNode? = nil, links: [FetchLinkEntity] = []
+    ) {
         self.name = name
         self.from = from
         self.to = to
@@ -117,8 +119,10 @@ public struct FetchXMLFilter: Hashable, Sendable {
                 throw unsupported(node, "<condition> needs attribute and operator")
             }
             guard let op = FetchOperator(rawValue: rawOp) else {
-                throw unsupported(node, "condition operator '\(rawOp)' is not supported (supported: "
-                                  + FetchOperator.allCases.map(\.rawValue).joined(separator: ", ") + ")")
+                throw unsupported(
+                    node,
+                    "condition operator '\(rawOp)' is not supported (supported: "
+                        + FetchOperator.allCases.map(\.rawValue).joined(separator: ", ") + ")")
             }
             if node["entityname"] != nil { throw unsupported(node, "condition attribute 'entityname' is not supported") }
             var values = node["value"].map { [$0] } ?? []
@@ -163,8 +167,10 @@ public struct FetchXMLFilter: Hashable, Sendable {
                     }
                     if c["intersect"]?.lowercased() == "true" { throw unsupported(c, "intersect link-entities are not supported") }
                     let (f, l) = try body(c)
-                    links.append(FetchLinkEntity(name: name, from: from, to: to, isOuter: linkType == "outer",
-                                                 alias: c["alias"], filter: f, links: l))
+                    links.append(
+                        FetchLinkEntity(
+                            name: name, from: from, to: to, isOuter: linkType == "outer",
+                            alias: c["alias"], filter: f, links: l))
                 default:
                     throw unsupported(c, "element <\(c.name)> inside <\(node.name)> is not supported")
                 }
@@ -200,8 +206,9 @@ public struct FetchXMLFilter: Hashable, Sendable {
     ///   fit its column's type.
     public func recordFilter(columnType: (String) -> AttributeType?) throws -> RecordFilter? {
         if !links.isEmpty {
-            throw CMTError(.unsupportedFetchXML, "a <link-entity> condition cannot be expressed as a record filter; evaluate it locally",
-                           entity: entityName)
+            throw CMTError(
+                .unsupportedFetchXML, "a <link-entity> condition cannot be expressed as a record filter; evaluate it locally",
+                entity: entityName)
         }
         guard let f = filter else { return nil }
         return try FetchXMLFilter.translate(f, columnType: columnType)
@@ -219,7 +226,8 @@ public struct FetchXMLFilter: Hashable, Sendable {
             if let f = filter, !FetchXMLFilter.evaluate(f, record, idColumn: idColumn) { return false }
             for (link, keys) in zip(links, linkKeys) where !link.isOuter {
                 guard let key = FetchXMLFilter.key(FetchXMLFilter.value(record, link.to, idColumn: idColumn)),
-                      keys.contains(key) else { return false }
+                    keys.contains(key)
+                else { return false }
             }
             return true
         }
@@ -356,8 +364,9 @@ public struct FetchXMLFilter: Hashable, Sendable {
                 let core = p.trimmingCharacters(in: CharacterSet(charactersIn: "%"))
                 let lead = p.hasPrefix("%"), trail = p.hasSuffix("%") && p.count > 1
                 guard !core.contains("%"), !core.contains("_") else {
-                    throw CMTError(.unsupportedFetchXML, "like pattern '\(p)' cannot be expressed as a record filter; evaluate it locally",
-                                   field: c.attribute)
+                    throw CMTError(
+                        .unsupportedFetchXML, "like pattern '\(p)' cannot be expressed as a record filter; evaluate it locally",
+                        field: c.attribute)
                 }
                 switch (lead, trail) {
                 case (true, true): return .string(.contains, c.attribute, core)
@@ -388,8 +397,9 @@ extension CMTEntity {
             throw e
         }
         if let e = f.entityName, e != name {
-            throw CMTError(.unsupportedFetchXML, "the filter's <entity name=\"\(e)\"> is not the schema entity",
-                           file: filterSource.file, line: filterSource.line, entity: name)
+            throw CMTError(
+                .unsupportedFetchXML, "the filter's <entity name=\"\(e)\"> is not the schema entity",
+                file: filterSource.file, line: filterSource.line, entity: name)
         }
         return f
     }

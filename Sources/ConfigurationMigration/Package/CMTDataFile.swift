@@ -55,8 +55,10 @@ public struct CMTDataFile: Sendable {
         var recordsRead = 0
         for (index, entityNode) in entityNodes.enumerated() {
             defer {
-                ProgressSink.emit(.tablesRead(tablesDone: index + 1, tablesTotal: entityNodes.count, records: recordsRead,
-                                              table: entityNode["name"]))
+                ProgressSink.emit(
+                    .tablesRead(
+                        tablesDone: index + 1, tablesTotal: entityNodes.count, records: recordsRead,
+                        table: entityNode["name"]))
             }
             guard let name = entityNode["name"] else {
                 throw CMTError(.invalidSchema, "<entity> has no name attribute", file: file, line: entityNode.line)
@@ -70,13 +72,16 @@ public struct CMTDataFile: Sendable {
             var unknown = Set<String>()
             for recordNode in entityNode.child("records")?.children("record") ?? [] {
                 guard let rawID = recordNode["id"], let id = UUID(dataverse: rawID) else {
-                    throw CMTError(.invalidValue, "<record> has no valid id attribute", file: file, line: recordNode.line,
-                                   entity: name, recordID: recordNode["id"])
+                    throw CMTError(
+                        .invalidValue, "<record> has no valid id attribute", file: file, line: recordNode.line,
+                        entity: name, recordID: recordNode["id"])
                 }
                 if let first = recordLines[name, default: [:]].updateValue(recordNode.line, forKey: id) {
-                    throw CMTError(.invalidValue, "record id \(id.dataverseString) appears twice in entity \(name) (lines \(first) "
-                                   + "and \(recordNode.line)); it is not clear which to import: keep one of them",
-                                   file: file, line: recordNode.line, entity: name, recordID: id.dataverseString)
+                    throw CMTError(
+                        .invalidValue,
+                        "record id \(id.dataverseString) appears twice in entity \(name) (lines \(first) "
+                            + "and \(recordNode.line)); it is not clear which to import: keep one of them",
+                        file: file, line: recordNode.line, entity: name, recordID: id.dataverseString)
                 }
                 var record = EntityRecord(name, id: id)
                 // The line of each field read in this record: a field twice is refused (the last one
@@ -84,14 +89,17 @@ public struct CMTDataFile: Sendable {
                 var fieldLines: [String: Int] = [:]
                 for fieldNode in recordNode.children("field") {
                     guard let fieldName = fieldNode["name"] else {
-                        throw CMTError(.invalidSchema, "<field> has no name attribute", file: file, line: fieldNode.line,
-                                       entity: name, recordID: id.dataverseString)
+                        throw CMTError(
+                            .invalidSchema, "<field> has no name attribute", file: file, line: fieldNode.line,
+                            entity: name, recordID: id.dataverseString)
                     }
                     if let first = fieldLines.updateValue(fieldNode.line, forKey: fieldName) {
                         let lines = first == fieldNode.line ? "both on line \(first)" : "lines \(first) and \(fieldNode.line)"
-                        throw CMTError(.invalidValue, "field \(fieldName) appears twice in record \(id.dataverseString) (\(lines)); "
-                                       + "it is not clear which value to import: keep one of them",
-                                       file: file, line: fieldNode.line, entity: name, recordID: id.dataverseString, field: fieldName)
+                        throw CMTError(
+                            .invalidValue,
+                            "field \(fieldName) appears twice in record \(id.dataverseString) (\(lines)); "
+                                + "it is not clear which value to import: keep one of them",
+                            file: file, line: fieldNode.line, entity: name, recordID: id.dataverseString, field: fieldName)
                     }
                     guard let field = fieldsByName[fieldName] else {
                         if unknown.insert(fieldName).inserted {
@@ -107,8 +115,10 @@ public struct CMTDataFile: Sendable {
                             // not carried; an empty party list is simply no value.
                             let parties = fieldNode.children("activitypointerrecords").count
                             if parties == 0 && raw.trimmingCharacters(in: .whitespaces).isEmpty { continue }
-                            throw CMTError(.unsupportedValue, "party list values (activity parties; \(parties) in this record) are not "
-                                           + "supported; remove the field from data_schema.xml to import the other columns", field: fieldName)
+                            throw CMTError(
+                                .unsupportedValue,
+                                "party list values (activity parties; \(parties) in this record) are not "
+                                    + "supported; remove the field from data_schema.xml to import the other columns", field: fieldName)
                         }
                         if CMTDataFile.isBodyField(entity: name, field: field) {
                             let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -119,8 +129,9 @@ public struct CMTDataFile: Sendable {
                             snapshot.bodies[FileBodyKey(name, id, fieldName)] = .data(body)
                             continue
                         }
-                        let value = try CMTValueCodec.parse(raw, field: field, lookupEntity: fieldNode["lookupentity"],
-                                                            lookupName: fieldNode["lookupentityname"])
+                        let value = try CMTValueCodec.parse(
+                            raw, field: field, lookupEntity: fieldNode["lookupentity"],
+                            lookupName: fieldNode["lookupentityname"])
                         if !value.isNull { record.columns[fieldName] = value }
                     } catch var e as CMTError {
                         e.file = file; e.line = fieldNode.line; e.entity = name; e.recordID = id.dataverseString; e.field = fieldName
@@ -132,22 +143,27 @@ public struct CMTDataFile: Sendable {
             }
             for m2m in entityNode.child("m2mrelationships")?.children("m2mrelationship") ?? [] {
                 guard let relName = m2m["m2mrelationshipname"], let rawSource = m2m["sourceid"],
-                      let source = UUID(dataverse: rawSource), let targetEntity = m2m["targetentityname"] else {
-                    throw CMTError(.invalidSchema, "<m2mrelationship> needs m2mrelationshipname, a GUID sourceid and targetentityname",
-                                   file: file, line: m2m.line, entity: name)
+                    let source = UUID(dataverse: rawSource), let targetEntity = m2m["targetentityname"]
+                else {
+                    throw CMTError(
+                        .invalidSchema, "<m2mrelationship> needs m2mrelationshipname, a GUID sourceid and targetentityname",
+                        file: file, line: m2m.line, entity: name)
                 }
                 if snapshot.links[relName] == nil { snapshot.links[relName] = [] }
                 for t in m2m.child("targetids")?.children("targetid") ?? [] {
                     guard let target = UUID(dataverse: t.text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
-                        throw CMTError(.invalidValue, "<targetid> '\(t.text)' is not a GUID", file: file, line: t.line,
-                                       entity: name, recordID: source.dataverseString)
+                        throw CMTError(
+                            .invalidValue, "<targetid> '\(t.text)' is not a GUID", file: file, line: t.line,
+                            entity: name, recordID: source.dataverseString)
                     }
                     // A link given twice was merged silently (red team F7): refused like a record id twice.
                     let key = "\(relName)|\(source)|\(targetEntity)|\(target)"
                     if let first = linkLines.updateValue(t.line, forKey: key) {
-                        throw CMTError(.invalidValue, "the N:N link \(relName) from \(source.dataverseString) to \(target.dataverseString) "
-                                       + "appears twice (lines \(first) and \(t.line)); keep one of them",
-                                       file: file, line: t.line, entity: name, recordID: source.dataverseString)
+                        throw CMTError(
+                            .invalidValue,
+                            "the N:N link \(relName) from \(source.dataverseString) to \(target.dataverseString) "
+                                + "appears twice (lines \(first) and \(t.line)); keep one of them",
+                            file: file, line: t.line, entity: name, recordID: source.dataverseString)
                     }
                     snapshot.link(relName, ManyToManyLink(EntityReference(name, source), EntityReference(targetEntity, target)))
                 }
@@ -189,12 +205,14 @@ public struct CMTDataFile: Sendable {
                         if field.name == entity.primaryIDField {
                             item = (record.id.dataverseString, nil, nil)
                         } else if isBodyField(entity: entity.name, field: field),
-                                  let body = snapshot.bodies[FileBodyKey(entity.name, record.id, field.name)] {
+                            let body = snapshot.bodies[FileBodyKey(entity.name, record.id, field.name)]
+                        {
                             do {
                                 item = (try body.load().base64EncodedString(), nil, nil)
                             } catch {
-                                throw CMTError(.writeFailed, "the body cannot be read: \(CMTPackage.plainReason(error))", entity: entity.name,
-                                               recordID: record.id.dataverseString, field: field.name)
+                                throw CMTError(
+                                    .writeFailed, "the body cannot be read: \(CMTPackage.plainReason(error))", entity: entity.name,
+                                    recordID: record.id.dataverseString, field: field.name)
                             }
                         } else if let v = record.columns[field.name] {
                             item = CMTValueCodec.format(v, field: field)
@@ -208,12 +226,14 @@ public struct CMTDataFile: Sendable {
                             guard let bad = XMLEscaping.firstCharacterXMLCannotCarry(text) else { continue }
                             let nameField = entity.fields.first { $0.name == entity.primaryNameField && $0.name != field.name }
                             let recordName = nameField.flatMap { f in record.columns[f.name].flatMap { CMTValueCodec.format($0, field: f)?.value } }
-                            throw CMTError(.invalidValue, "the value holds the character U+\(String(format: "%04X", bad.value)), which XML 1.0 "
-                                           + "cannot carry (not even as &#…;: U+0000–U+0008, U+000B, U+000C, U+000E–U+001F, U+FFFE, "
-                                           + "U+FFFF and unpaired surrogates are not allowed), so data.xml could not be imported; "
-                                           + (recordName.map { "the record is named '\($0)'; " } ?? "")
-                                           + "remove the character from the value in the environment and export again; nothing was written",
-                                           entity: entity.name, recordID: record.id.dataverseString, field: field.name)
+                            throw CMTError(
+                                .invalidValue,
+                                "the value holds the character U+\(String(format: "%04X", bad.value)), which XML 1.0 "
+                                    + "cannot carry (not even as &#…;: U+0000–U+0008, U+000B, U+000C, U+000E–U+001F, U+FFFE, "
+                                    + "U+FFFF and unpaired surrogates are not allowed), so data.xml could not be imported; "
+                                    + (recordName.map { "the record is named '\($0)'; " } ?? "")
+                                    + "remove the character from the value in the environment and export again; nothing was written",
+                                entity: entity.name, recordID: record.id.dataverseString, field: field.name)
                         }
                         out += "\n        <field name=\"\(XMLEscaping.attribute(field.name))\" value=\"\(XMLEscaping.attribute(i.value))\""
                         if let le = i.lookupEntity {
@@ -244,7 +264,8 @@ public struct CMTDataFile: Sendable {
                 }
                 let idField = rel.m2mTargetEntityPrimaryKey ?? "\(targetEntity)id"
                 for s in sources {
-                    m2m += "\n      <m2mrelationship sourceid=\"\(s.dataverseString)\" targetentityname=\"\(XMLEscaping.attribute(targetEntity))\""
+                    m2m +=
+                        "\n      <m2mrelationship sourceid=\"\(s.dataverseString)\" targetentityname=\"\(XMLEscaping.attribute(targetEntity))\""
                         + " targetentitynameidfield=\"\(XMLEscaping.attribute(idField))\" m2mrelationshipname=\"\(XMLEscaping.attribute(rel.name))\">"
                     m2m += "\n        <targetids>"
                     for t in (bySource[s] ?? []).sorted(by: { $0.dataverseString < $1.dataverseString }) {

@@ -33,9 +33,11 @@ public struct CMTPackage: Sendable {
 
     /// The 191 bytes of `[Content_Types].xml` every CMT version writes: UTF-8 with BOM, one line, with an
     /// XML declaration (research/cmt-format.md §3, [V-file] 2017–2024).
-    public static let contentTypesXML: Data = Data([0xEF, 0xBB, 0xBF]) + Data(
-        ("<?xml version=\"1.0\" encoding=\"utf-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
-         + "<Default Extension=\"xml\" ContentType=\"application/octet-stream\" /></Types>").utf8)
+    public static let contentTypesXML: Data =
+        Data([0xEF, 0xBB, 0xBF])
+        + Data(
+            ("<?xml version=\"1.0\" encoding=\"utf-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+                + "<Default Extension=\"xml\" ContentType=\"application/octet-stream\" /></Types>").utf8)
 
     /// Limits applied while reading a zip; declared sizes in the zip are not trusted (they are counted
     /// as the bytes come out).
@@ -52,8 +54,10 @@ public struct CMTPackage: Sendable {
         /// Entries that decompress to no more than this many bytes are not held to `maximumRatio`
         /// (default 16 MiB).
         public var ratioFloorBytes: Int
-        public init(maximumEntryBytes: Int = 1 << 30, maximumEntries: Int = 1000, maximumRatio: Int = 200,
-                    ratioFloorBytes: Int = 16 << 20) {
+        public init(
+            maximumEntryBytes: Int = 1 << 30, maximumEntries: Int = 1000, maximumRatio: Int = 200,
+            ratioFloorBytes: Int = 16 << 20
+        ) {
             self.maximumEntryBytes = maximumEntryBytes
             self.maximumEntries = maximumEntries
             self.maximumRatio = maximumRatio
@@ -97,8 +101,9 @@ public struct CMTPackage: Sendable {
         }
         let schema = try CMTSchema(data: schemaBytes, file: "\(label)/data_schema.xml")
         let data = try CMTDataFile(data: dataBytes, schema: schema, file: "\(label)/data.xml")
-        self.init(schema: schema, schemaData: schemaBytes, snapshot: data.snapshot, timestamp: data.timestamp,
-                  warnings: data.warnings)
+        self.init(
+            schema: schema, schemaData: schemaBytes, snapshot: data.snapshot, timestamp: data.timestamp,
+            warnings: data.warnings)
     }
 
     /// Reads the root entries of a zip that a package needs, checking every entry: its path, its type,
@@ -111,8 +116,10 @@ public struct CMTPackage: Sendable {
         do {
             archive = try Archive(url: url, accessMode: .read)
         } catch {
-            throw CMTError(.malformedXML, "this is neither a folder nor a readable zip file; give the data.zip the Configuration "
-                           + "Migration Tool wrote, or a folder holding data.xml and data_schema.xml", file: zip)
+            throw CMTError(
+                .malformedXML,
+                "this is neither a folder nor a readable zip file; give the data.zip the Configuration "
+                    + "Migration Tool wrote, or a folder holding data.xml and data_schema.xml", file: zip)
         }
         var result: [String: Data] = [:]
         var seen = Set<String>()
@@ -121,22 +128,28 @@ public struct CMTPackage: Sendable {
         for entry in archive {
             count += 1
             if count > limits.maximumEntries {
-                throw CMTError(.unsafeInput, "the zip holds more than \(limits.maximumEntries) entries (a CMT package holds 3); "
-                               + "the package is refused", file: zip)
+                throw CMTError(
+                    .unsafeInput,
+                    "the zip holds more than \(limits.maximumEntries) entries (a CMT package holds 3); "
+                        + "the package is refused", file: zip)
             }
             let path = entry.path
             // A NUL or other control character in a name: readers cut the name there or not, so
             // 'data.xml\0x' could pass for data.xml with one and not with another (red team F9).
             if let bad = path.unicodeScalars.first(where: { $0.value < 0x20 || $0.value == 0x7F }) {
                 let shown = path.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "\\u{\(String($0.value, radix: 16))}" : String($0) }
-                throw CMTError(.unsafeInput, "zip entry '\(shown.joined())' has an invalid name: it holds the control character "
-                               + "U+\(String(format: "%04X", bad.value)); the package is refused", file: zip)
+                throw CMTError(
+                    .unsafeInput,
+                    "zip entry '\(shown.joined())' has an invalid name: it holds the control character "
+                        + "U+\(String(format: "%04X", bad.value)); the package is refused", file: zip)
             }
             try checkEntryPath(path, zip: zip)
             // Two entries of one name: readers disagree on which wins (the last did, silently).
             guard seen.insert(path.lowercased()).inserted else {
-                throw CMTError(.unsafeInput, "the zip holds two entries named '\(path)'; a CMT package holds one of each, so it is "
-                               + "not clear which to import; rebuild the zip with one '\(path)'", file: zip)
+                throw CMTError(
+                    .unsafeInput,
+                    "the zip holds two entries named '\(path)'; a CMT package holds one of each, so it is "
+                        + "not clear which to import; rebuild the zip with one '\(path)'", file: zip)
             }
             if entry.type == .symlink {
                 throw CMTError(.unsafeInput, "zip entry '\(path)' is a symbolic link", file: zip)
@@ -147,10 +160,12 @@ public struct CMTPackage: Sendable {
             // A CMT package holds three root entries and nothing else (research/cmt-format.md §3): an
             // 'x/data.xml' or any other entry was skipped silently before (red team F9).
             guard entry.type == .file, packageEntries.contains(path) else {
-                throw CMTError(.unsafeInput, "the zip holds \(entry.type == .directory ? "a folder" : "an entry") '\(path)' that a CMT "
-                               + "package does not have (it holds data.xml, data_schema.xml and [Content_Types].xml at its root, "
-                               + "nothing else); it is not clear what was meant, so the package is refused: rebuild the zip with "
-                               + "only those three files", file: zip)
+                throw CMTError(
+                    .unsafeInput,
+                    "the zip holds \(entry.type == .directory ? "a folder" : "an entry") '\(path)' that a CMT "
+                        + "package does not have (it holds data.xml, data_schema.xml and [Content_Types].xml at its root, "
+                        + "nothing else); it is not clear what was meant, so the package is refused: rebuild the zip with "
+                        + "only those three files", file: zip)
             }
             let packed = max(Int(clamping: entry.compressedSize), 1)
             var data = Data()
@@ -159,25 +174,33 @@ public struct CMTPackage: Sendable {
                 crc = try archive.extract(entry, skipCRC32: false) { chunk in
                     data.append(chunk)
                     if data.count > limits.maximumEntryBytes {
-                        throw CMTError(.unsafeInput, "zip entry '\(path)' decompresses to more than \(limits.maximumEntryBytes) bytes, "
-                                       + "the most one entry may; \(unzipHint)", file: zip)
+                        throw CMTError(
+                            .unsafeInput,
+                            "zip entry '\(path)' decompresses to more than \(limits.maximumEntryBytes) bytes, "
+                                + "the most one entry may; \(unzipHint)", file: zip)
                     }
                     if data.count > limits.ratioFloorBytes, data.count / packed > limits.maximumRatio {
-                        throw CMTError(.unsafeInput, "zip entry '\(path)' decompresses to more than \(limits.maximumRatio) times the "
-                                       + "\(packed) bytes it takes in the zip (already \(data.count) bytes); a CMT file never "
-                                       + "compresses that well, so this looks like a zip bomb and is refused; \(unzipHint)", file: zip)
+                        throw CMTError(
+                            .unsafeInput,
+                            "zip entry '\(path)' decompresses to more than \(limits.maximumRatio) times the "
+                                + "\(packed) bytes it takes in the zip (already \(data.count) bytes); a CMT file never "
+                                + "compresses that well, so this looks like a zip bomb and is refused; \(unzipHint)", file: zip)
                     }
                 }
             } catch let e as CMTError {
                 throw e
             } catch {
-                throw CMTError(.unsafeInput, "zip entry '\(path)' cannot be decompressed (\(ZipMessages.describe(error))); the zip is "
-                               + "damaged: export the package again", file: zip)
+                throw CMTError(
+                    .unsafeInput,
+                    "zip entry '\(path)' cannot be decompressed (\(ZipMessages.describe(error))); the zip is "
+                        + "damaged: export the package again", file: zip)
             }
             guard crc == entry.checksum else {
-                throw CMTError(.unsafeInput, "zip entry '\(path)' is damaged: its bytes do not match the CRC-32 the zip records for it "
-                               + "(\(String(entry.checksum, radix: 16)) recorded, \(String(crc, radix: 16)) read); export the package "
-                               + "again", file: zip)
+                throw CMTError(
+                    .unsafeInput,
+                    "zip entry '\(path)' is damaged: its bytes do not match the CRC-32 the zip records for it "
+                        + "(\(String(entry.checksum, radix: 16)) recorded, \(String(crc, radix: 16)) read); export the package "
+                        + "again", file: zip)
             }
             // Every entry's CRC is checked ([Content_Types].xml too), only the two files the reader uses are kept.
             if path != "[Content_Types].xml" { result[path] = data }
@@ -228,8 +251,10 @@ public struct CMTPackage: Sendable {
         do {
             let archive = try Archive(url: temp, accessMode: .create)
             for (name, bytes) in entries {
-                try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(bytes.count), modificationDate: date,
-                                     compressionMethod: .deflate) { position, size in
+                try archive.addEntry(
+                    with: name, type: .file, uncompressedSize: Int64(bytes.count), modificationDate: date,
+                    compressionMethod: .deflate
+                ) { position, size in
                     bytes.subdata(in: Int(position)..<min(bytes.count, Int(position) + size))
                 }
             }
@@ -264,12 +289,16 @@ public struct CMTPackage: Sendable {
         }
         let nameBytes = url.lastPathComponent.utf8.count
         if nameBytes > 255 {
-            throw CMTError(.writeFailed, "the file name is \(nameBytes) bytes long; a file name may be at most 255 bytes: give a "
-                           + "shorter name", file: url.path)
+            throw CMTError(
+                .writeFailed,
+                "the file name is \(nameBytes) bytes long; a file name may be at most 255 bytes: give a "
+                    + "shorter name", file: url.path)
         }
         if access(folder.path, W_OK | X_OK) != 0 {
-            throw CMTError(.writeFailed, "the folder \(folder.path) cannot be written to (\(String(cString: strerror(errno)))); "
-                           + "give a folder you may write to", file: url.path)
+            throw CMTError(
+                .writeFailed,
+                "the folder \(folder.path) cannot be written to (\(String(cString: strerror(errno)))); "
+                    + "give a folder you may write to", file: url.path)
         }
     }
 
@@ -309,8 +338,10 @@ public struct CMTPackage: Sendable {
 
     /// The three files in CMT's order.
     func entries() throws -> [(String, Data)] {
-        [("data.xml", Data(try dataXMLText().utf8)),
-         ("data_schema.xml", schemaData ?? schema.xmlData()),
-         ("[Content_Types].xml", CMTPackage.contentTypesXML)]
+        [
+            ("data.xml", Data(try dataXMLText().utf8)),
+            ("data_schema.xml", schemaData ?? schema.xmlData()),
+            ("[Content_Types].xml", CMTPackage.contentTypesXML),
+        ]
     }
 }

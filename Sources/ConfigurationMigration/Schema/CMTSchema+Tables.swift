@@ -31,13 +31,16 @@ extension CMTSchema {
                 portalTypes: known?.portalTypes ?? [], source: source)
             for field in entity.fields {
                 guard let type = field.type else {
-                    throw CMTError(.invalidSchema, "unknown type '\(field.typeName)'; use a CMT type such as string, entityreference, "
-                                   + "optionsetvalue or datetime", file: source, entity: entity.name, field: field.name)
+                    throw CMTError(
+                        .invalidSchema,
+                        "unknown type '\(field.typeName)'; use a CMT type such as string, entityreference, "
+                            + "optionsetvalue or datetime", file: source, entity: entity.name, field: field.name)
                 }
                 let targets = field.lookupTypes.filter { !$0.isEmpty }
                 let knownColumn = known?.column(field.name)
-                var column = ColumnDefinition(field.name, type, displayName: field.displayName, targets: targets,
-                                              navigationProperty: nil, source: source)
+                var column = ColumnDefinition(
+                    field.name, type, displayName: field.displayName, targets: targets,
+                    navigationProperty: nil, source: source)
                 if type.isReference {
                     if column.targets.isEmpty { column.targets = knownColumn?.targets ?? (type == .owner ? ["systemuser", "team"] : []) }
                     column.navigationProperty = knownColumn?.navigationProperty ?? field.name
@@ -46,16 +49,19 @@ extension CMTSchema {
             }
             for rel in entity.relationships where rel.manyToMany {
                 guard let target = rel.m2mTargetEntity else {
-                    throw CMTError(.invalidSchema, "<relationship name=\"\(rel.name)\"> has no m2mTargetEntity attribute",
-                                   file: source, entity: entity.name)
+                    throw CMTError(
+                        .invalidSchema, "<relationship name=\"\(rel.name)\"> has no m2mTargetEntity attribute",
+                        file: source, entity: entity.name)
                 }
                 let targetKey = rel.m2mTargetEntityPrimaryKey ?? target + "id"
-                table.relationships.append(catalog.relationship(rel.name) ?? ManyToManyRelationship(
-                    name: rel.name, entity1: entity.name, entity2: target,
-                    intersectEntity: rel.relatedEntityName ?? rel.name,
-                    entity1IDColumn: entity.primaryIDField,
-                    entity2IDColumn: target == entity.name ? targetKey + "two" : targetKey,
-                    entity1NavigationProperty: rel.name, entity2NavigationProperty: rel.name, source: source))
+                table.relationships.append(
+                    catalog.relationship(rel.name)
+                        ?? ManyToManyRelationship(
+                            name: rel.name, entity1: entity.name, entity2: target,
+                            intersectEntity: rel.relatedEntityName ?? rel.name,
+                            entity1IDColumn: entity.primaryIDField,
+                            entity2IDColumn: target == entity.name ? targetKey + "two" : targetKey,
+                            entity1NavigationProperty: rel.name, entity2NavigationProperty: rel.name, source: source))
             }
             return table
         }

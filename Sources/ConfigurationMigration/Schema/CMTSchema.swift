@@ -18,8 +18,10 @@ public struct CMTSchema: Hashable, Sendable {
     /// The entities in file order.
     public var entities: [CMTEntity]
 
-    public init(dateMode: String? = nil, declaresXSINamespace: Bool = true, entityImportOrder: [String]? = nil,
-                entities: [CMTEntity] = []) {
+    public init(
+        dateMode: String? = nil, declaresXSINamespace: Bool = true, entityImportOrder: [String]? = nil,
+        entities: [CMTEntity] = []
+    ) {
         self.dateMode = dateMode
         self.declaresXSINamespace = declaresXSINamespace
         self.entityImportOrder = entityImportOrder
@@ -67,9 +69,11 @@ public struct CMTEntity: Hashable, Sendable {
         public func hash(into hasher: inout Hasher) {}
     }
 
-    public init(name: String, displayName: String, objectTypeCode: Int?, primaryIDField: String, primaryNameField: String,
-                disablePlugins: Bool = true, skipUpdate: Bool? = nil, forceCreate: Bool? = nil,
-                fields: [CMTField] = [], relationships: [CMTRelationship] = [], filter: String? = nil) {
+    public init(
+        name: String, displayName: String, objectTypeCode: Int?, primaryIDField: String, primaryNameField: String,
+        disablePlugins: Bool = true, skipUpdate: Bool? = nil, forceCreate: Bool? = nil,
+        fields: [CMTField] = [], relationships: [CMTRelationship] = [], filter: String? = nil
+    ) {
         self.name = name
         self.displayName = displayName
         self.objectTypeCode = objectTypeCode
@@ -109,8 +113,10 @@ public struct CMTField: Hashable, Sendable {
     /// Per-field `dateMode`; `nil` when absent.
     public var dateMode: String?
 
-    public init(name: String, displayName: String, typeName: String, lookupTypes: [String] = [],
-                updateCompare: Bool? = nil, primaryKey: Bool? = nil, customField: Bool? = nil, dateMode: String? = nil) {
+    public init(
+        name: String, displayName: String, typeName: String, lookupTypes: [String] = [],
+        updateCompare: Bool? = nil, primaryKey: Bool? = nil, customField: Bool? = nil, dateMode: String? = nil
+    ) {
         self.name = name
         self.displayName = displayName
         self.typeName = typeName
@@ -149,10 +155,12 @@ public struct CMTRelationship: Hashable, Sendable {
     /// Nested `<fields>` of an N:1 descriptor (allowed by the XSD, not seen in portal files).
     public var fields: [CMTField]
 
-    public init(name: String, manyToMany: Bool = true, isReflexive: Bool? = false, relatedEntityName: String? = nil,
-                m2mTargetEntity: String? = nil, m2mTargetEntityPrimaryKey: String? = nil,
-                referencedAttribute: String? = nil, referencedEntity: String? = nil,
-                referencingAttribute: String? = nil, referencingEntity: String? = nil, fields: [CMTField] = []) {
+    public init(
+        name: String, manyToMany: Bool = true, isReflexive: Bool? = false, relatedEntityName: String? = nil,
+        m2mTargetEntity: String? = nil, m2mTargetEntityPrimaryKey: String? = nil,
+        referencedAttribute: String? = nil, referencedEntity: String? = nil,
+        referencingAttribute: String? = nil, referencingEntity: String? = nil, fields: [CMTField] = []
+    ) {
         self.name = name
         self.manyToMany = manyToMany
         self.isReflexive = isReflexive

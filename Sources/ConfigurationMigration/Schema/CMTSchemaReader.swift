@@ -48,8 +48,9 @@ extension CMTSchema {
         guard root.name == "entities" else {
             throw CMTError(.invalidSchema, "the root element is <\(root.name)>, expected <entities>", file: file, line: root.line)
         }
-        var schema = CMTSchema(dateMode: root["dateMode"],
-                               declaresXSINamespace: rootTagDeclaresXSI || root["xmlns:xsi"] != nil)
+        var schema = CMTSchema(
+            dateMode: root["dateMode"],
+            declaresXSINamespace: rootTagDeclaresXSI || root["xmlns:xsi"] != nil)
         var entityLines: [String: Int] = [:]
         for child in root.children {
             switch child.name {
@@ -61,8 +62,9 @@ extension CMTSchema {
                 let entity = try CMTSchemaParsing.entity(child, file: file)
                 // A table twice: readers took the first or the last (red team F7); refused.
                 if let first = entityLines.updateValue(child.line, forKey: entity.name) {
-                    throw CMTError(.invalidSchema, "entity \(entity.name) appears twice (lines \(first) and \(child.line)); keep one of them",
-                                   file: file, line: child.line, entity: entity.name)
+                    throw CMTError(
+                        .invalidSchema, "entity \(entity.name) appears twice (lines \(first) and \(child.line)); keep one of them",
+                        file: file, line: child.line, entity: entity.name)
                 }
                 schema.entities.append(entity)
             default:
@@ -89,8 +91,9 @@ enum CMTSchemaParsing {
         case "true", "1": return true
         case "false", "0": return false
         default:
-            throw CMTError(.invalidSchema, "\(attribute)=\"\(raw)\" is not a boolean", file: file, line: node.line,
-                           entity: entity, field: node["name"])
+            throw CMTError(
+                .invalidSchema, "\(attribute)=\"\(raw)\" is not a boolean", file: file, line: node.line,
+                entity: entity, field: node["name"])
         }
     }
 
@@ -120,8 +123,10 @@ enum CMTSchemaParsing {
                     let f = try field(node, file: file, entity: name)
                     // A field twice: its type and options came from one of them (red team F7); refused.
                     if let first = lines.updateValue(node.line, forKey: f.name) {
-                        throw CMTError(.invalidSchema, "field \(f.name) appears twice in entity \(name) (lines \(first) and \(node.line)); "
-                                       + "keep one of them", file: file, line: node.line, entity: name, field: f.name)
+                        throw CMTError(
+                            .invalidSchema,
+                            "field \(f.name) appears twice in entity \(name) (lines \(first) and \(node.line)); "
+                                + "keep one of them", file: file, line: node.line, entity: name, field: f.name)
                     }
                     return f
                 }

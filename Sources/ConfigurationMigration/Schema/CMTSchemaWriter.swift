@@ -42,7 +42,8 @@ enum CMTSchemaWriting {
     }
 
     static func entity(_ e: CMTEntity) -> String {
-        var out = "  <entity" + attr("name", e.name) + attr("displayname", e.displayName)
+        var out =
+            "  <entity" + attr("name", e.name) + attr("displayname", e.displayName)
             + attr("etc", e.objectTypeCode.map(String.init)) + attr("primaryidfield", e.primaryIDField)
             + attr("primarynamefield", e.primaryNameField) + attr("disableplugins", e.disablePlugins)
             + attr("skipupdate", e.skipUpdate) + attr("forcecreate", e.forceCreate) + ">"
@@ -74,7 +75,8 @@ enum CMTSchemaWriting {
     }
 
     static func relationship(_ r: CMTRelationship) -> String {
-        var out = "<relationship" + attr("name", r.name) + attr("manyToMany", r.manyToMany) + attr("isreflexive", r.isReflexive)
+        var out =
+            "<relationship" + attr("name", r.name) + attr("manyToMany", r.manyToMany) + attr("isreflexive", r.isReflexive)
             + attr("relatedEntityName", r.relatedEntityName) + attr("m2mTargetEntity", r.m2mTargetEntity)
             + attr("m2mTargetEntityPrimaryKey", r.m2mTargetEntityPrimaryKey)
             + attr("referencedAttribute", r.referencedAttribute) + attr("referencedEntity", r.referencedEntity)

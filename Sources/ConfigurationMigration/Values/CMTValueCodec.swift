@@ -53,20 +53,24 @@ public enum CMTValueCodec {
             let t = raw.trimmingCharacters(in: .whitespaces)
             if t.isEmpty { return .null }
             guard let id = UUID(dataverse: t) else { throw bad("not a GUID") }
-            let target = (lookupEntity?.isEmpty == false ? lookupEntity : nil)
+            let target =
+                (lookupEntity?.isEmpty == false ? lookupEntity : nil)
                 ?? (field.lookupTypes.count == 1 ? field.lookupTypes[0] : nil)
             guard let table = target else {
                 throw bad("no lookupentity and the field's lookupType names \(field.lookupTypes.count) tables")
             }
             // The table must be one the column can point to: a lookupentity naming another table would
             // link the record to the wrong row or to none (issue 17).
-            let allowed = field.lookupTypes.filter { !$0.isEmpty }.isEmpty
+            let allowed =
+                field.lookupTypes.filter { !$0.isEmpty }.isEmpty
                 ? (type == .owner ? ["systemuser", "team"] : [])
                 : field.lookupTypes.filter { !$0.isEmpty }
             if !allowed.isEmpty, !allowed.contains(table) {
-                throw CMTError(.invalidValue, "lookupentity=\"\(table)\" is not a table this column points to (data_schema.xml gives "
-                               + "lookupType=\"\(allowed.joined(separator: "|"))\"); correct the lookupentity or the schema",
-                               field: field.name)
+                throw CMTError(
+                    .invalidValue,
+                    "lookupentity=\"\(table)\" is not a table this column points to (data_schema.xml gives "
+                        + "lookupType=\"\(allowed.joined(separator: "|"))\"); correct the lookupentity or the schema",
+                    field: field.name)
             }
             let name = (lookupName?.isEmpty ?? true) ? nil : lookupName
             let ref = EntityReference(table, id, name: name)
@@ -105,7 +109,8 @@ public enum CMTValueCodec {
         guard (1...3).contains(parts.count) else { return nil }
         let date = parts[0].split(separator: "/", omittingEmptySubsequences: false)
         guard date.count == 3, let month = Int(date[0]), let day = Int(date[1]), let year = Int(date[2]),
-              (1...12).contains(month), (1...31).contains(day), date[2].count == 4 else { return nil }
+            (1...12).contains(month), (1...31).contains(day), date[2].count == 4
+        else { return nil }
         var hour = 0, minute = 0, second = 0
         if parts.count >= 2 {
             let time = parts[1].split(separator: ":", omittingEmptySubsequences: false)

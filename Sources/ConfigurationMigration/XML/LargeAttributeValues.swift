@@ -54,7 +54,7 @@ enum LargeAttributeValues {
         let n = bytes.count
         var out: [UInt8] = []
         var values: [Lifted] = []
-        var copied = 0   // bytes[0..<copied] are already in `out`
+        var copied = 0 // bytes[0..<copied] are already in `out`
         var i = 0
 
         func starts(_ marker: String, at p: Int) -> Bool {
@@ -154,7 +154,9 @@ enum LargeAttributeValues {
             let b = raw.bindMemory(to: UInt8.self)
             let n = b.count
             func starts(_ m: [UInt8], _ p: Int) -> Bool { p + m.count <= n && !zip(m.indices, m).contains { b[p + $0.0] != $0.1 } }
-            func find(_ m: [UInt8], _ p: Int) -> Int { var q = p; while q + m.count <= n { if b[q] == m[0] && starts(m, q) { return q }; q += 1 }; return n }
+            func find(_ m: [UInt8], _ p: Int) -> Int {
+                var q = p; while q + m.count <= n { if b[q] == m[0] && starts(m, q) { return q }; q += 1 }; return n
+            }
             var i = 0
             while i < n {
                 if b[i] != UInt8(ascii: "<") {
@@ -163,7 +165,9 @@ enum LargeAttributeValues {
                     if i - start > limit { return ("a text", start) }
                     continue
                 }
-                for (open, close, what) in [("<!--", "-->", "a comment"), ("<![CDATA[", "]]>", "a CDATA section"), ("<?", "?>", "a processing instruction")]
+                for (open, close, what) in [
+                    ("<!--", "-->", "a comment"), ("<![CDATA[", "]]>", "a CDATA section"), ("<?", "?>", "a processing instruction"),
+                ]
                 where starts(Array(open.utf8), i) {
                     let end = find(Array(close.utf8), i + open.utf8.count)
                     if end - i > limit { return (what, i) }
@@ -173,9 +177,13 @@ enum LargeAttributeValues {
                 // Markup: skip to its '>' (quoted values are attributes, lifted or reported by the parser).
                 var quote: UInt8 = 0
                 while i < n {
-                    if quote != 0 { if b[i] == quote { quote = 0 } }
-                    else if b[i] == UInt8(ascii: "\"") || b[i] == UInt8(ascii: "'") { quote = b[i] }
-                    else if b[i] == UInt8(ascii: ">") { break }
+                    if quote != 0 {
+                        if b[i] == quote { quote = 0 }
+                    } else if b[i] == UInt8(ascii: "\"") || b[i] == UInt8(ascii: "'") {
+                        quote = b[i]
+                    } else if b[i] == UInt8(ascii: ">") {
+                        break
+                    }
                     i += 1
                 }
                 i += 1
@@ -207,7 +215,8 @@ enum LargeAttributeValues {
         guard value.hasPrefix(placeholderPrefix) else { return nil }
         let rest = value.dropFirst(placeholderPrefix.count)
         guard let end = rest.firstIndex(of: "\u{E000}"),
-              rest[rest.index(after: end)...].allSatisfy({ $0 == " " }) else { return nil }
+            rest[rest.index(after: end)...].allSatisfy({ $0 == " " })
+        else { return nil }
         return Int(rest[..<end])
     }
 
@@ -235,9 +244,13 @@ enum LargeAttributeValues {
             case "apos": result += "'"
             default:
                 let scalar: Unicode.Scalar?
-                if name.hasPrefix("#x") { scalar = UInt32(name.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init) }
-                else if name.hasPrefix("#") { scalar = UInt32(name.dropFirst(), radix: 10).flatMap(Unicode.Scalar.init) }
-                else { return nil }
+                if name.hasPrefix("#x") {
+                    scalar = UInt32(name.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init)
+                } else if name.hasPrefix("#") {
+                    scalar = UInt32(name.dropFirst(), radix: 10).flatMap(Unicode.Scalar.init)
+                } else {
+                    return nil
+                }
                 guard let c = scalar else { return nil }
                 result.unicodeScalars.append(c)
             }

@@ -13,12 +13,14 @@ enum XMLErrorMessages {
         case 5: return "there is content after the root element's end tag; remove it"
         case 3, 64: return "the file does not start with an XML element; remove what comes before the first '<'"
         case 6, 7, 8: return "a character reference (&#…;) is malformed; write it as &#NNN; or &#xHHH;"
-        case 9: return "a character XML does not allow (a control character such as &#0; or U+0001-U+001F other than tab, "
-            + "line feed and carriage return) is in the text; remove it"
+        case 9:
+            return "a character XML does not allow (a control character such as &#0; or U+0001-U+001F other than tab, "
+                + "line feed and carriage return) is in the text; remove it"
         case 10: return "the file ends inside a character reference"
         case 23: return "'&' must start an entity or character reference; write a literal '&' as &amp;"
-        case 24, 25, 26, 27: return "an entity reference is not defined; XML defines only &amp; &lt; &gt; &quot; &apos;: "
-            + "write other characters as character references (&#160;)"
+        case 24, 25, 26, 27:
+            return "an entity reference is not defined; XML defines only &amp; &lt; &gt; &quot; &apos;: "
+                + "write other characters as character references (&#160;)"
         case 38: return "'<' inside an attribute value; write it as &lt;"
         case 39: return "an attribute value does not start with a quote"
         case 40: return "an attribute value is not closed with its quote"

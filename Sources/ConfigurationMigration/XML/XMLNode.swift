@@ -91,8 +91,10 @@ public enum SafeXMLReader {
     /// `String`), UTF-16 is transcoded. - Throws: `CMTError.malformedXML` for bytes that are neither.
     static func utf8Bytes(_ data: Data, file: String) throws -> Data {
         let b = [UInt8](data.prefix(4))
-        let utf16 = (b.count >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF)
-                                      || (b[0] != 0 && b[1] == 0) || (b[0] == 0 && b[1] != 0)))
+        let utf16 =
+            (b.count >= 2
+                && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF)
+                    || (b[0] != 0 && b[1] == 0) || (b[0] == 0 && b[1] != 0)))
         if utf16 { return Data(try decode(data, file: file).utf8) }
         // Without a BOM the bytes are passed on as they are (no copy).
         let body = b.starts(with: [0xEF, 0xBB, 0xBF]) ? Data(data.dropFirst(3)) : data
@@ -114,15 +116,18 @@ public enum SafeXMLReader {
         // Drop the XML declaration: the bytes are UTF-8 whatever encoding it names.
         let leading = bytes.prefix { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }.count
         if bytes.dropFirst(leading).starts(with: Array("<?xml".utf8)),
-           let end = bytes.range(of: Data("?>".utf8), in: (bytes.startIndex + leading)..<bytes.endIndex) {
+            let end = bytes.range(of: Data("?>".utf8), in: (bytes.startIndex + leading)..<bytes.endIndex)
+        {
             // Keep the declaration's line ends so line numbers stay right.
             let newlines = bytes[bytes.startIndex..<end.upperBound].filter { $0 == UInt8(ascii: "\n") }.count
             bytes.replaceSubrange(bytes.startIndex..<end.upperBound, with: Data(repeating: UInt8(ascii: "\n"), count: newlines))
         }
         if let (offset, marker) = declaration(in: bytes) {
-            throw CMTError(.unsafeInput, "\(marker) is not allowed: document type and entity declarations are refused "
-                           + "(a CMT file has none); remove the declaration, and write characters such as a non-breaking space "
-                           + "as character references (&#160;)", file: file, line: line(of: offset, in: bytes))
+            throw CMTError(
+                .unsafeInput,
+                "\(marker) is not allowed: document type and entity declarations are refused "
+                    + "(a CMT file has none); remove the declaration, and write characters such as a non-breaking space "
+                    + "as character references (&#160;)", file: file, line: line(of: offset, in: bytes))
         }
         // libxml2 (under FoundationXML's XMLParser) refuses an attribute value over 10,000,000 bytes
         // (XML_MAX_TEXT_LENGTH without XML_PARSE_HUGE, which XMLParser cannot set), and CMT writes a
@@ -148,24 +153,31 @@ public enum SafeXMLReader {
             let code = builder.errorCode ?? (parser.parserError as NSError?)?.code ?? 0
             // libxml2 reports a document cut short with the same code (5) as content after the root.
             if code == 5 || code == 77 || code == 85, let open = builder.stack.last {
-                throw CMTError(.malformedXML, "not well-formed XML: the file ends before <\(open.name)> (line \(open.line)) is closed: "
-                               + "it is cut short; export it again", file: file, line: open.line)
+                throw CMTError(
+                    .malformedXML,
+                    "not well-formed XML: the file ends before <\(open.name)> (line \(open.line)) is closed: "
+                        + "it is cut short; export it again", file: file, line: open.line)
             }
             // libxml2 refuses a text, comment, CDATA section or processing instruction over 10,000,000 bytes
             // (XML_PARSE_HUGE cannot be set through XMLParser) as if the file were not well formed: say so
             // (red team F5).
             if let (what, offset) = LargeAttributeValues.overLimitRun(lifted.data) {
-                throw CMTError(.malformedXML, "\(what) over 10,000,000 bytes starts here; the XML parser cannot read a text or "
-                               + "comment that long (its limit, not an error in the file): shorten or remove it",
-                               file: file, line: line(of: offset, in: lifted.data))
+                throw CMTError(
+                    .malformedXML,
+                    "\(what) over 10,000,000 bytes starts here; the XML parser cannot read a text or "
+                        + "comment that long (its limit, not an error in the file): shorten or remove it",
+                    file: file, line: line(of: offset, in: lifted.data))
             }
-            throw CMTError(.malformedXML, "not well-formed XML: " + XMLErrorMessages.describe(code: code), file: file,
-                           line: builder.errorLine ?? parser.lineNumber)
+            throw CMTError(
+                .malformedXML, "not well-formed XML: " + XMLErrorMessages.describe(code: code), file: file,
+                line: builder.errorLine ?? parser.lineNumber)
         }
         guard let root = builder.root else {
             if let open = builder.stack.last {
-                throw CMTError(.malformedXML, "not well-formed XML: the file ends before <\(open.name)> (line \(open.line)) is closed: "
-                               + "it is cut short; export it again", file: file, line: open.line)
+                throw CMTError(
+                    .malformedXML,
+                    "not well-formed XML: the file ends before <\(open.name)> (line \(open.line)) is closed: "
+                        + "it is cut short; export it again", file: file, line: open.line)
             }
             throw CMTError(.malformedXML, "the file holds no XML element (it is empty or not XML)", file: file)
         }
@@ -210,8 +222,10 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
     /// Attribute values lifted out of the bytes before parsing (`LargeAttributeValues`).
     var liftedValues: [LargeAttributeValues.Lifted] = []
 
-    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+        qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]
+    ) {
         var attributes = attributeDict
         if !liftedValues.isEmpty {
             for (name, value) in attributes {
@@ -221,8 +235,9 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
             }
         }
         guard stack.count < maximumDepth else {
-            refuse("elements nested more than \(maximumDepth) levels deep (<\(elementName)> here) are not allowed; "
-                   + "a CMT file is a few levels deep, so this file is damaged or not a CMT file", parser)
+            refuse(
+                "elements nested more than \(maximumDepth) levels deep (<\(elementName)> here) are not allowed; "
+                    + "a CMT file is a few levels deep, so this file is damaged or not a CMT file", parser)
             return
         }
         stack.append(XMLNode(name: elementName, attributes: attributes, line: parser.lineNumber))
@@ -255,8 +270,9 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
     func parser(_ parser: XMLParser, resolveExternalEntityName name: String, systemID: String?) -> Data? {
         // Document type declarations are refused before parsing, so any entity the parser asks for
         // is one the file uses without declaring it (`&nbsp;`).
-        refuse("'&\(name);' is not defined in XML (only &amp; &lt; &gt; &quot; &apos; are); write the character itself "
-               + "or a character reference such as &#160;", parser)
+        refuse(
+            "'&\(name);' is not defined in XML (only &amp; &lt; &gt; &quot; &apos; are); write the character itself "
+                + "or a character reference such as &#160;", parser)
         return nil
     }
 

@@ -16,24 +16,30 @@ extension AuthProfile {
     ///   pass `--admin-token-env VAR` instead.
     /// - none (loopback without tokens): no token.
     /// - Throws: `AuthenticationError.incompleteProfile` for the token-variable kind or a profile lacking what its kind needs.
-    public func adminTokenProvider(cloud: PowerPlatformCloud, cache: TokenCache?, transport: any HTTPTransport = AsyncHTTPTransport(),
-                                   interactive: Bool = true,
-                                   environment: @escaping @Sendable () -> [String: String] = { ProcessInfo.processInfo.environment },
-                                   prompt: @escaping @Sendable (String) -> Void) throws -> any TokenProvider {
+    public func adminTokenProvider(
+        cloud: PowerPlatformCloud, cache: TokenCache?, transport: any HTTPTransport = AsyncHTTPTransport(),
+        interactive: Bool = true,
+        environment: @escaping @Sendable () -> [String: String] = { ProcessInfo.processInfo.environment },
+        prompt: @escaping @Sendable (String) -> Void
+    ) throws -> any TokenProvider {
         switch kind {
         case .none: return NoTokenProvider()
         case .environmentToken:
             throw AuthenticationError.incompleteProfile(
-                "auth profile '\(name)' takes a Dataverse token from $\(tokenEnv ?? "?"), which the admin API does not accept (its audience is \(cloud.audience)); pass --admin-token-env VAR naming a variable that holds a user token for \(cloud.audience)")
+                "auth profile '\(name)' takes a Dataverse token from $\(tokenEnv ?? "?"), which the admin API does not accept (its audience is \(cloud.audience)); pass --admin-token-env VAR naming a variable that holds a user token for \(cloud.audience)"
+            )
         case .deviceCode:
-            return DeviceCodeTokenProvider(endpoints: endpoints, clientID: applicationID ?? DeviceCodeTokenProvider.defaultClientID,
-                                           scope: cloud.scope, transport: transport, cache: cache, interactive: interactive, prompt: prompt)
+            return DeviceCodeTokenProvider(
+                endpoints: endpoints, clientID: applicationID ?? DeviceCodeTokenProvider.defaultClientID,
+                scope: cloud.scope, transport: transport, cache: cache, interactive: interactive, prompt: prompt)
         case .clientCredentials:
             guard let app = applicationID else { throw AuthenticationError.incompleteProfile("profile '\(name)' has no application id") }
             let profile = self
-            return ClientCredentialsTokenProvider(endpoints: endpoints, clientID: app, scope: cloud.scope, secret: {
-                try profile.clientSecretValue(environment: environment)
-            }, transport: transport, cache: cache)
+            return ClientCredentialsTokenProvider(
+                endpoints: endpoints, clientID: app, scope: cloud.scope,
+                secret: {
+                    try profile.clientSecretValue(environment: environment)
+                }, transport: transport, cache: cache)
         }
     }
 

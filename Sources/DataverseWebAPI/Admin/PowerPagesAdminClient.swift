@@ -33,8 +33,10 @@ public struct PowerPagesAdminClient: Sendable {
     /// True when `tokenProvider` gives service-principal tokens (only used to word a 403).
     public var servicePrincipal = false
 
-    public init(cloud: PowerPlatformCloud, environmentID: String, tokenProvider: any TokenProvider,
-                transport: any HTTPTransport = AsyncHTTPTransport()) {
+    public init(
+        cloud: PowerPlatformCloud, environmentID: String, tokenProvider: any TokenProvider,
+        transport: any HTTPTransport = AsyncHTTPTransport()
+    ) {
         self.cloud = cloud
         self.environmentID = environmentID
         self.tokenProvider = tokenProvider
@@ -85,8 +87,9 @@ public struct PowerPagesAdminClient: Sendable {
     /// Starts creating a site. - Returns: the operation's URL (`Operation-Location`).
     /// - Throws: `PowerPagesAdminError` for a refusal (400 `SubdomainConflict`, 404, 409, …).
     public func createWebsite(_ request: CreateWebsiteRequest) async throws -> URL {
-        let r = try await send("POST", try url("/websites", version: createAPIVersion), body: request.json.data,
-                               action: "create the site", retryTransient: false)
+        let r = try await send(
+            "POST", try url("/websites", version: createAPIVersion), body: request.json.data,
+            action: "create the site", retryTransient: false)
         return try operationLocation(r, action: "create the site")
     }
 
@@ -115,8 +118,10 @@ public struct PowerPagesAdminClient: Sendable {
     /// - Returns: the final state when it succeeded.
     /// - Throws: `AdminOperationFailure` when it failed or `timeout` passed; `PowerPagesAdminError`
     ///   after 5 failed polls in a row.
-    public func wait(for location: URL, action: String, interval: Duration = .seconds(10), timeout: Duration = .seconds(900),
-                     progress: @Sendable (AdminOperationState, Duration) -> Void = { _, _ in }) async throws -> AdminOperationState {
+    public func wait(
+        for location: URL, action: String, interval: Duration = .seconds(10), timeout: Duration = .seconds(900),
+        progress: @Sendable (AdminOperationState, Duration) -> Void = { _, _ in }
+    ) async throws -> AdminOperationState {
         let clock = ContinuousClock()
         let started = clock.now
         var failures = 0
@@ -157,15 +162,20 @@ public struct PowerPagesAdminClient: Sendable {
     /// refused (as Microsoft's client does, research §B.2), and `api-version` is added when missing.
     func operationLocation(_ r: HTTPResponseMessage, action: String) throws -> URL {
         guard let text = r.header("Operation-Location") ?? r.header("Location"),
-              var u = URL(string: text, relativeTo: cloud.apiBase)?.absoluteURL else {
-            throw PowerPagesAdminError(action: action, status: r.status, code: "",
-                                       message: "the service accepted the request but sent no Operation-Location to follow")
+            var u = URL(string: text, relativeTo: cloud.apiBase)?.absoluteURL
+        else {
+            throw PowerPagesAdminError(
+                action: action, status: r.status, code: "",
+                message: "the service accepted the request but sent no Operation-Location to follow")
         }
         guard sameOrigin(u) else {
-            throw PowerPagesAdminError(action: action, status: r.status, code: "",
-                                       message: "the Operation-Location \(u.absoluteString) is not on \(cloud.apiBase.absoluteString); not followed")
+            throw PowerPagesAdminError(
+                action: action, status: r.status, code: "",
+                message: "the Operation-Location \(u.absoluteString) is not on \(cloud.apiBase.absoluteString); not followed")
         }
-        if !(u.query ?? "").contains("api-version="), let with = URL(string: u.absoluteString + ((u.query ?? "").isEmpty ? "?" : "&") + "api-version=" + apiVersion) {
+        if !(u.query ?? "").contains("api-version="),
+            let with = URL(string: u.absoluteString + ((u.query ?? "").isEmpty ? "?" : "&") + "api-version=" + apiVersion)
+        {
             u = with
         }
         return u
@@ -180,16 +190,20 @@ public struct PowerPagesAdminClient: Sendable {
 
     /// Sends one request with token, refresh on 401 and retries (see the type's description).
     /// - Returns: the 2xx answer. - Throws: `PowerPagesAdminError` for any other outcome.
-    func send(_ method: String, _ url: URL, body: Data? = nil, action: String, retryTransient: Bool = true,
-              retries: Int = 3) async throws -> HTTPResponseMessage {
+    func send(
+        _ method: String, _ url: URL, body: Data? = nil, action: String, retryTransient: Bool = true,
+        retries: Int = 3
+    ) async throws -> HTTPResponseMessage {
         var refreshed = false
         var attempt = 0
         while true {
-            var request = HTTPRequestMessage(method: method, url: url, headers: [("Accept", "application/json"), ("User-Agent", "portal-migrate/0.1")], body: body)
+            var request = HTTPRequestMessage(
+                method: method, url: url, headers: [("Accept", "application/json"), ("User-Agent", "portal-migrate/0.1")], body: body)
             if body != nil { request.setHeader("Content-Type", "application/json") }
             let token: String?
             do { token = try await tokenProvider.token(forceRefresh: refreshed) } catch let e as AuthenticationError {
-                throw PowerPagesAdminError(action: action, status: 0, code: "", message: "no token for the admin API (\(cloud.audience)): \(e.description)")
+                throw PowerPagesAdminError(
+                    action: action, status: 0, code: "", message: "no token for the admin API (\(cloud.audience)): \(e.description)")
             }
             if let token { request.setHeader("Authorization", "Bearer " + token) }
             let response: HTTPResponseMessage
@@ -199,8 +213,9 @@ public struct PowerPagesAdminClient: Sendable {
                     try await Task.sleep(for: .seconds(1 << (attempt - 1)))
                     continue
                 }
-                throw PowerPagesAdminError(action: action, status: 0, code: "",
-                                           message: "the admin API at \(cloud.apiBase.absoluteString) did not answer (\(error))")
+                throw PowerPagesAdminError(
+                    action: action, status: 0, code: "",
+                    message: "the admin API at \(cloud.apiBase.absoluteString) did not answer (\(error))")
             }
             if response.isSuccess { return response }
             if response.status == 401 && !refreshed {

@@ -54,7 +54,8 @@ public struct PowerPagesAdminError: Error, Sendable, CustomStringConvertible {
         case (400, "languagenotavailable"):
             return "pass --language with a language the environment has (its base language)"
         case (401, _):
-            return "the admin API needs a user's token for its own audience: sign in again (`portal-migrate auth create --deviceCode …`), or pass --admin-token-env VAR holding a token for the admin API"
+            return
+                "the admin API needs a user's token for its own audience: sign in again (`portal-migrate auth create --deviceCode …`), or pass --admin-token-env VAR holding a token for the admin API"
         case (403, "serviceprincipalnotsupported"):
             return Self.servicePrincipalAdvice
         case (403, _) where servicePrincipal:
@@ -70,7 +71,8 @@ public struct PowerPagesAdminError: Error, Sendable, CustomStringConvertible {
         case (409, "operationinprogress"):
             return "wait for the running operation to finish (`portal-migrate site list` shows its status), then run this again"
         case (409, _):
-            return "the website record already has a site (`portal-migrate site list`); delete that site first with `portal-migrate site delete` to make another"
+            return
+                "the website record already has a site (`portal-migrate site list`); delete that site first with `portal-migrate site delete` to make another"
         case (429, _), (500..., _):
             return "the service is busy or failed; nothing was changed by this request: run the command again later"
         default:
@@ -79,11 +81,14 @@ public struct PowerPagesAdminError: Error, Sendable, CustomStringConvertible {
     }
 
     /// The documented position on service principals and what works instead (research §B.6, [V-docs]).
-    public static let servicePrincipalAdvice = "the Power Pages admin API does not accept service principals (Microsoft's docs: \"the service principal flow isn't currently available\"); use a user's sign-in: an auth profile made with `portal-migrate auth create --deviceCode`, or --admin-token-env VAR with a user token (for example from `az account get-access-token --resource https://api.powerplatform.com`)"
+    public static let servicePrincipalAdvice =
+        "the Power Pages admin API does not accept service principals (Microsoft's docs: \"the service principal flow isn't currently available\"); use a user's sign-in: an auth profile made with `portal-migrate auth create --deviceCode`, or --admin-token-env VAR with a user token (for example from `az account get-access-token --resource https://api.powerplatform.com`)"
 
     public var description: String {
         let message = self.message.hasSuffix(".") ? String(self.message.dropLast()) : self.message
-        let head = status == 0 ? "cannot \(action): \(message)"
+        let head =
+            status == 0
+            ? "cannot \(action): \(message)"
             : "cannot \(action): the admin API answered HTTP \(status)\(code.isEmpty ? "" : " \(code)"): \(message)"
         return CredentialRedaction.redact(head + (advice.map { ". What to do: \($0)" } ?? ""))
     }
@@ -106,7 +111,8 @@ public struct AdminOperationFailure: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         if timedOut {
-            return "\(action) is still running after the time allowed (last status \(state?.status ?? "unknown")); it may still finish: `portal-migrate site list` shows its status (operation: \(location.absoluteString))"
+            return
+                "\(action) is still running after the time allowed (last status \(state?.status ?? "unknown")); it may still finish: `portal-migrate site list` shows its status (operation: \(location.absoluteString))"
         }
         let detail = [state?.errorCode, state?.errorMessage].compactMap { $0 }.joined(separator: ": ")
         return "\(action) failed after it started (status \(state?.status ?? "unknown"))\(detail.isEmpty ? "" : ": \(detail)")"

@@ -53,8 +53,10 @@ public struct CreateWebsiteRequest: Sendable, Hashable {
     public var selectedBaseLanguage: Int
     public var websiteRecordId: UUID?
 
-    public init(name: String, subdomain: String, templateName: String, dataverseOrganizationId: UUID, selectedBaseLanguage: Int,
-                websiteRecordId: UUID? = nil) {
+    public init(
+        name: String, subdomain: String, templateName: String, dataverseOrganizationId: UUID, selectedBaseLanguage: Int,
+        websiteRecordId: UUID? = nil
+    ) {
         self.name = name
         self.subdomain = subdomain
         self.templateName = templateName
@@ -103,8 +105,10 @@ public struct AdminOperationState: Sendable, Hashable {
     public var errorCode: String?
     public var errorMessage: String?
 
-    public init(phase: Phase, status: String, websiteUrl: String? = nil, websiteRecordId: String? = nil,
-                errorCode: String? = nil, errorMessage: String? = nil) {
+    public init(
+        phase: Phase, status: String, websiteUrl: String? = nil, websiteRecordId: String? = nil,
+        errorCode: String? = nil, errorMessage: String? = nil
+    ) {
         self.phase = phase
         self.status = status
         self.websiteUrl = websiteUrl
@@ -126,10 +130,11 @@ public struct AdminOperationState: Sendable, Hashable {
             phase = .running
         }
         let error = json["error"] ?? json["Error"]
-        self.init(phase: phase, status: status,
-                  websiteUrl: json["websiteUrl"]?.stringValue ?? json["WebsiteUrl"]?.stringValue,
-                  websiteRecordId: json["websiteRecordId"]?.stringValue ?? json["WebsiteRecordId"]?.stringValue,
-                  errorCode: error?["code"]?.stringValue ?? error?["Code"]?.stringValue,
-                  errorMessage: error?["message"]?.stringValue ?? error?["Message"]?.stringValue ?? error?.stringValue)
+        self.init(
+            phase: phase, status: status,
+            websiteUrl: json["websiteUrl"]?.stringValue ?? json["WebsiteUrl"]?.stringValue,
+            websiteRecordId: json["websiteRecordId"]?.stringValue ?? json["WebsiteRecordId"]?.stringValue,
+            errorCode: error?["code"]?.stringValue ?? error?["Code"]?.stringValue,
+            errorMessage: error?["message"]?.stringValue ?? error?["Message"]?.stringValue ?? error?.stringValue)
     }
 }

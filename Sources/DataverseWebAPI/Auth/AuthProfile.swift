@@ -29,8 +29,10 @@ public struct AuthProfile: Codable, Sendable, Hashable {
     public var tokenEnv: String?
     public var authority: URL?
 
-    public init(name: String, url: URL, kind: Kind, tenant: String? = nil, applicationID: String? = nil, clientSecret: String? = nil,
-                clientSecretEnv: String? = nil, tokenEnv: String? = nil, authority: URL? = nil) {
+    public init(
+        name: String, url: URL, kind: Kind, tenant: String? = nil, applicationID: String? = nil, clientSecret: String? = nil,
+        clientSecretEnv: String? = nil, tokenEnv: String? = nil, authority: URL? = nil
+    ) {
         self.name = name
         self.url = url
         self.kind = kind
@@ -56,9 +58,11 @@ public struct AuthProfile: Codable, Sendable, Hashable {
     ///   - interactive: whether a device code sign-in may start (prints through `prompt`).
     ///   - environment: the process environment (secrets and tokens named by variable).
     /// - Throws: `AuthenticationError.incompleteProfile` when the profile lacks what its kind needs.
-    public func tokenProvider(cache: TokenCache?, transport: any HTTPTransport = AsyncHTTPTransport(), interactive: Bool = true,
-                              environment: @escaping @Sendable () -> [String: String] = { ProcessInfo.processInfo.environment },
-                              prompt: @escaping @Sendable (String) -> Void) throws -> any TokenProvider {
+    public func tokenProvider(
+        cache: TokenCache?, transport: any HTTPTransport = AsyncHTTPTransport(), interactive: Bool = true,
+        environment: @escaping @Sendable () -> [String: String] = { ProcessInfo.processInfo.environment },
+        prompt: @escaping @Sendable (String) -> Void
+    ) throws -> any TokenProvider {
         switch kind {
         case .none: return NoTokenProvider()
         case .environmentToken:
@@ -69,17 +73,20 @@ public struct AuthProfile: Codable, Sendable, Hashable {
             let stored = clientSecret
             let variable = clientSecretEnv
             let profileName = name
-            return ClientCredentialsTokenProvider(endpoints: endpoints, clientID: app, scope: scope, secret: {
-                if let s = stored, !s.isEmpty { return s }
-                if let v = variable {
-                    guard let s = environment()[v], !s.isEmpty else { throw AuthenticationError.missingEnvironmentVariable(v) }
-                    return s
-                }
-                throw AuthenticationError.incompleteProfile("profile '\(profileName)' has no client secret and names no variable holding one")
-            }, transport: transport, cache: cache)
+            return ClientCredentialsTokenProvider(
+                endpoints: endpoints, clientID: app, scope: scope,
+                secret: {
+                    if let s = stored, !s.isEmpty { return s }
+                    if let v = variable {
+                        guard let s = environment()[v], !s.isEmpty else { throw AuthenticationError.missingEnvironmentVariable(v) }
+                        return s
+                    }
+                    throw AuthenticationError.incompleteProfile("profile '\(profileName)' has no client secret and names no variable holding one")
+                }, transport: transport, cache: cache)
         case .deviceCode:
-            return DeviceCodeTokenProvider(endpoints: endpoints, clientID: applicationID ?? DeviceCodeTokenProvider.defaultClientID,
-                                           scope: scope, transport: transport, cache: cache, interactive: interactive, prompt: prompt)
+            return DeviceCodeTokenProvider(
+                endpoints: endpoints, clientID: applicationID ?? DeviceCodeTokenProvider.defaultClientID,
+                scope: scope, transport: transport, cache: cache, interactive: interactive, prompt: prompt)
         }
     }
 }

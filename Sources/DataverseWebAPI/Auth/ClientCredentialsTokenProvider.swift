@@ -18,8 +18,10 @@ public actor ClientCredentialsTokenProvider: TokenProvider {
     /// - Parameters:
     ///   - secret: returns the client secret when a token is needed (from an option or an environment
     ///     variable); throws `AuthenticationError` when it is not available.
-    public init(endpoints: OAuthEndpoints, clientID: String, scope: String, secret: @escaping @Sendable () throws -> String,
-                transport: any HTTPTransport = AsyncHTTPTransport(), cache: TokenCache? = nil) {
+    public init(
+        endpoints: OAuthEndpoints, clientID: String, scope: String, secret: @escaping @Sendable () throws -> String,
+        transport: any HTTPTransport = AsyncHTTPTransport(), cache: TokenCache? = nil
+    ) {
         self.endpoints = endpoints
         self.clientID = clientID
         self.scope = scope

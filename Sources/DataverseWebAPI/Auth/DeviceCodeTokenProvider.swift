@@ -24,9 +24,11 @@ public actor DeviceCodeTokenProvider: TokenProvider {
     /// - Parameters:
     ///   - prompt: shows the device code message (the CLI prints it on stderr).
     ///   - interactive: when false, a missing or expired sign-in throws instead of starting the flow.
-    public init(endpoints: OAuthEndpoints, clientID: String = DeviceCodeTokenProvider.defaultClientID, scope: String,
-                transport: any HTTPTransport = AsyncHTTPTransport(), cache: TokenCache? = nil, interactive: Bool = true,
-                prompt: @escaping @Sendable (String) -> Void) {
+    public init(
+        endpoints: OAuthEndpoints, clientID: String = DeviceCodeTokenProvider.defaultClientID, scope: String,
+        transport: any HTTPTransport = AsyncHTTPTransport(), cache: TokenCache? = nil, interactive: Bool = true,
+        prompt: @escaping @Sendable (String) -> Void
+    ) {
         self.endpoints = endpoints
         self.clientID = clientID
         self.scope = scope
@@ -63,11 +65,13 @@ public actor DeviceCodeTokenProvider: TokenProvider {
     public func signIn() async throws -> OAuthToken {
         let (status, start) = try await client.post(endpoints.deviceCode, form: [("client_id", clientID), ("scope", scope + " offline_access")])
         guard (200..<300).contains(status), let deviceCode = start["device_code"]?.stringValue else {
-            throw AuthenticationError.oauth(endpoint: endpoints.deviceCode.absoluteString, status: status,
-                                            error: start["error"]?.stringValue ?? "invalid_response",
-                                            description: start["error_description"]?.stringValue)
+            throw AuthenticationError.oauth(
+                endpoint: endpoints.deviceCode.absoluteString, status: status,
+                error: start["error"]?.stringValue ?? "invalid_response",
+                description: start["error_description"]?.stringValue)
         }
-        let message = start["message"]?.stringValue
+        let message =
+            start["message"]?.stringValue
             ?? "To sign in, open \(start["verification_uri"]?.stringValue ?? "the verification page") and enter the code \(start["user_code"]?.stringValue ?? "")."
         prompt(message)
         var interval = max(1, start["interval"]?.intValue ?? 5)

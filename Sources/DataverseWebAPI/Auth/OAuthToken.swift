@@ -34,16 +34,18 @@ struct OAuthTokenClient: Sendable {
     /// Posts `form` to `endpoint`.
     /// - Throws: `AuthenticationError.unreachable` or `.invalidResponse`.
     func post(_ endpoint: URL, form: [(String, String)]) async throws -> (status: Int, json: JSONValue) {
-        let r = HTTPRequestMessage(method: "POST", url: endpoint,
-                                   headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")],
-                                   body: FormEncoding.encode(form))
+        let r = HTTPRequestMessage(
+            method: "POST", url: endpoint,
+            headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")],
+            body: FormEncoding.encode(form))
         let response: HTTPResponseMessage
         do { response = try await transport.send(r, timeout: .seconds(60)) } catch {
             throw AuthenticationError.unreachable(endpoint: endpoint.absoluteString, detail: String(describing: error))
         }
         guard let json = try? JSONValue.parse(response.body), json.objectValue != nil else {
-            throw AuthenticationError.invalidResponse(endpoint: endpoint.absoluteString, status: response.status,
-                                                      detail: "not a JSON object (\(response.body.count) bytes)")
+            throw AuthenticationError.invalidResponse(
+                endpoint: endpoint.absoluteString, status: response.status,
+                detail: "not a JSON object (\(response.body.count) bytes)")
         }
         return (response.status, json)
     }
@@ -53,8 +55,10 @@ struct OAuthTokenClient: Sendable {
         let (status, json) = try await post(endpoint, form: form)
         if (200..<300).contains(status), let access = json["access_token"]?.stringValue, !access.isEmpty {
             let expires = json["expires_in"].flatMap { $0.intValue ?? $0.stringValue.flatMap { Int($0) } } ?? 3600
-            return .token(OAuthToken(accessToken: access, refreshToken: json["refresh_token"]?.stringValue,
-                                     expiresOn: Date().addingTimeInterval(TimeInterval(expires))))
+            return .token(
+                OAuthToken(
+                    accessToken: access, refreshToken: json["refresh_token"]?.stringValue,
+                    expiresOn: Date().addingTimeInterval(TimeInterval(expires))))
         }
         let code = json["error"]?.stringValue ?? "invalid_response"
         return .error(status: status, code: code, description: json["error_description"]?.stringValue, json: json)

@@ -39,8 +39,10 @@ public struct BatchRequestEncoder: Sendable {
     ///   - batchID: the text after `batch_` (a fresh UUID by default).
     ///   - changeSetID: the text after `changeset_` for the n-th change set (fresh UUIDs by default).
     ///   - lineEnding: `"\r\n"` (default) or `"\n"`; Microsoft.OData's batch reader accepts both.
-    public init(batchID: String = UUID().uuidString.lowercased(), lineEnding: String = "\r\n",
-                changeSetID: @escaping @Sendable (Int) -> String = { _ in UUID().uuidString.lowercased() }) {
+    public init(
+        batchID: String = UUID().uuidString.lowercased(), lineEnding: String = "\r\n",
+        changeSetID: @escaping @Sendable (Int) -> String = { _ in UUID().uuidString.lowercased() }
+    ) {
         self.batchBoundary = "batch_\(batchID)"
         self.lineEnding = lineEnding
         self.changeSetBoundary = { "changeset_\(changeSetID($0))" }

@@ -80,8 +80,11 @@ public enum BatchResponseParser {
             rest = rest[rest.index(after: nl)...]
             if line.trimmingCharacters(in: .whitespaces).isEmpty { break }
             if let colon = line.firstIndex(of: ":") {
-                headers.append((line[..<colon].trimmingCharacters(in: .whitespaces),
-                                line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+                headers.append(
+                    (
+                        line[..<colon].trimmingCharacters(in: .whitespaces),
+                        line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                    ))
             }
         }
         return (headers, rest)

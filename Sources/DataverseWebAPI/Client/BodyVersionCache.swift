@@ -39,10 +39,12 @@ public final class BodyVersionCache: Sendable {
     public func body(id: UUID, version: String) -> Data?? {
         let name = id.dataverseString
         guard let entryData = try? Data(contentsOf: folder.appendingPathComponent(name + ".json")),
-              let entry = try? JSONDecoder().decode(Entry.self, from: entryData), entry.version == version else { return nil }
+            let entry = try? JSONDecoder().decode(Entry.self, from: entryData), entry.version == version
+        else { return nil }
         if entry.size == 0 && entry.fnv == "-" { return .some(nil) }
         guard let data = try? Data(contentsOf: folder.appendingPathComponent(name + ".bin")),
-              data.count == entry.size, Self.fnv1a(data) == entry.fnv else { return nil }
+            data.count == entry.size, Self.fnv1a(data) == entry.fnv
+        else { return nil }
         return .some(data)
     }
 
@@ -96,16 +98,18 @@ extension BodyVersionCache {
     /// The record item kept for `id` of `table` at `etag` read with `selection`, `nil` when none is usable.
     public func record(_ table: String, id: UUID, etag: String, selection: String) -> JSONValue? {
         guard let data = try? Data(contentsOf: recordFile(table, id)),
-              let entry = try? JSONDecoder().decode(RecordEntry.self, from: data),
-              entry.etag == etag, entry.selection == selection,
-              let item = try? JSONValue.parse(entry.item) else { return nil }
+            let entry = try? JSONDecoder().decode(RecordEntry.self, from: data),
+            entry.etag == etag, entry.selection == selection,
+            let item = try? JSONValue.parse(entry.item)
+        else { return nil }
         return item
     }
 
     /// Keeps a record item with its own `@odata.etag` (an item without one is not kept).
     public func remember(_ table: String, id: UUID, selection: String, item: JSONValue) {
         guard let etag = item["@odata.etag"]?.stringValue,
-              let data = try? JSONEncoder().encode(RecordEntry(etag: etag, selection: selection, item: item.serialized)) else { return }
+            let data = try? JSONEncoder().encode(RecordEntry(etag: etag, selection: selection, item: item.serialized))
+        else { return }
         try? SafeFileWriter.writeFile(data, to: recordFile(table, id), mode: 0o600)
     }
 

@@ -21,7 +21,8 @@ public struct OperationRequest: Sendable {
 
     /// The request as an `HTTPRequestMessage` under `base`; `retry` picks the retry form.
     func message(base: URL, retry: Bool = false, extraHeaders: [(name: String, value: String)] = []) -> HTTPRequestMessage? {
-        let (m, p, h, b) = retry && retryForm != nil
+        let (m, p, h, b) =
+            retry && retryForm != nil
             ? (retryForm!.method, retryForm!.path, retryForm!.headers, retryForm!.body)
             : (method, path, headers, body)
         guard let u = URL(string: base.absoluteString + p) else { return nil }
@@ -34,7 +35,8 @@ public struct OperationRequest: Sendable {
 
     /// The request as a `$batch` item with an absolute URL under `base`.
     func batchItem(base: URL, contentID: String?, retry: Bool = false, extraHeaders: [(name: String, value: String)] = []) -> BatchItem {
-        let (m, p, h, b) = retry && retryForm != nil
+        let (m, p, h, b) =
+            retry && retryForm != nil
             ? (retryForm!.method, retryForm!.path, retryForm!.headers, retryForm!.body)
             : (method, path, headers, body)
         return BatchItem(method: m, url: base.absoluteString + p, headers: h + extraHeaders, body: b, contentID: contentID)
@@ -53,8 +55,9 @@ extension WebAPIClient {
             let coding = try await coding(for: r.logicalName, records: [r])
             let set = coding.table.definition.entitySetName
             let key = "\(set)(\(r.id.dataverseString))"
-            return OperationRequest(method: "POST", path: set, headers: [], body: try coding.body(r, includeID: true).serialized,
-                                    retryForm: .init(method: "PATCH", path: key, headers: [], body: try coding.body(r, includeID: false).serialized))
+            return OperationRequest(
+                method: "POST", path: set, headers: [], body: try coding.body(r, includeID: true).serialized,
+                retryForm: .init(method: "PATCH", path: key, headers: [], body: try coding.body(r, includeID: false).serialized))
         case .update(let r):
             let coding = try await coding(for: r.logicalName, records: [r])
             let key = "\(coding.table.definition.entitySetName)(\(r.id.dataverseString))"
@@ -75,12 +78,14 @@ extension WebAPIClient {
             let base = "\(set1)(\(link.first.id.dataverseString))/\(nav)"
             if case .associate = op {
                 let target = apiBase.absoluteString + "\(set2)(\(link.second.id.dataverseString))"
-                return OperationRequest(method: "POST", path: base + "/$ref", headers: [],
-                                        body: JSONValue.object([("@odata.id", .string(target))]).serialized)
+                return OperationRequest(
+                    method: "POST", path: base + "/$ref", headers: [],
+                    body: JSONValue.object([("@odata.id", .string(target))]).serialized)
             }
             return OperationRequest(method: "DELETE", path: base + "(\(link.second.id.dataverseString))/$ref", headers: [], body: nil)
         case .uploadFile(let key, _, _):
-            throw DataverseError(code: "pm:internal", message: "file uploads are not single JSON requests", logicalName: key.logicalName, recordID: key.id)
+            throw DataverseError(
+                code: "pm:internal", message: "file uploads are not single JSON requests", logicalName: key.logicalName, recordID: key.id)
         }
     }
 
@@ -94,8 +99,9 @@ extension WebAPIClient {
             default: return .success(op.recordID)
             }
         }
-        var e = WebAPIErrors.error(status: status, body: body, method: method, path: path,
-                                   logicalName: op.logicalName, recordID: op.recordID)
+        var e = WebAPIErrors.error(
+            status: status, body: body, method: method, path: path,
+            logicalName: op.logicalName, recordID: op.recordID)
         switch op {
         case .associate where WebAPIErrors.isDuplicateLink(e): return .success(nil)
         case .disassociate where WebAPIErrors.isMissing(e): return .success(nil)
@@ -120,7 +126,8 @@ extension WebAPIClient {
         for i in stride(from: 1, to: parts.count, by: 2) {
             let p = parts[i].lowercased()
             if record.columns[parts[i]] != nil { return parts[i] }
-            if let c = record.columns.keys.sorted().first(where: { p == "_\($0)_value" || p.hasPrefix($0.lowercased() + "@") || p == $0.lowercased() }) {
+            if let c = record.columns.keys.sorted().first(where: { p == "_\($0)_value" || p.hasPrefix($0.lowercased() + "@") || p == $0.lowercased() }
+            ) {
                 return c
             }
         }

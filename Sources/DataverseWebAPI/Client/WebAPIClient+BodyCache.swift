@@ -25,8 +25,10 @@ extension WebAPIClient {
         guard let root = configuration.bodyCacheDirectory else { return nil }
         return await bodyCacheHolder.cache {
             guard let who = try? await whoAmI() else { return nil }
-            return BodyVersionCache(folder: BodyVersionCache.folder(dataDirectory: root, environmentURL: configuration.environmentURL,
-                                                                    organizationID: who.organizationID))
+            return BodyVersionCache(
+                folder: BodyVersionCache.folder(
+                    dataDirectory: root, environmentURL: configuration.environmentURL,
+                    organizationID: who.organizationID))
         }
     }
 
@@ -72,7 +74,8 @@ extension WebAPIClient {
         var missing: [UUID] = []
         for (i, key) in idPage.records.enumerated() {
             if let etag = etags[i], let item = cache.record(query.table, id: key.id, etag: etag, selection: selection),
-               let r = try? decode(item), r.id == key.id {
+                let r = try? decode(item), r.id == key.id
+            {
                 records[i] = r
             } else {
                 missing.append(key.id)
@@ -107,7 +110,8 @@ extension WebAPIClient {
         for i in result.records.indices {
             // The note's row version: the ETag its id was listed with (the same form `readNoteBody` keeps).
             guard let version = etagByID[result.records[i].id] ?? nil,
-                  let kept = cache.body(id: result.records[i].id, version: version) else { bodyless.append(i); continue }
+                let kept = cache.body(id: result.records[i].id, version: version)
+            else { bodyless.append(i); continue }
             if let data = kept { result.records[i]["documentbody"] = .string(data.base64EncodedString()) }
         }
         var next = 0

@@ -26,8 +26,10 @@ extension WebAPIClient {
                 results.append(contentsOf: set.operations.map { Self.notExecuted($0) })
                 continue
             }
-            let r = set.atomic ? await executeAtomic(set.operations, options: options)
-                               : await executeIndependent(set.operations, options: options)
+            let r =
+                set.atomic
+                ? await executeAtomic(set.operations, options: options)
+                : await executeIndependent(set.operations, options: options)
             try Task.checkCancellation()
             results.append(contentsOf: r)
             if !options.continueOnError, r.contains(where: { !$0.isSuccess }) { stopped = true }
@@ -36,14 +38,18 @@ extension WebAPIClient {
     }
 
     static func notExecuted(_ op: DataverseOperation) -> OperationResult {
-        .failure(DataverseError(code: DataverseError.Code.notExecuted, message: "not executed because an earlier change set failed",
-                                logicalName: op.logicalName, recordID: op.recordID))
+        .failure(
+            DataverseError(
+                code: DataverseError.Code.notExecuted, message: "not executed because an earlier change set failed",
+                logicalName: op.logicalName, recordID: op.recordID))
     }
 
     static func rolledBack(_ op: DataverseOperation, cause: DataverseError?) -> OperationResult {
-        .failure(DataverseError(httpStatus: cause?.httpStatus, code: DataverseError.Code.rolledBack,
-                                message: "rolled back because another operation of its change set failed" + (cause.map { ": \($0.message)" } ?? ""),
-                                logicalName: op.logicalName, recordID: op.recordID))
+        .failure(
+            DataverseError(
+                httpStatus: cause?.httpStatus, code: DataverseError.Code.rolledBack,
+                message: "rolled back because another operation of its change set failed" + (cause.map { ": \($0.message)" } ?? ""),
+                logicalName: op.logicalName, recordID: op.recordID))
     }
 
     static func failure(_ error: Error, _ op: DataverseOperation) -> OperationResult {
@@ -52,8 +58,10 @@ extension WebAPIClient {
             if e.recordID == nil { e.recordID = op.recordID }
             return .failure(e)
         }
-        return .failure(DataverseError(code: DataverseError.Code.transport, message: String(describing: error),
-                                       logicalName: op.logicalName, recordID: op.recordID))
+        return .failure(
+            DataverseError(
+                code: DataverseError.Code.transport, message: String(describing: error),
+                logicalName: op.logicalName, recordID: op.recordID))
     }
 
     // MARK: - One operation
@@ -73,8 +81,9 @@ extension WebAPIClient {
             }
             let retry = planned.message(base: apiBase, retry: true, extraHeaders: extra)
             let sent = try await perform(first, retryForm: retry, logicalName: op.logicalName, recordID: op.recordID)
-            return interpret(op, status: sent.response.status, body: sent.response.body, method: sent.request.method,
-                             path: sent.request.pathAndQuery, retried: asRetry || sent.attempts > 1)
+            return interpret(
+                op, status: sent.response.status, body: sent.response.body, method: sent.request.method,
+                path: sent.request.pathAndQuery, retried: asRetry || sent.attempts > 1)
         } catch {
             return Self.failure(error, op)
         }
@@ -175,8 +184,9 @@ extension WebAPIClient {
                     out.append((i, await executeSingle(op, options: options, asRetry: true)))
                     continue
                 }
-                let r = interpret(op, status: p.status, body: p.body, method: retried ? (req.retryForm?.method ?? req.method) : req.method,
-                                  path: "/" + (retried ? (req.retryForm?.path ?? req.path) : req.path), retried: retried)
+                let r = interpret(
+                    op, status: p.status, body: p.body, method: retried ? (req.retryForm?.method ?? req.method) : req.method,
+                    path: "/" + (retried ? (req.retryForm?.path ?? req.path) : req.path), retried: retried)
                 out.append((i, r))
                 if !r.isSuccess && !options.continueOnError { stop = true }
             } else if parts.isEmpty || options.continueOnError {
@@ -204,7 +214,9 @@ extension WebAPIClient {
             }
         }
         if planned.count > 1000 {
-            let e = DataverseError(httpStatus: nil, code: "pm:batch-limit", message: "an atomic change set holds \(planned.count) operations; Dataverse allows 1000 per batch")
+            let e = DataverseError(
+                httpStatus: nil, code: "pm:batch-limit",
+                message: "an atomic change set holds \(planned.count) operations; Dataverse allows 1000 per batch")
             return ops.map { Self.failure(e, $0) }
         }
         var pending = planned
@@ -212,7 +224,9 @@ extension WebAPIClient {
         while !pending.isEmpty, attemptsLeft > 0 {
             attemptsLeft -= 1
             let encoder = BatchRequestEncoder(lineEnding: configuration.batchLineEnding)
-            let items = { (retry: Bool) in pending.map { $0.1.batchItem(base: self.apiBase, contentID: String($0.0 + 1), retry: retry, extraHeaders: extra) } }
+            let items = { (retry: Bool) in
+                pending.map { $0.1.batchItem(base: self.apiBase, contentID: String($0.0 + 1), retry: retry, extraHeaders: extra) }
+            }
             let headers: [(name: String, value: String)] = [("Content-Type", encoder.contentType)] + extra
             do {
                 let u = try url("$batch")
@@ -227,14 +241,17 @@ extension WebAPIClient {
                 let parts = try BatchResponseParser.parse(contentType: ct, body: sent.response.body)
                 guard let bad = parts.first(where: { $0.status >= 400 }) else {
                     for (i, _) in pending { results[i] = .success(ops[i].recordID) }
-                    for (i, _) in pending { if case .associate = ops[i] { results[i] = .success(nil) }; if case .disassociate = ops[i] { results[i] = .success(nil) } }
+                    for (i, _) in pending {
+                        if case .associate = ops[i] { results[i] = .success(nil) }; if case .disassociate = ops[i] { results[i] = .success(nil) }
+                    }
                     pending = []
                     break
                 }
                 let index = bad.contentID.flatMap { Int($0) }.map { $0 - 1 }
                 let failing = pending.first { $0.0 == index } ?? pending[0]
-                let r = interpret(ops[failing.0], status: bad.status, body: bad.body, method: failing.1.method,
-                                  path: "/" + failing.1.path, retried: sent.attempts > 1)
+                let r = interpret(
+                    ops[failing.0], status: bad.status, body: bad.body, method: failing.1.method,
+                    path: "/" + failing.1.path, retried: sent.attempts > 1)
                 if r.isSuccess {
                     // A benign failure (duplicate link, missing link): the set rolled back; re-send without it.
                     results[failing.0] = r
@@ -251,8 +268,10 @@ extension WebAPIClient {
         }
         let batchOK = planned.allSatisfy { results[$0.0]?.isSuccess ?? false }
         for i in uploads {
-            results[i] = batchOK ? await executeSingle(ops[i], options: options)
-                                 : Self.rolledBack(ops[i], cause: planned.compactMap { results[$0.0]?.error }.first)
+            results[i] =
+                batchOK
+                ? await executeSingle(ops[i], options: options)
+                : Self.rolledBack(ops[i], cause: planned.compactMap { results[$0.0]?.error }.first)
         }
         return results.enumerated().map { $0.element ?? Self.notExecuted(ops[$0.offset]) }
     }

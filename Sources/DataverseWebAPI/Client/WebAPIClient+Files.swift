@@ -17,38 +17,47 @@ extension WebAPIClient {
         let target = "\(set)(\(key.id.dataverseString))"
         if key.logicalName == "annotation" && key.column == "documentbody" {
             let json = JSONValue.object([("documentbody", .string(data.base64EncodedString()))]).serialized
-            let r = HTTPRequestMessage(method: "PATCH", url: try url(target),
-                                       headers: [("Content-Type", "application/json; charset=utf-8"), ("If-Match", "*")] + extraHeaders,
-                                       body: Data(json.utf8))
+            let r = HTTPRequestMessage(
+                method: "PATCH", url: try url(target),
+                headers: [("Content-Type", "application/json; charset=utf-8"), ("If-Match", "*")] + extraHeaders,
+                body: Data(json.utf8))
             try await expectSuccess(r, key: key)
             return
         }
         let columnPath = "\(target)/\(key.column)"
         if data.count <= configuration.chunkedUploadThreshold {
-            let r = HTTPRequestMessage(method: "PATCH", url: try url(columnPath),
-                                       headers: [("Content-Type", "application/octet-stream"), ("x-ms-file-name", fileName)] + extraHeaders,
-                                       body: data)
+            let r = HTTPRequestMessage(
+                method: "PATCH", url: try url(columnPath),
+                headers: [("Content-Type", "application/octet-stream"), ("x-ms-file-name", fileName)] + extraHeaders,
+                body: data)
             try await expectSuccess(r, key: key)
             return
         }
-        let start = HTTPRequestMessage(method: "PATCH", url: try url(columnPath + "?x-ms-file-name=" + ODataQueryEncoder.encodeComponent(fileName)),
-                                       headers: [("x-ms-transfer-mode", "chunked")] + extraHeaders, body: nil)
+        let start = HTTPRequestMessage(
+            method: "PATCH", url: try url(columnPath + "?x-ms-file-name=" + ODataQueryEncoder.encodeComponent(fileName)),
+            headers: [("x-ms-transfer-mode", "chunked")] + extraHeaders, body: nil)
         let sent = try await perform(start, logicalName: key.logicalName, recordID: key.id)
         guard sent.response.isSuccess else {
             throw WebAPIErrors.error(from: sent.response, method: "PATCH", path: start.pathAndQuery, logicalName: key.logicalName, recordID: key.id)
         }
-        guard let location = sent.response.header("Location"), let session = URL(string: location, relativeTo: apiBase)?.absoluteURL, sameOrigin(session) else {
-            throw DataverseError(httpStatus: sent.response.status, code: "pm:upload", message: "the chunked upload answer has no usable Location",
-                                 method: "PATCH", path: start.pathAndQuery, logicalName: key.logicalName, recordID: key.id)
+        guard let location = sent.response.header("Location"), let session = URL(string: location, relativeTo: apiBase)?.absoluteURL,
+            sameOrigin(session)
+        else {
+            throw DataverseError(
+                httpStatus: sent.response.status, code: "pm:upload", message: "the chunked upload answer has no usable Location",
+                method: "PATCH", path: start.pathAndQuery, logicalName: key.logicalName, recordID: key.id)
         }
         let chunk = max(1, Int(sent.response.header("x-ms-chunk-size") ?? "") ?? 4 * 1024 * 1024)
         var offset = 0
         while offset < data.count {
             let end = min(offset + chunk, data.count)
-            let r = HTTPRequestMessage(method: "PATCH", url: session,
-                                       headers: [("Content-Type", "application/octet-stream"), ("x-ms-file-name", fileName),
-                                                 ("Content-Range", "bytes \(offset)-\(end - 1)/\(data.count)")] + extraHeaders,
-                                       body: data.subdata(in: offset..<end))
+            let r = HTTPRequestMessage(
+                method: "PATCH", url: session,
+                headers: [
+                    ("Content-Type", "application/octet-stream"), ("x-ms-file-name", fileName),
+                    ("Content-Range", "bytes \(offset)-\(end - 1)/\(data.count)"),
+                ] + extraHeaders,
+                body: data.subdata(in: offset..<end))
             try await expectSuccess(r, key: key)
             offset = end
         }
@@ -89,7 +98,8 @@ extension WebAPIClient {
             let json = try await getJSON("\(target)?$select=documentbody", logicalName: key.logicalName)
             guard let text = json["documentbody"]?.stringValue, !text.isEmpty else { return nil }
             guard let d = Data(base64Encoded: text, options: .ignoreUnknownCharacters) else {
-                throw DataverseError(code: "pm:decode", message: "documentbody is not base64", logicalName: key.logicalName, recordID: key.id, column: key.column)
+                throw DataverseError(
+                    code: "pm:decode", message: "documentbody is not base64", logicalName: key.logicalName, recordID: key.id, column: key.column)
             }
             return d
         }
@@ -105,10 +115,12 @@ extension WebAPIClient {
             if response.status == 200 { return response.body.isEmpty ? nil : response.body }
             if response.status == 206 {
                 guard let range = response.header("Content-Range").flatMap(Self.parseContentRange),
-                      range.start == start, range.end - range.start + 1 == response.body.count else {
-                    throw DataverseError(httpStatus: 206, code: "pm:decode",
-                                         message: "a file chunk's Content-Range does not continue at byte \(start)",
-                                         method: "GET", path: r.pathAndQuery, logicalName: key.logicalName, recordID: key.id, column: key.column)
+                    range.start == start, range.end - range.start + 1 == response.body.count
+                else {
+                    throw DataverseError(
+                        httpStatus: 206, code: "pm:decode",
+                        message: "a file chunk's Content-Range does not continue at byte \(start)",
+                        method: "GET", path: r.pathAndQuery, logicalName: key.logicalName, recordID: key.id, column: key.column)
                 }
                 result.append(response.body)
                 if result.count >= range.total { return result.isEmpty ? nil : result }

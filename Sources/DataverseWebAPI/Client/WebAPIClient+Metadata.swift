@@ -14,8 +14,9 @@ extension WebAPIClient {
             let json = try await getJSON(key + "?" + MetadataDecoder.entityQuery, logicalName: logicalName)
             let n1 = try await getJSON(key + "/ManyToOneRelationships?" + MetadataDecoder.manyToOneQuery, logicalName: logicalName)
             let nn = try await getJSON(key + "/ManyToManyRelationships?" + MetadataDecoder.manyToManyQuery, logicalName: logicalName)
-            let t = try MetadataDecoder.decode(json, manyToOne: n1["value"]?.arrayValue ?? [], manyToMany: nn["value"]?.arrayValue ?? [],
-                                               catalog: configuration.catalog)
+            let t = try MetadataDecoder.decode(
+                json, manyToOne: n1["value"]?.arrayValue ?? [], manyToMany: nn["value"]?.arrayValue ?? [],
+                catalog: configuration.catalog)
             await metadata.store(t)
             return t
         } catch let e as DataverseError where e.httpStatus.map({ [400, 404, 405, 501].contains($0) }) ?? false {
@@ -25,9 +26,10 @@ extension WebAPIClient {
                 await metadata.store(t)
                 return t
             }
-            throw DataverseError(httpStatus: e.httpStatus, code: DataverseError.Code.resourceNotFound,
-                                 message: "the environment has no table '\(logicalName)': \(e.message)",
-                                 method: e.method, path: e.path, logicalName: logicalName)
+            throw DataverseError(
+                httpStatus: e.httpStatus, code: DataverseError.Code.resourceNotFound,
+                message: "the environment has no table '\(logicalName)': \(e.message)",
+                method: e.method, path: e.path, logicalName: logicalName)
         }
     }
 
@@ -68,8 +70,9 @@ extension WebAPIClient {
         var result: [TableDefinition] = []
         for entry in json["value"]?.arrayValue ?? [] {
             let name = entry["LogicalName"]?.stringValue ?? ""
-            let t = try MetadataDecoder.decode(entry, manyToOne: byReferencing[name] ?? [], manyToMany: byEntity[name] ?? [],
-                                               catalog: configuration.catalog)
+            let t = try MetadataDecoder.decode(
+                entry, manyToOne: byReferencing[name] ?? [], manyToMany: byEntity[name] ?? [],
+                catalog: configuration.catalog)
             await metadata.store(t)
             result.append(t.definition)
         }
@@ -90,7 +93,8 @@ extension WebAPIClient {
         let filter = ODataQueryEncoder.encode("SchemaName eq \(ODataQueryEncoder.quote(name))")
         let json = try await getJSON("RelationshipDefinitions/Microsoft.Dynamics.CRM.ManyToManyRelationshipMetadata?$filter=\(filter)")
         guard let r = json["value"]?.arrayValue?.first,
-              let e1 = r["Entity1LogicalName"]?.stringValue, let e2 = r["Entity2LogicalName"]?.stringValue else {
+            let e1 = r["Entity1LogicalName"]?.stringValue, let e2 = r["Entity2LogicalName"]?.stringValue
+        else {
             throw DataverseError(code: DataverseError.Code.resourceNotFound, message: "the environment has no N:N relationship '\(name)'")
         }
         let rel = ManyToManyRelationship(
@@ -115,7 +119,8 @@ extension WebAPIClient {
         let resolved = sets
         return RecordCoding(table: table) { name in
             guard let s = resolved[name] else {
-                throw DataverseError(code: DataverseError.Code.resourceNotFound, message: "no entity set known for table '\(name)'", logicalName: name)
+                throw DataverseError(
+                    code: DataverseError.Code.resourceNotFound, message: "no entity set known for table '\(name)'", logicalName: name)
             }
             return s
         }

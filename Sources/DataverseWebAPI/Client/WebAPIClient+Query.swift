@@ -50,8 +50,10 @@ extension WebAPIClient {
             records.append(record)
             etags.append(item["@odata.etag"]?.stringValue)
         }
-        return (RecordPage(records: records, nextPage: json["@odata.nextLink"]?.stringValue, totalCount: json["@odata.count"]?.intValue),
-                etags, items)
+        return (
+            RecordPage(records: records, nextPage: json["@odata.nextLink"]?.stringValue, totalCount: json["@odata.count"]?.intValue),
+            etags, items
+        )
     }
 
     /// True when `u` has the environment's scheme, host and port.
@@ -63,15 +65,18 @@ extension WebAPIClient {
     /// and the version (`RetrieveVersion()`), research/dataverse-webapi.md §8.
     /// - Throws: `DataverseError` for error answers or when no organization row comes back.
     public func organizationInfo() async throws -> OrganizationInfo {
-        let json = try await getJSON("organizations?$select=organizationid,name,languagecode,blockedattachments,maxuploadfilesize",
-                                     logicalName: "organization")
+        let json = try await getJSON(
+            "organizations?$select=organizationid,name,languagecode,blockedattachments,maxuploadfilesize",
+            logicalName: "organization")
         guard let row = json["value"]?.arrayValue?.first else {
-            throw DataverseError(code: DataverseError.Code.objectDoesNotExist, message: "the environment returned no organization row",
-                                 logicalName: "organization")
+            throw DataverseError(
+                code: DataverseError.Code.objectDoesNotExist, message: "the environment returned no organization row",
+                logicalName: "organization")
         }
         let version = try await getJSON("RetrieveVersion()")["Version"]?.stringValue ?? ""
         return OrganizationInfo(
-            organizationID: row["organizationid"]?.stringValue.flatMap { UUID(dataverse: $0) } ?? UUID(uuid: (0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0)),
+            organizationID: row["organizationid"]?.stringValue.flatMap { UUID(dataverse: $0) }
+                ?? UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)),
             name: row["name"]?.stringValue ?? "",
             languageCode: row["languagecode"]?.intValue ?? 0,
             blockedAttachments: OrganizationInfo.parseBlockedAttachments(row["blockedattachments"]?.stringValue ?? ""),
@@ -84,10 +89,12 @@ extension WebAPIClient {
     public func whoAmI() async throws -> WhoAmIResult {
         let json = try await getJSON("WhoAmI()")
         guard let u = json["UserId"]?.stringValue.flatMap({ UUID(dataverse: $0) }),
-              let b = json["BusinessUnitId"]?.stringValue.flatMap({ UUID(dataverse: $0) }),
-              let o = json["OrganizationId"]?.stringValue.flatMap({ UUID(dataverse: $0) }) else {
-            throw DataverseError(code: "pm:decode", message: "WhoAmI() answered without UserId, BusinessUnitId and OrganizationId",
-                                 method: "GET", path: "WhoAmI()")
+            let b = json["BusinessUnitId"]?.stringValue.flatMap({ UUID(dataverse: $0) }),
+            let o = json["OrganizationId"]?.stringValue.flatMap({ UUID(dataverse: $0) })
+        else {
+            throw DataverseError(
+                code: "pm:decode", message: "WhoAmI() answered without UserId, BusinessUnitId and OrganizationId",
+                method: "GET", path: "WhoAmI()")
         }
         return WhoAmIResult(userID: u, businessUnitID: b, organizationID: o)
     }
@@ -109,7 +116,8 @@ extension WebAPIClient {
             let json = try await sendJSON(request, logicalName: rel.intersectEntity)
             for row in json["value"]?.arrayValue ?? [] {
                 guard let a = row[rel.entity1IDColumn]?.stringValue.flatMap({ UUID(dataverse: $0) }),
-                      let b = row[rel.entity2IDColumn]?.stringValue.flatMap({ UUID(dataverse: $0) }) else { continue }
+                    let b = row[rel.entity2IDColumn]?.stringValue.flatMap({ UUID(dataverse: $0) })
+                else { continue }
                 if let f = firstIDs, !f.contains(a) { continue }
                 links.insert(ManyToManyLink(EntityReference(rel.entity1, a), EntityReference(rel.entity2, b)))
             }
@@ -119,7 +127,8 @@ extension WebAPIClient {
                     throw DataverseError(code: "pm:paging", message: "the server returned the same next page twice", logicalName: rel.intersectEntity)
                 }
                 guard let n = URL(string: link, relativeTo: apiBase)?.absoluteURL, sameOrigin(n) else {
-                    throw DataverseError(code: "pm:paging", message: "the next page link does not point at the environment", logicalName: rel.intersectEntity)
+                    throw DataverseError(
+                        code: "pm:paging", message: "the next page link does not point at the environment", logicalName: rel.intersectEntity)
                 }
                 next = n
             }

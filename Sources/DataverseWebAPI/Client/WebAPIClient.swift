@@ -50,10 +50,12 @@ public final class WebAPIClient: DataverseService {
         /// `nil` (the default) reads every body from the environment.
         public var bodyCacheDirectory: URL? = nil
 
-        public init(environmentURL: URL, apiVersion: String = "v9.2", initialParallelism: Int = 4, maxParallelism: Int = ConcurrencyGate.ceiling,
-                    retry: RetryPolicy = RetryPolicy(), requestTimeout: Duration = .seconds(120), batchSize: Int = 100,
-                    parallelWithinChangeSet: Bool = false, chunkedUploadThreshold: Int = 4 * 1024 * 1024,
-                    catalog: TableCatalog = .standard, batchLineEnding: String = "\r\n") {
+        public init(
+            environmentURL: URL, apiVersion: String = "v9.2", initialParallelism: Int = 4, maxParallelism: Int = ConcurrencyGate.ceiling,
+            retry: RetryPolicy = RetryPolicy(), requestTimeout: Duration = .seconds(120), batchSize: Int = 100,
+            parallelWithinChangeSet: Bool = false, chunkedUploadThreshold: Int = 4 * 1024 * 1024,
+            catalog: TableCatalog = .standard, batchLineEnding: String = "\r\n"
+        ) {
             self.environmentURL = environmentURL
             self.apiVersion = apiVersion
             self.initialParallelism = initialParallelism
@@ -81,8 +83,10 @@ public final class WebAPIClient: DataverseService {
     public let apiBase: URL
 
     /// - Throws: `DataverseError` (code `pm:url`) when the URL is neither `https://` nor loopback `http://`.
-    public init(configuration: Configuration, tokenProvider: any TokenProvider = NoTokenProvider(),
-                transport: any HTTPTransport = AsyncHTTPTransport(), logger: Logger = Logger(label: "portal-migrate.webapi")) throws {
+    public init(
+        configuration: Configuration, tokenProvider: any TokenProvider = NoTokenProvider(),
+        transport: any HTTPTransport = AsyncHTTPTransport(), logger: Logger = Logger(label: "portal-migrate.webapi")
+    ) throws {
         try EnvironmentURL.validate(configuration.environmentURL)
         self.configuration = configuration
         self.tokenProvider = tokenProvider
@@ -100,8 +104,10 @@ public final class WebAPIClient: DataverseService {
     }
 
     /// Convenience: a client for an environment URL with default settings.
-    public convenience init(environmentURL: URL, tokenProvider: any TokenProvider = NoTokenProvider(),
-                            transport: any HTTPTransport = AsyncHTTPTransport()) throws {
+    public convenience init(
+        environmentURL: URL, tokenProvider: any TokenProvider = NoTokenProvider(),
+        transport: any HTTPTransport = AsyncHTTPTransport()
+    ) throws {
         try self.init(configuration: Configuration(environmentURL: environmentURL), tokenProvider: tokenProvider, transport: transport)
     }
 
@@ -128,8 +134,10 @@ public final class WebAPIClient: DataverseService {
     /// Returns the final response even when it is an error status (the caller maps it).
     /// - Throws: `DataverseError` code `transport` when no response arrived after every attempt;
     ///   what the token provider throws.
-    func perform(_ request: HTTPRequestMessage, retryForm: HTTPRequestMessage? = nil,
-                 logicalName: String? = nil, recordID: UUID? = nil) async throws -> Sent {
+    func perform(
+        _ request: HTTPRequestMessage, retryForm: HTTPRequestMessage? = nil,
+        logicalName: String? = nil, recordID: UUID? = nil
+    ) async throws -> Sent {
         var attempt = 0
         var refreshed = false
         var forceRefresh = false
@@ -166,17 +174,23 @@ public final class WebAPIClient: DataverseService {
                     continue
                 }
                 if RetryPolicy.retriedStatuses.contains(response.status), attempt < configuration.retry.maxAttempts {
-                    let wait = response.status == 429
+                    let wait =
+                        response.status == 429
                         ? configuration.retry.retryAfter(response.header("Retry-After")) ?? configuration.retry.backoff(attempt: attempt - 1)
                         : configuration.retry.backoff(attempt: attempt - 1)
                     logger.debug("HTTP \(response.status): retry \(attempt) after \(wait)")
                     let throttled = response.status == 429 || response.status == 503
                     // A command that shows progress shows the wait there (counting down) instead of a warning line.
-                    ProgressSink.emit(.retrying(RetryNotice(status: response.status, throttled: throttled, attempt: attempt,
-                                                            maxRetries: configuration.retry.maxAttempts - 1, waitSeconds: Self.seconds(wait),
-                                                            environment: configuration.environmentURL.absoluteString)))
+                    ProgressSink.emit(
+                        .retrying(
+                            RetryNotice(
+                                status: response.status, throttled: throttled, attempt: attempt,
+                                maxRetries: configuration.retry.maxAttempts - 1, waitSeconds: Self.seconds(wait),
+                                environment: configuration.environmentURL.absoluteString)))
                     if throttled && !ProgressSink.isListening {
-                        logger.warning("\(configuration.environmentURL.absoluteString) is throttling (HTTP \(response.status)): waiting \(RetryPolicy.seconds(wait)) s before retry \(attempt) of \(configuration.retry.maxAttempts - 1)")
+                        logger.warning(
+                            "\(configuration.environmentURL.absoluteString) is throttling (HTTP \(response.status)): waiting \(RetryPolicy.seconds(wait)) s before retry \(attempt) of \(configuration.retry.maxAttempts - 1)"
+                        )
                     }
                     try await Task.sleep(for: wait)
                     if let f = retryForm { current = f }
@@ -189,16 +203,20 @@ public final class WebAPIClient: DataverseService {
                 logger.debug("\(r.method) \(r.pathAndQuery) failed: \(String(describing: error))")
                 let failure = TransportFailure(error)
                 if let wait = failures.record(failure, attempt: attempt, policy: configuration.retry, environment: configuration.environmentURL) {
-                    ProgressSink.emit(.retrying(RetryNotice(status: nil, throttled: false, attempt: attempt,
-                                                            maxRetries: configuration.retry.maxAttempts - 1, waitSeconds: Self.seconds(wait),
-                                                            environment: configuration.environmentURL.absoluteString)))
+                    ProgressSink.emit(
+                        .retrying(
+                            RetryNotice(
+                                status: nil, throttled: false, attempt: attempt,
+                                maxRetries: configuration.retry.maxAttempts - 1, waitSeconds: Self.seconds(wait),
+                                environment: configuration.environmentURL.absoluteString)))
                     try await Task.sleep(for: wait)
                     if let f = retryForm { current = f }
                     continue
                 }
-                throw DataverseError(code: DataverseError.Code.transport,
-                                     message: failure.message(url: configuration.environmentURL, attempts: attempt),
-                                     method: r.method, path: r.pathAndQuery, logicalName: logicalName, recordID: recordID)
+                throw DataverseError(
+                    code: DataverseError.Code.transport,
+                    message: failure.message(url: configuration.environmentURL, attempts: attempt),
+                    method: r.method, path: r.pathAndQuery, logicalName: logicalName, recordID: recordID)
             }
         }
     }
@@ -227,14 +245,16 @@ public final class WebAPIClient: DataverseService {
     func sendJSON(_ request: HTTPRequestMessage, logicalName: String? = nil, recordID: UUID? = nil) async throws -> JSONValue {
         let sent = try await perform(request, logicalName: logicalName, recordID: recordID)
         guard sent.response.isSuccess else {
-            throw WebAPIErrors.error(from: sent.response, method: request.method, path: request.pathAndQuery,
-                                     logicalName: logicalName, recordID: recordID)
+            throw WebAPIErrors.error(
+                from: sent.response, method: request.method, path: request.pathAndQuery,
+                logicalName: logicalName, recordID: recordID)
         }
         do {
             return try JSONValue.parse(sent.response.body)
         } catch {
-            throw DataverseError(httpStatus: sent.response.status, code: "pm:decode", message: "the response is not JSON: \(error)",
-                                 method: request.method, path: request.pathAndQuery, logicalName: logicalName, recordID: recordID)
+            throw DataverseError(
+                httpStatus: sent.response.status, code: "pm:decode", message: "the response is not JSON: \(error)",
+                method: request.method, path: request.pathAndQuery, logicalName: logicalName, recordID: recordID)
         }
     }
 }

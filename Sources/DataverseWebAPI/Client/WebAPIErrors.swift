@@ -6,14 +6,18 @@ import PortalModel
 /// and path, and the record concerned.
 public enum WebAPIErrors {
     /// The error for a non-2xx response.
-    public static func error(from response: HTTPResponseMessage, method: String, path: String,
-                             logicalName: String? = nil, recordID: UUID? = nil) -> DataverseError {
+    public static func error(
+        from response: HTTPResponseMessage, method: String, path: String,
+        logicalName: String? = nil, recordID: UUID? = nil
+    ) -> DataverseError {
         error(status: response.status, body: response.body, method: method, path: path, logicalName: logicalName, recordID: recordID)
     }
 
     /// The error for a status and body (also used for `$batch` parts).
-    public static func error(status: Int, body: Data, method: String, path: String,
-                             logicalName: String? = nil, recordID: UUID? = nil) -> DataverseError {
+    public static func error(
+        status: Int, body: Data, method: String, path: String,
+        logicalName: String? = nil, recordID: UUID? = nil
+    ) -> DataverseError {
         var code = ""
         var message = ""
         if let json = try? JSONValue.parse(body) {
@@ -25,8 +29,9 @@ public enum WebAPIErrors {
             message = text.isEmpty ? HTTPReasonPhrase.of(status) : text
         }
         if code.isEmpty, status == 429 { code = DataverseError.Code.tooManyRequests }
-        return DataverseError(httpStatus: status, code: code, message: message, method: method, path: path,
-                              logicalName: logicalName, recordID: recordID)
+        return DataverseError(
+            httpStatus: status, code: code, message: message, method: method, path: path,
+            logicalName: logicalName, recordID: recordID)
     }
 
     /// True for the answer to associating a pair that is already linked: DuplicateRecord

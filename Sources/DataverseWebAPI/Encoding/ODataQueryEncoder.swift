@@ -47,7 +47,10 @@ public struct ODataQueryEncoder: Sendable {
         case .null: return "null"
         case .string(let s):
             if column == table.definition.primaryIDColumn || (table.type(of: column).map { $0.isReference || $0 == .uniqueIdentifier } ?? false),
-               let u = UUID(dataverse: s) { return u.dataverseString }
+                let u = UUID(dataverse: s)
+            {
+                return u.dataverseString
+            }
             return Self.quote(s)
         case .boolean(let b): return b ? "true" : "false"
         case .dateTime(let d): return d.iso8601

@@ -56,7 +56,8 @@ public struct RecordCoding: Sendable {
     ///   missing or a value does not fit its column's type.
     public func decode(_ json: JSONValue) throws -> EntityRecord {
         guard let members = json.objectValue else {
-            throw DataverseError(code: "pm:decode", message: "a record in the response is not a JSON object", logicalName: table.definition.logicalName)
+            throw DataverseError(
+                code: "pm:decode", message: "a record in the response is not a JSON object", logicalName: table.definition.logicalName)
         }
         let pk = table.definition.primaryIDColumn
         guard let idText = json[pk]?.stringValue, let id = UUID(dataverse: idText) else {
@@ -89,8 +90,9 @@ public struct RecordCoding: Sendable {
                     record[key] = Self.inferred(value)
                 }
             } catch let e as FieldValueError {
-                throw DataverseError(code: "pm:decode", message: e.description, logicalName: table.definition.logicalName,
-                                     recordID: id, column: key)
+                throw DataverseError(
+                    code: "pm:decode", message: e.description, logicalName: table.definition.logicalName,
+                    recordID: id, column: key)
             }
         }
         return record

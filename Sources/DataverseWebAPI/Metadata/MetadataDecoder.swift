@@ -12,13 +12,15 @@ public enum MetadataDecoder {
     /// The query for an entity definition with its attributes (the part of `$expand` every server
     /// supports; relationships are read from their own segments).
     public static let entityQuery =
-        "$select=LogicalName,EntitySetName,PrimaryIdAttribute,PrimaryNameAttribute,DisplayName" +
-        "&$expand=Attributes($select=LogicalName,AttributeType,AttributeTypeName,AttributeOf)"
+        "$select=LogicalName,EntitySetName,PrimaryIdAttribute,PrimaryNameAttribute,DisplayName"
+        + "&$expand=Attributes($select=LogicalName,AttributeType,AttributeTypeName,AttributeOf)"
     /// The query for N:1 relationships (`…/ManyToOneRelationships` or the `OneToManyRelationshipMetadata` cast).
-    public static let manyToOneQuery = "$select=SchemaName,ReferencedEntity,ReferencingEntity,ReferencingAttribute,ReferencingEntityNavigationPropertyName"
+    public static let manyToOneQuery =
+        "$select=SchemaName,ReferencedEntity,ReferencingEntity,ReferencingAttribute,ReferencingEntityNavigationPropertyName"
     /// The query for N:N relationships.
-    public static let manyToManyQuery = "$select=SchemaName,IntersectEntityName,Entity1LogicalName,Entity2LogicalName," +
-        "Entity1IntersectAttribute,Entity2IntersectAttribute,Entity1NavigationPropertyName,Entity2NavigationPropertyName"
+    public static let manyToManyQuery =
+        "$select=SchemaName,IntersectEntityName,Entity1LogicalName,Entity2LogicalName,"
+        + "Entity1IntersectAttribute,Entity2IntersectAttribute,Entity1NavigationPropertyName,Entity2NavigationPropertyName"
 
     /// Decodes one `EntityDefinitions` object.
     /// - Throws: `DataverseError` (code `pm:metadata`) when `LogicalName`, `EntitySetName` or
@@ -27,11 +29,14 @@ public enum MetadataDecoder {
     ///   - json: the `EntityDefinitions` object with `Attributes` expanded.
     ///   - manyToOne: the table's N:1 relationships (defaults to `json["ManyToOneRelationships"]`).
     ///   - manyToMany: the table's N:N relationships (defaults to `json["ManyToManyRelationships"]`).
-    public static func decode(_ json: JSONValue, manyToOne: [JSONValue]? = nil, manyToMany: [JSONValue]? = nil,
-                              catalog: TableCatalog) throws -> TableMetadata {
+    public static func decode(
+        _ json: JSONValue, manyToOne: [JSONValue]? = nil, manyToMany: [JSONValue]? = nil,
+        catalog: TableCatalog
+    ) throws -> TableMetadata {
         func str(_ v: JSONValue?, _ key: String) -> String? { v?[key]?.stringValue }
         guard let logical = str(json, "LogicalName"), let set = str(json, "EntitySetName"),
-              let pk = str(json, "PrimaryIdAttribute") else {
+            let pk = str(json, "PrimaryIdAttribute")
+        else {
             throw DataverseError(code: "pm:metadata", message: "an EntityDefinitions entry lacks LogicalName, EntitySetName or PrimaryIdAttribute")
         }
         let known = catalog.table(logical)
@@ -51,22 +56,25 @@ public enum MetadataDecoder {
             let catalogColumn = known?.column(name)
             let t = targets[name] ?? catalogColumn?.targets ?? []
             let nav: String? = type.isReference ? (t.count == 1 ? navigation[name]?[t[0]] : nil) ?? catalogColumn?.navigationProperty : nil
-            columns.append(ColumnDefinition(name, type, displayName: catalogColumn?.displayName, targets: type.isReference ? t : [],
-                                            navigationProperty: nav, portalTypes: catalogColumn?.portalTypes ?? [],
-                                            source: "environment metadata"))
+            columns.append(
+                ColumnDefinition(
+                    name, type, displayName: catalogColumn?.displayName, targets: type.isReference ? t : [],
+                    navigationProperty: nav, portalTypes: catalogColumn?.portalTypes ?? [],
+                    source: "environment metadata"))
         }
         var relationships: [ManyToManyRelationship] = []
         for r in manyToMany ?? json["ManyToManyRelationships"]?.arrayValue ?? [] {
             guard let name = str(r, "SchemaName"), let e1 = str(r, "Entity1LogicalName"), let e2 = str(r, "Entity2LogicalName") else { continue }
             let k = catalog.relationship(name)
-            relationships.append(ManyToManyRelationship(
-                name: name, entity1: e1, entity2: e2,
-                intersectEntity: str(r, "IntersectEntityName") ?? k?.intersectEntity ?? name,
-                entity1IDColumn: str(r, "Entity1IntersectAttribute") ?? k?.entity1IDColumn ?? "\(e1)id",
-                entity2IDColumn: str(r, "Entity2IntersectAttribute") ?? k?.entity2IDColumn ?? "\(e2)id",
-                entity1NavigationProperty: str(r, "Entity1NavigationPropertyName") ?? k?.entity1NavigationProperty,
-                entity2NavigationProperty: str(r, "Entity2NavigationPropertyName") ?? k?.entity2NavigationProperty,
-                portalTypes: k?.portalTypes ?? [], source: "environment metadata"))
+            relationships.append(
+                ManyToManyRelationship(
+                    name: name, entity1: e1, entity2: e2,
+                    intersectEntity: str(r, "IntersectEntityName") ?? k?.intersectEntity ?? name,
+                    entity1IDColumn: str(r, "Entity1IntersectAttribute") ?? k?.entity1IDColumn ?? "\(e1)id",
+                    entity2IDColumn: str(r, "Entity2IntersectAttribute") ?? k?.entity2IDColumn ?? "\(e2)id",
+                    entity1NavigationProperty: str(r, "Entity1NavigationPropertyName") ?? k?.entity1NavigationProperty,
+                    entity2NavigationProperty: str(r, "Entity2NavigationPropertyName") ?? k?.entity2NavigationProperty,
+                    portalTypes: k?.portalTypes ?? [], source: "environment metadata"))
         }
         let display = json["DisplayName"]?["UserLocalizedLabel"]?["Label"]?.stringValue ?? known?.displayName ?? logical
         let definition = TableDefinition(

@@ -27,7 +27,10 @@ public struct TableMetadata: Sendable, Hashable {
     public func navigationProperty(column: String, target: String) -> String {
         if let n = navigation[column]?[target] { return n }
         if let only = navigation[column], only.count == 1, let n = only.values.first,
-           definition.column(column)?.targets.count ?? 1 <= 1 { return n }
+            definition.column(column)?.targets.count ?? 1 <= 1
+        {
+            return n
+        }
         if let c = definition.column(column) {
             if let n = c.navigationProperty, c.targets.count <= 1 { return n }
             if c.targets.count > 1 { return "\(column)_\(target)" }

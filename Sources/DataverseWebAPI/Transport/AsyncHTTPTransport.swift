@@ -47,8 +47,9 @@ public struct AsyncHTTPTransport: HTTPTransport {
         let response = try await client.execute(r, timeout: .seconds(max(1, seconds)))
         var buffer = try await response.body.collect(upTo: maxResponseBytes)
         let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
-        return HTTPResponseMessage(status: Int(response.status.code),
-                                   headers: response.headers.map { ($0.name, $0.value) },
-                                   body: Data(bytes))
+        return HTTPResponseMessage(
+            status: Int(response.status.code),
+            headers: response.headers.map { ($0.name, $0.value) },
+            body: Data(bytes))
     }
 }

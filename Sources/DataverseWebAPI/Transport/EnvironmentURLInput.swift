@@ -43,8 +43,10 @@ public enum EnvironmentURLInput {
             throw Invalid(value: text, reason: "no host name")
         }
         guard components.user == nil, components.password == nil else {
-            throw Invalid(value: text, reason: "the URL carries a user name or password; Dataverse does not take them in the URL: "
-                          + "give the URL without them and sign in through an auth profile (portal-migrate auth create)")
+            throw Invalid(
+                value: text,
+                reason: "the URL carries a user name or password; Dataverse does not take them in the URL: "
+                    + "give the URL without them and sign in through an auth profile (portal-migrate auth create)")
         }
         if let reason = portProblem(components.port) { throw Invalid(value: text, reason: reason) }
         var c = components
@@ -94,10 +96,13 @@ public enum EnvironmentURLInput {
         if p.isEmpty { return "" }
         let parts = p.split(separator: "/", omittingEmptySubsequences: true)
         if parts.count == 3, parts[0].lowercased() == "api", parts[1].lowercased() == "data",
-           parts[2].first == "v" || parts[2].first == "V",
-           parts[2].dropFirst().allSatisfy({ $0.isNumber || $0 == "." }), parts[2].count > 1 {
+            parts[2].first == "v" || parts[2].first == "V",
+            parts[2].dropFirst().allSatisfy({ $0.isNumber || $0 == "." }), parts[2].count > 1
+        {
             return ""
         }
-        throw Invalid(value: value, reason: "give the organization URL (like https://ORG.crm.dynamics.com) or its Web API root (…/api/data/v9.2/), not the path '\(path)'")
+        throw Invalid(
+            value: value,
+            reason: "give the organization URL (like https://ORG.crm.dynamics.com) or its Web API root (…/api/data/v9.2/), not the path '\(path)'")
     }
 }

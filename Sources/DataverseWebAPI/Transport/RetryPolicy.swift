@@ -24,9 +24,11 @@ public struct RetryPolicy: Sendable, Hashable {
     /// Sends allowed that end in the request timeout (default 2).
     public var timeoutAttempts: Int
 
-    public init(maxAttempts: Int = 8, baseDelay: Duration = .milliseconds(500), maxDelay: Duration = .seconds(30),
-                maxRetryAfter: Duration = .seconds(300), connectionFailureAttempts: Int = 3,
-                connectionFailureDelay: Duration = .milliseconds(500), timeoutAttempts: Int = 2) {
+    public init(
+        maxAttempts: Int = 8, baseDelay: Duration = .milliseconds(500), maxDelay: Duration = .seconds(30),
+        maxRetryAfter: Duration = .seconds(300), connectionFailureAttempts: Int = 3,
+        connectionFailureDelay: Duration = .milliseconds(500), timeoutAttempts: Int = 2
+    ) {
         self.maxAttempts = max(1, maxAttempts)
         self.baseDelay = baseDelay
         self.maxDelay = maxDelay
@@ -60,8 +62,9 @@ public struct RetryPolicy: Sendable, Hashable {
     public func retryAfter(_ header: String?) -> Duration? {
         guard let h = header?.trimmingCharacters(in: .whitespaces), !h.isEmpty else { return nil }
         var seconds: Double?
-        if let s = Double(h), s >= 0 { seconds = s }
-        else {
+        if let s = Double(h), s >= 0 {
+            seconds = s
+        } else {
             let f = DateFormatter()
             f.locale = Locale(identifier: "en_US_POSIX")
             f.timeZone = TimeZone(identifier: "GMT")

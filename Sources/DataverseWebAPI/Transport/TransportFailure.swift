@@ -58,7 +58,8 @@ public struct TransportFailure: Error, CustomStringConvertible, Sendable {
         // ChannelError.connectTimeout (unknown host, no connection in time).
         let typeName = String(reflecting: type(of: error))
         if typeName.contains("NIOConnectionError") || typeName.contains("SocketAddressError")
-            || text.contains("connectTimeout") || text.contains("connection refused") || text.contains("Connection refused") {
+            || text.contains("connectTimeout") || text.contains("connection refused") || text.contains("Connection refused")
+        {
             self.init(kind: .connectionFailed, detail: text)
             return
         }
@@ -72,7 +73,8 @@ public struct TransportFailure: Error, CustomStringConvertible, Sendable {
         case .connectionFailed:
             return "cannot connect to \(CredentialRedaction.redact(url)): \(plainReason) (\(tries)); is the environment running and the URL right?"
         case .timedOut:
-            return "no answer from \(url.absoluteString) within the request timeout (\(tries)); set PORTAL_MIGRATE_REQUEST_TIMEOUT (seconds) to wait longer (\(detail))"
+            return
+                "no answer from \(url.absoluteString) within the request timeout (\(tries)); set PORTAL_MIGRATE_REQUEST_TIMEOUT (seconds) to wait longer (\(detail))"
         case .dropped:
             return "the connection to \(url.absoluteString) was lost (\(tries)): \(detail)"
         case .invalidRequest:
@@ -90,7 +92,10 @@ public struct TransportFailure: Error, CustomStringConvertible, Sendable {
         if text.contains("timeout") || text.contains("timed out") { return "no connection within the connect timeout" }
         if text.contains("unreachable") { return "host or network unreachable" }
         if text.contains("socketaddresserror") || text.contains("unknown host") || text.contains("nodename nor servname")
-            || text.contains("name or service not known") { return "unknown host" }
+            || text.contains("name or service not known")
+        {
+            return "unknown host"
+        }
         return detail
     }
 }

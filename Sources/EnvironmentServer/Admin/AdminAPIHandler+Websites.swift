@@ -40,16 +40,20 @@ extension AdminAPIHandler {
         for h in hosts {
             let status = running.first { $0.hostID == h.id }?.status ?? .complete
             let model = h.websiteRecordId.flatMap { records[$0]?.dataModel } ?? h.dataModel
-            result.append(dto(c, id: h.id, name: h.name, recordID: h.websiteRecordId, subdomain: h.subdomain ?? "",
-                              template: AdminTemplates.adminName(forHostTemplate: h.template),
-                              language: h.websiteRecordId.flatMap { records[$0]?.baseLanguage } ?? c.organization.languageCode,
-                              status: status, created: h.createdOn, dataModel: model, owner: owner))
+            result.append(
+                dto(
+                    c, id: h.id, name: h.name, recordID: h.websiteRecordId, subdomain: h.subdomain ?? "",
+                    template: AdminTemplates.adminName(forHostTemplate: h.template),
+                    language: h.websiteRecordId.flatMap { records[$0]?.baseLanguage } ?? c.organization.languageCode,
+                    status: status, created: h.createdOn, dataModel: model, owner: owner))
         }
         let stored = Set(hosts.map(\.id))
         for p in pending.current.values.sorted(by: { $0.created < $1.created }) where !stored.contains(p.id) {
             let model = p.websiteRecordID.flatMap { records[$0]?.dataModel } ?? "standard"
-            result.append(dto(c, id: p.id, name: p.name, recordID: p.websiteRecordID, subdomain: p.subdomain, template: p.template,
-                              language: p.language, status: p.status, created: p.created, dataModel: model, owner: owner))
+            result.append(
+                dto(
+                    c, id: p.id, name: p.name, recordID: p.websiteRecordID, subdomain: p.subdomain, template: p.template,
+                    language: p.language, status: p.status, created: p.created, dataModel: model, owner: owner))
         }
         return result
     }
@@ -57,8 +61,10 @@ extension AdminAPIHandler {
     /// One `WebsiteDto` with every documented field (§B.4) plus `dataModel` and `languageCode`, which
     /// real responses carry. Values the embedded environment has no notion of are fixed: `type`
     /// `Trial`, `siteVisibility` `private`, `packageInstallStatus` `Installed` (Assumption).
-    func dto(_ c: Context, id: UUID, name: String, recordID: UUID?, subdomain: String, template: String, language: Int,
-             status: AdminOperation.Status, created: Date, dataModel: String, owner: UUID) -> JSONValue {
+    func dto(
+        _ c: Context, id: UUID, name: String, recordID: UUID?, subdomain: String, template: String, language: Int,
+        status: AdminOperation.Status, created: Date, dataModel: String, owner: UUID
+    ) -> JSONValue {
         let environmentID = c.organization.organizationID.uuidString.lowercased()
         return .object([
             ("id", .string(id.uuidString.lowercased())),
@@ -102,38 +108,55 @@ extension AdminAPIHandler {
     static func validSubdomain(_ s: String) -> Bool {
         let chars = Array(s.utf8)
         guard (2...63).contains(chars.count), chars.first != UInt8(ascii: "-"), chars.last != UInt8(ascii: "-") else { return false }
-        return chars.allSatisfy { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: "-") }
+        return chars.allSatisfy {
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: "-")
+        }
     }
 
     func create(_ c: Context, body: Data) async throws -> WebResponse {
         guard let json = try? JSONValue.parse(body), json.objectValue != nil else {
-            throw AdminFailure(400, "InvalidRequestBody", "The request body must be a JSON object with name, subdomain, templateName, dataverseOrganizationId and selectedBaseLanguage.")
+            throw AdminFailure(
+                400, "InvalidRequestBody",
+                "The request body must be a JSON object with name, subdomain, templateName, dataverseOrganizationId and selectedBaseLanguage.")
         }
         func required(_ field: String) throws -> JSONValue {
-            guard let v = json[field], !v.isNull else { throw AdminFailure(400, "InvalidRequestBody", "The field '\(field)' is required.", target: field) }
+            guard let v = json[field], !v.isNull else {
+                throw AdminFailure(400, "InvalidRequestBody", "The field '\(field)' is required.", target: field)
+            }
             return v
         }
         guard let name = try required("name").stringValue, !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 200 else {
             throw AdminFailure(400, "InvalidRequestBody", "name must be a text of 1 to 200 characters.", target: "name")
         }
         guard let subdomain = try required("subdomain").stringValue, Self.validSubdomain(subdomain) else {
-            throw AdminFailure(400, "InvalidSubdomain", "subdomain must be 2 to 63 lower-case letters, digits or hyphens, not starting or ending with a hyphen.", target: "subdomain")
+            throw AdminFailure(
+                400, "InvalidSubdomain", "subdomain must be 2 to 63 lower-case letters, digits or hyphens, not starting or ending with a hyphen.",
+                target: "subdomain")
         }
         let templateText = try required("templateName").stringValue ?? ""
         guard let template = AdminTemplates.canonical(templateText) else {
-            throw AdminFailure(400, "InvalidTemplateName", "Unknown templateName '\(templateText)'; valid values: \(AdminTemplates.documented.joined(separator: ", ")).", target: "templateName")
+            throw AdminFailure(
+                400, "InvalidTemplateName",
+                "Unknown templateName '\(templateText)'; valid values: \(AdminTemplates.documented.joined(separator: ", ")).", target: "templateName")
         }
         guard let embedded = AdminTemplates.embedded(template) else {
-            throw AdminFailure(400, "TemplateNotAvailable", "The embedded environment cannot build the template '\(template)'; it imitates: \(AdminTemplates.available.joined(separator: ", ")).", target: "templateName")
+            throw AdminFailure(
+                400, "TemplateNotAvailable",
+                "The embedded environment cannot build the template '\(template)'; it imitates: \(AdminTemplates.available.joined(separator: ", ")).",
+                target: "templateName")
         }
         guard let org = try required("dataverseOrganizationId").stringValue.flatMap(UUID.init(uuidString:)) else {
             throw AdminFailure(400, "InvalidRequestBody", "dataverseOrganizationId must be a GUID.", target: "dataverseOrganizationId")
         }
         guard org == c.organization.organizationID else {
-            throw AdminFailure(400, "InvalidOrganizationId", "dataverseOrganizationId \(org.uuidString.lowercased()) is not this environment's organization (\(c.organization.organizationID.uuidString.lowercased())).", target: "dataverseOrganizationId")
+            throw AdminFailure(
+                400, "InvalidOrganizationId",
+                "dataverseOrganizationId \(org.uuidString.lowercased()) is not this environment's organization (\(c.organization.organizationID.uuidString.lowercased())).",
+                target: "dataverseOrganizationId")
         }
         guard let language = try required("selectedBaseLanguage").intValue, language > 0 else {
-            throw AdminFailure(400, "InvalidRequestBody", "selectedBaseLanguage must be a positive LCID such as 1033.", target: "selectedBaseLanguage")
+            throw AdminFailure(
+                400, "InvalidRequestBody", "selectedBaseLanguage must be a positive LCID such as 1033.", target: "selectedBaseLanguage")
         }
         var recordID: UUID?
         if let r = json["websiteRecordId"], !r.isNull {
@@ -145,22 +168,30 @@ extension AdminAPIHandler {
         try await checkAvailable(c, subdomain: subdomain, recordID: recordID, language: language)
         let hostID = UUID()
         let op = AdminOperation(id: UUID(), kind: .create, hostID: hostID, status: .inProgress, started: Date())
-        pending.withLock { $0[hostID] = PendingHost(id: hostID, name: name, subdomain: subdomain, template: template, language: language,
-                                                    websiteRecordID: recordID, status: .inProgress, created: Date()) }
+        pending.withLock {
+            $0[hostID] = PendingHost(
+                id: hostID, name: name, subdomain: subdomain, template: template, language: language,
+                websiteRecordID: recordID, status: .inProgress, created: Date())
+        }
         let fails = takeFailure()
         let environment = c.environment
         let existing = recordID
         return await start(op, c) { [self] in
             if fails {
                 self.pending.withLock { $0[hostID]?.status = .failed }
-                return .failure("ProvisioningFailed", "Provisioning of '\(name)' failed after it started (injected failure: env serve --fail-site-operations). Nothing was created; delete the failed site and create it again.")
+                return .failure(
+                    "ProvisioningFailed",
+                    "Provisioning of '\(name)' failed after it started (injected failure: env serve --fail-site-operations). Nothing was created; delete the failed site and create it again."
+                )
             }
             do {
                 let host: SiteHost
                 if let existing {
-                    host = try await environment.bindSiteHost(existingWebsite: existing, hostTemplate: template, name: name, subdomain: subdomain, hostID: hostID)
+                    host = try await environment.bindSiteHost(
+                        existingWebsite: existing, hostTemplate: template, name: name, subdomain: subdomain, hostID: hostID)
                 } else {
-                    host = try await environment.createSiteHost(template: embedded, hostTemplate: template, name: name, subdomain: subdomain, hostID: hostID)
+                    host = try await environment.createSiteHost(
+                        template: embedded, hostTemplate: template, name: name, subdomain: subdomain, hostID: hostID)
                 }
                 self.pending.withLock { $0[hostID] = nil }
                 return .success(url: Self.websiteURL(subdomain), record: host.websiteRecordId)
@@ -178,18 +209,29 @@ extension AdminAPIHandler {
         let pendingHosts = pending.current.values
         let lower = subdomain.lowercased()
         if hosts.contains(where: { $0.subdomain?.lowercased() == lower }) || pendingHosts.contains(where: { $0.subdomain.lowercased() == lower }) {
-            throw AdminFailure(400, "SubdomainConflict", "The subdomain '\(subdomain)' is already in use. Choose another subdomain.", target: "subdomain")
+            throw AdminFailure(
+                400, "SubdomainConflict", "The subdomain '\(subdomain)' is already in use. Choose another subdomain.", target: "subdomain")
         }
         if let recordID {
             guard try await c.environment.dataModel(ofWebsite: recordID) != nil else {
-                throw AdminFailure(404, "WebsiteRecordNotFound", "No website record (adx_website or powerpagesite) with id \(recordID.uuidString.lowercased()) in this environment.", target: "websiteRecordId")
+                throw AdminFailure(
+                    404, "WebsiteRecordNotFound",
+                    "No website record (adx_website or powerpagesite) with id \(recordID.uuidString.lowercased()) in this environment.",
+                    target: "websiteRecordId")
             }
-            if hosts.contains(where: { $0.websiteRecordId == recordID }) || pendingHosts.contains(where: { $0.websiteRecordID == recordID && $0.status != .failed }) {
-                throw AdminFailure(409, "WebsiteAlreadyExists", "The website record \(recordID.uuidString.lowercased()) already has a site.", target: "websiteRecordId")
+            if hosts.contains(where: { $0.websiteRecordId == recordID })
+                || pendingHosts.contains(where: { $0.websiteRecordID == recordID && $0.status != .failed })
+            {
+                throw AdminFailure(
+                    409, "WebsiteAlreadyExists", "The website record \(recordID.uuidString.lowercased()) already has a site.",
+                    target: "websiteRecordId")
             }
         } else if language != c.organization.languageCode {
             // Assumption: the embedded provisioning writes the organization's base language only.
-            throw AdminFailure(400, "LanguageNotAvailable", "The embedded environment provisions sites in its base language \(c.organization.languageCode) only (change it with `env settings --language`).", target: "selectedBaseLanguage")
+            throw AdminFailure(
+                400, "LanguageNotAvailable",
+                "The embedded environment provisions sites in its base language \(c.organization.languageCode) only (change it with `env settings --language`).",
+                target: "selectedBaseLanguage")
         }
     }
 
@@ -216,7 +258,10 @@ extension AdminAPIHandler {
         let environment = c.environment
         return await start(op, c) {
             if fails {
-                return .failure("DeleteFailed", "Deleting the site '\(host.name)' failed after it started (injected failure: env serve --fail-site-operations). The site is unchanged; delete it again.")
+                return .failure(
+                    "DeleteFailed",
+                    "Deleting the site '\(host.name)' failed after it started (injected failure: env serve --fail-site-operations). The site is unchanged; delete it again."
+                )
             }
             do {
                 try await environment.deleteSiteHost(hostID)

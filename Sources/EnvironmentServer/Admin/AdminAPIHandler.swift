@@ -68,17 +68,23 @@ public final class AdminAPIHandler: Sendable {
 
     /// Answers one admin API request. `path` is percent-decoded and starts with `/powerpages/`;
     /// `headers` have lower-case names; `origin` is `http://127.0.0.1:PORT`.
-    public func handle(method: String, path: String, query: [(String, String)], headers: [String: String], body: Data,
-                       origin: String) async -> WebResponse {
+    public func handle(
+        method: String, path: String, query: [(String, String)], headers: [String: String], body: Data,
+        origin: String
+    ) async -> WebResponse {
         let parts = path.dropFirst(Self.pathPrefix.count).split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard parts.count >= 3, parts[0] == "environments", !parts[1].isEmpty else {
             return Self.error(404, "ResourceNotFound", "No admin API resource at \(path).")
         }
         guard let version = query.first(where: { $0.0 == "api-version" })?.1 else {
-            return Self.error(400, "MissingApiVersionParameter", "The api-version query parameter is required; supported: \(Self.apiVersions.joined(separator: ", ")).")
+            return Self.error(
+                400, "MissingApiVersionParameter",
+                "The api-version query parameter is required; supported: \(Self.apiVersions.joined(separator: ", ")).")
         }
         guard Self.apiVersions.contains(version) else {
-            return Self.error(400, "InvalidApiVersionParameter", "The api-version '\(version)' is not supported; supported: \(Self.apiVersions.joined(separator: ", ")).")
+            return Self.error(
+                400, "InvalidApiVersionParameter",
+                "The api-version '\(version)' is not supported; supported: \(Self.apiVersions.joined(separator: ", ")).")
         }
         if let refused = authorize(headers["authorization"], origin: origin) { return refused }
         guard let environment else {
@@ -89,10 +95,14 @@ public final class AdminAPIHandler: Sendable {
             return Self.error(500, "InternalServerError", "The environment could not be read: \(error)")
         }
         guard UUID(uuidString: parts[1]) == organization.organizationID else {
-            return Self.error(404, "EnvironmentNotFound", "No environment with id '\(parts[1])'. The embedded environment's id is its organization id \(organization.organizationID.uuidString.lowercased()).", target: "environmentId")
+            return Self.error(
+                404, "EnvironmentNotFound",
+                "No environment with id '\(parts[1])'. The embedded environment's id is its organization id \(organization.organizationID.uuidString.lowercased()).",
+                target: "environmentId")
         }
-        let context = Context(environment: environment, organization: organization, origin: origin,
-                              base: origin + "/powerpages/environments/" + parts[1], version: version)
+        let context = Context(
+            environment: environment, organization: organization, origin: origin,
+            base: origin + "/powerpages/environments/" + parts[1], version: version)
         let rest = Array(parts.dropFirst(2))
         do {
             switch (method, rest.count, rest.first) {
@@ -132,21 +142,30 @@ public final class AdminAPIHandler: Sendable {
         }
         let audience = Self.audience(origin: origin)
         guard grant.scope.split(separator: " ").contains(where: { $0.lowercased().hasPrefix(audience.lowercased()) }) else {
-            return Self.error(401, "InvalidAuthenticationTokenAudience",
-                              "The access token was not issued for the Power Pages admin API; ask for the scope \(audience)/.default.")
+            return Self.error(
+                401, "InvalidAuthenticationTokenAudience",
+                "The access token was not issued for the Power Pages admin API; ask for the scope \(audience)/.default.")
         }
         if options.rejectServicePrincipals && grant.clientCredentials {
-            return Self.error(403, "ServicePrincipalNotSupported",
-                              "The Power Pages admin API does not accept service principal (client credentials) tokens; sign in as a user.")
+            return Self.error(
+                403, "ServicePrincipalNotSupported",
+                "The Power Pages admin API does not accept service principal (client credentials) tokens; sign in as a user.")
         }
         return nil
     }
 
     /// The error envelope of research §B.5.
     static func error(_ status: Int, _ code: String, _ message: String, target: String? = nil) -> WebResponse {
-        .jsonPlain(.object([("error", .object([
-            ("code", .string(code)), ("message", .string(message)), ("target", target.map { .string($0) } ?? .null), ("details", .array([])),
-        ]))]), status: status)
+        .jsonPlain(
+            .object([
+                (
+                    "error",
+                    .object([
+                        ("code", .string(code)), ("message", .string(message)), ("target", target.map { .string($0) } ?? .null),
+                        ("details", .array([])),
+                    ])
+                )
+            ]), status: status)
     }
 }
 
@@ -170,7 +189,8 @@ extension AdminAPIHandler {
     /// commands use for `local:NAME`. Operations run before they are answered unless
     /// `options.operationDelayMilliseconds` is set.
     public static func inProcess(environment: LocalEnvironment, options: AdminAPIOptions = AdminAPIOptions()) -> AdminAPIHandler {
-        AdminAPIHandler(service: environment, tokens: TokenService(options: ServerOptions()), options: options, requireToken: false,
-                        logger: EnvironmentServer.quietLogger())
+        AdminAPIHandler(
+            service: environment, tokens: TokenService(options: ServerOptions()), options: options, requireToken: false,
+            logger: EnvironmentServer.quietLogger())
     }
 }

@@ -88,17 +88,22 @@ public final class TokenService: Sendable {
 
     /// Answers a token-endpoint request. `origin` is `http://127.0.0.1:PORT`.
     /// - Parameter headers: the request headers, names in lower case.
-    func handle(method: String, path: String, query: [(String, String)], headers: [String: String] = [:], body: Data,
-                origin: String) -> WebResponse {
+    func handle(
+        method: String, path: String, query: [(String, String)], headers: [String: String] = [:], body: Data,
+        origin: String
+    ) -> WebResponse {
         var form: [String: String] = [:]
         for (k, v) in WebRequest.parseQuery(String(decoding: body, as: UTF8.self)) { form[k] = v }
         if path == "/devicelogin" {
             if restricted {
                 guard let key = headers[TokenService.approvalKeyHeader.lowercased()],
-                      TokenService.constantTimeEqual(key, approvalKey) else {
-                    return WebResponse(status: 403, headers: [("Content-Type", "text/plain")], body: Data(
-                        ("This server accepts only listed clients: a device code is approved by the environment's owner with "
-                         + "`portal-migrate env approve-device-code NAME CODE` on this machine.\n").utf8))
+                    TokenService.constantTimeEqual(key, approvalKey)
+                else {
+                    return WebResponse(
+                        status: 403, headers: [("Content-Type", "text/plain")],
+                        body: Data(
+                            ("This server accepts only listed clients: a device code is approved by the environment's owner with "
+                                + "`portal-migrate env approve-device-code NAME CODE` on this machine.\n").utf8))
                 }
             }
             let code = form["code"] ?? query.first { $0.0 == "code" }?.1
@@ -116,18 +121,20 @@ public final class TokenService: Sendable {
             let user = TokenService.userCode()
             let expires = Date().addingTimeInterval(900)
             deviceCodes.withLock {
-                $0[device] = DeviceCode(deviceCode: device, userCode: user, clientID: clientID, scope: form["scope"] ?? "",
-                                        expires: expires, approved: options.autoApproveDeviceCodes)
+                $0[device] = DeviceCode(
+                    deviceCode: device, userCode: user, clientID: clientID, scope: form["scope"] ?? "",
+                    expires: expires, approved: options.autoApproveDeviceCodes)
             }
             let uri = origin + "/devicelogin"
-            return .jsonPlain(.object([
-                ("user_code", .string(user)),
-                ("device_code", .string(device)),
-                ("verification_uri", .string(uri)),
-                ("expires_in", .number("900")),
-                ("interval", .number(String(options.deviceCodePollInterval))),
-                ("message", .string("To sign in, open \(uri) and enter the code \(user) to authenticate.")),
-            ]))
+            return .jsonPlain(
+                .object([
+                    ("user_code", .string(user)),
+                    ("device_code", .string(device)),
+                    ("verification_uri", .string(uri)),
+                    ("expires_in", .number("900")),
+                    ("interval", .number(String(options.deviceCodePollInterval))),
+                    ("message", .string("To sign in, open \(uri) and enter the code \(user) to authenticate.")),
+                ]))
         }
         switch form["grant_type"] ?? "" {
         case "client_credentials":
@@ -148,8 +155,15 @@ public final class TokenService: Sendable {
             guard let entry = deviceCodes.withLock({ $0[device] }) else {
                 return oauthError(400, "bad_verification_code", "AADSTS70019: Verification code is not valid.")
             }
-            if entry.expires <= Date() { return oauthError(400, "expired_token", "AADSTS70020: The provided value for the input parameter 'device_code' is not valid. Device codes expire after 15 minutes.") }
-            guard entry.approved else { return oauthError(400, "authorization_pending", "AADSTS70016: OAuth 2.0 device flow error. Authorization is pending. Continue polling.") }
+            if entry.expires <= Date() {
+                return oauthError(
+                    400, "expired_token",
+                    "AADSTS70020: The provided value for the input parameter 'device_code' is not valid. Device codes expire after 15 minutes.")
+            }
+            guard entry.approved else {
+                return oauthError(
+                    400, "authorization_pending", "AADSTS70016: OAuth 2.0 device flow error. Authorization is pending. Continue polling.")
+            }
             deviceCodes.withLock { $0[device] = nil }
             return issue(refresh: entry.scope.contains("offline_access"), clientID: entry.clientID, scope: entry.scope)
         case "refresh_token":
@@ -214,7 +228,8 @@ public final class TokenService: Sendable {
 extension WebResponse {
     /// A plain `application/json` response (OAuth endpoints are not OData).
     static func jsonPlain(_ value: JSONValue, status: Int = 200) -> WebResponse {
-        WebResponse(status: status, headers: [("Content-Type", "application/json; charset=utf-8"), ("Cache-Control", "no-store")],
-                    body: value.data)
+        WebResponse(
+            status: status, headers: [("Content-Type", "application/json; charset=utf-8"), ("Cache-Control", "no-store")],
+            body: value.data)
     }
 }

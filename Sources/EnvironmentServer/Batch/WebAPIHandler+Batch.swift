@@ -140,9 +140,10 @@ extension WebAPIHandler {
     /// writes, or its plug-in bypass differs from the group's.
     func groupablePlan(_ request: WebRequest, group: WriteGroup) async -> WritePlan? {
         guard ["POST", "PATCH", "DELETE"].contains(request.method),
-              let segments = try? parseResourcePath(request.path), let first = segments.first, first.name != "$batch",
-              segments.count == 1 || (segments.count == 3 && segments[2].name == "$ref"),
-              (try? await tables.table(entitySet: first.name)) != nil else { return nil }
+            let segments = try? parseResourcePath(request.path), let first = segments.first, first.name != "$batch",
+            segments.count == 1 || (segments.count == 3 && segments[2].name == "$ref"),
+            (try? await tables.table(entitySet: first.name)) != nil
+        else { return nil }
         if !group.isEmpty && executeOptions(request).bypassCustomPlugins != group.bypass { return nil }
         var context = ChangeSetContext()
         guard let plan = try? await planWrite(request, context: &context), plan.operations.count == 1 else { return nil }
@@ -169,8 +170,10 @@ extension WebAPIHandler {
             if i < results.count, let e = results[i].error {
                 out.append(.single(.error(ODataError(e)), contentID: p.contentID))
             } else if i >= results.count {
-                out.append(.single(.error(ODataError(status: 500, code: "0x80040216", message: "An unexpected error occurred: no result for the request.")),
-                                   contentID: p.contentID))
+                out.append(
+                    .single(
+                        .error(ODataError(status: 500, code: "0x80040216", message: "An unexpected error occurred: no result for the request.")),
+                        contentID: p.contentID))
             } else {
                 do { out.append(.single(try await respond(p.plan), contentID: p.contentID)) } catch {
                     out.append(.single(errorResponse(error), contentID: p.contentID))
@@ -293,8 +296,9 @@ extension WebAPIHandler {
             pathPart = url
         }
         let body = Multipart.trimming(inner.bodyBytes[...]) { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0x0B || $0 == 0x0C }
-        let request = WebRequest(method: method, path: pathPart.removingPercentEncoding ?? pathPart,
-                                 query: WebRequest.parseQuery(queryPart), headers: inner.headers, body: Data(body))
+        let request = WebRequest(
+            method: method, path: pathPart.removingPercentEncoding ?? pathPart,
+            query: WebRequest.parseQuery(queryPart), headers: inner.headers, body: Data(body))
         return BatchOperation(request: request, contentID: part.headers["content-id"] ?? inner.headers["content-id"])
     }
 
@@ -332,7 +336,8 @@ extension WebAPIHandler {
             }
         }
         line("--\(boundary)--")
-        return WebResponse(status: 200, headers: [("Content-Type", "multipart/mixed; boundary=\(boundary)"), ("OData-Version", "4.0")],
-                           body: out)
+        return WebResponse(
+            status: 200, headers: [("Content-Type", "multipart/mixed; boundary=\(boundary)"), ("OData-Version", "4.0")],
+            body: out)
     }
 }

@@ -45,8 +45,10 @@ public final class CostAccount: Sendable {
     /// - Parameters:
     ///   - executionBudgetMilliseconds: combined server time allowed per window (Dataverse: 1,200,000 ms).
     ///   - windowSeconds: the sliding window (Dataverse: 300 s).
-    public init(model: CostModel, dopHint: Int, latencyMilliseconds: Int, executionBudgetMilliseconds: Double = 1_200_000,
-                windowSeconds: Double = 300) {
+    public init(
+        model: CostModel, dopHint: Int, latencyMilliseconds: Int, executionBudgetMilliseconds: Double = 1_200_000,
+        windowSeconds: Double = 300
+    ) {
         self.model = model
         self.dopHint = max(1, dopHint)
         self.latencyMilliseconds = max(0, latencyMilliseconds)
@@ -72,9 +74,11 @@ public final class CostAccount: Sendable {
                     // penalty itself is not extended: extending it on every arrival locked out a client
                     // with several requests in flight for good (seen at L, hint 16).
                     s.penaltySeconds = min(300, s.penaltySeconds * 1.5)
-                    return ODataError(status: 429, code: "0x80072321",
-                                      message: "Combined execution time of incoming requests exceeded limit of \(Self.grouped(Int(budget))) milliseconds over time window of \(Int(windowSeconds)) seconds. Decrease number of concurrent requests or reduce the duration of requests and try again later.",
-                                      retryAfter: Int(max(1, min(s.penaltySeconds, s.penaltyUntil - now + s.penaltySeconds)).rounded(.up)))
+                    return ODataError(
+                        status: 429, code: "0x80072321",
+                        message:
+                            "Combined execution time of incoming requests exceeded limit of \(Self.grouped(Int(budget))) milliseconds over time window of \(Int(windowSeconds)) seconds. Decrease number of concurrent requests or reduce the duration of requests and try again later.",
+                        retryAfter: Int(max(1, min(s.penaltySeconds, s.penaltyUntil - now + s.penaltySeconds)).rounded(.up)))
                 } else {
                     // Seconds until the window's total falls under 80 % of the limit.
                     var total = s.windowTotal
@@ -89,9 +93,11 @@ public final class CostAccount: Sendable {
                 }
                 s.penaltyUntil = now + wait
                 let limit = Self.grouped(Int(budget))
-                return ODataError(status: 429, code: "0x80072321",
-                                  message: "Combined execution time of incoming requests exceeded limit of \(limit) milliseconds over time window of \(Int(windowSeconds)) seconds. Decrease number of concurrent requests or reduce the duration of requests and try again later.",
-                                  retryAfter: Int(wait.rounded(.up)))
+                return ODataError(
+                    status: 429, code: "0x80072321",
+                    message:
+                        "Combined execution time of incoming requests exceeded limit of \(limit) milliseconds over time window of \(Int(windowSeconds)) seconds. Decrease number of concurrent requests or reduce the duration of requests and try again later.",
+                    retryAfter: Int(wait.rounded(.up)))
             }
             s.inFlight += 1
             s.peak = max(s.peak, s.inFlight)
@@ -126,7 +132,9 @@ public final class CostAccount: Sendable {
     func timeRemainingSeconds() -> Double {
         let now = Self.now()
         let w = windowSeconds
-        let total = state.withLock { s -> Double in Self.expire(&s, now: now, window: w); return s.windowTotal }
+        let total = state.withLock { s -> Double in
+            Self.expire(&s, now: now, window: w); return s.windowTotal
+        }
         return max(0, executionBudgetMilliseconds - total) / 1000
     }
 
@@ -164,11 +172,12 @@ public final class CostAccount: Sendable {
         let step = (Double(latencyMilliseconds) + model.requestOverhead + model.batchEnvelope + model.create) / 1000
         let ops = Dictionary(uniqueKeysWithValues: s.operations.map { ($0.key.rawValue, $0.value) })
         let writes = s.operations.filter { $0.key.writes }.reduce(0) { $0 + $1.value }
-        return Snapshot(profile: model.profile.rawValue, scale: model.scale, dopHint: dopHint, latencyMilliseconds: latencyMilliseconds,
-                        requests: s.requests, batches: s.batches, operations: ops, writeOperations: writes,
-                        serviceSeconds: service, chargedSeconds: s.chargedMs / 1000, fileBytes: s.fileBytes,
-                        peakConcurrency: s.peak, throttled: s.throttled, floorServiceSeconds: floor, chainStepSeconds: step,
-                        activeSeconds: s.firstArrival.flatMap { a in s.lastDeparture.map { max(0, $0 - a) } } ?? 0)
+        return Snapshot(
+            profile: model.profile.rawValue, scale: model.scale, dopHint: dopHint, latencyMilliseconds: latencyMilliseconds,
+            requests: s.requests, batches: s.batches, operations: ops, writeOperations: writes,
+            serviceSeconds: service, chargedSeconds: s.chargedMs / 1000, fileBytes: s.fileBytes,
+            peakConcurrency: s.peak, throttled: s.throttled, floorServiceSeconds: floor, chainStepSeconds: step,
+            activeSeconds: s.firstArrival.flatMap { a in s.lastDeparture.map { max(0, $0 - a) } } ?? 0)
     }
 
     /// The account as JSON (`GET /pm/cost-account`).

@@ -89,7 +89,7 @@ public struct CostCharge: Sendable, Hashable {
             while i < b.count {
                 let c = b[i]
                 if inString {
-                    if c == 0x5C { i += 2; continue }           // backslash escape
+                    if c == 0x5C { i += 2; continue } // backslash escape
                     if c == 0x22 { inString = false }
                     i += 1
                     continue

@@ -15,7 +15,8 @@ extension CostAccount {
         }
         let factor = contention()
         var response = await handle()
-        let parts: [WebRequest]? = request.path.hasPrefix("$batch") && request.method == "POST"
+        let parts: [WebRequest]? =
+            request.path.hasPrefix("$batch") && request.method == "POST"
             ? ((try? handler.parseBatch(request)) ?? []).flatMap { item -> [WebRequest] in
                 switch item {
                 case .single(let op): return [op.request]

@@ -31,7 +31,8 @@ public struct ODataError: Error, Sendable, CustomStringConvertible {
             case DataverseError.Code.objectDoesNotExist, DataverseError.Code.resourceNotFound: status = 404
             case DataverseError.Code.duplicateRecord, DataverseError.Code.concurrencyVersionMismatch: status = 412
             case DataverseError.Code.tooManyRequests, DataverseError.Code.tooManyConcurrentRequests,
-                 DataverseError.Code.executionTimeExceeded: status = 429
+                DataverseError.Code.executionTimeExceeded:
+                status = 429
             default: status = 400
             }
         }
@@ -42,38 +43,50 @@ public struct ODataError: Error, Sendable, CustomStringConvertible {
 
     /// 404 `0x8006088a` `Resource not found for the segment '<name>'.`
     public static func resourceNotFound(_ segment: String) -> ODataError {
-        ODataError(status: 404, code: DataverseError.Code.resourceNotFound,
-                   message: "Resource not found for the segment '\(segment)'.")
+        ODataError(
+            status: 404, code: DataverseError.Code.resourceNotFound,
+            message: "Resource not found for the segment '\(segment)'.")
     }
 
     /// 404 `0x80040217` `<logicalname> With Id = <guid> Does Not Exist`.
     public static func recordNotFound(_ logicalName: String, _ id: UUID) -> ODataError {
-        ODataError(status: 404, code: DataverseError.Code.objectDoesNotExist,
-                   message: "\(logicalName) With Id = \(id.dataverseString) Does Not Exist")
+        ODataError(
+            status: 404, code: DataverseError.Code.objectDoesNotExist,
+            message: "\(logicalName) With Id = \(id.dataverseString) Does Not Exist")
     }
 
     /// 400 `0x0` `Could not find a property named '<name>' on type 'Microsoft.Dynamics.CRM.<entity>'.`
     public static func propertyNotFound(_ name: String, table: String) -> ODataError {
-        ODataError(status: 400, code: DataverseError.Code.queryPropertyNotFound,
-                   message: "Could not find a property named '\(name)' on type 'Microsoft.Dynamics.CRM.\(table)'.")
+        ODataError(
+            status: 400, code: DataverseError.Code.queryPropertyNotFound,
+            message: "Could not find a property named '\(name)' on type 'Microsoft.Dynamics.CRM.\(table)'.")
     }
 
     /// 400 `0x80048d19`: a body property the table does not have.
     public static func undeclaredProperty(_ name: String, entitySet: String, table: String) -> ODataError {
-        ODataError(status: 400, code: DataverseError.Code.invalidPayloadProperty,
-                   message: "Error identified in Payload provided by the user for Entity :'\(entitySet)' ----> InnerException : Microsoft.OData.ODataException: The property '\(name)' does not exist on type 'Microsoft.Dynamics.CRM.\(table)'. Make sure to only use property names that are defined by the type or mark the type as open type.")
+        ODataError(
+            status: 400, code: DataverseError.Code.invalidPayloadProperty,
+            message:
+                "Error identified in Payload provided by the user for Entity :'\(entitySet)' ----> InnerException : Microsoft.OData.ODataException: The property '\(name)' does not exist on type 'Microsoft.Dynamics.CRM.\(table)'. Make sure to only use property names that are defined by the type or mark the type as open type."
+        )
     }
 
     /// 400 `0x80048d19`: an `@odata.bind` whose left side is not a single-valued navigation property.
     public static func undeclaredNavigation(_ name: String, entitySet: String) -> ODataError {
-        ODataError(status: 400, code: DataverseError.Code.invalidPayloadProperty,
-                   message: "Error identified in Payload provided by the user for Entity :'\(entitySet)' ----> InnerException : Microsoft.OData.ODataException: An undeclared property '\(name)' which only has property annotations in the payload but no property value was found in the payload. In OData, only declared navigation properties and declared named streams can be represented as properties without values.")
+        ODataError(
+            status: 400, code: DataverseError.Code.invalidPayloadProperty,
+            message:
+                "Error identified in Payload provided by the user for Entity :'\(entitySet)' ----> InnerException : Microsoft.OData.ODataException: An undeclared property '\(name)' which only has property annotations in the payload but no property value was found in the payload. In OData, only declared navigation properties and declared named streams can be represented as properties without values."
+        )
     }
 
     /// 400 `0x80048d19`: a body that is not valid JSON or a value of the wrong kind.
     public static func badPayload(_ detail: String, entitySet: String) -> ODataError {
-        ODataError(status: 400, code: DataverseError.Code.invalidPayloadProperty,
-                   message: "Error identified in Payload provided by the user for Entity :'\(entitySet)' ----> InnerException : Microsoft.OData.ODataException: \(detail)")
+        ODataError(
+            status: 400, code: DataverseError.Code.invalidPayloadProperty,
+            message:
+                "Error identified in Payload provided by the user for Entity :'\(entitySet)' ----> InnerException : Microsoft.OData.ODataException: \(detail)"
+        )
     }
 
     /// 400 `0x0` for a malformed URL or query option.
@@ -83,14 +96,16 @@ public struct ODataError: Error, Sendable, CustomStringConvertible {
 
     /// 412 `0x80040237` `A record with matching key values already exists.`
     public static func duplicate() -> ODataError {
-        ODataError(status: 412, code: DataverseError.Code.duplicateRecord,
-                   message: "A record with matching key values already exists.")
+        ODataError(
+            status: 412, code: DataverseError.Code.duplicateRecord,
+            message: "A record with matching key values already exists.")
     }
 
     /// 412 `0x80060882` `The version of the existing record doesn't match the RowVersion property provided.`
     public static func versionMismatch() -> ODataError {
-        ODataError(status: 412, code: DataverseError.Code.concurrencyVersionMismatch,
-                   message: "The version of the existing record doesn't match the RowVersion property provided.")
+        ODataError(
+            status: 412, code: DataverseError.Code.concurrencyVersionMismatch,
+            message: "The version of the existing record doesn't match the RowVersion property provided.")
     }
 
     /// 405 for a method the resource does not support.

@@ -17,8 +17,10 @@ public struct WebRequest: Sendable {
     public var headers: [String: String]
     public var body: Data
 
-    public init(method: String, path: String, query: [(String, String)] = [], headers: [String: String] = [:],
-                body: Data = Data()) {
+    public init(
+        method: String, path: String, query: [(String, String)] = [], headers: [String: String] = [:],
+        body: Data = Data()
+    ) {
         self.method = method.uppercased()
         self.path = path
         self.query = query
@@ -80,9 +82,10 @@ public struct WebResponse: Sendable {
     /// A JSON response with `Content-Type: application/json; odata.metadata=minimal` and `OData-Version: 4.0`
     /// (research/dataverse-webapi.md §1.2).
     public static func json(_ value: JSONValue, status: Int = 200, headers: [(String, String)] = []) -> WebResponse {
-        WebResponse(status: status,
-                    headers: [("Content-Type", "application/json; odata.metadata=minimal"), ("OData-Version", "4.0")] + headers,
-                    body: value.data)
+        WebResponse(
+            status: status,
+            headers: [("Content-Type", "application/json; odata.metadata=minimal"), ("OData-Version", "4.0")] + headers,
+            body: value.data)
     }
 
     /// `204 No Content` with `OData-Version: 4.0`.

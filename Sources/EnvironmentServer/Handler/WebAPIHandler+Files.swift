@@ -31,7 +31,9 @@ extension WebAPIHandler {
             let range = request.header("Content-Range").flatMap(WebAPIHandler.parseContentRange)
             let step: Result<(done: FileUploadSession?, end: Int), ODataError> = fileSessions.withLock { sessions in
                 guard var session = sessions[token], session.key == key else {
-                    return .failure(ODataError(status: 404, code: DataverseError.Code.objectDoesNotExist, message: "The upload session '\(token)' does not exist."))
+                    return .failure(
+                        ODataError(
+                            status: 404, code: DataverseError.Code.objectDoesNotExist, message: "The upload session '\(token)' does not exist."))
                 }
                 guard let (start, end, total) = range, start == session.data.count, end - start + 1 == request.body.count else {
                     return .failure(ODataError.badRequest("The Content-Range header is missing or does not match the bytes received."))
@@ -58,8 +60,12 @@ extension WebAPIHandler {
             let token = UUID().uuidString.lowercased()
             fileSessions.withLock { $0[token] = FileUploadSession(key: key, fileName: fileName, data: Data()) }
             let location = baseURL + "\(table.entitySetName)(\(id.dataverseString))/\(column.logicalName)?sessiontoken=\(token)"
-            return WebResponse(status: 200, headers: [("OData-Version", "4.0"), ("Location", location),
-                                                      ("x-ms-chunk-size", String(WebAPIHandler.chunkSize))])
+            return WebResponse(
+                status: 200,
+                headers: [
+                    ("OData-Version", "4.0"), ("Location", location),
+                    ("x-ms-chunk-size", String(WebAPIHandler.chunkSize)),
+                ])
         }
         try await store(request.body, key: key, fileName: fileName)
         return .noContent()
@@ -90,19 +96,23 @@ extension WebAPIHandler {
             body = try await service.downloadFile(key)
         }
         guard let data = body else {
-            throw ODataError(status: 404, code: DataverseError.Code.objectDoesNotExist,
-                             message: "No file attachment found for attribute: \(column.logicalName) EntityId: \(id.dataverseString).")
+            throw ODataError(
+                status: 404, code: DataverseError.Code.objectDoesNotExist,
+                message: "No file attachment found for attribute: \(column.logicalName) EntityId: \(id.dataverseString).")
         }
-        var headers: [(String, String)] = [("Content-Type", "application/octet-stream"), ("OData-Version", "4.0"),
-                                           ("x-ms-file-size", String(data.count)), ("Accept-Ranges", "bytes")]
+        var headers: [(String, String)] = [
+            ("Content-Type", "application/octet-stream"), ("OData-Version", "4.0"),
+            ("x-ms-file-size", String(data.count)), ("Accept-Ranges", "bytes"),
+        ]
         if let fileName, !fileName.isEmpty { headers.append(("x-ms-file-name", fileName)) }
         guard let range, !data.isEmpty else { return WebResponse(status: 200, headers: headers, body: data) }
         guard let (start, requestedEnd) = WebAPIHandler.parseRange(range) else {
             throw ODataError.badRequest("The Range header '\(range)' is not of the form bytes=start-end.")
         }
         guard start < data.count else {
-            throw ODataError(status: 416, code: DataverseError.Code.invalidArgument,
-                             message: "The range starts at byte \(start) but the file has \(data.count) bytes.")
+            throw ODataError(
+                status: 416, code: DataverseError.Code.invalidArgument,
+                message: "The range starts at byte \(start) but the file has \(data.count) bytes.")
         }
         let end = min(requestedEnd ?? (data.count - 1), data.count - 1)
         headers.append(("Content-Range", "bytes \(start)-\(end)/\(data.count)"))

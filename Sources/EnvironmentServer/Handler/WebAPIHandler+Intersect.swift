@@ -15,8 +15,10 @@ extension WebAPIHandler {
 
     /// Answers `GET <intersect>set`; other methods are refused (write links with `$ref`).
     /// - Throws: `ODataError` 405 for writes, 400 for bad query options.
-    func intersectQuery(_ request: WebRequest, relationship rel: ManyToManyRelationship,
-                        segments: [PathSegment]) async throws -> WebResponse {
+    func intersectQuery(
+        _ request: WebRequest, relationship rel: ManyToManyRelationship,
+        segments: [PathSegment]
+    ) async throws -> WebResponse {
         guard request.method == "GET" else { throw ODataError.methodNotAllowed(request.method, request.path) }
         guard segments.count == 1, segments[0].key == nil else { throw ODataError.resourceNotFound(segments.last!.name) }
         let table = IntersectTable.definition(rel)
@@ -38,15 +40,20 @@ extension WebAPIHandler {
         let selected = options.select?.map(\.logicalName)
         var body: [(String, JSONValue)] = [("@odata.context", .string(baseURL + "$metadata#" + table.entitySetName))]
         if options.count { body.append(("@odata.count", .number(String(min(total, 5000))))) }
-        body.append(("value", .array(page.map { record in
-            var members: [(String, JSONValue)] = []
-            for column in [table.primaryIDColumn, rel.entity1IDColumn, rel.entity2IDColumn]
-            where selected == nil || selected!.contains(column) || column == table.primaryIDColumn {
-                let value: FieldValue = column == table.primaryIDColumn ? .guid(record.id) : (record[column] ?? .null)
-                members.append((column, value.json))
-            }
-            return .object(members)
-        })))
+        body.append(
+            (
+                "value",
+                .array(
+                    page.map { record in
+                        var members: [(String, JSONValue)] = []
+                        for column in [table.primaryIDColumn, rel.entity1IDColumn, rel.entity2IDColumn]
+                        where selected == nil || selected!.contains(column) || column == table.primaryIDColumn {
+                            let value: FieldValue = column == table.primaryIDColumn ? .guid(record.id) : (record[column] ?? .null)
+                            members.append((column, value.json))
+                        }
+                        return .object(members)
+                    })
+            ))
         if offset + page.count < rows.count {
             var q = request.query.filter { $0.0 != "$skiptoken" }
             q.append(("$skiptoken", SkipToken.encode(page: offset / pageSize + 2, token: String(offset + page.count))))
@@ -65,12 +72,15 @@ enum IntersectTable {
     static func entitySetName(_ rel: ManyToManyRelationship) -> String { rel.intersectEntity + "set" }
 
     static func definition(_ rel: ManyToManyRelationship) -> TableDefinition {
-        TableDefinition(logicalName: rel.intersectEntity, displayName: rel.intersectEntity,
-                        entitySetName: entitySetName(rel), primaryIDColumn: rel.intersectEntity + "id",
-                        primaryNameColumn: nil,
-                        columns: [ColumnDefinition(rel.entity1IDColumn, .uniqueIdentifier),
-                                  ColumnDefinition(rel.entity2IDColumn, .uniqueIdentifier)],
-                        dataModel: .standard, source: "intersect table of \(rel.name)")
+        TableDefinition(
+            logicalName: rel.intersectEntity, displayName: rel.intersectEntity,
+            entitySetName: entitySetName(rel), primaryIDColumn: rel.intersectEntity + "id",
+            primaryNameColumn: nil,
+            columns: [
+                ColumnDefinition(rel.entity1IDColumn, .uniqueIdentifier),
+                ColumnDefinition(rel.entity2IDColumn, .uniqueIdentifier),
+            ],
+            dataModel: .standard, source: "intersect table of \(rel.name)")
     }
 
     /// One link as a row; the row id mixes both side ids so it is the same on every read.
@@ -79,10 +89,15 @@ enum IntersectTable {
         let mixed = withUnsafeBytes(of: a) { pa in
             withUnsafeBytes(of: b) { pb in (0..<16).map { pa[$0] ^ pb[(15 - $0)] } }
         }
-        let id = UUID(uuid: (mixed[0], mixed[1], mixed[2], mixed[3], mixed[4], mixed[5], mixed[6], mixed[7],
-                             mixed[8], mixed[9], mixed[10], mixed[11], mixed[12], mixed[13], mixed[14], mixed[15]))
-        return EntityRecord(rel.intersectEntity, id: id, columns: [
-            rel.entity1IDColumn: .guid(link.first.id), rel.entity2IDColumn: .guid(link.second.id),
-        ])
+        let id = UUID(
+            uuid: (
+                mixed[0], mixed[1], mixed[2], mixed[3], mixed[4], mixed[5], mixed[6], mixed[7],
+                mixed[8], mixed[9], mixed[10], mixed[11], mixed[12], mixed[13], mixed[14], mixed[15]
+            ))
+        return EntityRecord(
+            rel.intersectEntity, id: id,
+            columns: [
+                rel.entity1IDColumn: .guid(link.first.id), rel.entity2IDColumn: .guid(link.second.id),
+            ])
     }
 }

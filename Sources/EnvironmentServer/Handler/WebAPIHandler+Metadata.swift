@@ -33,20 +33,24 @@ extension WebAPIHandler {
                     obj + [("Attributes", .array(attributes(t).map { .object(project($0, expand)) }))]
                 }
             }
-            return .json(.object([("@odata.context", .string(baseURL + "$metadata#EntityDefinitions")), ("value", .array(objects.map { .object($0) }))]))
+            return .json(
+                .object([("@odata.context", .string(baseURL + "$metadata#EntityDefinitions")), ("value", .array(objects.map { .object($0) }))]))
         }
         let table: TableDefinition?
         if let u = UUID(dataverse: key) {
             table = all.first { WebAPIHandler.metadataID($0.logicalName) == u }
         } else {
-            guard case .alternate(let pairs) = try RecordKey.parse(key, primaryIDColumn: "MetadataId"), let name = pairs["LogicalName"], pairs.count == 1 else {
+            guard case .alternate(let pairs) = try RecordKey.parse(key, primaryIDColumn: "MetadataId"), let name = pairs["LogicalName"],
+                pairs.count == 1
+            else {
                 throw ODataError.badRequest("EntityDefinitions are addressed by MetadataId or LogicalName.")
             }
             table = catalog.table(name)
         }
         guard let table else {
-            throw ODataError(status: 404, code: DataverseError.Code.objectDoesNotExist,
-                             message: "Could not find entity with key '\(key)'.")
+            throw ODataError(
+                status: 404, code: DataverseError.Code.objectDoesNotExist,
+                message: "Could not find entity with key '\(key)'.")
         }
         if segments.count == 1 {
             var obj = try selected([entity(table)], request: request)[0]
@@ -62,15 +66,26 @@ extension WebAPIHandler {
             if let k = segments[1].key {
                 let name: String?
                 if case .alternate(let p) = try RecordKey.parse(k, primaryIDColumn: "MetadataId") { name = p["LogicalName"] } else { name = nil }
-                guard let a = objects.first(where: { o in
-                    o.contains { ($0.0 == "MetadataId" && $0.1.stringValue == k.lowercased()) || ($0.0 == "LogicalName" && $0.1.stringValue == name) }
-                }) else { throw ODataError(status: 404, code: DataverseError.Code.objectDoesNotExist, message: "Could not find attribute with key '\(k)'.") }
-                return .json(.object([("@odata.context", .string(baseURL + "$metadata#EntityDefinitions('\(table.logicalName)')/Attributes/$entity"))]
-                                     + (try selected([a], request: request)[0])))
+                guard
+                    let a = objects.first(where: { o in
+                        o.contains {
+                            ($0.0 == "MetadataId" && $0.1.stringValue == k.lowercased()) || ($0.0 == "LogicalName" && $0.1.stringValue == name)
+                        }
+                    })
+                else {
+                    throw ODataError(status: 404, code: DataverseError.Code.objectDoesNotExist, message: "Could not find attribute with key '\(k)'.")
+                }
+                return .json(
+                    .object(
+                        [("@odata.context", .string(baseURL + "$metadata#EntityDefinitions('\(table.logicalName)')/Attributes/$entity"))]
+                            + (try selected([a], request: request)[0])))
             }
             if segments.count > 2 { objects = try cast(objects, segments[2].name) }
         case "ManyToOneRelationships": objects = manyToOne(table, catalog: catalog)
-        case "OneToManyRelationships": objects = all.flatMap { manyToOne($0, catalog: catalog) }.filter { $0.contains { $0.0 == "ReferencedEntity" && $0.1.stringValue == table.logicalName } }
+        case "OneToManyRelationships":
+            objects = all.flatMap { manyToOne($0, catalog: catalog) }.filter {
+                $0.contains { $0.0 == "ReferencedEntity" && $0.1.stringValue == table.logicalName }
+            }
         case "ManyToManyRelationships": objects = table.relationships.map(manyToMany)
         case "Keys": objects = []
         default: throw ODataError.resourceNotFound(segments[1].name)
@@ -133,15 +148,17 @@ extension WebAPIHandler {
                 }
             }
         }
-        let table = TableDefinition(logicalName: "metadata", displayName: "Metadata", entitySetName: "metadata",
-                                    primaryIDColumn: "metadataid", primaryNameColumn: nil,
-                                    columns: columns.sorted { $0.key < $1.key }.map { ColumnDefinition($0.key, $0.value) })
+        let table = TableDefinition(
+            logicalName: "metadata", displayName: "Metadata", entitySetName: "metadata",
+            primaryIDColumn: "metadataid", primaryNameColumn: nil,
+            columns: columns.sorted { $0.key < $1.key }.map { ColumnDefinition($0.key, $0.value) })
         let filter = try FilterParser.parse(text, table: table)
         return objects.filter { o in
             var r = EntityRecord("metadata", id: UUID())
             for (k, v) in o {
                 switch v {
-                case .string(let s): r.columns[k] = columns[k] == .uniqueIdentifier ? (UUID(dataverse: s).map { .guid($0) } ?? .string(s)) : .string(s)
+                case .string(let s):
+                    r.columns[k] = columns[k] == .uniqueIdentifier ? (UUID(dataverse: s).map { .guid($0) } ?? .string(s)) : .string(s)
                 case .bool(let b): r.columns[k] = .boolean(b)
                 default: break
                 }
@@ -211,7 +228,10 @@ extension WebAPIHandler {
                     ("ReferencedAttribute", .string(catalog.table(target)?.primaryIDColumn ?? target + "id")),
                     ("ReferencingEntity", .string(t.logicalName)),
                     ("ReferencingAttribute", .string(c.logicalName)),
-                    ("ReferencingEntityNavigationPropertyName", (c.navigationProperty(forTarget: target) ?? c.navigationProperty).map { .string($0) } ?? .null),
+                    (
+                        "ReferencingEntityNavigationPropertyName",
+                        (c.navigationProperty(forTarget: target) ?? c.navigationProperty).map { .string($0) } ?? .null
+                    ),
                     ("ReferencedEntityNavigationPropertyName", .string(schema)),
                     ("IsHierarchical", .bool(target == t.logicalName)),
                 ]
@@ -296,8 +316,11 @@ extension WebAPIHandler {
         for i in 0..<8 { bytes[i] = UInt8((a >> (8 * UInt64(i))) & 0xff); bytes[8 + i] = UInt8((b >> (8 * UInt64(i))) & 0xff) }
         bytes[6] = (bytes[6] & 0x0f) | 0x50
         bytes[8] = (bytes[8] & 0x3f) | 0x80
-        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+        return UUID(
+            uuid: (
+                bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
+            ))
     }
 
     /// A small generated CSDL document for the served tables (research/dataverse-webapi.md §7.3).
@@ -306,7 +329,8 @@ extension WebAPIHandler {
         func esc(_ s: String) -> String {
             s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "<", with: "&lt;")
         }
-        var x = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<edmx:Edmx Version=\"4.0\" xmlns:edmx=\"http://docs.oasis-open.org/odata/ns/edmx\">\n<edmx:DataServices>\n<Schema Namespace=\"Microsoft.Dynamics.CRM\" Alias=\"mscrm\" xmlns=\"http://docs.oasis-open.org/odata/ns/edm\">\n"
+        var x =
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<edmx:Edmx Version=\"4.0\" xmlns:edmx=\"http://docs.oasis-open.org/odata/ns/edmx\">\n<edmx:DataServices>\n<Schema Namespace=\"Microsoft.Dynamics.CRM\" Alias=\"mscrm\" xmlns=\"http://docs.oasis-open.org/odata/ns/edm\">\n"
         let sorted = catalog.tables.values.sorted { $0.logicalName < $1.logicalName }
         for t in sorted {
             x += "<EntityType Name=\"\(esc(t.logicalName))\"><Key><PropertyRef Name=\"\(esc(t.primaryIDColumn))\"/></Key>"

@@ -13,8 +13,9 @@ extension WebAPIHandler {
     func write(_ request: WebRequest) async throws -> WebResponse {
         var context = ChangeSetContext()
         let plan = try await planWrite(request, context: &context)
-        let results = try await service.execute([ChangeSet(plan.operations, atomic: plan.operations.count > 1)],
-                                                options: executeOptions(request))
+        let results = try await service.execute(
+            [ChangeSet(plan.operations, atomic: plan.operations.count > 1)],
+            options: executeOptions(request))
         if let e = WebAPIHandler.firstError(results) { throw ODataError(e) }
         return try await respond(plan)
     }
@@ -39,8 +40,9 @@ extension WebAPIHandler {
                 let rep = RecordRepresentation(table: plan.table, select: plan.select, preferences: Preferences(nil))
                 var headers: [(String, String)] = [("Preference-Applied", "return=representation")]
                 if let e = RecordRepresentation.etag(record) { headers.append(("ETag", e)) }
-                return .json(.object([("@odata.context", .string(contextURL(plan.table, plan.select, entity: true)))] + rep.members(record)),
-                             status: plan.creates ? 201 : 200, headers: headers)
+                return .json(
+                    .object([("@odata.context", .string(contextURL(plan.table, plan.select, entity: true)))] + rep.members(record)),
+                    status: plan.creates ? 201 : 200, headers: headers)
             }
             return .noContent(headers: [("OData-EntityId", entityID), ("Location", entityID)])
         }
@@ -55,24 +57,28 @@ extension WebAPIHandler {
         guard let first = segments.first else { throw ODataError.methodNotAllowed(request.method, request.path) }
         guard let table = try await tables.table(entitySet: first.name) else { throw ODataError.resourceNotFound(first.name) }
         let prefs = Preferences(request.header("Prefer"))
-        let select = try QueryOptions(WebRequest(method: "GET", path: "", query: request.query.filter { $0.0 == "$select" }),
-                                      table: table).select
+        let select = try QueryOptions(
+            WebRequest(method: "GET", path: "", query: request.query.filter { $0.0 == "$select" }),
+            table: table
+        ).select
         if segments.count == 1 {
             switch (request.method, first.key) {
             case ("POST", nil):
                 let (bodyID, columns) = try await decodeRecord(request.body, table: table, context: context)
                 let id = bodyID ?? UUID()
                 context.created.insert(id)
-                return WritePlan(kind: .create, operations: [.create(EntityRecord(table.logicalName, id: id, columns: columns))],
-                                 table: table, id: id, creates: true, representation: prefs.returnRepresentation, select: select)
+                return WritePlan(
+                    kind: .create, operations: [.create(EntityRecord(table.logicalName, id: id, columns: columns))],
+                    table: table, id: id, creates: true, representation: prefs.returnRepresentation, select: select)
             case ("PATCH", let key?):
                 return try await planPatch(request, table: table, key: key, context: &context, prefs: prefs, select: select)
             case ("DELETE", let key?):
                 let id = try await existingID(key, table: table, context: context)
                 try await checkIfMatch(request, table: table, id: id)
                 context.created.remove(id)
-                return WritePlan(kind: .delete, operations: [.delete(table.logicalName, id)], table: table, id: id,
-                                 creates: false, representation: false, select: nil)
+                return WritePlan(
+                    kind: .delete, operations: [.delete(table.logicalName, id)], table: table, id: id,
+                    creates: false, representation: false, select: nil)
             default:
                 throw ODataError.methodNotAllowed(request.method, request.path)
             }
@@ -80,8 +86,11 @@ extension WebAPIHandler {
         guard let key = first.key else { throw ODataError.resourceNotFound(segments[1].name) }
         let second = segments[1]
         let isRef = segments.count == 3 && segments[2].name == "$ref"
-        if let rel = table.relationships.first(where: { $0.name == second.name || $0.entity1NavigationProperty == second.name || $0.entity2NavigationProperty == second.name }),
-           isRef || (segments.count == 2 && request.method == "DELETE" && second.key != nil) {
+        if let rel = table.relationships.first(where: {
+            $0.name == second.name || $0.entity1NavigationProperty == second.name || $0.entity2NavigationProperty == second.name
+        }),
+            isRef || (segments.count == 2 && request.method == "DELETE" && second.key != nil)
+        {
             return try await planLink(request, table: table, key: key, relationship: rel, navKey: second.key, context: context)
         }
         if let (lookup, boundTarget) = table.lookup(navigationProperty: second.name), isRef, second.key == nil {
@@ -93,19 +102,22 @@ extension WebAPIHandler {
                 guard let ref = body.first(where: { $0.0 == "@odata.id" })?.1.stringValue else {
                     throw ODataError.badPayload("The request body must contain '@odata.id'.", entitySet: table.entitySetName)
                 }
-                let target = try await resolveReference(ref, allowed: boundTarget.map { [$0] } ?? lookup.targets, context: context,
-                                                        entitySet: table.entitySetName)
+                let target = try await resolveReference(
+                    ref, allowed: boundTarget.map { [$0] } ?? lookup.targets, context: context,
+                    entitySet: table.entitySetName)
                 value = lookup.type == .owner ? .owner(target) : .lookup(target)
             case "DELETE":
                 value = .null
             default:
                 throw ODataError.methodNotAllowed(request.method, request.path)
             }
-            return WritePlan(kind: .update, operations: [.update(EntityRecord(table.logicalName, id: id, columns: [lookup.logicalName: value]))],
-                             table: table, id: id, creates: false, representation: false, select: nil)
+            return WritePlan(
+                kind: .update, operations: [.update(EntityRecord(table.logicalName, id: id, columns: [lookup.logicalName: value]))],
+                table: table, id: id, creates: false, representation: false, select: nil)
         }
         if segments.count == 2, second.key == nil, let column = table.column(second.name), !column.isLookup,
-           column.type != .file, column.type != .image, column.logicalName != table.primaryIDColumn {
+            column.type != .file, column.type != .image, column.logicalName != table.primaryIDColumn
+        {
             let id = try await existingID(key, table: table, context: context)
             let value: FieldValue
             switch request.method {
@@ -120,8 +132,9 @@ extension WebAPIHandler {
             default:
                 throw ODataError.methodNotAllowed(request.method, request.path)
             }
-            return WritePlan(kind: .update, operations: [.update(EntityRecord(table.logicalName, id: id, columns: [column.logicalName: value]))],
-                             table: table, id: id, creates: false, representation: false, select: nil)
+            return WritePlan(
+                kind: .update, operations: [.update(EntityRecord(table.logicalName, id: id, columns: [column.logicalName: value]))],
+                table: table, id: id, creates: false, representation: false, select: nil)
         }
         if table.column(second.name) == nil && !table.relationships.contains(where: { $0.name == second.name }) {
             throw ODataError.resourceNotFound(second.name)
@@ -148,8 +161,10 @@ extension WebAPIHandler {
         guard let current = RecordRepresentation.etag(record), tags.contains(current) else { throw ODataError.versionMismatch() }
     }
 
-    func planPatch(_ request: WebRequest, table: TableDefinition, key: String, context: inout ChangeSetContext,
-                   prefs: Preferences, select: [ColumnDefinition]?) async throws -> WritePlan {
+    func planPatch(
+        _ request: WebRequest, table: TableDefinition, key: String, context: inout ChangeSetContext,
+        prefs: Preferences, select: [ColumnDefinition]?
+    ) async throws -> WritePlan {
         var (bodyID, columns) = try await decodeRecord(request.body, table: table, context: context)
         let id: UUID
         var exists: Bool
@@ -194,8 +209,9 @@ extension WebAPIHandler {
         default: op = .upsert(record)
         }
         if !exists { context.created.insert(id) }
-        return WritePlan(kind: kind, operations: [op], table: table, id: id, creates: !exists,
-                         representation: prefs.returnRepresentation, select: select)
+        return WritePlan(
+            kind: kind, operations: [op], table: table, id: id, creates: !exists,
+            representation: prefs.returnRepresentation, select: select)
     }
 
     private func keyValue(_ v: FieldValue, table: TableDefinition, column: String) -> FieldValue {
@@ -206,8 +222,10 @@ extension WebAPIHandler {
     /// Plans an N:N associate (`POST …/nav/$ref` with `@odata.id`) or disassociate
     /// (`DELETE …/nav(id2)/$ref` or `DELETE …/nav/$ref?$id=…`; research/dataverse-webapi.md §3.7).
     /// Associating a linked pair answers 412 `0x80040237`; disassociating an unlinked pair succeeds.
-    func planLink(_ request: WebRequest, table: TableDefinition, key: String, relationship rel: ManyToManyRelationship,
-                  navKey: String?, context: ChangeSetContext) async throws -> WritePlan {
+    func planLink(
+        _ request: WebRequest, table: TableDefinition, key: String, relationship rel: ManyToManyRelationship,
+        navKey: String?, context: ChangeSetContext
+    ) async throws -> WritePlan {
         let id = try await existingID(key, table: table, context: context)
         let otherTableName = rel.entity1 == table.logicalName ? rel.entity2 : rel.entity1
         guard let otherTable = try await tables.table(otherTableName) else { throw ODataError.resourceNotFound(otherTableName) }
@@ -238,11 +256,13 @@ extension WebAPIHandler {
             if existing.contains(link) {
                 throw ODataError(status: 412, code: DataverseError.Code.duplicateRecord, message: "Cannot insert duplicate key.")
             }
-            return WritePlan(kind: .link, operations: [.associate(relationship: rel.name, link)], table: table, id: id,
-                             creates: false, representation: false, select: nil)
+            return WritePlan(
+                kind: .link, operations: [.associate(relationship: rel.name, link)], table: table, id: id,
+                creates: false, representation: false, select: nil)
         }
-        return WritePlan(kind: .link, operations: [.disassociate(relationship: rel.name, link)], table: table, id: id,
-                         creates: false, representation: false, select: nil)
+        return WritePlan(
+            kind: .link, operations: [.disassociate(relationship: rel.name, link)], table: table, id: id,
+            creates: false, representation: false, select: nil)
     }
 
     // MARK: Bodies
@@ -282,8 +302,9 @@ extension WebAPIHandler {
                 switch value {
                 case .null: columns[lookup.logicalName] = .null
                 case .string(let ref):
-                    let target = try await resolveReference(ref, allowed: boundTarget.map { [$0] } ?? lookup.targets,
-                                                            context: context, entitySet: set)
+                    let target = try await resolveReference(
+                        ref, allowed: boundTarget.map { [$0] } ?? lookup.targets,
+                        context: context, entitySet: set)
                     columns[lookup.logicalName] = lookup.type == .owner ? .owner(target) : .lookup(target)
                 default:
                     throw ODataError.badPayload("The value of '\(key)' must be a string entity reference.", entitySet: set)
@@ -313,8 +334,9 @@ extension WebAPIHandler {
         do {
             return try FieldValue(json: value, as: column.type)
         } catch {
-            throw ODataError.badPayload("Cannot convert the literal '\(value.serialized)' to the expected type of '\(column.logicalName)' (\(column.type.webAPIAttributeType)).",
-                                        entitySet: entitySet)
+            throw ODataError.badPayload(
+                "Cannot convert the literal '\(value.serialized)' to the expected type of '\(column.logicalName)' (\(column.type.webAPIAttributeType)).",
+                entitySet: entitySet)
         }
     }
 
@@ -338,7 +360,9 @@ extension WebAPIHandler {
         }
         guard let target = try await tables.table(entitySet: segs[0].name) else { throw ODataError.resourceNotFound(segs[0].name) }
         if !allowed.isEmpty, !allowed.contains(target.logicalName) {
-            throw ODataError.badPayload("The entity reference '\(ref)' points to '\(target.logicalName)', which the navigation property cannot reference.", entitySet: entitySet)
+            throw ODataError.badPayload(
+                "The entity reference '\(ref)' points to '\(target.logicalName)', which the navigation property cannot reference.",
+                entitySet: entitySet)
         }
         let id = try await existingID(key, table: target, context: context)
         return EntityReference(target.logicalName, id)

@@ -70,18 +70,20 @@ public final class WebAPIHandler: Sendable {
             return try await csdl()
         case "WhoAmI" where first.key == "":
             let w = try await service.whoAmI()
-            return .json(.object([
-                ("@odata.context", .string(baseURL + "$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse")),
-                ("BusinessUnitId", .string(w.businessUnitID.dataverseString)),
-                ("UserId", .string(w.userID.dataverseString)),
-                ("OrganizationId", .string(w.organizationID.dataverseString)),
-            ]))
+            return .json(
+                .object([
+                    ("@odata.context", .string(baseURL + "$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse")),
+                    ("BusinessUnitId", .string(w.businessUnitID.dataverseString)),
+                    ("UserId", .string(w.userID.dataverseString)),
+                    ("OrganizationId", .string(w.organizationID.dataverseString)),
+                ]))
         case "RetrieveVersion" where first.key == "":
             let o = try await service.organizationInfo()
-            return .json(.object([
-                ("@odata.context", .string(baseURL + "$metadata#Microsoft.Dynamics.CRM.RetrieveVersionResponse")),
-                ("Version", .string(o.version)),
-            ]))
+            return .json(
+                .object([
+                    ("@odata.context", .string(baseURL + "$metadata#Microsoft.Dynamics.CRM.RetrieveVersionResponse")),
+                    ("Version", .string(o.version)),
+                ]))
         case "EntityDefinitions", "RelationshipDefinitions":
             guard request.method == "GET" else { throw ODataError.methodNotAllowed(request.method, request.path) }
             return try await metadata(request, segments: segments)
@@ -146,15 +148,17 @@ public final class WebAPIHandler: Sendable {
             return id
         case .alternate(let pairs):
             let filter = try alternateKeyFilter(pairs, table: table)
-            let page = try await service.retrieve(RecordQuery(table.logicalName, columns: [], filter: filter, top: 2),
-                                                  pageSize: 2, page: nil)
+            let page = try await service.retrieve(
+                RecordQuery(table.logicalName, columns: [], filter: filter, top: 2),
+                pageSize: 2, page: nil)
             if page.records.count > 1 {
                 throw ODataError.badRequest("The key values '\(text)' match more than one \(table.logicalName) record.")
             }
             if let r = page.records.first { return r.id }
             if mustExist {
-                throw ODataError(status: 404, code: DataverseError.Code.objectDoesNotExist,
-                                 message: "\(table.logicalName) With Ids = \(text) Do Not Exist")
+                throw ODataError(
+                    status: 404, code: DataverseError.Code.objectDoesNotExist,
+                    message: "\(table.logicalName) With Ids = \(text) Do Not Exist")
             }
             return nil
         }
@@ -206,8 +210,9 @@ public final class WebAPIHandler: Sendable {
         let maxPage = prefs.maxPageSize ?? 5000
         // Dataverse ignores $top when odata.maxpagesize is sent (research/dataverse-webapi.md §2.2).
         let top = prefs.maxPageSize == nil ? options.top : nil
-        let query = RecordQuery(table.logicalName, columns: readColumns(options.select, table: table),
-                                filter: options.filter, orderBy: options.orderBy, top: top)
+        let query = RecordQuery(
+            table.logicalName, columns: readColumns(options.select, table: table),
+            filter: options.filter, orderBy: options.orderBy, top: top)
         var pageNumber = 1
         var token: String? = nil
         if let st = options.skipToken {
@@ -242,8 +247,9 @@ public final class WebAPIHandler: Sendable {
         var n = 0
         var token: String? = nil
         repeat {
-            let page = try await service.retrieve(RecordQuery(table.logicalName, columns: [], filter: filter),
-                                                  pageSize: 5000, page: token)
+            let page = try await service.retrieve(
+                RecordQuery(table.logicalName, columns: [], filter: filter),
+                pageSize: 5000, page: token)
             n += page.records.count
             token = page.nextPage
         } while token != nil && n < 5000
@@ -264,8 +270,9 @@ public final class WebAPIHandler: Sendable {
         var headers: [(String, String)] = []
         if let etag { headers.append(("ETag", etag)) }
         if let applied = prefs.applied { headers.append(("Preference-Applied", applied)) }
-        return .json(.object([("@odata.context", .string(contextURL(table, options.select, entity: true)))] + rep.members(record)),
-                     headers: headers)
+        return .json(
+            .object([("@odata.context", .string(contextURL(table, options.select, entity: true)))] + rep.members(record)),
+            headers: headers)
     }
 
     func property(table: TableDefinition, id: UUID, column: ColumnDefinition, raw: Bool) async throws -> WebResponse {
@@ -281,21 +288,24 @@ public final class WebAPIHandler: Sendable {
             return WebResponse(status: 200, headers: [("Content-Type", "text/plain"), ("OData-Version", "4.0")], body: Data(t.utf8))
         }
         if value.isNull { return .noContent() }
-        return .json(.object([
-            ("@odata.context", .string(baseURL + "$metadata#\(table.entitySetName)(\(id.dataverseString))/\(column.logicalName)")),
-            ("value", value.json),
-        ]))
+        return .json(
+            .object([
+                ("@odata.context", .string(baseURL + "$metadata#\(table.entitySetName)(\(id.dataverseString))/\(column.logicalName)")),
+                ("value", value.json),
+            ]))
     }
 
     func serviceDocument() async throws -> WebResponse {
         let catalog = try await tables.current()
         var sets = catalog.tables.values.map(\.entitySetName)
         if catalog.table(entitySet: "organizations") == nil { sets.append("organizations") }
-        let value: [JSONValue] = sets.sorted().map {
-            .object([("name", .string($0)), ("kind", .string("EntitySet")), ("url", .string($0))])
-        } + ["WhoAmI", "RetrieveVersion"].map {
-            .object([("name", .string($0)), ("kind", .string("FunctionImport")), ("url", .string($0))])
-        }
+        let value: [JSONValue] =
+            sets.sorted().map {
+                .object([("name", .string($0)), ("kind", .string("EntitySet")), ("url", .string($0))])
+            }
+            + ["WhoAmI", "RetrieveVersion"].map {
+                .object([("name", .string($0)), ("kind", .string("FunctionImport")), ("url", .string($0))])
+            }
         return .json(.object([("@odata.context", .string(baseURL + "$metadata")), ("value", .array(value))]))
     }
 
@@ -305,7 +315,7 @@ public final class WebAPIHandler: Sendable {
         guard request.method == "GET" else { throw ODataError.methodNotAllowed(request.method, request.path) }
         let o = try await service.organizationInfo()
         if let key, UUID(dataverse: key) != o.organizationID {
-            throw ODataError.recordNotFound("organization", UUID(dataverse: key) ?? UUID(uuid: (0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0)))
+            throw ODataError.recordNotFound("organization", UUID(dataverse: key) ?? UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
         }
         let all: [(String, JSONValue)] = [
             ("name", .string(o.name)),
@@ -347,7 +357,8 @@ enum SkipToken {
             return String(text[r.upperBound..<end])
         }
         guard let p = attribute("pagenumber"), let page = Int(p), let cookie = attribute("pagingcookie"),
-              let token = cookie.removingPercentEncoding else {
+            let token = cookie.removingPercentEncoding
+        else {
             throw ODataError.badRequest("The $skiptoken '\(text)' is not valid.")
         }
         return (page, token)

@@ -83,8 +83,9 @@ public struct FilterParser {
     private mutating func enter() throws {
         depth += 1
         guard depth <= FilterParser.maximumDepth else {
-            throw ODataError.badRequest("The $filter is nested more than \(FilterParser.maximumDepth) levels deep "
-                                        + "(parentheses and 'not'; token \(position)); write it with fewer levels.")
+            throw ODataError.badRequest(
+                "The $filter is nested more than \(FilterParser.maximumDepth) levels deep "
+                    + "(parentheses and 'not'; token \(position)); write it with fewer levels.")
         }
     }
 
@@ -111,7 +112,8 @@ public struct FilterParser {
         position += 1
         let column = try resolveColumn(w)
         guard position < tokens.count, case .word(let opWord) = tokens[position],
-              let op = RecordFilter.Comparison(rawValue: opWord.lowercased()) else {
+            let op = RecordFilter.Comparison(rawValue: opWord.lowercased())
+        else {
             throw syntax("a comparison operator was expected after '\(w)'")
         }
         position += 1
@@ -213,7 +215,9 @@ public struct FilterParser {
         default: throw syntax("a literal was expected")
         }
         func incompatible() -> ODataError {
-            ODataError.badRequest("A binary operator with incompatible types was detected. Found operand types '\(column.type.webAPIAttributeType)' and the literal '\(raw)' in '\(text)'.")
+            ODataError.badRequest(
+                "A binary operator with incompatible types was detected. Found operand types '\(column.type.webAPIAttributeType)' and the literal '\(raw)' in '\(text)'."
+            )
         }
         switch column.type {
         case .string, .memo, .entityName:

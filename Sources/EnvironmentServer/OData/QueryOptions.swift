@@ -47,7 +47,9 @@ public struct QueryOptions: Sendable {
                 guard let n = Int(value), n >= 0 else { throw ODataError.badRequest("Invalid value '\(value)' for $top query option found.") }
                 top = n
             case "$count":
-                guard value == "true" || value == "false" else { throw ODataError.badRequest("Invalid value '\(value)' for $count query option found.") }
+                guard value == "true" || value == "false" else {
+                    throw ODataError.badRequest("Invalid value '\(value)' for $count query option found.")
+                }
                 count = value == "true"
             case "$skiptoken":
                 skipToken = value
@@ -120,9 +122,13 @@ public struct Preferences: Sendable {
             let negated = p.hasPrefix("-")
             let pattern = negated ? String(p.dropFirst()) : p
             let matches: Bool
-            if pattern == "*" { matches = true }
-            else if pattern.hasSuffix(".*") { matches = annotation.hasPrefix(String(pattern.dropLast(1))) }
-            else { matches = pattern == annotation }
+            if pattern == "*" {
+                matches = true
+            } else if pattern.hasSuffix(".*") {
+                matches = annotation.hasPrefix(String(pattern.dropLast(1)))
+            } else {
+                matches = pattern == annotation
+            }
             if matches { included = !negated }
         }
         return included

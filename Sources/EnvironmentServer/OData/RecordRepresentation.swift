@@ -51,7 +51,9 @@ public struct RecordRepresentation: Sendable {
             if c.isLookup {
                 if let ref = value.reference {
                     if formatted, let n = ref.name { out.append(("\(name)@\(Self.formattedValue)", .string(n))) }
-                    if nav, let np = c.navigationProperty(forTarget: ref.logicalName) ?? c.navigationProperty { out.append(("\(name)@\(Self.associatedNavigationProperty)", .string(np))) }
+                    if nav, let np = c.navigationProperty(forTarget: ref.logicalName) ?? c.navigationProperty {
+                        out.append(("\(name)@\(Self.associatedNavigationProperty)", .string(np)))
+                    }
                     if logical { out.append(("\(name)@\(Self.lookupLogicalName)", .string(ref.logicalName))) }
                 }
                 out.append((name, value.json))

@@ -48,7 +48,9 @@ public func parseResourcePath(_ path: String) throws -> [PathSegment] {
             name.append(c)
         }
     }
-    guard depth == 0, !quoted else { throw ODataError.badRequest("Bad Request - Error in query syntax: unbalanced parentheses or quotes in '\(path)'.") }
+    guard depth == 0, !quoted else {
+        throw ODataError.badRequest("Bad Request - Error in query syntax: unbalanced parentheses or quotes in '\(path)'.")
+    }
     flush()
     return segments
 }

@@ -37,8 +37,10 @@ public final class EnvironmentServer: Sendable {
     ///   - service: the environment served (a `LocalEnvironment`, or any `DataverseService`).
     ///   - options: port and switches.
     ///   - logger: request lines go to it at debug level.
-    public init(service: any DataverseService, options: ServerOptions = ServerOptions(),
-                logger: Logger = Logger(label: "portal-migrate.server")) {
+    public init(
+        service: any DataverseService, options: ServerOptions = ServerOptions(),
+        logger: Logger = Logger(label: "portal-migrate.server")
+    ) {
         var options = options
         if options.costModel != nil, options.maxConcurrency == nil { options.maxConcurrency = 52 }
         self.options = options
@@ -47,8 +49,9 @@ public final class EnvironmentServer: Sendable {
         self.tokens = TokenService(options: options)
         self.protection = ServiceProtection(options: options)
         self.costAccount = options.costModel.map {
-            CostAccount(model: $0, dopHint: options.dopHint, latencyMilliseconds: options.latencyMilliseconds,
-                        executionBudgetMilliseconds: options.executionBudgetMilliseconds, windowSeconds: Double(options.budgetWindowSeconds))
+            CostAccount(
+                model: $0, dopHint: options.dopHint, latencyMilliseconds: options.latencyMilliseconds,
+                executionBudgetMilliseconds: options.executionBudgetMilliseconds, windowSeconds: Double(options.budgetWindowSeconds))
         }
         self.faults = FaultInjector(rate: options.failRate, seed: options.seed)
         self.admin = AdminAPIHandler(service: service, tokens: tokens, options: options.admin, requireToken: options.requireToken, logger: logger)
@@ -70,8 +73,10 @@ public final class EnvironmentServer: Sendable {
             },
             logger: logger
         )
-        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
-                                                      logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [app], gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
+                logger: logger))
         serviceGroup.withLock { $0 = group }
         try await group.run()
     }
@@ -94,7 +99,9 @@ public final class EnvironmentServer: Sendable {
         let (stream, continuation) = AsyncStream<Int>.makeStream()
         let task = Task {
             do {
-                try await self.run(handleSignals: false) { port in continuation.yield(port); continuation.finish() }
+                try await self.run(handleSignals: false) { port in
+                    continuation.yield(port); continuation.finish()
+                }
             } catch {
                 continuation.finish()
                 throw error
@@ -108,19 +115,23 @@ public final class EnvironmentServer: Sendable {
     // MARK: Request pipeline
 
     /// The answer to one HTTP request, or `nil` when the connection is to be dropped.
-    func process(method: String, rawPath: String, rawQuery: String?, headers: [String: String],
-                 body: () async throws -> Data) async -> WebResponse? {
+    func process(
+        method: String, rawPath: String, rawQuery: String?, headers: [String: String],
+        body: () async throws -> Data
+    ) async -> WebResponse? {
         let path = rawPath.removingPercentEncoding ?? rawPath
         if TokenService.handles(path) {
             let data = (try? await body()) ?? Data()
-            return tokens.handle(method: method, path: path, query: WebRequest.parseQuery(rawQuery), headers: headers, body: data,
-                                 origin: origin.current)
+            return tokens.handle(
+                method: method, path: path, query: WebRequest.parseQuery(rawQuery), headers: headers, body: data,
+                origin: origin.current)
         }
         if path == CostAccount.endpointPath, let costAccount { return costAccount.endpoint(method: method) }
         if AdminAPIHandler.handles(path) {
             let data = (try? await body()) ?? Data()
-            return await admin.handle(method: method, path: path, query: WebRequest.parseQuery(rawQuery), headers: headers, body: data,
-                                      origin: origin.current)
+            return await admin.handle(
+                method: method, path: path, query: WebRequest.parseQuery(rawQuery), headers: headers, body: data,
+                origin: origin.current)
         }
         let root = String(WebAPIHandler.apiRoot.dropLast())
         guard path == root || path.hasPrefix(WebAPIHandler.apiRoot) else {
@@ -138,13 +149,16 @@ public final class EnvironmentServer: Sendable {
         case .internalError:
             return .error(ODataError(status: 500, code: "0x80040216", message: "An unexpected error occurred (injected fault)."))
         case .unavailable:
-            return .error(ODataError(status: 503, code: "0x80040216", message: "The service is temporarily unavailable (injected fault).", retryAfter: 1))
+            return .error(
+                ODataError(status: 503, code: "0x80040216", message: "The service is temporarily unavailable (injected fault).", retryAfter: 1))
         case .dropConnection:
             return nil
         }
         if options.requireToken, !tokens.isValid(authorization: headers["authorization"]) {
-            var r = WebResponse.error(ODataError(status: 401, code: "",
-                                                 message: "The user is not authenticated: a valid bearer token is required."))
+            var r = WebResponse.error(
+                ODataError(
+                    status: 401, code: "",
+                    message: "The user is not authenticated: a valid bearer token is required."))
             r.headers.append(("WWW-Authenticate", "Bearer authorization_uri=\(origin.current)/common/oauth2/authorize"))
             return r
         }
@@ -152,8 +166,10 @@ public final class EnvironmentServer: Sendable {
         do {
             data = try await body()
         } catch {
-            return .error(ODataError(status: 413, code: "0x0",
-                                     message: "The request body is larger than the limit of \(options.maxBodyBytes) bytes."))
+            return .error(
+                ODataError(
+                    status: 413, code: "0x0",
+                    message: "The request body is larger than the limit of \(options.maxBodyBytes) bytes."))
         }
         let relative = path.count > WebAPIHandler.apiRoot.count ? String(path.dropFirst(WebAPIHandler.apiRoot.count)) : ""
         let request = WebRequest(method: method, path: relative, query: WebRequest.parseQuery(rawQuery), headers: headers, body: data)
@@ -232,8 +248,9 @@ struct WebAPIResponder: HTTPResponder {
             if let name = HTTPField.Name(k) { fields.append(HTTPField(name: name, value: v)) }
         }
         if let name = HTTPField.Name("x-ms-dop-hint") { fields.append(HTTPField(name: name, value: String(server.options.dopHint))) }
-        return Response(status: HTTPResponse.Status(code: response.status), headers: fields,
-                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: response.body)))
+        return Response(
+            status: HTTPResponse.Status(code: response.status), headers: fields,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: response.body)))
     }
 }
 

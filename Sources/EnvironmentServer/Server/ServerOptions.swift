@@ -44,11 +44,13 @@ public struct ServerOptions: Sendable {
     /// failures injected after an operation started, page size, service-principal refusal.
     public var admin = AdminAPIOptions()
 
-    public init(port: Int = 0, latencyMilliseconds: Int = 0, maxConcurrency: Int? = nil, requestBudget: Int? = nil,
-                budgetWindowSeconds: Int = 300, failRate: Double = 0, seed: UInt64 = 0, requireToken: Bool = false,
-                clientCredentials: [String: String] = [:], autoApproveDeviceCodes: Bool = false,
-                maxBodyBytes: Int = 128 * 1024 * 1024, dopHint: Int = 4, deviceCodePollInterval: Int = 1,
-                tokenLifetimeSeconds: Int = 3599) {
+    public init(
+        port: Int = 0, latencyMilliseconds: Int = 0, maxConcurrency: Int? = nil, requestBudget: Int? = nil,
+        budgetWindowSeconds: Int = 300, failRate: Double = 0, seed: UInt64 = 0, requireToken: Bool = false,
+        clientCredentials: [String: String] = [:], autoApproveDeviceCodes: Bool = false,
+        maxBodyBytes: Int = 128 * 1024 * 1024, dopHint: Int = 4, deviceCodePollInterval: Int = 1,
+        tokenLifetimeSeconds: Int = 3599
+    ) {
         self.port = port
         self.latencyMilliseconds = latencyMilliseconds
         self.maxConcurrency = maxConcurrency

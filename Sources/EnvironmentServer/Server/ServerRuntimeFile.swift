@@ -32,8 +32,12 @@ public enum ServerRuntimeFile {
         if rename(temp.path, target.path) != 0 {
             let code = errno
             try? FileManager.default.removeItem(at: temp)
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: target.path,
-                                                           NSUnderlyingErrorKey: NSError(domain: NSPOSIXErrorDomain, code: Int(code))])
+            throw CocoaError(
+                .fileWriteUnknown,
+                userInfo: [
+                    NSFilePathErrorKey: target.path,
+                    NSUnderlyingErrorKey: NSError(domain: NSPOSIXErrorDomain, code: Int(code)),
+                ])
         }
     }
 
@@ -84,7 +88,8 @@ public enum DeviceCodeApproval {
             throw Failure(description: "no server answered on 127.0.0.1:\(port): \(error.localizedDescription)")
         }
         guard let http = response as? HTTPURLResponse, http.statusCode == 200 else {
-            throw Failure(description: "the server refused the code: \(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))")
+            throw Failure(
+                description: "the server refused the code: \(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))")
         }
     }
 }

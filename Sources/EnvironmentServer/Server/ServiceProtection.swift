@@ -18,10 +18,13 @@ final class ServiceProtection: Sendable {
     /// Counts a request in; returns the 429 to answer when a limit is exceeded. Every call must be
     /// balanced by `leave()`, whatever it returns.
     func enter() -> ODataError? {
-        let n = inFlight.withLock { v -> Int in v += 1; return v }
+        let n = inFlight.withLock { v -> Int in
+            v += 1; return v
+        }
         if let max = maxConcurrency, n > max {
-            return ODataError(status: 429, code: "0x80072326",
-                              message: "Number of concurrent requests exceeded the limit of \(max).", retryAfter: 1)
+            return ODataError(
+                status: 429, code: "0x80072326",
+                message: "Number of concurrent requests exceeded the limit of \(max).", retryAfter: 1)
         }
         guard let budget else { return nil }
         let now = Date().timeIntervalSince1970
@@ -30,9 +33,10 @@ final class ServiceProtection: Sendable {
             a.removeAll { $0 <= now - windowSeconds }
             if a.count >= budget {
                 let wait = max(1, Int((a[0] + windowSeconds - now).rounded(.up)))
-                return ODataError(status: 429, code: "0x80072322",
-                                  message: "Number of requests exceeded the limit of \(budget) over time window of \(Int(windowSeconds)) seconds.",
-                                  retryAfter: wait)
+                return ODataError(
+                    status: 429, code: "0x80072322",
+                    message: "Number of requests exceeded the limit of \(budget) over time window of \(Int(windowSeconds)) seconds.",
+                    retryAfter: wait)
             }
             a.append(now)
             return nil

@@ -64,7 +64,8 @@ public enum LocalEnvironmentMessages {
     /// E1.
     public static let noWebsite = "No website is specified."
     /// E2.
-    public static let homePagePartialURL = "Value of Partial URL field of the Home Page of your website can only be /. Any other values will lead to issues in your Portal."
+    public static let homePagePartialURL =
+        "Value of Partial URL field of the Home Page of your website can only be /. Any other values will lead to issues in your Portal."
     /// E5, blocked extension.
     public static let attachmentBlocked = "The attachment is either not a valid type or is too large. It cannot be uploaded or downloaded."
     /// E5, too large.

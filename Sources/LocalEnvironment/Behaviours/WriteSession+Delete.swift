@@ -61,7 +61,8 @@ extension WriteSession {
         try db.execute(sql: "DELETE FROM records WHERE logicalname = ? AND id = ?", arguments: [table, key])
         try db.execute(sql: "DELETE FROM refs WHERE logicalname = ? AND id = ?", arguments: [table, key])
         try db.execute(sql: "DELETE FROM bodies WHERE logicalname = ? AND id = ?", arguments: [table, key])
-        try db.execute(sql: "DELETE FROM links WHERE (firstid = ? AND firsttable = ?) OR (secondid = ? AND secondtable = ?)",
-                       arguments: [key, table, key, table])
+        try db.execute(
+            sql: "DELETE FROM links WHERE (firstid = ? AND firsttable = ?) OR (secondid = ? AND secondtable = ?)",
+            arguments: [key, table, key, table])
     }
 }

@@ -18,16 +18,20 @@ extension WriteSession {
         switch def.logicalName {
         case "adx_webpage":
             if isCreate, rules.contains(.webPageNeedsWebsite), def.column("adx_websiteid") != nil,
-               merged["adx_websiteid"]?.reference == nil {
-                throw DataverseError(httpStatus: 400, code: DataverseError.Code.pluginFailure,
-                                     message: LocalEnvironmentMessages.noWebsite, logicalName: def.logicalName,
-                                     recordID: id, column: "adx_websiteid")
+                merged["adx_websiteid"]?.reference == nil
+            {
+                throw DataverseError(
+                    httpStatus: 400, code: DataverseError.Code.pluginFailure,
+                    message: LocalEnvironmentMessages.noWebsite, logicalName: def.logicalName,
+                    recordID: id, column: "adx_websiteid")
             }
             if rules.contains(.rootPagePartialURL), def.column("adx_parentpageid") != nil,
-               merged["adx_parentpageid"]?.reference == nil, merged["adx_partialurl"]?.text != "/" {
-                throw DataverseError(httpStatus: 400, code: DataverseError.Code.pluginFailure,
-                                     message: LocalEnvironmentMessages.homePagePartialURL, logicalName: def.logicalName,
-                                     recordID: id, column: "adx_partialurl")
+                merged["adx_parentpageid"]?.reference == nil, merged["adx_partialurl"]?.text != "/"
+            {
+                throw DataverseError(
+                    httpStatus: 400, code: DataverseError.Code.pluginFailure,
+                    message: LocalEnvironmentMessages.homePagePartialURL, logicalName: def.logicalName,
+                    recordID: id, column: "adx_partialurl")
             }
         case "annotation":
             guard rules.contains(.attachmentRules) else { return }
@@ -53,10 +57,11 @@ extension WriteSession {
         switch def.logicalName {
         case "adx_webpage":
             guard rules.contains(.contentPages), def.column("adx_rootwebpageid") != nil,
-                  def.column("adx_webpagelanguageid") != nil,
-                  columns["adx_rootwebpageid"]?.reference == nil,
-                  columns["adx_isroot"] != .boolean(false),
-                  let website = columns["adx_websiteid"]?.reference else { return }
+                def.column("adx_webpagelanguageid") != nil,
+                columns["adx_rootwebpageid"]?.reference == nil,
+                columns["adx_isroot"] != .boolean(false),
+                let website = columns["adx_websiteid"]?.reference
+            else { return }
             let languages = try referencing(website.logicalName, website.id)
                 .filter { $0.0 == "adx_websitelanguage" && $0.2 == "adx_websiteid" }
                 .map(\.1).sorted { $0.dataverseString < $1.dataverseString }
@@ -79,13 +84,15 @@ extension WriteSession {
             }
         case "adx_websitelanguage":
             guard rules.contains(.copyWebLinkSets), let website = columns["adx_websiteid"]?.reference,
-                  let setDef = catalog.table("adx_weblinkset"), setDef.column("adx_websitelanguageid") != nil else { return }
+                let setDef = catalog.table("adx_weblinkset"), setDef.column("adx_websitelanguageid") != nil
+            else { return }
             // Copy the link sets of one other language of the site (the first by id).
             let sets = try referencing(website.logicalName, website.id).filter { $0.0 == "adx_weblinkset" }
             var byLanguage: [UUID: [UUID]] = [:]
             for (_, setID, _) in sets {
                 guard let s = try load("adx_weblinkset", setID), let lang = s.columns["adx_websitelanguageid"]?.reference?.id,
-                      lang != id else { continue }
+                    lang != id
+                else { continue }
                 byLanguage[lang, default: []].append(setID)
             }
             guard let source = byLanguage.keys.sorted(by: { $0.dataverseString < $1.dataverseString }).first else { return }

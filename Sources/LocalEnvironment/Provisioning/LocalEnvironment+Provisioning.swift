@@ -50,10 +50,13 @@ extension LocalEnvironment {
             guard let site = try session.website(websiteID) else { throw LocalEnvironmentError.websiteNotFound(websiteID) }
             if try !session.portalApps(for: websiteID).isEmpty { throw LocalEnvironmentError.portalAppExists(websiteID) }
             let appID = UUID()
-            _ = try session.create(EntityRecord("pm_portalapp", id: appID, columns: [
-                "pm_name": .string(site.name), "pm_websiterecordid": .guid(websiteID),
-                "pm_template": .string("existing-website"), "pm_datamodel": .string(site.dataModel),
-            ]))
+            _ = try session.create(
+                EntityRecord(
+                    "pm_portalapp", id: appID,
+                    columns: [
+                        "pm_name": .string(site.name), "pm_websiterecordid": .guid(websiteID),
+                        "pm_template": .string("existing-website"), "pm_datamodel": .string(site.dataModel),
+                    ]))
             return appID
         }
     }

@@ -44,8 +44,10 @@ extension LocalEnvironment {
     /// that first checks that no other host uses `subdomain`.
     /// The host gets the id `hostID` (the admin API announces it before the work is done).
     /// - Throws: `SubdomainTakenError`, `LocalEnvironmentError.unknownTemplate`; `DataverseError` as `provision`.
-    public func createSiteHost(template templateName: String, hostTemplate: String, name: String, subdomain: String,
-                               dataModel: DataModel = .standard, hostID: UUID = UUID()) async throws -> SiteHost {
+    public func createSiteHost(
+        template templateName: String, hostTemplate: String, name: String, subdomain: String,
+        dataModel: DataModel = .standard, hostID: UUID = UUID()
+    ) async throws -> SiteHost {
         let template = try PortalTemplate.named(templateName)
         _ = try table(dataModel == .enhanced ? "powerpagesite" : "adx_website")
         let catalog = self.catalog
@@ -81,8 +83,10 @@ extension LocalEnvironment {
     /// the procedure's last step): one transaction that checks the record exists, has no host yet and
     /// that `subdomain` is free. The website record itself is not changed.
     /// - Throws: `LocalEnvironmentError.websiteNotFound`, `.portalAppExists`; `SubdomainTakenError`.
-    public func bindSiteHost(existingWebsite websiteID: UUID, hostTemplate: String, name: String, subdomain: String,
-                             hostID: UUID = UUID()) async throws -> SiteHost {
+    public func bindSiteHost(
+        existingWebsite websiteID: UUID, hostTemplate: String, name: String, subdomain: String,
+        hostID: UUID = UUID()
+    ) async throws -> SiteHost {
         let catalog = self.catalog
         return try await pool.write { db in
             let session = try WriteSession(db: db, catalog: catalog, bypassPlugins: true)
@@ -90,10 +94,13 @@ extension LocalEnvironment {
             if try !session.portalApps(for: websiteID).isEmpty { throw LocalEnvironmentError.portalAppExists(websiteID) }
             try session.requireFreeSubdomain(subdomain)
             let appID = hostID
-            _ = try session.create(EntityRecord("pm_portalapp", id: appID, columns: [
-                "pm_name": .string(name), "pm_websiterecordid": .guid(websiteID), "pm_template": .string(hostTemplate),
-                "pm_datamodel": .string(site.dataModel), "pm_subdomain": .string(subdomain),
-            ]))
+            _ = try session.create(
+                EntityRecord(
+                    "pm_portalapp", id: appID,
+                    columns: [
+                        "pm_name": .string(name), "pm_websiterecordid": .guid(websiteID), "pm_template": .string(hostTemplate),
+                        "pm_datamodel": .string(site.dataModel), "pm_subdomain": .string(subdomain),
+                    ]))
             guard let host = try session.siteHosts().first(where: { $0.id == appID }) else {
                 throw LocalEnvironmentError.portalAppNotFound(websiteID)
             }
@@ -132,9 +139,10 @@ extension WriteSession {
                 default: site = nil
                 }
                 let created: Int64 = row["createdon"]
-                return SiteHost(id: id, name: c["pm_name"]?.text ?? "", websiteRecordId: site, template: c["pm_template"]?.text ?? "",
-                                dataModel: c["pm_datamodel"]?.text ?? "standard", subdomain: c["pm_subdomain"]?.text,
-                                createdOn: DateTimeValue(ticks: created).date)
+                return SiteHost(
+                    id: id, name: c["pm_name"]?.text ?? "", websiteRecordId: site, template: c["pm_template"]?.text ?? "",
+                    dataModel: c["pm_datamodel"]?.text ?? "standard", subdomain: c["pm_subdomain"]?.text,
+                    createdOn: DateTimeValue(ticks: created).date)
             }
     }
 

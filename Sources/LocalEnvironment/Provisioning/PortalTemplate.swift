@@ -63,24 +63,32 @@ public struct PortalTemplate: Sendable {
 
     static let commonPageTemplates: [PageTemplate] = [
         PageTemplate(name: "Access Denied", type: rewrite, rewriteURL: "~/Pages/AccessDenied.aspx"),
-        PageTemplate(name: "Default studio template", type: webTemplateType, webTemplate: "Default studio template",
-                     description: "Default studio template. Please do not modify."),
+        PageTemplate(
+            name: "Default studio template", type: webTemplateType, webTemplate: "Default studio template",
+            description: "Default studio template. Please do not modify."),
         PageTemplate(name: "Profile", type: rewrite, rewriteURL: "~/Pages/Profile.aspx"),
         PageTemplate(name: "Search", type: rewrite, rewriteURL: "~/Pages/Search.aspx", webTemplate: "Search"),
         PageTemplate(name: "Full Page", type: rewrite, rewriteURL: "~/Pages/FullPage.aspx"),
     ]
 
     static let commonPages: [Page] = [
-        Page(name: "Home", partialURL: "/", parent: nil, pageTemplate: "Default studio template", hiddenFromSitemap: false, excludedFromSearch: false),
-        Page(name: "Access Denied", partialURL: "access-denied", parent: "Home", pageTemplate: "Default studio template", hiddenFromSitemap: true, excludedFromSearch: true),
-        Page(name: "Page Not Found", partialURL: "page-not-found", parent: "Home", pageTemplate: "Default studio template", hiddenFromSitemap: true, excludedFromSearch: true),
+        Page(
+            name: "Home", partialURL: "/", parent: nil, pageTemplate: "Default studio template", hiddenFromSitemap: false, excludedFromSearch: false),
+        Page(
+            name: "Access Denied", partialURL: "access-denied", parent: "Home", pageTemplate: "Default studio template", hiddenFromSitemap: true,
+            excludedFromSearch: true),
+        Page(
+            name: "Page Not Found", partialURL: "page-not-found", parent: "Home", pageTemplate: "Default studio template", hiddenFromSitemap: true,
+            excludedFromSearch: true),
         Page(name: "Profile", partialURL: "profile", parent: "Home", pageTemplate: "Profile", hiddenFromSitemap: true, excludedFromSearch: false),
         Page(name: "Search", partialURL: "search", parent: "Home", pageTemplate: "Search", hiddenFromSitemap: true, excludedFromSearch: false),
     ]
 
-    static let commonWebTemplates = ["Breadcrumbs", "Default studio template", "Footer", "Header", "Home",
-                                     "Layout 2 Column Wide Left", "Page Copy", "Page Header", "Search", "Search Results",
-                                     "Languages Dropdown", "Pagination"]
+    static let commonWebTemplates = [
+        "Breadcrumbs", "Default studio template", "Footer", "Header", "Home",
+        "Layout 2 Column Wide Left", "Page Copy", "Page Header", "Search", "Search Results",
+        "Languages Dropdown", "Pagination",
+    ]
 
     static let commonSnippets: [(String, String, Int)] = [
         ("Footer", "<p>Copyright © {{ now | date: 'yyyy' }}. All rights reserved.</p>", webTemplateType),
@@ -113,8 +121,10 @@ public struct PortalTemplate: Sendable {
 
     static let commonRoles = [("Administrators", false, false), ("Anonymous Users", true, false), ("Authenticated Users", false, true)]
 
-    static let commonMarkers: [(String, String?)] = [("Home", "Home"), ("Access Denied", "Access Denied"),
-                                                     ("Page Not Found", "Page Not Found"), ("Profile", "Profile"), ("Search", "Search")]
+    static let commonMarkers: [(String, String?)] = [
+        ("Home", "Home"), ("Access Denied", "Access Denied"),
+        ("Page Not Found", "Page Not Found"), ("Profile", "Profile"), ("Search", "Search"),
+    ]
 
     static let commonFiles = [
         WebFile(name: "bootstrap.min.css", mimeType: "text/css", content: "/* PortalMigrate template stylesheet: layout */\nbody{margin:0}\n"),
@@ -125,13 +135,23 @@ public struct PortalTemplate: Sendable {
     /// Starter layout ("Basic Portal", research/emulator-facts.md §5.3).
     public static let starter = PortalTemplate(
         name: "starter", displayName: "Basic Portal",
-        webTemplates: commonWebTemplates + ["Blank Page", "Child Navigation", "Full Page", "Layout 1 Column", "Side Navigation", "Weblink List Group"],
+        webTemplates: commonWebTemplates + [
+            "Blank Page", "Child Navigation", "Full Page", "Layout 1 Column", "Side Navigation", "Weblink List Group",
+        ],
         pageTemplates: commonPageTemplates,
         pages: commonPages + [
-            Page(name: "Contact us", partialURL: "contact-us", parent: "Home", pageTemplate: "Default studio template", hiddenFromSitemap: false, excludedFromSearch: false),
-            Page(name: "Pages", partialURL: "pages", parent: "Home", pageTemplate: "Default studio template", hiddenFromSitemap: false, excludedFromSearch: false),
-            Page(name: "Subpage 1", partialURL: "subpage1", parent: "Pages", pageTemplate: "Default studio template", hiddenFromSitemap: false, excludedFromSearch: false),
-            Page(name: "Subpage 2", partialURL: "subpage2", parent: "Pages", pageTemplate: "Default studio template", hiddenFromSitemap: false, excludedFromSearch: false),
+            Page(
+                name: "Contact us", partialURL: "contact-us", parent: "Home", pageTemplate: "Default studio template", hiddenFromSitemap: false,
+                excludedFromSearch: false),
+            Page(
+                name: "Pages", partialURL: "pages", parent: "Home", pageTemplate: "Default studio template", hiddenFromSitemap: false,
+                excludedFromSearch: false),
+            Page(
+                name: "Subpage 1", partialURL: "subpage1", parent: "Pages", pageTemplate: "Default studio template", hiddenFromSitemap: false,
+                excludedFromSearch: false),
+            Page(
+                name: "Subpage 2", partialURL: "subpage2", parent: "Pages", pageTemplate: "Default studio template", hiddenFromSitemap: false,
+                excludedFromSearch: false),
         ],
         snippets: commonSnippets + [("Home/Title", "Welcome", rewrite), ("Home/Subtitle", "A site made from the starter template", rewrite)],
         siteSettings: commonSettings,
@@ -139,7 +159,10 @@ public struct PortalTemplate: Sendable {
         siteMarkers: commonMarkers + [("Knowledge Base", nil), ("Knowledge Base Search Results", nil)],
         webLinkSets: [
             ("Default", [("Home", "Home")]),
-            ("Primary Navigation", [("Home", "Home"), ("Pages", "Pages"), ("Contact us", "Contact us"), ("Subpage 1", "Subpage 1"), ("Subpage 2", "Subpage 2")]),
+            (
+                "Primary Navigation",
+                [("Home", "Home"), ("Pages", "Pages"), ("Contact us", "Contact us"), ("Subpage 1", "Subpage 1"), ("Subpage 2", "Subpage 2")]
+            ),
             ("Profile Navigation", [("Profile", "Profile")]), ("Footer", []), ("Secondary Navigation", []),
         ],
         webFiles: commonFiles)
@@ -147,7 +170,9 @@ public struct PortalTemplate: Sendable {
     /// Dynamics 365 Customer Self-Service ("Customer Portal", research/emulator-facts.md §5.4).
     public static let customerSelfService = PortalTemplate(
         name: "customer-self-service", displayName: "Customer Portal",
-        webTemplates: commonWebTemplates + ["Category Details", "Customer Service - Support Home", "Get Help", "Knowledge Base - Home", "Sitemap", "Weblinks Left Navigation"],
+        webTemplates: commonWebTemplates + [
+            "Category Details", "Customer Service - Support Home", "Get Help", "Knowledge Base - Home", "Sitemap", "Weblinks Left Navigation",
+        ],
         pageTemplates: commonPageTemplates + [
             PageTemplate(name: "Customer Service - Support Home", type: webTemplateType, webTemplate: "Customer Service - Support Home"),
             PageTemplate(name: "Knowledge Base Home", type: webTemplateType, webTemplate: "Knowledge Base - Home"),
@@ -156,25 +181,47 @@ public struct PortalTemplate: Sendable {
             PageTemplate(name: "Error", type: rewrite, rewriteURL: "~/Pages/Error.aspx"),
         ],
         pages: commonPages + [
-            Page(name: "Customer Service - Support Home", partialURL: "support", parent: "Home", pageTemplate: "Customer Service - Support Home", hiddenFromSitemap: false, excludedFromSearch: false),
-            Page(name: "Customer Service - Create Case", partialURL: "create-case", parent: "Customer Service - Support Home", pageTemplate: "Default studio template", hiddenFromSitemap: true, excludedFromSearch: false),
-            Page(name: "Knowledge Base - Home", partialURL: "knowledgebase", parent: "Home", pageTemplate: "Knowledge Base Home", hiddenFromSitemap: false, excludedFromSearch: false),
-            Page(name: "Knowledge Base - Category Details", partialURL: "category", parent: "Knowledge Base - Home", pageTemplate: "Category Details", hiddenFromSitemap: true, excludedFromSearch: false),
+            Page(
+                name: "Customer Service - Support Home", partialURL: "support", parent: "Home", pageTemplate: "Customer Service - Support Home",
+                hiddenFromSitemap: false, excludedFromSearch: false),
+            Page(
+                name: "Customer Service - Create Case", partialURL: "create-case", parent: "Customer Service - Support Home",
+                pageTemplate: "Default studio template", hiddenFromSitemap: true, excludedFromSearch: false),
+            Page(
+                name: "Knowledge Base - Home", partialURL: "knowledgebase", parent: "Home", pageTemplate: "Knowledge Base Home",
+                hiddenFromSitemap: false, excludedFromSearch: false),
+            Page(
+                name: "Knowledge Base - Category Details", partialURL: "category", parent: "Knowledge Base - Home", pageTemplate: "Category Details",
+                hiddenFromSitemap: true, excludedFromSearch: false),
             Page(name: "Error", partialURL: "error", parent: "Home", pageTemplate: "Error", hiddenFromSitemap: true, excludedFromSearch: true),
             Page(name: "Sitemap", partialURL: "sitemap", parent: "Home", pageTemplate: "Sitemap", hiddenFromSitemap: true, excludedFromSearch: false),
-            Page(name: "Contact Us", partialURL: "contactus", parent: "Home", pageTemplate: "Default studio template", hiddenFromSitemap: false, excludedFromSearch: false),
+            Page(
+                name: "Contact Us", partialURL: "contactus", parent: "Home", pageTemplate: "Default studio template", hiddenFromSitemap: false,
+                excludedFromSearch: false),
         ],
-        snippets: commonSnippets + [("Home/Title", "How can we help?", rewrite), ("Knowledge Management/Article Details", "Article details", rewrite)],
-        siteSettings: commonSettings + [("KnowledgeManagement/ArticleFeedbackEnabled", "true"),
-                                        ("CustomerSupport/CaseEntitlementEnabled", "false"),
-                                        ("Authentication/Registration/CaptchaEnabled", "false")],
+        snippets: commonSnippets + [
+            ("Home/Title", "How can we help?", rewrite), ("Knowledge Management/Article Details", "Article details", rewrite),
+        ],
+        siteSettings: commonSettings + [
+            ("KnowledgeManagement/ArticleFeedbackEnabled", "true"),
+            ("CustomerSupport/CaseEntitlementEnabled", "false"),
+            ("Authentication/Registration/CaptchaEnabled", "false"),
+        ],
         webRoles: commonRoles,
-        siteMarkers: commonMarkers + [("Create Case", "Customer Service - Create Case"), ("Knowledge", "Knowledge Base - Home"),
-                                      ("Category", "Knowledge Base - Category Details"), ("Error", "Error"), ("Contact Us", "Contact Us"),
-                                      ("Case", nil)],
+        siteMarkers: commonMarkers + [
+            ("Create Case", "Customer Service - Create Case"), ("Knowledge", "Knowledge Base - Home"),
+            ("Category", "Knowledge Base - Category Details"), ("Error", "Error"), ("Contact Us", "Contact Us"),
+            ("Case", nil),
+        ],
         webLinkSets: [
             ("Default", [("Home", "Home")]),
-            ("Primary Navigation", [("Home", "Home"), ("Support", "Customer Service - Support Home"), ("Knowledge Base", "Knowledge Base - Home"), ("Contact Us", "Contact Us")]),
+            (
+                "Primary Navigation",
+                [
+                    ("Home", "Home"), ("Support", "Customer Service - Support Home"), ("Knowledge Base", "Knowledge Base - Home"),
+                    ("Contact Us", "Contact Us"),
+                ]
+            ),
             ("Profile Navigation", [("Profile", "Profile")]), ("Footer", [("Sitemap", "Sitemap")]),
         ],
         webFiles: commonFiles)

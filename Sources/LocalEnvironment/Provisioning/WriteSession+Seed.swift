@@ -17,11 +17,13 @@ extension WriteSession {
     /// environment has that table (so the Web API can serve `organizations`).
     func mirrorOrganization(_ org: OrganizationInfo) throws {
         guard let def = catalog.table("organization") else { return }
-        let columns = fitted(def, [
-            "name": .string(org.name), "languagecode": .integer(Int32(clamping: org.languageCode)),
-            "blockedattachments": .string(org.blockedAttachments.joined(separator: ";")),
-            "maxuploadfilesize": .integer(Int32(clamping: org.maxUploadFileSize)),
-        ])
+        let columns = fitted(
+            def,
+            [
+                "name": .string(org.name), "languagecode": .integer(Int32(clamping: org.languageCode)),
+                "blockedattachments": .string(org.blockedAttachments.joined(separator: ";")),
+                "maxuploadfilesize": .integer(Int32(clamping: org.maxUploadFileSize)),
+            ])
         let existing = try load(def.logicalName, org.organizationID)
         try save(def.logicalName, org.organizationID, columns, createdOn: existing?.createdOn)
     }
@@ -33,8 +35,10 @@ extension WriteSession {
             try save(bu.logicalName, identity.businessUnitID, fitted(bu, ["name": .string(organizationName)]), createdOn: nil)
         }
         if let user = catalog.table("systemuser") {
-            var cols: [String: FieldValue] = ["fullname": .string("PortalMigrate Local User"),
-                                              "domainname": .string("local@portalmigrate.invalid")]
+            var cols: [String: FieldValue] = [
+                "fullname": .string("PortalMigrate Local User"),
+                "domainname": .string("local@portalmigrate.invalid"),
+            ]
             if catalog.table("businessunit") != nil {
                 cols["businessunitid"] = .lookup(EntityReference("businessunit", identity.businessUnitID))
             }
@@ -42,11 +46,15 @@ extension WriteSession {
         }
         if portalLanguages, let lang = catalog.table("adx_portallanguage") {
             for l in PortalLanguages.all {
-                try save(lang.logicalName, UUID(), fitted(lang, [
-                    "adx_name": .string(l.name), "adx_displayname": .string(l.displayName),
-                    "adx_languagecode": .string(l.code), "adx_lcid": .integer(Int32(l.lcid)),
-                    "adx_systemlanguage": .integer(Int32(l.lcid)), "statecode": .state(0), "statuscode": .status(1),
-                ]), createdOn: nil)
+                try save(
+                    lang.logicalName, UUID(),
+                    fitted(
+                        lang,
+                        [
+                            "adx_name": .string(l.name), "adx_displayname": .string(l.displayName),
+                            "adx_languagecode": .string(l.code), "adx_lcid": .integer(Int32(l.lcid)),
+                            "adx_systemlanguage": .integer(Int32(l.lcid)), "statecode": .state(0), "statuscode": .status(1),
+                        ]), createdOn: nil)
             }
         }
     }

@@ -28,47 +28,62 @@ enum SystemTables {
 
     static func minimal(_ logicalName: String) -> TableDefinition? {
         func table(_ name: String, _ display: String, _ set: String, _ nameColumn: String?, _ columns: [ColumnDefinition]) -> TableDefinition {
-            TableDefinition(logicalName: name, displayName: display, entitySetName: set, primaryIDColumn: name + "id",
-                            primaryNameColumn: nameColumn, columns: [ColumnDefinition(name + "id", .uniqueIdentifier)] + columns,
-                            dataModel: .system, source: "LocalEnvironment minimal system table")
+            TableDefinition(
+                logicalName: name, displayName: display, entitySetName: set, primaryIDColumn: name + "id",
+                primaryNameColumn: nameColumn, columns: [ColumnDefinition(name + "id", .uniqueIdentifier)] + columns,
+                dataModel: .system, source: "LocalEnvironment minimal system table")
         }
         switch logicalName {
         case "businessunit":
-            return table("businessunit", "Business Unit", "businessunits", "name", [
-                ColumnDefinition("name", .string),
-                ColumnDefinition("parentbusinessunitid", .lookup, targets: ["businessunit"], navigationProperty: "parentbusinessunitid"),
-            ])
+            return table(
+                "businessunit", "Business Unit", "businessunits", "name",
+                [
+                    ColumnDefinition("name", .string),
+                    ColumnDefinition("parentbusinessunitid", .lookup, targets: ["businessunit"], navigationProperty: "parentbusinessunitid"),
+                ])
         case "systemuser":
-            return table("systemuser", "User", "systemusers", "fullname", [
-                ColumnDefinition("fullname", .string),
-                ColumnDefinition("domainname", .string),
-                ColumnDefinition("businessunitid", .lookup, targets: ["businessunit"], navigationProperty: "businessunitid"),
-            ])
+            return table(
+                "systemuser", "User", "systemusers", "fullname",
+                [
+                    ColumnDefinition("fullname", .string),
+                    ColumnDefinition("domainname", .string),
+                    ColumnDefinition("businessunitid", .lookup, targets: ["businessunit"], navigationProperty: "businessunitid"),
+                ])
         case "contact":
-            return table("contact", "Contact", "contacts", "fullname", [
-                ColumnDefinition("fullname", .string), ColumnDefinition("firstname", .string),
-                ColumnDefinition("lastname", .string), ColumnDefinition("emailaddress1", .string),
-                ColumnDefinition("parentcustomerid", .lookup, targets: ["account", "contact"],
-                                 navigationProperty: "parentcustomerid_account"),
-            ])
+            return table(
+                "contact", "Contact", "contacts", "fullname",
+                [
+                    ColumnDefinition("fullname", .string), ColumnDefinition("firstname", .string),
+                    ColumnDefinition("lastname", .string), ColumnDefinition("emailaddress1", .string),
+                    ColumnDefinition(
+                        "parentcustomerid", .lookup, targets: ["account", "contact"],
+                        navigationProperty: "parentcustomerid_account"),
+                ])
         case "account":
-            return table("account", "Account", "accounts", "name", [
-                ColumnDefinition("name", .string), ColumnDefinition("accountnumber", .string),
-            ])
+            return table(
+                "account", "Account", "accounts", "name",
+                [
+                    ColumnDefinition("name", .string), ColumnDefinition("accountnumber", .string),
+                ])
         case "subject":
-            return table("subject", "Subject", "subjects", "title", [
-                ColumnDefinition("title", .string),
-                ColumnDefinition("parentsubject", .lookup, targets: ["subject"], navigationProperty: "parentsubject"),
-            ])
+            return table(
+                "subject", "Subject", "subjects", "title",
+                [
+                    ColumnDefinition("title", .string),
+                    ColumnDefinition("parentsubject", .lookup, targets: ["subject"], navigationProperty: "parentsubject"),
+                ])
         case "annotation":
-            return table("annotation", "Note", "annotations", "subject", [
-                ColumnDefinition("subject", .string), ColumnDefinition("notetext", .memo),
-                ColumnDefinition("filename", .string), ColumnDefinition("mimetype", .string),
-                ColumnDefinition("documentbody", .memo), ColumnDefinition("isdocument", .boolean),
-                ColumnDefinition("filesize", .integer), ColumnDefinition("objecttypecode", .entityName),
-                ColumnDefinition("objectid", .lookup, targets: ["adx_webfile", "adx_webpage", "account", "contact"],
-                                 navigationProperty: "objectid_adx_webfile"),
-            ])
+            return table(
+                "annotation", "Note", "annotations", "subject",
+                [
+                    ColumnDefinition("subject", .string), ColumnDefinition("notetext", .memo),
+                    ColumnDefinition("filename", .string), ColumnDefinition("mimetype", .string),
+                    ColumnDefinition("documentbody", .memo), ColumnDefinition("isdocument", .boolean),
+                    ColumnDefinition("filesize", .integer), ColumnDefinition("objecttypecode", .entityName),
+                    ColumnDefinition(
+                        "objectid", .lookup, targets: ["adx_webfile", "adx_webpage", "account", "contact"],
+                        navigationProperty: "objectid_adx_webfile"),
+                ])
         case "adx_portallanguage":
             return TableDefinition(
                 logicalName: "adx_portallanguage", displayName: "Portal Language", entitySetName: "adx_portallanguages",
@@ -88,8 +103,10 @@ enum SystemTables {
     }
 
     /// The tables added to every environment when missing.
-    static let required = ["businessunit", "systemuser", "contact", "account", "subject", "annotation",
-                           "adx_portallanguage", "pm_portalapp"]
+    static let required = [
+        "businessunit", "systemuser", "contact", "account", "subject", "annotation",
+        "adx_portallanguage", "pm_portalapp",
+    ]
 
     /// Columns every record has whatever its table definition says, maintained by the store and
     /// ignored on write (Dataverse treats them as read-only).

@@ -20,47 +20,49 @@ enum StoreSchema {
     static func migrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
-                CREATE TABLE counters (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL);
-                INSERT INTO counters (name, value) VALUES ('rowversion', 1000);
-                CREATE TABLE records (
-                    logicalname TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL,
-                    versionnumber INTEGER NOT NULL, createdon INTEGER NOT NULL, modifiedon INTEGER NOT NULL,
-                    PRIMARY KEY (logicalname, id)) WITHOUT ROWID;
-                CREATE INDEX records_version ON records(versionnumber);
-                CREATE TABLE refs (
-                    logicalname TEXT NOT NULL, id TEXT NOT NULL, columnname TEXT NOT NULL,
-                    targettable TEXT NOT NULL, targetid TEXT NOT NULL,
-                    PRIMARY KEY (logicalname, id, columnname)) WITHOUT ROWID;
-                CREATE INDEX refs_target ON refs(targetid, targettable);
-                CREATE TABLE links (
-                    relationship TEXT NOT NULL, firsttable TEXT NOT NULL, firstid TEXT NOT NULL,
-                    secondtable TEXT NOT NULL, secondid TEXT NOT NULL,
-                    PRIMARY KEY (relationship, firstid, secondid)) WITHOUT ROWID;
-                CREATE INDEX links_first ON links(firstid);
-                CREATE INDEX links_second ON links(secondid);
-                CREATE TABLE bodies (
-                    logicalname TEXT NOT NULL, id TEXT NOT NULL, columnname TEXT NOT NULL,
-                    filename TEXT, mimetype TEXT, data BLOB NOT NULL,
-                    PRIMARY KEY (logicalname, id, columnname)) WITHOUT ROWID;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+                    CREATE TABLE counters (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL);
+                    INSERT INTO counters (name, value) VALUES ('rowversion', 1000);
+                    CREATE TABLE records (
+                        logicalname TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL,
+                        versionnumber INTEGER NOT NULL, createdon INTEGER NOT NULL, modifiedon INTEGER NOT NULL,
+                        PRIMARY KEY (logicalname, id)) WITHOUT ROWID;
+                    CREATE INDEX records_version ON records(versionnumber);
+                    CREATE TABLE refs (
+                        logicalname TEXT NOT NULL, id TEXT NOT NULL, columnname TEXT NOT NULL,
+                        targettable TEXT NOT NULL, targetid TEXT NOT NULL,
+                        PRIMARY KEY (logicalname, id, columnname)) WITHOUT ROWID;
+                    CREATE INDEX refs_target ON refs(targetid, targettable);
+                    CREATE TABLE links (
+                        relationship TEXT NOT NULL, firsttable TEXT NOT NULL, firstid TEXT NOT NULL,
+                        secondtable TEXT NOT NULL, secondid TEXT NOT NULL,
+                        PRIMARY KEY (relationship, firstid, secondid)) WITHOUT ROWID;
+                    CREATE INDEX links_first ON links(firstid);
+                    CREATE INDEX links_second ON links(secondid);
+                    CREATE TABLE bodies (
+                        logicalname TEXT NOT NULL, id TEXT NOT NULL, columnname TEXT NOT NULL,
+                        filename TEXT, mimetype TEXT, data BLOB NOT NULL,
+                        PRIMARY KEY (logicalname, id, columnname)) WITHOUT ROWID;
+                    """)
         }
         // v2: key columns first in `links`. SQLite 3.40's integrity_check reports a false "NULL value in
         // links.firsttable" for WITHOUT ROWID tables whose key columns are declared after others.
         migrator.registerMigration("v2") { db in
-            try db.execute(sql: """
-                CREATE TABLE links_v2 (
-                    relationship TEXT NOT NULL, firstid TEXT NOT NULL, secondid TEXT NOT NULL,
-                    firsttable TEXT NOT NULL, secondtable TEXT NOT NULL,
-                    PRIMARY KEY (relationship, firstid, secondid)) WITHOUT ROWID;
-                INSERT INTO links_v2 (relationship, firstid, secondid, firsttable, secondtable)
-                    SELECT relationship, firstid, secondid, firsttable, secondtable FROM links;
-                DROP TABLE links;
-                ALTER TABLE links_v2 RENAME TO links;
-                CREATE INDEX links_first ON links(firstid);
-                CREATE INDEX links_second ON links(secondid);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE links_v2 (
+                        relationship TEXT NOT NULL, firstid TEXT NOT NULL, secondid TEXT NOT NULL,
+                        firsttable TEXT NOT NULL, secondtable TEXT NOT NULL,
+                        PRIMARY KEY (relationship, firstid, secondid)) WITHOUT ROWID;
+                    INSERT INTO links_v2 (relationship, firstid, secondid, firsttable, secondtable)
+                        SELECT relationship, firstid, secondid, firsttable, secondtable FROM links;
+                    DROP TABLE links;
+                    ALTER TABLE links_v2 RENAME TO links;
+                    CREATE INDEX links_first ON links(firstid);
+                    CREATE INDEX links_second ON links(secondid);
+                    """)
         }
         return migrator
     }

@@ -45,14 +45,16 @@ enum StoredValue {
                 object[name] = parts
             }
         } catch {
-            throw DataverseError(code: "pm:store", message: "the stored record is damaged: \(error)",
-                                 logicalName: logicalName, recordID: id)
+            throw DataverseError(
+                code: "pm:store", message: "the stored record is damaged: \(error)",
+                logicalName: logicalName, recordID: id)
         }
         var columns: [String: FieldValue] = [:]
         for (name, parts) in object {
             guard let value = decode(parts) else {
-                throw DataverseError(code: "pm:store", message: "the stored value \(parts) is damaged",
-                                     logicalName: logicalName, recordID: id, column: name)
+                throw DataverseError(
+                    code: "pm:store", message: "the stored value \(parts) is damaged",
+                    logicalName: logicalName, recordID: id, column: name)
             }
             columns[name] = value
         }

@@ -51,16 +51,21 @@ final class WriteSession {
     }
 
     func load(_ table: String, _ id: UUID) throws -> Stored? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT data, versionnumber, createdon, modifiedon FROM records WHERE logicalname = ? AND id = ?
-            """), arguments: [table, id.dataverseString]) else { return nil }
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT data, versionnumber, createdon, modifiedon FROM records WHERE logicalname = ? AND id = ?
+                        """), arguments: [table, id.dataverseString])
+        else { return nil }
         let columns = try StoredValue.decode(row["data"], logicalName: table, id: id)
         return Stored(columns: columns, versionNumber: row["versionnumber"], createdOn: row["createdon"], modifiedOn: row["modifiedon"])
     }
 
     func exists(_ table: String, _ id: UUID) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM records WHERE logicalname = ? AND id = ?"),
-                          arguments: [table, id.dataverseString]) ?? false
+        try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT 1 FROM records WHERE logicalname = ? AND id = ?"),
+            arguments: [table, id.dataverseString]) ?? false
     }
 
     /// Writes a record's full column set, bumping its row version and `modifiedon`, and refreshes its
@@ -70,45 +75,56 @@ final class WriteSession {
         let data = try StoredValue.encode(columns)
         let key = id.dataverseString
         if let created = createdOn {
-            try db.cachedStatement(sql: """
-                UPDATE records SET data = ?, versionnumber = ?, modifiedon = ?, createdon = ? WHERE logicalname = ? AND id = ?
-                """).execute(arguments: [data, version, now.ticks, created, table, key])
+            try db.cachedStatement(
+                sql: """
+                    UPDATE records SET data = ?, versionnumber = ?, modifiedon = ?, createdon = ? WHERE logicalname = ? AND id = ?
+                    """
+            ).execute(arguments: [data, version, now.ticks, created, table, key])
         } else {
-            try db.cachedStatement(sql: """
-                INSERT INTO records (logicalname, id, data, versionnumber, createdon, modifiedon) VALUES (?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [table, key, data, version, now.ticks, now.ticks])
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO records (logicalname, id, data, versionnumber, createdon, modifiedon) VALUES (?, ?, ?, ?, ?, ?)
+                    """
+            ).execute(arguments: [table, key, data, version, now.ticks, now.ticks])
         }
         if createdOn != nil {
             try db.cachedStatement(sql: "DELETE FROM refs WHERE logicalname = ? AND id = ?").execute(arguments: [table, key])
         }
         for (column, value) in columns {
             guard let ref = value.reference else { continue }
-            try db.cachedStatement(sql: """
-                INSERT OR REPLACE INTO refs (logicalname, id, columnname, targettable, targetid) VALUES (?, ?, ?, ?, ?)
-                """).execute(arguments: [table, key, column, ref.logicalName, ref.id.dataverseString])
+            try db.cachedStatement(
+                sql: """
+                    INSERT OR REPLACE INTO refs (logicalname, id, columnname, targettable, targetid) VALUES (?, ?, ?, ?, ?)
+                    """
+            ).execute(arguments: [table, key, column, ref.logicalName, ref.id.dataverseString])
         }
     }
 
     func setBody(_ key: FileBodyKey, fileName: String?, mimeType: String?, data: Data?) throws {
         if let data {
-            try db.execute(sql: """
-                INSERT OR REPLACE INTO bodies (logicalname, id, columnname, filename, mimetype, data) VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [key.logicalName, key.id.dataverseString, key.column, fileName, mimeType, data])
+            try db.execute(
+                sql: """
+                    INSERT OR REPLACE INTO bodies (logicalname, id, columnname, filename, mimetype, data) VALUES (?, ?, ?, ?, ?, ?)
+                    """, arguments: [key.logicalName, key.id.dataverseString, key.column, fileName, mimeType, data])
         } else {
-            try db.execute(sql: "DELETE FROM bodies WHERE logicalname = ? AND id = ? AND columnname = ?",
-                           arguments: [key.logicalName, key.id.dataverseString, key.column])
+            try db.execute(
+                sql: "DELETE FROM bodies WHERE logicalname = ? AND id = ? AND columnname = ?",
+                arguments: [key.logicalName, key.id.dataverseString, key.column])
         }
     }
 
     func hasBody(_ key: FileBodyKey) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT 1 FROM bodies WHERE logicalname = ? AND id = ? AND columnname = ?",
-                          arguments: [key.logicalName, key.id.dataverseString, key.column]) ?? false
+        try Bool.fetchOne(
+            db, sql: "SELECT 1 FROM bodies WHERE logicalname = ? AND id = ? AND columnname = ?",
+            arguments: [key.logicalName, key.id.dataverseString, key.column]) ?? false
     }
 
     /// Records pointing at `(table, id)`: (their table, id, lookup column).
     func referencing(_ table: String, _ id: UUID) throws -> [(String, UUID, String)] {
-        try Row.fetchAll(db, sql: "SELECT logicalname, id, columnname FROM refs WHERE targetid = ? AND targettable = ?",
-                         arguments: [id.dataverseString, table]).compactMap { row in
+        try Row.fetchAll(
+            db, sql: "SELECT logicalname, id, columnname FROM refs WHERE targetid = ? AND targettable = ?",
+            arguments: [id.dataverseString, table]
+        ).compactMap { row in
             let idText: String = row["id"]
             guard let uuid = UUID(dataverse: idText) else { return nil }
             return (row["logicalname"], uuid, row["columnname"])
@@ -151,9 +167,10 @@ final class WriteSession {
         for (name, value) in record.columns.sorted(by: { $0.key < $1.key }) {
             if name == def.primaryIDColumn {
                 if case .guid(let g) = value, g != record.id {
-                    throw DataverseError(httpStatus: 400, code: DataverseError.Code.invalidArgument,
-                                         message: "The primary key \(name) (\(g.dataverseString)) does not match the record id",
-                                         logicalName: def.logicalName, recordID: record.id, column: name)
+                    throw DataverseError(
+                        httpStatus: 400, code: DataverseError.Code.invalidArgument,
+                        message: "The primary key \(name) (\(g.dataverseString)) does not match the record id",
+                        logicalName: def.logicalName, recordID: record.id, column: name)
                 }
                 continue
             }
@@ -161,7 +178,8 @@ final class WriteSession {
             guard let column = def.column(name) else {
                 throw DataverseError(
                     httpStatus: 400, code: DataverseError.Code.invalidPayloadProperty,
-                    message: "Error identified in Payload provided by the user for Entity :'\(def.entitySetName)' ----> InnerException : Microsoft.OData.ODataException: The property '\(name)' does not exist on type 'Microsoft.Dynamics.CRM.\(def.logicalName)'. Make sure to only use property names that are defined by the type or mark the type as open type.",
+                    message:
+                        "Error identified in Payload provided by the user for Entity :'\(def.entitySetName)' ----> InnerException : Microsoft.OData.ODataException: The property '\(name)' does not exist on type 'Microsoft.Dynamics.CRM.\(def.logicalName)'. Make sure to only use property names that are defined by the type or mark the type as open type.",
                     logicalName: def.logicalName, recordID: record.id, column: name)
             }
             if WriteSession.isBodyColumn(def.logicalName, name) {
@@ -169,9 +187,10 @@ final class WriteSession {
                 case .null: body = (0, nil)
                 case .string(let text):
                     guard let data = Data(base64Encoded: text, options: [.ignoreUnknownCharacters]) else {
-                        throw DataverseError(httpStatus: 400, code: DataverseError.Code.invalidArgument,
-                                             message: "documentbody is not valid base64", logicalName: def.logicalName,
-                                             recordID: record.id, column: name)
+                        throw DataverseError(
+                            httpStatus: 400, code: DataverseError.Code.invalidArgument,
+                            message: "documentbody is not valid base64", logicalName: def.logicalName,
+                            recordID: record.id, column: name)
                     }
                     body = (text.utf8.count, data)
                 default:
@@ -184,29 +203,35 @@ final class WriteSession {
             }
             if let ref = typed.reference {
                 guard catalog.table(ref.logicalName) != nil, try exists(ref.logicalName, ref.id) else {
-                    throw DataverseError(httpStatus: 404, code: DataverseError.Code.objectDoesNotExist,
-                                         message: "\(ref.logicalName) With Id = \(ref.id.dataverseString) Does Not Exist",
-                                         logicalName: def.logicalName, recordID: record.id, column: name)
+                    throw DataverseError(
+                        httpStatus: 404, code: DataverseError.Code.objectDoesNotExist,
+                        message: "\(ref.logicalName) With Id = \(ref.id.dataverseString) Does Not Exist",
+                        logicalName: def.logicalName, recordID: record.id, column: name)
                 }
             }
             out[name] = typed
         }
         // Dataverse fills a note's `objecttypecode` from its `objectid` (research/dataverse-webapi.md §9.1).
         if def.logicalName == "annotation", let target = out["objectid"]?.reference?.logicalName,
-           def.column("objecttypecode") != nil, record.columns["objecttypecode"] == nil {
+            def.column("objecttypecode") != nil, record.columns["objecttypecode"] == nil
+        {
             out["objecttypecode"] = .string(target)
         }
         return Prepared(columns: out, body: body.map { (base64Length: $0.0, data: $0.1) })
     }
 
-    static func wrongType(_ value: FieldValue, _ column: PortalModel.ColumnDefinition, _ def: PortalModel.TableDefinition, _ id: UUID) -> DataverseError {
+    static func wrongType(_ value: FieldValue, _ column: PortalModel.ColumnDefinition, _ def: PortalModel.TableDefinition, _ id: UUID)
+        -> DataverseError
+    {
         var detail = ""
         if let ref = value.reference, column.type.isReference {
             detail = ": \(ref.logicalName) is not a target of this lookup (targets: \(column.targets.joined(separator: ", ")))"
         }
-        return DataverseError(httpStatus: 400, code: DataverseError.Code.invalidArgument,
-                              message: "Incorrect type of attribute value \(value.text.map { "'\($0)'" } ?? "") for column '\(column.logicalName)' of type \(column.type.webAPIAttributeType)\(detail)",
-                              logicalName: def.logicalName, recordID: id, column: column.logicalName)
+        return DataverseError(
+            httpStatus: 400, code: DataverseError.Code.invalidArgument,
+            message:
+                "Incorrect type of attribute value \(value.text.map { "'\($0)'" } ?? "") for column '\(column.logicalName)' of type \(column.type.webAPIAttributeType)\(detail)",
+            logicalName: def.logicalName, recordID: id, column: column.logicalName)
     }
 
     /// Converts a value to the column's type where Dataverse would accept it (an integer for a choice,
@@ -264,9 +289,10 @@ final class WriteSession {
     func create(_ record: EntityRecord) throws -> UUID {
         let def = try table(record.logicalName)
         if try exists(def.logicalName, record.id) {
-            throw DataverseError(httpStatus: 412, code: DataverseError.Code.duplicateRecord,
-                                 message: LocalEnvironmentMessages.duplicateRecord,
-                                 logicalName: def.logicalName, recordID: record.id)
+            throw DataverseError(
+                httpStatus: 412, code: DataverseError.Code.duplicateRecord,
+                message: LocalEnvironmentMessages.duplicateRecord,
+                logicalName: def.logicalName, recordID: record.id)
         }
         var prepared = try prepare(record, def)
         prepared.columns = WriteSession.withDefaultState(def, prepared.columns)
@@ -316,8 +342,9 @@ final class WriteSession {
             if def.column("filesize") != nil {
                 var cols = merged
                 cols["filesize"] = .integer(Int32(clamping: data.count))
-                try db.execute(sql: "UPDATE records SET data = ? WHERE logicalname = ? AND id = ?",
-                               arguments: [try StoredValue.encode(cols), def.logicalName, id.dataverseString])
+                try db.execute(
+                    sql: "UPDATE records SET data = ? WHERE logicalname = ? AND id = ?",
+                    arguments: [try StoredValue.encode(cols), def.logicalName, id.dataverseString])
             }
         } else {
             try setBody(key, fileName: nil, mimeType: nil, data: nil)
@@ -337,25 +364,28 @@ final class WriteSession {
         for ref in [first, second] where try !exists(ref.logicalName, ref.id) {
             throw LocalEnvironment.missingRecord(ref.logicalName, ref.id)
         }
-        try db.execute(sql: """
-            INSERT OR IGNORE INTO links (relationship, firsttable, firstid, secondtable, secondid) VALUES (?, ?, ?, ?, ?)
-            """, arguments: [rel.name, first.logicalName, first.id.dataverseString, second.logicalName, second.id.dataverseString])
+        try db.execute(
+            sql: """
+                INSERT OR IGNORE INTO links (relationship, firsttable, firstid, secondtable, secondid) VALUES (?, ?, ?, ?, ?)
+                """, arguments: [rel.name, first.logicalName, first.id.dataverseString, second.logicalName, second.id.dataverseString])
     }
 
     func disassociate(_ name: String, _ link: ManyToManyLink) throws {
         let rel = try relationship(name)
         let (first, second) = try orient(rel, link)
-        try db.execute(sql: "DELETE FROM links WHERE relationship = ? AND firstid = ? AND secondid = ?",
-                       arguments: [rel.name, first.id.dataverseString, second.id.dataverseString])
+        try db.execute(
+            sql: "DELETE FROM links WHERE relationship = ? AND firstid = ? AND secondid = ?",
+            arguments: [rel.name, first.id.dataverseString, second.id.dataverseString])
     }
 
     /// Puts a link's ends in the relationship's entity-1/entity-2 order (accepting them swapped).
     func orient(_ rel: ManyToManyRelationship, _ link: ManyToManyLink) throws -> (EntityReference, EntityReference) {
         if link.first.logicalName == rel.entity1 && link.second.logicalName == rel.entity2 { return (link.first, link.second) }
         if link.first.logicalName == rel.entity2 && link.second.logicalName == rel.entity1 { return (link.second, link.first) }
-        throw DataverseError(httpStatus: 400, code: DataverseError.Code.invalidArgument,
-                             message: "relationship \(rel.name) links \(rel.entity1) and \(rel.entity2), not \(link.first.logicalName) and \(link.second.logicalName)",
-                             logicalName: link.first.logicalName, recordID: link.first.id)
+        throw DataverseError(
+            httpStatus: 400, code: DataverseError.Code.invalidArgument,
+            message: "relationship \(rel.name) links \(rel.entity1) and \(rel.entity2), not \(link.first.logicalName) and \(link.second.logicalName)",
+            logicalName: link.first.logicalName, recordID: link.first.id)
     }
 
     // MARK: - Files
@@ -367,8 +397,9 @@ final class WriteSession {
         let def = try table(key.logicalName)
         let data: Data
         do { data = try body.load() } catch {
-            throw DataverseError(code: DataverseError.Code.invalidArgument, message: "cannot read the file body: \(error.localizedDescription)",
-                                 logicalName: key.logicalName, recordID: key.id, column: key.column)
+            throw DataverseError(
+                code: DataverseError.Code.invalidArgument, message: "cannot read the file body: \(error.localizedDescription)",
+                logicalName: key.logicalName, recordID: key.id, column: key.column)
         }
         if WriteSession.isBodyColumn(key.logicalName, key.column) {
             var r = EntityRecord(key.logicalName, id: key.id)
@@ -378,9 +409,10 @@ final class WriteSession {
             return
         }
         guard let column = def.column(key.column), column.type == .file || column.type == .image else {
-            throw DataverseError(httpStatus: 400, code: DataverseError.Code.invalidArgument,
-                                 message: "'\(key.column)' is not a file or image column of \(key.logicalName)",
-                                 logicalName: key.logicalName, recordID: key.id, column: key.column)
+            throw DataverseError(
+                httpStatus: 400, code: DataverseError.Code.invalidArgument,
+                message: "'\(key.column)' is not a file or image column of \(key.logicalName)",
+                logicalName: key.logicalName, recordID: key.id, column: key.column)
         }
         guard var stored = try load(key.logicalName, key.id) else { throw LocalEnvironment.missingRecord(key.logicalName, key.id) }
         if rules.contains(.attachmentRules) {
@@ -393,12 +425,14 @@ final class WriteSession {
     }
 
     func attachmentBlocked(_ t: String, _ id: UUID, _ column: String) -> DataverseError {
-        DataverseError(httpStatus: 400, code: DataverseError.Code.attachmentBlocked,
-                       message: LocalEnvironmentMessages.attachmentBlocked, logicalName: t, recordID: id, column: column)
+        DataverseError(
+            httpStatus: 400, code: DataverseError.Code.attachmentBlocked,
+            message: LocalEnvironmentMessages.attachmentBlocked, logicalName: t, recordID: id, column: column)
     }
 
     func attachmentTooLarge(_ t: String, _ id: UUID, _ column: String) -> DataverseError {
-        DataverseError(httpStatus: 400, code: DataverseError.Code.attachmentTooLarge,
-                       message: LocalEnvironmentMessages.attachmentTooLarge, logicalName: t, recordID: id, column: column)
+        DataverseError(
+            httpStatus: 400, code: DataverseError.Code.attachmentTooLarge,
+            message: LocalEnvironmentMessages.attachmentTooLarge, logicalName: t, recordID: id, column: column)
     }
 }

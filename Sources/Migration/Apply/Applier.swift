@@ -86,8 +86,9 @@ public struct Applier: Sendable {
                 done += count
                 failed += failures
                 bytes += sent
-                return .written(done: done, total: max(total, done), failed: failed, bytes: bytes,
-                                totalBytes: max(totalBytes, bytes))
+                return .written(
+                    done: done, total: max(total, done), failed: failed, bytes: bytes,
+                    totalBytes: max(totalBytes, bytes))
             }
             ProgressSink.emit(event)
         }
@@ -120,10 +121,12 @@ public struct Applier: Sendable {
             let results = await self.run(ops, stop: stop, tally: tally)
             guard let cause = stop.cause else { return results }
             let written = outcome.confirmed + results.filter { $0.1.isSuccess }.count
-            let answered = outcome.failures + results.compactMap { info, result -> FailureEntry? in
-                guard let e = result.error, e.code != DataverseError.Code.transport else { return nil }
-                return Self.failureEntry(info, e)
-            }
+            let answered =
+                outcome.failures
+                + results.compactMap { info, result -> FailureEntry? in
+                    guard let e = result.error, e.code != DataverseError.Code.transport else { return nil }
+                    return Self.failureEntry(info, e)
+                }
             let total = operationCount(plan, records: records, excludedTargets: excludedTargets)
             throw ApplyStopped(cause: cause, written: written, notWritten: max(0, total - written - answered.count), failures: answered)
         }
@@ -173,12 +176,18 @@ public struct Applier: Sendable {
         var additions: [(DataverseOperation, OpInfo)] = []
         for l in plan.links {
             for x in l.remove {
-                removals.append((.disassociate(relationship: l.relationship, x),
-                                 OpInfo(table: x.first.logicalName, id: x.first.id, kind: "disassociate", relationship: l.relationship)))
+                removals.append(
+                    (
+                        .disassociate(relationship: l.relationship, x),
+                        OpInfo(table: x.first.logicalName, id: x.first.id, kind: "disassociate", relationship: l.relationship)
+                    ))
             }
             for x in l.add where !excludedTargets.contains(x.first.id) && !excludedTargets.contains(x.second.id) {
-                additions.append((.associate(relationship: l.relationship, x),
-                                  OpInfo(table: x.first.logicalName, id: x.first.id, kind: "associate", relationship: l.relationship)))
+                additions.append(
+                    (
+                        .associate(relationship: l.relationship, x),
+                        OpInfo(table: x.first.logicalName, id: x.first.id, kind: "associate", relationship: l.relationship)
+                    ))
             }
         }
         let removed = try await run(removals)
@@ -273,8 +282,9 @@ public struct Applier: Sendable {
         let firstWidth = await width(advisor)
         let changeSetSize = options.changeSetSize ?? Self.chosenChangeSetSize(operations: ops.count, width: firstWidth, advised: advisor != nil)
         if options.changeSetSize == nil || options.parallelism == nil {
-            advisor?.noteSendingChoice("sending \(ops.count) operation\(ops.count == 1 ? "" : "s") (\(ops[0].1.kind) …) in change sets of "
-                                       + "\(changeSetSize), \(firstWidth) in flight")
+            advisor?.noteSendingChoice(
+                "sending \(ops.count) operation\(ops.count == 1 ? "" : "s") (\(ops[0].1.kind) …) in change sets of "
+                    + "\(changeSetSize), \(firstWidth) in flight")
         }
         var chunks: [[(DataverseOperation, OpInfo)]] = []
         var chunkBytes: [Int] = []
@@ -356,8 +366,14 @@ public struct Applier: Sendable {
         var chunk: [(DataverseOperation, OpInfo)] = []
         for (op, info) in input {
             do { chunk.append((try Self.withBody(op, info), info)) } catch {
-                out.append((info, .failure(DataverseError(code: "pm:file", message: "cannot read the file body: \(error.localizedDescription)",
-                                                          logicalName: info.table, recordID: info.id, column: "documentbody"))))
+                out.append(
+                    (
+                        info,
+                        .failure(
+                            DataverseError(
+                                code: "pm:file", message: "cannot read the file body: \(error.localizedDescription)",
+                                logicalName: info.table, recordID: info.id, column: "documentbody"))
+                    ))
             }
         }
         guard !chunk.isEmpty else { return out }
@@ -369,7 +385,8 @@ public struct Applier: Sendable {
             results = chunk.map { _ in .failure(e) }
         }
         while results.count < chunk.count {
-            results.append(.failure(DataverseError(code: DataverseError.Code.notExecuted, message: "the target returned no result for the operation")))
+            results.append(
+                .failure(DataverseError(code: DataverseError.Code.notExecuted, message: "the target returned no result for the operation")))
         }
         for (i, (op, info)) in chunk.enumerated() {
             var result = results[i]

@@ -32,8 +32,10 @@ public struct ApplyStopped: Error, Sendable, CustomStringConvertible {
     /// The blocked attachment list's state (set by `MigrationEngine.migrate`).
     public var blockedList: BlockedList
 
-    public init(cause: DataverseError, target: String? = nil, written: Int, notWritten: Int,
-                failures: [FailureEntry] = [], blockedList: BlockedList = .unchanged) {
+    public init(
+        cause: DataverseError, target: String? = nil, written: Int, notWritten: Int,
+        failures: [FailureEntry] = [], blockedList: BlockedList = .unchanged
+    ) {
         self.cause = cause
         self.target = target
         self.written = written

@@ -49,7 +49,8 @@ public struct BlockedAttachmentsGuard: Sendable {
     /// - Throws: what the writer throws (the guard file then stays for the next attempt).
     public func restorePending() async throws -> [String]? {
         guard let data = FileManager.default.contents(atPath: guardURL.path),
-              let saved = try? JSONDecoder().decode(Saved.self, from: data) else { return nil }
+            let saved = try? JSONDecoder().decode(Saved.self, from: data)
+        else { return nil }
         try await writer.setBlockedAttachments(saved.original)
         try? FileManager.default.removeItem(at: guardURL)
         return saved.original

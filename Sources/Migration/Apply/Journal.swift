@@ -129,8 +129,9 @@ public actor Journal {
                 throw MigrationError.journal("cannot lock \(url.path): \(String(cString: strerror(code)))")
             }
             let pid = n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : ""
-            throw MigrationError.journal("another run with the same arguments is in progress (process \(pid.isEmpty ? "unknown" : pid)); "
-                                         + "nothing was written by this one: wait for that run to finish (or stop it) and run again")
+            throw MigrationError.journal(
+                "another run with the same arguments is in progress (process \(pid.isEmpty ? "unknown" : pid)); "
+                    + "nothing was written by this one: wait for that run to finish (or stop it) and run again")
         }
         let text = Array("\(ProcessInfo.processInfo.processIdentifier)\n".utf8)
         _ = ftruncate(fd, 0)

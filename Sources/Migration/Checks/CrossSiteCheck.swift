@@ -31,11 +31,13 @@ public enum CrossSiteCheck {
         for r in plan.records where r.action != .delete {
             // Matched by id (standard model), or planned as a create over a component of another site
             // that the enhanced view does not show (`PlanningResult.targetOutsideScope["powerpagecomponent"]`).
-            guard let existing = planning.targetOutsideScope[r.table]?[r.targetID]
+            guard
+                let existing = planning.targetOutsideScope[r.table]?[r.targetID]
                     ?? planning.targetOutsideScope["powerpagecomponent"]?[r.targetID],
-                  !PortalTables.websiteTables.contains(r.table),
-                  let site = SiteMembership.website(of: existing, known: known, parent: { outsideByID[$0] }),
-                  site != target else { continue }
+                !PortalTables.websiteTables.contains(r.table),
+                let site = SiteMembership.website(of: existing, known: known, parent: { outsideByID[$0] }),
+                site != target
+            else { continue }
             // Named by the table written (a component of the enhanced model by its adx table).
             var named = existing
             named.logicalName = r.table
@@ -46,7 +48,8 @@ public enum CrossSiteCheck {
             let rows = byWebsite[site]!.sorted { ($0.logicalName, $0.id.dataverseString) < ($1.logicalName, $1.id.dataverseString) }
             let sample = rows.prefix(sampleSize).map { SiteMembership.label($0, definitions: planning.targetDefinitions) }
             let more = rows.count > sampleSize ? ", … (\(rows.count - sampleSize) more)" : ""
-            return Diagnostic(check: "other-site-records",
+            return Diagnostic(
+                check: "other-site-records",
                 message: "\(rows.count) record(s) the target already has (same ids) belong to website \(site.dataverseString), "
                     + "not to website \(target.dataverseString) being written; writing would move them out of that site "
                     + "(was the website id changed?): \(sample.joined(separator: ", "))\(more). "

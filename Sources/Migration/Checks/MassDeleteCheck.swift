@@ -54,7 +54,8 @@ public enum MassDeleteCheck {
         let counts = counts(planning)
         let total = counts.reduce(0) { $0 + $1.deleted }
         guard total > 0 else { return [] }
-        let how = "check the source (a pac folder's .portalconfig/manifest.yml IsDeleted entries, or --prune) and, if these deletions are wanted, rerun with --allow-mass-delete (or raise --max-delete-share / --max-deletes)"
+        let how =
+            "check the source (a pac folder's .portalconfig/manifest.yml IsDeleted entries, or --prune) and, if these deletions are wanted, rerun with --allow-mass-delete (or raise --max-delete-share / --max-deletes)"
         let summary = counts.map { "\($0.table) \($0.deleted) of \($0.total)" }.joined(separator: ", ")
         var out: [Diagnostic] = []
         for c in counts {
@@ -62,13 +63,18 @@ public enum MassDeleteCheck {
             let applies = c.deleted >= MassDeleteLimits.shareFloor || c.deleted == c.total
             guard applies && share > limits.maxDeleteShare else { continue }
             let pct = share.rounded() == share ? String(Int(share)) : String(format: "%.1f", share)
-            out.append(Diagnostic(check: name,
-                message: "the plan deletes \(c.deleted) of the target's \(c.total) \(c.table) records (\(pct)%, more than --max-delete-share \(formatShare(limits.maxDeleteShare))%); \(how)",
-                table: c.table))
+            out.append(
+                Diagnostic(
+                    check: name,
+                    message:
+                        "the plan deletes \(c.deleted) of the target's \(c.total) \(c.table) records (\(pct)%, more than --max-delete-share \(formatShare(limits.maxDeleteShare))%); \(how)",
+                    table: c.table))
         }
         if total > limits.maxDeletes {
-            out.append(Diagnostic(check: name,
-                message: "the plan deletes \(total) records in all (more than --max-deletes \(limits.maxDeletes)): \(summary); \(how)"))
+            out.append(
+                Diagnostic(
+                    check: name,
+                    message: "the plan deletes \(total) records in all (more than --max-deletes \(limits.maxDeletes)): \(summary); \(how)"))
         }
         return out
     }

@@ -32,9 +32,11 @@ public enum PreflightChecks {
     ///   - targetWebsiteRequested: true when `--targetWebSiteId` was given.
     ///   - skipChecks: portal rules not to run (`--skip-check`); the others' errors are part of the checks
     ///     (`PortalRules.beforeWriting`: the site the source describes would not work).
-    public static func run(source: PortalSnapshot, planning: PlanningResult, sourceOrganization: OrganizationInfo?,
-                           targetOrganization: OrganizationInfo, unblocked: Set<String>,
-                           targetWebsiteRequested: Bool, skipChecks: Set<PortalRuleID> = []) -> [Diagnostic] {
+    public static func run(
+        source: PortalSnapshot, planning: PlanningResult, sourceOrganization: OrganizationInfo?,
+        targetOrganization: OrganizationInfo, unblocked: Set<String>,
+        targetWebsiteRequested: Bool, skipChecks: Set<PortalRuleID> = []
+    ) -> [Diagnostic] {
         var out: [Diagnostic] = planning.plan.diagnostics
 
         // Portal rules: data that breaks the site (duplicate root URLs, no Home marker, inactive templates…).
@@ -45,13 +47,17 @@ public enum PreflightChecks {
         // Website.
         let hasWebsite = PortalTables.websiteTables.contains { !(source.records[$0] ?? []).isEmpty }
         if !hasWebsite && planning.websiteScoped {
-            out.append(Diagnostic(check: "website-not-found", message: "the source has no website \(plan.sourceWebsiteID.dataverseString)",
-                                  recordID: plan.sourceWebsiteID))
+            out.append(
+                Diagnostic(
+                    check: "website-not-found", message: "the source has no website \(plan.sourceWebsiteID.dataverseString)",
+                    recordID: plan.sourceWebsiteID))
         }
         if targetWebsiteRequested && !planning.targetWebsiteExists {
-            out.append(Diagnostic(check: "website-not-found",
-                                  message: "the target has no website \(plan.targetWebsiteID.dataverseString) (--targetWebSiteId)",
-                                  recordID: plan.targetWebsiteID))
+            out.append(
+                Diagnostic(
+                    check: "website-not-found",
+                    message: "the target has no website \(plan.targetWebsiteID.dataverseString) (--targetWebSiteId)",
+                    recordID: plan.targetWebsiteID))
         }
 
         // Records of another website the run would move into this one.
@@ -64,42 +70,58 @@ public enum PreflightChecks {
         for table in source.tableNames where !(source.records[table] ?? []).isEmpty {
             let rows = source.records[table] ?? []
             guard let def = defs[table] else {
-                out.append(Diagnostic(check: "schema-drift",
-                                      message: "the target has no table \(table) (\(rows.count) record(s) to write)", table: table))
+                out.append(
+                    Diagnostic(
+                        check: "schema-drift",
+                        message: "the target has no table \(table) (\(rows.count) record(s) to write)", table: table))
                 continue
             }
             var missing: [String: [EntityRecord]] = [:]
             for r in rows {
-                for (c, v) in r.columns where !v.isNull && def.column(c) == nil
-                    && PortalTables.isDataColumn(c, primaryID: def.primaryIDColumn) && c != "documentbody" {
+                for (c, v) in r.columns
+                where !v.isNull && def.column(c) == nil
+                    && PortalTables.isDataColumn(c, primaryID: def.primaryIDColumn) && c != "documentbody"
+                {
                     missing[c, default: []].append(r)
                 }
             }
             for (c, recs) in missing.sorted(by: { $0.key < $1.key }) {
                 for r in recs.sorted(by: { $0.id.dataverseString < $1.id.dataverseString }) {
-                    out.append(Diagnostic(check: "schema-drift", message: "the target's \(table) has no column \(c)",
-                                          table: table, recordID: r.id,
-                                          recordName: PortalTables.primaryName(r, definitions: defs, catalog: .standard), column: c))
+                    out.append(
+                        Diagnostic(
+                            check: "schema-drift", message: "the target's \(table) has no column \(c)",
+                            table: table, recordID: r.id,
+                            recordName: PortalTables.primaryName(r, definitions: defs, catalog: .standard), column: c))
                 }
             }
         }
         let targetRelationships = Set(defs.values.flatMap { $0.relationships.map(\.name) })
         for (rel, links) in source.links.sorted(by: { $0.key < $1.key }) where !links.isEmpty && !targetRelationships.contains(rel) {
-            out.append(Diagnostic(check: "schema-drift",
-                                  message: "the target has no N:N relationship \(rel) (\(links.count) link(s) to write)"))
+            out.append(
+                Diagnostic(
+                    check: "schema-drift",
+                    message: "the target has no N:N relationship \(rel) (\(links.count) link(s) to write)"))
         }
 
         // Base language: the source organization's, or (for a folder or package) the LCID of the
         // source website's default language.
         if let s = sourceOrganization, s.languageCode != targetOrganization.languageCode {
-            out.append(Diagnostic(check: "language-mismatch",
-                                  message: "the source's base language is \(s.languageCode) and the target's is \(targetOrganization.languageCode); Microsoft requires the same base language"))
+            out.append(
+                Diagnostic(
+                    check: "language-mismatch",
+                    message:
+                        "the source's base language is \(s.languageCode) and the target's is \(targetOrganization.languageCode); Microsoft requires the same base language"
+                ))
         } else if sourceOrganization == nil,
-                  let derived = SourceBaseLanguage.derive(from: source, websiteID: plan.sourceWebsiteID),
-                  derived.lcid != targetOrganization.languageCode {
-            out.append(Diagnostic(check: "language-mismatch",
-                                  message: "the source website \"\(derived.websiteName)\" has default language \(derived.lcid) (adx_defaultlanguage) and the target's base language is \(targetOrganization.languageCode); Microsoft requires the same base language (use --force to write anyway)",
-                                  table: "adx_website", recordName: derived.websiteName, column: "adx_defaultlanguage"))
+            let derived = SourceBaseLanguage.derive(from: source, websiteID: plan.sourceWebsiteID),
+            derived.lcid != targetOrganization.languageCode
+        {
+            out.append(
+                Diagnostic(
+                    check: "language-mismatch",
+                    message:
+                        "the source website \"\(derived.websiteName)\" has default language \(derived.lcid) (adx_defaultlanguage) and the target's base language is \(targetOrganization.languageCode); Microsoft requires the same base language (use --force to write anyway)",
+                    table: "adx_website", recordName: derived.websiteName, column: "adx_defaultlanguage"))
             // No record id: the check concerns the whole run, so --force must not exclude the website.
         }
 
@@ -113,16 +135,25 @@ public enum PreflightChecks {
             let detail = parent.map { " on \(src["objectid"]?.reference?.logicalName ?? "record") \($0.dataverseString)" } ?? ""
             if blockedOrg.blocks(fileName: fileName) {
                 let ext = fileName.split(separator: ".").last.map(String.init)?.lowercased() ?? ""
-                out.append(Diagnostic(check: "blocked-extension",
-                                      message: "the target blocks .\(ext) attachments (note \"\(fileName)\"\(detail)); use --unblock-extensions \(ext)",
-                                      table: "annotation", recordID: src.id, recordName: fileName, column: "filename"))
+                out.append(
+                    Diagnostic(
+                        check: "blocked-extension",
+                        message: "the target blocks .\(ext) attachments (note \"\(fileName)\"\(detail)); use --unblock-extensions \(ext)",
+                        table: "annotation", recordID: src.id, recordName: fileName, column: "filename"))
             }
             if let key = r.bodyKey, let body = source.bodies[key], let size = try? body.size(), size > targetOrganization.maxUploadFileSize {
-                out.append(Diagnostic(check: "file-too-large",
-                                      message: "the note \"\(fileName)\"\(detail) has \(size) bytes; the target accepts at most \(targetOrganization.maxUploadFileSize) (maxuploadfilesize)",
-                                      table: "annotation", recordID: src.id, recordName: fileName, column: "documentbody"))
+                out.append(
+                    Diagnostic(
+                        check: "file-too-large",
+                        message:
+                            "the note \"\(fileName)\"\(detail) has \(size) bytes; the target accepts at most \(targetOrganization.maxUploadFileSize) (maxuploadfilesize)",
+                        table: "annotation", recordID: src.id, recordName: fileName, column: "documentbody"))
             }
         }
-        return out.sorted { ($0.check, $0.table ?? "", $0.recordID?.dataverseString ?? "", $0.column ?? "") < ($1.check, $1.table ?? "", $1.recordID?.dataverseString ?? "", $1.column ?? "") }
+        return out.sorted {
+            ($0.check, $0.table ?? "", $0.recordID?.dataverseString ?? "", $0.column ?? "") < (
+                $1.check, $1.table ?? "", $1.recordID?.dataverseString ?? "", $1.column ?? ""
+            )
+        }
     }
 }

@@ -18,8 +18,10 @@ import PortalModel
 public enum ReferenceChecks {
     /// The diagnostics for `planning` (sorted); reads the target only for ids the plan does not know.
     /// - Throws: `DataverseError` when the target cannot be read.
-    public static func run(planning: PlanningResult, target: any DataverseService,
-                           catalog: TableCatalog = .standard) async throws -> [Diagnostic] {
+    public static func run(
+        planning: PlanningResult, target: any DataverseService,
+        catalog: TableCatalog = .standard
+    ) async throws -> [Diagnostic] {
         let plan = planning.plan
         // Where each target id is known, and as which tables.
         var tables: [UUID: Set<String>] = [:]
@@ -61,19 +63,23 @@ public enum ReferenceChecks {
             for l in lp.add.sorted() {
                 for (end, other) in [(l.second, l.first), (l.first, l.second)]
                 where !knownAs(end) && !present.contains(end)
-                    && planning.targetDefinitions[end.logicalName] != nil {
+                    && planning.targetDefinitions[end.logicalName] != nil
+                {
                     let owner = planned[other.id]
                     let elsewhere = (tables[end.id] ?? []).subtracting([end.logicalName]).sorted()
-                    let what = elsewhere.isEmpty || deleted.contains(end.id)
+                    let what =
+                        elsewhere.isEmpty || deleted.contains(end.id)
                         ? "which neither the source nor the target has"
                         : "but that id is \(elsewhere.map { FolderArticle.indefinite($0) }.joined(separator: " and ")) record, "
                             + "not \(FolderArticle.indefinite(end.logicalName)) (no \(end.logicalName) of that id in the source or the target)"
-                    out.append(Diagnostic(check: "missing-link-record",
-                        message: "the N:N link \(lp.relationship) joins \(other.logicalName) \(other.id.dataverseString) with "
-                            + "\(end.logicalName) \(end.id.dataverseString), \(what); "
-                            + "add that record to the source, or remove the id from the link list",
-                        table: other.logicalName, recordID: owner?.sourceID ?? other.id, recordName: owner?.name,
-                        column: lp.relationship))
+                    out.append(
+                        Diagnostic(
+                            check: "missing-link-record",
+                            message: "the N:N link \(lp.relationship) joins \(other.logicalName) \(other.id.dataverseString) with "
+                                + "\(end.logicalName) \(end.id.dataverseString), \(what); "
+                                + "add that record to the source, or remove the id from the link list",
+                            table: other.logicalName, recordID: owner?.sourceID ?? other.id, recordName: owner?.name,
+                            column: lp.relationship))
                 }
             }
         }
@@ -87,17 +93,22 @@ public enum ReferenceChecks {
                 // v2 folders: a site language and its portal language share one id (pac-portal-format.md §5);
                 // a folder without `websitelanguage.yml` still has the portal language of that id.
                 if ref.logicalName == "adx_websitelanguage", known == ["adx_portallanguage"] {
-                    out.append(Diagnostic(check: "missing-lookup",
-                        message: "the lookup points to the website language \(ref.id.dataverseString), which neither the source nor the target has "
-                            + "(the source has only the portal language of that id: is websitelanguage.yml missing from the folder?)",
-                        table: r.table, recordID: r.sourceID ?? r.targetID, recordName: r.name, column: column))
+                    out.append(
+                        Diagnostic(
+                            check: "missing-lookup",
+                            message:
+                                "the lookup points to the website language \(ref.id.dataverseString), which neither the source nor the target has "
+                                + "(the source has only the portal language of that id: is websitelanguage.yml missing from the folder?)",
+                            table: r.table, recordID: r.sourceID ?? r.targetID, recordName: r.name, column: column))
                     continue
                 }
-                out.append(Diagnostic(check: "lookup-wrong-table",
-                    message: "the lookup names \(ref.logicalName) \(ref.id.dataverseString), but that id is "
-                        + "\(known.sorted().map { FolderArticle.indefinite($0) }.joined(separator: " and ")) record; "
-                        + "correct the lookup's table (a CMT package's lookupentity) or its id",
-                    table: r.table, recordID: r.sourceID ?? r.targetID, recordName: r.name, column: column))
+                out.append(
+                    Diagnostic(
+                        check: "lookup-wrong-table",
+                        message: "the lookup names \(ref.logicalName) \(ref.id.dataverseString), but that id is "
+                            + "\(known.sorted().map { FolderArticle.indefinite($0) }.joined(separator: " and ")) record; "
+                            + "correct the lookup's table (a CMT package's lookupentity) or its id",
+                        table: r.table, recordID: r.sourceID ?? r.targetID, recordName: r.name, column: column))
             }
         }
         return out

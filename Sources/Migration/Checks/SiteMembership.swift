@@ -17,8 +17,10 @@ public enum SiteMembership {
     ///     snapshot), by id; consulted first for `record` and for each parent.
     ///   - parent: a target record by id, for following the chain; `nil` when unknown.
     ///   - depth: the chain is followed at most this many lookups deep (cycles stop there).
-    public static func website(of record: EntityRecord, known: [UUID: UUID],
-                               parent: (UUID) -> EntityRecord?, depth: Int = 6) -> UUID? {
+    public static func website(
+        of record: EntityRecord, known: [UUID: UUID],
+        parent: (UUID) -> EntityRecord?, depth: Int = 6
+    ) -> UUID? {
         if let w = known[record.id] { return w }
         if PortalTables.websiteTables.contains(record.logicalName) { return record.id }
         let lookups = record.columns.sorted { $0.key < $1.key }.compactMap { $0.value.reference }

@@ -26,10 +26,11 @@ public enum SourceBaseLanguage {
         guard let site = sites.first(where: { $0.id == websiteID }) ?? (sites.count == 1 ? sites.first : nil) else { return nil }
         let name = site.string("adx_name") ?? site.id.dataverseString
         if let languageID = site.lookupID("adx_defaultlanguage"),
-           let websiteLanguage = snapshot.record("adx_websitelanguage", languageID),
-           let portalLanguageID = websiteLanguage.lookupID("adx_portallanguageid"),
-           let portalLanguage = snapshot.record("adx_portallanguage", portalLanguageID),
-           let lcid = integer(portalLanguage["adx_lcid"]) {
+            let websiteLanguage = snapshot.record("adx_websitelanguage", languageID),
+            let portalLanguageID = websiteLanguage.lookupID("adx_portallanguageid"),
+            let portalLanguage = snapshot.record("adx_portallanguage", portalLanguageID),
+            let lcid = integer(portalLanguage["adx_lcid"])
+        {
             return Derived(lcid: lcid, websiteID: site.id, websiteName: name)
         }
         if let lcid = integer(site["adx_website_language"]), lcid > 0 {

@@ -22,8 +22,10 @@ public enum ValueChecks {
 
     /// The diagnostics for the source (tables in `definitions` use their primary name column; others
     /// the catalog's).
-    public static func run(source: PortalSnapshot, definitions: [String: TableDefinition],
-                           catalog: TableCatalog = .standard) -> [Diagnostic] {
+    public static func run(
+        source: PortalSnapshot, definitions: [String: TableDefinition],
+        catalog: TableCatalog = .standard
+    ) -> [Diagnostic] {
         var out: [Diagnostic] = []
         // The choice values are the standard model's option sets; an enhanced-model site keeps these
         // values in `powerpagecomponent` JSON content with their own numbering (the rcsa corpus site's
@@ -31,7 +33,8 @@ public enum ValueChecks {
         // Told by the enhanced model's sign (PortalFolder.enhancedModelSign): a site language sharing its
         // portal language's id.
         let portalLanguages = Set((source.records["adx_portallanguage"] ?? []).map(\.id))
-        let enhanced = source.tableNames.contains { $0 == "powerpagecomponent" || $0 == "powerpagesite" }
+        let enhanced =
+            source.tableNames.contains { $0 == "powerpagecomponent" || $0 == "powerpagesite" }
             || (source.records["adx_websitelanguage"] ?? []).contains { portalLanguages.contains($0.id) }
         for table in source.tableNames {
             let def = definitions[table] ?? catalog.table(table)
@@ -39,55 +42,72 @@ public enum ValueChecks {
             for r in source.records[table] ?? [] {
                 let name = nameColumn.flatMap { r.columns[$0]?.text }.map { String($0.prefix(80)) }
                 if r.id == zero {
-                    out.append(Diagnostic(check: "empty-id", message: "the record's id is the all-zero GUID, which no record has; give it its real id",
-                                          table: table, recordID: r.id, recordName: name))
+                    out.append(
+                        Diagnostic(
+                            check: "empty-id", message: "the record's id is the all-zero GUID, which no record has; give it its real id",
+                            table: table, recordID: r.id, recordName: name))
                 }
                 for (column, value) in r.columns.sorted(by: { $0.key < $1.key }) {
                     switch value {
                     case .string(let s):
                         let length = s.utf16.count
                         let known = ColumnLimits.textMaxLength(table: table, column: column)
-                        let limit = known ?? (column == nameColumn
-                            ? (table == "powerpagecomponent" ? ColumnLimits.componentNameMaxLength : ColumnLimits.singleLineTextMaxLength)
-                            : ColumnLimits.multilineTextMaxLength)
+                        let limit =
+                            known
+                            ?? (column == nameColumn
+                                ? (table == "powerpagecomponent" ? ColumnLimits.componentNameMaxLength : ColumnLimits.singleLineTextMaxLength)
+                                : ColumnLimits.multilineTextMaxLength)
                         if length > limit {
                             let what = known != nil ? "\(table).\(column)" : column == nameColumn ? "the primary name column" : "a text column"
-                            out.append(Diagnostic(check: "value-too-long",
-                                message: "\(length) characters; Dataverse accepts at most \(limit) in \(what)",
-                                table: table, recordID: r.id, recordName: name, column: column))
+                            out.append(
+                                Diagnostic(
+                                    check: "value-too-long",
+                                    message: "\(length) characters; Dataverse accepts at most \(limit) in \(what)",
+                                    table: table, recordID: r.id, recordName: name, column: column))
                         }
                         // A NUL character: Dataverse refuses it in text (the value is not shown: it may be a secret).
                         if let at = s.unicodeScalars.firstIndex(of: "\u{0}") {
                             let offset = s.unicodeScalars.distance(from: s.unicodeScalars.startIndex, to: at)
-                            out.append(Diagnostic(check: "nul-in-text",
-                                message: "the value holds a NUL character (U+0000) at character \(offset + 1); text columns do not accept it: remove it",
-                                table: table, recordID: r.id, recordName: name, column: column))
+                            out.append(
+                                Diagnostic(
+                                    check: "nul-in-text",
+                                    message:
+                                        "the value holds a NUL character (U+0000) at character \(offset + 1); text columns do not accept it: remove it",
+                                    table: table, recordID: r.id, recordName: name, column: column))
                         }
                     case .choice(let v):
                         if !enhanced, let allowed = ColumnLimits.choiceValues[table]?[column], allowed[v] == nil {
-                            out.append(Diagnostic(check: "option-out-of-range",
-                                message: "\(column) \(v) is not an option of \(table).\(column); allowed: "
-                                    + allowed.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "),
-                                table: table, recordID: r.id, recordName: name, column: column))
+                            out.append(
+                                Diagnostic(
+                                    check: "option-out-of-range",
+                                    message: "\(column) \(v) is not an option of \(table).\(column); allowed: "
+                                        + allowed.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "),
+                                    table: table, recordID: r.id, recordName: name, column: column))
                         }
                     case .state(let v) where column == "statecode" && ColumnLimits.isPortalTable(table):
                         if !ColumnLimits.portalStateCodes.contains(v) {
-                            out.append(Diagnostic(check: "option-out-of-range",
-                                message: "statecode \(v) is not a state of \(table) (0 Active, 1 Inactive)",
-                                table: table, recordID: r.id, recordName: name, column: column))
+                            out.append(
+                                Diagnostic(
+                                    check: "option-out-of-range",
+                                    message: "statecode \(v) is not a state of \(table) (0 Active, 1 Inactive)",
+                                    table: table, recordID: r.id, recordName: name, column: column))
                         }
                     default:
                         continue
                     }
                 }
                 if ColumnLimits.isPortalTable(table), case .state(let state)? = r.columns["statecode"],
-                   case .status(let status)? = r.columns["statuscode"],
-                   let allowed = ColumnLimits.portalStatusByState[state], !allowed.contains(status) {
-                    out.append(Diagnostic(check: "state-status-mismatch",
-                        message: "statecode \(state) with statuscode \(status) is not a valid pair; allowed: "
-                            + ColumnLimits.portalStatusByState.sorted { $0.key < $1.key }
-                                .map { "statecode \($0.key) with statuscode \($0.value.sorted().map(String.init).joined(separator: "/"))" }.joined(separator: ", "),
-                        table: table, recordID: r.id, recordName: name, column: "statuscode"))
+                    case .status(let status)? = r.columns["statuscode"],
+                    let allowed = ColumnLimits.portalStatusByState[state], !allowed.contains(status)
+                {
+                    out.append(
+                        Diagnostic(
+                            check: "state-status-mismatch",
+                            message: "statecode \(state) with statuscode \(status) is not a valid pair; allowed: "
+                                + ColumnLimits.portalStatusByState.sorted { $0.key < $1.key }
+                                .map { "statecode \($0.key) with statuscode \($0.value.sorted().map(String.init).joined(separator: "/"))" }.joined(
+                                    separator: ", "),
+                            table: table, recordID: r.id, recordName: name, column: "statuscode"))
                 }
             }
         }

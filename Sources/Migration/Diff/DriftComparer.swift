@@ -73,8 +73,9 @@ public struct DriftComparer: Sendable {
         }
         let order = DependencyOrder.order(Set(s.records.filter { !$0.value.isEmpty }.keys)) { lookupTables[$0] ?? [] }
         var matcher = IdentityMatcher(catalog: catalog)
-        matcher.match(source: s, tableOrder: order, sourceWebsiteID: sourceSite, targetWebsiteID: targetSite,
-                      targetByID: targetByID, targetSnapshot: t, byKey: match == .key, targetIDsByTable: targetIDsByTable)
+        matcher.match(
+            source: s, tableOrder: order, sourceWebsiteID: sourceSite, targetWebsiteID: targetSite,
+            targetByID: targetByID, targetSnapshot: t, byKey: match == .key, targetIDsByTable: targetIDsByTable)
 
         var verifier = StrictVerifier(catalog: catalog, carried: carried, scope: scope)
         verifier.hiddenColumns = profileColumns
@@ -84,17 +85,20 @@ public struct DriftComparer: Sendable {
         var differences: [DriftDifference] = []
         var expected: [ExpectedDifference] = []
         for d in matcher.diagnostics where scope.includes(table: d.table ?? "") {
-            let item = VerifyDifference(kind: .matching, table: d.table ?? "-", id: d.recordID ?? PortalTables.noWebsite,
-                                        name: d.recordName, column: d.column, message: d.message)
+            let item = VerifyDifference(
+                kind: .matching, table: d.table ?? "-", id: d.recordID ?? PortalTables.noWebsite,
+                name: d.recordName, column: d.column, message: d.message)
             differences.append(DriftDifference(item, key: d.recordID.flatMap { sourceLabels.label(d.table ?? "", $0) } ?? d.recordName ?? "-"))
         }
         for d in outcome.differences {
             let key = Self.key(of: d, sourceLabels: sourceLabels, targetLabels: targetLabels)
             if let reason = expectedReason(d, source: s, target: t) {
                 let hidden = reason == .deploymentProfile
-                expected.append(ExpectedDifference(reason: reason, table: d.table, id: d.id, column: d.column, name: key,
-                                                   source: hidden ? VerifyDifference.hidden : d.source,
-                                                   target: hidden ? VerifyDifference.hidden : d.target))
+                expected.append(
+                    ExpectedDifference(
+                        reason: reason, table: d.table, id: d.id, column: d.column, name: key,
+                        source: hidden ? VerifyDifference.hidden : d.source,
+                        target: hidden ? VerifyDifference.hidden : d.target))
                 continue
             }
             var drift = DriftDifference(Self.lookupsNamed(d, source: s, target: t, sourceLabels: sourceLabels, targetLabels: targetLabels), key: key)
@@ -109,24 +113,30 @@ public struct DriftComparer: Sendable {
 
         var notCompared = MigrationEngine.notCompared(source: source.snapshot, target: target.snapshot, scope: scope)
         for (table, cols) in notCarried.sorted(by: { $0.key < $1.key }) {
-            notCompared.append("\(table) columns \(cols.sorted().joined(separator: ", ")): set in \(source.label), not compared (\(target.carried.label) does not carry them)")
+            notCompared.append(
+                "\(table) columns \(cols.sorted().joined(separator: ", ")): set in \(source.label), not compared (\(target.carried.label) does not carry them)"
+            )
         }
         notCompared += outcome.notCompared
-        return DriftResult(source: source, target: target, differences: differences, expected: expected, checked: outcome.checked,
-                           notCompared: notCompared, idMap: matcher.idMap, matchKinds: matcher.kind, scope: scope,
-                           tables: Self.tableCounts(s, t, differences: differences, scope: scope))
+        return DriftResult(
+            source: source, target: target, differences: differences, expected: expected, checked: outcome.checked,
+            notCompared: notCompared, idMap: matcher.idMap, matchKinds: matcher.kind, scope: scope,
+            tables: Self.tableCounts(s, t, differences: differences, scope: scope))
     }
 
     /// Why a verifier difference is bound to one environment, or `nil` when it is a real difference.
     func expectedReason(_ d: VerifyDifference, source: PortalSnapshot, target: PortalSnapshot) -> ExpectedDifference.Reason? {
         guard d.kind == .column, let column = d.column else { return nil }
         let tid = d.targetID ?? d.id
-        if profileColumns.contains(PlanOptions.hiddenKey(d.table, d.id, column)) || profileColumns.contains(PlanOptions.hiddenKey(d.table, tid, column)) {
+        if profileColumns.contains(PlanOptions.hiddenKey(d.table, d.id, column))
+            || profileColumns.contains(PlanOptions.hiddenKey(d.table, tid, column))
+        {
             return .deploymentProfile
         }
         let valueColumns: Set<String> = ["adx_value", "value", "content"]
         if valueColumns.contains(column),
-           Self.isEnvironmentVariableBacked(source.record(d.table, d.id)) || Self.isEnvironmentVariableBacked(target.record(d.table, tid)) {
+            Self.isEnvironmentVariableBacked(source.record(d.table, d.id)) || Self.isEnvironmentVariableBacked(target.record(d.table, tid))
+        {
             return .environmentVariable
         }
         return nil
@@ -143,23 +153,31 @@ public struct DriftComparer: Sendable {
     }
 
     /// Website bindings of either side, and the website's domain when it differs.
-    func environmentBound(source: PortalSnapshot, target: PortalSnapshot, sourceLabels: RecordKeyLabel, targetLabels: RecordKeyLabel) -> [ExpectedDifference] {
+    func environmentBound(source: PortalSnapshot, target: PortalSnapshot, sourceLabels: RecordKeyLabel, targetLabels: RecordKeyLabel)
+        -> [ExpectedDifference]
+    {
         var out: [ExpectedDifference] = []
         for table in TableCatalog.environmentSpecificTables.sorted() {
             for r in (source.records[table] ?? []).sorted(by: { $0.id.dataverseString < $1.id.dataverseString }) {
-                out.append(ExpectedDifference(reason: .websiteBinding, table: table, id: r.id, column: nil, name: sourceLabels.label(r),
-                                              source: sourceLabels.name(r), target: nil))
+                out.append(
+                    ExpectedDifference(
+                        reason: .websiteBinding, table: table, id: r.id, column: nil, name: sourceLabels.label(r),
+                        source: sourceLabels.name(r), target: nil))
             }
             for r in (target.records[table] ?? []).sorted(by: { $0.id.dataverseString < $1.id.dataverseString }) {
-                out.append(ExpectedDifference(reason: .websiteBinding, table: table, id: r.id, column: nil, name: targetLabels.label(r),
-                                              source: nil, target: targetLabels.name(r)))
+                out.append(
+                    ExpectedDifference(
+                        reason: .websiteBinding, table: table, id: r.id, column: nil, name: targetLabels.label(r),
+                        source: nil, target: targetLabels.name(r)))
             }
         }
         for (table, columns) in TableCatalog.environmentSpecificColumns.sorted(by: { $0.key < $1.key }) {
             guard let a = source.records[table]?.first, let b = target.records[table]?.first else { continue }
             for c in columns.sorted() where !VerifyValue.equal(a.columns[c], b.columns[c]) {
-                out.append(ExpectedDifference(reason: .domain, table: table, id: a.id, column: c, name: sourceLabels.label(a),
-                                              source: a.columns[c]?.text, target: b.columns[c]?.text))
+                out.append(
+                    ExpectedDifference(
+                        reason: .domain, table: table, id: a.id, column: c, name: sourceLabels.label(a),
+                        source: a.columns[c]?.text, target: b.columns[c]?.text))
             }
         }
         return out
@@ -167,8 +185,10 @@ public struct DriftComparer: Sendable {
 
     /// A column difference whose values are lookups, each shown as the referenced record's natural-key
     /// label on its own side (`adx_webtemplate Footer`) instead of an id that differs between environments.
-    static func lookupsNamed(_ d: VerifyDifference, source: PortalSnapshot, target: PortalSnapshot,
-                             sourceLabels: RecordKeyLabel, targetLabels: RecordKeyLabel) -> VerifyDifference {
+    static func lookupsNamed(
+        _ d: VerifyDifference, source: PortalSnapshot, target: PortalSnapshot,
+        sourceLabels: RecordKeyLabel, targetLabels: RecordKeyLabel
+    ) -> VerifyDifference {
         guard d.kind == .column, let c = d.column else { return d }
         var out = d
         func named(_ v: FieldValue?, _ labels: RecordKeyLabel) -> String? {

@@ -21,7 +21,9 @@ public struct DriftDifference: Sendable, Hashable {
     /// `adx_webpage /about/ [English]: adx_copy: local:dev "<p>a</p>" ≠ local:test "<p>b</p>"`.
     public func line(source: String, target: String) -> String {
         let d = item
-        func show(_ v: String?) -> String { v.map { $0 == VerifyDifference.hidden || $0.hasPrefix("sha256:") ? $0 : "\"\(Self.short($0))\"" } ?? "(empty)" }
+        func show(_ v: String?) -> String {
+            v.map { $0 == VerifyDifference.hidden || $0.hasPrefix("sha256:") ? $0 : "\"\(Self.short($0))\"" } ?? "(empty)"
+        }
         switch d.kind {
         case .missingInTarget: return "only in \(source): \(d.table) \(key)"
         case .onlyInTarget: return "only in \(target): \(d.table) \(key)"
@@ -63,8 +65,10 @@ public struct DriftTableCount: Sendable, Hashable, Codable {
 
     /// `{"table", "same", "changed", "onlyInSource", "onlyInTarget"}`.
     public var json: JSONValue {
-        .object([("table", .string(table)), ("same", .number(String(same))), ("changed", .number(String(changed))),
-                 ("onlyInSource", .number(String(onlyInSource))), ("onlyInTarget", .number(String(onlyInTarget)))])
+        .object([
+            ("table", .string(table)), ("same", .number(String(same))), ("changed", .number(String(changed))),
+            ("onlyInSource", .number(String(onlyInSource))), ("onlyInTarget", .number(String(onlyInTarget))),
+        ])
     }
 }
 
@@ -102,8 +106,10 @@ public struct DriftResult: Sendable {
     /// "tables": [counts], "differences": [objects], "expectedToDiffer": [objects], "notCompared": [lines]}`.
     public var json: JSONValue {
         func side(_ s: DriftSide) -> JSONValue {
-            .object([("label", .string(s.label)), ("dataModel", .string(s.model.rawValue)),
-                     ("websiteId", s.websiteID.map { .string($0.dataverseString) } ?? .null)])
+            .object([
+                ("label", .string(s.label)), ("dataModel", .string(s.model.rawValue)),
+                ("websiteId", s.websiteID.map { .string($0.dataverseString) } ?? .null),
+            ])
         }
         return .object([
             ("identical", .bool(identical)), ("source", side(source)), ("target", side(target)), ("checked", checked.json),
@@ -117,9 +123,11 @@ public struct DriftResult: Sendable {
     /// The terminal summary: a heading, the tables that differ with their counts, each difference, the
     /// values expected to differ (count and lines), and one closing line.
     public func summary(verbose: Bool = false) -> [String] {
-        var out: [String] = ["Drift: \(source.label) (\(source.model.rawValue) data model) → \(target.label) (\(target.model.rawValue) data model)",
-                             "Compared \(checked.records) records, \(checked.values) values, \(checked.links) N:N links, \(checked.fileBodies) file bodies; "
-                             + "\(matchedByKey) record(s) paired by natural key."]
+        var out: [String] = [
+            "Drift: \(source.label) (\(source.model.rawValue) data model) → \(target.label) (\(target.model.rawValue) data model)",
+            "Compared \(checked.records) records, \(checked.values) values, \(checked.links) N:N links, \(checked.fileBodies) file bodies; "
+                + "\(matchedByKey) record(s) paired by natural key.",
+        ]
         let differing = tables.filter(\.differs)
         if !differing.isEmpty {
             out.append("Tables that differ (same / changed / only in \(source.label) / only in \(target.label)):")
@@ -134,8 +142,10 @@ public struct DriftResult: Sendable {
             out += expected.map { "  " + $0.line }
         }
         if verbose && !notCompared.isEmpty { out.append("Not compared:"); out += notCompared.map { "  - " + $0 } }
-        out.append(identical ? "Same: \(target.label) holds \(source.label)'s configuration (apart from what is expected to differ)."
-                             : "Different: \(differences.count) difference(s) in \(differing.count) table(s).")
+        out.append(
+            identical
+                ? "Same: \(target.label) holds \(source.label)'s configuration (apart from what is expected to differ)."
+                : "Different: \(differences.count) difference(s) in \(differing.count) table(s).")
         return out
     }
 }

@@ -104,13 +104,19 @@ public enum SiteMap {
             for c in tgt where isContentPage(c) && c.columns["adx_rootwebpageid"]?.reference?.id == targetRoot && targetRoot != nil {
                 seen.insert(c.id)
                 let status: ChangeStatus = pairedSource.contains(c.id) ? (changed.contains(c.id) ? .changed : .same) : .added
-                out.append(SiteMapContentPage(language: tgtLabels.language(c.columns["adx_webpagelanguageid"]),
-                                              title: c.string("adx_title") ?? tgtLabels.name(c), status: status))
+                out.append(
+                    SiteMapContentPage(
+                        language: tgtLabels.language(c.columns["adx_webpagelanguageid"]),
+                        title: c.string("adx_title") ?? tgtLabels.name(c), status: status))
             }
-            for c in src where isContentPage(c) && c.columns["adx_rootwebpageid"]?.reference?.id == sourceRoot && sourceRoot != nil
-            && !seen.contains(mapped(c.id)) {
-                out.append(SiteMapContentPage(language: srcLabels.language(c.columns["adx_webpagelanguageid"]),
-                                              title: c.string("adx_title") ?? srcLabels.name(c), status: .removed))
+            for c in src
+            where isContentPage(c) && c.columns["adx_rootwebpageid"]?.reference?.id == sourceRoot && sourceRoot != nil
+                && !seen.contains(mapped(c.id))
+            {
+                out.append(
+                    SiteMapContentPage(
+                        language: srcLabels.language(c.columns["adx_webpagelanguageid"]),
+                        title: c.string("adx_title") ?? srcLabels.name(c), status: .removed))
             }
             return out.sorted { ($0.language, $0.title) < ($1.language, $1.title) }
         }
@@ -120,15 +126,21 @@ public enum SiteMap {
         for t in tgt where !isContentPage(t) {
             let sourceID = pairedSource.contains(t.id) ? reverse[t.id] : nil
             let content = contentPages(sourceRoot: sourceID, targetRoot: t.id)
-            let status: ChangeStatus = sourceID == nil ? .added
+            let status: ChangeStatus =
+                sourceID == nil
+                ? .added
                 : (changed.contains(t.id) || content.contains { $0.status != .same }) ? .changed : .same
-            pages.append(SiteMapPage(id: t.id, parentID: t.columns["adx_parentpageid"]?.reference?.id, name: tgtLabels.name(t),
-                                     path: tgtLabels.path(t), status: status, contentPages: content))
+            pages.append(
+                SiteMapPage(
+                    id: t.id, parentID: t.columns["adx_parentpageid"]?.reference?.id, name: tgtLabels.name(t),
+                    path: tgtLabels.path(t), status: status, contentPages: content))
         }
         for s in src where !isContentPage(s) && !tgtIDs.contains(mapped(s.id)) {
-            pages.append(SiteMapPage(id: s.id, parentID: s.columns["adx_parentpageid"]?.reference.map { mapped($0.id) }, name: srcLabels.name(s),
-                                     path: srcLabels.path(s), status: .removed,
-                                     contentPages: contentPages(sourceRoot: s.id, targetRoot: nil)))
+            pages.append(
+                SiteMapPage(
+                    id: s.id, parentID: s.columns["adx_parentpageid"]?.reference.map { mapped($0.id) }, name: srcLabels.name(s),
+                    path: srcLabels.path(s), status: .removed,
+                    contentPages: contentPages(sourceRoot: s.id, targetRoot: nil)))
         }
         return tree(pages)
     }
@@ -163,8 +175,10 @@ public enum SiteMap {
         var content: [UUID: [SiteMapContentPage]] = [:]
         for (id, r) in pages where isContentPage(r) {
             guard let rootID = root(r, id) else { continue }
-            content[rootID, default: []].append(SiteMapContentPage(language: labels(id).language(r.columns["adx_webpagelanguageid"]),
-                                                                   title: r.string("adx_title") ?? labels(id).name(r), status: status(id)))
+            content[rootID, default: []].append(
+                SiteMapContentPage(
+                    language: labels(id).language(r.columns["adx_webpagelanguageid"]),
+                    title: r.string("adx_title") ?? labels(id).name(r), status: status(id)))
         }
         var out: [SiteMapPage] = []
         for (id, r) in pages where !isContentPage(r) {

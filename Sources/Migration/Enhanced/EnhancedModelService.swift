@@ -77,11 +77,14 @@ public actor EnhancedModelService: DataverseService {
     ///     only, none while it does not exist; records of other sites are not read (a record of
     ///     another site with a source id is not this site's: verify reports it missing); a written
     ///     component whose site no lookup tells goes into this site.
-    public init(base: any DataverseService, catalog: TableCatalog = .standard, acceptingColumnsOf source: PortalSnapshot? = nil,
-                siteScope: UUID? = nil) {
+    public init(
+        base: any DataverseService, catalog: TableCatalog = .standard, acceptingColumnsOf source: PortalSnapshot? = nil,
+        siteScope: UUID? = nil
+    ) {
         self.base = base
         // A snapshot about to be written names its site: reads and writes are that site's.
-        self.siteScope = siteScope ?? source.flatMap { s in s.websiteID ?? (s.records["adx_website"]?.count == 1 ? s.records["adx_website"]?.first?.id : nil) }
+        self.siteScope =
+            siteScope ?? source.flatMap { s in s.websiteID ?? (s.records["adx_website"]?.count == 1 ? s.records["adx_website"]?.first?.id : nil) }
         self.catalog = catalog
         self.mapping = EnhancedSnapshotMapping(catalog: catalog)
         (openColumns, sourceNulls, sourceNoteIDs) = Self.facts(of: source, catalog: catalog)
@@ -103,7 +106,8 @@ public actor EnhancedModelService: DataverseService {
     /// What `init` and `prepare(toWrite:)` learn from a source: open columns by table, empty columns
     /// by record id, note id by web file id.
     static func facts(of source: PortalSnapshot?, catalog: TableCatalog)
-        -> (open: [String: Set<String>], nulls: [UUID: [String]], notes: [UUID: UUID]) {
+        -> (open: [String: Set<String>], nulls: [UUID: [String]], notes: [UUID: UUID])
+    {
         var open: [String: Set<String>] = [:]
         var nulls: [UUID: [String]] = [:]
         for (table, records) in source?.records ?? [:] where Self.mappedTables.contains(table) {
@@ -116,7 +120,9 @@ public actor EnhancedModelService: DataverseService {
         }
         var noteIDs: [UUID: UUID] = [:]
         for note in source?.records["annotation"] ?? [] {
-            guard case .lookup(let ref)? = note["objectid"], ref.logicalName == "adx_webfile" || note["objecttypecode"]?.text == "adx_webfile" else { continue }
+            guard case .lookup(let ref)? = note["objectid"], ref.logicalName == "adx_webfile" || note["objecttypecode"]?.text == "adx_webfile" else {
+                continue
+            }
             noteIDs[ref.id] = note.id
         }
         return (open, nulls, noteIDs)
@@ -133,8 +139,10 @@ public actor EnhancedModelService: DataverseService {
     /// - Throws: `DataverseError` from the environment other than a missing table.
     public static func isEnhancedSite(_ websiteID: UUID, in service: any DataverseService) async throws -> Bool {
         do {
-            let found = try await service.retrieveAll(RecordQuery("powerpagesite", columns: ["name"],
-                                                                  filter: .equal("powerpagesiteid", .guid(websiteID)), top: 1))
+            let found = try await service.retrieveAll(
+                RecordQuery(
+                    "powerpagesite", columns: ["name"],
+                    filter: .equal("powerpagesiteid", .guid(websiteID)), top: 1))
             return !found.isEmpty
         } catch let e as DataverseError where e.code == DataverseError.Code.resourceNotFound || e.httpStatus == 404 {
             return false
@@ -253,7 +261,9 @@ public actor EnhancedModelService: DataverseService {
             }
             note.id = id
             if let n = explicitNames[file] { note["filename"] = n }
-            if let m = explicit[file] { note["mimetype"] = m } else if note["mimetype"] == nil, let name = note.string("filename") {
+            if let m = explicit[file] {
+                note["mimetype"] = m
+            } else if note["mimetype"] == nil, let name = note.string("filename") {
                 note["mimetype"] = .string(mimeType(forFileName: name))
             }
             return note
@@ -280,7 +290,9 @@ public actor EnhancedModelService: DataverseService {
         records.sort { $0.id.dataverseString < $1.id.dataverseString }
         if let cols = query.columns {
             let keep = Set(cols)
-            records = records.map { r in var r = r; r.columns = r.columns.filter { keep.contains($0.key) }; return r }
+            records = records.map { r in
+                var r = r; r.columns = r.columns.filter { keep.contains($0.key) }; return r
+            }
         }
         if let top = query.top { records = Array(records.prefix(top)) }
         let start = page.flatMap(Int.init) ?? 0
@@ -320,7 +332,9 @@ public actor EnhancedModelService: DataverseService {
 
     public func downloadFile(_ key: FileBodyKey) async throws -> Data? {
         if key.logicalName == "annotation", key.column == "documentbody",
-           let note = try await standardView().record("annotation", key.id), let file = note.lookupID("objectid") ?? note["objectid"].flatMap({ UUID(dataverse: $0.text ?? "") }) {
+            let note = try await standardView().record("annotation", key.id),
+            let file = note.lookupID("objectid") ?? note["objectid"].flatMap({ UUID(dataverse: $0.text ?? "") })
+        {
             return try await base.downloadFile(FileBodyKey("powerpagecomponent", file, "filecontent"))
         }
         return try await base.downloadFile(key)
@@ -357,11 +371,13 @@ public actor EnhancedModelService: DataverseService {
         var stopped = false
         for cs in changeSets {
             if stopped {
-                results += cs.operations.map { _ in .failure(DataverseError(code: DataverseError.Code.notExecuted, message: "not executed: an earlier change set failed")) }
+                results += cs.operations.map { _ in
+                    .failure(DataverseError(code: DataverseError.Code.notExecuted, message: "not executed: an earlier change set failed"))
+                }
                 continue
             }
             var translated: [DataverseOperation] = []
-            var owners: [Int] = []  // translated op → original op index
+            var owners: [Int] = [] // translated op → original op index
             var early: [Int: OperationResult] = [:]
             for (i, op) in cs.operations.enumerated() {
                 do {
@@ -373,7 +389,7 @@ public actor EnhancedModelService: DataverseService {
                     early[i] = .failure(e)
                 }
             }
-            view = nil  // the caches hold this change set's merges now
+            view = nil // the caches hold this change set's merges now
             for op in translated where Self.enhancedTables.contains(op.logicalName) {
                 if case .associate = op { continue }
                 if case .disassociate = op { continue }
@@ -382,7 +398,10 @@ public actor EnhancedModelService: DataverseService {
             var baseResults: [OperationResult] = []
             if !translated.isEmpty {
                 if cs.atomic, early.values.contains(where: { !$0.isSuccess }) {
-                    baseResults = translated.map { _ in .failure(DataverseError(code: DataverseError.Code.rolledBack, message: "rolled back: another operation of the change set failed")) }
+                    baseResults = translated.map { _ in
+                        .failure(
+                            DataverseError(code: DataverseError.Code.rolledBack, message: "rolled back: another operation of the change set failed"))
+                    }
                 } else {
                     do {
                         baseResults = try await base.execute([ChangeSet(translated, atomic: cs.atomic)], options: options)
@@ -400,7 +419,11 @@ public actor EnhancedModelService: DataverseService {
             for i in cs.operations.indices {
                 if let e = early[i] { results.append(e); continue }
                 let mine = zip(owners, baseResults).filter { $0.0 == i }.map(\.1)
-                if let failure = mine.first(where: { !$0.isSuccess }) { results.append(failure) } else { results.append(.success(cs.operations[i].recordID)) }
+                if let failure = mine.first(where: { !$0.isSuccess }) {
+                    results.append(failure)
+                } else {
+                    results.append(.success(cs.operations[i].recordID))
+                }
             }
             if !options.continueOnError, results.contains(where: { !$0.isSuccess }) { stopped = true }
         }
@@ -422,7 +445,11 @@ public actor EnhancedModelService: DataverseService {
         case .create(let r), .upsert(let r), .update(let r):
             guard r.logicalName == "annotation" else { return [r.id] }
             var ids: Set<UUID> = [r.id]
-            if let f = r.lookupID("objectid") { ids.insert(f) } else if let f = try currentView().record("annotation", r.id)?.lookupID("objectid") { ids.insert(f) }
+            if let f = r.lookupID("objectid") {
+                ids.insert(f)
+            } else if let f = try currentView().record("annotation", r.id)?.lookupID("objectid") {
+                ids.insert(f)
+            }
             return ids
         case .delete(let table, let id):
             guard table == "annotation" else { return [id] }
@@ -528,22 +555,32 @@ public actor EnhancedModelService: DataverseService {
             if case .associate = op { associate = true }
             let (owner, other, ownerIsFirst) = Self.owner(of: link, in: rel)
             guard var component = components[owner] else {
-                throw DataverseError(httpStatus: 404, code: DataverseError.Code.objectDoesNotExist,
-                                     message: "powerpagecomponent \(owner.dataverseString) does not exist", logicalName: "powerpagecomponent", recordID: owner)
+                throw DataverseError(
+                    httpStatus: 404, code: DataverseError.Code.objectDoesNotExist,
+                    message: "powerpagecomponent \(owner.dataverseString) does not exist", logicalName: "powerpagecomponent", recordID: owner)
             }
             var members = try contentMembers(component)
-            let key = members.first(where: { mapping.components.relationship(forContentKey: $0.0, table: ownerIsFirst ? rel.entity1 : rel.entity2)?.name == rel.name })?.0 ?? rel.name
+            let key =
+                members.first(where: {
+                    mapping.components.relationship(forContentKey: $0.0, table: ownerIsFirst ? rel.entity1 : rel.entity2)?.name == rel.name
+                })?.0 ?? rel.name
             var ids = members.first(where: { $0.0 == key })?.1.arrayValue ?? []
             let text = JSONValue.string(other.dataverseString)
-            if associate { if !ids.contains(where: { $0.stringValue.flatMap(UUID.init(dataverse:)) == other }) { ids.append(text) } }
-            else { ids.removeAll { $0.stringValue.flatMap(UUID.init(dataverse:)) == other } }
+            if associate {
+                if !ids.contains(where: { $0.stringValue.flatMap(UUID.init(dataverse:)) == other }) { ids.append(text) }
+            } else {
+                ids.removeAll { $0.stringValue.flatMap(UUID.init(dataverse:)) == other }
+            }
             set(&members, key, .array(ids))
             component["content"] = .string(JSONValue.object(members).serialized)
             components[owner] = component
             let selfLink = ManyToManyLink(EntityReference("powerpagecomponent", owner), EntityReference("powerpagecomponent", other))
-            return [.update(EntityRecord("powerpagecomponent", id: owner, columns: ["content": component["content"] ?? .null])),
-                    associate ? .associate(relationship: "powerpagecomponent_powerpagecomponent", selfLink)
-                              : .disassociate(relationship: "powerpagecomponent_powerpagecomponent", selfLink)]
+            return [
+                .update(EntityRecord("powerpagecomponent", id: owner, columns: ["content": component["content"] ?? .null])),
+                associate
+                    ? .associate(relationship: "powerpagecomponent_powerpagecomponent", selfLink)
+                    : .disassociate(relationship: "powerpagecomponent_powerpagecomponent", selfLink),
+            ]
         case .uploadFile(let key, let name, let body):
             if key.logicalName == "annotation", let note = try currentView().record("annotation", key.id), let file = note.lookupID("objectid") {
                 return [.uploadFile(FileBodyKey("powerpagecomponent", file, "filecontent"), fileName: name, body: body)]
@@ -556,7 +593,11 @@ public actor EnhancedModelService: DataverseService {
 
     func write(_ record: EntityRecord, mode: Mode) throws -> [DataverseOperation] {
         func op(_ r: EntityRecord) -> DataverseOperation {
-            switch mode { case .create: return .create(r); case .upsert: return .upsert(r); case .update: return .update(r) }
+            switch mode {
+            case .create: return .create(r);
+            case .upsert: return .upsert(r);
+            case .update: return .update(r)
+            }
         }
         let table = record.logicalName
         switch table {
@@ -575,7 +616,8 @@ public actor EnhancedModelService: DataverseService {
             // A web file's note: created with its `objectid`, updated by the id the view gave it.
             let viewNote = try currentView().record("annotation", record.id)
             guard let file = record.lookupID("objectid") ?? viewNote?.lookupID("objectid"),
-                  isWebFile(file) || record["objecttypecode"]?.text == "adx_webfile" else { return [op(record)] }
+                isWebFile(file) || record["objecttypecode"]?.text == "adx_webfile"
+            else { return [op(record)] }
             return try writeWebFileNote(record, file: file, viewNote: viewNote)
         case "adx_website", "adx_websitelanguage":
             return try writeSiteOrLanguage(record, mode: mode).map(op)
@@ -641,15 +683,17 @@ public actor EnhancedModelService: DataverseService {
         let name = record.string("filename") ?? viewNote?.string("filename") ?? components[file]?.string("name") ?? "file"
         if case .string(let b64)? = record["documentbody"] {
             guard let data = Data(base64Encoded: b64, options: .ignoreUnknownCharacters) else {
-                throw DataverseError(code: DataverseError.Code.invalidArgument, message: "documentbody is not base64",
-                                     logicalName: "annotation", recordID: record.id, column: "documentbody")
+                throw DataverseError(
+                    code: DataverseError.Code.invalidArgument, message: "documentbody is not base64",
+                    logicalName: "annotation", recordID: record.id, column: "documentbody")
             }
             ops.append(.uploadFile(FileBodyKey("powerpagecomponent", file, "filecontent"), fileName: name, body: .data(data)))
         } else if let viewNote, let newName = record.string("filename"), newName != viewNote.string("filename") {
-            throw DataverseError(code: DataverseError.Code.invalidArgument,
-                                 message: "web file \(file.dataverseString): file name \(viewNote.string("filename") ?? "") → \(newName) without new bytes; "
-                                    + "in the enhanced model a file name is written with the file's bytes (change the file as well)",
-                                 logicalName: "annotation", recordID: record.id, column: "filename")
+            throw DataverseError(
+                code: DataverseError.Code.invalidArgument,
+                message: "web file \(file.dataverseString): file name \(viewNote.string("filename") ?? "") → \(newName) without new bytes; "
+                    + "in the enhanced model a file name is written with the file's bytes (change the file as well)",
+                logicalName: "annotation", recordID: record.id, column: "filename")
         }
         var explicit: [(String, JSONValue?)] = []
         if let mime = record["mimetype"] {
@@ -697,9 +741,10 @@ public actor EnhancedModelService: DataverseService {
             if let id = components[ref.id]?.lookupID("powerpagesiteid") ?? languages[ref.id]?.lookupID("powerpagesiteid") { return id }
         }
         if sites.count == 1, let only = sites.keys.first { return only }
-        throw DataverseError(code: DataverseError.Code.invalidArgument,
-                             message: "no powerpagesite for \(record.logicalName) \(record.id.dataverseString): no website lookup, and \(sites.count) sites",
-                             logicalName: record.logicalName, recordID: record.id)
+        throw DataverseError(
+            code: DataverseError.Code.invalidArgument,
+            message: "no powerpagesite for \(record.logicalName) \(record.id.dataverseString): no website lookup, and \(sites.count) sites",
+            logicalName: record.logicalName, recordID: record.id)
     }
 
     func writeComponent(_ record: EntityRecord, mode: Mode) throws -> [EntityRecord] {
@@ -707,10 +752,11 @@ public actor EnhancedModelService: DataverseService {
         // A component of another site is not this site's to rewrite (the view hides it: a create
         // that found it taken falls back to an update, which stops here instead of moving nothing).
         if let scope = siteScope, siteID != scope, record.lookupID("adx_websiteid") == nil, components[record.id] != nil {
-            throw DataverseError(code: DataverseError.Code.invalidArgument,
-                                 message: "\(record.logicalName) \(record.id.dataverseString) belongs to powerpagesite \(siteID.dataverseString), "
-                                    + "not to \(scope.dataverseString) being written; not changed",
-                                 logicalName: record.logicalName, recordID: record.id)
+            throw DataverseError(
+                code: DataverseError.Code.invalidArgument,
+                message: "\(record.logicalName) \(record.id.dataverseString) belongs to powerpagesite \(siteID.dataverseString), "
+                    + "not to \(scope.dataverseString) being written; not changed",
+                logicalName: record.logicalName, recordID: record.id)
         }
         var source = record
         if mode != .update { for c in sourceNulls[record.id] ?? [] where source.columns[c] == nil { source.columns[c] = .null } }
@@ -738,8 +784,9 @@ public actor EnhancedModelService: DataverseService {
     func contentMembers(_ row: EntityRecord) throws -> [(String, JSONValue)] {
         guard let text = row.string("content"), !text.isEmpty else { return [] }
         do { return try JSONValue.parse(text).objectValue ?? [] } catch {
-            throw DataverseError(code: DataverseError.Code.invalidArgument, message: "content of \(row.logicalName) \(row.id.dataverseString) is not JSON: \(error)",
-                                 logicalName: row.logicalName, recordID: row.id, column: "content")
+            throw DataverseError(
+                code: DataverseError.Code.invalidArgument, message: "content of \(row.logicalName) \(row.id.dataverseString) is not JSON: \(error)",
+                logicalName: row.logicalName, recordID: row.id, column: "content")
         }
     }
 

@@ -35,9 +35,12 @@ public struct IdentityMatcher: Sendable {
             kind[r.id] = .naturalKey
             claimed[table, default: []].insert(found[0])
         } else if found.count > 1 {
-            diagnostics.append(Diagnostic(check: "ambiguous-match",
-                message: "\(found.count) target records have the same \(describing): \(found.map(\.dataverseString).joined(separator: ", ")); not guessing",
-                table: table, recordID: r.id, recordName: r.string("adx_name") ?? r.string("name")))
+            diagnostics.append(
+                Diagnostic(
+                    check: "ambiguous-match",
+                    message:
+                        "\(found.count) target records have the same \(describing): \(found.map(\.dataverseString).joined(separator: ", ")); not guessing",
+                    table: table, recordID: r.id, recordName: r.string("adx_name") ?? r.string("name")))
             return false
         }
         return true
@@ -46,9 +49,11 @@ public struct IdentityMatcher: Sendable {
     /// Runs the matching; results are in `idMap`, `kind` and `diagnostics`.
     /// - Parameter targetIDsByTable: the target's ids by table, when two tables may share an id (the
     ///   enhanced view's site language and portal language); `nil` takes the table from `targetByID`.
-    public mutating func match(source: PortalSnapshot, tableOrder: [String], sourceWebsiteID: UUID, targetWebsiteID: UUID,
-                               targetByID: [UUID: EntityRecord], targetSnapshot: PortalSnapshot, byKey: Bool,
-                               compareColumns: [String: [String]] = [:], targetIDsByTable: [String: Set<UUID>]? = nil) {
+    public mutating func match(
+        source: PortalSnapshot, tableOrder: [String], sourceWebsiteID: UUID, targetWebsiteID: UUID,
+        targetByID: [UUID: EntityRecord], targetSnapshot: PortalSnapshot, byKey: Bool,
+        compareColumns: [String: [String]] = [:], targetIDsByTable: [String: Set<UUID>]? = nil
+    ) {
         if sourceWebsiteID != targetWebsiteID {
             idMap[sourceWebsiteID] = targetWebsiteID
             kind[sourceWebsiteID] = .website
@@ -77,8 +82,10 @@ public struct IdentityMatcher: Sendable {
                 for c in candidates { if let v = IdentityRules.keyValue(c, columns: compare, idMap: [:]) { index[v, default: []].append(c.id) } }
                 for r in rows where kind[r.id] == nil {
                     guard let value = IdentityRules.keyValue(r, columns: compare, idMap: idMap) else { continue }
-                    if !claimNaturalKey(r, table: table, among: index[value] ?? [],
-                                        describing: compare.joined(separator: " + ") + " (the schema's updateCompare columns)") {
+                    if !claimNaturalKey(
+                        r, table: table, among: index[value] ?? [],
+                        describing: compare.joined(separator: " + ") + " (the schema's updateCompare columns)")
+                    {
                         ambiguous.insert(r.id) // reported; not matched again by natural key
                     }
                 }
@@ -92,13 +99,15 @@ public struct IdentityMatcher: Sendable {
                     for c in candidates {
                         // A content-page key only applies to content pages, a root-page key to root pages.
                         guard IdentityRules.key(for: c, catalog: catalog) == columns,
-                              let v = IdentityRules.keyValue(c, columns: columns, idMap: [:]) else { continue }
+                            let v = IdentityRules.keyValue(c, columns: columns, idMap: [:])
+                        else { continue }
                         index[v, default: []].append(c.id)
                     }
                     keyCache[cacheKey] = index
                 }
-                _ = claimNaturalKey(r, table: table, among: keyCache[cacheKey]?[value] ?? [],
-                                    describing: columns.joined(separator: " + "))
+                _ = claimNaturalKey(
+                    r, table: table, among: keyCache[cacheKey]?[value] ?? [],
+                    describing: columns.joined(separator: " + "))
             }
         }
     }

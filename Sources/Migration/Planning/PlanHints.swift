@@ -29,8 +29,10 @@ public struct PlanHints: Sendable, Hashable {
     public var keepAbsentColumns: Bool = false
     public var warnings: [Diagnostic] = []
 
-    public init(format: String? = nil, carriedColumns: [String: Set<String>]? = nil,
-                absentValues: [String: FieldValue] = [:], keepAbsentColumns: Bool = false) {
+    public init(
+        format: String? = nil, carriedColumns: [String: Set<String>]? = nil,
+        absentValues: [String: FieldValue] = [:], keepAbsentColumns: Bool = false
+    ) {
         self.format = format
         self.carriedColumns = carriedColumns
         self.absentValues = absentValues
@@ -88,6 +90,7 @@ public struct PlanHints: Sendable, Hashable {
         if keepAbsentColumns {
             return "absent columns kept (--keep-absent-columns): a column \(format) leaves out of a record keeps the target's value"
         }
-        return "absent columns cleared: a column \(format) carries for a table but a record leaves out is set to null in the target (--keep-absent-columns keeps the target's value)"
+        return
+            "absent columns cleared: a column \(format) carries for a table but a record leaves out is set to null in the target (--keep-absent-columns keeps the target's value)"
     }
 }

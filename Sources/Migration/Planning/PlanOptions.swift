@@ -71,8 +71,10 @@ public struct PlanOptions: Sendable {
     /// error rules that find a broken site run by default.
     public var skipChecks: Set<PortalRuleID> = []
 
-    public init(targetWebsiteID: UUID? = nil, prune: Bool = false, match: MatchMode = .key,
-                missingLookups: MissingLookupPolicy = .fail, hiddenColumns: Set<String> = []) {
+    public init(
+        targetWebsiteID: UUID? = nil, prune: Bool = false, match: MatchMode = .key,
+        missingLookups: MissingLookupPolicy = .fail, hiddenColumns: Set<String> = []
+    ) {
         self.targetWebsiteID = targetWebsiteID
         self.prune = prune
         self.match = match

@@ -67,11 +67,14 @@ public struct Planner: Sendable {
         let base = enhanced?.base ?? target
         let (table, writing) = enhanced == nil ? ("powerpagesite", "adx_website") : ("adx_website", "powerpagesite")
         guard let rows = try? await base.retrieveAll(RecordQuery(table, filter: .equal(table + "id", .guid(websiteID)), top: 1)),
-              let found = rows.first else { return nil }
+            let found = rows.first
+        else { return nil }
         let model = enhanced == nil ? "enhanced data model (v2)" : "standard data model (v1)"
         let name = found.string(table == "adx_website" ? "adx_name" : "name")
-        return Diagnostic(check: "website-in-both-models",
-            message: "the target already holds this website as \(table) (the \(model)); writing it as \(writing) would give the target one website id in both models. "
+        return Diagnostic(
+            check: "website-in-both-models",
+            message:
+                "the target already holds this website as \(table) (the \(model)); writing it as \(writing) would give the target one website id in both models. "
                 + "Write it in the model the target has (--modelVersion / --targetModelVersion \(enhanced == nil ? "2" : "1")), or, for a folder, check that it is the site you mean",
             table: writing, recordID: websiteID, recordName: name)
     }
@@ -87,11 +90,14 @@ public struct Planner: Sendable {
         for (table, column) in [("adx_website", "adx_name"), ("powerpagesite", "name")] {
             guard let rows = try? await base.retrieveAll(RecordQuery(table, filter: .equal(column, .string(name)))) else { continue }
             for other in rows.sorted(by: { $0.id.dataverseString < $1.id.dataverseString }) where other.id != id {
-                out.append(Diagnostic(check: "website-same-name", severity: .warning,
-                    message: "the target already has \(table) \(other.id.dataverseString) \"\(name)\"; this run creates website \(id.dataverseString) with the same name beside it. "
-                        + "To write into the existing website instead, pass --targetWebSiteId \(other.id.dataverseString) "
-                        + "(migrate, plan and data import take it; for a site folder: migrate --path FOLDER --to TARGET --targetWebSiteId …)",
-                    table: site.logicalName, recordID: id, recordName: name))
+                out.append(
+                    Diagnostic(
+                        check: "website-same-name", severity: .warning,
+                        message:
+                            "the target already has \(table) \(other.id.dataverseString) \"\(name)\"; this run creates website \(id.dataverseString) with the same name beside it. "
+                            + "To write into the existing website instead, pass --targetWebSiteId \(other.id.dataverseString) "
+                            + "(migrate, plan and data import take it; for a site folder: migrate --path FOLDER --to TARGET --targetWebSiteId …)",
+                        table: site.logicalName, recordID: id, recordName: name))
             }
         }
         return out
@@ -139,7 +145,8 @@ public struct Planner: Sendable {
         var skipped: [SkippedRecord] = []
         for (table, reason) in options.skippedTables.sorted(by: { $0.key < $1.key }) {
             for r in (source.records[table] ?? []).sorted(by: { $0.id.dataverseString < $1.id.dataverseString }) {
-                skipped.append(SkippedRecord(table: table, id: r.id, name: PortalTables.primaryName(r, definitions: [:], catalog: catalog), reason: reason))
+                skipped.append(
+                    SkippedRecord(table: table, id: r.id, name: PortalTables.primaryName(r, definitions: [:], catalog: catalog), reason: reason))
             }
             source.records[table] = nil
         }
@@ -152,8 +159,10 @@ public struct Planner: Sendable {
                     let tables = [ends?[0] ?? l.first.logicalName, ends?[1] ?? l.second.logicalName]
                     guard let i = tables.firstIndex(where: { options.skippedTables[$0] != nil }) else { kept.insert(l); continue }
                     let other = i == 0 ? l.first : l.second
-                    skipped.append(SkippedRecord(table: rel, id: (i == 0 ? l.second : l.first).id, name: nil,
-                                                 reason: "N:N link with \(tables[i]) \(other.id.dataverseString): \(options.skippedTables[tables[i]] ?? "")"))
+                    skipped.append(
+                        SkippedRecord(
+                            table: rel, id: (i == 0 ? l.second : l.first).id, name: nil,
+                            reason: "N:N link with \(tables[i]) \(other.id.dataverseString): \(options.skippedTables[tables[i]] ?? "")"))
                 }
                 source.links[rel] = kept
             }
@@ -177,8 +186,9 @@ public struct Planner: Sendable {
             websiteScoped = false
             sourceWebsiteID = PortalTables.noWebsite
             targetWebsiteID = PortalTables.noWebsite
-            targetSnap = try await reader.read(tables: Set(source.records.filter { !$0.value.isEmpty }.keys),
-                                               relationships: Set(source.links.keys), keeping: options.keptSystemColumns)
+            targetSnap = try await reader.read(
+                tables: Set(source.records.filter { !$0.value.isEmpty }.keys),
+                relationships: Set(source.links.keys), keeping: options.keptSystemColumns)
             targetWebsiteExists = true
         }
 
@@ -223,8 +233,10 @@ public struct Planner: Sendable {
         var componentsElsewhere: [UUID: EntityRecord] = [:]
         if websiteScoped, let enhanced = target as? EnhancedModelService {
             let absent = Set(source.records.flatMap { t, rows in rows.filter { targetByTable[t]?[$0.id] == nil }.map(\.id) })
-            if !absent.isEmpty, let rows = try? await SnapshotReader(service: enhanced.base, catalog: catalog)
-                .readByIDs("powerpagecomponent", column: "powerpagecomponentid", ids: absent) {
+            if !absent.isEmpty,
+                let rows = try? await SnapshotReader(service: enhanced.base, catalog: catalog)
+                    .readByIDs("powerpagecomponent", column: "powerpagecomponentid", ids: absent)
+            {
                 for r in rows { componentsElsewhere[r.id] = r }
             }
         }
@@ -240,10 +252,11 @@ public struct Planner: Sendable {
 
         // Identity.
         var matcher = IdentityMatcher(catalog: catalog)
-        matcher.match(source: keyColumnsFilled(source, hints: options.hints), tableOrder: tableOrder, sourceWebsiteID: sourceWebsiteID,
-                      targetWebsiteID: targetWebsiteID, targetByID: targetByID, targetSnapshot: targetSnap,
-                      byKey: options.match == .key, compareColumns: options.compareColumns,
-                      targetIDsByTable: targetByTable.mapValues { Set($0.keys) })
+        matcher.match(
+            source: keyColumnsFilled(source, hints: options.hints), tableOrder: tableOrder, sourceWebsiteID: sourceWebsiteID,
+            targetWebsiteID: targetWebsiteID, targetByID: targetByID, targetSnapshot: targetSnap,
+            byKey: options.match == .key, compareColumns: options.compareColumns,
+            targetIDsByTable: targetByTable.mapValues { Set($0.keys) })
         let idMap = matcher.idMap
         var diagnostics = options.hints.warnings + matcher.diagnostics
         if websiteScoped && !targetWebsiteExists {
@@ -296,13 +309,17 @@ public struct Planner: Sendable {
                 let r = mapped[table]![i]
                 for (column, v) in r.columns.sorted(by: { $0.key < $1.key }) {
                     guard let ref = v.reference, targetByID[ref.id] == nil, plannedTable[ref.id] == nil,
-                          !existingElsewhere.contains(ref.id) else { continue }
+                        !existingElsewhere.contains(ref.id)
+                    else { continue }
                     let name = PortalTables.primaryName(r, definitions: defs, catalog: catalog)
                     switch options.missingLookups {
                     case .fail:
-                        diagnostics.append(Diagnostic(check: "missing-lookup",
-                            message: "the lookup points to \(ref.logicalName) \(ref.id.dataverseString)\(ref.name.map { " \"\($0)\"" } ?? ""), which the target does not have",
-                            table: table, recordID: source.records[table]?[i].id ?? r.id, recordName: name, column: column))
+                        diagnostics.append(
+                            Diagnostic(
+                                check: "missing-lookup",
+                                message:
+                                    "the lookup points to \(ref.logicalName) \(ref.id.dataverseString)\(ref.name.map { " \"\($0)\"" } ?? ""), which the target does not have",
+                                table: table, recordID: source.records[table]?[i].id ?? r.id, recordName: name, column: column))
                     case .drop:
                         mapped[table]![i].columns[column] = .null
                         dropped.append(DroppedLookup(table: table, recordID: r.id, column: column, target: ref.logicalName, targetID: ref.id))
@@ -320,11 +337,14 @@ public struct Planner: Sendable {
             let def = defs[table]
             let sources = source.records[table] ?? []
             let pk = PortalTables.primaryID(table, definitions: defs, catalog: catalog)
-            let clearable = def.map { d in
-                options.hints.clearableColumns(of: table, targetColumns: Set(d.columns.filter { Planner.isClearable($0) }.map(\.logicalName)))
-                    .filter { PortalTables.isDataColumn($0, primaryID: pk) && !(options.ignoredColumns[table]?.contains($0) ?? false)
-                              && !(Planner.environmentBoundWebsiteColumns[table]?.contains($0) ?? false) }
-            } ?? []
+            let clearable =
+                def.map { d in
+                    options.hints.clearableColumns(of: table, targetColumns: Set(d.columns.filter { Planner.isClearable($0) }.map(\.logicalName)))
+                        .filter {
+                            PortalTables.isDataColumn($0, primaryID: pk) && !(options.ignoredColumns[table]?.contains($0) ?? false)
+                                && !(Planner.environmentBoundWebsiteColumns[table]?.contains($0) ?? false)
+                        }
+                } ?? []
             for (i, m) in (mapped[table] ?? []).enumerated() {
                 var m = m
                 let src = sources[i]
@@ -345,8 +365,12 @@ public struct Planner: Sendable {
                     if PortalTables.websiteTables.contains(table), src.id != m.id {
                         for column in (Planner.environmentBoundWebsiteColumns[table] ?? []).sorted() where m.columns[column] != nil {
                             if !ValueComparison.equal(m.columns[column], existing.columns[column]) {
-                                keptColumns.append(KeptColumn(table: table, recordID: m.id, column: column, value: existing.columns[column]?.text,
-                                                              reason: "bound to the target's environment; the source's value \(PlanRenderer.show(m.columns[column])) is not written"))
+                                keptColumns.append(
+                                    KeptColumn(
+                                        table: table, recordID: m.id, column: column, value: existing.columns[column]?.text,
+                                        reason:
+                                            "bound to the target's environment; the source's value \(PlanRenderer.show(m.columns[column])) is not written"
+                                    ))
                             }
                             m.columns[column] = nil
                         }
@@ -362,8 +386,10 @@ public struct Planner: Sendable {
                     if PortalTables.stateColumns.contains(column) {
                         // A new record's default state (0 / 1) goes with the create, so the target holds
                         // it as the source does; other states are set after the create.
-                        if existing == nil, (column == "statecode" && ValueComparison.equal(value, .state(0)))
-                            || (column == "statuscode" && ValueComparison.equal(value, .status(1))) {
+                        if existing == nil,
+                            (column == "statecode" && ValueComparison.equal(value, .state(0)))
+                                || (column == "statuscode" && ValueComparison.equal(value, .status(1)))
+                        {
                             payload.columns[column] = value
                         }
                         continue
@@ -374,8 +400,10 @@ public struct Planner: Sendable {
                         continue
                     }
                     payload.columns[column] = value
-                    changes.append(ColumnChange(column: column, old: existing?.columns[column], new: value,
-                                                hidden: Secrets.isHidden(src, column: column, hiddenColumns: options.hiddenColumns)))
+                    changes.append(
+                        ColumnChange(
+                            column: column, old: existing?.columns[column], new: value,
+                            hidden: Secrets.isHidden(src, column: column, hiddenColumns: options.hiddenColumns)))
                 }
                 // Create-only system columns the source holds (pac folders carry them; Dataverse accepts
                 // them on create): written with the create, never compared.
@@ -390,11 +418,13 @@ public struct Planner: Sendable {
                 let sc = m.columns["statecode"].map { $0.isNull ? PlanHints.activeState["statecode"]! : $0 }
                 let st = m.columns["statuscode"].map { $0.isNull ? PlanHints.activeState["statuscode"]! : $0 }
                 if let existing {
-                    let differs = (sc.map { !ValueComparison.equal($0, existing.columns["statecode"]) } ?? false)
+                    let differs =
+                        (sc.map { !ValueComparison.equal($0, existing.columns["statecode"]) } ?? false)
                         || (st.map { !ValueComparison.equal($0, existing.columns["statuscode"]) } ?? false)
                     if differs { if let sc { state["statecode"] = sc }; if let st { state["statuscode"] = st } }
                 } else {
-                    let isDefault = (sc == nil || ValueComparison.equal(sc, .state(0)))
+                    let isDefault =
+                        (sc == nil || ValueComparison.equal(sc, .state(0)))
                         && (st == nil || ValueComparison.equal(st, .status(1)))
                     if !isDefault { if let sc { state["statecode"] = sc }; if let st { state["statuscode"] = st } }
                 }
@@ -405,13 +435,19 @@ public struct Planner: Sendable {
                     if let body = source.bodies[key] {
                         let targetKey = FileBodyKey("annotation", m.id, "documentbody")
                         let same: Bool
-                        if existing == nil { same = false } else if let tb = targetBodies[targetKey] {
+                        if existing == nil {
+                            same = false
+                        } else if let tb = targetBodies[targetKey] {
                             same = (try? body.load()) == (try? tb.load())
-                        } else { same = false }
+                        } else {
+                            same = false
+                        }
                         if !same {
                             bodyKey = key
-                            changes.append(ColumnChange(column: "documentbody", old: nil,
-                                                        new: .string("(\((try? body.size()) ?? 0) bytes)"), hidden: true))
+                            changes.append(
+                                ColumnChange(
+                                    column: "documentbody", old: nil,
+                                    new: .string("(\((try? body.size()) ?? 0) bytes)"), hidden: true))
                         }
                     }
                 }
@@ -434,10 +470,12 @@ public struct Planner: Sendable {
                     }
                     if !payload.columns.isEmpty { action = .update }
                 }
-                records.append(RecordPlan(table: table, sourceID: src.id, targetID: m.id, name: name, action: action,
-                                          match: existing == nil ? .none : matcher.kind[src.id] ?? .id,
-                                          record: payload, changes: changes, deferred: [], state: state,
-                                          bodyKey: bodyKey, depth: 0))
+                records.append(
+                    RecordPlan(
+                        table: table, sourceID: src.id, targetID: m.id, name: name, action: action,
+                        match: existing == nil ? .none : matcher.kind[src.id] ?? .id,
+                        record: payload, changes: changes, deferred: [], state: state,
+                        bodyKey: bodyKey, depth: 0))
             }
         }
 
@@ -473,8 +511,10 @@ public struct Planner: Sendable {
             if let enhanced = target as? EnhancedModelService {
                 let hidden = Set(wanted).subtracting(found.keys)
                 let baseTable = PortalTables.websiteTables.contains(table) ? "powerpagesite" : "powerpagecomponent"
-                if !hidden.isEmpty, let rows = try? await SnapshotReader(service: enhanced.base, catalog: catalog)
-                    .readByIDs(baseTable, column: baseTable + "id", ids: hidden) {
+                if !hidden.isEmpty,
+                    let rows = try? await SnapshotReader(service: enhanced.base, catalog: catalog)
+                        .readByIDs(baseTable, column: baseTable + "id", ids: hidden)
+                {
                     for r in rows { found[r.id] = r }
                 }
             }
@@ -482,11 +522,16 @@ public struct Planner: Sendable {
                 if let r = found[id], !inScope.contains(id) && !(PortalTables.websiteTables.contains(table) && id == targetWebsiteID) {
                     // Only records of the website being written are deleted (as --prune scopes).
                     let site = SiteMembership.website(of: r, known: [:], parent: { targetByID[$0] })
-                    let owner = PortalTables.websiteTables.contains(table) ? "it is another website"
+                    let owner =
+                        PortalTables.websiteTables.contains(table)
+                        ? "it is another website"
                         : site.map { "it belongs to website \($0.dataverseString)" } ?? "it belongs to no website the target links it to"
-                    diagnostics.append(Diagnostic(check: "deletion-outside-site",
-                        message: "\(options.explicitDeletionsFile) marks it IsDeleted, but \(owner), not to website \(targetWebsiteID.dataverseString) being written; records of another site are never deleted (remove the entry)",
-                        table: table, recordID: id, recordName: PortalTables.primaryName(r, definitions: defs, catalog: catalog)))
+                    diagnostics.append(
+                        Diagnostic(
+                            check: "deletion-outside-site",
+                            message:
+                                "\(options.explicitDeletionsFile) marks it IsDeleted, but \(owner), not to website \(targetWebsiteID.dataverseString) being written; records of another site are never deleted (remove the entry)",
+                            table: table, recordID: id, recordName: PortalTables.primaryName(r, definitions: defs, catalog: catalog)))
                 } else if let r = found[id] {
                     toDelete[table, default: [:]][id] = r
                 } else {
@@ -497,18 +542,21 @@ public struct Planner: Sendable {
         let deletions = Self.deletionPlans(toDelete, tableOrder: tableOrder, definitions: defs, catalog: catalog)
 
         // N:N links.
-        let links = Self.linkPlans(source: source.links, target: targetSnap.links, idMap: idMap, prune: options.prune,
-                                   explicitRemovals: options.explicitLinkRemovals, deletedRecords: Set(deletions.map(\.targetID)))
+        let links = Self.linkPlans(
+            source: source.links, target: targetSnap.links, idMap: idMap, prune: options.prune,
+            explicitRemovals: options.explicitLinkRemovals, deletedRecords: Set(deletions.map(\.targetID)))
 
-        var plan = MigrationPlan(sourceWebsiteID: sourceWebsiteID, targetWebsiteID: targetWebsiteID,
-                                 tableOrder: tableOrder, records: records, deletions: deletions, links: links,
-                                 idMap: idMap, diagnostics: diagnostics, droppedLookups: dropped,
-                                 skipped: skipped)
+        var plan = MigrationPlan(
+            sourceWebsiteID: sourceWebsiteID, targetWebsiteID: targetWebsiteID,
+            tableOrder: tableOrder, records: records, deletions: deletions, links: links,
+            idMap: idMap, diagnostics: diagnostics, droppedLookups: dropped,
+            skipped: skipped)
         plan.keptColumns = keptColumns
         plan.absentColumns = options.hints.absentColumnsNote
         plan.clearedColumns = clearedColumns
-        var result = PlanningResult(plan: plan, targetDefinitions: defs, targetWebsiteExists: targetWebsiteExists,
-                                    targetSnapshot: targetSnap, websiteScoped: websiteScoped)
+        var result = PlanningResult(
+            plan: plan, targetDefinitions: defs, targetWebsiteExists: targetWebsiteExists,
+            targetSnapshot: targetSnap, websiteScoped: websiteScoped)
         result.targetOutsideScope = targetByTable.mapValues { $0.filter { !inScope.contains($0.key) } }.filter { !$0.value.isEmpty }
         if !componentsElsewhere.isEmpty { result.targetOutsideScope["powerpagecomponent"] = componentsElsewhere }
         return result

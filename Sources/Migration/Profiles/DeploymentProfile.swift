@@ -35,8 +35,10 @@ public struct DeploymentProfile: Sendable {
     ///   - catalog: column types for value conversion.
     /// - Throws: `MigrationError.deploymentProfile` naming the file and the table/record/column for an
     ///   unreadable file, bad YAML, a record without a valid id, an unset variable or a value of the wrong type.
-    public static func load(_ url: URL, environment: [String: String] = ProcessInfo.processInfo.environment,
-                            catalog: TableCatalog = .standard) throws -> DeploymentProfile {
+    public static func load(
+        _ url: URL, environment: [String: String] = ProcessInfo.processInfo.environment,
+        catalog: TableCatalog = .standard
+    ) throws -> DeploymentProfile {
         guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
             throw MigrationError.deploymentProfile("cannot read \(url.path)")
         }
@@ -44,8 +46,10 @@ public struct DeploymentProfile: Sendable {
     }
 
     /// Parses profile text; see `load`.
-    public static func parse(_ text: String, source: String, environment: [String: String],
-                             catalog: TableCatalog = .standard) throws -> DeploymentProfile {
+    public static func parse(
+        _ text: String, source: String, environment: [String: String],
+        catalog: TableCatalog = .standard
+    ) throws -> DeploymentProfile {
         let node: Any?
         do { node = try Yams.load(yaml: text) } catch {
             throw MigrationError.deploymentProfile("\(source): not valid YAML: \(error)")
@@ -136,10 +140,14 @@ public struct DeploymentProfile: Sendable {
                 let alike = snapshot.records[o.table]?.first { r in
                     nameColumns.contains { c in o.values[c].map { !$0.isNull && ValueComparison.equal(r.columns[c], $0) } ?? false }
                 }
-                warnings.append(Diagnostic(check: "deployment-profile",
-                                           message: "\(source): the entry for \(o.table) \(o.id.dataverseString)\(named.map { " (\($0))" } ?? "") overrides nothing: the source has no \(o.table) with this id, so the target would keep the source's value"
-                                               + (alike.map { "; the source's record with that name has id \($0.id.dataverseString): correct the id in the profile" } ?? "; correct the id or remove the entry"),
-                                           table: o.table, recordID: o.id))
+                warnings.append(
+                    Diagnostic(
+                        check: "deployment-profile",
+                        message:
+                            "\(source): the entry for \(o.table) \(o.id.dataverseString)\(named.map { " (\($0))" } ?? "") overrides nothing: the source has no \(o.table) with this id, so the target would keep the source's value"
+                            + (alike.map { "; the source's record with that name has id \($0.id.dataverseString): correct the id in the profile" }
+                                ?? "; correct the id or remove the entry"),
+                        table: o.table, recordID: o.id))
                 continue
             }
             for (c, v) in o.values {

@@ -76,7 +76,8 @@ public struct ProfileValues: Sendable, Equatable {
     public func exposed(in downloaded: PortalSnapshot, existing: PortalSnapshot?) -> [Key] {
         keys.keys.filter { key in
             guard !["adx_name", "name"].contains(key.column),
-                  let record = downloaded.record(key.table, key.id) else { return false }
+                let record = downloaded.record(key.table, key.id)
+            else { return false }
             let before = existing?.record(key.table, key.id)?.columns[key.column]
             return !ValueComparison.equal(record.columns[key.column], before ?? .null)
         }.sorted()

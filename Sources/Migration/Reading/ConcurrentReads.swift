@@ -15,9 +15,11 @@ enum ConcurrentReads {
     ///   result arrives, with the item's index: how the readers count progress.
     /// - Returns: the results in the order of `items`.
     /// - Throws: the first error a `body` throws (the others are cancelled).
-    static func map<Item: Sendable, Result: Sendable>(_ items: [Item], width: Int = ConcurrentReads.width,
-                                                      onResult: (Int, Result) -> Void = { _, _ in },
-                                                      _ body: @escaping @Sendable (Item) async throws -> Result) async throws -> [Result] {
+    static func map<Item: Sendable, Result: Sendable>(
+        _ items: [Item], width: Int = ConcurrentReads.width,
+        onResult: (Int, Result) -> Void = { _, _ in },
+        _ body: @escaping @Sendable (Item) async throws -> Result
+    ) async throws -> [Result] {
         if items.count == 1 {
             let r = try await body(items[0])
             onResult(0, r)

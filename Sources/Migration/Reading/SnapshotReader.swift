@@ -74,8 +74,10 @@ public struct SnapshotReader: Sendable {
             direct.append((table, def, preferred.logicalName))
         }
         let service = self.service
-        let directRows = try await ConcurrentReads.map(direct.map { ($0.table, $0.column) },
-                                                       onResult: { i, rows in tally.table(direct[i].table, records: rows.count) }) { table, column in
+        let directRows = try await ConcurrentReads.map(
+            direct.map { ($0.table, $0.column) },
+            onResult: { i, rows in tally.table(direct[i].table, records: rows.count) }
+        ) { table, column in
             try await service.retrieveAll(RecordQuery(table, filter: .equal(column, .guid(websiteID))))
         }
         for (d, rows) in zip(direct, directRows) {
@@ -100,7 +102,7 @@ public struct SnapshotReader: Sendable {
                 }
             }
         }
-        var queried: [String: Set<UUID>] = [:]   // "table.column" → parent ids already queried
+        var queried: [String: Set<UUID>] = [:] // "table.column" → parent ids already queried
         var progress = true
         while progress {
             progress = false
@@ -119,16 +121,17 @@ public struct SnapshotReader: Sendable {
                 }
             }
             var counted = Set<UUID>()
-            let found = try await readByIDs(round, onChunk: { table, rows in
-                tally.records(rows.filter { !(readIDs[table]?.contains($0.id) ?? false) && counted.insert($0.id).inserted }.count)
-            })
+            let found = try await readByIDs(
+                round,
+                onChunk: { table, rows in
+                    tally.records(rows.filter { !(readIDs[table]?.contains($0.id) ?? false) && counted.insert($0.id).inserted }.count)
+                })
             for (q, rows) in zip(round, found) {
                 guard let def = defs[q.table] else { continue }
                 let known = readIDs[q.table] ?? []
                 var seen = Set<UUID>()
                 let unique = rows.filter { !known.contains($0.id) && seen.insert($0.id).inserted }
-                if !unique.isEmpty { store(q.table, unique, def); progress = true }
-                else if readIDs[q.table] == nil { readIDs[q.table] = [] }
+                if !unique.isEmpty { store(q.table, unique, def); progress = true } else if readIDs[q.table] == nil { readIDs[q.table] = [] }
             }
         }
         pending.subtract(childTables)
@@ -171,11 +174,14 @@ public struct SnapshotReader: Sendable {
                     notes[i].columns.removeValue(forKey: "documentbody")
                 }
                 var bodiesDone = 0, bodyBytes = 0
-                let downloaded = try await ConcurrentReads.map(missing, onResult: { _, data in
-                    bodiesDone += 1
-                    bodyBytes += data?.count ?? 0
-                    ProgressSink.emit(.fileBodiesRead(done: bodiesDone, total: missing.count, bytes: bodyBytes))
-                }) { key in try await service.downloadFile(key) }
+                let downloaded = try await ConcurrentReads.map(
+                    missing,
+                    onResult: { _, data in
+                        bodiesDone += 1
+                        bodyBytes += data?.count ?? 0
+                        ProgressSink.emit(.fileBodiesRead(done: bodiesDone, total: missing.count, bytes: bodyBytes))
+                    }
+                ) { key in try await service.downloadFile(key) }
                 for (key, data) in zip(missing, downloaded) { if let data { snapshot.bodies[key] = .data(data) } }
                 for note in notes { snapshot.add(clean(note, noteDef)) }
                 tally.table("annotation", records: notes.count)
@@ -188,9 +194,10 @@ public struct SnapshotReader: Sendable {
         for def in defs.values.sorted(by: { $0.logicalName < $1.logicalName }) {
             for rel in def.relationships where seenRelationships.insert(rel.name).inserted {
                 guard PortalTables.isPortalTable(rel.entity1, catalog: catalog),
-                      PortalTables.isPortalTable(rel.entity2, catalog: catalog),
-                      let firstIDs = readIDs[rel.entity1], !firstIDs.isEmpty,
-                      let secondIDs = readIDs[rel.entity2] else { continue }
+                    PortalTables.isPortalTable(rel.entity2, catalog: catalog),
+                    let firstIDs = readIDs[rel.entity1], !firstIDs.isEmpty,
+                    let secondIDs = readIDs[rel.entity2]
+                else { continue }
                 relationships.append((rel.name, firstIDs, secondIDs))
             }
         }
@@ -218,8 +225,10 @@ public struct SnapshotReader: Sendable {
     /// - Parameter onChunk: called in the calling task with each chunk's table and records as it arrives.
     /// - Returns: one array of records per query, in the queries' order.
     /// - Throws: what the service throws.
-    func readByIDs(_ queries: [(table: String, column: String, ids: Set<UUID>)],
-                   onChunk: (String, [EntityRecord]) -> Void = { _, _ in }) async throws -> [[EntityRecord]] {
+    func readByIDs(
+        _ queries: [(table: String, column: String, ids: Set<UUID>)],
+        onChunk: (String, [EntityRecord]) -> Void = { _, _ in }
+    ) async throws -> [[EntityRecord]] {
         var chunks: [(query: Int, table: String, column: String, ids: ArraySlice<UUID>)] = []
         for (q, query) in queries.enumerated() {
             let sorted = query.ids.sorted { $0.dataverseString < $1.dataverseString }
@@ -230,8 +239,10 @@ public struct SnapshotReader: Sendable {
             }
         }
         let service = self.service
-        let rows = try await ConcurrentReads.map(chunks.map { ($0.table, $0.column, Array($0.ids)) },
-                                                 onResult: { i, r in onChunk(chunks[i].table, r) }) { table, column, ids in
+        let rows = try await ConcurrentReads.map(
+            chunks.map { ($0.table, $0.column, Array($0.ids)) },
+            onResult: { i, r in onChunk(chunks[i].table, r) }
+        ) { table, column, ids in
             try await service.retrieveAll(RecordQuery(table, filter: .in(column, ids.map { .guid($0) })))
         }
         var out = [[EntityRecord]](repeating: [], count: queries.count)

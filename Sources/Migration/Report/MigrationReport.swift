@@ -85,10 +85,12 @@ public struct MigrationReport: Sendable, Encodable {
     /// For a plan: every record it creates, updates or deletes (`records` in JSON); `nil` for a result.
     public var records: [PlannedRecordEntry]?
 
-    public init(kind: Kind, tables: [String: TableCounts] = [:], links: [String: LinkCounts] = [:],
-                failures: [FailureEntry] = [], checks: [Diagnostic] = [], droppedLookups: [DroppedLookup] = [],
-                matched: [String: Int] = [:], dryRun: Bool = false, forced: Bool = false, resumed: Bool = false,
-                unblockedExtensions: [String] = []) {
+    public init(
+        kind: Kind, tables: [String: TableCounts] = [:], links: [String: LinkCounts] = [:],
+        failures: [FailureEntry] = [], checks: [Diagnostic] = [], droppedLookups: [DroppedLookup] = [],
+        matched: [String: Int] = [:], dryRun: Bool = false, forced: Bool = false, resumed: Bool = false,
+        unblockedExtensions: [String] = []
+    ) {
         self.kind = kind
         self.tables = tables
         self.links = links
@@ -119,18 +121,22 @@ public struct MigrationReport: Sendable, Encodable {
             if p.match != .none { r.matched[p.match.rawValue, default: 0] += 1 }
         }
         for d in plan.deletions { r.tables[d.table, default: TableCounts()].deleted += 1 }
-        r.records = plan.deletions.map {
-            PlannedRecordEntry(table: $0.table, id: $0.targetID, sourceId: nil, name: $0.name, action: "delete", matchedBy: nil, columns: [])
-        } + plan.records.filter { !$0.writesNothing }.map { p in
-            let action = p.action == .create ? "create" : "update"
-            let columns = p.action == .create
-                ? p.record.columns.keys.sorted()
-                : (p.changes.map(\.column) + p.deferred.map(\.column) + p.state.keys).sorted()
-            return PlannedRecordEntry(table: p.table, id: p.targetID, sourceId: p.sourceID == p.targetID ? nil : p.sourceID,
-                                      name: p.name, action: action,
-                                      matchedBy: p.action == .create || p.match == .none ? nil : p.match.rawValue,
-                                      columns: Array(Set(columns)).sorted())
-        }
+        r.records =
+            plan.deletions.map {
+                PlannedRecordEntry(table: $0.table, id: $0.targetID, sourceId: nil, name: $0.name, action: "delete", matchedBy: nil, columns: [])
+            }
+            + plan.records.filter { !$0.writesNothing }.map { p in
+                let action = p.action == .create ? "create" : "update"
+                let columns =
+                    p.action == .create
+                    ? p.record.columns.keys.sorted()
+                    : (p.changes.map(\.column) + p.deferred.map(\.column) + p.state.keys).sorted()
+                return PlannedRecordEntry(
+                    table: p.table, id: p.targetID, sourceId: p.sourceID == p.targetID ? nil : p.sourceID,
+                    name: p.name, action: action,
+                    matchedBy: p.action == .create || p.match == .none ? nil : p.match.rawValue,
+                    columns: Array(Set(columns)).sorted())
+            }
         for l in plan.links where !l.add.isEmpty || !l.remove.isEmpty {
             var c = LinkCounts()
             c.added = l.add.count
@@ -207,7 +213,9 @@ public struct MigrationReport: Sendable, Encodable {
         let quiet = tables.filter { $0.value.deleted + $0.value.created + $0.value.updated + $0.value.failed == 0 }
         if !verbose && !quiet.isEmpty {
             let records = quiet.values.reduce(0) { $0 + $1.unchanged }
-            lines.append("  unchanged: \(records) record(s) in \(quiet.count) table(s)\(quiet.count == tables.count ? "" : " not listed") (-v lists every table)")
+            lines.append(
+                "  unchanged: \(records) record(s) in \(quiet.count) table(s)\(quiet.count == tables.count ? "" : " not listed") (-v lists every table)"
+            )
         }
         for t in tables.keys.sorted() where verbose || quiet[t] == nil {
             let c = tables[t]!
@@ -241,12 +249,16 @@ public struct MigrationReport: Sendable, Encodable {
             lines.append("  kept \(k.table) \(k.recordID.dataverseString) .\(k.column) = \(k.value.map { "\"\($0)\"" } ?? "null"): \(k.reason)")
         }
         for d in droppedLookups {
-            lines.append("  dropped lookup \(d.table) \(d.recordID.dataverseString) .\(d.column) → \(d.target) \(d.targetID.dataverseString) (missing in the target)")
+            lines.append(
+                "  dropped lookup \(d.table) \(d.recordID.dataverseString) .\(d.column) → \(d.target) \(d.targetID.dataverseString) (missing in the target)"
+            )
         }
         if !failures.isEmpty {
             lines.append("Failures (\(failures.count)):")
             for f in failures {
-                lines.append("  \(f.table) \(f.id.dataverseString)\(f.name.map { " \"\($0)\"" } ?? "")\(f.column.map { " .\($0)" } ?? ""): \(f.code) \(f.message)")
+                lines.append(
+                    "  \(f.table) \(f.id.dataverseString)\(f.name.map { " \"\($0)\"" } ?? "")\(f.column.map { " .\($0)" } ?? ""): \(f.code) \(f.message)"
+                )
             }
         }
         if !warnings.isEmpty {

@@ -16,7 +16,8 @@ public enum PlanRenderer {
             case .create:
                 out.append("  + create \(r.table) \(r.targetID.dataverseString)\(label(r.name))")
             case .update:
-                let how = r.match == .naturalKey || r.match == .website ? " (matched \(r.sourceID?.dataverseString ?? "") by \(r.match.rawValue))" : ""
+                let how =
+                    r.match == .naturalKey || r.match == .website ? " (matched \(r.sourceID?.dataverseString ?? "") by \(r.match.rawValue))" : ""
                 out.append("  ~ update \(r.table) \(r.targetID.dataverseString)\(label(r.name))\(how)")
                 for c in r.changes { out += describeLines(c).map { "      " + $0 } }
             case .unchanged:
@@ -50,7 +51,8 @@ public enum PlanRenderer {
     /// item 4: both sides truncated to the same prefix showed nothing of the edit).
     public static func describeLines(_ c: ColumnChange) -> [String] {
         guard !c.hidden, let old = c.old?.text, let new = c.new.text, LineDiff.isLong(old) || LineDiff.isLong(new),
-              let diff = LineDiff.diff(old, new) else { return [describe(c)] }
+            let diff = LineDiff.diff(old, new)
+        else { return [describe(c)] }
         let added = diff.filter { $0.kind == .added }.count, removed = diff.filter { $0.kind == .removed }.count
         var lines = ["\(c.column): \(removed) line(s) replaced by \(added) (- target now, + source):"]
         for line in diff {

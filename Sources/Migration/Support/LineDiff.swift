@@ -66,7 +66,9 @@ public enum LineDiff {
                 all.append(Line(kind: .added, sourceNumber: 0, targetNumber: j + 1, text: b[j])); j += 1
             } else if i < a.count, j < b.count {
                 all.append(Line(kind: .context, sourceNumber: i + 1, targetNumber: j + 1, text: a[i])); i += 1; j += 1
-            } else { break }
+            } else {
+                break
+            }
         }
         // Keep context lines within `context` of a change; runs left out become one gap line.
         let changed = all.indices.filter { all[$0].kind != .context }
@@ -78,7 +80,9 @@ public enum LineDiff {
             if keep.contains(k) {
                 if skipped > 0 { out.append(Line(kind: .gap, sourceNumber: 0, targetNumber: 0, text: "… \(skipped) unchanged line(s)")); skipped = 0 }
                 out.append(line)
-            } else { skipped += 1 }
+            } else {
+                skipped += 1
+            }
         }
         if skipped > 0 { out.append(Line(kind: .gap, sourceNumber: 0, targetNumber: 0, text: "… \(skipped) unchanged line(s)")) }
         return out

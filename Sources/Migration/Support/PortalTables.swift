@@ -71,7 +71,10 @@ extension PortalTables {
     /// The primary name of a record when its table has one (`adx_name`, `name`, `subject`, `filename`).
     public static func primaryName(_ record: EntityRecord, definitions: [String: TableDefinition], catalog: TableCatalog) -> String? {
         if let c = definitions[record.logicalName]?.primaryNameColumn ?? catalog.table(record.logicalName)?.primaryNameColumn,
-           let s = record.string(c) { return s }
+            let s = record.string(c)
+        {
+            return s
+        }
         for c in ["adx_name", "name", "filename", "subject"] { if let s = record.string(c) { return s } }
         return nil
     }

@@ -16,8 +16,10 @@ import PortalModel
 /// (`documentbody`, `filecontent`) are never printed either, only their size.
 public enum Secrets {
     /// Name fragments that mark a site setting as a secret (compared lower-cased).
-    public static let nameMarkers = ["secret", "password", "passphrase", "key", "token", "pwd", "credential",
-                                     "connectionstring", "certificate", "thumbprint", "sharedaccess", "signingkey"]
+    public static let nameMarkers = [
+        "secret", "password", "passphrase", "key", "token", "pwd", "credential",
+        "connectionstring", "certificate", "thumbprint", "sharedaccess", "signingkey",
+    ]
 
     /// True when the setting name marks a secret.
     public static func isSecretName(_ name: String) -> Bool {
@@ -30,13 +32,22 @@ public enum Secrets {
         if hiddenColumns.contains(PlanOptions.hiddenKey(record.logicalName, record.id, column)) { return true }
         if column == "documentbody" || column == "filecontent" { return true }
         if record.logicalName == "adx_sitesetting", column == "adx_value",
-           let name = record.string("adx_name"), isSecretName(name) { return true }
+            let name = record.string("adx_name"), isSecretName(name)
+        {
+            return true
+        }
         if record.logicalName == "powerpagecomponent", column == "content",
-           case .integer(9)? = record.columns["powerpagecomponenttype"], let name = record.string("name"),
-           isSecretName(name) { return true }
+            case .integer(9)? = record.columns["powerpagecomponenttype"], let name = record.string("name"),
+            isSecretName(name)
+        {
+            return true
+        }
         if record.logicalName == "powerpagecomponent", column == "content",
-           case .choice(9)? = record.columns["powerpagecomponenttype"], let name = record.string("name"),
-           isSecretName(name) { return true }
+            case .choice(9)? = record.columns["powerpagecomponenttype"], let name = record.string("name"),
+            isSecretName(name)
+        {
+            return true
+        }
         return false
     }
 }

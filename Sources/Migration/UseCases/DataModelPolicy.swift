@@ -26,16 +26,20 @@ public enum DataModelPolicy {
     /// - Throws: `MigrationError.invalid` when the environment has no such website (in neither table: every
     ///   caller reads it next, so it fails here first, before anything is read or planned; issue 24 item 4)
     ///   or naming the model found when `requested` differs (exit 2); `DataverseError` from the environment.
-    public static func siteModel(_ websiteID: UUID, in service: any DataverseService, requested: DataModel?,
-                                 environment: String) async throws -> DataModel {
+    public static func siteModel(
+        _ websiteID: UUID, in service: any DataverseService, requested: DataModel?,
+        environment: String
+    ) async throws -> DataModel {
         guard let found = try await existingSiteModel(websiteID, in: service) else {
-            throw MigrationError.invalid("\(environment) has no website \(websiteID.dataverseString) (neither adx_website nor powerpagesite); "
-                                         + "`portal-migrate list --environment \(environment)` shows its websites")
+            throw MigrationError.invalid(
+                "\(environment) has no website \(websiteID.dataverseString) (neither adx_website nor powerpagesite); "
+                    + "`portal-migrate list --environment \(environment)` shows its websites")
         }
         if let requested, requested != found {
-            throw MigrationError.invalid("\(environment) website \(websiteID.dataverseString) holds a site of the \(name(found)), but "
-                + "--modelVersion \(argument(requested)) (\(name(requested))) was given; pass --modelVersion \(argument(found)) "
-                + "or leave it out to detect the model")
+            throw MigrationError.invalid(
+                "\(environment) website \(websiteID.dataverseString) holds a site of the \(name(found)), but "
+                    + "--modelVersion \(argument(requested)) (\(name(requested))) was given; pass --modelVersion \(argument(found)) "
+                    + "or leave it out to detect the model")
         }
         return found
     }
@@ -45,8 +49,11 @@ public enum DataModelPolicy {
     /// - Throws: `DataverseError` from the environment other than a missing table.
     public static func existingSiteModel(_ site: UUID, in target: any DataverseService) async throws -> DataModel? {
         if try await EnhancedModelService.isEnhancedSite(site, in: target) { return .enhanced }
-        let standard = (try? await target.retrieveAll(RecordQuery("adx_website", columns: ["adx_name"],
-                                                                  filter: .equal("adx_websiteid", .guid(site)), top: 1))) ?? []
+        let standard =
+            (try? await target.retrieveAll(
+                RecordQuery(
+                    "adx_website", columns: ["adx_name"],
+                    filter: .equal("adx_websiteid", .guid(site)), top: 1))) ?? []
         return standard.isEmpty ? nil : .standard
     }
 
@@ -58,8 +65,10 @@ public enum DataModelPolicy {
     ///   else the source's when it is enhanced; else enhanced when the target has enhanced sites and no
     ///   standard ones (bridging a standard site into a newer environment, build-tools#644); else standard.
     /// - Throws: `MigrationError.invalid` for a mismatch (exit 2); `DataverseError` from the target.
-    public static func targetModel(_ kind: RunKind, target: any DataverseService, sourceModel: DataModel, site: UUID?,
-                                   requested: DataModel?, environment: String) async throws -> DataModel {
+    public static func targetModel(
+        _ kind: RunKind, target: any DataverseService, sourceModel: DataModel, site: UUID?,
+        requested: DataModel?, environment: String
+    ) async throws -> DataModel {
         switch kind {
         case .upload: return sourceModel
         case .dataImport: return .standard
@@ -67,9 +76,10 @@ public enum DataModelPolicy {
         }
         if let site, let found = try await existingSiteModel(site, in: target) {
             if let requested, requested != found {
-                throw MigrationError.invalid("\(environment) website \(site.dataverseString) is a site of the \(name(found)), but "
-                    + "--targetModelVersion \(argument(requested)) (\(name(requested))) was given; pass "
-                    + "--targetModelVersion \(argument(found)) or leave it out to detect the model")
+                throw MigrationError.invalid(
+                    "\(environment) website \(site.dataverseString) is a site of the \(name(found)), but "
+                        + "--targetModelVersion \(argument(requested)) (\(name(requested))) was given; pass "
+                        + "--targetModelVersion \(argument(found)) or leave it out to detect the model")
             }
             return found
         }
@@ -82,8 +92,10 @@ public enum DataModelPolicy {
     /// (components behind `adx_*` tables) for the enhanced model, the environment itself otherwise.
     /// `writing` is the source snapshot to be written (its columns are accepted by the view); `site` the
     /// target website planned or verified (the view's portal languages are that site's).
-    public static func service(_ base: any DataverseService, model: DataModel, writing source: PortalSnapshot? = nil,
-                               site: UUID? = nil) -> any DataverseService {
+    public static func service(
+        _ base: any DataverseService, model: DataModel, writing source: PortalSnapshot? = nil,
+        site: UUID? = nil
+    ) -> any DataverseService {
         model == .enhanced ? EnhancedModelService(base: base, acceptingColumnsOf: source, siteScope: site) : base
     }
 
@@ -119,9 +131,11 @@ public enum DataModelPolicy {
     /// table or relationship. Empty for any other pair of models.
     public static func notMigratedSummary(_ plan: MigrationPlan, source: DataModel, target: DataModel) -> [String] {
         guard source == .standard, target == .enhanced else { return [] }
-        var lines = ["Into the enhanced data model (v2): each adx_* record above is written as a powerpagesite, powerpagesitelanguage "
-                     + "or powerpagecomponent row with the same id (a portal language as part of its site language); web file "
-                     + "notes keep their body, file name and MIME type only (no subject or note text)."]
+        var lines = [
+            "Into the enhanced data model (v2): each adx_* record above is written as a powerpagesite, powerpagesitelanguage "
+                + "or powerpagecomponent row with the same id (a portal language as part of its site language); web file "
+                + "notes keep their body, file name and MIME type only (no subject or note text)."
+        ]
         let left = plan.skipped.filter { $0.reason.hasSuffix(unmappedReason) }
         guard !left.isEmpty else { return lines }
         let links = left.filter { $0.reason.hasPrefix("N:N link") }

@@ -13,9 +13,11 @@ extension MigrationUseCases {
     /// - Returns: the snapshot (its `websiteID` set) and the site's model.
     /// - Throws: `MigrationError.invalid` when the website is not in the environment or `model` differs
     ///   from the site's; `DataverseError` from the environment.
-    public static func readWebsite(_ service: any DataverseService, name: String, websiteID: UUID, model requested: DataModel?,
-                                   keptSystemColumns: Set<String> = [], keptSystemColumnsByTable: [String: Set<String>] = [:],
-                                   catalog: TableCatalog = .standard) async throws -> SourceRead {
+    public static func readWebsite(
+        _ service: any DataverseService, name: String, websiteID: UUID, model requested: DataModel?,
+        keptSystemColumns: Set<String> = [], keptSystemColumnsByTable: [String: Set<String>] = [:],
+        catalog: TableCatalog = .standard
+    ) async throws -> SourceRead {
         let model = try await DataModelPolicy.siteModel(websiteID, in: service, requested: requested, environment: name)
         var reader = SnapshotReader(service: DataModelPolicy.service(service, model: model), catalog: catalog)
         reader.keptSystemColumns = keptSystemColumns

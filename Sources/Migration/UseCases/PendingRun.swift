@@ -85,19 +85,24 @@ public enum MigrationUseCases {
     /// and runs every check. Writes nothing.
     /// - Throws: `MigrationError.invalid` for a data-model mismatch or a source without records;
     ///   `MigrationError.deploymentProfile`; `DataverseError` from either side.
-    public static func prepare(_ kind: RunKind, source: RunSource, target: RunTarget, choices: RunChoices,
-                               engine: MigrationEngine = MigrationEngine()) async throws -> PendingRun {
+    public static func prepare(
+        _ kind: RunKind, source: RunSource, target: RunTarget, choices: RunChoices,
+        engine: MigrationEngine = MigrationEngine()
+    ) async throws -> PendingRun {
         try await requireTargetWebsite(choices, in: target)
         let site = choices.targetWebsiteID ?? source.websiteID
-        let targetModel = try await DataModelPolicy.targetModel(kind, target: target.service, sourceModel: source.model, site: site,
-                                                                requested: choices.targetModel, environment: target.name ?? "the target")
+        let targetModel = try await DataModelPolicy.targetModel(
+            kind, target: target.service, sourceModel: source.model, site: site,
+            requested: choices.targetModel, environment: target.name ?? "the target")
         // Assumption (as before the use cases): an upload's enhanced view is not scoped to one site.
-        let service = DataModelPolicy.service(target.service, model: targetModel, writing: source.snapshot,
-                                              site: kind == .upload ? nil : site)
+        let service = DataModelPolicy.service(
+            target.service, model: targetModel, writing: source.snapshot,
+            site: kind == .upload ? nil : site)
         let options = migrationOptions(kind, source: source, target: target, choices: choices, targetModel: targetModel)
         let prepared = try await engine.prepare(source: source.engineSource, target: service, options: options)
-        return PendingRun(kind: kind, prepared: prepared, sourceModel: source.model, targetModel: targetModel, options: options,
-                          engine: engine, source: source, target: service, sourceNotes: Set(source.meaning.notes))
+        return PendingRun(
+            kind: kind, prepared: prepared, sourceModel: source.model, targetModel: targetModel, options: options,
+            engine: engine, source: source, target: service, sourceNotes: Set(source.meaning.notes))
     }
 
     /// `--targetWebSiteId` names a website that must exist in the target (it maps the source website onto
@@ -107,21 +112,25 @@ public enum MigrationUseCases {
     static func requireTargetWebsite(_ choices: RunChoices, in target: RunTarget) async throws {
         guard let id = choices.targetWebsiteID, try await DataModelPolicy.existingSiteModel(id, in: target.service) == nil else { return }
         let name = target.name ?? "the target"
-        throw MigrationError.invalid("website-not-found: \(name) has no website \(id.dataverseString) (--targetWebSiteId); "
-                                     + "`portal-migrate list\(target.name.map { " --environment \($0)" } ?? "")` shows its websites")
+        throw MigrationError.invalid(
+            "website-not-found: \(name) has no website \(id.dataverseString) (--targetWebSiteId); "
+                + "`portal-migrate list\(target.name.map { " --environment \($0)" } ?? "")` shows its websites")
     }
 
     /// The engine's options for a run: the plan options from the choices and what the source means,
     /// the data model's exclusions, the journal key, the apply options.
-    public static func migrationOptions(_ kind: RunKind, source: RunSource, target: RunTarget, choices: RunChoices,
-                                        targetModel: DataModel) -> MigrationOptions {
+    public static func migrationOptions(
+        _ kind: RunKind, source: RunSource, target: RunTarget, choices: RunChoices,
+        targetModel: DataModel
+    ) -> MigrationOptions {
         var plan = planOptions(source: source, choices: choices)
         DataModelPolicy.listUnmapped(&plan, target: targetModel)
         let bridging = source.model == .standard && targetModel == .enhanced
         var options = MigrationOptions(
             plan: plan,
-            apply: ApplyOptions(changeSetSize: choices.changeSetSize, parallelism: choices.parallelism,
-                                bypassPlugins: source.meaning.bypassPlugins ?? choices.bypassPlugins),
+            apply: ApplyOptions(
+                changeSetSize: choices.changeSetSize, parallelism: choices.parallelism,
+                bypassPlugins: source.meaning.bypassPlugins ?? choices.bypassPlugins),
             force: choices.force, dryRun: choices.dryRun, unblockExtensions: choices.unblockExtensions,
             deploymentProfile: choices.deploymentProfile,
             runKey: choices.runKey(kind, source: source, target: target, bridging: bridging),
@@ -136,13 +145,15 @@ public enum MigrationUseCases {
     /// tables never written, the adapter's notes as diagnostics.
     public static func planOptions(source: RunSource, choices: RunChoices) -> PlanOptions {
         let m = source.meaning
-        var plan = PlanOptions(targetWebsiteID: choices.targetWebsiteID, prune: choices.prune, match: choices.match,
-                               missingLookups: choices.missingLookups)
+        var plan = PlanOptions(
+            targetWebsiteID: choices.targetWebsiteID, prune: choices.prune, match: choices.match,
+            missingLookups: choices.missingLookups)
         if source.isEnvironment {
             plan.hints = .environment(keepAbsentColumns: choices.keepAbsentColumns)
         } else if m.format != nil {
-            plan.hints = PlanHints(format: m.format, carriedColumns: m.carriedColumns, absentValues: m.absentValues,
-                                   keepAbsentColumns: choices.keepAbsentColumns)
+            plan.hints = PlanHints(
+                format: m.format, carriedColumns: m.carriedColumns, absentValues: m.absentValues,
+                keepAbsentColumns: choices.keepAbsentColumns)
         }
         plan.hints.warnings = m.notes
         plan.explicitDeletions = m.explicitDeletions
@@ -164,18 +175,22 @@ public enum MigrationUseCases {
     /// (`DataModelPolicy.verifyScope`). Writes nothing.
     /// - Returns: the result and the two data models.
     /// - Throws: what `prepare` throws.
-    public static func verify(source: RunSource, target: RunTarget, choices: RunChoices, scope: VerifyScope = .all,
-                              engine: MigrationEngine = MigrationEngine()) async throws -> (result: VerifyResult, targetModel: DataModel) {
+    public static func verify(
+        source: RunSource, target: RunTarget, choices: RunChoices, scope: VerifyScope = .all,
+        engine: MigrationEngine = MigrationEngine()
+    ) async throws -> (result: VerifyResult, targetModel: DataModel) {
         try await requireTargetWebsite(choices, in: target)
         let site = choices.targetWebsiteID ?? source.websiteID
-        let targetModel = try await DataModelPolicy.targetModel(.verify, target: target.service, sourceModel: source.model, site: site,
-                                                                requested: choices.targetModel, environment: target.name ?? "the target")
+        let targetModel = try await DataModelPolicy.targetModel(
+            .verify, target: target.service, sourceModel: source.model, site: site,
+            requested: choices.targetModel, environment: target.name ?? "the target")
         let service = DataModelPolicy.service(target.service, model: targetModel, writing: source.snapshot, site: site)
-        let result = try await engine.verify(source: source.engineSource, target: service, targetWebsiteID: choices.targetWebsiteID,
-                                             deploymentProfile: choices.deploymentProfile,
-                                             scope: DataModelPolicy.verifyScope(scope, target: targetModel),
-                                             carried: source.meaning.carried, missingLookups: choices.missingLookups,
-                                             dataDirectory: choices.dataDirectory)
+        let result = try await engine.verify(
+            source: source.engineSource, target: service, targetWebsiteID: choices.targetWebsiteID,
+            deploymentProfile: choices.deploymentProfile,
+            scope: DataModelPolicy.verifyScope(scope, target: targetModel),
+            carried: source.meaning.carried, missingLookups: choices.missingLookups,
+            dataDirectory: choices.dataDirectory)
         return (result, targetModel)
     }
 }

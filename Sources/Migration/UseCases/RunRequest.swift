@@ -51,8 +51,9 @@ public struct RunSource: Sendable {
     /// - Throws: what the adapter throws (file and line), nothing written.
     public static func read(_ source: any PortalSource, model: DataModel? = nil) throws -> RunSource {
         let read = try source.read(model: model)
-        return RunSource(engineSource: .snapshot(read.snapshot, organization: nil), model: read.model, meaning: read.meaning,
-                         websiteID: read.snapshot.describedWebsiteID, location: source.location)
+        return RunSource(
+            engineSource: .snapshot(read.snapshot, organization: nil), model: read.model, meaning: read.meaning,
+            websiteID: read.snapshot.describedWebsiteID, location: source.location)
     }
 
     /// Website `websiteID` of an environment, with its data model decided (`DataModelPolicy.siteModel`).
@@ -61,17 +62,21 @@ public struct RunSource: Sendable {
     ///   - model: `--modelVersion`; `nil` detects.
     /// - Throws: `MigrationError.invalid` when the environment has no such website or `model` differs
     ///   from the site's (`DataModelPolicy.siteModel`); `DataverseError`.
-    public static func environment(_ service: any DataverseService, name: String, websiteID: UUID,
-                                   model requested: DataModel? = nil) async throws -> RunSource {
+    public static func environment(
+        _ service: any DataverseService, name: String, websiteID: UUID,
+        model requested: DataModel? = nil
+    ) async throws -> RunSource {
         let model = try await DataModelPolicy.siteModel(websiteID, in: service, requested: requested, environment: name)
-        return RunSource(engineSource: .environment(DataModelPolicy.service(service, model: model), websiteID: websiteID),
-                         model: model, meaning: SourceMeaning(), websiteID: websiteID, location: name)
+        return RunSource(
+            engineSource: .environment(DataModelPolicy.service(service, model: model), websiteID: websiteID),
+            model: model, meaning: SourceMeaning(), websiteID: websiteID, location: name)
     }
 
     /// A source already in memory (tests, scenarios): a snapshot with what it means.
     public init(snapshot: PortalSnapshot, model: DataModel = .standard, meaning: SourceMeaning = SourceMeaning(), location: String) {
-        self.init(engineSource: .snapshot(snapshot, organization: nil), model: model, meaning: meaning,
-                  websiteID: snapshot.describedWebsiteID, location: location)
+        self.init(
+            engineSource: .snapshot(snapshot, organization: nil), model: model, meaning: meaning,
+            websiteID: snapshot.describedWebsiteID, location: location)
     }
 
     init(engineSource: MigrationSource, model: DataModel, meaning: SourceMeaning, websiteID: UUID?, location: String) {
@@ -149,11 +154,13 @@ public struct RunChoices: Sendable {
     /// kinds that do not write.
     public func runKey(_ kind: RunKind, source: RunSource, target: RunTarget, bridging: Bool) -> String? {
         guard kind.writes else { return nil }
-        let parts = [kind.rawValue, source.location, target.name ?? "-",
-                     source.isEnvironment ? (source.websiteID?.dataverseString ?? "-") : nil,
-                     targetWebsiteID?.dataverseString ?? "-", prune ? "prune" : "-", match.rawValue, missingLookups.rawValue,
-                     deploymentProfile?.standardizedFileURL.path ?? "-", rewriteUnchanged ? "all" : "-",
-                     keepAbsentColumns ? "keep-absent" : "-", bridging ? "bridge" : nil]
+        let parts = [
+            kind.rawValue, source.location, target.name ?? "-",
+            source.isEnvironment ? (source.websiteID?.dataverseString ?? "-") : nil,
+            targetWebsiteID?.dataverseString ?? "-", prune ? "prune" : "-", match.rawValue, missingLookups.rawValue,
+            deploymentProfile?.standardizedFileURL.path ?? "-", rewriteUnchanged ? "all" : "-",
+            keepAbsentColumns ? "keep-absent" : "-", bridging ? "bridge" : nil,
+        ]
         return parts.compactMap { $0 }.joined(separator: "|")
     }
 

@@ -66,15 +66,18 @@ extension MigrationEngine {
     /// Records are paired by identity matching run again on what was read (`IdentityMatcher`: id, then
     /// natural key): a record the plan created may show under another id (the enhanced view gives a
     /// web file's note an id derived from its file), and one the plan matched keeps its target id.
-    func readBack(_ prepared: PreparedMigration, target: any DataverseService, options: MigrationOptions,
-                  failed: Set<UUID>, sourceIsEnvironment: Bool) async throws -> VerificationSummary {
+    func readBack(
+        _ prepared: PreparedMigration, target: any DataverseService, options: MigrationOptions,
+        failed: Set<UUID>, sourceIsEnvironment: Bool
+    ) async throws -> VerificationSummary {
         ProgressSink.emit(.stage(.verifying))
         let started = Date()
         let plan = prepared.plan
         var reading: any DataverseService = target
         if let view = target as? EnhancedModelService {
-            reading = EnhancedModelService(base: view.base, catalog: catalog, acceptingColumnsOf: prepared.source,
-                                           siteScope: prepared.planning.websiteScoped ? plan.targetWebsiteID : nil)
+            reading = EnhancedModelService(
+                base: view.base, catalog: catalog, acceptingColumnsOf: prepared.source,
+                siteScope: prepared.planning.websiteScoped ? plan.targetWebsiteID : nil)
         }
         let reader = SnapshotReader(service: reading, catalog: catalog)
         var back: PortalSnapshot
@@ -91,8 +94,9 @@ extension MigrationEngine {
                 }
             }
         } else {
-            back = try await reader.read(tables: Set(prepared.source.records.filter { !$0.value.isEmpty }.keys),
-                                         relationships: Set(prepared.source.links.keys), keeping: options.plan.keptSystemColumns)
+            back = try await reader.read(
+                tables: Set(prepared.source.records.filter { !$0.value.isEmpty }.keys),
+                relationships: Set(prepared.source.links.keys), keeping: options.plan.keptSystemColumns)
         }
 
         var scope = VerifyScope()
@@ -126,15 +130,17 @@ extension MigrationEngine {
         }
         var removed: [String: [ManyToManyLink]] = [:]
         for l in plan.links where !l.remove.isEmpty { removed[l.relationship] = l.remove }
-        let outcome = verifier.compare(source: source, target: back, idMap: pairing(source, back, plan: plan, options: options.plan),
-                                       deletedInTarget: plan.deletions.map { ($0.table, $0.targetID, $0.name) },
-                                       removedLinks: removed)
+        let outcome = verifier.compare(
+            source: source, target: back, idMap: pairing(source, back, plan: plan, options: options.plan),
+            deletedInTarget: plan.deletions.map { ($0.table, $0.targetID, $0.name) },
+            removedLinks: removed)
         let differences = outcome.differences.filter { d in
             // Links with a failed end, records that failed: already in the report's failures.
             !failed.contains(d.id) && !(d.targetID.map(failed.contains) ?? false)
         }
-        return VerificationSummary(checked: outcome.checked, differences: differences, notCompared: outcome.notCompared,
-                                   seconds: Date().timeIntervalSince(started))
+        return VerificationSummary(
+            checked: outcome.checked, differences: differences, notCompared: outcome.notCompared,
+            seconds: Date().timeIntervalSince(started))
     }
 }
 
@@ -152,9 +158,10 @@ extension MigrationEngine {
         var idsByTable: [String: Set<UUID>] = [:]
         for (table, rows) in back.records { for r in rows { byID[r.id] = r; idsByTable[table, default: []].insert(r.id) } }
         var matcher = IdentityMatcher(catalog: catalog)
-        matcher.match(source: source, tableOrder: order, sourceWebsiteID: plan.sourceWebsiteID, targetWebsiteID: plan.targetWebsiteID,
-                      targetByID: byID, targetSnapshot: back, byKey: options.match == .key, compareColumns: options.compareColumns,
-                      targetIDsByTable: idsByTable)
+        matcher.match(
+            source: source, tableOrder: order, sourceWebsiteID: plan.sourceWebsiteID, targetWebsiteID: plan.targetWebsiteID,
+            targetByID: byID, targetSnapshot: back, byKey: options.match == .key, compareColumns: options.compareColumns,
+            targetIDsByTable: idsByTable)
         var map = matcher.idMap
         for (s, t) in plan.idMap where matcher.kind[s] == nil { map[s] = t }
         return map

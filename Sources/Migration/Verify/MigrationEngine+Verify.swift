@@ -27,16 +27,20 @@ public struct VerifyResult: Sendable {
     /// `{"identical", "checked": {records, values, links, fileBodies}, "differences": [objects],
     /// "notCompared": [lines]}`.
     public var json: JSONValue {
-        .object([("identical", .bool(identical)), ("checked", checked.json),
-                 ("differences", .array(items.map(\.json))), ("notCompared", .array(notCompared.map { .string($0) }))])
+        .object([
+            ("identical", .bool(identical)), ("checked", checked.json),
+            ("differences", .array(items.map(\.json))), ("notCompared", .array(notCompared.map { .string($0) })),
+        ])
     }
 }
 
 extension VerifyCounts {
     /// `{"records": n, "values": n, "links": n, "fileBodies": n}`.
     public var json: JSONValue {
-        .object([("records", .number(String(records))), ("values", .number(String(values))),
-                 ("links", .number(String(links))), ("fileBodies", .number(String(fileBodies)))])
+        .object([
+            ("records", .number(String(records))), ("values", .number(String(values))),
+            ("links", .number(String(links))), ("fileBodies", .number(String(fileBodies))),
+        ])
     }
 }
 
@@ -60,19 +64,24 @@ extension MigrationEngine {
     ///   - dataDirectory: where runs keep the lookups they cleared with `--missing-lookups drop`
     ///     (`DroppedLookupLedger`, by target organization and website): those are left out and listed.
     /// - Throws: what reading either side throws; `MigrationError.deploymentProfile` for a bad profile.
-    public func verify(source: MigrationSource, target: any DataverseService, targetWebsiteID: UUID?,
-                       deploymentProfile: URL? = nil, scope: VerifyScope = .all, carried: CarriedColumns = .environment,
-                       missingLookups: MissingLookupPolicy = .fail,
-                       dataDirectory: URL = MigrationPaths.dataDirectory()) async throws -> VerifyResult {
-        let options = MigrationOptions(plan: PlanOptions(targetWebsiteID: targetWebsiteID, prune: true, missingLookups: missingLookups),
-                                       deploymentProfile: deploymentProfile)
+    public func verify(
+        source: MigrationSource, target: any DataverseService, targetWebsiteID: UUID?,
+        deploymentProfile: URL? = nil, scope: VerifyScope = .all, carried: CarriedColumns = .environment,
+        missingLookups: MissingLookupPolicy = .fail,
+        dataDirectory: URL = MigrationPaths.dataDirectory()
+    ) async throws -> VerifyResult {
+        let options = MigrationOptions(
+            plan: PlanOptions(targetWebsiteID: targetWebsiteID, prune: true, missingLookups: missingLookups),
+            deploymentProfile: deploymentProfile)
         let prepared = try await prepare(source: source, target: target, options: options)
         var items: [VerifyDifference] = []
         // Findings of identity matching: records it could not pair.
         for d in prepared.checks where d.check == "ambiguous-match" || d.check == "website-not-found" {
             if let t = d.table { guard scope.includes(table: t) else { continue } }
-            items.append(VerifyDifference(kind: .matching, table: d.table ?? "-", id: d.recordID ?? PortalTables.noWebsite,
-                                          name: d.recordName, column: d.column, message: d.message))
+            items.append(
+                VerifyDifference(
+                    kind: .matching, table: d.table ?? "-", id: d.recordID ?? PortalTables.noWebsite,
+                    name: d.recordName, column: d.column, message: d.message))
         }
         // Website columns the plan keeps on purpose when the source website maps onto another one
         // (`--targetWebSiteId`: the target's name and domain stay): never written, so not compared.
@@ -86,20 +95,24 @@ extension MigrationEngine {
         // Lookups the last run into this website cleared on purpose (--missing-lookups drop).
         var ledgerLines: [String] = []
         if let org = try? await target.organizationInfo(),
-           let ledger = DroppedLookupLedger.load(dataDirectory: dataDirectory, organizationID: org.organizationID,
-                                                 websiteID: prepared.plan.targetWebsiteID), !ledger.droppedLookups.isEmpty {
+            let ledger = DroppedLookupLedger.load(
+                dataDirectory: dataDirectory, organizationID: org.organizationID,
+                websiteID: prepared.plan.targetWebsiteID), !ledger.droppedLookups.isEmpty
+        {
             verifier.droppedLookups += ledger.droppedLookups
-            ledgerLines.append("\(ledger.droppedLookups.count) lookup(s) cleared by the last \(ledger.command ?? "run") into this website "
-                + "(\(ISO8601DateFormatter().string(from: ledger.writtenAt))) with --missing-lookups drop: not compared")
+            ledgerLines.append(
+                "\(ledger.droppedLookups.count) lookup(s) cleared by the last \(ledger.command ?? "run") into this website "
+                    + "(\(ISO8601DateFormatter().string(from: ledger.writtenAt))) with --missing-lookups drop: not compared")
         }
         verifier.hiddenColumns = prepared.hiddenColumns
         verifier.reportTargetOnly = prepared.planning.websiteScoped
         let outcome = verifier.compare(source: prepared.source, target: prepared.planning.targetSnapshot, idMap: prepared.plan.idMap)
         items += outcome.differences
-        return VerifyResult(items: items,
-                            notCompared: Self.notCompared(source: prepared.source, target: prepared.planning.targetSnapshot, scope: scope)
-                                + ledgerLines + outcome.notCompared,
-                            checked: outcome.checked)
+        return VerifyResult(
+            items: items,
+            notCompared: Self.notCompared(source: prepared.source, target: prepared.planning.targetSnapshot, scope: scope)
+                + ledgerLines + outcome.notCompared,
+            checked: outcome.checked)
     }
 
     /// One line per table left out by `scope` that holds records on either side:
@@ -112,13 +125,16 @@ extension MigrationEngine {
         let tables = sourceTables.union(targetTables)
         var lines: [String] = []
         for t in tables.sorted() where !scope.includes(table: t) {
-            let why = scope.excludedReasons[t] ?? (scope.excludedTables.contains(t) ? "environment specific" : "not in \(scope.label ?? "the schema")")
+            let why =
+                scope.excludedReasons[t] ?? (scope.excludedTables.contains(t) ? "environment specific" : "not in \(scope.label ?? "the schema")")
             lines.append("\(t): \(source.records[t]?.count ?? 0) source and \(target.records[t]?.count ?? 0) target record(s) not compared (\(why))")
         }
         if let rels = scope.relationships {
             let names = Set(source.links.filter { !$0.value.isEmpty }.keys).union(target.links.filter { !$0.value.isEmpty }.keys)
             for r in names.sorted() where !rels.contains(r) {
-                lines.append("\(r): \(source.links[r]?.count ?? 0) source and \(target.links[r]?.count ?? 0) target N:N link(s) not compared (not in \(scope.label ?? "the schema"))")
+                lines.append(
+                    "\(r): \(source.links[r]?.count ?? 0) source and \(target.links[r]?.count ?? 0) target N:N link(s) not compared (not in \(scope.label ?? "the schema"))"
+                )
             }
         }
         return lines

@@ -26,8 +26,10 @@ public struct SchemaCoverage: Sendable, Equatable {
     ///   - schemaRelationships: names of the schema's `<relationship>` elements (N:N, by relationship name).
     ///   - ignoredTables: tables never expected in a package (default: the environment-specific ones,
     ///     `TableCatalog.environmentSpecificTables`, such as website bindings).
-    public static func compare(site: PortalSnapshot, schemaTables: Set<String>, schemaRelationships: Set<String>,
-                               ignoredTables: Set<String> = TableCatalog.environmentSpecificTables) -> SchemaCoverage {
+    public static func compare(
+        site: PortalSnapshot, schemaTables: Set<String>, schemaRelationships: Set<String>,
+        ignoredTables: Set<String> = TableCatalog.environmentSpecificTables
+    ) -> SchemaCoverage {
         var coverage = SchemaCoverage()
         for (table, records) in site.records where !records.isEmpty && !schemaTables.contains(table) && !ignoredTables.contains(table) {
             coverage.tablesNotCarried[table] = records.count

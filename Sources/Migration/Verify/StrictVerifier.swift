@@ -89,9 +89,11 @@ public struct StrictVerifier: Sendable {
     ///   - removedLinks: N:N links a run removed, by relationship, in target ids: each one still present
     ///     is a difference (`link-only-in-target`).
     /// - Returns: differences sorted by table, then id, then column.
-    public func compare(source: PortalSnapshot, target: PortalSnapshot, idMap: [UUID: UUID],
-                        deletedInTarget: [(table: String, id: UUID, name: String?)] = [],
-                        removedLinks: [String: [ManyToManyLink]] = [:]) -> StrictVerifyOutcome {
+    public func compare(
+        source: PortalSnapshot, target: PortalSnapshot, idMap: [UUID: UUID],
+        deletedInTarget: [(table: String, id: UUID, name: String?)] = [],
+        removedLinks: [String: [ManyToManyLink]] = [:]
+    ) -> StrictVerifyOutcome {
         var diffs: [VerifyDifference] = []
         var counts = VerifyCounts()
         var notCarried: [String: Set<String>] = [:]
@@ -150,9 +152,11 @@ public struct StrictVerifier: Sendable {
                     }
                     if VerifyValue.equal(remapped(sv, mapped), tv) { continue }
                     let hide = Secrets.isHidden(s, column: c, hiddenColumns: hiddenColumns) || Secrets.isHidden(t, column: c, hiddenColumns: [])
-                    diffs.append(VerifyDifference(kind: .column, table: table, id: s.id, targetID: tid, name: name, column: c,
-                                                  source: hide ? VerifyDifference.hidden : display(remapped(sv, mapped)),
-                                                  target: hide ? VerifyDifference.hidden : display(tv)))
+                    diffs.append(
+                        VerifyDifference(
+                            kind: .column, table: table, id: s.id, targetID: tid, name: name, column: c,
+                            source: hide ? VerifyDifference.hidden : display(remapped(sv, mapped)),
+                            target: hide ? VerifyDifference.hidden : display(tv)))
                 }
             }
         }
@@ -160,14 +164,18 @@ public struct StrictVerifier: Sendable {
         // Records only the target has (portal languages: only when the website references them).
         if reportTargetOnly {
             var referenced = Set<UUID>()
-            for rows in target.records.values { for r in rows { for v in r.columns.values { if let id = v.reference?.id { referenced.insert(id) } } } }
+            for rows in target.records.values {
+                for r in rows { for v in r.columns.values { if let id = v.reference?.id { referenced.insert(id) } } }
+            }
             for table in target.records.keys.sorted() where scope.includes(table: table) {
                 for t in (target.records[table] ?? []).sorted(by: { $0.id.dataverseString < $1.id.dataverseString })
                 where !(paired[table]?.contains(t.id) ?? false) {
                     if Self.globalTables.contains(table) && !referenced.contains(t.id) { continue }
                     counts.records += 1
-                    diffs.append(VerifyDifference(kind: .onlyInTarget, table: table, id: t.id,
-                                                  name: PortalTables.primaryName(t, definitions: [:], catalog: catalog)))
+                    diffs.append(
+                        VerifyDifference(
+                            kind: .onlyInTarget, table: table, id: t.id,
+                            name: PortalTables.primaryName(t, definitions: [:], catalog: catalog)))
                 }
             }
         }
@@ -193,17 +201,21 @@ public struct StrictVerifier: Sendable {
             let sh = Self.digest(source.bodies[sk]), th = Self.digest(target.bodies[tk])
             guard sh != th else { continue }
             let s = source.records[sk.logicalName]?.first { $0.id == sk.id }
-            diffs.append(VerifyDifference(kind: .fileBody, table: tk.logicalName, id: sk.id, targetID: tk.id,
-                                          name: s.flatMap { PortalTables.primaryName($0, definitions: [:], catalog: catalog) },
-                                          column: tk.column, source: sh, target: th))
+            diffs.append(
+                VerifyDifference(
+                    kind: .fileBody, table: tk.logicalName, id: sk.id, targetID: tk.id,
+                    name: s.flatMap { PortalTables.primaryName($0, definitions: [:], catalog: catalog) },
+                    column: tk.column, source: sh, target: th))
         }
 
         // N:N links, both directions, in target ids.
         for rel in Set(source.links.keys).union(target.links.keys).sorted() where scope.includes(relationship: rel) {
             func compared(_ l: ManyToManyLink) -> Bool { scope.includes(table: l.first.logicalName) && scope.includes(table: l.second.logicalName) }
-            let src = Set((source.links[rel] ?? []).filter(compared).map {
-                ManyToManyLink(EntityReference($0.first.logicalName, mapped($0.first.id)), EntityReference($0.second.logicalName, mapped($0.second.id)))
-            })
+            let src = Set(
+                (source.links[rel] ?? []).filter(compared).map {
+                    ManyToManyLink(
+                        EntityReference($0.first.logicalName, mapped($0.first.id)), EntityReference($0.second.logicalName, mapped($0.second.id)))
+                })
             let tgt = Set((target.links[rel] ?? []).filter(compared))
             func key(_ l: ManyToManyLink) -> [UUID] { [l.first.id, l.second.id] }
             let srcKeys = Set(src.map(key)), tgtKeys = Set(tgt.map(key))
@@ -222,21 +234,26 @@ public struct StrictVerifier: Sendable {
         // What was left out, explicitly.
         var left: [String] = []
         if !systemSeen.isEmpty {
-            left.append("system columns (\(systemSeen.sorted().joined(separator: ", "))): not compared (Dataverse maintains them; bound to one environment)")
+            left.append(
+                "system columns (\(systemSeen.sorted().joined(separator: ", "))): not compared (Dataverse maintains them; bound to one environment)")
         }
         for (table, cols) in environmentSeen.sorted(by: { $0.key < $1.key }) {
             left.append("\(table) columns \(cols.sorted().joined(separator: ", ")): not compared (environment specific: the website's domain)")
         }
         for (table, cols) in notCarried.sorted(by: { $0.key < $1.key }) {
-            left.append("\(table) columns \(cols.sorted().joined(separator: ", ")): set in the target, not compared (\(carried.label) does not carry them)")
+            left.append(
+                "\(table) columns \(cols.sorted().joined(separator: ", ")): set in the target, not compared (\(carried.label) does not carry them)")
         }
         for (table, cols) in excludedSeen.sorted(by: { $0.key < $1.key }) where scope.excludedColumns[table] != nil || scope.columnsByTable != nil {
             let excluded = scope.excludedColumns[table].map { cols.isSubset(of: $0) } ?? false
-            let why = excluded ? scope.excludedColumnReasons[table] ?? "no counterpart in the target's data model" : "not in \(scope.label ?? "the schema")"
+            let why =
+                excluded ? scope.excludedColumnReasons[table] ?? "no counterpart in the target's data model" : "not in \(scope.label ?? "the schema")"
             left.append("\(table) columns \(cols.sorted().joined(separator: ", ")): not compared (\(why))")
         }
         if keptSeen > 0 {
-            left.append("\(keptSeen) value(s) the source leaves out, kept as the target has them (--keep-absent-columns, or a source format that does not say): not compared")
+            left.append(
+                "\(keptSeen) value(s) the source leaves out, kept as the target has them (--keep-absent-columns, or a source format that does not say): not compared"
+            )
         }
         if droppedSeen > 0 {
             left.append("\(droppedSeen) lookup(s) dropped on purpose (--missing-lookups drop): not compared")
@@ -245,7 +262,11 @@ public struct StrictVerifier: Sendable {
         if profileValues > 0 {
             left.append("\(profileValues) value(s) set by the deployment profile: compared with the profile's value, never printed")
         }
-        diffs.sort { ($0.table, $0.id.dataverseString, $0.column ?? "", $0.kind.rawValue) < ($1.table, $1.id.dataverseString, $1.column ?? "", $1.kind.rawValue) }
+        diffs.sort {
+            ($0.table, $0.id.dataverseString, $0.column ?? "", $0.kind.rawValue) < (
+                $1.table, $1.id.dataverseString, $1.column ?? "", $1.kind.rawValue
+            )
+        }
         return StrictVerifyOutcome(differences: diffs, checked: counts, notCompared: left)
     }
 

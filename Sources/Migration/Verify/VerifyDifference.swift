@@ -45,8 +45,10 @@ public struct VerifyDifference: Sendable, Hashable, Codable {
     /// The message of a `matching` finding.
     public var message: String?
 
-    public init(kind: Kind, table: String, id: UUID, targetID: UUID? = nil, name: String? = nil, column: String? = nil,
-                source: String? = nil, target: String? = nil, message: String? = nil) {
+    public init(
+        kind: Kind, table: String, id: UUID, targetID: UUID? = nil, name: String? = nil, column: String? = nil,
+        source: String? = nil, target: String? = nil, message: String? = nil
+    ) {
         self.kind = kind
         self.table = table
         self.id = id

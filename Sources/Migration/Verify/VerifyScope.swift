@@ -26,8 +26,10 @@ public struct VerifyScope: Sendable, Hashable {
     /// (the target website's own name kept under `--targetWebSiteId`).
     public var excludedColumnReasons: [String: String] = [:]
 
-    public init(excludedTables: Set<String> = TableCatalog.environmentSpecificTables,
-                columnsByTable: [String: Set<String>]? = nil, relationships: Set<String>? = nil, label: String? = nil) {
+    public init(
+        excludedTables: Set<String> = TableCatalog.environmentSpecificTables,
+        columnsByTable: [String: Set<String>]? = nil, relationships: Set<String>? = nil, label: String? = nil
+    ) {
         self.excludedTables = excludedTables
         self.columnsByTable = columnsByTable
         self.relationships = relationships

@@ -81,7 +81,8 @@ public enum VerifyValue: Hashable, Sendable {
     /// when `s` is not one (JSON scalars stay text). Nesting is bounded by `JSONValue.parse` (512).
     static func canonicalJSON(_ s: String) -> String? {
         guard let first = s.first(where: { !$0.isWhitespace }), first == "{" || first == "[",
-              let v = try? JSONValue.parse(s) else { return nil }
+            let v = try? JSONValue.parse(s)
+        else { return nil }
         return sorted(v).serialized
     }
 

@@ -19,7 +19,8 @@ extension PortalFolder {
     /// their tables are.
     public static func filtered(_ snapshot: PortalSnapshot, include: Set<String>?, exclude: Set<String>) -> PortalSnapshot {
         func keep(_ table: String) -> Bool {
-            let t = table == "annotation" && !(include?.contains("annotation") ?? false) && !exclude.contains("annotation")
+            let t =
+                table == "annotation" && !(include?.contains("annotation") ?? false) && !exclude.contains("annotation")
                 ? "adx_webfile" : table
             if t == "adx_website" { return true }
             if let inc = include, !inc.contains(t) { return false }
@@ -45,8 +46,10 @@ extension PortalFolder {
     /// - Throws: `PortalFolderError.folderNotEmpty`, `.noWebsite`, and what `write` throws.
     /// - Parameter languageCodes: `FolderWriteOptions.languageCodes`, for a snapshot `filtered` without
     ///   its website languages (`PortalFolder.languageCodes` of the unfiltered snapshot).
-    public func download(_ snapshot: PortalSnapshot, into parent: URL, overwrite: Bool,
-                         environmentHost: String?, languageCodes: [UUID: String] = [:]) throws -> (folder: URL, summary: FolderWriteSummary) {
+    public func download(
+        _ snapshot: PortalSnapshot, into parent: URL, overwrite: Bool,
+        environmentHost: String?, languageCodes: [UUID: String] = [:]
+    ) throws -> (folder: URL, summary: FolderWriteSummary) {
         let name = try Self.siteFolderName(snapshot)
         let folder = parent.appendingPathComponent(name, isDirectory: true)
         // The site folder is below the destination the user named: it must be a real folder, not a link.

@@ -42,8 +42,9 @@ extension PortalFolder {
         }
         let portalLanguages = ".portalconfig/portallanguage.yml"
         if fm.fileExists(atPath: reader.url("website.yml").path), fm.fileExists(atPath: reader.url(portalLanguages).path),
-           let site = try reader.loadYAML("website.yml").root.pairs,
-           let language = site.first(where: { $0.key == "adx_defaultlanguage" })?.value.text.flatMap({ UUID(dataverse: $0) }) {
+            let site = try reader.loadYAML("website.yml").root.pairs,
+            let language = site.first(where: { $0.key == "adx_defaultlanguage" })?.value.text.flatMap({ UUID(dataverse: $0) })
+        {
             for item in try reader.loadYAML(portalLanguages).root.items ?? [] {
                 if let id = item["adx_portallanguageid"]?.text.flatMap({ UUID(dataverse: $0) }), id == language {
                     return "website.yml's adx_defaultlanguage is the id of a portal language in \(portalLanguages)"

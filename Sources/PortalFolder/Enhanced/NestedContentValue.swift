@@ -73,7 +73,8 @@ enum NestedContentValue {
     /// holding a JSON object, else `nil` (written as any other value).
     static func node(column: String, value: FieldValue) -> YAMLValue? {
         guard EnhancedComponentMapping.nestedContentColumns.contains(column), case .string(let text) = value,
-              let json = try? JSONValue.parse(text), case .object = json else { return nil }
+            let json = try? JSONValue.parse(text), case .object = json
+        else { return nil }
         return node(from: json)
     }
 

@@ -32,8 +32,10 @@ public struct PacTableLayout: Sendable {
     /// The lookup column whose website language gives the `.<lang>` segment of the name, if any.
     public var languageColumn: String?
 
-    init(_ table: String, id: String? = nil, name: String = "adx_name", suffix: String, _ kind: Kind,
-         side: [(String, String)] = [], language: String? = nil) {
+    init(
+        _ table: String, id: String? = nil, name: String = "adx_name", suffix: String, _ kind: Kind,
+        side: [(String, String)] = [], language: String? = nil
+    ) {
         self.table = table
         self.idColumn = id ?? table + "id"
         self.nameColumn = name
@@ -46,8 +48,10 @@ public struct PacTableLayout: Sendable {
 
 /// The pac folder format of the standard data model: every table pac writes, where and how.
 public enum PacFolderFormat {
-    static let webPageParts = [("copy.html", "adx_copy"), ("summary.html", "adx_summary"),
-                               ("custom_css.css", "adx_customcss"), ("custom_javascript.js", "adx_customjavascript")]
+    static let webPageParts = [
+        ("copy.html", "adx_copy"), ("summary.html", "adx_summary"),
+        ("custom_css.css", "adx_customcss"), ("custom_javascript.js", "adx_customjavascript"),
+    ]
 
     /// The tables in pac's layout (research/pac-portal-format.md §1.2–§1.3, §2).
     public static let tables: [PacTableLayout] = [
@@ -70,44 +74,58 @@ public enum PacFolderFormat {
         PacTableLayout("adx_websitebinding", suffix: "websitebinding", .topLevelList(path: ".portalconfig/websitebinding.yml")),
         PacTableLayout("adx_forumthreadtype", suffix: "forumthreadtype", .topLevelList(path: "forums/forumthreadtype.yml")),
 
-        PacTableLayout("adx_webpage", suffix: "webpage", .recordFile(directory: "web-pages", perRecordFolder: true),
-                       side: webPageParts, language: "adx_webpagelanguageid"),
-        PacTableLayout("adx_webtemplate", suffix: "webtemplate", .recordFile(directory: "web-templates", perRecordFolder: true),
-                       side: [("source.html", "adx_source")]),
-        PacTableLayout("adx_contentsnippet", suffix: "contentsnippet",
-                       .recordFile(directory: "content-snippets", perRecordFolder: true),
-                       side: [("value.html", "adx_value")], language: "adx_contentsnippetlanguageid"),
+        PacTableLayout(
+            "adx_webpage", suffix: "webpage", .recordFile(directory: "web-pages", perRecordFolder: true),
+            side: webPageParts, language: "adx_webpagelanguageid"),
+        PacTableLayout(
+            "adx_webtemplate", suffix: "webtemplate", .recordFile(directory: "web-templates", perRecordFolder: true),
+            side: [("source.html", "adx_source")]),
+        PacTableLayout(
+            "adx_contentsnippet", suffix: "contentsnippet",
+            .recordFile(directory: "content-snippets", perRecordFolder: true),
+            side: [("value.html", "adx_value")], language: "adx_contentsnippetlanguageid"),
         PacTableLayout("adx_webfile", suffix: "webfile", .recordFile(directory: "web-files", perRecordFolder: false)),
         PacTableLayout("adx_pagetemplate", suffix: "pagetemplate", .recordFile(directory: "page-templates", perRecordFolder: false)),
-        PacTableLayout("adx_entitylist", suffix: "list", .recordFile(directory: "lists", perRecordFolder: false),
-                       side: [("custom_javascript.js", "adx_registerstartupscript")]),
-        PacTableLayout("adx_entitypermission", name: "adx_entityname", suffix: "tablepermission",
-                       .recordFile(directory: "table-permissions", perRecordFolder: false)),
-        PacTableLayout("adx_entityform", suffix: "basicform", .recordFile(directory: "basic-forms", perRecordFolder: true),
-                       side: [("custom_javascript.js", "adx_registerstartupscript")]),
-        PacTableLayout("adx_entityformmetadata", suffix: "basicformmetadata",
-                       .childList(parentTable: "adx_entityform", parentColumn: "adx_entityform")),
+        PacTableLayout(
+            "adx_entitylist", suffix: "list", .recordFile(directory: "lists", perRecordFolder: false),
+            side: [("custom_javascript.js", "adx_registerstartupscript")]),
+        PacTableLayout(
+            "adx_entitypermission", name: "adx_entityname", suffix: "tablepermission",
+            .recordFile(directory: "table-permissions", perRecordFolder: false)),
+        PacTableLayout(
+            "adx_entityform", suffix: "basicform", .recordFile(directory: "basic-forms", perRecordFolder: true),
+            side: [("custom_javascript.js", "adx_registerstartupscript")]),
+        PacTableLayout(
+            "adx_entityformmetadata", suffix: "basicformmetadata",
+            .childList(parentTable: "adx_entityform", parentColumn: "adx_entityform")),
         PacTableLayout("adx_webform", suffix: "advancedform", .recordFile(directory: "advanced-forms", perRecordFolder: true)),
-        PacTableLayout("adx_webformstep", suffix: "advancedformstep",
-                       .recordFile(directory: "advanced-form-steps", perRecordFolder: true),
-                       side: [("custom_javascript.js", "adx_registerstartupscript")]),
-        PacTableLayout("adx_webformmetadata", suffix: "advancedformmetadata",
-                       .childList(parentTable: "adx_webformstep", parentColumn: "adx_webformstep")),
-        PacTableLayout("adx_weblinkset", suffix: "weblinkset", .recordFile(directory: "weblink-sets", perRecordFolder: true),
-                       language: "adx_websitelanguageid"),
+        PacTableLayout(
+            "adx_webformstep", suffix: "advancedformstep",
+            .recordFile(directory: "advanced-form-steps", perRecordFolder: true),
+            side: [("custom_javascript.js", "adx_registerstartupscript")]),
+        PacTableLayout(
+            "adx_webformmetadata", suffix: "advancedformmetadata",
+            .childList(parentTable: "adx_webformstep", parentColumn: "adx_webformstep")),
+        PacTableLayout(
+            "adx_weblinkset", suffix: "weblinkset", .recordFile(directory: "weblink-sets", perRecordFolder: true),
+            language: "adx_websitelanguageid"),
         PacTableLayout("adx_weblink", suffix: "weblink", .childList(parentTable: "adx_weblinkset", parentColumn: "adx_weblinksetid")),
         PacTableLayout("adx_poll", suffix: "poll", .recordFile(directory: "polls", perRecordFolder: true)),
         PacTableLayout("adx_polloption", suffix: "polloption", .childList(parentTable: "adx_poll", parentColumn: "adx_pollid")),
         PacTableLayout("adx_pollplacement", suffix: "pollplacement", .recordFile(directory: "poll-placements", perRecordFolder: false)),
         PacTableLayout("adx_communityforum", suffix: "forum", .recordFile(directory: "forums", perRecordFolder: true)),
-        PacTableLayout("adx_communityforumaccesspermission", suffix: "forumpermission",
-                       .childList(parentTable: "adx_communityforum", parentColumn: "adx_forumid")),
-        PacTableLayout("adx_columnpermissionprofile", name: "adx_profilename", suffix: "columnpermissionprofile",
-                       .recordFile(directory: "column-permission-profiles", perRecordFolder: true)),
-        PacTableLayout("adx_columnpermission", suffix: "columnpermission",
-                       .childList(parentTable: "adx_columnpermissionprofile", parentColumn: "adx_columnpermissionprofileid")),
-        PacTableLayout("adx_cloudflowconsumer", suffix: "cloudflowconsumer",
-                       .recordFile(directory: "cloud-flow-consumer", perRecordFolder: false)),
+        PacTableLayout(
+            "adx_communityforumaccesspermission", suffix: "forumpermission",
+            .childList(parentTable: "adx_communityforum", parentColumn: "adx_forumid")),
+        PacTableLayout(
+            "adx_columnpermissionprofile", name: "adx_profilename", suffix: "columnpermissionprofile",
+            .recordFile(directory: "column-permission-profiles", perRecordFolder: true)),
+        PacTableLayout(
+            "adx_columnpermission", suffix: "columnpermission",
+            .childList(parentTable: "adx_columnpermissionprofile", parentColumn: "adx_columnpermissionprofileid")),
+        PacTableLayout(
+            "adx_cloudflowconsumer", suffix: "cloudflowconsumer",
+            .recordFile(directory: "cloud-flow-consumer", perRecordFolder: false)),
     ]
 
     /// Layouts by table logical name.
@@ -115,8 +133,10 @@ public enum PacFolderFormat {
 
     /// The note (annotation) columns merged into a `.webfile.yml` (research/pac-portal-format.md §1.3,
     /// research/pac-yaml-emission.md §3 exception 2).
-    public static let annotationColumns: Set<String> = ["annotationid", "filename", "isdocument", "mimetype", "objectid",
-                                                        "objecttypecode", "subject"]
+    public static let annotationColumns: Set<String> = [
+        "annotationid", "filename", "isdocument", "mimetype", "objectid",
+        "objecttypecode", "subject",
+    ]
 
     /// Columns pac never writes into a record's YAML (research/pac-portal-format.md §2 "Columns not
     /// written"): owner and audit columns. `statecode`/`statuscode` are written only when not the

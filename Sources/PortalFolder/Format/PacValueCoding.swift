@@ -30,9 +30,13 @@ struct PacValueCoding: Sendable {
             return .string(text)
         case .lookup, .owner:
             let target: String?
-            if col.targets.count == 1 { target = col.targets[0] }
-            else if let s = siblingTable, col.targets.isEmpty || col.targets.contains(s) { target = s }
-            else { target = nil }
+            if col.targets.count == 1 {
+                target = col.targets[0]
+            } else if let s = siblingTable, col.targets.isEmpty || col.targets.contains(s) {
+                target = s
+            } else {
+                target = nil
+            }
             guard let t = target else {
                 guard UUID(dataverse: text) != nil else { throw FieldValueError(text: text, type: col.type) }
                 return .string(text)

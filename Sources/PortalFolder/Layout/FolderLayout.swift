@@ -60,9 +60,11 @@ public struct FolderLayout: Sendable {
     /// Manifests by relative path (`.portalconfig/manifest.yml`, `.portalconfig/<host>-manifest.yml`).
     public var manifests: [String: PortalManifest]
 
-    public init(generation: Generation = .new, placements: [RecordKey: RecordPlacement] = [:],
-                sideFiles: Set<String> = [], crlfFiles: Set<String> = [], foreignFiles: [String] = [],
-                manifests: [String: PortalManifest] = [:]) {
+    public init(
+        generation: Generation = .new, placements: [RecordKey: RecordPlacement] = [:],
+        sideFiles: Set<String> = [], crlfFiles: Set<String> = [], foreignFiles: [String] = [],
+        manifests: [String: PortalManifest] = [:]
+    ) {
         self.generation = generation
         self.placements = placements
         self.sideFiles = sideFiles

@@ -19,17 +19,25 @@ extension PortalManifest {
         let id = duplicate.id.dataverseString
         for path in manifests.keys.sorted() where path.hasSuffix("-manifest.yml") {
             let sections = [duplicate.table] + (duplicate.secondTable.map { [$0] } ?? [])
-            guard let name = sections.lazy.compactMap({ manifests[path]?.sections[$0]?
-                .first(where: { $0.recordID.lowercased() == id && !$0.isDeleted })?.displayName }).first else { continue }
+            guard
+                let name = sections.lazy.compactMap({
+                    manifests[path]?.sections[$0]?
+                        .first(where: { $0.recordID.lowercased() == id && !$0.isDeleted })?.displayName
+                }).first
+            else { continue }
             let file = { (f: String) in String(f.split(separator: ":").first ?? Substring(f)) }
             if let same = duplicate.withinOneFile {
                 // Both copies are entries of one file: deleting it would delete every record it holds.
-                let entry = { (line: String?, n: String?) in "the entry\(line.map { " at line \($0)" } ?? "") (name \(n.map { "\"\($0)\"" } ?? "none"))" }
+                let entry = { (line: String?, n: String?) in
+                    "the entry\(line.map { " at line \($0)" } ?? "") (name \(n.map { "\"\($0)\"" } ?? "none"))"
+                }
                 switch (duplicate.firstName == name, duplicate.secondName == name) {
                 case (true, false):
-                    return "\(path) names it \"\(name)\" (DisplayName): keep \(entry(same.firstLine, duplicate.firstName)) and remove \(entry(same.secondLine, duplicate.secondName)) from \(same.file)"
+                    return
+                        "\(path) names it \"\(name)\" (DisplayName): keep \(entry(same.firstLine, duplicate.firstName)) and remove \(entry(same.secondLine, duplicate.secondName)) from \(same.file)"
                 case (false, true):
-                    return "\(path) names it \"\(name)\" (DisplayName): keep \(entry(same.secondLine, duplicate.secondName)) and remove \(entry(same.firstLine, duplicate.firstName)) from \(same.file)"
+                    return
+                        "\(path) names it \"\(name)\" (DisplayName): keep \(entry(same.secondLine, duplicate.secondName)) and remove \(entry(same.firstLine, duplicate.firstName)) from \(same.file)"
                 default:
                     return "\(path) names it \"\(name)\" (DisplayName), which does not tell the two entries apart"
                 }
@@ -40,7 +48,8 @@ extension PortalManifest {
             case (false, true):
                 return "\(path) names it \"\(name)\" (DisplayName): \(file(duplicate.secondFile)) is current; delete \(file(duplicate.firstFile))"
             default:
-                return "\(path) names it \"\(name)\" (DisplayName), which does not tell the two files apart (names \(duplicate.firstName.map { "\"\($0)\"" } ?? "none") and \(duplicate.secondName.map { "\"\($0)\"" } ?? "none"))"
+                return
+                    "\(path) names it \"\(name)\" (DisplayName), which does not tell the two files apart (names \(duplicate.firstName.map { "\"\($0)\"" } ?? "none") and \(duplicate.secondName.map { "\"\($0)\"" } ?? "none"))"
             }
         }
         return nil

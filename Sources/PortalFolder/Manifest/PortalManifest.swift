@@ -54,12 +54,14 @@ public struct PortalManifest: Hashable, Sendable {
                     case "true"?: isDeleted = true
                     case "false"?: isDeleted = false
                     default:
-                        throw PortalFolderError.valueDoesNotFitColumn(file: file, line: nil, key: "IsDeleted",
-                                                                      value: flag.text ?? "", type: "true/false (of \(pair.key) \(id))")
+                        throw PortalFolderError.valueDoesNotFitColumn(
+                            file: file, line: nil, key: "IsDeleted",
+                            value: flag.text ?? "", type: "true/false (of \(pair.key) \(id))")
                     }
                 }
-                return Entry(recordID: id, displayName: item["DisplayName"]?.text, checkSum: item["CheckSum"]?.text,
-                             isDeleted: isDeleted)
+                return Entry(
+                    recordID: id, displayName: item["DisplayName"]?.text, checkSum: item["CheckSum"]?.text,
+                    isDeleted: isDeleted)
             }
         }
         self.sections = sections
@@ -68,12 +70,17 @@ public struct PortalManifest: Hashable, Sendable {
     /// The YAML root as pac writes it.
     public var yaml: YAMLValue {
         let pairs = sections.keys.map { name in
-            YAMLPair(name, .sequence(sections[name]!.map { e in
-                .mapping([YAMLPair("RecordId", .scalar(e.recordID)),
-                          YAMLPair("DisplayName", e.displayName.map(YAMLValue.scalar) ?? .null),
-                          YAMLPair("CheckSum", e.checkSum.map(YAMLValue.scalar) ?? .null),
-                          YAMLPair("IsDeleted", .scalar(e.isDeleted ? "true" : "false"))])
-            }))
+            YAMLPair(
+                name,
+                .sequence(
+                    sections[name]!.map { e in
+                        .mapping([
+                            YAMLPair("RecordId", .scalar(e.recordID)),
+                            YAMLPair("DisplayName", e.displayName.map(YAMLValue.scalar) ?? .null),
+                            YAMLPair("CheckSum", e.checkSum.map(YAMLValue.scalar) ?? .null),
+                            YAMLPair("IsDeleted", .scalar(e.isDeleted ? "true" : "false")),
+                        ])
+                    }))
         }
         return .mapping(YAMLPair.pacSorted(pairs))
     }

@@ -7,7 +7,8 @@ extension PortalFolderError.DuplicateRecord {
     public var withinOneFile: (file: String, firstLine: String?, secondLine: String?)? {
         let split = { (f: String) -> (String, String?) in
             guard let colon = f.lastIndex(of: ":"), f[f.index(after: colon)...].allSatisfy(\.isNumber),
-                  f.index(after: colon) < f.endIndex else { return (f, nil) }
+                f.index(after: colon) < f.endIndex
+            else { return (f, nil) }
             return (String(f[..<colon]), String(f[f.index(after: colon)...]))
         }
         let (a, la) = split(firstFile), (b, lb) = split(secondFile)

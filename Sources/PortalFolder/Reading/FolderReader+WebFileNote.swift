@@ -20,13 +20,16 @@ extension FolderReader {
         let id = WebFileNote.id(forWebFile: webFile.id)
         let name = (body as NSString).lastPathComponent
         let mime = WebFileNote.mimeType(forFileName: name)
-        let pairs = [YAMLPair("annotationid", .scalar(id.dataverseString)), YAMLPair("filename", .scalar(name)),
-                     YAMLPair("isdocument", .scalar("true")), YAMLPair("mimetype", .scalar(mime)),
-                     YAMLPair("objectid", .scalar(webFile.id.dataverseString)), YAMLPair("objecttypecode", .scalar("adx_webfile"))]
+        let pairs = [
+            YAMLPair("annotationid", .scalar(id.dataverseString)), YAMLPair("filename", .scalar(name)),
+            YAMLPair("isdocument", .scalar("true")), YAMLPair("mimetype", .scalar(mime)),
+            YAMLPair("objectid", .scalar(webFile.id.dataverseString)), YAMLPair("objecttypecode", .scalar("adx_webfile")),
+        ]
         let note = PacTableLayout("annotation", suffix: "webfile", .recordFile(directory: "web-files", perRecordFolder: false))
         let annotation = try makeRecord(pairs, note, file: rel, line: 1, contents: [:], contentFile: body)
         snapshot.bodies[FileBodyKey("annotation", annotation.id, "documentbody")] = .file(url(body))
-        readWarnings.append("\(rel): no note keys (annotationid, filename, mimetype) beside its content file \(body); "
-            + "its \(size) bytes are uploaded as the web file's note \(id.dataverseString) (\(mime), from the extension)")
+        readWarnings.append(
+            "\(rel): no note keys (annotationid, filename, mimetype) beside its content file \(body); "
+                + "its \(size) bytes are uploaded as the web file's note \(id.dataverseString) (\(mime), from the extension)")
     }
 }

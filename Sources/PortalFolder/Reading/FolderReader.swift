@@ -83,8 +83,9 @@ struct FolderReader {
             throw PortalFolderError.io(file: rel, message: error.localizedDescription)
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw PortalFolderError.yamlNotUTF8(file: rel, line: Self.firstInvalidUTF8(data)?.line,
-                                               offset: Self.firstInvalidUTF8(data)?.offset)
+            throw PortalFolderError.yamlNotUTF8(
+                file: rel, line: Self.firstInvalidUTF8(data)?.line,
+                offset: Self.firstInvalidUTF8(data)?.offset)
         }
         return try PacYAMLReader.parse(text, file: rel)
     }
@@ -166,7 +167,8 @@ struct FolderReader {
                     guard let real = realpath(path, nil) else {
                         let failure = errno
                         let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) ?? "?"
-                        notFiles[relative] = failure == ELOOP
+                        notFiles[relative] =
+                            failure == ELOOP
                             ? "a symbolic link loop (\(target) leads back to itself)"
                             : "a symbolic link to \(target), which does not exist"
                         continue
@@ -201,10 +203,11 @@ struct FolderReader {
         let files = try listFiles()
         let fileSet = Set(files)
         ProgressSink.emit(.filesRead(done: 0, total: files.count))
-        let topLists = Dictionary(PacFolderFormat.tables.compactMap { t -> (String, PacTableLayout)? in
-            if case .topLevelList(let p) = t.kind { return (p, t) }
-            return nil
-        }, uniquingKeysWith: { a, _ in a })
+        let topLists = Dictionary(
+            PacFolderFormat.tables.compactMap { t -> (String, PacTableLayout)? in
+                if case .topLevelList(let p) = t.kind { return (p, t) }
+                return nil
+            }, uniquingKeysWith: { a, _ in a })
 
         // A file pac's layout puts somewhere that is a directory, a FIFO, a dangling link… would be read
         // as missing (a page without its copy): named instead (issue 17).
@@ -226,7 +229,8 @@ struct FolderReader {
             if let t = topLists[rel] {
                 collect { try $0.readList(rel, t) }
             } else if rel.hasPrefix(".portalconfig/") && (name == "manifest.yml" || name.hasSuffix("-manifest.yml"))
-                        && !rel.dropFirst(14).contains("/") {
+                && !rel.dropFirst(14).contains("/")
+            {
                 collect { reader in
                     let doc = try reader.loadYAML(rel)
                     reader.layout.manifests[rel] = try PortalManifest(yaml: doc.root, file: rel)
@@ -235,7 +239,8 @@ struct FolderReader {
             } else if rel.hasPrefix("deployment-profiles/") {
                 layout.foreignFiles.append(rel)
             } else if rel.hasPrefix("web-files/") && !rel.dropFirst(10).contains("/") && !name.hasSuffix(".webfile.yml")
-                        && !name.hasPrefix(".") {
+                && !name.hasPrefix(".")
+            {
                 binaries.append((rel, rel + ".webfile.yml"))
             } else if let t = PacFolderFormat.layout(forFileName: name), isRecordFilePath(rel, t) {
                 recordFiles.append((rel, t))
@@ -317,10 +322,11 @@ struct FolderReader {
         }
         // A path that is not a regular file is the problem; what follows from it (its web file's body
         // or its content files' record "missing") is not reported a second time.
-        let notRegular = Set(problems.compactMap { p -> String? in
-            if case .notARegularFile(let f, _) = p { return f }
-            return nil
-        })
+        let notRegular = Set(
+            problems.compactMap { p -> String? in
+                if case .notARegularFile(let f, _) = p { return f }
+                return nil
+            })
         problems.removeAll { p in
             switch p {
             case .webFileBodyMissing(_, let expected): return notRegular.contains(expected)
@@ -339,7 +345,8 @@ struct FolderReader {
             }
         }
         var content = PortalFolderContent(snapshot: snapshot, layout: layout, deletions: deletions)
-        content.ignored = layout.foreignFiles.filter { !$0.hasPrefix("deployment-profiles/") && !$0.hasPrefix(".portalconfig/") }.sorted()
+        content.ignored =
+            layout.foreignFiles.filter { !$0.hasPrefix("deployment-profiles/") && !$0.hasPrefix(".portalconfig/") }.sorted()
             .map { "\($0): not part of pac's site layout (no record YAML reads it); ignored, not uploaded" }
             + yamlNamedDirectories.sorted().map { "\($0): a directory named like a YAML file; ignored, not uploaded" }
         content.warnings = readWarnings
@@ -410,7 +417,8 @@ struct FolderReader {
             for side in t.sideFiles where rel.hasSuffix(".\(t.suffix).\(side.part)") {
                 let yml = String(rel.dropLast(side.part.count)) + "yml"
                 if let lt = PacFolderFormat.layout(forFileName: (yml as NSString).lastPathComponent), lt.table == t.table,
-                   isRecordFilePath(yml, t) {
+                    isRecordFilePath(yml, t)
+                {
                     return (yml, side.part)
                 }
             }
@@ -467,8 +475,9 @@ struct FolderReader {
         // A web file merged with its newest note (research/pac-portal-format.md §1.3).
         let notePairs = pairs.filter { PacFolderFormat.annotationColumns.contains($0.key) }
         let filePairs = pairs.filter { !PacFolderFormat.annotationColumns.contains($0.key) }
-        let webFile = try makeRecord(filePairs, t, file: rel, line: 1, contents: [:], allKeys: pairs.map(\.key), contentFile: body,
-                                     keyLines: doc.keyLines)
+        let webFile = try makeRecord(
+            filePairs, t, file: rel, line: 1, contents: [:], allKeys: pairs.map(\.key), contentFile: body,
+            keyLines: doc.keyLines)
         if notePairs.isEmpty {
             if let b = body { try noteFromContentFile(rel, webFile: webFile, body: b) }
             return
@@ -494,32 +503,39 @@ struct FolderReader {
 
     /// Builds one record from its YAML pairs, registers it (checking duplicates), its links and placement.
     @discardableResult
-    mutating func makeRecord(_ pairs: [YAMLPair], _ t: PacTableLayout, file: String, line: Int?,
-                             contents: [String: FieldValue], allKeys: [String]? = nil,
-                             contentFile: String? = nil, keyLines: [String: Int] = [:]) throws -> EntityRecord {
+    mutating func makeRecord(
+        _ pairs: [YAMLPair], _ t: PacTableLayout, file: String, line: Int?,
+        contents: [String: FieldValue], allKeys: [String]? = nil,
+        contentFile: String? = nil, keyLines: [String: Int] = [:]
+    ) throws -> EntityRecord {
         let recordLine = line
         guard let idPair = pairs.first(where: { $0.key == t.idColumn }) else {
             throw PortalFolderError.missingRecordID(file: file, line: line, key: t.idColumn, value: nil)
         }
         guard let idText = idPair.value.text, let id = UUID(dataverse: idText) else {
-            throw PortalFolderError.missingRecordID(file: file, line: keyLines[t.idColumn] ?? line, key: t.idColumn,
-                                                    value: idPair.value.text ?? "")
+            throw PortalFolderError.missingRecordID(
+                file: file, line: keyLines[t.idColumn] ?? line, key: t.idColumn,
+                value: idPair.value.text ?? "")
         }
         var record = EntityRecord(t.table, id: id)
         var extras: [YAMLPair] = []
         var linkLists: [(String, [YAMLValue])] = []
         let typeCode = pairs.first { $0.key == "objecttypecode" }?.value.text
         if id == UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)) {
-            throw PortalFolderError.unexpectedShape(file: file, line: keyLines[t.idColumn] ?? line,
-                expected: "a record id in \(t.idColumn), not the all-zero GUID \(idText) (no record has it; Dataverse would give the record a new id)")
+            throw PortalFolderError.unexpectedShape(
+                file: file, line: keyLines[t.idColumn] ?? line,
+                expected: "a record id in \(t.idColumn), not the all-zero GUID \(idText) (no record has it; Dataverse would give the record a new id)"
+            )
         }
         for pair in pairs where pair.key != t.idColumn {
             // Errors about one key name the key's own line (the record's line when unknown).
             let line = keyLines[pair.key] ?? recordLine
             // A mapping or list where the catalog has a single-value column would be dropped silently.
             if !isScalarNode(pair.value), relationship(pair.key, table: t.table) == nil,
-               let col = coding.column(t.table, pair.key), col.type != .multiChoice {
-                throw PortalFolderError.unexpectedShape(file: file, line: line,
+                let col = coding.column(t.table, pair.key), col.type != .multiChoice
+            {
+                throw PortalFolderError.unexpectedShape(
+                    file: file, line: line,
                     expected: "one value for \(pair.key) (a \(col.type.rawValue) column), not \(FolderReader.shapeName(pair.value))")
             }
             switch pair.value {
@@ -530,8 +546,9 @@ struct FolderReader {
                     var values: [Int] = []
                     for item in items {
                         guard let v = item.text.flatMap({ Int($0) }) else {
-                            throw PortalFolderError.valueDoesNotFitColumn(file: file, line: line, key: pair.key,
-                                                                          value: item.text ?? "", type: AttributeType.multiChoice.rawValue)
+                            throw PortalFolderError.valueDoesNotFitColumn(
+                                file: file, line: line, key: pair.key,
+                                value: item.text ?? "", type: AttributeType.multiChoice.rawValue)
                         }
                         values.append(v)
                     }
@@ -544,8 +561,9 @@ struct FolderReader {
                 if EnhancedComponentMapping.nestedContentColumns.contains(pair.key) {
                     // v2 `adx_settingsDetails`: the object goes to `content` (issue 16, R03).
                     if let v = NestedContentValue.columnValue(pair.value, siblings: pairs) { record.columns[pair.key] = v; continue }
-                    readWarnings.append("\(file):\(line.map(String.init) ?? "1"): \(pair.key) has anchors its record's own keys do not explain; "
-                        + "kept in this folder, not uploaded")
+                    readWarnings.append(
+                        "\(file):\(line.map(String.init) ?? "1"): \(pair.key) has anchors its record's own keys do not explain; "
+                            + "kept in this folder, not uploaded")
                     extras.append(pair)
                     continue
                 }
@@ -555,27 +573,31 @@ struct FolderReader {
                 do {
                     record.columns[pair.key] = try coding.decode(pair.value, table: t.table, column: pair.key, siblingTable: typeCode)
                 } catch let e as FieldValueError {
-                    throw PortalFolderError.valueDoesNotFitColumn(file: file, line: line, key: pair.key,
-                                                                  value: pair.value.text ?? "", type: e.type.rawValue)
+                    throw PortalFolderError.valueDoesNotFitColumn(
+                        file: file, line: line, key: pair.key,
+                        value: pair.value.text ?? "", type: e.type.rawValue)
                 }
             }
         }
         for (k, v) in contents { record.columns[k] = v }
         // Child records omit the website lookup; the catalog says whether the table has it.
         if t.table != "adx_website", record.columns["adx_websiteid"] == nil, let site = snapshot.websiteID,
-           coding.column(t.table, "adx_websiteid") != nil {
+            coding.column(t.table, "adx_websiteid") != nil
+        {
             record.columns["adx_websiteid"] = .lookup(EntityReference("adx_website", site))
         }
         let key = RecordKey(t.table, id)
         if let first = seen[id]?.first(where: { !FolderReader.mayShareIDs($0.table, t.table) }) {
             // One id in two places (one table or two): two items of one list file are told apart by their lines.
             let sameFile = first.file == file
-            var duplicate = PortalFolderError.DuplicateRecord(table: first.table, id: id,
-                                    firstFile: sameFile ? first.file + (first.line.map { ":\($0)" } ?? "") : first.file,
-                                    secondFile: sameFile ? file + (line.map { ":\($0)" } ?? "") : file,
-                                    secondTable: first.table == t.table ? nil : t.table)
+            var duplicate = PortalFolderError.DuplicateRecord(
+                table: first.table, id: id,
+                firstFile: sameFile ? first.file + (first.line.map { ":\($0)" } ?? "") : first.file,
+                secondFile: sameFile ? file + (line.map { ":\($0)" } ?? "") : file,
+                secondTable: first.table == t.table ? nil : t.table)
             duplicate.firstName = snapshot.record(first.table, id).flatMap { r in
-                PacFolderFormat.byTable[first.table].flatMap { r.columns[$0.nameColumn]?.text } }
+                PacFolderFormat.byTable[first.table].flatMap { r.columns[$0.nameColumn]?.text }
+            }
             duplicate.secondName = record.columns[t.nameColumn]?.text
             duplicates.append(duplicate)
             return record
@@ -585,16 +607,18 @@ struct FolderReader {
             guard let rel = relationship(name, table: t.table) else { continue }
             for item in items {
                 guard let text = item.text, let other = UUID(dataverse: text) else {
-                    throw PortalFolderError.valueDoesNotFitColumn(file: file, line: keyLines[name] ?? line, key: name, value: item.text ?? "",
-                                                                  type: "N:N relationship GUID list")
+                    throw PortalFolderError.valueDoesNotFitColumn(
+                        file: file, line: keyLines[name] ?? line, key: name, value: item.text ?? "",
+                        type: "N:N relationship GUID list")
                 }
                 let mine = EntityReference(t.table, id), theirs = EntityReference(rel.other, other)
                 snapshot.link(name, rel.ownerIsFirst ? ManyToManyLink(mine, theirs) : ManyToManyLink(theirs, mine))
             }
         }
         snapshot.add(record)
-        layout.placements[key] = RecordPlacement(file: file, keys: allKeys ?? pairs.map(\.key), extras: extras,
-                                                 contentFile: contentFile)
+        layout.placements[key] = RecordPlacement(
+            file: file, keys: allKeys ?? pairs.map(\.key), extras: extras,
+            contentFile: contentFile)
         return record
     }
 

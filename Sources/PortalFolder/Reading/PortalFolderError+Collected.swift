@@ -24,9 +24,10 @@ extension PortalFolderError {
             return errors.flatMap(\.diagnostics)
         case .duplicateRecordIDs(let pairs):
             return pairs.map { d in
-                Diagnostic(check: "folder-duplicate-record", message: d.description, table: d.table, recordID: d.id,
-                           file: String(d.firstFile.split(separator: ":").first ?? ""),
-                           fix: "remove or fix one of the two copies (an earlier download's stale copy, or an id copied by hand)")
+                Diagnostic(
+                    check: "folder-duplicate-record", message: d.description, table: d.table, recordID: d.id,
+                    file: String(d.firstFile.split(separator: ":").first ?? ""),
+                    fix: "remove or fix one of the two copies (an earlier download's stale copy, or an id copied by hand)")
             }
         default:
             var column: Int?

@@ -38,10 +38,13 @@ public struct PacFolderSource: PortalSource {
         m.explicitLinkRemovals = content.deletedLinks
         m.deletionsFile = ".portalconfig/manifest.yml"
         for table in TableCatalog.environmentSpecificTables { m.skippedTables[table] = downloadOnlyReason }
-        m.notes = (content.ignored + content.warnings).map { Diagnostic(check: "folder", severity: .warning, message: $0) }
+        m.notes =
+            (content.ignored + content.warnings).map { Diagnostic(check: "folder", severity: .warning, message: $0) }
             + content.unreadableDeletions.map { d in
-                Diagnostic(check: "folder", severity: .warning, message: ".portalconfig/manifest.yml: \(d.section) entry \(d.recordID.dataverseString) "
-                           + "has an unreadable association name \(d.displayName ?? ""); ignored")
+                Diagnostic(
+                    check: "folder", severity: .warning,
+                    message: ".portalconfig/manifest.yml: \(d.section) entry \(d.recordID.dataverseString) "
+                        + "has an unreadable association name \(d.displayName ?? ""); ignored")
             }
             + contradictions(content)
         return m
@@ -59,12 +62,15 @@ public struct PacFolderSource: PortalSource {
         for d in content.deletions where d.link == nil && !(d.displayName ?? "").hasPrefix("$RELATIONSHIP$") {
             let file = content.layout.placements[RecordKey(d.section, d.recordID)]?.file
             guard file != nil || sourceIDs[d.section]?.contains(d.recordID) == true else { continue }
-            let entry = ".portalconfig/manifest.yml entry \(d.section) \(d.recordID.dataverseString)"
+            let entry =
+                ".portalconfig/manifest.yml entry \(d.section) \(d.recordID.dataverseString)"
                 + (d.displayName.map { " (\"\($0)\")" } ?? "") + " marks it IsDeleted: true"
             let where_ = file.map { "but its file \($0) is still in the folder" } ?? "but the folder still holds the record"
-            out.append(Diagnostic(check: "manifest-contradiction",
-                                  message: "\(entry), \(where_); delete the file to delete the record, or remove the manifest entry to keep it",
-                                  table: d.section, recordID: d.recordID, recordName: d.displayName))
+            out.append(
+                Diagnostic(
+                    check: "manifest-contradiction",
+                    message: "\(entry), \(where_); delete the file to delete the record, or remove the manifest entry to keep it",
+                    table: d.section, recordID: d.recordID, recordName: d.displayName))
         }
         return out.sorted { ($0.table ?? "", $0.recordID?.dataverseString ?? "") < ($1.table ?? "", $1.recordID?.dataverseString ?? "") }
     }

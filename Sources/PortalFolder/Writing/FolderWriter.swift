@@ -14,8 +14,10 @@ extension PortalFolder {
     /// - Throws: `PortalFolderError` when the existing folder cannot be read (duplicate ids, bad YAML)
     ///   or a file cannot be written; checks run before the first write.
     @discardableResult
-    public func write(_ snapshot: PortalSnapshot, layout: FolderLayout? = nil, to root: URL,
-                      options: FolderWriteOptions = FolderWriteOptions()) throws -> FolderWriteSummary {
+    public func write(
+        _ snapshot: PortalSnapshot, layout: FolderLayout? = nil, to root: URL,
+        options: FolderWriteOptions = FolderWriteOptions()
+    ) throws -> FolderWriteSummary {
         let root = root.standardizedFileURL
         var existing: FolderLayout?
         if FileManager.default.fileExists(atPath: root.appendingPathComponent("website.yml").path) {
@@ -95,9 +97,11 @@ struct FolderWriter {
             out[path] = .data(Data(emitter(for: path).emit(.sequence(items)).utf8))
         }
         // Record files, parents before children.
-        let order = ["adx_webpage", "adx_webtemplate", "adx_contentsnippet", "adx_webfile", "adx_pagetemplate", "adx_entitylist",
-                     "adx_entitypermission", "adx_entityform", "adx_webform", "adx_webformstep", "adx_weblinkset", "adx_poll",
-                     "adx_pollplacement", "adx_communityforum", "adx_columnpermissionprofile", "adx_cloudflowconsumer"]
+        let order = [
+            "adx_webpage", "adx_webtemplate", "adx_contentsnippet", "adx_webfile", "adx_pagetemplate", "adx_entitylist",
+            "adx_entitypermission", "adx_entityform", "adx_webform", "adx_webformstep", "adx_weblinkset", "adx_poll",
+            "adx_pollplacement", "adx_communityforum", "adx_columnpermissionprofile", "adx_cloudflowconsumer",
+        ]
         for table in order {
             guard let t = PacFolderFormat.byTable[table], let records = snapshot.records[table] else { continue }
             try assignPaths(records, t)
@@ -113,7 +117,8 @@ struct FolderWriter {
             for r in records {
                 var file = placements[RecordKey(t.table, r.id)]?.file
                 if file == nil, let pid = PacValueCoding.guidText(r.columns[parentColumn]).flatMap({ UUID(dataverse: $0) }),
-                   let parentFile = placements[RecordKey(parentTable, pid)]?.file {
+                    let parentFile = placements[RecordKey(parentTable, pid)]?.file
+                {
                     file = String(parentFile.dropLast(4)) + ".\(t.suffix).yml"
                 }
                 guard let f = file else { skipped.append("\(t.table) \(r.id.dataverseString)"); continue }
@@ -175,7 +180,8 @@ struct FolderWriter {
             ps.append(YAMLPair(k, NestedContentValue.node(column: k, value: v) ?? (emptySelection ? .scalar("") : coding.encode(v))))
         }
         let readKeys = (existing?.placements[RecordKey(t.table, r.id)] ?? given?.placements[RecordKey(t.table, r.id)])?.keys
-        let nn = readKeys?.filter { PortalFolder.relationship($0, table: t.table, catalog: coding.catalog) != nil }
+        let nn =
+            readKeys?.filter { PortalFolder.relationship($0, table: t.table, catalog: coding.catalog) != nil }
             ?? PacFolderFormat.relationships.filter { $0.owner == t.table }.map(\.name)
         for name in nn {
             let ids = (linkIndex[name]?[r.id] ?? []).map(\.dataverseString).sorted()
@@ -192,8 +198,8 @@ struct FolderWriter {
     func languageCode(_ r: EntityRecord, _ t: PacTableLayout) -> String? {
         guard let col = t.languageColumn, let wl = PacValueCoding.guidText(r.columns[col]).flatMap({ UUID(dataverse: $0) }) else { return nil }
         guard let lang = snapshot.record("adx_websitelanguage", wl),
-              let pl = PacValueCoding.guidText(lang.columns["adx_portallanguageid"]).flatMap({ UUID(dataverse: $0) }),
-              let code = snapshot.record("adx_portallanguage", pl)?.columns["adx_languagecode"]?.text, !code.isEmpty
+            let pl = PacValueCoding.guidText(lang.columns["adx_portallanguageid"]).flatMap({ UUID(dataverse: $0) }),
+            let code = snapshot.record("adx_portallanguage", pl)?.columns["adx_languagecode"]?.text, !code.isEmpty
         else {
             // A partial download holds no website languages: the codes come with the options.
             return options.languageCodes[wl].map(PacNames.sanitize)
@@ -229,12 +235,14 @@ struct FolderWriter {
     /// Candidate path of a new record: (directory, base, language).
     func candidate(_ r: EntityRecord, _ t: PacTableLayout) -> (dir: (String) -> String, base: String, lang: String?)? {
         guard case .recordFile(let dir, let perFolder) = t.kind else { return nil }
-        let base = PacNames.fitted(PacNames.sanitize(recordName(r, t)), id: r.id, longestAddition: nameAddition(t),
-                                   keepExtension: t.table == "adx_webfile")
+        let base = PacNames.fitted(
+            PacNames.sanitize(recordName(r, t)), id: r.id, longestAddition: nameAddition(t),
+            keepExtension: t.table == "adx_webfile")
         let lang = languageCode(r, t)
         if t.table == "adx_webformstep" {
             guard let form = PacValueCoding.guidText(r.columns["adx_webform"]).flatMap({ UUID(dataverse: $0) }),
-                  let formFile = placements[RecordKey("adx_webform", form)]?.file else { return nil }
+                let formFile = placements[RecordKey("adx_webform", form)]?.file
+            else { return nil }
             let formDir = directory(of: formFile)
             return ({ "\(formDir)/\(dir)/\(PacNames.folder($0))" }, base, lang)
         }
@@ -245,7 +253,8 @@ struct FolderWriter {
         var fresh: [(EntityRecord, dir: (String) -> String, base: String, lang: String?)] = []
         for r in records where placements[RecordKey(t.table, r.id)] == nil {
             if t.table == "adx_webpage", r.columns["adx_isroot"]?.text?.lowercased() != "true",
-               let root = PacValueCoding.guidText(r.columns["adx_rootwebpageid"]).flatMap({ UUID(dataverse: $0) }), root != r.id {
+                let root = PacValueCoding.guidText(r.columns["adx_rootwebpageid"]).flatMap({ UUID(dataverse: $0) }), root != r.id
+            {
                 continue // content pages after their roots
             }
             guard let c = candidate(r, t) else { skipped.append("\(t.table) \(r.id.dataverseString)"); continue }
@@ -274,8 +283,9 @@ struct FolderWriter {
         // Content pages: named after their root page and language (research/pac-portal-format.md §1.3).
         for r in records where placements[RecordKey(t.table, r.id)] == nil {
             guard let root = PacValueCoding.guidText(r.columns["adx_rootwebpageid"]).flatMap({ UUID(dataverse: $0) }),
-                  let rootRecord = snapshot.record("adx_webpage", root),
-                  let rootFile = placements[RecordKey("adx_webpage", root)]?.file else {
+                let rootRecord = snapshot.record("adx_webpage", root),
+                let rootFile = placements[RecordKey("adx_webpage", root)]?.file
+            else {
                 skipped.append("adx_webpage \(r.id.dataverseString)"); continue
             }
             var rootBase = String((rootFile as NSString).lastPathComponent.dropLast(".webpage.yml".count))
@@ -308,17 +318,21 @@ struct FolderWriter {
             if let note {
                 attachedNotes.insert(note.id)
                 let noteLayout = PacTableLayout("annotation", suffix: "webfile", .recordFile(directory: "web-files", perRecordFolder: false))
-                let audit: Set<String> = ["documentbody", "modifiedon", "createdon", "modifiedby", "createdby", "ownerid",
-                                          "owninguser", "owningbusinessunit", "overriddencreatedon", "versionnumber"]
+                let audit: Set<String> = [
+                    "documentbody", "modifiedon", "createdon", "modifiedby", "createdby", "ownerid",
+                    "owninguser", "owningbusinessunit", "overriddencreatedon", "versionnumber",
+                ]
                 var np = [YAMLPair("annotationid", .scalar(note.id.dataverseString))]
-                let noteKeys = (existing?.placements[RecordKey("annotation", note.id)] ?? given?.placements[RecordKey("annotation", note.id)])?.keys ?? []
+                let noteKeys =
+                    (existing?.placements[RecordKey("annotation", note.id)] ?? given?.placements[RecordKey("annotation", note.id)])?.keys ?? []
                 for (k, v) in note.columns where !audit.contains(k) && PacFolderFormat.annotationColumns.contains(k) {
                     if v.isNull && !noteKeys.contains(k) { continue }
                     np.append(YAMLPair(k, coding.encode(v)))
                 }
                 _ = noteLayout
                 ps += YAMLPair.pacSorted(np) // v1: web-file keys sorted, then note keys sorted (emission §3)
-                let content = placements[RecordKey("adx_webfile", r.id)]?.contentFile
+                let content =
+                    placements[RecordKey("adx_webfile", r.id)]?.contentFile
                     ?? String(file.dropLast(".webfile.yml".count))
                 if let body = snapshot.bodies[FileBodyKey("annotation", note.id, "documentbody")] {
                     switch body {
@@ -385,8 +399,10 @@ struct FolderWriter {
             for (section, entries) in previous?.sections ?? [:] {
                 let now = Set((env.sections[section] ?? []).map { "\($0.recordID)|\($0.displayName ?? "")" })
                 for e in entries where !now.contains("\(e.recordID)|\(e.displayName ?? "")") {
-                    env.sections[section, default: []].append(.init(recordID: e.recordID, displayName: e.displayName,
-                                                                     checkSum: e.checkSum, isDeleted: true))
+                    env.sections[section, default: []].append(
+                        .init(
+                            recordID: e.recordID, displayName: e.displayName,
+                            checkSum: e.checkSum, isDeleted: true))
                     let tracked = deleteTracking.sections[section] ?? []
                     if !tracked.contains(where: { $0.recordID == e.recordID && $0.displayName == e.displayName }) {
                         deleteTracking.sections[section, default: []].append(

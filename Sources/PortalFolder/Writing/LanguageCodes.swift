@@ -10,7 +10,7 @@ extension PortalFolder {
         var out: [UUID: String] = [:]
         for lang in snapshot.records["adx_websitelanguage"] ?? [] {
             guard let pl = PacValueCoding.guidText(lang.columns["adx_portallanguageid"]).flatMap({ UUID(dataverse: $0) }),
-                  let code = snapshot.record("adx_portallanguage", pl)?.columns["adx_languagecode"]?.text, !code.isEmpty
+                let code = snapshot.record("adx_portallanguage", pl)?.columns["adx_languagecode"]?.text, !code.isEmpty
             else { continue }
             out[lang.id] = code
         }

@@ -141,13 +141,18 @@ public struct PacYAMLEmitter: Sendable {
             // turns CR LF into two LFs, research/pac-yaml-emission.md §5.4: a deliberate difference).
             // A value of breaks only has no content line to keep its break under `>2` (reads back empty).
             if hasNonPrintable || u.last == " " || u.last == "\t" || u.contains(where: { isBreak($0) && $0 != "\n" })
-                || u.allSatisfy(isBreak) { return .doubleQuoted }
+                || u.allSatisfy(isBreak)
+            {
+                return .doubleQuoted
+            }
             var line: [Unicode.Scalar] = []
             for c in u + ["\n"] {
                 if isBreak(c) {
                     if !line.isEmpty && line.allSatisfy({ $0 == " " }) { return .doubleQuoted }
                     line.removeAll()
-                } else { line.append(c) }
+                } else {
+                    line.append(c)
+                }
             }
             return .folded
         }
@@ -215,10 +220,15 @@ public struct PacYAMLEmitter: Sendable {
             case 0x2028: out += "\\L"
             case 0x2029: out += "\\P"
             default:
-                if isPrintable(c) { out.unicodeScalars.append(c) }
-                else if c.value <= 0xFF { out += "\\x" + hex(c.value, 2) }
-                else if c.value <= 0xFFFF { out += "\\u" + hex(c.value, 4) }
-                else { out += "\\U" + hex(c.value, 8) }
+                if isPrintable(c) {
+                    out.unicodeScalars.append(c)
+                } else if c.value <= 0xFF {
+                    out += "\\x" + hex(c.value, 2)
+                } else if c.value <= 0xFFFF {
+                    out += "\\u" + hex(c.value, 4)
+                } else {
+                    out += "\\U" + hex(c.value, 8)
+                }
             }
         }
         return out

@@ -63,8 +63,9 @@ public enum PacYAMLReader {
     private static func convert(_ node: Node, budget: inout Int, file: String, bom: LeadingBOM? = nil) throws -> YAMLValue {
         budget -= 1
         guard budget >= 0 else {
-            throw PortalFolderError.yamlSyntax(file: file, line: node.mark?.line, column: node.mark?.column,
-                                               problem: "aliases expand to more YAML nodes than the file has bytes (an alias bomb?); pac never writes such files")
+            throw PortalFolderError.yamlSyntax(
+                file: file, line: node.mark?.line, column: node.mark?.column,
+                problem: "aliases expand to more YAML nodes than the file has bytes (an alias bomb?); pac never writes such files")
         }
         switch node {
         case .scalar(let s):
@@ -120,7 +121,10 @@ public enum PacYAMLReader {
             for b in text.utf8 {
                 if p0 == 0xEF && p1 == 0xBB && b == 0xBF { return true }
                 if p0 == UInt8(ascii: "\\") && (p1 == UInt8(ascii: "u") || p1 == UInt8(ascii: "U"))
-                    && (b == UInt8(ascii: "f") || b == UInt8(ascii: "F") || b == UInt8(ascii: "0")) { return true }
+                    && (b == UInt8(ascii: "f") || b == UInt8(ascii: "F") || b == UInt8(ascii: "0"))
+                {
+                    return true
+                }
                 p0 = p1; p1 = b
             }
             return false
@@ -160,14 +164,15 @@ public enum PacYAMLReader {
     private static func syntaxError(_ error: YamlError, file: String) -> PortalFolderError {
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
+            .composer(let context, let problem, let mark, _):
             let text = context.map { "\(problem) (\($0.text))" } ?? problem
             return .yamlSyntax(file: file, line: mark.line, column: mark.column, problem: ownWording(text))
         case .reader(let problem, _, _, _):
             return .yamlSyntax(file: file, line: nil, column: nil, problem: ownWording(problem))
         case .duplicatedKeysInMapping(let duplicates, let context):
-            return .yamlSyntax(file: file, line: context.mark.line, column: context.mark.column,
-                               problem: "duplicate keys \(duplicates.joined(separator: ", "))")
+            return .yamlSyntax(
+                file: file, line: context.mark.line, column: context.mark.column,
+                problem: "duplicate keys \(duplicates.joined(separator: ", "))")
         default:
             return .yamlSyntax(file: file, line: nil, column: nil, problem: "\(error)")
         }

@@ -10,10 +10,10 @@ public struct AuthCommand: AsyncParsableCommand {
         commandName: "auth",
         abstract: "Manage auth profiles for Dataverse environments.",
         discussion: """
-        Examples:
-          portal-migrate auth create --name test --url https://contoso-test.crm.dynamics.com --deviceCode
-          portal-migrate auth list
-        """,
+            Examples:
+              portal-migrate auth create --name test --url https://contoso-test.crm.dynamics.com --deviceCode
+              portal-migrate auth list
+            """,
         subcommands: [AuthCreateCommand.self, AuthListCommand.self, AuthSelectCommand.self, AuthDeleteCommand.self, AuthWhoCommand.self]
     )
     public init() {}
@@ -26,15 +26,18 @@ public struct AuthCreateCommand: AsyncParsableCommand {
         commandName: "create",
         abstract: "Create an auth profile and make it the active one.",
         discussion: """
-        One of: --applicationId A --clientSecret S (or --clientSecretEnv VAR) --tenant T (client credentials);
-        --deviceCode [--tenant T] (prints a sign-in message and waits); --token-env VAR (a bearer token in VAR);
-        or nothing, for a loopback URL without authentication.
+            One of: --applicationId A --clientSecret S (or --clientSecretEnv VAR) --tenant T (client credentials);
+            --deviceCode [--tenant T] (prints a sign-in message and waits); --token-env VAR (a bearer token in VAR);
+            or nothing, for a loopback URL without authentication.
 
-        Example: portal-migrate auth create --name dev --url https://contoso.crm.dynamics.com --deviceCode
-        """)
+            Example: portal-migrate auth create --name dev --url https://contoso.crm.dynamics.com --deviceCode
+            """)
 
     @Option(name: .long, help: "Profile name.") var name: String
-    @Option(name: .long, help: "Environment URL: https://org.crm.dynamics.com, or http://127.0.0.1:PORT for env serve (a trailing /api/data/v9.2/ is accepted).") var url: String
+    @Option(
+        name: .long,
+        help: "Environment URL: https://org.crm.dynamics.com, or http://127.0.0.1:PORT for env serve (a trailing /api/data/v9.2/ is accepted).")
+    var url: String
     @Option(name: [.customLong("applicationId")], help: "Application (client) id for client credentials.") var applicationId: String?
     @Option(name: [.customLong("clientSecret")], help: "Client secret (stored in the 0600 profile file; never printed).") var clientSecret: String?
     @Option(name: [.customLong("clientSecretEnv")], help: "Environment variable holding the client secret at each run.") var clientSecretEnv: String?
@@ -55,7 +58,9 @@ public struct AuthCreateCommand: AsyncParsableCommand {
             }
             var authorityURL: URL?
             if let a = authority {
-                guard let u = URL(string: a), u.scheme != nil, u.host != nil else { throw UserFacingError("'\(a)' is not an authority URL", exitCode: PortalMigrateExit.usage) }
+                guard let u = URL(string: a), u.scheme != nil, u.host != nil else {
+                    throw UserFacingError("'\(a)' is not an authority URL", exitCode: PortalMigrateExit.usage)
+                }
                 authorityURL = u
             }
             let kind: AuthProfile.Kind
@@ -73,12 +78,14 @@ public struct AuthCreateCommand: AsyncParsableCommand {
                 kind = .environmentToken
             } else {
                 guard EnvironmentURL.isLoopback(envURL) else {
-                    throw UserFacingError("an https:// environment needs --applicationId, --deviceCode or --token-env", exitCode: PortalMigrateExit.usage)
+                    throw UserFacingError(
+                        "an https:// environment needs --applicationId, --deviceCode or --token-env", exitCode: PortalMigrateExit.usage)
                 }
                 kind = .none
             }
-            let profile = AuthProfile(name: name, url: envURL, kind: kind, tenant: tenant, applicationID: applicationId,
-                                      clientSecret: clientSecret, clientSecretEnv: clientSecretEnv, tokenEnv: tokenEnv, authority: authorityURL)
+            let profile = AuthProfile(
+                name: name, url: envURL, kind: kind, tenant: tenant, applicationID: applicationId,
+                clientSecret: clientSecret, clientSecretEnv: clientSecretEnv, tokenEnv: tokenEnv, authority: authorityURL)
             let store = RemoteEnvironment.store
             if (try store.load()).profiles.contains(where: { $0.name.caseInsensitiveCompare(name) == .orderedSame }) {
                 throw AuthProfileStore.StoreError.duplicateName(name)
@@ -107,8 +114,10 @@ public struct AuthListCommand: AsyncParsableCommand {
             let c = try RemoteEnvironment.store.load()
             if json {
                 let rows: [JSONValue] = c.profiles.enumerated().map { i, p in
-                    .object([("index", .number(String(i))), ("active", .bool(c.active == i)), ("name", .string(p.name)),
-                             ("url", .string(p.url.absoluteString)), ("kind", .string(p.kind.rawValue))])
+                    .object([
+                        ("index", .number(String(i))), ("active", .bool(c.active == i)), ("name", .string(p.name)),
+                        ("url", .string(p.url.absoluteString)), ("kind", .string(p.kind.rawValue)),
+                    ])
                 }
                 printOut(JSONValue.array(rows).serialized)
                 return
@@ -119,7 +128,9 @@ public struct AuthListCommand: AsyncParsableCommand {
             func pad(_ s: String, _ w: Int) -> String { s + String(repeating: " ", count: max(0, w - s.count)) }
             printOut("Index Active \(pad("Name", nameWidth)) \(pad("Kind", kindWidth)) URL")
             for (i, p) in c.profiles.enumerated() {
-                printOut("\(pad("[\(i)]", 5)) \(pad(c.active == i ? "*" : "", 6)) \(pad(p.name, nameWidth)) \(pad(p.kind.rawValue, kindWidth)) \(p.url.absoluteString)")
+                printOut(
+                    "\(pad("[\(i)]", 5)) \(pad(c.active == i ? "*" : "", 6)) \(pad(p.name, nameWidth)) \(pad(p.kind.rawValue, kindWidth)) \(p.url.absoluteString)"
+                )
             }
         }
     }
@@ -196,31 +207,34 @@ public struct AuthWhoCommand: AsyncParsableCommand {
         try await userFacing {
             // A profile, an environment URL, or local:NAME (an embedded environment answers WhoAmI too).
             let service = try EnvironmentResolver.service(for: global.environment, verbose: global.verbose)
-            let environment = (service as? WebAPIClient)?.configuration.environmentURL.absoluteString
+            let environment =
+                (service as? WebAPIClient)?.configuration.environmentURL.absoluteString
                 ?? EnvironmentResolver.localName(global.environment).map { "local:\($0)" } ?? ""
             let who = try await service.whoAmI()
             let org = try await service.organizationInfo()
             if global.json {
-                printOut(JSONValue.object([
-                    ("url", .string(environment)),
-                    ("userId", .string(who.userID.dataverseString)),
-                    ("businessUnitId", .string(who.businessUnitID.dataverseString)),
-                    ("organizationId", .string(who.organizationID.dataverseString)),
-                    ("organizationName", .string(org.name)),
-                    ("baseLanguage", .number(String(org.languageCode))),
-                    ("version", .string(org.version)),
-                ]).serialized)
+                printOut(
+                    JSONValue.object([
+                        ("url", .string(environment)),
+                        ("userId", .string(who.userID.dataverseString)),
+                        ("businessUnitId", .string(who.businessUnitID.dataverseString)),
+                        ("organizationId", .string(who.organizationID.dataverseString)),
+                        ("organizationName", .string(org.name)),
+                        ("baseLanguage", .number(String(org.languageCode))),
+                        ("version", .string(org.version)),
+                    ]).serialized)
                 return
             }
-            printOut("""
-            Environment:       \(environment)
-            User id:           \(who.userID.dataverseString)
-            Business unit id:  \(who.businessUnitID.dataverseString)
-            Organization id:   \(who.organizationID.dataverseString)
-            Organization name: \(org.name)
-            Base language:     \(org.languageCode)
-            Version:           \(org.version)
-            """)
+            printOut(
+                """
+                Environment:       \(environment)
+                User id:           \(who.userID.dataverseString)
+                Business unit id:  \(who.businessUnitID.dataverseString)
+                Organization id:   \(who.organizationID.dataverseString)
+                Organization name: \(org.name)
+                Base language:     \(org.languageCode)
+                Version:           \(org.version)
+                """)
         }
     }
 }

@@ -37,8 +37,10 @@ public enum RemoteEnvironment {
     ///   - verbose: log each request's method, path and status at debug level on stderr.
     ///   - interactive: whether a device code sign-in may start.
     /// - Throws: `UserFacingError` naming what could not be resolved.
-    public static func client(for spec: String?, verbose: Bool = false, interactive: Bool = true,
-                              store: AuthProfileStore = store) throws -> WebAPIClient {
+    public static func client(
+        for spec: String?, verbose: Bool = false, interactive: Bool = true,
+        store: AuthProfileStore = store
+    ) throws -> WebAPIClient {
         var logger = Logger(label: "portal-migrate.webapi") { ConsoleLogHandler(label: $0) }
         logger.logLevel = verbose ? .debug : .warning
         let prompt: @Sendable (String) -> Void = { Console.shared.write($0 + "\n", fd: 2) }
@@ -47,16 +49,21 @@ public enum RemoteEnvironment {
             if let p = try profile(for: spec, store: store) {
                 let url: URL
                 do { url = try EnvironmentURLInput.parse(p.url.absoluteString) } catch let e as EnvironmentURLInput.Invalid {
-                    throw UserFacingError("auth profile '\(p.name)' has an \(e.description); delete it with `portal-migrate auth delete --name \(p.name)` and create it again",
-                                          exitCode: PortalMigrateExit.usage)
+                    throw UserFacingError(
+                        "auth profile '\(p.name)' has an \(e.description); delete it with `portal-migrate auth delete --name \(p.name)` and create it again",
+                        exitCode: PortalMigrateExit.usage)
                 }
                 let provider = try p.tokenProvider(cache: store.tokenCache, interactive: interactive, prompt: prompt)
                 return try WebAPIClient(configuration: clientConfiguration(url, timeout: timeout), tokenProvider: provider, logger: logger)
             }
-            guard let spec else { throw UserFacingError("no environment given and no auth profile selected; pass --environment or run `portal-migrate auth create`") }
+            guard let spec else {
+                throw UserFacingError("no environment given and no auth profile selected; pass --environment or run `portal-migrate auth create`")
+            }
             let url = try environmentURL(spec)
             guard EnvironmentURL.isLoopback(url) else {
-                throw UserFacingError("no auth profile for \(url.absoluteString); create one with `portal-migrate auth create --name NAME --url \(url.absoluteString) …`")
+                throw UserFacingError(
+                    "no auth profile for \(url.absoluteString); create one with `portal-migrate auth create --name NAME --url \(url.absoluteString) …`"
+                )
             }
             return try WebAPIClient(configuration: clientConfiguration(url, timeout: timeout), tokenProvider: NoTokenProvider(), logger: logger)
         } catch let e as DataverseError {
@@ -91,7 +98,8 @@ public enum RemoteEnvironment {
     static func requestTimeout(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Duration {
         guard let text = environment[requestTimeoutVariable], !text.isEmpty else { return .seconds(120) }
         guard let s = Double(text), s >= 1, s <= 86_400 else {
-            throw UserFacingError("\(requestTimeoutVariable)='\(text)' is not a number of seconds between 1 and 86400", exitCode: PortalMigrateExit.usage)
+            throw UserFacingError(
+                "\(requestTimeoutVariable)='\(text)' is not a number of seconds between 1 and 86400", exitCode: PortalMigrateExit.usage)
         }
         return .milliseconds(Int64(s * 1000))
     }
@@ -99,16 +107,14 @@ public enum RemoteEnvironment {
 
 /// Turns library errors into `UserFacingError`s with their descriptions (which never hold secrets).
 func userFacing<T>(_ body: () async throws -> T) async throws -> T {
-    do { return try await body() }
-    catch let e as UserFacingError { throw e }
-    catch let e as DataverseError where e.environmentDidNotAnswer {
+    do { return try await body() } catch let e as UserFacingError { throw e } catch let e as DataverseError where e.environmentDidNotAnswer {
         // Not bad input: the run can be repeated as it is (exit 1, issue 17).
-        throw UserFacingError("the environment did not answer; nothing was written: \(e.userText). Run the command again when it answers",
-                              exitCode: PortalMigrateExit.recordsFailed)
-    }
-    catch let e as DataverseError { throw UserFacingError(e.description) }
-    catch let e as AuthenticationError { throw UserFacingError(e.description) }
-    catch let e as AuthProfileStore.StoreError { throw UserFacingError(e.description) }
+        throw UserFacingError(
+            "the environment did not answer; nothing was written: \(e.userText). Run the command again when it answers",
+            exitCode: PortalMigrateExit.recordsFailed)
+    } catch let e as DataverseError { throw UserFacingError(e.description) } catch let e as AuthenticationError {
+        throw UserFacingError(e.description)
+    } catch let e as AuthProfileStore.StoreError { throw UserFacingError(e.description) }
 }
 
 extension DataverseError {

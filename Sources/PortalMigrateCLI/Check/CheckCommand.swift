@@ -15,21 +15,23 @@ public struct CheckCommand: AsyncParsableCommand {
         commandName: "check",
         abstract: "Find data that breaks a site or its security (a folder, a package or an environment's website).",
         discussion: """
-        Runs the portal rules (--list-rules shows them) and prints each problem with its rule id, record and column. \
-        Exit code 2 when a problem of --fail-on's severity or worse is found (default: error), else 0; nothing is written.
+            Runs the portal rules (--list-rules shows them) and prints each problem with its rule id, record and column. \
+            Exit code 2 when a problem of --fail-on's severity or worse is found (default: error), else 0; nothing is written.
 
-        upload, migrate and data import run the error rules before writing too; --skip-check RULE switches one off there and here.
+            upload, migrate and data import run the error rules before writing too; --skip-check RULE switches one off there and here.
 
-        Examples:
-          portal-migrate check --path ./site/my-site
-          portal-migrate check --environment test --webSiteId 076a8a4e-1c1d-4f7e-9c39-2f1e5d7a9b10 --fail-on warning --json
-          portal-migrate check --data ./portal.zip
-        """)
+            Examples:
+              portal-migrate check --path ./site/my-site
+              portal-migrate check --environment test --webSiteId 076a8a4e-1c1d-4f7e-9c39-2f1e5d7a9b10 --fail-on warning --json
+              portal-migrate check --data ./portal.zip
+            """)
 
     @OptionGroup var global: GlobalOptions
     @Option(name: [.customLong("path"), .customShort("p")], help: "A pac site folder (the one holding website.yml).")
     var path: String?
-    @Option(name: [.customLong("webSiteId"), .customLong("id", withSingleDash: true)], help: "The website of --environment to check (adx_websiteid or powerpagesiteid).")
+    @Option(
+        name: [.customLong("webSiteId"), .customLong("id", withSingleDash: true)],
+        help: "The website of --environment to check (adx_websiteid or powerpagesiteid).")
     var webSiteId: String?
     @Option(name: .customLong("data"), help: "A Configuration Migration Tool data.zip (or its unzipped folder).")
     var data: String?
@@ -69,8 +71,9 @@ public struct CheckCommand: AsyncParsableCommand {
         let json = global.json
         for line in DiagnosticRenderer.text(diagnostics) { MigrationCommandSupport.say(line, json: json) }
         let verdict = code == DiagnosticExit.passed ? "passed" : "failed"
-        MigrationCommandSupport.say("check \(verdict) (--fail-on \(failOn.rawValue)): \(DiagnosticRenderer.summary(diagnostics)) in \(label); "
-                                    + "\(PortalRules.all.count - skipped.count) rule(s) run", json: json)
+        MigrationCommandSupport.say(
+            "check \(verdict) (--fail-on \(failOn.rawValue)): \(DiagnosticRenderer.summary(diagnostics)) in \(label); "
+                + "\(PortalRules.all.count - skipped.count) rule(s) run", json: json)
         if json {
             let object: JSONValue = .object([
                 ("source", .string(label)), ("failOn", .string(failOn.rawValue)), ("passed", .bool(code == DiagnosticExit.passed)),

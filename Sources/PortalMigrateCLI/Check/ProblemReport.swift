@@ -27,8 +27,9 @@ enum ProblemReport {
             return UserFacingError(e.description)
         case let e as DataverseError where e.environmentDidNotAnswer:
             // Not bad input: the run can be repeated as it is (exit 1, issue 17).
-            return UserFacingError("the environment did not answer; nothing was written: \(e.userText). Run the command again when it answers",
-                                   exitCode: PortalMigrateExit.recordsFailed)
+            return UserFacingError(
+                "the environment did not answer; nothing was written: \(e.userText). Run the command again when it answers",
+                exitCode: PortalMigrateExit.recordsFailed)
         case let e as DataverseError:
             return UserFacingError(e.description)
         case let e as AuthenticationError:

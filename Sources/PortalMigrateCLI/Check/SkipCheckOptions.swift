@@ -5,8 +5,11 @@ import Migration
 /// `check`: a portal rule (`PortalRuleID`, `portal-migrate check --list-rules`) not to run. The error
 /// rules that find a broken site run before every write (`PortalRules.beforeWriting`).
 struct SkipCheckOptions: ParsableArguments {
-    @Option(name: .customLong("skip-check"), help: ArgumentHelp("A portal rule not to run before writing (repeatable; check --list-rules lists them).",
-                                                                valueName: "rule"))
+    @Option(
+        name: .customLong("skip-check"),
+        help: ArgumentHelp(
+            "A portal rule not to run before writing (repeatable; check --list-rules lists them).",
+            valueName: "rule"))
     var skipCheck: [String] = []
 
     init() {}

@@ -11,17 +11,18 @@ public struct CodeSiteDownloadCommand: AsyncParsableCommand {
         commandName: "download",
         abstract: "Download a code site into ROOTPATH/.powerpages-site/ (the current layout).",
         discussion: """
-        Writes the site's records as pac's download-code-site does since August 2025 (one file per record, \
-        unprefixed keys, a folder per web file). Into a project that already has .powerpages-site/, records keep \
-        their file names and the files of records gone from the site are removed; other files are left alone. \
-        A download followed by `code-site upload` of the same build changes nothing.
+            Writes the site's records as pac's download-code-site does since August 2025 (one file per record, \
+            unprefixed keys, a folder per web file). Into a project that already has .powerpages-site/, records keep \
+            their file names and the files of records gone from the site are removed; other files are left alone. \
+            A download followed by `code-site upload` of the same build changes nothing.
 
-        Example: portal-migrate code-site download --rootPath ./car-sales --webSiteId 6f0c… --environment local:dev
-        """)
+            Example: portal-migrate code-site download --rootPath ./car-sales --webSiteId 6f0c… --environment local:dev
+            """)
 
     @OptionGroup var global: GlobalOptions
-    @Option(name: [.customLong("rootPath"), .customLong("rp", withSingleDash: true), .customLong("path"), .customShort("p")],
-            help: "The project folder to write .powerpages-site/ into.")
+    @Option(
+        name: [.customLong("rootPath"), .customLong("rp", withSingleDash: true), .customLong("path"), .customShort("p")],
+        help: "The project folder to write .powerpages-site/ into.")
     var rootPath: String
     @Option(name: [.customLong("webSiteId"), .customLong("id", withSingleDash: true)], help: "The site's id (powerpagesite).")
     var webSiteId: String
@@ -34,8 +35,9 @@ public struct CodeSiteDownloadCommand: AsyncParsableCommand {
             let environment = try MigrationCommandSupport.service(global.environment, verbose: global.verbose)
             let name = global.environment ?? "the environment"
             guard try await DataModelPolicy.siteModel(websiteID, in: environment, requested: nil, environment: name) == .enhanced else {
-                throw UserFacingError("\(name) website \(websiteID.dataverseString) is not a site of the enhanced data model; a code site "
-                    + "always is (use `portal-migrate download` for a standard site)")
+                throw UserFacingError(
+                    "\(name) website \(websiteID.dataverseString) is not a site of the enhanced data model; a code site "
+                        + "always is (use `portal-migrate download` for a standard site)")
             }
             var reader = SnapshotReader(service: DataModelPolicy.service(environment, model: .enhanced))
             reader.keptSystemColumns = PacFolderFormat.downloadedSystemColumns
@@ -54,13 +56,16 @@ public struct CodeSiteDownloadCommand: AsyncParsableCommand {
             } catch let e as SafeWriteError {
                 throw UserFacingError("nothing more was written: \(e.description)")
             }
-            MigrationCommandSupport.say("Downloaded \(snapshot.recordCount) record(s) into \(summary.siteFolder.path): \(summary.written.count) file(s) "
-                + "written, \(summary.unchanged) unchanged, \(summary.removed.count) removed.", json: global.json)
+            MigrationCommandSupport.say(
+                "Downloaded \(snapshot.recordCount) record(s) into \(summary.siteFolder.path): \(summary.written.count) file(s) "
+                    + "written, \(summary.unchanged) unchanged, \(summary.removed.count) removed.", json: global.json)
             for f in summary.removed { MigrationCommandSupport.say("  removed \(f) (its record is gone from the site)", json: global.json) }
             if !summary.skipped.isEmpty { printErr("Not in the code-site folder format (left out): \(summary.skipped.count) record(s)") }
             if global.json {
-                let obj: [String: Any] = ["folder": summary.siteFolder.path, "records": snapshot.recordCount, "written": summary.written,
-                                          "unchanged": summary.unchanged, "removed": summary.removed, "skipped": summary.skipped]
+                let obj: [String: Any] = [
+                    "folder": summary.siteFolder.path, "records": snapshot.recordCount, "written": summary.written,
+                    "unchanged": summary.unchanged, "removed": summary.removed, "skipped": summary.skipped,
+                ]
                 printOut(String(decoding: try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys]), as: UTF8.self))
             }
         }

@@ -13,36 +13,43 @@ public struct CodeSiteUploadCommand: AsyncParsableCommand {
         commandName: "upload",
         abstract: "Upload a code-site project and its build output (new assets first, old bundles deleted last).",
         discussion: """
-        Reads ROOTPATH/powerpages.config.json and ROOTPATH/.powerpages-site/ (the current layout; the layout used before \
-        August 2025 is read with a notice), and the build output (compiledPath, or --compiledPath): every file becomes a \
-        web file, every folder a web page, the landing page (defaultLandingPage, default index.html) the Home page's copy.
+            Reads ROOTPATH/powerpages.config.json and ROOTPATH/.powerpages-site/ (the current layout; the layout used before \
+            August 2025 is read with a notice), and the build output (compiledPath, or --compiledPath): every file becomes a \
+            web file, every folder a web page, the landing page (defaultLandingPage, default index.html) the Home page's copy.
 
-        The site: --webSiteId, else the one in .powerpages-site/website.yml, else the one site of the project's name; \
-        a new site only with --create (never silently).
+            The site: --webSiteId, else the one in .powerpages-site/website.yml, else the one site of the project's name; \
+            a new site only with --create (never silently).
 
-        Everything is planned and checked before the first write (blocked extensions and sizes included: --unblock-extensions js \
-        allows .js for the run). Then, each step verified before the next: (1) the new build's assets; (2) every file the new \
-        landing page references must be a web file of the site; (3) the landing page itself; (4) only then the old bundles \
-        — web files that bundleFilePatterns (default: pac's ten patterns) match and the new build does not hold — are \
-        deleted, each deletion checked. A step that fails stops the rest with exit code 1, and the site keeps serving a \
-        complete build.
+            Everything is planned and checked before the first write (blocked extensions and sizes included: --unblock-extensions js \
+            allows .js for the run). Then, each step verified before the next: (1) the new build's assets; (2) every file the new \
+            landing page references must be a web file of the site; (3) the landing page itself; (4) only then the old bundles \
+            — web files that bundleFilePatterns (default: pac's ten patterns) match and the new build does not hold — are \
+            deleted, each deletion checked. A step that fails stops the rest with exit code 1, and the site keeps serving a \
+            complete build.
 
-        Example: portal-migrate code-site upload --rootPath ./car-sales --environment local:test --unblock-extensions js --yes
-        """)
+            Example: portal-migrate code-site upload --rootPath ./car-sales --environment local:test --unblock-extensions js --yes
+            """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var write: WriteOptions
-    @Option(name: [.customLong("rootPath"), .customLong("rp", withSingleDash: true)], help: "The project folder (powerpages.config.json, .powerpages-site/).")
+    @Option(
+        name: [.customLong("rootPath"), .customLong("rp", withSingleDash: true)],
+        help: "The project folder (powerpages.config.json, .powerpages-site/).")
     var rootPath: String
-    @Option(name: [.customLong("compiledPath"), .customLong("cp", withSingleDash: true)], help: "The build output folder, relative to --rootPath (wins over compiledPath).")
+    @Option(
+        name: [.customLong("compiledPath"), .customLong("cp", withSingleDash: true)],
+        help: "The build output folder, relative to --rootPath (wins over compiledPath).")
     var compiledPath: String?
     @Option(name: [.customLong("siteName"), .customLong("sn", withSingleDash: true)], help: "The site's name (wins over siteName).")
     var siteName: String?
-    @Option(name: [.customLong("webSiteId"), .customLong("id", withSingleDash: true)], help: "Upload into this site (a powerpagesite id of the target).")
+    @Option(
+        name: [.customLong("webSiteId"), .customLong("id", withSingleDash: true)], help: "Upload into this site (a powerpagesite id of the target).")
     var webSiteId: String?
     @Flag(name: .long, help: "Create a new site when the target has neither the project's site nor one of its name.")
     var create = false
-    @Option(name: .customLong("unblock-extensions"), help: "Extensions to remove from the target's blocked list for the run (comma-separated); restored after.")
+    @Option(
+        name: .customLong("unblock-extensions"),
+        help: "Extensions to remove from the target's blocked list for the run (comma-separated); restored after.")
     var unblockExtensions: String?
     @Flag(name: .long, help: "Do not ask before deleting the old bundles.")
     var yes = false
@@ -55,16 +62,21 @@ public struct CodeSiteUploadCommand: AsyncParsableCommand {
         try await MigrationCommandSupport.run(json: global.json) {
             let json = global.json
             let root = URL(fileURLWithPath: rootPath)
-            let project = try CodeSiteCommandSupport.codeSiteErrors { try CodeSiteProject.read(root: root, compiledPath: compiledPath, siteName: siteName) }
+            let project = try CodeSiteCommandSupport.codeSiteErrors {
+                try CodeSiteProject.read(root: root, compiledPath: compiledPath, siteName: siteName)
+            }
             defer { project.removeWorkFolder() }
             for n in project.notices { printErr(n) }
             guard let compiled = project.config.compiledPath, !compiled.isEmpty else {
-                throw UserFacingError("no build output folder: give --compiledPath or compiledPath in \(root.path)/powerpages.config.json",
-                                      exitCode: PortalMigrateExit.usage)
+                throw UserFacingError(
+                    "no build output folder: give --compiledPath or compiledPath in \(root.path)/powerpages.config.json",
+                    exitCode: PortalMigrateExit.usage)
             }
             let build = URL(fileURLWithPath: compiled, relativeTo: project.root).standardizedFileURL
             let siteID = try webSiteId.map { id -> UUID in
-                guard let u = UUID(dataverse: id) else { throw UserFacingError("--webSiteId '\(id)' is not a GUID", exitCode: PortalMigrateExit.usage) }
+                guard let u = UUID(dataverse: id) else {
+                    throw UserFacingError("--webSiteId '\(id)' is not a GUID", exitCode: PortalMigrateExit.usage)
+                }
                 return u
             }
             let target = try MigrationCommandSupport.target(global.environment, verbose: global.verbose)
@@ -76,14 +88,18 @@ public struct CodeSiteUploadCommand: AsyncParsableCommand {
             let upload = try await CodeSiteCommandSupport.codeSiteErrors {
                 try await CodeSiteUpload.prepare(project, build: build, target: target, choices: choices, webSiteID: siteID, create: create)
             }
-            var out = CodeSiteUploadReport(site: upload.binding.siteID, binding: upload.binding.reason.rawValue,
-                                           layout: project.layout.rawValue, buildFiles: upload.merge.webFiles.count,
-                                           landingReferences: upload.merge.landingReferences)
+            var out = CodeSiteUploadReport(
+                site: upload.binding.siteID, binding: upload.binding.reason.rawValue,
+                layout: project.layout.rawValue, buildFiles: upload.merge.webFiles.count,
+                landingReferences: upload.merge.landingReferences)
             MigrationCommandSupport.say(upload.binding.description, json: json)
-            MigrationCommandSupport.say("Build output \(build.path): \(upload.merge.webFiles.count) file(s); the landing page \(project.config.landingPage) "
-                + "references \(upload.merge.landingReferences.count) file(s), all in the build.", json: json)
+            MigrationCommandSupport.say(
+                "Build output \(build.path): \(upload.merge.webFiles.count) file(s); the landing page \(project.config.landingPage) "
+                    + "references \(upload.merge.landingReferences.count) file(s), all in the build.", json: json)
             for c in upload.merge.created.prefix(global.verbose ? .max : 20) { MigrationCommandSupport.say("  new \(c)", json: json) }
-            if upload.merge.created.count > 20 && !global.verbose { MigrationCommandSupport.say("  … and \(upload.merge.created.count - 20) more (--verbose lists all)", json: json) }
+            if upload.merge.created.count > 20 && !global.verbose {
+                MigrationCommandSupport.say("  … and \(upload.merge.created.count - 20) more (--verbose lists all)", json: json)
+            }
 
             let stale = try await upload.staleBundlesInTarget()
             out.staleBundles = stale.map(\.name)
@@ -92,14 +108,16 @@ public struct CodeSiteUploadCommand: AsyncParsableCommand {
             let notUploaded = upload.merge.staleBundles.filter { s in !stale.contains { $0.id == s.id } }
             out.folderStaleBundles = notUploaded.map(\.name)
             if !notUploaded.isEmpty {
-                MigrationCommandSupport.say("Stale bundles in .powerpages-site/ that the new build does not hold, left out of the upload "
-                    + "(the target does not have them) (\(notUploaded.count)):", json: json)
+                MigrationCommandSupport.say(
+                    "Stale bundles in .powerpages-site/ that the new build does not hold, left out of the upload "
+                        + "(the target does not have them) (\(notUploaded.count)):", json: json)
                 for s in notUploaded { MigrationCommandSupport.say("  - \(s.path) (matches \(s.pattern))", json: json) }
             }
             if stale.isEmpty {
                 MigrationCommandSupport.say("Stale bundles in the target: none.", json: json)
             } else {
-                MigrationCommandSupport.say("Stale bundles in the target, deleted only after the new build is uploaded and verified (\(stale.count)):", json: json)
+                MigrationCommandSupport.say(
+                    "Stale bundles in the target, deleted only after the new build is uploaded and verified (\(stale.count)):", json: json)
                 for s in stale { MigrationCommandSupport.say("  - \(s.path) (\(s.id.dataverseString), matches \(s.pattern))", json: json) }
             }
             let plan = upload.overall.plan
@@ -116,8 +134,9 @@ public struct CodeSiteUploadCommand: AsyncParsableCommand {
             for w in upload.overall.warningsToTell { printErr("warning: \(w)") }
             if !stale.isEmpty && !yes { try RunRendering.confirmDeletions(stale.count) }
             if !choices.unblockExtensions.isEmpty {
-                MigrationCommandSupport.say("The target's blocked attachment list will be changed for each step (allowing "
-                    + "\(choices.unblockExtensions.sorted().joined(separator: ", "))) and restored at its end.", json: json)
+                MigrationCommandSupport.say(
+                    "The target's blocked attachment list will be changed for each step (allowing "
+                        + "\(choices.unblockExtensions.sorted().joined(separator: ", "))) and restored at its end.", json: json)
             }
 
             // 1. The new build's assets.
@@ -126,44 +145,51 @@ public struct CodeSiteUploadCommand: AsyncParsableCommand {
             out.phases["assets"] = assets
             guard CodeSiteCommandSupport.passed(assets) else {
                 if json { printOut(out.jsonText()) }
-                throw UserFacingError("step 1 (the new build's assets) did not complete; the landing page was not switched and no bundle "
-                    + "was deleted, so the site still serves the previous build. Fix what is named above and run the same command again",
+                throw UserFacingError(
+                    "step 1 (the new build's assets) did not complete; the landing page was not switched and no bundle "
+                        + "was deleted, so the site still serves the previous build. Fix what is named above and run the same command again",
                     exitCode: PortalMigrateExit.recordsFailed)
             }
             // 2. Every file the new landing page references is in the target.
             let missing = try await upload.missingLandingAssets()
             guard missing.isEmpty else {
                 if json { printOut(out.jsonText()) }
-                throw UserFacingError("step 2: the target lacks \(missing.count) file(s) the new landing page references (\(missing.joined(separator: ", "))); "
-                    + "the landing page was not switched and nothing was deleted", exitCode: PortalMigrateExit.recordsFailed)
+                throw UserFacingError(
+                    "step 2: the target lacks \(missing.count) file(s) the new landing page references (\(missing.joined(separator: ", "))); "
+                        + "the landing page was not switched and nothing was deleted", exitCode: PortalMigrateExit.recordsFailed)
             }
-            MigrationCommandSupport.say("Step 2 of 4: every file the new landing page references (\(upload.merge.landingReferences.count)) is in the target.", json: json)
+            MigrationCommandSupport.say(
+                "Step 2 of 4: every file the new landing page references (\(upload.merge.landingReferences.count)) is in the target.", json: json)
             // 3. The landing page.
             MigrationCommandSupport.say("Step 3 of 4: the landing page", json: json)
             let switched = try await CodeSiteCommandSupport.apply(try await upload.switchRun(), target: target, json: json, verbose: global.verbose)
             out.phases["switch"] = switched
             guard CodeSiteCommandSupport.passed(switched) else {
                 if json { printOut(out.jsonText()) }
-                throw UserFacingError("step 3 (the landing page) did not complete; no bundle was deleted. Run the same command again",
-                                      exitCode: PortalMigrateExit.recordsFailed)
+                throw UserFacingError(
+                    "step 3 (the landing page) did not complete; no bundle was deleted. Run the same command again",
+                    exitCode: PortalMigrateExit.recordsFailed)
             }
             // 4. The stale bundles, each deletion checked.
             MigrationCommandSupport.say("Step 4 of 4: deleting \(stale.count) stale bundle(s)", json: json)
-            let cleanUp = try await CodeSiteCommandSupport.apply(try await upload.cleanUpRun(stale), target: target, json: json, verbose: global.verbose)
+            let cleanUp = try await CodeSiteCommandSupport.apply(
+                try await upload.cleanUpRun(stale), target: target, json: json, verbose: global.verbose)
             out.phases["cleanup"] = cleanUp
             let left = try await upload.bundlesStillPresent(stale)
             out.deletedBundles = stale.filter { s in !left.contains(s) }.map(\.name)
             out.refusedBundles = left.map(\.name)
             if json { printOut(out.jsonText()) }
             guard left.isEmpty else {
-                throw UserFacingError("clean-up: the target did not delete \(left.count) old bundle(s): "
-                    + left.map { "\($0.path) (\($0.id.dataverseString))" }.joined(separator: ", ")
-                    + "; the site serves the new build. Delete them in the target, or run the same command again",
+                throw UserFacingError(
+                    "clean-up: the target did not delete \(left.count) old bundle(s): "
+                        + left.map { "\($0.path) (\($0.id.dataverseString))" }.joined(separator: ", ")
+                        + "; the site serves the new build. Delete them in the target, or run the same command again",
                     exitCode: PortalMigrateExit.recordsFailed)
             }
             guard CodeSiteCommandSupport.passed(cleanUp) else { throw ExitCode(PortalMigrateExit.recordsFailed.rawValue) }
-            MigrationCommandSupport.say("Code site uploaded: \(upload.merge.webFiles.count) build file(s) in site \(upload.binding.siteID.dataverseString), "
-                + "\(out.deletedBundles.count) stale bundle(s) deleted.", json: json)
+            MigrationCommandSupport.say(
+                "Code site uploaded: \(upload.merge.webFiles.count) build file(s) in site \(upload.binding.siteID.dataverseString), "
+                    + "\(out.deletedBundles.count) stale bundle(s) deleted.", json: json)
         }
     }
 }
@@ -185,10 +211,14 @@ struct CodeSiteUploadReport {
     func jsonText() -> String {
         var phaseObjects: [String: Any] = [:]
         for (k, r) in phases { phaseObjects[k] = (try? JSONSerialization.jsonObject(with: Data(r.jsonText().utf8))) ?? [:] }
-        let obj: [String: Any] = ["codeSite": ["site": site.dataverseString, "boundBy": binding, "layout": layout, "buildFiles": buildFiles,
-                                               "landingReferences": landingReferences, "staleBundles": staleBundles, "folderStaleBundles": folderStaleBundles,
-                                               "deletedBundles": deletedBundles, "refusedBundles": refusedBundles] as [String: Any],
-                                  "steps": phaseObjects]
+        let obj: [String: Any] = [
+            "codeSite": [
+                "site": site.dataverseString, "boundBy": binding, "layout": layout, "buildFiles": buildFiles,
+                "landingReferences": landingReferences, "staleBundles": staleBundles, "folderStaleBundles": folderStaleBundles,
+                "deletedBundles": deletedBundles, "refusedBundles": refusedBundles,
+            ] as [String: Any],
+            "steps": phaseObjects,
+        ]
         let data = (try? JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
     }

@@ -6,11 +6,11 @@ public struct DataCommand: AsyncParsableCommand {
         commandName: "data",
         abstract: "Configuration Migration Tool schema files and data packages.",
         discussion: """
-        Reads and writes the files of Microsoft's Configuration Migration Tool (data_schema.xml, data.zip).
+            Reads and writes the files of Microsoft's Configuration Migration Tool (data_schema.xml, data.zip).
 
-        Example:
-          portal-migrate data schema --portalType customer-self-service > schema.xml
-        """,
+            Example:
+              portal-migrate data schema --portalType customer-self-service > schema.xml
+            """,
         subcommands: [DataSchemaCommand.self, DataExportCommand.self, DataImportCommand.self]
     )
 

@@ -11,12 +11,12 @@ public struct DataExportCommand: AsyncParsableCommand {
         commandName: "export",
         abstract: "Export the records a Configuration Migration Tool schema names into a data.zip.",
         discussion: """
-        Applies each entity's <filter> (FetchXML: and/or, eq, ne, null, not-null, in, like, on-or-after, \
-        on-or-before, link-entity), reads notes with their bodies and the N:N links the schema lists, and \
-        writes data.xml, data_schema.xml (a copy of the schema file) and [Content_Types].xml.
+            Applies each entity's <filter> (FetchXML: and/or, eq, ne, null, not-null, in, like, on-or-after, \
+            on-or-before, link-entity), reads notes with their bodies and the N:N links the schema lists, and \
+            writes data.xml, data_schema.xml (a copy of the schema file) and [Content_Types].xml.
 
-        Example: portal-migrate data export --schemaFile schema.xml --dataFile data.zip --environment local:dev
-        """)
+            Example: portal-migrate data export --schemaFile schema.xml --dataFile data.zip --environment local:dev
+            """)
 
     @OptionGroup var global: GlobalOptions
 
@@ -63,14 +63,19 @@ public struct DataExportCommand: AsyncParsableCommand {
                     for name in package.snapshot.tableNames {
                         tables.append((name, .number(String(package.snapshot.records[name]?.count ?? 0))))
                     }
-                    printOut(JSONValue.object([("dataFile", .string(out.path)), ("records", .number(String(records))),
-                                               ("links", .number(String(links))), ("notes", .number(String(package.snapshot.bodies.count))),
-                                               ("tables", .object(tables)),
-                                               ("notCarried", .object(coverage.map { ($0.website, $0.gap.json) }))]).serialized)
+                    printOut(
+                        JSONValue.object([
+                            ("dataFile", .string(out.path)), ("records", .number(String(records))),
+                            ("links", .number(String(links))), ("notes", .number(String(package.snapshot.bodies.count))),
+                            ("tables", .object(tables)),
+                            ("notCarried", .object(coverage.map { ($0.website, $0.gap.json) })),
+                        ]).serialized)
                 } else {
                     printOut("Exported \(records) record(s), \(links) N:N link(s) and \(package.snapshot.bodies.count) note bodies to \(out.path)")
                     if coverage.contains(where: { !$0.gap.isComplete }) {
-                        printOut("The schema left out records or links of the website (warning above): the package holds only the tables the schema names.")
+                        printOut(
+                            "The schema left out records or links of the website (warning above): the package holds only the tables the schema names."
+                        )
                     }
                 }
             }
@@ -82,7 +87,8 @@ public struct DataExportCommand: AsyncParsableCommand {
     /// schema's tables and N:N relationships (`SchemaCoverage`). Websites by name, in package order.
     /// - Throws: what reading the environment throws.
     static func coverage(of schema: CMTSchema, package: CMTPackage, service: any DataverseService) async throws
-        -> [(website: String, gap: SchemaCoverage)] {
+        -> [(website: String, gap: SchemaCoverage)]
+    {
         let tables = Set(schema.entities.map(\.name))
         let relationships = Set(schema.entities.flatMap { $0.relationships.filter(\.manyToMany).map(\.name) })
         var result: [(String, SchemaCoverage)] = []

@@ -12,21 +12,21 @@ public struct DataImportCommand: AsyncParsableCommand {
         commandName: "import",
         abstract: "Import a Configuration Migration Tool data.zip (or folder) through the migration engine.",
         discussion: """
-        Records match by id, then by the schema's updateCompare columns, then by natural key (portal \
-        languages by LCID); never silently by name. Entities with skipupdate="true" keep their existing \
-        records as they are (only missing records are created). Entities with disableplugins="true" are \
-        written bypassing custom plug-ins. A package without a website (portal languages and settings, or \
-        any tables) is planned table by table.
+            Records match by id, then by the schema's updateCompare columns, then by natural key (portal \
+            languages by LCID); never silently by name. Entities with skipupdate="true" keep their existing \
+            records as they are (only missing records are created). Entities with disableplugins="true" are \
+            written bypassing custom plug-ins. A package without a website (portal languages and settings, or \
+            any tables) is planned table by table.
 
-        A package whose website is not in the target while the target has another website of the same name \
-        (provisioned and not cleaned) is warned about before writing, naming both; --targetWebSiteId writes \
-        the package's website into the existing one (its name and primary domain are kept).
+            A package whose website is not in the target while the target has another website of the same name \
+            (provisioned and not cleaned) is warned about before writing, naming both; --targetWebSiteId writes \
+            the package's website into the existing one (its name and primary domain are kept).
 
-        Every check runs before the first write. Exit codes: 0 all written; 1 some records failed, or the \
-        target stopped answering (rerun the same command to resume); 2 a check failed (nothing written).
+            Every check runs before the first write. Exit codes: 0 all written; 1 some records failed, or the \
+            target stopped answering (rerun the same command to resume); 2 a check failed (nothing written).
 
-        Example: portal-migrate data import --data data.zip --environment local:test --dry-run
-        """)
+            Example: portal-migrate data import --data data.zip --environment local:test --dry-run
+            """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var write: WriteOptions
@@ -38,13 +38,17 @@ public struct DataImportCommand: AsyncParsableCommand {
     @Option(name: .customLong("match"), help: "How records are matched: key (id, then natural key) or id (ids only).")
     var match: MatchMode = .key
 
-    @Option(name: .customLong("missing-lookups"), help: "Lookups to records neither the package nor the target has: fail (a failed check) or drop (clear and list).")
+    @Option(
+        name: .customLong("missing-lookups"),
+        help: "Lookups to records neither the package nor the target has: fail (a failed check) or drop (clear and list).")
     var missingLookups: MissingLookupPolicy = .fail
 
     @Flag(name: .long, help: "Proceed without the records that fail a check; exit code 1.")
     var force = false
 
-    @Option(name: .customLong("targetWebSiteId"), help: "Write the package's website into this existing website of the target (as migrate --targetWebSiteId).")
+    @Option(
+        name: .customLong("targetWebSiteId"),
+        help: "Write the package's website into this existing website of the target (as migrate --targetWebSiteId).")
     var targetWebSiteId: String?
 
     @Flag(name: .long, help: "Do not ask before writing (as upload and migrate; an import never deletes).")

@@ -10,18 +10,19 @@ public struct DataSchemaCommand: ParsableCommand {
         commandName: "schema",
         abstract: "Generate the Configuration Migration Tool schema of a portal type.",
         discussion: """
-        Portal types: \(PortalType.allCases.map(\.rawValue).joined(separator: ", ")).
+            Portal types: \(PortalType.allCases.map(\.rawValue).joined(separator: ", ")).
 
-        The schema has the tables, columns, lookups and N:N relationships of Microsoft's schema file for \
-        that portal type (for example Customer_SelfService_Portal.xml).
+            The schema has the tables, columns, lookups and N:N relationships of Microsoft's schema file for \
+            that portal type (for example Customer_SelfService_Portal.xml).
 
-        Example:
-          portal-migrate data schema --portalType customer-self-service > schema.xml
-        """
+            Example:
+              portal-migrate data schema --portalType customer-self-service > schema.xml
+            """
     )
 
-    @Option(name: .customLong("portalType"), help: "The portal type (\(PortalType.allCases.map(\.rawValue).joined(separator: ", "))).",
-            completion: Completions.portalTypes)
+    @Option(
+        name: .customLong("portalType"), help: "The portal type (\(PortalType.allCases.map(\.rawValue).joined(separator: ", "))).",
+        completion: Completions.portalTypes)
     public var portalType: String
 
     @Option(name: [.customLong("output"), .customShort("o")], help: "Write the schema to this file instead of stdout.")

@@ -11,27 +11,27 @@ public struct DiffCommand: AsyncParsableCommand {
         commandName: "diff",
         abstract: "Show how two sites differ: environments, pac folders or CMT packages, in either data model.",
         discussion: """
-        Each side is an environment (--from / --to, with --webSiteId / --targetWebSiteId when it has more than \
-        one website), a pac site folder (--path / --targetPath) or a Configuration Migration Tool package \
-        (--data / --targetData). Records pair by id, then by natural key (a page by its parent and partial URL, \
-        a content page by its root page and language, a site setting by its name…), so two environments \
-        provisioned separately compare record for record although every id differs. The comparison is \
-        verify's: every column both formats carry, JSON by value, state, N:N links both ways, web file \
-        bodies by SHA-256.
+            Each side is an environment (--from / --to, with --webSiteId / --targetWebSiteId when it has more than \
+            one website), a pac site folder (--path / --targetPath) or a Configuration Migration Tool package \
+            (--data / --targetData). Records pair by id, then by natural key (a page by its parent and partial URL, \
+            a content page by its root page and language, a site setting by its name…), so two environments \
+            provisioned separately compare record for record although every id differs. The comparison is \
+            verify's: every column both formats carry, JSON by value, state, N:N links both ways, web file \
+            bodies by SHA-256.
 
-        Values bound to one environment are listed apart as "expected to differ" and never fail the diff: \
-        website bindings, the website's domain, site settings backed by environment variables, and the \
-        columns a deployment profile sets (--deploymentProfile FILE).
+            Values bound to one environment are listed apart as "expected to differ" and never fail the diff: \
+            website bindings, the website's domain, site settings backed by environment variables, and the \
+            columns a deployment profile sets (--deploymentProfile FILE).
 
-        Outputs: the summary on the terminal; --json prints one object on stdout; --junit FILE writes JUnit \
-        XML (a test case per table, a failure per difference); --report FILE.html writes one self-contained \
-        page (site map, changed records side by side, N:N links, web files, expected differences).
+            Outputs: the summary on the terminal; --json prints one object on stdout; --junit FILE writes JUnit \
+            XML (a test case per table, a failure per difference); --report FILE.html writes one self-contained \
+            page (site map, changed records side by side, N:N links, web files, expected differences).
 
-        Exit codes: 0 the sides hold the same configuration (apart from what is expected to differ); 1 they \
-        differ; 2 an input could not be read; 64 a usage error.
+            Exit codes: 0 the sides hold the same configuration (apart from what is expected to differ); 1 they \
+            differ; 2 an input could not be read; 64 a usage error.
 
-        Example: portal-migrate diff --from local:test --to local:prod --junit drift.xml --report drift.html
-        """)
+            Example: portal-migrate diff --from local:test --to local:prod --junit drift.xml --report drift.html
+            """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var sides: DiffSideOptions
@@ -40,7 +40,9 @@ public struct DiffCommand: AsyncParsableCommand {
     var report: String?
     @Option(name: .customLong("junit"), help: "Write JUnit XML to this file: a test case per table, a failure per difference.")
     var junit: String?
-    @Option(name: [.customLong("deploymentProfile"), .customLong("dp", withSingleDash: true)], help: "A pac deployment profile: the columns it sets are expected to differ.")
+    @Option(
+        name: [.customLong("deploymentProfile"), .customLong("dp", withSingleDash: true)],
+        help: "A pac deployment profile: the columns it sets are expected to differ.")
     var deploymentProfile: String?
     @Option(name: .customLong("schemaFile"), help: "Compare only the tables, columns and N:N relationships this CMT schema file names.")
     var schemaFile: String?

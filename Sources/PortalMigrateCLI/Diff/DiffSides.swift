@@ -10,13 +10,17 @@ import PortalModel
 struct DiffSideOptions: ParsableArguments {
     @Option(name: .customLong("from"), help: "First side: an environment (auth profile name or index, URL, or local:NAME).")
     var from: String?
-    @Option(name: [.customLong("webSiteId"), .customLong("id", withSingleDash: true)], help: "The first side's website id (adx_websiteid or powerpagesiteid); optional when the environment has one website.")
+    @Option(
+        name: [.customLong("webSiteId"), .customLong("id", withSingleDash: true)],
+        help: "The first side's website id (adx_websiteid or powerpagesiteid); optional when the environment has one website.")
     var webSiteId: String?
     @Option(name: [.customLong("path"), .customShort("p")], help: "First side: a pac site folder (the one holding website.yml).")
     var path: String?
     @Option(name: .customLong("data"), help: "First side: a Configuration Migration Tool data.zip (or unzipped folder).")
     var data: String?
-    @Option(name: [.customLong("modelVersion"), .customLong("mv", withSingleDash: true)], help: "The first side's data model: 1 standard, 2 enhanced (detected when left out).")
+    @Option(
+        name: [.customLong("modelVersion"), .customLong("mv", withSingleDash: true)],
+        help: "The first side's data model: 1 standard, 2 enhanced (detected when left out).")
     var modelVersion: String?
 
     @Option(name: .customLong("to"), help: "Second side: an environment; defaults to --environment.")
@@ -45,20 +49,25 @@ struct DiffSideOptions: ParsableArguments {
         func one(_ env: String?, _ site: String?, _ path: String?, _ data: String?, side: String, options: String) throws -> Spec {
             let given = [env, path, data].compactMap { $0 }
             guard given.count == 1 else {
-                throw UserFacingError(given.isEmpty ? "the \(side) side is missing: give one of \(options)"
-                                                    : "the \(side) side is given twice: give only one of \(options)", exitCode: PortalMigrateExit.usage)
+                throw UserFacingError(
+                    given.isEmpty
+                        ? "the \(side) side is missing: give one of \(options)"
+                        : "the \(side) side is given twice: give only one of \(options)", exitCode: PortalMigrateExit.usage)
             }
             if let path { return .folder(path) }
             if let data { return .package(data) }
             return .environment(env!, website: site)
         }
         let a = try one(from, webSiteId, path, data, side: "first", options: "--from ENV, --path FOLDER, --data DATA.zip")
-        let b = try one(to ?? (targetPath == nil && targetData == nil ? environment : nil), targetWebSiteId, targetPath, targetData,
-                        side: "second", options: "--to ENV (or --environment), --targetPath FOLDER, --targetData DATA.zip")
-        if case .environment = a {} else if webSiteId != nil {
+        let b = try one(
+            to ?? (targetPath == nil && targetData == nil ? environment : nil), targetWebSiteId, targetPath, targetData,
+            side: "second", options: "--to ENV (or --environment), --targetPath FOLDER, --targetData DATA.zip")
+        if case .environment = a {
+        } else if webSiteId != nil {
             throw UserFacingError("--webSiteId goes with --from (a folder or package names its own website)", exitCode: PortalMigrateExit.usage)
         }
-        if case .environment = b {} else if targetWebSiteId != nil {
+        if case .environment = b {
+        } else if targetWebSiteId != nil {
             throw UserFacingError("--targetWebSiteId goes with --to (a folder or package names its own website)", exitCode: PortalMigrateExit.usage)
         }
         return (a, b)
@@ -97,15 +106,19 @@ enum DiffSideReader {
     /// The website to read: the id given, else the environment's only website.
     static func websiteID(_ text: String?, in service: any DataverseService, environment: String) async throws -> UUID {
         if let text {
-            guard let id = UUID(dataverse: text) else { throw UserFacingError("'\(text)' is not a website id (a GUID)", exitCode: PortalMigrateExit.usage) }
+            guard let id = UUID(dataverse: text) else {
+                throw UserFacingError("'\(text)' is not a website id (a GUID)", exitCode: PortalMigrateExit.usage)
+            }
             return id
         }
         let sites = try await WebsiteListing.websites(in: service)
         guard sites.count == 1 else {
             let list = sites.map { "\($0.websiteId.dataverseString) \($0.name)" }.joined(separator: ", ")
-            throw UserFacingError(sites.isEmpty ? "\(environment) has no website to compare"
-                                  : "\(environment) has \(sites.count) websites (\(list)); name one with --webSiteId / --targetWebSiteId",
-                                  exitCode: PortalMigrateExit.usage)
+            throw UserFacingError(
+                sites.isEmpty
+                    ? "\(environment) has no website to compare"
+                    : "\(environment) has \(sites.count) websites (\(list)); name one with --webSiteId / --targetWebSiteId",
+                exitCode: PortalMigrateExit.usage)
         }
         return sites[0].websiteId
     }

@@ -10,11 +10,13 @@ enum PlanReportFile {
     /// Renders `pending` and writes it to `path`; says where on the terminal.
     /// - Throws: `UserFacingError` when the page cannot be made or written.
     static func write(_ pending: PendingRun, source: RunSource, target: RunTarget, to path: String, json: Bool) throws {
-        let problems = pending.checks.filter { $0.severity == .error }.map { "error: \($0)" }
+        let problems =
+            pending.checks.filter { $0.severity == .error }.map { "error: \($0)" }
             + pending.warningsToTell.map { "warning: \($0)" }
-        let document = ReportDocument.plan(pending.plan, source: pending.prepared.source, target: pending.prepared.planning.targetSnapshot,
-                                           sourceLabel: source.location, targetLabel: target.name ?? "the selected environment",
-                                           problems: problems, hiddenColumns: pending.options.plan.hiddenColumns)
+        let document = ReportDocument.plan(
+            pending.plan, source: pending.prepared.source, target: pending.prepared.planning.targetSnapshot,
+            sourceLabel: source.location, targetLabel: target.name ?? "the selected environment",
+            problems: problems, hiddenColumns: pending.options.plan.hiddenColumns)
         let html: String
         do { html = try HTMLReport.render(document) } catch { throw UserFacingError("the plan report could not be made: \(error)") }
         try DiffCommand.write(html, to: URL(fileURLWithPath: path), shown: path)

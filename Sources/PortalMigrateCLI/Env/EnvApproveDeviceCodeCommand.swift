@@ -12,9 +12,9 @@ struct EnvApproveDeviceCodeCommand: AsyncParsableCommand {
         commandName: "approve-device-code",
         abstract: "Approve a device code on the server running for an embedded environment.",
         discussion: """
-        Example (while `portal-migrate env serve dev --require-token` runs):
-          portal-migrate env approve-device-code dev FJQSKJ2KH
-        """)
+            Example (while `portal-migrate env serve dev --require-token` runs):
+              portal-migrate env approve-device-code dev FJQSKJ2KH
+            """)
     @OptionGroup var env: EnvName
     @Argument(help: "The user code the device code flow printed.") var code: String
     @OptionGroup var global: OutputOptions

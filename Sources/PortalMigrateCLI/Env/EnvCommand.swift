@@ -12,24 +12,24 @@ public struct EnvCommand: AsyncParsableCommand {
         commandName: "env",
         abstract: "Create and manage embedded (local) Dataverse-compatible environments.",
         discussion: """
-        Example:
-          portal-migrate env create dev
-          portal-migrate env provision dev --template starter
-          portal-migrate list --environment local:dev
-        """,
-        subcommands: [EnvCreateCommand.self, EnvListCommand.self, EnvSettingsCommand.self, EnvProvisionCommand.self,
-                      EnvDeleteWebsiteCommand.self, EnvDeletePortalAppCommand.self, EnvResetCommand.self, EnvDeleteCommand.self,
-                      EnvServeCommand.self, EnvApproveDeviceCodeCommand.self])
+            Example:
+              portal-migrate env create dev
+              portal-migrate env provision dev --template starter
+              portal-migrate list --environment local:dev
+            """,
+        subcommands: [
+            EnvCreateCommand.self, EnvListCommand.self, EnvSettingsCommand.self, EnvProvisionCommand.self,
+            EnvDeleteWebsiteCommand.self, EnvDeletePortalAppCommand.self, EnvResetCommand.self, EnvDeleteCommand.self,
+            EnvServeCommand.self, EnvApproveDeviceCodeCommand.self,
+        ])
     public init() {}
 }
 
 /// Maps the environment library's errors to `UserFacingError`s (exit code 2).
 func envFacing<T>(_ body: () async throws -> T) async throws -> T {
     try await userFacing {
-        do { return try await body() }
-        catch let e as LocalEnvironmentError { throw UserFacingError(e.description) }
-        catch let e as DataDirectoryError { throw UserFacingError(e.description) }
-        catch let e as CMTError { throw UserFacingError(e.description) }
+        do { return try await body() } catch let e as LocalEnvironmentError { throw UserFacingError(e.description) } catch let e as DataDirectoryError
+        { throw UserFacingError(e.description) } catch let e as CMTError { throw UserFacingError(e.description) }
     }
 }
 

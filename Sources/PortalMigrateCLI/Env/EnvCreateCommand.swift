@@ -9,13 +9,13 @@ struct EnvCreateCommand: AsyncParsableCommand {
         commandName: "create",
         abstract: "Create an embedded environment (tables from the catalog, or from a CMT schema file).",
         discussion: """
-        The new environment holds the 43 portal languages under fresh ids, a business unit and a system user.
+            The new environment holds the 43 portal languages under fresh ids, a business unit and a system user.
 
-        --exclude-tables/--exclude-columns drop catalog tables or columns to reproduce schema drift.
+            --exclude-tables/--exclude-columns drop catalog tables or columns to reproduce schema drift.
 
-        Example:
-          portal-migrate env create old --exclude-columns adx_webpage.adx_sharedpageconfiguration
-        """)
+            Example:
+              portal-migrate env create old --exclude-columns adx_webpage.adx_sharedpageconfiguration
+            """)
     @OptionGroup var env: EnvName
     @Option(help: "Base language LCID.") var language: Int = 1033
     @Option(help: "A Configuration Migration Tool schema file whose tables the environment gets instead of the catalog.")
@@ -57,8 +57,11 @@ struct EnvCreateCommand: AsyncParsableCommand {
             let created = try EnvironmentDirectory().create(env.name, options: options)
             let count = try await created.tableDefinitions().count
             if global.json {
-                printOut(JSONValue.object([("name", .string(env.name)), ("path", .string(created.url.path)),
-                                           ("tables", .number(String(count))), ("baseLanguage", .number(String(language)))]).serialized)
+                printOut(
+                    JSONValue.object([
+                        ("name", .string(env.name)), ("path", .string(created.url.path)),
+                        ("tables", .number(String(count))), ("baseLanguage", .number(String(language))),
+                    ]).serialized)
             } else {
                 printOut("Created local:\(env.name) (\(count) tables, base language \(language)) at \(created.url.path)")
             }
@@ -76,10 +79,15 @@ struct EnvListCommand: AsyncParsableCommand {
     func run() async throws {
         let list = await EnvironmentDirectory().list()
         if global.json {
-            printOut(JSONValue.array(list.map { s in
-                .object([("name", .string(s.name)), ("path", .string(s.path)), ("organizationName", .string(s.organizationName)),
-                         ("baseLanguage", .number(String(s.baseLanguage))), ("websites", .number(String(s.websites)))])
-            }).serialized)
+            printOut(
+                JSONValue.array(
+                    list.map { s in
+                        .object([
+                            ("name", .string(s.name)), ("path", .string(s.path)), ("organizationName", .string(s.organizationName)),
+                            ("baseLanguage", .number(String(s.baseLanguage))), ("websites", .number(String(s.websites))),
+                        ])
+                    }
+                ).serialized)
             return
         }
         if list.isEmpty { printOut("No local environments in \(EnvironmentDirectory().data.environmentsFolder.path)."); return }
@@ -93,10 +101,10 @@ struct EnvDeleteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "delete", abstract: "Delete an embedded environment's file.",
         discussion: """
-        An environment that holds websites asks first on a terminal; elsewhere pass --yes.
+            An environment that holds websites asks first on a terminal; elsewhere pass --yes.
 
-        Example: portal-migrate env delete old-test --yes
-        """)
+            Example: portal-migrate env delete old-test --yes
+            """)
     @OptionGroup var env: EnvName
     @Flag(name: .customLong("yes"), help: "Delete without asking even when the environment holds websites.")
     var yes = false
@@ -105,7 +113,8 @@ struct EnvDeleteCommand: AsyncParsableCommand {
     /// False for an empty file (which `openLocal` refuses and tells the user to delete): nothing to lose.
     static func holdsData(_ name: String) -> Bool {
         guard let file = try? EnvironmentDirectory().file(name),
-              let size = try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int else { return true }
+            let size = try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int
+        else { return true }
         return size > 0
     }
 

@@ -10,20 +10,21 @@ struct EnvProvisionCommand: AsyncParsableCommand {
         commandName: "provision",
         abstract: "Provision a portal from a template, or a portal app from an existing website record.",
         discussion: """
-        Templates: \(PortalTemplate.all.keys.sorted().joined(separator: ", ")). Every provisioning uses fresh random GUIDs.
+            Templates: \(PortalTemplate.all.keys.sorted().joined(separator: ", ")). Every provisioning uses fresh random GUIDs.
 
-        --modelVersion 2 (or Enhanced) provisions an enhanced data model site (powerpagesite, powerpagesitelanguage, \
-        powerpagecomponent) with the same content; 1 (Standard, the default) the adx_* tables.
+            --modelVersion 2 (or Enhanced) provisions an enhanced data model site (powerpagesite, powerpagesitelanguage, \
+            powerpagecomponent) with the same content; 1 (Standard, the default) the adx_* tables.
 
-        Example: portal-migrate env provision dev --template starter --modelVersion 2 --json
-        """)
+            Example: portal-migrate env provision dev --template starter --modelVersion 2 --json
+            """)
     @OptionGroup var env: EnvName
     @Option(help: "Built-in template: starter or customer-self-service.", completion: Completions.templates) var template: String?
     @Option(name: .customLong("existing-website"), help: "Bind a new portal app to this existing adx_website id.")
     var existingWebsite: String?
     @Option(name: .customLong("name"), help: "The website's name (default: the template's).") var siteName: String?
-    @Option(name: [.customLong("modelVersion"), .customLong("mv", withSingleDash: true)],
-            help: "Data model of the provisioned site: 1/Standard (default) or 2/Enhanced.", completion: Completions.modelVersions)
+    @Option(
+        name: [.customLong("modelVersion"), .customLong("mv", withSingleDash: true)],
+        help: "Data model of the provisioned site: 1/Standard (default) or 2/Enhanced.", completion: Completions.modelVersions)
     var modelVersion: String?
     @OptionGroup var global: OutputOptions
 
@@ -57,8 +58,10 @@ struct EnvProvisionCommand: AsyncParsableCommand {
                 appID = try await environment.provisionPortalApp(existingWebsite: websiteID)
             }
             if global.json {
-                var fields: [(String, JSONValue)] = [("websiteId", .string(websiteID.dataverseString)),
-                                                     ("portalAppId", .string(appID.dataverseString))]
+                var fields: [(String, JSONValue)] = [
+                    ("websiteId", .string(websiteID.dataverseString)),
+                    ("portalAppId", .string(appID.dataverseString)),
+                ]
                 if template != nil { fields.append(("dataModel", .string(dataModel.rawValue))) }
                 printOut(JSONValue.object(fields).serialized)
             } else {
@@ -94,7 +97,8 @@ struct EnvDeletePortalAppCommand: AsyncParsableCommand {
         commandName: "delete-portal-app", abstract: "Delete the portal app bound to a website; the website record stays.",
         discussion: "Example: portal-migrate env delete-portal-app test --webSiteId 6f0c7d5e-0000-0000-0000-000000000001")
     @OptionGroup var env: EnvName
-    @Option(name: [.customLong("webSiteId"), .customLong("id", withSingleDash: true)], help: "The website id the portal app is bound to.") var webSiteId: String
+    @Option(name: [.customLong("webSiteId"), .customLong("id", withSingleDash: true)], help: "The website id the portal app is bound to.")
+    var webSiteId: String
     @OptionGroup var global: OutputOptions
 
     func run() async throws {

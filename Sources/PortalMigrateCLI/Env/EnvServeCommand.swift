@@ -12,21 +12,21 @@ struct EnvServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve an embedded environment over the Dataverse Web API on 127.0.0.1.",
         discussion: """
-        Prints the organization URL to pass as --environment (with the chosen port when --port is 0) and serves until SIGINT or SIGTERM. Switches imitate Dataverse's service protection and faults for rehearsals and tests.
+            Prints the organization URL to pass as --environment (with the chosen port when --port is 0) and serves until SIGINT or SIGTERM. Switches imitate Dataverse's service protection and faults for rehearsals and tests.
 
-        The Power Pages admin API (`portal-migrate site …`) is answered on the same port under /powerpages/environments/ORGANIZATION-ID/ (see `portal-migrate site --help`).
+            The Power Pages admin API (`portal-migrate site …`) is answered on the same port under /powerpages/environments/ORGANIZATION-ID/ (see `portal-migrate site --help`).
 
-        With --require-token, requests need a bearer token from the server's token endpoint: create an auth profile for the loopback URL with --applicationId and --clientSecretEnv (any pair is accepted unless --client-credentials lists them).
+            With --require-token, requests need a bearer token from the server's token endpoint: create an auth profile for the loopback URL with --applicationId and --clientSecretEnv (any pair is accepted unless --client-credentials lists them).
 
-        Examples:
-          portal-migrate env serve dev --port 5555
-          portal-migrate migrate --from local:src --to http://127.0.0.1:5555 --webSiteId ...
-          portal-migrate env serve dev --port 0 --latency-ms 50 --max-concurrency 4 --fail-rate 0.2 --seed 1
-          portal-migrate env serve dev --port 5555 --latency-ms 20 --cost-model typical --dop-hint 16
-          curl http://127.0.0.1:5555/pm/cost-account      # server time charged, peak concurrency, the floor
-          portal-migrate env serve dev --port 5555 --require-token --client-credentials app:s3cret
-          APP_SECRET=s3cret portal-migrate auth create --name loop --url http://127.0.0.1:5555 --applicationId app --clientSecretEnv APP_SECRET
-        """)
+            Examples:
+              portal-migrate env serve dev --port 5555
+              portal-migrate migrate --from local:src --to http://127.0.0.1:5555 --webSiteId ...
+              portal-migrate env serve dev --port 0 --latency-ms 50 --max-concurrency 4 --fail-rate 0.2 --seed 1
+              portal-migrate env serve dev --port 5555 --latency-ms 20 --cost-model typical --dop-hint 16
+              curl http://127.0.0.1:5555/pm/cost-account      # server time charged, peak concurrency, the floor
+              portal-migrate env serve dev --port 5555 --require-token --client-credentials app:s3cret
+              APP_SECRET=s3cret portal-migrate auth create --name loop --url http://127.0.0.1:5555 --applicationId app --clientSecretEnv APP_SECRET
+            """)
     @OptionGroup var env: EnvName
     @Option(help: "TCP port on 127.0.0.1; 0 picks a free one.") var port: Int = 0
     @Option(name: .customLong("latency-ms"), help: "Milliseconds added to every Web API request.") var latencyMs: Int = 0
@@ -38,22 +38,29 @@ struct EnvServeCommand: AsyncParsableCommand {
     var failRate: Double = 0
     @Option(help: "Seed of the fault generator (same seed, same failures for the same requests).") var seed: UInt64 = 0
     @Flag(name: .customLong("require-token"), help: "Require a bearer token from the local token endpoint.") var requireToken = false
-    @Option(name: .customLong("client-credentials"), parsing: .singleValue, help: "Accepted client ID:SECRET (repeatable); without it any pair is accepted.")
+    @Option(
+        name: .customLong("client-credentials"), parsing: .singleValue,
+        help: "Accepted client ID:SECRET (repeatable); without it any pair is accepted.")
     var clientCredentials: [String] = []
     @Flag(name: .customLong("auto-approve-device-codes"), help: "Approve device codes as soon as they are issued.") var autoApproveDeviceCodes = false
     @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted (413 above).") var maxBodyBytes: Int = 128 * 1024 * 1024
-    @Option(name: .customLong("cost-model"),
-            help: "Charge Dataverse's server time per operation: low, typical or high (research/dataverse-costs.md §6); the account is at /pm/cost-account.")
+    @Option(
+        name: .customLong("cost-model"),
+        help:
+            "Charge Dataverse's server time per operation: low, typical or high (research/dataverse-costs.md §6); the account is at /pm/cost-account."
+    )
     var costModel: String?
     @Option(name: .customLong("cost-scale"), help: "Multiply every cost of --cost-model by this factor.") var costScale: Double = 1
     @Option(name: .customLong("dop-hint"), help: "The x-ms-dop-hint sent on every response (recommended requests in flight).") var dopHint: Int = 4
     @Option(name: .customLong("execution-budget-ms"), help: "Server time allowed per budget window under --cost-model; more answer 429 (0x80072321).")
     var executionBudgetMs: Double = 1_200_000
-    @Option(name: .customLong("site-operation-delay-ms"),
-            help: "Power Pages admin API: milliseconds a site create/delete stays in progress before it completes (0: at once).")
+    @Option(
+        name: .customLong("site-operation-delay-ms"),
+        help: "Power Pages admin API: milliseconds a site create/delete stays in progress before it completes (0: at once).")
     var siteOperationDelayMs: Int = 0
-    @Option(name: .customLong("fail-site-operations"),
-            help: "Power Pages admin API: the next N site creates/deletes fail after they started (for tests).")
+    @Option(
+        name: .customLong("fail-site-operations"),
+        help: "Power Pages admin API: the next N site creates/deletes fail after they started (for tests).")
     var failSiteOperations: Int = 0
     @OptionGroup var global: OutputOptions
 
@@ -84,10 +91,11 @@ struct EnvServeCommand: AsyncParsableCommand {
             let file = try EnvironmentDirectory().file(env.name)
             var credentials: [String: String] = [:]
             for c in clientCredentials { if let (id, secret) = ServerOptions.parseClientCredential(c) { credentials[id] = secret } }
-            var options = ServerOptions(port: port, latencyMilliseconds: latencyMs, maxConcurrency: maxConcurrency,
-                                        requestBudget: requestBudget, budgetWindowSeconds: budgetWindowSeconds, failRate: failRate,
-                                        seed: seed, requireToken: requireToken, clientCredentials: credentials,
-                                        autoApproveDeviceCodes: autoApproveDeviceCodes, maxBodyBytes: maxBodyBytes, dopHint: dopHint)
+            var options = ServerOptions(
+                port: port, latencyMilliseconds: latencyMs, maxConcurrency: maxConcurrency,
+                requestBudget: requestBudget, budgetWindowSeconds: budgetWindowSeconds, failRate: failRate,
+                seed: seed, requireToken: requireToken, clientCredentials: credentials,
+                autoApproveDeviceCodes: autoApproveDeviceCodes, maxBodyBytes: maxBodyBytes, dopHint: dopHint)
             options.costModel = costModel.flatMap(CostModel.profile(named:)).map { CostModel(profile: $0, scale: costScale) }
             options.executionBudgetMilliseconds = executionBudgetMs
             options.admin = AdminAPIOptions(operationDelayMilliseconds: siteOperationDelayMs, failOperations: failSiteOperations)
@@ -103,25 +111,32 @@ struct EnvServeCommand: AsyncParsableCommand {
             do {
                 try await server.run(handleSignals: true) { port in
                     do { try ServerRuntimeFile.write(port: port, approvalKey: approvalKey, beside: file) } catch {
-                        printErr("warning: cannot write \(ServerRuntimeFile.url(beside: file).path) (\(error)); "
-                                 + "`env approve-device-code` will not find this server")
+                        printErr(
+                            "warning: cannot write \(ServerRuntimeFile.url(beside: file).path) (\(error)); "
+                                + "`env approve-device-code` will not find this server")
                     }
                     let organization = "http://127.0.0.1:\(port)"
                     let base = organization + "/api/data/v9.2/"
                     let token = organization + "/common/oauth2/v2.0/token"
                     if json {
-                        printOut(JSONValue.object([("environment", .string("local:\(name)")), ("url", .string(organization)),
-                                                   ("webAPI", .string(base)), ("port", .number(String(port))),
-                                                   ("tokenEndpoint", .string(token))]).serialized)
+                        printOut(
+                            JSONValue.object([
+                                ("environment", .string("local:\(name)")), ("url", .string(organization)),
+                                ("webAPI", .string(base)), ("port", .number(String(port))),
+                                ("tokenEndpoint", .string(token)),
+                            ]).serialized)
                     } else {
                         printOut("Serving local:\(name) at \(organization) (use --environment \(organization); Web API root \(base))")
                         printErr("Token endpoint: \(token). Press Ctrl-C to stop.")
                         if let model = costOptions {
-                            printErr("Cost model: \(model.profile.rawValue)\(model.scale == 1 ? "" : " ×\(model.scale)"), x-ms-dop-hint \(hint); "
-                                     + "account at \(organization)\(CostAccount.endpointPath)")
+                            printErr(
+                                "Cost model: \(model.profile.rawValue)\(model.scale == 1 ? "" : " ×\(model.scale)"), x-ms-dop-hint \(hint); "
+                                    + "account at \(organization)\(CostAccount.endpointPath)")
                         }
                         if tokensRequired {
-                            printErr("Tokens required: portal-migrate auth create --name NAME --url \(organization) --applicationId ID --clientSecretEnv VAR")
+                            printErr(
+                                "Tokens required: portal-migrate auth create --name NAME --url \(organization) --applicationId ID --clientSecretEnv VAR"
+                            )
                         }
                     }
                 }

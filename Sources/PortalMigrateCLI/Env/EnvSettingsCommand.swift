@@ -10,9 +10,9 @@ struct EnvSettingsCommand: AsyncParsableCommand {
         commandName: "settings",
         abstract: "Show or change an environment's organization settings and platform behaviours.",
         discussion: """
-        Platform behaviours the embedded environment emulates (ids for --enable/--disable): \(PlatformBehaviour.allCases.map { "\($0.rawValue) \($0.summary)" }.joined(separator: "; ")).
-        Example: portal-migrate env settings dev --blockedattachments "exe;dll" --disable E3
-        """)
+            Platform behaviours the embedded environment emulates (ids for --enable/--disable): \(PlatformBehaviour.allCases.map { "\($0.rawValue) \($0.summary)" }.joined(separator: "; ")).
+            Example: portal-migrate env settings dev --blockedattachments "exe;dll" --disable E3
+            """)
     @OptionGroup var env: EnvName
     @Option(help: "Base language LCID.") var language: Int?
     @Option(name: .customLong("blockedattachments"), help: "Blocked extensions, separated by ';' (empty for none).")
@@ -48,22 +48,24 @@ struct EnvSettingsCommand: AsyncParsableCommand {
             let org = try await environment.organizationInfo()
             let on = try await environment.behaviours()
             if global.json {
-                printOut(JSONValue.object([
-                    ("name", .string(env.name)), ("baseLanguage", .number(String(org.languageCode))),
-                    ("blockedAttachments", .string(org.blockedAttachments.joined(separator: ";"))),
-                    ("maxUploadFileSize", .number(String(org.maxUploadFileSize))), ("version", .string(org.version)),
-                    ("behaviours", .object(PlatformBehaviour.allCases.map { ($0.rawValue, .bool(on.contains($0))) })),
-                ]).serialized)
+                printOut(
+                    JSONValue.object([
+                        ("name", .string(env.name)), ("baseLanguage", .number(String(org.languageCode))),
+                        ("blockedAttachments", .string(org.blockedAttachments.joined(separator: ";"))),
+                        ("maxUploadFileSize", .number(String(org.maxUploadFileSize))), ("version", .string(org.version)),
+                        ("behaviours", .object(PlatformBehaviour.allCases.map { ($0.rawValue, .bool(on.contains($0))) })),
+                    ]).serialized)
                 return
             }
-            printOut("""
-            local:\(env.name)
-            languagecode:       \(org.languageCode)
-            maxuploadfilesize:  \(org.maxUploadFileSize)
-            blockedattachments: \(org.blockedAttachments.joined(separator: ";"))
-            version:            \(org.version)
-            behaviours:
-            """)
+            printOut(
+                """
+                local:\(env.name)
+                languagecode:       \(org.languageCode)
+                maxuploadfilesize:  \(org.maxUploadFileSize)
+                blockedattachments: \(org.blockedAttachments.joined(separator: ";"))
+                version:            \(org.version)
+                behaviours:
+                """)
             for b in PlatformBehaviour.allCases { printOut("  \(b.rawValue) \(on.contains(b) ? "on " : "off") \(b.summary)") }
         }
     }

@@ -10,14 +10,14 @@ public struct DownloadCommand: AsyncParsableCommand {
         commandName: "download",
         abstract: "Download a website into a pac-compatible site folder.",
         discussion: """
-        Writes PATH/<site-folder>/ exactly as `pac paportal download` does (YAML, content files, web files, \
-        .portalconfig manifests).
+            Writes PATH/<site-folder>/ exactly as `pac paportal download` does (YAML, content files, web files, \
+            .portalconfig manifests).
 
-        Without --overwrite a folder with content is refused; with it, records keep their existing file names \
-        and files of deleted records are removed (and listed in manifest.yml).
+            Without --overwrite a folder with content is refused; with it, records keep their existing file names \
+            and files of deleted records are removed (and listed in manifest.yml).
 
-        Example: portal-migrate download --path ./site --webSiteId 6f0c… --environment local:dev
-        """)
+            Example: portal-migrate download --path ./site --webSiteId 6f0c… --environment local:dev
+            """)
 
     @OptionGroup var global: GlobalOptions
     @Option(name: [.customLong("path"), .customShort("p")], help: "The folder to download into.")
@@ -26,15 +26,22 @@ public struct DownloadCommand: AsyncParsableCommand {
     var webSiteId: String
     @Flag(name: [.customLong("overwrite"), .customShort("o")], help: "Write into a site folder that already has content.")
     var overwrite = false
-    @Option(name: [.customLong("includeEntities"), .customLong("ie", withSingleDash: true)], help: "Only these tables (comma-separated logical names).")
+    @Option(
+        name: [.customLong("includeEntities"), .customLong("ie", withSingleDash: true)], help: "Only these tables (comma-separated logical names).")
     var includeEntities: String?
-    @Option(name: [.customLong("excludeEntities"), .customLong("xe", withSingleDash: true)], help: "Leave out these tables (comma-separated logical names).")
+    @Option(
+        name: [.customLong("excludeEntities"), .customLong("xe", withSingleDash: true)],
+        help: "Leave out these tables (comma-separated logical names).")
     var excludeEntities: String?
-    @Flag(name: .customLong("mask-profile-values"),
-          help: "With --overwrite: keep the folder's own value for every column a deployment profile of the folder sets, instead of the environment's (often a secret the profile put there).")
+    @Flag(
+        name: .customLong("mask-profile-values"),
+        help:
+            "With --overwrite: keep the folder's own value for every column a deployment profile of the folder sets, instead of the environment's (often a secret the profile put there)."
+    )
     var maskProfileValues = false
-    @Option(name: [.customLong("modelVersion"), .customLong("mv", withSingleDash: true)], help: ArgumentHelp(ModelVersionOption.help),
-            completion: Completions.modelVersions)
+    @Option(
+        name: [.customLong("modelVersion"), .customLong("mv", withSingleDash: true)], help: ArgumentHelp(ModelVersionOption.help),
+        completion: Completions.modelVersions)
     var modelVersion: String?
 
     public init() {}
@@ -56,10 +63,11 @@ public struct DownloadCommand: AsyncParsableCommand {
             }
             let environment = try MigrationCommandSupport.service(global.environment, verbose: global.verbose)
             if !overwrite { try await Self.refuseFilledFolder(parent: URL(fileURLWithPath: path), websiteID: websiteID, in: environment) }
-            let site = try await MigrationUseCases.readWebsite(environment, name: global.environment ?? "the environment", websiteID: websiteID,
-                                                               model: try ModelVersionOption.parse(modelVersion),
-                                                               keptSystemColumns: PacFolderFormat.downloadedSystemColumns,
-                                                               keptSystemColumnsByTable: PacFolderFormat.downloadedSystemColumnsByTable)
+            let site = try await MigrationUseCases.readWebsite(
+                environment, name: global.environment ?? "the environment", websiteID: websiteID,
+                model: try ModelVersionOption.parse(modelVersion),
+                keptSystemColumns: PacFolderFormat.downloadedSystemColumns,
+                keptSystemColumnsByTable: PacFolderFormat.downloadedSystemColumnsByTable)
             var snapshot = site.snapshot
             // File names keep their language code even when the website languages are filtered out.
             let languageCodes = PortalFolder.languageCodes(snapshot)
@@ -71,8 +79,9 @@ public struct DownloadCommand: AsyncParsableCommand {
             }
             if overwrite { try Self.guardProfileValues(&snapshot, model: site.model, parent: URL(fileURLWithPath: path), mask: maskProfileValues) }
             let host = PortalFolder.manifestHost(environment: global.environment ?? "default")
-            let (folder, summary) = try FolderDownload.write(snapshot, model: site.model, into: URL(fileURLWithPath: path), overwrite: overwrite,
-                                                             environmentHost: host, languageCodes: languageCodes)
+            let (folder, summary) = try FolderDownload.write(
+                snapshot, model: site.model, into: URL(fileURLWithPath: path), overwrite: overwrite,
+                environmentHost: host, languageCodes: languageCodes)
             try Self.render(folder: folder, summary: summary, records: snapshot.recordCount, json: global.json)
         }
     }
@@ -95,7 +104,9 @@ public struct DownloadCommand: AsyncParsableCommand {
             ProfileValues.mask(exposed, in: &snapshot, existing: existing)
             printErr("Kept the folder's value of \(exposed.count) column(s) a deployment profile sets (--mask-profile-values):")
         } else {
-            printErr("warning: \(exposed.count) column(s) a deployment profile of this folder sets are written with the environment's value, in clear text:")
+            printErr(
+                "warning: \(exposed.count) column(s) a deployment profile of this folder sets are written with the environment's value, in clear text:"
+            )
         }
         for key in exposed {
             printErr("  \(key.table) \(key.id.dataverseString) .\(key.column) (\((profiles.keys[key] ?? []).joined(separator: ", ")))")
@@ -112,7 +123,8 @@ public struct DownloadCommand: AsyncParsableCommand {
         var name: String?
         for (table, column, nameColumn) in [("adx_website", "adx_websiteid", "adx_name"), ("powerpagesite", "powerpagesiteid", "name")] {
             guard let rows = try? await environment.retrieveAll(RecordQuery(table, columns: [nameColumn], filter: .equal(column, .guid(websiteID)))),
-                  let row = rows.first else { continue }
+                let row = rows.first
+            else { continue }
             name = row.columns[nameColumn]?.text ?? websiteID.dataverseString
             break
         }
@@ -130,14 +142,19 @@ public struct DownloadCommand: AsyncParsableCommand {
     /// The download's summary: counts, files removed and kept, and the `--json` object
     /// `{"folder", "records", "written", "unchanged", "removed", "kept", "skipped"}`.
     static func render(folder: URL, summary: FolderWriteSummary, records: Int, json: Bool) throws {
-        let text = "Downloaded \(records) record(s) into \(folder.path): \(summary.written.count) file(s) written, \(summary.unchanged) unchanged, \(summary.removed.count) removed."
+        let text =
+            "Downloaded \(records) record(s) into \(folder.path): \(summary.written.count) file(s) written, \(summary.unchanged) unchanged, \(summary.removed.count) removed."
         MigrationCommandSupport.say(text, json: json)
         if !summary.skipped.isEmpty { printErr("Not in pac's folder format (left out): \(summary.skipped.count) record(s)") }
         for file in summary.removed { MigrationCommandSupport.say("  removed \(file) (its record is gone from the environment)", json: json) }
-        for file in summary.kept { MigrationCommandSupport.say("  kept \(file) (its record is not in the environment and no earlier download from it listed it)", json: json) }
+        for file in summary.kept {
+            MigrationCommandSupport.say("  kept \(file) (its record is not in the environment and no earlier download from it listed it)", json: json)
+        }
         guard json else { return }
-        let obj: [String: Any] = ["folder": folder.path, "records": records, "written": summary.written.count,
-                                  "unchanged": summary.unchanged, "removed": summary.removed, "kept": summary.kept, "skipped": summary.skipped]
+        let obj: [String: Any] = [
+            "folder": folder.path, "records": records, "written": summary.written.count,
+            "unchanged": summary.unchanged, "removed": summary.removed, "kept": summary.kept, "skipped": summary.skipped,
+        ]
         let data = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
         printOut(String(decoding: data, as: UTF8.self))
     }
@@ -147,7 +164,8 @@ public struct DownloadCommand: AsyncParsableCommand {
 enum FolderCommandSupport {
     static func requireStandardModel(_ version: String) throws {
         guard ["1", "standard"].contains(version.lowercased()) else {
-            throw UserFacingError("--modelVersion \(version): enhanced data model (v2) folders are not supported yet", exitCode: PortalMigrateExit.usage)
+            throw UserFacingError(
+                "--modelVersion \(version): enhanced data model (v2) folders are not supported yet", exitCode: PortalMigrateExit.usage)
         }
     }
 

@@ -10,12 +10,15 @@ enum FolderDownload {
     /// the ids and MIME types that folder gives them (`EnhancedSnapshotMapping.adoptingNotes`): in the
     /// enhanced model they are synthesized from the file column.
     /// - Throws: `UserFacingError` for a folder error (file and line), nothing written past it.
-    static func write(_ snapshot: PortalSnapshot, model: DataModel, into parent: URL, overwrite: Bool,
-                      environmentHost: String, languageCodes: [UUID: String] = [:]) throws -> (folder: URL, summary: FolderWriteSummary) {
+    static func write(
+        _ snapshot: PortalSnapshot, model: DataModel, into parent: URL, overwrite: Bool,
+        environmentHost: String, languageCodes: [UUID: String] = [:]
+    ) throws -> (folder: URL, summary: FolderWriteSummary) {
         guard model == .enhanced else {
             return try FolderCommandSupport.folderErrors {
-                try PortalFolder().download(snapshot, into: parent, overwrite: overwrite, environmentHost: environmentHost,
-                                            languageCodes: languageCodes)
+                try PortalFolder().download(
+                    snapshot, into: parent, overwrite: overwrite, environmentHost: environmentHost,
+                    languageCodes: languageCodes)
             }
         }
         return try FolderCommandSupport.folderErrors {
@@ -26,8 +29,10 @@ enum FolderDownload {
             if !contents.isEmpty, let existing = try? PortalFolder().readEnhanced(folder) {
                 snapshot = EnhancedSnapshotMapping.adoptingNotes(of: existing.snapshot, in: snapshot)
             }
-            var options = PortalFolder.writeOptions(for: .enhanced, FolderWriteOptions(
-                generation: contents.isEmpty ? .new : nil, environmentHost: environmentHost))
+            var options = PortalFolder.writeOptions(
+                for: .enhanced,
+                FolderWriteOptions(
+                    generation: contents.isEmpty ? .new : nil, environmentHost: environmentHost))
             options.languageCodes = languageCodes
             let summary = try PortalFolder().write(snapshot, to: folder, options: options)
             return (folder, summary)
@@ -64,8 +69,10 @@ enum EnhancedModelOptions {
     static func verifyScope(_ scope: VerifyScope, target: DataModel) -> VerifyScope { DataModelPolicy.verifyScope(scope, target: target) }
 
     /// `DataModelPolicy.service`.
-    static func service(_ base: any DataverseService, model: DataModel, writing source: PortalSnapshot? = nil,
-                        site: UUID? = nil) -> any DataverseService {
+    static func service(
+        _ base: any DataverseService, model: DataModel, writing source: PortalSnapshot? = nil,
+        site: UUID? = nil
+    ) -> any DataverseService {
         DataModelPolicy.service(base, model: model, writing: source, site: site)
     }
 }

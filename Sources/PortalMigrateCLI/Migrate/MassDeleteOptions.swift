@@ -6,10 +6,16 @@ import PortalModel
 /// `--allow-mass-delete`, `--max-delete-share` and `--max-deletes` of `upload`, `migrate`, `plan` and
 /// `data import` (issue 21 "Safe deletions"): the limits of the `mass-delete` check (`MassDeleteCheck`).
 public struct MassDeleteOptions: ParsableArguments {
-    @Flag(name: .customLong("allow-mass-delete"), help: "Delete even when the plan deletes more than --max-delete-share of a table or more than --max-deletes records in all (by default such a plan stops before writing, exit 2).")
+    @Flag(
+        name: .customLong("allow-mass-delete"),
+        help:
+            "Delete even when the plan deletes more than --max-delete-share of a table or more than --max-deletes records in all (by default such a plan stops before writing, exit 2)."
+    )
     public var allowMassDelete = false
 
-    @Option(name: .customLong("max-delete-share"), help: "Percent of one table's target records a plan may delete (applies to a table losing 3 or more records, or all of them).")
+    @Option(
+        name: .customLong("max-delete-share"),
+        help: "Percent of one table's target records a plan may delete (applies to a table losing 3 or more records, or all of them).")
     public var maxDeleteShare: Double = 10
 
     @Option(name: .customLong("max-deletes"), help: "Records a plan may delete in all tables together.")

@@ -11,18 +11,24 @@ extension MissingLookupPolicy: ExpressibleByArgument {}
 
 /// The source, target and identity options shared by `plan`, `migrate` and `verify`.
 struct MigrationEndpointOptions: ParsableArguments {
-    @Option(name: .customLong("from"), help: "Source environment: auth profile name or index, URL, or local:NAME.",
-            completion: Completions.environments)
+    @Option(
+        name: .customLong("from"), help: "Source environment: auth profile name or index, URL, or local:NAME.",
+        completion: Completions.environments)
     var from: String?
 
-    @Option(name: [.customLong("webSiteId"), .customLong("id", withSingleDash: true)], help: "The source website's id (adx_websiteid or powerpagesiteid).")
+    @Option(
+        name: [.customLong("webSiteId"), .customLong("id", withSingleDash: true)], help: "The source website's id (adx_websiteid or powerpagesiteid)."
+    )
     var webSiteId: String?
 
-    @Option(name: [.customLong("path"), .customShort("p")], help: "Source: a pac site folder (the one holding website.yml) instead of --from/--webSiteId.")
+    @Option(
+        name: [.customLong("path"), .customShort("p")], help: "Source: a pac site folder (the one holding website.yml) instead of --from/--webSiteId."
+    )
     var path: String?
 
-    @Option(name: .customLong("to"), help: "Target environment; defaults to --environment or the selected auth profile.",
-            completion: Completions.environments)
+    @Option(
+        name: .customLong("to"), help: "Target environment; defaults to --environment or the selected auth profile.",
+        completion: Completions.environments)
     var to: String?
 
     @Option(name: .customLong("targetWebSiteId"), help: "Map the source website onto this existing website of the target.")
@@ -34,11 +40,14 @@ struct MigrationEndpointOptions: ParsableArguments {
     @Option(name: .customLong("missing-lookups"), help: "Lookups to records the target lacks: fail (a failed check) or drop (clear and list).")
     var missingLookups: MissingLookupPolicy = .fail
 
-    @Option(name: [.customLong("deploymentProfile"), .customLong("dp", withSingleDash: true)], help: "A pac deployment profile file whose values replace the source's by record id.")
+    @Option(
+        name: [.customLong("deploymentProfile"), .customLong("dp", withSingleDash: true)],
+        help: "A pac deployment profile file whose values replace the source's by record id.")
     var deploymentProfile: String?
 
-    @Option(name: [.customLong("modelVersion"), .customLong("mv", withSingleDash: true)], help: ArgumentHelp(ModelVersionOption.help),
-            completion: Completions.modelVersions)
+    @Option(
+        name: [.customLong("modelVersion"), .customLong("mv", withSingleDash: true)], help: ArgumentHelp(ModelVersionOption.help),
+        completion: Completions.modelVersions)
     var modelVersion: String?
 
     @Option(name: .customLong("targetModelVersion"), help: ArgumentHelp(ModelVersionOption.targetHelp))
@@ -48,15 +57,18 @@ struct MigrationEndpointOptions: ParsableArguments {
 
     /// `--from`; a usage error when it is missing.
     func fromSpec() throws -> String {
-        guard let f = from else { throw UserFacingError("give the source with --from (an environment) or --path (a site folder)", exitCode: PortalMigrateExit.usage) }
+        guard let f = from else {
+            throw UserFacingError("give the source with --from (an environment) or --path (a site folder)", exitCode: PortalMigrateExit.usage)
+        }
         return f
     }
 
     /// The source: `--data` (when the command has it) or `--path` read by their adapters, else the
     /// website `--webSiteId` of `--from` (`SourceFactory`).
     func source(data: String? = nil, verbose: Bool) async throws -> RunSource {
-        try await SourceFactory.source(data: data, path: path, from: from, webSiteId: webSiteId,
-                                       modelVersion: try ModelVersionOption.parse(modelVersion), verbose: verbose)
+        try await SourceFactory.source(
+            data: data, path: path, from: from, webSiteId: webSiteId,
+            modelVersion: try ModelVersionOption.parse(modelVersion), verbose: verbose)
     }
 
     /// The choices these options give (the command adds its own).

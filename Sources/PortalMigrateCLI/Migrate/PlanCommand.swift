@@ -9,17 +9,17 @@ public struct PlanCommand: AsyncParsableCommand {
         commandName: "plan",
         abstract: "Show what migrating a website would create, update and delete, without writing.",
         discussion: """
-        Compares the source website with the target's current records: records match by id, then by natural \
-        key (a target provisioned from the same template keeps its own Home page, roles, snippets…), and only \
-        differences are listed. Deletions (with --prune) are listed first. Secret values are hidden.
+            Compares the source website with the target's current records: records match by id, then by natural \
+            key (a target provisioned from the same template keeps its own Home page, roles, snippets…), and only \
+            differences are listed. Deletions (with --prune) are listed first. Secret values are hidden.
 
-        Into an enhanced-model target (--targetModelVersion 2), records without an enhanced counterpart are \
-        listed as not migrated, with their counts by table.
+            Into an enhanced-model target (--targetModelVersion 2), records without an enhanced counterpart are \
+            listed as not migrated, with their counts by table.
 
-        Exit code 2 when a check before writing fails.
+            Exit code 2 when a check before writing fails.
 
-        Example: portal-migrate plan --from local:dev --to local:test --webSiteId 6f0c… --targetWebSiteId 1d2e…
-        """)
+            Example: portal-migrate plan --from local:dev --to local:test --webSiteId 6f0c… --targetWebSiteId 1d2e…
+            """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var endpoints: MigrationEndpointOptions
@@ -32,7 +32,8 @@ public struct PlanCommand: AsyncParsableCommand {
     var all = false
     @Flag(name: .customLong("keep-absent-columns"), help: ArgumentHelp(KeepAbsentColumns.help))
     var keepAbsentColumns = false
-    @Option(name: .customLong("report"), help: "Also write the plan as one self-contained HTML page (site map, records, links, web files) to this file.")
+    @Option(
+        name: .customLong("report"), help: "Also write the plan as one self-contained HTML page (site map, records, links, web files) to this file.")
     var report: String?
 
     public init() {}
@@ -47,7 +48,8 @@ public struct PlanCommand: AsyncParsableCommand {
             choices.massDelete = massDelete.limits
             choices.unblockExtensions = RunChoices.extensions(unblockExtensions)
             let pending = try await MigrationUseCases.prepare(.plan, source: source, target: target, choices: choices)
-            let lines = PlanRenderer.lines(pending.plan, includeUnchanged: all) + RunRendering.skippedLines(pending.plan)
+            let lines =
+                PlanRenderer.lines(pending.plan, includeUnchanged: all) + RunRendering.skippedLines(pending.plan)
                 + DataModelPolicy.notMigratedSummary(pending.plan, source: pending.sourceModel, target: pending.targetModel)
             MigrationCommandSupport.say(lines.isEmpty ? "No changes." : lines.joined(separator: "\n"), json: global.json)
             RunRendering.printReport(pending.planReport, json: global.json, verbose: global.verbose)

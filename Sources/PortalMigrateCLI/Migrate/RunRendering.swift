@@ -35,7 +35,9 @@ enum RunRendering {
         for w in pending.warningsToTell { printErr("warning: \(w)") }
         if pending.deletionsToConfirm > 0 && !yes { try confirmDeletions(pending.deletionsToConfirm) }
         if !pending.unblockExtensions.isEmpty {
-            say("The target's blocked attachment list will be changed for this run (allowing \(pending.unblockExtensions.sorted().joined(separator: ", "))) and restored at the end.", json: json)
+            say(
+                "The target's blocked attachment list will be changed for this run (allowing \(pending.unblockExtensions.sorted().joined(separator: ", "))) and restored at the end.",
+                json: json)
         }
         let report = try await apply(pending, target: target, json: json)
         printReport(report, json: json, verbose: verbose)
@@ -65,8 +67,9 @@ enum RunRendering {
             stopped.target = MigrationCommandSupport.environmentURL(target.service) ?? stopped.target
             throw stopped
         } catch let e as DataverseError where e.environmentDidNotAnswer {
-            throw UserFacingError("the environment did not answer after writing began: \(e.userText); "
-                                  + "rerun the same command to resume", exitCode: PortalMigrateExit.recordsFailed)
+            throw UserFacingError(
+                "the environment did not answer after writing began: \(e.userText); "
+                    + "rerun the same command to resume", exitCode: PortalMigrateExit.recordsFailed)
         }
     }
 
@@ -81,9 +84,10 @@ enum RunRendering {
     /// target does not have), one line each, under a heading.
     static func skippedLines(_ plan: MigrationPlan) -> [String] {
         guard !plan.skipped.isEmpty else { return [] }
-        return ["Skipped (\(plan.skipped.count)):"] + plan.skipped.map { s in
-            "  · skip \(s.table) \(s.id.dataverseString)\(s.name.map { " \"\($0)\"" } ?? ""): \(s.reason)"
-        }
+        return ["Skipped (\(plan.skipped.count)):"]
+            + plan.skipped.map { s in
+                "  · skip \(s.table) \(s.id.dataverseString)\(s.name.map { " \"\($0)\"" } ?? ""): \(s.reason)"
+            }
     }
 
     static func say(_ text: String, json: Bool) { MigrationCommandSupport.say(text, json: json) }

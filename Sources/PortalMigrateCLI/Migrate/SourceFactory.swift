@@ -21,10 +21,14 @@ enum SourceFactory {
     /// - Parameter modelVersion: `--modelVersion` (`nil` detects).
     /// - Throws: `UserFacingError` for a missing `--from` or `--webSiteId` (exit 64), a file that
     ///   cannot be read (file and line) or a data-model mismatch (exit 2); the environment's errors.
-    static func source(data: String? = nil, path: String?, from: String?, webSiteId: String?, modelVersion: DataModel?,
-                       verbose: Bool) async throws -> RunSource {
+    static func source(
+        data: String? = nil, path: String?, from: String?, webSiteId: String?, modelVersion: DataModel?,
+        verbose: Bool
+    ) async throws -> RunSource {
         if let file = fileSource(data: data, path: path) { return try read(file, model: modelVersion) }
-        guard let from else { throw UserFacingError("give the source with --from (an environment) or --path (a site folder)", exitCode: PortalMigrateExit.usage) }
+        guard let from else {
+            throw UserFacingError("give the source with --from (an environment) or --path (a site folder)", exitCode: PortalMigrateExit.usage)
+        }
         let service = try EnvironmentResolver.service(for: from, verbose: verbose)
         let id = try WebsiteIDOption.required(webSiteId, option: "--webSiteId")
         return try await RunSource.environment(service, name: from, websiteID: id, model: modelVersion)
@@ -54,7 +58,8 @@ enum ModelVersionOption {
     static let help = "Data model: 1|Standard or 2|Enhanced (pac's flag). Default: detected from the folder or the site."
 
     /// The help text of `--targetModelVersion` (`plan`, `migrate`, `verify`).
-    static let targetHelp = "Data model of the target: 1|Standard or 2|Enhanced. Default: that of the target website if it exists, "
+    static let targetHelp =
+        "Data model of the target: 1|Standard or 2|Enhanced. Default: that of the target website if it exists, "
         + "else the source's if enhanced, else enhanced when the target has only enhanced sites. --targetModelVersion 2 from a "
         + "standard site bridges it into the enhanced model (powerpagecomponent); tables without an enhanced counterpart "
         + "(tags, URL history, ads, polls, …) are listed as not migrated."

@@ -10,33 +10,33 @@ public struct VerifyCommand: AsyncParsableCommand {
         commandName: "verify",
         abstract: "Compare a website's records, values, links and file bodies between source and target.",
         discussion: """
-        Exit code 0 only when the target holds exactly the source's configuration, modulo ids remapped by \
-        natural key; otherwise prints each difference (secret values hidden) and exits with 1.
+            Exit code 0 only when the target holds exactly the source's configuration, modulo ids remapped by \
+            natural key; otherwise prints each difference (secret values hidden) and exits with 1.
 
-        The comparison is strict and independent of the planner: record by record over the union of both \
-        sides' columns (a column set on one side and empty on the other differs), JSON and nested values by \
-        value, N:N links in both directions, file bodies by SHA-256, state and status, and records or links \
-        only the target website has. A pac folder (--path) is compared on the columns pac carries (an absent \
-        key is an empty column); a CMT package (--data) on the fields its schema names. Left out, and listed \
-        under "Not compared": system columns, environment-specific tables and columns (website bindings, the \
-        website's domain), lookups dropped with --missing-lookups drop, tables without a counterpart in the \
-        target's data model. Values a deployment profile sets are compared but never printed.
+            The comparison is strict and independent of the planner: record by record over the union of both \
+            sides' columns (a column set on one side and empty on the other differs), JSON and nested values by \
+            value, N:N links in both directions, file bodies by SHA-256, state and status, and records or links \
+            only the target website has. A pac folder (--path) is compared on the columns pac carries (an absent \
+            key is an empty column); a CMT package (--data) on the fields its schema names. Left out, and listed \
+            under "Not compared": system columns, environment-specific tables and columns (website bindings, the \
+            website's domain), lookups dropped with --missing-lookups drop, tables without a counterpart in the \
+            target's data model. Values a deployment profile sets are compared but never printed.
 
-        Environment-specific tables (adx_websitebinding: bound to one environment's portal host; pac \
-        downloads but never uploads it) are not compared; the output says how many records were left out.
+            Environment-specific tables (adx_websitebinding: bound to one environment's portal host; pac \
+            downloads but never uploads it) are not compared; the output says how many records were left out.
 
-        With --schemaFile, only the tables, columns and N:N relationships a Configuration Migration Tool \
-        schema names are compared (what `data export` with that schema carries); other tables are listed as \
-        not compared.
+            With --schemaFile, only the tables, columns and N:N relationships a Configuration Migration Tool \
+            schema names are compared (what `data export` with that schema carries); other tables are listed as \
+            not compared.
 
-        A standard site verified against an enhanced-model target (--targetModelVersion 2) is compared on the \
-        records with an enhanced counterpart; the others are listed as not compared.
+            A standard site verified against an enhanced-model target (--targetModelVersion 2) is compared on the \
+            records with an enhanced counterpart; the others are listed as not compared.
 
-        With --json prints {"identical": bool, "checked": {"records", "values", "links", "fileBodies"}, \
-        "differences": [{"kind", "table", "id", "targetId", "name", "column", "source", "target"}], "notCompared": [...]}.
+            With --json prints {"identical": bool, "checked": {"records", "values", "links", "fileBodies"}, \
+            "differences": [{"kind", "table", "id", "targetId", "name", "column", "source", "target"}], "notCompared": [...]}.
 
-        Example: portal-migrate verify --from local:dev --to local:test --webSiteId 6f0c… --targetWebSiteId 1d2e…
-        """)
+            Example: portal-migrate verify --from local:dev --to local:test --webSiteId 6f0c… --targetWebSiteId 1d2e…
+            """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var endpoints: MigrationEndpointOptions
@@ -44,7 +44,9 @@ public struct VerifyCommand: AsyncParsableCommand {
     @Option(name: .customLong("schemaFile"), help: "Compare only the tables, columns and N:N relationships this CMT schema file names.")
     var schemaFile: String?
 
-    @Option(name: .customLong("data"), help: "Source: a Configuration Migration Tool data.zip (or folder) instead of --from/--path; compared on the columns its schema carries.")
+    @Option(
+        name: .customLong("data"),
+        help: "Source: a Configuration Migration Tool data.zip (or folder) instead of --from/--path; compared on the columns its schema carries.")
     var data: String?
 
     public init() {}
@@ -57,7 +59,8 @@ public struct VerifyCommand: AsyncParsableCommand {
             let (result, _) = try await MigrationUseCases.verify(source: source, target: target, choices: try endpoints.choices(), scope: scope)
             // Note columns without an enhanced counterpart are listed by the verifier itself (scope.excludedColumns).
             if global.json { printOut(result.json.serialized) }
-            let text = result.identical
+            let text =
+                result.identical
                 ? "Identical\(scope.label.map { " for the tables \($0) names" } ?? ""): the target holds the source's configuration (\(Self.describe(result.checked)) compared)."
                 : "\(result.items.count) difference(s) (\(Self.describe(result.checked)) compared):\n"
                     + result.differences.map { "  " + $0 }.joined(separator: "\n")
@@ -76,8 +79,9 @@ public struct VerifyCommand: AsyncParsableCommand {
         var lines: [String] = []
         let extra = items.filter { $0.kind == .onlyInTarget || $0.kind == .linkOnlyInTarget }.count
         if extra > 0 {
-            lines.append("next: \(extra) record(s) or link(s) are only in the target: to delete them, rerun upload or migrate "
-                         + "with --prune (plan --prune lists what it would delete); keep them if the target should have them")
+            lines.append(
+                "next: \(extra) record(s) or link(s) are only in the target: to delete them, rerun upload or migrate "
+                    + "with --prune (plan --prune lists what it would delete); keep them if the target should have them")
         }
         if items.contains(where: { $0.kind != .onlyInTarget && $0.kind != .linkOnlyInTarget }) {
             lines.append("next: to write what is missing or differs, rerun upload or migrate (it writes only what differs)")

@@ -23,6 +23,7 @@ struct ConsoleLogHandler: LogHandler {
         let all = metadata.merging(event.metadata ?? [:]) { _, new in new }
         let pretty = all.isEmpty ? "" : " " + all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         let stamp = ISO8601DateFormatter().string(from: Date())
-        Console.shared.write(CredentialRedaction.redact("\(stamp) \(event.level) \(label):\(pretty) [\(event.source)] \(event.message)") + "\n", fd: 2)
+        Console.shared.write(
+            CredentialRedaction.redact("\(stamp) \(event.level) \(label):\(pretty) [\(event.source)] \(event.message)") + "\n", fd: 2)
     }
 }

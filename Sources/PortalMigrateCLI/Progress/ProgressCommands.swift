@@ -24,8 +24,9 @@ extension ProgressDisplay {
     /// however it ends.
     static func run<R>(for command: any ParsableCommand, _ body: () async throws -> R) async throws -> R {
         guard let options = (command as? ShowsProgress)?.global else { return try await body() }
-        let style = options.progress.style(json: options.json, terminal: isatty(2) != 0,
-                                           term: ProcessInfo.processInfo.environment["TERM"])
+        let style = options.progress.style(
+            json: options.json, terminal: isatty(2) != 0,
+            term: ProcessInfo.processInfo.environment["TERM"])
         guard style != .off else { return try await body() }
         let display = ProgressDisplay(style: style)
         active = display

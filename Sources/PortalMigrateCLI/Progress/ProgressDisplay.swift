@@ -30,8 +30,10 @@ final class ProgressDisplay: @unchecked Sendable {
     private var timer: DispatchSourceTimer?
     private let started: Double
 
-    init(style: ProgressMode.Style, console: Console = .shared, unicode: Bool = ProgressDisplay.unicodeLocale(),
-         clock: @escaping @Sendable () -> Double = ProgressDisplay.monotonicSeconds) {
+    init(
+        style: ProgressMode.Style, console: Console = .shared, unicode: Bool = ProgressDisplay.unicodeLocale(),
+        clock: @escaping @Sendable () -> Double = ProgressDisplay.monotonicSeconds
+    ) {
         self.style = style
         self.console = console
         self.clock = clock
@@ -121,7 +123,8 @@ final class ProgressDisplay: @unchecked Sendable {
     /// True when the locale's character set is UTF-8 (`LC_ALL`, `LC_CTYPE`, `LANG`), so block and braille
     /// characters show; ASCII otherwise.
     static func unicodeLocale(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
-        let value = environment["LC_ALL"].flatMap { $0.isEmpty ? nil : $0 }
+        let value =
+            environment["LC_ALL"].flatMap { $0.isEmpty ? nil : $0 }
             ?? environment["LC_CTYPE"].flatMap { $0.isEmpty ? nil : $0 } ?? environment["LANG"] ?? ""
         return value.uppercased().contains("UTF-8") || value.uppercased().contains("UTF8")
     }

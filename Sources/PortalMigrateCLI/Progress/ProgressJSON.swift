@@ -28,14 +28,20 @@ enum ProgressJSON {
         case let .fileBodiesRead(done, total, bytes):
             fields = [("event", .string("fileBodiesRead")), ("done", int(done)), ("total", int(total)), ("bytes", int(bytes))]
         case .planReady(let p):
-            fields = [("event", .string("planReady")), ("create", int(p.create)), ("update", int(p.update)),
-                      ("delete", int(p.delete)), ("unchanged", int(p.unchanged)), ("links", int(p.links))]
+            fields = [
+                ("event", .string("planReady")), ("create", int(p.create)), ("update", int(p.update)),
+                ("delete", int(p.delete)), ("unchanged", int(p.unchanged)), ("links", int(p.links)),
+            ]
         case let .written(done, total, failed, bytes, totalBytes):
-            fields = [("event", .string("written")), ("done", int(done)), ("total", int(total)), ("failed", int(failed)),
-                      ("bytes", int(bytes)), ("totalBytes", int(totalBytes))]
+            fields = [
+                ("event", .string("written")), ("done", int(done)), ("total", int(total)), ("failed", int(failed)),
+                ("bytes", int(bytes)), ("totalBytes", int(totalBytes)),
+            ]
         case .retrying(let n):
-            fields = [("event", .string("retrying")), ("status", n.status.map(int) ?? .null), ("throttled", .bool(n.throttled)),
-                      ("attempt", int(n.attempt)), ("maxRetries", int(n.maxRetries)), ("waitSeconds", number(n.waitSeconds))]
+            fields = [
+                ("event", .string("retrying")), ("status", n.status.map(int) ?? .null), ("throttled", .bool(n.throttled)),
+                ("attempt", int(n.attempt)), ("maxRetries", int(n.maxRetries)), ("waitSeconds", number(n.waitSeconds)),
+            ]
             if let e = n.environment { fields.append(("environment", .string(CredentialRedaction.redact(e)))) }
         case .finished:
             fields = [("event", .string("finished"))]

@@ -17,7 +17,7 @@ struct ProgressLine {
 
     /// The line at `now` for the given terminal width; `frame` advances the spinner.
     func render(_ state: ProgressState, now: Double, width: Int, frame: Int) -> String {
-        var parts: [(text: String, keep: Int)] = []   // higher `keep` survives longer
+        var parts: [(text: String, keep: Int)] = [] // higher `keep` survives longer
         let (done, total, unit) = state.mainCount
         let spinner = unicode ? ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"] : ["|", "/", "-", "\\"]
         let head = spinner[frame % spinner.count] + " " + Self.label(state)

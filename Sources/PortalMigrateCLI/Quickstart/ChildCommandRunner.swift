@@ -22,8 +22,9 @@ final class ChildCommandRunner {
         /// "`portal-migrate SUBCOMMAND` exited with N: <its last error line>".
         var failure: QuickstartError {
             let last = stderr.split(separator: "\n").last { $0.hasPrefix("error:") } ?? stderr.split(separator: "\n").last ?? ""
-            return QuickstartError("`portal-migrate \(arguments.prefix(2).joined(separator: " "))` exited with \(status)"
-                                   + (last.isEmpty ? "" : ": \(last)"))
+            return QuickstartError(
+                "`portal-migrate \(arguments.prefix(2).joined(separator: " "))` exited with \(status)"
+                    + (last.isEmpty ? "" : ": \(last)"))
         }
 
         /// The first lines `verify` printed about differences, joined with "; ".
@@ -132,8 +133,9 @@ final class ChildCommandRunner {
         // The logs are a convenience for --keep; a log that cannot be written does not stop the step.
         _ = try? SafeFileWriter.write(child.stdoutData, to: stem + ".out", under: logs)
         _ = try? SafeFileWriter.write(child.stderrData, to: stem + ".err", under: logs)
-        let result = Result(arguments: arguments, status: child.exitCode, stdout: child.stdout, stderr: child.stderr,
-                            seconds: child.wallSeconds)
+        let result = Result(
+            arguments: arguments, status: child.exitCode, stdout: child.stdout, stderr: child.stderr,
+            seconds: child.wallSeconds)
         echo(result)
         return result
     }

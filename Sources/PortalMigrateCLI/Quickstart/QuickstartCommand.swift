@@ -11,17 +11,17 @@ struct QuickstartCommand: AsyncParsableCommand {
         commandName: "quickstart",
         abstract: "Run Microsoft's portal migration procedure end to end on embedded environments, printing each command.",
         discussion: """
-        Creates a source environment with a provisioned and edited portal, prepares targets as Microsoft documents \
-        (provision the same template, delete the website record, delete the portal app), and transfers the portal three \
-        ways: download + upload with a deployment profile, data schema + export + import, and migrate into a target that \
-        was provisioned and not cleaned. Each transfer ends with verify.
+            Creates a source environment with a provisioned and edited portal, prepares targets as Microsoft documents \
+            (provision the same template, delete the website record, delete the portal app), and transfers the portal three \
+            ways: download + upload with a deployment profile, data schema + export + import, and migrate into a target that \
+            was provisioned and not cleaned. Each transfer ends with verify.
 
-        Everything happens in a temporary directory (PORTAL_MIGRATE_HOME points there for every command), deleted at \
-        the end unless --keep. --over-http runs the same commands against `env serve` Web API servers on 127.0.0.1 and \
-        prepares the targets with the site commands. Exit code 0 only when every step was verified.
+            Everything happens in a temporary directory (PORTAL_MIGRATE_HOME points there for every command), deleted at \
+            the end unless --keep. --over-http runs the same commands against `env serve` Web API servers on 127.0.0.1 and \
+            prepares the targets with the site commands. Exit code 0 only when every step was verified.
 
-        Example: portal-migrate quickstart --keep
-        """)
+            Example: portal-migrate quickstart --keep
+            """)
 
     @Flag(name: .long, help: "Leave the environments, site folder, package and logs, and print where they are.")
     var keep = false
@@ -81,7 +81,9 @@ struct QuickstartCommand: AsyncParsableCommand {
         let allVerified = steps.count == 6 && steps.allSatisfy(\.verified)
         printOut("")
         if keep || !allVerified {
-            printOut("\(keep ? "Kept" : "A step failed; kept") everything in \(directory.path): environments in home/environments, the site folder in site/,")
+            printOut(
+                "\(keep ? "Kept" : "A step failed; kept") everything in \(directory.path): environments in home/environments, the site folder in site/,"
+            )
             printOut("schema.xml and data.zip, and each command's output in logs/. To explore:")
             let command = Self.commandName(for: executable)
             printOut("  export PORTAL_MIGRATE_HOME=\(directory.path)/home")

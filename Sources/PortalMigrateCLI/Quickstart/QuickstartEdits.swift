@@ -21,7 +21,8 @@ struct QuickstartEdits {
     static let secretSettingName = "Authentication/OpenAuth/Microsoft/ClientSecret"
     static let clientIDSettingName = "Authentication/OpenAuth/Microsoft/ClientId"
     /// A 1×1 transparent PNG (the web file's body).
-    static let pixelPNG = Data(base64Encoded: "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==") ?? Data()
+    static let pixelPNG =
+        Data(base64Encoded: "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==") ?? Data()
     static let snippetValue = "<p>Hello from the PortalMigrate quickstart.</p>"
     static let homeCopy = "<h1>Home</h1><p>Edited in the source environment by the quickstart.</p>"
 
@@ -63,58 +64,95 @@ struct QuickstartEdits {
         }
         edits.secretSettingID = secretSetting.id
 
-        var page = EntityRecord("adx_webpage", id: edits.pageID, columns: [
-            "adx_name": .string("Quickstart"), "adx_title": .string("Quickstart"), "adx_partialurl": .string("quickstart"),
-            "adx_websiteid": site, "adx_parentpageid": .lookup(home.reference),
-            "adx_copy": .string("<h1>Quickstart</h1><p>A page made in the source environment.</p>"),
-            "adx_hiddenfromsitemap": .boolean(false), "adx_displayorder": .integer(50),
-        ])
+        var page = EntityRecord(
+            "adx_webpage", id: edits.pageID,
+            columns: [
+                "adx_name": .string("Quickstart"), "adx_title": .string("Quickstart"), "adx_partialurl": .string("quickstart"),
+                "adx_websiteid": site, "adx_parentpageid": .lookup(home.reference),
+                "adx_copy": .string("<h1>Quickstart</h1><p>A page made in the source environment.</p>"),
+                "adx_hiddenfromsitemap": .boolean(false), "adx_displayorder": .integer(50),
+            ])
         if let t = home.lookupID("adx_pagetemplateid") { page.columns["adx_pagetemplateid"] = .lookup(EntityReference("adx_pagetemplate", t)) }
         if let p = published { page.columns["adx_publishingstateid"] = .lookup(p.reference) }
 
         var operations: [(DataverseOperation, String)] = [
-            (.create(page), "created web page Quickstart (/quickstart) under Home; the platform adds its content page"),
+            (.create(page), "created web page Quickstart (/quickstart) under Home; the platform adds its content page")
         ]
         for content in homeContent {
-            operations.append((.update(EntityRecord("adx_webpage", id: content.id, columns: ["adx_copy": .string(homeCopy)])),
-                               "changed the copy of Home's content page \(content.id.dataverseString)"))
+            operations.append(
+                (
+                    .update(EntityRecord("adx_webpage", id: content.id, columns: ["adx_copy": .string(homeCopy)])),
+                    "changed the copy of Home's content page \(content.id.dataverseString)"
+                ))
         }
-        operations.append((.create(EntityRecord("adx_contentsnippet", id: edits.snippetID, columns: [
-            "adx_name": .string("Quickstart/Greeting"), "adx_value": .string(snippetValue), "adx_type": .choice(756_150_001),
-            "adx_websiteid": site, "adx_contentsnippetlanguageid": .lookup(language.reference),
-        ])), "created content snippet Quickstart/Greeting"))
-        var file = EntityRecord("adx_webfile", id: edits.webFileID, columns: [
-            "adx_name": .string("quickstart-pixel.png"), "adx_partialurl": .string("quickstart-pixel.png"),
-            "adx_websiteid": site, "adx_parentpageid": .lookup(home.reference),
-        ])
+        operations.append(
+            (
+                .create(
+                    EntityRecord(
+                        "adx_contentsnippet", id: edits.snippetID,
+                        columns: [
+                            "adx_name": .string("Quickstart/Greeting"), "adx_value": .string(snippetValue), "adx_type": .choice(756_150_001),
+                            "adx_websiteid": site, "adx_contentsnippetlanguageid": .lookup(language.reference),
+                        ])), "created content snippet Quickstart/Greeting"
+            ))
+        var file = EntityRecord(
+            "adx_webfile", id: edits.webFileID,
+            columns: [
+                "adx_name": .string("quickstart-pixel.png"), "adx_partialurl": .string("quickstart-pixel.png"),
+                "adx_websiteid": site, "adx_parentpageid": .lookup(home.reference),
+            ])
         if let p = published { file.columns["adx_publishingstateid"] = .lookup(p.reference) }
         operations.append((.create(file), "created web file quickstart-pixel.png under Home"))
-        operations.append((.create(EntityRecord("annotation", id: edits.noteID, columns: [
-            "subject": .string("quickstart-pixel.png"), "filename": .string("quickstart-pixel.png"), "mimetype": .string("image/png"),
-            "documentbody": .string(pixelPNG.base64EncodedString()), "isdocument": .boolean(true),
-            "objectid": .lookup(EntityReference("adx_webfile", edits.webFileID)),
-        ])), "attached its body (\(pixelPNG.count) bytes) as a note"))
-        operations.append((.create(EntityRecord("adx_entitypermission", id: edits.permissionID, columns: [
-            "adx_entityname": .string("Quickstart: read contacts"), "adx_entitylogicalname": .string("contact"),
-            "adx_scope": .choice(756_150_000), "adx_read": .boolean(true), "adx_write": .boolean(false),
-            "adx_create": .boolean(false), "adx_delete": .boolean(false), "adx_append": .boolean(false),
-            "adx_appendto": .boolean(false), "adx_websiteid": site,
-        ])), "created table permission 'Quickstart: read contacts' (global scope)"))
+        operations.append(
+            (
+                .create(
+                    EntityRecord(
+                        "annotation", id: edits.noteID,
+                        columns: [
+                            "subject": .string("quickstart-pixel.png"), "filename": .string("quickstart-pixel.png"), "mimetype": .string("image/png"),
+                            "documentbody": .string(pixelPNG.base64EncodedString()), "isdocument": .boolean(true),
+                            "objectid": .lookup(EntityReference("adx_webfile", edits.webFileID)),
+                        ])), "attached its body (\(pixelPNG.count) bytes) as a note"
+            ))
+        operations.append(
+            (
+                .create(
+                    EntityRecord(
+                        "adx_entitypermission", id: edits.permissionID,
+                        columns: [
+                            "adx_entityname": .string("Quickstart: read contacts"), "adx_entitylogicalname": .string("contact"),
+                            "adx_scope": .choice(756_150_000), "adx_read": .boolean(true), "adx_write": .boolean(false),
+                            "adx_create": .boolean(false), "adx_delete": .boolean(false), "adx_append": .boolean(false),
+                            "adx_appendto": .boolean(false), "adx_websiteid": site,
+                        ])), "created table permission 'Quickstart: read contacts' (global scope)"
+            ))
         for role in roleIDs {
-            operations.append((.associate(relationship: "adx_entitypermission_webrole", ManyToManyLink(
-                EntityReference("adx_entitypermission", edits.permissionID), EntityReference("adx_webrole", role))),
-                               "linked it to web role \(roles.first { $0.id == role }?.string("adx_name") ?? role.dataverseString)"))
+            operations.append(
+                (
+                    .associate(
+                        relationship: "adx_entitypermission_webrole",
+                        ManyToManyLink(
+                            EntityReference("adx_entitypermission", edits.permissionID), EntityReference("adx_webrole", role))),
+                    "linked it to web role \(roles.first { $0.id == role }?.string("adx_name") ?? role.dataverseString)"
+                ))
         }
-        operations.append((.update(EntityRecord("adx_sitesetting", id: secretSetting.id, columns: ["adx_value": .string(secret)])),
-                           "set site setting \(secretSettingName) to a secret value (not shown)"))
+        operations.append(
+            (
+                .update(EntityRecord("adx_sitesetting", id: secretSetting.id, columns: ["adx_value": .string(secret)])),
+                "set site setting \(secretSettingName) to a secret value (not shown)"
+            ))
         if let clientID = settings.first(where: { $0.string("adx_name") == clientIDSettingName }) {
-            operations.append((.update(EntityRecord("adx_sitesetting", id: clientID.id, columns: ["adx_value": .string("4f3b0c1e-quickstart-client")])),
-                               "set site setting \(clientIDSettingName)"))
+            operations.append(
+                (
+                    .update(EntityRecord("adx_sitesetting", id: clientID.id, columns: ["adx_value": .string("4f3b0c1e-quickstart-client")])),
+                    "set site setting \(clientIDSettingName)"
+                ))
         }
 
         // One operation per change set, in order: the note needs its web file, the links their permission.
-        let results = try await service.execute(operations.map { ChangeSet([$0.0], atomic: true) },
-                                                options: ExecuteOptions(bypassCustomPlugins: false, continueOnError: false))
+        let results = try await service.execute(
+            operations.map { ChangeSet([$0.0], atomic: true) },
+            options: ExecuteOptions(bypassCustomPlugins: false, continueOnError: false))
         for ((op, text), result) in zip(operations, results) {
             if let error = result.error {
                 throw QuickstartError("\(text): \(op.logicalName) \(op.recordID.dataverseString) failed: \(error)")
@@ -125,7 +163,7 @@ struct QuickstartEdits {
         guard results.count == operations.count else {
             throw QuickstartError("the environment answered \(results.count) of \(operations.count) edits")
         }
-        edits.written += 1   // the content page the platform created for the new page
+        edits.written += 1 // the content page the platform created for the new page
         return edits
     }
 

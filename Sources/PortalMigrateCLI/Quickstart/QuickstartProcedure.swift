@@ -61,14 +61,22 @@ final class QuickstartProcedure {
     /// stops the servers.
     func run() async -> [QuickstartStep] {
         await step(1, "source: provision a \(template) portal and edit it") { try await self.source(&$0) }
-        await step(2, overHTTP ? "prepare target-pac with `site prepare-target` (create a site, delete its website record, delete the site)"
-                               : "prepare target-pac (provision, delete website, delete portal app)") {
+        await step(
+            2,
+            overHTTP
+                ? "prepare target-pac with `site prepare-target` (create a site, delete its website record, delete the site)"
+                : "prepare target-pac (provision, delete website, delete portal app)"
+        ) {
             $0.written = try await self.prepareTarget("target-pac")
             $0.verified = true
         }
         await step(3, "download, then upload with a deployment profile") { try await self.pacTransfer(&$0) }
-        await step(4, overHTTP ? "a site for the existing website record (`site create --existing-website`); verify"
-                               : "portal app from the existing website record; verify") { try await self.activateAndVerify(&$0) }
+        await step(
+            4,
+            overHTTP
+                ? "a site for the existing website record (`site create --existing-website`); verify"
+                : "portal app from the existing website record; verify"
+        ) { try await self.activateAndVerify(&$0) }
         await step(5, "data schema + export + import into target-cmt; verify") { try await self.cmtTransfer(&$0) }
         await step(6, "migrate into provisioned target-migrate (--targetWebSiteId); verify") { try await self.migrateTransfer(&$0) }
         if let servers {
@@ -121,12 +129,14 @@ final class QuickstartProcedure {
         folder = relative
         try writeProfile(folder: relative)
 
-        let upload = try await command(["upload", "--path", relative, "--deploymentProfile", Self.profileName, "--environment", target, "--json"],
-                                       environment: secretEnvironment)
+        let upload = try await command(
+            ["upload", "--path", relative, "--deploymentProfile", Self.profileName, "--environment", target, "--json"],
+            environment: secretEnvironment)
         s.written += try writes(upload)
         guard let settingID = edits?.secretSettingID else { throw QuickstartError("the source edits did not run") }
         let value = try await withService("target-pac") { service in
-            try await service.retrieveAll(RecordQuery("adx_sitesetting", filter: .equal("adx_sitesettingid", .guid(settingID)))).first?.string("adx_value")
+            try await service.retrieveAll(RecordQuery("adx_sitesetting", filter: .equal("adx_sitesettingid", .guid(settingID)))).first?.string(
+                "adx_value")
         }
         guard value == targetSecret else {
             throw QuickstartError("the target's \(QuickstartEdits.secretSettingName) does not hold the deployment profile's value (values not shown)")
@@ -141,9 +151,12 @@ final class QuickstartProcedure {
         try await activate("target-pac", site)
         s.written += 1
         try await requireWebsites("target-pac", [site], portalApp: true)
-        let verify = try await command(["verify", "--from", try await spec("source"), "--to", try await spec("target-pac"),
-                                        "--webSiteId", site.dataverseString, "--deploymentProfile", profile],
-                                       environment: secretEnvironment)
+        let verify = try await command(
+            [
+                "verify", "--from", try await spec("source"), "--to", try await spec("target-pac"),
+                "--webSiteId", site.dataverseString, "--deploymentProfile", profile,
+            ],
+            environment: secretEnvironment)
         guard verify.status == 0 else { throw QuickstartError("verify exited with \(verify.status): \(verify.differences)") }
         s.verified = true
     }
@@ -152,15 +165,20 @@ final class QuickstartProcedure {
         let site = try requireSource()
         s.written += try await prepareTarget("target-cmt")
         try await command(["data", "schema", "--portalType", template, "--output", "schema.xml", "--overwrite"], expect: 0)
-        try await command(["data", "export", "--schemaFile", "schema.xml", "--dataFile", "data.zip", "--overwrite",
-                           "--environment", try await spec("source"), "--json"], expect: 0)
+        try await command(
+            [
+                "data", "export", "--schemaFile", "schema.xml", "--dataFile", "data.zip", "--overwrite",
+                "--environment", try await spec("source"), "--json",
+            ], expect: 0)
         let imported = try await command(["data", "import", "--data", "data.zip", "--environment", try await spec("target-cmt"), "--json"])
         s.written += try writes(imported)
         try await activate("target-cmt", site)
         s.written += 1
         try await requireWebsites("target-cmt", [site], portalApp: true)
-        let verify = try await command(["verify", "--from", try await spec("source"), "--to", try await spec("target-cmt"),
-                                        "--webSiteId", site.dataverseString])
+        let verify = try await command([
+            "verify", "--from", try await spec("source"), "--to", try await spec("target-cmt"),
+            "--webSiteId", site.dataverseString,
+        ])
         guard verify.status == 0 else { throw QuickstartError("verify exited with \(verify.status): \(verify.differences)") }
         s.verified = true
     }
@@ -185,8 +203,9 @@ final class QuickstartProcedure {
         let targetCounts = try await withLocal("target-migrate") { try await Self.recordCounts($0, targetSite) }
         let differing = Set(sourceCounts.keys).union(targetCounts.keys).filter { sourceCounts[$0] != targetCounts[$0] }.sorted()
         guard differing.isEmpty else {
-            throw QuickstartError("record counts differ (duplicates or missing records): "
-                                  + differing.map { "\($0) source \(sourceCounts[$0] ?? 0), target \(targetCounts[$0] ?? 0)" }.joined(separator: "; "))
+            throw QuickstartError(
+                "record counts differ (duplicates or missing records): "
+                    + differing.map { "\($0) source \(sourceCounts[$0] ?? 0), target \(targetCounts[$0] ?? 0)" }.joined(separator: "; "))
         }
         printOut("  no duplicates: target-migrate's website holds the source's \(sourceCounts.values.reduce(0, +)) records, table by table")
         s.verified = true
@@ -261,13 +280,17 @@ final class QuickstartProcedure {
             try await command(["env", "provision", name, "--existing-website", site.dataverseString, "--json"], expect: 0)
             return
         }
-        let r = try await command(["site", "create", "--environment", try await spec(name), "--existing-website", site.dataverseString,
-                                   "--name", "Migrated site", "--subdomain", name, "--template", adminTemplate, "--json"], expect: 0)
+        let r = try await command(
+            [
+                "site", "create", "--environment", try await spec(name), "--existing-website", site.dataverseString,
+                "--name", "Migrated site", "--subdomain", name, "--template", adminTemplate, "--json",
+            ], expect: 0)
         let created = try r.jsonObject()
         guard (created["websiteRecordId"] as? String).flatMap({ UUID(dataverse: $0) }) == site else {
             throw QuickstartError("site create did not report website record \(site.dataverseString): \(created)")
         }
-        printOut("  \(name): site \(created["siteId"] as? String ?? "?") at \(created["websiteUrl"] as? String ?? "?") serves the moved website record")
+        printOut(
+            "  \(name): site \(created["siteId"] as? String ?? "?") at \(created["websiteUrl"] as? String ?? "?") serves the moved website record")
     }
 
     /// Prepares target `name` as Microsoft documents for the standard model; returns records written.
@@ -275,19 +298,24 @@ final class QuickstartProcedure {
     private func prepareTarget(_ name: String) async throws -> Int {
         try await create(name)
         if overHTTP {
-            let r = try await command(["site", "prepare-target", "--environment", try await spec(name), "--template", adminTemplate,
-                                       "--yes", "--json"], expect: 0)
-            guard let deleted = try r.jsonObject()["recordsDeleted"] as? Int else { throw QuickstartError("site prepare-target printed no recordsDeleted") }
+            let r = try await command(
+                [
+                    "site", "prepare-target", "--environment", try await spec(name), "--template", adminTemplate,
+                    "--yes", "--json",
+                ], expect: 0)
+            guard let deleted = try r.jsonObject()["recordsDeleted"] as? Int else {
+                throw QuickstartError("site prepare-target printed no recordsDeleted")
+            }
             try await requireWebsites(name, [])
             printOut("  \(name) has the template's solutions and no website: ready for the configuration")
-            return (deleted + 1) * 2   // created, then deleted (the website's records and its site)
+            return (deleted + 1) * 2 // created, then deleted (the website's records and its site)
         }
         let (site, provisioned) = try await provision(name)
         try await command(["env", "delete-website", name, "--webSiteId", site.dataverseString], expect: 0)
         try await command(["env", "delete-portal-app", name, "--webSiteId", site.dataverseString], expect: 0)
         try await requireWebsites(name, [])
         printOut("  \(name) has the template's solutions and no website: ready for the configuration")
-        return provisioned * 2   // created, then deleted (the website's records and its portal app)
+        return provisioned * 2 // created, then deleted (the website's records and its portal app)
     }
 
     /// Checks with `list --json` that environment `name` has exactly these websites (with portal apps).
@@ -337,12 +365,12 @@ final class QuickstartProcedure {
         let dir = runner.workingDirectory.appendingPathComponent(folder).appendingPathComponent("deployment-profiles", isDirectory: true)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let text = """
-        adx_sitesetting:
-        - adx_sitesettingid: \(id.dataverseString)
-          adx_name: \(QuickstartEdits.secretSettingName)
-          adx_value: ${OS.\(Self.secretVariable)}
+            adx_sitesetting:
+            - adx_sitesettingid: \(id.dataverseString)
+              adx_name: \(QuickstartEdits.secretSettingName)
+              adx_value: ${OS.\(Self.secretVariable)}
 
-        """
+            """
         try SafeFileWriter.write(Data(text.utf8), to: "\(Self.profileName).deployment.yml", under: dir)
         printOut("  wrote \(folder)/deployment-profiles/\(Self.profileName).deployment.yml: the target's \(QuickstartEdits.secretSettingName)")
         printOut("  comes from $\(Self.secretVariable) (a generated value, not shown)")

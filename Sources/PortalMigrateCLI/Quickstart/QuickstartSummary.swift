@@ -37,8 +37,9 @@ enum QuickstartSummary {
         var out = [pad("step", width) + "  " + pad("written", 8, right: true) + "  " + pad("seconds", 8, right: true) + "  verified"]
         out.append(String(repeating: "-", count: width + 30))
         for (step, title) in zip(steps, titles) {
-            out.append(pad(title, width) + "  " + pad(String(step.written), 8, right: true) + "  "
-                       + pad(String(format: "%.1f", step.seconds), 8, right: true) + "  " + (step.verified ? "yes" : "no"))
+            out.append(
+                pad(title, width) + "  " + pad(String(step.written), 8, right: true) + "  "
+                    + pad(String(format: "%.1f", step.seconds), 8, right: true) + "  " + (step.verified ? "yes" : "no"))
         }
         for step in steps where !step.verified {
             out.append("step \(step.number) not verified: \(step.problem ?? "unknown reason")")

@@ -7,20 +7,28 @@ import PortalModel
 
 /// Options every `site` command shares: where the environment is and how to reach its admin API.
 struct SiteOptions: ParsableArguments {
-    @Option(name: [.customLong("environment"), .customLong("env", withSingleDash: true)],
-            help: "Auth profile name or index, environment URL, or local:NAME for an embedded environment.")
+    @Option(
+        name: [.customLong("environment"), .customLong("env", withSingleDash: true)],
+        help: "Auth profile name or index, environment URL, or local:NAME for an embedded environment.")
     var environment: String?
 
-    @Option(name: .customLong("environment-id"),
-            help: "The Power Platform environment id (`pac auth who` shows it as 'Environment ID'); found from the environment when omitted where possible.")
+    @Option(
+        name: .customLong("environment-id"),
+        help:
+            "The Power Platform environment id (`pac auth who` shows it as 'Environment ID'); found from the environment when omitted where possible."
+    )
     var environmentID: String?
 
-    @Option(name: .customLong("admin-api-url"),
-            help: "The Power Platform API host (default: chosen by the environment URL's cloud, e.g. https://api.powerplatform.com).")
+    @Option(
+        name: .customLong("admin-api-url"),
+        help: "The Power Platform API host (default: chosen by the environment URL's cloud, e.g. https://api.powerplatform.com).")
     var adminAPIURL: String?
 
-    @Option(name: .customLong("admin-token-env"),
-            help: "A variable holding a user's bearer token for the admin API (e.g. from az account get-access-token --resource https://api.powerplatform.com).")
+    @Option(
+        name: .customLong("admin-token-env"),
+        help:
+            "A variable holding a user's bearer token for the admin API (e.g. from az account get-access-token --resource https://api.powerplatform.com)."
+    )
     var adminTokenEnv: String?
 
     @Flag(name: .long, help: "Print machine-readable JSON on stdout; human text goes to stderr.")
@@ -35,7 +43,8 @@ struct SiteWaitOptions: ParsableArguments {
     @Flag(name: .customLong("no-wait"), help: "Return as soon as the service accepted the operation (prints where to follow it).")
     var noWait = false
 
-    @Option(name: .customLong("poll-interval"), help: "Seconds between status polls when the service does not say (default 10, as Microsoft's client).")
+    @Option(
+        name: .customLong("poll-interval"), help: "Seconds between status polls when the service does not say (default 10, as Microsoft's client).")
     var pollInterval: Int = 10
 
     @Option(name: .customLong("timeout-minutes"), help: "Stop waiting after this many minutes (the operation may still finish).")
@@ -75,17 +84,20 @@ struct SiteContext {
             let org = try await env.organizationInfo()
             let handler = AdminAPIHandler.inProcess(environment: env)
             let cloud = PowerPlatformCloud.loopback(origin: URL(string: InProcessAdminTransport.origin)!)
-            let admin = PowerPagesAdminClient(cloud: cloud, environmentID: o.environmentID ?? org.organizationID.uuidString.lowercased(),
-                                              tokenProvider: NoTokenProvider(), transport: InProcessAdminTransport(handler: handler))
-            return SiteContext(service: env, admin: admin, label: "local:\(name)", organizationID: org.organizationID,
-                               baseLanguage: org.languageCode, local: env)
+            let admin = PowerPagesAdminClient(
+                cloud: cloud, environmentID: o.environmentID ?? org.organizationID.uuidString.lowercased(),
+                tokenProvider: NoTokenProvider(), transport: InProcessAdminTransport(handler: handler))
+            return SiteContext(
+                service: env, admin: admin, label: "local:\(name)", organizationID: org.organizationID,
+                baseLanguage: org.languageCode, local: env)
         }
         let client = try RemoteEnvironment.client(for: o.environment, verbose: o.verbose, interactive: interactive)
         let url = client.configuration.environmentURL
         var cloud = PowerPlatformCloud.forEnvironment(url)
         if let text = o.adminAPIURL {
             guard let u = URL(string: text), u.host != nil, u.scheme == "https" || EnvironmentURL.isLoopback(u) else {
-                throw UserFacingError("--admin-api-url '\(text)' is not an https:// URL (or a loopback http:// URL)", exitCode: PortalMigrateExit.usage)
+                throw UserFacingError(
+                    "--admin-api-url '\(text)' is not an https:// URL (or a loopback http:// URL)", exitCode: PortalMigrateExit.usage)
             }
             cloud = PowerPlatformCloud.forAPIURL(u)
         }
@@ -99,7 +111,7 @@ struct SiteContext {
                 servicePrincipal = profile.kind == .clientCredentials
                 provider = try profile.adminTokenProvider(cloud: cloud, cache: store.tokenCache, interactive: interactive, prompt: prompt)
             } else {
-                provider = NoTokenProvider()   // a loopback URL without a profile: no tokens
+                provider = NoTokenProvider() // a loopback URL without a profile: no tokens
             }
         } catch let e as AuthenticationError {
             throw UserFacingError(e.description)
@@ -109,20 +121,22 @@ struct SiteContext {
         var environmentID = o.environmentID
         if environmentID == nil {
             if EnvironmentURL.isLoopback(url) {
-                environmentID = who.organizationID.uuidString.lowercased()   // the embedded server's convention
+                environmentID = who.organizationID.uuidString.lowercased() // the embedded server's convention
             } else {
                 environmentID = await client.powerPlatformEnvironmentID()
             }
         }
         guard let environmentID else {
-            throw UserFacingError("cannot find the Power Platform environment id of \(url.absoluteString); pass --environment-id ID (`pac auth who` shows it as 'Environment ID')",
-                                  exitCode: PortalMigrateExit.usage)
+            throw UserFacingError(
+                "cannot find the Power Platform environment id of \(url.absoluteString); pass --environment-id ID (`pac auth who` shows it as 'Environment ID')",
+                exitCode: PortalMigrateExit.usage)
         }
         var admin = PowerPagesAdminClient(cloud: cloud, environmentID: environmentID, tokenProvider: provider)
         admin.servicePrincipal = servicePrincipal
         if o.verbose { printErr("admin API: \(cloud.description), environment \(environmentID), token audience \(cloud.audience)") }
-        return SiteContext(service: client, admin: admin, label: o.environment ?? url.absoluteString, organizationID: who.organizationID,
-                           baseLanguage: org.languageCode, local: nil)
+        return SiteContext(
+            service: client, admin: admin, label: o.environment ?? url.absoluteString, organizationID: who.organizationID,
+            baseLanguage: org.languageCode, local: nil)
     }
 }
 
@@ -137,8 +151,9 @@ struct InProcessAdminTransport: HTTPTransport {
         let path = components?.path ?? request.url.path
         var headers: [String: String] = [:]
         for h in request.headers { headers[h.name.lowercased()] = h.value }
-        let answer = await handler.handle(method: request.method, path: path, query: WebRequest.parseQuery(components?.percentEncodedQuery),
-                                          headers: headers, body: request.body ?? Data(), origin: Self.origin)
+        let answer = await handler.handle(
+            method: request.method, path: path, query: WebRequest.parseQuery(components?.percentEncodedQuery),
+            headers: headers, body: request.body ?? Data(), origin: Self.origin)
         return HTTPResponseMessage(status: answer.status, headers: answer.headers.map { ($0.0, $0.1) }, body: answer.body)
     }
 }
@@ -149,8 +164,10 @@ func siteFacing<T>(_ body: () async throws -> T) async throws -> T {
     do {
         return try await userFacing { try await body() }
     } catch let e as PowerPagesAdminError {
-        throw UserFacingError(e.description, exitCode: e.status == 0 || e.status >= 500 || e.status == 429
-                              ? PortalMigrateExit.recordsFailed : PortalMigrateExit.checkFailed)
+        throw UserFacingError(
+            e.description,
+            exitCode: e.status == 0 || e.status >= 500 || e.status == 429
+                ? PortalMigrateExit.recordsFailed : PortalMigrateExit.checkFailed)
     } catch let e as AdminOperationFailure {
         throw UserFacingError(e.description, exitCode: PortalMigrateExit.recordsFailed)
     } catch let e as LocalEnvironmentError {

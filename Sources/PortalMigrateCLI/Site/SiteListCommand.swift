@@ -9,15 +9,15 @@ struct SiteListCommand: AsyncParsableCommand {
         commandName: "list",
         abstract: "List the sites of an environment, with website records that have no site (inactive).",
         discussion: """
-        Joins the admin API's sites with the environment's website records (adx_website, powerpagesite). \
-        States: active, provisioning, failed, inactive (a website record with no site), no-record (a site \
-        whose website record is not in the environment).
+            Joins the admin API's sites with the environment's website records (adx_website, powerpagesite). \
+            States: active, provisioning, failed, inactive (a website record with no site), no-record (a site \
+            whose website record is not in the environment).
 
-        --json prints {"environmentId", "sites": [{"state", "siteId", "name", "status", "websiteUrl", \
-        "subdomain", "websiteRecordId", "websiteRecordName", "dataModel", "templateName", "language", "createdOn"}]}.
+            --json prints {"environmentId", "sites": [{"state", "siteId", "name", "status", "websiteUrl", \
+            "subdomain", "websiteRecordId", "websiteRecordName", "dataModel", "templateName", "language", "createdOn"}]}.
 
-        Example: portal-migrate site list --environment https://contoso.crm.dynamics.com --json
-        """)
+            Example: portal-migrate site list --environment https://contoso.crm.dynamics.com --json
+            """)
     @OptionGroup var site: SiteOptions
 
     func run() async throws {
@@ -26,8 +26,11 @@ struct SiteListCommand: AsyncParsableCommand {
             defer { c.close() }
             let rows = try await Self.rows(c)
             if site.json {
-                printOut(JSONValue.object([("environmentId", .string(c.admin.environmentID)),
-                                           ("sites", .array(rows.map(\.json)))]).serialized)
+                printOut(
+                    JSONValue.object([
+                        ("environmentId", .string(c.admin.environmentID)),
+                        ("sites", .array(rows.map(\.json))),
+                    ]).serialized)
                 return
             }
             guard !rows.isEmpty else {
@@ -45,7 +48,9 @@ struct SiteListCommand: AsyncParsableCommand {
                 }
                 printOut("      website record \(record) (\(model))")
                 if r.state == "inactive" {
-                    printOut("      give it a site: portal-migrate site create --environment \(c.label) --existing-website \(record) --name NAME --subdomain SUBDOMAIN --template TEMPLATE")
+                    printOut(
+                        "      give it a site: portal-migrate site create --environment \(c.label) --existing-website \(record) --name NAME --subdomain SUBDOMAIN --template TEMPLATE"
+                    )
                 }
             }
         }
@@ -63,7 +68,8 @@ struct SiteListCommand: AsyncParsableCommand {
 /// record it serves, as pac names website records).
 struct SiteSelection: ParsableArguments {
     @Option(name: .customLong("id"), help: "The site id (`site list` shows it).") var id: String?
-    @Option(name: [.customLong("webSiteId"), .customLong("id", withSingleDash: true)], help: "The website record id the site serves.") var webSiteId: String?
+    @Option(name: [.customLong("webSiteId"), .customLong("id", withSingleDash: true)], help: "The website record id the site serves.") var webSiteId:
+        String?
 
     func validate() throws {
         guard (id == nil) != (webSiteId == nil) else { throw ValidationError("give exactly one of --id or --webSiteId") }
@@ -82,10 +88,13 @@ struct SiteSelection: ParsableArguments {
         let record = UUID(dataverse: webSiteId ?? "")
         let matching = sites.filter { $0.websiteRecordID == record }
         guard let first = matching.first else {
-            throw UserFacingError("no site serves website record \(webSiteId ?? "") in \(c.label); `portal-migrate site list --environment \(c.label)` shows the sites")
+            throw UserFacingError(
+                "no site serves website record \(webSiteId ?? "") in \(c.label); `portal-migrate site list --environment \(c.label)` shows the sites")
         }
         guard matching.count == 1 else {
-            throw UserFacingError("\(matching.count) sites serve website record \(webSiteId ?? ""): \(matching.map { "\($0.id) (\($0.websiteUrl ?? "-"))" }.joined(separator: ", ")); pass --id")
+            throw UserFacingError(
+                "\(matching.count) sites serve website record \(webSiteId ?? ""): \(matching.map { "\($0.id) (\($0.websiteUrl ?? "-"))" }.joined(separator: ", ")); pass --id"
+            )
         }
         return first
     }

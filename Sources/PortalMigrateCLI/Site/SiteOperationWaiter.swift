@@ -10,8 +10,10 @@ enum SiteOperationWaiter {
     static func wait(_ admin: PowerPagesAdminClient, _ location: URL, action: String, options: SiteWaitOptions) async throws -> AdminOperationState {
         let last = LastReport()
         printErr("Waiting for \(action) (polling the operation; --no-wait returns at once)…")
-        return try await admin.wait(for: location, action: action, interval: .seconds(options.pollInterval),
-                                    timeout: .seconds(options.timeoutMinutes * 60)) { state, elapsed in
+        return try await admin.wait(
+            for: location, action: action, interval: .seconds(options.pollInterval),
+            timeout: .seconds(options.timeoutMinutes * 60)
+        ) { state, elapsed in
             let seconds = Int(elapsed.components.seconds)
             if last.shouldReport(state.status, seconds) { printErr("  \(action): \(state.status) (\(seconds) s)") }
         }

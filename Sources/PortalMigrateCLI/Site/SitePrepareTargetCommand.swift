@@ -14,15 +14,15 @@ struct SitePrepareTargetCommand: AsyncParsableCommand {
         commandName: "prepare-target",
         abstract: "Prepare a target environment once: create a site from the template, delete its website record, delete the site.",
         discussion: """
-        Microsoft's procedure for moving a standard data model site: the target gets the template's solutions \
-        and no website, ready for `upload`, `data import` or `migrate`; afterwards `site create \
-        --existing-website ID` gives the moved website record a site. An enhanced data model target does not \
-        need this preparation. Shows the plan first and asks for confirmation on a terminal (--yes otherwise). \
-        Website records already in the environment are not touched.
+            Microsoft's procedure for moving a standard data model site: the target gets the template's solutions \
+            and no website, ready for `upload`, `data import` or `migrate`; afterwards `site create \
+            --existing-website ID` gives the moved website record a site. An enhanced data model target does not \
+            need this preparation. Shows the plan first and asks for confirmation on a terminal (--yes otherwise). \
+            Website records already in the environment are not touched.
 
-        --json prints {"template", "websiteRecordId", "siteId", "recordsDeleted", "steps": [...]}.
-        Example: portal-migrate site prepare-target --environment TARGET --template DefaultPortalTemplate --yes
-        """)
+            --json prints {"template", "websiteRecordId", "siteId", "recordsDeleted", "steps": [...]}.
+            Example: portal-migrate site prepare-target --environment TARGET --template DefaultPortalTemplate --yes
+            """)
     @OptionGroup var site: SiteOptions
     @Option(help: "The template the source site was made from (Microsoft's names, e.g. DefaultPortalTemplate).") var template: String
     @Option(help: "The temporary site's subdomain (default: pm-prepare- and 8 random characters).") var subdomain: String?
@@ -50,38 +50,49 @@ struct SitePrepareTargetCommand: AsyncParsableCommand {
             say("  2. delete the new website record and, with it, its configuration records")
             say("  3. delete the new site (the portal app); the Portal Management app stays")
             if !existing.isEmpty {
-                say("  The \(existing.count) website record(s) already in the environment are not touched: \(existing.map { "\($0.name) (\($0.websiteId.dataverseString))" }.joined(separator: ", ")).")
+                say(
+                    "  The \(existing.count) website record(s) already in the environment are not touched: \(existing.map { "\($0.name) (\($0.websiteId.dataverseString))" }.joined(separator: ", "))."
+                )
             }
             try confirmSite("Prepare \(c.label)?", yes: yes, refusal: "the plan above creates and deletes a site in \(c.label)")
 
             var steps: [JSONValue] = []
-            let request = CreateWebsiteRequest(name: name, subdomain: String(sub), templateName: templateName,
-                                               dataverseOrganizationId: c.organizationID, selectedBaseLanguage: language ?? c.baseLanguage)
+            let request = CreateWebsiteRequest(
+                name: name, subdomain: String(sub), templateName: templateName,
+                dataverseOrganizationId: c.organizationID, selectedBaseLanguage: language ?? c.baseLanguage)
             guard let created = try await SiteCreateCommand.create(c, request, wait: wait, json: false) else { return }
             let before = Set(existing.map(\.websiteId))
             let recordID = created.state.websiteRecordId.flatMap { UUID(uuidString: $0) } ?? created.site?.websiteRecordID
             let after = try await WebsiteListing.websites(in: c.service)
             guard let record = recordID ?? after.first(where: { !before.contains($0.websiteId) })?.websiteId,
-                  let summary = after.first(where: { $0.websiteId == record }), let siteID = created.site?.id else {
-                throw UserFacingError("the site was created but its website record or site id could not be found; see `portal-migrate site list --environment \(c.label)`",
-                                      exitCode: PortalMigrateExit.recordsFailed)
+                let summary = after.first(where: { $0.websiteId == record }), let siteID = created.site?.id
+            else {
+                throw UserFacingError(
+                    "the site was created but its website record or site id could not be found; see `portal-migrate site list --environment \(c.label)`",
+                    exitCode: PortalMigrateExit.recordsFailed)
             }
             say("  1. created site \(siteID) with website record \(record.dataverseString) (\(summary.dataModel))")
             steps.append(.object([("step", .string("create")), ("siteId", .string(siteID)), ("websiteRecordId", .string(record.dataverseString))]))
             if summary.model == .enhanced {
-                say("note: the environment made an enhanced data model site; Microsoft says enhanced targets need no preparation. Continuing as planned.")
+                say(
+                    "note: the environment made an enhanced data model site; Microsoft says enhanced targets need no preparation. Continuing as planned."
+                )
             }
 
             let counts = try await QuickCounts.records(of: record, in: c.service)
             let table = summary.model == .enhanced ? "powerpagesite" : "adx_website"
             let results = try await c.service.execute([ChangeSet([.delete(table, record)])], options: ExecuteOptions())
             if let e = results.first?.error {
-                throw UserFacingError("step 2 failed: cannot delete website record \(record.dataverseString): \(e.description). Site \(siteID) and its website record stay; run prepare-target again after fixing this, or delete them with `site delete` and the Portal Management app",
-                                      exitCode: PortalMigrateExit.recordsFailed)
+                throw UserFacingError(
+                    "step 2 failed: cannot delete website record \(record.dataverseString): \(e.description). Site \(siteID) and its website record stay; run prepare-target again after fixing this, or delete them with `site delete` and the Portal Management app",
+                    exitCode: PortalMigrateExit.recordsFailed)
             }
             say("  2. deleted website record \(record.dataverseString) and its configuration (\(counts) records)")
-            steps.append(.object([("step", .string("delete-website-record")), ("websiteRecordId", .string(record.dataverseString)),
-                                  ("recordsDeleted", .number(String(counts)))]))
+            steps.append(
+                .object([
+                    ("step", .string("delete-website-record")), ("websiteRecordId", .string(record.dataverseString)),
+                    ("recordsDeleted", .number(String(counts))),
+                ]))
 
             let location = try await c.admin.deleteWebsite(id: siteID)
             _ = try await SiteOperationWaiter.wait(c.admin, location, action: "deleting the preparation site \(siteID)", options: wait)
@@ -90,15 +101,19 @@ struct SitePrepareTargetCommand: AsyncParsableCommand {
 
             let remaining = try await WebsiteListing.websites(in: c.service)
             guard !remaining.contains(where: { $0.websiteId == record }) else {
-                throw UserFacingError("website record \(record.dataverseString) is still in \(c.label) after it was deleted", exitCode: PortalMigrateExit.recordsFailed)
+                throw UserFacingError(
+                    "website record \(record.dataverseString) is still in \(c.label) after it was deleted", exitCode: PortalMigrateExit.recordsFailed)
             }
             if site.json {
-                printOut(JSONValue.object([
-                    ("template", .string(templateName)), ("websiteRecordId", .string(record.dataverseString)), ("siteId", .string(siteID)),
-                    ("recordsDeleted", .number(String(counts))), ("steps", .array(steps)),
-                ]).serialized)
+                printOut(
+                    JSONValue.object([
+                        ("template", .string(templateName)), ("websiteRecordId", .string(record.dataverseString)), ("siteId", .string(siteID)),
+                        ("recordsDeleted", .number(String(counts))), ("steps", .array(steps)),
+                    ]).serialized)
             } else {
-                printOut("\(c.label) is prepared: it has the template's solutions and no new website. Next: upload or import the configuration, then `portal-migrate site create --environment \(c.label) --existing-website ID --name NAME --subdomain SUBDOMAIN --template \(templateName)`.")
+                printOut(
+                    "\(c.label) is prepared: it has the template's solutions and no new website. Next: upload or import the configuration, then `portal-migrate site create --environment \(c.label) --existing-website ID --name NAME --subdomain SUBDOMAIN --template \(templateName)`."
+                )
             }
         }
     }

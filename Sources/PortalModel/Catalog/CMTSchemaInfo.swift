@@ -20,8 +20,10 @@ public struct CMTEntityInfo: Hashable, Sendable, Codable {
     public var importOrder: [PortalType: Int]
     public var fieldOrder: [PortalType: [String]]
 
-    public init(objectTypeCode: Int? = nil, disablePlugins: Bool = false, skipUpdate: Bool = false,
-                importOrder: [PortalType: Int] = [:], fieldOrder: [PortalType: [String]] = [:]) {
+    public init(
+        objectTypeCode: Int? = nil, disablePlugins: Bool = false, skipUpdate: Bool = false,
+        importOrder: [PortalType: Int] = [:], fieldOrder: [PortalType: [String]] = [:]
+    ) {
         self.objectTypeCode = objectTypeCode
         self.disablePlugins = disablePlugins
         self.skipUpdate = skipUpdate
@@ -43,8 +45,10 @@ public struct CMTFieldInfo: Hashable, Sendable, Codable {
     public var customField: Bool
     public var lookupTypes: [PortalType: [String]]
 
-    public init(updateCompare: Bool = false, primaryKey: Bool = false, customField: Bool = false,
-                lookupTypes: [PortalType: [String]] = [:]) {
+    public init(
+        updateCompare: Bool = false, primaryKey: Bool = false, customField: Bool = false,
+        lookupTypes: [PortalType: [String]] = [:]
+    ) {
         self.updateCompare = updateCompare
         self.primaryKey = primaryKey
         self.customField = customField

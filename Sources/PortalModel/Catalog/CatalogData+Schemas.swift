@@ -5,1142 +5,1142 @@
 extension CatalogData {
     /// Every table of Microsoft's six portal schema files, merged, in the catalog line format.
     static let schemaTables = #"""
-T adx_ad|Ad|adx_ads|@s17i|adx_adid|adx_name|standard|*|adx_websiteid,adx_name|etc=10025,plugins|@cmt
-C adx_adid|uniqueIdentifier|Ad|*||||uk|
-C adx_copy|string|Copy|*||||c|
-C adx_expirationdate|dateTime|Expiration Date|*||||c|
-C adx_imagealttext|string|Image Alt Text|*||||c|
-C adx_imageheight|integer|Image Height|*||||c|
-C adx_image|string|image URL|*||||c|
-C adx_imagewidth|integer|Image Width|*||||c|
-C importsequencenumber|integer|Import Sequence Number|*|||||
-C adx_name|string|Name|*||||c|
-C adx_openinnewwindow|boolean|Open In New Window|*||||c|
-C adx_publishingstateid|lookup|Publishing State|*|adx_publishingstate|adx_publishingstateid|@s17|c|
-C overriddencreatedon|dateTime|Record Created On|*|||||
-C adx_url|string|Redirect URL|*||||c|
-C adx_redirectwebfileid|lookup|Redirect Web File|*|adx_webfile|adx_redirectwebfileid|@s17|c|
-C adx_releasedate|dateTime|Release Date|*||||c|
-C statecode|state|Status|*|||||
-C statuscode|status|Status Reason|*|||||
-C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
-C adx_title|string|Title|*||||c|
-C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
-C versionnumber|bigInt|Version Number|*|||||
-C adx_webfileid|lookup|Web File|*|adx_webfile|adx_webfileid|@s17|c|
-C adx_webtemplateid|lookup|Web Template|*|adx_webtemplate|adx_webtemplateid|@s17|c|
-C adx_webpageid|lookup|WebPage|*|adx_webpage|adx_webpageid|@s17|c|
-C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@s17|c|
-T adx_adplacement|Ad Placement|adx_adplacements|@s17i|adx_adplacementid|adx_name|standard|*|adx_websiteid,adx_name|etc=10026,plugins|@cmt
-C adx_adplacementid|uniqueIdentifier|Ad Placement|*||||uk|
-C importsequencenumber|integer|Import Sequence Number|*|||||
-C adx_name|string|Name|*||||c|
-C overriddencreatedon|dateTime|Record Created On|*|||||
-C statecode|state|Status|*|||||
-C statuscode|status|Status Reason|*|||||
-C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
-C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
-C versionnumber|bigInt|Version Number|*|||||
-C adx_webtemplateid|lookup|Web Template|*|adx_webtemplate|adx_webtemplateid|@infnav|c|
-C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@infnav|c|
-R adx_adplacement_ad|adx_adplacement|adx_ad|adx_adplacement_ad|adx_adplacementid|adx_adid|adx_adplacement_ad|adx_adplacement_ad|*|@s17
-T adx_blog|Blog|adx_blogs|@infset|adx_blogid|adx_name|standard|m|adx_websiteid,adx_parentpageid,adx_partialurl,adx_websitelanguageid|etc=10120,plugins|@cmt
-C adx_blogarchivepagetemplateid|lookup|Archive Template|m|adx_pagetemplate|adx_blogarchivepagetemplateid|@infnav|c|
-C adx_blogid|uniqueIdentifier|Blog|m||||uk|
-C adx_websitelanguageid|lookup|Blog Language|m|adx_websitelanguage|adx_websitelanguageid|@infnav|c|
-C adx_commentpolicy|choice|Comment Policy|m||||c|
-C adx_displayorder|integer|Display Order|m||||c|
-C adx_bloghomepagetemplateid|lookup|Home Template|m|adx_pagetemplate|adx_bloghomepagetemplateid|@infnav|c|
-C importsequencenumber|integer|Import Sequence Number|m|||||
-C adx_name|string|Name|m||||c|
-C adx_parentpageid|lookup|Parent Page|m|adx_webpage|adx_parentpageid|@infnav|c|
-C adx_partialurl|string|Partial URL|m||||c|
-C adx_blogpostpagetemplateid|lookup|Post Template|m|adx_pagetemplate|adx_blogpostpagetemplateid|@infnav|c|
-C overriddencreatedon|dateTime|Record Created On|m|||||
-C statecode|state|Status|m|||||
-C statuscode|status|Status Reason|m|||||
-C adx_summary|string|Summary|m||||c|
-C timezoneruleversionnumber|integer|Time Zone Rule Version Number|m|||||
-C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|m|||||
-C versionnumber|bigInt|Version Number|m|||||
-C adx_websiteid|lookup|Website|m|adx_website|adx_websiteid|@infnav|c|
-R adx_blog_webrole|adx_blog|adx_webrole|adx_blog_webrole|adx_blogid|adx_webroleid|adx_blog_webrole|adx_blog_webrole|m|@cmtrel
-T adx_communityforum|Forum|adx_communityforums|@infset|adx_communityforumid|adx_name|standard|mxpe|adx_websiteid,adx_parentpageid,adx_partialurl,adx_websitelanguageid|etc=10078,plugins|@cmt
-C adx_description|string|Description|mxpe||||c|
-C adx_displayorder|integer|Display Order|mxpe||||c|
-C adx_enablequeuedposts|boolean|Enable queued posts|mxpe||||c|
-C adx_communityforumid|uniqueIdentifier|Forum|mxpe||||uk|
-C adx_websitelanguageid|lookup|Forum Language|mxpe|adx_websitelanguage|adx_websitelanguageid|@infnav|c|
-C adx_forumpagetemplateid|lookup|Forum Page Template|mxpe|adx_pagetemplate|adx_forumpagetemplateid|@infnav|c|
-C adx_hiddenfromsitemap|boolean|Hidden From Sitemap|mxpe||||c|
-C importsequencenumber|integer|Import Sequence Number|mxpe|||||
-C adx_lastpostid|lookup|Last Post|mxpe|adx_communityforumpost|adx_lastpostid|@infnav|c|
-C adx_name|string|Name|mxpe||||c|
-C adx_parentpageid|lookup|Parent Page|mxpe|adx_webpage|adx_parentpageid|@infnav|c|
-C adx_partialurl|string|Partial Url|mxpe||||c|
-C adx_postcount|integer|Post Count|mxpe||||c|
-C adx_publishingstateid|lookup|Publishing State|mxpe|adx_publishingstate|adx_publishingstateid|@infnav|c|
-C overriddencreatedon|dateTime|Record Created On|mxpe|||||
-C utcconversiontimezonecode|integer|Shows Zone Code.|mxpe|||||
-C statecode|state|Status|mxpe|||||
-C statuscode|status|Status Reason|mxpe|||||
-C adx_threadcount|integer|Thread Count|mxpe||||c|
-C adx_threadpagetemplateid|lookup|Thread Page Template|mxpe|adx_pagetemplate|adx_threadpagetemplateid|@infnav|c|
-C timezoneruleversionnumber|integer|Time Zone Rule Version Number|mxpe|||||
-C versionnumber|bigInt|Version Number|mxpe|||||
-C adx_websiteid|lookup|Website|mxpe|adx_website|adx_websiteid|@infnav|c|
-R adx_forum_activityalert|adx_communityforum|contact|adx_forum_activityalert|adx_communityforumid|contactid|adx_forum_activityalert|adx_forum_activityalert|mxpe|@cmtrel
-T adx_communityforumaccesspermission|Forum Access Permission|adx_communityforumaccesspermissions|@infset|adx_communityforumaccesspermissionid|adx_name|standard|mxpe|adx_forumid,adx_name|etc=10079,plugins|@cmt
-C adx_forumid|lookup|Forum|mxpe|adx_communityforum|adx_forumid|@infnav|c|
-C adx_communityforumaccesspermissionid|uniqueIdentifier|Forum Access Permission|mxpe||||uk|
-C importsequencenumber|integer|Import Sequence Number|mxpe|||||
-C adx_name|string|Name|mxpe||||c|
-C overriddencreatedon|dateTime|Record Created On|mxpe|||||
-C adx_right|choice|Right|mxpe||||c|
-C utcconversiontimezonecode|integer|Shows Zone Code.|mxpe|||||
-C statecode|state|Status|mxpe|||||
-C statuscode|status|Status Reason|mxpe|||||
-C timezoneruleversionnumber|integer|Time Zone Rule Version Number|mxpe|||||
-C versionnumber|bigInt|Version Number|mxpe|||||
-R adx_communityforumaccesspermission_webrole|adx_communityforumaccesspermission|adx_webrole|adx_communityforumaccesspermission_webrole|adx_communityforumaccesspermissionid|adx_webroleid|adx_communityforumaccesspermission_webrole|adx_communityforumaccesspermission_webrole|mxpe|@cmtrel
-T adx_communityforumannouncement|Forum Announcement|adx_communityforumannouncements|@infset|adx_communityforumannouncementid|adx_name|standard|mxpe|adx_forumid,adx_name|etc=10081,plugins|@cmt
-C adx_authorid|lookup|Author|mxpe|contact|adx_authorid|@infnav|c|
-C adx_content|string|Content|mxpe||||c|
-C adx_date|dateTime|Date|mxpe||||c|
-C adx_forumid|lookup|Forum|mxpe|adx_communityforum|adx_forumid|@infnav|c|
-C adx_communityforumannouncementid|uniqueIdentifier|Forum Announcement|mxpe||||uk|
-C importsequencenumber|integer|Import Sequence Number|mxpe|||||
-C adx_name|string|Name|mxpe||||c|
-C overriddencreatedon|dateTime|Record Created On|mxpe|||||
-C utcconversiontimezonecode|integer|Shows Zone Code.|mxpe|||||
-C statecode|state|Status|mxpe|||||
-C statuscode|status|Status Reason|mxpe|||||
-C timezoneruleversionnumber|integer|Time Zone Rule Version Number|mxpe|||||
-C versionnumber|bigInt|Version Number|mxpe|||||
-T adx_contentaccesslevel|Content Access Level|adx_contentaccesslevels|@infset|adx_contentaccesslevelid|adx_name|standard|mxpe|adx_name|etc=10098,plugins|@cmt
-C adx_contentaccesslevelid|uniqueIdentifier|Content Access Level|mxpe||||uk|
-C adx_defaultaccesslevel|boolean|Default Access Level|mxpe||||c|
-C adx_description|string|Description|mxpe||||c|
-C importsequencenumber|integer|Import Sequence Number|mxpe|||||
-C adx_name|string|Name|mxpe||||c|
-C overriddencreatedon|dateTime|Record Created On|mxpe|||||
-C statecode|state|Status|mxpe|||||
-C statuscode|status|Status Reason|mxpe|||||
-C timezoneruleversionnumber|integer|Time Zone Rule Version Number|mxpe|||||
-C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|mxpe|||||
-C versionnumber|bigInt|Version Number|mxpe|||||
-R adx_accountcontentaccesslevel|adx_contentaccesslevel|account|adx_accountcontentaccesslevel|adx_contentaccesslevelid|accountid|adx_accountcontentaccesslevel|adx_accountcontentaccesslevel|mxpe|@cmtrel
-R adx_contactcontentaccesslevel|adx_contentaccesslevel|contact|adx_contactcontentaccesslevel|adx_contentaccesslevelid|contactid|adx_contactcontentaccesslevel|adx_contactcontentaccesslevel|mxpe|@cmtrel
-R adx_knowledgearticlecontentaccesslevel|adx_contentaccesslevel|knowledgearticle|adx_knowledgearticlecontentaccesslevel|adx_contentaccesslevelid|knowledgearticleid|adx_knowledgearticlecontentaccesslevel|adx_knowledgearticlecontentaccesslevel|mxpe|@cmtrel
-R adx_webrolecontentaccesslevel|adx_contentaccesslevel|adx_webrole|adx_webrolecontentaccesslevel|adx_contentaccesslevelid|adx_webroleid|adx_webrolecontentaccesslevel|adx_webrolecontentaccesslevel|mxpe|@cmtrel
-T adx_contentsnippet|Content Snippet|adx_contentsnippets|@vsc|adx_contentsnippetid|adx_name|standard|*|adx_websiteid,adx_name,adx_contentsnippetlanguageid|etc=10009,plugins|@cmt
-C adx_contentsnippetid|uniqueIdentifier|Content Snippet|*||||uk|
-C adx_contentsnippetlanguageid|lookup|Content Snippet Language|*|adx_websitelanguage|adx_contentsnippetlanguageid|@s17|c|
-C adx_createdbyipaddress|string|Created By IP Address|cspe||||c|
-C adx_createdbyusername|string|Created By Username|*||||c|
-C adx_display_name|string|Display Name|*||||c|
-C importsequencenumber|integer|Import Sequence Number|*|||||
-C adx_modifiedbyipaddress|string|Modified By IP Address|*||||c|
-C adx_modifiedbyusername|string|Modified By Username|*||||c|
-C adx_name|string|Name|*||||c|
-C overriddencreatedon|dateTime|Record Created On|*|||||
-C statecode|state|Status|*|||||
-C statuscode|status|Status Reason|*|||||
-C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
-C adx_type|choice|Type|*||||c|
-C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
-C adx_value|memo|Value|*||||c|
-C versionnumber|bigInt|Version Number|*|||||
-C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@s17|c|
-T adx_entityform|Entity Form|adx_entityforms|@vsc|adx_entityformid|adx_name|standard|*|adx_websiteid,adx_name|etc=10069,plugins|@cmt
-C adx_geolocation_addresslinefieldname|string|Address Line Field Name|*||||c|
-C adx_recordsourceallowcreateonnull|boolean|Allow Create If Null|*||||c|
-C adx_redirecturlappendentityidquerystring|boolean|Append Entity ID To Query String|*||||c|
-C adx_appendquerystring|boolean|Append Query String|*||||c|
-C adx_associatecurrentportaluser|boolean|Associate Current Portal User|*||||c|
-C adx_attachfile|boolean|Attach File|*||||c|
-C adx_attachfileallowmultiple|boolean|Attach File Allow Multiple|*||||c|
-C adx_attachfileacceptextensions|string|Attach File Extension Type Accept|*||||c|
-C adx_attachfilelabel|string|Attach File Label|*||||c|
-C adx_attachfileaccept|string|Attach File MIME Type Accept|*||||c|
-C adx_attachfilerequired|boolean|Attach File Required|*||||c|
-C adx_attachfilerequirederrormessage|string|Attach File Required Error Message|*||||c|
-C adx_attachfilesaveoption|choice|Attach File Save Option|*||||c|
-C adx_attachfilesizeerrormessage|string|Attach File Size Error Message|*||||c|
-C adx_attachfilestoragelocation|choice|Attach File Storage Location|*||||c|
-C adx_attachfiletypeerrormessage|string|Attach File Type Error Message|*||||c|
-C adx_redirecturlquerystringattribute|string|Attribute Logical Name|*||||c|
-C adx_autogeneratesteps|boolean|Auto Generate Steps From Tabs|*||||c|
-C adx_captcharequired|boolean|Captcha Required|*||||c|
-C adx_geolocation_cityfieldname|string|City Field Name|*||||c|
-C adx_geolocation_countryfieldname|string|Country/Region Field Name|*||||c|
-C adx_geolocation_countyfieldname|string|County Field Name|*||||c|
-C adx_registerstartupscript|memo|Custom JavaScript|*||||c|
-C adx_redirecturlcustomquerystring|string|Custom Query String|*||||c|
-C adx_geolocation_displaymap|boolean|Display Map|*||||c|
-C adx_entitypermissionsenabled|boolean|Enable Entity Permissions|*||||c|
-C adx_validationsummarylinksenabled|boolean|Enable Validation Summary Links|*||||c|
-C adx_geolocation_enabled|boolean|Enabled|*||||c|
-C adx_entityformid|uniqueIdentifier|Entity Form|*||||uk|
-C adx_entityname|string|Entity Name|*||||c|
-C adx_entitysourcetype|choice|Entity Source Type|*||||c|
-C adx_formname|string|Form Name|*||||c|
-C adx_geolocation_formattedaddressfieldname|string|Formatted Address Field Name|*||||c|
-C adx_hideformonsuccess|boolean|Hide Form on Success|*||||c|
-C importsequencenumber|integer|Import Sequence Number|*|||||
-C adx_instructions|string|Instructions|*||||c|
-C adx_portaluserlookupattributeisactivityparty|boolean|Is Activity Party|*||||c|
-C adx_geolocation_latitudefieldname|string|Latitude Field Name|*||||c|
-C adx_geolocation_longitudefieldname|string|Longitude Field Name|*||||c|
-C adx_forceallfieldsrequired|boolean|Make All Fields Required|*||||c|
-C adx_geolocation_maptype|choice|Map Type|*||||c|
-C adx_attachfilemaxsize|integer|Maximum File Size|*||||c|
-C adx_mode|choice|Mode|*||||c|
-C adx_name|string|Name|*||||c|
-C adx_geolocation_neighborhoodfieldname|string|Neighborhood Field Name|*||||c|
-C adx_nextbuttoncssclass|string|Next Button CSS Class|*||||c|
-C adx_nextbuttontext|string|Next Button Text|*||||c|
-C adx_onsuccess|choice|On Success|*||||c|
-C organizationid|lookup|Organization Id|c|organization|organizationid|@infnav||
-C adx_populatereferenceentitylookupfield|boolean|Populate Entity Reference Lookup Field|*||||c|
-C adx_previousbuttoncssclass|string|Previous Button CSS Class|*||||c|
-C adx_previousbuttontext|string|Previous Button Text|*||||c|
-C adx_primarykeyname|string|Primary Key Name|*||||c|
-C adx_provisionedlanguages|integer|Provisioned Languages|*||||c|
-C adx_redirecturlquerystringattributeparamname|string|Query String Parameter Name|*||||c|
-C adx_recommendedfieldsrequired|boolean|Recommended Fields Required|*||||c|
-C overriddencreatedon|dateTime|Record Created On|*|||||
-C adx_recordidquerystringparametername|string|Record ID Query String Parameter Name|*||||c|
-C adx_recordnotfoundmessage|string|Record Not Found Message|*||||c|
-C adx_recordsourceentitylogicalname|string|Record Source Entity Logical Name|*||||c|
-C adx_referencerecordsourcerelationshipname|string|Record Source Relationship Name|*||||c|
-C adx_redirecturl|string|Redirect URL|*||||c|
-C adx_redirecturlquerystringname|string|Redirect URL Query String Name|*||||c|
-C adx_redirectwebpage|lookup|Redirect Web Page|*|adx_webpage|adx_redirectwebpage|@s17|c|
-C adx_referenceentitylogicalname|string|Reference Entity Logical Name|*||||c|
-C adx_referenceentityprimarykeylogicalname|string|Reference Entity Primary Key Logical Name|*||||c|
-C adx_referenceentityreadonlyformname|string|Reference Entity ReadOnly Form Name|*||||c|
-C adx_referenceentityrelationshipname|string|Reference Entity Relationship Name|*||||c|
-C adx_referenceentitysourcetype|choice|Reference Entity Source Type|*||||c|
-C adx_referencequeryattributelogicalname|string|Reference Query Attribute Logical Name|*||||c|
-C adx_referencequerystringisprimarykey|boolean|Reference Query String Is Primary Key|*||||c|
-C adx_referencequerystringname|string|Reference Query String Name|*||||c|
-C adx_referencetargetlookupattributelogicalname|string|Reference Target Lookup Attribute Logical Name|*||||c|
-C adx_recordsourcerelationshipname|string|Relationship Name|*||||c|
-C adx_renderwebresourcesinline|boolean|Render Web Resources Inline|*||||c|
-C adx_attachfilerestrictaccept|boolean|Restrict Files To Accepted Types|*||||c|
-C adx_setentityreference|boolean|Set Entity Reference|*||||c|
-C adx_settings|string|Settings|*||||c|
-C adx_showcaptchaforauthenticatedusers|boolean|Show Captcha for Authenticated Users|*||||c|
-C adx_showownerfields|boolean|Show Owner Fields|*||||c|
-C adx_referenceentityshowreadonlyform|boolean|Show Reference Entity ReadOnly Form|*||||c|
-C adx_showunsupportedfields|boolean|Show Unsupported Fields|*||||c|
-C adx_geolocation_statefieldname|string|State or Province Field Name|*||||c|
-C statecode|state|Status|*|||||
-C statuscode|status|Status Reason|*|||||
-C adx_submitbuttonbusytext|string|Submit Button Busy Text|*||||c|
-C adx_submitbuttoncssclass|string|Submit Button CSS Class|*||||c|
-C adx_submitbuttontext|string|Submit Button Text|*||||c|
-C adx_successmessage|string|Success Message|*||||c|
-C adx_tabname|string|Tab Name|*||||c|
-C adx_targetentityportaluserlookupattribute|string|Target Entity Portal User Lookup Attribute|*||||c|
-C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
-C adx_tooltipenabled|boolean|ToolTip Enabled|*||||c|
-C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
-C adx_validationgroup|string|Validation Group|*||||c|
-C adx_validationsummarycssclass|string|Validation Summary CSS Class|*||||c|
-C adx_validationsummaryheadertext|string|Validation Summary Header Text|*||||c|
-C adx_validationsummarylinktext|string|Validation Summary Link Text|*||||c|
-C versionnumber|bigInt|Version Number|*|||||
-C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@s17|c|
-C adx_geolocation_postalcodefieldname|string|Zip/Postal Code Field Name|*||||c|
-T adx_entityformmetadata|Entity Form Metadata|adx_entityformmetadatas|@s17i|adx_entityformmetadataid|adx_name|standard|*|adx_entityform,adx_type,adx_attributelogicalname,adx_tabname,adx_sectionname,adx_subgrid_name|etc=10070,plugins|@cmt
-C adx_adddescription|boolean|Add Description|*||||c|
-C adx_attributelogicalname|string|Attribute Logical Name|*||||c|
-C adx_constantsummaximumtotal|integer|Constant Sum Maximum Total|*||||c|
-C adx_constantsumminimumtotal|integer|Constant Sum Minimum Total|*||||c|
-C adx_constantsumvalidationerrormessage|string|Constant Sum Validation Error Message|*||||c|
-C adx_controlstyle|choice|Control Style|*||||c|
-C adx_cssclass|string|CSS Class|*||||c|
-C adx_description|string|Description|*||||c|
-C adx_entityform|lookup|Entity Form|*|adx_entityform|adx_entityform|@s17|c|
-C adx_entityformforcreate|lookup|Entity Form for Create|*|adx_entityform|adx_entityformforcreate|@s17|c|
-C adx_entityformmetadataid|uniqueIdentifier|Entity Form Metadata|*||||uk|
-C adx_fieldisrequired|boolean|Field is Required|*||||c|
-C adx_geolocationvalidatorerrormessage|string|Geolocation Validator Error Message|*||||c|
-C adx_groupname|string|Group Name|*||||c|
-C adx_ignoredefaultvalue|boolean|Ignore Default Value|*||||c|
-C importsequencenumber|integer|Import Sequence Number|*|||||
-C adx_label|string|Label|*||||c|
-C adx_maxmultiplechoiceselectedcount|integer|Multiple Choice Max Selected Count|*||||c|
-C adx_minmultiplechoiceselectedcount|integer|Multiple Choice Minimum Required Selected Count|*||||c|
-C adx_multiplechoicevalidationerrormessage|string|Multiple Choice Validation Error Message|*||||c|
-C adx_name|string|Name|*||||c|
-C adx_notes_settings|string|Notes Settings|*||||c|
-C adx_onsavefromattribute|string|On Save From Attribute|*||||c|
-C adx_onsavetype|choice|On Save Type|*||||c|
-C adx_descriptionposition|choice|Position|*||||c|
-C adx_prepopulatefromattribute|string|Prepopulate From Attribute|*||||c|
-C adx_prepopulatetype|choice|Prepopulate Type|*||||c|
-C adx_prepopulatevalue|string|Prepopulate Value|*||||c|
-C adx_provisionedlanguages|integer|Provisioned Languages|*||||c|
-C adx_randomizeoptionsetvalues|boolean|Randomize Option Set Values|*||||c|
-C adx_rangevalidationerrormessage|string|Range Validation Error Message|*||||c|
-C adx_rankordernotiesvalidationerrormessage|string|Rank Order No Ties Validation Error Message|*||||c|
-C overriddencreatedon|dateTime|Record Created On|*|||||
-C adx_validationregularexpressionerrormessage|string|Regular Expression Validation Error Message|*||||c|
-C adx_requiredfieldvalidationerrormessage|string|Required Field Validation Error Message|*||||c|
-C adx_sectionname|string|Section Name|*||||c|
-C adx_setvalueonsave|boolean|Set Value On Save|*||||c|
-C statecode|state|Status|*|||||
-C statuscode|status|Status Reason|*|||||
-C adx_subgrid_name|string|Subgrid Name|*||||c|
-C adx_subgrid_settings|string|Subgrid Settings|*||||c|
-C adx_tabname|string|Tab Name|*||||c|
-C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
-C adx_timeline_settings|string|Timeline Settings|*||||c|
-C adx_type|choice|Type|*||||c|
-C adx_useattributedescriptionproperty|boolean|Use Attribute's Description Property|*||||c|
-C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
-C adx_validationerrormessage|string|Validation Error Message|*||||c|
-C adx_validationregularexpression|string|Validation Regular Expression|*||||c|
-C adx_onsavevalue|string|Value|*||||c|
-C versionnumber|bigInt|Version Number|*|||||
-C organizationid|lookup|Organization Id|mx|organization|organizationid|@infnav||
-F m|adx_adddescription,adx_attributelogicalname,adx_constantsummaximumtotal,adx_constantsumminimumtotal,adx_constantsumvalidationerrormessage,adx_controlstyle,adx_cssclass,adx_description,adx_entityform,adx_entityformforcreate,adx_entityformmetadataid,adx_fieldisrequired,adx_geolocationvalidatorerrormessage,adx_groupname,adx_ignoredefaultvalue,importsequencenumber,adx_label,adx_maxmultiplechoiceselectedcount,adx_minmultiplechoiceselectedcount,adx_multiplechoicevalidationerrormessage,adx_name,adx_notes_settings,adx_onsavefromattribute,adx_onsavetype,organizationid,adx_descriptionposition,adx_prepopulatefromattribute,adx_prepopulatetype,adx_prepopulatevalue,adx_provisionedlanguages,adx_randomizeoptionsetvalues,adx_rangevalidationerrormessage,adx_rankordernotiesvalidationerrormessage,overriddencreatedon,adx_validationregularexpressionerrormessage,adx_requiredfieldvalidationerrormessage,adx_sectionname,adx_setvalueonsave,statecode,statuscode,adx_subgrid_name,adx_subgrid_settings,adx_tabname,timezoneruleversionnumber,adx_timeline_settings,adx_type,adx_useattributedescriptionproperty,utcconversiontimezonecode,adx_validationerrormessage,adx_validationregularexpression,adx_onsavevalue,versionnumber
-F x|adx_adddescription,adx_attributelogicalname,adx_constantsummaximumtotal,adx_constantsumminimumtotal,adx_constantsumvalidationerrormessage,adx_controlstyle,adx_cssclass,adx_description,adx_entityform,adx_entityformforcreate,adx_entityformmetadataid,adx_fieldisrequired,adx_geolocationvalidatorerrormessage,adx_groupname,adx_ignoredefaultvalue,importsequencenumber,adx_label,adx_maxmultiplechoiceselectedcount,adx_minmultiplechoiceselectedcount,adx_multiplechoicevalidationerrormessage,adx_name,adx_notes_settings,adx_onsavefromattribute,adx_onsavetype,organizationid,adx_descriptionposition,adx_prepopulatefromattribute,adx_prepopulatetype,adx_prepopulatevalue,adx_provisionedlanguages,adx_randomizeoptionsetvalues,adx_rangevalidationerrormessage,adx_rankordernotiesvalidationerrormessage,overriddencreatedon,adx_validationregularexpressionerrormessage,adx_requiredfieldvalidationerrormessage,adx_sectionname,adx_setvalueonsave,statecode,statuscode,adx_subgrid_name,adx_subgrid_settings,adx_tabname,timezoneruleversionnumber,adx_timeline_settings,adx_type,adx_useattributedescriptionproperty,utcconversiontimezonecode,adx_validationerrormessage,adx_validationregularexpression,adx_onsavevalue,versionnumber
-T adx_entitylist|Entity List|adx_entitylists|@vsc|adx_entitylistid|adx_name|standard|*|adx_websiteid,adx_name|etc=10071,plugins|@cmt
-C adx_filter_applybuttonlabel|string|Apply Button Label|*||||c|
-C adx_calendar_initialdate|dateTime|Calendar Initial Date|*||||c|
-C adx_calendar_initialview|choice|Calendar Initial View|*||||c|
-C adx_calendar_style|choice|Calendar Style|*||||c|
-C adx_calendar_enabled|boolean|Calendar View Enabled|*||||c|
-C adx_createbuttonlabel|string|Create Button Label|*||||c|
-C adx_map_credentials|string|Credentials|*||||c|
-C adx_registerstartupscript|memo|Custom JavaScript|*||||c|
-C adx_calendar_descriptionfieldname|string|Description Field Name|*||||c|
-C adx_detailsbuttonlabel|string|Details Button Label|*||||c|
-C adx_calendar_timezone|integer|Display Time Zone|*||||c|
-C adx_map_distanceunits|choice|Distance Units|*||||c|
-C adx_map_distancevalues|string|Distance Values|*||||c|
-C adx_emptylisttext|string|Empty List Text|*||||c|
-C adx_entitypermissionsenabled|boolean|Enable Entity Permissions|*||||c|
-C adx_calendar_enddatefieldname|string|End Date Field Name|*||||c|
-C adx_entitylistid|uniqueIdentifier|Entity List|*||||uk|
-C adx_entityname|string|Entity Name|*||||c|
-C adx_filteraccount|string|Filter Account Attribute|*||||c|
-C adx_filter_definition|string|Filter Definition|*||||c|
-C adx_filter_enabled|boolean|Filter Enabled|*||||c|
-C adx_filter_orientation|choice|Filter Orientation|*||||c|
-C adx_filterportaluser|string|Filter Portal User Attribute|*||||c|
-C adx_filterwebsite|string|Filter Website Attribute|*||||c|
-C adx_idquerystringparametername|string|ID Query String Parameter Name|*||||c|
-C importsequencenumber|integer|Import Sequence Number|*|||||
-C adx_map_infoboxdescriptionfieldname|string|Infobox Description Field Name|*||||c|
-C adx_map_infoboxoffsetx|integer|Infobox Offset x|*||||c|
-C adx_map_infoboxoffsety|integer|Infobox Offset y|*||||c|
-C adx_map_infoboxtitlefieldname|string|Infobox Title Field Name|*||||c|
-C adx_calendar_alldayfieldname|string|Is All Day Field Name|*||||c|
-C adx_key|string|Key|*||||c|
-C adx_map_latitude|double|Latitude|*||||c|
-C adx_map_latitudefieldname|string|Latitude Field Name|*||||c|
-C adx_calendar_locationfieldname|string|Location Field Name|*||||c|
-C adx_map_longitude|double|Longitude|*||||c|
-C adx_map_longitudefieldname|string|Longitude Field Name|*||||c|
-C adx_map_enabled|boolean|Map Enabled|*||||c|
-C adx_map_type|choice|Map Type|*||||c|
-C adx_name|string|Name|*||||c|
-C adx_odata_enabled|boolean|OData Enabled|*||||c|
-C adx_odata_entitysetname|string|OData Entity Set Name|*||||c|
-C adx_odata_entitytypename|string|OData Entity Type Name|*||||c|
-C adx_odata_view|string|OData View|*||||c|
-C organizationid|lookup|Organization Id|cx|organization|organizationid|@infnav||
-C adx_calendar_organizerfieldname|string|Organizer Field Name|*||||c|
-C adx_pagesize|integer|Page Size|*||||c|
-C adx_map_pushpinheight|integer|Pin Image Height|*||||c|
-C adx_map_pushpinurl|string|Pin Image URL|*||||c|
-C adx_map_pushpinwidth|integer|Pin Image Width|*||||c|
-C adx_primarykeyname|string|Primary Key Name|*||||c|
-C adx_provisionedlanguages|integer|Provisioned Languages|*||||c|
-C overriddencreatedon|dateTime|Record Created On|*|||||
-C adx_map_resturl|string|REST URL|*||||c|
-C adx_searchenabled|boolean|Search Enabled|*||||c|
-C adx_searchplaceholdertext|string|Search Placeholder Text|*||||c|
-C adx_searchtooltiptext|string|Search Tooltip Text|*||||c|
-C adx_settings|memo|Settings|*||||c|
-C adx_calendar_startdatefieldname|string|Start Date Field Name|*||||c|
-C statecode|state|Status|*|||||
-C statuscode|status|Status Reason|*|||||
-C adx_calendar_summaryfieldname|string|Summary Field Name|*||||c|
-C adx_calendar_timezonemode|choice|Time Zone Display Mode|*||||c|
-C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
-C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
-C versionnumber|bigInt|Version Number|*|||||
-C adx_view|string|View|*||||c|
-C adx_views|memo|Views|*||||c|
-C adx_webpageforcreate|lookup|Web Page for Create|*|adx_webpage|adx_webpageforcreate|@s17|c|
-C adx_webpagefordetailsview|lookup|Web Page for Details View|*|adx_webpage|adx_webpagefordetailsview|@s17|c|
-C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@s17|c|
-C adx_map_zoom|integer|Zoom|*||||c|
-T adx_entitypermission|Entity Permission|adx_entitypermissions|@s17|adx_entitypermissionid|adx_entityname|standard|*|adx_websiteid,adx_entityname|etc=10026,plugins|@cmt
-C adx_accountrelationship|string|Account Relationship|*||||c|
-C adx_append|boolean|Append|*||||c|
-C adx_appendto|boolean|Append To|*||||c|
-C adx_contactrelationship|string|Contact Relationship|*||||c|
-C adx_create|boolean|Create|*||||c|
-C adx_delete|boolean|Delete|*||||c|
-C adx_entitylogicalname|string|Entity Name|*||||c|
-C adx_entitypermissionid|uniqueIdentifier|Entity Permission|*||||uk|
-C importsequencenumber|integer|Import Sequence Number|*|||||
-C adx_entityname|string|Name|*||||c|
-C adx_parententitypermission|lookup|Parent Entity Permission|*|adx_entitypermission|adx_parententitypermission|@s17|c|
-C adx_parentrelationship|string|Parent Relationship|*||||c|
-C adx_read|boolean|Read|*||||c|
-C overriddencreatedon|dateTime|Record Created On|*|||||
-C adx_scope|choice|Scope|*||||c|
-C statecode|state|Status|*|||||
-C statuscode|status|Status Reason|*|||||
-C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
-C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
-C versionnumber|bigInt|Version Number|*|||||
-C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@s17|c|
-C adx_write|boolean|Write|*||||c|
-R adx_entitypermission_webrole|adx_entitypermission|adx_webrole|adx_entitypermission_webrole|adx_entitypermissionid|adx_webroleid|adx_entitypermission_webrole|adx_entitypermission_webrole|*|@s17
-T adx_forumthreadtype|Forum Thread Type|adx_forumthreadtypes|@infset|adx_forumthreadtypeid|adx_name|standard|mxpe|adx_websiteid,adx_name|etc=10085,plugins|@cmt
-C adx_allowsvoting|boolean|Allows Voting|mxpe||||c|
-C adx_displayorder|integer|Display Order|mxpe||||c|
-C adx_forumthreadtypeid|uniqueIdentifier|Forum Thread Type|mxpe||||uk|
-C importsequencenumber|integer|Import Sequence Number|mxpe|||||
-C adx_isdefault|boolean|Is Default|mxpe||||c|
-C adx_name|string|Name|mxpe||||c|
-C overriddencreatedon|dateTime|Record Created On|mxpe|||||
-C adx_requiresanswer|boolean|Requires Answer|mxpe||||c|
-C utcconversiontimezonecode|integer|Shows Zone Code.|mxpe|||||
-C statecode|state|Status|mxpe|||||
-C statuscode|status|Status Reason|mxpe|||||
-C timezoneruleversionnumber|integer|Time Zone Rule Version Number|mxpe|||||
-C versionnumber|bigInt|Version Number|mxpe|||||
-C adx_websiteid|lookup|Website|mxpe|adx_website|adx_websiteid|@infnav|c|
-T adx_ideaforum|Idea Forum|adx_ideaforums|@infset|adx_ideaforumid|adx_name|standard|m|adx_websiteid,adx_partialurl,adx_websitelanguageid|etc=10125,plugins|@cmt
-C adx_commentpolicy|choice|Comment Policy|m||||c|
-C adx_ideaforumid|uniqueIdentifier|Idea Forum|m||||uk|
-C adx_websitelanguageid|lookup|Idea Forum Language|m|adx_websitelanguage|adx_websitelanguageid|@infnav|c|
-C adx_ideasubmissionpolicy|choice|Idea Submission Policy|m||||c|
-C importsequencenumber|integer|Import Sequence Number|m|||||
-C adx_partialurl|string|Partial URL|m||||c|
-C overriddencreatedon|dateTime|Record Created On|m|||||
-C statecode|state|Status|m|||||
-C statuscode|status|Status Reason|m|||||
-C adx_summary|string|Summary|m||||c|
-C timezoneruleversionnumber|integer|Time Zone Rule Version Number|m|||||
-C adx_name|string|Title|m||||c|
-C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|m|||||
-C versionnumber|bigInt|Version Number|m|||||
-C adx_votesperidea|integer|Votes Per Idea|m||||c|
-C adx_votesperuser|integer|Votes Per User|m||||c|
-C adx_votingpolicy|choice|Voting Policy|m||||c|
-C adx_votingtype|choice|Voting Type|m||||c|
-C adx_websiteid|lookup|Website|m|adx_website|adx_websiteid|@infnav|c|
-R adx_webrole_ideaforum_read|adx_ideaforum|adx_webrole|adx_webrole_ideaforum_read|adx_ideaforumid|adx_webroleid|adx_webrole_ideaforum_read|adx_webrole_ideaforum_read|m|@cmtrel
-R adx_webrole_ideaforum_write|adx_ideaforum|adx_webrole|adx_webrole_ideaforum_write|adx_ideaforumid|adx_webroleid|adx_webrole_ideaforum_write|adx_webrole_ideaforum_write|m|@cmtrel
-T adx_pagetemplate|Page Template|adx_pagetemplates|@s17|adx_pagetemplateid|adx_name|standard|*|adx_websiteid,adx_name|etc=10010,plugins|@cmt
-C adx_description|string|Description|*||||c|
-C adx_entityname|string|Entity Name|*||||c|
-C importsequencenumber|integer|Import Sequence Number|*|||||
-C adx_isdefault|boolean|Is Default|*||||c|
-C adx_name|string|Name|*||||c|
-C adx_pagetemplateid|uniqueIdentifier|Page Template|*||||uk|
-C overriddencreatedon|dateTime|Record Created On|*|||||
-C adx_rewriteurl|string|Rewrite Url|*||||c|
-C statecode|state|Status|*|||||
-C statuscode|status|Status Reason|*|||||
-C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
-C adx_type|choice|Type|*||||c|
-C adx_usewebsiteheaderandfooter|boolean|Use Website Header and Footer|*||||c|
-C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
-C versionnumber|bigInt|Version Number|*|||||
-C adx_webtemplateid|lookup|Web Template|*|adx_webtemplate|adx_webtemplateid|@s17|c|
-C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@s17|c|
-T adx_poll|Poll|adx_polls|@infset|adx_pollid|adx_name|standard|*|adx_websiteid,adx_name|etc=10034,plugins|@cmt
-C adx_active|boolean|Active|*||||c|
-C adx_closevotingdate|dateTime|Close Voting Date|*||||c|
-C adx_expirationdate|dateTime|Expiration Date|*||||c|
-C importsequencenumber|integer|Import Sequence Number|*|||||
-C adx_name|string|Name|*||||c|
-C adx_pollid|uniqueIdentifier|Poll|*||||uk|
-C adx_question|string|Question|*||||c|
-C overriddencreatedon|dateTime|Record Created On|*|||||
-C adx_releasedate|dateTime|Release Date|*||||c|
-C statecode|state|Status|*|||||
-C statuscode|status|Status Reason|*|||||
-C adx_submitbuttonlabel|string|Submit Button Label|*||||c|
-C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
-C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
-C versionnumber|bigInt|Version Number|*|||||
-C adx_webtemplateid|lookup|Web Template|*|adx_webtemplate|adx_webtemplateid|@infnav|c|
-C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@infnav|c|
-T adx_polloption|Poll Option|adx_polloptions|@infset|adx_polloptionid|adx_name|standard|*|adx_pollid,adx_name|etc=10035,plugins|@cmt
-C adx_displayorder|integer|Display Order|*||||c|
-C importsequencenumber|integer|Import Sequence Number|*|||||
-C adx_name|string|Name|*||||c|
-C adx_pollid|lookup|Poll|*|adx_poll|adx_pollid|@infnav|c|
-C adx_polloptionid|uniqueIdentifier|Poll Option|*||||uk|
-C overriddencreatedon|dateTime|Record Created On|*|||||
-C adx_answer|string|Response|*||||c|
-C statecode|state|Status|*|||||
-C statuscode|status|Status Reason|*|||||
-C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
-C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
-C versionnumber|bigInt|Version Number|*|||||
-C adx_votes|integer|Votes|*||||c|
-T adx_pollplacement|Poll Placement|adx_pollplacements|@s17|adx_pollplacementid|adx_name|standard|*|adx_websiteid,adx_name|etc=10036,plugins|@cmt
-C importsequencenumber|integer|Import Sequence Number|*|||||
-C adx_name|string|Name|*||||c|
-C adx_pollplacementid|uniqueIdentifier|Poll Placement|*||||uk|
-C overriddencreatedon|dateTime|Record Created On|*|||||
-C statecode|state|Status|*|||||
-C statuscode|status|Status Reason|*|||||
-C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
-C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
-C versionnumber|bigInt|Version Number|*|||||
-C adx_webtemplateid|lookup|Web Template|*|adx_webtemplate|adx_webtemplateid|@s17|c|
-C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@s17|c|
-R adx_pollplacement_poll|adx_pollplacement|adx_poll|adx_pollplacement_poll|adx_pollplacementid|adx_pollid|adx_pollplacement_poll|adx_pollplacement_poll|*|@s17
-T adx_portallanguage|Portal Language|adx_portallanguages|@vsc|adx_portallanguageid|adx_name|standard|*|adx_lcid|etc=10036,plugins|@cmt
-C adx_description|string|Description|*||||c|
-C importsequencenumber|integer|Import Sequence Number|*|||||
-C adx_languagecode|string|Language Code|*||||c|
-C adx_lcid|integer|LCID|*||||c|
-C adx_name|string|Name|*||||c|
-C adx_displayname|string|Portal Display Name|*||||c|
-C adx_portallanguageid|uniqueIdentifier|Portal Language|*||||uk|
-C overriddencreatedon|dateTime|Record Created On|*|||||
-C statecode|state|Status|*|||||
-C statuscode|status|Status Reason|*|||||
-C adx_systemlanguage|integer|System Language|*||||c|
-C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
-C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
-C versionnumber|bigInt|Version Number|*|||||
-T adx_publishingstate|Publishing State|adx_publishingstates|@s17|adx_publishingstateid|adx_name|standard|*|adx_websiteid,adx_name|etc=10037,plugins|@cmt
-C adx_displayorder|integer|Display Order|*||||c|
-C importsequencenumber|integer|Import Sequence Number|*|||||
-C adx_isdefault|boolean|Is Default|*||||c|
-C adx_name|string|Name|*||||c|
-C adx_publishingstateid|uniqueIdentifier|Publishing State|*||||uk|
-C overriddencreatedon|dateTime|Record Created On|*|||||
-C adx_isvisible|boolean|Select whether the publishing state is visible.|*||||c|
-C statecode|state|Status|*|||||
-C statuscode|status|Status Reason|*|||||
-C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
-C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
-C versionnumber|bigInt|Version Number|*|||||
-C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@s17|c|
-T adx_publishingstatetransitionrule|Publishing State Transition Rule|adx_publishingstatetransitionrules|@s17i|adx_publishingstatetransitionruleid|adx_name|standard|*|adx_websiteid,adx_name|etc=10038,plugins|@cmt
-C adx_fromstate_publishingstateid|lookup|From State|*|adx_publishingstate|adx_FromState_PublishingStateId|@nav13|c|
-C importsequencenumber|integer|Import Sequence Number|*|||||
-C adx_name|string|Name|*||||c|
-C adx_publishingstatetransitionruleid|uniqueIdentifier|Publishing State Transition Rule|*||||uk|
-C overriddencreatedon|dateTime|Record Created On|*|||||
-C statecode|state|Status|*|||||
-C statuscode|status|Status Reason|*|||||
-C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
-C adx_tostate_publishingstateid|lookup|To State|*|adx_publishingstate|adx_ToState_PublishingStateId|@nav13|c|
-C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
-C versionnumber|bigInt|Version Number|*|||||
-C adx_websiteid|lookup|Website|*|adx_website|adx_WebsiteId|@nav13|c|
-R adx_publishingstatetransitionrule_webrole|adx_publishingstatetransitionrule|adx_webrole|adx_publishingstatetransitionrule_webrole|adx_publishingstatetransitionruleid|adx_webroleid|adx_publishingstatetransitionrule_webrole|adx_publishingstatetransitionrule_webrole|*|@s17
-T adx_redirect|Redirect|adx_redirects|@s17|adx_redirectid|adx_name|standard|*|adx_websiteid,adx_inboundurl|etc=10039,plugins|@cmt
-C importsequencenumber|integer|Import Sequence Number|*|||||
-C adx_inboundurl|string|Inbound URL|*||||c|
-C adx_name|string|Name|*||||c|
-C overriddencreatedon|dateTime|Record Created On|*|||||
-C adx_redirectid|uniqueIdentifier|Redirect|*||||uk|
-C adx_redirecturl|string|Redirect URL|*||||c|
-C adx_sitemarkerid|lookup|Site Marker|*|adx_sitemarker|adx_sitemarkerid|@s17|c|
-C statecode|state|Status|*|||||
-C adx_statuscode|choice|Status Code|*||||c|
-C statuscode|status|Status Reason|*|||||
-C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
-C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
-C versionnumber|bigInt|Version Number|*|||||
-C adx_webpageid|lookup|Web Page|*|adx_webpage|adx_webpageid|@s17|c|
-C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@s17|c|
-T adx_setting|Setting|adx_settings|@infset|adx_settingid|adx_name|standard|*|adx_name|etc=10040,plugins|@cmt
-C adx_description|string|Description|*||||c|
-C importsequencenumber|integer|Import Sequence Number|*|||||
-C adx_name|string|Name|*||||c|
-C overriddencreatedon|dateTime|Record Created On|*|||||
-C adx_settingid|uniqueIdentifier|Setting|*||||uk|
-C statecode|state|Status|*|||||
-C statuscode|status|Status Reason|*|||||
-C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
-C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
-C adx_value|string|Value|*||||c|
-C versionnumber|bigInt|Version Number|*|||||
-T adx_shortcut|Shortcut|adx_shortcuts|@infset|adx_shortcutid|adx_name|standard|*|adx_websiteid,adx_parentpage_webpageid,adx_name|etc=10041,plugins|@cmt
-C adx_description|string|Description|*||||c|
-C adx_disabletargetvalidation|boolean|Disable Shortcut Target Validation|*||||c|
-C adx_displayorder|integer|Display Order|*||||c|
-C adx_externalurl|string|External URL|*||||c|
-C importsequencenumber|integer|Import Sequence Number|*|||||
-C adx_name|string|Name|*||||c|
-C adx_parentpage_webpageid|lookup|Parent Page|*|adx_webpage|adx_parentpage_webpageid|@infnav|c|
-C overriddencreatedon|dateTime|Record Created On|*|||||
-C adx_shortcutid|uniqueIdentifier|Shortcut|*||||uk|
-C statecode|state|Status|*|||||
-C statuscode|status|Status Reason|*|||||
-C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
-C adx_title|string|Title|*||||c|
-C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
-C versionnumber|bigInt|Version Number|*|||||
-C adx_webfileid|lookup|Web File|*|adx_webfile|adx_webfileid|@infnav|c|
-C adx_webpageid|lookup|Web Page|*|adx_webpage|adx_webpageid|@infnav|c|
-C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@infnav|c|
-C adx_forumid|lookup|Forum|mxpe|adx_communityforum|adx_forumid|@infnav|c|
-F m|adx_description,adx_disabletargetvalidation,adx_displayorder,adx_externalurl,adx_forumid,importsequencenumber,adx_name,adx_parentpage_webpageid,overriddencreatedon,adx_shortcutid,statecode,statuscode,timezoneruleversionnumber,adx_title,utcconversiontimezonecode,versionnumber,adx_webfileid,adx_webpageid,adx_websiteid
-F x|adx_description,adx_disabletargetvalidation,adx_displayorder,adx_externalurl,adx_forumid,importsequencenumber,adx_name,adx_parentpage_webpageid,overriddencreatedon,adx_shortcutid,statecode,statuscode,timezoneruleversionnumber,adx_title,utcconversiontimezonecode,versionnumber,adx_webfileid,adx_webpageid,adx_websiteid
-F p|adx_description,adx_disabletargetvalidation,adx_displayorder,adx_externalurl,adx_forumid,importsequencenumber,adx_name,adx_parentpage_webpageid,overriddencreatedon,adx_shortcutid,statecode,statuscode,timezoneruleversionnumber,adx_title,utcconversiontimezonecode,versionnumber,adx_webfileid,adx_webpageid,adx_websiteid
-F e|adx_description,adx_disabletargetvalidation,adx_displayorder,adx_externalurl,adx_forumid,importsequencenumber,adx_name,adx_parentpage_webpageid,overriddencreatedon,adx_shortcutid,statecode,statuscode,timezoneruleversionnumber,adx_title,utcconversiontimezonecode,versionnumber,adx_webfileid,adx_webpageid,adx_websiteid
-T adx_sitemarker|Site Marker|adx_sitemarkers|@s17|adx_sitemarkerid|adx_name|standard|*|adx_websiteid,adx_name|etc=10011,plugins|@cmt
-C importsequencenumber|integer|Import Sequence Number|*|||||
-C adx_name|string|Name|*||||c|
-C adx_pageid|lookup|Page|*|adx_webpage|adx_pageid|@s17|c|
-C overriddencreatedon|dateTime|Record Created On|*|||||
-C adx_sitemarkerid|uniqueIdentifier|Site Marker|*||||uk|
-C statecode|state|Status|*|||||
-C statuscode|status|Status Reason|*|||||
-C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
-C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
-C versionnumber|bigInt|Version Number|*|||||
-C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@s17|c|
-T adx_sitesetting|Site Setting|adx_sitesettings|@s17i|adx_sitesettingid|adx_name|standard|*|adx_websiteid,adx_name|etc=10012,plugins|@cmt
-C adx_description|string|Description|*||||c|
-C importsequencenumber|integer|Import Sequence Number|*|||||
-C adx_name|string|Name|*||||c|
-C overriddencreatedon|dateTime|Record Created On|*|||||
-C adx_sitesettingid|uniqueIdentifier|Site Setting|*||||uk|
-C statecode|state|Status|*|||||
-C statuscode|status|Status Reason|*|||||
-C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
-C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
-C adx_value|string|Value|*||||c|
-C versionnumber|bigInt|Version Number|*|||||
-C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@infnav|c|
-T adx_tag|Tag|adx_tags|@infset|adx_tagid|adx_name|standard|*|adx_websiteid,adx_name|etc=10042,plugins|@cmt
-C importsequencenumber|integer|Import Sequence Number|*|||||
-C adx_name|string|Name|*||||c|
-C overriddencreatedon|dateTime|Record Created On|*|||||
-C statecode|state|Status|*|||||
-C statuscode|status|Status Reason|*|||||
-C adx_tagid|uniqueIdentifier|Tag|*||||uk|
-C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
-C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
-C versionnumber|bigInt|Version Number|*|||||
-C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@infnav|c|
-R adx_webpage_tag|adx_tag|adx_webpage|adx_webpage_tag|adx_tagid|adx_webpageid|adx_webpage_tag|adx_webpage_tag|*|@cmtrel
-T adx_urlhistory|URL History|adx_urlhistories|@infset|adx_urlhistoryid|adx_name|standard|*|adx_websiteid,adx_webpageid,adx_name|etc=10043,plugins|@cmt
-C adx_changeddate|dateTime|Changed Date|*||||c|
-C importsequencenumber|integer|Import Sequence Number|*|||||
-C adx_name|string|Name|*||||c|
-C overriddencreatedon|dateTime|Record Created On|*|||||
-C adx_urlhistoryid|uniqueIdentifier|Shows the URL history.|*||||uk|
-C statecode|state|Status|*|||||
-C statuscode|status|Status Reason|*|||||
-C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
-C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
-C versionnumber|bigInt|Version Number|*|||||
-C adx_webfileid|lookup|Web File|*|adx_webfile|adx_webfileid|@infnav|c|
-C adx_webpageid|lookup|Web Page|*|adx_webpage|adx_webpageid|@infnav|c|
-C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@infnav|c|
-T adx_webfile|Web File|adx_webfiles|@vsc|adx_webfileid|adx_name|standard|*|adx_websiteid,adx_parentpageid,adx_partialurl|etc=10013,plugins|@cmt
-C adx_alloworigin|string|Allow Origin|*||||c|
-C adx_cloudblobaddress|string|Cloud Blob Address|*||||c|
-C adx_contentdisposition|choice|Content-Disposition|*||||c|
-C adx_createdbyipaddress|string|Created By IP Address|*||||c|
-C adx_createdbyusername|string|Created By Username|*||||c|
-C adx_displaydate|dateTime|Display Date|*||||c|
-C adx_displayorder|integer|Display Order|*||||c|
-C adx_enabletracking|boolean|Enable Tracking (deprecated)|*||||c|
-C adx_excludefromsearch|boolean|Exclude From Search|*||||c|
-C adx_expirationdate|dateTime|Expiration Date|*||||c|
-C adx_hiddenfromsitemap|boolean|Hidden From Sitemap|*||||c|
-C importsequencenumber|integer|Import Sequence Number|*|||||
-C adx_masterwebfileid|lookup|Master Web File|*|adx_webfile|adx_masterwebfileid|@s17|c|
-C adx_modifiedbyipaddress|string|Modified By IP Address|*||||c|
-C adx_modifiedbyusername|string|Modified By Username|*||||c|
-C adx_name|string|Name|*||||c|
-C adx_parentpageid|lookup|Parent Page|*|adx_webpage|adx_parentpageid|@s17|c|
-C adx_partialurl|string|Partial URL|*||||c|
-C adx_publishingstateid|lookup|Publishing State|*|adx_publishingstate|adx_publishingstateid|@s17|c|
-C overriddencreatedon|dateTime|Record Created On|*|||||
-C adx_releasedate|dateTime|Release Date|*||||c|
-C statecode|state|Status|*|||||
-C statuscode|status|Status Reason|*|||||
-C adx_subjectid|lookup|Subject|*|subject|adx_subjectid|@s17|c|
-C adx_summary|string|Summary|*||||c|
-C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
-C adx_title|string|Title|*||||c|
-C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
-C versionnumber|bigInt|Version Number|*|||||
-C adx_webfileid|uniqueIdentifier|Web File|*||||uk|
-C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@s17|c|
-C adx_blogpostid|lookup|Blog Post|m|adx_blogpost|adx_blogpostid|@infnav|c|
-C adx_ideaid|lookup|Idea|m|adx_idea|adx_ideaid|@infnav|c|
-F m|adx_alloworigin,adx_blogpostid,adx_cloudblobaddress,adx_contentdisposition,adx_createdbyipaddress,adx_createdbyusername,adx_displaydate,adx_displayorder,adx_enabletracking,adx_excludefromsearch,adx_expirationdate,adx_hiddenfromsitemap,adx_ideaid,importsequencenumber,adx_masterwebfileid,adx_modifiedbyipaddress,adx_modifiedbyusername,adx_name,adx_parentpageid,adx_partialurl,adx_publishingstateid,overriddencreatedon,adx_releasedate,statecode,statuscode,adx_subjectid,adx_summary,timezoneruleversionnumber,adx_title,utcconversiontimezonecode,versionnumber,adx_webfileid,adx_websiteid
-T adx_webform|Web Form|adx_webforms|@vsc|adx_webformid|adx_name|standard|*|adx_websiteid,adx_name|etc=10072,plugins|@cmt
-C adx_authenticationrequired|boolean|Authentication Required|*||||c|
-C adx_savechangeswarningonclose|boolean|Display Save Changes Warning On Close|*||||c|
-C adx_editexistingrecordpermitted|boolean|Edit Existing Record Permitted|*||||c|
-C adx_editexpiredmessage|string|Edit Expired Message|*||||c|
-C adx_editexpiredstatecode|integer|Edit Expired State Code|*||||c|
-C adx_editexpiredstatuscode|integer|Edit Expired Status Code|*||||c|
-C adx_editnotpermittedmessage|string|Edit Not Permitted Message|*||||c|
-C adx_progressindicatorenabled|boolean|Enabled|*||||c|
-C adx_progressindicatorignorelaststep|boolean|Ignore Last Step In Progress Count|*||||c|
-C importsequencenumber|integer|Import Sequence Number|*|||||
-C adx_multiplerecordsperuserpermitted|boolean|Multiple Records Per User Permitted|*||||c|
-C adx_name|string|Name|*||||c|
-C adx_progressindicatorposition|choice|Position|*||||c|
-C adx_progressindicatorprependstepnum|boolean|Prepend Step Number to Step Title|*||||c|
-C adx_provisionedlanguages|integer|Provisioned Languages|*||||c|
-C overriddencreatedon|dateTime|Record Created On|*|||||
-C adx_savechangeswarningmessage|string|Save Changes Warning Message|*||||c|
-C adx_startnewsessiononload|boolean|Start New Session On Load|*||||c|
-C adx_startstep|lookup|Start Step|*|adx_webformstep|adx_startstep|@s17|c|
-C statecode|state|Status|*|||||
-C statuscode|status|Status Reason|*|||||
-C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
-C adx_progressindicatortype|choice|Type|*||||c|
-C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
-C versionnumber|bigInt|Version Number|*|||||
-C adx_webformid|uniqueIdentifier|Web Form|*||||uk|
-C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@s17|c|
-T adx_webformmetadata|Web Form Metadata|adx_webformmetadatas|@s17i|adx_webformmetadataid|adx_attributelogicalname|standard|*|adx_webformstep,adx_type,adx_attributelogicalname,adx_tabname,adx_sectionname,adx_subgrid_name|etc=10073,plugins|@cmt
-C adx_adddescription|boolean|Add Description|*||||c|
-C adx_attributelogicalname|string|Attribute Logical Name|*||||c|
-C adx_constantsummaximumtotal|integer|Constant Sum Maximum Total|*||||c|
-C adx_constantsumminimumtotal|integer|Constant Sum Minimum Total|*||||c|
-C adx_constantsumvalidationerrormessage|string|Constant Sum Validation Error Message|*||||c|
-C adx_controlstyle|choice|Control Style|*||||c|
-C adx_purchasecreateinvoiceonpayment|boolean|Create Invoice on Payment|*||||c|
-C adx_cssclass|string|CSS Class|*||||c|
-C adx_description|string|Description|*||||c|
-C adx_entityformforcreate|lookup|Entity Form for Create|*|adx_webform|adx_entityformforcreate|@s17|c|
-C adx_fieldisrequired|boolean|Field is Required|*||||c|
-C adx_purchasefulfillorderonpayment|boolean|Fulfill Order on Payment|*||||c|
-C adx_geolocationvalidatorerrormessage|string|Geolocation Validator Error Message|*||||c|
-C adx_groupname|string|Group Name|*||||c|
-C adx_ignoredefaultvalue|boolean|Ignore Default Value|*||||c|
-C importsequencenumber|integer|Import Sequence Number|*|||||
-C adx_label|string|Label|*||||c|
-C adx_purchaselineitemdescriptionattribute|string|Line Item Description Attribute Name|*||||c|
-C adx_purchaselineiteminstructionsattribute|string|Line Item Instructions Attribute Name|*||||c|
-C adx_purchaselineitemorderattribute|string|Line Item Order Attribute Name|*||||c|
-C adx_purchaselineitemproductattribute|string|Line Item Product Attribute Name|*||||c|
-C adx_purchaselineitemquantityattribute|string|Line Item Quantity Attribute Name|*||||c|
-C adx_purchaselineitemrelationship|string|Line Item Relationship Name|*||||c|
-C adx_purchaselineitemrequiredattribute|string|Line Item Required Attribute Name|*||||c|
-C adx_purchaselineitemuomattribute|string|Line Item UoM Attribute Name|*||||c|
-C adx_maxmultiplechoiceselectedcount|integer|Multiple Choice Max Selected Count|*||||c|
-C adx_minmultiplechoiceselectedcount|integer|Multiple Choice Minimum Required Selected Count|*||||c|
-C adx_multiplechoicevalidationerrormessage|string|Multiple Choice Validation Error Message|*||||c|
-C adx_notes_settings|string|Notes Settings|*||||c|
-C adx_onsavefromattribute|string|On Save From Attribute|*||||c|
-C adx_onsavetype|choice|On Save Type|*||||c|
-C adx_purchaseoptionalproductsrelationship|string|Optional Products Relationship Name|*||||c|
-C adx_descriptionposition|choice|Position|*||||c|
-C adx_prepopulatefromattribute|string|Prepopulate From Attribute|*||||c|
-C adx_prepopulatetype|choice|Prepopulate Type|*||||c|
-C adx_prepopulatevalue|string|Prepopulate Value|*||||c|
-C adx_provisionedlanguages|integer|Provisioned Languages|*||||c|
-C adx_purchasequotename|string|Quote Name|*||||c|
-C adx_randomizeoptionsetvalues|boolean|Randomize Option Set Values|*||||c|
-C adx_rangevalidationerrormessage|string|Range Validation Error Message|*||||c|
-C adx_rankordernotiesvalidationerrormessage|string|Rank Order No Ties Validation Error Message|*||||c|
-C overriddencreatedon|dateTime|Record Created On|*|||||
-C adx_validationregularexpressionerrormessage|string|Regular Expression Validation Error Message|*||||c|
-C adx_requiredfieldvalidationerrormessage|string|Required Field Validation Error Message|*||||c|
-C adx_purchaserequiredproductsrelationship|string|Required Products Relationship Name|*||||c|
-C adx_purchaserequiresshipping|boolean|Requires Shipping|*||||c|
-C adx_sectionname|string|Section Name|*||||c|
-C adx_setvalueonsave|boolean|Set Value On Save|*||||c|
-C statecode|state|Status|*|||||
-C statuscode|status|Status Reason|*|||||
-C adx_subgrid_name|string|Subgrid Name|*||||c|
-C adx_subgrid_settings|string|Subgrid Settings|*||||c|
-C adx_tabname|string|Tab Name|*||||c|
-C adx_purchasetargetentityinvoicerelationship|string|Target Entity Invoice Relationship Name|*||||c|
-C adx_purchasetargetentityorderrelationship|string|Target Entity Order Relationship Name|*||||c|
-C adx_purchasetargetentityrelationship|string|Target Entity Relationship Name|*||||c|
-C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
-C adx_timeline_settings|string|Timeline Settings|*||||c|
-C adx_type|choice|Type|*||||c|
-C adx_useattributedescriptionproperty|boolean|Use Attribute's Description Property|*||||c|
-C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
-C adx_validationerrormessage|string|Validation Error Message|*||||c|
-C adx_validationregularexpression|string|Validation Regular Expression|*||||c|
-C adx_onsavevalue|string|Value|*||||c|
-C versionnumber|bigInt|Version Number|*|||||
-C adx_webformmetadataid|uniqueIdentifier|Web Form Metadata|*||||uk|
-C adx_webformstep|lookup|Web Form Step|*|adx_webformstep|adx_webformstep|@s17|c|
-T adx_webformstep|Web Form Step|adx_webformsteps|@vsc|adx_webformstepid|adx_name|standard|*|adx_webform,adx_name|etc=10075,plugins|@cmt
-C adx_accept|string|Accept|*||||c|
-C adx_geolocation_addresslinefieldname|string|Address Line Field Name|*||||c|
-C adx_allowmultiplefiles|boolean|Allow Multiple Files|*||||c|
-C adx_redirecturlappendentityidquerystring|boolean|Append Entity ID To Query String|*||||c|
-C adx_appendquerystring|boolean|Append Query String|*||||c|
-C adx_associatecurrentportaluser|boolean|Associate Current Portal User|*||||c|
-C adx_attachfile|boolean|Attach File|*||||c|
-C adx_attachfilelabel|string|Attach File Label|*||||c|
-C adx_attachfilemaxsize|integer|Attach File Maximum Size|*||||c|
-C adx_attachfilerequired|boolean|Attach File Required|*||||c|
-C adx_attachfilerequirederrormessage|string|Attach File Required Error Message|*||||c|
-C adx_attachfilerestrictaccept|boolean|Attach File Restrict Accept|*||||c|
-C adx_attachfilesizeerrormessage|string|Attach File Size Error Message|*||||c|
-C adx_attachfilestoragelocation|choice|Attach File Storage Location|*||||c|
-C adx_attachfiletypeerrormessage|string|Attach File Type Error Message|*||||c|
-C adx_redirecturlquerystringattribute|string|Attribute Logical Name|*||||c|
-C adx_autogeneratesteps|boolean|Auto Generate Steps From Tabs|*||||c|
-C adx_autonumberattributelogicalname|string|Auto Number Attribute Logical Name|*||||c|
-C adx_autonumberdefinitionname|string|Auto Number Definition Name|*||||c|
-C adx_captcharequired|boolean|Captcha Required|*||||c|
-C adx_geolocation_cityfieldname|string|City Field Name|*||||c|
-C adx_condition|string|Condition|*||||c|
-C adx_conditiondefaultnextstep|lookup|Condition Default Next Step|*|adx_webformstep|adx_conditiondefaultnextstep|@s17|c|
-C adx_geolocation_countryfieldname|string|Country/Region Field Name|*||||c|
-C adx_geolocation_countyfieldname|string|County Field Name|*||||c|
-C adx_createautonumber|boolean|Create Auto Number|*||||c|
-C adx_registerstartupscript|memo|Custom JavaScript|*||||c|
-C adx_redirecturlcustomquerystring|string|Custom Query String|*||||c|
-C adx_geolocation_displaymap|boolean|Display Map|*||||c|
-C adx_editexistingrecordpermitted|boolean|Edit Existing Record Permitted|*||||c|
-C adx_editexpiredmessage|string|Edit Expired Message|*||||c|
-C adx_editexpiredstatecode|integer|Edit Expired State Code|*||||c|
-C adx_editexpiredstatusreason|integer|Edit Expired Status Reason|*||||c|
-C adx_editnotpermittedmessage|string|Edit Not Permitted Message|*||||c|
-C adx_entitypermissionsenabled|boolean|Enable Entity Permissions|*||||c|
-C adx_validationsummarylinksenabled|boolean|Enable Validation Summary Links|*||||c|
-C adx_geolocation_enabled|boolean|Enabled|*||||c|
-C adx_entitysourcestep|lookup|Entity Source Step|*|adx_webformstep|adx_entitysourcestep|@s17|c|
-C adx_entitysourcetype|choice|Entity Source Type|*||||c|
-C adx_formname|string|Form Name|*||||c|
-C adx_geolocation_formattedaddressfieldname|string|Formatted Address Field Name|*||||c|
-C adx_hideformonsuccess|boolean|Hide Form on Success|*||||c|
-C importsequencenumber|integer|Import Sequence Number|*|||||
-C adx_instructions|string|Instructions|*||||c|
-C adx_portaluserlookupattributeisactivityparty|boolean|Is Activity Party|*||||c|
-C adx_geolocation_latitudefieldname|string|Latitude Field Name|*||||c|
-C adx_loadeventkeyname|string|Load Event Key Name|*||||c|
-C adx_loguser|boolean|Log User|*||||c|
-C adx_geolocation_longitudefieldname|string|Longitude Field Name|*||||c|
-C adx_forceallfieldsrequired|boolean|Make All Fields Required|*||||c|
-C adx_geolocation_maptype|choice|Map Type|*||||c|
-C adx_mode|choice|Mode|*||||c|
-C adx_movepreviouseventkeyname|string|Move Previous Event Key Name|csmxe||||c|
-C adx_movepreviouspermitted|boolean|Move Previous Permitted|*||||c|
-C adx_multiplerecordsperuserpermitted|boolean|Multiple Records Per User Permitted|*||||c|
-C adx_name|string|Name|*||||c|
-C adx_geolocation_neighborhoodfieldname|string|Neighborhood Field Name|*||||c|
-C adx_nextbuttoncssclass|string|Next Button CSS Class|*||||c|
-C adx_nextbuttontext|string|Next Button Text|*||||c|
-C adx_nextstep|lookup|Next Step|*|adx_webformstep|adx_nextstep|@s17|c|
-C adx_populatereferenceentitylookupfield|boolean|Populate Entity Reference Lookup Field|*||||c|
-C adx_postbackurl|string|Post Back URL|*||||c|
-C adx_previousbuttoncssclass|string|Previous Button CSS Class|*||||c|
-C adx_previousbuttontext|string|Previous Button Text|*||||c|
-C adx_previousstep|lookup|Previous Step|*|adx_webformstep|adx_previousstep|@s17|c|
-C adx_primarykeyattributelogicalname|string|Primary Key Attribute Logical Name|*||||c|
-C adx_primarykeyquerystringparametername|string|Primary Key Query String Parameter Name|*||||c|
-C adx_provisionedlanguages|integer|Provisioned Languages|*||||c|
-C adx_redirecturlquerystringattributeparamname|string|Query String Parameter Name|*||||c|
-C adx_recommendedfieldsrequired|boolean|Recommended Fields Required|*||||c|
-C overriddencreatedon|dateTime|Record Created On|*|||||
-C adx_recordnotfoundmessage|string|Record Not Found Message|*||||c|
-C adx_referencerecordsourcerelationshipname|string|Record Source Relationship Name|*||||c|
-C adx_redirecturl|string|Redirect URL|*||||c|
-C adx_redirecturlquerystringname|string|Redirect URL Query String Name|*||||c|
-C adx_redirectwebpage|lookup|Redirect Web Page|*|adx_webpage|adx_redirectwebpage|@s17|c|
-C adx_referenceentitylogicalname|string|Reference Entity Logical Name|*||||c|
-C adx_referenceentityprimarykeylogicalname|string|Reference Entity Primary Key Logical Name|*||||c|
-C adx_referenceentityreadonlyformname|string|Reference Entity ReadOnly Form Name|*||||c|
-C adx_referenceentityrelationshipname|string|Reference Entity Relationship Name|*||||c|
-C adx_referenceentitysourcetype|choice|Reference Entity Source Type|*||||c|
-C adx_referenceentitystep|lookup|Reference Entity Step|*|adx_webformstep|adx_referenceentitystep|@s17|c|
-C adx_referencequeryattributelogicalname|string|Reference Query Attribute Logical Name|*||||c|
-C adx_referencequerystringisprimarykey|boolean|Reference Query String Is Primary Key|*||||c|
-C adx_referencequerystringname|string|Reference Query String Name|*||||c|
-C adx_referencesourceentitylogicalname|string|Reference Source Entity Logical Name|*||||c|
-C adx_referencetargetlookupattributelogicalname|string|Reference Target Lookup Attribute Logical Name|*||||c|
-C adx_recordsourcerelationshipname|string|Relationship Name|*||||c|
-C adx_renderwebresourcesinline|boolean|Render Web Resources Inline|*||||c|
-C adx_savedeventkeyname|string|Saved Event Key Name|*||||c|
-C adx_savingeventkeyname|string|Saving Event Key Name|*||||c|
-C adx_setentityreference|boolean|Set Entity Reference|*||||c|
-C adx_settings|string|Settings|*||||c|
-C adx_showcaptchaforauthenticatedusers|boolean|Show Captcha for authenticated users|*||||c|
-C adx_showownerfields|boolean|Show Owner Fields|*||||c|
-C adx_referenceentityshowreadonlyform|boolean|Show Reference Entity ReadOnly Form|*||||c|
-C adx_showunsupportedfields|boolean|Show Unsupported Fields|*||||c|
-C adx_geolocation_statefieldname|string|State or Province Field Name|*||||c|
-C statecode|state|Status|*|||||
-C statuscode|status|Status Reason|*|||||
-C adx_submitbuttonbusytext|string|Submit Button Busy Text|*||||c|
-C adx_submitbuttoncssclass|string|Submit Button CSS Class|*||||c|
-C adx_submitbuttontext|string|Submit Button Text|*||||c|
-C adx_submiteventkeyname|string|Submit Event Key Name|*||||c|
-C adx_successmessage|string|Success Message|*||||c|
-C adx_tabname|string|Tab Name|*||||c|
-C adx_targetentitylogicalname|string|Target Entity Logical Name|*||||c|
-C adx_targetentityportaluserlookupattribute|string|Target Entity Portal User Lookup Attribute|*||||c|
-C adx_targetentityprimarykeylogicalname|string|Target Entity Primary Key Logical Name|*||||c|
-C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
-C adx_title|string|Title|*||||c|
-C adx_tooltipenabled|boolean|ToolTip Enabled|*||||c|
-C adx_type|choice|Type|*||||c|
-C adx_usercontrolpath|string|User Control Path|*||||c|
-C adx_usercontroltitle|string|User Control Title|*||||c|
-C adx_userhostaddressattributelogicalname|string|User Host Address Attribute Logical Name|*||||c|
-C adx_useridentitynameattributelogicalname|string|User Identity Name Attribute Logical Name|*||||c|
-C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
-C adx_validationgroup|string|Validation Group|*||||c|
-C adx_validationsummarycssclass|string|Validation Summary CSS Class|*||||c|
-C adx_validationsummaryheadertext|string|Validation Summary Header Text|*||||c|
-C adx_validationsummarylinktext|string|Validation Summary Link Text|*||||c|
-C versionnumber|bigInt|Version Number|*|||||
-C adx_webform|lookup|Web Form|*|adx_webform|adx_webform|@s17|c|
-C adx_webformstepid|uniqueIdentifier|Web Form Step|*||||uk|
-C adx_geolocation_postalcodefieldname|string|Zip/Postal Code Field Name|*||||c|
-T adx_weblink|Web Link|adx_weblinks|@s17|adx_weblinkid|adx_name|standard|*|adx_weblinksetid,adx_parentweblinkid,adx_name|etc=10014,plugins|@cmt
-C adx_createdbyipaddress|string|Created By IP Address|*||||c|
-C adx_createdbyusername|string|Created By Username|*||||c|
-C adx_description|string|Description|*||||c|
-C adx_disablepagevalidation|boolean|Disable Page Validation|*||||c|
-C adx_displayimageonly|boolean|Display Image Only|*||||c|
-C adx_displayorder|integer|Display Order|*||||c|
-C adx_displaypagechildlinks|boolean|Display Page Child Links|*||||c|
-C adx_externalurl|string|External Url|*||||c|
-C adx_imagealttext|string|Image Alt Text|*||||c|
-C adx_imageheight|integer|Image Height|*||||c|
-C adx_imageurl|string|Image Url|*||||c|
-C adx_imagewidth|integer|Image Width|*||||c|
-C importsequencenumber|integer|Import Sequence Number|*|||||
-C adx_modifiedbyipaddress|string|Modified By IP Address|*||||c|
-C adx_modifiedbyusername|string|Modified By Username|*||||c|
-C adx_name|string|Name|*||||c|
-C adx_openinnewwindow|boolean|Open In New Window|*||||c|
-C adx_pageid|lookup|Page|*|adx_webpage|adx_pageid|@s17|c|
-C adx_parentweblinkid|lookup|Parent Web Link|*|adx_weblink|adx_parentweblinkid|@s17|c|
-C adx_publishingstateid|lookup|Publishing State|*|adx_publishingstate|adx_publishingstateid|@s17|c|
-C overriddencreatedon|dateTime|Record Created On|*|||||
-C adx_robotsfollowlink|boolean|Robots Follow Link|*||||c|
-C statecode|state|Status|*|||||
-C statuscode|status|Status Reason|*|||||
-C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
-C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
-C versionnumber|bigInt|Version Number|*|||||
-C adx_weblinkid|uniqueIdentifier|Web Link|*||||uk|
-C adx_weblinksetid|lookup|Web Link Set|*|adx_weblinkset|adx_weblinksetid|@s17|c|
-C modifiedby|lookup|Modified By|x|systemuser|modifiedby|@infnav||
-C modifiedonbehalfby|lookup|Modified By (Delegate)|x|systemuser|modifiedonbehalfby|@infnav||
-F x|adx_createdbyipaddress,adx_createdbyusername,adx_description,adx_disablepagevalidation,adx_displayimageonly,adx_displayorder,adx_displaypagechildlinks,adx_externalurl,adx_imagealttext,adx_imageheight,adx_imageurl,adx_imagewidth,importsequencenumber,modifiedby,modifiedonbehalfby,adx_modifiedbyipaddress,adx_modifiedbyusername,adx_name,adx_openinnewwindow,adx_pageid,adx_parentweblinkid,adx_publishingstateid,overriddencreatedon,adx_robotsfollowlink,statecode,statuscode,timezoneruleversionnumber,utcconversiontimezonecode,versionnumber,adx_weblinkid,adx_weblinksetid
-T adx_weblinkset|Web Link Set|adx_weblinksets|@s17|adx_weblinksetid|adx_name|standard|*|adx_websiteid,adx_name,adx_websitelanguageid|etc=10015,plugins|@cmt
-C adx_copy|string|Copy|*||||c|
-C adx_display_name|string|Display Name|*||||c|
-C importsequencenumber|integer|Import Sequence Number|*|||||
-C adx_name|string|Name|*||||c|
-C adx_publishingstateid|lookup|Publishing State|*|adx_publishingstate|adx_publishingstateid|@s17|c|
-C overriddencreatedon|dateTime|Record Created On|*|||||
-C statecode|state|Status|*|||||
-C statuscode|status|Status Reason|*|||||
-C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
-C adx_title|string|Title|*||||c|
-C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
-C versionnumber|bigInt|Version Number|*|||||
-C adx_weblinksetid|uniqueIdentifier|Web Link Set|*||||uk|
-C adx_websitelanguageid|lookup|Web Link Set Language|*|adx_websitelanguage|adx_websitelanguageid|@s17|c|
-C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@s17|c|
-T adx_webnotificationurl|Web Notification URL|adx_webnotificationurls|@infset|adx_webnotificationurlid|adx_name|standard|*|adx_name|etc=10016,plugins|@cmt
-C importsequencenumber|integer|Import Sequence Number|*|||||
-C adx_name|string|Name|*||||c|
-C overriddencreatedon|dateTime|Record Created On|*|||||
-C statecode|state|Status|*|||||
-C statuscode|status|Status Reason|*|||||
-C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
-C adx_token|string|Token|*||||c|
-C adx_url|string|URL|*||||c|
-C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
-C versionnumber|bigInt|Version Number|*|||||
-C adx_webnotificationurlid|uniqueIdentifier|Web Notification URL|*||||uk|
-T adx_webpage|Web Page|adx_webpages|@vsc|adx_webpageid|adx_name|standard|*|adx_websiteid,adx_parentpageid,adx_partialurl,adx_webpagelanguageid|etc=10017,plugins|@cmt
-C adx_alloworigin|string|Allow Origin|*||||c|
-C adx_authorid|lookup|Author|*|contact|adx_authorid|@s17|c|
-C adx_category|choice|Category|*||||c|
-C adx_feedbackpolicy|choice|Comment Policy|*||||c|
-C adx_copy|memo|Copy|*||||c|
-C adx_createdbyipaddress|string|Created By IP Address|*||||c|
-C adx_createdbyusername|string|Created By Username|*||||c|
-C adx_customcss|memo|Custom CSS|*||||c|
-C adx_customjavascript|memo|Custom JavaScript|*||||c|
-C adx_meta_description|string|Description|*||||c|
-C adx_displaydate|dateTime|Display Date|*||||c|
-C adx_displayorder|integer|Display Order|*||||c|
-C adx_editorialcomments|string|Editorial Comments|*||||c|
-C adx_enablerating|boolean|Enable Ratings|*||||c|
-C adx_enabletracking|boolean|Enable Tracking (deprecated)|*||||c|
-C adx_entityform|lookup|Entity Form|*|adx_entityform|adx_entityform|@s17|c|
-C adx_entitylist|lookup|Entity List|*|adx_entitylist|adx_entitylist|@s17|c|
-C adx_excludefromsearch|boolean|Exclude From Search|*||||c|
-C adx_expirationdate|dateTime|Expiration Date|*||||c|
-C adx_hiddenfromsitemap|boolean|Hidden From Sitemap|*||||c|
-C adx_image|lookup|Image|*|adx_webfile|adx_image|@s17|c|
-C adx_imageurl|string|Image URL|*||||c|
-C importsequencenumber|integer|Import Sequence Number|*|||||
-C adx_isroot|boolean|Is Root|*||||c|
-C adx_masterwebpageid|lookup|Master Web Page|*|adx_webpage|adx_masterwebpageid|@s17|c|
-C adx_modifiedbyipaddress|string|Modified By IP Address|csmxp||||c|
-C adx_modifiedbyusername|string|Modified By Username|*||||c|
-C adx_name|string|Name|*||||c|
-C adx_navigation|lookup|Navigation|*|adx_weblinkset|adx_navigation|@s17|c|
-C adx_pagetemplateid|lookup|Page Template|*|adx_pagetemplate|adx_pagetemplateid|@s17|c|
-C adx_parentpageid|lookup|Parent Page|*|adx_webpage|adx_parentpageid|@s17|c|
-C adx_partialurl|string|Partial URL|*||||c|
-C adx_publishingstateid|lookup|Publishing State|*|adx_publishingstate|adx_publishingstateid|@s17|c|
-C overriddencreatedon|dateTime|Record Created On|*|||||
-C adx_releasedate|dateTime|Release Date|*||||c|
-C adx_rootwebpageid|lookup|Root Webpage|*|adx_webpage|adx_rootwebpageid|@s17|c|
-C adx_sharedpageconfiguration|boolean|Shared Page Configuration|*||||c|
-C statecode|state|Status|*|||||
-C statuscode|status|Status Reason|*|||||
-C adx_subjectid|lookup|Subject|*|subject|adx_subjectid|@s17|c|
-C adx_summary|memo|Summary|*||||c|
-C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
-C adx_title|string|Title|*||||c|
-C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
-C versionnumber|bigInt|Version Number|*|||||
-C adx_webform|lookup|Web Form|*|adx_webform|adx_webform|@s17|c|
-C adx_webpageid|uniqueIdentifier|Web Page|*||||uk|
-C adx_webpagelanguageid|lookup|Webpage Language|*|adx_websitelanguage|adx_webpagelanguageid|@s17|c|
-C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@s17|c|
-T adx_webpageaccesscontrolrule|Web Page Access Control Rule|adx_webpageaccesscontrolrules|@s17|adx_webpageaccesscontrolruleid|adx_name|standard|*|adx_websiteid,adx_webpageid,adx_name|etc=10045,plugins|@cmt
-C adx_description|string|Description|*||||c|
-C importsequencenumber|integer|Import Sequence Number|*|||||
-C adx_name|string|Name|*||||c|
-C overriddencreatedon|dateTime|Record Created On|*|||||
-C adx_right|choice|Right|*||||c|
-C adx_scope|choice|Scope|*||||c|
-C statecode|state|Status|*|||||
-C statuscode|status|Status Reason|*|||||
-C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
-C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
-C versionnumber|bigInt|Version Number|*|||||
-C adx_webpageid|lookup|Web Page|*|adx_webpage|adx_webpageid|@s17|c|
-C adx_webpageaccesscontrolruleid|uniqueIdentifier|Webpage Access Control Rule|*||||uk|
-C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@s17|c|
-R adx_accesscontrolrule_publishingstate|adx_webpageaccesscontrolrule|adx_publishingstate|adx_accesscontrolrule_publishingstate|adx_webpageaccesscontrolruleid|adx_publishingstateid|adx_accesscontrolrule_publishingstate|adx_accesscontrolrule_publishingstate|*|@s17
-R adx_webpageaccesscontrolrule_webrole|adx_webpageaccesscontrolrule|adx_webrole|adx_webpageaccesscontrolrule_webrole|adx_webpageaccesscontrolruleid|adx_webroleid|adx_webpageaccesscontrolrule_webrole|adx_webpageaccesscontrolrule_webrole|*|@s17
-T adx_webrole|Web Role|adx_webroles|@s17|adx_webroleid|adx_name|standard|*|adx_websiteid,adx_name|etc=10018,plugins|@cmt
-C adx_anonymoususersrole|boolean|Anonymous Users Role|*||||c|
-C adx_authenticatedusersrole|boolean|Authenticated Users Role|*||||c|
-C adx_description|string|Description|*||||c|
-C importsequencenumber|integer|Import Sequence Number|*|||||
-C adx_key|string|Key|*||||c|
-C adx_name|string|Name|*||||c|
-C overriddencreatedon|dateTime|Record Created On|*|||||
-C statecode|state|Status|*|||||
-C statuscode|status|Status Reason|*|||||
-C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
-C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
-C versionnumber|bigInt|Version Number|*|||||
-C adx_webroleid|uniqueIdentifier|Web Role|*||||uk|
-C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@s17|c|
-R adx_webrole_contact|adx_webrole|contact|adx_webrole_contact|adx_webroleid|contactid|adx_webrole_contact|adx_webrole_contact|*|@s17
-R adx_webrole_account|adx_webrole|account|adx_webrole_account|adx_webroleid|accountid|adx_webrole_account|adx_webrole_account|*|@s17
-R adx_webrole_systemuser|adx_webrole|systemuser|adx_webrole_systemuser|adx_webroleid|systemuserid|adx_webrole_systemuser|adx_webrole_systemuser|*|@s17
-T adx_website|Website|adx_websites|@vsc|adx_websiteid|adx_name|standard|*|adx_name|etc=10019,plugins|@cmt
-C adx_defaultlanguage|lookup|Default Language|*|adx_websitelanguage|adx_DefaultLanguage|@nav13|c|
-C adx_footerwebtemplateid|lookup|Footer Template|*|adx_webtemplate|adx_footerwebtemplateid|@s17|c|
-C adx_headerwebtemplateid|lookup|Header Template|*|adx_webtemplate|adx_headerwebtemplateid|@s17|c|
-C importsequencenumber|integer|Import Sequence Number|*|||||
-C adx_website_language|integer|Language|*||||c|
-C adx_name|string|Name|*||||c|
-C adx_parentwebsiteid|lookup|Parent Website|*|adx_website|adx_parentwebsiteid|@s17|c|
-C adx_partialurl|string|Partial URL|*||||c|
-C adx_primarydomainname|string|Primary Domain Name|*||||c|
-C overriddencreatedon|dateTime|Record Created On|*|||||
-C statecode|state|Status|*|||||
-C statuscode|status|Status Reason|*|||||
-C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
-C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
-C versionnumber|bigInt|Version Number|*|||||
-C adx_websiteid|uniqueIdentifier|Website|*||||uk|
-R adx_website_list|adx_website|list|adx_website_list|adx_websiteid|listid|adx_website_list|adx_website_list|cmxpe|@cmtrel
-R adx_website_sponsor|adx_website|account|adx_website_sponsor|adx_websiteid|accountid|adx_website_sponsor|adx_website_sponsor|*|@cmtrel
-T adx_websiteaccess|Website Access|adx_websiteaccesses|@s17i|adx_websiteaccessid|adx_name|standard|*|adx_websiteid,adx_name|etc=10048,plugins|@cmt
-C importsequencenumber|integer|Import Sequence Number|*|||||
-C adx_managecontentsnippets|boolean|Manage Content Snippets|*||||c|
-C adx_managesitemarkers|boolean|Manage Site Markers|*||||c|
-C adx_manageweblinksets|boolean|Manage Web Link Sets|*||||c|
-C adx_name|string|Name|*||||c|
-C adx_previewunpublishedentities|boolean|Preview Unpublished Entities|*||||c|
-C overriddencreatedon|dateTime|Record Created On|*|||||
-C statecode|state|Status|*|||||
-C statuscode|status|Status Reason|*|||||
-C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
-C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
-C versionnumber|bigInt|Version Number|*|||||
-C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@s17|c|
-C adx_websiteaccessid|uniqueIdentifier|Website Access|*||||uk|
-R adx_websiteaccess_webrole|adx_websiteaccess|adx_webrole|adx_websiteaccess_webrole|adx_websiteaccessid|adx_webroleid|adx_websiteaccess_webrole|adx_websiteaccess_webrole|*|@s17
-T adx_websitelanguage|Website Language|adx_websitelanguages|@vsc|adx_websitelanguageid|adx_name|standard|*|adx_websiteid,adx_portallanguageid|etc=10050,plugins|@cmt
-C importsequencenumber|integer|Import Sequence Number|*|||||
-C adx_name|string|Name|*||||c|
-C adx_portallanguageid|lookup|Portal Language|*|adx_portallanguage|adx_PortalLanguageId|@nav13|c|
-C adx_publishingstate|lookup|Publishing State|*|adx_publishingstate|adx_PublishingState|@nav13|c|
-C overriddencreatedon|dateTime|Record Created On|*|||||
-C statecode|state|Status|*|||||
-C statuscode|status|Status Reason|*|||||
-C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
-C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
-C versionnumber|bigInt|Version Number|*|||||
-C adx_websiteid|lookup|Website|*|adx_website|adx_WebsiteId|@nav13|c|
-C adx_websitelanguageid|uniqueIdentifier|Website Language|*||||uk|
-T adx_webtemplate|Web Template|adx_webtemplates|@vsc|adx_webtemplateid|adx_name|standard|*|adx_websiteid,adx_name|etc=10051,plugins|@cmt
-C importsequencenumber|integer|Import Sequence Number|*|||||
-C adx_mimetype|string|MIME Type|*||||c|
-C adx_name|string|Name|*||||c|
-C overriddencreatedon|dateTime|Record Created On|*|||||
-C adx_source|memo|Source|*||||c|
-C statecode|state|Status|*|||||
-C statuscode|status|Status Reason|*|||||
-C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
-C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
-C versionnumber|bigInt|Version Number|*|||||
-C adx_webtemplateid|uniqueIdentifier|Web Template|*||||uk|
-C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@s17|c|
-T annotation|Note|annotations|@s17|annotationid|subject|system|*|objectid,filename|etc=5,plugins|@cmt
-C notetext|memo|Description|*|||||
-C documentbody|memo|Document|*|||||
-C filename|string|File Name|*|||||
-C filesize|integer|File Size (Bytes)|*|||||
-C importsequencenumber|integer|Import Sequence Number|*|||||
-C isdocument|boolean|Is Document|*|||||
-C langid|string|Language ID|*|||||
-C mimetype|string|Mime Type|*|||||
-C modifiedonbehalfby|lookup|Modified By (Delegate)|csmpe|systemuser|modifiedonbehalfby|@infnav||
-C annotationid|uniqueIdentifier|Note|*||||uk|
-C objecttypecode|entityName|Object Type |*|||||
-C overriddencreatedon|dateTime|Record Created On|*|||||
-C objectid|lookup|Regarding|*|account,adx_ad,adx_adplacement,adx_alertsubscription,adx_blog,adx_blogpost,adx_casedeflection,adx_communityforum,adx_communityforumaccesspermission,adx_communityforumannouncement,adx_communityforumpost,adx_communityforumthread,adx_contentaccesslevel,adx_dealregistrationrequest,adx_entitypermission,adx_idea,adx_ideaforum,adx_invitation,adx_inviteredemption,adx_poll,adx_polloption,adx_pollplacement,adx_portalcomment,adx_publishingstatetransitionrule,adx_redirect,adx_shortcut,adx_sitesetting,adx_webfile,adx_weblink,adx_webnotificationurl,adx_webpage,adx_webrole,adx_website,appointment,bookableresource,bookableresourcebooking,bookableresourcebookingheader,bookableresourcecategoryassn,bookableresourcecharacteristic,bookableresourcegroup,bulkoperation,calendar,campaign,campaignactivity,campaignresponse,channelaccessprofile,channelaccessprofilerule,channelaccessprofileruleitem,commitment,competitor,contact,contract,contractdetail,convertrule,duplicaterule,email,emailserverprofile,equipment,fax,goal,incident,incidentresolution,invoice,kbarticle,knowledgearticle,knowledgebaserecord,lead,letter,list,mailbox,msdyn_postalbum,opportunity,opportunityclose,orderclose,phonecall,product,quote,quoteclose,recurringappointmentmaster,resourcespec,routingrule,routingruleitem,salesorder,service,serviceappointment,sharepointdocument,sla,socialactivity,task,workflow|objectid_adx_webfile|@poly||
-L s|account,adx_ad,adx_adplacement,adx_alertsubscription,adx_blog,adx_blogpost,adx_casedeflection,adx_communityforum,adx_communityforumaccesspermission,adx_communityforumannouncement,adx_communityforumpost,adx_communityforumthread,adx_contentaccesslevel,adx_dealregistrationrequest,adx_entitypermission,adx_idea,adx_ideaforum,adx_invitation,adx_inviteredemption,adx_poll,adx_polloption,adx_pollplacement,adx_portalcomment,adx_publishingstatetransitionrule,adx_redirect,adx_shortcut,adx_sitesetting,adx_webfile,adx_weblink,adx_webnotificationurl,adx_webpage,adx_webrole,adx_website,appointment,bookableresource,bookableresourcebooking,bookableresourcebookingheader,bookableresourcecategoryassn,bookableresourcecharacteristic,bookableresourcegroup,bulkoperation,calendar,campaign,campaignactivity,campaignresponse,channelaccessprofile,channelaccessprofilerule,channelaccessprofileruleitem,commitment,competitor,contact,contract,contractdetail,convertrule,duplicaterule,email,emailserverprofile,equipment,fax,goal,invoice,kbarticle,knowledgearticle,knowledgebaserecord,lead,letter,mailbox,msdyn_postalbum,orderclose,phonecall,product,recurringappointmentmaster,resourcespec,routingrule,routingruleitem,salesorder,service,serviceappointment,sharepointdocument,sla,socialactivity,task,workflow
-C stepid|string|Step Id|*|||||
-C subject|string|Title|*|||||
-C createdonbehalfby|lookup|Created By (Delegate)|p|systemuser|createdonbehalfby|@infnav||
-F p|createdonbehalfby,notetext,documentbody,filename,filesize,importsequencenumber,isdocument,langid,mimetype,modifiedonbehalfby,annotationid,objecttypecode,overriddencreatedon,objectid,stepid,subject
-O c|adx_contentsnippet,adx_entitypermission,adx_pagetemplate,adx_portallanguage,adx_publishingstate,adx_publishingstatetransitionrule,adx_redirect,adx_setting,adx_shortcut,adx_sitemarker,adx_sitesetting,adx_tag,adx_urlhistory,adx_webfile,adx_weblink,adx_weblinkset,adx_webpage,adx_webpageaccesscontrolrule,adx_webrole,adx_webtemplate,adx_website,adx_websiteaccess,adx_websitelanguage,adx_webnotificationurl,adx_entityform,adx_entityformmetadata,adx_webformmetadata,adx_entitylist,adx_webform,adx_webformstep,annotation,adx_ad,adx_adplacement,adx_poll,adx_polloption,adx_pollplacement
-O s|adx_contentsnippet,adx_entitypermission,adx_pagetemplate,adx_portallanguage,adx_publishingstate,adx_publishingstatetransitionrule,adx_redirect,adx_setting,adx_shortcut,adx_sitemarker,adx_sitesetting,adx_tag,adx_urlhistory,adx_webfile,adx_weblink,adx_weblinkset,adx_webpage,adx_webpageaccesscontrolrule,adx_webrole,adx_webtemplate,adx_website,adx_websiteaccess,adx_websitelanguage,adx_webnotificationurl,adx_entityform,adx_entityformmetadata,adx_webformmetadata,adx_entitylist,adx_webform,adx_webformstep,annotation,adx_ad,adx_adplacement,adx_poll,adx_polloption,adx_pollplacement
-O m|adx_contentsnippet,adx_entitypermission,adx_pagetemplate,adx_portallanguage,adx_publishingstate,adx_publishingstatetransitionrule,adx_redirect,adx_setting,adx_shortcut,adx_sitemarker,adx_sitesetting,adx_tag,adx_urlhistory,adx_webfile,adx_weblink,adx_weblinkset,adx_webpage,adx_webpageaccesscontrolrule,adx_webrole,adx_webtemplate,adx_website,adx_websiteaccess,adx_websitelanguage,adx_webnotificationurl,adx_entityform,adx_entityformmetadata,adx_webformmetadata,adx_entitylist,adx_webform,adx_webformstep,adx_contentaccesslevel,annotation,adx_ad,adx_adplacement,adx_poll,adx_polloption,adx_pollplacement,adx_communityforum,adx_communityforumaccesspermission,adx_communityforumannouncement,adx_forumthreadtype,adx_blog,adx_ideaforum
-O x|adx_contentsnippet,adx_entitypermission,adx_pagetemplate,adx_portallanguage,adx_publishingstate,adx_publishingstatetransitionrule,adx_redirect,adx_setting,adx_shortcut,adx_sitemarker,adx_sitesetting,adx_tag,adx_urlhistory,adx_webfile,adx_weblink,adx_weblinkset,adx_webpage,adx_webpageaccesscontrolrule,adx_webrole,adx_webtemplate,adx_website,adx_websiteaccess,adx_websitelanguage,adx_webnotificationurl,adx_entityform,adx_entityformmetadata,adx_webformmetadata,adx_entitylist,adx_webform,adx_webformstep,adx_contentaccesslevel,annotation,adx_ad,adx_adplacement,adx_poll,adx_polloption,adx_pollplacement,adx_communityforum,adx_communityforumaccesspermission,adx_communityforumannouncement,adx_forumthreadtype
-O p|adx_contentsnippet,adx_entitypermission,adx_pagetemplate,adx_portallanguage,adx_publishingstate,adx_publishingstatetransitionrule,adx_redirect,adx_setting,adx_shortcut,adx_sitemarker,adx_sitesetting,adx_tag,adx_urlhistory,adx_webfile,adx_weblink,adx_weblinkset,adx_webpage,adx_webpageaccesscontrolrule,adx_webrole,adx_webtemplate,adx_website,adx_websiteaccess,adx_websitelanguage,adx_webnotificationurl,adx_entityform,adx_entityformmetadata,adx_webformmetadata,adx_entitylist,adx_webform,adx_webformstep,adx_contentaccesslevel,annotation,adx_ad,adx_adplacement,adx_poll,adx_polloption,adx_pollplacement,adx_communityforum,adx_communityforumaccesspermission,adx_communityforumannouncement,adx_forumthreadtype
-O e|adx_contentsnippet,adx_entitypermission,adx_pagetemplate,adx_portallanguage,adx_publishingstate,adx_publishingstatetransitionrule,adx_redirect,adx_setting,adx_shortcut,adx_sitemarker,adx_sitesetting,adx_tag,adx_urlhistory,adx_webfile,adx_weblink,adx_weblinkset,adx_webpage,adx_webpageaccesscontrolrule,adx_webrole,adx_webtemplate,adx_website,adx_websiteaccess,adx_websitelanguage,adx_webnotificationurl,adx_entityform,adx_entityformmetadata,adx_webformmetadata,adx_entitylist,adx_webform,adx_webformstep,adx_contentaccesslevel,annotation,adx_ad,adx_adplacement,adx_poll,adx_polloption,adx_pollplacement,adx_communityforum,adx_communityforumaccesspermission,adx_communityforumannouncement,adx_forumthreadtype
-"""#
+        T adx_ad|Ad|adx_ads|@s17i|adx_adid|adx_name|standard|*|adx_websiteid,adx_name|etc=10025,plugins|@cmt
+        C adx_adid|uniqueIdentifier|Ad|*||||uk|
+        C adx_copy|string|Copy|*||||c|
+        C adx_expirationdate|dateTime|Expiration Date|*||||c|
+        C adx_imagealttext|string|Image Alt Text|*||||c|
+        C adx_imageheight|integer|Image Height|*||||c|
+        C adx_image|string|image URL|*||||c|
+        C adx_imagewidth|integer|Image Width|*||||c|
+        C importsequencenumber|integer|Import Sequence Number|*|||||
+        C adx_name|string|Name|*||||c|
+        C adx_openinnewwindow|boolean|Open In New Window|*||||c|
+        C adx_publishingstateid|lookup|Publishing State|*|adx_publishingstate|adx_publishingstateid|@s17|c|
+        C overriddencreatedon|dateTime|Record Created On|*|||||
+        C adx_url|string|Redirect URL|*||||c|
+        C adx_redirectwebfileid|lookup|Redirect Web File|*|adx_webfile|adx_redirectwebfileid|@s17|c|
+        C adx_releasedate|dateTime|Release Date|*||||c|
+        C statecode|state|Status|*|||||
+        C statuscode|status|Status Reason|*|||||
+        C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
+        C adx_title|string|Title|*||||c|
+        C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
+        C versionnumber|bigInt|Version Number|*|||||
+        C adx_webfileid|lookup|Web File|*|adx_webfile|adx_webfileid|@s17|c|
+        C adx_webtemplateid|lookup|Web Template|*|adx_webtemplate|adx_webtemplateid|@s17|c|
+        C adx_webpageid|lookup|WebPage|*|adx_webpage|adx_webpageid|@s17|c|
+        C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@s17|c|
+        T adx_adplacement|Ad Placement|adx_adplacements|@s17i|adx_adplacementid|adx_name|standard|*|adx_websiteid,adx_name|etc=10026,plugins|@cmt
+        C adx_adplacementid|uniqueIdentifier|Ad Placement|*||||uk|
+        C importsequencenumber|integer|Import Sequence Number|*|||||
+        C adx_name|string|Name|*||||c|
+        C overriddencreatedon|dateTime|Record Created On|*|||||
+        C statecode|state|Status|*|||||
+        C statuscode|status|Status Reason|*|||||
+        C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
+        C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
+        C versionnumber|bigInt|Version Number|*|||||
+        C adx_webtemplateid|lookup|Web Template|*|adx_webtemplate|adx_webtemplateid|@infnav|c|
+        C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@infnav|c|
+        R adx_adplacement_ad|adx_adplacement|adx_ad|adx_adplacement_ad|adx_adplacementid|adx_adid|adx_adplacement_ad|adx_adplacement_ad|*|@s17
+        T adx_blog|Blog|adx_blogs|@infset|adx_blogid|adx_name|standard|m|adx_websiteid,adx_parentpageid,adx_partialurl,adx_websitelanguageid|etc=10120,plugins|@cmt
+        C adx_blogarchivepagetemplateid|lookup|Archive Template|m|adx_pagetemplate|adx_blogarchivepagetemplateid|@infnav|c|
+        C adx_blogid|uniqueIdentifier|Blog|m||||uk|
+        C adx_websitelanguageid|lookup|Blog Language|m|adx_websitelanguage|adx_websitelanguageid|@infnav|c|
+        C adx_commentpolicy|choice|Comment Policy|m||||c|
+        C adx_displayorder|integer|Display Order|m||||c|
+        C adx_bloghomepagetemplateid|lookup|Home Template|m|adx_pagetemplate|adx_bloghomepagetemplateid|@infnav|c|
+        C importsequencenumber|integer|Import Sequence Number|m|||||
+        C adx_name|string|Name|m||||c|
+        C adx_parentpageid|lookup|Parent Page|m|adx_webpage|adx_parentpageid|@infnav|c|
+        C adx_partialurl|string|Partial URL|m||||c|
+        C adx_blogpostpagetemplateid|lookup|Post Template|m|adx_pagetemplate|adx_blogpostpagetemplateid|@infnav|c|
+        C overriddencreatedon|dateTime|Record Created On|m|||||
+        C statecode|state|Status|m|||||
+        C statuscode|status|Status Reason|m|||||
+        C adx_summary|string|Summary|m||||c|
+        C timezoneruleversionnumber|integer|Time Zone Rule Version Number|m|||||
+        C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|m|||||
+        C versionnumber|bigInt|Version Number|m|||||
+        C adx_websiteid|lookup|Website|m|adx_website|adx_websiteid|@infnav|c|
+        R adx_blog_webrole|adx_blog|adx_webrole|adx_blog_webrole|adx_blogid|adx_webroleid|adx_blog_webrole|adx_blog_webrole|m|@cmtrel
+        T adx_communityforum|Forum|adx_communityforums|@infset|adx_communityforumid|adx_name|standard|mxpe|adx_websiteid,adx_parentpageid,adx_partialurl,adx_websitelanguageid|etc=10078,plugins|@cmt
+        C adx_description|string|Description|mxpe||||c|
+        C adx_displayorder|integer|Display Order|mxpe||||c|
+        C adx_enablequeuedposts|boolean|Enable queued posts|mxpe||||c|
+        C adx_communityforumid|uniqueIdentifier|Forum|mxpe||||uk|
+        C adx_websitelanguageid|lookup|Forum Language|mxpe|adx_websitelanguage|adx_websitelanguageid|@infnav|c|
+        C adx_forumpagetemplateid|lookup|Forum Page Template|mxpe|adx_pagetemplate|adx_forumpagetemplateid|@infnav|c|
+        C adx_hiddenfromsitemap|boolean|Hidden From Sitemap|mxpe||||c|
+        C importsequencenumber|integer|Import Sequence Number|mxpe|||||
+        C adx_lastpostid|lookup|Last Post|mxpe|adx_communityforumpost|adx_lastpostid|@infnav|c|
+        C adx_name|string|Name|mxpe||||c|
+        C adx_parentpageid|lookup|Parent Page|mxpe|adx_webpage|adx_parentpageid|@infnav|c|
+        C adx_partialurl|string|Partial Url|mxpe||||c|
+        C adx_postcount|integer|Post Count|mxpe||||c|
+        C adx_publishingstateid|lookup|Publishing State|mxpe|adx_publishingstate|adx_publishingstateid|@infnav|c|
+        C overriddencreatedon|dateTime|Record Created On|mxpe|||||
+        C utcconversiontimezonecode|integer|Shows Zone Code.|mxpe|||||
+        C statecode|state|Status|mxpe|||||
+        C statuscode|status|Status Reason|mxpe|||||
+        C adx_threadcount|integer|Thread Count|mxpe||||c|
+        C adx_threadpagetemplateid|lookup|Thread Page Template|mxpe|adx_pagetemplate|adx_threadpagetemplateid|@infnav|c|
+        C timezoneruleversionnumber|integer|Time Zone Rule Version Number|mxpe|||||
+        C versionnumber|bigInt|Version Number|mxpe|||||
+        C adx_websiteid|lookup|Website|mxpe|adx_website|adx_websiteid|@infnav|c|
+        R adx_forum_activityalert|adx_communityforum|contact|adx_forum_activityalert|adx_communityforumid|contactid|adx_forum_activityalert|adx_forum_activityalert|mxpe|@cmtrel
+        T adx_communityforumaccesspermission|Forum Access Permission|adx_communityforumaccesspermissions|@infset|adx_communityforumaccesspermissionid|adx_name|standard|mxpe|adx_forumid,adx_name|etc=10079,plugins|@cmt
+        C adx_forumid|lookup|Forum|mxpe|adx_communityforum|adx_forumid|@infnav|c|
+        C adx_communityforumaccesspermissionid|uniqueIdentifier|Forum Access Permission|mxpe||||uk|
+        C importsequencenumber|integer|Import Sequence Number|mxpe|||||
+        C adx_name|string|Name|mxpe||||c|
+        C overriddencreatedon|dateTime|Record Created On|mxpe|||||
+        C adx_right|choice|Right|mxpe||||c|
+        C utcconversiontimezonecode|integer|Shows Zone Code.|mxpe|||||
+        C statecode|state|Status|mxpe|||||
+        C statuscode|status|Status Reason|mxpe|||||
+        C timezoneruleversionnumber|integer|Time Zone Rule Version Number|mxpe|||||
+        C versionnumber|bigInt|Version Number|mxpe|||||
+        R adx_communityforumaccesspermission_webrole|adx_communityforumaccesspermission|adx_webrole|adx_communityforumaccesspermission_webrole|adx_communityforumaccesspermissionid|adx_webroleid|adx_communityforumaccesspermission_webrole|adx_communityforumaccesspermission_webrole|mxpe|@cmtrel
+        T adx_communityforumannouncement|Forum Announcement|adx_communityforumannouncements|@infset|adx_communityforumannouncementid|adx_name|standard|mxpe|adx_forumid,adx_name|etc=10081,plugins|@cmt
+        C adx_authorid|lookup|Author|mxpe|contact|adx_authorid|@infnav|c|
+        C adx_content|string|Content|mxpe||||c|
+        C adx_date|dateTime|Date|mxpe||||c|
+        C adx_forumid|lookup|Forum|mxpe|adx_communityforum|adx_forumid|@infnav|c|
+        C adx_communityforumannouncementid|uniqueIdentifier|Forum Announcement|mxpe||||uk|
+        C importsequencenumber|integer|Import Sequence Number|mxpe|||||
+        C adx_name|string|Name|mxpe||||c|
+        C overriddencreatedon|dateTime|Record Created On|mxpe|||||
+        C utcconversiontimezonecode|integer|Shows Zone Code.|mxpe|||||
+        C statecode|state|Status|mxpe|||||
+        C statuscode|status|Status Reason|mxpe|||||
+        C timezoneruleversionnumber|integer|Time Zone Rule Version Number|mxpe|||||
+        C versionnumber|bigInt|Version Number|mxpe|||||
+        T adx_contentaccesslevel|Content Access Level|adx_contentaccesslevels|@infset|adx_contentaccesslevelid|adx_name|standard|mxpe|adx_name|etc=10098,plugins|@cmt
+        C adx_contentaccesslevelid|uniqueIdentifier|Content Access Level|mxpe||||uk|
+        C adx_defaultaccesslevel|boolean|Default Access Level|mxpe||||c|
+        C adx_description|string|Description|mxpe||||c|
+        C importsequencenumber|integer|Import Sequence Number|mxpe|||||
+        C adx_name|string|Name|mxpe||||c|
+        C overriddencreatedon|dateTime|Record Created On|mxpe|||||
+        C statecode|state|Status|mxpe|||||
+        C statuscode|status|Status Reason|mxpe|||||
+        C timezoneruleversionnumber|integer|Time Zone Rule Version Number|mxpe|||||
+        C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|mxpe|||||
+        C versionnumber|bigInt|Version Number|mxpe|||||
+        R adx_accountcontentaccesslevel|adx_contentaccesslevel|account|adx_accountcontentaccesslevel|adx_contentaccesslevelid|accountid|adx_accountcontentaccesslevel|adx_accountcontentaccesslevel|mxpe|@cmtrel
+        R adx_contactcontentaccesslevel|adx_contentaccesslevel|contact|adx_contactcontentaccesslevel|adx_contentaccesslevelid|contactid|adx_contactcontentaccesslevel|adx_contactcontentaccesslevel|mxpe|@cmtrel
+        R adx_knowledgearticlecontentaccesslevel|adx_contentaccesslevel|knowledgearticle|adx_knowledgearticlecontentaccesslevel|adx_contentaccesslevelid|knowledgearticleid|adx_knowledgearticlecontentaccesslevel|adx_knowledgearticlecontentaccesslevel|mxpe|@cmtrel
+        R adx_webrolecontentaccesslevel|adx_contentaccesslevel|adx_webrole|adx_webrolecontentaccesslevel|adx_contentaccesslevelid|adx_webroleid|adx_webrolecontentaccesslevel|adx_webrolecontentaccesslevel|mxpe|@cmtrel
+        T adx_contentsnippet|Content Snippet|adx_contentsnippets|@vsc|adx_contentsnippetid|adx_name|standard|*|adx_websiteid,adx_name,adx_contentsnippetlanguageid|etc=10009,plugins|@cmt
+        C adx_contentsnippetid|uniqueIdentifier|Content Snippet|*||||uk|
+        C adx_contentsnippetlanguageid|lookup|Content Snippet Language|*|adx_websitelanguage|adx_contentsnippetlanguageid|@s17|c|
+        C adx_createdbyipaddress|string|Created By IP Address|cspe||||c|
+        C adx_createdbyusername|string|Created By Username|*||||c|
+        C adx_display_name|string|Display Name|*||||c|
+        C importsequencenumber|integer|Import Sequence Number|*|||||
+        C adx_modifiedbyipaddress|string|Modified By IP Address|*||||c|
+        C adx_modifiedbyusername|string|Modified By Username|*||||c|
+        C adx_name|string|Name|*||||c|
+        C overriddencreatedon|dateTime|Record Created On|*|||||
+        C statecode|state|Status|*|||||
+        C statuscode|status|Status Reason|*|||||
+        C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
+        C adx_type|choice|Type|*||||c|
+        C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
+        C adx_value|memo|Value|*||||c|
+        C versionnumber|bigInt|Version Number|*|||||
+        C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@s17|c|
+        T adx_entityform|Entity Form|adx_entityforms|@vsc|adx_entityformid|adx_name|standard|*|adx_websiteid,adx_name|etc=10069,plugins|@cmt
+        C adx_geolocation_addresslinefieldname|string|Address Line Field Name|*||||c|
+        C adx_recordsourceallowcreateonnull|boolean|Allow Create If Null|*||||c|
+        C adx_redirecturlappendentityidquerystring|boolean|Append Entity ID To Query String|*||||c|
+        C adx_appendquerystring|boolean|Append Query String|*||||c|
+        C adx_associatecurrentportaluser|boolean|Associate Current Portal User|*||||c|
+        C adx_attachfile|boolean|Attach File|*||||c|
+        C adx_attachfileallowmultiple|boolean|Attach File Allow Multiple|*||||c|
+        C adx_attachfileacceptextensions|string|Attach File Extension Type Accept|*||||c|
+        C adx_attachfilelabel|string|Attach File Label|*||||c|
+        C adx_attachfileaccept|string|Attach File MIME Type Accept|*||||c|
+        C adx_attachfilerequired|boolean|Attach File Required|*||||c|
+        C adx_attachfilerequirederrormessage|string|Attach File Required Error Message|*||||c|
+        C adx_attachfilesaveoption|choice|Attach File Save Option|*||||c|
+        C adx_attachfilesizeerrormessage|string|Attach File Size Error Message|*||||c|
+        C adx_attachfilestoragelocation|choice|Attach File Storage Location|*||||c|
+        C adx_attachfiletypeerrormessage|string|Attach File Type Error Message|*||||c|
+        C adx_redirecturlquerystringattribute|string|Attribute Logical Name|*||||c|
+        C adx_autogeneratesteps|boolean|Auto Generate Steps From Tabs|*||||c|
+        C adx_captcharequired|boolean|Captcha Required|*||||c|
+        C adx_geolocation_cityfieldname|string|City Field Name|*||||c|
+        C adx_geolocation_countryfieldname|string|Country/Region Field Name|*||||c|
+        C adx_geolocation_countyfieldname|string|County Field Name|*||||c|
+        C adx_registerstartupscript|memo|Custom JavaScript|*||||c|
+        C adx_redirecturlcustomquerystring|string|Custom Query String|*||||c|
+        C adx_geolocation_displaymap|boolean|Display Map|*||||c|
+        C adx_entitypermissionsenabled|boolean|Enable Entity Permissions|*||||c|
+        C adx_validationsummarylinksenabled|boolean|Enable Validation Summary Links|*||||c|
+        C adx_geolocation_enabled|boolean|Enabled|*||||c|
+        C adx_entityformid|uniqueIdentifier|Entity Form|*||||uk|
+        C adx_entityname|string|Entity Name|*||||c|
+        C adx_entitysourcetype|choice|Entity Source Type|*||||c|
+        C adx_formname|string|Form Name|*||||c|
+        C adx_geolocation_formattedaddressfieldname|string|Formatted Address Field Name|*||||c|
+        C adx_hideformonsuccess|boolean|Hide Form on Success|*||||c|
+        C importsequencenumber|integer|Import Sequence Number|*|||||
+        C adx_instructions|string|Instructions|*||||c|
+        C adx_portaluserlookupattributeisactivityparty|boolean|Is Activity Party|*||||c|
+        C adx_geolocation_latitudefieldname|string|Latitude Field Name|*||||c|
+        C adx_geolocation_longitudefieldname|string|Longitude Field Name|*||||c|
+        C adx_forceallfieldsrequired|boolean|Make All Fields Required|*||||c|
+        C adx_geolocation_maptype|choice|Map Type|*||||c|
+        C adx_attachfilemaxsize|integer|Maximum File Size|*||||c|
+        C adx_mode|choice|Mode|*||||c|
+        C adx_name|string|Name|*||||c|
+        C adx_geolocation_neighborhoodfieldname|string|Neighborhood Field Name|*||||c|
+        C adx_nextbuttoncssclass|string|Next Button CSS Class|*||||c|
+        C adx_nextbuttontext|string|Next Button Text|*||||c|
+        C adx_onsuccess|choice|On Success|*||||c|
+        C organizationid|lookup|Organization Id|c|organization|organizationid|@infnav||
+        C adx_populatereferenceentitylookupfield|boolean|Populate Entity Reference Lookup Field|*||||c|
+        C adx_previousbuttoncssclass|string|Previous Button CSS Class|*||||c|
+        C adx_previousbuttontext|string|Previous Button Text|*||||c|
+        C adx_primarykeyname|string|Primary Key Name|*||||c|
+        C adx_provisionedlanguages|integer|Provisioned Languages|*||||c|
+        C adx_redirecturlquerystringattributeparamname|string|Query String Parameter Name|*||||c|
+        C adx_recommendedfieldsrequired|boolean|Recommended Fields Required|*||||c|
+        C overriddencreatedon|dateTime|Record Created On|*|||||
+        C adx_recordidquerystringparametername|string|Record ID Query String Parameter Name|*||||c|
+        C adx_recordnotfoundmessage|string|Record Not Found Message|*||||c|
+        C adx_recordsourceentitylogicalname|string|Record Source Entity Logical Name|*||||c|
+        C adx_referencerecordsourcerelationshipname|string|Record Source Relationship Name|*||||c|
+        C adx_redirecturl|string|Redirect URL|*||||c|
+        C adx_redirecturlquerystringname|string|Redirect URL Query String Name|*||||c|
+        C adx_redirectwebpage|lookup|Redirect Web Page|*|adx_webpage|adx_redirectwebpage|@s17|c|
+        C adx_referenceentitylogicalname|string|Reference Entity Logical Name|*||||c|
+        C adx_referenceentityprimarykeylogicalname|string|Reference Entity Primary Key Logical Name|*||||c|
+        C adx_referenceentityreadonlyformname|string|Reference Entity ReadOnly Form Name|*||||c|
+        C adx_referenceentityrelationshipname|string|Reference Entity Relationship Name|*||||c|
+        C adx_referenceentitysourcetype|choice|Reference Entity Source Type|*||||c|
+        C adx_referencequeryattributelogicalname|string|Reference Query Attribute Logical Name|*||||c|
+        C adx_referencequerystringisprimarykey|boolean|Reference Query String Is Primary Key|*||||c|
+        C adx_referencequerystringname|string|Reference Query String Name|*||||c|
+        C adx_referencetargetlookupattributelogicalname|string|Reference Target Lookup Attribute Logical Name|*||||c|
+        C adx_recordsourcerelationshipname|string|Relationship Name|*||||c|
+        C adx_renderwebresourcesinline|boolean|Render Web Resources Inline|*||||c|
+        C adx_attachfilerestrictaccept|boolean|Restrict Files To Accepted Types|*||||c|
+        C adx_setentityreference|boolean|Set Entity Reference|*||||c|
+        C adx_settings|string|Settings|*||||c|
+        C adx_showcaptchaforauthenticatedusers|boolean|Show Captcha for Authenticated Users|*||||c|
+        C adx_showownerfields|boolean|Show Owner Fields|*||||c|
+        C adx_referenceentityshowreadonlyform|boolean|Show Reference Entity ReadOnly Form|*||||c|
+        C adx_showunsupportedfields|boolean|Show Unsupported Fields|*||||c|
+        C adx_geolocation_statefieldname|string|State or Province Field Name|*||||c|
+        C statecode|state|Status|*|||||
+        C statuscode|status|Status Reason|*|||||
+        C adx_submitbuttonbusytext|string|Submit Button Busy Text|*||||c|
+        C adx_submitbuttoncssclass|string|Submit Button CSS Class|*||||c|
+        C adx_submitbuttontext|string|Submit Button Text|*||||c|
+        C adx_successmessage|string|Success Message|*||||c|
+        C adx_tabname|string|Tab Name|*||||c|
+        C adx_targetentityportaluserlookupattribute|string|Target Entity Portal User Lookup Attribute|*||||c|
+        C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
+        C adx_tooltipenabled|boolean|ToolTip Enabled|*||||c|
+        C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
+        C adx_validationgroup|string|Validation Group|*||||c|
+        C adx_validationsummarycssclass|string|Validation Summary CSS Class|*||||c|
+        C adx_validationsummaryheadertext|string|Validation Summary Header Text|*||||c|
+        C adx_validationsummarylinktext|string|Validation Summary Link Text|*||||c|
+        C versionnumber|bigInt|Version Number|*|||||
+        C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@s17|c|
+        C adx_geolocation_postalcodefieldname|string|Zip/Postal Code Field Name|*||||c|
+        T adx_entityformmetadata|Entity Form Metadata|adx_entityformmetadatas|@s17i|adx_entityformmetadataid|adx_name|standard|*|adx_entityform,adx_type,adx_attributelogicalname,adx_tabname,adx_sectionname,adx_subgrid_name|etc=10070,plugins|@cmt
+        C adx_adddescription|boolean|Add Description|*||||c|
+        C adx_attributelogicalname|string|Attribute Logical Name|*||||c|
+        C adx_constantsummaximumtotal|integer|Constant Sum Maximum Total|*||||c|
+        C adx_constantsumminimumtotal|integer|Constant Sum Minimum Total|*||||c|
+        C adx_constantsumvalidationerrormessage|string|Constant Sum Validation Error Message|*||||c|
+        C adx_controlstyle|choice|Control Style|*||||c|
+        C adx_cssclass|string|CSS Class|*||||c|
+        C adx_description|string|Description|*||||c|
+        C adx_entityform|lookup|Entity Form|*|adx_entityform|adx_entityform|@s17|c|
+        C adx_entityformforcreate|lookup|Entity Form for Create|*|adx_entityform|adx_entityformforcreate|@s17|c|
+        C adx_entityformmetadataid|uniqueIdentifier|Entity Form Metadata|*||||uk|
+        C adx_fieldisrequired|boolean|Field is Required|*||||c|
+        C adx_geolocationvalidatorerrormessage|string|Geolocation Validator Error Message|*||||c|
+        C adx_groupname|string|Group Name|*||||c|
+        C adx_ignoredefaultvalue|boolean|Ignore Default Value|*||||c|
+        C importsequencenumber|integer|Import Sequence Number|*|||||
+        C adx_label|string|Label|*||||c|
+        C adx_maxmultiplechoiceselectedcount|integer|Multiple Choice Max Selected Count|*||||c|
+        C adx_minmultiplechoiceselectedcount|integer|Multiple Choice Minimum Required Selected Count|*||||c|
+        C adx_multiplechoicevalidationerrormessage|string|Multiple Choice Validation Error Message|*||||c|
+        C adx_name|string|Name|*||||c|
+        C adx_notes_settings|string|Notes Settings|*||||c|
+        C adx_onsavefromattribute|string|On Save From Attribute|*||||c|
+        C adx_onsavetype|choice|On Save Type|*||||c|
+        C adx_descriptionposition|choice|Position|*||||c|
+        C adx_prepopulatefromattribute|string|Prepopulate From Attribute|*||||c|
+        C adx_prepopulatetype|choice|Prepopulate Type|*||||c|
+        C adx_prepopulatevalue|string|Prepopulate Value|*||||c|
+        C adx_provisionedlanguages|integer|Provisioned Languages|*||||c|
+        C adx_randomizeoptionsetvalues|boolean|Randomize Option Set Values|*||||c|
+        C adx_rangevalidationerrormessage|string|Range Validation Error Message|*||||c|
+        C adx_rankordernotiesvalidationerrormessage|string|Rank Order No Ties Validation Error Message|*||||c|
+        C overriddencreatedon|dateTime|Record Created On|*|||||
+        C adx_validationregularexpressionerrormessage|string|Regular Expression Validation Error Message|*||||c|
+        C adx_requiredfieldvalidationerrormessage|string|Required Field Validation Error Message|*||||c|
+        C adx_sectionname|string|Section Name|*||||c|
+        C adx_setvalueonsave|boolean|Set Value On Save|*||||c|
+        C statecode|state|Status|*|||||
+        C statuscode|status|Status Reason|*|||||
+        C adx_subgrid_name|string|Subgrid Name|*||||c|
+        C adx_subgrid_settings|string|Subgrid Settings|*||||c|
+        C adx_tabname|string|Tab Name|*||||c|
+        C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
+        C adx_timeline_settings|string|Timeline Settings|*||||c|
+        C adx_type|choice|Type|*||||c|
+        C adx_useattributedescriptionproperty|boolean|Use Attribute's Description Property|*||||c|
+        C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
+        C adx_validationerrormessage|string|Validation Error Message|*||||c|
+        C adx_validationregularexpression|string|Validation Regular Expression|*||||c|
+        C adx_onsavevalue|string|Value|*||||c|
+        C versionnumber|bigInt|Version Number|*|||||
+        C organizationid|lookup|Organization Id|mx|organization|organizationid|@infnav||
+        F m|adx_adddescription,adx_attributelogicalname,adx_constantsummaximumtotal,adx_constantsumminimumtotal,adx_constantsumvalidationerrormessage,adx_controlstyle,adx_cssclass,adx_description,adx_entityform,adx_entityformforcreate,adx_entityformmetadataid,adx_fieldisrequired,adx_geolocationvalidatorerrormessage,adx_groupname,adx_ignoredefaultvalue,importsequencenumber,adx_label,adx_maxmultiplechoiceselectedcount,adx_minmultiplechoiceselectedcount,adx_multiplechoicevalidationerrormessage,adx_name,adx_notes_settings,adx_onsavefromattribute,adx_onsavetype,organizationid,adx_descriptionposition,adx_prepopulatefromattribute,adx_prepopulatetype,adx_prepopulatevalue,adx_provisionedlanguages,adx_randomizeoptionsetvalues,adx_rangevalidationerrormessage,adx_rankordernotiesvalidationerrormessage,overriddencreatedon,adx_validationregularexpressionerrormessage,adx_requiredfieldvalidationerrormessage,adx_sectionname,adx_setvalueonsave,statecode,statuscode,adx_subgrid_name,adx_subgrid_settings,adx_tabname,timezoneruleversionnumber,adx_timeline_settings,adx_type,adx_useattributedescriptionproperty,utcconversiontimezonecode,adx_validationerrormessage,adx_validationregularexpression,adx_onsavevalue,versionnumber
+        F x|adx_adddescription,adx_attributelogicalname,adx_constantsummaximumtotal,adx_constantsumminimumtotal,adx_constantsumvalidationerrormessage,adx_controlstyle,adx_cssclass,adx_description,adx_entityform,adx_entityformforcreate,adx_entityformmetadataid,adx_fieldisrequired,adx_geolocationvalidatorerrormessage,adx_groupname,adx_ignoredefaultvalue,importsequencenumber,adx_label,adx_maxmultiplechoiceselectedcount,adx_minmultiplechoiceselectedcount,adx_multiplechoicevalidationerrormessage,adx_name,adx_notes_settings,adx_onsavefromattribute,adx_onsavetype,organizationid,adx_descriptionposition,adx_prepopulatefromattribute,adx_prepopulatetype,adx_prepopulatevalue,adx_provisionedlanguages,adx_randomizeoptionsetvalues,adx_rangevalidationerrormessage,adx_rankordernotiesvalidationerrormessage,overriddencreatedon,adx_validationregularexpressionerrormessage,adx_requiredfieldvalidationerrormessage,adx_sectionname,adx_setvalueonsave,statecode,statuscode,adx_subgrid_name,adx_subgrid_settings,adx_tabname,timezoneruleversionnumber,adx_timeline_settings,adx_type,adx_useattributedescriptionproperty,utcconversiontimezonecode,adx_validationerrormessage,adx_validationregularexpression,adx_onsavevalue,versionnumber
+        T adx_entitylist|Entity List|adx_entitylists|@vsc|adx_entitylistid|adx_name|standard|*|adx_websiteid,adx_name|etc=10071,plugins|@cmt
+        C adx_filter_applybuttonlabel|string|Apply Button Label|*||||c|
+        C adx_calendar_initialdate|dateTime|Calendar Initial Date|*||||c|
+        C adx_calendar_initialview|choice|Calendar Initial View|*||||c|
+        C adx_calendar_style|choice|Calendar Style|*||||c|
+        C adx_calendar_enabled|boolean|Calendar View Enabled|*||||c|
+        C adx_createbuttonlabel|string|Create Button Label|*||||c|
+        C adx_map_credentials|string|Credentials|*||||c|
+        C adx_registerstartupscript|memo|Custom JavaScript|*||||c|
+        C adx_calendar_descriptionfieldname|string|Description Field Name|*||||c|
+        C adx_detailsbuttonlabel|string|Details Button Label|*||||c|
+        C adx_calendar_timezone|integer|Display Time Zone|*||||c|
+        C adx_map_distanceunits|choice|Distance Units|*||||c|
+        C adx_map_distancevalues|string|Distance Values|*||||c|
+        C adx_emptylisttext|string|Empty List Text|*||||c|
+        C adx_entitypermissionsenabled|boolean|Enable Entity Permissions|*||||c|
+        C adx_calendar_enddatefieldname|string|End Date Field Name|*||||c|
+        C adx_entitylistid|uniqueIdentifier|Entity List|*||||uk|
+        C adx_entityname|string|Entity Name|*||||c|
+        C adx_filteraccount|string|Filter Account Attribute|*||||c|
+        C adx_filter_definition|string|Filter Definition|*||||c|
+        C adx_filter_enabled|boolean|Filter Enabled|*||||c|
+        C adx_filter_orientation|choice|Filter Orientation|*||||c|
+        C adx_filterportaluser|string|Filter Portal User Attribute|*||||c|
+        C adx_filterwebsite|string|Filter Website Attribute|*||||c|
+        C adx_idquerystringparametername|string|ID Query String Parameter Name|*||||c|
+        C importsequencenumber|integer|Import Sequence Number|*|||||
+        C adx_map_infoboxdescriptionfieldname|string|Infobox Description Field Name|*||||c|
+        C adx_map_infoboxoffsetx|integer|Infobox Offset x|*||||c|
+        C adx_map_infoboxoffsety|integer|Infobox Offset y|*||||c|
+        C adx_map_infoboxtitlefieldname|string|Infobox Title Field Name|*||||c|
+        C adx_calendar_alldayfieldname|string|Is All Day Field Name|*||||c|
+        C adx_key|string|Key|*||||c|
+        C adx_map_latitude|double|Latitude|*||||c|
+        C adx_map_latitudefieldname|string|Latitude Field Name|*||||c|
+        C adx_calendar_locationfieldname|string|Location Field Name|*||||c|
+        C adx_map_longitude|double|Longitude|*||||c|
+        C adx_map_longitudefieldname|string|Longitude Field Name|*||||c|
+        C adx_map_enabled|boolean|Map Enabled|*||||c|
+        C adx_map_type|choice|Map Type|*||||c|
+        C adx_name|string|Name|*||||c|
+        C adx_odata_enabled|boolean|OData Enabled|*||||c|
+        C adx_odata_entitysetname|string|OData Entity Set Name|*||||c|
+        C adx_odata_entitytypename|string|OData Entity Type Name|*||||c|
+        C adx_odata_view|string|OData View|*||||c|
+        C organizationid|lookup|Organization Id|cx|organization|organizationid|@infnav||
+        C adx_calendar_organizerfieldname|string|Organizer Field Name|*||||c|
+        C adx_pagesize|integer|Page Size|*||||c|
+        C adx_map_pushpinheight|integer|Pin Image Height|*||||c|
+        C adx_map_pushpinurl|string|Pin Image URL|*||||c|
+        C adx_map_pushpinwidth|integer|Pin Image Width|*||||c|
+        C adx_primarykeyname|string|Primary Key Name|*||||c|
+        C adx_provisionedlanguages|integer|Provisioned Languages|*||||c|
+        C overriddencreatedon|dateTime|Record Created On|*|||||
+        C adx_map_resturl|string|REST URL|*||||c|
+        C adx_searchenabled|boolean|Search Enabled|*||||c|
+        C adx_searchplaceholdertext|string|Search Placeholder Text|*||||c|
+        C adx_searchtooltiptext|string|Search Tooltip Text|*||||c|
+        C adx_settings|memo|Settings|*||||c|
+        C adx_calendar_startdatefieldname|string|Start Date Field Name|*||||c|
+        C statecode|state|Status|*|||||
+        C statuscode|status|Status Reason|*|||||
+        C adx_calendar_summaryfieldname|string|Summary Field Name|*||||c|
+        C adx_calendar_timezonemode|choice|Time Zone Display Mode|*||||c|
+        C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
+        C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
+        C versionnumber|bigInt|Version Number|*|||||
+        C adx_view|string|View|*||||c|
+        C adx_views|memo|Views|*||||c|
+        C adx_webpageforcreate|lookup|Web Page for Create|*|adx_webpage|adx_webpageforcreate|@s17|c|
+        C adx_webpagefordetailsview|lookup|Web Page for Details View|*|adx_webpage|adx_webpagefordetailsview|@s17|c|
+        C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@s17|c|
+        C adx_map_zoom|integer|Zoom|*||||c|
+        T adx_entitypermission|Entity Permission|adx_entitypermissions|@s17|adx_entitypermissionid|adx_entityname|standard|*|adx_websiteid,adx_entityname|etc=10026,plugins|@cmt
+        C adx_accountrelationship|string|Account Relationship|*||||c|
+        C adx_append|boolean|Append|*||||c|
+        C adx_appendto|boolean|Append To|*||||c|
+        C adx_contactrelationship|string|Contact Relationship|*||||c|
+        C adx_create|boolean|Create|*||||c|
+        C adx_delete|boolean|Delete|*||||c|
+        C adx_entitylogicalname|string|Entity Name|*||||c|
+        C adx_entitypermissionid|uniqueIdentifier|Entity Permission|*||||uk|
+        C importsequencenumber|integer|Import Sequence Number|*|||||
+        C adx_entityname|string|Name|*||||c|
+        C adx_parententitypermission|lookup|Parent Entity Permission|*|adx_entitypermission|adx_parententitypermission|@s17|c|
+        C adx_parentrelationship|string|Parent Relationship|*||||c|
+        C adx_read|boolean|Read|*||||c|
+        C overriddencreatedon|dateTime|Record Created On|*|||||
+        C adx_scope|choice|Scope|*||||c|
+        C statecode|state|Status|*|||||
+        C statuscode|status|Status Reason|*|||||
+        C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
+        C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
+        C versionnumber|bigInt|Version Number|*|||||
+        C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@s17|c|
+        C adx_write|boolean|Write|*||||c|
+        R adx_entitypermission_webrole|adx_entitypermission|adx_webrole|adx_entitypermission_webrole|adx_entitypermissionid|adx_webroleid|adx_entitypermission_webrole|adx_entitypermission_webrole|*|@s17
+        T adx_forumthreadtype|Forum Thread Type|adx_forumthreadtypes|@infset|adx_forumthreadtypeid|adx_name|standard|mxpe|adx_websiteid,adx_name|etc=10085,plugins|@cmt
+        C adx_allowsvoting|boolean|Allows Voting|mxpe||||c|
+        C adx_displayorder|integer|Display Order|mxpe||||c|
+        C adx_forumthreadtypeid|uniqueIdentifier|Forum Thread Type|mxpe||||uk|
+        C importsequencenumber|integer|Import Sequence Number|mxpe|||||
+        C adx_isdefault|boolean|Is Default|mxpe||||c|
+        C adx_name|string|Name|mxpe||||c|
+        C overriddencreatedon|dateTime|Record Created On|mxpe|||||
+        C adx_requiresanswer|boolean|Requires Answer|mxpe||||c|
+        C utcconversiontimezonecode|integer|Shows Zone Code.|mxpe|||||
+        C statecode|state|Status|mxpe|||||
+        C statuscode|status|Status Reason|mxpe|||||
+        C timezoneruleversionnumber|integer|Time Zone Rule Version Number|mxpe|||||
+        C versionnumber|bigInt|Version Number|mxpe|||||
+        C adx_websiteid|lookup|Website|mxpe|adx_website|adx_websiteid|@infnav|c|
+        T adx_ideaforum|Idea Forum|adx_ideaforums|@infset|adx_ideaforumid|adx_name|standard|m|adx_websiteid,adx_partialurl,adx_websitelanguageid|etc=10125,plugins|@cmt
+        C adx_commentpolicy|choice|Comment Policy|m||||c|
+        C adx_ideaforumid|uniqueIdentifier|Idea Forum|m||||uk|
+        C adx_websitelanguageid|lookup|Idea Forum Language|m|adx_websitelanguage|adx_websitelanguageid|@infnav|c|
+        C adx_ideasubmissionpolicy|choice|Idea Submission Policy|m||||c|
+        C importsequencenumber|integer|Import Sequence Number|m|||||
+        C adx_partialurl|string|Partial URL|m||||c|
+        C overriddencreatedon|dateTime|Record Created On|m|||||
+        C statecode|state|Status|m|||||
+        C statuscode|status|Status Reason|m|||||
+        C adx_summary|string|Summary|m||||c|
+        C timezoneruleversionnumber|integer|Time Zone Rule Version Number|m|||||
+        C adx_name|string|Title|m||||c|
+        C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|m|||||
+        C versionnumber|bigInt|Version Number|m|||||
+        C adx_votesperidea|integer|Votes Per Idea|m||||c|
+        C adx_votesperuser|integer|Votes Per User|m||||c|
+        C adx_votingpolicy|choice|Voting Policy|m||||c|
+        C adx_votingtype|choice|Voting Type|m||||c|
+        C adx_websiteid|lookup|Website|m|adx_website|adx_websiteid|@infnav|c|
+        R adx_webrole_ideaforum_read|adx_ideaforum|adx_webrole|adx_webrole_ideaforum_read|adx_ideaforumid|adx_webroleid|adx_webrole_ideaforum_read|adx_webrole_ideaforum_read|m|@cmtrel
+        R adx_webrole_ideaforum_write|adx_ideaforum|adx_webrole|adx_webrole_ideaforum_write|adx_ideaforumid|adx_webroleid|adx_webrole_ideaforum_write|adx_webrole_ideaforum_write|m|@cmtrel
+        T adx_pagetemplate|Page Template|adx_pagetemplates|@s17|adx_pagetemplateid|adx_name|standard|*|adx_websiteid,adx_name|etc=10010,plugins|@cmt
+        C adx_description|string|Description|*||||c|
+        C adx_entityname|string|Entity Name|*||||c|
+        C importsequencenumber|integer|Import Sequence Number|*|||||
+        C adx_isdefault|boolean|Is Default|*||||c|
+        C adx_name|string|Name|*||||c|
+        C adx_pagetemplateid|uniqueIdentifier|Page Template|*||||uk|
+        C overriddencreatedon|dateTime|Record Created On|*|||||
+        C adx_rewriteurl|string|Rewrite Url|*||||c|
+        C statecode|state|Status|*|||||
+        C statuscode|status|Status Reason|*|||||
+        C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
+        C adx_type|choice|Type|*||||c|
+        C adx_usewebsiteheaderandfooter|boolean|Use Website Header and Footer|*||||c|
+        C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
+        C versionnumber|bigInt|Version Number|*|||||
+        C adx_webtemplateid|lookup|Web Template|*|adx_webtemplate|adx_webtemplateid|@s17|c|
+        C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@s17|c|
+        T adx_poll|Poll|adx_polls|@infset|adx_pollid|adx_name|standard|*|adx_websiteid,adx_name|etc=10034,plugins|@cmt
+        C adx_active|boolean|Active|*||||c|
+        C adx_closevotingdate|dateTime|Close Voting Date|*||||c|
+        C adx_expirationdate|dateTime|Expiration Date|*||||c|
+        C importsequencenumber|integer|Import Sequence Number|*|||||
+        C adx_name|string|Name|*||||c|
+        C adx_pollid|uniqueIdentifier|Poll|*||||uk|
+        C adx_question|string|Question|*||||c|
+        C overriddencreatedon|dateTime|Record Created On|*|||||
+        C adx_releasedate|dateTime|Release Date|*||||c|
+        C statecode|state|Status|*|||||
+        C statuscode|status|Status Reason|*|||||
+        C adx_submitbuttonlabel|string|Submit Button Label|*||||c|
+        C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
+        C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
+        C versionnumber|bigInt|Version Number|*|||||
+        C adx_webtemplateid|lookup|Web Template|*|adx_webtemplate|adx_webtemplateid|@infnav|c|
+        C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@infnav|c|
+        T adx_polloption|Poll Option|adx_polloptions|@infset|adx_polloptionid|adx_name|standard|*|adx_pollid,adx_name|etc=10035,plugins|@cmt
+        C adx_displayorder|integer|Display Order|*||||c|
+        C importsequencenumber|integer|Import Sequence Number|*|||||
+        C adx_name|string|Name|*||||c|
+        C adx_pollid|lookup|Poll|*|adx_poll|adx_pollid|@infnav|c|
+        C adx_polloptionid|uniqueIdentifier|Poll Option|*||||uk|
+        C overriddencreatedon|dateTime|Record Created On|*|||||
+        C adx_answer|string|Response|*||||c|
+        C statecode|state|Status|*|||||
+        C statuscode|status|Status Reason|*|||||
+        C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
+        C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
+        C versionnumber|bigInt|Version Number|*|||||
+        C adx_votes|integer|Votes|*||||c|
+        T adx_pollplacement|Poll Placement|adx_pollplacements|@s17|adx_pollplacementid|adx_name|standard|*|adx_websiteid,adx_name|etc=10036,plugins|@cmt
+        C importsequencenumber|integer|Import Sequence Number|*|||||
+        C adx_name|string|Name|*||||c|
+        C adx_pollplacementid|uniqueIdentifier|Poll Placement|*||||uk|
+        C overriddencreatedon|dateTime|Record Created On|*|||||
+        C statecode|state|Status|*|||||
+        C statuscode|status|Status Reason|*|||||
+        C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
+        C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
+        C versionnumber|bigInt|Version Number|*|||||
+        C adx_webtemplateid|lookup|Web Template|*|adx_webtemplate|adx_webtemplateid|@s17|c|
+        C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@s17|c|
+        R adx_pollplacement_poll|adx_pollplacement|adx_poll|adx_pollplacement_poll|adx_pollplacementid|adx_pollid|adx_pollplacement_poll|adx_pollplacement_poll|*|@s17
+        T adx_portallanguage|Portal Language|adx_portallanguages|@vsc|adx_portallanguageid|adx_name|standard|*|adx_lcid|etc=10036,plugins|@cmt
+        C adx_description|string|Description|*||||c|
+        C importsequencenumber|integer|Import Sequence Number|*|||||
+        C adx_languagecode|string|Language Code|*||||c|
+        C adx_lcid|integer|LCID|*||||c|
+        C adx_name|string|Name|*||||c|
+        C adx_displayname|string|Portal Display Name|*||||c|
+        C adx_portallanguageid|uniqueIdentifier|Portal Language|*||||uk|
+        C overriddencreatedon|dateTime|Record Created On|*|||||
+        C statecode|state|Status|*|||||
+        C statuscode|status|Status Reason|*|||||
+        C adx_systemlanguage|integer|System Language|*||||c|
+        C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
+        C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
+        C versionnumber|bigInt|Version Number|*|||||
+        T adx_publishingstate|Publishing State|adx_publishingstates|@s17|adx_publishingstateid|adx_name|standard|*|adx_websiteid,adx_name|etc=10037,plugins|@cmt
+        C adx_displayorder|integer|Display Order|*||||c|
+        C importsequencenumber|integer|Import Sequence Number|*|||||
+        C adx_isdefault|boolean|Is Default|*||||c|
+        C adx_name|string|Name|*||||c|
+        C adx_publishingstateid|uniqueIdentifier|Publishing State|*||||uk|
+        C overriddencreatedon|dateTime|Record Created On|*|||||
+        C adx_isvisible|boolean|Select whether the publishing state is visible.|*||||c|
+        C statecode|state|Status|*|||||
+        C statuscode|status|Status Reason|*|||||
+        C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
+        C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
+        C versionnumber|bigInt|Version Number|*|||||
+        C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@s17|c|
+        T adx_publishingstatetransitionrule|Publishing State Transition Rule|adx_publishingstatetransitionrules|@s17i|adx_publishingstatetransitionruleid|adx_name|standard|*|adx_websiteid,adx_name|etc=10038,plugins|@cmt
+        C adx_fromstate_publishingstateid|lookup|From State|*|adx_publishingstate|adx_FromState_PublishingStateId|@nav13|c|
+        C importsequencenumber|integer|Import Sequence Number|*|||||
+        C adx_name|string|Name|*||||c|
+        C adx_publishingstatetransitionruleid|uniqueIdentifier|Publishing State Transition Rule|*||||uk|
+        C overriddencreatedon|dateTime|Record Created On|*|||||
+        C statecode|state|Status|*|||||
+        C statuscode|status|Status Reason|*|||||
+        C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
+        C adx_tostate_publishingstateid|lookup|To State|*|adx_publishingstate|adx_ToState_PublishingStateId|@nav13|c|
+        C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
+        C versionnumber|bigInt|Version Number|*|||||
+        C adx_websiteid|lookup|Website|*|adx_website|adx_WebsiteId|@nav13|c|
+        R adx_publishingstatetransitionrule_webrole|adx_publishingstatetransitionrule|adx_webrole|adx_publishingstatetransitionrule_webrole|adx_publishingstatetransitionruleid|adx_webroleid|adx_publishingstatetransitionrule_webrole|adx_publishingstatetransitionrule_webrole|*|@s17
+        T adx_redirect|Redirect|adx_redirects|@s17|adx_redirectid|adx_name|standard|*|adx_websiteid,adx_inboundurl|etc=10039,plugins|@cmt
+        C importsequencenumber|integer|Import Sequence Number|*|||||
+        C adx_inboundurl|string|Inbound URL|*||||c|
+        C adx_name|string|Name|*||||c|
+        C overriddencreatedon|dateTime|Record Created On|*|||||
+        C adx_redirectid|uniqueIdentifier|Redirect|*||||uk|
+        C adx_redirecturl|string|Redirect URL|*||||c|
+        C adx_sitemarkerid|lookup|Site Marker|*|adx_sitemarker|adx_sitemarkerid|@s17|c|
+        C statecode|state|Status|*|||||
+        C adx_statuscode|choice|Status Code|*||||c|
+        C statuscode|status|Status Reason|*|||||
+        C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
+        C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
+        C versionnumber|bigInt|Version Number|*|||||
+        C adx_webpageid|lookup|Web Page|*|adx_webpage|adx_webpageid|@s17|c|
+        C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@s17|c|
+        T adx_setting|Setting|adx_settings|@infset|adx_settingid|adx_name|standard|*|adx_name|etc=10040,plugins|@cmt
+        C adx_description|string|Description|*||||c|
+        C importsequencenumber|integer|Import Sequence Number|*|||||
+        C adx_name|string|Name|*||||c|
+        C overriddencreatedon|dateTime|Record Created On|*|||||
+        C adx_settingid|uniqueIdentifier|Setting|*||||uk|
+        C statecode|state|Status|*|||||
+        C statuscode|status|Status Reason|*|||||
+        C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
+        C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
+        C adx_value|string|Value|*||||c|
+        C versionnumber|bigInt|Version Number|*|||||
+        T adx_shortcut|Shortcut|adx_shortcuts|@infset|adx_shortcutid|adx_name|standard|*|adx_websiteid,adx_parentpage_webpageid,adx_name|etc=10041,plugins|@cmt
+        C adx_description|string|Description|*||||c|
+        C adx_disabletargetvalidation|boolean|Disable Shortcut Target Validation|*||||c|
+        C adx_displayorder|integer|Display Order|*||||c|
+        C adx_externalurl|string|External URL|*||||c|
+        C importsequencenumber|integer|Import Sequence Number|*|||||
+        C adx_name|string|Name|*||||c|
+        C adx_parentpage_webpageid|lookup|Parent Page|*|adx_webpage|adx_parentpage_webpageid|@infnav|c|
+        C overriddencreatedon|dateTime|Record Created On|*|||||
+        C adx_shortcutid|uniqueIdentifier|Shortcut|*||||uk|
+        C statecode|state|Status|*|||||
+        C statuscode|status|Status Reason|*|||||
+        C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
+        C adx_title|string|Title|*||||c|
+        C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
+        C versionnumber|bigInt|Version Number|*|||||
+        C adx_webfileid|lookup|Web File|*|adx_webfile|adx_webfileid|@infnav|c|
+        C adx_webpageid|lookup|Web Page|*|adx_webpage|adx_webpageid|@infnav|c|
+        C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@infnav|c|
+        C adx_forumid|lookup|Forum|mxpe|adx_communityforum|adx_forumid|@infnav|c|
+        F m|adx_description,adx_disabletargetvalidation,adx_displayorder,adx_externalurl,adx_forumid,importsequencenumber,adx_name,adx_parentpage_webpageid,overriddencreatedon,adx_shortcutid,statecode,statuscode,timezoneruleversionnumber,adx_title,utcconversiontimezonecode,versionnumber,adx_webfileid,adx_webpageid,adx_websiteid
+        F x|adx_description,adx_disabletargetvalidation,adx_displayorder,adx_externalurl,adx_forumid,importsequencenumber,adx_name,adx_parentpage_webpageid,overriddencreatedon,adx_shortcutid,statecode,statuscode,timezoneruleversionnumber,adx_title,utcconversiontimezonecode,versionnumber,adx_webfileid,adx_webpageid,adx_websiteid
+        F p|adx_description,adx_disabletargetvalidation,adx_displayorder,adx_externalurl,adx_forumid,importsequencenumber,adx_name,adx_parentpage_webpageid,overriddencreatedon,adx_shortcutid,statecode,statuscode,timezoneruleversionnumber,adx_title,utcconversiontimezonecode,versionnumber,adx_webfileid,adx_webpageid,adx_websiteid
+        F e|adx_description,adx_disabletargetvalidation,adx_displayorder,adx_externalurl,adx_forumid,importsequencenumber,adx_name,adx_parentpage_webpageid,overriddencreatedon,adx_shortcutid,statecode,statuscode,timezoneruleversionnumber,adx_title,utcconversiontimezonecode,versionnumber,adx_webfileid,adx_webpageid,adx_websiteid
+        T adx_sitemarker|Site Marker|adx_sitemarkers|@s17|adx_sitemarkerid|adx_name|standard|*|adx_websiteid,adx_name|etc=10011,plugins|@cmt
+        C importsequencenumber|integer|Import Sequence Number|*|||||
+        C adx_name|string|Name|*||||c|
+        C adx_pageid|lookup|Page|*|adx_webpage|adx_pageid|@s17|c|
+        C overriddencreatedon|dateTime|Record Created On|*|||||
+        C adx_sitemarkerid|uniqueIdentifier|Site Marker|*||||uk|
+        C statecode|state|Status|*|||||
+        C statuscode|status|Status Reason|*|||||
+        C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
+        C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
+        C versionnumber|bigInt|Version Number|*|||||
+        C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@s17|c|
+        T adx_sitesetting|Site Setting|adx_sitesettings|@s17i|adx_sitesettingid|adx_name|standard|*|adx_websiteid,adx_name|etc=10012,plugins|@cmt
+        C adx_description|string|Description|*||||c|
+        C importsequencenumber|integer|Import Sequence Number|*|||||
+        C adx_name|string|Name|*||||c|
+        C overriddencreatedon|dateTime|Record Created On|*|||||
+        C adx_sitesettingid|uniqueIdentifier|Site Setting|*||||uk|
+        C statecode|state|Status|*|||||
+        C statuscode|status|Status Reason|*|||||
+        C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
+        C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
+        C adx_value|string|Value|*||||c|
+        C versionnumber|bigInt|Version Number|*|||||
+        C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@infnav|c|
+        T adx_tag|Tag|adx_tags|@infset|adx_tagid|adx_name|standard|*|adx_websiteid,adx_name|etc=10042,plugins|@cmt
+        C importsequencenumber|integer|Import Sequence Number|*|||||
+        C adx_name|string|Name|*||||c|
+        C overriddencreatedon|dateTime|Record Created On|*|||||
+        C statecode|state|Status|*|||||
+        C statuscode|status|Status Reason|*|||||
+        C adx_tagid|uniqueIdentifier|Tag|*||||uk|
+        C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
+        C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
+        C versionnumber|bigInt|Version Number|*|||||
+        C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@infnav|c|
+        R adx_webpage_tag|adx_tag|adx_webpage|adx_webpage_tag|adx_tagid|adx_webpageid|adx_webpage_tag|adx_webpage_tag|*|@cmtrel
+        T adx_urlhistory|URL History|adx_urlhistories|@infset|adx_urlhistoryid|adx_name|standard|*|adx_websiteid,adx_webpageid,adx_name|etc=10043,plugins|@cmt
+        C adx_changeddate|dateTime|Changed Date|*||||c|
+        C importsequencenumber|integer|Import Sequence Number|*|||||
+        C adx_name|string|Name|*||||c|
+        C overriddencreatedon|dateTime|Record Created On|*|||||
+        C adx_urlhistoryid|uniqueIdentifier|Shows the URL history.|*||||uk|
+        C statecode|state|Status|*|||||
+        C statuscode|status|Status Reason|*|||||
+        C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
+        C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
+        C versionnumber|bigInt|Version Number|*|||||
+        C adx_webfileid|lookup|Web File|*|adx_webfile|adx_webfileid|@infnav|c|
+        C adx_webpageid|lookup|Web Page|*|adx_webpage|adx_webpageid|@infnav|c|
+        C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@infnav|c|
+        T adx_webfile|Web File|adx_webfiles|@vsc|adx_webfileid|adx_name|standard|*|adx_websiteid,adx_parentpageid,adx_partialurl|etc=10013,plugins|@cmt
+        C adx_alloworigin|string|Allow Origin|*||||c|
+        C adx_cloudblobaddress|string|Cloud Blob Address|*||||c|
+        C adx_contentdisposition|choice|Content-Disposition|*||||c|
+        C adx_createdbyipaddress|string|Created By IP Address|*||||c|
+        C adx_createdbyusername|string|Created By Username|*||||c|
+        C adx_displaydate|dateTime|Display Date|*||||c|
+        C adx_displayorder|integer|Display Order|*||||c|
+        C adx_enabletracking|boolean|Enable Tracking (deprecated)|*||||c|
+        C adx_excludefromsearch|boolean|Exclude From Search|*||||c|
+        C adx_expirationdate|dateTime|Expiration Date|*||||c|
+        C adx_hiddenfromsitemap|boolean|Hidden From Sitemap|*||||c|
+        C importsequencenumber|integer|Import Sequence Number|*|||||
+        C adx_masterwebfileid|lookup|Master Web File|*|adx_webfile|adx_masterwebfileid|@s17|c|
+        C adx_modifiedbyipaddress|string|Modified By IP Address|*||||c|
+        C adx_modifiedbyusername|string|Modified By Username|*||||c|
+        C adx_name|string|Name|*||||c|
+        C adx_parentpageid|lookup|Parent Page|*|adx_webpage|adx_parentpageid|@s17|c|
+        C adx_partialurl|string|Partial URL|*||||c|
+        C adx_publishingstateid|lookup|Publishing State|*|adx_publishingstate|adx_publishingstateid|@s17|c|
+        C overriddencreatedon|dateTime|Record Created On|*|||||
+        C adx_releasedate|dateTime|Release Date|*||||c|
+        C statecode|state|Status|*|||||
+        C statuscode|status|Status Reason|*|||||
+        C adx_subjectid|lookup|Subject|*|subject|adx_subjectid|@s17|c|
+        C adx_summary|string|Summary|*||||c|
+        C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
+        C adx_title|string|Title|*||||c|
+        C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
+        C versionnumber|bigInt|Version Number|*|||||
+        C adx_webfileid|uniqueIdentifier|Web File|*||||uk|
+        C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@s17|c|
+        C adx_blogpostid|lookup|Blog Post|m|adx_blogpost|adx_blogpostid|@infnav|c|
+        C adx_ideaid|lookup|Idea|m|adx_idea|adx_ideaid|@infnav|c|
+        F m|adx_alloworigin,adx_blogpostid,adx_cloudblobaddress,adx_contentdisposition,adx_createdbyipaddress,adx_createdbyusername,adx_displaydate,adx_displayorder,adx_enabletracking,adx_excludefromsearch,adx_expirationdate,adx_hiddenfromsitemap,adx_ideaid,importsequencenumber,adx_masterwebfileid,adx_modifiedbyipaddress,adx_modifiedbyusername,adx_name,adx_parentpageid,adx_partialurl,adx_publishingstateid,overriddencreatedon,adx_releasedate,statecode,statuscode,adx_subjectid,adx_summary,timezoneruleversionnumber,adx_title,utcconversiontimezonecode,versionnumber,adx_webfileid,adx_websiteid
+        T adx_webform|Web Form|adx_webforms|@vsc|adx_webformid|adx_name|standard|*|adx_websiteid,adx_name|etc=10072,plugins|@cmt
+        C adx_authenticationrequired|boolean|Authentication Required|*||||c|
+        C adx_savechangeswarningonclose|boolean|Display Save Changes Warning On Close|*||||c|
+        C adx_editexistingrecordpermitted|boolean|Edit Existing Record Permitted|*||||c|
+        C adx_editexpiredmessage|string|Edit Expired Message|*||||c|
+        C adx_editexpiredstatecode|integer|Edit Expired State Code|*||||c|
+        C adx_editexpiredstatuscode|integer|Edit Expired Status Code|*||||c|
+        C adx_editnotpermittedmessage|string|Edit Not Permitted Message|*||||c|
+        C adx_progressindicatorenabled|boolean|Enabled|*||||c|
+        C adx_progressindicatorignorelaststep|boolean|Ignore Last Step In Progress Count|*||||c|
+        C importsequencenumber|integer|Import Sequence Number|*|||||
+        C adx_multiplerecordsperuserpermitted|boolean|Multiple Records Per User Permitted|*||||c|
+        C adx_name|string|Name|*||||c|
+        C adx_progressindicatorposition|choice|Position|*||||c|
+        C adx_progressindicatorprependstepnum|boolean|Prepend Step Number to Step Title|*||||c|
+        C adx_provisionedlanguages|integer|Provisioned Languages|*||||c|
+        C overriddencreatedon|dateTime|Record Created On|*|||||
+        C adx_savechangeswarningmessage|string|Save Changes Warning Message|*||||c|
+        C adx_startnewsessiononload|boolean|Start New Session On Load|*||||c|
+        C adx_startstep|lookup|Start Step|*|adx_webformstep|adx_startstep|@s17|c|
+        C statecode|state|Status|*|||||
+        C statuscode|status|Status Reason|*|||||
+        C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
+        C adx_progressindicatortype|choice|Type|*||||c|
+        C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
+        C versionnumber|bigInt|Version Number|*|||||
+        C adx_webformid|uniqueIdentifier|Web Form|*||||uk|
+        C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@s17|c|
+        T adx_webformmetadata|Web Form Metadata|adx_webformmetadatas|@s17i|adx_webformmetadataid|adx_attributelogicalname|standard|*|adx_webformstep,adx_type,adx_attributelogicalname,adx_tabname,adx_sectionname,adx_subgrid_name|etc=10073,plugins|@cmt
+        C adx_adddescription|boolean|Add Description|*||||c|
+        C adx_attributelogicalname|string|Attribute Logical Name|*||||c|
+        C adx_constantsummaximumtotal|integer|Constant Sum Maximum Total|*||||c|
+        C adx_constantsumminimumtotal|integer|Constant Sum Minimum Total|*||||c|
+        C adx_constantsumvalidationerrormessage|string|Constant Sum Validation Error Message|*||||c|
+        C adx_controlstyle|choice|Control Style|*||||c|
+        C adx_purchasecreateinvoiceonpayment|boolean|Create Invoice on Payment|*||||c|
+        C adx_cssclass|string|CSS Class|*||||c|
+        C adx_description|string|Description|*||||c|
+        C adx_entityformforcreate|lookup|Entity Form for Create|*|adx_webform|adx_entityformforcreate|@s17|c|
+        C adx_fieldisrequired|boolean|Field is Required|*||||c|
+        C adx_purchasefulfillorderonpayment|boolean|Fulfill Order on Payment|*||||c|
+        C adx_geolocationvalidatorerrormessage|string|Geolocation Validator Error Message|*||||c|
+        C adx_groupname|string|Group Name|*||||c|
+        C adx_ignoredefaultvalue|boolean|Ignore Default Value|*||||c|
+        C importsequencenumber|integer|Import Sequence Number|*|||||
+        C adx_label|string|Label|*||||c|
+        C adx_purchaselineitemdescriptionattribute|string|Line Item Description Attribute Name|*||||c|
+        C adx_purchaselineiteminstructionsattribute|string|Line Item Instructions Attribute Name|*||||c|
+        C adx_purchaselineitemorderattribute|string|Line Item Order Attribute Name|*||||c|
+        C adx_purchaselineitemproductattribute|string|Line Item Product Attribute Name|*||||c|
+        C adx_purchaselineitemquantityattribute|string|Line Item Quantity Attribute Name|*||||c|
+        C adx_purchaselineitemrelationship|string|Line Item Relationship Name|*||||c|
+        C adx_purchaselineitemrequiredattribute|string|Line Item Required Attribute Name|*||||c|
+        C adx_purchaselineitemuomattribute|string|Line Item UoM Attribute Name|*||||c|
+        C adx_maxmultiplechoiceselectedcount|integer|Multiple Choice Max Selected Count|*||||c|
+        C adx_minmultiplechoiceselectedcount|integer|Multiple Choice Minimum Required Selected Count|*||||c|
+        C adx_multiplechoicevalidationerrormessage|string|Multiple Choice Validation Error Message|*||||c|
+        C adx_notes_settings|string|Notes Settings|*||||c|
+        C adx_onsavefromattribute|string|On Save From Attribute|*||||c|
+        C adx_onsavetype|choice|On Save Type|*||||c|
+        C adx_purchaseoptionalproductsrelationship|string|Optional Products Relationship Name|*||||c|
+        C adx_descriptionposition|choice|Position|*||||c|
+        C adx_prepopulatefromattribute|string|Prepopulate From Attribute|*||||c|
+        C adx_prepopulatetype|choice|Prepopulate Type|*||||c|
+        C adx_prepopulatevalue|string|Prepopulate Value|*||||c|
+        C adx_provisionedlanguages|integer|Provisioned Languages|*||||c|
+        C adx_purchasequotename|string|Quote Name|*||||c|
+        C adx_randomizeoptionsetvalues|boolean|Randomize Option Set Values|*||||c|
+        C adx_rangevalidationerrormessage|string|Range Validation Error Message|*||||c|
+        C adx_rankordernotiesvalidationerrormessage|string|Rank Order No Ties Validation Error Message|*||||c|
+        C overriddencreatedon|dateTime|Record Created On|*|||||
+        C adx_validationregularexpressionerrormessage|string|Regular Expression Validation Error Message|*||||c|
+        C adx_requiredfieldvalidationerrormessage|string|Required Field Validation Error Message|*||||c|
+        C adx_purchaserequiredproductsrelationship|string|Required Products Relationship Name|*||||c|
+        C adx_purchaserequiresshipping|boolean|Requires Shipping|*||||c|
+        C adx_sectionname|string|Section Name|*||||c|
+        C adx_setvalueonsave|boolean|Set Value On Save|*||||c|
+        C statecode|state|Status|*|||||
+        C statuscode|status|Status Reason|*|||||
+        C adx_subgrid_name|string|Subgrid Name|*||||c|
+        C adx_subgrid_settings|string|Subgrid Settings|*||||c|
+        C adx_tabname|string|Tab Name|*||||c|
+        C adx_purchasetargetentityinvoicerelationship|string|Target Entity Invoice Relationship Name|*||||c|
+        C adx_purchasetargetentityorderrelationship|string|Target Entity Order Relationship Name|*||||c|
+        C adx_purchasetargetentityrelationship|string|Target Entity Relationship Name|*||||c|
+        C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
+        C adx_timeline_settings|string|Timeline Settings|*||||c|
+        C adx_type|choice|Type|*||||c|
+        C adx_useattributedescriptionproperty|boolean|Use Attribute's Description Property|*||||c|
+        C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
+        C adx_validationerrormessage|string|Validation Error Message|*||||c|
+        C adx_validationregularexpression|string|Validation Regular Expression|*||||c|
+        C adx_onsavevalue|string|Value|*||||c|
+        C versionnumber|bigInt|Version Number|*|||||
+        C adx_webformmetadataid|uniqueIdentifier|Web Form Metadata|*||||uk|
+        C adx_webformstep|lookup|Web Form Step|*|adx_webformstep|adx_webformstep|@s17|c|
+        T adx_webformstep|Web Form Step|adx_webformsteps|@vsc|adx_webformstepid|adx_name|standard|*|adx_webform,adx_name|etc=10075,plugins|@cmt
+        C adx_accept|string|Accept|*||||c|
+        C adx_geolocation_addresslinefieldname|string|Address Line Field Name|*||||c|
+        C adx_allowmultiplefiles|boolean|Allow Multiple Files|*||||c|
+        C adx_redirecturlappendentityidquerystring|boolean|Append Entity ID To Query String|*||||c|
+        C adx_appendquerystring|boolean|Append Query String|*||||c|
+        C adx_associatecurrentportaluser|boolean|Associate Current Portal User|*||||c|
+        C adx_attachfile|boolean|Attach File|*||||c|
+        C adx_attachfilelabel|string|Attach File Label|*||||c|
+        C adx_attachfilemaxsize|integer|Attach File Maximum Size|*||||c|
+        C adx_attachfilerequired|boolean|Attach File Required|*||||c|
+        C adx_attachfilerequirederrormessage|string|Attach File Required Error Message|*||||c|
+        C adx_attachfilerestrictaccept|boolean|Attach File Restrict Accept|*||||c|
+        C adx_attachfilesizeerrormessage|string|Attach File Size Error Message|*||||c|
+        C adx_attachfilestoragelocation|choice|Attach File Storage Location|*||||c|
+        C adx_attachfiletypeerrormessage|string|Attach File Type Error Message|*||||c|
+        C adx_redirecturlquerystringattribute|string|Attribute Logical Name|*||||c|
+        C adx_autogeneratesteps|boolean|Auto Generate Steps From Tabs|*||||c|
+        C adx_autonumberattributelogicalname|string|Auto Number Attribute Logical Name|*||||c|
+        C adx_autonumberdefinitionname|string|Auto Number Definition Name|*||||c|
+        C adx_captcharequired|boolean|Captcha Required|*||||c|
+        C adx_geolocation_cityfieldname|string|City Field Name|*||||c|
+        C adx_condition|string|Condition|*||||c|
+        C adx_conditiondefaultnextstep|lookup|Condition Default Next Step|*|adx_webformstep|adx_conditiondefaultnextstep|@s17|c|
+        C adx_geolocation_countryfieldname|string|Country/Region Field Name|*||||c|
+        C adx_geolocation_countyfieldname|string|County Field Name|*||||c|
+        C adx_createautonumber|boolean|Create Auto Number|*||||c|
+        C adx_registerstartupscript|memo|Custom JavaScript|*||||c|
+        C adx_redirecturlcustomquerystring|string|Custom Query String|*||||c|
+        C adx_geolocation_displaymap|boolean|Display Map|*||||c|
+        C adx_editexistingrecordpermitted|boolean|Edit Existing Record Permitted|*||||c|
+        C adx_editexpiredmessage|string|Edit Expired Message|*||||c|
+        C adx_editexpiredstatecode|integer|Edit Expired State Code|*||||c|
+        C adx_editexpiredstatusreason|integer|Edit Expired Status Reason|*||||c|
+        C adx_editnotpermittedmessage|string|Edit Not Permitted Message|*||||c|
+        C adx_entitypermissionsenabled|boolean|Enable Entity Permissions|*||||c|
+        C adx_validationsummarylinksenabled|boolean|Enable Validation Summary Links|*||||c|
+        C adx_geolocation_enabled|boolean|Enabled|*||||c|
+        C adx_entitysourcestep|lookup|Entity Source Step|*|adx_webformstep|adx_entitysourcestep|@s17|c|
+        C adx_entitysourcetype|choice|Entity Source Type|*||||c|
+        C adx_formname|string|Form Name|*||||c|
+        C adx_geolocation_formattedaddressfieldname|string|Formatted Address Field Name|*||||c|
+        C adx_hideformonsuccess|boolean|Hide Form on Success|*||||c|
+        C importsequencenumber|integer|Import Sequence Number|*|||||
+        C adx_instructions|string|Instructions|*||||c|
+        C adx_portaluserlookupattributeisactivityparty|boolean|Is Activity Party|*||||c|
+        C adx_geolocation_latitudefieldname|string|Latitude Field Name|*||||c|
+        C adx_loadeventkeyname|string|Load Event Key Name|*||||c|
+        C adx_loguser|boolean|Log User|*||||c|
+        C adx_geolocation_longitudefieldname|string|Longitude Field Name|*||||c|
+        C adx_forceallfieldsrequired|boolean|Make All Fields Required|*||||c|
+        C adx_geolocation_maptype|choice|Map Type|*||||c|
+        C adx_mode|choice|Mode|*||||c|
+        C adx_movepreviouseventkeyname|string|Move Previous Event Key Name|csmxe||||c|
+        C adx_movepreviouspermitted|boolean|Move Previous Permitted|*||||c|
+        C adx_multiplerecordsperuserpermitted|boolean|Multiple Records Per User Permitted|*||||c|
+        C adx_name|string|Name|*||||c|
+        C adx_geolocation_neighborhoodfieldname|string|Neighborhood Field Name|*||||c|
+        C adx_nextbuttoncssclass|string|Next Button CSS Class|*||||c|
+        C adx_nextbuttontext|string|Next Button Text|*||||c|
+        C adx_nextstep|lookup|Next Step|*|adx_webformstep|adx_nextstep|@s17|c|
+        C adx_populatereferenceentitylookupfield|boolean|Populate Entity Reference Lookup Field|*||||c|
+        C adx_postbackurl|string|Post Back URL|*||||c|
+        C adx_previousbuttoncssclass|string|Previous Button CSS Class|*||||c|
+        C adx_previousbuttontext|string|Previous Button Text|*||||c|
+        C adx_previousstep|lookup|Previous Step|*|adx_webformstep|adx_previousstep|@s17|c|
+        C adx_primarykeyattributelogicalname|string|Primary Key Attribute Logical Name|*||||c|
+        C adx_primarykeyquerystringparametername|string|Primary Key Query String Parameter Name|*||||c|
+        C adx_provisionedlanguages|integer|Provisioned Languages|*||||c|
+        C adx_redirecturlquerystringattributeparamname|string|Query String Parameter Name|*||||c|
+        C adx_recommendedfieldsrequired|boolean|Recommended Fields Required|*||||c|
+        C overriddencreatedon|dateTime|Record Created On|*|||||
+        C adx_recordnotfoundmessage|string|Record Not Found Message|*||||c|
+        C adx_referencerecordsourcerelationshipname|string|Record Source Relationship Name|*||||c|
+        C adx_redirecturl|string|Redirect URL|*||||c|
+        C adx_redirecturlquerystringname|string|Redirect URL Query String Name|*||||c|
+        C adx_redirectwebpage|lookup|Redirect Web Page|*|adx_webpage|adx_redirectwebpage|@s17|c|
+        C adx_referenceentitylogicalname|string|Reference Entity Logical Name|*||||c|
+        C adx_referenceentityprimarykeylogicalname|string|Reference Entity Primary Key Logical Name|*||||c|
+        C adx_referenceentityreadonlyformname|string|Reference Entity ReadOnly Form Name|*||||c|
+        C adx_referenceentityrelationshipname|string|Reference Entity Relationship Name|*||||c|
+        C adx_referenceentitysourcetype|choice|Reference Entity Source Type|*||||c|
+        C adx_referenceentitystep|lookup|Reference Entity Step|*|adx_webformstep|adx_referenceentitystep|@s17|c|
+        C adx_referencequeryattributelogicalname|string|Reference Query Attribute Logical Name|*||||c|
+        C adx_referencequerystringisprimarykey|boolean|Reference Query String Is Primary Key|*||||c|
+        C adx_referencequerystringname|string|Reference Query String Name|*||||c|
+        C adx_referencesourceentitylogicalname|string|Reference Source Entity Logical Name|*||||c|
+        C adx_referencetargetlookupattributelogicalname|string|Reference Target Lookup Attribute Logical Name|*||||c|
+        C adx_recordsourcerelationshipname|string|Relationship Name|*||||c|
+        C adx_renderwebresourcesinline|boolean|Render Web Resources Inline|*||||c|
+        C adx_savedeventkeyname|string|Saved Event Key Name|*||||c|
+        C adx_savingeventkeyname|string|Saving Event Key Name|*||||c|
+        C adx_setentityreference|boolean|Set Entity Reference|*||||c|
+        C adx_settings|string|Settings|*||||c|
+        C adx_showcaptchaforauthenticatedusers|boolean|Show Captcha for authenticated users|*||||c|
+        C adx_showownerfields|boolean|Show Owner Fields|*||||c|
+        C adx_referenceentityshowreadonlyform|boolean|Show Reference Entity ReadOnly Form|*||||c|
+        C adx_showunsupportedfields|boolean|Show Unsupported Fields|*||||c|
+        C adx_geolocation_statefieldname|string|State or Province Field Name|*||||c|
+        C statecode|state|Status|*|||||
+        C statuscode|status|Status Reason|*|||||
+        C adx_submitbuttonbusytext|string|Submit Button Busy Text|*||||c|
+        C adx_submitbuttoncssclass|string|Submit Button CSS Class|*||||c|
+        C adx_submitbuttontext|string|Submit Button Text|*||||c|
+        C adx_submiteventkeyname|string|Submit Event Key Name|*||||c|
+        C adx_successmessage|string|Success Message|*||||c|
+        C adx_tabname|string|Tab Name|*||||c|
+        C adx_targetentitylogicalname|string|Target Entity Logical Name|*||||c|
+        C adx_targetentityportaluserlookupattribute|string|Target Entity Portal User Lookup Attribute|*||||c|
+        C adx_targetentityprimarykeylogicalname|string|Target Entity Primary Key Logical Name|*||||c|
+        C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
+        C adx_title|string|Title|*||||c|
+        C adx_tooltipenabled|boolean|ToolTip Enabled|*||||c|
+        C adx_type|choice|Type|*||||c|
+        C adx_usercontrolpath|string|User Control Path|*||||c|
+        C adx_usercontroltitle|string|User Control Title|*||||c|
+        C adx_userhostaddressattributelogicalname|string|User Host Address Attribute Logical Name|*||||c|
+        C adx_useridentitynameattributelogicalname|string|User Identity Name Attribute Logical Name|*||||c|
+        C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
+        C adx_validationgroup|string|Validation Group|*||||c|
+        C adx_validationsummarycssclass|string|Validation Summary CSS Class|*||||c|
+        C adx_validationsummaryheadertext|string|Validation Summary Header Text|*||||c|
+        C adx_validationsummarylinktext|string|Validation Summary Link Text|*||||c|
+        C versionnumber|bigInt|Version Number|*|||||
+        C adx_webform|lookup|Web Form|*|adx_webform|adx_webform|@s17|c|
+        C adx_webformstepid|uniqueIdentifier|Web Form Step|*||||uk|
+        C adx_geolocation_postalcodefieldname|string|Zip/Postal Code Field Name|*||||c|
+        T adx_weblink|Web Link|adx_weblinks|@s17|adx_weblinkid|adx_name|standard|*|adx_weblinksetid,adx_parentweblinkid,adx_name|etc=10014,plugins|@cmt
+        C adx_createdbyipaddress|string|Created By IP Address|*||||c|
+        C adx_createdbyusername|string|Created By Username|*||||c|
+        C adx_description|string|Description|*||||c|
+        C adx_disablepagevalidation|boolean|Disable Page Validation|*||||c|
+        C adx_displayimageonly|boolean|Display Image Only|*||||c|
+        C adx_displayorder|integer|Display Order|*||||c|
+        C adx_displaypagechildlinks|boolean|Display Page Child Links|*||||c|
+        C adx_externalurl|string|External Url|*||||c|
+        C adx_imagealttext|string|Image Alt Text|*||||c|
+        C adx_imageheight|integer|Image Height|*||||c|
+        C adx_imageurl|string|Image Url|*||||c|
+        C adx_imagewidth|integer|Image Width|*||||c|
+        C importsequencenumber|integer|Import Sequence Number|*|||||
+        C adx_modifiedbyipaddress|string|Modified By IP Address|*||||c|
+        C adx_modifiedbyusername|string|Modified By Username|*||||c|
+        C adx_name|string|Name|*||||c|
+        C adx_openinnewwindow|boolean|Open In New Window|*||||c|
+        C adx_pageid|lookup|Page|*|adx_webpage|adx_pageid|@s17|c|
+        C adx_parentweblinkid|lookup|Parent Web Link|*|adx_weblink|adx_parentweblinkid|@s17|c|
+        C adx_publishingstateid|lookup|Publishing State|*|adx_publishingstate|adx_publishingstateid|@s17|c|
+        C overriddencreatedon|dateTime|Record Created On|*|||||
+        C adx_robotsfollowlink|boolean|Robots Follow Link|*||||c|
+        C statecode|state|Status|*|||||
+        C statuscode|status|Status Reason|*|||||
+        C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
+        C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
+        C versionnumber|bigInt|Version Number|*|||||
+        C adx_weblinkid|uniqueIdentifier|Web Link|*||||uk|
+        C adx_weblinksetid|lookup|Web Link Set|*|adx_weblinkset|adx_weblinksetid|@s17|c|
+        C modifiedby|lookup|Modified By|x|systemuser|modifiedby|@infnav||
+        C modifiedonbehalfby|lookup|Modified By (Delegate)|x|systemuser|modifiedonbehalfby|@infnav||
+        F x|adx_createdbyipaddress,adx_createdbyusername,adx_description,adx_disablepagevalidation,adx_displayimageonly,adx_displayorder,adx_displaypagechildlinks,adx_externalurl,adx_imagealttext,adx_imageheight,adx_imageurl,adx_imagewidth,importsequencenumber,modifiedby,modifiedonbehalfby,adx_modifiedbyipaddress,adx_modifiedbyusername,adx_name,adx_openinnewwindow,adx_pageid,adx_parentweblinkid,adx_publishingstateid,overriddencreatedon,adx_robotsfollowlink,statecode,statuscode,timezoneruleversionnumber,utcconversiontimezonecode,versionnumber,adx_weblinkid,adx_weblinksetid
+        T adx_weblinkset|Web Link Set|adx_weblinksets|@s17|adx_weblinksetid|adx_name|standard|*|adx_websiteid,adx_name,adx_websitelanguageid|etc=10015,plugins|@cmt
+        C adx_copy|string|Copy|*||||c|
+        C adx_display_name|string|Display Name|*||||c|
+        C importsequencenumber|integer|Import Sequence Number|*|||||
+        C adx_name|string|Name|*||||c|
+        C adx_publishingstateid|lookup|Publishing State|*|adx_publishingstate|adx_publishingstateid|@s17|c|
+        C overriddencreatedon|dateTime|Record Created On|*|||||
+        C statecode|state|Status|*|||||
+        C statuscode|status|Status Reason|*|||||
+        C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
+        C adx_title|string|Title|*||||c|
+        C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
+        C versionnumber|bigInt|Version Number|*|||||
+        C adx_weblinksetid|uniqueIdentifier|Web Link Set|*||||uk|
+        C adx_websitelanguageid|lookup|Web Link Set Language|*|adx_websitelanguage|adx_websitelanguageid|@s17|c|
+        C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@s17|c|
+        T adx_webnotificationurl|Web Notification URL|adx_webnotificationurls|@infset|adx_webnotificationurlid|adx_name|standard|*|adx_name|etc=10016,plugins|@cmt
+        C importsequencenumber|integer|Import Sequence Number|*|||||
+        C adx_name|string|Name|*||||c|
+        C overriddencreatedon|dateTime|Record Created On|*|||||
+        C statecode|state|Status|*|||||
+        C statuscode|status|Status Reason|*|||||
+        C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
+        C adx_token|string|Token|*||||c|
+        C adx_url|string|URL|*||||c|
+        C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
+        C versionnumber|bigInt|Version Number|*|||||
+        C adx_webnotificationurlid|uniqueIdentifier|Web Notification URL|*||||uk|
+        T adx_webpage|Web Page|adx_webpages|@vsc|adx_webpageid|adx_name|standard|*|adx_websiteid,adx_parentpageid,adx_partialurl,adx_webpagelanguageid|etc=10017,plugins|@cmt
+        C adx_alloworigin|string|Allow Origin|*||||c|
+        C adx_authorid|lookup|Author|*|contact|adx_authorid|@s17|c|
+        C adx_category|choice|Category|*||||c|
+        C adx_feedbackpolicy|choice|Comment Policy|*||||c|
+        C adx_copy|memo|Copy|*||||c|
+        C adx_createdbyipaddress|string|Created By IP Address|*||||c|
+        C adx_createdbyusername|string|Created By Username|*||||c|
+        C adx_customcss|memo|Custom CSS|*||||c|
+        C adx_customjavascript|memo|Custom JavaScript|*||||c|
+        C adx_meta_description|string|Description|*||||c|
+        C adx_displaydate|dateTime|Display Date|*||||c|
+        C adx_displayorder|integer|Display Order|*||||c|
+        C adx_editorialcomments|string|Editorial Comments|*||||c|
+        C adx_enablerating|boolean|Enable Ratings|*||||c|
+        C adx_enabletracking|boolean|Enable Tracking (deprecated)|*||||c|
+        C adx_entityform|lookup|Entity Form|*|adx_entityform|adx_entityform|@s17|c|
+        C adx_entitylist|lookup|Entity List|*|adx_entitylist|adx_entitylist|@s17|c|
+        C adx_excludefromsearch|boolean|Exclude From Search|*||||c|
+        C adx_expirationdate|dateTime|Expiration Date|*||||c|
+        C adx_hiddenfromsitemap|boolean|Hidden From Sitemap|*||||c|
+        C adx_image|lookup|Image|*|adx_webfile|adx_image|@s17|c|
+        C adx_imageurl|string|Image URL|*||||c|
+        C importsequencenumber|integer|Import Sequence Number|*|||||
+        C adx_isroot|boolean|Is Root|*||||c|
+        C adx_masterwebpageid|lookup|Master Web Page|*|adx_webpage|adx_masterwebpageid|@s17|c|
+        C adx_modifiedbyipaddress|string|Modified By IP Address|csmxp||||c|
+        C adx_modifiedbyusername|string|Modified By Username|*||||c|
+        C adx_name|string|Name|*||||c|
+        C adx_navigation|lookup|Navigation|*|adx_weblinkset|adx_navigation|@s17|c|
+        C adx_pagetemplateid|lookup|Page Template|*|adx_pagetemplate|adx_pagetemplateid|@s17|c|
+        C adx_parentpageid|lookup|Parent Page|*|adx_webpage|adx_parentpageid|@s17|c|
+        C adx_partialurl|string|Partial URL|*||||c|
+        C adx_publishingstateid|lookup|Publishing State|*|adx_publishingstate|adx_publishingstateid|@s17|c|
+        C overriddencreatedon|dateTime|Record Created On|*|||||
+        C adx_releasedate|dateTime|Release Date|*||||c|
+        C adx_rootwebpageid|lookup|Root Webpage|*|adx_webpage|adx_rootwebpageid|@s17|c|
+        C adx_sharedpageconfiguration|boolean|Shared Page Configuration|*||||c|
+        C statecode|state|Status|*|||||
+        C statuscode|status|Status Reason|*|||||
+        C adx_subjectid|lookup|Subject|*|subject|adx_subjectid|@s17|c|
+        C adx_summary|memo|Summary|*||||c|
+        C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
+        C adx_title|string|Title|*||||c|
+        C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
+        C versionnumber|bigInt|Version Number|*|||||
+        C adx_webform|lookup|Web Form|*|adx_webform|adx_webform|@s17|c|
+        C adx_webpageid|uniqueIdentifier|Web Page|*||||uk|
+        C adx_webpagelanguageid|lookup|Webpage Language|*|adx_websitelanguage|adx_webpagelanguageid|@s17|c|
+        C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@s17|c|
+        T adx_webpageaccesscontrolrule|Web Page Access Control Rule|adx_webpageaccesscontrolrules|@s17|adx_webpageaccesscontrolruleid|adx_name|standard|*|adx_websiteid,adx_webpageid,adx_name|etc=10045,plugins|@cmt
+        C adx_description|string|Description|*||||c|
+        C importsequencenumber|integer|Import Sequence Number|*|||||
+        C adx_name|string|Name|*||||c|
+        C overriddencreatedon|dateTime|Record Created On|*|||||
+        C adx_right|choice|Right|*||||c|
+        C adx_scope|choice|Scope|*||||c|
+        C statecode|state|Status|*|||||
+        C statuscode|status|Status Reason|*|||||
+        C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
+        C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
+        C versionnumber|bigInt|Version Number|*|||||
+        C adx_webpageid|lookup|Web Page|*|adx_webpage|adx_webpageid|@s17|c|
+        C adx_webpageaccesscontrolruleid|uniqueIdentifier|Webpage Access Control Rule|*||||uk|
+        C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@s17|c|
+        R adx_accesscontrolrule_publishingstate|adx_webpageaccesscontrolrule|adx_publishingstate|adx_accesscontrolrule_publishingstate|adx_webpageaccesscontrolruleid|adx_publishingstateid|adx_accesscontrolrule_publishingstate|adx_accesscontrolrule_publishingstate|*|@s17
+        R adx_webpageaccesscontrolrule_webrole|adx_webpageaccesscontrolrule|adx_webrole|adx_webpageaccesscontrolrule_webrole|adx_webpageaccesscontrolruleid|adx_webroleid|adx_webpageaccesscontrolrule_webrole|adx_webpageaccesscontrolrule_webrole|*|@s17
+        T adx_webrole|Web Role|adx_webroles|@s17|adx_webroleid|adx_name|standard|*|adx_websiteid,adx_name|etc=10018,plugins|@cmt
+        C adx_anonymoususersrole|boolean|Anonymous Users Role|*||||c|
+        C adx_authenticatedusersrole|boolean|Authenticated Users Role|*||||c|
+        C adx_description|string|Description|*||||c|
+        C importsequencenumber|integer|Import Sequence Number|*|||||
+        C adx_key|string|Key|*||||c|
+        C adx_name|string|Name|*||||c|
+        C overriddencreatedon|dateTime|Record Created On|*|||||
+        C statecode|state|Status|*|||||
+        C statuscode|status|Status Reason|*|||||
+        C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
+        C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
+        C versionnumber|bigInt|Version Number|*|||||
+        C adx_webroleid|uniqueIdentifier|Web Role|*||||uk|
+        C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@s17|c|
+        R adx_webrole_contact|adx_webrole|contact|adx_webrole_contact|adx_webroleid|contactid|adx_webrole_contact|adx_webrole_contact|*|@s17
+        R adx_webrole_account|adx_webrole|account|adx_webrole_account|adx_webroleid|accountid|adx_webrole_account|adx_webrole_account|*|@s17
+        R adx_webrole_systemuser|adx_webrole|systemuser|adx_webrole_systemuser|adx_webroleid|systemuserid|adx_webrole_systemuser|adx_webrole_systemuser|*|@s17
+        T adx_website|Website|adx_websites|@vsc|adx_websiteid|adx_name|standard|*|adx_name|etc=10019,plugins|@cmt
+        C adx_defaultlanguage|lookup|Default Language|*|adx_websitelanguage|adx_DefaultLanguage|@nav13|c|
+        C adx_footerwebtemplateid|lookup|Footer Template|*|adx_webtemplate|adx_footerwebtemplateid|@s17|c|
+        C adx_headerwebtemplateid|lookup|Header Template|*|adx_webtemplate|adx_headerwebtemplateid|@s17|c|
+        C importsequencenumber|integer|Import Sequence Number|*|||||
+        C adx_website_language|integer|Language|*||||c|
+        C adx_name|string|Name|*||||c|
+        C adx_parentwebsiteid|lookup|Parent Website|*|adx_website|adx_parentwebsiteid|@s17|c|
+        C adx_partialurl|string|Partial URL|*||||c|
+        C adx_primarydomainname|string|Primary Domain Name|*||||c|
+        C overriddencreatedon|dateTime|Record Created On|*|||||
+        C statecode|state|Status|*|||||
+        C statuscode|status|Status Reason|*|||||
+        C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
+        C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
+        C versionnumber|bigInt|Version Number|*|||||
+        C adx_websiteid|uniqueIdentifier|Website|*||||uk|
+        R adx_website_list|adx_website|list|adx_website_list|adx_websiteid|listid|adx_website_list|adx_website_list|cmxpe|@cmtrel
+        R adx_website_sponsor|adx_website|account|adx_website_sponsor|adx_websiteid|accountid|adx_website_sponsor|adx_website_sponsor|*|@cmtrel
+        T adx_websiteaccess|Website Access|adx_websiteaccesses|@s17i|adx_websiteaccessid|adx_name|standard|*|adx_websiteid,adx_name|etc=10048,plugins|@cmt
+        C importsequencenumber|integer|Import Sequence Number|*|||||
+        C adx_managecontentsnippets|boolean|Manage Content Snippets|*||||c|
+        C adx_managesitemarkers|boolean|Manage Site Markers|*||||c|
+        C adx_manageweblinksets|boolean|Manage Web Link Sets|*||||c|
+        C adx_name|string|Name|*||||c|
+        C adx_previewunpublishedentities|boolean|Preview Unpublished Entities|*||||c|
+        C overriddencreatedon|dateTime|Record Created On|*|||||
+        C statecode|state|Status|*|||||
+        C statuscode|status|Status Reason|*|||||
+        C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
+        C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
+        C versionnumber|bigInt|Version Number|*|||||
+        C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@s17|c|
+        C adx_websiteaccessid|uniqueIdentifier|Website Access|*||||uk|
+        R adx_websiteaccess_webrole|adx_websiteaccess|adx_webrole|adx_websiteaccess_webrole|adx_websiteaccessid|adx_webroleid|adx_websiteaccess_webrole|adx_websiteaccess_webrole|*|@s17
+        T adx_websitelanguage|Website Language|adx_websitelanguages|@vsc|adx_websitelanguageid|adx_name|standard|*|adx_websiteid,adx_portallanguageid|etc=10050,plugins|@cmt
+        C importsequencenumber|integer|Import Sequence Number|*|||||
+        C adx_name|string|Name|*||||c|
+        C adx_portallanguageid|lookup|Portal Language|*|adx_portallanguage|adx_PortalLanguageId|@nav13|c|
+        C adx_publishingstate|lookup|Publishing State|*|adx_publishingstate|adx_PublishingState|@nav13|c|
+        C overriddencreatedon|dateTime|Record Created On|*|||||
+        C statecode|state|Status|*|||||
+        C statuscode|status|Status Reason|*|||||
+        C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
+        C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
+        C versionnumber|bigInt|Version Number|*|||||
+        C adx_websiteid|lookup|Website|*|adx_website|adx_WebsiteId|@nav13|c|
+        C adx_websitelanguageid|uniqueIdentifier|Website Language|*||||uk|
+        T adx_webtemplate|Web Template|adx_webtemplates|@vsc|adx_webtemplateid|adx_name|standard|*|adx_websiteid,adx_name|etc=10051,plugins|@cmt
+        C importsequencenumber|integer|Import Sequence Number|*|||||
+        C adx_mimetype|string|MIME Type|*||||c|
+        C adx_name|string|Name|*||||c|
+        C overriddencreatedon|dateTime|Record Created On|*|||||
+        C adx_source|memo|Source|*||||c|
+        C statecode|state|Status|*|||||
+        C statuscode|status|Status Reason|*|||||
+        C timezoneruleversionnumber|integer|Time Zone Rule Version Number|*|||||
+        C utcconversiontimezonecode|integer|UTC Conversion Time Zone Code|*|||||
+        C versionnumber|bigInt|Version Number|*|||||
+        C adx_webtemplateid|uniqueIdentifier|Web Template|*||||uk|
+        C adx_websiteid|lookup|Website|*|adx_website|adx_websiteid|@s17|c|
+        T annotation|Note|annotations|@s17|annotationid|subject|system|*|objectid,filename|etc=5,plugins|@cmt
+        C notetext|memo|Description|*|||||
+        C documentbody|memo|Document|*|||||
+        C filename|string|File Name|*|||||
+        C filesize|integer|File Size (Bytes)|*|||||
+        C importsequencenumber|integer|Import Sequence Number|*|||||
+        C isdocument|boolean|Is Document|*|||||
+        C langid|string|Language ID|*|||||
+        C mimetype|string|Mime Type|*|||||
+        C modifiedonbehalfby|lookup|Modified By (Delegate)|csmpe|systemuser|modifiedonbehalfby|@infnav||
+        C annotationid|uniqueIdentifier|Note|*||||uk|
+        C objecttypecode|entityName|Object Type |*|||||
+        C overriddencreatedon|dateTime|Record Created On|*|||||
+        C objectid|lookup|Regarding|*|account,adx_ad,adx_adplacement,adx_alertsubscription,adx_blog,adx_blogpost,adx_casedeflection,adx_communityforum,adx_communityforumaccesspermission,adx_communityforumannouncement,adx_communityforumpost,adx_communityforumthread,adx_contentaccesslevel,adx_dealregistrationrequest,adx_entitypermission,adx_idea,adx_ideaforum,adx_invitation,adx_inviteredemption,adx_poll,adx_polloption,adx_pollplacement,adx_portalcomment,adx_publishingstatetransitionrule,adx_redirect,adx_shortcut,adx_sitesetting,adx_webfile,adx_weblink,adx_webnotificationurl,adx_webpage,adx_webrole,adx_website,appointment,bookableresource,bookableresourcebooking,bookableresourcebookingheader,bookableresourcecategoryassn,bookableresourcecharacteristic,bookableresourcegroup,bulkoperation,calendar,campaign,campaignactivity,campaignresponse,channelaccessprofile,channelaccessprofilerule,channelaccessprofileruleitem,commitment,competitor,contact,contract,contractdetail,convertrule,duplicaterule,email,emailserverprofile,equipment,fax,goal,incident,incidentresolution,invoice,kbarticle,knowledgearticle,knowledgebaserecord,lead,letter,list,mailbox,msdyn_postalbum,opportunity,opportunityclose,orderclose,phonecall,product,quote,quoteclose,recurringappointmentmaster,resourcespec,routingrule,routingruleitem,salesorder,service,serviceappointment,sharepointdocument,sla,socialactivity,task,workflow|objectid_adx_webfile|@poly||
+        L s|account,adx_ad,adx_adplacement,adx_alertsubscription,adx_blog,adx_blogpost,adx_casedeflection,adx_communityforum,adx_communityforumaccesspermission,adx_communityforumannouncement,adx_communityforumpost,adx_communityforumthread,adx_contentaccesslevel,adx_dealregistrationrequest,adx_entitypermission,adx_idea,adx_ideaforum,adx_invitation,adx_inviteredemption,adx_poll,adx_polloption,adx_pollplacement,adx_portalcomment,adx_publishingstatetransitionrule,adx_redirect,adx_shortcut,adx_sitesetting,adx_webfile,adx_weblink,adx_webnotificationurl,adx_webpage,adx_webrole,adx_website,appointment,bookableresource,bookableresourcebooking,bookableresourcebookingheader,bookableresourcecategoryassn,bookableresourcecharacteristic,bookableresourcegroup,bulkoperation,calendar,campaign,campaignactivity,campaignresponse,channelaccessprofile,channelaccessprofilerule,channelaccessprofileruleitem,commitment,competitor,contact,contract,contractdetail,convertrule,duplicaterule,email,emailserverprofile,equipment,fax,goal,invoice,kbarticle,knowledgearticle,knowledgebaserecord,lead,letter,mailbox,msdyn_postalbum,orderclose,phonecall,product,recurringappointmentmaster,resourcespec,routingrule,routingruleitem,salesorder,service,serviceappointment,sharepointdocument,sla,socialactivity,task,workflow
+        C stepid|string|Step Id|*|||||
+        C subject|string|Title|*|||||
+        C createdonbehalfby|lookup|Created By (Delegate)|p|systemuser|createdonbehalfby|@infnav||
+        F p|createdonbehalfby,notetext,documentbody,filename,filesize,importsequencenumber,isdocument,langid,mimetype,modifiedonbehalfby,annotationid,objecttypecode,overriddencreatedon,objectid,stepid,subject
+        O c|adx_contentsnippet,adx_entitypermission,adx_pagetemplate,adx_portallanguage,adx_publishingstate,adx_publishingstatetransitionrule,adx_redirect,adx_setting,adx_shortcut,adx_sitemarker,adx_sitesetting,adx_tag,adx_urlhistory,adx_webfile,adx_weblink,adx_weblinkset,adx_webpage,adx_webpageaccesscontrolrule,adx_webrole,adx_webtemplate,adx_website,adx_websiteaccess,adx_websitelanguage,adx_webnotificationurl,adx_entityform,adx_entityformmetadata,adx_webformmetadata,adx_entitylist,adx_webform,adx_webformstep,annotation,adx_ad,adx_adplacement,adx_poll,adx_polloption,adx_pollplacement
+        O s|adx_contentsnippet,adx_entitypermission,adx_pagetemplate,adx_portallanguage,adx_publishingstate,adx_publishingstatetransitionrule,adx_redirect,adx_setting,adx_shortcut,adx_sitemarker,adx_sitesetting,adx_tag,adx_urlhistory,adx_webfile,adx_weblink,adx_weblinkset,adx_webpage,adx_webpageaccesscontrolrule,adx_webrole,adx_webtemplate,adx_website,adx_websiteaccess,adx_websitelanguage,adx_webnotificationurl,adx_entityform,adx_entityformmetadata,adx_webformmetadata,adx_entitylist,adx_webform,adx_webformstep,annotation,adx_ad,adx_adplacement,adx_poll,adx_polloption,adx_pollplacement
+        O m|adx_contentsnippet,adx_entitypermission,adx_pagetemplate,adx_portallanguage,adx_publishingstate,adx_publishingstatetransitionrule,adx_redirect,adx_setting,adx_shortcut,adx_sitemarker,adx_sitesetting,adx_tag,adx_urlhistory,adx_webfile,adx_weblink,adx_weblinkset,adx_webpage,adx_webpageaccesscontrolrule,adx_webrole,adx_webtemplate,adx_website,adx_websiteaccess,adx_websitelanguage,adx_webnotificationurl,adx_entityform,adx_entityformmetadata,adx_webformmetadata,adx_entitylist,adx_webform,adx_webformstep,adx_contentaccesslevel,annotation,adx_ad,adx_adplacement,adx_poll,adx_polloption,adx_pollplacement,adx_communityforum,adx_communityforumaccesspermission,adx_communityforumannouncement,adx_forumthreadtype,adx_blog,adx_ideaforum
+        O x|adx_contentsnippet,adx_entitypermission,adx_pagetemplate,adx_portallanguage,adx_publishingstate,adx_publishingstatetransitionrule,adx_redirect,adx_setting,adx_shortcut,adx_sitemarker,adx_sitesetting,adx_tag,adx_urlhistory,adx_webfile,adx_weblink,adx_weblinkset,adx_webpage,adx_webpageaccesscontrolrule,adx_webrole,adx_webtemplate,adx_website,adx_websiteaccess,adx_websitelanguage,adx_webnotificationurl,adx_entityform,adx_entityformmetadata,adx_webformmetadata,adx_entitylist,adx_webform,adx_webformstep,adx_contentaccesslevel,annotation,adx_ad,adx_adplacement,adx_poll,adx_polloption,adx_pollplacement,adx_communityforum,adx_communityforumaccesspermission,adx_communityforumannouncement,adx_forumthreadtype
+        O p|adx_contentsnippet,adx_entitypermission,adx_pagetemplate,adx_portallanguage,adx_publishingstate,adx_publishingstatetransitionrule,adx_redirect,adx_setting,adx_shortcut,adx_sitemarker,adx_sitesetting,adx_tag,adx_urlhistory,adx_webfile,adx_weblink,adx_weblinkset,adx_webpage,adx_webpageaccesscontrolrule,adx_webrole,adx_webtemplate,adx_website,adx_websiteaccess,adx_websitelanguage,adx_webnotificationurl,adx_entityform,adx_entityformmetadata,adx_webformmetadata,adx_entitylist,adx_webform,adx_webformstep,adx_contentaccesslevel,annotation,adx_ad,adx_adplacement,adx_poll,adx_polloption,adx_pollplacement,adx_communityforum,adx_communityforumaccesspermission,adx_communityforumannouncement,adx_forumthreadtype
+        O e|adx_contentsnippet,adx_entitypermission,adx_pagetemplate,adx_portallanguage,adx_publishingstate,adx_publishingstatetransitionrule,adx_redirect,adx_setting,adx_shortcut,adx_sitemarker,adx_sitesetting,adx_tag,adx_urlhistory,adx_webfile,adx_weblink,adx_weblinkset,adx_webpage,adx_webpageaccesscontrolrule,adx_webrole,adx_webtemplate,adx_website,adx_websiteaccess,adx_websitelanguage,adx_webnotificationurl,adx_entityform,adx_entityformmetadata,adx_webformmetadata,adx_entitylist,adx_webform,adx_webformstep,adx_contentaccesslevel,annotation,adx_ad,adx_adplacement,adx_poll,adx_polloption,adx_pollplacement,adx_communityforum,adx_communityforumaccesspermission,adx_communityforumannouncement,adx_forumthreadtype
+        """#
 }

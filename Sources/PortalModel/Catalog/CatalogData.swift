@@ -11,8 +11,10 @@
 enum CatalogData {
     /// The blocks in parse order.
     static var blocks: [(name: String, text: String)] {
-        [("sources", sources), ("schemaTables", schemaTables), ("pacTables", pacTables),
-         ("systemTables", systemTables), ("enhancedTables", enhancedTables)]
+        [
+            ("sources", sources), ("schemaTables", schemaTables), ("pacTables", pacTables),
+            ("systemTables", systemTables), ("enhancedTables", enhancedTables),
+        ]
     }
 }
 

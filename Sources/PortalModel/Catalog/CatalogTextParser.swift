@@ -100,10 +100,15 @@ enum CatalogTextParser {
                     if !flags.isEmpty {
                         var info = CMTEntityInfo()
                         for flag in flags {
-                            if flag == "plugins" { info.disablePlugins = true }
-                            else if flag == "skipupdate" { info.skipUpdate = true }
-                            else if flag.hasPrefix("etc="), let n = Int(flag.dropFirst(4)) { info.objectTypeCode = n }
-                            else { throw fail("unknown table flag \(flag)") }
+                            if flag == "plugins" {
+                                info.disablePlugins = true
+                            } else if flag == "skipupdate" {
+                                info.skipUpdate = true
+                            } else if flag.hasPrefix("etc="), let n = Int(flag.dropFirst(4)) {
+                                info.objectTypeCode = n
+                            } else {
+                                throw fail("unknown table flag \(flag)")
+                            }
                         }
                         cmt = info
                     }
@@ -141,10 +146,11 @@ enum CatalogTextParser {
                     } else if table.cmt != nil && !columnTypes.isEmpty {
                         cmt = CMTFieldInfo()
                     }
-                    table.columns.append(ColumnDefinition(
-                        field(0), type, displayName: optional(2), targets: list(4), navigationProperty: optional(5),
-                        portalTypes: columnTypes, source: try source(8) ?? table.source,
-                        navigationPropertySource: try source(6), cmt: cmt))
+                    table.columns.append(
+                        ColumnDefinition(
+                            field(0), type, displayName: optional(2), targets: list(4), navigationProperty: optional(5),
+                            portalTypes: columnTypes, source: try source(8) ?? table.source,
+                            navigationPropertySource: try source(6), cmt: cmt))
                     lastColumn = table.columns.count - 1
                     tables[t] = table
                 case "L":
@@ -159,10 +165,11 @@ enum CatalogTextParser {
                 case "R":
                     guard let t = current, var table = tables[t] else { throw fail("relationship outside a table") }
                     guard f.count >= 10 else { throw fail("relationship needs 10 fields, has \(f.count)") }
-                    table.relationships.append(ManyToManyRelationship(
-                        name: field(0), entity1: field(1), entity2: field(2), intersectEntity: field(3),
-                        entity1IDColumn: field(4), entity2IDColumn: field(5), entity1NavigationProperty: optional(6),
-                        entity2NavigationProperty: optional(7), portalTypes: try types(8), source: try source(9)))
+                    table.relationships.append(
+                        ManyToManyRelationship(
+                            name: field(0), entity1: field(1), entity2: field(2), intersectEntity: field(3),
+                            entity1IDColumn: field(4), entity2IDColumn: field(5), entity1NavigationProperty: optional(6),
+                            entity2NavigationProperty: optional(7), portalTypes: try types(8), source: try source(9)))
                     tables[t] = table
                 case "F":
                     guard let t = current, var table = tables[t] else { throw fail("field order outside a table") }
@@ -180,8 +187,9 @@ enum CatalogTextParser {
         for (portalType, names) in orders {
             for (position, name) in names.enumerated() {
                 guard var table = tables[name] else {
-                    throw CatalogTextError(block: "entity order", line: position + 1,
-                                           message: "unknown table \(name) for \(portalType)")
+                    throw CatalogTextError(
+                        block: "entity order", line: position + 1,
+                        message: "unknown table \(name) for \(portalType)")
                 }
                 var info = table.cmt ?? CMTEntityInfo()
                 info.importOrder[portalType] = position

@@ -42,15 +42,25 @@ extension ColumnLimits {
     /// `adx_type`, research/emulator-facts.md §6 (756150000 rewrite, 756150001 web template) **[V R15]**.
     /// A choice column not listed here is not checked (customizers may add options).
     public static let choiceValues: [String: [String: [Int: String]]] = [
-        "adx_entitypermission": ["adx_scope": [756150000: "Global", 756150001: "Contact", 756150002: "Account",
-                                               756150003: "Parent", 756150004: "Self"]],
-        "adx_webpageaccesscontrolrule": ["adx_right": [1: "Grant Change", 2: "Restrict Read"],
-                                         "adx_scope": [1: "All content", 2: "Exclude direct child web files"]],
+        "adx_entitypermission": [
+            "adx_scope": [
+                756150000: "Global", 756150001: "Contact", 756150002: "Account",
+                756150003: "Parent", 756150004: "Self",
+            ]
+        ],
+        "adx_webpageaccesscontrolrule": [
+            "adx_right": [1: "Grant Change", 2: "Restrict Read"],
+            "adx_scope": [1: "All content", 2: "Exclude direct child web files"],
+        ],
         "adx_contentsnippet": ["adx_type": [756150000: "Text", 756150001: "HTML"]],
         "adx_webfile": ["adx_contentdisposition": [756150000: "inline", 756150001: "attachment"]],
-        "adx_webformmetadata": ["adx_type": [100000000: "Attribute", 100000001: "Section", 100000002: "Tab",
-                                             100000003: "Purchase", 100000004: "Subgrid", 100000005: "Notes",
-                                             756150000: "Timeline"]],
+        "adx_webformmetadata": [
+            "adx_type": [
+                100000000: "Attribute", 100000001: "Section", 100000002: "Tab",
+                100000003: "Purchase", 100000004: "Subgrid", 100000005: "Notes",
+                756150000: "Timeline",
+            ]
+        ],
         "adx_pagetemplate": ["adx_type": [756150000: "Rewrite", 756150001: "Web Template"]],
     ]
 

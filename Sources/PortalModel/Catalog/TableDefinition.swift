@@ -67,9 +67,11 @@ public struct ColumnDefinition: Hashable, Sendable, Codable {
     /// Microsoft schema file lists the column.
     public var cmt: CMTFieldInfo?
 
-    public init(_ logicalName: String, _ type: AttributeType, displayName: String? = nil, targets: [String] = [],
-                navigationProperty: String? = nil, portalTypes: Set<PortalType> = [], source: String? = nil,
-                navigationPropertySource: String? = nil, cmt: CMTFieldInfo? = nil) {
+    public init(
+        _ logicalName: String, _ type: AttributeType, displayName: String? = nil, targets: [String] = [],
+        navigationProperty: String? = nil, portalTypes: Set<PortalType> = [], source: String? = nil,
+        navigationPropertySource: String? = nil, cmt: CMTFieldInfo? = nil
+    ) {
         self.logicalName = logicalName
         self.displayName = displayName
         self.type = type
@@ -105,10 +107,12 @@ public struct ManyToManyRelationship: Hashable, Sendable, Codable {
     public var portalTypes: Set<PortalType>
     public var source: String?
 
-    public init(name: String, entity1: String, entity2: String, intersectEntity: String,
-                entity1IDColumn: String, entity2IDColumn: String,
-                entity1NavigationProperty: String? = nil, entity2NavigationProperty: String? = nil,
-                portalTypes: Set<PortalType> = [], source: String? = nil) {
+    public init(
+        name: String, entity1: String, entity2: String, intersectEntity: String,
+        entity1IDColumn: String, entity2IDColumn: String,
+        entity1NavigationProperty: String? = nil, entity2NavigationProperty: String? = nil,
+        portalTypes: Set<PortalType> = [], source: String? = nil
+    ) {
         self.name = name
         self.entity1 = entity1
         self.entity2 = entity2
@@ -146,10 +150,12 @@ public struct TableDefinition: Hashable, Sendable, Codable {
     /// file lists the table.
     public var cmt: CMTEntityInfo?
 
-    public init(logicalName: String, displayName: String, entitySetName: String, primaryIDColumn: String,
-                primaryNameColumn: String?, columns: [ColumnDefinition], relationships: [ManyToManyRelationship] = [],
-                naturalKey: [String] = [], dataModel: DataModel = .standard, portalTypes: Set<PortalType> = [],
-                source: String? = nil, entitySetNameSource: String? = nil, cmt: CMTEntityInfo? = nil) {
+    public init(
+        logicalName: String, displayName: String, entitySetName: String, primaryIDColumn: String,
+        primaryNameColumn: String?, columns: [ColumnDefinition], relationships: [ManyToManyRelationship] = [],
+        naturalKey: [String] = [], dataModel: DataModel = .standard, portalTypes: Set<PortalType> = [],
+        source: String? = nil, entitySetNameSource: String? = nil, cmt: CMTEntityInfo? = nil
+    ) {
         self.entitySetNameSource = entitySetNameSource
         self.cmt = cmt
         self.logicalName = logicalName

@@ -39,10 +39,12 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
     public var context: [String: String]?
     public var fix: String?
 
-    public init(check: String, severity: Severity = .error, message: String, table: String? = nil,
-                recordID: UUID? = nil, recordName: String? = nil, column: String? = nil,
-                file: String? = nil, line: Int? = nil, fileColumn: Int? = nil,
-                context: [String: String]? = nil, fix: String? = nil) {
+    public init(
+        check: String, severity: Severity = .error, message: String, table: String? = nil,
+        recordID: UUID? = nil, recordName: String? = nil, column: String? = nil,
+        file: String? = nil, line: Int? = nil, fileColumn: Int? = nil,
+        context: [String: String]? = nil, fix: String? = nil
+    ) {
         self.check = check
         self.severity = severity
         self.message = message
@@ -163,8 +165,10 @@ public enum DiagnosticRenderer {
 
     /// One diagnostic as a JSON object.
     public static func jsonValue(_ d: Diagnostic) -> JSONValue {
-        var f: [(String, JSONValue)] = [("check", .string(d.check)), ("severity", .string(d.severity.rawValue)),
-                                        ("message", .string(d.message))]
+        var f: [(String, JSONValue)] = [
+            ("check", .string(d.check)), ("severity", .string(d.severity.rawValue)),
+            ("message", .string(d.message)),
+        ]
         if let v = d.table { f.append(("table", .string(v))) }
         if let v = d.recordID { f.append(("recordID", .string(v.dataverseString))) }
         if let v = d.recordName { f.append(("recordName", .string(v))) }

@@ -39,15 +39,19 @@ public struct EnhancedComponentMapping: Sendable {
     ///   - webRoleLinks: N:N relationship name → related ids, written into `content` as GUID arrays.
     /// - Returns: a `powerpagecomponent` record with the same id, or `nil` when the table has no
     ///   enhanced counterpart (tags, URL history, ads, polls, …).
-    public func component(from record: EntityRecord, siteID: UUID, languageID: UUID? = nil,
-                          webRoleLinks: [String: [UUID]] = [:]) -> EntityRecord? {
+    public func component(
+        from record: EntityRecord, siteID: UUID, languageID: UUID? = nil,
+        webRoleLinks: [String: [UUID]] = [:]
+    ) -> EntityRecord? {
         guard let type = PowerPageComponentType(standardTable: record.logicalName) else { return nil }
         let def = catalog.table(record.logicalName)
         let idColumn = def?.primaryIDColumn ?? record.logicalName + "id"
         let nameColumn = def?.primaryNameColumn ?? "adx_name"
         var content: [(String, JSONValue)] = []
-        for column in record.columns.keys.sorted() where column != idColumn && column != nameColumn
-            && !Self.systemColumns.contains(column) && !Self.fileColumns.contains(column) {
+        for column in record.columns.keys.sorted()
+        where column != idColumn && column != nameColumn
+            && !Self.systemColumns.contains(column) && !Self.fileColumns.contains(column)
+        {
             guard let value = record.columns[column] else { continue }
             let known = def?.column(column) != nil
             content.append((Self.contentKey(forColumn: column), known ? value.json : Self.contentJSON(unknown: value, column: column)))
@@ -82,7 +86,8 @@ public struct EnhancedComponentMapping: Sendable {
     public func record(from component: EntityRecord) throws -> MappedRecord {
         let cid = component.id.dataverseString
         guard case .choice(let raw)? = component.columns["powerpagecomponenttype"] ?? nil,
-              let type = PowerPageComponentType(rawValue: raw) else {
+            let type = PowerPageComponentType(rawValue: raw)
+        else {
             throw EnhancedMappingError(componentID: cid, key: "powerpagecomponenttype", problem: "missing or unknown component type")
         }
         let table = type.standardTable
@@ -151,7 +156,10 @@ public struct EnhancedComponentMapping: Sendable {
     static func contentJSON(unknown value: FieldValue, column: String? = nil) -> JSONValue {
         guard case .string(let s) = value else { return value.json }
         if let column, nestedContentColumns.contains(column), let json = try? JSONValue.parse(s) {
-            switch json { case .object, .array: return json; default: break }
+            switch json {
+            case .object, .array: return json;
+            default: break
+            }
         }
         if s == "true" { return .bool(true) }
         if s == "false" { return .bool(false) }

@@ -75,13 +75,17 @@ public struct EnhancedSnapshotMapping: Sendable {
     /// Columns of `adx_website` not written into `powerpagesite.content`. A standard record's
     /// `statecode`/`statuscode` are the site's columns only (research/emulator-facts.md §4.3); a v2
     /// folder's `adx_statecode`/`adx_statuscode` keys go into `content` as well, and come back as such.
-    public static let siteSkipped: Set<String> = ["adx_name", "ownerid", "owningbusinessunit", "createdon", "modifiedon",
-                                           "createdby", "modifiedby", "versionnumber", "overriddencreatedon",
-                                           "statecode", "statuscode"]
+    public static let siteSkipped: Set<String> = [
+        "adx_name", "ownerid", "owningbusinessunit", "createdon", "modifiedon",
+        "createdby", "modifiedby", "versionnumber", "overriddencreatedon",
+        "statecode", "statuscode",
+    ]
     /// Columns of `adx_websitelanguage` not written into `powerpagesitelanguage.content`.
-    public static let languageSkipped: Set<String> = ["adx_name", "adx_websiteid", "adx_portallanguageid", "statecode", "statuscode",
-                                               "ownerid", "owningbusinessunit", "createdon", "modifiedon", "createdby", "modifiedby",
-                                               "versionnumber"]
+    public static let languageSkipped: Set<String> = [
+        "adx_name", "adx_websiteid", "adx_portallanguageid", "statecode", "statuscode",
+        "ownerid", "owningbusinessunit", "createdon", "modifiedon", "createdby", "modifiedby",
+        "versionnumber",
+    ]
 
     // MARK: standard → enhanced
 
@@ -146,8 +150,9 @@ public struct EnhancedSnapshotMapping: Sendable {
         var ownedLinks: [UUID: [String: [UUID]]] = [:]
         for (name, links) in standard.links {
             guard let rel = catalog.relationship(name) ?? catalog.relationships.first(where: { $0.name.lowercased() == name.lowercased() }),
-                  PowerPageComponentType(standardTable: rel.entity1) != nil,
-                  PowerPageComponentType(standardTable: rel.entity2) != nil else {
+                PowerPageComponentType(standardTable: rel.entity1) != nil,
+                PowerPageComponentType(standardTable: rel.entity2) != nil
+            else {
                 notMigratedLinks[name, default: 0] += links.count
                 continue
             }
@@ -155,8 +160,9 @@ public struct EnhancedSnapshotMapping: Sendable {
             for link in links.sorted() {
                 let (owner, other) = ownerIsFirst ? (link.first.id, link.second.id) : (link.second.id, link.first.id)
                 ownedLinks[owner, default: [:]][rel.name, default: []].append(other)
-                out.link("powerpagecomponent_powerpagecomponent",
-                         ManyToManyLink(EntityReference("powerpagecomponent", owner), EntityReference("powerpagecomponent", other)))
+                out.link(
+                    "powerpagecomponent_powerpagecomponent",
+                    ManyToManyLink(EntityReference("powerpagecomponent", owner), EntityReference("powerpagecomponent", other)))
             }
         }
 
@@ -165,7 +171,8 @@ public struct EnhancedSnapshotMapping: Sendable {
         let webFiles = Set((standard.records["adx_webfile"] ?? []).map(\.id))
         for note in standard.records["annotation"] ?? [] {
             if let ref = note["objectid"]?.reference ?? note["objectid"].flatMap(Self.guidReference),
-               webFiles.contains(ref.id), fileNotes[ref.id] == nil {
+                webFiles.contains(ref.id), fileNotes[ref.id] == nil
+            {
                 fileNotes[ref.id] = note
             } else {
                 notMigrated["annotation", default: []].append(note.id)
@@ -184,16 +191,20 @@ public struct EnhancedSnapshotMapping: Sendable {
                         out.bodies[FileBodyKey("powerpagecomponent", record.id, "filecontent")] = body
                     }
                 }
-                guard let component = components.component(from: source, siteID: siteID, languageID: languageID(of: record),
-                                                           webRoleLinks: ownedLinks[record.id] ?? [:]) else {
+                guard
+                    let component = components.component(
+                        from: source, siteID: siteID, languageID: languageID(of: record),
+                        webRoleLinks: ownedLinks[record.id] ?? [:])
+                else {
                     notMigrated[table, default: []].append(record.id)
                     continue
                 }
                 out.add(component)
             }
         }
-        return EnhancedConversion(snapshot: out, notMigrated: notMigrated.mapValues { $0.sorted { $0.dataverseString < $1.dataverseString } },
-                                  notMigratedLinks: notMigratedLinks)
+        return EnhancedConversion(
+            snapshot: out, notMigrated: notMigrated.mapValues { $0.sorted { $0.dataverseString < $1.dataverseString } },
+            notMigratedLinks: notMigratedLinks)
     }
 
     /// The `adx_websitelanguage` a record refers to (its first lookup to that table, by column name).
@@ -264,7 +275,9 @@ public struct EnhancedSnapshotMapping: Sendable {
             }
             site = s
         } else {
-            guard sites.count == 1, let s = sites.first else { throw EnhancedSnapshotError.noSite("\(sites.count) powerpagesite records and no site id") }
+            guard sites.count == 1, let s = sites.first else {
+                throw EnhancedSnapshotError.noSite("\(sites.count) powerpagesite records and no site id")
+            }
             site = s
         }
         let siteRef = EntityReference("adx_website", site.id)

@@ -20,10 +20,12 @@ public enum WebFileNote {
     /// return one through the service interface, and a content file dropped into `web-files/` has none.
     public static func mimeType(forFileName name: String) -> String {
         let ext = (name as NSString).pathExtension.lowercased()
-        let types = ["css": "text/css", "js": "application/javascript", "json": "application/json", "png": "image/png",
-                     "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif", "svg": "image/svg+xml", "ico": "image/x-icon",
-                     "html": "text/html", "htm": "text/html", "txt": "text/plain", "woff": "font/woff", "woff2": "font/woff2",
-                     "ttf": "font/ttf", "pdf": "application/pdf", "mp4": "video/mp4", "webp": "image/webp", "xml": "text/xml"]
+        let types = [
+            "css": "text/css", "js": "application/javascript", "json": "application/json", "png": "image/png",
+            "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif", "svg": "image/svg+xml", "ico": "image/x-icon",
+            "html": "text/html", "htm": "text/html", "txt": "text/plain", "woff": "font/woff", "woff2": "font/woff2",
+            "ttf": "font/ttf", "pdf": "application/pdf", "mp4": "video/mp4", "webp": "image/webp", "xml": "text/xml",
+        ]
         return types[ext] ?? "application/octet-stream"
     }
 }

@@ -18,7 +18,8 @@ public struct DataDirectory: Sendable, Hashable {
         if let xdg = environment["XDG_DATA_HOME"], !xdg.isEmpty {
             return DataDirectory(root: URL(fileURLWithPath: xdg, isDirectory: true).appendingPathComponent("portal-migrate", isDirectory: true))
         }
-        let home = environment["HOME"].map { URL(fileURLWithPath: $0, isDirectory: true) }
+        let home =
+            environment["HOME"].map { URL(fileURLWithPath: $0, isDirectory: true) }
             ?? FileManager.default.homeDirectoryForCurrentUser
         return DataDirectory(root: home.appendingPathComponent(".local/share/portal-migrate", isDirectory: true))
     }

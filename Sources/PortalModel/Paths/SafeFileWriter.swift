@@ -50,8 +50,10 @@ public enum SafeFileWriter {
     /// - Returns: `false` when the file already held `data` and was left alone, else `true`.
     /// - Throws: `SafeWriteError`.
     @discardableResult
-    public static func write(_ data: Data, to relativePath: String, under root: URL,
-                             skipIfUnchanged: Bool = false, mode: mode_t = 0o644) throws -> Bool {
+    public static func write(
+        _ data: Data, to relativePath: String, under root: URL,
+        skipIfUnchanged: Bool = false, mode: mode_t = 0o644
+    ) throws -> Bool {
         let parts = try components(relativePath)
         var fd = try openRoot(root, relativePath: relativePath)
         defer { close(fd) }
@@ -69,8 +71,9 @@ public enum SafeFileWriter {
             close(fd)
             fd = next
         }
-        return try writeFinal(data, dir: fd, name: parts.last!, shown: relativePath, root: root,
-                              skipIfUnchanged: skipIfUnchanged, mode: mode)
+        return try writeFinal(
+            data, dir: fd, name: parts.last!, shown: relativePath, root: root,
+            skipIfUnchanged: skipIfUnchanged, mode: mode)
     }
 
     /// The directory holding the last of `parts`, opened one component at a time from `root` without
@@ -121,8 +124,9 @@ public enum SafeFileWriter {
         let fd = open(dir.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { throw SafeWriteError(path: dir.path, reason: .io(plain(errno))) }
         defer { close(fd) }
-        try writeFinal(data, dir: fd, name: url.lastPathComponent, shown: url.path, root: dir,
-                       skipIfUnchanged: false, mode: mode, forceMode: forceMode)
+        try writeFinal(
+            data, dir: fd, name: url.lastPathComponent, shown: url.path, root: dir,
+            skipIfUnchanged: false, mode: mode, forceMode: forceMode)
     }
 
     /// Checks a file the user named before anything is written: absent or a regular file, not a link.
@@ -174,8 +178,10 @@ public enum SafeFileWriter {
     private static let counter = Atomic()
 
     @discardableResult
-    static func writeFinal(_ data: Data, dir: Int32, name: String, shown: String, root: URL,
-                           skipIfUnchanged: Bool, mode: mode_t, forceMode: Bool = false) throws -> Bool {
+    static func writeFinal(
+        _ data: Data, dir: Int32, name: String, shown: String, root: URL,
+        skipIfUnchanged: Bool, mode: mode_t, forceMode: Bool = false
+    ) throws -> Bool {
         var st = stat()
         var existingMode: mode_t?
         if fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 {
@@ -259,9 +265,13 @@ public enum SafeFileWriter {
     static func resolvesInside(_ target: String, root: URL, shown: String) -> Bool {
         let base = root.standardizedFileURL.path
         let absolute: String
-        if target.hasPrefix("/") { absolute = target } else {
-            let parent = (shown.hasPrefix("/") ? (shown as NSString).deletingLastPathComponent
-                : (base as NSString).appendingPathComponent((shown as NSString).deletingLastPathComponent))
+        if target.hasPrefix("/") {
+            absolute = target
+        } else {
+            let parent =
+                (shown.hasPrefix("/")
+                    ? (shown as NSString).deletingLastPathComponent
+                    : (base as NSString).appendingPathComponent((shown as NSString).deletingLastPathComponent))
             absolute = (parent as NSString).appendingPathComponent(target)
         }
         let normalized = URL(fileURLWithPath: absolute).standardizedFileURL.path

@@ -74,8 +74,10 @@ public struct PortalSnapshot: Sendable {
     public var bodies: [FileBodyKey: FileBody]
     public var websiteID: UUID?
 
-    public init(records: [String: [EntityRecord]] = [:], links: [String: Set<ManyToManyLink>] = [:],
-                bodies: [FileBodyKey: FileBody] = [:], websiteID: UUID? = nil) {
+    public init(
+        records: [String: [EntityRecord]] = [:], links: [String: Set<ManyToManyLink>] = [:],
+        bodies: [FileBodyKey: FileBody] = [:], websiteID: UUID? = nil
+    ) {
         self.records = records
         self.links = links
         self.bodies = bodies

@@ -50,8 +50,10 @@ public struct DataverseError: Error, Sendable, Hashable, CustomStringConvertible
     public var recordID: UUID?
     public var column: String?
 
-    public init(httpStatus: Int? = nil, code: String, message: String, method: String? = nil, path: String? = nil,
-                logicalName: String? = nil, recordID: UUID? = nil, column: String? = nil) {
+    public init(
+        httpStatus: Int? = nil, code: String, message: String, method: String? = nil, path: String? = nil,
+        logicalName: String? = nil, recordID: UUID? = nil, column: String? = nil
+    ) {
         self.httpStatus = httpStatus
         self.code = code
         self.message = message

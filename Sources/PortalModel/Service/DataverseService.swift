@@ -13,8 +13,10 @@ public struct OrganizationInfo: Sendable, Hashable, Codable {
     public var maxUploadFileSize: Int
     public var version: String
 
-    public init(organizationID: UUID, name: String, languageCode: Int, blockedAttachments: [String],
-                maxUploadFileSize: Int, version: String) {
+    public init(
+        organizationID: UUID, name: String, languageCode: Int, blockedAttachments: [String],
+        maxUploadFileSize: Int, version: String
+    ) {
         self.organizationID = organizationID
         self.name = name
         self.languageCode = languageCode
@@ -97,8 +99,9 @@ extension DataverseService {
             token = page.nextPage
             if let t = token {
                 guard seen.insert(t).inserted else {
-                    throw DataverseError(code: "pm:paging", message: "the server returned the same next page twice",
-                                         logicalName: query.table)
+                    throw DataverseError(
+                        code: "pm:paging", message: "the server returned the same next page twice",
+                        logicalName: query.table)
                 }
             }
             if let top = query.top, all.count >= top { return Array(all.prefix(top)) }
@@ -107,8 +110,10 @@ extension DataverseService {
     }
 
     /// Executes one change set's worth of operations. - Throws: what `execute` throws.
-    public func execute(_ operations: [DataverseOperation], atomic: Bool = false,
-                        options: ExecuteOptions = ExecuteOptions()) async throws -> [OperationResult] {
+    public func execute(
+        _ operations: [DataverseOperation], atomic: Bool = false,
+        options: ExecuteOptions = ExecuteOptions()
+    ) async throws -> [OperationResult] {
         try await execute([ChangeSet(operations, atomic: atomic)], options: options)
     }
 }

@@ -21,8 +21,10 @@ public struct RecordQuery: Hashable, Sendable {
         }
     }
 
-    public init(_ table: String, columns: [String]? = nil, filter: RecordFilter? = nil,
-                orderBy: [SortKey] = [], top: Int? = nil) {
+    public init(
+        _ table: String, columns: [String]? = nil, filter: RecordFilter? = nil,
+        orderBy: [SortKey] = [], top: Int? = nil
+    ) {
         self.table = table
         self.columns = columns
         self.filter = filter

@@ -66,8 +66,10 @@ public enum WebsiteListing {
             }
             for s in sites {
                 let base = s.lookupID("adx_defaultlanguage").flatMap { languages[$0] }.flatMap { lcid[$0] } ?? org.languageCode
-                result.append(WebsiteSummary(websiteId: s.id, name: s.string("adx_name") ?? "", dataModel: DataModel.standard.rawValue,
-                                             baseLanguage: base, portalAppId: apps[s.id]))
+                result.append(
+                    WebsiteSummary(
+                        websiteId: s.id, name: s.string("adx_name") ?? "", dataModel: DataModel.standard.rawValue,
+                        baseLanguage: base, portalAppId: apps[s.id]))
             }
         }
         let enhanced = try await all(service, "powerpagesite", ["name", "content"])
@@ -79,10 +81,13 @@ public enum WebsiteListing {
             }
             for s in enhanced {
                 let languages = siteLanguages[s.id] ?? []
-                let defaultID = s.string("content").flatMap { try? JSONValue.parse($0) }?["defaultlanguage"]?.stringValue.flatMap(UUID.init(dataverse:))
+                let defaultID = s.string("content").flatMap { try? JSONValue.parse($0) }?["defaultlanguage"]?.stringValue.flatMap(
+                    UUID.init(dataverse:))
                 let base = languages.first { $0.id == defaultID }?.lcid ?? (languages.count == 1 ? languages[0].lcid : org.languageCode)
-                result.append(WebsiteSummary(websiteId: s.id, name: s.string("name") ?? "", dataModel: DataModel.enhanced.rawValue,
-                                             baseLanguage: base, portalAppId: apps[s.id]))
+                result.append(
+                    WebsiteSummary(
+                        websiteId: s.id, name: s.string("name") ?? "", dataModel: DataModel.enhanced.rawValue,
+                        baseLanguage: base, portalAppId: apps[s.id]))
             }
         }
         return result.sorted { ($0.name, $0.websiteId.uuidString) < ($1.name, $1.websiteId.uuidString) }
@@ -96,8 +101,10 @@ public enum WebsiteListing {
     /// Two single-record queries at most (`$filter` on the primary id, `$select` of the id only).
     /// - Throws: `DataverseError` for failures other than a missing table.
     public static func dataModel(ofWebsite websiteID: UUID, in service: any DataverseService) async throws -> DataModel? {
-        for (table, idColumn, model) in [("adx_website", "adx_websiteid", DataModel.standard),
-                                         ("powerpagesite", "powerpagesiteid", DataModel.enhanced)] {
+        for (table, idColumn, model) in [
+            ("adx_website", "adx_websiteid", DataModel.standard),
+            ("powerpagesite", "powerpagesiteid", DataModel.enhanced),
+        ] {
             let query = RecordQuery(table, columns: [idColumn], filter: .equal(idColumn, .guid(websiteID)))
             if try await !all(service, table, query: query).isEmpty { return model }
         }

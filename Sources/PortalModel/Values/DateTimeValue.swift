@@ -43,14 +43,16 @@ public struct DateTimeValue: Hashable, Comparable, Sendable, Codable, CustomStri
             return v
         }
         guard let year = num(0, 4), s.count >= 10, s[4] == 45, let month = num(5, 2), s[7] == 45,
-              let day = num(8, 2), (1...12).contains(month), (1...31).contains(day) else { return nil }
+            let day = num(8, 2), (1...12).contains(month), (1...31).contains(day)
+        else { return nil }
         var hour = 0, minute = 0, second = 0
         var fracTicks: Int64 = 0
         var offsetSeconds = 0
         var i = 10
         if i < s.count {
             guard s[i] == 84 || s[i] == 32, let h = num(i + 1, 2), s.count > i + 3, s[i + 3] == 58,
-                  let m = num(i + 4, 2) else { return nil }
+                let m = num(i + 4, 2)
+            else { return nil }
             hour = h; minute = m; i += 6
             if i < s.count && s[i] == 58 {
                 guard let sec = num(i + 1, 2) else { return nil }
@@ -71,8 +73,9 @@ public struct DateTimeValue: Hashable, Comparable, Sendable, Codable, CustomStri
             if i < s.count {
                 if s[i] == 90 && i == s.count - 1 {
                     i += 1
-                } else if (s[i] == 43 || s[i] == 45), let oh = num(i + 1, 2), s.count == i + 6, s[i + 3] == 58,
-                          let om = num(i + 4, 2) {
+                } else if s[i] == 43 || s[i] == 45, let oh = num(i + 1, 2), s.count == i + 6, s[i + 3] == 58,
+                    let om = num(i + 4, 2)
+                {
                     offsetSeconds = (oh * 3600 + om * 60) * (s[i] == 43 ? 1 : -1)
                     i += 6
                 } else {

@@ -54,7 +54,8 @@ extension UUID {
         // The common case, a bare 36-character GUID, without Foundation's character-set trimming
         // (which was ~5% of the embedded server's time; performance only).
         if text.utf8.count == 36, let first = text.utf8.first, let last = text.utf8.last,
-           first != 0x20, first != 0x09, first != 0x7B, last != 0x20, last != 0x09 {
+            first != 0x20, first != 0x09, first != 0x7B, last != 0x20, last != 0x09
+        {
             guard let u = UUID(uuidString: text) else { return nil }
             self = u
             return

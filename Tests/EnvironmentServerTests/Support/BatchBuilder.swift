@@ -64,7 +64,8 @@ func parseBatchResponse(_ text: String, contentType: String?) -> [BatchResponseP
         guard sections.count >= 2 else { return }
         let mimeHeaders = sections[0]
         if let ct = mimeHeaders.components(separatedBy: "\r\n").first(where: { $0.lowercased().hasPrefix("content-type: multipart/mixed") }),
-           let inner = boundary(ct) {
+            let inner = boundary(ct)
+        {
             for q in split(sections.dropFirst().joined(separator: "\r\n\r\n"), inner) { parsePart(q, inChangeSet: true) }
             return
         }

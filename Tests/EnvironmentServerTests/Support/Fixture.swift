@@ -4,8 +4,10 @@ import PortalModel
 import TestSupport
 
 /// Runs `body` against a fresh `MemoryService` served on 127.0.0.1 (port 0), stopping the server afterwards.
-func withServer(_ options: ServerOptions = ServerOptions(), seed: [EntityRecord] = [],
-                _ body: (MemoryService, RunningServer) async throws -> Void) async throws {
+func withServer(
+    _ options: ServerOptions = ServerOptions(), seed: [EntityRecord] = [],
+    _ body: (MemoryService, RunningServer) async throws -> Void
+) async throws {
     let service = MemoryService()
     await service.seed(seed)
     let server = try await ServerSupport.start(service, options: options)
@@ -30,8 +32,12 @@ struct SampleSite {
 
     init(pages count: Int = 10) {
         records.append(EntityRecord("adx_website", id: website, columns: ["adx_name": .string("Contoso")]))
-        records.append(EntityRecord("adx_websitelanguage", id: language, columns: [
-            "adx_name": .string("English"), "adx_websiteid": .lookup(EntityReference("adx_website", website, name: "Contoso"))]))
+        records.append(
+            EntityRecord(
+                "adx_websitelanguage", id: language,
+                columns: [
+                    "adx_name": .string("English"), "adx_websiteid": .lookup(EntityReference("adx_website", website, name: "Contoso")),
+                ]))
         for i in 0..<count {
             let id = UUID()
             pages.append(id)

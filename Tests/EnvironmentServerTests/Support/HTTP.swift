@@ -25,8 +25,10 @@ struct HTTPResult {
 enum HTTP {
     static let client = HTTPClient(eventLoopGroupProvider: .singleton)
 
-    static func send(_ method: String, _ url: String, headers: [String: String] = [:], body: Data? = nil,
-                     timeout: Int64 = 120) async throws -> HTTPResult {
+    static func send(
+        _ method: String, _ url: String, headers: [String: String] = [:], body: Data? = nil,
+        timeout: Int64 = 120
+    ) async throws -> HTTPResult {
         var request = HTTPClientRequest(url: url)
         request.method = HTTPMethod(rawValue: method)
         request.headers.add(name: "Accept", value: "application/json")
@@ -39,8 +41,9 @@ enum HTTP {
         }
         let response = try await client.execute(request, timeout: .seconds(timeout))
         let buffer = try await response.body.collect(upTo: 512 * 1024 * 1024)
-        return HTTPResult(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },
-                          body: Data(buffer.readableBytesView))
+        return HTTPResult(
+            status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },
+            body: Data(buffer.readableBytesView))
     }
 
     static func get(_ url: String, headers: [String: String] = [:]) async throws -> HTTPResult {

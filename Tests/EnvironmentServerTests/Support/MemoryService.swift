@@ -12,8 +12,9 @@ actor MemoryService: DataverseService {
     var files: [FileBodyKey: Data] = [:]
     var version: Int64 = 1000
     var executeCalls: [ExecuteOptions] = []
-    let org = OrganizationInfo(organizationID: UUID(), name: "memory", languageCode: 1033, blockedAttachments: ["exe", "js"],
-                               maxUploadFileSize: 5_242_880, version: "9.2.0.0")
+    let org = OrganizationInfo(
+        organizationID: UUID(), name: "memory", languageCode: 1033, blockedAttachments: ["exe", "js"],
+        maxUploadFileSize: 5_242_880, version: "9.2.0.0")
 
     init(tables: [TableDefinition] = TestTables.all) { self.definitions = tables }
 
@@ -78,7 +79,9 @@ actor MemoryService: DataverseService {
             var results: [OperationResult] = []
             var failed = false
             for op in cs.operations {
-                if failed && cs.atomic { results.append(.failure(DataverseError(code: DataverseError.Code.rolledBack, message: "rolled back"))); continue }
+                if failed && cs.atomic {
+                    results.append(.failure(DataverseError(code: DataverseError.Code.rolledBack, message: "rolled back"))); continue
+                }
                 do {
                     results.append(.success(try apply(op)))
                 } catch let e as DataverseError {
@@ -87,7 +90,8 @@ actor MemoryService: DataverseService {
             }
             if failed && cs.atomic {
                 (records, links, files, version) = saved
-                results = results.map { r in r.isSuccess ? .failure(DataverseError(code: DataverseError.Code.rolledBack, message: "rolled back")) : r }
+                results = results.map { r in r.isSuccess ? .failure(DataverseError(code: DataverseError.Code.rolledBack, message: "rolled back")) : r
+                }
             }
             out += results
         }
@@ -99,7 +103,8 @@ actor MemoryService: DataverseService {
         case .create(var r):
             _ = try table(r.logicalName)
             if records[r.logicalName]?[r.id] != nil {
-                throw DataverseError(httpStatus: 412, code: DataverseError.Code.duplicateRecord, message: "A record with matching key values already exists.")
+                throw DataverseError(
+                    httpStatus: 412, code: DataverseError.Code.duplicateRecord, message: "A record with matching key values already exists.")
             }
             version += 1
             r.columns["versionnumber"] = .bigInt(version)
@@ -107,7 +112,9 @@ actor MemoryService: DataverseService {
             return r.id
         case .update(let r):
             guard var existing = records[r.logicalName]?[r.id] else {
-                throw DataverseError(httpStatus: 404, code: DataverseError.Code.objectDoesNotExist, message: "\(r.logicalName) With Id = \(r.id.dataverseString) Does Not Exist")
+                throw DataverseError(
+                    httpStatus: 404, code: DataverseError.Code.objectDoesNotExist,
+                    message: "\(r.logicalName) With Id = \(r.id.dataverseString) Does Not Exist")
             }
             for (k, v) in r.columns { existing.columns[k] = v }
             version += 1
@@ -118,7 +125,8 @@ actor MemoryService: DataverseService {
             return records[r.logicalName]?[r.id] == nil ? try apply(.create(r)) : try apply(.update(r))
         case .delete(let t, let id):
             guard records[t]?[id] != nil else {
-                throw DataverseError(httpStatus: 404, code: DataverseError.Code.objectDoesNotExist, message: "\(t) With Id = \(id.dataverseString) Does Not Exist")
+                throw DataverseError(
+                    httpStatus: 404, code: DataverseError.Code.objectDoesNotExist, message: "\(t) With Id = \(id.dataverseString) Does Not Exist")
             }
             records[t]?[id] = nil
             return id
@@ -130,7 +138,9 @@ actor MemoryService: DataverseService {
             return nil
         case .uploadFile(let k, let name, let body):
             if org.blocks(fileName: name) {
-                throw DataverseError(httpStatus: 400, code: DataverseError.Code.attachmentBlocked, message: "The attachment is either not a valid type or is too large. It cannot be uploaded or downloaded.")
+                throw DataverseError(
+                    httpStatus: 400, code: DataverseError.Code.attachmentBlocked,
+                    message: "The attachment is either not a valid type or is too large. It cannot be uploaded or downloaded.")
             }
             files[k] = try body.load()
             return k.id
@@ -148,18 +158,22 @@ enum TestTables {
     static let language = TableDefinition(
         logicalName: "adx_websitelanguage", displayName: "Website Language", entitySetName: "adx_websitelanguages",
         primaryIDColumn: "adx_websitelanguageid", primaryNameColumn: "adx_name",
-        columns: [ColumnDefinition("adx_name", .string),
-                  ColumnDefinition("adx_websiteid", .lookup, targets: ["adx_website"], navigationProperty: "adx_WebsiteId"),
-                  ColumnDefinition("versionnumber", .bigInt)])
+        columns: [
+            ColumnDefinition("adx_name", .string),
+            ColumnDefinition("adx_websiteid", .lookup, targets: ["adx_website"], navigationProperty: "adx_WebsiteId"),
+            ColumnDefinition("versionnumber", .bigInt),
+        ])
     static let webpage = TableDefinition(
         logicalName: "adx_webpage", displayName: "Web Page", entitySetName: "adx_webpages", primaryIDColumn: "adx_webpageid",
         primaryNameColumn: "adx_name",
-        columns: [ColumnDefinition("adx_name", .string), ColumnDefinition("adx_partialurl", .string),
-                  ColumnDefinition("adx_displayorder", .integer), ColumnDefinition("adx_hiddenfromsitemap", .boolean),
-                  ColumnDefinition("adx_publishingstateid", .choice), ColumnDefinition("modifiedon", .dateTime),
-                  ColumnDefinition("adx_websiteid", .lookup, targets: ["adx_website"], navigationProperty: "adx_websiteid"),
-                  ColumnDefinition("adx_parentpageid", .lookup, targets: ["adx_webpage"], navigationProperty: "adx_parentpageid"),
-                  ColumnDefinition("versionnumber", .bigInt)])
+        columns: [
+            ColumnDefinition("adx_name", .string), ColumnDefinition("adx_partialurl", .string),
+            ColumnDefinition("adx_displayorder", .integer), ColumnDefinition("adx_hiddenfromsitemap", .boolean),
+            ColumnDefinition("adx_publishingstateid", .choice), ColumnDefinition("modifiedon", .dateTime),
+            ColumnDefinition("adx_websiteid", .lookup, targets: ["adx_website"], navigationProperty: "adx_websiteid"),
+            ColumnDefinition("adx_parentpageid", .lookup, targets: ["adx_webpage"], navigationProperty: "adx_parentpageid"),
+            ColumnDefinition("versionnumber", .bigInt),
+        ])
     static let permissionRole = ManyToManyRelationship(
         name: "adx_entitypermission_webrole", entity1: "adx_entitypermission", entity2: "adx_webrole",
         intersectEntity: "adx_entitypermission_webrole", entity1IDColumn: "adx_entitypermissionid", entity2IDColumn: "adx_webroleid")

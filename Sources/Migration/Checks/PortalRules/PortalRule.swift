@@ -45,9 +45,11 @@ public struct PortalRule: Sendable {
     /// The diagnostics for one input (already with this rule's id and severity).
     public var find: @Sendable (PortalRuleInput, PortalRule) -> [Diagnostic]
 
-    public init(id: PortalRuleID, severity: Diagnostic.Severity, summary: String, source: String, needs: Set<String>,
-                folderOnly: Bool = false, beforeWriting: Bool = true,
-                find: @escaping @Sendable (PortalRuleInput, PortalRule) -> [Diagnostic]) {
+    public init(
+        id: PortalRuleID, severity: Diagnostic.Severity, summary: String, source: String, needs: Set<String>,
+        folderOnly: Bool = false, beforeWriting: Bool = true,
+        find: @escaping @Sendable (PortalRuleInput, PortalRule) -> [Diagnostic]
+    ) {
         self.id = id
         self.severity = severity
         self.summary = summary
@@ -59,11 +61,14 @@ public struct PortalRule: Sendable {
     }
 
     /// A diagnostic of this rule.
-    func diagnostic(_ message: String, _ record: EntityRecord? = nil, column: String? = nil, fix: String? = nil,
-                    context: [String: String]? = nil) -> Diagnostic {
-        Diagnostic(check: id.rawValue, severity: severity, message: message, table: record?.logicalName,
-                   recordID: record?.id, recordName: record.flatMap(PortalRuleInput.name), column: column,
-                   context: context, fix: fix)
+    func diagnostic(
+        _ message: String, _ record: EntityRecord? = nil, column: String? = nil, fix: String? = nil,
+        context: [String: String]? = nil
+    ) -> Diagnostic {
+        Diagnostic(
+            check: id.rawValue, severity: severity, message: message, table: record?.logicalName,
+            recordID: record?.id, recordName: record.flatMap(PortalRuleInput.name), column: column,
+            context: context, fix: fix)
     }
 }
 
@@ -80,8 +85,10 @@ public struct PortalRuleInput: Sendable {
     /// only records the source has and shows inactive.
     public var targetMayHoldReferences: Bool
 
-    public init(snapshot: PortalSnapshot, tablesCarried: Set<String>? = nil, isFolder: Bool = false,
-                targetMayHoldReferences: Bool = false) {
+    public init(
+        snapshot: PortalSnapshot, tablesCarried: Set<String>? = nil, isFolder: Bool = false,
+        targetMayHoldReferences: Bool = false
+    ) {
         self.snapshot = snapshot
         self.tablesCarried = tablesCarried
         self.isFolder = isFolder
@@ -91,8 +98,9 @@ public struct PortalRuleInput: Sendable {
     /// The input of the checks before writing: the tables the source holds records of count as carried
     /// (a partial upload says nothing about the tables it leaves out), references may be in the target.
     public static func beforeWriting(_ snapshot: PortalSnapshot) -> PortalRuleInput {
-        PortalRuleInput(snapshot: snapshot, tablesCarried: Set(snapshot.records.filter { !$0.value.isEmpty }.keys),
-                        targetMayHoldReferences: true)
+        PortalRuleInput(
+            snapshot: snapshot, tablesCarried: Set(snapshot.records.filter { !$0.value.isEmpty }.keys),
+            targetMayHoldReferences: true)
     }
 
     /// The records of `table`.
@@ -124,7 +132,8 @@ public struct PortalRuleInput: Sendable {
     static func flag(_ r: EntityRecord, _ column: String) -> Bool? {
         switch r.columns[column] {
         case .boolean(let b)?: return b
-        case .string(let s)?: return ["true", "1", "yes"].contains(s.lowercased()) ? true : ["false", "0", "no"].contains(s.lowercased()) ? false : nil
+        case .string(let s)?:
+            return ["true", "1", "yes"].contains(s.lowercased()) ? true : ["false", "0", "no"].contains(s.lowercased()) ? false : nil
         case .integer(let i)?: return i != 0
         case .choice(let i)?: return i != 0
         default: return nil
@@ -168,8 +177,10 @@ public enum PortalRules {
     ///   - skipping: rule ids not to run (`--skip-check`).
     ///   - minimum: only rules of this severity or worse.
     /// - Returns: the diagnostics, in `Diagnostic.displayOrder`.
-    public static func run(_ input: PortalRuleInput, skipping: Set<PortalRuleID> = [],
-                           minimum: Diagnostic.Severity = .warning) -> [Diagnostic] {
+    public static func run(
+        _ input: PortalRuleInput, skipping: Set<PortalRuleID> = [],
+        minimum: Diagnostic.Severity = .warning
+    ) -> [Diagnostic] {
         run(input, rules: all.filter { !skipping.contains($0.id) && $0.severity >= minimum })
     }
 
@@ -195,8 +206,9 @@ public enum PortalRules {
         var out: Set<PortalRuleID> = []
         for text in texts.flatMap({ $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }) where !text.isEmpty {
             guard let id = PortalRuleID(rawValue: text) else {
-                throw MigrationError.invalid("--skip-check \(text): no such rule; the rules are "
-                                             + PortalRuleID.allCases.map(\.rawValue).joined(separator: ", "))
+                throw MigrationError.invalid(
+                    "--skip-check \(text): no such rule; the rules are "
+                        + PortalRuleID.allCases.map(\.rawValue).joined(separator: ", "))
             }
             out.insert(id)
         }

@@ -25,8 +25,9 @@ enum SecurityRules {
         for link in (input.snapshot.links["adx_entitypermission_webrole"] ?? []).sorted() {
             let ends = [link.first, link.second]
             guard let p = ends.first(where: { $0.logicalName == "adx_entitypermission" }).flatMap({ permissions[$0.id] }),
-                  let role = ends.first(where: { $0.logicalName == "adx_webrole" }).flatMap({ anonymous[$0.id] }),
-                  PortalRuleInput.isActive(p), PortalRuleInput.number(p, "adx_scope") == globalScope else { continue }
+                let role = ends.first(where: { $0.logicalName == "adx_webrole" }).flatMap({ anonymous[$0.id] }),
+                PortalRuleInput.isActive(p), PortalRuleInput.number(p, "adx_scope") == globalScope
+            else { continue }
             out.append((p, role))
         }
         return out
@@ -40,16 +41,18 @@ enum SecurityRules {
         id: .anonymousGlobalWrite, severity: .error,
         summary: "a table permission with global scope granting write or delete to the anonymous web role",
         source: "research/alm-landscape-2026.md §2 (ppaudit); research/platform-behaviours.md §4 [V-src CrmEntityPermissionProvider.cs]",
-        needs: ["adx_entitypermission", "adx_webrole"], beforeWriting: false) { input, rule in
+        needs: ["adx_entitypermission", "adx_webrole"], beforeWriting: false
+    ) { input, rule in
         anonymousGlobal(input).compactMap { p, role in
             let granted = writePrivileges.filter { PortalRuleInput.flag(p, $0) == true }
             guard !granted.isEmpty else { return nil }
             let table = p.string("adx_entitylogicalname") ?? "?"
-            return rule.diagnostic("anyone, signed in or not (web role \(PortalRuleInput.label(role))), may "
-                                   + granted.map { $0.replacingOccurrences(of: "adx_", with: "") }.joined(separator: ", ")
-                                   + " every \(table) record (global scope)", p, column: "adx_scope",
-                                   fix: "narrow the scope (contact, account, parent or self), or remove the anonymous web role from the permission",
-                                   context: ["webRole": role.id.dataverseString, "table": table])
+            return rule.diagnostic(
+                "anyone, signed in or not (web role \(PortalRuleInput.label(role))), may "
+                    + granted.map { $0.replacingOccurrences(of: "adx_", with: "") }.joined(separator: ", ")
+                    + " every \(table) record (global scope)", p, column: "adx_scope",
+                fix: "narrow the scope (contact, account, parent or self), or remove the anonymous web role from the permission",
+                context: ["webRole": role.id.dataverseString, "table": table])
         }
     }
 
@@ -60,17 +63,19 @@ enum SecurityRules {
     static let anonymousGlobalAccess = PortalRule(
         id: .anonymousGlobalAccess, severity: .warning,
         summary: "a table permission with global scope granting read, create or append (no write or delete) to the anonymous web role",
-        source: "research/alm-landscape-2026.md §2 (ppaudit)", needs: ["adx_entitypermission", "adx_webrole"]) { input, rule in
+        source: "research/alm-landscape-2026.md §2 (ppaudit)", needs: ["adx_entitypermission", "adx_webrole"]
+    ) { input, rule in
         anonymousGlobal(input).compactMap { p, role in
             guard !writePrivileges.contains(where: { PortalRuleInput.flag(p, $0) == true }) else { return nil }
             let granted = accessPrivileges.filter { PortalRuleInput.flag(p, $0) == true }
             guard !granted.isEmpty else { return nil }
             let table = p.string("adx_entitylogicalname") ?? "?"
-            return rule.diagnostic("anyone, signed in or not (web role \(PortalRuleInput.label(role))), is granted "
-                                   + granted.map { $0.replacingOccurrences(of: "adx_", with: "") }.joined(separator: ", ")
-                                   + " on \(table) records with global scope (every record)", p, column: "adx_scope",
-                                   fix: "make sure every \(table) record may be public (or created by anyone); otherwise narrow the scope",
-                                   context: ["webRole": role.id.dataverseString, "table": table])
+            return rule.diagnostic(
+                "anyone, signed in or not (web role \(PortalRuleInput.label(role))), is granted "
+                    + granted.map { $0.replacingOccurrences(of: "adx_", with: "") }.joined(separator: ", ")
+                    + " on \(table) records with global scope (every record)", p, column: "adx_scope",
+                fix: "make sure every \(table) record may be public (or created by anyone); otherwise narrow the scope",
+                context: ["webRole": role.id.dataverseString, "table": table])
         }
     }
 }

@@ -13,7 +13,8 @@ enum SettingRules {
         id: .duplicateSiteSetting, severity: .warning,
         summary: "two active site settings of one website with the same name (which one applies is undefined)",
         source: "research/platform-behaviours.md §4 [V-src SettingDataAdapter.cs, CrmWebsite.cs; V-doc configure-site-settings.md]",
-        needs: ["adx_sitesetting"]) { input, rule in
+        needs: ["adx_sitesetting"]
+    ) { input, rule in
         var groups: [String: [EntityRecord]] = [:]
         for s in input.rows("adx_sitesetting") where PortalRuleInput.isActive(s) {
             guard let name = s.string("adx_name"), !name.isEmpty else { continue }
@@ -23,9 +24,10 @@ enum SettingRules {
             let differ = Set(settings.map { $0.columns["adx_value"]?.text ?? "" }).count > 1
             return settings.map { s in
                 let others = settings.filter { $0.id != s.id }.map { $0.id.dataverseString }.joined(separator: ", ")
-                return rule.diagnostic("the site setting name is also used by \(others)"
-                                       + (differ ? " with another value; which value applies is undefined" : " (same value)"),
-                                       s, column: "adx_name", fix: "keep one of them and delete or deactivate the other")
+                return rule.diagnostic(
+                    "the site setting name is also used by \(others)"
+                        + (differ ? " with another value; which value applies is undefined" : " (same value)"),
+                    s, column: "adx_name", fix: "keep one of them and delete or deactivate the other")
             }
         }
     }
@@ -37,15 +39,19 @@ enum SettingRules {
     static let webAPIWithoutPermission = PortalRule(
         id: .webAPIWithoutPermission, severity: .warning,
         summary: "Webapi/<table>/enabled is true but no active table permission names that table (the Web API answers 403)",
-        source: "research/alm-landscape-2026.md §3 N7 [MS-field, docs]", needs: ["adx_sitesetting", "adx_entitypermission"]) { input, rule in
-        let permitted = Set(input.rows("adx_entitypermission").filter(PortalRuleInput.isActive)
-            .compactMap { $0.string("adx_entitylogicalname")?.lowercased() })
+        source: "research/alm-landscape-2026.md §3 N7 [MS-field, docs]", needs: ["adx_sitesetting", "adx_entitypermission"]
+    ) { input, rule in
+        let permitted = Set(
+            input.rows("adx_entitypermission").filter(PortalRuleInput.isActive)
+                .compactMap { $0.string("adx_entitylogicalname")?.lowercased() })
         return input.rows("adx_sitesetting").filter(PortalRuleInput.isActive).compactMap { s in
             guard let name = s.string("adx_name"), let table = webAPITable(name),
-                  PortalRuleInput.flag(s, "adx_value") == true, !permitted.contains(table.lowercased()) else { return nil }
-            return rule.diagnostic("the Web API is enabled for \(table), but no active table permission names \(table); "
-                                   + "the site's Web API calls for it are refused", s, column: "adx_value",
-                                   fix: "add a table permission for \(table) (with the web roles that use it), or set the setting to false")
+                PortalRuleInput.flag(s, "adx_value") == true, !permitted.contains(table.lowercased())
+            else { return nil }
+            return rule.diagnostic(
+                "the Web API is enabled for \(table), but no active table permission names \(table); "
+                    + "the site's Web API calls for it are refused", s, column: "adx_value",
+                fix: "add a table permission for \(table) (with the web roles that use it), or set the setting to false")
         }
     }
 
@@ -59,8 +65,10 @@ enum SettingRules {
     /// Last-segment fragments that mark a setting as holding a credential (compared lower-cased). Narrower
     /// than `Secrets.nameMarkers` (which hides values in output, where a false positive costs nothing):
     /// `…/ResponseType` holding `code id_token` or `HTTP/Access-Control-Allow-Credentials` are no secrets.
-    static let secretMarkers = ["secret", "password", "passphrase", "pwd", "connectionstring", "apikey", "privatekey",
-                                "sharedaccesskey", "signingkey", "accesskey"]
+    static let secretMarkers = [
+        "secret", "password", "passphrase", "pwd", "connectionstring", "apikey", "privatekey",
+        "sharedaccesskey", "signingkey", "accesskey",
+    ]
 
     /// True when the last path segment of a setting name marks a credential.
     static func marksSecret(_ name: String) -> Bool {
@@ -76,13 +84,18 @@ enum SettingRules {
         id: .secretInPlainText, severity: .error,
         summary: "a site setting named like a secret (…Secret, …Password, …) holding a plain-text value in the folder",
         source: "DESIGN.md \"Secrets\"; research/pac-portal-format.md §4 deployment profiles", needs: ["adx_sitesetting"],
-        folderOnly: true, beforeWriting: false) { input, rule in
+        folderOnly: true, beforeWriting: false
+    ) { input, rule in
         input.rows("adx_sitesetting").compactMap { s in
             guard let name = s.string("adx_name"), marksSecret(name), let value = s.columns["adx_value"]?.text?.trimmingCharacters(in: .whitespaces),
-                  !value.isEmpty, !["true", "false"].contains(value.lowercased()), !value.hasPrefix("${") else { return nil }
-            return rule.diagnostic("the setting holds a secret in plain text in the folder (\(value.count) characters, not shown)",
-                                   s, column: "adx_value",
-                                   fix: "empty the value in the folder and set it per environment with a deployment profile (\"${OS.VARIABLE}\") or an environment variable")
+                !value.isEmpty, !["true", "false"].contains(value.lowercased()), !value.hasPrefix("${")
+            else { return nil }
+            return rule.diagnostic(
+                "the setting holds a secret in plain text in the folder (\(value.count) characters, not shown)",
+                s, column: "adx_value",
+                fix:
+                    "empty the value in the folder and set it per environment with a deployment profile (\"${OS.VARIABLE}\") or an environment variable"
+            )
         }
     }
 }

@@ -13,7 +13,8 @@ enum TemplateRules {
         id: .missingPageTemplate, severity: .error,
         summary: "an active web page whose page template is missing or inactive (the page does not render)",
         source: "research/platform-behaviours.md §2.2 [V-src ContentMapCrmSiteMapProvider.cs]",
-        needs: ["adx_webpage", "adx_pagetemplate"]) { input, rule in
+        needs: ["adx_webpage", "adx_pagetemplate"]
+    ) { input, rule in
         let templates = input.byID("adx_pagetemplate")
         return input.rows("adx_webpage").filter(PortalRuleInput.isActive).compactMap { p in
             guard let id = p.lookupID("adx_pagetemplateid") else { return nil }
@@ -27,7 +28,8 @@ enum TemplateRules {
         id: .missingWebTemplate, severity: .error,
         summary: "a page template or the website's header/footer naming a web template that is missing or inactive",
         source: "research/platform-behaviours.md §4 [V-src EntityFileSystem.cs: statecode = 0 only]",
-        needs: ["adx_pagetemplate", "adx_webtemplate"]) { input, rule in
+        needs: ["adx_pagetemplate", "adx_webtemplate"]
+    ) { input, rule in
         let templates = input.byID("adx_webtemplate")
         var out: [Diagnostic] = []
         for t in input.rows("adx_pagetemplate") where PortalRuleInput.isActive(t) {
@@ -50,12 +52,15 @@ enum TemplateRules {
         id: .liquidMissingWebTemplate, severity: .warning,
         summary: "a Liquid include or extends naming a web template that is missing or inactive",
         source: "research/platform-behaviours.md §4 [V-src EntityFileSystem.cs]; Assumption: names compare without case",
-        needs: ["adx_webtemplate"]) { input, rule in
+        needs: ["adx_webtemplate"]
+    ) { input, rule in
         let names = Set(input.rows("adx_webtemplate").filter(PortalRuleInput.isActive).compactMap { $0.string("adx_name")?.lowercased() })
         return references(input, pattern: #"\{%-?\s*(?:include|extends)\s+['"]([^'"]+)['"]"#).compactMap { ref in
-            names.contains(ref.name.lowercased()) || isBuiltIn(ref.name) ? nil
-                : rule.diagnostic("Liquid names the web template \"\(ref.name)\", which the website does not have (or has inactive)",
-                                  ref.record, column: ref.column, fix: "add that web template, or correct the name in the Liquid")
+            names.contains(ref.name.lowercased()) || isBuiltIn(ref.name)
+                ? nil
+                : rule.diagnostic(
+                    "Liquid names the web template \"\(ref.name)\", which the website does not have (or has inactive)",
+                    ref.record, column: ref.column, fix: "add that web template, or correct the name in the Liquid")
         }
     }
 
@@ -65,15 +70,18 @@ enum TemplateRules {
         id: .missingSnippet, severity: .warning,
         summary: "a Liquid snippets['NAME'] without a default naming a content snippet that is missing or inactive (renders empty)",
         source: "research/platform-behaviours.md §4 [V-src ContentMap.cs: snippets by name, case-insensitive]",
-        needs: ["adx_contentsnippet"]) { input, rule in
+        needs: ["adx_contentsnippet"]
+    ) { input, rule in
         let names = Set(input.rows("adx_contentsnippet").filter(PortalRuleInput.isActive).compactMap { $0.string("adx_name")?.lowercased() })
         // A reference with a fallback (`snippets['X'] | default: …`, `{% editable snippets 'X' default: … %}`)
         // is a snippet the site may leave out on purpose: Microsoft's templates do it throughout.
         let pattern = #"(?:snippets\s*\[\s*['"]([^'"]+)['"]\s*\](?!\s*\|\s*default)|editable\s+snippets\s+['"]([^'"]+)['"](?![^%]*default\s*:))"#
         return references(input, pattern: pattern).compactMap { ref in
-            names.contains(ref.name.lowercased()) ? nil
-                : rule.diagnostic("Liquid names the content snippet \"\(ref.name)\", which the website does not have (or has inactive)",
-                                  ref.record, column: ref.column, fix: "add that content snippet, or correct the name in the Liquid")
+            names.contains(ref.name.lowercased())
+                ? nil
+                : rule.diagnostic(
+                    "Liquid names the content snippet \"\(ref.name)\", which the website does not have (or has inactive)",
+                    ref.record, column: ref.column, fix: "add that content snippet, or correct the name in the Liquid")
         }
     }
 
@@ -85,16 +93,20 @@ enum TemplateRules {
     }
 
     /// The diagnostic for a lookup to `kind` `id` that is missing (`found` nil) or inactive; nil when fine.
-    static func problem(_ rule: PortalRule, _ input: PortalRuleInput, _ r: EntityRecord, column: String, kind: String, id: UUID,
-                        found: EntityRecord?) -> Diagnostic? {
+    static func problem(
+        _ rule: PortalRule, _ input: PortalRuleInput, _ r: EntityRecord, column: String, kind: String, id: UUID,
+        found: EntityRecord?
+    ) -> Diagnostic? {
         guard let found else {
             if input.targetMayHoldReferences { return nil }
-            return rule.diagnostic("the \(kind) \(id.dataverseString) is not in the website", r, column: column,
-                                   fix: "add the \(kind) to the source, or choose one the website has")
+            return rule.diagnostic(
+                "the \(kind) \(id.dataverseString) is not in the website", r, column: column,
+                fix: "add the \(kind) to the source, or choose one the website has")
         }
         guard PortalRuleInput.isActive(found) else {
-            return rule.diagnostic("the \(kind) \(PortalRuleInput.label(found)) is inactive", r, column: column,
-                                   fix: "activate the \(kind), or choose an active one")
+            return rule.diagnostic(
+                "the \(kind) \(PortalRuleInput.label(found)) is inactive", r, column: column,
+                fix: "activate the \(kind), or choose an active one")
         }
         return nil
     }
@@ -116,10 +128,11 @@ enum TemplateRules {
                 var seen = Set<String>()
                 let ns = text as NSString
                 for m in regex.matches(in: text, range: NSRange(location: 0, length: ns.length)) {
-                    let name = (1..<m.numberOfRanges).compactMap { i -> String? in
-                        let range = m.range(at: i)
-                        return range.location == NSNotFound ? nil : ns.substring(with: range)
-                    }.first ?? ""
+                    let name =
+                        (1..<m.numberOfRanges).compactMap { i -> String? in
+                            let range = m.range(at: i)
+                            return range.location == NSNotFound ? nil : ns.substring(with: range)
+                        }.first ?? ""
                     if !name.isEmpty, seen.insert(name).inserted { out.append((r, column, name)) }
                 }
             }

@@ -12,20 +12,23 @@ enum WebFileRules {
         id: .webFileWithoutContent, severity: .warning,
         summary: "an active web file without a note holding its content, or with an empty one (answers 404 or 204)",
         source: "research/platform-behaviours.md §6 [V-src AnnotationDataAdapter.cs; V-doc site-checker-configuration-issues.md]",
-        needs: ["adx_webfile", "annotation"]) { input, rule in
+        needs: ["adx_webfile", "annotation"]
+    ) { input, rule in
         var notes: [UUID: [EntityRecord]] = [:]
         for n in input.rows("annotation") { if let owner = n.lookupID("objectid") { notes[owner, default: []].append(n) } }
         return input.rows("adx_webfile").filter(PortalRuleInput.isActive).compactMap { f in
             if let blob = f.string("adx_cloudblobaddress"), !blob.isEmpty { return nil }
             let mine = notes[f.id] ?? []
             if mine.isEmpty {
-                return rule.diagnostic("the web file has no note holding its content; its URL answers 404", f,
-                                       fix: "add the file's content (in a pac folder: the file beside its .webfile.yml), or delete the web file")
+                return rule.diagnostic(
+                    "the web file has no note holding its content; its URL answers 404", f,
+                    fix: "add the file's content (in a pac folder: the file beside its .webfile.yml), or delete the web file")
             }
             let sizes = mine.map { bodySize($0, input.snapshot) }
             if sizes.allSatisfy({ $0 == 0 }) {
-                return rule.diagnostic("the web file's note has no content (0 bytes); its URL answers 204 No Content", f,
-                                       fix: "put the file's content in the note (in a pac folder: the file beside its .webfile.yml)")
+                return rule.diagnostic(
+                    "the web file's note has no content (0 bytes); its URL answers 204 No Content", f,
+                    fix: "put the file's content in the note (in a pac folder: the file beside its .webfile.yml)")
             }
             return nil
         }
