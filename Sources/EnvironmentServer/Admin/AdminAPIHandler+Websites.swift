@@ -1,5 +1,4 @@
 import Foundation
-import LocalEnvironment
 import PortalModel
 
 /// The website operations of the embedded admin API (research/code-sites-and-admin-api.md §B.1–§B.4, §B.8).
@@ -32,9 +31,9 @@ extension AdminAPIHandler {
 
     /// Every host as a `WebsiteDto` (§B.4): stored hosts, oldest first, then hosts still being created.
     func websites(_ c: Context) async throws -> [JSONValue] {
-        let hosts = try await c.environment.siteHosts()
-        let records = Dictionary(try await c.environment.websites().map { ($0.websiteId, $0) }, uniquingKeysWith: { a, _ in a })
-        let owner = try await c.environment.whoAmI().userID
+        let hosts = try await c.hosting.siteHosts()
+        let records = Dictionary(try await WebsiteListing.websites(in: c.service).map { ($0.websiteId, $0) }, uniquingKeysWith: { a, _ in a })
+        let owner = try await c.service.whoAmI().userID
         let running = operations.current.values.filter { $0.status == .inProgress || $0.status == .notStarted }
         var result: [JSONValue] = []
         for h in hosts {
@@ -174,7 +173,7 @@ extension AdminAPIHandler {
                 websiteRecordID: recordID, status: .inProgress, created: Date())
         }
         let fails = takeFailure()
-        let environment = c.environment
+        let hosting = c.hosting
         let existing = recordID
         return await start(op, c) { [self] in
             if fails {
@@ -187,11 +186,11 @@ extension AdminAPIHandler {
             do {
                 let host: SiteHost
                 if let existing {
-                    host = try await environment.bindSiteHost(
+                    host = try await hosting.bindSiteHost(
                         existingWebsite: existing, hostTemplate: template, name: name, subdomain: subdomain, hostID: hostID)
                 } else {
-                    host = try await environment.createSiteHost(
-                        template: embedded, hostTemplate: template, name: name, subdomain: subdomain, hostID: hostID)
+                    host = try await hosting.createSiteHost(
+                        template: embedded, hostTemplate: template, name: name, subdomain: subdomain, dataModel: .standard, hostID: hostID)
                 }
                 self.pending.withLock { $0[hostID] = nil }
                 return .success(url: Self.websiteURL(subdomain), record: host.websiteRecordId)
@@ -205,7 +204,7 @@ extension AdminAPIHandler {
     /// The synchronous refusals of a create (§B.5, §D 8): subdomain taken (400 `SubdomainConflict`),
     /// language the environment cannot provision, record unknown (404) or already hosted (409).
     func checkAvailable(_ c: Context, subdomain: String, recordID: UUID?, language: Int) async throws {
-        let hosts = try await c.environment.siteHosts()
+        let hosts = try await c.hosting.siteHosts()
         let pendingHosts = pending.current.values
         let lower = subdomain.lowercased()
         if hosts.contains(where: { $0.subdomain?.lowercased() == lower }) || pendingHosts.contains(where: { $0.subdomain.lowercased() == lower }) {
@@ -213,7 +212,7 @@ extension AdminAPIHandler {
                 400, "SubdomainConflict", "The subdomain '\(subdomain)' is already in use. Choose another subdomain.", target: "subdomain")
         }
         if let recordID {
-            guard try await c.environment.dataModel(ofWebsite: recordID) != nil else {
+            guard try await WebsiteListing.dataModel(ofWebsite: recordID, in: c.service) != nil else {
                 throw AdminFailure(
                     404, "WebsiteRecordNotFound",
                     "No website record (adx_website or powerpagesite) with id \(recordID.uuidString.lowercased()) in this environment.",
@@ -249,13 +248,13 @@ extension AdminAPIHandler {
                 return .success(url: nil, record: p.websiteRecordID)
             }
         }
-        guard let host = try await c.environment.siteHosts().first(where: { $0.id == hostID }) else { throw notFound(id) }
+        guard let host = try await c.hosting.siteHosts().first(where: { $0.id == hostID }) else { throw notFound(id) }
         if operations.current.values.contains(where: { $0.hostID == hostID && $0.status == .inProgress }) {
             throw AdminFailure(409, "OperationInProgress", "An operation on website \(id) is still running; wait for it to finish.")
         }
         let op = AdminOperation(id: UUID(), kind: .delete, hostID: hostID, status: .inProgress, started: Date())
         let fails = takeFailure()
-        let environment = c.environment
+        let hosting = c.hosting
         return await start(op, c) {
             if fails {
                 return .failure(
@@ -264,7 +263,7 @@ extension AdminAPIHandler {
                 )
             }
             do {
-                try await environment.deleteSiteHost(hostID)
+                try await hosting.deleteSiteHost(hostID)
                 return .success(url: nil, record: host.websiteRecordId)
             } catch {
                 return .failure("DeleteFailed", "Deleting the site '\(host.name)' failed: \(error)")
@@ -277,7 +276,7 @@ extension AdminAPIHandler {
         if pending.current[hostID] != nil {
             throw AdminFailure(409, "OperationInProgress", "The website \(id) has no running site yet (its creation has not completed).")
         }
-        guard try await c.environment.siteHosts().contains(where: { $0.id == hostID }) else { throw notFound(id) }
+        guard try await c.hosting.siteHosts().contains(where: { $0.id == hostID }) else { throw notFound(id) }
         return WebResponse(status: 200)
     }
 

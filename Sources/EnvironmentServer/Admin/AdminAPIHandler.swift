@@ -1,5 +1,4 @@
 import Foundation
-import LocalEnvironment
 import Logging
 import PortalModel
 
@@ -45,7 +44,10 @@ public final class AdminAPIHandler: Sendable {
     /// `http://127.0.0.1:PORT/powerpages`; the scope to ask for is this with `/.default`.
     public static func audience(origin: String) -> String { origin + "/powerpages" }
 
-    let environment: LocalEnvironment?
+    /// The environment served: its records (organization, websites, caller) through `DataverseService`.
+    let service: any DataverseService
+    /// Its site host operations, `nil` when it hosts no sites (then every request answers 501).
+    let hosting: (any SiteHosting)?
     let tokens: TokenService
     let options: AdminAPIOptions
     let requireToken: Bool
@@ -55,10 +57,12 @@ public final class AdminAPIHandler: Sendable {
     let failuresLeft: Locked<Int>
 
     /// - Parameters:
-    ///   - service: the environment served; the admin API works only for a `LocalEnvironment` (others answer 501).
+    ///   - service: the environment served; the admin API works only for a service with `siteHosting`
+    ///     (the embedded environment; others answer 501).
     ///   - tokens: the server's token service (to check audience and grant of bearer tokens).
     public init(service: any DataverseService, tokens: TokenService, options: AdminAPIOptions, requireToken: Bool, logger: Logger) {
-        self.environment = service as? LocalEnvironment
+        self.service = service
+        self.hosting = service.siteHosting
         self.tokens = tokens
         self.options = options
         self.requireToken = requireToken
@@ -87,11 +91,11 @@ public final class AdminAPIHandler: Sendable {
                 "The api-version '\(version)' is not supported; supported: \(Self.apiVersions.joined(separator: ", ")).")
         }
         if let refused = authorize(headers["authorization"], origin: origin) { return refused }
-        guard let environment else {
+        guard let hosting else {
             return Self.error(501, "NotImplemented", "The admin API is served only for embedded environments.")
         }
         let organization: OrganizationInfo
-        do { organization = try await environment.organizationInfo() } catch {
+        do { organization = try await service.organizationInfo() } catch {
             return Self.error(500, "InternalServerError", "The environment could not be read: \(error)")
         }
         guard UUID(uuidString: parts[1]) == organization.organizationID else {
@@ -101,7 +105,7 @@ public final class AdminAPIHandler: Sendable {
                 target: "environmentId")
         }
         let context = Context(
-            environment: environment, organization: organization, origin: origin,
+            service: service, hosting: hosting, organization: organization, origin: origin,
             base: origin + "/powerpages/environments/" + parts[1], version: version)
         let rest = Array(parts.dropFirst(2))
         do {
@@ -124,7 +128,10 @@ public final class AdminAPIHandler: Sendable {
 
     /// What one request needs to know about the environment.
     struct Context {
-        var environment: LocalEnvironment
+        /// The environment's records (organization, websites, caller).
+        var service: any DataverseService
+        /// Its site hosts.
+        var hosting: any SiteHosting
         var organization: OrganizationInfo
         var origin: String
         /// `http://127.0.0.1:PORT/powerpages/environments/{env}`.
@@ -188,7 +195,7 @@ extension AdminAPIHandler {
     /// A handler for an embedded environment used in-process (no server, no tokens): what the `site`
     /// commands use for `local:NAME`. Operations run before they are answered unless
     /// `options.operationDelayMilliseconds` is set.
-    public static func inProcess(environment: LocalEnvironment, options: AdminAPIOptions = AdminAPIOptions()) -> AdminAPIHandler {
+    public static func inProcess(environment: any DataverseService, options: AdminAPIOptions = AdminAPIOptions()) -> AdminAPIHandler {
         AdminAPIHandler(
             service: environment, tokens: TokenService(options: ServerOptions()), options: options, requireToken: false,
             logger: EnvironmentServer.quietLogger())

@@ -1,5 +1,4 @@
 import Foundation
-import LocalEnvironment
 import PortalModel
 
 /// A chunked file column upload in progress (research/dataverse-webapi.md §9.2): the bytes received
@@ -82,16 +81,18 @@ extension WebAPIHandler {
     /// `Range` form follows Microsoft's "download files in chunks" article as recalled, marked [I]).
     /// Microsoft's form with the total after the range (`bytes=a-b/total`) and an open end (`bytes=a-`)
     /// are accepted; `b` is clipped to the last byte. Both answers carry `x-ms-file-size` and
-    /// `Accept-Ranges: bytes`, and `x-ms-file-name` when the service is a `LocalEnvironment`.
+    /// `Accept-Ranges: bytes`, and `x-ms-file-name` when the service keeps file names (`fileStore`).
     /// - Throws: 404 `0x80040217` when the column holds no file; 416 for a range that starts past the
     ///   end; 400 for a `Range` header that is not `bytes=…`.
     func downloadFile(table: TableDefinition, id: UUID, column: ColumnDefinition, range: String?) async throws -> WebResponse {
         let key = FileBodyKey(table.logicalName, id, column.logicalName)
-        // An embedded environment knows the file name too (`x-ms-file-name`, as on uploads, §9.2).
+        // A service that keeps file names (the embedded environment) gives the name too (`x-ms-file-name`,
+        // as on uploads, §9.2).
         var fileName: String?
         let body: Data?
-        if let local = service as? LocalEnvironment, let stored = try await local.file(key) {
-            (fileName, body) = (stored.fileName, stored.data)
+        if let store = service.fileStore {
+            let stored = try await store.storedFile(key)
+            (fileName, body) = (stored?.fileName, stored?.data)
         } else {
             body = try await service.downloadFile(key)
         }

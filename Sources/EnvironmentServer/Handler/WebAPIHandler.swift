@@ -1,5 +1,4 @@
 import Foundation
-import LocalEnvironment
 import Logging
 import PortalModel
 
@@ -193,7 +192,9 @@ public final class WebAPIHandler: Sendable {
     func readColumns(_ select: [ColumnDefinition]?, table: TableDefinition) -> [String]? {
         guard let select else { return nil }
         var names = select.map(\.logicalName).filter { $0 != table.primaryIDColumn }
-        if table.column("versionnumber") != nil || service is LocalEnvironment, !names.contains("versionnumber") { names.append("versionnumber") }
+        if table.column("versionnumber") != nil || service.versionNumberOnEveryTable, !names.contains("versionnumber") {
+            names.append("versionnumber")
+        }
         return names
     }
 

@@ -2,24 +2,9 @@ import Foundation
 import GRDB
 import PortalModel
 
-/// A Power Pages site host of an embedded environment: the `pm_portalapp` row, the embedded stand-in
-/// for the admin API's website object (research/code-sites-and-admin-api.md §B.4, §B.8).
-///
-/// - `id`: the host id (`pm_portalappid`), what the admin API calls the website `id`.
-/// - `websiteRecordId`: the website record it hosts (`adx_websiteid` or `powerpagesiteid`); the record
-///   may have been deleted since (the host then points at nothing, as after Microsoft's procedure).
-/// - `template`: `pm_template` (an admin API template name for hosts made through the admin API, a
-///   built-in template name such as `starter` for hosts made by `env provision`).
-/// - `createdOn`: when the row was written (UTC).
-public struct SiteHost: Sendable, Hashable {
-    public var id: UUID
-    public var name: String
-    public var websiteRecordId: UUID?
-    public var template: String
-    public var dataModel: String
-    public var subdomain: String?
-    public var createdOn: Date
-}
+// `SiteHost` (the `pm_portalapp` row seen as the admin API's website object) is PortalModel's, shared
+// with `EnvironmentServer`'s admin API through the `SiteHosting` capability
+// (LocalEnvironment+Capabilities.swift).
 
 /// Another host of the environment already uses this subdomain (the admin API's `SubdomainConflict`,
 /// research/code-sites-and-admin-api.md §B.5).

@@ -278,7 +278,7 @@ public struct Applier: Sendable {
     /// operations of change sets not sent have no result. Each change set answered is counted in `tally`.
     func run(_ ops: [(DataverseOperation, OpInfo)], stop: StopSignal, tally: WriteTally? = nil) async -> [(OpInfo, OperationResult)] {
         guard !ops.isEmpty else { return [] }
-        let advisor = target as? any SendingAdvice
+        let advisor = target.sendingAdvice
         let firstWidth = await width(advisor)
         let changeSetSize = options.changeSetSize ?? Self.chosenChangeSetSize(operations: ops.count, width: firstWidth, advised: advisor != nil)
         if options.changeSetSize == nil || options.parallelism == nil {

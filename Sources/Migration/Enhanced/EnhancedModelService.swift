@@ -330,14 +330,9 @@ public actor EnhancedModelService: DataverseService {
         return links.filter { ids.contains($0.first.id) }
     }
 
+    /// A web file note's body is its component's `filecontent` (`baseFileKey(_:)`); other bodies are the base's.
     public func downloadFile(_ key: FileBodyKey) async throws -> Data? {
-        if key.logicalName == "annotation", key.column == "documentbody",
-            let note = try await standardView().record("annotation", key.id),
-            let file = note.lookupID("objectid") ?? note["objectid"].flatMap({ UUID(dataverse: $0.text ?? "") })
-        {
-            return try await base.downloadFile(FileBodyKey("powerpagecomponent", file, "filecontent"))
-        }
-        return try await base.downloadFile(key)
+        try await base.downloadFile(try await baseFileKey(key))
     }
 
     func isComponentRelationship(_ rel: ManyToManyRelationship) -> Bool {

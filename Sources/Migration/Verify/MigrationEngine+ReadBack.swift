@@ -73,12 +73,9 @@ extension MigrationEngine {
         ProgressSink.emit(.stage(.verifying))
         let started = Date()
         let plan = prepared.plan
-        var reading: any DataverseService = target
-        if let view = target as? EnhancedModelService {
-            reading = EnhancedModelService(
-                base: view.base, catalog: catalog, acceptingColumnsOf: prepared.source,
-                siteScope: prepared.planning.websiteScoped ? plan.targetWebsiteID : nil)
-        }
+        let reading =
+            target.enhancedModelView?.freshView(
+                acceptingColumnsOf: prepared.source, siteScope: prepared.planning.websiteScoped ? plan.targetWebsiteID : nil) ?? target
         let reader = SnapshotReader(service: reading, catalog: catalog)
         var back: PortalSnapshot
         if prepared.planning.websiteScoped {

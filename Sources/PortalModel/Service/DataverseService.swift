@@ -83,6 +83,28 @@ public protocol DataverseService: Sendable {
 
     /// Executes change sets in order and returns one result per operation, flattened in order.
     func execute(_ changeSets: [ChangeSet], options: ExecuteOptions) async throws -> [OperationResult]
+
+    // Capabilities (ServiceCapabilities.swift): `nil`/false unless the service has them. A service type
+    // conforming to the capability's protocol answers itself; a wrapper forwards its base's.
+
+    /// The enhanced-model view this service is, `nil` for a service showing its own tables.
+    var enhancedModelView: (any EnhancedModelView)? { get }
+
+    /// How much to send at once (the Web API's `x-ms-dop-hint`), `nil` when the service has no advice.
+    var sendingAdvice: (any SendingAdvice)? { get }
+
+    /// File bodies with their stored names, `nil` when the service returns bytes only.
+    var fileStore: (any FileStore)? { get }
+
+    /// A direct writer of the organization's settings, `nil` when they are written with `PATCH organizations(id)`.
+    var organizationSettingsEditor: (any OrganizationSettingsEditor)? { get }
+
+    /// The site host operations of an environment that hosts sites itself, `nil` otherwise.
+    var siteHosting: (any SiteHosting)? { get }
+
+    /// True when every table keeps a `versionnumber` (the embedded environment, system tables such as
+    /// `annotation` too), whether or not its metadata lists the column.
+    var versionNumberOnEveryTable: Bool { get }
 }
 
 extension DataverseService {
