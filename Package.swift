@@ -38,11 +38,12 @@ let package = Package(
                 "PortalModel", "ConfigurationMigration",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
-        // Serves a LocalEnvironment over the Web API on 127.0.0.1.
+        // Serves any DataverseService (the embedded environment) over the Web API on 127.0.0.1; the
+        // embedded environment's extras (file names, site hosts) through PortalModel's service capabilities.
         .target(
             name: "EnvironmentServer",
             dependencies: [
-                "PortalModel", "LocalEnvironment",
+                "PortalModel",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

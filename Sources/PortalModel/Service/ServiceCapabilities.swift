@@ -81,3 +81,24 @@ extension DataverseService where Self: SiteHosting {
     /// A service that hosts sites answers itself.
     public var siteHosting: (any SiteHosting)? { self }
 }
+
+/// The capabilities a `DataverseService` can have, one case per capability requirement of the
+/// protocol. Adding a capability means adding its case here and to `DataverseService.capabilities`, so
+/// the wrapper tests (which compare a wrapper's capabilities with its base's) cover it.
+public enum ServiceCapability: String, CaseIterable, Sendable, Hashable {
+    case enhancedModelView, sendingAdvice, fileStore, organizationSettingsEditor, siteHosting, versionNumberOnEveryTable
+}
+
+extension DataverseService {
+    /// The capabilities this service has (a non-nil answer, or true).
+    public var capabilities: Set<ServiceCapability> {
+        var all: Set<ServiceCapability> = []
+        if enhancedModelView != nil { all.insert(.enhancedModelView) }
+        if sendingAdvice != nil { all.insert(.sendingAdvice) }
+        if fileStore != nil { all.insert(.fileStore) }
+        if organizationSettingsEditor != nil { all.insert(.organizationSettingsEditor) }
+        if siteHosting != nil { all.insert(.siteHosting) }
+        if versionNumberOnEveryTable { all.insert(.versionNumberOnEveryTable) }
+        return all
+    }
+}
