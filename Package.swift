@@ -82,12 +82,28 @@ let package = Package(
         .target(name: "ChildProcesses"),
         // Code sites (single-page-application sites): powerpages.config.json, both .powerpages-site layouts, build output (issue 23).
         .target(name: "CodeSite", dependencies: ["PortalModel", "PortalFolder", "Migration"]),
+        // The process's terminal: console output shared with the live progress line, progress display
+        // (live line, plain lines, JSON lines), the log handler; no ArgumentParser (issue 19).
+        .target(
+            name: "Terminal",
+            dependencies: [
+                "PortalModel",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        // Environments set up with real commands (create, provision, upload, serve) in a workspace of their
+        // own, and the quickstart procedure; shared by the quickstart command, TestSupport and the benchmark
+        // (issue 19). No ArgumentParser.
+        .target(
+            name: "Scenarios",
+            dependencies: [
+                "PortalModel", "LocalEnvironment", "EnvironmentServer", "DataverseWebAPI", "Migration", "ChildProcesses",
+            ]),
         // Command types (parsing, output); no business logic.
         .target(
             name: "PortalMigrateCLI",
             dependencies: [
                 "PortalModel", "DataverseWebAPI", "LocalEnvironment", "EnvironmentServer",
-                "PortalFolder", "ConfigurationMigration", "Migration", "ChildProcesses", "Reports", "CodeSite",
+                "PortalFolder", "ConfigurationMigration", "Migration", "ChildProcesses", "Reports", "CodeSite", "Terminal", "Scenarios",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -104,7 +120,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "PortalModel", "LocalEnvironment", "EnvironmentServer", "ChildProcesses", "PortalMigrateCLI",
+                "PortalModel", "LocalEnvironment", "EnvironmentServer", "ChildProcesses", "PortalMigrateCLI", "Scenarios",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -116,6 +132,7 @@ let package = Package(
         .testTarget(name: "ConfigurationMigrationTests", dependencies: ["ConfigurationMigration", "TestSupport"]),
         .testTarget(name: "MigrationTests", dependencies: ["Migration", "LocalEnvironment", "TestSupport"]),
         .testTarget(name: "CodeSiteTests", dependencies: ["CodeSite", "PortalFolder", "Migration", "LocalEnvironment", "TestSupport"]),
+        .testTarget(name: "TerminalTests", dependencies: ["Terminal", "PortalModel", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "PortalMigrateTests", dependencies: ["PortalMigrateCLI", "TestSupport", "Reports", "Migration"]),
     ]
 )

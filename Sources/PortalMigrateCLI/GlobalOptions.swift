@@ -1,4 +1,5 @@
 import ArgumentParser
+import Terminal
 
 /// Options every command shares (DESIGN.md, "Commands"): where to act, output form and verbosity.
 ///

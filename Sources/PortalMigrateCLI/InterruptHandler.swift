@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import Terminal
 
 /// Ctrl-C (SIGINT) during a journalled write (upload, migrate, data import): says that the same
 /// command resumes the run, then exits 130 (issue 24: every failure ends with what to do next).

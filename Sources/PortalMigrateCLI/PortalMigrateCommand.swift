@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PortalModel
+import Terminal
 
 /// The root `portal-migrate` command: lists the subcommands built so far.
 public struct PortalMigrateCommand: AsyncParsableCommand {

@@ -2,6 +2,7 @@ import ChildProcesses
 import Foundation
 import LocalEnvironment
 import PortalModel
+import Scenarios
 
 /// One end-to-end scenario for the built `portal-migrate`: a fresh work directory with the data
 /// directory `home/` (every local environment, journal and, in `home/config`, auth profile of the
@@ -9,6 +10,8 @@ import PortalModel
 /// created, settings changed, provisioned, a corpus folder uploaded, an environment served on 127.0.0.1.
 /// Setup steps throw `ScenarioError` (with the command and its output) when the command fails, so a
 /// test's own `#expect`s are about what it tests. Safe in parallel: nothing is shared between scenarios.
+/// The setup steps are `Scenarios.Workspace`'s (shared with `quickstart` and the benchmark), run with
+/// the built binary (`CLI.binary`); `workspace` gives the rest of that API.
 ///
 /// Example:
 /// ```
@@ -24,40 +27,46 @@ public struct Scenario: Sendable {
     public let work: URL
     /// `work/home`: `PORTAL_MIGRATE_HOME` of every command the scenario runs.
     public let home: URL
+    /// The commands' workspace: `work`, `home`, `home/config`, the built binary; commands run in `home`.
+    public let workspace: Workspace
 
     /// A new scenario in a fresh temporary directory named after `label`.
     /// - Throws: when the directory cannot be created.
     public init(_ label: String = "pm-scenario") throws {
         work = try TestPaths.temporaryDirectory(label)
-        home = work.appendingPathComponent("home", isDirectory: true)
+        workspace = Workspace(executable: CLI.binary, work: work)
+        home = workspace.home
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+    }
+
+    /// Runs a `Workspace` setup step, its `CommandFailure` turned into a `ScenarioError` with the output.
+    private func setup<T>(_ body: (Workspace) async throws -> T) async throws -> T {
+        do { return try await body(workspace) } catch let failure as CommandFailure {
+            throw ScenarioError(message: failure.detailed)
+        } catch let failure as ScenarioSetupError {
+            throw ScenarioError(message: failure.message)
+        }
     }
 
     /// Removes the work directory.
     public func remove() { try? FileManager.default.removeItem(at: work) }
 
-    /// Runs `portal-migrate arguments` in this scenario (`CLI.run` with `home`).
-    /// - Throws: what `CLI.run` throws (a failed command is a result, not an error).
+    /// Runs `portal-migrate arguments` in this scenario (`Workspace.run`: `home`, `home/config`, in `home`).
+    /// - Throws: what `ChildProcess.run` throws (a failed command is a result, not an error).
     public func run(
         _ arguments: [String], environment: [String: String] = [:], currentDirectory: URL? = nil,
         stdin: Data? = nil, timeout: Double = CLI.defaultTimeout, killAfter: Double? = nil
     ) async throws -> ChildProcessResult {
-        try await CLI.run(
-            arguments, environment: environment, home: home, currentDirectory: currentDirectory, stdin: stdin,
-            timeout: timeout, killAfter: killAfter)
+        try await workspace.run(
+            arguments, environment: environment, currentDirectory: currentDirectory, stdin: stdin, timeout: timeout,
+            killAfter: killAfter)
     }
 
     /// Runs a setup command that must succeed.
     /// - Throws: `ScenarioError` naming the command with its output when it exits non-zero.
     @discardableResult
     public func succeed(_ arguments: [String]) async throws -> ChildProcessResult {
-        let r = try await run(arguments)
-        guard r.exitCode == 0 else {
-            throw ScenarioError(
-                message: "`portal-migrate \(arguments.joined(separator: " "))` exited \(r.exitCode): "
-                    + "\(r.stdout.suffix(1500))\n\(r.stderr.suffix(1500))")
-        }
-        return r
+        try await setup { try await $0.succeed(arguments) }
     }
 
     /// Creates the embedded environment `name` (`env create`), optionally with its blocked attachment
@@ -66,9 +75,7 @@ public struct Scenario: Sendable {
     /// - Throws: `ScenarioError` when a command fails.
     @discardableResult
     public func createEnvironment(_ name: String, blockedAttachments: String? = nil) async throws -> String {
-        try await succeed(["env", "create", name])
-        if let blockedAttachments { try await succeed(["env", "settings", name, "--blockedattachments", blockedAttachments]) }
-        return "local:\(name)"
+        try await setup { try await $0.createEnvironment(name, blockedAttachments: blockedAttachments) }
     }
 
     /// Provisions a website from a built-in template (`env provision NAME --template T --json`).
@@ -82,14 +89,7 @@ public struct Scenario: Sendable {
         _ name: String, template: String = "starter", modelVersion: Int? = nil,
         siteName: String? = nil
     ) async throws -> UUID {
-        var arguments = ["env", "provision", name, "--template", template, "--json"]
-        if let modelVersion { arguments += ["--modelVersion", String(modelVersion)] }
-        if let siteName { arguments += ["--name", siteName] }
-        let r = try await succeed(arguments)
-        guard let id = (try? JSONValue.parse(r.stdout))?["websiteId"]?.stringValue.flatMap({ UUID(dataverse: $0) }) else {
-            throw ScenarioError(message: "`env provision` printed no websiteId: \(r.stdout.prefix(500))")
-        }
-        return id
+        try await setup { try await $0.provision(name, template: template, modelVersion: modelVersion, siteName: siteName) }
     }
 
     /// Copies the corpus pac folder `corpusName` (`../shared/corpus/pac/NAME`) into the work directory,
@@ -107,13 +107,11 @@ public struct Scenario: Sendable {
     /// - Throws: `ScenarioError` when the upload fails.
     @discardableResult
     public func upload(_ folder: URL, to name: String, _ extra: [String] = []) async throws -> ChildProcessResult {
-        try await succeed(["upload", "--path", folder.path, "--environment", "local:\(name)", "--yes"] + extra)
+        try await setup { try await $0.upload(folder, to: name, extra) }
     }
 
     /// The file of the embedded environment `name` (`home/environments/NAME.sqlite`).
-    public func environmentFile(_ name: String) -> URL {
-        home.appendingPathComponent("environments/\(name).sqlite")
-    }
+    public func environmentFile(_ name: String) -> URL { workspace.environmentFile(name) }
 
     /// Opens the embedded environment `name` in the test process (close it before a command writes to it).
     /// - Throws: what `LocalEnvironment(opening:)` throws.

@@ -2,6 +2,7 @@ import DataverseWebAPI
 import Foundation
 import Logging
 import PortalModel
+import Terminal
 
 /// Resolves `--environment` values that name a Web API environment to a `WebAPIClient`: an auth
 /// profile name or index, an environment URL (matched to a saved profile, or used without auth when

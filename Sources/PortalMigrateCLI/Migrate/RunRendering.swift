@@ -3,6 +3,7 @@ import DataverseWebAPI
 import Foundation
 import Migration
 import PortalModel
+import Terminal
 
 /// How the writing commands (`upload`, `migrate`, `data import`) show a `PendingRun` and apply it;
 /// the rules (checks, force, dry run, what is written) are the use case's.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PortalModel
+import Terminal
 
 /// A command whose run shows progress (`--progress`, `ProgressDisplay`): the long ones that read an
 /// environment, a folder or a package, or write to a target.
@@ -39,3 +40,7 @@ extension ProgressDisplay {
         return try await ProgressSink.$current.withValue(display.sink) { try await body() }
     }
 }
+
+/// `--progress auto|plain|json|none` is parsed by its raw value (`ProgressMode` lives in `Terminal`,
+/// which has no ArgumentParser).
+extension ProgressMode: ExpressibleByArgument {}

@@ -1,11 +1,12 @@
 import ArgumentParser
 import Foundation
 import LocalEnvironment
+import Scenarios
 
 /// `portal-migrate quickstart [--keep] [--over-http] [--template T] [--verbose]`: Microsoft's portal
 /// migration procedure end to end on embedded environments in a temporary directory, printing every
-/// command it runs (see `QuickstartProcedure`), then a summary table. Exit code 0 only when every step
-/// was verified, else 1.
+/// command it runs, then a summary table. Exit code 0 only when every step was verified, else 1.
+/// The procedure is `Scenarios.QuickstartProcedure`; this command maps its options and renders.
 struct QuickstartCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "quickstart",
@@ -58,7 +59,7 @@ struct QuickstartCommand: AsyncParsableCommand {
 
     func run() async throws {
         let executable: URL
-        do { executable = try ChildCommandRunner.currentExecutable() } catch { throw UserFacingError("\(error)") }
+        do { executable = try Workspace.currentExecutable() } catch { throw UserFacingError("\(error)") }
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("portal-migrate-quickstart-\(UUID().uuidString.prefix(8).lowercased())", isDirectory: true)
         do {
@@ -67,13 +68,14 @@ struct QuickstartCommand: AsyncParsableCommand {
         } catch {
             throw UserFacingError("cannot create the quickstart directory \(directory.path): \(error)")
         }
-        let runner = ChildCommandRunner(executable: executable, workingDirectory: directory, verbose: verbose)
         printOut("PortalMigrate quickstart: Microsoft's portal migration procedure on embedded environments\(overHTTP ? ", over HTTP" : "").")
         printOut("`portal-migrate` below is \(executable.path).")
         printOut("Every command below runs in \(directory.path) with")
         printOut("  export PORTAL_MIGRATE_HOME=\(directory.path)/home PORTAL_MIGRATE_CONFIG_HOME=\(directory.path)/config")
 
-        let procedure = QuickstartProcedure(runner: runner, template: template.lowercased(), overHTTP: overHTTP)
+        let procedure = QuickstartProcedure(
+            executable: executable, directory: directory, template: template.lowercased(), overHTTP: overHTTP, verbose: verbose,
+            say: { printOut($0) })
         let steps = await procedure.run()
 
         printOut("")

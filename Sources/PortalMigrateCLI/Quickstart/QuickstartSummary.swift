@@ -1,28 +1,5 @@
 import Foundation
-
-/// Why a quickstart step could not be completed or verified (the message names the command or record).
-struct QuickstartError: Error, CustomStringConvertible {
-    let message: String
-    init(_ message: String) { self.message = message }
-    var description: String { message }
-}
-
-/// One row of the quickstart summary.
-///
-/// - `written`: records (and N:N links) the step's commands created, updated or deleted in Dataverse
-///   environments, as the commands reported them (`--json` results), plus the records provisioning
-///   and website deletion wrote, counted by reading the website before and after.
-/// - `seconds`: wall-clock time of the whole step.
-/// - `verified`: the step's own check passed (for transfers: `verify` exited 0).
-struct QuickstartStep: Sendable {
-    var number: Int
-    var title: String
-    var written = 0
-    var seconds = 0.0
-    var verified = false
-    /// What failed, when `verified` is false.
-    var problem: String?
-}
+import Scenarios
 
 /// Renders the summary table: step, records written, seconds, verified.
 enum QuickstartSummary {

@@ -1,6 +1,7 @@
 import DataverseWebAPI
 import Foundation
 import PortalModel
+import Terminal
 
 /// Waits for an admin API operation with progress on stderr: one line when the status changes and
 /// one every 30 s while it does not (provisioning takes minutes, research §B.3).

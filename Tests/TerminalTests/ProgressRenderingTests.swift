@@ -1,7 +1,7 @@
 import Foundation
 import PortalModel
 import Testing
-@testable import PortalMigrateCLI
+@testable import Terminal
 
 /// Issue 19 "Events and progress": the renderers' formatting (counts, rate, time left, the live line
 /// and the plain lines) from events folded at chosen times: the clock is injected, nothing waits.

@@ -1,4 +1,3 @@
-import ArgumentParser
 import Foundation
 
 /// `--progress auto|plain|json|none`: how a long command shows its progress on standard error.
@@ -8,11 +7,12 @@ import Foundation
 /// - `plain`: plain lines (a stage summary, a line every few seconds, retry waits);
 /// - `json`: one JSON object per progress event, a line each (`ProgressJSON`), also with `--json`;
 /// - `none`: nothing.
-public enum ProgressMode: String, CaseIterable, ExpressibleByArgument, Sendable {
+/// (The command line declares it `ExpressibleByArgument`; this module has no ArgumentParser.)
+public enum ProgressMode: String, CaseIterable, Sendable {
     case auto, plain, json, none
 
     /// What a command shows.
-    enum Style: Equatable {
+    public enum Style: Equatable, Sendable {
         case live, plain, jsonLines, off
     }
 
@@ -21,7 +21,7 @@ public enum ProgressMode: String, CaseIterable, ExpressibleByArgument, Sendable 
     ///   - json: `--json` was given (its stdout is one object; progress only when asked for as JSON lines).
     ///   - terminal: standard error is a terminal.
     ///   - term: the `TERM` variable.
-    func style(json: Bool, terminal: Bool, term: String?) -> Style {
+    public func style(json: Bool, terminal: Bool, term: String?) -> Style {
         switch self {
         case .none: return .off
         case .json: return .jsonLines

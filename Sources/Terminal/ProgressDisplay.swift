@@ -10,16 +10,16 @@ import PortalModel
 /// burst of events costs no terminal writes, and a step with no events (a throttling wait, a big query)
 /// still shows a ticking clock and countdown. `finish()` erases the live line so the command's report
 /// (or error) starts on a clean line; Ctrl-C erases it too (`InterruptHandler`).
-final class ProgressDisplay: @unchecked Sendable {
+public final class ProgressDisplay: @unchecked Sendable {
     /// The display of the running command, while one is active (erased by the interrupt handler).
-    nonisolated(unsafe) static var active: ProgressDisplay?
+    nonisolated(unsafe) public static var active: ProgressDisplay?
 
-    let style: ProgressMode.Style
-    let console: Console
+    public let style: ProgressMode.Style
+    public let console: Console
     /// Seconds on a monotonic scale (injected by tests).
-    let clock: @Sendable () -> Double
+    public let clock: @Sendable () -> Double
     /// Redraws per second of the live line.
-    static let liveHz = 10
+    public static let liveHz = 10
 
     private let lock = NSLock()
     private var state: ProgressState
@@ -30,7 +30,12 @@ final class ProgressDisplay: @unchecked Sendable {
     private var timer: DispatchSourceTimer?
     private let started: Double
 
-    init(
+    /// - Parameters:
+    ///   - style: how the events are shown.
+    ///   - console: where they are written (the process's standard error by default).
+    ///   - unicode: block and braille characters in the live line (else ASCII).
+    ///   - clock: seconds on a monotonic scale.
+    public init(
         style: ProgressMode.Style, console: Console = .shared, unicode: Bool = ProgressDisplay.unicodeLocale(),
         clock: @escaping @Sendable () -> Double = ProgressDisplay.monotonicSeconds
     ) {
@@ -45,10 +50,10 @@ final class ProgressDisplay: @unchecked Sendable {
     }
 
     /// The sink to install around the command's run.
-    var sink: ProgressSink { ProgressSink { [self] event in self.receive(event) } }
+    public var sink: ProgressSink { ProgressSink { [self] event in self.receive(event) } }
 
     /// Starts the redraw timer (live: `liveHz` a second; plain: once a second, for the periodic line).
-    func start() {
+    public func start() {
         guard style == .live || style == .plain else { return }
         let t = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "portal-migrate.progress"))
         let interval = style == .live ? 1.0 / Double(Self.liveHz) : 1.0
@@ -59,7 +64,7 @@ final class ProgressDisplay: @unchecked Sendable {
     }
 
     /// Folds in one event; plain and JSON lines are written at once, the live line at the next tick.
-    func receive(_ event: ProgressEvent) {
+    public func receive(_ event: ProgressEvent) {
         let now = clock()
         switch style {
         case .off:
@@ -80,7 +85,7 @@ final class ProgressDisplay: @unchecked Sendable {
     }
 
     /// One timer tick: redraw the live line, or print the periodic plain line when due.
-    func tick() {
+    public func tick() {
         let now = clock()
         switch style {
         case .live:
@@ -106,7 +111,7 @@ final class ProgressDisplay: @unchecked Sendable {
     }
 
     /// Stops drawing and erases the live line; JSON lines end with a `finished` object. Idempotent.
-    func finish() {
+    public func finish() {
         let first: Bool = lock.withLock {
             defer { finished = true }
             return !finished
@@ -118,11 +123,11 @@ final class ProgressDisplay: @unchecked Sendable {
     }
 
     /// Seconds since boot (`DispatchTime`, monotonic).
-    static let monotonicSeconds: @Sendable () -> Double = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+    public static let monotonicSeconds: @Sendable () -> Double = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
     /// True when the locale's character set is UTF-8 (`LC_ALL`, `LC_CTYPE`, `LANG`), so block and braille
     /// characters show; ASCII otherwise.
-    static func unicodeLocale(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+    public static func unicodeLocale(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
         let value =
             environment["LC_ALL"].flatMap { $0.isEmpty ? nil : $0 }
             ?? environment["LC_CTYPE"].flatMap { $0.isEmpty ? nil : $0 } ?? environment["LANG"] ?? ""

@@ -13,51 +13,61 @@ import Darwin
 /// in the target? [y/N] ") stays readable while it waits, and the report printed at the end of a run is
 /// never followed by a redraw of the stage that just ended.
 /// Thread-safe: every write holds one lock (writes are per line or per redraw, never per record).
-final class Console: @unchecked Sendable {
+public final class Console: @unchecked Sendable {
     /// The process's console.
-    static let shared = Console()
+    public static let shared = Console()
+
+    /// Where text goes: `writeAll(fd, text)` for the process's descriptors; a test passes a closure that
+    /// records what would be written, with the descriptor.
+    private let output: @Sendable (Int32, String) -> Void
+
+    /// - Parameter output: receives every piece of text with its descriptor (1 or 2), in order, under
+    ///   the console's lock; the process's standard output and error by default.
+    public init(output: @escaping @Sendable (Int32, String) -> Void = { Console.writeAll($0, $1) }) {
+        self.output = output
+    }
 
     private let lock = NSLock()
     private var liveShown = false
     private var paused = false
 
     /// Writes `text` to standard output (`fd` 1) or standard error (`fd` 2), after erasing the live line.
-    func write(_ text: String, fd: Int32) {
+    public func write(_ text: String, fd: Int32) {
         lock.withLock {
             eraseLocked()
-            Self.writeAll(fd, text)
+            output(fd, text)
             paused = true
         }
     }
 
     /// Draws `line` as the live line on standard error, replacing the one shown; nothing while paused.
-    func drawLive(_ line: String) {
+    public func drawLive(_ line: String) {
         lock.withLock {
             guard !paused else { return }
-            Self.writeAll(2, "\r" + line + "\u{1B}[K")
+            output(2, "\r" + line + "\u{1B}[K")
             liveShown = true
         }
     }
 
     /// Lets the live line be drawn again after text (called for every progress event).
-    func resume() {
+    public func resume() {
         lock.withLock { paused = false }
     }
 
     /// Erases the live line, leaving the cursor at the start of an empty line.
-    func eraseLive() {
+    public func eraseLive() {
         lock.withLock { eraseLocked() }
     }
 
     private func eraseLocked() {
         guard liveShown else { return }
-        Self.writeAll(2, "\r\u{1B}[K")
+        output(2, "\r\u{1B}[K")
         liveShown = false
     }
 
     /// `write(2)` until every byte is written (or the descriptor fails: a closed pipe loses progress
     /// text, never the command's result).
-    static func writeAll(_ fd: Int32, _ text: String) {
+    public static func writeAll(_ fd: Int32, _ text: String) {
         var bytes = Array(text.utf8)[...]
         while !bytes.isEmpty {
             let n = bytes.withUnsafeBytes { Self.systemWrite(fd, $0.baseAddress, $0.count) }
@@ -76,7 +86,7 @@ final class Console: @unchecked Sendable {
     }
 
     /// Columns of the terminal on `fd`, or `COLUMNS`, or 80.
-    static func columns(_ fd: Int32 = 2) -> Int {
+    public static func columns(_ fd: Int32 = 2) -> Int {
         var size = winsize()
         if ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
         return ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init) ?? 80

@@ -2,9 +2,9 @@ import Foundation
 
 /// How progress numbers read: counts with thousands separators, bytes, rates, durations and time left.
 /// Pure functions (tested with fixed values).
-enum ProgressFormat {
+public enum ProgressFormat {
     /// `1234567` → `1,234,567`.
-    static func count(_ n: Int) -> String {
+    public static func count(_ n: Int) -> String {
         let digits = String(abs(n))
         var out = ""
         for (i, c) in digits.enumerated() {
@@ -15,19 +15,19 @@ enum ProgressFormat {
     }
 
     /// `1 record`, `1,234 records`: a count and its noun, plural unless one.
-    static func counted(_ n: Int, _ noun: String) -> String {
+    public static func counted(_ n: Int, _ noun: String) -> String {
         "\(count(n)) \(noun)\(n == 1 ? "" : "s")"
     }
 
     /// `done/total` bytes with one unit when both share it: `1.6/2.0 MB`, else `33.3 KB/2.0 MB`.
-    static func bytes(_ done: Int, of total: Int) -> String {
+    public static func bytes(_ done: Int, of total: Int) -> String {
         let (a, b) = (bytes(done), bytes(total))
         let unitA = a.split(separator: " ").last, unitB = b.split(separator: " ").last
         return unitA == unitB ? "\(a.split(separator: " ")[0])/\(b)" : "\(a)/\(b)"
     }
 
     /// Bytes in decimal units: `512 B`, `12.3 KB`, `40.0 MB`, `1.20 GB`.
-    static func bytes(_ n: Int) -> String {
+    public static func bytes(_ n: Int) -> String {
         let v = Double(n)
         switch v {
         case ..<1000: return "\(n) B"
@@ -38,19 +38,19 @@ enum ProgressFormat {
     }
 
     /// Items per second: `410/s`, `4.1/s`, `0.3/s`.
-    static func rate(_ perSecond: Double) -> String {
+    public static func rate(_ perSecond: Double) -> String {
         perSecond >= 10 ? "\(count(Int(perSecond.rounded())))/s" : String(format: "%.1f/s", perSecond)
     }
 
     /// Elapsed time as a clock: `0:07`, `3:05`, `1:02:03`.
-    static func clock(_ seconds: Double) -> String {
+    public static func clock(_ seconds: Double) -> String {
         let s = max(0, Int(seconds))
         let (h, m, r) = (s / 3600, (s % 3600) / 60, s % 60)
         return h > 0 ? String(format: "%d:%02d:%02d", h, m, r) : String(format: "%d:%02d", m, r)
     }
 
     /// A duration in words: `0.4 s`, `12 s`, `2 min 05 s`, `1 h 05 min`.
-    static func duration(_ seconds: Double) -> String {
+    public static func duration(_ seconds: Double) -> String {
         if seconds < 10 { return String(format: "%.1f s", max(0, seconds)) }
         let s = Int(seconds.rounded())
         if s < 60 { return "\(s) s" }
@@ -60,7 +60,7 @@ enum ProgressFormat {
 
     /// Time left, rounded so it does not flicker: `~3 s left`, `~40 s left` (to 5 s), `~4 min left`,
     /// `~1 h 10 min left`; `nil` when the rate is unknown or nothing is left.
-    static func timeLeft(remaining: Int, rate: Double?) -> String? {
+    public static func timeLeft(remaining: Int, rate: Double?) -> String? {
         guard remaining > 0, let rate, rate > 0 else { return nil }
         let s = Double(remaining) / rate
         switch s {
@@ -72,12 +72,12 @@ enum ProgressFormat {
     }
 
     /// A seconds count for a wait: `12 s`, `2.5 s`.
-    static func wait(_ seconds: Double) -> String {
+    public static func wait(_ seconds: Double) -> String {
         seconds >= 10 || seconds == seconds.rounded() ? "\(Int(seconds.rounded(.up))) s" : String(format: "%.1f s", seconds)
     }
 
     /// `part` of `whole` as a whole percentage, never 100 before the end: `25%`.
-    static func percent(_ part: Int, of whole: Int) -> String {
+    public static func percent(_ part: Int, of whole: Int) -> String {
         guard whole > 0 else { return "" }
         let p = part >= whole ? 100 : min(99, Int(Double(part) * 100 / Double(whole)))
         return "\(p)%"

@@ -22,16 +22,23 @@ import PortalModel
 /// `site prepare-target` (steps 2 and 5) and `site create --existing-website` (steps 4 and 5; issue 22).
 /// Creating environments and provisioning the source and target-migrate stay `env` commands on the
 /// environment files (what the admin center does in real life).
-final class QuickstartProcedure {
+///
+/// Every command is shown through `say` as a user would type it, with a few lines of its output
+/// (`QuickstartTranscript`); its whole output is kept in `logs/` of the directory. The command line's
+/// `quickstart` maps its options here and renders the steps it returns.
+public final class QuickstartProcedure {
     /// The variable the deployment profile reads the target's client secret from (`${OS.NAME}`).
     static let secretVariable = "QUICKSTART_TARGET_CLIENT_SECRET"
     /// The deployment profile's name (`deployment-profiles/NAME.deployment.yml`).
     static let profileName = "target"
 
-    let runner: ChildCommandRunner
-    let template: String
-    let overHTTP: Bool
-    let home: DataDirectory
+    /// Where the commands run: the quickstart's directory, `home/` and `config/` inside it.
+    public let workspace: Workspace
+    /// The template provisioned in every environment (`starter` or `customer-self-service`).
+    public let template: String
+    /// Whether the transfers run against `env serve` servers on 127.0.0.1.
+    public let overHTTP: Bool
+    private let say: @Sendable (String) -> Void
     private let servers: QuickstartServers?
     private(set) var steps: [QuickstartStep] = []
     /// Secret values: generated per run, never printed.
@@ -41,16 +48,34 @@ final class QuickstartProcedure {
     private var edits: QuickstartEdits?
     private var folder: String?
 
-    init(runner: ChildCommandRunner, template: String, overHTTP: Bool) {
-        self.runner = runner
+    /// - Parameters:
+    ///   - executable: the `portal-migrate` binary each step runs (`Workspace.currentExecutable()`).
+    ///   - directory: an existing directory for everything the procedure makes: `home/` (the data
+    ///     directory of every command), `config/` (their config directory), the site folder, the
+    ///     package, `logs/`. Every command runs in it, so the paths it prints are short.
+    ///   - template: `starter` or `customer-self-service`.
+    ///   - overHTTP: run the transfers against `env serve` servers on 127.0.0.1.
+    ///   - verbose: echo every line the commands print instead of the first few.
+    ///   - say: receives every line of the transcript.
+    public init(
+        executable: URL, directory: URL, template: String, overHTTP: Bool, verbose: Bool,
+        say: @escaping @Sendable (String) -> Void
+    ) {
+        let logs = directory.appendingPathComponent("logs", isDirectory: true)
+        let transcript = QuickstartTranscript(logs: logs, verbose: verbose, say: say)
+        let workspace = Workspace(
+            executable: executable, work: directory, home: directory.appendingPathComponent("home", isDirectory: true),
+            configHome: directory.appendingPathComponent("config", isDirectory: true), currentDirectory: directory,
+            observer: transcript)
+        self.workspace = workspace
         self.template = template
         self.overHTTP = overHTTP
-        self.home = DataDirectory(root: runner.workingDirectory.appendingPathComponent("home"))
-        self.servers = overHTTP ? QuickstartServers(runner: runner, home: home) : nil
+        self.say = say
+        self.servers = overHTTP ? QuickstartServers(workspace: workspace, logs: logs, say: say) : nil
     }
 
     /// The names of the environments the procedure creates.
-    static let environmentNames = ["source", "target-pac", "target-cmt", "target-migrate"]
+    public static let environmentNames = ["source", "target-pac", "target-cmt", "target-migrate"]
 
     private var secretEnvironment: [String: String] { [Self.secretVariable: targetSecret] }
     private var profilePath: String? { folder.map { "\($0)/deployment-profiles/\(Self.profileName).deployment.yml" } }
@@ -59,7 +84,7 @@ final class QuickstartProcedure {
 
     /// Runs the six steps (a failed step is recorded and the next independent steps still run), then
     /// stops the servers.
-    func run() async -> [QuickstartStep] {
+    public func run() async -> [QuickstartStep] {
         await step(1, "source: provision a \(template) portal and edit it") { try await self.source(&$0) }
         await step(
             2,
@@ -80,14 +105,14 @@ final class QuickstartProcedure {
         await step(5, "data schema + export + import into target-cmt; verify") { try await self.cmtTransfer(&$0) }
         await step(6, "migrate into provisioned target-migrate (--targetWebSiteId); verify") { try await self.migrateTransfer(&$0) }
         if let servers {
-            printOut("")
+            say("")
             await servers.stopAll()
         }
         return steps
     }
 
     private func step(_ number: Int, _ title: String, _ body: (inout QuickstartStep) async throws -> Void) async {
-        printOut("\n== Step \(number): \(title)")
+        say("\n== Step \(number): \(title)")
         var s = QuickstartStep(number: number, title: title)
         let started = Date()
         do {
@@ -95,10 +120,10 @@ final class QuickstartProcedure {
         } catch {
             s.verified = false
             s.problem = "\(error)"
-            printOut("  FAILED: \(error)")
+            say("  FAILED: \(error)")
         }
         s.seconds = Date().timeIntervalSince(started)
-        if s.verified { printOut("  verified.") }
+        if s.verified { say("  verified.") }
         steps.append(s)
     }
 
@@ -110,9 +135,9 @@ final class QuickstartProcedure {
         sourceSite = site
         s.written += provisioned
         try await requireWebsites("source", [site])
-        printOut("  editing the source through \(overHTTP ? "the Web API" : "the embedded environment") (no command edits records):")
+        say("  editing the source through \(overHTTP ? "the Web API" : "the embedded environment") (no command edits records):")
         let applied = try await withService("source") { try await QuickstartEdits.apply(to: $0, websiteID: site, secret: self.sourceSecret) }
-        for c in applied.changes { printOut("    - \(c)") }
+        for c in applied.changes { say("    - \(c)") }
         s.written += applied.written
         try await withService("source") { try await applied.check(in: $0, secret: self.sourceSecret) }
         edits = applied
@@ -124,7 +149,7 @@ final class QuickstartProcedure {
         let source = try await spec("source"), target = try await spec("target-pac")
         let download = try await command(["download", "--path", "site", "--webSiteId", site.dataverseString, "--environment", source, "--json"])
         guard let path = try download.jsonObject()["folder"] as? String else { throw QuickstartError("download printed no folder") }
-        let base = runner.workingDirectory.standardizedFileURL.path + "/"
+        let base = workspace.work.standardizedFileURL.path + "/"
         let relative = path.hasPrefix(base) ? String(path.dropFirst(base.count)) : path
         folder = relative
         try writeProfile(folder: relative)
@@ -141,7 +166,7 @@ final class QuickstartProcedure {
         guard value == targetSecret else {
             throw QuickstartError("the target's \(QuickstartEdits.secretSettingName) does not hold the deployment profile's value (values not shown)")
         }
-        printOut("  the target's \(QuickstartEdits.secretSettingName) holds the deployment profile's value, not the source's")
+        say("  the target's \(QuickstartEdits.secretSettingName) holds the deployment profile's value, not the source's")
         s.verified = true
     }
 
@@ -207,7 +232,7 @@ final class QuickstartProcedure {
                 "record counts differ (duplicates or missing records): "
                     + differing.map { "\($0) source \(sourceCounts[$0] ?? 0), target \(targetCounts[$0] ?? 0)" }.joined(separator: "; "))
         }
-        printOut("  no duplicates: target-migrate's website holds the source's \(sourceCounts.values.reduce(0, +)) records, table by table")
+        say("  no duplicates: target-migrate's website holds the source's \(sourceCounts.values.reduce(0, +)) records, table by table")
         s.verified = true
     }
 
@@ -228,9 +253,9 @@ final class QuickstartProcedure {
     /// environment opened (and closed) here, or the Web API client of its server.
     private func withService<T>(_ name: String, _ body: (any DataverseService) async throws -> T) async throws -> T {
         if overHTTP {
-            let store = AuthProfileStore(directory: runner.workingDirectory.appendingPathComponent("config", isDirectory: true))
-            let client = try RemoteEnvironment.client(for: try await spec(name), interactive: false, store: store)
-            return try await body(client)
+            // The servers are on 127.0.0.1 and ask for no token.
+            guard let url = URL(string: try await spec(name)) else { throw QuickstartError("no URL for \(name)") }
+            return try await body(try WebAPIClient(environmentURL: url))
         }
         return try await withLocal(name) { try await body($0) }
     }
@@ -239,31 +264,33 @@ final class QuickstartProcedure {
     /// HTTP: the quickstart's own bookkeeping (records written, the duplicate count) reads the files
     /// so that only the printed commands and the edits go through the Web API.
     private func withLocal<T>(_ name: String, _ body: (LocalEnvironment) async throws -> T) async throws -> T {
-        let env = try EnvironmentResolver.openLocal(name, directory: EnvironmentDirectory(home))
+        let env = try workspace.openEnvironment(name)
         defer { try? env.close() }
         return try await body(env)
     }
 
     /// Runs a command; with `expect`, a different exit code throws.
     @discardableResult
-    private func command(_ arguments: [String], expect: Int32? = nil, environment: [String: String] = [:]) async throws -> ChildCommandRunner.Result {
-        let r = try await runner.run(arguments, extraEnvironment: environment)
+    private func command(_ arguments: [String], expect: Int32? = nil, environment: [String: String] = [:]) async throws -> StepCommand {
+        let r: StepCommand
+        do {
+            r = StepCommand(arguments: arguments, result: try await workspace.run(arguments, environment: environment))
+        } catch {
+            throw QuickstartError("cannot start \(workspace.executable.path): \(error)")
+        }
         if let expect, r.status != expect { throw r.failure }
         return r
     }
 
     private func create(_ name: String) async throws {
-        try await command(["env", "create", name], expect: 0)
+        try await workspace.createEnvironment(name)
         if let servers { _ = try await servers.start(name) }
     }
 
     /// Provisions the template into `name`; returns the website id and the records written (the
     /// website's records read back, plus the portal app).
     private func provision(_ name: String) async throws -> (UUID, Int) {
-        let r = try await command(["env", "provision", name, "--template", template, "--json"], expect: 0)
-        guard let text = try r.jsonObject()["websiteId"] as? String, let id = UUID(dataverse: text) else {
-            throw QuickstartError("env provision printed no websiteId")
-        }
+        let id = try await workspace.provision(name, template: template)
         let count = try await withLocal(name) { try await Self.recordCounts($0, id).values.reduce(0, +) }
         return (id, count + 1)
     }
@@ -289,7 +316,7 @@ final class QuickstartProcedure {
         guard (created["websiteRecordId"] as? String).flatMap({ UUID(dataverse: $0) }) == site else {
             throw QuickstartError("site create did not report website record \(site.dataverseString): \(created)")
         }
-        printOut(
+        say(
             "  \(name): site \(created["siteId"] as? String ?? "?") at \(created["websiteUrl"] as? String ?? "?") serves the moved website record")
     }
 
@@ -307,14 +334,14 @@ final class QuickstartProcedure {
                 throw QuickstartError("site prepare-target printed no recordsDeleted")
             }
             try await requireWebsites(name, [])
-            printOut("  \(name) has the template's solutions and no website: ready for the configuration")
+            say("  \(name) has the template's solutions and no website: ready for the configuration")
             return (deleted + 1) * 2 // created, then deleted (the website's records and its site)
         }
         let (site, provisioned) = try await provision(name)
         try await command(["env", "delete-website", name, "--webSiteId", site.dataverseString], expect: 0)
         try await command(["env", "delete-portal-app", name, "--webSiteId", site.dataverseString], expect: 0)
         try await requireWebsites(name, [])
-        printOut("  \(name) has the template's solutions and no website: ready for the configuration")
+        say("  \(name) has the template's solutions and no website: ready for the configuration")
         return provisioned * 2 // created, then deleted (the website's records and its portal app)
     }
 
@@ -334,7 +361,7 @@ final class QuickstartProcedure {
     /// Records and links an `upload`/`data import`/`migrate --json` result reports as created, updated,
     /// deleted, added or removed.
     /// - Throws: `QuickstartError` when the command failed or reported failures.
-    private func writes(_ r: ChildCommandRunner.Result) throws -> Int {
+    private func writes(_ r: StepCommand) throws -> Int {
         let json = try r.jsonObject()
         if let failures = json["failures"] as? [Any], !failures.isEmpty {
             throw QuickstartError("\(failures.count) record(s) failed: \(String(describing: failures.prefix(3)))")
@@ -362,7 +389,7 @@ final class QuickstartProcedure {
     /// takes its value from `${OS.QUICKSTART_TARGET_CLIENT_SECRET}` (research/pac-portal-format.md §4).
     private func writeProfile(folder: String) throws {
         guard let id = edits?.secretSettingID else { throw QuickstartError("the source edits did not run") }
-        let dir = runner.workingDirectory.appendingPathComponent(folder).appendingPathComponent("deployment-profiles", isDirectory: true)
+        let dir = workspace.work.appendingPathComponent(folder).appendingPathComponent("deployment-profiles", isDirectory: true)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let text = """
             adx_sitesetting:
@@ -372,7 +399,7 @@ final class QuickstartProcedure {
 
             """
         try SafeFileWriter.write(Data(text.utf8), to: "\(Self.profileName).deployment.yml", under: dir)
-        printOut("  wrote \(folder)/deployment-profiles/\(Self.profileName).deployment.yml: the target's \(QuickstartEdits.secretSettingName)")
-        printOut("  comes from $\(Self.secretVariable) (a generated value, not shown)")
+        say("  wrote \(folder)/deployment-profiles/\(Self.profileName).deployment.yml: the target's \(QuickstartEdits.secretSettingName)")
+        say("  comes from $\(Self.secretVariable) (a generated value, not shown)")
     }
 }
