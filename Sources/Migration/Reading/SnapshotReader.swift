@@ -13,7 +13,8 @@ import PortalModel
 ///   found through any of its parents (a web link without a page still comes through its set);
 /// - global tables (portal languages) by the ids the website's records reference;
 /// - notes (`annotation`) whose `objectid` is a web file of the website, with their `documentbody` as
-///   file bodies (`FileBodyKey("annotation", id, "documentbody")`) downloaded lazily into memory.
+///   file bodies (`FileBodyKey("annotation", id, "documentbody")`) downloaded in groups and kept on
+///   disk (`BodySpool`, `FileBody.file`), never all in memory.
 /// N:N links of relationships whose two tables are portal tables, keeping links whose both ends were read.
 ///
 /// System columns (`PortalTables.systemColumns`) are dropped so snapshots from services and files compare.
@@ -157,32 +158,31 @@ public struct SnapshotReader: Sendable {
             tally.table(g.table, records: rows.count)
         }
 
-        // 5. Notes of web files, with their bodies (bodies not sent inline are downloaded side by side).
+        // 5. Notes of web files: their ids and sizes first, then the notes with their bodies in groups of
+        // about `bodyGroupBytes`, each group's bodies spooled to disk (`BodySpool`) as it arrives, so the
+        // bodies held in memory at once stay near `bodyReadWidth` groups whatever the site's size.
         if let noteDef = defs["annotation"] {
             let fileTables = ["adx_webfile"].filter { readIDs[$0] != nil }
             for ft in fileTables {
                 guard let ids = readIDs[ft], !ids.isEmpty else { continue }
-                var notes = try await readByIDs("annotation", column: "objectid", ids: ids)
-                var missing: [FileBodyKey] = []
-                for i in notes.indices {
-                    let key = FileBodyKey("annotation", notes[i].id, "documentbody")
-                    if case .string(let b64)? = notes[i].columns["documentbody"], let data = Data(base64Encoded: b64) {
-                        snapshot.bodies[key] = .data(data)
-                    } else {
-                        missing.append(key)
-                    }
-                    notes[i].columns.removeValue(forKey: "documentbody")
-                }
+                let sizeColumns = noteDef.column("filesize") == nil ? [noteDef.primaryIDColumn] : [noteDef.primaryIDColumn, "filesize"]
+                let listed = try await readByIDs("annotation", column: "objectid", ids: ids, columns: sizeColumns)
+                var notes: [EntityRecord] = []
                 var bodiesDone = 0, bodyBytes = 0
-                let downloaded = try await ConcurrentReads.map(
-                    missing,
-                    onResult: { _, data in
-                        bodiesDone += 1
-                        bodyBytes += data?.count ?? 0
-                        ProgressSink.emit(.fileBodiesRead(done: bodiesDone, total: missing.count, bytes: bodyBytes))
+                let groups = Self.bodyGroups(listed)
+                let total = listed.count
+                let read = try await ConcurrentReads.map(
+                    groups, width: Self.bodyReadWidth,
+                    onResult: { _, r in
+                        bodiesDone += r.notes.count
+                        bodyBytes += r.bytes
+                        ProgressSink.emit(.fileBodiesRead(done: bodiesDone, total: total, bytes: bodyBytes))
                     }
-                ) { key in try await service.downloadFile(key) }
-                for (key, data) in zip(missing, downloaded) { if let data { snapshot.bodies[key] = .data(data) } }
+                ) { group in try await Self.readNotesWithBodies(group, primaryID: noteDef.primaryIDColumn, service: service) }
+                for r in read {
+                    notes += r.notes
+                    for (key, body) in r.bodies { snapshot.bodies[key] = body }
+                }
                 for note in notes { snapshot.add(clean(note, noteDef)) }
                 tally.table("annotation", records: notes.count)
             }
@@ -217,8 +217,9 @@ public struct SnapshotReader: Sendable {
     /// Every record of `table` whose `column` is one of `ids`, read in chunks of `chunkSize` ids
     /// (side by side, `ConcurrentReads`); in chunk order.
     /// - Throws: what the service throws.
-    public func readByIDs(_ table: String, column: String, ids: Set<UUID>) async throws -> [EntityRecord] {
-        try await readByIDs([(table, column, ids)]).first ?? []
+    /// - Parameter columns: the columns to read (`nil`: every column).
+    public func readByIDs(_ table: String, column: String, ids: Set<UUID>, columns: [String]? = nil) async throws -> [EntityRecord] {
+        try await readByIDs([(table, column, ids)], columns: columns).first ?? []
     }
 
     /// Several `readByIDs` queries at once: every chunk of every query side by side.
@@ -226,7 +227,7 @@ public struct SnapshotReader: Sendable {
     /// - Returns: one array of records per query, in the queries' order.
     /// - Throws: what the service throws.
     func readByIDs(
-        _ queries: [(table: String, column: String, ids: Set<UUID>)],
+        _ queries: [(table: String, column: String, ids: Set<UUID>)], columns: [String]? = nil,
         onChunk: (String, [EntityRecord]) -> Void = { _, _ in }
     ) async throws -> [[EntityRecord]] {
         var chunks: [(query: Int, table: String, column: String, ids: ArraySlice<UUID>)] = []
@@ -243,11 +244,71 @@ public struct SnapshotReader: Sendable {
             chunks.map { ($0.table, $0.column, Array($0.ids)) },
             onResult: { i, r in onChunk(chunks[i].table, r) }
         ) { table, column, ids in
-            try await service.retrieveAll(RecordQuery(table, filter: .in(column, ids.map { .guid($0) })))
+            try await service.retrieveAll(RecordQuery(table, columns: columns, filter: .in(column, ids.map { .guid($0) })))
         }
         var out = [[EntityRecord]](repeating: [], count: queries.count)
         for (c, r) in zip(chunks, rows) { out[c.query] += r }
         return out
+    }
+
+    /// Most file body bytes (by the notes' `filesize`) asked for in one read of notes with their bodies.
+    static let bodyGroupBytes = 4 * 1024 * 1024
+    /// Most notes in one such read.
+    static let bodyGroupNotes = 50
+    /// Such reads in flight at once.
+    static let bodyReadWidth = 4
+
+    /// The note ids of `listed` in groups of at most `bodyGroupNotes` notes and about `bodyGroupBytes`
+    /// bytes of body (a note without a `filesize` counts 1 MiB; a larger body is a group of its own).
+    static func bodyGroups(_ listed: [EntityRecord]) -> [[UUID]] {
+        var groups: [[UUID]] = []
+        var current: [UUID] = []
+        var bytes = 0
+        var seen = Set<UUID>()
+        for note in listed where seen.insert(note.id).inserted {
+            var size = 1024 * 1024
+            switch note["filesize"] {
+            case .integer(let n)?: size = max(0, Int(n))
+            case .bigInt(let n)?: size = max(0, Int(clamping: n))
+            default: break
+            }
+            if !current.isEmpty && (current.count >= bodyGroupNotes || bytes + size > bodyGroupBytes) {
+                groups.append(current)
+                current = []
+                bytes = 0
+            }
+            current.append(note.id)
+            bytes += size
+        }
+        if !current.isEmpty { groups.append(current) }
+        return groups
+    }
+
+    /// Reads the notes `ids` with every column and spools their bodies: an inline `documentbody`
+    /// (base64) is decoded, a note without one has its body downloaded (`downloadFile`).
+    /// - Returns: the notes without `documentbody`, their bodies as `FileBody.file`, and the body bytes.
+    /// - Throws: what the service throws; `BodySpool` errors.
+    static func readNotesWithBodies(
+        _ ids: [UUID], primaryID: String, service: any DataverseService
+    ) async throws -> (notes: [EntityRecord], bodies: [(FileBodyKey, FileBody)], bytes: Int) {
+        var notes = try await service.retrieveAll(RecordQuery("annotation", filter: .in(primaryID, ids.map { .guid($0) })))
+        var bodies: [(FileBodyKey, FileBody)] = []
+        var bytes = 0
+        for i in notes.indices {
+            let key = FileBodyKey("annotation", notes[i].id, "documentbody")
+            let inline = notes[i].columns.removeValue(forKey: "documentbody")
+            let data: Data?
+            if case .string(let b64)? = inline, let d = Data(base64Encoded: b64) {
+                data = d
+            } else {
+                data = try await service.downloadFile(key)
+            }
+            if let data {
+                bodies.append((key, try BodySpool.shared.keep(data)))
+                bytes += data.count
+            }
+        }
+        return (notes, bodies, bytes)
     }
 
     /// The service's table definitions by logical name.
