@@ -22,6 +22,8 @@ public struct CodeSiteProject: Sendable {
     public var notices: [String] = []
     /// Source files listed in `source-files/` (current layout).
     public var sourceFiles: [SourceFileEntry] = []
+    /// Server logic in `server-logic/` (its records and role links are also in `content.snapshot`).
+    public var serverLogic: [ServerLogicEntry] = []
     /// The work folder holding the transcoded copy while a file body still points into it; `nil` once
     /// every body points at the project's own files (the usual case) and for a legacy folder read in place.
     public var workFolder: URL?
@@ -113,6 +115,8 @@ public struct CodeSiteProject: Sendable {
         }
         var project = CodeSiteProject(root: root, config: config, layout: layout, content: content, notices: notices, workFolder: work)
         project.sourceFiles = try SourceFileEntry.read(siteFolder: site)
+        project.serverLogic = try ServerLogicEntry.read(siteFolder: site)
+        ServerLogicEntry.add(project.serverLogic, to: &project.content.snapshot, site: project.websiteID)
         for w in content.ignored + content.warnings { project.notices.append("warning: \(w)") }
         return project
     }

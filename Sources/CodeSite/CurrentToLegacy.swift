@@ -159,8 +159,8 @@ struct CurrentToLegacy {
                 let body = "web-files/\(parts[1])/\(fileName)"
                 if fm.fileExists(atPath: source.appendingPathComponent(body).path) { try copy(body, to: "web-files/\(legacyName)") }
             }
-        case "source-files":
-            return // read by SourceFiles
+        case "source-files", "server-logic":
+            return // read by SourceFileEntry and ServerLogicEntry
         default:
             leftOut.append(rel)
         }

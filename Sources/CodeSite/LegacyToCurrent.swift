@@ -59,7 +59,7 @@ public struct LegacyToCurrent {
         guard FileManager.default.fileExists(atPath: site.path),
             let walker = try? CurrentToLegacy(source: site, target: site).files(under: "")
         else { return }
-        for rel in walker where rel.hasSuffix(".yml") && !rel.hasPrefix("source-files/") && rel != "website.yml" {
+        for rel in walker where rel.hasSuffix(".yml") && !rel.hasPrefix("source-files/") && !rel.hasPrefix("server-logic/") && rel != "website.yml" {
             if rel.hasPrefix(".portalconfig/") && !rel.hasSuffix(".portallanguage.yml") { continue }
             guard let text = try? String(contentsOf: site.appendingPathComponent(rel), encoding: .utf8),
                 let doc = try? PacYAMLReader.parse(text, file: rel), let id = doc.root["id"]?.text.flatMap({ UUID(uuidString: $0) })

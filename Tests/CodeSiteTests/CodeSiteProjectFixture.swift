@@ -65,6 +65,39 @@ enum CodeSiteFixture {
         ]
     }
 
+    /// The differences between two folders, file by file and byte by byte, outside `.portalconfig/` and
+    /// the paths `skip` names: `missing X`, `extra X`, `X differs (a bytes ≠ b bytes, first at byte n)`.
+    static func differences(expected: URL, actual: URL, skip: (String) -> Bool = { _ in false }) -> [String] {
+        func all(_ folder: URL) -> Set<String> {
+            Set(
+                (FileManager.default.subpaths(atPath: folder.path) ?? []).filter { rel in
+                    var isDir: ObjCBool = false
+                    _ = FileManager.default.fileExists(atPath: folder.appendingPathComponent(rel).path, isDirectory: &isDir)
+                    return !isDir.boolValue && !rel.split(separator: "/").contains(".portalconfig") && !skip(rel)
+                })
+        }
+        let a = all(expected), b = all(actual)
+        var out = a.subtracting(b).sorted().map { "missing \($0)" } + b.subtracting(a).sorted().map { "extra \($0)" }
+        for rel in a.intersection(b).sorted() {
+            let x = (try? Data(contentsOf: expected.appendingPathComponent(rel))) ?? Data()
+            let y = (try? Data(contentsOf: actual.appendingPathComponent(rel))) ?? Data()
+            if x != y {
+                let at = zip(x, y).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(x.count, y.count)
+                out.append("\(rel) differs (\(x.count) bytes ≠ \(y.count) bytes, first at byte \(at))")
+            }
+        }
+        return out
+    }
+
+    /// The project files of the current sample that are source files (everything outside `.powerpages-site/`).
+    static func projectFiles(_ root: URL) -> [String] {
+        (FileManager.default.subpaths(atPath: root.path) ?? []).filter { rel in
+            var isDir: ObjCBool = false
+            _ = FileManager.default.fileExists(atPath: root.appendingPathComponent(rel).path, isDirectory: &isDir)
+            return !isDir.boolValue && !rel.hasPrefix(".powerpages-site")
+        }.sorted()
+    }
+
     /// Every file under `folder` (relative paths) except those under `.portalconfig/`.
     static func files(_ folder: URL) -> [String] {
         (FileManager.default.subpaths(atPath: folder.path) ?? []).filter { rel in

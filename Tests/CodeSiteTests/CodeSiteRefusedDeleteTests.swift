@@ -101,3 +101,44 @@ struct RefusingDeletes: DataverseService {
         #expect(body == build2["index.html"])
     }
 }
+
+/// The same refusal end to end: the built binary against the environment served on 127.0.0.1, whose
+/// delete of the old script a plug-in refuses (`env settings --refuse-deletes`).
+@Suite struct CodeSiteRefusedDeleteEndToEndTests {
+    @Test func aRefusedDeleteExitsOneNamingTheBundleAndTheSiteServesTheNewBuild() async throws {
+        let s = try Scenario("pm-codesite-refused-e2e")
+        defer { s.remove() }
+        let root = try CodeSiteFixture.copy(CodeSiteFixture.current, into: s.work, as: "car-sales")
+        try await s.createEnvironment("t")
+        try CodeSiteFixture.writeBuild(CodeSiteFixture.hashedBuild("3f9a1c"), root: root)
+        let first = try await s.run(
+            ["code-site", "upload", "--rootPath", root.path, "--environment", "local:t", "--yes", "--create"] + CodeSiteUploadTests.unblock)
+        #expect(first.status == 0, "\(first.out)\n\(first.err)")
+        let before = try await CodeSiteUploadTests.webFileIDs(s, "t", site: CodeSiteFixture.currentSite)
+        let oldScript = try #require(before["index-3f9a1c.js"])
+        try await s.succeed(["env", "settings", "t", "--refuse-deletes", oldScript.dataverseString])
+
+        let server = try await s.serve("t")
+        defer { Task { _ = await server.terminate() } }
+        let build2 = CodeSiteFixture.hashedBuild("b07e55")
+        try CodeSiteFixture.writeBuild(build2, root: root)
+        let second = try await s.run(
+            ["code-site", "upload", "--rootPath", root.path, "--environment", server.origin, "--yes"] + CodeSiteUploadTests.unblock)
+        #expect(second.status == 1, "\(second.out)\n\(second.err)")
+        #expect(second.err.contains("did not delete 1 old bundle(s)"), "\(second.err)")
+        #expect(second.err.contains("index-3f9a1c.js") && second.err.contains(oldScript.dataverseString), "\(second.err)")
+        #expect(second.err.contains("the site serves the new build"), "\(second.err)")
+
+        // What the site serves: the new landing page, and every file it references.
+        let files = try await CodeSiteUploadTests.webFiles(s, "t", site: CodeSiteFixture.currentSite)
+        #expect(files["index.html"] == build2["index.html"])
+        let references = LandingPage.references(in: String(decoding: build2["index.html"]!, as: UTF8.self))
+        #expect(references == ["car.svg", "assets/index-b07e55.js", "assets/index-b07e55.css"])
+        for ref in references {
+            #expect(files[(ref as NSString).lastPathComponent] == build2[ref], "\(ref) is not served with the new build's bytes")
+        }
+        // The refused bundle is still there (named above); the one the target deleted is gone.
+        #expect(files["index-3f9a1c.js"] != nil)
+        #expect(files["index-3f9a1c.css"] == nil)
+    }
+}

@@ -35,6 +35,8 @@ public struct CodeSiteUpload: Sendable {
     let kind: RunKind
     /// The whole upload planned and checked (phase 0), for the command to show.
     public let overall: PendingRun
+    /// The source files' upload (`includeSource`), planned and checked in phase 0; `nil` when off.
+    public let sourceFiles: SourceFilePlan?
 
     /// Phase 0 (writes nothing).
     /// - Parameters:
@@ -69,9 +71,13 @@ public struct CodeSiteUpload: Sendable {
         let overall = try await MigrationUseCases.prepare(
             kind, source: source(merge.snapshot, project, meaning, phase: "check"),
             target: target, choices: checkChoices)
+        let sourceFiles =
+            project.config.includeSource
+            ? try await SourceFilePlan.make(project, site: binding.siteID, target: target.service, unblockExtensions: choices.unblockExtensions)
+            : nil
         return CodeSiteUpload(
             project: project, merge: merge, binding: binding, patterns: patterns, target: target, choices: choices,
-            meaning: meaning, kind: kind, overall: overall)
+            meaning: meaning, kind: kind, overall: overall, sourceFiles: sourceFiles)
     }
 
     static func source(_ snapshot: PortalSnapshot, _ project: CodeSiteProject, _ meaning: SourceMeaning, phase: String) -> RunSource {

@@ -44,6 +44,11 @@ extension WriteSession {
     func delete(_ table: String, _ id: UUID, visited: inout Set<String>) throws {
         let tag = "\(table)/\(id.dataverseString)"
         guard visited.insert(tag).inserted else { return }
+        if try LocalEnvironment.refusedDeletes(db).contains(id) {
+            throw DataverseError(
+                httpStatus: 400, code: DataverseError.Code.pluginFailure, message: LocalEnvironment.refusedDeleteMessage,
+                logicalName: table, recordID: id)
+        }
         for (child, childID, column) in try referencing(table, id) {
             if child == table && childID == id { continue }
             switch deleteBehaviour(parentTable: table, child: child, column: column) {

@@ -56,15 +56,37 @@ public struct CodeSiteDownloadCommand: AsyncParsableCommand {
             } catch let e as SafeWriteError {
                 throw UserFacingError("nothing more was written: \(e.description)")
             }
+            let logic = try await ServerLogicCode.download(snapshot, from: environment, into: URL(fileURLWithPath: rootPath))
+            let rows = try await SourceFileRows.read(site: websiteID, in: environment)
+            let sources: SourceFileDownload.Summary
+            do {
+                sources = try CodeSiteCommandSupport.codeSiteErrors { try SourceFileDownload.write(rows, into: URL(fileURLWithPath: rootPath)) }
+            } catch let e as SafeWriteError {
+                throw UserFacingError("nothing more was written: \(e.description)")
+            }
             MigrationCommandSupport.say(
                 "Downloaded \(snapshot.recordCount) record(s) into \(summary.siteFolder.path): \(summary.written.count) file(s) "
                     + "written, \(summary.unchanged) unchanged, \(summary.removed.count) removed.", json: global.json)
             for f in summary.removed { MigrationCommandSupport.say("  removed \(f) (its record is gone from the site)", json: global.json) }
+            if !logic.written.isEmpty || logic.unchanged > 0 {
+                MigrationCommandSupport.say(
+                    "Server logic: \(logic.written.count) file(s) written, \(logic.unchanged) unchanged", json: global.json)
+            }
+            if sources.rows > 0 || !sources.removed.isEmpty {
+                MigrationCommandSupport.say(
+                    "Source files: \(sources.rows) (\(sources.written.count) file(s) written, \(sources.unchanged) unchanged, "
+                        + "\(sources.removed.count) removed)", json: global.json)
+                for f in sources.removed { MigrationCommandSupport.say("  removed \(f) (its row is gone from the site)", json: global.json) }
+                for p in sources.withoutContent {
+                    MigrationCommandSupport.say("  \(p): the site keeps no bytes for it; only its source-files/ entry is written", json: global.json)
+                }
+            }
             if !summary.skipped.isEmpty { printErr("Not in the code-site folder format (left out): \(summary.skipped.count) record(s)") }
             if global.json {
                 let obj: [String: Any] = [
                     "folder": summary.siteFolder.path, "records": snapshot.recordCount, "written": summary.written,
                     "unchanged": summary.unchanged, "removed": summary.removed, "skipped": summary.skipped,
+                    "sourceFiles": ["rows": sources.rows, "written": sources.written, "removed": sources.removed] as [String: Any],
                 ]
                 printOut(String(decoding: try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys]), as: UTF8.self))
             }

@@ -21,8 +21,10 @@ public struct CodeSiteUploadCommand: AsyncParsableCommand {
             a new site only with --create (never silently).
 
             Everything is planned and checked before the first write (blocked extensions and sizes included: --unblock-extensions js \
-            allows .js for the run). Then, each step verified before the next: (1) the new build's assets; (2) every file the new \
-            landing page references must be a web file of the site; (3) the landing page itself; (4) only then the old bundles \
+            allows .js for the run). Then, each step verified before the next: (1) the new build's assets; (2) with includeSource, \
+            the project's source files (everything but .git/, .github/, node_modules/, .powerpages-site/, the build output, what \
+            the root .gitignore and sourceExcludePatterns match) into the site's source-file table; (3) every file the new \
+            landing page references must be a web file of the site; (4) the landing page itself; (5) only then the old bundles \
             — web files that bundleFilePatterns (default: pac's ten patterns) match and the new build does not hold — are \
             deleted, each deletion checked. A step that fails stops the rest with exit code 1, and the site keeps serving a \
             complete build.
@@ -101,17 +103,17 @@ public struct CodeSiteUploadCommand: AsyncParsableCommand {
                 MigrationCommandSupport.say("  … and \(upload.merge.created.count - 20) more (--verbose lists all)", json: json)
             }
 
-            let stale = try await upload.staleBundlesInTarget()
+            let bundles = try await upload.staleBundles()
+            let stale = bundles.inTarget
             out.staleBundles = stale.map(\.name)
+            out.folderStaleBundles = bundles.folderOnly.map(\.name)
             let source = upload.patterns.isDefault ? "pac's defaults (no bundleFilePatterns in powerpages.config.json)" : "bundleFilePatterns"
             MigrationCommandSupport.say("Bundle patterns (\(source)): \(upload.patterns.patterns.joined(separator: ", "))", json: json)
-            let notUploaded = upload.merge.staleBundles.filter { s in !stale.contains { $0.id == s.id } }
-            out.folderStaleBundles = notUploaded.map(\.name)
-            if !notUploaded.isEmpty {
+            if !bundles.folderOnly.isEmpty {
                 MigrationCommandSupport.say(
                     "Stale bundles in .powerpages-site/ that the new build does not hold, left out of the upload "
-                        + "(the target does not have them) (\(notUploaded.count)):", json: json)
-                for s in notUploaded { MigrationCommandSupport.say("  - \(s.path) (matches \(s.pattern))", json: json) }
+                        + "(the target does not have them) (\(bundles.folderOnly.count)):", json: json)
+                for s in bundles.folderOnly { MigrationCommandSupport.say("  - \(s.path) (matches \(s.pattern))", json: json) }
             }
             if stale.isEmpty {
                 MigrationCommandSupport.say("Stale bundles in the target: none.", json: json)
@@ -120,12 +122,17 @@ public struct CodeSiteUploadCommand: AsyncParsableCommand {
                     "Stale bundles in the target, deleted only after the new build is uploaded and verified (\(stale.count)):", json: json)
                 for s in stale { MigrationCommandSupport.say("  - \(s.path) (\(s.id.dataverseString), matches \(s.pattern))", json: json) }
             }
+            if let files = upload.sourceFiles { CodeSiteCommandSupport.show(files, json: json, verbose: global.verbose) }
             let plan = upload.overall.plan
             if global.verbose || write.dryRun {
                 let lines = PlanRenderer.lines(plan) + RunRendering.skippedLines(plan)
                 MigrationCommandSupport.say(lines.isEmpty ? "No changes." : lines.joined(separator: "\n"), json: json)
             }
             try upload.overall.stopIfChecksFailed()
+            if let problems = upload.sourceFiles?.problems, !problems.isEmpty {
+                throw UserFacingError(
+                    "\(problems.count) source file(s) cannot be uploaded; nothing was written:\n  " + problems.joined(separator: "\n  "))
+            }
             if write.dryRun {
                 RunRendering.printReport(upload.overall.planReport, json: false)
                 if json { printOut(out.jsonText()) }
@@ -138,58 +145,23 @@ public struct CodeSiteUploadCommand: AsyncParsableCommand {
                     "The target's blocked attachment list will be changed for each step (allowing "
                         + "\(choices.unblockExtensions.sorted().joined(separator: ", "))) and restored at its end.", json: json)
             }
-
-            // 1. The new build's assets.
-            MigrationCommandSupport.say("Step 1 of 4: the new build's assets", json: json)
-            let assets = try await CodeSiteCommandSupport.apply(try await upload.assetsRun(), target: target, json: json, verbose: global.verbose)
-            out.phases["assets"] = assets
-            guard CodeSiteCommandSupport.passed(assets) else {
-                if json { printOut(out.jsonText()) }
-                throw UserFacingError(
-                    "step 1 (the new build's assets) did not complete; the landing page was not switched and no bundle "
-                        + "was deleted, so the site still serves the previous build. Fix what is named above and run the same command again",
-                    exitCode: PortalMigrateExit.recordsFailed)
-            }
-            // 2. Every file the new landing page references is in the target.
-            let missing = try await upload.missingLandingAssets()
-            guard missing.isEmpty else {
-                if json { printOut(out.jsonText()) }
-                throw UserFacingError(
-                    "step 2: the target lacks \(missing.count) file(s) the new landing page references (\(missing.joined(separator: ", "))); "
-                        + "the landing page was not switched and nothing was deleted", exitCode: PortalMigrateExit.recordsFailed)
-            }
-            MigrationCommandSupport.say(
-                "Step 2 of 4: every file the new landing page references (\(upload.merge.landingReferences.count)) is in the target.", json: json)
-            // 3. The landing page.
-            MigrationCommandSupport.say("Step 3 of 4: the landing page", json: json)
-            let switched = try await CodeSiteCommandSupport.apply(try await upload.switchRun(), target: target, json: json, verbose: global.verbose)
-            out.phases["switch"] = switched
-            guard CodeSiteCommandSupport.passed(switched) else {
-                if json { printOut(out.jsonText()) }
-                throw UserFacingError(
-                    "step 3 (the landing page) did not complete; no bundle was deleted. Run the same command again",
-                    exitCode: PortalMigrateExit.recordsFailed)
-            }
-            // 4. The stale bundles, each deletion checked.
-            MigrationCommandSupport.say("Step 4 of 4: deleting \(stale.count) stale bundle(s)", json: json)
-            let cleanUp = try await CodeSiteCommandSupport.apply(
-                try await upload.cleanUpRun(stale), target: target, json: json, verbose: global.verbose)
-            out.phases["cleanup"] = cleanUp
-            let left = try await upload.bundlesStillPresent(stale)
-            out.deletedBundles = stale.filter { s in !left.contains(s) }.map(\.name)
-            out.refusedBundles = left.map(\.name)
+            let outcome = try await upload.deploy(
+                stale: stale,
+                runStep: { _, pending in
+                    try await CodeSiteCommandSupport.apply(pending, target: target, json: json, verbose: global.verbose)
+                },
+                say: { MigrationCommandSupport.say($0, json: json) })
+            for (step, report) in outcome.reports { out.phases[step.rawValue] = report }
+            out.sourceFiles = outcome.sourceFiles
+            out.deletedBundles = outcome.deleted.map(\.name)
+            out.refusedBundles = outcome.refused.map(\.name)
             if json { printOut(out.jsonText()) }
-            guard left.isEmpty else {
-                throw UserFacingError(
-                    "clean-up: the target did not delete \(left.count) old bundle(s): "
-                        + left.map { "\($0.path) (\($0.id.dataverseString))" }.joined(separator: ", ")
-                        + "; the site serves the new build. Delete them in the target, or run the same command again",
-                    exitCode: PortalMigrateExit.recordsFailed)
-            }
-            guard CodeSiteCommandSupport.passed(cleanUp) else { throw ExitCode(PortalMigrateExit.recordsFailed.rawValue) }
+            if let message = outcome.failureMessage { throw UserFacingError(message, exitCode: PortalMigrateExit.recordsFailed) }
             MigrationCommandSupport.say(
                 "Code site uploaded: \(upload.merge.webFiles.count) build file(s) in site \(upload.binding.siteID.dataverseString), "
-                    + "\(out.deletedBundles.count) stale bundle(s) deleted.", json: json)
+                    + "\(out.deletedBundles.count) stale bundle(s) deleted"
+                    + (outcome.sourceFiles.map { ", \($0.created + $0.updated + $0.uploaded + $0.unchanged) source file(s)" } ?? "") + ".",
+                json: json)
         }
     }
 }
@@ -207,6 +179,7 @@ struct CodeSiteUploadReport {
     var deletedBundles: [String] = []
     var refusedBundles: [String] = []
     var phases: [String: MigrationReport] = [:]
+    var sourceFiles: SourceFileOutcome?
 
     func jsonText() -> String {
         var phaseObjects: [String: Any] = [:]
@@ -216,6 +189,12 @@ struct CodeSiteUploadReport {
                 "site": site.dataverseString, "boundBy": binding, "layout": layout, "buildFiles": buildFiles,
                 "landingReferences": landingReferences, "staleBundles": staleBundles, "folderStaleBundles": folderStaleBundles,
                 "deletedBundles": deletedBundles, "refusedBundles": refusedBundles,
+                "sourceFiles": sourceFiles.map {
+                    [
+                        "created": $0.created, "updated": $0.updated, "uploaded": $0.uploaded, "unchanged": $0.unchanged,
+                        "failures": $0.failures, "differences": $0.differences,
+                    ] as [String: Any]
+                } ?? NSNull(),
             ] as [String: Any],
             "steps": phaseObjects,
         ]
@@ -272,7 +251,24 @@ enum CodeSiteCommandSupport {
     }
 
     /// True when a step wrote every record and its read-back passed.
-    static func passed(_ report: MigrationReport) -> Bool {
-        report.failures.isEmpty && !report.forced && (report.verification?.passed ?? true)
+    static func passed(_ report: MigrationReport) -> Bool { CodeSiteUpload.passed(report) }
+
+    /// Phase 0's source files: what will be written, left out, or kept (the plan of `includeSource`).
+    static func show(_ plan: SourceFilePlan, json: Bool, verbose: Bool) {
+        MigrationCommandSupport.say(
+            "Source files (includeSource): \(plan.items.count) file(s); \(plan.creates.count) new, \(plan.updates.count) changed, "
+                + "\(plan.uploads.count) with new bytes, \(plan.unchanged) unchanged.", json: json)
+        for (path, pattern) in plan.excluded {
+            MigrationCommandSupport.say("  left out: \(path) (listed in source-files/, excluded by \(pattern))", json: json)
+        }
+        for item in plan.items where item.body == nil {
+            MigrationCommandSupport.say(
+                "  \(item.partialURL): listed in source-files/ but not in the project; its row is kept without bytes", json: json)
+        }
+        if !plan.onlyInTarget.isEmpty {
+            MigrationCommandSupport.say(
+                "  \(plan.onlyInTarget.count) source file(s) of the site that the project no longer has are kept in the target: "
+                    + plan.onlyInTarget.prefix(verbose ? .max : 10).joined(separator: ", "), json: json)
+        }
     }
 }

@@ -1,7 +1,7 @@
 // The enhanced data model tables (research/dataverse-webapi.md §11.3). Format: CATALOG.md.
 
 extension CatalogData {
-    /// powerpagesite, powerpagesitelanguage, powerpagecomponent.
+    /// powerpagesite, powerpagesitelanguage, powerpagecomponent, powerpagessourcefile.
     static let enhancedTables = #"""
         T powerpagesite|Site|powerpagesites|@enh|powerpagesiteid|name|enhanced|-|name||@enh
         C powerpagesiteid|uniqueIdentifier|Site|-||||
@@ -51,5 +51,23 @@ extension CatalogData {
         R powerpagecomponent_mspp_webrole_account|powerpagecomponent|account|powerpagecomponent_mspp_webrole_account|powerpagecomponentid|accountid|powerpagecomponent_mspp_webrole_account|powerpagecomponent_mspp_webrole_account|-|@enh
         R powerpagecomponent_webrole_systemuser|powerpagecomponent|systemuser|powerpagecomponent_webrole_systemuser|powerpagecomponentid|systemuserid|powerpagecomponent_webrole_systemuser|powerpagecomponent_webrole_systemuser|-|@enh
         R adx_invitation_mspp_webrole_powerpagecomponent|powerpagecomponent|adx_invitation|adx_invitation_mspp_webrole_powerpagecomponent|powerpagecomponentid|adx_invitationid|adx_invitation_mspp_webrole_powerpagecomponent|adx_invitation_mspp_webrole_powerpagecomponent|-|@enh
+
+        # A code site's source files (includeSource), research/code-sites-and-admin-api.md §A.1.5 [V-docs] PAD powerpagessourcefile.md:
+        # required lookup to the site (cascade delete), codetype choice 1-8, content memo (the file's metadata), filecontent File column (≤ 128 MB).
+        # Model `system`: the migration engine reads every non-system table with a site lookup as part of a site, but cannot carry this
+        # table's File column; the CodeSite module writes, verifies and downloads these rows with their bytes (code-site upload/download).
+        T powerpagessourcefile|Site Source File|powerpagessourcefiles|@enh|powerpagessourcefileid|name|system|-|||research/code-sites-and-admin-api.md §A.1.5 [V-docs]
+        C powerpagessourcefileid|uniqueIdentifier|Site Source File|-||||
+        C name|string|Name|-||||
+        C codetype|choice|Code Type|-||||
+        C content|memo|Content|-||||
+        C searchcontent|memo|Search Content|-||||
+        C filecontent|file|File Content|-||||
+        C powerpagesiteid|lookup|Site|-|powerpagesite|powerpagesiteid|@infnav||
+        C componentstate|choice|Component State|-||||
+        C ismanaged|boolean|Is Managed|-||||
+        C ownerid|owner|Owner|-|systemuser,team|ownerid|@infnav||
+        C statecode|state|Status|-||||
+        C statuscode|status|Status Reason|-||||
         """#
 }

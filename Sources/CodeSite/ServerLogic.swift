@@ -1,0 +1,173 @@
+import Foundation
+import Migration
+import PortalFolder
+import PortalModel
+
+/// A code site's server logic (research/code-sites-and-admin-api.md §A.1.3 [V-files] PPS sharepoint
+/// sample): `.powerpages-site/server-logic/<name>/<name>.js` (the code) and `<name>.serverlogic.yml`
+/// (keys `adx_serverlogic_adx_webrole` — the web role ids —, `description`, `display_name`, `id`,
+/// `name`). In the site it is a component of type 35 (`adx_serverlogic` in the standard view; content
+/// keys `display_name`, `description` and the role array) whose code is the component's `filecontent`
+/// (research/emulator-facts.md §4.2 type 35 [V R26]). It is part of the site and moves with it: the
+/// record and its role links go through the engine with the other records; the code through the file
+/// column (`ServerLogicCode`).
+public struct ServerLogicEntry: Sendable, Equatable {
+    public var id: UUID
+    public var name: String
+    /// Other keys of the YAML (`display_name`, `description`, …) as text, in file order.
+    public var values: [String: String]
+    public var roles: [UUID]
+    /// The folder relative to `.powerpages-site/` (`server-logic/hello`).
+    public var folder: String
+    /// The code (`<name>.js`); `nil` when the folder has none.
+    public var code: Data?
+
+    /// The N:N relationship of its web roles.
+    public static let rolesRelationship = "adx_serverlogic_adx_webrole"
+    /// The standard-view table.
+    public static let table = "adx_serverlogic"
+
+    /// The file name given to the code in `filecontent`.
+    /// Assumption: VS Code uploads server logic code as `<name>.sl` (research/emulator-facts.md §4.2 type
+    /// 35 [V R26]); pac's name is not known, and `.sl` is on no blocked-attachment list.
+    public var codeFileName: String { name + ".sl" }
+
+    /// The `adx_serverlogic` record in the standard view (site `site`).
+    public func record(site: UUID?) -> EntityRecord {
+        var r = EntityRecord(Self.table, id: id)
+        r["adx_name"] = .string(name)
+        for (k, v) in values { r[CurrentLayoutTables.legacyKey(k, table: Self.table)] = .string(v) }
+        if let site { r["adx_websiteid"] = .lookup(EntityReference("adx_website", site)) }
+        return r
+    }
+
+    /// Reads every `server-logic/<name>/<name>.serverlogic.yml` of `siteFolder` with its code.
+    /// - Throws: `CodeSiteError.badSiteFile` for a file that is not YAML, lacks `id`/`name`, or names a
+    ///   web role that is not a GUID.
+    static func read(siteFolder: URL) throws -> [ServerLogicEntry] {
+        let base = siteFolder.appendingPathComponent("server-logic")
+        let fm = FileManager.default
+        guard let folders = try? fm.contentsOfDirectory(atPath: base.path) else { return [] }
+        var out: [ServerLogicEntry] = []
+        for folder in folders.sorted() {
+            let dir = base.appendingPathComponent(folder)
+            for file in ((try? fm.contentsOfDirectory(atPath: dir.path)) ?? []).sorted() where file.hasSuffix(".serverlogic.yml") {
+                let rel = "server-logic/\(folder)/\(file)"
+                let text = (try? String(contentsOf: dir.appendingPathComponent(file), encoding: .utf8)) ?? ""
+                let doc: PacYAMLReader.Document
+                do { doc = try PacYAMLReader.parse(text, file: rel) } catch let e as PortalFolderError {
+                    throw CodeSiteError.badSiteFile(file: ".powerpages-site/" + rel, line: e.line, problem: e.description)
+                }
+                guard let id = doc.root["id"]?.text.flatMap({ UUID(uuidString: $0) }), let name = doc.root["name"]?.text, !name.isEmpty else {
+                    throw CodeSiteError.badSiteFile(
+                        file: ".powerpages-site/" + rel, line: 1, problem: "server logic needs an `id` (GUID) and a `name`")
+                }
+                var values: [String: String] = [:]
+                var roles: [UUID] = []
+                for pair in doc.root.pairs ?? [] where pair.key != "id" && pair.key != "name" {
+                    if pair.key == rolesRelationship {
+                        for item in pair.value.items ?? [] {
+                            guard let role = item.text.flatMap({ UUID(uuidString: $0) }) else {
+                                throw CodeSiteError.badSiteFile(
+                                    file: ".powerpages-site/" + rel, line: nil, problem: "\(rolesRelationship) lists a web role that is not a GUID")
+                            }
+                            roles.append(role)
+                        }
+                    } else if let t = pair.value.text {
+                        values[pair.key] = t
+                    }
+                }
+                let codeName = String(file.dropLast(".serverlogic.yml".count)) + ".js"
+                let code = try? Data(contentsOf: dir.appendingPathComponent(codeName))
+                out.append(
+                    ServerLogicEntry(
+                        id: id, name: name, values: values, roles: roles, folder: "server-logic/\(folder)", code: code))
+            }
+        }
+        return out
+    }
+
+    /// Adds the entries' records and role links to a snapshot (standard view of an enhanced site).
+    static func add(_ entries: [ServerLogicEntry], to snapshot: inout PortalSnapshot, site: UUID?) {
+        guard !entries.isEmpty else { return }
+        snapshot.records[table, default: []] += entries.map { $0.record(site: site) }
+        for e in entries {
+            for role in e.roles {
+                snapshot.links[rolesRelationship, default: []].insert(
+                    ManyToManyLink(EntityReference(table, e.id), EntityReference("adx_webrole", role)))
+            }
+        }
+    }
+}
+
+/// The code of server logic, in the component's `filecontent`: uploaded when it differs from the
+/// target's, read back, and downloaded.
+public enum ServerLogicCode {
+    static func key(_ id: UUID) -> FileBodyKey { FileBodyKey("powerpagecomponent", id, "filecontent") }
+
+    /// Uploads the code of `entries` whose bytes differ from the target's (after the records exist),
+    /// then reads each back.
+    /// - Returns: how many were uploaded and the failures (`server-logic/<name>: message`), read-back
+    ///   differences included.
+    /// - Throws: `DataverseError` when the target stops answering.
+    public static func upload(_ entries: [ServerLogicEntry], to target: any DataverseService) async throws -> (uploaded: Int, failures: [String]) {
+        var uploaded = 0
+        var failures: [String] = []
+        for e in entries {
+            guard let code = e.code else { continue }
+            if try await target.downloadFile(key(e.id)) == code { continue }
+            let results = try await target.execute(
+                [ChangeSet([.uploadFile(key(e.id), fileName: e.codeFileName, body: .data(code))], atomic: false)], options: ExecuteOptions())
+            if let error = results.first?.error {
+                failures.append("\(e.folder): \(error.message)")
+                continue
+            }
+            if try await target.downloadFile(key(e.id)) != code {
+                failures.append("\(e.folder): the target does not hold the code just uploaded")
+                continue
+            }
+            uploaded += 1
+        }
+        return (uploaded, failures)
+    }
+
+    /// Writes the site's server logic into `root/.powerpages-site/server-logic/<name>/`: the YAML
+    /// (`adx_serverlogic_adx_webrole`, `description`, `display_name`, `id`, `name`, and any other
+    /// content key) and the code from `filecontent`.
+    /// - Returns: the files written (relative to the root), and the unchanged count.
+    /// - Throws: `SafeWriteError`; `DataverseError` reading the code.
+    public static func download(_ snapshot: PortalSnapshot, from service: any DataverseService, into root: URL) async throws -> (
+        written: [String], unchanged: Int
+    ) {
+        var written: [String] = [], unchanged = 0
+        let links = snapshot.links[ServerLogicEntry.rolesRelationship] ?? []
+        for r in (snapshot.records[ServerLogicEntry.table] ?? []).sorted(by: { $0.id.uuidString < $1.id.uuidString }) {
+            let name = r.string("adx_name") ?? r.id.dataverseString
+            let folder = ".powerpages-site/server-logic/\(PacNames.sanitize(name))"
+            let roles = links.filter { $0.first.id == r.id }.map(\.second.id.dataverseString).sorted()
+            var pairs = [
+                YAMLPair("id", .scalar(r.id.dataverseString)), YAMLPair("name", .scalar(name)),
+                YAMLPair(ServerLogicEntry.rolesRelationship, .sequence(roles.map { .scalar($0) })),
+            ]
+            for (column, value) in r.columns.sorted(by: { $0.key < $1.key }) where column.hasPrefix("adx_") {
+                guard !["adx_name", "adx_websiteid", "adx_serverlogicid"].contains(column), let text = value.text else { continue }
+                pairs.append(YAMLPair(CurrentLayoutTables.currentKey(column, table: ServerLogicEntry.table), .scalar(text)))
+            }
+            let yaml = PacYAMLEmitter(blockBreaks: .v2).emit(.mapping(YAMLPair.pacSorted(pairs)))
+            let base = PacNames.sanitize(name)
+            if try SafeFileWriter.write(Data(yaml.utf8), to: "\(folder)/\(base).serverlogic.yml", under: root, skipIfUnchanged: true) {
+                written.append("\(folder)/\(base).serverlogic.yml")
+            } else {
+                unchanged += 1
+            }
+            if let code = try await service.downloadFile(key(r.id)) {
+                if try SafeFileWriter.write(code, to: "\(folder)/\(base).js", under: root, skipIfUnchanged: true) {
+                    written.append("\(folder)/\(base).js")
+                } else {
+                    unchanged += 1
+                }
+            }
+        }
+        return (written, unchanged)
+    }
+}
