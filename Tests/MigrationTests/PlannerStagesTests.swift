@@ -1,4 +1,5 @@
 import Foundation
+import LocalEnvironment
 @testable import Migration
 import PortalModel
 import Testing
@@ -134,6 +135,40 @@ import TestSupport
         #expect(index.outsideScope.mapValues { Set($0.keys) } == ["adx_sitesetting": [Self.id(2)]], "an id in scope is not outside it")
         let source = Self.snapshot([Self.setting(1, "A"), Self.setting(3, "C"), EntityRecord("adx_webpage", id: Self.id(4))])
         #expect(index.absentIDs(of: source) == ["adx_sitesetting": [Self.id(3)], "adx_webpage": [Self.id(4)]])
+    }
+
+    @Test(
+        "target index and website stages on an embedded environment: the website's records, every portal language, another site's record read outside scope"
+    )
+    func targetIndexReads() async throws {
+        let env = try LocalEnvironmentSupport.make(LocalEnvironmentOptions(name: "stages"), label: "pm-stages")
+        let a = try await env.provision(template: "starter", name: "Site A").websiteId
+        let b = try await env.provision(template: "starter", name: "Site B").websiteId
+        let reader = SnapshotReader(service: env)
+        let siteA = try await reader.read(websiteID: a)
+        let siteB = try await reader.read(websiteID: b)
+        let other = try #require(siteB.records["adx_sitesetting"]?.first)
+        var source = PortalSnapshot(websiteID: a)
+        for r in siteA.records["adx_website"] ?? [] { source.add(r) }
+        source.add(other)
+        let planner = Planner(target: env)
+        let index = try await planner.targetIndex(of: source, options: PlanOptions(), reader: reader)
+        #expect(index.scope == WebsiteScope(sourceWebsiteID: a, targetWebsiteID: a, websiteScoped: true) && index.websiteExists)
+        let languages = Set(try await env.retrieveAll(RecordQuery("adx_portallanguage")).map(\.id))
+        #expect(!languages.isEmpty)
+        #expect(index.inScope == Set(siteA.records.values.joined().map(\.id)).union(languages))
+        #expect(index.outsideScope.mapValues { Set($0.keys) } == ["adx_sitesetting": [other.id]])
+        #expect(index.record("adx_sitesetting", other.id)?.lookupID("adx_websiteid") == b)
+        #expect(try await planner.websiteDiagnostics(source: source, index: index).isEmpty, "the website exists: nothing to say")
+
+        // A new website (another id) with site B's name: warned, naming B's id and --targetWebSiteId.
+        let name = try #require(siteB.records["adx_website"]?.first?.string("adx_name"))
+        let created = Self.snapshot([EntityRecord("adx_website", id: Self.id(4242), columns: ["adx_name": .string(name)])])
+        let fresh = try await planner.targetIndex(of: created, options: PlanOptions(), reader: reader)
+        #expect(!fresh.websiteExists && fresh.inScope == languages)
+        let findings = try await planner.websiteDiagnostics(source: created, index: fresh)
+        #expect(findings.map(\.check) == ["website-same-name"], "\(findings)")
+        #expect(findings.first?.message.contains("--targetWebSiteId \(b.dataverseString)") == true)
     }
 
     @Test("table order: a table comes after the tables its records point to")
