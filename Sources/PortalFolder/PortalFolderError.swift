@@ -123,7 +123,8 @@ public enum PortalFolderError: Error, Equatable, Sendable, CustomStringConvertib
     public var description: String {
         switch self {
         case .notASiteFolder(let path):
-            return "\(path): the upload path provided doesn't contain Power Pages website data; give the directory which contains website.yml"
+            return
+                "\(path): the folder given with --path doesn't contain Power Pages website data (no website.yml); give the directory which contains website.yml"
                 + Self.siteSubfolderHint(path)
         case .enhancedDataModelFolder(let path, let reason):
             return

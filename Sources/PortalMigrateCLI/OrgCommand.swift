@@ -14,30 +14,28 @@ public struct OrgCommand: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
-        try await userFacing {
-            let service = try await OrgCommand.service(global)
-            let org = try await service.organizationInfo()
-            if global.json {
-                printOut(
-                    JSONValue.object([
-                        ("organizationId", .string(org.organizationID.dataverseString)),
-                        ("name", .string(org.name)),
-                        ("baseLanguage", .number(String(org.languageCode))),
-                        ("blockedAttachments", .array(org.blockedAttachments.map { .string($0) })),
-                        ("maxUploadFileSize", .number(String(org.maxUploadFileSize))),
-                        ("version", .string(org.version)),
-                    ]).serialized)
-                return
-            }
+        let service = try await OrgCommand.service(global)
+        let org = try await service.organizationInfo()
+        if global.json {
             printOut(
-                """
-                Organization:        \(org.name) (\(org.organizationID.dataverseString))
-                Base language:       \(org.languageCode)
-                Max upload size:     \(org.maxUploadFileSize) bytes
-                Version:             \(org.version)
-                Blocked attachments: \(org.blockedAttachments.isEmpty ? "(none)" : org.blockedAttachments.joined(separator: ";"))
-                """)
+                JSONValue.object([
+                    ("organizationId", .string(org.organizationID.dataverseString)),
+                    ("name", .string(org.name)),
+                    ("baseLanguage", .number(String(org.languageCode))),
+                    ("blockedAttachments", .array(org.blockedAttachments.map { .string($0) })),
+                    ("maxUploadFileSize", .number(String(org.maxUploadFileSize))),
+                    ("version", .string(org.version)),
+                ]).serialized)
+            return
         }
+        printOut(
+            """
+            Organization:        \(org.name) (\(org.organizationID.dataverseString))
+            Base language:       \(org.languageCode)
+            Max upload size:     \(org.maxUploadFileSize) bytes
+            Version:             \(org.version)
+            Blocked attachments: \(org.blockedAttachments.isEmpty ? "(none)" : org.blockedAttachments.joined(separator: ";"))
+            """)
     }
 
     /// The environment `--environment` names: embedded for `local:NAME`, else a Web API client.

@@ -75,7 +75,7 @@ import TestSupport
             ], home: home)
         #expect(masked.status == 0, "\(masked.err)")
         #expect(
-            masked.err.contains("Kept the folder's value of 1 column(s)") && masked.err.contains("adx_sitesetting \(settingID) .adx_value"),
+            masked.err.contains("Kept the folder's value of 1 column(s)") && masked.err.contains("adx_sitesetting \(settingID), column adx_value"),
             "\(masked.err)")
         #expect(!folderHoldsSecret(), "--mask-profile-values kept the secret out of the folder")
 

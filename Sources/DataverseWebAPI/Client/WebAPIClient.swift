@@ -207,7 +207,7 @@ public final class WebAPIClient: DataverseService {
                         .retrying(
                             RetryNotice(
                                 status: nil, throttled: false, attempt: attempt,
-                                maxRetries: configuration.retry.maxAttempts - 1, waitSeconds: Self.seconds(wait),
+                                maxRetries: failure.maxRetries(configuration.retry), waitSeconds: Self.seconds(wait),
                                 environment: configuration.environmentURL.absoluteString)))
                     try await Task.sleep(for: wait)
                     if let f = retryForm { current = f }

@@ -66,9 +66,21 @@ public struct TransportFailure: Error, CustomStringConvertible, Sendable {
         self.init(kind: .dropped, detail: text)
     }
 
-    /// A sentence for the user naming `url`, e.g. "cannot connect to http://127.0.0.1:1 (after 3 attempts): …".
+    /// The retries `policy` allows after a failure of this kind (what progress counts as "retry N of M"):
+    /// `connectionFailureAttempts` or `timeoutAttempts` less the first try, `maxAttempts` less one otherwise.
+    public func maxRetries(_ policy: RetryPolicy) -> Int {
+        switch kind {
+        case .connectionFailed: return min(policy.connectionFailureAttempts, policy.maxAttempts) - 1
+        case .timedOut: return min(policy.timeoutAttempts, policy.maxAttempts) - 1
+        case .dropped, .invalidRequest: return policy.maxAttempts - 1
+        }
+    }
+
+    /// A sentence for the user naming `url`, e.g. "cannot connect to http://127.0.0.1:1: connection
+    /// refused (gave up after 3 attempts, retry 2 of 2); …": the retries in the words progress uses
+    /// ("waiting 1 s before retry 1 of 2"; issue 19, newcomer trial).
     public func message(url: URL, attempts: Int) -> String {
-        let tries = attempts == 1 ? "1 attempt" : "\(attempts) attempts"
+        let tries = attempts == 1 ? "1 attempt, not retried" : "gave up after \(attempts) attempts, retry \(attempts - 1) of \(attempts - 1)"
         switch kind {
         case .connectionFailed:
             return "cannot connect to \(CredentialRedaction.redact(url)): \(plainReason) (\(tries)); is the environment running and the URL right?"

@@ -35,6 +35,31 @@ public struct DriftDifference: Sendable, Hashable {
         }
     }
 
+    /// The difference as terminal lines: `line`, except for a changed long HTML/Liquid value (several
+    /// lines, or one line over `LineDiff.splitLength` characters), shown as a line diff with
+    /// `LineDiff.context` lines of context, `-` for the first side's lines and `+` for the second's, as
+    /// the plan shows a long value (issue 19: the terminal showed two cut-off values that looked alike).
+    /// Hidden values and file bodies (hashes) stay on one line.
+    public func lines(source: String, target: String) -> [String] {
+        let d = item
+        guard d.kind == .column, let a = d.source, let b = d.target, a != VerifyDifference.hidden, b != VerifyDifference.hidden,
+            LineDiff.isLong(a) || LineDiff.isLong(b), let diff = LineDiff.diff(a, b)
+        else { return [line(source: source, target: target)] }
+        let removed = diff.filter { $0.kind == .removed }.count, added = diff.filter { $0.kind == .added }.count
+        var out = [
+            "changed: \(d.table) \(key): \(d.column ?? "?"): \(removed) line(s) of \(source) differ from \(added) of \(target) "
+                + "(- \(source), + \(target)):"
+        ]
+        for l in diff {
+            switch l.kind {
+            case .context, .gap: out.append("    " + l.text)
+            case .removed: out.append("  - " + l.text)
+            case .added: out.append("  + " + l.text)
+            }
+        }
+        return out
+    }
+
     /// `text` on one line, at most 120 characters (`…` marks a cut); the report shows values in full.
     static func short(_ text: String) -> String {
         let flat = text.replacingOccurrences(of: "\r\n", with: "⏎").replacingOccurrences(of: "\n", with: "⏎")
@@ -135,7 +160,7 @@ public struct DriftResult: Sendable {
         }
         if !differences.isEmpty {
             out.append("\(differences.count) difference(s):")
-            out += lines.map { "  " + $0 }
+            for d in differences { out += d.lines(source: source.label, target: target.label).map { "  " + $0 } }
         }
         if !expected.isEmpty {
             out.append("Expected to differ (\(expected.count), environment specific; not a failure):")

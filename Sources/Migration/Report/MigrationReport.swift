@@ -239,25 +239,25 @@ public struct MigrationReport: Sendable, Encodable {
         }
         if resumed { lines.append("  resumed an interrupted run with the same arguments") }
         // The absent-column rule: said when it clears something, when the user chose to keep, or under -v.
-        if let absentColumns, verbose || !absentColumns.hasPrefix("absent columns cleared") || clearedColumns.values.contains(where: { $0 > 0 }) {
+        if let absentColumns, PlanRenderer.tellsAbsentColumns(absentColumns, cleared: clearedColumns, verbose: verbose) {
             lines.append("  \(absentColumns)")
         }
         for t in clearedColumns.keys.sorted() where clearedColumns[t]! > 0 {
             lines.append("  \(t): \(clearedColumns[t]!) column(s) \(verbPast ? "cleared" : "to clear") (absent in the source)")
         }
         for k in keptColumns {
-            lines.append("  kept \(k.table) \(k.recordID.dataverseString) .\(k.column) = \(k.value.map { "\"\($0)\"" } ?? "null"): \(k.reason)")
+            lines.append("  kept \(Diagnostic.record(k.table, k.recordID, column: k.column)) = \(k.value.map { "\"\($0)\"" } ?? "null"): \(k.reason)")
         }
         for d in droppedLookups {
             lines.append(
-                "  dropped lookup \(d.table) \(d.recordID.dataverseString) .\(d.column) → \(d.target) \(d.targetID.dataverseString) (missing in the target)"
+                "  dropped lookup \(Diagnostic.record(d.table, d.recordID, column: d.column)) → \(d.target) \(d.targetID.dataverseString) (missing in the target)"
             )
         }
         if !failures.isEmpty {
             lines.append("Failures (\(failures.count)):")
             for f in failures {
                 lines.append(
-                    "  \(f.table) \(f.id.dataverseString)\(f.name.map { " \"\($0)\"" } ?? "")\(f.column.map { " .\($0)" } ?? ""): \(f.code) \(f.message)"
+                    "  \(Diagnostic.record(f.table, f.id, name: f.name, column: f.column)): \(f.code) \(f.message)"
                 )
             }
         }

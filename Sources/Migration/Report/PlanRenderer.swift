@@ -33,16 +33,24 @@ public enum PlanRenderer {
             }
         }
         for k in plan.keptColumns {
-            out.append("  = keep \(k.table) \(k.recordID.dataverseString) .\(k.column) = \(k.value.map { "\"\($0)\"" } ?? "null") (\(k.reason))")
+            out.append(
+                "  = keep \(Diagnostic.record(k.table, k.recordID, column: k.column)) = \(k.value.map { "\"\($0)\"" } ?? "null") (\(k.reason))")
         }
         for l in plan.links {
             for x in l.remove { out.append("  - unlink \(l.relationship) \(x.first.id.dataverseString) ↔ \(x.second.id.dataverseString)") }
             for x in l.add { out.append("  + link \(l.relationship) \(x.first.id.dataverseString) ↔ \(x.second.id.dataverseString)") }
         }
-        if let note = plan.absentColumns, !out.isEmpty || plan.clearedColumns.values.contains(where: { $0 > 0 }) {
+        if let note = plan.absentColumns, tellsAbsentColumns(note, cleared: plan.clearedColumns) {
             out.append("  (\(note))")
         }
         return out
+    }
+
+    /// Whether the absent-column rule (`PlanHints.absentColumnsNote`) is worth a line: when it cleared
+    /// a column, when the user chose to keep absent columns (the note then says so), or under `-v`;
+    /// not on every plan that clears nothing (issue 19, newcomer trial). Shared by the plan and the summary.
+    public static func tellsAbsentColumns(_ note: String, cleared: [String: Int], verbose: Bool = false) -> Bool {
+        verbose || !note.hasPrefix("absent columns cleared") || cleared.values.contains { $0 > 0 }
     }
 
     /// One changed column as lines: `describe(c)` for a short value; for a long HTML/Liquid value (several

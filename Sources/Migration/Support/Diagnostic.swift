@@ -15,6 +15,9 @@ public enum MigrationError: Error, Sendable, CustomStringConvertible {
     case journal(String)
     /// Another problem with a clear message (a website that does not exist, a bad option).
     case invalid(String)
+    /// A procedure of several steps stopped after some of them changed the environment (the message
+    /// says what was done and what to do); exit 1, not bad input.
+    case stoppedPartway(String)
 
     public var description: String {
         switch self {
@@ -22,7 +25,7 @@ public enum MigrationError: Error, Sendable, CustomStringConvertible {
             return "\(ds.count) check(s) failed before writing; nothing was written:\n" + ds.map { "  \($0)" }.joined(separator: "\n")
         case .deploymentProfile(let m): return "deployment profile: \(m)"
         case .journal(let m): return "journal: \(m)"
-        case .invalid(let m): return m
+        case .invalid(let m), .stoppedPartway(let m): return m
         }
     }
 }

@@ -25,4 +25,21 @@ public enum NextSteps {
         }
         return lines
     }
+
+    /// What to do about `verify`'s differences, printed last (issue 24): records or links only in the
+    /// target go with `--prune`; missing or differing ones by running the same upload or migrate again.
+    /// Empty when there is no difference.
+    public static func afterVerify(_ items: [VerifyDifference]) -> [String] {
+        var lines: [String] = []
+        let extra = items.filter { $0.kind == .onlyInTarget || $0.kind == .linkOnlyInTarget }.count
+        if extra > 0 {
+            lines.append(
+                "next: \(extra) record(s) or link(s) are only in the target: to delete them, rerun upload or migrate "
+                    + "with --prune (plan --prune lists what it would delete); keep them if the target should have them")
+        }
+        if items.contains(where: { $0.kind != .onlyInTarget && $0.kind != .linkOnlyInTarget }) {
+            lines.append("next: to write what is missing or differs, rerun upload or migrate (it writes only what differs)")
+        }
+        return lines
+    }
 }

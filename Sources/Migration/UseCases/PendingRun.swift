@@ -185,12 +185,24 @@ public enum MigrationUseCases {
             .verify, target: target.service, sourceModel: source.model, site: site,
             requested: choices.targetModel, environment: target.name ?? "the target")
         let service = DataModelPolicy.service(target.service, model: targetModel, writing: source.snapshot, site: site)
-        let result = try await engine.verify(
-            source: source.engineSource, target: service, targetWebsiteID: choices.targetWebsiteID,
-            deploymentProfile: choices.deploymentProfile,
-            scope: DataModelPolicy.verifyScope(scope, target: targetModel),
-            carried: source.meaning.carried, missingLookups: choices.missingLookups,
-            dataDirectory: choices.dataDirectory)
+        // The engine pairs records by planning, but verify writes nothing: its progress never says
+        // "Plan: 1 to delete" (issue 19, newcomer trial); what differs is the result's to say.
+        let result = try await ProgressSink.$current.withValue(ProgressSink.current.map(withoutPlan)) {
+            try await engine.verify(
+                source: source.engineSource, target: service, targetWebsiteID: choices.targetWebsiteID,
+                deploymentProfile: choices.deploymentProfile,
+                scope: DataModelPolicy.verifyScope(scope, target: targetModel),
+                carried: source.meaning.carried, missingLookups: choices.missingLookups,
+                dataDirectory: choices.dataDirectory)
+        }
         return (result, targetModel)
+    }
+
+    /// `sink` without `.planReady`: the progress of a use case that plans only to compare.
+    static func withoutPlan(_ sink: ProgressSink) -> ProgressSink {
+        ProgressSink { event in
+            if case .planReady = event { return }
+            sink(event)
+        }
     }
 }

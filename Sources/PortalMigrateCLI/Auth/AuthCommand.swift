@@ -50,54 +50,52 @@ public struct AuthCreateCommand: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
-        try await userFacing {
-            let envURL = try RemoteEnvironment.environmentURL(url)
-            let kinds = [applicationId != nil, deviceCode, tokenEnv != nil].filter { $0 }.count
-            guard kinds <= 1 else {
-                throw UserFacingError("choose one of --applicationId, --deviceCode and --token-env", exitCode: PortalMigrateExit.usage)
-            }
-            var authorityURL: URL?
-            if let a = authority {
-                guard let u = URL(string: a), u.scheme != nil, u.host != nil else {
-                    throw UserFacingError("'\(a)' is not an authority URL", exitCode: PortalMigrateExit.usage)
-                }
-                authorityURL = u
-            }
-            let kind: AuthProfile.Kind
-            if applicationId != nil {
-                guard clientSecret != nil || clientSecretEnv != nil else {
-                    throw UserFacingError("--applicationId needs --clientSecret or --clientSecretEnv", exitCode: PortalMigrateExit.usage)
-                }
-                guard tenant != nil || authorityURL != nil || EnvironmentURL.isLoopback(envURL) else {
-                    throw UserFacingError("--applicationId needs --tenant (or --authority)", exitCode: PortalMigrateExit.usage)
-                }
-                kind = .clientCredentials
-            } else if deviceCode {
-                kind = .deviceCode
-            } else if tokenEnv != nil {
-                kind = .environmentToken
-            } else {
-                guard EnvironmentURL.isLoopback(envURL) else {
-                    throw UserFacingError(
-                        "an https:// environment needs --applicationId, --deviceCode or --token-env", exitCode: PortalMigrateExit.usage)
-                }
-                kind = .none
-            }
-            let profile = AuthProfile(
-                name: name, url: envURL, kind: kind, tenant: tenant, applicationID: applicationId,
-                clientSecret: clientSecret, clientSecretEnv: clientSecretEnv, tokenEnv: tokenEnv, authority: authorityURL)
-            let store = RemoteEnvironment.store
-            if (try store.load()).profiles.contains(where: { $0.name.caseInsensitiveCompare(name) == .orderedSame }) {
-                throw AuthProfileStore.StoreError.duplicateName(name)
-            }
-            if kind == .clientCredentials || kind == .deviceCode {
-                let provider = try profile.tokenProvider(cache: store.tokenCache, interactive: true, prompt: { printErr($0) })
-                _ = try await provider.token(forceRefresh: true)
-                printErr("Signed in to \(profile.endpoints.authority.absoluteString).")
-            }
-            let index = try store.add(profile)
-            printOut("Created auth profile '\(name)' (index \(index), \(kind.rawValue)) for \(envURL.absoluteString); it is now active.")
+        let envURL = try RemoteEnvironment.environmentURL(url)
+        let kinds = [applicationId != nil, deviceCode, tokenEnv != nil].filter { $0 }.count
+        guard kinds <= 1 else {
+            throw UserFacingError("choose one of --applicationId, --deviceCode and --token-env", exitCode: PortalMigrateExit.usage)
         }
+        var authorityURL: URL?
+        if let a = authority {
+            guard let u = URL(string: a), u.scheme != nil, u.host != nil else {
+                throw UserFacingError("'\(a)' is not an authority URL", exitCode: PortalMigrateExit.usage)
+            }
+            authorityURL = u
+        }
+        let kind: AuthProfile.Kind
+        if applicationId != nil {
+            guard clientSecret != nil || clientSecretEnv != nil else {
+                throw UserFacingError("--applicationId needs --clientSecret or --clientSecretEnv", exitCode: PortalMigrateExit.usage)
+            }
+            guard tenant != nil || authorityURL != nil || EnvironmentURL.isLoopback(envURL) else {
+                throw UserFacingError("--applicationId needs --tenant (or --authority)", exitCode: PortalMigrateExit.usage)
+            }
+            kind = .clientCredentials
+        } else if deviceCode {
+            kind = .deviceCode
+        } else if tokenEnv != nil {
+            kind = .environmentToken
+        } else {
+            guard EnvironmentURL.isLoopback(envURL) else {
+                throw UserFacingError(
+                    "an https:// environment needs --applicationId, --deviceCode or --token-env", exitCode: PortalMigrateExit.usage)
+            }
+            kind = .none
+        }
+        let profile = AuthProfile(
+            name: name, url: envURL, kind: kind, tenant: tenant, applicationID: applicationId,
+            clientSecret: clientSecret, clientSecretEnv: clientSecretEnv, tokenEnv: tokenEnv, authority: authorityURL)
+        let store = RemoteEnvironment.store
+        if (try store.load()).profiles.contains(where: { $0.name.caseInsensitiveCompare(name) == .orderedSame }) {
+            throw AuthProfileStore.StoreError.duplicateName(name)
+        }
+        if kind == .clientCredentials || kind == .deviceCode {
+            let provider = try profile.tokenProvider(cache: store.tokenCache, interactive: true, prompt: { printErr($0) })
+            _ = try await provider.token(forceRefresh: true)
+            printErr("Signed in to \(profile.endpoints.authority.absoluteString).")
+        }
+        let index = try store.add(profile)
+        printOut("Created auth profile '\(name)' (index \(index), \(kind.rawValue)) for \(envURL.absoluteString); it is now active.")
     }
 }
 
@@ -110,28 +108,26 @@ public struct AuthListCommand: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
-        try await userFacing {
-            let c = try RemoteEnvironment.store.load()
-            if json {
-                let rows: [JSONValue] = c.profiles.enumerated().map { i, p in
-                    .object([
-                        ("index", .number(String(i))), ("active", .bool(c.active == i)), ("name", .string(p.name)),
-                        ("url", .string(p.url.absoluteString)), ("kind", .string(p.kind.rawValue)),
-                    ])
-                }
-                printOut(JSONValue.array(rows).serialized)
-                return
+        let c = try RemoteEnvironment.store.load()
+        if json {
+            let rows: [JSONValue] = c.profiles.enumerated().map { i, p in
+                .object([
+                    ("index", .number(String(i))), ("active", .bool(c.active == i)), ("name", .string(p.name)),
+                    ("url", .string(p.url.absoluteString)), ("kind", .string(p.kind.rawValue)),
+                ])
             }
-            if c.profiles.isEmpty { printErr("No auth profiles. Create one with `portal-migrate auth create`."); return }
-            let nameWidth = max(4, c.profiles.map(\.name.count).max() ?? 4)
-            let kindWidth = max(4, c.profiles.map(\.kind.rawValue.count).max() ?? 4)
-            func pad(_ s: String, _ w: Int) -> String { s + String(repeating: " ", count: max(0, w - s.count)) }
-            printOut("Index Active \(pad("Name", nameWidth)) \(pad("Kind", kindWidth)) URL")
-            for (i, p) in c.profiles.enumerated() {
-                printOut(
-                    "\(pad("[\(i)]", 5)) \(pad(c.active == i ? "*" : "", 6)) \(pad(p.name, nameWidth)) \(pad(p.kind.rawValue, kindWidth)) \(p.url.absoluteString)"
-                )
-            }
+            printOut(JSONValue.array(rows).serialized)
+            return
+        }
+        if c.profiles.isEmpty { printErr("No auth profiles. Create one with `portal-migrate auth create`."); return }
+        let nameWidth = max(4, c.profiles.map(\.name.count).max() ?? 4)
+        let kindWidth = max(4, c.profiles.map(\.kind.rawValue.count).max() ?? 4)
+        func pad(_ s: String, _ w: Int) -> String { s + String(repeating: " ", count: max(0, w - s.count)) }
+        printOut("Index Active \(pad("Name", nameWidth)) \(pad("Kind", kindWidth)) URL")
+        for (i, p) in c.profiles.enumerated() {
+            printOut(
+                "\(pad("[\(i)]", 5)) \(pad(c.active == i ? "*" : "", 6)) \(pad(p.name, nameWidth)) \(pad(p.kind.rawValue, kindWidth)) \(p.url.absoluteString)"
+            )
         }
     }
 }
@@ -168,13 +164,11 @@ public struct AuthSelectCommand: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
-        try await userFacing {
-            let store = RemoteEnvironment.store
-            let i = try selector.resolve(store)
-            try store.select(index: i)
-            let p = try store.load().profiles[i]
-            printOut("Active auth profile: [\(i)] \(p.name) \(p.url.absoluteString)")
-        }
+        let store = RemoteEnvironment.store
+        let i = try selector.resolve(store)
+        try store.select(index: i)
+        let p = try store.load().profiles[i]
+        printOut("Active auth profile: [\(i)] \(p.name) \(p.url.absoluteString)")
     }
 }
 
@@ -187,11 +181,9 @@ public struct AuthDeleteCommand: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
-        try await userFacing {
-            let store = RemoteEnvironment.store
-            let removed = try store.delete(index: try selector.resolve(store))
-            printOut("Deleted auth profile '\(removed.name)'.")
-        }
+        let store = RemoteEnvironment.store
+        let removed = try store.delete(index: try selector.resolve(store))
+        printOut("Deleted auth profile '\(removed.name)'.")
     }
 }
 
@@ -204,37 +196,35 @@ public struct AuthWhoCommand: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
-        try await userFacing {
-            // A profile, an environment URL, or local:NAME (an embedded environment answers WhoAmI too).
-            let service = try EnvironmentResolver.service(for: global.environment, verbose: global.verbose)
-            let environment =
-                (service as? WebAPIClient)?.configuration.environmentURL.absoluteString
-                ?? EnvironmentResolver.localName(global.environment).map { "local:\($0)" } ?? ""
-            let who = try await service.whoAmI()
-            let org = try await service.organizationInfo()
-            if global.json {
-                printOut(
-                    JSONValue.object([
-                        ("url", .string(environment)),
-                        ("userId", .string(who.userID.dataverseString)),
-                        ("businessUnitId", .string(who.businessUnitID.dataverseString)),
-                        ("organizationId", .string(who.organizationID.dataverseString)),
-                        ("organizationName", .string(org.name)),
-                        ("baseLanguage", .number(String(org.languageCode))),
-                        ("version", .string(org.version)),
-                    ]).serialized)
-                return
-            }
+        // A profile, an environment URL, or local:NAME (an embedded environment answers WhoAmI too).
+        let service = try EnvironmentResolver.service(for: global.environment, verbose: global.verbose)
+        let environment =
+            (service as? WebAPIClient)?.configuration.environmentURL.absoluteString
+            ?? EnvironmentResolver.localName(global.environment).map { "local:\($0)" } ?? ""
+        let who = try await service.whoAmI()
+        let org = try await service.organizationInfo()
+        if global.json {
             printOut(
-                """
-                Environment:       \(environment)
-                User id:           \(who.userID.dataverseString)
-                Business unit id:  \(who.businessUnitID.dataverseString)
-                Organization id:   \(who.organizationID.dataverseString)
-                Organization name: \(org.name)
-                Base language:     \(org.languageCode)
-                Version:           \(org.version)
-                """)
+                JSONValue.object([
+                    ("url", .string(environment)),
+                    ("userId", .string(who.userID.dataverseString)),
+                    ("businessUnitId", .string(who.businessUnitID.dataverseString)),
+                    ("organizationId", .string(who.organizationID.dataverseString)),
+                    ("organizationName", .string(org.name)),
+                    ("baseLanguage", .number(String(org.languageCode))),
+                    ("version", .string(org.version)),
+                ]).serialized)
+            return
         }
+        printOut(
+            """
+            Environment:       \(environment)
+            User id:           \(who.userID.dataverseString)
+            Business unit id:  \(who.businessUnitID.dataverseString)
+            Organization id:   \(who.organizationID.dataverseString)
+            Organization name: \(org.name)
+            Base language:     \(org.languageCode)
+            Version:           \(org.version)
+            """)
     }
 }

@@ -15,22 +15,26 @@ public enum RemoteEnvironment {
 
     /// The profile `spec` names, or the active one when `spec` is nil; `nil` for a URL with no
     /// saved profile.
-    /// - Throws: `UserFacingError` for an unknown profile or no active profile.
+    /// - Throws: `AuthProfileStore.StoreError` for an unknown profile or no active profile (shown by
+    ///   `ProblemReport`, exit 2); `UserFacingError` suggesting `local:NAME` when `spec` is no profile
+    ///   but names an embedded environment.
     public static func profile(for spec: String?, store: AuthProfileStore = store) throws -> AuthProfile? {
-        do {
-            let contents = try store.load()
-            guard let spec else { return try store.activeProfile() }
-            if let i = contents.profiles.firstIndex(where: { $0.name.caseInsensitiveCompare(spec) == .orderedSame }) { return contents.profiles[i] }
-            if let i = Int(spec), contents.profiles.indices.contains(i) { return contents.profiles[i] }
-            if EnvironmentURLInput.looksLikeURL(spec) {
-                let url = try environmentURL(spec)
-                let norm = { (u: URL) in u.absoluteString.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "/")) }
-                return contents.profiles.first { norm($0.url) == norm(url) }
-            }
-            throw AuthProfileStore.StoreError.noSuchProfile(spec)
-        } catch let e as AuthProfileStore.StoreError {
-            throw UserFacingError(e.description)
+        let contents = try store.load()
+        guard let spec else { return try store.activeProfile() }
+        if let i = contents.profiles.firstIndex(where: { $0.name.caseInsensitiveCompare(spec) == .orderedSame }) { return contents.profiles[i] }
+        if let i = Int(spec), contents.profiles.indices.contains(i) { return contents.profiles[i] }
+        if EnvironmentURLInput.looksLikeURL(spec) {
+            let url = try environmentURL(spec)
+            let norm = { (u: URL) in u.absoluteString.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "/")) }
+            return contents.profiles.first { norm($0.url) == norm(url) }
         }
+        if let file = try? DataDirectory.current().environmentFile(spec), FileManager.default.fileExists(atPath: file.path) {
+            // A newcomer's `--environment test` for the embedded environment `test` (issue 19).
+            throw UserFacingError(
+                "no auth profile '\(spec)', but there is an embedded environment named '\(spec)': pass --environment local:\(spec) "
+                    + "(embedded environments are named local:NAME; `portal-migrate auth list` lists the auth profiles)")
+        }
+        throw AuthProfileStore.StoreError.noSuchProfile(spec)
     }
 
     /// A client for `spec` (see the type's description).
@@ -45,33 +49,27 @@ public enum RemoteEnvironment {
         var logger = Logger(label: "portal-migrate.webapi") { ConsoleLogHandler(label: $0) }
         logger.logLevel = verbose ? .debug : .warning
         let prompt: @Sendable (String) -> Void = { Console.shared.write($0 + "\n", fd: 2) }
-        do {
-            let timeout = try requestTimeout()
-            if let p = try profile(for: spec, store: store) {
-                let url: URL
-                do { url = try EnvironmentURLInput.parse(p.url.absoluteString) } catch let e as EnvironmentURLInput.Invalid {
-                    throw UserFacingError(
-                        "auth profile '\(p.name)' has an \(e.description); delete it with `portal-migrate auth delete --name \(p.name)` and create it again",
-                        exitCode: PortalMigrateExit.usage)
-                }
-                let provider = try p.tokenProvider(cache: store.tokenCache, interactive: interactive, prompt: prompt)
-                return try WebAPIClient(configuration: clientConfiguration(url, timeout: timeout), tokenProvider: provider, logger: logger)
-            }
-            guard let spec else {
-                throw UserFacingError("no environment given and no auth profile selected; pass --environment or run `portal-migrate auth create`")
-            }
-            let url = try environmentURL(spec)
-            guard EnvironmentURL.isLoopback(url) else {
+        let timeout = try requestTimeout()
+        if let p = try profile(for: spec, store: store) {
+            let url: URL
+            do { url = try EnvironmentURLInput.parse(p.url.absoluteString) } catch let e as EnvironmentURLInput.Invalid {
                 throw UserFacingError(
-                    "no auth profile for \(url.absoluteString); create one with `portal-migrate auth create --name NAME --url \(url.absoluteString) …`"
-                )
+                    "auth profile '\(p.name)' has an \(e.description); delete it with `portal-migrate auth delete --name \(p.name)` and create it again",
+                    exitCode: PortalMigrateExit.usage)
             }
-            return try WebAPIClient(configuration: clientConfiguration(url, timeout: timeout), tokenProvider: NoTokenProvider(), logger: logger)
-        } catch let e as DataverseError {
-            throw UserFacingError(e.description)
-        } catch let e as AuthenticationError {
-            throw UserFacingError(e.description)
+            let provider = try p.tokenProvider(cache: store.tokenCache, interactive: interactive, prompt: prompt)
+            return try WebAPIClient(configuration: clientConfiguration(url, timeout: timeout), tokenProvider: provider, logger: logger)
         }
+        guard let spec else {
+            throw UserFacingError("no environment given and no auth profile selected; pass --environment or run `portal-migrate auth create`")
+        }
+        let url = try environmentURL(spec)
+        guard EnvironmentURL.isLoopback(url) else {
+            throw UserFacingError(
+                "no auth profile for \(url.absoluteString); create one with `portal-migrate auth create --name NAME --url \(url.absoluteString) …`"
+            )
+        }
+        return try WebAPIClient(configuration: clientConfiguration(url, timeout: timeout), tokenProvider: NoTokenProvider(), logger: logger)
     }
 
     /// The client settings of every command: the request timeout, and note bodies kept under the data
@@ -104,33 +102,6 @@ public enum RemoteEnvironment {
         }
         return .milliseconds(Int64(s * 1000))
     }
-}
-
-/// Turns library errors into `UserFacingError`s with their descriptions (which never hold secrets).
-func userFacing<T>(_ body: () async throws -> T) async throws -> T {
-    do { return try await body() } catch let e as UserFacingError { throw e } catch let e as DataverseError where e.environmentDidNotAnswer {
-        // Not bad input: the run can be repeated as it is (exit 1, issue 17).
-        throw UserFacingError(
-            "the environment did not answer; nothing was written: \(e.userText). Run the command again when it answers",
-            exitCode: PortalMigrateExit.recordsFailed)
-    } catch let e as DataverseError { throw UserFacingError(e.description) } catch let e as AuthenticationError {
-        throw UserFacingError(e.description)
-    } catch let e as AuthProfileStore.StoreError { throw UserFacingError(e.description) }
-}
-
-extension DataverseError {
-    /// True when the environment did not answer after the client's retries: the connection failed or
-    /// timed out (`Code.transport`), or it kept answering 429, 502, 503 or 504
-    /// (research/dataverse-webapi.md §5–§6). A 500 is an answer (a refusal), not silence.
-    var environmentDidNotAnswer: Bool {
-        if code == Code.transport { return true }
-        guard let status = httpStatus else { return false }
-        return [429, 502, 503, 504].contains(status)
-    }
-
-    /// The error for a person: a transport failure's own sentence (which names the URL) without the
-    /// tool's internal code and the request; any other error's full description.
-    var userText: String { code == Code.transport ? message : description }
 }
 
 /// Writes a line on stdout, credentials in URLs removed (`CredentialRedaction`).

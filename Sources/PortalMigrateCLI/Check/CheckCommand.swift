@@ -120,11 +120,9 @@ public struct CheckCommand: AsyncParsableCommand {
         let id = try WebsiteIDOption.required(webSiteId, option: "--webSiteId")
         let spec = global.environment
         let name = spec ?? "the selected environment"
-        let raw = try MigrationCommandSupport.service(spec, verbose: global.verbose)
-        let siteModel = try await DataModelPolicy.siteModel(id, in: raw, requested: model, environment: name)
-        var snapshot = try await SnapshotReader(service: DataModelPolicy.service(raw, model: siteModel, site: id)).read(websiteID: id)
-        snapshot.websiteID = id
-        return (PortalRuleInput(snapshot: snapshot), "\(name) website \(id.dataverseString)", [])
+        let service = try MigrationCommandSupport.service(spec, verbose: global.verbose)
+        let site = try await MigrationUseCases.readSite(service, environment: name, websiteID: id, model: model)
+        return (PortalRuleInput(snapshot: site.snapshot), "\(name) website \(id.dataverseString)", [])
     }
 }
 

@@ -1,10 +1,6 @@
 import ArgumentParser
-import ConfigurationMigration
-import DataverseWebAPI
 import Foundation
-import LocalEnvironment
 import Migration
-import PortalFolder
 import PortalModel
 
 /// The one place the command line turns a library's error into what a user sees: a message, an exit
@@ -13,44 +9,17 @@ import PortalModel
 /// command inside `mapping`, so a command no longer needs its own `catch let e as X { throw
 /// UserFacingError(e.description) }` (issue 19: 26 catch-and-convert sites in the commands).
 enum ProblemReport {
-    /// `error` as a `UserFacingError`, or `nil` for an error this mapping does not know (ArgumentParser's
-    /// own, `ExitCode`, `CancellationError`, …), which `runMain` handles as before.
+    /// `error` as a `UserFacingError`, or `nil` for an error that is not a `DiagnosticConvertible`
+    /// (ArgumentParser's own, `ExitCode`, `CancellationError`, …), which `runMain` handles as before.
+    /// Every module's errors conform beside their definition (`…+Diagnostic.swift`): the error says its
+    /// message, the file and line it names and its exit code; there is no list of types here.
     static func userFacing(_ error: any Error) -> UserFacingError? {
-        switch error {
-        case let e as UserFacingError:
-            return e
-        case let e as PortalFolderError:
-            return UserFacingError(e.description, file: e.file, line: e.line)
-        case let e as CMTError:
-            return UserFacingError(e.description)
-        case let e as DataModelMismatchError:
-            return UserFacingError(e.description)
-        case let e as DataverseError where e.environmentDidNotAnswer:
-            // Not bad input: the run can be repeated as it is (exit 1, issue 17).
-            return UserFacingError(
-                "the environment did not answer; nothing was written: \(e.userText). Run the command again when it answers",
-                exitCode: PortalMigrateExit.recordsFailed)
-        case let e as DataverseError:
-            return UserFacingError(e.description)
-        case let e as AuthenticationError:
-            return UserFacingError(e.description)
-        case let e as AuthProfileStore.StoreError:
-            return UserFacingError(e.description)
-        case let e as LocalEnvironmentError:
-            return UserFacingError(e.description)
-        case let e as DataDirectoryError:
-            return UserFacingError(e.description)
-        case let e as SafeWriteError:
-            return UserFacingError(e.description)
-        case let e as ApplyStopped:
-            // One report for a target that stopped answering, not one line per remaining record.
-            return UserFacingError(e.description, exitCode: PortalMigrateExit.recordsFailed)
-        case let e as MigrationError:
-            if case .checksFailed = e { return nil } // rendered with its report by MigrationCommandSupport.run
-            return UserFacingError(e.description)
-        default:
-            return nil
-        }
+        if let e = error as? UserFacingError { return e }
+        // Rendered with its report by MigrationCommandSupport.run.
+        if case MigrationError.checksFailed = error { return nil }
+        guard let e = error as? any DiagnosticConvertible else { return nil }
+        let place = e.place
+        return UserFacingError(e.userMessage, exitCode: ExitCode(e.exitCode), file: place?.file, line: place?.line)
     }
 
     /// Runs `body`, turning the library errors `userFacing` knows into `UserFacingError`; others pass.
@@ -58,13 +27,5 @@ enum ProblemReport {
         do { try await body() } catch {
             throw userFacing(error) ?? error
         }
-    }
-
-    /// The diagnostics of a folder error (every problem of `.several`, with file and line), for
-    /// `--json` outputs that list problems as `Diagnostic` values.
-    static func diagnostics(_ error: any Error) -> [Diagnostic] {
-        if let e = error as? PortalFolderError { return e.diagnostics }
-        guard let u = userFacing(error) else { return [] }
-        return [Diagnostic(check: "input", message: u.message, file: u.file, line: u.line)]
     }
 }

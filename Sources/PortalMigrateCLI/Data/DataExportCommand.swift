@@ -32,71 +32,58 @@ public struct DataExportCommand: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
+        let out = URL(fileURLWithPath: dataFile)
+        if FileManager.default.fileExists(atPath: out.path) && !overwrite {
+            throw UserFacingError("\(dataFile) exists; use --overwrite to replace it")
+        }
+        // CMTError reaches the user through ProblemReport (exit 2, its message, file and line).
+        try CMTPackage.checkDestination(out, overwrite: overwrite)
+        let schemaURL = URL(fileURLWithPath: schemaFile)
+        let schemaData = try CMTSchema.readFile(schemaURL)
+        let schema = try CMTSchema(data: schemaData, file: schemaURL.lastPathComponent)
+        let service = try EnvironmentResolver.service(for: global.environment, verbose: global.verbose)
         let json = global.json
-        try await userFacing {
-            let schemaURL = URL(fileURLWithPath: schemaFile)
-            let out = URL(fileURLWithPath: dataFile)
-            if FileManager.default.fileExists(atPath: out.path) && !overwrite {
-                throw UserFacingError("\(dataFile) exists; use --overwrite to replace it")
-            }
-            // CMTError reaches the user through ProblemReport (exit 2, its message).
-            try CMTPackage.checkDestination(out, overwrite: overwrite)
-            let schemaData = try CMTSchema.readFile(schemaURL)
-            do {
-                let schema = try CMTSchema(data: schemaData, file: schemaURL.lastPathComponent)
-                let service = try EnvironmentResolver.service(for: global.environment, verbose: global.verbose)
-                let package = try await CMTExporter(service: service).export(schema: schema, schemaData: schemaData) { p in
-                    let line = "\(p.table): \(p.records) record(s)" + (p.links > 0 ? ", \(p.links) N:N link(s)" : "")
-                    if json { printErr(line) } else { printOut(line) }
-                }
-                try package.writeZip(to: out, overwrite: overwrite)
-                let coverage = try await Self.coverage(of: schema, package: package, service: service)
-                for (name, gap) in coverage where !gap.isComplete {
-                    printErr("warning: the schema does not carry what website '\(name)' holds in these tables and N:N relationships (not exported):")
-                    for line in gap.lines { printErr(line) }
-                    printErr("  add them to the schema to carry them, or export the site with `download` (a pac folder carries every portal table)")
-                }
-                let records = package.snapshot.recordCount
-                let links = package.snapshot.links.values.reduce(0) { $0 + $1.count }
-                if json {
-                    var tables: [(String, JSONValue)] = []
-                    for name in package.snapshot.tableNames {
-                        tables.append((name, .number(String(package.snapshot.records[name]?.count ?? 0))))
-                    }
-                    printOut(
-                        JSONValue.object([
-                            ("dataFile", .string(out.path)), ("records", .number(String(records))),
-                            ("links", .number(String(links))), ("notes", .number(String(package.snapshot.bodies.count))),
-                            ("tables", .object(tables)),
-                            ("notCarried", .object(coverage.map { ($0.website, $0.gap.json) })),
-                        ]).serialized)
-                } else {
-                    printOut("Exported \(records) record(s), \(links) N:N link(s) and \(package.snapshot.bodies.count) note bodies to \(out.path)")
-                    if coverage.contains(where: { !$0.gap.isComplete }) {
-                        printOut(
-                            "The schema left out records or links of the website (warning above): the package holds only the tables the schema names."
-                        )
-                    }
-                }
-            }
+        let package = try await CMTExporter(service: service).export(schema: schema, schemaData: schemaData) { p in
+            MigrationCommandSupport.say("\(p.table): \(p.records) record(s)" + (p.links > 0 ? ", \(p.links) N:N link(s)" : ""), json: json)
+        }
+        try package.writeZip(to: out, overwrite: overwrite)
+        let coverage = try await Self.coverage(of: schema, package: package, service: service)
+        for (name, gap) in coverage where !gap.isComplete {
+            printErr("warning: the schema does not carry what website '\(name)' holds in these tables and N:N relationships (not exported):")
+            for line in gap.lines { printErr(line) }
+            printErr("  add them to the schema to carry them, or export the site with `download` (a pac folder carries every portal table)")
+        }
+        Self.render(package.snapshot, to: out, coverage: coverage, json: json)
+    }
+
+    /// The summary, or with `--json` `{"dataFile", "records", "links", "notes", "tables": {table: count},
+    /// "notCarried": {website: gap}}` on stdout.
+    static func render(_ snapshot: PortalSnapshot, to out: URL, coverage: [(website: String, gap: SchemaCoverage)], json: Bool) {
+        let records = snapshot.recordCount
+        let links = snapshot.links.values.reduce(0) { $0 + $1.count }
+        if json {
+            let tables: [(String, JSONValue)] = snapshot.tableNames.map { ($0, .number(String(snapshot.records[$0]?.count ?? 0))) }
+            printOut(
+                JSONValue.object([
+                    ("dataFile", .string(out.path)), ("records", .number(String(records))),
+                    ("links", .number(String(links))), ("notes", .number(String(snapshot.bodies.count))),
+                    ("tables", .object(tables)),
+                    ("notCarried", .object(coverage.map { ($0.website, $0.gap.json) })),
+                ]).serialized)
+            return
+        }
+        printOut("Exported \(records) record(s), \(links) N:N link(s) and \(snapshot.bodies.count) note bodies to \(out.path)")
+        if coverage.contains(where: { !$0.gap.isComplete }) {
+            printOut("The schema left out records or links of the website (warning above): the package holds only the tables the schema names.")
         }
     }
 
-    /// For each website the package holds (`adx_website` records), what the schema leaves out of it in the
-    /// environment (issue 24 item 6): the website is read as `download` would read it and compared with the
-    /// schema's tables and N:N relationships (`SchemaCoverage`). Websites by name, in package order.
-    /// - Throws: what reading the environment throws.
+    /// What the schema leaves out of each website of the package (`MigrationUseCases.schemaCoverage`).
     static func coverage(of schema: CMTSchema, package: CMTPackage, service: any DataverseService) async throws
         -> [(website: String, gap: SchemaCoverage)]
     {
-        let tables = Set(schema.entities.map(\.name))
-        let relationships = Set(schema.entities.flatMap { $0.relationships.filter(\.manyToMany).map(\.name) })
-        var result: [(String, SchemaCoverage)] = []
-        for website in package.snapshot.records["adx_website"] ?? [] {
-            let site = try await SnapshotReader(service: service).read(websiteID: website.id)
-            let name = website.columns["adx_name"]?.text ?? website.id.dataverseString
-            result.append((name, SchemaCoverage.compare(site: site, schemaTables: tables, schemaRelationships: relationships)))
-        }
-        return result
+        try await MigrationUseCases.schemaCoverage(
+            of: package.snapshot.records["adx_website"] ?? [], tables: Set(schema.entities.map(\.name)),
+            relationships: Set(schema.entities.flatMap { $0.relationships.filter(\.manyToMany).map(\.name) }), in: service)
     }
 }

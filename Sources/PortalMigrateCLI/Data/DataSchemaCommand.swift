@@ -41,12 +41,7 @@ public struct DataSchemaCommand: ParsableCommand {
 
     public func run() throws {
         guard let type = PortalType(rawValue: portalType) else { throw ValidationError("Unknown portal type '\(portalType)'.") }
-        let schema: CMTSchema
-        do {
-            schema = try CMTSchemaGenerator.schema(for: type)
-        } catch {
-            throw UserFacingError("\(error)")
-        }
+        let schema = try CMTSchemaGenerator.schema(for: type)
         let data = schema.xmlData()
         if let path = output {
             let url = URL(fileURLWithPath: path)

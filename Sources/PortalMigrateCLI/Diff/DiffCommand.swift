@@ -62,15 +62,10 @@ public struct DiffCommand: AsyncParsableCommand {
                 return url
             }
             let reportURL = try output(report), junitURL = try output(junit)
-            var scope = try SourceFactory.verifyScope(schemaFile: schemaFile)
-            var profile: Set<String> = []
-            if let deploymentProfile { profile = try DeploymentProfileColumns.load(URL(fileURLWithPath: deploymentProfile)) }
-            var source = try await DiffSideReader.read(first, modelVersion: sides.modelVersion, verbose: global.verbose)
-            var target = try await DiffSideReader.read(second, modelVersion: sides.targetModelVersion, verbose: global.verbose)
-            if source.label == target.label { source.label += " (first)"; target.label += " (second)" }
-            // Across data models, only what both models have is compared (as verify does into an enhanced target).
-            if source.model != target.model { scope = DataModelPolicy.verifyScope(scope, target: .enhanced) }
-            let result = DriftComparer(scope: scope, match: match, profileColumns: profile).compare(source: source, target: target)
+            let scope = try SourceFactory.verifyScope(schemaFile: schemaFile)
+            let profile = try deploymentProfile.map { try DeploymentProfileColumns.load(URL(fileURLWithPath: $0)) } ?? []
+            let (source, target) = try await DiffSideReader.read(first, second, options: sides, verbose: global.verbose)
+            let result = MigrationUseCases.diff(source, target, scope: scope, match: match, profileColumns: profile)
 
             if global.json { printOut(result.json.serialized) }
             MigrationCommandSupport.say(result.summary(verbose: global.verbose).joined(separator: "\n"), json: global.json)

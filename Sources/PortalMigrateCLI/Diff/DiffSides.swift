@@ -12,7 +12,9 @@ struct DiffSideOptions: ParsableArguments {
     var from: String?
     @Option(
         name: [.customLong("webSiteId"), .customLong("id", withSingleDash: true)],
-        help: "The first side's website id (adx_websiteid or powerpagesiteid); optional when the environment has one website.")
+        help:
+            "The first side's website id (adx_websiteid or powerpagesiteid); optional when the environment has one website, or one with the other side's website id or name."
+    )
     var webSiteId: String?
     @Option(name: [.customLong("path"), .customShort("p")], help: "First side: a pac site folder (the one holding website.yml).")
     var path: String?
@@ -25,7 +27,9 @@ struct DiffSideOptions: ParsableArguments {
 
     @Option(name: .customLong("to"), help: "Second side: an environment; defaults to --environment.")
     var to: String?
-    @Option(name: .customLong("targetWebSiteId"), help: "The second side's website id; optional when the environment has one website.")
+    @Option(
+        name: .customLong("targetWebSiteId"),
+        help: "The second side's website id; optional when the environment has one website, or one with the other side's website id or name.")
     var targetWebSiteId: String?
     @Option(name: .customLong("targetPath"), help: "Second side: a pac site folder.")
     var targetPath: String?
@@ -74,52 +78,51 @@ struct DiffSideOptions: ParsableArguments {
     }
 }
 
-/// Reads a side of `diff` into a `DriftSide`.
+/// Reads the sides of `diff` into `DriftSide`s; which website an environment side compares is the
+/// library's rule (`MigrationUseCases.driftWebsite`).
 enum DiffSideReader {
-    /// Reads `spec`.
-    /// - Parameter modelVersion: `1`, `2` or `nil` (detected).
-    /// - Throws: `UserFacingError` for unreadable input (file and line), a bad id, an environment without
-    ///   the website or with several websites and no id; what the environment throws.
-    static func read(_ spec: DiffSideOptions.Spec, modelVersion: String?, verbose: Bool) async throws -> DriftSide {
+    /// Reads both sides. A folder or package side is read first, so that an environment side with
+    /// several websites is matched with its website (by id, then name); of two environments, the
+    /// second is matched with the first.
+    static func read(_ a: DiffSideOptions.Spec, _ b: DiffSideOptions.Spec, options: DiffSideOptions, verbose: Bool) async throws -> (
+        DriftSide, DriftSide
+    ) {
+        if case .environment = a, b.isFile {
+            let second = try await read(b, modelVersion: options.targetModelVersion, like: nil, option: "--targetWebSiteId", verbose: verbose)
+            return (try await read(a, modelVersion: options.modelVersion, like: second, option: "--webSiteId", verbose: verbose), second)
+        }
+        let first = try await read(a, modelVersion: options.modelVersion, like: nil, option: "--webSiteId", verbose: verbose)
+        return (first, try await read(b, modelVersion: options.targetModelVersion, like: first, option: "--targetWebSiteId", verbose: verbose))
+    }
+
+    /// Reads `spec`: a file source through its adapter, an environment's website through the use case.
+    /// - Throws: a usage error (exit 64) for a website id that is not a GUID; what the adapter, the use
+    ///   case (`MigrationError.invalid` naming the candidate websites) or the environment throws.
+    static func read(
+        _ spec: DiffSideOptions.Spec, modelVersion: String?, like other: DriftSide?, option: String, verbose: Bool
+    ) async throws -> DriftSide {
+        let model = try ModelVersionOption.parse(modelVersion)
         switch spec {
         case .folder(let path), .package(let path):
             let url = URL(fileURLWithPath: path)
             let isFolder = spec == .folder(path)
             let file: any PortalSource = isFolder ? PacFolderSource(url) : CMTPackageSource(url)
-            let run = try SourceFactory.read(file, model: try ModelVersionOption.parse(modelVersion))
+            let run = try SourceFactory.read(file, model: model)
             guard var snapshot = run.snapshot else { throw UserFacingError("\(path) could not be read as a site") }
             snapshot.websiteID = snapshot.websiteID ?? run.websiteID
             return DriftSide(label: "\(isFolder ? "folder" : "package") \(path)", snapshot: snapshot, carried: run.meaning.carried, model: run.model)
         case .environment(let env, let site):
-            let raw = try MigrationCommandSupport.service(env, verbose: verbose)
-            let id = try await websiteID(site, in: raw, environment: env)
-            let model = try await DataModelPolicy.siteModel(id, in: raw, requested: try ModelVersionOption.parse(modelVersion), environment: env)
-            let service = DataModelPolicy.service(raw, model: model, site: id)
-            let snapshot = try await SnapshotReader(service: service).read(websiteID: id)
-            guard snapshot.recordCount > 0 else {
-                throw UserFacingError("\(env) has no website \(id.dataverseString); `portal-migrate list --environment \(env)` lists its websites")
-            }
-            return DriftSide(label: env, snapshot: snapshot, carried: .environment, model: model)
+            let service = try MigrationCommandSupport.service(env, verbose: verbose)
+            return try await MigrationUseCases.driftSide(
+                service, environment: env, website: try WebsiteIDOption.parse(site, option: option), model: model, like: other, option: option)
         }
     }
+}
 
-    /// The website to read: the id given, else the environment's only website.
-    static func websiteID(_ text: String?, in service: any DataverseService, environment: String) async throws -> UUID {
-        if let text {
-            guard let id = UUID(dataverse: text) else {
-                throw UserFacingError("'\(text)' is not a website id (a GUID)", exitCode: PortalMigrateExit.usage)
-            }
-            return id
-        }
-        let sites = try await WebsiteListing.websites(in: service)
-        guard sites.count == 1 else {
-            let list = sites.map { "\($0.websiteId.dataverseString) \($0.name)" }.joined(separator: ", ")
-            throw UserFacingError(
-                sites.isEmpty
-                    ? "\(environment) has no website to compare"
-                    : "\(environment) has \(sites.count) websites (\(list)); name one with --webSiteId / --targetWebSiteId",
-                exitCode: PortalMigrateExit.usage)
-        }
-        return sites[0].websiteId
+extension DiffSideOptions.Spec {
+    /// True for a folder or a package.
+    var isFile: Bool {
+        if case .environment = self { return false }
+        return true
     }
 }

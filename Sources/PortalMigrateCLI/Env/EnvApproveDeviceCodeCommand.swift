@@ -20,17 +20,11 @@ struct EnvApproveDeviceCodeCommand: AsyncParsableCommand {
     @OptionGroup var global: OutputOptions
 
     func run() async throws {
-        try await envFacing {
-            let file = try EnvironmentDirectory().file(env.name)
-            guard let port = ServerRuntimeFile.port(beside: file) else {
-                throw UserFacingError("no server is running for local:\(env.name); start it with `portal-migrate env serve \(env.name)`")
-            }
-            do {
-                try await DeviceCodeApproval.approve(userCode: code, port: port, approvalKey: ServerRuntimeFile.approvalKey(beside: file))
-            } catch let e as DeviceCodeApproval.Failure {
-                throw UserFacingError(e.description)
-            }
-            printOut(global.json ? "{\"approved\":true}" : "Approved the device code for local:\(env.name).")
+        let file = try EnvironmentDirectory().file(env.name)
+        guard let port = ServerRuntimeFile.port(beside: file) else {
+            throw UserFacingError("no server is running for local:\(env.name); start it with `portal-migrate env serve \(env.name)`")
         }
+        try await DeviceCodeApproval.approve(userCode: code, port: port, approvalKey: ServerRuntimeFile.approvalKey(beside: file))
+        printOut(global.json ? "{\"approved\":true}" : "Approved the device code for local:\(env.name).")
     }
 }

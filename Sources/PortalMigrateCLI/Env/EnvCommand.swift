@@ -1,7 +1,5 @@
-import ConfigurationMigration
 import ArgumentParser
 import Foundation
-import LocalEnvironment
 import PortalModel
 
 /// `portal-migrate env`: embedded environments kept under the data directory
@@ -23,14 +21,6 @@ public struct EnvCommand: AsyncParsableCommand {
             EnvServeCommand.self, EnvApproveDeviceCodeCommand.self,
         ])
     public init() {}
-}
-
-/// Maps the environment library's errors to `UserFacingError`s (exit code 2).
-func envFacing<T>(_ body: () async throws -> T) async throws -> T {
-    try await userFacing {
-        do { return try await body() } catch let e as LocalEnvironmentError { throw UserFacingError(e.description) } catch let e as DataDirectoryError
-        { throw UserFacingError(e.description) } catch let e as CMTError { throw UserFacingError(e.description) }
-    }
 }
 
 /// Parses a `--webSiteId` value. - Throws: `ValidationError` for a bad GUID.

@@ -36,35 +36,33 @@ struct EnvCreateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await envFacing {
-            var options = LocalEnvironmentOptions(name: env.name, languageCode: language)
-            if let schema {
-                options.tables = .cmtSchema(URL(fileURLWithPath: schema))
-            } else {
-                let tables = Set((excludeTables ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
-                var columns: [String: Set<String>] = [:]
-                for item in (excludeColumns ?? "").split(separator: ",") {
-                    let parts = item.trimmingCharacters(in: .whitespaces).split(separator: ".")
-                    guard parts.count == 2 else { throw UserFacingError("--exclude-columns: '\(item)' is not table.column") }
-                    columns[String(parts[0]), default: []].insert(String(parts[1]))
-                }
-                let unknown = TableCatalog.standard.unknownTables(tables.union(columns.keys))
-                if !unknown.isEmpty {
-                    throw UserFacingError(TableCatalog.standard.unknownTablesMessage(unknown, option: "--exclude-tables/--exclude-columns"))
-                }
-                options.tables = .catalog(excludingTables: tables, excludingColumns: columns)
+        var options = LocalEnvironmentOptions(name: env.name, languageCode: language)
+        if let schema {
+            options.tables = .cmtSchema(URL(fileURLWithPath: schema))
+        } else {
+            let tables = Set((excludeTables ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+            var columns: [String: Set<String>] = [:]
+            for item in (excludeColumns ?? "").split(separator: ",") {
+                let parts = item.trimmingCharacters(in: .whitespaces).split(separator: ".")
+                guard parts.count == 2 else { throw UserFacingError("--exclude-columns: '\(item)' is not table.column") }
+                columns[String(parts[0]), default: []].insert(String(parts[1]))
             }
-            let created = try EnvironmentDirectory().create(env.name, options: options)
-            let count = try await created.tableDefinitions().count
-            if global.json {
-                printOut(
-                    JSONValue.object([
-                        ("name", .string(env.name)), ("path", .string(created.url.path)),
-                        ("tables", .number(String(count))), ("baseLanguage", .number(String(language))),
-                    ]).serialized)
-            } else {
-                printOut("Created local:\(env.name) (\(count) tables, base language \(language)) at \(created.url.path)")
+            let unknown = TableCatalog.standard.unknownTables(tables.union(columns.keys))
+            if !unknown.isEmpty {
+                throw UserFacingError(TableCatalog.standard.unknownTablesMessage(unknown, option: "--exclude-tables/--exclude-columns"))
             }
+            options.tables = .catalog(excludingTables: tables, excludingColumns: columns)
+        }
+        let created = try EnvironmentDirectory().create(env.name, options: options)
+        let count = try await created.tableDefinitions().count
+        if global.json {
+            printOut(
+                JSONValue.object([
+                    ("name", .string(env.name)), ("path", .string(created.url.path)),
+                    ("tables", .number(String(count))), ("baseLanguage", .number(String(language))),
+                ]).serialized)
+        } else {
+            printOut("Created local:\(env.name) (\(count) tables, base language \(language)) at \(created.url.path)")
         }
     }
 }
@@ -119,24 +117,22 @@ struct EnvDeleteCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await envFacing {
-            if !yes, Self.holdsData(env.name) {
-                let sites = try await EnvironmentResolver.openLocal(env.name).websites()
-                if !sites.isEmpty {
-                    let names = sites.map { "'\($0.name)'" }.joined(separator: ", ")
-                    guard isatty(0) != 0 else {
-                        throw UserFacingError(
-                            "local:\(env.name) holds \(sites.count) website(s) (\(names)); nothing deleted. "
-                                + "Pass --yes to delete it with everything in it.")
-                    }
-                    FileHandle.standardError.write(Data("local:\(env.name) holds \(sites.count) website(s) (\(names)). Delete it? [y/N] ".utf8))
-                    guard let answer = readLine(), answer.lowercased().hasPrefix("y") else {
-                        throw UserFacingError("nothing deleted: not confirmed")
-                    }
+        if !yes, Self.holdsData(env.name) {
+            let sites = try await EnvironmentResolver.openLocal(env.name).websites()
+            if !sites.isEmpty {
+                let names = sites.map { "'\($0.name)'" }.joined(separator: ", ")
+                guard isatty(0) != 0 else {
+                    throw UserFacingError(
+                        "local:\(env.name) holds \(sites.count) website(s) (\(names)); nothing deleted. "
+                            + "Pass --yes to delete it with everything in it.")
+                }
+                FileHandle.standardError.write(Data("local:\(env.name) holds \(sites.count) website(s) (\(names)). Delete it? [y/N] ".utf8))
+                guard let answer = readLine(), answer.lowercased().hasPrefix("y") else {
+                    throw UserFacingError("nothing deleted: not confirmed")
                 }
             }
-            try EnvironmentDirectory().delete(env.name)
-            printErr("Deleted local:\(env.name)")
         }
+        try EnvironmentDirectory().delete(env.name)
+        printErr("Deleted local:\(env.name)")
     }
 }

@@ -34,7 +34,7 @@ struct EnvProvisionCommand: AsyncParsableCommand {
     func validate() throws {
         if let m = modelVersion {
             // One wording for a bad --modelVersion (upload's), as a usage error (exit code 64).
-            do { _ = try EnhancedModelOptions.requested(m) } catch let e as UserFacingError { throw ValidationError(e.message) }
+            do { _ = try ModelVersionOption.parse(m) } catch let e as UserFacingError { throw ValidationError(e.message) }
             guard template != nil else { throw ValidationError("--modelVersion applies to --template only") }
         }
         guard (template == nil) != (existingWebsite == nil) else {
@@ -47,27 +47,25 @@ struct EnvProvisionCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await envFacing {
-            let environment = try EnvironmentResolver.openLocal(env.name)
-            let websiteID: UUID, appID: UUID
-            if let template {
-                let result = try await environment.provision(template: template, name: siteName, dataModel: dataModel)
-                (websiteID, appID) = (result.websiteId, result.portalAppId)
-            } else {
-                websiteID = try parseWebsiteID(existingWebsite ?? "")
-                appID = try await environment.provisionPortalApp(existingWebsite: websiteID)
-            }
-            if global.json {
-                var fields: [(String, JSONValue)] = [
-                    ("websiteId", .string(websiteID.dataverseString)),
-                    ("portalAppId", .string(appID.dataverseString)),
-                ]
-                if template != nil { fields.append(("dataModel", .string(dataModel.rawValue))) }
-                printOut(JSONValue.object(fields).serialized)
-            } else {
-                let model = template == nil ? "" : " (\(dataModel.displayName))"
-                printOut("Provisioned website \(websiteID.dataverseString)\(model) with portal app \(appID.dataverseString) in local:\(env.name)")
-            }
+        let environment = try EnvironmentResolver.openLocal(env.name)
+        let websiteID: UUID, appID: UUID
+        if let template {
+            let result = try await environment.provision(template: template, name: siteName, dataModel: dataModel)
+            (websiteID, appID) = (result.websiteId, result.portalAppId)
+        } else {
+            websiteID = try parseWebsiteID(existingWebsite ?? "")
+            appID = try await environment.provisionPortalApp(existingWebsite: websiteID)
+        }
+        if global.json {
+            var fields: [(String, JSONValue)] = [
+                ("websiteId", .string(websiteID.dataverseString)),
+                ("portalAppId", .string(appID.dataverseString)),
+            ]
+            if template != nil { fields.append(("dataModel", .string(dataModel.rawValue))) }
+            printOut(JSONValue.object(fields).serialized)
+        } else {
+            let model = template == nil ? "" : " (\(dataModel.displayName))"
+            printOut("Provisioned website \(websiteID.dataverseString)\(model) with portal app \(appID.dataverseString) in local:\(env.name)")
         }
     }
 }
@@ -83,11 +81,9 @@ struct EnvDeleteWebsiteCommand: AsyncParsableCommand {
     @OptionGroup var global: OutputOptions
 
     func run() async throws {
-        try await envFacing {
-            let id = try parseWebsiteID(webSiteId)
-            try await EnvironmentResolver.openLocal(env.name).deleteWebsite(id)
-            printErr("Deleted website \(id.dataverseString) and its configuration from local:\(env.name)")
-        }
+        let id = try parseWebsiteID(webSiteId)
+        try await EnvironmentResolver.openLocal(env.name).deleteWebsite(id)
+        printErr("Deleted website \(id.dataverseString) and its configuration from local:\(env.name)")
     }
 }
 
@@ -102,11 +98,9 @@ struct EnvDeletePortalAppCommand: AsyncParsableCommand {
     @OptionGroup var global: OutputOptions
 
     func run() async throws {
-        try await envFacing {
-            let id = try parseWebsiteID(webSiteId)
-            try await EnvironmentResolver.openLocal(env.name).deletePortalApp(websiteID: id)
-            printErr("Deleted the portal app of website \(id.dataverseString) in local:\(env.name)")
-        }
+        let id = try parseWebsiteID(webSiteId)
+        try await EnvironmentResolver.openLocal(env.name).deletePortalApp(websiteID: id)
+        printErr("Deleted the portal app of website \(id.dataverseString) in local:\(env.name)")
     }
 }
 
@@ -120,10 +114,8 @@ struct EnvResetCommand: AsyncParsableCommand {
     @OptionGroup var global: OutputOptions
 
     func run() async throws {
-        try await envFacing {
-            let id = try parseWebsiteID(webSiteId)
-            try await EnvironmentResolver.openLocal(env.name).reset(websiteID: id)
-            printErr("Reset website \(id.dataverseString) in local:\(env.name)")
-        }
+        let id = try parseWebsiteID(webSiteId)
+        try await EnvironmentResolver.openLocal(env.name).reset(websiteID: id)
+        printErr("Reset website \(id.dataverseString) in local:\(env.name)")
     }
 }

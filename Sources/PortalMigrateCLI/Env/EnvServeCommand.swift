@@ -86,68 +86,66 @@ struct EnvServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await envFacing {
-            let environment = try EnvironmentResolver.openLocal(env.name)
-            let file = try EnvironmentDirectory().file(env.name)
-            var credentials: [String: String] = [:]
-            for c in clientCredentials { if let (id, secret) = ServerOptions.parseClientCredential(c) { credentials[id] = secret } }
-            var options = ServerOptions(
-                port: port, latencyMilliseconds: latencyMs, maxConcurrency: maxConcurrency,
-                requestBudget: requestBudget, budgetWindowSeconds: budgetWindowSeconds, failRate: failRate,
-                seed: seed, requireToken: requireToken, clientCredentials: credentials,
-                autoApproveDeviceCodes: autoApproveDeviceCodes, maxBodyBytes: maxBodyBytes, dopHint: dopHint)
-            options.costModel = costModel.flatMap(CostModel.profile(named:)).map { CostModel(profile: $0, scale: costScale) }
-            options.executionBudgetMilliseconds = executionBudgetMs
-            options.admin = AdminAPIOptions(operationDelayMilliseconds: siteOperationDelayMs, failOperations: failSiteOperations)
-            var logger = Logger(label: "portal-migrate.server", factory: { StreamLogHandler.standardError(label: $0) })
-            logger.logLevel = global.verbose ? .debug : .warning
-            let server = EnvironmentServer(service: environment, options: options, logger: logger)
-            let name = env.name
-            let json = global.json
-            let tokensRequired = requireToken
-            let costOptions = options.costModel
-            let hint = dopHint
-            let approvalKey = server.tokens.approvalKey
-            do {
-                try await server.run(handleSignals: true) { port in
-                    do { try ServerRuntimeFile.write(port: port, approvalKey: approvalKey, beside: file) } catch {
+        let environment = try EnvironmentResolver.openLocal(env.name)
+        let file = try EnvironmentDirectory().file(env.name)
+        var credentials: [String: String] = [:]
+        for c in clientCredentials { if let (id, secret) = ServerOptions.parseClientCredential(c) { credentials[id] = secret } }
+        var options = ServerOptions(
+            port: port, latencyMilliseconds: latencyMs, maxConcurrency: maxConcurrency,
+            requestBudget: requestBudget, budgetWindowSeconds: budgetWindowSeconds, failRate: failRate,
+            seed: seed, requireToken: requireToken, clientCredentials: credentials,
+            autoApproveDeviceCodes: autoApproveDeviceCodes, maxBodyBytes: maxBodyBytes, dopHint: dopHint)
+        options.costModel = costModel.flatMap(CostModel.profile(named:)).map { CostModel(profile: $0, scale: costScale) }
+        options.executionBudgetMilliseconds = executionBudgetMs
+        options.admin = AdminAPIOptions(operationDelayMilliseconds: siteOperationDelayMs, failOperations: failSiteOperations)
+        var logger = Logger(label: "portal-migrate.server", factory: { StreamLogHandler.standardError(label: $0) })
+        logger.logLevel = global.verbose ? .debug : .warning
+        let server = EnvironmentServer(service: environment, options: options, logger: logger)
+        let name = env.name
+        let json = global.json
+        let tokensRequired = requireToken
+        let costOptions = options.costModel
+        let hint = dopHint
+        let approvalKey = server.tokens.approvalKey
+        do {
+            try await server.run(handleSignals: true) { port in
+                do { try ServerRuntimeFile.write(port: port, approvalKey: approvalKey, beside: file) } catch {
+                    printErr(
+                        "warning: cannot write \(ServerRuntimeFile.url(beside: file).path) (\(error)); "
+                            + "`env approve-device-code` will not find this server")
+                }
+                let organization = "http://127.0.0.1:\(port)"
+                let base = organization + "/api/data/v9.2/"
+                let token = organization + "/common/oauth2/v2.0/token"
+                if json {
+                    printOut(
+                        JSONValue.object([
+                            ("environment", .string("local:\(name)")), ("url", .string(organization)),
+                            ("webAPI", .string(base)), ("port", .number(String(port))),
+                            ("tokenEndpoint", .string(token)),
+                        ]).serialized)
+                } else {
+                    printOut("Serving local:\(name) at \(organization) (use --environment \(organization); Web API root \(base))")
+                    printErr("Token endpoint: \(token). Press Ctrl-C to stop.")
+                    if let model = costOptions {
                         printErr(
-                            "warning: cannot write \(ServerRuntimeFile.url(beside: file).path) (\(error)); "
-                                + "`env approve-device-code` will not find this server")
+                            "Cost model: \(model.profile.rawValue)\(model.scale == 1 ? "" : " ×\(model.scale)"), x-ms-dop-hint \(hint); "
+                                + "account at \(organization)\(CostAccount.endpointPath)")
                     }
-                    let organization = "http://127.0.0.1:\(port)"
-                    let base = organization + "/api/data/v9.2/"
-                    let token = organization + "/common/oauth2/v2.0/token"
-                    if json {
-                        printOut(
-                            JSONValue.object([
-                                ("environment", .string("local:\(name)")), ("url", .string(organization)),
-                                ("webAPI", .string(base)), ("port", .number(String(port))),
-                                ("tokenEndpoint", .string(token)),
-                            ]).serialized)
-                    } else {
-                        printOut("Serving local:\(name) at \(organization) (use --environment \(organization); Web API root \(base))")
-                        printErr("Token endpoint: \(token). Press Ctrl-C to stop.")
-                        if let model = costOptions {
-                            printErr(
-                                "Cost model: \(model.profile.rawValue)\(model.scale == 1 ? "" : " ×\(model.scale)"), x-ms-dop-hint \(hint); "
-                                    + "account at \(organization)\(CostAccount.endpointPath)")
-                        }
-                        if tokensRequired {
-                            printErr(
-                                "Tokens required: portal-migrate auth create --name NAME --url \(organization) --applicationId ID --clientSecretEnv VAR"
-                            )
-                        }
+                    if tokensRequired {
+                        printErr(
+                            "Tokens required: portal-migrate auth create --name NAME --url \(organization) --applicationId ID --clientSecretEnv VAR"
+                        )
                     }
                 }
-            } catch {
-                ServerRuntimeFile.remove(beside: file)
-                try? environment.close()
-                throw UserFacingError("cannot serve local:\(name): \(error)")
             }
+        } catch {
             ServerRuntimeFile.remove(beside: file)
-            try environment.close()
-            if !json { printErr("Stopped serving local:\(name).") }
+            try? environment.close()
+            throw UserFacingError("cannot serve local:\(name): \(error)")
         }
+        ServerRuntimeFile.remove(beside: file)
+        try environment.close()
+        if !json { printErr("Stopped serving local:\(name).") }
     }
 }

@@ -34,39 +34,37 @@ struct EnvSettingsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await envFacing {
-            let environment = try EnvironmentResolver.openLocal(env.name)
-            if language != nil || blockedAttachments != nil || maxUploadFileSize != nil {
-                try await environment.updateOrganization(
-                    languageCode: language, blockedAttachments: blockedAttachments.map { OrganizationInfo.parseBlockedAttachments($0) },
-                    maxUploadFileSize: maxUploadFileSize)
-            }
-            var changes: [PlatformBehaviour: Bool] = [:]
-            for b in try EnvSettingsCommand.behaviours(enable) { changes[b] = true }
-            for b in try EnvSettingsCommand.behaviours(disable) { changes[b] = false }
-            if !changes.isEmpty { try await environment.setBehaviours(changes) }
-            let org = try await environment.organizationInfo()
-            let on = try await environment.behaviours()
-            if global.json {
-                printOut(
-                    JSONValue.object([
-                        ("name", .string(env.name)), ("baseLanguage", .number(String(org.languageCode))),
-                        ("blockedAttachments", .string(org.blockedAttachments.joined(separator: ";"))),
-                        ("maxUploadFileSize", .number(String(org.maxUploadFileSize))), ("version", .string(org.version)),
-                        ("behaviours", .object(PlatformBehaviour.allCases.map { ($0.rawValue, .bool(on.contains($0))) })),
-                    ]).serialized)
-                return
-            }
-            printOut(
-                """
-                local:\(env.name)
-                languagecode:       \(org.languageCode)
-                maxuploadfilesize:  \(org.maxUploadFileSize)
-                blockedattachments: \(org.blockedAttachments.joined(separator: ";"))
-                version:            \(org.version)
-                behaviours:
-                """)
-            for b in PlatformBehaviour.allCases { printOut("  \(b.rawValue) \(on.contains(b) ? "on " : "off") \(b.summary)") }
+        let environment = try EnvironmentResolver.openLocal(env.name)
+        if language != nil || blockedAttachments != nil || maxUploadFileSize != nil {
+            try await environment.updateOrganization(
+                languageCode: language, blockedAttachments: blockedAttachments.map { OrganizationInfo.parseBlockedAttachments($0) },
+                maxUploadFileSize: maxUploadFileSize)
         }
+        var changes: [PlatformBehaviour: Bool] = [:]
+        for b in try EnvSettingsCommand.behaviours(enable) { changes[b] = true }
+        for b in try EnvSettingsCommand.behaviours(disable) { changes[b] = false }
+        if !changes.isEmpty { try await environment.setBehaviours(changes) }
+        let org = try await environment.organizationInfo()
+        let on = try await environment.behaviours()
+        if global.json {
+            printOut(
+                JSONValue.object([
+                    ("name", .string(env.name)), ("baseLanguage", .number(String(org.languageCode))),
+                    ("blockedAttachments", .string(org.blockedAttachments.joined(separator: ";"))),
+                    ("maxUploadFileSize", .number(String(org.maxUploadFileSize))), ("version", .string(org.version)),
+                    ("behaviours", .object(PlatformBehaviour.allCases.map { ($0.rawValue, .bool(on.contains($0))) })),
+                ]).serialized)
+            return
+        }
+        printOut(
+            """
+            local:\(env.name)
+            languagecode:       \(org.languageCode)
+            maxuploadfilesize:  \(org.maxUploadFileSize)
+            blockedattachments: \(org.blockedAttachments.joined(separator: ";"))
+            version:            \(org.version)
+            behaviours:
+            """)
+        for b in PlatformBehaviour.allCases { printOut("  \(b.rawValue) \(on.contains(b) ? "on " : "off") \(b.summary)") }
     }
 }

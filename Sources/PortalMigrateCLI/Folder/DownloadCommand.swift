@@ -61,6 +61,7 @@ public struct DownloadCommand: AsyncParsableCommand {
             if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
                 throw UserFacingError("--path \(path) is a file; give the folder to download the site into", exitCode: PortalMigrateExit.usage)
             }
+            try Self.refuseSiteFolder(URL(fileURLWithPath: path))
             let environment = try MigrationCommandSupport.service(global.environment, verbose: global.verbose)
             if !overwrite { try await Self.refuseFilledFolder(parent: URL(fileURLWithPath: path), websiteID: websiteID, in: environment) }
             let site = try await MigrationUseCases.readWebsite(
@@ -94,8 +95,7 @@ public struct DownloadCommand: AsyncParsableCommand {
     static func guardProfileValues(_ snapshot: inout PortalSnapshot, model: DataModel, parent: URL, mask: Bool) throws {
         guard let name = try? PortalFolder.siteFolderName(snapshot) else { return }
         let folder = parent.appendingPathComponent(name, isDirectory: true)
-        let profiles: ProfileValues
-        do { profiles = try ProfileValues.read(siteFolder: folder) } catch let e as MigrationError { throw UserFacingError("\(e)") }
+        let profiles = try ProfileValues.read(siteFolder: folder)
         guard !profiles.keys.isEmpty else { return }
         let existing = try? PortalFolder().read(folder, model: model).content.snapshot
         let exposed = profiles.exposed(in: snapshot, existing: existing)
@@ -109,9 +109,22 @@ public struct DownloadCommand: AsyncParsableCommand {
             )
         }
         for key in exposed {
-            printErr("  \(key.table) \(key.id.dataverseString) .\(key.column) (\((profiles.keys[key] ?? []).joined(separator: ", ")))")
+            printErr("  \(Diagnostic.record(key.table, key.id, column: key.column)) (\((profiles.keys[key] ?? []).joined(separator: ", ")))")
         }
         if !mask { printErr("  if these are secrets, run again with --mask-profile-values to keep the folder's values for them") }
+    }
+
+    /// Refuses a `--path` that is itself a downloaded site folder (it holds `website.yml`): `download`
+    /// writes `PATH/<site-folder>/`, so the new copy would land silently inside the old one (issue 19,
+    /// newcomer trial). Names the parent folder to give instead.
+    /// - Throws: `UserFacingError` (usage, exit 64) before anything is read or written.
+    static func refuseSiteFolder(_ folder: URL) throws {
+        guard PortalFolder.isSiteFolder(folder) else { return }
+        let parent = folder.standardizedFileURL.deletingLastPathComponent().path
+        throw UserFacingError(
+            "--path \(folder.path) is a site folder already (it holds website.yml); download writes the site into a folder "
+                + "named after the website inside --path, so it would nest a second copy there. To update this folder, give its "
+                + "parent: --path \(parent) --overwrite; nothing was read or written", exitCode: PortalMigrateExit.usage)
     }
 
     /// Refuses, before any table is read (issue 24 item 5), to download into a site folder that already has
@@ -130,9 +143,7 @@ public struct DownloadCommand: AsyncParsableCommand {
         }
         guard let name else { return }
         let website = EntityRecord("adx_website", id: websiteID, columns: ["adx_name": .string(name)])
-        let folderName = try FolderCommandSupport.folderErrors {
-            try PortalFolder.siteFolderName(PortalSnapshot(records: ["adx_website": [website]], websiteID: websiteID))
-        }
+        let folderName = try PortalFolder.siteFolderName(PortalSnapshot(records: ["adx_website": [website]], websiteID: websiteID))
         let folder = parent.appendingPathComponent(folderName, isDirectory: true)
         if let contents = try? FileManager.default.contentsOfDirectory(atPath: folder.path), !contents.isEmpty {
             throw UserFacingError(PortalFolderError.folderNotEmpty(path: folder.path).description + "; nothing was read or written")
@@ -157,23 +168,5 @@ public struct DownloadCommand: AsyncParsableCommand {
         ]
         let data = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
         printOut(String(decoding: data, as: UTF8.self))
-    }
-}
-
-/// Shared by the folder commands.
-enum FolderCommandSupport {
-    static func requireStandardModel(_ version: String) throws {
-        guard ["1", "standard"].contains(version.lowercased()) else {
-            throw UserFacingError(
-                "--modelVersion \(version): enhanced data model (v2) folders are not supported yet", exitCode: PortalMigrateExit.usage)
-        }
-    }
-
-    /// Maps `PortalFolderError` to a user-facing error (exit code 2, nothing written), carrying the
-    /// file and line it names into the `--json` error object.
-    static func folderErrors<T>(_ body: () throws -> T) throws -> T {
-        do { return try body() } catch let e as PortalFolderError {
-            throw UserFacingError(e.description, file: e.file, line: e.line)
-        }
     }
 }

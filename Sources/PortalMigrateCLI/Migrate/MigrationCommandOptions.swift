@@ -128,32 +128,25 @@ enum MigrationCommandSupport {
         return ServiceBlockedAttachmentsWriter(service: service)
     }
 
-    /// Runs `body`, mapping engine errors: failed checks print the diagnostics (and the JSON report) and exit 2.
+    /// Runs `body`; failed checks print the diagnostics (and the JSON report) and exit 2. Every other
+    /// library error reaches `ProblemReport` in `runMain` (its message, file and line, exit code).
     static func run(json: Bool, _ body: () async throws -> Void) async throws {
         do {
-            try await userFacing(body)
-        } catch let e as MigrationError {
-            switch e {
-            case .checksFailed(let all):
-                // The failed checks, and the warnings of every stage when the caller passed them too.
-                let diagnostics = all.filter { $0.severity == .error }, warnings = all.filter { $0.severity == .warning }
-                if json {
-                    var report = MigrationReport(kind: .plan, checks: diagnostics)
-                    report.warnings = warnings
-                    printOut(report.jsonText())
-                }
-                for d in warnings.prefix(200) { printErr("warning: \(d)") }
-                printErr("error: \(diagnostics.count) check(s) failed before writing; nothing was written:")
-                for d in diagnostics.prefix(200) { printErr("  \(d)") }
-                if diagnostics.count > 200 { printErr("  … and \(diagnostics.count - 200) more") }
-                for line in NextSteps.afterFailedChecks(diagnostics) { printErr(line) }
-                throw ExitCode(PortalMigrateExit.checkFailed.rawValue)
-            default:
-                throw UserFacingError(e.description)
+            try await body()
+        } catch MigrationError.checksFailed(let all) {
+            // The failed checks, and the warnings of every stage when the caller passed them too.
+            let diagnostics = all.filter { $0.severity == .error }, warnings = all.filter { $0.severity == .warning }
+            if json {
+                var report = MigrationReport(kind: .plan, checks: diagnostics)
+                report.warnings = warnings
+                printOut(report.jsonText())
             }
-        } catch let stopped as ApplyStopped {
-            // One report for a target that stopped answering, not one line per remaining record.
-            throw UserFacingError(stopped.description, exitCode: PortalMigrateExit.recordsFailed)
+            for d in warnings.prefix(200) { printErr("warning: \(d)") }
+            printErr("error: \(diagnostics.count) check(s) failed before writing; nothing was written:")
+            for d in diagnostics.prefix(200) { printErr("  \(d)") }
+            if diagnostics.count > 200 { printErr("  … and \(diagnostics.count - 200) more") }
+            for line in NextSteps.afterFailedChecks(diagnostics) { printErr(line) }
+            throw ExitCode(PortalMigrateExit.checkFailed.rawValue)
         }
     }
 

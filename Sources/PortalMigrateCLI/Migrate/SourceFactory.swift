@@ -35,18 +35,9 @@ enum SourceFactory {
     }
 
     /// Reads a file source; its warnings are printed as read (`warning: …` on stderr).
-    /// - Throws: `UserFacingError` (exit 2, with file and line when the adapter names them).
+    /// - Throws: what the adapter throws (a `DiagnosticConvertible` naming file and line; exit 2).
     static func read(_ source: any PortalSource, model: DataModel?) throws -> RunSource {
-        let run: RunSource
-        do {
-            run = try RunSource.read(source, model: model)
-        } catch let e as PortalFolderError {
-            throw UserFacingError(e.description, file: e.file, line: e.line)
-        } catch let e as CMTError {
-            throw UserFacingError(e.description)
-        } catch let e as DataModelMismatchError {
-            throw UserFacingError(e.description)
-        }
+        let run = try RunSource.read(source, model: model)
         for note in run.meaning.notes where note.severity == .warning { printErr("warning: \(note.message)") }
         return run
     }
@@ -85,8 +76,7 @@ extension SourceFactory {
         do { data = try Data(contentsOf: url) } catch {
             throw UserFacingError("cannot read the schema file \(schemaFile): \(error.localizedDescription)")
         }
-        let schema: CMTSchema
-        do { schema = try CMTSchema(data: data, file: url.lastPathComponent) } catch let e as CMTError { throw UserFacingError(e.description) }
+        let schema = try CMTSchema(data: data, file: url.lastPathComponent)
         var columns: [String: Set<String>] = [:]
         var relationships: Set<String> = []
         for e in schema.entities {

@@ -68,25 +68,9 @@ public struct VerifyCommand: AsyncParsableCommand {
                 MigrationCommandSupport.say("Not compared:\n" + result.notCompared.map { "  - " + $0 }.joined(separator: "\n"), json: global.json)
             }
             MigrationCommandSupport.say(text, json: global.json)
-            for line in Self.nextSteps(result.items) { MigrationCommandSupport.say(line, json: global.json) }
+            for line in NextSteps.afterVerify(result.items) { MigrationCommandSupport.say(line, json: global.json) }
             if !result.identical { throw ExitCode(PortalMigrateExit.recordsFailed.rawValue) }
         }
-    }
-
-    /// What to do about the differences, printed last (issue 24): records or links only in the target
-    /// go with `--prune`; missing or differing ones by running the same upload or migrate again.
-    static func nextSteps(_ items: [VerifyDifference]) -> [String] {
-        var lines: [String] = []
-        let extra = items.filter { $0.kind == .onlyInTarget || $0.kind == .linkOnlyInTarget }.count
-        if extra > 0 {
-            lines.append(
-                "next: \(extra) record(s) or link(s) are only in the target: to delete them, rerun upload or migrate "
-                    + "with --prune (plan --prune lists what it would delete); keep them if the target should have them")
-        }
-        if items.contains(where: { $0.kind != .onlyInTarget && $0.kind != .linkOnlyInTarget }) {
-            lines.append("next: to write what is missing or differs, rerun upload or migrate (it writes only what differs)")
-        }
-        return lines
     }
 
     /// `12 records, 140 values, 8 N:N links, 3 file bodies`.

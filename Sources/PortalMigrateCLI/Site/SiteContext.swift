@@ -104,20 +104,16 @@ struct SiteContext {
         let store = RemoteEnvironment.store
         var servicePrincipal = false
         let provider: any TokenProvider
-        do {
-            if let variable = o.adminTokenEnv {
-                provider = EnvironmentTokenProvider(variable: variable)
-            } else if let profile = try RemoteEnvironment.profile(for: o.environment, store: store) {
-                servicePrincipal = profile.kind == .clientCredentials
-                provider = try profile.adminTokenProvider(cloud: cloud, cache: store.tokenCache, interactive: interactive, prompt: prompt)
-            } else {
-                provider = NoTokenProvider() // a loopback URL without a profile: no tokens
-            }
-        } catch let e as AuthenticationError {
-            throw UserFacingError(e.description)
+        if let variable = o.adminTokenEnv {
+            provider = EnvironmentTokenProvider(variable: variable)
+        } else if let profile = try RemoteEnvironment.profile(for: o.environment, store: store) {
+            servicePrincipal = profile.kind == .clientCredentials
+            provider = try profile.adminTokenProvider(cloud: cloud, cache: store.tokenCache, interactive: interactive, prompt: prompt)
+        } else {
+            provider = NoTokenProvider() // a loopback URL without a profile: no tokens
         }
-        let who = try await userFacing { try await client.whoAmI() }
-        let org = try await userFacing { try await client.organizationInfo() }
+        let who = try await client.whoAmI()
+        let org = try await client.organizationInfo()
         var environmentID = o.environmentID
         if environmentID == nil {
             if EnvironmentURL.isLoopback(url) {
@@ -155,22 +151,5 @@ struct InProcessAdminTransport: HTTPTransport {
             method: request.method, path: path, query: WebRequest.parseQuery(components?.percentEncodedQuery),
             headers: headers, body: request.body ?? Data(), origin: Self.origin)
         return HTTPResponseMessage(status: answer.status, headers: answer.headers.map { ($0.0, $0.1) }, body: answer.body)
-    }
-}
-
-/// Turns admin API failures into `UserFacingError`s: a refusal before anything changed exits 2, a
-/// failure after the operation started (or a service that did not answer) exits 1.
-func siteFacing<T>(_ body: () async throws -> T) async throws -> T {
-    do {
-        return try await userFacing { try await body() }
-    } catch let e as PowerPagesAdminError {
-        throw UserFacingError(
-            e.description,
-            exitCode: e.status == 0 || e.status >= 500 || e.status == 429
-                ? PortalMigrateExit.recordsFailed : PortalMigrateExit.checkFailed)
-    } catch let e as AdminOperationFailure {
-        throw UserFacingError(e.description, exitCode: PortalMigrateExit.recordsFailed)
-    } catch let e as LocalEnvironmentError {
-        throw UserFacingError(e.description)
     }
 }

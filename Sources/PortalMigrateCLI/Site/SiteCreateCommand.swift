@@ -50,27 +50,25 @@ struct SiteCreateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await siteFacing {
-            let c = try await SiteContext.resolve(site)
-            defer { c.close() }
-            let record = existingWebsite.flatMap { UUID(dataverse: $0) }
-            var lcid = language ?? c.baseLanguage
-            if let record {
-                // Checked here first so the message can point at `list` (the service answers 404 too).
-                let records = try await WebsiteListing.websites(in: c.service)
-                guard let r = records.first(where: { $0.websiteId == record }) else {
-                    throw UserFacingError(
-                        "no website record \(record.dataverseString) in \(c.label); `portal-migrate list --environment \(c.label)` shows the website records (upload or import the configuration first)"
-                    )
-                }
-                if language == nil { lcid = r.baseLanguage }
+        let c = try await SiteContext.resolve(site)
+        defer { c.close() }
+        let record = existingWebsite.flatMap { UUID(dataverse: $0) }
+        var lcid = language ?? c.baseLanguage
+        if let record {
+            // Checked here first so the message can point at `list` (the service answers 404 too).
+            let records = try await WebsiteListing.websites(in: c.service)
+            guard let r = records.first(where: { $0.websiteId == record }) else {
+                throw UserFacingError(
+                    "no website record \(record.dataverseString) in \(c.label); `portal-migrate list --environment \(c.label)` shows the website records (upload or import the configuration first)"
+                )
             }
-            let request = CreateWebsiteRequest(
-                name: name, subdomain: subdomain, templateName: CreateWebsiteRequest.canonicalTemplate(template),
-                dataverseOrganizationId: c.organizationID, selectedBaseLanguage: lcid, websiteRecordId: record)
-            let result = try await Self.create(c, request, wait: wait, json: site.json)
-            if let result { Self.report(result, c: c, json: site.json) }
+            if language == nil { lcid = r.baseLanguage }
         }
+        let request = CreateWebsiteRequest(
+            name: name, subdomain: subdomain, templateName: CreateWebsiteRequest.canonicalTemplate(template),
+            dataverseOrganizationId: c.organizationID, selectedBaseLanguage: lcid, websiteRecordId: record)
+        let result = try await Self.create(c, request, wait: wait, json: site.json)
+        if let result { Self.report(result, c: c, json: site.json) }
     }
 
     /// The outcome of a create that was waited for.
@@ -132,32 +130,30 @@ struct SiteDeleteCommand: AsyncParsableCommand {
     @OptionGroup var wait: SiteWaitOptions
 
     func run() async throws {
-        try await siteFacing {
-            let c = try await SiteContext.resolve(site)
-            defer { c.close() }
-            let target = try await selection.find(in: c)
-            let label = "site '\(target.name ?? "")' (\(target.websiteUrl ?? target.id))"
-            try confirmSite(
-                "Delete \(label)? Its website record \(target.websiteRecordId ?? "-") and configuration stay.", yes: yes,
-                refusal: "\(label) would be deleted")
-            let action = "deleting \(label)"
-            let location = try await c.admin.deleteWebsite(id: target.id)
-            if wait.noWait {
-                SiteOperationWaiter.accepted(
-                    action, location: location, label: c.label, json: site.json,
-                    extra: [("operation", .string("delete")), ("siteId", .string(target.id))])
-                return
-            }
-            let state = try await SiteOperationWaiter.wait(c.admin, location, action: action, options: wait)
-            if site.json {
-                printOut(
-                    JSONValue.object([
-                        ("operation", .string("delete")), ("status", .string(state.status)), ("siteId", .string(target.id)),
-                        ("websiteRecordId", target.websiteRecordId.map { .string($0.lowercased()) } ?? .null),
-                    ]).serialized)
-            } else {
-                printOut("Deleted \(label) in \(c.label); website record \(target.websiteRecordId ?? "-") stays (inactive).")
-            }
+        let c = try await SiteContext.resolve(site)
+        defer { c.close() }
+        let target = try await selection.find(in: c)
+        let label = "site '\(target.name ?? "")' (\(target.websiteUrl ?? target.id))"
+        try confirmSite(
+            "Delete \(label)? Its website record \(target.websiteRecordId ?? "-") and configuration stay.", yes: yes,
+            refusal: "\(label) would be deleted")
+        let action = "deleting \(label)"
+        let location = try await c.admin.deleteWebsite(id: target.id)
+        if wait.noWait {
+            SiteOperationWaiter.accepted(
+                action, location: location, label: c.label, json: site.json,
+                extra: [("operation", .string("delete")), ("siteId", .string(target.id))])
+            return
+        }
+        let state = try await SiteOperationWaiter.wait(c.admin, location, action: action, options: wait)
+        if site.json {
+            printOut(
+                JSONValue.object([
+                    ("operation", .string("delete")), ("status", .string(state.status)), ("siteId", .string(target.id)),
+                    ("websiteRecordId", target.websiteRecordId.map { .string($0.lowercased()) } ?? .null),
+                ]).serialized)
+        } else {
+            printOut("Deleted \(label) in \(c.label); website record \(target.websiteRecordId ?? "-") stays (inactive).")
         }
     }
 }
@@ -171,16 +167,14 @@ struct SiteRestartCommand: AsyncParsableCommand {
     @OptionGroup var selection: SiteSelection
 
     func run() async throws {
-        try await siteFacing {
-            let c = try await SiteContext.resolve(site)
-            defer { c.close() }
-            let target = try await selection.find(in: c)
-            try await c.admin.restartWebsite(id: target.id)
-            if site.json {
-                printOut(JSONValue.object([("operation", .string("restart")), ("siteId", .string(target.id))]).serialized)
-            } else {
-                printOut("Restarted site '\(target.name ?? "")' (\(target.websiteUrl ?? target.id)) in \(c.label).")
-            }
+        let c = try await SiteContext.resolve(site)
+        defer { c.close() }
+        let target = try await selection.find(in: c)
+        try await c.admin.restartWebsite(id: target.id)
+        if site.json {
+            printOut(JSONValue.object([("operation", .string("restart")), ("siteId", .string(target.id))]).serialized)
+        } else {
+            printOut("Restarted site '\(target.name ?? "")' (\(target.websiteUrl ?? target.id)) in \(c.label).")
         }
     }
 }

@@ -21,37 +21,35 @@ struct SiteListCommand: AsyncParsableCommand {
     @OptionGroup var site: SiteOptions
 
     func run() async throws {
-        try await siteFacing {
-            let c = try await SiteContext.resolve(site)
-            defer { c.close() }
-            let rows = try await Self.rows(c)
-            if site.json {
+        let c = try await SiteContext.resolve(site)
+        defer { c.close() }
+        let rows = try await Self.rows(c)
+        if site.json {
+            printOut(
+                JSONValue.object([
+                    ("environmentId", .string(c.admin.environmentID)),
+                    ("sites", .array(rows.map(\.json))),
+                ]).serialized)
+            return
+        }
+        guard !rows.isEmpty else {
+            printOut("No sites and no website records in \(c.label).")
+            return
+        }
+        printOut("Sites of \(c.label) (Power Platform environment \(c.admin.environmentID)):")
+        for r in rows {
+            let name = r.site?.name ?? r.record?.name ?? ""
+            let record = r.record?.websiteId.dataverseString ?? r.site?.websiteRecordId ?? "-"
+            let model = r.record?.dataModel ?? r.site?.dataModel?.lowercased() ?? "?"
+            printOut("  \(r.state.padding(toLength: 12, withPad: " ", startingAt: 0)) \(name)")
+            if let s = r.site {
+                printOut("      site \(s.id)  \(s.websiteUrl ?? "-")  template \(s.templateName ?? "?")  created \(s.createdOn ?? "?")")
+            }
+            printOut("      website record \(record) (\(model))")
+            if r.state == "inactive" {
                 printOut(
-                    JSONValue.object([
-                        ("environmentId", .string(c.admin.environmentID)),
-                        ("sites", .array(rows.map(\.json))),
-                    ]).serialized)
-                return
-            }
-            guard !rows.isEmpty else {
-                printOut("No sites and no website records in \(c.label).")
-                return
-            }
-            printOut("Sites of \(c.label) (Power Platform environment \(c.admin.environmentID)):")
-            for r in rows {
-                let name = r.site?.name ?? r.record?.name ?? ""
-                let record = r.record?.websiteId.dataverseString ?? r.site?.websiteRecordId ?? "-"
-                let model = r.record?.dataModel ?? r.site?.dataModel?.lowercased() ?? "?"
-                printOut("  \(r.state.padding(toLength: 12, withPad: " ", startingAt: 0)) \(name)")
-                if let s = r.site {
-                    printOut("      site \(s.id)  \(s.websiteUrl ?? "-")  template \(s.templateName ?? "?")  created \(s.createdOn ?? "?")")
-                }
-                printOut("      website record \(record) (\(model))")
-                if r.state == "inactive" {
-                    printOut(
-                        "      give it a site: portal-migrate site create --environment \(c.label) --existing-website \(record) --name NAME --subdomain SUBDOMAIN --template TEMPLATE"
-                    )
-                }
+                    "      give it a site: portal-migrate site create --environment \(c.label) --existing-website \(record) --name NAME --subdomain SUBDOMAIN --template TEMPLATE"
+                )
             }
         }
     }

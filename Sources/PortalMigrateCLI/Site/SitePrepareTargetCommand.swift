@@ -39,97 +39,73 @@ struct SitePrepareTargetCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await siteFacing {
-            let c = try await SiteContext.resolve(site)
-            defer { c.close() }
-            let templateName = CreateWebsiteRequest.canonicalTemplate(template)
-            let sub = subdomain ?? "pm-prepare-" + UUID().uuidString.lowercased().prefix(8)
-            let existing = try await WebsiteListing.websites(in: c.service)
-            say("Plan for \(c.label) (the one-time preparation of a standard data model target):")
-            say("  1. create site '\(name)' from template \(templateName) at subdomain \(sub): installs the template's solutions and default records")
-            say("  2. delete the new website record and, with it, its configuration records")
-            say("  3. delete the new site (the portal app); the Portal Management app stays")
-            if !existing.isEmpty {
-                say(
-                    "  The \(existing.count) website record(s) already in the environment are not touched: \(existing.map { "\($0.name) (\($0.websiteId.dataverseString))" }.joined(separator: ", "))."
-                )
-            }
-            try confirmSite("Prepare \(c.label)?", yes: yes, refusal: "the plan above creates and deletes a site in \(c.label)")
+        let c = try await SiteContext.resolve(site)
+        defer { c.close() }
+        let templateName = CreateWebsiteRequest.canonicalTemplate(template)
+        let sub = subdomain ?? "pm-prepare-" + UUID().uuidString.lowercased().prefix(8)
+        let existing = try await WebsiteListing.websites(in: c.service)
+        say("Plan for \(c.label) (the one-time preparation of a standard data model target):")
+        say("  1. create site '\(name)' from template \(templateName) at subdomain \(sub): installs the template's solutions and default records")
+        say("  2. delete the new website record and, with it, its configuration records")
+        say("  3. delete the new site (the portal app); the Portal Management app stays")
+        if !existing.isEmpty {
+            say(
+                "  The \(existing.count) website record(s) already in the environment are not touched: \(existing.map { "\($0.name) (\($0.websiteId.dataverseString))" }.joined(separator: ", "))."
+            )
+        }
+        try confirmSite("Prepare \(c.label)?", yes: yes, refusal: "the plan above creates and deletes a site in \(c.label)")
 
-            var steps: [JSONValue] = []
-            let request = CreateWebsiteRequest(
-                name: name, subdomain: String(sub), templateName: templateName,
-                dataverseOrganizationId: c.organizationID, selectedBaseLanguage: language ?? c.baseLanguage)
-            guard let created = try await SiteCreateCommand.create(c, request, wait: wait, json: false) else { return }
-            let before = Set(existing.map(\.websiteId))
-            let recordID = created.state.websiteRecordId.flatMap { UUID(uuidString: $0) } ?? created.site?.websiteRecordID
-            let after = try await WebsiteListing.websites(in: c.service)
-            guard let record = recordID ?? after.first(where: { !before.contains($0.websiteId) })?.websiteId,
-                let summary = after.first(where: { $0.websiteId == record }), let siteID = created.site?.id
-            else {
-                throw UserFacingError(
-                    "the site was created but its website record or site id could not be found; see `portal-migrate site list --environment \(c.label)`",
-                    exitCode: PortalMigrateExit.recordsFailed)
-            }
-            say("  1. created site \(siteID) with website record \(record.dataverseString) (\(summary.dataModel))")
-            steps.append(.object([("step", .string("create")), ("siteId", .string(siteID)), ("websiteRecordId", .string(record.dataverseString))]))
-            if summary.model == .enhanced {
+        let request = CreateWebsiteRequest(
+            name: name, subdomain: String(sub), templateName: templateName,
+            dataverseOrganizationId: c.organizationID, selectedBaseLanguage: language ?? c.baseLanguage)
+        guard let created = try await SiteCreateCommand.create(c, request, wait: wait, json: false) else { return }
+        var steps: [JSONValue] = []
+        let outcome = try await TargetPreparation.finish(
+            .init(
+                siteID: created.site?.id,
+                websiteRecordID: created.state.websiteRecordId.flatMap { UUID(uuidString: $0) } ?? created.site?.websiteRecordID),
+            before: Set(existing.map(\.websiteId)), in: c.service, label: c.label,
+            deleteSite: { id in
+                let location = try await c.admin.deleteWebsite(id: id)
+                _ = try await SiteOperationWaiter.wait(c.admin, location, action: "deleting the preparation site \(id)", options: wait)
+            },
+            step: { steps.append(tell($0)) })
+        if site.json {
+            printOut(
+                JSONValue.object([
+                    ("template", .string(templateName)), ("websiteRecordId", .string(outcome.websiteRecordID.dataverseString)),
+                    ("siteId", .string(outcome.siteID)), ("recordsDeleted", .number(String(outcome.recordsDeleted))), ("steps", .array(steps)),
+                ]).serialized)
+        } else {
+            printOut(
+                "\(c.label) is prepared: it has the template's solutions and no new website. Next: upload or import the configuration, then `portal-migrate site create --environment \(c.label) --existing-website ID --name NAME --subdomain SUBDOMAIN --template \(templateName)`."
+            )
+        }
+    }
+
+    /// Says a step of the preparation as it is done; returns its `--json` object.
+    func tell(_ step: TargetPreparation.Step) -> JSONValue {
+        switch step {
+        case .created(let siteID, let record, let model):
+            say("  1. created site \(siteID) with website record \(record.dataverseString) (\(model.rawValue))")
+            if model == .enhanced {
                 say(
                     "note: the environment made an enhanced data model site; Microsoft says enhanced targets need no preparation. Continuing as planned."
                 )
             }
-
-            let counts = try await QuickCounts.records(of: record, in: c.service)
-            let table = summary.model == .enhanced ? "powerpagesite" : "adx_website"
-            let results = try await c.service.execute([ChangeSet([.delete(table, record)])], options: ExecuteOptions())
-            if let e = results.first?.error {
-                throw UserFacingError(
-                    "step 2 failed: cannot delete website record \(record.dataverseString): \(e.description). Site \(siteID) and its website record stay; run prepare-target again after fixing this, or delete them with `site delete` and the Portal Management app",
-                    exitCode: PortalMigrateExit.recordsFailed)
-            }
+            return .object([("step", .string("create")), ("siteId", .string(siteID)), ("websiteRecordId", .string(record.dataverseString))])
+        case .deletedWebsiteRecord(let record, let counts):
             say("  2. deleted website record \(record.dataverseString) and its configuration (\(counts) records)")
-            steps.append(
-                .object([
-                    ("step", .string("delete-website-record")), ("websiteRecordId", .string(record.dataverseString)),
-                    ("recordsDeleted", .number(String(counts))),
-                ]))
-
-            let location = try await c.admin.deleteWebsite(id: siteID)
-            _ = try await SiteOperationWaiter.wait(c.admin, location, action: "deleting the preparation site \(siteID)", options: wait)
+            return .object([
+                ("step", .string("delete-website-record")), ("websiteRecordId", .string(record.dataverseString)),
+                ("recordsDeleted", .number(String(counts))),
+            ])
+        case .deletedSite(let siteID):
             say("  3. deleted site \(siteID)")
-            steps.append(.object([("step", .string("delete-site")), ("siteId", .string(siteID))]))
-
-            let remaining = try await WebsiteListing.websites(in: c.service)
-            guard !remaining.contains(where: { $0.websiteId == record }) else {
-                throw UserFacingError(
-                    "website record \(record.dataverseString) is still in \(c.label) after it was deleted", exitCode: PortalMigrateExit.recordsFailed)
-            }
-            if site.json {
-                printOut(
-                    JSONValue.object([
-                        ("template", .string(templateName)), ("websiteRecordId", .string(record.dataverseString)), ("siteId", .string(siteID)),
-                        ("recordsDeleted", .number(String(counts))), ("steps", .array(steps)),
-                    ]).serialized)
-            } else {
-                printOut(
-                    "\(c.label) is prepared: it has the template's solutions and no new website. Next: upload or import the configuration, then `portal-migrate site create --environment \(c.label) --existing-website ID --name NAME --subdomain SUBDOMAIN --template \(templateName)`."
-                )
-            }
+            return .object([("step", .string("delete-site")), ("siteId", .string(siteID))])
         }
     }
 
     /// Human lines: stdout, or stderr with --json.
     func say(_ s: String) { if site.json { printErr(s) } else { printOut(s) } }
-}
-
-/// Record counts of a website (every table of its snapshot plus N:N links; portal languages, shared
-/// by every website, left out).
-enum QuickCounts {
-    static func records(of website: UUID, in service: any DataverseService) async throws -> Int {
-        let snapshot = try await SnapshotReader(service: service).read(websiteID: website)
-        var total = 0
-        for (table, rows) in snapshot.records where table != "adx_portallanguage" { total += rows.count }
-        for (_, links) in snapshot.links { total += links.count }
-        return total
-    }
 }

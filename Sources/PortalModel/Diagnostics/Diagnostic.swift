@@ -68,19 +68,20 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
     /// `[FILE:LINE ]check: message [table id "name" .column]; fix`: one line, the shape every command
     /// prints (unchanged for diagnostics without file or fix, which earlier releases printed).
     public var description: String {
-        var where_: [String] = []
-        if let t = table {
-            var s = t
-            if let id = recordID { s += " \(id.dataverseString)" }
-            if let n = recordName, !n.isEmpty { s += " \"\(n)\"" }
-            if let c = column { s += " .\(c)" }
-            where_.append(s)
-        } else if let c = column {
-            where_.append(".\(c)")
-        }
         let head = place.map { "\($0): " } ?? ""
         let tail = fix.map { "; \($0)" } ?? ""
-        return head + "\(check): \(message)" + (where_.isEmpty ? "" : " [\(where_.joined(separator: " "))]") + tail
+        let record = table.map { Self.record($0, recordID, name: recordName, column: column) } ?? column.map { "column \($0)" }
+        return head + "\(check): \(message)" + (record.map { " [\($0)]" } ?? "") + tail
+    }
+
+    /// A record and column as every command names them: `adx_webpage 6f0c… "Home", column adx_copy`
+    /// (the id, name and column when known). One wording for diagnostics, plans, reports and diffs.
+    public static func record(_ table: String, _ id: UUID?, name: String? = nil, column: String? = nil) -> String {
+        var s = table
+        if let id { s += " \(id.dataverseString)" }
+        if let name, !name.isEmpty { s += " \"\(name)\"" }
+        if let column { s += ", column \(column)" }
+        return s
     }
 
     /// The order diagnostics are shown in: errors first, then by file, line, table, record, check.

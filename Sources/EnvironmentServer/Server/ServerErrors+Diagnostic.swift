@@ -1,0 +1,4 @@
+import Foundation
+import PortalModel
+
+extension DeviceCodeApproval.Failure: DiagnosticConvertible {}

@@ -1,0 +1,6 @@
+import Foundation
+import PortalModel
+
+extension LocalEnvironmentError: DiagnosticConvertible {}
+
+extension SubdomainTakenError: DiagnosticConvertible {}
