@@ -58,31 +58,26 @@ struct QuickstartCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let executable: URL
-        do { executable = try Workspace.currentExecutable() } catch { throw UserFacingError("\(error)") }
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("portal-migrate-quickstart-\(UUID().uuidString.prefix(8).lowercased())", isDirectory: true)
+        let procedure: QuickstartProcedure
         do {
-            try FileManager.default.createDirectory(at: directory.appendingPathComponent("home"), withIntermediateDirectories: true)
-            try FileManager.default.createDirectory(at: directory.appendingPathComponent("config"), withIntermediateDirectories: true)
+            procedure = try QuickstartProcedure(
+                inNewDirectoryUnder: FileManager.default.temporaryDirectory, executable: try Workspace.currentExecutable(),
+                template: template.lowercased(), overHTTP: overHTTP, verbose: verbose, say: { printOut($0) })
         } catch {
-            throw UserFacingError("cannot create the quickstart directory \(directory.path): \(error)")
+            throw UserFacingError("\(error)")
         }
+        let (executable, directory) = (procedure.workspace.executable, procedure.workspace.work)
         printOut("PortalMigrate quickstart: Microsoft's portal migration procedure on embedded environments\(overHTTP ? ", over HTTP" : "").")
         printOut("`portal-migrate` below is \(executable.path).")
         printOut("Every command below runs in \(directory.path) with")
         printOut("  export PORTAL_MIGRATE_HOME=\(directory.path)/home PORTAL_MIGRATE_CONFIG_HOME=\(directory.path)/config")
 
-        let procedure = QuickstartProcedure(
-            executable: executable, directory: directory, template: template.lowercased(), overHTTP: overHTTP, verbose: verbose,
-            say: { printOut($0) })
-        let steps = await procedure.run()
+        let outcome = await procedure.run(keep: keep)
 
         printOut("")
-        for line in QuickstartSummary.lines(steps) { printOut(line) }
-        let allVerified = steps.count == 6 && steps.allSatisfy(\.verified)
+        for line in QuickstartSummary.lines(outcome.steps) { printOut(line) }
         printOut("")
-        if keep || !allVerified {
+        if outcome.kept {
             printOut(
                 "\(keep ? "Kept" : "A step failed; kept") everything in \(directory.path): environments in home/environments, the site folder in site/,"
             )
@@ -91,16 +86,12 @@ struct QuickstartCommand: AsyncParsableCommand {
             printOut("  export PORTAL_MIGRATE_HOME=\(directory.path)/home")
             printOut("  \(command) env list")
             printOut("  \(command) list --environment local:target-pac")
-        } else {
-            try? FileManager.default.removeItem(at: directory)
         }
-        if allVerified {
-            printOut("Verified: download + upload (target-pac), data export + import (target-cmt) and migrate (target-migrate)")
-            printOut("each left its target holding the source's configuration.")
-        } else {
-            let failed = steps.filter { !$0.verified }.map { String($0.number) }
-            printOut("Not verified: step(s) \(failed.joined(separator: ", ")) (see above).")
+        guard outcome.allVerified else {
+            printOut("Not verified: step(s) \(outcome.failedSteps.map(String.init).joined(separator: ", ")) (see above).")
             throw ExitCode(1)
         }
+        printOut("Verified: download + upload (target-pac), data export + import (target-cmt) and migrate (target-migrate)")
+        printOut("each left its target holding the source's configuration.")
     }
 }
