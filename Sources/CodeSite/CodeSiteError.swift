@@ -13,6 +13,8 @@ public enum CodeSiteError: Error, CustomStringConvertible, Sendable, Equatable {
     case badSiteFile(file: String, line: Int?, problem: String)
     /// The landing page references files the build output does not hold.
     case missingAssets(landingPage: String, missing: [String])
+    /// Source files that cannot be uploaded (a blocked extension, over the size limit), each named with what to do.
+    case sourceFiles(problems: [String])
 
     public var description: String {
         switch self {
@@ -29,6 +31,8 @@ public enum CodeSiteError: Error, CustomStringConvertible, Sendable, Equatable {
         case .missingAssets(let page, let missing):
             return "the landing page \(page) references \(missing.count) file(s) the build output does not hold: "
                 + missing.joined(separator: ", ") + "; nothing was written (rebuild, or fix the references)"
+        case .sourceFiles(let problems):
+            return "\(problems.count) source file(s) cannot be uploaded; nothing was written:\n  " + problems.joined(separator: "\n  ")
         }
     }
 }

@@ -121,6 +121,13 @@ public struct CodeSiteProject: Sendable {
         return project
     }
 
+    /// The build output folder (`compiledPath` relative to the root), `nil` when neither the config
+    /// nor the command line names one.
+    public var buildOutput: URL? {
+        guard let compiled = config.compiledPath, !compiled.isEmpty else { return nil }
+        return URL(fileURLWithPath: compiled, relativeTo: root).standardizedFileURL
+    }
+
     /// Deletes the work folder (after the snapshot's file bodies were uploaded).
     public func removeWorkFolder() {
         if let workFolder { try? FileManager.default.removeItem(at: workFolder) }

@@ -161,6 +161,25 @@ import TestSupport
         #expect(unchanged.out.contains("bytes uploaded 0, unchanged 22 source file(s)"), "\(unchanged.out)")
     }
 
+    /// A source file the target blocks stops the upload before the first write, named with the fix; with
+    /// --unblock-extensions it is uploaded and the target's blocked list is put back.
+    @Test func aBlockedSourceFileStopsTheUploadBeforeTheFirstWrite() async throws {
+        let s = try Scenario("pm-codesite-src-blocked")
+        defer { s.remove() }
+        let root = try CodeSiteFixture.copy(CodeSiteFixture.current, into: s.work, as: "car-sales")
+        try CodeSiteFixture.writeBuild(CodeSiteFixture.hashedBuild("3f9a1c"), root: root)
+        try await s.createEnvironment("t", blockedAttachments: "exe;bat;md")
+        let refused = try await s.run(["code-site", "upload", "--rootPath", root.path, "--environment", "local:t", "--yes", "--create"])
+        #expect(refused.status == 2, "\(refused.out)\n\(refused.err)")
+        #expect(refused.err.contains("source file README.md: the target blocks .md attachments; pass --unblock-extensions md"), "\(refused.err)")
+        #expect(try await Self.sites(s, "t").isEmpty, "nothing written")
+        let r = try await s.run(
+            ["code-site", "upload", "--rootPath", root.path, "--environment", "local:t", "--yes", "--create", "--unblock-extensions", "md"])
+        #expect(r.status == 0, "\(r.out)\n\(r.err)")
+        #expect(r.out.contains("read back and verified; blocked list restored"), "\(r.out)")
+        #expect(try await s.open("t").organizationInfo().blockedAttachments == ["exe", "bat", "md"])
+    }
+
     /// Source files honour the exclusions (research §A.1.5): .git, node_modules, .powerpages-site, the build
     /// output, the root .gitignore (.env: research §A.3 F12) and sourceExcludePatterns are never uploaded;
     /// a listed entry the exclusions now match is left out and named.

@@ -84,6 +84,14 @@ extension CodeSiteUpload {
         return StaleBundles(inTarget: inTarget, folderOnly: folderOnly)
     }
 
+    /// Stops before the first write when a check of phase 0 failed: the engine's checks of the whole
+    /// upload (unless `force`), then the source files' (blocked extensions, sizes).
+    /// - Throws: `MigrationError.checksFailed`; `CodeSiteError.sourceFiles`.
+    public func stopIfChecksFailed() throws {
+        try overall.stopIfChecksFailed()
+        if let problems = sourceFiles?.problems, !problems.isEmpty { throw CodeSiteError.sourceFiles(problems: problems) }
+    }
+
     /// True when an engine step wrote every record and its read-back passed.
     public static func passed(_ report: MigrationReport) -> Bool {
         report.failures.isEmpty && !report.forced && (report.verification?.passed ?? true)
@@ -139,7 +147,7 @@ extension CodeSiteUpload {
         out.reports[.landingPage] = switched
         guard Self.passed(switched) else { out.failedStep = .landingPage; return out }
 
-        say(CodeSiteStep.cleanUp.title() + ": deleting \(stale.count)")
+        say(CodeSiteStep.cleanUp.title() + (stale.isEmpty ? ": none to delete" : ": deleting \(stale.count)"))
         let cleanUp = try await runStep(.cleanUp, try await cleanUpRun(stale))
         out.reports[.cleanUp] = cleanUp
         out.refused = try await bundlesStillPresent(stale)

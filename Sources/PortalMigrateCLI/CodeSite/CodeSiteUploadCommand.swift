@@ -69,12 +69,11 @@ public struct CodeSiteUploadCommand: AsyncParsableCommand {
             }
             defer { project.removeWorkFolder() }
             for n in project.notices { printErr(n) }
-            guard let compiled = project.config.compiledPath, !compiled.isEmpty else {
+            guard let build = project.buildOutput else {
                 throw UserFacingError(
                     "no build output folder: give --compiledPath or compiledPath in \(root.path)/powerpages.config.json",
                     exitCode: PortalMigrateExit.usage)
             }
-            let build = URL(fileURLWithPath: compiled, relativeTo: project.root).standardizedFileURL
             let siteID = try webSiteId.map { id -> UUID in
                 guard let u = UUID(dataverse: id) else {
                     throw UserFacingError("--webSiteId '\(id)' is not a GUID", exitCode: PortalMigrateExit.usage)
@@ -128,11 +127,7 @@ public struct CodeSiteUploadCommand: AsyncParsableCommand {
                 let lines = PlanRenderer.lines(plan) + RunRendering.skippedLines(plan)
                 MigrationCommandSupport.say(lines.isEmpty ? "No changes." : lines.joined(separator: "\n"), json: json)
             }
-            try upload.overall.stopIfChecksFailed()
-            if let problems = upload.sourceFiles?.problems, !problems.isEmpty {
-                throw UserFacingError(
-                    "\(problems.count) source file(s) cannot be uploaded; nothing was written:\n  " + problems.joined(separator: "\n  "))
-            }
+            try CodeSiteCommandSupport.codeSiteErrors { try upload.stopIfChecksFailed() }
             if write.dryRun {
                 RunRendering.printReport(upload.overall.planReport, json: false)
                 if json { printOut(out.jsonText()) }
@@ -160,7 +155,7 @@ public struct CodeSiteUploadCommand: AsyncParsableCommand {
             MigrationCommandSupport.say(
                 "Code site uploaded: \(upload.merge.webFiles.count) build file(s) in site \(upload.binding.siteID.dataverseString), "
                     + "\(out.deletedBundles.count) stale bundle(s) deleted"
-                    + (outcome.sourceFiles.map { ", \($0.created + $0.updated + $0.uploaded + $0.unchanged) source file(s)" } ?? "") + ".",
+                    + (upload.sourceFiles.map { ", \($0.items.count) source file(s)" } ?? "") + ".",
                 json: json)
         }
     }
