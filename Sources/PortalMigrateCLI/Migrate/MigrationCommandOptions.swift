@@ -1,7 +1,6 @@
 import ArgumentParser
 import DataverseWebAPI
 import Foundation
-import LocalEnvironment
 import Migration
 import PortalFolder
 import PortalModel
@@ -122,9 +121,10 @@ enum MigrationCommandSupport {
         return RunTarget(service, name: spec, blockedAttachmentsWriter: blockedWriter(service))
     }
 
-    /// The writer of the target's blocked list: direct for embedded environments, `PATCH organizations` otherwise.
+    /// The writer of the target's blocked list: direct where the service writes its settings itself (the
+    /// embedded environment's `organizationSettingsEditor`), `PATCH organizations` otherwise.
     static func blockedWriter(_ service: any DataverseService) -> any BlockedAttachmentsWriter {
-        if let env = service as? LocalEnvironment { return LocalBlockedAttachmentsWriter(env: env) }
+        if let editor = service.organizationSettingsEditor { return DirectBlockedAttachmentsWriter(editor: editor) }
         return ServiceBlockedAttachmentsWriter(service: service)
     }
 
@@ -161,10 +161,11 @@ enum MigrationCommandSupport {
     }
 }
 
-/// Sets an embedded environment's blocked list directly (its organization row is not a table).
-struct LocalBlockedAttachmentsWriter: BlockedAttachmentsWriter {
-    let env: LocalEnvironment
+/// Sets the blocked list through the service's own settings writer (the embedded environment's
+/// organization row is not a table).
+struct DirectBlockedAttachmentsWriter: BlockedAttachmentsWriter {
+    let editor: any OrganizationSettingsEditor
     func setBlockedAttachments(_ extensions: [String]) async throws {
-        try await env.updateOrganization(blockedAttachments: extensions)
+        try await editor.setBlockedAttachments(extensions)
     }
 }
