@@ -78,16 +78,25 @@ public enum BatchResponseParser {
         while let nl = rest.firstIndex(of: "\n") {
             let line = rest[..<nl]
             rest = rest[rest.index(after: nl)...]
-            if line.trimmingCharacters(in: .whitespaces).isEmpty { break }
+            if trimmedSpaces(line).isEmpty { break }
             if let colon = line.firstIndex(of: ":") {
-                headers.append(
-                    (
-                        line[..<colon].trimmingCharacters(in: .whitespaces),
-                        line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-                    ))
+                headers.append((String(trimmedSpaces(line[..<colon])), String(trimmedSpaces(line[line.index(after: colon)...]))))
             }
         }
         return (headers, rest)
+    }
+
+    /// `s` without leading and trailing horizontal white space (tab and the Unicode space separators:
+    /// what `CharacterSet.whitespaces` holds), without Foundation's bridging: `trimmingCharacters(in:)`
+    /// on every header line was 3.4 % of an upload's CPU (issue 20).
+    static func trimmedSpaces(_ s: Substring) -> Substring {
+        func isSpace(_ c: Character) -> Bool {
+            if c == " " || c == "\t" { return true }
+            guard c.unicodeScalars.count == 1, let u = c.unicodeScalars.first else { return false }
+            return u.properties.generalCategory == .spaceSeparator
+        }
+        guard let first = s.firstIndex(where: { !isSpace($0) }), let last = s.lastIndex(where: { !isSpace($0) }) else { return s[s.endIndex...] }
+        return s[first...last]
     }
 
     static func parseHTTP(_ s: Substring) throws -> BatchResponseItem {

@@ -267,10 +267,18 @@ public struct Applier: Sendable {
             + plan.deletions.count
     }
 
-    /// Most file body bytes in one change set: a change set closes earlier than `changeSetSize` when its
-    /// bodies reach this, so the bodies held in memory at once stay near `parallelism` × this whatever
-    /// the portal's size.
-    static let changeSetBodyBytes = 4 * 1024 * 1024
+    /// Most file body bytes in all the change sets in flight together: a change set closes earlier than
+    /// `changeSetSize` when its bodies reach `changeSetBodyBytes(width:)`, so the bodies held in memory
+    /// at once stay near this whatever the portal's size and the width (issue 20: a body is held several
+    /// times while its request is formed, base64 text, JSON, `$batch` body; at hint 16 with 4 MiB per
+    /// change set the upload's peak grew by hundreds of MB).
+    static let inFlightBodyBytes = 8 * 1024 * 1024
+
+    /// Most file body bytes in one change set with `width` change sets in flight: `inFlightBodyBytes`
+    /// shared between them, at least 256 KiB (a larger body is a change set of its own).
+    static func changeSetBodyBytes(width: Int) -> Int {
+        max(256 * 1024, inFlightBodyBytes / max(1, width))
+    }
 
     /// Sends operations in change sets of `changeSetSize` (fewer when their file bodies reach
     /// `changeSetBodyBytes`), `parallelism` at a time; returns one result per operation sent, in the input
@@ -290,9 +298,10 @@ public struct Applier: Sendable {
         var chunkBytes: [Int] = []
         var current: [(DataverseOperation, OpInfo)] = []
         var bytes = 0
+        let bodyLimit = Self.changeSetBodyBytes(width: firstWidth)
         for item in ops {
             let size = (try? item.1.body?.size()) ?? 0
-            if !current.isEmpty && (current.count >= changeSetSize || bytes + size > Self.changeSetBodyBytes) {
+            if !current.isEmpty && (current.count >= changeSetSize || bytes + size > bodyLimit) {
                 chunks.append(current)
                 chunkBytes.append(bytes)
                 current = []
