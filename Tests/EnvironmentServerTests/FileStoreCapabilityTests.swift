@@ -1,3 +1,4 @@
+import DataverseWebAPI
 import EnvironmentServer
 import Foundation
 import PortalModel
@@ -61,6 +62,15 @@ import Testing
             throw error
         }
         await server.stop()
+    }
+
+    /// The Web API client's one capability is its sending advice (the server's `x-ms-dop-hint`), which
+    /// the applier asks for instead of downcasting; it answers before any request with its initial width.
+    @Test func webAPIClientAdvisesAndHasNoOtherCapability() async throws {
+        let client = try WebAPIClient(environmentURL: try #require(URL(string: "http://127.0.0.1:1")))
+        #expect(client.capabilities == [.sendingAdvice])
+        let width = try #require(await client.sendingAdvice?.recommendedParallelism())
+        #expect(width >= 1)
     }
 
     /// Without the capability the bytes are served as before, with no name.
