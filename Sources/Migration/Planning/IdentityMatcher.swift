@@ -68,7 +68,6 @@ public struct IdentityMatcher: Sendable {
                 }
             }
         }
-        var keyCache: [String: [String: [UUID]]] = [:]
         for table in tableOrder {
             guard byKey || table == "adx_portallanguage" else { continue }
             let candidates = targetSnapshot.records[table] ?? []
@@ -78,37 +77,53 @@ public struct IdentityMatcher: Sendable {
             // natural key on top for records they leave unmatched.
             var ambiguous = Set<UUID>()
             if byKey, let compare = compareColumns[table], !compare.isEmpty {
+                ambiguous = matchByCompareColumns(rows, table: table, columns: compare, candidates: candidates)
+            }
+            matchByNaturalKey(rows.filter { !ambiguous.contains($0.id) }, table: table, candidates: candidates)
+        }
+    }
+
+    /// Matches the unmatched `rows` of `table` by a CMT schema's `updateCompare` `columns` (as declared,
+    /// case-insensitively) among `candidates`. - Returns: the ids of the rows whose match was ambiguous
+    /// (reported; not matched again by natural key).
+    private mutating func matchByCompareColumns(
+        _ rows: [EntityRecord], table: String, columns compare: [String], candidates: [EntityRecord]
+    ) -> Set<UUID> {
+        var ambiguous = Set<UUID>()
+        var index: [String: [UUID]] = [:]
+        for c in candidates { if let v = IdentityRules.keyValue(c, columns: compare, idMap: [:]) { index[v, default: []].append(c.id) } }
+        for r in rows where kind[r.id] == nil {
+            guard let value = IdentityRules.keyValue(r, columns: compare, idMap: idMap) else { continue }
+            if !claimNaturalKey(
+                r, table: table, among: index[value] ?? [],
+                describing: compare.joined(separator: " + ") + " (the schema's updateCompare columns)")
+            {
+                ambiguous.insert(r.id)
+            }
+        }
+        return ambiguous
+    }
+
+    /// Matches the unmatched `rows` of `table` (parent first) by natural key (`IdentityRules`) among
+    /// `candidates`, with the key's lookups remapped through the matches so far.
+    private mutating func matchByNaturalKey(_ rows: [EntityRecord], table: String, candidates: [EntityRecord]) {
+        var keyCache: [String: [String: [UUID]]] = [:]
+        for r in rows where kind[r.id] == nil {
+            let columns = IdentityRules.key(for: r, catalog: catalog)
+            guard !columns.isEmpty, let value = IdentityRules.keyValue(r, columns: columns, idMap: idMap) else { continue }
+            let cacheKey = columns.joined(separator: ",")
+            if keyCache[cacheKey] == nil {
                 var index: [String: [UUID]] = [:]
-                for c in candidates { if let v = IdentityRules.keyValue(c, columns: compare, idMap: [:]) { index[v, default: []].append(c.id) } }
-                for r in rows where kind[r.id] == nil {
-                    guard let value = IdentityRules.keyValue(r, columns: compare, idMap: idMap) else { continue }
-                    if !claimNaturalKey(
-                        r, table: table, among: index[value] ?? [],
-                        describing: compare.joined(separator: " + ") + " (the schema's updateCompare columns)")
-                    {
-                        ambiguous.insert(r.id) // reported; not matched again by natural key
-                    }
+                for c in candidates {
+                    // A content-page key only applies to content pages, a root-page key to root pages.
+                    guard IdentityRules.key(for: c, catalog: catalog) == columns,
+                        let v = IdentityRules.keyValue(c, columns: columns, idMap: [:])
+                    else { continue }
+                    index[v, default: []].append(c.id)
                 }
+                keyCache[cacheKey] = index
             }
-            for r in rows where kind[r.id] == nil && !ambiguous.contains(r.id) {
-                let columns = IdentityRules.key(for: r, catalog: catalog)
-                guard !columns.isEmpty, let value = IdentityRules.keyValue(r, columns: columns, idMap: idMap) else { continue }
-                let cacheKey = table + "|" + columns.joined(separator: ",")
-                if keyCache[cacheKey] == nil {
-                    var index: [String: [UUID]] = [:]
-                    for c in candidates {
-                        // A content-page key only applies to content pages, a root-page key to root pages.
-                        guard IdentityRules.key(for: c, catalog: catalog) == columns,
-                            let v = IdentityRules.keyValue(c, columns: columns, idMap: [:])
-                        else { continue }
-                        index[v, default: []].append(c.id)
-                    }
-                    keyCache[cacheKey] = index
-                }
-                _ = claimNaturalKey(
-                    r, table: table, among: keyCache[cacheKey]?[value] ?? [],
-                    describing: columns.joined(separator: " + "))
-            }
+            _ = claimNaturalKey(r, table: table, among: keyCache[cacheKey]?[value] ?? [], describing: columns.joined(separator: " + "))
         }
     }
 }
