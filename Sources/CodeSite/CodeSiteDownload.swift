@@ -52,6 +52,7 @@ public enum CodeSiteDownload {
         try converter.run()
         return Summary(
             siteFolder: site, written: converter.written, unchanged: converter.unchanged, removed: converter.removed,
-            skipped: legacy.skipped)
+            // Server logic is written by `ServerLogicCode.download` (with its code), not by the folder writer.
+            skipped: legacy.skipped.filter { !$0.hasPrefix(ServerLogicEntry.table + " ") })
     }
 }

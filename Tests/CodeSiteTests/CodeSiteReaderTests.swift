@@ -106,3 +106,34 @@ import TestSupport
         #expect(throws: CodeSiteError.self) { try CodeSiteConfig.parse(Data("{".utf8), file: "p.json") }
     }
 }
+
+/// Source-file rows come from the environment: a `partialurl` that would leave the project or write
+/// into `.powerpages-site/` is refused, and nothing is written outside the root.
+@Suite struct SourceFileDownloadTests {
+    static func row(_ path: String) -> SourceFileRow {
+        SourceFileRow(
+            id: UUID(), name: (path as NSString).lastPathComponent, codeType: nil,
+            metadata: [("filename", (path as NSString).lastPathComponent), ("mimetype", "application/octet-stream"), ("partialurl", path)],
+            body: Data("x".utf8))
+    }
+
+    @Test func aPartialURLOutsideTheProjectIsRefused() throws {
+        let work = try TestPaths.temporaryDirectory("pm-codesite-srcdl")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let root = work.appendingPathComponent("project")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        for hostile in ["../escape.txt", "src/../../escape.txt", "/etc/escape.txt"] {
+            #expect(throws: (any Error).self, "\(hostile)") { try SourceFileDownload.write([Self.row(hostile)], into: root) }
+        }
+        #expect(throws: CodeSiteError.self) { try SourceFileDownload.write([Self.row(".powerpages-site/website.yml")], into: root) }
+        #expect(!FileManager.default.fileExists(atPath: work.appendingPathComponent("escape.txt").path))
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent(".powerpages-site").path), "nothing written for a refused row")
+        // A well-formed row: its entry and its bytes.
+        let ok = Self.row("src/App.tsx")
+        let summary = try SourceFileDownload.write([ok], into: root)
+        #expect(summary.written == [".powerpages-site/source-files/App.tsx.sourcefile.yml", "src/App.tsx"])
+        let yaml = try String(contentsOf: root.appendingPathComponent(".powerpages-site/source-files/App.tsx.sourcefile.yml"), encoding: .utf8)
+        #expect(
+            yaml == "filename: App.tsx\nid: \(ok.id.dataverseString)\nmimetype: application/octet-stream\nname: App.tsx\npartialurl: src/App.tsx\n")
+    }
+}

@@ -339,6 +339,7 @@ import TestSupport
             "code-site", "download", "--rootPath", fresh.path, "--webSiteId", CodeSiteFixture.currentSite, "--environment", "local:t",
         ])
         #expect(download.status == 0, "\(download.err)")
+        #expect(!download.err.contains("left out"), "server logic is written, not left out: \(download.err)")
         let differences = CodeSiteFixture.differences(
             expected: folder, actual: fresh.appendingPathComponent(".powerpages-site/server-logic/hello"))
         #expect(differences.isEmpty, "\(differences.joined(separator: "\n"))")

@@ -48,15 +48,20 @@ public enum SourceFileDownload {
                 summary.unchanged += 1
             }
         }
+        // Every path is checked before the first write, so a hostile row writes nothing at all.
         for row in rows {
-            summary.rows += 1
             let path = row.partialURL
             let first = path.split(separator: "/").first.map(String.init) ?? ""
             if first.lowercased() == ".powerpages-site" {
                 throw CodeSiteError.badSiteFile(
                     file: "source file row \(row.id.dataverseString)", line: nil,
-                    problem: "its partialurl \(path) points into .powerpages-site/; nothing more was written")
+                    problem: "its partialurl \(path) points into .powerpages-site/; nothing was written")
             }
+            if row.body != nil { try SafeFileWriter.check(path, under: root) }
+        }
+        for row in rows {
+            summary.rows += 1
+            let path = row.partialURL
             var name = existing[row.id]
             if name == nil {
                 var candidate = row.fileName + ".sourcefile.yml"

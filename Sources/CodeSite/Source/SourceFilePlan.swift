@@ -180,6 +180,14 @@ public struct SourceFileRow: Sendable, Equatable {
     public var metadata: [(String, String)]
     public var body: Data?
 
+    public init(id: UUID, name: String, codeType: Int?, metadata: [(String, String)], body: Data?) {
+        self.id = id
+        self.name = name
+        self.codeType = codeType
+        self.metadata = metadata
+        self.body = body
+    }
+
     public var partialURL: String { metadata.first { $0.0 == "partialurl" }?.1 ?? name }
     public var fileName: String { metadata.first { $0.0 == "filename" }?.1 ?? name }
 
