@@ -2,8 +2,9 @@ import Foundation
 import Logging
 import PortalModel
 
-/// The Power Pages admin API of an embedded environment (issue 22), served by `EnvironmentServer` on
-/// the same port as the Web API, under the documented paths
+/// The Power Pages admin API of an embedded environment (issue 22) — of any service with the
+/// `siteHosting` capability (issue 19) — served by `EnvironmentServer` on the same port as the Web API,
+/// under the documented paths
 /// (research/code-sites-and-admin-api.md §B.1; what to imitate: §D 6–13):
 ///
 /// | request | answer |
@@ -192,9 +193,10 @@ struct AdminFailure: Error {
 }
 
 extension AdminAPIHandler {
-    /// A handler for an embedded environment used in-process (no server, no tokens): what the `site`
-    /// commands use for `local:NAME`. Operations run before they are answered unless
-    /// `options.operationDelayMilliseconds` is set.
+    /// A handler for an environment used in-process (no server, no tokens): what the `site` commands
+    /// use for `local:NAME`. The environment needs the `siteHosting` capability (the embedded
+    /// environment has it); without it every request answers 501. Operations run before they are
+    /// answered unless `options.operationDelayMilliseconds` is set.
     public static func inProcess(environment: any DataverseService, options: AdminAPIOptions = AdminAPIOptions()) -> AdminAPIHandler {
         AdminAPIHandler(
             service: environment, tokens: TokenService(options: ServerOptions()), options: options, requireToken: false,
