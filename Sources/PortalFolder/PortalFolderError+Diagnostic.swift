@@ -5,10 +5,3 @@ import PortalModel
 // folder, with file and line); the command line shows them through `DiagnosticConvertible`.
 
 extension PortalFolderError: DiagnosticConvertible {}
-
-extension DataModelMismatchError: DiagnosticConvertible {
-    /// One `data-model-mismatch` diagnostic naming the folder or environment.
-    public var diagnostics: [Diagnostic] {
-        [Diagnostic(check: "data-model-mismatch", message: description, context: ["path": path])]
-    }
-}

@@ -34,6 +34,10 @@ import TestSupport
         #expect(ProblemReport.userFacing(PowerPagesAdminError(action: "create", status: 403, code: "", message: "no"))?.exitCode.rawValue == 2)
         let stopped = ApplyStopped(cause: silent, written: 3, notWritten: 5)
         #expect(ProblemReport.userFacing(stopped)?.exitCode == PortalMigrateExit.recordsFailed)
+        // One data-model mismatch error for folders and websites, naming the option that asked.
+        let mismatch = DataModelMismatchError(path: "local:v2 website x", found: .enhanced, requested: .standard, option: "--targetModelVersion")
+        #expect(ProblemReport.userFacing(mismatch)?.message.hasSuffix("pass --targetModelVersion 2 or leave it out to detect the model") == true)
+        #expect(mismatch.diagnostics.map(\.check) == ["data-model-mismatch"])
         // Failed checks are rendered with their report; errors of no module stay as they are.
         #expect(ProblemReport.userFacing(MigrationError.checksFailed([])) == nil)
         #expect(ProblemReport.userFacing(CancellationError()) == nil)

@@ -136,7 +136,7 @@ import TestSupport
         await #expect {
             _ = try await MigrationUseCases.prepare(.migrate, source: source, target: Self.target(enhanced, "local:v2"), choices: wrong)
         } throws: { error in
-            "\(error)".contains("is a site of the enhanced data model (v2)") && "\(error)".contains("--targetModelVersion 2")
+            "\(error)".contains("holds a site of the enhanced data model (v2)") && "\(error)".contains("--targetModelVersion 2")
         }
         await #expect {
             _ = try await RunSource.environment(enhanced, name: "local:v2", websiteID: v2site, model: .standard)

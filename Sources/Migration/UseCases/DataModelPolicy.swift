@@ -25,7 +25,8 @@ public enum DataModelPolicy {
     /// - Parameter requested: `--modelVersion`; `nil` detects.
     /// - Throws: `MigrationError.invalid` when the environment has no such website (in neither table: every
     ///   caller reads it next, so it fails here first, before anything is read or planned; issue 24 item 4)
-    ///   or naming the model found when `requested` differs (exit 2); `DataverseError` from the environment.
+    ///   or `DataModelMismatchError` naming the model found when `requested` differs (exit 2); `DataverseError`
+    ///   from the environment.
     public static func siteModel(
         _ websiteID: UUID, in service: any DataverseService, requested: DataModel?,
         environment: String
@@ -36,10 +37,7 @@ public enum DataModelPolicy {
                     + "`portal-migrate list --environment \(environment)` shows its websites")
         }
         if let requested, requested != found {
-            throw MigrationError.invalid(
-                "\(environment) website \(websiteID.dataverseString) holds a site of the \(name(found)), but "
-                    + "--modelVersion \(argument(requested)) (\(name(requested))) was given; pass --modelVersion \(argument(found)) "
-                    + "or leave it out to detect the model")
+            throw DataModelMismatchError(path: "\(environment) website \(websiteID.dataverseString)", found: found, requested: requested)
         }
         return found
     }
@@ -64,7 +62,7 @@ public enum DataModelPolicy {
     ///   `requested` is an error naming the model found); else `requested` (`--targetModelVersion`);
     ///   else the source's when it is enhanced; else enhanced when the target has enhanced sites and no
     ///   standard ones (bridging a standard site into a newer environment, build-tools#644); else standard.
-    /// - Throws: `MigrationError.invalid` for a mismatch (exit 2); `DataverseError` from the target.
+    /// - Throws: `DataModelMismatchError` for a mismatch (exit 2); `DataverseError` from the target.
     public static func targetModel(
         _ kind: RunKind, target: any DataverseService, sourceModel: DataModel, site: UUID?,
         requested: DataModel?, environment: String
@@ -76,10 +74,8 @@ public enum DataModelPolicy {
         }
         if let site, let found = try await existingSiteModel(site, in: target) {
             if let requested, requested != found {
-                throw MigrationError.invalid(
-                    "\(environment) website \(site.dataverseString) is a site of the \(name(found)), but "
-                        + "--targetModelVersion \(argument(requested)) (\(name(requested))) was given; pass "
-                        + "--targetModelVersion \(argument(found)) or leave it out to detect the model")
+                throw DataModelMismatchError(
+                    path: "\(environment) website \(site.dataverseString)", found: found, requested: requested, option: "--targetModelVersion")
             }
             return found
         }
@@ -149,10 +145,4 @@ public enum DataModelPolicy {
         }
         return lines
     }
-
-    /// `2` / `1`: the `--modelVersion` value naming `model`.
-    static func argument(_ model: DataModel) -> String { model == .enhanced ? "2" : "1" }
-
-    /// `enhanced data model (v2)` / `standard data model (v1)`.
-    static func name(_ model: DataModel) -> String { model == .enhanced ? "enhanced data model (v2)" : "standard data model (v1)" }
 }

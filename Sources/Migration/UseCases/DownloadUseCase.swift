@@ -11,8 +11,8 @@ extension MigrationUseCases {
     ///   - keptSystemColumns, keptSystemColumnsByTable: system columns the format writes too (pac writes
     ///     `importsequencenumber`, `timezoneruleversionnumber`, …: `PacFolderFormat.downloadedSystemColumns`).
     /// - Returns: the snapshot (its `websiteID` set) and the site's model.
-    /// - Throws: `MigrationError.invalid` when the website is not in the environment or `model` differs
-    ///   from the site's; `DataverseError` from the environment.
+    /// - Throws: `MigrationError.invalid` when the website is not in the environment;
+    ///   `DataModelMismatchError` when `model` differs from the site's; `DataverseError` from the environment.
     public static func readWebsite(
         _ service: any DataverseService, name: String, websiteID: UUID, model requested: DataModel?,
         keptSystemColumns: Set<String> = [], keptSystemColumnsByTable: [String: Set<String>] = [:],

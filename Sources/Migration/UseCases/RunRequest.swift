@@ -60,8 +60,8 @@ public struct RunSource: Sendable {
     /// - Parameters:
     ///   - name: the environment as the user named it (messages and the run key).
     ///   - model: `--modelVersion`; `nil` detects.
-    /// - Throws: `MigrationError.invalid` when the environment has no such website or `model` differs
-    ///   from the site's (`DataModelPolicy.siteModel`); `DataverseError`.
+    /// - Throws: `MigrationError.invalid` when the environment has no such website, `DataModelMismatchError`
+    ///   when `model` differs from the site's (`DataModelPolicy.siteModel`); `DataverseError`.
     public static func environment(
         _ service: any DataverseService, name: String, websiteID: UUID,
         model requested: DataModel? = nil
