@@ -38,6 +38,8 @@ public struct CMTDataFile: Sendable {
     /// - Throws: `CMTError` naming file, line, entity, record and field for malformed or unsafe XML,
     ///   a record without a valid id, or a value that does not fit its field's type;
     ///   `CMTError.unsupportedValue` for a non-empty `partylist` value (activity parties are not carried).
+    ///   Problems past the XML parse are collected: one problem is thrown as its `CMTError`, two or
+    ///   more as `CMTProblems` listing each.
     public init(data: Data, schema: CMTSchema, file: String = "data.xml") throws {
         let root = try SafeXMLReader.parse(data, file: file)
         guard root.name == "entities" else {
@@ -45,6 +47,9 @@ public struct CMTDataFile: Sendable {
         }
         var snapshot = PortalSnapshot()
         var warnings: [String] = []
+        // Every problem of the file is collected and reported together (issue 19): a bad value skips its
+        // field, a bad record its record, a bad link its link, and reading goes on.
+        var problems = CMTProblemCollector()
         // The line of each record id read, by table: an id twice in one table is refused (the last one
         // silently won before, issue 17).
         var recordLines: [String: [UUID: Int]] = [:]
@@ -61,7 +66,8 @@ public struct CMTDataFile: Sendable {
                         table: entityNode["name"]))
             }
             guard let name = entityNode["name"] else {
-                throw CMTError(.invalidSchema, "<entity> has no name attribute", file: file, line: entityNode.line)
+                problems.add(CMTError(.invalidSchema, "<entity> has no name attribute", file: file, line: entityNode.line))
+                continue
             }
             guard let entity = schema.entity(name) else {
                 warnings.append("\(file):\(entityNode.line): entity \(name) is not in the schema; its records are skipped")
@@ -72,16 +78,20 @@ public struct CMTDataFile: Sendable {
             var unknown = Set<String>()
             for recordNode in entityNode.child("records")?.children("record") ?? [] {
                 guard let rawID = recordNode["id"], let id = UUID(dataverse: rawID) else {
-                    throw CMTError(
-                        .invalidValue, "<record> has no valid id attribute", file: file, line: recordNode.line,
-                        entity: name, recordID: recordNode["id"])
+                    problems.add(
+                        CMTError(
+                            .invalidValue, "<record> has no valid id attribute", file: file, line: recordNode.line,
+                            entity: name, recordID: recordNode["id"]))
+                    continue
                 }
                 if let first = recordLines[name, default: [:]].updateValue(recordNode.line, forKey: id) {
-                    throw CMTError(
-                        .invalidValue,
-                        "record id \(id.dataverseString) appears twice in entity \(name) (lines \(first) "
-                            + "and \(recordNode.line)); it is not clear which to import: keep one of them",
-                        file: file, line: recordNode.line, entity: name, recordID: id.dataverseString)
+                    problems.add(
+                        CMTError(
+                            .invalidValue,
+                            "record id \(id.dataverseString) appears twice in entity \(name) (lines \(first) "
+                                + "and \(recordNode.line)); it is not clear which to import: keep one of them",
+                            file: file, line: recordNode.line, entity: name, recordID: id.dataverseString))
+                    continue
                 }
                 var record = EntityRecord(name, id: id)
                 // The line of each field read in this record: a field twice is refused (the last one
@@ -89,17 +99,21 @@ public struct CMTDataFile: Sendable {
                 var fieldLines: [String: Int] = [:]
                 for fieldNode in recordNode.children("field") {
                     guard let fieldName = fieldNode["name"] else {
-                        throw CMTError(
-                            .invalidSchema, "<field> has no name attribute", file: file, line: fieldNode.line,
-                            entity: name, recordID: id.dataverseString)
+                        problems.add(
+                            CMTError(
+                                .invalidSchema, "<field> has no name attribute", file: file, line: fieldNode.line,
+                                entity: name, recordID: id.dataverseString))
+                        continue
                     }
                     if let first = fieldLines.updateValue(fieldNode.line, forKey: fieldName) {
                         let lines = first == fieldNode.line ? "both on line \(first)" : "lines \(first) and \(fieldNode.line)"
-                        throw CMTError(
-                            .invalidValue,
-                            "field \(fieldName) appears twice in record \(id.dataverseString) (\(lines)); "
-                                + "it is not clear which value to import: keep one of them",
-                            file: file, line: fieldNode.line, entity: name, recordID: id.dataverseString, field: fieldName)
+                        problems.add(
+                            CMTError(
+                                .invalidValue,
+                                "field \(fieldName) appears twice in record \(id.dataverseString) (\(lines)); "
+                                    + "it is not clear which value to import: keep one of them",
+                                file: file, line: fieldNode.line, entity: name, recordID: id.dataverseString, field: fieldName))
+                        continue
                     }
                     guard let field = fieldsByName[fieldName] else {
                         if unknown.insert(fieldName).inserted {
@@ -135,7 +149,7 @@ public struct CMTDataFile: Sendable {
                         if !value.isNull { record.columns[fieldName] = value }
                     } catch var e as CMTError {
                         e.file = file; e.line = fieldNode.line; e.entity = name; e.recordID = id.dataverseString; e.field = fieldName
-                        throw e
+                        problems.add(e)
                     }
                 }
                 snapshot.add(record)
@@ -145,30 +159,37 @@ public struct CMTDataFile: Sendable {
                 guard let relName = m2m["m2mrelationshipname"], let rawSource = m2m["sourceid"],
                     let source = UUID(dataverse: rawSource), let targetEntity = m2m["targetentityname"]
                 else {
-                    throw CMTError(
-                        .invalidSchema, "<m2mrelationship> needs m2mrelationshipname, a GUID sourceid and targetentityname",
-                        file: file, line: m2m.line, entity: name)
+                    problems.add(
+                        CMTError(
+                            .invalidSchema, "<m2mrelationship> needs m2mrelationshipname, a GUID sourceid and targetentityname",
+                            file: file, line: m2m.line, entity: name))
+                    continue
                 }
                 if snapshot.links[relName] == nil { snapshot.links[relName] = [] }
                 for t in m2m.child("targetids")?.children("targetid") ?? [] {
                     guard let target = UUID(dataverse: t.text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
-                        throw CMTError(
-                            .invalidValue, "<targetid> '\(t.text)' is not a GUID", file: file, line: t.line,
-                            entity: name, recordID: source.dataverseString)
+                        problems.add(
+                            CMTError(
+                                .invalidValue, "<targetid> '\(t.text)' is not a GUID", file: file, line: t.line,
+                                entity: name, recordID: source.dataverseString))
+                        continue
                     }
                     // A link given twice was merged silently (red team F7): refused like a record id twice.
                     let key = "\(relName)|\(source)|\(targetEntity)|\(target)"
                     if let first = linkLines.updateValue(t.line, forKey: key) {
-                        throw CMTError(
-                            .invalidValue,
-                            "the N:N link \(relName) from \(source.dataverseString) to \(target.dataverseString) "
-                                + "appears twice (lines \(first) and \(t.line)); keep one of them",
-                            file: file, line: t.line, entity: name, recordID: source.dataverseString)
+                        problems.add(
+                            CMTError(
+                                .invalidValue,
+                                "the N:N link \(relName) from \(source.dataverseString) to \(target.dataverseString) "
+                                    + "appears twice (lines \(first) and \(t.line)); keep one of them",
+                                file: file, line: t.line, entity: name, recordID: source.dataverseString))
+                        continue
                     }
                     snapshot.link(relName, ManyToManyLink(EntityReference(name, source), EntityReference(targetEntity, target)))
                 }
             }
         }
+        try problems.finish()
         self.init(snapshot: snapshot, timestamp: root["timestamp"], warnings: warnings)
     }
 

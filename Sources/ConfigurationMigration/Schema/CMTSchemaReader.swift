@@ -22,7 +22,8 @@ extension CMTSchema {
     /// - Parameters:
     ///   - data: the file's bytes.
     ///   - file: the name used in errors.
-    /// - Throws: `CMTError` naming the file, line, entity and field.
+    /// - Throws: `CMTError` naming the file, line, entity and field; `CMTProblems` when the file has
+    ///   more than one problem (every bad entity and field is named, not only the first).
     public init(data: Data, file: String = "data_schema.xml") throws {
         let text = try SafeXMLReader.decode(data, file: file)
         let root = try SafeXMLReader.parse(text: text, file: file)
@@ -52,25 +53,33 @@ extension CMTSchema {
             dateMode: root["dateMode"],
             declaresXSINamespace: rootTagDeclaresXSI || root["xmlns:xsi"] != nil)
         var entityLines: [String: Int] = [:]
+        // Every problem of the file is collected and reported together (issue 19): a bad entity or field
+        // is skipped and reading goes on.
+        var problems = CMTProblemCollector()
         for child in root.children {
-            switch child.name {
-            case "entityImportOrder":
-                schema.entityImportOrder = child.children("entityName").map {
-                    $0.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            do {
+                switch child.name {
+                case "entityImportOrder":
+                    schema.entityImportOrder = child.children("entityName").map {
+                        $0.text.trimmingCharacters(in: .whitespacesAndNewlines)
+                    }
+                case "entity":
+                    let entity = try CMTSchemaParsing.entity(child, file: file)
+                    // A table twice: readers took the first or the last (red team F7); refused.
+                    if let first = entityLines.updateValue(child.line, forKey: entity.name) {
+                        throw CMTError(
+                            .invalidSchema, "entity \(entity.name) appears twice (lines \(first) and \(child.line)); keep one of them",
+                            file: file, line: child.line, entity: entity.name)
+                    }
+                    schema.entities.append(entity)
+                default:
+                    throw CMTError(.invalidSchema, "unexpected element <\(child.name)> under <entities>", file: file, line: child.line)
                 }
-            case "entity":
-                let entity = try CMTSchemaParsing.entity(child, file: file)
-                // A table twice: readers took the first or the last (red team F7); refused.
-                if let first = entityLines.updateValue(child.line, forKey: entity.name) {
-                    throw CMTError(
-                        .invalidSchema, "entity \(entity.name) appears twice (lines \(first) and \(child.line)); keep one of them",
-                        file: file, line: child.line, entity: entity.name)
-                }
-                schema.entities.append(entity)
-            default:
-                throw CMTError(.invalidSchema, "unexpected element <\(child.name)> under <entities>", file: file, line: child.line)
+            } catch {
+                try problems.record(error)
             }
         }
+        try problems.finish()
         self = schema
     }
 }
@@ -119,17 +128,23 @@ enum CMTSchemaParsing {
             switch child.name {
             case "fields":
                 var lines: [String: Int] = [:]
-                entity.fields = try child.children("field").map { node in
-                    let f = try field(node, file: file, entity: name)
-                    // A field twice: its type and options came from one of them (red team F7); refused.
-                    if let first = lines.updateValue(node.line, forKey: f.name) {
-                        throw CMTError(
-                            .invalidSchema,
-                            "field \(f.name) appears twice in entity \(name) (lines \(first) and \(node.line)); "
-                                + "keep one of them", file: file, line: node.line, entity: name, field: f.name)
+                var problems = CMTProblemCollector()
+                for fieldNode in child.children("field") {
+                    do {
+                        let f = try field(fieldNode, file: file, entity: name)
+                        // A field twice: its type and options came from one of them (red team F7); refused.
+                        if let first = lines.updateValue(fieldNode.line, forKey: f.name) {
+                            throw CMTError(
+                                .invalidSchema,
+                                "field \(f.name) appears twice in entity \(name) (lines \(first) and \(fieldNode.line)); "
+                                    + "keep one of them", file: file, line: fieldNode.line, entity: name, field: f.name)
+                        }
+                        entity.fields.append(f)
+                    } catch {
+                        try problems.record(error)
                     }
-                    return f
                 }
+                try problems.finish()
             case "relationships":
                 entity.relationships = try child.children("relationship").map { try relationship($0, file: file, entity: name) }
             case "filter":
