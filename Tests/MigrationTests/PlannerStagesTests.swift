@@ -215,6 +215,22 @@ import TestSupport
         #expect(idOnly.match(of: Self.id(2)) == .none && idOnly.diagnostics.isEmpty)
     }
 
+    @Test("identity by a CMT schema's updateCompare columns: tried first, any case; an ambiguous one is not matched by natural key either")
+    func identityByCompareColumns() {
+        let source = Self.snapshot([Self.setting(1, "A", value: "x"), Self.setting(2, "B", value: "same"), Self.setting(3, "C", value: "none")])
+        let index = Self.index([
+            Self.setting(11, "not A", value: "X"), Self.setting(12, "B", value: "same"), Self.setting(13, "other", value: "same"),
+            Self.setting(14, "C", value: "y"),
+        ])
+        var options = PlanOptions()
+        options.compareColumns = ["adx_sitesetting": ["adx_value"]]
+        let identity = Planner.identityResolution(source: source, order: ["adx_sitesetting"], index: index, options: options, catalog: .standard)
+        #expect(identity.targetID(of: Self.id(1)) == Self.id(11) && identity.match(of: Self.id(1)) == .naturalKey)
+        #expect(identity.match(of: Self.id(2)) == MatchKind.none, "two targets share the compare value: not guessed, not matched by name")
+        #expect(identity.diagnostics.map(\.recordID) == [Self.id(2)] && identity.diagnostics[0].message.contains("updateCompare"))
+        #expect(identity.targetID(of: Self.id(3)) == Self.id(14), "no compare match: the natural key on top")
+    }
+
     @Test("identity (property, seed printed): a bijection from matched source ids onto target ids of the same table")
     func identityBijection() {
         let seed = UInt64(Date().timeIntervalSince1970 * 1000) & 0xFFFF_FFFF
