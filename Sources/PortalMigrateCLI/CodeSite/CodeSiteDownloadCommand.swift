@@ -50,9 +50,7 @@ public struct CodeSiteDownloadCommand: AsyncParsableCommand {
             let host = PortalFolder.manifestHost(environment: global.environment ?? "default")
             let summary: CodeSiteDownload.Summary
             do {
-                summary = try CodeSiteCommandSupport.codeSiteErrors {
-                    try CodeSiteDownload.write(snapshot, into: URL(fileURLWithPath: rootPath), environmentHost: host)
-                }
+                summary = try CodeSiteDownload.write(snapshot, into: URL(fileURLWithPath: rootPath), environmentHost: host)
             } catch let e as SafeWriteError {
                 throw UserFacingError("nothing more was written: \(e.description)")
             }
@@ -60,7 +58,7 @@ public struct CodeSiteDownloadCommand: AsyncParsableCommand {
             let rows = try await SourceFileRows.read(site: websiteID, in: environment)
             let sources: SourceFileDownload.Summary
             do {
-                sources = try CodeSiteCommandSupport.codeSiteErrors { try SourceFileDownload.write(rows, into: URL(fileURLWithPath: rootPath)) }
+                sources = try SourceFileDownload.write(rows, into: URL(fileURLWithPath: rootPath))
             } catch let e as SafeWriteError {
                 throw UserFacingError("nothing more was written: \(e.description)")
             }

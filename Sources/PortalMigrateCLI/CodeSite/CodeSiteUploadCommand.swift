@@ -64,9 +64,7 @@ public struct CodeSiteUploadCommand: AsyncParsableCommand {
         try await MigrationCommandSupport.run(json: global.json) {
             let json = global.json
             let root = URL(fileURLWithPath: rootPath)
-            let project = try CodeSiteCommandSupport.codeSiteErrors {
-                try CodeSiteProject.read(root: root, compiledPath: compiledPath, siteName: siteName)
-            }
+            let project = try CodeSiteProject.read(root: root, compiledPath: compiledPath, siteName: siteName)
             defer { project.removeWorkFolder() }
             for n in project.notices { printErr(n) }
             guard let build = project.buildOutput else {
@@ -86,9 +84,8 @@ public struct CodeSiteUploadCommand: AsyncParsableCommand {
             choices.dryRun = write.dryRun
             choices.verifyAfterWrite = !write.noVerify
             choices.force = force
-            let upload = try await CodeSiteCommandSupport.codeSiteErrors {
-                try await CodeSiteUpload.prepare(project, build: build, target: target, choices: choices, webSiteID: siteID, create: create)
-            }
+            let upload = try await CodeSiteUpload.prepare(
+                project, build: build, target: target, choices: choices, webSiteID: siteID, create: create)
             var out = CodeSiteUploadReport(
                 site: upload.binding.siteID, binding: upload.binding.reason.rawValue,
                 layout: project.layout.rawValue, buildFiles: upload.merge.webFiles.count,
@@ -127,7 +124,7 @@ public struct CodeSiteUploadCommand: AsyncParsableCommand {
                 let lines = PlanRenderer.lines(plan) + RunRendering.skippedLines(plan)
                 MigrationCommandSupport.say(lines.isEmpty ? "No changes." : lines.joined(separator: "\n"), json: json)
             }
-            try CodeSiteCommandSupport.codeSiteErrors { try upload.stopIfChecksFailed() }
+            try upload.stopIfChecksFailed()
             if write.dryRun {
                 RunRendering.printReport(upload.overall.planReport, json: false)
                 if json { printOut(out.jsonText()) }
@@ -200,25 +197,6 @@ struct CodeSiteUploadReport {
 
 /// Shared by the code-site commands.
 enum CodeSiteCommandSupport {
-    /// Maps the code-site errors to user-facing ones (exit code 2, nothing written).
-    static func codeSiteErrors<T>(_ body: () async throws -> T) async throws -> T {
-        do { return try await body() } catch let e as CodeSiteError {
-            throw UserFacingError(e.description)
-        } catch let e as SiteBindingError {
-            throw UserFacingError(e.description)
-        } catch let e as PortalFolderError {
-            throw UserFacingError(e.description, file: e.file, line: e.line)
-        }
-    }
-
-    static func codeSiteErrors<T>(_ body: () throws -> T) throws -> T {
-        do { return try body() } catch let e as CodeSiteError {
-            throw UserFacingError(e.description)
-        } catch let e as PortalFolderError {
-            throw UserFacingError(e.description, file: e.file, line: e.line)
-        }
-    }
-
     /// Applies one step (no confirmation: the command asked before the first step) and prints its summary.
     /// - Throws: `UserFacingError` when the target stopped answering; what the engine throws.
     static func apply(_ pending: PendingRun, target: RunTarget, json: Bool, verbose: Bool) async throws -> MigrationReport {

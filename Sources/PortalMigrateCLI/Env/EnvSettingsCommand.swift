@@ -21,6 +21,10 @@ struct EnvSettingsCommand: AsyncParsableCommand {
     var maxUploadFileSize: Int?
     @Option(help: "Behaviours to switch on (comma-separated ids such as E4,C1).") var enable: String?
     @Option(help: "Behaviours to switch off (comma-separated ids such as E3,C2).") var disable: String?
+    @Option(
+        name: .customLong("refuse-deletes"),
+        help: "Record ids (comma-separated GUIDs) whose delete fails as a plug-in refusing it (400 0x80040265), for rehearsals; empty for none.")
+    var refuseDeletes: String?
     @OptionGroup var global: OutputOptions
 
     static func behaviours(_ text: String?) throws -> [PlatformBehaviour] {
@@ -44,6 +48,15 @@ struct EnvSettingsCommand: AsyncParsableCommand {
         for b in try EnvSettingsCommand.behaviours(enable) { changes[b] = true }
         for b in try EnvSettingsCommand.behaviours(disable) { changes[b] = false }
         if !changes.isEmpty { try await environment.setBehaviours(changes) }
+        if let refuseDeletes {
+            let ids = try refuseDeletes.split(separator: ",").map { part -> UUID in
+                guard let id = UUID(dataverse: part.trimmingCharacters(in: .whitespaces)) else {
+                    throw ValidationError("--refuse-deletes: '\(part)' is not a GUID")
+                }
+                return id
+            }
+            try await environment.setRefusedDeletes(Set(ids))
+        }
         let org = try await environment.organizationInfo()
         let on = try await environment.behaviours()
         if global.json {
@@ -66,5 +79,7 @@ struct EnvSettingsCommand: AsyncParsableCommand {
             behaviours:
             """)
         for b in PlatformBehaviour.allCases { printOut("  \(b.rawValue) \(on.contains(b) ? "on " : "off") \(b.summary)") }
+        let refused = try await environment.refusedDeletes()
+        if !refused.isEmpty { printOut("refused deletes:    \(refused.map(\.dataverseString).sorted().joined(separator: ", "))") }
     }
 }
