@@ -185,4 +185,16 @@ struct QuickstartTests {
         #expect(run.stderr.contains("unknown template 'nope'"))
         #expect(Self.quickstartDirectories(run.temp).isEmpty)
     }
+
+    @Test("a temporary directory that cannot hold the quickstart's is an error naming it (exit code 2), no step runs")
+    func unwritableTemporaryDirectory() async throws {
+        let temp = try TestPaths.temporaryDirectory("pm-quickstart")
+        defer { try? FileManager.default.removeItem(at: temp) }
+        let notADirectory = temp.appendingPathComponent("a-file")
+        try Data("x".utf8).write(to: notADirectory)
+        let r = try await CLI.run(["quickstart"], environment: ["TMPDIR": notADirectory.path], currentDirectory: temp)
+        #expect(r.status == 2, "\(r.stdout) \(r.stderr)")
+        #expect(r.stderr.contains("cannot create the quickstart directory \(notADirectory.path)/portal-migrate-quickstart-"), "\(r.stderr)")
+        #expect(!r.stdout.contains("== Step 1"), "\(r.stdout)")
+    }
 }

@@ -58,14 +58,9 @@ struct QuickstartCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let procedure: QuickstartProcedure
-        do {
-            procedure = try QuickstartProcedure(
-                inNewDirectoryUnder: FileManager.default.temporaryDirectory, executable: try Workspace.currentExecutable(),
-                template: template.lowercased(), overHTTP: overHTTP, verbose: verbose, say: { printOut($0) })
-        } catch {
-            throw UserFacingError("\(error)")
-        }
+        let procedure = try QuickstartProcedure(
+            inNewDirectoryUnder: FileManager.default.temporaryDirectory, executable: try Workspace.currentExecutable(),
+            template: template.lowercased(), overHTTP: overHTTP, verbose: verbose, say: { printOut($0) })
         let (executable, directory) = (procedure.workspace.executable, procedure.workspace.work)
         printOut("PortalMigrate quickstart: Microsoft's portal migration procedure on embedded environments\(overHTTP ? ", over HTTP" : "").")
         printOut("`portal-migrate` below is \(executable.path).")

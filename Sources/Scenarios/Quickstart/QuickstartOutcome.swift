@@ -32,9 +32,20 @@ extension QuickstartProcedure {
                 try FileManager.default.createDirectory(at: directory.appendingPathComponent(sub), withIntermediateDirectories: true)
             }
         } catch {
-            throw QuickstartError("cannot create the quickstart directory \(directory.path): \(error)")
+            throw QuickstartError(
+                "cannot create the quickstart directory \(directory.path): \(Self.reason(error)); "
+                    + "set TMPDIR to a directory you can write to")
         }
         self.init(executable: executable, directory: directory, template: template, overHTTP: overHTTP, verbose: verbose, say: say)
+    }
+
+    /// The system's words for a file error (`Not a directory`, `Permission denied`), else its description.
+    static func reason(_ error: Error) -> String {
+        if let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? any Error {
+            let posix = underlying as NSError
+            if posix.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(posix.code))) }
+        }
+        return "\(error)"
     }
 
     /// Runs the six steps (`run()`), then removes the directory unless `keep` or a step was not verified.
