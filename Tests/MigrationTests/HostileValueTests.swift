@@ -101,7 +101,7 @@ import TestSupport
         ]
         for (file, edit, check) in cases {
             let site = try Checks.folder("ejada-starter-2022", file, edit)
-            try await Checks.expectRefusedUpload(site, check: check, naming: check == "value-too-long" ? ".adx_name" : ".statecode")
+            try await Checks.expectRefusedUpload(site, check: check, naming: check == "value-too-long" ? "column adx_name" : "column statecode")
         }
         let snippetDir = try TestPaths.temporaryDirectory("pm-hostile-snippet").appendingPathComponent("ejada")
         try FileManager.default.copyItem(at: TestPaths.pacFolder("ejada-starter-2022"), to: snippetDir)
@@ -109,7 +109,7 @@ import TestSupport
             FileManager.default.enumerator(atPath: snippetDir.appendingPathComponent("content-snippets").path)?
                 .compactMap { $0 as? String }.first { $0.hasSuffix(".contentsnippet.value.html") })
         try Data(String(repeating: "z", count: 1_048_577).utf8).write(to: snippetDir.appendingPathComponent("content-snippets/\(snippet)"))
-        try await Checks.expectRefusedUpload(snippetDir, check: "value-too-long", naming: ".adx_value")
+        try await Checks.expectRefusedUpload(snippetDir, check: "value-too-long", naming: "column adx_value")
     }
 
     /// Unknown tables are errors: `download --excludeEntities` (the input), `--includeEntities`,

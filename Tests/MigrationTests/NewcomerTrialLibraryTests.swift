@@ -27,6 +27,9 @@ import TestSupport
         #expect(lines.contains("  + <p>{{ page.title }} line 20, edited in the target</p>"), "\(lines)")
         // Three lines of context around the change, not the whole value.
         #expect(lines.contains("    <p>{{ page.title }} line 17</p>") && !lines.contains("    <p>{{ page.title }} line 5</p>"), "\(lines)")
+        // verify shows the same line diff, source against target.
+        #expect(item.lines.contains("  + <p>{{ page.title }} line 20, edited in the target</p>"), "\(item.lines)")
+        #expect(item.lines.first?.hasPrefix("changed: adx_webpage \(id.dataverseString) \"Home\": adx_copy:") == true, "\(item.lines)")
         // A short value stays one line.
         let short = VerifyDifference(kind: .column, table: "adx_sitesetting", id: id, column: "adx_value", source: "a", target: "b")
         #expect(DriftDifference(short, key: "Search/Enabled").lines(source: "x", target: "y").count == 1)

@@ -25,7 +25,7 @@ import TestSupport
                 "--targetWebSiteId", target, "--yes", "--prune", "--allow-mass-delete",
             ], home: home)
         #expect(migrate.status == 0, "\(migrate.out)\(migrate.err)")
-        #expect(migrate.out.contains("kept adx_website") && migrate.out.contains(".adx_name = \"Basic Portal\""), "\(migrate.out)")
+        #expect(migrate.out.contains("kept adx_website") && migrate.out.contains(", column adx_name = \"Basic Portal\""), "\(migrate.out)")
         #expect(migrate.out.contains("Verified: read back"), "\(migrate.out)")
 
         let verify = try await CLI.run(

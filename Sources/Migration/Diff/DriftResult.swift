@@ -174,3 +174,13 @@ public struct DriftResult: Sendable {
         return out
     }
 }
+
+extension VerifyDifference {
+    /// The difference as terminal lines for `verify`: `line`, or for a changed long HTML/Liquid value a
+    /// line diff of the source against the target (`DriftDifference.lines`), as `plan` and `diff` show one.
+    public var lines: [String] {
+        let key = id.dataverseString + (name.map { " \"\($0)\"" } ?? "") + (targetID.map { " (target \($0.dataverseString))" } ?? "")
+        let diff = DriftDifference(self, key: key).lines(source: "source", target: "target")
+        return diff.count > 1 ? diff : [line]
+    }
+}

@@ -63,7 +63,7 @@ public struct VerifyCommand: AsyncParsableCommand {
                 result.identical
                 ? "Identical\(scope.label.map { " for the tables \($0) names" } ?? ""): the target holds the source's configuration (\(Self.describe(result.checked)) compared)."
                 : "\(result.items.count) difference(s) (\(Self.describe(result.checked)) compared):\n"
-                    + result.differences.map { "  " + $0 }.joined(separator: "\n")
+                    + result.items.flatMap(\.lines).map { "  " + $0 }.joined(separator: "\n")
             if !result.notCompared.isEmpty {
                 MigrationCommandSupport.say("Not compared:\n" + result.notCompared.map { "  - " + $0 }.joined(separator: "\n"), json: global.json)
             }
