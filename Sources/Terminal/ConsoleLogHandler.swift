@@ -15,6 +15,7 @@ public struct ConsoleLogHandler: LogHandler {
     /// Where the lines go (the process's console by default).
     public let console: Console
 
+    /// A handler for logger `label` (`Logger(label:) { ConsoleLogHandler(label: $0) }`), writing through `console`.
     public init(label: String, console: Console = .shared) {
         self.label = label
         self.console = console

@@ -13,7 +13,14 @@ public enum ProgressMode: String, CaseIterable, Sendable {
 
     /// What a command shows.
     public enum Style: Equatable, Sendable {
-        case live, plain, jsonLines, off
+        /// One line redrawn in place on a terminal (`ProgressLine`).
+        case live
+        /// Plain lines: a stage's summary, a running count every few seconds, retry waits (`PlainProgress`).
+        case plain
+        /// One JSON object per event, a line each (`ProgressJSON`).
+        case jsonLines
+        /// Nothing.
+        case off
     }
 
     /// The style for this mode.
