@@ -1,4 +1,5 @@
 import Foundation
+import Migration
 import PortalFolder
 import PortalModel
 
@@ -54,5 +55,44 @@ public enum CodeSiteDownload {
             siteFolder: site, written: converter.written, unchanged: converter.unchanged, removed: converter.removed,
             // Server logic is written by `ServerLogicCode.download` (with its code), not by the folder writer.
             skipped: legacy.skipped.filter { !$0.hasPrefix(ServerLogicEntry.table + " ") })
+    }
+
+    /// What `download` wrote: the site's records, its server logic and its source files.
+    public struct Result: Sendable {
+        public var records: Int
+        public var site: Summary
+        public var serverLogic: (written: [String], unchanged: Int)
+        public var sourceFiles: SourceFileDownload.Summary
+    }
+
+    /// `code-site download` as a use case: reads site `websiteID` of `environment` (it must be an
+    /// enhanced-model site, research §A.0), checks every path it will write, then writes the records
+    /// (`write`), the server logic with its code (`ServerLogicCode.download`) and the source files with
+    /// their bytes (`SourceFileDownload`) under `root`.
+    /// - Parameters:
+    ///   - environmentName: names the environment in errors (`local:dev`).
+    ///   - environmentHost: names `.portalconfig/<host>-manifest.yml`.
+    /// - Throws: `CodeSiteError.notACodeSite`; `DataverseError` from the environment; what `write`,
+    ///   `SourceFileDownload.check` and `ServerLogicCode.download` throw.
+    public static func download(
+        websiteID: UUID, from environment: any DataverseService, environmentName: String, into root: URL, environmentHost: String
+    ) async throws -> Result {
+        guard try await DataModelPolicy.siteModel(websiteID, in: environment, requested: nil, environment: environmentName) == .enhanced else {
+            throw CodeSiteError.notACodeSite(environment: environmentName, websiteID: websiteID, found: true)
+        }
+        var reader = SnapshotReader(service: DataModelPolicy.service(environment, model: .enhanced))
+        reader.keptSystemColumns = PacFolderFormat.downloadedSystemColumns
+        reader.keptSystemColumnsByTable = PacFolderFormat.downloadedSystemColumnsByTable
+        var snapshot = try await reader.read(websiteID: websiteID)
+        snapshot.websiteID = websiteID
+        guard snapshot.record("adx_website", websiteID) != nil else {
+            throw CodeSiteError.notACodeSite(environment: environmentName, websiteID: websiteID, found: false)
+        }
+        let rows = try await SourceFileRows.read(site: websiteID, in: environment)
+        try SourceFileDownload.check(rows, root: root.standardizedFileURL)
+        let site = try write(snapshot, into: root, environmentHost: environmentHost)
+        let logic = try await ServerLogicCode.download(snapshot, from: environment, into: root.standardizedFileURL)
+        let sources = try SourceFileDownload.write(rows, into: root.standardizedFileURL)
+        return Result(records: snapshot.recordCount, site: site, serverLogic: logic, sourceFiles: sources)
     }
 }

@@ -13,6 +13,8 @@ public enum CodeSiteError: Error, CustomStringConvertible, Sendable, Equatable {
     case badSiteFile(file: String, line: Int?, problem: String)
     /// The landing page references files the build output does not hold.
     case missingAssets(landingPage: String, missing: [String])
+    /// The site to download is not in the environment, or is not of the enhanced data model.
+    case notACodeSite(environment: String, websiteID: UUID, found: Bool)
     /// Source files that cannot be uploaded (a blocked extension, over the size limit), each named with what to do.
     case sourceFiles(problems: [String])
 
@@ -31,6 +33,11 @@ public enum CodeSiteError: Error, CustomStringConvertible, Sendable, Equatable {
         case .missingAssets(let page, let missing):
             return "the landing page \(page) references \(missing.count) file(s) the build output does not hold: "
                 + missing.joined(separator: ", ") + "; nothing was written (rebuild, or fix the references)"
+        case .notACodeSite(let environment, let id, let found):
+            return found
+                ? "\(environment) website \(id.dataverseString) is not a site of the enhanced data model; a code site always is "
+                    + "(use `portal-migrate download` for a standard site)"
+                : "website \(id.dataverseString) was not found in \(environment); `portal-migrate list --environment \(environment)` shows its websites"
         case .sourceFiles(let problems):
             return "\(problems.count) source file(s) cannot be uploaded; nothing was written:\n  " + problems.joined(separator: "\n  ")
         }

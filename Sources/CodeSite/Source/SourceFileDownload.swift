@@ -48,17 +48,7 @@ public enum SourceFileDownload {
                 summary.unchanged += 1
             }
         }
-        // Every path is checked before the first write, so a hostile row writes nothing at all.
-        for row in rows {
-            let path = row.partialURL
-            let first = path.split(separator: "/").first.map(String.init) ?? ""
-            if first.lowercased() == ".powerpages-site" {
-                throw CodeSiteError.badSiteFile(
-                    file: "source file row \(row.id.dataverseString)", line: nil,
-                    problem: "its partialurl \(path) points into .powerpages-site/; nothing was written")
-            }
-            if row.body != nil { try SafeFileWriter.check(path, under: root) }
-        }
+        try check(rows, root: root)
         for row in rows {
             summary.rows += 1
             let path = row.partialURL
@@ -86,5 +76,21 @@ public enum SourceFileDownload {
         summary.written.sort()
         summary.removed.sort()
         return summary
+    }
+    /// Checks, without writing, that every row can be written under `root` (called by `write` before its
+    /// first write, and by a download before it writes anything).
+    /// - Throws: `CodeSiteError.badSiteFile` for a `partialurl` into `.powerpages-site/`; `SafeWriteError`
+    ///   for one that leaves the root or goes through a link.
+    public static func check(_ rows: [SourceFileRow], root: URL) throws {
+        for row in rows {
+            let path = row.partialURL
+            let first = path.split(separator: "/").first.map(String.init) ?? ""
+            if first.lowercased() == ".powerpages-site" {
+                throw CodeSiteError.badSiteFile(
+                    file: "source file row \(row.id.dataverseString)", line: nil,
+                    problem: "its partialurl \(path) points into .powerpages-site/; nothing was written")
+            }
+            if row.body != nil { try SafeFileWriter.check(path, under: root) }
+        }
     }
 }

@@ -97,6 +97,26 @@ public struct SourceFilePlan: Sendable {
     /// The item of an id.
     public func item(_ id: UUID) -> SourceFileItem? { items.first { $0.id == id } }
 
+    /// Why the project-relative `path` would be read from outside `root`: an absolute path, an empty,
+    /// `.` or `..` component, or a component that is a symbolic link; `nil` when it stays inside.
+    static func escape(_ path: String, under root: URL) -> String? {
+        if path.hasPrefix("/") { return "is an absolute path" }
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        if let bad = parts.first(where: { $0.isEmpty || $0 == "." || $0 == ".." }) {
+            return bad.isEmpty ? "has an empty component" : "has a `\(bad)` component (it would leave the project folder)"
+        }
+        var current = root
+        for (i, part) in parts.enumerated() {
+            current = current.appendingPathComponent(part)
+            var st = stat()
+            guard lstat(current.path, &st) == 0 else { return nil } // absent: nothing to read
+            if (st.st_mode & S_IFMT) == S_IFLNK {
+                return "goes through the symbolic link \(parts.prefix(i + 1).joined(separator: "/"))"
+            }
+        }
+        return nil
+    }
+
     /// Plans the upload of `project`'s source files into `site` of `target`.
     /// - Parameters:
     ///   - unblockExtensions: `--unblock-extensions` (lower case, no dots): a blocked extension in it
@@ -122,6 +142,15 @@ public struct SourceFilePlan: Sendable {
             guard seen.insert(entry.partialURL.lowercased()).inserted else { continue }
             if let pattern = selection.patterns.first(where: { SourceSelection.glob($0, matches: entry.partialURL) }) {
                 plan.excluded.append((entry.partialURL, pattern))
+                continue
+            }
+            // A listed partialurl comes from a file anyone may have edited: it is read only inside the
+            // project and never through a symbolic link (the files the selection finds skip links too),
+            // so a hostile entry cannot upload a file from elsewhere on this machine.
+            if let escape = Self.escape(entry.partialURL, under: project.root) {
+                plan.problems.append(
+                    "source file \(entry.partialURL) (.powerpages-site/\(entry.file)): its partialurl \(escape); nothing outside the "
+                        + "project is read. Correct the partialurl or remove the .sourcefile.yml file")
                 continue
             }
             plan.items.append(

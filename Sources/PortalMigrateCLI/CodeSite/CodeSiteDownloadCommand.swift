@@ -33,37 +33,12 @@ public struct CodeSiteDownloadCommand: AsyncParsableCommand {
         try await MigrationCommandSupport.run(json: global.json) {
             let websiteID = try WebsiteIDOption.required(webSiteId, option: "--webSiteId")
             let environment = try MigrationCommandSupport.service(global.environment, verbose: global.verbose)
-            let name = global.environment ?? "the environment"
-            guard try await DataModelPolicy.siteModel(websiteID, in: environment, requested: nil, environment: name) == .enhanced else {
-                throw UserFacingError(
-                    "\(name) website \(websiteID.dataverseString) is not a site of the enhanced data model; a code site "
-                        + "always is (use `portal-migrate download` for a standard site)")
-            }
-            var reader = SnapshotReader(service: DataModelPolicy.service(environment, model: .enhanced))
-            reader.keptSystemColumns = PacFolderFormat.downloadedSystemColumns
-            reader.keptSystemColumnsByTable = PacFolderFormat.downloadedSystemColumnsByTable
-            var snapshot = try await reader.read(websiteID: websiteID)
-            snapshot.websiteID = websiteID
-            guard snapshot.record("adx_website", websiteID) != nil else {
-                throw UserFacingError("website \(websiteID.dataverseString) was not found in \(name)")
-            }
-            let host = PortalFolder.manifestHost(environment: global.environment ?? "default")
-            let summary: CodeSiteDownload.Summary
-            do {
-                summary = try CodeSiteDownload.write(snapshot, into: URL(fileURLWithPath: rootPath), environmentHost: host)
-            } catch let e as SafeWriteError {
-                throw UserFacingError("nothing more was written: \(e.description)")
-            }
-            let logic = try await ServerLogicCode.download(snapshot, from: environment, into: URL(fileURLWithPath: rootPath))
-            let rows = try await SourceFileRows.read(site: websiteID, in: environment)
-            let sources: SourceFileDownload.Summary
-            do {
-                sources = try SourceFileDownload.write(rows, into: URL(fileURLWithPath: rootPath))
-            } catch let e as SafeWriteError {
-                throw UserFacingError("nothing more was written: \(e.description)")
-            }
+            let result = try await CodeSiteDownload.download(
+                websiteID: websiteID, from: environment, environmentName: global.environment ?? "the environment",
+                into: URL(fileURLWithPath: rootPath), environmentHost: PortalFolder.manifestHost(environment: global.environment ?? "default"))
+            let summary = result.site, logic = result.serverLogic, sources = result.sourceFiles
             MigrationCommandSupport.say(
-                "Downloaded \(snapshot.recordCount) record(s) into \(summary.siteFolder.path): \(summary.written.count) file(s) "
+                "Downloaded \(result.records) record(s) into \(summary.siteFolder.path): \(summary.written.count) file(s) "
                     + "written, \(summary.unchanged) unchanged, \(summary.removed.count) removed.", json: global.json)
             for f in summary.removed { MigrationCommandSupport.say("  removed \(f) (its record is gone from the site)", json: global.json) }
             if !logic.written.isEmpty || logic.unchanged > 0 {
@@ -82,7 +57,7 @@ public struct CodeSiteDownloadCommand: AsyncParsableCommand {
             if !summary.skipped.isEmpty { printErr("Not in the code-site folder format (left out): \(summary.skipped.count) record(s)") }
             if global.json {
                 let obj: [String: Any] = [
-                    "folder": summary.siteFolder.path, "records": snapshot.recordCount, "written": summary.written,
+                    "folder": summary.siteFolder.path, "records": result.records, "written": summary.written,
                     "unchanged": summary.unchanged, "removed": summary.removed, "skipped": summary.skipped,
                     "sourceFiles": ["rows": sources.rows, "written": sources.written, "removed": sources.removed] as [String: Any],
                 ]
