@@ -134,7 +134,7 @@ import TestSupport
             #expect(stopped.err.contains("missing-lookup: the lookup points to \(t) "), "\(t) is listed: \(stopped.err)")
         }
         for o in outside {
-            #expect(stopped.err.contains("\(o.table) \(o.id.dataverseString)") && stopped.err.contains(".\(o.column)]"), "\(o) is listed")
+            #expect(stopped.err.contains("\(o.table) \(o.id.dataverseString)") && stopped.err.contains(", column \(o.column)]"), "\(o) is listed")
         }
         let empty = try await CLI.run(
             [
@@ -148,7 +148,7 @@ import TestSupport
         #expect(dropped.status == 0, "\(dropped.out)\(dropped.err)")
         for o in outside {
             #expect(
-                dropped.out.contains("dropped lookup \(o.table) \(o.id.dataverseString) .\(o.column) → \(o.target)"), "\(o) is reported as dropped")
+                dropped.out.contains("dropped lookup \(o.table) \(o.id.dataverseString), column \(o.column) → \(o.target)"), "\(o) is reported as dropped")
         }
         let zip = home.appendingPathComponent("back.zip")
         let export = try await CLI.run(
