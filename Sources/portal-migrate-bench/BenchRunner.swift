@@ -81,7 +81,7 @@ final class BenchRunner: @unchecked Sendable {
         try FileManager.default.createDirectory(at: sourceFile.deletingLastPathComponent(), withIntermediateDirectories: true)
         let env = try LocalEnvironment.create(at: sourceFile, options: LocalEnvironmentOptions(name: "src"))
         var options = MigrationOptions(dataDirectory: work.appendingPathComponent("home"))
-        options.blockedAttachmentsWriter = LocalBlockedWriter(env: env)
+        options.blockedAttachmentsWriter = ServiceBlockedAttachmentsWriter(service: env)
         let report = try await MigrationEngine().migrate(source: .snapshot(snapshot, organization: nil), target: env, options: options)
         guard report.failures.isEmpty else {
             throw ChildProcessError(description: "loading the synthetic portal failed: \(report.failures.prefix(3))")
@@ -410,13 +410,5 @@ final class BenchRunner: @unchecked Sendable {
     /// the run's chain steps at the round trip of one small write.
     static func floor(_ s: Sample) -> Double {
         s.accounts.reduce(0) { $0 + $1.floorServiceSeconds } + (s.accounts.first.map { $0.chainStepSeconds * Double(s.steps) } ?? 0)
-    }
-}
-
-/// Writes the blocked attachment list of the embedded source environment directly.
-struct LocalBlockedWriter: BlockedAttachmentsWriter {
-    let env: LocalEnvironment
-    func setBlockedAttachments(_ extensions: [String]) async throws {
-        try await env.updateOrganization(blockedAttachments: extensions)
     }
 }

@@ -14,7 +14,13 @@ public struct ServiceBlockedAttachmentsWriter: BlockedAttachmentsWriter {
     public let service: any DataverseService
     public init(service: any DataverseService) { self.service = service }
 
+    /// Through the service's `organizationSettingsEditor` when it has one (the embedded environment,
+    /// whose organization row is not a table), else as an update of the `organization` row.
     public func setBlockedAttachments(_ extensions: [String]) async throws {
+        if let editor = service.organizationSettingsEditor {
+            try await editor.setBlockedAttachments(extensions)
+            return
+        }
         let org = try await service.organizationInfo()
         var r = EntityRecord("organization", id: org.organizationID)
         r["blockedattachments"] = .string(extensions.joined(separator: ";"))
