@@ -7,7 +7,9 @@ import PortalModel
 ///
 /// One directory per process, `<temporary directory>/portal-migrate-bodies-<pid>-<random>/` (mode
 /// 0700, files 0600), created on the first body and removed with everything in it when the process
-/// exits normally (`atexit`). A process killed by a signal leaves it behind in the temporary directory.
+/// exits normally (`atexit`). A process that ends without exit handlers (Ctrl-C's `_exit(130)`, a
+/// signal, a crash) leaves it behind; the next process to open a spool removes the spools of
+/// processes that no longer run (`removeAbandoned(in:)`), so left-overs do not pile up.
 /// Bodies are written once and never changed; each gets a new name, so a snapshot's `FileBody.file`
 /// stays valid for the life of the process.
 public final class BodySpool: @unchecked Sendable {
@@ -34,16 +36,38 @@ public final class BodySpool: @unchecked Sendable {
         defer { lock.unlock() }
         if let directory { return directory }
         let name = "portal-migrate-bodies-\(getpid())-\(UUID().uuidString.prefix(8).lowercased())"
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent(name, isDirectory: true)
-        do {
-            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        } catch {
+        let temporary = FileManager.default.temporaryDirectory
+        BodySpool.removeAbandoned(in: temporary)
+        let url = temporary.appendingPathComponent(name, isDirectory: true)
+        // Created private (0700) in one step and never reused: a name that already exists (someone
+        // else's directory, a link) is an error, not a place to write bodies.
+        if mkdir(url.path, 0o700) != 0 {
+            let failure = errno
             throw SafeWriteError(
-                path: url.path, reason: .io("cannot create the directory for downloaded file bodies: \(SafeFileWriter.plain(error))"))
+                path: url.path, reason: .io("cannot create the directory for downloaded file bodies: \(SafeFileWriter.plain(failure))"))
         }
         directory = url
         BodySpool.removeAtExit(url)
         return url
+    }
+
+    /// Removes the spools in `directory` (`portal-migrate-bodies-<pid>-<random>`) whose process no
+    /// longer runs and that belong to this user; anything else is left alone. Failures are ignored: a
+    /// spool that cannot be removed now is tried again by the next process.
+    static func removeAbandoned(in directory: URL) {
+        let prefix = "portal-migrate-bodies-"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        for name in names where name.hasPrefix(prefix) {
+            guard let pid = name.dropFirst(prefix.count).split(separator: "-").first.flatMap({ pid_t($0) }), pid > 0,
+                pid != getpid()
+            else { continue }
+            // kill(pid, 0) fails with ESRCH only when no process has that id (EPERM: it runs as someone else).
+            guard kill(pid, 0) != 0, errno == ESRCH else { continue }
+            let path = directory.appendingPathComponent(name).path
+            var st = stat()
+            guard lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR, st.st_uid == getuid() else { continue }
+            try? FileManager.default.removeItem(atPath: path)
+        }
     }
 
     private static let exitLock = NSLock()
