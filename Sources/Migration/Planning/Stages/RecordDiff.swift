@@ -205,7 +205,11 @@ extension Planner {
     ) -> (key: FileBodyKey, change: ColumnChange)? {
         let key = FileBodyKey("annotation", sourceID, "documentbody")
         guard let body = bodies.source[key] else { return nil }
-        if existing, let tb = bodies.target[FileBodyKey("annotation", targetID, "documentbody")], (try? body.load()) == (try? tb.load()) {
+        // Unchanged only when both bodies load and are equal: a body that cannot be read (two failures
+        // would compare equal as nil) is planned as a change, so the write names the failure.
+        if existing, let tb = bodies.target[FileBodyKey("annotation", targetID, "documentbody")],
+            let sourceBytes = try? body.load(), let targetBytes = try? tb.load(), sourceBytes == targetBytes
+        {
             return nil
         }
         return (key, ColumnChange(column: "documentbody", old: nil, new: .string("(\((try? body.size()) ?? 0) bytes)"), hidden: true))
