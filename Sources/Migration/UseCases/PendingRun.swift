@@ -99,10 +99,23 @@ public enum MigrationUseCases {
             target.service, model: targetModel, writing: source.snapshot,
             site: kind == .upload ? nil : site)
         let options = migrationOptions(kind, source: source, target: target, choices: choices, targetModel: targetModel)
-        let prepared = try await engine.prepare(source: source.engineSource, target: service, options: options)
+        var prepared = try await engine.prepare(source: source.engineSource, target: service, options: options)
+        prepared.checks += try await codeSiteContent(kind, source: source, target: target.service)
         return PendingRun(
             kind: kind, prepared: prepared, sourceModel: source.model, targetModel: targetModel, options: options,
             engine: engine, source: source, target: service, sourceNotes: Set(source.meaning.notes))
+    }
+
+    /// For `migrate` and `plan` from an enhanced-model website: the code-site content the engine does not
+    /// carry yet and the target lacks (`CodeSiteContentCheck`), as a failed check. Empty for other kinds
+    /// and sources.
+    /// - Throws: `DataverseError` from the source.
+    static func codeSiteContent(_ kind: RunKind, source: RunSource, target: any DataverseService) async throws -> [Diagnostic] {
+        guard kind == .migrate || kind == .plan, source.model == .enhanced,
+            case .environment(let service, let websiteID) = source.engineSource
+        else { return [] }
+        return try await CodeSiteContentCheck.diagnostics(
+            source: service.enhancedModelView?.base ?? service, site: websiteID, target: target.enhancedModelView?.base ?? target)
     }
 
     /// `--targetWebSiteId` names a website that must exist in the target (it maps the source website onto
