@@ -17,12 +17,13 @@ extension Planner {
 
     /// Enhanced target only: the `powerpagecomponent` rows of the environment with one of `ids` (the
     /// view reads one site's components, so these are components of another site), by id, for the
-    /// `other-site-records` check. Empty for a standard target, for no ids, or when the read fails.
-    func componentsOfOtherSites(_ ids: Set<UUID>) async -> [UUID: EntityRecord] {
-        guard let enhanced = enhancedView, !ids.isEmpty,
-            let rows = try? await SnapshotReader(service: enhanced.base, catalog: catalog)
-                .readByIDs("powerpagecomponent", column: "powerpagecomponentid", ids: ids)
-        else { return [:] }
+    /// `other-site-records` check. Empty for a standard target or for no ids.
+    /// - Throws: `DataverseError` when the read fails: a failed read must not pass the check as "no
+    ///   other site's records" (it used to, through `try?`).
+    func componentsOfOtherSites(_ ids: Set<UUID>) async throws -> [UUID: EntityRecord] {
+        guard let enhanced = enhancedView, !ids.isEmpty else { return [:] }
+        let rows = try await SnapshotReader(service: enhanced.base, catalog: catalog)
+            .readByIDs("powerpagecomponent", column: "powerpagecomponentid", ids: ids)
         var out: [UUID: EntityRecord] = [:]
         for r in rows { out[r.id] = r }
         return out
@@ -30,13 +31,12 @@ extension Planner {
 
     /// Enhanced target only: the environment's `powerpagesite` (for a website table) or
     /// `powerpagecomponent` rows with one of `ids`, which the view does not show (another site or one
-    /// of its components). Empty for a standard target, for no ids, or when the read fails.
-    func recordsHiddenByView(_ table: String, ids: Set<UUID>) async -> [EntityRecord] {
+    /// of its components). Empty for a standard target or for no ids.
+    /// - Throws: `DataverseError` when the read fails (never taken as "none hidden").
+    func recordsHiddenByView(_ table: String, ids: Set<UUID>) async throws -> [EntityRecord] {
         let baseTable = PortalTables.websiteTables.contains(table) ? "powerpagesite" : "powerpagecomponent"
-        guard let enhanced = enhancedView, !ids.isEmpty,
-            let rows = try? await SnapshotReader(service: enhanced.base, catalog: catalog)
-                .readByIDs(baseTable, column: baseTable + "id", ids: ids)
-        else { return [] }
-        return rows
+        guard let enhanced = enhancedView, !ids.isEmpty else { return [] }
+        return try await SnapshotReader(service: enhanced.base, catalog: catalog)
+            .readByIDs(baseTable, column: baseTable + "id", ids: ids)
     }
 }

@@ -64,7 +64,7 @@ extension Planner {
         }
         // The enhanced view shows one site: an id it does not show may be another site (or one of
         // its components) in the environment itself, refused like any record of another site.
-        for r in await recordsHiddenByView(table, ids: Set(wanted).subtracting(found.keys)) { found[r.id] = r }
+        for r in try await recordsHiddenByView(table, ids: Set(wanted).subtracting(found.keys)) { found[r.id] = r }
         return found
     }
 

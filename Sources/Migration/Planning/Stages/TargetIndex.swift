@@ -147,7 +147,7 @@ extension Planner {
             }
         }
         if scope.websiteScoped {
-            index.componentsElsewhere = await componentsOfOtherSites(Set(index.absentIDs(of: source).values.joined()))
+            index.componentsElsewhere = try await componentsOfOtherSites(Set(index.absentIDs(of: source).values.joined()))
         }
         return index
     }
