@@ -53,7 +53,7 @@ public struct ServerLogicEntry: Sendable, Equatable {
             let dir = base.appendingPathComponent(folder)
             for file in ((try? fm.contentsOfDirectory(atPath: dir.path)) ?? []).sorted() where file.hasSuffix(".serverlogic.yml") {
                 let rel = "server-logic/\(folder)/\(file)"
-                let text = (try? String(contentsOf: dir.appendingPathComponent(file), encoding: .utf8)) ?? ""
+                let text = try readText(dir.appendingPathComponent(file), shownAs: ".powerpages-site/" + rel)
                 let doc: PacYAMLReader.Document
                 do { doc = try PacYAMLReader.parse(text, file: rel) } catch let e as PortalFolderError {
                     throw CodeSiteError.badSiteFile(file: ".powerpages-site/" + rel, line: e.line, problem: e.description)
@@ -78,13 +78,37 @@ public struct ServerLogicEntry: Sendable, Equatable {
                     }
                 }
                 let codeName = String(file.dropLast(".serverlogic.yml".count)) + ".js"
-                let code = try? Data(contentsOf: dir.appendingPathComponent(codeName))
+                // A missing code file is no code; one that exists but cannot be read stops the upload
+                // (it was silently left out before, review finding).
+                let codeURL = dir.appendingPathComponent(codeName)
+                let code: Data?
+                if fm.fileExists(atPath: codeURL.path) {
+                    do { code = try FileReadProblem.read(codeURL, what: "the server logic code") } catch let e as FileReadProblem.Failure {
+                        throw CodeSiteError.badSiteFile(
+                            file: ".powerpages-site/server-logic/\(folder)/\(codeName)", line: nil, problem: e.reason)
+                    }
+                } else {
+                    code = nil
+                }
                 out.append(
                     ServerLogicEntry(
                         id: id, name: name, values: values, roles: roles, folder: "server-logic/\(folder)", code: code))
             }
         }
         return out
+    }
+
+    /// The UTF-8 text of a server logic file. - Throws: `CodeSiteError.badSiteFile` naming `shownAs` and
+    /// why it cannot be read (it used to read as empty and report a missing `id`).
+    static func readText(_ url: URL, shownAs: String) throws -> String {
+        let data: Data
+        do { data = try FileReadProblem.read(url, what: "the server logic file") } catch let e as FileReadProblem.Failure {
+            throw CodeSiteError.badSiteFile(file: shownAs, line: nil, problem: e.reason)
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw CodeSiteError.badSiteFile(file: shownAs, line: nil, problem: "the file is not UTF-8 text")
+        }
+        return text
     }
 
     /// Adds the entries' records and role links to a snapshot (standard view of an enhanced site).

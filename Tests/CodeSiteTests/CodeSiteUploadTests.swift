@@ -308,6 +308,27 @@ import TestSupport
         """
     static let code = "async function get() {\n  return JSON.stringify({ hello: Server.User.fullname });\n}\n"
 
+    /// A server logic whose code exists but cannot be read (here a folder named `hello.js`) stops the
+    /// read naming the file; it used to be read as "no code" and silently left out of the upload.
+    @Test func unreadableServerLogicCodeIsNamedNotLeftOut() throws {
+        let work = try TestPaths.temporaryDirectory("pm-codesite-sl-unreadable")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let root = try CodeSiteFixture.copy(CodeSiteFixture.current, into: work, as: "car-sales")
+        try CodeSiteFixture.writeBuild(CodeSiteFixture.hashedBuild("3f9a1c"), root: root)
+        let folder = root.appendingPathComponent(".powerpages-site/server-logic/hello")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("hello.js"), withIntermediateDirectories: true)
+        try Data(Self.yaml.utf8).write(to: folder.appendingPathComponent("hello.serverlogic.yml"))
+        #expect {
+            _ = try CodeSiteProject.read(root: root)
+        } throws: { error in
+            guard case CodeSiteError.badSiteFile(let file, _, let problem) = error else { return false }
+            return file == ".powerpages-site/server-logic/hello/hello.js" && problem.contains("folder")
+        }
+        // Without the code file the server logic simply has no code.
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("hello.js"))
+        #expect(try CodeSiteProject.read(root: root).serverLogic.first?.code == nil)
+    }
+
     @Test func serverLogicUploadsWithItsRolesAndCodeAndDownloadsBack() async throws {
         let s = try Scenario("pm-codesite-serverlogic")
         defer { s.remove() }
