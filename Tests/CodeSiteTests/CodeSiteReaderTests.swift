@@ -128,6 +128,14 @@ import TestSupport
         #expect(throws: CodeSiteError.self) { try SourceFileDownload.write([Self.row(".powerpages-site/website.yml")], into: root) }
         #expect(!FileManager.default.fileExists(atPath: work.appendingPathComponent("escape.txt").path))
         #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent(".powerpages-site").path), "nothing written for a refused row")
+        // A file name (it names the row's .sourcefile.yml) that is not one plain name is refused before
+        // the first write, even after a good row.
+        for badName in ["a/b.tsx", "..", "../x"] {
+            var bad = Self.row("src/ok.tsx")
+            bad.metadata = bad.metadata.map { $0.0 == "filename" ? ($0.0, badName) : $0 }
+            #expect(throws: CodeSiteError.self, "\(badName)") { try SourceFileDownload.write([Self.row("src/first.tsx"), bad], into: root) }
+        }
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("src").path), "nothing written for a refused file name")
         // A well-formed row: its entry and its bytes.
         let ok = Self.row("src/App.tsx")
         let summary = try SourceFileDownload.write([ok], into: root)

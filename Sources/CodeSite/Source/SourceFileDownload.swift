@@ -79,8 +79,8 @@ public enum SourceFileDownload {
     }
     /// Checks, without writing, that every row can be written under `root` (called by `write` before its
     /// first write, and by a download before it writes anything).
-    /// - Throws: `CodeSiteError.badSiteFile` for a `partialurl` into `.powerpages-site/`; `SafeWriteError`
-    ///   for one that leaves the root or goes through a link.
+    /// - Throws: `CodeSiteError.badSiteFile` for a `partialurl` into `.powerpages-site/` or a file name
+    ///   that is not one plain name; `SafeWriteError` for a path that leaves the root or goes through a link.
     public static func check(_ rows: [SourceFileRow], root: URL) throws {
         for row in rows {
             let path = row.partialURL
@@ -91,6 +91,16 @@ public enum SourceFileDownload {
                     problem: "its partialurl \(path) points into .powerpages-site/; nothing was written")
             }
             if row.body != nil { try SafeFileWriter.check(path, under: root) }
+            // The row's file name names its `.sourcefile.yml` in `source-files/`: one plain name, checked
+            // before the first write (a `/` wrote into a subfolder the next download did not find; a `..`
+            // was refused only after earlier rows were written; review finding).
+            let name = row.fileName
+            if name.isEmpty || name.contains("/") || name.contains("\\") || name == "." || name == ".." || name.contains("\u{0}") {
+                throw CodeSiteError.badSiteFile(
+                    file: "source file row \(row.id.dataverseString)", line: nil,
+                    problem: "its file name '\(name)' is not a plain file name (it names the row's .sourcefile.yml); nothing was written")
+            }
+            try SafeFileWriter.check(".powerpages-site/source-files/" + name + ".sourcefile.yml", under: root)
         }
     }
 }
