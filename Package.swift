@@ -22,7 +22,7 @@ let package = Package(
     ],
     targets: [
         // Typed values, records, snapshots, the table catalog and the DataverseService protocol.
-        .target(name: "PortalModel"),
+        .target(name: "PortalModel", exclude: ["Catalog/CATALOG.md"]),
         // HTTP client for the Dataverse Web API v9.2, OAuth token providers, auth profiles.
         .target(
             name: "DataverseWebAPI",
