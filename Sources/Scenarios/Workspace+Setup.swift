@@ -110,8 +110,9 @@ extension Workspace {
         throw ScenarioSetupError("`portal-migrate env serve \(name)` handed over no port within \(Int(timeout)) s")
     }
 
-    /// The port in `runtimeFile` when the file names process `pid`; `nil` before the server writes it.
-    static func handedOverPort(_ runtimeFile: URL, pid: Int32) -> Int? {
+    /// The port in `runtimeFile` (`env serve`'s runtime file, JSON with `pid` and `port`) when the file
+    /// names process `pid`; `nil` before the server writes it.
+    public static func handedOverPort(_ runtimeFile: URL, pid: Int32) -> Int? {
         guard let data = try? Data(contentsOf: runtimeFile),
             let fields = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
             let filePID = fields["pid"] as? Int, filePID == Int(pid)

@@ -2,6 +2,7 @@ import ChildProcesses
 import EnvironmentServer
 import Foundation
 import PortalModel
+import Scenarios
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -59,14 +60,8 @@ public enum ServerSupport {
         throw ServerSupportError(message: "portal-migrate handed over no port within \(timeout) s: \(child.output) \(child.errorOutput)")
     }
 
-    /// The port in `runtimeFile` when the file names process `pid`; `nil` before the server writes it.
-    static func handedOverPort(_ runtimeFile: URL, pid: Int32) -> Int? {
-        guard let data = try? Data(contentsOf: runtimeFile),
-            let fields = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-            let filePID = fields["pid"] as? Int, filePID == Int(pid)
-        else { return nil }
-        return fields["port"] as? Int
-    }
+    /// The port in `runtimeFile` when the file names process `pid` (`Workspace.handedOverPort`, the one reader).
+    static func handedOverPort(_ runtimeFile: URL, pid: Int32) -> Int? { Workspace.handedOverPort(runtimeFile, pid: pid) }
 }
 
 /// A failure to start a server for a test.

@@ -8,20 +8,10 @@ import TestSupport
 
 /// A target that refuses to delete some records, as a plug-in does (research alm-landscape N4:
 /// "delete blocked by a plug-in"): every other operation goes to the embedded environment.
-struct RefusingDeletes: DataverseService {
+struct RefusingDeletes: ForwardingService {
     let base: LocalEnvironment
     let refused: Set<UUID>
-
-    func retrieve(_ query: RecordQuery, pageSize: Int, page: String?) async throws -> RecordPage {
-        try await base.retrieve(query, pageSize: pageSize, page: page)
-    }
-    func tableDefinitions() async throws -> [TableDefinition] { try await base.tableDefinitions() }
-    func organizationInfo() async throws -> OrganizationInfo { try await base.organizationInfo() }
-    func whoAmI() async throws -> WhoAmIResult { try await base.whoAmI() }
-    func retrieveLinks(relationship: String, firstIDs: Set<UUID>?) async throws -> Set<ManyToManyLink> {
-        try await base.retrieveLinks(relationship: relationship, firstIDs: firstIDs)
-    }
-    func downloadFile(_ key: FileBodyKey) async throws -> Data? { try await base.downloadFile(key) }
+    var forwardedService: any DataverseService { base }
     func execute(_ changeSets: [ChangeSet], options: ExecuteOptions) async throws -> [OperationResult] {
         var out: [OperationResult] = []
         for set in changeSets {

@@ -11,20 +11,10 @@ import Testing
 @Suite struct FileStoreCapabilityTests {
     /// A `MemoryService` that also keeps the name each file body was uploaded with: a service with the
     /// file-store capability that is not a `LocalEnvironment`.
-    final class NamedFilesService: DataverseService, FileStore {
+    final class NamedFilesService: ForwardingService, FileStore {
         let memory = MemoryService()
+        var forwardedService: any DataverseService { memory }
         let names = Mutex<[FileBodyKey: String]>([:])
-
-        func retrieve(_ query: RecordQuery, pageSize: Int, page: String?) async throws -> RecordPage {
-            try await memory.retrieve(query, pageSize: pageSize, page: page)
-        }
-        func tableDefinitions() async throws -> [TableDefinition] { try await memory.tableDefinitions() }
-        func organizationInfo() async throws -> OrganizationInfo { try await memory.organizationInfo() }
-        func whoAmI() async throws -> WhoAmIResult { try await memory.whoAmI() }
-        func retrieveLinks(relationship: String, firstIDs: Set<UUID>?) async throws -> Set<ManyToManyLink> {
-            try await memory.retrieveLinks(relationship: relationship, firstIDs: firstIDs)
-        }
-        func downloadFile(_ key: FileBodyKey) async throws -> Data? { try await memory.downloadFile(key) }
         func execute(_ changeSets: [ChangeSet], options: ExecuteOptions) async throws -> [OperationResult] {
             let results = try await memory.execute(changeSets, options: options)
             for (op, result) in zip(changeSets.flatMap(\.operations), results) where result.error == nil {

@@ -3,29 +3,17 @@ import Foundation
 import PortalModel
 import Synchronization
 import Testing
+import TestSupport
 
 /// The admin API works for any service with the `siteHosting` capability (issue 19: the server's
 /// handlers take the protocol, not the concrete embedded environment), and answers 501 for one without.
 @Suite struct SiteHostingCapabilityTests {
     /// A `MemoryService` whose site hosts are kept in memory: a service that hosts sites and is not a
     /// `LocalEnvironment`. Only binding to an existing website record is supported (no provisioning).
-    final class HostingService: DataverseService, SiteHosting {
+    final class HostingService: ForwardingService, SiteHosting {
         let memory = MemoryService()
+        var forwardedService: any DataverseService { memory }
         let hosts = Mutex<[SiteHost]>([])
-
-        func retrieve(_ query: RecordQuery, pageSize: Int, page: String?) async throws -> RecordPage {
-            try await memory.retrieve(query, pageSize: pageSize, page: page)
-        }
-        func tableDefinitions() async throws -> [TableDefinition] { try await memory.tableDefinitions() }
-        func organizationInfo() async throws -> OrganizationInfo { try await memory.organizationInfo() }
-        func whoAmI() async throws -> WhoAmIResult { try await memory.whoAmI() }
-        func retrieveLinks(relationship: String, firstIDs: Set<UUID>?) async throws -> Set<ManyToManyLink> {
-            try await memory.retrieveLinks(relationship: relationship, firstIDs: firstIDs)
-        }
-        func downloadFile(_ key: FileBodyKey) async throws -> Data? { try await memory.downloadFile(key) }
-        func execute(_ changeSets: [ChangeSet], options: ExecuteOptions) async throws -> [OperationResult] {
-            try await memory.execute(changeSets, options: options)
-        }
 
         func siteHosts() async throws -> [SiteHost] { hosts.withLock { $0 } }
         func createSiteHost(

@@ -12,24 +12,11 @@ import Testing
 @Suite struct EnhancedModelCapabilityTests {
     /// An embedded environment that also advises how much to send: a base with every capability
     /// a service can have except being an enhanced-model view itself.
-    final class FullyCapableEnvironment: DataverseService, SendingAdvice, FileStore, OrganizationSettingsEditor, SiteHosting {
+    final class FullyCapableEnvironment: ForwardingService, SendingAdvice, FileStore, OrganizationSettingsEditor, SiteHosting {
         let env: LocalEnvironment
         let notes = Mutex<[String]>([])
         init(_ env: LocalEnvironment) { self.env = env }
-
-        func retrieve(_ query: RecordQuery, pageSize: Int, page: String?) async throws -> RecordPage {
-            try await env.retrieve(query, pageSize: pageSize, page: page)
-        }
-        func tableDefinitions() async throws -> [TableDefinition] { try await env.tableDefinitions() }
-        func organizationInfo() async throws -> OrganizationInfo { try await env.organizationInfo() }
-        func whoAmI() async throws -> WhoAmIResult { try await env.whoAmI() }
-        func retrieveLinks(relationship: String, firstIDs: Set<UUID>?) async throws -> Set<ManyToManyLink> {
-            try await env.retrieveLinks(relationship: relationship, firstIDs: firstIDs)
-        }
-        func downloadFile(_ key: FileBodyKey) async throws -> Data? { try await env.downloadFile(key) }
-        func execute(_ changeSets: [ChangeSet], options: ExecuteOptions) async throws -> [OperationResult] {
-            try await env.execute(changeSets, options: options)
-        }
+        var forwardedService: any DataverseService { env }
 
         func recommendedParallelism() async -> Int? { 3 }
         func noteSendingChoice(_ line: String) { notes.withLock { $0.append(line) } }
