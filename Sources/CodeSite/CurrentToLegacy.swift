@@ -62,13 +62,7 @@ struct CurrentToLegacy {
     }
 
     private func parse(_ rel: String) throws -> YAMLValue {
-        let text: String
-        do { text = try String(contentsOf: source.appendingPathComponent(rel), encoding: .utf8) } catch {
-            throw CodeSiteError.badSiteFile(file: ".powerpages-site/" + rel, line: nil, problem: "is not UTF-8 text")
-        }
-        do { return try PacYAMLReader.parse(text, file: rel).root } catch let e as PortalFolderError {
-            throw CodeSiteError.badSiteFile(file: ".powerpages-site/" + rel, line: e.line, problem: e.description)
-        }
+        try SiteFileYAML.read(source.appendingPathComponent(rel), rel: rel).root
     }
 
     private func renamed(_ value: YAMLValue, table: String, rel: String) throws -> YAMLValue {

@@ -53,11 +53,7 @@ public struct ServerLogicEntry: Sendable, Equatable {
             let dir = base.appendingPathComponent(folder)
             for file in ((try? fm.contentsOfDirectory(atPath: dir.path)) ?? []).sorted() where file.hasSuffix(".serverlogic.yml") {
                 let rel = "server-logic/\(folder)/\(file)"
-                let text = try readText(dir.appendingPathComponent(file), shownAs: ".powerpages-site/" + rel)
-                let doc: PacYAMLReader.Document
-                do { doc = try PacYAMLReader.parse(text, file: rel) } catch let e as PortalFolderError {
-                    throw CodeSiteError.badSiteFile(file: ".powerpages-site/" + rel, line: e.line, problem: e.description)
-                }
+                let doc = try SiteFileYAML.read(dir.appendingPathComponent(file), rel: rel)
                 guard let id = doc.root["id"]?.text.flatMap({ UUID(uuidString: $0) }), let name = doc.root["name"]?.text, !name.isEmpty else {
                     throw CodeSiteError.badSiteFile(
                         file: ".powerpages-site/" + rel, line: 1, problem: "server logic needs an `id` (GUID) and a `name`")
@@ -96,19 +92,6 @@ public struct ServerLogicEntry: Sendable, Equatable {
             }
         }
         return out
-    }
-
-    /// The UTF-8 text of a server logic file. - Throws: `CodeSiteError.badSiteFile` naming `shownAs` and
-    /// why it cannot be read (it used to read as empty and report a missing `id`).
-    static func readText(_ url: URL, shownAs: String) throws -> String {
-        let data: Data
-        do { data = try FileReadProblem.read(url, what: "the server logic file") } catch let e as FileReadProblem.Failure {
-            throw CodeSiteError.badSiteFile(file: shownAs, line: nil, problem: e.reason)
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw CodeSiteError.badSiteFile(file: shownAs, line: nil, problem: "the file is not UTF-8 text")
-        }
-        return text
     }
 
     /// Adds the entries' records and role links to a snapshot (standard view of an enhanced site).

@@ -21,11 +21,7 @@ public struct SourceFileEntry: Sendable, Equatable {
         var out: [SourceFileEntry] = []
         for name in names.sorted() where name.hasSuffix(".sourcefile.yml") {
             let rel = "source-files/" + name
-            let text = (try? String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)) ?? ""
-            let doc: PacYAMLReader.Document
-            do { doc = try PacYAMLReader.parse(text, file: rel) } catch let e as PortalFolderError {
-                throw CodeSiteError.badSiteFile(file: ".powerpages-site/" + rel, line: e.line, problem: e.description)
-            }
+            let doc = try SiteFileYAML.read(folder.appendingPathComponent(name), rel: rel)
             guard let id = doc.root["id"]?.text.flatMap({ UUID(uuidString: $0) }), let path = doc.root["partialurl"]?.text, !path.isEmpty else {
                 throw CodeSiteError.badSiteFile(
                     file: ".powerpages-site/" + rel, line: 1, problem: "a source file needs an `id` (GUID) and a `partialurl`")

@@ -309,7 +309,8 @@ import TestSupport
     static let code = "async function get() {\n  return JSON.stringify({ hello: Server.User.fullname });\n}\n"
 
     /// A server logic whose code exists but cannot be read (here a folder named `hello.js`) stops the
-    /// read naming the file; it used to be read as "no code" and silently left out of the upload.
+    /// read naming the file; it used to be read as "no code" and silently left out of the upload. A
+    /// site file that cannot be read is named too (`SiteFileYAML`), not read as empty.
     @Test func unreadableServerLogicCodeIsNamedNotLeftOut() throws {
         let work = try TestPaths.temporaryDirectory("pm-codesite-sl-unreadable")
         defer { try? FileManager.default.removeItem(at: work) }
@@ -324,6 +325,16 @@ import TestSupport
             guard case CodeSiteError.badSiteFile(let file, _, let problem) = error else { return false }
             return file == ".powerpages-site/server-logic/hello/hello.js" && problem.contains("folder")
         }
+        // The same for a source-file entry that cannot be read: named, never read as an empty entry.
+        let entry = root.appendingPathComponent(".powerpages-site/source-files/broken.sourcefile.yml")
+        try FileManager.default.createDirectory(at: entry, withIntermediateDirectories: true)
+        #expect {
+            _ = try CodeSiteProject.read(root: root)
+        } throws: { error in
+            guard case CodeSiteError.badSiteFile(let file, _, let problem) = error else { return false }
+            return file == ".powerpages-site/source-files/broken.sourcefile.yml" && problem.contains("folder")
+        }
+        try FileManager.default.removeItem(at: entry)
         // Without the code file the server logic simply has no code.
         try FileManager.default.removeItem(at: folder.appendingPathComponent("hello.js"))
         #expect(try CodeSiteProject.read(root: root).serverLogic.first?.code == nil)
