@@ -97,25 +97,20 @@ public struct CheckCommand: AsyncParsableCommand {
         }
     }
 
-    /// The rules' input and a label naming the source.
+    /// The rules' input and a label naming the source: a file source read through the source factory
+    /// (`SourceFactory.fileSource`, as every command reads one), else website `--webSiteId` of
+    /// `--environment`.
     /// - Throws: `PortalFolderError` for a folder that cannot be read (every problem of it); other
     ///   library errors (a package, the environment) reach `ProblemReport` in `runMain`.
     /// The third value: what the reader noted about the source (a folder's warnings, a manifest
-    /// contradiction), reported with the rules' findings.
+    /// contradiction, a package's warnings), reported with the rules' findings.
     func readInput() async throws -> (PortalRuleInput, String, [Diagnostic]) {
         let model = try ModelVersionOption.parse(modelVersion)
-        if let path {
-            let run = try RunSource.read(PacFolderSource(URL(fileURLWithPath: path)), model: model)
-            return (PortalRuleInput(snapshot: run.snapshot ?? PortalSnapshot(), isFolder: true), path, run.meaning.notes)
-        }
-        if let data {
-            let package = try CMTPackage(contentsOf: URL(fileURLWithPath: data))
-            for w in package.warnings { printErr("warning: \(w)") }
-            var snapshot = package.snapshot
-            if let sites = snapshot.records["adx_website"], sites.count == 1 { snapshot.websiteID = sites[0].id }
-            var carried = Set(package.schema.entities.map(\.name))
-            if let schemaFile { carried.formIntersection(try CMTSchema(contentsOf: URL(fileURLWithPath: schemaFile)).entities.map(\.name)) }
-            return (PortalRuleInput(snapshot: snapshot, tablesCarried: carried), data, [])
+        if let file = SourceFactory.fileSource(data: data, path: path) {
+            let run = try RunSource.read(file.source, model: model)
+            let only = try schemaFile.map { Set(try CMTSchema(contentsOf: URL(fileURLWithPath: $0)).entities.map(\.name)) }
+            let input = MigrationUseCases.checkInput(run, isFolder: file.format.isFolder, tablesOnly: only)
+            return (input, data ?? path ?? "", run.meaning.notes)
         }
         let id = try WebsiteIDOption.required(webSiteId, option: "--webSiteId")
         let spec = global.environment

@@ -78,8 +78,9 @@ struct DiffSideOptions: ParsableArguments {
     }
 }
 
-/// Reads the sides of `diff` into `DriftSide`s; which website an environment side compares is the
-/// library's rule (`MigrationUseCases.driftWebsite`).
+/// Reads the sides of `diff` into `DriftSide`s: a file side through the source factory (as every
+/// command reads a file source), an environment side through the use case; which website an
+/// environment side compares is the library's rule (`MigrationUseCases.driftWebsite`).
 enum DiffSideReader {
     /// Reads both sides. A folder or package side is read first, so that an environment side with
     /// several websites is matched with its website (by id, then name); of two environments, the
@@ -104,10 +105,11 @@ enum DiffSideReader {
         let model = try ModelVersionOption.parse(modelVersion)
         switch spec {
         case .folder(let path), .package(let path):
-            let url = URL(fileURLWithPath: path)
             let isFolder = spec == .folder(path)
-            let file: any PortalSource = isFolder ? PacFolderSource(url) : CMTPackageSource(url)
-            let run = try SourceFactory.read(file, model: model)
+            guard let file = SourceFactory.fileSource(data: isFolder ? nil : path, path: isFolder ? path : nil) else {
+                throw UserFacingError("\(path) could not be read as a site")
+            }
+            let run = try SourceFactory.read(file.source, model: model)
             guard var snapshot = run.snapshot else { throw UserFacingError("\(path) could not be read as a site") }
             snapshot.websiteID = snapshot.websiteID ?? run.websiteID
             return DriftSide(label: "\(isFolder ? "folder" : "package") \(path)", snapshot: snapshot, carried: run.meaning.carried, model: run.model)

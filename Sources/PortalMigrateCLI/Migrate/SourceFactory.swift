@@ -5,15 +5,56 @@ import Migration
 import PortalFolder
 import PortalModel
 
-/// Maps a command's source options to a `RunSource` (issue 19): a file format is its adapter's
-/// `PortalSource`, named by one line in `fileSource`; an environment is `--from` + `--webSiteId`.
-/// A new source format needs its module and one line there (and the option that names its files).
+/// A file format a command reads a source from: the option that names its files, how a path is
+/// recognized as one, and its adapter (the format module's `PortalSource`).
+struct SourceFormat: Sendable {
+    /// The option naming a file source: `--path` (a folder) or `--data` (a CMT package).
+    enum Option: String, Sendable {
+        case path = "--path"
+        case data = "--data"
+    }
+
+    /// A short name: `cmt-package`, `code-site`, `pac-folder` (tests, messages).
+    let name: String
+    let option: Option
+    /// True for a folder of files people edit (a pac folder, a code-site project): the rules run on
+    /// folders only (`PortalRule.folderOnly`, a secret written in a file) apply to it.
+    let isFolder: Bool
+    /// True when the file or folder at the URL is in this format. Formats are tried in the order of
+    /// `SourceFactory.formats`; the last one of an option takes what the others do not recognize.
+    let recognizes: @Sendable (URL) -> Bool
+    /// The adapter that reads the file or folder at the URL.
+    let reader: @Sendable (URL) -> any PortalSource
+}
+
+/// Maps a command's source options to a `RunSource` (issue 19): a file source is read by the first
+/// format of `formats` that recognizes it; an environment is `--from` + `--webSiteId`. Every command
+/// that reads a source (`upload`, `plan`, `migrate`, `verify`, `diff`, `check`, `data import`) reads
+/// it here.
+///
+/// A new source format needs its module (a `PortalSource`) and one line in `formats`.
 enum SourceFactory {
-    /// The file source the options name, if any: one line per format.
-    static func fileSource(data: String?, path: String?) -> (any PortalSource)? {
-        if let data { return CMTPackageSource(URL(fileURLWithPath: data)) }
-        if let path, CodeSiteSource.isProject(URL(fileURLWithPath: path)) { return CodeSiteSource(URL(fileURLWithPath: path)) }
-        if let path { return PacFolderSource(URL(fileURLWithPath: path)) }
+    /// Every file format the commands read, in the order they are tried for their option. A new
+    /// format is one line here (before the catch-all of its option).
+    static let formats: [SourceFormat] = [
+        SourceFormat(name: "cmt-package", option: .data, isFolder: false, recognizes: { _ in true }, reader: { CMTPackageSource($0) }),
+        SourceFormat(name: "code-site", option: .path, isFolder: true, recognizes: CodeSiteSource.isProject, reader: { CodeSiteSource($0) }),
+        SourceFormat(name: "pac-folder", option: .path, isFolder: true, recognizes: { _ in true }, reader: { PacFolderSource($0) }),
+    ]
+
+    /// The format of the file or folder `path` given with `option`: the first of `formats` that
+    /// recognizes it (`nil` only when no format takes the option).
+    static func format(_ option: SourceFormat.Option, at path: String) -> SourceFormat? {
+        let url = URL(fileURLWithPath: path)
+        return formats.first { $0.option == option && $0.recognizes(url) }
+    }
+
+    /// The file source the options name, with its format, if any (`--data` before `--path`).
+    static func fileSource(data: String?, path: String?) -> (format: SourceFormat, source: any PortalSource)? {
+        for (option, given) in [(SourceFormat.Option.data, data), (.path, path)] {
+            guard let given, let format = format(option, at: given) else { continue }
+            return (format, format.reader(URL(fileURLWithPath: given)))
+        }
         return nil
     }
 
@@ -25,7 +66,7 @@ enum SourceFactory {
         data: String? = nil, path: String?, from: String?, webSiteId: String?, modelVersion: DataModel?,
         verbose: Bool
     ) async throws -> RunSource {
-        if let file = fileSource(data: data, path: path) { return try read(file, model: modelVersion) }
+        if let file = fileSource(data: data, path: path) { return try read(file.source, model: modelVersion) }
         guard let from else {
             throw UserFacingError("give the source with --from (an environment) or --path (a site folder)", exitCode: PortalMigrateExit.usage)
         }
