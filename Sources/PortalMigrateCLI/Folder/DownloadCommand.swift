@@ -57,51 +57,50 @@ public struct DownloadCommand: AsyncParsableCommand {
                 let unknown = TableCatalog.standard.unknownTables(Self.names(list) ?? [])
                 if !unknown.isEmpty { throw UserFacingError(TableCatalog.standard.unknownTablesMessage(unknown, option: option)) }
             }
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
-                throw UserFacingError("--path \(path) is a file; give the folder to download the site into", exitCode: PortalMigrateExit.usage)
-            }
-            try Self.refuseSiteFolder(URL(fileURLWithPath: path))
+            let parent = URL(fileURLWithPath: path)
+            try Self.refuse(DownloadDestination.refusal(path: parent))
             let environment = try MigrationCommandSupport.service(global.environment, verbose: global.verbose)
-            if !overwrite { try await Self.refuseFilledFolder(parent: URL(fileURLWithPath: path), websiteID: websiteID, in: environment) }
+            if !overwrite, let name = await MigrationUseCases.websiteName(websiteID, in: environment) {
+                try Self.refuse(DownloadDestination.refusal(filling: parent, websiteID: websiteID, websiteName: name, overwrite: overwrite))
+            }
             let site = try await MigrationUseCases.readWebsite(
                 environment, name: global.environment ?? "the environment", websiteID: websiteID,
                 model: try ModelVersionOption.parse(modelVersion),
                 keptSystemColumns: PacFolderFormat.downloadedSystemColumns,
                 keptSystemColumnsByTable: PacFolderFormat.downloadedSystemColumnsByTable)
-            var snapshot = site.snapshot
             // File names keep their language code even when the website languages are filtered out.
-            let languageCodes = PortalFolder.languageCodes(snapshot)
-            snapshot = PortalFolder.filtered(snapshot, include: Self.names(includeEntities), exclude: Self.names(excludeEntities) ?? [])
+            let languageCodes = PortalFolder.languageCodes(site.snapshot)
+            var snapshot = PortalFolder.filtered(site.snapshot, include: Self.names(includeEntities), exclude: Self.names(excludeEntities) ?? [])
             // Per-table counts under -v only (pac prints one line per table, most of them zero); the summary
             // below says how many records and files (issue 24 item 4).
             if global.verbose {
                 for table in snapshot.tableNames { printErr("Downloaded \(snapshot.records[table]?.count ?? 0) record(s) for table: \(table)") }
             }
-            if overwrite { try Self.guardProfileValues(&snapshot, model: site.model, parent: URL(fileURLWithPath: path), mask: maskProfileValues) }
-            let host = PortalFolder.manifestHost(environment: global.environment ?? "default")
-            let (folder, summary) = try FolderDownload.write(
-                snapshot, model: site.model, into: URL(fileURLWithPath: path), overwrite: overwrite,
-                environmentHost: host, languageCodes: languageCodes)
+            if overwrite, let folder = DownloadDestination.existingSiteFolder(of: snapshot, in: parent) {
+                let exposure = try MigrationUseCases.profileExposure(&snapshot, siteFolder: folder, mask: maskProfileValues) {
+                    try? PortalFolder().read(folder, model: site.model).content.snapshot
+                }
+                Self.render(exposure)
+            }
+            let (folder, summary) = try PortalFolder().download(
+                snapshot, model: site.model, into: parent, overwrite: overwrite,
+                environmentHost: PortalFolder.manifestHost(environment: global.environment ?? "default"), languageCodes: languageCodes)
             try Self.render(folder: folder, summary: summary, records: snapshot.recordCount, json: global.json)
         }
     }
 
-    /// Values a deployment profile of the existing site folder sets (issue 24 item 5): downloaded from an
-    /// environment the profile was applied to, they are the profile's values (secrets, often) and would
-    /// land in the folder in clear text. Names each one on stderr (table, record, column, profile file;
-    /// never the value) and, with `mask`, keeps the folder's value instead (`ProfileValues.mask`).
-    /// - Throws: `UserFacingError` for a profile file that cannot be read.
-    static func guardProfileValues(_ snapshot: inout PortalSnapshot, model: DataModel, parent: URL, mask: Bool) throws {
-        guard let name = try? PortalFolder.siteFolderName(snapshot) else { return }
-        let folder = parent.appendingPathComponent(name, isDirectory: true)
-        let profiles = try ProfileValues.read(siteFolder: folder)
-        guard !profiles.keys.isEmpty else { return }
-        let existing = try? PortalFolder().read(folder, model: model).content.snapshot
-        let exposed = profiles.exposed(in: snapshot, existing: existing)
+    /// Throws `refusal` (`DownloadDestination`) as the user sees it: exit 64 for a mistaken `--path`, else 2.
+    static func refuse(_ refusal: DownloadDestination.Refusal?) throws {
+        guard let refusal else { return }
+        throw UserFacingError(refusal.message, exitCode: refusal.isUsage ? PortalMigrateExit.usage : PortalMigrateExit.checkFailed)
+    }
+
+    /// Names each column a deployment profile sets that the download writes or kept (table, record,
+    /// column, profile files; never the value) on stderr.
+    static func render(_ exposure: MigrationUseCases.ProfileExposure) {
+        let exposed = exposure.exposed
         guard !exposed.isEmpty else { return }
-        if mask {
-            ProfileValues.mask(exposed, in: &snapshot, existing: existing)
+        if exposure.masked {
             printErr("Kept the folder's value of \(exposed.count) column(s) a deployment profile sets (--mask-profile-values):")
         } else {
             printErr(
@@ -109,45 +108,9 @@ public struct DownloadCommand: AsyncParsableCommand {
             )
         }
         for key in exposed {
-            printErr("  \(Diagnostic.record(key.table, key.id, column: key.column)) (\((profiles.keys[key] ?? []).joined(separator: ", ")))")
+            printErr("  \(Diagnostic.record(key.table, key.id, column: key.column)) (\((exposure.profileFiles[key] ?? []).joined(separator: ", ")))")
         }
-        if !mask { printErr("  if these are secrets, run again with --mask-profile-values to keep the folder's values for them") }
-    }
-
-    /// Refuses a `--path` that is itself a downloaded site folder (it holds `website.yml`): `download`
-    /// writes `PATH/<site-folder>/`, so the new copy would land silently inside the old one (issue 19,
-    /// newcomer trial). Names the parent folder to give instead.
-    /// - Throws: `UserFacingError` (usage, exit 64) before anything is read or written.
-    static func refuseSiteFolder(_ folder: URL) throws {
-        guard PortalFolder.isSiteFolder(folder) else { return }
-        let parent = folder.standardizedFileURL.deletingLastPathComponent().path
-        throw UserFacingError(
-            "--path \(folder.path) is a site folder already (it holds website.yml); download writes the site into a folder "
-                + "named after the website inside --path, so it would nest a second copy there. To update this folder, give its "
-                + "parent: --path \(parent) --overwrite; nothing was read or written", exitCode: PortalMigrateExit.usage)
-    }
-
-    /// Refuses, before any table is read (issue 24 item 5), to download into a site folder that already has
-    /// content: the folder's name comes from the website's name (`PortalFolder.siteFolderName`), read alone
-    /// from `adx_website` or, for an enhanced-model site, `powerpagesite`. A website found in neither is
-    /// left to the full read, which names it as missing.
-    /// - Throws: `UserFacingError` (exit 2) naming the folder and `--overwrite`.
-    static func refuseFilledFolder(parent: URL, websiteID: UUID, in environment: any DataverseService) async throws {
-        var name: String?
-        for (table, column, nameColumn) in [("adx_website", "adx_websiteid", "adx_name"), ("powerpagesite", "powerpagesiteid", "name")] {
-            guard let rows = try? await environment.retrieveAll(RecordQuery(table, columns: [nameColumn], filter: .equal(column, .guid(websiteID)))),
-                let row = rows.first
-            else { continue }
-            name = row.columns[nameColumn]?.text ?? websiteID.dataverseString
-            break
-        }
-        guard let name else { return }
-        let website = EntityRecord("adx_website", id: websiteID, columns: ["adx_name": .string(name)])
-        let folderName = try PortalFolder.siteFolderName(PortalSnapshot(records: ["adx_website": [website]], websiteID: websiteID))
-        let folder = parent.appendingPathComponent(folderName, isDirectory: true)
-        if let contents = try? FileManager.default.contentsOfDirectory(atPath: folder.path), !contents.isEmpty {
-            throw UserFacingError(PortalFolderError.folderNotEmpty(path: folder.path).description + "; nothing was read or written")
-        }
+        if !exposure.masked { printErr("  if these are secrets, run again with --mask-profile-values to keep the folder's values for them") }
     }
 
     /// The download's summary: counts, files removed and kept, and the `--json` object
