@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 
 /// One measured scenario or baseline, as written to the JSON file (`scenarios[]`).
@@ -24,12 +25,17 @@ struct ScenarioResult: Codable, Sendable {
     var error: String?
     /// The servers' `x-ms-dop-hint` for this run.
     var dopHint: Int? = nil
-    /// Under the cost model (issue 20): the floor of the run (seconds: the servers' charged service time
-    /// ÷ the hint, plus `chainSteps` unavoidable round trips; `CostAccount.Snapshot`), wall ÷ floor,
-    /// the service time, the write operations the servers executed against the least the change needs,
-    /// the most requests in service at once and the execution-time 429s.
+    /// Under the cost model (issue 20): the floor of the run as the issue defines it (seconds: the servers'
+    /// service time by the model ÷ the hint, plus `chainSteps` unavoidable round trips; `CostAccount.Snapshot`)
+    /// and wall ÷ floor; the floor under the execution-time limit (the least wall any client could take
+    /// given 1,200 s of server time per 300 s, `CostAccount.budgetFloor`, plus the same round trips) and
+    /// wall ÷ it; the service time, the write operations the servers executed against the least the change
+    /// needs, the most requests in service at once (the highest of the run's servers) and the
+    /// execution-time 429s.
     var floorSeconds: Double? = nil
     var wallOverFloor: Double? = nil
+    var budgetFloorSeconds: Double? = nil
+    var wallOverBudgetFloor: Double? = nil
     var serviceSeconds: Double? = nil
     var chainSteps: Int? = nil
     var operationsSent: Int? = nil
@@ -51,7 +57,8 @@ struct BenchReport: Codable, Sendable {
     var machine: Machine
     var server: String
     var scenarios: [ScenarioResult]
-    /// The 1-minute load average when the benchmark started and when it ended.
+    /// The 1-minute load average when the benchmark started and when it ended (for a merged report, those
+    /// of each run one after another).
     var loadAverage: [Double] = []
 
     struct Machine: Codable, Sendable {
@@ -61,16 +68,42 @@ struct BenchReport: Codable, Sendable {
         var buildConfiguration: String
     }
 
+    /// One report from several runs of the same size at the same commit (e.g. hint 4 and hint 16 run
+    /// side by side as two processes): the scenarios in the order given, the servers' lines joined, the
+    /// latest date, and `loadAverage` the start and end of each run one after another.
+    /// - Throws: `ValidationError` when the reports are of different commits, sizes or build configurations.
+    static func merged(_ reports: [BenchReport]) throws -> BenchReport {
+        guard var first = reports.first else { throw ValidationError("--merge needs --inputs a.json,b.json") }
+        func one<T: Hashable>(_ what: String, _ value: (BenchReport) -> T) throws {
+            let values = Set(reports.map(value))
+            guard values.count == 1 else {
+                throw ValidationError(
+                    "The reports differ in their \(what) (\(values.map { "\($0)" }.sorted().joined(separator: ", "))); merge runs of one \(what) only."
+                )
+            }
+        }
+        try one("commit") { $0.gitCommit }
+        try one("size") { Set($0.scenarios.map(\.size)) }
+        try one("build configuration") { $0.machine.buildConfiguration }
+        var servers: [String] = []
+        for r in reports where !servers.contains(r.server) { servers.append(r.server) }
+        first.server = servers.joined(separator: "; ")
+        first.date = reports.map(\.date).max() ?? first.date
+        first.scenarios = reports.flatMap(\.scenarios)
+        first.loadAverage = reports.flatMap(\.loadAverage)
+        return first
+    }
+
     /// The Markdown table printed on stdout.
     func markdown() -> String {
         var baselineNames: [String] = []
         for s in scenarios where s.name.hasPrefix("baseline-") && !baselineNames.contains(s.name) { baselineNames.append(s.name) }
         let ratioHeaders = baselineNames.map { "× vs \($0.replacingOccurrences(of: "baseline-", with: "")) |" }.joined(separator: " ")
         var lines = [
-            "| scenario | size | hint | wall s | floor s | wall ÷ floor | writes sent / least | CPU s per 1k records | requests | sent MB | received MB | peak RSS MB | load 1 min |"
+            "| scenario | size | hint | wall s | floor s | wall ÷ floor | floor under budget s | wall ÷ it | peak in service | writes sent / least | CPU s per 1k records | requests | sent MB | received MB | peak RSS MB | load 1 min |"
                 + (ratioHeaders.isEmpty ? "" : " " + ratioHeaders)
         ]
-        lines.append("|" + String(repeating: "---|", count: 13 + baselineNames.count))
+        lines.append("|" + String(repeating: "---|", count: 16 + baselineNames.count))
         func mb(_ n: Int) -> String { String(format: "%.2f", Double(n) / 1_048_576) }
         func f(_ d: Double?, _ format: String = "%.2f") -> String { d.map { String(format: format, $0) } ?? "–" }
         for s in scenarios {
@@ -84,7 +117,8 @@ struct BenchReport: Codable, Sendable {
             let ops = s.operationsSent.map { "\($0) / \(s.minimumOperations.map(String.init) ?? "?")" } ?? "–"
             lines.append(
                 "| \(s.name) | \(s.size) | \(s.dopHint.map(String.init) ?? "–") | \(String(format: "%.3f", s.wallSeconds)) | "
-                    + "\(f(s.floorSeconds)) | \(f(s.wallOverFloor)) | \(ops) | \(f(s.cpuSecondsPer1000Records, "%.3f")) | \(s.requests) | "
+                    + "\(f(s.floorSeconds)) | \(f(s.wallOverFloor)) | \(f(s.budgetFloorSeconds)) | \(f(s.wallOverBudgetFloor)) | "
+                    + "\(s.peakServerConcurrency.map(String.init) ?? "–") | \(ops) | \(f(s.cpuSecondsPer1000Records, "%.3f")) | \(s.requests) | "
                     + "\(mb(s.bytesSent)) | \(mb(s.bytesReceived)) | "
                     + "\(String(format: "%.0f", Double(s.peakRSSBytes) / 1_048_576)) | \(s.loadAverage.map { String(format: "%.1f", $0) }.joined(separator: "→")) |"
                     + ratios.map { " \($0) |" }.joined())

@@ -12,10 +12,12 @@ final class BenchServer: @unchecked Sendable {
     struct Settings: Sendable {
         var costModel: CostModel? = CostModel(profile: .typical)
         var dopHint = 4
+        /// Milliseconds added to every answer (a cloud round trip).
+        var latencyMilliseconds = BenchServer.latencyMilliseconds
 
         /// One line for the report.
         var description: String {
-            "EnvironmentServer on 127.0.0.1, --latency-ms \(BenchServer.latencyMilliseconds) --max-concurrency \(BenchServer.maxConcurrency)"
+            "EnvironmentServer on 127.0.0.1, --latency-ms \(latencyMilliseconds) --max-concurrency \(BenchServer.maxConcurrency)"
                 + " --dop-hint \(dopHint)"
                 + (costModel.map { " --cost-model \($0.profile.rawValue)" + ($0.scale == 1 ? "" : " --cost-scale \($0.scale)") } ?? "")
         }
@@ -26,7 +28,7 @@ final class BenchServer: @unchecked Sendable {
     let proxy: CountingProxy
     let counter: TrafficCounter
 
-    /// The latency and concurrency limit of every benchmark server.
+    /// The default latency (`--latency-ms`) and the concurrency limit of every benchmark server.
     static let latencyMilliseconds = 20
     static let maxConcurrency = 52
 
@@ -40,7 +42,7 @@ final class BenchServer: @unchecked Sendable {
     /// - Throws: when the server or the proxy cannot listen.
     static func start(_ environment: LocalEnvironment, counter: TrafficCounter, settings: Settings = Settings()) async throws -> BenchServer {
         var options = ServerOptions(
-            port: 0, latencyMilliseconds: latencyMilliseconds, maxConcurrency: maxConcurrency,
+            port: 0, latencyMilliseconds: settings.latencyMilliseconds, maxConcurrency: maxConcurrency,
             dopHint: settings.dopHint)
         options.costModel = settings.costModel
         let running = try await EnvironmentServer(service: environment, options: options, logger: counter.logger()).start()

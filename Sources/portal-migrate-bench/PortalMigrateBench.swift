@@ -44,8 +44,14 @@ struct PortalMigrateBench: AsyncParsableCommand {
     @Option(help: "Write an SVG plot of time and memory per record against size from the JSON reports given by --inputs, and exit.")
     var plot: String?
 
-    @Option(help: "With --plot: the JSON reports to plot (comma-separated).")
+    @Option(help: "With --plot: the JSON reports to plot; with --merge: the reports to merge (comma-separated).")
     var inputs: String?
+
+    @Option(help: "Write one JSON report of the reports given by --inputs (one size and commit, e.g. the hints run as two processes), and exit.")
+    var merge: String?
+
+    @Option(name: .customLong("latency-ms"), help: "The servers' latency per request in milliseconds (a cloud round trip; tests use 1).")
+    var latencyMilliseconds: Int = BenchServer.latencyMilliseconds
 
     @Option(help: .hidden) var child: String?
     @Option(help: .hidden) var url: String?
@@ -57,14 +63,23 @@ struct PortalMigrateBench: AsyncParsableCommand {
             throw ValidationError("Unknown size '\(size)'. Use S, M or L.")
         }
         signal(SIGPIPE, SIG_IGN)
-        if let plot {
+        if plot != nil || merge != nil {
             let files = (inputs ?? "").split(separator: ",").map { URL(fileURLWithPath: String($0)) }
-            guard !files.isEmpty else { throw ValidationError("--plot needs --inputs a.json,b.json") }
+            guard !files.isEmpty else { throw ValidationError("--plot and --merge need --inputs a.json,b.json") }
             let reports = try files.map { try JSONDecoder().decode(BenchReport.self, from: Data(contentsOf: $0)) }
-            try Data(BenchPlot.svg(reports).utf8).write(to: URL(fileURLWithPath: plot))
-            FileHandle.standardError.write(Data("[bench] wrote \(plot)\n".utf8))
+            if let merge {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                try encoder.encode(try BenchReport.merged(reports)).write(to: URL(fileURLWithPath: merge))
+                FileHandle.standardError.write(Data("[bench] wrote \(merge)\n".utf8))
+            }
+            if let plot {
+                try Data(BenchPlot.svg(reports).utf8).write(to: URL(fileURLWithPath: plot))
+                FileHandle.standardError.write(Data("[bench] wrote \(plot)\n".utf8))
+            }
             return
         }
+        guard latencyMilliseconds >= 0 else { throw ValidationError("--latency-ms takes 0 or more milliseconds") }
         let model: CostModel?
         if costModel.lowercased() == "none" {
             model = nil
@@ -107,7 +122,7 @@ struct PortalMigrateBench: AsyncParsableCommand {
         try await runner.prepare()
         var scenarios: [ScenarioResult] = []
         for (i, hint) in hints.enumerated() {
-            runner.settings = BenchServer.Settings(costModel: model, dopHint: hint)
+            runner.settings = BenchServer.Settings(costModel: model, dopHint: hint, latencyMilliseconds: latencyMilliseconds)
             scenarios += try await runner.runAll(firstHint: i == 0)
         }
         #if DEBUG
@@ -120,7 +135,7 @@ struct PortalMigrateBench: AsyncParsableCommand {
             machine: .init(
                 os: ProcessInfo.processInfo.operatingSystemVersionString, cpus: ProcessInfo.processInfo.processorCount,
                 memoryBytes: ProcessInfo.processInfo.physicalMemory, buildConfiguration: configuration),
-            server: BenchServer.Settings(costModel: model, dopHint: hints[0]).description
+            server: BenchServer.Settings(costModel: model, dopHint: hints[0], latencyMilliseconds: latencyMilliseconds).description
                 + (hints.count > 1 ? " (also --dop-hint \(hints.dropFirst().map(String.init).joined(separator: ", ")))" : ""),
             scenarios: scenarios, loadAverage: [loadStart, BenchRunner.loadAverage()])
         print(report.markdown())

@@ -165,10 +165,10 @@ public final class CostAccount: Sendable {
         let s = state.current
         let service = s.serviceMs / 1000
         let budgetSeconds = executionBudgetMilliseconds / 1000
-        // The hint bounds throughput to `hint` operations' time per second; past the first window's
-        // budget the limit bounds it to budget ÷ window (research/dataverse-costs.md §6.1 rule 8).
-        var floor = service / Double(dopHint)
-        if service > budgetSeconds { floor = max(floor, (service - budgetSeconds) / (budgetSeconds / windowSeconds)) }
+        // The floor: the hint bounds throughput to `hint` operations' time per second.
+        let floor = service / Double(dopHint)
+        let budgetFloor = Self.budgetFloor(
+            serviceSeconds: service, dopHint: dopHint, budgetSeconds: budgetSeconds, windowSeconds: windowSeconds)
         let step = (Double(latencyMilliseconds) + model.requestOverhead + model.batchEnvelope + model.create) / 1000
         let ops = Dictionary(uniqueKeysWithValues: s.operations.map { ($0.key.rawValue, $0.value) })
         let writes = s.operations.filter { $0.key.writes }.reduce(0) { $0 + $1.value }
@@ -176,15 +176,39 @@ public final class CostAccount: Sendable {
             profile: model.profile.rawValue, scale: model.scale, dopHint: dopHint, latencyMilliseconds: latencyMilliseconds,
             requests: s.requests, batches: s.batches, operations: ops, writeOperations: writes,
             serviceSeconds: service, chargedSeconds: s.chargedMs / 1000, fileBytes: s.fileBytes,
-            peakConcurrency: s.peak, throttled: s.throttled, floorServiceSeconds: floor, chainStepSeconds: step,
+            peakConcurrency: s.peak, throttled: s.throttled, floorServiceSeconds: floor,
+            budgetFloorServiceSeconds: budgetFloor, chainStepSeconds: step,
             activeSeconds: s.firstArrival.flatMap { a in s.lastDeparture.map { max(0, $0 - a) } } ?? 0)
+    }
+
+    /// The least wall seconds any client can take to have `serviceSeconds` of server time executed when
+    /// at most `dopHint` operations run at once and the execution-time limit allows `budgetSeconds` of
+    /// server time in any sliding `windowSeconds` (research/dataverse-costs.md §6.1 rules 2 and 8).
+    ///
+    /// With the time split as `k` whole windows and a remainder `x`, a window holds at most the budget
+    /// and the remainder at most `hint × x`, so `serviceSeconds ≤ k × budget + min(hint × x, budget)`;
+    /// the schedule that runs at the hint until the window holds the budget and waits for the window to
+    /// slide reaches it: `k × window + rest ÷ hint`, with `k = ⌈service ÷ budget⌉ − 1` and the rest what
+    /// the last window carries. When `hint × window ≤ budget` (hint 4 at Dataverse's limits) the limit
+    /// never binds and this is `serviceSeconds ÷ dopHint`, the floor. The real limit is harsher
+    /// (a throttled client is told to wait until the window falls under 80 %), so this is a lower bound.
+    public static func budgetFloor(serviceSeconds: Double, dopHint: Int, budgetSeconds: Double, windowSeconds: Double) -> Double {
+        let hint = Double(max(1, dopHint))
+        guard serviceSeconds > budgetSeconds, budgetSeconds > 0, hint * windowSeconds > budgetSeconds else {
+            return serviceSeconds / hint
+        }
+        let windows = (serviceSeconds / budgetSeconds).rounded(.up) - 1
+        let rest = serviceSeconds - windows * budgetSeconds
+        return windows * windowSeconds + rest / hint
     }
 
     /// The account as JSON (`GET /pm/cost-account`).
     ///
     /// - `serviceSeconds`: server time the operations cost by the model; `chargedSeconds`: with contention;
-    /// - `floorServiceSeconds`: the least wall time that service time allows at the hint:
-    ///   `serviceSeconds ÷ dopHint`, or more when it exceeds the execution-time limit's rate;
+    /// - `floorServiceSeconds`: the floor of that service time at the hint, `serviceSeconds ÷ dopHint`;
+    /// - `budgetFloorServiceSeconds`: the least wall time that service time allows at the hint under the
+    ///   execution-time limit (`CostAccount.budgetFloor`); equal to `floorServiceSeconds` while the service
+    ///   time fits in one window's budget or the hint cannot spend the budget within a window;
     /// - `chainStepSeconds`: one unavoidable round trip of a dependency chain (latency + request
     ///   overhead + batch envelope + one create): the floor of a run is
     ///   `floorServiceSeconds + steps × chainStepSeconds` for a plan whose writes need `steps` rounds;
@@ -205,10 +229,14 @@ public final class CostAccount: Sendable {
         public var peakConcurrency: Int
         public var throttled: Int
         public var floorServiceSeconds: Double
+        public var budgetFloorServiceSeconds: Double
         public var chainStepSeconds: Double
         public var activeSeconds: Double
 
         /// The floor of a run whose writes need `steps` dependent rounds.
         public func floorSeconds(steps: Int) -> Double { floorServiceSeconds + Double(steps) * chainStepSeconds }
+
+        /// The floor under the execution-time limit of a run whose writes need `steps` dependent rounds.
+        public func budgetFloorSeconds(steps: Int) -> Double { budgetFloorServiceSeconds + Double(steps) * chainStepSeconds }
     }
 }
