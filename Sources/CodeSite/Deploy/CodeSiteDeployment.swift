@@ -92,9 +92,22 @@ extension CodeSiteUpload {
         if let problems = sourceFiles?.problems, !problems.isEmpty { throw CodeSiteError.sourceFiles(problems: problems) }
     }
 
-    /// True when an engine step wrote every record and its read-back passed.
-    public static func passed(_ report: MigrationReport) -> Bool {
-        report.failures.isEmpty && !report.forced && (report.verification?.passed ?? true)
+    /// True when an engine step wrote every record and its read-back passed (`MigrationReport.wroteEverything`).
+    public static func passed(_ report: MigrationReport) -> Bool { report.wroteEverything }
+
+    /// One line for a step that passed: what it wrote, over every table, and its read-back
+    /// (`created 2, updated 1, deleted 0, unchanged 137 record(s); read back and verified`).
+    public static func compactSummary(_ report: MigrationReport) -> String {
+        let t = report.tables.values.reduce(into: TableCounts()) { sum, c in
+            sum.created += c.created
+            sum.updated += c.updated
+            sum.deleted += c.deleted
+            sum.unchanged += c.unchanged
+        }
+        var text = "created \(t.created), updated \(t.updated), deleted \(t.deleted), unchanged \(t.unchanged) record(s)"
+        if report.verification != nil { text += "; read back and verified" }
+        if !report.unblockedExtensions.isEmpty { text += "; blocked list restored" }
+        return text
     }
 
     /// Runs steps 1–5 (`CodeSiteStep`), each verified before the next; a step that fails stops the

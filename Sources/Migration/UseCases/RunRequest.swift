@@ -93,7 +93,10 @@ public struct RunSource: Sendable {
 /// - `service`: the environment itself (the use case puts the enhanced view over it when the target's
 ///   model is enhanced).
 /// - `name`: as the user named it (`local:test`, a URL, a profile); `nil` for the selected auth profile.
-/// - `blockedAttachmentsWriter`: how to change its blocked attachment list (`nil`: `PATCH organizations`).
+/// - `blockedAttachmentsWriter`: how to change its blocked attachment list; by default
+///   `ServiceBlockedAttachmentsWriter` over `service` itself (never the enhanced view put over it):
+///   through its `organizationSettingsEditor` when it has one (the embedded environment), else
+///   `PATCH organizations`.
 public struct RunTarget: Sendable {
     public var service: any DataverseService
     public var name: String?
@@ -102,7 +105,7 @@ public struct RunTarget: Sendable {
     public init(_ service: any DataverseService, name: String?, blockedAttachmentsWriter: (any BlockedAttachmentsWriter)? = nil) {
         self.service = service
         self.name = name
-        self.blockedAttachmentsWriter = blockedAttachmentsWriter
+        self.blockedAttachmentsWriter = blockedAttachmentsWriter ?? ServiceBlockedAttachmentsWriter(service: service)
     }
 }
 

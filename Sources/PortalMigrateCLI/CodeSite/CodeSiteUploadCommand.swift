@@ -62,7 +62,6 @@ public struct CodeSiteUploadCommand: AsyncParsableCommand {
 
     public func run() async throws {
         try await MigrationCommandSupport.run(json: global.json) {
-            let json = global.json
             let root = URL(fileURLWithPath: rootPath)
             let project = try CodeSiteProject.read(root: root, compiledPath: compiledPath, siteName: siteName)
             defer { project.removeWorkFolder() }
@@ -72,90 +71,76 @@ public struct CodeSiteUploadCommand: AsyncParsableCommand {
                     "no build output folder: give --compiledPath or compiledPath in \(root.path)/powerpages.config.json",
                     exitCode: PortalMigrateExit.usage)
             }
-            let siteID = try webSiteId.map { id -> UUID in
-                guard let u = UUID(dataverse: id) else {
-                    throw UserFacingError("--webSiteId '\(id)' is not a GUID", exitCode: PortalMigrateExit.usage)
-                }
-                return u
-            }
+            let siteID = try WebsiteIDOption.parse(webSiteId, option: "--webSiteId")
             let target = try MigrationCommandSupport.target(global.environment, verbose: global.verbose)
             var choices = RunChoices()
             choices.unblockExtensions = RunChoices.extensions(unblockExtensions)
-            choices.dryRun = write.dryRun
-            choices.verifyAfterWrite = !write.noVerify
-            choices.force = force
-            let upload = try await CodeSiteUpload.prepare(
-                project, build: build, target: target, choices: choices, webSiteID: siteID, create: create)
-            var out = CodeSiteUploadReport(
-                site: upload.binding.siteID, binding: upload.binding.reason.rawValue,
-                layout: project.layout.rawValue, buildFiles: upload.merge.webFiles.count,
-                landingReferences: upload.merge.landingReferences)
-            MigrationCommandSupport.say(upload.binding.description, json: json)
-            MigrationCommandSupport.say(
-                "Build output \(build.path): \(upload.merge.webFiles.count) file(s); the landing page \(project.config.landingPage) "
-                    + "references \(upload.merge.landingReferences.count) file(s), all in the build.", json: json)
-            for c in upload.merge.created.prefix(global.verbose ? .max : 20) { MigrationCommandSupport.say("  new \(c)", json: json) }
-            if upload.merge.created.count > 20 && !global.verbose {
-                MigrationCommandSupport.say("  … and \(upload.merge.created.count - 20) more (--verbose lists all)", json: json)
-            }
-
+            write.apply(to: &choices, force: force)
+            let upload = try await CodeSiteUpload.prepare(project, build: build, target: target, choices: choices, webSiteID: siteID, create: create)
             let bundles = try await upload.staleBundles()
-            let stale = bundles.inTarget
-            out.staleBundles = stale.map(\.name)
-            out.folderStaleBundles = bundles.folderOnly.map(\.name)
-            let source = upload.patterns.isDefault ? "pac's defaults (no bundleFilePatterns in powerpages.config.json)" : "bundleFilePatterns"
-            MigrationCommandSupport.say("Bundle patterns (\(source)): \(upload.patterns.patterns.joined(separator: ", "))", json: json)
-            if !bundles.folderOnly.isEmpty {
-                MigrationCommandSupport.say(
-                    "Stale bundles in .powerpages-site/ that the new build does not hold, left out of the upload "
-                        + "(the target does not have them) (\(bundles.folderOnly.count)):", json: json)
-                for s in bundles.folderOnly { MigrationCommandSupport.say("  - \(s.path) (matches \(s.pattern))", json: json) }
-            }
-            if stale.isEmpty {
-                MigrationCommandSupport.say("Stale bundles in the target: none.", json: json)
-            } else {
-                MigrationCommandSupport.say(
-                    "Stale bundles in the target, deleted only after the new build is uploaded and verified (\(stale.count)):", json: json)
-                for s in stale { MigrationCommandSupport.say("  - \(s.path) (\(s.id.dataverseString), matches \(s.pattern))", json: json) }
-            }
-            if let files = upload.sourceFiles { CodeSiteCommandSupport.show(files, json: json, verbose: global.verbose) }
-            let plan = upload.overall.plan
-            if global.verbose || write.dryRun {
-                let lines = PlanRenderer.lines(plan) + RunRendering.skippedLines(plan)
-                MigrationCommandSupport.say(lines.isEmpty ? "No changes." : lines.joined(separator: "\n"), json: json)
-            }
+            var out = CodeSiteUploadReport(upload, layout: project.layout, bundles: bundles)
+            show(upload, project: project, build: build, bundles: bundles)
             try upload.stopIfChecksFailed()
             if write.dryRun {
                 RunRendering.printReport(upload.overall.planReport, json: false)
-                if json { printOut(out.jsonText()) }
+                if global.json { printOut(out.jsonText()) }
                 return
             }
             for w in upload.overall.warningsToTell { printErr("warning: \(w)") }
-            if !stale.isEmpty && !yes { try RunRendering.confirmDeletions(stale.count) }
+            if !bundles.inTarget.isEmpty && !yes { try RunRendering.confirmDeletions(bundles.inTarget.count) }
             if !choices.unblockExtensions.isEmpty {
-                MigrationCommandSupport.say(
+                say(
                     "The target's blocked attachment list will be changed for each step (allowing "
-                        + "\(choices.unblockExtensions.sorted().joined(separator: ", "))) and restored at its end.", json: json)
+                        + "\(choices.unblockExtensions.sorted().joined(separator: ", "))) and restored at its end.")
             }
+            let (json, verbose) = (global.json, global.verbose)
             let outcome = try await upload.deploy(
-                stale: stale,
-                runStep: { _, pending in
-                    try await CodeSiteCommandSupport.apply(pending, target: target, json: json, verbose: global.verbose)
-                },
+                stale: bundles.inTarget,
+                runStep: { _, pending in try await CodeSiteCommandSupport.apply(pending, target: target, json: json, verbose: verbose) },
                 say: { MigrationCommandSupport.say($0, json: json) })
-            for (step, report) in outcome.reports { out.phases[step.rawValue] = report }
-            out.sourceFiles = outcome.sourceFiles
-            out.deletedBundles = outcome.deleted.map(\.name)
-            out.refusedBundles = outcome.refused.map(\.name)
-            if json { printOut(out.jsonText()) }
+            out.add(outcome)
+            if global.json { printOut(out.jsonText()) }
             if let message = outcome.failureMessage { throw UserFacingError(message, exitCode: PortalMigrateExit.recordsFailed) }
-            MigrationCommandSupport.say(
+            say(
                 "Code site uploaded: \(upload.merge.webFiles.count) build file(s) in site \(upload.binding.siteID.dataverseString), "
                     + "\(out.deletedBundles.count) stale bundle(s) deleted"
-                    + (upload.sourceFiles.map { ", \($0.items.count) source file(s)" } ?? "") + ".",
-                json: json)
+                    + (upload.sourceFiles.map { ", \($0.items.count) source file(s)" } ?? "") + ".")
         }
     }
+
+    /// Phase 0 as the user reads it before anything is written: the site and how it was found, the
+    /// build and its landing page's references, the bundle patterns and stale bundles, the source
+    /// files, and the plan (with --verbose or --dry-run).
+    func show(_ upload: CodeSiteUpload, project: CodeSiteProject, build: URL, bundles: StaleBundles) {
+        let verbose = global.verbose
+        say(upload.binding.description)
+        say(
+            "Build output \(build.path): \(upload.merge.webFiles.count) file(s); the landing page \(project.config.landingPage) "
+                + "references \(upload.merge.landingReferences.count) file(s), all in the build.")
+        for c in upload.merge.created.prefix(verbose ? .max : 20) { say("  new \(c)") }
+        if upload.merge.created.count > 20 && !verbose { say("  … and \(upload.merge.created.count - 20) more (--verbose lists all)") }
+        let source = upload.patterns.isDefault ? "pac's defaults (no bundleFilePatterns in powerpages.config.json)" : "bundleFilePatterns"
+        say("Bundle patterns (\(source)): \(upload.patterns.patterns.joined(separator: ", "))")
+        if !bundles.folderOnly.isEmpty {
+            say(
+                "Stale bundles in .powerpages-site/ that the new build does not hold, left out of the upload "
+                    + "(the target does not have them) (\(bundles.folderOnly.count)):")
+            for s in bundles.folderOnly { say("  - \(s.path) (matches \(s.pattern))") }
+        }
+        if bundles.inTarget.isEmpty {
+            say("Stale bundles in the target: none.")
+        } else {
+            say("Stale bundles in the target, deleted only after the new build is uploaded and verified (\(bundles.inTarget.count)):")
+            for s in bundles.inTarget { say("  - \(s.path) (\(s.id.dataverseString), matches \(s.pattern))") }
+        }
+        if let files = upload.sourceFiles { CodeSiteCommandSupport.show(files, json: global.json, verbose: verbose) }
+        if verbose || write.dryRun {
+            let lines = PlanRenderer.lines(upload.overall.plan) + RunRendering.skippedLines(upload.overall.plan)
+            say(lines.isEmpty ? "No changes." : lines.joined(separator: "\n"))
+        }
+    }
+
+    func say(_ text: String) { MigrationCommandSupport.say(text, json: global.json) }
 }
 
 /// The `--json` object of `code-site upload`: the site, how it was bound, the stale bundles and the
@@ -172,6 +157,25 @@ struct CodeSiteUploadReport {
     var refusedBundles: [String] = []
     var phases: [String: MigrationReport] = [:]
     var sourceFiles: SourceFileOutcome?
+
+    /// Phase 0's part: the site, how it was bound, the build and the stale bundles found.
+    init(_ upload: CodeSiteUpload, layout: CodeSiteLayout, bundles: StaleBundles) {
+        site = upload.binding.siteID
+        binding = upload.binding.reason.rawValue
+        self.layout = layout.rawValue
+        buildFiles = upload.merge.webFiles.count
+        landingReferences = upload.merge.landingReferences
+        staleBundles = bundles.inTarget.map(\.name)
+        folderStaleBundles = bundles.folderOnly.map(\.name)
+    }
+
+    /// The steps' part: each step's report, the source files, the bundles deleted and refused.
+    mutating func add(_ outcome: CodeSiteDeployOutcome) {
+        for (step, report) in outcome.reports { phases[step.rawValue] = report }
+        sourceFiles = outcome.sourceFiles
+        deletedBundles = outcome.deleted.map(\.name)
+        refusedBundles = outcome.refused.map(\.name)
+    }
 
     func jsonText() -> String {
         var phaseObjects: [String: Any] = [:]
@@ -203,28 +207,13 @@ enum CodeSiteCommandSupport {
         try pending.stopIfChecksFailed()
         for w in pending.warningsToTell where w.check != "folder" { printErr("warning: \(w)") }
         let report = try await RunRendering.apply(pending, target: target, json: json)
-        if verbose || !passed(report) {
+        if verbose || !report.wroteEverything {
             MigrationCommandSupport.say(report.humanSummary(), json: json)
         } else {
-            MigrationCommandSupport.say("  " + compactSummary(report), json: json)
+            MigrationCommandSupport.say("  " + CodeSiteUpload.compactSummary(report), json: json)
         }
         return report
     }
-
-    /// One line for a step that passed: what it wrote, over every table, and its read-back
-    /// (`created 2, updated 1, deleted 0, unchanged 137; read back and verified`); the full report with --verbose.
-    static func compactSummary(_ report: MigrationReport) -> String {
-        let t = report.tables.values.reduce(into: TableCounts()) { sum, c in
-            sum.created += c.created; sum.updated += c.updated; sum.deleted += c.deleted; sum.unchanged += c.unchanged
-        }
-        var text = "created \(t.created), updated \(t.updated), deleted \(t.deleted), unchanged \(t.unchanged) record(s)"
-        if report.verification != nil { text += "; read back and verified" }
-        if !report.unblockedExtensions.isEmpty { text += "; blocked list restored" }
-        return text
-    }
-
-    /// True when a step wrote every record and its read-back passed.
-    static func passed(_ report: MigrationReport) -> Bool { CodeSiteUpload.passed(report) }
 
     /// Phase 0's source files: what will be written, left out, or kept (the plan of `includeSource`).
     static func show(_ plan: SourceFilePlan, json: Bool, verbose: Bool) {

@@ -80,11 +80,11 @@ public struct UploadCommand: AsyncParsableCommand {
         }
     }
 
-    /// `--deploymentProfile NAME`: the folder's `deployment-profiles/NAME.deployment.yml` (pac's layout).
+    /// `--deploymentProfile NAME`: the folder's profile file of that name (pac's layout, `DeploymentProfile.url`).
     /// - Throws: `UserFacingError` naming the file expected when it is not there.
     func profileURL() throws -> URL? {
         guard let name = deploymentProfile else { return nil }
-        let url = URL(fileURLWithPath: path).appendingPathComponent("deployment-profiles/\(name).deployment.yml")
+        let url = DeploymentProfile.url(named: name, inSiteFolder: URL(fileURLWithPath: path))
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw UserFacingError("no deployment profile \(name) (expected \(url.path))")
         }

@@ -115,17 +115,10 @@ enum MigrationCommandSupport {
         try EnvironmentResolver.service(for: spec, verbose: verbose)
     }
 
-    /// The target of a run: the environment of `spec`, with the writer of its blocked attachment list.
+    /// The target of a run: the environment of `spec` (its blocked attachment list is written as
+    /// `RunTarget` decides).
     static func target(_ spec: String?, verbose: Bool) throws -> RunTarget {
-        let service = try service(spec, verbose: verbose)
-        return RunTarget(service, name: spec, blockedAttachmentsWriter: blockedWriter(service))
-    }
-
-    /// The writer of the target's blocked list: direct where the service writes its settings itself (the
-    /// embedded environment's `organizationSettingsEditor`), `PATCH organizations` otherwise.
-    static func blockedWriter(_ service: any DataverseService) -> any BlockedAttachmentsWriter {
-        if let editor = service.organizationSettingsEditor { return DirectBlockedAttachmentsWriter(editor: editor) }
-        return ServiceBlockedAttachmentsWriter(service: service)
+        RunTarget(try service(spec, verbose: verbose), name: spec)
     }
 
     /// Runs `body`; failed checks print the diagnostics (and the JSON report) and exit 2. Every other
@@ -158,14 +151,5 @@ enum MigrationCommandSupport {
     /// Prints human text on stdout, or on stderr when `--json` owns stdout.
     static func say(_ text: String, json: Bool) {
         if json { printErr(text) } else { printOut(text) }
-    }
-}
-
-/// Sets the blocked list through the service's own settings writer (the embedded environment's
-/// organization row is not a table).
-struct DirectBlockedAttachmentsWriter: BlockedAttachmentsWriter {
-    let editor: any OrganizationSettingsEditor
-    func setBlockedAttachments(_ extensions: [String]) async throws {
-        try await editor.setBlockedAttachments(extensions)
     }
 }

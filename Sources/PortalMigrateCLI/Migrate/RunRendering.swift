@@ -42,9 +42,7 @@ enum RunRendering {
         }
         let report = try await apply(pending, target: target, json: json)
         printReport(report, json: json, verbose: verbose)
-        if !report.failures.isEmpty || report.forced || !(report.verification?.passed ?? true) {
-            throw ExitCode(PortalMigrateExit.recordsFailed.rawValue)
-        }
+        if !report.wroteEverything { throw ExitCode(PortalMigrateExit.recordsFailed.rawValue) }
     }
 
     /// Asks on a terminal before deleting `count` records.
