@@ -1,5 +1,5 @@
 import Foundation
-@testable import Migration
+@testable import PortalModel
 import Testing
 import TestSupport
 

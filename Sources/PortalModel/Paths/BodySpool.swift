@@ -1,5 +1,4 @@
 import Foundation
-import PortalModel
 
 /// Where the readers put the file bodies they download, so a snapshot refers to each body as a file
 /// (`FileBody.file`) instead of holding every body in memory (issue 20: a download of the benchmark's
@@ -31,7 +30,8 @@ public final class BodySpool: @unchecked Sendable {
     }
 
     /// The spool directory, created (and registered for removal at exit) on first use.
-    func folder() throws -> URL {
+    /// - Throws: `SafeWriteError` when the directory cannot be created.
+    public func folder() throws -> URL {
         lock.lock()
         defer { lock.unlock() }
         if let directory { return directory }
