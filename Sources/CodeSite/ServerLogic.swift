@@ -47,12 +47,18 @@ public struct ServerLogicEntry: Sendable, Equatable {
     static func read(siteFolder: URL) throws -> [ServerLogicEntry] {
         let base = siteFolder.appendingPathComponent("server-logic")
         let fm = FileManager.default
-        guard let folders = try? fm.contentsOfDirectory(atPath: base.path) else { return [] }
+        guard fm.fileExists(atPath: base.path) else { return [] }
+        let root = siteFolder.resolvingSymlinksInPath().standardizedFileURL.path
+        try requireInside(base, rel: "server-logic", root: root)
         var out: [ServerLogicEntry] = []
-        for folder in folders.sorted() {
+        for folder in try listing(base, rel: "server-logic").sorted() {
             let dir = base.appendingPathComponent(folder)
-            for file in ((try? fm.contentsOfDirectory(atPath: dir.path)) ?? []).sorted() where file.hasSuffix(".serverlogic.yml") {
+            var isDirectory: ObjCBool = false
+            guard fm.fileExists(atPath: dir.path, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
+            try requireInside(dir, rel: "server-logic/\(folder)", root: root)
+            for file in try listing(dir, rel: "server-logic/\(folder)").sorted() where file.hasSuffix(".serverlogic.yml") {
                 let rel = "server-logic/\(folder)/\(file)"
+                try requireInside(dir.appendingPathComponent(file), rel: rel, root: root)
                 let doc = try SiteFileYAML.read(dir.appendingPathComponent(file), rel: rel)
                 guard let id = doc.root["id"]?.text.flatMap({ UUID(uuidString: $0) }), let name = doc.root["name"]?.text, !name.isEmpty else {
                     throw CodeSiteError.badSiteFile(
@@ -79,6 +85,7 @@ public struct ServerLogicEntry: Sendable, Equatable {
                 let codeURL = dir.appendingPathComponent(codeName)
                 let code: Data?
                 if fm.fileExists(atPath: codeURL.path) {
+                    try requireInside(codeURL, rel: "server-logic/\(folder)/\(codeName)", root: root)
                     do { code = try FileReadProblem.read(codeURL, what: "the server logic code") } catch let e as FileReadProblem.Failure {
                         throw CodeSiteError.badSiteFile(
                             file: ".powerpages-site/server-logic/\(folder)/\(codeName)", line: nil, problem: e.reason)
@@ -92,6 +99,29 @@ public struct ServerLogicEntry: Sendable, Equatable {
             }
         }
         return out
+    }
+
+    /// Refuses a server-logic path that resolves outside the site folder (a symbolic link pointing
+    /// elsewhere): nothing outside the folder the user named is read or uploaded, as the pac folder
+    /// reader does for site files (`PortalFolderError` "a symbolic link pointing outside").
+    /// - Throws: `CodeSiteError.badSiteFile` naming the path.
+    static func requireInside(_ url: URL, rel: String, root: String) throws {
+        let resolved = url.resolvingSymlinksInPath().standardizedFileURL.path
+        guard resolved == root || resolved.hasPrefix(root.hasSuffix("/") ? root : root + "/") else {
+            throw CodeSiteError.badSiteFile(
+                file: ".powerpages-site/" + rel, line: nil,
+                problem: "a symbolic link pointing outside the site folder; only files inside `.powerpages-site` are uploaded")
+        }
+    }
+
+    /// The names in a server-logic folder; a folder that exists but cannot be listed stops the upload
+    /// (it was read as "no server logic" before, and the code silently left behind).
+    /// - Throws: `CodeSiteError.badSiteFile` with the file system's reason.
+    static func listing(_ dir: URL, rel: String) throws -> [String] {
+        do { return try FileManager.default.contentsOfDirectory(atPath: dir.path) } catch {
+            let reason = (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
+            throw CodeSiteError.badSiteFile(file: ".powerpages-site/" + rel, line: nil, problem: "cannot be listed: \(reason)")
+        }
     }
 
     /// Adds the entries' records and role links to a snapshot (standard view of an enhanced site).

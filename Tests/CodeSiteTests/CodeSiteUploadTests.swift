@@ -340,6 +340,47 @@ import TestSupport
         #expect(try CodeSiteProject.read(root: root).serverLogic.first?.code == nil)
     }
 
+    /// A server-logic folder, YAML or code file that is a symbolic link pointing outside the site folder
+    /// is refused naming it: nothing outside the project the user named is read and uploaded (it was
+    /// followed before). A link that stays inside the folder is read as the file it points to.
+    @Test func serverLogicThroughALinkOutsideTheSiteFolderIsRefused() throws {
+        let work = try TestPaths.temporaryDirectory("pm-codesite-sl-link")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let root = try CodeSiteFixture.copy(CodeSiteFixture.current, into: work, as: "car-sales")
+        let fm = FileManager.default
+        let outside = work.appendingPathComponent("outside/hello")
+        try fm.createDirectory(at: outside, withIntermediateDirectories: true)
+        try Data(Self.yaml.utf8).write(to: outside.appendingPathComponent("hello.serverlogic.yml"))
+        try Data("secret".utf8).write(to: outside.appendingPathComponent("hello.js"))
+        let logic = root.appendingPathComponent(".powerpages-site/server-logic")
+        try fm.createDirectory(at: logic, withIntermediateDirectories: true)
+        func refused(_ expected: String) -> Bool {
+            do {
+                _ = try CodeSiteProject.read(root: root)
+                return false
+            } catch CodeSiteError.badSiteFile(let file, _, let problem) {
+                return file == expected && problem.contains("outside the site folder")
+            } catch { return false }
+        }
+        // 1. the whole folder is a link to elsewhere
+        try fm.createSymbolicLink(at: logic.appendingPathComponent("hello"), withDestinationURL: outside)
+        #expect(refused(".powerpages-site/server-logic/hello"))
+        try fm.removeItem(at: logic.appendingPathComponent("hello"))
+        // 2. the code file alone is a link to elsewhere
+        let folder = logic.appendingPathComponent("hello")
+        try fm.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data(Self.yaml.utf8).write(to: folder.appendingPathComponent("hello.serverlogic.yml"))
+        try fm.createSymbolicLink(
+            at: folder.appendingPathComponent("hello.js"), withDestinationURL: outside.appendingPathComponent("hello.js"))
+        #expect(refused(".powerpages-site/server-logic/hello/hello.js"))
+        // 3. a link that stays inside the site folder is read as its file
+        try fm.removeItem(at: folder.appendingPathComponent("hello.js"))
+        let inside = root.appendingPathComponent(".powerpages-site/server-logic/hello.code")
+        try Data(Self.code.utf8).write(to: inside)
+        try fm.createSymbolicLink(at: folder.appendingPathComponent("hello.js"), withDestinationURL: inside)
+        #expect(try CodeSiteProject.read(root: root).serverLogic.first?.code == Data(Self.code.utf8))
+    }
+
     @Test func serverLogicUploadsWithItsRolesAndCodeAndDownloadsBack() async throws {
         let s = try Scenario("pm-codesite-serverlogic")
         defer { s.remove() }
