@@ -54,11 +54,14 @@ import Testing
         await server.stop()
     }
 
-    /// The Web API client's one capability is its sending advice (the server's `x-ms-dop-hint`), which
-    /// the applier asks for instead of downcasting; it answers before any request with its initial width.
-    @Test func webAPIClientAdvisesAndHasNoOtherCapability() async throws {
+    /// The Web API client's capabilities are its sending advice (the server's `x-ms-dop-hint`), which
+    /// the applier asks for instead of downcasting, and the environment URL it talks to (what messages
+    /// name); it advises before any request with its initial width.
+    @Test func webAPIClientAdvisesNamesItsURLAndHasNoOtherCapability() async throws {
         let client = try WebAPIClient(environmentURL: try #require(URL(string: "http://127.0.0.1:1")))
-        #expect(client.capabilities == [.sendingAdvice])
+        #expect(client.capabilities == [.sendingAdvice, .environmentURL])
+        let service: any DataverseService = client
+        #expect(service.environmentURL?.absoluteString == "http://127.0.0.1:1")
         let width = try #require(await client.sendingAdvice?.recommendedParallelism())
         #expect(width >= 1)
     }

@@ -34,6 +34,7 @@ import Testing
         }
         func deleteSiteHost(_ hostID: UUID) async throws -> Bool { try await env.deleteSiteHost(hostID) }
         var versionNumberOnEveryTable: Bool { true }
+        var environmentURL: URL? { URL(string: "http://127.0.0.1:1") }
     }
 
     @Test func viewForwardsEveryCapabilityOfItsBase() async throws {
@@ -53,6 +54,7 @@ import Testing
         try await view.organizationSettingsEditor?.setBlockedAttachments(["zip", "exe"])
         #expect(try await env.organizationInfo().blockedAttachments == ["zip", "exe"])
         #expect(view.versionNumberOnEveryTable)
+        #expect(view.environmentURL?.absoluteString == "http://127.0.0.1:1")
         try env.close()
     }
 
@@ -64,6 +66,7 @@ import Testing
         let view = EnhancedModelService(base: env)
         #expect(view.capabilities == env.capabilities.union([.enhancedModelView]))
         #expect(view.sendingAdvice == nil)
+        #expect(view.environmentURL == nil)
         #expect(view.enhancedModelView?.freshView(acceptingColumnsOf: nil, siteScope: nil).capabilities == view.capabilities)
         try env.close()
     }

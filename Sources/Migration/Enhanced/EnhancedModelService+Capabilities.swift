@@ -30,6 +30,9 @@ extension EnhancedModelService: EnhancedModelView {
     /// The base's.
     public nonisolated var versionNumberOnEveryTable: Bool { base.versionNumberOnEveryTable }
 
+    /// The base's: the view talks to the environment underneath.
+    public nonisolated var environmentURL: URL? { base.environmentURL }
+
     /// The key the base stores the body of `key` at: a web file note's `documentbody` (as the view shows
     /// it) is its web file component's `filecontent`; any other key is the base's own.
     /// - Throws: what reading the view throws.

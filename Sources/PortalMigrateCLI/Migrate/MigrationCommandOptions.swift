@@ -145,7 +145,7 @@ enum MigrationCommandSupport {
 
     /// The environment URL of a Web API target (what `ApplyStopped` names), `nil` for an embedded one.
     static func environmentURL(_ service: any DataverseService) -> String? {
-        (service as? WebAPIClient)?.configuration.environmentURL.absoluteString
+        service.environmentURL?.absoluteString
     }
 
     /// Prints human text on stdout, or on stderr when `--json` owns stdout.

@@ -105,6 +105,10 @@ public protocol DataverseService: Sendable {
     /// True when every table keeps a `versionnumber` (the embedded environment, system tables such as
     /// `annotation` too), whether or not its metadata lists the column.
     var versionNumberOnEveryTable: Bool { get }
+
+    /// The Web API root of the environment this service talks to over HTTP (for example
+    /// `https://contoso.crm.dynamics.com`), `nil` for an in-process environment.
+    var environmentURL: URL? { get }
 }
 
 extension DataverseService {

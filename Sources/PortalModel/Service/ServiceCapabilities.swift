@@ -10,7 +10,8 @@ import Foundation
 //   capabilities explicitly, so a caller asking the wrapper gets what the environment underneath can
 //   do; a wrapper that forgot one would answer `nil` — the bug class downcasts cause — which the
 //   wrapper's forwarding test catches.
-// Callers ask `service.fileStore` rather than `service as? LocalEnvironment`.
+// Callers ask `service.fileStore` rather than `service as? LocalEnvironment`, and `service.environmentURL`
+// rather than `(service as? WebAPIClient)?.configuration.environmentURL`.
 
 /// A service that shows an environment's enhanced-data-model site (`powerpagesite`,
 /// `powerpagesitelanguage`, `powerpagecomponent`) as the standard data model (`adx_*` tables), so the
@@ -55,6 +56,8 @@ extension DataverseService {
     public var siteHosting: (any SiteHosting)? { nil }
     /// Only tables whose metadata lists `versionnumber` keep it (Dataverse).
     public var versionNumberOnEveryTable: Bool { false }
+    /// No environment URL (an in-process environment).
+    public var environmentURL: URL? { nil }
 }
 
 extension DataverseService where Self: EnhancedModelView {
@@ -86,7 +89,7 @@ extension DataverseService where Self: SiteHosting {
 /// protocol. Adding a capability means adding its case here and to `DataverseService.capabilities`, so
 /// the wrapper tests (which compare a wrapper's capabilities with its base's) cover it.
 public enum ServiceCapability: String, CaseIterable, Sendable, Hashable {
-    case enhancedModelView, sendingAdvice, fileStore, organizationSettingsEditor, siteHosting, versionNumberOnEveryTable
+    case enhancedModelView, sendingAdvice, fileStore, organizationSettingsEditor, siteHosting, versionNumberOnEveryTable, environmentURL
 }
 
 extension DataverseService {
@@ -99,6 +102,7 @@ extension DataverseService {
         if organizationSettingsEditor != nil { all.insert(.organizationSettingsEditor) }
         if siteHosting != nil { all.insert(.siteHosting) }
         if versionNumberOnEveryTable { all.insert(.versionNumberOnEveryTable) }
+        if environmentURL != nil { all.insert(.environmentURL) }
         return all
     }
 }
