@@ -52,41 +52,56 @@ public struct BatchRequestEncoder: Sendable {
     public var contentType: String { "multipart/mixed;boundary=\(batchBoundary)" }
 
     /// The body for the parts in order.
+    ///
+    /// Written straight into bytes, each line ending as `lineEnding` (a body's own CR LF too, as when
+    /// the text was written with CR LF and converted afterwards).
     public func encode(_ parts: [BatchPart]) -> Data {
-        var out = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(
+            parts.reduce(256) { n, p in
+                switch p {
+                case .request(let item): return n + 512 + (item.body?.utf8.count ?? 0)
+                case .changeSet(let items): return items.reduce(n + 256) { $0 + 512 + ($1.body?.utf8.count ?? 0) }
+                }
+            })
+        let crlf = lineEnding == "\r\n"
+        let eol = Array(lineEnding.utf8)
+        func line(_ text: String) {
+            out.append(contentsOf: text.utf8)
+            out.append(contentsOf: eol)
+        }
+        func item(_ item: BatchItem) {
+            line("Content-Type: application/http")
+            line("Content-Transfer-Encoding:binary")
+            if let id = item.contentID { line("Content-ID: \(id)") }
+            line("")
+            line("\(item.method) \(item.url) HTTP/1.1")
+            if item.body != nil, !item.headers.contains(where: { $0.name.lowercased() == "content-type" }) {
+                line("Content-Type: application/json;type=entry")
+            }
+            for h in item.headers { line("\(h.name): \(h.value)") }
+            line("")
+            if let body = item.body { line(crlf ? body : body.replacingOccurrences(of: "\r\n", with: lineEnding)) }
+        }
         var changeSetIndex = 0
         for part in parts {
-            out += "--\(batchBoundary)\r\n"
+            line("--\(batchBoundary)")
             switch part {
-            case .request(let item):
-                out += item_(item)
+            case .request(let i):
+                item(i)
             case .changeSet(let items):
                 let b = changeSetBoundary(changeSetIndex)
                 changeSetIndex += 1
-                out += "Content-Type: multipart/mixed;boundary=\(b)\r\n\r\n"
-                for item in items {
-                    out += "--\(b)\r\n"
-                    out += item_(item)
+                line("Content-Type: multipart/mixed;boundary=\(b)")
+                line("")
+                for i in items {
+                    line("--\(b)")
+                    item(i)
                 }
-                out += "--\(b)--\r\n"
+                line("--\(b)--")
             }
         }
-        out += "--\(batchBoundary)--\r\n"
-        if lineEnding != "\r\n" { out = out.replacingOccurrences(of: "\r\n", with: lineEnding) }
-        return Data(out.utf8)
-    }
-
-    private func item_(_ item: BatchItem) -> String {
-        var s = "Content-Type: application/http\r\nContent-Transfer-Encoding:binary\r\n"
-        if let id = item.contentID { s += "Content-ID: \(id)\r\n" }
-        s += "\r\n\(item.method) \(item.url) HTTP/1.1\r\n"
-        var headers = item.headers
-        if item.body != nil, !headers.contains(where: { $0.name.lowercased() == "content-type" }) {
-            headers.insert(("Content-Type", "application/json;type=entry"), at: 0)
-        }
-        for h in headers { s += "\(h.name): \(h.value)\r\n" }
-        s += "\r\n"
-        if let body = item.body { s += body + "\r\n" }
-        return s
+        line("--\(batchBoundary)--")
+        return Data(out)
     }
 }

@@ -39,29 +39,54 @@ public enum BatchResponseParser {
     }
 
     /// Parses the body of a `$batch` answer whose `Content-Type` is `contentType`.
+    ///
+    /// Works on the bytes (CR LF read as LF): splitting the text with Foundation's
+    /// `components(separatedBy:)` and `replacingOccurrences` was most of the 9 % of an upload's CPU
+    /// spent reading `$batch` answers (issue 20). Part bodies are returned as they came, less the line
+    /// break before the next delimiter.
     /// - Throws: `ParseError` when the boundary is missing or a part is not an HTTP message.
     public static func parse(contentType: String, body: Data) throws -> [BatchResponseItem] {
         guard let b = boundary(ofContentType: contentType) else { throw ParseError(message: "no boundary in '\(contentType)'") }
-        let text = String(decoding: body, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
-        return try parseMultipart(text, boundary: b, inChangeSet: false)
+        let bytes = withoutCarriageReturns(body)
+        return try parseMultipart(bytes[...], boundary: b, inChangeSet: false)
     }
 
-    static func parseMultipart(_ text: String, boundary: String, inChangeSet: Bool) throws -> [BatchResponseItem] {
+    /// The bytes with every CR LF replaced by LF (a copy of the bytes when there is no CR).
+    static func withoutCarriageReturns(_ data: Data) -> [UInt8] {
+        guard data.contains(13) else { return [UInt8](data) }
+        var out: [UInt8] = []
+        out.reserveCapacity(data.count)
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            var i = 0
+            while i < raw.count {
+                let c = raw[i]
+                if c == 13, i + 1 < raw.count, raw[i + 1] == 10 {
+                    i += 1
+                    continue
+                }
+                out.append(c)
+                i += 1
+            }
+        }
+        return out
+    }
+
+    static func parseMultipart(_ text: ArraySlice<UInt8>, boundary: String, inChangeSet: Bool) throws -> [BatchResponseItem] {
         var items: [BatchResponseItem] = []
-        let delimiter = "--" + boundary
-        var chunks = text.components(separatedBy: delimiter)
+        var chunks = split(text, at: Array(("--" + boundary).utf8))
         guard chunks.count >= 2 else { throw ParseError(message: "boundary \(boundary) not found") }
         chunks.removeFirst() // preamble
+        let dash = UInt8(ascii: "-"), lf = UInt8(ascii: "\n")
         for chunk in chunks {
-            if chunk.hasPrefix("--") { break } // closing delimiter
-            var part = Substring(chunk)
-            if part.hasPrefix("\n") { part = part.dropFirst() }
+            if chunk.count >= 2, chunk[chunk.startIndex] == dash, chunk[chunk.startIndex + 1] == dash { break } // closing delimiter
+            var part = chunk
+            if part.first == lf { part = part.dropFirst() }
             let (headers, content) = splitHeaders(part)
             let type = headers.first { $0.name.lowercased() == "content-type" }?.value ?? ""
             let contentID = headers.first { $0.name.lowercased() == "content-id" }?.value
             if type.lowercased().hasPrefix("multipart/mixed") {
                 guard let inner = Self.boundary(ofContentType: type) else { throw ParseError(message: "no boundary in '\(type)'") }
-                items.append(contentsOf: try parseMultipart(String(content), boundary: inner, inChangeSet: true))
+                items.append(contentsOf: try parseMultipart(content, boundary: inner, inChangeSet: true))
             } else {
                 var item = try parseHTTP(content)
                 item.inChangeSet = inChangeSet
@@ -72,13 +97,39 @@ public enum BatchResponseParser {
         return items
     }
 
-    static func splitHeaders(_ s: Substring) -> ([(name: String, value: String)], Substring) {
+    /// The pieces of `text` between non-overlapping occurrences of `delimiter`, searched left to right
+    /// (as `components(separatedBy:)` splits).
+    static func split(_ text: ArraySlice<UInt8>, at delimiter: [UInt8]) -> [ArraySlice<UInt8>] {
+        guard let first = delimiter.first else { return [text] }
+        var pieces: [ArraySlice<UInt8>] = []
+        var start = text.startIndex
+        var i = text.startIndex
+        let last = text.endIndex - delimiter.count
+        while i <= last {
+            if text[i] == first, text[i..<(i + delimiter.count)].elementsEqual(delimiter) {
+                pieces.append(text[start..<i])
+                i += delimiter.count
+                start = i
+            } else {
+                i += 1
+            }
+        }
+        pieces.append(text[start...])
+        return pieces
+    }
+
+    /// The header lines up to the first blank one (name and value without surrounding white space)
+    /// and what follows the blank line.
+    static func splitHeaders(_ s: ArraySlice<UInt8>) -> ([(name: String, value: String)], ArraySlice<UInt8>) {
         var headers: [(name: String, value: String)] = []
         var rest = s
-        while let nl = rest.firstIndex(of: "\n") {
-            let line = rest[..<nl]
-            rest = rest[rest.index(after: nl)...]
-            if trimmedSpaces(line).isEmpty { break }
+        while let nl = rest.firstIndex(of: UInt8(ascii: "\n")) {
+            let lineBytes = rest[..<nl]
+            rest = rest[(nl + 1)...]
+            if lineBytes.allSatisfy({ $0 == 32 || $0 == 9 }) { break }
+            let text = String(decoding: lineBytes, as: UTF8.self)
+            let line = Substring(text)
+            if lineBytes.contains(where: { $0 >= 0x80 }), trimmedSpaces(line).isEmpty { break }
             if let colon = line.firstIndex(of: ":") {
                 headers.append((String(trimmedSpaces(line[..<colon])), String(trimmedSpaces(line[line.index(after: colon)...]))))
             }
@@ -99,17 +150,19 @@ public enum BatchResponseParser {
         return s[first...last]
     }
 
-    static func parseHTTP(_ s: Substring) throws -> BatchResponseItem {
-        let trimmed = s.drop { $0 == "\n" }
-        guard let nl = trimmed.firstIndex(of: "\n") else { throw ParseError(message: "a part has no status line") }
-        let statusLine = trimmed[..<nl].split(separator: " ")
+    static func parseHTTP(_ s: ArraySlice<UInt8>) throws -> BatchResponseItem {
+        let lf = UInt8(ascii: "\n")
+        let trimmed = s.drop { $0 == lf }
+        guard let nl = trimmed.firstIndex(of: lf) else { throw ParseError(message: "a part has no status line") }
+        let statusText = String(decoding: trimmed[..<nl], as: UTF8.self)
+        let statusLine = statusText.split(separator: " ")
         guard statusLine.count >= 2, statusLine[0].hasPrefix("HTTP/"), let status = Int(statusLine[1]) else {
-            throw ParseError(message: "bad status line '\(trimmed[..<nl])'")
+            throw ParseError(message: "bad status line '\(statusText)'")
         }
-        let (headers, body) = splitHeaders(trimmed[trimmed.index(after: nl)...])
-        var bodyText = String(body)
-        while bodyText.hasSuffix("\n") { bodyText.removeLast() }
+        let (headers, body) = splitHeaders(trimmed[(nl + 1)...])
+        var end = body.endIndex
+        while end > body.startIndex, body[end - 1] == lf { end -= 1 }
         let contentID = headers.first { $0.name.lowercased() == "content-id" }?.value
-        return BatchResponseItem(contentID: contentID, status: status, headers: headers, body: Data(bodyText.utf8), inChangeSet: false)
+        return BatchResponseItem(contentID: contentID, status: status, headers: headers, body: Data(body[..<end]), inChangeSet: false)
     }
 }

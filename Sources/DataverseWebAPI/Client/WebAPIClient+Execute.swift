@@ -79,8 +79,10 @@ extension WebAPIClient {
             guard let first = planned.message(base: apiBase, retry: asRetry, extraHeaders: extra) else {
                 throw DataverseError(code: "pm:url", message: "cannot form the request URL", logicalName: op.logicalName, recordID: op.recordID)
             }
-            let retry = planned.message(base: apiBase, retry: true, extraHeaders: extra)
-            let sent = try await perform(first, retryForm: retry, logicalName: op.logicalName, recordID: op.recordID)
+            let base = apiBase
+            let sent = try await perform(
+                first, retryForm: { planned.message(base: base, retry: true, extraHeaders: extra) },
+                logicalName: op.logicalName, recordID: op.recordID)
             return interpret(
                 op, status: sent.response.status, body: sent.response.body, method: sent.request.method,
                 path: sent.request.pathAndQuery, retried: asRetry || sent.attempts > 1)
@@ -156,11 +158,12 @@ extension WebAPIClient {
         let batchURL: URL
         do { batchURL = try url("$batch") } catch { return out + planned.map { ($0.0, Self.failure(error, $0.1)) } }
         let first = HTTPRequestMessage(method: "POST", url: batchURL, headers: headers, body: body(retry: false))
-        let retry = HTTPRequestMessage(method: "POST", url: batchURL, headers: headers, body: body(retry: true))
         var parts: [BatchResponseItem] = []
         var retried = false
         do {
-            let sent = try await perform(first, retryForm: retry)
+            // The retry form (creates as upserts) is encoded only if a retry happens.
+            let sent = try await perform(
+                first, retryForm: { HTTPRequestMessage(method: "POST", url: batchURL, headers: headers, body: body(retry: true)) })
             retried = sent.attempts > 1
             if sent.response.isSuccess, let ct = sent.response.header("Content-Type") {
                 parts = try BatchResponseParser.parse(contentType: ct, body: sent.response.body)
@@ -231,8 +234,9 @@ extension WebAPIClient {
             do {
                 let u = try url("$batch")
                 let first = HTTPRequestMessage(method: "POST", url: u, headers: headers, body: encoder.encode([.changeSet(items(false))]))
-                let retry = HTTPRequestMessage(method: "POST", url: u, headers: headers, body: encoder.encode([.changeSet(items(true))]))
-                let sent = try await perform(first, retryForm: retry)
+                let sent = try await perform(
+                    first,
+                    retryForm: { HTTPRequestMessage(method: "POST", url: u, headers: headers, body: encoder.encode([.changeSet(items(true))])) })
                 guard sent.response.isSuccess, let ct = sent.response.header("Content-Type"), ct.lowercased().contains("multipart") else {
                     let e = WebAPIErrors.error(from: sent.response, method: "POST", path: sent.request.pathAndQuery)
                     for (i, _) in pending { results[i] = Self.failure(e, ops[i]) }

@@ -128,16 +128,25 @@ public final class WebAPIClient: DataverseService {
     }
 
     /// Sends a request with the standard headers, the bearer token, the concurrency bound and the
-    /// retry rules. `retryForm` is sent instead of `request` on every retry after a transient failure
-    /// (a create re-sent as an upsert).
+    /// retry rules. What `retryForm` builds is sent instead of `request` on every retry after a
+    /// transient failure (a create re-sent as an upsert); it is called at most once, on the first
+    /// retry, so a request that succeeds first time never encodes its retry form (for a `$batch` that
+    /// is a second copy of every body in it). `nil`, or a builder returning `nil`, re-sends `request`.
     ///
     /// Returns the final response even when it is an error status (the caller maps it).
     /// - Throws: `DataverseError` code `transport` when no response arrived after every attempt;
     ///   what the token provider throws.
     func perform(
-        _ request: HTTPRequestMessage, retryForm: HTTPRequestMessage? = nil,
+        _ request: HTTPRequestMessage, retryForm: (() -> HTTPRequestMessage?)? = nil,
         logicalName: String? = nil, recordID: UUID? = nil
     ) async throws -> Sent {
+        var retryBuilt = false
+        /// Switches `current` to the retry form, building it on the first retry only.
+        func useRetryForm(_ current: inout HTTPRequestMessage) {
+            guard !retryBuilt else { return }
+            retryBuilt = true
+            if let f = retryForm?() { current = f }
+        }
         var attempt = 0
         var refreshed = false
         var forceRefresh = false
@@ -193,7 +202,7 @@ public final class WebAPIClient: DataverseService {
                         )
                     }
                     try await Task.sleep(for: wait)
-                    if let f = retryForm { current = f }
+                    useRetryForm(&current)
                     continue
                 }
                 return Sent(response: response, attempts: attempt, request: r)
@@ -210,7 +219,7 @@ public final class WebAPIClient: DataverseService {
                                 maxRetries: failure.maxRetries(configuration.retry), waitSeconds: Self.seconds(wait),
                                 environment: configuration.environmentURL.absoluteString)))
                     try await Task.sleep(for: wait)
-                    if let f = retryForm { current = f }
+                    useRetryForm(&current)
                     continue
                 }
                 throw DataverseError(

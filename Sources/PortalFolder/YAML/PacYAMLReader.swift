@@ -35,7 +35,11 @@ public enum PacYAMLReader {
         let parser: Parser
         let node: Node?
         do {
-            parser = try Parser(yaml: text)
+            // No implicit tag resolution (`Resolver.basic`): every scalar is read as text anyway, and
+            // Yams' default resolver runs up to seven regular expressions over every mapping key while
+            // checking for duplicate keys (about a tenth of an upload's CPU, issue 20). Duplicate keys
+            // are still found: Yams compares keys by text and tag, and `convert` by text alone.
+            parser = try Parser(yaml: text, resolver: .basic)
             node = try parser.singleRoot()
         } catch let error as YamlError {
             throw syntaxError(error, file: file)
@@ -80,7 +84,18 @@ public enum PacYAMLReader {
             return .sequence(items)
         case .mapping(let map):
             var pairs: [YAMLPair] = []
-            for (key, value) in map { pairs.append(YAMLPair(key.string ?? "", try convert(value, budget: &budget, file: file, bom: bom))) }
+            pairs.reserveCapacity(map.count)
+            // Keys equal as text but not to Yams (one carries a tag, `!!str a` beside `a`) would become
+            // two pairs with one key: the same error as Yams' own duplicate check, at the second key.
+            var seen = Set<String>(minimumCapacity: map.count)
+            for (key, value) in map {
+                let name = key.string ?? ""
+                if case .scalar = key, !seen.insert(name).inserted {
+                    throw PortalFolderError.yamlSyntax(
+                        file: file, line: key.mark?.line, column: key.mark?.column, problem: "duplicate keys \(name)")
+                }
+                pairs.append(YAMLPair(name, try convert(value, budget: &budget, file: file, bom: bom)))
+            }
             return .mapping(pairs)
         case .alias(let alias):
             return YAMLAnchorMarker.alias(alias.anchor.rawValue)
