@@ -39,7 +39,9 @@ public enum PacYAMLReader {
             // Yams' default resolver runs up to seven regular expressions over every mapping key while
             // checking for duplicate keys (about a tenth of an upload's CPU, issue 20). Duplicate keys
             // are still found: Yams compares keys by text and tag, and `convert` by text alone.
-            parser = try Parser(yaml: text, resolver: .basic)
+            // The encoding is given: Yams' default reads the whole process environment on every call
+            // (`YAMS_DEFAULT_ENCODING`), about 2 % of an upload's CPU with one call per pac file.
+            parser = try Parser(yaml: text, resolver: .basic, encoding: .utf8)
             node = try parser.singleRoot()
         } catch let error as YamlError {
             throw syntaxError(error, file: file)
