@@ -98,12 +98,21 @@ let package = Package(
             dependencies: [
                 "PortalModel", "LocalEnvironment", "EnvironmentServer", "DataverseWebAPI", "Migration", "ChildProcesses",
             ]),
+        // Opening the environment a user names (local:NAME, an auth profile or index, a URL) the way the
+        // command line does, and its Power Pages sites through the admin API (issue 19). No ArgumentParser.
+        .target(
+            name: "Environments",
+            dependencies: [
+                "PortalModel", "DataverseWebAPI", "LocalEnvironment", "EnvironmentServer", "Migration",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         // Command types (parsing, output); no business logic.
         .target(
             name: "PortalMigrateCLI",
             dependencies: [
                 "PortalModel", "DataverseWebAPI", "LocalEnvironment", "EnvironmentServer",
                 "PortalFolder", "ConfigurationMigration", "Migration", "ChildProcesses", "Reports", "CodeSite", "Terminal", "Scenarios",
+                "Environments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -133,6 +142,7 @@ let package = Package(
         .testTarget(name: "MigrationTests", dependencies: ["Migration", "LocalEnvironment", "TestSupport"]),
         .testTarget(name: "CodeSiteTests", dependencies: ["CodeSite", "PortalFolder", "Migration", "LocalEnvironment", "TestSupport"]),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "TestSupport", "LocalEnvironment", "PortalModel"]),
+        .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "TestSupport", "LocalEnvironment", "DataverseWebAPI", "PortalModel"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "PortalModel", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "PortalMigrateTests", dependencies: ["PortalMigrateCLI", "TestSupport", "Reports", "Migration"]),
     ]

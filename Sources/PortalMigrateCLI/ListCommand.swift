@@ -1,7 +1,5 @@
 import ArgumentParser
-import DataverseWebAPI
 import Foundation
-import LocalEnvironment
 import PortalModel
 
 /// `portal-migrate list`: the websites of an environment, like `pac paportal list`.
@@ -17,20 +15,13 @@ public struct ListCommand: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
-        let sites: [WebsiteSummary]
-        let name = EnvironmentResolver.localName(global.environment)
-        if let name {
-            sites = try await EnvironmentResolver.openLocal(name).websites()
-        } else {
-            // A Web API environment: profile name or index, URL, or the active profile.
-            let client = try RemoteEnvironment.client(for: global.environment, verbose: global.verbose)
-            sites = try await WebsiteListing.websites(in: client)
-        }
+        let service = try EnvironmentResolver.service(for: global.environment, verbose: global.verbose)
+        let sites = try await WebsiteListing.websites(in: service)
         if global.json {
             printOut(ListCommand.json(sites).serialized)
             return
         }
-        if sites.isEmpty { printOut("No websites in \(name.map { "local:" + $0 } ?? global.environment ?? "the selected environment")."); return }
+        if sites.isEmpty { printOut("No websites in \(global.environment ?? "the selected environment")."); return }
         for s in sites {
             printOut(
                 "\(s.websiteId.dataverseString)  \(s.name)  [\(s.dataModel), \(s.baseLanguage)]  portal app: \(s.portalAppId?.dataverseString ?? "none")"

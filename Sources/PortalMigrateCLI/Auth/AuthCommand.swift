@@ -1,5 +1,6 @@
 import ArgumentParser
 import DataverseWebAPI
+import Environments
 import Foundation
 import PortalModel
 
@@ -50,52 +51,14 @@ public struct AuthCreateCommand: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
-        let envURL = try RemoteEnvironment.environmentURL(url)
-        let kinds = [applicationId != nil, deviceCode, tokenEnv != nil].filter { $0 }.count
-        guard kinds <= 1 else {
-            throw UserFacingError("choose one of --applicationId, --deviceCode and --token-env", exitCode: PortalMigrateExit.usage)
+        let profile = try AuthProfileRequest(
+            name: name, url: url, applicationID: applicationId, clientSecret: clientSecret, clientSecretEnv: clientSecretEnv,
+            tenant: tenant, deviceCode: deviceCode, tokenEnv: tokenEnv, authority: authority
+        ).profile()
+        let index = try await EnvironmentResolver.connection(verbose: verbose).addProfile(profile) { authority in
+            printErr("Signed in to \(authority.absoluteString).")
         }
-        var authorityURL: URL?
-        if let a = authority {
-            guard let u = URL(string: a), u.scheme != nil, u.host != nil else {
-                throw UserFacingError("'\(a)' is not an authority URL", exitCode: PortalMigrateExit.usage)
-            }
-            authorityURL = u
-        }
-        let kind: AuthProfile.Kind
-        if applicationId != nil {
-            guard clientSecret != nil || clientSecretEnv != nil else {
-                throw UserFacingError("--applicationId needs --clientSecret or --clientSecretEnv", exitCode: PortalMigrateExit.usage)
-            }
-            guard tenant != nil || authorityURL != nil || EnvironmentURL.isLoopback(envURL) else {
-                throw UserFacingError("--applicationId needs --tenant (or --authority)", exitCode: PortalMigrateExit.usage)
-            }
-            kind = .clientCredentials
-        } else if deviceCode {
-            kind = .deviceCode
-        } else if tokenEnv != nil {
-            kind = .environmentToken
-        } else {
-            guard EnvironmentURL.isLoopback(envURL) else {
-                throw UserFacingError(
-                    "an https:// environment needs --applicationId, --deviceCode or --token-env", exitCode: PortalMigrateExit.usage)
-            }
-            kind = .none
-        }
-        let profile = AuthProfile(
-            name: name, url: envURL, kind: kind, tenant: tenant, applicationID: applicationId,
-            clientSecret: clientSecret, clientSecretEnv: clientSecretEnv, tokenEnv: tokenEnv, authority: authorityURL)
-        let store = RemoteEnvironment.store
-        if (try store.load()).profiles.contains(where: { $0.name.caseInsensitiveCompare(name) == .orderedSame }) {
-            throw AuthProfileStore.StoreError.duplicateName(name)
-        }
-        if kind == .clientCredentials || kind == .deviceCode {
-            let provider = try profile.tokenProvider(cache: store.tokenCache, interactive: true, prompt: { printErr($0) })
-            _ = try await provider.token(forceRefresh: true)
-            printErr("Signed in to \(profile.endpoints.authority.absoluteString).")
-        }
-        let index = try store.add(profile)
-        printOut("Created auth profile '\(name)' (index \(index), \(kind.rawValue)) for \(envURL.absoluteString); it is now active.")
+        printOut("Created auth profile '\(name)' (index \(index), \(profile.kind.rawValue)) for \(profile.url.absoluteString); it is now active.")
     }
 }
 
@@ -108,7 +71,7 @@ public struct AuthListCommand: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
-        let c = try RemoteEnvironment.store.load()
+        let c = try EnvironmentResolver.profiles.load()
         if json {
             let rows: [JSONValue] = c.profiles.enumerated().map { i, p in
                 .object([
@@ -164,7 +127,7 @@ public struct AuthSelectCommand: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
-        let store = RemoteEnvironment.store
+        let store = EnvironmentResolver.profiles
         let i = try selector.resolve(store)
         try store.select(index: i)
         let p = try store.load().profiles[i]
@@ -181,7 +144,7 @@ public struct AuthDeleteCommand: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
-        let store = RemoteEnvironment.store
+        let store = EnvironmentResolver.profiles
         let removed = try store.delete(index: try selector.resolve(store))
         printOut("Deleted auth profile '\(removed.name)'.")
     }
@@ -199,7 +162,7 @@ public struct AuthWhoCommand: AsyncParsableCommand {
         // A profile, an environment URL, or local:NAME (an embedded environment answers WhoAmI too).
         let service = try EnvironmentResolver.service(for: global.environment, verbose: global.verbose)
         let environment =
-            (service as? WebAPIClient)?.configuration.environmentURL.absoluteString
+            service.environmentURL?.absoluteString
             ?? EnvironmentResolver.localName(global.environment).map { "local:\($0)" } ?? ""
         let who = try await service.whoAmI()
         let org = try await service.organizationInfo()

@@ -1,7 +1,6 @@
 import ArgumentParser
-import EnvironmentServer
+import Environments
 import Foundation
-import LocalEnvironment
 
 /// `portal-migrate env approve-device-code NAME CODE`: approves a device code issued by the server
 /// serving `local:NAME`, as the environment's owner: the approval carries the key `env serve` wrote
@@ -20,11 +19,7 @@ struct EnvApproveDeviceCodeCommand: AsyncParsableCommand {
     @OptionGroup var global: OutputOptions
 
     func run() async throws {
-        let file = try EnvironmentDirectory().file(env.name)
-        guard let port = ServerRuntimeFile.port(beside: file) else {
-            throw UserFacingError("no server is running for local:\(env.name); start it with `portal-migrate env serve \(env.name)`")
-        }
-        try await DeviceCodeApproval.approve(userCode: code, port: port, approvalKey: ServerRuntimeFile.approvalKey(beside: file))
+        try await EnvironmentResolver.connection().approveDeviceCode(code, environment: env.name)
         printOut(global.json ? "{\"approved\":true}" : "Approved the device code for local:\(env.name).")
     }
 }

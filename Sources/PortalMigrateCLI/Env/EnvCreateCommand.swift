@@ -1,4 +1,5 @@
 import ArgumentParser
+import Environments
 import Foundation
 import LocalEnvironment
 import PortalModel
@@ -36,24 +37,10 @@ struct EnvCreateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var options = LocalEnvironmentOptions(name: env.name, languageCode: language)
-        if let schema {
-            options.tables = .cmtSchema(URL(fileURLWithPath: schema))
-        } else {
-            let tables = Set((excludeTables ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
-            var columns: [String: Set<String>] = [:]
-            for item in (excludeColumns ?? "").split(separator: ",") {
-                let parts = item.trimmingCharacters(in: .whitespaces).split(separator: ".")
-                guard parts.count == 2 else { throw UserFacingError("--exclude-columns: '\(item)' is not table.column") }
-                columns[String(parts[0]), default: []].insert(String(parts[1]))
-            }
-            let unknown = TableCatalog.standard.unknownTables(tables.union(columns.keys))
-            if !unknown.isEmpty {
-                throw UserFacingError(TableCatalog.standard.unknownTablesMessage(unknown, option: "--exclude-tables/--exclude-columns"))
-            }
-            options.tables = .catalog(excludingTables: tables, excludingColumns: columns)
-        }
-        let created = try EnvironmentDirectory().create(env.name, options: options)
+        let created = try EnvironmentResolver.connection().createLocal(
+            env.name, languageCode: language, schema: schema.map { URL(fileURLWithPath: $0) },
+            excludingTables: (excludeTables ?? "").split(separator: ",").map(String.init),
+            excludingColumns: (excludeColumns ?? "").split(separator: ",").map(String.init))
         let count = try await created.tableDefinitions().count
         if global.json {
             printOut(
@@ -108,17 +95,9 @@ struct EnvDeleteCommand: AsyncParsableCommand {
     var yes = false
     @OptionGroup var global: OutputOptions
 
-    /// False for an empty file (which `openLocal` refuses and tells the user to delete): nothing to lose.
-    static func holdsData(_ name: String) -> Bool {
-        guard let file = try? EnvironmentDirectory().file(name),
-            let size = try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int
-        else { return true }
-        return size > 0
-    }
-
     func run() async throws {
-        if !yes, Self.holdsData(env.name) {
-            let sites = try await EnvironmentResolver.openLocal(env.name).websites()
+        if !yes {
+            let sites = try await EnvironmentResolver.connection().websitesLostByDeleting(env.name)
             if !sites.isEmpty {
                 let names = sites.map { "'\($0.name)'" }.joined(separator: ", ")
                 guard isatty(0) != 0 else {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import EnvironmentServer
+import Environments
 import Foundation
-import LocalEnvironment
 import Logging
 import PortalModel
 
@@ -86,8 +86,6 @@ struct EnvServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let environment = try EnvironmentResolver.openLocal(env.name)
-        let file = try EnvironmentDirectory().file(env.name)
         var credentials: [String: String] = [:]
         for c in clientCredentials { if let (id, secret) = ServerOptions.parseClientCredential(c) { credentials[id] = secret } }
         var options = ServerOptions(
@@ -100,52 +98,44 @@ struct EnvServeCommand: AsyncParsableCommand {
         options.admin = AdminAPIOptions(operationDelayMilliseconds: siteOperationDelayMs, failOperations: failSiteOperations)
         var logger = Logger(label: "portal-migrate.server", factory: { StreamLogHandler.standardError(label: $0) })
         logger.logLevel = global.verbose ? .debug : .warning
-        let server = EnvironmentServer(service: environment, options: options, logger: logger)
-        let name = env.name
-        let json = global.json
-        let tokensRequired = requireToken
-        let costOptions = options.costModel
-        let hint = dopHint
-        let approvalKey = server.tokens.approvalKey
-        do {
-            try await server.run(handleSignals: true) { port in
-                do { try ServerRuntimeFile.write(port: port, approvalKey: approvalKey, beside: file) } catch {
-                    printErr(
-                        "warning: cannot write \(ServerRuntimeFile.url(beside: file).path) (\(error)); "
-                            + "`env approve-device-code` will not find this server")
-                }
-                let organization = "http://127.0.0.1:\(port)"
-                let base = organization + "/api/data/v9.2/"
-                let token = organization + "/common/oauth2/v2.0/token"
-                if json {
-                    printOut(
-                        JSONValue.object([
-                            ("environment", .string("local:\(name)")), ("url", .string(organization)),
-                            ("webAPI", .string(base)), ("port", .number(String(port))),
-                            ("tokenEndpoint", .string(token)),
-                        ]).serialized)
-                } else {
-                    printOut("Serving local:\(name) at \(organization) (use --environment \(organization); Web API root \(base))")
-                    printErr("Token endpoint: \(token). Press Ctrl-C to stop.")
-                    if let model = costOptions {
-                        printErr(
-                            "Cost model: \(model.profile.rawValue)\(model.scale == 1 ? "" : " ×\(model.scale)"), x-ms-dop-hint \(hint); "
-                                + "account at \(organization)\(CostAccount.endpointPath)")
-                    }
-                    if tokensRequired {
-                        printErr(
-                            "Tokens required: portal-migrate auth create --name NAME --url \(organization) --applicationId ID --clientSecretEnv VAR"
-                        )
-                    }
-                }
+        let announce = Announcement(name: env.name, json: global.json, costModel: options.costModel, dopHint: dopHint, tokensRequired: requireToken)
+        try await EnvironmentResolver.connection().serveLocal(
+            env.name, options: options, logger: logger, ready: { announce.say($0) }, runtimeFileProblem: { printErr("warning: \($0)") })
+        if !global.json { printErr("Stopped serving local:\(env.name).") }
+    }
+}
+
+extension EnvServeCommand {
+    /// What `env serve` says once the server listens: where to point `--environment` (one JSON object
+    /// with `--json`), the token endpoint, the cost model and how to get a token when one is required.
+    struct Announcement: Sendable {
+        let name: String
+        let json: Bool
+        let costModel: CostModel?
+        let dopHint: Int
+        let tokensRequired: Bool
+
+        func say(_ served: ServedEndpoints) {
+            let organization = served.organizationURL
+            if json {
+                printOut(
+                    JSONValue.object([
+                        ("environment", .string("local:\(name)")), ("url", .string(organization)),
+                        ("webAPI", .string(served.webAPIURL)), ("port", .number(String(served.port))),
+                        ("tokenEndpoint", .string(served.tokenEndpoint)),
+                    ]).serialized)
+                return
             }
-        } catch {
-            ServerRuntimeFile.remove(beside: file)
-            try? environment.close()
-            throw UserFacingError("cannot serve local:\(name): \(error)")
+            printOut("Serving local:\(name) at \(organization) (use --environment \(organization); Web API root \(served.webAPIURL))")
+            printErr("Token endpoint: \(served.tokenEndpoint). Press Ctrl-C to stop.")
+            if let model = costModel {
+                printErr(
+                    "Cost model: \(model.profile.rawValue)\(model.scale == 1 ? "" : " ×\(model.scale)"), x-ms-dop-hint \(dopHint); "
+                        + "account at \(organization)\(CostAccount.endpointPath)")
+            }
+            if tokensRequired {
+                printErr("Tokens required: portal-migrate auth create --name NAME --url \(organization) --applicationId ID --clientSecretEnv VAR")
+            }
         }
-        ServerRuntimeFile.remove(beside: file)
-        try environment.close()
-        if !json { printErr("Stopped serving local:\(name).") }
     }
 }

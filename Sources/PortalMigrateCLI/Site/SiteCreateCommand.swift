@@ -1,5 +1,6 @@
 import ArgumentParser
 import DataverseWebAPI
+import Environments
 import Foundation
 import PortalModel
 
@@ -36,7 +37,7 @@ struct SiteCreateCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 200 else { throw ValidationError("--name takes 1 to 200 characters") }
-        guard Self.validSubdomain(subdomain) else {
+        guard CreateWebsiteRequest.isValidSubdomain(subdomain) else {
             throw ValidationError(
                 "--subdomain '\(subdomain)' must be 2 to 63 lower-case letters, digits or hyphens, not starting or ending with a hyphen")
         }
@@ -44,61 +45,34 @@ struct SiteCreateCommand: AsyncParsableCommand {
         if let w = existingWebsite, UUID(dataverse: w) == nil { throw ValidationError("'\(w)' is not a GUID (--existing-website)") }
     }
 
-    /// Microsoft's client's rule (research/code-sites-and-admin-api.md §B.2, [V-code]).
-    static func validSubdomain(_ s: String) -> Bool {
-        s.range(of: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])$", options: .regularExpression) != nil
-    }
-
     func run() async throws {
-        let c = try await SiteContext.resolve(site)
+        let c = try await site.open()
         defer { c.close() }
-        let record = existingWebsite.flatMap { UUID(dataverse: $0) }
-        var lcid = language ?? c.baseLanguage
-        if let record {
-            // Checked here first so the message can point at `list` (the service answers 404 too).
-            let records = try await WebsiteListing.websites(in: c.service)
-            guard let r = records.first(where: { $0.websiteId == record }) else {
-                throw UserFacingError(
-                    "no website record \(record.dataverseString) in \(c.label); `portal-migrate list --environment \(c.label)` shows the website records (upload or import the configuration first)"
-                )
-            }
-            if language == nil { lcid = r.baseLanguage }
-        }
-        let request = CreateWebsiteRequest(
-            name: name, subdomain: subdomain, templateName: CreateWebsiteRequest.canonicalTemplate(template),
-            dataverseOrganizationId: c.organizationID, selectedBaseLanguage: lcid, websiteRecordId: record)
-        let result = try await Self.create(c, request, wait: wait, json: site.json)
-        if let result { Self.report(result, c: c, json: site.json) }
+        let request = try await c.createRequest(
+            name: name, subdomain: subdomain, template: template, language: language, existingWebsite: existingWebsite.flatMap { UUID(dataverse: $0) }
+        )
+        if let created = try await Self.create(c, request, wait: wait, json: site.json) { Self.report(created, c: c, json: site.json) }
     }
 
-    /// The outcome of a create that was waited for.
-    struct Created {
-        var state: AdminOperationState
-        var site: PowerPagesWebsite?
-        var location: URL
+    /// Sends the create and, unless `--no-wait`, waits with status lines on stderr.
+    /// - Returns: `nil` with `--no-wait` (after printing where to follow the operation).
+    static func create(_ c: SiteEnvironment, _ request: CreateWebsiteRequest, wait: SiteWaitOptions, json: Bool) async throws -> SiteCreation? {
+        let action = SiteEnvironment.createAction(request)
+        return try await c.create(
+            request, wait: wait.siteWait,
+            accepted: { location in
+                if wait.noWait {
+                    SiteOperationWaiter.accepted(action, location: location, label: c.label, json: json, extra: [("operation", .string("create"))])
+                } else {
+                    SiteOperationWaiter.waiting(action)
+                }
+            },
+            report: { printErr($0) })
     }
 
-    /// Sends the create and, unless `--no-wait`, waits and finds the new site. - Returns: `nil` with `--no-wait`.
-    static func create(_ c: SiteContext, _ request: CreateWebsiteRequest, wait: SiteWaitOptions, json: Bool) async throws -> Created? {
-        let what = request.websiteRecordId.map { "website record \($0.dataverseString)" } ?? "a new website record from \(request.templateName)"
-        let action = "creating site '\(request.name)' (\(what))"
-        let location = try await c.admin.createWebsite(request)
-        if wait.noWait {
-            SiteOperationWaiter.accepted(action, location: location, label: c.label, json: json, extra: [("operation", .string("create"))])
-            return nil
-        }
-        let state = try await SiteOperationWaiter.wait(c.admin, location, action: action, options: wait)
-        let sites = try await c.admin.websites()
-        let record = state.websiteRecordId.flatMap { UUID(uuidString: $0) } ?? request.websiteRecordId
-        let made =
-            sites.first { $0.subdomain?.lowercased() == request.subdomain.lowercased() }
-            ?? sites.first { record != nil && $0.websiteRecordID == record }
-        return Created(state: state, site: made, location: location)
-    }
-
-    static func report(_ r: Created, c: SiteContext, json: Bool) {
-        let record = r.state.websiteRecordId ?? r.site?.websiteRecordId
-        let url = r.state.websiteUrl ?? r.site?.websiteUrl
+    static func report(_ r: SiteCreation, c: SiteEnvironment, json: Bool) {
+        let record = r.websiteRecordID
+        let url = r.websiteURL
         if json {
             printOut(
                 JSONValue.object([
@@ -130,7 +104,7 @@ struct SiteDeleteCommand: AsyncParsableCommand {
     @OptionGroup var wait: SiteWaitOptions
 
     func run() async throws {
-        let c = try await SiteContext.resolve(site)
+        let c = try await site.open()
         defer { c.close() }
         let target = try await selection.find(in: c)
         let label = "site '\(target.name ?? "")' (\(target.websiteUrl ?? target.id))"
@@ -145,7 +119,7 @@ struct SiteDeleteCommand: AsyncParsableCommand {
                 extra: [("operation", .string("delete")), ("siteId", .string(target.id))])
             return
         }
-        let state = try await SiteOperationWaiter.wait(c.admin, location, action: action, options: wait)
+        let state = try await SiteOperationWaiter.wait(c, location, action: action, options: wait)
         if site.json {
             printOut(
                 JSONValue.object([
@@ -167,7 +141,7 @@ struct SiteRestartCommand: AsyncParsableCommand {
     @OptionGroup var selection: SiteSelection
 
     func run() async throws {
-        let c = try await SiteContext.resolve(site)
+        let c = try await site.open()
         defer { c.close() }
         let target = try await selection.find(in: c)
         try await c.admin.restartWebsite(id: target.id)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DataverseWebAPI
+import Environments
 import Foundation
 import PortalModel
 
@@ -21,9 +22,9 @@ struct SiteListCommand: AsyncParsableCommand {
     @OptionGroup var site: SiteOptions
 
     func run() async throws {
-        let c = try await SiteContext.resolve(site)
+        let c = try await site.open()
         defer { c.close() }
-        let rows = try await Self.rows(c)
+        let rows = try await c.rows()
         if site.json {
             printOut(
                 JSONValue.object([
@@ -38,27 +39,18 @@ struct SiteListCommand: AsyncParsableCommand {
         }
         printOut("Sites of \(c.label) (Power Platform environment \(c.admin.environmentID)):")
         for r in rows {
-            let name = r.site?.name ?? r.record?.name ?? ""
             let record = r.record?.websiteId.dataverseString ?? r.site?.websiteRecordId ?? "-"
-            let model = r.record?.dataModel ?? r.site?.dataModel?.lowercased() ?? "?"
-            printOut("  \(r.state.padding(toLength: 12, withPad: " ", startingAt: 0)) \(name)")
+            printOut("  \(r.state.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(r.name)")
             if let s = r.site {
                 printOut("      site \(s.id)  \(s.websiteUrl ?? "-")  template \(s.templateName ?? "?")  created \(s.createdOn ?? "?")")
             }
-            printOut("      website record \(record) (\(model))")
-            if r.state == "inactive" {
+            printOut("      website record \(record) (\(r.dataModel ?? "?"))")
+            if r.state == .inactive {
                 printOut(
                     "      give it a site: portal-migrate site create --environment \(c.label) --existing-website \(record) --name NAME --subdomain SUBDOMAIN --template TEMPLATE"
                 )
             }
         }
-    }
-
-    /// The sites joined with the website records.
-    static func rows(_ c: SiteContext) async throws -> [SiteRow] {
-        let sites = try await c.admin.websites()
-        let records = try await WebsiteListing.websites(in: c.service)
-        return SiteRow.join(sites: sites, records: records)
     }
 }
 
@@ -74,26 +66,9 @@ struct SiteSelection: ParsableArguments {
         if let w = webSiteId, UUID(dataverse: w) == nil { throw ValidationError("'\(w)' is not a GUID (--webSiteId)") }
     }
 
-    /// The site named. - Throws: `UserFacingError` when none matches, or several serve the record.
-    func find(in c: SiteContext) async throws -> PowerPagesWebsite {
-        let sites = try await c.admin.websites()
-        if let id {
-            guard let s = sites.first(where: { $0.id.caseInsensitiveCompare(id) == .orderedSame }) else {
-                throw UserFacingError("no site with id \(id) in \(c.label); `portal-migrate site list --environment \(c.label)` shows the sites")
-            }
-            return s
-        }
-        let record = UUID(dataverse: webSiteId ?? "")
-        let matching = sites.filter { $0.websiteRecordID == record }
-        guard let first = matching.first else {
-            throw UserFacingError(
-                "no site serves website record \(webSiteId ?? "") in \(c.label); `portal-migrate site list --environment \(c.label)` shows the sites")
-        }
-        guard matching.count == 1 else {
-            throw UserFacingError(
-                "\(matching.count) sites serve website record \(webSiteId ?? ""): \(matching.map { "\($0.id) (\($0.websiteUrl ?? "-"))" }.joined(separator: ", ")); pass --id"
-            )
-        }
-        return first
+    /// The site named. - Throws: `EnvironmentsError` when none matches, or several serve the record.
+    func find(in c: SiteEnvironment) async throws -> PowerPagesWebsite {
+        if let id { return try await c.site(id: id) }
+        return try await c.site(servingRecord: UUID(dataverse: webSiteId ?? "") ?? UUID(), as: webSiteId ?? "")
     }
 }

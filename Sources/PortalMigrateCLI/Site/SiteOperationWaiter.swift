@@ -1,23 +1,20 @@
 import DataverseWebAPI
+import Environments
 import Foundation
 import PortalModel
 import Terminal
 
-/// Waits for an admin API operation with progress on stderr: one line when the status changes and
-/// one every 30 s while it does not (provisioning takes minutes, research §B.3).
+/// How the `site` commands show an admin API operation: status lines on stderr while waiting
+/// (`SiteEnvironment.wait` decides which), and where to follow one that was not waited for.
 enum SiteOperationWaiter {
-    /// - Throws: `AdminOperationFailure` (failed after it started, or still running at the timeout),
-    ///   `PowerPagesAdminError`.
-    static func wait(_ admin: PowerPagesAdminClient, _ location: URL, action: String, options: SiteWaitOptions) async throws -> AdminOperationState {
-        let last = LastReport()
-        printErr("Waiting for \(action) (polling the operation; --no-wait returns at once)…")
-        return try await admin.wait(
-            for: location, action: action, interval: .seconds(options.pollInterval),
-            timeout: .seconds(options.timeoutMinutes * 60)
-        ) { state, elapsed in
-            let seconds = Int(elapsed.components.seconds)
-            if last.shouldReport(state.status, seconds) { printErr("  \(action): \(state.status) (\(seconds) s)") }
-        }
+    /// The first line of a wait, on stderr.
+    static func waiting(_ action: String) { printErr("Waiting for \(action) (polling the operation; --no-wait returns at once)…") }
+
+    /// Waits for the operation at `location` with status lines on stderr.
+    /// - Throws: what `SiteEnvironment.wait` throws.
+    static func wait(_ c: SiteEnvironment, _ location: URL, action: String, options: SiteWaitOptions) async throws -> AdminOperationState {
+        waiting(action)
+        return try await c.wait(for: location, action: action, wait: options.siteWait) { printErr($0) }
     }
 
     /// Prints where to follow an operation that was not waited for (`--no-wait`).
@@ -27,21 +24,6 @@ enum SiteOperationWaiter {
         } else {
             printOut("Accepted: \(action). It runs on in the service; `portal-migrate site list --environment \(label)` shows its status.")
             printErr("Operation: \(location.absoluteString)")
-        }
-    }
-
-    final class LastReport: @unchecked Sendable {
-        private var status = ""
-        private var at = 0
-        private let lock = NSLock()
-
-        func shouldReport(_ s: String, _ seconds: Int) -> Bool {
-            lock.withLock {
-                guard s != status || seconds - at >= 30 else { return false }
-                status = s
-                at = seconds
-                return true
-            }
         }
     }
 }

@@ -1,9 +1,6 @@
 import ArgumentParser
-import DataverseWebAPI
-import EnvironmentServer
+import Environments
 import Foundation
-import LocalEnvironment
-import PortalModel
 
 /// Options every `site` command shares: where the environment is and how to reach its admin API.
 struct SiteOptions: ParsableArguments {
@@ -56,100 +53,22 @@ struct SiteWaitOptions: ParsableArguments {
     }
 }
 
-/// What a `site` command talks to: the environment's Dataverse (website records, organization id) and
-/// its Power Pages admin API (sites), resolved from `SiteOptions`.
-///
-/// - `local:NAME`: the embedded environment opened in this process, its admin API answered in-process
-///   by `AdminAPIHandler` (no server; operations finish before they are answered).
-/// - a URL or auth profile: `WebAPIClient` for Dataverse; `PowerPagesAdminClient` for the cloud the URL
-///   belongs to (`PowerPlatformCloud.forEnvironment`, or `--admin-api-url`), with a user's token for the
-///   admin API's audience (`AuthProfile.adminTokenProvider`, or `--admin-token-env`).
-struct SiteContext {
-    let service: any DataverseService
-    let admin: PowerPagesAdminClient
-    /// How the environment was named, for messages and next commands (`local:dev`, `http://127.0.0.1:5555`).
-    let label: String
-    let organizationID: UUID
-    let baseLanguage: Int
-    /// The embedded environment when `local:NAME` (closed by `close()`).
-    let local: LocalEnvironment?
-
-    func close() { try? local?.close() }
-
-    /// - Throws: `UserFacingError` naming what could not be resolved.
-    static func resolve(_ o: SiteOptions, interactive: Bool = true) async throws -> SiteContext {
-        let prompt: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
-        if let name = EnvironmentResolver.localName(o.environment) {
-            let env = try EnvironmentResolver.openLocal(name)
-            let org = try await env.organizationInfo()
-            let handler = AdminAPIHandler.inProcess(environment: env)
-            let cloud = PowerPlatformCloud.loopback(origin: URL(string: InProcessAdminTransport.origin)!)
-            let admin = PowerPagesAdminClient(
-                cloud: cloud, environmentID: o.environmentID ?? org.organizationID.uuidString.lowercased(),
-                tokenProvider: NoTokenProvider(), transport: InProcessAdminTransport(handler: handler))
-            return SiteContext(
-                service: env, admin: admin, label: "local:\(name)", organizationID: org.organizationID,
-                baseLanguage: org.languageCode, local: env)
-        }
-        let client = try RemoteEnvironment.client(for: o.environment, verbose: o.verbose, interactive: interactive)
-        let url = client.configuration.environmentURL
-        var cloud = PowerPlatformCloud.forEnvironment(url)
-        if let text = o.adminAPIURL {
-            guard let u = URL(string: text), u.host != nil, u.scheme == "https" || EnvironmentURL.isLoopback(u) else {
-                throw UserFacingError(
-                    "--admin-api-url '\(text)' is not an https:// URL (or a loopback http:// URL)", exitCode: PortalMigrateExit.usage)
-            }
-            cloud = PowerPlatformCloud.forAPIURL(u)
-        }
-        let store = RemoteEnvironment.store
-        var servicePrincipal = false
-        let provider: any TokenProvider
-        if let variable = o.adminTokenEnv {
-            provider = EnvironmentTokenProvider(variable: variable)
-        } else if let profile = try RemoteEnvironment.profile(for: o.environment, store: store) {
-            servicePrincipal = profile.kind == .clientCredentials
-            provider = try profile.adminTokenProvider(cloud: cloud, cache: store.tokenCache, interactive: interactive, prompt: prompt)
-        } else {
-            provider = NoTokenProvider() // a loopback URL without a profile: no tokens
-        }
-        let who = try await client.whoAmI()
-        let org = try await client.organizationInfo()
-        var environmentID = o.environmentID
-        if environmentID == nil {
-            if EnvironmentURL.isLoopback(url) {
-                environmentID = who.organizationID.uuidString.lowercased() // the embedded server's convention
-            } else {
-                environmentID = await client.powerPlatformEnvironmentID()
-            }
-        }
-        guard let environmentID else {
-            throw UserFacingError(
-                "cannot find the Power Platform environment id of \(url.absoluteString); pass --environment-id ID (`pac auth who` shows it as 'Environment ID')",
-                exitCode: PortalMigrateExit.usage)
-        }
-        var admin = PowerPagesAdminClient(cloud: cloud, environmentID: environmentID, tokenProvider: provider)
-        admin.servicePrincipal = servicePrincipal
-        if o.verbose { printErr("admin API: \(cloud.description), environment \(environmentID), token audience \(cloud.audience)") }
-        return SiteContext(
-            service: client, admin: admin, label: o.environment ?? url.absoluteString, organizationID: who.organizationID,
-            baseLanguage: org.languageCode, local: nil)
+extension SiteOptions {
+    /// The environment these options name, with its admin API (`SiteEnvironment.open`); with
+    /// `--verbose`, which admin API is used goes to stderr.
+    /// - Throws: what `SiteEnvironment.open` throws (`EnvironmentsError` naming what could not be resolved).
+    func open(interactive: Bool = true) async throws -> SiteEnvironment {
+        let connection = EnvironmentResolver.connection(verbose: verbose, interactive: interactive)
+        let c = try await SiteEnvironment.open(
+            environment, environmentID: environmentID, adminAPIURL: adminAPIURL, adminTokenVariable: adminTokenEnv, connection: connection)
+        if verbose, let d = c.adminDescription { printErr(d) }
+        return c
     }
 }
 
-/// Answers admin API requests of a `local:NAME` environment in this process with `AdminAPIHandler`.
-struct InProcessAdminTransport: HTTPTransport {
-    /// The origin the in-process admin API pretends to have.
-    static let origin = "http://127.0.0.1"
-    let handler: AdminAPIHandler
-
-    func send(_ request: HTTPRequestMessage, timeout: Duration) async throws -> HTTPResponseMessage {
-        let components = URLComponents(url: request.url, resolvingAgainstBaseURL: false)
-        let path = components?.path ?? request.url.path
-        var headers: [String: String] = [:]
-        for h in request.headers { headers[h.name.lowercased()] = h.value }
-        let answer = await handler.handle(
-            method: request.method, path: path, query: WebRequest.parseQuery(components?.percentEncodedQuery),
-            headers: headers, body: request.body ?? Data(), origin: Self.origin)
-        return HTTPResponseMessage(status: answer.status, headers: answer.headers.map { ($0.0, $0.1) }, body: answer.body)
+extension SiteWaitOptions {
+    /// The options as the library's `SiteWait`.
+    var siteWait: SiteWait {
+        SiteWait(noWait: noWait, pollInterval: .seconds(pollInterval), timeout: .seconds(timeoutMinutes * 60))
     }
 }

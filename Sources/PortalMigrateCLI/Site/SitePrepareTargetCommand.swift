@@ -1,5 +1,6 @@
 import ArgumentParser
 import DataverseWebAPI
+import Environments
 import Foundation
 import Migration
 import PortalModel
@@ -32,17 +33,17 @@ struct SitePrepareTargetCommand: AsyncParsableCommand {
     @OptionGroup var wait: SiteWaitOptions
 
     func validate() throws {
-        if let s = subdomain, !SiteCreateCommand.validSubdomain(s) {
+        if let s = subdomain, !CreateWebsiteRequest.isValidSubdomain(s) {
             throw ValidationError("--subdomain '\(s)' must be 2 to 63 lower-case letters, digits or hyphens, not starting or ending with a hyphen")
         }
         if wait.noWait { throw ValidationError("prepare-target waits for each step; --no-wait does not apply") }
     }
 
     func run() async throws {
-        let c = try await SiteContext.resolve(site)
+        let c = try await site.open()
         defer { c.close() }
         let templateName = CreateWebsiteRequest.canonicalTemplate(template)
-        let sub = subdomain ?? "pm-prepare-" + UUID().uuidString.lowercased().prefix(8)
+        let sub = subdomain ?? SiteEnvironment.preparationSubdomain()
         let existing = try await WebsiteListing.websites(in: c.service)
         say("Plan for \(c.label) (the one-time preparation of a standard data model target):")
         say("  1. create site '\(name)' from template \(templateName) at subdomain \(sub): installs the template's solutions and default records")
@@ -55,21 +56,12 @@ struct SitePrepareTargetCommand: AsyncParsableCommand {
         }
         try confirmSite("Prepare \(c.label)?", yes: yes, refusal: "the plan above creates and deletes a site in \(c.label)")
 
-        let request = CreateWebsiteRequest(
-            name: name, subdomain: String(sub), templateName: templateName,
-            dataverseOrganizationId: c.organizationID, selectedBaseLanguage: language ?? c.baseLanguage)
-        guard let created = try await SiteCreateCommand.create(c, request, wait: wait, json: false) else { return }
         var steps: [JSONValue] = []
-        let outcome = try await TargetPreparation.finish(
-            .init(
-                siteID: created.site?.id,
-                websiteRecordID: created.state.websiteRecordId.flatMap { UUID(uuidString: $0) } ?? created.site?.websiteRecordID),
-            before: Set(existing.map(\.websiteId)), in: c.service, label: c.label,
-            deleteSite: { id in
-                let location = try await c.admin.deleteWebsite(id: id)
-                _ = try await SiteOperationWaiter.wait(c.admin, location, action: "deleting the preparation site \(id)", options: wait)
-            },
-            step: { steps.append(tell($0)) })
+        guard
+            let outcome = try await c.prepareTarget(
+                template: template, subdomain: sub, name: name, language: language, existing: existing, wait: wait.siteWait,
+                step: { steps.append(tell($0)) }, waiting: { SiteOperationWaiter.waiting($0) }, report: { printErr($0) })
+        else { return }
         if site.json {
             printOut(
                 JSONValue.object([
