@@ -96,3 +96,47 @@ extension MigrationUseCases {
         return DriftComparer(scope: scope, match: match, profileColumns: profileColumns).compare(source: source, target: target)
     }
 }
+
+/// One side of a `diff` before it is compared: a file source already read by its adapter, or a website
+/// of an environment still to read (`MigrationUseCases.driftSides` decides the order).
+public enum DriftSideSource: Sendable {
+    /// A pac folder, code-site project or CMT package read by its adapter (`RunSource.read`), with
+    /// the label the comparison names it by (`folder ./site`).
+    case file(RunSource, label: String)
+    /// Website `website` of an environment (`nil`: `MigrationUseCases.driftWebsite` picks), in data
+    /// model `model` (`nil` detects); `option` names the website's option in messages.
+    case environment(any DataverseService, name: String, website: UUID?, model: DataModel?, option: String)
+}
+
+extension DriftSide {
+    /// A file source read by its adapter as a side of `diff`, compared on the columns its format
+    /// carries (`SourceMeaning.carried`), its website the source's.
+    public init(file: RunSource, label: String) {
+        var snapshot = file.snapshot ?? PortalSnapshot()
+        snapshot.websiteID = snapshot.websiteID ?? file.websiteID
+        self.init(label: label, snapshot: snapshot, carried: file.meaning.carried, model: file.model)
+    }
+}
+
+extension MigrationUseCases {
+    /// `diff`'s two sides, in the order that lets an environment side with several websites be matched
+    /// (`driftWebsite`): with a file on the other side, the environment's website is the file's (by id,
+    /// then name), whichever side the file is; of two environments, the second is matched with the first.
+    /// - Throws: what `driftSide` throws (`MigrationError.invalid` naming the candidate websites;
+    ///   `DataverseError` from an environment).
+    public static func driftSides(_ a: DriftSideSource, _ b: DriftSideSource) async throws -> (DriftSide, DriftSide) {
+        func read(_ side: DriftSideSource, like other: DriftSide?) async throws -> DriftSide {
+            switch side {
+            case .file(let run, let label): return DriftSide(file: run, label: label)
+            case .environment(let service, let name, let website, let model, let option):
+                return try await driftSide(service, environment: name, website: website, model: model, like: other, option: option)
+            }
+        }
+        if case .environment = a, case .file = b {
+            let second = try await read(b, like: nil)
+            return (try await read(a, like: second), second)
+        }
+        let first = try await read(a, like: nil)
+        return (first, try await read(b, like: first))
+    }
+}

@@ -36,33 +36,39 @@ public struct CodeSiteDownloadCommand: AsyncParsableCommand {
             let result = try await CodeSiteDownload.download(
                 websiteID: websiteID, from: environment, environmentName: global.environment ?? "the environment",
                 into: URL(fileURLWithPath: rootPath), environmentHost: PortalFolder.manifestHost(environment: global.environment ?? "default"))
-            let summary = result.site, logic = result.serverLogic, sources = result.sourceFiles
+            try Self.render(result, json: global.json)
+        }
+    }
+
+    /// What was written: the site's files, server logic and source files, and the `--json` object
+    /// `{"folder", "records", "written", "unchanged", "removed", "skipped", "sourceFiles": {"rows", "written", "removed"}}`.
+    static func render(_ result: CodeSiteDownload.Result, json: Bool) throws {
+        let summary = result.site, logic = result.serverLogic, sources = result.sourceFiles
+        MigrationCommandSupport.say(
+            "Downloaded \(result.records) record(s) into \(summary.siteFolder.path): \(summary.written.count) file(s) "
+                + "written, \(summary.unchanged) unchanged, \(summary.removed.count) removed.", json: json)
+        for f in summary.removed { MigrationCommandSupport.say("  removed \(f) (its record is gone from the site)", json: json) }
+        if !logic.written.isEmpty || logic.unchanged > 0 {
             MigrationCommandSupport.say(
-                "Downloaded \(result.records) record(s) into \(summary.siteFolder.path): \(summary.written.count) file(s) "
-                    + "written, \(summary.unchanged) unchanged, \(summary.removed.count) removed.", json: global.json)
-            for f in summary.removed { MigrationCommandSupport.say("  removed \(f) (its record is gone from the site)", json: global.json) }
-            if !logic.written.isEmpty || logic.unchanged > 0 {
-                MigrationCommandSupport.say(
-                    "Server logic: \(logic.written.count) file(s) written, \(logic.unchanged) unchanged", json: global.json)
+                "Server logic: \(logic.written.count) file(s) written, \(logic.unchanged) unchanged", json: json)
+        }
+        if sources.rows > 0 || !sources.removed.isEmpty {
+            MigrationCommandSupport.say(
+                "Source files: \(sources.rows) (\(sources.written.count) file(s) written, \(sources.unchanged) unchanged, "
+                    + "\(sources.removed.count) removed)", json: json)
+            for f in sources.removed { MigrationCommandSupport.say("  removed \(f) (its row is gone from the site)", json: json) }
+            for p in sources.withoutContent {
+                MigrationCommandSupport.say("  \(p): the site keeps no bytes for it; only its source-files/ entry is written", json: json)
             }
-            if sources.rows > 0 || !sources.removed.isEmpty {
-                MigrationCommandSupport.say(
-                    "Source files: \(sources.rows) (\(sources.written.count) file(s) written, \(sources.unchanged) unchanged, "
-                        + "\(sources.removed.count) removed)", json: global.json)
-                for f in sources.removed { MigrationCommandSupport.say("  removed \(f) (its row is gone from the site)", json: global.json) }
-                for p in sources.withoutContent {
-                    MigrationCommandSupport.say("  \(p): the site keeps no bytes for it; only its source-files/ entry is written", json: global.json)
-                }
-            }
-            if !summary.skipped.isEmpty { printErr("Not in the code-site folder format (left out): \(summary.skipped.count) record(s)") }
-            if global.json {
-                let obj: [String: Any] = [
-                    "folder": summary.siteFolder.path, "records": result.records, "written": summary.written,
-                    "unchanged": summary.unchanged, "removed": summary.removed, "skipped": summary.skipped,
-                    "sourceFiles": ["rows": sources.rows, "written": sources.written, "removed": sources.removed] as [String: Any],
-                ]
-                printOut(String(decoding: try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys]), as: UTF8.self))
-            }
+        }
+        if !summary.skipped.isEmpty { printErr("Not in the code-site folder format (left out): \(summary.skipped.count) record(s)") }
+        if json {
+            let obj: [String: Any] = [
+                "folder": summary.siteFolder.path, "records": result.records, "written": summary.written,
+                "unchanged": summary.unchanged, "removed": summary.removed, "skipped": summary.skipped,
+                "sourceFiles": ["rows": sources.rows, "written": sources.written, "removed": sources.removed] as [String: Any],
+            ]
+            printOut(String(decoding: try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys]), as: UTF8.self))
         }
     }
 }

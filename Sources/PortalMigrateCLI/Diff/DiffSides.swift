@@ -1,8 +1,6 @@
 import ArgumentParser
-import ConfigurationMigration
 import Foundation
 import Migration
-import PortalFolder
 import PortalModel
 
 /// The two sides of `portal-migrate diff`: each a pac folder, a CMT package or a website of an
@@ -78,30 +76,23 @@ struct DiffSideOptions: ParsableArguments {
     }
 }
 
-/// Reads the sides of `diff` into `DriftSide`s: a file side through the source factory (as every
-/// command reads a file source), an environment side through the use case; which website an
-/// environment side compares is the library's rule (`MigrationUseCases.driftWebsite`).
+/// Maps the sides of `diff` to `DriftSideSource`s (a file side read through the source factory, as
+/// every command reads a file source) and reads them with the use case, whose rule says in which order
+/// and which website an environment side compares (`MigrationUseCases.driftSides`).
 enum DiffSideReader {
-    /// Reads both sides. A folder or package side is read first, so that an environment side with
-    /// several websites is matched with its website (by id, then name); of two environments, the
-    /// second is matched with the first.
+    /// Reads both sides.
     static func read(_ a: DiffSideOptions.Spec, _ b: DiffSideOptions.Spec, options: DiffSideOptions, verbose: Bool) async throws -> (
         DriftSide, DriftSide
     ) {
-        if case .environment = a, b.isFile {
-            let second = try await read(b, modelVersion: options.targetModelVersion, like: nil, option: "--targetWebSiteId", verbose: verbose)
-            return (try await read(a, modelVersion: options.modelVersion, like: second, option: "--webSiteId", verbose: verbose), second)
-        }
-        let first = try await read(a, modelVersion: options.modelVersion, like: nil, option: "--webSiteId", verbose: verbose)
-        return (first, try await read(b, modelVersion: options.targetModelVersion, like: first, option: "--targetWebSiteId", verbose: verbose))
+        let first = try source(a, modelVersion: options.modelVersion, option: "--webSiteId", verbose: verbose)
+        let second = try source(b, modelVersion: options.targetModelVersion, option: "--targetWebSiteId", verbose: verbose)
+        return try await MigrationUseCases.driftSides(first, second)
     }
 
-    /// Reads `spec`: a file source through its adapter, an environment's website through the use case.
-    /// - Throws: a usage error (exit 64) for a website id that is not a GUID; what the adapter, the use
-    ///   case (`MigrationError.invalid` naming the candidate websites) or the environment throws.
-    static func read(
-        _ spec: DiffSideOptions.Spec, modelVersion: String?, like other: DriftSide?, option: String, verbose: Bool
-    ) async throws -> DriftSide {
+    /// `spec` as a side: a file source read by its adapter, or an environment's website to read.
+    /// - Throws: a usage error (exit 64) for a website id that is not a GUID or a bad model version;
+    ///   what the adapter or the environment throws.
+    static func source(_ spec: DiffSideOptions.Spec, modelVersion: String?, option: String, verbose: Bool) throws -> DriftSideSource {
         let model = try ModelVersionOption.parse(modelVersion)
         switch spec {
         case .folder(let path), .package(let path):
@@ -109,22 +100,10 @@ enum DiffSideReader {
             guard let file = SourceFactory.fileSource(data: isFolder ? nil : path, path: isFolder ? path : nil) else {
                 throw UserFacingError("\(path) could not be read as a site")
             }
-            let run = try SourceFactory.read(file.source, model: model)
-            guard var snapshot = run.snapshot else { throw UserFacingError("\(path) could not be read as a site") }
-            snapshot.websiteID = snapshot.websiteID ?? run.websiteID
-            return DriftSide(label: "\(isFolder ? "folder" : "package") \(path)", snapshot: snapshot, carried: run.meaning.carried, model: run.model)
+            return .file(try SourceFactory.read(file.source, model: model), label: "\(isFolder ? "folder" : "package") \(path)")
         case .environment(let env, let site):
             let service = try MigrationCommandSupport.service(env, verbose: verbose)
-            return try await MigrationUseCases.driftSide(
-                service, environment: env, website: try WebsiteIDOption.parse(site, option: option), model: model, like: other, option: option)
+            return .environment(service, name: env, website: try WebsiteIDOption.parse(site, option: option), model: model, option: option)
         }
-    }
-}
-
-extension DiffSideOptions.Spec {
-    /// True for a folder or a package.
-    var isFile: Bool {
-        if case .environment = self { return false }
-        return true
     }
 }

@@ -50,13 +50,20 @@ public struct DownloadCommand: AsyncParsableCommand {
         list.map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }) }
     }
 
+    /// `--includeEntities` / `--excludeEntities` as logical names (`nil`: every table).
+    /// - Throws: `UserFacingError` naming the tables the catalog does not know, and the option.
+    func tableFilter() throws -> (include: Set<String>?, exclude: Set<String>) {
+        for (option, list) in [("--includeEntities", includeEntities), ("--excludeEntities", excludeEntities)] {
+            let unknown = TableCatalog.standard.unknownTables(Self.names(list) ?? [])
+            if !unknown.isEmpty { throw UserFacingError(TableCatalog.standard.unknownTablesMessage(unknown, option: option)) }
+        }
+        return (Self.names(includeEntities), Self.names(excludeEntities) ?? [])
+    }
+
     public func run() async throws {
         try await MigrationCommandSupport.run(json: global.json) {
             let websiteID = try WebsiteIDOption.required(webSiteId, option: "--webSiteId")
-            for (option, list) in [("--includeEntities", includeEntities), ("--excludeEntities", excludeEntities)] {
-                let unknown = TableCatalog.standard.unknownTables(Self.names(list) ?? [])
-                if !unknown.isEmpty { throw UserFacingError(TableCatalog.standard.unknownTablesMessage(unknown, option: option)) }
-            }
+            let tables = try tableFilter()
             let parent = URL(fileURLWithPath: path)
             try Self.refuse(DownloadDestination.refusal(path: parent))
             let environment = try MigrationCommandSupport.service(global.environment, verbose: global.verbose)
@@ -70,7 +77,7 @@ public struct DownloadCommand: AsyncParsableCommand {
                 keptSystemColumnsByTable: PacFolderFormat.downloadedSystemColumnsByTable)
             // File names keep their language code even when the website languages are filtered out.
             let languageCodes = PortalFolder.languageCodes(site.snapshot)
-            var snapshot = PortalFolder.filtered(site.snapshot, include: Self.names(includeEntities), exclude: Self.names(excludeEntities) ?? [])
+            var snapshot = PortalFolder.filtered(site.snapshot, include: tables.include, exclude: tables.exclude)
             // Per-table counts under -v only (pac prints one line per table, most of them zero); the summary
             // below says how many records and files (issue 24 item 4).
             if global.verbose {
