@@ -59,58 +59,101 @@ struct BenchSmokeTests {
         #expect(out.contains("| upload | S |"))
     }
 
+    /// Every scenario of issue 20 and every baseline, in the order of the report.
+    static let everyName = [
+        "baseline-a-sequential", "baseline-b-parallel", "baseline-c-local", "read-local", "upload", "reupload-unchanged",
+        "reupload-one-change", "download", "migrate", "cmt-export", "cmt-import",
+    ]
+
     @Test(
-        "cost model at S with tiny costs, hints 4 and 16: floor, writes sent against the least, CPU, concurrency within the hint, the note body cache, the plot"
+        "every scenario and baseline at S under the cost model (tiny costs, 1 ms latency, hint 4): both floors, writes sent against the least, CPU, concurrency within the hint, the note body cache, the plot and the merge"
     )
-    func costModel() async throws {
+    func everyScenarioUnderCostModel() async throws {
         let dir = try TestPaths.temporaryDirectory("pm-bench-cost")
         defer { try? FileManager.default.removeItem(at: dir) }
         let json = dir.appendingPathComponent("bench.json")
         let r = try await CLI.run(
             [
-                "--size", "S", "--runs", "1", "--cost-model", "typical", "--cost-scale", "0.02", "--dop-hints", "4,16",
-                "--scenarios", "upload,reupload-unchanged", "--json", json.path,
-                "--work", dir.appendingPathComponent("work").path,
+                "--size", "S", "--runs", "1", "--cost-model", "typical", "--cost-scale", "0.02", "--latency-ms", "1",
+                "--dop-hints", "4", "--json", json.path, "--work", dir.appendingPathComponent("work").path,
             ], executable: Self.benchBinary)
         #expect(r.exitCode == 0, "\(r.stderr.suffix(2000))")
         let report = try #require((try? Data(contentsOf: json)).flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] })
-        #expect((report["server"] as? String ?? "").contains("--cost-model typical"))
+        #expect((report["server"] as? String ?? "").contains("--latency-ms 1 --max-concurrency 52 --dop-hint 4 --cost-model typical"))
         #expect((report["loadAverage"] as? [Double])?.count == 2)
         let scenarios = try #require(report["scenarios"] as? [[String: Any]])
-        #expect(
-            scenarios.map { "\($0["name"] as? String ?? "") \($0["dopHint"] as? Int ?? 0)" }
-                == ["upload 4", "reupload-unchanged 4", "upload 16", "reupload-unchanged 16"])
+        #expect(scenarios.map { $0["name"] as? String ?? "" } == Self.everyName)
+        func named(_ n: String) -> [String: Any] { scenarios.first { $0["name"] as? String == n } ?? [:] }
         for s in scenarios {
-            let name = "\(s["name"] ?? "") hint \(s["dopHint"] ?? "")"
+            let name = s["name"] as? String ?? ""
             #expect(s["error"] == nil, "\(name): \(s["error"] ?? "")")
-            let floor = s["floorSeconds"] as? Double ?? 0, wall = s["wallSeconds"] as? Double ?? 0
-            #expect(floor > 0 && abs((s["wallOverFloor"] as? Double ?? 0) - wall / floor) < 1e-6, "\(name)")
-            #expect((s["serviceSeconds"] as? Double ?? 0) > 0, "\(name)")
             #expect((s["cpuSeconds"] as? Double ?? 0) > 0, "\(name): the child's CPU time is counted")
-            // The client never keeps more requests in service than the server's x-ms-dop-hint.
-            let peak = s["peakServerConcurrency"] as? Int ?? 0, hint = s["dopHint"] as? Int ?? 0
-            #expect(peak >= 1 && peak <= hint, "\(name): peak \(peak)")
-            #expect((s["executionThrottled"] as? Int) == 0, "\(name)")
             #expect((s["loadAverage"] as? [Double])?.count == 2)
+            #expect((s["peakRSSBytes"] as? Int ?? 0) > 5_000_000, "\(name)")
+            guard !["baseline-c-local", "read-local"].contains(name) else {
+                #expect(s["floorSeconds"] == nil && s["requests"] as? Int == 0, "\(name) runs in-process, without a server")
+                continue
+            }
+            let wall = s["wallSeconds"] as? Double ?? 0
+            let floor = s["floorSeconds"] as? Double ?? 0, budgetFloor = s["budgetFloorSeconds"] as? Double ?? 0
+            #expect(floor > 0 && abs((s["wallOverFloor"] as? Double ?? 0) - wall / floor) < 1e-6, "\(name)")
+            // Tiny costs never reach the execution-time limit: both floors agree.
+            #expect(budgetFloor > 0 && abs(budgetFloor - floor) < 1e-9, "\(name)")
+            #expect(abs((s["wallOverBudgetFloor"] as? Double ?? 0) - wall / budgetFloor) < 1e-6, "\(name)")
+            #expect((s["serviceSeconds"] as? Double ?? 0) > 0, "\(name)")
+            // The client never keeps more requests in service than the server's x-ms-dop-hint; the baseline
+            // that sends hundreds of requests at the hint has more than one in service at some point.
+            let peak = s["peakServerConcurrency"] as? Int ?? 0
+            switch name {
+            case "baseline-a-sequential": #expect(peak == 1, "one request at a time")
+            case "baseline-b-parallel": #expect(peak >= 2 && peak <= 4, "\(name): peak \(peak)")
+            default: #expect(peak >= 1 && peak <= 4, "\(name): peak \(peak)")
+            }
+            #expect((s["executionThrottled"] as? Int) == 0, "\(name)")
+            let least = s["minimumOperations"] as? Int, sent = s["operationsSent"] as? Int ?? -1
+            switch name {
+            case "reupload-unchanged", "download", "cmt-export": #expect(least == 0 && sent == 0, "\(name) writes nothing")
+            case "reupload-one-change": #expect(least == 1 && sent == 1, "one change, one write")
+            default: #expect((least ?? 0) > 400 && sent >= least ?? 0, "\(name) writes at least what the plan needs")
+            }
         }
-        let uploads = scenarios.filter { $0["name"] as? String == "upload" }
-        let again = scenarios.filter { $0["name"] as? String == "reupload-unchanged" }
-        for u in uploads {
-            let least = u["minimumOperations"] as? Int ?? 0
-            #expect(least > 400 && (u["operationsSent"] as? Int ?? 0) >= least, "an upload into an empty target writes at least what the plan needs")
+        // The 4 MB of web file bodies are not downloaded again: the body cache holds them by version.
+        let uploadReceived = named("upload")["bytesReceived"] as? Int ?? 0
+        for n in ["reupload-unchanged", "reupload-one-change"] {
+            let received = named(n)["bytesReceived"] as? Int ?? Int.max
+            #expect(received < uploadReceived / 2, "\(n) received \(received) bytes, upload \(uploadReceived)")
         }
-        for (u, a) in zip(uploads, again) {
-            #expect(a["operationsSent"] as? Int == 0 && a["minimumOperations"] as? Int == 0, "an unchanged re-upload writes nothing")
-            // The 4 MB of web file bodies are not downloaded again: the body cache holds them by version.
-            let uploadReceived = u["bytesReceived"] as? Int ?? 0, againReceived = a["bytesReceived"] as? Int ?? Int.max
-            #expect(againReceived < uploadReceived / 2, "re-upload received \(againReceived) bytes, upload \(uploadReceived)")
-        }
+        // Reads carry the web file bodies (4 MB, base64 in JSON) the other way.
+        for n in ["download", "cmt-export"] { #expect((named(n)["bytesReceived"] as? Int ?? 0) > 4_000_000, "\(n)") }
+        // Every scenario carries its ratio to each per-record baseline.
+        let ratios = try #require(named("upload")["ratios"] as? [String: Double])
+        #expect(Set(ratios.keys) == ["baseline-a-sequential", "baseline-b-parallel", "baseline-c-local"])
+        #expect(r.stdout.contains("| floor under budget s | wall ÷ it | peak in service |"))
 
         let svg = dir.appendingPathComponent("plot.svg")
         let p = try await CLI.run(["--plot", svg.path, "--inputs", json.path], executable: Self.benchBinary)
         #expect(p.exitCode == 0, "\(p.stderr)")
         let text = try String(contentsOf: svg, encoding: .utf8)
-        #expect(text.hasPrefix("<svg") && text.contains("upload hint 16") && text.contains("<polyline"))
+        #expect(text.hasPrefix("<svg") && text.contains("cmt-import hint 4") && text.contains("<polyline"))
+
+        // Two runs of one commit and size (e.g. the hints as two processes) merge into one report.
+        let merged = dir.appendingPathComponent("merged.json")
+        let m = try await CLI.run(["--merge", merged.path, "--inputs", "\(json.path),\(json.path)"], executable: Self.benchBinary)
+        #expect(m.exitCode == 0, "\(m.stderr)")
+        let both = try #require((try? Data(contentsOf: merged)).flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] })
+        #expect((both["scenarios"] as? [Any])?.count == 2 * Self.everyName.count)
+        #expect((both["loadAverage"] as? [Double])?.count == 4)
+        // A report of another commit is refused, naming what differs.
+        var other = report
+        other["gitCommit"] = "0000000000000000000000000000000000000000"
+        let otherFile = dir.appendingPathComponent("other.json")
+        try JSONSerialization.data(withJSONObject: other).write(to: otherFile)
+        let refused = try await CLI.run(
+            ["--merge", dir.appendingPathComponent("refused.json").path, "--inputs", "\(json.path),\(otherFile.path)"],
+            executable: Self.benchBinary)
+        #expect(refused.exitCode != 0)
+        #expect(refused.stderr.contains("differ in their commit"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("refused.json").path))
     }
 
     @Test("an unknown size is refused with a clear message")
@@ -119,17 +162,5 @@ struct BenchSmokeTests {
         #expect(status != 0)
         #expect(err.contains("Unknown size 'XL'"))
         #expect(report == nil)
-    }
-
-    @Test("size S, every scenario and baseline once, all measured (PM_LONG_TESTS=1)", .enabled(if: TestPaths.longTests))
-    func everyScenario() async throws {
-        let (status, _, err, report) = try await Self.runBench(["--size", "S", "--runs", "1", "--dop-hints", "4", "--cost-scale", "0.05"])
-        #expect(status == 0, "\(err.suffix(2000))")
-        let json = try #require(report)
-        let scenarios = try #require(json["scenarios"] as? [[String: Any]])
-        #expect(scenarios.count == 11)
-        for s in scenarios {
-            #expect(s["error"] == nil, "\(s["name"] ?? ""): \(s["error"] ?? "")")
-        }
     }
 }
