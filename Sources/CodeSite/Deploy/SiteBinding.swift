@@ -56,7 +56,7 @@ public struct SiteBinding: Sendable, Equatable {
         let sites: [EntityRecord]
         do {
             sites = try await target.retrieveAll(RecordQuery("powerpagesite", columns: ["name"]))
-        } catch let e as DataverseError where e.code == DataverseError.Code.resourceNotFound || e.httpStatus == 404 {
+        } catch let e as DataverseError where e.isNotFound {
             sites = []
         }
         func named(_ id: UUID) -> String? { sites.first { $0.id == id }?.string("name") }

@@ -242,7 +242,7 @@ public enum SourceFileRows {
         let records: [EntityRecord]
         do {
             records = try await service.retrieveAll(RecordQuery(SourceFileTable.name, columns: SourceFileTable.columns))
-        } catch let e as DataverseError where e.code == DataverseError.Code.resourceNotFound || e.httpStatus == 404 {
+        } catch let e as DataverseError where e.isNotFound {
             return []
         }
         var out: [SourceFileRow] = []

@@ -40,10 +40,8 @@ public enum WebAPIErrors {
         e.code.lowercased() == DataverseError.Code.duplicateRecord || e.message.lowercased().contains("duplicate")
     }
 
-    /// True for a missing record or link (404, or ObjectDoesNotExist `0x80040217`).
-    public static func isMissing(_ e: DataverseError) -> Bool {
-        e.httpStatus == 404 || e.code.lowercased() == DataverseError.Code.objectDoesNotExist
-    }
+    /// True for a missing record or link (404, or ObjectDoesNotExist `0x80040217`): `DataverseError.isNotFound`.
+    public static func isMissing(_ e: DataverseError) -> Bool { e.isNotFound }
 }
 
 /// Which environment URLs the client accepts.

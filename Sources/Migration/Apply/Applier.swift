@@ -403,7 +403,7 @@ public struct Applier: Sendable {
                 if case .create(let r) = op, e.code == DataverseError.Code.duplicateRecord {
                     // The record exists (created by an earlier, interrupted request): update it instead.
                     result = (try? await target.execute([.update(r)], atomic: false, options: execOptions).first) ?? result
-                } else if case .delete = op, e.code == DataverseError.Code.objectDoesNotExist {
+                } else if case .delete = op, e.isRecordNotFound {
                     result = .success(info.id)
                 }
             }

@@ -64,18 +64,13 @@ public enum CodeSiteContentCheck {
 
     /// The target's bytes, `nil` when it has no such record or file.
     static func body(_ service: any DataverseService, _ key: FileBodyKey) async throws -> Data? {
-        do { return try await service.downloadFile(key) } catch let e as DataverseError
-            where e.code == DataverseError.Code.objectDoesNotExist
-            || e.code == DataverseError.Code.resourceNotFound
-        {
+        do { return try await service.downloadFile(key) } catch let e as DataverseError where e.isNotFound {
             return nil
         }
     }
 
     static func ids(_ service: any DataverseService, _ query: RecordQuery) async throws -> [UUID] {
-        do { return try await service.retrieveAll(query).map(\.id) } catch let e as DataverseError
-            where e.code == DataverseError.Code.resourceNotFound
-        {
+        do { return try await service.retrieveAll(query).map(\.id) } catch let e as DataverseError where e.isNotFound {
             return []
         }
     }

@@ -144,7 +144,7 @@ public actor EnhancedModelService: DataverseService {
                     "powerpagesite", columns: ["name"],
                     filter: .equal("powerpagesiteid", .guid(websiteID)), top: 1))
             return !found.isEmpty
-        } catch let e as DataverseError where e.code == DataverseError.Code.resourceNotFound || e.httpStatus == 404 {
+        } catch let e as DataverseError where e.isNotFound {
             return false
         }
     }

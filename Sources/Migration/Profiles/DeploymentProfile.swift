@@ -77,12 +77,12 @@ public struct DeploymentProfile: Sendable {
                 var values: [String: FieldValue] = [:]
                 for column in map.keys.sorted() where column != pk {
                     guard let raw = map[column].map(scalarText) ?? nil else { values[column] = .null; continue }
-                    let text = try substitute(raw, environment: environment, where: "\(source): \(table) \(id.dataverseString) .\(column)")
+                    let text = try substitute(raw, environment: environment, where: "\(source): \(Diagnostic.record(table, id, column: column))")
                     let col = def.column(column)
                     do {
                         values[column] = try FieldValue.parse(text, as: col?.type ?? .string, lookupTarget: col?.targets.first)
                     } catch {
-                        throw MigrationError.deploymentProfile("\(source): \(table) \(id.dataverseString) .\(column): \(error)")
+                        throw MigrationError.deploymentProfile("\(source): \(Diagnostic.record(table, id, column: column)): \(error)")
                     }
                 }
                 overrides.append(Override(table: table, id: id, values: values))

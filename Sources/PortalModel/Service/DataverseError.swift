@@ -70,9 +70,21 @@ public struct DataverseError: Error, Sendable, Hashable, CustomStringConvertible
         if !code.isEmpty { parts.append(code) }
         var text = parts.joined(separator: " ") + (parts.isEmpty ? "" : ": ") + message
         if let t = logicalName {
-            text += " [\(t)" + (recordID.map { " \($0.dataverseString)" } ?? "") + (column.map { ".\($0)" } ?? "") + "]"
+            text += " [\(Diagnostic.record(t, recordID, column: column))]"
         }
         if let m = method, let p = path { text += " (\(m) \(p))" }
         return text
     }
+
+    /// True when the environment says what was asked for does not exist: HTTP 404, ObjectDoesNotExist
+    /// (`0x80040217`, a record or lookup target) or resource-not-found (`0x8006088a`, an unknown table
+    /// or entity set) (research/dataverse-webapi.md §5). The one test for "not there": a missing table
+    /// read as no records, a missing file body read as none, a link already gone.
+    public var isNotFound: Bool {
+        httpStatus == 404 || isRecordNotFound || code.lowercased() == Code.resourceNotFound
+    }
+
+    /// True when the record (or lookup target) does not exist, the table being there: ObjectDoesNotExist
+    /// `0x80040217` (research/dataverse-webapi.md §5). A delete answered so has nothing left to delete.
+    public var isRecordNotFound: Bool { code.lowercased() == Code.objectDoesNotExist }
 }

@@ -124,7 +124,7 @@ public enum WebsiteListing {
 
     private static func all(_ service: any DataverseService, _ table: String, query: RecordQuery) async throws -> [EntityRecord] {
         do { return try await service.retrieveAll(query) } catch let e as DataverseError {
-            if e.code == DataverseError.Code.resourceNotFound || e.httpStatus == 404 { return [] }
+            if e.isNotFound { return [] }
             throw e
         }
     }
