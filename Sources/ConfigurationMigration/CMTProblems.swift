@@ -8,7 +8,7 @@ import PortalModel
 /// Readers throw a single `CMTError` when they found exactly one problem (so callers matching on
 /// `CMTError` keep working) and `CMTProblems` for two or more.
 public struct CMTProblems: Error, CustomStringConvertible, Equatable, Sendable {
-    /// The problems listed, at most `CMTProblemCollector.limit`, each naming file, line, table, record
+    /// The problems listed, at most `ProblemCollector.defaultLimit`, each naming file, line, table, record
     /// and column when known.
     public var errors: [CMTError]
     /// How many more problems were found beyond those listed (0 when all are listed).
@@ -34,41 +34,29 @@ public struct CMTProblems: Error, CustomStringConvertible, Equatable, Sendable {
 }
 
 extension CMTProblems: DiagnosticConvertible {
-    /// One diagnostic per problem listed (see `CMTError.diagnostics`).
-    public var diagnostics: [Diagnostic] { errors.flatMap(\.diagnostics) }
+    /// One diagnostic per problem listed (see `CMTError.diagnostics`), and one `cmt-problems-not-listed`
+    /// counting the rest when some are not listed.
+    public var diagnostics: [Diagnostic] {
+        errors.flatMap(\.diagnostics) + Diagnostic.notListed(notListed, check: "cmt-problems-not-listed")
+    }
 }
 
-/// Collects the problems of one reading pass; `finish()` throws what was found.
-struct CMTProblemCollector {
-    /// The most problems listed one by one; the rest are counted. A hostile file with a million bad
-    /// values must not make a million-line error (or hold a million errors in memory).
-    static let limit = 200
-
-    private(set) var errors: [CMTError] = []
-    private(set) var notListed = 0
-
-    var isEmpty: Bool { errors.isEmpty }
-
-    mutating func add(_ error: CMTError) {
-        if errors.count < Self.limit { errors.append(error) } else { notListed += 1 }
-    }
-
-    /// Records `error` when it is a `CMTError` or `CMTProblems` (each of its problems); rethrows any other
-    /// error (a file that cannot be read is not a problem of its content).
+// The collector of a CMT reading pass is PortalModel's `ProblemCollector<CMTError>` (limit, order, the
+// place of each problem), shared with the pac folder reader; `finish()` throws what was found.
+extension ProblemCollector where Problem == CMTError {
+    /// Records `error` when it is a `CMTError` or `CMTProblems` (each of its problems, and the ones it
+    /// counted without listing); rethrows any other error (a file that cannot be read is not a problem of
+    /// its content).
     mutating func record(_ error: Error) throws {
         switch error {
         case let e as CMTError: add(e)
-        case let p as CMTProblems:
-            p.errors.forEach { add($0) }
-            notListed += p.notListed
+        case let p as CMTProblems: add(contentsOf: p.errors, notListed: p.notListed)
         default: throw error
         }
     }
 
     /// Throws nothing when no problem was found, the one `CMTError` when one was, else `CMTProblems`.
     func finish() throws {
-        guard let first = errors.first else { return }
-        if errors.count == 1 && notListed == 0 { throw first }
-        throw CMTProblems(errors: errors, notListed: notListed)
+        if let failure = failure(several: { CMTProblems(errors: $0, notListed: $1) }) { throw failure }
     }
 }

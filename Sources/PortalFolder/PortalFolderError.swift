@@ -45,9 +45,10 @@ public enum PortalFolderError: Error, Equatable, Sendable, CustomStringConvertib
     case folderNotEmpty(path: String)
     /// The snapshot has no website record to name the site folder after.
     case noWebsite
-    /// Several problems of one folder, each a case above (the reader reads every file before failing,
-    /// `PortalFolderError.collected`); never nested, never fewer than two.
-    case several([PortalFolderError])
+    /// Several problems of one folder, each a case above, in the order found (the reader reads every file
+    /// before failing, through PortalModel's `ProblemCollector`); never nested, never fewer than two.
+    /// `notListed` counts the problems found beyond the collector's limit (200), which are not listed.
+    case several([PortalFolderError], notListed: Int = 0)
 
     /// One duplicated record id: its table, id and the two files holding it. `secondTable` is set when
     /// the second file holds the id as a record of another table (two different records would merge
@@ -98,7 +99,7 @@ public enum PortalFolderError: Error, Equatable, Sendable, CustomStringConvertib
             return f
         case .refusedWrites(let errors):
             return errors.first?.path
-        case .several(let errors):
+        case .several(let errors, _):
             return errors.first?.file
         case .duplicateRecordIDs(let dups):
             return dups.first.map { String($0.firstFile.split(separator: ":").first ?? "") }
@@ -113,7 +114,7 @@ public enum PortalFolderError: Error, Equatable, Sendable, CustomStringConvertib
         case .yamlSyntax(_, let l, _, _), .unexpectedShape(_, let l, _), .missingRecordID(_, let l, _, _),
             .valueDoesNotFitColumn(_, let l, _, _, _), .yamlNotUTF8(_, let l, _):
             return l
-        case .several(let errors):
+        case .several(let errors, _):
             return errors.first?.line
         default:
             return nil
@@ -167,9 +168,10 @@ public enum PortalFolderError: Error, Equatable, Sendable, CustomStringConvertib
             return "\(path) already has content; pass --overwrite to write into it"
         case .noWebsite:
             return "the snapshot has no adx_website record to name the site folder after"
-        case .several(let errors):
-            return "\(errors.count) problems in the site folder; nothing was read or written (fix them and run again):\n"
+        case .several(let errors, let notListed):
+            return "\(errors.count + notListed) problems in the site folder; nothing was read or written (fix them and run again):\n"
                 + errors.map { "  " + $0.description.replacingOccurrences(of: "\n", with: "\n  ") }.joined(separator: "\n")
+                + (notListed > 0 ? "\n  … and \(notListed) more; fix these and run again to see them" : "")
         }
     }
 }

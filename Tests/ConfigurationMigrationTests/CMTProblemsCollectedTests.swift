@@ -87,7 +87,7 @@ import TestSupport
 
     /// A hostile file with far more problems than anyone reads: the first `limit` are listed, the rest counted.
     @Test func aFloodOfProblemsIsBounded() throws {
-        let n = CMTProblemCollector.limit + 57
+        let n = ProblemCollector<CMTError>.defaultLimit + 57
         let records = (0..<n).map { i in
             "<record id=\(String(format: "\"%08x-0000-4000-8000-000000000000\"", i))><field name=\"adx_releasedate\" value=\"never\" /></record>"
         }
@@ -97,7 +97,7 @@ import TestSupport
             try CMTDataFile(data: Data(xml.utf8), schema: schema)
         } throws: { error in
             guard let p = error as? CMTProblems else { return false }
-            #expect(p.errors.count == CMTProblemCollector.limit && p.notListed == 57 && p.count == n)
+            #expect(p.errors.count == ProblemCollector<CMTError>.defaultLimit && p.notListed == 57 && p.count == n)
             #expect(p.description.contains("… and 57 more"))
             return true
         }
@@ -147,5 +147,37 @@ import TestSupport
             #expect(r.err.contains("data.xml:\(line)"), "stderr names line \(line): \(r.err)")
         }
         #expect(try await DataCommandHardeningTests.count(root, "t", "adx_webpage") == 0, "nothing was written")
+    }
+
+    /// The same package with `--json`: one JSON object whose `error.diagnostics` names each of the three
+    /// bad records (file, line, table, record id, column), beside the message and exit code as before.
+    @Test func dataImportJSONListsEveryBadValue() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: TestPaths.portalMigrateBinary.path), "build portal-migrate first")
+        let root = try TestPaths.temporaryDirectory("cmt-problems-json")
+        defer { try? FileManager.default.removeItem(at: root) }
+        _ = try await CLI.run(["env", "create", "t"], home: root)
+        let ids = ["55555555-5555-4555-8555-555555555555", "66666666-6666-4666-8666-666666666666", "77777777-7777-4777-8777-777777777777"]
+        let pages = """
+            <record id="\(ids[0])"><field name="adx_name" value="P1" /><field name="adx_hiddenfromsitemap" value="perhaps" /></record>
+            <record id="\(ids[1])"><field name="adx_name" value="P2" /><field name="adx_releasedate" value="soon" /></record>
+            <record id="\(ids[2])"><field name="adx_name" value="P3" /><field name="adx_hiddenfromsitemap" value="2" /></record>
+            """
+        let data = DataCommandHardeningTests.dataXML(pages: pages)
+        let pkg = try DataCommandHardeningTests.folder(root, "pkg", data: Data(data.utf8))
+        let r = try await CLI.run(["data", "import", "--data", pkg.path, "--environment", "local:t", "--json"], home: root)
+        #expect(r.status == 2, "\(r.out)\(r.err)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any], "\(r.out)")
+        let error = try #require(object["error"] as? [String: Any], "\(r.out)")
+        #expect(error["exitCode"] as? Int == 2 && (error["message"] as? String)?.contains("3 problems") == true, "\(error)")
+        let diagnostics = try #require(error["diagnostics"] as? [[String: Any]], "\(error)")
+        #expect(diagnostics.count == 3, "\(diagnostics)")
+        let lines = data.split(separator: "\n", omittingEmptySubsequences: false)
+        for (id, column) in zip(ids, ["adx_hiddenfromsitemap", "adx_releasedate", "adx_hiddenfromsitemap"]) {
+            let line = try #require(lines.firstIndex { $0.contains(id) }).advanced(by: 1)
+            let d = diagnostics.first { $0["recordID"] as? String == id }
+            #expect(d?["table"] as? String == "adx_webpage" && d?["column"] as? String == column, "\(diagnostics)")
+            #expect(d?["line"] as? Int == line && (d?["file"] as? String)?.hasSuffix("data.xml") == true, "\(d ?? [:])")
+            #expect(d?["severity"] as? String == "error" && (d?["check"] as? String)?.hasPrefix("cmt-") == true)
+        }
     }
 }

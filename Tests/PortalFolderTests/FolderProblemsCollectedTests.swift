@@ -40,7 +40,7 @@ import TestSupport
             _ = try PortalFolder().read(root)
             Issue.record("read succeeded")
         } catch let e as PortalFolderError {
-            guard case .several(let problems) = e else { Issue.record("one problem only: \(e)"); return }
+            guard case .several(let problems, _) = e else { Issue.record("one problem only: \(e)"); return }
             #expect(problems.count == 5, "\(e)")
             let files = Set(problems.compactMap(\.file))
             #expect(
@@ -74,5 +74,38 @@ import TestSupport
         #expect(PortalFolderError.collected([]) == nil)
         #expect(PortalFolderError.collected([a]) == a)
         #expect(PortalFolderError.collected([.several([a, b]), a]) == .several([a, b, a]))
+    }
+
+    /// The real binary on a folder with three bad files, `upload --json`: exit 2 and one JSON object whose
+    /// `error.diagnostics` names each file (and line, column where known); the old keys stay; the text on
+    /// stderr lists all three.
+    @Test("three bad files: --json lists each in error.diagnostics")
+    func threeBadFilesAsJSON() async throws {
+        let (work, home, site) = try await FolderTrialFindingsTests.setUp("pm-three-bad-files")
+        defer { try? FileManager.default.removeItem(at: work) }
+        try edit(site, "webrole.yml", "  adx_name: Administrators\n", "  adx_name: [Administrators\n")
+        try edit(site, "web-pages/home/Home.webpage.yml", "adx_displayorder: 1\n", "adx_displayorder: first\n")
+        try edit(
+            site, "page-templates/Access-Denied.pagetemplate.yml", "adx_pagetemplateid: b3d4aaf5-10e0-ec11-bb3c-000d3ab4fb7f",
+            "adx_pagetemplateid: not-a-guid")
+        let r = try await CLI.run(["upload", "--path", site.path, "--environment", "local:t", "--yes", "--json"], home: home)
+        #expect(r.status == 2, "\(r.err)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any], "\(r.out)")
+        let error = try #require(object["error"] as? [String: Any], "\(r.out)")
+        #expect((error["message"] as? String)?.hasPrefix("3 problems in the site folder") == true, "\(error)")
+        #expect(error["exitCode"] as? Int == 2)
+        let diagnostics = try #require(error["diagnostics"] as? [[String: Any]], "\(error)")
+        let byFile = Dictionary(uniqueKeysWithValues: diagnostics.compactMap { d in (d["file"] as? String).map { ($0, d) } })
+        #expect(
+            Set(byFile.keys) == ["webrole.yml", "web-pages/home/Home.webpage.yml", "page-templates/Access-Denied.pagetemplate.yml"],
+            "\(diagnostics)")
+        #expect(diagnostics.count == 3 && diagnostics.allSatisfy { $0["severity"] as? String == "error" })
+        #expect(byFile["webrole.yml"]?["check"] as? String == "folder-yaml-syntax")
+        #expect(byFile["webrole.yml"]?["line"] is Int)
+        let value = byFile["web-pages/home/Home.webpage.yml"]
+        #expect(value?["check"] as? String == "folder-value-does-not-fit-column" && value?["column"] as? String == "adx_displayorder")
+        #expect(value?["line"] is Int, "\(value ?? [:])")
+        #expect(byFile["page-templates/Access-Denied.pagetemplate.yml"]?["column"] as? String == "adx_pagetemplateid")
+        for file in byFile.keys { #expect(r.err.contains(file), "stderr names \(file): \(r.err)") }
     }
 }

@@ -49,7 +49,7 @@ public struct CMTDataFile: Sendable {
         var warnings: [String] = []
         // Every problem of the file is collected and reported together (issue 19): a bad value skips its
         // field, a bad record its record, a bad link its link, and reading goes on.
-        var problems = CMTProblemCollector()
+        var problems = ProblemCollector<CMTError>()
         // The line of each record id read, by table: an id twice in one table is refused (the last one
         // silently won before, issue 17).
         var recordLines: [String: [UUID: Int]] = [:]

@@ -55,7 +55,7 @@ extension CMTSchema {
         var entityLines: [String: Int] = [:]
         // Every problem of the file is collected and reported together (issue 19): a bad entity or field
         // is skipped and reading goes on.
-        var problems = CMTProblemCollector()
+        var problems = ProblemCollector<CMTError>()
         for child in root.children {
             do {
                 switch child.name {
@@ -128,7 +128,7 @@ enum CMTSchemaParsing {
             switch child.name {
             case "fields":
                 var lines: [String: Int] = [:]
-                var problems = CMTProblemCollector()
+                var problems = ProblemCollector<CMTError>()
                 for fieldNode in child.children("field") {
                     do {
                         let f = try field(fieldNode, file: file, entity: name)

@@ -40,13 +40,14 @@ struct FolderReader {
     /// Reads enhanced-data-model (v2) folders instead of refusing them (set by `PortalFolder.readEnhanced`).
     var allowEnhancedModel = false
     /// Every problem found so far: the reader goes on to the next file and fails once at the end
-    /// (`PortalFolderError.collected`), so a folder with five bad files names all five.
-    var problems: [PortalFolderError] = []
+    /// (PortalModel's `ProblemCollector`: limit, order, each problem's place), so a folder with five bad
+    /// files names all five.
+    var problems = ProblemCollector<PortalFolderError>()
 
     /// Runs `body` on the reader, collecting a `PortalFolderError` it throws instead of stopping.
     mutating func collect(_ body: (inout FolderReader) throws -> Void) {
-        do { try body(&self) } catch let e as PortalFolderError { problems.append(e) } catch {
-            problems.append(.io(file: root.path, message: "\(error)"))
+        do { try body(&self) } catch let e as PortalFolderError { problems.record(e) } catch {
+            problems.add(.io(file: root.path, message: "\(error)"))
         }
     }
 
@@ -213,7 +214,7 @@ struct FolderReader {
         // as missing (a page without its copy): named instead (issue 17).
         for (rel, what) in notFiles.sorted(by: { $0.key < $1.key }) where isPacFilePath(rel, files: fileSet, topLists: topLists) {
             if what == "a directory" && rel.hasSuffix(".yml") && !topLists.keys.contains(rel) { continue } // noted in `ignored`
-            problems.append(.notARegularFile(file: rel, what: what))
+            problems.add(.notARegularFile(file: rel, what: what))
         }
 
         var recordFiles: [(String, PacTableLayout)] = []
@@ -257,7 +258,7 @@ struct FolderReader {
             // bootstrap-5-upgrades.css): kept as a file that is not pac's.
             if allowEnhancedModel && !fileSet.contains(b.yml) { layout.foreignFiles.append(b.file); continue }
             guard fileSet.contains(b.yml) else {
-                problems.append(.contentFileWithoutYAML(file: b.file, expectedYAML: b.yml))
+                problems.add(.contentFileWithoutYAML(file: b.file, expectedYAML: b.yml))
                 continue
             }
             collect { try $0.requireRegularFile(b.file) }
@@ -267,7 +268,7 @@ struct FolderReader {
         for s in sideCandidates {
             if allowEnhancedModel && !fileSet.contains(s.yml) { layout.foreignFiles.append(s.file); continue }
             guard fileSet.contains(s.yml) else {
-                problems.append(.contentFileWithoutYAML(file: s.file, expectedYAML: s.yml))
+                problems.add(.contentFileWithoutYAML(file: s.file, expectedYAML: s.yml))
                 continue
             }
             sides[s.yml, default: [:]][s.part] = s.file
@@ -301,7 +302,7 @@ struct FolderReader {
                             contents[side.column] = text.isEmpty ? .null : .string(text)
                             layout.sideFiles.insert(f)
                         } catch let e as PortalFolderError {
-                            problems.append(e)
+                            problems.record(e)
                             readable = false
                         }
                     } else {
@@ -318,12 +319,12 @@ struct FolderReader {
             // Say which copy the environment manifests name as current (a page renamed in the environment:
             // pac writes the new file and leaves the old one).
             for i in duplicates.indices { duplicates[i].manifestNote = PortalManifest.currentCopyNote(duplicates[i], manifests: layout.manifests) }
-            problems.append(.duplicateRecordIDs(duplicates.sorted { ($0.firstFile, $0.secondFile) < ($1.firstFile, $1.secondFile) }))
+            problems.add(.duplicateRecordIDs(duplicates.sorted { ($0.firstFile, $0.secondFile) < ($1.firstFile, $1.secondFile) }))
         }
         // A path that is not a regular file is the problem; what follows from it (its web file's body
         // or its content files' record "missing") is not reported a second time.
         let notRegular = Set(
-            problems.compactMap { p -> String? in
+            problems.problems.compactMap { p -> String? in
                 if case .notARegularFile(let f, _) = p { return f }
                 return nil
             })
@@ -334,7 +335,7 @@ struct FolderReader {
             default: return false
             }
         }
-        if let failure = PortalFolderError.collected(problems) { throw failure }
+        if let failure = problems.combined(several: { .several($0, notListed: $1) }) { throw failure }
         var deletions: [ManifestDeletion] = []
         if let m = layout.manifests[".portalconfig/manifest.yml"] {
             for (section, entry) in m.deletedEntries {

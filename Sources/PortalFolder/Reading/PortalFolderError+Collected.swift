@@ -3,25 +3,20 @@ import PortalModel
 
 extension PortalFolderError {
     /// The one error for the problems a read collected: `nil` for none, the problem itself for one (its
-    /// message unchanged), `.several` for more (in the order found, nested `.several` flattened).
+    /// message unchanged), `.several` for more (in the order found, nested `.several` flattened, at most
+    /// `ProblemCollector.defaultLimit` listed and the rest counted).
     public static func collected(_ problems: [PortalFolderError]) -> PortalFolderError? {
-        let flat = problems.flatMap { p -> [PortalFolderError] in
-            if case .several(let inner) = p { return inner }
-            return [p]
-        }
-        switch flat.count {
-        case 0: return nil
-        case 1: return flat[0]
-        default: return .several(flat)
-        }
+        var collector = ProblemCollector<PortalFolderError>()
+        problems.forEach { collector.record($0) }
+        return collector.combined { .several($0, notListed: $1) }
     }
 
     /// Every problem as a `Diagnostic` (severity error, check `folder-<kind>`, file and line when the
     /// problem names them): the shape `check --path` and `--json` report folder problems in.
     public var diagnostics: [Diagnostic] {
         switch self {
-        case .several(let errors):
-            return errors.flatMap(\.diagnostics)
+        case .several(let errors, let notListed):
+            return errors.flatMap(\.diagnostics) + Diagnostic.notListed(notListed, check: "folder-problems-not-listed")
         case .duplicateRecordIDs(let pairs):
             return pairs.map { d in
                 Diagnostic(
@@ -30,9 +25,16 @@ extension PortalFolderError {
                     fix: "remove or fix one of the two copies (an earlier download's stale copy, or an id copied by hand)")
             }
         default:
-            var column: Int?
-            if case .yamlSyntax(_, _, let c, _) = self { column = c }
-            return [Diagnostic(check: "folder-" + kind, message: description, file: file, line: line, fileColumn: column)]
+            var fileColumn: Int?
+            var column: String?
+            switch self {
+            case .yamlSyntax(_, _, let c, _): fileColumn = c
+            case .missingRecordID(_, _, let key, _), .valueDoesNotFitColumn(_, _, let key, _, _): column = key
+            default: break
+            }
+            return [
+                Diagnostic(check: "folder-" + kind, message: description, column: column, file: file, line: line, fileColumn: fileColumn)
+            ]
         }
     }
 
@@ -42,6 +44,18 @@ extension PortalFolderError {
         let name = Mirror(reflecting: self).children.first?.label ?? "problem"
         return name.reduce(into: "") { out, c in
             if c.isUppercase { out += "-" + c.lowercased() } else { out.append(c) }
+        }
+    }
+}
+
+extension ProblemCollector where Problem == PortalFolderError {
+    /// Keeps `problem`, or each problem of a `.several` (and counts the ones it did not list), so the
+    /// folder's problems are never nested.
+    public mutating func record(_ problem: PortalFolderError) {
+        if case .several(let inner, let notListed) = problem {
+            add(contentsOf: inner, notListed: notListed)
+        } else {
+            add(problem)
         }
     }
 }
