@@ -39,8 +39,9 @@ public struct PortalMigrateCommand: AsyncParsableCommand {
     /// Runs the command line, mapping `UserFacingError` to its exit code with an `error:` line on stderr.
     ///
     /// With `--json` anywhere on the command line, every failure also prints one object on stdout:
-    /// `{"error": {"message": String, "exitCode": Int, "file": String?, "line": Int?}}` (usage errors
-    /// included). Commands that already printed their JSON report and then exit non-zero (failed
+    /// `{"error": {"message": String, "exitCode": Int, "file": String?, "line": Int?, "diagnostics": [...]}}`
+    /// (usage errors included; `diagnostics` lists every problem, each with its file, line, record and
+    /// column). Commands that already printed their JSON report and then exit non-zero (failed
     /// checks, failed records) throw a bare `ExitCode` and print nothing more.
     public static func runMain(arguments: [String] = Array(CommandLine.arguments.dropFirst())) async {
         let json = arguments.prefix { $0 != "--" }.contains("--json")
@@ -64,9 +65,11 @@ public struct PortalMigrateCommand: AsyncParsableCommand {
             let message = CredentialRedaction.redact(error.message)
             FileHandle.standardError.write(Data("error: \(message)\n".utf8))
             if json {
-                printOut(errorJSON(message: message, exitCode: error.exitCode.rawValue, file: error.file, line: error.line).serialized)
+                printOut(
+                    errorJSON(message: message, exitCode: error.exitCode, file: error.file, line: error.line, diagnostics: error.diagnostics)
+                        .serialized)
             }
-            exit(withError: error.exitCode)
+            exit(withError: error.exit)
         } catch {
             let code = exitCode(for: error)
             let full = fullMessage(for: error)
@@ -84,16 +87,12 @@ public struct PortalMigrateCommand: AsyncParsableCommand {
         }
     }
 
-    /// The `--json` error object: `{"error": {"message", "exitCode", "file"?, "line"?}}`. When `file`
-    /// is not given and the message starts with `PATH:LINE:` (how the readers name a place), they
-    /// are taken from there.
-    public static func errorJSON(message: String, exitCode: Int32, file: String? = nil, line: Int? = nil) -> JSONValue {
-        var place = (file: file, line: line)
-        if place.file == nil, let parsed = leadingPlace(message) { place = (parsed.file, parsed.line) }
-        var fields: [(String, JSONValue)] = [("message", .string(message)), ("exitCode", .number(String(exitCode)))]
-        if let f = place.file { fields.append(("file", .string(f))) }
-        if let l = place.line { fields.append(("line", .number(String(l)))) }
-        return .object([("error", .object(fields))])
+    /// The `--json` error object: `{"error": {"message", "exitCode", "file"?, "line"?, "diagnostics"}}`,
+    /// `diagnostics` naming every problem behind the failure (`ProblemReport.errorJSON`).
+    public static func errorJSON(
+        message: String, exitCode: Int32, file: String? = nil, line: Int? = nil, diagnostics: [Diagnostic] = []
+    ) -> JSONValue {
+        ProblemReport.errorJSON(message: message, exitCode: exitCode, file: file, line: line, diagnostics: diagnostics)
     }
 
     /// `PATH:LINE` at the start of a message (PATH without spaces, containing `/` or `.`), else nil.

@@ -17,7 +17,7 @@ import TestSupport
         // A folder error: its file and line reach the --json error object.
         let folder = try #require(
             ProblemReport.userFacing(PortalFolderError.yamlSyntax(file: "web-pages/home.yml", line: 3, column: 2, problem: "bad")))
-        #expect(folder.file == "web-pages/home.yml" && folder.line == 3 && folder.exitCode == PortalMigrateExit.checkFailed)
+        #expect(folder.file == "web-pages/home.yml" && folder.line == 3 && folder.exit == PortalMigrateExit.checkFailed)
         // A CMT error names its file too (it was dropped before).
         let cmt = try #require(ProblemReport.userFacing(CMTError(.malformedXML, "not XML", file: "data.xml", line: 7)))
         #expect(cmt.file == "data.xml" && cmt.line == 7)
@@ -26,14 +26,14 @@ import TestSupport
             code: DataverseError.Code.transport,
             message: "cannot connect to http://127.0.0.1:9: connection refused (3 attempts); is the environment running and the URL right?")
         let mapped = try #require(ProblemReport.userFacing(silent))
-        #expect(mapped.exitCode == PortalMigrateExit.recordsFailed)
+        #expect(mapped.exit == PortalMigrateExit.recordsFailed)
         #expect(mapped.message.contains("the URL right? Run the command again") && !mapped.message.contains("?."), "\(mapped.message)")
-        #expect(ProblemReport.userFacing(DataverseError(httpStatus: 400, code: "0x0", message: "bad"))?.exitCode == PortalMigrateExit.checkFailed)
+        #expect(ProblemReport.userFacing(DataverseError(httpStatus: 400, code: "0x0", message: "bad"))?.exit == PortalMigrateExit.checkFailed)
         // The admin API: no answer or 5xx is exit 1, a refusal exit 2; a failed operation exit 1.
-        #expect(ProblemReport.userFacing(PowerPagesAdminError(action: "create", status: 503, code: "", message: "busy"))?.exitCode.rawValue == 1)
-        #expect(ProblemReport.userFacing(PowerPagesAdminError(action: "create", status: 403, code: "", message: "no"))?.exitCode.rawValue == 2)
+        #expect(ProblemReport.userFacing(PowerPagesAdminError(action: "create", status: 503, code: "", message: "busy"))?.exitCode == 1)
+        #expect(ProblemReport.userFacing(PowerPagesAdminError(action: "create", status: 403, code: "", message: "no"))?.exitCode == 2)
         let stopped = ApplyStopped(cause: silent, written: 3, notWritten: 5)
-        #expect(ProblemReport.userFacing(stopped)?.exitCode == PortalMigrateExit.recordsFailed)
+        #expect(ProblemReport.userFacing(stopped)?.exit == PortalMigrateExit.recordsFailed)
         // One data-model mismatch error for folders and websites, naming the option that asked.
         let mismatch = DataModelMismatchError(path: "local:v2 website x", found: .enhanced, requested: .standard, option: "--targetModelVersion")
         #expect(ProblemReport.userFacing(mismatch)?.message.hasSuffix("pass --targetModelVersion 2 or leave it out to detect the model") == true)
@@ -42,6 +42,39 @@ import TestSupport
         #expect(ProblemReport.userFacing(MigrationError.checksFailed([])) == nil)
         #expect(ProblemReport.userFacing(CancellationError()) == nil)
         #expect(MigrationError.checksFailed([Diagnostic(check: "schema-drift", message: "m")]).diagnostics.map(\.check) == ["schema-drift"])
+    }
+
+    /// The --json error object keeps `message`, `exitCode`, `file`, `line` and adds `diagnostics`: every
+    /// problem behind the failure with its own place; one made from the message when no library error
+    /// named any (a usage error: check `usage`).
+    @Test func theJSONErrorObjectListsEveryProblem() throws {
+        let several = CMTProblems(
+            errors: [
+                CMTError(
+                    .invalidValue, "'perhaps' is not a bool", file: "data.xml", line: 4, entity: "adx_webpage",
+                    recordID: "22222222-2222-4222-8222-222222222222", field: "adx_hiddenfromsitemap"),
+                CMTError(.invalidValue, "'soon' is not a date", file: "data.xml", line: 9, entity: "adx_webpage", field: "adx_releasedate"),
+            ], notListed: 4)
+        let error = try #require(ProblemReport.userFacing(several))
+        let object = PortalMigrateCommand.errorJSON(
+            message: error.message, exitCode: error.exitCode, file: error.file, line: error.line, diagnostics: error.diagnostics)
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(object.serialized.utf8)) as? [String: Any])
+        let e = try #require(parsed["error"] as? [String: Any])
+        #expect(e["exitCode"] as? Int == 2 && e["file"] as? String == "data.xml" && e["line"] as? Int == 4)
+        #expect((e["message"] as? String)?.hasPrefix("6 problems in data.xml:") == true, "\(e)")
+        let diagnostics = try #require(e["diagnostics"] as? [[String: Any]])
+        #expect(diagnostics.map { $0["line"] as? Int } == [4, 9, nil], "\(diagnostics)")
+        #expect(diagnostics[0]["column"] as? String == "adx_hiddenfromsitemap" && diagnostics[0]["table"] as? String == "adx_webpage")
+        #expect(diagnostics[0]["recordID"] as? String == "22222222-2222-4222-8222-222222222222")
+        #expect(
+            diagnostics[2]["check"] as? String == "cmt-problems-not-listed" && (diagnostics[2]["message"] as? String)?.hasPrefix("4 more") == true)
+        // A usage error of the command line itself: one diagnostic made from the message.
+        let usage = UserFacingError("--webSiteId goes with --from", exitCode: PortalMigrateExit.usage)
+        #expect(usage.exitCode == 64 && usage.diagnostics.map(\.check) == ["usage"])
+        let plain = PortalMigrateCommand.errorJSON(message: "x.yml:3: bad", exitCode: 2)
+        let p = try #require(try JSONSerialization.jsonObject(with: Data(plain.serialized.utf8)) as? [String: Any])
+        let d = try #require((p["error"] as? [String: Any])?["diagnostics"] as? [[String: Any]])
+        #expect(d.count == 1 && d[0]["file"] as? String == "x.yml" && d[0]["line"] as? Int == 3 && d[0]["check"] as? String == "error")
     }
 
     @Test func theFinalTransportMessageCountsRetriesAsProgressDoes() {

@@ -19,7 +19,32 @@ enum ProblemReport {
         if case MigrationError.checksFailed = error { return nil }
         guard let e = error as? any DiagnosticConvertible else { return nil }
         let place = e.place
-        return UserFacingError(e.userMessage, exitCode: ExitCode(e.exitCode), file: place?.file, line: place?.line)
+        return UserFacingError(
+            e.userMessage, exitCode: ExitCode(e.exitCode), file: place?.file, line: place?.line, diagnostics: e.diagnostics)
+    }
+
+    /// The `--json` error object: `{"error": {"message", "exitCode", "file"?, "line"?, "diagnostics"}}`.
+    /// `diagnostics` lists every problem behind the failure in the order the reader found them, each as
+    /// `DiagnosticRenderer.jsonValue` renders it (`check`, `severity`, `message`, and `table`,
+    /// `recordID`, `recordName`, `column`, `file`, `line`, `fileColumn`, `fix` when known; `printOut`
+    /// removes credentials from URLs in all of it); without any, one is made from the message (check
+    /// `usage` for exit 64, else `error`). When `file` is not given and the message starts with
+    /// `PATH:LINE:` (how the readers name a place), they are taken from there.
+    static func errorJSON(
+        message: String, exitCode: Int32, file: String? = nil, line: Int? = nil, diagnostics: [Diagnostic] = []
+    ) -> JSONValue {
+        var place = (file: file, line: line)
+        if place.file == nil, let parsed = PortalMigrateCommand.leadingPlace(message) { place = (parsed.file, parsed.line) }
+        var fields: [(String, JSONValue)] = [("message", .string(message)), ("exitCode", .number(String(exitCode)))]
+        if let f = place.file { fields.append(("file", .string(f))) }
+        if let l = place.line { fields.append(("line", .number(String(l)))) }
+        var shown = diagnostics
+        if shown.isEmpty {
+            let check = exitCode == PortalMigrateExit.usage.rawValue ? "usage" : "error"
+            shown = [Diagnostic(check: check, message: message, file: place.file, line: place.line)]
+        }
+        fields.append(("diagnostics", .array(shown.map(DiagnosticRenderer.jsonValue))))
+        return .object([("error", .object(fields))])
     }
 
     /// Runs `body`, turning the library errors `userFacing` knows into `UserFacingError`; others pass.
