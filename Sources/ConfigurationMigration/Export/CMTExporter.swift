@@ -48,14 +48,19 @@ public struct CMTExporter: Sendable {
             let known = Set(definition.columns.map(\.logicalName))
             // Party lists are activity-party records, not columns a query can select (research/cmt-format.md §2.5).
             let wanted = entity.fields.filter { !$0.isPartyList }.map(\.name).filter { $0 != entity.primaryIDField && known.contains($0) }
+            // Bodies (a note's base64 documentbody) are not read with the records: every note's body at once
+            // is the whole site's files as text (900 MB at the benchmark's L size, issue 20). They are read
+            // afterwards in small groups and spooled to disk (`spoolBodies`).
+            let bodyFields = entity.fields.filter { CMTDataFile.isBodyField(entity: entity.name, field: $0) && known.contains($0.name) }.map(\.name)
+            let queried = wanted.filter { !bodyFields.contains($0) }
             let types = Dictionary(entity.fields.compactMap { f in f.type.map { (f.name, $0) } }, uniquingKeysWith: { a, _ in a })
             let filter = try entity.fetchFilter()
             var records: [EntityRecord]
             if let f = filter, f.links.isEmpty {
                 let rf = try f.recordFilter { types[$0] }
-                records = try await service.retrieveAll(RecordQuery(entity.name, columns: wanted, filter: rf))
+                records = try await service.retrieveAll(RecordQuery(entity.name, columns: queried, filter: rf))
             } else {
-                records = try await service.retrieveAll(RecordQuery(entity.name, columns: wanted))
+                records = try await service.retrieveAll(RecordQuery(entity.name, columns: queried))
                 // No record to filter: the linked tables are not needed (and the environment may lack them).
                 if let f = filter, !records.isEmpty {
                     for table in Self.linkedTables(f.links) where linkedCache[table] == nil {
@@ -77,22 +82,19 @@ public struct CMTExporter: Sendable {
                         + "to export the other columns (\(records.count) record(s) of the table would need it)",
                     entity: entity.name, recordID: first.id.dataverseString, field: party.name)
             }
-            let fieldNames = Set(wanted)
+            let fieldNames = Set(queried)
             for var record in records {
                 record.columns = record.columns.filter { name, value in
                     guard fieldNames.contains(name), !value.isNull else { return false } // CMT omits empty values
                     if case .bigInt = value { return false } // CMT never writes bigint values (research/cmt-format.md §1.4)
                     return true
                 }
-                for field in entity.fields where CMTDataFile.isBodyField(entity: entity.name, field: field) {
-                    let key = FileBodyKey(entity.name, record.id, field.name)
-                    if case .string(let text)? = record.columns.removeValue(forKey: field.name) {
-                        if let d = Data(base64Encoded: text, options: .ignoreUnknownCharacters), !d.isEmpty { snapshot.bodies[key] = .data(d) }
-                    } else if known.contains(field.name), let d = try await service.downloadFile(key), !d.isEmpty {
-                        snapshot.bodies[key] = .data(d)
-                    }
-                }
                 snapshot.add(record)
+            }
+            if !bodyFields.isEmpty, !records.isEmpty {
+                try await spoolBodies(
+                    of: entity.name, ids: records.map(\.id), fields: bodyFields, primaryID: definition.primaryIDColumn,
+                    into: &snapshot)
             }
             var linkCount = 0
             let exportedIDs = Set(records.map(\.id))
@@ -115,6 +117,42 @@ public struct CMTExporter: Sendable {
             ProgressSink.emit(.tablesRead(tablesDone: index + 1, tablesTotal: schema.entities.count, records: recordsRead, table: entity.name))
         }
         return CMTPackage(schema: schema, schemaData: schemaData, snapshot: snapshot, timestamp: timestamp)
+    }
+
+    /// The records read per query when reading bodies (`spoolBodies`): 16 notes, a few MB of base64 text
+    /// for typical web files.
+    static let bodyGroupSize = 16
+
+    /// Reads the body columns of the exported records `ids` in groups of `bodyGroupSize` and keeps each
+    /// body in the process's body spool (`BodySpool`, `FileBody.file`): an inline base64 value is
+    /// decoded, a record whose value the query does not return has its body downloaded
+    /// (`downloadFile`). Empty bodies are left out, as before.
+    /// - Throws: `DataverseError` from the service; `CMTError.writeFailed` when a body cannot be spooled.
+    func spoolBodies(of table: String, ids: [UUID], fields: [String], primaryID: String, into snapshot: inout PortalSnapshot) async throws {
+        var start = 0
+        while start < ids.count {
+            let group = Array(ids[start..<min(start + Self.bodyGroupSize, ids.count)])
+            start += group.count
+            var rows = try await service.retrieveAll(RecordQuery(table, columns: fields, filter: .in(primaryID, group.map { .guid($0) })))
+            for i in rows.indices {
+                for field in fields {
+                    let key = FileBodyKey(table, rows[i].id, field)
+                    let data: Data?
+                    if case .string(let text)? = rows[i].columns.removeValue(forKey: field) {
+                        data = Data(base64Encoded: text, options: .ignoreUnknownCharacters)
+                    } else {
+                        data = try await service.downloadFile(key)
+                    }
+                    guard let data, !data.isEmpty else { continue }
+                    do { snapshot.bodies[key] = try BodySpool.shared.keep(data) } catch {
+                        throw CMTError(
+                            .writeFailed, "the body cannot be kept on disk while exporting (\(CMTPackage.plainReason(error)))",
+                            entity: table, recordID: rows[i].id.dataverseString, field: field)
+                    }
+                }
+            }
+            rows.removeAll()
+        }
     }
 
     /// Every table a filter's link-entities name, nested ones included.

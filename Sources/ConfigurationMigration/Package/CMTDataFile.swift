@@ -41,7 +41,26 @@ public struct CMTDataFile: Sendable {
     ///   Problems past the XML parse are collected: one problem is thrown as its `CMTError`, two or
     ///   more as `CMTProblems` listing each.
     public init(data: Data, schema: CMTSchema, file: String = "data.xml") throws {
-        let root = try SafeXMLReader.parse(data, file: file)
+        try self.init(root: SafeXMLReader.parse(data, file: file), schema: schema, file: file)
+    }
+
+    /// Reads a `data.xml` file against a schema as `init(data:schema:file:)` does, without holding the
+    /// file or its bodies in memory (issue 20): the file is mapped and its pages given back as it is
+    /// scanned, and every attribute value over 64 KiB (a note's base64 `documentbody`) goes to the
+    /// process's body spool, so each body ends in `snapshot.bodies` as a spooled file (`FileBody.file`).
+    /// - Throws: what `init(data:schema:file:)` throws; `CMTError.missingFile` when the file cannot be
+    ///   read; `CMTError.writeFailed` when a body cannot be written to the spool.
+    public init(contentsOf url: URL, schema: CMTSchema, file: String = "data.xml") throws {
+        let mapped = try MappedFile(url, label: file)
+        let root: XMLNode
+        do { root = try SafeXMLReader.parse(mapped: mapped, file: file) } catch let e as SafeWriteError {
+            throw CMTError(.writeFailed, "a value cannot be kept on disk while reading: \(e.description)", file: file)
+        }
+        try self.init(root: root, schema: schema, file: file)
+    }
+
+    /// Reads the parsed `data.xml` tree (see `init(data:schema:file:)`).
+    init(root: XMLNode, schema: CMTSchema, file: String) throws {
         guard root.name == "entities" else {
             throw CMTError(.invalidSchema, "the root element is <\(root.name)>, expected <entities>", file: file, line: root.line)
         }
@@ -122,8 +141,25 @@ public struct CMTDataFile: Sendable {
                         continue
                     }
                     if fieldName == entity.primaryIDField { continue }
-                    let raw = fieldNode["value"] ?? ""
                     do {
+                        let spooled = fieldNode.spooledAttribute("value")
+                        if let spooled, CMTDataFile.isBodyField(entity: name, field: field) {
+                            if let body = try CMTDataFile.decodeSpooledBody(spooled, field: fieldName) {
+                                snapshot.bodies[FileBodyKey(name, id, fieldName)] = body
+                            }
+                            continue
+                        }
+                        let raw: String
+                        if let spooled {
+                            do { raw = try String(contentsOf: spooled, encoding: .utf8) } catch {
+                                throw CMTError(
+                                    .writeFailed, "the value kept on disk while reading cannot be read back (\(FileReadProblem.describe(error)))",
+                                    field: fieldName)
+                            }
+                            try? FileManager.default.removeItem(at: spooled)
+                        } else {
+                            raw = fieldNode["value"] ?? ""
+                        }
                         if field.isPartyList {
                             // Nested <activitypointerrecords>, one per activity party (research/cmt-format.md §2.5):
                             // not carried; an empty party list is simply no value.
@@ -206,6 +242,16 @@ public struct CMTDataFile: Sendable {
     ///   - timestamp: the root `timestamp` text; `nil` writes none.
     /// - Throws: `CMTError.writeFailed` when a body referenced by the snapshot cannot be read.
     public static func xmlText(snapshot: PortalSnapshot, schema: CMTSchema, timestamp: String?) throws -> String {
+        var text = ""
+        try writeXML(snapshot: snapshot, schema: schema, timestamp: timestamp) { text += $0 }
+        return text
+    }
+
+    /// Writes `data.xml` (as `xmlText` does) in pieces of about 1 MiB to `sink`, so neither the document
+    /// nor more than one body's base64 text is held at once (issue 20: the benchmark's L export holds
+    /// 900 MB of base64 bodies).
+    /// - Throws: what `xmlText` throws; what `sink` throws.
+    static func writeXML(snapshot: PortalSnapshot, schema: CMTSchema, timestamp: String?, to sink: (String) throws -> Void) throws {
         var out = "\n<entities xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\""
         if let t = timestamp { out += " timestamp=\"\(XMLEscaping.attribute(t))\"" }
         out += ">"
@@ -265,6 +311,10 @@ public struct CMTDataFile: Sendable {
                         out += " />"
                     }
                     out += "\n      </record>"
+                    if out.utf8.count >= 1 << 20 {
+                        try sink(out)
+                        out = ""
+                    }
                 }
                 out += "\n    </records>"
             }
@@ -299,6 +349,6 @@ public struct CMTDataFile: Sendable {
             out += "\n  </entity>"
         }
         out += "\n</entities>"
-        return out
+        try sink(out)
     }
 }

@@ -78,29 +78,42 @@ public struct CMTPackage: Sendable {
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
             throw CMTError(.missingFile, "no such file or folder", file: url.path)
         }
+        // data.xml is read from a file, never whole into memory (issue 20: at the benchmark's L size it
+        // holds 900 MB of base64 bodies): a folder's own file, or the zip's entry spooled to disk.
         let files: [String: Data]
+        var dataFile: URL?
+        var spooledDataFile: URL?
+        defer { if let spooledDataFile { try? FileManager.default.removeItem(at: spooledDataFile) } }
         if isDirectory.boolValue {
             var found: [String: Data] = [:]
             for name in ["data.xml", "data_schema.xml"] {
                 let f = url.appendingPathComponent(name)
                 guard FileManager.default.fileExists(atPath: f.path) else { continue }
+                if let reason = FileReadProblem.problem(f) {
+                    throw CMTError(.missingFile, reason, file: "\(url.lastPathComponent)/\(name)")
+                }
+                if name == "data.xml" {
+                    dataFile = f
+                    continue
+                }
                 do { found[name] = try FileReadProblem.read(f, what: name) } catch let e as FileReadProblem.Failure {
                     throw CMTError(.missingFile, e.reason, file: "\(url.lastPathComponent)/\(name)")
                 }
             }
             files = found
         } else {
-            files = try CMTPackage.readZip(url, limits: limits)
+            (files, spooledDataFile) = try CMTPackage.readZip(url, limits: limits)
+            dataFile = spooledDataFile
         }
         let label = url.lastPathComponent
         guard let schemaBytes = files["data_schema.xml"] else {
             throw CMTError(.missingFile, "the package has no data_schema.xml", file: label)
         }
-        guard let dataBytes = files["data.xml"] else {
+        guard let dataFile else {
             throw CMTError(.missingFile, "the package has no data.xml", file: label)
         }
         let schema = try CMTSchema(data: schemaBytes, file: "\(label)/data_schema.xml")
-        let data = try CMTDataFile(data: dataBytes, schema: schema, file: "\(label)/data.xml")
+        let data = try CMTDataFile(contentsOf: dataFile, schema: schema, file: "\(label)/data.xml")
         self.init(
             schema: schema, schemaData: schemaBytes, snapshot: data.snapshot, timestamp: data.timestamp,
             warnings: data.warnings)
@@ -108,9 +121,11 @@ public struct CMTPackage: Sendable {
 
     /// Reads the root entries of a zip that a package needs, checking every entry: its path, its type,
     /// that no name appears twice, the bytes it decompresses to (`ReadLimits`) and its CRC-32.
+    /// - Returns: `data_schema.xml` by name in `files`; `data.xml` decompressed into a file of the
+    ///   process's body spool (`dataFile`, the caller removes it), never held in memory.
     /// - Throws: `CMTError.unsafeInput` naming the zip and the entry; `CMTError.malformedXML` when the
-    ///   file is not a zip.
-    static func readZip(_ url: URL, limits: ReadLimits) throws -> [String: Data] {
+    ///   file is not a zip; `CMTError.writeFailed` when `data.xml` cannot be written to the spool.
+    static func readZip(_ url: URL, limits: ReadLimits) throws -> (files: [String: Data], dataFile: URL?) {
         let zip = url.lastPathComponent
         let archive: Archive
         do {
@@ -122,6 +137,10 @@ public struct CMTPackage: Sendable {
                     + "Migration Tool wrote, or a folder holding data.xml and data_schema.xml", file: zip)
         }
         var result: [String: Data] = [:]
+        var dataFile: URL?
+        // A damaged or refused zip leaves no spooled data.xml behind.
+        var finished = false
+        defer { if !finished, let dataFile { try? FileManager.default.removeItem(at: dataFile) } }
         var seen = Set<String>()
         var count = 0
         let unzipHint = "if the package is genuine, unzip it and give the folder to --data (a folder is not held to zip limits)"
@@ -169,26 +188,45 @@ public struct CMTPackage: Sendable {
             }
             let packed = max(Int(clamping: entry.compressedSize), 1)
             var data = Data()
-            let crc: CRC32
+            var written = 0
+            var crc: CRC32 = 0
+            // data.xml goes to the spool as it comes out; the others are small and kept.
+            let toFile = path == "data.xml"
+            func check(_ chunk: Data, _ count: inout Int) throws {
+                count += chunk.count
+                if count > limits.maximumEntryBytes {
+                    throw CMTError(
+                        .unsafeInput,
+                        "zip entry '\(path)' decompresses to more than \(limits.maximumEntryBytes) bytes, "
+                            + "the most one entry may; \(unzipHint)", file: zip)
+                }
+                if count > limits.ratioFloorBytes, count / packed > limits.maximumRatio {
+                    throw CMTError(
+                        .unsafeInput,
+                        "zip entry '\(path)' decompresses to more than \(limits.maximumRatio) times the "
+                            + "\(packed) bytes it takes in the zip (already \(count) bytes); a CMT file never "
+                            + "compresses that well, so this looks like a zip bomb and is refused; \(unzipHint)", file: zip)
+                }
+            }
             do {
-                crc = try archive.extract(entry, skipCRC32: false) { chunk in
-                    data.append(chunk)
-                    if data.count > limits.maximumEntryBytes {
-                        throw CMTError(
-                            .unsafeInput,
-                            "zip entry '\(path)' decompresses to more than \(limits.maximumEntryBytes) bytes, "
-                                + "the most one entry may; \(unzipHint)", file: zip)
+                if toFile {
+                    let body = try BodySpool.shared.keep { append in
+                        crc = try archive.extract(entry, skipCRC32: false) { chunk in
+                            try check(chunk, &written)
+                            try append(chunk)
+                        }
                     }
-                    if data.count > limits.ratioFloorBytes, data.count / packed > limits.maximumRatio {
-                        throw CMTError(
-                            .unsafeInput,
-                            "zip entry '\(path)' decompresses to more than \(limits.maximumRatio) times the "
-                                + "\(packed) bytes it takes in the zip (already \(data.count) bytes); a CMT file never "
-                                + "compresses that well, so this looks like a zip bomb and is refused; \(unzipHint)", file: zip)
+                    if case .file(let f) = body { dataFile = f }
+                } else {
+                    crc = try archive.extract(entry, skipCRC32: false) { chunk in
+                        try check(chunk, &written)
+                        data.append(chunk)
                     }
                 }
             } catch let e as CMTError {
                 throw e
+            } catch let e as SafeWriteError {
+                throw CMTError(.writeFailed, "data.xml cannot be unpacked to disk for reading (\(e.description))", file: zip)
             } catch {
                 throw CMTError(
                     .unsafeInput,
@@ -203,9 +241,10 @@ public struct CMTPackage: Sendable {
                         + "again", file: zip)
             }
             // Every entry's CRC is checked ([Content_Types].xml too), only the two files the reader uses are kept.
-            if path != "[Content_Types].xml" { result[path] = data }
+            if path != "[Content_Types].xml" && !toFile { result[path] = data }
         }
-        return result
+        finished = true
+        return (result, dataFile)
     }
 
     /// True for the metadata macOS Finder's "Compress" adds to a zip (`__MACOSX/…` resource forks and
@@ -244,13 +283,38 @@ public struct CMTPackage: Sendable {
     /// - Throws: `CMTError.writeFailed` (`checkDestination`), or when the zip cannot be written.
     public func writeZip(to url: URL, overwrite: Bool = false) throws {
         try CMTPackage.checkDestination(url, overwrite: overwrite)
-        let entries = try self.entries()
+        // data.xml is written to a file of the body spool first and zipped from there, never held whole
+        // (issue 20); the other two entries are small.
+        let dataFile: URL
+        do {
+            guard
+                case .file(let f) = try BodySpool.shared.keep({ append in
+                    try CMTDataFile.writeXML(snapshot: snapshot, schema: schema, timestamp: timestamp) { try append(Data($0.utf8)) }
+                })
+            else { throw CMTError(.writeFailed, "data.xml cannot be written", file: url.path) }
+            dataFile = f
+        } catch let e as CMTError {
+            throw e
+        } catch {
+            throw CMTError(.writeFailed, "data.xml cannot be written before zipping (\(CMTPackage.plainReason(error)))", file: url.path)
+        }
+        defer { try? FileManager.default.removeItem(at: dataFile) }
+        let small: [(String, Data)] = [("data_schema.xml", schemaData ?? schema.xmlData()), ("[Content_Types].xml", CMTPackage.contentTypesXML)]
         let date = (timestamp.flatMap { DateTimeValue(iso8601: $0) }?.date) ?? Date()
         // A short temporary name: one derived from the zip's name went over 255 bytes for a long valid name (red team F6).
         let temp = url.deletingLastPathComponent().appendingPathComponent(".pm-\(UUID().uuidString.prefix(8).lowercased()).partial")
         do {
             let archive = try Archive(url: temp, accessMode: .create)
-            for (name, bytes) in entries {
+            let handle = try FileHandle(forReadingFrom: dataFile)
+            defer { try? handle.close() }
+            let dataSize = try handle.seekToEnd()
+            try archive.addEntry(
+                with: "data.xml", type: .file, uncompressedSize: Int64(dataSize), modificationDate: date, compressionMethod: .deflate
+            ) { position, size in
+                try handle.seek(toOffset: UInt64(position))
+                return try handle.read(upToCount: size) ?? Data()
+            }
+            for (name, bytes) in small {
                 try archive.addEntry(
                     with: name, type: .file, uncompressedSize: Int64(bytes.count), modificationDate: date,
                     compressionMethod: .deflate

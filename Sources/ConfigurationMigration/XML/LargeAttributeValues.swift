@@ -1,4 +1,5 @@
 import Foundation
+import PortalModel
 
 /// Lifts attribute values and runs of character data longer than `threshold` bytes out of an XML byte
 /// stream before it reaches the parser, and gives them back already unescaped.
@@ -22,9 +23,24 @@ enum LargeAttributeValues {
     static let placeholderPrefix = "\u{E000}pm-lifted-"
 
     /// A lifted value, unescaped, and the number of newlines kept in the bytes after its placeholder.
+    /// A spooled value (`Spooling`) is in the file `spooled` (unescaped UTF-8) and `value` is empty.
     struct Lifted: Sendable {
         var value: String
         var newlines: Int
+        var spooled: URL? = nil
+    }
+
+    /// How a reader of a large document keeps long attribute values out of memory (issue 20: a CMT
+    /// `data.xml` at the benchmark's L size holds 900 MB of base64 note bodies).
+    ///
+    /// - `attributesOver`: attribute values longer than this many bytes are lifted even when under
+    ///   `threshold`, and written unescaped into a file of the process's body spool (`BodySpool`)
+    ///   instead of being held; the tree then refers to the file (`XMLNode.spooledAttribute`).
+    /// - `mapped`: the document's bytes are this file mapping: the scan gives back the pages it has
+    ///   passed (`MappedFile.release(upTo:)`), so the document is never resident as a whole.
+    struct Spooling {
+        var attributesOver: Int = 64 << 10
+        var mapped: MappedFile?
     }
 
     /// The placeholder standing for the n-th lifted value.
@@ -43,19 +59,26 @@ enum LargeAttributeValues {
 
     /// - Returns: the bytes to parse (the input itself when nothing was lifted) and the lifted values,
     ///   the n-th placeholder standing for `values[n]`.
-    static func lift(_ data: Data, threshold: Int = threshold) -> (data: Data, values: [Lifted]) {
-        guard data.count > threshold else { return (data, []) }
+    /// - Parameter spooling: long attribute values into the body spool instead of memory (`Spooling`).
+    /// - Throws: `SafeWriteError` when a spooled value cannot be written (only with `spooling`).
+    static func lift(_ data: Data, threshold: Int = threshold, spooling: Spooling? = nil) throws -> (data: Data, values: [Lifted]) {
+        guard data.count > min(threshold, spooling?.attributesOver ?? threshold) else { return (data, []) }
         // Read in place (no copy of the whole document).
-        return data.withUnsafeBytes { raw in lift(raw.bindMemory(to: UInt8.self), data, threshold: threshold) }
+        return try data.withUnsafeBytes { raw in try lift(raw.bindMemory(to: UInt8.self), data, threshold: threshold, spooling: spooling) }
     }
 
     /// `lift(_:threshold:)` over the bytes of `data`.
-    private static func lift(_ bytes: UnsafeBufferPointer<UInt8>, _ data: Data, threshold: Int) -> (data: Data, values: [Lifted]) {
+    private static func lift(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ data: Data, threshold: Int, spooling: Spooling?
+    ) throws -> (data: Data, values: [Lifted]) {
         let n = bytes.count
         var out: [UInt8] = []
         var values: [Lifted] = []
         var copied = 0 // bytes[0..<copied] are already in `out`
         var i = 0
+        // Attribute values longer than this are lifted.
+        let attributeThreshold = min(threshold, spooling?.attributesOver ?? threshold)
+        var spoolFailure: Error?
 
         func starts(_ marker: String, at p: Int) -> Bool {
             let m = Array(marker.utf8)
@@ -74,7 +97,7 @@ enum LargeAttributeValues {
         }
 
         func liftRun(_ start: Int, _ end: Int, isAttribute: Bool) {
-            guard end - start > threshold else { return }
+            guard end - start > (isAttribute ? attributeThreshold : threshold), spoolFailure == nil else { return }
             if !isAttribute, let lineEnds = whitespaceLineEnds(UnsafeBufferPointer(rebasing: bytes[start..<end])) {
                 // A long run of white space between elements means nothing in a CMT file (no element's
                 // text is white space only): only its line ends are kept, so line numbers stay right and
@@ -89,8 +112,19 @@ enum LargeAttributeValues {
             out.append(contentsOf: Array(placeholder(values.count).utf8))
             let newlines = bytes[start..<end].reduce(0) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
             out.append(contentsOf: repeatElement(UInt8(ascii: "\n"), count: newlines))
-            values.append(Lifted(value: value, newlines: newlines))
+            if isAttribute, let spooling, end - start > spooling.attributesOver {
+                do {
+                    guard case .file(let url) = try BodySpool.shared.keep(Data(value.utf8)) else { return }
+                    values.append(Lifted(value: "", newlines: newlines, spooled: url))
+                } catch {
+                    spoolFailure = error
+                    return
+                }
+            } else {
+                values.append(Lifted(value: value, newlines: newlines))
+            }
             copied = end
+            spooling?.mapped?.release(upTo: copied)
         }
 
         while i < n {
@@ -137,12 +171,14 @@ enum LargeAttributeValues {
                 while end < n && bytes[end] != quote { end += 1 }
                 if end >= n { return (copied == 0 ? data : Data(out + bytes[copied...]), values) }
                 liftRun(start, end, isAttribute: true)
+                if let spoolFailure { throw spoolFailure }
                 i = end + 1
             }
             i += 1
         }
         guard copied > 0 else { return (data, []) }
         out.append(contentsOf: bytes[copied...])
+        spooling?.mapped?.releaseAll()
         return (Data(out), values)
     }
 

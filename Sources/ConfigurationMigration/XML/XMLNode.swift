@@ -13,6 +13,9 @@ public struct XMLNode: Sendable {
     public var text: String
     /// The 1-based line of the start tag.
     public var line: Int
+    /// Attribute values kept on disk instead of in `attributes` (a document read with spooling, issue
+    /// 20): by attribute name, the spool file holding the unescaped value as UTF-8.
+    public var spooled: [String: URL] = [:]
 
     public init(name: String, attributes: [String: String] = [:], children: [XMLNode] = [], text: String = "", line: Int = 0) {
         self.name = name
@@ -28,8 +31,15 @@ public struct XMLNode: Sendable {
     /// Every child element with this name, in document order.
     public func children(_ name: String) -> [XMLNode] { children.filter { $0.name == name } }
 
-    /// An attribute's value, `nil` when absent.
-    public subscript(attribute: String) -> String? { attributes[attribute] }
+    /// An attribute's value, `nil` when absent. A spooled value is read from its file (`nil` when the
+    /// file cannot be read: a reader that must tell that apart uses `spooledAttribute`).
+    public subscript(attribute: String) -> String? {
+        if let url = spooled[attribute] { return try? String(contentsOf: url, encoding: .utf8) }
+        return attributes[attribute]
+    }
+
+    /// The spool file holding an attribute's value (unescaped UTF-8), when the value was spooled.
+    public func spooledAttribute(_ attribute: String) -> URL? { spooled[attribute] }
 }
 
 /// Reads XML safely and tolerantly into an `XMLNode` tree.
@@ -75,6 +85,18 @@ public enum SafeXMLReader {
         try parse(utf8: utf8Bytes(data, file: file), file: file)
     }
 
+    /// Parses a mapped file as `parse(_:file:)` does, giving back its pages as each scan passes them
+    /// and keeping long attribute values in the body spool (`LargeAttributeValues.Spooling`), so a
+    /// large `data.xml` is never resident as a whole (issue 20).
+    /// - Throws: what `parse(_:file:)` throws; `SafeWriteError` when a value cannot be spooled.
+    static func parse(mapped: MappedFile, file: String, spoolAttributesOver: Int = 64 << 10) throws -> XMLNode {
+        let bytes = try utf8Bytes(mapped.data, file: file, mapped: mapped)
+        let isMapping = bytes.count == mapped.data.count
+        return try parse(
+            utf8: bytes, file: file,
+            spooling: LargeAttributeValues.Spooling(attributesOver: spoolAttributesOver, mapped: isMapping ? mapped : nil))
+    }
+
     /// The deepest element nesting accepted (256 levels, libxml2's own default limit). A CMT data
     /// file is 6 levels deep and a schema with FetchXML filters a few more; the limit keeps every walk
     /// over the tree (and the tree's release) far from the stack's end whatever the input holds.
@@ -89,7 +111,8 @@ public enum SafeXMLReader {
 
     /// The bytes as UTF-8 without a BOM: UTF-8 input is checked and passed through (no copy into a
     /// `String`), UTF-16 is transcoded. - Throws: `CMTError.malformedXML` for bytes that are neither.
-    static func utf8Bytes(_ data: Data, file: String) throws -> Data {
+    /// - Parameter mapped: `data` is this mapping: its pages are given back as the check passes them.
+    static func utf8Bytes(_ data: Data, file: String, mapped: MappedFile? = nil) throws -> Data {
         let b = [UInt8](data.prefix(4))
         let utf16 =
             (b.count >= 2
@@ -98,7 +121,21 @@ public enum SafeXMLReader {
         if utf16 { return Data(try decode(data, file: file).utf8) }
         // Without a BOM the bytes are passed on as they are (no copy).
         let body = b.starts(with: [0xEF, 0xBB, 0xBF]) ? Data(data.dropFirst(3)) : data
-        let valid = body.withUnsafeBytes { String(validating: $0.bindMemory(to: UInt8.self), as: UTF8.self) != nil }
+        let valid = body.withUnsafeBytes { raw -> Bool in
+            let all = raw.bindMemory(to: UInt8.self)
+            guard let mapped else { return String(validating: all, as: UTF8.self) != nil }
+            // In steps, each ending before a character's first byte (never inside one), pages given back.
+            var start = 0
+            while start < all.count {
+                var end = min(start + MappedFile.releaseStep, all.count)
+                while end < all.count && all[end] & 0xC0 == 0x80 && end > start { end -= 1 }
+                if end == start { end = min(start + MappedFile.releaseStep, all.count) }
+                guard String(validating: UnsafeBufferPointer(rebasing: all[start..<end]), as: UTF8.self) != nil else { return false }
+                start = end
+                mapped.release(upTo: start)
+            }
+            return true
+        }
         guard valid else {
             throw CMTError(.malformedXML, "the file is not valid UTF-8 or UTF-16 text; save it as UTF-8", file: file)
         }
@@ -111,7 +148,7 @@ public enum SafeXMLReader {
     }
 
     /// Parses UTF-8 bytes (no BOM) into the root element (see `parse(_:file:)`).
-    static func parse(utf8 input: Data, file: String) throws -> XMLNode {
+    static func parse(utf8 input: Data, file: String, spooling: LargeAttributeValues.Spooling? = nil) throws -> XMLNode {
         var bytes = input
         // Drop the XML declaration: the bytes are UTF-8 whatever encoding it names.
         let leading = bytes.prefix { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }.count
@@ -122,7 +159,7 @@ public enum SafeXMLReader {
             let newlines = bytes[bytes.startIndex..<end.upperBound].filter { $0 == UInt8(ascii: "\n") }.count
             bytes.replaceSubrange(bytes.startIndex..<end.upperBound, with: Data(repeating: UInt8(ascii: "\n"), count: newlines))
         }
-        if let (offset, marker) = declaration(in: bytes) {
+        if let (offset, marker) = declaration(in: bytes, mapped: spooling?.mapped) {
             throw CMTError(
                 .unsafeInput,
                 "\(marker) is not allowed: document type and entity declarations are refused "
@@ -136,7 +173,7 @@ public enum SafeXMLReader {
         // The bytes go through a stream, not `XMLParser(data:)`: given all at once libxml2 also refuses a
         // document over 10,000,000 bytes at its last line (a 72 MB data.xml of 277 KB values failed
         // "not well-formed" at `</entities>`); a stream is handed to it in chunks, which it accepts.
-        let lifted = LargeAttributeValues.lift(bytes)
+        let lifted = try LargeAttributeValues.lift(bytes, spooling: spooling)
         let parser = XMLParser(stream: InputStream(data: lifted.data))
         parser.shouldResolveExternalEntities = false
         parser.shouldProcessNamespaces = false
@@ -187,7 +224,8 @@ public enum SafeXMLReader {
 
 extension SafeXMLReader {
     /// The offset and spelling of the first `<!DOCTYPE` or `<!ENTITY` (any case) in the bytes.
-    static func declaration(in bytes: Data) -> (Int, String)? {
+    /// - Parameter mapped: `bytes` is this mapping: its pages are given back as the scan passes them.
+    static func declaration(in bytes: Data, mapped: MappedFile? = nil) -> (Int, String)? {
         let markers = ["<!DOCTYPE", "<!ENTITY"].map { ($0, Array($0.utf8)) }
         return bytes.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> (Int, String)? in
             let b = raw.bindMemory(to: UInt8.self)
@@ -201,6 +239,7 @@ extension SafeXMLReader {
                     }
                 }
                 i += 1
+                if let mapped, i & 0xFFFFF == 0 { mapped.release(upTo: i - 16) }
             }
             return nil
         }
@@ -227,10 +266,16 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
         qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]
     ) {
         var attributes = attributeDict
+        var spooled: [String: URL] = [:]
         if !liftedValues.isEmpty {
             for (name, value) in attributes {
                 if let index = LargeAttributeValues.placeholderIndex(value), liftedValues.indices.contains(index) {
-                    attributes[name] = liftedValues[index].value
+                    if let url = liftedValues[index].spooled {
+                        spooled[name] = url
+                        attributes[name] = nil
+                    } else {
+                        attributes[name] = liftedValues[index].value
+                    }
                 }
             }
         }
@@ -240,7 +285,9 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
                     + "a CMT file is a few levels deep, so this file is damaged or not a CMT file", parser)
             return
         }
-        stack.append(XMLNode(name: elementName, attributes: attributes, line: parser.lineNumber))
+        var node = XMLNode(name: elementName, attributes: attributes, line: parser.lineNumber)
+        node.spooled = spooled
+        stack.append(node)
     }
 
     func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {

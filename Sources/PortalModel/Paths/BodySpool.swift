@@ -29,6 +29,49 @@ public final class BodySpool: @unchecked Sendable {
         return .file(url)
     }
 
+    /// Writes a body into a new file of the spool piece by piece, so a large body is never held whole
+    /// (a CMT note body decoded from base64 as it is read, issue 20).
+    /// - Parameter produce: called once with `append`, which adds bytes at the end of the file.
+    /// - Returns: the body as a `FileBody.file`.
+    /// - Throws: `SafeWriteError` when the spool or the file cannot be written; what `produce` throws
+    ///   (the partial file is removed).
+    public func keep(_ produce: (_ append: (Data) throws -> Void) throws -> Void) throws -> FileBody {
+        let url = try folder().appendingPathComponent(UUID().uuidString.lowercased() + ".bin")
+        // A new name in the process's own private folder: created here (O_EXCL), never through a link.
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            let failure = errno
+            throw SafeWriteError(path: url.path, reason: .io("cannot create a file for a body: \(SafeFileWriter.plain(failure))"))
+        }
+        var closed = false
+        defer { if !closed { close(fd) } }
+        do {
+            try produce { data in
+                try data.withUnsafeBytes { raw in
+                    var offset = 0
+                    while offset < raw.count {
+                        let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                        if n < 0 {
+                            if errno == EINTR { continue }
+                            let failure = errno
+                            throw SafeWriteError(path: url.path, reason: .io("cannot write a body: \(SafeFileWriter.plain(failure))"))
+                        }
+                        offset += n
+                    }
+                }
+            }
+            closed = true
+            if close(fd) != 0 {
+                let failure = errno
+                throw SafeWriteError(path: url.path, reason: .io("cannot write a body: \(SafeFileWriter.plain(failure))"))
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: url)
+            throw error
+        }
+        return .file(url)
+    }
+
     /// The spool directory, created (and registered for removal at exit) on first use.
     /// - Throws: `SafeWriteError` when the directory cannot be created.
     public func folder() throws -> URL {
