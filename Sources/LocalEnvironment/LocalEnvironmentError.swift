@@ -19,6 +19,9 @@ public enum LocalEnvironmentError: Error, Sendable, Equatable, CustomStringConve
     case portalAppNotFound(UUID)
     /// A setting value out of range (`maxuploadfilesize` must be 1…131,072,000, research/emulator-facts.md §1.2).
     case invalidSetting(String)
+    /// Another host of the environment already uses this subdomain (the admin API's `SubdomainConflict`,
+    /// research/code-sites-and-admin-api.md §B.5).
+    case subdomainTaken(String)
 
     public var description: String {
         switch self {
@@ -30,6 +33,7 @@ public enum LocalEnvironmentError: Error, Sendable, Equatable, CustomStringConve
         case .portalAppExists(let id): return "a portal app is already bound to website \(id.uuidString.lowercased())"
         case .portalAppNotFound(let id): return "no portal app is bound to website \(id.uuidString.lowercased())"
         case .invalidSetting(let why): return why
+        case .subdomainTaken(let subdomain): return "the subdomain '\(subdomain)' is already used by another site of the environment"
         }
     }
 }

@@ -2,5 +2,3 @@ import Foundation
 import PortalModel
 
 extension LocalEnvironmentError: DiagnosticConvertible {}
-
-extension SubdomainTakenError: DiagnosticConvertible {}

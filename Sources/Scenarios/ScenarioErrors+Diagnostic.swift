@@ -4,4 +4,3 @@ import PortalModel
 // exit 2); a setup step that fails is a failed check of the scenario, nothing of the user's is written.
 extension CommandFailure: DiagnosticConvertible {}
 extension ScenarioSetupError: DiagnosticConvertible {}
-extension QuickstartError: DiagnosticConvertible {}

@@ -150,7 +150,9 @@ public struct CommandFailure: Error, CustomStringConvertible {
     }
 }
 
-/// A setup step that failed for a reason other than a command's exit status (the message says which).
+/// A scenario step that failed for a reason other than a command's exit status (the message says which
+/// and names the command, record or directory): a setup step, or a quickstart step that could not be
+/// completed or verified.
 public struct ScenarioSetupError: Error, CustomStringConvertible {
     public let message: String
     public init(_ message: String) { self.message = message }

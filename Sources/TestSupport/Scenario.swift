@@ -122,7 +122,7 @@ public struct Scenario: Sendable {
     /// Serves the embedded environment `name` with the built binary (`env serve NAME --port 0` plus
     /// `options`, e.g. `["--latency-ms", "100"]`) on 127.0.0.1; the port is handed over by the server
     /// (`ServerSupport.startBinary`). Stop it with `terminate()`.
-    /// - Throws: `ServerSupportError` when it does not start.
+    /// - Throws: `ScenarioError` when it does not start.
     public func serve(_ name: String, _ options: [String] = []) async throws -> ChildServer {
         try await ServerSupport.startBinary(["env", "serve", name, "--port", "0"] + options, home: home)
     }
@@ -149,7 +149,7 @@ public struct Scenario: Sendable {
     public var site: URL { work.appendingPathComponent("site", isDirectory: true) }
 }
 
-/// A scenario's setup step failed.
+/// A scenario's setup step failed, or a server for a test did not start.
 public struct ScenarioError: Error, CustomStringConvertible {
     public let message: String
     public var description: String { message }

@@ -28,17 +28,17 @@ public enum ServerSupport {
     ///   - environment: extra environment variables for the child (merged over the test's own).
     ///   - home: the data directory holding the environment; `environment["PORTAL_MIGRATE_HOME"]` when
     ///     not given (one of them is required: tests never serve the user's environments).
-    /// - Throws: `ServerSupportError` when the arguments are not `env serve NAME …`, no home is given,
+    /// - Throws: `ScenarioError` when the arguments are not `env serve NAME …`, no home is given,
     ///   the process exits, or no port is handed over in time (with its output; the child is killed).
     public static func startBinary(
         _ arguments: [String], environment: [String: String] = [:], home: URL? = nil,
         timeout: Double = 120
     ) async throws -> ChildServer {
         guard arguments.count >= 3, arguments[0] == "env", arguments[1] == "serve" else {
-            throw ServerSupportError(message: "startBinary runs `env serve NAME …`, not \(arguments)")
+            throw ScenarioError(message: "startBinary runs `env serve NAME …`, not \(arguments)")
         }
         guard let home = home ?? environment["PORTAL_MIGRATE_HOME"].map({ URL(fileURLWithPath: $0, isDirectory: true) }) else {
-            throw ServerSupportError(message: "give `env serve` a PORTAL_MIGRATE_HOME (home:) so no test serves the user's environments")
+            throw ScenarioError(message: "give `env serve` a PORTAL_MIGRATE_HOME (home:) so no test serves the user's environments")
         }
         let runtimeFile = ServerRuntimeFile.url(beside: try DataDirectory(root: home).environmentFile(arguments[2]))
         let child = try CLI.start(arguments, environment: environment, home: home)
@@ -49,7 +49,7 @@ public enum ServerSupport {
                 return child
             }
             if child.hasExited {
-                throw ServerSupportError(
+                throw ScenarioError(
                     message:
                         "portal-migrate \(arguments.joined(separator: " ")) exited with \(child.process.terminationStatus): \(child.output) \(child.errorOutput)"
                 )
@@ -57,17 +57,11 @@ public enum ServerSupport {
             try await Task.sleep(for: .milliseconds(50))
         }
         await child.terminate(signal: SIGKILL)
-        throw ServerSupportError(message: "portal-migrate handed over no port within \(timeout) s: \(child.output) \(child.errorOutput)")
+        throw ScenarioError(message: "portal-migrate handed over no port within \(timeout) s: \(child.output) \(child.errorOutput)")
     }
 
     /// The port in `runtimeFile` when the file names process `pid` (`Workspace.handedOverPort`, the one reader).
     static func handedOverPort(_ runtimeFile: URL, pid: Int32) -> Int? { Workspace.handedOverPort(runtimeFile, pid: pid) }
-}
-
-/// A failure to start a server for a test.
-public struct ServerSupportError: Error, CustomStringConvertible {
-    public let message: String
-    public var description: String { message }
 }
 
 /// A `portal-migrate` child process that runs until the test stops it (`CLI.start`), for example

@@ -6,13 +6,6 @@ import PortalModel
 // with `EnvironmentServer`'s admin API through the `SiteHosting` capability
 // (LocalEnvironment+Capabilities.swift).
 
-/// Another host of the environment already uses this subdomain (the admin API's `SubdomainConflict`,
-/// research/code-sites-and-admin-api.md §B.5).
-public struct SubdomainTakenError: Error, Sendable, Equatable, CustomStringConvertible {
-    public let subdomain: String
-    public var description: String { "the subdomain '\(subdomain)' is already used by another site of the environment" }
-}
-
 extension LocalEnvironment {
     /// Every site host, oldest first.
     /// - Throws: `DataverseError` when the store cannot be read.
@@ -28,7 +21,7 @@ extension LocalEnvironment {
     /// and gives its portal app the admin API's `subdomain` and `hostTemplate` name, in one transaction
     /// that first checks that no other host uses `subdomain`.
     /// The host gets the id `hostID` (the admin API announces it before the work is done).
-    /// - Throws: `SubdomainTakenError`, `LocalEnvironmentError.unknownTemplate`; `DataverseError` as `provision`.
+    /// - Throws: `LocalEnvironmentError.subdomainTaken`, `LocalEnvironmentError.unknownTemplate`; `DataverseError` as `provision`.
     public func createSiteHost(
         template templateName: String, hostTemplate: String, name: String, subdomain: String,
         dataModel: DataModel = .standard, hostID: UUID = UUID()
@@ -67,7 +60,7 @@ extension LocalEnvironment {
     /// Binds a new host to an existing website record (the admin API's create with `websiteRecordId`,
     /// the procedure's last step): one transaction that checks the record exists, has no host yet and
     /// that `subdomain` is free. The website record itself is not changed.
-    /// - Throws: `LocalEnvironmentError.websiteNotFound`, `.portalAppExists`; `SubdomainTakenError`.
+    /// - Throws: `LocalEnvironmentError.websiteNotFound`, `.portalAppExists`; `LocalEnvironmentError.subdomainTaken`.
     public func bindSiteHost(
         existingWebsite websiteID: UUID, hostTemplate: String, name: String, subdomain: String,
         hostID: UUID = UUID()
@@ -131,11 +124,11 @@ extension WriteSession {
             }
     }
 
-    /// - Throws: `SubdomainTakenError` when a host already uses `subdomain` (compared
+    /// - Throws: `LocalEnvironmentError.subdomainTaken` when a host already uses `subdomain` (compared
     ///   without regard to case: host names are case-insensitive).
     func requireFreeSubdomain(_ subdomain: String) throws {
         if try siteHosts().contains(where: { $0.subdomain?.lowercased() == subdomain.lowercased() }) {
-            throw SubdomainTakenError(subdomain: subdomain)
+            throw LocalEnvironmentError.subdomainTaken(subdomain)
         }
     }
 }

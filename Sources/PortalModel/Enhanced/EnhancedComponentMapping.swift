@@ -188,13 +188,39 @@ public struct EnhancedComponentMapping: Sendable {
     }
 }
 
-/// A `powerpagecomponent` that cannot be mapped to an adx record.
-public struct EnhancedMappingError: Error, CustomStringConvertible, Equatable, Sendable {
-    /// The component id.
+/// A snapshot, or one of its records, that cannot be mapped between the data models: a
+/// `powerpagecomponent` that cannot become an adx record (`componentID`, `key`), or a snapshot without
+/// the one website or site to map (`noWebsite`, `noSite`). The one error of the data-model mapping.
+public struct EnhancedMappingError: Error, DiagnosticConvertible, Equatable, Sendable {
+    /// The table of the record at fault (`powerpagecomponent`; `adx_website`/`powerpagesite` for a
+    /// snapshot without its website).
+    public var table = "powerpagecomponent"
+    /// The record id (a component's), or empty when the problem is the snapshot's, not one record's.
     public var componentID: String
-    /// The column or `content` key at fault.
+    /// The column or `content` key at fault; empty when none.
     public var key: String
     public var problem: String
 
-    public var description: String { "powerpagecomponent \(componentID), \(key): \(problem)" }
+    /// The standard snapshot has no `adx_website` (or several and no `websiteID`).
+    public static func noWebsite(_ why: String) -> EnhancedMappingError {
+        EnhancedMappingError(table: "adx_website", componentID: "", key: "", problem: "no website to map to a powerpagesite: \(why)")
+    }
+
+    /// The enhanced snapshot has no `powerpagesite` (or several and no `websiteID`).
+    public static func noSite(_ why: String) -> EnhancedMappingError {
+        EnhancedMappingError(table: "powerpagesite", componentID: "", key: "", problem: "no powerpagesite to map to an adx_website: \(why)")
+    }
+
+    public var description: String {
+        componentID.isEmpty ? problem : "\(table) \(componentID), \(key): \(problem)"
+    }
+
+    /// One `enhanced-mapping` diagnostic naming the table, the record and the column (or `content` key).
+    public var diagnostics: [Diagnostic] {
+        [
+            Diagnostic(
+                check: "enhanced-mapping", message: description, table: table, recordID: UUID(dataverse: componentID),
+                column: key.isEmpty ? nil : key)
+        ]
+    }
 }

@@ -22,21 +22,6 @@ public struct EnhancedConversion: Sendable {
     }
 }
 
-/// A snapshot cannot be mapped between the data models.
-public enum EnhancedSnapshotError: Error, CustomStringConvertible, Equatable, Sendable {
-    /// The standard snapshot has no `adx_website` (or several and no `websiteID`).
-    case noWebsite(String)
-    /// The enhanced snapshot has no `powerpagesite` (or several and no `websiteID`).
-    case noSite(String)
-
-    public var description: String {
-        switch self {
-        case .noWebsite(let s): return "no website to map to a powerpagesite: \(s)"
-        case .noSite(let s): return "no powerpagesite to map to an adx_website: \(s)"
-        }
-    }
-}
-
 /// Maps a whole website between the standard data model (`adx_*` records, as a pac folder of either
 /// model reads them) and the enhanced data model (`powerpagesite`, `powerpagesitelanguage`,
 /// `powerpagecomponent`), both ways.
@@ -95,18 +80,18 @@ public struct EnhancedSnapshotMapping: Sendable {
     ///   `adx_website`), N:N links and note bodies.
     /// - Returns: the enhanced snapshot (its `websiteID` is the `powerpagesite` id, equal to the
     ///   `adx_website` id) and what has no counterpart.
-    /// - Throws: `EnhancedSnapshotError.noWebsite` when the website cannot be found.
+    /// - Throws: `EnhancedMappingError.noWebsite` when the website cannot be found.
     public func enhanced(from standard: PortalSnapshot) throws -> EnhancedConversion {
         let websites = standard.records["adx_website"] ?? []
         let website: EntityRecord
         if let id = standard.websiteID {
             guard let w = websites.first(where: { $0.id == id }) else {
-                throw EnhancedSnapshotError.noWebsite("adx_website \(id.dataverseString) is not in the snapshot")
+                throw EnhancedMappingError.noWebsite("adx_website \(id.dataverseString) is not in the snapshot")
             }
             website = w
         } else {
             guard websites.count == 1, let w = websites.first else {
-                throw EnhancedSnapshotError.noWebsite("\(websites.count) adx_website records and no website id")
+                throw EnhancedMappingError.noWebsite("\(websites.count) adx_website records and no website id")
             }
             website = w
         }
@@ -264,19 +249,19 @@ public struct EnhancedSnapshotMapping: Sendable {
     ///
     /// - Parameter enhanced: `powerpagesite` (the `websiteID`, or the only one), its
     ///   `powerpagesitelanguage` and `powerpagecomponent` records, links and `filecontent` bodies.
-    /// - Throws: `EnhancedSnapshotError.noSite`; `EnhancedMappingError` naming the component and
+    /// - Throws: `EnhancedMappingError.noSite`; `EnhancedMappingError` naming the component and
     ///   key when a component's type or `content` cannot be mapped.
     public func standard(from enhanced: PortalSnapshot) throws -> PortalSnapshot {
         let sites = enhanced.records["powerpagesite"] ?? []
         let site: EntityRecord
         if let id = enhanced.websiteID {
             guard let s = sites.first(where: { $0.id == id }) else {
-                throw EnhancedSnapshotError.noSite("powerpagesite \(id.dataverseString) is not in the snapshot")
+                throw EnhancedMappingError.noSite("powerpagesite \(id.dataverseString) is not in the snapshot")
             }
             site = s
         } else {
             guard sites.count == 1, let s = sites.first else {
-                throw EnhancedSnapshotError.noSite("\(sites.count) powerpagesite records and no site id")
+                throw EnhancedMappingError.noSite("\(sites.count) powerpagesite records and no site id")
             }
             site = s
         }

@@ -40,7 +40,7 @@ struct QuickstartEdits {
 
     /// Finds the records to edit in website `websiteID` and writes the edits.
     /// - Parameter secret: the value the secret site setting gets; never printed.
-    /// - Throws: `QuickstartError` naming a template record that is missing or an operation that failed.
+    /// - Throws: `ScenarioSetupError` naming a template record that is missing or an operation that failed.
     static func apply(to service: any DataverseService, websiteID: UUID, secret: String) async throws -> QuickstartEdits {
         var edits = QuickstartEdits()
         let site = FieldValue.lookup(EntityReference("adx_website", websiteID))
@@ -48,19 +48,21 @@ struct QuickstartEdits {
             try await service.retrieveAll(RecordQuery(table, filter: .and([.equal("adx_websiteid", .guid(websiteID))] + filters)))
         }
         guard let home = try await rows("adx_webpage", [.equal("adx_partialurl", .string("/")), .equal("adx_isroot", .boolean(true))]).first else {
-            throw QuickstartError("the provisioned website \(websiteID.dataverseString) has no root Home page (adx_webpage, partial URL /)")
+            throw ScenarioSetupError("the provisioned website \(websiteID.dataverseString) has no root Home page (adx_webpage, partial URL /)")
         }
         let homeContent = try await service.retrieveAll(RecordQuery("adx_webpage", filter: .equal("adx_rootwebpageid", .guid(home.id))))
         guard let language = try await rows("adx_websitelanguage", []).first else {
-            throw QuickstartError("the provisioned website has no website language (adx_websitelanguage)")
+            throw ScenarioSetupError("the provisioned website has no website language (adx_websitelanguage)")
         }
         let published = try await rows("adx_publishingstate", [.equal("adx_name", .string("Published"))]).first
         let roles = try await rows("adx_webrole", [])
         let roleIDs = roles.filter { ["Authenticated Users", "Administrators"].contains($0.string("adx_name") ?? "") }.map(\.id)
-        guard roleIDs.count == 2 else { throw QuickstartError("the provisioned website lacks the web roles Authenticated Users and Administrators") }
+        guard roleIDs.count == 2 else {
+            throw ScenarioSetupError("the provisioned website lacks the web roles Authenticated Users and Administrators")
+        }
         let settings = try await rows("adx_sitesetting", [.in("adx_name", [.string(secretSettingName), .string(clientIDSettingName)])])
         guard let secretSetting = settings.first(where: { $0.string("adx_name") == secretSettingName }) else {
-            throw QuickstartError("the provisioned website has no site setting \(secretSettingName)")
+            throw ScenarioSetupError("the provisioned website has no site setting \(secretSettingName)")
         }
         edits.secretSettingID = secretSetting.id
 
@@ -155,13 +157,13 @@ struct QuickstartEdits {
             options: ExecuteOptions(bypassCustomPlugins: false, continueOnError: false))
         for ((op, text), result) in zip(operations, results) {
             if let error = result.error {
-                throw QuickstartError("\(text): \(op.logicalName) \(op.recordID.dataverseString) failed: \(error)")
+                throw ScenarioSetupError("\(text): \(op.logicalName) \(op.recordID.dataverseString) failed: \(error)")
             }
             edits.written += 1
             edits.changes.append(text)
         }
         guard results.count == operations.count else {
-            throw QuickstartError("the environment answered \(results.count) of \(operations.count) edits")
+            throw ScenarioSetupError("the environment answered \(results.count) of \(operations.count) edits")
         }
         edits.written += 1 // the content page the platform created for the new page
         return edits
@@ -169,30 +171,30 @@ struct QuickstartEdits {
 
     /// Reads the edits back from `service`.
     /// - Parameter secret: the value the secret site setting must hold.
-    /// - Throws: `QuickstartError` naming the first edit that is not there.
+    /// - Throws: `ScenarioSetupError` naming the first edit that is not there.
     func check(in service: any DataverseService, secret: String) async throws {
         func one(_ table: String, _ id: UUID) async throws -> EntityRecord {
             let idColumn = table == "annotation" ? "annotationid" : "\(table)id"
             guard let r = try await service.retrieveAll(RecordQuery(table, filter: .equal(idColumn, .guid(id)))).first else {
-                throw QuickstartError("\(table) \(id.dataverseString) is not in the environment")
+                throw ScenarioSetupError("\(table) \(id.dataverseString) is not in the environment")
             }
             return r
         }
         _ = try await one("adx_webpage", pageID)
         let content = try await service.retrieveAll(RecordQuery("adx_webpage", filter: .equal("adx_rootwebpageid", .guid(pageID))))
-        guard !content.isEmpty else { throw QuickstartError("the new page Quickstart has no content page") }
+        guard !content.isEmpty else { throw ScenarioSetupError("the new page Quickstart has no content page") }
         guard try await one("adx_contentsnippet", snippetID).string("adx_value") == Self.snippetValue else {
-            throw QuickstartError("the snippet Quickstart/Greeting does not hold its value")
+            throw ScenarioSetupError("the snippet Quickstart/Greeting does not hold its value")
         }
         _ = try await one("adx_webfile", webFileID)
         let body = try await service.downloadFile(FileBodyKey("annotation", noteID, "documentbody"))
-        guard body == Self.pixelPNG else { throw QuickstartError("the web file's note body differs from what was written") }
+        guard body == Self.pixelPNG else { throw ScenarioSetupError("the web file's note body differs from what was written") }
         _ = try await one("adx_entitypermission", permissionID)
         let links = try await service.retrieveLinks(relationship: "adx_entitypermission_webrole", firstIDs: [permissionID])
-        guard links.count == 2 else { throw QuickstartError("the table permission has \(links.count) web role link(s), not 2") }
+        guard links.count == 2 else { throw ScenarioSetupError("the table permission has \(links.count) web role link(s), not 2") }
         if let id = secretSettingID {
             guard try await one("adx_sitesetting", id).string("adx_value") == secret else {
-                throw QuickstartError("the secret site setting does not hold the value written (value not shown)")
+                throw ScenarioSetupError("the secret site setting does not hold the value written (value not shown)")
             }
         }
     }

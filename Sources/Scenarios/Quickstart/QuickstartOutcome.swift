@@ -20,7 +20,7 @@ extension QuickstartProcedure {
     /// A procedure in a new directory `portal-migrate-quickstart-XXXXXXXX` under `parent` (the system's
     /// temporary directory for the command), created here with its `home/` and `config/`.
     /// - Parameters: as `init(executable:directory:template:overHTTP:verbose:say:)`.
-    /// - Throws: `QuickstartError` naming the directory when it cannot be created.
+    /// - Throws: `ScenarioSetupError` naming the directory when it cannot be created.
     public convenience init(
         inNewDirectoryUnder parent: URL, executable: URL, template: String, overHTTP: Bool, verbose: Bool,
         say: @escaping @Sendable (String) -> Void
@@ -32,7 +32,7 @@ extension QuickstartProcedure {
                 try FileManager.default.createDirectory(at: directory.appendingPathComponent(sub), withIntermediateDirectories: true)
             }
         } catch {
-            throw QuickstartError(
+            throw ScenarioSetupError(
                 "cannot create the quickstart directory \(directory.path): \(Self.reason(error)); "
                     + "set TMPDIR to a directory you can write to")
         }

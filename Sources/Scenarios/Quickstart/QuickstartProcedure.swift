@@ -148,7 +148,7 @@ public final class QuickstartProcedure {
         let site = try requireSource()
         let source = try await spec("source"), target = try await spec("target-pac")
         let download = try await command(["download", "--path", "site", "--webSiteId", site.dataverseString, "--environment", source, "--json"])
-        guard let path = try download.jsonObject()["folder"] as? String else { throw QuickstartError("download printed no folder") }
+        guard let path = try download.jsonObject()["folder"] as? String else { throw ScenarioSetupError("download printed no folder") }
         let base = workspace.work.standardizedFileURL.path + "/"
         let relative = path.hasPrefix(base) ? String(path.dropFirst(base.count)) : path
         folder = relative
@@ -158,13 +158,14 @@ public final class QuickstartProcedure {
             ["upload", "--path", relative, "--deploymentProfile", Self.profileName, "--environment", target, "--json"],
             environment: secretEnvironment)
         s.written += try writes(upload)
-        guard let settingID = edits?.secretSettingID else { throw QuickstartError("the source edits did not run") }
+        guard let settingID = edits?.secretSettingID else { throw ScenarioSetupError("the source edits did not run") }
         let value = try await withService("target-pac") { service in
             try await service.retrieveAll(RecordQuery("adx_sitesetting", filter: .equal("adx_sitesettingid", .guid(settingID)))).first?.string(
                 "adx_value")
         }
         guard value == targetSecret else {
-            throw QuickstartError("the target's \(QuickstartEdits.secretSettingName) does not hold the deployment profile's value (values not shown)")
+            throw ScenarioSetupError(
+                "the target's \(QuickstartEdits.secretSettingName) does not hold the deployment profile's value (values not shown)")
         }
         say("  the target's \(QuickstartEdits.secretSettingName) holds the deployment profile's value, not the source's")
         s.verified = true
@@ -172,7 +173,7 @@ public final class QuickstartProcedure {
 
     private func activateAndVerify(_ s: inout QuickstartStep) async throws {
         let site = try requireSource()
-        guard let profile = profilePath else { throw QuickstartError("step 3 did not download the site") }
+        guard let profile = profilePath else { throw ScenarioSetupError("step 3 did not download the site") }
         try await activate("target-pac", site)
         s.written += 1
         try await requireWebsites("target-pac", [site], portalApp: true)
@@ -182,7 +183,7 @@ public final class QuickstartProcedure {
                 "--webSiteId", site.dataverseString, "--deploymentProfile", profile,
             ],
             environment: secretEnvironment)
-        guard verify.status == 0 else { throw QuickstartError("verify exited with \(verify.status): \(verify.differences)") }
+        guard verify.status == 0 else { throw ScenarioSetupError("verify exited with \(verify.status): \(verify.differences)") }
         s.verified = true
     }
 
@@ -204,7 +205,7 @@ public final class QuickstartProcedure {
             "verify", "--from", try await spec("source"), "--to", try await spec("target-cmt"),
             "--webSiteId", site.dataverseString,
         ])
-        guard verify.status == 0 else { throw QuickstartError("verify exited with \(verify.status): \(verify.differences)") }
+        guard verify.status == 0 else { throw ScenarioSetupError("verify exited with \(verify.status): \(verify.differences)") }
         s.verified = true
     }
 
@@ -221,14 +222,14 @@ public final class QuickstartProcedure {
         let migrate = try await command(["migrate"] + mapping + profile + ["--json"], environment: secretEnvironment)
         s.written += try writes(migrate)
         let verify = try await command(["verify"] + mapping + profile, environment: secretEnvironment)
-        guard verify.status == 0 else { throw QuickstartError("verify exited with \(verify.status): \(verify.differences)") }
+        guard verify.status == 0 else { throw ScenarioSetupError("verify exited with \(verify.status): \(verify.differences)") }
         try await requireWebsites("target-migrate", [targetSite], portalApp: true)
         // No duplicates: the target website holds as many records of each table as the source website.
         let sourceCounts = try await withLocal("source") { try await Self.recordCounts($0, site) }
         let targetCounts = try await withLocal("target-migrate") { try await Self.recordCounts($0, targetSite) }
         let differing = Set(sourceCounts.keys).union(targetCounts.keys).filter { sourceCounts[$0] != targetCounts[$0] }.sorted()
         guard differing.isEmpty else {
-            throw QuickstartError(
+            throw ScenarioSetupError(
                 "record counts differ (duplicates or missing records): "
                     + differing.map { "\($0) source \(sourceCounts[$0] ?? 0), target \(targetCounts[$0] ?? 0)" }.joined(separator: "; "))
         }
@@ -239,7 +240,7 @@ public final class QuickstartProcedure {
     // MARK: Building blocks
 
     private func requireSource() throws -> UUID {
-        guard let sourceSite else { throw QuickstartError("step 1 did not provision the source website") }
+        guard let sourceSite else { throw ScenarioSetupError("step 1 did not provision the source website") }
         return sourceSite
     }
 
@@ -254,7 +255,7 @@ public final class QuickstartProcedure {
     private func withService<T>(_ name: String, _ body: (any DataverseService) async throws -> T) async throws -> T {
         if overHTTP {
             // The servers are on 127.0.0.1 and ask for no token.
-            guard let url = URL(string: try await spec(name)) else { throw QuickstartError("no URL for \(name)") }
+            guard let url = URL(string: try await spec(name)) else { throw ScenarioSetupError("no URL for \(name)") }
             return try await body(try WebAPIClient(environmentURL: url))
         }
         return try await withLocal(name) { try await body($0) }
@@ -276,7 +277,7 @@ public final class QuickstartProcedure {
         do {
             r = StepCommand(arguments: arguments, result: try await workspace.run(arguments, environment: environment))
         } catch {
-            throw QuickstartError("cannot start \(workspace.executable.path): \(error)")
+            throw ScenarioSetupError("cannot start \(workspace.executable.path): \(error)")
         }
         if let expect, r.status != expect { throw r.failure }
         return r
@@ -314,7 +315,7 @@ public final class QuickstartProcedure {
             ], expect: 0)
         let created = try r.jsonObject()
         guard (created["websiteRecordId"] as? String).flatMap({ UUID(dataverse: $0) }) == site else {
-            throw QuickstartError("site create did not report website record \(site.dataverseString): \(created)")
+            throw ScenarioSetupError("site create did not report website record \(site.dataverseString): \(created)")
         }
         say(
             "  \(name): site \(created["siteId"] as? String ?? "?") at \(created["websiteUrl"] as? String ?? "?") serves the moved website record")
@@ -331,7 +332,7 @@ public final class QuickstartProcedure {
                     "--yes", "--json",
                 ], expect: 0)
             guard let deleted = try r.jsonObject()["recordsDeleted"] as? Int else {
-                throw QuickstartError("site prepare-target printed no recordsDeleted")
+                throw ScenarioSetupError("site prepare-target printed no recordsDeleted")
             }
             try await requireWebsites(name, [])
             say("  \(name) has the template's solutions and no website: ready for the configuration")
@@ -351,20 +352,20 @@ public final class QuickstartProcedure {
         let sites = try list.jsonArray()
         let ids = Set(sites.compactMap { ($0["websiteId"] as? String).flatMap { UUID(dataverse: $0) } })
         guard ids == Set(expected), sites.count == expected.count else {
-            throw QuickstartError("\(name) lists websites \(ids.map(\.dataverseString).sorted()), expected \(expected.map(\.dataverseString))")
+            throw ScenarioSetupError("\(name) lists websites \(ids.map(\.dataverseString).sorted()), expected \(expected.map(\.dataverseString))")
         }
         if portalApp, let missing = sites.first(where: { ($0["portalAppId"] as? String) == nil }) {
-            throw QuickstartError("website \(missing["websiteId"] ?? "?") of \(name) has no portal app")
+            throw ScenarioSetupError("website \(missing["websiteId"] ?? "?") of \(name) has no portal app")
         }
     }
 
     /// Records and links an `upload`/`data import`/`migrate --json` result reports as created, updated,
     /// deleted, added or removed.
-    /// - Throws: `QuickstartError` when the command failed or reported failures.
+    /// - Throws: `ScenarioSetupError` when the command failed or reported failures.
     private func writes(_ r: StepCommand) throws -> Int {
         let json = try r.jsonObject()
         if let failures = json["failures"] as? [Any], !failures.isEmpty {
-            throw QuickstartError("\(failures.count) record(s) failed: \(String(describing: failures.prefix(3)))")
+            throw ScenarioSetupError("\(failures.count) record(s) failed: \(String(describing: failures.prefix(3)))")
         }
         var total = 0
         for case let counts as [String: Any] in (json["result"] as? [String: Any] ?? [:]).values {
@@ -388,7 +389,7 @@ public final class QuickstartProcedure {
     /// Writes `deployment-profiles/target.deployment.yml` in the site folder: the secret site setting
     /// takes its value from `${OS.QUICKSTART_TARGET_CLIENT_SECRET}` (research/pac-portal-format.md §4).
     private func writeProfile(folder: String) throws {
-        guard let id = edits?.secretSettingID else { throw QuickstartError("the source edits did not run") }
+        guard let id = edits?.secretSettingID else { throw ScenarioSetupError("the source edits did not run") }
         let dir = workspace.work.appendingPathComponent(folder).appendingPathComponent("deployment-profiles", isDirectory: true)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let text = """

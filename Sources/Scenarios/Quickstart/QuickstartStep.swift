@@ -1,13 +1,6 @@
 import ChildProcesses
 import Foundation
 
-/// Why a quickstart step could not be completed or verified (the message names the command or record).
-public struct QuickstartError: Error, CustomStringConvertible {
-    public let message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
-}
-
 /// One step of the quickstart, as its summary shows it.
 ///
 /// - `written`: records (and N:N links) the step's commands created, updated or deleted in Dataverse
@@ -46,21 +39,21 @@ struct StepCommand {
     }
 
     /// The standard output parsed as a JSON object.
-    /// - Throws: `CommandFailure` when the command failed, `QuickstartError` when it printed no JSON object.
+    /// - Throws: `CommandFailure` when the command failed, `ScenarioSetupError` when it printed no JSON object.
     func jsonObject() throws -> [String: Any] {
         if status != 0 { throw failure }
         guard let object = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] else {
-            throw QuickstartError("`portal-migrate \(arguments.joined(separator: " "))` printed no JSON object: \(result.stdout.prefix(300))")
+            throw ScenarioSetupError("`portal-migrate \(arguments.joined(separator: " "))` printed no JSON object: \(result.stdout.prefix(300))")
         }
         return object
     }
 
     /// The standard output parsed as a JSON array of objects.
-    /// - Throws: `CommandFailure` when the command failed, `QuickstartError` when it printed no JSON array.
+    /// - Throws: `CommandFailure` when the command failed, `ScenarioSetupError` when it printed no JSON array.
     func jsonArray() throws -> [[String: Any]] {
         if status != 0 { throw failure }
         guard let array = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]] else {
-            throw QuickstartError("`portal-migrate \(arguments.joined(separator: " "))` printed no JSON array: \(result.stdout.prefix(300))")
+            throw ScenarioSetupError("`portal-migrate \(arguments.joined(separator: " "))` printed no JSON array: \(result.stdout.prefix(300))")
         }
         return array
     }
