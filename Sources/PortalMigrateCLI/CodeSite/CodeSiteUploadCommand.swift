@@ -177,6 +177,8 @@ struct CodeSiteUploadReport {
         refusedBundles = outcome.refused.map(\.name)
     }
 
+    /// The object as JSON text (sorted keys): `{"codeSite": {site, boundBy, layout, buildFiles, landingReferences,
+    /// staleBundles, folderStaleBundles, deletedBundles, refusedBundles, sourceFiles}, "steps": {step: report}}`.
     func jsonText() -> String {
         var phaseObjects: [String: Any] = [:]
         for (k, r) in phases { phaseObjects[k] = (try? JSONSerialization.jsonObject(with: Data(r.jsonText().utf8))) ?? [:] }

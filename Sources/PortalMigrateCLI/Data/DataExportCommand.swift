@@ -33,10 +33,8 @@ public struct DataExportCommand: AsyncParsableCommand {
 
     public func run() async throws {
         let out = URL(fileURLWithPath: dataFile)
-        if FileManager.default.fileExists(atPath: out.path) && !overwrite {
-            throw UserFacingError("\(dataFile) exists; use --overwrite to replace it")
-        }
-        // CMTError reaches the user through ProblemReport (exit 2, its message, file and line).
+        // The package's one destination rule (an existing file needs --overwrite, a folder or a link is
+        // refused); CMTError reaches the user through ProblemReport (exit 2, its message and file).
         try CMTPackage.checkDestination(out, overwrite: overwrite)
         let schemaURL = URL(fileURLWithPath: schemaFile)
         let schemaData = try CMTSchema.readFile(schemaURL)

@@ -54,14 +54,6 @@ struct MigrationEndpointOptions: ParsableArguments {
 
     init() {}
 
-    /// `--from`; a usage error when it is missing.
-    func fromSpec() throws -> String {
-        guard let f = from else {
-            throw UserFacingError("give the source with --from (an environment) or --path (a site folder)", exitCode: PortalMigrateExit.usage)
-        }
-        return f
-    }
-
     /// The source: `--data` (when the command has it) or `--path` read by their adapters, else the
     /// website `--webSiteId` of `--from` (`SourceFactory`).
     func source(data: String? = nil, verbose: Bool) async throws -> RunSource {
