@@ -55,6 +55,25 @@ import Testing
         }
     }
 
+    /// `env settings`: only what is given changes; a behaviour both enabled and disabled ends off; the
+    /// refused-delete list is replaced; the settings read back are what the environment now holds.
+    @Test func settingsChangeOnlyWhatIsGiven() async throws {
+        let env = try connection().createLocal("settings", languageCode: 1033)
+        defer { try? env.close() }
+        let before = try await env.apply(LocalSettingsChange())
+        #expect(before.organization.languageCode == 1033)
+        let id = UUID()
+        let after = try await env.apply(
+            LocalSettingsChange(
+                blockedAttachments: "EXE; .dll", enable: [.contentPages, .websiteCascade], disable: [.websiteCascade], refusedDeletes: [id]))
+        #expect(after.organization.blockedAttachments == ["exe", "dll"])
+        #expect(after.organization.languageCode == 1033 && after.organization.maxUploadFileSize == before.organization.maxUploadFileSize)
+        #expect(after.behaviours.contains(.contentPages) && !after.behaviours.contains(.websiteCascade))
+        #expect(after.refusedDeletes == [id])
+        #expect(LocalSettingsChange(enable: [.websiteCascade], disable: [.websiteCascade]).behaviourChanges == [.websiteCascade: false])
+        #expect(try await env.apply(LocalSettingsChange(refusedDeletes: [])).refusedDeletes.isEmpty)
+    }
+
     @Test func servedEndpointsAndNoServer() async throws {
         let e = ServedEndpoints(port: 5555)
         #expect(e.organizationURL == "http://127.0.0.1:5555")

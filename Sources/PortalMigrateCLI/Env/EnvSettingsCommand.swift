@@ -1,4 +1,5 @@
 import ArgumentParser
+import Environments
 import Foundation
 import LocalEnvironment
 import PortalModel
@@ -38,27 +39,21 @@ struct EnvSettingsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let environment = try EnvironmentResolver.openLocal(env.name)
-        if language != nil || blockedAttachments != nil || maxUploadFileSize != nil {
-            try await environment.updateOrganization(
-                languageCode: language, blockedAttachments: blockedAttachments.map { OrganizationInfo.parseBlockedAttachments($0) },
-                maxUploadFileSize: maxUploadFileSize)
+        let refused = try refuseDeletes.map { text in
+            Set(
+                try text.split(separator: ",").map { part -> UUID in
+                    guard let id = UUID(dataverse: part.trimmingCharacters(in: .whitespaces)) else {
+                        throw ValidationError("--refuse-deletes: '\(part)' is not a GUID")
+                    }
+                    return id
+                })
         }
-        var changes: [PlatformBehaviour: Bool] = [:]
-        for b in try EnvSettingsCommand.behaviours(enable) { changes[b] = true }
-        for b in try EnvSettingsCommand.behaviours(disable) { changes[b] = false }
-        if !changes.isEmpty { try await environment.setBehaviours(changes) }
-        if let refuseDeletes {
-            let ids = try refuseDeletes.split(separator: ",").map { part -> UUID in
-                guard let id = UUID(dataverse: part.trimmingCharacters(in: .whitespaces)) else {
-                    throw ValidationError("--refuse-deletes: '\(part)' is not a GUID")
-                }
-                return id
-            }
-            try await environment.setRefusedDeletes(Set(ids))
-        }
-        let org = try await environment.organizationInfo()
-        let on = try await environment.behaviours()
+        let change = LocalSettingsChange(
+            languageCode: language, blockedAttachments: blockedAttachments, maxUploadFileSize: maxUploadFileSize,
+            enable: try Self.behaviours(enable), disable: try Self.behaviours(disable), refusedDeletes: refused)
+        let settings = try await EnvironmentResolver.openLocal(env.name).apply(change)
+        let org = settings.organization
+        let on = settings.behaviours
         if global.json {
             printOut(
                 JSONValue.object([
@@ -79,7 +74,8 @@ struct EnvSettingsCommand: AsyncParsableCommand {
             behaviours:
             """)
         for b in PlatformBehaviour.allCases { printOut("  \(b.rawValue) \(on.contains(b) ? "on " : "off") \(b.summary)") }
-        let refused = try await environment.refusedDeletes()
-        if !refused.isEmpty { printOut("refused deletes:    \(refused.map(\.dataverseString).sorted().joined(separator: ", "))") }
+        if !settings.refusedDeletes.isEmpty {
+            printOut("refused deletes:    \(settings.refusedDeletes.map(\.dataverseString).sorted().joined(separator: ", "))")
+        }
     }
 }
