@@ -57,7 +57,7 @@ import TestSupport
                 columns: ["adx_name": .string("Home"), "adx_weblinksetid": .lookup(EntityReference("adx_weblinkset", setB))]),
             EntityRecord("adx_webrole", id: role, columns: ["adx_name": .string("Authenticated Users"), "adx_websiteid": site(Self.site)]),
         ]
-        let results = try await env.execute([ChangeSet(records.map(DataverseOperation.create), atomic: false)], options: ExecuteOptions())
+        let results = try await env.execute([ChangeSet(records.map { DataverseOperation.create($0) }, atomic: false)], options: ExecuteOptions())
         #expect(results.allSatisfy { $0.isSuccess }, "seeded: \(results.compactMap(\.error))")
         let permission = UUID()
         let extra = try await env.execute(

@@ -12,11 +12,24 @@ public struct OperationRequest: Sendable {
     /// Sent instead on a retry; `nil` means the same request.
     public var retryForm: RetryForm?
 
+    /// The request sent on a retry. Its body is built only when a retry asks for it (`body`), so a
+    /// request that succeeds at once encodes its JSON once.
     public struct RetryForm: Sendable {
         public var method: String
         public var path: String
         public var headers: [(name: String, value: String)]
-        public var body: String?
+        /// Builds the body; `nil` for none.
+        let makeBody: @Sendable () -> String?
+
+        /// The JSON body, built now.
+        public var body: String? { makeBody() }
+
+        public init(method: String, path: String, headers: [(name: String, value: String)], body: @escaping @Sendable () -> String?) {
+            self.method = method
+            self.path = path
+            self.headers = headers
+            self.makeBody = body
+        }
     }
 
     /// The request as an `HTTPRequestMessage` under `base`; `retry` picks the retry form.
@@ -47,21 +60,31 @@ extension WebAPIClient {
     /// The header that skips custom plug-ins (research §1.2).
     static let bypassHeader = (name: "MSCRM.BypassCustomPluginExecution", value: "true")
 
-    /// Builds the HTTP form of a record or N:N operation (not `uploadFile`).
-    /// - Throws: `DataverseError` for unknown tables, relationships or lookup targets.
+    /// Builds the HTTP form of a record or N:N operation (not `uploadFile`). A create's or update's file
+    /// body (`OperationBody`, bytes) becomes its column as base64 text in the JSON body: the form the
+    /// Web API takes for a note's `documentbody` (research/dataverse-webapi.md §9.1); this is the one
+    /// place the bytes are encoded.
+    /// - Throws: `DataverseError` for unknown tables, relationships or lookup targets; `pm:file`
+    ///   (naming the record and column) when a file body cannot be read.
     public func request(for op: DataverseOperation) async throws -> OperationRequest {
         switch op {
-        case .create(let r):
+        case .create(let r, let body):
             let coding = try await coding(for: r.logicalName, records: [r])
             let set = coding.table.definition.entitySetName
             let key = "\(set)(\(r.id.dataverseString))"
+            let encoded = try Self.base64Member(body, r)
+            let first = try Self.json(coding, r, encoded, includeID: true)
+            // The retry (an upsert by id, so it cannot duplicate the record) is the same JSON without the
+            // primary id, built only if a retry happens: its encoding cannot fail where the first did not.
             return OperationRequest(
-                method: "POST", path: set, headers: [], body: try coding.body(r, includeID: true).serialized,
-                retryForm: .init(method: "PATCH", path: key, headers: [], body: try coding.body(r, includeID: false).serialized))
-        case .update(let r):
+                method: "POST", path: set, headers: [], body: first,
+                retryForm: .init(method: "PATCH", path: key, headers: []) { try? Self.json(coding, r, encoded, includeID: false) })
+        case .update(let r, let body):
             let coding = try await coding(for: r.logicalName, records: [r])
             let key = "\(coding.table.definition.entitySetName)(\(r.id.dataverseString))"
-            return OperationRequest(method: "PATCH", path: key, headers: [("If-Match", "*")], body: try coding.body(r, includeID: false).serialized)
+            let encoded = try Self.base64Member(body, r)
+            return OperationRequest(
+                method: "PATCH", path: key, headers: [("If-Match", "*")], body: try Self.json(coding, r, encoded, includeID: false))
         case .upsert(let r):
             let coding = try await coding(for: r.logicalName, records: [r])
             let key = "\(coding.table.definition.entitySetName)(\(r.id.dataverseString))"
@@ -87,6 +110,46 @@ extension WebAPIClient {
             throw DataverseError(
                 code: "pm:internal", message: "file uploads are not single JSON requests", logicalName: key.logicalName, recordID: key.id)
         }
+    }
+
+    /// A file body as the JSON member the Web API takes: its column and the bytes as base64 text
+    /// (research/dataverse-webapi.md §9.1); `nil` without a body.
+    /// - Throws: `DataverseError` `pm:file` naming the record and column when the body cannot be read.
+    static func base64Member(_ body: OperationBody?, _ record: EntityRecord) throws -> (column: String, base64: String)? {
+        guard let body else { return nil }
+        do {
+            return (body.column, try body.body.load().base64EncodedString())
+        } catch {
+            throw DataverseError(
+                code: "pm:file", message: "cannot read the file body: \(error.localizedDescription)",
+                logicalName: record.logicalName, recordID: record.id, column: body.column)
+        }
+    }
+
+    /// The JSON text of a record write: the record's columns (`RecordCoding.body`) and the file body's
+    /// member last, when there is one (it replaces a column of the same name). The base64 text is
+    /// appended as it is: its alphabet (`A–Z a–z 0–9 + / =`) needs no JSON escaping, so megabytes of
+    /// body are not walked character by character.
+    /// - Throws: what `RecordCoding.body` throws.
+    static func json(_ coding: RecordCoding, _ record: EntityRecord, _ body: (column: String, base64: String)?, includeID: Bool) throws
+        -> String
+    {
+        guard let body else { return try coding.body(record, includeID: includeID).serialized }
+        var columns = record
+        columns.columns[body.column] = nil
+        let object = try coding.body(columns, includeID: includeID)
+        let head = object.serialized
+        guard head.hasPrefix("{"), head.hasSuffix("}") else {
+            return JSONValue.object((object.objectValue ?? []) + [(body.column, .string(body.base64))]).serialized
+        }
+        var out = String(head.dropLast())
+        out.reserveCapacity(head.utf8.count + body.column.utf8.count + body.base64.utf8.count + 8)
+        if head.utf8.count > 2 { out += "," }
+        out += JSONValue.string(body.column).serialized
+        out += ":\""
+        out += body.base64
+        out += "\"}"
+        return out
     }
 
     /// The result of an operation from its answer's status and body. A duplicate associate and a
@@ -118,7 +181,10 @@ extension WebAPIClient {
     static func columnNamed(in message: String, op: DataverseOperation) -> String? {
         let record: EntityRecord
         switch op {
-        case .create(let r), .update(let r), .upsert(let r): record = r
+        case .create(let r, let body), .update(let r, let body):
+            record = r
+            if let body, message.contains("'\(body.column)'") { return body.column }
+        case .upsert(let r): record = r
         default: return nil
         }
         let parts = message.components(separatedBy: "'")

@@ -120,7 +120,7 @@ extension WebAPIHandler {
             var keys: Set<String> = ["\(plan.table.logicalName)|\(plan.id)"]
             for op in plan.operations {
                 switch op {
-                case .create(let r), .update(let r), .upsert(let r):
+                case .create(let r, _), .update(let r, _), .upsert(let r):
                     for v in r.columns.values { if let ref = v.reference { keys.insert("\(ref.logicalName)|\(ref.id)") } }
                 case .associate(_, let link), .disassociate(_, let link):
                     keys.insert("\(link.first.logicalName)|\(link.first.id)")

@@ -137,8 +137,8 @@ final class WriteSession {
     /// - Throws: `DataverseError` with the Dataverse code of the failure.
     func apply(_ op: DataverseOperation) throws -> UUID? {
         switch op {
-        case .create(let r): return try create(r)
-        case .update(let r): try update(r); return r.id
+        case .create(let r, let body): return try create(r, body: body)
+        case .update(let r, let body): try update(r, body: body); return r.id
         case .upsert(let r):
             _ = try table(r.logicalName)
             if try exists(r.logicalName, r.id) { try update(r) } else { _ = try create(r) }
@@ -155,13 +155,25 @@ final class WriteSession {
         }
     }
 
-    /// Validated, type-normalised columns to write, and an annotation body when one is given.
+    /// Validated, type-normalised columns to write, and an annotation body when one is given
+    /// (`base64Length`: the body's length as Dataverse counts it against `maxuploadfilesize`, in
+    /// characters of base64 text; `data` `nil` clears the body).
     struct Prepared {
         var columns: [String: FieldValue]
         var body: (base64Length: Int, data: Data?)?
     }
 
-    func prepare(_ record: EntityRecord, _ def: PortalModel.TableDefinition) throws -> Prepared {
+    /// The length of `byteCount` bytes as base64 text (padded): what Dataverse checks against
+    /// `maxuploadfilesize` for a note's `documentbody` (research/emulator-facts.md §1.2: the limit applies to the
+    /// base64-encoded size [V R7]).
+    static func base64Length(_ byteCount: Int) -> Int { (byteCount + 2) / 3 * 4 }
+
+    /// Validates `record`'s columns against the table; `body` is the record's file body as bytes (a
+    /// note's `documentbody` from `DataverseOperation`), read here. A `documentbody` column given as text
+    /// (the Web API's base64 form, from the server) is decoded; given both, the bytes win.
+    /// - Throws: `DataverseError` for a bad column or value, a body on a table without one, or a body
+    ///   file that cannot be read.
+    func prepare(_ record: EntityRecord, _ def: PortalModel.TableDefinition, body operationBody: OperationBody? = nil) throws -> Prepared {
         var out: [String: FieldValue] = [:]
         var body: (Int, Data?)?
         for (name, value) in record.columns.sorted(by: { $0.key < $1.key }) {
@@ -210,6 +222,16 @@ final class WriteSession {
                 }
             }
             out[name] = typed
+        }
+        if let operationBody {
+            guard WriteSession.isBodyColumn(def.logicalName, operationBody.column) else {
+                throw DataverseError(
+                    httpStatus: 400, code: DataverseError.Code.invalidArgument,
+                    message: "'\(operationBody.column)' of \(def.logicalName) does not take a file body with the record (upload it instead)",
+                    logicalName: def.logicalName, recordID: record.id, column: operationBody.column)
+            }
+            let data = try WriteSession.load(operationBody.body, def.logicalName, record.id, operationBody.column)
+            body = (WriteSession.base64Length(data.count), data)
         }
         // Dataverse fills a note's `objecttypecode` from its `objectid` (research/dataverse-webapi.md §9.1).
         if def.logicalName == "annotation", let target = out["objectid"]?.reference?.logicalName,
@@ -286,7 +308,7 @@ final class WriteSession {
         return out
     }
 
-    func create(_ record: EntityRecord) throws -> UUID {
+    func create(_ record: EntityRecord, body: OperationBody? = nil) throws -> UUID {
         let def = try table(record.logicalName)
         if try exists(def.logicalName, record.id) {
             throw DataverseError(
@@ -294,7 +316,7 @@ final class WriteSession {
                 message: LocalEnvironmentMessages.duplicateRecord,
                 logicalName: def.logicalName, recordID: record.id)
         }
-        var prepared = try prepare(record, def)
+        var prepared = try prepare(record, def, body: body)
         prepared.columns = WriteSession.withDefaultState(def, prepared.columns)
         try checkRules(def, record.id, merged: prepared.columns, written: prepared, isCreate: true)
         try save(def.logicalName, record.id, prepared.columns, createdOn: nil)
@@ -303,12 +325,12 @@ final class WriteSession {
         return record.id
     }
 
-    func update(_ record: EntityRecord) throws {
+    func update(_ record: EntityRecord, body: OperationBody? = nil) throws {
         let def = try table(record.logicalName)
         guard let stored = try load(def.logicalName, record.id) else {
             throw LocalEnvironment.missingRecord(def.logicalName, record.id)
         }
-        let prepared = try prepare(record, def)
+        let prepared = try prepare(record, def, body: body)
         var merged = stored.columns
         for (k, v) in prepared.columns { merged[k] = v.isNull ? nil : v }
         try checkRules(def, record.id, merged: merged, written: prepared, isCreate: false)
@@ -393,21 +415,25 @@ final class WriteSession {
     /// The default `MaxSizeInKB` of a File column: 32,768 KB (research/emulator-facts.md §1.2).
     static let fileColumnMaxBytes = 32_768 * 1024
 
-    func upload(_ key: FileBodyKey, fileName: String, body: FileBody) throws {
-        let def = try table(key.logicalName)
-        let data: Data
-        do { data = try body.load() } catch {
+    /// The bytes of a body given with an operation.
+    /// - Throws: `DataverseError` (invalid argument, naming the record and column) when a file body cannot be read.
+    static func load(_ body: FileBody, _ table: String, _ id: UUID, _ column: String) throws -> Data {
+        do { return try body.load() } catch {
             throw DataverseError(
                 code: DataverseError.Code.invalidArgument, message: "cannot read the file body: \(error.localizedDescription)",
-                logicalName: key.logicalName, recordID: key.id, column: key.column)
+                logicalName: table, recordID: id, column: column)
         }
+    }
+
+    func upload(_ key: FileBodyKey, fileName: String, body: FileBody) throws {
+        let def = try table(key.logicalName)
         if WriteSession.isBodyColumn(key.logicalName, key.column) {
             var r = EntityRecord(key.logicalName, id: key.id)
-            r["documentbody"] = .string(data.base64EncodedString())
             r["filename"] = .string(fileName)
-            try update(r)
+            try update(r, body: OperationBody(column: key.column, body: body))
             return
         }
+        let data = try WriteSession.load(body, key.logicalName, key.id, key.column)
         guard let column = def.column(key.column), column.type == .file || column.type == .image else {
             throw DataverseError(
                 httpStatus: 400, code: DataverseError.Code.invalidArgument,

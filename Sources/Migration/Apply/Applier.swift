@@ -356,14 +356,16 @@ public struct Applier: Sendable {
         return max(1, (operations + count - 1) / count)
     }
 
-    /// The operation with its file body read into `documentbody` (base64, as the Web API takes it).
+    /// The operation with its note's file body read (`OperationBody` `documentbody`, as bytes: a service
+    /// encodes them as its store or wire needs), so a body that cannot be read fails this one operation
+    /// here, before the change set is sent, and only the bodies in flight are held in memory.
     /// - Throws: what reading the body throws.
     static func withBody(_ op: DataverseOperation, _ info: OpInfo) throws -> DataverseOperation {
         guard let body = info.body else { return op }
-        let text = FieldValue.string(try body.load().base64EncodedString())
+        let bytes = OperationBody.documentBody(.data(try body.load()))
         switch op {
-        case .create(var r): r["documentbody"] = text; return .create(r)
-        case .update(var r): r["documentbody"] = text; return .update(r)
+        case .create(let r, _): return .create(r, body: bytes)
+        case .update(let r, _): return .update(r, body: bytes)
         default: return op
         }
     }
@@ -400,9 +402,9 @@ public struct Applier: Sendable {
         for (i, (op, info)) in chunk.enumerated() {
             var result = results[i]
             if case .failure(let e) = result {
-                if case .create(let r) = op, e.code == DataverseError.Code.duplicateRecord {
+                if case .create(let r, let body) = op, e.code == DataverseError.Code.duplicateRecord {
                     // The record exists (created by an earlier, interrupted request): update it instead.
-                    result = (try? await target.execute([.update(r)], atomic: false, options: execOptions).first) ?? result
+                    result = (try? await target.execute([.update(r, body: body)], atomic: false, options: execOptions).first) ?? result
                 } else if case .delete = op, e.isRecordNotFound {
                     result = .success(info.id)
                 }

@@ -437,7 +437,7 @@ public actor EnhancedModelService: DataverseService {
     /// - Throws: what building the view throws (a web file note is found through it).
     func rowsMerged(by op: DataverseOperation) throws -> Set<UUID> {
         switch op {
-        case .create(let r), .upsert(let r), .update(let r):
+        case .create(let r, _), .upsert(let r), .update(let r, _):
             guard r.logicalName == "annotation" else { return [r.id] }
             var ids: Set<UUID> = [r.id]
             if let f = r.lookupID("objectid") {
@@ -529,9 +529,9 @@ public actor EnhancedModelService: DataverseService {
     /// Updates the cached component rows so later operations of the same call see earlier ones.
     func translate(_ op: DataverseOperation) throws -> [DataverseOperation] {
         switch op {
-        case .create(let r): return try write(r, mode: .create)
+        case .create(let r, let body): return try write(r, mode: .create, body: body)
         case .upsert(let r): return try write(r, mode: .upsert)
-        case .update(let r): return try write(r, mode: .update)
+        case .update(let r, let body): return try write(r, mode: .update, body: body)
         case .delete(let table, let id):
             switch table {
             case "adx_website": return [.delete("powerpagesite", id)]
@@ -586,11 +586,13 @@ public actor EnhancedModelService: DataverseService {
 
     enum Mode { case create, upsert, update }
 
-    func write(_ record: EntityRecord, mode: Mode) throws -> [DataverseOperation] {
+    /// The base operations for a record write; `body` (a note's `documentbody` as bytes) goes with the
+    /// note to the base, or becomes the web file component's `filecontent` upload.
+    func write(_ record: EntityRecord, mode: Mode, body: OperationBody? = nil) throws -> [DataverseOperation] {
         func op(_ r: EntityRecord) -> DataverseOperation {
             switch mode {
-            case .create: return .create(r);
-            case .upsert: return .upsert(r);
+            case .create: return .create(r)
+            case .upsert: return .upsert(r)
             case .update: return .update(r)
             }
         }
@@ -612,8 +614,14 @@ public actor EnhancedModelService: DataverseService {
             let viewNote = try currentView().record("annotation", record.id)
             guard let file = record.lookupID("objectid") ?? viewNote?.lookupID("objectid"),
                 isWebFile(file) || record["objecttypecode"]?.text == "adx_webfile"
-            else { return [op(record)] }
-            return try writeWebFileNote(record, file: file, viewNote: viewNote)
+            else {
+                switch mode {
+                case .create: return [.create(record, body: body)]
+                case .upsert: return [.upsert(record)]
+                case .update: return [.update(record, body: body)]
+                }
+            }
+            return try writeWebFileNote(record, body: body, file: file, viewNote: viewNote)
         case "adx_website", "adx_websitelanguage":
             return try writeSiteOrLanguage(record, mode: mode).map(op)
         default:
@@ -671,12 +679,16 @@ public actor EnhancedModelService: DataverseService {
     /// The base operations for a web file note: its `documentbody` → an upload of the component's
     /// `filecontent` (chunked by the client over 4 MB); its `mimetype` → the component's
     /// `explicitMimeTypeKey` in `content` when the file name does not imply it (removed when it does).
+    /// The body comes as bytes (`body`, what the engine sends) or, from a caller that writes the
+    /// column as Dataverse stores it, as base64 text in `documentbody`.
     /// - Throws: `DataverseError` (invalid argument, naming the note) for a body that is not base64, or
     ///   a new file name without a body (the file column takes its name with its bytes).
-    func writeWebFileNote(_ record: EntityRecord, file: UUID, viewNote: EntityRecord?) throws -> [DataverseOperation] {
+    func writeWebFileNote(_ record: EntityRecord, body: OperationBody?, file: UUID, viewNote: EntityRecord?) throws -> [DataverseOperation] {
         var ops: [DataverseOperation] = []
         let name = record.string("filename") ?? viewNote?.string("filename") ?? components[file]?.string("name") ?? "file"
-        if case .string(let b64)? = record["documentbody"] {
+        if let body, body.column == "documentbody" {
+            ops.append(.uploadFile(FileBodyKey("powerpagecomponent", file, "filecontent"), fileName: name, body: body.body))
+        } else if case .string(let b64)? = record["documentbody"] {
             guard let data = Data(base64Encoded: b64, options: .ignoreUnknownCharacters) else {
                 throw DataverseError(
                     code: DataverseError.Code.invalidArgument, message: "documentbody is not base64",

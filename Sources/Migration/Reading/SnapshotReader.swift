@@ -178,7 +178,7 @@ public struct SnapshotReader: Sendable {
                         bodyBytes += r.bytes
                         ProgressSink.emit(.fileBodiesRead(done: bodiesDone, total: total, bytes: bodyBytes))
                     }
-                ) { group in try await Self.readNotesWithBodies(group, primaryID: noteDef.primaryIDColumn, service: service) }
+                ) { group in try await Self.readNotesWithBodies(group, definition: noteDef, service: service) }
                 for r in read {
                     notes += r.notes
                     for (key, body) in r.bodies { snapshot.bodies[key] = body }
@@ -284,21 +284,30 @@ public struct SnapshotReader: Sendable {
         return groups
     }
 
-    /// Reads the notes `ids` with every column and spools their bodies: an inline `documentbody`
-    /// (base64) is decoded, a note without one has its body downloaded (`downloadFile`).
+    /// Reads the notes `ids` and spools their bodies.
+    ///
+    /// A service that keeps its bodies in the process (`DataverseService.fileStore`: the embedded
+    /// environment) is asked for the notes without `documentbody` and hands each body over as bytes
+    /// (`downloadFile`), so no body becomes base64 text inside the process. From any other service (the
+    /// Web API) the notes come with every column, `documentbody` in the Web API's form, base64 text in
+    /// the answer (research/dataverse-webapi.md §9.1), decoded here; a note without one has its body
+    /// downloaded (`downloadFile`).
     /// - Returns: the notes without `documentbody`, their bodies as `FileBody.file`, and the body bytes.
     /// - Throws: what the service throws; `BodySpool` errors.
     static func readNotesWithBodies(
-        _ ids: [UUID], primaryID: String, service: any DataverseService
+        _ ids: [UUID], definition: TableDefinition, service: any DataverseService
     ) async throws -> (notes: [EntityRecord], bodies: [(FileBodyKey, FileBody)], bytes: Int) {
-        var notes = try await service.retrieveAll(RecordQuery("annotation", filter: .in(primaryID, ids.map { .guid($0) })))
+        let inProcess = service.fileStore != nil
+        let columns = inProcess ? definition.columns.map(\.logicalName).filter { $0 != "documentbody" } : nil
+        var notes = try await service.retrieveAll(
+            RecordQuery("annotation", columns: columns, filter: .in(definition.primaryIDColumn, ids.map { .guid($0) })))
         var bodies: [(FileBodyKey, FileBody)] = []
         var bytes = 0
         for i in notes.indices {
             let key = FileBodyKey("annotation", notes[i].id, "documentbody")
             let inline = notes[i].columns.removeValue(forKey: "documentbody")
             let data: Data?
-            if case .string(let b64)? = inline, let d = Data(base64Encoded: b64) {
+            if !inProcess, case .string(let b64)? = inline, let d = Data(base64Encoded: b64) {
                 data = d
             } else {
                 data = try await service.downloadFile(key)

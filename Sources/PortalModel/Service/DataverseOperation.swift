@@ -2,16 +2,22 @@ import Foundation
 
 /// One write against a Dataverse environment.
 ///
-/// - `create`: a new record with the record's id (Dataverse accepts a caller-supplied primary key).
-/// - `update`: the given columns of an existing record (PATCH with `If-Match: *`).
+/// - `create`: a new record with the record's id (Dataverse accepts a caller-supplied primary key), and
+///   with `body` a file body written with it (a note's `documentbody`).
+/// - `update`: the given columns of an existing record (PATCH with `If-Match: *`), and with `body` its
+///   file body.
 /// - `upsert`: update when the id exists, else create (PATCH without precondition).
 /// - `delete`: the record by id.
 /// - `associate`/`disassociate`: an N:N link under the relationship's schema name; an existing link
 ///   for associate, or a missing one for disassociate, is not an error.
 /// - `uploadFile`: a file column's body (enhanced model `powerpagecomponent.filecontent`), with its file name.
+///
+/// A body travels as bytes (`OperationBody`) inside the process: the Web API client encodes it as base64
+/// only when it writes the request (research/dataverse-webapi.md §9.1: `documentbody` is base64 text on
+/// the wire), and the embedded environment stores the bytes as they are.
 public enum DataverseOperation: Sendable {
-    case create(EntityRecord)
-    case update(EntityRecord)
+    case create(EntityRecord, body: OperationBody? = nil)
+    case update(EntityRecord, body: OperationBody? = nil)
     case upsert(EntityRecord)
     case delete(String, UUID)
     case associate(relationship: String, ManyToManyLink)
@@ -21,7 +27,7 @@ public enum DataverseOperation: Sendable {
     /// The table the operation writes (the first side's table for N:N).
     public var logicalName: String {
         switch self {
-        case .create(let r), .update(let r), .upsert(let r): return r.logicalName
+        case .create(let r, _), .update(let r, _), .upsert(let r): return r.logicalName
         case .delete(let t, _): return t
         case .associate(_, let l), .disassociate(_, let l): return l.first.logicalName
         case .uploadFile(let k, _, _): return k.logicalName
@@ -31,12 +37,38 @@ public enum DataverseOperation: Sendable {
     /// The record the operation concerns (the first side's record for N:N).
     public var recordID: UUID {
         switch self {
-        case .create(let r), .update(let r), .upsert(let r): return r.id
+        case .create(let r, _), .update(let r, _), .upsert(let r): return r.id
         case .delete(_, let id): return id
         case .associate(_, let l), .disassociate(_, let l): return l.first.id
         case .uploadFile(let k, _, _): return k.id
         }
     }
+
+    /// The file body written with a create or update, `nil` for every other operation.
+    public var body: OperationBody? {
+        switch self {
+        case .create(_, let b), .update(_, let b): return b
+        default: return nil
+        }
+    }
+}
+
+/// A file body written together with its record's columns: the column it fills (`documentbody` of an
+/// `annotation`) and the bytes, in memory or in a file read when the operation is sent (`FileBody`).
+/// Never base64 text: a service encodes it the way its store or wire needs.
+public struct OperationBody: Sendable, Hashable {
+    /// The column the body fills, e.g. `documentbody`.
+    public var column: String
+    /// Where the bytes are.
+    public var body: FileBody
+
+    public init(column: String, body: FileBody) {
+        self.column = column
+        self.body = body
+    }
+
+    /// A note's `documentbody`.
+    public static func documentBody(_ body: FileBody) -> OperationBody { OperationBody(column: "documentbody", body: body) }
 }
 
 /// Operations sent together. When `atomic`, they form one `$batch` change set: all succeed or none is

@@ -21,6 +21,10 @@ public struct StoredFileBody: Sendable, Hashable {
 /// A service that keeps file bodies with their names (the embedded environment), so a server in front
 /// of it can answer a file column download with `x-ms-file-name` as Dataverse does
 /// (research/dataverse-webapi.md §9.2). Ask `DataverseService.fileStore`.
+///
+/// A service with a file store holds its bodies in the process: readers ask it for records without
+/// `documentbody` and take each body as bytes (`storedFile`, `DataverseService.downloadFile`) rather
+/// than as the base64 text the Web API gives (issue 19: base64 only at the wire).
 public protocol FileStore: Sendable {
     /// The body of a file column or an annotation's `documentbody` with its name and MIME type, `nil`
     /// when the column holds no file.

@@ -100,7 +100,7 @@ actor MemoryService: DataverseService {
 
     private func apply(_ op: DataverseOperation) throws -> UUID? {
         switch op {
-        case .create(var r):
+        case .create(var r, _):
             _ = try table(r.logicalName)
             if records[r.logicalName]?[r.id] != nil {
                 throw DataverseError(
@@ -110,7 +110,7 @@ actor MemoryService: DataverseService {
             r.columns["versionnumber"] = .bigInt(version)
             records[r.logicalName, default: [:]][r.id] = r
             return r.id
-        case .update(let r):
+        case .update(let r, _):
             guard var existing = records[r.logicalName]?[r.id] else {
                 throw DataverseError(
                     httpStatus: 404, code: DataverseError.Code.objectDoesNotExist,
