@@ -169,6 +169,9 @@ extension Planner {
             for column in Planner.createOnlySystemColumns.sorted() {
                 if let v = src.columns[column], !v.isNull, def?.column(column) != nil || def == nil { payload.columns[column] = v }
             }
+            // Memory (issue 20): a create usually writes the source record's columns as they are; the plan
+            // then shares the source's dictionary instead of holding a copy of every created record.
+            if payload.columns.count == src.columns.count, payload.columns == src.columns { payload.columns = src.columns }
         }
         return (payload, changes)
     }
