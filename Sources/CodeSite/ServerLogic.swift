@@ -47,18 +47,17 @@ public struct ServerLogicEntry: Sendable, Equatable {
     static func read(siteFolder: URL) throws -> [ServerLogicEntry] {
         let base = siteFolder.appendingPathComponent("server-logic")
         let fm = FileManager.default
+        try refuseLink(base, rel: "server-logic")
         guard fm.fileExists(atPath: base.path) else { return [] }
-        let root = siteFolder.resolvingSymlinksInPath().standardizedFileURL.path
-        try requireInside(base, rel: "server-logic", root: root)
         var out: [ServerLogicEntry] = []
         for folder in try listing(base, rel: "server-logic").sorted() {
             let dir = base.appendingPathComponent(folder)
+            try refuseLink(dir, rel: "server-logic/\(folder)")
             var isDirectory: ObjCBool = false
             guard fm.fileExists(atPath: dir.path, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
-            try requireInside(dir, rel: "server-logic/\(folder)", root: root)
             for file in try listing(dir, rel: "server-logic/\(folder)").sorted() where file.hasSuffix(".serverlogic.yml") {
                 let rel = "server-logic/\(folder)/\(file)"
-                try requireInside(dir.appendingPathComponent(file), rel: rel, root: root)
+                try refuseLink(dir.appendingPathComponent(file), rel: rel)
                 let doc = try SiteFileYAML.read(dir.appendingPathComponent(file), rel: rel)
                 guard let id = doc.root["id"]?.text.flatMap({ UUID(uuidString: $0) }), let name = doc.root["name"]?.text, !name.isEmpty else {
                     throw CodeSiteError.badSiteFile(
@@ -84,8 +83,8 @@ public struct ServerLogicEntry: Sendable, Equatable {
                 // (it was silently left out before, review finding).
                 let codeURL = dir.appendingPathComponent(codeName)
                 let code: Data?
+                try refuseLink(codeURL, rel: "server-logic/\(folder)/\(codeName)")
                 if fm.fileExists(atPath: codeURL.path) {
-                    try requireInside(codeURL, rel: "server-logic/\(folder)/\(codeName)", root: root)
                     do { code = try FileReadProblem.read(codeURL, what: "the server logic code") } catch let e as FileReadProblem.Failure {
                         throw CodeSiteError.badSiteFile(
                             file: ".powerpages-site/server-logic/\(folder)/\(codeName)", line: nil, problem: e.reason)
@@ -101,17 +100,15 @@ public struct ServerLogicEntry: Sendable, Equatable {
         return out
     }
 
-    /// Refuses a server-logic path that resolves outside the site folder (a symbolic link pointing
-    /// elsewhere): nothing outside the folder the user named is read or uploaded, as the pac folder
-    /// reader does for site files (`PortalFolderError` "a symbolic link pointing outside").
+    /// Refuses a server-logic path that is a symbolic link: nothing outside the folder the user named
+    /// is read or uploaded through one, and the wording is the one the layout conversion uses for every
+    /// other site file (`CurrentToLegacy.files(under:)`), so both layouts answer alike.
     /// - Throws: `CodeSiteError.badSiteFile` naming the path.
-    static func requireInside(_ url: URL, rel: String, root: String) throws {
-        let resolved = url.resolvingSymlinksInPath().standardizedFileURL.path
-        guard resolved == root || resolved.hasPrefix(root.hasSuffix("/") ? root : root + "/") else {
-            throw CodeSiteError.badSiteFile(
-                file: ".powerpages-site/" + rel, line: nil,
-                problem: "a symbolic link pointing outside the site folder; only files inside `.powerpages-site` are uploaded")
-        }
+    static func refuseLink(_ url: URL, rel: String) throws {
+        var st = stat()
+        guard lstat(url.path, &st) == 0, (st.st_mode & S_IFMT) == S_IFLNK else { return }
+        throw CodeSiteError.badSiteFile(
+            file: ".powerpages-site/" + rel, line: nil, problem: "is a symbolic link; replace it by the file itself")
     }
 
     /// The names in a server-logic folder; a folder that exists but cannot be listed stops the upload
