@@ -86,13 +86,7 @@ public struct CodeSiteUploadCommand: AsyncParsableCommand {
                 if global.json { printOut(out.jsonText()) }
                 return
             }
-            for w in upload.overall.warningsToTell { printErr("warning: \(w)") }
-            if !bundles.inTarget.isEmpty && !yes { try RunRendering.confirmDeletions(bundles.inTarget.count) }
-            if !choices.unblockExtensions.isEmpty {
-                say(
-                    "The target's blocked attachment list will be changed for each step (allowing "
-                        + "\(choices.unblockExtensions.sorted().joined(separator: ", "))) and restored at its end.")
-            }
+            try confirm(upload, deleting: bundles.inTarget.count, unblocking: choices.unblockExtensions)
             let (json, verbose) = (global.json, global.verbose)
             let outcome = try await upload.deploy(
                 stale: bundles.inTarget,
@@ -105,6 +99,19 @@ public struct CodeSiteUploadCommand: AsyncParsableCommand {
                 "Code site uploaded: \(upload.merge.webFiles.count) build file(s) in site \(upload.binding.siteID.dataverseString), "
                     + "\(out.deletedBundles.count) stale bundle(s) deleted"
                     + (upload.sourceFiles.map { ", \($0.items.count) source file(s)" } ?? "") + ".")
+        }
+    }
+
+    /// Before the first write: the warnings of phase 0, the deletions of stale bundles confirmed (--yes
+    /// or a "y" on a terminal), and the blocked-list change announced.
+    /// - Throws: `UserFacingError` when the deletions are not confirmed.
+    func confirm(_ upload: CodeSiteUpload, deleting stale: Int, unblocking extensions: Set<String>) throws {
+        for w in upload.overall.warningsToTell { printErr("warning: \(w)") }
+        if stale > 0 && !yes { try RunRendering.confirmDeletions(stale) }
+        if !extensions.isEmpty {
+            say(
+                "The target's blocked attachment list will be changed for each step (allowing "
+                    + "\(extensions.sorted().joined(separator: ", "))) and restored at its end.")
         }
     }
 
