@@ -30,10 +30,7 @@ public struct ODataQueryEncoder: Sendable {
         case .isNotNull(let c): return "\(property(c)) ne null"
         case .string(let fn, let c, let needle): return "\(fn.rawValue)(\(property(c)),\(Self.quote(needle)))"
         case .in(let c, let vs):
-            let values = vs.map { v -> String in
-                let text = v.text ?? ""
-                return "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-            }
+            let values = vs.map { v -> String in Self.doubleQuoted(v.text ?? "") }
             return "Microsoft.Dynamics.CRM.In(PropertyName=\(Self.quote(property(c))),PropertyValues=[\(values.joined(separator: ","))])"
         case .and(let fs): return fs.isEmpty ? "true" : fs.map { "(\(filter($0)))" }.joined(separator: " and ")
         case .or(let fs): return fs.isEmpty ? "false" : fs.map { "(\(filter($0)))" }.joined(separator: " or ")
@@ -88,7 +85,29 @@ public struct ODataQueryEncoder: Sendable {
     }
 
     /// `'text'` with inner quotes doubled.
-    public static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "''") + "'" }
+    ///
+    /// Without Foundation's `replacingOccurrences` (NSString bridging: with `doubleQuoted`, 1.4 % of an
+    /// upload's CPU, every `In` filter of a read quoting up to hundreds of ids; issue 20).
+    public static func quote(_ s: String) -> String {
+        guard s.utf8.contains(UInt8(ascii: "'")) else { return "'" + s + "'" }
+        var out = "'"
+        for c in s.unicodeScalars {
+            if c == "'" { out += "''" } else { out.unicodeScalars.append(c) }
+        }
+        return out + "'"
+    }
+
+    /// `"text"` with `\` and `"` escaped by a backslash (a value of `Microsoft.Dynamics.CRM.In`'s
+    /// `PropertyValues` list).
+    static func doubleQuoted(_ s: String) -> String {
+        guard s.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") }) else { return "\"" + s + "\"" }
+        var out = "\""
+        for c in s.unicodeScalars {
+            if c == "\\" || c == "\"" { out += "\\" }
+            out.unicodeScalars.append(c)
+        }
+        return out + "\""
+    }
 
     /// Percent-encodes a query option value (`PercentEncoding.queryValue`, shared with the server).
     public static func encode(_ s: String) -> String {

@@ -23,6 +23,8 @@ extension PortalFolder {
 
 struct FolderReader {
     let root: URL
+    /// `root.path` without a trailing slash, so `path(_:)` forms a file's path as text.
+    let rootPath: String
     let coding: PacValueCoding
     var snapshot = PortalSnapshot()
     var layout = FolderLayout()
@@ -54,16 +56,25 @@ struct FolderReader {
     init(root: URL, coding: PacValueCoding) {
         self.root = root
         self.coding = coding
+        var p = root.path
+        while p.hasSuffix("/") { p.removeLast() }
+        self.rootPath = p
     }
 
     func url(_ rel: String) -> URL { root.appendingPathComponent(rel) }
+
+    /// The file system path of `rel` (a relative path inside the folder), formed as text: building a
+    /// URL with `appendingPathComponent` and taking its `path` for every file read was 1.5 % of an
+    /// upload's CPU (issue 20).
+    func path(_ rel: String) -> String { rootPath + "/" + rel }
 
     /// Refuses a path that is not a regular file (after following a link inside the folder): reading
     /// a FIFO would block, a directory or dangling link would read as missing.
     func requireRegularFile(_ rel: String) throws {
         var info = stat()
-        guard stat(url(rel).path, &info) == 0 else {
-            if lstat(url(rel).path, &info) == 0 {
+        let p = path(rel)
+        guard stat(p, &info) == 0 else {
+            if lstat(p, &info) == 0 {
                 throw PortalFolderError.notARegularFile(file: rel, what: errno == ELOOP ? "a symbolic link loop" : "a dangling symbolic link")
             }
             return // absent: the caller's own error names it
@@ -80,7 +91,7 @@ struct FolderReader {
     func loadYAML(_ rel: String) throws -> PacYAMLReader.Document {
         try requireRegularFile(rel)
         let data: Data
-        do { data = try Data(contentsOf: url(rel)) } catch {
+        do { data = try Data(contentsOf: URL(filePath: path(rel), directoryHint: .notDirectory)) } catch {
             throw PortalFolderError.io(file: rel, message: error.localizedDescription)
         }
         guard let text = String(data: data, encoding: .utf8) else {
@@ -293,7 +304,7 @@ struct FolderReader {
                         do {
                             try requireRegularFile(f)
                             let data: Data
-                            do { data = try Data(contentsOf: url(f)) } catch {
+                            do { data = try Data(contentsOf: URL(filePath: path(f), directoryHint: .notDirectory)) } catch {
                                 throw PortalFolderError.io(file: f, message: error.localizedDescription)
                             }
                             if data.isEmpty { emptySides += 1 }
@@ -417,7 +428,8 @@ struct FolderReader {
         for t in PacFolderFormat.tables {
             for side in t.sideFiles where rel.hasSuffix(".\(t.suffix).\(side.part)") {
                 let yml = String(rel.dropLast(side.part.count)) + "yml"
-                if let lt = PacFolderFormat.layout(forFileName: (yml as NSString).lastPathComponent), lt.table == t.table,
+                let name = yml.lastIndex(of: "/").map { String(yml[yml.index(after: $0)...]) } ?? yml
+                if let lt = PacFolderFormat.layout(forFileName: name), lt.table == t.table,
                     isRecordFilePath(yml, t)
                 {
                     return (yml, side.part)
