@@ -103,145 +103,64 @@ public struct Applier: Sendable {
         func stop(_ e: DataverseError) { lock.withLock { if first == nil { first = e } } }
     }
 
-    /// Applies `plan`, leaving out the records whose source id is in `excluded` (failed checks with `--force`).
+    /// Applies `plan`, leaving out the records whose source id is in `excluded` (failed checks with `--force`):
+    /// the passes in order (`recordWrites` per dependency level, `deferredLookupPatches`, `linkChanges`,
+    /// `stateChanges`, `deletionRuns`), each sent by `send`, then `tableCounts`.
     /// - Throws: `ApplyStopped` when the target stopped answering (the operations confirmed before are
     ///   journalled); cancellation. Failures the target answers are in the outcome.
     public func apply(_ plan: MigrationPlan, excluded: Set<UUID> = []) async throws -> ApplyOutcome {
-        var outcome = ApplyOutcome()
-        var failedIDs = Set<UUID>()
-        var succeededWrite = Set<UUID>()
-        let records = plan.records.filter { r in !(r.sourceID.map(excluded.contains) ?? false) }
-        let excludedTargets = Set(plan.records.filter { r in r.sourceID.map(excluded.contains) ?? false }.map(\.targetID))
-        let stop = StopSignal()
+        let scope = ApplyScope(plan, excluded: excluded)
+        let records = scope.records
         let bodyBytes = records.filter(sendsWrite).reduce(0) { n, r in n + ((try? r.bodyKey.flatMap { source.bodies[$0] }?.size()) ?? 0) }
-        let tally = WriteTally(total: operationCount(plan, records: records, excludedTargets: excludedTargets), totalBytes: bodyBytes)
-        ProgressSink.emit(.written(done: 0, total: tally.total, failed: 0, bytes: 0, totalBytes: bodyBytes))
-        /// Runs one pass; throws `ApplyStopped` once an operation got no answer.
-        func run(_ ops: [(DataverseOperation, OpInfo)]) async throws -> [(OpInfo, OperationResult)] {
-            let results = await self.run(ops, stop: stop, tally: tally)
-            guard let cause = stop.cause else { return results }
-            let written = outcome.confirmed + results.filter { $0.1.isSuccess }.count
-            let answered =
-                outcome.failures
-                + results.compactMap { info, result -> FailureEntry? in
-                    guard let e = result.error, e.code != DataverseError.Code.transport else { return nil }
-                    return Self.failureEntry(info, e)
-                }
-            let total = operationCount(plan, records: records, excludedTargets: excludedTargets)
-            throw ApplyStopped(cause: cause, written: written, notWritten: max(0, total - written - answered.count), failures: answered)
-        }
-
-        func record(_ results: [(OpInfo, OperationResult)]) {
-            for (info, result) in results {
-                switch result {
-                case .success:
-                    outcome.confirmed += 1
-                    if info.kind == "create" || info.kind == "update" || info.kind == "patch" || info.kind == "state" {
-                        succeededWrite.insert(info.id)
-                    }
-                case .failure(let e):
-                    if info.relationship == nil { failedIDs.insert(info.id) }
-                    outcome.failures.append(Self.failureEntry(info, e))
-                }
-            }
-        }
-
-        // 1. Record writes, level by level (`WriteLevels`): every record whose referenced records
-        // are written goes in the same round, whatever its table.
-        for level in WriteLevels.of(records) {
-            var ops: [(DataverseOperation, OpInfo)] = []
-            for r in level.map({ records[$0] }) {
-                // A note's body is read when its change set is sent (`runChunk`), not here: only the
-                // bodies in flight are held in memory.
-                guard sendsWrite(r) else { continue }
-                let body = r.bodyKey.flatMap { source.bodies[$0] }
-                var info = OpInfo(table: r.table, id: r.targetID, name: r.name, kind: r.action.rawValue)
-                info.body = body
-                ops.append((r.action == .create ? .create(r.record) : .update(r.record), info))
-            }
-            record(try await run(ops))
-        }
-
-        // 2. Deferred lookups.
-        var patches: [(DataverseOperation, OpInfo)] = []
-        for r in records where !r.deferred.isEmpty && !failedIDs.contains(r.targetID) {
-            var p = EntityRecord(r.table, id: r.targetID)
-            for d in r.deferred { p[d.column] = d.value }
-            patches.append((.update(p), OpInfo(table: r.table, id: r.targetID, name: r.name, kind: "patch")))
-        }
-        record(try await run(patches))
-
-        // 3. N:N.
-        var removals: [(DataverseOperation, OpInfo)] = []
-        var additions: [(DataverseOperation, OpInfo)] = []
-        for l in plan.links {
-            for x in l.remove {
-                removals.append(
-                    (
-                        .disassociate(relationship: l.relationship, x),
-                        OpInfo(table: x.first.logicalName, id: x.first.id, kind: "disassociate", relationship: l.relationship)
-                    ))
-            }
-            for x in l.add where !excludedTargets.contains(x.first.id) && !excludedTargets.contains(x.second.id) {
-                additions.append(
-                    (
-                        .associate(relationship: l.relationship, x),
-                        OpInfo(table: x.first.logicalName, id: x.first.id, kind: "associate", relationship: l.relationship)
-                    ))
-            }
-        }
-        let removed = try await run(removals)
-        record(removed)
-        let added = try await run(additions)
-        record(added)
-        for (info, result) in removed where result.isSuccess { outcome.links[info.relationship!, default: LinkCounts()].removed += 1 }
-        for (info, result) in added where result.isSuccess { outcome.links[info.relationship!, default: LinkCounts()].added += 1 }
-
-        // 4. State and status.
-        var states: [(DataverseOperation, OpInfo)] = []
-        for r in records where !r.state.isEmpty && !failedIDs.contains(r.targetID) {
-            var p = EntityRecord(r.table, id: r.targetID)
-            for (k, v) in r.state { p[k] = v }
-            states.append((.update(p), OpInfo(table: r.table, id: r.targetID, name: r.name, kind: "state")))
-        }
-        record(try await run(states))
-
+        let total = operationCount(plan, records: records, excludedTargets: scope.excludedTargets)
+        let context = PassContext(stop: StopSignal(), tally: WriteTally(total: total, totalBytes: bodyBytes), total: total)
+        ProgressSink.emit(.written(done: 0, total: total, failed: 0, bytes: 0, totalBytes: bodyBytes))
+        var ledger = ApplyLedger()
+        // 1. Record writes, level by level (`WriteLevels`): every record whose referenced records are
+        // written goes in the same round, whatever its table.
+        for level in WriteLevels.of(records) { _ = try await send(recordWrites(level.map { records[$0] }), context, &ledger) }
+        // 2. Deferred lookups. 3. N:N removals, then additions. 4. State and status.
+        _ = try await send(Self.deferredLookupPatches(records, failed: ledger.failed), context, &ledger)
+        let links = Self.linkChanges(plan.links, excludedTargets: scope.excludedTargets)
+        let removed = try await send(links.removals, context, &ledger)
+        let added = try await send(links.additions, context, &ledger)
+        ledger.countLinks(removed, added: false)
+        ledger.countLinks(added, added: true)
+        _ = try await send(Self.stateChanges(records, failed: ledger.failed), context, &ledger)
         // 5. Deletions, table by table (children first).
         var deleted = Set<UUID>()
-        var i = 0
-        while i < plan.deletions.count {
-            var j = i
-            while j < plan.deletions.count && plan.deletions[j].table == plan.deletions[i].table { j += 1 }
-            let ops = plan.deletions[i..<j].map { d in
-                (DataverseOperation.delete(d.table, d.targetID), OpInfo(table: d.table, id: d.targetID, name: d.name, kind: "delete"))
-            }
-            let results = try await run(Array(ops))
-            record(results)
-            for (info, result) in results where result.isSuccess { deleted.insert(info.id) }
-            i = j
+        for deletions in Self.deletionRuns(plan.deletions) {
+            for (info, result) in try await send(deletions, context, &ledger) where result.isSuccess { deleted.insert(info.id) }
         }
+        ledger.outcome.tables = Self.tableCounts(
+            records: records, deletions: plan.deletions, failed: ledger.failed, written: ledger.written, deleted: deleted)
+        return ledger.outcome
+    }
 
-        // Counts.
-        for r in records {
-            var c = outcome.tables[r.table] ?? TableCounts()
-            if failedIDs.contains(r.targetID) {
-                c.failed += 1
-            } else {
-                switch r.action {
-                case .create: c.created += 1
-                case .update: c.updated += 1
-                case .unchanged: if succeededWrite.contains(r.targetID) { c.updated += 1 } else { c.unchanged += 1 }
-                case .delete: break
-                }
+    /// What the passes of one `apply` share: the stop signal, the progress tally and the operation count.
+    struct PassContext: Sendable {
+        var stop: StopSignal
+        var tally: WriteTally
+        var total: Int
+    }
+
+    /// Sends one pass (`run`) and records its answers in `ledger`.
+    /// - Returns: the pass's answers, in its order.
+    /// - Throws: `ApplyStopped` once an operation got no answer (with what was written and answered so far).
+    func send(_ ops: Pass, _ context: PassContext, _ ledger: inout ApplyLedger) async throws -> [(OpInfo, OperationResult)] {
+        let results = await run(ops, stop: context.stop, tally: context.tally)
+        guard let cause = context.stop.cause else {
+            ledger.record(results)
+            return results
+        }
+        let written = ledger.outcome.confirmed + results.filter { $0.1.isSuccess }.count
+        let answered =
+            ledger.outcome.failures
+            + results.compactMap { info, result -> FailureEntry? in
+                guard let e = result.error, e.code != DataverseError.Code.transport else { return nil }
+                return Self.failureEntry(info, e)
             }
-            outcome.tables[r.table] = c
-        }
-        for d in plan.deletions {
-            var c = outcome.tables[d.table] ?? TableCounts()
-            if deleted.contains(d.targetID) { c.deleted += 1 } else { c.failed += 1 }
-            outcome.tables[d.table] = c
-        }
-        return outcome
+        throw ApplyStopped(cause: cause, written: written, notWritten: max(0, context.total - written - answered.count), failures: answered)
     }
 
     /// The report line of an operation's failure, under its relationship or table.

@@ -34,184 +34,30 @@ public struct SnapshotReader: Sendable {
         self.catalog = catalog
     }
 
-    /// Reads the website's snapshot.
+    /// Reads the website's snapshot, in steps (`SnapshotReader+Steps.swift`): `readWebsiteRows`,
+    /// `readWebsiteTables`, `readChildTables`, `readGlobalTables`, `readWebFileNotes`, `readLinks`.
     /// - Parameter websiteID: the `adx_websiteid` or `powerpagesiteid`.
     /// - Returns: the snapshot; its `websiteID` is set. Empty (no records) when the website does not exist.
     /// - Throws: `DataverseError` from the service.
     public func read(websiteID: UUID) async throws -> PortalSnapshot {
         let defs = try await definitionsByName()
-        var snapshot = PortalSnapshot(websiteID: websiteID)
-        var readIDs: [String: Set<UUID>] = [:]
-
-        let portalTables = defs.keys.filter { PortalTables.isPortalTable($0, catalog: catalog) && $0 != "annotation" }.sorted()
-        var pending = Set(portalTables)
-        var tally = ReadTally(total: portalTables.count + (defs["annotation"] == nil ? 0 : 1))
-
-        func store(_ table: String, _ rows: [EntityRecord], _ def: TableDefinition) {
-            let cleaned = rows.map { clean($0, def) }
-            snapshot.records[table, default: []].append(contentsOf: cleaned)
-            readIDs[table, default: []].formUnion(rows.map(\.id))
+        let portalTables = defs.keys.filter { PortalTables.isPortalTable($0, catalog: catalog) && $0 != "annotation" }
+        var state = SnapshotReadState(
+            snapshot: PortalSnapshot(websiteID: websiteID), pending: Set(portalTables),
+            tally: ReadTally(total: portalTables.count + (defs["annotation"] == nil ? 0 : 1)))
+        try await readWebsiteRows(&state, websiteID: websiteID, definitions: defs)
+        guard state.readIDs.values.contains(where: { !$0.isEmpty }) else {
+            state.tally.finish()
+            return state.snapshot
         }
-
-        // 1. Website rows.
-        for table in PortalTables.websiteTables.sorted() where pending.contains(table) {
-            guard let def = defs[table] else { continue }
-            let rows = try await service.retrieveAll(RecordQuery(table, filter: .equal(def.primaryIDColumn, .guid(websiteID))))
-            store(table, rows, def)
-            pending.remove(table)
-            tally.table(table, records: rows.count)
-        }
-        guard readIDs.values.contains(where: { !$0.isEmpty }) else { tally.finish(); return snapshot }
-
-        // 2. Tables with a direct lookup to a website table, read side by side.
-        var direct: [(table: String, def: TableDefinition, column: String)] = []
-        for table in pending.sorted() {
-            guard let def = defs[table] else { continue }
-            let websiteLookups = def.lookups.filter { col in
-                col.targets.contains { PortalTables.websiteTables.contains($0) }
-            }
-            guard !websiteLookups.isEmpty else { continue }
-            let preferred = websiteLookups.first { $0.logicalName == "adx_websiteid" || $0.logicalName == "powerpagesiteid" } ?? websiteLookups[0]
-            direct.append((table, def, preferred.logicalName))
-        }
-        let service = self.service
-        let directRows = try await ConcurrentReads.map(
-            direct.map { ($0.table, $0.column) },
-            onResult: { i, rows in tally.table(direct[i].table, records: rows.count) }
-        ) { table, column in
-            try await service.retrieveAll(RecordQuery(table, filter: .equal(column, .guid(websiteID))))
-        }
-        for (d, rows) in zip(direct, directRows) {
-            store(d.table, rows, d.def)
-            pending.remove(d.table)
-        }
-
-        // 3. Child tables through their lookups to already read tables, until nothing new is read.
-        // Every lookup to a read (non-self) table counts, not just the first: a web link is reached
-        // through its web link set even when its page lookup is empty, a form step through its
-        // advanced form even when its redirect page belongs elsewhere. Parents read later are queried
-        // too, so records are found whatever order the tables are visited in. Each round's queries
-        // (one per child table, lookup and parent table) run side by side.
-        var childTables = Set<String>()
-        var grew = true
-        while grew {
-            grew = false
-            for table in pending.subtracting(childTables).sorted() {
-                guard let def = defs[table] else { continue }
-                if def.lookups.contains(where: { col in col.targets.contains { $0 != table && (readIDs[$0] != nil || childTables.contains($0)) } }) {
-                    childTables.insert(table); grew = true
-                }
-            }
-        }
-        var queried: [String: Set<UUID>] = [:] // "table.column" → parent ids already queried
-        var progress = true
-        while progress {
-            progress = false
-            var round: [(table: String, column: String, ids: Set<UUID>)] = []
-            for table in childTables.sorted() {
-                guard let def = defs[table] else { continue }
-                for lookup in def.lookups.sorted(by: { $0.logicalName < $1.logicalName }) {
-                    for target in lookup.targets.sorted() where target != table {
-                        guard let parents = readIDs[target] else { continue }
-                        let key = table + "." + lookup.logicalName
-                        let fresh = parents.subtracting(queried[key] ?? [])
-                        guard !fresh.isEmpty else { continue }
-                        queried[key, default: []].formUnion(fresh)
-                        round.append((table, lookup.logicalName, fresh))
-                    }
-                }
-            }
-            var counted = Set<UUID>()
-            let found = try await readByIDs(
-                round,
-                onChunk: { table, rows in
-                    tally.records(rows.filter { !(readIDs[table]?.contains($0.id) ?? false) && counted.insert($0.id).inserted }.count)
-                })
-            for (q, rows) in zip(round, found) {
-                guard let def = defs[q.table] else { continue }
-                let known = readIDs[q.table] ?? []
-                var seen = Set<UUID>()
-                let unique = rows.filter { !known.contains($0.id) && seen.insert($0.id).inserted }
-                if !unique.isEmpty { store(q.table, unique, def); progress = true } else if readIDs[q.table] == nil { readIDs[q.table] = [] }
-            }
-        }
-        pending.subtract(childTables)
-        tally.tablesDone(childTables.count)
-
-        // 4. Global tables (portal languages…): the records the website references.
-        var globals: [(table: String, column: String, ids: Set<UUID>)] = []
-        for table in pending.sorted() {
-            guard let def = defs[table] else { continue }
-            var referenced = Set<UUID>()
-            for rows in snapshot.records.values {
-                for r in rows {
-                    for v in r.columns.values { if let ref = v.reference, ref.logicalName == table { referenced.insert(ref.id) } }
-                }
-            }
-            guard !referenced.isEmpty else { continue }
-            globals.append((table, def.primaryIDColumn, referenced))
-        }
-        for (g, rows) in zip(globals, try await readByIDs(globals)) {
-            guard let def = defs[g.table] else { continue }
-            store(g.table, rows, def)
-            pending.remove(g.table)
-            tally.table(g.table, records: rows.count)
-        }
-
-        // 5. Notes of web files: their ids and sizes first, then the notes with their bodies in groups of
-        // about `bodyGroupBytes`, each group's bodies spooled to disk (`BodySpool`) as it arrives, so the
-        // bodies held in memory at once stay near `bodyReadWidth` groups whatever the site's size.
-        if let noteDef = defs["annotation"] {
-            let fileTables = ["adx_webfile"].filter { readIDs[$0] != nil }
-            for ft in fileTables {
-                guard let ids = readIDs[ft], !ids.isEmpty else { continue }
-                let sizeColumns = noteDef.column("filesize") == nil ? [noteDef.primaryIDColumn] : [noteDef.primaryIDColumn, "filesize"]
-                let listed = try await readByIDs("annotation", column: "objectid", ids: ids, columns: sizeColumns)
-                var notes: [EntityRecord] = []
-                var bodiesDone = 0, bodyBytes = 0
-                let groups = Self.bodyGroups(listed)
-                let total = listed.count
-                let read = try await ConcurrentReads.map(
-                    groups, width: Self.bodyReadWidth,
-                    onResult: { _, r in
-                        bodiesDone += r.notes.count
-                        bodyBytes += r.bytes
-                        ProgressSink.emit(.fileBodiesRead(done: bodiesDone, total: total, bytes: bodyBytes))
-                    }
-                ) { group in try await Self.readNotesWithBodies(group, definition: noteDef, service: service) }
-                for r in read {
-                    notes += r.notes
-                    for (key, body) in r.bodies { snapshot.bodies[key] = body }
-                }
-                for note in notes { snapshot.add(clean(note, noteDef)) }
-                tally.table("annotation", records: notes.count)
-            }
-        }
-
-        // 6. N:N links between portal tables, one relationship per read, side by side.
-        var seenRelationships = Set<String>()
-        var relationships: [(name: String, firstIDs: Set<UUID>, secondIDs: Set<UUID>)] = []
-        for def in defs.values.sorted(by: { $0.logicalName < $1.logicalName }) {
-            for rel in def.relationships where seenRelationships.insert(rel.name).inserted {
-                guard PortalTables.isPortalTable(rel.entity1, catalog: catalog),
-                    PortalTables.isPortalTable(rel.entity2, catalog: catalog),
-                    let firstIDs = readIDs[rel.entity1], !firstIDs.isEmpty,
-                    let secondIDs = readIDs[rel.entity2]
-                else { continue }
-                relationships.append((rel.name, firstIDs, secondIDs))
-            }
-        }
-        let linkSets = try await ConcurrentReads.map(relationships.map { ($0.name, $0.firstIDs) }) { name, firstIDs in
-            try await service.retrieveLinks(relationship: name, firstIDs: firstIDs)
-        }
-        for (rel, links) in zip(relationships, linkSets) {
-            for l in links where rel.firstIDs.contains(l.first.id) && rel.secondIDs.contains(l.second.id) {
-                snapshot.link(rel.name, l)
-            }
-        }
-        for t in snapshot.records.keys { snapshot.records[t]?.sort { $0.id.dataverseString < $1.id.dataverseString } }
-        tally.finish()
-        return snapshot
+        try await readWebsiteTables(&state, websiteID: websiteID, definitions: defs)
+        try await readChildTables(&state, definitions: defs)
+        try await readGlobalTables(&state, definitions: defs)
+        try await readWebFileNotes(&state, definitions: defs)
+        try await readLinks(&state, definitions: defs)
+        for t in state.snapshot.records.keys { state.snapshot.records[t]?.sort { $0.id.dataverseString < $1.id.dataverseString } }
+        state.tally.finish()
+        return state.snapshot
     }
 
     /// Every record of `table` whose `column` is one of `ids`, read in chunks of `chunkSize` ids
@@ -327,7 +173,7 @@ public struct SnapshotReader: Sendable {
         return d
     }
 
-    private func clean(_ r: EntityRecord, _ def: TableDefinition) -> EntityRecord {
+    func clean(_ r: EntityRecord, _ def: TableDefinition) -> EntityRecord {
         var out = r
         let kept = keptSystemColumns.union(keptSystemColumnsByTable[def.logicalName] ?? [])
         out.columns = r.columns.filter {
