@@ -32,9 +32,11 @@ extension PortalFolderError {
             case .missingRecordID(_, _, let key, _), .valueDoesNotFitColumn(_, _, let key, _, _): column = key
             default: break
             }
-            return [
-                Diagnostic(check: "folder-" + kind, message: description, column: column, file: file, line: line, fileColumn: fileColumn)
-            ]
+            // The message without the place it starts with (`FILE:LINE:COL: `): the diagnostic names the
+            // place itself, so `check` prints it once.
+            var d = Diagnostic(check: "folder-" + kind, message: description, column: column, file: file, line: line, fileColumn: fileColumn)
+            if let place = d.place, description.hasPrefix(place + ": ") { d.message = String(description.dropFirst(place.count + 2)) }
+            return [d]
         }
     }
 
