@@ -102,16 +102,6 @@ extension AdminAPIHandler {
 
     // MARK: Create
 
-    /// The subdomain rule Microsoft's client applies: 2–63 characters, lower-case letters, digits and
-    /// hyphens, no leading or trailing hyphen (research §B.2, [V-code]).
-    static func validSubdomain(_ s: String) -> Bool {
-        let chars = Array(s.utf8)
-        guard (2...63).contains(chars.count), chars.first != UInt8(ascii: "-"), chars.last != UInt8(ascii: "-") else { return false }
-        return chars.allSatisfy {
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: "-")
-        }
-    }
-
     func create(_ c: Context, body: Data) async throws -> WebResponse {
         guard let json = try? JSONValue.parse(body), json.objectValue != nil else {
             throw AdminFailure(
@@ -127,7 +117,7 @@ extension AdminAPIHandler {
         guard let name = try required("name").stringValue, !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 200 else {
             throw AdminFailure(400, "InvalidRequestBody", "name must be a text of 1 to 200 characters.", target: "name")
         }
-        guard let subdomain = try required("subdomain").stringValue, Self.validSubdomain(subdomain) else {
+        guard let subdomain = try required("subdomain").stringValue, SiteHost.isValidSubdomain(subdomain) else {
             throw AdminFailure(
                 400, "InvalidSubdomain", "subdomain must be 2 to 63 lower-case letters, digits or hyphens, not starting or ending with a hyphen.",
                 target: "subdomain")

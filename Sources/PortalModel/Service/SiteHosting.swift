@@ -62,3 +62,20 @@ public protocol SiteHosting: Sendable {
     @discardableResult
     func deleteSiteHost(_ hostID: UUID) async throws -> Bool
 }
+
+extension SiteHost {
+    /// Whether `subdomain` can be a site's web address label (`https://SUBDOMAIN.powerappsportals.com`):
+    /// 2 to 63 characters, each a lower-case ASCII letter, a digit or a hyphen, not starting or ending
+    /// with a hyphen. Microsoft's client's rule (research/code-sites-and-admin-api.md §B.2, [V-code]); the
+    /// service may refuse more (a taken name). The one rule of the product: the command line
+    /// (`CreateWebsiteRequest.isValidSubdomain`) and the embedded server's admin API both ask it. It lives
+    /// here because `EnvironmentServer` depends on `PortalModel` alone, not on `DataverseWebAPI`.
+    public static func isValidSubdomain(_ subdomain: String) -> Bool {
+        let bytes = Array(subdomain.utf8)
+        let hyphen = UInt8(ascii: "-")
+        guard (2...63).contains(bytes.count), bytes.first != hyphen, bytes.last != hyphen else { return false }
+        return bytes.allSatisfy {
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == hyphen
+        }
+    }
+}
