@@ -64,171 +64,43 @@ struct Provisioner {
         id.map { .lookup(EntityReference(table, $0)) } ?? .null
     }
 
+    /// Writes (or collects) one standard-model site: the website, its base language and publishing
+    /// states, then the template's content in a fixed order (later steps point at what earlier ones
+    /// made), and last the portal app that hosts it. Each step is in `Provisioner+Steps.swift`.
+    /// - Returns: the website and portal app ids and the records written per table (empty counts
+    ///   when collecting).
+    /// - Throws: `DataverseError` when a write is refused.
     mutating func run(name: String) throws -> ProvisionResult {
-        let siteID = UUID()
-        try insert(
-            "adx_website", ["adx_name": .string(name), "adx_primarydomainname": .string("\(siteID.dataverseString.prefix(8)).portal.local")],
-            id: siteID)
-        let site = ref("adx_website", siteID)
+        let websiteID = try addWebsite(name: name)
+        let language = try addBaseLanguage(websiteID: websiteID)
+        let published = try addPublishingStates(websiteID: websiteID)
+        let site = SiteAnchors(websiteID: websiteID, languageID: language, publishedStateID: published)
+        let webTemplates = try addWebTemplates(site)
+        let pageTemplates = try addPageTemplates(site, webTemplates: webTemplates)
+        let pages = try addPages(site, pageTemplates: pageTemplates)
+        try addSnippetsAndSiteSettings(site)
+        let roles = try addWebRoles(site)
+        try addSiteMarkers(site, pages: pages)
+        try addWebLinkSets(site, pages: pages)
+        try addWebFiles(site, pages: pages)
+        try addHomeAccessRule(site, pages: pages, roles: roles)
+        let appID = try addPortalApp(name: name, websiteID: websiteID)
+        return ProvisionResult(websiteId: websiteID, portalAppId: appID, template: template.name, recordCounts: counts)
+    }
+}
 
-        // Base language: the portal language whose LCID is the organization's base language.
-        let lcid = session.organization.languageCode
-        let portalLanguage = try session.all("adx_portallanguage").first { $0.1["adx_lcid"] == .integer(Int32(lcid)) }?.0
-        let language = PortalLanguages.language(lcid: lcid)
-        let siteLanguage = try insert(
-            "adx_websitelanguage",
-            [
-                "adx_name": .string(language?.name ?? "Language \(lcid)"), "adx_websiteid": site,
-                "adx_portallanguageid": ref("adx_portallanguage", portalLanguage),
-                "statecode": .state(0), "statuscode": .status(1),
-            ])
-        let langRef = ref("adx_websitelanguage", siteLanguage)
-        if let siteLanguage {
-            try amend("adx_website", siteID, ["adx_defaultlanguage": .lookup(EntityReference("adx_websitelanguage", siteLanguage))])
+extension LocalEnvironment {
+    /// Runs `steps` on a `Provisioner` over one write session of this environment (plug-ins bypassed,
+    /// as `provision` opens it), so single steps can be run and checked in-process.
+    /// - Throws: what `steps` throws (`DataverseError` when a write is refused); nothing is kept then.
+    func withProvisioner<T: Sendable>(
+        template: PortalTemplate, collectOnly: Bool, _ steps: @escaping @Sendable (inout Provisioner) throws -> T
+    ) async throws -> T {
+        let catalog = self.catalog
+        return try await pool.write { db in
+            var provisioner = Provisioner(
+                session: try WriteSession(db: db, catalog: catalog, bypassPlugins: true), template: template, collectOnly: collectOnly)
+            return try steps(&provisioner)
         }
-
-        let published = try insert(
-            "adx_publishingstate",
-            [
-                "adx_name": .string("Published"), "adx_websiteid": site,
-                "adx_displayorder": .integer(2), "adx_isdefault": .boolean(true),
-                "adx_isvisible": .boolean(true),
-            ])
-        try insert(
-            "adx_publishingstate",
-            [
-                "adx_name": .string("Draft"), "adx_websiteid": site, "adx_displayorder": .integer(1),
-                "adx_isdefault": .boolean(false), "adx_isvisible": .boolean(false),
-            ])
-        let state = ref("adx_publishingstate", published)
-
-        var webTemplates: [String: UUID] = [:]
-        for t in template.webTemplates {
-            webTemplates[t] = try insert(
-                "adx_webtemplate",
-                [
-                    "adx_name": .string(t), "adx_websiteid": site,
-                    "adx_source": .string(
-                        "{% comment %} \(t): PortalMigrate \(template.name) template {% endcomment %}\n<div class=\"\(t.lowercased().replacingOccurrences(of: " ", with: "-"))\">{{ page.adx_copy }}</div>"
-                    ),
-                ])
-        }
-        var pageTemplates: [String: UUID] = [:]
-        for t in template.pageTemplates {
-            var cols: [String: FieldValue] = [
-                "adx_name": .string(t.name), "adx_websiteid": site, "adx_type": .choice(t.type),
-                "adx_entityname": .string("adx_webpage"), "adx_isdefault": .boolean(false),
-                "adx_usewebsiteheaderandfooter": .boolean(true),
-            ]
-            if let u = t.rewriteURL { cols["adx_rewriteurl"] = .string(u) }
-            if let w = t.webTemplate { cols["adx_webtemplateid"] = ref("adx_webtemplate", webTemplates[w]) }
-            if let d = t.description { cols["adx_description"] = .string(d) }
-            pageTemplates[t.name] = try insert("adx_pagetemplate", cols)
-        }
-
-        var pages: [String: UUID] = [:]
-        for (index, page) in template.pages.enumerated() {
-            var cols: [String: FieldValue] = [
-                "adx_name": .string(page.name), "adx_title": .string(page.name), "adx_websiteid": site,
-                "adx_partialurl": .string(page.partialURL), "adx_pagetemplateid": ref("adx_pagetemplate", pageTemplates[page.pageTemplate]),
-                "adx_publishingstateid": state, "adx_hiddenfromsitemap": .boolean(page.hiddenFromSitemap),
-                "adx_excludefromsearch": .boolean(page.excludedFromSearch), "adx_displayorder": .integer(Int32(index + 1)),
-                "adx_copy": .string("<p>\(page.name)</p>"), "adx_enablerating": .boolean(false),
-            ]
-            if page.parent == nil { cols["adx_feedbackpolicy"] = .choice(756_150_005) }
-            if let parent = page.parent { cols["adx_parentpageid"] = ref("adx_webpage", pages[parent]) }
-            var root = cols
-            root["adx_isroot"] = .boolean(true)
-            guard let rootID = try insert("adx_webpage", root) else { break }
-            pages[page.name] = rootID
-            if siteLanguage != nil {
-                var content = cols
-                content["adx_isroot"] = .boolean(false)
-                content["adx_rootwebpageid"] = ref("adx_webpage", rootID)
-                content["adx_webpagelanguageid"] = langRef
-                try insert("adx_webpage", content)
-            }
-        }
-
-        for (name, value, type) in template.snippets {
-            try insert(
-                "adx_contentsnippet",
-                [
-                    "adx_name": .string(name), "adx_value": .string(value), "adx_type": .choice(type),
-                    "adx_websiteid": site, "adx_contentsnippetlanguageid": langRef,
-                ])
-        }
-        for (name, value) in template.siteSettings {
-            try insert("adx_sitesetting", ["adx_name": .string(name), "adx_value": value.map(FieldValue.string) ?? .null, "adx_websiteid": site])
-        }
-        var roles: [String: UUID] = [:]
-        for (name, anonymous, authenticated) in template.webRoles {
-            roles[name] = try insert(
-                "adx_webrole",
-                [
-                    "adx_name": .string(name), "adx_websiteid": site,
-                    "adx_anonymoususersrole": .boolean(anonymous),
-                    "adx_authenticatedusersrole": .boolean(authenticated),
-                ])
-        }
-        for (name, page) in template.siteMarkers {
-            try insert(
-                "adx_sitemarker",
-                [
-                    "adx_name": .string(name), "adx_websiteid": site,
-                    "adx_pageid": page.map { ref("adx_webpage", pages[$0]) } ?? .null,
-                ])
-        }
-        for (setName, links) in template.webLinkSets {
-            let setID = try insert("adx_weblinkset", ["adx_name": .string(setName), "adx_websiteid": site, "adx_websitelanguageid": langRef])
-            for (i, (linkName, page)) in links.enumerated() {
-                try insert(
-                    "adx_weblink",
-                    [
-                        "adx_name": .string(linkName), "adx_weblinksetid": ref("adx_weblinkset", setID),
-                        "adx_pageid": page.map { ref("adx_webpage", pages[$0]) } ?? .null,
-                        "adx_displayorder": .integer(Int32(i + 1)), "adx_publishingstateid": state,
-                    ])
-            }
-        }
-        for file in template.webFiles {
-            guard
-                let fileID = try insert(
-                    "adx_webfile",
-                    [
-                        "adx_name": .string(file.name), "adx_partialurl": .string(file.name), "adx_websiteid": site,
-                        "adx_parentpageid": ref("adx_webpage", pages["Home"]), "adx_publishingstateid": state,
-                    ])
-            else { break }
-            try insert(
-                "annotation",
-                [
-                    "subject": .string(file.name), "filename": .string(file.name), "mimetype": .string(file.mimeType),
-                    "documentbody": .string(Data(file.content.utf8).base64EncodedString()), "isdocument": .boolean(true),
-                    "objectid": .lookup(EntityReference("adx_webfile", fileID)), "objecttypecode": .string("adx_webfile"),
-                ])
-        }
-        if let rule = try insert(
-            "adx_webpageaccesscontrolrule",
-            [
-                "adx_name": .string("Grant Change to Administrators"), "adx_right": .choice(1), "adx_websiteid": site,
-                "adx_webpageid": ref("adx_webpage", pages["Home"]),
-            ]), let admin = roles["Administrators"]
-        {
-            try link(
-                "adx_webpageaccesscontrolrule_webrole",
-                ManyToManyLink(
-                    EntityReference("adx_webpageaccesscontrolrule", rule), EntityReference("adx_webrole", admin)))
-        }
-
-        let appID = UUID()
-        try insert(
-            "pm_portalapp",
-            [
-                "pm_name": .string(name), "pm_websiterecordid": .guid(siteID), "pm_template": .string(template.name),
-                "pm_datamodel": .string("standard"), "pm_subdomain": .string("site-\(siteID.dataverseString.prefix(8))"),
-            ],
-            id: appID)
-        return ProvisionResult(websiteId: siteID, portalAppId: appID, template: template.name, recordCounts: counts)
     }
 }
