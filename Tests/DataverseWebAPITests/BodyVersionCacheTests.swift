@@ -28,6 +28,28 @@ import PortalModel
         #expect(c.body(id: id, version: "17") == nil)
     }
 
+    /// A row version reused after a restore, with another `modifiedon`, is another version: neither the
+    /// body nor the record kept before is given back (`versionKey`); the same pair is.
+    @Test func aReusedRowVersionWithAnotherModifiedOnIsAnotherVersion() throws {
+        let (c, dir) = try cache()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let id = UUID()
+        let before = BodyVersionCache.versionKey(etag: "W/\"905\"", modifiedOn: "2026-12-07T21:00:01Z")
+        let after = BodyVersionCache.versionKey(etag: "W/\"905\"", modifiedOn: "2026-12-07T21:04:40Z")
+        #expect(before != after)
+        #expect(BodyVersionCache.versionKey(etag: "W/\"905\"", modifiedOn: nil) == "W/\"905\"")
+        c.remember(id: id, version: before, body: Data("A".utf8))
+        #expect(c.body(id: id, version: before) == .some(Data("A".utf8)))
+        #expect(c.body(id: id, version: after) == nil)
+        let item: JSONValue = .object([
+            ("@odata.etag", .string("W/\"905\"")), ("modifiedon", .string("2026-12-07T21:00:01Z")), ("adx_name", .string("A")),
+        ])
+        c.remember("adx_webfile", id: id, selection: "*", item: item)
+        #expect(c.record("adx_webfile", id: id, etag: before, selection: "*") != nil)
+        #expect(c.record("adx_webfile", id: id, etag: after, selection: "*") == nil)
+        #expect(c.record("adx_webfile", id: id, etag: "W/\"905\"", selection: "*") == nil)
+    }
+
     /// A kept body whose file was damaged (one byte changed, same size) or cut short is not used.
     @Test func damagedOrTruncatedBodyIsReadAgain() throws {
         let (c, dir) = try cache()

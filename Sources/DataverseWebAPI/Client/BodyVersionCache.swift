@@ -147,7 +147,8 @@ extension BodyVersionCache {
         URL(filePath: folderPath + "/records/" + table + "/" + id.dataverseString + ".json", directoryHint: .notDirectory)
     }
 
-    /// The record item kept for `id` of `table` at `etag` read with `selection`, `nil` when none is usable.
+    /// The record item kept for `id` of `table` at `etag` (a `versionKey`) read with `selection`, `nil`
+    /// when none is usable.
     public func record(_ table: String, id: UUID, etag: String, selection: String) -> JSONValue? {
         guard let data = try? Data(contentsOf: recordFile(table, id)) else { return nil }
         let expected = Array((Self.recordHeader + "\n" + etag + "\n" + selection + "\n").utf8)
@@ -155,10 +156,23 @@ extension BodyVersionCache {
         return try? JSONValue.parse(data.dropFirst(expected.count))
     }
 
-    /// Keeps a record item with its own `@odata.etag` (an item without one, or an ETag or selection
-    /// holding a line break, is not kept).
+    /// The version a cache entry is kept at: the row version (ETag) and, when the table has it, the
+    /// row's `modifiedon` as the environment wrote it. A row version alone can come back with other
+    /// contents: restoring an environment from a backup rewinds its row-version counter, so writes after
+    /// the restore reuse versions kept before it (review finding of 2026-12-07). Assumption: Dataverse's
+    /// `versionnumber` is SQL rowversion, restored with the database (research notes are silent); a
+    /// reused version with the same `modifiedon` to the millisecond is taken as impossible.
+    public static func versionKey(etag: String, modifiedOn: String?) -> String {
+        guard let modifiedOn, !modifiedOn.isEmpty else { return etag }
+        return etag + "|" + modifiedOn
+    }
+
+    /// Keeps a record item with its own `@odata.etag` and `modifiedon` (`versionKey`; an item without
+    /// an ETag, or an ETag or selection holding a line break, is not kept).
     public func remember(_ table: String, id: UUID, selection: String, item: JSONValue) {
-        guard let etag = item["@odata.etag"]?.stringValue, !etag.contains("\n"), !selection.contains("\n") else { return }
+        guard let tag = item["@odata.etag"]?.stringValue else { return }
+        let etag = Self.versionKey(etag: tag, modifiedOn: item["modifiedon"]?.stringValue)
+        guard !etag.contains("\n"), !selection.contains("\n") else { return }
         var data = Data((Self.recordHeader + "\n" + etag + "\n" + selection + "\n").utf8)
         data.append(contentsOf: item.serialized.utf8)
         try? SafeFileWriter.writeFile(data, to: recordFile(table, id), mode: 0o600)

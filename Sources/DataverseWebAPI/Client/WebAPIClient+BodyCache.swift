@@ -61,9 +61,15 @@ extension WebAPIClient {
         var fetchColumns = query.columns
         if notes { fetchColumns = (query.columns ?? table.definition.columns.map(\.logicalName)).filter { $0 != "documentbody" } }
         let selection = fetchColumns.map { $0.sorted().joined(separator: ",") } ?? "*"
+        // The row's `modifiedon` beside its ETag, when the table has one (BodyVersionCache.versionKey).
+        let stamped = table.definition.columns.contains { $0.logicalName == "modifiedon" }
+        if stamped, let cols = fetchColumns, !cols.contains("modifiedon") { fetchColumns = cols + ["modifiedon"] }
         var keysOnly = query
-        keysOnly.columns = [pk]
-        let (idPage, etags, _) = try await retrievePage(keysOnly, pageSize: pageSize, page: page)
+        keysOnly.columns = stamped ? [pk, "modifiedon"] : [pk]
+        let (idPage, tags, idItems) = try await retrievePage(keysOnly, pageSize: pageSize, page: page)
+        let etags: [String?] = tags.indices.map { i in
+            tags[i].map { BodyVersionCache.versionKey(etag: $0, modifiedOn: i < idItems.count ? idItems[i]["modifiedon"]?.stringValue : nil) }
+        }
         let coding = RecordCoding(table: table) { $0 }
         func decode(_ item: JSONValue) throws -> EntityRecord {
             var r = try coding.decode(item)
@@ -135,12 +141,16 @@ extension WebAPIClient {
         return result
     }
 
-    /// Reads one note's `documentbody` (base64, `nil` when empty) and keeps it with the ETag of the same answer.
+    /// Reads one note's `documentbody` (base64, `nil` when empty) and keeps it with the version key
+    /// (ETag and `modifiedon`) of the same answer.
     func readNoteBody(_ id: UUID, cache: BodyVersionCache) async throws -> String? {
         let set = try await entitySetName("annotation")
-        let json = try await getJSON("\(set)(\(id.dataverseString))?$select=documentbody", logicalName: "annotation")
+        let stamped = try await tableMetadata("annotation").definition.columns.contains { $0.logicalName == "modifiedon" }
+        let select = stamped ? "documentbody,modifiedon" : "documentbody"
+        let json = try await getJSON("\(set)(\(id.dataverseString))?$select=\(select)", logicalName: "annotation")
         let text = json["documentbody"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
-        if let version = json["@odata.etag"]?.stringValue {
+        if let tag = json["@odata.etag"]?.stringValue {
+            let version = BodyVersionCache.versionKey(etag: tag, modifiedOn: json["modifiedon"]?.stringValue)
             let data = text.flatMap { Data(base64Encoded: $0, options: .ignoreUnknownCharacters) }
             // A body that is not base64 is passed on as read and not kept.
             if text == nil || data != nil { cache.remember(id: id, version: version, body: data) }
