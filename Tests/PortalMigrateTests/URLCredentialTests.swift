@@ -30,6 +30,8 @@ import TestSupport
             // A password holding a character that ends a URL in free text (space, quotes, <, #, /) was echoed
             // from the refusal of that URL (H1b review): the argument's user information is hidden whole.
             + [" ", "\"", "'", "<", "#", "/"].map { c in ["list", "--environment", "http://user:x\(c)\(p)@127.0.0.1:1", "--json"] }
+            // Without a scheme the text is taken as an auth profile name, and the refusal named it whole.
+            + [["list", "--environment", "user:x \(p)@contoso.crm.dynamics.com"], ["list", "--environment", "user:\(p)@host", "--json"]]
         for args in runs {
             let r = try await CLI.run(args, home: home, timeout: 120)
             #expect(r.exitCode != 0, "\(args)")

@@ -1,4 +1,5 @@
 import Foundation
+import PortalModel
 
 /// The saved auth profiles and which one is active, in `profiles.json` under the config directory
 /// (mode 0600, directory 0700), next to the token cache `tokencache.json`.
@@ -28,7 +29,10 @@ public struct AuthProfileStore: Sendable {
         public var description: String {
             switch self {
             case .unreadable(let p, let d): return "cannot read \(p): \(d)"
-            case .noSuchProfile(let s): return "no auth profile '\(s)' (see `portal-migrate auth list`)"
+            case .noSuchProfile(let s):
+                // `user:password@host` typed without a scheme lands here: its user information is never echoed.
+                let shown = s.lastIndex(of: "@").map { s[..<$0].contains(":") } == true ? EnvironmentURLInput.Invalid.withoutUserInformation(s) : s
+                return "no auth profile '\(CredentialRedaction.redact(shown))' (see `portal-migrate auth list`)"
             case .duplicateName(let n): return "an auth profile named '\(n)' exists; delete it first or choose another name"
             case .noActiveProfile: return "no auth profile is selected; run `portal-migrate auth create` or pass --environment"
             }
