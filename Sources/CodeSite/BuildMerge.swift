@@ -127,19 +127,10 @@ public struct BuildMerge: Sendable {
                 problem: "the build output folder \(build.path) does not exist; build the project "
                     + "(npm run build) or give --compiledPath / compiledPath in powerpages.config.json")
         }
-        var out: [String] = [], pending = [""]
-        while let dir = pending.popLast() {
-            let url = dir.isEmpty ? build : build.appendingPathComponent(dir)
-            for name in try FileManager.default.contentsOfDirectory(atPath: url.path) {
-                let rel = dir.isEmpty ? name : dir + "/" + name
-                let values = try build.appendingPathComponent(rel).resourceValues(forKeys: [.isDirectoryKey, .isSymbolicLinkKey])
-                if values.isSymbolicLink == true {
-                    throw CodeSiteError.noBuildOutput(
-                        problem: "\(build.path)/\(rel) is a symbolic link; the build output must hold the files themselves")
-                }
-                if values.isDirectory == true { pending.append(rel) } else { out.append(rel) }
-            }
-        }
-        return out.sorted()
+        return try ProjectTree.files(
+            under: build,
+            links: .refuse { rel in
+                CodeSiteError.noBuildOutput(problem: "\(build.path)/\(rel) is a symbolic link; the build output must hold the files themselves")
+            })
     }
 }

@@ -79,22 +79,10 @@ public struct SourceSelection: Sendable {
 
     /// The source files under `root` (project-relative paths with `/`, sorted), symbolic links left out.
     public func files(under root: URL) -> [String] {
-        var out: [String] = [], pending = [""]
-        let fm = FileManager.default
-        while let dir = pending.popLast() {
-            let url = dir.isEmpty ? root : root.appendingPathComponent(dir)
-            for name in (try? fm.contentsOfDirectory(atPath: url.path)) ?? [] {
-                let rel = dir.isEmpty ? name : dir + "/" + name
-                let values = try? root.appendingPathComponent(rel).resourceValues(forKeys: [.isDirectoryKey, .isSymbolicLinkKey])
-                if values?.isSymbolicLink == true { continue }
-                if values?.isDirectory == true {
-                    if !excludes(rel + "/") && !excludes(rel) { pending.append(rel) }
-                } else if !excludes(rel) {
-                    out.append(rel)
-                }
-            }
-        }
-        return out.sorted()
+        // `.skip` never throws and unlistable folders are left out: the walk cannot fail.
+        (try? ProjectTree.files(
+            under: root, links: .skip, skipUnlistable: true,
+            descend: { !excludes($0 + "/") && !excludes($0) }, include: { !excludes($0) })) ?? []
     }
 
     /// Glob match of a whole path: `**` any number of segments, `*` and `?` within one segment, case-insensitive.

@@ -108,11 +108,10 @@ public struct SourceFilePlan: Sendable {
         var current = root
         for (i, part) in parts.enumerated() {
             current = current.appendingPathComponent(part)
-            var st = stat()
-            guard lstat(current.path, &st) == 0 else { return nil } // absent: nothing to read
-            if (st.st_mode & S_IFMT) == S_IFLNK {
+            if ProjectTree.isSymbolicLink(current) {
                 return "goes through the symbolic link \(parts.prefix(i + 1).joined(separator: "/"))"
             }
+            if !FileManager.default.fileExists(atPath: current.path) { return nil } // absent: nothing to read
         }
         return nil
     }
