@@ -106,13 +106,17 @@ let package = Package(
                 "PortalModel", "DataverseWebAPI", "LocalEnvironment", "EnvironmentServer", "Migration",
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        // The file formats wired to the use cases (issue 19): which adapter reads a path (the source
+        // factory: a new format is its module plus one line in SourceFactory.formats), a CMT schema file
+        // as a verify scope, check of a file source, download into a pac folder, export into a CMT package.
+        .target(name: "FileFormats", dependencies: ["PortalModel", "Migration", "PortalFolder", "ConfigurationMigration", "CodeSite"]),
         // Command types (parsing, output); no business logic.
         .target(
             name: "PortalMigrateCLI",
             dependencies: [
                 "PortalModel", "DataverseWebAPI", "LocalEnvironment", "EnvironmentServer",
                 "PortalFolder", "ConfigurationMigration", "Migration", "ChildProcesses", "Reports", "CodeSite", "Terminal", "Scenarios",
-                "Environments",
+                "Environments", "FileFormats",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -143,6 +147,9 @@ let package = Package(
         .testTarget(name: "CodeSiteTests", dependencies: ["CodeSite", "PortalFolder", "Migration", "LocalEnvironment", "TestSupport"]),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "TestSupport", "LocalEnvironment", "PortalModel"]),
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "TestSupport", "LocalEnvironment", "DataverseWebAPI", "PortalModel"]),
+        .testTarget(
+            name: "FileFormatsTests",
+            dependencies: ["FileFormats", "TestSupport", "Migration", "PortalFolder", "ConfigurationMigration", "CodeSite", "LocalEnvironment", "PortalModel"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "PortalModel", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "PortalMigrateTests", dependencies: ["PortalMigrateCLI", "TestSupport", "Reports", "Migration"]),
     ]

@@ -27,4 +27,15 @@ import Testing
         differs.verification?.differences = [VerifyDifference(kind: .missingInTarget, table: "adx_webpage", id: UUID())]
         #expect(!differs.wroteEverything)
     }
+
+    @Test("each outcome's exit code: a report 0 or 1 by wroteEverything; verify 1 on any difference")
+    func exitCodes() {
+        var report = MigrationReport(kind: .result)
+        report.verification = Self.verified
+        #expect(report.exitCode == 0)
+        report.forced = true
+        #expect(report.exitCode == 1)
+        #expect(VerifyResult(items: []).exitCode == 0)
+        #expect(VerifyResult(items: [VerifyDifference(kind: .missingInTarget, table: "adx_webpage", id: UUID())]).exitCode == 1)
+    }
 }

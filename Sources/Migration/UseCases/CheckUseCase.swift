@@ -19,3 +19,25 @@ extension MigrationUseCases {
         return PortalRuleInput(snapshot: source.snapshot ?? PortalSnapshot(), tablesCarried: carried, isFolder: isFolder)
     }
 }
+
+extension MigrationUseCases {
+    /// `check`: the portal rules' findings on `input` with what the source's reader noted (`notes`),
+    /// duplicates removed, in display order (`Diagnostic.displayOrder`); `DiagnosticExit.code` gives the
+    /// exit code.
+    public static func check(_ input: PortalRuleInput, notes: [Diagnostic] = [], skipping: Set<PortalRuleID> = []) -> [Diagnostic] {
+        var seen = Set<Diagnostic>()
+        return (notes + PortalRules.run(input, skipping: skipping)).filter { seen.insert($0).inserted }.sorted(by: Diagnostic.displayOrder)
+    }
+
+    /// `check --environment ENV --webSiteId ID`: the portal rules on website `websiteID` of an
+    /// environment, read in its data model (an enhanced site through its `adx_*` view, `readSite`).
+    /// - Parameter environment: the environment as the user named it (messages).
+    /// - Throws: what `readSite` throws (the website not found, a data-model mismatch, `DataverseError`).
+    public static func check(
+        website websiteID: UUID, in service: any DataverseService, environment: String, model: DataModel?,
+        skipping: Set<PortalRuleID> = []
+    ) async throws -> [Diagnostic] {
+        let site = try await readSite(service, environment: environment, websiteID: websiteID, model: model)
+        return check(PortalRuleInput(snapshot: site.snapshot), skipping: skipping)
+    }
+}

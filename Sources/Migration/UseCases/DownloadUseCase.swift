@@ -55,6 +55,13 @@ extension MigrationUseCases {
         public var profileFiles: [ProfileValues.Key: [String]] = [:]
         /// True when the folder's values were kept for them (`mask`).
         public var masked = false
+
+        /// Nothing exposed by default (a download into a new folder, or a folder without deployment profiles).
+        public init(exposed: [ProfileValues.Key] = [], profileFiles: [ProfileValues.Key: [String]] = [:], masked: Bool = false) {
+            self.exposed = exposed
+            self.profileFiles = profileFiles
+            self.masked = masked
+        }
     }
 
     /// Finds the columns of `snapshot` a deployment profile of `siteFolder` sets and the download would

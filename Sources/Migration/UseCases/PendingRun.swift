@@ -69,11 +69,22 @@ public struct PendingRun: Sendable {
     /// - Returns: the result report (`kind == .result`), whose failures, `forced` and `verification`
     ///   say whether every record was written and read back.
     /// - Throws: `MigrationError.checksFailed` (nothing written); `ApplyStopped` when the target stopped
-    ///   answering (rerun to resume); `DataverseError` from either side.
+    ///   answering, naming the target by its environment URL when it has one (rerun to resume, exit 1);
+    ///   `MigrationError.stoppedPartway` (exit 1, "rerun the same command to resume") when the environment
+    ///   did not answer after writing began, where the planning-time "nothing was written" would be false;
+    ///   `DataverseError` from either side.
     public func apply(log: @Sendable (String) -> Void = { _ in }) async throws -> MigrationReport {
         try stopIfChecksFailed()
         if writesNothing { return planReport }
-        return try await engine.migrate(source: source.engineSource, target: target, options: options, prepared: prepared, log: log)
+        do {
+            return try await engine.migrate(source: source.engineSource, target: target, options: options, prepared: prepared, log: log)
+        } catch var stopped as ApplyStopped {
+            stopped.target = target.environmentURL?.absoluteString ?? stopped.target
+            throw stopped
+        } catch let e as DataverseError where e.environmentDidNotAnswer {
+            throw MigrationError.stoppedPartway(
+                "the environment did not answer after writing began: \(e.userText); rerun the same command to resume")
+        }
     }
 }
 

@@ -5,7 +5,7 @@ import Foundation
 /// (DESIGN.md, "Adapters return the snapshot and what the source means for the plan").
 ///
 /// The migration use cases (`Migration/UseCases`) take any `PortalSource`, so a new file format needs
-/// its adapter module, a conforming type there, and one line in the command layer's source factory.
+/// its adapter module, a conforming type there, and one line in `SourceFactory.formats` (FileFormats).
 ///
 /// Example:
 /// ```swift

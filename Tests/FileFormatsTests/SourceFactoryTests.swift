@@ -1,10 +1,10 @@
 import CodeSite
 import ConfigurationMigration
+import FileFormats
 import Foundation
 import Migration
 import PortalFolder
 import PortalModel
-@testable import PortalMigrateCLI
 import Testing
 import TestSupport
 
