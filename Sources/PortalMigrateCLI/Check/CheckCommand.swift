@@ -1,8 +1,7 @@
 import ArgumentParser
-import ConfigurationMigration
+import FileFormats
 import Foundation
 import Migration
-import PortalFolder
 import PortalModel
 
 extension Diagnostic.Severity: ExpressibleByArgument {}
@@ -37,8 +36,7 @@ public struct CheckCommand: AsyncParsableCommand {
     var data: String?
     @Option(name: .customLong("schemaFile"), help: "With --data: check only the tables this CMT schema file names.")
     var schemaFile: String?
-    @Option(name: [.customLong("modelVersion"), .customLong("mv", withSingleDash: true)], help: ArgumentHelp(ModelVersionOption.help))
-    var modelVersion: String?
+    @OptionGroup var modelVersion: ModelVersionOptions
     @Option(name: .customLong("fail-on"), help: "Exit 2 on problems of this severity or worse: error or warning.")
     var failOn: Diagnostic.Severity = .error
     @OptionGroup var skip: SkipCheckOptions
@@ -58,33 +56,25 @@ public struct CheckCommand: AsyncParsableCommand {
 
     public func run() async throws {
         if listRules { return printRules() }
-        let skipped = skip.ids
-        let diagnostics: [Diagnostic], label: String
-        do {
-            let (input, name, notes) = try await readInput()
-            (diagnostics, label) = (DiagnosticCollector(notes + PortalRules.run(input, skipping: skipped)).sorted, name)
-        } catch let e as PortalFolderError {
-            // A folder that cannot be read: every problem of it, as diagnostics with file and line.
-            (diagnostics, label) = (e.diagnostics, path ?? "the folder")
-        }
+        let (diagnostics, label) = try await findings()
         let code = DiagnosticExit.code(diagnostics, failOn: failOn)
         let json = global.json
         for line in DiagnosticRenderer.text(diagnostics) { MigrationCommandSupport.say(line, json: json) }
         let verdict = code == DiagnosticExit.passed ? "passed" : "failed"
         MigrationCommandSupport.say(
             "check \(verdict) (--fail-on \(failOn.rawValue)): \(DiagnosticRenderer.summary(diagnostics)) in \(label); "
-                + "\(PortalRules.all.count - skipped.count) rule(s) run", json: json)
+                + "\(PortalRules.all.count - skip.ids.count) rule(s) run", json: json)
         if json {
             let object: JSONValue = .object([
                 ("source", .string(label)), ("failOn", .string(failOn.rawValue)), ("passed", .bool(code == DiagnosticExit.passed)),
                 ("errors", .number(String(diagnostics.filter { $0.severity == .error }.count))),
                 ("warnings", .number(String(diagnostics.filter { $0.severity == .warning }.count))),
-                ("skipped", .array(skipped.map(\.rawValue).sorted().map { .string($0) })),
+                ("skipped", .array(skip.ids.map(\.rawValue).sorted().map { .string($0) })),
                 ("diagnostics", DiagnosticRenderer.jsonValue(diagnostics)),
             ])
             printOut(object.serialized)
         }
-        if code != DiagnosticExit.passed { throw ExitCode(code) }
+        try exitWith(code)
     }
 
     /// The rules, one per line: `id  severity  summary`.
@@ -97,27 +87,20 @@ public struct CheckCommand: AsyncParsableCommand {
         }
     }
 
-    /// The rules' input and a label naming the source: a file source read through the source factory
-    /// (`SourceFactory.fileSource`, as every command reads one), else website `--webSiteId` of
-    /// `--environment`.
-    /// - Throws: `PortalFolderError` for a folder that cannot be read (every problem of it); other
-    ///   library errors (a package, the environment) reach `ProblemReport` in `runMain`.
-    /// The third value: what the reader noted about the source (a folder's warnings, a manifest
-    /// contradiction, a package's warnings), reported with the rules' findings.
-    func readInput() async throws -> (PortalRuleInput, String, [Diagnostic]) {
-        let model = try ModelVersionOption.parse(modelVersion)
+    /// The findings and a label naming the source: a file source read through the source factory
+    /// (`SourceFactory.check`: a folder that cannot be read yields its problems as findings), else
+    /// website `--webSiteId` of `--environment` (`MigrationUseCases.check(website:)`).
+    func findings() async throws -> ([Diagnostic], String) {
+        let model = try modelVersion.model()
         if let file = SourceFactory.fileSource(data: data, path: path) {
-            let run = try RunSource.read(file.source, model: model)
-            let only = try schemaFile.map { Set(try CMTSchema(contentsOf: URL(fileURLWithPath: $0)).entities.map(\.name)) }
-            let input = MigrationUseCases.checkInput(run, isFolder: file.format.isFolder, tablesOnly: only)
-            return (input, data ?? path ?? "", run.meaning.notes)
+            let schema = schemaFile.map { URL(fileURLWithPath: $0) }
+            return (try SourceFactory.check(file, model: model, schemaFile: schema, skipping: skip.ids), data ?? path ?? "")
         }
         let id = try WebsiteIDOption.required(webSiteId, option: "--webSiteId")
-        let spec = global.environment
-        let name = spec ?? "the selected environment"
-        let service = try MigrationCommandSupport.service(spec, verbose: global.verbose)
-        let site = try await MigrationUseCases.readSite(service, environment: name, websiteID: id, model: model)
-        return (PortalRuleInput(snapshot: site.snapshot), "\(name) website \(id.dataverseString)", [])
+        let name = global.environment ?? "the selected environment"
+        let service = try MigrationCommandSupport.service(global.environment, verbose: global.verbose)
+        let found = try await MigrationUseCases.check(website: id, in: service, environment: name, model: model, skipping: skip.ids)
+        return (found, "\(name) website \(id.dataverseString)")
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConfigurationMigration
+import FileFormats
 import Foundation
 import Migration
 import PortalModel
@@ -33,25 +34,19 @@ public struct DataExportCommand: AsyncParsableCommand {
 
     public func run() async throws {
         let out = URL(fileURLWithPath: dataFile)
-        // The package's one destination rule (an existing file needs --overwrite, a folder or a link is
-        // refused); CMTError reaches the user through ProblemReport (exit 2, its message and file).
-        try CMTPackage.checkDestination(out, overwrite: overwrite)
-        let schemaURL = URL(fileURLWithPath: schemaFile)
-        let schemaData = try CMTSchema.readFile(schemaURL)
-        let schema = try CMTSchema(data: schemaData, file: schemaURL.lastPathComponent)
-        let service = try EnvironmentResolver.service(for: global.environment, verbose: global.verbose)
         let json = global.json
-        let package = try await CMTExporter(service: service).export(schema: schema, schemaData: schemaData) { p in
+        let export = try await PackageExport.run(
+            schemaFile: URL(fileURLWithPath: schemaFile), dataFile: out, overwrite: overwrite,
+            from: try EnvironmentResolver.service(for: global.environment, verbose: global.verbose)
+        ) { p in
             MigrationCommandSupport.say("\(p.table): \(p.records) record(s)" + (p.links > 0 ? ", \(p.links) N:N link(s)" : ""), json: json)
         }
-        try package.writeZip(to: out, overwrite: overwrite)
-        let coverage = try await Self.coverage(of: schema, package: package, service: service)
-        for (name, gap) in coverage where !gap.isComplete {
+        for (name, gap) in export.coverage where !gap.isComplete {
             printErr("warning: the schema does not carry what website '\(name)' holds in these tables and N:N relationships (not exported):")
             for line in gap.lines { printErr(line) }
             printErr("  add them to the schema to carry them, or export the site with `download` (a pac folder carries every portal table)")
         }
-        Self.render(package.snapshot, to: out, coverage: coverage, json: json)
+        Self.render(export.package.snapshot, to: out, coverage: export.coverage, json: json)
     }
 
     /// The summary, or with `--json` `{"dataFile", "records", "links", "notes", "tables": {table: count},
@@ -74,14 +69,5 @@ public struct DataExportCommand: AsyncParsableCommand {
         if coverage.contains(where: { !$0.gap.isComplete }) {
             printOut("The schema left out records or links of the website (warning above): the package holds only the tables the schema names.")
         }
-    }
-
-    /// What the schema leaves out of each website of the package (`MigrationUseCases.schemaCoverage`).
-    static func coverage(of schema: CMTSchema, package: CMTPackage, service: any DataverseService) async throws
-        -> [(website: String, gap: SchemaCoverage)]
-    {
-        try await MigrationUseCases.schemaCoverage(
-            of: package.snapshot.records["adx_website"] ?? [], tables: Set(schema.entities.map(\.name)),
-            relationships: Set(schema.entities.flatMap { $0.relationships.filter(\.manyToMany).map(\.name) }), in: service)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConfigurationMigration
+import FileFormats
 import Foundation
 import Migration
 import PortalModel
@@ -29,8 +30,7 @@ public struct DataImportCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @OptionGroup var write: WriteOptions
-    @OptionGroup var massDelete: MassDeleteOptions
+    @OptionGroup var writing: WritingRunOptions
 
     @Option(name: .customLong("data"), help: "The package: a data.zip or a folder holding data.xml and data_schema.xml.")
     var data: String
@@ -43,9 +43,6 @@ public struct DataImportCommand: AsyncParsableCommand {
         help: "Lookups to records neither the package nor the target has: fail (a failed check) or drop (clear and list).")
     var missingLookups: MissingLookupPolicy = .fail
 
-    @Flag(name: .long, help: "Proceed without the records that fail a check; exit code 1.")
-    var force = false
-
     @Option(
         name: .customLong("targetWebSiteId"),
         help: "Write the package's website into this existing website of the target (as migrate --targetWebSiteId).")
@@ -53,11 +50,6 @@ public struct DataImportCommand: AsyncParsableCommand {
 
     @Flag(name: .long, help: "Do not ask before writing (as upload and migrate; an import never deletes).")
     var yes = false
-
-    @Flag(name: .customLong("keep-absent-columns"), help: ArgumentHelp(KeepAbsentColumns.help))
-    var keepAbsentColumns = false
-
-    @OptionGroup var checks: SkipCheckOptions
 
     public init() {}
 
@@ -69,10 +61,7 @@ public struct DataImportCommand: AsyncParsableCommand {
             choices.targetWebsiteID = try WebsiteIDOption.parse(targetWebSiteId, option: "--targetWebSiteId")
             choices.match = match
             choices.missingLookups = missingLookups
-            choices.keepAbsentColumns = keepAbsentColumns
-            choices.massDelete = massDelete.limits
-            choices.skipChecks = checks.ids
-            write.apply(to: &choices, force: force)
+            writing.apply(to: &choices)
             // Planned once: the plan shown (--dry-run, --verbose) is the plan applied.
             let pending = try await MigrationUseCases.prepare(.dataImport, source: source, target: target, choices: choices)
             try await RunRendering.confirmAndApply(pending, target: target, verbose: global.verbose, yes: yes, json: global.json)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FileFormats
 import Foundation
 import Migration
 import PortalModel
@@ -55,36 +56,40 @@ public struct DiffCommand: AsyncParsableCommand {
         try await MigrationCommandSupport.run(json: global.json) {
             let (first, second) = try sides.specs(environment: global.environment)
             // The output files are checked before anything is read: absent or a regular file, never a link.
-            func output(_ path: String?) throws -> URL? {
-                guard let path else { return nil }
-                let url = URL(fileURLWithPath: path)
-                do { try SafeFileWriter.checkFile(url) } catch { throw UserFacingError("cannot write \(path): \(error)") }
-                return url
-            }
-            let reportURL = try output(report), junitURL = try output(junit)
-            let scope = try SourceFactory.verifyScope(schemaFile: schemaFile)
+            let reportFile = try Self.outputFile(report), junitFile = try Self.outputFile(junit)
+            let scope = try schemaFile.map { try VerifyScope.schemaFile(URL(fileURLWithPath: $0)) } ?? .all
             let profile = try deploymentProfile.map { try DeploymentProfileColumns.load(URL(fileURLWithPath: $0)) } ?? []
             let (source, target) = try await DiffSideReader.read(first, second, options: sides, verbose: global.verbose)
             let result = MigrationUseCases.diff(source, target, scope: scope, match: match, profileColumns: profile)
 
             if global.json { printOut(result.json.serialized) }
             MigrationCommandSupport.say(result.summary(verbose: global.verbose).joined(separator: "\n"), json: global.json)
-            if let junit, let junitURL {
-                try Self.write(JUnitReport.drift(result), to: junitURL, shown: junit)
-                MigrationCommandSupport.say("JUnit XML written to \(junit)", json: global.json)
+            if let junitFile {
+                try Self.write(JUnitReport.drift(result), to: junitFile)
+                MigrationCommandSupport.say("JUnit XML written to \(junitFile.shown)", json: global.json)
             }
-            if let report, let reportURL {
+            if let reportFile {
                 let html: String
                 do { html = try HTMLReport.render(.drift(result)) } catch { throw UserFacingError("the report could not be made: \(error)") }
-                try Self.write(html, to: reportURL, shown: report)
-                MigrationCommandSupport.say("Drift report written to \(report)", json: global.json)
+                try Self.write(html, to: reportFile)
+                MigrationCommandSupport.say("Drift report written to \(reportFile.shown)", json: global.json)
             }
-            if !result.identical { throw ExitCode(PortalMigrateExit.recordsFailed.rawValue) }
+            try exitWith(result.exitCode)
         }
     }
 
+    /// An output file the user named (`--report`, `--junit`), checked before anything is read: absent or
+    /// a regular file, never a link (`SafeFileWriter.checkFile`). `shown` is the path as given.
+    /// - Throws: `UserFacingError` "cannot write PATH: why".
+    static func outputFile(_ path: String?) throws -> (url: URL, shown: String)? {
+        guard let path else { return nil }
+        let url = URL(fileURLWithPath: path)
+        do { try SafeFileWriter.checkFile(url) } catch { throw UserFacingError("cannot write \(path): \(error)") }
+        return (url, path)
+    }
+
     /// Writes `text` to the file the user named (`SafeFileWriter`: no link followed, directory created).
-    static func write(_ text: String, to url: URL, shown: String) throws {
-        do { try SafeFileWriter.writeFile(Data(text.utf8), to: url) } catch { throw UserFacingError("cannot write \(shown): \(error)") }
+    static func write(_ text: String, to file: (url: URL, shown: String)) throws {
+        do { try SafeFileWriter.writeFile(Data(text.utf8), to: file.url) } catch { throw UserFacingError("cannot write \(file.shown): \(error)") }
     }
 }

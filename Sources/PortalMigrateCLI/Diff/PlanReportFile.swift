@@ -19,7 +19,7 @@ enum PlanReportFile {
             problems: problems, hiddenColumns: pending.options.plan.hiddenColumns)
         let html: String
         do { html = try HTMLReport.render(document) } catch { throw UserFacingError("the plan report could not be made: \(error)") }
-        try DiffCommand.write(html, to: URL(fileURLWithPath: path), shown: path)
+        try DiffCommand.write(html, to: (URL(fileURLWithPath: path), path))
         MigrationCommandSupport.say("Plan report written to \(path)", json: json)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FileFormats
 import Foundation
 import Migration
 import PortalFolder
@@ -39,10 +40,7 @@ public struct DownloadCommand: AsyncParsableCommand {
             "With --overwrite: keep the folder's own value for every column a deployment profile of the folder sets, instead of the environment's (often a secret the profile put there)."
     )
     var maskProfileValues = false
-    @Option(
-        name: [.customLong("modelVersion"), .customLong("mv", withSingleDash: true)], help: ArgumentHelp(ModelVersionOption.help),
-        completion: Completions.modelVersions)
-    var modelVersion: String?
+    @OptionGroup var modelVersion: ModelVersionOptions
 
     public init() {}
 
@@ -62,37 +60,27 @@ public struct DownloadCommand: AsyncParsableCommand {
 
     public func run() async throws {
         try await MigrationCommandSupport.run(json: global.json) {
-            let websiteID = try WebsiteIDOption.required(webSiteId, option: "--webSiteId")
-            let tables = try tableFilter()
-            let parent = URL(fileURLWithPath: path)
-            try Self.refuse(DownloadDestination.refusal(path: parent))
+            var download = FolderDownload(websiteID: try WebsiteIDOption.required(webSiteId, option: "--webSiteId"), into: URL(fileURLWithPath: path))
+            (download.includeTables, download.excludeTables) = try tableFilter()
+            download.overwrite = overwrite
+            download.maskProfileValues = maskProfileValues
+            download.model = try modelVersion.model()
+            download.environmentName = global.environment
+            try Self.refuse(download.pathRefusal)
             let environment = try MigrationCommandSupport.service(global.environment, verbose: global.verbose)
-            if !overwrite, let name = await MigrationUseCases.websiteName(websiteID, in: environment) {
-                try Self.refuse(DownloadDestination.refusal(filling: parent, websiteID: websiteID, websiteName: name, overwrite: overwrite))
+            let pending: PendingDownload
+            switch try await download.read(from: environment) {
+            case .refused(let refusal): return try Self.refuse(refusal)
+            case .ready(let ready): pending = ready
             }
-            let site = try await MigrationUseCases.readWebsite(
-                environment, name: global.environment ?? "the environment", websiteID: websiteID,
-                model: try ModelVersionOption.parse(modelVersion),
-                keptSystemColumns: PacFolderFormat.downloadedSystemColumns,
-                keptSystemColumnsByTable: PacFolderFormat.downloadedSystemColumnsByTable)
-            // File names keep their language code even when the website languages are filtered out.
-            let languageCodes = PortalFolder.languageCodes(site.snapshot)
-            var snapshot = PortalFolder.filtered(site.snapshot, include: tables.include, exclude: tables.exclude)
             // Per-table counts under -v only (pac prints one line per table, most of them zero); the summary
             // below says how many records and files (issue 24 item 4).
             if global.verbose {
-                for table in snapshot.tableNames { printErr("Downloaded \(snapshot.records[table]?.count ?? 0) record(s) for table: \(table)") }
+                for (table, records) in pending.tableCounts { printErr("Downloaded \(records) record(s) for table: \(table)") }
             }
-            if overwrite, let folder = DownloadDestination.existingSiteFolder(of: snapshot, in: parent) {
-                let exposure = try MigrationUseCases.profileExposure(&snapshot, siteFolder: folder, mask: maskProfileValues) {
-                    try? PortalFolder().read(folder, model: site.model).content.snapshot
-                }
-                Self.render(exposure)
-            }
-            let (folder, summary) = try PortalFolder().download(
-                snapshot, model: site.model, into: parent, overwrite: overwrite,
-                environmentHost: PortalFolder.manifestHost(environment: global.environment ?? "default"), languageCodes: languageCodes)
-            try Self.render(folder: folder, summary: summary, records: snapshot.recordCount, json: global.json)
+            Self.render(pending.exposure)
+            let (folder, summary) = try pending.write()
+            try Self.render(folder: folder, summary: summary, records: pending.snapshot.recordCount, json: global.json)
         }
     }
 

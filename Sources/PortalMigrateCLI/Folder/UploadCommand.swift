@@ -1,4 +1,5 @@
 import ArgumentParser
+import FileFormats
 import Foundation
 import Migration
 import PortalFolder
@@ -29,8 +30,7 @@ public struct UploadCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @OptionGroup var write: WriteOptions
-    @OptionGroup var massDelete: MassDeleteOptions
+    @OptionGroup var writing: WritingRunOptions
     @Option(name: [.customLong("path"), .customShort("p")], help: "The site folder (the one holding website.yml).")
     var path: String
     @Option(
@@ -43,38 +43,27 @@ public struct UploadCommand: AsyncParsableCommand {
     var prune = false
     @Flag(name: .long, help: "Do not ask before deleting (manifest.yml deletions and --prune).")
     var yes = false
-    @Flag(name: .long, help: "Proceed without the records that fail a check; exit code 1.")
-    var force = false
     @Option(
         name: .customLong("unblock-extensions"),
         help: "Extensions to remove from the target's blocked list for the run (comma-separated); restored after.")
     var unblockExtensions: String?
-    @Option(
-        name: [.customLong("modelVersion"), .customLong("mv", withSingleDash: true)], help: ArgumentHelp(ModelVersionOption.help),
-        completion: Completions.modelVersions)
-    var modelVersion: String?
+    @OptionGroup var modelVersion: ModelVersionOptions
     @Option(name: .customLong("missing-lookups"), help: "Lookups to records the target lacks: fail (a failed check) or drop (clear and list).")
     var missingLookups: MissingLookupPolicy = .fail
-    @Flag(name: .customLong("keep-absent-columns"), help: ArgumentHelp(KeepAbsentColumns.help))
-    var keepAbsentColumns = false
-    @OptionGroup var checks: SkipCheckOptions
 
     public init() {}
 
     public func run() async throws {
         try await MigrationCommandSupport.run(json: global.json) {
-            let source = try SourceFactory.read(PacFolderSource(URL(fileURLWithPath: path)), model: try ModelVersionOption.parse(modelVersion))
+            let source = try SourceFactory.read(PacFolderSource(URL(fileURLWithPath: path)), model: try modelVersion.model())
             var choices = RunChoices()
             choices.deploymentProfile = try profileURL()
             let target = try MigrationCommandSupport.target(global.environment, verbose: global.verbose)
             choices.prune = prune
             choices.rewriteUnchanged = forceUploadAll
             choices.missingLookups = missingLookups
-            choices.keepAbsentColumns = keepAbsentColumns
-            choices.massDelete = massDelete.limits
             choices.unblockExtensions = RunChoices.extensions(unblockExtensions)
-            choices.skipChecks = checks.ids
-            write.apply(to: &choices, force: force)
+            writing.apply(to: &choices)
             let pending = try await MigrationUseCases.prepare(.upload, source: source, target: target, choices: choices)
             try await RunRendering.confirmAndApply(pending, target: target, verbose: global.verbose, yes: yes, json: global.json)
         }

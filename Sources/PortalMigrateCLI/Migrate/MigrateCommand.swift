@@ -30,14 +30,11 @@ public struct MigrateCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var endpoints: MigrationEndpointOptions
-    @OptionGroup var write: WriteOptions
-    @OptionGroup var massDelete: MassDeleteOptions
+    @OptionGroup var writing: WritingRunOptions
     @Flag(name: .long, help: "Also delete target records and N:N links the source does not have.")
     var prune = false
     @Flag(name: .long, help: "Do not ask before deleting.")
     var yes = false
-    @Flag(name: .long, help: "Proceed without the records that fail a check; exit code 1.")
-    var force = false
     @Option(
         name: .customLong("unblock-extensions"),
         help: "Extensions to remove from the target's blocked list for the run (comma-separated); the list is restored after.")
@@ -54,9 +51,6 @@ public struct MigrateCommand: AsyncParsableCommand {
         name: .customLong("parallelism"),
         help: "$batch requests in flight at once (default: the target's x-ms-dop-hint, halved on throttling, at most 52).")
     var parallelism: Int?
-    @OptionGroup var checks: SkipCheckOptions
-    @Flag(name: .customLong("keep-absent-columns"), help: ArgumentHelp(KeepAbsentColumns.help))
-    var keepAbsentColumns = false
 
     public init() {}
 
@@ -71,14 +65,11 @@ public struct MigrateCommand: AsyncParsableCommand {
             let target = try MigrationCommandSupport.target(toSpec, verbose: global.verbose)
             var choices = try endpoints.choices()
             choices.prune = prune
-            choices.keepAbsentColumns = keepAbsentColumns
-            choices.massDelete = massDelete.limits
             choices.unblockExtensions = RunChoices.extensions(unblockExtensions)
             choices.bypassPlugins = !noBypassPlugins
             choices.changeSetSize = changeSetSize
             choices.parallelism = parallelism
-            choices.skipChecks = checks.ids
-            write.apply(to: &choices, force: force)
+            writing.apply(to: &choices)
             let pending = try await MigrationUseCases.prepare(.migrate, source: source, target: target, choices: choices)
             try await RunRendering.confirmAndApply(pending, target: target, verbose: global.verbose, yes: yes, json: global.json)
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DataverseWebAPI
+import FileFormats
 import Foundation
 import Migration
 import PortalFolder
@@ -44,10 +45,7 @@ struct MigrationEndpointOptions: ParsableArguments {
         help: "A pac deployment profile file whose values replace the source's by record id.")
     var deploymentProfile: String?
 
-    @Option(
-        name: [.customLong("modelVersion"), .customLong("mv", withSingleDash: true)], help: ArgumentHelp(ModelVersionOption.help),
-        completion: Completions.modelVersions)
-    var modelVersion: String?
+    @OptionGroup var modelVersion: ModelVersionOptions
 
     @Option(name: .customLong("targetModelVersion"), help: ArgumentHelp(ModelVersionOption.targetHelp))
     var targetModelVersion: String?
@@ -59,7 +57,7 @@ struct MigrationEndpointOptions: ParsableArguments {
     func source(data: String? = nil, verbose: Bool) async throws -> RunSource {
         try await SourceFactory.source(
             data: data, path: path, from: from, webSiteId: webSiteId,
-            modelVersion: try ModelVersionOption.parse(modelVersion), verbose: verbose)
+            modelVersion: try modelVersion.model(), verbose: verbose)
     }
 
     /// The choices these options give (the command adds its own).
@@ -135,13 +133,14 @@ enum MigrationCommandSupport {
         }
     }
 
-    /// The environment URL of a Web API target (what `ApplyStopped` names), `nil` for an embedded one.
-    static func environmentURL(_ service: any DataverseService) -> String? {
-        service.environmentURL?.absoluteString
-    }
-
     /// Prints human text on stdout, or on stderr when `--json` owns stdout.
     static func say(_ text: String, json: Bool) {
         if json { printErr(text) } else { printOut(text) }
     }
+}
+
+/// Ends the command with `code` (a use case's outcome: `MigrationReport.exitCode`, `VerifyResult.exitCode`,
+/// …) when it is not 0.
+func exitWith(_ code: Int32) throws {
+    if code != 0 { throw ExitCode(code) }
 }

@@ -30,8 +30,7 @@ public struct PlanCommand: AsyncParsableCommand {
     var unblockExtensions: String?
     @Flag(name: .long, help: "Also list unchanged records.")
     var all = false
-    @Flag(name: .customLong("keep-absent-columns"), help: ArgumentHelp(KeepAbsentColumns.help))
-    var keepAbsentColumns = false
+    @OptionGroup var absent: KeepAbsentColumnsOption
     @Option(
         name: .customLong("report"), help: "Also write the plan as one self-contained HTML page (site map, records, links, web files) to this file.")
     var report: String?
@@ -44,7 +43,7 @@ public struct PlanCommand: AsyncParsableCommand {
             let target = try MigrationCommandSupport.target(endpoints.targetSpec(global), verbose: global.verbose)
             var choices = try endpoints.choices()
             choices.prune = prune
-            choices.keepAbsentColumns = keepAbsentColumns
+            choices.keepAbsentColumns = absent.keepAbsentColumns
             choices.massDelete = massDelete.limits
             choices.unblockExtensions = RunChoices.extensions(unblockExtensions)
             let pending = try await MigrationUseCases.prepare(.plan, source: source, target: target, choices: choices)
@@ -54,7 +53,7 @@ public struct PlanCommand: AsyncParsableCommand {
             MigrationCommandSupport.say(lines.isEmpty ? "No changes." : lines.joined(separator: "\n"), json: global.json)
             RunRendering.printReport(pending.planReport, json: global.json, verbose: global.verbose)
             if let report { try PlanReportFile.write(pending, source: source, target: target, to: report, json: global.json) }
-            if !pending.errors.isEmpty { throw ExitCode(PortalMigrateExit.checkFailed.rawValue) }
+            try exitWith(pending.planExitCode)
         }
     }
 }

@@ -42,7 +42,7 @@ enum RunRendering {
         }
         let report = try await apply(pending, target: target, json: json)
         printReport(report, json: json, verbose: verbose)
-        if !report.wroteEverything { throw ExitCode(PortalMigrateExit.recordsFailed.rawValue) }
+        try exitWith(report.exitCode)
     }
 
     /// Asks on a terminal before deleting `count` records.
@@ -55,21 +55,10 @@ enum RunRendering {
         }
     }
 
-    /// Applies `pending`, its progress lines said as they come, and names the target when it stops
-    /// answering after writing began (where the planning-time "nothing was written" would be false).
-    /// - Throws: `ApplyStopped` naming the target's URL; `UserFacingError` (exit 1, "rerun the same command
-    ///   to resume") when the environment did not answer after writing began; what `apply` throws.
+    /// Applies `pending`, its progress lines said as they come (`PendingRun.apply`: a target that stops
+    /// answering is named by its URL, and after writing began the error says to rerun, exit 1).
     static func apply(_ pending: PendingRun, target: RunTarget, json: Bool) async throws -> MigrationReport {
-        do {
-            return try await pending.apply { line in say(line, json: json) }
-        } catch var stopped as ApplyStopped {
-            stopped.target = MigrationCommandSupport.environmentURL(target.service) ?? stopped.target
-            throw stopped
-        } catch let e as DataverseError where e.environmentDidNotAnswer {
-            throw UserFacingError(
-                "the environment did not answer after writing began: \(e.userText); "
-                    + "rerun the same command to resume", exitCode: PortalMigrateExit.recordsFailed)
-        }
+        try await pending.apply { line in say(line, json: json) }
     }
 
     /// The report's summary (stderr with `--json`), and the JSON report on stdout with `--json`.

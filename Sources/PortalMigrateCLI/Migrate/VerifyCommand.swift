@@ -1,5 +1,5 @@
 import ArgumentParser
-import ConfigurationMigration
+import FileFormats
 import Foundation
 import Migration
 import PortalModel
@@ -53,7 +53,7 @@ public struct VerifyCommand: AsyncParsableCommand {
 
     public func run() async throws {
         try await MigrationCommandSupport.run(json: global.json) {
-            let scope = try verifyScope()
+            let scope = try schemaFile.map { try VerifyScope.schemaFile(URL(fileURLWithPath: $0)) } ?? .all
             let source = try await endpoints.source(data: data, verbose: global.verbose)
             let target = try MigrationCommandSupport.target(endpoints.targetSpec(global), verbose: global.verbose)
             let (result, _) = try await MigrationUseCases.verify(source: source, target: target, choices: try endpoints.choices(), scope: scope)
@@ -69,7 +69,7 @@ public struct VerifyCommand: AsyncParsableCommand {
             }
             MigrationCommandSupport.say(text, json: global.json)
             for line in NextSteps.afterVerify(result.items) { MigrationCommandSupport.say(line, json: global.json) }
-            if !result.identical { throw ExitCode(PortalMigrateExit.recordsFailed.rawValue) }
+            try exitWith(result.exitCode)
         }
     }
 
@@ -77,7 +77,4 @@ public struct VerifyCommand: AsyncParsableCommand {
     static func describe(_ c: VerifyCounts) -> String {
         "\(c.records) records, \(c.values) values, \(c.links) N:N links, \(c.fileBodies) file bodies"
     }
-
-    /// The scope of `--schemaFile` (`SourceFactory.verifyScope`, one reading for `verify` and `diff`).
-    func verifyScope() throws -> VerifyScope { try SourceFactory.verifyScope(schemaFile: schemaFile) }
 }
