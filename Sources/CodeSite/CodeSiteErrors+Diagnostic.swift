@@ -8,13 +8,13 @@ extension CodeSiteError: DiagnosticConvertible {
     public var diagnostics: [Diagnostic] {
         switch self {
         case .badSiteFile(let file, let line, let problem):
-            return [Diagnostic(check: "input", message: problem, file: file, line: line)]
+            return [Diagnostic(check: .input, message: problem, file: file, line: line)]
         case .badConfig(let file, _):
-            return [Diagnostic(check: "input", message: description, file: file)]
+            return [Diagnostic(check: .input, message: description, file: file)]
         case .sourceFiles(let problems):
-            return problems.map { Diagnostic(check: "source-file", message: $0) }
+            return problems.map { Diagnostic(check: .sourceFile, message: $0) }
         default:
-            return [Diagnostic(check: "input", message: description)]
+            return [Diagnostic(check: .input, message: description)]
         }
     }
 }

@@ -37,7 +37,7 @@ extension CMTProblems: DiagnosticConvertible {
     /// One diagnostic per problem listed (see `CMTError.diagnostics`), and one `cmt-problems-not-listed`
     /// counting the rest when some are not listed.
     public var diagnostics: [Diagnostic] {
-        errors.flatMap(\.diagnostics) + Diagnostic.notListed(notListed, check: "cmt-problems-not-listed")
+        errors.flatMap(\.diagnostics) + Diagnostic.notListed(notListed, check: .cmtProblemsNotListed)
     }
 }
 

@@ -46,9 +46,13 @@ public enum EnvironmentsError: DiagnosticConvertible, Equatable, Sendable {
     case cannotServe(name: String, reason: String)
     /// No server runs for the embedded environment (no runtime file names a port).
     case noServerRunning(String)
+    /// An option value a rule refuses (the message names the option and what it takes): `env serve`'s
+    /// ranges, `env provision`'s and `env create`'s combinations, `env settings`' behaviour ids, a new
+    /// site's name.
+    case invalidOption(String)
 
     /// The usage exit code (ArgumentParser's), DESIGN.md "Commands".
-    public static let usageExitCode: Int32 = 64
+    public static let usageExitCode: Int32 = DiagnosticExit.usage
 
     public var description: String {
         switch self {
@@ -80,7 +84,7 @@ public enum EnvironmentsError: DiagnosticConvertible, Equatable, Sendable {
             return "no site serves website record \(record) in \(label); `portal-migrate site list --environment \(label)` shows the sites"
         case .severalSitesServeRecord(let record, let sites):
             return "\(sites.count) sites serve website record \(record): \(sites.joined(separator: ", ")); pass --id"
-        case .invalidProfileOptions(let message): return message
+        case .invalidProfileOptions(let message), .invalidOption(let message): return message
         case .invalidExclusion(let item): return "--exclude-columns: '\(item)' is not table.column"
         case .unknownTables(let message): return message
         case .cannotServe(let name, let reason): return "cannot serve local:\(name): \(reason)"
@@ -94,7 +98,8 @@ public enum EnvironmentsError: DiagnosticConvertible, Equatable, Sendable {
     /// True for a value the user typed wrongly (exit 64).
     public var isUsage: Bool {
         switch self {
-        case .invalidURL, .profileWithInvalidURL, .invalidRequestTimeout, .invalidAdminAPIURL, .noPowerPlatformEnvironmentID, .invalidProfileOptions:
+        case .invalidURL, .profileWithInvalidURL, .invalidRequestTimeout, .invalidAdminAPIURL, .noPowerPlatformEnvironmentID, .invalidProfileOptions,
+            .invalidOption:
             return true
         default: return false
         }
@@ -103,5 +108,5 @@ public enum EnvironmentsError: DiagnosticConvertible, Equatable, Sendable {
     public var exitCode: Int32 { isUsage ? Self.usageExitCode : DiagnosticExit.failed }
 
     /// One diagnostic: check `usage` (exit 64) or `input` (exit 2), as the command line's own errors.
-    public var diagnostics: [Diagnostic] { [Diagnostic(check: isUsage ? "usage" : "input", message: description)] }
+    public var diagnostics: [Diagnostic] { [Diagnostic(check: isUsage ? .usage : .input, message: description)] }
 }

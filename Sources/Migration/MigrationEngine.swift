@@ -263,7 +263,7 @@ public struct MigrationEngine: Sendable {
             report.failures.append(
                 FailureEntry(
                     table: r.table, id: r.sourceID ?? r.targetID, name: r.name, column: d?.column,
-                    code: "pm:check:\(d?.check ?? "failed")", message: d?.message ?? "a check failed"))
+                    code: "pm:check:\(d?.check.rawValue ?? "failed")", message: d?.message ?? "a check failed"))
         }
         if options.verifyAfterWrite {
             // Proof: read back what was planned and compare it with the strict verifier (issue 18).

@@ -1,16 +1,17 @@
 import ArgumentParser
 import PortalModel
 
-/// The tool's exit codes (DESIGN.md, "Commands").
+/// The tool's exit codes (DESIGN.md, "Commands"), as ArgumentParser's values: the numbers of the one
+/// mapping, `DiagnosticExit` (PortalModel).
 public enum PortalMigrateExit {
     /// Everything succeeded.
-    public static let success = ExitCode(0)
+    public static let success = ExitCode(DiagnosticExit.passed)
     /// Some records failed; each is named in the report.
-    public static let recordsFailed = ExitCode(1)
+    public static let recordsFailed = ExitCode(DiagnosticExit.rerun)
     /// The input or a check before writing failed; nothing was written.
-    public static let checkFailed = ExitCode(2)
+    public static let checkFailed = ExitCode(DiagnosticExit.failed)
     /// A usage error (ArgumentParser's own code).
-    public static let usage = ExitCode(64)
+    public static let usage = ExitCode(DiagnosticExit.usage)
 }
 
 /// An error a user can fix, printed as `error: <message>` with its exit code (2 by default: bad input or
@@ -55,8 +56,8 @@ public struct UserFacingError: DiagnosticConvertible {
     /// (exit 64), `run-failed` (exit 1) or `input` (exit 2), with the file and line when known.
     public var diagnostics: [Diagnostic] {
         if !problems.isEmpty { return problems }
-        let check =
-            exitCode == PortalMigrateExit.usage.rawValue ? "usage" : exitCode == PortalMigrateExit.recordsFailed.rawValue ? "run-failed" : "input"
+        let check: DiagnosticCheck =
+            exitCode == PortalMigrateExit.usage.rawValue ? .usage : exitCode == PortalMigrateExit.recordsFailed.rawValue ? .runFailed : .input
         return [Diagnostic(check: check, message: message, file: file, line: line)]
     }
 }

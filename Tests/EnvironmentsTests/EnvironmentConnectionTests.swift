@@ -72,7 +72,7 @@ import Testing
             Issue.record("a port out of range was accepted")
         } catch let e as EnvironmentsError {
             guard case .invalidURL(let reason) = e else { Issue.record("\(e)"); return }
-            #expect(reason.contains("127.0.0.1:99999") && e.exitCode == 64 && e.diagnostics.first?.check == "usage")
+            #expect(reason.contains("127.0.0.1:99999") && e.exitCode == 64 && e.diagnostics.first?.check == .usage)
         }
     }
 

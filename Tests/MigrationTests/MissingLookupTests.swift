@@ -23,10 +23,10 @@ struct MissingLookupTests {
 
         // Default: a failed check naming the page and the column; nothing written.
         let target = try LocalEnvironmentSupport.make(LocalEnvironmentOptions(name: "target"), label: "pm-tgt")
-        let failed = try await PreflightCheckTests.expectStops(source, website, target: target, check: "missing-lookup")
+        let failed = try await PreflightCheckTests.expectStops(source, website, target: target, check: .missingLookup)
         #expect(
             failed.contains {
-                $0.check == "missing-lookup" && $0.recordID == page.id && $0.column == "adx_authorid"
+                $0.check == .missingLookup && $0.recordID == page.id && $0.column == "adx_authorid"
                     && $0.message.contains(contact.dataverseString)
             })
 

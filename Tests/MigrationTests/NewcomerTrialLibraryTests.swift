@@ -55,10 +55,10 @@ import TestSupport
 
     @Test func aColumnIsNamedAsAWordNotAfterASpaceAndADot() {
         let id = UUID()
-        let d = Diagnostic(check: "value-too-long", message: "too long", table: "adx_webpage", recordID: id, recordName: "Home", column: "adx_copy")
+        let d = Diagnostic(check: .valueTooLong, message: "too long", table: "adx_webpage", recordID: id, recordName: "Home", column: "adx_copy")
         #expect(d.description.hasSuffix("[adx_webpage \(id.dataverseString) \"Home\", column adx_copy]"), "\(d.description)")
         #expect(!d.description.contains(" .adx_copy"))
-        #expect(Diagnostic(check: "x", message: "m", column: "adx_name").description == "x: m [column adx_name]")
+        #expect(Diagnostic(check: .input, message: "m", column: "adx_name").description == "input: m [column adx_name]")
         var plan = Self.emptyPlan()
         plan.keptColumns = [KeptColumn(table: "adx_website", recordID: id, column: "adx_name", value: "Old", reason: "the target's name")]
         #expect(PlanRenderer.lines(plan).contains("  = keep adx_website \(id.dataverseString), column adx_name = \"Old\" (the target's name)"))

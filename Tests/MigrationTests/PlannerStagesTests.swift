@@ -167,7 +167,7 @@ import TestSupport
         let fresh = try await planner.targetIndex(of: created, options: PlanOptions(), reader: reader)
         #expect(!fresh.websiteExists && fresh.inScope == languages)
         let findings = try await planner.websiteDiagnostics(source: created, index: fresh)
-        #expect(findings.map(\.check) == ["website-same-name"], "\(findings)")
+        #expect(findings.map(\.check) == [.websiteSameName], "\(findings)")
         #expect(findings.first?.message.contains("--targetWebSiteId \(b.dataverseString)") == true)
     }
 
@@ -206,7 +206,7 @@ import TestSupport
         #expect(identity.targetID(of: Self.id(2)) == Self.id(12) && identity.match(of: Self.id(2)) == .naturalKey)
         #expect(identity.targetID(of: Self.id(3)) == Self.id(3) && identity.match(of: Self.id(3)) == .none, "C of another website is not a candidate")
         #expect(identity.match(of: Self.id(4)) == .none)
-        #expect(identity.diagnostics.map(\.check) == ["ambiguous-match"] && identity.diagnostics[0].recordID == Self.id(4))
+        #expect(identity.diagnostics.map(\.check) == [.ambiguousMatch] && identity.diagnostics[0].recordID == Self.id(4))
         // By id only: the natural key is not tried.
         var byID = PlanOptions()
         byID.match = .id
@@ -296,7 +296,7 @@ import TestSupport
         let failed = Planner.resolveLookups(
             remapped, source: source, order: ["adx_webpage"], index: index, existingElsewhere: [Self.id(52)], policy: .fail, catalog: .standard)
         #expect(failed.diagnostics.count == 1 && failed.dropped.isEmpty)
-        #expect(failed.diagnostics[0].check == "missing-lookup" && failed.diagnostics[0].column == "adx_parentpageid")
+        #expect(failed.diagnostics[0].check == .missingLookup && failed.diagnostics[0].column == "adx_parentpageid")
         #expect(failed.diagnostics[0].recordID == Self.id(50), "named by the source id")
         #expect(failed.diagnostics[0].message.contains("\"Gone\""))
         #expect(failed.records == remapped)
@@ -399,7 +399,7 @@ import TestSupport
             "adx_sitesetting", wanted: [Self.id(3), Self.id(2), Self.id(4)], found: found, index: index, file: "manifest.yml",
             catalog: .standard, into: &out)
         #expect(out.toDelete.mapValues { Set($0.keys) } == ["adx_sitesetting": [Self.id(2)]])
-        #expect(out.diagnostics.map(\.check) == ["deletion-outside-site"] && out.diagnostics[0].recordID == Self.id(3))
+        #expect(out.diagnostics.map(\.check) == [.deletionOutsideSite] && out.diagnostics[0].recordID == Self.id(3))
         #expect(out.diagnostics[0].message.contains("it belongs to website \(Self.id(99).dataverseString)"))
         #expect(out.skipped.map(\.id) == [Self.id(4)] && out.skipped[0].reason.contains("already absent"))
     }

@@ -103,7 +103,7 @@ struct PlanningUnitTests {
         #expect(m.idMap[srcHome] == tgtHome)
         // srcA has two candidates (partial URLs compare without case): reported, not matched.
         #expect(m.idMap[srcA] == nil)
-        #expect(m.diagnostics.contains { $0.check == "ambiguous-match" && $0.recordID == srcA })
+        #expect(m.diagnostics.contains { $0.check == .ambiguousMatch && $0.recordID == srcA })
         // srcB sits under srcA, which matched nothing: it cannot take either target page.
         #expect(m.idMap[srcB] == nil)
 

@@ -170,20 +170,20 @@ struct PortalRulesTests {
     @Test("each rule is triggered by its change, names a record and column, and no error rule fires but its own", arguments: PortalRuleID.allCases)
     func triggers(_ rule: PortalRuleID) {
         let found = PortalRules.run(Self.triggering(rule))
-        let mine = found.filter { $0.check == rule.rawValue }
+        let mine = found.filter { $0.check == .rule(rule) }
         #expect(!mine.isEmpty, "\(rule.rawValue) did not fire: \(found.map(\.description))")
         #expect(mine.allSatisfy { $0.severity == PortalRules.rule(rule).severity && $0.table != nil && $0.recordID != nil })
         #expect(mine.allSatisfy { $0.fix != nil }, "every diagnostic says what to do")
         // Skipping the rule silences it.
-        #expect(PortalRules.run(Self.triggering(rule), skipping: [rule]).allSatisfy { $0.check != rule.rawValue })
+        #expect(PortalRules.run(Self.triggering(rule), skipping: [rule]).allSatisfy { $0.check != .rule(rule) })
     }
 
     @Test("the secret rule is for folders only and never shows the value")
     func secretFolderOnly() {
         var input = Self.triggering(.secretInPlainText)
-        #expect(PortalRules.run(input).contains { $0.check == "secret-in-plain-text" && !$0.description.contains("0123456789abcdef") })
+        #expect(PortalRules.run(input).contains { $0.check == .rule(.secretInPlainText) && !$0.description.contains("0123456789abcdef") })
         input.isFolder = false
-        #expect(!PortalRules.run(input).contains { $0.check == "secret-in-plain-text" })
+        #expect(!PortalRules.run(input).contains { $0.check == .rule(.secretInPlainText) })
         var s = input.snapshot
         Self.set(&s, "adx_sitesetting", Self.appSecret, "adx_value", .string("${OS.FACEBOOK_SECRET}"))
         #expect(PortalRules.run(PortalRuleInput(snapshot: s, isFolder: true)).isEmpty)
@@ -195,7 +195,7 @@ struct PortalRulesTests {
         s.records["adx_sitemarker"] = nil
         let all = Set(s.records.keys)
         #expect(PortalRules.run(PortalRuleInput(snapshot: s, tablesCarried: all)).isEmpty)
-        #expect(PortalRules.run(PortalRuleInput(snapshot: s)).contains { $0.check == "home-site-marker" })
+        #expect(PortalRules.run(PortalRuleInput(snapshot: s)).contains { $0.check == .rule(.homeSiteMarker) })
     }
 
     @Test("before writing: only error rules, and references the target may hold are not reported")
@@ -203,11 +203,11 @@ struct PortalRulesTests {
         var s = Self.good()
         Self.set(&s, "adx_webpage", Self.about, "adx_pagetemplateid", Self.ref("adx_pagetemplate", Self.id(95)))
         s.records["annotation"] = nil
-        #expect(PortalRules.run(PortalRuleInput(snapshot: s)).contains { $0.check == "missing-page-template" })
+        #expect(PortalRules.run(PortalRuleInput(snapshot: s)).contains { $0.check == .rule(.missingPageTemplate) })
         #expect(PortalRules.run(.beforeWriting(s), minimum: .error).isEmpty)
         // An inactive template the source holds is still reported.
         Self.set(&s, "adx_pagetemplate", Self.pageTemplate, "statecode", .state(1))
-        #expect(PortalRules.run(.beforeWriting(s), minimum: .error).contains { $0.check == "missing-page-template" })
+        #expect(PortalRules.run(.beforeWriting(s), minimum: .error).contains { $0.check == .rule(.missingPageTemplate) })
     }
 
     @Test("diagnostics do not depend on the order records come in (property, seed printed)")

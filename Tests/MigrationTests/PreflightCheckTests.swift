@@ -41,7 +41,7 @@ struct PreflightCheckTests {
     }
 
     static func expectStops(
-        _ source: LocalEnvironment, _ website: UUID, target: LocalEnvironment, check: String,
+        _ source: LocalEnvironment, _ website: UUID, target: LocalEnvironment, check: DiagnosticCheck,
         options: MigrationOptions? = nil
     ) async throws -> [Diagnostic] {
         let before = try await MigrationFixtures.counts(target)
@@ -67,8 +67,8 @@ struct PreflightCheckTests {
         let target = try LocalEnvironmentSupport.make(
             LocalEnvironmentOptions(
                 name: "old", tables: .catalog(excludingColumns: ["adx_webpage": ["adx_title"]])), label: "pm-tgt")
-        let failed = try await Self.expectStops(source, website, target: target, check: "schema-drift")
-        let drift = failed.filter { $0.check == "schema-drift" }
+        let failed = try await Self.expectStops(source, website, target: target, check: .schemaDrift)
+        let drift = failed.filter { $0.check == .schemaDrift }
         let titled = try await source.retrieveAll(RecordQuery("adx_webpage", filter: .isNotNull("adx_title")))
         #expect(drift.count == titled.count)
         #expect(drift.allSatisfy { $0.table == "adx_webpage" && $0.column == "adx_title" && $0.recordID != nil })
@@ -79,8 +79,8 @@ struct PreflightCheckTests {
     func blockedExtension() async throws {
         let (source, website, note) = try await Self.source(seed: 37, fileName: "site.js", size: 100)
         let target = try LocalEnvironmentSupport.make(LocalEnvironmentOptions(name: "target"), label: "pm-tgt")
-        let failed = try await Self.expectStops(source, website, target: target, check: "blocked-extension")
-        #expect(failed.contains { $0.check == "blocked-extension" && $0.recordID == note && $0.recordName == "site.js" })
+        let failed = try await Self.expectStops(source, website, target: target, check: .blockedExtension)
+        #expect(failed.contains { $0.check == .blockedExtension && $0.recordID == note && $0.recordName == "site.js" })
 
         let original = try await target.organizationInfo().blockedAttachments
         #expect(original.contains("js"))
@@ -114,15 +114,15 @@ struct PreflightCheckTests {
     func fileTooLarge() async throws {
         let (source, website, note) = try await Self.source(seed: 41, fileName: "big.png", size: 6 * 1_048_576)
         let target = try LocalEnvironmentSupport.make(LocalEnvironmentOptions(name: "target"), label: "pm-tgt")
-        let failed = try await Self.expectStops(source, website, target: target, check: "file-too-large")
-        #expect(failed.contains { $0.check == "file-too-large" && $0.recordID == note && $0.message.contains("6291456 bytes") })
+        let failed = try await Self.expectStops(source, website, target: target, check: .fileTooLarge)
+        #expect(failed.contains { $0.check == .fileTooLarge && $0.recordID == note && $0.message.contains("6291456 bytes") })
     }
 
     @Test("different base languages stop the run")
     func languageMismatch() async throws {
         let (source, website, _) = try await Self.source(seed: 43)
         let target = try LocalEnvironmentSupport.make(LocalEnvironmentOptions(name: "fr", languageCode: 1036), label: "pm-tgt")
-        let failed = try await Self.expectStops(source, website, target: target, check: "language-mismatch")
+        let failed = try await Self.expectStops(source, website, target: target, check: .languageMismatch)
         #expect(failed.contains { $0.message.contains("1033") && $0.message.contains("1036") })
     }
 
@@ -131,7 +131,7 @@ struct PreflightCheckTests {
         let (source, website, _) = try await Self.source(seed: 47)
         let target = try LocalEnvironmentSupport.make(LocalEnvironmentOptions(name: "target"), label: "pm-tgt")
         _ = try await Self.expectStops(
-            source, website, target: target, check: "website-not-found",
+            source, website, target: target, check: .websiteNotFound,
             options: try MigrationFixtures.options(PlanOptions(targetWebsiteID: UUID()), env: target))
     }
 

@@ -206,12 +206,12 @@ import TestSupport
         source.add(EntityRecord("adx_website", id: site, columns: ["adx_name": website["adx_name"] ?? .string("Basic Portal")]))
         let enhanced = EnhancedModelService(base: env, acceptingColumnsOf: source)
         let planning = try await Planner(target: enhanced).plan(source: source, options: PlanOptions())
-        let d = planning.plan.diagnostics.first { $0.check == "website-in-both-models" }
+        let d = planning.plan.diagnostics.first { $0.check == .websiteInBothModels }
         #expect(d?.severity == .error && d?.recordID == site, "\(planning.plan.diagnostics)")
         #expect(d?.message.contains("adx_website") == true)
         // The same website written in its own model passes.
         let standard = try await Planner(target: env).plan(source: source, options: PlanOptions())
-        #expect(!standard.plan.diagnostics.contains { $0.check == "website-in-both-models" })
+        #expect(!standard.plan.diagnostics.contains { $0.check == .websiteInBothModels })
     }
 
     // MARK: Also found

@@ -52,8 +52,8 @@ import TestSupport
             // As diagnostics: one per problem, each an error with its file; the YAML error with its line.
             let diagnostics = e.diagnostics
             #expect(diagnostics.count == 5 && diagnostics.allSatisfy { $0.severity == .error && $0.file != nil })
-            #expect(diagnostics.contains { $0.check == "folder-yaml-syntax" && $0.file == "webrole.yml" && $0.line != nil })
-            #expect(diagnostics.contains { $0.check == "folder-value-does-not-fit-column" })
+            #expect(diagnostics.contains { $0.check == .folderYAMLSyntax && $0.file == "webrole.yml" && $0.line != nil })
+            #expect(diagnostics.contains { $0.check == .folderValueDoesNotFitColumn })
             // The place is said once: by the diagnostic, not again at the start of its message.
             #expect(diagnostics.allSatisfy { d in d.place.map { !d.message.hasPrefix($0 + ":") } ?? true }, "\(diagnostics)")
         } catch { Issue.record("\(error)") }

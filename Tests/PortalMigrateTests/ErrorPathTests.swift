@@ -37,11 +37,11 @@ import TestSupport
         // One data-model mismatch error for folders and websites, naming the option that asked.
         let mismatch = DataModelMismatchError(path: "local:v2 website x", found: .enhanced, requested: .standard, option: "--targetModelVersion")
         #expect(ProblemReport.userFacing(mismatch)?.message.hasSuffix("pass --targetModelVersion 2 or leave it out to detect the model") == true)
-        #expect(mismatch.diagnostics.map(\.check) == ["data-model-mismatch"])
+        #expect(mismatch.diagnostics.map(\.check) == [.dataModelMismatch])
         // Failed checks are rendered with their report; errors of no module stay as they are.
         #expect(ProblemReport.userFacing(MigrationError.checksFailed([])) == nil)
         #expect(ProblemReport.userFacing(CancellationError()) == nil)
-        #expect(MigrationError.checksFailed([Diagnostic(check: "schema-drift", message: "m")]).diagnostics.map(\.check) == ["schema-drift"])
+        #expect(MigrationError.checksFailed([Diagnostic(check: .schemaDrift, message: "m")]).diagnostics.map(\.check) == [.schemaDrift])
     }
 
     /// The --json error object keeps `message`, `exitCode`, `file`, `line` and adds `diagnostics`: every
@@ -70,7 +70,7 @@ import TestSupport
             diagnostics[2]["check"] as? String == "cmt-problems-not-listed" && (diagnostics[2]["message"] as? String)?.hasPrefix("4 more") == true)
         // A usage error of the command line itself: one diagnostic made from the message.
         let usage = UserFacingError("--webSiteId goes with --from", exitCode: PortalMigrateExit.usage)
-        #expect(usage.exitCode == 64 && usage.diagnostics.map(\.check) == ["usage"])
+        #expect(usage.exitCode == 64 && usage.diagnostics.map(\.check) == [.usage])
         let plain = PortalMigrateCommand.errorJSON(message: "x.yml:3: bad", exitCode: 2)
         let p = try #require(try JSONSerialization.jsonObject(with: Data(plain.serialized.utf8)) as? [String: Any])
         let d = try #require((p["error"] as? [String: Any])?["diagnostics"] as? [[String: Any]])

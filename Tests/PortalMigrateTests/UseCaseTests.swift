@@ -96,7 +96,7 @@ import TestSupport
         #expect(blocked == ["css", "js"])
         try await env.updateOrganization(blockedAttachments: ["css", "js", "png"])
         let stopped = try await MigrationUseCases.prepare(.upload, source: source, target: Self.target(env, "local:upload"), choices: choices)
-        #expect(stopped.errors.contains { $0.check == "blocked-extension" }, "\(stopped.errors.prefix(3))")
+        #expect(stopped.errors.contains { $0.check == .blockedExtension }, "\(stopped.errors.prefix(3))")
         #expect(throws: MigrationError.self) { try stopped.stopIfChecksFailed() }
         await #expect(throws: MigrationError.self) { _ = try await stopped.apply() }
         #expect(try await env.count("adx_webpage") == before, "nothing written after a failed check")
@@ -197,7 +197,7 @@ import TestSupport
         let source = try RunSource.read(PacFolderSource(folder))
         #expect(source.meaning.explicitDeletions["adx_webpage"] == [gone, page.id])
         #expect(source.meaning.deletionsFile == ".portalconfig/manifest.yml")
-        let notes = source.meaning.notes.filter { $0.check == "manifest-contradiction" }
+        let notes = source.meaning.notes.filter { $0.check == .manifestContradiction }
         #expect(notes.count == 1)
         #expect(notes.first?.severity == .error && notes.first?.recordID == page.id, "\(notes)")
         #expect(notes.first?.message.contains("marks it IsDeleted: true") == true)
@@ -206,7 +206,7 @@ import TestSupport
         let plan = MigrationUseCases.planOptions(source: source, choices: choices)
         #expect(plan.explicitDeletions["adx_webpage"] == [gone, page.id])
         #expect(plan.hints.keepAbsentColumns && plan.hints.format == "a pac folder")
-        #expect(plan.hints.warnings.contains { $0.check == "manifest-contradiction" && $0.severity == .error && $0.recordID == page.id })
+        #expect(plan.hints.warnings.contains { $0.check == .manifestContradiction && $0.severity == .error && $0.recordID == page.id })
         #expect(plan.skippedTables["adx_websitebinding"] != nil)
     }
 }

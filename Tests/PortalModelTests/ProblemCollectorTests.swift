@@ -11,7 +11,7 @@ import Testing
         var file: String
         var line: Int
         var description: String { "\(file):\(line): bad" }
-        var diagnostics: [Diagnostic] { [Diagnostic(check: "bad", message: "bad", column: "c", file: file, line: line)] }
+        var diagnostics: [Diagnostic] { [Diagnostic(check: .input, message: "bad", column: "c", file: file, line: line)] }
     }
 
     /// The module's "several" for `Bad`.
@@ -55,8 +55,8 @@ import Testing
         one.add(Bad(file: "a", line: 1))
         one.add(Bad(file: "b", line: 2))
         #expect(one.failure(several: Several.init) is Several)
-        #expect(Diagnostic.notListed(0, check: "x").isEmpty)
-        #expect(Diagnostic.notListed(3, check: "x").first?.message.hasPrefix("3 more") == true)
+        #expect(Diagnostic.notListed(0, check: .folderProblemsNotListed).isEmpty)
+        #expect(Diagnostic.notListed(3, check: .folderProblemsNotListed).first?.message.hasPrefix("3 more") == true)
     }
 
     @Test func removeAllDropsWhatFollowsFromAnotherProblem() {

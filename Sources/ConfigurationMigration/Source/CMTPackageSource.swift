@@ -33,7 +33,7 @@ public struct CMTPackageSource: PortalSource {
             if e.skipUpdate == true { m.skipUpdateTables.insert(e.name) }
         }
         m.bypassPlugins = package.schema.entities.contains { $0.disablePlugins }
-        m.notes = package.warnings.map { Diagnostic(check: "package", severity: .warning, message: $0) }
+        m.notes = package.warnings.map { Diagnostic(check: .package, severity: .warning, message: $0) }
         return m
     }
 }

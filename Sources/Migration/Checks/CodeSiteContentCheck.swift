@@ -13,7 +13,7 @@ import PortalModel
 /// of the project into the target.
 public enum CodeSiteContentCheck {
     /// The check's name in diagnostics.
-    public static let check = "code-site-content-not-carried"
+    public static let check = DiagnosticCheck.codeSiteContentNotCarried
     /// The component type of server logic in `powerpagecomponent` (research/emulator-facts.md §4.2 [V R26]).
     static let serverLogicType = 35
 

@@ -49,7 +49,7 @@ public enum CrossSiteCheck {
             let sample = rows.prefix(sampleSize).map { SiteMembership.label($0, definitions: planning.targetDefinitions) }
             let more = rows.count > sampleSize ? ", … (\(rows.count - sampleSize) more)" : ""
             return Diagnostic(
-                check: "other-site-records",
+                check: .otherSiteRecords,
                 message: "\(rows.count) record(s) the target already has (same ids) belong to website \(site.dataverseString), "
                     + "not to website \(target.dataverseString) being written; writing would move them out of that site "
                     + "(was the website id changed?): \(sample.joined(separator: ", "))\(more). "

@@ -30,7 +30,7 @@ public struct MassDeleteLimits: Sendable, Hashable {
 /// Not bypassed by `--force` (`MigrationEngine.migrate`).
 public enum MassDeleteCheck {
     /// The check's name in diagnostics.
-    public static let name = "mass-delete"
+    public static let name = DiagnosticCheck.massDelete
 
     /// Per table: records the plan deletes and records the target has (of the website being written,
     /// or of the table when the plan is by table), sorted by table.

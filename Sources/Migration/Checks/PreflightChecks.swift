@@ -49,13 +49,13 @@ public enum PreflightChecks {
         if !hasWebsite && planning.websiteScoped {
             out.append(
                 Diagnostic(
-                    check: "website-not-found", message: "the source has no website \(plan.sourceWebsiteID.dataverseString)",
+                    check: .websiteNotFound, message: "the source has no website \(plan.sourceWebsiteID.dataverseString)",
                     recordID: plan.sourceWebsiteID))
         }
         if targetWebsiteRequested && !planning.targetWebsiteExists {
             out.append(
                 Diagnostic(
-                    check: "website-not-found",
+                    check: .websiteNotFound,
                     message: "the target has no website \(plan.targetWebsiteID.dataverseString) (--targetWebSiteId)",
                     recordID: plan.targetWebsiteID))
         }
@@ -72,7 +72,7 @@ public enum PreflightChecks {
             guard let def = defs[table] else {
                 out.append(
                     Diagnostic(
-                        check: "schema-drift",
+                        check: .schemaDrift,
                         message: "the target has no table \(table) (\(rows.count) record(s) to write)", table: table))
                 continue
             }
@@ -89,7 +89,7 @@ public enum PreflightChecks {
                 for r in recs.sorted(by: { $0.id.dataverseString < $1.id.dataverseString }) {
                     out.append(
                         Diagnostic(
-                            check: "schema-drift", message: "the target's \(table) has no column \(c)",
+                            check: .schemaDrift, message: "the target's \(table) has no column \(c)",
                             table: table, recordID: r.id,
                             recordName: PortalTables.primaryName(r, definitions: defs, catalog: .standard), column: c))
                 }
@@ -99,7 +99,7 @@ public enum PreflightChecks {
         for (rel, links) in source.links.sorted(by: { $0.key < $1.key }) where !links.isEmpty && !targetRelationships.contains(rel) {
             out.append(
                 Diagnostic(
-                    check: "schema-drift",
+                    check: .schemaDrift,
                     message: "the target has no N:N relationship \(rel) (\(links.count) link(s) to write)"))
         }
 
@@ -108,7 +108,7 @@ public enum PreflightChecks {
         if let s = sourceOrganization, s.languageCode != targetOrganization.languageCode {
             out.append(
                 Diagnostic(
-                    check: "language-mismatch",
+                    check: .languageMismatch,
                     message:
                         "the source's base language is \(s.languageCode) and the target's is \(targetOrganization.languageCode); Microsoft requires the same base language"
                 ))
@@ -118,7 +118,7 @@ public enum PreflightChecks {
         {
             out.append(
                 Diagnostic(
-                    check: "language-mismatch",
+                    check: .languageMismatch,
                     message:
                         "the source website \"\(derived.websiteName)\" has default language \(derived.lcid) (adx_defaultlanguage) and the target's base language is \(targetOrganization.languageCode); Microsoft requires the same base language (use --force to write anyway)",
                     table: "adx_website", recordName: derived.websiteName, column: "adx_defaultlanguage"))
@@ -137,14 +137,14 @@ public enum PreflightChecks {
                 let ext = fileName.split(separator: ".").last.map(String.init)?.lowercased() ?? ""
                 out.append(
                     Diagnostic(
-                        check: "blocked-extension",
+                        check: .blockedExtension,
                         message: "the target blocks .\(ext) attachments (note \"\(fileName)\"\(detail)); use --unblock-extensions \(ext)",
                         table: "annotation", recordID: src.id, recordName: fileName, column: "filename"))
             }
             if let key = r.bodyKey, let body = source.bodies[key], let size = try? body.size(), size > targetOrganization.maxUploadFileSize {
                 out.append(
                     Diagnostic(
-                        check: "file-too-large",
+                        check: .fileTooLarge,
                         message:
                             "the note \"\(fileName)\"\(detail) has \(size) bytes; the target accepts at most \(targetOrganization.maxUploadFileSize) (maxuploadfilesize)",
                         table: "annotation", recordID: src.id, recordName: fileName, column: "documentbody"))

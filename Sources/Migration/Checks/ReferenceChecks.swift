@@ -74,7 +74,7 @@ public enum ReferenceChecks {
                             + "not \(FolderArticle.indefinite(end.logicalName)) (no \(end.logicalName) of that id in the source or the target)"
                     out.append(
                         Diagnostic(
-                            check: "missing-link-record",
+                            check: .missingLinkRecord,
                             message: "the N:N link \(lp.relationship) joins \(other.logicalName) \(other.id.dataverseString) with "
                                 + "\(end.logicalName) \(end.id.dataverseString), \(what); "
                                 + "add that record to the source, or remove the id from the link list",
@@ -95,7 +95,7 @@ public enum ReferenceChecks {
                 if ref.logicalName == "adx_websitelanguage", known == ["adx_portallanguage"] {
                     out.append(
                         Diagnostic(
-                            check: "missing-lookup",
+                            check: .missingLookup,
                             message:
                                 "the lookup points to the website language \(ref.id.dataverseString), which neither the source nor the target has "
                                 + "(the source has only the portal language of that id: is websitelanguage.yml missing from the folder?)",
@@ -104,7 +104,7 @@ public enum ReferenceChecks {
                 }
                 out.append(
                     Diagnostic(
-                        check: "lookup-wrong-table",
+                        check: .lookupWrongTable,
                         message: "the lookup names \(ref.logicalName) \(ref.id.dataverseString), but that id is "
                             + "\(known.sorted().map { FolderArticle.indefinite($0) }.joined(separator: " and ")) record; "
                             + "correct the lookup's table (a CMT package's lookupentity) or its id",

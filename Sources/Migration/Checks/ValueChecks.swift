@@ -44,7 +44,7 @@ public enum ValueChecks {
                 if r.id == zero {
                     out.append(
                         Diagnostic(
-                            check: "empty-id", message: "the record's id is the all-zero GUID, which no record has; give it its real id",
+                            check: .emptyID, message: "the record's id is the all-zero GUID, which no record has; give it its real id",
                             table: table, recordID: r.id, recordName: name))
                 }
                 for (column, value) in r.columns.sorted(by: { $0.key < $1.key }) {
@@ -61,7 +61,7 @@ public enum ValueChecks {
                             let what = known != nil ? "\(table).\(column)" : column == nameColumn ? "the primary name column" : "a text column"
                             out.append(
                                 Diagnostic(
-                                    check: "value-too-long",
+                                    check: .valueTooLong,
                                     message: "\(length) characters; Dataverse accepts at most \(limit) in \(what)",
                                     table: table, recordID: r.id, recordName: name, column: column))
                         }
@@ -70,7 +70,7 @@ public enum ValueChecks {
                             let offset = s.unicodeScalars.distance(from: s.unicodeScalars.startIndex, to: at)
                             out.append(
                                 Diagnostic(
-                                    check: "nul-in-text",
+                                    check: .nulInText,
                                     message:
                                         "the value holds a NUL character (U+0000) at character \(offset + 1); text columns do not accept it: remove it",
                                     table: table, recordID: r.id, recordName: name, column: column))
@@ -79,7 +79,7 @@ public enum ValueChecks {
                         if !enhanced, let allowed = ColumnLimits.choiceValues[table]?[column], allowed[v] == nil {
                             out.append(
                                 Diagnostic(
-                                    check: "option-out-of-range",
+                                    check: .optionOutOfRange,
                                     message: "\(column) \(v) is not an option of \(table).\(column); allowed: "
                                         + allowed.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "),
                                     table: table, recordID: r.id, recordName: name, column: column))
@@ -88,7 +88,7 @@ public enum ValueChecks {
                         if !ColumnLimits.portalStateCodes.contains(v) {
                             out.append(
                                 Diagnostic(
-                                    check: "option-out-of-range",
+                                    check: .optionOutOfRange,
                                     message: "statecode \(v) is not a state of \(table) (0 Active, 1 Inactive)",
                                     table: table, recordID: r.id, recordName: name, column: column))
                         }
@@ -102,7 +102,7 @@ public enum ValueChecks {
                 {
                     out.append(
                         Diagnostic(
-                            check: "state-status-mismatch",
+                            check: .stateStatusMismatch,
                             message: "statecode \(state) with statuscode \(status) is not a valid pair; allowed: "
                                 + ColumnLimits.portalStatusByState.sorted { $0.key < $1.key }
                                 .map { "statecode \($0.key) with statuscode \($0.value.sorted().map(String.init).joined(separator: "/"))" }.joined(

@@ -37,7 +37,7 @@ public struct IdentityMatcher: Sendable {
         } else if found.count > 1 {
             diagnostics.append(
                 Diagnostic(
-                    check: "ambiguous-match",
+                    check: .ambiguousMatch,
                     message:
                         "\(found.count) target records have the same \(describing): \(found.map(\.dataverseString).joined(separator: ", ")); not guessing",
                     table: table, recordID: r.id, recordName: r.string("adx_name") ?? r.string("name")))

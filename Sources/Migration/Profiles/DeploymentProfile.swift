@@ -142,7 +142,7 @@ public struct DeploymentProfile: Sendable {
                 }
                 warnings.append(
                     Diagnostic(
-                        check: "deployment-profile",
+                        check: .deploymentProfile,
                         message:
                             "\(source): the entry for \(o.table) \(o.id.dataverseString)\(named.map { " (\($0))" } ?? "") overrides nothing: the source has no \(o.table) with this id, so the target would keep the source's value"
                             + (alike.map { "; the source's record with that name has id \($0.id.dataverseString): correct the id in the profile" }

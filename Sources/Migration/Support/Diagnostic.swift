@@ -1,8 +1,9 @@
 import Foundation
 import PortalModel
 
-// `Diagnostic`, its collector, renderer and exit-code mapping live in PortalModel
-// (Sources/PortalModel/Diagnostics/Diagnostic.swift) so every module reports problems in one shape.
+// `Diagnostic` and its check (`DiagnosticCheck`, with `PortalRuleID`), the one collector
+// (`ProblemCollector`), renderer (`DiagnosticRenderer`) and exit-code mapping (`DiagnosticExit`) live in
+// PortalModel (Sources/PortalModel/Diagnostics/) so every module reports problems in one shape.
 
 /// Errors the engine throws when it cannot continue at all (as opposed to diagnostics, which are
 /// collected and reported together).

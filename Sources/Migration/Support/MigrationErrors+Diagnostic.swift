@@ -7,10 +7,10 @@ extension MigrationError: DiagnosticConvertible {
     public var diagnostics: [Diagnostic] {
         switch self {
         case .checksFailed(let all): return all
-        case .deploymentProfile: return [Diagnostic(check: "deployment-profile", message: description)]
-        case .journal: return [Diagnostic(check: "journal", message: description)]
-        case .invalid: return [Diagnostic(check: "input", message: description)]
-        case .stoppedPartway: return [Diagnostic(check: "stopped-partway", message: description)]
+        case .deploymentProfile: return [Diagnostic(check: .deploymentProfile, message: description)]
+        case .journal: return [Diagnostic(check: .journal, message: description)]
+        case .invalid: return [Diagnostic(check: .input, message: description)]
+        case .stoppedPartway: return [Diagnostic(check: .stoppedPartway, message: description)]
         }
     }
 
@@ -25,7 +25,7 @@ extension ApplyStopped: DiagnosticConvertible {
     /// One `environment-stopped-answering` diagnostic; the report in `description` says what was
     /// written and that the same command resumes.
     public var diagnostics: [Diagnostic] {
-        [Diagnostic(check: "environment-stopped-answering", message: description, fix: "run the same command again to resume")]
+        [Diagnostic(check: .environmentStoppedAnswering, message: description, fix: "run the same command again to resume")]
     }
 
     /// Not bad input: the run resumes when run again (exit 1).

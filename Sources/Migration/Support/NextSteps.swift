@@ -6,13 +6,13 @@ public enum NextSteps {
     public static func afterFailedChecks(_ diagnostics: [Diagnostic]) -> [String] {
         guard !diagnostics.isEmpty else { return [] }
         var lines: [String] = []
-        let missing = diagnostics.filter { $0.check == "missing-lookup" }.count
+        let missing = diagnostics.filter { $0.check == .missingLookup }.count
         if missing > 0 {
             lines.append(
                 "next: \(missing) lookup(s) point to records the target does not have: add those records to the source, "
                     + "or rerun with --missing-lookups drop to clear these lookups and list them (plan and verify take the same flag)")
         }
-        let rules = Set(diagnostics.compactMap { PortalRuleID(rawValue: $0.check) }).map(\.rawValue).sorted()
+        let rules = Set(diagnostics.compactMap { d -> String? in if case .rule(let id) = d.check { id.rawValue } else { nil } }).sorted()
         if !rules.isEmpty {
             lines.append(
                 "next: \(rules.joined(separator: ", ")) \(rules.count == 1 ? "is a portal rule" : "are portal rules") (the site would not work as it is; "
@@ -20,7 +20,7 @@ public enum NextSteps {
                     + rules.map { "--skip-check \($0)" }.joined(separator: " ") + " to write them anyway")
         }
         // --force leaves failing *records* out; it cannot help when the website itself is missing.
-        if diagnostics.contains(where: { $0.check != "website-not-found" }) {
+        if diagnostics.contains(where: { $0.check != .websiteNotFound }) {
             lines.append("next: upload, migrate and data import also take --force: write everything else, leave the failing records out, exit code 1")
         }
         return lines

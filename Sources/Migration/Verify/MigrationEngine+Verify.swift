@@ -76,7 +76,7 @@ extension MigrationEngine {
         let prepared = try await prepare(source: source, target: target, options: options)
         var items: [VerifyDifference] = []
         // Findings of identity matching: records it could not pair.
-        for d in prepared.checks where d.check == "ambiguous-match" || d.check == "website-not-found" {
+        for d in prepared.checks where d.check == .ambiguousMatch || d.check == .websiteNotFound {
             if let t = d.table { guard scope.includes(table: t) else { continue } }
             items.append(
                 VerifyDifference(

@@ -11,16 +11,16 @@ extension PortalFolderError {
         return collector.combined { .several($0, notListed: $1) }
     }
 
-    /// Every problem as a `Diagnostic` (severity error, check `folder-<kind>`, file and line when the
-    /// problem names them): the shape `check --path` and `--json` report folder problems in.
+    /// Every problem as a `Diagnostic` (severity error, `check` as below, file and line when the problem
+    /// names them): the shape `check --path` and `--json` report folder problems in.
     public var diagnostics: [Diagnostic] {
         switch self {
         case .several(let errors, let notListed):
-            return errors.flatMap(\.diagnostics) + Diagnostic.notListed(notListed, check: "folder-problems-not-listed")
+            return errors.flatMap(\.diagnostics) + Diagnostic.notListed(notListed, check: .folderProblemsNotListed)
         case .duplicateRecordIDs(let pairs):
             return pairs.map { d in
                 Diagnostic(
-                    check: "folder-duplicate-record", message: d.description, table: d.table, recordID: d.id,
+                    check: .folderDuplicateRecord, message: d.description, table: d.table, recordID: d.id,
                     file: String(d.firstFile.split(separator: ":").first ?? ""),
                     fix: "remove or fix one of the two copies (an earlier download's stale copy, or an id copied by hand)")
             }
@@ -34,18 +34,34 @@ extension PortalFolderError {
             }
             // The message without the place it starts with (`FILE:LINE:COL: `): the diagnostic names the
             // place itself, so `check` prints it once.
-            var d = Diagnostic(check: "folder-" + kind, message: description, column: column, file: file, line: line, fileColumn: fileColumn)
+            var d = Diagnostic(check: check, message: description, column: column, file: file, line: line, fileColumn: fileColumn)
             if let place = d.place, description.hasPrefix(place + ": ") { d.message = String(description.dropFirst(place.count + 2)) }
             return [d]
         }
     }
 
-    /// The case's name in kebab-case (`yaml-syntax`, `value-does-not-fit-column`, …).
-    var kind: String {
-        // The case label (not `description`, which CustomStringConvertible replaces).
-        let name = Mirror(reflecting: self).children.first?.label ?? "problem"
-        return name.reduce(into: "") { out, c in
-            if c.isUppercase { out += "-" + c.lowercased() } else { out.append(c) }
+    /// The check a problem of this case is reported as: `folder-` and the case's name in kebab-case
+    /// (`folder-yaml-syntax`, `folder-value-does-not-fit-column`, …).
+    public var check: DiagnosticCheck {
+        switch self {
+        case .notASiteFolder: .folderNotASiteFolder
+        case .enhancedDataModelFolder: .folderEnhancedDataModelFolder
+        case .yamlSyntax: .folderYAMLSyntax
+        case .unexpectedShape: .folderUnexpectedShape
+        case .missingRecordID: .folderMissingRecordID
+        case .duplicateRecordIDs: .folderDuplicateRecord
+        case .valueDoesNotFitColumn: .folderValueDoesNotFitColumn
+        case .contentFileWithoutYAML: .folderContentFileWithoutYAML
+        case .contentNotUTF8: .folderContentNotUTF8
+        case .yamlNotUTF8: .folderYAMLNotUTF8
+        case .webFileBodyMissing: .folderWebFileBodyMissing
+        case .linkOutsideFolder: .folderLinkOutsideFolder
+        case .io: .folderIO
+        case .refusedWrites: .folderRefusedWrites
+        case .notARegularFile: .folderNotARegularFile
+        case .folderNotEmpty: .folderFolderNotEmpty
+        case .noWebsite: .folderNoWebsite
+        case .several: .folderProblemsNotListed
         }
     }
 }

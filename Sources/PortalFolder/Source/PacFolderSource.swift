@@ -39,10 +39,10 @@ public struct PacFolderSource: PortalSource {
         m.deletionsFile = ".portalconfig/manifest.yml"
         for table in TableCatalog.environmentSpecificTables { m.skippedTables[table] = downloadOnlyReason }
         m.notes =
-            (content.ignored + content.warnings).map { Diagnostic(check: "folder", severity: .warning, message: $0) }
+            (content.ignored + content.warnings).map { Diagnostic(check: .folder, severity: .warning, message: $0) }
             + content.unreadableDeletions.map { d in
                 Diagnostic(
-                    check: "folder", severity: .warning,
+                    check: .folder, severity: .warning,
                     message: ".portalconfig/manifest.yml: \(d.section) entry \(d.recordID.dataverseString) "
                         + "has an unreadable association name \(d.displayName ?? ""); ignored")
             }
@@ -68,7 +68,7 @@ public struct PacFolderSource: PortalSource {
             let where_ = file.map { "but its file \($0) is still in the folder" } ?? "but the folder still holds the record"
             out.append(
                 Diagnostic(
-                    check: "manifest-contradiction",
+                    check: .manifestContradiction,
                     message: "\(entry), \(where_); delete the file to delete the record, or remove the manifest entry to keep it",
                     table: d.section, recordID: d.recordID, recordName: d.displayName))
         }

@@ -40,7 +40,7 @@ enum ProblemReport {
         if let l = place.line { fields.append(("line", .number(String(l)))) }
         var shown = diagnostics
         if shown.isEmpty {
-            let check = exitCode == PortalMigrateExit.usage.rawValue ? "usage" : "error"
+            let check: DiagnosticCheck = exitCode == PortalMigrateExit.usage.rawValue ? .usage : .error
             shown = [Diagnostic(check: check, message: message, file: place.file, line: place.line)]
         }
         fields.append(("diagnostics", .array(shown.map(DiagnosticRenderer.jsonValue))))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Migration
+import PortalModel
 
 /// `--skip-check RULE` (repeatable, or comma-separated) of `upload`, `migrate`, `data import` and
 /// `check`: a portal rule (`PortalRuleID`, `portal-migrate check --list-rules`) not to run. The error

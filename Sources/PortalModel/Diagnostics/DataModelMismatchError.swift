@@ -45,6 +45,6 @@ public struct DataModelMismatchError: DiagnosticConvertible, Sendable {
 
     /// One `data-model-mismatch` diagnostic naming the folder or website.
     public var diagnostics: [Diagnostic] {
-        [Diagnostic(check: "data-model-mismatch", message: description, context: ["path": path])]
+        [Diagnostic(check: .dataModelMismatch, message: description, context: ["path": path])]
     }
 }

@@ -6,9 +6,10 @@ import Foundation
 /// STYLE.md: recoverable problems are values handed to a collector, so a run reports every problem at
 /// once; only what stops the run altogether is thrown).
 ///
-/// - `check`: a stable id of the check or rule that found it, in kebab-case (`schema-drift`,
-///   `blocked-extension`, `duplicate-root-partial-url`, `folder-yaml-syntax`, …). Scripts may match on
-///   it; `--skip-check` takes it.
+/// - `check`: the check or rule that found it (`DiagnosticCheck`: `.schemaDrift`, `.folderYAMLSyntax`,
+///   `.rule(.duplicateRootPartialURL)`, …), shown by its stable kebab-case id (`schema-drift`,
+///   `folder-yaml-syntax`, `duplicate-root-partial-url`). Scripts may match on the id; `--skip-check`
+///   takes a rule's.
 /// - `severity`: `.error` fails the run (nothing is written; exit 2, `DiagnosticExit`); `.warning` is
 ///   reported only (fails `check --fail-on warning`).
 /// - `message`: one sentence a person reads; never holds a secret value.
@@ -26,7 +27,7 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
         public static func < (a: Severity, b: Severity) -> Bool { a == .warning && b == .error }
     }
 
-    public var check: String
+    public var check: DiagnosticCheck
     public var severity: Severity
     public var message: String
     public var table: String?
@@ -40,7 +41,7 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
     public var fix: String?
 
     public init(
-        check: String, severity: Severity = .error, message: String, table: String? = nil,
+        check: DiagnosticCheck, severity: Severity = .error, message: String, table: String? = nil,
         recordID: UUID? = nil, recordName: String? = nil, column: String? = nil,
         file: String? = nil, line: Int? = nil, fileColumn: Int? = nil,
         context: [String: String]? = nil, fix: String? = nil
@@ -84,6 +85,14 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
         return s
     }
 
+    /// `diagnostics` as they are shown: duplicates removed (the first kept), in `displayOrder`. What
+    /// `check` lists and `DiagnosticRenderer` renders; the order is a property of the diagnostics, not of
+    /// how they were collected (`ProblemCollector` keeps them in the order found).
+    public static func inDisplayOrder(_ diagnostics: some Sequence<Diagnostic>) -> [Diagnostic] {
+        var seen = Set<Diagnostic>()
+        return diagnostics.filter { seen.insert($0).inserted }.sorted(by: displayOrder)
+    }
+
     /// The order diagnostics are shown in: errors first, then by file, line, table, record, check.
     public static func displayOrder(_ a: Diagnostic, _ b: Diagnostic) -> Bool {
         if a.severity != b.severity { return a.severity > b.severity }
@@ -99,41 +108,18 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 }
 
-/// Collects diagnostics from every stage of a run so they are reported together (STYLE.md: a run
-/// reports many problems at once). Value type; not shared between tasks.
-///
-/// Example:
-/// ```swift
-/// var collector = DiagnosticCollector()
-/// collector.add(Diagnostic(check: "duplicate-site-setting", severity: .warning, message: "…"))
-/// if collector.fails(at: .error) { … }
-/// ```
-public struct DiagnosticCollector: Sendable {
-    public private(set) var all: [Diagnostic] = []
-
-    public init(_ diagnostics: [Diagnostic] = []) { all = diagnostics }
-
-    public mutating func add(_ d: Diagnostic) { all.append(d) }
-    public mutating func add(contentsOf ds: some Sequence<Diagnostic>) { all.append(contentsOf: ds) }
-
-    public var errors: [Diagnostic] { all.filter { $0.severity == .error } }
-    public var warnings: [Diagnostic] { all.filter { $0.severity == .warning } }
-    /// Every diagnostic in `Diagnostic.displayOrder`, duplicates removed.
-    public var sorted: [Diagnostic] {
-        var seen = Set<Diagnostic>()
-        return all.filter { seen.insert($0).inserted }.sorted(by: Diagnostic.displayOrder)
-    }
-    /// True when a diagnostic of `threshold` or worse was collected.
-    public func fails(at threshold: Diagnostic.Severity) -> Bool { all.contains { $0.severity >= threshold } }
-}
-
-/// The exit codes diagnostics lead to (DESIGN.md "Commands": 2 = the input or a check before writing
-/// failed, nothing written). One mapping for every command.
+/// The exit codes problems lead to (DESIGN.md "Commands"). The one mapping: a library error says its
+/// code through `DiagnosticConvertible.exitCode`, `check` through `code(_:failOn:)`, and the command
+/// line's `PortalMigrateExit` names the same numbers for ArgumentParser.
 public enum DiagnosticExit {
-    /// Nothing at or above the threshold.
+    /// Nothing at or above the threshold; everything succeeded.
     public static let passed: Int32 = 0
+    /// Some records failed, or the environment stopped answering: rerun the same command (it resumes).
+    public static let rerun: Int32 = 1
     /// A diagnostic at or above the threshold: the input or a check failed; nothing was written.
     public static let failed: Int32 = 2
+    /// A misused option or argument (ArgumentParser's own code, `EX_USAGE`).
+    public static let usage: Int32 = 64
 
     /// `failed` when any diagnostic is at least `failOn` (default `.error`), else `passed`.
     public static func code(_ diagnostics: [Diagnostic], failOn: Diagnostic.Severity = .error) -> Int32 {
@@ -146,28 +132,31 @@ public enum DiagnosticExit {
 public enum DiagnosticRenderer {
     /// `error: …` / `warning: …` lines in display order, at most `limit` (then `… and N more`).
     public static func text(_ diagnostics: [Diagnostic], limit: Int = 200) -> [String] {
-        let sorted = DiagnosticCollector(diagnostics).sorted
-        var lines = sorted.prefix(limit).map { "\($0.severity.rawValue): \($0)" }
+        let sorted = Diagnostic.inDisplayOrder(diagnostics)
+        var lines = sorted.prefix(limit).map(line)
         if sorted.count > limit { lines.append("… and \(sorted.count - limit) more") }
         return lines
     }
 
+    /// One diagnostic as a line of text: `error: …` or `warning: …` and its `description`.
+    public static func line(_ d: Diagnostic) -> String { "\(d.severity.rawValue): \(d)" }
+
     /// `N error(s), M warning(s)`.
     public static func summary(_ diagnostics: [Diagnostic]) -> String {
-        let c = DiagnosticCollector(diagnostics)
-        return "\(c.errors.count) error(s), \(c.warnings.count) warning(s)"
+        let errors = diagnostics.filter { $0.severity == .error }.count
+        return "\(errors) error(s), \(diagnostics.count - errors) warning(s)"
     }
 
     /// The JSON array of `diagnostics` in display order: one object per diagnostic with the keys of
     /// `Diagnostic` (absent values left out; `recordID` as a lowercase GUID).
     public static func jsonValue(_ diagnostics: [Diagnostic]) -> JSONValue {
-        .array(DiagnosticCollector(diagnostics).sorted.map(jsonValue))
+        .array(Diagnostic.inDisplayOrder(diagnostics).map(jsonValue))
     }
 
     /// One diagnostic as a JSON object.
     public static func jsonValue(_ d: Diagnostic) -> JSONValue {
         var f: [(String, JSONValue)] = [
-            ("check", .string(d.check)), ("severity", .string(d.severity.rawValue)),
+            ("check", .string(d.check.rawValue)), ("severity", .string(d.severity.rawValue)),
             ("message", .string(d.message)),
         ]
         if let v = d.table { f.append(("table", .string(v))) }

@@ -12,7 +12,7 @@ import Foundation
 /// Example:
 /// ```swift
 /// extension CMTError: DiagnosticConvertible {
-///     public var diagnostics: [Diagnostic] { [Diagnostic(check: "cmt-package", message: description, file: file)] }
+///     public var diagnostics: [Diagnostic] { [Diagnostic(check: .cmtInvalidValue, message: message, file: file, line: line)] }
 /// }
 /// ```
 public protocol DiagnosticConvertible: Error, CustomStringConvertible {
@@ -31,7 +31,7 @@ public protocol DiagnosticConvertible: Error, CustomStringConvertible {
 }
 
 extension DiagnosticConvertible {
-    public var diagnostics: [Diagnostic] { [Diagnostic(check: "input", message: description)] }
+    public var diagnostics: [Diagnostic] { [Diagnostic(check: .input, message: description)] }
     public var userMessage: String { description }
     public var exitCode: Int32 { DiagnosticExit.failed }
 
@@ -41,9 +41,10 @@ extension DiagnosticConvertible {
     }
 }
 
-extension DiagnosticExit {
-    /// Some records failed, or the environment stopped answering: rerun the same command (it resumes).
-    public static let rerun: Int32 = 1
+extension Diagnostic: DiagnosticConvertible {
+    /// A diagnostic is a problem by itself, so `ProblemCollector<Diagnostic>` collects plain diagnostics
+    /// (the portal rules) the way it collects a reader's errors: its one diagnostic is itself.
+    public var diagnostics: [Diagnostic] { [self] }
 }
 
 extension Diagnostic {

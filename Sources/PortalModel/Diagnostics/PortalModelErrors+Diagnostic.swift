@@ -21,7 +21,7 @@ extension DataverseError: DiagnosticConvertible {
     public var diagnostics: [Diagnostic] {
         [
             Diagnostic(
-                check: environmentDidNotAnswer ? "environment-did-not-answer" : "environment", message: userText,
+                check: environmentDidNotAnswer ? .environmentDidNotAnswer : .environment, message: userText,
                 table: logicalName, recordID: recordID, column: column,
                 fix: environmentDidNotAnswer ? "run the command again when the environment answers" : nil)
         ]

@@ -2,9 +2,12 @@ import Foundation
 
 /// Collects the problems a reader finds in a folder, a package or a file so it fails once, naming them
 /// all (issue 19: "Readers collect every problem of a folder or package before failing"; STYLE.md: a run
-/// reports many problems at once). The one collector behind the pac folder reader (`PortalFolderError`)
-/// and the CMT schema and data readers (`CMTError`); each module keeps its own error cases and says how
-/// several of them are thrown (`PortalFolderError.several`, `CMTProblems`).
+/// reports many problems at once). The one collector: behind the pac folder reader (`PortalFolderError`),
+/// the CMT schema and data readers (`CMTError`) and the portal rules (`ProblemCollector<Diagnostic>`: a
+/// `Diagnostic` is a problem by itself). Each module keeps its own error cases and says how several of
+/// them are thrown (`PortalFolderError.several`, `CMTProblems`); how they are shown is
+/// `DiagnosticRenderer`'s (text and `--json`, in `Diagnostic.displayOrder`), and what the run exits with
+/// is `DiagnosticExit`'s.
 ///
 /// - Order: problems are kept in the order found (the readers read files, and lines within a file, in
 ///   a fixed order, so two runs over the same input list them alike); `diagnostics` hands them on in that
@@ -83,7 +86,7 @@ extension ProblemCollector: Sendable where Problem: Sendable {}
 extension Diagnostic {
     /// `[]` for 0, else one diagnostic saying `count` more problems were found and not listed (a
     /// collector's limit, `ProblemCollector`), so a program reading `--json` knows the list is partial.
-    public static func notListed(_ count: Int, check: String) -> [Diagnostic] {
+    public static func notListed(_ count: Int, check: DiagnosticCheck) -> [Diagnostic] {
         guard count > 0 else { return [] }
         return [
             Diagnostic(

@@ -219,7 +219,7 @@ public struct EnhancedMappingError: Error, DiagnosticConvertible, Equatable, Sen
     public var diagnostics: [Diagnostic] {
         [
             Diagnostic(
-                check: "enhanced-mapping", message: description, table: table, recordID: UUID(dataverse: componentID),
+                check: .enhancedMapping, message: description, table: table, recordID: UUID(dataverse: componentID),
                 column: key.isEmpty ? nil : key)
         ]
     }

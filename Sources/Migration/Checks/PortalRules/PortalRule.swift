@@ -1,25 +1,7 @@
 import Foundation
 import PortalModel
 
-/// The stable id of a portal rule: what `check` and the checks before writing report in
-/// `Diagnostic.check`, and what `--skip-check RULE` takes.
-public enum PortalRuleID: String, CaseIterable, Sendable, Hashable, Codable {
-    case duplicateRootPartialURL = "duplicate-root-partial-url"
-    case homeSiteMarker = "home-site-marker"
-    case contentPageWithoutRoot = "content-page-without-root"
-    case contentPageLanguage = "content-page-language"
-    case parentPageOtherWebsite = "parent-page-other-website"
-    case missingPageTemplate = "missing-page-template"
-    case missingWebTemplate = "missing-web-template"
-    case liquidMissingWebTemplate = "liquid-missing-web-template"
-    case missingSnippet = "missing-snippet"
-    case duplicateSiteSetting = "duplicate-site-setting"
-    case webFileWithoutContent = "web-file-without-content"
-    case anonymousGlobalWrite = "anonymous-global-write"
-    case anonymousGlobalAccess = "anonymous-global-access"
-    case webAPIWithoutPermission = "webapi-without-permission"
-    case secretInPlainText = "secret-in-plain-text"
-}
+// `PortalRuleID`, a rule's stable id, is in PortalModel beside `DiagnosticCheck` (`.rule(id)`).
 
 /// One rule about portal data that breaks the running site or its security (issue 21 "Portal checks"),
 /// as data: its id, severity, what it looks for, the research fact behind it, the tables it reads
@@ -66,7 +48,7 @@ public struct PortalRule: Sendable {
         context: [String: String]? = nil
     ) -> Diagnostic {
         Diagnostic(
-            check: id.rawValue, severity: severity, message: message, table: record?.logicalName,
+            check: .rule(id), severity: severity, message: message, table: record?.logicalName,
             recordID: record?.id, recordName: record.flatMap(PortalRuleInput.name), column: column,
             context: context, fix: fix)
     }
@@ -191,24 +173,26 @@ public enum PortalRules {
     }
 
     static func run(_ input: PortalRuleInput, rules: [PortalRule]) -> [Diagnostic] {
-        var collector = DiagnosticCollector()
+        // Every finding is kept (no limit: `check --json` lists them all); the text shows the first 200.
+        var found = ProblemCollector<Diagnostic>(limit: .max)
         for rule in rules {
             if rule.folderOnly && !input.isFolder { continue }
             if let carried = input.tablesCarried, !rule.needs.isSubset(of: carried) { continue }
-            collector.add(contentsOf: rule.find(input, rule))
+            found.add(contentsOf: rule.find(input, rule))
         }
-        return collector.sorted
+        return Diagnostic.inDisplayOrder(found.diagnostics)
     }
 
     /// Parses `--skip-check` values (rule ids, also comma-separated).
-    /// - Throws: `MigrationError.invalid` naming an unknown id and listing the known ones.
+    /// - Throws: `MigrationError.invalid` naming an unknown id (or the id of a check that is not a portal
+    ///   rule, which cannot be skipped) and listing the rule ids.
     public static func ids(_ texts: [String]) throws -> Set<PortalRuleID> {
         var out: Set<PortalRuleID> = []
         for text in texts.flatMap({ $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }) where !text.isEmpty {
             guard let id = PortalRuleID(rawValue: text) else {
+                let what = DiagnosticCheck(rawValue: text) == nil ? "no such rule" : "a check, not a portal rule (only portal rules can be skipped)"
                 throw MigrationError.invalid(
-                    "--skip-check \(text): no such rule; the rules are "
-                        + PortalRuleID.allCases.map(\.rawValue).joined(separator: ", "))
+                    "--skip-check \(text): \(what); the rules are " + PortalRuleID.allCases.map(\.rawValue).joined(separator: ", "))
             }
             out.insert(id)
         }

@@ -86,7 +86,7 @@ extension Planner {
                     : site.map { "it belongs to website \($0.dataverseString)" } ?? "it belongs to no website the target links it to"
                 out.diagnostics.append(
                     Diagnostic(
-                        check: "deletion-outside-site",
+                        check: .deletionOutsideSite,
                         message:
                             "\(file) marks it IsDeleted, but \(owner), not to website \(targetWebsiteID.dataverseString) being written; records of another site are never deleted (remove the entry)",
                         table: table, recordID: id, recordName: PortalTables.primaryName(r, definitions: index.definitions, catalog: catalog)))

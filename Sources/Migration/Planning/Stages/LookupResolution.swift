@@ -104,7 +104,7 @@ extension Planner {
                         let name = PortalTables.primaryName(r, definitions: index.definitions, catalog: catalog)
                         out.diagnostics.append(
                             Diagnostic(
-                                check: "missing-lookup",
+                                check: .missingLookup,
                                 message:
                                     "the lookup points to \(ref.logicalName) \(ref.id.dataverseString)\(ref.name.map { " \"\($0)\"" } ?? ""), which the target does not have",
                                 table: table, recordID: source.records[table]?[i].id ?? r.id, recordName: name, column: column))

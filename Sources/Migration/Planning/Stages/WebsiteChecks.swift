@@ -31,7 +31,7 @@ extension Planner {
         let model = enhanced ? "standard data model (v1)" : "enhanced data model (v2)"
         let name = found.string(table == "adx_website" ? "adx_name" : "name")
         return Diagnostic(
-            check: "website-in-both-models",
+            check: .websiteInBothModels,
             message:
                 "the target already holds this website as \(table) (the \(model)); writing it as \(writing) would give the target one website id in both models. "
                 + "Write it in the model the target has (--modelVersion / --targetModelVersion \(enhanced ? "1" : "2")), or, for a folder, check that it is the site you mean",
@@ -50,7 +50,7 @@ extension Planner {
             for other in rows.sorted(by: { $0.id.dataverseString < $1.id.dataverseString }) where other.id != id {
                 out.append(
                     Diagnostic(
-                        check: "website-same-name", severity: .warning,
+                        check: .websiteSameName, severity: .warning,
                         message:
                             "the target already has \(table) \(other.id.dataverseString) \"\(name)\"; this run creates website \(id.dataverseString) with the same name beside it. "
                             + "To write into the existing website instead, pass --targetWebSiteId \(other.id.dataverseString) "
