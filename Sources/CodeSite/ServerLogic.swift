@@ -85,7 +85,7 @@ public struct ServerLogicEntry: Sendable, Equatable {
                 let code: Data?
                 try refuseLink(codeURL, rel: "server-logic/\(folder)/\(codeName)")
                 if fm.fileExists(atPath: codeURL.path) {
-                    do { code = try FileReadProblem.read(codeURL, what: "the server logic code") } catch let e as FileReadProblem.Failure {
+                    do { code = try FileReadProblem.read(codeURL, what: "the server logic code") } catch let e as FileReadError {
                         throw CodeSiteError.badSiteFile(
                             file: ".powerpages-site/server-logic/\(folder)/\(codeName)", line: nil, problem: e.reason)
                     }

@@ -12,7 +12,7 @@ enum SiteFileYAML {
     static func read(_ url: URL, rel: String) throws -> PacYAMLReader.Document {
         let shown = ".powerpages-site/" + rel
         let data: Data
-        do { data = try FileReadProblem.read(url, what: "the site file") } catch let e as FileReadProblem.Failure {
+        do { data = try FileReadProblem.read(url, what: "the site file") } catch let e as FileReadError {
             throw CodeSiteError.badSiteFile(file: shown, line: nil, problem: e.reason)
         }
         guard let text = String(data: data, encoding: .utf8) else {

@@ -28,7 +28,7 @@ enum Baselines {
     static func run(mode: String, size: BenchSize, url: String?, source: URL?, target: URL?, work: URL) async throws -> Outcome {
         let snapshot = SyntheticPortal.generate(seed: size.seed, records: size.records, webFileBytes: size.webFileBytes)
         if mode == "read-local" {
-            guard let source else { throw ChildProcessError(description: "read-local needs --source") }
+            guard let source else { throw BenchError(description: "read-local needs --source") }
             let env = try LocalEnvironment(opening: source)
             let started = DispatchTime.now().uptimeNanoseconds
             var read = 0
@@ -49,7 +49,7 @@ enum Baselines {
             for wave in waves { results += try await env.execute([ChangeSet(wave, atomic: false)], options: options) }
         case "sequential", "parallel":
             guard let url, let environmentURL = URL(string: url), let target else {
-                throw ChildProcessError(description: "\(mode) needs --url and --target")
+                throw BenchError(description: "\(mode) needs --url and --target")
             }
             // Planned against the target's own file (its seeded rows), in-process and untimed.
             let planning = try LocalEnvironment(opening: target)
@@ -73,7 +73,7 @@ enum Baselines {
                 }
             }
         default:
-            throw ChildProcessError(description: "unknown baseline mode '\(mode)'")
+            throw BenchError(description: "unknown baseline mode '\(mode)'")
         }
         let seconds = elapsed(started)
         let count = waves.reduce(0) { $0 + $1.count }

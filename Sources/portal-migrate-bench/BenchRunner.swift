@@ -84,7 +84,7 @@ final class BenchRunner: @unchecked Sendable {
         options.blockedAttachmentsWriter = ServiceBlockedAttachmentsWriter(service: env)
         let report = try await MigrationEngine().migrate(source: .snapshot(snapshot, organization: nil), target: env, options: options)
         guard report.failures.isEmpty else {
-            throw ChildProcessError(description: "loading the synthetic portal failed: \(report.failures.prefix(3))")
+            throw BenchError(description: "loading the synthetic portal failed: \(report.failures.prefix(3))")
         }
         source = env
         try await countLeastWrites()
@@ -125,7 +125,7 @@ final class BenchRunner: @unchecked Sendable {
         while let u = e?.nextObject() as? URL {
             if u.lastPathComponent == "website.yml" { return u.deletingLastPathComponent() }
         }
-        throw ChildProcessError(description: "download wrote no website.yml under \(root.path)")
+        throw BenchError(description: "download wrote no website.yml under \(root.path)")
     }
 
     // MARK: Children
@@ -144,7 +144,7 @@ final class BenchRunner: @unchecked Sendable {
                 "PORTAL_MIGRATE_HOME": h.path, "XDG_CONFIG_HOME": h.appendingPathComponent("config").path,
             ])
         guard run.status == 0 else {
-            throw ChildProcessError(
+            throw BenchError(
                 description: "portal-migrate \(arguments.prefix(2).joined(separator: " ")) exited with \(run.status): \(run.stderr.suffix(1500))")
         }
         return run
@@ -158,7 +158,7 @@ final class BenchRunner: @unchecked Sendable {
     }
 
     func sourceEnvironment() throws -> LocalEnvironment {
-        guard let source else { throw ChildProcessError(description: "prepare() was not run") }
+        guard let source else { throw BenchError(description: "prepare() was not run") }
         return source
     }
 
@@ -176,7 +176,7 @@ final class BenchRunner: @unchecked Sendable {
     func runAll(firstHint: Bool = true) async throws -> [ScenarioResult] {
         var results: [ScenarioResult] = []
         func add(_ r: ScenarioResult?) { if let r { results.append(r) } }
-        let site = try siteFolder ?? { throw ChildProcessError(description: "no site folder") }()
+        let site = try siteFolder ?? { throw BenchError(description: "no site folder") }()
         let costed = settings.costModel != nil
         let rounds = writeRounds, least = leastWrites
 
@@ -330,7 +330,7 @@ final class BenchRunner: @unchecked Sendable {
         while let u = e?.nextObject() as? URL {
             if u.pathExtension == "html" { found.append(u.path) }
         }
-        guard let first = found.sorted().first else { throw ChildProcessError(description: "no web template source under \(dir.path)") }
+        guard let first = found.sorted().first else { throw BenchError(description: "no web template source under \(dir.path)") }
         return URL(fileURLWithPath: first)
     }
 
@@ -381,7 +381,7 @@ final class BenchRunner: @unchecked Sendable {
         guard run.status == 0, let line = run.stdout.split(separator: "\n").last,
             let outcome = try? JSONDecoder().decode(Baselines.Outcome.self, from: Data(line.utf8))
         else {
-            throw ChildProcessError(description: "baseline \(mode) exited with \(run.status): \(run.stderr.suffix(1500))")
+            throw BenchError(description: "baseline \(mode) exited with \(run.status): \(run.stderr.suffix(1500))")
         }
         if outcome.failures > 0 {
             log("baseline \(mode): \(outcome.failures) of \(outcome.operations) writes failed, first: \(outcome.firstFailure ?? "")")
@@ -416,7 +416,7 @@ final class BenchRunner: @unchecked Sendable {
             do {
                 let got = try await once()
                 for name in names {
-                    guard let s = got[name] else { throw ChildProcessError(description: "\(name) was not measured") }
+                    guard let s = got[name] else { throw BenchError(description: "\(name) was not measured") }
                     log(
                         String(
                             format: "%@ hint %d run %d/%d: %.3f s%@, %d requests, peak %d in service, load %.1f", name, settings.dopHint, i + 1, runs,

@@ -14,12 +14,12 @@ final class CountingProxy: @unchecked Sendable {
     private let counter: TrafficCounter
 
     /// Listens on a free port of 127.0.0.1 and starts accepting.
-    /// - Throws: `ChildProcessError` when the socket cannot be bound.
+    /// - Throws: `BenchError` when the socket cannot be bound.
     init(targetPort: Int, counter: TrafficCounter) throws {
         self.targetPort = targetPort
         self.counter = counter
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw ChildProcessError(description: "socket() failed") }
+        guard fd >= 0 else { throw BenchError(description: "socket() failed") }
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
         var addr = Self.loopback(port: 0)
@@ -28,7 +28,7 @@ final class CountingProxy: @unchecked Sendable {
         }
         guard bound == 0, listen(fd, 256) == 0 else {
             close(fd)
-            throw ChildProcessError(description: "cannot listen on 127.0.0.1")
+            throw BenchError(description: "cannot listen on 127.0.0.1")
         }
         var actual = sockaddr_in()
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)

@@ -101,7 +101,7 @@ import TestSupport
             ("multipart/mixed; boundary=b", "--b\nContent-Type: multipart/mixed\n\n--c\n--c--\n--b--\n"),
         ]
         for (type, body) in cases {
-            #expect(throws: BatchResponseParser.ParseError.self, "\(body)") {
+            #expect(throws: BatchResponseParseError.self, "\(body)") {
                 try BatchResponseParser.parse(contentType: type, body: Data(body.utf8))
             }
         }

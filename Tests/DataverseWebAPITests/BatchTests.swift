@@ -98,7 +98,7 @@ import PortalModel
             #expect(!items[1].inChangeSet)
             #expect(String(decoding: items[1].body, as: UTF8.self) == #"{"@odata.context":"...","value":[]}"#)
         }
-        #expect(throws: BatchResponseParser.ParseError.self) { try BatchResponseParser.parse(contentType: "application/json", body: Data()) }
+        #expect(throws: BatchResponseParseError.self) { try BatchResponseParser.parse(contentType: "application/json", body: Data()) }
     }
 
     /// A failed change set: one error part carrying the failing operation's Content-ID.

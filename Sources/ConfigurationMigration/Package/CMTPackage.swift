@@ -96,7 +96,7 @@ public struct CMTPackage: Sendable {
                     dataFile = f
                     continue
                 }
-                do { found[name] = try FileReadProblem.read(f, what: name) } catch let e as FileReadProblem.Failure {
+                do { found[name] = try FileReadProblem.read(f, what: name) } catch let e as FileReadError {
                     throw CMTError(.missingFile, e.reason, file: "\(url.lastPathComponent)/\(name)")
                 }
             }

@@ -13,7 +13,7 @@ extension CMTSchema {
 
     /// The bytes of a schema file. - Throws: `CMTError.missingFile` naming the path and why it cannot be read.
     public static func readFile(_ url: URL) throws -> Data {
-        do { return try FileReadProblem.read(url, what: "the schema file") } catch let e as FileReadProblem.Failure {
+        do { return try FileReadProblem.read(url, what: "the schema file") } catch let e as FileReadError {
             throw CMTError(.missingFile, e.reason, file: url.path)
         }
     }

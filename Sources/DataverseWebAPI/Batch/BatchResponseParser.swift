@@ -16,17 +16,19 @@ public struct BatchResponseItem: Sendable {
     }
 }
 
+/// A `$batch` response that is not the expected multipart shape (`BatchResponseParser.parse`): no
+/// boundary, a part without a status line, a bad status line.
+public struct BatchResponseParseError: Error, CustomStringConvertible, Sendable {
+    /// What is wrong, naming the boundary or line.
+    public let message: String
+    public var description: String { "unreadable $batch response: \(message)" }
+}
+
 /// Reads a `$batch` response (research/dataverse-webapi.md §4.2): `multipart/mixed` with
 /// `batchresponse_…` parts, nested `changesetresponse_…` parts, each an `application/http` message
 /// `HTTP/1.1 <status> <reason>`, headers, blank line, body. Accepts quoted or unquoted boundaries
 /// and CRLF or LF line endings.
 public enum BatchResponseParser {
-    /// A batch response that is not the expected multipart shape.
-    public struct ParseError: Error, CustomStringConvertible, Sendable {
-        public let message: String
-        public var description: String { "unreadable $batch response: \(message)" }
-    }
-
     /// The `boundary` parameter of a `multipart/mixed` content type, without quotes.
     public static func boundary(ofContentType contentType: String) -> String? {
         for param in contentType.split(separator: ";").dropFirst() {
@@ -44,9 +46,9 @@ public enum BatchResponseParser {
     /// `components(separatedBy:)` and `replacingOccurrences` was most of the 9 % of an upload's CPU
     /// spent reading `$batch` answers (issue 20). Part bodies are returned as they came, less the line
     /// break before the next delimiter.
-    /// - Throws: `ParseError` when the boundary is missing or a part is not an HTTP message.
+    /// - Throws: `BatchResponseParseError` when the boundary is missing or a part is not an HTTP message.
     public static func parse(contentType: String, body: Data) throws -> [BatchResponseItem] {
-        guard let b = boundary(ofContentType: contentType) else { throw ParseError(message: "no boundary in '\(contentType)'") }
+        guard let b = boundary(ofContentType: contentType) else { throw BatchResponseParseError(message: "no boundary in '\(contentType)'") }
         let bytes = withoutCarriageReturns(body)
         return try parseMultipart(bytes[...], boundary: b, inChangeSet: false)
     }
@@ -74,7 +76,7 @@ public enum BatchResponseParser {
     static func parseMultipart(_ text: ArraySlice<UInt8>, boundary: String, inChangeSet: Bool) throws -> [BatchResponseItem] {
         var items: [BatchResponseItem] = []
         var chunks = split(text, at: Array(("--" + boundary).utf8))
-        guard chunks.count >= 2 else { throw ParseError(message: "boundary \(boundary) not found") }
+        guard chunks.count >= 2 else { throw BatchResponseParseError(message: "boundary \(boundary) not found") }
         chunks.removeFirst() // preamble
         let dash = UInt8(ascii: "-"), lf = UInt8(ascii: "\n")
         for chunk in chunks {
@@ -85,7 +87,7 @@ public enum BatchResponseParser {
             let type = headers.first { $0.name.lowercased() == "content-type" }?.value ?? ""
             let contentID = headers.first { $0.name.lowercased() == "content-id" }?.value
             if type.lowercased().hasPrefix("multipart/mixed") {
-                guard let inner = Self.boundary(ofContentType: type) else { throw ParseError(message: "no boundary in '\(type)'") }
+                guard let inner = Self.boundary(ofContentType: type) else { throw BatchResponseParseError(message: "no boundary in '\(type)'") }
                 items.append(contentsOf: try parseMultipart(content, boundary: inner, inChangeSet: true))
             } else {
                 var item = try parseHTTP(content)
@@ -153,11 +155,11 @@ public enum BatchResponseParser {
     static func parseHTTP(_ s: ArraySlice<UInt8>) throws -> BatchResponseItem {
         let lf = UInt8(ascii: "\n")
         let trimmed = s.drop { $0 == lf }
-        guard let nl = trimmed.firstIndex(of: lf) else { throw ParseError(message: "a part has no status line") }
+        guard let nl = trimmed.firstIndex(of: lf) else { throw BatchResponseParseError(message: "a part has no status line") }
         let statusText = String(decoding: trimmed[..<nl], as: UTF8.self)
         let statusLine = statusText.split(separator: " ")
         guard statusLine.count >= 2, statusLine[0].hasPrefix("HTTP/"), let status = Int(statusLine[1]) else {
-            throw ParseError(message: "bad status line '\(statusText)'")
+            throw BatchResponseParseError(message: "bad status line '\(statusText)'")
         }
         let (headers, body) = splitHeaders(trimmed[(nl + 1)...])
         var end = body.endIndex

@@ -1,4 +1,4 @@
 import Foundation
 import PortalModel
 
-extension DeviceCodeApproval.Failure: DiagnosticConvertible {}
+extension DeviceCodeApprovalError: DiagnosticConvertible {}

@@ -66,16 +66,11 @@ public enum ServerRuntimeFile {
 /// Approves a pending device code on a server running on 127.0.0.1 (what a user does on the
 /// verification page; `TokenService`'s `/devicelogin`).
 public enum DeviceCodeApproval {
-    /// A failure to approve: no server answered, or it does not know the code.
-    public struct Failure: Error, CustomStringConvertible {
-        public let description: String
-    }
-
     /// POSTs `code=USERCODE` to `http://127.0.0.1:PORT/devicelogin`, with the owner's approval key
     /// (`TokenService.approvalKeyHeader`) when one is given.
-    /// - Throws: `Failure` when the server cannot be reached or answers other than 200.
+    /// - Throws: `DeviceCodeApprovalError` when the server cannot be reached or answers other than 200.
     public static func approve(userCode: String, port: Int, approvalKey: String? = nil) async throws {
-        guard let url = URL(string: "http://127.0.0.1:\(port)/devicelogin") else { throw Failure(description: "bad port \(port)") }
+        guard let url = URL(string: "http://127.0.0.1:\(port)/devicelogin") else { throw DeviceCodeApprovalError(description: "bad port \(port)") }
         var request = URLRequest(url: url)
         request.httpMethod = "POST"
         request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
@@ -85,11 +80,17 @@ public enum DeviceCodeApproval {
         do {
             (data, response) = try await URLSession.shared.data(for: request)
         } catch {
-            throw Failure(description: "no server answered on 127.0.0.1:\(port): \(error.localizedDescription)")
+            throw DeviceCodeApprovalError(description: "no server answered on 127.0.0.1:\(port): \(error.localizedDescription)")
         }
         guard let http = response as? HTTPURLResponse, http.statusCode == 200 else {
-            throw Failure(
+            throw DeviceCodeApprovalError(
                 description: "the server refused the code: \(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))")
         }
     }
+}
+
+/// A device code that could not be approved (`DeviceCodeApproval.approve`): no server answered on the
+/// port, or it refused the code; the description says which.
+public struct DeviceCodeApprovalError: Error, CustomStringConvertible, Sendable {
+    public let description: String
 }

@@ -16,22 +16,15 @@ public enum FileReadProblem {
     ///   - url: the file.
     ///   - what: what the file is for, used in the message ("the schema file").
     /// - Returns: the bytes.
-    /// - Throws: `FileReadProblem.Failure` whose `reason` says what is wrong (absent, a folder, not
+    /// - Throws: `FileReadError` whose `reason` says what is wrong (absent, a folder, not
     ///   readable, not a regular file, a read error).
     public static func read(_ url: URL, what: String) throws -> Data {
-        if let reason = problem(url) { throw Failure(path: url.path, reason: reason) }
+        if let reason = problem(url) { throw FileReadError(path: url.path, reason: reason) }
         do {
             return try Data(contentsOf: url)
         } catch {
-            throw Failure(path: url.path, reason: "\(what) cannot be read (\(describe(error)))")
+            throw FileReadError(path: url.path, reason: "\(what) cannot be read (\(describe(error)))")
         }
-    }
-
-    /// A file that cannot be read: its path and what is wrong, in plain words.
-    public struct Failure: Error, CustomStringConvertible, Sendable {
-        public let path: String
-        public let reason: String
-        public var description: String { "\(path): \(reason)" }
     }
 
     /// What keeps `url` from being read as a regular file, or `nil` when nothing does.
@@ -58,4 +51,21 @@ public enum FileReadProblem {
         if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
         return ns.localizedDescription
     }
+}
+
+/// A file that cannot be read (`FileReadProblem.read`): its path and what is wrong, in plain words
+/// ("no such file (check the path)", "this is a folder; give the path of a file", …).
+public struct FileReadError: Error, CustomStringConvertible, Sendable {
+    /// The path as given.
+    public let path: String
+    /// What is wrong and what to do.
+    public let reason: String
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
+    /// `PATH: reason`.
+    public var description: String { "\(path): \(reason)" }
 }
