@@ -97,3 +97,21 @@ extension EnvironmentConnection {
         return try profiles.add(profile)
     }
 }
+
+extension AuthProfileStore {
+    /// The index of the profile named by `index` or by `name` (compared ignoring case), as `auth
+    /// select` and `auth delete` name one; `index` wins when both are given.
+    /// - Throws: `AuthProfileStore.StoreError.noSuchProfile` (the index or name as given) when no
+    ///   profile matches or neither is given; what loading the store throws.
+    public func index(of index: Int?, name: String?) throws -> Int {
+        let profiles = try load().profiles
+        if let index {
+            guard profiles.indices.contains(index) else { throw StoreError.noSuchProfile(String(index)) }
+            return index
+        }
+        guard let i = profiles.firstIndex(where: { $0.name.caseInsensitiveCompare(name ?? "") == .orderedSame }) else {
+            throw StoreError.noSuchProfile(name ?? "")
+        }
+        return i
+    }
+}

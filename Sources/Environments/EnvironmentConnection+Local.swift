@@ -21,12 +21,14 @@ extension EnvironmentConnection {
     /// Creates embedded environment `name` in the data directory: tables from `schema` (a CMT schema
     /// file) when given, else the catalog's without `excludingTables` (logical names) and
     /// `excludingColumns` (`table.column` each), to reproduce schema drift.
-    /// - Throws: `EnvironmentsError.invalidExclusion` for a column not written `table.column`,
-    ///   `.unknownTables` naming tables the catalog lacks (with the closest names); what
-    ///   `EnvironmentDirectory.create` throws (an existing environment, a bad name, a bad schema file).
+    /// - Throws: what `checkNewLocal` throws; `EnvironmentsError.invalidExclusion` for a column not
+    ///   written `table.column`, `.unknownTables` naming tables the catalog lacks (with the closest
+    ///   names); what `EnvironmentDirectory.create` throws (an existing environment, a bad name, a bad
+    ///   schema file).
     public func createLocal(
         _ name: String, languageCode: Int, schema: URL? = nil, excludingTables: [String] = [], excludingColumns: [String] = []
     ) throws -> LocalEnvironment {
+        try Self.checkNewLocal(languageCode: languageCode, schema: schema != nil, exclusions: !(excludingTables + excludingColumns).isEmpty)
         var options = LocalEnvironmentOptions(name: name, languageCode: languageCode)
         if let schema {
             options.tables = .cmtSchema(schema)
@@ -46,6 +48,35 @@ extension EnvironmentConnection {
             options.tables = .catalog(excludingTables: tables, excludingColumns: columns)
         }
         return try EnvironmentDirectory(dataDirectory).create(name, options: options)
+    }
+
+    /// The rules of a new embedded environment's options: the base language is one of the 43 portal
+    /// languages (`PortalLanguages`), and tables come from a CMT schema or from the catalog with
+    /// exclusions, not both.
+    /// - Parameters:
+    ///   - schema: whether a CMT schema file is given.
+    ///   - exclusions: whether tables or columns to exclude are given.
+    /// - Throws: `EnvironmentsError.invalidOption` (usage) naming the rule.
+    public static func checkNewLocal(languageCode: Int, schema: Bool, exclusions: Bool) throws {
+        if schema && exclusions {
+            throw EnvironmentsError.invalidOption("--schema cannot be combined with --exclude-tables/--exclude-columns")
+        }
+        if PortalLanguages.language(lcid: languageCode) == nil {
+            throw EnvironmentsError.invalidOption("--language \(languageCode) is not one of the 43 portal languages' LCIDs")
+        }
+    }
+
+    /// Deletes embedded environment `name` (its file). One that holds websites is deleted only after
+    /// `confirm` (told the websites lost) returned without throwing, unless `force`: nothing in it can
+    /// be recovered. An empty one (or an empty file) is deleted at once.
+    /// - Parameter confirm: asks the user; throws to keep the environment (its error is rethrown).
+    /// - Throws: what `confirm` throws; what `websitesLostByDeleting` and `EnvironmentDirectory.delete` throw.
+    public func deleteLocal(_ name: String, force: Bool = false, confirm: ([WebsiteSummary]) throws -> Void) async throws {
+        if !force {
+            let sites = try await websitesLostByDeleting(name)
+            if !sites.isEmpty { try confirm(sites) }
+        }
+        try EnvironmentDirectory(dataDirectory).delete(name)
     }
 
     /// The websites deleting embedded environment `name` would lose: empty for an empty file (which

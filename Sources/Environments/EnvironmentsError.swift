@@ -46,6 +46,10 @@ public enum EnvironmentsError: DiagnosticConvertible, Equatable, Sendable {
     case cannotServe(name: String, reason: String)
     /// No server runs for the embedded environment (no runtime file names a port).
     case noServerRunning(String)
+    /// An option value a rule refuses (the message names the option and what it takes): `env serve`'s
+    /// ranges, `env provision`'s and `env create`'s combinations, `env settings`' behaviour ids, a new
+    /// site's name.
+    case invalidOption(String)
 
     /// The usage exit code (ArgumentParser's), DESIGN.md "Commands".
     public static let usageExitCode: Int32 = DiagnosticExit.usage
@@ -80,7 +84,7 @@ public enum EnvironmentsError: DiagnosticConvertible, Equatable, Sendable {
             return "no site serves website record \(record) in \(label); `portal-migrate site list --environment \(label)` shows the sites"
         case .severalSitesServeRecord(let record, let sites):
             return "\(sites.count) sites serve website record \(record): \(sites.joined(separator: ", ")); pass --id"
-        case .invalidProfileOptions(let message): return message
+        case .invalidProfileOptions(let message), .invalidOption(let message): return message
         case .invalidExclusion(let item): return "--exclude-columns: '\(item)' is not table.column"
         case .unknownTables(let message): return message
         case .cannotServe(let name, let reason): return "cannot serve local:\(name): \(reason)"
@@ -94,7 +98,8 @@ public enum EnvironmentsError: DiagnosticConvertible, Equatable, Sendable {
     /// True for a value the user typed wrongly (exit 64).
     public var isUsage: Bool {
         switch self {
-        case .invalidURL, .profileWithInvalidURL, .invalidRequestTimeout, .invalidAdminAPIURL, .noPowerPlatformEnvironmentID, .invalidProfileOptions:
+        case .invalidURL, .profileWithInvalidURL, .invalidRequestTimeout, .invalidAdminAPIURL, .noPowerPlatformEnvironmentID, .invalidProfileOptions,
+            .invalidOption:
             return true
         default: return false
         }

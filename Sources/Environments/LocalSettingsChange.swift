@@ -30,6 +30,34 @@ public struct LocalSettingsChange: Sendable, Hashable {
         self.refusedDeletes = refusedDeletes
     }
 
+    /// Behaviour ids as typed, comma-separated (`E4,c1`; any case, spaces around ids ignored); `nil`
+    /// or empty: none.
+    /// - Throws: `EnvironmentsError.invalidOption` (usage) naming an unknown id and the known ones.
+    public static func behaviours(_ text: String?) throws -> [PlatformBehaviour] {
+        try (text ?? "").split(separator: ",").map { part in
+            let id = part.trimmingCharacters(in: .whitespaces).uppercased()
+            guard let b = PlatformBehaviour(rawValue: id) else {
+                let known = PlatformBehaviour.allCases.map(\.rawValue).joined(separator: ", ")
+                throw EnvironmentsError.invalidOption("unknown behaviour '\(part)'; known: \(known)")
+            }
+            return b
+        }
+    }
+
+    /// Record ids as typed for `refusedDeletes`, comma-separated GUIDs; `nil`: unchanged; empty: none.
+    /// - Throws: `EnvironmentsError.invalidOption` (usage) naming the first value that is not a GUID.
+    public static func recordIDs(_ text: String?) throws -> Set<UUID>? {
+        try text.map { text in
+            Set(
+                try text.split(separator: ",").map { part in
+                    guard let id = UUID(dataverse: part.trimmingCharacters(in: .whitespaces)) else {
+                        throw EnvironmentsError.invalidOption("--refuse-deletes: '\(part)' is not a GUID")
+                    }
+                    return id
+                })
+        }
+    }
+
     /// The behaviours to set: `true` for each enabled, then `false` for each disabled.
     public var behaviourChanges: [PlatformBehaviour: Bool] {
         var changes: [PlatformBehaviour: Bool] = [:]

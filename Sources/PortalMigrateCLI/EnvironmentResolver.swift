@@ -34,8 +34,3 @@ public enum EnvironmentResolver {
         try connection(verbose: verbose).service(for: spec)
     }
 }
-
-/// Writes a line on stdout, credentials in URLs removed (`CredentialRedaction`).
-func printOut(_ s: String) { Console.shared.write(CredentialRedaction.redact(s) + "\n", fd: 1) }
-/// Writes a line on stderr, credentials in URLs removed (`CredentialRedaction`).
-func printErr(_ s: String) { Console.shared.write(CredentialRedaction.redact(s) + "\n", fd: 2) }

@@ -8,17 +8,8 @@ import Terminal
 /// profile is used. `--json` prints one machine-readable object on stdout and human text on stderr.
 /// `--progress` picks how long commands show progress on stderr (`ProgressMode`).
 public struct GlobalOptions: ParsableArguments {
-    @Option(
-        name: [.customLong("environment"), .customLong("env", withSingleDash: true)],
-        help: "Auth profile name or index, environment URL, or local:NAME for an embedded environment.",
-        completion: Completions.environments)
-    public var environment: String?
-
-    @Flag(name: .long, help: "Print machine-readable JSON on stdout; human text goes to stderr.")
-    public var json = false
-
-    @Flag(name: [.long, .customShort("v")], help: "Print debug detail (never secrets).")
-    public var verbose = false
+    @OptionGroup public var target: EnvironmentOption
+    @OptionGroup public var output: OutputOptions
 
     @Option(
         name: .long,
@@ -26,6 +17,25 @@ public struct GlobalOptions: ParsableArguments {
             "Progress on stderr. auto: a live line on a terminal, plain lines otherwise, nothing with --json; json: one JSON object per event.",
             valueName: "mode"))
     public var progress: ProgressMode = .auto
+
+    /// `--environment`: auth profile name or index, environment URL, or `local:NAME` (`nil`: the selected profile).
+    public var environment: String? { target.environment }
+    /// `--json`: one machine-readable object on stdout; human text on stderr.
+    public var json: Bool { output.json }
+    /// `--verbose`: debug detail on stderr (never secrets).
+    public var verbose: Bool { output.verbose }
+
+    public init() {}
+}
+
+/// `--environment` (`-env`): where a command acts (an auth profile name or index, an environment URL,
+/// or `local:NAME`), with shell completion of embedded environments and profile names.
+public struct EnvironmentOption: ParsableArguments {
+    @Option(
+        name: [.customLong("environment"), .customLong("env", withSingleDash: true)],
+        help: "Auth profile name or index, environment URL, or local:NAME for an embedded environment.",
+        completion: Completions.environments)
+    public var environment: String?
 
     public init() {}
 }

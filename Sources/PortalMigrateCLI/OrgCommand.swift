@@ -14,18 +14,13 @@ public struct OrgCommand: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
-        let service = try await OrgCommand.service(global)
-        let org = try await service.organizationInfo()
+        let org = try await EnvironmentResolver.service(for: global.environment, verbose: global.verbose).organizationInfo()
         if global.json {
-            printOut(
-                JSONValue.object([
-                    ("organizationId", .string(org.organizationID.dataverseString)),
-                    ("name", .string(org.name)),
-                    ("baseLanguage", .number(String(org.languageCode))),
-                    ("blockedAttachments", .array(org.blockedAttachments.map { .string($0) })),
-                    ("maxUploadFileSize", .number(String(org.maxUploadFileSize))),
-                    ("version", .string(org.version)),
-                ]).serialized)
+            printJSON([
+                ("organizationId", .string(org.organizationID.dataverseString)), ("name", .string(org.name)),
+                ("baseLanguage", .number(String(org.languageCode))), ("blockedAttachments", .array(org.blockedAttachments.map { .string($0) })),
+                ("maxUploadFileSize", .number(String(org.maxUploadFileSize))), ("version", .string(org.version)),
+            ])
             return
         }
         printOut(
@@ -36,10 +31,5 @@ public struct OrgCommand: AsyncParsableCommand {
             Version:             \(org.version)
             Blocked attachments: \(org.blockedAttachments.isEmpty ? "(none)" : org.blockedAttachments.joined(separator: ";"))
             """)
-    }
-
-    /// The environment `--environment` names: embedded for `local:NAME`, else a Web API client.
-    static func service(_ global: GlobalOptions) async throws -> any DataverseService {
-        try EnvironmentResolver.service(for: global.environment, verbose: global.verbose)
     }
 }

@@ -90,6 +90,22 @@ extension SiteEnvironment {
             dataverseOrganizationId: organizationID, selectedBaseLanguage: lcid, websiteRecordId: existingWebsite)
     }
 
+    /// The rules of a new site's options, checked before anything is sent: a name of 1 to 200
+    /// characters, not only spaces (what the embedded admin API's create answers 400 to); a subdomain
+    /// of 2 to 63 lower-case letters, digits or hyphens, not starting or ending with one
+    /// (`CreateWebsiteRequest.isValidSubdomain`); a positive language LCID. `nil`: not given.
+    /// - Throws: `EnvironmentsError.invalidOption` (usage) naming the option and the rule.
+    public static func checkNewSite(name: String? = nil, subdomain: String? = nil, language: Int? = nil) throws {
+        if let name, name.trimmingCharacters(in: .whitespaces).isEmpty || name.count > 200 {
+            throw EnvironmentsError.invalidOption("--name takes 1 to 200 characters")
+        }
+        if let subdomain, !CreateWebsiteRequest.isValidSubdomain(subdomain) {
+            throw EnvironmentsError.invalidOption(
+                "--subdomain '\(subdomain)' must be 2 to 63 lower-case letters, digits or hyphens, not starting or ending with a hyphen")
+        }
+        if let language, language <= 0 { throw EnvironmentsError.invalidOption("--language takes a positive LCID such as 1033") }
+    }
+
     /// What a create is called in progress lines and errors: `creating site 'NAME' (website record ID)`
     /// or `… (a new website record from TEMPLATE)`.
     public static func createAction(_ request: CreateWebsiteRequest) -> String {
@@ -137,30 +153,40 @@ extension SiteEnvironment {
     /// 8 random lower-case hex characters (a valid subdomain, `CreateWebsiteRequest.isValidSubdomain`).
     public static func preparationSubdomain() -> String { "pm-prepare-" + UUID().uuidString.lowercased().prefix(8) }
 
-    /// Microsoft's one-time preparation of a standard-data-model target (`TargetPreparation`):
-    /// creates a site from `template`, deletes its website record and the site. Website records
-    /// already in the environment are not touched.
+    /// Plans Microsoft's one-time preparation of a standard-data-model target (`TargetPreparation`):
+    /// the temporary site's name, template (`CreateWebsiteRequest.canonicalTemplate`), subdomain
+    /// (`preparationSubdomain` when none is given) and language, and the website records already in
+    /// the environment, which the preparation never touches. Writes nothing.
+    /// - Throws: what reading the website records throws.
+    public func planPreparation(template: String, subdomain: String?, name: String, language: Int?) async throws -> TargetPreparationPlan {
+        TargetPreparationPlan(
+            label: label, name: name, template: CreateWebsiteRequest.canonicalTemplate(template),
+            subdomain: subdomain ?? Self.preparationSubdomain(), language: language ?? baseLanguage,
+            existing: try await WebsiteListing.websites(in: service))
+    }
+
+    /// Runs `plan` (`planPreparation`, shown to the user first): creates the site, deletes its website
+    /// record and the site. Website records already in the environment are not touched.
     /// - Parameters:
-    ///   - existing: the website records before step 1 (what the plan shown to the user listed).
     ///   - step: told each step as it is done.
     ///   - waiting: told the action (`createAction`, `deleting the preparation site ID`) before each wait.
     ///   - report: told status lines while waiting.
     /// - Returns: `nil` only when `wait.noWait` (which the preparation cannot honour: callers refuse it).
     /// - Throws: what `create`, `TargetPreparation.finish` and the admin API throw.
     public func prepareTarget(
-        template: String, subdomain: String, name: String, language: Int?, existing: [WebsiteSummary], wait: SiteWait,
-        step: (TargetPreparation.Step) -> Void, waiting: (String) -> Void = { _ in }, report: @escaping @Sendable (String) -> Void
+        _ plan: TargetPreparationPlan, wait: SiteWait, step: (TargetPreparation.Step) -> Void, waiting: (String) -> Void = { _ in },
+        report: @escaping @Sendable (String) -> Void
     ) async throws -> TargetPreparation.Outcome? {
         let request = CreateWebsiteRequest(
-            name: name, subdomain: subdomain, templateName: CreateWebsiteRequest.canonicalTemplate(template),
-            dataverseOrganizationId: organizationID, selectedBaseLanguage: language ?? baseLanguage)
+            name: plan.name, subdomain: plan.subdomain, templateName: plan.template, dataverseOrganizationId: organizationID,
+            selectedBaseLanguage: plan.language)
         guard let created = try await create(request, wait: wait, accepted: { _ in waiting(Self.createAction(request)) }, report: report)
         else { return nil }
         return try await TargetPreparation.finish(
             .init(
                 siteID: created.site?.id,
                 websiteRecordID: created.state.websiteRecordId.flatMap { UUID(uuidString: $0) } ?? created.site?.websiteRecordID),
-            before: Set(existing.map(\.websiteId)), in: service, label: label,
+            before: Set(plan.existing.map(\.websiteId)), in: service, label: label,
             deleteSite: { id in
                 let location = try await admin.deleteWebsite(id: id)
                 let action = "deleting the preparation site \(id)"
@@ -168,6 +194,61 @@ extension SiteEnvironment {
                 _ = try await self.wait(for: location, action: action, wait: wait, report: report)
             },
             step: step)
+    }
+}
+
+/// What `SiteEnvironment.prepareTarget` will do, planned before anything is written, for the user to
+/// read (`lines`) and confirm.
+public struct TargetPreparationPlan: Sendable, Hashable {
+    /// The environment as the user named it.
+    public var label: String
+    /// The temporary site's name, template (canonical), subdomain and base language (LCID).
+    public var name: String
+    public var template: String
+    public var subdomain: String
+    public var language: Int
+    /// The website records already in the environment (never touched).
+    public var existing: [WebsiteSummary]
+
+    /// The plan as a user reads it: the three steps and the website records left alone.
+    public var lines: [String] {
+        var lines = [
+            "Plan for \(label) (the one-time preparation of a standard data model target):",
+            "  1. create site '\(name)' from template \(template) at subdomain \(subdomain): installs the template's solutions and default records",
+            "  2. delete the new website record and, with it, its configuration records",
+            "  3. delete the new site (the portal app); the Portal Management app stays",
+        ]
+        if !existing.isEmpty {
+            let names = existing.map { "\($0.name) (\($0.websiteId.dataverseString))" }.joined(separator: ", ")
+            lines.append("  The \(existing.count) website record(s) already in the environment are not touched: \(names).")
+        }
+        return lines
+    }
+
+    /// What to do once the environment is prepared.
+    public var done: String {
+        "\(label) is prepared: it has the template's solutions and no new website. Next: upload or import the configuration, then "
+            + "`portal-migrate site create --environment \(label) --existing-website ID --name NAME --subdomain SUBDOMAIN --template \(template)`."
+    }
+}
+
+extension TargetPreparation.Step {
+    /// The step as a user reads it when it is done (step 1 adds a note when the site made is of the
+    /// enhanced data model, which Microsoft says needs no preparation).
+    public var lines: [String] {
+        switch self {
+        case .created(let siteID, let record, let model):
+            let line = "  1. created site \(siteID) with website record \(record.dataverseString) (\(model.rawValue))"
+            guard model == .enhanced else { return [line] }
+            return [
+                line,
+                "note: the environment made an enhanced data model site; Microsoft says enhanced targets need no preparation. Continuing as planned.",
+            ]
+        case .deletedWebsiteRecord(let record, let counts):
+            return ["  2. deleted website record \(record.dataverseString) and its configuration (\(counts) records)"]
+        case .deletedSite(let siteID):
+            return ["  3. deleted site \(siteID)"]
+        }
     }
 }
 

@@ -105,17 +105,8 @@ public struct ProfileSelector: ParsableArguments {
         guard (index == nil) != (name == nil) else { throw ValidationError("give exactly one of --index and --name") }
     }
 
-    func resolve(_ store: AuthProfileStore) throws -> Int {
-        if let index {
-            guard (try store.load()).profiles.indices.contains(index) else { throw AuthProfileStore.StoreError.noSuchProfile(String(index)) }
-            return index
-        }
-        let c = try store.load()
-        guard let i = c.profiles.firstIndex(where: { $0.name.caseInsensitiveCompare(name ?? "") == .orderedSame }) else {
-            throw AuthProfileStore.StoreError.noSuchProfile(name ?? "")
-        }
-        return i
-    }
+    /// The profile's index (`AuthProfileStore.index(of:name:)`).
+    func resolve(_ store: AuthProfileStore) throws -> Int { try store.index(of: index, name: name) }
 }
 
 /// `auth select --index I | --name N`.
@@ -167,16 +158,12 @@ public struct AuthWhoCommand: AsyncParsableCommand {
         let who = try await service.whoAmI()
         let org = try await service.organizationInfo()
         if global.json {
-            printOut(
-                JSONValue.object([
-                    ("url", .string(environment)),
-                    ("userId", .string(who.userID.dataverseString)),
-                    ("businessUnitId", .string(who.businessUnitID.dataverseString)),
-                    ("organizationId", .string(who.organizationID.dataverseString)),
-                    ("organizationName", .string(org.name)),
-                    ("baseLanguage", .number(String(org.languageCode))),
-                    ("version", .string(org.version)),
-                ]).serialized)
+            printJSON([
+                ("url", .string(environment)), ("userId", .string(who.userID.dataverseString)),
+                ("businessUnitId", .string(who.businessUnitID.dataverseString)),
+                ("organizationId", .string(who.organizationID.dataverseString)), ("organizationName", .string(org.name)),
+                ("baseLanguage", .number(String(org.languageCode))), ("version", .string(org.version)),
+            ])
             return
         }
         printOut(

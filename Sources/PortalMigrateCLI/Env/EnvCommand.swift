@@ -23,14 +23,22 @@ public struct EnvCommand: AsyncParsableCommand {
     public init() {}
 }
 
-/// Parses a `--webSiteId` value. - Throws: `ValidationError` for a bad GUID.
-func parseWebsiteID(_ text: String) throws -> UUID {
-    guard let id = UUID(dataverse: text) else { throw ValidationError("'\(text)' is not a GUID (--webSiteId)") }
-    return id
-}
-
 /// The `NAME` argument shared by env subcommands.
 struct EnvName: ParsableArguments {
     @Argument(help: "The environment's name (letters, digits, '-', '_', '.').", completion: Completions.localEnvironmentNames)
     var name: String
+}
+
+/// `NAME --webSiteId ID`: one website of an embedded environment (`delete-website`, `delete-portal-app`, `reset`).
+struct EnvWebsite: ParsableArguments {
+    @OptionGroup var env: EnvName
+    @Option(name: [.customLong("webSiteId"), .customLong("id", withSingleDash: true)], help: "The website id.") var webSiteId: String
+
+    func validate() throws { _ = try id() }
+
+    /// `--webSiteId` as a GUID. - Throws: `ValidationError` naming the value.
+    func id() throws -> UUID {
+        guard let id = UUID(dataverse: webSiteId) else { throw ValidationError("'\(webSiteId)' is not a GUID (--webSiteId)") }
+        return id
+    }
 }

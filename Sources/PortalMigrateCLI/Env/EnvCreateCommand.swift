@@ -28,11 +28,9 @@ struct EnvCreateCommand: AsyncParsableCommand {
     @OptionGroup var global: OutputOptions
 
     func validate() throws {
-        if schema != nil && (excludeTables != nil || excludeColumns != nil) {
-            throw ValidationError("--schema cannot be combined with --exclude-tables/--exclude-columns")
-        }
-        if PortalLanguages.language(lcid: language) == nil {
-            throw ValidationError("--language \(language) is not one of the 43 portal languages' LCIDs")
+        try usageRule {
+            try EnvironmentConnection.checkNewLocal(
+                languageCode: language, schema: schema != nil, exclusions: excludeTables != nil || excludeColumns != nil)
         }
     }
 
@@ -43,11 +41,10 @@ struct EnvCreateCommand: AsyncParsableCommand {
             excludingColumns: (excludeColumns ?? "").split(separator: ",").map(String.init))
         let count = try await created.tableDefinitions().count
         if global.json {
-            printOut(
-                JSONValue.object([
-                    ("name", .string(env.name)), ("path", .string(created.url.path)),
-                    ("tables", .number(String(count))), ("baseLanguage", .number(String(language))),
-                ]).serialized)
+            printJSON([
+                ("name", .string(env.name)), ("path", .string(created.url.path)),
+                ("tables", .number(String(count))), ("baseLanguage", .number(String(language))),
+            ])
         } else {
             printOut("Created local:\(env.name) (\(count) tables, base language \(language)) at \(created.url.path)")
         }
@@ -96,22 +93,12 @@ struct EnvDeleteCommand: AsyncParsableCommand {
     @OptionGroup var global: OutputOptions
 
     func run() async throws {
-        if !yes {
-            let sites = try await EnvironmentResolver.connection().websitesLostByDeleting(env.name)
-            if !sites.isEmpty {
-                let names = sites.map { "'\($0.name)'" }.joined(separator: ", ")
-                guard isatty(0) != 0 else {
-                    throw UserFacingError(
-                        "local:\(env.name) holds \(sites.count) website(s) (\(names)); nothing deleted. "
-                            + "Pass --yes to delete it with everything in it.")
-                }
-                FileHandle.standardError.write(Data("local:\(env.name) holds \(sites.count) website(s) (\(names)). Delete it? [y/N] ".utf8))
-                guard let answer = readLine(), answer.lowercased().hasPrefix("y") else {
-                    throw UserFacingError("nothing deleted: not confirmed")
-                }
-            }
+        try await EnvironmentResolver.connection().deleteLocal(env.name, force: yes) { sites in
+            let holds = "local:\(env.name) holds \(sites.count) website(s) (\(sites.map { "'\($0.name)'" }.joined(separator: ", ")))"
+            try confirmOrRefuse(
+                "\(holds). Delete it?", yes: false, refusal: "\(holds); nothing deleted. Pass --yes to delete it with everything in it.",
+                declined: "nothing deleted: not confirmed")
         }
-        try EnvironmentDirectory().delete(env.name)
         printErr("Deleted local:\(env.name)")
     }
 }

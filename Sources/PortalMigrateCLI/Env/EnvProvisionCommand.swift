@@ -1,7 +1,7 @@
 import ArgumentParser
+import Environments
 import Foundation
 import LocalEnvironment
-import PortalFolder
 import PortalModel
 
 /// `portal-migrate env provision NAME --template T [--modelVersion 1|2] | --existing-website ID`.
@@ -10,7 +10,7 @@ struct EnvProvisionCommand: AsyncParsableCommand {
         commandName: "provision",
         abstract: "Provision a portal from a template, or a portal app from an existing website record.",
         discussion: """
-            Templates: \(PortalTemplate.all.keys.sorted().joined(separator: ", ")). Every provisioning uses fresh random GUIDs.
+            Templates: \(LocalProvisioning.templates.joined(separator: ", ")). Every provisioning uses fresh random GUIDs.
 
             --modelVersion 2 (or Enhanced) provisions an enhanced data model site (powerpagesite, powerpagesitelanguage, \
             powerpagecomponent) with the same content; 1 (Standard, the default) the adx_* tables.
@@ -28,94 +28,81 @@ struct EnvProvisionCommand: AsyncParsableCommand {
     var modelVersion: String?
     @OptionGroup var global: OutputOptions
 
-    /// The data model asked for with `--modelVersion` (standard when absent).
-    var dataModel: DataModel { modelVersion.flatMap { DataModel(modelVersionArgument: $0) } ?? .standard }
-
-    func validate() throws {
-        if let m = modelVersion {
-            // One wording for a bad --modelVersion (upload's), as a usage error (exit code 64).
-            do { _ = try ModelVersionOption.parse(m) } catch let e as UserFacingError { throw ValidationError(e.message) }
-            guard template != nil else { throw ValidationError("--modelVersion applies to --template only") }
-        }
-        guard (template == nil) != (existingWebsite == nil) else {
-            throw ValidationError("give exactly one of --template or --existing-website")
-        }
-        if let t = template, PortalTemplate.all[t.lowercased()] == nil {
-            throw ValidationError("unknown template '\(t)'; known: \(PortalTemplate.all.keys.sorted().joined(separator: ", "))")
-        }
-        if let w = existingWebsite { _ = try parseWebsiteID(w) }
+    /// What the options ask for (`LocalProvisioning`'s rules).
+    func request() throws -> LocalProvisioning {
+        try LocalProvisioning(template: template, existingWebsite: existingWebsite, name: siteName, modelVersion: modelVersion)
     }
 
+    func validate() throws { try usageRule { try request() } }
+
     func run() async throws {
-        let environment = try EnvironmentResolver.openLocal(env.name)
-        let websiteID: UUID, appID: UUID
-        if let template {
-            let result = try await environment.provision(template: template, name: siteName, dataModel: dataModel)
-            (websiteID, appID) = (result.websiteId, result.portalAppId)
-        } else {
-            websiteID = try parseWebsiteID(existingWebsite ?? "")
-            appID = try await environment.provisionPortalApp(existingWebsite: websiteID)
-        }
+        let made = try await EnvironmentResolver.openLocal(env.name).provision(try request())
         if global.json {
-            var fields: [(String, JSONValue)] = [
-                ("websiteId", .string(websiteID.dataverseString)),
-                ("portalAppId", .string(appID.dataverseString)),
-            ]
-            if template != nil { fields.append(("dataModel", .string(dataModel.rawValue))) }
-            printOut(JSONValue.object(fields).serialized)
+            printJSON(
+                [("websiteId", .string(made.websiteID.dataverseString)), ("portalAppId", .string(made.portalAppID.dataverseString))]
+                    + (made.dataModel.map { [("dataModel", .string($0.rawValue))] } ?? []))
         } else {
-            let model = template == nil ? "" : " (\(dataModel.displayName))"
-            printOut("Provisioned website \(websiteID.dataverseString)\(model) with portal app \(appID.dataverseString) in local:\(env.name)")
+            let model = made.dataModel.map { " (\($0.displayName))" } ?? ""
+            printOut(
+                "Provisioned website \(made.websiteID.dataverseString)\(model) with portal app \(made.portalAppID.dataverseString) in local:\(env.name)"
+            )
         }
+    }
+}
+
+/// An `env` command acting on one website of an embedded environment (`NAME --webSiteId ID`): what it
+/// does there, and the line it says on stderr after.
+protocol EnvWebsiteAction: AsyncParsableCommand {
+    var website: EnvWebsite { get }
+    func act(on environment: LocalEnvironment, website id: UUID) async throws -> String
+}
+
+extension EnvWebsiteAction {
+    func run() async throws {
+        let id = try website.id()
+        printErr(try await act(on: EnvironmentResolver.openLocal(website.env.name), website: id))
     }
 }
 
 /// `portal-migrate env delete-website NAME --webSiteId ID`.
-struct EnvDeleteWebsiteCommand: AsyncParsableCommand {
+struct EnvDeleteWebsiteCommand: EnvWebsiteAction {
     static let configuration = CommandConfiguration(
         commandName: "delete-website",
         abstract: "Delete a website record; its configuration goes with it (cascade), the portal app stays.",
         discussion: "Example: portal-migrate env delete-website test --webSiteId 6f0c7d5e-0000-0000-0000-000000000001")
-    @OptionGroup var env: EnvName
-    @Option(name: [.customLong("webSiteId"), .customLong("id", withSingleDash: true)], help: "The adx_website id.") var webSiteId: String
+    @OptionGroup var website: EnvWebsite
     @OptionGroup var global: OutputOptions
 
-    func run() async throws {
-        let id = try parseWebsiteID(webSiteId)
-        try await EnvironmentResolver.openLocal(env.name).deleteWebsite(id)
-        printErr("Deleted website \(id.dataverseString) and its configuration from local:\(env.name)")
+    func act(on environment: LocalEnvironment, website id: UUID) async throws -> String {
+        try await environment.deleteWebsite(id)
+        return "Deleted website \(id.dataverseString) and its configuration from local:\(website.env.name)"
     }
 }
 
 /// `portal-migrate env delete-portal-app NAME --webSiteId ID`.
-struct EnvDeletePortalAppCommand: AsyncParsableCommand {
+struct EnvDeletePortalAppCommand: EnvWebsiteAction {
     static let configuration = CommandConfiguration(
         commandName: "delete-portal-app", abstract: "Delete the portal app bound to a website; the website record stays.",
         discussion: "Example: portal-migrate env delete-portal-app test --webSiteId 6f0c7d5e-0000-0000-0000-000000000001")
-    @OptionGroup var env: EnvName
-    @Option(name: [.customLong("webSiteId"), .customLong("id", withSingleDash: true)], help: "The website id the portal app is bound to.")
-    var webSiteId: String
+    @OptionGroup var website: EnvWebsite
     @OptionGroup var global: OutputOptions
 
-    func run() async throws {
-        let id = try parseWebsiteID(webSiteId)
-        try await EnvironmentResolver.openLocal(env.name).deletePortalApp(websiteID: id)
-        printErr("Deleted the portal app of website \(id.dataverseString) in local:\(env.name)")
+    func act(on environment: LocalEnvironment, website id: UUID) async throws -> String {
+        try await environment.deletePortalApp(websiteID: id)
+        return "Deleted the portal app of website \(id.dataverseString) in local:\(website.env.name)"
     }
 }
 
 /// `portal-migrate env reset NAME --webSiteId ID`.
-struct EnvResetCommand: AsyncParsableCommand {
+struct EnvResetCommand: EnvWebsiteAction {
     static let configuration = CommandConfiguration(
         commandName: "reset", abstract: "Remove a website's portal app and the website with its configuration.",
         discussion: "Example: portal-migrate env reset test --webSiteId 6f0c7d5e-0000-0000-0000-000000000001")
-    @OptionGroup var env: EnvName
-    @Option(name: [.customLong("webSiteId"), .customLong("id", withSingleDash: true)], help: "The website id.") var webSiteId: String
+    @OptionGroup var website: EnvWebsite
     @OptionGroup var global: OutputOptions
 
-    func run() async throws {
-        let id = try parseWebsiteID(webSiteId)
-        try await EnvironmentResolver.openLocal(env.name).reset(websiteID: id)
-        printErr("Reset website \(id.dataverseString) in local:\(env.name)")
+    func act(on environment: LocalEnvironment, website id: UUID) async throws -> String {
+        try await environment.reset(websiteID: id)
+        return "Reset website \(id.dataverseString) in local:\(website.env.name)"
     }
 }

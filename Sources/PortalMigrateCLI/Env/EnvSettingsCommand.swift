@@ -28,40 +28,27 @@ struct EnvSettingsCommand: AsyncParsableCommand {
     var refuseDeletes: String?
     @OptionGroup var global: OutputOptions
 
-    static func behaviours(_ text: String?) throws -> [PlatformBehaviour] {
-        try (text ?? "").split(separator: ",").map { part in
-            let id = part.trimmingCharacters(in: .whitespaces).uppercased()
-            guard let b = PlatformBehaviour(rawValue: id) else {
-                throw ValidationError("unknown behaviour '\(part)'; known: \(PlatformBehaviour.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            return b
-        }
+    /// The change the options ask for (`LocalSettingsChange`'s parsing of behaviour ids and GUIDs).
+    func change() throws -> LocalSettingsChange {
+        LocalSettingsChange(
+            languageCode: language, blockedAttachments: blockedAttachments, maxUploadFileSize: maxUploadFileSize,
+            enable: try LocalSettingsChange.behaviours(enable), disable: try LocalSettingsChange.behaviours(disable),
+            refusedDeletes: try LocalSettingsChange.recordIDs(refuseDeletes))
     }
 
+    func validate() throws { try usageRule { try change() } }
+
     func run() async throws {
-        let refused = try refuseDeletes.map { text in
-            Set(
-                try text.split(separator: ",").map { part -> UUID in
-                    guard let id = UUID(dataverse: part.trimmingCharacters(in: .whitespaces)) else {
-                        throw ValidationError("--refuse-deletes: '\(part)' is not a GUID")
-                    }
-                    return id
-                })
-        }
-        let change = LocalSettingsChange(
-            languageCode: language, blockedAttachments: blockedAttachments, maxUploadFileSize: maxUploadFileSize,
-            enable: try Self.behaviours(enable), disable: try Self.behaviours(disable), refusedDeletes: refused)
-        let settings = try await EnvironmentResolver.openLocal(env.name).apply(change)
+        let settings = try await EnvironmentResolver.openLocal(env.name).apply(try change())
         let org = settings.organization
         let on = settings.behaviours
         if global.json {
-            printOut(
-                JSONValue.object([
-                    ("name", .string(env.name)), ("baseLanguage", .number(String(org.languageCode))),
-                    ("blockedAttachments", .string(org.blockedAttachments.joined(separator: ";"))),
-                    ("maxUploadFileSize", .number(String(org.maxUploadFileSize))), ("version", .string(org.version)),
-                    ("behaviours", .object(PlatformBehaviour.allCases.map { ($0.rawValue, .bool(on.contains($0))) })),
-                ]).serialized)
+            printJSON([
+                ("name", .string(env.name)), ("baseLanguage", .number(String(org.languageCode))),
+                ("blockedAttachments", .string(org.blockedAttachments.joined(separator: ";"))),
+                ("maxUploadFileSize", .number(String(org.maxUploadFileSize))), ("version", .string(org.version)),
+                ("behaviours", .object(PlatformBehaviour.allCases.map { ($0.rawValue, .bool(on.contains($0))) })),
+            ])
             return
         }
         printOut(

@@ -36,12 +36,7 @@ struct SiteCreateCommand: AsyncParsableCommand {
     @OptionGroup var wait: SiteWaitOptions
 
     func validate() throws {
-        guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 200 else { throw ValidationError("--name takes 1 to 200 characters") }
-        guard CreateWebsiteRequest.isValidSubdomain(subdomain) else {
-            throw ValidationError(
-                "--subdomain '\(subdomain)' must be 2 to 63 lower-case letters, digits or hyphens, not starting or ending with a hyphen")
-        }
-        if let l = language, l <= 0 { throw ValidationError("--language takes a positive LCID such as 1033") }
+        try usageRule { try SiteEnvironment.checkNewSite(name: name, subdomain: subdomain, language: language) }
         if let w = existingWebsite, UUID(dataverse: w) == nil { throw ValidationError("'\(w)' is not a GUID (--existing-website)") }
     }
 
@@ -74,12 +69,11 @@ struct SiteCreateCommand: AsyncParsableCommand {
         let record = r.websiteRecordID
         let url = r.websiteURL
         if json {
-            printOut(
-                JSONValue.object([
-                    ("operation", .string("create")), ("status", .string(r.state.status)),
-                    ("siteId", r.site.map { .string($0.id) } ?? .null), ("websiteRecordId", record.map { .string($0.lowercased()) } ?? .null),
-                    ("websiteUrl", url.map { .string($0) } ?? .null), ("operationLocation", .string(r.location.absoluteString)),
-                ]).serialized)
+            printJSON([
+                ("operation", .string("create")), ("status", .string(r.state.status)),
+                ("siteId", r.site.map { .string($0.id) } ?? .null), ("websiteRecordId", record.map { .string($0.lowercased()) } ?? .null),
+                ("websiteUrl", url.map { .string($0) } ?? .null), ("operationLocation", .string(r.location.absoluteString)),
+            ])
         } else {
             printOut(
                 "Created site '\(r.site?.name ?? "")' at \(url ?? "?") (site \(r.site?.id ?? "?"), website record \(record ?? "?")) in \(c.label).")
@@ -108,9 +102,9 @@ struct SiteDeleteCommand: AsyncParsableCommand {
         defer { c.close() }
         let target = try await selection.find(in: c)
         let label = "site '\(target.name ?? "")' (\(target.websiteUrl ?? target.id))"
-        try confirmSite(
+        try confirmOrRefuse(
             "Delete \(label)? Its website record \(target.websiteRecordId ?? "-") and configuration stay.", yes: yes,
-            refusal: "\(label) would be deleted")
+            refusal: "\(label) would be deleted; pass --yes to confirm")
         let action = "deleting \(label)"
         let location = try await c.admin.deleteWebsite(id: target.id)
         if wait.noWait {
@@ -121,11 +115,10 @@ struct SiteDeleteCommand: AsyncParsableCommand {
         }
         let state = try await SiteOperationWaiter.wait(c, location, action: action, options: wait)
         if site.json {
-            printOut(
-                JSONValue.object([
-                    ("operation", .string("delete")), ("status", .string(state.status)), ("siteId", .string(target.id)),
-                    ("websiteRecordId", target.websiteRecordId.map { .string($0.lowercased()) } ?? .null),
-                ]).serialized)
+            printJSON([
+                ("operation", .string("delete")), ("status", .string(state.status)), ("siteId", .string(target.id)),
+                ("websiteRecordId", target.websiteRecordId.map { .string($0.lowercased()) } ?? .null),
+            ])
         } else {
             printOut("Deleted \(label) in \(c.label); website record \(target.websiteRecordId ?? "-") stays (inactive).")
         }
@@ -146,7 +139,7 @@ struct SiteRestartCommand: AsyncParsableCommand {
         let target = try await selection.find(in: c)
         try await c.admin.restartWebsite(id: target.id)
         if site.json {
-            printOut(JSONValue.object([("operation", .string("restart")), ("siteId", .string(target.id))]).serialized)
+            printJSON([("operation", .string("restart")), ("siteId", .string(target.id))])
         } else {
             printOut("Restarted site '\(target.name ?? "")' (\(target.websiteUrl ?? target.id)) in \(c.label).")
         }

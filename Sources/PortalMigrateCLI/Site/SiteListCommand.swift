@@ -26,11 +26,7 @@ struct SiteListCommand: AsyncParsableCommand {
         defer { c.close() }
         let rows = try await c.rows()
         if site.json {
-            printOut(
-                JSONValue.object([
-                    ("environmentId", .string(c.admin.environmentID)),
-                    ("sites", .array(rows.map(\.json))),
-                ]).serialized)
+            printJSON([("environmentId", .string(c.admin.environmentID)), ("sites", .array(rows.map(\.json)))])
             return
         }
         guard !rows.isEmpty else {

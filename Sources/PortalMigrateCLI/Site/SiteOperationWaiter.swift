@@ -20,19 +20,10 @@ enum SiteOperationWaiter {
     /// Prints where to follow an operation that was not waited for (`--no-wait`).
     static func accepted(_ action: String, location: URL, label: String, json: Bool, extra: [(String, JSONValue)] = []) {
         if json {
-            printOut(JSONValue.object([("accepted", .bool(true)), ("operationLocation", .string(location.absoluteString))] + extra).serialized)
+            printJSON([("accepted", .bool(true)), ("operationLocation", .string(location.absoluteString))] + extra)
         } else {
             printOut("Accepted: \(action). It runs on in the service; `portal-migrate site list --environment \(label)` shows its status.")
             printErr("Operation: \(location.absoluteString)")
         }
     }
-}
-
-/// Asks for confirmation on a terminal; without one, `--yes` is required.
-/// - Throws: `UserFacingError` (exit 2) when not confirmed.
-func confirmSite(_ question: String, yes: Bool, refusal: String) throws {
-    if yes { return }
-    guard isatty(0) != 0 else { throw UserFacingError("\(refusal); pass --yes to confirm") }
-    Console.shared.write("\(question) [y/N] ", fd: 2)
-    guard let answer = readLine(), answer.lowercased().hasPrefix("y") else { throw UserFacingError("nothing changed: not confirmed") }
 }

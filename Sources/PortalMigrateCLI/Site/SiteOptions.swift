@@ -4,10 +4,7 @@ import Foundation
 
 /// Options every `site` command shares: where the environment is and how to reach its admin API.
 struct SiteOptions: ParsableArguments {
-    @Option(
-        name: [.customLong("environment"), .customLong("env", withSingleDash: true)],
-        help: "Auth profile name or index, environment URL, or local:NAME for an embedded environment.")
-    var environment: String?
+    @OptionGroup var target: EnvironmentOption
 
     @Option(
         name: .customLong("environment-id"),
@@ -28,11 +25,9 @@ struct SiteOptions: ParsableArguments {
     )
     var adminTokenEnv: String?
 
-    @Flag(name: .long, help: "Print machine-readable JSON on stdout; human text goes to stderr.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
-    @Flag(name: [.long, .customShort("v")], help: "Print debug detail (never secrets).")
-    var verbose = false
+    var json: Bool { output.json }
 }
 
 /// Options of the `site` commands that start a long-running operation.
@@ -58,10 +53,10 @@ extension SiteOptions {
     /// `--verbose`, which admin API is used goes to stderr.
     /// - Throws: what `SiteEnvironment.open` throws (`EnvironmentsError` naming what could not be resolved).
     func open(interactive: Bool = true) async throws -> SiteEnvironment {
-        let connection = EnvironmentResolver.connection(verbose: verbose, interactive: interactive)
+        let connection = EnvironmentResolver.connection(verbose: output.verbose, interactive: interactive)
         let c = try await SiteEnvironment.open(
-            environment, environmentID: environmentID, adminAPIURL: adminAPIURL, adminTokenVariable: adminTokenEnv, connection: connection)
-        if verbose, let d = c.adminDescription { printErr(d) }
+            target.environment, environmentID: environmentID, adminAPIURL: adminAPIURL, adminTokenVariable: adminTokenEnv, connection: connection)
+        if output.verbose, let d = c.adminDescription { printErr(d) }
         return c
     }
 }

@@ -33,71 +33,47 @@ struct SitePrepareTargetCommand: AsyncParsableCommand {
     @OptionGroup var wait: SiteWaitOptions
 
     func validate() throws {
-        if let s = subdomain, !CreateWebsiteRequest.isValidSubdomain(s) {
-            throw ValidationError("--subdomain '\(s)' must be 2 to 63 lower-case letters, digits or hyphens, not starting or ending with a hyphen")
-        }
+        try usageRule { try SiteEnvironment.checkNewSite(name: name, subdomain: subdomain, language: language) }
         if wait.noWait { throw ValidationError("prepare-target waits for each step; --no-wait does not apply") }
     }
 
     func run() async throws {
         let c = try await site.open()
         defer { c.close() }
-        let templateName = CreateWebsiteRequest.canonicalTemplate(template)
-        let sub = subdomain ?? SiteEnvironment.preparationSubdomain()
-        let existing = try await WebsiteListing.websites(in: c.service)
-        say("Plan for \(c.label) (the one-time preparation of a standard data model target):")
-        say("  1. create site '\(name)' from template \(templateName) at subdomain \(sub): installs the template's solutions and default records")
-        say("  2. delete the new website record and, with it, its configuration records")
-        say("  3. delete the new site (the portal app); the Portal Management app stays")
-        if !existing.isEmpty {
-            say(
-                "  The \(existing.count) website record(s) already in the environment are not touched: \(existing.map { "\($0.name) (\($0.websiteId.dataverseString))" }.joined(separator: ", "))."
-            )
-        }
-        try confirmSite("Prepare \(c.label)?", yes: yes, refusal: "the plan above creates and deletes a site in \(c.label)")
-
+        let plan = try await c.planPreparation(template: template, subdomain: subdomain, name: name, language: language)
+        for line in plan.lines { say(line) }
+        try confirmOrRefuse(
+            "Prepare \(c.label)?", yes: yes, refusal: "the plan above creates and deletes a site in \(c.label); pass --yes to confirm")
         var steps: [JSONValue] = []
-        guard
-            let outcome = try await c.prepareTarget(
-                template: template, subdomain: sub, name: name, language: language, existing: existing, wait: wait.siteWait,
-                step: { steps.append(tell($0)) }, waiting: { SiteOperationWaiter.waiting($0) }, report: { printErr($0) })
-        else { return }
+        let done = try await c.prepareTarget(
+            plan, wait: wait.siteWait, step: { steps.append(tell($0)) }, waiting: { SiteOperationWaiter.waiting($0) }, report: { printErr($0) })
+        guard let outcome = done else { return }
         if site.json {
-            printOut(
-                JSONValue.object([
-                    ("template", .string(templateName)), ("websiteRecordId", .string(outcome.websiteRecordID.dataverseString)),
-                    ("siteId", .string(outcome.siteID)), ("recordsDeleted", .number(String(outcome.recordsDeleted))), ("steps", .array(steps)),
-                ]).serialized)
+            printJSON([
+                ("template", .string(plan.template)), ("websiteRecordId", .string(outcome.websiteRecordID.dataverseString)),
+                ("siteId", .string(outcome.siteID)), ("recordsDeleted", .number(String(outcome.recordsDeleted))), ("steps", .array(steps)),
+            ])
         } else {
-            printOut(
-                "\(c.label) is prepared: it has the template's solutions and no new website. Next: upload or import the configuration, then `portal-migrate site create --environment \(c.label) --existing-website ID --name NAME --subdomain SUBDOMAIN --template \(templateName)`."
-            )
+            printOut(plan.done)
         }
     }
 
-    /// Says a step of the preparation as it is done; returns its `--json` object.
+    /// Says a step of the preparation as it is done (`TargetPreparation.Step.lines`); returns its `--json` object.
     func tell(_ step: TargetPreparation.Step) -> JSONValue {
+        for line in step.lines { say(line) }
         switch step {
-        case .created(let siteID, let record, let model):
-            say("  1. created site \(siteID) with website record \(record.dataverseString) (\(model.rawValue))")
-            if model == .enhanced {
-                say(
-                    "note: the environment made an enhanced data model site; Microsoft says enhanced targets need no preparation. Continuing as planned."
-                )
-            }
+        case .created(let siteID, let record, _):
             return .object([("step", .string("create")), ("siteId", .string(siteID)), ("websiteRecordId", .string(record.dataverseString))])
         case .deletedWebsiteRecord(let record, let counts):
-            say("  2. deleted website record \(record.dataverseString) and its configuration (\(counts) records)")
             return .object([
                 ("step", .string("delete-website-record")), ("websiteRecordId", .string(record.dataverseString)),
                 ("recordsDeleted", .number(String(counts))),
             ])
         case .deletedSite(let siteID):
-            say("  3. deleted site \(siteID)")
             return .object([("step", .string("delete-site")), ("siteId", .string(siteID))])
         }
     }
 
     /// Human lines: stdout, or stderr with --json.
-    func say(_ s: String) { if site.json { printErr(s) } else { printOut(s) } }
+    func say(_ s: String) { printHuman(s, json: site.json) }
 }
