@@ -128,6 +128,17 @@ public struct CodeSiteProject: Sendable {
         return URL(fileURLWithPath: compiled, relativeTo: root).standardizedFileURL
     }
 
+    /// The build output folder (`buildOutput`), which an upload needs.
+    /// - Throws: `CodeSiteError.noBuildOutput` saying where to name one (`--compiledPath` or
+    ///   `compiledPath` in `powerpages.config.json`).
+    public func requiredBuildOutput() throws -> URL {
+        guard let buildOutput else {
+            throw CodeSiteError.noBuildOutput(
+                problem: "no build output folder: give --compiledPath or compiledPath in \(root.path)/powerpages.config.json")
+        }
+        return buildOutput
+    }
+
     /// Deletes the work folder (after the snapshot's file bodies were uploaded).
     public func removeWorkFolder() {
         if let workFolder { try? FileManager.default.removeItem(at: workFolder) }

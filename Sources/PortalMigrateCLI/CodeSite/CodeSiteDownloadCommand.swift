@@ -40,35 +40,11 @@ public struct CodeSiteDownloadCommand: AsyncParsableCommand {
         }
     }
 
-    /// What was written: the site's files, server logic and source files, and the `--json` object
-    /// `{"folder", "records", "written", "unchanged", "removed", "skipped", "sourceFiles": {"rows", "written", "removed"}}`.
+    /// What was written (`CodeSiteDownload.Result.summaryLines`), the records left out, and the
+    /// `--json` object (`CodeSiteDownload.Result.jsonText`).
     static func render(_ result: CodeSiteDownload.Result, json: Bool) throws {
-        let summary = result.site, logic = result.serverLogic, sources = result.sourceFiles
-        MigrationCommandSupport.say(
-            "Downloaded \(result.records) record(s) into \(summary.siteFolder.path): \(summary.written.count) file(s) "
-                + "written, \(summary.unchanged) unchanged, \(summary.removed.count) removed.", json: json)
-        for f in summary.removed { MigrationCommandSupport.say("  removed \(f) (its record is gone from the site)", json: json) }
-        if !logic.written.isEmpty || logic.unchanged > 0 {
-            MigrationCommandSupport.say(
-                "Server logic: \(logic.written.count) file(s) written, \(logic.unchanged) unchanged", json: json)
-        }
-        if sources.rows > 0 || !sources.removed.isEmpty {
-            MigrationCommandSupport.say(
-                "Source files: \(sources.rows) (\(sources.written.count) file(s) written, \(sources.unchanged) unchanged, "
-                    + "\(sources.removed.count) removed)", json: json)
-            for f in sources.removed { MigrationCommandSupport.say("  removed \(f) (its row is gone from the site)", json: json) }
-            for p in sources.withoutContent {
-                MigrationCommandSupport.say("  \(p): the site keeps no bytes for it; only its source-files/ entry is written", json: json)
-            }
-        }
-        if !summary.skipped.isEmpty { printErr("Not in the code-site folder format (left out): \(summary.skipped.count) record(s)") }
-        if json {
-            let obj: [String: Any] = [
-                "folder": summary.siteFolder.path, "records": result.records, "written": summary.written,
-                "unchanged": summary.unchanged, "removed": summary.removed, "skipped": summary.skipped,
-                "sourceFiles": ["rows": sources.rows, "written": sources.written, "removed": sources.removed] as [String: Any],
-            ]
-            printOut(String(decoding: try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys]), as: UTF8.self))
-        }
+        for line in result.summaryLines { printHuman(line, json: json) }
+        if !result.site.skipped.isEmpty { printErr("Not in the code-site folder format (left out): \(result.site.skipped.count) record(s)") }
+        if json { printOut(try result.jsonText()) }
     }
 }
