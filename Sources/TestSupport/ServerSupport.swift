@@ -11,12 +11,13 @@ import Glibc
 /// built `portal-migrate env serve … --port 0` child process, whose port is handed over through the
 /// server's runtime file (never scraped from its output).
 public enum ServerSupport {
-    /// Starts `EnvironmentServer` in-process on a free port. Stop it with `RunningServer.stop()`.
+    /// Starts `EnvironmentServer` in-process on a free port, on threads of its own
+    /// (`InProcessServer`). Stop it with `InProcessServer.stop()`.
     /// - Throws: when the server cannot listen.
-    public static func start(_ service: any DataverseService, options: ServerOptions = ServerOptions()) async throws -> RunningServer {
+    public static func start(_ service: any DataverseService, options: ServerOptions = ServerOptions()) async throws -> InProcessServer {
         var o = options
         o.port = 0
-        return try await EnvironmentServer(service: service, options: o, logger: EnvironmentServer.quietLogger()).start()
+        return try await InProcessServer.start(EnvironmentServer(service: service, options: o, logger: EnvironmentServer.quietLogger()))
     }
 
     /// Runs the built binary's `env serve NAME …` (for example `["env", "serve", "dev", "--port", "0"]`) and

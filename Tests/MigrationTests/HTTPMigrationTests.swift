@@ -7,8 +7,9 @@ import Testing
 import TestSupport
 
 /// The built binary migrating from an embedded environment to an `EnvironmentServer` on 127.0.0.1 (and to
-/// embedded targets, for the kill-and-resume trials).
-@Suite("migrate with the built binary, over HTTP and embedded", .serialized)
+/// embedded targets, for the kill-and-resume trials). The tests share nothing (each its own data
+/// directory and server), so they run side by side.
+@Suite("migrate with the built binary, over HTTP and embedded")
 struct HTTPMigrationTests {
     /// A data directory holding `local:src` with a synthetic portal of `records` records.
     static func home(seed: UInt64, records: Int) async throws -> (URL, PortalSnapshot) {
@@ -24,7 +25,7 @@ struct HTTPMigrationTests {
         return (home, snapshot)
     }
 
-    static func newTarget() async throws -> (LocalEnvironment, RunningServer) {
+    static func newTarget() async throws -> (LocalEnvironment, InProcessServer) {
         let env = try LocalEnvironmentSupport.make(LocalEnvironmentOptions(name: "target"), label: "pm-http")
         let server = try await ServerSupport.start(env)
         return (env, server)
@@ -72,6 +73,15 @@ struct HTTPMigrationTests {
         #expect(try await MigrationFixtures.counts(target) == before)
     }
 
+    /// Records of the synthetic portal the kill-and-resume trials migrate: 600 by default (about 700
+    /// confirmed operations, every table and pass of a run, so a kill point lands in each part of it),
+    /// 2,000 with `PM_LONG_TESTS=1`.
+    static var killTrialRecords: Int { TestPaths.longTests ? 2_000 : 600 }
+
+    /// Kill-and-resume trials per test: 3 by default (with the other test's 3, six seeded kill points
+    /// a run), 20 with `PM_LONG_TESTS=1` (the longer trial of the same assertions).
+    static var killTrials: Int { TestPaths.longTests ? 20 : 3 }
+
     /// Kills `migrate` at seeded points of an uninterrupted run's progress, reruns it, and compares each
     /// target with the uninterrupted run's target (verify modulo remapped ids, and record counts per table).
     /// A kill point is a number of operations the run's journal has confirmed (0 … 90 % of the
@@ -79,9 +89,9 @@ struct HTTPMigrationTests {
     /// run misses on a machine whose load changes between runs.
     /// `http`: targets served by `EnvironmentServer` on 127.0.0.1; otherwise embedded `local:` targets.
     static func killAndResume(http: Bool, seed: UInt64) async throws {
-        let (home, snapshot) = try await Self.home(seed: seed, records: 2_000)
+        let (home, snapshot) = try await Self.home(seed: seed, records: killTrialRecords)
         let website = try #require(snapshot.websiteID).dataverseString
-        var servers: [RunningServer] = []
+        var servers: [InProcessServer] = []
         func target(_ name: String) async throws -> (LocalEnvironment, String) {
             if http {
                 let (env, server) = try await Self.newTarget()
@@ -102,7 +112,7 @@ struct HTTPMigrationTests {
         let referenceCounts = try await MigrationFixtures.counts(reference)
 
         var rng = SplitMix64(seed: seed)
-        let trials = TestPaths.longTests ? 20 : 5
+        let trials = killTrials
         var killedCount = 0
         for trial in 0..<trials {
             let (env, spec) = try await target("trial\(trial)")
@@ -110,8 +120,11 @@ struct HTTPMigrationTests {
             let killAt = Int(Double(totalOperations) * 0.9 * Double(rng.next() % 1000) / 1000)
             let earlier = Self.journalFiles(home: home)
             let child = try CLI.start(args, home: home)
-            while !child.hasExited && Self.confirmedOperations(home: home, except: earlier) < killAt {
-                try await Task.sleep(for: .milliseconds(10))
+            // Watched on threads of its own, so a loaded suite does not make the kill late.
+            try await OwnThreads.run {
+                while !child.hasExited && Self.confirmedOperations(home: home, except: earlier) < killAt {
+                    try await Task.sleep(for: .milliseconds(10))
+                }
             }
             let killed = !child.hasExited
             let status = await child.terminate(signal: SIGKILL)
@@ -170,7 +183,7 @@ struct HTTPMigrationTests {
         }
     }
 
-    @Test("killed at seeded random points during migrate of a 2,000-record portal over HTTP, a rerun ends equal to an uninterrupted run")
+    @Test("killed at seeded random points during migrate of a generated portal over HTTP, a rerun ends equal to an uninterrupted run")
     func killAndResumeOverHTTP() async throws {
         try await Self.killAndResume(http: true, seed: 73)
     }
