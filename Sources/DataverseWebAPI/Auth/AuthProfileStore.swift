@@ -31,8 +31,7 @@ public struct AuthProfileStore: Sendable {
             case .unreadable(let p, let d): return "cannot read \(p): \(d)"
             case .noSuchProfile(let s):
                 // `user:password@host` typed without a scheme lands here: its user information is never echoed.
-                let shown = s.lastIndex(of: "@").map { s[..<$0].contains(":") } == true ? EnvironmentURLInput.Invalid.withoutUserInformation(s) : s
-                return "no auth profile '\(CredentialRedaction.redact(shown))' (see `portal-migrate auth list`)"
+                return "no auth profile '\(CredentialRedaction.redactArgument(s))' (see `portal-migrate auth list`)"
             case .duplicateName(let n): return "an auth profile named '\(n)' exists; delete it first or choose another name"
             case .noActiveProfile: return "no auth profile is selected; run `portal-migrate auth create` or pass --environment"
             }

@@ -16,25 +16,12 @@ public enum EnvironmentURLInput {
         public let value: String
         public let reason: String
         /// - Parameter value: the text as given; a user name or password in it is never kept
-        ///   (`withoutUserInformation`, then `CredentialRedaction`).
+        ///   (`CredentialRedaction.redactArgument`).
         public init(value: String, reason: String) {
-            self.value = CredentialRedaction.redact(Invalid.withoutUserInformation(value))
+            self.value = CredentialRedaction.redactArgument(value)
             self.reason = CredentialRedaction.redact(reason)
         }
         public var description: String { "invalid environment URL '\(value)': \(reason)" }
-
-        /// `value` (one argument, a URL as typed) with everything between `://` (or its start) and its
-        /// LAST `@` replaced by `***`, whatever characters it holds. `CredentialRedaction.redact` reads
-        /// free text, so it ends user information at a space, a quote, `<`, `#` or `/`: a password
-        /// holding one of them (`http://u:pa ss@host`, `http://u:pa"ss@host`) was echoed from the
-        /// refusal of that very URL. A refused URL whose path holds an `@` is shown with more hidden
-        /// than needed; it is refused either way.
-        static func withoutUserInformation(_ value: String) -> String {
-            guard let at = value.lastIndex(of: "@") else { return value }
-            let start = value.range(of: "://").map(\.upperBound) ?? value.startIndex
-            guard start <= at else { return value }
-            return String(value[..<start]) + "***" + String(value[at...])
-        }
     }
 
     /// True when `text` looks like a URL (has a `scheme://`) rather than a profile name or index.

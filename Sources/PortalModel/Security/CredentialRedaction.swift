@@ -25,6 +25,21 @@ public enum CredentialRedaction {
         return out
     }
 
+    /// One argument as a user typed it (`--environment`, `--url`: a URL or an auth profile name), for
+    /// an error that echoes it. When it carries user information — `://` before its last `@`, or a `:`
+    /// before its last `@` (`user:pass@host` typed without a scheme, taken for a profile name) —
+    /// everything between `://` (or its start) and that last `@` becomes `***`, whatever characters it
+    /// holds; then `redact`. Free text ends user information at a space, a quote, `<`, `#` or `/`; one
+    /// argument does not, so `http://u:pa ss@host` is `http://***@host`, never `…ss@host`. An argument
+    /// whose path holds an `@` is shown with more hidden than needed.
+    public static func redactArgument(_ value: String) -> String {
+        guard let at = value.lastIndex(of: "@") else { return value }
+        let start = value.range(of: "://").map(\.upperBound)
+        if let start, start <= at { return redact(String(value[..<start]) + "***" + String(value[at...])) }
+        guard value[..<at].contains(":") else { return redact(value) }
+        return redact("***" + String(value[at...]))
+    }
+
     /// True when `url` carries a user name or password.
     public static func hasCredentials(_ url: URL) -> Bool { url.user != nil || url.password != nil }
 
