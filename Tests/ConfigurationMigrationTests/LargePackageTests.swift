@@ -59,16 +59,7 @@ import TestSupport
 
     /// A 12 MB web file body: package written as a zip, read back, equal bytes.
     @Test func twelveMegabyteBodyRoundTripsThroughAZip() throws {
-        let schema = CMTSchema(entities: [
-            CMTEntity(
-                name: "annotation", displayName: "Note", objectTypeCode: 5, primaryIDField: "annotationid",
-                primaryNameField: "subject",
-                fields: [
-                    CMTField(name: "annotationid", displayName: "Note", typeName: "guid", primaryKey: true),
-                    CMTField(name: "filename", displayName: "File Name", typeName: "string"),
-                    CMTField(name: "documentbody", displayName: "Document", typeName: "string"),
-                ])
-        ])
+        let schema = NoteSchemaFixture.schema
         let note = UUID(), body = Self.body()
         var snapshot = PortalSnapshot()
         snapshot.add(EntityRecord("annotation", id: note, columns: ["filename": .string("big.png")]))

@@ -7,17 +7,7 @@ import TestSupport
 /// A package's `data.xml` is read from disk and its note bodies go to the body spool, never all held in
 /// memory (issue 20: `data import` at the benchmark's L size, 900 MB of base64 bodies).
 @Suite struct SpooledBodiesTests {
-    static let schema = CMTSchema(entities: [
-        CMTEntity(
-            name: "annotation", displayName: "Note", objectTypeCode: 5, primaryIDField: "annotationid",
-            primaryNameField: "subject",
-            fields: [
-                CMTField(name: "annotationid", displayName: "Note", typeName: "guid", primaryKey: true),
-                CMTField(name: "filename", displayName: "File Name", typeName: "string"),
-                CMTField(name: "notetext", displayName: "Description", typeName: "memo"),
-                CMTField(name: "documentbody", displayName: "Document", typeName: "string"),
-            ])
-    ])
+    static let schema = NoteSchemaFixture.schema
 
     /// Bytes that are not a repeated pattern (xorshift from `seed`).
     static func bytes(_ count: Int, seed: UInt32) -> Data {
