@@ -45,20 +45,7 @@ struct CurrentToLegacy {
 
     /// Every regular file under `rel` (relative paths, sorted), depth-first without recursion on input depth.
     func files(under rel: String) throws -> [String] {
-        var out: [String] = [], pending = [rel]
-        while let dir = pending.popLast() {
-            let url = dir.isEmpty ? source : source.appendingPathComponent(dir)
-            for name in try fm.contentsOfDirectory(atPath: url.path).sorted() {
-                let child = dir.isEmpty ? name : dir + "/" + name
-                let values = try source.appendingPathComponent(child).resourceValues(forKeys: [.isDirectoryKey, .isSymbolicLinkKey])
-                if values.isSymbolicLink == true {
-                    throw CodeSiteError.badSiteFile(
-                        file: ".powerpages-site/" + child, line: nil, problem: "is a symbolic link; replace it by the file itself")
-                }
-                if values.isDirectory == true { pending.append(child) } else { out.append(child) }
-            }
-        }
-        return out.sorted()
+        try ProjectTree.files(under: source, from: rel, links: .refuse(ServerLogicEntry.linkError))
     }
 
     private func parse(_ rel: String) throws -> YAMLValue {

@@ -27,7 +27,7 @@ enum ProjectTree {
     ///   - links: what to do with a symbolic link (file or folder).
     ///   - descend: whether to enter the relative folder (default: every folder).
     ///   - include: whether to keep the relative file (default: every file).
-    ///   - unlistable: `nil` rethrows a folder that cannot be listed; otherwise the folder is left out.
+    ///   - skipUnlistable: false rethrows the error of a folder that cannot be listed; true leaves it out.
     /// - Throws: the error of `links` for a refused link; the file system's error for a folder that
     ///   cannot be listed, unless `skipUnlistable`.
     static func files(

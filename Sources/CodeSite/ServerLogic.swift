@@ -105,10 +105,12 @@ public struct ServerLogicEntry: Sendable, Equatable {
     /// other site file (`CurrentToLegacy.files(under:)`), so both layouts answer alike.
     /// - Throws: `CodeSiteError.badSiteFile` naming the path.
     static func refuseLink(_ url: URL, rel: String) throws {
-        var st = stat()
-        guard lstat(url.path, &st) == 0, (st.st_mode & S_IFMT) == S_IFLNK else { return }
-        throw CodeSiteError.badSiteFile(
-            file: ".powerpages-site/" + rel, line: nil, problem: "is a symbolic link; replace it by the file itself")
+        if ProjectTree.isSymbolicLink(url) { throw linkError(rel) }
+    }
+
+    /// The refusal of a symbolic link at `rel` (relative to `.powerpages-site/`), in both layouts.
+    static func linkError(_ rel: String) -> any Error {
+        CodeSiteError.badSiteFile(file: ".powerpages-site/" + rel, line: nil, problem: "is a symbolic link; replace it by the file itself")
     }
 
     /// The names in a server-logic folder; a folder that exists but cannot be listed stops the upload
