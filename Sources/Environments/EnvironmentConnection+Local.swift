@@ -131,7 +131,7 @@ extension EnvironmentConnection {
     /// Approves device code `userCode` on the server serving embedded environment `name`, as the
     /// environment's owner (with the approval key `serveLocal` wrote into the runtime file, mode 0600).
     /// - Throws: `EnvironmentsError.noServerRunning` when no runtime file names a port;
-    ///   `DeviceCodeApproval.Failure` when the server cannot be reached or refuses.
+    ///   `DeviceCodeApprovalError` when the server cannot be reached or refuses.
     public func approveDeviceCode(_ userCode: String, environment name: String) async throws {
         let file = try dataDirectory.environmentFile(name)
         guard let port = ServerRuntimeFile.port(beside: file) else { throw EnvironmentsError.noServerRunning(name) }
