@@ -22,11 +22,10 @@ extension MigrationUseCases {
 
 extension MigrationUseCases {
     /// `check`: the portal rules' findings on `input` with what the source's reader noted (`notes`),
-    /// duplicates removed, in display order (`Diagnostic.displayOrder`); `DiagnosticExit.code` gives the
+    /// duplicates removed, in display order (`Diagnostic.inDisplayOrder`); `DiagnosticExit.code` gives the
     /// exit code.
     public static func check(_ input: PortalRuleInput, notes: [Diagnostic] = [], skipping: Set<PortalRuleID> = []) -> [Diagnostic] {
-        var seen = Set<Diagnostic>()
-        return (notes + PortalRules.run(input, skipping: skipping)).filter { seen.insert($0).inserted }.sorted(by: Diagnostic.displayOrder)
+        Diagnostic.inDisplayOrder(notes + PortalRules.run(input, skipping: skipping))
     }
 
     /// `check --environment ENV --webSiteId ID`: the portal rules on website `websiteID` of an

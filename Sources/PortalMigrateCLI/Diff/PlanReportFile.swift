@@ -10,9 +10,7 @@ enum PlanReportFile {
     /// Renders `pending` and writes it to `path`; says where on the terminal.
     /// - Throws: `UserFacingError` when the page cannot be made or written.
     static func write(_ pending: PendingRun, source: RunSource, target: RunTarget, to path: String, json: Bool) throws {
-        let problems =
-            pending.checks.filter { $0.severity == .error }.map { "error: \($0)" }
-            + pending.warningsToTell.map { "warning: \($0)" }
+        let problems = (pending.errors + pending.warningsToTell).map(DiagnosticRenderer.line)
         let document = ReportDocument.plan(
             pending.plan, source: pending.prepared.source, target: pending.prepared.planning.targetSnapshot,
             sourceLabel: source.location, targetLabel: target.name ?? "the selected environment",

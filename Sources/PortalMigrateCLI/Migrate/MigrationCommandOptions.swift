@@ -124,7 +124,7 @@ enum MigrationCommandSupport {
                 report.warnings = warnings
                 printOut(report.jsonText())
             }
-            for d in warnings.prefix(200) { printErr("warning: \(d)") }
+            for d in warnings.prefix(200) { printErr(DiagnosticRenderer.line(d)) }
             printErr("error: \(diagnostics.count) check(s) failed before writing; nothing was written:")
             for d in diagnostics.prefix(200) { printErr("  \(d)") }
             if diagnostics.count > 200 { printErr("  … and \(diagnostics.count - 200) more") }

@@ -33,7 +33,7 @@ enum RunRendering {
         }
         // Warnings of planning and checks are said before anything is written (the source's own were
         // printed as it was read).
-        for w in pending.warningsToTell { printErr("warning: \(w)") }
+        for w in pending.warningsToTell { printErr(DiagnosticRenderer.line(w)) }
         if pending.deletionsToConfirm > 0 && !yes { try confirmDeletions(pending.deletionsToConfirm) }
         if !pending.unblockExtensions.isEmpty {
             say(
