@@ -69,8 +69,19 @@ public indirect enum JSONValue: Hashable, Sendable {
     /// levels is refused.
     /// - Throws: `JSONValue.ParseError` naming the byte offset.
     public static func parse(_ data: Data) throws -> JSONValue {
-        var p = Parser(bytes: [UInt8](data))
-        if p.bytes.starts(with: [0xEF, 0xBB, 0xBF]) { p.i = 3 }
+        try data.withUnsafeBytes { raw in try parse(raw.bindMemory(to: UInt8.self)) }
+    }
+
+    /// Parses JSON text. - Throws: `JSONValue.ParseError`.
+    public static func parse(_ text: String) throws -> JSONValue {
+        var text = text
+        return try text.withUTF8 { try parse($0) }
+    }
+
+    /// Parses the bytes in place (no copy of the document).
+    private static func parse(_ buffer: UnsafeBufferPointer<UInt8>) throws -> JSONValue {
+        var p = Parser(bytes: buffer)
+        if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { p.i = 3 }
         p.skipSpace()
         let v = try p.value(depth: 0)
         p.skipSpace()
@@ -78,11 +89,11 @@ public indirect enum JSONValue: Hashable, Sendable {
         return v
     }
 
-    /// Parses JSON text. - Throws: `JSONValue.ParseError`.
-    public static func parse(_ text: String) throws -> JSONValue { try parse(Data(text.utf8)) }
-
+    /// Reads a document from a buffer valid for the parser's lifetime. Strings without escapes are
+    /// made straight from their bytes (an ASCII run needs no validation); literals are compared byte by
+    /// byte. Parsing was ~12 % of an upload's client CPU (every page read, every cached record).
     private struct Parser {
-        let bytes: [UInt8]
+        let bytes: UnsafeBufferPointer<UInt8>
         var i = 0
 
         mutating func skipSpace() {
@@ -138,10 +149,12 @@ public indirect enum JSONValue: Hashable, Sendable {
             }
         }
 
-        mutating func literal(_ word: String) throws {
-            let w = Array(word.utf8)
-            guard i + w.count <= bytes.count, Array(bytes[i..<(i + w.count)]) == w else { throw fail("invalid literal") }
-            i += w.count
+        mutating func literal(_ word: StaticString) throws {
+            let n = word.utf8CodeUnitCount
+            guard i + n <= bytes.count else { throw fail("invalid literal") }
+            let w = word.utf8Start
+            for k in 0..<n where bytes[i + k] != w[k] { throw fail("invalid literal") }
+            i += n
         }
 
         mutating func number() throws -> String {
@@ -163,12 +176,33 @@ public indirect enum JSONValue: Hashable, Sendable {
                 while i < bytes.count, bytes[i] >= 48, bytes[i] <= 57 { i += 1; e += 1 }
                 guard e > 0 else { throw fail("invalid number") }
             }
-            return String(decoding: bytes[start..<i], as: UTF8.self)
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
         }
 
         mutating func string() throws -> String {
             i += 1
-            var out = [UInt8]()
+            // The common case: no escape before the closing quote; the string is its bytes.
+            let start = i
+            var ascii = true
+            while i < bytes.count {
+                let c = bytes[i]
+                if c == UInt8(ascii: "\"") {
+                    let run = UnsafeBufferPointer(rebasing: bytes[start..<i])
+                    if ascii {
+                        i += 1
+                        return String(decoding: run, as: UTF8.self)
+                    }
+                    // `String(validating:)`, not `String(bytes:encoding: .utf8)`: Foundation's decoder drops
+                    // a leading U+FEFF, and a value starting with one must come back exactly (red-team F1).
+                    i += 1
+                    guard let s = String(validating: run, as: UTF8.self) else { throw fail("invalid UTF-8 in string") }
+                    return s
+                }
+                if c == UInt8(ascii: "\\") || c < 0x20 { break }
+                if c >= 0x80 { ascii = false }
+                i += 1
+            }
+            var out = [UInt8](UnsafeBufferPointer(rebasing: bytes[start..<i]))
             while true {
                 guard i < bytes.count else { throw fail("unterminated string") }
                 let c = bytes[i]
