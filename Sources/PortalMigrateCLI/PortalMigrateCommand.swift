@@ -60,8 +60,17 @@ public struct PortalMigrateCommand: AsyncParsableCommand {
                     }
                 }
             }
-        } catch let error as UserFacingError {
-            // Credentials in a URL never reach the terminal (CredentialRedaction), whatever error carries them.
+        } catch {
+            fail(error, json: json)
+        }
+    }
+
+    /// Ends the process on `error`: `error: MESSAGE` on stderr and the exit code (a `UserFacingError`'s,
+    /// else ArgumentParser's), with `--json` also the error object on stdout. Credentials in a URL never
+    /// reach the terminal (`CredentialRedaction`), whatever error carries them; an error whose message
+    /// holds none, without `--json`, is printed by ArgumentParser as usual (usage errors with their usage line).
+    static func fail(_ error: any Error, json: Bool) -> Never {
+        if let error = error as? UserFacingError {
             let message = CredentialRedaction.redact(error.message)
             FileHandle.standardError.write(Data("error: \(message)\n".utf8))
             if json {
@@ -70,21 +79,14 @@ public struct PortalMigrateCommand: AsyncParsableCommand {
                         .serialized)
             }
             exit(withError: error.exit)
-        } catch {
-            let code = exitCode(for: error)
-            let full = fullMessage(for: error)
-            if !json, code != .success, !(error is ExitCode), CredentialRedaction.redact(full) != full {
-                FileHandle.standardError.write(Data((CredentialRedaction.redact(full) + "\n").utf8))
-                Foundation.exit(code.rawValue)
-            }
-            if json, code != .success, !(error is ExitCode) {
-                let message = CredentialRedaction.redact(full)
-                FileHandle.standardError.write(Data((message + "\n").utf8))
-                printOut(errorJSON(message: message, exitCode: code.rawValue).serialized)
-                Foundation.exit(code.rawValue)
-            }
-            exit(withError: error)
         }
+        let code = exitCode(for: error)
+        let full = fullMessage(for: error)
+        let message = CredentialRedaction.redact(full)
+        guard code != .success, !(error is ExitCode), json || message != full else { exit(withError: error) }
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+        if json { printOut(errorJSON(message: message, exitCode: code.rawValue).serialized) }
+        Foundation.exit(code.rawValue)
     }
 
     /// The `--json` error object: `{"error": {"message", "exitCode", "file"?, "line"?, "diagnostics"}}`,

@@ -61,32 +61,10 @@ struct QuickstartCommand: AsyncParsableCommand {
         let procedure = try QuickstartProcedure(
             inNewDirectoryUnder: FileManager.default.temporaryDirectory, executable: try Workspace.currentExecutable(),
             template: template.lowercased(), overHTTP: overHTTP, verbose: verbose, say: { printOut($0) })
-        let (executable, directory) = (procedure.workspace.executable, procedure.workspace.work)
-        printOut("PortalMigrate quickstart: Microsoft's portal migration procedure on embedded environments\(overHTTP ? ", over HTTP" : "").")
-        printOut("`portal-migrate` below is \(executable.path).")
-        printOut("Every command below runs in \(directory.path) with")
-        printOut("  export PORTAL_MIGRATE_HOME=\(directory.path)/home PORTAL_MIGRATE_CONFIG_HOME=\(directory.path)/config")
-
+        for line in QuickstartSummary.intro(procedure.workspace, overHTTP: overHTTP) { printOut(line) }
         let outcome = await procedure.run(keep: keep)
-
-        printOut("")
-        for line in QuickstartSummary.lines(outcome.steps) { printOut(line) }
-        printOut("")
-        if outcome.kept {
-            printOut(
-                "\(keep ? "Kept" : "A step failed; kept") everything in \(directory.path): environments in home/environments, the site folder in site/,"
-            )
-            printOut("schema.xml and data.zip, and each command's output in logs/. To explore:")
-            let command = Self.commandName(for: executable)
-            printOut("  export PORTAL_MIGRATE_HOME=\(directory.path)/home")
-            printOut("  \(command) env list")
-            printOut("  \(command) list --environment local:target-pac")
-        }
-        guard outcome.allVerified else {
-            printOut("Not verified: step(s) \(outcome.failedSteps.map(String.init).joined(separator: ", ")) (see above).")
-            throw ExitCode(1)
-        }
-        printOut("Verified: download + upload (target-pac), data export + import (target-cmt) and migrate (target-migrate)")
-        printOut("each left its target holding the source's configuration.")
+        let command = Self.commandName(for: procedure.workspace.executable)
+        for line in QuickstartSummary.closing(outcome, keep: keep, directory: procedure.workspace.work, command: command) { printOut(line) }
+        guard outcome.allVerified else { throw ExitCode(1) }
     }
 }
