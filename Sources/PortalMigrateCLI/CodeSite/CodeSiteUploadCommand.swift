@@ -106,7 +106,7 @@ public struct CodeSiteUploadCommand: AsyncParsableCommand {
     /// or a "y" on a terminal), and the blocked-list change announced.
     /// - Throws: `UserFacingError` when the deletions are not confirmed.
     func confirm(_ upload: CodeSiteUpload, deleting stale: Int) throws {
-        for w in upload.overall.warningsToTell { printErr("warning: \(w)") }
+        for w in upload.overall.warningsToTell { printErr(DiagnosticRenderer.line(w)) }
         if stale > 0 && !yes { try RunRendering.confirmDeletions(stale) }
         if let notice = upload.unblockNotice { say(notice) }
     }
@@ -125,7 +125,7 @@ public struct CodeSiteUploadCommand: AsyncParsableCommand {
     /// - Throws: `UserFacingError` when the target stopped answering; what the engine throws.
     static func apply(_ pending: PendingRun, target: RunTarget, json: Bool, verbose: Bool) async throws -> MigrationReport {
         try pending.stopIfChecksFailed()
-        for w in pending.warningsToTell where w.check != .folder { printErr("warning: \(w)") }
+        for w in pending.warningsToTell where w.check != .folder { printErr(DiagnosticRenderer.line(w)) }
         let report = try await RunRendering.apply(pending, target: target, json: json)
         printHuman(verbose || !report.wroteEverything ? report.humanSummary() : "  " + CodeSiteUpload.compactSummary(report), json: json)
         return report
