@@ -44,9 +44,12 @@ extension WebAPIClient {
         var records: [EntityRecord] = []
         var etags: [String?] = []
         let items = json["value"]?.arrayValue ?? []
+        let wanted = query.columns.map(Set.init)
         for item in items {
             var record = try coding.decode(item)
-            if let cols = query.columns { record.columns = record.columns.filter { cols.contains($0.key) } }
+            if let wanted, record.columns.keys.contains(where: { !wanted.contains($0) }) {
+                record.columns = record.columns.filter { wanted.contains($0.key) }
+            }
             records.append(record)
             etags.append(item["@odata.etag"]?.stringValue)
         }

@@ -40,7 +40,7 @@ public struct RecordCoding: Sendable {
                 members.append(("\(nav)@odata.bind", .string("/\(try entitySet(r.logicalName))(\(r.id.dataverseString))")))
             case .null where type?.isReference == true:
                 if includeID { continue }
-                let target = table.definition.column(name)?.targets.first ?? ""
+                let target = table.column(name)?.targets.first ?? ""
                 members.append(("\(table.navigationProperty(column: name, target: target))@odata.bind", .null))
             case .null where includeID:
                 continue
@@ -64,21 +64,21 @@ public struct RecordCoding: Sendable {
             throw DataverseError(code: "pm:decode", message: "a record in the response has no \(pk)", logicalName: table.definition.logicalName)
         }
         var record = EntityRecord(table.definition.logicalName, id: id)
+        let annotations = Self.lookupAnnotations(members)
         for (key, value) in members {
-            if key.contains("@") || key == pk { continue }
+            // Annotations (`x@odata.etag`, `_x_value@…`) are read with their property, not as columns.
+            if key.utf8.contains(UInt8(ascii: "@")) || key == pk { continue }
             do {
-                if key.hasPrefix("_"), key.hasSuffix("_value"), key.count > 7 {
-                    let column = String(key.dropFirst().dropLast(6))
+                if let column = Self.lookupColumn(key) {
                     if value.isNull { record[column] = .null; continue }
                     guard let s = value.stringValue, let ref = UUID(dataverse: s) else {
                         throw FieldValueError(text: value.serialized, type: .lookup)
                     }
-                    let annotated = json["\(key)@Microsoft.Dynamics.CRM.lookuplogicalname"]?.stringValue
-                    let targets = table.definition.column(column)?.targets ?? []
-                    guard let target = annotated ?? (targets.count == 1 ? targets[0] : nil) else {
+                    let annotated = annotations?.table[Substring(key)]?.stringValue
+                    guard let target = annotated ?? table.column(column).flatMap({ $0.targets.count == 1 ? $0.targets[0] : nil }) else {
                         throw FieldValueError(text: s, type: .lookup, reason: "the lookup's target table is not known")
                     }
-                    let name = json["\(key)@OData.Community.Display.V1.FormattedValue"]?.stringValue
+                    let name = annotations?.formatted[Substring(key)]?.stringValue
                     let r = EntityReference(target, ref, name: name)
                     record[column] = table.type(of: column) == .owner || column == "ownerid" ? .owner(r) : .lookup(r)
                     continue
@@ -96,6 +96,34 @@ public struct RecordCoding: Sendable {
             }
         }
         return record
+    }
+
+    /// The lookup column of a `_<column>_value` property (`nil` for any other name), compared as bytes.
+    static func lookupColumn(_ key: String) -> String? {
+        let u = key.utf8
+        guard u.count > 7, u.first == UInt8(ascii: "_"), u.suffix(6).elementsEqual("_value".utf8) else { return nil }
+        return String(decoding: u.dropFirst().dropLast(6), as: UTF8.self)
+    }
+
+    /// The lookup annotations of a record object, by the property they annotate (`_x_value`): the
+    /// target table (`@Microsoft.Dynamics.CRM.lookuplogicalname`) and the primary name
+    /// (`@OData.Community.Display.V1.FormattedValue`), the first of each when repeated; `nil` when the
+    /// object has none. One pass over the members instead of a search by name per lookup.
+    static func lookupAnnotations(_ members: [(String, JSONValue)]) -> (table: [Substring: JSONValue], formatted: [Substring: JSONValue])? {
+        var table: [Substring: JSONValue] = [:]
+        var formatted: [Substring: JSONValue] = [:]
+        var any = false
+        for (key, value) in members where key.utf8.first == UInt8(ascii: "_") {
+            guard let at = key.utf8.firstIndex(of: UInt8(ascii: "@")) else { continue }
+            let property = key[..<at]
+            let annotation = key.utf8[key.utf8.index(after: at)...]
+            if annotation.elementsEqual("Microsoft.Dynamics.CRM.lookuplogicalname".utf8) {
+                if table[property] == nil { table[property] = value; any = true }
+            } else if annotation.elementsEqual("OData.Community.Display.V1.FormattedValue".utf8) {
+                if formatted[property] == nil { formatted[property] = value; any = true }
+            }
+        }
+        return any ? (table, formatted) : nil
     }
 
     /// A value for a property the metadata does not describe, by its JSON kind.
