@@ -1,5 +1,6 @@
 import Foundation
 import PortalModel
+import Synchronization
 
 /// Note bodies (`annotation.documentbody`) this client last read from one environment, by note id and
 /// row version (`versionnumber`), so a re-read downloads a body only when its version moved (issue 20:
@@ -14,7 +15,8 @@ import PortalModel
 /// URL and its organization id (another environment served at the same URL never shares entries):
 /// `<note id>.bin` (the body bytes) and `<note id>.json` (`{"version":"…","size":N,"fnv":"x4-…"}`, the
 /// version and a checksum of the bytes, `bodyChecksum`). Both written through a temporary file and
-/// renamed (`SafeFileWriter.writeFile`).
+/// renamed (`SafeFileWriter.writeFile`). Records (any portal table, notes without their body) are kept
+/// in one log per table, `records/<table>.log` (`RecordLog`).
 ///
 /// Never a lost write: an entry is used only when the version read now equals the entry's version
 /// and the bytes' size and checksum match; anything else (no version in the answer, a missing or
@@ -25,6 +27,8 @@ public final class BodyVersionCache: Sendable {
     public let folder: URL
     /// `folder.path` without a trailing slash.
     let folderPath: String
+    /// The record log of each table used so far (`recordLog`).
+    private let logs = Mutex<[String: RecordLog]>([:])
 
     public init(folder: URL) {
         self.folder = folder
@@ -48,11 +52,11 @@ public final class BodyVersionCache: Sendable {
     /// there is no usable entry (then read it from the environment).
     public func body(id: UUID, version: String) -> Data?? {
         let name = id.dataverseString
-        guard let entryData = try? Data(contentsOf: file(name + ".json")),
+        guard let entryData = Self.contents(folderPath + "/" + name + ".json"),
             let entry = try? JSONDecoder().decode(Entry.self, from: entryData), entry.version == version
         else { return nil }
         if entry.size == 0 && entry.fnv == "-" { return .some(nil) }
-        guard let data = try? Data(contentsOf: file(name + ".bin")),
+        guard let data = Self.contents(folderPath + "/" + name + ".bin"),
             data.count == entry.size, Self.bodyChecksum(data) == entry.fnv
         else { return nil }
         return .some(data)
@@ -76,7 +80,31 @@ public final class BodyVersionCache: Sendable {
 
     /// Drops the entry of `id` (before this client writes or deletes the note).
     public func forget(_ id: UUID) {
-        try? FileManager.default.removeItem(at: file(id.dataverseString + ".json"))
+        // `unlink`, not `FileManager.removeItem`: most notes written have no entry, and Foundation
+        // builds an error object for each missing file.
+        _ = unlink(folderPath + "/" + id.dataverseString + ".json")
+    }
+
+    /// The bytes of the regular file at `path` (a link is not followed), `nil` when it is absent or
+    /// cannot be read (no error object: a missing entry is the common case).
+    static func contents(_ path: String) -> Data? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+        var out = Data(count: Int(st.st_size))
+        var done = 0
+        let ok = out.withUnsafeMutableBytes { raw -> Bool in
+            while done < raw.count {
+                let n = read(fd, raw.baseAddress! + done, raw.count - done)
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { return false }
+                done += n
+            }
+            return true
+        }
+        return ok ? out : nil
     }
 
     /// The checksum kept with a body: `x4-` and 64 bits in 16 hex digits, FNV-1a's step applied to
@@ -86,9 +114,15 @@ public final class BodyVersionCache: Sendable {
     /// not tampering (the cache is the user's own, mode 0600). Entries written with the earlier
     /// byte-wise checksum (no `x4-`) never match, so their bodies are read again once.
     static func bodyChecksum(_ data: Data) -> String {
+        data.withUnsafeBytes { bodyChecksum($0) }
+    }
+
+    /// `bodyChecksum` of bytes in memory.
+    static func bodyChecksum(_ bytes: UnsafeRawBufferPointer) -> String {
         let prime: UInt64 = 0x0000_0100_0000_01b3
         var lanes: (UInt64, UInt64, UInt64, UInt64) = (0xcbf2_9ce4_8422_2325, 0x8422_2325_cbf2_9ce4, 0x9ce4_8422_2325_cbf2, 0x2325_cbf2_9ce4_8422)
-        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+        do {
+            let raw = bytes
             var i = 0
             let n = raw.count
             while i + 32 <= n {
@@ -105,7 +139,7 @@ public final class BodyVersionCache: Sendable {
                 i += 1
             }
         }
-        var h = UInt64(truncatingIfNeeded: data.count) ^ 0xcbf2_9ce4_8422_2325
+        var h = UInt64(truncatingIfNeeded: bytes.count) ^ 0xcbf2_9ce4_8422_2325
         for lane in [lanes.0, lanes.1, lanes.2, lanes.3] {
             h = (h ^ lane) &* prime
             h ^= h >> 32
@@ -129,31 +163,32 @@ public final class BodyVersionCache: Sendable {
 }
 
 extension BodyVersionCache {
-    /// A record as the environment answered it (its OData JSON object), kept under `records/<table>/<id>.json`
-    /// with the ETag it carried and the columns it was read with (`selection`: sorted logical names, or
-    /// `*`). Used only when the ETag read now and the selection are the same (issue 20: a re-read reads
-    /// ids and ETags, then only the records whose version moved).
-    ///
-    /// The file is three lines and the item: `pm-record 1`, the ETag, the selection, then the item's
-    /// JSON as the environment's answer held it (`JSONValue.serialized`). It was a `JSONEncoder` object
-    /// holding the item as an escaped string, encoded and decoded with Foundation for every record
-    /// (with the file writes, ~9 % of an upload's CPU, every record read back being kept). A file in
-    /// any other form (the earlier one included) is not used, so its record is read again.
-    static let recordHeader = "pm-record 1"
-
-    /// Formed from the folder's path as text: `URL.appendingPathComponent` three times per record was
-    /// 1.6 % of an upload's CPU (it re-parses the URL each time).
-    func recordFile(_ table: String, _ id: UUID) -> URL {
-        URL(filePath: folderPath + "/records/" + table + "/" + id.dataverseString + ".json", directoryHint: .notDirectory)
+    /// The log of `table`'s records (`RecordLog`, `records/<table>.log`), `nil` for a name that is not
+    /// a plain logical name (letters, digits, `_`), which is never kept.
+    func recordLog(_ table: String) -> RecordLog? {
+        guard !table.isEmpty,
+            table.utf8.allSatisfy({
+                $0 == UInt8(ascii: "_") || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0)
+            })
+        else { return nil }
+        return logs.withLock { logs in
+            if let log = logs[table] { return log }
+            let log = RecordLog(path: recordLogFile(table).path)
+            logs[table] = log
+            return log
+        }
     }
 
-    /// The record item kept for `id` of `table` at `etag` (a `versionKey`) read with `selection`, `nil`
-    /// when none is usable.
+    /// The file of `table`'s record log.
+    func recordLogFile(_ table: String) -> URL {
+        URL(filePath: folderPath + "/records/" + table + ".log", directoryHint: .notDirectory)
+    }
+
+    /// The record item kept for `id` of `table` at `etag` (a `versionKey`) read with `selection` (sorted
+    /// logical names, or `*`), `nil` when none is usable (issue 20: a re-read reads ids and ETags, then
+    /// only the records whose version moved).
     public func record(_ table: String, id: UUID, etag: String, selection: String) -> JSONValue? {
-        guard let data = try? Data(contentsOf: recordFile(table, id)) else { return nil }
-        let expected = Array((Self.recordHeader + "\n" + etag + "\n" + selection + "\n").utf8)
-        guard data.count > expected.count, data.prefix(expected.count).elementsEqual(expected) else { return nil }
-        return try? JSONValue.parse(data.dropFirst(expected.count))
+        recordLog(table)?.item(id, version: etag, selection: selection)
     }
 
     /// The version a cache entry is kept at: the row version (ETag) and, when the table has it, the
@@ -168,18 +203,29 @@ extension BodyVersionCache {
     }
 
     /// Keeps a record item with its own `@odata.etag` and `modifiedon` (`versionKey`; an item without
-    /// an ETag, or an ETag or selection holding a line break, is not kept).
+    /// an ETag, or an ETag or selection holding a tab or line break, is not kept).
     public func remember(_ table: String, id: UUID, selection: String, item: JSONValue) {
-        guard let tag = item["@odata.etag"]?.stringValue else { return }
-        let etag = Self.versionKey(etag: tag, modifiedOn: item["modifiedon"]?.stringValue)
-        guard !etag.contains("\n"), !selection.contains("\n") else { return }
-        var data = Data((Self.recordHeader + "\n" + etag + "\n" + selection + "\n").utf8)
-        data.append(contentsOf: item.serialized.utf8)
-        try? SafeFileWriter.writeFile(data, to: recordFile(table, id), mode: 0o600)
+        remember(table, selection: selection, items: [(id, item)])
+    }
+
+    /// Keeps record items of `table` read with `selection`, each at its own version key, with one
+    /// append to the table's log (items without an `@odata.etag` are not kept).
+    public func remember(_ table: String, selection: String, items: [(UUID, JSONValue)]) {
+        let entries = items.compactMap { id, item -> (id: UUID, version: String, item: JSONValue)? in
+            guard let tag = item["@odata.etag"]?.stringValue else { return nil }
+            return (id, Self.versionKey(etag: tag, modifiedOn: item["modifiedon"]?.stringValue), item)
+        }
+        guard !entries.isEmpty else { return }
+        recordLog(table)?.keep(entries, selection: selection)
     }
 
     /// Drops the record of `id` (before this client writes or deletes it).
     public func forget(_ table: String, _ id: UUID) {
-        try? FileManager.default.removeItem(at: recordFile(table, id))
+        forget(table, ids: [id])
+    }
+
+    /// Drops the records `ids` of `table` (before this client writes or deletes them), with one append.
+    public func forget(_ table: String, ids: [UUID]) {
+        recordLog(table)?.forget(ids)
     }
 }

@@ -47,7 +47,8 @@ extension WebAPIClient {
     /// 1. the page is read with the primary id only (`$select=<id>`): ids and ETags (Dataverse sends
     ///    `@odata.etag`, `W/"<versionnumber>"`, on every record whatever `$select` says);
     /// 2. a record whose ETag and selected columns are those kept comes from the cache; the others are
-    ///    read by id (`In` over at most `changedReadChunk` ids) and kept with the ETag they came with;
+    ///    read by id (`In` over at most `changedReadChunk` ids, as many reads side by side as requests
+    ///    in flight are advised) and kept with the ETag they came with, one append per read (`RecordLog`);
     ///    a record without an ETag is always read; one deleted meanwhile is left out;
     /// 3. notes are read without `documentbody`; each body comes from the cache when the note's version
     ///    is the one kept, else from the environment (`annotations(<id>)?$select=documentbody`, kept
@@ -71,9 +72,10 @@ extension WebAPIClient {
             tags[i].map { BodyVersionCache.versionKey(etag: $0, modifiedOn: i < idItems.count ? idItems[i]["modifiedon"]?.stringValue : nil) }
         }
         let coding = RecordCoding(table: table) { $0 }
+        let fetched = fetchColumns.map(Set.init)
         func decode(_ item: JSONValue) throws -> EntityRecord {
             var r = try coding.decode(item)
-            if let cols = fetchColumns { r.columns = r.columns.filter { cols.contains($0.key) } }
+            if let fetched, r.columns.keys.contains(where: { !fetched.contains($0) }) { r.columns = r.columns.filter { fetched.contains($0.key) } }
             return r
         }
         var records = [EntityRecord?](repeating: nil, count: idPage.records.count)
@@ -88,22 +90,43 @@ extension WebAPIClient {
             }
         }
         var read: [UUID: EntityRecord] = [:]
+        var chunks: [ArraySlice<UUID>] = []
         var start = 0
         while start < missing.count {
-            let ids = missing[start..<min(missing.count, start + Self.changedReadChunk)]
-            start += ids.count
-            let q = RecordQuery(query.table, columns: fetchColumns, filter: .in(pk, ids.map { .guid($0) }))
-            var token: String? = nil
-            var seen = Set<String>()
-            repeat {
-                let (p, _, items) = try await retrievePage(q, pageSize: 5000, page: token)
-                for (r, item) in zip(p.records, items) {
-                    read[r.id] = r
-                    cache.remember(query.table, id: r.id, selection: selection, item: item)
+            chunks.append(missing[start..<min(missing.count, start + Self.changedReadChunk)])
+            start += Self.changedReadChunk
+        }
+        // The chunks side by side, as many as the requests the environment advises in flight (the gate
+        // bounds the total): one after another, the read-back of a table of thousands of records was tens
+        // of round trips in a row while the other slots stood idle (issue 20, wall ÷ floor).
+        let width = max(1, await gate.limit)
+        let columns = fetchColumns
+        try await withThrowingTaskGroup(of: [(EntityRecord, JSONValue)].self) { group in
+            var next = 0
+            func add() {
+                guard next < chunks.count else { return }
+                let ids = chunks[next]
+                next += 1
+                group.addTask {
+                    let q = RecordQuery(query.table, columns: columns, filter: .in(pk, ids.map { .guid($0) }))
+                    var out: [(EntityRecord, JSONValue)] = []
+                    var token: String? = nil
+                    var seen = Set<String>()
+                    repeat {
+                        let (p, _, items) = try await self.retrievePage(q, pageSize: 5000, page: token)
+                        out.append(contentsOf: zip(p.records, items))
+                        token = p.nextPage
+                        if let t = token, !seen.insert(t).inserted { break }
+                    } while token != nil
+                    return out
                 }
-                token = p.nextPage
-                if let t = token, !seen.insert(t).inserted { break }
-            } while token != nil
+            }
+            for _ in 0..<width { add() }
+            while let part = try await group.next() {
+                for (r, _) in part { read[r.id] = r }
+                cache.remember(query.table, selection: selection, items: part.map { ($0.0.id, $0.1) })
+                add()
+            }
         }
         var result = RecordPage(records: [], nextPage: idPage.nextPage, totalCount: idPage.totalCount)
         for (i, key) in idPage.records.enumerated() {
@@ -136,7 +159,9 @@ extension WebAPIClient {
             for (i, text) in bodies { if let text { result.records[i]["documentbody"] = .string(text) } }
         }
         if let wanted = query.columns.map(Set.init) {
-            for i in result.records.indices { result.records[i].columns = result.records[i].columns.filter { wanted.contains($0.key) } }
+            for i in result.records.indices where result.records[i].columns.keys.contains(where: { !wanted.contains($0) }) {
+                result.records[i].columns = result.records[i].columns.filter { wanted.contains($0.key) }
+            }
         }
         return result
     }
@@ -161,11 +186,12 @@ extension WebAPIClient {
     /// Forgets the cached records (and note bodies) that `changeSets` write or delete (before they are sent).
     func forgetWrittenNotes(_ changeSets: [ChangeSet]) async {
         guard configuration.bodyCacheDirectory != nil else { return }
-        let written = changeSets.flatMap(\.operations).map { op -> (String, UUID) in (op.logicalName, op.recordID) }
+        var written: [String: [UUID]] = [:]
+        for op in changeSets.flatMap(\.operations) { written[op.logicalName, default: []].append(op.recordID) }
         guard !written.isEmpty, let cache = await bodyCache() else { return }
-        for (table, id) in written {
-            cache.forget(table, id)
-            if table == "annotation" { cache.forget(id) }
+        for (table, ids) in written {
+            cache.forget(table, ids: ids)
+            if table == "annotation" { for id in ids { cache.forget(id) } }
         }
     }
 }
