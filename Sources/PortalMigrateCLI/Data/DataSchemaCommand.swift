@@ -50,7 +50,7 @@ public struct DataSchemaCommand: ParsableCommand {
             }
             // Never written through a link at --output (issue 17): SafeFileWriter refuses one, naming it.
             do { try SafeFileWriter.writeFile(data, to: url) } catch { throw UserFacingError("cannot write \(path): \(error)") }
-            FileHandle.standardError.write(Data("Wrote the \(type.rawValue) schema (\(schema.entities.count) tables) to \(path)\n".utf8))
+            printErr("Wrote the \(type.rawValue) schema (\(schema.entities.count) tables) to \(path)")
         } else {
             FileHandle.standardOutput.write(data)
         }
