@@ -11,9 +11,10 @@ struct SnapshotReadState {
     var pending: Set<String>
     var tally: ReadTally
 
-    /// Adds `rows` of `table` to the snapshot (cleaned by `clean`) and their ids to `readIDs`.
-    mutating func store(_ table: String, _ rows: [EntityRecord], clean: (EntityRecord) -> EntityRecord) {
-        snapshot.records[table, default: []].append(contentsOf: rows.map(clean))
+    /// Adds `rows` of `table` (already cleaned, `SnapshotReader.retrieveAll(_:cleaning:)`) to the
+    /// snapshot and their ids to `readIDs`.
+    mutating func store(_ table: String, _ rows: [EntityRecord]) {
+        snapshot.records[table, default: []].append(contentsOf: rows)
         readIDs[table, default: []].formUnion(rows.map(\.id))
     }
 }
@@ -35,8 +36,8 @@ extension SnapshotReader {
     func readWebsiteRows(_ state: inout SnapshotReadState, websiteID: UUID, definitions defs: [String: TableDefinition]) async throws {
         for table in PortalTables.websiteTables.sorted() where state.pending.contains(table) {
             guard let def = defs[table] else { continue }
-            let rows = try await service.retrieveAll(RecordQuery(table, filter: .equal(def.primaryIDColumn, .guid(websiteID))))
-            state.store(table, rows) { clean($0, def) }
+            let rows = try await retrieveAll(RecordQuery(table, filter: .equal(def.primaryIDColumn, .guid(websiteID))), cleaning: def)
+            state.store(table, rows)
             state.pending.remove(table)
             state.tally.table(table, records: rows.count)
         }
@@ -56,19 +57,17 @@ extension SnapshotReader {
         }
     }
 
-    /// Reads every table `websiteLookups` names, side by side.
+    /// Reads every table `websiteLookups` names, side by side, each page cleaned as it arrives.
     func readWebsiteTables(_ state: inout SnapshotReadState, websiteID: UUID, definitions defs: [String: TableDefinition]) async throws {
         let direct = Self.websiteLookups(pending: state.pending, definitions: defs)
-        let service = self.service
         var tally = state.tally
         let rows = try await ConcurrentReads.map(direct, onResult: { i, rows in tally.table(direct[i].table, records: rows.count) }) {
-            table, column in
-            try await service.retrieveAll(RecordQuery(table, filter: .equal(column, .guid(websiteID))))
+            [self] table, column in
+            try await retrieveAll(RecordQuery(table, filter: .equal(column, .guid(websiteID))), cleaning: defs[table])
         }
         state.tally = tally
-        for (d, rows) in zip(direct, rows) {
-            guard let def = defs[d.table] else { continue }
-            state.store(d.table, rows) { clean($0, def) }
+        for (d, rows) in zip(direct, rows) where defs[d.table] != nil {
+            state.store(d.table, rows)
             state.pending.remove(d.table)
         }
     }
@@ -131,18 +130,18 @@ extension SnapshotReader {
             let readIDs = state.readIDs
             var tally = state.tally
             let found = try await readByIDs(
-                round.map { ($0.table, $0.column, $0.ids) },
+                round.map { ($0.table, $0.column, $0.ids) }, cleaning: defs,
                 onChunk: { table, rows in
                     tally.records(rows.filter { !(readIDs[table]?.contains($0.id) ?? false) && counted.insert($0.id).inserted }.count)
                 })
             state.tally = tally
             for (q, rows) in zip(round, found) {
-                guard let def = defs[q.table] else { continue }
+                guard defs[q.table] != nil else { continue }
                 let known = state.readIDs[q.table] ?? []
                 var seen = Set<UUID>()
                 let unique = rows.filter { !known.contains($0.id) && seen.insert($0.id).inserted }
                 if !unique.isEmpty {
-                    state.store(q.table, unique) { clean($0, def) }
+                    state.store(q.table, unique)
                     progress = true
                 } else if state.readIDs[q.table] == nil {
                     state.readIDs[q.table] = []
@@ -174,9 +173,9 @@ extension SnapshotReader {
     /// Reads the records of global tables that the website's records reference.
     func readGlobalTables(_ state: inout SnapshotReadState, definitions defs: [String: TableDefinition]) async throws {
         let globals = Self.globalQueries(pending: state.pending, records: state.snapshot.records, definitions: defs)
-        for (g, rows) in zip(globals, try await readByIDs(globals.map { ($0.table, $0.column, $0.ids) })) {
-            guard let def = defs[g.table] else { continue }
-            state.store(g.table, rows) { clean($0, def) }
+        for (g, rows) in zip(globals, try await readByIDs(globals.map { ($0.table, $0.column, $0.ids) }, cleaning: defs)) {
+            guard defs[g.table] != nil else { continue }
+            state.store(g.table, rows)
             state.pending.remove(g.table)
             state.tally.table(g.table, records: rows.count)
         }

@@ -69,11 +69,15 @@ public struct SnapshotReader: Sendable {
     }
 
     /// Several `readByIDs` queries at once: every chunk of every query side by side.
-    /// - Parameter onChunk: called in the calling task with each chunk's table and records as it arrives.
+    /// - Parameters:
+    ///   - onChunk: called in the calling task with each chunk's table and records as it arrives.
+    ///   - cleaning: table definitions by logical name: each page of a table defined there is cleaned
+    ///     (`clean`) as it arrives, so the raw rows are never held beside the cleaned ones (issue 20).
     /// - Returns: one array of records per query, in the queries' order.
     /// - Throws: what the service throws.
     func readByIDs(
         _ queries: [(table: String, column: String, ids: Set<UUID>)], columns: [String]? = nil,
+        cleaning: [String: TableDefinition] = [:],
         onChunk: (String, [EntityRecord]) -> Void = { _, _ in }
     ) async throws -> [[EntityRecord]] {
         var chunks: [(query: Int, table: String, column: String, ids: ArraySlice<UUID>)] = []
@@ -85,12 +89,12 @@ public struct SnapshotReader: Sendable {
                 start += chunkSize
             }
         }
-        let service = self.service
         let rows = try await ConcurrentReads.map(
             chunks.map { ($0.table, $0.column, Array($0.ids)) },
             onResult: { i, r in onChunk(chunks[i].table, r) }
-        ) { table, column, ids in
-            try await service.retrieveAll(RecordQuery(table, columns: columns, filter: .in(column, ids.map { .guid($0) })))
+        ) { [self] table, column, ids in
+            try await retrieveAll(
+                RecordQuery(table, columns: columns, filter: .in(column, ids.map { .guid($0) })), cleaning: cleaning[table])
         }
         var out = [[EntityRecord]](repeating: [], count: queries.count)
         for (c, r) in zip(chunks, rows) { out[c.query] += r }
@@ -164,6 +168,38 @@ public struct SnapshotReader: Sendable {
             }
         }
         return (notes, bodies, bytes)
+    }
+
+    /// Every record of `query`, page by page as `DataverseService.retrieveAll` reads them, each page
+    /// cleaned (`clean`, by `definition`) as it arrives: the raw page (every system column the service
+    /// returns) is dropped before the next is read, so a table is never held twice (issue 20: the
+    /// read-back of the benchmark's L upload held 98 MB of raw rows beside 73 MB of cleaned ones).
+    /// - Parameter definition: the table's definition; `nil` keeps the rows as read.
+    /// - Throws: what `retrieve` throws; `DataverseError` when a page token repeats.
+    func retrieveAll(_ query: RecordQuery, cleaning definition: TableDefinition?) async throws -> [EntityRecord] {
+        guard let definition else { return try await service.retrieveAll(query) }
+        return try await Self.retrieveAll(query, from: service) { clean($0, definition) }
+    }
+
+    /// Every record of `query` read from `service` page by page, `transform` applied to each record of
+    /// a page as it arrives (the page itself is dropped before the next is read).
+    /// - Throws: what `retrieve` throws; `DataverseError` when a page token repeats.
+    static func retrieveAll(
+        _ query: RecordQuery, from service: any DataverseService, transform: (EntityRecord) -> EntityRecord
+    ) async throws -> [EntityRecord] {
+        var all: [EntityRecord] = []
+        var token: String? = nil
+        var seen = Set<String>()
+        repeat {
+            let page = try await service.retrieve(query, pageSize: 5000, page: token)
+            for r in page.records { all.append(transform(r)) }
+            token = page.nextPage
+            if let t = token, !seen.insert(t).inserted {
+                throw DataverseError(code: "pm:paging", message: "the server returned the same next page twice", logicalName: query.table)
+            }
+            if let top = query.top, all.count >= top { return Array(all.prefix(top)) }
+        } while token != nil
+        return all
     }
 
     /// The service's table definitions by logical name.

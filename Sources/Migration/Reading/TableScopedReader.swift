@@ -18,13 +18,15 @@ extension SnapshotReader {
         let service = self.service
         let tableList = tables.sorted().filter { defs[$0] != nil }
         var tally = ReadTally(total: tableList.count)
+        // Each page is reduced to its data columns as it arrives (issue 20: raw rows never held beside them).
         let rows = try await ConcurrentReads.map(tableList, onResult: { i, r in tally.table(tableList[i], records: r.count) }) { table in
-            try await service.retrieveAll(RecordQuery(table))
+            try await Self.retrieveAll(RecordQuery(table), from: service) { r in
+                defs[table].map { PortalTables.dataColumns(of: r, primaryID: $0.primaryIDColumn, keeping: keeping) } ?? r
+            }
         }
-        for (table, records) in zip(tableList, rows) {
-            guard let def = defs[table] else { continue }
+        for (table, records) in zip(tableList, rows) where defs[table] != nil {
             for r in records {
-                snapshot.add(PortalTables.dataColumns(of: r, primaryID: def.primaryIDColumn, keeping: keeping))
+                snapshot.add(r)
                 readIDs.insert(r.id)
             }
         }
