@@ -46,6 +46,8 @@ public struct DeferredLookup: Sendable, Hashable {
 /// - `targetID`: the id the record has (or will have) in the target.
 /// - `record`: in target ids, the columns to write: all data columns for `create`, the changed ones for
 ///   `update`, none otherwise. Excludes state and status (in `state`) and deferred lookups (in `deferred`).
+/// - `changes`: the changed columns of an update (old and new values); of a create only the hidden ones
+///   (`columnChanges` gives every column).
 /// - `state`: `statecode`/`statuscode` to set in the last pass, empty when they already match.
 /// - `bodyKey`: the source file body to upload with the record (annotation `documentbody`).
 /// - `depth`: write wave within the table (0 first); records of one wave are written in parallel.
@@ -65,6 +67,23 @@ public struct RecordPlan: Sendable {
 
     /// True when nothing at all will be written for this record.
     public var writesNothing: Bool { action == .unchanged && state.isEmpty && deferred.isEmpty }
+
+    /// Every changed column: `changes` for an update; for a create, derived from what it writes (each
+    /// column of `record` but state and status, and each deferred lookup, as a new value) with the hidden
+    /// ones as `changes` lists them. A create's `changes` holds only its hidden columns (and a note's body),
+    /// so a plan does not keep a second copy of every created record's columns (issue 20).
+    public var columnChanges: [ColumnChange] {
+        guard action == .create else { return changes }
+        let listed = Set(changes.map(\.column))
+        var out = changes
+        for (column, value) in record.columns where !listed.contains(column) && !PortalTables.stateColumns.contains(column) {
+            out.append(ColumnChange(column: column, old: nil, new: value, hidden: false))
+        }
+        for d in deferred where !listed.contains(d.column) {
+            out.append(ColumnChange(column: d.column, old: nil, new: d.value, hidden: false))
+        }
+        return out.sorted { $0.column < $1.column }
+    }
 }
 
 /// The N:N changes of one relationship, in target ids, sorted.

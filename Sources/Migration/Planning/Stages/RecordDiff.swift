@@ -129,8 +129,9 @@ extension Planner {
     }
 
     /// The columns to write and the changes to list: for a create every non-null data column (a new
-    /// record's default state 0 / 1 with it, and the create-only system columns the source holds), for
-    /// an existing record each column whose value differs. Columns the target's table lacks (schema
+    /// record's default state 0 / 1 with it, and the create-only system columns the source holds), its
+    /// changes only the hidden ones (`RecordPlan.columnChanges` derives the rest); for an existing
+    /// record each column whose value differs. Columns the target's table lacks (schema
     /// drift, reported by the checks) and ignored columns are left out; state and status never change here.
     static func payloadAndChanges(
         table: String, source src: EntityRecord, mapped m: EntityRecord, existing: EntityRecord?, definition def: TableDefinition?,
@@ -158,10 +159,12 @@ extension Planner {
                 continue
             }
             payload.columns[column] = value
-            changes.append(
-                ColumnChange(
-                    column: column, old: existing?.columns[column], new: value,
-                    hidden: Secrets.isHidden(src, column: column, hiddenColumns: options.hiddenColumns)))
+            let hidden = Secrets.isHidden(src, column: column, hiddenColumns: options.hiddenColumns)
+            // A create lists only its hidden columns as changes: its other columns are the payload's
+            // (`RecordPlan.columnChanges`), and a list per created record held every column's value twice
+            // over an L upload (39 MB, issue 20).
+            guard existing != nil || hidden else { continue }
+            changes.append(ColumnChange(column: column, old: existing?.columns[column], new: value, hidden: hidden))
         }
         // Create-only system columns the source holds (pac folders carry them; Dataverse accepts
         // them on create): written with the create, never compared.
