@@ -41,192 +41,26 @@ public struct CMTDataFile: Sendable {
     ///   Problems past the XML parse are collected: one problem is thrown as its `CMTError`, two or
     ///   more as `CMTProblems` listing each.
     public init(data: Data, schema: CMTSchema, file: String = "data.xml") throws {
-        try self.init(root: SafeXMLReader.parse(data, file: file), schema: schema, file: file)
+        let reader = CMTDataReader(schema: schema, file: file)
+        let root = try SafeXMLReader.parse(data, file: file, sink: reader)
+        self = try reader.finish(root: root)
     }
 
     /// Reads a `data.xml` file against a schema as `init(data:schema:file:)` does, without holding the
     /// file or its bodies in memory (issue 20): the file is mapped and its pages given back as it is
-    /// scanned, and every attribute value over 64 KiB (a note's base64 `documentbody`) goes to the
-    /// process's body spool, so each body ends in `snapshot.bodies` as a spooled file (`FileBody.file`).
+    /// scanned, every attribute value over 64 KiB (a note's base64 `documentbody`) goes to the
+    /// process's body spool, so each body ends in `snapshot.bodies` as a spooled file (`FileBody.file`),
+    /// and each record becomes an `EntityRecord` as soon as the parser has read it (`CMTDataReader`).
     /// - Throws: what `init(data:schema:file:)` throws; `CMTError.missingFile` when the file cannot be
     ///   read; `CMTError.writeFailed` when a body cannot be written to the spool.
     public init(contentsOf url: URL, schema: CMTSchema, file: String = "data.xml") throws {
         let mapped = try MappedFile(url, label: file)
+        let reader = CMTDataReader(schema: schema, file: file)
         let root: XMLNode
-        do { root = try SafeXMLReader.parse(mapped: mapped, file: file) } catch let e as SafeWriteError {
+        do { root = try SafeXMLReader.parse(mapped: mapped, file: file, sink: reader) } catch let e as SafeWriteError {
             throw CMTError(.writeFailed, "a value cannot be kept on disk while reading: \(e.description)", file: file)
         }
-        try self.init(root: root, schema: schema, file: file)
-    }
-
-    /// Reads the parsed `data.xml` tree (see `init(data:schema:file:)`).
-    init(root: XMLNode, schema: CMTSchema, file: String) throws {
-        guard root.name == "entities" else {
-            throw CMTError(.invalidSchema, "the root element is <\(root.name)>, expected <entities>", file: file, line: root.line)
-        }
-        var snapshot = PortalSnapshot()
-        var warnings: [String] = []
-        // Every problem of the file is collected and reported together (issue 19): a bad value skips its
-        // field, a bad record its record, a bad link its link, and reading goes on.
-        var problems = ProblemCollector<CMTError>()
-        // The line of each record id read, by table: an id twice in one table is refused (the last one
-        // silently won before, issue 17).
-        var recordLines: [String: [UUID: Int]] = [:]
-        // The line of each N:N link read: a link twice is refused (red team F7). A table's <entity> block
-        // twice is read as one (its records are checked for ids twice above, across blocks).
-        var linkLines: [String: Int] = [:]
-        let entityNodes = root.children("entity")
-        var recordsRead = 0
-        for (index, entityNode) in entityNodes.enumerated() {
-            defer {
-                ProgressSink.emit(
-                    .tablesRead(
-                        tablesDone: index + 1, tablesTotal: entityNodes.count, records: recordsRead,
-                        table: entityNode["name"]))
-            }
-            guard let name = entityNode["name"] else {
-                problems.add(CMTError(.invalidSchema, "<entity> has no name attribute", file: file, line: entityNode.line))
-                continue
-            }
-            guard let entity = schema.entity(name) else {
-                warnings.append("\(file):\(entityNode.line): entity \(name) is not in the schema; its records are skipped")
-                continue
-            }
-            var fieldsByName: [String: CMTField] = [:]
-            for f in entity.fields { fieldsByName[f.name] = f }
-            var unknown = Set<String>()
-            for recordNode in entityNode.child("records")?.children("record") ?? [] {
-                guard let rawID = recordNode["id"], let id = UUID(dataverse: rawID) else {
-                    problems.add(
-                        CMTError(
-                            .invalidValue, "<record> has no valid id attribute", file: file, line: recordNode.line,
-                            entity: name, recordID: recordNode["id"]))
-                    continue
-                }
-                if let first = recordLines[name, default: [:]].updateValue(recordNode.line, forKey: id) {
-                    problems.add(
-                        CMTError(
-                            .invalidValue,
-                            "record id \(id.dataverseString) appears twice in entity \(name) (lines \(first) "
-                                + "and \(recordNode.line)); it is not clear which to import: keep one of them",
-                            file: file, line: recordNode.line, entity: name, recordID: id.dataverseString))
-                    continue
-                }
-                var record = EntityRecord(name, id: id)
-                // The line of each field read in this record: a field twice is refused (the last one
-                // silently won before, red team F7).
-                var fieldLines: [String: Int] = [:]
-                for fieldNode in recordNode.children("field") {
-                    guard let fieldName = fieldNode["name"] else {
-                        problems.add(
-                            CMTError(
-                                .invalidSchema, "<field> has no name attribute", file: file, line: fieldNode.line,
-                                entity: name, recordID: id.dataverseString))
-                        continue
-                    }
-                    if let first = fieldLines.updateValue(fieldNode.line, forKey: fieldName) {
-                        let lines = first == fieldNode.line ? "both on line \(first)" : "lines \(first) and \(fieldNode.line)"
-                        problems.add(
-                            CMTError(
-                                .invalidValue,
-                                "field \(fieldName) appears twice in record \(id.dataverseString) (\(lines)); "
-                                    + "it is not clear which value to import: keep one of them",
-                                file: file, line: fieldNode.line, entity: name, recordID: id.dataverseString, field: fieldName))
-                        continue
-                    }
-                    guard let field = fieldsByName[fieldName] else {
-                        if unknown.insert(fieldName).inserted {
-                            warnings.append("\(file):\(fieldNode.line): field \(name).\(fieldName) is not in the schema; skipped")
-                        }
-                        continue
-                    }
-                    if fieldName == entity.primaryIDField { continue }
-                    do {
-                        let spooled = fieldNode.spooledAttribute("value")
-                        if let spooled, CMTDataFile.isBodyField(entity: name, field: field) {
-                            if let body = try CMTDataFile.decodeSpooledBody(spooled, field: fieldName) {
-                                snapshot.bodies[FileBodyKey(name, id, fieldName)] = body
-                            }
-                            continue
-                        }
-                        let raw: String
-                        if let spooled {
-                            do { raw = try String(contentsOf: spooled, encoding: .utf8) } catch {
-                                throw CMTError(
-                                    .writeFailed, "the value kept on disk while reading cannot be read back (\(FileReadProblem.describe(error)))",
-                                    field: fieldName)
-                            }
-                            try? FileManager.default.removeItem(at: spooled)
-                        } else {
-                            raw = fieldNode["value"] ?? ""
-                        }
-                        if field.isPartyList {
-                            // Nested <activitypointerrecords>, one per activity party (research/cmt-format.md §2.5):
-                            // not carried; an empty party list is simply no value.
-                            let parties = fieldNode.children("activitypointerrecords").count
-                            if parties == 0 && raw.trimmingCharacters(in: .whitespaces).isEmpty { continue }
-                            throw CMTError(
-                                .unsupportedValue,
-                                "party list values (activity parties; \(parties) in this record) are not "
-                                    + "supported; remove the field from data_schema.xml to import the other columns", field: fieldName)
-                        }
-                        if CMTDataFile.isBodyField(entity: name, field: field) {
-                            let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-                            if text.isEmpty { continue }
-                            guard let body = Data(base64Encoded: text, options: .ignoreUnknownCharacters) else {
-                                throw CMTError(.invalidValue, "the value is not base64", field: fieldName)
-                            }
-                            snapshot.bodies[FileBodyKey(name, id, fieldName)] = .data(body)
-                            continue
-                        }
-                        let value = try CMTValueCodec.parse(
-                            raw, field: field, lookupEntity: fieldNode["lookupentity"],
-                            lookupName: fieldNode["lookupentityname"])
-                        if !value.isNull { record.columns[fieldName] = value }
-                    } catch var e as CMTError {
-                        e.file = file; e.line = fieldNode.line; e.entity = name; e.recordID = id.dataverseString; e.field = fieldName
-                        problems.add(e)
-                    }
-                }
-                snapshot.add(record)
-                recordsRead += 1
-            }
-            for m2m in entityNode.child("m2mrelationships")?.children("m2mrelationship") ?? [] {
-                guard let relName = m2m["m2mrelationshipname"], let rawSource = m2m["sourceid"],
-                    let source = UUID(dataverse: rawSource), let targetEntity = m2m["targetentityname"]
-                else {
-                    problems.add(
-                        CMTError(
-                            .invalidSchema, "<m2mrelationship> needs m2mrelationshipname, a GUID sourceid and targetentityname",
-                            file: file, line: m2m.line, entity: name))
-                    continue
-                }
-                if snapshot.links[relName] == nil { snapshot.links[relName] = [] }
-                for t in m2m.child("targetids")?.children("targetid") ?? [] {
-                    guard let target = UUID(dataverse: t.text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
-                        problems.add(
-                            CMTError(
-                                .invalidValue, "<targetid> '\(t.text)' is not a GUID", file: file, line: t.line,
-                                entity: name, recordID: source.dataverseString))
-                        continue
-                    }
-                    // A link given twice was merged silently (red team F7): refused like a record id twice.
-                    let key = "\(relName)|\(source)|\(targetEntity)|\(target)"
-                    if let first = linkLines.updateValue(t.line, forKey: key) {
-                        problems.add(
-                            CMTError(
-                                .invalidValue,
-                                "the N:N link \(relName) from \(source.dataverseString) to \(target.dataverseString) "
-                                    + "appears twice (lines \(first) and \(t.line)); keep one of them",
-                                file: file, line: t.line, entity: name, recordID: source.dataverseString))
-                        continue
-                    }
-                    snapshot.link(relName, ManyToManyLink(EntityReference(name, source), EntityReference(targetEntity, target)))
-                }
-            }
-        }
-        try problems.finish()
-        self.init(snapshot: snapshot, timestamp: root["timestamp"], warnings: warnings)
+        self = try reader.finish(root: root)
     }
 
     /// Writes `data.xml` as CMT does (research/cmt-format.md §2.1): a leading newline and no XML

@@ -72,7 +72,8 @@ enum LargeAttributeValues {
         _ bytes: UnsafeBufferPointer<UInt8>, _ data: Data, threshold: Int, spooling: Spooling?
     ) throws -> (data: Data, values: [Lifted]) {
         let n = bytes.count
-        var out: [UInt8] = []
+        // The bytes to parse, built as `Data` (handed on without a copy of the document).
+        var out = Data()
         var values: [Lifted] = []
         var copied = 0 // bytes[0..<copied] are already in `out`
         var i = 0
@@ -169,7 +170,11 @@ enum LargeAttributeValues {
                 let start = i + 1
                 var end = start
                 while end < n && bytes[end] != quote { end += 1 }
-                if end >= n { return (copied == 0 ? data : Data(out + bytes[copied...]), values) }
+                if end >= n {
+                    guard copied > 0 else { return (data, values) }
+                    out.append(contentsOf: bytes[copied...])
+                    return (out, values)
+                }
                 liftRun(start, end, isAttribute: true)
                 if let spoolFailure { throw spoolFailure }
                 i = end + 1
@@ -179,7 +184,7 @@ enum LargeAttributeValues {
         guard copied > 0 else { return (data, []) }
         out.append(contentsOf: bytes[copied...])
         spooling?.mapped?.releaseAll()
-        return (Data(out), values)
+        return (out, values)
     }
 
     /// The first comment, CDATA section, processing instruction or run of character data longer than

@@ -88,13 +88,21 @@ public enum SafeXMLReader {
     /// Parses a mapped file as `parse(_:file:)` does, giving back its pages as each scan passes them
     /// and keeping long attribute values in the body spool (`LargeAttributeValues.Spooling`), so a
     /// large `data.xml` is never resident as a whole (issue 20).
+    /// - Parameter sink: takes elements as they end (`XMLElementSink`), so they are never all in the tree.
     /// - Throws: what `parse(_:file:)` throws; `SafeWriteError` when a value cannot be spooled.
-    static func parse(mapped: MappedFile, file: String, spoolAttributesOver: Int = 64 << 10) throws -> XMLNode {
+    static func parse(mapped: MappedFile, file: String, spoolAttributesOver: Int = 64 << 10, sink: (any XMLElementSink)? = nil) throws -> XMLNode {
         let bytes = try utf8Bytes(mapped.data, file: file, mapped: mapped)
         let isMapping = bytes.count == mapped.data.count
         return try parse(
             utf8: bytes, file: file,
-            spooling: LargeAttributeValues.Spooling(attributesOver: spoolAttributesOver, mapped: isMapping ? mapped : nil))
+            spooling: LargeAttributeValues.Spooling(attributesOver: spoolAttributesOver, mapped: isMapping ? mapped : nil), sink: sink)
+    }
+
+    /// Parses XML bytes as `parse(_:file:)` does, handing elements to `sink` as they end.
+    /// - Returns: the root element, without the elements `sink` took.
+    /// - Throws: what `parse(_:file:)` throws.
+    static func parse(_ data: Data, file: String, sink: any XMLElementSink) throws -> XMLNode {
+        try parse(utf8: utf8Bytes(data, file: file), file: file, sink: sink)
     }
 
     /// The deepest element nesting accepted (256 levels, libxml2's own default limit). A CMT data
@@ -148,7 +156,10 @@ public enum SafeXMLReader {
     }
 
     /// Parses UTF-8 bytes (no BOM) into the root element (see `parse(_:file:)`).
-    static func parse(utf8 input: Data, file: String, spooling: LargeAttributeValues.Spooling? = nil) throws -> XMLNode {
+    /// - Parameter sink: takes elements as they end; those it takes are not in the tree returned.
+    static func parse(
+        utf8 input: Data, file: String, spooling: LargeAttributeValues.Spooling? = nil, sink: (any XMLElementSink)? = nil
+    ) throws -> XMLNode {
         var bytes = input
         // Drop the XML declaration: the bytes are UTF-8 whatever encoding it names.
         let leading = bytes.prefix { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }.count
@@ -179,6 +190,7 @@ public enum SafeXMLReader {
         parser.shouldProcessNamespaces = false
         parser.shouldReportNamespacePrefixes = false
         let builder = TreeBuilder(parser: parser)
+        builder.sink = sink
         builder.liftedValues = lifted.values
         builder.maximumDepth = maximumDepth
         parser.delegate = builder
@@ -246,9 +258,26 @@ extension SafeXMLReader {
     }
 }
 
+/// Takes elements from a parse as they end, so a large document is read one element at a time instead
+/// of as a whole tree (a CMT `data.xml` at the benchmark's L size held 27,614 records' elements, each
+/// field an `XMLNode` with its attribute dictionary, beside the snapshot made from them; issue 20).
+///
+/// The parser calls `elementStarted` with an element's name, attributes and line (no children yet),
+/// and `elementEnded` with the element and its whole subtree once its end tag is read; depth 0 is the
+/// root. An element `elementEnded` takes (returns `true`) is not added to its parent. Both run on the
+/// parsing thread, in document order.
+protocol XMLElementSink: AnyObject {
+    /// An element's start tag was read. `ancestors`: the open elements above it, root first.
+    func elementStarted(_ node: XMLNode, ancestors: [XMLNode])
+    /// An element ended. - Returns: true to take it (it is then left out of its parent's children).
+    func elementEnded(_ node: XMLNode, ancestors: [XMLNode]) -> Bool
+}
+
 /// XMLParser delegate building the tree.
 private final class TreeBuilder: NSObject, XMLParserDelegate {
     weak var parser: XMLParser?
+    /// Takes elements as they end (a streaming read); `nil` builds the whole tree.
+    var sink: (any XMLElementSink)?
     var stack: [XMLNode] = []
     var root: XMLNode?
     var failure: String?
@@ -287,12 +316,14 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
         }
         var node = XMLNode(name: elementName, attributes: attributes, line: parser.lineNumber)
         node.spooled = spooled
+        sink?.elementStarted(node, ancestors: stack)
         stack.append(node)
     }
 
     func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
         guard var node = stack.popLast() else { return }
         if !liftedValues.isEmpty { node.text = LargeAttributeValues.restoreText(node.text, liftedValues) }
+        if let sink, sink.elementEnded(node, ancestors: stack) { return }
         if stack.isEmpty { root = node } else { stack[stack.count - 1].children.append(node) }
     }
 
