@@ -153,4 +153,6 @@ public struct Scenario: Sendable {
 public struct ScenarioError: Error, CustomStringConvertible {
     public let message: String
     public var description: String { message }
+    /// A setup step failed: `message` says which, with what it printed.
+    public init(message: String) { self.message = message }
 }

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Paths shared by every test suite: the repository, the shared corpus, the built binaries, and
 /// temporary directories.
@@ -45,13 +48,27 @@ public enum TestPaths {
         return productsDirectory.appendingPathComponent("portal-migrate")
     }
 
-    /// A new empty temporary directory, unique per call. The caller removes it (or leaves it to the OS).
+    /// A new empty temporary directory, unique per call, under `temporaryRoot`. The caller may remove it;
+    /// whatever is left goes when the test process exits.
     public static func temporaryDirectory(_ label: String = "pm-test") throws -> URL {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("\(label)-\(UUID().uuidString.prefix(8))", isDirectory: true)
+        let url = temporaryRoot.appendingPathComponent("\(label)-\(UUID().uuidString.prefix(8))", isDirectory: true)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
+
+    /// `$TMPDIR/pm-tests-PID`: every temporary directory and shared fixture of this test process, removed
+    /// when the process exits normally (kept with `PM_KEEP=1`, to look at after a failure). Before, tests
+    /// left their directories behind: 62 GB under /tmp on this machine, a full disk, and writes failing
+    /// as "target unreachable: local:NAME" (issue 19).
+    public static let temporaryRoot: URL = {
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("pm-tests-\(ProcessInfo.processInfo.processIdentifier)", isDirectory: true)
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        if ProcessInfo.processInfo.environment["PM_KEEP"] == nil {
+            atexit { try? FileManager.default.removeItem(at: TestPaths.temporaryRoot) }
+        }
+        return url
+    }()
 
     /// True when `PM_LONG_TESTS=1`: longer trials run.
     public static var longTests: Bool { ProcessInfo.processInfo.environment["PM_LONG_TESTS"] == "1" }

@@ -81,22 +81,12 @@ import TestSupport
             dir, extra: ["--modelVersion", "2"], allowScripts: true, check: "missing-lookup", naming: "websitelanguage.yml")
     }
 
-    /// A CMT package exported from the ejada site, unpacked into a folder (`data.xml`, `data_schema.xml`).
+    /// A CMT package exported from the ejada site (`data schema --portalType starter`, `data export`),
+    /// unpacked into `home/pkg` (`data.xml`, `data_schema.xml`) for the test to edit: a copy of the one
+    /// the test process makes once (`SharedFixtures.exportedPackage`).
     static func package(home: URL) async throws -> URL {
-        var r = try await CLI.run(["env", "create", "src"], home: home)
-        r = try await CLI.run(
-            ["upload", "--path", TestPaths.pacFolder("ejada-starter-2022").path, "--environment", "local:src", "--yes"], home: home)
-        #expect(r.status == 0, "\(r.stderr.suffix(800))")
-        let schema = home.appendingPathComponent("schema.xml")
-        r = try await CLI.run(["data", "schema", "--portalType", "starter"], home: home)
-        try Data(r.stdout.utf8).write(to: schema)
-        let zip = home.appendingPathComponent("d.zip")
-        r = try await CLI.run(["data", "export", "--schemaFile", schema.path, "--dataFile", zip.path, "--environment", "local:src"], home: home)
-        #expect(r.status == 0, "\(r.stderr.suffix(800))")
-        let dir = home.appendingPathComponent("pkg")
-        let unzip = try await ChildProcess.run(URL(fileURLWithPath: "/usr/bin/unzip"), ["-q", zip.path, "-d", dir.path])
-        #expect(unzip.exitCode == 0)
-        return dir
+        let shared = try await SharedFixtures.exportedPackage(of: "ejada-starter-2022", portalType: "starter")
+        return try SharedFixtures.copy(shared.unzipped, to: home.appendingPathComponent("pkg"))
     }
 
     /// Imports the package with `data.xml` edited into `t`: exit 2, the check named, nothing written.

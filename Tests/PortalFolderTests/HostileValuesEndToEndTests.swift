@@ -18,17 +18,11 @@ import TestSupport
 
     @Test func markerLikeValuesThroughCMTComeBackAsData() async throws {
         let home = try TestPaths.temporaryDirectory("pm-inject-e2e")
-        var r = try await CLI.run(["env", "create", "src"], home: home)
-        r = try await CLI.run(
-            ["upload", "--path", TestPaths.pacFolder("ejada-starter-2022").path, "--environment", "local:src", "--yes"], home: home)
-        #expect(r.exitCode == 0, "\(r.stderr.suffix(500))")
-        let schema = home.appendingPathComponent("schema.xml")
-        r = try await CLI.run(["data", "schema", "--portalType", "starter", "--output", schema.path], home: home)
-        let zip = home.appendingPathComponent("d.zip")
-        r = try await CLI.run(["data", "export", "--schemaFile", schema.path, "--dataFile", zip.path, "--environment", "local:src"], home: home)
-        #expect(r.exitCode == 0, "\(r.stderr.suffix(500))")
-        let pkg = home.appendingPathComponent("pkg")
-        _ = try await ChildProcess.run(URL(fileURLWithPath: "/usr/bin/unzip"), ["-q", zip.path, "-d", pkg.path])
+        // The ejada site exported with the starter schema and unpacked (made once per test process:
+        // env create, upload, data schema, data export), copied here to edit.
+        let shared = try await SharedFixtures.exportedPackage(of: "ejada-starter-2022", portalType: "starter")
+        let pkg = try SharedFixtures.copy(shared.unzipped, to: home.appendingPathComponent("pkg"))
+        var r: ChildProcessResult
         // Three site settings get hostile values, written as CMT writes characters: numeric references.
         let values = ["&#xF8FF;yaml:&amp;o0 []", "&#xF8FF;yaml:x&#10;- adx_name: injected", "a&#13;&#10;- adx_name: injected2&#10;"]
         let expected = ["\u{F8FF}yaml:&o0 []", "\u{F8FF}yaml:x\n- adx_name: injected", "a\r\n- adx_name: injected2\n"]

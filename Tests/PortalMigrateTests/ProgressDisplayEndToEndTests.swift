@@ -27,8 +27,10 @@ extension Result where Failure == any Error {
     /// The erase sequence: carriage return, erase to the end of the line.
     static let erase = "\r\u{1B}[K"
 
-    /// A home with `local:a` holding a generated site, its pac folder (downloaded with the binary) and
-    /// the site's id.
+    /// A work directory with an empty data directory `home/`, and the pac folder of a generated site
+    /// (seed 19, 800 records, 1 MB of web files) with its id. The folder is the test process's one copy
+    /// (`SharedFixtures`: loaded into `local:a` in-process and downloaded with the binary once), which
+    /// the tests only read: `upload` writes nothing into its folder.
     struct Fixture {
         var work: URL
         var home: URL
@@ -40,17 +42,25 @@ extension Result where Failure == any Error {
         let work = try TestPaths.temporaryDirectory("pm-progress-\(label)")
         let home = work.appendingPathComponent("home")
         try FileManager.default.createDirectory(at: home.appendingPathComponent("environments"), withIntermediateDirectories: true)
-        let snapshot = SyntheticPortal.generate(seed: 19, records: 800, webFileBytes: 1_000_000)
-        let a = try LocalEnvironment.create(at: home.appendingPathComponent("environments/a.sqlite"), options: LocalEnvironmentOptions(name: "a"))
-        var options = MigrationOptions(dataDirectory: work.appendingPathComponent("data"))
-        options.verifyAfterWrite = false
-        let load = try await MigrationEngine().migrate(source: .snapshot(snapshot, organization: nil), target: a, options: options)
-        #expect(load.failures.isEmpty, "\(load.failures.prefix(3))")
-        let site = try #require(snapshot.websiteID).dataverseString
-        let out = work.appendingPathComponent("download")
-        let download = try await CLI.run(["download", "--path", out.path, "--webSiteId", site, "--environment", "local:a"], home: home)
-        #expect(download.status == 0, "\(download.err)")
+        let shared = try await SharedFixtures.directory("progress-site-19-800") { dir in
+            let home = dir.appendingPathComponent("home")
+            try FileManager.default.createDirectory(at: home.appendingPathComponent("environments"), withIntermediateDirectories: true)
+            let snapshot = SyntheticPortal.generate(seed: 19, records: 800, webFileBytes: 1_000_000)
+            let a = try LocalEnvironment.create(at: home.appendingPathComponent("environments/a.sqlite"), options: LocalEnvironmentOptions(name: "a"))
+            var options = MigrationOptions(dataDirectory: dir.appendingPathComponent("data"))
+            options.verifyAfterWrite = false
+            let load = try await MigrationEngine().migrate(source: .snapshot(snapshot, organization: nil), target: a, options: options)
+            try a.close()
+            guard load.failures.isEmpty else { throw ScenarioError(message: "loading the generated site: \(load.failures.prefix(3))") }
+            guard let site = snapshot.websiteID?.dataverseString else { throw ScenarioError(message: "the generated site has no website") }
+            let out = dir.appendingPathComponent("download")
+            let download = try await CLI.run(["download", "--path", out.path, "--webSiteId", site, "--environment", "local:a"], home: home)
+            guard download.status == 0 else { throw ScenarioError(message: "download: \(download.err)") }
+            try Data(site.utf8).write(to: dir.appendingPathComponent("site.txt"))
+        }
+        let out = shared.appendingPathComponent("download")
         let names = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { !$0.hasPrefix(".") }
+        let site = try String(contentsOf: shared.appendingPathComponent("site.txt"), encoding: .utf8)
         return Fixture(work: work, home: home, folder: out.appendingPathComponent(try #require(names.first)), site: site)
     }
 
