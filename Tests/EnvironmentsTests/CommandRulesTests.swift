@@ -164,7 +164,8 @@ import Testing
     }
 
     /// A new site's name is 1 to 200 characters and not only spaces, its subdomain follows
-    /// `isValidSubdomain`, its language is a positive LCID; what is not given is not checked.
+    /// `isValidSubdomain`, its language is a positive LCID; what is not given is not checked. A wait
+    /// polls every second or more and gives up after a minute or more.
     @Test func newSiteRules() throws {
         try SiteEnvironment.checkNewSite(name: String(repeating: "n", count: 200), subdomain: "contoso", language: 1033)
         try SiteEnvironment.checkNewSite()
@@ -177,6 +178,14 @@ import Testing
             ),
             (nil, nil, 0, "--language takes a positive LCID such as 1033"),
         ]
+        let wait = try SiteWait(noWait: false, pollIntervalSeconds: 1, timeoutMinutes: 2)
+        #expect(wait.pollInterval == .seconds(1) && wait.timeout == .seconds(120) && !wait.noWait)
+        #expect(throws: EnvironmentsError.invalidOption("--poll-interval must be at least 1 second")) {
+            try SiteWait(noWait: false, pollIntervalSeconds: 0, timeoutMinutes: 2)
+        }
+        #expect(throws: EnvironmentsError.invalidOption("--timeout-minutes must be at least 1")) {
+            try SiteWait(noWait: true, pollIntervalSeconds: 10, timeoutMinutes: 0)
+        }
         for (name, subdomain, language, message) in refusals {
             #expect(throws: EnvironmentsError.invalidOption(message)) {
                 try SiteEnvironment.checkNewSite(name: name, subdomain: subdomain, language: language)

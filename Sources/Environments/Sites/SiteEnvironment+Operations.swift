@@ -25,6 +25,17 @@ public struct SiteWait: Sendable, Hashable {
     }
 }
 
+extension SiteWait {
+    /// A wait as a user gives it: whole seconds between polls and minutes before giving up, each at
+    /// least 1 (the report interval stays 30 s).
+    /// - Throws: `EnvironmentsError.invalidOption` (usage) naming `--poll-interval` or `--timeout-minutes`.
+    public init(noWait: Bool, pollIntervalSeconds: Int, timeoutMinutes: Int) throws {
+        guard pollIntervalSeconds >= 1 else { throw EnvironmentsError.invalidOption("--poll-interval must be at least 1 second") }
+        guard timeoutMinutes >= 1 else { throw EnvironmentsError.invalidOption("--timeout-minutes must be at least 1") }
+        self.init(noWait: noWait, pollInterval: .seconds(pollIntervalSeconds), timeout: .seconds(timeoutMinutes * 60))
+    }
+}
+
 /// A create that was waited for: its final state and the site it made, found in the admin API's list.
 public struct SiteCreation: Sendable, Hashable {
     public var state: AdminOperationState

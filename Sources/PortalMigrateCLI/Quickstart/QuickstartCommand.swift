@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import LocalEnvironment
+import Environments
 import Scenarios
 
 /// `portal-migrate quickstart [--keep] [--over-http] [--template T] [--verbose]`: Microsoft's portal
@@ -37,9 +37,7 @@ struct QuickstartCommand: AsyncParsableCommand {
     var verbose = false
 
     func validate() throws {
-        guard PortalTemplate.all[template.lowercased()] != nil else {
-            throw ValidationError("unknown template '\(template)'; known: \(PortalTemplate.all.keys.sorted().joined(separator: ", "))")
-        }
+        try usageRule { try LocalProvisioning(template: template, existingWebsite: nil) }
     }
 
     /// How the user can type this program from where they stand: `portal-migrate` when the first

@@ -54,7 +54,7 @@ struct SiteCreateCommand: AsyncParsableCommand {
     static func create(_ c: SiteEnvironment, _ request: CreateWebsiteRequest, wait: SiteWaitOptions, json: Bool) async throws -> SiteCreation? {
         let action = SiteEnvironment.createAction(request)
         return try await c.create(
-            request, wait: wait.siteWait,
+            request, wait: try wait.siteWait(),
             accepted: { location in
                 if wait.noWait {
                     SiteOperationWaiter.accepted(action, location: location, label: c.label, json: json, extra: [("operation", .string("create"))])

@@ -14,7 +14,7 @@ enum SiteOperationWaiter {
     /// - Throws: what `SiteEnvironment.wait` throws.
     static func wait(_ c: SiteEnvironment, _ location: URL, action: String, options: SiteWaitOptions) async throws -> AdminOperationState {
         waiting(action)
-        return try await c.wait(for: location, action: action, wait: options.siteWait) { printErr($0) }
+        return try await c.wait(for: location, action: action, wait: try options.siteWait()) { printErr($0) }
     }
 
     /// Prints where to follow an operation that was not waited for (`--no-wait`).

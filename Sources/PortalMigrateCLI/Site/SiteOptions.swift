@@ -42,10 +42,7 @@ struct SiteWaitOptions: ParsableArguments {
     @Option(name: .customLong("timeout-minutes"), help: "Stop waiting after this many minutes (the operation may still finish).")
     var timeoutMinutes: Int = 15
 
-    func validate() throws {
-        guard pollInterval >= 1 else { throw ValidationError("--poll-interval must be at least 1 second") }
-        guard timeoutMinutes >= 1 else { throw ValidationError("--timeout-minutes must be at least 1") }
-    }
+    func validate() throws { try usageRule { try siteWait() } }
 }
 
 extension SiteOptions {
@@ -62,8 +59,9 @@ extension SiteOptions {
 }
 
 extension SiteWaitOptions {
-    /// The options as the library's `SiteWait`.
-    var siteWait: SiteWait {
-        SiteWait(noWait: noWait, pollInterval: .seconds(pollInterval), timeout: .seconds(timeoutMinutes * 60))
+    /// The options as the library's `SiteWait` (its rules: each at least 1).
+    /// - Throws: `EnvironmentsError.invalidOption` for a value below 1 (`validate` refused it already).
+    func siteWait() throws -> SiteWait {
+        try SiteWait(noWait: noWait, pollIntervalSeconds: pollInterval, timeoutMinutes: timeoutMinutes)
     }
 }

@@ -46,7 +46,7 @@ struct SitePrepareTargetCommand: AsyncParsableCommand {
             "Prepare \(c.label)?", yes: yes, refusal: "the plan above creates and deletes a site in \(c.label); pass --yes to confirm")
         var steps: [JSONValue] = []
         let done = try await c.prepareTarget(
-            plan, wait: wait.siteWait, step: { steps.append(tell($0)) }, waiting: { SiteOperationWaiter.waiting($0) }, report: { printErr($0) })
+            plan, wait: try wait.siteWait(), step: { steps.append(tell($0)) }, waiting: { SiteOperationWaiter.waiting($0) }, report: { printErr($0) })
         guard let outcome = done else { return }
         if site.json {
             printJSON([
