@@ -41,6 +41,14 @@ import Testing
         }
     }
 
+    @Test("the handler's own time is part of a request's charge: the server sleeps only what is left, never below 0")
+    func handlerTimeIsPartOfTheCharge() {
+        #expect(CostAccount.sleepMilliseconds(charged: 3_550, spentSeconds: 0.25) == 3_300)
+        #expect(CostAccount.sleepMilliseconds(charged: 50, spentSeconds: 0) == 50)
+        #expect(CostAccount.sleepMilliseconds(charged: 50, spentSeconds: 0.05) == 0)
+        #expect(CostAccount.sleepMilliseconds(charged: 50, spentSeconds: 0.4) == 0)
+    }
+
     @Test("the account's snapshot gives both floors of what it was charged")
     func snapshotGivesBothFloors() {
         let model = CostModel(profile: .typical)
