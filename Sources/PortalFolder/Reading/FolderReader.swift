@@ -88,12 +88,41 @@ struct FolderReader {
         }
     }
 
+    /// The bytes of the file at `rel` (a relative path inside the folder), read with `open` and `read`.
+    ///
+    /// Not `Data(contentsOf:)`: on this toolchain (swift-foundation on Linux) it leaks a 4 KiB buffer
+    /// for every empty file it reads, and a pac folder holds an empty content file for most pages and
+    /// snippets (42,000 at the benchmark's L size: 172 MB of an upload's peak memory, never freed;
+    /// issue 20). A file that shrinks while read gives the bytes it still had.
+    /// - Throws: `PortalFolderError.io` naming the file and the system's reason.
+    func readBytes(_ rel: String) throws -> Data {
+        let fd = open(path(rel), O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw PortalFolderError.io(file: rel, message: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw PortalFolderError.io(file: rel, message: String(cString: strerror(errno))) }
+        let size = Int(info.st_size)
+        guard size > 0 else { return Data() }
+        var data = Data(count: size)
+        var got = 0
+        var failure: Int32 = 0
+        data.withUnsafeMutableBytes { raw in
+            while got < size {
+                let n = read(fd, raw.baseAddress! + got, size - got)
+                if n < 0 && errno == EINTR { continue }
+                if n < 0 { failure = errno }
+                if n <= 0 { break }
+                got += n
+            }
+        }
+        if failure != 0 { throw PortalFolderError.io(file: rel, message: String(cString: strerror(failure))) }
+        if got < size { data.removeSubrange(got...) }
+        return data
+    }
+
     func loadYAML(_ rel: String) throws -> PacYAMLReader.Document {
         try requireRegularFile(rel)
-        let data: Data
-        do { data = try Data(contentsOf: URL(filePath: path(rel), directoryHint: .notDirectory)) } catch {
-            throw PortalFolderError.io(file: rel, message: error.localizedDescription)
-        }
+        let data = try readBytes(rel)
         guard let text = String(data: data, encoding: .utf8) else {
             throw PortalFolderError.yamlNotUTF8(
                 file: rel, line: Self.firstInvalidUTF8(data)?.line,
@@ -206,163 +235,30 @@ struct FolderReader {
         return out.sorted()
     }
 
+    /// Reads the folder, in steps (`FolderReader+Steps.swift`): `listFiles`, `reportNotRegularFiles`,
+    /// `readWebsite`, `classify` (list files and manifests read as met), `attachBodies`, `attachSideFiles`,
+    /// `readRecordFiles`, `throwCollectedProblems`, `manifestDeletions`, `content`.
     mutating func run() throws -> PortalFolderContent {
-        let fm = FileManager.default
-        guard fm.fileExists(atPath: url("website.yml").path) else { throw PortalFolderError.notASiteFolder(path: root.path) }
+        guard FileManager.default.fileExists(atPath: url("website.yml").path) else { throw PortalFolderError.notASiteFolder(path: root.path) }
         if !allowEnhancedModel { try refuseEnhancedModel() }
 
         ProgressSink.emit(.stage(.readingSource))
         let files = try listFiles()
         let fileSet = Set(files)
         ProgressSink.emit(.filesRead(done: 0, total: files.count))
-        let topLists = Dictionary(
-            PacFolderFormat.tables.compactMap { t -> (String, PacTableLayout)? in
-                if case .topLevelList(let p) = t.kind { return (p, t) }
-                return nil
-            }, uniquingKeysWith: { a, _ in a })
-
-        // A file pac's layout puts somewhere that is a directory, a FIFO, a dangling link… would be read
-        // as missing (a page without its copy): named instead (issue 17).
-        for (rel, what) in notFiles.sorted(by: { $0.key < $1.key }) where isPacFilePath(rel, files: fileSet, topLists: topLists) {
-            if what == "a directory" && rel.hasSuffix(".yml") && !topLists.keys.contains(rel) { continue } // noted in `ignored`
-            problems.add(.notARegularFile(file: rel, what: what))
-        }
-
-        var recordFiles: [(String, PacTableLayout)] = []
-        var sideCandidates: [(file: String, yml: String, part: String)] = []
-        var binaries: [(file: String, yml: String)] = []
-
+        reportNotRegularFiles(fileSet)
         // website.yml first: its id is the snapshot's website. Every file's problem is collected and the
         // folder fails once, naming them all (issue 19: a folder with five bad files reports five).
         collect { try $0.readWebsite() }
-
-        for rel in files where rel != "website.yml" {
-            let name = (rel as NSString).lastPathComponent
-            if let t = topLists[rel] {
-                collect { try $0.readList(rel, t) }
-            } else if rel.hasPrefix(".portalconfig/") && (name == "manifest.yml" || name.hasSuffix("-manifest.yml"))
-                && !rel.dropFirst(14).contains("/")
-            {
-                collect { reader in
-                    let doc = try reader.loadYAML(rel)
-                    reader.layout.manifests[rel] = try PortalManifest(yaml: doc.root, file: rel)
-                    if doc.usesCRLF { reader.layout.crlfFiles.insert(rel) }
-                }
-            } else if rel.hasPrefix("deployment-profiles/") {
-                layout.foreignFiles.append(rel)
-            } else if rel.hasPrefix("web-files/") && !rel.dropFirst(10).contains("/") && !name.hasSuffix(".webfile.yml")
-                && !name.hasPrefix(".")
-            {
-                binaries.append((rel, rel + ".webfile.yml"))
-            } else if let t = PacFolderFormat.layout(forFileName: name), isRecordFilePath(rel, t) {
-                recordFiles.append((rel, t))
-            } else if let side = sideFileMatch(rel) {
-                sideCandidates.append((rel, side.yml, side.part))
-            } else {
-                layout.foreignFiles.append(rel)
-            }
-        }
-
-        var bodies: [String: String] = [:] // yml → binary
-        for b in binaries {
-            // v2 downloads can hold a web file body whose record is gone (rcsa-enhanced-2025's
-            // bootstrap-5-upgrades.css): kept as a file that is not pac's.
-            if allowEnhancedModel && !fileSet.contains(b.yml) { layout.foreignFiles.append(b.file); continue }
-            guard fileSet.contains(b.yml) else {
-                problems.add(.contentFileWithoutYAML(file: b.file, expectedYAML: b.yml))
-                continue
-            }
-            collect { try $0.requireRegularFile(b.file) }
-            bodies[b.yml] = b.file
-        }
-        var sides: [String: [String: String]] = [:] // yml → part → file
-        for s in sideCandidates {
-            if allowEnhancedModel && !fileSet.contains(s.yml) { layout.foreignFiles.append(s.file); continue }
-            guard fileSet.contains(s.yml) else {
-                problems.add(.contentFileWithoutYAML(file: s.file, expectedYAML: s.yml))
-                continue
-            }
-            sides[s.yml, default: [:]][s.part] = s.file
-        }
-
-        var expectedSides = 0, presentSides = 0, emptySides = 0
+        let classes = classify(files)
+        let bodies = attachBodies(classes.binaries, fileSet: fileSet)
+        let sides = attachSideFiles(classes.sideCandidates, fileSet: fileSet)
         // Progress: every file but the record files, their content files and web-file bytes is read by now.
-        var filesDone = files.count - recordFiles.count - sideCandidates.count - binaries.count
-        for (n, (rel, t)) in recordFiles.enumerated() {
-            filesDone += 1 + (sides[rel]?.count ?? 0) + (bodies[rel] == nil ? 0 : 1)
-            if n % 64 == 63 { ProgressSink.emit(.filesRead(done: min(filesDone, files.count), total: files.count)) }
-            switch t.kind {
-            case .childList:
-                collect { try $0.readList(rel, t) }
-            default:
-                var contents: [String: FieldValue] = [:]
-                var readable = true
-                for side in t.sideFiles {
-                    expectedSides += 1
-                    if let f = sides[rel]?[side.part] {
-                        presentSides += 1
-                        do {
-                            try requireRegularFile(f)
-                            let data: Data
-                            do { data = try Data(contentsOf: URL(filePath: path(f), directoryHint: .notDirectory)) } catch {
-                                throw PortalFolderError.io(file: f, message: error.localizedDescription)
-                            }
-                            if data.isEmpty { emptySides += 1 }
-                            // Exactly the file's text: `String(data:encoding: .utf8)` would drop a leading U+FEFF (red-team F1).
-                            guard let text = String(validating: data, as: UTF8.self) else { throw PortalFolderError.contentNotUTF8(file: f) }
-                            contents[side.column] = text.isEmpty ? .null : .string(text)
-                            layout.sideFiles.insert(f)
-                        } catch let e as PortalFolderError {
-                            problems.record(e)
-                            readable = false
-                        }
-                    } else {
-                        contents[side.column] = .null
-                    }
-                }
-                if readable { collect { try $0.readRecordFile(rel, t, contents: contents, body: bodies[rel]) } }
-            }
-        }
-        layout.generation = emptySides > 0 || (expectedSides > 0 && presentSides == expectedSides) ? .new : .old
+        let done = files.count - classes.recordFiles.count - classes.sideCandidates.count - classes.binaries.count
+        readRecordFiles(classes.recordFiles, sides: sides, bodies: bodies, filesDone: done, filesTotal: files.count)
         ProgressSink.emit(.filesRead(done: files.count, total: files.count))
-
-        if !duplicates.isEmpty {
-            // Say which copy the environment manifests name as current (a page renamed in the environment:
-            // pac writes the new file and leaves the old one).
-            for i in duplicates.indices { duplicates[i].manifestNote = PortalManifest.currentCopyNote(duplicates[i], manifests: layout.manifests) }
-            problems.add(.duplicateRecordIDs(duplicates.sorted { ($0.firstFile, $0.secondFile) < ($1.firstFile, $1.secondFile) }))
-        }
-        // A path that is not a regular file is the problem; what follows from it (its web file's body
-        // or its content files' record "missing") is not reported a second time.
-        let notRegular = Set(
-            problems.problems.compactMap { p -> String? in
-                if case .notARegularFile(let f, _) = p { return f }
-                return nil
-            })
-        problems.removeAll { p in
-            switch p {
-            case .webFileBodyMissing(_, let expected): return notRegular.contains(expected)
-            case .contentFileWithoutYAML(_, let yml): return notRegular.contains(yml)
-            default: return false
-            }
-        }
-        if let failure = problems.combined(several: { .several($0, notListed: $1) }) { throw failure }
-        var deletions: [ManifestDeletion] = []
-        if let m = layout.manifests[".portalconfig/manifest.yml"] {
-            for (section, entry) in m.deletedEntries {
-                guard let id = UUID(dataverse: entry.recordID) else {
-                    throw PortalFolderError.missingRecordID(file: ".portalconfig/manifest.yml", line: nil, key: "RecordId", value: entry.recordID)
-                }
-                deletions.append(ManifestDeletion(section: section, recordID: id, displayName: entry.displayName))
-            }
-        }
-        var content = PortalFolderContent(snapshot: snapshot, layout: layout, deletions: deletions)
-        content.ignored =
-            layout.foreignFiles.filter { !$0.hasPrefix("deployment-profiles/") && !$0.hasPrefix(".portalconfig/") }.sorted()
-            .map { "\($0): not part of pac's site layout (no record YAML reads it); ignored, not uploaded" }
-            + yamlNamedDirectories.sorted().map { "\($0): a directory named like a YAML file; ignored, not uploaded" }
-        content.warnings = readWarnings
-        return content
+        try throwCollectedProblems()
+        return content(deletions: try manifestDeletions())
     }
 
     /// True when pac's layout puts a file at `rel`: a list file, a manifest, a record YAML, a content
