@@ -46,7 +46,7 @@ import Testing
         #expect(try FieldValue(json: json["d"]!, as: .bigInt) == .bigInt(12_345_678_901_234_567))
         #expect(try JSONValue.parse(json.serialized) == json)
         #expect(throws: FieldValueError.self) { try FieldValue(json: .string("5"), as: .integer) }
-        #expect(throws: JSONValue.ParseError.self) { try JSONValue.parse("{\"a\":}") }
+        #expect(throws: JSONParseError.self) { try JSONValue.parse("{\"a\":}") }
         #expect(FieldValue.dateTime(DateTimeValue(iso8601: "2023-04-07T21:59:01Z")!).json == .string("2023-04-07T21:59:01Z"))
     }
 

@@ -65,7 +65,7 @@ import TestSupport
             do {
                 _ = try JSONValue.parse(Data(bytes))
                 return nil
-            } catch let e as JSONValue.ParseError {
+            } catch let e as JSONParseError {
                 return e.offset
             } catch {
                 return -1

@@ -53,13 +53,6 @@ public indirect enum JSONValue: Hashable, Sendable {
 
     // MARK: Parsing
 
-    /// A JSON syntax error with the byte offset where parsing stopped.
-    public struct ParseError: Error, CustomStringConvertible {
-        public let offset: Int
-        public let message: String
-        public var description: String { "invalid JSON at byte \(offset): \(message)" }
-    }
-
     /// The deepest nesting of arrays and objects accepted (128). Parsing, serializing, comparing and
     /// freeing a value recurse once per level; 512 levels overflowed a 512 KiB thread stack in a debug
     /// build, and neither Dataverse nor the embedded server nests JSON more than a few levels.
@@ -67,12 +60,12 @@ public indirect enum JSONValue: Hashable, Sendable {
 
     /// Parses UTF-8 JSON text (RFC 8259; a UTF-8 BOM is skipped). Nesting deeper than `maximumDepth`
     /// levels is refused.
-    /// - Throws: `JSONValue.ParseError` naming the byte offset.
+    /// - Throws: `JSONParseError` naming the byte offset.
     public static func parse(_ data: Data) throws -> JSONValue {
         try data.withUnsafeBytes { raw in try parse(raw.bindMemory(to: UInt8.self)) }
     }
 
-    /// Parses JSON text. - Throws: `JSONValue.ParseError`.
+    /// Parses JSON text. - Throws: `JSONParseError`.
     public static func parse(_ text: String) throws -> JSONValue {
         var text = text
         return try text.withUTF8 { try parse($0) }
@@ -85,7 +78,7 @@ public indirect enum JSONValue: Hashable, Sendable {
         p.skipSpace()
         let v = try p.value(depth: 0)
         p.skipSpace()
-        guard p.i == p.bytes.count else { throw ParseError(offset: p.i, message: "trailing characters") }
+        guard p.i == p.bytes.count else { throw JSONParseError(offset: p.i, message: "trailing characters") }
         return v
     }
 
@@ -100,7 +93,7 @@ public indirect enum JSONValue: Hashable, Sendable {
             while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 }
         }
 
-        func fail(_ m: String) -> ParseError { ParseError(offset: i, message: m) }
+        func fail(_ m: String) -> JSONParseError { JSONParseError(offset: i, message: m) }
 
         mutating func value(depth: Int) throws -> JSONValue {
             guard depth < JSONValue.maximumDepth else {
@@ -336,4 +329,14 @@ public indirect enum JSONValue: Hashable, Sendable {
         }
         out.append(UInt8(ascii: "\""))
     }
+}
+
+/// JSON text that `JSONValue.parse` cannot read: a syntax error, with the byte offset where parsing
+/// stopped (0-based, counted in the UTF-8 bytes given, a BOM included).
+public struct JSONParseError: Error, CustomStringConvertible, Sendable {
+    /// Where parsing stopped, in bytes from the start.
+    public let offset: Int
+    /// What was expected or found there.
+    public let message: String
+    public var description: String { "invalid JSON at byte \(offset): \(message)" }
 }
