@@ -59,20 +59,19 @@ public struct CheckCommand: AsyncParsableCommand {
         let (diagnostics, label) = try await findings()
         let code = DiagnosticExit.code(diagnostics, failOn: failOn)
         let json = global.json
-        for line in DiagnosticRenderer.text(diagnostics) { MigrationCommandSupport.say(line, json: json) }
+        for line in DiagnosticRenderer.text(diagnostics) { printHuman(line, json: json) }
         let verdict = code == DiagnosticExit.passed ? "passed" : "failed"
-        MigrationCommandSupport.say(
+        printHuman(
             "check \(verdict) (--fail-on \(failOn.rawValue)): \(DiagnosticRenderer.summary(diagnostics)) in \(label); "
                 + "\(PortalRules.all.count - skip.ids.count) rule(s) run", json: json)
         if json {
-            let object: JSONValue = .object([
+            printJSON([
                 ("source", .string(label)), ("failOn", .string(failOn.rawValue)), ("passed", .bool(code == DiagnosticExit.passed)),
                 ("errors", .number(String(diagnostics.filter { $0.severity == .error }.count))),
                 ("warnings", .number(String(diagnostics.filter { $0.severity == .warning }.count))),
                 ("skipped", .array(skip.ids.map(\.rawValue).sorted().map { .string($0) })),
                 ("diagnostics", DiagnosticRenderer.jsonValue(diagnostics)),
             ])
-            printOut(object.serialized)
         }
         try exitWith(code)
     }

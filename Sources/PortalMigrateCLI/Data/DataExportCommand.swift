@@ -39,7 +39,7 @@ public struct DataExportCommand: AsyncParsableCommand {
             schemaFile: URL(fileURLWithPath: schemaFile), dataFile: out, overwrite: overwrite,
             from: try EnvironmentResolver.service(for: global.environment, verbose: global.verbose)
         ) { p in
-            MigrationCommandSupport.say("\(p.table): \(p.records) record(s)" + (p.links > 0 ? ", \(p.links) N:N link(s)" : ""), json: json)
+            printHuman("\(p.table): \(p.records) record(s)" + (p.links > 0 ? ", \(p.links) N:N link(s)" : ""), json: json)
         }
         for (name, gap) in export.coverage where !gap.isComplete {
             printErr("warning: the schema does not carry what website '\(name)' holds in these tables and N:N relationships (not exported):")
@@ -56,13 +56,11 @@ public struct DataExportCommand: AsyncParsableCommand {
         let links = snapshot.links.values.reduce(0) { $0 + $1.count }
         if json {
             let tables: [(String, JSONValue)] = snapshot.tableNames.map { ($0, .number(String(snapshot.records[$0]?.count ?? 0))) }
-            printOut(
-                JSONValue.object([
-                    ("dataFile", .string(out.path)), ("records", .number(String(records))),
-                    ("links", .number(String(links))), ("notes", .number(String(snapshot.bodies.count))),
-                    ("tables", .object(tables)),
-                    ("notCarried", .object(coverage.map { ($0.website, $0.gap.json) })),
-                ]).serialized)
+            printJSON([
+                ("dataFile", .string(out.path)), ("records", .number(String(records))),
+                ("links", .number(String(links))), ("notes", .number(String(snapshot.bodies.count))),
+                ("tables", .object(tables)), ("notCarried", .object(coverage.map { ($0.website, $0.gap.json) })),
+            ])
             return
         }
         printOut("Exported \(records) record(s), \(links) N:N link(s) and \(snapshot.bodies.count) note bodies to \(out.path)")

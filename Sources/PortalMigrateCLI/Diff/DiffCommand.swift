@@ -63,16 +63,16 @@ public struct DiffCommand: AsyncParsableCommand {
             let result = MigrationUseCases.diff(source, target, scope: scope, match: match, profileColumns: profile)
 
             if global.json { printOut(result.json.serialized) }
-            MigrationCommandSupport.say(result.summary(verbose: global.verbose).joined(separator: "\n"), json: global.json)
+            printHuman(result.summary(verbose: global.verbose).joined(separator: "\n"), json: global.json)
             if let junitFile {
                 try Self.write(JUnitReport.drift(result), to: junitFile)
-                MigrationCommandSupport.say("JUnit XML written to \(junitFile.shown)", json: global.json)
+                printHuman("JUnit XML written to \(junitFile.shown)", json: global.json)
             }
             if let reportFile {
                 let html: String
                 do { html = try HTMLReport.render(.drift(result)) } catch { throw UserFacingError("the report could not be made: \(error)") }
                 try Self.write(html, to: reportFile)
-                MigrationCommandSupport.say("Drift report written to \(reportFile.shown)", json: global.json)
+                printHuman("Drift report written to \(reportFile.shown)", json: global.json)
             }
             try exitWith(result.exitCode)
         }

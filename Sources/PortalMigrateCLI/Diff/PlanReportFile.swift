@@ -18,6 +18,6 @@ enum PlanReportFile {
         let html: String
         do { html = try HTMLReport.render(document) } catch { throw UserFacingError("the plan report could not be made: \(error)") }
         try DiffCommand.write(html, to: (URL(fileURLWithPath: path), path))
-        MigrationCommandSupport.say("Plan report written to \(path)", json: json)
+        printHuman("Plan report written to \(path)", json: json)
     }
 }

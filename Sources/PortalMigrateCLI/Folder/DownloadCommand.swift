@@ -113,11 +113,11 @@ public struct DownloadCommand: AsyncParsableCommand {
     static func render(folder: URL, summary: FolderWriteSummary, records: Int, json: Bool) throws {
         let text =
             "Downloaded \(records) record(s) into \(folder.path): \(summary.written.count) file(s) written, \(summary.unchanged) unchanged, \(summary.removed.count) removed."
-        MigrationCommandSupport.say(text, json: json)
+        printHuman(text, json: json)
         if !summary.skipped.isEmpty { printErr("Not in pac's folder format (left out): \(summary.skipped.count) record(s)") }
-        for file in summary.removed { MigrationCommandSupport.say("  removed \(file) (its record is gone from the environment)", json: json) }
+        for file in summary.removed { printHuman("  removed \(file) (its record is gone from the environment)", json: json) }
         for file in summary.kept {
-            MigrationCommandSupport.say("  kept \(file) (its record is not in the environment and no earlier download from it listed it)", json: json)
+            printHuman("  kept \(file) (its record is not in the environment and no earlier download from it listed it)", json: json)
         }
         guard json else { return }
         let obj: [String: Any] = [

@@ -132,11 +132,6 @@ enum MigrationCommandSupport {
             throw ExitCode(PortalMigrateExit.checkFailed.rawValue)
         }
     }
-
-    /// Prints human text on stdout, or on stderr when `--json` owns stdout.
-    static func say(_ text: String, json: Bool) {
-        if json { printErr(text) } else { printOut(text) }
-    }
 }
 
 /// Ends the command with `code` (a use case's outcome: `MigrationReport.exitCode`, `VerifyResult.exitCode`,

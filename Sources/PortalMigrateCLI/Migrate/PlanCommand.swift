@@ -50,7 +50,7 @@ public struct PlanCommand: AsyncParsableCommand {
             let lines =
                 PlanRenderer.lines(pending.plan, includeUnchanged: all) + RunRendering.skippedLines(pending.plan)
                 + DataModelPolicy.notMigratedSummary(pending.plan, source: pending.sourceModel, target: pending.targetModel)
-            MigrationCommandSupport.say(lines.isEmpty ? "No changes." : lines.joined(separator: "\n"), json: global.json)
+            printHuman(lines.isEmpty ? "No changes." : lines.joined(separator: "\n"), json: global.json)
             RunRendering.printReport(pending.planReport, json: global.json, verbose: global.verbose)
             if let report { try PlanReportFile.write(pending, source: source, target: target, to: report, json: global.json) }
             try exitWith(pending.planExitCode)

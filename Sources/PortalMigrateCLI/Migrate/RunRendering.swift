@@ -3,7 +3,6 @@ import DataverseWebAPI
 import Foundation
 import Migration
 import PortalModel
-import Terminal
 
 /// How the writing commands (`upload`, `migrate`, `data import`) show a `PendingRun` and apply it;
 /// the rules (checks, force, dry run, what is written) are the use case's.
@@ -22,9 +21,9 @@ enum RunRendering {
         let plan = pending.plan
         if verbose || pending.writesNothing || !plan.deletions.isEmpty {
             let lines = PlanRenderer.lines(plan) + skippedLines(plan)
-            say(lines.isEmpty ? "No changes." : lines.joined(separator: "\n"), json: json)
+            printHuman(lines.isEmpty ? "No changes." : lines.joined(separator: "\n"), json: json)
         } else if !plan.skipped.isEmpty {
-            say(skippedLines(plan).joined(separator: "\n"), json: json)
+            printHuman(skippedLines(plan).joined(separator: "\n"), json: json)
         }
         try pending.stopIfChecksFailed()
         if pending.writesNothing {
@@ -36,7 +35,7 @@ enum RunRendering {
         for w in pending.warningsToTell { printErr(DiagnosticRenderer.line(w)) }
         if pending.deletionsToConfirm > 0 && !yes { try confirmDeletions(pending.deletionsToConfirm) }
         if !pending.unblockExtensions.isEmpty {
-            say(
+            printHuman(
                 "The target's blocked attachment list will be changed for this run (allowing \(pending.unblockExtensions.sorted().joined(separator: ", "))) and restored at the end.",
                 json: json)
         }
@@ -48,23 +47,21 @@ enum RunRendering {
     /// Asks on a terminal before deleting `count` records.
     /// - Throws: `UserFacingError` when there is no terminal or the answer is not yes.
     static func confirmDeletions(_ count: Int) throws {
-        guard isatty(0) != 0 else { throw UserFacingError("\(count) record(s) would be deleted; pass --yes to confirm") }
-        Console.shared.write("Delete \(count) record(s) in the target? [y/N] ", fd: 2) // pauses the live progress line
-        guard let answer = readLine(), answer.lowercased().hasPrefix("y") else {
-            throw UserFacingError("nothing written: deletions not confirmed")
-        }
+        try confirmOrRefuse(
+            "Delete \(count) record(s) in the target?", yes: false, refusal: "\(count) record(s) would be deleted; pass --yes to confirm",
+            declined: "nothing written: deletions not confirmed")
     }
 
     /// Applies `pending`, its progress lines said as they come (`PendingRun.apply`: a target that stops
     /// answering is named by its URL, and after writing began the error says to rerun, exit 1).
     static func apply(_ pending: PendingRun, target: RunTarget, json: Bool) async throws -> MigrationReport {
-        try await pending.apply { line in say(line, json: json) }
+        try await pending.apply { line in printHuman(line, json: json) }
     }
 
     /// The report's summary (stderr with `--json`), and the JSON report on stdout with `--json`.
     /// - Parameter verbose: every table in the summary, not only those with changes.
     static func printReport(_ report: MigrationReport, json: Bool, verbose: Bool = false) {
-        say(report.humanSummary(verbose: verbose), json: json)
+        printHuman(report.humanSummary(verbose: verbose), json: json)
         if json { printOut(report.jsonText()) }
     }
 
@@ -78,5 +75,4 @@ enum RunRendering {
             }
     }
 
-    static func say(_ text: String, json: Bool) { MigrationCommandSupport.say(text, json: json) }
 }

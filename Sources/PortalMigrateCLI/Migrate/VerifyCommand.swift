@@ -65,10 +65,10 @@ public struct VerifyCommand: AsyncParsableCommand {
                 : "\(result.items.count) difference(s) (\(Self.describe(result.checked)) compared):\n"
                     + result.items.flatMap(\.lines).map { "  " + $0 }.joined(separator: "\n")
             if !result.notCompared.isEmpty {
-                MigrationCommandSupport.say("Not compared:\n" + result.notCompared.map { "  - " + $0 }.joined(separator: "\n"), json: global.json)
+                printHuman("Not compared:\n" + result.notCompared.map { "  - " + $0 }.joined(separator: "\n"), json: global.json)
             }
-            MigrationCommandSupport.say(text, json: global.json)
-            for line in NextSteps.afterVerify(result.items) { MigrationCommandSupport.say(line, json: global.json) }
+            printHuman(text, json: global.json)
+            for line in NextSteps.afterVerify(result.items) { printHuman(line, json: global.json) }
             try exitWith(result.exitCode)
         }
     }
