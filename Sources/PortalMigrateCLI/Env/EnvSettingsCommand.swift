@@ -41,28 +41,29 @@ struct EnvSettingsCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try await EnvironmentResolver.openLocal(env.name).apply(try change())
         let org = settings.organization
-        let on = settings.behaviours
         if global.json {
             printJSON([
                 ("name", .string(env.name)), ("baseLanguage", .number(String(org.languageCode))),
                 ("blockedAttachments", .string(org.blockedAttachments.joined(separator: ";"))),
                 ("maxUploadFileSize", .number(String(org.maxUploadFileSize))), ("version", .string(org.version)),
-                ("behaviours", .object(PlatformBehaviour.allCases.map { ($0.rawValue, .bool(on.contains($0))) })),
+                ("behaviours", .object(PlatformBehaviour.allCases.map { ($0.rawValue, .bool(settings.behaviours.contains($0))) })),
             ])
-            return
+        } else {
+            for line in Self.lines(settings, name: env.name) { printOut(line) }
         }
-        printOut(
-            """
-            local:\(env.name)
-            languagecode:       \(org.languageCode)
-            maxuploadfilesize:  \(org.maxUploadFileSize)
-            blockedattachments: \(org.blockedAttachments.joined(separator: ";"))
-            version:            \(org.version)
-            behaviours:
-            """)
-        for b in PlatformBehaviour.allCases { printOut("  \(b.rawValue) \(on.contains(b) ? "on " : "off") \(b.summary)") }
+    }
+
+    /// The settings as text: the organization row, each behaviour on or off, the refused deletes.
+    static func lines(_ settings: LocalSettings, name: String) -> [String] {
+        let org = settings.organization
+        var out = [
+            "local:\(name)", "languagecode:       \(org.languageCode)", "maxuploadfilesize:  \(org.maxUploadFileSize)",
+            "blockedattachments: \(org.blockedAttachments.joined(separator: ";"))", "version:            \(org.version)", "behaviours:",
+        ]
+        out += PlatformBehaviour.allCases.map { "  \($0.rawValue) \(settings.behaviours.contains($0) ? "on " : "off") \($0.summary)" }
         if !settings.refusedDeletes.isEmpty {
-            printOut("refused deletes:    \(settings.refusedDeletes.map(\.dataverseString).sorted().joined(separator: ", "))")
+            out.append("refused deletes:    \(settings.refusedDeletes.map(\.dataverseString).sorted().joined(separator: ", "))")
         }
+        return out
     }
 }

@@ -34,19 +34,7 @@ struct SiteListCommand: AsyncParsableCommand {
             return
         }
         printOut("Sites of \(c.label) (Power Platform environment \(c.admin.environmentID)):")
-        for r in rows {
-            let record = r.record?.websiteId.dataverseString ?? r.site?.websiteRecordId ?? "-"
-            printOut("  \(r.state.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(r.name)")
-            if let s = r.site {
-                printOut("      site \(s.id)  \(s.websiteUrl ?? "-")  template \(s.templateName ?? "?")  created \(s.createdOn ?? "?")")
-            }
-            printOut("      website record \(record) (\(r.dataModel ?? "?"))")
-            if r.state == .inactive {
-                printOut(
-                    "      give it a site: portal-migrate site create --environment \(c.label) --existing-website \(record) --name NAME --subdomain SUBDOMAIN --template TEMPLATE"
-                )
-            }
-        }
+        for line in rows.flatMap({ $0.lines(label: c.label) }) { printOut(line) }
     }
 }
 
