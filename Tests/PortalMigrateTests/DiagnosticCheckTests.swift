@@ -46,6 +46,15 @@ import TestSupport
         #expect(DiagnosticCheck(rawValue: "Schema-Drift") == nil && DiagnosticCheck(rawValue: "") == nil)
     }
 
+    @Test("every case declared in DiagnosticCheck.swift is in allCases (so it parses back from its id)")
+    func everyDeclaredCaseIsListed() throws {
+        // `allCases` is written by hand (a case with a value cannot be synthesized): count the declarations.
+        let file = TestPaths.repositoryRoot.appendingPathComponent("Sources/PortalModel/Diagnostics/DiagnosticCheck.swift")
+        let text = try String(contentsOf: file, encoding: .utf8)
+        let declared = text.split(separator: "\n").filter { $0.hasPrefix("    case ") && !$0.contains(":") }
+        #expect(declared.count == DiagnosticCheck.allCases.count - PortalRuleID.allCases.count + 1, "\(declared.count) cases declared")
+    }
+
     @Test("a portal rule's check is its rule id; the rules and the other checks share no id")
     func rulesAreChecks() {
         for id in PortalRuleID.allCases {
