@@ -143,14 +143,14 @@ public struct LegacyToCurrent {
             return
         }
         if parts.first == ".portalconfig" {
-            return try put(try Data(contentsOf: source.appendingPathComponent(rel)), rel)
+            return try put(try FileBytes.read(source.appendingPathComponent(rel)), rel)
         }
         switch parts.first {
         case "page-templates", "table-permissions", "web-templates", "web-pages", "content-snippets":
             let kind = CurrentLayoutTables.recordFolders.first { $0.folder == parts.first }!
             let marker = ".\(kind.suffix)."
             guard let r = name.range(of: marker) ?? (name.hasSuffix(".\(kind.suffix).yml") ? name.range(of: ".\(kind.suffix).yml") : nil) else {
-                return try put(try Data(contentsOf: source.appendingPathComponent(rel)), rel)
+                return try put(try FileBytes.read(source.appendingPathComponent(rel)), rel)
             }
             let stem = String(name[..<r.lowerBound]) // <Name> or <Name>.<lang>
             let rest = String(name[r.lowerBound...]) // .webpage.yml, .webpage.copy.html
@@ -178,11 +178,11 @@ public struct LegacyToCurrent {
             if rest == ".\(kind.suffix).yml" {
                 try putRecord(try parse(rel), table: kind.table, at: target)
             } else {
-                try put(try Data(contentsOf: source.appendingPathComponent(rel)), target)
+                try put(try FileBytes.read(source.appendingPathComponent(rel)), target)
             }
         case "weblink-sets":
             // weblink-sets/<slug>/<Set>.<lang>.weblinkset.yml and <Set>.<lang>.weblinkset.weblink.yml
-            guard parts.count == 3 else { return try put(try Data(contentsOf: source.appendingPathComponent(rel)), rel) }
+            guard parts.count == 3 else { return try put(try FileBytes.read(source.appendingPathComponent(rel)), rel) }
             if name.hasSuffix(".weblinkset.yml") {
                 let stem = String(name.dropLast(".weblinkset.yml".count))
                 let (base, lang) = split(stem)
@@ -216,9 +216,9 @@ public struct LegacyToCurrent {
             }
             try putRecord(value, table: "adx_webfile", at: "\(folder)/\(bodyName).webfile.yml")
             let body = source.appendingPathComponent("web-files/" + fileName)
-            if FileManager.default.fileExists(atPath: body.path) { try put(try Data(contentsOf: body), "\(folder)/\(bodyName)") }
+            if FileManager.default.fileExists(atPath: body.path) { try put(try FileBytes.read(body), "\(folder)/\(bodyName)") }
         default:
-            try put(try Data(contentsOf: source.appendingPathComponent(rel)), rel)
+            try put(try FileBytes.read(source.appendingPathComponent(rel)), rel)
         }
     }
 

@@ -135,7 +135,7 @@ public struct SourceFilePlan: Sendable {
             let url = project.root.appendingPathComponent(path)
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir), !isDir.boolValue else { return nil }
-            return try Data(contentsOf: url)
+            return try FileBytes.read(url)
         }
         for entry in project.sourceFiles {
             guard seen.insert(entry.partialURL.lowercased()).inserted else { continue }

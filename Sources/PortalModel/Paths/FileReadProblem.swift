@@ -21,7 +21,7 @@ public enum FileReadProblem {
     public static func read(_ url: URL, what: String) throws -> Data {
         if let reason = problem(url) { throw FileReadError(path: url.path, reason: reason) }
         do {
-            return try Data(contentsOf: url)
+            return try FileBytes.read(url)
         } catch {
             throw FileReadError(path: url.path, reason: "\(what) cannot be read (\(describe(error)))")
         }
@@ -44,6 +44,7 @@ public enum FileReadProblem {
 
     /// A file-system error in words: the POSIX reason when there is one, else the error's own text.
     public static func describe(_ error: Error) -> String {
+        if let failure = error as? FileBytes.Failure { return failure.reason }
         let ns = error as NSError
         if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
             return String(cString: strerror(Int32(underlying.code)))

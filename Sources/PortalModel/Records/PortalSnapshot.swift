@@ -24,11 +24,11 @@ public enum FileBody: Hashable, Sendable {
     case data(Data)
     case file(URL)
 
-    /// The body's bytes. - Throws: the file system error when a `.file` cannot be read.
+    /// The body's bytes. - Throws: `FileBytes.Failure` when a `.file` cannot be read.
     public func load() throws -> Data {
         switch self {
         case .data(let d): return d
-        case .file(let url): return try Data(contentsOf: url)
+        case .file(let url): return try FileBytes.read(url)
         }
     }
 
