@@ -165,3 +165,22 @@ public struct EnvironmentConnection: Sendable {
         return .milliseconds(Int64(s * 1000))
     }
 }
+
+/// Who an environment signs in as and what its organization is (`auth who`).
+public struct EnvironmentIdentity: Sendable {
+    /// The organization URL of a Web API environment, `local:NAME` for an embedded one.
+    public var environment: String
+    public var who: WhoAmIResult
+    public var organization: OrganizationInfo
+}
+
+extension EnvironmentConnection {
+    /// Who the environment `spec` names (`service(for:)`: a profile, a URL, `local:NAME`, or the active
+    /// profile) signs in as, and its organization; an embedded environment answers WhoAmI too.
+    /// - Throws: what `service(for:)` throws; what the environment throws.
+    public func identity(for spec: String?) async throws -> EnvironmentIdentity {
+        let service = try service(for: spec)
+        let environment = service.environmentURL?.absoluteString ?? Self.localName(spec).map { Self.localPrefix + $0 } ?? ""
+        return EnvironmentIdentity(environment: environment, who: try await service.whoAmI(), organization: try await service.organizationInfo())
+    }
+}

@@ -217,4 +217,14 @@ import Testing
         #expect(told.last == "  3. deleted site \(outcome.siteID)")
         #expect(try await WebsiteListing.websites(in: site.service).map(\.websiteId) == [kept.websiteId])
     }
+
+    /// `auth who`: an embedded environment is named `local:NAME` and answers who signs in and its
+    /// organization.
+    @Test func identityOfAnEmbeddedEnvironment() async throws {
+        let c = try connection()
+        try c.createLocal("who", languageCode: 1031).close()
+        let id = try await c.identity(for: "local:who")
+        #expect(id.environment == "local:who" && id.organization.languageCode == 1031 && id.organization.name == "who")
+        #expect(id.who.organizationID == id.organization.organizationID)
+    }
 }

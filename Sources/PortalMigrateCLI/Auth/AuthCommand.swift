@@ -150,13 +150,8 @@ public struct AuthWhoCommand: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
-        // A profile, an environment URL, or local:NAME (an embedded environment answers WhoAmI too).
-        let service = try EnvironmentResolver.service(for: global.environment, verbose: global.verbose)
-        let environment =
-            service.environmentURL?.absoluteString
-            ?? EnvironmentResolver.localName(global.environment).map { "local:\($0)" } ?? ""
-        let who = try await service.whoAmI()
-        let org = try await service.organizationInfo()
+        let id = try await EnvironmentResolver.connection(verbose: global.verbose).identity(for: global.environment)
+        let (environment, who, org) = (id.environment, id.who, id.organization)
         if global.json {
             printJSON([
                 ("url", .string(environment)), ("userId", .string(who.userID.dataverseString)),
