@@ -97,4 +97,42 @@ public enum SharedFixtures {
             zip: dir.appendingPathComponent("data.zip"), unzipped: dir.appendingPathComponent("unzipped", isDirectory: true),
             schema: dir.appendingPathComponent("schema.xml"))
     }
+
+    /// Copies into `home` the embedded environment `name` holding the corpus pac folder `corpusName` as
+    /// `env create NAME` (then `env settings NAME --blockedattachments LIST` when given) and `upload --yes`
+    /// leave it: made once per process for each (corpus, name, list), then copied (`NAME.sqlite` and its
+    /// SQLite side files) into `home/environments/`, which must not hold `NAME` yet.
+    ///
+    /// Every copy is the same environment: the same organization id and portal language ids, which two
+    /// environments made apart never share. Use it for one environment of a test (or ones the test never
+    /// compares); make the others with the commands.
+    /// - Returns: the environment's `--environment` value, `local:NAME`.
+    /// - Throws: `ScenarioError` naming the setup command that failed; when the copy fails.
+    @discardableResult
+    public static func uploadedEnvironment(
+        _ corpusName: String, as name: String, blockedAttachments: String? = nil, into home: URL
+    ) async throws -> String {
+        let key = "env-\(corpusName)-\(name)-\((blockedAttachments ?? "default").filter { $0.isLetter || $0.isNumber })"
+        let template = try await directory(key) { dir in
+            let home = dir.appendingPathComponent("home", isDirectory: true)
+            var steps = [["env", "create", name]]
+            if let blockedAttachments { steps.append(["env", "settings", name, "--blockedattachments", blockedAttachments]) }
+            steps.append(["upload", "--path", TestPaths.pacFolder(corpusName).path, "--environment", "local:\(name)", "--yes"])
+            for arguments in steps {
+                let r = try await CLI.run(arguments, home: home)
+                guard r.exitCode == 0 else {
+                    throw ScenarioError(
+                        message: "`portal-migrate \(arguments.joined(separator: " "))` exited with \(r.exitCode): \(r.stderr.suffix(1500))")
+                }
+            }
+        }
+        let from = template.appendingPathComponent("home/environments", isDirectory: true)
+        let to = home.appendingPathComponent("environments", isDirectory: true)
+        try FileManager.default.createDirectory(at: to, withIntermediateDirectories: true)
+        for file in try FileManager.default.contentsOfDirectory(atPath: from.path)
+        where file == "\(name).sqlite" || file == "\(name).sqlite-wal" || file == "\(name).sqlite-shm" {
+            try FileManager.default.copyItem(at: from.appendingPathComponent(file), to: to.appendingPathComponent(file))
+        }
+        return "local:\(name)"
+    }
 }

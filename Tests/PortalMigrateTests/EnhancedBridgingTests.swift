@@ -12,14 +12,14 @@ import TestSupport
 @Suite(.serialized) struct EnhancedBridgingTests {
     static let folderName = "ejada-starter-2022"
 
-    /// A work directory whose `home` has the standard environment `src` holding the corpus folder.
+    /// A work directory whose `home` has the standard environment `src` holding the corpus folder
+    /// (`env create src`, `upload`: made once per test process and copied, `SharedFixtures`; each test's
+    /// targets are made apart, so source and target never share the environment's own ids).
     static func uploadedSource() async throws -> (work: URL, home: URL, source: PortalSnapshot, websiteID: UUID) {
         let work = try TestPaths.temporaryDirectory("pm-enh-bridge")
         let home = work.appendingPathComponent("home")
-        #expect(try await CLI.run(["env", "create", "src"], home: home).status == 0)
+        try await SharedFixtures.uploadedEnvironment(folderName, as: "src", into: home)
         let folder = TestPaths.pacFolder(folderName)
-        let up = try await CLI.run(["upload", "--path", folder.path, "--environment", "local:src", "--yes"], home: home)
-        #expect(up.status == 0, "\(up.out)\n\(up.err)")
         let source = try PortalFolder().read(folder).snapshot
         let id = try #require(source.websiteID ?? source.records["adx_website"]?.first?.id)
         return (work, home, source, id)
