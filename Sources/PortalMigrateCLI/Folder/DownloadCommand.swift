@@ -73,12 +73,7 @@ public struct DownloadCommand: AsyncParsableCommand {
             case .refused(let refusal): return try Self.refuse(refusal)
             case .ready(let ready): pending = ready
             }
-            // Per-table counts under -v only (pac prints one line per table, most of them zero); the summary
-            // below says how many records and files (issue 24 item 4).
-            if global.verbose {
-                for (table, records) in pending.tableCounts { printErr("Downloaded \(records) record(s) for table: \(table)") }
-            }
-            Self.render(pending.exposure)
+            Self.render(pending, verbose: global.verbose)
             let (folder, summary) = try pending.write()
             try Self.render(folder: folder, summary: summary, records: pending.snapshot.recordCount, json: global.json)
         }
@@ -90,10 +85,15 @@ public struct DownloadCommand: AsyncParsableCommand {
         throw UserFacingError(refusal.message, exitCode: refusal.isUsage ? PortalMigrateExit.usage : PortalMigrateExit.checkFailed)
     }
 
-    /// Names each column a deployment profile sets that the download writes or kept (table, record,
-    /// column, profile files; never the value) on stderr.
-    static func render(_ exposure: MigrationUseCases.ProfileExposure) {
-        let exposed = exposure.exposed
+    /// What the download is about to write, on stderr: per-table counts under -v only (pac prints one line
+    /// per table, most of them zero; the summary says how many records and files, issue 24 item 4), and
+    /// each column a deployment profile sets that the download writes or kept (table, record, column,
+    /// profile files; never the value).
+    static func render(_ pending: PendingDownload, verbose: Bool) {
+        if verbose {
+            for (table, records) in pending.tableCounts { printErr("Downloaded \(records) record(s) for table: \(table)") }
+        }
+        let exposure = pending.exposure, exposed = exposure.exposed
         guard !exposed.isEmpty else { return }
         if exposure.masked {
             printErr("Kept the folder's value of \(exposed.count) column(s) a deployment profile sets (--mask-profile-values):")
