@@ -86,7 +86,8 @@ public final class BodyVersionCache: Sendable {
     }
 
     /// The bytes of the regular file at `path` (a link is not followed), `nil` when it is absent or
-    /// cannot be read (no error object: a missing entry is the common case).
+    /// cannot be read (no error object: a missing entry is the common case). `FileBytes.read` with two
+    /// differences the cache wants: a symbolic link or anything but a regular file is no entry.
     static func contents(_ path: String) -> Data? {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard fd >= 0 else { return nil }
