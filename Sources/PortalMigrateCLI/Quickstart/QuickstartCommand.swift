@@ -40,28 +40,13 @@ struct QuickstartCommand: AsyncParsableCommand {
         try usageRule { try LocalProvisioning(template: template, existingWebsite: nil) }
     }
 
-    /// How the user can type this program from where they stand: `portal-migrate` when the first
-    /// `portal-migrate` on `PATH` is this executable, otherwise the executable's full path (a fresh clone
-    /// runs it as `.build/debug/portal-migrate` or through `swift run`, and a bare name would be
-    /// "command not found"; see the README's Install section).
-    static func commandName(for executable: URL) -> String {
-        let own = executable.resolvingSymlinksInPath().standardizedFileURL.path
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-        for directory in path.split(separator: ":") where !directory.isEmpty {
-            let candidate = URL(fileURLWithPath: String(directory)).appendingPathComponent("portal-migrate")
-            guard FileManager.default.isExecutableFile(atPath: candidate.path) else { continue }
-            return candidate.resolvingSymlinksInPath().standardizedFileURL.path == own ? "portal-migrate" : executable.path
-        }
-        return executable.path
-    }
-
     func run() async throws {
         let procedure = try QuickstartProcedure(
             inNewDirectoryUnder: FileManager.default.temporaryDirectory, executable: try Workspace.currentExecutable(),
             template: template.lowercased(), overHTTP: overHTTP, verbose: verbose, say: { printOut($0) })
         for line in QuickstartSummary.intro(procedure.workspace, overHTTP: overHTTP) { printOut(line) }
         let outcome = await procedure.run(keep: keep)
-        let command = Self.commandName(for: procedure.workspace.executable)
+        let command = Workspace.commandName(for: procedure.workspace.executable)
         for line in QuickstartSummary.closing(outcome, keep: keep, directory: procedure.workspace.work, command: command) { printOut(line) }
         guard outcome.allVerified else { throw ExitCode(1) }
     }
