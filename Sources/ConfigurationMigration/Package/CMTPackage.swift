@@ -333,10 +333,15 @@ public struct CMTPackage: Sendable {
         }
     }
 
-    /// Checks, before anything is exported, that a zip can be written at `url`: its folder exists, it is
-    /// not a folder itself, and it does not exist unless `overwrite`.
+    /// Checks, before anything is exported or generated, that a file can be written at `url`: it is no
+    /// link, its folder exists and may be written to, it is not a folder itself, its name fits, and it does
+    /// not exist unless `overwrite`. The one destination rule of the CMT files the tool writes: the package
+    /// zip (`data export`) and the schema (`data schema --output`).
+    /// - Parameters:
+    ///   - fileKind: what the user should give instead of a folder, e.g. `a .zip file` (the default) or
+    ///     `a schema .xml file`; only the wording depends on it.
     /// - Throws: `CMTError.writeFailed` naming the path and the reason.
-    public static func checkDestination(_ url: URL, overwrite: Bool) throws {
+    public static func checkDestination(_ url: URL, overwrite: Bool, fileKind: String = "a .zip file") throws {
         // A link at the path (dangling or not) is refused, named for what it is (issue 17, SafeFileWriter).
         do { try SafeFileWriter.checkFile(url) } catch let e as SafeWriteError {
             if case .directory = e.reason {} else { throw CMTError(.writeFailed, e.description, file: url.path) }
@@ -344,7 +349,7 @@ public struct CMTPackage: Sendable {
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         if fm.fileExists(atPath: url.path, isDirectory: &isDirectory) {
-            if isDirectory.boolValue { throw CMTError(.writeFailed, "this is a folder; give the path of a .zip file", file: url.path) }
+            if isDirectory.boolValue { throw CMTError(.writeFailed, "this is a folder; give the path of \(fileKind)", file: url.path) }
             guard overwrite else { throw CMTError(.writeFailed, "the file exists (use --overwrite to replace it)", file: url.path) }
         }
         let folder = url.deletingLastPathComponent()

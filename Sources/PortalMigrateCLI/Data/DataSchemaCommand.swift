@@ -41,13 +41,12 @@ public struct DataSchemaCommand: ParsableCommand {
 
     public func run() throws {
         guard let type = PortalType(rawValue: portalType) else { throw ValidationError("Unknown portal type '\(portalType)'.") }
+        // The destination is checked before the schema is generated (CMTPackage's rule for the files of `data`).
+        let url = output.map { URL(fileURLWithPath: $0) }
+        if let url { try CMTPackage.checkDestination(url, overwrite: overwrite, fileKind: "a schema .xml file") }
         let schema = try CMTSchemaGenerator.schema(for: type)
         let data = schema.xmlData()
-        if let path = output {
-            let url = URL(fileURLWithPath: path)
-            if FileManager.default.fileExists(atPath: url.path) && !overwrite {
-                throw UserFacingError("\(path) exists; use --overwrite to replace it")
-            }
+        if let path = output, let url {
             // Never written through a link at --output (issue 17): SafeFileWriter refuses one, naming it.
             do { try SafeFileWriter.writeFile(data, to: url) } catch { throw UserFacingError("cannot write \(path): \(error)") }
             printErr("Wrote the \(type.rawValue) schema (\(schema.entities.count) tables) to \(path)")
