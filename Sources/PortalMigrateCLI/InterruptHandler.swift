@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import Migration
 import Terminal
 
 /// Ctrl-C (SIGINT) during a journalled write (upload, migrate, data import): says that the same
@@ -13,14 +14,10 @@ import Terminal
 enum InterruptHandler {
     nonisolated(unsafe) private static var source: DispatchSourceSignal?
 
-    /// The commands whose runs are journalled and resume when repeated.
-    static func resumes(_ command: ParsableCommand) -> Bool {
-        command is UploadCommand || command is MigrateCommand || command is DataImportCommand
-    }
-
-    /// Installs the handler once for `command` when it resumes; other commands keep the default action.
+    /// Installs the handler once for `command` when its run is journalled (`RunKind.isJournalled`: the
+    /// same command resumes it); other commands keep the default action.
     static func install(for command: ParsableCommand) {
-        guard resumes(command), source == nil else { return }
+        guard (command as? any RunCommand).map({ type(of: $0).runKind.isJournalled }) == true, source == nil else { return }
         installHandler(resuming: true)
     }
 
@@ -46,3 +43,16 @@ enum InterruptHandler {
         source = s
     }
 }
+
+/// A command that prepares one kind of run (`MigrationUseCases.prepare`): the kind says whether the run
+/// is journalled, so whether Ctrl-C tells the user that the same command resumes it.
+protocol RunCommand {
+    /// The run this command prepares.
+    static var runKind: RunKind { get }
+}
+
+extension UploadCommand: RunCommand { static var runKind: RunKind { .upload } }
+extension MigrateCommand: RunCommand { static var runKind: RunKind { .migrate } }
+extension DataImportCommand: RunCommand { static var runKind: RunKind { .dataImport } }
+extension PlanCommand: RunCommand { static var runKind: RunKind { .plan } }
+extension VerifyCommand: RunCommand { static var runKind: RunKind { .verify } }

@@ -17,6 +17,11 @@ public enum RunKind: String, Sendable, Hashable {
 
     /// True for the kinds that write.
     public var writes: Bool { self == .upload || self == .migrate || self == .dataImport }
+
+    /// True for the runs that keep a journal under their run key as records complete, so that the same
+    /// command, repeated after an interruption (Ctrl-C, a lost connection), resumes: what was written is
+    /// kept and not written twice. Every kind that writes; `plan` and `verify` write nothing to resume.
+    public var isJournalled: Bool { writes }
 }
 
 /// Where a run's records come from, read and with its data model decided: a file source read by its

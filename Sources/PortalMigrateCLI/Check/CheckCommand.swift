@@ -57,23 +57,10 @@ public struct CheckCommand: AsyncParsableCommand {
     public func run() async throws {
         if listRules { return printRules() }
         let (diagnostics, label) = try await findings()
-        let code = DiagnosticExit.code(diagnostics, failOn: failOn)
-        let json = global.json
-        for line in DiagnosticRenderer.text(diagnostics) { printHuman(line, json: json) }
-        let verdict = code == DiagnosticExit.passed ? "passed" : "failed"
-        printHuman(
-            "check \(verdict) (--fail-on \(failOn.rawValue)): \(DiagnosticRenderer.summary(diagnostics)) in \(label); "
-                + "\(PortalRules.all.count - skip.ids.count) rule(s) run", json: json)
-        if json {
-            printJSON([
-                ("source", .string(label)), ("failOn", .string(failOn.rawValue)), ("passed", .bool(code == DiagnosticExit.passed)),
-                ("errors", .number(String(diagnostics.filter { $0.severity == .error }.count))),
-                ("warnings", .number(String(diagnostics.filter { $0.severity == .warning }.count))),
-                ("skipped", .array(skip.ids.map(\.rawValue).sorted().map { .string($0) })),
-                ("diagnostics", DiagnosticRenderer.jsonValue(diagnostics)),
-            ])
-        }
-        try exitWith(code)
+        let report = CheckReport(source: label, failOn: failOn, diagnostics: diagnostics, skipped: skip.ids)
+        for line in report.lines { printHuman(line, json: global.json) }
+        if global.json { printOut(report.json.serialized) }
+        try exitWith(report.exitCode)
     }
 
     /// The rules, one per line: `id  severity  summary`.

@@ -63,7 +63,7 @@ public struct DataImportCommand: AsyncParsableCommand {
             choices.missingLookups = missingLookups
             writing.apply(to: &choices)
             // Planned once: the plan shown (--dry-run, --verbose) is the plan applied.
-            let pending = try await MigrationUseCases.prepare(.dataImport, source: source, target: target, choices: choices)
+            let pending = try await MigrationUseCases.prepare(Self.runKind, source: source, target: target, choices: choices)
             try await RunRendering.confirmAndApply(pending, target: target, verbose: global.verbose, yes: yes, json: global.json)
         }
     }

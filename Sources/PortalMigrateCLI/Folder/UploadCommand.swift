@@ -64,20 +64,14 @@ public struct UploadCommand: AsyncParsableCommand {
             choices.missingLookups = missingLookups
             choices.unblockExtensions = RunChoices.extensions(unblockExtensions)
             writing.apply(to: &choices)
-            let pending = try await MigrationUseCases.prepare(.upload, source: source, target: target, choices: choices)
+            let pending = try await MigrationUseCases.prepare(Self.runKind, source: source, target: target, choices: choices)
             try await RunRendering.confirmAndApply(pending, target: target, verbose: global.verbose, yes: yes, json: global.json)
         }
     }
 
-    /// `--deploymentProfile NAME`: the folder's profile file of that name (pac's layout, `DeploymentProfile.url`).
-    /// - Throws: `UserFacingError` naming the file expected when it is not there.
+    /// `--deploymentProfile NAME`: the folder's profile file of that name (`DeploymentProfile.file`).
     func profileURL() throws -> URL? {
-        guard let name = deploymentProfile else { return nil }
-        let url = DeploymentProfile.url(named: name, inSiteFolder: URL(fileURLWithPath: path))
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw UserFacingError("no deployment profile \(name) (expected \(url.path))")
-        }
-        return url
+        try deploymentProfile.map { try DeploymentProfile.file($0, inSiteFolder: URL(fileURLWithPath: path)) }
     }
 }
 

@@ -70,7 +70,7 @@ public struct MigrateCommand: AsyncParsableCommand {
             choices.changeSetSize = changeSetSize
             choices.parallelism = parallelism
             writing.apply(to: &choices)
-            let pending = try await MigrationUseCases.prepare(.migrate, source: source, target: target, choices: choices)
+            let pending = try await MigrationUseCases.prepare(Self.runKind, source: source, target: target, choices: choices)
             try await RunRendering.confirmAndApply(pending, target: target, verbose: global.verbose, yes: yes, json: global.json)
         }
     }

@@ -71,12 +71,8 @@ struct MigrationEndpointOptions: ParsableArguments {
         return c
     }
 
-    func profileURL() throws -> URL? {
-        guard let p = deploymentProfile else { return nil }
-        let url = URL(fileURLWithPath: p)
-        guard FileManager.default.fileExists(atPath: url.path) else { throw UserFacingError("no deployment profile file at \(p)") }
-        return url
-    }
+    /// `--deploymentProfile FILE` (`DeploymentProfile.file`: a missing file is refused, exit 2).
+    func profileURL() throws -> URL? { try deploymentProfile.map { try DeploymentProfile.file($0) } }
 
     /// The target spec: `--to`, else `--environment`.
     func targetSpec(_ global: GlobalOptions) -> String? { to ?? global.environment }

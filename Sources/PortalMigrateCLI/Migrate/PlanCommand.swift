@@ -46,7 +46,7 @@ public struct PlanCommand: AsyncParsableCommand {
             choices.keepAbsentColumns = absent.keepAbsentColumns
             choices.massDelete = massDelete.limits
             choices.unblockExtensions = RunChoices.extensions(unblockExtensions)
-            let pending = try await MigrationUseCases.prepare(.plan, source: source, target: target, choices: choices)
+            let pending = try await MigrationUseCases.prepare(Self.runKind, source: source, target: target, choices: choices)
             let lines =
                 PlanRenderer.lines(pending.plan, includeUnchanged: all) + RunRendering.skippedLines(pending.plan)
                 + DataModelPolicy.notMigratedSummary(pending.plan, source: pending.sourceModel, target: pending.targetModel)
