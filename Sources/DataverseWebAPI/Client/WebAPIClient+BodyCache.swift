@@ -143,20 +143,22 @@ extension WebAPIClient {
             else { bodyless.append(i); continue }
             if let data = kept { result.records[i]["documentbody"] = .string(data.base64EncodedString()) }
         }
-        var next = 0
-        while next < bodyless.count {
-            let slice = Array(bodyless[next..<min(bodyless.count, next + Self.bodyReadWidth)])
-            next += slice.count
-            let bodies = try await withThrowingTaskGroup(of: (Int, String?).self) { group in
-                for i in slice {
-                    let id = result.records[i].id
-                    group.addTask { (i, try await self.readNoteBody(id, cache: cache)) }
-                }
-                var out: [(Int, String?)] = []
-                for try await r in group { out.append(r) }
-                return out
+        // `bodyReadWidth` reads in flight, the next started as each one is answered (reads in slices
+        // waited for the slowest of each slice before starting the next).
+        let bodyIDs = bodyless.map { result.records[$0].id }
+        try await withThrowingTaskGroup(of: (Int, String?).self) { group in
+            var next = 0
+            func add() {
+                guard next < bodyless.count else { return }
+                let i = bodyless[next], id = bodyIDs[next]
+                next += 1
+                group.addTask { (i, try await self.readNoteBody(id, cache: cache)) }
             }
-            for (i, text) in bodies { if let text { result.records[i]["documentbody"] = .string(text) } }
+            for _ in 0..<Self.bodyReadWidth { add() }
+            while let (i, text) = try await group.next() {
+                if let text { result.records[i]["documentbody"] = .string(text) }
+                add()
+            }
         }
         if let wanted = query.columns.map(Set.init) {
             for i in result.records.indices where result.records[i].columns.keys.contains(where: { !wanted.contains($0) }) {
