@@ -129,7 +129,10 @@ public struct Scenario: Sendable {
 
     /// The two-environment setup of the end-to-end suites: a copy of corpus folder `corpusName` at
     /// `work/site`, uploaded into each of `environments` (created with the blocked attachment list
-    /// `"exe;bat"`, so the folders' `.js` web files are accepted).
+    /// `"exe;bat"`, so the folders' `.js` web files are accepted). The first environment is a copy of
+    /// the test process's one (`SharedFixtures.uploadedEnvironment`: the same commands, made once); the
+    /// others are made with the commands here, so no two environments of a scenario share their own ids
+    /// (organization, portal languages).
     /// - Returns: the scenario; the folder copy is `scenario.site`.
     /// - Throws: `ScenarioError` when a step fails.
     public static func uploaded(
@@ -138,9 +141,13 @@ public struct Scenario: Sendable {
     ) async throws -> Scenario {
         let s = try Scenario(label)
         let site = try s.copyCorpusFolder(corpusName, as: "site")
-        for name in environments {
-            try await s.createEnvironment(name, blockedAttachments: blockedAttachments)
-            try await s.upload(site, to: name)
+        for (index, name) in environments.enumerated() {
+            if index == 0 {
+                try await SharedFixtures.uploadedEnvironment(corpusName, as: name, blockedAttachments: blockedAttachments, into: s.home)
+            } else {
+                try await s.createEnvironment(name, blockedAttachments: blockedAttachments)
+                try await s.upload(site, to: name)
+            }
         }
         return s
     }
