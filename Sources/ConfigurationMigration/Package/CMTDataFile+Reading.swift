@@ -38,9 +38,6 @@ final class CMTDataReader: XMLElementSink {
         var fieldsByName: [String: CMTField] = [:]
         /// Fields not in the schema already warned about.
         var unknown = Set<String>()
-        /// `<records>` and `<m2mrelationships>` blocks started: only the first of each is read.
-        var recordBlocks = 0
-        var linkBlocks = 0
     }
     private var current: EntityContext?
 
@@ -55,18 +52,10 @@ final class CMTDataReader: XMLElementSink {
         switch ancestors.count {
         case 0: rootIsEntities = node.name == "entities"
         case 1 where rootIsEntities && node.name == "entity": beginEntity(node)
-        case 2 where current != nil && ancestors[1].name == "entity":
-            if node.name == "records" {
-                current?.recordBlocks += 1
-                if current?.recordBlocks == 2, let name = current?.name, current?.entity != nil {
-                    warnings.append("\(file):\(node.line): entity \(name) has a second <records> block; its records are not read")
-                }
-            } else if node.name == "m2mrelationships" {
-                current?.linkBlocks += 1
-                if current?.linkBlocks == 2, let name = current?.name, current?.entity != nil {
-                    warnings.append("\(file):\(node.line): entity \(name) has a second <m2mrelationships> block; its links are not read")
-                }
-            }
+        // Every <records> and <m2mrelationships> block of an entity is read (CMT writes one of each; a
+        // package merged by hand may hold more): a record id is refused when it appears twice in the
+        // entity, in one block or across blocks (`readRecord`). Reading only the first block dropped the
+        // others' records and the import still said "Verified" (review of ddb29ec, H2b).
         default: break
         }
     }
@@ -79,11 +68,11 @@ final class CMTDataReader: XMLElementSink {
             return true
         case 3 where ancestors[1].name == "entity":
             if ancestors[2].name == "records" && node.name == "record" {
-                if context.recordBlocks == 1, let entity = context.entity { readRecord(node, entity: entity) }
+                if let entity = context.entity { readRecord(node, entity: entity) }
                 return true
             }
             if ancestors[2].name == "m2mrelationships" && node.name == "m2mrelationship" {
-                if context.linkBlocks == 1, let name = context.name, context.entity != nil { readLinks(node, entity: name) }
+                if let name = context.name, context.entity != nil { readLinks(node, entity: name) }
                 return true
             }
             return false
