@@ -36,8 +36,11 @@ public struct ServiceBlockedAttachmentsWriter: BlockedAttachmentsWriter {
 public struct BlockedAttachmentsGuard: Sendable {
     public let target: any DataverseService
     public let writer: any BlockedAttachmentsWriter
-    /// The guard file (`<data>/guards/blocked-<hash of target key>.json`).
+    /// The guard file of the target's name (`<data>/guards/blocked-<hash of target key>.json`): read
+    /// and restored when an earlier version left one; new runs save under the organization's id.
     public let guardURL: URL
+    /// The folder of the guard files (`<data>/guards`).
+    let guardsFolder: URL
 
     /// - Parameters:
     ///   - targetKey: identifies the target environment (its name or URL).
@@ -46,19 +49,48 @@ public struct BlockedAttachmentsGuard: Sendable {
         self.target = target
         self.writer = writer
         let digest = SHA256.hash(data: Data(targetKey.utf8)).map { String(format: "%02x", $0) }.joined()
-        guardURL = dataDirectory.appendingPathComponent("guards/blocked-\(digest.prefix(32)).json")
+        guardsFolder = dataDirectory.appendingPathComponent("guards")
+        guardURL = guardsFolder.appendingPathComponent("blocked-\(digest.prefix(32)).json")
+    }
+
+    /// The guard file of the organization `id` (`<data>/guards/blocked-org-<id>.json`), where `unblock`
+    /// saves the original list: one environment named two ways (its URL and an auth profile, an
+    /// embedded environment as `local:NAME` and as the loopback URL it is served at, a port that changed
+    /// after a restart) is one organization, so a run resumed under the other name still restores the
+    /// list (it was keyed by the name as typed, and such a resume left the extensions unblocked for good).
+    func organizationGuardURL(_ id: UUID) -> URL {
+        guardsFolder.appendingPathComponent("blocked-org-\(id.dataverseString).json")
+    }
+
+    /// True when an organization's guard file is pending (only then is the organization asked for).
+    private var organizationGuardPending: Bool {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: guardsFolder.path)) ?? []
+        return names.contains { $0.hasPrefix("blocked-org-") && $0.hasSuffix(".json") }
     }
 
     private struct Saved: Codable { var original: [String]; var removed: [String] }
 
     /// Restores a list left changed by an interrupted run. Returns the restored list, `nil` when nothing was pending.
     /// - Throws: what the writer throws (the guard file then stays for the next attempt).
+    /// Looks at the file of the name the target was given (written by earlier versions), then at the
+    /// target organization's (`organizationGuardURL`; the organization is read only when such a file is
+    /// pending).
+    /// - Throws: what the writer throws (the guard file then stays for the next attempt); what reading
+    ///   the organization throws.
     public func restorePending() async throws -> [String]? {
-        guard let data = FileManager.default.contents(atPath: guardURL.path),
+        if let restored = try await restore(from: guardURL) { return restored }
+        guard organizationGuardPending else { return nil }
+        let org = try await target.organizationInfo()
+        return try await restore(from: organizationGuardURL(org.organizationID))
+    }
+
+    /// Restores the list saved at `url` and deletes the file; `nil` when there is no usable file.
+    private func restore(from url: URL) async throws -> [String]? {
+        guard let data = FileManager.default.contents(atPath: url.path),
             let saved = try? JSONDecoder().decode(Saved.self, from: data)
         else { return nil }
         try await writer.setBlockedAttachments(saved.original)
-        try? FileManager.default.removeItem(at: guardURL)
+        try? FileManager.default.removeItem(at: url)
         return saved.original
     }
 
@@ -70,8 +102,9 @@ public struct BlockedAttachmentsGuard: Sendable {
         let original = org.blockedAttachments
         let removed = original.filter { extensions.contains($0) }
         guard !removed.isEmpty else { return (original, []) }
-        try FileManager.default.createDirectory(at: guardURL.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try JSONEncoder().encode(Saved(original: original, removed: removed)).write(to: guardURL, options: .atomic)
+        try FileManager.default.createDirectory(at: guardsFolder, withIntermediateDirectories: true)
+        try JSONEncoder().encode(Saved(original: original, removed: removed))
+            .write(to: organizationGuardURL(org.organizationID), options: .atomic)
         try await writer.setBlockedAttachments(original.filter { !extensions.contains($0) })
         return (original, removed)
     }
