@@ -41,16 +41,19 @@ public enum FileBytes {
         return data
     }
 
-    /// Reads `fd` to its end in pieces (a file whose size `fstat` does not know).
+    /// Reads `fd` to its end in pieces (a file whose size `fstat` does not know). An empty file costs
+    /// one `read` into an uninitialised 64 KiB buffer (no zero-filling per empty file: an L pac folder
+    /// has 42,000 of them).
     private static func readToEnd(_ fd: Int32, path: String) throws -> Data {
-        var data = Data()
-        var piece = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let n = piece.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress!, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n < 0 { throw Failure(path: path, code: errno) }
-            if n == 0 { return data }
-            data.append(contentsOf: piece[0..<n])
+        try withUnsafeTemporaryAllocation(byteCount: 65_536, alignment: 16) { piece in
+            var data = Data()
+            while true {
+                let n = systemRead(fd, piece.baseAddress!, piece.count)
+                if n < 0 && errno == EINTR { continue }
+                if n < 0 { throw Failure(path: path, code: errno) }
+                if n == 0 { return data }
+                data.append(UnsafeRawBufferPointer(rebasing: piece[0..<n]).assumingMemoryBound(to: UInt8.self))
+            }
         }
     }
 
