@@ -11,13 +11,13 @@ import Glibc
 /// built `portal-migrate env serve … --port 0` child process, whose port is handed over through the
 /// server's runtime file (never scraped from its output).
 public enum ServerSupport {
-    /// Starts `EnvironmentServer` in-process on a free port, on threads of its own
-    /// (`InProcessServer`). Stop it with `InProcessServer.stop()`.
+    /// Starts `EnvironmentServer` in-process on a free port, on threads of its own (a `ServerExecutor`:
+    /// see ServerExecutor.swift for why). Stop it with `RunningServer.stop()`.
     /// - Throws: when the server cannot listen.
-    public static func start(_ service: any DataverseService, options: ServerOptions = ServerOptions()) async throws -> InProcessServer {
+    public static func start(_ service: any DataverseService, options: ServerOptions = ServerOptions()) async throws -> RunningServer {
         var o = options
         o.port = 0
-        return try await InProcessServer.start(EnvironmentServer(service: service, options: o, logger: EnvironmentServer.quietLogger()))
+        return try await EnvironmentServer(service: service, options: o, logger: EnvironmentServer.quietLogger()).start(executor: ServerExecutor())
     }
 
     /// Runs the built binary's `env serve NAME …` (for example `["env", "serve", "dev", "--port", "0"]`) and

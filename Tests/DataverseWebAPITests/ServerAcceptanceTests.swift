@@ -32,7 +32,7 @@ final class RecordingTransport: HTTPTransport, @unchecked Sendable {
 @Suite(.serialized) struct ServerAcceptanceTests {
     struct Harness {
         let environment: LocalEnvironment
-        let server: InProcessServer
+        let server: RunningServer
         let transport = RecordingTransport()
 
         var url: URL { URL(string: "http://127.0.0.1:\(server.port)")! }

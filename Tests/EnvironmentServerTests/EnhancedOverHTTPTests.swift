@@ -31,7 +31,7 @@ final class CountingTransport: HTTPTransport, @unchecked Sendable {
 /// byte for byte, the component type, lookups, the self N:N, and web file bodies through the
 /// `filecontent` file column in chunks both ways (acceptance 4).
 @Suite struct EnhancedOverHTTPTests {
-    func withLocal(_ body: (LocalEnvironment, InProcessServer) async throws -> Void) async throws {
+    func withLocal(_ body: (LocalEnvironment, RunningServer) async throws -> Void) async throws {
         let dir = try TestPaths.temporaryDirectory("pm-enhanced-http")
         let env = try LocalEnvironment.create(at: dir.appendingPathComponent("env.sqlite"), options: LocalEnvironmentOptions(name: "enhanced"))
         let server = try await ServerSupport.start(env)

@@ -101,7 +101,7 @@ import TestSupport
 
     static let restricted = ServerOptions(requireToken: true, clientCredentials: ["app-1": "s3cret-value"])
 
-    static func deviceCode(_ server: InProcessServer, client: String = "any-client-id") async throws -> (device: String, user: String) {
+    static func deviceCode(_ server: RunningServer, client: String = "any-client-id") async throws -> (device: String, user: String) {
         let start = try await HTTP.send(
             "POST", server.origin + "/common/oauth2/v2.0/devicecode", headers: form,
             body: Data("client_id=\(client)&scope=x%20offline_access".utf8))
@@ -109,7 +109,7 @@ import TestSupport
         return (try #require(body["device_code"]?.stringValue), try #require(body["user_code"]?.stringValue))
     }
 
-    static func poll(_ server: InProcessServer, _ device: String) async throws -> HTTPResult {
+    static func poll(_ server: RunningServer, _ device: String) async throws -> HTTPResult {
         try await HTTP.send(
             "POST", server.origin + "/common/oauth2/v2.0/token", headers: form,
             body: Data("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code&device_code=\(device)".utf8))

@@ -9,7 +9,7 @@ import TestSupport
 @Suite struct LocalEnvironmentOverHTTPTests {
     func withLocal(
         _ options: LocalEnvironmentOptions = LocalEnvironmentOptions(),
-        _ body: (LocalEnvironment, InProcessServer, UUID) async throws -> Void
+        _ body: (LocalEnvironment, RunningServer, UUID) async throws -> Void
     ) async throws {
         let dir = try TestPaths.temporaryDirectory("pm-server")
         let env = try LocalEnvironment.create(at: dir.appendingPathComponent("env.sqlite"), options: options)

@@ -25,7 +25,7 @@ import TestSupport
         await server.stop()
     }
 
-    private func check(_ env: LocalEnvironment, _ server: InProcessServer) async throws {
+    private func check(_ env: LocalEnvironment, _ server: RunningServer) async throws {
         let org = try await env.organizationInfo()
         #expect(org.blockedAttachments.contains("svg"))
 

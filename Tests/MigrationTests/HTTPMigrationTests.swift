@@ -25,7 +25,7 @@ struct HTTPMigrationTests {
         return (home, snapshot)
     }
 
-    static func newTarget() async throws -> (LocalEnvironment, InProcessServer) {
+    static func newTarget() async throws -> (LocalEnvironment, RunningServer) {
         let env = try LocalEnvironmentSupport.make(LocalEnvironmentOptions(name: "target"), label: "pm-http")
         let server = try await ServerSupport.start(env)
         return (env, server)
@@ -91,7 +91,7 @@ struct HTTPMigrationTests {
     static func killAndResume(http: Bool, seed: UInt64) async throws {
         let (home, snapshot) = try await Self.home(seed: seed, records: killTrialRecords)
         let website = try #require(snapshot.websiteID).dataverseString
-        var servers: [InProcessServer] = []
+        var servers: [RunningServer] = []
         func target(_ name: String) async throws -> (LocalEnvironment, String) {
             if http {
                 let (env, server) = try await Self.newTarget()

@@ -65,7 +65,7 @@ extension Result where Failure == any Error {
     }
 
     /// A new embedded environment `name` served in this process, each answer `latency` ms late.
-    static func served(_ name: String, in home: URL, latency: Int = 30) async throws -> InProcessServer {
+    static func served(_ name: String, in home: URL, latency: Int = 30) async throws -> RunningServer {
         let env = try LocalEnvironment.create(
             at: home.appendingPathComponent("environments/\(name).sqlite"),
             options: LocalEnvironmentOptions(name: name))

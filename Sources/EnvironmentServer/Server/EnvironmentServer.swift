@@ -94,10 +94,14 @@ public final class EnvironmentServer: Sendable {
     }
 
     /// Starts the server in a task and returns once it listens.
+    /// - Parameter executor: where the server's jobs run (Hummingbird's connection tasks are child tasks
+    ///   of the server's and inherit it); `nil`, the default, is the cooperative pool. A test process
+    ///   that loads the cooperative threads with its own work gives the server threads of its own
+    ///   (TestSupport's `ServerExecutor`), so a child process's requests are answered promptly.
     /// - Throws: when it stops before listening (port in use).
-    public func start() async throws -> RunningServer {
+    public func start(executor: (any TaskExecutor)? = nil) async throws -> RunningServer {
         let (stream, continuation) = AsyncStream<Int>.makeStream()
-        let task = Task {
+        let task = Task(executorPreference: executor) {
             do {
                 try await self.run(handleSignals: false) { port in
                     continuation.yield(port); continuation.finish()

@@ -88,7 +88,7 @@ struct FolderReader {
         }
     }
 
-    /// The bytes of the file at `rel` (a relative path inside the folder), read with `open` and `read`.
+    /// The bytes of the file at `rel` (a relative path inside the folder), read by `FileBytes.read`.
     ///
     /// Not `Data(contentsOf:)`: on this toolchain (swift-foundation on Linux) it leaks a 4 KiB buffer
     /// for every empty file it reads, and a pac folder holds an empty content file for most pages and
@@ -96,28 +96,9 @@ struct FolderReader {
     /// issue 20). A file that shrinks while read gives the bytes it still had.
     /// - Throws: `PortalFolderError.io` naming the file and the system's reason.
     func readBytes(_ rel: String) throws -> Data {
-        let fd = open(path(rel), O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw PortalFolderError.io(file: rel, message: String(cString: strerror(errno))) }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw PortalFolderError.io(file: rel, message: String(cString: strerror(errno))) }
-        let size = Int(info.st_size)
-        guard size > 0 else { return Data() }
-        var data = Data(count: size)
-        var got = 0
-        var failure: Int32 = 0
-        data.withUnsafeMutableBytes { raw in
-            while got < size {
-                let n = read(fd, raw.baseAddress! + got, size - got)
-                if n < 0 && errno == EINTR { continue }
-                if n < 0 { failure = errno }
-                if n <= 0 { break }
-                got += n
-            }
+        do { return try FileBytes.read(path(rel)) } catch let failure as FileBytes.Failure {
+            throw PortalFolderError.io(file: rel, message: failure.reason)
         }
-        if failure != 0 { throw PortalFolderError.io(file: rel, message: String(cString: strerror(failure))) }
-        if got < size { data.removeSubrange(got...) }
-        return data
     }
 
     func loadYAML(_ rel: String) throws -> PacYAMLReader.Document {

@@ -6,7 +6,7 @@ import TestSupport
 /// Runs `body` against a fresh `MemoryService` served on 127.0.0.1 (port 0), stopping the server afterwards.
 func withServer(
     _ options: ServerOptions = ServerOptions(), seed: [EntityRecord] = [],
-    _ body: (MemoryService, InProcessServer) async throws -> Void
+    _ body: (MemoryService, RunningServer) async throws -> Void
 ) async throws {
     let service = MemoryService()
     await service.seed(seed)
