@@ -30,6 +30,22 @@ import TestSupport
         #expect(String(decoding: status, as: UTF8.self).contains("VmRSS"))
     }
 
+    @Test func onlyRegularFileRefusesLinksFoldersAndFIFOsWithoutBlocking() throws {
+        let dir = try TestPaths.temporaryDirectory("file-bytes-regular")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("entry.bin"), link = dir.appendingPathComponent("link.bin")
+        let fifo = dir.appendingPathComponent("fifo")
+        try Data("entry".utf8).write(to: file)
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: file)
+        #expect(mkfifo(fifo.path, 0o600) == 0)
+        #expect(try FileBytes.read(file.path, onlyRegularFile: true) == Data("entry".utf8))
+        #expect(try FileBytes.read(link.path) == Data("entry".utf8), "by default a link is followed")
+        #expect { try FileBytes.read(link.path, onlyRegularFile: true) } throws: { ($0 as? FileBytes.Failure)?.code == ELOOP }
+        #expect { try FileBytes.read(dir.path, onlyRegularFile: true) } throws: { ($0 as? FileBytes.Failure)?.code == EINVAL }
+        // A FIFO with no writer would block a plain open for reading; here it is refused at once.
+        #expect { try FileBytes.read(fifo.path, onlyRegularFile: true) } throws: { ($0 as? FileBytes.Failure)?.code == EINVAL }
+    }
+
     @Test func failuresNameThePathAndTheSystemsReason() throws {
         let dir = try TestPaths.temporaryDirectory("file-bytes-fail")
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -86,26 +86,10 @@ public final class BodyVersionCache: Sendable {
     }
 
     /// The bytes of the regular file at `path` (a link is not followed), `nil` when it is absent or
-    /// cannot be read (no error object: a missing entry is the common case). `FileBytes.read` with two
-    /// differences the cache wants: a symbolic link or anything but a regular file is no entry.
+    /// cannot be read: a missing entry is the common case, and a link or anything but a regular file
+    /// is no entry. A file cut short reads short and fails its checksum.
     static func contents(_ path: String) -> Data? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
-        var out = Data(count: Int(st.st_size))
-        var done = 0
-        let ok = out.withUnsafeMutableBytes { raw -> Bool in
-            while done < raw.count {
-                let n = read(fd, raw.baseAddress! + done, raw.count - done)
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { return false }
-                done += n
-            }
-            return true
-        }
-        return ok ? out : nil
+        try? FileBytes.read(path, onlyRegularFile: true)
     }
 
     /// The checksum kept with a body: `x4-` and 64 bits in 16 hex digits, FNV-1a's step applied to

@@ -12,16 +12,21 @@ import Darwin
 /// 4 KiB buffer for every empty file it reads, which is never freed (measured with heaptrack: 172 MB
 /// reading the 42,000 empty content files of the benchmark's L pac folder, issue 20).
 public enum FileBytes {
-    /// The bytes of the file at `path` (following a symbolic link, like `Data(contentsOf:)`): as many
-    /// as `fstat` says it holds, fewer if it shrinks while read; a file `fstat` calls empty (an empty
-    /// file, or one of /proc) is read to its end in 64 KiB pieces.
+    /// The bytes of the file at `path`: as many as `fstat` says it holds, fewer if it shrinks while
+    /// read; a file `fstat` calls empty (an empty file, or one of /proc) is read to its end in 64 KiB
+    /// pieces.
+    /// - Parameter onlyRegularFile: false (the default) reads what `Data(contentsOf:)` reads, through a
+    ///   symbolic link; true refuses a link (`ELOOP`) and anything but a regular file (`EINVAL`),
+    ///   without blocking on a FIFO (a cache that must never be pointed elsewhere).
     /// - Throws: `FileBytes.Failure` with the `errno` of the call that failed (`open`, `fstat`, `read`).
-    public static func read(_ path: String) throws -> Data {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+    public static func read(_ path: String, onlyRegularFile: Bool = false) throws -> Data {
+        let flags = O_RDONLY | O_CLOEXEC | (onlyRegularFile ? O_NOFOLLOW | O_NONBLOCK : 0)
+        let fd = open(path, flags)
         guard fd >= 0 else { throw Failure(path: path, code: errno) }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw Failure(path: path, code: errno) }
+        if onlyRegularFile && (info.st_mode & S_IFMT) != S_IFREG { throw Failure(path: path, code: EINVAL) }
         let size = Int(info.st_size)
         if size <= 0 { return try readToEnd(fd, path: path) }
         var data = Data(count: size)
